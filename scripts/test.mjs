@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Runs the whole vitest suite and ends with the plain line CI reads: "N passed, N failed".
+// Extra arguments are passed to vitest (e.g. a folder: `npm test -- test/gate`).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const out = join(mkdtempSync(join(tmpdir(), 'gatehouse-vitest-')), 'results.json');
+const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
+const run = spawnSync('npx', args, { stdio: 'inherit' });
+
+if (!existsSync(out)) {
+  console.log('0 passed, 1 failed');
+  console.error(`vitest wrote no results (exit ${run.status ?? run.signal})`);
+  process.exit(1);
+}
+const r = JSON.parse(readFileSync(out, 'utf8'));
+const passed = r.numPassedTests ?? 0;
+// Suites that failed to load count as failures too, so a broken import is never "0 failed".
+const failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(r);
+const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(run.status === 0 && failed === 0 ? 0 : 1);
+
+function countSuitesWithFailedTests(report) {
+  return (report.testResults ?? []).filter((s) => (s.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+}

@@ -1,0 +1,54 @@
+// Typed errors. Each carries what a user needs to act; only the entry points (CLI, action) turn
+// them into exit codes (see EXIT_CODES and the README).
+
+export const EXIT_CODES = {
+  passed: 0,
+  gateFailed: 1,
+  usage: 2,
+  scannerError: 3,
+} as const;
+
+/** A mistake in the user's config, flags or inputs. Exit 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly details: { file?: string; line?: number; column?: number; field?: string } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A scanner could not produce a trustworthy result: missing, crashed, timed out, garbage output. */
+export class ScannerError extends Error {
+  override name = 'ScannerError';
+  constructor(
+    readonly scanner: string,
+    readonly reason: string,
+    readonly kind: 'missing' | 'crashed' | 'exit-code' | 'timeout' | 'bad-output' | 'unsupported-format',
+  ) {
+    super(`${scanner}: ${reason}`);
+  }
+}
+
+/** A report whose shape no parser knows (e.g. a legacy format). Never read as "zero findings". */
+export class UnsupportedFormatError extends Error {
+  override name = 'UnsupportedFormatError';
+  constructor(
+    readonly tool: string,
+    message: string,
+  ) {
+    super(`unsupported ${tool} report format: ${message}`);
+  }
+}
+
+/** Output that claims to be a tool's report but does not parse or does not match its schema. */
+export class ScannerOutputError extends Error {
+  override name = 'ScannerOutputError';
+  constructor(
+    readonly tool: string,
+    message: string,
+  ) {
+    super(`${tool} output is not valid: ${message}`);
+  }
+}

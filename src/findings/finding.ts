@@ -1,0 +1,98 @@
+// The normalized finding: one shape for every tool, so the gate, the reporters and the dashboard
+// never look at a tool's own format. The zod schema is the single source of truth; the types are
+// inferred from it and the dashboard validates ingest bodies with the same schema.
+import { z } from 'zod';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info', 'unknown'] as const;
+export const SeveritySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const CATEGORIES = ['dependency', 'container', 'sast', 'secret', 'misconfig'] as const;
+export const CategorySchema = z.enum(CATEGORIES);
+export type Category = z.infer<typeof CategorySchema>;
+
+export const PackageRefSchema = z.object({
+  /** npm, pypi, go, cargo, maven, alpine, debian, gem, composer, ... (lower case) */
+  ecosystem: z.string().min(1),
+  name: z.string().min(1),
+  version: z.string(),
+  /** Versions that fix the vulnerability, as the tool lists them; empty when none is known. */
+  fixedVersions: z.array(z.string()),
+  /** Where the package sits when a tool reports the same package more than once (nested node_modules). */
+  path: z.string().optional(),
+});
+export type PackageRef = z.infer<typeof PackageRefSchema>;
+
+export const LocationSchema = z.object({
+  /** Repository-relative path with forward slashes (a lockfile, a source file, a Dockerfile). */
+  path: z.string().optional(),
+  startLine: z.number().int().nonnegative().optional(),
+  endLine: z.number().int().nonnegative().optional(),
+  startColumn: z.number().int().nonnegative().optional(),
+  endColumn: z.number().int().nonnegative().optional(),
+  /** Container image reference or tarball, for container findings. */
+  image: z.string().optional(),
+  package: PackageRefSchema.optional(),
+});
+export type Location = z.infer<typeof LocationSchema>;
+
+export const CvssSchema = z.object({
+  score: z.number().min(0).max(10),
+  vector: z.string().optional(),
+});
+
+/**
+ * What a scanner adapter's pure `parse` returns. The engine then assigns the service, computes the
+ * fingerprint (fingerprint.ts) and redacts (redact.ts).
+ */
+export const ParsedFindingSchema = z.object({
+  tool: z.string().min(1),
+  category: CategorySchema,
+  /** CVE / GHSA / rule name. */
+  ruleId: z.string().min(1),
+  title: z.string(),
+  severity: SeveritySchema,
+  /** The tool's own severity word, kept for the report ("moderate", "ERROR", "warning"). */
+  toolSeverity: z.string().optional(),
+  location: LocationSchema,
+  cvss: CvssSchema.optional(),
+  cwe: z.array(z.string()).default([]),
+  references: z.array(z.string()).default([]),
+  fixAvailable: z.boolean(),
+  /** A short human hint: "upgrade lodash to 4.17.21", a semgrep autofix, ... */
+  fix: z.string().optional(),
+  message: z.string(),
+  /** Masked preview of a secret (`ghp_****`); the value itself never leaves the adapter. */
+  secretPreview: z.string().optional(),
+  /**
+   * sha256 (hex) of the normalized matched code, or of the secret value. Used for the fingerprint so
+   * that moving code does not change the identity; never the code or the secret itself.
+   */
+  matchHash: z.string().optional(),
+  /** The tool's own inline marker said to ignore this (nosemgrep, gitleaks:allow, .trivyignore). */
+  inlineSuppressed: z.boolean().optional(),
+});
+export type ParsedFinding = z.input<typeof ParsedFindingSchema>;
+
+export const FINDING_STATUSES = ['introduced', 'newly-disclosed', 'existing', 'suppressed'] as const;
+export const FindingStatusSchema = z.enum(FINDING_STATUSES);
+export type FindingStatus = z.infer<typeof FindingStatusSchema>;
+
+export const SuppressionRefSchema = z.object({
+  /** Where it came from: "config", "ignore-file", or the tool's inline marker ("nosemgrep"). */
+  source: z.string(),
+  reason: z.string().optional(),
+  owner: z.string().optional(),
+  /** ISO date (YYYY-MM-DD). */
+  expires: z.string().optional(),
+});
+export type SuppressionRef = z.infer<typeof SuppressionRefSchema>;
+
+export const FindingSchema = ParsedFindingSchema.extend({
+  /** Stable id that survives unrelated edits (see fingerprint.ts). */
+  fingerprint: z.string().min(8),
+  service: z.string().min(1),
+  status: FindingStatusSchema,
+  suppression: SuppressionRefSchema.optional(),
+});
+export type Finding = z.infer<typeof FindingSchema>;

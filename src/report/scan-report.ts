@@ -1,0 +1,92 @@
+// The versioned ScanReport: the engine's JSON output, the action's report file and the body the
+// dashboard ingests (POST /api/v1/scans). This file (with findings/finding.ts) is all the dashboard
+// shares with the engine.
+import { z } from 'zod';
+import { CategorySchema, FindingSchema, SeveritySchema } from '../findings/finding.js';
+
+export const SCAN_REPORT_VERSION = 1;
+
+export const ScannerRunSchema = z.object({
+  /** Adapter id ("trivy-fs", "semgrep", "gatehouse-secrets", "sarif:hadolint"). */
+  scanner: z.string().min(1),
+  tool: z.string().min(1),
+  category: CategorySchema,
+  service: z.string().min(1),
+  /** `ok`: parsed; `error`: crashed/timed out/garbage/missing (see `error`); `imported`: read from a file. */
+  status: z.enum(['ok', 'imported', 'error']),
+  toolVersion: z.string().optional(),
+  durationMs: z.number().nonnegative(),
+  findingCount: z.number().int().nonnegative(),
+  /** Why it failed, in words a user can act on. Never contains scanner stdout verbatim. */
+  error: z.string().optional(),
+  /** Problems the tool reported while still producing results (semgrep timeouts on some files). */
+  toolErrors: z.array(z.string()).default([]),
+});
+export type ScannerRun = z.infer<typeof ScannerRunSchema>;
+
+export const GateReasonSchema = z.object({
+  kind: z.enum(['severity', 'max-count', 'scanner-error', 'expired-suppression', 'no-baseline']),
+  /** A sentence a developer can act on. */
+  message: z.string(),
+  service: z.string().optional(),
+  severity: SeveritySchema.optional(),
+  fingerprints: z.array(z.string()).default([]),
+});
+export type GateReason = z.infer<typeof GateReasonSchema>;
+
+export const GateDecisionSchema = z.object({
+  passed: z.boolean(),
+  /** `scanner-error` when the only reasons are scanner errors (exit 3), else `failed` (exit 1). */
+  outcome: z.enum(['passed', 'failed', 'scanner-error']),
+  reasons: z.array(GateReasonSchema),
+  /** Non-blocking notes: suppressions expiring within 14 days, stale suppressions, warn-mode errors. */
+  warnings: z.array(z.string()),
+  /** Counted (blocking-eligible) findings per severity. */
+  counted: z.record(SeveritySchema, z.number().int().nonnegative()),
+});
+export type GateDecision = z.infer<typeof GateDecisionSchema>;
+
+export const SuppressionReportSchema = z.object({
+  id: z.string(),
+  reason: z.string(),
+  owner: z.string().optional(),
+  expires: z.string().optional(),
+  state: z.enum(['active', 'expiring', 'expired', 'stale']),
+  matched: z.number().int().nonnegative(),
+});
+export type SuppressionReport = z.infer<typeof SuppressionReportSchema>;
+
+export const ScanReportSchema = z.object({
+  schema: z.literal('gatehouse/scan-report'),
+  version: z.literal(SCAN_REPORT_VERSION),
+  /** Idempotency key for the dashboard (the action uses run id, attempt and service). */
+  scanId: z.string().min(1).max(200),
+  /** ISO 8601 timestamp of the scan. */
+  createdAt: z.string().datetime({ offset: true }),
+  /** `snapshot`: a default-branch/scheduled full scan (drives the lifecycle); `pr`: a pull-request scan. */
+  kind: z.enum(['snapshot', 'pr']),
+  source: z
+    .object({
+      repository: z.string().optional(),
+      ref: z.string().optional(),
+      commit: z.string().optional(),
+      pullRequest: z.number().int().positive().optional(),
+      baseCommit: z.string().optional(),
+      runUrl: z.string().optional(),
+    })
+    .default({}),
+  services: z.array(z.object({ name: z.string().min(1), path: z.string() })),
+  comparison: z.object({
+    /** Where the base came from; `none` means no base could be had (said plainly in reports). */
+    baseline: z.enum(['report', 'dashboard', 'rescan', 'none']),
+    /** Whether a changed-files list narrowed what counts as introduced. */
+    changedFiles: z.boolean(),
+  }),
+  scanners: z.array(ScannerRunSchema),
+  findings: z.array(FindingSchema),
+  /** Findings of the base that are gone now. */
+  fixed: z.array(FindingSchema).default([]),
+  suppressions: z.array(SuppressionReportSchema).default([]),
+  gate: GateDecisionSchema,
+});
+export type ScanReport = z.infer<typeof ScanReportSchema>;

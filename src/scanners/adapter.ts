@@ -1,0 +1,66 @@
+// The contract every scanner adapter follows: one small file per tool, same shape.
+// `parse` is pure and proven on real recorded output (../shared/fixtures/scanners).
+import type { Category, ParsedFinding } from '../findings/finding.js';
+
+/** What a scanner is pointed at for one service. */
+export interface ScanTarget {
+  service: string;
+  /** Absolute path of the service folder (the working directory for the tool). */
+  dir: string;
+  /** Repository root (absolute), to make reported paths repository-relative. */
+  repoRoot: string;
+  /** Container image reference or `docker save` tarball, for container scanners. */
+  image?: string;
+  /** Adapter options from the config (`scanners.<category>[].with`). */
+  options: Record<string, unknown>;
+}
+
+/** The captured result of running a tool once (or of reading an imported report file). */
+export interface ToolOutput {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** Files the tool wrote, when it reports to a file rather than stdout: name -> content. */
+  files?: Record<string, string>;
+}
+
+export interface ParseContext {
+  /** Repository root, to turn absolute paths into repository-relative ones. */
+  repoRoot?: string;
+  /** The service folder, repository-relative ('' for the root), for paths reported relative to it. */
+  serviceDir?: string;
+  image?: string;
+}
+
+export interface ParseResult {
+  findings: ParsedFinding[];
+  /** Problems the tool itself reported (semgrep `errors[]`, SARIF tool notifications). */
+  toolErrors: string[];
+  toolVersion?: string;
+}
+
+export interface Detection {
+  installed: boolean;
+  version?: string;
+  /** How to install it, for the "missing tool" error. */
+  installHint: string;
+}
+
+export interface ScannerAdapter {
+  /** Tool id as used in config, reports and `--import TOOL=FILE` (e.g. "trivy-fs", "semgrep"). */
+  id: string;
+  /** Tool name in findings (e.g. "trivy"). */
+  tool: string;
+  category: Category;
+  /** Is it installed, which version. Runs a child process; not pure. */
+  detect(): Promise<Detection>;
+  /** argv (never a shell string) for one target; argv[0] is the executable. */
+  command(target: ScanTarget): string[];
+  /**
+   * Exit codes that mean "ran fine" (many tools exit 1 when they find something).
+   * Anything else is a scanner error.
+   */
+  okExitCodes: readonly number[];
+  /** Pure: tool output -> findings. Throws UnsupportedFormatError/ScannerOutputError on bad input. */
+  parse(output: ToolOutput, context: ParseContext): ParseResult;
+}
