@@ -1,0 +1,130 @@
+// Redaction: a secret's value never leaves the scanner step. Parsers keep only `maskSecret(value)`
+// and `sha256Hex(value)`; every reporter also runs tool-provided text through `scrubSecrets` as a
+// last line of defence (a tool may echo a secret in a title, message or fix hint).
+import { createHash } from 'node:crypto';
+
+const MASK = '****';
+
+/**
+ * A masked preview of a secret: at most a 4-character prefix (the provider prefix of a token,
+ * `ghp_****`), and nothing at all for short values, where 4 characters would be a large part of it.
+ * The mask has a fixed length so the preview does not leak the secret's length either.
+ */
+export function maskSecret(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.length < 12) return MASK;
+  return `${trimmed.slice(0, 4)}${MASK}`;
+}
+
+/** sha256 of a text as lower-case hex (fingerprints hash secrets and matched code with it). */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Masks the value but keeps its leading provider prefix, so a reader still sees what kind it was. */
+function keepPrefix(prefixLength: number) {
+  return (match: string) => `${match.slice(0, prefixLength)}${MASK}`;
+}
+
+interface ScrubRule {
+  /** A cheap test that lets most texts skip the regular expression. */
+  hint: RegExp;
+  pattern: RegExp;
+  replace: (match: string, ...groups: string[]) => string;
+}
+
+// Token shapes from the providers' documented formats (GitHub, Slack, AWS, Stripe, npm, GitLab,
+// Google, JWT). The lengths are minimums, so a truncated token is still caught.
+const SCRUB_RULES: ScrubRule[] = [
+  {
+    // A whole PEM private key block; also an unterminated one (header plus base64 body), and JSON-escaped
+    // newlines ("\n") inside it.
+    hint: /PRIVATE KEY/,
+    pattern:
+      /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----(?:[\s\S]*?-----END ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|(?:\\[nr]|[A-Za-z0-9+/=\s:,.-])*)/g,
+    replace: () => `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`,
+  },
+  {
+    hint: /gh[pousr]_/,
+    pattern: /\bgh[pousr]_[A-Za-z0-9]{16,}/g,
+    replace: keepPrefix(4),
+  },
+  {
+    hint: /github_pat_/,
+    pattern: /\bgithub_pat_[A-Za-z0-9_]{16,}/g,
+    replace: keepPrefix(11),
+  },
+  {
+    hint: /xox/,
+    pattern: /\bxox[abposre]-[A-Za-z0-9-]{8,}/g,
+    replace: keepPrefix(5),
+  },
+  {
+    hint: /hooks\.slack\.com/,
+    pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g,
+    replace: () => `hooks.slack.com/services/${MASK}`,
+  },
+  {
+    hint: /A[KS]IA|A3T/,
+    pattern: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g,
+    replace: keepPrefix(4),
+  },
+  {
+    hint: /[sr]k_(?:live|test)_/,
+    pattern: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}/g,
+    replace: keepPrefix(8),
+  },
+  {
+    hint: /npm_/,
+    pattern: /\bnpm_[A-Za-z0-9]{30,}/g,
+    replace: keepPrefix(4),
+  },
+  {
+    hint: /glpat-/,
+    pattern: /\bglpat-[A-Za-z0-9_-]{16,}/g,
+    replace: keepPrefix(6),
+  },
+  {
+    hint: /AIza/,
+    pattern: /\bAIza[0-9A-Za-z_-]{30,}/g,
+    replace: keepPrefix(4),
+  },
+  {
+    // JSON Web Tokens: header.payload.signature, all base64url, header starting with {" -> eyJ.
+    hint: /eyJ/,
+    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+    replace: keepPrefix(3),
+  },
+  {
+    // user:password@host in a URL: keep the scheme and user, mask the password.
+    hint: /:\/\/[^\s]*@/,
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s/@]+)@/gi,
+    replace: (_m, userPart: string, password: string) => (isMasked(password) ? _m : `${userPart}:${MASK}@`),
+  },
+  {
+    // password=..., "api_key": "...", SECRET_TOKEN: ... (assignment-shaped, the value masked).
+    hint: /pass|pwd|secret|token|api[_-]?key|access[_-]?key|credential/i,
+    pattern:
+      /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|credentials?))(["']?\s*(?::=|=|:)\s*["']?)([^\s"'`&,;)}<>\]]{4,})/gi,
+    replace: (m, name: string, sep: string, value: string) => (isMasked(value) ? m : `${name}${sep}${MASK}`),
+  },
+];
+
+/** Already masked by the tool (trivy prints `*****`), or one of our own masks. */
+function isMasked(value: string): boolean {
+  return /^\*+$/.test(value) || value === MASK;
+}
+
+/**
+ * Masks every token-shaped secret in free text. A last line of defence: parsers must not put
+ * secrets into findings in the first place; reporters run every tool-provided text through this.
+ */
+export function scrubSecrets(text: string): string {
+  let out = text;
+  for (const rule of SCRUB_RULES) {
+    if (!rule.hint.test(out)) continue;
+    rule.pattern.lastIndex = 0;
+    out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string);
+  }
+  return out;
+}
