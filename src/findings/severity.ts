@@ -44,6 +44,8 @@ export const SEVERITY_TABLE: Record<string, Record<string, Severity>> = {
   // SARIF levels, for any tool read through the generic adapter (and semgrep/gitleaks SARIF when no
   // security-severity property is present).
   sarif: { error: 'high', warning: 'medium', note: 'low', none: 'info' },
+  // SARIF `security-severity` given as a word rather than a CVSS-scale number (semgrep writes "HIGH").
+  'sarif-security-severity': { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info' },
   // gitleaks has no severity: every leak is a leaked credential.
   gitleaks: { '': 'high' },
 };

@@ -1,0 +1,26 @@
+// Every built-in scanner adapter by id. Config entries (`scanners.<category>[]`) and `--import TOOL=FILE`
+// name these ids; `scanners.sarif[]` entries become adapters through createSarifAdapter (sarif.ts).
+import { ConfigError } from '../errors.js';
+import type { ScannerAdapter } from './adapter.js';
+import { trivyFsAdapter, trivyImageAdapter, trivySecretAdapter } from './trivy.js';
+
+export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
+  'trivy-fs': trivyFsAdapter,
+  'trivy-image': trivyImageAdapter,
+  'trivy-secret': trivySecretAdapter,
+};
+
+export function listAdapters(): ScannerAdapter[] {
+  return Object.values(ADAPTERS);
+}
+
+/** The adapter for an id; an unknown id is a config mistake, answered with the known ids. */
+export function getAdapter(id: string): ScannerAdapter {
+  const adapter = ADAPTERS[id];
+  if (!adapter) {
+    throw new ConfigError(`unknown scanner "${id}"; known scanners: ${Object.keys(ADAPTERS).sort().join(', ')}`, {
+      field: 'scanners',
+    });
+  }
+  return adapter;
+}

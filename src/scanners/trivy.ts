@@ -1,0 +1,452 @@
+// trivy: `trivy fs` (vulnerabilities, misconfigurations, secrets), `trivy image` (by reference or a
+// `docker save` tarball), and `trivy fs --scanners secret`. Reads JSON (SchemaVersion 2 and the
+// pre-0.20 bare array of Results) and trivy's SARIF (detected by content).
+// trivy's secret findings carry `Code.Lines` context lines that trivy does NOT mask: they are never
+// read here, and neither is `Match` copied into a finding (only hashed).
+import { z } from 'zod';
+import type { Category, ParsedFinding } from '../findings/finding.js';
+import { mapSeverity } from '../findings/severity.js';
+import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
+import { detectTool } from './detect-tool.js';
+import {
+  checkShape,
+  hashMatchedCode,
+  isRecord,
+  normalizeCweList,
+  parseJsonOutput,
+  splitVersions,
+  toRepoPath,
+  uniqueStrings,
+  unknownShape,
+} from './report-input.js';
+import { isSarifLog, parseSarifLog } from './sarif.js';
+import { sha256Hex } from '../findings/redact.js';
+
+const TOOL = 'trivy';
+export const TRIVY_INSTALL_HINT =
+  'install trivy: https://aquasecurity.github.io/trivy/latest/getting-started/installation/ or set install-tools: true in the action';
+
+const CvssEntrySchema = z.looseObject({
+  V2Vector: z.string().optional(),
+  V3Vector: z.string().optional(),
+  V2Score: z.number().optional(),
+  V3Score: z.number().optional(),
+  V40Vector: z.string().optional(),
+  V40Score: z.number().optional(),
+});
+
+const VulnerabilitySchema = z.looseObject({
+  VulnerabilityID: z.string().min(1),
+  PkgName: z.string().min(1),
+  PkgPath: z.string().optional(),
+  InstalledVersion: z.string().default(''),
+  FixedVersion: z.string().optional(),
+  Status: z.string().optional(),
+  Severity: z.string().default('UNKNOWN'),
+  SeveritySource: z.string().optional(),
+  Title: z.string().optional(),
+  Description: z.string().optional(),
+  PrimaryURL: z.string().optional(),
+  References: z.array(z.string()).nullish(),
+  CweIDs: z.array(z.string()).nullish(),
+  CVSS: z.record(z.string(), CvssEntrySchema).nullish(),
+});
+
+const CodeLineSchema = z.looseObject({ Content: z.string().optional(), IsCause: z.boolean().optional() });
+
+const MisconfigurationSchema = z.looseObject({
+  ID: z.string().min(1),
+  AVDID: z.string().optional(),
+  Type: z.string().optional(),
+  Title: z.string().optional(),
+  Description: z.string().optional(),
+  Message: z.string().optional(),
+  Resolution: z.string().optional(),
+  Severity: z.string().default('UNKNOWN'),
+  Status: z.string().optional(),
+  PrimaryURL: z.string().optional(),
+  References: z.array(z.string()).nullish(),
+  CauseMetadata: z
+    .looseObject({
+      StartLine: z.number().int().optional(),
+      EndLine: z.number().int().optional(),
+      Resource: z.string().optional(),
+      Code: z.looseObject({ Lines: z.array(CodeLineSchema).nullish() }).optional(),
+    })
+    .optional(),
+});
+
+const SecretSchema = z.looseObject({
+  RuleID: z.string().min(1),
+  Category: z.string().optional(),
+  Severity: z.string().default('UNKNOWN'),
+  Title: z.string().optional(),
+  StartLine: z.number().int().optional(),
+  EndLine: z.number().int().optional(),
+  // Masked by trivy (`*****`); hashed for the fingerprint, never copied.
+  Match: z.string().optional(),
+});
+
+const ResultSchema = z.looseObject({
+  Target: z.string(),
+  Class: z.string().optional(),
+  Type: z.string().optional(),
+  Vulnerabilities: z.array(VulnerabilitySchema).nullish(),
+  Misconfigurations: z.array(MisconfigurationSchema).nullish(),
+  Secrets: z.array(SecretSchema).nullish(),
+});
+type TrivyResult = z.infer<typeof ResultSchema>;
+
+const ReportSchema = z.looseObject({
+  SchemaVersion: z.literal(2),
+  ArtifactName: z.string().optional(),
+  ArtifactType: z.string().optional(),
+  Trivy: z.looseObject({ Version: z.string().optional() }).optional(),
+  Results: z.array(ResultSchema).nullish(),
+});
+
+// trivy `Type` -> ecosystem (lower case, the names OSV and the dashboard use).
+const ECOSYSTEMS: Record<string, string> = {
+  npm: 'npm',
+  yarn: 'npm',
+  pnpm: 'npm',
+  bun: 'npm',
+  'node-pkg': 'npm',
+  pip: 'pypi',
+  pipenv: 'pypi',
+  poetry: 'pypi',
+  uv: 'pypi',
+  'python-pkg': 'pypi',
+  gomod: 'go',
+  gobinary: 'go',
+  cargo: 'cargo',
+  'rust-binary': 'cargo',
+  composer: 'packagist',
+  'composer-vendor': 'packagist',
+  bundler: 'gem',
+  gemspec: 'gem',
+  jar: 'maven',
+  pom: 'maven',
+  gradle: 'maven',
+  sbt: 'maven',
+  nuget: 'nuget',
+  'dotnet-core': 'nuget',
+  'packages-props': 'nuget',
+  conan: 'conan',
+  cocoapods: 'cocoapods',
+  swift: 'swift',
+  pub: 'pub',
+  hex: 'hex',
+  conda: 'conda',
+};
+
+// OS families trivy reports as `os-pkgs` (used to classify the legacy array, which has no `Class`).
+const OS_FAMILIES = new Set([
+  'alpine',
+  'debian',
+  'ubuntu',
+  'redhat',
+  'centos',
+  'rocky',
+  'alma',
+  'amazon',
+  'oracle',
+  'photon',
+  'suse',
+  'opensuse',
+  'opensuse.leap',
+  'opensuse.tumbleweed',
+  'sles',
+  'cbl-mariner',
+  'azurelinux',
+  'wolfi',
+  'chainguard',
+  'fedora',
+  'bottlerocket',
+  'echo',
+  'minimos',
+]);
+
+interface ReportFacts {
+  isImage: boolean;
+  image?: string;
+}
+
+/** Pure: trivy JSON (SchemaVersion 2 or the legacy array) or trivy SARIF -> findings. */
+export function parseTrivyReport(text: string, ctx: ParseContext = {}): ParseResult {
+  const data = parseJsonOutput(TOOL, text);
+  if (isSarifLog(data)) {
+    // trivy SARIF does not say what was scanned; an image context makes it container findings.
+    return parseSarifLog(data, { tool: TOOL, category: ctx.image ? 'container' : 'dependency', context: ctx });
+  }
+  if (Array.isArray(data)) {
+    // trivy before 0.20 wrote a bare array of Results (no SchemaVersion, no Class).
+    if (data.length > 0 && !data.every((r) => isRecord(r) && 'Target' in r)) {
+      throw unknownShape(TOOL, data, 'a trivy report (an object with SchemaVersion 2, or the pre-0.20 array of Results)');
+    }
+    const results = checkShape(TOOL, z.array(ResultSchema), data, 'legacy trivy report (array of Results)');
+    const facts: ReportFacts = ctx.image ? { isImage: true, image: ctx.image } : { isImage: results.some(isOsResult) };
+    return { findings: results.flatMap((r) => resultFindings(r, facts, ctx)), toolErrors: [] };
+  }
+  if (!isRecord(data) || !('SchemaVersion' in data)) {
+    throw unknownShape(TOOL, data, 'a trivy report (an object with SchemaVersion 2, or the pre-0.20 array of Results)');
+  }
+  if (data.SchemaVersion !== 2) {
+    throw unknownShape(TOOL, data, `SchemaVersion 2 (got ${JSON.stringify(data.SchemaVersion)})`);
+  }
+  const report = checkShape(TOOL, ReportSchema, data, 'trivy report');
+  const isImage = report.ArtifactType === 'container_image' || Boolean(ctx.image);
+  const facts: ReportFacts = isImage ? { isImage, image: ctx.image ?? report.ArtifactName } : { isImage };
+  const findings = (report.Results ?? []).flatMap((r) => resultFindings(r, facts, ctx));
+  const version = report.Trivy?.Version;
+  return version ? { findings, toolErrors: [], toolVersion: version } : { findings, toolErrors: [] };
+}
+
+function isOsResult(result: TrivyResult): boolean {
+  return result.Class === 'os-pkgs' || (result.Class === undefined && OS_FAMILIES.has((result.Type ?? '').toLowerCase()));
+}
+
+function resultFindings(result: TrivyResult, facts: ReportFacts, ctx: ParseContext): ParsedFinding[] {
+  const out: ParsedFinding[] = [];
+  for (const v of result.Vulnerabilities ?? []) out.push(vulnerabilityFinding(result, v, facts, ctx));
+  for (const m of result.Misconfigurations ?? []) {
+    // `--include-non-failures` also lists passed checks.
+    if (m.Status && m.Status.toUpperCase() !== 'FAIL') continue;
+    out.push(misconfigFinding(result, m, facts, ctx));
+  }
+  for (const s of result.Secrets ?? []) out.push(secretFinding(result, s, facts, ctx));
+  return out;
+}
+
+/** Where a finding is: a repository file for fs/repo scans, the image (and a path in it) for images. */
+function targetLocation(target: string, facts: ReportFacts, ctx: ParseContext): { path?: string; image?: string } {
+  if (facts.isImage) {
+    // Targets of OS packages read "<image> (alpine 3.9.4)"; language targets are a path in the image or
+    // a language name ("Node.js"). Neither is a repository path.
+    const inImagePath = target.startsWith('/') ? target : undefined;
+    return { ...(facts.image ? { image: facts.image } : {}), ...(inImagePath ? { path: inImagePath } : {}) };
+  }
+  return { path: toRepoPath(target, ctx) };
+}
+
+function vulnerabilityFinding(
+  result: TrivyResult,
+  v: z.infer<typeof VulnerabilitySchema>,
+  facts: ReportFacts,
+  ctx: ParseContext,
+): ParsedFinding {
+  const osPackage = isOsResult(result);
+  const category: Category = facts.isImage ? 'container' : 'dependency';
+  const ecosystem = ecosystemOf(result, osPackage);
+  const fixedVersions = splitVersions(v.FixedVersion);
+  const fixAvailable = fixedVersions.length > 0;
+  const cvss = pickCvss(v.CVSS ?? undefined, v.SeveritySource);
+  const title = v.Title?.trim() || `${v.VulnerabilityID} in ${v.PkgName}`;
+  const fix = fixAvailable ? `upgrade ${v.PkgName} to ${fixedVersions.join(' or ')}` : undefined;
+  const where = v.PkgPath ? ` (${v.PkgPath})` : '';
+  const status = v.Status && v.Status !== 'fixed' ? `; status: ${v.Status.replace(/_/g, ' ')}` : '';
+  return {
+    tool: TOOL,
+    category,
+    ruleId: v.VulnerabilityID,
+    title,
+    severity: mapSeverity(TOOL, v.Severity),
+    toolSeverity: v.Severity,
+    location: {
+      ...targetLocation(result.Target, facts, ctx),
+      package: {
+        ecosystem,
+        name: v.PkgName,
+        version: v.InstalledVersion,
+        fixedVersions,
+        ...(v.PkgPath ? { path: v.PkgPath } : {}),
+      },
+    },
+    ...(cvss ? { cvss } : {}),
+    cwe: normalizeCweList(v.CweIDs ?? []),
+    references: uniqueStrings([v.PrimaryURL, ...(v.References ?? [])]),
+    fixAvailable,
+    ...(fix ? { fix } : {}),
+    message: `${v.PkgName} ${v.InstalledVersion}${where} is affected by ${v.VulnerabilityID}: ${title}${
+      fix ? `; ${fix}` : '; no fixed version yet'
+    }${status}`,
+  };
+}
+
+function ecosystemOf(result: TrivyResult, osPackage: boolean): string {
+  const type = (result.Type ?? '').toLowerCase();
+  if (osPackage) return type || 'os';
+  return ECOSYSTEMS[type] ?? (type || 'unknown');
+}
+
+/** The CVSS of the source trivy took the severity from, else NVD, else any source with a score. */
+function pickCvss(
+  byVendor: Record<string, z.infer<typeof CvssEntrySchema>> | undefined,
+  severitySource: string | undefined,
+): { score: number; vector?: string } | undefined {
+  if (!byVendor) return undefined;
+  const order = uniqueStrings([severitySource, 'nvd', 'ghsa', ...Object.keys(byVendor)]);
+  for (const source of order) {
+    const entry = byVendor[source];
+    if (!entry) continue;
+    if (typeof entry.V40Score === 'number' && entry.V40Score > 0) return withVector(entry.V40Score, entry.V40Vector);
+    if (typeof entry.V3Score === 'number' && entry.V3Score > 0) return withVector(entry.V3Score, entry.V3Vector);
+    if (typeof entry.V2Score === 'number' && entry.V2Score > 0) return withVector(entry.V2Score, entry.V2Vector);
+  }
+  return undefined;
+}
+
+function withVector(score: number, vector: string | undefined): { score: number; vector?: string } {
+  return vector ? { score, vector } : { score };
+}
+
+function misconfigFinding(
+  result: TrivyResult,
+  m: z.infer<typeof MisconfigurationSchema>,
+  facts: ReportFacts,
+  ctx: ParseContext,
+): ParsedFinding {
+  const cause = m.CauseMetadata;
+  const causeCode = (cause?.Code?.Lines ?? [])
+    .filter((l) => l.IsCause)
+    .map((l) => l.Content ?? '')
+    .join('\n');
+  const title = m.Title?.trim() || m.ID;
+  return {
+    tool: TOOL,
+    category: 'misconfig',
+    ruleId: m.ID,
+    title,
+    severity: mapSeverity(TOOL, m.Severity),
+    toolSeverity: m.Severity,
+    location: {
+      ...targetLocation(result.Target, facts, ctx),
+      ...(cause?.StartLine ? { startLine: cause.StartLine } : {}),
+      ...(cause?.EndLine ? { endLine: cause.EndLine } : {}),
+    },
+    cwe: [],
+    references: uniqueStrings([m.PrimaryURL, ...(m.References ?? [])]),
+    fixAvailable: Boolean(m.Resolution?.trim()),
+    ...(m.Resolution?.trim() ? { fix: m.Resolution.trim() } : {}),
+    message: m.Message?.trim() || m.Description?.trim() || title,
+    // Misconfiguration causes are configuration, not secrets: hashing them keeps the identity when the
+    // block moves. Without cause lines the rule + path identify it.
+    ...(causeCode.trim() ? { matchHash: hashMatchedCode(causeCode) } : {}),
+  };
+}
+
+function secretFinding(
+  result: TrivyResult,
+  s: z.infer<typeof SecretSchema>,
+  facts: ReportFacts,
+  ctx: ParseContext,
+): ParsedFinding {
+  const title = s.Title?.trim() || s.RuleID;
+  const location = targetLocation(result.Target, facts, ctx);
+  // Secret results in an image have an in-image path; keep it so the finding says where.
+  if (facts.isImage && !location.path) location.path = result.Target;
+  const line = s.StartLine ? `:${s.StartLine}` : '';
+  return {
+    tool: TOOL,
+    category: 'secret',
+    ruleId: s.RuleID,
+    title,
+    severity: mapSeverity(TOOL, s.Severity),
+    toolSeverity: s.Severity,
+    location: {
+      ...location,
+      ...(s.StartLine ? { startLine: s.StartLine } : {}),
+      ...(s.EndLine ? { endLine: s.EndLine } : {}),
+    },
+    cwe: ['CWE-798'],
+    references: [],
+    fixAvailable: false,
+    fix: 'remove the secret from the code and rotate it',
+    message: `${title}${s.Category ? ` (${s.Category})` : ''} found in ${location.path ?? result.Target}${line}`,
+    // trivy has already masked the value, so no prefix is known.
+    secretPreview: '****',
+    // trivy never gives the secret itself; its masked match line is stable under moves, so hash that.
+    ...(s.Match ? { matchHash: sha256Hex(`${s.RuleID}\n${s.Match}`) } : {}),
+  };
+}
+
+function optionList(options: Record<string, unknown>, key: string): string[] {
+  const value = options[key];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
+}
+
+/** `trivy image`: a `docker save` tarball goes through `--input`, anything else is an image reference. */
+function isImageTarball(image: string): boolean {
+  return /\.(tar|tar\.gz|tgz)$/i.test(image);
+}
+
+function parseTrivyOutput(output: ToolOutput, ctx: ParseContext): ParseResult {
+  return parseTrivyReport(output.stdout, ctx);
+}
+
+const detectTrivy = () => detectTool(['trivy', '--version'], TRIVY_INSTALL_HINT);
+
+/** trivy writes JSON to stdout; `--exit-code 0` keeps "found something" apart from "crashed". */
+const COMMON_FLAGS = ['--format', 'json', '--quiet', '--exit-code', '0'];
+
+export const trivyFsAdapter: ScannerAdapter = {
+  id: 'trivy-fs',
+  tool: TOOL,
+  category: 'dependency',
+  detect: detectTrivy,
+  command(target: ScanTarget): string[] {
+    const scanners = optionList(target.options, 'scanners');
+    return [
+      'trivy',
+      'fs',
+      ...COMMON_FLAGS,
+      '--scanners',
+      scanners.length > 0 ? scanners.join(',') : 'vuln,misconfig,secret',
+      ...optionList(target.options, 'args'),
+      '.',
+    ];
+  },
+  okExitCodes: [0],
+  parse: parseTrivyOutput,
+};
+
+export const trivyImageAdapter: ScannerAdapter = {
+  id: 'trivy-image',
+  tool: TOOL,
+  category: 'container',
+  detect: detectTrivy,
+  command(target: ScanTarget): string[] {
+    if (!target.image) {
+      throw new Error(`trivy-image needs an image for service "${target.service}" (services[].image: a reference or a docker save tarball)`);
+    }
+    const scanners = optionList(target.options, 'scanners');
+    const source = isImageTarball(target.image) ? ['--input', target.image] : [target.image];
+    return [
+      'trivy',
+      'image',
+      ...COMMON_FLAGS,
+      '--scanners',
+      scanners.length > 0 ? scanners.join(',') : 'vuln,secret',
+      ...optionList(target.options, 'args'),
+      ...source,
+    ];
+  },
+  okExitCodes: [0],
+  parse(output, ctx) {
+    return parseTrivyReport(output.stdout, ctx);
+  },
+};
+
+export const trivySecretAdapter: ScannerAdapter = {
+  id: 'trivy-secret',
+  tool: TOOL,
+  category: 'secret',
+  detect: detectTrivy,
+  command(target: ScanTarget): string[] {
+    return ['trivy', 'fs', ...COMMON_FLAGS, '--scanners', 'secret', ...optionList(target.options, 'args'), '.'];
+  },
+  okExitCodes: [0],
+  parse: parseTrivyOutput,
+};
