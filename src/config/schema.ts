@@ -110,7 +110,13 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     'scanner-timeout': z.number().positive().default(600).describe('seconds per scanner run'),
-    concurrency: z.number().int().min(1).max(32).default(4),
+    'max-output-mb': z
+      .number()
+      .positive()
+      .max(1024)
+      .default(64)
+      .describe('cap on captured stdout/stderr per scanner run (MiB); beyond it the run is a scanner error'),
+    concurrency: z.number().int().min(1).max(32).default(4).describe('scanner runs in parallel'),
     gate: GateRulesSchema.extend({
       'fail-on': SeveritySchema.default('high').describe('lowest severity that fails the gate'),
       'new-only': z.boolean().optional().describe('default: true on pull requests, false otherwise'),
@@ -128,7 +134,25 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // Two services with one name would merge their findings and fingerprints: refuse.
+    const seen = new Map<string, number>();
+    config.services?.forEach((service, index) => {
+      const earlier = seen.get(service.name);
+      if (earlier !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'name'],
+          message: `duplicate service name "${service.name}" (also services[${earlier}])`,
+        });
+      } else seen.set(service.name, index);
+    });
+  });
 
 export type GatehouseConfig = z.infer<typeof ConfigSchema>;
+export type ScannerEntry = z.infer<typeof ScannerEntrySchema>;
+export type GenericSarifScannerConfig = z.infer<typeof GenericSarifScannerSchema>;
+export type ServiceConfig = z.infer<typeof ServiceSchema>;
+export type GateRules = z.infer<typeof GateRulesSchema>;
 export type RawGatehouseConfig = z.input<typeof ConfigSchema>;

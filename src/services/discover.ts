@@ -1,0 +1,120 @@
+// Services: the explicit list from the config, or the folders under `discover.roots` that hold one of
+// `discover.markers` (package.json, requirements.txt, Dockerfile, ...). Every repository path maps to
+// exactly one service: the one whose folder is the longest prefix of the path. A path outside every
+// service folder belongs to ROOT_SERVICE, so a finding in a root file (a leaked key in `.env`, a
+// workflow) is never dropped or blamed on an unrelated service.
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { globSync } from 'tinyglobby';
+import { ConfigError } from '../errors.js';
+import type { GatehouseConfig, ServiceConfig } from '../config/schema.js';
+
+/** The service of paths outside every service folder. */
+export const ROOT_SERVICE = '(root)';
+
+export interface Service {
+  name: string;
+  /** Repository-relative folder with forward slashes, no trailing slash; '' for the root. */
+  path: string;
+  /** Absolute folder. */
+  dir: string;
+  image?: string;
+  gate?: ServiceConfig['gate'];
+}
+
+/**
+ * The services of a repository. Explicit services must exist as folders; discovered ones are
+ * sorted by path. Two discovered folders with the same base name get the parent folder in the name
+ * (`apps-web`, `packages-web`) so names stay unique.
+ */
+export function resolveServices(repoRoot: string, config: GatehouseConfig): Service[] {
+  const root = resolve(repoRoot);
+  if (config.services) {
+    return config.services.map((s, index) => {
+      const path = normalizeRelPath(s.path);
+      const dir = resolve(root, path);
+      if (path.startsWith('../') || path === '..') {
+        throw new ConfigError(`services[${index}].path: "${s.path}" is outside the repository`, {
+          field: `services[${index}].path`,
+        });
+      }
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+        throw new ConfigError(`services[${index}].path: folder "${s.path}" not found in ${root}`, {
+          field: `services[${index}].path`,
+        });
+      }
+      return { name: s.name, path, dir, image: s.image, gate: s.gate };
+    });
+  }
+  return discoverServices(root, config.discover.roots, config.discover.markers);
+}
+
+function discoverServices(root: string, roots: string[], markers: string[]): Service[] {
+  const folders = globSync(roots, {
+    cwd: root,
+    onlyDirectories: true,
+    ignore: ['**/node_modules/**', '**/.git/**'],
+    expandDirectories: false,
+  })
+    .map((p) => normalizeRelPath(p))
+    .filter((p) => markers.some((m) => existsSync(join(root, p, m))))
+    .sort();
+  const byBaseName = new Map<string, number>();
+  for (const p of folders) byBaseName.set(baseName(p), (byBaseName.get(baseName(p)) ?? 0) + 1);
+  return folders.map((path) => {
+    const base = baseName(path);
+    const name = (byBaseName.get(base) ?? 0) > 1 ? path.split('/').slice(-2).join('-') : base;
+    return { name, path, dir: join(root, path) };
+  });
+}
+
+/** The service a repository-relative path belongs to (longest folder prefix), else ROOT_SERVICE. */
+export function serviceForPath(services: readonly Service[], path: string): string {
+  const p = normalizeRelPath(path);
+  let best: Service | undefined;
+  for (const s of services) {
+    if (s.path === '' || p === s.path || p.startsWith(`${s.path}/`)) {
+      if (!best || s.path.length > best.path.length) best = s;
+    }
+  }
+  return best ? best.name : ROOT_SERVICE;
+}
+
+/** Files that change what every service's scan means: a change to them rescans everything. */
+export function isScanWideFile(path: string, config: Pick<GatehouseConfig, 'ignore-file'>): boolean {
+  const p = normalizeRelPath(path);
+  return p === '.gatehouse.yml' || p === '.gatehouse.yaml' || p === normalizeRelPath(config['ignore-file']);
+}
+
+/**
+ * The services a change touches. A change to the config or the ignore file means all of them.
+ * Changed files outside every service folder touch no service (only a service declared with
+ * `path: .` covers them). Returns services in their original order.
+ */
+export function affectedServices(
+  services: readonly Service[],
+  changedFiles: readonly string[],
+  config: Pick<GatehouseConfig, 'ignore-file'> = { 'ignore-file': '.gatehouse-ignore.yml' },
+): Service[] {
+  if (changedFiles.some((f) => isScanWideFile(f, config))) return [...services];
+  const touched = new Set(changedFiles.map((f) => serviceForPath(services, f)));
+  return services.filter((s) => touched.has(s.name));
+}
+
+/** Repository-relative, forward slashes, no leading "./" or trailing "/"; '' for the root. */
+export function normalizeRelPath(path: string): string {
+  let p = path.split(sep).join('/').replace(/\\/g, '/');
+  while (p.startsWith('./')) p = p.slice(2);
+  p = p.replace(/\/+$/, '');
+  return p === '.' ? '' : p;
+}
+
+/** A path relative to the repository root, for paths a tool reported as absolute. */
+export function toRepoPath(repoRoot: string, absolutePath: string): string {
+  return normalizeRelPath(relative(repoRoot, absolutePath));
+}
+
+function baseName(path: string): string {
+  const parts = path.split('/');
+  return parts[parts.length - 1];
+}
