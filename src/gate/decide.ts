@@ -1,0 +1,187 @@
+// The gate decision: given normalized, suppressed and compared findings and the scanner runs,
+// does the change pass the policy in `.gatehouse.yml`, and why not, in words a developer can act on.
+//
+// Which findings count: not suppressed; with new-only, only those the change introduced (plus the
+// newly disclosed ones when `newly-disclosed-blocks`); with `fixable-only`, dependency/container
+// findings only when a fix exists. A finding whose suppression expired always counts again.
+// Which threshold applies: the service's category override, else the service's fail-on, else the
+// global category override, else the global fail-on (default high).
+import type { GatehouseConfig } from '../config/schema.js';
+import { SEVERITIES, type Category, type Finding, type Severity } from '../findings/finding.js';
+import { scrubSecrets } from '../findings/redact.js';
+import { SEVERITY_ORDER, isAtLeast } from '../findings/severity.js';
+import type { GateDecision, GateReason, ScannerRun, SuppressionReport } from '../report/scan-report.js';
+import { describeFinding } from './describe.js';
+import { hasExpiredSuppression } from './suppressions.js';
+
+export type GateConfig = GatehouseConfig['gate'];
+export type ServiceGate = NonNullable<NonNullable<GatehouseConfig['services']>[number]['gate']>;
+
+export interface DecideInput {
+  findings: readonly Finding[];
+  scanners: readonly ScannerRun[];
+  gate: GateConfig;
+  services: readonly { name: string; gate?: ServiceGate | undefined }[];
+  newOnly: boolean;
+  suppressions: readonly SuppressionReport[];
+  baseline: 'report' | 'dashboard' | 'rescan' | 'none';
+}
+
+/** How many findings a reason names before "and N more". */
+const LISTED_PER_REASON = 3;
+
+function thresholdFor(f: Finding, gate: GateConfig, serviceGate: ServiceGate | undefined): Severity {
+  return (
+    serviceGate?.categories?.[f.category]?.['fail-on'] ??
+    serviceGate?.['fail-on'] ??
+    gate.categories?.[f.category]?.['fail-on'] ??
+    gate['fail-on']
+  );
+}
+
+function isFixableCategory(c: Category): boolean {
+  return c === 'dependency' || c === 'container';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function listFindings(findings: readonly Finding[]): string {
+  const named = findings.slice(0, LISTED_PER_REASON).map(describeFinding).join(', ');
+  const more = findings.length - LISTED_PER_REASON;
+  return more > 0 ? `${named}, and ${more} more` : named;
+}
+
+function emptyCounts(): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+export function decideGate(input: DecideInput): GateDecision {
+  const { gate } = input;
+  const serviceGates = new Map(input.services.map((s) => [s.name, s.gate]));
+  const reasons: GateReason[] = [];
+  const warnings: string[] = [];
+  const newlyDisclosedBlocks = gate['newly-disclosed-blocks'];
+
+  const counts = (f: Finding): boolean => {
+    if (f.status === 'suppressed') return false;
+    const serviceGate = serviceGates.get(f.service);
+    const fixableOnly = serviceGate?.['fixable-only'] ?? gate['fixable-only'] ?? false;
+    if (fixableOnly && isFixableCategory(f.category) && !f.fixAvailable) return false;
+    if (hasExpiredSuppression(f)) return true;
+    if (!input.newOnly) return true;
+    return f.status === 'introduced' || (f.status === 'newly-disclosed' && newlyDisclosedBlocks);
+  };
+  const counted = input.findings.filter(counts);
+  const countedBySeverity = emptyCounts();
+  for (const f of counted) countedBySeverity[f.severity]++;
+
+  // 1. Severity threshold. Findings that count only because their suppression expired get their own
+  //    reason, naming the suppression, so the developer knows to fix or renew it.
+  const blocking = counted.filter((f) => isAtLeast(f.severity, thresholdFor(f, gate, serviceGates.get(f.service))));
+  const [expiredBlocking, plainBlocking] = partition(blocking, hasExpiredSuppression);
+  const adjective = input.newOnly ? 'new ' : '';
+  for (const [key, group] of groupBy(plainBlocking, (f) => `${f.service}\u0000${f.severity}`)) {
+    const [service, severity] = key.split('\u0000') as [string, Severity];
+    reasons.push({
+      kind: 'severity',
+      service,
+      severity,
+      message: `${plural(group.length, `${adjective}${severity} finding`)} in ${service}: ${listFindings(group)}`,
+      fingerprints: group.map((f) => f.fingerprint),
+    });
+  }
+  reasons.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity!) - SEVERITY_ORDER.indexOf(b.severity!));
+
+  for (const [, group] of groupBy(expiredBlocking, (f) => `${f.suppression?.source}\u0000${f.suppression?.reason}\u0000${f.suppression?.expires}`)) {
+    const s = group[0]!.suppression!;
+    const owner = s.owner ? ` (owner ${s.owner})` : '';
+    reasons.push({
+      kind: 'expired-suppression',
+      service: group[0]!.service,
+      message:
+        `a suppression${owner} expired on ${s.expires ?? '?'} ("${scrubSecrets(s.reason ?? '')}"), so ` +
+        `${plural(group.length, 'finding')} count again: ${listFindings(group)}. Fix them or renew the suppression with a new expiry date.`,
+      fingerprints: group.map((f) => f.fingerprint),
+    });
+  }
+  for (const f of counted.filter((x) => hasExpiredSuppression(x) && !blocking.includes(x))) {
+    warnings.push(`a suppression of ${describeFinding(f)} expired on ${f.suppression?.expires ?? '?'}; it is below the fail-on threshold, so it does not block.`);
+  }
+
+  // 2. `max` counts: globally over all counted findings, and per service with the service's own max.
+  for (const severity of SEVERITY_ORDER) {
+    const limit = gate.max?.[severity];
+    if (limit !== undefined && countedBySeverity[severity] > limit) {
+      const group = counted.filter((f) => f.severity === severity);
+      reasons.push({
+        kind: 'max-count',
+        severity,
+        message: `${plural(group.length, `${adjective}${severity} finding`)} exceed the limit of ${limit} (gate.max.${severity}): ${listFindings(group)}`,
+        fingerprints: group.map((f) => f.fingerprint),
+      });
+    }
+  }
+  for (const service of input.services) {
+    const max = service.gate?.max;
+    if (!max) continue;
+    for (const severity of SEVERITY_ORDER) {
+      const limit = max[severity];
+      if (limit === undefined) continue;
+      const group = counted.filter((f) => f.service === service.name && f.severity === severity);
+      if (group.length > limit) {
+        reasons.push({
+          kind: 'max-count',
+          service: service.name,
+          severity,
+          message: `${plural(group.length, `${adjective}${severity} finding`)} in ${service.name} exceed the service's limit of ${limit}: ${listFindings(group)}`,
+          fingerprints: group.map((f) => f.fingerprint),
+        });
+      }
+    }
+  }
+
+  // 3. Scanner errors: fail closed unless `on-scanner-error: warn`.
+  for (const run of input.scanners.filter((r) => r.status === 'error')) {
+    const message = `${run.scanner} (${run.category}) could not scan ${run.service}: ${scrubSecrets(run.error ?? 'unknown error')}`;
+    if (gate['on-scanner-error'] === 'fail') reasons.push({ kind: 'scanner-error', service: run.service, message, fingerprints: [] });
+    else warnings.push(`${message} (on-scanner-error: warn, so the gate does not fail on it)`);
+  }
+
+  // 4. Non-blocking notes.
+  for (const s of input.suppressions) {
+    if (s.state === 'expiring') warnings.push(`suppression "${s.id}" expires on ${s.expires}${s.owner ? ` (owner ${s.owner})` : ''}: fix the finding or renew it.`);
+    if (s.state === 'stale') warnings.push(`suppression "${s.id}" matched no finding: remove it if the problem is gone.`);
+  }
+  if (input.baseline === 'none' && input.newOnly) {
+    warnings.push('no baseline scan was available: findings in changed files count as introduced, the rest as existing.');
+  }
+
+  const onlyScannerErrors = reasons.length > 0 && reasons.every((r) => r.kind === 'scanner-error');
+  return {
+    passed: reasons.length === 0,
+    outcome: reasons.length === 0 ? 'passed' : onlyScannerErrors ? 'scanner-error' : 'failed',
+    reasons,
+    warnings,
+    counted: countedBySeverity,
+  };
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
+}

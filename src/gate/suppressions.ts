@@ -1,0 +1,196 @@
+// Suppressions: findings a team has decided to accept for a while, with a reason, an owner and an
+// expiry date. They come from `.gatehouse.yml` (`suppressions:`), from the separate ignore file
+// (`.gatehouse-ignore.yml`, same entries) and from the tools' own inline markers (nosemgrep,
+// gitleaks:allow, .trivyignore), which the parsers report as `inlineSuppressed`.
+//
+// - active: matching findings get status 'suppressed';
+// - expiring (within 14 days): still suppresses; the gate warns;
+// - expired: the findings count again (status unchanged, `suppression` kept so reports and the gate
+//   can say which suppression expired);
+// - stale: matched nothing this scan (the problem is gone or the entry is wrong): reported.
+import { existsSync, readFileSync } from 'node:fs';
+import picomatch from 'picomatch';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigSchema, type SuppressionConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import type { Finding, SuppressionRef } from '../findings/finding.js';
+import type { SuppressionReport } from '../report/scan-report.js';
+
+/** A suppression that expires within this many days is reported as "expiring". */
+export const EXPIRING_WITHIN_DAYS = 14;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** One `suppressions[]` entry, the same schema as in `.gatehouse.yml`. */
+const SuppressionEntrySchema = ConfigSchema.shape.suppressions.unwrap().element;
+
+/** The inline marker each tool uses, for `suppression.source` of an inline-suppressed finding. */
+const INLINE_MARKERS: Record<string, string> = {
+  semgrep: 'nosemgrep',
+  gitleaks: 'gitleaks:allow',
+  trivy: '.trivyignore',
+  'gatehouse-secrets': 'gatehouse:allow',
+};
+
+export function inlineMarkerFor(tool: string): string {
+  return INLINE_MARKERS[tool] ?? `${tool} inline marker`;
+}
+
+/** A suppression with where it was written, so reports can name it. */
+export type SourcedSuppression = SuppressionConfig & { source?: 'config' | 'ignore-file' };
+
+/** A readable id for a suppression that has none: its criteria ("rule=CVE-2021-23337 path=services/**"). */
+export function suppressionId(s: SuppressionConfig): string {
+  if (s.id) return s.id;
+  const parts: string[] = [];
+  if (s.rule) parts.push(`rule=${s.rule}`);
+  if (s.fingerprint) parts.push(`fingerprint=${s.fingerprint}`);
+  if (s.path) parts.push(`path=${s.path}`);
+  if (s.service) parts.push(`service=${s.service}`);
+  if (s.package) parts.push(`package=${s.package}`);
+  return parts.join(' ');
+}
+
+/** The last instant a suppression is valid: the whole of its expiry day, UTC. */
+function expiryEnd(expires: string): number {
+  return Date.parse(`${expires}T23:59:59.999Z`);
+}
+
+export type SuppressionState = SuppressionReport['state'];
+
+/** active / expiring / expired for a date (stale is decided by matches, in applySuppressions). */
+export function suppressionTimeState(s: SuppressionConfig, now: Date): Exclude<SuppressionState, 'stale'> {
+  if (!s.expires) return 'active';
+  const end = expiryEnd(s.expires);
+  if (Number.isNaN(end)) return 'expired'; // not a real date (2026-02-31): fail closed
+  if (now.getTime() > end) return 'expired';
+  if (end - now.getTime() <= EXPIRING_WITHIN_DAYS * DAY_MS) return 'expiring';
+  return 'active';
+}
+
+interface CompiledSuppression {
+  config: SourcedSuppression;
+  id: string;
+  state: Exclude<SuppressionState, 'stale'>;
+  matchesPath?: (path: string) => boolean;
+  matched: number;
+}
+
+function compile(s: SourcedSuppression, now: Date): CompiledSuppression {
+  return {
+    config: s,
+    id: suppressionId(s),
+    state: suppressionTimeState(s, now),
+    ...(s.path ? { matchesPath: picomatch(s.path.replace(/^\.\//, ''), { dot: true }) } : {}),
+    matched: 0,
+  };
+}
+
+/** Every criterion the suppression names must hold (rule AND path AND service ...). */
+function matches(c: CompiledSuppression, f: Finding): boolean {
+  const s = c.config;
+  if (s.rule && s.rule.toLowerCase() !== f.ruleId.toLowerCase()) return false;
+  if (s.fingerprint && s.fingerprint !== f.fingerprint) return false;
+  if (s.service && s.service !== f.service) return false;
+  if (s.package) {
+    const pkg = f.location.package;
+    // "lodash" or "lodash@4.17.20"
+    if (!pkg || (s.package !== pkg.name && s.package !== `${pkg.name}@${pkg.version}`)) return false;
+  }
+  if (c.matchesPath) {
+    const path = f.location.path;
+    if (!path || !c.matchesPath(path)) return false;
+  }
+  return true;
+}
+
+function refOf(c: CompiledSuppression): SuppressionRef {
+  const s = c.config;
+  return {
+    source: s.source ?? 'config',
+    reason: s.reason,
+    ...(s.owner ? { owner: s.owner } : {}),
+    ...(s.expires ? { expires: s.expires } : {}),
+  };
+}
+
+/**
+ * Applies suppressions and inline markers. Every suppression is matched against every finding, so
+ * that one shadowed by another (or by an inline marker) is not reported as stale.
+ */
+export function applySuppressions(
+  findings: readonly Finding[],
+  suppressions: readonly SourcedSuppression[],
+  now: Date,
+): { findings: Finding[]; report: SuppressionReport[] } {
+  const compiled = suppressions.map((s) => compile(s, now));
+  const out = findings.map((f): Finding => {
+    let active: CompiledSuppression | undefined;
+    let expired: CompiledSuppression | undefined;
+    for (const c of compiled) {
+      if (!matches(c, f)) continue;
+      c.matched++;
+      if (c.state === 'expired') expired ??= c;
+      else active ??= c;
+    }
+    if (active) return { ...f, status: 'suppressed', suppression: refOf(active) };
+    if (f.inlineSuppressed) {
+      return { ...f, status: 'suppressed', suppression: { source: inlineMarkerFor(f.tool), reason: 'inline marker in the code' } };
+    }
+    // Expired: counts again; the reference stays so the gate and reports can name the suppression.
+    if (expired) return { ...f, suppression: refOf(expired) };
+    return f;
+  });
+  const report = compiled.map(
+    (c): SuppressionReport => ({
+      id: c.id,
+      reason: c.config.reason,
+      ...(c.config.owner ? { owner: c.config.owner } : {}),
+      ...(c.config.expires ? { expires: c.config.expires } : {}),
+      state: c.state === 'expired' ? 'expired' : c.matched === 0 ? 'stale' : c.state,
+      matched: c.matched,
+    }),
+  );
+  return { findings: out, report };
+}
+
+/** True when a finding counts again because the suppression that matched it has expired. */
+export function hasExpiredSuppression(f: Finding): boolean {
+  return f.status !== 'suppressed' && f.suppression !== undefined;
+}
+
+// A plain list, or a mapping with `suppressions:` (chosen by shape, so errors point at the entry).
+const IgnoreListSchema = z.array(SuppressionEntrySchema);
+const IgnoreMappingSchema = z.object({ suppressions: IgnoreListSchema.default([]) }).strict();
+
+/**
+ * Reads the separate ignore file (`.gatehouse-ignore.yml`): a YAML list of suppressions, or a
+ * mapping with a `suppressions:` list. A missing file is no suppressions; a bad one is a ConfigError
+ * naming the file, the line and the field.
+ */
+export function loadIgnoreFile(path: string): SourcedSuppression[] {
+  if (!existsSync(path)) return [];
+  const text = readFileSync(path, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
+    throw new ConfigError(`${path}:${line}: invalid YAML: ${yamlError.message.split('\n')[0]}`, { file: path, line });
+  }
+  const data: unknown = doc.toJS() ?? [];
+  const parsed = Array.isArray(data) ? IgnoreListSchema.safeParse(data) : IgnoreMappingSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join('.');
+    const node = doc.getIn(issue.path, true) as { range?: [number, number, number] } | undefined;
+    const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    throw new ConfigError(
+      `${path}${line ? `:${line}` : ''}: suppression ${field ? `"${field}" ` : ''}is invalid: ${issue.message}`,
+      { file: path, ...(line ? { line } : {}), field },
+    );
+  }
+  const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.suppressions;
+  return list.map((s) => ({ ...s, source: 'ignore-file' as const }));
+}
