@@ -4,6 +4,8 @@
 // trivy's secret findings carry `Code.Lines` context lines that trivy does NOT mask: they are never
 // read here, and neither is `Match` copied into a finding (only hashed).
 import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { sha256Hex } from '../findings/redact.js';
 import type { Category, ParsedFinding } from '../findings/finding.js';
 import { mapSeverity } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
@@ -20,7 +22,6 @@ import {
   unknownShape,
 } from './report-input.js';
 import { isSarifLog, parseSarifLog } from './sarif.js';
-import { sha256Hex } from '../findings/redact.js';
 
 const TOOL = 'trivy';
 export const TRIVY_INSTALL_HINT =
@@ -177,7 +178,12 @@ export function parseTrivyReport(text: string, ctx: ParseContext = {}): ParseRes
   const data = parseJsonOutput(TOOL, text);
   if (isSarifLog(data)) {
     // trivy SARIF does not say what was scanned; an image context makes it container findings.
-    return parseSarifLog(data, { tool: TOOL, category: ctx.image ? 'container' : 'dependency', context: ctx });
+    return parseSarifLog(data, {
+      tool: TOOL,
+      category: ctx.image ? 'container' : 'dependency',
+      context: ctx,
+      refine: (finding, _result, rule) => refineSarifFinding(finding, rule?.name, rule?.properties ?? {}, ctx),
+    });
   }
   if (Array.isArray(data)) {
     // trivy before 0.20 wrote a bare array of Results (no SchemaVersion, no Class).
@@ -200,6 +206,43 @@ export function parseTrivyReport(text: string, ctx: ParseContext = {}): ParseRes
   const findings = (report.Results ?? []).flatMap((r) => resultFindings(r, facts, ctx));
   const version = report.Trivy?.Version;
   return version ? { findings, toolErrors: [], toolVersion: version } : { findings, toolErrors: [] };
+}
+
+/**
+ * trivy's SARIF keeps the package only in the message text ("Package: libssl1.1\nInstalled Version:
+ * ...\nFixed Version: ..."), and the kind of finding in the rule name.
+ */
+function refineSarifFinding(
+  finding: ParsedFinding,
+  ruleName: string | undefined,
+  ruleProperties: Record<string, unknown>,
+  ctx: ParseContext,
+): ParsedFinding {
+  if (ruleName === 'Misconfiguration') return { ...finding, category: 'misconfig' };
+  if (ruleName === 'Secret') return { ...finding, category: 'secret', secretPreview: '****' };
+  const field = (label: string) => new RegExp(`^${label}: (.*)$`, 'm').exec(finding.message)?.[1]?.trim();
+  const name = field('Package');
+  if (!name) return finding;
+  const version = field('Installed Version') ?? '';
+  const fixedVersions = splitVersions(field('Fixed Version'));
+  const fixAvailable = fixedVersions.length > 0;
+  const score = ruleProperties.cvssv3_baseScore;
+  const vector = ruleProperties.cvssv3_vector;
+  const cvss =
+    typeof score === 'number' && score >= 0 && score <= 10
+      ? withVector(score, typeof vector === 'string' ? vector : undefined)
+      : undefined;
+  return {
+    ...finding,
+    ...(cvss ? { cvss } : {}),
+    location: {
+      ...finding.location,
+      package: { ecosystem: ruleName === 'OsPackageVulnerability' ? 'os' : 'unknown', name, version, fixedVersions },
+    },
+    fixAvailable,
+    ...(fixAvailable ? { fix: upgradeHint(name, version, fixedVersions) } : {}),
+    ...(ctx.image ? { category: 'container' as const } : {}),
+  };
 }
 
 function isOsResult(result: TrivyResult): boolean {
@@ -242,7 +285,7 @@ function vulnerabilityFinding(
   const fixAvailable = fixedVersions.length > 0;
   const cvss = pickCvss(v.CVSS ?? undefined, v.SeveritySource);
   const title = v.Title?.trim() || `${v.VulnerabilityID} in ${v.PkgName}`;
-  const fix = fixAvailable ? `upgrade ${v.PkgName} to ${fixedVersions.join(' or ')}` : undefined;
+  const fix = fixAvailable ? upgradeHint(v.PkgName, v.InstalledVersion, fixedVersions) : undefined;
   const where = v.PkgPath ? ` (${v.PkgPath})` : '';
   const status = v.Status && v.Status !== 'fixed' ? `; status: ${v.Status.replace(/_/g, ' ')}` : '';
   return {
@@ -271,6 +314,18 @@ function vulnerabilityFinding(
       fix ? `; ${fix}` : '; no fixed version yet'
     }${status}`,
   };
+}
+
+/**
+ * "upgrade ansi-regex to 3.0.1": trivy lists one fixed version per release line ("6.0.1, 5.0.1, 4.1.1,
+ * 3.0.1"); the one on the installed major line is the smallest step, the others are named after it.
+ */
+export function upgradeHint(name: string, installed: string, fixedVersions: string[]): string {
+  const major = /^v?(\d+)\./.exec(installed)?.[1];
+  const sameLine = major === undefined ? undefined : fixedVersions.find((f) => /^v?(\d+)\./.exec(f)?.[1] === major);
+  const first = sameLine ?? fixedVersions[0];
+  const others = fixedVersions.filter((f) => f !== first);
+  return others.length > 0 ? `upgrade ${name} to ${first} (or ${others.join(', ')})` : `upgrade ${name} to ${first}`;
 }
 
 function ecosystemOf(result: TrivyResult, osPackage: boolean): string {
@@ -419,7 +474,10 @@ export const trivyImageAdapter: ScannerAdapter = {
   detect: detectTrivy,
   command(target: ScanTarget): string[] {
     if (!target.image) {
-      throw new Error(`trivy-image needs an image for service "${target.service}" (services[].image: a reference or a docker save tarball)`);
+      throw new ConfigError(
+        `trivy-image needs an image for service "${target.service}": set services[].image to a reference or a docker save tarball`,
+        { field: 'services.image' },
+      );
     }
     const scanners = optionList(target.options, 'scanners');
     const source = isImageTarball(target.image) ? ['--input', target.image] : [target.image];
