@@ -1,0 +1,152 @@
+// Dashboard push: one POST of the JSON report per service to `POST /api/v1/scans`, with an
+// idempotent scan id (run id + attempt + service, so a re-run of the same attempt never counts
+// twice), retries with exponential backoff on 5xx / 429 / network errors, and auth by a scoped
+// token or by a GitHub Actions OIDC id-token (no long-lived key in the repository).
+import type { Logger } from '../logger.js';
+import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
+
+export type PushAuth =
+  | { kind: 'token'; token: string }
+  /** `getIdToken` is `core.getIDToken` in the action (needs `permissions: id-token: write`). */
+  | { kind: 'oidc'; audience: string; getIdToken: (audience: string) => Promise<string> };
+
+export interface PushOptions {
+  dashboardUrl: string;
+  auth: PushAuth;
+  logger: Logger;
+  /** Retries after the first attempt (default 4). */
+  retries?: number;
+  /** First backoff wait in ms, doubled each retry, with jitter (default 500). */
+  baseDelayMs?: number;
+  /** Per-request timeout in ms (default 30 s). */
+  timeoutMs?: number;
+}
+
+export interface PushResult {
+  scanId: string;
+  service: string;
+  status: number;
+  attempts: number;
+  /** True when the dashboard already had this scan id (a re-run). */
+  duplicate: boolean;
+}
+
+/** A push the dashboard refused for good (a 4xx other than 429), or that kept failing. */
+export class DashboardPushError extends Error {
+  override name = 'DashboardPushError';
+  constructor(
+    message: string,
+    readonly details: { service: string; scanId: string; status?: number; attempts: number },
+  ) {
+    super(message);
+  }
+}
+
+export interface RunIdentity {
+  repository: string;
+  runId: string;
+  runAttempt: string;
+}
+
+/** `gh/<owner>/<repo>/<run id>/<attempt>/<service>`: the same on a retried push, new on a re-run attempt. */
+export function scanIdFor(run: RunIdentity, service: string): string {
+  return `gh/${run.repository}/${run.runId}/${run.runAttempt}/${service}`.slice(0, 200);
+}
+
+/**
+ * One report per service (the dashboard keeps history per service). Findings, fixed findings and
+ * scanner runs are filtered to the service; the gate decision is the whole run's.
+ */
+export function splitReportByService(report: ScanReport, run: RunIdentity): ScanReport[] {
+  return report.services.map((service) => ({
+    ...report,
+    scanId: scanIdFor(run, service.name),
+    services: [service],
+    scanners: report.scanners.filter((s) => s.service === service.name),
+    findings: report.findings.filter((f) => f.service === service.name),
+    fixed: report.fixed.filter((f) => f.service === service.name),
+  }));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isRetryable(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Retry-After in seconds or as an HTTP date; capped so a hostile value cannot stall the job. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, 60_000) : undefined;
+}
+
+async function authorizationHeader(auth: PushAuth): Promise<string> {
+  if (auth.kind === 'token') return `Bearer ${auth.token}`;
+  return `Bearer ${await auth.getIdToken(auth.audience)}`;
+}
+
+export async function pushReport(report: ScanReport, options: PushOptions): Promise<PushResult> {
+  const body = JSON.stringify(ScanReportSchema.parse(report));
+  const service = report.services.map((s) => s.name).join(',');
+  const url = new URL('api/v1/scans', options.dashboardUrl.endsWith('/') ? options.dashboardUrl : `${options.dashboardUrl}/`);
+  const retries = options.retries ?? 4;
+  const baseDelay = options.baseDelayMs ?? 500;
+  const authorization = await authorizationHeader(options.auth);
+  let lastProblem = '';
+  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    let wait = baseDelay * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization,
+          'content-type': 'application/json',
+          'idempotency-key': report.scanId,
+          'user-agent': 'gatehouse-action',
+        },
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+      const text = await res.text();
+      if (res.ok || res.status === 409) {
+        return { scanId: report.scanId, service, status: res.status, attempts: attempt, duplicate: res.status === 409 || /"duplicate"\s*:\s*true/.test(text) };
+      }
+      lastProblem = `HTTP ${res.status}: ${text.slice(0, 300)}`;
+      if (!isRetryable(res.status)) {
+        const hint = res.status === 401 || res.status === 403 ? ' (check the dashboard token, or the OIDC audience and the allowlist of repository/workflow/ref claims)' : '';
+        throw new DashboardPushError(`the dashboard refused the scan of ${service}: ${lastProblem}${hint}`, {
+          service,
+          scanId: report.scanId,
+          status: res.status,
+          attempts: attempt,
+        });
+      }
+      wait = retryAfterMs(res.headers.get('retry-after')) ?? wait;
+    } catch (error) {
+      if (error instanceof DashboardPushError) throw error;
+      lastProblem = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    }
+    if (attempt <= retries) {
+      options.logger.warning(`dashboard push of ${service} failed (${lastProblem}); retry ${attempt}/${retries} in ${Math.round(wait)} ms`);
+      await sleep(wait);
+    }
+  }
+  throw new DashboardPushError(`the dashboard push of ${service} failed after ${retries + 1} attempts: ${lastProblem}`, {
+    service,
+    scanId: report.scanId,
+    attempts: retries + 1,
+  });
+}
+
+/** Pushes every service's report in turn; returns the results (throws on the first final failure). */
+export async function pushScanReports(report: ScanReport, run: RunIdentity, options: PushOptions): Promise<PushResult[]> {
+  const results: PushResult[] = [];
+  for (const part of splitReportByService(report, run)) {
+    const r = await pushReport(part, options);
+    options.logger.info(`pushed ${r.service} to the dashboard as ${r.scanId}${r.duplicate ? ' (already there)' : ''}`);
+    results.push(r);
+  }
+  return results;
+}
