@@ -2,12 +2,14 @@
 // name these ids; `scanners.sarif[]` entries become adapters through createSarifAdapter (sarif.ts).
 import { ConfigError } from '../errors.js';
 import type { ScannerAdapter } from './adapter.js';
+import { npmAuditAdapter } from './npm-audit.js';
 import { trivyFsAdapter, trivyImageAdapter, trivySecretAdapter } from './trivy.js';
 
 export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
   'trivy-fs': trivyFsAdapter,
   'trivy-image': trivyImageAdapter,
   'trivy-secret': trivySecretAdapter,
+  'npm-audit': npmAuditAdapter,
 };
 
 export function listAdapters(): ScannerAdapter[] {
