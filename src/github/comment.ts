@@ -70,7 +70,7 @@ export async function upsertStickyComment(
         body,
       });
       logger.info(`updated the Gatehouse comment: ${res.data.html_url}`);
-      return { action: 'updated', url: res.data.html_url, id: res.data.id };
+      return { action: 'updated', url: res.data.html_url, id: Number(res.data.id) };
     }
     if (input.mode === 'on-failure' && input.gatePassed) {
       return { action: 'skipped', reason: 'comment: on-failure and the gate passed' };
@@ -82,7 +82,7 @@ export async function upsertStickyComment(
       body,
     });
     logger.info(`created the Gatehouse comment: ${res.data.html_url}`);
-    return { action: 'created', url: res.data.html_url, id: res.data.id };
+    return { action: 'created', url: res.data.html_url, id: Number(res.data.id) };
   } catch (error) {
     const status = httpStatusOf(error);
     if (status === 403 || status === 404) {
