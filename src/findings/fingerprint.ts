@@ -1,9 +1,11 @@
 // Fingerprints: a stable id per finding that survives unrelated edits, so a baseline comparison,
 // suppressions and the dashboard's lifecycle can recognise "the same problem" across scans.
 //
-// - dependency / container: ecosystem + package name + vulnerability id + service (+ the package's
-//   path inside the project or image when the tool gives one, so nested copies stay distinct).
-//   Never the installed version: upgrading to another vulnerable version is the same problem.
+// - dependency / container: ecosystem + package name + vulnerability id + service + the lockfile
+//   (or path in the image) + the package's own path when the tool gives one, so copies in two
+//   lockfiles or nested node_modules stay distinct. Never the installed version: upgrading to another
+//   vulnerable version is the same problem (and two copies that differ only by version in one
+//   lockfile, without a package path, are one finding).
 // - sast / misconfig: tool + rule + path + hash of the normalized matched code. Never the line
 //   number: moving a block down a file keeps its identity. Without a match hash: rule + path + title.
 // - secret: rule + path + hash of the secret (the secret itself is never kept).
@@ -27,9 +29,9 @@ export function fingerprintParts(f: ParsedFinding, service: string): string[] {
     case 'container': {
       const pkg = loc.package;
       if (pkg) {
-        const parts = [FINGERPRINT_VERSION, 'package', pkg.ecosystem.toLowerCase(), pkg.name, f.ruleId, service];
-        if (pkg.path) parts.push(pkg.path);
-        return parts;
+        // The lockfile (or the path in the image) and the package's own path keep copies apart:
+        // one package in two lockfiles of a service is two places to fix.
+        return [FINGERPRINT_VERSION, 'package', pkg.ecosystem.toLowerCase(), pkg.name, f.ruleId, service, loc.path ?? '', pkg.path ?? ''];
       }
       // A dependency/container finding without a package (rare; a generic SARIF tool): treat it as code.
       return codeParts(f, service);
@@ -56,16 +58,3 @@ export function fingerprintFinding(f: ParsedFinding, service: string): string {
   return sha256Hex(JSON.stringify(fingerprintParts(f, service))).slice(0, FINGERPRINT_HEX_LENGTH);
 }
 
-/**
- * The match hash of a code finding: sha256 of the matched code with whitespace normalized (each
- * line trimmed, runs of blanks collapsed, blank lines dropped), so re-indenting a block or moving it
- * keeps its identity. Parsers use it for semgrep `extra.lines` and SARIF `region.snippet.text`.
- */
-export function hashMatchedCode(code: string): string {
-  const normalized = code
-    .split(/\r?\n/)
-    .map((line) => line.trim().replace(/\s+/g, ' '))
-    .filter((line) => line.length > 0)
-    .join('\n');
-  return sha256Hex(normalized);
-}

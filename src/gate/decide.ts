@@ -107,13 +107,18 @@ export function decideGate(input: DecideInput): GateDecision {
 
   for (const [, group] of groupBy(expiredBlocking, (f) => `${f.suppression?.source}\u0000${f.suppression?.reason}\u0000${f.suppression?.expires}`)) {
     const s = group[0]!.suppression!;
+    // Name the suppression by its id when the suppression report has it.
+    const id = input.suppressions.find((r) => r.state === 'expired' && r.reason === s.reason && r.expires === s.expires)?.id;
+    const name = id ? `suppression "${scrubSecrets(id)}"` : 'a suppression';
     const owner = s.owner ? ` (owner ${s.owner})` : '';
+    const one = group.length === 1;
     reasons.push({
       kind: 'expired-suppression',
       service: group[0]!.service,
       message:
-        `a suppression${owner} expired on ${s.expires ?? '?'} ("${scrubSecrets(s.reason ?? '')}"), so ` +
-        `${plural(group.length, 'finding')} count again: ${listFindings(group)}. Fix them or renew the suppression with a new expiry date.`,
+        `${name}${owner} expired on ${s.expires ?? '?'} ("${scrubSecrets(s.reason ?? '')}"), so ` +
+        `${plural(group.length, 'finding')} ${one ? 'counts' : 'count'} again: ${listFindings(group)}. ` +
+        `Fix ${one ? 'it' : 'them'} or renew the suppression with a new expiry date.`,
       fingerprints: group.map((f) => f.fingerprint),
     });
   }

@@ -62,10 +62,13 @@ export type SuppressionState = SuppressionReport['state'];
 /** active / expiring / expired for a date (stale is decided by matches, in applySuppressions). */
 export function suppressionTimeState(s: SuppressionConfig, now: Date): Exclude<SuppressionState, 'stale'> {
   if (!s.expires) return 'active';
-  const end = expiryEnd(s.expires);
-  if (Number.isNaN(end)) return 'expired'; // not a real date (2026-02-31): fail closed
+  const expires = s.expires;
+  const end = expiryEnd(expires);
+  if (Number.isNaN(end)) return 'expired'; // not a real date (2026-13-01): fail closed
   if (now.getTime() > end) return 'expired';
-  if (end - now.getTime() <= EXPIRING_WITHIN_DAYS * DAY_MS) return 'expiring';
+  // Calendar days from today (UTC) to the expiry date: expiring on today + 14 is "within 14 days".
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  if (Date.parse(`${expires}T00:00:00Z`) - today <= EXPIRING_WITHIN_DAYS * DAY_MS) return 'expiring';
   return 'active';
 }
 
