@@ -1,0 +1,288 @@
+// Executes a scan plan: every planned run in parallel under p-limit(concurrency), each one either a
+// child process (runTool) or an imported report file, then the adapter's pure parse and
+// normalization. Every way a scanner can fail (missing, crash, odd exit code, timeout, garbage,
+// unknown format, unreadable import) becomes a ScannerRun with status "error" and a reason in words;
+// the gate decides what that means. Never a silent pass, and never the tool's stdout in a message.
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { ScannerError, ScannerOutputError, UnsupportedFormatError } from '../errors.js';
+import type { Finding } from '../findings/finding.js';
+import { normalizeFindings } from '../findings/normalize.js';
+import { scrubSecrets } from '../findings/redact.js';
+import type { Logger } from '../logger.js';
+import type { ScannerRun } from '../report/scan-report.js';
+import type { ParseResult, ToolOutput } from '../scanners/adapter.js';
+import { ROOT_SERVICE, serviceForPath, type Service } from '../services/discover.js';
+import type { PlannedImport, PlannedScan, PlannedToolRun } from './plan.js';
+import { runTool } from './run-tool.js';
+
+export type ScanProgress =
+  | { type: 'plan'; services: string[]; runs: number }
+  | { type: 'scanner-start'; scanner: string; service: string; mode: 'run' | 'import' }
+  | {
+      type: 'scanner-end';
+      scanner: string;
+      service: string;
+      mode: 'run' | 'import';
+      status: ScannerRun['status'];
+      durationMs: number;
+      findingCount: number;
+      error?: string;
+    };
+
+export interface ExecuteOptions {
+  /** Every service of the scan, to map finding paths to services. */
+  services: readonly Service[];
+  concurrency: number;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  logger: Logger;
+  onProgress?: (event: ScanProgress) => void;
+}
+
+export interface ExecutedScan {
+  runs: ScannerRun[];
+  findings: Finding[];
+}
+
+/** Runs (or imports) every planned scan; resolves when all are done, in plan order. */
+export async function executePlan(plan: readonly PlannedScan[], options: ExecuteOptions): Promise<ExecutedScan> {
+  const limit = pLimit(options.concurrency);
+  const results = await Promise.all(plan.map((planned) => limit(() => executeOne(planned, options))));
+  return { runs: results.flatMap((r) => r.runs), findings: results.flatMap((r) => r.findings) };
+}
+
+async function executeOne(planned: PlannedScan, options: ExecuteOptions): Promise<ExecutedScan> {
+  const { adapter, service } = planned;
+  options.onProgress?.({ type: 'scanner-start', scanner: adapter.id, service: service.name, mode: planned.mode });
+  options.logger.debug(
+    planned.mode === 'run'
+      ? `${adapter.id} [${service.name}]: running ${planned.argv.map(quoteArg).join(' ')} in ${planned.target.dir}`
+      : `${adapter.id} [${service.name}]: importing ${planned.file}`,
+  );
+  const started = performance.now();
+  const base = { scanner: adapter.id, tool: adapter.tool, category: adapter.category, service: service.name };
+  const elapsed = () => Math.round(performance.now() - started);
+
+  let result: ExecutedScan;
+  try {
+    const output = planned.mode === 'run' ? await runPlanned(planned, options) : await readImport(planned);
+    const parsed = parseOutput(planned, output);
+    const findings = normalizeOrFail(planned, parsed, options.services);
+    result = splitRuns(planned, parsed, findings, options, base, elapsed());
+  } catch (err) {
+    const reason = await errorReason(planned, err);
+    result = {
+      runs: [{ ...base, status: 'error', durationMs: elapsed(), findingCount: 0, error: reason, toolErrors: [] }],
+      findings: [],
+    };
+  }
+  for (const run of result.runs) {
+    options.onProgress?.({
+      type: 'scanner-end',
+      scanner: run.scanner,
+      service: run.service,
+      mode: planned.mode,
+      status: run.status,
+      durationMs: run.durationMs,
+      findingCount: run.findingCount,
+      ...(run.error ? { error: run.error } : {}),
+    });
+  }
+  return result;
+}
+
+/** A run that ended without a usable report; carries a reason that is safe to print. */
+class RunFailure extends Error {
+  /** The message already names the tool (a parser error: "trivy output is not valid: ..."). */
+  constructor(
+    message: string,
+    readonly namesTool = false,
+  ) {
+    super(message);
+  }
+}
+
+async function runPlanned(planned: PlannedToolRun, options: ExecuteOptions): Promise<ToolOutput> {
+  const outputPath = planned.outputFile ? join(planned.target.dir, planned.outputFile) : undefined;
+  // A stale report from an earlier run must never be read as this run's result.
+  if (outputPath) await rm(outputPath, { force: true });
+  const run = await runTool(planned.argv, {
+    cwd: planned.target.dir,
+    timeoutMs: options.timeoutMs,
+    maxOutputBytes: options.maxOutputBytes,
+    name: planned.adapter.id,
+    // Tools print colour codes into their JSON otherwise (semgrep, trivy progress bars).
+    env: { NO_COLOR: '1', CI: process.env.CI ?? 'true' },
+  });
+  if (run.timedOut) {
+    throw new RunFailure(
+      `timed out after ${Math.round(options.timeoutMs / 1000)} s and was stopped (raise "scanner-timeout" in .gatehouse.yml if it needs longer)`,
+    );
+  }
+  if (run.signal) throw new RunFailure(`crashed (killed by ${run.signal})${stderrHint(run.stderr)}`);
+  if (!planned.adapter.okExitCodes.includes(run.exitCode)) {
+    throw new RunFailure(
+      `exited with code ${run.exitCode} (expected ${planned.adapter.okExitCodes.join(' or ')})${stderrHint(run.stderr)}`,
+    );
+  }
+  const output: ToolOutput = { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
+  if (planned.outputFile && outputPath) {
+    const content = await readFile(outputPath, 'utf8').catch(() => undefined);
+    if (content === undefined) {
+      throw new RunFailure(`did not write its report file "${planned.outputFile}"${stderrHint(run.stderr)}`);
+    }
+    output.files = { [planned.outputFile]: content };
+  }
+  return output;
+}
+
+async function readImport(planned: PlannedImport): Promise<ToolOutput> {
+  let content: string;
+  try {
+    content = await readFile(planned.file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RunFailure(
+      code === 'ENOENT'
+        ? `imported report "${planned.file}" not found`
+        : `imported report "${planned.file}" cannot be read (${code ?? 'error'})`,
+    );
+  }
+  return {
+    stdout: content,
+    stderr: '',
+    exitCode: 0,
+    ...(planned.outputFile ? { files: { [planned.outputFile]: content } } : {}),
+  };
+}
+
+function parseOutput(planned: PlannedScan, output: ToolOutput): ParseResult {
+  try {
+    return planned.adapter.parse(output, {
+      repoRoot: planned.target.repoRoot,
+      serviceDir: planned.service.path,
+      ...(planned.target.image ? { image: planned.target.image } : {}),
+    });
+  } catch (err) {
+    if (err instanceof UnsupportedFormatError || err instanceof ScannerOutputError) {
+      const report = planned.outputFile ? (output.files?.[planned.outputFile] ?? output.stdout) : output.stdout;
+      const source = planned.mode === 'import' ? `imported report "${planned.file}"` : 'output';
+      throw new RunFailure(`${err.message} (${source}: ${describeOutputShape(report)})`, true);
+    }
+    throw err;
+  }
+}
+
+function normalizeOrFail(planned: PlannedScan, parsed: ParseResult, services: readonly Service[]): Finding[] {
+  try {
+    return normalize(planned, parsed, services);
+  } catch (err) {
+    // A finding the parser built wrongly: the run's results cannot be trusted as a whole.
+    if (err instanceof ScannerOutputError) throw new RunFailure(`produced an invalid finding: ${err.message}`);
+    throw err;
+  }
+}
+
+function normalize(planned: PlannedScan, parsed: ParseResult, services: readonly Service[]): Finding[] {
+  return normalizeFindings(parsed.findings, {
+    service: planned.service.name,
+    // Paths decide the service; a path outside every service keeps the run's own service
+    // (ROOT_SERVICE for a repository-wide import).
+    serviceForPath: (path) => {
+      const name = serviceForPath(services, path);
+      return name === ROOT_SERVICE ? undefined : name;
+    },
+  });
+}
+
+/**
+ * One ScannerRun per run. A repository-wide import covers every scanned service: it gets one
+ * ScannerRun per service (so each service shows it was scanned), plus ROOT_SERVICE when findings
+ * fall outside every service. Findings of services outside this scan are left out.
+ */
+function splitRuns(
+  planned: PlannedScan,
+  parsed: ParseResult,
+  findings: Finding[],
+  options: ExecuteOptions,
+  base: Pick<ScannerRun, 'scanner' | 'tool' | 'category' | 'service'>,
+  durationMs: number,
+): ExecutedScan {
+  const status: ScannerRun['status'] = planned.mode === 'import' ? 'imported' : 'ok';
+  const common = {
+    ...base,
+    status,
+    durationMs,
+    toolErrors: parsed.toolErrors.map((e) => scrubSecrets(e)),
+    ...(parsed.toolVersion ? { toolVersion: parsed.toolVersion } : {}),
+  };
+  if (planned.mode === 'run' || planned.forService) {
+    return { runs: [{ ...common, findingCount: findings.length }], findings };
+  }
+  const names = new Set(options.services.map((s) => s.name));
+  const kept = findings.filter((f) => names.has(f.service) || f.service === ROOT_SERVICE);
+  if (kept.length < findings.length) {
+    options.logger.debug(`${base.scanner}: ${findings.length - kept.length} imported findings belong to services outside this scan`);
+  }
+  const serviceNames = [...options.services.map((s) => s.name)];
+  if (kept.some((f) => f.service === ROOT_SERVICE)) serviceNames.push(ROOT_SERVICE);
+  const runs = serviceNames.map((name) => ({
+    ...common,
+    service: name,
+    findingCount: kept.filter((f) => f.service === name).length,
+  }));
+  return { runs, findings: kept };
+}
+
+/** The reason a run failed, in words, scrubbed; never the tool's stdout. */
+async function errorReason(planned: PlannedScan, err: unknown): Promise<string> {
+  const what = planned.mode === 'run' ? planned.adapter.tool : `import of the ${planned.adapter.id} report`;
+  if (err instanceof RunFailure) return scrubSecrets(err.namesTool ? err.message : `${what}: ${err.message}`);
+  if (err instanceof ScannerError && err.kind === 'missing') {
+    // Only now ask the adapter how to install it (detect() starts a process; no need on success).
+    const detection = await planned.adapter.detect().catch(() => undefined);
+    const hint = detection?.installHint ? `; to install: ${detection.installHint}` : '';
+    return scrubSecrets(`${planned.adapter.tool} is not installed (${err.reason})${hint}`);
+  }
+  if (err instanceof ScannerError) return scrubSecrets(`${what}: ${err.reason}`);
+  return scrubSecrets(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/**
+ * What a report looked like, without its content: size, a guess at its kind, and its first few
+ * characters with anything token-shaped masked. Safe to show when output could not be parsed.
+ */
+export function describeOutputShape(text: string): string {
+  const trimmed = text.trimStart();
+  if (trimmed.length === 0) return 'the output was empty';
+  const kind = /^[[{]/.test(trimmed)
+    ? 'JSON-like'
+    : /^<(!doctype|html)/i.test(trimmed)
+      ? 'HTML'
+      : /^</.test(trimmed)
+        ? 'XML-like'
+        : 'plain text';
+  const head = scrubSecrets(trimmed.slice(0, 24))
+    .replace(/[^\x20-\x7e]/g, '?')
+    // any word long enough to be (part of) a token keeps only its first 3 characters
+    .replace(/[A-Za-z0-9_+/=-]{6,}/g, (w) => `${w.slice(0, 3)}…`);
+  return `${text.length} characters of ${kind} output starting ${JSON.stringify(head)}`;
+}
+
+/** The last stderr line, scrubbed and short: usually the tool's own reason ("405 Method Not Allowed"). */
+function stderrHint(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines.length === 0) return '';
+  const last = lines.slice(-2).join(' / ');
+  const short = last.length > 240 ? `${last.slice(0, 240)}…` : last;
+  return `; stderr ends: ${JSON.stringify(scrubSecrets(short))}`;
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w./:=@%+-]+$/.test(arg) ? arg : JSON.stringify(arg);
+}

@@ -1,0 +1,186 @@
+// The runner end to end on real child processes: the fake scanner (test/fixtures/fake-scanner.mjs)
+// prints real recorded output, crashes, hangs, prints garbage or exits oddly; each outcome must be a
+// ScannerRun with the right status and a reason a user can act on.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mergeConfig } from '../../src/config/load.js';
+import { ConfigSchema, type RawGatehouseConfig } from '../../src/config/schema.js';
+import { ConfigError } from '../../src/errors.js';
+import { createMemoryLogger } from '../../src/logger.js';
+import { planScan } from '../../src/runner/plan.js';
+import { describeOutputShape, executePlan, type ScanProgress } from '../../src/runner/run-scanners.js';
+import { resolveServices, ROOT_SERVICE } from '../../src/services/discover.js';
+
+const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
+const SHARED = new URL('../../../shared/fixtures/scanners/', import.meta.url).pathname;
+const SEMGREP_SARIF = join(SHARED, 'semgrep/sarif-rule-board.sarif');
+
+function makeRepo(): string {
+  const root = mkdtempSync(join(tmpdir(), 'gatehouse-runner-'));
+  for (const s of ['services/api', 'services/worker']) {
+    mkdirSync(join(root, s), { recursive: true });
+    writeFileSync(join(root, s, 'package.json'), '{}');
+  }
+  return root;
+}
+
+function fakeEntry(name: string, ...args: string[]) {
+  return { name, command: [process.execPath, FAKE, ...args] };
+}
+
+async function scan(raw: RawGatehouseConfig, imports?: Record<string, string>, root = makeRepo()) {
+  // no default scanners: each test names exactly what runs
+  const config = ConfigSchema.parse(mergeConfig({ scanners: { dependency: [], secret: [] } }, raw));
+  const services = resolveServices(root, config);
+  const logger = createMemoryLogger();
+  const events: ScanProgress[] = [];
+  const plan = planScan({ repoRoot: root, config, services, imports, logger });
+  const result = await executePlan(plan, {
+    services,
+    concurrency: config.concurrency,
+    timeoutMs: config['scanner-timeout'] * 1000,
+    maxOutputBytes: config['max-output-mb'] * 1024 * 1024,
+    logger,
+    onProgress: (e) => events.push(e),
+  });
+  return { ...result, events, logger, root };
+}
+
+describe('executePlan', () => {
+  it('runs a SARIF-writing command per service and parses its real recorded output', async () => {
+    const { runs, findings, events } = await scan({
+      scanners: { sarif: [fakeEntry('fake-sast', '--print', SEMGREP_SARIF, '--exit', '1')] },
+    });
+    expect(runs.map((r) => [r.scanner, r.service, r.status])).toEqual([
+      ['fake-sast', 'api', 'ok'],
+      ['fake-sast', 'worker', 'ok'],
+    ]);
+    // 3 results on one line of one file with one snippet hash: normalized to one finding per service
+    expect(runs.map((r) => r.findingCount)).toEqual([findings.length / 2, findings.length / 2]);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.filter((f) => f.service === 'api').every((f) => f.location.path?.startsWith('services/api/'))).toBe(true);
+    expect(events.filter((e) => e.type === 'scanner-start')).toHaveLength(2);
+    const ends = events.filter((e) => e.type === 'scanner-end');
+    expect(ends).toHaveLength(2);
+    expect(ends.every((e) => e.type === 'scanner-end' && e.durationMs > 0 && e.status === 'ok')).toBe(true);
+  });
+
+  it('reads a report the command writes to a file, and fails when it writes none', async () => {
+    const { runs } = await scan({
+      services: [{ name: 'api', path: 'services/api' }],
+      scanners: {
+        sarif: [
+          { ...fakeEntry('to-file', '--print', SEMGREP_SARIF, '--write-to', 'out.sarif'), output: 'out.sarif' },
+          { ...fakeEntry('no-file', '--exit', '0'), output: 'missing.sarif' },
+        ],
+      },
+    });
+    expect(runs[0]).toMatchObject({ scanner: 'to-file', status: 'ok' });
+    expect(runs[0].findingCount).toBeGreaterThan(0);
+    expect(runs[1]).toMatchObject({ scanner: 'no-file', status: 'error' });
+    expect(runs[1].error).toContain('did not write its report file "missing.sarif"');
+  });
+
+  it('turns a crash, an odd exit code, a hang and garbage into errors with reasons', async () => {
+    const { runs, findings } = await scan({
+      services: [{ name: 'api', path: 'services/api' }],
+      'scanner-timeout': 1,
+      scanners: {
+        sarif: [
+          fakeEntry('crasher', '--signal', 'SIGSEGV'),
+          fakeEntry('odd-exit', '--print', SEMGREP_SARIF, '--stderr', 'fatal: database locked', '--exit', '7'),
+          fakeEntry('hanger', '--hang', join(mkdtempSync(join(tmpdir(), 'gh-')), 'pid')),
+          fakeEntry('garbage', '--garbage'),
+        ],
+      },
+    });
+    const byName = Object.fromEntries(runs.map((r) => [r.scanner, r]));
+    expect(Object.values(byName).every((r) => r.status === 'error' && r.findingCount === 0)).toBe(true);
+    expect(findings).toEqual([]);
+    expect(byName.crasher.error).toBe('crasher: crashed (killed by SIGSEGV)');
+    expect(byName['odd-exit'].error).toBe(
+      'odd-exit: exited with code 7 (expected 0 or 1); stderr ends: "fatal: database locked"',
+    );
+    expect(byName.hanger.error).toMatch(/^hanger: timed out after 1 s and was stopped \(raise "scanner-timeout"/);
+    expect(byName.garbage.error).toMatch(
+      /^garbage output is not valid: .*\(output: 82 characters of plain text output starting "Seg… fault\? toke"\)$/,
+    );
+    // the token the garbage held never reaches the error
+    expect(byName.garbage.error).not.toContain('Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE9dC8');
+    expect(byName.garbage.error).not.toContain('ghp_Zx9y');
+  });
+
+  it('reports a missing tool by name with how to install it', async () => {
+    const { runs } = await scan({
+      services: [{ name: 'api', path: 'services/api' }],
+      scanners: { sarif: [{ name: 'hadolint', command: ['gatehouse-missing-hadolint', 'Dockerfile'] }] },
+    });
+    expect(runs[0].status).toBe('error');
+    expect(runs[0].error).toBe(
+      'hadolint is not installed ("gatehouse-missing-hadolint" was not found on PATH); to install: install gatehouse-missing-hadolint so that "gatehouse-missing-hadolint" is on PATH, or give scanners.sarif[].import a SARIF file made elsewhere',
+    );
+  });
+
+  it('imports a recorded trivy report instead of running trivy and maps findings to services by path', async () => {
+    const root = makeRepo();
+    const { runs, findings } = await scan(
+      { scanners: { dependency: ['trivy-fs'] } },
+      { 'trivy-fs': join(SHARED, 'trivy/repo-npm-lockfile.json') },
+      root,
+    );
+    // trivy ran nowhere: one imported run per service (and the root service holds the finding,
+    // whose path "package-lock.json" is outside both service folders)
+    expect(runs.map((r) => [r.service, r.status, r.findingCount])).toEqual([
+      ['api', 'imported', 0],
+      ['worker', 'imported', 0],
+      [ROOT_SERVICE, 'imported', 1],
+    ]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ tool: 'trivy', service: ROOT_SERVICE, category: 'dependency' });
+  });
+
+  it('imports for one service with TOOL@SERVICE, reading paths relative to that service', async () => {
+    const { runs, findings } = await scan({ scanners: { dependency: [] } }, {
+      'trivy-fs@worker': join(SHARED, 'trivy/repo-npm-lockfile.json'),
+    });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ scanner: 'trivy-fs', service: 'worker', status: 'imported', findingCount: 1 });
+    expect(findings[0].location.path).toBe('services/worker/package-lock.json');
+  });
+
+  it('fails an import that is missing or of an unknown shape, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-import-'));
+    writeFileSync(join(dir, 'odd.json'), '{"Scan": {"items": []}}');
+    const missing = await scan({}, { 'trivy-fs': join(dir, 'nope.json') });
+    expect(missing.runs[0]).toMatchObject({ status: 'error', service: ROOT_SERVICE });
+    expect(missing.runs[0].error).toBe(`import of the trivy-fs report: imported report "${join(dir, 'nope.json')}" not found`);
+    const odd = await scan({}, { 'trivy-fs': join(dir, 'odd.json') });
+    expect(odd.runs[0].status).toBe('error');
+    expect(odd.runs[0].error).toMatch(/unsupported trivy report format: .*imported report ".*odd\.json": \d+ characters of JSON-like output/);
+  });
+
+  it('refuses unknown scanners and imports before running anything', () => {
+    const root = makeRepo();
+    const config = ConfigSchema.parse({ scanners: { dependency: [], secret: [], sast: ['not-a-scanner'] } });
+    expect(() => planScan({ repoRoot: root, config, services: resolveServices(root, config) })).toThrow(
+      /^scanners\.sast\[0\]: unknown scanner "not-a-scanner"; known scanners: /,
+    );
+    const ok = ConfigSchema.parse({ scanners: { dependency: [], secret: [] } });
+    expect(() =>
+      planScan({ repoRoot: root, config: ok, services: resolveServices(root, ok), imports: { nope: 'x.json' } }),
+    ).toThrow(ConfigError);
+  });
+});
+
+describe('describeOutputShape', () => {
+  it('says what output looked like without echoing a secret', () => {
+    expect(describeOutputShape('')).toBe('the output was empty');
+    expect(describeOutputShape('<html><body>502 Bad Gateway')).toBe(
+      '27 characters of HTML output starting "<html><body>502 Bad Gate"',
+    );
+    const shape = describeOutputShape('ghp_Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE9dC8 leaked');
+    expect(shape).not.toMatch(/Zx9y/);
+  });
+});
