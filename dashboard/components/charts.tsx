@@ -1,0 +1,167 @@
+// Server-rendered SVG charts. SVG keeps the CSP strict (no script, colours from CSS classes) and the
+// pages readable without JavaScript. Every data point is a <circle> with data-day / data-count and a
+// <title> tooltip, so browsers show the value on hover and tests can count the points.
+import type { FC } from 'hono/jsx';
+import type { Severity } from '../../src/findings/finding.js';
+import { SEVERITY_ORDER } from '../../src/findings/severity.js';
+import { fullCounts, totalCount, type SeverityCounts } from './severity.js';
+
+export interface PosturePoint {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  counts: Partial<Record<Severity, number>>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * One point per day from `from` to `to` (inclusive). A day without its own point carries the
+ * previous day's counts forward: posture only changes when a scan arrives.
+ */
+export function densifySeries(points: PosturePoint[], from: string, to: string): { day: string; counts: SeverityCounts }[] {
+  const byDay = new Map(points.map((p) => [p.day, fullCounts(p.counts)]));
+  const sorted = [...points].sort((a, b) => a.day.localeCompare(b.day));
+  let carry: SeverityCounts = fullCounts(undefined);
+  // Start from the last known point before the window, if any.
+  for (const p of sorted) if (p.day < from) carry = fullCounts(p.counts);
+  const out: { day: string; counts: SeverityCounts }[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    carry = byDay.get(day) ?? carry;
+    out.push({ day, counts: carry });
+  }
+  return out;
+}
+
+/** A round axis maximum (1, 2, 5 x 10^n) at or above `value`. */
+export function niceCeiling(value: number): number {
+  if (value <= 0) return 4;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+  return 10 * magnitude;
+}
+
+const W = 960;
+const H = 280;
+const M = { top: 14, right: 18, bottom: 30, left: 46 };
+
+/**
+ * Stacked areas of open findings per severity over days (critical at the bottom, where the eye
+ * lands first), with a line and data points on the top edge of each band.
+ */
+export const PostureChart: FC<{ series: { day: string; counts: SeverityCounts }[]; label: string }> = ({ series, label }) => {
+  const n = series.length;
+  const visible = SEVERITY_ORDER.filter((s) => series.some((p) => p.counts[s] > 0));
+  const maxTotal = Math.max(0, ...series.map((p) => totalCount(p.counts)));
+  const yMax = niceCeiling(maxTotal);
+  const plotW = W - M.left - M.right;
+  const plotH = H - M.top - M.bottom;
+  const x = (i: number) => M.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
+  const y = (v: number) => M.top + plotH - (v / yMax) * plotH;
+  const fmt = (v: number) => Math.round(v * 10) / 10;
+
+  // Cumulative lower/upper edge of each visible severity band, per day.
+  const bands = new Map<Severity, { lower: number[]; upper: number[] }>();
+  const running = series.map(() => 0);
+  for (const s of visible) {
+    const lower = [...running];
+    series.forEach((p, i) => (running[i] += p.counts[s]));
+    bands.set(s, { lower, upper: [...running] });
+  }
+
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(yMax * f * 100) / 100);
+  const labelEvery = Math.max(1, Math.ceil(n / 7));
+  const xLabels = series.map((p, i) => ({ i, day: p.day })).filter(({ i }) => i % labelEvery === 0 || i === n - 1);
+  if (xLabels.length >= 2 && xLabels[xLabels.length - 1].i - xLabels[xLabels.length - 2].i < labelEvery / 2) {
+    xLabels.splice(xLabels.length - 2, 1); // keep the last day's label, drop a crowded neighbour
+  }
+
+  return (
+    <figure class="chart">
+      <svg
+        class="posture-chart"
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={label}
+        preserveAspectRatio="xMidYMid meet"
+        data-points={String(n * visible.length)}
+      >
+        <title>{label}</title>
+        <g class="grid">
+          {ticks.map((t) => (
+            <g>
+              <line x1={M.left} x2={W - M.right} y1={fmt(y(t))} y2={fmt(y(t))} />
+              <text x={M.left - 8} y={fmt(y(t)) + 4} class="tick y">
+                {String(t)}
+              </text>
+            </g>
+          ))}
+          {xLabels.map(({ i, day }) => (
+            <text x={fmt(x(i))} y={H - 8} class="tick x">
+              {day.slice(5)}
+            </text>
+          ))}
+        </g>
+        {visible.map((s) => {
+          const b = bands.get(s)!;
+          const top = b.upper.map((v, i) => `${fmt(x(i))},${fmt(y(v))}`);
+          const bottom = b.lower.map((v, i) => `${fmt(x(i))},${fmt(y(v))}`).reverse();
+          return (
+            <g class={`band sev-${s}`}>
+              <path class="area" d={`M${top.join('L')}L${bottom.join('L')}Z`} />
+              <polyline class="line" points={top.join(' ')} />
+            </g>
+          );
+        })}
+        {visible.map((s) => {
+          const b = bands.get(s)!;
+          return (
+            <g class={`points sev-${s}`}>
+              {series.map((p, i) => (
+                <circle cx={fmt(x(i))} cy={fmt(y(b.upper[i]))} r="2.6" data-day={p.day} data-severity={s} data-count={String(p.counts[s])}>
+                  <title>{`${p.day} — ${s}: ${p.counts[s]} open (all severities: ${totalCount(p.counts)})`}</title>
+                </circle>
+              ))}
+            </g>
+          );
+        })}
+        {visible.length === 0 ? (
+          <text x={W / 2} y={H / 2} class="empty">
+            No open findings in this period
+          </text>
+        ) : null}
+      </svg>
+      <figcaption class="legend">
+        {SEVERITY_ORDER.filter((s) => visible.includes(s) || s === 'critical' || s === 'high').map((s) => (
+          <span class="legend-item">
+            <span class={`swatch sev-${s}`}></span>
+            {s} <strong>{n > 0 ? series[n - 1].counts[s] : 0}</strong>
+          </span>
+        ))}
+        {n > 0 ? <span class="legend-note">open on {series[n - 1].day}</span> : null}
+      </figcaption>
+    </figure>
+  );
+};
+
+/** A small trend line of total open findings (overview table), coloured by direction. */
+export const Sparkline: FC<{ values: number[]; label: string }> = ({ values, label }) => {
+  const w = 120;
+  const h = 28;
+  const pad = 3;
+  const max = Math.max(1, ...values);
+  const n = values.length;
+  const px = (i: number) => pad + (n <= 1 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (n - 1));
+  const py = (v: number) => h - pad - (v / max) * (h - 2 * pad);
+  const first = n > 0 ? values[0] : 0;
+  const last = n > 0 ? values[n - 1] : 0;
+  const direction = last > first ? 'up' : last < first ? 'down' : 'flat';
+  const points = values.map((v, i) => `${Math.round(px(i) * 10) / 10},${Math.round(py(v) * 10) / 10}`).join(' ');
+  return (
+    <svg class={`sparkline trend-${direction}`} viewBox={`0 0 ${w} ${h}`} width={String(w)} height={String(h)} role="img" aria-label={label}>
+      <title>{label}</title>
+      {n > 0 ? <polyline points={points} /> : null}
+      {n > 0 ? <circle cx={Math.round(px(n - 1) * 10) / 10} cy={Math.round(py(last) * 10) / 10} r="2.5" data-count={String(last)} /> : null}
+    </svg>
+  );
+};

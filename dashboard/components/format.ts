@@ -1,0 +1,61 @@
+// Small, pure formatting for the pages: dates, ages and safe links. Kept apart from the components
+// so tests can check them directly and every page says "3 days ago" the same way.
+
+const DAY_MS = 86_400_000;
+
+/** "2026-11-24" (UTC) from an ISO timestamp or Date; "—" when absent or unparseable. */
+export function formatDay(value: string | Date | undefined | null): string {
+  const d = toDate(value);
+  return d ? d.toISOString().slice(0, 10) : '—';
+}
+
+/** "2026-11-24 09:15 UTC". */
+export function formatDateTime(value: string | Date | undefined | null): string {
+  const d = toDate(value);
+  return d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—';
+}
+
+/** "just now", "5 min ago", "3 h ago", "12 days ago". */
+export function formatAge(value: string | Date | undefined | null, now: Date): string {
+  const d = toDate(value);
+  if (!d) return 'never';
+  const ms = Math.max(0, now.getTime() - d.getTime());
+  if (ms < 60_000) return 'just now';
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
+  if (ms < DAY_MS) return `${Math.floor(ms / 3_600_000)} h ago`;
+  const days = Math.floor(ms / DAY_MS);
+  return days === 1 ? '1 day ago' : `${days} days ago`;
+}
+
+/** Whole days between a timestamp and now (0 when absent). */
+export function ageInDays(value: string | Date | undefined | null, now: Date): number {
+  const d = toDate(value);
+  return d ? Math.max(0, Math.floor((now.getTime() - d.getTime()) / DAY_MS)) : 0;
+}
+
+/**
+ * Only http(s) URLs become links. Tool-provided reference URLs could carry `javascript:` or
+ * `data:`; those are shown as text instead.
+ */
+export function safeHttpUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds "?a=1&b=2" from the given params, leaving out empty values. */
+export function queryString(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+function toDate(value: string | Date | undefined | null): Date | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}

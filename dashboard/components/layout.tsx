@@ -1,0 +1,80 @@
+// The page frame: head (one served stylesheet, no inline script or style), top navigation with the
+// signed-in token's name, and the logout form carrying the session's CSRF token.
+import type { FC, PropsWithChildren } from 'hono/jsx';
+
+/** Who is looking at the page; absent on the login page. */
+export interface ViewerInfo {
+  name: string;
+  tokenId: string;
+  role: 'admin' | 'viewer';
+  csrfToken: string;
+}
+
+export const STYLESHEET_PATH = '/static/dashboard.css';
+
+export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; active?: 'overview' | 'admin' }>> = ({
+  title,
+  viewer,
+  active,
+  children,
+}) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{`${title} · Gatehouse`}</title>
+      <link rel="stylesheet" href={STYLESHEET_PATH} />
+    </head>
+    <body>
+      <header class="topbar">
+        <a class="brand" href="/">
+          Gatehouse
+        </a>
+        {viewer ? (
+          <nav>
+            <a href="/" class={active === 'overview' ? 'active' : undefined}>
+              Services
+            </a>
+            {viewer.role === 'admin' ? (
+              <a href="/admin" class={active === 'admin' ? 'active' : undefined}>
+                Admin
+              </a>
+            ) : null}
+          </nav>
+        ) : null}
+        {viewer ? (
+          <form class="logout" method="post" action="/logout">
+            <span class="whoami">
+              {viewer.name} <span class="role">{viewer.role}</span>
+            </span>
+            <input type="hidden" name="_csrf" value={viewer.csrfToken} />
+            <button type="submit">Log out</button>
+          </form>
+        ) : null}
+      </header>
+      <main>{children}</main>
+    </body>
+  </html>
+);
+
+/** A table header cell that links to the same page sorted by this column (works without JS). */
+export const SortHeader: FC<{ label: string; column: string; current: string; dir: 'asc' | 'desc'; href: (column: string, dir: 'asc' | 'desc') => string; numeric?: boolean }> = ({
+  label,
+  column,
+  current,
+  dir,
+  href,
+  numeric,
+}) => {
+  const isCurrent = current === column;
+  // Numbers sort worst-first by default; text alphabetically.
+  const nextDir: 'asc' | 'desc' = isCurrent ? (dir === 'asc' ? 'desc' : 'asc') : numeric ? 'desc' : 'asc';
+  return (
+    <th class={numeric ? 'num' : undefined} aria-sort={isCurrent ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+      <a href={href(column, nextDir)}>
+        {label}
+        {isCurrent ? <span class="sort-mark">{dir === 'asc' ? ' ▲' : ' ▼'}</span> : null}
+      </a>
+    </th>
+  );
+};

@@ -1,0 +1,48 @@
+// Severity badges and count chips: the same colour per severity on every page (classes defined in
+// dashboard/static/dashboard.css; no inline styles, so the strict CSP holds).
+import type { FC } from 'hono/jsx';
+import type { Severity } from '../../src/findings/finding.js';
+import { SEVERITY_ORDER } from '../../src/findings/severity.js';
+
+export type SeverityCounts = Record<Severity, number>;
+
+export function emptyCounts(): SeverityCounts {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 };
+}
+
+/** Fills in missing severities with 0, so components never see `undefined`. */
+export function fullCounts(partial: Partial<Record<Severity, number>> | undefined): SeverityCounts {
+  return { ...emptyCounts(), ...(partial ?? {}) };
+}
+
+export function totalCount(counts: Partial<Record<Severity, number>>): number {
+  return SEVERITY_ORDER.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
+}
+
+export const SeverityBadge: FC<{ severity: Severity }> = ({ severity }) => (
+  <span class={`badge sev-${severity}`}>{severity}</span>
+);
+
+/** A count in a table cell: coloured when non-zero, dimmed when zero. */
+export const SeverityCount: FC<{ severity: Severity; count: number }> = ({ severity, count }) =>
+  count > 0 ? (
+    <span class={`count sev-${severity}`} title={`${count} open ${severity}`}>
+      {count}
+    </span>
+  ) : (
+    <span class="count zero">0</span>
+  );
+
+/** "3 critical · 5 high · 1 medium" chips for headers. */
+export const SeverityChips: FC<{ counts: SeverityCounts; severities?: readonly Severity[] }> = ({
+  counts,
+  severities = SEVERITY_ORDER,
+}) => (
+  <span class="chips">
+    {severities.map((s) => (
+      <span class={`chip ${counts[s] > 0 ? `sev-${s}` : 'zero'}`}>
+        <strong>{counts[s]}</strong> {s}
+      </span>
+    ))}
+  </span>
+);

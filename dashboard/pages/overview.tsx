@@ -1,0 +1,165 @@
+// The overview: every service on one screen, worst first by default, so a security lead sees on
+// Monday morning which service has open critical findings, which breaches its SLA and which has not
+// been scanned for a while.
+import type { FC } from 'hono/jsx';
+import { Sparkline } from '../components/charts.js';
+import { formatAge, formatDateTime, queryString } from '../components/format.js';
+import { Layout, SortHeader, type ViewerInfo } from '../components/layout.js';
+import { SeverityCount, type SeverityCounts } from '../components/severity.js';
+import { GateBadge } from '../components/gate.js';
+import type { ServiceOverview } from '../store/types.js';
+import { serviceHref, type OverviewSort } from './view-models.js';
+
+type ServiceRow = ServiceOverview;
+
+export interface OverviewProps {
+  viewer: ViewerInfo;
+  rows: ServiceRow[];
+  sort: OverviewSort;
+  dir: 'asc' | 'desc';
+  now: Date;
+  staleAfterDays: number;
+}
+
+const GATE_RANK = { 'scanner-error': 2, failed: 3, passed: 0 } as const;
+
+/** Sorts rows by a column; ties fall back to the worst posture, then the name. */
+export function sortServiceRows(rows: ServiceRow[], sort: OverviewSort, dir: 'asc' | 'desc'): ServiceRow[] {
+  const worst = (a: ServiceRow, b: ServiceRow) =>
+    b.open.critical - a.open.critical || b.open.high - a.open.high || b.slaBreaches - a.slaBreaches || a.name.localeCompare(b.name);
+  const key = (r: ServiceRow): number | string => {
+    switch (sort) {
+      case 'name':
+        return r.name;
+      case 'critical':
+      case 'high':
+      case 'medium':
+      case 'low':
+        return r.open[sort];
+      case 'open':
+        return r.openTotal;
+      case 'lastScan':
+        return r.lastScanAt ? Date.parse(r.lastScanAt) : 0;
+      case 'sla':
+        return r.slaBreaches;
+      case 'gate':
+        return r.lastGate ? GATE_RANK[r.lastGate] : 1;
+    }
+  };
+  const sign = dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    const c = typeof ka === 'string' && typeof kb === 'string' ? ka.localeCompare(kb) : (ka as number) - (kb as number);
+    return c !== 0 ? sign * c : worst(a, b);
+  });
+}
+
+export const OverviewPage: FC<OverviewProps> = ({ viewer, rows, sort, dir, now, staleAfterDays }) => {
+  const totals = rows.reduce(
+    (acc, r) => {
+      acc.critical += r.open.critical;
+      acc.high += r.open.high;
+      acc.sla += r.slaBreaches;
+      if (r.stale) acc.stale += 1;
+      if (r.lastGate && r.lastGate !== 'passed') acc.failing += 1;
+      return acc;
+    },
+    { critical: 0, high: 0, sla: 0, stale: 0, failing: 0 },
+  );
+  const href = (column: string, d: 'asc' | 'desc') => `/${queryString({ sort: column, dir: d })}`;
+  const sorted = sortServiceRows(rows, sort, dir);
+  return (
+    <Layout title="Services" viewer={viewer} active="overview">
+      <h1>Services</h1>
+      <section class="cards" aria-label="Summary">
+        <Card label="services" value={rows.length} />
+        <Card label="open critical" value={totals.critical} tone={totals.critical > 0 ? 'sev-critical' : undefined} />
+        <Card label="open high" value={totals.high} tone={totals.high > 0 ? 'sev-high' : undefined} />
+        <Card label="SLA breaches" value={totals.sla} tone={totals.sla > 0 ? 'bad' : undefined} />
+        <Card label={`stale (no snapshot in ${staleAfterDays} days)`} value={totals.stale} tone={totals.stale > 0 ? 'warn' : undefined} />
+        <Card label="last gate failing" value={totals.failing} tone={totals.failing > 0 ? 'bad' : undefined} />
+      </section>
+      {rows.length === 0 ? (
+        <p class="empty-state">
+          No scans yet. Push a scan report with <code>POST /api/v1/scans</code> (an ingest token) and services appear here.
+        </p>
+      ) : (
+        <table class="data overview">
+          <thead>
+            <tr>
+              <SortHeader label="Service" column="name" current={sort} dir={dir} href={href} />
+              <SortHeader label="Critical" column="critical" current={sort} dir={dir} href={href} numeric />
+              <SortHeader label="High" column="high" current={sort} dir={dir} href={href} numeric />
+              <SortHeader label="Medium" column="medium" current={sort} dir={dir} href={href} numeric />
+              <SortHeader label="Low" column="low" current={sort} dir={dir} href={href} numeric />
+              <SortHeader label="Open" column="open" current={sort} dir={dir} href={href} numeric />
+              <th>{`Trend (${rows[0]?.trend.length ?? 30} d)`}</th>
+              <SortHeader label="Last scan" column="lastScan" current={sort} dir={dir} href={href} numeric />
+              <SortHeader label="Gate" column="gate" current={sort} dir={dir} href={href} numeric />
+              <SortHeader label="SLA breaches" column="sla" current={sort} dir={dir} href={href} numeric />
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((r) => (
+              <ServiceRowView row={r} now={now} staleAfterDays={staleAfterDays} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+};
+
+const Card: FC<{ label: string; value: number; tone?: string }> = ({ label, value, tone }) => (
+  <div class={`card ${tone ?? ''}`}>
+    <div class="card-value">{value}</div>
+    <div class="card-label">{label}</div>
+  </div>
+);
+
+const ServiceRowView: FC<{ row: ServiceRow; now: Date; staleAfterDays: number }> = ({ row, now, staleAfterDays }) => {
+  const open: SeverityCounts = row.open;
+  const trend = row.trend.map((p) => p.total);
+  const first = trend.length > 0 ? trend[0] : 0;
+  const last = trend.length > 0 ? trend[trend.length - 1] : 0;
+  const since = row.trend.length > 0 ? row.trend[0].day : '';
+  return (
+    <tr data-service={row.name}>
+      <td>
+        <a href={serviceHref(row.name)}>{row.name}</a>
+      </td>
+      <td class="num">
+        <SeverityCount severity="critical" count={open.critical} />
+      </td>
+      <td class="num">
+        <SeverityCount severity="high" count={open.high} />
+      </td>
+      <td class="num">
+        <SeverityCount severity="medium" count={open.medium} />
+      </td>
+      <td class="num">
+        <SeverityCount severity="low" count={open.low} />
+      </td>
+      <td class="num total">
+        {row.openTotal}
+        {row.suppressed > 0 ? <div class="muted small">+{row.suppressed} suppressed</div> : null}
+      </td>
+      <td>
+        <Sparkline values={trend} label={`${row.name}: ${first} open on ${since}, ${last} now`} />
+      </td>
+      <td class={row.stale ? 'stale' : undefined} title={`last scan ${formatDateTime(row.lastScanAt)}; last default-branch snapshot ${formatDateTime(row.lastSnapshotAt)}`}>
+        {formatAge(row.lastScanAt, now)}
+        {row.stale ? (
+          <span class="marker stale-marker" title={`no default-branch snapshot for ${staleAfterDays}+ days`}>
+            stale
+          </span>
+        ) : null}
+      </td>
+      <td>
+        <GateBadge outcome={row.lastGate ?? undefined} />
+      </td>
+      <td class="num">{row.slaBreaches > 0 ? <span class="count bad">{row.slaBreaches}</span> : <span class="count zero">0</span>}</td>
+    </tr>
+  );
+};

@@ -1,0 +1,341 @@
+// The server-rendered pages as one hono sub-app: overview, service, finding, login/logout and admin,
+// plus the stylesheet. dashboard/app.ts mounts it with `app.route('/', createPageRoutes(deps))`.
+// Pages need a viewer or admin session (else a redirect to /login); every POST checks the CSRF token
+// and the Origin. No inline script or style anywhere, so the CSP below holds.
+import { readFileSync } from 'node:fs';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
+import { densifySeries } from '../components/charts.js';
+import type { ViewerInfo } from '../components/layout.js';
+import {
+  clearLoginNonce,
+  clearSessionCookie,
+  csrfTokensMatch,
+  isSameOriginPost,
+  issueLoginNonce,
+  loadSession,
+  readLoginNonce,
+  setSessionCookie,
+  type PageEnv,
+  type PageSession,
+  type SessionOptions,
+} from '../session/session.js';
+import { STALE_AFTER_DAYS, type Store } from '../store/types.js';
+import { AdminPage, type AdminPageProps } from './admin.js';
+import { FindingPage } from './finding.js';
+import { LoginPage, MessagePage } from './login.js';
+import { OverviewPage } from './overview.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS, ServicePage } from './service.js';
+import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
+
+export interface PageDeps {
+  store: Store;
+  /** Cookies get Secure and the __Host- prefix. Set when served over TLS or behind an HTTPS proxy. */
+  secureCookies?: boolean;
+  /** Extra origins allowed to POST forms (e.g. the public https URL behind a proxy). */
+  allowedOrigins?: string[];
+  /** Clock for pages (ages, SLA); tests pin it. */
+  now?: () => Date;
+}
+
+/** The CSP for every page: only our own stylesheet; no script at all, no framing. */
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+export const FINDINGS_PAGE_SIZE = 200;
+
+const STYLESHEET = readFileSync(new URL('../static/dashboard.css', import.meta.url), 'utf8');
+
+const OverviewQuery = z.object({
+  sort: z.enum(OVERVIEW_SORTS).default('critical'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+});
+
+// An empty select ("all") arrives as "" and means no filter.
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const ServiceQuery = z.object({
+  severity: z.preprocess(blankToUndefined, SeveritySchema.optional()),
+  category: z.preprocess(blankToUndefined, CategorySchema.optional()),
+  tool: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  sort: z.enum(FINDING_SORTS).default('severity'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  days: z.coerce
+    .number()
+    .refine((d) => (CHART_WINDOWS as readonly number[]).includes(d), { message: `one of ${CHART_WINDOWS.join(', ')}` })
+    .default(DEFAULT_CHART_DAYS),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
+
+const CreateTokenForm = z.object({
+  label: z.string().trim().min(1, 'a label is required').max(100),
+  role: z.enum(['admin', 'viewer', 'ingest']),
+  services: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(/[,\s]+/)
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  expiresInDays: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).optional()),
+});
+
+export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+  const opts: SessionOptions = { secureCookies: deps.secureCookies ?? false, allowedOrigins: deps.allowedOrigins ?? [], now };
+  const app = new Hono<PageEnv>();
+
+  app.get('/static/dashboard.css', (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=3600');
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.body(STYLESHEET);
+  });
+
+  // Security headers for every page (app.ts may set the same ones globally; these are the pages' own).
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.path.startsWith('/static/')) return;
+    c.header('Content-Security-Policy', PAGE_CSP);
+    c.header('X-Frame-Options', 'DENY');
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+    // Pages show findings and tokens: never cache them in shared or browser caches.
+    c.header('Cache-Control', 'no-store');
+  });
+
+  app.use('*', loadSession(store, opts));
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'POST') return bodyLimit({ maxSize: 16 * 1024, onError: (cc) => cc.text('Form too large', 413) })(c, next);
+    return next();
+  });
+
+  // ---- login / logout ------------------------------------------------------------------------
+
+  app.get('/login', (c) => {
+    if (c.get('session')) return c.redirect('/', 303);
+    const next = safeNext(c.req.query('next'));
+    return c.html(<LoginPage csrf={issueLoginNonce(c, opts)} next={next} notice={c.req.query('bye') !== undefined ? 'Signed out.' : undefined} />);
+  });
+
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
+    const origin = isSameOriginPost(c, opts);
+    const nonceOk = csrfTokensMatch(readLoginNonce(c, opts), form._csrf);
+    if (!origin.ok || !nonceOk) {
+      c.status(403);
+      const why = !origin.ok ? origin.reason : 'the form expired or was not sent from this page';
+      return c.html(<LoginPage csrf={issueLoginNonce(c, opts)} next={next} error={`Sign-in refused: ${why}. Try again.`} />);
+    }
+    const token = typeof form.token === 'string' ? form.token.trim() : '';
+    const info = token ? store.verifyToken(token, now()) : undefined;
+    if (!info || info.role === 'ingest') {
+      c.status(401);
+      const error = info ? 'This is an ingest token: it uploads scans but cannot open the dashboard. Use a viewer or admin token.' : 'Unknown, revoked or expired token.';
+      return c.html(<LoginPage csrf={issueLoginNonce(c, opts)} next={next} error={error} />);
+    }
+    const session = store.createSession(info.id, now());
+    setSessionCookie(c, opts, session.id, session.expiresAt);
+    clearLoginNonce(c, opts);
+    store.addAudit(actorName(info.id, info.label), 'session.login', { role: info.role }, now());
+    return c.redirect(next ?? '/', 303);
+  });
+
+  app.post('/logout', async (c) => {
+    const session = c.get('session');
+    if (session) {
+      const form = await c.req.parseBody();
+      const refusal = checkPost(c, session, form._csrf);
+      if (refusal) return refusal;
+      store.deleteSession(session.id);
+    }
+    clearSessionCookie(c, opts);
+    return c.redirect('/login?bye', 303);
+  });
+
+  // ---- everything below needs a session ------------------------------------------------------
+
+  app.use('*', async (c, next) => {
+    if (c.get('session')) return next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+      const path = c.req.path + (new URL(c.req.url).search || '');
+      return c.redirect(path === '/' ? '/login' : `/login?next=${encodeURIComponent(path)}`, 303);
+    }
+    c.status(401);
+    return c.html(<MessagePage title="Signed out" message="Your session has ended. Sign in again." />);
+  });
+
+  app.get('/', (c) => {
+    const q = OverviewQuery.safeParse(c.req.query());
+    if (!q.success) return badRequest(c, q.error);
+    return c.html(
+      <OverviewPage
+        viewer={viewerOf(c)}
+        rows={store.listServiceOverview(now())}
+        sort={q.data.sort}
+        dir={q.data.dir}
+        now={now()}
+        staleAfterDays={STALE_AFTER_DAYS}
+      />,
+    );
+  });
+
+  app.get('/services/:name', (c) => {
+    const name = c.req.param('name');
+    const q = ServiceQuery.safeParse(c.req.query());
+    if (!q.success) return badRequest(c, q.error);
+    const at = now();
+    const service = store.getService(name, at);
+    if (!service) return notFound(c, `No service named “${name}”.`);
+    const { severity, category, tool, sort, dir, days, page } = q.data;
+    const to = at.toISOString().slice(0, 10);
+    const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    const series = densifySeries(
+      store.postureSeries(name, { from, to }).map((p) => ({ day: p.day, counts: p })),
+      from,
+      to,
+    );
+    const findings = store.listFindings(
+      { service: name, severity, category, tool, state: 'open', sort, order: dir, limit: FINDINGS_PAGE_SIZE, offset: (page - 1) * FINDINGS_PAGE_SIZE },
+      at,
+    );
+    const scans = store.listScans(name, 20);
+    const tools = [...new Set([...scans.flatMap((s) => s.scanners.map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
+    return c.html(
+      <ServicePage
+        viewer={viewerOf(c)}
+        service={service}
+        series={series}
+        days={days}
+        findings={findings.items}
+        findingTotal={findings.total}
+        page={page}
+        pageSize={FINDINGS_PAGE_SIZE}
+        filters={{ severity, category, tool }}
+        tools={tools}
+        sort={sort}
+        dir={dir}
+        scans={scans}
+        sla={store.sla}
+        now={at}
+      />,
+    );
+  });
+
+  app.get('/services/:name/findings/:fingerprint', (c) => {
+    const at = now();
+    const detail = store.getFinding(c.req.param('name'), c.req.param('fingerprint'), at);
+    if (!detail) return notFound(c, `No finding ${c.req.param('fingerprint')} in service “${c.req.param('name')}”.`);
+    return c.html(<FindingPage viewer={viewerOf(c)} detail={detail} sla={store.sla} now={at} />);
+  });
+
+  // ---- admin ---------------------------------------------------------------------------------
+
+  app.use('/admin/*', adminOnly);
+  app.use('/admin', adminOnly);
+
+  const renderAdmin = (c: Context<PageEnv>, extra: Partial<AdminPageProps> = {}) =>
+    c.html(<AdminPage viewer={viewerOf(c)} tokens={store.listTokens()} audit={store.listAudit(200)} now={now()} {...extra} />);
+
+  app.get('/admin', (c) => {
+    const revoked = c.req.query('revoked');
+    return renderAdmin(c, revoked ? { notice: `Token ${revoked} revoked; its sessions have ended.` } : {});
+  });
+
+  app.post('/admin/tokens', async (c) => {
+    const session = c.get('session')!;
+    const form = await c.req.parseBody();
+    const refusal = checkPost(c, session, form._csrf);
+    if (refusal) return refusal;
+    const parsed = CreateTokenForm.safeParse({
+      label: form.label,
+      role: form.role,
+      services: typeof form.services === 'string' ? form.services : '',
+      expiresInDays: form.expiresInDays,
+    });
+    if (!parsed.success) {
+      c.status(400);
+      return renderAdmin(c, { error: `Token not created: ${describeZodError(parsed.error)}` });
+    }
+    const { label, role, services, expiresInDays } = parsed.data;
+    const at = now();
+    const expiresAt = expiresInDays ? new Date(at.getTime() + expiresInDays * 86_400_000).toISOString() : undefined;
+    const created = store.createToken({ label, role, services, expiresAt }, at);
+    store.addAudit(actorName(session.tokenId, session.label), 'token.create', { id: created.id, label, role, services, expiresAt: expiresAt ?? null }, at);
+    c.status(201);
+    return renderAdmin(c, { created: { id: created.id, label, role, token: created.token } });
+  });
+
+  app.post('/admin/tokens/:id/revoke', async (c) => {
+    const session = c.get('session')!;
+    const form = await c.req.parseBody();
+    const refusal = checkPost(c, session, form._csrf);
+    if (refusal) return refusal;
+    const id = c.req.param('id');
+    const at = now();
+    if (!store.revokeToken(id, at)) {
+      c.status(404);
+      return renderAdmin(c, { error: `No active token ${id}.` });
+    }
+    store.addAudit(actorName(session.tokenId, session.label), 'token.revoke', { id }, at);
+    return c.redirect(`/admin?revoked=${encodeURIComponent(id)}`, 303);
+  });
+
+  app.notFound((c) => notFound(c, `No page at ${c.req.path}.`));
+
+  return app;
+
+  // ---- helpers (closures over deps) ----------------------------------------------------------
+
+  function checkPost(c: Context<PageEnv>, session: PageSession, given: unknown): Response | undefined {
+    const origin = isSameOriginPost(c, opts);
+    if (!origin.ok || !csrfTokensMatch(session.csrf, given)) {
+      c.status(403);
+      const why = !origin.ok ? origin.reason : 'missing or wrong CSRF token';
+      return c.html(<MessagePage title="Request refused" message={`Form refused: ${why}. Reload the page and try again.`} viewer={viewerOf(c)} />) as unknown as Response;
+    }
+    return undefined;
+  }
+}
+
+async function adminOnly(c: Context<PageEnv>, next: () => Promise<void>): Promise<Response | void> {
+  if (c.get('session')?.role === 'admin') return next();
+  c.status(403);
+  return c.html(<MessagePage title="Admins only" message="This page needs an admin token." viewer={viewerOf(c)} />);
+}
+
+function viewerOf(c: Context<PageEnv>): ViewerInfo {
+  const s = c.get('session')!;
+  return { name: s.label, tokenId: s.tokenId, role: s.role, csrfToken: s.csrf };
+}
+
+function notFound(c: Context<PageEnv>, message: string) {
+  c.status(404);
+  const s = c.get('session');
+  return c.html(<MessagePage title="Not found" message={message} viewer={s ? viewerOf(c) : undefined} />);
+}
+
+function badRequest(c: Context<PageEnv>, error: z.ZodError) {
+  c.status(400);
+  return c.html(<MessagePage title="Bad request" message={describeZodError(error)} viewer={viewerOf(c)} />);
+}
+
+function describeZodError(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+}
+
+/** Only same-site relative paths are followed after login (no open redirect). */
+function safeNext(next: string | undefined): string | undefined {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return undefined;
+  return next;
+}
+
+export function actorName(tokenId: string, label: string): string {
+  return `${label} (${tokenId})`;
+}

@@ -1,0 +1,281 @@
+// One service: its posture over time (stacked by severity), the open findings with sort and filters
+// (a plain GET form, so it works without JavaScript) and the recent scans.
+import type { FC } from 'hono/jsx';
+import { CATEGORIES, type Category, type Severity } from '../../src/findings/finding.js';
+import { SEVERITY_ORDER } from '../../src/findings/severity.js';
+import { PostureChart } from '../components/charts.js';
+import { formatAge, formatDay, formatDateTime, queryString, safeHttpUrl } from '../components/format.js';
+import { GateBadge } from '../components/gate.js';
+import { Layout, SortHeader, type ViewerInfo } from '../components/layout.js';
+import { SeverityBadge, SeverityChips, type SeverityCounts } from '../components/severity.js';
+import type { FindingRow, ScanSummary, ServiceDetail, SlaDays } from '../store/types.js';
+import { findingHref, serviceHref, slaDueAt, type FindingSort } from './view-models.js';
+
+export const CHART_WINDOWS = [30, 90, 180, 365] as const;
+export const DEFAULT_CHART_DAYS = 90;
+
+export interface FindingFilters {
+  severity?: Severity;
+  category?: Category;
+  tool?: string;
+}
+
+export interface ServicePageProps {
+  viewer: ViewerInfo;
+  service: ServiceDetail;
+  series: { day: string; counts: SeverityCounts }[];
+  days: number;
+  findings: FindingRow[];
+  /** Total matching the filters (the table may show fewer). */
+  findingTotal: number;
+  /** 1-based page of the findings table. */
+  page: number;
+  pageSize: number;
+  filters: FindingFilters;
+  /** Tools offered in the filter (from recent scans and the findings). */
+  tools: string[];
+  sort: FindingSort;
+  dir: 'asc' | 'desc';
+  scans: ScanSummary[];
+  sla: SlaDays;
+  now: Date;
+}
+
+export const ServicePage: FC<ServicePageProps> = (p) => {
+  const base = serviceHref(p.service.name);
+  const keep = { severity: p.filters.severity, category: p.filters.category, tool: p.filters.tool, days: p.days === DEFAULT_CHART_DAYS ? undefined : p.days };
+  const sortHref = (column: string, d: 'asc' | 'desc') => `${base}${queryString({ ...keep, sort: column, dir: d })}#findings`;
+  const filtered = Boolean(p.filters.severity || p.filters.category || p.filters.tool);
+  return (
+    <Layout title={p.service.name} viewer={p.viewer} active="overview">
+      <p class="crumbs">
+        <a href="/">Services</a> / {p.service.name}
+      </p>
+      <h1>{p.service.name}</h1>
+      <div class="service-summary">
+        <SeverityChips counts={p.service.open} />
+        <span class="meta">
+          last scan <strong title={formatDateTime(p.service.lastScanAt)}>{formatAge(p.service.lastScanAt, p.now)}</strong>
+          {p.service.stale ? <span class="marker stale-marker">stale</span> : null}
+        </span>
+        <span class="meta">
+          gate <GateBadge outcome={p.service.lastGate ?? undefined} />
+        </span>
+        <span class={`meta ${p.service.slaBreaches > 0 ? 'bad-text' : ''}`}>
+          <strong>{p.service.slaBreaches}</strong> SLA {p.service.slaBreaches === 1 ? 'breach' : 'breaches'}
+        </span>
+        {p.service.suppressed > 0 ? (
+          <span class="meta">
+            <strong>{p.service.suppressed}</strong> suppressed
+          </span>
+        ) : null}
+      </div>
+      <SeverityStatsTable service={p.service} />
+
+      <section aria-labelledby="posture-h">
+        <div class="section-head">
+          <h2 id="posture-h">Open findings over time</h2>
+          <span class="windows">
+            {CHART_WINDOWS.map((d) => (
+              <a class={d === p.days ? 'active' : undefined} href={`${base}${queryString({ ...keep, days: d === DEFAULT_CHART_DAYS ? undefined : d })}`}>
+                {d} days
+              </a>
+            ))}
+          </span>
+        </div>
+        <PostureChart series={p.series} label={`${p.service.name}: open findings by severity, last ${p.days} days`} />
+      </section>
+
+      <section aria-labelledby="findings-h" id="findings">
+        <div class="section-head">
+          <h2 id="findings-h">
+            Open findings <span class="muted">({filtered ? `${p.findingTotal} matching` : p.findingTotal})</span>
+          </h2>
+        </div>
+        <form class="filters" method="get" action={base}>
+          <label>
+            Severity
+            <select name="severity">
+              <option value="">all</option>
+              {SEVERITY_ORDER.map((s) => (
+                <option value={s} selected={p.filters.severity === s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Category
+            <select name="category">
+              <option value="">all</option>
+              {CATEGORIES.map((c) => (
+                <option value={c} selected={p.filters.category === c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Tool
+            <select name="tool">
+              <option value="">all</option>
+              {p.tools.map((t) => (
+                <option value={t} selected={p.filters.tool === t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+          {p.days !== DEFAULT_CHART_DAYS ? <input type="hidden" name="days" value={String(p.days)} /> : null}
+          <input type="hidden" name="sort" value={p.sort} />
+          <input type="hidden" name="dir" value={p.dir} />
+          <button type="submit">Filter</button>
+          {filtered ? <a href={base}>clear</a> : null}
+        </form>
+        {p.findings.length === 0 ? (
+          <p class="empty-state">{filtered ? 'No open findings match these filters.' : 'No open findings. '}</p>
+        ) : (
+          <table class="data findings">
+            <thead>
+              <tr>
+                <SortHeader label="Severity" column="severity" current={p.sort} dir={p.dir} href={sortHref} numeric />
+                <SortHeader label="Finding" column="title" current={p.sort} dir={p.dir} href={sortHref} />
+                <SortHeader label="Tool" column="tool" current={p.sort} dir={p.dir} href={sortHref} />
+                <th>Category</th>
+                <th>Where</th>
+                <SortHeader label="First seen" column="firstSeen" current={p.sort} dir={p.dir} href={sortHref} />
+                <SortHeader label="Open for" column="age" current={p.sort} dir={p.dir} href={sortHref} numeric />
+                <th>SLA due</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.findings.map((f) => {
+                const due = slaDueAt(f.openedAt, f.severity, p.sla);
+                return (
+                  <tr data-finding={f.fingerprint} data-severity={f.severity}>
+                    <td>
+                      <SeverityBadge severity={f.severity} />
+                    </td>
+                    <td class="finding-title">
+                      <a href={findingHref(f.service, f.fingerprint)}>{f.title || f.ruleId}</a>
+                      <div class="muted small mono">{f.ruleId}</div>
+                      {f.suppressed ? <span class="marker suppressed-marker">suppressed</span> : null}
+                    </td>
+                    <td>{f.tool}</td>
+                    <td>{f.category}</td>
+                    <td class="where mono small">{f.where}</td>
+                    <td title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
+                    <td class="num">{f.ageDays} d</td>
+                    <td class={f.slaBreached ? 'bad-text' : undefined}>
+                      {formatDay(due)}
+                      {f.slaBreached ? <span class="marker breach-marker">breached</span> : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        {p.findingTotal > p.pageSize ? (
+          <p class="pager">
+            {p.page > 1 ? <a href={`${base}${queryString({ ...keep, sort: p.sort, dir: p.dir, page: p.page - 1 })}#findings`}>← previous</a> : null}
+            <span class="muted">
+              {' '}
+              {(p.page - 1) * p.pageSize + 1}–{Math.min(p.page * p.pageSize, p.findingTotal)} of {p.findingTotal}{' '}
+            </span>
+            {p.page * p.pageSize < p.findingTotal ? (
+              <a href={`${base}${queryString({ ...keep, sort: p.sort, dir: p.dir, page: p.page + 1 })}#findings`}>next →</a>
+            ) : null}
+          </p>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="scans-h">
+        <h2 id="scans-h">Recent scans</h2>
+        {p.scans.length === 0 ? (
+          <p class="empty-state">No scans.</p>
+        ) : (
+          <table class="data scans">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Kind</th>
+                <th>Ref / PR</th>
+                <th>Commit</th>
+                <th>Gate</th>
+                <th class="num">Findings</th>
+                <th>Scan id</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.scans.map((s) => {
+                const run = s.runUrl ? safeHttpUrl(s.runUrl) : undefined;
+                return (
+                  <tr>
+                    <td title={formatDateTime(s.createdAt)}>{formatAge(s.createdAt, p.now)}</td>
+                    <td>{s.kind === 'pr' ? 'pull request' : 'snapshot'}</td>
+                    <td>{s.pullRequest !== null ? `#${s.pullRequest}` : (s.ref ?? '—')}</td>
+                    <td class="mono">{s.commit ? s.commit.slice(0, 10) : '—'}</td>
+                    <td>
+                      <GateBadge outcome={s.gate} />
+                      {s.scanners
+                        .filter((r) => r.status === 'error')
+                        .map((r) => (
+                          <div class="small bad-text">
+                            {r.scanner}: {r.error ?? 'error'}
+                          </div>
+                        ))}
+                    </td>
+                    <td class="num">{s.findingCount}</td>
+                    <td class="mono small">{run ? <a href={run}>{s.scanId}</a> : s.scanId}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </Layout>
+  );
+};
+
+/** Per severity: SLA, breaches, oldest open, MTTR — the numbers a security lead reports upward. */
+const SeverityStatsTable: FC<{ service: ServiceDetail }> = ({ service }) => {
+  const rows = SEVERITY_ORDER.filter((s) => {
+    const st = service.stats[s];
+    return st && (service.open[s] > 0 || st.fixedCount > 0 || st.slaDays !== null);
+  });
+  return (
+    <table class="data stats">
+      <thead>
+        <tr>
+          <th>Severity</th>
+          <th class="num">Open</th>
+          <th class="num">SLA</th>
+          <th class="num">Breaches</th>
+          <th class="num">Oldest open</th>
+          <th class="num">Fixed</th>
+          <th class="num">MTTR</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((s) => {
+          const st = service.stats[s];
+          return (
+            <tr>
+              <td>
+                <SeverityBadge severity={s} />
+              </td>
+              <td class="num">{service.open[s]}</td>
+              <td class="num">{st.slaDays !== null ? `${st.slaDays} d` : '—'}</td>
+              <td class={`num ${st.breaches > 0 ? 'bad-text' : ''}`}>{st.breaches}</td>
+              <td class="num">{st.oldestOpenDays !== null ? `${st.oldestOpenDays} d` : '—'}</td>
+              <td class="num">{st.fixedCount}</td>
+              <td class="num">{st.mttrDays !== null ? `${Math.round(st.mttrDays * 10) / 10} d` : '—'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+};

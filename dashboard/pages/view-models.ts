@@ -1,0 +1,46 @@
+// Helpers shared by the pages: sort keys the pages offer, and the few derived values (SLA due date,
+// a location in words) the Store does not hand over ready-made. Pages are pure functions of Store
+// data (dashboard/store/types.ts), so they render in tests without a database.
+import type { Location, Severity } from '../../src/findings/finding.js';
+import type { FindingSortKey, SlaDays } from '../store/types.js';
+
+export const OVERVIEW_SORTS = ['name', 'critical', 'high', 'medium', 'low', 'open', 'lastScan', 'sla', 'gate'] as const;
+export type OverviewSort = (typeof OVERVIEW_SORTS)[number];
+
+/** The finding-table columns the page lets you sort by (all sorted in the Store). */
+export const FINDING_SORTS = ['severity', 'title', 'tool', 'firstSeen', 'age'] as const satisfies readonly FindingSortKey[];
+export type FindingSort = (typeof FINDING_SORTS)[number];
+
+/** When an open finding must be fixed: the start of its open period + the severity's SLA days. */
+export function slaDueAt(openedAt: string, severity: Severity, sla: SlaDays): string | undefined {
+  const days = sla[severity];
+  const start = Date.parse(openedAt);
+  if (days === undefined || Number.isNaN(start)) return undefined;
+  return new Date(start + days * 86_400_000).toISOString();
+}
+
+/** "src/app.ts:12-14", "lodash@4.17.20 (package-lock.json)", "alpine:3.18 · openssl@3.1.0". */
+export function describeLocation(location: Location): string {
+  const parts: string[] = [];
+  if (location.image) parts.push(location.image);
+  if (location.package) parts.push(`${location.package.name}@${location.package.version}`);
+  if (location.path && !location.package) {
+    const lines =
+      location.startLine !== undefined
+        ? `:${location.startLine}${location.endLine !== undefined && location.endLine !== location.startLine ? `-${location.endLine}` : ''}`
+        : '';
+    parts.push(`${location.path}${lines}`);
+  } else if (location.path && !location.image) {
+    parts.push(`(${location.path})`);
+  }
+  return parts.join(' · ') || '—';
+}
+
+/** The page URL of one finding. */
+export function findingHref(service: string, fingerprint: string): string {
+  return `/services/${encodeURIComponent(service)}/findings/${encodeURIComponent(fingerprint)}`;
+}
+
+export function serviceHref(service: string): string {
+  return `/services/${encodeURIComponent(service)}`;
+}

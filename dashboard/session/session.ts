@@ -1,0 +1,140 @@
+// Browser sessions for the dashboard pages: a token typed into /login becomes a session id in an
+// HttpOnly, SameSite=Strict cookie (Secure, with the __Host- prefix, under TLS). Every form POST
+// carries the session's CSRF token in a hidden field and must come from our own origin.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Store } from '../store/types.js';
+
+/** What the pages know about the signed-in user. Ingest tokens never get a page session. */
+export interface PageSession {
+  id: string;
+  tokenId: string;
+  label: string;
+  role: 'admin' | 'viewer';
+  csrf: string;
+  expiresAt: string;
+}
+
+export type PageEnv = { Variables: { session: PageSession | undefined } };
+
+export interface SessionOptions {
+  /** Set Secure (and use the __Host- cookie prefix): on under TLS, or behind an HTTPS proxy. */
+  secureCookies: boolean;
+  /** Origins besides the request's own host allowed to POST forms (the public URL behind a proxy). */
+  allowedOrigins: string[];
+  now: () => Date;
+}
+
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-gatehouse_session' : 'gatehouse_session';
+}
+export function loginCsrfCookieName(secure: boolean): string {
+  return secure ? '__Host-gatehouse_login' : 'gatehouse_login';
+}
+
+/** Whether the request came over TLS (directly, or the URL says so). */
+export function isSecureRequest(c: Context, opts: SessionOptions): boolean {
+  return opts.secureCookies || new URL(c.req.url).protocol === 'https:';
+}
+
+/** Loads the session named by the cookie (if any, and if still valid) into `c.var.session`. */
+export function loadSession(store: Store, opts: SessionOptions): MiddlewareHandler<PageEnv> {
+  return async (c, next) => {
+    const secure = isSecureRequest(c, opts);
+    const id = getCookie(c, sessionCookieName(secure));
+    let session: PageSession | undefined;
+    if (id) {
+      const info = store.getSession(id, opts.now());
+      if (info && (info.role === 'admin' || info.role === 'viewer')) {
+        session = { id, tokenId: info.tokenId, label: info.label, role: info.role, csrf: info.csrf, expiresAt: info.expiresAt };
+      }
+    }
+    c.set('session', session);
+    await next();
+  };
+}
+
+export function setSessionCookie(c: Context, opts: SessionOptions, id: string, expiresAt: string): void {
+  const secure = isSecureRequest(c, opts);
+  const maxAge = Math.max(0, Math.floor((Date.parse(expiresAt) - opts.now().getTime()) / 1000));
+  setCookie(c, sessionCookieName(secure), id, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure,
+    maxAge,
+  });
+}
+
+export function clearSessionCookie(c: Context, opts: SessionOptions): void {
+  const secure = isSecureRequest(c, opts);
+  deleteCookie(c, sessionCookieName(secure), { path: '/', secure });
+}
+
+/**
+ * The login form has no session yet, so its CSRF token is a random nonce in a short-lived cookie
+ * (double submit) — this stops another site from signing a victim in with the attacker's token.
+ */
+export function issueLoginNonce(c: Context, opts: SessionOptions): string {
+  const nonce = randomBytes(24).toString('base64url');
+  const secure = isSecureRequest(c, opts);
+  setCookie(c, loginCsrfCookieName(secure), nonce, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure,
+    maxAge: 30 * 60,
+  });
+  return nonce;
+}
+
+export function readLoginNonce(c: Context, opts: SessionOptions): string | undefined {
+  return getCookie(c, loginCsrfCookieName(isSecureRequest(c, opts)));
+}
+
+export function clearLoginNonce(c: Context, opts: SessionOptions): void {
+  const secure = isSecureRequest(c, opts);
+  deleteCookie(c, loginCsrfCookieName(secure), { path: '/', secure });
+}
+
+/** Constant-time comparison of two CSRF tokens (false when either is missing). */
+export function csrfTokensMatch(expected: string | undefined, given: unknown): boolean {
+  if (!expected || typeof given !== 'string' || given.length === 0) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Whether a form POST comes from our own pages. Browsers send Origin on POST; when it is there it
+ * must name this host (or an allowed origin). Without Origin, Sec-Fetch-Site (then Referer) decides.
+ * A client that sends none of them (curl) is not a browser being tricked; the CSRF token still applies.
+ */
+export function isSameOriginPost(c: Context, opts: SessionOptions): { ok: true } | { ok: false; reason: string } {
+  const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
+  const origin = c.req.header('origin');
+  if (origin !== undefined) {
+    if (opts.allowedOrigins.includes(origin)) return { ok: true };
+    try {
+      if (origin !== 'null' && new URL(origin).host === host) return { ok: true };
+    } catch {
+      // not a URL: rejected below
+    }
+    return { ok: false, reason: `Origin ${origin} is not this dashboard (${host})` };
+  }
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined) {
+    return site === 'same-origin' ? { ok: true } : { ok: false, reason: `Sec-Fetch-Site is ${site}` };
+  }
+  const referer = c.req.header('referer');
+  if (referer !== undefined) {
+    try {
+      if (new URL(referer).host === host) return { ok: true };
+    } catch {
+      // fall through
+    }
+    return { ok: false, reason: 'Referer is not this dashboard' };
+  }
+  return { ok: true };
+}
