@@ -3,6 +3,7 @@
 import { ConfigError } from '../errors.js';
 import type { ScannerAdapter } from './adapter.js';
 import { npmAuditAdapter } from './npm-audit.js';
+import { semgrepAdapter } from './semgrep.js';
 import { trivyFsAdapter, trivyImageAdapter, trivySecretAdapter } from './trivy.js';
 
 export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
@@ -10,6 +11,7 @@ export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
   'trivy-image': trivyImageAdapter,
   'trivy-secret': trivySecretAdapter,
   'npm-audit': npmAuditAdapter,
+  semgrep: semgrepAdapter,
 };
 
 export function listAdapters(): ScannerAdapter[] {
