@@ -19,9 +19,9 @@ describe('parseSemgrepReport on recorded semgrep JSON', () => {
     expect(severityCounts(findings)).toEqual({ high: 13, medium: 35 });
     expect(toolErrors).toEqual([]);
     expect(findings.every((f) => f.category === 'sast' && f.tool === 'semgrep')).toBe(true);
-    const withCwe = findings.filter((f) => f.cwe.length > 0);
+    const withCwe = findings.filter((f) => (f.cwe ?? []).length > 0);
     expect(withCwe.length).toBeGreaterThan(0);
-    for (const f of withCwe) for (const c of f.cwe) expect(c).toMatch(/^CWE-\d+$/);
+    for (const f of withCwe) for (const c of f.cwe ?? []) expect(c).toMatch(/^CWE-\d+$/);
     expect(findings.some((f) => f.fix?.includes('fix_regex'))).toBe(true);
     expect(findings[0]).toMatchObject({ location: { path: 'tasks.py', startLine: 186, endLine: 186, startColumn: 39 } });
   });
