@@ -50,7 +50,18 @@ export interface ExecutedScan {
 export async function executePlan(plan: readonly PlannedScan[], options: ExecuteOptions): Promise<ExecutedScan> {
   const limit = pLimit(options.concurrency);
   const results = await Promise.all(plan.map((planned) => limit(() => executeOne(planned, options))));
-  return { runs: results.flatMap((r) => r.runs), findings: results.flatMap((r) => r.findings) };
+  // Nested service folders are scanned twice (by the outer and the inner service's run): the same
+  // tool reporting the same fingerprint is one finding.
+  const seen = new Set<string>();
+  const findings = results
+    .flatMap((r) => r.findings)
+    .filter((f) => {
+      const key = `${f.tool}\u0000${f.fingerprint}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  return { runs: results.flatMap((r) => r.runs), findings };
 }
 
 async function executeOne(planned: PlannedScan, options: ExecuteOptions): Promise<ExecutedScan> {

@@ -1,0 +1,145 @@
+// runScan: the pipeline of one scan (DESIGN section 2), shared by the CLI and the GitHub Action.
+//   services -> plan -> run scanners (parallel, bounded) -> parse -> normalize -> suppressions
+//   -> compare with the baseline -> gate decision -> ScanReport (validated).
+// It touches no GitHub API, no dashboard and no console: output goes through the injected logger
+// and progress events; the caller renders and publishes the report.
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { GatehouseConfig } from './config/schema.js';
+import { compareWithBaseline } from './gate/compare.js';
+import { decideGate } from './gate/decide.js';
+import { applySuppressions, loadIgnoreFile, type SourcedSuppression } from './gate/suppressions.js';
+import type { Logger } from './logger.js';
+import { ScanReportSchema, SCAN_REPORT_VERSION, type ScanReport } from './report/scan-report.js';
+import { planScan } from './runner/plan.js';
+import { executePlan, type ScanProgress } from './runner/run-scanners.js';
+import { affectedServices, normalizeRelPath, resolveServices, ROOT_SERVICE, type Service } from './services/discover.js';
+
+export type { ScanProgress } from './runner/run-scanners.js';
+
+export interface ScanOptions {
+  /** The repository (absolute or relative to the working directory). */
+  repoRoot: string;
+  config: GatehouseConfig;
+  /** `snapshot`: a full default-branch scan; `pr`: a pull-request scan. */
+  kind: 'snapshot' | 'pr';
+  /**
+   * Repository-relative paths the change touched. Narrows the scan to the services they touch
+   * (unless `scanAll`) and decides what counts as introduced.
+   */
+  changedFiles?: string[];
+  /** Scan every service even when `changedFiles` is given. */
+  scanAll?: boolean;
+  /** The base to compare with; absent means no baseline (said plainly in the report). */
+  baseline?: { source: 'report' | 'dashboard' | 'rescan'; report: ScanReport };
+  /** `TOOL=FILE` / `TOOL@SERVICE=FILE` imports: parse these reports instead of running the tools. */
+  imports?: Record<string, string>;
+  scanId?: string;
+  source?: ScanReport['source'];
+  now?: Date;
+  /** Gate only on what the change introduced; default: config `gate.new-only`, else true for PRs. */
+  newOnly?: boolean;
+}
+
+export interface ScanDeps {
+  logger: Logger;
+  onProgress?: (event: ScanProgress) => void;
+}
+
+/**
+ * Runs one scan and returns the validated ScanReport. Throws ConfigError for mistakes in the config
+ * or options (unknown scanner, missing service folder, bad ignore file); scanner failures do not
+ * throw: they are ScannerRuns with status "error" and the gate decides.
+ */
+export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<ScanReport> {
+  const { config } = options;
+  const { logger } = deps;
+  const repoRoot = resolve(options.repoRoot);
+  const now = options.now ?? new Date();
+  const changedFiles = options.changedFiles?.map(normalizeRelPath).filter((f) => f !== '');
+
+  const allServices = resolveServices(repoRoot, config);
+  const services =
+    changedFiles && !options.scanAll ? affectedServices(allServices, changedFiles, config) : allServices;
+  if (changedFiles && !options.scanAll) {
+    logger.info(
+      `${changedFiles.length} changed files touch ${services.length} of ${allServices.length} services${
+        services.length ? `: ${services.map((s) => s.name).join(', ')}` : ''
+      }`,
+    );
+  }
+
+  // Suppressions are read before anything runs, so a bad ignore file is an error up front.
+  const suppressions: SourcedSuppression[] = [
+    ...config.suppressions.map((s): SourcedSuppression => ({ ...s, source: 'config' })),
+    ...loadIgnoreFile(join(repoRoot, config['ignore-file'])),
+  ];
+
+  const plan = planScan({ repoRoot, config, services, allServices, imports: options.imports, logger });
+  deps.onProgress?.({ type: 'plan', services: services.map((s) => s.name), runs: plan.length });
+  if (plan.length === 0) logger.info('nothing to scan: no scanner applies to the selected services');
+
+  const executed = await executePlan(plan, {
+    services: allServices,
+    concurrency: config.concurrency,
+    timeoutMs: config['scanner-timeout'] * 1000,
+    maxOutputBytes: Math.round(config['max-output-mb'] * 1024 * 1024),
+    logger,
+    onProgress: deps.onProgress,
+  });
+
+  const suppressed = applySuppressions(executed.findings, suppressions, now);
+  const reportServices = servicesInReport(services, allServices, executed);
+  const compared = compareWithBaseline(suppressed.findings, options.baseline?.report, changedFiles, {
+    services: reportServices.map((s) => s.name),
+    servicePaths: Object.fromEntries(reportServices.map((s) => [s.name, s.path])),
+  });
+  const newOnly = options.newOnly ?? config.gate['new-only'] ?? options.kind === 'pr';
+  const baseline = options.baseline?.source ?? 'none';
+  const gate = decideGate({
+    findings: compared.findings,
+    scanners: executed.runs,
+    gate: config.gate,
+    services: reportServices.map((s) => ({ name: s.name, gate: s.gate })),
+    newOnly,
+    suppressions: suppressed.report,
+    baseline,
+  });
+
+  const report: ScanReport = {
+    schema: 'gatehouse/scan-report',
+    version: SCAN_REPORT_VERSION,
+    scanId: options.scanId ?? `local-${now.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
+    createdAt: now.toISOString(),
+    kind: options.kind,
+    source: options.source ?? {},
+    services: reportServices.map((s) => ({ name: s.name, path: s.path })),
+    comparison: { baseline, changedFiles: changedFiles !== undefined },
+    scanners: executed.runs,
+    findings: compared.findings,
+    fixed: compared.fixed,
+    suppressions: suppressed.report,
+    gate,
+  };
+  // The report is the dashboard's ingest body: an invalid one is a bug here, never sent on.
+  return ScanReportSchema.parse(report);
+}
+
+/**
+ * The scanned services, plus any other service a finding landed in (a nested service folder the
+ * scanned one contains) and the root service when findings or runs fall outside every service.
+ */
+function servicesInReport(
+  scanned: readonly Service[],
+  allServices: readonly Service[],
+  executed: { runs: readonly { service: string }[]; findings: readonly { service: string }[] },
+): Service[] {
+  const out = [...scanned];
+  const named = new Set(out.map((s) => s.name));
+  for (const name of [...executed.runs.map((r) => r.service), ...executed.findings.map((f) => f.service)]) {
+    if (named.has(name)) continue;
+    named.add(name);
+    out.push(allServices.find((s) => s.name === name) ?? { name, path: '', dir: '' });
+  }
+  return out;
+}

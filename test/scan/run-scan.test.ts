@@ -1,0 +1,147 @@
+// runScan end to end: real child processes (the fake scanner printing real recorded SARIF), real
+// recorded imports, suppressions, a baseline report and the gate, giving a validated ScanReport.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mergeConfig } from '../../src/config/load.js';
+import { ConfigSchema, type RawGatehouseConfig } from '../../src/config/schema.js';
+import { ConfigError } from '../../src/errors.js';
+import { createMemoryLogger } from '../../src/logger.js';
+import { ScanReportSchema } from '../../src/report/scan-report.js';
+import { runScan, type ScanOptions, type ScanProgress } from '../../src/scan.js';
+
+const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
+const SHARED = new URL('../../../shared/fixtures/scanners/', import.meta.url).pathname;
+const SEMGREP_SARIF = join(SHARED, 'semgrep/sarif-semgrep-1.69.0-juice-shop.sarif');
+const RULE_BOARD_SARIF = join(SHARED, 'semgrep/sarif-rule-board.sarif');
+const NPM_LOCK_TRIVY = join(SHARED, 'trivy/repo-npm-lockfile.json');
+const NOW = new Date('2026-06-01T12:00:00Z');
+
+function makeRepo(): string {
+  const root = mkdtempSync(join(tmpdir(), 'gatehouse-scan-'));
+  for (const s of ['services/api', 'services/worker']) {
+    mkdirSync(join(root, s), { recursive: true });
+    writeFileSync(join(root, s, 'package.json'), '{}');
+  }
+  return root;
+}
+
+function config(raw: RawGatehouseConfig) {
+  return ConfigSchema.parse(mergeConfig({ scanners: { dependency: [], secret: [] } }, raw));
+}
+
+const fakeSast = (...args: string[]) => ({ name: 'fake-sast', command: [process.execPath, FAKE, ...args] });
+
+async function scan(raw: RawGatehouseConfig, options: Partial<ScanOptions> = {}, root = makeRepo()) {
+  const logger = createMemoryLogger();
+  const events: ScanProgress[] = [];
+  const report = await runScan(
+    { repoRoot: root, config: config(raw), kind: 'snapshot', now: NOW, scanId: 'test-scan', ...options },
+    { logger, onProgress: (e) => events.push(e) },
+  );
+  return { report, events, logger, root };
+}
+
+describe('runScan', () => {
+  it('fails the gate on high findings with reasons naming them, in a valid ScanReport', async () => {
+    const { report, events } = await scan({ scanners: { sarif: [fakeSast('--print', SEMGREP_SARIF, '--exit', '1')] } });
+    expect(ScanReportSchema.safeParse(report).success).toBe(true);
+    expect(report).toMatchObject({ scanId: 'test-scan', kind: 'snapshot', createdAt: NOW.toISOString() });
+    expect(report.services.map((s) => s.name)).toEqual(['api', 'worker']);
+    expect(report.scanners.map((r) => [r.service, r.status])).toEqual([
+      ['api', 'ok'],
+      ['worker', 'ok'],
+    ]);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.gate.passed).toBe(false);
+    expect(report.gate.outcome).toBe('failed');
+    expect(report.gate.reasons.some((r) => r.kind === 'severity' && /high/.test(r.message))).toBe(true);
+    expect(report.comparison).toEqual({ baseline: 'none', changedFiles: false });
+    expect(events[0]).toEqual({ type: 'plan', services: ['api', 'worker'], runs: 2 });
+  });
+
+  it('passes when the threshold is above every finding', async () => {
+    const { report } = await scan({
+      gate: { 'fail-on': 'critical' },
+      scanners: { sarif: [fakeSast('--print', RULE_BOARD_SARIF, '--exit', '1')] },
+    });
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((f) => f.severity === 'high')).toBe(true);
+    expect(report.gate).toMatchObject({ passed: true, outcome: 'passed', reasons: [] });
+  });
+
+  it('fails closed on a scanner error, with outcome scanner-error, unless on-scanner-error is warn', async () => {
+    const failing = await scan({ scanners: { sarif: [fakeSast('--garbage')] } });
+    expect(failing.report.gate).toMatchObject({ passed: false, outcome: 'scanner-error' });
+    expect(failing.report.gate.reasons.map((r) => r.kind)).toEqual(['scanner-error', 'scanner-error']);
+    expect(JSON.stringify(failing.report)).not.toContain('Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE9dC8');
+
+    const warned = await scan({ gate: { 'on-scanner-error': 'warn' }, scanners: { sarif: [fakeSast('--garbage')] } });
+    expect(warned.report.gate.passed).toBe(true);
+    expect(warned.report.gate.warnings.join('\n')).toMatch(/fake-sast output is not valid/);
+  });
+
+  it('narrows a PR scan to the services the change touched', async () => {
+    const { report, logger } = await scan(
+      { scanners: { sarif: [fakeSast('--print', SEMGREP_SARIF, '--exit', '1')] } },
+      { kind: 'pr', changedFiles: ['services/worker/index.js', 'README.md'] },
+    );
+    expect(report.services.map((s) => s.name)).toEqual(['worker']);
+    expect(report.scanners.map((r) => r.service)).toEqual(['worker']);
+    expect(report.comparison.changedFiles).toBe(true);
+    expect(logger.lines).toContain('2 changed files touch 1 of 2 services: worker');
+  });
+
+  it('compares with a baseline report: the same scan again introduces nothing and passes with new-only', async () => {
+    const root = makeRepo();
+    const raw = { scanners: { sarif: [fakeSast('--print', SEMGREP_SARIF, '--exit', '1')] } };
+    const first = await scan(raw, {}, root);
+    const second = await scan(raw, { kind: 'pr', baseline: { source: 'report', report: first.report } }, root);
+    expect(second.report.comparison.baseline).toBe('report');
+    expect(second.report.findings.length).toBe(first.report.findings.length);
+    expect(second.report.findings.every((f) => f.status === 'existing')).toBe(true);
+    expect(second.report.fixed).toEqual([]);
+    expect(second.report.gate.passed).toBe(true);
+  });
+
+  it('lists as fixed what the baseline had and this scan no longer finds', async () => {
+    const root = makeRepo();
+    const before = await scan({ scanners: { sarif: [fakeSast('--print', SEMGREP_SARIF, '--exit', '1')] } }, {}, root);
+    const emptySarif = join(root, 'empty.sarif');
+    writeFileSync(emptySarif, JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'fake-sast', rules: [] } }, results: [] }] }));
+    const after = await scan(
+      { scanners: { sarif: [fakeSast('--print', emptySarif)] } },
+      { baseline: { source: 'report', report: before.report } },
+      root,
+    );
+    expect(after.report.findings).toEqual([]);
+    expect(after.report.fixed.length).toBe(before.report.findings.length);
+    expect(after.report.gate.passed).toBe(true);
+  });
+
+  it('suppresses by rule with a reason, and reports the suppression', async () => {
+    const root = makeRepo();
+    const { report } = await scan(
+      {
+        services: [{ name: 'api', path: 'services/api' }],
+        scanners: { dependency: ['trivy-fs'] },
+        suppressions: [{ rule: 'CVE-2019-11358', reason: 'not reachable', owner: 'team-a', expires: '2027-01-01' }],
+      },
+      { imports: { 'trivy-fs@api': NPM_LOCK_TRIVY } },
+      root,
+    );
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ ruleId: 'CVE-2019-11358', status: 'suppressed', service: 'api' });
+    expect(report.suppressions).toEqual([
+      expect.objectContaining({ reason: 'not reachable', state: 'active', matched: 1 }),
+    ]);
+    expect(report.gate.passed).toBe(true);
+  });
+
+  it('throws a ConfigError before running anything when a scanner id is unknown', async () => {
+    const err = await scan({ scanners: { sast: ['semgrepp'] } }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toMatch(/^scanners\.sast\[0\]: unknown scanner "semgrepp"/);
+  });
+});
