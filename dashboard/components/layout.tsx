@@ -1,5 +1,6 @@
 // The page frame: head (one served stylesheet, no inline script or style), top navigation with the
 // signed-in token's name, and the logout form carrying the session's CSRF token.
+import { raw } from 'hono/html';
 import type { FC, PropsWithChildren } from 'hono/jsx';
 
 /** Who is looking at the page; absent on the login page. */
@@ -18,7 +19,10 @@ export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; 
   active,
   children,
 }) => (
-  <html lang="en">
+  <>
+    {/* A constant, so raw() is safe here; without a doctype browsers render in quirks mode. */}
+    {raw('<!DOCTYPE html>')}
+    <html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -54,7 +58,8 @@ export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; 
       </header>
       <main>{children}</main>
     </body>
-  </html>
+    </html>
+  </>
 );
 
 /** A table header cell that links to the same page sorted by this column (works without JS). */

@@ -30,20 +30,16 @@ import { OverviewPage } from './overview.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, ServicePage } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
 
+/** A subset of app.ts `AppDeps`, so `createPageRoutes(deps)` takes the app's deps as they are. */
 export interface PageDeps {
   store: Store;
-  /** Cookies get Secure and the __Host- prefix. Set when served over TLS or behind an HTTPS proxy. */
-  secureCookies?: boolean;
+  /** `tls`: served over TLS (or behind an HTTPS proxy): cookies get Secure. */
+  config?: { tls: boolean };
   /** Extra origins allowed to POST forms (e.g. the public https URL behind a proxy). */
   allowedOrigins?: string[];
   /** Clock for pages (ages, SLA); tests pin it. */
   now?: () => Date;
 }
-
-/** The CSP for every page: only our own stylesheet; no script at all, no framing. */
-export const PAGE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 export const FINDINGS_PAGE_SIZE = 200;
 
@@ -87,7 +83,7 @@ const CreateTokenForm = z.object({
 export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
-  const opts: SessionOptions = { secureCookies: deps.secureCookies ?? false, allowedOrigins: deps.allowedOrigins ?? [], now };
+  const opts: SessionOptions = { secureCookies: deps.config?.tls ?? false, allowedOrigins: deps.allowedOrigins ?? [], now };
   const app = new Hono<PageEnv>();
 
   app.get('/static/dashboard.css', (c) => {
@@ -97,16 +93,11 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     return c.body(STYLESHEET);
   });
 
-  // Security headers for every page (app.ts may set the same ones globally; these are the pages' own).
+  // CSP and the other security headers come from app.ts (auth/security-headers.ts) for every
+  // response. Pages show findings and new tokens: never keep them in any cache.
   app.use('*', async (c, next) => {
     await next();
-    if (c.req.path.startsWith('/static/')) return;
-    c.header('Content-Security-Policy', PAGE_CSP);
-    c.header('X-Frame-Options', 'DENY');
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'same-origin');
-    // Pages show findings and tokens: never cache them in shared or browser caches.
-    c.header('Cache-Control', 'no-store');
+    if (!c.req.path.startsWith('/static/')) c.header('Cache-Control', 'no-store');
   });
 
   app.use('*', loadSession(store, opts));
@@ -143,7 +134,7 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     const session = store.createSession(info.id, now());
     setSessionCookie(c, opts, session.id, session.expiresAt);
     clearLoginNonce(c, opts);
-    store.addAudit(actorName(info.id, info.label), 'session.login', { role: info.role }, now());
+    store.addAudit(`token:${info.id} (${info.label})`, 'session.login', { role: info.role }, now());
     return c.redirect(next ?? '/', 303);
   });
 
@@ -336,6 +327,7 @@ function safeNext(next: string | undefined): string | undefined {
   return next;
 }
 
+/** The audit actor for an admin acting through the pages (same form as auth/principal.ts). */
 export function actorName(tokenId: string, label: string): string {
-  return `${label} (${tokenId})`;
+  return `session:${tokenId} (${label})`;
 }

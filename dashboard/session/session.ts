@@ -1,9 +1,12 @@
 // Browser sessions for the dashboard pages: a token typed into /login becomes a session id in an
-// HttpOnly, SameSite=Strict cookie (Secure, with the __Host- prefix, under TLS). Every form POST
-// carries the session's CSRF token in a hidden field and must come from our own origin.
+// HttpOnly, SameSite=Strict cookie (Secure under TLS). The cookie is the one the API's
+// `authenticate` also reads (auth/session.ts SESSION_COOKIE), so links from pages to the JSON/CSV
+// API work in the browser. Every form POST carries the session's CSRF token in a hidden field and
+// must come from our own origin.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { SESSION_COOKIE } from '../auth/session.js';
 import type { Store } from '../store/types.js';
 
 /** What the pages know about the signed-in user. Ingest tokens never get a page session. */
@@ -19,19 +22,15 @@ export interface PageSession {
 export type PageEnv = { Variables: { session: PageSession | undefined } };
 
 export interface SessionOptions {
-  /** Set Secure (and use the __Host- cookie prefix): on under TLS, or behind an HTTPS proxy. */
+  /** Set Secure on cookies: on under TLS, or behind an HTTPS proxy. */
   secureCookies: boolean;
   /** Origins besides the request's own host allowed to POST forms (the public URL behind a proxy). */
   allowedOrigins: string[];
   now: () => Date;
 }
 
-export function sessionCookieName(secure: boolean): string {
-  return secure ? '__Host-gatehouse_session' : 'gatehouse_session';
-}
-export function loginCsrfCookieName(secure: boolean): string {
-  return secure ? '__Host-gatehouse_login' : 'gatehouse_login';
-}
+/** The login form's CSRF nonce (double submit), valid for 30 minutes. */
+export const LOGIN_NONCE_COOKIE = 'gatehouse_login';
 
 /** Whether the request came over TLS (directly, or the URL says so). */
 export function isSecureRequest(c: Context, opts: SessionOptions): boolean {
@@ -41,8 +40,7 @@ export function isSecureRequest(c: Context, opts: SessionOptions): boolean {
 /** Loads the session named by the cookie (if any, and if still valid) into `c.var.session`. */
 export function loadSession(store: Store, opts: SessionOptions): MiddlewareHandler<PageEnv> {
   return async (c, next) => {
-    const secure = isSecureRequest(c, opts);
-    const id = getCookie(c, sessionCookieName(secure));
+    const id = getCookie(c, SESSION_COOKIE);
     let session: PageSession | undefined;
     if (id) {
       const info = store.getSession(id, opts.now());
@@ -58,7 +56,7 @@ export function loadSession(store: Store, opts: SessionOptions): MiddlewareHandl
 export function setSessionCookie(c: Context, opts: SessionOptions, id: string, expiresAt: string): void {
   const secure = isSecureRequest(c, opts);
   const maxAge = Math.max(0, Math.floor((Date.parse(expiresAt) - opts.now().getTime()) / 1000));
-  setCookie(c, sessionCookieName(secure), id, {
+  setCookie(c, SESSION_COOKIE, id, {
     path: '/',
     httpOnly: true,
     sameSite: 'Strict',
@@ -69,7 +67,7 @@ export function setSessionCookie(c: Context, opts: SessionOptions, id: string, e
 
 export function clearSessionCookie(c: Context, opts: SessionOptions): void {
   const secure = isSecureRequest(c, opts);
-  deleteCookie(c, sessionCookieName(secure), { path: '/', secure });
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure });
 }
 
 /**
@@ -79,7 +77,7 @@ export function clearSessionCookie(c: Context, opts: SessionOptions): void {
 export function issueLoginNonce(c: Context, opts: SessionOptions): string {
   const nonce = randomBytes(24).toString('base64url');
   const secure = isSecureRequest(c, opts);
-  setCookie(c, loginCsrfCookieName(secure), nonce, {
+  setCookie(c, LOGIN_NONCE_COOKIE, nonce, {
     path: '/',
     httpOnly: true,
     sameSite: 'Strict',
@@ -90,12 +88,12 @@ export function issueLoginNonce(c: Context, opts: SessionOptions): string {
 }
 
 export function readLoginNonce(c: Context, opts: SessionOptions): string | undefined {
-  return getCookie(c, loginCsrfCookieName(isSecureRequest(c, opts)));
+  return getCookie(c, LOGIN_NONCE_COOKIE);
 }
 
 export function clearLoginNonce(c: Context, opts: SessionOptions): void {
   const secure = isSecureRequest(c, opts);
-  deleteCookie(c, loginCsrfCookieName(secure), { path: '/', secure });
+  deleteCookie(c, LOGIN_NONCE_COOKIE, { path: '/', secure });
 }
 
 /** Constant-time comparison of two CSRF tokens (false when either is missing). */
