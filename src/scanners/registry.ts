@@ -2,6 +2,7 @@
 // name these ids; `scanners.sarif[]` entries become adapters through createSarifAdapter (sarif.ts).
 import { ConfigError } from '../errors.js';
 import type { ScannerAdapter } from './adapter.js';
+import { gitleaksAdapter } from './gitleaks.js';
 import { npmAuditAdapter } from './npm-audit.js';
 import { semgrepAdapter } from './semgrep.js';
 import { trivyFsAdapter, trivyImageAdapter, trivySecretAdapter } from './trivy.js';
@@ -12,6 +13,7 @@ export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
   'trivy-secret': trivySecretAdapter,
   'npm-audit': npmAuditAdapter,
   semgrep: semgrepAdapter,
+  gitleaks: gitleaksAdapter,
 };
 
 export function listAdapters(): ScannerAdapter[] {
