@@ -1,0 +1,61 @@
+// The admin API: tokens (create, list, revoke) and the audit log. Every change is audit-logged.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../app.js';
+import { currentPrincipal, requireRole } from '../auth/principal.js';
+import { ApiError } from './errors.js';
+import { LimitQuerySchema, parseQuery, zodIssueToApiError } from './query.js';
+
+export const NewTokenBodySchema = z.object({
+  role: z.enum(['admin', 'viewer', 'ingest']),
+  label: z.string().trim().min(1).max(100),
+  services: z.array(z.string().min(1).max(200)).max(1000).optional(),
+  expiresAt: z.string().datetime({ offset: true }).optional(),
+});
+
+export function createAdminRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { store } = deps;
+  app.use('*', requireRole('admin'));
+
+  app.get('/tokens', (c) => c.json({ tokens: store.listTokens() }));
+
+  app.post('/tokens', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new ApiError(400, 'body is not valid JSON');
+    }
+    const parsed = NewTokenBodySchema.safeParse(body);
+    if (!parsed.success) throw zodIssueToApiError(parsed.error, 'invalid token request');
+    const input = parsed.data;
+    if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) {
+      throw new ApiError(400, 'invalid token request: expiresAt is in the past', 'expiresAt');
+    }
+    const created = store.createToken(input);
+    const info = store.listTokens().find((t) => t.id === created.id)!;
+    store.addAudit(currentPrincipal(c).actor, 'token.create', {
+      id: created.id,
+      role: info.role,
+      label: info.label,
+      services: info.services,
+      expiresAt: info.expiresAt,
+    });
+    // The secret is in this response only; the store keeps its sha256.
+    return c.json({ ...info, token: created.token }, 201);
+  });
+
+  app.delete('/tokens/:id', (c) => {
+    const id = c.req.param('id');
+    if (!store.revokeToken(id)) throw new ApiError(404, `no active token ${id}`, 'id');
+    store.addAudit(currentPrincipal(c).actor, 'token.revoke', { id });
+    return c.json({ id, revoked: true });
+  });
+
+  app.get('/audit', (c) => {
+    const q = parseQuery(LimitQuerySchema, c.req.query());
+    return c.json({ entries: store.listAudit(q.limit) });
+  });
+  return app;
+}

@@ -1,0 +1,72 @@
+// POST /api/v1/scans: the engine's JSON report in, one transaction per report, idempotent on scanId
+// (201 created, 200 duplicate: a replay changes nothing and says so).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ScanReportSchema, type ScanReport } from '../../src/report/scan-report.js';
+import type { AppDeps, AppEnv } from '../app.js';
+import { currentPrincipal, mayIngestFor, requireRole } from '../auth/principal.js';
+import { createRateLimiter } from '../auth/rate-limit.js';
+import { ApiError } from './errors.js';
+import { zodIssueToApiError } from './query.js';
+
+/** Every service a report speaks about (the scope check covers all of them). */
+export function servicesOfReport(report: ScanReport): string[] {
+  const names = new Set<string>();
+  for (const s of report.services) names.add(s.name);
+  for (const f of report.findings) names.add(f.service);
+  for (const r of report.scanners) names.add(r.service);
+  return [...names].sort();
+}
+
+export function createIngestRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const limiter = createRateLimiter(deps.config.ingestRateLimit);
+  const maxMiB = (deps.config.bodyLimitBytes / 1024 / 1024).toFixed(1);
+
+  app.post(
+    '/scans',
+    requireRole('ingest'),
+    async (c, next) => {
+      const p = currentPrincipal(c);
+      const decision = limiter.take(p.rateKey);
+      if (!decision.ok) {
+        throw new ApiError(429, `too many uploads for ${p.actor}; retry in ${decision.retryAfterSeconds} s`, undefined, {
+          'Retry-After': String(decision.retryAfterSeconds),
+        });
+      }
+      await next();
+    },
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: () => {
+        throw new ApiError(413, `scan report larger than the limit of ${maxMiB} MiB (--body-limit)`);
+      },
+    }),
+    async (c) => {
+      const p = currentPrincipal(c);
+      const text = await c.req.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        throw new ApiError(400, `body is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+      }
+      const parsed = ScanReportSchema.safeParse(body);
+      if (!parsed.success) throw zodIssueToApiError(parsed.error, 'invalid scan report');
+      const report = parsed.data;
+      for (const service of servicesOfReport(report)) {
+        if (!mayIngestFor(p, service)) {
+          throw new ApiError(403, `${p.actor} may not ingest scans of service "${service}"`, 'services');
+        }
+      }
+      const result = deps.store.ingestScan(report, p.actor);
+      if (result.status === 'created') {
+        deps.logger.info(
+          `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} findings, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,
+        );
+      }
+      return c.json(result, result.status === 'created' ? 201 : 200);
+    },
+  );
+  return app;
+}

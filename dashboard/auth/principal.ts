@@ -1,0 +1,134 @@
+// Who is calling: a bearer token (scoped, stored hashed), a GitHub Actions OIDC token, or a browser
+// session cookie. `authenticate` resolves it once per request; `requireRole` guards a route.
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Role, Store } from '../store/types.js';
+import { ApiError } from '../api/errors.js';
+import { looksLikeJwt, type OidcVerifier } from './oidc.js';
+import { SESSION_COOKIE } from './session.js';
+
+export interface Principal {
+  kind: 'token' | 'oidc' | 'session';
+  role: Role;
+  /** Ingest scope; empty = every service (only meaningful for the ingest role). */
+  services: string[];
+  /** For the audit log and scans.ingested_by: `token:tok_ab12 (ci-payments)`, `oidc:org/repo@ref`. */
+  actor: string;
+  /** Rate-limit bucket. */
+  rateKey: string;
+  tokenId?: string;
+  /** Session principals only: the CSRF token their forms and unsafe API calls must echo. */
+  csrf?: string;
+}
+
+export type AuthVariables = {
+  principal: Principal | undefined;
+  /** Why credentials that were presented were refused (for the 401 body). */
+  authError: string | undefined;
+};
+
+/** What each role may do: admin everything; viewer reads; ingest only uploads. */
+const GRANTS: Record<Role, readonly Role[]> = {
+  admin: ['admin', 'viewer', 'ingest'],
+  viewer: ['viewer'],
+  ingest: ['ingest'],
+};
+
+export function roleAllows(role: Role, needed: Role): boolean {
+  return GRANTS[role].includes(needed);
+}
+
+/** Whether a principal may ingest for this service. */
+export function mayIngestFor(p: Principal, service: string): boolean {
+  if (p.role === 'admin') return true;
+  return p.role === 'ingest' && (p.services.length === 0 || p.services.includes(service));
+}
+
+export function authenticate(deps: { store: Store; oidc?: OidcVerifier }): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    c.set('principal', undefined);
+    c.set('authError', undefined);
+    const header = c.req.header('authorization');
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!match) {
+        c.set('authError', 'Authorization header must be "Bearer <token>"');
+      } else if (looksLikeJwt(match[1])) {
+        if (!deps.oidc) {
+          c.set('authError', 'OIDC tokens are not accepted: this dashboard has no OIDC configuration');
+        } else {
+          const r = await deps.oidc.verify(match[1]);
+          if (r.ok) {
+            const id = r.identity;
+            c.set('principal', { kind: 'oidc', role: 'ingest', services: id.services, actor: id.actor, rateKey: id.rateKey });
+          } else {
+            c.set('authError', r.reason);
+          }
+        }
+      } else {
+        const t = deps.store.verifyToken(match[1]);
+        if (t) {
+          c.set('principal', {
+            kind: 'token',
+            role: t.role,
+            services: t.services,
+            actor: `token:${t.id} (${t.label})`,
+            rateKey: `token:${t.id}`,
+            tokenId: t.id,
+          });
+        } else {
+          c.set('authError', 'unknown, revoked or expired token');
+        }
+      }
+    } else {
+      const sessionId = getCookie(c, SESSION_COOKIE);
+      if (sessionId) {
+        const s = deps.store.getSession(sessionId);
+        if (s) {
+          c.set('principal', {
+            kind: 'session',
+            role: s.role,
+            services: s.services,
+            actor: `session:${s.tokenId} (${s.label})`,
+            rateKey: `token:${s.tokenId}`,
+            tokenId: s.tokenId,
+            csrf: s.csrf,
+          });
+        } else {
+          c.set('authError', 'session expired; log in again');
+        }
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * 401 without (valid) credentials, 403 when the role is not enough. Session callers of unsafe
+ * methods must also send the session's CSRF token in `X-CSRF-Token` (bearer callers need not:
+ * a browser never attaches a bearer header by itself).
+ */
+export function requireRole(needed: Role): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const p = currentPrincipal(c);
+    if (!roleAllows(p.role, needed)) {
+      throw new ApiError(403, `this ${p.role} credential may not do this (needs ${needed})`);
+    }
+    if (p.kind === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+      if (!p.csrf || c.req.header('x-csrf-token') !== p.csrf) {
+        throw new ApiError(403, 'missing or wrong X-CSRF-Token header');
+      }
+    }
+    await next();
+  };
+}
+
+/** The caller, or a 401 naming why credentials were refused. */
+export function currentPrincipal(c: Context<{ Variables: AuthVariables }>): Principal {
+  const p = c.get('principal');
+  if (!p) {
+    c.header('WWW-Authenticate', 'Bearer realm="gatehouse"');
+    throw new ApiError(401, c.get('authError') ?? 'authentication required: send "Authorization: Bearer <token>"');
+  }
+  return p;
+}

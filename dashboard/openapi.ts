@@ -1,0 +1,128 @@
+// The OpenAPI 3.1 document of the dashboard API (served at GET /api/v1/openapi.json). The ingest
+// body schema is generated from ScanReportSchema, so it cannot drift from what the server accepts.
+import { z } from 'zod';
+import { ScanReportSchema } from '../src/report/scan-report.js';
+import { NewTokenBodySchema } from './api/admin.js';
+
+const error = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+const json = (description: string, schema: object = { type: 'object' }) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const q = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, description });
+const p = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const read = { 401: error('no, unknown, revoked or expired credential'), 403: error('credential without the viewer role') };
+const findingFilters = [
+  q('service', { type: 'string' }),
+  q('severity', { enum: ['critical', 'high', 'medium', 'low', 'info', 'unknown'] }),
+  q('category', { enum: ['dependency', 'container', 'sast', 'secret', 'misconfig'] }),
+  q('tool', { type: 'string' }),
+  q('state', { enum: ['open', 'fixed', 'all'], default: 'open' }),
+  q('sort', { enum: ['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service'], default: 'severity' }),
+  q('order', { enum: ['asc', 'desc'] }),
+  q('offset', { type: 'integer', minimum: 0, default: 0 }),
+];
+
+export function buildOpenApiDocument(options: { publicBadges: boolean }) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Gatehouse dashboard API',
+      version: '1',
+      description: 'Ingest scan reports and read service posture. Errors are JSON `{ error, field? }`.',
+    },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A dashboard token (admin, viewer or ingest), or a GitHub Actions OIDC JWT for ingest.',
+        },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'string' }, field: { type: 'string' } },
+        },
+        ScanReport: z.toJSONSchema(ScanReportSchema, { io: 'input', unrepresentable: 'any' }),
+        NewToken: z.toJSONSchema(NewTokenBodySchema, { io: 'input', unrepresentable: 'any' }),
+      },
+    },
+    paths: {
+      '/scans': {
+        post: {
+          summary: 'Ingest a scan report (idempotent on scanId)',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ScanReport' } } } },
+          responses: {
+            201: json('ingested'),
+            200: json('duplicate scanId: nothing changed'),
+            400: error('not JSON or not a valid report; `field` names the path'),
+            401: error('no or refused credential (token or OIDC)'),
+            403: error('credential may not ingest (role, or a service outside its scope)'),
+            413: error('body larger than the limit'),
+            429: error('rate limit per token; see Retry-After'),
+          },
+        },
+      },
+      '/services': { get: { summary: 'Overview of every service', responses: { 200: json('services'), ...read } } },
+      '/services/{name}': {
+        get: { summary: 'One service: counts, MTTR and SLA per severity, recent scans', parameters: [p('name')], responses: { 200: json('service'), 404: error('no such service'), ...read } },
+      },
+      '/services/{name}/posture': {
+        get: {
+          summary: 'Open findings per severity per day (carried forward between snapshots)',
+          parameters: [p('name'), q('from', { type: 'string', format: 'date' }, 'default: to - 89 days'), q('to', { type: 'string', format: 'date' }, 'default: today')],
+          responses: { 200: json('points'), 400: error('bad day or range'), 404: error('no such service'), ...read },
+        },
+      },
+      '/services/{name}/scans': {
+        get: { summary: 'Recent scans, newest first', parameters: [p('name'), q('limit', { type: 'integer', maximum: 1000, default: 50 })], responses: { 200: json('scans'), 404: error('no such service'), ...read } },
+      },
+      '/findings': {
+        get: {
+          summary: 'Findings with filters and pagination',
+          parameters: [...findingFilters, q('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 })],
+          responses: { 200: json('items and total'), 400: error('bad filter'), ...read },
+        },
+      },
+      '/findings/{service}/{fingerprint}': {
+        get: { summary: 'One finding: lifecycle events, suppression, scans seen', parameters: [p('service'), p('fingerprint')], responses: { 200: json('finding'), 404: error('no such finding'), ...read } },
+      },
+      '/export/findings.csv': {
+        get: { summary: 'CSV export (same filters)', parameters: [...findingFilters, q('limit', { type: 'integer', maximum: 100000 })], responses: { 200: { description: 'text/csv' }, 400: error('bad filter'), ...read } },
+      },
+      '/export/findings.json': {
+        get: { summary: 'JSON export (same filters)', parameters: [...findingFilters, q('limit', { type: 'integer', maximum: 100000 })], responses: { 200: json('items'), 400: error('bad filter'), ...read } },
+      },
+      '/badge/{service}.svg': {
+        get: {
+          summary: options.publicBadges ? 'SVG badge (public)' : 'SVG badge (viewer)',
+          ...(options.publicBadges ? { security: [] } : {}),
+          parameters: [p('service')],
+          responses: { 200: { description: 'image/svg+xml' }, 404: error('no such service'), ...(options.publicBadges ? {} : read) },
+        },
+      },
+      '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: json('OpenAPI 3.1') } } },
+      '/admin/tokens': {
+        get: { summary: 'List tokens (never their secrets)', responses: { 200: json('tokens'), 401: read[401], 403: error('not admin') } },
+        post: {
+          summary: 'Create a token; the secret is in this response only',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NewToken' } } } },
+          responses: { 201: json('token'), 400: error('bad request'), 401: read[401], 403: error('not admin') },
+        },
+      },
+      '/admin/tokens/{id}': {
+        delete: { summary: 'Revoke a token (and its sessions)', parameters: [p('id')], responses: { 200: json('revoked'), 404: error('no active token'), 401: read[401], 403: error('not admin') } },
+      },
+      '/admin/audit': {
+        get: { summary: 'Audit log, newest first', parameters: [q('limit', { type: 'integer', maximum: 1000, default: 50 })], responses: { 200: json('entries'), 401: read[401], 403: error('not admin') } },
+      },
+    },
+  };
+}

@@ -1,0 +1,194 @@
+// Starts the dashboard: opens (or creates) the SQLite file, bootstraps an admin token, serves HTTP
+// or HTTPS with @hono/node-server, and on SIGTERM finishes in-flight requests, checkpoints the WAL
+// and closes. Runnable: `node --import tsx dashboard/server.ts --db ./gatehouse.db --port 8080`.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { serve, type ServerType } from '@hono/node-server';
+import { z } from 'zod';
+import { SeveritySchema } from '../src/findings/finding.js';
+import { createConsoleLogger, type Logger } from '../src/logger.js';
+import { createApp, DEFAULT_DASHBOARD_CONFIG, type DashboardConfig } from './app.js';
+import { createOidcVerifier, OidcConfigSchema, type OidcConfig } from './auth/oidc.js';
+import type { RateLimitOptions } from './auth/rate-limit.js';
+import { openStore } from './store/store.js';
+import type { SlaDays, Store } from './store/types.js';
+
+export interface StartDashboardOptions {
+  /** SQLite file; created with its schema when missing. */
+  db: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  host?: string;
+  /** Bootstrap admin token (default: GATEHOUSE_ADMIN_TOKEN); when neither is set and no admin exists, one is generated and printed once. */
+  adminToken?: string;
+  /** PEM certificate and key (contents, not paths): serve HTTPS, send HSTS, mark cookies Secure. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  sla?: SlaDays;
+  oidc?: OidcConfig;
+  publicBadges?: boolean;
+  bodyLimitBytes?: number;
+  ingestRateLimit?: RateLimitOptions;
+  logger?: Logger;
+  /** Where the URL and the one-time admin token are printed (default: stdout). */
+  print?: (line: string) => void;
+  /** Close gracefully on SIGTERM/SIGINT and exit (the CLI does; tests and embedders need not). */
+  handleSignals?: boolean;
+}
+
+export interface RunningDashboard {
+  url: string;
+  port: number;
+  /** The admin token generated on this start (first start only), else undefined. */
+  generatedAdminToken?: string;
+  store: Store;
+  server: ServerType;
+  /** Stops accepting, waits for in-flight requests (at most 10 s), checkpoints the WAL, closes the file. */
+  close(): Promise<void>;
+}
+
+const MIN_ADMIN_TOKEN_LENGTH = 24;
+
+export async function startDashboard(opts: StartDashboardOptions): Promise<RunningDashboard> {
+  const logger = opts.logger ?? createConsoleLogger();
+  const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const store = openStore(opts.db, { sla: opts.sla });
+  const config: DashboardConfig = {
+    tls: opts.tls !== undefined,
+    bodyLimitBytes: opts.bodyLimitBytes ?? DEFAULT_DASHBOARD_CONFIG.bodyLimitBytes,
+    ingestRateLimit: opts.ingestRateLimit ?? DEFAULT_DASHBOARD_CONFIG.ingestRateLimit,
+    publicBadges: opts.publicBadges ?? DEFAULT_DASHBOARD_CONFIG.publicBadges,
+  };
+
+  let generatedAdminToken: string | undefined;
+  try {
+    generatedAdminToken = bootstrapAdmin(store, opts.adminToken ?? process.env.GATEHOUSE_ADMIN_TOKEN, logger);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+
+  const app = createApp({ store, config, logger, oidc: opts.oidc ? createOidcVerifier(opts.oidc) : undefined });
+  const host = opts.host ?? '127.0.0.1';
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve(
+      opts.tls
+        ? { fetch: app.fetch, port: opts.port, hostname: host, createServer: createHttpsServer, serverOptions: { cert: opts.tls.cert, key: opts.tls.key } }
+        : { fetch: app.fetch, port: opts.port, hostname: host },
+      () => resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  print(`Gatehouse dashboard: ${url} (database ${opts.db})`);
+  if (generatedAdminToken) {
+    print(`Admin token (shown once; store it now, then log in with it): ${generatedAdminToken}`);
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, 10_000);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        try {
+          store.checkpoint();
+        } finally {
+          store.close();
+        }
+        resolve();
+      });
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    }));
+
+  if (opts.handleSignals) {
+    const onSignal = (signal: string) => {
+      logger.info(`${signal}: finishing in-flight requests, checkpointing the database`);
+      void close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  }
+  return { url, port, generatedAdminToken, store, server, close };
+}
+
+/** Makes sure an admin can log in; returns a newly generated token to print once. */
+function bootstrapAdmin(store: Store, given: string | undefined, logger: Logger): string | undefined {
+  if (given !== undefined && given !== '') {
+    if (given.length < MIN_ADMIN_TOKEN_LENGTH) {
+      throw new Error(`GATEHOUSE_ADMIN_TOKEN / adminToken must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+    }
+    const known = store.verifyToken(given);
+    if (known) return undefined;
+    try {
+      const { id } = store.createToken({ role: 'admin', label: 'bootstrap admin (GATEHOUSE_ADMIN_TOKEN)', value: given });
+      store.addAudit('system', 'token.bootstrap', { id, source: 'GATEHOUSE_ADMIN_TOKEN' });
+    } catch {
+      logger.warning('the given admin token was revoked or expired earlier; it is not re-enabled');
+    }
+    return undefined;
+  }
+  if (store.hasActiveAdmin()) return undefined;
+  const { id, token } = store.createToken({ role: 'admin', label: 'bootstrap admin (first start)' });
+  store.addAudit('system', 'token.bootstrap', { id, source: 'generated' });
+  return token;
+}
+
+/** Optional JSON config file for the runnable entry (`--config`). */
+const DashboardFileConfigSchema = z.object({
+  sla: z.record(SeveritySchema, z.number().int().positive()).optional(),
+  oidc: OidcConfigSchema.optional(),
+  publicBadges: z.boolean().optional(),
+  bodyLimitBytes: z.number().int().positive().optional(),
+  ingestRateLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).optional(),
+});
+
+export async function runDashboardCli(argv: string[]): Promise<RunningDashboard> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string', default: './gatehouse.db' },
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      config: { type: 'string' },
+      'public-badges': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${values.port}`);
+  if (!!values['tls-cert'] !== !!values['tls-key']) throw new Error('--tls-cert and --tls-key go together');
+  let fileConfig: z.infer<typeof DashboardFileConfigSchema> = {};
+  if (values.config) {
+    const parsed = DashboardFileConfigSchema.safeParse(JSON.parse(readFileSync(values.config, 'utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`${values.config}: ${issue.path.join('.')}: ${issue.message}`);
+    }
+    fileConfig = parsed.data;
+  }
+  return startDashboard({
+    db: values.db!,
+    port,
+    host: values.host,
+    tls: values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : undefined,
+    ...fileConfig,
+    publicBadges: values['public-badges'] || fileConfig.publicBadges,
+    handleSignals: true,
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runDashboardCli(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,163 @@
+// Schema migrations, applied in order by `PRAGMA user_version` (the index of the last one applied).
+// Never edit a shipped migration: add a new one. SQL stays close to portable (no JSON1 in queries,
+// TEXT timestamps in ISO 8601 UTC) so a PostgreSQL store can follow.
+import type Database from 'better-sqlite3';
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: the whole first model.
+  `
+  CREATE TABLE services (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    path TEXT,
+    first_seen_at TEXT NOT NULL,
+    last_scan_at TEXT,
+    last_snapshot_at TEXT,
+    last_gate TEXT
+  );
+
+  -- One row per ingested report; scan_id is the idempotency key.
+  CREATE TABLE scans (
+    id INTEGER PRIMARY KEY,
+    scan_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'pr')),
+    created_at TEXT NOT NULL,
+    repository TEXT,
+    ref TEXT,
+    commit_sha TEXT,
+    pull_request INTEGER,
+    run_url TEXT,
+    gate_outcome TEXT NOT NULL,
+    finding_count INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL,
+    ingested_by TEXT NOT NULL
+  );
+
+  -- What one report said about one service.
+  CREATE TABLE scan_services (
+    scan_pk INTEGER NOT NULL REFERENCES scans(id),
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    gate_outcome TEXT NOT NULL,
+    finding_count INTEGER NOT NULL,
+    counts TEXT NOT NULL,
+    scanners TEXT NOT NULL,
+    PRIMARY KEY (scan_pk, service_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX scan_services_by_service ON scan_services (service_id, created_at);
+
+  -- One row per (service, fingerprint): the lifecycle lives here.
+  CREATE TABLE findings (
+    id INTEGER PRIMARY KEY,
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    fingerprint TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    category TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    where_text TEXT NOT NULL,
+    fix_available INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'fixed')),
+    suppressed INTEGER NOT NULL DEFAULT 0,
+    suppression TEXT,
+    first_seen_at TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    fixed_at TEXT,
+    data TEXT NOT NULL,
+    UNIQUE (service_id, fingerprint)
+  );
+  CREATE INDEX findings_by_service_state ON findings (service_id, state, severity);
+  CREATE INDEX findings_open_age ON findings (state, severity, opened_at);
+
+  CREATE TABLE finding_events (
+    id INTEGER PRIMARY KEY,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    scan_pk INTEGER NOT NULL REFERENCES scans(id),
+    kind TEXT NOT NULL CHECK (kind IN ('opened', 'fixed', 'reopened')),
+    at TEXT NOT NULL,
+    open_seconds INTEGER
+  );
+  CREATE INDEX finding_events_by_finding ON finding_events (finding_id);
+
+  -- Which scans contained which finding.
+  CREATE TABLE finding_scans (
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    scan_pk INTEGER NOT NULL REFERENCES scans(id),
+    PRIMARY KEY (finding_id, scan_pk)
+  ) WITHOUT ROWID;
+
+  -- MTTR, maintained at ingest: fixes and their total open time per service and severity.
+  CREATE TABLE fix_stats (
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    severity TEXT NOT NULL,
+    fixed_count INTEGER NOT NULL,
+    open_seconds_total INTEGER NOT NULL,
+    PRIMARY KEY (service_id, severity)
+  ) WITHOUT ROWID;
+
+  -- Open (not suppressed) findings per service per day, set by the latest snapshot of that day;
+  -- days without a snapshot carry the previous row forward on read.
+  CREATE TABLE posture_daily (
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    day TEXT NOT NULL,
+    critical INTEGER NOT NULL,
+    high INTEGER NOT NULL,
+    medium INTEGER NOT NULL,
+    low INTEGER NOT NULL,
+    info INTEGER NOT NULL,
+    unknown INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    snapshot_at TEXT NOT NULL,
+    PRIMARY KEY (service_id, day)
+  ) WITHOUT ROWID;
+  CREATE INDEX posture_by_day ON posture_daily (day, service_id, total);
+
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'viewer', 'ingest')),
+    services TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT,
+    last_used_at TEXT
+  );
+
+  CREATE TABLE sessions (
+    hash TEXT PRIMARY KEY,
+    token_id TEXT NOT NULL REFERENCES tokens(id),
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  `,
+];
+
+/** Applies every migration past the file's user_version, each in its own transaction. */
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `database schema version ${current} is newer than this Gatehouse (${MIGRATIONS.length}); upgrade Gatehouse`,
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}

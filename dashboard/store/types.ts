@@ -1,0 +1,250 @@
+// The dashboard store's contract: what the API routes and the pages read and write. The SQLite
+// implementation is store.ts (`openStore(file)`); keep SQL behind this interface so a PostgreSQL
+// store can follow. Every timestamp is an ISO 8601 UTC string; every `day` is `YYYY-MM-DD` (UTC).
+import type Database from 'better-sqlite3';
+import type { Category, Finding, Severity } from '../../src/findings/finding.js';
+import type { ScanReport } from '../../src/report/scan-report.js';
+
+export type { Category, Finding, Severity, ScanReport };
+
+/** Severity -> count; every severity is present (0 when none). */
+export type SeverityCounts = Record<Severity, number>;
+
+/** Days allowed to fix an open finding, per severity; a severity without an entry has no SLA. */
+export type SlaDays = Partial<Record<Severity, number>>;
+export const DEFAULT_SLA_DAYS: SlaDays = { critical: 7, high: 30, medium: 90, low: 180 };
+
+/** A service with no snapshot for longer than this is marked stale. */
+export const STALE_AFTER_DAYS = 7;
+
+export type GateOutcome = 'passed' | 'failed' | 'scanner-error';
+export type FindingState = 'open' | 'fixed';
+
+export interface IngestResult {
+  /** `duplicate`: the scanId was ingested before; nothing changed (HTTP 200 instead of 201). */
+  status: 'created' | 'duplicate';
+  scanId: string;
+  /** Services the report covered (in the stored scan). */
+  services: string[];
+  /** Lifecycle changes this ingest made (all 0 for PR scans and duplicates). */
+  opened: number;
+  fixed: number;
+  reopened: number;
+}
+
+/** One row of the overview: one service as it stands now. */
+export interface ServiceOverview {
+  name: string;
+  /** Open, not suppressed findings per severity. */
+  open: SeverityCounts;
+  openTotal: number;
+  /** Open findings that are suppressed (not in `open`). */
+  suppressed: number;
+  /** Open total per day for the last 30 days (oldest first, carried forward; 0 before the first snapshot). */
+  trend: { day: string; total: number }[];
+  /** Time of the latest scan of any kind (snapshot or PR), or null. */
+  lastScanAt: string | null;
+  lastSnapshotAt: string | null;
+  /** No snapshot for more than STALE_AFTER_DAYS (or never). */
+  stale: boolean;
+  /** Gate outcome of the latest scan (snapshot or PR) for this service. */
+  lastGate: GateOutcome | null;
+  /** Open, not suppressed findings older than their severity's SLA. */
+  slaBreaches: number;
+}
+
+export interface SeverityStats {
+  /** Mean time to remediate in days over every fix of this severity, or null when none was fixed. */
+  mttrDays: number | null;
+  fixedCount: number;
+  /** SLA days for this severity (null: no SLA). */
+  slaDays: number | null;
+  /** Open, not suppressed findings of this severity past the SLA. */
+  breaches: number;
+  /** Age in days of the oldest open, not suppressed finding of this severity, or null. */
+  oldestOpenDays: number | null;
+}
+
+export interface ServiceDetail extends ServiceOverview {
+  path: string | null;
+  firstSeenAt: string;
+  stats: Record<Severity, SeverityStats>;
+}
+
+/** Open findings of one service on one day (carried forward from the latest snapshot at or before it). */
+export interface PosturePoint extends SeverityCounts {
+  day: string;
+  total: number;
+  /** True when a snapshot was taken that day (false: carried forward). */
+  snapshot: boolean;
+}
+
+export interface FindingRow {
+  service: string;
+  fingerprint: string;
+  tool: string;
+  category: Category;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  state: FindingState;
+  /** Path (or image, or package name) for tables; see FindingDetail.finding.location for all. */
+  where: string;
+  fixAvailable: boolean;
+  suppressed: boolean;
+  firstSeenAt: string;
+  /** Start of the current open period (first seen, or the last reopen). */
+  openedAt: string;
+  lastSeenAt: string;
+  fixedAt: string | null;
+  /** Days open: now - openedAt for open findings, fixedAt - openedAt for fixed ones. */
+  ageDays: number;
+  /** Open and older than its severity's SLA. */
+  slaBreached: boolean;
+}
+
+export type FindingSortKey = 'severity' | 'age' | 'firstSeen' | 'lastSeen' | 'title' | 'tool' | 'service';
+
+export interface FindingFilter {
+  service?: string;
+  severity?: Severity;
+  category?: Category;
+  tool?: string;
+  /** Default `open`. */
+  state?: 'open' | 'fixed' | 'all';
+  /** Default `severity` (worst first). */
+  sort?: FindingSortKey;
+  order?: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export type LifecycleEventKind = 'opened' | 'fixed' | 'reopened';
+
+export interface LifecycleEvent {
+  kind: LifecycleEventKind;
+  at: string;
+  scanId: string;
+  /** For `fixed`: days the finding was open in the period that just ended. */
+  openDays?: number;
+}
+
+export interface ScanSummary {
+  scanId: string;
+  service: string;
+  kind: 'snapshot' | 'pr';
+  createdAt: string;
+  gate: GateOutcome;
+  /** Findings of this service in the scan that are not suppressed, per severity. */
+  counts: SeverityCounts;
+  findingCount: number;
+  repository: string | null;
+  ref: string | null;
+  commit: string | null;
+  pullRequest: number | null;
+  runUrl: string | null;
+  /** Scanner runs for this service: id, tool, status and error text. */
+  scanners: { scanner: string; tool: string; category: Category; status: 'ok' | 'imported' | 'error'; error?: string }[];
+  ingestedBy: string;
+}
+
+export interface FindingDetail {
+  row: FindingRow;
+  /** The finding as last seen (known fields only; secrets only as the masked preview). */
+  finding: Finding;
+  events: LifecycleEvent[];
+  suppression: Finding['suppression'] | null;
+  /** Scans (snapshot and PR) that contained it, newest first (at most 100). */
+  scans: { scanId: string; kind: 'snapshot' | 'pr'; createdAt: string; commit: string | null }[];
+}
+
+export type Role = 'admin' | 'viewer' | 'ingest';
+
+export interface NewToken {
+  role: Role;
+  /** Ingest tokens: the services it may upload for; omitted or empty = every service. Ignored otherwise. */
+  services?: string[];
+  label: string;
+  /** ISO timestamp; omitted = never expires. */
+  expiresAt?: string;
+  /** Use this secret instead of a random one (the bootstrap admin token from GATEHOUSE_ADMIN_TOKEN). */
+  value?: string;
+}
+
+export interface TokenInfo {
+  id: string;
+  role: Role;
+  services: string[];
+  label: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface SessionInfo {
+  tokenId: string;
+  role: Role;
+  services: string[];
+  label: string;
+  csrf: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export interface StoreOptions {
+  /** SLA days per severity; default DEFAULT_SLA_DAYS. */
+  sla?: SlaDays;
+  /** Session lifetime, default 12 hours. */
+  sessionTtlMs?: number;
+}
+
+export interface Store {
+  /** The underlying connection, for tests, the bench and WAL checkpoints. */
+  readonly db: Database.Database;
+  readonly sla: SlaDays;
+  /** Increments on every change to scans/findings; read caches key on it. */
+  dataVersion(): number;
+
+  ingestScan(report: ScanReport, actor: string): IngestResult;
+
+  listServiceOverview(now?: Date): ServiceOverview[];
+  getService(name: string, now?: Date): ServiceDetail | undefined;
+  /** Days in [from, to] (YYYY-MM-DD, inclusive) from the first snapshot on; carried forward. */
+  postureSeries(service: string, range: { from: string; to: string }): PosturePoint[];
+  listFindings(filter: FindingFilter, now?: Date): { items: FindingRow[]; total: number };
+  getFinding(service: string, fingerprint: string, now?: Date): FindingDetail | undefined;
+  /** Newest first. */
+  listScans(service: string, limit: number): ScanSummary[];
+
+  /** The token value is returned once; only its sha256 is stored. */
+  createToken(input: NewToken, now?: Date): { id: string; token: string };
+  listTokens(): TokenInfo[];
+  /** Returns false when no such token (or already revoked). */
+  revokeToken(id: string, now?: Date): boolean;
+  /** undefined for unknown, revoked or expired tokens; records lastUsedAt. */
+  verifyToken(token: string, now?: Date): TokenInfo | undefined;
+  /** Whether any admin token exists that is not revoked (first start prints one when not). */
+  hasActiveAdmin(): boolean;
+
+  createSession(tokenId: string, now?: Date): { id: string; csrf: string; expiresAt: string };
+  /** undefined for unknown or expired sessions, or when the token was revoked/expired since. */
+  getSession(id: string, now?: Date): SessionInfo | undefined;
+  deleteSession(id: string): void;
+
+  addAudit(actor: string, action: string, detail: Record<string, unknown>, now?: Date): void;
+  /** Newest first. */
+  listAudit(limit: number): AuditEntry[];
+
+  /** TRUNCATE checkpoint of the WAL (SIGTERM, tests). */
+  checkpoint(): void;
+  close(): void;
+}
