@@ -1,0 +1,118 @@
+// The embedded secret scanner as an engine adapter: it runs cli.ts (or the bundled
+// dist/secret-scanner.js) as a child process and validates the JSON it prints.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ParsedFinding } from '../../findings/finding.js';
+import { ScannerError, ScannerOutputError, UnsupportedFormatError } from '../../errors.js';
+import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from '../adapter.js';
+import { SCANNER_ID, SCANNER_VERSION, SecretScanReportSchema } from './report-format.js';
+
+/** The file name of the bundled scanner, built next to the action bundle (dist/). */
+export const BUNDLED_SCANNER_FILE = 'secret-scanner.js';
+
+function moduleDir(): string {
+  // ESM (source, tests) has import.meta.url; a CommonJS bundle has __dirname instead.
+  const url = (import.meta as { url?: string }).url;
+  return typeof url === 'string' && url.startsWith('file:') ? dirname(fileURLToPath(url)) : __dirname;
+}
+
+/**
+ * argv prefix that starts the scanner: the bundle when it sits beside the running code (the
+ * action), else cli.ts from source through tsx (development, tests, the CLI run from a clone).
+ */
+export function scannerEntryArgv(): string[] {
+  const here = moduleDir();
+  const bundled = join(here, BUNDLED_SCANNER_FILE);
+  if (existsSync(bundled)) return [process.execPath, bundled];
+  const source = join(here, 'cli.ts');
+  if (existsSync(source)) {
+    // An absolute loader URL: the child runs in the service folder, where `tsx` may not resolve.
+    const tsx = pathToFileURL(createRequire(join(here, 'adapter.ts')).resolve('tsx')).href;
+    return [process.execPath, '--import', tsx, source];
+  }
+  throw new ScannerError(SCANNER_ID, `scanner entry not found (looked for ${bundled} and ${source})`, 'missing');
+}
+
+/** `allow-path` globs from the adapter options (the engine passes `secrets.allow-paths` here). */
+export function allowPathsFromOptions(options: Record<string, unknown>): string[] {
+  const raw = options['allow-paths'];
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw) || raw.some((g) => typeof g !== 'string')) {
+    throw new ScannerError(SCANNER_ID, 'option "allow-paths" must be a list of glob strings', 'crashed');
+  }
+  return raw as string[];
+}
+
+/** Pure: the CLI's JSON -> findings with masked previews and hashes (validated again here). */
+export function parseGatehouseSecretsReport(text: string, context: ParseContext): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Not echoing the text: it is not supposed to hold secrets, but garbage could.
+    throw new ScannerOutputError(SCANNER_ID, `stdout is not JSON (${text.length} characters)`);
+  }
+  if (typeof json === 'object' && json !== null && 'formatVersion' in json && (json as { formatVersion: unknown }).formatVersion !== 1) {
+    throw new UnsupportedFormatError(SCANNER_ID, `formatVersion ${String((json as { formatVersion: unknown }).formatVersion)}`);
+  }
+  const parsed = SecretScanReportSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ScannerOutputError(SCANNER_ID, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const report = parsed.data;
+  const base = context.serviceDir ?? '';
+  const findings: ParsedFinding[] = report.findings.map((f) => {
+    const path = base ? posix.join(base, f.path) : f.path;
+    return {
+      tool: SCANNER_ID,
+      category: 'secret',
+      ruleId: f.ruleId,
+      title: f.title,
+      severity: f.severity,
+      toolSeverity: f.severity,
+      location: { path, startLine: f.line, endLine: f.endLine, startColumn: f.column },
+      cwe: ['CWE-798'],
+      references: [],
+      fixAvailable: false,
+      fix: 'Revoke and rotate this credential at its issuer, remove it from the file (and history), and load it from a secret store or environment variable.',
+      message: `${f.title} (${f.family}) in ${path}:${f.line}`,
+      secretPreview: f.preview,
+      matchHash: f.matchHash,
+      ...(f.inlineAllowed ? { inlineSuppressed: true } : {}),
+    };
+  });
+  const toolErrors = report.skipped.filter((s) => s.reason === 'unreadable').map((s) => `could not read ${s.path}`);
+  return { findings, toolErrors, toolVersion: report.toolVersion };
+}
+
+export const gatehouseSecretsAdapter: ScannerAdapter = {
+  id: SCANNER_ID,
+  tool: SCANNER_ID,
+  category: 'secret',
+  async detect() {
+    try {
+      scannerEntryArgv();
+      return { installed: true, version: SCANNER_VERSION, installHint: 'built into Gatehouse' };
+    } catch {
+      return { installed: false, installHint: `built into Gatehouse: reinstall it (dist/${BUNDLED_SCANNER_FILE} or src/scanners/gatehouse-secrets/cli.ts is missing)` };
+    }
+  },
+  command(target: ScanTarget) {
+    const allow = allowPathsFromOptions(target.options);
+    return [
+      ...scannerEntryArgv(),
+      'scan',
+      target.dir,
+      '--repo-root',
+      target.repoRoot,
+      ...allow.flatMap((glob) => ['--allow-path', glob]),
+    ];
+  },
+  okExitCodes: [0],
+  parse(output: ToolOutput, context: ParseContext) {
+    return parseGatehouseSecretsReport(output.stdout, context);
+  },
+};

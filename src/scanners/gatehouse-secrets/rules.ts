@@ -1,0 +1,726 @@
+// The rule table of the embedded secret scanner. Each rule: an id, a family, a severity, the
+// keywords that must occur (case-insensitive) on a line before its regular expression runs there,
+// the regular expression (the secret is the named group `secret`, else `bare`, else the whole
+// match), and optional checks (entropy, a validation function). See docs/secrets.md.
+import type { Severity } from '../../findings/finding.js';
+import {
+  charClasses,
+  isPlaceholder,
+  looksLikeIdentifierName,
+  looksLikePathOrUrl,
+  nameWords,
+  shannonEntropy,
+} from './value-checks.js';
+
+export const RULE_FAMILIES = [
+  'private-key',
+  'provider-token',
+  'credential-file',
+  'connection-string',
+  'framework-secret',
+  'password-hash',
+  'generic-password',
+  'generic-secret',
+] as const;
+export type RuleFamily = (typeof RULE_FAMILIES)[number];
+
+/** When two rules match the same secret, the more specific family wins (lower number). */
+export const FAMILY_PRIORITY: Record<RuleFamily, number> = {
+  'private-key': 0,
+  'provider-token': 1,
+  'credential-file': 2,
+  'framework-secret': 3,
+  'connection-string': 4,
+  'password-hash': 5,
+  'generic-password': 6,
+  'generic-secret': 7,
+};
+
+/** What the engine knows about the file a match is in. */
+export interface FileContext {
+  /** Path relative to the scanned folder, forward slashes. */
+  path: string;
+  /** Program source: an unquoted value is an expression, never a literal secret. */
+  isCode: boolean;
+}
+
+/** A rule may report a match under a more precise id (e.g. a generic rule seeing a hex value). */
+export interface RuleVariant {
+  id: string;
+  title?: string;
+  severity?: Severity;
+}
+
+export interface CheckInput {
+  secret: string;
+  match: RegExpExecArray;
+  /** The secret was inside quotes. */
+  quoted: boolean;
+  file: FileContext;
+}
+
+export interface SecretRule {
+  id: string;
+  family: RuleFamily;
+  title: string;
+  severity: Severity;
+  /** Lower-case ASCII; the rule runs only on lines (or windows) holding one of them. */
+  keywords: readonly string[];
+  /** Compiled by the engine with the flags g and d added (keep i, s if you need them). */
+  pattern: RegExp;
+  /** Only files whose path (relative, forward slashes) matches. */
+  paths?: RegExp;
+  /** Multi-line secrets: search this many characters from the keyword's line start. */
+  window?: number;
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  minEntropy?: number;
+  /** Minimum length of the secret. */
+  minLength?: number;
+  /** A provider-documented fixed shape: still runs in minified assets and lockfiles. */
+  strongShape?: boolean;
+  /** Turns a match into the secret to hash (e.g. a PEM body without line breaks). */
+  normalize?: (secret: string) => string;
+  /** Final say: false drops the match; a variant reports it under another id. */
+  check?: (input: CheckInput) => boolean | RuleVariant;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers to write the provider rules compactly.
+
+const B = String.raw`(?<![A-Za-z0-9_])`; // left boundary of a token
+const E = String.raw`(?![A-Za-z0-9_])`; // right boundary
+
+function token(
+  id: string,
+  title: string,
+  body: string,
+  keywords: string[],
+  opts: Partial<SecretRule> & { flags?: string } = {},
+): SecretRule {
+  const { flags, ...rest } = opts;
+  return {
+    id,
+    family: 'provider-token',
+    title,
+    severity: 'high',
+    keywords,
+    pattern: new RegExp(`${B}(?<secret>${body})${E}`, flags ?? ''),
+    strongShape: true,
+    ...rest,
+  };
+}
+
+/** `NAME = value` with a name matching `nameWord`: the shape of the keyword-anchored rules. */
+function keyedValue(nameWord: string, value: string): RegExp {
+  return new RegExp(
+    String.raw`${nameWord}["'\x60]?\]?\s*(?::=|=>|=(?!=)|:)\s*["'\x60]?(?<secret>${value})(?![A-Za-z0-9/+_=-])`,
+    'i',
+  );
+}
+
+const isBase64Ascii = (s: string) => /^[A-Za-z0-9+/]+={0,2}$/.test(s);
+
+function decodeBase64(s: string): string {
+  return Buffer.from(s, 'base64').toString('latin1');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private keys
+
+/** A PEM/PGP/SSH2 body without headers, quotes, escaped newlines or line breaks. */
+function normalizeKeyBody(block: string): string {
+  return block
+    .replace(/\\[rn]/g, '\n')
+    .split(/\r?\n/)
+    .filter((line) => !line.includes(':')) // Proc-Type:, DEK-Info:, Version:, Comment:
+    .join('')
+    .replace(/[^A-Za-z0-9+/=]/g, '');
+}
+
+const keyBodyLooksReal = ({ secret }: CheckInput) => {
+  const body = normalizeKeyBody(secret);
+  return body.length >= 64 && !isPlaceholder(body) && shannonEntropy(body) >= 4.2;
+};
+
+const PRIVATE_KEY_RULES: SecretRule[] = [
+  {
+    id: 'private-key-pem',
+    family: 'private-key',
+    title: 'Private key (PEM, OpenSSH or PGP block)',
+    severity: 'critical',
+    keywords: ['-----begin'],
+    // RSA, EC, DSA, PKCS#8, ENCRYPTED PKCS#8, OPENSSH, PGP ... PRIVATE KEY [BLOCK]; also inside a
+    // JSON string with \n escapes or a concatenated string literal.
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<secret>(?:\\[rn]|[A-Za-z0-9+/=\s"',:.\\-]){64,}?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/,
+    window: 20_000,
+    strongShape: true,
+    normalize: normalizeKeyBody,
+    check: keyBodyLooksReal,
+  },
+  {
+    id: 'private-key-ssh2',
+    family: 'private-key',
+    title: 'Private key (SSH2 / ssh.com format)',
+    severity: 'critical',
+    keywords: ['begin ssh2'],
+    pattern:
+      /---- BEGIN SSH2 (?:ENCRYPTED )?PRIVATE KEY ----(?<secret>[A-Za-z0-9+/=\s"':\\,.-]{64,}?)---- END SSH2 (?:ENCRYPTED )?PRIVATE KEY ----/,
+    window: 20_000,
+    strongShape: true,
+    normalize: normalizeKeyBody,
+    check: keyBodyLooksReal,
+  },
+  {
+    id: 'private-key-putty',
+    family: 'private-key',
+    title: 'Private key (PuTTY .ppk)',
+    severity: 'critical',
+    keywords: ['putty-user-key-file'],
+    pattern: /PuTTY-User-Key-File-\d+: [^\r\n]+[\s\S]{0,4000}?Private-Lines: \d+\r?\n(?<secret>(?:[A-Za-z0-9+/=]+\r?\n?){1,60})/,
+    window: 12_000,
+    strongShape: true,
+    normalize: normalizeKeyBody,
+    check: ({ secret }) => normalizeKeyBody(secret).length >= 40 && !isPlaceholder(normalizeKeyBody(secret)),
+  },
+  {
+    id: 'private-key-base64-pem',
+    family: 'private-key',
+    title: 'Private key (base64-encoded PEM, e.g. kubeconfig client-key-data)',
+    severity: 'critical',
+    keywords: ['ls0tls1crudjtib'],
+    pattern: /(?<secret>LS0tLS1CRUdJTi[A-Za-z0-9+/]{100,}={0,2})/,
+    strongShape: true,
+    check: ({ secret }) => /PRIVATE KEY/.test(decodeBase64(secret.slice(0, 80))),
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Provider tokens with documented shapes (cloud, VCS, CI, chat, payment, package registries, ...)
+
+const PROVIDER_RULES: SecretRule[] = [
+  // Cloud
+  token('aws-access-key-id', 'AWS access key id', '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}', ['akia', 'asia', 'abia', 'acca', 'a3t'], {
+    severity: 'critical',
+  }),
+  {
+    id: 'aws-secret-access-key',
+    family: 'provider-token',
+    title: 'AWS secret access key',
+    severity: 'critical',
+    keywords: ['secret_access_key', 'secretaccesskey', 'secret-access-key', 'aws_secret', 'awssecret'],
+    pattern: keyedValue(String.raw`(?:aws)?_?(?:secret_?access_?key|secret-access-key|SecretAccessKey|aws_?secret(?:_?key)?)`, '[A-Za-z0-9/+]{40}'),
+    minEntropy: 3.8,
+    check: ({ secret }) => !isPlaceholder(secret),
+  },
+  token('gcp-api-key', 'Google API key', 'AIza[0-9A-Za-z_-]{35}', ['aiza']),
+  token('gcp-oauth-client-secret', 'Google OAuth client secret', 'GOCSPX-[A-Za-z0-9_-]{28}', ['gocspx-']),
+  token('gcp-oauth-refresh-token', 'Google OAuth refresh token', '1//0[A-Za-z0-9_-]{40,}', ['1//0']),
+  token('azure-storage-account-key', 'Azure storage account key', '[A-Za-z0-9+/]{86}==', ['accountkey', 'account_key', 'storage_key', 'storagekey'], {
+    severity: 'critical',
+    pattern: /AccountKey\s*=\s*(?<secret>[A-Za-z0-9+/]{86}==)|(?:account|storage)_?key["']?\s*[:=]\s*["']?(?<bare>[A-Za-z0-9+/]{86}==)/i,
+  }),
+  token('azure-sas-token', 'Azure shared access signature', 'sig=[A-Za-z0-9%+/]{40,}', ['sig='], {
+    pattern: /[?&;]sv=\d{4}-\d\d-\d\d[^\s"'<]*?[&;]sig=(?<secret>[A-Za-z0-9%+/]{40,}(?:%3D|=)*)/i,
+  }),
+  token('azure-ad-client-secret', 'Azure AD (Entra ID) client secret', String.raw`[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}`, ['q~']),
+  token('digitalocean-token', 'DigitalOcean token', 'do[por]_v1_[a-f0-9]{64}', ['dop_v1_', 'doo_v1_', 'dor_v1_']),
+  token('alibaba-access-key-id', 'Alibaba Cloud access key id', 'LTAI[A-Za-z0-9]{20}', ['ltai']),
+  token('heroku-api-key', 'Heroku API key', 'HRKU-[A-Za-z0-9_-]{60}', ['hrku-']),
+  token('vault-token', 'HashiCorp Vault token', String.raw`hv[sb]\.[A-Za-z0-9_-]{90,120}`, ['hvs.', 'hvb.']),
+  token('terraform-cloud-token', 'Terraform Cloud / Enterprise token', String.raw`[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}`, ['atlasv1']),
+  token('doppler-token', 'Doppler token', String.raw`dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}`, ['dp.pt.', 'dp.st.', 'dp.sa.', 'dp.ct.']),
+  token('pulumi-token', 'Pulumi access token', 'pul-[a-f0-9]{40}', ['pul-']),
+  token('flyio-token', 'Fly.io token', String.raw`fo1_[\w-]{43}`, ['fo1_']),
+  token('netlify-token', 'Netlify personal access token', 'nfp_[A-Za-z0-9]{36}', ['nfp_']),
+  // VCS
+  token('github-pat', 'GitHub personal access token', 'ghp_[A-Za-z0-9]{36}', ['ghp_']),
+  token('github-fine-grained-pat', 'GitHub fine-grained personal access token', 'github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}', ['github_pat_']),
+  token('github-oauth-token', 'GitHub OAuth token', 'gho_[A-Za-z0-9]{36}', ['gho_']),
+  token('github-app-token', 'GitHub App token', 'gh[us]_[A-Za-z0-9]{36}', ['ghu_', 'ghs_']),
+  token('github-refresh-token', 'GitHub refresh token', 'ghr_[A-Za-z0-9]{36,76}', ['ghr_']),
+  token('gitlab-pat', 'GitLab personal access token', 'glpat-[A-Za-z0-9_-]{20,}', ['glpat-']),
+  token('gitlab-runner-token', 'GitLab runner token', '(?:glrt-[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20})', ['glrt-', 'gr1348941']),
+  token('gitlab-pipeline-trigger-token', 'GitLab pipeline trigger token', 'glptt-[a-f0-9]{40}', ['glptt-']),
+  token('gitlab-deploy-token', 'GitLab deploy token', 'gldt-[A-Za-z0-9_-]{20,}', ['gldt-']),
+  token('bitbucket-app-password', 'Bitbucket app password', 'ATBB[A-Za-z0-9_=.-]{32}', ['atbb']),
+  token('atlassian-api-token', 'Atlassian API token', 'ATATT3[A-Za-z0-9_=-]{180,200}', ['atatt3']),
+  // CI / developer platforms
+  token('circleci-token', 'CircleCI personal token', 'CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}', ['ccipat_']),
+  token('buildkite-token', 'Buildkite API token', 'bkua_[a-f0-9]{40}', ['bkua_']),
+  token('sonarqube-token', 'SonarQube token', 'sq[pua]_[a-f0-9]{40}', ['sqp_', 'squ_', 'sqa_']),
+  token('octopus-deploy-api-key', 'Octopus Deploy API key', 'API-[A-Z0-9]{26}', ['api-'], { flags: '' }),
+  token('jfrog-api-key', 'JFrog Artifactory API key', 'AKCp[A-Za-z0-9]{69}', ['akcp']),
+  token('grafana-service-account-token', 'Grafana service account token', 'glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}', ['glsa_']),
+  token('grafana-cloud-token', 'Grafana Cloud token', 'glc_[A-Za-z0-9+/]{32,400}={0,2}', ['glc_']),
+  token('sentry-token', 'Sentry auth token', '(?:sntryu_[a-f0-9]{64}|sntrys_eyJ[A-Za-z0-9+/=_-]{80,})', ['sntryu_', 'sntrys_']),
+  token('new-relic-key', 'New Relic key', '(?:NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32})', ['nrak-', 'nrii-']),
+  token('linear-api-key', 'Linear API key', 'lin_api_[A-Za-z0-9]{40}', ['lin_api_']),
+  token('postman-api-key', 'Postman API key', 'PMAK-[a-f0-9]{24}-[a-f0-9]{34}', ['pmak-']),
+  token('notion-token', 'Notion integration token', 'ntn_[0-9]{11}[A-Za-z0-9]{35}', ['ntn_']),
+  token('huggingface-token', 'Hugging Face token', 'hf_[A-Za-z]{34}', ['hf_']),
+  token(
+    'openai-api-key',
+    'OpenAI API key',
+    '(?:sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})',
+    ['t3blbkfj'],
+  ),
+  token('anthropic-api-key', 'Anthropic API key', 'sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA', ['sk-ant-']),
+  token('age-secret-key', 'age encryption secret key', 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}', ['age-secret-key-1'], {
+    severity: 'critical',
+  }),
+  token('shopify-token', 'Shopify access token or shared secret', 'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}', ['shpat_', 'shpca_', 'shppa_', 'shpss_']),
+  token('databricks-token', 'Databricks token', 'dapi[a-f0-9]{32}(?:-\\d)?', ['dapi']),
+  // Chat and messaging
+  token('slack-token', 'Slack token', 'xox[abposr]-(?:\\d+-)+[A-Za-z0-9-]{10,}', ['xoxb-', 'xoxa-', 'xoxp-', 'xoxo-', 'xoxs-', 'xoxr-']),
+  token('slack-app-token', 'Slack app-level token', 'xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]{64}', ['xapp-']),
+  token(
+    'slack-webhook-url',
+    'Slack incoming webhook URL',
+    'https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9+/]{43,56}',
+    ['hooks.slack.com'],
+  ),
+  token('discord-webhook-url', 'Discord webhook URL', 'https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/\\d{17,20}/[\\w-]{60,70}', [
+    'discord',
+  ]),
+  token('discord-bot-token', 'Discord bot token', '[MNO][A-Za-z\\d_-]{23,25}\\.[\\w-]{6}\\.[\\w-]{27,38}', ['discord'], { strongShape: false }),
+  token('teams-webhook-url', 'Microsoft Teams webhook URL', 'https://[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9@/-]{60,}/IncomingWebhook/[A-Za-z0-9]{32}/[a-z0-9-]{36}(?:/[A-Za-z0-9_-]+)?', [
+    'webhook.office.com',
+  ]),
+  token('telegram-bot-token', 'Telegram bot token', '\\d{8,10}:AA[0-9A-Za-z_-]{33}', [':aa']),
+  token('twilio-api-key', 'Twilio API key', 'SK[0-9a-fA-F]{32}', ['twilio']),
+  token('sendgrid-api-key', 'SendGrid API key', 'SG\\.[\\w-]{22}\\.[\\w-]{43}', ['sg.']),
+  token('mailgun-api-key', 'Mailgun API key', 'key-[0-9a-f]{32}', ['key-']),
+  token('mailchimp-api-key', 'Mailchimp API key', '[0-9a-f]{32}-us\\d{1,2}', ['-us']),
+  // Payment
+  token('stripe-secret-key', 'Stripe (or Stripe-style) live secret key', '(?:sk|rk)_live_[A-Za-z0-9]{24,99}', ['sk_live_', 'rk_live_'], {
+    severity: 'critical',
+  }),
+  token('stripe-test-secret-key', 'Stripe test-mode secret key', '(?:sk|rk)_test_[A-Za-z0-9]{24,99}', ['sk_test_', 'rk_test_'], {
+    severity: 'medium',
+  }),
+  token('stripe-webhook-secret', 'Stripe webhook signing secret', 'whsec_[A-Za-z0-9]{32,}', ['whsec_']),
+  token('square-token', 'Square access token or secret', '(?:EAAA[A-Za-z0-9_-]{60}|sq0csp-[0-9A-Za-z_-]{43}|sq0atp-[0-9A-Za-z_-]{22})', [
+    'eaaa',
+    'sq0csp-',
+    'sq0atp-',
+  ]),
+  token('braintree-access-token', 'Braintree / PayPal access token', 'access_token\\$production\\$[0-9a-z]{16}\\$[0-9a-f]{32}', ['access_token$']),
+  token('plaid-access-token', 'Plaid access token', 'access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', [
+    'access-production-',
+    'access-development-',
+    'access-sandbox-',
+  ]),
+  token('flutterwave-secret-key', 'Flutterwave secret key', 'FLWSECK(?:_TEST)?-[a-f0-9]{32}-X', ['flwseck']),
+  // Package registries
+  token('npm-access-token', 'npm access token', 'npm_[A-Za-z0-9]{36}', ['npm_']),
+  token('pypi-upload-token', 'PyPI upload token', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}', ['pypi-ageichlwas5vcmc']),
+  token('rubygems-api-key', 'RubyGems API key', 'rubygems_[a-f0-9]{48}', ['rubygems_']),
+  token('nuget-api-key', 'NuGet API key', 'oy2[a-z0-9]{43}', ['oy2']),
+  token('dockerhub-pat', 'Docker Hub personal access token', 'dckr_pat_[A-Za-z0-9_-]{27}', ['dckr_pat_']),
+  token('crates-io-token', 'crates.io API token', 'cio[A-Za-z0-9]{32}', ['cio']),
+  token('clojars-token', 'Clojars deploy token', 'CLOJARS_[a-z0-9]{60}', ['clojars_']),
+  // Generic bearer material with a fixed shape
+  token('jwt', 'JSON Web Token', 'eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,}', ['eyj'], {
+    severity: 'medium',
+    // The jwt.io sample token is in half the documentation of the world.
+    check: ({ secret }) => !secret.includes('SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'),
+  }),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Developer-tool credential files
+
+const CREDENTIAL_FILE_RULES: SecretRule[] = [
+  {
+    id: 'npmrc-auth',
+    family: 'credential-file',
+    title: 'npm registry credential (.npmrc _authToken/_auth/_password)',
+    severity: 'high',
+    keywords: ['_authtoken', '_auth', '_password'],
+    pattern: /(?:^|[\s:])(?:_authToken|_auth|_password)\s*=\s*["']?(?<secret>[^\s"']+)/,
+    minLength: 8,
+    check: ({ secret }) => !isPlaceholder(secret),
+  },
+  {
+    id: 'yarnrc-auth',
+    family: 'credential-file',
+    title: 'Yarn registry credential (.yarnrc.yml npmAuthToken/npmAuthIdent)',
+    severity: 'high',
+    keywords: ['npmauthtoken', 'npmauthident'],
+    pattern: /npmAuth(?:Token|Ident)["']?\s*:\s*["']?(?<secret>[^\s"']+)/,
+    minLength: 8,
+    check: ({ secret }) => !isPlaceholder(secret),
+  },
+  {
+    id: 'docker-config-auth',
+    family: 'credential-file',
+    title: 'Container registry credential (docker config.json auths)',
+    severity: 'high',
+    keywords: ['"auth"', '"identitytoken"', '"registrytoken"'],
+    pattern: /"(?:auth|identitytoken|registrytoken)"\s*:\s*"(?<secret>[A-Za-z0-9+/=._-]{12,})"/,
+    check: ({ secret, match }) => {
+      if (isPlaceholder(secret)) return false;
+      if (!match[0].startsWith('"auth"')) return shannonEntropy(secret) >= 3.5;
+      return isBase64Ascii(secret) && /^[^:\s]{1,128}:[^\s]{4,}$/.test(decodeBase64(secret));
+    },
+  },
+  {
+    id: 'netrc-password',
+    family: 'credential-file',
+    title: 'netrc credential (machine/login/password)',
+    severity: 'high',
+    keywords: ['machine', 'password'],
+    pattern: /(?:\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+|^\s*password\s+)(?<secret>[^\s"']+)/,
+    check: ({ secret, match, file }) =>
+      (match[0].trimStart().startsWith('machine') || /(?:^|\/)[._]?netrc$/.test(file.path)) && !isPlaceholder(secret) && secret.length >= 4,
+  },
+  {
+    id: 'pgpass-password',
+    family: 'credential-file',
+    title: 'PostgreSQL password file entry (.pgpass)',
+    severity: 'high',
+    keywords: [],
+    paths: /(?:^|\/)(?:\.pgpass|pgpass\.conf)$/,
+    pattern: /^[^:#\s][^:\r\n]*:(?:\d+|\*):[^:\r\n]*:[^:\r\n]*:(?<secret>[^\r\n]+)$/m,
+    check: ({ secret }) => !isPlaceholder(secret) && secret.length >= 4,
+  },
+  {
+    id: 'filezilla-password',
+    family: 'credential-file',
+    title: 'FileZilla saved password',
+    severity: 'high',
+    keywords: ['<pass'],
+    pattern: /<Pass(?: encoding="base64")?>(?<secret>[^<\s]{4,})<\/Pass>/,
+    check: ({ secret }) => !isPlaceholder(secret),
+  },
+  {
+    id: 'xml-credential-element',
+    family: 'credential-file',
+    title: 'Credential in an XML element (Maven settings, IDE and tool configs)',
+    severity: 'high',
+    keywords: ['<password', '<passwd', '<secret', '<token', '<apikey', '<api-key', '<passphrase', '<privatetoken'],
+    pattern:
+      /<(?<tag>password|passwd|secret|token|apiKey|api-key|passphrase|privateToken|clientSecret)>(?<secret>[^<\s]{4,})<\/\k<tag>>/i,
+    check: ({ secret }) => !isPlaceholder(secret) && !/^\{[A-Za-z0-9+/=]+\}$/.test(secret) && passwordValueOk(secret),
+  },
+  {
+    id: 'xml-credential-attribute',
+    family: 'credential-file',
+    title: 'Credential in an XML key/value attribute (NuGet.config, JetBrains, .NET settings)',
+    severity: 'high',
+    keywords: ['password', 'secret', 'token', 'apikey'],
+    pattern:
+      /(?:key|name)="(?<name>[^"]*(?:password|passwd|secret|token|apikey)[^"]*)"\s+value="(?<secret>[^"]{4,})"/i,
+    check: ({ secret, match }) => {
+      const kind = classifySecretName(match.groups?.name ?? '');
+      return kind !== undefined && !isPlaceholder(secret) && (kind === 'password' ? passwordValueOk(secret) : secretValueOk(secret, kind));
+    },
+  },
+  {
+    id: 'kubeconfig-client-key-data',
+    family: 'credential-file',
+    title: 'Kubernetes client key or token in a kubeconfig',
+    severity: 'critical',
+    keywords: ['client-key-data'],
+    pattern: /client-key-data:\s*["']?(?<secret>[A-Za-z0-9+/]{64,}={0,2})/,
+  },
+  {
+    id: 'curl-basic-auth',
+    family: 'credential-file',
+    title: 'Credential in a curl command line (-u user:password)',
+    severity: 'high',
+    keywords: ['curl'],
+    pattern: /\bcurl\b[^\r\n]*?\s(?:-u|--user)\s*["']?[^:\s"']+:(?<secret>[^\s"'@]{4,})/,
+    check: ({ secret }) => !isPlaceholder(secret),
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Framework settings and connection strings
+
+const FRAMEWORK_RULES: SecretRule[] = [
+  {
+    id: 'django-secret-key',
+    family: 'framework-secret',
+    title: 'Django/Flask SECRET_KEY',
+    severity: 'high',
+    keywords: ['secret_key'],
+    pattern: /\bSECRET_KEY["']?\]?\s*[:=]\s*(?:[rbu]?["'](?<secret>[^"'\s]{16,})["']|(?<bare>[^\s"'#]{16,}))/,
+    minEntropy: 3.2,
+    check: ({ secret, quoted, file }) => (quoted || !file.isCode) && !isPlaceholder(secret) && !looksLikePathOrUrl(secret),
+  },
+  {
+    id: 'rails-secret-key-base',
+    family: 'framework-secret',
+    title: 'Rails secret_key_base',
+    severity: 'high',
+    keywords: ['secret_key_base'],
+    pattern: /secret_key_base["']?\s*[:=]\s*["']?(?<secret>[a-f0-9]{64,})/i,
+    minEntropy: 3.0,
+  },
+  {
+    id: 'rails-master-key',
+    family: 'framework-secret',
+    title: 'Rails master key (config/master.key or credentials/*.key)',
+    severity: 'critical',
+    keywords: [],
+    paths: /(?:^|\/)config\/(?:master\.key|credentials\/[\w-]+\.key)$/,
+    pattern: /^(?<secret>[a-f0-9]{32})\s*$/,
+  },
+  {
+    // WordPress wp-config.php and other PHP: define('DB_PASSWORD', '...'), define('AUTH_KEY', '...').
+    id: 'php-define-secret',
+    family: 'framework-secret',
+    title: 'Secret in a PHP define() (wp-config.php)',
+    severity: 'high',
+    keywords: ['define'],
+    pattern: /\bdefine\(\s*['"](?<name>\w+)['"]\s*,\s*['"](?<secret>[^'"\r\n]{4,})['"]\s*\)/,
+    check: ({ secret, match }) => {
+      const kind = classifySecretName(match.groups?.name ?? '');
+      if (kind === undefined) return false;
+      return kind === 'password' ? passwordValueOk(secret) : secretValueOk(secret, kind) || (kind === 'secret' && secret.length >= 32 && !isPlaceholder(secret) && !/\s/.test(secret));
+    },
+  },
+  {
+    id: 'laravel-app-key',
+    family: 'framework-secret',
+    title: 'Laravel APP_KEY',
+    severity: 'high',
+    keywords: ['app_key'],
+    pattern: /\bAPP_KEY\s*=\s*["']?base64:(?<secret>[A-Za-z0-9+/]{43}=)/,
+  },
+  {
+    id: 'connection-string-password',
+    family: 'connection-string',
+    title: 'Password in a connection string (ADO.NET, JDBC, ODBC)',
+    severity: 'high',
+    keywords: ['password=', 'pwd=', 'password =', 'pwd ='],
+    pattern: /(?:^|[;?&"'\s(])(?:Password|Pwd)\s*=\s*(?<secret>[^;&"'\s<>]{4,})(?=[;&"'\s<>]|$)/i,
+    check: ({ secret, match }) =>
+      // Only in a connection-string shaped context: other key=value pairs separated by ; or &.
+      /(?:server|data source|host|user id|uid|user|database|initial catalog|jdbc:|driver)\s*=|jdbc:|[?&]user=/i.test(match.input) &&
+      !isPlaceholder(secret) &&
+      passwordValueOk(secret),
+  },
+  {
+    id: 'url-credentials',
+    family: 'connection-string',
+    title: 'Password in a URL (scheme://user:password@host)',
+    severity: 'high',
+    keywords: ['://'],
+    pattern:
+      /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/(?<user>[^\s:/@'"`<>()]{0,64}):(?<secret>[^\s/@'"`<>(){}]{3,128})@(?<host>[a-zA-Z0-9_-]+(?:\.[a-zA-Z0-9_-]+)*|\[[0-9a-fA-F:]+\])/,
+    strongShape: true,
+    check: ({ secret, match }) => {
+      if (secret.length < 4 || isPlaceholder(secret) || /^\*+$|^%[sv]$|^\$|\\/.test(secret)) return false;
+      if (/(?:^|\.)example\.(?:com|org|net)$|\.example$|\.invalid$|\.test$/i.test(match.groups?.host ?? '')) return false;
+      const user = (match.groups?.user ?? '').toLowerCase();
+      if (user.includes('$') || user.includes('{')) return false;
+      // user:password@ where the password spells "password", "pass", "pw" and similar.
+      return !/^(?:pass(?:word|wd)?|pwd|pw|secret|token)$/i.test(secret);
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Password hashes (shadow, htpasswd, SQL dumps)
+
+const hash = (id: string, title: string, body: string, keywords: string[]): SecretRule => ({
+  id,
+  family: 'password-hash',
+  title,
+  severity: 'medium',
+  keywords,
+  pattern: new RegExp(`(?<![A-Za-z0-9./$])(?<secret>${body})(?![A-Za-z0-9./])`),
+  strongShape: true,
+});
+
+const PASSWORD_HASH_RULES: SecretRule[] = [
+  hash('bcrypt-hash', 'bcrypt password hash', '\\$2[abxy]?\\$\\d\\d\\$[./A-Za-z0-9]{53}', ['$2a$', '$2b$', '$2y$', '$2x$']),
+  hash('sha512-crypt-hash', 'SHA-512 crypt password hash', '\\$6\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{86}', ['$6$']),
+  hash('sha256-crypt-hash', 'SHA-256 crypt password hash', '\\$5\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{43}', ['$5$']),
+  hash('md5-crypt-hash', 'MD5 crypt / Apache apr1 password hash', '\\$(?:1|apr1)\\$[./A-Za-z0-9]{1,8}\\$[./A-Za-z0-9]{22}', ['$1$', '$apr1$']),
+  hash('yescrypt-hash', 'yescrypt password hash', '\\$y\\$[./A-Za-z0-9]{1,12}\\$[./A-Za-z0-9]{1,86}\\$[./A-Za-z0-9]{43}', ['$y$']),
+  hash(
+    'argon2-hash',
+    'Argon2 password hash',
+    '\\$argon2(?:id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]{16,}\\$[A-Za-z0-9+/]{32,}',
+    ['$argon2'],
+  ),
+  hash('pbkdf2-hash', 'PBKDF2 password hash (Django, Werkzeug)', '(?:pbkdf2_sha(?:256|1)\\$\\d+\\$[A-Za-z0-9]+\\$[A-Za-z0-9+/]{27,}={0,2}|pbkdf2:sha256:\\d+\\$[A-Za-z0-9]+\\$[a-f0-9]{64})', [
+    'pbkdf2',
+  ]),
+  hash('htpasswd-sha1-hash', 'htpasswd SHA-1 password hash', '\\{SHA\\}[A-Za-z0-9+/]{27}=', ['{sha}']),
+  hash('postgres-scram-hash', 'PostgreSQL SCRAM-SHA-256 password hash', 'SCRAM-SHA-256\\$\\d+:[A-Za-z0-9+/]{20,}={0,2}\\$[A-Za-z0-9+/]{40,}={0,2}:[A-Za-z0-9+/]{40,}={0,2}', [
+    'scram-sha-256$',
+  ]),
+  {
+    ...hash('mysql-native-hash', 'MySQL native password hash', '\\*[0-9A-F]{40}', ['identified', 'authentication_string', 'password(']),
+    pattern: /(?:IDENTIFIED (?:WITH mysql_native_password )?(?:BY|AS) (?:PASSWORD )?|authentication_string\W+|,\s*)'(?<secret>\*[0-9A-F]{40})'/i,
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Generic assignments: NAME = value where the name says password/secret/token/key.
+
+export type SecretNameKind = 'password' | 'secret' | 'weak-key';
+
+// A word after the secret word that makes the name about something else (password_reset_url).
+const NOT_SECRET_AFTER = new Set(
+  (
+    'url uri endpoint host hostname file filename path dir name names user username length len size min max count type types ' +
+    'header headers field fields param params prefix suffix policy policies expiry expires expiration expired ttl timeout format mode ' +
+    'enabled enable disabled required hash hashed hasher label placeholder hint pattern regex regexp validator validation rule rules ' +
+    'strength reset forgot confirm confirmation input form column env var vars variable id ids version algorithm alg rotation store ' +
+    'provider manager prompt message msg error errors text title description schema kind ref reference index location secret_name ' +
+    'arn key_id keyid fingerprint lifetime age duration interval limit retries attempts changed updated created at by location source ' +
+    'mount volume selector ref'
+  ).split(' '),
+);
+// A word anywhere in the name that makes it not a credential (public_key, sort_key, csrf_token).
+const NOT_SECRET_ANYWHERE = new Set(
+  (
+    'public publishable pub primary foreign sort partition cache idempotency i18n translation hot lookup map dict unique composite ' +
+    'row shortcut is has use uses should get set fetch load read generate gen create verify validate check num next page pagination ' +
+    'cursor continuation csrf xsrf sync dedup dedupe lock locks tokenizer tokens keys secrets passwords show hide toggle old new ' +
+    'expected actual mock stub fake test example sample default'
+  ).split(' '),
+);
+// The word before "key" that makes it a credential (api_key, signing_key) rather than an index key.
+const KEY_QUALIFIERS = new Set(
+  (
+    'api access secret private signing sign encryption enc encrypt crypt crypto master auth app application license licence client ' +
+    'service account shared hmac jwt session cookie aes admin webhook consumer subscription integration deploy ssh mac write ' +
+    'storage server root sas tls ssl'
+  ).split(' '),
+);
+
+function wordKind(word: string): 'password' | 'secret' | 'key' | undefined {
+  if (/^(?:pass|passwd|passw|password|passphrase|passcode|pwd|pw|pword)$/.test(word) || /(?:password|passwd|passphrase)$/.test(word)) {
+    return 'password';
+  }
+  if (/^(?:secret|token|credential|credentials|creds|cred|authorization|bearer|auth|salt)$/.test(word)) return 'secret';
+  if (/(?:secret|token|apikey|secretkey|accesskey|privatekey|authkey|signingkey|masterkey)$/.test(word) && !NOT_SECRET_ANYWHERE.has(word)) {
+    return 'secret';
+  }
+  if (word === 'key') return 'key';
+  return undefined;
+}
+
+/** Does an assignment name say the value is a credential, and which kind? */
+export function classifySecretName(name: string): SecretNameKind | undefined {
+  const words = nameWords(name);
+  if (words.length === 0 || words.some((w) => NOT_SECRET_ANYWHERE.has(w))) return undefined;
+  for (let i = words.length - 1; i >= 0; i--) {
+    const kind = wordKind(words[i]);
+    if (!kind) continue;
+    if (words.slice(i + 1).some((w) => NOT_SECRET_AFTER.has(w) || wordKind(w) === undefined && !/^(?:\d+|v\d+|prod|production|staging|dev|live|b64|base64|value|str|enc|encrypted|plain|raw|hex)$/.test(w))) {
+      return undefined;
+    }
+    if (kind === 'key') return i > 0 && KEY_QUALIFIERS.has(words[i - 1]) ? 'secret' : 'weak-key';
+    return kind;
+  }
+  return undefined;
+}
+
+/** A value assigned to a password-like name that reads like a real password. */
+export function passwordValueOk(value: string): boolean {
+  if (value.length < 6 || value.length > 200 || /\s/.test(value)) return false;
+  if (isPlaceholder(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
+  if (/password|passwd|secret|token/i.test(value)) return false;
+  if (/^\d+$/.test(value) || /^[\d.:-]+$/.test(value)) return false; // numbers, versions, times
+  const classes = charClasses(value);
+  return classes.count >= 2 || value.length >= 12;
+}
+
+/** A value assigned to a secret/token/key name that reads like a generated credential. */
+export function secretValueOk(value: string, kind: SecretNameKind): boolean {
+  const minLength = kind === 'weak-key' ? 20 : 10;
+  if (value.length < minLength || value.length > 500 || /\s/.test(value)) return false;
+  if (isPlaceholder(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
+  if (/password|passwd|secret|token/i.test(value)) return false;
+  if (/^(?:sha\d+|md5)[-:]/i.test(value)) return false; // integrity hashes and digests
+  if (/^\d+$/.test(value)) return false;
+  const classes = charClasses(value);
+  const entropy = shannonEntropy(value);
+  if (kind === 'weak-key') return entropy >= 3.5 && classes.digit && (classes.lower || classes.upper);
+  // Generated credentials almost always hold a digit; long mixed-case letters-only ones are rare
+  // but exist (base64 without digits), so those need length and entropy.
+  return entropy >= 3.0 && (classes.digit ? classes.count >= 2 : value.length >= 20 && classes.upper && classes.lower && entropy >= 3.8);
+}
+
+const HEX_SECRET = /^[a-fA-F0-9]{32,}$/;
+const BASE64_SECRET = /^[A-Za-z0-9+/_-]{20,}={0,2}$/;
+
+/** Generic matches get an id that says what the value looked like (docs/secrets.md). */
+function genericVariant(value: string): RuleVariant {
+  if (HEX_SECRET.test(value) && shannonEntropy(value) >= 3.0) {
+    return { id: 'generic-high-entropy-hex', title: 'High-entropy hex secret assigned to a secret-named variable' };
+  }
+  if (BASE64_SECRET.test(value) && shannonEntropy(value) >= 4.0) {
+    return { id: 'generic-high-entropy-base64', title: 'High-entropy base64 secret assigned to a secret-named variable' };
+  }
+  return { id: 'generic-secret', title: 'Secret assigned to a secret-named variable' };
+}
+
+// NAME (optionally quoted or in brackets), an assignment operator, then a quoted or bare value.
+const ASSIGNMENT =
+  /(?<![\w.$@-])(?<name>[A-Za-z_$@][\w.$@-]{0,80})["'`]?\]?\s*(?:(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))|\s+(?:=|:)\s*)\s*(?:[rbuf]?(?<q>["'`])(?<secret>[^"'`\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'`,;&#()}<>\][{]{1,500})(?![(\w]))/;
+
+const GENERIC_RULES: SecretRule[] = [
+  {
+    id: 'generic-password',
+    family: 'generic-password',
+    title: 'Password assigned in code or configuration',
+    severity: 'high',
+    keywords: ['pass', 'pwd', 'pw'],
+    pattern: ASSIGNMENT,
+    check: ({ secret, match, quoted, file }) => {
+      const kind = classifySecretName(match.groups?.name ?? '');
+      if (kind !== 'password' || (file.isCode && !quoted)) return false;
+      return passwordValueOk(secret);
+    },
+  },
+  {
+    id: 'generic-secret',
+    family: 'generic-secret',
+    title: 'Secret assigned to a secret-named variable',
+    severity: 'high',
+    keywords: ['secret', 'token', 'key', 'cred', 'auth', 'salt', 'bearer'],
+    pattern: ASSIGNMENT,
+    check: ({ secret, match, quoted, file }) => {
+      const kind = classifySecretName(match.groups?.name ?? '');
+      if (kind === undefined || kind === 'password' || (file.isCode && !quoted)) return false;
+      if (!secretValueOk(secret, kind)) return false;
+      const variant = genericVariant(secret);
+      return variant.id === 'generic-secret' ? variant : { ...variant, severity: 'medium' };
+    },
+  },
+  {
+    id: 'authorization-header',
+    family: 'generic-secret',
+    title: 'Credential in an Authorization header',
+    severity: 'high',
+    keywords: ['bearer ', 'basic ', 'token '],
+    pattern: /Authorization["']?\s*[:=,]\s*["']?(?<scheme>Bearer|Basic|Token)\s+(?<secret>[A-Za-z0-9._~+/=-]{16,})/i,
+    minEntropy: 3.5,
+    check: ({ secret, match }) => {
+      if (isPlaceholder(secret)) return false;
+      if (match.groups?.scheme?.toLowerCase() !== 'basic') return true;
+      // Basic: the credential is base64("user:password"); judge the password.
+      const decoded = isBase64Ascii(secret) ? decodeBase64(secret) : '';
+      const password = decoded.slice(decoded.indexOf(':') + 1);
+      return decoded.includes(':') && password.length >= 4 && !isPlaceholder(password);
+    },
+  },
+];
+
+export const SECRET_RULES: readonly SecretRule[] = [
+  ...PRIVATE_KEY_RULES,
+  ...PROVIDER_RULES,
+  ...CREDENTIAL_FILE_RULES,
+  ...FRAMEWORK_RULES,
+  ...PASSWORD_HASH_RULES,
+  ...GENERIC_RULES,
+];

@@ -1,0 +1,156 @@
+// Walks a folder and scans every text file. This is where raw secret values stop: each match is
+// turned into a masked preview and a sha256 before it is returned.
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { maskSecret, sha256Hex } from '../../findings/redact.js';
+import { SecretEngine } from './engine.js';
+import type { ReportedSecret, SecretScanReport } from './report-format.js';
+import { REPORT_FORMAT_VERSION, SCANNER_ID, SCANNER_VERSION } from './report-format.js';
+
+export interface DirectoryScanOptions {
+  /** Globs (picomatch, dot files included) of files not to scan: matched against the path relative
+   * to the scanned folder and, when `repoRoot` is given, relative to the repository root. */
+  allowPaths?: readonly string[];
+  repoRoot?: string;
+  /** Files above this size are skipped and listed (default 5 MiB). */
+  maxFileBytes?: number;
+  engine?: SecretEngine;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** Folders that hold installed, generated or VCS data, never the project's own files. */
+export const SKIPPED_DIRECTORIES = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'coverage',
+  '.nyc_output',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.next',
+  '.nuxt',
+  '.turbo',
+  '.gradle',
+  'bower_components',
+]);
+
+const BINARY_EXTENSIONS =
+  /\.(?:png|jpe?g|gif|bmp|ico|icns|webp|avif|tiff?|psd|pdf|docx?|xlsx?|pptx?|odt|zip|gz|tgz|bz2|xz|7z|rar|zst|tar|jar|war|ear|class|dex|apk|ipa|so|dylib|dll|exe|o|a|lib|obj|pyc|pyo|whl|egg|wasm|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|ogg|wav|flac|sqlite3?|db|bin|dat|iso|img|dmg|deb|rpm|lockb)$/i;
+/** Key stores: binary, but their presence in a repository is itself the finding. */
+const KEYSTORE_EXTENSIONS = /\.(?:p12|pfx|jks|keystore|bcfks)$/i;
+
+export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): SecretScanReport {
+  const started = performance.now();
+  const engine = options.engine ?? new SecretEngine();
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const isAllowed = allowMatcher(dir, options);
+  const report: SecretScanReport = {
+    tool: SCANNER_ID,
+    formatVersion: REPORT_FORMAT_VERSION,
+    toolVersion: SCANNER_VERSION,
+    stats: { filesScanned: 0, bytesScanned: 0, filesSkipped: 0, filesAllowed: 0, durationMs: 0, rules: engine.ruleCount },
+    skipped: [],
+    findings: [],
+  };
+
+  const walk = (absDir: string) => {
+    const entries = readdirSync(absDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const abs = join(absDir, entry.name);
+      const rel = toPosix(relative(dir, abs));
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(abs);
+        continue;
+      }
+      if (!entry.isFile()) continue; // symbolic links, sockets: not followed
+      if (isAllowed(abs, rel)) {
+        report.stats.filesAllowed++;
+        continue;
+      }
+      scanOneFile(abs, rel);
+    }
+  };
+
+  const scanOneFile = (abs: string, rel: string) => {
+    const skip = (reason: SecretScanReport['skipped'][number]['reason']) => {
+      report.skipped.push({ path: rel, reason });
+      report.stats.filesSkipped++;
+    };
+    try {
+      if (KEYSTORE_EXTENSIONS.test(rel)) {
+        const bytes = readFileSync(abs);
+        report.findings.push({
+          ruleId: 'keystore-file',
+          family: 'private-key',
+          title: 'Key store file (PKCS#12 / Java key store) committed',
+          severity: 'high',
+          path: rel,
+          line: 1,
+          endLine: 1,
+          column: 1,
+          preview: maskSecret(''),
+          matchHash: createHash('sha256').update(bytes).digest('hex'),
+          inlineAllowed: false,
+        });
+        report.stats.filesScanned++;
+        return;
+      }
+      if (BINARY_EXTENSIONS.test(rel)) return skip('binary');
+      const size = statSync(abs).size;
+      if (size > maxFileBytes) return skip('too-large');
+      if (hasNulByte(abs)) return skip('binary');
+      const text = readFileSync(abs, 'utf8');
+      report.stats.filesScanned++;
+      report.stats.bytesScanned += size;
+      for (const match of engine.scan(text, rel)) {
+        const { secret, ...rest } = match;
+        report.findings.push({ ...rest, path: rel, preview: maskSecret(secret), matchHash: sha256Hex(secret) });
+      }
+    } catch {
+      // The error names only the file; its text might be quoted by some parser, so it is not kept.
+      skip('unreadable');
+    }
+  };
+
+  walk(dir);
+  report.stats.durationMs = Math.round(performance.now() - started);
+  return report;
+}
+
+function allowMatcher(dir: string, options: DirectoryScanOptions): (abs: string, rel: string) => boolean {
+  const globs = options.allowPaths ?? [];
+  if (globs.length === 0) return () => false;
+  const match = picomatch([...globs], { dot: true });
+  const repoRoot = options.repoRoot;
+  return (abs, rel) => {
+    if (match(rel)) return true;
+    if (!repoRoot) return false;
+    const fromRoot = toPosix(relative(repoRoot, abs));
+    return !fromRoot.startsWith('..') && match(fromRoot);
+  };
+}
+
+/** NUL in the first 8 KiB: binary (git's own test). */
+function hasNulByte(abs: string): boolean {
+  const fd = openSync(abs, 'r');
+  try {
+    const buf = Buffer.alloc(8192);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).includes(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}

@@ -1,0 +1,195 @@
+// Judging a candidate value: is it random enough, is it a placeholder or a reference to somewhere
+// else (an environment variable, a template), does the name it is assigned to say "secret"?
+// These checks are what keeps the generic rules quiet on docs, examples and ordinary code.
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(value: string): number {
+  if (value.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+// Words that mark a value as a stand-in, not a credential (case-insensitive, anywhere in the value).
+const PLACEHOLDER_WORDS = [
+  'example',
+  'sample',
+  'placeholder',
+  'changeme',
+  'change_me',
+  'change-me',
+  'changethis',
+  'your_',
+  'your-',
+  'yourtoken',
+  'yourpassword',
+  'yoursecret',
+  'yourkey',
+  'dummy',
+  'redacted',
+  'replace_me',
+  'replaceme',
+  'replace-me',
+  'insert_',
+  'insert-',
+  'notreal',
+  'not_real',
+  'not-real',
+  'not-a-real',
+  'not_a_real',
+  'notasecret',
+  'not-a-secret',
+  'fakefake',
+  'lorem',
+  'xxxx',
+  'xxx-',
+  '****',
+  '....',
+  '…',
+  '<',
+  '>',
+  'todo',
+  'fixme',
+  'secret-here',
+  'token-here',
+  'key-here',
+  '_here',
+  'goes-here',
+  'goeshere',
+  'keyboard cat',
+];
+
+// Whole values that are defaults, words or types rather than credentials.
+const PLACEHOLDER_VALUES = new Set([
+  'password',
+  'passwd',
+  'pass',
+  'secret',
+  'secrets',
+  'token',
+  'key',
+  'apikey',
+  'api_key',
+  'admin',
+  'root',
+  'guest',
+  'user',
+  'username',
+  'postgres',
+  'mysql',
+  'redis',
+  'mongo',
+  'rabbitmq',
+  'default',
+  'test',
+  'testing',
+  'tests',
+  'demo',
+  'none',
+  'null',
+  'nil',
+  'undefined',
+  'empty',
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'required',
+  'optional',
+  'string',
+  'str',
+  'int',
+  'number',
+  'boolean',
+  'bool',
+  'object',
+  'hidden',
+  'masked',
+  'secure',
+  'sensitive',
+  'abc123',
+  '123456',
+  'qwerty',
+  'letmein',
+  'p@ssw0rd',
+  'passw0rd',
+  's3cr3t',
+  'foo',
+  'bar',
+  'baz',
+  'foobar',
+]);
+
+// References to a value kept elsewhere: environment, templates, secret stores, encrypted values.
+const REFERENCE_PATTERN =
+  /\$\{|\$\(|\{\{|\}\}|%\(|#\{|@\{|<%|%>|\$[A-Za-z_][A-Za-z0-9_]*$|^\$[A-Za-z_]|process\.env|os\.environ|getenv|ENV\[|env\(|secrets\.|vault:|ENC\(|^!vault|^arn:|^projects\/|^sm:\/\/|^op:\/\/|^ssm:|^\{cipher\}|^%[sd]$|^\{\d*\}$|^\{\}$|^\?+$/i;
+
+export function isPlaceholder(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (PLACEHOLDER_VALUES.has(lower)) return true;
+  for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;
+  if (REFERENCE_PATTERN.test(value)) return true;
+  // One character repeated, or very few distinct characters in a long value (0000..., aaaa...).
+  if (distinctChars(value) <= Math.min(3, Math.ceil(value.length / 4))) return true;
+  if (isMostlySequential(value)) return true;
+  return false;
+}
+
+function distinctChars(value: string): number {
+  return new Set(value).size;
+}
+
+/** 123456789, abcdefgh, 0123456789abcdef: keyboard-walk fillers. */
+function isMostlySequential(value: string): boolean {
+  if (value.length < 6) return false;
+  let steps = 0;
+  for (let i = 1; i < value.length; i++) if (value.charCodeAt(i) - value.charCodeAt(i - 1) === 1) steps++;
+  return steps / (value.length - 1) > 0.6;
+}
+
+/** An environment variable name or a constant name, not a value (`GITHUB_TOKEN`, `DB_PASSWORD`). */
+export function looksLikeIdentifierName(value: string): boolean {
+  return /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || /^[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+$/.test(value);
+}
+
+/** A file path, URL or domain rather than a credential. */
+export function looksLikePathOrUrl(value: string): boolean {
+  return (
+    /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|file:|https?:\/\/|s3:\/\/|gs:\/\/)/.test(value) ||
+    /\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|conf|cfg|ini|js|ts|py|rb|sh|gpg|asc|pub)$/i.test(value) ||
+    /^[a-z0-9-]+(?:\.[a-z0-9-]+)+\.(?:com|org|net|io|dev|local|internal)$/i.test(value)
+  );
+}
+
+export interface CharClasses {
+  lower: boolean;
+  upper: boolean;
+  digit: boolean;
+  symbol: boolean;
+  count: number;
+}
+
+export function charClasses(value: string): CharClasses {
+  const lower = /[a-z]/.test(value);
+  const upper = /[A-Z]/.test(value);
+  const digit = /[0-9]/.test(value);
+  const symbol = /[^A-Za-z0-9]/.test(value);
+  return { lower, upper, digit, symbol, count: +lower + +upper + +digit + +symbol };
+}
+
+/** Splits `DB_PASSWORD`, `dbPassword`, `db.password`, `$db-password` into lower-case words. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
