@@ -2,6 +2,7 @@
 // name these ids; `scanners.sarif[]` entries become adapters through createSarifAdapter (sarif.ts).
 import { ConfigError } from '../errors.js';
 import type { ScannerAdapter } from './adapter.js';
+import { gatehouseSecretsAdapter } from './gatehouse-secrets/adapter.js';
 import { gitleaksAdapter } from './gitleaks.js';
 import { npmAuditAdapter } from './npm-audit.js';
 import { semgrepAdapter } from './semgrep.js';
@@ -14,6 +15,7 @@ export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
   'npm-audit': npmAuditAdapter,
   semgrep: semgrepAdapter,
   gitleaks: gitleaksAdapter,
+  'gatehouse-secrets': gatehouseSecretsAdapter,
 };
 
 export function listAdapters(): ScannerAdapter[] {
