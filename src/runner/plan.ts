@@ -170,6 +170,10 @@ export function planScan(input: PlanInput): PlannedScan[] {
     }
     for (const service of runnable) {
       const target = targetFor(repoRoot, service, e.options);
+      if (e.adapter.appliesTo && !e.adapter.appliesTo(target)) {
+        input.logger?.debug(`${e.adapter.id}: nothing to scan in ${service.name} (${service.path || '.'}); skipped`);
+        continue;
+      }
       plan.push({ mode: 'run', adapter: e.adapter, service, target, argv: e.adapter.command(target), outputFile: e.sarif?.output });
     }
   }

@@ -54,6 +54,12 @@ export interface ScannerAdapter {
   category: Category;
   /** Is it installed, which version. Runs a child process; not pure. */
   detect(): Promise<Detection>;
+  /**
+   * Optional: false when the tool has nothing to scan in this target (npm audit without a
+   * package-lock.json would walk up and audit some other project). The plan skips the target and
+   * logs it. Absent means the tool applies everywhere. Reads the file system; not pure.
+   */
+  appliesTo?(target: ScanTarget): boolean;
   /** argv (never a shell string) for one target; argv[0] is the executable. */
   command(target: ScanTarget): string[];
   /**

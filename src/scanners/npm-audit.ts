@@ -2,6 +2,8 @@
 // npm 6 shape (an `advisories` map, also written by pnpm audit and yarn berry; those adapters reuse
 // `advisoryMapFindings`). An npm error report (`{"error": {...}}`, e.g. the registry answering 405
 // to the audit endpoint) is a scanner error, never zero findings.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ScannerOutputError } from '../errors.js';
 import type { ParsedFinding } from '../findings/finding.js';
@@ -245,6 +247,9 @@ export const npmAuditAdapter: ScannerAdapter = {
   tool: TOOL,
   category: 'dependency',
   detect: () => detectTool(['npm', '--version'], NPM_INSTALL_HINT),
+  // Without a lockfile here, npm would walk up to a parent folder's package.json and audit that.
+  appliesTo: (target: ScanTarget) =>
+    existsSync(join(target.dir, 'package-lock.json')) || existsSync(join(target.dir, 'npm-shrinkwrap.json')),
   command(target: ScanTarget): string[] {
     // The lockfile is enough: no node_modules needed.
     const omitDev = target.options['omit-dev'] === true ? ['--omit=dev'] : [];

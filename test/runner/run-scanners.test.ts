@@ -161,6 +161,14 @@ describe('executePlan', () => {
     expect(odd.runs[0].error).toMatch(/unsupported trivy report format: .*imported report ".*odd\.json": \d+ characters of JSON-like output/);
   });
 
+  it('skips a tool where it has nothing to scan (npm audit without a package-lock.json)', () => {
+    const root = makeRepo();
+    writeFileSync(join(root, 'services/api/package-lock.json'), '{"lockfileVersion": 3, "packages": {}}');
+    const config = ConfigSchema.parse({ scanners: { dependency: ['npm-audit'], secret: [] } });
+    const plan = planScan({ repoRoot: root, config, services: resolveServices(root, config) });
+    expect(plan.map((p) => [p.adapter.id, p.service.name])).toEqual([['npm-audit', 'api']]);
+  });
+
   it('refuses unknown scanners and imports before running anything', () => {
     const root = makeRepo();
     const config = ConfigSchema.parse({ scanners: { dependency: [], secret: [], sast: ['not-a-scanner'] } });
