@@ -118,8 +118,8 @@ const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' 
 
 const SORT_SQL: Record<NonNullable<FindingFilter['sort']>, { expr: string; defaultOrder: 'asc' | 'desc' }> = {
   severity: { expr: SEVERITY_SQL_RANK, defaultOrder: 'desc' },
-  // Age: older opened_at = greater age, so "age desc" sorts opened_at ascending.
-  age: { expr: 'f.opened_at', defaultOrder: 'desc' },
+  // Age: days open, up to now for open findings and up to the fix for fixed ones (`?` = now).
+  age: { expr: '(julianday(COALESCE(f.fixed_at, ?)) - julianday(f.opened_at))', defaultOrder: 'desc' },
   firstSeen: { expr: 'f.first_seen_at', defaultOrder: 'desc' },
   lastSeen: { expr: 'f.last_seen_at', defaultOrder: 'desc' },
   title: { expr: 'f.title', defaultOrder: 'asc' },
@@ -653,14 +653,13 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
       }
       const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const sort = SORT_SQL[filter.sort ?? 'severity'];
-      let order = filter.order ?? sort.defaultOrder;
-      // "age" is stored as opened_at: an older finding has a smaller timestamp.
-      if (filter.sort === 'age') order = order === 'desc' ? 'asc' : 'desc';
+      const order = filter.order ?? sort.defaultOrder;
+      const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
       const from = 'FROM findings f JOIN services s ON s.id = f.service_id';
       const total = (prepared(`SELECT count(*) AS n ${from} ${whereSql}`).get(...params) as { n: number }).n;
       const rows = prepared(
         `SELECT f.*, s.name AS service ${from} ${whereSql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
-      ).all(...params, filter.limit, filter.offset) as FindingDbRow[];
+      ).all(...params, ...orderParams, filter.limit, filter.offset) as FindingDbRow[];
       return { items: rows.map((r) => toFindingRow(r, now)), total };
     },
 
