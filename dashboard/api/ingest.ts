@@ -39,7 +39,10 @@ export function createIngestRoutes(deps: AppDeps): Hono<AppEnv> {
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
       onError: () => {
-        throw new ApiError(413, `scan report larger than the limit of ${maxMiB} MiB (--body-limit)`);
+        // The rest of the body is never read: close the connection so no client reuses it mid-body.
+        throw new ApiError(413, `scan report larger than the limit of ${maxMiB} MiB (bodyLimitBytes)`, undefined, {
+          Connection: 'close',
+        });
       },
     }),
     async (c) => {

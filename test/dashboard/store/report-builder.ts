@@ -54,7 +54,9 @@ export function finding(spec: FindingSpec, defaultService: string): Finding {
 export function makeReport(spec: ReportSpec): ScanReport {
   const services = spec.services ?? ['payments'];
   const findings = (spec.findings ?? []).map((f) => finding(f, services[0]));
-  const scanners = (spec.scanners ?? services.map((s) => ({ tool: 'trivy', category: 'dependency' as const, service: s }))).map((r) => ({
+  const runs: NonNullable<ReportSpec['scanners']> =
+    spec.scanners ?? services.map((s) => ({ tool: 'trivy', category: 'dependency' as const, service: s }));
+  const scanners = runs.map((r) => ({
     scanner: `${r.tool}-${r.category}`,
     tool: r.tool,
     category: r.category,
