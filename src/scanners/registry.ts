@@ -5,6 +5,7 @@ import type { ScannerAdapter } from './adapter.js';
 import { gatehouseSecretsAdapter } from './gatehouse-secrets/adapter.js';
 import { gitleaksAdapter } from './gitleaks.js';
 import { npmAuditAdapter } from './npm-audit.js';
+import { osvScannerAdapter } from './osv-scanner.js';
 import { semgrepAdapter } from './semgrep.js';
 import { trivyFsAdapter, trivyImageAdapter, trivySecretAdapter } from './trivy.js';
 
@@ -15,6 +16,7 @@ export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
   'npm-audit': npmAuditAdapter,
   semgrep: semgrepAdapter,
   gitleaks: gitleaksAdapter,
+  'osv-scanner': osvScannerAdapter,
   'gatehouse-secrets': gatehouseSecretsAdapter,
 };
 
