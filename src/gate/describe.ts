@@ -15,7 +15,7 @@ export function describeFix(f: Finding): string | undefined {
   const pkg = f.location.package;
   if (pkg && pkg.fixedVersions.length > 0) return `fixed in ${pkg.fixedVersions.join(', ')}`;
   if (f.fix) return f.fix;
-  if (pkg) return 'no fix yet';
+  if (pkg) return f.fixAvailable ? 'a fix exists' : 'no fix yet';
   return undefined;
 }
 
@@ -27,8 +27,14 @@ export function describeFinding(f: Finding): string {
   const pkg = f.location.package;
   let text: string;
   if (pkg) {
-    const fixed = pkg.fixedVersions.length > 0 ? ` (fixed in ${pkg.fixedVersions.join(', ')})` : ' (no fix yet)';
-    text = `${f.ruleId} in ${pkg.name} ${pkg.version}${fixed}`;
+    const fixed =
+      pkg.fixedVersions.length > 0
+        ? ` (fixed in ${pkg.fixedVersions.join(', ')})`
+        : f.fixAvailable && f.fix
+          ? ` (fix: ${f.fix})`
+          : ' (no fix yet)';
+    // npm audit v2 reports a vulnerable range, not an installed version.
+    text = `${f.ruleId} in ${pkg.name}${pkg.version ? ` ${pkg.version}` : ''}${fixed}`;
     if (f.category === 'container' && f.location.image) text += ` in image ${f.location.image}`;
   } else {
     const where = describeLocation(f);

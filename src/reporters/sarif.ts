@@ -1,0 +1,195 @@
+// SARIF 2.1.0 for GitHub code scanning: one run per tool, rule metadata with
+// `security-severity` (GitHub's severity scale) and tags, results with repository-relative URIs
+// under %SRCROOT%, and `partialFingerprints` carrying our fingerprint so alerts follow moved code.
+// Every string is scrubbed of token-shaped secrets before it is returned.
+import type * as sarif from 'sarif';
+import type { Finding, Severity } from '../findings/finding.js';
+import { SEVERITY_RANK } from '../findings/severity.js';
+import { describeFix } from '../gate/describe.js';
+import type { ScanReport, ScannerRun } from '../report/scan-report.js';
+import { scrubDeep } from './json.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const PARTIAL_FINGERPRINT_KEY = 'gatehouse/v1';
+
+const LEVEL: Record<Severity, sarif.Result.level> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  unknown: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/** GitHub maps security-severity > 9 critical, 7-8.9 high, 4-6.9 medium, 0.1-3.9 low. */
+const SECURITY_SEVERITY: Record<Severity, number> = {
+  critical: 9.5,
+  high: 8.0,
+  medium: 5.5,
+  unknown: 5.5,
+  low: 2.0,
+  info: 0.0,
+};
+
+const TOOL_URIS: Record<string, string> = {
+  trivy: 'https://github.com/aquasecurity/trivy',
+  grype: 'https://github.com/anchore/grype',
+  semgrep: 'https://github.com/semgrep/semgrep',
+  gitleaks: 'https://github.com/gitleaks/gitleaks',
+  'osv-scanner': 'https://github.com/google/osv-scanner',
+};
+
+/** A repository-relative path or an image reference as a relative URI (each segment percent-encoded). */
+export function toRelativeUri(path: string): string {
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/|\/)+/, '')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+function securitySeverity(f: Finding): number {
+  return f.cvss?.score ?? SECURITY_SEVERITY[f.severity];
+}
+
+interface RuleEntry {
+  rule: sarif.ReportingDescriptor;
+  worst: Finding;
+}
+
+function ruleFor(f: Finding): sarif.ReportingDescriptor {
+  const reference = f.references.find((r) => /^https?:\/\//.test(r));
+  const fix = describeFix(f);
+  const helpText = [f.message, fix ? `Fix: ${fix}` : '', ...f.references.slice(0, 5)].filter(Boolean).join('\n');
+  const tags = ['security', f.category, ...f.cwe.map((c) => (c.toUpperCase().startsWith('CWE-') ? c.toUpperCase() : `CWE-${c}`))];
+  return {
+    id: f.ruleId,
+    name: f.ruleId,
+    shortDescription: { text: f.title || f.ruleId },
+    fullDescription: { text: f.message || f.title || f.ruleId },
+    ...(reference ? { helpUri: reference } : {}),
+    help: { text: helpText || f.ruleId },
+    defaultConfiguration: { level: LEVEL[f.severity] },
+    properties: {
+      'security-severity': securitySeverity(f).toFixed(1),
+      tags: [...new Set(tags)],
+      ...(f.category === 'dependency' || f.category === 'container' ? { precision: 'very-high' } : {}),
+    },
+  };
+}
+
+function locationOf(f: Finding): sarif.Location[] {
+  const { path, image, startLine, endLine, startColumn, endColumn } = f.location;
+  // Container findings: the image (or tarball) is the artifact; a path inside the image is not a
+  // repository file, so it goes into the message, not the URI.
+  const uri = f.category === 'container' ? (image ?? path) : (path ?? image);
+  if (!uri) return [];
+  const region: sarif.Region = { startLine: startLine && startLine > 0 ? startLine : 1 };
+  if (endLine && endLine >= region.startLine!) region.endLine = endLine;
+  if (startColumn && startColumn > 0) region.startColumn = startColumn;
+  const multiLine = region.endLine !== undefined && region.endLine > region.startLine!;
+  if (endColumn && endColumn > 0 && (multiLine || endColumn >= (region.startColumn ?? 1))) region.endColumn = endColumn;
+  return [{ physicalLocation: { artifactLocation: { uri: toRelativeUri(uri), uriBaseId: '%SRCROOT%' }, region } }];
+}
+
+function messageOf(f: Finding): string {
+  const pkg = f.location.package;
+  const parts = [f.title && f.title !== f.ruleId ? `${f.ruleId}: ${f.title}` : f.ruleId];
+  if (pkg) parts.push(`Package: ${pkg.name} ${pkg.version}${pkg.path ? ` (${pkg.path})` : ''}`);
+  if (f.category === 'container' && f.location.path) parts.push(`In image at ${f.location.path}`);
+  const fix = describeFix(f);
+  if (fix) parts.push(`Fix: ${fix}`);
+  if (f.message && f.message !== f.title) parts.push(f.message);
+  if (f.secretPreview) parts.push(`Secret: ${f.secretPreview}`);
+  return parts.join('\n');
+}
+
+function resultOf(f: Finding, ruleIndex: number): sarif.Result {
+  const locations = locationOf(f);
+  const result: sarif.Result = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: messageOf(f) },
+    ...(locations.length > 0 ? { locations } : {}),
+    partialFingerprints: { [PARTIAL_FINGERPRINT_KEY]: f.fingerprint },
+    properties: {
+      service: f.service,
+      category: f.category,
+      status: f.status,
+      severity: f.severity,
+      ...(f.toolSeverity ? { toolSeverity: f.toolSeverity } : {}),
+    },
+  };
+  if (f.status === 'suppressed' && f.suppression) {
+    const inSource = !['config', 'ignore-file'].includes(f.suppression.source);
+    result.suppressions = [
+      {
+        kind: inSource ? 'inSource' : 'external',
+        status: 'accepted',
+        justification: [f.suppression.reason, f.suppression.owner ? `owner ${f.suppression.owner}` : '', f.suppression.expires ? `expires ${f.suppression.expires}` : '']
+          .filter(Boolean)
+          .join('; '),
+      },
+    ];
+  }
+  return result;
+}
+
+/** SARIF run for one tool; `runs` are the scanner runs of that tool (timings, errors, version). */
+function runFor(tool: string, findings: Finding[], runs: ScannerRun[]): sarif.Run {
+  const rules = new Map<string, RuleEntry>();
+  for (const f of findings) {
+    const entry = rules.get(f.ruleId);
+    if (!entry || SEVERITY_RANK[f.severity] > SEVERITY_RANK[entry.worst.severity]) rules.set(f.ruleId, { rule: ruleFor(f), worst: f });
+  }
+  const ruleIds = [...rules.keys()];
+  const index = new Map(ruleIds.map((id, i) => [id, i]));
+  const version = runs.find((r) => r.toolVersion)?.toolVersion;
+  const errors = runs.filter((r) => r.status === 'error');
+  return {
+    tool: {
+      driver: {
+        name: tool,
+        ...(version ? { version } : {}),
+        ...(TOOL_URIS[tool] ? { informationUri: TOOL_URIS[tool] } : {}),
+        rules: ruleIds.map((id) => rules.get(id)!.rule),
+      },
+    },
+    automationDetails: { id: `gatehouse/${tool}/` },
+    originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root.' } } },
+    invocations: [
+      {
+        // A run whose scanner failed for some service is not a complete picture: GitHub must not
+        // read the missing results as "fixed".
+        executionSuccessful: errors.length === 0,
+        ...(errors.length > 0
+          ? {
+              toolExecutionNotifications: errors.map((r) => ({
+                level: 'error' as const,
+                message: { text: `${r.scanner} could not scan ${r.service}: ${r.error ?? 'unknown error'}` },
+              })),
+            }
+          : {}),
+      },
+    ],
+    results: findings.map((f) => resultOf(f, index.get(f.ruleId)!)),
+  };
+}
+
+/**
+ * The report as a SARIF log, one run per tool. A tool whose every run failed and that found
+ * nothing gets no run at all, so code scanning does not close its open alerts as fixed.
+ */
+export function toSarif(report: ScanReport): sarif.Log {
+  const tools = [...new Set([...report.scanners.map((r) => r.tool), ...report.findings.map((f) => f.tool)])];
+  const runs: sarif.Run[] = [];
+  for (const tool of tools) {
+    const findings = report.findings.filter((f) => f.tool === tool);
+    const scannerRuns = report.scanners.filter((r) => r.tool === tool);
+    if (findings.length === 0 && scannerRuns.length > 0 && scannerRuns.every((r) => r.status === 'error')) continue;
+    runs.push(runFor(tool, findings, scannerRuns));
+  }
+  return scrubDeep({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs });
+}

@@ -1,0 +1,105 @@
+// The CLI summary printed after a scan (the engine prints per-scanner progress lines as they run):
+// scanners with timings, counts per service and severity, the top findings, and the gate decision
+// with its reasons. ANSI colour only when asked (the CLI passes `color: stdout.isTTY`).
+import type { Finding, Severity } from '../findings/finding.js';
+import { scrubSecrets } from '../findings/redact.js';
+import { describeFinding, describeLocation, describeFix } from '../gate/describe.js';
+import type { ScanReport } from '../report/scan-report.js';
+import { COLUMN_LABELS, COUNT_COLUMNS, countRows, sortForReport } from './summary.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** How many findings the "Top findings" list shows (default 10). */
+  top?: number;
+}
+
+const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', blue: '\x1b[34m', magenta: '\x1b[35m' };
+type Style = keyof typeof ANSI;
+
+const SEVERITY_STYLE: Record<Severity, Style> = { critical: 'magenta', high: 'red', medium: 'yellow', low: 'blue', info: 'dim', unknown: 'yellow' };
+
+/**
+ * Tool text on a terminal: secrets masked, control characters (ANSI escapes that could repaint the
+ * screen or fake a "passed" line, newlines) replaced by spaces.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return scrubSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+export function renderText(report: ScanReport, opts: TextOptions): string {
+  const paint = (style: Style, text: string) => (opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text);
+  const lines: string[] = [];
+  const top = opts.top ?? 10;
+
+  // Scanners.
+  lines.push(paint('bold', 'Scanners'));
+  const scannerWidth = Math.max(8, ...report.scanners.map((r) => r.scanner.length));
+  const serviceWidth = Math.max(7, ...report.scanners.map((r) => r.service.length));
+  for (const run of report.scanners) {
+    const mark = run.status === 'error' ? paint('red', 'x ') : paint('green', 'ok');
+    const what =
+      run.status === 'error'
+        ? paint('red', `error: ${terminalSafe(run.error ?? 'unknown error')}`)
+        : `${run.findingCount} finding${run.findingCount === 1 ? '' : 's'}${run.status === 'imported' ? ' (imported)' : ''}`;
+    lines.push(`  ${mark} ${pad(terminalSafe(run.scanner), scannerWidth)}  ${pad(run.service, serviceWidth)}  ${pad(formatDuration(run.durationMs), 7)} ${what}`);
+    for (const e of run.toolErrors.slice(0, 3)) lines.push(`       ${paint('yellow', `tool reported: ${terminalSafe(e)}`)}`);
+  }
+  if (report.scanners.length === 0) lines.push('  (no scanners ran)');
+
+  // Counts per service and severity.
+  lines.push('', paint('bold', 'Findings'));
+  if (report.comparison.baseline === 'none' && report.kind === 'pr') {
+    lines.push(paint('yellow', '  No baseline scan was available: findings in changed files count as new, the rest as existing.'));
+  }
+  const rows = countRows(report);
+  if (rows.length === 0) {
+    lines.push('  none');
+  } else {
+    const header = ['service', 'severity', ...COUNT_COLUMNS.map((c) => COLUMN_LABELS[c].toLowerCase())];
+    const table = rows.map((r) => [r.service, r.severity, ...COUNT_COLUMNS.map((c) => String(r.counts[c]))]);
+    const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+    lines.push(`  ${header.map((h, i) => pad(h, widths[i]!)).join('  ')}`);
+    for (const [i, row] of table.entries()) {
+      const severity = rows[i]!.severity;
+      lines.push(`  ${row.map((cell, j) => (j === 1 ? paint(SEVERITY_STYLE[severity], pad(cell, widths[j]!)) : pad(cell, widths[j]!))).join('  ')}`);
+    }
+  }
+
+  // Top findings (not suppressed): introduced first, worst first.
+  const shown = sortForReport(report.findings.filter((f) => f.status !== 'suppressed'));
+  if (shown.length > 0) {
+    lines.push('', paint('bold', `Top findings (${Math.min(top, shown.length)} of ${shown.length})`));
+    for (const f of shown.slice(0, top)) lines.push(...findingLines(f, paint));
+  }
+
+  // Decision.
+  const gate = report.gate;
+  lines.push('');
+  if (gate.passed) lines.push(paint('green', paint('bold', 'Gate passed')));
+  else if (gate.outcome === 'scanner-error') lines.push(paint('red', paint('bold', 'Gate failed: a scanner could not run')));
+  else lines.push(paint('red', paint('bold', 'Gate failed')));
+  for (const r of gate.reasons) lines.push(`  - ${terminalSafe(r.message)}`);
+  for (const w of gate.warnings) lines.push(`  ${paint('yellow', 'warning:')} ${terminalSafe(w)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function findingLines(f: Finding, paint: (style: Style, text: string) => string): string[] {
+  const status = f.status === 'introduced' ? 'new' : f.status;
+  const head = `  ${paint(SEVERITY_STYLE[f.severity], pad(f.severity.toUpperCase(), 8))} ${pad(f.service, 10)} ${terminalSafe(describeFinding(f))} [${status}]`;
+  const where = describeLocation(f);
+  const fix = describeFix(f);
+  const title = f.title && !f.title.startsWith(f.ruleId) ? terminalSafe(f.title) : '';
+  const detail = [title, where && !describeFinding(f).includes(where) ? terminalSafe(where) : '', fix && !f.location.package ? `fix: ${terminalSafe(fix)}` : '']
+    .filter(Boolean)
+    .join(' | ');
+  return detail ? [head, `           ${paint('dim', detail)}`] : [head];
+}
