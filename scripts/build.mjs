@@ -1,3 +1,73 @@
 #!/usr/bin/env node
-// The one script that rebuilds dist/ (placeholder until the action bundle lands).
-console.log('nothing to build yet');
+// The one script that rebuilds dist/ (CI rebuilds and fails on any diff):
+//   src/action/main.ts                       -> dist/index.js          (the action, runs.using: node24)
+//   src/scanners/gatehouse-secrets/cli.ts    -> dist/secret-scanner.js (once it exists)
+// ESM bundles with a createRequire banner (some dependencies still call require()), target node20 so
+// they also run on this project's Node 20. The native better-sqlite3 and the dashboard never enter the
+// action's import graph: the build fails if they do.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const BUNDLES = [
+  { entry: 'src/action/main.ts', out: 'dist/index.js' },
+  { entry: 'src/scanners/gatehouse-secrets/cli.ts', out: 'dist/secret-scanner.js', optional: true },
+];
+
+const BANNER = [
+  '// Built by scripts/build.mjs from the sources in this repository; do not edit.',
+  "import { createRequire as __gatehouseCreateRequire } from 'node:module';",
+  'const require = __gatehouseCreateRequire(import.meta.url);',
+].join('\n');
+
+/** Inputs that must never be bundled: the native SQLite binding and the dashboard server. */
+export function forbiddenInputs(metafile) {
+  return Object.keys(metafile.inputs).filter((p) => p.includes('better-sqlite3') || p.startsWith('dashboard/'));
+}
+
+/** Builds every bundle; returns the esbuild metafiles by output path. */
+export async function buildAll({ write = true, outdir = root } = {}) {
+  const metafiles = {};
+  for (const bundle of BUNDLES) {
+    const entry = path.join(root, bundle.entry);
+    if (!existsSync(entry)) {
+      if (bundle.optional) continue;
+      throw new Error(`${bundle.entry} is missing`);
+    }
+    const outfile = path.join(outdir, bundle.out);
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: [bundle.entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      banner: { js: BANNER },
+      external: ['better-sqlite3'],
+      metafile: true,
+      write,
+      legalComments: 'none',
+      minifyWhitespace: true,
+      minifySyntax: true,
+      logLevel: 'warning',
+    });
+    const bad = forbiddenInputs(result.metafile);
+    if (bad.length > 0) throw new Error(`${bundle.out} must not include ${bad.join(', ')}`);
+    metafiles[bundle.out] = result.metafile;
+  }
+  return metafiles;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  mkdirSync(path.join(root, 'dist'), { recursive: true });
+  const metafiles = await buildAll();
+  for (const [out, meta] of Object.entries(metafiles)) {
+    const bytes = Object.values(meta.outputs).reduce((n, o) => n + o.bytes, 0);
+    console.log(`${out}: ${(bytes / 1024).toFixed(0)} KiB from ${Object.keys(meta.inputs).length} files`);
+  }
+}

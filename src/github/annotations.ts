@@ -29,8 +29,10 @@ export function emitAnnotations(report: ScanReport, sink: AnnotationSink): { emi
     if (used[level] >= ANNOTATIONS_PER_LEVEL) continue;
     used[level]++;
     emitted++;
-    const fix = f.fix ? ` Fix: ${f.fix}.` : '';
-    const message = scrubSecrets(`${f.severity.toUpperCase()} ${f.title}: ${f.message}.${fix}`);
+    // " — " rather than ": " between parts, so the scrubber does not read "…token: text" as an assignment.
+    const sentence = (t: string) => t.trim().replace(/\.+$/, '') + '.';
+    const fix = f.fix ? ` Fix — ${sentence(f.fix)}` : '';
+    const message = scrubSecrets(`${f.severity.toUpperCase()} — ${sentence(f.message)}${fix}`);
     const properties: AnnotationProperties = {
       title: scrubSecrets(`Gatehouse: ${f.ruleId} (${f.tool})`),
       file: f.location.path,

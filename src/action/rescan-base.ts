@@ -1,0 +1,79 @@
+// `baseline: rescan`: scan the PR's merge base in a temporary `git worktree` with the same config and
+// the same services, so "introduced" means "absent at the merge base". Needs the history of both
+// commits (actions/checkout with `fetch-depth: 0`); when that is missing the run goes on without a
+// base and the report says so.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { GatehouseConfig } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import { runScan, type ScanOptions } from '../scan.js';
+import type { PullRequestInfo } from '../github/context.js';
+
+export interface MergeBaseScanInput {
+  repoRoot: string;
+  config: GatehouseConfig;
+  pr: PullRequestInfo;
+  changedFiles: string[] | undefined;
+  scanAll: boolean;
+  imports: Record<string, string> | undefined;
+  logger: Logger;
+}
+
+async function git(repoRoot: string, args: string[]): Promise<string> {
+  const r = await execa('git', args, { cwd: repoRoot, reject: false });
+  if (r.exitCode !== 0) throw new Error(`git ${args.join(' ')} failed (exit ${r.exitCode}): ${String(r.stderr).trim().split('\n')[0]}`);
+  return String(r.stdout).trim();
+}
+
+export async function findMergeBase(repoRoot: string, baseSha: string, headSha: string): Promise<string> {
+  return git(repoRoot, ['merge-base', baseSha, headSha]);
+}
+
+export async function scanMergeBase(input: MergeBaseScanInput): Promise<ScanOptions['baseline']> {
+  const { logger, pr } = input;
+  let mergeBase: string;
+  try {
+    mergeBase = await findMergeBase(input.repoRoot, pr.baseSha, pr.headSha);
+  } catch (error) {
+    logger.warning(
+      `cannot find the merge base of ${pr.baseRef} (${pr.baseSha.slice(0, 7)}) and the PR head: ${error instanceof Error ? error.message : String(error)}. ` +
+        'Check out with `fetch-depth: 0`. Going on without a base: the gate counts findings in changed files.',
+    );
+    return undefined;
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'gatehouse-base-'));
+  const worktree = path.join(dir, 'base');
+  try {
+    await git(input.repoRoot, ['worktree', 'add', '--detach', '--quiet', worktree, mergeBase]);
+    logger.info(`baseline: re-scanning the merge base ${mergeBase.slice(0, 7)} in a git worktree`);
+    const report = await runScan(
+      {
+        repoRoot: worktree,
+        config: input.config,
+        kind: 'snapshot',
+        changedFiles: input.changedFiles,
+        scanAll: input.scanAll,
+        newOnly: false,
+        scanId: `base-${mergeBase}`,
+        source: { commit: mergeBase },
+      },
+      {
+        logger: {
+          debug: (m) => logger.debug(`[base] ${m}`),
+          info: (m) => logger.info(`[base] ${m}`),
+          warning: (m) => logger.warning(`[base] ${m}`),
+          error: (m) => logger.error(`[base] ${m}`),
+        },
+      },
+    );
+    return { source: 'rescan', report };
+  } catch (error) {
+    logger.warning(`the scan of the merge base failed (${error instanceof Error ? error.message : String(error)}); going on without a base`);
+    return undefined;
+  } finally {
+    await git(input.repoRoot, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,242 @@
+// The action's pipeline: inputs -> config -> (PR: changed files, base scan) -> runScan -> report files
+// and outputs -> job summary, annotations, PR comment, dashboard push -> verdict. Everything GitHub-
+// specific lives here and in src/github; the engine (runScan) knows nothing of GitHub.
+// Reporters never change the verdict: a failure to comment or push is a warning.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { findConfigFile, loadConfig } from '../config/load.js';
+import type { GatehouseConfig } from '../config/schema.js';
+import { ConfigError, EXIT_CODES } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ScanReport } from '../report/scan-report.js';
+import { renderJson } from '../reporters/json.js';
+import { renderMarkdown } from '../reporters/markdown.js';
+import { toSarif } from '../reporters/sarif.js';
+import { runScan, type ScanOptions } from '../scan.js';
+import { resolveServices } from '../services/discover.js';
+import { emitAnnotations, type AnnotationSink } from '../github/annotations.js';
+import { listChangedFiles } from '../github/changed-files.js';
+import { createGitHubClient, httpStatusOf, type GitHubClient } from '../github/client.js';
+import { COMMENT_BODY_BUDGET, permissionWarning, upsertStickyComment } from '../github/comment.js';
+import type { GitHubRunContext } from '../github/context.js';
+import { writeJobSummary } from '../github/job-summary.js';
+import { fetchDashboardBaseline } from '../push/baseline.js';
+import { pushScanReports, type PushAuth } from '../push/client.js';
+import { installTools, type InstallOptions } from '../tools/install.js';
+import { configOverrides, toolsToInstall, resolveOutputPaths, type ActionInputs } from './inputs.js';
+import { scanMergeBase } from './rescan-base.js';
+import { setOutputs, type OutputSink } from './outputs.js';
+
+/** The parts of @actions/core the pipeline uses, injected so tests and the bundle share one path. */
+export interface ActionIO extends AnnotationSink, OutputSink {
+  setFailed(message: string): void;
+  addPath(dir: string): void;
+  setSecret(value: string): void;
+  getIDToken(audience: string): Promise<string>;
+}
+
+export interface ActionRun {
+  inputs: ActionInputs;
+  context: GitHubRunContext;
+  io: ActionIO;
+  logger: Logger;
+  /** GITHUB_STEP_SUMMARY (absent outside a runner). */
+  summaryFile?: string;
+}
+
+/** Runs the whole action and returns the process exit code (0 pass, 1 gate failed, 3 scanner error). */
+export async function runAction(run: ActionRun): Promise<number> {
+  const { inputs, context, io, logger } = run;
+  const repoRoot = path.resolve(context.workspace, inputs['working-directory'] ?? '.');
+  if (inputs['dashboard-token']) io.setSecret(inputs['dashboard-token']);
+  if (inputs['github-token']) io.setSecret(inputs['github-token']);
+
+  const configFile = inputs.config ? path.resolve(repoRoot, inputs.config) : findConfigFile(repoRoot);
+  const loaded = await loadConfig(configFile, configOverrides(inputs), { overridesSource: 'action input' });
+  const config = selectServices(loaded.config, repoRoot, inputs.services);
+  logger.info(loaded.file ? `config: ${path.relative(repoRoot, loaded.file) || loaded.file}` : 'config: none found, using the defaults');
+
+  const tools = toolsToInstall(inputs, scannerIdsOf(config));
+  if (tools.length > 0) {
+    const installOptions: InstallOptions = { logger };
+    for (const t of await installTools(tools, installOptions)) if (t.dir) io.addPath(t.dir);
+  }
+
+  const token = inputs['github-token'] ?? process.env.GITHUB_TOKEN;
+  const github = token ? createGitHubClient({ token, baseUrl: context.apiUrl, logger }) : undefined;
+  const pr = context.pullRequest;
+
+  // Pull request: which files changed (they pick the services) and the base to compare with.
+  let changedFiles: string[] | undefined;
+  let baseline: ScanOptions['baseline'];
+  if (pr) {
+    changedFiles = await readChangedFiles(github, context, logger);
+    const source = inputs.baseline ?? (inputs['dashboard-url'] ? 'dashboard' : 'rescan');
+    const scanAll = inputs['scan-all'] || changedFiles === undefined;
+    if (source === 'dashboard') {
+      baseline = await dashboardBaseline(run, config, repoRoot);
+      if (!baseline) {
+        logger.warning('no base scan from the dashboard; re-scanning the merge base instead');
+        baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, imports: undefined, logger });
+      }
+    } else if (source === 'rescan') {
+      baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, imports: undefined, logger });
+    } else {
+      logger.info('baseline: none (the gate counts the findings in changed files)');
+    }
+  }
+
+  const report = await runScan(
+    {
+      repoRoot,
+      config,
+      kind: pr ? 'pr' : 'snapshot',
+      changedFiles,
+      scanAll: inputs['scan-all'] || (pr !== undefined && changedFiles === undefined),
+      baseline,
+      imports: inputs.import,
+      scanId: `gh/${context.repository}/${context.runId}/${context.runAttempt}`,
+      source: {
+        repository: context.repository,
+        ref: pr ? `refs/pull/${pr.number}/merge` : context.ref,
+        commit: pr?.headSha ?? context.sha,
+        pullRequest: pr?.number,
+        baseCommit: baseline?.report.source.commit,
+        runUrl: context.runUrl,
+      },
+    },
+    { logger },
+  );
+
+  // Files and outputs first: they are set whatever happens to the reporters below.
+  const { reportFile, sarifFile } = resolveOutputPaths(inputs, repoRoot, context.runnerTemp || path.join(repoRoot, '.gatehouse'));
+  await mkdir(path.dirname(reportFile), { recursive: true });
+  await mkdir(path.dirname(sarifFile), { recursive: true });
+  await writeFile(reportFile, renderJson(report), 'utf8');
+  await writeFile(sarifFile, `${JSON.stringify(toSarif(report), null, 2)}\n`, 'utf8');
+  setOutputs(io, report, reportFile, sarifFile);
+
+  const title = 'Gatehouse security gate';
+  if (run.summaryFile && inputs['job-summary']) {
+    const { bytes } = await writeJobSummary(run.summaryFile, (maxChars) => renderMarkdown(report, { maxChars, title }));
+    logger.debug(`job summary: ${bytes} bytes`);
+  }
+  if (inputs.annotations) {
+    const { emitted, omitted } = emitAnnotations(report, io);
+    if (omitted > 0) logger.info(`${emitted} annotations shown; ${omitted} more introduced findings are in the job summary`);
+  }
+
+  if (pr) {
+    if (!github) {
+      logger.warning('no github-token given: the PR comment is skipped (pass `github-token: ${{ github.token }}`)');
+    } else {
+      // Once a PR is clean the same comment turns into an explicit "all clear".
+      const allClear = report.gate.passed && !report.findings.some((f) => f.status === 'introduced');
+      const commentTitle = allClear ? `${title}: all clear` : title;
+      const body = renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET, detailsUrl: context.runUrl, title: commentTitle });
+      const outcome = await upsertStickyComment(
+        github,
+        { owner: context.owner, repo: context.repo, issueNumber: pr.number },
+        { body, mode: inputs.comment, gatePassed: report.gate.passed },
+        logger,
+      ).catch((error: unknown) => {
+        logger.warning(`the PR comment failed (${error instanceof Error ? error.message : String(error)}); the gate verdict is unchanged`);
+        return undefined;
+      });
+      if (outcome && 'url' in outcome) io.setOutput('comment-url', outcome.url);
+    }
+  }
+
+  if (inputs['dashboard-url']) {
+    await pushScanReports(report, context, {
+      dashboardUrl: inputs['dashboard-url'],
+      auth: dashboardAuth(inputs, io),
+      logger,
+    }).catch((error: unknown) => {
+      logger.warning(`dashboard push failed: ${error instanceof Error ? error.message : String(error)} (the gate verdict is unchanged)`);
+    });
+  }
+
+  return verdict(report, io, logger);
+}
+
+function verdict(report: ScanReport, io: ActionIO, logger: Logger): number {
+  for (const w of report.gate.warnings) logger.warning(w);
+  if (report.gate.passed) {
+    logger.info('Gatehouse: the gate passed');
+    return EXIT_CODES.passed;
+  }
+  const reasons = report.gate.reasons.map((r) => r.message).join('; ');
+  io.setFailed(`Gatehouse: the gate failed: ${reasons}`);
+  return report.gate.outcome === 'scanner-error' ? EXIT_CODES.scannerError : EXIT_CODES.gateFailed;
+}
+
+async function readChangedFiles(github: GitHubClient | undefined, context: GitHubRunContext, logger: Logger): Promise<string[] | undefined> {
+  const pr = context.pullRequest;
+  if (!pr) return undefined;
+  if (!github) {
+    logger.warning('no github-token given: cannot list the changed files, so every service is scanned');
+    return undefined;
+  }
+  try {
+    const { files, truncated } = await listChangedFiles(github, { owner: context.owner, repo: context.repo, pullNumber: pr.number }, logger);
+    return truncated ? undefined : files;
+  } catch (error) {
+    const status = httpStatusOf(error);
+    if (status === 403 || status === 404) {
+      logger.warning(permissionWarning('list the changed files', status, error, ['pull-requests: read']).replace('so there the comment is skipped (see the job summary)', 'so every service is scanned'));
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+async function dashboardBaseline(run: ActionRun, config: GatehouseConfig, repoRoot: string): Promise<ScanOptions['baseline']> {
+  const { inputs, context, logger } = run;
+  const pr = context.pullRequest;
+  if (!inputs['dashboard-url'] || !pr) return undefined;
+  const services = resolveServices(repoRoot, config).map((s) => s.name);
+  try {
+    const report = await fetchDashboardBaseline({
+      dashboardUrl: inputs['dashboard-url'],
+      auth: dashboardAuth(inputs, run.io),
+      services,
+      repoRoot,
+      baseSha: pr.baseSha,
+      headSha: pr.headSha,
+      logger,
+    });
+    return report ? { source: 'dashboard', report } : undefined;
+  } catch (error) {
+    logger.warning(`reading the base scan from the dashboard failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+function dashboardAuth(inputs: ActionInputs, io: ActionIO): PushAuth {
+  if (inputs['dashboard-token']) return { kind: 'token', token: inputs['dashboard-token'] };
+  if (inputs['dashboard-audience']) return { kind: 'oidc', audience: inputs['dashboard-audience'], getIdToken: (aud) => io.getIDToken(aud) };
+  throw new ConfigError('dashboard-url is set but neither dashboard-token nor dashboard-audience (OIDC, with `permissions: id-token: write`) is', {
+    field: 'dashboard-url',
+  });
+}
+
+function scannerIdsOf(config: GatehouseConfig): string[] {
+  const ids: string[] = [];
+  for (const list of [config.scanners.dependency, config.scanners.container, config.scanners.sast, config.scanners.secret, config.scanners.misconfig]) {
+    for (const entry of list) ids.push(typeof entry === 'string' ? entry : entry.import ? '' : entry.use);
+  }
+  return ids.filter(Boolean);
+}
+
+/** `services:` input (the matrix job's one service): the config narrowed to the named services. */
+function selectServices(config: GatehouseConfig, repoRoot: string, names: string[] | undefined): GatehouseConfig {
+  if (!names || names.length === 0) return config;
+  const all = resolveServices(repoRoot, config);
+  const unknown = names.filter((n) => !all.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    throw new ConfigError(`action input services: unknown service ${unknown.join(', ')} (known: ${all.map((s) => s.name).join(', ')})`, { field: 'services' });
+  }
+  const chosen = all.filter((s) => names.includes(s.name));
+  return { ...config, services: chosen.map((s) => ({ name: s.name, path: s.path === '' ? '.' : s.path, image: s.image, gate: s.gate })) };
+}
