@@ -48,6 +48,8 @@ export async function buildAll({ write = true, outdir = root } = {}) {
       target: 'node20',
       banner: { js: BANNER },
       external: ['better-sqlite3'],
+      // Module ids in the bundle stay relative to the repository even when node_modules is a symlink.
+      preserveSymlinks: true,
       metafile: true,
       write,
       legalComments: 'none',
