@@ -1,0 +1,175 @@
+// Every API endpoint by every kind of caller: no credential, garbage, wrong scope, viewer, ingest,
+// admin, revoked token, expired token, and GitHub Actions OIDC tokens (valid, expired, wrong
+// audience, not allowlisted, signed by an unknown key) verified against a local JWKS server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../../dashboard/store/store.js';
+import { day, makeReport } from '../store/report-builder.js';
+import { ADMIN_TOKEN, githubClaims, startOidcIssuer, startTestDashboard, type OidcIssuer, type TestDashboard } from './harness.js';
+
+type Need = 'public' | 'viewer' | 'admin' | 'ingest';
+type Caller =
+  | 'none' | 'garbage' | 'viewer' | 'ingest' | 'ingest-other-service' | 'admin' | 'revoked' | 'expired-token'
+  | 'oidc' | 'oidc-expired' | 'oidc-wrong-audience' | 'oidc-wrong-repo' | 'oidc-wrong-ref' | 'oidc-unknown-key' | 'session-admin-no-csrf';
+
+let t: TestDashboard;
+let issuer: OidcIssuer;
+const creds = {} as Record<Caller, { token?: string; cookie?: string }>;
+let scanCounter = 0;
+
+interface Endpoint {
+  method: string;
+  path: () => Promise<string> | string;
+  need: Need;
+  body?: () => unknown;
+}
+
+const endpoints: Endpoint[] = [
+  { method: 'GET', path: () => '/api/v1/openapi.json', need: 'public' },
+  { method: 'GET', path: () => '/healthz', need: 'public' },
+  { method: 'POST', path: () => '/api/v1/scans', need: 'ingest', body: () => makeReport({ scanId: `m-${++scanCounter}`, createdAt: day('2026-01-01'), services: ['payments'], findings: [{ fp: 'm' }] }) },
+  { method: 'GET', path: () => '/api/v1/services', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/services/payments', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/services/payments/posture', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/services/payments/scans', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/findings', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/findings/payments/fp-m0000', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/export/findings.csv', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/export/findings.json', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/badge/payments.svg', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/admin/tokens', need: 'admin' },
+  { method: 'POST', path: () => '/api/v1/admin/tokens', need: 'admin', body: () => ({ role: 'viewer', label: 'matrix' }) },
+  {
+    method: 'DELETE',
+    need: 'admin',
+    // A fresh token to revoke on every call, so a success is a real revocation.
+    path: async () => {
+      const res = await t.call('POST', '/api/v1/admin/tokens', { token: ADMIN_TOKEN, body: { role: 'viewer', label: 'to-revoke' } });
+      return `/api/v1/admin/tokens/${((await res.json()) as { id: string }).id}`;
+    },
+  },
+  { method: 'GET', path: () => '/api/v1/admin/audit', need: 'admin' },
+];
+
+const callers: Caller[] = [
+  'none', 'garbage', 'viewer', 'ingest', 'ingest-other-service', 'admin', 'revoked', 'expired-token',
+  'oidc', 'oidc-expired', 'oidc-wrong-audience', 'oidc-wrong-repo', 'oidc-wrong-ref', 'oidc-unknown-key', 'session-admin-no-csrf',
+];
+const REFUSED: Caller[] = ['garbage', 'revoked', 'expired-token', 'oidc-expired', 'oidc-wrong-audience', 'oidc-wrong-repo', 'oidc-wrong-ref', 'oidc-unknown-key'];
+const ROLE_OF: Partial<Record<Caller, 'viewer' | 'ingest' | 'admin'>> = {
+  viewer: 'viewer', ingest: 'ingest', 'ingest-other-service': 'ingest', admin: 'admin', oidc: 'ingest', 'session-admin-no-csrf': 'admin',
+};
+
+function expected(e: Endpoint, caller: Caller): number {
+  const success = e.method === 'POST' ? 201 : 200;
+  if (e.need === 'public') return 200;
+  if (caller === 'none' || REFUSED.includes(caller)) return 401;
+  const role = ROLE_OF[caller]!;
+  const allowed = role === 'admin' || role === e.need;
+  if (!allowed) return 403;
+  if (e.need === 'ingest' && caller === 'ingest-other-service') return 403;
+  if (caller === 'session-admin-no-csrf' && e.method !== 'GET') return 403;
+  return success;
+}
+
+beforeAll(async () => {
+  issuer = await startOidcIssuer();
+  t = await startTestDashboard({
+    oidc: {
+      jwksUrl: issuer.jwksUrl,
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      allow: [{ repository: 'acme/*', workflow: 'acme/*/.github/workflows/gatehouse.yml', ref: 'refs/heads/main', services: ['payments'] }],
+    },
+    ingestRateLimit: { perMinute: 10_000 },
+  });
+  const mk = async (body: Record<string, unknown>) => {
+    const res = await t.call('POST', '/api/v1/admin/tokens', { token: ADMIN_TOKEN, body });
+    return (await res.json()) as { id: string; token: string };
+  };
+  creds.none = {};
+  creds.garbage = { token: 'gatehouse_not-a-real-token' };
+  creds.viewer = { token: (await mk({ role: 'viewer', label: 'v' })).token };
+  creds.ingest = { token: (await mk({ role: 'ingest', label: 'i', services: ['payments'] })).token };
+  creds['ingest-other-service'] = { token: (await mk({ role: 'ingest', label: 'io', services: ['users'] })).token };
+  creds.admin = { token: ADMIN_TOKEN };
+  const revoked = await mk({ role: 'admin', label: 'r' });
+  await t.call('DELETE', `/api/v1/admin/tokens/${revoked.id}`, { token: ADMIN_TOKEN });
+  creds.revoked = { token: revoked.token };
+  // An admin token that expired: written straight into the same file (the API refuses past expiries).
+  const side = openStore(t.file);
+  creds['expired-token'] = { token: side.createToken({ role: 'admin', label: 'old', expiresAt: '2020-01-01T00:00:00Z' }, new Date('2019-01-01T00:00:00Z')).token };
+  const session = side.createSession(side.verifyToken(ADMIN_TOKEN)!.id);
+  side.close();
+  creds['session-admin-no-csrf'] = { cookie: `gatehouse_session=${session.id}` };
+  creds.oidc = { token: await issuer.sign(githubClaims('acme/shop')) };
+  creds['oidc-expired'] = { token: await issuer.sign(githubClaims('acme/shop'), { expiresIn: Math.floor(Date.now() / 1000) - 60 }) };
+  creds['oidc-wrong-audience'] = { token: await issuer.sign(githubClaims('acme/shop'), { audience: 'someone-else' }) };
+  creds['oidc-wrong-repo'] = { token: await issuer.sign(githubClaims('evil/shop')) };
+  creds['oidc-wrong-ref'] = { token: await issuer.sign(githubClaims('acme/shop', 'refs/heads/feature')) };
+  creds['oidc-unknown-key'] = { token: await issuer.sign(githubClaims('acme/shop'), { foreignKey: true }) };
+  // Data for the read endpoints.
+  expect((await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: makeReport({ scanId: 'seed', createdAt: day('2026-01-01'), findings: [{ fp: 'm' }] }) })).status).toBe(201);
+});
+
+afterAll(async () => {
+  await t.stop();
+  await issuer.close();
+});
+
+describe('auth matrix', () => {
+  for (const e of endpoints) {
+    it(`${e.method} ${e.need === 'public' ? '(public) ' : ''}${e.method === 'DELETE' ? '/api/v1/admin/tokens/:id' : (e.path() as string)}`, async () => {
+      const got: Record<string, number> = {};
+      const want: Record<string, number> = {};
+      for (const caller of callers) {
+        const c = creds[caller];
+        const res = await t.call(e.method, await e.path(), {
+          token: c.token,
+          body: e.body?.(),
+          headers: c.cookie ? { cookie: c.cookie } : {},
+        });
+        got[caller] = res.status;
+        want[caller] = expected(e, caller);
+        if (res.status === 401) {
+          expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+          expect(((await res.json()) as { error: string }).error).toBeTruthy();
+        } else {
+          await res.arrayBuffer();
+        }
+      }
+      expect(got).toEqual(want);
+    });
+  }
+
+  it('says why an OIDC token was refused and records the OIDC identity on ingest', async () => {
+    const why = async (caller: Caller) =>
+      ((await (await t.call('POST', '/api/v1/scans', { token: creds[caller].token, body: makeReport({ scanId: `why-${caller}`, createdAt: day('2026-01-01') }) })).json()) as { error: string }).error;
+    expect(await why('oidc-expired')).toBe('OIDC token expired');
+    expect(await why('oidc-wrong-audience')).toMatch(/claim "aud"/);
+    expect(await why('oidc-wrong-repo')).toMatch(/evil\/shop .* matches no allow rule/);
+    expect(await why('oidc-unknown-key')).toMatch(/key the JWKS does not list|signature/);
+    const res = await t.call('GET', '/api/v1/services/payments/scans?limit=200', { token: ADMIN_TOKEN });
+    const scans = ((await res.json()) as { scans: { ingestedBy: string }[] }).scans;
+    expect(scans.some((s) => s.ingestedBy === 'oidc:acme/shop@refs/heads/main (acme/shop/.github/workflows/gatehouse.yml)')).toBe(true);
+  });
+
+  it('lets a session caller change things only with the session CSRF token', async () => {
+    const side = openStore(t.file);
+    const session = side.createSession(side.verifyToken(ADMIN_TOKEN)!.id);
+    side.close();
+    const headers = { cookie: `gatehouse_session=${session.id}`, 'x-csrf-token': session.csrf };
+    expect((await t.call('POST', '/api/v1/admin/tokens', { body: { role: 'viewer', label: 's' }, headers })).status).toBe(201);
+    expect((await t.call('POST', '/api/v1/admin/tokens', { body: { role: 'viewer', label: 's' }, headers: { ...headers, 'x-csrf-token': 'wrong' } })).status).toBe(403);
+  });
+
+  it('refuses OIDC tokens when the dashboard has no OIDC configuration', async () => {
+    const plain = await startTestDashboard();
+    try {
+      const res = await plain.call('POST', '/api/v1/scans', { token: creds.oidc.token, body: makeReport({ scanId: 'no-oidc', createdAt: day('2026-01-01') }) });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: string }).error).toMatch(/no OIDC configuration/);
+    } finally {
+      await plain.stop();
+    }
+  });
+});
