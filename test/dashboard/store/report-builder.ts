@@ -42,6 +42,7 @@ export function finding(spec: FindingSpec, defaultService: string): Finding {
     fixAvailable: true,
     fix: `upgrade pkg-${spec.fp} to 1.0.1`,
     message: `pkg-${spec.fp} 1.0.0 is vulnerable`,
+    // Padded to the schema's 8-character minimum: give distinct findings ids of 5+ characters or distinct padding.
     fingerprint: `fp-${spec.fp}`.padEnd(8, '0'),
     service: spec.service ?? defaultService,
     status: spec.suppressed ? 'suppressed' : 'existing',
