@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import type { ScannerAdapter } from './adapter.js';
 import { gatehouseSecretsAdapter } from './gatehouse-secrets/adapter.js';
 import { gitleaksAdapter } from './gitleaks.js';
+import { grypeAdapter } from './grype.js';
 import { npmAuditAdapter } from './npm-audit.js';
 import { osvScannerAdapter } from './osv-scanner.js';
 import { semgrepAdapter } from './semgrep.js';
@@ -17,6 +18,7 @@ export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
   semgrep: semgrepAdapter,
   gitleaks: gitleaksAdapter,
   'osv-scanner': osvScannerAdapter,
+  grype: grypeAdapter,
   'gatehouse-secrets': gatehouseSecretsAdapter,
 };
 

@@ -98,3 +98,15 @@ export function uniqueStrings(values: Iterable<string | undefined | null>): stri
 export function hashMatchedCode(code: string): string {
   return sha256Hex(code.replace(/\s+/g, ' ').trim());
 }
+
+/**
+ * "upgrade ansi-regex to 3.0.1": trivy lists one fixed version per release line ("6.0.1, 5.0.1, 4.1.1,
+ * 3.0.1"); the one on the installed major line is the smallest step, the others are named after it.
+ */
+export function upgradeHint(name: string, installed: string, fixedVersions: string[]): string {
+  const major = /^v?(\d+)\./.exec(installed)?.[1];
+  const sameLine = major === undefined ? undefined : fixedVersions.find((f) => /^v?(\d+)\./.exec(f)?.[1] === major);
+  const first = sameLine ?? fixedVersions[0];
+  const others = fixedVersions.filter((f) => f !== first);
+  return others.length > 0 ? `upgrade ${name} to ${first} (or ${others.join(', ')})` : `upgrade ${name} to ${first}`;
+}

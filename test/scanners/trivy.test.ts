@@ -6,8 +6,8 @@ import {
   trivyFsAdapter,
   trivyImageAdapter,
   trivySecretAdapter,
-  upgradeHint,
 } from '../../src/scanners/trivy.js';
+import { upgradeHint } from '../../src/scanners/report-input.js';
 import { countBy, GARBAGE_OUTPUTS, readFixture, severityCounts } from './fixtures.js';
 
 // Counts are PROVENANCE.md's tool-level counts: trivy's five levels map one to one
