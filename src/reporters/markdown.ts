@@ -57,7 +57,7 @@ export function escapeMarkdown(text: string, maxLength = MAX_TEXT): string {
   return (
     out
       // "www.example.com" autolinks without a scheme.
-      .replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`)
+      .replace(/(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`)
       // A list or thematic-break marker, or "1." / "1)", first in a list item would start a block
       // (# and > are already escaped or entities).
       .replace(/^([-+=*])/, '\\$1')
