@@ -81,6 +81,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
 
   const executed = await executePlan(plan, {
     services: allServices,
+    scannedServices: services,
     concurrency: config.concurrency,
     timeoutMs: config['scanner-timeout'] * 1000,
     maxOutputBytes: Math.round(config['max-output-mb'] * 1024 * 1024),

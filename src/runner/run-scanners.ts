@@ -7,7 +7,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { ScannerError, ScannerOutputError, UnsupportedFormatError } from '../errors.js';
-import type { Finding } from '../findings/finding.js';
+import type { Finding, ParsedFinding } from '../findings/finding.js';
 import { normalizeFindings } from '../findings/normalize.js';
 import { scrubSecrets } from '../findings/redact.js';
 import type { Logger } from '../logger.js';
@@ -32,8 +32,13 @@ export type ScanProgress =
     };
 
 export interface ExecuteOptions {
-  /** Every service of the scan, to map finding paths to services. */
+  /** Every service of the repository, to map finding paths (and image references) to services. */
   services: readonly Service[];
+  /**
+   * The services this scan covers (a PR scan covers those the change touched); a repository-wide
+   * import reports on these only. Default: all of `services`.
+   */
+  scannedServices?: readonly Service[];
   concurrency: number;
   timeoutMs: number;
   maxOutputBytes: number;
@@ -180,7 +185,10 @@ function parseOutput(planned: PlannedScan, output: ToolOutput): ParseResult {
     if (err instanceof UnsupportedFormatError || err instanceof ScannerOutputError) {
       const report = planned.outputFile ? (output.files?.[planned.outputFile] ?? output.stdout) : output.stdout;
       const source = planned.mode === 'import' ? `imported report "${planned.file}"` : 'output';
-      throw new RunFailure(`${err.message} (${source}: ${describeOutputShape(report)})`, true);
+      // For output that is not even JSON, say what it looked like; a JSON report that failed the
+      // parser's checks is already explained by the parser's message.
+      const looksJson = /^\s*[[{]/.test(report);
+      throw new RunFailure(looksJson ? err.message : `${err.message} (${source}: ${describeOutputShape(report)})`, true);
     }
     throw err;
   }
@@ -197,15 +205,30 @@ function normalizeOrFail(planned: PlannedScan, parsed: ParseResult, services: re
 }
 
 function normalize(planned: PlannedScan, parsed: ParseResult, services: readonly Service[]): Finding[] {
-  return normalizeFindings(parsed.findings, {
-    service: planned.service.name,
-    // Paths decide the service; a path outside every service keeps the run's own service
-    // (ROOT_SERVICE for a repository-wide import).
-    serviceForPath: (path) => {
-      const name = serviceForPath(services, path);
-      return name === ROOT_SERVICE ? undefined : name;
-    },
-  });
+  // Paths decide the service; a path outside every service keeps the run's own service
+  // (ROOT_SERVICE for a repository-wide import).
+  const byPath = (path: string) => {
+    const name = serviceForPath(services, path);
+    return name === ROOT_SERVICE ? undefined : name;
+  };
+  // A repository-wide import of an image report: the image reference says which service it is.
+  const groups = new Map<string, ParsedFinding[]>();
+  for (const f of parsed.findings) {
+    let service = planned.service.name;
+    if (planned.mode === 'import' && !planned.forService && f.category === 'container' && f.location?.image) {
+      service = serviceForImage(services, f.location.image) ?? service;
+    }
+    const list = groups.get(service);
+    if (list) list.push(f);
+    else groups.set(service, [f]);
+  }
+  return [...groups].flatMap(([service, list]) => normalizeFindings(list, { service, serviceForPath: byPath }));
+}
+
+/** The service whose `image` is this reference (`docker.io/library/` prefixes aside). */
+function serviceForImage(services: readonly Service[], image: string): string | undefined {
+  const bare = (ref: string) => ref.replace(/^docker\.io\//, '').replace(/^library\//, '');
+  return services.find((s) => s.image !== undefined && bare(s.image) === bare(image))?.name;
 }
 
 /**
@@ -232,12 +255,18 @@ function splitRuns(
   if (planned.mode === 'run' || planned.forService) {
     return { runs: [{ ...common, findingCount: findings.length }], findings };
   }
-  const names = new Set(options.services.map((s) => s.name));
+  const scanned = options.scannedServices ?? options.services;
+  const names = new Set(scanned.map((s) => s.name));
   const kept = findings.filter((f) => names.has(f.service) || f.service === ROOT_SERVICE);
   if (kept.length < findings.length) {
     options.logger.debug(`${base.scanner}: ${findings.length - kept.length} imported findings belong to services outside this scan`);
   }
-  const serviceNames = [...options.services.map((s) => s.name)];
+  // An image report covers the services that have an image, not every folder in the repository.
+  const covered =
+    planned.adapter.category === 'container'
+      ? scanned.filter((s) => s.image !== undefined || kept.some((f) => f.service === s.name))
+      : scanned;
+  const serviceNames = covered.map((s) => s.name);
   if (kept.some((f) => f.service === ROOT_SERVICE)) serviceNames.push(ROOT_SERVICE);
   const runs = serviceNames.map((name) => ({
     ...common,

@@ -158,7 +158,13 @@ describe('executePlan', () => {
     expect(missing.runs[0].error).toBe(`import of the trivy-fs report: imported report "${join(dir, 'nope.json')}" not found`);
     const odd = await scan({}, { 'trivy-fs': join(dir, 'odd.json') });
     expect(odd.runs[0].status).toBe('error');
-    expect(odd.runs[0].error).toMatch(/unsupported trivy report format: .*imported report ".*odd\.json": \d+ characters of JSON-like output/);
+    expect(odd.runs[0].error).toMatch(/^unsupported trivy report format: got an object with keys \[Scan\]/);
+    const garbage = join(dir, 'garbage.txt');
+    writeFileSync(garbage, 'Error: could not connect to the vulnerability DB');
+    const bad = await scan({}, { 'trivy-fs': garbage });
+    expect(bad.runs[0].error).toMatch(
+      /^trivy output is not valid: .*\(imported report ".*garbage\.txt": 48 characters of plain text output starting "Error: could not con…"\)$/,
+    );
   });
 
   it('skips a tool where it has nothing to scan (npm audit without a package-lock.json)', () => {
