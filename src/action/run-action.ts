@@ -113,7 +113,7 @@ export async function runAction(run: ActionRun): Promise<number> {
   await mkdir(path.dirname(reportFile), { recursive: true });
   await mkdir(path.dirname(sarifFile), { recursive: true });
   await writeFile(reportFile, renderJson(report), 'utf8');
-  await writeFile(sarifFile, `${JSON.stringify(toSarif(report), null, 2)}\n`, 'utf8');
+  await writeFile(sarifFile, `${JSON.stringify(sarifForUpload(report, inputs.services), null, 2)}\n`, 'utf8');
   setOutputs(io, report, reportFile, sarifFile);
 
   const title = 'Gatehouse security gate';
@@ -158,6 +158,23 @@ export async function runAction(run: ActionRun): Promise<number> {
   }
 
   return verdict(report, io, logger);
+}
+
+/**
+ * SARIF with one code-scanning category per tool (`gatehouse/<tool>/`). A job that scans only some
+ * services (the matrix) gets the services in the category too, so parallel jobs do not replace each
+ * other's results.
+ */
+export function sarifForUpload(report: ScanReport, services: string[] | undefined): ReturnType<typeof toSarif> {
+  const log = toSarif(report);
+  if (services && services.length > 0) {
+    const suffix = [...services].sort().join('+');
+    for (const run of log.runs) {
+      const id = run.automationDetails?.id ?? `gatehouse/${run.tool.driver.name}/`;
+      run.automationDetails = { ...run.automationDetails, id: `${id.replace(/\/+$/, '')}/${suffix}/` };
+    }
+  }
+  return log;
 }
 
 function verdict(report: ScanReport, io: ActionIO, logger: Logger): number {

@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { REPO_ROOT } from './harness.js';
+
+interface Workflow {
+  on: Record<string, unknown> | string[];
+  permissions?: Record<string, string> | string;
+  jobs: Record<string, { permissions?: Record<string, string>; steps?: { uses?: string }[]; uses?: string }>;
+}
+
+const files = [
+  ...readdirSync(path.join(REPO_ROOT, 'workflows')).map((f) => path.join('workflows', f)),
+  ...readdirSync(path.join(REPO_ROOT, '.github/workflows')).map((f) => path.join('.github/workflows', f)),
+];
+const workflows = files.map((f) => ({ file: f, text: readFileSync(path.join(REPO_ROOT, f), 'utf8') })).map((w) => ({ ...w, yaml: parse(w.text) as Workflow }));
+
+/** `owner/repo[/path]@ref` of every step and reusable-workflow call. */
+function usesOf(w: Workflow): string[] {
+  return Object.values(w.jobs).flatMap((job) => [job.uses, ...(job.steps ?? []).map((s) => s.uses)]).filter((u): u is string => !!u);
+}
+
+describe('ready-to-copy and project workflows', () => {
+  it('exist: PR gate, snapshot, reusable per-service workflow and its matrix, CI, self-scan', () => {
+    expect(files.map((f) => path.basename(f)).sort()).toEqual(
+      ['ci.yml', 'gatehouse-matrix.yml', 'gatehouse-pr.yml', 'gatehouse-service.yml', 'gatehouse-snapshot.yml', 'gatehouse.yml'].sort(),
+    );
+    expect(workflows.find((w) => w.file.endsWith('gatehouse-service.yml'))?.yaml.on).toHaveProperty('workflow_call');
+    expect(JSON.stringify(workflows.find((w) => w.file.endsWith('gatehouse-snapshot.yml'))?.yaml.on)).toMatch(/schedule.*cron/);
+  });
+
+  it('pin every third-party action to a full commit SHA', () => {
+    for (const w of workflows) {
+      for (const uses of usesOf(w.yaml)) {
+        if (uses.startsWith('./') || uses.startsWith('gatehouse/gatehouse@')) continue;
+        expect(uses, `${w.file}: ${uses}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+      }
+    }
+  });
+
+  it('declare least-privilege permissions at the top, never write-all, id-token only where OIDC is used', () => {
+    for (const w of workflows) {
+      expect(w.yaml.permissions, w.file).toBeTypeOf('object');
+      expect(w.text).not.toMatch(/write-all/);
+      const perms = JSON.stringify([w.yaml.permissions, ...Object.values(w.yaml.jobs).map((j) => j.permissions)]);
+      if (perms.includes('id-token')) expect(w.text, w.file).toMatch(/dashboard-audience/);
+      if (perms.includes('pull-requests')) expect(w.text, w.file).toMatch(/github-token/);
+    }
+  });
+});
