@@ -8,7 +8,7 @@ import { sha256Hex } from '../../src/findings/redact.js';
 import { hashMatchedCode } from '../../src/scanners/report-input.js';
 import { parseTrivyReport } from '../../src/scanners/trivy.js';
 
-const TRIVY = '/work/shared/fixtures/scanners/trivy';
+const TRIVY = new URL('../../../shared/fixtures/scanners/trivy', import.meta.url).pathname;
 const here = import.meta.dirname;
 
 // A semgrep-like matcher over a real file: each rule is a regular expression; a match becomes a

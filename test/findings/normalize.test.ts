@@ -5,7 +5,7 @@ import type { ParsedFinding } from '../../src/findings/finding.js';
 import { normalizeFindings } from '../../src/findings/normalize.js';
 import { parseTrivyReport } from '../../src/scanners/trivy.js';
 
-const TRIVY = '/work/shared/fixtures/scanners/trivy';
+const TRIVY = new URL('../../../shared/fixtures/scanners/trivy', import.meta.url).pathname;
 const trivy = (name: string) => parseTrivyReport(readFileSync(`${TRIVY}/${name}`, 'utf8')).findings;
 
 const base: ParsedFinding = {

@@ -5,7 +5,7 @@ import type { Finding, ParsedFinding } from '../../src/findings/finding.js';
 import { normalizeFindings } from '../../src/findings/normalize.js';
 import { parseTrivyReport } from '../../src/scanners/trivy.js';
 
-export const FIXTURES = '/work/shared/fixtures/scanners';
+export const FIXTURES = new URL('../../../shared/fixtures/scanners', import.meta.url).pathname;
 
 export function trivyFindings(file: string, service: string, ctx: { image?: string } = {}): Finding[] {
   const text = readFileSync(`${FIXTURES}/trivy/${file}`, 'utf8');

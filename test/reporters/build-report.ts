@@ -17,7 +17,7 @@ import { parseNpmAuditReport } from '../../src/scanners/npm-audit.js';
 import { parseSemgrepReport } from '../../src/scanners/semgrep.js';
 import { parseTrivyReport } from '../../src/scanners/trivy.js';
 
-export const FIXTURES = '/work/shared/fixtures/scanners';
+export const FIXTURES = new URL('../../../shared/fixtures/scanners', import.meta.url).pathname;
 export const fixture = (path: string) => readFileSync(`${FIXTURES}/${path}`, 'utf8');
 
 export const HOSTILE_TEXTS = [
