@@ -8,6 +8,7 @@ import { grypeAdapter } from './grype.js';
 import { npmAuditAdapter } from './npm-audit.js';
 import { osvScannerAdapter } from './osv-scanner.js';
 import { semgrepAdapter } from './semgrep.js';
+import { yarnAuditAdapter } from './yarn-audit.js';
 import { trivyFsAdapter, trivyImageAdapter, trivySecretAdapter } from './trivy.js';
 
 export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
@@ -19,6 +20,7 @@ export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
   gitleaks: gitleaksAdapter,
   'osv-scanner': osvScannerAdapter,
   grype: grypeAdapter,
+  'yarn-audit': yarnAuditAdapter,
   'gatehouse-secrets': gatehouseSecretsAdapter,
 };
 
