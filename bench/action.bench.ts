@@ -1,0 +1,89 @@
+// The action's figures (printed, not asserted):
+//   - cold start of dist/index.js: time from spawn to its first line of output, trivial config
+//     (target <= 300 ms), and to exit;
+//   - GitHub API requests per run on a PR that already has its comment (target <= 3), counted by
+//     the OpenAPI-validating stand-in.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { COMMENT_MARKER } from '../src/github/comment.js';
+import { startGitHubStandIn } from '../test/github/stand-in/github-stand-in.js';
+import { createTestRepo, DIST_ENTRY, OWNER, pullRequestEvent, REPO, runDist } from '../test/action/harness.js';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function coldStart(workspace: string): Promise<{ firstOutputMs: number; exitMs: number; code: number | null }> {
+  const runDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
+  writeFileSync(path.join(runDir, 'out'), '');
+  writeFileSync(path.join(runDir, 'event.json'), '{}');
+  const started = performance.now();
+  const child = spawn(process.execPath, [DIST_ENTRY], {
+    cwd: workspace,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: path.join(runDir, 'event.json'),
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_OUTPUT: path.join(runDir, 'out'),
+      RUNNER_TEMP: runDir,
+      'INPUT_JOB-SUMMARY': 'false',
+    },
+  });
+  let firstOutputMs = -1;
+  const mark = () => {
+    if (firstOutputMs < 0) firstOutputMs = performance.now() - started;
+  };
+  child.stdout.on('data', mark);
+  child.stderr.on('data', mark);
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  return { firstOutputMs, exitMs: performance.now() - started, code };
+}
+
+/** Bare `node -e 0` startup on this machine, to read the cold start against (a loaded runner is slower). */
+async function bareNodeMs(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  await new Promise((r) => child.on('close', r));
+  return performance.now() - started;
+}
+
+// 1. Cold start with a trivial config (one service, no scanners).
+const trivial = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-repo-'));
+writeFileSync(path.join(trivial, '.gatehouse.yml'), 'version: 1\nservices:\n  - name: app\n    path: .\nscanners:\n  dependency: []\n  secret: []\n');
+await coldStart(trivial); // warm the file system cache once
+const runs = [];
+for (let i = 0; i < 9; i++) runs.push(await coldStart(trivial));
+if (runs.some((r) => r.code !== 0)) console.log(`warning: exit codes ${runs.map((r) => r.code).join(',')}`);
+console.log(`cold start of dist/index.js, time to first output: median ${median(runs.map((r) => r.firstOutputMs)).toFixed(0)} ms (min ${Math.min(...runs.map((r) => r.firstOutputMs)).toFixed(0)}, max ${Math.max(...runs.map((r) => r.firstOutputMs)).toFixed(0)}) over ${runs.length} runs; target <= 300 ms`);
+console.log(`cold start, whole run to exit (trivial config): median ${median(runs.map((r) => r.exitMs)).toFixed(0)} ms`);
+const bare = [];
+for (let i = 0; i < 9; i++) bare.push(await bareNodeMs());
+console.log(`for reference, bare \`node -e 0\` on this machine now: median ${median(bare).toFixed(0)} ms`);
+
+// 2. API requests on a PR that already has its comment.
+const repo = createTestRepo();
+const standIn = await startGitHubStandIn({
+  owner: OWNER,
+  repo: REPO,
+  pullFiles: { 5: repo.changedFiles },
+  comments: { 5: [{ id: 77, body: `${COMMENT_MARKER}\nold`, user: 'github-actions[bot]', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }] },
+});
+try {
+  const event = pullRequestEvent(repo, { number: 5 });
+  const inputs = { 'github-token': 'bench-token' };
+  const changed = await runDist({ repo, apiUrl: standIn.url, event, inputs, runId: '1' });
+  const requestsChanged = standIn.requests.length;
+  const same = await runDist({ repo, apiUrl: standIn.url, event, inputs, runId: '1' });
+  const requestsSame = standIn.requests.length - requestsChanged;
+  console.log(`GitHub API requests per PR run with an existing comment: ${requestsChanged} when the comment changes (${standIn.requests.slice(0, requestsChanged).map((r) => r.operationId).join(', ')}), ${requestsSame} when it is unchanged; target <= 3`);
+  console.log(`PR run wall time (rescan baseline, embedded secret scanner, 1 service): ${changed.durationMs.toFixed(0)} ms / ${same.durationMs.toFixed(0)} ms`);
+  if (standIn.violations.length > 0) console.log(`OpenAPI violations: ${standIn.violations.join('; ')}`);
+} finally {
+  await standIn.close();
+}
