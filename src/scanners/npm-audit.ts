@@ -91,9 +91,9 @@ export function parseNpmAuditReport(text: string, ctx: ParseContext = {}): Parse
 /** npm, pnpm and yarn print `{"error": {"code", "summary", "detail"}}` when the audit itself failed. */
 export function throwIfErrorReport(tool: string, data: unknown): void {
   if (!isRecord(data) || !isRecord(data.error)) return;
-  const { code, summary, detail } = data.error;
+  const { code, summary, detail, message } = data.error;
   // npm 10 leaves summary/detail empty on an HTTP error and puts the reason in `message`/`statusCode`.
-  const parts = [code, summary, detail, data.message].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
+  const parts = [code, summary, detail, message, data.message].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   const status = typeof data.statusCode === 'number' ? ` (HTTP ${data.statusCode})` : '';
   const reason = parts.length > 0 ? parts.join(': ') : JSON.stringify(data.error);
   throw new ScannerOutputError(tool, `the audit itself failed${status}: ${reason}`);

@@ -7,6 +7,7 @@ import { gitleaksAdapter } from './gitleaks.js';
 import { grypeAdapter } from './grype.js';
 import { npmAuditAdapter } from './npm-audit.js';
 import { osvScannerAdapter } from './osv-scanner.js';
+import { pnpmAuditAdapter } from './pnpm-audit.js';
 import { semgrepAdapter } from './semgrep.js';
 import { yarnAuditAdapter } from './yarn-audit.js';
 import { trivyFsAdapter, trivyImageAdapter, trivySecretAdapter } from './trivy.js';
@@ -21,6 +22,7 @@ export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
   'osv-scanner': osvScannerAdapter,
   grype: grypeAdapter,
   'yarn-audit': yarnAuditAdapter,
+  'pnpm-audit': pnpmAuditAdapter,
   'gatehouse-secrets': gatehouseSecretsAdapter,
 };
 
