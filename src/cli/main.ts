@@ -1,0 +1,304 @@
+// The `gatehouse` command line. One try/catch at the edge turns typed errors into exit codes:
+//   0 the gate passed, 1 the gate failed, 2 usage or config error, 3 scanner error (a scanner
+//   crashed, timed out, printed garbage or is missing, and nothing else failed the gate).
+// Progress goes to stderr (colour only on a TTY, never with NO_COLOR); reports go to stdout or files.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { findConfigFile, loadConfig, type ConfigOverrides } from '../config/load.js';
+import { SeveritySchema } from '../findings/finding.js';
+import { ConfigError, EXIT_CODES } from '../errors.js';
+import { createConsoleLogger } from '../logger.js';
+import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
+import { runScan } from '../scan.js';
+import { renderReport, REPORT_FORMATS, REPORT_FILE_NAMES, type ReportFormat } from './formats.js';
+import { createProgressPrinter } from './progress.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const USAGE = `Usage:
+  gatehouse scan [dir] [options]      scan a repository (default: the current directory)
+  gatehouse dashboard [options]       start the dashboard (--db FILE, --port N, --host H)
+  gatehouse --help | --version
+
+Scan options:
+  --config FILE           config file (default: <dir>/.gatehouse.yml, else built-in defaults)
+  --format LIST           text, json, sarif, markdown; repeat or comma-separate (default: text)
+  --output FILE           write the (single) report format to FILE
+  --output-dir DIR        write every format to DIR/gatehouse-report.<ext>
+  --fail-on SEVERITY      lowest severity that fails the gate (overrides gate.fail-on)
+  --baseline FILE         a previous JSON report to compare with (new / existing / fixed)
+  --import TOOL=FILE      parse FILE as TOOL's report instead of running TOOL (repeatable;
+                          TOOL@SERVICE=FILE for a report made inside one service folder)
+  --changed-files FILE    newline-separated changed paths ("-" reads stdin); narrows the scan
+  --kind snapshot|pr      default: pr with --baseline or --changed-files, else snapshot
+  --scan-id ID            report id (default: generated)
+  --verbose               debug logging (the argv of each scanner)
+
+Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.`;
+
+/** Thrown for bad flags; exit 2 with the usage hint. */
+class UsageError extends Error {}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return command === undefined ? EXIT_CODES.usage : EXIT_CODES.passed;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout.write(`${await packageVersion()}\n`);
+      return EXIT_CODES.passed;
+    }
+    if (command === 'scan') return await scanCommand(rest, io);
+    if (command === 'dashboard') return await dashboardCommand(rest, io);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      io.stderr.write(`gatehouse: ${(err as Error).message}\n\n${USAGE}\n`);
+      return EXIT_CODES.usage;
+    }
+    if (err instanceof ConfigError) {
+      io.stderr.write(`gatehouse: config error: ${err.message}\n`);
+      return EXIT_CODES.usage;
+    }
+    // Anything else means the scan could not complete: never a pass.
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`gatehouse: the scan could not complete: ${message}\n`);
+    if (io.env.GATEHOUSE_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    return EXIT_CODES.scannerError;
+  }
+}
+
+async function scanCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      format: { type: 'string', multiple: true },
+      output: { type: 'string', short: 'o' },
+      'output-dir': { type: 'string' },
+      'fail-on': { type: 'string' },
+      baseline: { type: 'string' },
+      import: { type: 'string', multiple: true },
+      'changed-files': { type: 'string' },
+      kind: { type: 'string' },
+      'scan-id': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`scan takes one directory, got ${positionals.length}: ${positionals.join(' ')}`);
+  const repoRoot = resolve(io.cwd, positionals[0] ?? '.');
+
+  const formats = parseFormats(values.format ?? ['text']);
+  if (values.output && values['output-dir']) throw new UsageError('--output and --output-dir cannot be used together');
+  if (!values['output-dir'] && formats.length > 1) {
+    throw new UsageError(`${formats.length} formats (${formats.join(', ')}) need --output-dir; --output and stdout take one`);
+  }
+  if (values.kind !== undefined && values.kind !== 'snapshot' && values.kind !== 'pr') {
+    throw new UsageError(`--kind: expected snapshot or pr, got "${values.kind}"`);
+  }
+  const overrides: ConfigOverrides = {};
+  if (values['fail-on'] !== undefined) {
+    const severity = SeveritySchema.safeParse(values['fail-on']);
+    if (!severity.success) {
+      throw new UsageError(`--fail-on: expected one of ${SeveritySchema.options.join('|')}, got "${values['fail-on']}"`);
+    }
+    overrides.gate = { 'fail-on': severity.data };
+  }
+  const imports = parseImports(values.import ?? [], io.cwd);
+
+  const configFile = values.config ? resolve(io.cwd, values.config) : findConfigFile(repoRoot);
+  const { config, file } = await loadConfig(configFile, overrides, { overridesSource: 'command-line flags' });
+  const changedFiles = values['changed-files'] !== undefined ? await readChangedFiles(values['changed-files'], io) : undefined;
+  const baseline = values.baseline ? await readBaseline(resolve(io.cwd, values.baseline)) : undefined;
+  const kind = (values.kind as 'snapshot' | 'pr' | undefined) ?? (baseline || changedFiles ? 'pr' : 'snapshot');
+
+  const color = useColor(io.stderr, io.env);
+  const logger = createConsoleLogger({ verbose: values.verbose, stream: io.stderr });
+  logger.debug(file ? `config: ${file}` : 'config: none found, using the defaults');
+  const progress = createProgressPrinter(io.stderr, { color, verbose: values.verbose });
+
+  const report = await runScan(
+    {
+      repoRoot,
+      config,
+      kind,
+      changedFiles,
+      baseline: baseline ? { source: 'report', report: baseline } : undefined,
+      imports,
+      scanId: values['scan-id'],
+    },
+    { logger, onProgress: progress },
+  );
+
+  await writeReports(report, formats, values, io);
+  const outcome = report.gate.outcome;
+  io.stderr.write(`${progress.summary(report)}\n`);
+  return outcome === 'passed' ? EXIT_CODES.passed : outcome === 'failed' ? EXIT_CODES.gateFailed : EXIT_CODES.scannerError;
+}
+
+async function writeReports(
+  report: ScanReport,
+  formats: ReportFormat[],
+  values: { output?: string; 'output-dir'?: string },
+  io: CliIo,
+): Promise<void> {
+  const stdoutColor = useColor(io.stdout, io.env);
+  if (values['output-dir']) {
+    const dir = resolve(io.cwd, values['output-dir']);
+    await mkdir(dir, { recursive: true });
+    for (const format of formats) {
+      const file = join(dir, REPORT_FILE_NAMES[format]);
+      await writeOutput(file, renderReport(report, format, { color: false }));
+      io.stderr.write(`wrote ${format} report: ${file}\n`);
+    }
+    // Whatever was written to files, a person at the terminal still sees the outcome.
+    io.stdout.write(renderReport(report, 'text', { color: stdoutColor }));
+    return;
+  }
+  const [format] = formats;
+  if (values.output) {
+    const file = resolve(io.cwd, values.output);
+    await mkdir(dirname(file), { recursive: true });
+    await writeOutput(file, renderReport(report, format, { color: false }));
+    io.stderr.write(`wrote ${format} report: ${file}\n`);
+    if (format !== 'text') io.stdout.write(renderReport(report, 'text', { color: stdoutColor }));
+    return;
+  }
+  io.stdout.write(renderReport(report, format, { color: format === 'text' && stdoutColor }));
+}
+
+async function writeOutput(file: string, content: string): Promise<void> {
+  try {
+    await writeFile(file, content);
+  } catch (err) {
+    throw new UsageError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+function parseFormats(raw: string[]): ReportFormat[] {
+  const formats: ReportFormat[] = [];
+  for (const item of raw.flatMap((r) => r.split(',')).map((s) => s.trim()).filter(Boolean)) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(item)) {
+      throw new UsageError(`--format: unknown format "${item}" (known: ${REPORT_FORMATS.join(', ')})`);
+    }
+    if (!formats.includes(item as ReportFormat)) formats.push(item as ReportFormat);
+  }
+  if (formats.length === 0) throw new UsageError('--format: no format given');
+  return formats;
+}
+
+/** `TOOL=FILE` / `TOOL@SERVICE=FILE`; FILE relative to the working directory. */
+function parseImports(raw: string[], cwd: string): Record<string, string> {
+  const imports: Record<string, string> = {};
+  for (const item of raw) {
+    const eq = item.indexOf('=');
+    const key = item.slice(0, eq);
+    const file = item.slice(eq + 1);
+    if (eq <= 0 || file === '' || !/^[a-z0-9][a-z0-9-]*(@[A-Za-z0-9._()-]+)?$/.test(key)) {
+      throw new UsageError(`--import: expected TOOL=FILE or TOOL@SERVICE=FILE, got "${item}"`);
+    }
+    imports[key] = resolve(cwd, file);
+  }
+  return imports;
+}
+
+async function readChangedFiles(source: string, io: CliIo): Promise<string[]> {
+  let text: string;
+  if (source === '-') {
+    text = await readStream(io.stdin);
+  } else {
+    const file = resolve(io.cwd, source);
+    text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`--changed-files: cannot read ${file} (${err.code ?? String(err)})`);
+    });
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** A previous JSON report, validated: a wrong file is named with the field at fault. */
+async function readBaseline(file: string): Promise<ScanReport> {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`--baseline: cannot read ${file} (${err.code ?? String(err)})`);
+  });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--baseline: ${file} is not JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+  const parsed = ScanReportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.map(String).join('.') || '(top level)';
+    throw new UsageError(`--baseline: ${file} is not a Gatehouse JSON report (at ${field}: ${issue.message})`);
+  }
+  return parsed.data;
+}
+
+async function dashboardCommand(argv: string[], io: CliIo): Promise<number> {
+  // Imported only when asked for, so `gatehouse scan` never loads the native SQLite module.
+  const { runDashboardCli } = await import('../../dashboard/server.js');
+  try {
+    await runDashboardCli(argv);
+  } catch (err) {
+    if (isParseArgsError(err)) throw new UsageError((err as Error).message);
+    io.stderr.write(`gatehouse dashboard: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_CODES.usage;
+  }
+  // The server keeps the process alive until a signal stops it.
+  return await new Promise<number>(() => {});
+}
+
+/** Colour only on a TTY, never with NO_COLOR (https://no-color.org); FORCE_COLOR forces it. */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function packageVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI with the real process streams and exits with its code. */
+export async function runCli(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const code = await main(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  });
+  process.exitCode = code;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await runCli();
+}

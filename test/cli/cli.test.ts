@@ -1,0 +1,192 @@
+// The CLI end to end as a child process (`node --import tsx src/cli/main.ts ...`): exit codes
+// 0 passed, 1 gate failed, 2 usage/config error, 3 scanner error, with their messages and files.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { ScanReportSchema } from '../../src/report/scan-report.js';
+
+const REPO = new URL('../../', import.meta.url).pathname;
+const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
+const SHARED = new URL('../../../shared/fixtures/scanners/', import.meta.url).pathname;
+const JUICE_SHOP_SARIF = join(SHARED, 'semgrep/sarif-semgrep-1.69.0-juice-shop.sarif');
+
+function gatehouse(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+  return execa(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], {
+    cwd: REPO,
+    reject: false,
+    input: opts.input,
+    // the test runner's own colour settings must not leak into the child
+    env: { ...withoutColorVars(process.env), ...opts.env },
+    extendEnv: false,
+    stripFinalNewline: false,
+  });
+}
+
+function withoutColorVars(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') out[k] = v;
+  return out;
+}
+
+/** A repository with one service and a config whose only scanner is the fake one with `args`. */
+function repoWithFakeScanner(args: string[], extraConfig = ''): string {
+  const root = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+  mkdirSync(join(root, 'services/api'), { recursive: true });
+  writeFileSync(join(root, 'services/api/package.json'), '{}');
+  const command = JSON.stringify([process.execPath, FAKE, ...args]);
+  writeFileSync(
+    join(root, '.gatehouse.yml'),
+    `scanners:\n  dependency: []\n  secret: []\n  sarif:\n    - name: fake-sast\n      command: ${command}\n${extraConfig}`,
+  );
+  return root;
+}
+
+const emptySarif = () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-sarif-')), 'empty.sarif');
+  writeFileSync(file, JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'fake-sast' } }, results: [] }] }));
+  return file;
+};
+
+describe('gatehouse scan', () => {
+  it('exits 0 when the gate passes and prints the text report', async () => {
+    const root = repoWithFakeScanner(['--print', emptySarif()]);
+    const r = await gatehouse(['scan', root]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Gate passed');
+    expect(r.stderr).toMatch(/✓ fake-sast \[api\] \d+\.\d\d s 0 findings/);
+    expect(r.stderr).toContain('gatehouse: gate passed; 0 findings, 1 scanner runs in');
+    expect(r.stderr).not.toMatch(/\x1b\[/); // not a TTY: no colour
+  });
+
+  it('exits 1 when the gate fails, with reasons naming findings', async () => {
+    const root = repoWithFakeScanner(['--print', JUICE_SHOP_SARIF, '--exit', '1']);
+    const r = await gatehouse(['scan', root]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('Gate failed');
+    expect(r.stdout).toMatch(/critical findings? in api: /);
+    expect(r.stderr).toMatch(/gatehouse: gate failed \(\d+ reasons?\)/);
+  });
+
+  it('--fail-on overrides the config threshold', async () => {
+    const root = repoWithFakeScanner(['--print', join(SHARED, 'semgrep/sarif-rule-board.sarif'), '--exit', '1']);
+    expect((await gatehouse(['scan', root])).exitCode).toBe(1);
+    expect((await gatehouse(['scan', root, '--fail-on', 'critical'])).exitCode).toBe(0);
+  });
+
+  it('exits 3 when only a scanner error fails the gate, naming the scanner and the reason', async () => {
+    const root = repoWithFakeScanner(['--garbage']);
+    const r = await gatehouse(['scan', root]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(/✗ fake-sast \[api\] .* error: fake-sast output is not valid: /);
+    expect(r.stderr).toContain('gate failed: scanner error');
+    expect(r.stdout + r.stderr).not.toContain('Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE9dC8');
+  });
+
+  it('exits 0 on a scanner error with on-scanner-error: warn, and says so', async () => {
+    const root = repoWithFakeScanner(['--signal', 'SIGSEGV'], 'gate:\n  on-scanner-error: warn\n');
+    const r = await gatehouse(['scan', root]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('crashed (killed by SIGSEGV)');
+  });
+
+  it('exits 2 on a bad config, naming the file, line, column and field', async () => {
+    const root = repoWithFakeScanner([], 'gate:\n  fail-on: severe\n');
+    const r = await gatehouse(['scan', root]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^gatehouse: config error: ${join(root, '.gatehouse.yml').replace(/[.]/g, '\\.')}:8:12 gate\\.fail-on: Invalid option: expected one of "critical"\\|"high"`,
+      ),
+    );
+  });
+
+  it('exits 2 on usage errors with a message and the usage text', async () => {
+    const root = repoWithFakeScanner(['--print', emptySarif()]);
+    const cases: [string[], RegExp][] = [
+      [['scan', root, '--bogus'], /Unknown option '--bogus'/],
+      [['scan', root, '--fail-on', 'severe'], /--fail-on: expected one of critical\|high\|medium\|low\|info\|unknown, got "severe"/],
+      [['scan', root, '--format', 'json,sarif'], /2 formats \(json, sarif\) need --output-dir/],
+      [['scan', root, '--format', 'xml'], /--format: unknown format "xml"/],
+      [['scan', root, '--import', 'trivy-fs'], /--import: expected TOOL=FILE/],
+      [['scan', root, '--import', 'nope=x.json'], /unknown scanner "nope"/],
+      [['scan', root, '--baseline', '/nonexistent/report.json'], /--baseline: cannot read/],
+      [['scan', root, '--config', '/nonexistent/.gatehouse.yml'], /config file not found/],
+      [['frobnicate'], /unknown command "frobnicate"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await gatehouse(args);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+  });
+
+  it('writes every format to --output-dir and a valid JSON report', async () => {
+    const root = repoWithFakeScanner(['--print', JUICE_SHOP_SARIF, '--exit', '1']);
+    const out = join(root, 'out');
+    const r = await gatehouse(['scan', root, '--format', 'json,sarif', '--format', 'markdown', '--output-dir', out, '--scan-id', 'cli-test-1']);
+    expect(r.exitCode).toBe(1);
+    const report = ScanReportSchema.parse(JSON.parse(readFileSync(join(out, 'gatehouse-report.json'), 'utf8')));
+    expect(report.scanId).toBe('cli-test-1');
+    expect(report.gate.passed).toBe(false);
+    const sarif = JSON.parse(readFileSync(join(out, 'gatehouse-report.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(readFileSync(join(out, 'gatehouse-report.md'), 'utf8')).toContain('Gatehouse');
+    expect(r.stdout).toContain('Gate failed'); // the terminal still shows the outcome
+  });
+
+  it('compares with --baseline: the same findings again are existing, and a PR gate passes', async () => {
+    const root = repoWithFakeScanner(['--print', JUICE_SHOP_SARIF, '--exit', '1']);
+    const base = join(root, 'base.json');
+    expect((await gatehouse(['scan', root, '--format', 'json', '--output', base])).exitCode).toBe(1);
+    const r = await gatehouse(['scan', root, '--baseline', base, '--format', 'json']);
+    expect(r.exitCode).toBe(0);
+    const report = ScanReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.kind).toBe('pr');
+    expect(report.comparison.baseline).toBe('report');
+    expect(report.findings.every((f) => f.status === 'existing')).toBe(true);
+  });
+
+  it('reads --changed-files from stdin and scans only the touched services', async () => {
+    const root = repoWithFakeScanner(['--print', emptySarif()]);
+    mkdirSync(join(root, 'services/web'));
+    writeFileSync(join(root, 'services/web/package.json'), '{}');
+    const r = await gatehouse(['scan', root, '--changed-files', '-', '--format', 'json'], { input: 'services/web/index.js\n' });
+    expect(r.exitCode).toBe(0);
+    const report = ScanReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.services.map((s) => s.name)).toEqual(['web']);
+    expect(r.stderr).toContain('1 changed files touch 1 of 2 services: web');
+  });
+
+  it('imports a recorded report with --import TOOL=FILE instead of running the tool', async () => {
+    const root = repoWithFakeScanner(['--print', emptySarif()]);
+    const r = await gatehouse([
+      'scan',
+      root,
+      '--import',
+      `trivy-fs@api=${join(SHARED, 'trivy/repo-npm-lockfile.json')}`,
+      '--format',
+      'json',
+    ]);
+    const report = ScanReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.scanners.find((s) => s.scanner === 'trivy-fs')).toMatchObject({ status: 'imported', findingCount: 1 });
+    expect(r.exitCode).toBe(0); // one medium finding, fail-on high
+  });
+
+  it('colours progress only when asked (FORCE_COLOR) and never with NO_COLOR', async () => {
+    const root = repoWithFakeScanner(['--print', emptySarif()]);
+    expect((await gatehouse(['scan', root], { env: { FORCE_COLOR: '1' } })).stderr).toMatch(/\x1b\[32m✓/);
+    expect((await gatehouse(['scan', root], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stderr).not.toMatch(/\x1b\[/);
+  });
+});
+
+describe('bin/gatehouse.js', () => {
+  it('runs the TypeScript CLI through tsx', async () => {
+    const r = await execa(process.execPath, [join(REPO, 'bin/gatehouse.js'), '--version'], { cwd: tmpdir(), reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+    const help = await execa(process.execPath, [join(REPO, 'bin/gatehouse.js'), '--help'], { reject: false });
+    expect(help.stdout).toContain('Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.');
+  });
+});
