@@ -17,9 +17,7 @@ import type { RateLimitOptions } from './auth/rate-limit.js';
 import { dashboardSecurityHeaders } from './auth/security-headers.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { Store } from './store/types.js';
-// Pages (dashboard-pages engineer): uncomment this line and the `app.route('/', ...)` below once
-// dashboard/pages/routes.tsx exports `createPageRoutes(deps: AppDeps): Hono<AppEnv>`.
-// import { createPageRoutes } from './pages/routes.js';
+import { createPageRoutes } from './pages/routes.js';
 
 export interface DashboardConfig {
   /** Served over TLS by this process: HSTS header and Secure cookies. */
@@ -67,7 +65,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.route('/api/v1', api);
 
-  // app.route('/', createPageRoutes(deps));
+  // The server-rendered pages (dashboard/pages, the pages engineer's): everything outside /api/v1.
+  app.route('/', createPageRoutes(deps));
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) {

@@ -169,6 +169,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     findingsOfService: db.prepare<[number], { id: number; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; severity: Severity; tool: string; category: string }>(
       'SELECT id, fingerprint, state, opened_at, severity, tool, category FROM findings WHERE service_id = ?',
     ),
+    nextSnapshotAfter: db.prepare<[number, string, number], { at: string | null }>(
+      "SELECT min(created_at) AS at FROM scan_services WHERE service_id = ? AND kind = 'snapshot' AND created_at > ? AND scan_pk != ?",
+    ),
     findingIdByFingerprint: db.prepare<[number, string], { id: number }>(
       'SELECT id FROM findings WHERE service_id = ? AND fingerprint = ?',
     ),
@@ -399,16 +402,34 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
 
       const inOrderSnapshot =
         report.kind === 'snapshot' && (!service.last_snapshot_at || createdAt >= service.last_snapshot_at);
-      if (!inOrderSnapshot) {
-        // PR scans and late snapshots never move the lifecycle; they only record where a known finding was seen.
+      if (report.kind === 'pr') {
+        // PR scans never move the lifecycle; they record where a known finding was seen.
         for (const f of mine.values()) {
           const known = q.findingIdByFingerprint.get(service.id, f.fingerprint);
           if (known) q.insertFindingScan.run(known.id, scanPk);
         }
-        if (report.kind === 'snapshot') {
-          // A late snapshot still fills its own day when no later snapshot already did.
-          q.insertPostureIfAbsent.run({ serviceId: service.id, day, ...counts, total: sumCounts(counts), snapshotAt: createdAt });
+        continue;
+      }
+      if (!inOrderSnapshot) {
+        // A late snapshot (older than one already ingested, e.g. matrix jobs racing) is merged
+        // conservatively: known findings get the sighting; a finding nobody saw before existed then
+        // and was gone by the next snapshot, so it is recorded as opened then and fixed at that one.
+        const nextSnapshotAt = q.nextSnapshotAfter.get(service.id, createdAt, scanPk)!.at ?? service.last_snapshot_at!;
+        for (const f of mine.values()) {
+          const known = q.findingIdByFingerprint.get(service.id, f.fingerprint);
+          let id = known?.id;
+          if (id === undefined) {
+            id = Number(q.insertFinding.run(findingParams(f, service.id, createdAt)).lastInsertRowid);
+            const openSeconds = Math.max(0, Math.round((Date.parse(nextSnapshotAt) - Date.parse(createdAt)) / 1000));
+            q.fixFinding.run(nextSnapshotAt, id);
+            q.insertEvent.run(id, scanPk, 'opened', createdAt, null);
+            q.insertEvent.run(id, scanPk, 'fixed', nextSnapshotAt, openSeconds);
+            q.addFixStat.run(service.id, f.severity, openSeconds);
+          }
+          q.insertFindingScan.run(id, scanPk);
         }
+        // It fills its own day when no later snapshot of that day already did.
+        q.insertPostureIfAbsent.run({ serviceId: service.id, day, ...counts, total: sumCounts(counts), snapshotAt: createdAt });
         continue;
       }
 

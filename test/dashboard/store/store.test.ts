@@ -105,6 +105,18 @@ describe('ingestScan', () => {
     expect(store.listScans('payments', 10).map((s) => s.scanId)).toEqual(['pr2', 'pr', 's2', 'late']);
   });
 
+  it('merges a late snapshot: an unseen finding is recorded as open then and fixed by the next snapshot', () => {
+    store.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
+    store.ingestScan(makeReport({ scanId: 's3', createdAt: day('2026-01-09'), findings: [{ fp: 'a' }] }), 't');
+    store.ingestScan(makeReport({ scanId: 's2', createdAt: day('2026-01-05'), findings: [{ fp: 'a' }, { fp: 'late' }] }), 't');
+    const late = store.getFinding('payments', 'fp-late0')!;
+    expect(late.row).toMatchObject({ state: 'fixed', openedAt: '2026-01-05T12:00:00.000Z', fixedAt: '2026-01-09T12:00:00.000Z' });
+    expect(late.events.map((e) => [e.kind, e.openDays])).toEqual([['opened', undefined], ['fixed', 4]]);
+    expect(store.getFinding('payments', 'fp-a0000')!.scans.map((s) => s.scanId)).toEqual(['s3', 's2', 's1']);
+    expect(store.getFinding('payments', 'fp-a0000')!.row.state).toBe('open');
+    expect(store.postureSeries('payments', { from: '2026-01-04', to: '2026-01-06' }).map((p) => [p.total, p.snapshot])).toEqual([[1, false], [2, true], [2, false]]);
+  });
+
   it('keeps suppressed findings open but out of the open counts, with the suppression mirrored', () => {
     store.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }, { fp: 'b', suppressed: true }] }), 't');
     const o = store.listServiceOverview(new Date(day('2026-01-02')))[0];
