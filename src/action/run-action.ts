@@ -13,7 +13,7 @@ import { renderJson } from '../reporters/json.js';
 import { renderMarkdown } from '../reporters/markdown.js';
 import { toSarif } from '../reporters/sarif.js';
 import { runScan, type ScanOptions } from '../scan.js';
-import { resolveServices } from '../services/discover.js';
+import { affectedServices, resolveServices } from '../services/discover.js';
 import { emitAnnotations, type AnnotationSink } from '../github/annotations.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { createGitHubClient, httpStatusOf, type GitHubClient } from '../github/client.js';
@@ -74,7 +74,7 @@ export async function runAction(run: ActionRun): Promise<number> {
     const source = inputs.baseline ?? (inputs['dashboard-url'] ? 'dashboard' : 'rescan');
     const scanAll = inputs['scan-all'] || changedFiles === undefined;
     if (source === 'dashboard') {
-      baseline = await dashboardBaseline(run, config, repoRoot);
+      baseline = await dashboardBaseline(run, config, repoRoot, scanAll ? undefined : changedFiles);
       if (!baseline) {
         logger.warning('no base scan from the dashboard; re-scanning the merge base instead');
         baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, imports: undefined, logger });
@@ -208,11 +208,14 @@ async function readChangedFiles(github: GitHubClient | undefined, context: GitHu
   }
 }
 
-async function dashboardBaseline(run: ActionRun, config: GatehouseConfig, repoRoot: string): Promise<ScanOptions['baseline']> {
+/** The base from the dashboard for the services this PR scans (all of them when `changedFiles` is undefined). */
+async function dashboardBaseline(run: ActionRun, config: GatehouseConfig, repoRoot: string, changedFiles: string[] | undefined): Promise<ScanOptions['baseline']> {
   const { inputs, context, logger } = run;
   const pr = context.pullRequest;
   if (!inputs['dashboard-url'] || !pr) return undefined;
-  const services = resolveServices(repoRoot, config).map((s) => s.name);
+  const all = resolveServices(repoRoot, config);
+  const services = (changedFiles ? affectedServices(all, changedFiles, config) : all).map((s) => s.name);
+  if (services.length === 0) return undefined;
   try {
     const report = await fetchDashboardBaseline({
       dashboardUrl: inputs['dashboard-url'],

@@ -111,7 +111,9 @@ export async function pushReport(report: ScanReport, options: PushOptions): Prom
       });
       const text = await res.text();
       if (res.ok || res.status === 409) {
-        return { scanId: report.scanId, service, status: res.status, attempts: attempt, duplicate: res.status === 409 || /"duplicate"\s*:\s*true/.test(text) };
+        // The dashboard answers a replayed scan id with 200 and `"status": "duplicate"` (409 from other servers).
+        const duplicate = res.status === 409 || /"status"\s*:\s*"duplicate"/.test(text);
+        return { scanId: report.scanId, service, status: res.status, attempts: attempt, duplicate };
       }
       lastProblem = `HTTP ${res.status}: ${text.slice(0, 300)}`;
       if (!isRetryable(res.status)) {

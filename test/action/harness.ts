@@ -42,6 +42,7 @@ export interface TestRepo {
   changedFiles: string[];
   /** Commits a change on the PR branch; returns the new head. */
   commit(files: Record<string, string>, message: string): string;
+  checkout(ref: string): void;
 }
 
 /** A two-service repository: `main` is clean; the PR branch plants secrets in services/web. */
@@ -81,6 +82,9 @@ export function createTestRepo(): TestRepo {
     baseSha,
     headSha: '',
     changedFiles: ['services/web/config.js'],
+    checkout(ref) {
+      git(dir, 'checkout', '-q', ref);
+    },
     commit(files, message) {
       write(files);
       git(dir, 'add', '-A');
@@ -135,6 +139,19 @@ export function pullRequestEvent(repo: TestRepo, opts: { number: number; fork?: 
   return event as unknown as Record<string, unknown>;
 }
 
+/** The real push example, patched to this repository's main branch at `sha`. */
+export function pushEvent(sha: string): Record<string, unknown> {
+  const all = require('@octokit/webhooks-examples/api.github.com/index.json') as WebhookExample[];
+  const example = all.find((e) => e.name === 'push')?.examples[0];
+  if (!example) throw new Error('no push example in @octokit/webhooks-examples');
+  const event = structuredClone(example) as { ref: string; after: string; repository: { full_name: string; default_branch: string } };
+  event.ref = 'refs/heads/main';
+  event.after = sha;
+  event.repository.full_name = `${OWNER}/${REPO}`;
+  event.repository.default_branch = 'main';
+  return event as unknown as Record<string, unknown>;
+}
+
 export interface DistRun {
   code: number | null;
   stdout: string;
@@ -166,6 +183,7 @@ export async function runDist(opts: {
   event: Record<string, unknown>;
   inputs: Record<string, string>;
   runId?: string;
+  eventName?: string;
   extraEnv?: Record<string, string>;
 }): Promise<DistRun> {
   const runDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-action-run-'));
@@ -182,7 +200,7 @@ export async function runDist(opts: {
     HOME: process.env.HOME ?? runDir,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_NAME: opts.eventName ?? 'pull_request',
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
     GITHUB_REPOSITORY_OWNER: OWNER,
@@ -190,8 +208,8 @@ export async function runDist(opts: {
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: opts.runId ?? '1001',
     GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_SHA: opts.repo.headSha,
-    GITHUB_REF: 'refs/pull/7/merge',
+    GITHUB_SHA: opts.eventName === 'push' ? opts.repo.baseSha : opts.repo.headSha,
+    GITHUB_REF: opts.eventName === 'push' ? 'refs/heads/main' : 'refs/pull/7/merge',
     GITHUB_WORKSPACE: opts.repo.dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
