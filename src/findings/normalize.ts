@@ -30,19 +30,17 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
       const tool = typeof (raw as { tool?: unknown })?.tool === 'string' ? (raw as { tool: string }).tool : 'unknown tool';
       throw new ScannerOutputError(tool, `finding #${index + 1} is invalid at "${field}": ${issue?.message ?? 'bad shape'}`);
     }
-    const f = result.data;
+    // zod returned a fresh object: complete it in place rather than copying 100,000 findings again.
+    const finding = result.data as Finding;
     // Container findings carry paths inside the image, which say nothing about the repository's services.
-    const path = f.category === 'container' ? undefined : f.location.path;
-    const service = (path !== undefined && opts.serviceForPath?.(path)) || opts.service;
-    const finding: Finding = {
-      ...f,
-      title: scrubSecrets(f.title),
-      message: scrubSecrets(f.message),
-      ...(f.fix !== undefined ? { fix: scrubSecrets(f.fix) } : {}),
-      service,
-      fingerprint: fingerprintFinding(f, service),
-      status: 'introduced',
-    };
+    const path = finding.category === 'container' ? undefined : finding.location.path;
+    finding.service = (path !== undefined && opts.serviceForPath?.(path)) || opts.service;
+    finding.title = scrubSecrets(finding.title);
+    finding.message = scrubSecrets(finding.message);
+    if (finding.fix !== undefined) finding.fix = scrubSecrets(finding.fix);
+    // After scrubbing, so not even a hash of a leaked value goes into the fingerprint.
+    finding.fingerprint = fingerprintFinding(finding, finding.service);
+    finding.status = 'introduced';
     const seen = byFingerprint.get(finding.fingerprint);
     if (!seen || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[seen.severity]) {
       byFingerprint.set(finding.fingerprint, finding);

@@ -115,11 +115,15 @@ function isMasked(value: string): boolean {
   return /^\*+$/.test(value) || value === MASK;
 }
 
+// One quick test for all the hints, so the common case (no secret-like word at all) costs one scan.
+const ANY_HINT = new RegExp(SCRUB_RULES.map((r) => r.hint.source).join('|'), 'i');
+
 /**
  * Masks every token-shaped secret in free text. A last line of defence: parsers must not put
  * secrets into findings in the first place; reporters run every tool-provided text through this.
  */
 export function scrubSecrets(text: string): string {
+  if (!ANY_HINT.test(text)) return text;
   let out = text;
   for (const rule of SCRUB_RULES) {
     if (!rule.hint.test(out)) continue;
