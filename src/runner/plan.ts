@@ -81,9 +81,11 @@ export function configuredAdapters(config: GatehouseConfig): {
       }
       if (seen.has(id)) return; // listed twice (e.g. trivy-fs under dependency and misconfig): run once
       seen.add(id);
+      const options = typeof entry === 'string' ? {} : entry.with;
       entries.push({
         adapter,
-        options: typeof entry === 'string' ? {} : entry.with,
+        // The embedded secret scanner takes the config's `secrets.allow-paths` (unless `with` sets it).
+        options: id === 'gatehouse-secrets' ? { 'allow-paths': config.secrets['allow-paths'], ...options } : options,
         import: typeof entry === 'string' ? undefined : entry.import,
       });
     });

@@ -198,3 +198,17 @@ describe('describeOutputShape', () => {
     expect(shape).not.toMatch(/Zx9y/);
   });
 });
+
+describe('planScan options', () => {
+  it('hands secrets.allow-paths to the embedded secret scanner', () => {
+    const root = makeRepo();
+    const config = ConfigSchema.parse({
+      scanners: { dependency: [] },
+      secrets: { 'allow-paths': ['**/testdata/**'] },
+      services: [{ name: 'api', path: 'services/api' }],
+    });
+    const [planned] = planScan({ repoRoot: root, config, services: resolveServices(root, config) });
+    expect(planned.adapter.id).toBe('gatehouse-secrets');
+    expect(planned.mode === 'run' && planned.argv.slice(-2)).toEqual(['--allow-path', '**/testdata/**']);
+  });
+});
