@@ -1,10 +1,10 @@
 // The built action, end to end: dist/index.js as a child process against the GitHub stand-in.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
 import { COMMENT_MARKER } from '../../src/github/comment.js';
 import { otherComments, startGitHubStandIn, type GitHubStandIn } from '../github/stand-in/github-stand-in.js';
-import { createTestRepo, OWNER, PLANTED, pullRequestEvent, REPO, runDist, type DistRun, type TestRepo } from './harness.js';
+import { createTestRepo, OWNER, PLANTED, pullRequestEvent, pushEvent, REPO, runDist, type DistRun, type TestRepo } from './harness.js';
 
 const TOKEN = 'ghs_standInTokenForTests0000000000000';
 const PR = 7;
@@ -132,6 +132,28 @@ describe('dist/index.js on a pull request', () => {
     const run = await runDist({ repo: r, apiUrl: standIn.url, event: pullRequestEvent(r, { number: 11 }), inputs: { ...inputs, 'fail-on': 'severe' } });
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/::error::Gatehouse configuration error: .*fail-on/);
+    expect(standIn.requests).toHaveLength(0);
+  });
+});
+
+describe('dist/index.js on a push to the default branch', () => {
+  it('a scanner that prints garbage fails closed (exit 3, outcome scanner-error, outputs set); on-scanner-error: warn lets it pass with a warning', async () => {
+    const r = createTestRepo();
+    r.checkout('main');
+    writeFileSync(`${r.dir}/trivy-results.json`, '<html>502 Bad Gateway</html>');
+    standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO });
+    const importInput = { import: 'trivy-fs@web=trivy-results.json' };
+    const failed = await runDist({ repo: r, apiUrl: standIn.url, event: pushEvent(r.baseSha), eventName: 'push', inputs: importInput });
+    expect(failed.code, failed.stdout).toBe(3);
+    expect(failed.outputs.outcome).toBe('scanner-error');
+    expect(failed.outputs.passed).toBe('false');
+    expect(failed.outputs['report-file']).toBeTruthy();
+    expect(failed.stdout).toMatch(/::error::Gatehouse: the gate failed: .*trivy-fs/);
+
+    const warned = await runDist({ repo: r, apiUrl: standIn.url, event: pushEvent(r.baseSha), eventName: 'push', inputs: { ...importInput, 'on-scanner-error': 'warn' } });
+    expect(warned.code, warned.stdout).toBe(0);
+    expect(warned.outputs.passed).toBe('true');
+    expect(warned.stdout).toMatch(/::warning::.*trivy-fs/);
     expect(standIn.requests).toHaveLength(0);
   });
 });
