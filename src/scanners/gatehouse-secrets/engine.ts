@@ -5,7 +5,7 @@
 import type { Severity } from '../../findings/finding.js';
 import { KeywordMatcher } from './keyword-matcher.js';
 import { FAMILY_PRIORITY, SECRET_RULES, type FileContext, type RuleFamily, type SecretRule } from './rules.js';
-import { isPlaceholder, shannonEntropy } from './value-checks.js';
+import { isFillerValue, shannonEntropy } from './value-checks.js';
 
 /** A secret found in a text. `secret` is the raw value: it must never leave the scanner process. */
 export interface SecretMatch {
@@ -185,8 +185,9 @@ function judge(rule: SecretRule, secret: string, match: RegExpExecArray, quoted:
   if (rule.minLength !== undefined && secret.length < rule.minLength) return false;
   if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return false;
   if (rule.check) return rule.check({ secret, match, quoted, file });
-  // Fixed-shape tokens: only the universal placeholder test (AKIAIOSFODNN7EXAMPLE).
-  return !isPlaceholder(secret);
+  // Fixed-shape tokens and hashes: only the filler test (AKIAIOSFODNN7EXAMPLE); `$` and `{` belong
+  // to their formats, so the template-reference test does not apply.
+  return !isFillerValue(secret);
 }
 
 function hasAllowMarker(line: string): boolean {

@@ -177,7 +177,7 @@ const PRIVATE_KEY_RULES: SecretRule[] = [
     title: 'Private key (PuTTY .ppk)',
     severity: 'critical',
     keywords: ['putty-user-key-file'],
-    pattern: /PuTTY-User-Key-File-\d+: [^\r\n]+[\s\S]{0,4000}?Private-Lines: \d+\r?\n(?<secret>(?:[A-Za-z0-9+/=]+\r?\n?){1,60})/,
+    pattern: /PuTTY-User-Key-File-\d+: [^\r\n]+[\s\S]{0,4000}?Private-Lines: \d+\r?\n(?<secret>(?:[A-Za-z0-9+/=]+\r?\n){1,60})/,
     window: 12_000,
     strongShape: true,
     normalize: normalizeKeyBody,
@@ -418,6 +418,18 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     },
   },
   {
+    id: 'xml-named-value',
+    family: 'credential-file',
+    title: 'Credential in a named XML value (Android resources, .resx, IDE settings)',
+    severity: 'high',
+    keywords: ['password', 'secret', 'token', 'key'],
+    pattern: /name="(?<name>[^"]*(?:password|passwd|secret|token|key)[^"]*)"[^>]*>(?<secret>[^<\s]{8,})</i,
+    check: ({ secret, match }) => {
+      const kind = classifySecretName(match.groups?.name ?? '');
+      return kind !== undefined && (kind === 'password' ? passwordValueOk(secret) : secretValueOk(secret, kind));
+    },
+  },
+  {
     id: 'kubeconfig-client-key-data',
     family: 'credential-file',
     title: 'Kubernetes client key or token in a kubeconfig',
@@ -615,7 +627,7 @@ export function classifySecretName(name: string): SecretNameKind | undefined {
   for (let i = words.length - 1; i >= 0; i--) {
     const kind = wordKind(words[i]);
     if (!kind) continue;
-    if (words.slice(i + 1).some((w) => NOT_SECRET_AFTER.has(w) || wordKind(w) === undefined && !/^(?:\d+|v\d+|prod|production|staging|dev|live|b64|base64|value|str|enc|encrypted|plain|raw|hex)$/.test(w))) {
+    if (words.slice(i + 1).some((w) => NOT_SECRET_AFTER.has(w) || wordKind(w) === undefined && !/^(?:\d+|v\d+|prod|production|staging|dev|live|b64|base64|base|value|str|enc|encrypted|plain|raw|hex|bytes)$/.test(w))) {
       return undefined;
     }
     if (kind === 'key') return i > 0 && KEY_QUALIFIERS.has(words[i - 1]) ? 'secret' : 'weak-key';
@@ -630,8 +642,11 @@ export function passwordValueOk(value: string): boolean {
   if (isPlaceholder(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
   if (/password|passwd|secret|token/i.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.:-]+$/.test(value)) return false; // numbers, versions, times
+  // Human passwords carry a digit or a symbol; letters only (a capitalised word, "Passwort" in a
+  // translation file) pass only when long and mixed-case inside.
   const classes = charClasses(value);
-  return classes.count >= 2 || value.length >= 12;
+  if (classes.digit || classes.symbol) return classes.count >= 2;
+  return value.length >= 16 && /[a-z][A-Z]/.test(value);
 }
 
 /** A value assigned to a secret/token/key name that reads like a generated credential. */
@@ -644,10 +659,18 @@ export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   if (/^\d+$/.test(value)) return false;
   const classes = charClasses(value);
   const entropy = shannonEntropy(value);
-  if (kind === 'weak-key') return entropy >= 3.5 && classes.digit && (classes.lower || classes.upper);
+  if (kind === 'weak-key') {
+    // Hex has at most 4 bits per character: judge it on its own scale.
+    const threshold = HEX_SECRET.test(value) ? 3.0 : 3.5;
+    return entropy >= threshold && classes.digit && (classes.lower || classes.upper);
+  }
   // Generated credentials almost always hold a digit; long mixed-case letters-only ones are rare
   // but exist (base64 without digits), so those need length and entropy.
   return entropy >= 3.0 && (classes.digit ? classes.count >= 2 : value.length >= 20 && classes.upper && classes.lower && entropy >= 3.8);
+}
+
+function stripAuthScheme(value: string): string {
+  return value.replace(/^(?:Bearer|Basic|Token)\s+/i, '');
 }
 
 const HEX_SECRET = /^[a-fA-F0-9]{32,}$/;
@@ -666,7 +689,7 @@ function genericVariant(value: string): RuleVariant {
 
 // NAME (optionally quoted or in brackets), an assignment operator, then a quoted or bare value.
 const ASSIGNMENT =
-  /(?<![\w.$@-])(?<name>[A-Za-z_$@][\w.$@-]{0,80})["'`]?\]?\s*(?:(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))|\s+(?:=|:)\s*)\s*(?:[rbuf]?(?<q>["'`])(?<secret>[^"'`\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'`,;&#()}<>\][{]{1,500})(?![(\w]))/;
+  /(?<![\w.$@-])(?<name>[A-Za-z_$@][\w.$@-]{0,80})["'`]?\]?\s*(?:(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))|\s+(?:=|:)\s*)\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'`])(?<secret>[^"'`\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'`,;&()}<>\][{]{1,500})(?![(\w]))/;
 
 const GENERIC_RULES: SecretRule[] = [
   {
@@ -689,12 +712,33 @@ const GENERIC_RULES: SecretRule[] = [
     severity: 'high',
     keywords: ['secret', 'token', 'key', 'cred', 'auth', 'salt', 'bearer'],
     pattern: ASSIGNMENT,
-    check: ({ secret, match, quoted, file }) => {
+    // token = "Bearer abc...": the credential is what follows the scheme.
+    normalize: stripAuthScheme,
+    check: ({ secret: raw, match, quoted, file }) => {
+      const secret = stripAuthScheme(raw);
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind === undefined || kind === 'password' || (file.isCode && !quoted)) return false;
       if (!secretValueOk(secret, kind)) return false;
       const variant = genericVariant(secret);
       return variant.id === 'generic-secret' ? variant : { ...variant, severity: 'medium' };
+    },
+  },
+  {
+    // A literal fallback for a secret-named environment variable: os.getenv("DB_PASSWORD", "..."),
+    // process.env.API_TOKEN || '...', ENV.fetch("SECRET_KEY_BASE", "...").
+    id: 'env-default-secret',
+    family: 'generic-secret',
+    title: 'Secret used as the default of an environment variable',
+    severity: 'high',
+    keywords: ['getenv', 'environ', 'env.get', 'env.fetch', 'process.env', 'env('],
+    pattern:
+      /(?:(?:getenv|environ\.get|env\.get|ENV\.fetch|env)\(\s*["'](?<name>\w+)["']\s*,\s*|process\.env\.(?<jsname>\w+)\s*(?:\|\||\?\?)\s*)[rbu]?["'](?<secret>[^"'\s]{6,})["']/,
+    check: ({ secret, match }) => {
+      const kind = classifySecretName(match.groups?.name ?? match.groups?.jsname ?? '');
+      if (kind === undefined) return false;
+      if (kind === 'password') return passwordValueOk(secret);
+      if (!secretValueOk(secret, kind)) return false;
+      return { ...genericVariant(secret), severity: 'high' };
     },
   },
   {

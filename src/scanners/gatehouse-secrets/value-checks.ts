@@ -131,11 +131,19 @@ const PLACEHOLDER_VALUES = new Set([
 const REFERENCE_PATTERN =
   /\$\{|\$\(|\{\{|\}\}|%\(|#\{|@\{|<%|%>|\$[A-Za-z_][A-Za-z0-9_]*$|^\$[A-Za-z_]|process\.env|os\.environ|getenv|ENV\[|env\(|secrets\.|vault:|ENC\(|^!vault|^arn:|^projects\/|^sm:\/\/|^op:\/\/|^ssm:|^\{cipher\}|^%[sd]$|^\{\d*\}$|^\{\}$|^\?+$/i;
 
+/** A stand-in or a reference to a value kept elsewhere (for values found by a key name). */
 export function isPlaceholder(value: string): boolean {
+  return REFERENCE_PATTERN.test(value) || isFillerValue(value);
+}
+
+/**
+ * A stand-in value: placeholder words, default words, too few distinct characters, a keyboard
+ * walk. Used alone for fixed-shape tokens and hashes, where `$` and `{` are part of the format.
+ */
+export function isFillerValue(value: string): boolean {
   const lower = value.toLowerCase();
   if (PLACEHOLDER_VALUES.has(lower)) return true;
   for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;
-  if (REFERENCE_PATTERN.test(value)) return true;
   // One character repeated, or very few distinct characters in a long value (0000..., aaaa...).
   if (distinctChars(value) <= Math.min(3, Math.ceil(value.length / 4))) return true;
   if (isMostlySequential(value)) return true;

@@ -1,0 +1,5 @@
+region           = "eu-west-1"
+db_username      = "app"
+db_password      = "{{S:password}}"
+datadog_api_key  = "{{S:hex-32:high-entropy}}"
+cloudflare_token = "{{S:alnum-32}}"

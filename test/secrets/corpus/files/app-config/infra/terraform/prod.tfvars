@@ -1,0 +1,5 @@
+region           = "eu-west-1"
+db_username      = "app"
+db_password      = "Falcon?4507"
+datadog_api_key  = "847c494f1a9db7e79fdb78b11d78e0ef"
+cloudflare_token = "rSbeoSB3ASsXmcO6s7bVLCwwpIKaM2cu"

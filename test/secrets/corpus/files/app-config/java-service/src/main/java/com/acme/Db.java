@@ -1,0 +1,13 @@
+package com.acme;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+
+public final class Db {
+    private static final String URL = "jdbc:mysql://legacy-db.acme-internal.net:3306/erp?user=erp&password=4WiJ6h@gSc%4Xjmf&useSSL=false";
+    private static final String ADMIN_PASSWORD = "uel3yw2XriXT04xt";
+
+    public static Connection open() throws Exception {
+        return DriverManager.getConnection(URL);
+    }
+}

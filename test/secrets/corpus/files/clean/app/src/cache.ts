@@ -1,0 +1,10 @@
+const cacheKey = `orders:${customerId}:${page}`;
+const primaryKey = 'order_id';
+const sortKey = 'created_at';
+export const idempotencyKey = crypto.randomUUID();
+const partitionKey = 'tenant_id';
+const i18nKey = 'checkout.summary.total';
+const publicKey = 'pk_live_51H7xYzAbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+const stripePublishableKey = 'pk_test_TYooMQauvdEDq54NiTphI7jx';
+const nextPageToken = 'eyJvZmZzZXQiOjIwfQ';
+export { cacheKey, primaryKey, sortKey, partitionKey, i18nKey, publicKey, stripePublishableKey, nextPageToken };

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+set -euo pipefail
+# Give the build container access to the private Go modules.
+cat > "$HOME/.netrc" <<NETRC
+machine github.com login ci-bot password ghp_kq2jZNHdlx8XgzBRJwp137BeVJPFrwRBLPzu
+NETRC
+chmod 600 "$HOME/.netrc"
+go mod download

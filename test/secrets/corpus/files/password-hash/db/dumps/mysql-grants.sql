@@ -1,0 +1,3 @@
+CREATE USER 'report'@'%' IDENTIFIED WITH mysql_native_password AS '*2DD036FB9B98A9F5827D92C74B1F22EF65743C40';
+GRANT SELECT ON analytics.* TO 'report'@'%';
+UPDATE mysql.user SET authentication_string='*5B2345E2E82154AC75B1B55F99E2CA4BAAD6DDC7' WHERE User='legacy';

@@ -1,0 +1,8 @@
+import logging
+
+LOG = logging.getLogger(__name__)
+
+TWILIO_API_KEY = "SKfd72e80916bc536bb05e90bff53ea633"
+SENDGRID_API_KEY = "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"
+MAILGUN_API_KEY = "key-e74f9d847b7290516de655dc4cbfd725"
+RETRIES = 3

@@ -1,0 +1,8 @@
+import logging
+
+LOG = logging.getLogger(__name__)
+
+ALIBABA_CLOUD_ACCESS_KEY_ID = "LTAIyzkeE1dBUJ8qpWVmrw5d"
+HEROKU_API_KEY = "HRKU-OJCKKZX3NR_B26m9WKbfMGzksl9VDPGAj9pKrMBdo-Lk_L2_GVHwideJtRXT"
+VAULT_TOKEN = "hvs.-kEef1ITnYdVFI_wo-47r3wUqKLxmJKamH0NV-wDbvCXNh0JGIO5nwrJX6ye8nyG-fJL8gbj02Jl9bVg4CbGxFVhPr-uSOk"
+RETRIES = 3

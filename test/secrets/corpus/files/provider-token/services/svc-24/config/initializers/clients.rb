@@ -1,0 +1,5 @@
+# frozen_string_literal: true
+
+NUGET_API_KEY = 'oy29e7fl9xiio6qiy4zydy7mtswg6disvosco95yl70snj'
+GEM_HOST_API_KEY = 'rubygems_0c179e34a6340f73780e3980cca112f5a4a35296cfe84dfc'
+TWINE_PASSWORD = 'pypi-AgEIcHlwaS5vcmceEXZc7LMcMNu22O0vYJBiRzdZJebZ5SE7gTC1gmNAENqHTSXdYMVD0hB_GkzkrxlgtOYGJcLmFHkGUQ1ImmVxn2cBUZzGHfw9qNgtcrum8H9A-ImzmRI9zb3ArUd4EP46zLZqoA-Z2P23s7gb0z1VT'

@@ -1,0 +1,8 @@
+import logging
+
+LOG = logging.getLogger(__name__)
+
+DISCORD_WEBHOOK = "https://discord.com/api/webhooks/2629614651221038589/956VinVRIx8vEeag9_SUxCV_m86P6MSXdZI6U1CdRDquDY3MXIZrMupLw0Oy2mGZxDQ1"
+SLACK_WEBHOOK_URL = "https://hooks.slack.com/services/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"
+SLACK_APP_TOKEN = "xapp-1-AEHMT9XR95S-4872035453211-4316d7b262fcf04f8a8b28b3a35389f29e98df35ce0df372c78e36c706a78c9b"
+RETRIES = 3

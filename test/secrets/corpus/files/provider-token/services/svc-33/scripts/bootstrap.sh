@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+set -euo pipefail
+export OPENAI_API_KEY="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"
+export HF_TOKEN="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"
+export NOTION_TOKEN="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"
+./run-migrations
