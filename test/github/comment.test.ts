@@ -136,3 +136,25 @@ describe('the GitHub stand-in checks requests against the OpenAPI description', 
     }
   });
 });
+
+describe('the GitHub client survives a flaky API', () => {
+  it('retries 502s (retry plugin) and succeeds', async () => {
+    standIn = await startGitHubStandIn({ owner, repo, pullFiles: { 14: ['a.ts'] }, failNext: { count: 2, status: 502, message: 'Server Error' } });
+    const r = await listChangedFiles(client(standIn.url), { owner, repo, pullNumber: 14 }, createMemoryLogger());
+    expect(r.files).toEqual(['a.ts']);
+    expect(standIn.requests.map((x) => x.status)).toEqual([502, 502, 200]);
+  });
+
+  it('waits out a secondary rate limit (throttling plugin) and says so', async () => {
+    standIn = await startGitHubStandIn({
+      owner,
+      repo,
+      failNext: { count: 1, status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', headers: { 'retry-after': '1' } },
+    });
+    const logger = createMemoryLogger();
+    const r = await upsertStickyComment(client(standIn.url, logger), { owner, repo, issueNumber: 15 }, { body: 'x', mode: 'always', gatePassed: false }, logger);
+    expect(r.action).toBe('created');
+    expect(standIn.requests.map((x) => x.status)).toEqual([403, 200, 201]);
+    expect(logger.lines.join('\n')).toMatch(/secondary rate limit hit on GET/);
+  });
+});

@@ -99,6 +99,8 @@ export interface StandInOptions {
   forbidCommentWrites?: boolean;
   /** The token the client must send (`Authorization: token <t>` or `Bearer <t>`). */
   token?: string;
+  /** Answer the next N valid requests with this error first (a flaky API, a secondary rate limit). */
+  failNext?: { count: number; status: number; message: string; headers?: Record<string, string> };
 }
 
 export interface GitHubStandIn {
@@ -267,6 +269,10 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
       return send(res, record, undefined, 404, { message: 'Not Found' });
     }
 
+    if (options.failNext && options.failNext.count > 0) {
+      options.failNext.count--;
+      return send(res, record, undefined, options.failNext.status, { message: options.failNext.message, documentation_url: 'https://docs.github.com/rest' }, options.failNext.headers);
+    }
     const forbidden = {
       message: 'Resource not accessible by integration',
       documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
