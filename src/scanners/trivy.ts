@@ -28,7 +28,7 @@ const TOOL = 'trivy';
 export const TRIVY_INSTALL_HINT =
   'install trivy: https://aquasecurity.github.io/trivy/latest/getting-started/installation/ or set install-tools: true in the action';
 
-const CvssEntrySchema = z.looseObject({
+const CvssEntrySchema = z.object({
   V2Vector: z.string().optional(),
   V3Vector: z.string().optional(),
   V2Score: z.number().optional(),
@@ -37,7 +37,7 @@ const CvssEntrySchema = z.looseObject({
   V40Score: z.number().optional(),
 });
 
-const VulnerabilitySchema = z.looseObject({
+const VulnerabilitySchema = z.object({
   VulnerabilityID: z.string().min(1),
   PkgName: z.string().min(1),
   PkgPath: z.string().optional(),
@@ -54,9 +54,9 @@ const VulnerabilitySchema = z.looseObject({
   CVSS: z.record(z.string(), CvssEntrySchema).nullish(),
 });
 
-const CodeLineSchema = z.looseObject({ Content: z.string().optional(), IsCause: z.boolean().optional() });
+const CodeLineSchema = z.object({ Content: z.string().optional(), IsCause: z.boolean().optional() });
 
-const MisconfigurationSchema = z.looseObject({
+const MisconfigurationSchema = z.object({
   ID: z.string().min(1),
   AVDID: z.string().optional(),
   Type: z.string().optional(),
@@ -73,12 +73,12 @@ const MisconfigurationSchema = z.looseObject({
       StartLine: z.number().int().optional(),
       EndLine: z.number().int().optional(),
       Resource: z.string().optional(),
-      Code: z.looseObject({ Lines: z.array(CodeLineSchema).nullish() }).optional(),
+      Code: z.object({ Lines: z.array(CodeLineSchema).nullish() }).optional(),
     })
     .optional(),
 });
 
-const SecretSchema = z.looseObject({
+const SecretSchema = z.object({
   RuleID: z.string().min(1),
   Category: z.string().optional(),
   Severity: z.string().default('UNKNOWN'),
@@ -89,7 +89,7 @@ const SecretSchema = z.looseObject({
   Match: z.string().optional(),
 });
 
-const ResultSchema = z.looseObject({
+const ResultSchema = z.object({
   Target: z.string(),
   Class: z.string().optional(),
   Type: z.string().optional(),
@@ -99,11 +99,11 @@ const ResultSchema = z.looseObject({
 });
 type TrivyResult = z.infer<typeof ResultSchema>;
 
-const ReportSchema = z.looseObject({
+const ReportSchema = z.object({
   SchemaVersion: z.literal(2),
   ArtifactName: z.string().optional(),
   ArtifactType: z.string().optional(),
-  Trivy: z.looseObject({ Version: z.string().optional() }).optional(),
+  Trivy: z.object({ Version: z.string().optional() }).optional(),
   Results: z.array(ResultSchema).nullish(),
 });
 
