@@ -5,42 +5,42 @@ import type { ParsedFinding } from '../../src/findings/finding.js';
 import { fingerprintFinding, fingerprintParts } from '../../src/findings/fingerprint.js';
 import { normalizeFindings } from '../../src/findings/normalize.js';
 import { sha256Hex } from '../../src/findings/redact.js';
-import { hashMatchedCode } from '../../src/scanners/report-input.js';
+import { parseSemgrepReport } from '../../src/scanners/semgrep.js';
 import { parseTrivyReport } from '../../src/scanners/trivy.js';
 
 const TRIVY = new URL('../../../shared/fixtures/scanners/trivy', import.meta.url).pathname;
 const here = import.meta.dirname;
 
-// A semgrep-like matcher over a real file: each rule is a regular expression; a match becomes a
-// finding the way the semgrep parser builds one (start line from the match, `matchHash` from the
-// matched lines with whitespace normalized).
+// A semgrep-like matcher over a real file: each rule is a regular expression; each match becomes a
+// result in semgrep's own `--json` shape (check_id, path, start/end, extra.lines = the matched
+// lines), which then goes through the real semgrep parser, as a semgrep run would.
 const RULES = [
   { id: 'python.lang.security.audit.formatted-sql-query', pattern: /cursor\.execute\(\s*"[^"]*"\s*%[^)]*\)/g },
   { id: 'python.lang.security.audit.subprocess-shell-true', pattern: /subprocess\.\w+\([^\n]*shell=True\)/g },
   { id: 'python.lang.security.audit.eval-detected', pattern: /\beval\([^)\n]*\)/g },
 ];
 
-function scanLikeSemgrep(source: string, path: string): ParsedFinding[] {
-  const findings: ParsedFinding[] = [];
-  for (const rule of RULES) {
-    for (const m of source.matchAll(rule.pattern)) {
-      const startLine = source.slice(0, m.index).split('\n').length;
+function semgrepJsonFor(source: string, path: string): string {
+  const results = RULES.flatMap((rule) =>
+    [...source.matchAll(rule.pattern)].map((m) => {
+      const before = source.slice(0, m.index);
+      const startLine = before.split('\n').length;
       const endLine = startLine + m[0].split('\n').length - 1;
       const lines = source.split('\n').slice(startLine - 1, endLine).join('\n');
-      findings.push({
-        tool: 'semgrep',
-        category: 'sast',
-        ruleId: rule.id,
-        title: rule.id,
-        severity: 'high',
-        location: { path, startLine, endLine },
-        fixAvailable: false,
-        message: `matched ${rule.id}`,
-        matchHash: hashMatchedCode(lines),
-      });
-    }
-  }
-  return findings;
+      return {
+        check_id: rule.id,
+        path,
+        start: { line: startLine, col: m.index - before.lastIndexOf('\n') },
+        end: { line: endLine, col: 1 },
+        extra: { message: `matched ${rule.id}`, severity: 'ERROR', lines, metadata: { cwe: ['CWE-78'] }, is_ignored: false },
+      };
+    }),
+  );
+  return JSON.stringify({ results, errors: [], version: '1.84.1' });
+}
+
+function scanLikeSemgrep(source: string, path: string): ParsedFinding[] {
+  return parseSemgrepReport(semgrepJsonFor(source, path)).findings;
 }
 
 describe('fingerprints', () => {
@@ -69,6 +69,7 @@ describe('fingerprints', () => {
     const after = scanLikeSemgrep(edited, 'services/worker/worker.py');
     expect(before).toHaveLength(3);
     expect(after).toHaveLength(3);
+    expect(before.every((f) => f.matchHash && /^[0-9a-f]{64}$/.test(f.matchHash))).toBe(true);
     // The lines really moved ...
     const line = (fs: ParsedFinding[], rule: string) => fs.find((f) => f.ruleId.endsWith(rule))!.location.startLine;
     expect(line(after, 'formatted-sql-query')).not.toBe(line(before, 'formatted-sql-query'));
