@@ -190,3 +190,39 @@ describe('bin/gatehouse.js', () => {
     expect(help.stdout).toContain('Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.');
   });
 });
+
+describe('gatehouse dashboard', () => {
+  it('starts the dashboard server on the given port and database, and stops on SIGTERM', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'gatehouse-cli-dash-')), 'dash.db');
+    const child = execa(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'dashboard', '--db', db, '--port', '0'], {
+      cwd: REPO,
+      reject: false,
+      env: { GATEHOUSE_ADMIN_TOKEN: 'cli-test-admin-token-0123456789abcdef' },
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`no "dashboard:" line; output: ${seen}`)), 30_000);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(seen);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+    });
+    try {
+      const res = await fetch(`${url}/`, { redirect: 'manual' });
+      expect(res.status).toBeLessThan(500);
+    } finally {
+      child.kill('SIGTERM');
+      await child;
+    }
+  });
+
+  it('exits 2 on a bad --port', async () => {
+    const r = await gatehouse(['dashboard', '--port', 'many', '--db', join(tmpdir(), 'unused.db')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--port: not a port number: many');
+  });
+});
