@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { execa } from 'execa';
@@ -95,21 +96,36 @@ export async function installPinnedTool(pin: ToolPin, options: InstallOptions): 
   return { tool: pin.tool, version: pin.version, dir, binary: path.join(dir, pin.binary), fromCache: false };
 }
 
-/** `pip install semgrep==<pin>` with the given Python (no shell), then checks the installed version. */
-export async function installSemgrep(options: { logger: Logger; python?: string; version?: string }): Promise<InstalledTool> {
+/**
+ * `pip install semgrep==<pin>` into a virtual environment of its own (runner images mark the system
+ * Python as externally managed, PEP 668), without a shell; then checks the installed version.
+ * The venv's bin folder is what goes on PATH.
+ */
+export async function installSemgrep(options: { logger: Logger; python?: string; version?: string; venvDir?: string }): Promise<InstalledTool> {
   const version = options.version ?? SEMGREP_VERSION;
   const python = options.python ?? 'python3';
-  options.logger.info(`semgrep ${version}: pip install`);
-  const pip = await execa(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `semgrep==${version}`], { reject: false, all: true });
-  if (pip.exitCode !== 0) {
-    throw new ToolInstallError('semgrep', `pip install semgrep==${version} failed (exit ${pip.exitCode}): ${String(pip.all ?? '').split('\n').slice(-3).join(' ')}`);
+  const venv = options.venvDir ?? path.join(process.env.RUNNER_TEMP || tmpdir(), `gatehouse-semgrep-${version}`);
+  const bin = path.join(venv, 'bin');
+  options.logger.info(`semgrep ${version}: pip install into ${venv}`);
+  const created = await execa(python, ['-m', 'venv', venv], { reject: false, all: true });
+  if (created.exitCode !== 0) {
+    throw new ToolInstallError('semgrep', `${python} -m venv failed (exit ${created.exitCode}): ${lastLines(created.all)}`);
   }
-  const check = await execa('semgrep', ['--version'], { reject: false });
+  const pip = await execa(path.join(bin, 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `semgrep==${version}`], { reject: false, all: true });
+  if (pip.exitCode !== 0) {
+    throw new ToolInstallError('semgrep', `pip install semgrep==${version} failed (exit ${pip.exitCode}): ${lastLines(pip.all)}`);
+  }
+  const binary = path.join(bin, 'semgrep');
+  const check = await execa(binary, ['--version'], { reject: false });
   const reported = String(check.stdout).trim();
   if (check.exitCode !== 0 || reported !== version) {
     throw new ToolInstallError('semgrep', `after pip install, \`semgrep --version\` reports ${JSON.stringify(reported)} (exit ${check.exitCode}); expected ${version}`);
   }
-  return { tool: 'semgrep', version, dir: '', binary: 'semgrep', fromCache: false };
+  return { tool: 'semgrep', version, dir: bin, binary, fromCache: false };
+}
+
+function lastLines(text: unknown): string {
+  return String(text ?? '').trim().split('\n').slice(-3).join(' ');
 }
 
 export const INSTALLABLE_TOOLS = ['trivy', 'gitleaks', 'semgrep'] as const;

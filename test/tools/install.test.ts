@@ -114,24 +114,39 @@ describe('pinned tool installs', () => {
 });
 
 describe('semgrep install through pip', () => {
-  it('runs `<python> -m pip install semgrep==<pin>` without a shell and checks the installed version', async () => {
+  it('makes a venv, runs `<venv>/bin/python -m pip install semgrep==<pin>` without a shell, and checks the installed version', async () => {
     const bin = path.join(work, 'fake-bin');
     mkdirSync(bin, { recursive: true });
     const argsFile = path.join(work, 'pip-args.txt');
-    writeFileSync(path.join(bin, 'python3'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${argsFile}\n`);
-    writeFileSync(path.join(bin, 'semgrep'), `#!/bin/sh\necho ${SEMGREP_VERSION}\n`);
+    // A stand-in `python3`: `-m venv DIR` makes DIR/bin/python (records pip's argv) and DIR/bin/semgrep.
+    writeFileSync(
+      path.join(bin, 'python3'),
+      [
+        '#!/bin/sh',
+        'if [ "$1 $2" = "-m venv" ]; then',
+        '  mkdir -p "$3/bin"',
+        `  printf '#!/bin/sh\\nprintf "%%s\\\\n" "$@" > ${argsFile}\\n' > "$3/bin/python"`,
+        `  printf '#!/bin/sh\\necho \${SEMGREP_FAKE_VERSION}\\n' > "$3/bin/semgrep"`,
+        '  chmod +x "$3/bin/python" "$3/bin/semgrep"',
+        'fi',
+        '',
+      ].join('\n'),
+    );
     chmodSync(path.join(bin, 'python3'), 0o755);
-    chmodSync(path.join(bin, 'semgrep'), 0o755);
     const savedPath = process.env.PATH;
     process.env.PATH = `${bin}:${savedPath}`;
+    process.env.SEMGREP_FAKE_VERSION = SEMGREP_VERSION;
     try {
-      await installSemgrep({ logger: createMemoryLogger() });
+      const venvDir = path.join(work, 'venv-ok');
+      const installed = await installSemgrep({ logger: createMemoryLogger(), venvDir });
+      expect(installed.dir).toBe(path.join(venvDir, 'bin'));
       expect(readFileSync(argsFile, 'utf8').trim().split('\n')).toEqual(['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `semgrep==${SEMGREP_VERSION}`]);
-      writeFileSync(path.join(bin, 'semgrep'), '#!/bin/sh\necho 0.1.0\n');
-      const err = await installSemgrep({ logger: createMemoryLogger() }).catch((e: unknown) => e);
+      process.env.SEMGREP_FAKE_VERSION = '0.1.0';
+      const err = await installSemgrep({ logger: createMemoryLogger(), venvDir: path.join(work, 'venv-wrong') }).catch((e: unknown) => e);
       expect(String(err)).toMatch(/reports "0\.1\.0".*expected/);
     } finally {
       process.env.PATH = savedPath;
+      delete process.env.SEMGREP_FAKE_VERSION;
     }
   });
 });
