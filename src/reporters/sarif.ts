@@ -9,6 +9,18 @@ import { describeFix } from '../gate/describe.js';
 import type { ScanReport, ScannerRun } from '../report/scan-report.js';
 import { scrubDeep } from './json.js';
 
+/**
+ * GitHub rejects a run with more than 25,000 results (and shows the top 5,000 by severity); rules
+ * may carry at most 20 tags (10 shown). See "SARIF results exceed limits" in GitHub's docs.
+ */
+export const MAX_RESULTS_PER_RUN = 25_000;
+const MAX_TAGS_PER_RULE = 10;
+
+export interface SarifOptions {
+  /** Results kept per run, worst severity first (default MAX_RESULTS_PER_RUN). */
+  maxResultsPerRun?: number;
+}
+
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const PARTIAL_FINGERPRINT_KEY = 'gatehouse/v1';
 
@@ -73,7 +85,7 @@ function ruleFor(f: Finding): sarif.ReportingDescriptor {
     defaultConfiguration: { level: LEVEL[f.severity] },
     properties: {
       'security-severity': securitySeverity(f).toFixed(1),
-      tags: [...new Set(tags)],
+      tags: [...new Set(tags)].slice(0, MAX_TAGS_PER_RULE),
       ...(f.category === 'dependency' || f.category === 'container' ? { precision: 'very-high' } : {}),
     },
   };
@@ -138,7 +150,10 @@ function resultOf(f: Finding, ruleIndex: number): sarif.Result {
 }
 
 /** SARIF run for one tool; `runs` are the scanner runs of that tool (timings, errors, version). */
-function runFor(tool: string, findings: Finding[], runs: ScannerRun[]): sarif.Run {
+function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: number): sarif.Run {
+  // Over GitHub's limit, keep the worst findings; the note below says how many were left out.
+  const findings = all.length > maxResults ? [...all].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).slice(0, maxResults) : all;
+  const leftOut = all.length - findings.length;
   const rules = new Map<string, RuleEntry>();
   for (const f of findings) {
     const entry = rules.get(f.ruleId);
@@ -148,6 +163,16 @@ function runFor(tool: string, findings: Finding[], runs: ScannerRun[]): sarif.Ru
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const version = runs.find((r) => r.toolVersion)?.toolVersion;
   const errors = runs.filter((r) => r.status === 'error');
+  const notifications: sarif.Notification[] = errors.map((r) => ({
+    level: 'error' as const,
+    message: { text: `${r.scanner} could not scan ${r.service}: ${r.error ?? 'unknown error'}` },
+  }));
+  if (leftOut > 0) {
+    notifications.push({
+      level: 'warning',
+      message: { text: `${leftOut} lower-severity results were left out: code scanning accepts at most ${maxResults} per run. The JSON report has them all.` },
+    });
+  }
   return {
     tool: {
       driver: {
@@ -164,14 +189,7 @@ function runFor(tool: string, findings: Finding[], runs: ScannerRun[]): sarif.Ru
         // A run whose scanner failed for some service is not a complete picture: GitHub must not
         // read the missing results as "fixed".
         executionSuccessful: errors.length === 0,
-        ...(errors.length > 0
-          ? {
-              toolExecutionNotifications: errors.map((r) => ({
-                level: 'error' as const,
-                message: { text: `${r.scanner} could not scan ${r.service}: ${r.error ?? 'unknown error'}` },
-              })),
-            }
-          : {}),
+        ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
       },
     ],
     results: findings.map((f) => resultOf(f, index.get(f.ruleId)!)),
@@ -182,14 +200,15 @@ function runFor(tool: string, findings: Finding[], runs: ScannerRun[]): sarif.Ru
  * The report as a SARIF log, one run per tool. A tool whose every run failed and that found
  * nothing gets no run at all, so code scanning does not close its open alerts as fixed.
  */
-export function toSarif(report: ScanReport): sarif.Log {
+export function toSarif(report: ScanReport, opts: SarifOptions = {}): sarif.Log {
+  const maxResults = opts.maxResultsPerRun ?? MAX_RESULTS_PER_RUN;
   const tools = [...new Set([...report.scanners.map((r) => r.tool), ...report.findings.map((f) => f.tool)])];
   const runs: sarif.Run[] = [];
   for (const tool of tools) {
     const findings = report.findings.filter((f) => f.tool === tool);
     const scannerRuns = report.scanners.filter((r) => r.tool === tool);
     if (findings.length === 0 && scannerRuns.length > 0 && scannerRuns.every((r) => r.status === 'error')) continue;
-    runs.push(runFor(tool, findings, scannerRuns));
+    runs.push(runFor(tool, findings, scannerRuns, maxResults));
   }
   return scrubDeep({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs });
 }

@@ -93,4 +93,17 @@ describe('toSarif', () => {
     expect(npm.invocations![0]!.executionSuccessful).toBe(false);
     expect(sarifSchemaErrors(toSarif(failedOnly))).toEqual([]);
   });
+
+  it('keeps the worst results within the per-run limit and says how many were left out', () => {
+    const r = buildReport({ extraWeb: [0, 1, 2].map(hostileFinding) });
+    const trivyCount = r.findings.filter((f) => f.tool === 'trivy').length;
+    const capped = toSarif(r, { maxResultsPerRun: 5 });
+    expect(sarifSchemaErrors(capped)).toEqual([]);
+    const trivy = capped.runs.find((x) => x.tool.driver.name === 'trivy')!;
+    expect(trivy.results).toHaveLength(5);
+    expect(trivy.results!.every((x) => x.level === 'error')).toBe(true);
+    expect(trivy.invocations![0]!.toolExecutionNotifications![0]!.message.text).toBe(
+      `${trivyCount - 5} lower-severity results were left out: code scanning accepts at most 5 per run. The JSON report has them all.`,
+    );
+  });
 });
