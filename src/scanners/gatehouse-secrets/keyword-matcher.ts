@@ -53,26 +53,33 @@ export class KeywordMatcher {
       }
     }
 
+    // Entries hold the next state's row offset (state * 128), saving a shift per character.
     this.next = new Int32Array(trie.length * ALPHABET);
-    trie.forEach((row, state) => this.next.set(row, state * ALPHABET));
+    trie.forEach((row, state) => this.next.set(row.map((s) => s * ALPHABET), state * ALPHABET));
     this.outputs = out.map((o) => (o.length ? o : undefined));
+    this.hasOutput = Uint8Array.from(out, (o) => (o.length ? 1 : 0));
   }
+
+  /** 1 for states where a keyword ends (a typed array: the hot loop reads it per character). */
+  private readonly hasOutput: Uint8Array;
 
   /** Calls `onHit(keywordIndex, end)` for every occurrence (end is exclusive), in text order. */
   scan(text: string, onHit: (keywordIndex: number, end: number) => void): void {
     const next = this.next;
-    const outputs = this.outputs;
-    let state = 0;
+    const hasOutput = this.hasOutput;
+    let row = 0; // state * 128
     for (let i = 0, n = text.length; i < n; i++) {
       let c = text.charCodeAt(i);
       if (c >= ALPHABET) {
-        state = 0;
+        row = 0;
         continue;
       }
       if (c >= 65 && c <= 90) c |= 32; // ASCII lower case
-      state = next[(state << 7) | c];
-      const hits = outputs[state];
-      if (hits !== undefined) for (let k = 0; k < hits.length; k++) onHit(hits[k], i + 1);
+      row = next[row + c];
+      if (hasOutput[row >> 7] === 1) {
+        const hits = this.outputs[row >> 7] as readonly number[];
+        for (let k = 0; k < hits.length; k++) onHit(hits[k], i + 1);
+      }
     }
   }
 }

@@ -144,10 +144,33 @@ export function isFillerValue(value: string): boolean {
   const lower = value.toLowerCase();
   if (PLACEHOLDER_VALUES.has(lower)) return true;
   for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;
-  // One character repeated, or very few distinct characters in a long value (0000..., aaaa...).
+  // One character repeated, or very few distinct characters in a long value (0000..., aaaa...),
+  // or one character making up most of it (ghp_000000...).
   if (distinctChars(value) <= Math.min(3, Math.ceil(value.length / 4))) return true;
+  if (value.length >= 12 && mostFrequentShare(value) > 0.5) return true;
+  if (encodesFiller(value)) return true;
   if (isMostlySequential(value)) return true;
   return false;
+}
+
+function mostFrequentShare(value: string): number {
+  const counts = new Map<string, number>();
+  let max = 0;
+  for (const ch of value) {
+    const n = (counts.get(ch) ?? 0) + 1;
+    counts.set(ch, n);
+    if (n > max) max = n;
+  }
+  return max / value.length;
+}
+
+/** base64 of a placeholder (`cGFzc3dvcmQ=` is "password", as in the Kubernetes docs). */
+function encodesFiller(value: string): boolean {
+  if (value.length < 8 || value.length > 64 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  if (!/^[\x20-\x7e]+$/.test(decoded)) return false;
+  const lower = decoded.toLowerCase();
+  return PLACEHOLDER_VALUES.has(lower) || PLACEHOLDER_WORDS.some((w) => lower.includes(w));
 }
 
 function distinctChars(value: string): number {
