@@ -50,7 +50,7 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
       run.status === 'error'
         ? paint('red', `error: ${terminalSafe(run.error ?? 'unknown error')}`)
         : `${run.findingCount} finding${run.findingCount === 1 ? '' : 's'}${run.status === 'imported' ? ' (imported)' : ''}`;
-    lines.push(`  ${mark} ${pad(terminalSafe(run.scanner), scannerWidth)}  ${pad(run.service, serviceWidth)}  ${pad(formatDuration(run.durationMs), 7)} ${what}`);
+    lines.push(`  ${mark} ${pad(terminalSafe(run.scanner), scannerWidth)}  ${pad(terminalSafe(run.service), serviceWidth)}  ${pad(formatDuration(run.durationMs), 7)} ${what}`);
     for (const e of run.toolErrors.slice(0, 3)) lines.push(`       ${paint('yellow', `tool reported: ${terminalSafe(e)}`)}`);
   }
   if (report.scanners.length === 0) lines.push('  (no scanners ran)');
@@ -65,7 +65,7 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
     lines.push('  none');
   } else {
     const header = ['service', 'severity', ...COUNT_COLUMNS.map((c) => COLUMN_LABELS[c].toLowerCase())];
-    const table = rows.map((r) => [r.service, r.severity, ...COUNT_COLUMNS.map((c) => String(r.counts[c]))]);
+    const table = rows.map((r) => [terminalSafe(r.service), r.severity, ...COUNT_COLUMNS.map((c) => String(r.counts[c]))]);
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
     lines.push(`  ${header.map((h, i) => pad(h, widths[i]!)).join('  ')}`);
     for (const [i, row] of table.entries()) {
@@ -94,7 +94,7 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
 
 function findingLines(f: Finding, paint: (style: Style, text: string) => string): string[] {
   const status = f.status === 'introduced' ? 'new' : f.status;
-  const head = `  ${paint(SEVERITY_STYLE[f.severity], pad(f.severity.toUpperCase(), 8))} ${pad(f.service, 10)} ${terminalSafe(describeFinding(f))} [${status}]`;
+  const head = `  ${paint(SEVERITY_STYLE[f.severity], pad(f.severity.toUpperCase(), 8))} ${pad(terminalSafe(f.service), 10)} ${terminalSafe(describeFinding(f))} [${status}]`;
   const where = describeLocation(f);
   const fix = describeFix(f);
   const title = f.title && !f.title.startsWith(f.ruleId) ? terminalSafe(f.title) : '';
