@@ -80,3 +80,18 @@ describe('compareWithBaseline', () => {
     expect(all.fixed.map((f) => f.service)).toEqual(['billing']);
   });
 });
+
+describe('compareWithBaseline with a baseline report file', () => {
+  it('recognises every finding of a re-scan against the JSON report of the previous scan as existing', async () => {
+    const { buildReport } = await import('../reporters/build-report.js');
+    const { renderJson } = await import('../../src/reporters/json.js');
+    const { ScanReportSchema } = await import('../../src/report/scan-report.js');
+    const previous = buildReport();
+    const baseline = ScanReportSchema.parse(JSON.parse(renderJson(previous)));
+    // The re-scan: the same fixtures parsed and normalized again from scratch.
+    const rescan = buildReport().findings.map((f) => (f.status === 'suppressed' ? f : { ...f, status: 'introduced' as const }));
+    const { findings, fixed } = compareWithBaseline(rescan, baseline, ['services/web/Dockerfile']);
+    expect(findings.filter((f) => f.status !== 'suppressed').every((f) => f.status === 'existing')).toBe(true);
+    expect(fixed).toEqual([]);
+  });
+});
