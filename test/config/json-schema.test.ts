@@ -21,3 +21,26 @@ describe('schema/gatehouse.schema.json', () => {
     expect(validate({ gate: { failon: 'high' } })).toBe(false);
   });
 });
+
+describe('docs/config.md', () => {
+  it('documents every field of the schema', () => {
+    const docs = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const schema = JSON.parse(readFileSync(CONFIG_JSON_SCHEMA_PATH, 'utf8'));
+    const fields = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (node === null || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      if (record.properties && typeof record.properties === 'object') {
+        for (const key of Object.keys(record.properties)) fields.add(key);
+      }
+      Object.values(record).forEach(walk);
+    };
+    walk(schema);
+    // severity and category names appear as keys of `max` / `categories`; they are documented as values
+    const valueKeys = new Set(['critical', 'high', 'medium', 'low', 'info', 'unknown', 'dependency', 'container', 'sast', 'secret', 'misconfig']);
+    const missing = [...fields].filter((f) => !valueKeys.has(f) && !docs.includes(`\`${f}\``));
+    expect(missing).toEqual([]);
+    expect(fields.size).toBeGreaterThan(30);
+  });
+});
