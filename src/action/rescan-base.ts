@@ -2,6 +2,7 @@
 // the same services, so "introduced" means "absent at the merge base". Needs the history of both
 // commits (actions/checkout with `fetch-depth: 0`); when that is missing the run goes on without a
 // base and the report says so.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,10 +49,14 @@ export async function scanMergeBase(input: MergeBaseScanInput): Promise<ScanOpti
   try {
     await git(input.repoRoot, ['worktree', 'add', '--detach', '--quiet', worktree, mergeBase]);
     logger.info(`baseline: re-scanning the merge base ${mergeBase.slice(0, 7)} in a git worktree`);
+    // A service folder the PR adds does not exist at the merge base: its base is simply empty.
+    const config: GatehouseConfig = input.config.services
+      ? { ...input.config, services: input.config.services.filter((s) => existsSync(path.join(worktree, s.path))) }
+      : input.config;
     const report = await runScan(
       {
         repoRoot: worktree,
-        config: input.config,
+        config,
         kind: 'snapshot',
         changedFiles: input.changedFiles,
         scanAll: input.scanAll,

@@ -62,6 +62,7 @@ export async function runAction(run: ActionRun): Promise<number> {
     for (const t of await installTools(tools, installOptions)) if (t.dir) io.addPath(t.dir);
   }
 
+  const dashboard = resolveDashboard(inputs, io, logger);
   const token = inputs['github-token'] ?? process.env.GITHUB_TOKEN;
   const github = token ? createGitHubClient({ token, baseUrl: context.apiUrl, logger }) : undefined;
   const pr = context.pullRequest;
@@ -71,10 +72,10 @@ export async function runAction(run: ActionRun): Promise<number> {
   let baseline: ScanOptions['baseline'];
   if (pr) {
     changedFiles = await readChangedFiles(github, context, logger);
-    const source = inputs.baseline ?? (inputs['dashboard-url'] ? 'dashboard' : 'rescan');
+    const source = inputs.baseline ?? (dashboard ? 'dashboard' : 'rescan');
     const scanAll = inputs['scan-all'] || changedFiles === undefined;
     if (source === 'dashboard') {
-      baseline = await dashboardBaseline(run, config, repoRoot, scanAll ? undefined : changedFiles);
+      baseline = dashboard ? await dashboardBaseline(run, dashboard, config, repoRoot, scanAll ? undefined : changedFiles) : undefined;
       if (!baseline) {
         logger.warning('no base scan from the dashboard; re-scanning the merge base instead');
         baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, imports: undefined, logger });
@@ -147,10 +148,10 @@ export async function runAction(run: ActionRun): Promise<number> {
     }
   }
 
-  if (inputs['dashboard-url']) {
+  if (dashboard) {
     await pushScanReports(report, context, {
-      dashboardUrl: inputs['dashboard-url'],
-      auth: dashboardAuth(inputs, io),
+      dashboardUrl: dashboard.url,
+      auth: dashboard.auth,
       logger,
     }).catch((error: unknown) => {
       logger.warning(`dashboard push failed: ${error instanceof Error ? error.message : String(error)} (the gate verdict is unchanged)`);
@@ -209,17 +210,23 @@ async function readChangedFiles(github: GitHubClient | undefined, context: GitHu
 }
 
 /** The base from the dashboard for the services this PR scans (all of them when `changedFiles` is undefined). */
-async function dashboardBaseline(run: ActionRun, config: GatehouseConfig, repoRoot: string, changedFiles: string[] | undefined): Promise<ScanOptions['baseline']> {
-  const { inputs, context, logger } = run;
+async function dashboardBaseline(
+  run: ActionRun,
+  dashboard: DashboardTarget,
+  config: GatehouseConfig,
+  repoRoot: string,
+  changedFiles: string[] | undefined,
+): Promise<ScanOptions['baseline']> {
+  const { context, logger } = run;
   const pr = context.pullRequest;
-  if (!inputs['dashboard-url'] || !pr) return undefined;
+  if (!pr) return undefined;
   const all = resolveServices(repoRoot, config);
   const services = (changedFiles ? affectedServices(all, changedFiles, config) : all).map((s) => s.name);
   if (services.length === 0) return undefined;
   try {
     const report = await fetchDashboardBaseline({
-      dashboardUrl: inputs['dashboard-url'],
-      auth: dashboardAuth(inputs, run.io),
+      dashboardUrl: dashboard.url,
+      auth: dashboard.auth,
       services,
       repoRoot,
       baseSha: pr.baseSha,
@@ -233,12 +240,27 @@ async function dashboardBaseline(run: ActionRun, config: GatehouseConfig, repoRo
   }
 }
 
-function dashboardAuth(inputs: ActionInputs, io: ActionIO): PushAuth {
-  if (inputs['dashboard-token']) return { kind: 'token', token: inputs['dashboard-token'] };
-  if (inputs['dashboard-audience']) return { kind: 'oidc', audience: inputs['dashboard-audience'], getIdToken: (aud) => io.getIDToken(aud) };
-  throw new ConfigError('dashboard-url is set but neither dashboard-token nor dashboard-audience (OIDC, with `permissions: id-token: write`) is', {
-    field: 'dashboard-url',
-  });
+interface DashboardTarget {
+  url: string;
+  auth: PushAuth;
+}
+
+/**
+ * The dashboard to push to and read bases from. Without credentials (a fork's PR gets no secrets)
+ * the dashboard is skipped with a warning: a reporter must not change the verdict.
+ */
+function resolveDashboard(inputs: ActionInputs, io: ActionIO, logger: Logger): DashboardTarget | undefined {
+  const url = inputs['dashboard-url'];
+  if (!url) return undefined;
+  if (inputs['dashboard-token']) return { url, auth: { kind: 'token', token: inputs['dashboard-token'] } };
+  if (inputs['dashboard-audience']) {
+    return { url, auth: { kind: 'oidc', audience: inputs['dashboard-audience'], getIdToken: (aud) => io.getIDToken(aud) } };
+  }
+  logger.warning(
+    'dashboard-url is set but neither dashboard-token nor dashboard-audience (OIDC, with `permissions: id-token: write`) is; ' +
+      'skipping the dashboard (pull requests from forks get no secrets)',
+  );
+  return undefined;
 }
 
 function scannerIdsOf(config: GatehouseConfig): string[] {

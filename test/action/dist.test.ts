@@ -108,13 +108,34 @@ describe('dist/index.js on a pull request', () => {
   it("a fork's 403 on the comment becomes a warning naming the permission; the verdict and outputs are unchanged", async () => {
     const r = createTestRepo();
     standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO, token: TOKEN, pullFiles: { 9: r.changedFiles }, forbidCommentWrites: true });
-    const run = await runDist({ repo: r, apiUrl: standIn.url, event: pullRequestEvent(r, { number: 9, fork: true }), inputs });
+    // A fork's PR also gets no secrets: the dashboard is skipped with a warning, not an error.
+    const run = await runDist({ repo: r, apiUrl: standIn.url, event: pullRequestEvent(r, { number: 9, fork: true }), inputs: { ...inputs, 'dashboard-url': 'http://127.0.0.1:9' } });
     expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::warning::dashboard-url is set but neither dashboard-token nor dashboard-audience/);
     expect(run.stdout).toMatch(/::warning::Gatehouse could not write the pull request comment \(HTTP 403.*`pull-requests: write`/);
     expect(run.outputs.passed).toBe('false');
     expect(run.outputs.critical).toBe('2');
     expect(run.outputs['comment-url']).toBeUndefined();
     expect(standIn.comments.get(9) ?? []).toHaveLength(0);
+    expectNoSecretAnywhere(run, standIn);
+  });
+
+  it('rescan: a service the PR adds has an empty base; the others are compared with the merge base', async () => {
+    const r = createTestRepo();
+    const config = readFileSync(`${r.dir}/.gatehouse.yml`, 'utf8').replace('scanners:', '  - name: worker\n    path: services/worker\nscanners:');
+    r.commit({ '.gatehouse.yml': config, 'services/worker/package.json': '{ "name": "worker" }\n', 'services/worker/job.js': `const key = "${PLANTED.githubPat}";\n` }, 'add worker');
+    standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO, token: TOKEN, pullFiles: { 12: ['.gatehouse.yml', 'services/web/config.js', 'services/worker/package.json', 'services/worker/job.js'] } });
+    const run = await runDist({ repo: r, apiUrl: standIn.url, event: pullRequestEvent(r, { number: 12 }), inputs });
+    expect(run.code).toBe(1);
+    const report = ScanReportSchema.parse(JSON.parse(readFileSync(run.outputs['report-file'], 'utf8')));
+    expect(report.comparison.baseline).toBe('rescan');
+    expect(report.services.map((s) => s.name)).toEqual(['api', 'web', 'worker']);
+    expect(report.findings.filter((f) => f.status === 'introduced').map((f) => `${f.service}:${f.ruleId}`).sort()).toEqual([
+      'web:aws-access-key-id',
+      'web:aws-secret-access-key',
+      'web:github-pat',
+      'worker:github-pat',
+    ]);
     expectNoSecretAnywhere(run, standIn);
   });
 
