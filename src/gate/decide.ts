@@ -122,7 +122,8 @@ export function decideGate(input: DecideInput): GateDecision {
       fingerprints: group.map((f) => f.fingerprint),
     });
   }
-  for (const f of counted.filter((x) => hasExpiredSuppression(x) && !blocking.includes(x))) {
+  const blockingSet = new Set(blocking);
+  for (const f of counted.filter((x) => hasExpiredSuppression(x) && !blockingSet.has(x))) {
     warnings.push(`a suppression of ${describeFinding(f)} expired on ${f.suppression?.expires ?? '?'}; it is below the fail-on threshold, so it does not block.`);
   }
 
