@@ -152,6 +152,20 @@ describe('decideGate', () => {
     );
   });
 
+  it('only warns when a finding whose suppression expired is below the threshold', () => {
+    const { findings, report } = applySuppressions(
+      [codeFinding('api')],
+      [{ path: 'services/api/**', reason: 'legacy code', expires: '2026-01-31' }],
+      new Date('2026-11-24T00:00:00Z'),
+    );
+    const d = decide(findings, { suppressions: report });
+    expect(d.passed).toBe(true);
+    expect(d.counted.medium).toBe(1);
+    expect(d.warnings[0]).toBe(
+      'a suppression of javascript.lang.security.audit.eval-detected in services/api/src/calc.js:12 expired on 2026-01-31; it is below the fail-on threshold, so it does not block.',
+    );
+  });
+
   it('warns about expiring and stale suppressions and a missing baseline without failing', () => {
     const d = decide([], {
       baseline: 'none',
