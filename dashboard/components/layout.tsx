@@ -28,6 +28,7 @@ export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; 
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · Gatehouse`}</title>
       <link rel="stylesheet" href={STYLESHEET_PATH} />
+      <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
     </head>
     <body>
       <header class="topbar">

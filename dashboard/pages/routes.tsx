@@ -43,7 +43,9 @@ export interface PageDeps {
 
 export const FINDINGS_PAGE_SIZE = 200;
 
+// Read once at start-up: two small files, served from 'self' (the CSP allows nothing else).
 const STYLESHEET = readFileSync(new URL('../static/dashboard.css', import.meta.url), 'utf8');
+const FAVICON = readFileSync(new URL('../static/favicon.svg', import.meta.url), 'utf8');
 
 const OverviewQuery = z.object({
   sort: z.enum(OVERVIEW_SORTS).default('critical'),
@@ -92,6 +94,12 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     c.header('X-Content-Type-Options', 'nosniff');
     return c.body(STYLESHEET);
   });
+  app.get('/static/favicon.svg', (c) => {
+    c.header('Content-Type', 'image/svg+xml; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(FAVICON);
+  });
+  app.get('/favicon.ico', (c) => c.redirect('/static/favicon.svg', 301));
 
   // CSP and the other security headers come from app.ts (auth/security-headers.ts) for every
   // response. Pages show findings and new tokens: never keep them in any cache.

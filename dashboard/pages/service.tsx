@@ -46,12 +46,17 @@ export const ServicePage: FC<ServicePageProps> = (p) => {
   const keep = { severity: p.filters.severity, category: p.filters.category, tool: p.filters.tool, days: p.days === DEFAULT_CHART_DAYS ? undefined : p.days };
   const sortHref = (column: string, d: 'asc' | 'desc') => `${base}${queryString({ ...keep, sort: column, dir: d })}#findings`;
   const filtered = Boolean(p.filters.severity || p.filters.category || p.filters.tool);
+  // The JSON API (same session cookie) serves the exports and the badge.
+  const exportQuery = queryString({ service: p.service.name, severity: p.filters.severity, category: p.filters.category, tool: p.filters.tool });
   return (
     <Layout title={p.service.name} viewer={p.viewer} active="overview">
       <p class="crumbs">
         <a href="/">Services</a> / {p.service.name}
       </p>
-      <h1>{p.service.name}</h1>
+      <h1 class="service-heading">
+        {p.service.name}
+        <img class="badge-img" src={`/api/v1/badge/${encodeURIComponent(p.service.name)}.svg`} alt={`${p.service.name} badge`} height="20" />
+      </h1>
       <div class="service-summary">
         <SeverityChips counts={p.service.open} />
         <span class="meta">
@@ -131,6 +136,15 @@ export const ServicePage: FC<ServicePageProps> = (p) => {
           <input type="hidden" name="dir" value={p.dir} />
           <button type="submit">Filter</button>
           {filtered ? <a href={base}>clear</a> : null}
+          <span class="exports">
+            Export (these filters):{' '}
+            <a href={`/api/v1/export/findings.csv${exportQuery}`} download>
+              CSV
+            </a>{' '}
+            <a href={`/api/v1/export/findings.json${exportQuery}`} download>
+              JSON
+            </a>
+          </span>
         </form>
         {p.findings.length === 0 ? (
           <p class="empty-state">{filtered ? 'No open findings match these filters.' : 'No open findings. '}</p>
