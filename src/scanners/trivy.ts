@@ -93,11 +93,13 @@ const ResultSchema = z.object({
   Target: z.string(),
   Class: z.string().optional(),
   Type: z.string().optional(),
-  Vulnerabilities: z.array(VulnerabilitySchema).nullish(),
+  // Checked one by one (readVulnerabilities): the bulk of a large report, on a fast path.
+  Vulnerabilities: z.array(z.unknown()).nullish(),
   Misconfigurations: z.array(MisconfigurationSchema).nullish(),
   Secrets: z.array(SecretSchema).nullish(),
 });
 type TrivyResult = z.infer<typeof ResultSchema>;
+type TrivyVulnerability = z.input<typeof VulnerabilitySchema>;
 
 const ReportSchema = z.object({
   SchemaVersion: z.literal(2),
@@ -252,7 +254,7 @@ function isOsResult(result: TrivyResult): boolean {
 
 function resultFindings(result: TrivyResult, facts: ReportFacts, ctx: ParseContext): ParsedFinding[] {
   const out: ParsedFinding[] = [];
-  for (const v of result.Vulnerabilities ?? []) out.push(vulnerabilityFinding(result, v, facts, ctx));
+  for (const v of readVulnerabilities(result)) out.push(vulnerabilityFinding(result, v, facts, ctx));
   for (const m of result.Misconfigurations ?? []) {
     // `--include-non-failures` also lists passed checks.
     if (m.Status && m.Status.toUpperCase() !== 'FAIL') continue;
@@ -273,9 +275,63 @@ function targetLocation(target: string, facts: ReportFacts, ctx: ParseContext): 
   return { path: toRepoPath(target, ctx) };
 }
 
+/**
+ * A Result's vulnerabilities, checked against VulnerabilitySchema. Reports can hold 100,000 of them, so
+ * the well-formed ones pass a plain structural check (the same rules as the schema, without copying);
+ * any other goes through zod, which names the field at fault.
+ */
+function readVulnerabilities(result: TrivyResult): TrivyVulnerability[] {
+  const raw = result.Vulnerabilities ?? [];
+  return raw.map((v, i) =>
+    isWellFormedVulnerability(v)
+      ? v
+      : checkShape(TOOL, VulnerabilitySchema, v, `vulnerability ${i} of Result "${result.Target}"`),
+  );
+}
+
+const OPTIONAL_STRING_FIELDS = [
+  'PkgPath',
+  'InstalledVersion',
+  'FixedVersion',
+  'Status',
+  'Severity',
+  'SeveritySource',
+  'Title',
+  'Description',
+  'PrimaryURL',
+] as const;
+const CVSS_NUMBER_FIELDS = ['V2Score', 'V3Score', 'V40Score'] as const;
+const CVSS_STRING_FIELDS = ['V2Vector', 'V3Vector', 'V40Vector'] as const;
+
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+function isStringListOrNothing(value: unknown): boolean {
+  return value === undefined || value === null || (Array.isArray(value) && value.every((x) => typeof x === 'string'));
+}
+
+/** Mirrors VulnerabilitySchema (test/scanners/trivy.test.ts checks that both refuse the same input). */
+function isWellFormedVulnerability(v: unknown): v is TrivyVulnerability {
+  if (!isRecord(v)) return false;
+  if (typeof v.VulnerabilityID !== 'string' || v.VulnerabilityID === '') return false;
+  if (typeof v.PkgName !== 'string' || v.PkgName === '') return false;
+  if (!OPTIONAL_STRING_FIELDS.every((k) => isOptionalString(v[k]))) return false;
+  if (!isStringListOrNothing(v.References) || !isStringListOrNothing(v.CweIDs)) return false;
+  const cvss = v.CVSS;
+  if (cvss === undefined || cvss === null) return true;
+  if (!isRecord(cvss)) return false;
+  return Object.values(cvss).every(
+    (entry) =>
+      isRecord(entry) &&
+      CVSS_NUMBER_FIELDS.every((k) => entry[k] === undefined || typeof entry[k] === 'number') &&
+      CVSS_STRING_FIELDS.every((k) => isOptionalString(entry[k])),
+  );
+}
+
 function vulnerabilityFinding(
   result: TrivyResult,
-  v: z.infer<typeof VulnerabilitySchema>,
+  v: TrivyVulnerability,
   facts: ReportFacts,
   ctx: ParseContext,
 ): ParsedFinding {
@@ -285,8 +341,10 @@ function vulnerabilityFinding(
   const fixedVersions = splitVersions(v.FixedVersion);
   const fixAvailable = fixedVersions.length > 0;
   const cvss = pickCvss(v.CVSS ?? undefined, v.SeveritySource);
+  const installed = v.InstalledVersion ?? '';
+  const toolSeverity = v.Severity ?? 'UNKNOWN';
   const title = v.Title?.trim() || `${v.VulnerabilityID} in ${v.PkgName}`;
-  const fix = fixAvailable ? upgradeHint(v.PkgName, v.InstalledVersion, fixedVersions) : undefined;
+  const fix = fixAvailable ? upgradeHint(v.PkgName, installed, fixedVersions) : undefined;
   const where = v.PkgPath ? ` (${v.PkgPath})` : '';
   const status = v.Status && v.Status !== 'fixed' ? `; status: ${v.Status.replace(/_/g, ' ')}` : '';
   return {
@@ -294,14 +352,14 @@ function vulnerabilityFinding(
     category,
     ruleId: v.VulnerabilityID,
     title,
-    severity: mapSeverity(TOOL, v.Severity),
-    toolSeverity: v.Severity,
+    severity: mapSeverity(TOOL, toolSeverity),
+    toolSeverity,
     location: {
       ...targetLocation(result.Target, facts, ctx),
       package: {
         ecosystem,
         name: v.PkgName,
-        version: v.InstalledVersion,
+        version: installed,
         fixedVersions,
         ...(v.PkgPath ? { path: v.PkgPath } : {}),
       },
@@ -311,7 +369,7 @@ function vulnerabilityFinding(
     references: uniqueStrings([v.PrimaryURL, ...(v.References ?? [])]),
     fixAvailable,
     ...(fix ? { fix } : {}),
-    message: `${v.PkgName} ${v.InstalledVersion}${where} is affected by ${v.VulnerabilityID}: ${title}${
+    message: `${v.PkgName} ${installed}${where} is affected by ${v.VulnerabilityID}: ${title}${
       fix ? `; ${fix}` : '; no fixed version yet'
     }${status}`,
   };

@@ -183,6 +183,28 @@ describe('parseTrivyReport on bad input', () => {
   it('names the field at fault when a Result is malformed', () => {
     expect(() => parseTrivyReport('{"SchemaVersion": 2, "Results": [{"Target": 5}]}')).toThrow(/Results\.0\.Target/);
   });
+  // Vulnerabilities pass a fast structural check before zod; it must refuse everything zod refuses.
+  const good = { VulnerabilityID: 'CVE-1', PkgName: 'lodash', InstalledVersion: '1.0.0', Severity: 'HIGH' };
+  const malformed: [string, Record<string, unknown>, RegExp][] = [
+    ['a numeric id', { ...good, VulnerabilityID: 7 }, /Vulnerabilities|VulnerabilityID/],
+    ['an empty package name', { ...good, PkgName: '' }, /PkgName/],
+    ['a non-string reference', { ...good, References: ['https://x', 1] }, /References\.1/],
+    ['a CWE string instead of a list', { ...good, CweIDs: 'CWE-79' }, /CweIDs/],
+    ['a CVSS score as text', { ...good, CVSS: { nvd: { V3Score: '7.5' } } }, /CVSS\.nvd\.V3Score/],
+    ['a numeric title', { ...good, Title: 5 }, /Title/],
+  ];
+  for (const [what, vulnerability, field] of malformed) {
+    it(`names the field at fault for a vulnerability with ${what}`, () => {
+      const text = JSON.stringify({ SchemaVersion: 2, Results: [{ Target: 'package-lock.json', Class: 'lang-pkgs', Type: 'npm', Vulnerabilities: [good, vulnerability] }] });
+      expect(() => parseTrivyReport(text)).toThrow(ScannerOutputError);
+      expect(() => parseTrivyReport(text)).toThrow(field);
+      expect(() => parseTrivyReport(text)).toThrow(/vulnerability 1 of Result "package-lock.json"/);
+    });
+  }
+  it('applies the schema defaults on the fast path (no InstalledVersion, no Severity)', () => {
+    const text = JSON.stringify({ SchemaVersion: 2, Results: [{ Target: 'go.mod', Class: 'lang-pkgs', Type: 'gomod', Vulnerabilities: [{ VulnerabilityID: 'GO-1', PkgName: 'x' }] }] });
+    expect(parseTrivyReport(text).findings[0]).toMatchObject({ severity: 'unknown', toolSeverity: 'UNKNOWN', location: { package: { version: '' } } });
+  });
   it('reads a report with no Results as zero findings (a clean scan)', () => {
     expect(parseTrivyReport('{"SchemaVersion": 2, "ArtifactName": ".", "ArtifactType": "filesystem"}').findings).toEqual([]);
   });
