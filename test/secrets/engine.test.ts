@@ -1,0 +1,139 @@
+// The engine on small texts: what fires, what stays quiet, and the keyword automaton itself.
+import { describe, expect, it } from 'vitest';
+import { SecretEngine } from '../../src/scanners/gatehouse-secrets/engine.js';
+import { KeywordMatcher } from '../../src/scanners/gatehouse-secrets/keyword-matcher.js';
+import { classifySecretName } from '../../src/scanners/gatehouse-secrets/rules.js';
+import { Random, ALNUM, HEX, B64, GENERATORS, KEY_GENERATORS } from './corpus-gen/values.js';
+
+const engine = new SecretEngine();
+const random = new Random(42);
+const ghp = () => `ghp_${random.chars(ALNUM, 36)}`;
+
+function scan(text: string, path = 'app/config.env') {
+  return engine.scan(text, path);
+}
+
+describe('SecretEngine', () => {
+  it('reports a provider token with its rule, line and column', () => {
+    const token = ghp();
+    const [match, ...rest] = scan(`# ci\nexport GH_TOKEN=${token}\n`, 'ci/env.sh');
+    expect(rest).toEqual([]);
+    expect(match).toMatchObject({ ruleId: 'github-pat', family: 'provider-token', severity: 'high', line: 2, column: 17, secret: token });
+  });
+
+  it('keeps the most specific rule when several match the same value', () => {
+    const token = ghp();
+    const matches = scan(`password=${token}\n`);
+    expect(matches.map((m) => m.ruleId)).toEqual(['github-pat']);
+  });
+
+  it('reports every private key format once, on its first line', () => {
+    for (const [name, gen] of Object.entries(KEY_GENERATORS)) {
+      const key = gen(random);
+      const matches = scan(`# key\n${key.text}\n`, `keys/${name}`);
+      expect(matches, name).toHaveLength(1);
+      expect(matches[0].family, name).toBe('private-key');
+      expect(matches[0].line, name).toBeGreaterThanOrEqual(2);
+      expect(matches[0].secret, name).toBe(key.secret);
+    }
+  });
+
+  it('finds credentials in developer-tool files by their format', () => {
+    const password = 'Quartz!8812';
+    expect(scan(`machine api.example.net login ops password ${password}\n`, 'home/.netrc')[0].ruleId).toBe('netrc-password');
+    expect(scan(`db.acme.net:5432:orders:app:${password}\n`, 'home/.pgpass')[0].ruleId).toBe('pgpass-password');
+    expect(scan(`<Pass encoding="base64">${Buffer.from(password).toString('base64')}</Pass>\n`, 'sitemanager.xml')[0].ruleId).toBe(
+      'filezilla-password',
+    );
+    const auth = Buffer.from(`deploy:${password}`).toString('base64');
+    expect(scan(`{"auths":{"ghcr.io":{"auth":"${auth}"}}}\n`, '.docker/config.json')[0].ruleId).toBe('docker-config-auth');
+    expect(scan(`//registry.npmjs.org/:_auth=${auth}\n`, '.npmrc')[0].ruleId).toBe('npmrc-auth');
+  });
+
+  it('finds URL and connection-string passwords and password hashes', () => {
+    expect(scan('DATABASE_URL=postgres://app:Harbor#4412@db.acme.net:5432/app\n')[0]).toMatchObject({ ruleId: 'url-credentials', secret: 'Harbor#4412' });
+    expect(scan('"Server=sql;Database=x;User Id=u;Password=Walnut%9921;"\n', 'appsettings.json')[0].ruleId).toBe('connection-string-password');
+    const hash = GENERATORS['sha512-crypt'](random).secret;
+    expect(scan(`root:${hash}:19612:0:99999:7:::\n`, 'etc/shadow')[0]).toMatchObject({ ruleId: 'sha512-crypt-hash', secret: hash });
+  });
+
+  it('reports generic high-entropy values by their shape', () => {
+    const hex = random.chars(HEX, 64);
+    const b64 = random.chars(B64, 44);
+    expect(scan(`SIGNING_KEY=${hex}\n`)[0].ruleId).toBe('generic-high-entropy-hex');
+    expect(scan(`session_secret: "${b64}"\n`, 'config.yml')[0].ruleId).toBe('generic-high-entropy-base64');
+  });
+
+  it('stays quiet on placeholders, references, examples and non-secret names', () => {
+    const quiet = [
+      'GITHUB_TOKEN=<your-token>',
+      'API_KEY=xxxxxxxxxxxxxxxxxxxxxxxx',
+      'password: changeme',
+      'DB_PASSWORD=${DB_PASSWORD}',
+      'token: ${{ secrets.NPM_TOKEN }}',
+      'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE',
+      'password = os.environ["DB_PASSWORD"]',
+      'password_min_length = 12',
+      'public_key = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE4lTxuuu8Bp2pHbRg"',
+      'cache_key = "user-profile-v2"',
+      'password: cGFzc3dvcmQ=',
+      'const testToken = "ghp_000000000000000000000000000000000000"',
+      'DATABASE_URL=postgres://app:app@localhost:5432/app',
+      'url = "https://user:pass@example.com/x"',
+      'app.api-key=ENC(XyZ1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R9s0T=)',
+    ];
+    for (const line of quiet) expect(scan(`${line}\n`), line).toEqual([]);
+  });
+
+  it('requires a quoted literal in program source', () => {
+    expect(scan('const password = req.body.password;\n', 'src/login.ts')).toEqual([]);
+    expect(scan('const password = "Meadow?2231";\n', 'src/login.ts')).toHaveLength(1);
+  });
+
+  it('ignores lockfile integrity hashes and generic matches in minified assets, not token shapes', () => {
+    const integrity = `sha512-${random.chars(B64, 86)}==`;
+    expect(scan(`  integrity ${integrity}\n  token "${random.chars(ALNUM, 32)}"\n`, 'web/yarn.lock')).toEqual([]);
+    const token = ghp();
+    const bundle = `var a={apiKey:"${random.chars(ALNUM, 24)}",t:"${token}"};`.repeat(1) + 'x'.repeat(3000);
+    const matches = scan(bundle, 'dist-assets/app.min.js');
+    expect(matches.map((m) => m.ruleId)).toEqual(['github-pat']);
+  });
+
+  it('marks matches on lines with gitleaks:allow or gatehouse:allow', () => {
+    const matches = scan(`A=${ghp()} # gitleaks:allow\nB=${ghp()} // gatehouse:allow\nC=${ghp()}\n`);
+    expect(matches.map((m) => m.inlineAllowed)).toEqual([true, true, false]);
+  });
+});
+
+describe('classifySecretName', () => {
+  it('reads the kind of credential from an assignment name', () => {
+    expect(classifySecretName('DB_PASSWORD')).toBe('password');
+    expect(classifySecretName('spring.datasource.password')).toBe('password');
+    expect(classifySecretName('apiKey')).toBe('secret');
+    expect(classifySecretName('STRIPE_KEY')).toBe('weak-key');
+    expect(classifySecretName('password_reset_url')).toBeUndefined();
+    expect(classifySecretName('publicKey')).toBeUndefined();
+    expect(classifySecretName('nextPageToken')).toBeUndefined();
+  });
+});
+
+describe('KeywordMatcher', () => {
+  it('finds the same keyword occurrences as a naive search, case-insensitively', () => {
+    const keywords = ['key', 'api_key', 'token', 'ghp_', 'pass', 'password', '://', '$2b$', 'a'];
+    const matcher = new KeywordMatcher(keywords);
+    const rnd = new Random(7);
+    for (let round = 0; round < 20; round++) {
+      const text = Array.from({ length: 200 }, () => rnd.pick([...keywords, 'KEY', 'PassWord', ' ', 'é', 'x', 'ke', 'y'])).join('');
+      const found: string[] = [];
+      matcher.scan(text, (k, end) => found.push(`${k}@${end}`));
+      const expected: string[] = [];
+      const lower = text.toLowerCase();
+      for (let end = 1; end <= text.length; end++) {
+        keywords.forEach((kw, k) => {
+          if (end >= kw.length && lower.slice(end - kw.length, end) === kw) expected.push(`${k}@${end}`);
+        });
+      }
+      expect(found.sort()).toEqual(expected.sort());
+    }
+  });
+});
