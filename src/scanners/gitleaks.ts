@@ -155,7 +155,7 @@ export const gitleaksAdapter: ScannerAdapter = {
   id: 'gitleaks',
   tool: TOOL,
   category: 'secret',
-  detect: () => detectTool(['gitleaks', 'version'], GITLEAKS_INSTALL_HINT),
+  detect: () => detectTool(['gitleaks', '--version'], GITLEAKS_INSTALL_HINT),
   command(target: ScanTarget): string[] {
     // `with: { mode: git }` scans the history (`gitleaks git`); the default scans the files (`gitleaks dir`).
     const mode = target.options.mode === 'git' ? 'git' : 'dir';

@@ -136,7 +136,7 @@ export const grypeAdapter: ScannerAdapter = {
   id: 'grype',
   tool: TOOL,
   category: 'container',
-  detect: () => detectTool(['grype', 'version'], GRYPE_INSTALL_HINT),
+  detect: () => detectTool(['grype', '--version'], GRYPE_INSTALL_HINT),
   command(target: ScanTarget): string[] {
     // A `docker save` tarball is read through grype's docker-archive: scheme; anything else is a reference.
     const image = target.image;
