@@ -87,13 +87,14 @@ async function authorizationHeader(auth: PushAuth): Promise<string> {
   return `Bearer ${await auth.getIdToken(auth.audience)}`;
 }
 
-export async function pushReport(report: ScanReport, options: PushOptions): Promise<PushResult> {
+/** `authorization` lets a caller pushing several reports fetch one OIDC token for all of them. */
+export async function pushReport(report: ScanReport, options: PushOptions, authorizationValue?: string): Promise<PushResult> {
   const body = JSON.stringify(ScanReportSchema.parse(report));
   const service = report.services.map((s) => s.name).join(',');
   const url = new URL('api/v1/scans', options.dashboardUrl.endsWith('/') ? options.dashboardUrl : `${options.dashboardUrl}/`);
   const retries = options.retries ?? 4;
   const baseDelay = options.baseDelayMs ?? 500;
-  const authorization = await authorizationHeader(options.auth);
+  const authorization = authorizationValue ?? (await authorizationHeader(options.auth));
   let lastProblem = '';
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
     let wait = baseDelay * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
@@ -145,8 +146,9 @@ export async function pushReport(report: ScanReport, options: PushOptions): Prom
 /** Pushes every service's report in turn; returns the results (throws on the first final failure). */
 export async function pushScanReports(report: ScanReport, run: RunIdentity, options: PushOptions): Promise<PushResult[]> {
   const results: PushResult[] = [];
+  const authorization = await authorizationHeader(options.auth);
   for (const part of splitReportByService(report, run)) {
-    const r = await pushReport(part, options);
+    const r = await pushReport(part, options, authorization);
     options.logger.info(`pushed ${r.service} to the dashboard as ${r.scanId}${r.duplicate ? ' (already there)' : ''}`);
     results.push(r);
   }

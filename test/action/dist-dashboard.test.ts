@@ -9,6 +9,7 @@ import { createMemoryLogger } from '../../src/logger.js';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../github/stand-in/github-stand-in.js';
 import { createTestRepo, OWNER, PLANTED, pullRequestEvent, pushEvent, REPO, runDist } from './harness.js';
+import { startActionsOidc } from './oidc-issuer.js';
 
 const ADMIN = 'admin-token-for-dist-tests-0123456789';
 let dashboard: RunningDashboard;
@@ -56,5 +57,41 @@ describe('dist/index.js with the dashboard', () => {
     expect(prScans.map((s) => [s.scanId, s.pullRequest])).toEqual([[`gh/${OWNER}/${REPO}/301/1/web`, 21]]);
     const detail = JSON.stringify(dashboard.store.listFindings({ service: 'web', state: 'all', limit: 100, offset: 0 }));
     for (const secret of Object.values(PLANTED)) expect(detail.includes(secret)).toBe(false);
+  });
+
+  it("push with OIDC: the runner's id-token for the audience, verified by the dashboard against the issuer's JWKS", async () => {
+    const oidc = await startActionsOidc({ repository: `${OWNER}/${REPO}`, ref: 'refs/heads/main', workflowFile: 'gatehouse-snapshot.yml' });
+    const audience = 'https://gatehouse.example.test';
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-dist-oidc-'));
+    const oidcDashboard = await startDashboard({
+      db: path.join(dir, 'g.db'),
+      port: 0,
+      adminToken: ADMIN,
+      print: () => undefined,
+      logger: createMemoryLogger(),
+      oidc: { jwksUrl: oidc.jwksUrl, issuer: oidc.issuer, audience, allow: [{ repository: `${OWNER}/${REPO}`, ref: 'refs/heads/main' }] },
+    });
+    try {
+      const repo = createTestRepo();
+      repo.checkout('main');
+      const run = await runDist({
+        repo,
+        apiUrl: standIn.url,
+        event: pushEvent(repo.baseSha),
+        eventName: 'push',
+        runId: '400',
+        inputs: { 'dashboard-url': oidcDashboard.url, 'dashboard-audience': audience },
+        extraEnv: { ACTIONS_ID_TOKEN_REQUEST_URL: oidc.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.stdout).not.toMatch(/::warning::dashboard push failed/);
+      expect(oidc.audiences).toEqual([audience]);
+      const scans = oidcDashboard.store.listScans('web', 5);
+      expect(scans.map((s) => s.scanId)).toEqual([`gh/${OWNER}/${REPO}/400/1/web`]);
+      expect(scans[0].ingestedBy).toMatch(new RegExp(`^oidc:${OWNER}/${REPO}`));
+    } finally {
+      await oidcDashboard.close();
+      await oidc.close();
+    }
   });
 });
