@@ -1,5 +1,6 @@
 // grype -o json. Severities are title case ("High"); a match whose vulnerability has no severity key
 // (seen in real output) is unknown, never dropped. Category: container (grype is run on images).
+import path from 'node:path';
 import { z } from 'zod';
 import type { ParsedFinding } from '../findings/finding.js';
 import { mapSeverity } from '../findings/severity.js';
@@ -140,7 +141,12 @@ export const grypeAdapter: ScannerAdapter = {
   command(target: ScanTarget): string[] {
     // A `docker save` tarball is read through grype's docker-archive: scheme; anything else is a reference.
     const image = target.image;
-    const source = image ? (/\.(tar|tar\.gz|tgz)$/i.test(image) ? `docker-archive:${image}` : image) : 'dir:.';
+    // A tarball path in .gatehouse.yml is relative to the repository root; the tool runs in the service folder.
+    const source = image
+      ? /\.(tar|tar\.gz|tgz)$/i.test(image)
+        ? `docker-archive:${path.resolve(target.repoRoot, image)}`
+        : image
+      : 'dir:.';
     return ['grype', source, '-o', 'json', '--quiet'];
   },
   // grype exits 0 unless --fail-on is given (then 1 means "above the threshold").

@@ -77,7 +77,7 @@ export function parseSemgrepReport(text: string, ctx: ParseContext = {}): ParseR
 function errorText(e: z.infer<typeof ErrorSchema>): string {
   const type = typeof e.type === 'string' ? e.type : Array.isArray(e.type) ? String(e.type[0]) : 'error';
   const where = e.path ? ` (${e.path}${e.rule_id ? `, rule ${e.rule_id}` : ''})` : e.rule_id ? ` (rule ${e.rule_id})` : '';
-  const message = (e.message ?? '').split('\n', 1)[0]?.trim() ?? '';
+  const message = ((e.message ?? '').split('\n', 1)[0] ?? '').trim().replace(/:$/, '');
   return `${e.level ?? 'error'}: ${type}${message ? `: ${message}` : ''}${where}`;
 }
 

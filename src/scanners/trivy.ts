@@ -3,6 +3,7 @@
 // pre-0.20 bare array of Results) and trivy's SARIF (detected by content).
 // trivy's secret findings carry `Code.Lines` context lines that trivy does NOT mask: they are never
 // read here, and neither is `Match` copied into a finding (only hashed).
+import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { sha256Hex } from '../findings/redact.js';
@@ -527,7 +528,8 @@ export const trivyImageAdapter: ScannerAdapter = {
       );
     }
     const scanners = optionList(target.options, 'scanners');
-    const source = isImageTarball(target.image) ? ['--input', target.image] : [target.image];
+    // A tarball path in .gatehouse.yml is relative to the repository root; the tool runs in the service folder.
+    const source = isImageTarball(target.image) ? ['--input', path.resolve(target.repoRoot, target.image)] : [target.image];
     return [
       'trivy',
       'image',

@@ -58,6 +58,6 @@ describe('grype adapter', () => {
   const target = { service: 'a', dir: '/r/a', repoRoot: '/r', options: {} };
   it('scans an image reference, or a docker save tarball as docker-archive:', () => {
     expect(grypeAdapter.command({ ...target, image: 'alpine:3.19' })).toEqual(['grype', 'alpine:3.19', '-o', 'json', '--quiet']);
-    expect(grypeAdapter.command({ ...target, image: 'out/app.tar' })[1]).toBe('docker-archive:out/app.tar');
+    expect(grypeAdapter.command({ ...target, image: 'out/app.tar' })[1]).toBe('docker-archive:/r/out/app.tar');
   });
 });

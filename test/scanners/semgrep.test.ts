@@ -79,7 +79,7 @@ describe('parseSemgrepReport on recorded semgrep JSON', () => {
     const { findings, toolErrors } = parseFixture('json-errors-timeout.json');
     expect(findings).toEqual([]);
     expect(toolErrors).toEqual([
-      'warn: Timeout: Timeout when running rules.forcetimeout on targets/equivalence/open_redirect.py: (targets/equivalence/open_redirect.py, rule rules.forcetimeout)',
+      'warn: Timeout: Timeout when running rules.forcetimeout on targets/equivalence/open_redirect.py (targets/equivalence/open_redirect.py, rule rules.forcetimeout)',
     ]);
   });
 });

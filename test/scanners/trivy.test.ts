@@ -222,7 +222,7 @@ describe('trivy adapters', () => {
   });
   it('scans an image by reference, and a docker save tarball through --input', () => {
     expect(trivyImageAdapter.command({ ...target, image: 'alpine:3.19' }).slice(-1)).toEqual(['alpine:3.19']);
-    expect(trivyImageAdapter.command({ ...target, image: 'build/api.tar' }).slice(-2)).toEqual(['--input', 'build/api.tar']);
+    expect(trivyImageAdapter.command({ ...target, image: 'build/api.tar' }).slice(-2)).toEqual(['--input', '/repo/build/api.tar']);
     expect(() => trivyImageAdapter.command(target)).toThrow(/services\[\]\.image/);
   });
   it('says how to install trivy', async () => {
