@@ -30,8 +30,11 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
       const tool = typeof (raw as { tool?: unknown })?.tool === 'string' ? (raw as { tool: string }).tool : 'unknown tool';
       throw new ScannerOutputError(tool, `finding #${index + 1} is invalid at "${field}": ${issue?.message ?? 'bad shape'}`);
     }
-    // zod returned a fresh object: complete it in place rather than copying 100,000 findings again.
-    const finding = result.data as Finding;
+    // zod's output is a deep copy of the input. Keeping it would double the memory of 100,000
+    // findings (and the garbage collector's work); instead the validated input's own nested
+    // objects are shared (neither side mutates them) and only the top level is new. The defaults
+    // zod filled in (empty cwe/references) come from its output.
+    const finding = { ...(raw as Finding), cwe: raw.cwe ?? result.data.cwe, references: raw.references ?? result.data.references } as Finding;
     // Container findings carry paths inside the image, which say nothing about the repository's services.
     const path = finding.category === 'container' ? undefined : finding.location.path;
     finding.service = (path !== undefined && opts.serviceForPath?.(path)) || opts.service;
