@@ -7,7 +7,7 @@ import { REPO_ROOT } from './harness.js';
 interface Workflow {
   on: Record<string, unknown> | string[];
   permissions?: Record<string, string> | string;
-  jobs: Record<string, { permissions?: Record<string, string>; steps?: { uses?: string }[]; uses?: string }>;
+  jobs: Record<string, { permissions?: Record<string, string>; steps?: { uses?: string; with?: Record<string, unknown> }[]; uses?: string }>;
 }
 
 const files = [
@@ -47,5 +47,20 @@ describe('ready-to-copy and project workflows', () => {
       if (perms.includes('id-token')) expect(w.text, w.file).toMatch(/dashboard-audience/);
       if (perms.includes('pull-requests')) expect(w.text, w.file).toMatch(/github-token/);
     }
+  });
+
+  it('pass the Gatehouse step only inputs that action.yml declares', () => {
+    const declared = Object.keys((parse(readFileSync(path.join(REPO_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+    let steps = 0;
+    for (const w of workflows) {
+      for (const job of Object.values(w.yaml.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (step.uses !== './' && !step.uses?.startsWith('gatehouse/gatehouse@')) continue;
+          steps++;
+          for (const key of Object.keys(step.with ?? {})) expect(declared, `${w.file}: ${key}`).toContain(key);
+        }
+      }
+    }
+    expect(steps).toBe(4); // pr, snapshot, service, and the self-scan
   });
 });
