@@ -156,6 +156,9 @@ export const semgrepAdapter: ScannerAdapter = {
       'off',
       '--disable-version-check',
       '--quiet',
+      // nosemgrep lines are reported with is_ignored: true (-> inlineSuppressed), so the report shows
+      // them as suppressed instead of hiding them.
+      '--disable-nosem',
       ...configArgs(target.options),
       ...stringList(target.options.args),
       '.',

@@ -141,7 +141,7 @@ describe('semgrep adapter', () => {
   it('runs semgrep with JSON output, the configured rulesets and no metrics', () => {
     const argv = semgrepAdapter.command({ service: 'a', dir: '/r/a', repoRoot: '/r', options: { config: ['p/owasp-top-ten', 'rules/'] } });
     expect(argv).toEqual([
-      'semgrep', 'scan', '--json', '--metrics', 'off', '--disable-version-check', '--quiet',
+      'semgrep', 'scan', '--json', '--metrics', 'off', '--disable-version-check', '--quiet', '--disable-nosem',
       '--config', 'p/owasp-top-ten', '--config', 'rules/', '.',
     ]);
     expect(semgrepAdapter.okExitCodes).toEqual([0, 1]);
