@@ -149,6 +149,35 @@ describe('parseTrivyReport on recorded trivy output', () => {
     expect(first?.location.path).toBe('testdata/fixtures/images/alpine-310.tar.gz');
   });
 
+  it('trivy SARIF secrets and misconfigurations keep their category (by rule name)', () => {
+    const sarif = JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: 'Trivy',
+              rules: [
+                { id: 'aws-access-key-id', name: 'Secret', properties: { 'security-severity': '9.5' } },
+                { id: 'DS-0002', name: 'Misconfiguration', properties: { 'security-severity': '8.0' } },
+              ],
+            },
+          },
+          results: [
+            { ruleId: 'aws-access-key-id', ruleIndex: 0, level: 'error', message: { text: 'Artifact: deploy.sh\nMatch: export AWS_ACCESS_KEY_ID=****' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'deploy.sh' }, region: { startLine: 3 } } }] },
+            { ruleId: 'DS-0002', ruleIndex: 1, level: 'error', message: { text: 'Specify at least 1 USER command' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'Dockerfile' }, region: { startLine: 1 } } }] },
+          ],
+        },
+      ],
+    });
+    const { findings } = parseTrivyReport(sarif);
+    expect(findings.map((f) => [f.category, f.severity])).toEqual([
+      ['secret', 'critical'],
+      ['misconfig', 'high'],
+    ]);
+    expect(findings[0]?.secretPreview).toBe('****');
+  });
+
   it('legacy/image-alpine-3.9-trivy-v0.19.2.json: the pre-0.20 array of Results is parsed', () => {
     const { findings } = parseFixture('legacy/image-alpine-3.9-trivy-v0.19.2.json');
     expect(severityCounts(findings)).toEqual({ critical: 2, medium: 6, low: 2 });
