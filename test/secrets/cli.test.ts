@@ -99,7 +99,7 @@ describe('parseGatehouseSecretsReport', () => {
     tool: 'gatehouse-secrets',
     formatVersion: 1,
     toolVersion: '1.0.0',
-    stats: { filesScanned: 1, bytesScanned: 10, filesSkipped: 0, filesAllowed: 0, durationMs: 1, rules: 100 },
+    stats: { filesScanned: 1, bytesScanned: 10, filesSkipped: 0, filesAllowed: 0, durationMs: 1, cpuMs: 1, rules: 100 },
     skipped: [{ path: 'big.json', reason: 'too-large' }],
     findings: [
       {

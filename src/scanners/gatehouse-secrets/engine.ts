@@ -134,6 +134,7 @@ export class SecretEngine {
   ): void {
     const { rule, regex } = compiled;
     const region = start === 0 && end === text.length ? text : text.slice(start, end);
+    if (rule.lineMustInclude && !rule.lineMustInclude.some((s) => region.includes(s))) return;
     regex.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = regex.exec(region)) !== null) {

@@ -43,6 +43,8 @@ export const SecretScanReportSchema = z
         /** Files not read because an allow-path glob matched them. */
         filesAllowed: z.number().int().nonnegative(),
         durationMs: z.number().nonnegative(),
+        /** CPU time of the scan (user + system), to measure throughput per core on a busy machine. */
+        cpuMs: z.number().nonnegative(),
         rules: z.number().int().positive(),
       })
       .strict(),

@@ -70,6 +70,8 @@ export interface SecretRule {
   pattern: RegExp;
   /** Only files whose path (relative, forward slashes) matches. */
   paths?: RegExp;
+  /** Cheap precondition: the line (or window) holds at least one of these, else the regex is skipped. */
+  lineMustInclude?: readonly string[];
   /** Multi-line secrets: search this many characters from the keyword's line start. */
   window?: number;
   /** Minimum Shannon entropy (bits per character) of the secret. */
@@ -410,6 +412,7 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     title: 'Credential in an XML key/value attribute (NuGet.config, JetBrains, .NET settings)',
     severity: 'high',
     keywords: ['password', 'secret', 'token', 'apikey'],
+    lineMustInclude: ['value="'],
     pattern:
       /(?:key|name)="(?<name>[^"]*(?:password|passwd|secret|token|apikey)[^"]*)"\s+value="(?<secret>[^"]{4,})"/i,
     check: ({ secret, match }) => {
@@ -423,6 +426,7 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     title: 'Credential in a named XML value (Android resources, .resx, IDE settings)',
     severity: 'high',
     keywords: ['password', 'secret', 'token', 'key'],
+    lineMustInclude: ['name="'],
     pattern: /name="(?<name>[^"]*(?:password|passwd|secret|token|key)[^"]*)"[^>]*>(?<secret>[^<\s]{8,})</i,
     check: ({ secret, match }) => {
       const kind = classifySecretName(match.groups?.name ?? '');
@@ -508,6 +512,7 @@ const FRAMEWORK_RULES: SecretRule[] = [
     title: 'Password in a connection string (ADO.NET, JDBC, ODBC)',
     severity: 'high',
     keywords: ['password=', 'pwd=', 'password =', 'pwd ='],
+    lineMustInclude: [';', '&'],
     pattern: /(?:^|[;?&"'\s(])(?:Password|Pwd)\s*=\s*(?<secret>[^;&"'\s<>]{4,})(?=[;&"'\s<>]|$)/i,
     check: ({ secret, match }) =>
       // Only in a connection-string shaped context: other key=value pairs separated by ; or &.
@@ -521,6 +526,7 @@ const FRAMEWORK_RULES: SecretRule[] = [
     title: 'Password in a URL (scheme://user:password@host)',
     severity: 'high',
     keywords: ['://'],
+    lineMustInclude: ['@'],
     pattern:
       /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/(?<user>[^\s:/@'"`<>()]{0,64}):(?<secret>[^\s/@'"`<>(){}]{3,128})@(?<host>[a-zA-Z0-9_-]+(?:\.[a-zA-Z0-9_-]+)*|\[[0-9a-fA-F:]+\])/,
     strongShape: true,
@@ -688,8 +694,17 @@ function genericVariant(value: string): RuleVariant {
 }
 
 // NAME (optionally quoted or in brackets), an assignment operator, then a quoted or bare value.
-const ASSIGNMENT =
-  /(?<![\w.$@-])(?<name>[A-Za-z_$@][\w.$@-]{0,80})["'`]?\]?\s*(?:(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))|\s+(?:=|:)\s*)\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'`])(?<secret>[^"'`\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'`,;&()}<>\][{]{1,500})(?![(\w]))/;
+/**
+ * NAME (optionally quoted or in brackets), an assignment operator, then a quoted or bare value.
+ * The name is matched whole (never a shorter prefix of it) and must contain one of `nameWords`:
+ * that keeps the expression linear on long lines and skips ordinary assignments early.
+ */
+function assignment(nameWords: string): RegExp {
+  return new RegExp(
+    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$@-]{0,80})(?![\w.$@-])["'\x60]?\]?\s*(?:(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))|\s+(?:=|:)\s*)\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{]{1,500})(?![(\w]))`,
+    'i',
+  );
+}
 
 const GENERIC_RULES: SecretRule[] = [
   {
@@ -698,7 +713,8 @@ const GENERIC_RULES: SecretRule[] = [
     title: 'Password assigned in code or configuration',
     severity: 'high',
     keywords: ['pass', 'pwd', 'pw'],
-    pattern: ASSIGNMENT,
+    pattern: assignment('pass|pwd|pw'),
+    lineMustInclude: ['=', ':'],
     check: ({ secret, match, quoted, file }) => {
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind !== 'password' || (file.isCode && !quoted)) return false;
@@ -711,7 +727,8 @@ const GENERIC_RULES: SecretRule[] = [
     title: 'Secret assigned to a secret-named variable',
     severity: 'high',
     keywords: ['secret', 'token', 'key', 'cred', 'auth', 'salt', 'bearer'],
-    pattern: ASSIGNMENT,
+    pattern: assignment('secret|token|key|cred|auth|salt|bearer'),
+    lineMustInclude: ['=', ':'],
     // token = "Bearer abc...": the credential is what follows the scheme.
     normalize: stripAuthScheme,
     check: ({ secret: raw, match, quoted, file }) => {

@@ -50,6 +50,7 @@ const KEYSTORE_EXTENSIONS = /\.(?:p12|pfx|jks|keystore|bcfks)$/i;
 
 export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): SecretScanReport {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const engine = options.engine ?? new SecretEngine();
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const isAllowed = allowMatcher(dir, options);
@@ -57,7 +58,7 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
     tool: SCANNER_ID,
     formatVersion: REPORT_FORMAT_VERSION,
     toolVersion: SCANNER_VERSION,
-    stats: { filesScanned: 0, bytesScanned: 0, filesSkipped: 0, filesAllowed: 0, durationMs: 0, rules: engine.ruleCount },
+    stats: { filesScanned: 0, bytesScanned: 0, filesSkipped: 0, filesAllowed: 0, durationMs: 0, cpuMs: 0, rules: engine.ruleCount },
     skipped: [],
     findings: [],
   };
@@ -123,6 +124,8 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
 
   walk(dir);
   report.stats.durationMs = Math.round(performance.now() - started);
+  const cpu = process.cpuUsage(cpuStarted);
+  report.stats.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   return report;
 }
 
