@@ -54,14 +54,14 @@ export function createReadRoutes(deps: AppDeps): Hono<AppEnv> {
     if (daysBetween(from, to) >= MAX_POSTURE_DAYS) {
       throw new ApiError(400, `invalid query: at most ${MAX_POSTURE_DAYS} days per request`, 'from');
     }
-    if (!store.getService(name)) throw new ApiError(404, `no service "${name}"`, 'name');
+    if (!store.hasService(name)) throw new ApiError(404, `no service "${name}"`, 'name');
     return c.json({ service: name, from, to, points: store.postureSeries(name, { from, to }) });
   });
 
   app.get('/services/:name/scans', viewer, (c) => {
     const name = c.req.param('name');
     const q = parseQuery(LimitQuerySchema, c.req.query());
-    if (!store.getService(name)) throw new ApiError(404, `no service "${name}"`, 'name');
+    if (!store.hasService(name)) throw new ApiError(404, `no service "${name}"`, 'name');
     return c.json({ scans: store.listScans(name, q.limit) });
   });
 

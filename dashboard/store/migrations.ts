@@ -69,8 +69,9 @@ export const MIGRATIONS: readonly string[] = [
     data TEXT NOT NULL,
     UNIQUE (service_id, fingerprint)
   );
-  CREATE INDEX findings_by_service_state ON findings (service_id, state, severity);
-  CREATE INDEX findings_open_age ON findings (state, severity, opened_at);
+  -- Both cover their queries: per-service counts/ages, and the all-services overview and SLA scans.
+  CREATE INDEX findings_by_service_state ON findings (service_id, state, severity, suppressed, opened_at);
+  CREATE INDEX findings_open_age ON findings (state, severity, opened_at, service_id, suppressed);
 
   CREATE TABLE finding_events (
     id INTEGER PRIMARY KEY,

@@ -37,7 +37,7 @@ const DEFAULT_SESSION_TTL_MS = 12 * 3600_000;
 /** lastUsedAt is written at most this often per token, so reads do not turn into writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 /** The overview is cached per data version for at most this long (SLA ages move with the clock). */
-const OVERVIEW_CACHE_MS = 30_000;
+const OVERVIEW_CACHE_MS = 60_000;
 
 export const TOKEN_PREFIX = 'gatehouse_';
 
@@ -134,6 +134,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   // WAL + NORMAL: a crash can lose the last commits but never corrupts or half-applies one.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // A year of history for hundreds of services is a few hundred MB: keep the hot pages in memory.
+  db.pragma('cache_size = -65536');
+  db.pragma('mmap_size = 268435456');
   migrate(db);
 
   const sla = { ...DEFAULT_SLA_DAYS, ...(options.sla ?? {}) };
@@ -594,6 +597,8 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
       overviewCache = { version, at: now.getTime(), value };
       return value;
     },
+
+    hasService: (name) => q.serviceByName.get(name) !== undefined,
 
     getService(name, now = new Date()) {
       const s = q.serviceByName.get(name);

@@ -218,6 +218,7 @@ export interface Store {
 
   listServiceOverview(now?: Date): ServiceOverview[];
   getService(name: string, now?: Date): ServiceDetail | undefined;
+  hasService(name: string): boolean;
   /** Days in [from, to] (YYYY-MM-DD, inclusive) from the first snapshot on; carried forward. */
   postureSeries(service: string, range: { from: string; to: string }): PosturePoint[];
   listFindings(filter: FindingFilter, now?: Date): { items: FindingRow[]; total: number };

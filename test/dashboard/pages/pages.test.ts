@@ -66,6 +66,14 @@ describe('service page', () => {
     expect(html).toContain('<title>2026-11-24 — high: 2 open (all severities: 6)</title>');
   });
 
+  it('leaves the days before the first snapshot empty instead of drawing zeros', async () => {
+    const { html } = await get(h.app, '/services/payments', cookie);
+    // 90-day window, 30 days of history: 30 x 4 points, and a "no data" region before them
+    expect((html.match(/<circle [^>]*data-day=/g) ?? []).length).toBe(120);
+    expect(html).toContain('no scans before 2026-10-26');
+    expect(html).not.toContain('data-day="2026-10-25"');
+  });
+
   it('filters the open findings by severity, category and tool with a GET form', async () => {
     const all = (await get(h.app, '/services/payments', cookie)).html;
     expect(all).toContain('<form class="filters" method="get" action="/services/payments">');

@@ -1,0 +1,316 @@
+// Dashboard figures (printed, never asserted):
+//  1. ingest of one 10,000-finding scan (store call, and end to end over HTTP);
+//  2. after seeding 500 services x 365 days, p50/p99 of the overview page, a service page, the
+//     overview API and the posture API under 32 concurrent connections (server in a child process,
+//     loopback only, bounded by count and time);
+//  3. database size per million ingested findings.
+// `npm run bench -- dashboard`
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding.js';
+import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
+import { addDays, dayOf } from '../dashboard/store/days.js';
+import { openStore } from '../dashboard/store/store.js';
+
+const ADMIN = 'bench-admin-token-0123456789abcdef';
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-dash-bench-'));
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+function finding(service: string, id: string, severity: Severity): Finding {
+  return {
+    tool: 'trivy',
+    category: 'dependency',
+    ruleId: `CVE-2024-${id}`,
+    title: `Prototype pollution in package-${id}`,
+    severity,
+    toolSeverity: severity.toUpperCase(),
+    location: { path: 'package-lock.json', package: { ecosystem: 'npm', name: `package-${id}`, version: '1.2.3', fixedVersions: ['1.2.4'] } },
+    cvss: { score: 7.5, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' },
+    cwe: ['CWE-1321'],
+    references: [`https://nvd.nist.gov/vuln/detail/CVE-2024-${id}`],
+    fixAvailable: true,
+    fix: `upgrade package-${id} to 1.2.4`,
+    message: `package-${id}@1.2.3 is affected by CVE-2024-${id}`,
+    fingerprint: `fp:${service}:${id}`,
+    service,
+    status: 'existing',
+  };
+}
+
+function report(scanId: string, createdAt: string, service: string, ids: string[]): ScanReport {
+  return ScanReportSchema.parse({
+    schema: 'gatehouse/scan-report',
+    version: 1,
+    scanId,
+    createdAt,
+    kind: 'snapshot',
+    source: { repository: 'acme/platform', ref: 'refs/heads/main', commit: 'f'.repeat(40) },
+    services: [{ name: service, path: `services/${service}` }],
+    comparison: { baseline: 'none', changedFiles: false },
+    scanners: [{ scanner: 'trivy-fs', tool: 'trivy', category: 'dependency', service, status: 'ok', durationMs: 1000, findingCount: ids.length }],
+    findings: ids.map((id, i) => finding(service, id, SEVERITIES[i % 4])),
+    gate: { passed: true, outcome: 'passed', reasons: [], warnings: [], counted: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 } },
+  });
+}
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const fmt = (n: number) => n.toFixed(1);
+
+// ---------------------------------------------------------------- 1. ingest of 10,000 findings
+async function benchIngest(): Promise<void> {
+  const ids = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(5, '0'));
+  const store = openStore(join(dir, 'ingest.db'));
+  const r1 = report('big-1', '2026-01-01T00:00:00Z', 'big', ids);
+  let t0 = process.hrtime.bigint();
+  store.ingestScan(r1, 'bench');
+  console.log(`ingest 10,000-finding scan (store, all new):          ${fmt(ms(t0))} ms  (target <= 1000 ms)`);
+  const r2 = report('big-2', '2026-01-02T00:00:00Z', 'big', ids.map((id, i) => (i % 10 === 0 ? `n${id}` : id)));
+  t0 = process.hrtime.bigint();
+  store.ingestScan(r2, 'bench');
+  console.log(`ingest 10,000-finding scan (store, 10% churn):         ${fmt(ms(t0))} ms`);
+  store.close();
+
+  const server = await startServer(join(dir, 'ingest-http.db'));
+  try {
+    const body = JSON.stringify(report('big-http', '2026-01-01T00:00:00Z', 'big', ids));
+    t0 = process.hrtime.bigint();
+    const res = await fetch(`${server.base}/api/v1/scans`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body,
+    });
+    const took = ms(t0);
+    console.log(`ingest 10,000-finding scan (HTTP POST, ${(body.length / 1e6).toFixed(1)} MB, validated): ${fmt(took)} ms, status ${res.status}`);
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---------------------------------------------------------------- 2. 500 services x 365 days
+const SERVICES = 500;
+const DAYS = 365;
+
+/** A seeded random walk per service written straight into the tables in one transaction. */
+export function seedHistory(file: string): { findings: number; seconds: number } {
+  const store = openStore(file);
+  const db = store.db;
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const today = dayOf(new Date().toISOString());
+  const first = addDays(today, -(DAYS - 1));
+  const insService = db.prepare('INSERT INTO services (name, path, first_seen_at, last_scan_at, last_snapshot_at, last_gate) VALUES (?, ?, ?, ?, ?, ?)');
+  const insScan = db.prepare(`INSERT INTO scans (scan_id, kind, created_at, repository, ref, commit_sha, gate_outcome, finding_count, ingested_at, ingested_by)
+    VALUES (?, 'snapshot', ?, 'acme/platform', 'refs/heads/main', ?, ?, ?, ?, 'bench')`);
+  const insScanService = db.prepare(`INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners)
+    VALUES (?, ?, 'snapshot', ?, ?, ?, ?, ?)`);
+  const insFinding = db.prepare(`INSERT INTO findings (service_id, fingerprint, tool, category, rule_id, title, severity, where_text, fix_available,
+    state, suppressed, suppression, first_seen_at, opened_at, last_seen_at, fixed_at, data) VALUES (?, ?, 'trivy', 'dependency', ?, ?, ?, 'package-lock.json', 1, ?, 0, NULL, ?, ?, ?, ?, ?)`);
+  const insEvent = db.prepare('INSERT INTO finding_events (finding_id, scan_pk, kind, at, open_seconds) VALUES (?, ?, ?, ?, ?)');
+  const insPosture = db.prepare(`INSERT INTO posture_daily (service_id, day, critical, high, medium, low, info, unknown, total, snapshot_at)
+    VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`);
+  const insFix = db.prepare('INSERT INTO fix_stats (service_id, severity, fixed_count, open_seconds_total) VALUES (?, ?, ?, ?)');
+  const fixRate: Record<string, number> = { critical: 0.15, high: 0.04, medium: 0.015, low: 0.006 };
+  const scanners = JSON.stringify([{ scanner: 'trivy-fs', tool: 'trivy', category: 'dependency', status: 'ok' }]);
+  let findings = 0;
+  const t0 = process.hrtime.bigint();
+  db.transaction(() => {
+    for (let s = 0; s < SERVICES; s++) {
+      const name = `svc-${String(s).padStart(3, '0')}`;
+      const lastAt = `${today}T06:00:00.000Z`;
+      const serviceId = Number(insService.run(name, `services/${name}`, `${first}T06:00:00.000Z`, lastAt, lastAt, rnd() < 0.2 ? 'failed' : 'passed').lastInsertRowid);
+      type Open = { id: string; severity: Severity; openedAt: string; openedScan: number };
+      let open: Open[] = [];
+      let next = 0;
+      const fixes = new Map<string, { n: number; secs: number }>();
+      const newFinding = (at: string, scanPk: number): Open => ({ id: `${name}-${next++}`, severity: (['critical', 'high', 'medium', 'low'] as const)[Math.floor(rnd() ** 0.6 * 4)], openedAt: at, openedScan: scanPk });
+      const write = (f: Open, fixedAt: string | null, fixScan: number | null) => {
+        const data = JSON.stringify(finding(name, f.id, f.severity));
+        const id = Number(insFinding.run(serviceId, `fp:${name}:${f.id}`, `CVE-2024-${f.id}`, `Prototype pollution in package-${f.id}`, f.severity, fixedAt ? 'fixed' : 'open', f.openedAt, f.openedAt, fixedAt ?? lastAt, fixedAt, data).lastInsertRowid);
+        insEvent.run(id, f.openedScan, 'opened', f.openedAt, null);
+        if (fixedAt && fixScan !== null) {
+          const secs = (Date.parse(fixedAt) - Date.parse(f.openedAt)) / 1000;
+          insEvent.run(id, fixScan, 'fixed', fixedAt, secs);
+          const agg = fixes.get(f.severity) ?? { n: 0, secs: 0 };
+          agg.n++;
+          agg.secs += secs;
+          fixes.set(f.severity, agg);
+        }
+        findings++;
+      };
+      for (let d = 0; d < DAYS; d++) {
+        const day = addDays(first, d);
+        const at = `${day}T06:00:00.000Z`;
+        const scanPk = Number(insScan.run(`bench-${name}-${day}`, at, 'c'.repeat(40), 'passed', open.length, at).lastInsertRowid);
+        if (d === 0) for (let i = 0; i < 10 + Math.floor(rnd() * 20); i++) open.push(newFinding(at, scanPk));
+        while (rnd() < 0.3) open.push(newFinding(at, scanPk));
+        open = open.filter((f) => {
+          if (rnd() >= fixRate[f.severity]) return true;
+          write(f, at, scanPk);
+          return false;
+        });
+        const c = { critical: 0, high: 0, medium: 0, low: 0 };
+        for (const f of open) c[f.severity as keyof typeof c]++;
+        insScanService.run(scanPk, serviceId, at, 'passed', open.length, JSON.stringify({ ...c, info: 0, unknown: 0 }), scanners);
+        insPosture.run(serviceId, day, c.critical, c.high, c.medium, c.low, open.length, at);
+      }
+      for (const f of open) write(f, null, null);
+      for (const [severity, agg] of fixes) insFix.run(serviceId, severity, agg.n, Math.round(agg.secs));
+    }
+  })();
+  const seconds = ms(t0) / 1000;
+  store.close();
+  return { findings, seconds };
+}
+
+interface Server {
+  base: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(file: string): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', '--db', file, '--port', '0'], {
+    cwd: repoRoot,
+    env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN },
+    // The server's info log (one line per ingest) would drown the figures.
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Gatehouse dashboard: (http:\/\/\S+?)\/? /.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`dashboard exited (${code}) before listening: ${out}`)));
+  });
+  return {
+    base,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+interface LoadResult {
+  requests: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+  rps: number;
+}
+
+/** `concurrency` keep-alive connections, each sending requests back to back; bounded by count and time. */
+async function load(base: string, paths: () => string, headers: Record<string, string>, opts: { concurrency: number; requests: number; maxSeconds: number }): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  const url = new URL(base);
+  const latencies: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const deadline = Date.now() + opts.maxSeconds * 1000;
+  const t0 = process.hrtime.bigint();
+  const one = (path: string) =>
+    new Promise<number>((resolve) => {
+      const req = request({ host: url.hostname, port: url.port, path, agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', () => resolve(0));
+      req.end();
+    });
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (sent < opts.requests && Date.now() < deadline) {
+        sent++;
+        const s = process.hrtime.bigint();
+        const status = await one(paths());
+        latencies.push(ms(s));
+        if (status !== 200) errors++;
+      }
+    }),
+  );
+  const seconds = ms(t0) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, rps: latencies.length / seconds };
+}
+
+async function benchReads(): Promise<void> {
+  const file = join(dir, 'history.db');
+  const seeded = seedHistory(file);
+  console.log(`seeded ${SERVICES} services x ${DAYS} days (${(SERVICES * DAYS).toLocaleString('en')} snapshots, ${seeded.findings.toLocaleString('en')} findings) in ${fmt(seeded.seconds)} s; file ${(statSync(file).size / 1e6).toFixed(1)} MB`);
+  const store = openStore(file);
+  const { id: viewerId, token: viewer } = store.createToken({ role: 'viewer', label: 'bench' });
+  const session = store.createSession(viewerId);
+  store.close();
+
+  const server = await startServer(file);
+  try {
+    let n = 0;
+    const service = () => `svc-${String((n++ * 37) % SERVICES).padStart(3, '0')}`;
+    const today = dayOf(new Date().toISOString());
+    const from = addDays(today, -364);
+    const cookie = { cookie: `gatehouse_session=${session.id}` };
+    const bearer = { authorization: `Bearer ${viewer}` };
+    const cases: [string, () => string, Record<string, string>][] = [
+      ['overview page  GET /', () => '/', cookie],
+      ['service page   GET /services/:name', () => `/services/${service()}`, cookie],
+      ['overview API   GET /api/v1/services', () => '/api/v1/services', bearer],
+      ['posture API    GET /api/v1/services/:name/posture (365 days)', () => `/api/v1/services/${service()}/posture?from=${from}&to=${today}`, bearer],
+      ['findings API   GET /api/v1/findings?service=:name', () => `/api/v1/findings?service=${service()}`, bearer],
+    ];
+    console.log('32 concurrent keep-alive connections, loopback, up to 3,000 requests or 20 s each (target p99 <= 50 ms, no errors):');
+    for (const [label, path, headers] of cases) {
+      // Warm up (first-render caches, statement preparation) before measuring.
+      await load(server.base, path, headers, { concurrency: 4, requests: 50, maxSeconds: 5 });
+      const r = await load(server.base, path, headers, { concurrency: 32, requests: 3000, maxSeconds: 20 });
+      console.log(`  ${label.padEnd(62)} p50 ${fmt(r.p50).padStart(6)} ms  p99 ${fmt(r.p99).padStart(6)} ms  max ${fmt(r.max).padStart(6)} ms  ${Math.round(r.rps)} req/s  ${r.requests} requests, ${r.errors} errors`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---------------------------------------------------------------- 3. size per million findings
+function benchSize(): void {
+  const file = join(dir, 'size.db');
+  const store = openStore(file);
+  const services = 20;
+  const snapshots = 25;
+  const perScan = 2000;
+  let total = 0;
+  const t0 = process.hrtime.bigint();
+  for (let d = 0; d < snapshots; d++) {
+    for (let s = 0; s < services; s++) {
+      // 5% of each service's findings change per snapshot.
+      const ids = Array.from({ length: perScan }, (_, i) => (i < perScan * 0.95 ? `s${i}` : `d${d}-${i}`));
+      store.ingestScan(report(`size-${s}-${d}`, new Date(Date.UTC(2026, 0, 1 + d)).toISOString(), `size-svc-${s}`, ids), 'bench');
+      total += perScan;
+    }
+  }
+  const seconds = ms(t0) / 1000;
+  store.checkpoint();
+  const rows = (store.db.prepare('SELECT count(*) AS n FROM findings').get() as { n: number }).n;
+  store.close();
+  const bytes = statSync(file).size;
+  console.log(`database size: ${(bytes / 1e6).toFixed(1)} MB after ingesting ${total.toLocaleString('en')} findings (${services} services x ${snapshots} snapshots x ${perScan}; ${rows.toLocaleString('en')} distinct) = ${((bytes / total) * 1e6 / 1e6).toFixed(0)} MB per million ingested findings, ${(bytes / rows / 1024).toFixed(2)} KiB per distinct finding; ingest rate ${Math.round(total / seconds).toLocaleString('en')} findings/s`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    // Figures on a shared machine swing with its load: print it beside them.
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    await benchIngest();
+    await benchReads();
+    benchSize();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
