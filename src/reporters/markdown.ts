@@ -122,7 +122,7 @@ interface FindingSection {
 }
 
 export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): string {
-  const maxChars = Math.max(1_000, opts.maxChars ?? DEFAULT_MAX_CHARS);
+  const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const detailsUrl = safeUrl(opts.detailsUrl);
   const gate = report.gate;
   const budget = new Budget(maxChars);

@@ -98,6 +98,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| web | 🔴 high | **5000** |');
     expect(md.match(/<details>/g)?.length ?? 0).toBe(md.match(/<\/details>/g)?.length ?? 0);
 
+    expect(renderMarkdown(big, { detailsUrl: DETAILS, maxChars: 200 }).length).toBeLessThanOrEqual(200);
     for (const maxChars of [3_000, 10_000, 30_000]) {
       const small = renderMarkdown(big, { detailsUrl: DETAILS, maxChars });
       expect(small.length).toBeLessThanOrEqual(maxChars);
