@@ -18,7 +18,6 @@ export interface MergeBaseScanInput {
   pr: PullRequestInfo;
   changedFiles: string[] | undefined;
   scanAll: boolean;
-  imports: Record<string, string> | undefined;
   logger: Logger;
 }
 

@@ -78,10 +78,10 @@ export async function runAction(run: ActionRun): Promise<number> {
       baseline = dashboard ? await dashboardBaseline(run, dashboard, config, repoRoot, scanAll ? undefined : changedFiles) : undefined;
       if (!baseline) {
         logger.warning('no base scan from the dashboard; re-scanning the merge base instead');
-        baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, imports: undefined, logger });
+        baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, logger });
       }
     } else if (source === 'rescan') {
-      baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, imports: undefined, logger });
+      baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, logger });
     } else {
       logger.info('baseline: none (the gate counts the findings in changed files)');
     }
@@ -118,13 +118,18 @@ export async function runAction(run: ActionRun): Promise<number> {
   setOutputs(io, report, reportFile, sarifFile);
 
   const title = 'Gatehouse security gate';
-  if (run.summaryFile && inputs['job-summary']) {
-    const { bytes } = await writeJobSummary(run.summaryFile, (maxChars) => renderMarkdown(report, { maxChars, title }));
-    logger.debug(`job summary: ${bytes} bytes`);
+  const summaryFile = run.summaryFile;
+  if (summaryFile && inputs['job-summary']) {
+    await reporter('the job summary', logger, async () => {
+      const { bytes } = await writeJobSummary(summaryFile, (maxChars) => renderMarkdown(report, { maxChars, title }));
+      logger.debug(`job summary: ${bytes} bytes`);
+    });
   }
   if (inputs.annotations) {
-    const { emitted, omitted } = emitAnnotations(report, io);
-    if (omitted > 0) logger.info(`${emitted} annotations shown; ${omitted} more introduced findings are in the job summary`);
+    await reporter('annotations', logger, async () => {
+      const { emitted, omitted } = emitAnnotations(report, io);
+      if (omitted > 0) logger.info(`${emitted} annotations shown; ${omitted} more introduced findings are in the job summary`);
+    });
   }
 
   if (pr) {
@@ -135,30 +140,32 @@ export async function runAction(run: ActionRun): Promise<number> {
       const allClear = report.gate.passed && !report.findings.some((f) => f.status === 'introduced');
       const commentTitle = allClear ? `${title}: all clear` : title;
       const body = renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET, detailsUrl: context.runUrl, title: commentTitle });
-      const outcome = await upsertStickyComment(
-        github,
-        { owner: context.owner, repo: context.repo, issueNumber: pr.number },
-        { body, mode: inputs.comment, gatePassed: report.gate.passed },
-        logger,
-      ).catch((error: unknown) => {
-        logger.warning(`the PR comment failed (${error instanceof Error ? error.message : String(error)}); the gate verdict is unchanged`);
-        return undefined;
+      await reporter('the PR comment', logger, async () => {
+        const outcome = await upsertStickyComment(
+          github,
+          { owner: context.owner, repo: context.repo, issueNumber: pr.number },
+          { body, mode: inputs.comment, gatePassed: report.gate.passed },
+          logger,
+        );
+        if ('url' in outcome) io.setOutput('comment-url', outcome.url);
       });
-      if (outcome && 'url' in outcome) io.setOutput('comment-url', outcome.url);
     }
   }
 
   if (dashboard) {
-    await pushScanReports(report, context, {
-      dashboardUrl: dashboard.url,
-      auth: dashboard.auth,
-      logger,
-    }).catch((error: unknown) => {
-      logger.warning(`dashboard push failed: ${error instanceof Error ? error.message : String(error)} (the gate verdict is unchanged)`);
-    });
+    await reporter('the dashboard push', logger, () => pushScanReports(report, context, { dashboardUrl: dashboard.url, auth: dashboard.auth, logger }));
   }
 
   return verdict(report, io, logger);
+}
+
+/** Runs one reporter; its failure is a warning, never a different verdict. */
+async function reporter(what: string, logger: Logger, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    logger.warning(`${what} failed: ${error instanceof Error ? error.message : String(error)} (the gate verdict is unchanged)`);
+  }
 }
 
 /**

@@ -84,7 +84,7 @@ describe('dist/index.js with the dashboard', () => {
         extraEnv: { ACTIONS_ID_TOKEN_REQUEST_URL: oidc.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken },
       });
       expect(run.code, run.stdout).toBe(0);
-      expect(run.stdout).not.toMatch(/::warning::dashboard push failed/);
+      expect(run.stdout).not.toMatch(/::warning::.*dashboard push failed/);
       expect(oidc.audiences).toEqual([audience]);
       const scans = oidcDashboard.store.listScans('web', 5);
       expect(scans.map((s) => s.scanId)).toEqual([`gh/${OWNER}/${REPO}/400/1/web`]);
@@ -93,5 +93,22 @@ describe('dist/index.js with the dashboard', () => {
       await oidcDashboard.close();
       await oidc.close();
     }
+  });
+
+  it('a refused push and an unwritable job summary are warnings; the verdict and outputs stay', async () => {
+    const repo = createTestRepo();
+    repo.checkout('main');
+    const run = await runDist({
+      repo,
+      apiUrl: standIn.url,
+      event: pushEvent(repo.baseSha),
+      eventName: 'push',
+      inputs: { 'dashboard-url': dashboard.url, 'dashboard-token': 'not-a-valid-token' },
+      extraEnv: { GITHUB_STEP_SUMMARY: repo.dir }, // a folder: appending to it fails
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.passed).toBe('true');
+    expect(run.stdout).toMatch(/::warning::the dashboard push failed: the dashboard refused the scan of api: HTTP 401/);
+    expect(run.stdout).toMatch(/::warning::the job summary failed: /);
   });
 });
