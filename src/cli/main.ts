@@ -6,11 +6,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { findConfigFile, loadConfig, type ConfigOverrides } from '../config/load.js';
+import { findConfigFile, loadConfig, locateConfigError, type ConfigOverrides } from '../config/load.js';
 import { SeveritySchema } from '../findings/finding.js';
 import { ConfigError, EXIT_CODES } from '../errors.js';
 import { createConsoleLogger } from '../logger.js';
 import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
+import { stopRunningTools } from '../runner/run-tool.js';
 import { runScan } from '../scan.js';
 import { renderReport, REPORT_FORMATS, REPORT_FILE_NAMES, type ReportFormat } from './formats.js';
 import { createProgressPrinter } from './progress.js';
@@ -140,7 +141,10 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       scanId: values['scan-id'],
     },
     { logger, onProgress: progress },
-  );
+  ).catch(async (err: unknown) => {
+    // A config mistake found while planning (an unknown scanner id): point at its line too.
+    throw err instanceof ConfigError ? await locateConfigError(err, file) : err;
+  });
 
   await writeReports(report, formats, values, io);
   const outcome = report.gate.outcome;
@@ -289,6 +293,10 @@ async function packageVersion(): Promise<string> {
 
 /** Runs the CLI with the real process streams and exits with its code. */
 export async function runCli(argv: string[] = process.argv.slice(2)): Promise<void> {
+  // The dashboard handles its own signals; a scan must not leave scanners running when interrupted.
+  if (argv[0] !== 'dashboard') {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void interrupted(signal));
+  }
   const code = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -297,6 +305,17 @@ export async function runCli(argv: string[] = process.argv.slice(2)): Promise<vo
     cwd: process.cwd(),
   });
   process.exitCode = code;
+}
+
+/** Stops every running scanner (TERM, then KILL), then exits 128 + signal number like a shell. */
+async function interrupted(signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
+  const count = stopRunningTools('SIGTERM');
+  process.stderr.write(`\ngatehouse: interrupted (${signal}); stopping ${count} running scanner${count === 1 ? '' : 's'}\n`);
+  if (count > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stopRunningTools('SIGKILL');
+  }
+  process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -161,6 +161,33 @@ function allowedKeys(path: PropertyKey[]): string | undefined {
   return shape ? Object.keys(shape).join(', ') : undefined;
 }
 
+/**
+ * Adds `file:line:column` to a ConfigError found after loading (an unknown scanner id, a service
+ * folder that does not exist), when the field it names is in the file. Other errors pass unchanged.
+ */
+export async function locateConfigError(err: ConfigError, file: string | undefined): Promise<ConfigError> {
+  const field = err.details.field;
+  if (!file || !field || err.details.line !== undefined) return err;
+  const path = parseFieldPath(field);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (path === undefined || text === undefined) return err;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0 || !doc.hasIn(path)) return err;
+  const offset = findOffset(doc, path, false);
+  if (offset === undefined) return err;
+  const { line, col } = lineCounter.linePos(offset);
+  return new ConfigError(`${file}:${line}:${col} ${err.message}`, { file, line, column: col, field });
+}
+
+/** `scanners.sast[0]` -> ['scanners', 'sast', 0]; undefined when it is not a plain field path. */
+export function parseFieldPath(field: string): (string | number)[] | undefined {
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+|\[\d+\])*$/.test(field)) return undefined;
+  const out: (string | number)[] = [];
+  for (const m of field.matchAll(/([A-Za-z0-9_-]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return out;
+}
+
 /** Looks through optional/default/prefault/pipe wrappers to the object or array schema. */
 function unwrap(schema: unknown): unknown {
   let s = schema as { def?: { innerType?: unknown; in?: unknown; options?: unknown[] } } | undefined;

@@ -6,6 +6,13 @@ import { ScannerError } from '../errors.js';
 import type { ToolOutput } from '../scanners/adapter.js';
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Process groups of the tools running now. Each tool runs in its own group (so a timeout can kill
+ * everything it started), which also means Ctrl-C at a terminal does not reach it: the entry point
+ * calls stopRunningTools() when it is interrupted, so no scanner is left running.
+ */
+const runningGroups = new Set<number>();
 /** After the timeout: SIGTERM to the process group, then SIGKILL if it is still there. */
 const KILL_GRACE_MS = 2000;
 
@@ -57,6 +64,7 @@ export async function runTool(argv: string[], options: RunToolOptions): Promise<
     windowsHide: true,
   });
 
+  if (child.pid !== undefined) runningGroups.add(child.pid);
   let timedOut = false;
   let killTimer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
@@ -68,6 +76,7 @@ export async function runTool(argv: string[], options: RunToolOptions): Promise<
   timer.unref();
 
   const result = await child;
+  if (child.pid !== undefined) runningGroups.delete(child.pid);
   clearTimeout(timer);
   if (killTimer) clearTimeout(killTimer);
   // Whatever the tool left running in its group (a daemon, a hung grandchild) goes too.
@@ -97,6 +106,13 @@ export async function runTool(argv: string[], options: RunToolOptions): Promise<
     timedOut,
     signal: timedOut ? undefined : result.signal,
   };
+}
+
+/** Signals every running tool's process group; returns how many there were. */
+export function stopRunningTools(signal: NodeJS.Signals = 'SIGTERM'): number {
+  const count = runningGroups.size;
+  for (const pid of runningGroups) killGroup(pid, signal);
+  return count;
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {

@@ -1,6 +1,6 @@
 // The CLI end to end as a child process (`node --import tsx src/cli/main.ts ...`): exit codes
 // 0 passed, 1 gate failed, 2 usage/config error, 3 scanner error, with their messages and files.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -100,6 +100,14 @@ describe('gatehouse scan', () => {
         `^gatehouse: config error: ${join(root, '.gatehouse.yml').replace(/[.]/g, '\\.')}:8:12 gate\\.fail-on: Invalid option: expected one of "critical"\\|"high"`,
       ),
     );
+  });
+
+  it('exits 2 on an unknown scanner id, pointing at its line in the config', async () => {
+    const root = repoWithFakeScanner([]);
+    writeFileSync(join(root, '.gatehouse.yml'), 'scanners:\n  sast:\n    - semgrepp\n');
+    const r = await gatehouse(['scan', root]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`config error: ${join(root, '.gatehouse.yml')}:3:7 scanners.sast[0]: unknown scanner "semgrepp"; known scanners: `);
   });
 
   it('exits 2 on usage errors with a message and the usage text', async () => {
@@ -224,5 +232,29 @@ describe('gatehouse dashboard', () => {
     const r = await gatehouse(['dashboard', '--port', 'many', '--db', join(tmpdir(), 'unused.db')]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--port: not a port number: many');
+  });
+});
+
+describe('interrupting a scan', () => {
+  it('stops every running scanner and its children on SIGINT, exiting 130', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'gatehouse-cli-int-')), 'grandchild.pid');
+    const root = repoWithFakeScanner(['--hang', pidFile]);
+    const child = execa(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'scan', root], { cwd: REPO, reject: false });
+    for (let i = 0; i < 300 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toContain('gatehouse: interrupted (SIGINT); stopping 1 running scanner');
+    const alive = () => {
+      try {
+        process.kill(grandchild, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((res) => setTimeout(res, 100));
+    expect(alive()).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findConfigFile, loadConfig } from '../../src/config/load.js';
+import { findConfigFile, loadConfig, locateConfigError, parseFieldPath } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 
 function writeConfig(text: string, name = '.gatehouse.yml'): string {
@@ -144,3 +144,21 @@ describe('loadConfig', () => {
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('locateConfigError', () => {
+  it('adds file:line:column to an error found after loading, when its field is in the file', async () => {
+    const file = writeConfig(['scanners:', '  sast:', '    - semgrep', '    - semgrepp', ''].join('\n'));
+    const err = new ConfigError('scanners.sast[1]: unknown scanner "semgrepp"', { field: 'scanners.sast[1]' });
+    const located = await locateConfigError(err, file);
+    expect(located.message).toBe(`${file}:4:7 scanners.sast[1]: unknown scanner "semgrepp"`);
+    expect(located.details).toMatchObject({ file, line: 4, column: 7 });
+  });
+
+  it('leaves an error alone when its field is not in the file', async () => {
+    const file = writeConfig('gate:\n  fail-on: high\n');
+    const err = new ConfigError('scanners.sast[0]: unknown scanner "x"', { field: 'scanners.sast[0]' });
+    expect(await locateConfigError(err, file)).toBe(err);
+    expect(parseFieldPath('services[2].path')).toEqual(['services', 2, 'path']);
+    expect(parseFieldPath('not a path')).toBeUndefined();
+  });
+});
