@@ -14,17 +14,24 @@ export interface PosturePoint {
 
 const DAY_MS = 86_400_000;
 
+/** One day of the chart; `counts` is null before the first snapshot (unknown, not zero). */
+export interface ChartDay {
+  day: string;
+  counts: SeverityCounts | null;
+}
+
 /**
  * One point per day from `from` to `to` (inclusive). A day without its own point carries the
- * previous day's counts forward: posture only changes when a scan arrives.
+ * previous day's counts forward (posture only changes when a scan arrives); days before the first
+ * known point have no counts, so the chart leaves them empty instead of drawing a false zero.
  */
-export function densifySeries(points: PosturePoint[], from: string, to: string): { day: string; counts: SeverityCounts }[] {
+export function densifySeries(points: PosturePoint[], from: string, to: string): ChartDay[] {
   const byDay = new Map(points.map((p) => [p.day, fullCounts(p.counts)]));
   const sorted = [...points].sort((a, b) => a.day.localeCompare(b.day));
-  let carry: SeverityCounts = fullCounts(undefined);
+  let carry: SeverityCounts | null = null;
   // Start from the last known point before the window, if any.
   for (const p of sorted) if (p.day < from) carry = fullCounts(p.counts);
-  const out: { day: string; counts: SeverityCounts }[] = [];
+  const out: ChartDay[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS) {
     const day = new Date(t).toISOString().slice(0, 10);
     carry = byDay.get(day) ?? carry;
@@ -49,14 +56,20 @@ const M = { top: 14, right: 18, bottom: 30, left: 46 };
  * Stacked areas of open findings per severity over days (critical at the bottom, where the eye
  * lands first), with a line and data points on the top edge of each band.
  */
-export const PostureChart: FC<{ series: { day: string; counts: SeverityCounts }[]; label: string }> = ({ series, label }) => {
-  const n = series.length;
+export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series: window, label }) => {
+  const n = window.length;
+  // Known days form one run at the end of the window (carried forward after the first snapshot).
+  const firstKnown = window.findIndex((p) => p.counts !== null);
+  const offset = firstKnown === -1 ? n : firstKnown;
+  const series = window.slice(offset) as { day: string; counts: SeverityCounts }[];
   const visible = SEVERITY_ORDER.filter((s) => series.some((p) => p.counts[s] > 0));
   const maxTotal = Math.max(0, ...series.map((p) => totalCount(p.counts)));
   const yMax = niceCeiling(maxTotal);
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
-  const x = (i: number) => M.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
+  // x of a window index; series index i sits at window index offset + i.
+  const xw = (i: number) => M.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
+  const x = (i: number) => xw(offset + i);
   const y = (v: number) => M.top + plotH - (v / yMax) * plotH;
   const fmt = (v: number) => Math.round(v * 10) / 10;
 
@@ -71,7 +84,7 @@ export const PostureChart: FC<{ series: { day: string; counts: SeverityCounts }[
 
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(yMax * f * 100) / 100);
   const labelEvery = Math.max(1, Math.ceil(n / 7));
-  const xLabels = series.map((p, i) => ({ i, day: p.day })).filter(({ i }) => i % labelEvery === 0 || i === n - 1);
+  const xLabels = window.map((p, i) => ({ i, day: p.day })).filter(({ i }) => i % labelEvery === 0 || i === n - 1);
   if (xLabels.length >= 2 && xLabels[xLabels.length - 1].i - xLabels[xLabels.length - 2].i < labelEvery / 2) {
     xLabels.splice(xLabels.length - 2, 1); // keep the last day's label, drop a crowded neighbour
   }
@@ -84,7 +97,7 @@ export const PostureChart: FC<{ series: { day: string; counts: SeverityCounts }[
         role="img"
         aria-label={label}
         preserveAspectRatio="xMidYMid meet"
-        data-points={String(n * visible.length)}
+        data-points={String(series.length * visible.length)}
       >
         <title>{label}</title>
         <g class="grid">
@@ -97,7 +110,7 @@ export const PostureChart: FC<{ series: { day: string; counts: SeverityCounts }[
             </g>
           ))}
           {xLabels.map(({ i, day }) => (
-            <text x={fmt(x(i))} y={H - 8} class="tick x">
+            <text x={fmt(xw(i))} y={H - 8} class="tick x">
               {day.slice(5)}
             </text>
           ))}
@@ -125,8 +138,16 @@ export const PostureChart: FC<{ series: { day: string; counts: SeverityCounts }[
             </g>
           );
         })}
-        {visible.length === 0 ? (
-          <text x={W / 2} y={H / 2} class="empty">
+        {offset > 0 ? (
+          <g class="no-data">
+            <rect x={M.left} y={M.top} width={fmt(Math.max(0, xw(Math.min(offset, n - 1)) - M.left))} height={plotH} />
+            <text x={fmt((M.left + xw(Math.min(offset, n - 1))) / 2)} y={M.top + plotH / 2} class="empty">
+              {series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period'}
+            </text>
+          </g>
+        ) : null}
+        {series.length > 0 && visible.length === 0 ? (
+          <text x={fmt((xw(offset) + W - M.right) / 2)} y={H / 2} class="empty">
             No open findings in this period
           </text>
         ) : null}
@@ -135,10 +156,10 @@ export const PostureChart: FC<{ series: { day: string; counts: SeverityCounts }[
         {SEVERITY_ORDER.filter((s) => visible.includes(s) || s === 'critical' || s === 'high').map((s) => (
           <span class="legend-item">
             <span class={`swatch sev-${s}`}></span>
-            {s} <strong>{n > 0 ? series[n - 1].counts[s] : 0}</strong>
+            {s} <strong>{series.length > 0 ? series[series.length - 1].counts[s] : 0}</strong>
           </span>
         ))}
-        {n > 0 ? <span class="legend-note">open on {series[n - 1].day}</span> : null}
+        {series.length > 0 ? <span class="legend-note">open on {series[series.length - 1].day}</span> : null}
       </figcaption>
     </figure>
   );

@@ -63,18 +63,21 @@ export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; 
   </>
 );
 
-/** A table header cell that links to the same page sorted by this column (works without JS). */
-export const SortHeader: FC<{ label: string; column: string; current: string; dir: 'asc' | 'desc'; href: (column: string, dir: 'asc' | 'desc') => string; numeric?: boolean }> = ({
-  label,
-  column,
-  current,
-  dir,
-  href,
-  numeric,
-}) => {
+/**
+ * A table header cell that links to the same page sorted by this column (works without JS).
+ * `numeric` right-aligns it; `worstFirst` (default for numeric) makes the first click sort descending.
+ */
+export const SortHeader: FC<{
+  label: string;
+  column: string;
+  current: string;
+  dir: 'asc' | 'desc';
+  href: (column: string, dir: 'asc' | 'desc') => string;
+  numeric?: boolean;
+  worstFirst?: boolean;
+}> = ({ label, column, current, dir, href, numeric, worstFirst = numeric }) => {
   const isCurrent = current === column;
-  // Numbers sort worst-first by default; text alphabetically.
-  const nextDir: 'asc' | 'desc' = isCurrent ? (dir === 'asc' ? 'desc' : 'asc') : numeric ? 'desc' : 'asc';
+  const nextDir: 'asc' | 'desc' = isCurrent ? (dir === 'asc' ? 'desc' : 'asc') : worstFirst ? 'desc' : 'asc';
   return (
     <th class={numeric ? 'num' : undefined} aria-sort={isCurrent ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
       <a href={href(column, nextDir)}>

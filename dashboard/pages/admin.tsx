@@ -128,9 +128,9 @@ export const AdminPage: FC<AdminPageProps> = ({ viewer, tokens, audit, now, crea
           <tbody>
             {audit.map((e) => (
               <tr>
-                <td>{formatDateTime(e.at)}</td>
+                <td class="nowrap">{formatDateTime(e.at)}</td>
                 <td>{e.actor}</td>
-                <td class="mono">{e.action}</td>
+                <td class="mono nowrap">{e.action}</td>
                 <td class="mono small">{describeDetail(e.detail)}</td>
               </tr>
             ))}

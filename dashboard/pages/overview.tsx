@@ -95,8 +95,8 @@ export const OverviewPage: FC<OverviewProps> = ({ viewer, rows, sort, dir, now, 
               <SortHeader label="Low" column="low" current={sort} dir={dir} href={href} numeric />
               <SortHeader label="Open" column="open" current={sort} dir={dir} href={href} numeric />
               <th>{`Trend (${rows[0]?.trend.length ?? 30} d)`}</th>
-              <SortHeader label="Last scan" column="lastScan" current={sort} dir={dir} href={href} numeric />
-              <SortHeader label="Gate" column="gate" current={sort} dir={dir} href={href} numeric />
+              <SortHeader label="Last scan" column="lastScan" current={sort} dir={dir} href={href} worstFirst={false} />
+              <SortHeader label="Gate" column="gate" current={sort} dir={dir} href={href} worstFirst />
               <SortHeader label="SLA breaches" column="sla" current={sort} dir={dir} href={href} numeric />
             </tr>
           </thead>

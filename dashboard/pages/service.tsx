@@ -3,7 +3,7 @@
 import type { FC } from 'hono/jsx';
 import { CATEGORIES, type Category, type Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
-import { PostureChart } from '../components/charts.js';
+import { PostureChart, type ChartDay } from '../components/charts.js';
 import { formatAge, formatDay, formatDateTime, queryString, safeHttpUrl } from '../components/format.js';
 import { GateBadge } from '../components/gate.js';
 import { Layout, SortHeader, type ViewerInfo } from '../components/layout.js';
@@ -23,7 +23,7 @@ export interface FindingFilters {
 export interface ServicePageProps {
   viewer: ViewerInfo;
   service: ServiceDetail;
-  series: { day: string; counts: SeverityCounts }[];
+  series: ChartDay[];
   days: number;
   findings: FindingRow[];
   /** Total matching the filters (the table may show fewer). */
@@ -178,9 +178,9 @@ export const ServicePage: FC<ServicePageProps> = (p) => {
                     <td>{f.tool}</td>
                     <td>{f.category}</td>
                     <td class="where mono small">{f.where}</td>
-                    <td title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
+                    <td class="nowrap" title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
                     <td class="num">{f.ageDays} d</td>
-                    <td class={f.slaBreached ? 'bad-text' : undefined}>
+                    <td class={f.slaBreached ? 'bad-text nowrap' : 'nowrap'}>
                       {formatDay(due)}
                       {f.slaBreached ? <span class="marker breach-marker">breached</span> : null}
                     </td>

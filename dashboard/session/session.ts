@@ -112,6 +112,12 @@ export function csrfTokensMatch(expected: string | undefined, given: unknown): b
 export function isSameOriginPost(c: Context, opts: SessionOptions): { ok: true } | { ok: false; reason: string } {
   const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
   const origin = c.req.header('origin');
+  const site = c.req.header('sec-fetch-site');
+  // Under `Referrer-Policy: no-referrer` (app.ts sends it) browsers send `Origin: null` on form
+  // POSTs, even same-origin ones; Sec-Fetch-Site (set by the browser, not by pages) then decides.
+  if (origin === 'null' && site !== undefined) {
+    return site === 'same-origin' ? { ok: true } : { ok: false, reason: `Sec-Fetch-Site is ${site}` };
+  }
   if (origin !== undefined) {
     if (opts.allowedOrigins.includes(origin)) return { ok: true };
     try {
@@ -121,7 +127,6 @@ export function isSameOriginPost(c: Context, opts: SessionOptions): { ok: true }
     }
     return { ok: false, reason: `Origin ${origin} is not this dashboard (${host})` };
   }
-  const site = c.req.header('sec-fetch-site');
   if (site !== undefined) {
     return site === 'same-origin' ? { ok: true } : { ok: false, reason: `Sec-Fetch-Site is ${site}` };
   }

@@ -143,3 +143,17 @@ describe('logout and CSRF on forms', () => {
     expect(after.headers.get('location')).toBe('/login');
   });
 });
+
+describe('Origin: null (browsers under Referrer-Policy: no-referrer)', () => {
+  it('accepts a same-origin form by Sec-Fetch-Site and refuses a cross-site one', async () => {
+    const { cookie, csrf } = await login(h.app, h.tokens.admin);
+    const cross = await postForm(h.app, '/admin/tokens', cookie, { _csrf: csrf, label: 'from null cross', role: 'viewer' }, { origin: 'null', 'sec-fetch-site': 'cross-site' });
+    expect(cross.status).toBe(403);
+    const bare = await postForm(h.app, '/admin/tokens', cookie, { _csrf: csrf, label: 'from null bare', role: 'viewer' }, { origin: 'null' });
+    expect(bare.status).toBe(403);
+    const same = await postForm(h.app, '/admin/tokens', cookie, { _csrf: csrf, label: 'from null same', role: 'viewer' }, { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect(same.status).toBe(201);
+    expect(h.store.listTokens().map((t) => t.label)).toEqual(expect.arrayContaining(['from null same']));
+    expect(h.store.listTokens().map((t) => t.label)).not.toEqual(expect.arrayContaining(['from null cross']));
+  });
+});
