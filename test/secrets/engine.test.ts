@@ -81,6 +81,9 @@ describe('SecretEngine', () => {
       'DATABASE_URL=postgres://app:app@localhost:5432/app',
       'url = "https://user:pass@example.com/x"',
       'app.api-key=ENC(XyZ1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R9s0T=)',
+      // Documentation tokens (octokit READMEs) and a Basic header over "1234567890abcdef:...".
+      'token: "ghp_PersonalAccessToken01245678900000000"',
+      '"authorization": "basic MTIzNDU2Nzg5MGFiY2RlZjEyMzQ6MTIzNDU2Nzg5MGFiY2RlZjEyMzQ1Njc4OTBhYmNkZWYxMjM0NTY3OA=="',
     ];
     for (const line of quiet) expect(scan(`${line}\n`), line).toEqual([]);
   });

@@ -5,7 +5,7 @@
 import type { Severity } from '../../findings/finding.js';
 import { KeywordMatcher } from './keyword-matcher.js';
 import { FAMILY_PRIORITY, SECRET_RULES, type FileContext, type RuleFamily, type SecretRule } from './rules.js';
-import { isFillerValue, shannonEntropy } from './value-checks.js';
+import { hasRepeatedRun, isFillerValue, shannonEntropy } from './value-checks.js';
 
 /** A secret found in a text. `secret` is the raw value: it must never leave the scanner process. */
 export interface SecretMatch {
@@ -188,7 +188,7 @@ function judge(rule: SecretRule, secret: string, match: RegExpExecArray, quoted:
   if (rule.check) return rule.check({ secret, match, quoted, file });
   // Fixed-shape tokens and hashes: only the filler test (AKIAIOSFODNN7EXAMPLE); `$` and `{` belong
   // to their formats, so the template-reference test does not apply.
-  return !isFillerValue(secret);
+  return !isFillerValue(secret) && (rule.family !== 'provider-token' || !hasRepeatedRun(secret));
 }
 
 function hasAllowMarker(line: string): boolean {

@@ -5,6 +5,7 @@
 import type { Severity } from '../../findings/finding.js';
 import {
   charClasses,
+  hasRepeatedRun,
   isPlaceholder,
   looksLikeIdentifierName,
   looksLikePathOrUrl,
@@ -645,7 +646,7 @@ export function classifySecretName(name: string): SecretNameKind | undefined {
 /** A value assigned to a password-like name that reads like a real password. */
 export function passwordValueOk(value: string): boolean {
   if (value.length < 6 || value.length > 200 || /\s/.test(value)) return false;
-  if (isPlaceholder(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
+  if (isPlaceholder(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
   if (/password|passwd|secret|token/i.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.:-]+$/.test(value)) return false; // numbers, versions, times
   // Human passwords carry a digit or a symbol; letters only (a capitalised word, "Passwort" in a
@@ -659,7 +660,7 @@ export function passwordValueOk(value: string): boolean {
 export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   const minLength = kind === 'weak-key' ? 20 : 10;
   if (value.length < minLength || value.length > 500 || /\s/.test(value)) return false;
-  if (isPlaceholder(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
+  if (isPlaceholder(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
   if (/password|passwd|secret|token/i.test(value)) return false;
   if (/^(?:sha\d+|md5)[-:]/i.test(value)) return false; // integrity hashes and digests
   if (/^\d+$/.test(value)) return false;
@@ -673,6 +674,13 @@ export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   // Generated credentials almost always hold a digit; long mixed-case letters-only ones are rare
   // but exist (base64 without digits), so those need length and entropy.
   return entropy >= 3.0 && (classes.digit ? classes.count >= 2 : value.length >= 20 && classes.upper && classes.lower && entropy >= 3.8);
+}
+
+/** Basic credentials are base64("user:password"): judge the password inside. */
+function basicCredentialOk(encoded: string): boolean {
+  const decoded = isBase64Ascii(encoded) ? decodeBase64(encoded) : '';
+  const password = decoded.slice(decoded.indexOf(':') + 1);
+  return decoded.includes(':') && password.length >= 4 && !isPlaceholder(password);
 }
 
 function stripAuthScheme(value: string): string {
@@ -733,6 +741,7 @@ const GENERIC_RULES: SecretRule[] = [
     normalize: stripAuthScheme,
     check: ({ secret: raw, match, quoted, file }) => {
       const secret = stripAuthScheme(raw);
+      if (/^basic\s/i.test(raw) && !basicCredentialOk(secret)) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind === undefined || kind === 'password' || (file.isCode && !quoted)) return false;
       if (!secretValueOk(secret, kind)) return false;
@@ -768,11 +777,7 @@ const GENERIC_RULES: SecretRule[] = [
     minEntropy: 3.5,
     check: ({ secret, match }) => {
       if (isPlaceholder(secret)) return false;
-      if (match.groups?.scheme?.toLowerCase() !== 'basic') return true;
-      // Basic: the credential is base64("user:password"); judge the password.
-      const decoded = isBase64Ascii(secret) ? decodeBase64(secret) : '';
-      const password = decoded.slice(decoded.indexOf(':') + 1);
-      return decoded.includes(':') && password.length >= 4 && !isPlaceholder(password);
+      return match.groups?.scheme?.toLowerCase() !== 'basic' || basicCredentialOk(secret);
     },
   },
 ];

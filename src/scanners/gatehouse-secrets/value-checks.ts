@@ -153,6 +153,14 @@ export function isFillerValue(value: string): boolean {
   return false;
 }
 
+/**
+ * Six or more of the same character in a row: never in a generated token (ghp_Personal...00000000).
+ * Not for key bodies: DER and OpenSSH encodings hold runs of zero bytes (AAAAAA).
+ */
+export function hasRepeatedRun(value: string): boolean {
+  return /(.)\1{5}/.test(value);
+}
+
 function mostFrequentShare(value: string): number {
   const counts = new Map<string, number>();
   let max = 0;
