@@ -125,7 +125,8 @@ export async function runAction(run: ActionRun): Promise<number> {
       logger.debug(`job summary: ${bytes} bytes`);
     });
   }
-  if (inputs.annotations) {
+  // Annotations mark what a change introduced on its changed lines: pull requests only.
+  if (inputs.annotations && pr) {
     await reporter('annotations', logger, async () => {
       const { emitted, omitted } = emitAnnotations(report, io);
       if (omitted > 0) logger.info(`${emitted} annotations shown; ${omitted} more introduced findings are in the job summary`);

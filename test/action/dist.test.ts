@@ -177,4 +177,15 @@ describe('dist/index.js on a push to the default branch', () => {
     expect(warned.stdout).toMatch(/::warning::.*trivy-fs/);
     expect(standIn.requests).toHaveLength(0);
   });
+
+  it('a snapshot with findings fails the gate without annotations (there are no changed lines) and without any GitHub call', async () => {
+    const r = createTestRepo(); // checked out at the branch with the planted secrets
+    standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO });
+    const run = await runDist({ repo: r, apiUrl: standIn.url, event: pushEvent(r.headSha), eventName: 'push', inputs: { 'github-token': TOKEN } });
+    expect(run.code).toBe(1);
+    expect(ScanReportSchema.parse(JSON.parse(readFileSync(run.outputs['report-file'], 'utf8'))).kind).toBe('snapshot');
+    expect(run.stdout).not.toMatch(/::(error|warning) title=/);
+    expect(standIn.requests).toHaveLength(0);
+    expectNoSecretAnywhere(run, standIn);
+  });
 });
