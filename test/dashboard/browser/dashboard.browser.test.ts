@@ -20,12 +20,19 @@ let dir: string;
 let dashboard: RunningDashboard;
 let context: BrowserContext;
 let page: Page;
+let setupError: Error | undefined;
 const dialogs: string[] = [];
 const consoleProblems: string[] = [];
 
+/** Every test calls this first: without chromium each test FAILS (never skips) with the fix. */
+function requireBrowser(): void {
+  if (setupError) throw setupError;
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`chromium not found at ${CHROMIUM}: the browser tests need Debian chromium (apt-get install -y chromium)`);
+    setupError = new Error(`chromium not found at ${CHROMIUM}: the browser tests need Debian chromium (apt-get install -y chromium)`);
+    return;
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
@@ -80,6 +87,7 @@ async function shot(name: string): Promise<void> {
 
 describe('dashboard in chromium', { timeout: 120_000 }, () => {
   it('sends a signed-out visitor to the login page and signs in with a token', async () => {
+    requireBrowser();
     await page.goto(dashboard.url);
     expect(new URL(page.url()).pathname).toBe('/login');
     await shot('login');
@@ -95,6 +103,7 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
   });
 
   it('creates an ingest token on the admin page and ingests a history through the HTTP API', async () => {
+    requireBrowser();
     await page.goto(`${dashboard.url}admin`);
     await page.fill('input[name=label]', 'ci (browser test)');
     await page.selectOption('select[name=role]', 'ingest');
@@ -114,6 +123,7 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
   });
 
   it('renders the overview with every service, sparklines and the stale marker', async () => {
+    requireBrowser();
     await page.goto(dashboard.url);
     expect(await page.locator('table.overview tbody tr').count()).toBe(3);
     expect(await page.locator('table.overview svg.sparkline polyline').count()).toBe(3);
@@ -125,6 +135,7 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
   });
 
   it('draws the service chart with its data points and filters the findings table', async () => {
+    requireBrowser();
     await page.click('a[href="/services/payments"]');
     await page.waitForURL(/\/services\/payments$/);
     const chart = page.locator('svg.posture-chart');
@@ -148,6 +159,7 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
   });
 
   it('shows an XSS payload in a finding title as text, and no dialog fires', async () => {
+    requireBrowser();
     await page.goto(`${dashboard.url}services/payments`);
     await page.click('table.findings a:has-text("<script>alert(1)</script>")');
     await page.waitForURL(/\/findings\/fp-payments-099$/);
@@ -164,6 +176,7 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
   });
 
   it('shows the audit log to the admin and logs out', async () => {
+    requireBrowser();
     await page.goto(`${dashboard.url}admin`);
     const audit = await page.textContent('table.audit');
     expect(audit).toContain('token.create');
@@ -175,6 +188,7 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
   });
 
   it('saw no CSP violation, console error or dialog on any page', async () => {
+    requireBrowser();
     expect(await cspViolations()).toEqual([]);
     expect(consoleProblems).toEqual([]);
     expect(dialogs).toEqual([]);
