@@ -82,11 +82,11 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         },
       },
       '/services/{name}/scans': {
-        get: { summary: 'Recent scans, newest first', parameters: [p('name'), q('limit', { type: 'integer', maximum: 1000, default: 50 })], responses: { 200: json('scans'), 404: error('no such service'), ...read } },
+        get: { summary: 'Recent scans, newest first (viewer, or an ingest credential scoped to the service)', parameters: [p('name'), q('limit', { type: 'integer', maximum: 1000, default: 50 })], responses: { 200: json('scans'), 404: error('no such service'), ...read } },
       },
       '/findings': {
         get: {
-          summary: 'Findings with filters and pagination',
+          summary: 'Findings with filters and pagination (viewer; an ingest credential may read with ?service= of its scope)',
           parameters: [...findingFilters, q('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 })],
           responses: { 200: json('items and total'), 400: error('bad filter'), ...read },
         },

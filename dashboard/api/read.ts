@@ -1,7 +1,7 @@
 // The read API (viewer or admin): services, posture series, findings, exports, the badge.
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app.js';
-import { requireRole } from '../auth/principal.js';
+import { requireRole, requireServiceRead } from '../auth/principal.js';
 import { addDays, dayOf, daysBetween } from '../store/days.js';
 import type { ServiceOverview } from '../store/types.js';
 import { badgeMessage, renderBadge } from './badge.js';
@@ -58,14 +58,14 @@ export function createReadRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ service: name, from, to, points: store.postureSeries(name, { from, to }) });
   });
 
-  app.get('/services/:name/scans', viewer, (c) => {
+  app.get('/services/:name/scans', requireServiceRead((c) => c.req.param('name')), (c) => {
     const name = c.req.param('name');
     const q = parseQuery(LimitQuerySchema, c.req.query());
     if (!store.hasService(name)) throw new ApiError(404, `no service "${name}"`, 'name');
     return c.json({ scans: store.listScans(name, q.limit) });
   });
 
-  app.get('/findings', viewer, (c) => {
+  app.get('/findings', requireServiceRead((c) => c.req.query('service')), (c) => {
     const q = parseQuery(FindingQuerySchema, c.req.query());
     const { items, total } = store.listFindings(toFindingFilter(q));
     return c.json({ items, total, limit: q.limit, offset: q.offset });

@@ -104,6 +104,29 @@ export function authenticate(deps: { store: Store; oidc?: OidcVerifier }): Middl
 }
 
 /**
+ * Reading one service's scans and findings: viewers and admins, and also ingest credentials scoped
+ * to that service — the engine builds a PR's baseline from them (`baseline: dashboard`) with the
+ * same token or OIDC identity it uploads with.
+ */
+export function requireServiceRead(serviceOf: (c: Context<{ Variables: AuthVariables }>) => string | undefined): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const p = currentPrincipal(c);
+    if (!roleAllows(p.role, 'viewer')) {
+      const service = serviceOf(c);
+      if (p.role !== 'ingest' || service === undefined || !mayIngestFor(p, service)) {
+        throw new ApiError(
+          403,
+          service === undefined
+            ? `this ${p.role} credential may only read one service at a time (add ?service=)`
+            : `this ${p.role} credential may not read service "${service}"`,
+        );
+      }
+    }
+    await next();
+  };
+}
+
+/**
  * 401 without (valid) credentials, 403 when the role is not enough. Session callers of unsafe
  * methods must also send the session's CSRF token in `X-CSRF-Token` (bearer callers need not:
  * a browser never attaches a bearer header by itself).

@@ -1,6 +1,7 @@
 // Server-rendered SVG charts. SVG keeps the CSP strict (no script, colours from CSS classes) and the
 // pages readable without JavaScript. Every data point is a <circle> with data-day / data-count and a
 // <title> tooltip, so browsers show the value on hover and tests can count the points.
+import { html } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import type { Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
@@ -128,15 +129,12 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
         })}
         {visible.map((s) => {
           const b = bands.get(s)!;
-          return (
-            <g class={`points sev-${s}`}>
-              {series.map((p, i) => (
-                <circle cx={fmt(x(i))} cy={fmt(y(b.upper[i]))} r="2.6" data-day={p.day} data-severity={s} data-count={String(p.counts[s])}>
-                  <title>{`${p.day} — ${s}: ${p.counts[s]} open (all severities: ${totalCount(p.counts)})`}</title>
-                </circle>
-              ))}
-            </g>
-          );
+          // Thousands of points on a year's chart: the `html` tag (which escapes every value, like
+          // JSX) builds them as one string, an order of magnitude faster than JSX elements.
+          return html`<g class="points sev-${s}">${series.map(
+            (p, i) =>
+              html`<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${p.counts[s]}"><title>${p.day} — ${s}: ${p.counts[s]} open (all severities: ${totalCount(p.counts)})</title></circle>`,
+          )}</g>`;
         })}
         {offset > 0 ? (
           <g class="no-data">
@@ -178,11 +176,7 @@ export const Sparkline: FC<{ values: number[]; label: string }> = ({ values, lab
   const last = n > 0 ? values[n - 1] : 0;
   const direction = last > first ? 'up' : last < first ? 'down' : 'flat';
   const points = values.map((v, i) => `${Math.round(px(i) * 10) / 10},${Math.round(py(v) * 10) / 10}`).join(' ');
-  return (
-    <svg class={`sparkline trend-${direction}`} viewBox={`0 0 ${w} ${h}`} width={String(w)} height={String(h)} role="img" aria-label={label}>
-      <title>{label}</title>
-      {n > 0 ? <polyline points={points} /> : null}
-      {n > 0 ? <circle cx={Math.round(px(n - 1) * 10) / 10} cy={Math.round(py(last) * 10) / 10} r="2.5" data-count={String(last)} /> : null}
-    </svg>
-  );
+  const end = n > 0 ? html`<circle cx="${Math.round(px(n - 1) * 10) / 10}" cy="${Math.round(py(last) * 10) / 10}" r="2.5" data-count="${last}"></circle>` : '';
+  // `html` escapes every value (the label carries a service name); used for speed on the overview.
+  return html`<svg class="sparkline trend-${direction}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${label}"><title>${label}</title>${n > 0 ? html`<polyline points="${points}"></polyline>` : ''}${end}</svg>`;
 };

@@ -6,7 +6,8 @@ import { openStore } from '../../../dashboard/store/store.js';
 import { day, makeReport } from '../store/report-builder.js';
 import { ADMIN_TOKEN, githubClaims, startOidcIssuer, startTestDashboard, type OidcIssuer, type TestDashboard } from './harness.js';
 
-type Need = 'public' | 'viewer' | 'admin' | 'ingest';
+/** `service-read`: viewers, admins, and ingest credentials scoped to that service (the engine's PR baseline). */
+type Need = 'public' | 'viewer' | 'admin' | 'ingest' | 'service-read';
 type Caller =
   | 'none' | 'garbage' | 'viewer' | 'ingest' | 'ingest-other-service' | 'admin' | 'revoked' | 'expired-token'
   | 'oidc' | 'oidc-expired' | 'oidc-wrong-audience' | 'oidc-wrong-repo' | 'oidc-wrong-ref' | 'oidc-unknown-key' | 'session-admin-no-csrf';
@@ -30,8 +31,9 @@ const endpoints: Endpoint[] = [
   { method: 'GET', path: () => '/api/v1/services', need: 'viewer' },
   { method: 'GET', path: () => '/api/v1/services/payments', need: 'viewer' },
   { method: 'GET', path: () => '/api/v1/services/payments/posture', need: 'viewer' },
-  { method: 'GET', path: () => '/api/v1/services/payments/scans', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/services/payments/scans', need: 'service-read' },
   { method: 'GET', path: () => '/api/v1/findings', need: 'viewer' },
+  { method: 'GET', path: () => '/api/v1/findings?service=payments&state=all', need: 'service-read' },
   { method: 'GET', path: () => '/api/v1/findings/payments/fp-m0000', need: 'viewer' },
   { method: 'GET', path: () => '/api/v1/export/findings.csv', need: 'viewer' },
   { method: 'GET', path: () => '/api/v1/export/findings.json', need: 'viewer' },
@@ -64,6 +66,7 @@ function expected(e: Endpoint, caller: Caller): number {
   if (e.need === 'public') return 200;
   if (caller === 'none' || REFUSED.includes(caller)) return 401;
   const role = ROLE_OF[caller]!;
+  if (e.need === 'service-read') return role !== 'ingest' || caller !== 'ingest-other-service' ? success : 403;
   const allowed = role === 'admin' || role === e.need;
   if (!allowed) return 403;
   if (e.need === 'ingest' && caller === 'ingest-other-service') return 403;
