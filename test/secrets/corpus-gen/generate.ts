@@ -17,7 +17,8 @@ import { createHash } from 'node:crypto';
 import { GENERATORS, KEY_GENERATORS, pemAsBase64, pemAsJsonString, Random, ALNUM, B64, HEX, type Planted } from './values.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const corpusDir = join(here, '..', 'corpus');
+// GATEHOUSE_CORPUS_OUT: write elsewhere (the freshness test regenerates into a temporary folder).
+const corpusDir = process.env.GATEHOUSE_CORPUS_OUT ?? join(here, '..', 'corpus');
 const filesDir = join(corpusDir, 'files');
 
 export const KINDS = ['provider-token', 'private-key', 'dev-tool-config', 'app-config', 'password-hash', 'high-entropy'] as const;
