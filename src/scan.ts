@@ -4,7 +4,7 @@
 // It touches no GitHub API, no dashboard and no console: output goes through the injected logger
 // and progress events; the caller renders and publishes the report.
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { GatehouseConfig } from './config/schema.js';
 import { compareWithBaseline } from './gate/compare.js';
 import { decideGate } from './gate/decide.js';
@@ -72,7 +72,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   // Suppressions are read before anything runs, so a bad ignore file is an error up front.
   const suppressions: SourcedSuppression[] = [
     ...config.suppressions.map((s): SourcedSuppression => ({ ...s, source: 'config' })),
-    ...loadIgnoreFile(join(repoRoot, config['ignore-file'])),
+    ...loadIgnoreFile(resolve(repoRoot, config['ignore-file'])),
   ];
 
   const plan = planScan({ repoRoot, config, services, allServices, imports: options.imports, logger });
