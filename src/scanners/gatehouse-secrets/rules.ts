@@ -448,7 +448,7 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     title: 'Credential in a curl command line (-u user:password)',
     severity: 'high',
     keywords: ['curl'],
-    pattern: /\bcurl\b[^\r\n]*?\s(?:-u|--user)\s*["']?[^:\s"']+:(?<secret>[^\s"'@]{4,})/,
+    pattern: /\bcurl\b[^\r\n]*?\s(?:-u|--user)\s*["']?[^:\s"']+:(?<secret>[^\s"'@\x60();|&]{4,})/,
     check: ({ secret }) => !isPlaceholder(secret),
   },
 ];
