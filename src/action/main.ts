@@ -6,6 +6,7 @@ import { ConfigError, EXIT_CODES } from '../errors.js';
 import { scrubSecrets } from '../findings/redact.js';
 import type { Logger } from '../logger.js';
 import { readGitHubContext } from '../github/context.js';
+import { ToolInstallError } from '../tools/install.js';
 import { readActionInputs } from './inputs.js';
 import { runAction, type ActionIO } from './run-action.js';
 
@@ -40,6 +41,11 @@ async function main(): Promise<number> {
     if (error instanceof ConfigError) {
       io.setFailed(`Gatehouse configuration error: ${message}`);
       return EXIT_CODES.usage;
+    }
+    if (error instanceof ToolInstallError) {
+      // A scanner that cannot be installed is a scanner that cannot run: fail closed, exit 3.
+      io.setFailed(`Gatehouse could not install a scanner: ${message}`);
+      return EXIT_CODES.scannerError;
     }
     io.setFailed(`Gatehouse failed: ${message}`);
     if (error instanceof Error && error.stack) core.debug(scrubSecrets(error.stack));

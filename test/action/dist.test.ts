@@ -1,8 +1,11 @@
 // The built action, end to end: dist/index.js as a child process against the GitHub stand-in.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
 import { COMMENT_MARKER } from '../../src/github/comment.js';
+import { platformKey } from '../../src/tools/install.js';
+import { TRIVY_PIN } from '../../src/tools/pins.js';
 import { otherComments, startGitHubStandIn, type GitHubStandIn } from '../github/stand-in/github-stand-in.js';
 import { createTestRepo, OWNER, PLANTED, pullRequestEvent, pushEvent, REPO, runDist, type DistRun, type TestRepo } from './harness.js';
 
@@ -187,5 +190,37 @@ describe('dist/index.js on a push to the default branch', () => {
     expect(run.stdout).not.toMatch(/::(error|warning) title=/);
     expect(standIn.requests).toHaveLength(0);
     expectNoSecretAnywhere(run, standIn);
+  });
+
+  it('install-tools refuses a download whose SHA-256 does not match the pin (exit 3, nothing scanned)', async () => {
+    const served: string[] = [];
+    const mirror = createServer((req, res) => {
+      served.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(Buffer.from('not the trivy release archive'));
+    });
+    await new Promise<void>((ok) => mirror.listen(0, '127.0.0.1', ok));
+    try {
+      const r = createTestRepo();
+      r.checkout('main');
+      standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO });
+      const port = (mirror.address() as { port: number }).port;
+      const run = await runDist({
+        repo: r,
+        apiUrl: standIn.url,
+        event: pushEvent(r.baseSha),
+        eventName: 'push',
+        inputs: { 'install-tools': 'trivy' },
+        extraEnv: { GATEHOUSE_TOOLS_DOWNLOAD_BASE: `http://127.0.0.1:${port}/mirror` },
+      });
+      expect(run.code).toBe(3);
+      const pinned = TRIVY_PIN.archives[platformKey() ?? 'linux-x64'];
+      expect(served).toEqual([`/mirror/${TRIVY_PIN.releasePath}/${pinned?.file}`]);
+      expect(run.stdout).toContain(`::error::Gatehouse could not install a scanner: trivy: refusing to use ${pinned?.file}: its SHA-256 is `);
+      expect(run.stdout).toContain(`but Gatehouse pins ${pinned?.sha256} for trivy ${TRIVY_PIN.version}`);
+      expect(run.outputs.passed).toBeUndefined();
+    } finally {
+      await new Promise<void>((ok) => mirror.close(() => ok()));
+    }
   });
 });

@@ -75,16 +75,12 @@ describe('against the real dashboard', () => {
     expect(logger.lines.join('\n')).toMatch(/no snapshot of api at or before/);
   });
 
-  it('an ingest-only token cannot read: the error says so and the caller falls back', async () => {
-    const err = await fetchDashboardBaseline({
-      dashboardUrl: dashboard.url,
-      auth: { kind: 'token', token: ingestToken },
-      services: ['web'],
-      repoRoot: repo.dir,
-      baseSha: repo.baseSha,
-      headSha: repo.headSha,
-      logger: createMemoryLogger(),
-    }).catch((e: unknown) => e);
-    expect(String(err)).toMatch(/HTTP 403/);
+  it('the ingest token of the push reads the base of its own services; one scoped elsewhere is refused (the caller falls back)', async () => {
+    const input = { dashboardUrl: dashboard.url, services: ['web'], repoRoot: repo.dir, baseSha: repo.baseSha, headSha: repo.headSha, logger: createMemoryLogger() };
+    const own = await fetchDashboardBaseline({ ...input, auth: { kind: 'token', token: ingestToken } });
+    expect(own?.findings.map((f) => f.fingerprint)).toEqual(['fp-base-secret-0001']);
+    const apiOnly = dashboard.store.createToken({ role: 'ingest', label: 'api-only', services: ['api'] }).token;
+    const err = await fetchDashboardBaseline({ ...input, auth: { kind: 'token', token: apiOnly } }).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/GET api\/v1\/services\/web\/scans\?limit=100: HTTP 403/);
   });
 });
