@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { SeveritySchema } from '../../findings/finding.js';
 import { RULE_FAMILIES } from './rules.js';
 
-export const SCANNER_ID = 'gatehouse-secrets';
-export const SCANNER_VERSION = '1.0.0';
-export const REPORT_FORMAT_VERSION = 1;
+import { REPORT_FORMAT_VERSION, SCANNER_ID } from './scanner-info.js';
+
+export { REPORT_FORMAT_VERSION, SCANNER_ID, SCANNER_VERSION } from './scanner-info.js';
 
 export const ReportedSecretSchema = z
   .object({

@@ -7,7 +7,7 @@ import picomatch from 'picomatch';
 import { maskSecret, sha256Hex } from '../../findings/redact.js';
 import { SecretEngine } from './engine.js';
 import type { ReportedSecret, SecretScanReport } from './report-format.js';
-import { REPORT_FORMAT_VERSION, SCANNER_ID, SCANNER_VERSION } from './report-format.js';
+import { REPORT_FORMAT_VERSION, SCANNER_ID, SCANNER_VERSION } from './scanner-info.js';
 
 export interface DirectoryScanOptions {
   /** Globs (picomatch, dot files included) of files not to scan: matched against the path relative
