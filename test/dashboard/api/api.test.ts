@@ -1,6 +1,7 @@
 // The dashboard API against a real server on 127.0.0.1 with a temporary SQLite file.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,20 @@ describe('POST /api/v1/scans', () => {
     expect(res.status).toBe(413);
     expect((await json(res)).error).toMatch(/larger than the limit/);
     expect((await t.call('GET', '/api/v1/findings?service=payments&state=all&limit=500', { token: viewer }).then(json)).items.some((f: { fingerprint: string }) => f.fingerprint.startsWith('fp-big'))).toBe(false);
+  });
+
+  it('answers 413 for a chunked body (no Content-Length) once it passes the limit', async () => {
+    const url = new URL(t.base);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, path: '/api/v1/scans', method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 30; i++) req.write(`${'x'.repeat(10_000)}`);
+      req.end();
+    });
+    expect(status).toBe(413);
   });
 
   it('answers 403 when an ingest token uploads for a service outside its scope', async () => {
