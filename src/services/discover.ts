@@ -25,10 +25,14 @@ export interface Service {
 /**
  * The services of a repository. Explicit services must exist as folders; discovered ones are
  * sorted by path. Two discovered folders with the same base name get the parent folder in the name
- * (`apps-web`, `packages-web`) so names stay unique.
+ * (`apps-web`, `packages-web`) so names stay unique. When discovery finds no service folder, the
+ * repository itself is the one service (named after its folder).
  */
 export function resolveServices(repoRoot: string, config: GatehouseConfig): Service[] {
   const root = resolve(repoRoot);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new ConfigError(`the folder to scan, ${root}, does not exist or is not a folder`);
+  }
   if (config.services) {
     return config.services.map((s, index) => {
       const path = normalizeRelPath(s.path);
@@ -46,7 +50,19 @@ export function resolveServices(repoRoot: string, config: GatehouseConfig): Serv
       return { name: s.name, path, dir, image: s.image, gate: s.gate };
     });
   }
-  return discoverServices(root, config.discover.roots, config.discover.markers);
+  const discovered = discoverServices(root, config.discover.roots, config.discover.markers);
+  if (discovered.length > 0) return discovered;
+  // No service folders: a single-service repository. The root is the one service, so nothing in
+  // it goes unscanned (it is never an empty scan that passes).
+  return [{ name: rootServiceName(root), path: '', dir: root }];
+}
+
+/** The repository folder's name as a service name (letters, digits, ".", "_", "-"). */
+function rootServiceName(root: string): string {
+  const name = baseName(root.split(sep).join('/'))
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
+  return name || 'repository';
 }
 
 function discoverServices(root: string, roots: string[], markers: string[]): Service[] {

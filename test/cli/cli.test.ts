@@ -122,6 +122,7 @@ describe('gatehouse scan', () => {
       [['scan', root, '--baseline', '/nonexistent/report.json'], /--baseline: cannot read/],
       [['scan', root, '--config', '/nonexistent/.gatehouse.yml'], /config file not found/],
       [['frobnicate'], /unknown command "frobnicate"/],
+      [['scan', join(root, 'no-such-dir')], /the folder to scan, .*no-such-dir, does not exist/],
     ];
     for (const [args, message] of cases) {
       const r = await gatehouse(args);

@@ -56,6 +56,23 @@ describe('resolveServices', () => {
   });
 });
 
+describe('resolveServices without service folders', () => {
+  it('makes the repository itself the one service, so a single-service repo is scanned', () => {
+    const root = repo(['package.json', 'src/index.js']);
+    const services = resolveServices(root, ConfigSchema.parse({}));
+    expect(services).toHaveLength(1);
+    expect(services[0]).toMatchObject({ path: '', dir: root });
+    expect(services[0].name).toMatch(/^gatehouse-services-/);
+    expect(serviceForPath(services, 'src/index.js')).toBe(services[0].name);
+  });
+
+  it('refuses a folder that does not exist instead of scanning nothing', () => {
+    expect(() => resolveServices('/nonexistent/gatehouse-repo', ConfigSchema.parse({}))).toThrow(
+      /the folder to scan, \/nonexistent\/gatehouse-repo, does not exist/,
+    );
+  });
+});
+
 describe('serviceForPath', () => {
   const services = [
     { name: 'api', path: 'services/api', dir: '/r/services/api' },
