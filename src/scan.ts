@@ -77,7 +77,11 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
 
   const plan = planScan({ repoRoot, config, services, allServices, imports: options.imports, logger });
   deps.onProgress?.({ type: 'plan', services: services.map((s) => s.name), runs: plan.length });
-  if (plan.length === 0) logger.info('nothing to scan: no scanner applies to the selected services');
+  if (plan.length === 0) {
+    // Legitimate for a change that touches no service; otherwise the config runs nothing at all.
+    if (services.length > 0) logger.warning(`no scanner applies to ${services.map((s) => s.name).join(', ')}: check "scanners" in the config`);
+    else logger.info('nothing to scan: the change touches no service');
+  }
 
   const executed = await executePlan(plan, {
     services: allServices,

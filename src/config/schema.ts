@@ -77,7 +77,11 @@ export type SuppressionConfig = z.infer<typeof SuppressionSchema>;
 export const ConfigSchema = z
   .object({
     version: z.literal(1).default(1),
-    services: z.array(ServiceSchema).optional().describe('explicit list; when absent, services are discovered'),
+    services: z
+      .array(ServiceSchema)
+      .min(1, 'list at least one service, or remove "services" to discover them')
+      .optional()
+      .describe('explicit list; when absent, services are discovered'),
     discover: z
       .object({
         roots: z.array(z.string()).default(['services/*', 'apps/*', 'packages/*']),
