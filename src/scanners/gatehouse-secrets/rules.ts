@@ -385,7 +385,7 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     severity: 'high',
     keywords: [],
     paths: /(?:^|\/)(?:\.pgpass|pgpass\.conf)$/,
-    pattern: /^[^:#\s][^:\r\n]*:(?:\d+|\*):[^:\r\n]*:[^:\r\n]*:(?<secret>[^\r\n]+)$/m,
+    pattern: /^[^:#\s][^:\r\n]*:(?:\d+|\*):[^:\r\n]*:[^:\r\n]*:(?<secret>[^\r\n]+)\r?$/m,
     check: ({ secret }) => !isPlaceholder(secret) && secret.length >= 4,
   },
   {

@@ -1,7 +1,7 @@
 // Walks a folder and scans every text file. This is where raw secret values stop: each match is
 // turned into a masked preview and a sha256 before it is returned.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { maskSecret, sha256Hex } from '../../findings/redact.js';
@@ -108,8 +108,9 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
       if (BINARY_EXTENSIONS.test(rel)) return skip('binary');
       const size = statSync(abs).size;
       if (size > maxFileBytes) return skip('too-large');
-      if (hasNulByte(abs)) return skip('binary');
-      const text = readFileSync(abs, 'utf8');
+      const bytes = readFileSync(abs);
+      const text = decodeText(bytes);
+      if (text === undefined) return skip('binary');
       report.stats.filesScanned++;
       report.stats.bytesScanned += size;
       for (const match of engine.scan(text, rel)) {
@@ -142,16 +143,21 @@ function allowMatcher(dir: string, options: DirectoryScanOptions): (abs: string,
   };
 }
 
-/** NUL in the first 8 KiB: binary (git's own test). */
-function hasNulByte(abs: string): boolean {
-  const fd = openSync(abs, 'r');
-  try {
-    const buf = Buffer.alloc(8192);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).includes(0);
-  } finally {
-    closeSync(fd);
+/**
+ * The file's text, or undefined for binary. UTF-16 with a byte-order mark (Windows registry
+ * exports such as WinSCP sessions, PowerShell output) is decoded; otherwise a NUL byte in the first
+ * 8 KiB means binary (git's own test) and the rest is read as UTF-8.
+ */
+function decodeText(bytes: Buffer): string | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));
+    swapped.swap16();
+    return swapped.toString('utf16le');
   }
+  if (bytes.subarray(0, 8192).includes(0)) return undefined;
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function toPosix(p: string): string {
