@@ -1,6 +1,7 @@
 // Runs one scanner as a child process: an argv array (never a shell), a timeout that kills the whole
 // process tree, and a cap on captured output. This is one of the engine's two edges (the other is
 // HTTP); everything it returns is then parsed by a pure adapter.
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { ScannerError } from '../errors.js';
 import type { ToolOutput } from '../scanners/adapter.js';
@@ -46,6 +47,8 @@ export async function runTool(argv: string[], options: RunToolOptions): Promise<
   const [file, ...args] = argv;
   const name = options.name ?? file;
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  // spawn reports a missing working directory as ENOENT, which would read as "tool not installed".
+  if (!existsSync(options.cwd)) throw new ScannerError(name, `working directory ${options.cwd} does not exist`, 'crashed');
   const started = performance.now();
 
   const child = execa(file, args, {

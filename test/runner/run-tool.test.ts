@@ -54,6 +54,13 @@ describe('runTool', () => {
     expect(err.message).toContain('"gatehouse-no-such-tool-xyz" was not found on PATH');
   });
 
+  it('does not mistake a missing working directory for a missing tool', async () => {
+    const err = await runTool([process.execPath, '--version'], { cwd: '/nonexistent/gatehouse-dir', timeoutMs: 5000 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ScannerError);
+    expect(err.kind).toBe('crashed');
+    expect(err.message).toContain('working directory /nonexistent/gatehouse-dir does not exist');
+  });
+
   it('kills the whole process tree on timeout', async () => {
     const pidFile = join(mkdtempSync(join(tmpdir(), 'gatehouse-hang-')), 'grandchild.pid');
     const run = await runTool(fake('--hang', pidFile), { cwd, timeoutMs: 800 });

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { renderJson } from '../../src/reporters/json.js';
+import { toSarif } from '../../src/reporters/sarif.js';
+import { sarifSchemaErrors } from '../reporters/sarif-validate.js';
 import { runScan } from '../../src/scan.js';
 
 const EXAMPLES = new URL('../../examples/', import.meta.url).pathname;
@@ -50,6 +52,14 @@ describe('the example repository', () => {
       'Wn4vB8qZ2xTr6LpK',
     ];
     for (const secret of planted) expect(json).not.toContain(secret);
+  });
+
+  it('gives SARIF that is valid against the SARIF 2.1.0 schema, one run per tool', async () => {
+    const report = await scanExample();
+    const sarif = toSarif(report);
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    const tools = new Set(report.findings.map((f) => f.tool));
+    expect(sarif.runs.map((r) => r.tool.driver.name).sort()).toEqual([...tools].sort());
   });
 
   it('narrows a PR scan to the touched service, imports included', async () => {
