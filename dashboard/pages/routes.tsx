@@ -4,11 +4,12 @@
 // and the Origin. No inline script or style anywhere, so the CSP below holds.
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
+import { raw } from 'hono/html';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { densifySeries } from '../components/charts.js';
-import type { ViewerInfo } from '../components/layout.js';
+import { Layout, type ViewerInfo } from '../components/layout.js';
 import {
   clearLoginNonce,
   clearSessionCookie,
@@ -26,8 +27,9 @@ import { STALE_AFTER_DAYS, type Store } from '../store/types.js';
 import { AdminPage, type AdminPageProps } from './admin.js';
 import { FindingPage } from './finding.js';
 import { LoginPage, MessagePage } from './login.js';
-import { OverviewPage } from './overview.js';
-import { CHART_WINDOWS, DEFAULT_CHART_DAYS, ServicePage } from './service.js';
+import { OverviewContent } from './overview.js';
+import { RenderCache } from './render-cache.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
 
 /** A subset of app.ts `AppDeps`, so `createPageRoutes(deps)` takes the app's deps as they are. */
@@ -39,6 +41,8 @@ export interface PageDeps {
   allowedOrigins?: string[];
   /** Clock for pages (ages, SLA); tests pin it. */
   now?: () => Date;
+  /** Keep rendered overview/service bodies until the data changes (default true). */
+  cachePages?: boolean;
 }
 
 export const FINDINGS_PAGE_SIZE = 200;
@@ -87,6 +91,13 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
   const now = deps.now ?? (() => new Date());
   const opts: SessionOptions = { secureCookies: deps.config?.tls ?? false, allowedOrigins: deps.allowedOrigins ?? [], now };
   const app = new Hono<PageEnv>();
+  const cache = deps.cachePages === false ? undefined : new RenderCache();
+  /** A page body from the cache (same data version and minute) or freshly rendered. */
+  const body = (key: string, at: Date, render: () => unknown): Promise<string> => {
+    const renderString = async () => String(await (render() as Promise<unknown> | string));
+    if (!cache) return renderString();
+    return cache.get(`${key}|${Math.floor(at.getTime() / 60_000)}`, store.dataVersion(), renderString);
+  };
 
   app.get('/static/dashboard.css', (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
@@ -170,22 +181,22 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     return c.html(<MessagePage title="Signed out" message="Your session has ended. Sign in again." />);
   });
 
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const q = OverviewQuery.safeParse(c.req.query());
     if (!q.success) return badRequest(c, q.error);
+    const at = now();
+    const content = await body(`overview|${q.data.sort}|${q.data.dir}`, at, () => (
+      <OverviewContent rows={store.listServiceOverview(at)} sort={q.data.sort} dir={q.data.dir} now={at} staleAfterDays={STALE_AFTER_DAYS} />
+    ));
+    // `content` is our own JSX output, already escaped: raw() only stops a second escaping.
     return c.html(
-      <OverviewPage
-        viewer={viewerOf(c)}
-        rows={store.listServiceOverview(now())}
-        sort={q.data.sort}
-        dir={q.data.dir}
-        now={now()}
-        staleAfterDays={STALE_AFTER_DAYS}
-      />,
+      <Layout title="Services" viewer={viewerOf(c)} active="overview">
+        {raw(content)}
+      </Layout>,
     );
   });
 
-  app.get('/services/:name', (c) => {
+  app.get('/services/:name', async (c) => {
     const name = c.req.param('name');
     const q = ServiceQuery.safeParse(c.req.query());
     if (!q.success) return badRequest(c, q.error);
@@ -193,37 +204,43 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     const service = store.getService(name, at);
     if (!service) return notFound(c, `No service named “${name}”.`);
     const { severity, category, tool, sort, dir, days, page } = q.data;
-    const to = at.toISOString().slice(0, 10);
-    const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-    const series = densifySeries(
-      store.postureSeries(name, { from, to }).map((p) => ({ day: p.day, counts: p })),
-      from,
-      to,
-    );
-    const findings = store.listFindings(
-      { service: name, severity, category, tool, state: 'open', sort, order: dir, limit: FINDINGS_PAGE_SIZE, offset: (page - 1) * FINDINGS_PAGE_SIZE },
-      at,
-    );
-    const scans = store.listScans(name, 20);
-    const tools = [...new Set([...scans.flatMap((s) => s.scanners.map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
+    const content = await body(`service|${JSON.stringify([name, q.data])}`, at, () => {
+      const to = at.toISOString().slice(0, 10);
+      const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+      const series = densifySeries(
+        store.postureSeries(name, { from, to }).map((p) => ({ day: p.day, counts: p })),
+        from,
+        to,
+      );
+      const findings = store.listFindings(
+        { service: name, severity, category, tool, state: 'open', sort, order: dir, limit: FINDINGS_PAGE_SIZE, offset: (page - 1) * FINDINGS_PAGE_SIZE },
+        at,
+      );
+      const scans = store.listScans(name, 20);
+      const tools = [...new Set([...scans.flatMap((s) => s.scanners.map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
+      return (
+        <ServiceContent
+          service={service}
+          series={series}
+          days={days}
+          findings={findings.items}
+          findingTotal={findings.total}
+          page={page}
+          pageSize={FINDINGS_PAGE_SIZE}
+          filters={{ severity, category, tool }}
+          tools={tools}
+          sort={sort}
+          dir={dir}
+          scans={scans}
+          sla={store.sla}
+          now={at}
+        />
+      );
+    });
     return c.html(
-      <ServicePage
-        viewer={viewerOf(c)}
-        service={service}
-        series={series}
-        days={days}
-        findings={findings.items}
-        findingTotal={findings.total}
-        page={page}
-        pageSize={FINDINGS_PAGE_SIZE}
-        filters={{ severity, category, tool }}
-        tools={tools}
-        sort={sort}
-        dir={dir}
-        scans={scans}
-        sla={store.sla}
-        now={at}
-      />,
+      <Layout title={name} viewer={viewerOf(c)} active="overview">
+        {raw(content)}
+      </Layout>,
     );
   });
 

@@ -41,7 +41,15 @@ export interface ServicePageProps {
   now: Date;
 }
 
-export const ServicePage: FC<ServicePageProps> = (p) => {
+/** The page in its frame (tests, and any caller without a cache). */
+export const ServicePage: FC<ServicePageProps> = (props) => (
+  <Layout title={props.service.name} viewer={props.viewer} active="overview">
+    <ServiceContent {...props} />
+  </Layout>
+);
+
+/** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
+export const ServiceContent: FC<Omit<ServicePageProps, 'viewer'>> = (p) => {
   const base = serviceHref(p.service.name);
   const keep = { severity: p.filters.severity, category: p.filters.category, tool: p.filters.tool, days: p.days === DEFAULT_CHART_DAYS ? undefined : p.days };
   const sortHref = (column: string, d: 'asc' | 'desc') => `${base}${queryString({ ...keep, sort: column, dir: d })}#findings`;
@@ -49,7 +57,7 @@ export const ServicePage: FC<ServicePageProps> = (p) => {
   // The JSON API (same session cookie) serves the exports and the badge.
   const exportQuery = queryString({ service: p.service.name, severity: p.filters.severity, category: p.filters.category, tool: p.filters.tool });
   return (
-    <Layout title={p.service.name} viewer={p.viewer} active="overview">
+    <>
       <p class="crumbs">
         <a href="/">Services</a> / {p.service.name}
       </p>
@@ -249,7 +257,7 @@ export const ServicePage: FC<ServicePageProps> = (p) => {
           </table>
         )}
       </section>
-    </Layout>
+    </>
   );
 };
 
