@@ -140,3 +140,36 @@ describe('parseGatehouseSecretsReport', () => {
     }
   });
 });
+
+describe('bundled scanner (dist/secret-scanner.js beside the action bundle)', () => {
+  it('is preferred by the adapter when present and reports the same as the source CLI', async () => {
+    const { build } = await import('esbuild');
+    const out = mkdtempSync(join(tmpdir(), 'gatehouse-secrets-bundle-'));
+    const root = join(import.meta.dirname, '..', '..');
+    const common = {
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'node' as const,
+      format: 'esm' as const,
+      target: 'node20',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'silent' as const,
+    };
+    await build({ ...common, entryPoints: ['src/scanners/gatehouse-secrets/cli.ts'], outfile: join(out, 'secret-scanner.js') });
+    // Stands in for the action bundle: the adapter, bundled, prints the argv it would run.
+    writeFileSync(
+      join(out, 'entry.ts'),
+      `import { scannerEntryArgv } from ${JSON.stringify(join(root, 'src/scanners/gatehouse-secrets/adapter.ts'))};\nconsole.log(JSON.stringify(scannerEntryArgv()));\n`,
+    );
+    await build({ ...common, entryPoints: [join(out, 'entry.ts')], outfile: join(out, 'index.js') });
+    const printed = await execa(process.execPath, [join(out, 'index.js')]);
+    expect(JSON.parse(printed.stdout)).toEqual([process.execPath, join(out, 'secret-scanner.js')]);
+
+    const { repoRoot, serviceDir } = makeRepo();
+    const bundled = await execa(process.execPath, [join(out, 'secret-scanner.js'), 'scan', serviceDir], { cwd: serviceDir });
+    const { result: fromSource } = await runAdapter(repoRoot, serviceDir, {});
+    const strip = (stdout: string) => parseGatehouseSecretsReport(stdout, {}).findings;
+    expect(strip(bundled.stdout)).toEqual(strip(fromSource.stdout));
+    expect(strip(bundled.stdout).length).toBeGreaterThanOrEqual(3);
+  });
+});
