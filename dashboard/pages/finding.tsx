@@ -18,7 +18,8 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
     firstSeen: row.firstSeenAt,
     lastSeen: row.lastSeenAt,
     fixedAt: row.fixedAt,
-    slaDueAt: row.state === 'open' ? slaDueAt(row.openedAt, row.severity, sla) : undefined,
+    // A suppressed finding is outside the SLA (the store does not count it as a breach either).
+    slaDueAt: row.state === 'open' && !row.suppressed ? slaDueAt(row.openedAt, row.severity, sla) : undefined,
     slaBreached: row.slaBreached,
     suppression: detail.suppression ?? undefined,
   };

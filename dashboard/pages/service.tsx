@@ -172,7 +172,7 @@ export const ServiceContent: FC<Omit<ServicePageProps, 'viewer'>> = (p) => {
             </thead>
             <tbody>
               {p.findings.map((f) => {
-                const due = slaDueAt(f.openedAt, f.severity, p.sla);
+                const due = f.suppressed ? undefined : slaDueAt(f.openedAt, f.severity, p.sla);
                 return (
                   <tr data-finding={f.fingerprint} data-severity={f.severity}>
                     <td>

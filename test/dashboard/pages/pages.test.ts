@@ -138,6 +138,8 @@ describe('finding page and escaping', () => {
     expect(html).toContain('accepted risk: internal only &lt;b&gt;');
     expect(html).toContain('<dd>alice</dd>');
     expect(html).toContain('2027-01-31');
+    // outside the SLA while suppressed
+    expect(html).not.toContain('SLA due');
   });
 
   it('escapes an XSS payload in a finding title, path, message and fix, and never links a javascript: URL', async () => {
