@@ -12,7 +12,8 @@ export const CONFIG_JSON_SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.ur
 /** The JSON Schema text, as committed (2-space indent, trailing newline). */
 export function generateConfigJsonSchema(): string {
   // `io: 'input'`: what a user may write (fields with defaults are optional).
-  const schema = z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' });
+  // draft-07: what the YAML language server and most editors understand best.
+  const schema = z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any', target: 'draft-7' });
   const withMeta = {
     ...schema,
     title: 'Gatehouse configuration (.gatehouse.yml)',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_JSON_SCHEMA_PATH, generateConfigJsonSchema } from '../../scripts/gen-config-schema.js';
@@ -13,7 +13,7 @@ describe('schema/gatehouse.schema.json', () => {
   });
 
   it('accepts the example config and rejects a wrong fail-on, as an editor would', () => {
-    const ajv = new Ajv2020({ strict: false });
+    const ajv = new Ajv({ strict: false });
     const validate = ajv.compile(JSON.parse(readFileSync(CONFIG_JSON_SCHEMA_PATH, 'utf8')));
     const example = parse(readFileSync(new URL('../../examples/.gatehouse.yml', import.meta.url), 'utf8'));
     expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
