@@ -81,6 +81,8 @@ describe('SecretEngine', () => {
       'DATABASE_URL=postgres://app:app@localhost:5432/app',
       'url = "https://user:pass@example.com/x"',
       'app.api-key=ENC(XyZ1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R9s0T=)',
+      // Code quoted inside JSON (a SARIF snippet): the escaped newline ends the value.
+      String.raw`"text": "    const newPassword = body.new\n    const repeat = body.repeat\n"`,
       // Documentation tokens (octokit READMEs) and a Basic header over "1234567890abcdef:...".
       'token: "ghp_PersonalAccessToken01245678900000000"',
       '"authorization": "basic MTIzNDU2Nzg5MGFiY2RlZjEyMzQ6MTIzNDU2Nzg5MGFiY2RlZjEyMzQ1Njc4OTBhYmNkZWYxMjM0NTY3OA=="',

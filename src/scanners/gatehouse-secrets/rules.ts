@@ -709,7 +709,7 @@ function genericVariant(value: string): RuleVariant {
  */
 function assignment(nameWords: string): RegExp {
   return new RegExp(
-    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$@-]{0,80})(?![\w.$@-])["'\x60]?\]?\s*(?:(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))|\s+(?:=|:)\s*)\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{]{1,500})(?![(\w]))`,
+    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$@-]{0,80})(?![\w.$@-])["'\x60]?\]?\s*(?:(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))|\s+(?:=|:)\s*)\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{\\]{1,500})(?![(\w]))`,
     'i',
   );
 }
