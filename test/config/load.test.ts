@@ -104,6 +104,12 @@ describe('loadConfig', () => {
     expect(err.message).toMatch(new RegExp(`^${escape(file)}:2:5 suppressions\\[0\\]\\.reason: `));
   });
 
+  it('refuses an empty services list (it would scan nothing and pass)', async () => {
+    const file = writeConfig('services: []\n');
+    const err = await configError(loadConfig(file));
+    expect(err.message).toBe(`${file}:1:11 services: list at least one service, or remove "services" to discover them`);
+  });
+
   it('reports a YAML syntax error with its line', async () => {
     const file = writeConfig(['gate:', '  fail-on: high', ' bad-indent: [unclosed', ''].join('\n'));
     const err = await configError(loadConfig(file));
