@@ -6,6 +6,7 @@ import { addDays, dayOf, daysBetween } from '../store/days.js';
 import type { ServiceOverview } from '../store/types.js';
 import { badgeMessage, renderBadge } from './badge.js';
 import { findingsToCsv } from './csv.js';
+import { createResponseCache } from './response-cache.js';
 import { ApiError } from './errors.js';
 import {
   ExportQuerySchema,
@@ -27,6 +28,7 @@ export function createReadRoutes(deps: AppDeps): Hono<AppEnv> {
   // The overview is cached by the store per data version; its JSON is cached per overview object,
   // so 32 dashboards polling do not serialize 500 services each time.
   const overviewJson = new WeakMap<ServiceOverview[], string>();
+  const postureJson = createResponseCache(store);
 
   app.get('/services', viewer, (c) => {
     const services = store.listServiceOverview();
@@ -55,7 +57,8 @@ export function createReadRoutes(deps: AppDeps): Hono<AppEnv> {
       throw new ApiError(400, `invalid query: at most ${MAX_POSTURE_DAYS} days per request`, 'from');
     }
     if (!store.hasService(name)) throw new ApiError(404, `no service "${name}"`, 'name');
-    return c.json({ service: name, from, to, points: store.postureSeries(name, { from, to }) });
+    const body = postureJson.get(`${name}\u0000${from}\u0000${to}`, () => ({ service: name, from, to, points: store.postureSeries(name, { from, to }) }));
+    return c.body(body, 200, { 'Content-Type': 'application/json; charset=UTF-8' });
   });
 
   app.get('/services/:name/scans', requireServiceRead((c) => c.req.param('name')), (c) => {

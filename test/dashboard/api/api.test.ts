@@ -155,6 +155,16 @@ describe('read API', () => {
     expect((await t.call('GET', '/api/v1/services/shop/posture?from=2000-01-01&to=2026-02-01', { token: viewer })).status).toBe(400);
   });
 
+  it('answers posture from a cache that the next ingest invalidates', async () => {
+    const path = '/api/v1/services/cached/posture?from=2026-03-01&to=2026-03-03';
+    await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: makeReport({ scanId: 'c1', createdAt: day('2026-03-01'), services: ['cached'], findings: [{ fp: 'c1' }] }) });
+    const totals = async () => ((await json(await t.call('GET', path, { token: viewer }))).points as { total: number }[]).map((p) => p.total);
+    expect(await totals()).toEqual([1, 1, 1]);
+    expect(await totals()).toEqual([1, 1, 1]);
+    await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: makeReport({ scanId: 'c2', createdAt: day('2026-03-02'), services: ['cached'], findings: [{ fp: 'c1' }, { fp: 'c2' }] }) });
+    expect(await totals()).toEqual([1, 2, 2]);
+  });
+
   it('filters and pages findings, and shows one finding with its lifecycle', async () => {
     const open = await json(await t.call('GET', '/api/v1/findings?service=shop', { token: viewer }));
     expect(open.total).toBe(2);
