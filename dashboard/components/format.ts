@@ -27,12 +27,6 @@ export function formatAge(value: string | Date | undefined | null, now: Date): s
   return days === 1 ? '1 day ago' : `${days} days ago`;
 }
 
-/** Whole days between a timestamp and now (0 when absent). */
-export function ageInDays(value: string | Date | undefined | null, now: Date): number {
-  const d = toDate(value);
-  return d ? Math.max(0, Math.floor((now.getTime() - d.getTime()) / DAY_MS)) : 0;
-}
-
 /**
  * Only http(s) URLs become links. Tool-provided reference URLs could carry `javascript:` or
  * `data:`; those are shown as text instead.

@@ -23,16 +23,6 @@ export const SeverityBadge: FC<{ severity: Severity }> = ({ severity }) => (
   <span class={`badge sev-${severity}`}>{severity}</span>
 );
 
-/** A count in a table cell: coloured when non-zero, dimmed when zero. */
-export const SeverityCount: FC<{ severity: Severity; count: number }> = ({ severity, count }) =>
-  count > 0 ? (
-    <span class={`count sev-${severity}`} title={`${count} open ${severity}`}>
-      {count}
-    </span>
-  ) : (
-    <span class="count zero">0</span>
-  );
-
 /** "3 critical · 5 high · 1 medium" chips for headers. */
 export const SeverityChips: FC<{ counts: SeverityCounts; severities?: readonly Severity[] }> = ({
   counts,

@@ -1,0 +1,78 @@
+// The small pure pieces the pages stand on: the chart's series and axis, links from tool data, ages.
+import { describe, expect, it } from 'vitest';
+import { densifySeries, niceCeiling } from '../../../dashboard/components/charts.js';
+import { formatAge, queryString, safeHttpUrl } from '../../../dashboard/components/format.js';
+import { describeLocation, slaDueAt } from '../../../dashboard/pages/view-models.js';
+
+describe('densifySeries', () => {
+  it('carries counts forward between scans and leaves days before the first scan unknown', () => {
+    const days = densifySeries(
+      [
+        { day: '2026-01-03', counts: { high: 2 } },
+        { day: '2026-01-05', counts: { high: 1, low: 4 } },
+      ],
+      '2026-01-01',
+      '2026-01-06',
+    );
+    expect(days.map((d) => d.day)).toEqual(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06']);
+    expect(days[0].counts).toBeNull();
+    expect(days[1].counts).toBeNull();
+    expect(days[3].counts).toMatchObject({ high: 2, low: 0, critical: 0 });
+    expect(days[5].counts).toMatchObject({ high: 1, low: 4 });
+  });
+
+  it('starts from the last point before the window', () => {
+    const days = densifySeries([{ day: '2025-12-20', counts: { critical: 3 } }], '2026-01-01', '2026-01-02');
+    expect(days.map((d) => d.counts?.critical)).toEqual([3, 3]);
+  });
+});
+
+describe('niceCeiling', () => {
+  it('rounds the axis maximum up to 1, 2, 2.5 or 5 times a power of ten', () => {
+    expect([0, 3, 7, 16, 23, 99, 480].map(niceCeiling)).toEqual([4, 5, 10, 20, 25, 100, 500]);
+  });
+});
+
+describe('safeHttpUrl', () => {
+  it('keeps http(s) links and refuses javascript:, data: and garbage', () => {
+    expect(safeHttpUrl('https://nvd.nist.gov/vuln/detail/CVE-2024-1')).toBe('https://nvd.nist.gov/vuln/detail/CVE-2024-1');
+    expect(safeHttpUrl('javascript:alert(1)')).toBeUndefined();
+    expect(safeHttpUrl(' JavaScript:alert(1)')).toBeUndefined();
+    expect(safeHttpUrl('data:text/html,<script>')).toBeUndefined();
+    expect(safeHttpUrl('not a url')).toBeUndefined();
+  });
+});
+
+describe('formatting', () => {
+  const now = new Date('2026-11-24T12:00:00Z');
+  it('says how long ago a scan was', () => {
+    expect(formatAge('2026-11-24T11:59:30Z', now)).toBe('just now');
+    expect(formatAge('2026-11-24T11:15:00Z', now)).toBe('45 min ago');
+    expect(formatAge('2026-11-24T02:00:00Z', now)).toBe('10 h ago');
+    expect(formatAge('2026-11-23T10:00:00Z', now)).toBe('1 day ago');
+    expect(formatAge('2026-11-04T12:00:00Z', now)).toBe('20 days ago');
+    expect(formatAge(null, now)).toBe('never');
+  });
+
+  it('builds query strings without empty values', () => {
+    expect(queryString({ a: 'x y', b: undefined, c: '', d: 3 })).toBe('?a=x+y&d=3');
+    expect(queryString({})).toBe('');
+  });
+
+  it('describes a location by file and lines, package or image', () => {
+    expect(describeLocation({ path: 'src/a.ts', startLine: 3, endLine: 5 })).toBe('src/a.ts:3-5');
+    expect(describeLocation({ path: 'src/a.ts', startLine: 3, endLine: 3 })).toBe('src/a.ts:3');
+    expect(describeLocation({ path: 'package-lock.json', package: { ecosystem: 'npm', name: 'lodash', version: '4.17.20', fixedVersions: [] } })).toBe(
+      'lodash@4.17.20 · (package-lock.json)',
+    );
+    expect(describeLocation({ image: 'alpine:3.18', package: { ecosystem: 'alpine', name: 'openssl', version: '3.1.0', fixedVersions: [] } })).toBe(
+      'alpine:3.18 · openssl@3.1.0',
+    );
+    expect(describeLocation({})).toBe('—');
+  });
+
+  it('puts the SLA due date at the start of the open period plus the severity SLA', () => {
+    expect(slaDueAt('2026-11-01T00:00:00Z', 'critical', { critical: 7 })).toBe('2026-11-08T00:00:00.000Z');
+    expect(slaDueAt('2026-11-01T00:00:00Z', 'info', { critical: 7 })).toBeUndefined();
+  });
+});
