@@ -96,8 +96,13 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       kind: { type: 'string' },
       'scan-id': { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT_CODES.passed;
+  }
   if (positionals.length > 1) throw new UsageError(`scan takes one directory, got ${positionals.length}: ${positionals.join(' ')}`);
   const repoRoot = resolve(io.cwd, positionals[0] ?? '.');
 

@@ -195,8 +195,11 @@ describe('bin/gatehouse.js', () => {
     const r = await execa(process.execPath, [join(REPO, 'bin/gatehouse.js'), '--version'], { cwd: tmpdir(), reject: false });
     expect(r.exitCode).toBe(0);
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
-    const help = await execa(process.execPath, [join(REPO, 'bin/gatehouse.js'), '--help'], { reject: false });
-    expect(help.stdout).toContain('Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.');
+    for (const args of [['--help'], ['scan', '--help']]) {
+      const help = await execa(process.execPath, [join(REPO, 'bin/gatehouse.js'), ...args], { reject: false });
+      expect(help.exitCode).toBe(0);
+      expect(help.stdout).toContain('Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.');
+    }
   });
 });
 
