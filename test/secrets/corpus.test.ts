@@ -75,7 +75,7 @@ describe('planted secret corpus', () => {
 
   it('skips binary files and still flags key stores by name', () => {
     expect(report.skipped).toEqual(expect.arrayContaining([{ path: 'clean/web/public/banner.png', reason: 'binary' }]));
-    expect(report.skipped).toEqual(expect.arrayContaining([{ path: 'clean/data/cache.db', reason: 'binary' }]));
+    expect(report.skipped).toEqual(expect.arrayContaining([{ path: 'clean/data/search.idx', reason: 'binary' }]));
     expect(report.findings.find((f) => f.path.endsWith('.p12'))?.ruleId).toBe('keystore-file');
   });
 

@@ -456,8 +456,8 @@ writeCorpusFile(
   cleanFiles.push('clean/web/public/banner.png');
   const data = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.from(`password=${random.chars(ALNUM, 16)}\0`), Buffer.alloc(200)]);
   mkdirSync(join(filesDir, 'clean/data'), { recursive: true });
-  writeFileSync(join(filesDir, 'clean/data/cache.db'), data);
-  cleanFiles.push('clean/data/cache.db');
+  writeFileSync(join(filesDir, 'clean/data/search.idx'), data);
+  cleanFiles.push('clean/data/search.idx');
 }
 
 // ---------------------------------------------------------------------------------------------
