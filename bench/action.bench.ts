@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { COMMENT_MARKER } from '../src/github/comment.js';
-import { startGitHubStandIn } from '../test/github/stand-in/github-stand-in.js';
+import { otherComments, startGitHubStandIn } from '../test/github/stand-in/github-stand-in.js';
 import { createTestRepo, DIST_ENTRY, OWNER, pullRequestEvent, REPO, runDist } from '../test/action/harness.js';
 
 function median(xs: number[]): number {
@@ -64,7 +64,7 @@ console.log(`cold start of dist/index.js, time to first output: median ${median(
 console.log(`cold start, whole run to exit (trivial config): median ${median(runs.map((r) => r.exitMs)).toFixed(0)} ms`);
 const bare = [];
 for (let i = 0; i < 9; i++) bare.push(await bareNodeMs());
-console.log(`for reference, bare \`node -e 0\` on this machine now: median ${median(bare).toFixed(0)} ms`);
+console.log(`for reference, bare \`node -e 0\` on this machine now: median ${median(bare).toFixed(0)} ms, so the bundle adds about ${(median(runs.map((r) => r.firstOutputMs)) - median(bare)).toFixed(0)} ms`);
 
 // 2. API requests on a PR that already has its comment.
 const repo = createTestRepo();
@@ -86,4 +86,18 @@ try {
   if (standIn.violations.length > 0) console.log(`OpenAPI violations: ${standIn.violations.join('; ')}`);
 } finally {
   await standIn.close();
+}
+
+// 3. The same with 150 earlier comments: the marker is on the second page of comments.
+const busy = await startGitHubStandIn({
+  owner: OWNER,
+  repo: REPO,
+  pullFiles: { 6: repo.changedFiles },
+  comments: { 6: [...otherComments(150), { id: 78, body: `${COMMENT_MARKER}\nold`, user: 'github-actions[bot]', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }] },
+});
+try {
+  await runDist({ repo, apiUrl: busy.url, event: pullRequestEvent(repo, { number: 6 }), inputs: { 'github-token': 'bench-token' }, runId: '1' });
+  console.log(`GitHub API requests per PR run with 150 earlier comments: ${busy.requests.length} (${busy.requests.map((r) => r.operationId).join(', ')})`);
+} finally {
+  await busy.close();
 }
