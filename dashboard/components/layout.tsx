@@ -23,42 +23,42 @@ export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; 
     {/* A constant, so raw() is safe here; without a doctype browsers render in quirks mode. */}
     {raw('<!DOCTYPE html>')}
     <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>{`${title} · Gatehouse`}</title>
-      <link rel="stylesheet" href={STYLESHEET_PATH} />
-      <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-    </head>
-    <body>
-      <header class="topbar">
-        <a class="brand" href="/">
-          Gatehouse
-        </a>
-        {viewer ? (
-          <nav>
-            <a href="/" class={active === 'overview' ? 'active' : undefined}>
-              Services
-            </a>
-            {viewer.role === 'admin' ? (
-              <a href="/admin" class={active === 'admin' ? 'active' : undefined}>
-                Admin
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · Gatehouse`}</title>
+        <link rel="stylesheet" href={STYLESHEET_PATH} />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+      </head>
+      <body>
+        <header class="topbar">
+          <a class="brand" href="/">
+            Gatehouse
+          </a>
+          {viewer ? (
+            <nav>
+              <a href="/" class={active === 'overview' ? 'active' : undefined}>
+                Services
               </a>
-            ) : null}
-          </nav>
-        ) : null}
-        {viewer ? (
-          <form class="logout" method="post" action="/logout">
-            <span class="whoami">
-              {viewer.name} <span class="role">{viewer.role}</span>
-            </span>
-            <input type="hidden" name="_csrf" value={viewer.csrfToken} />
-            <button type="submit">Log out</button>
-          </form>
-        ) : null}
-      </header>
-      <main>{children}</main>
-    </body>
+              {viewer.role === 'admin' ? (
+                <a href="/admin" class={active === 'admin' ? 'active' : undefined}>
+                  Admin
+                </a>
+              ) : null}
+            </nav>
+          ) : null}
+          {viewer ? (
+            <form class="logout" method="post" action="/logout">
+              <span class="whoami">
+                {viewer.name} <span class="role">{viewer.role}</span>
+              </span>
+              <input type="hidden" name="_csrf" value={viewer.csrfToken} />
+              <button type="submit">Log out</button>
+            </form>
+          ) : null}
+        </header>
+        <main>{children}</main>
+      </body>
     </html>
   </>
 );
