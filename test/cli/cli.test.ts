@@ -111,23 +111,17 @@ describe('gatehouse scan', () => {
   });
 
   it('exits 2 on usage errors with a message and the usage text', async () => {
+    // a few as real processes here; every usage error in-process in cli-usage.test.ts
     const root = repoWithFakeScanner(['--print', emptySarif()]);
     const cases: [string[], RegExp][] = [
       [['scan', root, '--bogus'], /Unknown option '--bogus'/],
       [['scan', root, '--fail-on', 'severe'], /--fail-on: expected one of critical\|high\|medium\|low\|info\|unknown, got "severe"/],
-      [['scan', root, '--format', 'json,sarif'], /2 formats \(json, sarif\) need --output-dir/],
-      [['scan', root, '--format', 'xml'], /--format: unknown format "xml"/],
-      [['scan', root, '--import', 'trivy-fs'], /--import: expected TOOL=FILE/],
-      [['scan', root, '--import', 'nope=x.json'], /unknown scanner "nope"/],
-      [['scan', root, '--baseline', '/nonexistent/report.json'], /--baseline: cannot read/],
-      [['scan', root, '--config', '/nonexistent/.gatehouse.yml'], /config file not found/],
-      [['frobnicate'], /unknown command "frobnicate"/],
-      [['scan', join(root, 'no-such-dir')], /the folder to scan, .*no-such-dir, does not exist/],
     ];
     for (const [args, message] of cases) {
       const r = await gatehouse(args);
       expect(r.exitCode, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).toContain('Usage:');
     }
   });
 
