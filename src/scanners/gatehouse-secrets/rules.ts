@@ -351,7 +351,8 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     title: 'Yarn registry credential (.yarnrc.yml npmAuthToken/npmAuthIdent)',
     severity: 'high',
     keywords: ['npmauthtoken', 'npmauthident'],
-    pattern: /npmAuth(?:Token|Ident)["']?\s*:\s*["']?(?<secret>[^\s"']+)/,
+    // npmAuthIdent is "user:password": the secret is the password.
+    pattern: /npmAuthToken["']?\s*:\s*["']?(?<secret>[^\s"']+)|npmAuthIdent["']?\s*:\s*["']?[^:\s"']+:(?<bare>[^\s"']+)/,
     minLength: 8,
     check: ({ secret }) => !isPlaceholder(secret),
   },
@@ -448,7 +449,7 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     title: 'Credential in a curl command line (-u user:password)',
     severity: 'high',
     keywords: ['curl'],
-    pattern: /\bcurl\b[^\r\n]*?\s(?:-u|--user)\s*["']?[^:\s"']+:(?<secret>[^\s"'@\x60();|&]{4,})/,
+    pattern: /\bcurl\b[^\r\n]*?\s(?:-u|--user)\s*["']?[^:\s"']+:(?<secret>[^\s"'\x60();|&]{4,})/,
     check: ({ secret }) => !isPlaceholder(secret),
   },
 ];
@@ -766,6 +767,36 @@ const GENERIC_RULES: SecretRule[] = [
       if (!secretValueOk(secret, kind)) return false;
       return { ...genericVariant(secret), severity: 'high' };
     },
+  },
+  {
+    // A name/value pair over two lines: Kubernetes `env` lists, ECS task definitions, Helm values.
+    id: 'env-list-secret',
+    family: 'generic-secret',
+    title: 'Secret in a name/value environment entry (Kubernetes, ECS)',
+    severity: 'high',
+    keywords: ['name'],
+    lineMustInclude: ['value'],
+    window: 400,
+    pattern:
+      /["']?name["']?\s*:\s*["']?(?<name>[A-Za-z_][\w.-]*)["']?\s*,?\s*\r?\n?\s*["']?value["']?\s*:\s*(?:["'](?<secret>[^"'\r\n]{4,})["']|(?<bare>[^\s"'{}[\],#]{4,}))/,
+    check: ({ secret, match }) => {
+      // Both keys on the first line or on two consecutive lines, nothing else between them.
+      if ((match[0].match(/\n/g) ?? []).length > 1) return false;
+      const kind = classifySecretName(match.groups?.name ?? '');
+      if (kind === undefined) return false;
+      return kind === 'password' ? passwordValueOk(secret) : secretValueOk(secret, kind);
+    },
+  },
+  {
+    // Passwords on command lines in scripts and CI files.
+    id: 'cli-password-flag',
+    family: 'generic-password',
+    title: 'Password passed on a command line (--password, docker login -p, sshpass -p, mysql -p)',
+    severity: 'high',
+    keywords: ['--password', 'sshpass', 'login', 'mysql'],
+    pattern:
+      /(?:--password(?:=|\s+)|\bsshpass\s+-p\s*|\bdocker\s+login\b[^\r\n|;&]*?\s-p\s+|\bmysql(?:dump|admin)?\b[^\r\n|;&]*?\s-p)["']?(?<secret>[^\s"'$;&|)]{4,})/,
+    check: ({ secret }) => !secret.startsWith('-') && passwordValueOk(secret),
   },
   {
     id: 'authorization-header',

@@ -80,9 +80,10 @@ const WORDS = [
 /** Human-made passwords: word, symbol, digits (what people actually type into configs). */
 export function humanPassword(r: Random): string {
   const shapes = [
-    () => `${r.pick(WORDS)}${r.pick(['!', '#', '@', '*', '?', '%'])}${r.chars(DIGITS, 4)}`,
+    // Symbols that also survive in URLs and connection strings unescaped.
+    () => `${r.pick(WORDS)}${r.pick(['!', '*', '~', '_', '.', '-'])}${r.chars(DIGITS, 4)}`,
     () => `${r.pick(WORDS).toLowerCase()}${r.chars(DIGITS, 2)}${r.pick(WORDS)}`,
-    () => safe(r, ALNUM + '!@%^*', 16),
+    () => safe(r, ALNUM + '!*_~', 16),
     () => `${r.pick(WORDS)}-${r.pick(WORDS).toLowerCase()}-${r.chars(DIGITS, 3)}`,
     () => safe(r, ALNUM, 24),
   ];

@@ -14,7 +14,7 @@ DATABASES = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": "shop",
         "USER": "shop",
-        "PASSWORD": "RU1Y%ZoTasOQ@UfK",
+        "PASSWORD": "QU0X*ZoSasNP!TfJ",
         "HOST": "shop-db.acme-internal.net",
         "PORT": "5432",
     }

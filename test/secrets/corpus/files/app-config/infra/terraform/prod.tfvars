@@ -1,5 +1,5 @@
 region           = "eu-west-1"
 db_username      = "app"
-db_password      = "Falcon?4507"
-datadog_api_key  = "847c494f1a9db7e79fdb78b11d78e0ef"
-cloudflare_token = "rSbeoSB3ASsXmcO6s7bVLCwwpIKaM2cu"
+db_password      = "Meadow-5108"
+datadog_api_key  = "d367436052c7db18d1f1a0fdb2317412"
+cloudflare_token = "ZwuYUqhTQW0wsnKWLVRf0FCxlxaEdi2r"

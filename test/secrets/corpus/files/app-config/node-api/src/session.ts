@@ -2,8 +2,8 @@ import session from 'express-session';
 import RedisStore from 'connect-redis';
 
 export const sessionMiddleware = session({
-  store: new RedisStore({ url: 'rediss://default:5qYSWZ5ZT9L0oFTwEgGdMeKm6C67kQlv@redis-prod.acme-internal.net:6380' }),
-  secret: '9d29b47ed28e8f8f80d56744aed920d0318a374c8196dfe928d4d70577c75ec0',
+  store: new RedisStore({ url: 'rediss://default:WXjFenvUAQK0FMsNldkUQcH5h6RC8kg5@redis-prod.acme-internal.net:6380' }),
+  secret: '134e0db5141e4ff10425ef801386ecd6cd7a5b055ab300a30665b726f36d7fee',
   resave: false,
   saveUninitialized: false,
 });

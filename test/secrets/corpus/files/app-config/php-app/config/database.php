@@ -6,8 +6,8 @@ return [
             'host' => 'mysql.acme-internal.net',
             'database' => 'shop',
             'username' => 'shop',
-            'password' => 'Orchid%1081',
+            'password' => 'ga9*K~J5EsjB8s!z',
         ],
     ],
-    'redis' => ['password' => '0z7yXODISBtjrQGWXjFenvUAQK0FMsNl'],
+    'redis' => ['password' => 'XybiSul1xLJyau8Bzj5pSIpawn5Fq0zp'],
 ];

@@ -1,6 +1,6 @@
 <?php
-$apiSecret = 'gTtb5ze1OhNl4QXyey9Eiiq7W2Z3BoG9';
+$apiSecret = 'N57ksKitd2sNNHeOOhSzKeoX07Yzba4A';
 $config = [
-    'auth_token' => '897fb840c7cb1df8ff016d717e6277c1d3a0a967',
-    'cipher_key' => 'NhCpmtve2nyyQgTOvYND4uwknSCkG+Q7a89ysx/iLbw=',
+    'auth_token' => '95a5b5926a2312594c5c045f7b99c8e53e81fbcb',
+    'cipher_key' => 'sZTL9WffyIKzf1XmyYp6gG2gogpdzO9DEacQUZXA7r8=',
 ];

@@ -1,5 +1,5 @@
 enum Secrets {
-    static let analyticsKey = "a15552fa51fb37117fbc3ebed7137357"
-    static let apiToken = "F6jZIuqwa6vqLixVvSl3L3aX3WHZAhW9"
+    static let analyticsKey = "cbec73ce45c2def90e6de5df7f513b94"
+    static let apiToken = "ZI9zD2v3Vv2TXavvFvJSi0rxPKtNklzI"
     static let bundleId = "net.acme.shop"
 }

@@ -3,7 +3,7 @@ package main
 import "os"
 
 var (
-	signingKey = []byte("2c5b8119ccbf37e73af39183bf82625408cccc8f422b4a08ecfe21e16cc18868")
+	signingKey = []byte("5a2045fd1037e7402ee774ba76e2979a9e494b82921c80f8073f2033d10b7cb7")
 	apiToken   = os.Getenv("API_TOKEN")
 )
 
@@ -11,5 +11,5 @@ func dbPassword() string {
 	if v := os.Getenv("DB_PASSWORD"); v != "" {
 		return v
 	}
-	return "Meadow-orchid-598"
+	return "Copper-falcon-460"
 }

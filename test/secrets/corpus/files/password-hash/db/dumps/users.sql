@@ -9,8 +9,8 @@ CREATE TABLE `users` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 LOCK TABLES `users` WRITE;
-INSERT INTO `users` VALUES (1,'alice@acme-shop.net','$2b$12$R.Dok0yK7A/X4DD0pAf/JGlOjAnchhOfpr3/H3Nhj314lFxSBtOaN');
-INSERT INTO `users` VALUES (2,'bob@acme-shop.net','$2b$12$nbM/t0KYtotFds57pQA/osEpqchg1hH3DxbgkIuC/PT0N.a.reco4');
-INSERT INTO `users` VALUES (3,'carol@acme-shop.net','$argon2id$v=19$m=65536,t=3,p=4$KHUUXseuiaceB5hEgem00E$Kho7bY20J72IKhZqLP4kNc1ZfgUIUs6bttiZ0WctKsc');
-INSERT INTO `users` VALUES (4,'dave@acme-shop.net','$2b$12$nMDtlwqzAuurd1WBwKnlKZ8AmB8QWEak8qgfx1iRKcKlNsBYPaBUo');
+INSERT INTO `users` VALUES (1,'alice@acme-shop.net','$2b$12$SY5Cv/mqoXvqWY5nEZds8b0pn34iWiGu/HH6nok0HYG0nMDtlwqzA');
+INSERT INTO `users` VALUES (2,'bob@acme-shop.net','$2b$12$uurd1WBwKnlKZ8AmB8QWEak8qgfx1iRKcKlNsBYPaBUoo1.6UvB.9');
+INSERT INTO `users` VALUES (3,'carol@acme-shop.net','$argon2id$v=19$m=65536,t=3,p=4$c7K1YbuBTLlU12lD0ailVo$xi+8ksA5AwgchNUr1cKhsPf0m0/wfPf4T91qidhV8I+');
+INSERT INTO `users` VALUES (4,'dave@acme-shop.net','$2b$12$g7B57WD3.hGnnJkStzWuzSIHG0KtMVMkDQjR0LH2oQinMYN5bYj2b');
 UNLOCK TABLES;

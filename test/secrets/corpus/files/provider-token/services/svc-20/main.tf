@@ -3,7 +3,7 @@ provider "aws" {
 }
 
 locals {
-  npm_token = "npm_JBTsP0dtY530sLrV2GONQ2XbnP9oy6417Hit"
-  twine_password = "pypi-AgEIcHlwaS5vcmcABqGcoHt7wwppF1VyWzUDH4rlJfyW7HXiONHAqcrnKU48uyUHDxwd1b2hmibkBp2UuXwEls-DJnKTRV9CTFjrRntR6orgJjJ9Jaz5p6yHmuhQ3STUyX1ye4OgYwd4fpTEXCA54693OWo2OgE5kqVyx"
-  gem_host_api_key = "rubygems_beb4c737ec4488da4478c6a9e2823aaaa9f3727da27a3dff"
+  npm_token = "npm_qgIjI7Iay3o4xGmtgP1RRTxVZxe2MfWwc2fo"
+  twine_password = "pypi-AgEIcHlwaS5vcmcTEXCA54693OWo2OgE5kqVyxS7VqZEmD7ZrsIJ0QqsEGYBRN6kIimPQPOM-nClC0OlDPn0__Rj0_JrgRGPCdDhRZbD0XfX4IaCQLP6EulgBZlWtSLa8kuUEKeOrhFQZg_SrbWqQkE_r6CEvwNsEJDZJ"
+  gem_host_api_key = "rubygems_24542fcfa5b98323ba0fd56ea02faa86d70ea407704d5613"
 }

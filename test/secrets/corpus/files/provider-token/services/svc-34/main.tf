@@ -3,7 +3,7 @@ provider "aws" {
 }
 
 locals {
-  postman_api_key = "PMAK-28d8ce16ce9276d3306f2746-c2417b6a867f2107133a46c9d744160dc9"
-  linear_api_key = "lin_api_jU34gqxYUL86bJIz4dQpUDB5xkLuZvhBbBLFVu70"
-  new_relic_api_key = "NRAK-W3H200YAPKLTJ3SZ3TE4AEUU8WT"
+  postman_api_key = "PMAK-2f4789f401be29fc11c5b935-e4b9f1dfcf644572be6bdf85b645b502ab"
+  linear_api_key = "lin_api_4UL9LIVjU8gJxJtCSSsTF31xvCHoVaM9djP7Plsl"
+  new_relic_api_key = "NRAK-I8G0O3280U4G891E6JGL0BFA979"
 }

@@ -3,7 +3,7 @@ provider "aws" {
 }
 
 locals {
-  gitlab_token = "glpat-wBv78wbj9REO52hYbhPy"
-  runner_token = "glrt-APP-l5pJwdn1ef1s2LCB"
-  trigger_token = "glptt-83e6ab7a52e389d922627abd8151b5bd9a951fc3"
+  gitlab_token = "glpat-XN92phz4ATNz_HjTw1sL"
+  runner_token = "glrt-TMV_qlGyWCYCDTVUhVoT"
+  trigger_token = "glptt-39e6ef4e1049647219b44ba691a88d597b2e0d5c"
 }

@@ -1,5 +1,5 @@
 Rails.configuration.stripe = {
   publishable_key: ENV["STRIPE_PUBLISHABLE_KEY"],
-  secret_key: "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"
+  secret_key: "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"
 }
 Stripe.api_key = Rails.configuration.stripe[:secret_key]

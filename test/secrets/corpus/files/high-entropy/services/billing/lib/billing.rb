@@ -1,6 +1,6 @@
 module Billing
-  API_TOKEN = "c8ra4PWpvrQ02ceEqT1AutvsDOFZYN57"
-  SIGNING_SECRET = '249240d4aa81aa1b6913cdfd600e695a5b5926a2312594c5c045f7b99c8e53e8'
+  API_TOKEN = "JuF5kDYtsscY4ll8RgwL9L4QxUT5n0xj"
+  SIGNING_SECRET = 'a8bdde19c32828e6e4768c616af9354624fba64a6dda1e58870cdfdf894280b0'
 
   def self.client
     Client.new(token: API_TOKEN)

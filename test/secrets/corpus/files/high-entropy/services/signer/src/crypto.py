@@ -1,9 +1,9 @@
 import base64
 import hmac
 
-MASTER_KEY = "SLK7uqpuYBvr+5x5YxaJmEkb0o7KFfxxNPocHPBTRoqQtTHN4ARklkQbHjbEYI2j"
-HMAC_SECRET = b"65930e64c1c69d82cbec73ce45c2def90e6de5df"
-FERNET_KEY = "D/ufnULs1J/AE4v4Xv4VYbwwGwKTi2ryQLuPklzJsS3="
+MASTER_KEY = "sS3Kq6CH928DWEgJc2iRhdgEoMS3vuZu/z8Rz5es4tjgdhj5+/6IMTspDGC6aqQy"
+HMAC_SECRET = b"139af537e6dc40d0d523b3f2b85bc5bf5ec53736"
+FERNET_KEY = "bvVJp7uwKJce64ZSVxR31diZIZUEamFUwnF02KBk6mJ="
 
 
 def sign(payload: bytes) -> str:

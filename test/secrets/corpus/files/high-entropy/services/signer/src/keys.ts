@@ -2,6 +2,6 @@
 export const PARTNER_SIGNING_KEYS: Record<string, string> = {
   acme: 'ignored',
 };
-export const WEBHOOK_SIGNING_KEY = '94e78fdf7c7180d2a101739bd55c5f6fa6e14e421012effe89b43787e04a6139';
-export const encryptionKey = "P9xoD5z1Ztc3d2vloSp9lVGuUXxS+v4WumEnBbvVJp7=";
-export const AES_KEY = Buffer.from('559801eecbb5add02c8cb7037b537dd9', 'hex');
+export const WEBHOOK_SIGNING_KEY = 'b7084eaccb95c1b55ab1df0d765496915389e17a0b07c2a5a72b8aef23ddb28d';
+export const encryptionKey = "UqfHni3+HnGh5ybPU91wPW0LYNKV3L0I2B1xVtp7nhy=";
+export const AES_KEY = Buffer.from('24ba09b20789707e79e4cdc540ffbd0e', 'hex');

@@ -1,8 +1,8 @@
 // Runtime configuration
 export const config = {
   region: 'eu-west-1',
-  googleRefreshToken: '1//0gyCnuNH2_zh91LsHXTq2zhX1MlyWVw86_mkcoy7FzATTGf2EawKqVq5hczdJG',
-  azureClientSecret: 'rsN5Q~p57K-Xk7ex2gYhVMinxjgKec6H2xw-uIHs',
-  digitaloceanAccessToken: 'dop_v1_c57e683b22fd87022903dfd028794bdcf3372c3d23291c71bd7eec27c4c17860',
+  googleRefreshToken: '1//0gS0X-omFkXn1kniNeXFfU1F64XlEXrYeFIAdzAkfF2dCVK-rqYWmsx6dOJCKK',
+  azureClientSecret: 'YV26Q~S.B38m~YMbfOHAksm~WEQHAk~pLsNBdp-M',
+  digitaloceanAccessToken: 'dop_v1_2f9df8b8520184acbf2711d8b3c0b78f53fee4d5b4995389038d9bf57057c91d',
   timeoutMs: 5_000,
 };

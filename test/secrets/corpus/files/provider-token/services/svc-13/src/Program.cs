@@ -2,7 +2,7 @@ namespace Svc;
 
 internal static class Secrets
 {
-    internal const string ShopifyAccessToken = "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";
-    internal const string DatabricksToken = "dapi3d1d672ff95c016088d4cb17b7c04ed5";
-    internal const string SlackBotToken = "xoxb-163802118875-5914358586105-CNuPQbTYeLVBUHXGNLy81rPN";
+    internal const string ShopifyAccessToken = "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";
+    internal const string DatabricksToken = "dapi303a0aa6dadb9cd0ea9e1763517c81e5";
+    internal const string SlackBotToken = "xoxb-589324698493-6598915651599-ou07agDWuZE7BTkYzk61ff5H";
 }

@@ -1,8 +1,8 @@
 // Runtime configuration
 export const config = {
   region: 'eu-west-1',
-  discordWebhook: 'https://discord.com/api/webhooks/4545659520524339583/5Asj00yQfa9RyjksgqFaSZVEomfz65kHVJ-X58m_kNcVRjjLpDjwHtq3Yng93QA8fYhA',
-  teamsWebhookUrl: 'https://contoso.webhook.office.com/webhookb2/f4d9ada9-b36c-4338-8d49-283b8d22e683@0b6d0ec0-e91e-4bcb-b7f0-69c26496e789/IncomingWebhook/f39fb55b30c76a92dcaff2f808856cb5/a54fd86c-3cac-4a39-bcf5-32516ad23a74',
-  telegramBotToken: '2830471027:AAVf3y_KMVoLqhfoRcQuHY-UQpYnapjZrN_',
+  discordWebhook: 'https://discord.com/api/webhooks/6187779490358142539/CGK_nN9SwvVndXDzOLi3WR98i_JdHHxyWUvQxt_3IyWoWRZQpM6W_xniweAP0loQCrn0',
+  teamsWebhookUrl: 'https://contoso.webhook.office.com/webhookb2/607b203b-b1d6-4f99-a394-113a0a58cfba@3c3032c4-9ffd-472e-a091-6bc536bb05e9/IncomingWebhook/0bff53ea6334835eb86cbe95cdcb23c9/bf5269c9-6071-4c81-a0a9-2a5e471f2bb7',
+  telegramBotToken: '9959223366:AAZZN7Cr_M2JrFSFiNcweB24zwv3WsYT82D',
   timeoutMs: 5_000,
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 set -euo pipefail
-export BRAINTREE_ACCESS_TOKEN="access_token$production$kfuzjnvuqg27pn6p$017ff1f88c65d2f8cfb6830707869e30"
-export PLAID_ACCESS_TOKEN="access-production-5ed49124-2976-4e72-8a99-b09d4ca32949"
-export FLW_SECRET_KEY="FLWSECK-944d3dca696763b5c1bb3bf87426274f-X"
+export BRAINTREE_ACCESS_TOKEN="access_token$production$5sxwy52ahx9io764$f82566480384e55337db6c6b78e42816"
+export PLAID_ACCESS_TOKEN="access-production-ce8c2a98-6404-439b-bf56-b87550d0d132"
+export FLW_SECRET_KEY="FLWSECK-0263db5c5724f7839babf7b724a34ae3-X"
 ./run-migrations

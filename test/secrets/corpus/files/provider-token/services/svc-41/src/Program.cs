@@ -2,7 +2,7 @@ namespace Svc;
 
 internal static class Secrets
 {
-    internal const string FlyApiToken = "fo1_WInbqreUEYsVI8OhM0tm8hRvL7rhb_aC2Oclgt1ZkyE";
-    internal const string PulumiAccessToken = "pul-13e8c5431b19925da3a1c73a0fc8ca80e9254e79";
-    internal const string DopplerToken = "dp.pt.YRrcgo30UzmvqHTy5mu4VQaauaB7mAOg44MzdR2gvEk";
+    internal const string FlyApiToken = "fo1_BLanJOqdHntKqng73ug8MexOZmJ5oyjfP9A0YljB7RM";
+    internal const string PulumiAccessToken = "pul-4f390b77cd550bd60c90cbe69485b1b5922ad2ba";
+    internal const string DopplerToken = "dp.pt.fl5Vk0ufSOcuDcSXpq4s6f1zXCGp0wrwRnddLa1eS8L";
 }

@@ -1,8 +1,8 @@
 // Runtime configuration
 export const config = {
   region: 'eu-west-1',
-  alibabaCloudAccessKeyId: 'LTAIAlh6acDwjRPEqRfrPx4k',
-  digitaloceanAccessToken: 'dop_v1_0eff5ae2a86d5b1bdd39a42e2a90fd06a4e8b21d5bb3bb47b31de350501275ee',
-  azureClientSecret: 'wbK3Q~k.o8IwZyz9W4Mk~8ko2c.nFLTQv2iZ1xbn',
+  alibabaCloudAccessKeyId: 'LTAI3AMkMFJsnw3xPf07NuoP',
+  digitaloceanAccessToken: 'dop_v1_8d3091cbff035fc67be3f77e0d3a03296a5ebe9644abfd828fad805b867348f5',
+  azureClientSecret: 'J8c6Q~78LKXLL2I_v5GvDolC6GnEXLCgzYk~mYmB',
   timeoutMs: 5_000,
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 set -euo pipefail
-export GITHUB_PAT="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"
-export GITHUB_OAUTH_TOKEN="gho_y726nYZ6gqiFkWDhBSAfmv0WyWqf39aF8yJn"
-export GITHUB_APP_INSTALLATION_TOKEN="ghs_bUHPhTc2mJF0EVEkAj62msH5jAgVwoNvNnXp"
+export GITHUB_PAT="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"
+export GITHUB_OAUTH_TOKEN="gho_KklykDMRZIfwgUuR1LOJte8VmccK0VvwXz4i"
+export GITHUB_APP_INSTALLATION_TOKEN="ghs_F8rlp5XLj2MHfGLWFxLeS3rQSHbYtDYqqDma"
 ./run-migrations

@@ -1,7 +1,7 @@
 package config
 
 const (
-	nugetApiKey = "oy2yf39tjdysxpbqey2aq31d15tapxvx7qlgdp2g1kyua8"
-	dockerhubToken = "dckr_pat_kuUEKeOrhFQZg_SrbWqQkE_r6CE"
-	cargoRegistryToken = "ciouwMrDICXIiqxri8V7MuTLHmjoSMa60wz"
+	nugetApiKey = "oy2snwyrtgpt1xrw6hnhvf4bvcfi6bguen8tlq8f7ibdt5"
+	dockerhubToken = "dckr_pat_i_YXnhEdVDQYxWx7mMRnkJGKtgn"
+	cargoRegistryToken = "cioLq7KVs3ar73ZbI6Fk8IKZ4bb3j9o98iR"
 )

@@ -1,7 +1,7 @@
 package config
 
 const (
-	sentryAuthToken = "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"
-	grafanaToken = "glsa_LIVjU8gJxJtCSSsTF31xvCHoVaM9djP7_a2423f2b"
-	artifactoryApiKey = "AKCpzYW7UJZk79Wi3qkuSbka858x7z5oQ7IfZjoTDvv2cNLKBjNw0Zj6m1ijhr7YC3ObWHJIb"
+	sentryAuthToken = "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"
+	grafanaToken = "glsa_P1FrUemkJDHKKsjhfgChehnnVplehMP9_db083c63"
+	artifactoryApiKey = "AKCpXD4Nxne2E8Sy71Z3bUPDB1wYrKicZbDb1q6BBxR4rbeHooS4f9OxzZueCIypapOyqIQFk"
 )

@@ -1,5 +1,5 @@
 # frozen_string_literal: true
 
-CI_DEPLOY_PASSWORD = 'gldt-yaKR75vJrMf-S8lXNmsa'
-TRIGGER_TOKEN = 'glptt-cad533c22533a46c37bd5c6597cbf779f538f290'
-RUNNER_TOKEN = 'glrt-pBCIScIOnzN-3FMwRZku'
+CI_DEPLOY_PASSWORD = 'gldt-VD7dYcE2DZ9Zorpqd3fk'
+TRIGGER_TOKEN = 'glptt-195f7352eaa36d4136b5edbd4f7de4d239a9b5e3'
+RUNNER_TOKEN = 'glrt-TOZa8micII0eqBMPYDmN'

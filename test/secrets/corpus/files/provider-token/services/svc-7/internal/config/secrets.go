@@ -1,7 +1,7 @@
 package config
 
 const (
-	ciDeployPassword = "gldt-cdL2XwxYA6jG_slp6YMk"
-	bitbucketAppPassword = "ATBB2MHfGLWFxLeS3rQSHbYtDYqqDmaVM70p"
-	jiraApiToken = "ATATT3xFfGF0hz4ATNz_HjTw1sLTMV_qlGyWCYCDTVUhVoTnL5A58r5fdsLBtDlhLTrtVRBKeRGI1vNFUi5d2uZTh1GLrVCEsU1qTajDKLMFFRmiNk_3-fpU5N9sBRgN-HfstxjobzPDXQuJG2Tdu8y5dQOF8SvIXnIyKtV4F8pC05G0dUYFZSkdd4eh4KGW"
+	ciDeployPassword = "gldt-Th1GLrVCEsU1qTajDKLM"
+	bitbucketAppPassword = "ATBBEEPmiLj819foS3M7sAPgM9GfsswiobyO"
+	jiraApiToken = "ATATT3xFfGF0DXQuJG2Tdu8y5dQOF8SvIXnIyKtV4F8pC05G0dUYFZSkdd4eh4KGW-YcK02zJhW_kLrRyV90rn-pr0rg4uvqaouVTsNQJJ1tQqwwnK6uQCd_tV2Eb9nd5uQ7FNd3NPyXiB0oLIq5KvsSejxmectwlX6CnSy-oF66VXLVfRcgI1fkFV8YP_93"
 )

@@ -4,8 +4,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 
 public final class Db {
-    private static final String URL = "jdbc:mysql://legacy-db.acme-internal.net:3306/erp?user=erp&password=4WiJ6h@gSc%4Xjmf&useSSL=false";
-    private static final String ADMIN_PASSWORD = "uel3yw2XriXT04xt";
+    private static final String URL = "jdbc:mysql://legacy-db.acme-internal.net:3306/erp?user=erp&password=velvet55Ember&useSSL=false";
+    private static final String ADMIN_PASSWORD = "DBxAEFTowAZAUioV";
 
     public static Connection open() throws Exception {
         return DriverManager.getConnection(URL);
