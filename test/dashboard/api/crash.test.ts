@@ -48,18 +48,18 @@ describe('SIGKILL during a stream of ingests', () => {
       child.once('exit', () => reject(new Error(`dashboard exited before listening: ${out}`)));
     });
 
-    const bodies = Array.from({ length: 400 }, (_, i) => JSON.stringify(reportFor(i)));
+    const total = 200;
     const acknowledged: string[] = [];
     let next = 0;
     let killed = false;
     const worker = async () => {
-      while (!killed && next < bodies.length) {
+      while (!killed && next < total) {
         const i = next++;
         try {
           const res = await fetch(`${base}/api/v1/scans`, {
             method: 'POST',
             headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-            body: bodies[i],
+            body: JSON.stringify(reportFor(i)),
           });
           if (res.status === 201) acknowledged.push(`crash-${i}`);
           else throw new Error(`unexpected ${res.status}: ${await res.text()}`);
@@ -107,7 +107,7 @@ describe('SIGKILL during a stream of ingests', () => {
     // The file is usable again: reopen and ingest the next scan.
     const store = openStore(file);
     try {
-      expect(store.ingestScan(reportFor(399), 'after-crash').status).toBe('created');
+      expect(store.ingestScan(reportFor(total + 1), 'after-crash').status).toBe('created');
     } finally {
       store.close();
     }
