@@ -252,7 +252,7 @@ const PROVIDER_RULES: SecretRule[] = [
   token('circleci-token', 'CircleCI personal token', 'CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}', ['ccipat_']),
   token('buildkite-token', 'Buildkite API token', 'bkua_[a-f0-9]{40}', ['bkua_']),
   token('sonarqube-token', 'SonarQube token', 'sq[pua]_[a-f0-9]{40}', ['sqp_', 'squ_', 'sqa_']),
-  token('octopus-deploy-api-key', 'Octopus Deploy API key', 'API-[A-Z0-9]{26}', ['api-'], { flags: '' }),
+  token('octopus-deploy-api-key', 'Octopus Deploy API key', 'API-[A-Z0-9]{26}', ['api-']),
   token('jfrog-api-key', 'JFrog Artifactory API key', 'AKCp[A-Za-z0-9]{69}', ['akcp']),
   token('grafana-service-account-token', 'Grafana service account token', 'glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}', ['glsa_']),
   token('grafana-cloud-token', 'Grafana Cloud token', 'glc_[A-Za-z0-9+/]{32,400}={0,2}', ['glc_']),
