@@ -210,7 +210,7 @@ async function readChangedFiles(github: GitHubClient | undefined, context: GitHu
   } catch (error) {
     const status = httpStatusOf(error);
     if (status === 403 || status === 404) {
-      logger.warning(permissionWarning('list the changed files', status, error, ['pull-requests: read']).replace('so there the comment is skipped (see the job summary)', 'so every service is scanned'));
+      logger.warning(permissionWarning('list the changed files', status, error, ['pull-requests: read'], 'every service is scanned'));
       return undefined;
     }
     throw error;

@@ -86,10 +86,7 @@ export async function upsertStickyComment(
   } catch (error) {
     const status = httpStatusOf(error);
     if (status === 403 || status === 404) {
-      const warning = permissionWarning('write the pull request comment', status, error, [
-        'pull-requests: write',
-        'issues: write',
-      ]);
+      const warning = permissionWarning('write the pull request comment', status, error, ['pull-requests: write', 'issues: write'], 'the comment is skipped (the job summary has the report)');
       logger.warning(warning);
       return { action: 'forbidden', warning };
     }
@@ -101,12 +98,12 @@ export async function upsertStickyComment(
  * A warning for a refused GitHub call that names the permission to grant. Pull requests from forks
  * get a read-only token whatever the workflow asks for; the message says that too.
  */
-export function permissionWarning(what: string, status: number, error: unknown, permissions: string[]): string {
+export function permissionWarning(what: string, status: number, error: unknown, permissions: string[], consequence: string): string {
   const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const grant = permissions.map((p) => `\`${p}\``).join(' (or ') + (permissions.length > 1 ? ')' : '');
   return (
     `Gatehouse could not ${what} (HTTP ${status}: ${detail}). ` +
     `Grant the workflow ${grant} in its \`permissions:\`; pull requests from forks get a read-only token, ` +
-    `so there the comment is skipped (see the job summary). The gate verdict is unchanged.`
+    `so there ${consequence}. The gate verdict is unchanged.`
   );
 }

@@ -142,6 +142,17 @@ describe('dist/index.js on a pull request', () => {
     expectNoSecretAnywhere(run, standIn);
   });
 
+  it('when the changed files cannot be listed, it warns with the permission to grant and scans every service', async () => {
+    const r = createTestRepo();
+    standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO, token: TOKEN, pullFiles: {} }); // the files call answers 404
+    const run = await runDist({ repo: r, apiUrl: standIn.url, event: pullRequestEvent(r, { number: 13 }), inputs });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::warning::Gatehouse could not list the changed files \(HTTP 404.*`pull-requests: read`.*every service is scanned/);
+    const report = ScanReportSchema.parse(JSON.parse(readFileSync(run.outputs['report-file'], 'utf8')));
+    expect(report.services.map((s) => s.name)).toEqual(['api', 'web']);
+    expect(standIn.comments.get(13)).toHaveLength(1);
+  });
+
   it('baseline: none says so plainly in the comment and gates on the changed files', async () => {
     const r = createTestRepo();
     standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO, token: TOKEN, pullFiles: { 10: r.changedFiles } });
