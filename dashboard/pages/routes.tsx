@@ -29,7 +29,7 @@ import { FindingPage } from './finding.js';
 import { LoginPage, MessagePage } from './login.js';
 import { OverviewContent } from './overview.js';
 import { RenderCache } from './render-cache.js';
-import { CHART_WINDOWS, DEFAULT_CHART_DAYS, ServiceContent } from './service.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
 
 /** A subset of app.ts `AppDeps`, so `createPageRoutes(deps)` takes the app's deps as they are. */
@@ -59,6 +59,7 @@ const OverviewQuery = z.object({
 // An empty select ("all") arrives as "" and means no filter.
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const ServiceQuery = z.object({
+  state: z.preprocess(blankToUndefined, z.enum(FINDING_STATES).default('open')),
   severity: z.preprocess(blankToUndefined, SeveritySchema.optional()),
   category: z.preprocess(blankToUndefined, CategorySchema.optional()),
   tool: z.preprocess(blankToUndefined, z.string().max(100).optional()),
@@ -203,7 +204,7 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     const at = now();
     const service = store.getService(name, at);
     if (!service) return notFound(c, `No service named “${name}”.`);
-    const { severity, category, tool, sort, dir, days, page } = q.data;
+    const { state, severity, category, tool, sort, dir, days, page } = q.data;
     const content = await body(`service|${JSON.stringify([name, q.data])}`, at, () => {
       const to = at.toISOString().slice(0, 10);
       const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
@@ -213,7 +214,7 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
         to,
       );
       const findings = store.listFindings(
-        { service: name, severity, category, tool, state: 'open', sort, order: dir, limit: FINDINGS_PAGE_SIZE, offset: (page - 1) * FINDINGS_PAGE_SIZE },
+        { service: name, severity, category, tool, state, sort, order: dir, limit: FINDINGS_PAGE_SIZE, offset: (page - 1) * FINDINGS_PAGE_SIZE },
         at,
       );
       const scans = store.listScans(name, 20);
@@ -227,7 +228,7 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
           findingTotal={findings.total}
           page={page}
           pageSize={FINDINGS_PAGE_SIZE}
-          filters={{ severity, category, tool }}
+          filters={{ state, severity, category, tool }}
           tools={tools}
           sort={sort}
           dir={dir}

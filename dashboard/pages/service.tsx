@@ -14,7 +14,12 @@ import { findingHref, serviceHref, slaDueAt, type FindingSort } from './view-mod
 export const CHART_WINDOWS = [30, 90, 180, 365] as const;
 export const DEFAULT_CHART_DAYS = 90;
 
+export const FINDING_STATES = ['open', 'fixed', 'all'] as const;
+export type FindingStateFilter = (typeof FINDING_STATES)[number];
+
 export interface FindingFilters {
+  /** Default `open`. */
+  state?: FindingStateFilter;
   severity?: Severity;
   category?: Category;
   tool?: string;
@@ -51,11 +56,19 @@ export const ServicePage: FC<ServicePageProps> = (props) => (
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
 export const ServiceContent: FC<Omit<ServicePageProps, 'viewer'>> = (p) => {
   const base = serviceHref(p.service.name);
-  const keep = { severity: p.filters.severity, category: p.filters.category, tool: p.filters.tool, days: p.days === DEFAULT_CHART_DAYS ? undefined : p.days };
+  const state = p.filters.state ?? 'open';
+  const keep = {
+    state: state === 'open' ? undefined : state,
+    severity: p.filters.severity,
+    category: p.filters.category,
+    tool: p.filters.tool,
+    days: p.days === DEFAULT_CHART_DAYS ? undefined : p.days,
+  };
   const sortHref = (column: string, d: 'asc' | 'desc') => `${base}${queryString({ ...keep, sort: column, dir: d })}#findings`;
-  const filtered = Boolean(p.filters.severity || p.filters.category || p.filters.tool);
+  const filtered = Boolean(p.filters.severity || p.filters.category || p.filters.tool || state !== 'open');
   // The JSON API (same session cookie) serves the exports and the badge.
-  const exportQuery = queryString({ service: p.service.name, severity: p.filters.severity, category: p.filters.category, tool: p.filters.tool });
+  const exportQuery = queryString({ service: p.service.name, state: keep.state, severity: p.filters.severity, category: p.filters.category, tool: p.filters.tool });
+  const noun = state === 'open' ? 'Open findings' : state === 'fixed' ? 'Fixed findings' : 'All findings';
   return (
     <>
       <p class="crumbs">
@@ -102,10 +115,20 @@ export const ServiceContent: FC<Omit<ServicePageProps, 'viewer'>> = (p) => {
       <section aria-labelledby="findings-h" id="findings">
         <div class="section-head">
           <h2 id="findings-h">
-            Open findings <span class="muted">({filtered ? `${p.findingTotal} matching` : p.findingTotal})</span>
+            {noun} <span class="muted">({filtered ? `${p.findingTotal} matching` : p.findingTotal})</span>
           </h2>
         </div>
         <form class="filters" method="get" action={base}>
+          <label>
+            State
+            <select name="state">
+              {FINDING_STATES.map((st) => (
+                <option value={st} selected={state === st}>
+                  {st}
+                </option>
+              ))}
+            </select>
+          </label>
           <label>
             Severity
             <select name="severity">
@@ -155,7 +178,7 @@ export const ServiceContent: FC<Omit<ServicePageProps, 'viewer'>> = (p) => {
           </span>
         </form>
         {p.findings.length === 0 ? (
-          <p class="empty-state">{filtered ? 'No open findings match these filters.' : 'No open findings. '}</p>
+          <p class="empty-state">{filtered ? `No ${state === 'all' ? '' : `${state} `}findings match these filters.` : `No ${state === 'all' ? '' : `${state} `}findings.`}</p>
         ) : (
           <table class="data findings">
             <thead>
@@ -167,12 +190,12 @@ export const ServiceContent: FC<Omit<ServicePageProps, 'viewer'>> = (p) => {
                 <th>Where</th>
                 <SortHeader label="First seen" column="firstSeen" current={p.sort} dir={p.dir} href={sortHref} />
                 <SortHeader label="Open for" column="age" current={p.sort} dir={p.dir} href={sortHref} numeric />
-                <th>SLA due</th>
+                <th>{state === 'open' ? 'SLA due' : 'SLA due / fixed'}</th>
               </tr>
             </thead>
             <tbody>
               {p.findings.map((f) => {
-                const due = f.suppressed ? undefined : slaDueAt(f.openedAt, f.severity, p.sla);
+                const due = f.suppressed || f.state !== 'open' ? undefined : slaDueAt(f.openedAt, f.severity, p.sla);
                 return (
                   <tr data-finding={f.fingerprint} data-severity={f.severity}>
                     <td>
@@ -189,7 +212,13 @@ export const ServiceContent: FC<Omit<ServicePageProps, 'viewer'>> = (p) => {
                     <td class="nowrap" title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
                     <td class="num">{f.ageDays} d</td>
                     <td class={f.slaBreached ? 'bad-text nowrap' : 'nowrap'}>
-                      {formatDay(due)}
+                      {f.state === 'fixed' ? (
+                        <span class="fixed-text" title={formatDateTime(f.fixedAt)}>
+                          fixed {formatDay(f.fixedAt)}
+                        </span>
+                      ) : (
+                        formatDay(due)
+                      )}
                       {f.slaBreached ? <span class="marker breach-marker">breached</span> : null}
                     </td>
                   </tr>

@@ -89,6 +89,18 @@ describe('service page', () => {
     expect(rows((await get(h.app, '/services/payments?tool=grype', cookie)).html)).toEqual([]);
   });
 
+  it('lists fixed findings with their fix date when asked for state=fixed', async () => {
+    const html = (await get(h.app, '/services/payments?state=fixed', cookie)).html;
+    const rows = [...html.matchAll(/<tr data-finding="([^"]+)"/g)].map((m) => m[1]);
+    // pkg5..pkg13 came and went in the history (see fixtures)
+    expect(rows.sort()).toEqual(['005', '006', '007', '008', '009', '010', '011', '012', '013'].map((n) => `fp-payments-${n}`));
+    expect(html).toContain('Fixed findings');
+    expect((html.match(/<span class="fixed-text"/g) ?? []).length).toBe(9);
+    expect(html).toContain('<option value="fixed" selected="">fixed</option>');
+    expect(html).toContain('href="/api/v1/export/findings.csv?service=payments&amp;state=fixed"');
+    expect((await get(h.app, '/services/payments?state=gone', cookie)).status).toBe(400);
+  });
+
   it('sorts the findings table and keeps the filters in the sort links', async () => {
     const html = (await get(h.app, '/services/payments?severity=high&sort=title&dir=asc', cookie)).html;
     const titles = [...html.matchAll(/<td class="finding-title"><a href="[^"]+">([^<]*)/g)].map((m) => m[1]);
