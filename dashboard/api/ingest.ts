@@ -9,6 +9,9 @@ import { createRateLimiter } from '../auth/rate-limit.js';
 import { ApiError } from './errors.js';
 import { zodIssueToApiError } from './query.js';
 
+/** How far ahead of this server's clock a report's createdAt may be. */
+const MAX_CLOCK_SKEW_MS = 24 * 3600_000;
+
 /** Every service a report speaks about (the scope check covers all of them). */
 export function servicesOfReport(report: ScanReport): string[] {
   const names = new Set<string>();
@@ -57,6 +60,10 @@ export function createIngestRoutes(deps: AppDeps): Hono<AppEnv> {
       const parsed = ScanReportSchema.safeParse(body);
       if (!parsed.success) throw zodIssueToApiError(parsed.error, 'invalid scan report');
       const report = parsed.data;
+      // A snapshot from the future would become "the latest" and turn every real one into a late one.
+      if (Date.parse(report.createdAt) > Date.now() + MAX_CLOCK_SKEW_MS) {
+        throw new ApiError(400, `invalid scan report: createdAt ${report.createdAt} is in the future`, 'createdAt');
+      }
       for (const service of servicesOfReport(report)) {
         if (!mayIngestFor(p, service)) {
           throw new ApiError(403, `${p.actor} may not ingest scans of service "${service}"`, 'services');

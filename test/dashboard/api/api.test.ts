@@ -57,6 +57,8 @@ describe('POST /api/v1/scans', () => {
 
     const noId = { ...makeReport({ scanId: 'x', createdAt: day('2026-01-01') }), scanId: undefined };
     expect(await json(await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: noId }))).toMatchObject({ field: 'scanId' });
+    const future = makeReport({ scanId: 'future', createdAt: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+    expect(await json(await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: future }))).toMatchObject({ field: 'createdAt', error: expect.stringContaining('in the future') });
     const badJson = await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, rawBody: '{"schema": ' });
     expect(badJson.status).toBe(400);
     expect((await json(badJson)).error).toMatch(/not valid JSON/);
