@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { maskSecret, sha256Hex } from '../../findings/redact.js';
 import { SecretEngine } from './engine.js';
-import type { ReportedSecret, SecretScanReport } from './report-format.js';
+import type { SecretScanReport } from './report-format.js';
 import { REPORT_FORMAT_VERSION, SCANNER_ID, SCANNER_VERSION } from './scanner-info.js';
 
 export interface DirectoryScanOptions {
@@ -53,7 +53,7 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
   const cpuStarted = process.cpuUsage();
   const engine = options.engine ?? new SecretEngine();
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const isAllowed = allowMatcher(dir, options);
+  const isAllowed = allowMatcher(options);
   const report: SecretScanReport = {
     tool: SCANNER_ID,
     formatVersion: REPORT_FORMAT_VERSION,
@@ -130,7 +130,7 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
   return report;
 }
 
-function allowMatcher(dir: string, options: DirectoryScanOptions): (abs: string, rel: string) => boolean {
+function allowMatcher(options: DirectoryScanOptions): (abs: string, rel: string) => boolean {
   const globs = options.allowPaths ?? [];
   if (globs.length === 0) return () => false;
   const match = picomatch([...globs], { dot: true });
