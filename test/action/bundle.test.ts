@@ -18,6 +18,9 @@ describe('the action bundle', () => {
     expect(inputs).toContain('src/action/main.ts');
     expect(inputs).toContain('src/scan.ts');
     expect(inputs.filter((p) => p.includes('better-sqlite3') || p.startsWith('dashboard/'))).toEqual([]);
+    // undici is stubbed (only @actions/http-client's unused proxy dispatcher needs it).
+    expect(inputs.filter((p) => p.includes('node_modules/undici/'))).toEqual([]);
+    expect(inputs).toContain('gatehouse-stub:undici');
     expect(readFileSync(path.join(REPO_ROOT, 'dist/index.js'), 'utf8')).not.toMatch(/better-sqlite3|\/dashboard\//);
   });
 
