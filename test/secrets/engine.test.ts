@@ -38,6 +38,12 @@ describe('SecretEngine', () => {
     }
   });
 
+  it('does not report an unterminated key block, and gets through one quickly enough to return', () => {
+    // 40 escaped lines and no END line: an ambiguous expression would backtrack 2^40 times here.
+    const body = Array.from({ length: 40 }, () => random.chars(B64, 64)).join('\\n');
+    expect(scan(`{"private_key": "-----BEGIN PRIVATE KEY-----\\n${body}\\n"}\n`, 'sa.json')).toEqual([]);
+  });
+
   it('finds credentials in developer-tool files by their format', () => {
     const password = 'Quartz!8812';
     expect(scan(`machine api.example.net login ops password ${password}\n`, 'home/.netrc')[0].ruleId).toBe('netrc-password');

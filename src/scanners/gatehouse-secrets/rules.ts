@@ -153,9 +153,11 @@ const PRIVATE_KEY_RULES: SecretRule[] = [
     severity: 'critical',
     keywords: ['-----begin'],
     // RSA, EC, DSA, PKCS#8, ENCRYPTED PKCS#8, OPENSSH, PGP ... PRIVATE KEY [BLOCK]; also inside a
-    // JSON string with \n escapes or a concatenated string literal.
+    // JSON string with \n escapes or a concatenated string literal. The backslash is only allowed
+    // as part of an escape: were it also in the character class, an unterminated block would make
+    // the expression backtrack exponentially.
     pattern:
-      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<secret>(?:\\[rn]|[A-Za-z0-9+/=\s"',:.\\-]){64,}?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/,
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<secret>(?:\\[rnt]|[A-Za-z0-9+/=\s"',:.-]){64,}?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/,
     window: 20_000,
     strongShape: true,
     normalize: normalizeKeyBody,
@@ -710,7 +712,7 @@ function genericVariant(value: string): RuleVariant {
  */
 function assignment(nameWords: string): RegExp {
   return new RegExp(
-    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$@-]{0,80})(?![\w.$@-])["'\x60]?\]?\s*(?:(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))|\s+(?:=|:)\s*)\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{\\]{1,500})(?![(\w]))`,
+    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$@-]{0,80})(?![\w.$@-])["'\x60]?\]?\s*(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{\\]{1,500})(?![(\w]))`,
     'i',
   );
 }
@@ -778,7 +780,7 @@ const GENERIC_RULES: SecretRule[] = [
     lineMustInclude: ['value'],
     window: 400,
     pattern:
-      /["']?name["']?\s*:\s*["']?(?<name>[A-Za-z_][\w.-]*)["']?\s*,?\s*\r?\n?\s*["']?value["']?\s*:\s*(?:["'](?<secret>[^"'\r\n]{4,})["']|(?<bare>[^\s"'{}[\],#]{4,}))/,
+      /["']?name["']?\s*:\s*["']?(?<name>[A-Za-z_][\w.-]*)["']?\s*,?\s*["']?value["']?\s*:\s*(?:["'](?<secret>[^"'\r\n]{4,})["']|(?<bare>[^\s"'{}[\],#]{4,}))/,
     check: ({ secret, match }) => {
       // Both keys on the first line or on two consecutive lines, nothing else between them.
       if ((match[0].match(/\n/g) ?? []).length > 1) return false;
