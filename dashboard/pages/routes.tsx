@@ -121,10 +121,9 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
   });
 
   app.use('*', loadSession(store, opts));
-  app.use('*', async (c, next) => {
-    if (c.req.method === 'POST') return bodyLimit({ maxSize: 16 * 1024, onError: (cc) => cc.text('Form too large', 413) })(c, next);
-    return next();
-  });
+  // Forms are small; anything bigger is not ours.
+  const formLimit = bodyLimit({ maxSize: 16 * 1024, onError: (cc) => cc.text('Form too large', 413) });
+  app.use('*', async (c, next) => (c.req.method === 'POST' ? formLimit(c, next) : next()));
 
   // ---- login / logout ------------------------------------------------------------------------
 
@@ -304,7 +303,8 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     return c.redirect(`/admin?revoked=${encodeURIComponent(id)}`, 303);
   });
 
-  app.notFound((c) => notFound(c, `No page at ${c.req.path}.`));
+  // An HTML 404 for any other page path (app.ts answers unknown /api/v1 paths itself, earlier).
+  app.get('*', (c) => notFound(c, `No page at ${c.req.path}.`));
 
   return app;
 

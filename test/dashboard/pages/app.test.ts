@@ -62,5 +62,15 @@ describe('pages inside the dashboard app', () => {
     const res = await app.request('/api/v1/services');
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toContain('application/json');
+    const unknownApi = await app.request('/api/v1/nope', { headers: { cookie: session.cookie } });
+    expect(unknownApi.status).toBe(404);
+    expect(unknownApi.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('answer an unknown page path with an HTML 404 page', async () => {
+    const res = await app.request('/no/such/page', { headers: { cookie: session.cookie } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('No page at /no/such/page.');
   });
 });

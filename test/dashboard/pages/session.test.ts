@@ -157,3 +157,14 @@ describe('Origin: null (browsers under Referrer-Policy: no-referrer)', () => {
     expect(h.store.listTokens().map((t) => t.label)).not.toEqual(expect.arrayContaining(['from null cross']));
   });
 });
+
+describe('form size', () => {
+  it('refuses a form body over 16 KiB with 413', async () => {
+    const res = await h.app.request('/login', {
+      method: 'POST',
+      headers: { 'content-type': FORM, origin: ORIGIN },
+      body: new URLSearchParams({ token: 'x'.repeat(20_000) }).toString(),
+    });
+    expect(res.status).toBe(413);
+  });
+});
