@@ -42,6 +42,26 @@ const undiciStub = {
   },
 };
 
+/**
+ * zod exposes every message locale as `z.locales` (290 KB); Gatehouse speaks English only (the
+ * default locale, imported by zod itself). The locale index becomes one that re-exports `en`.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: path.relative(root, path.join(path.dirname(args.importer), args.path)), namespace: 'gatehouse-zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'gatehouse-zod-locales' }, (args) => ({
+      contents: `export { default as en } from './en.js';`,
+      loader: 'js',
+      resolveDir: path.join(root, path.dirname(args.path)),
+    }));
+  },
+};
+
 /** Inputs that must never be bundled: the native SQLite binding and the dashboard server. */
 export function forbiddenInputs(metafile) {
   return Object.keys(metafile.inputs).filter((p) => p.includes('better-sqlite3') || p.startsWith('dashboard/'));
@@ -67,7 +87,7 @@ export async function buildAll({ write = true, outdir = root } = {}) {
       target: 'node20',
       banner: { js: BANNER },
       external: ['better-sqlite3'],
-      plugins: [undiciStub],
+      plugins: [undiciStub, zodEnglishOnly],
       // Module ids in the bundle stay relative to the repository even when node_modules is a symlink.
       preserveSymlinks: true,
       metafile: true,

@@ -21,6 +21,8 @@ describe('the action bundle', () => {
     // undici is stubbed (only @actions/http-client's unused proxy dispatcher needs it).
     expect(inputs.filter((p) => p.includes('node_modules/undici/'))).toEqual([]);
     expect(inputs).toContain('gatehouse-stub:undici');
+    // zod's message locales: English only.
+    expect(inputs.filter((p) => /zod\/v4\/locales\/(?!en\.js|index\.js)/.test(p))).toEqual([]);
     expect(readFileSync(path.join(REPO_ROOT, 'dist/index.js'), 'utf8')).not.toMatch(/better-sqlite3|\/dashboard\//);
   });
 
