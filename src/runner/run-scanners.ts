@@ -74,7 +74,8 @@ async function executeOne(planned: PlannedScan, options: ExecuteOptions): Promis
   options.onProgress?.({ type: 'scanner-start', scanner: adapter.id, service: service.name, mode: planned.mode });
   options.logger.debug(
     planned.mode === 'run'
-      ? `${adapter.id} [${service.name}]: running ${planned.argv.map(quoteArg).join(' ')} in ${planned.target.dir}`
+      ? // argv can carry a registry token (`with: {args: [...]}`): scrubbed like any tool text
+        scrubSecrets(`${adapter.id} [${service.name}]: running ${planned.argv.map(quoteArg).join(' ')} in ${planned.target.dir}`)
       : `${adapter.id} [${service.name}]: importing ${planned.file}`,
   );
   const started = performance.now();
