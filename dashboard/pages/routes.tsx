@@ -47,9 +47,6 @@ export interface PageDeps {
 
 export const FINDINGS_PAGE_SIZE = 200;
 
-// Read once at start-up: two small files, served from 'self' (the CSP allows nothing else).
-const STYLESHEET = readFileSync(new URL('../static/dashboard.css', import.meta.url), 'utf8');
-const FAVICON = readFileSync(new URL('../static/favicon.svg', import.meta.url), 'utf8');
 
 const OverviewQuery = z.object({
   sort: z.enum(OVERVIEW_SORTS).default('critical'),
@@ -92,6 +89,9 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
   const now = deps.now ?? (() => new Date());
   const opts: SessionOptions = { secureCookies: deps.config?.tls ?? false, allowedOrigins: deps.allowedOrigins ?? [], now };
   const app = new Hono<PageEnv>();
+  // Read once per app (not at import): two small files, served from 'self' (the CSP allows nothing else).
+  const STYLESHEET = readFileSync(new URL('../static/dashboard.css', import.meta.url), 'utf8');
+  const FAVICON = readFileSync(new URL('../static/favicon.svg', import.meta.url), 'utf8');
   const cache = deps.cachePages === false ? undefined : new RenderCache();
   /** A page body from the cache (same data version and minute) or freshly rendered. */
   const body = (key: string, at: Date, render: () => unknown): Promise<string> => {
