@@ -249,6 +249,24 @@ async function benchReads(): Promise<void> {
   const store = openStore(file);
   const { id: viewerId, token: viewer } = store.createToken({ role: 'viewer', label: 'bench' });
   const session = store.createSession(viewerId);
+  // The store calls alone, in this process (median of 25): what one request costs before HTTP.
+  const today0 = dayOf(new Date().toISOString());
+  const median = (f: (i: number) => unknown) => {
+    const times: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const t0 = process.hrtime.bigint();
+      f(i);
+      times.push(ms(t0));
+    }
+    return fmt(times.sort((a, b) => a - b)[12]);
+  };
+  const svc = (i: number) => `svc-${String((i * 37) % SERVICES).padStart(3, '0')}`;
+  let far = Date.now();
+  console.log(
+    `store calls (median): overview recomputed ${median(() => store.listServiceOverview(new Date((far += 3_600_000))))} ms, ` +
+      `service detail ${median((i) => store.getService(svc(i)))} ms, 365-day posture ${median((i) => store.postureSeries(svc(i), { from: addDays(today0, -364), to: today0 }))} ms, ` +
+      `findings page ${median((i) => store.listFindings({ service: svc(i), limit: 50, offset: 0 }))} ms, scans ${median((i) => store.listScans(svc(i), 20))} ms`,
+  );
   store.close();
 
   const server = await startServer(file);

@@ -37,7 +37,7 @@ const DEFAULT_SESSION_TTL_MS = 12 * 3600_000;
 /** lastUsedAt is written at most this often per token, so reads do not turn into writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 /** The overview is cached per data version for at most this long (SLA ages move with the clock). */
-const OVERVIEW_CACHE_MS = 60_000;
+const OVERVIEW_CACHE_MS = 300_000;
 
 export const TOKEN_PREFIX = 'gatehouse_';
 
@@ -554,7 +554,8 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
 
     return services.map((s) => {
       const byDay = totals.get(s.id);
-      let carry = q.postureTotalBefore.get(s.id, firstTrendDay)?.total ?? 0;
+      // Only a service without a snapshot on the window's first day needs the row before it.
+      let carry = byDay?.has(firstTrendDay) ? 0 : (q.postureTotalBefore.get(s.id, firstTrendDay)?.total ?? 0);
       const trend = trendDays.map((day) => {
         const v = byDay?.get(day);
         if (v !== undefined) carry = v;
@@ -590,7 +591,12 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
 
     listServiceOverview(now = new Date()) {
       const cached = overviewCache;
-      if (cached && cached.version === version && Math.abs(now.getTime() - cached.at) < OVERVIEW_CACHE_MS) {
+      if (
+        cached &&
+        cached.version === version &&
+        Math.abs(now.getTime() - cached.at) < OVERVIEW_CACHE_MS &&
+        dayOf(now.toISOString()) === dayOf(new Date(cached.at).toISOString())
+      ) {
         return cached.value;
       }
       const value = computeOverview(now);
@@ -603,7 +609,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     getService(name, now = new Date()) {
       const s = q.serviceByName.get(name);
       if (!s) return undefined;
-      const overview = store.listServiceOverview(now).find((o) => o.name === name) ?? computeOverview(now).find((o) => o.name === name)!;
+      // The cached overview misses a service only when another connection (another process) added it.
+      const overview =
+        store.listServiceOverview(now).find((o) => o.name === name) ?? computeOverview(now).find((o) => o.name === name)!;
       const stats = {} as Record<Severity, SeverityStats>;
       const oldest = new Map<Severity, string>();
       for (const r of q.openCountsOfServiceWithSuppressed.all(s.id)) if (!r.suppressed) oldest.set(r.severity, r.oldest);
