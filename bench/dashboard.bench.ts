@@ -275,8 +275,9 @@ async function benchReads(): Promise<void> {
     const service = () => `svc-${String((n++ * 37) % SERVICES).padStart(3, '0')}`;
     const today = dayOf(new Date().toISOString());
     const from = addDays(today, -364);
-    const cookie = { cookie: `gatehouse_session=${session.id}` };
-    const bearer = { authorization: `Bearer ${viewer}` };
+    // Like a browser: every request accepts gzip (the overview API uses it).
+    const cookie = { cookie: `gatehouse_session=${session.id}`, 'accept-encoding': 'gzip' };
+    const bearer = { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' };
     const cases: [string, () => string, Record<string, string>][] = [
       ['overview page  GET /', () => '/', cookie],
       ['service page   GET /services/:name', () => `/services/${service()}`, cookie],

@@ -1,4 +1,5 @@
 // The read API (viewer or admin): services, posture series, findings, exports, the badge.
+import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app.js';
 import { requireRole, requireServiceRead } from '../auth/principal.js';
@@ -27,17 +28,23 @@ export function createReadRoutes(deps: AppDeps): Hono<AppEnv> {
 
   // The overview is cached by the store per data version; its JSON is cached per overview object,
   // so 32 dashboards polling do not serialize 500 services each time.
-  const overviewJson = new WeakMap<ServiceOverview[], string>();
+  const overviewJson = new WeakMap<ServiceOverview[], { json: string; gzip: Buffer }>();
   const postureJson = createResponseCache(store);
 
   app.get('/services', viewer, (c) => {
     const services = store.listServiceOverview();
     let body = overviewJson.get(services);
     if (body === undefined) {
-      body = JSON.stringify({ services });
+      // Hundreds of services with their trends are hundreds of KB of JSON; gzip it once per version.
+      const json = JSON.stringify({ services });
+      body = { json, gzip: gzipSync(json) };
       overviewJson.set(services, body);
     }
-    return c.body(body, 200, { 'Content-Type': 'application/json; charset=UTF-8' });
+    const headers = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
+    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      return c.body(body.gzip as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
+    }
+    return c.body(body.json, 200, headers);
   });
 
   app.get('/services/:name', viewer, (c) => {

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { day, makeReport } from '../store/report-builder.js';
@@ -131,6 +132,24 @@ describe('read API', () => {
     expect(shop).toMatchObject({ openTotal: 2, lastGate: 'failed', lastSnapshotAt: '2026-02-03T12:00:00.000Z' });
     expect(shop.open).toMatchObject({ critical: 0, high: 1, low: 1 });
     expect(shop.trend).toHaveLength(30);
+  });
+
+  it('gzips the overview for clients that accept it, and not for others', async () => {
+    const url = new URL(t.base);
+    const get = (acceptEncoding?: string) =>
+      new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
+        httpRequest({ host: url.hostname, port: url.port, path: '/api/v1/services', headers: { authorization: `Bearer ${viewer}`, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d: Buffer) => chunks.push(d));
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        }).on('error', reject).end();
+      });
+    const plain = await get();
+    expect(plain.encoding).toBeUndefined();
+    const zipped = await get('gzip, deflate, br');
+    expect(zipped.encoding).toBe('gzip');
+    expect(gunzipSync(zipped.body).toString()).toBe(plain.body.toString());
+    expect(JSON.parse(plain.body.toString()).services.length).toBeGreaterThan(0);
   });
 
   it('shows one service with MTTR per severity and its scans; 404 for an unknown one', async () => {
