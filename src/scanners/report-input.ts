@@ -13,10 +13,20 @@ export function parseJsonOutput(tool: string, text: string): unknown {
   if (trimmed === '') throw new ScannerOutputError(tool, 'empty output (expected a JSON report)');
   try {
     return JSON.parse(trimmed) as unknown;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ScannerOutputError(tool, `not JSON (${reason}); starts with ${JSON.stringify(trimmed.slice(0, 40))}`);
+  } catch {
+    // Neither the text nor JSON.parse's message (which quotes the input) goes into the error: the
+    // output may hold a secret. Its shape is enough to act on.
+    throw new ScannerOutputError(tool, `not JSON: ${describeTextShape(trimmed)}`);
   }
+}
+
+/** "1,234 bytes starting with '<' (HTML?)": what garbage looks like, without quoting any of it. */
+export function describeTextShape(text: string): string {
+  const first = text[0] ?? '';
+  const hint =
+    first === '<' ? ' (HTML or XML?)' : /[A-Za-z]/.test(first) ? ' (plain text: a usage or error message?)' : first === '{' || first === '[' ? ' (truncated or malformed JSON?)' : '';
+  const firstChar = /[\x21-\x7e]/.test(first) ? `'${first}'` : `U+${first.codePointAt(0)?.toString(16).padStart(4, '0') ?? '0000'}`;
+  return `${Buffer.byteLength(text)} bytes starting with ${firstChar}${hint}`;
 }
 
 /** Validates a decoded report against the parser's zod schema, naming the first field at fault. */
