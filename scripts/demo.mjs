@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: scans the bundled example repository (examples/: three microservices with
-// planted problems) with the real CLI and shows the failing gate with its reasons.
+// planted problems) with the real CLI and shows the failing gate with its reasons, then starts the
+// dashboard with a 90-day history of the example services and prints its URL.
 //
 // Exit status: 0 when the demo ran as intended (the gate failing on the planted problems IS the
 // show), non-zero when something broke (the CLI crashed, the gate unexpectedly passed, a report is
@@ -119,6 +120,22 @@ function plantedSecrets() {
   return values;
 }
 
-scanExample();
-// (The dashboard part of the demo follows here: ingest out/demo/gatehouse-report.json.)
-console.log('\ndemo: OK');
+const { reportPath } = scanExample();
+
+/**
+ * Part 2: start the dashboard, ingest a 90-day history for the example services and today's scan
+ * through the real HTTP API, print the URL. Serves until Ctrl-C; `npm run demo -- --no-serve` (or
+ * CI=true) stops after checking the ingest.
+ */
+const noServe = process.argv.includes('--no-serve') || process.env.CI === 'true';
+const dash = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', join(root, 'scripts/demo-dashboard.ts'), reportPath, ...(noServe ? ['--no-serve'] : [])],
+  { cwd: root, stdio: 'inherit' },
+);
+if (dash.error) fail(`could not start the dashboard: ${dash.error.message}`);
+// 130/143: stopped with Ctrl-C or SIGTERM while serving, which is how the demo ends.
+if (dash.status !== 0 && dash.status !== 130 && dash.status !== 143 && dash.signal !== 'SIGINT') {
+  fail(`the dashboard part exited with ${dash.status ?? dash.signal}`);
+}
+if (noServe) console.log('\ndemo: OK');

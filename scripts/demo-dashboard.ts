@@ -1,0 +1,96 @@
+// The dashboard half of `npm run demo`: starts the dashboard on a fresh SQLite file, creates an
+// ingest token through the admin API, ingests a 90-day history for the example services through the
+// real ingest API (explicit timestamps), then the scan `npm run demo` just made as a PR scan, and
+// prints the URL and the admin token to log in with. Serves until Ctrl-C; `--no-serve` stops after
+// checking what was ingested (used by the demo test).
+//
+// Usage: node --import tsx scripts/demo-dashboard.ts <report.json> [--no-serve] [--port N]
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startDashboard, type RunningDashboard } from '../dashboard/server.js';
+import { seedDemoHistory } from '../dashboard/demo-seed.js';
+import { createConsoleLogger } from '../src/logger.js';
+import { ScanReportSchema } from '../src/report/scan-report.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'no-serve': { type: 'boolean', default: false }, port: { type: 'string', default: '8080' } },
+});
+const reportPath = positionals[0] ?? join(root, 'out/demo/gatehouse-report.json');
+const dbPath = join(root, 'out/demo/dashboard.db');
+
+function fail(message: string): never {
+  process.stderr.write(`\ndemo: FAILED: ${message}\n`);
+  process.exit(1);
+}
+
+async function api(dash: RunningDashboard, token: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(new URL(path, dash.url), {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) fail(`${method} ${path}: HTTP ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function start(adminToken: string): Promise<RunningDashboard> {
+  const common = {
+    db: dbPath,
+    adminToken,
+    // The seed posts ~300 scans in a few seconds; the default per-token limit is for CI fleets.
+    ingestRateLimit: { perMinute: 100_000 },
+    handleSignals: !values['no-serve'],
+    print: () => {},
+    // One line per ingested scan would bury the URL under 300 lines; keep warnings and errors.
+    logger: { ...createConsoleLogger(), info: () => {} },
+  };
+  try {
+    return await startDashboard({ ...common, port: Number(values.port) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    return startDashboard({ ...common, port: 0 });
+  }
+}
+
+const report = ScanReportSchema.parse(JSON.parse(readFileSync(reportPath, 'utf8')));
+const services = report.services.map((s) => s.name).filter((n) => n !== '(root)');
+
+mkdirSync(dirname(dbPath), { recursive: true });
+for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+const adminToken = `gh_demo_admin_${randomBytes(18).toString('base64url')}`;
+const dash = await start(adminToken);
+
+const ingest = await api(dash, adminToken, 'POST', '/api/v1/admin/tokens', { role: 'ingest', label: 'demo ingest', services });
+const ingestToken = String(ingest.token);
+
+const started = performance.now();
+const seeded = await seedDemoHistory(dash.url, ingestToken, services, 90);
+// Today's scan of examples/ goes in as a PR scan: it shows in each service's recent scans with its
+// gate result, without replacing the 90-day default-branch history the charts are drawn from.
+const prReport = { ...report, kind: 'pr' as const, scanId: `${report.scanId}-pr` };
+const res = await api(dash, ingestToken, 'POST', '/api/v1/scans', prReport);
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+
+const overview = (await api(dash, adminToken, 'GET', '/api/v1/services')) as { services?: { name: string }[] };
+const shown = (overview.services ?? []).map((s) => s.name);
+const missing = services.filter((s) => !shown.includes(s));
+if (missing.length) fail(`the dashboard does not list ${missing.join(', ')} after ingest`);
+
+console.log(`\n=== The dashboard\n`);
+console.log(`Ingested ${seeded.scans} scans (90 days of nightly snapshots and some PR scans, ${seeded.findings} distinct findings)`);
+console.log(`for ${services.join(', ')} through POST /api/v1/scans in ${seconds} s, then today's scan (${String(res.status ?? 'created')}).`);
+console.log(`\n  Open:        ${dash.url}`);
+console.log(`  Log in with: ${adminToken}   (a demo admin token for this local database only)`);
+console.log(`  Database:    ${dbPath}`);
+
+if (values['no-serve']) {
+  await dash.close();
+} else {
+  console.log('\nServing until Ctrl-C.');
+}
