@@ -3,7 +3,7 @@
 // baseline comparison (gate/compare.ts) and suppressions (gate/suppressions.ts) refine it.
 import { ScannerOutputError } from '../errors.js';
 import { SEVERITY_RANK } from './severity.js';
-import { ParsedFindingSchema, type Finding, type ParsedFinding } from './finding.js';
+import { CATEGORIES, ParsedFindingSchema, SEVERITIES, type Finding, type ParsedFinding } from './finding.js';
 import { fingerprintFinding } from './fingerprint.js';
 import { scrubSecrets } from './redact.js';
 
@@ -23,38 +23,32 @@ export interface NormalizeOptions {
 export function normalizeFindings(parsed: readonly ParsedFinding[], opts: NormalizeOptions): Finding[] {
   const byFingerprint = new Map<string, Finding>();
   parsed.forEach((raw, index) => {
-    const result = ParsedFindingSchema.safeParse(raw);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const field = issue?.path.join('.') || '(root)';
-      const tool = typeof (raw as { tool?: unknown })?.tool === 'string' ? (raw as { tool: string }).tool : 'unknown tool';
-      throw new ScannerOutputError(tool, `finding #${index + 1} is invalid at "${field}": ${issue?.message ?? 'bad shape'}`);
-    }
-    // zod's output is a deep copy of the input. Keeping it would double the memory of 100,000
-    // findings (and the garbage collector's work); instead the validated input's own nested
-    // objects are shared (neither side mutates them) and only the top level is new, built with
-    // the same keys in the same order every time (one object shape: fast to build and to read).
-    const d = result.data;
+    // A well-formed finding (every one a parser builds) passes the plain structural check below; zod
+    // checks the rest and names the field at fault. zod's parsed copy is not kept either way: the
+    // checked input is used as is (its nested objects are shared; neither side mutates them).
+    if (!isWellFormedParsedFinding(raw)) throwIfInvalid(raw, index);
     // Container findings carry paths inside the image, which say nothing about the repository's services.
-    const path = d.category === 'container' ? undefined : raw.location.path;
+    const path = raw.category === 'container' ? undefined : raw.location.path;
     const service = (path !== undefined && opts.serviceForPath?.(path)) || opts.service;
+    // The same keys in the same order every time: one object shape, fast to build and to read.
     const finding: Finding = {
-      tool: d.tool,
-      category: d.category,
-      ruleId: d.ruleId,
-      title: scrubSecrets(d.title),
-      severity: d.severity,
-      toolSeverity: d.toolSeverity,
+      tool: raw.tool,
+      category: raw.category,
+      ruleId: raw.ruleId,
+      title: scrubSecrets(raw.title),
+      severity: raw.severity,
+      toolSeverity: raw.toolSeverity,
       location: raw.location as Finding['location'],
       cvss: raw.cvss,
-      cwe: raw.cwe ?? d.cwe,
-      references: raw.references ?? d.references,
-      fixAvailable: d.fixAvailable,
-      fix: d.fix === undefined ? undefined : scrubSecrets(d.fix),
-      message: scrubSecrets(d.message),
-      secretPreview: d.secretPreview,
-      matchHash: d.matchHash,
-      inlineSuppressed: d.inlineSuppressed,
+      // The schema's defaults for absent lists.
+      cwe: raw.cwe ?? [],
+      references: raw.references ?? [],
+      fixAvailable: raw.fixAvailable,
+      fix: raw.fix === undefined ? undefined : scrubSecrets(raw.fix),
+      message: scrubSecrets(raw.message),
+      secretPreview: raw.secretPreview,
+      matchHash: raw.matchHash,
+      inlineSuppressed: raw.inlineSuppressed,
       fingerprint: '',
       service,
       status: 'introduced',
@@ -67,4 +61,84 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
     }
   });
   return [...byFingerprint.values()];
+}
+
+/** zod's verdict on a finding the fast check refused: an error naming the tool, the finding and the field. */
+function throwIfInvalid(raw: unknown, index: number): void {
+  const result = ParsedFindingSchema.safeParse(raw);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  const field = issue?.path.join('.') || '(root)';
+  const tool = typeof (raw as { tool?: unknown })?.tool === 'string' ? (raw as { tool: string }).tool : 'unknown tool';
+  throw new ScannerOutputError(tool, `finding #${index + 1} is invalid at "${field}": ${issue?.message ?? 'bad shape'}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Fast structural check. Validating 100,000 findings with zod costs about a second (it builds a deep
+// copy of each). The check below accepts only what ParsedFindingSchema accepts (test/findings/
+// normalize.test.ts proves it field by field, and fails when the schema gains a field this does not
+// know); anything it refuses goes to zod, so a real error still names the field.
+
+/** The fields of ParsedFindingSchema (and its nested schemas) that the fast check knows. */
+export const FAST_CHECKED_FIELDS = {
+  finding: [
+    'tool', 'category', 'ruleId', 'title', 'severity', 'toolSeverity', 'location', 'cvss', 'cwe', 'references',
+    'fixAvailable', 'fix', 'message', 'secretPreview', 'matchHash', 'inlineSuppressed',
+  ],
+  location: ['path', 'startLine', 'endLine', 'startColumn', 'endColumn', 'image', 'package'],
+  package: ['ecosystem', 'name', 'version', 'fixedVersions', 'path'],
+  cvss: ['score', 'vector'],
+} as const;
+
+const CATEGORY_SET: ReadonlySet<unknown> = new Set(CATEGORIES);
+const SEVERITY_SET: ReadonlySet<unknown> = new Set(SEVERITIES);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const isNonEmptyString = (v: unknown) => typeof v === 'string' && v !== '';
+const isOptionalString = (v: unknown) => v === undefined || typeof v === 'string';
+const isOptionalBoolean = (v: unknown) => v === undefined || typeof v === 'boolean';
+/** zod's `.int().nonnegative()`: a safe integer >= 0. */
+const isOptionalLine = (v: unknown) => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
+
+/** An array of strings. Indexed, not `every`: a hole in a sparse array is undefined to zod too. */
+function isStringArray(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
+  return true;
+}
+
+/** True only for a value ParsedFindingSchema accepts (false may still be valid: zod then decides). */
+export function isWellFormedParsedFinding(f: unknown): f is ParsedFinding {
+  if (!isObject(f)) return false;
+  if (!isNonEmptyString(f.tool) || !CATEGORY_SET.has(f.category) || !isNonEmptyString(f.ruleId)) return false;
+  if (typeof f.title !== 'string' || !SEVERITY_SET.has(f.severity) || !isOptionalString(f.toolSeverity)) return false;
+  if (typeof f.message !== 'string' || typeof f.fixAvailable !== 'boolean' || !isOptionalString(f.fix)) return false;
+  if (!isOptionalString(f.secretPreview) || !isOptionalString(f.matchHash) || !isOptionalBoolean(f.inlineSuppressed)) {
+    return false;
+  }
+  if (f.cwe !== undefined && !isStringArray(f.cwe)) return false;
+  if (f.references !== undefined && !isStringArray(f.references)) return false;
+  const cvss = f.cvss;
+  if (cvss !== undefined) {
+    if (!isObject(cvss) || !isOptionalString(cvss.vector)) return false;
+    // zod's z.number() refuses NaN and infinities; min(0).max(10) refuses NaN as well.
+    if (typeof cvss.score !== 'number' || !(cvss.score >= 0 && cvss.score <= 10)) return false;
+  }
+  const loc = f.location;
+  if (!isObject(loc)) return false;
+  if (!isOptionalString(loc.path) || !isOptionalString(loc.image)) return false;
+  if (!isOptionalLine(loc.startLine) || !isOptionalLine(loc.endLine)) return false;
+  if (!isOptionalLine(loc.startColumn) || !isOptionalLine(loc.endColumn)) return false;
+  const pkg = loc.package;
+  if (pkg === undefined) return true;
+  return (
+    isObject(pkg) &&
+    isNonEmptyString(pkg.ecosystem) &&
+    isNonEmptyString(pkg.name) &&
+    typeof pkg.version === 'string' &&
+    isStringArray(pkg.fixedVersions) &&
+    isOptionalString(pkg.path)
+  );
 }
