@@ -26,7 +26,10 @@ export interface CliIo {
 
 const USAGE = `Usage:
   gatehouse scan [dir] [options]      scan a repository (default: the current directory)
-  gatehouse dashboard [options]       start the dashboard (--db FILE, --port N, --host H)
+  gatehouse dashboard [options]       start the dashboard: --db FILE (./gatehouse.db), --port N (8080),
+                                      --host H (127.0.0.1), --tls-cert FILE --tls-key FILE, --config FILE
+                                      (JSON: sla, oidc, publicBadges, bodyLimitBytes, ingestRateLimit),
+                                      --public-badges; admin token from GATEHOUSE_ADMIN_TOKEN or printed once
   gatehouse --help | --version
 
 Scan options:
