@@ -1,6 +1,8 @@
 // pnpm audit --json: the npm 6 `advisories` map (read by npm-audit.ts's advisoryMapFindings), with
 // pnpm's paths starting at the project (".>axios>follow-redirects"). pnpm exits 1 when it finds
 // vulnerabilities; an `{"error": ...}` body is a scanner error.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
 import { detectTool } from './detect-tool.js';
@@ -33,6 +35,8 @@ export const pnpmAuditAdapter: ScannerAdapter = {
   tool: TOOL,
   category: 'dependency',
   detect: () => detectTool(['pnpm', '--version'], PNPM_INSTALL_HINT),
+  // Without a pnpm-lock.yaml here, pnpm would walk up to a parent folder's project and audit that.
+  appliesTo: (target: ScanTarget) => existsSync(path.join(target.dir, 'pnpm-lock.yaml')),
   command(target: ScanTarget): string[] {
     const prodOnly = target.options['omit-dev'] === true ? ['--prod'] : [];
     return ['pnpm', 'audit', '--json', ...prodOnly];

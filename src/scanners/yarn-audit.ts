@@ -132,6 +132,8 @@ export const yarnAuditAdapter: ScannerAdapter = {
   tool: TOOL,
   category: 'dependency',
   detect: () => detectTool(['yarn', '--version'], YARN_INSTALL_HINT),
+  // Without a yarn.lock here, yarn would walk up to a parent folder's project and audit that.
+  appliesTo: (target: ScanTarget) => existsSync(path.join(target.dir, 'yarn.lock')),
   command(target: ScanTarget): string[] {
     return isBerryProject(target) ? ['yarn', 'npm', 'audit', '--json', '--recursive'] : ['yarn', 'audit', '--json'];
   },

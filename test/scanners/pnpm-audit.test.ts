@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScannerOutputError, UnsupportedFormatError } from '../../src/errors.js';
 import { ParsedFindingSchema } from '../../src/findings/finding.js';
@@ -50,4 +53,16 @@ describe('pnpm-audit adapter', () => {
     ]);
     expect(pnpmAuditAdapter.okExitCodes).toEqual([0, 1]);
   });
+
+  it('applies only to a folder with its own pnpm-lock.yaml (it would otherwise audit a parent project)', () => {
+    const repoRoot = mkdtempSync(path.join(tmpdir(), 'gatehouse-pnpm-'));
+    writeFileSync(path.join(repoRoot, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+    const dir = path.join(repoRoot, 'api');
+    mkdirSync(dir);
+    const target = { service: 'api', dir, repoRoot, options: {} };
+    expect(pnpmAuditAdapter.appliesTo?.(target)).toBe(false);
+    writeFileSync(path.join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+    expect(pnpmAuditAdapter.appliesTo?.(target)).toBe(true);
+  });
 });
+

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,5 +108,16 @@ describe('yarn-audit adapter', () => {
     // yarn 1 exit codes are a severity bit mask.
     expect(yarnAuditAdapter.okExitCodes).toContain(12);
     expect(yarnAuditAdapter.okExitCodes).not.toContain(32);
+  });
+
+  it('applies only to a folder with its own yarn.lock (it would otherwise audit a parent project)', () => {
+    const repoRoot = mkdtempSync(path.join(tmpdir(), 'gatehouse-yarn-'));
+    writeFileSync(path.join(repoRoot, 'yarn.lock'), '# yarn lockfile v1\n');
+    const dir = path.join(repoRoot, 'services-api');
+    mkdirSync(dir);
+    const target = { service: 'api', dir, repoRoot, options: {} };
+    expect(yarnAuditAdapter.appliesTo?.(target)).toBe(false);
+    writeFileSync(path.join(dir, 'yarn.lock'), '# yarn lockfile v1\n');
+    expect(yarnAuditAdapter.appliesTo?.(target)).toBe(true);
   });
 });
