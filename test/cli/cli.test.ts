@@ -12,9 +12,11 @@ const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
 const SHARED = new URL('../../../shared/fixtures/scanners/', import.meta.url).pathname;
 const JUICE_SHOP_SARIF = join(SHARED, 'semgrep/sarif-semgrep-1.69.0-juice-shop.sarif');
 
-function gatehouse(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
-  return execa(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], {
-    cwd: REPO,
+function gatehouse(args: string[], opts: { input?: string; env?: Record<string, string>; cwd?: string } = {}) {
+  // From another working directory `--import tsx` would not resolve: run bin/gatehouse.js, as npx does.
+  const entry = opts.cwd ? [join(REPO, 'bin/gatehouse.js')] : ['--import', 'tsx', join(REPO, 'src/cli/main.ts')];
+  return execa(process.execPath, [...entry, ...args], {
+    cwd: opts.cwd ?? REPO,
     reject: false,
     input: opts.input,
     // the test runner's own colour settings must not leak into the child
@@ -175,6 +177,20 @@ describe('gatehouse scan', () => {
     const report = ScanReportSchema.parse(JSON.parse(r.stdout));
     expect(report.scanners.find((s) => s.scanner === 'trivy-fs')).toMatchObject({ status: 'imported', findingCount: 1 });
     expect(r.exitCode).toBe(0); // one medium finding, fail-on high
+  });
+
+  it('reads a relative --import FILE from the working directory, not from the scanned repository', async () => {
+    const root = repoWithFakeScanner(['--print', emptySarif()]);
+    const workDir = mkdtempSync(join(tmpdir(), 'gatehouse-cwd-'));
+    writeFileSync(join(workDir, 'trivy.json'), readFileSync(join(SHARED, 'trivy/repo-npm-lockfile.json')));
+    const r = await gatehouse(['scan', root, '--import', 'trivy-fs@api=trivy.json', '--format', 'json'], { cwd: workDir });
+    expect(r.exitCode).toBe(0);
+    const report = ScanReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.scanners.find((s) => s.scanner === 'trivy-fs')).toMatchObject({ status: 'imported', findingCount: 1 });
+    // The same relative name is not looked up in the repository: there it is missing.
+    const fromRoot = await gatehouse(['scan', root, '--import', 'trivy-fs@api=trivy.json', '--format', 'json'], { cwd: root });
+    expect(fromRoot.exitCode).toBe(3);
+    expect(fromRoot.stderr + fromRoot.stdout).toContain(join(root, 'trivy.json'));
   });
 
   it('colours progress only when asked (FORCE_COLOR) and never with NO_COLOR', async () => {
