@@ -1,7 +1,7 @@
 // The runner end to end on real child processes: the fake scanner (test/fixtures/fake-scanner.mjs)
 // prints real recorded output, crashes, hangs, prints garbage or exits oddly; each outcome must be a
 // ScannerRun with the right status and a reason a user can act on.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +110,32 @@ describe('executePlan', () => {
     // the token the garbage held never reaches the error
     expect(byName.garbage.error).not.toContain('Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE9dC8');
     expect(byName.garbage.error).not.toContain('ghp_Zx9y');
+  });
+
+  it('runs at most `concurrency` scanner processes at once, and really runs them in parallel', async () => {
+    // Each fake scanner appends its start and exit times to a shared file; the largest number of
+    // processes alive at one moment is what the limit must bound.
+    const maxAlive = async (concurrency: number) => {
+      const record = join(mkdtempSync(join(tmpdir(), 'gatehouse-overlap-')), 'times.log');
+      const entries = ['a', 'b', 'c'].map((n) => fakeEntry(`sleeper-${n}`, '--sleep', '400', '--print', SEMGREP_SARIF, '--record', record));
+      const { runs } = await scan({ concurrency, scanners: { sarif: entries } });
+      expect(runs).toHaveLength(6); // 3 scanners x 2 services
+      expect(runs.every((r) => r.status === 'ok')).toBe(true);
+      const events = readFileSync(record, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' '))
+        .map(([kind, at]) => ({ delta: kind === 'start' ? 1 : -1, at: Number(at) }))
+        // at the same instant, count an exit before a start
+        .sort((x, y) => x.at - y.at || x.delta - y.delta);
+      expect(events).toHaveLength(12);
+      let alive = 0;
+      let max = 0;
+      for (const e of events) max = Math.max(max, (alive += e.delta));
+      return max;
+    };
+    expect(await maxAlive(2)).toBe(2);
+    expect(await maxAlive(1)).toBe(1);
   });
 
   it('reports a missing tool by name with how to install it', async () => {
