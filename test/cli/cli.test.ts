@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
+import { sarifSchemaErrors } from '../reporters/sarif-validate.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
@@ -137,6 +138,7 @@ describe('gatehouse scan', () => {
     expect(report.gate.passed).toBe(false);
     const sarif = JSON.parse(readFileSync(join(out, 'gatehouse-report.sarif'), 'utf8'));
     expect(sarif.version).toBe('2.1.0');
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
     expect(readFileSync(join(out, 'gatehouse-report.md'), 'utf8')).toContain('Gatehouse');
     expect(r.stdout).toContain('Gate failed'); // the terminal still shows the outcome
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/reporters/json.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { toSarif } from '../../src/reporters/sarif.js';
+import { sarifSchemaErrors } from './sarif-validate.js';
 import { renderText } from '../../src/reporters/text.js';
 import type { ParsedFinding } from '../../src/findings/finding.js';
 import { parseGitleaksReport } from '../../src/scanners/gitleaks.js';
@@ -55,6 +56,7 @@ describe('no secret value in any report', () => {
       for (const [name, output] of Object.entries(outputs)) {
         for (const secret of secrets) expect(output.includes(secret), `${name} contains a secret from ${source.file}`).toBe(false);
       }
+      expect(sarifSchemaErrors(JSON.parse(outputs.sarif))).toEqual([]);
     });
   }
 });

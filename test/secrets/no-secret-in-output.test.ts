@@ -12,6 +12,7 @@ import type { ScanReport } from '../../src/report/scan-report.js';
 import { renderJson } from '../../src/reporters/json.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { toSarif } from '../../src/reporters/sarif.js';
+import { sarifSchemaErrors } from '../reporters/sarif-validate.js';
 import { renderText } from '../../src/reporters/text.js';
 import { runScan } from '../../src/scan.js';
 import { gatehouseSecretsAdapter } from '../../src/scanners/gatehouse-secrets/adapter.js';
@@ -76,6 +77,7 @@ describe('no secret value in any output', () => {
       expect(leakedIn(text), format).toEqual([]);
     }
     expect(outputs.sarif).toContain('gatehouse-secrets');
+    expect(sarifSchemaErrors(JSON.parse(outputs.sarif))).toEqual([]);
     expect(outputs.json).toContain('ghp_****');
   });
 });
