@@ -82,6 +82,47 @@ describe('runScan', () => {
     expect(warned.report.gate.warnings.join('\n')).toMatch(/fake-sast output is not valid/);
   });
 
+  // "A scanner that crashes, exits non-zero, times out, prints garbage or is missing, a report file
+  // of an unknown shape: each gives a clear message naming the culprit, and the gate fails (unless
+  // on-scanner-error: warn)."
+  const hangPid = () => join(mkdtempSync(join(tmpdir(), 'gatehouse-hang-')), 'pid');
+  const unknownShapeReport = () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-odd-')), 'odd.json');
+    writeFileSync(file, '{"Scan": {"items": []}}');
+    return file;
+  };
+  const FAILURES: [string, () => { raw: RawGatehouseConfig; imports?: Record<string, string> }, RegExp][] = [
+    ['a crash', () => ({ raw: { scanners: { sarif: [fakeSast('--signal', 'SIGSEGV')] } } }), /fake-sast: crashed \(killed by SIGSEGV\)/],
+    ['a non-zero exit', () => ({ raw: { scanners: { sarif: [fakeSast('--stderr', 'fatal: db locked', '--exit', '9')] } } }), /fake-sast: exited with code 9 .*fatal: db locked/],
+    ['a timeout', () => ({ raw: { 'scanner-timeout': 1, scanners: { sarif: [fakeSast('--hang', hangPid())] } } }), /fake-sast: timed out after 1 s/],
+    ['garbage output', () => ({ raw: { scanners: { sarif: [fakeSast('--garbage')] } } }), /fake-sast output is not valid/],
+    ['a missing tool', () => ({ raw: { scanners: { sarif: [{ name: 'fake-sast', command: ['gatehouse-no-such-tool'] }] } } }), /fake-sast is not installed .*to install/],
+    ['an imported report of an unknown shape', () => ({ raw: {}, imports: { 'trivy-fs': unknownShapeReport() } }), /unsupported trivy report format/],
+  ];
+  for (const [what, setup, message] of FAILURES) {
+    it(`fails the gate on ${what}, naming the scanner and the reason; on-scanner-error: warn makes it a warning`, async () => {
+      const { raw, imports } = setup();
+      const failing = await scan({ services: [{ name: 'api', path: 'services/api' }], ...raw }, { imports });
+      expect(failing.report.gate).toMatchObject({ passed: false, outcome: 'scanner-error' });
+      expect(failing.report.gate.reasons.length).toBeGreaterThan(0);
+      for (const reason of failing.report.gate.reasons) {
+        expect(reason).toMatchObject({ kind: 'scanner-error', service: expect.any(String) });
+        expect(reason.message).toMatch(message);
+        // the culprit first: "<scanner> (<category>) could not scan <service>: <reason>"
+        expect(reason.message).toMatch(/^(fake-sast \(sast\)|trivy-fs \(dependency\)) could not scan \S+: /);
+      }
+      expect(failing.report.scanners.every((r) => r.status === 'error')).toBe(true);
+
+      const { raw: raw2, imports: imports2 } = setup();
+      const warned = await scan(
+        { services: [{ name: 'api', path: 'services/api' }], ...raw2, gate: { 'on-scanner-error': 'warn' } },
+        { imports: imports2 },
+      );
+      expect(warned.report.gate).toMatchObject({ passed: true, outcome: 'passed', reasons: [] });
+      expect(warned.report.gate.warnings.some((w) => message.test(w) && w.includes('on-scanner-error: warn'))).toBe(true);
+    });
+  }
+
   it('narrows a PR scan to the services the change touched', async () => {
     const { report, logger } = await scan(
       { scanners: { sarif: [fakeSast('--print', SEMGREP_SARIF, '--exit', '1')] } },
