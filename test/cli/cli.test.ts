@@ -202,6 +202,27 @@ describe('gatehouse scan', () => {
   });
 });
 
+describe('colour on a real terminal', () => {
+  it('colours on a pseudo-terminal (util-linux script) and not on a pipe, with no colour variables set', async () => {
+    const root = repoWithFakeScanner(['--print', emptySarif()]);
+    const argv = [process.execPath, '--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'scan', root];
+    const quoted = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    // `script` runs the command with its stdout and stderr on a new pseudo-terminal (isTTY true).
+    const onTty = await execa('script', ['-qec', quoted, '/dev/null'], {
+      cwd: REPO,
+      reject: false,
+      env: { ...withoutColorVars(process.env), TERM: 'xterm' },
+      extendEnv: false,
+    });
+    expect(onTty.exitCode).toBe(0);
+    expect(onTty.stdout).toMatch(/\x1b\[32m✓/);
+    const onPipe = await gatehouse(['scan', root], { env: { TERM: 'xterm' } });
+    expect(onPipe.exitCode).toBe(0);
+    expect(onPipe.stderr).toContain('✓');
+    expect(onPipe.stderr + onPipe.stdout).not.toMatch(/\x1b\[/);
+  });
+});
+
 describe('bin/gatehouse.js', () => {
   it('runs the TypeScript CLI through tsx', async () => {
     const r = await execa(process.execPath, [join(REPO, 'bin/gatehouse.js'), '--version'], { cwd: tmpdir(), reject: false });
