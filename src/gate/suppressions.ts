@@ -1,7 +1,8 @@
 // Suppressions: findings a team has decided to accept for a while, with a reason, an owner and an
 // expiry date. They come from `.gatehouse.yml` (`suppressions:`), from the separate ignore file
-// (`.gatehouse-ignore.yml`, same entries) and from the tools' own inline markers (nosemgrep,
-// gitleaks:allow, .trivyignore), which the parsers report as `inlineSuppressed`.
+// (`.gatehouse-ignore.yml`, same entries) and from the tools' own inline markers that the parsers
+// report as `inlineSuppressed` (nosemgrep, the embedded scanner's gitleaks:allow/gatehouse:allow,
+// SARIF suppressions). trivy applies .trivyignore itself and leaves ignored findings out.
 //
 // - active: matching findings get status 'suppressed';
 // - expiring (within 14 days): still suppresses; the gate warns;
