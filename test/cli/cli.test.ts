@@ -78,6 +78,27 @@ describe('gatehouse scan', () => {
     expect((await gatehouse(['scan', root, '--fail-on', 'critical'])).exitCode).toBe(0);
   });
 
+  it('--config reads another config file instead of <dir>/.gatehouse.yml', async () => {
+    const root = repoWithFakeScanner(['--print', join(SHARED, 'semgrep/sarif-rule-board.sarif'), '--exit', '1']);
+    expect((await gatehouse(['scan', root])).exitCode).toBe(1); // 3 high findings, fail-on high
+    const alt = join(mkdtempSync(join(tmpdir(), 'gatehouse-alt-')), 'lenient.yml');
+    writeFileSync(alt, `${readFileSync(join(root, '.gatehouse.yml'), 'utf8')}gate:\n  fail-on: critical\n`);
+    const r = await gatehouse(['scan', root, '--config', alt, '--format', 'json']);
+    expect(r.exitCode).toBe(0);
+    expect(ScanReportSchema.parse(JSON.parse(r.stdout)).findings.length).toBeGreaterThan(0);
+  });
+
+  it('--output writes the one report format to a file instead of stdout', async () => {
+    const root = repoWithFakeScanner(['--print', join(SHARED, 'semgrep/sarif-rule-board.sarif'), '--exit', '1']);
+    const file = join(root, 'report.sarif');
+    const r = await gatehouse(['scan', root, '--format', 'sarif', '--output', file]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).not.toContain('"runs"');
+    const sarif = JSON.parse(readFileSync(file, 'utf8'));
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    expect(sarif.runs.map((run: { tool: { driver: { name: string } } }) => run.tool.driver.name)).toEqual(['fake-sast']);
+  });
+
   it('exits 3 when only a scanner error fails the gate, naming the scanner and the reason', async () => {
     const root = repoWithFakeScanner(['--garbage']);
     const r = await gatehouse(['scan', root]);
