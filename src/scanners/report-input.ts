@@ -7,9 +7,14 @@ import { ScannerOutputError, UnsupportedFormatError } from '../errors.js';
 import { sha256Hex } from '../findings/redact.js';
 import type { ParseContext } from './adapter.js';
 
+/** A tool's output as JSON.parse reads it: without a byte order mark and surrounding whitespace. */
+export function jsonDocumentText(text: string): string {
+  return text.replace(/^\uFEFF/, '').trim();
+}
+
 /** Decodes a whole JSON document; garbage becomes a ScannerOutputError naming the tool. */
 export function parseJsonOutput(tool: string, text: string): unknown {
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  const trimmed = jsonDocumentText(text);
   if (trimmed === '') throw new ScannerOutputError(tool, 'empty output (expected a JSON report)');
   try {
     return JSON.parse(trimmed) as unknown;
@@ -119,4 +124,137 @@ export function upgradeHint(name: string, installed: string, fixedVersions: stri
   const first = sameLine ?? fixedVersions[0];
   const others = fixedVersions.filter((f) => f !== first);
   return others.length > 0 ? `upgrade ${name} to ${first} (or ${others.join(', ')})` : `upgrade ${name} to ${first}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading a large JSON report piece by piece.
+//
+// JSON.parse of a whole 100,000-finding report (240 MB) builds a tree of about 300 MB. All of it
+// survives V8's young-generation collections (so each object is copied twice) and all of it stays
+// alive until the last finding is built. A parser can instead find where the pieces are (each
+// element of trivy's `Results`, each vulnerability in it) with the scanner below, and JSON.parse each
+// piece on its own: a piece's tree then dies young, once its findings are built.
+//
+// The scanner only finds boundaries; it neither decodes nor fully validates. The caller JSON.parses
+// every part of the text (the pieces, and what is left around them), so invalid JSON still fails,
+// and on any failure the caller decodes the whole document the ordinary way, which gives the usual
+// error. The scanner checks the separators between members and elements itself (they belong to no
+// piece), and refuses (JsonLayoutError) escaped or repeated keys, which it cannot compare as
+// JSON.parse would.
+
+/** The text is not laid out as the scanner expects: decode the whole document instead. */
+export class JsonLayoutError extends Error {}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/** A part of a text: [start, end). */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
+function isJsonWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
+function skipWhitespace(text: string, pos: number): number {
+  while (isJsonWhitespace(text.charCodeAt(pos))) pos++;
+  return pos;
+}
+
+function expectChar(text: string, pos: number, code: number): void {
+  if (text.charCodeAt(pos) !== code) {
+    throw new JsonLayoutError(`expected ${String.fromCharCode(code)} at ${pos}`);
+  }
+}
+
+/** Index after the string whose opening quote is at `pos`. */
+function skipString(text: string, pos: number): number {
+  let quote = pos;
+  for (;;) {
+    quote = text.indexOf('"', quote + 1);
+    if (quote < 0) throw new JsonLayoutError('unterminated string');
+    // A quote after an odd number of backslashes is part of the string.
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+  }
+}
+
+/** Index after the JSON value that starts at `pos` (a string, an object, an array or a literal). */
+export function skipJsonValue(text: string, pos: number): number {
+  const first = text.charCodeAt(pos);
+  if (first === QUOTE) return skipString(text, pos);
+  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+    // Bracket types are not matched here: JSON.parse of the piece does that.
+    let depth = 0;
+    for (let at = pos; at < text.length; ) {
+      const code = text.charCodeAt(at);
+      if (code === QUOTE) {
+        at = skipString(text, at);
+        continue;
+      }
+      if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
+      else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return at + 1;
+      at++;
+    }
+    throw new JsonLayoutError('unterminated object or array');
+  }
+  // A number, true, false or null: up to the next separator.
+  let at = pos;
+  for (; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code === COMMA || code === CLOSE_BRACE || code === CLOSE_BRACKET || isJsonWhitespace(code)) break;
+  }
+  if (at === pos) throw new JsonLayoutError(`no value at ${pos}`);
+  return at;
+}
+
+/**
+ * Calls `member(key, valueStart)` for each member of the object whose `{` is at `pos`; `member`
+ * returns the index after the value (skipJsonValue, or its own scan). Returns the index after `}`.
+ */
+export function forEachJsonMember(text: string, pos: number, member: (key: string, valueStart: number) => number): number {
+  expectChar(text, pos, OPEN_BRACE);
+  const seen = new Set<string>();
+  let at = skipWhitespace(text, pos + 1);
+  if (text.charCodeAt(at) === CLOSE_BRACE) return at + 1;
+  for (;;) {
+    expectChar(text, at, QUOTE);
+    const keyEnd = skipString(text, at);
+    const key = text.slice(at + 1, keyEnd - 1);
+    if (key.includes('\\') || seen.has(key)) throw new JsonLayoutError(`escaped or repeated key ${JSON.stringify(key)}`);
+    seen.add(key);
+    at = skipWhitespace(text, keyEnd);
+    expectChar(text, at, COLON);
+    at = skipWhitespace(text, member(key, skipWhitespace(text, at + 1)));
+    if (text.charCodeAt(at) === CLOSE_BRACE) return at + 1;
+    expectChar(text, at, COMMA);
+    at = skipWhitespace(text, at + 1);
+  }
+}
+
+/** Calls `element(start)` for each element of the array whose `[` is at `pos`; like forEachJsonMember. */
+export function forEachJsonElement(text: string, pos: number, element: (start: number) => number): number {
+  expectChar(text, pos, OPEN_BRACKET);
+  let at = skipWhitespace(text, pos + 1);
+  if (text.charCodeAt(at) === CLOSE_BRACKET) return at + 1;
+  for (;;) {
+    at = skipWhitespace(text, element(at));
+    if (text.charCodeAt(at) === CLOSE_BRACKET) return at + 1;
+    expectChar(text, at, COMMA);
+    at = skipWhitespace(text, at + 1);
+  }
+}
+
+/** The text of `outer` with the array at `array` (inside it) replaced by `[]`. */
+export function withEmptyArray(text: string, outer: TextSpan, array: TextSpan): string {
+  return `${text.slice(outer.start, array.start)}[]${text.slice(array.end, outer.end)}`;
 }

@@ -13,15 +13,22 @@ import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput 
 import { detectTool } from './detect-tool.js';
 import {
   checkShape,
+  forEachJsonElement,
+  forEachJsonMember,
   hashMatchedCode,
   isRecord,
+  jsonDocumentText,
+  JsonLayoutError,
   normalizeCweList,
   parseJsonOutput,
+  skipJsonValue,
   splitVersions,
+  type TextSpan,
   toRepoPath,
   uniqueStrings,
   unknownShape,
   upgradeHint,
+  withEmptyArray,
 } from './report-input.js';
 import { isSarifLog, parseSarifLog } from './sarif.js';
 
@@ -179,6 +186,14 @@ interface ReportFacts {
 
 /** Pure: trivy JSON (SchemaVersion 2 or the legacy array) or trivy SARIF -> findings. */
 export function parseTrivyReport(text: string, ctx: ParseContext = {}): ParseResult {
+  return parseTrivyReportInPieces(text, ctx) ?? parseWholeTrivyReport(text, ctx);
+}
+
+/**
+ * The ordinary way: JSON.parse the whole document, check its shape with zod, build the findings.
+ * Reads every shape trivy writes, and gives the errors for bad input.
+ */
+export function parseWholeTrivyReport(text: string, ctx: ParseContext = {}): ParseResult {
   const data = parseJsonOutput(TOOL, text);
   if (isSarifLog(data)) {
     // trivy SARIF does not say what was scanned; an image context makes it container findings.
@@ -205,11 +220,95 @@ export function parseTrivyReport(text: string, ctx: ParseContext = {}): ParseRes
     throw unknownShape(TOOL, data, `SchemaVersion 2 (got ${JSON.stringify(data.SchemaVersion)})`);
   }
   const report = checkShape(TOOL, ReportSchema, data, 'trivy report');
-  const isImage = report.ArtifactType === 'container_image' || Boolean(ctx.image);
-  const facts: ReportFacts = isImage ? { isImage, image: ctx.image ?? report.ArtifactName } : { isImage };
+  const facts = reportFacts(report, ctx);
   const findings = (report.Results ?? []).flatMap((r) => resultFindings(r, facts, ctx));
+  return reportResult(report, findings);
+}
+
+function reportFacts(report: z.infer<typeof ReportSchema>, ctx: ParseContext): ReportFacts {
+  const isImage = report.ArtifactType === 'container_image' || Boolean(ctx.image);
+  return isImage ? { isImage, image: ctx.image ?? report.ArtifactName } : { isImage };
+}
+
+function reportResult(report: z.infer<typeof ReportSchema>, findings: ParsedFinding[]): ParseResult {
   const version = report.Trivy?.Version;
   return version ? { findings, toolErrors: [], toolVersion: version } : { findings, toolErrors: [] };
+}
+
+/** Where the pieces of a SchemaVersion 2 report are: each Result, and each vulnerability in it. */
+interface ReportLayout {
+  resultsArray: TextSpan;
+  results: { span: TextSpan; vulnerabilitiesArray?: TextSpan; vulnerabilities: TextSpan[] }[];
+}
+
+/**
+ * The fast way for large reports: a SchemaVersion 2 report read one Result and one vulnerability at a
+ * time, so that no tree of the whole report is ever built (see "Reading a large JSON report piece by
+ * piece" in report-input.ts). The same checks and the same finding builders as parseWholeTrivyReport,
+ * in the same order. Returns undefined for anything else: another shape (SARIF, the legacy array),
+ * invalid JSON, or a report that fails a check. parseTrivyReport then reads the whole document, which
+ * gives the usual findings or error; test/scanners/trivy.test.ts checks both ways agree on every fixture.
+ */
+export function parseTrivyReportInPieces(text: string, ctx: ParseContext = {}): ParseResult | undefined {
+  const doc = jsonDocumentText(text);
+  try {
+    const layout = findReportLayout(doc);
+    if (!layout) return undefined;
+    const head: unknown = JSON.parse(withEmptyArray(doc, { start: 0, end: doc.length }, layout.resultsArray));
+    if (!isRecord(head) || head.SchemaVersion !== 2 || isSarifLog(head)) return undefined;
+    const report = ReportSchema.safeParse(head);
+    if (!report.success) return undefined;
+    const facts = reportFacts(report.data, ctx);
+    const findings: ParsedFinding[] = [];
+    for (const piece of layout.results) {
+      const resultText = piece.vulnerabilitiesArray
+        ? withEmptyArray(doc, piece.span, piece.vulnerabilitiesArray)
+        : doc.slice(piece.span.start, piece.span.end);
+      const result = ResultSchema.safeParse(JSON.parse(resultText));
+      if (!result.success) return undefined;
+      // Each vulnerability is decoded just before its finding is built, and dropped after.
+      const vulnerabilities = piece.vulnerabilitiesArray ? decodeEach(doc, piece.vulnerabilities) : undefined;
+      for (const finding of resultFindings(result.data, facts, ctx, vulnerabilities)) findings.push(finding);
+    }
+    return reportResult(report.data, findings);
+  } catch {
+    // Invalid JSON, an unexpected layout, or a malformed vulnerability: the whole-document path
+    // reports it (or reads a layout this scan does not know).
+    return undefined;
+  }
+}
+
+function* decodeEach(doc: string, spans: readonly TextSpan[]): Generator<unknown> {
+  for (const span of spans) yield JSON.parse(doc.slice(span.start, span.end)) as unknown;
+}
+
+/** The spans of `Results` and of each Result's `Vulnerabilities`, or undefined without a Results array. */
+function findReportLayout(doc: string): ReportLayout | undefined {
+  let layout: ReportLayout | undefined;
+  const end = forEachJsonMember(doc, 0, (key, at) => {
+    if (key !== 'Results' || doc[at] !== '[') return skipJsonValue(doc, at);
+    const results: ReportLayout['results'] = [];
+    const arrayEnd = forEachJsonElement(doc, at, (start) => {
+      if (doc[start] !== '{') throw new JsonLayoutError('a Result that is not an object');
+      const piece: ReportLayout['results'][number] = { span: { start, end: start }, vulnerabilities: [] };
+      piece.span.end = forEachJsonMember(doc, start, (resultKey, valueAt) => {
+        if (resultKey !== 'Vulnerabilities' || doc[valueAt] !== '[') return skipJsonValue(doc, valueAt);
+        const vulnerabilitiesEnd = forEachJsonElement(doc, valueAt, (vulnerabilityAt) => {
+          const vulnerabilityEnd = skipJsonValue(doc, vulnerabilityAt);
+          piece.vulnerabilities.push({ start: vulnerabilityAt, end: vulnerabilityEnd });
+          return vulnerabilityEnd;
+        });
+        piece.vulnerabilitiesArray = { start: valueAt, end: vulnerabilitiesEnd };
+        return vulnerabilitiesEnd;
+      });
+      results.push(piece);
+      return piece.span.end;
+    });
+    layout = { resultsArray: { start: at, end: arrayEnd }, results };
+    return arrayEnd;
+  });
+  if (end !== doc.length) throw new JsonLayoutError('text after the report');
+  return layout;
 }
 
 /**
@@ -253,9 +352,22 @@ function isOsResult(result: TrivyResult): boolean {
   return result.Class === 'os-pkgs' || (result.Class === undefined && OS_FAMILIES.has((result.Type ?? '').toLowerCase()));
 }
 
-function resultFindings(result: TrivyResult, facts: ReportFacts, ctx: ParseContext): ParsedFinding[] {
+/**
+ * The findings of one Result: its vulnerabilities, failed misconfiguration checks and secrets.
+ * `vulnerabilities` are the Result's own, or (parseTrivyReportInPieces) decoded one at a time from
+ * their pieces of the text.
+ */
+function resultFindings(
+  result: TrivyResult,
+  facts: ReportFacts,
+  ctx: ParseContext,
+  vulnerabilities: Iterable<unknown> = result.Vulnerabilities ?? [],
+): ParsedFinding[] {
   const out: ParsedFinding[] = [];
-  for (const v of readVulnerabilities(result)) out.push(vulnerabilityFinding(result, v, facts, ctx));
+  let index = 0;
+  for (const raw of vulnerabilities) {
+    out.push(vulnerabilityFinding(result, readVulnerability(raw, index++, result.Target), facts, ctx));
+  }
   for (const m of result.Misconfigurations ?? []) {
     // `--include-non-failures` also lists passed checks.
     if (m.Status && m.Status.toUpperCase() !== 'FAIL') continue;
@@ -277,17 +389,14 @@ function targetLocation(target: string, facts: ReportFacts, ctx: ParseContext): 
 }
 
 /**
- * A Result's vulnerabilities, checked against VulnerabilitySchema. Reports can hold 100,000 of them, so
- * the well-formed ones pass a plain structural check (the same rules as the schema, without copying);
+ * A vulnerability checked against VulnerabilitySchema. Reports can hold 100,000 of them, so the
+ * well-formed ones pass a plain structural check (the same rules as the schema, without copying);
  * any other goes through zod, which names the field at fault.
  */
-function readVulnerabilities(result: TrivyResult): TrivyVulnerability[] {
-  const raw = result.Vulnerabilities ?? [];
-  return raw.map((v, i) =>
-    isWellFormedVulnerability(v)
-      ? v
-      : checkShape(TOOL, VulnerabilitySchema, v, `vulnerability ${i} of Result "${result.Target}"`),
-  );
+function readVulnerability(v: unknown, index: number, target: string): TrivyVulnerability {
+  return isWellFormedVulnerability(v)
+    ? v
+    : checkShape(TOOL, VulnerabilitySchema, v, `vulnerability ${index} of Result "${target}"`);
 }
 
 const OPTIONAL_STRING_FIELDS = [

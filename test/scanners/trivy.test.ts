@@ -3,12 +3,15 @@ import { ScannerOutputError, UnsupportedFormatError } from '../../src/errors.js'
 import { ParsedFindingSchema } from '../../src/findings/finding.js';
 import {
   parseTrivyReport,
+  parseTrivyReportInPieces,
+  parseWholeTrivyReport,
   trivyFsAdapter,
   trivyImageAdapter,
   trivySecretAdapter,
 } from '../../src/scanners/trivy.js';
 import { upgradeHint } from '../../src/scanners/report-input.js';
-import { countBy, GARBAGE_OUTPUTS, readFixture, severityCounts } from './fixtures.js';
+import { readdirSync } from 'node:fs';
+import { countBy, fixturePath, GARBAGE_OUTPUTS, readFixture, severityCounts } from './fixtures.js';
 
 // Counts are PROVENANCE.md's tool-level counts: trivy's five levels map one to one
 // (CRITICAL/HIGH/MEDIUM/LOW/UNKNOWN -> critical/high/medium/low/unknown), and every misconfiguration
@@ -264,4 +267,100 @@ describe('trivy adapters', () => {
     expect(upgradeHint('x', '4.1.0', ['6.0.1', '5.0.1', '4.1.1'])).toBe('upgrade x to 4.1.1 (or 6.0.1, 5.0.1)');
     expect(upgradeHint('x', '1.0.0', ['2.0.0'])).toBe('upgrade x to 2.0.0');
   });
+});
+
+// Large reports are read one Result and one vulnerability at a time (parseTrivyReportInPieces); the
+// whole-document path is the fallback for every other shape and for bad input. Both must agree.
+describe('parseTrivyReport reading a report in pieces', () => {
+  const fixtures = [
+    ...readdirSync(fixturePath('trivy')).filter((f) => /\.(json|sarif)$/.test(f)),
+    ...readdirSync(fixturePath('trivy/legacy')).map((f) => `legacy/${f}`),
+  ];
+  const contexts = [{}, { image: 'registry.example/app:1' }, { repoRoot: '/repo', serviceDir: 'services/api' }];
+  for (const name of fixtures) {
+    const text = readFixture(`trivy/${name}`);
+    const schemaVersion2 = !name.startsWith('legacy/') && !name.endsWith('.sarif');
+    it(`${name}: ${schemaVersion2 ? 'read in pieces, the same findings as the whole document' : 'not a SchemaVersion 2 report: read whole'}`, () => {
+      for (const ctx of contexts) {
+        const pieces = parseTrivyReportInPieces(text, ctx);
+        if (!schemaVersion2) {
+          expect(pieces).toBeUndefined();
+          continue;
+        }
+        expect(pieces).toBeDefined();
+        expect(pieces).toStrictEqual(parseWholeTrivyReport(text, ctx));
+        expect(parseTrivyReport(text, ctx)).toStrictEqual(pieces);
+      }
+    });
+  }
+
+  const vulnerability = (id: string, extra: Record<string, unknown> = {}) => ({
+    VulnerabilityID: id,
+    PkgName: 'lodash',
+    InstalledVersion: '4.17.20',
+    FixedVersion: '4.17.21',
+    Severity: 'HIGH',
+    ...extra,
+  });
+  const report = (results: unknown[], extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ SchemaVersion: 2, ArtifactName: '.', ArtifactType: 'filesystem', ...extra, Results: results });
+  const lockfile = (vulnerabilities: unknown) => ({ Target: 'package-lock.json', Class: 'lang-pkgs', Type: 'npm', Vulnerabilities: vulnerabilities });
+
+  const samePieces: [string, string][] = [
+    [
+      'strings holding quotes, backslashes, brackets and braces',
+      report([
+        lockfile([
+          vulnerability('CVE-1', { Title: 'a "quoted" {title} [x]', Description: 'ends with a backslash \\' }),
+          vulnerability('CVE-2', { Title: '\\"}]', References: ['https://x/?a=[1]', '}{'] }),
+        ]),
+      ]),
+    ],
+    ['pretty-printed with CRLF and tabs, a BOM and a trailing newline', `\uFEFF${JSON.stringify(JSON.parse(report([lockfile([vulnerability('CVE-1'), vulnerability('CVE-2')])])), null, '\t').replace(/\n/g, '\r\n')}\n`],
+    ['Results without Vulnerabilities, with null and with an empty list', report([{ Target: 'a', Class: 'lang-pkgs', Type: 'npm' }, lockfile(null), lockfile([]), lockfile([vulnerability('CVE-3')])])],
+    ['Results before the other members', JSON.stringify({ Results: [lockfile([vulnerability('CVE-1')])], SchemaVersion: 2, Trivy: { Version: '0.50.0' } })],
+    ['non-ASCII text and escapes', report([lockfile([vulnerability('CVE-1', { Title: 'you\u2019ll need \u00e9 \ud83d\ude00 \n\t' })])])],
+    ['a report with no Results', '{"SchemaVersion": 2, "Results": []}'],
+  ];
+  for (const [what, text] of samePieces) {
+    it(`reads ${what} in pieces, as the whole document`, () => {
+      const pieces = parseTrivyReportInPieces(text);
+      expect(pieces).toBeDefined();
+      expect(pieces).toStrictEqual(parseWholeTrivyReport(text));
+    });
+  }
+
+  const wholeOnly: [string, string][] = [
+    ['a repeated Results key (JSON.parse keeps the last)', `{"SchemaVersion": 2, "Results": [], "Results": [${JSON.stringify(lockfile([vulnerability('CVE-1')]))}]}`],
+    ['an escaped Results key', `{"SchemaVersion": 2, "Re\\u0073ults": [${JSON.stringify(lockfile([vulnerability('CVE-1')]))}]}`],
+    ['a report without Results', '{"SchemaVersion": 2, "ArtifactName": "."}'],
+  ];
+  for (const [what, text] of wholeOnly) {
+    it(`leaves ${what} to the whole-document path`, () => {
+      expect(parseTrivyReportInPieces(text)).toBeUndefined();
+      expect(parseTrivyReport(text)).toStrictEqual(parseWholeTrivyReport(text));
+    });
+  }
+  it('reads the last of two Results keys, as JSON.parse does', () => {
+    const text = wholeOnly[0]![1];
+    expect(parseTrivyReport(text).findings.map((f) => f.ruleId)).toEqual(['CVE-1']);
+  });
+
+  const good = report([lockfile([vulnerability('CVE-1'), vulnerability('CVE-2')])]);
+  const broken: [string, string, RegExp][] = [
+    ['a vulnerability cut short', good.replace('"CVE-2"', '"CVE-2'), /not JSON/],
+    ['a missing comma between vulnerabilities', good.replace('},{"VulnerabilityID":"CVE-2"', '} {"VulnerabilityID":"CVE-2"'), /not JSON/],
+    ['text after the report', `${good} {}`, /not JSON/],
+    ['a misplaced bracket inside a vulnerability', good.replace('"Severity":"HIGH"}', '"Severity":"HIGH"]'), /not JSON/],
+    ['a malformed vulnerability', good.replace('"PkgName":"lodash"', '"PkgName":7'), /vulnerability 0 of Result "package-lock.json".*PkgName/],
+    ['a malformed Result', good.replace('"Target":"package-lock.json"', '"Target":5'), /Results\.0\.Target/],
+    ['another SchemaVersion', good.replace('"SchemaVersion":2', '"SchemaVersion":3'), /SchemaVersion 2/],
+  ];
+  for (const [what, text, error] of broken) {
+    it(`gives the whole-document error for ${what}`, () => {
+      expect(parseTrivyReportInPieces(text)).toBeUndefined();
+      expect(() => parseTrivyReport(text)).toThrow(error);
+      expect(() => parseWholeTrivyReport(text)).toThrow(error);
+    });
+  }
 });
