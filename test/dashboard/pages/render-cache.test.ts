@@ -1,5 +1,6 @@
 // Cached page bodies never outlive the data: an ingest changes the store's data version and the
 // next page shows the new scan. The cache itself stays within its byte budget.
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RenderCache } from '../../../dashboard/pages/render-cache.js';
 import { finding, snapshot } from './fixtures.js';
@@ -37,6 +38,41 @@ describe('page cache', () => {
     expect(v.html).not.toContain('href="/admin"');
     expect(a.html).toContain(admin.csrf);
     expect(v.html).not.toContain(admin.csrf);
+  });
+
+  it('serves browsers the same page gzipped, with each viewer\'s own frame', async () => {
+    const gzipGet = async (path: string, withCookie: string) => {
+      const res = await h.app.request(path, { headers: { cookie: withCookie, 'accept-encoding': 'gzip, deflate, br' } });
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      expect(res.headers.get('vary')).toBe('Accept-Encoding');
+      return gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+    };
+    const admin = await login(h.app, h.tokens.admin);
+    for (const path of ['/', '/services/payments', '/services/payments?days=365']) {
+      const plain = await get(h.app, path, cookie);
+      expect(plain.res.headers.get('content-encoding')).toBeNull();
+      expect(await gzipGet(path, cookie)).toBe(plain.html);
+      expect(await gzipGet(path, cookie)).toBe(plain.html); // from the cache
+      const asAdmin = await gzipGet(path, admin.cookie);
+      expect(asAdmin).toBe((await get(h.app, path, admin.cookie)).html);
+      expect(asAdmin).toContain(admin.csrf);
+      expect(asAdmin).not.toBe(plain.html);
+    }
+  });
+
+  it('renders a body once for requests that miss the cache at the same time', async () => {
+    const cache = new RenderCache();
+    let renders = 0;
+    const slow = async () => {
+      renders += 1;
+      await new Promise((r) => setTimeout(r, 20));
+      return 'body';
+    };
+    const bodies = await Promise.all([cache.get('k', 1, slow), cache.get('k', 1, slow), cache.get('k', 1, slow)]);
+    expect(bodies).toEqual(['body', 'body', 'body']);
+    expect(renders).toBe(1);
+    expect(await cache.get('k', 2, slow)).toBe('body');
+    expect(renders).toBe(2);
   });
 
   it('evicts the least recently used bodies beyond its byte budget', async () => {
