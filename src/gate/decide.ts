@@ -167,6 +167,14 @@ export function decideGate(input: DecideInput): GateDecision {
   }
 
   // 4. Non-blocking notes.
+  // A run that finished but whose tool reported problems (semgrep `errors[]` such as rule timeouts,
+  // SARIF error notifications) may have scanned only part of the code: say so in every report,
+  // so a partial scan never reads as a clean pass. Not a failure: tools report such notes routinely.
+  for (const run of input.scanners.filter((r) => r.status !== 'error' && r.toolErrors.length > 0)) {
+    const first = scrubSecrets(run.toolErrors[0]!).slice(0, 300);
+    const more = run.toolErrors.length > 1 ? ` (and ${run.toolErrors.length - 1} more)` : '';
+    warnings.push(`${run.scanner} (${run.category}) in ${run.service} reported ${plural(run.toolErrors.length, 'problem')} of its own, so its results may be incomplete: ${first}${more}`);
+  }
   for (const s of input.suppressions) {
     if (s.state === 'expiring') warnings.push(`suppression "${s.id}" expires on ${s.expires}${s.owner ? ` (owner ${s.owner})` : ''}: fix the finding or renew it.`);
     if (s.state === 'stale') warnings.push(`suppression "${s.id}" matched no finding: remove it if the problem is gone.`);

@@ -136,6 +136,21 @@ describe('decideGate', () => {
     expect(d.warnings[0]).toContain('npm-audit (dependency) could not scan payments: timed out after 600 s');
   });
 
+  it('warns, without failing, when a scanner that ran reported errors of its own (its results may be incomplete)', () => {
+    const semgrep = run({
+      scanner: 'semgrep',
+      tool: 'semgrep',
+      category: 'sast',
+      service: 'web',
+      toolErrors: ['warn: Timeout: Timeout when running rules.forcetimeout on app.py', 'error: File not found: gone.py'],
+    });
+    const d = decide([], { scanners: [semgrep, run()] });
+    expect(d.passed).toBe(true);
+    expect(d.warnings).toEqual([
+      'semgrep (sast) in web reported 2 problems of its own, so its results may be incomplete: warn: Timeout: Timeout when running rules.forcetimeout on app.py (and 1 more)',
+    ]);
+  });
+
   it('counts a finding whose suppression expired again, even an existing one, and says so', () => {
     const existing = { ...lodashFinding('payments'), status: 'existing' as const };
     const { findings, report } = applySuppressions(
