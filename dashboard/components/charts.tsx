@@ -1,7 +1,7 @@
 // Server-rendered SVG charts. SVG keeps the CSP strict (no script, colours from CSS classes) and the
 // pages readable without JavaScript. Every data point is a <circle> with data-day / data-count and a
 // <title> tooltip, so browsers show the value on hover and tests can count the points.
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import type { Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
@@ -14,6 +14,7 @@ export interface PosturePoint {
 }
 
 const DAY_MS = 86_400_000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** One day of the chart; `counts` is null before the first snapshot (unknown, not zero). */
 export interface ChartDay {
@@ -129,12 +130,17 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
         })}
         {visible.map((s) => {
           const b = bands.get(s)!;
-          // Thousands of points on a year's chart: the `html` tag (which escapes every value, like
-          // JSX) builds them as one string, an order of magnitude faster than JSX elements.
-          return html`<g class="points sev-${s}">${series.map(
-            (p, i) =>
-              html`<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${p.counts[s]}"><title>${p.day} — ${s}: ${p.counts[s]} open (all severities: ${totalCount(p.counts)})</title></circle>`,
-          )}</g>`;
+          // Thousands of points on a year's chart, built as one string: every value in it is a
+          // number, a severity name or a YYYY-MM-DD day (checked), none of which can carry markup,
+          // so raw() is safe and skips escaping each of them (4x faster than the html tag).
+          let points = '';
+          for (let i = 0; i < series.length; i++) {
+            const p = series[i];
+            if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
+            const count = p.counts[s];
+            points += `<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"><title>${p.day} — ${s}: ${count} open (all severities: ${totalCount(p.counts)})</title></circle>`;
+          }
+          return raw(`<g class="points sev-${s}">${points}</g>`);
         })}
         {offset > 0 ? (
           <g class="no-data">
