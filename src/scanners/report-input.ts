@@ -102,11 +102,21 @@ export function splitVersions(value: string | undefined | null): string[] {
     .filter((v) => v !== '');
 }
 
-/** Unique non-empty strings, in order. */
+/** Unique non-empty strings (trimmed), in order. */
 export function uniqueStrings(values: Iterable<string | undefined | null>): string[] {
-  const out = new Set<string>();
-  for (const v of values) if (typeof v === 'string' && v.trim() !== '') out.add(v.trim());
-  return [...out];
+  const out: string[] = [];
+  // The usual list (a vulnerability's dozen references) is searched linearly, cheaper than building
+  // a Set for each of 100,000 findings; a long list gets a Set.
+  let seen: Set<string> | undefined;
+  for (const v of values) {
+    if (typeof v !== 'string') continue;
+    const s = v.trim();
+    if (s === '' || (seen ? seen.has(s) : out.includes(s))) continue;
+    out.push(s);
+    if (seen) seen.add(s);
+    else if (out.length > 32) seen = new Set(out);
+  }
+  return out;
 }
 
 /** sha256 of code with all whitespace runs collapsed, so re-indenting or moving it keeps the hash. */
