@@ -225,10 +225,12 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     const q = ServiceQuery.safeParse(c.req.query());
     if (!q.success) return badRequest(c, q.error);
     const at = now();
-    const service = store.getService(name, at);
-    if (!service) return notFound(c, `No service named “${name}”.`);
+    // The existence check is one indexed lookup; the service's figures are only read on a render.
+    if (!store.hasService(name)) return notFound(c, `No service named “${name}”.`);
     const { state, severity, category, tool, sort, dir, days, page } = q.data;
     return cachedPage(c, `service|${JSON.stringify([name, q.data])}`, name, at, () => {
+      const service = store.getService(name, at);
+      if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
       const to = at.toISOString().slice(0, 10);
       const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
       const series = densifySeries(
