@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { normalizeFindings } from '../src/findings/normalize.js';
+import { readReportFile } from '../src/scanners/report-input.js';
 import { parseTrivyReport } from '../src/scanners/trivy.js';
 
 const TARGET_FINDINGS = 100_000;
@@ -86,19 +87,21 @@ interface RunFigures {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
 /** One measured run, in its own process: prints its table and a last line `RESULT <json>` for the parent. */
-function measure(file: string, expected: number): void {
+async function measure(file: string, expected: number): Promise<void> {
   const stages: RunFigures['stages'] = [];
-  const stage = <T>(name: string, run: () => T): T => {
+  const stage = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const result = run();
+    const result = await run();
     const cpu = process.cpuUsage(cpu0);
     stages.push({ name, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 });
     return result;
   };
-  const text = stage('read file (readFileSync utf8)', () => readFileSync(file, 'utf8'));
-  const parsed = stage('parseTrivyReport', () => parseTrivyReport(text, { image: IMAGE }));
-  const normalized = stage('normalizeFindings', () => normalizeFindings(parsed.findings, { service: 'juice-shop' }));
+  // readReportFile: the whole file decoded at once into a flat string. (fs/promises readFile with
+  // 'utf8' gives a rope that JSON.parse first copies: +0.3 s and +480 MiB at the peak on this input.)
+  const text = await stage('read file (readReportFile)', () => readReportFile(file));
+  const parsed = await stage('parseTrivyReport', () => parseTrivyReport(text, { image: IMAGE }));
+  const normalized = await stage('normalizeFindings', () => normalizeFindings(parsed.findings, { service: 'juice-shop' }));
   const peakMiB = process.resourceUsage().maxRSS / 1024;
   if (parsed.findings.length !== expected || normalized.length !== expected) {
     console.error(`expected ${expected} findings, parsed ${parsed.findings.length}, normalized ${normalized.length}`);
@@ -170,5 +173,5 @@ function main(): void {
   }
 }
 
-if (process.argv[2] === '--measure') measure(process.argv[3]!, Number(process.argv[4]));
+if (process.argv[2] === '--measure') await measure(process.argv[3]!, Number(process.argv[4]));
 else main();

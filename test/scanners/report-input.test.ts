@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ScannerOutputError } from '../../src/errors.js';
-import { hashMatchedCode, normalizeCwe, normalizeCweList, parseJsonOutput, splitVersions, toRepoPath } from '../../src/scanners/report-input.js';
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import {
+  hashMatchedCode,
+  normalizeCwe,
+  normalizeCweList,
+  parseJsonOutput,
+  readReportFile,
+  splitVersions,
+  toRepoPath,
+} from '../../src/scanners/report-input.js';
+import { fixturePath } from './fixtures.js';
 
 describe('toRepoPath', () => {
   it('makes tool paths repository-relative with forward slashes', () => {
@@ -42,5 +53,21 @@ describe('parseJsonOutput', () => {
     expect(parseJsonOutput('t', '\uFEFF  {"a": 1}\n')).toEqual({ a: 1 });
     expect(() => parseJsonOutput('trivy', '   ')).toThrow(ScannerOutputError);
     expect(() => parseJsonOutput('trivy', '   ')).toThrow(/trivy output is not valid: empty output/);
+  });
+});
+
+describe('readReportFile', () => {
+  it('reads every trivy fixture as readFile does (UTF-8, non-ASCII text included)', async () => {
+    const names = readdirSync(fixturePath('trivy')).filter((f) => /\.(json|sarif)$/.test(f));
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) {
+      const file = fixturePath(`trivy/${name}`);
+      expect(await readReportFile(file)).toBe(await readFile(file, 'utf8'));
+    }
+    // juice-shop has curly quotes in its advisories.
+    expect(await readReportFile(fixturePath('trivy/image-juice-shop-v12.10.2.json'))).toContain('\u2019');
+  });
+  it('rejects a missing file with readFile\'s own error code', async () => {
+    await expect(readReportFile(fixturePath('trivy/no-such-report.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
