@@ -170,13 +170,19 @@ export function planScan(input: PlanInput): PlannedScan[] {
         );
       }
     }
+    const nothingToScan: string[] = [];
     for (const service of runnable) {
       const target = targetFor(repoRoot, service, e.options);
       if (e.adapter.appliesTo && !e.adapter.appliesTo(target)) {
-        input.logger?.debug(`${e.adapter.id}: nothing to scan in ${service.name} (${service.path || '.'}); skipped`);
+        nothingToScan.push(`${service.name} (${service.path || '.'})`);
         continue;
       }
       plan.push({ mode: 'run', adapter: e.adapter, service, target, argv: e.adapter.command(target), outputFile: e.sarif?.output });
+    }
+    // Said at info level, like a container scan without an image: a configured scanner that runs
+    // nowhere must not look like a clean scan.
+    if (nothingToScan.length > 0) {
+      input.logger?.info(`${e.adapter.id}: nothing to scan in ${nothingToScan.join(', ')} (e.g. no lockfile there); skipped there`);
     }
   }
   return plan;

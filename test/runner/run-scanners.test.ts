@@ -197,8 +197,11 @@ describe('executePlan', () => {
     const root = makeRepo();
     writeFileSync(join(root, 'services/api/package-lock.json'), '{"lockfileVersion": 3, "packages": {}}');
     const config = ConfigSchema.parse({ scanners: { dependency: ['npm-audit'], secret: [] } });
-    const plan = planScan({ repoRoot: root, config, services: resolveServices(root, config) });
+    const logger = createMemoryLogger();
+    const plan = planScan({ repoRoot: root, config, services: resolveServices(root, config), logger });
     expect(plan.map((p) => [p.adapter.id, p.service.name])).toEqual([['npm-audit', 'api']]);
+    // said where a user sees it (info, not only --verbose)
+    expect(logger.lines).toContain('npm-audit: nothing to scan in worker (services/worker) (e.g. no lockfile there); skipped there');
   });
 
   it('refuses unknown scanners and imports before running anything', () => {
