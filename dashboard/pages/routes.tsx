@@ -29,7 +29,7 @@ import { STALE_AFTER_DAYS, type Store } from '../store/types.js';
 import { AdminPage, type AdminPageProps } from './admin.js';
 import { FindingPage } from './finding.js';
 import { LoginPage, MessagePage } from './login.js';
-import { OverviewContent } from './overview.js';
+import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { RenderCache } from './render-cache.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
@@ -57,6 +57,8 @@ const gzipAsync = promisify(gzip);
 const OverviewQuery = z.object({
   sort: z.enum(OVERVIEW_SORTS).default('critical'),
   dir: z.enum(['asc', 'desc']).default('desc'),
+  q: z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().max(100).optional()),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
 // An empty select ("all") arrives as "" and means no filter.
@@ -215,8 +217,18 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     const q = OverviewQuery.safeParse(c.req.query());
     if (!q.success) return badRequest(c, q.error);
     const at = now();
-    return cachedPage(c, `overview|${q.data.sort}|${q.data.dir}`, 'Services', at, () => (
-      <OverviewContent rows={store.listServiceOverview(at)} sort={q.data.sort} dir={q.data.dir} now={at} staleAfterDays={STALE_AFTER_DAYS} />
+    const { sort, dir, q: filter, page } = q.data;
+    return cachedPage(c, `overview|${JSON.stringify([sort, dir, filter, page])}`, 'Services', at, () => (
+      <OverviewContent
+        rows={store.listServiceOverview(at)}
+        sort={sort}
+        dir={dir}
+        filter={filter}
+        page={page}
+        pageSize={OVERVIEW_PAGE_SIZE}
+        now={at}
+        staleAfterDays={STALE_AFTER_DAYS}
+      />
     ));
   });
 

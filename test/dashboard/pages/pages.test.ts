@@ -2,6 +2,7 @@
 // points, filters by query string, scans), finding (where, fix, suppression, history), and every
 // tool-provided string is escaped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OverviewContent } from '../../../dashboard/pages/overview.js';
 import { XSS_TITLE } from './fixtures.js';
 import { get, login, openPageHarness, type PageHarness } from './harness.js';
 
@@ -45,6 +46,35 @@ describe('overview', () => {
   it('sorts by the column named in the query string', async () => {
     expect(serviceOrder((await get(h.app, '/?sort=name&dir=asc', cookie)).html)).toEqual(['legacy', 'orders', 'payments']);
     expect(serviceOrder((await get(h.app, '/?sort=lastScan&dir=asc', cookie)).html)[0]).toBe('legacy');
+  });
+
+  it('filters the services by a part of their name and keeps the filter when sorting', async () => {
+    const { html } = await get(h.app, '/?q=PAY', cookie);
+    expect(serviceOrder(html)).toEqual(['payments']);
+    expect(html).toContain('<input type="search" name="q" value="PAY"');
+    expect(html).toContain('href="/?sort=name&amp;dir=asc&amp;q=PAY"');
+    // the summary cards still count every service
+    expect(html).toMatch(/<div class="card-value">3<\/div><div class="card-label">services<\/div>/);
+    const none = await get(h.app, `/?q=${encodeURIComponent('<b>zz')}`, cookie);
+    expect(serviceOrder(none.html)).toEqual([]);
+    expect(none.html).toContain('No service name contains “&lt;b&gt;zz”.');
+  });
+
+  it('splits the table into pages, worst services first', async () => {
+    const { html } = await get(h.app, '/?sort=name&dir=asc', cookie);
+    const rows = h.store.listServiceOverview(new Date('2026-11-24T09:00:00Z'));
+    const render = (page: number) =>
+      String(OverviewContent({ rows, sort: 'name', dir: 'asc', page, pageSize: 2, now: new Date('2026-11-24T09:00:00Z'), staleAfterDays: 14 }));
+    expect(serviceOrder(html)).toEqual(['legacy', 'orders', 'payments']);
+    expect(html).not.toContain('class="pager"'); // 3 services fit on one page of 100
+    const first = render(1);
+    expect(serviceOrder(first)).toEqual(['legacy', 'orders']);
+    expect(first).toContain('1–2 of 3 services');
+    expect(first).toContain('<a href="/?sort=name&amp;dir=asc&amp;page=2">next →</a>');
+    const second = render(2);
+    expect(serviceOrder(second)).toEqual(['payments']);
+    expect(second).toContain('<a href="/?sort=name&amp;dir=asc">← previous</a>');
+    expect(serviceOrder(render(9))).toEqual(['payments']); // past the end: the last page
   });
 
   it('answers an unknown sort column with 400 naming the parameter', async () => {
