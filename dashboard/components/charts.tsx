@@ -1,6 +1,7 @@
 // Server-rendered SVG charts. SVG keeps the CSP strict (no script, colours from CSS classes) and the
 // pages readable without JavaScript. Every data point is a <circle> with data-day / data-count and a
-// <title> tooltip, so browsers show the value on hover and tests can count the points.
+// <title> tooltip, so browsers show the value on hover and tests can count the points (one a day up
+// to 90 days, one a week beyond).
 import { html, raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import type { Severity } from '../../src/findings/finding.js';
@@ -84,6 +85,12 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
     bands.set(s, { lower, upper: [...running] });
   }
 
+  // Up to 90 days, a point (with its tooltip) per day; longer windows get one per week, counted
+  // back from the last day, so the 365-day page is not 1,460 points (220 KiB) while the
+  // area and line still follow every day.
+  const pointEvery = n > 90 ? 7 : 1;
+  const pointCount = series.length === 0 ? 0 : Math.floor((series.length - 1) / pointEvery) + 1;
+
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(yMax * f * 100) / 100);
   const labelEvery = Math.max(1, Math.ceil(n / 7));
   const xLabels = window.map((p, i) => ({ i, day: p.day })).filter(({ i }) => i % labelEvery === 0 || i === n - 1);
@@ -99,7 +106,7 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
         role="img"
         aria-label={label}
         preserveAspectRatio="xMidYMid meet"
-        data-points={String(series.length * visible.length)}
+        data-points={String(pointCount * visible.length)}
       >
         <title>{label}</title>
         <g class="grid">
@@ -134,7 +141,7 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
           // number, a severity name or a YYYY-MM-DD day (checked), none of which can carry markup,
           // so raw() is safe and skips escaping each of them (4x faster than the html tag).
           let points = '';
-          for (let i = 0; i < series.length; i++) {
+          for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
             const p = series[i];
             if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
             const count = p.counts[s];

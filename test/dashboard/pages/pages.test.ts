@@ -96,6 +96,16 @@ describe('service page', () => {
     expect(html).toContain('<title>2026-11-24 — high: 2 open (all severities: 6)</title>');
   });
 
+  it('draws one point a week, ending today, on windows longer than 90 days', async () => {
+    const { html } = await get(h.app, '/services/payments?days=365', cookie);
+    const days = [...new Set([...html.matchAll(/<circle [^>]*data-day="([^"]+)"/g)].map((m) => m[1]))];
+    // 30 days of history (2026-10-26 .. 2026-11-24): every 7th day back from today
+    expect(days).toEqual(['2026-10-27', '2026-11-03', '2026-11-10', '2026-11-17', '2026-11-24']);
+    expect((html.match(/<circle [^>]*data-day=/g) ?? []).length).toBe(20);
+    expect(html).toContain('data-points="20"');
+    expect(html).toContain('<title>2026-11-24 — high: 2 open (all severities: 6)</title>');
+  });
+
   it('leaves the days before the first snapshot empty instead of drawing zeros', async () => {
     const { html } = await get(h.app, '/services/payments', cookie);
     // 90-day window, 30 days of history: 30 x 4 points, and a "no data" region before them
