@@ -170,10 +170,18 @@ export function decideGate(input: DecideInput): GateDecision {
   // A run that finished but whose tool reported problems (semgrep `errors[]` such as rule timeouts,
   // SARIF error notifications) may have scanned only part of the code: say so in every report,
   // so a partial scan never reads as a clean pass. Not a failure: tools report such notes routinely.
+  // A repository-wide import gives every service a run with the same toolErrors: one warning for them.
+  const withToolErrors = new Map<string, { run: ScannerRun; services: string[] }>();
   for (const run of input.scanners.filter((r) => r.status !== 'error' && r.toolErrors.length > 0)) {
+    const key = JSON.stringify([run.scanner, run.toolErrors]);
+    const seen = withToolErrors.get(key);
+    if (seen) seen.services.push(run.service);
+    else withToolErrors.set(key, { run, services: [run.service] });
+  }
+  for (const { run, services } of withToolErrors.values()) {
     const first = scrubSecrets(run.toolErrors[0]!).slice(0, 300);
     const more = run.toolErrors.length > 1 ? ` (and ${run.toolErrors.length - 1} more)` : '';
-    warnings.push(`${run.scanner} (${run.category}) in ${run.service} reported ${plural(run.toolErrors.length, 'problem')} of its own, so its results may be incomplete: ${first}${more}`);
+    warnings.push(`${run.scanner} (${run.category}) in ${services.join(', ')} reported ${plural(run.toolErrors.length, 'problem')} of its own, so its results may be incomplete: ${first}${more}`);
   }
   for (const s of input.suppressions) {
     if (s.state === 'expiring') warnings.push(`suppression "${s.id}" expires on ${s.expires}${s.owner ? ` (owner ${s.owner})` : ''}: fix the finding or renew it.`);

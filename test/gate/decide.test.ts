@@ -149,6 +149,11 @@ describe('decideGate', () => {
     expect(d.warnings).toEqual([
       'semgrep (sast) in web reported 2 problems of its own, so its results may be incomplete: warn: Timeout: Timeout when running rules.forcetimeout on app.py (and 1 more)',
     ]);
+    // an imported report split over services: one warning naming them all
+    const imported = (service: string) => run({ ...semgrep, service, status: 'imported', toolErrors: ['error: File not found: gone.py'] });
+    expect(decide([], { scanners: [imported('web'), imported('api')] }).warnings).toEqual([
+      'semgrep (sast) in web, api reported 1 problem of its own, so its results may be incomplete: error: File not found: gone.py',
+    ]);
   });
 
   it('counts a finding whose suppression expired again, even an existing one, and says so', () => {
