@@ -5,6 +5,7 @@ import type { AnnotationProperties } from '@actions/core';
 import { describe, expect, it } from 'vitest';
 import { emitAnnotations, ANNOTATIONS_PER_LEVEL } from '../../src/github/annotations.js';
 import { JOB_SUMMARY_LIMIT_BYTES, writeJobSummary } from '../../src/github/job-summary.js';
+import { COMMENT_BODY_BUDGET, COMMENT_MARKER, GITHUB_COMMENT_LIMIT, withMarker } from '../../src/github/comment.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { ScanReportSchema, type ScanReport } from '../../src/report/scan-report.js';
 import type { Finding } from '../../src/findings/finding.js';
@@ -44,5 +45,15 @@ describe('annotations', () => {
     expect(seen.filter((s) => s.level === 'warning').slice(0, 3).every((s) => s.message.startsWith('MEDIUM'))).toBe(true);
     expect(emitted + omitted).toBe(30);
     expect(seen[0].props).toMatchObject({ file: 'services/payments/src/f0.ts', startLine: 1 });
+  });
+});
+
+describe('PR comment budget', () => {
+  it('a report of 20,000 findings still makes a comment under 65,536 characters, with the marker and a link to the run', () => {
+    const report: ScanReport = { ...base, findings: manyFindings(20_000, 'high', 'Prototype pollution in a transitive dependency') };
+    const body = withMarker(renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET, detailsUrl: 'https://github.com/acme/shop/actions/runs/1' }));
+    expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(body.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
+    expect(body).toMatch(/more .*\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/1\)/);
   });
 });
