@@ -12,7 +12,10 @@ export function emptyCounts(): SeverityCounts {
 
 /** Fills in missing severities with 0, so components never see `undefined`. */
 export function fullCounts(partial: Partial<Record<Severity, number>> | undefined): SeverityCounts {
-  return { ...emptyCounts(), ...(partial ?? {}) };
+  // Field by field, not a spread: callers pass whole store rows (day, total, ...), and a chart
+  // calls this once per day.
+  const c = partial ?? {};
+  return { critical: c.critical ?? 0, high: c.high ?? 0, medium: c.medium ?? 0, low: c.low ?? 0, info: c.info ?? 0, unknown: c.unknown ?? 0 };
 }
 
 export function totalCount(counts: Partial<Record<Severity, number>>): number {
