@@ -22,6 +22,13 @@ export interface NormalizeOptions {
  */
 export function normalizeFindings(parsed: readonly ParsedFinding[], opts: NormalizeOptions): Finding[] {
   const byFingerprint = new Map<string, Finding>();
+  // Titles and fix hints repeat (one advisory in many packages): each distinct text is scrubbed once.
+  const scrubbed = new Map<string, string>();
+  const scrubRepeated = (text: string): string => {
+    let clean = scrubbed.get(text);
+    if (clean === undefined) scrubbed.set(text, (clean = scrubSecrets(text)));
+    return clean;
+  };
   parsed.forEach((raw, index) => {
     // A well-formed finding (every one a parser builds) passes the plain structural check below; zod
     // checks the rest and names the field at fault. zod's parsed copy is not kept either way: the
@@ -35,7 +42,7 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
       tool: raw.tool,
       category: raw.category,
       ruleId: raw.ruleId,
-      title: scrubSecrets(raw.title),
+      title: scrubRepeated(raw.title),
       severity: raw.severity,
       toolSeverity: raw.toolSeverity,
       location: raw.location as Finding['location'],
@@ -44,7 +51,7 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
       cwe: raw.cwe ?? [],
       references: raw.references ?? [],
       fixAvailable: raw.fixAvailable,
-      fix: raw.fix === undefined ? undefined : scrubSecrets(raw.fix),
+      fix: raw.fix === undefined ? undefined : scrubRepeated(raw.fix),
       message: scrubSecrets(raw.message),
       secretPreview: raw.secretPreview,
       matchHash: raw.matchHash,
