@@ -123,7 +123,7 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     };
     if (!gzipCache) return c.html(await page());
     const headers = { 'Content-Type': 'text/html; charset=UTF-8', Vary: 'Accept-Encoding' };
-    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+    if (acceptsGzip(c.req.header('accept-encoding'))) {
       // The viewer frame is part of the key: names, roles and CSRF tokens never cross sessions.
       const frameKey = `${viewer.tokenId}|${viewer.csrfToken}`;
       // gzip runs on libuv's thread pool, so other requests go on meanwhile.
@@ -378,6 +378,17 @@ function badRequest(c: Context<PageEnv>, error: z.ZodError) {
 
 function describeZodError(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+}
+
+/** Whether an Accept-Encoding header allows gzip (`gzip` or `*`, without `;q=0`). */
+export function acceptsGzip(header: string | undefined): boolean {
+  for (const part of (header ?? '').split(',')) {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
 }
 
 /** Only same-site relative paths are followed after login (no open redirect). */

@@ -3,6 +3,7 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RenderCache } from '../../../dashboard/pages/render-cache.js';
+import { acceptsGzip } from '../../../dashboard/pages/routes.js';
 import { finding, snapshot } from './fixtures.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
 
@@ -58,6 +59,14 @@ describe('page cache', () => {
       expect(asAdmin).toContain(admin.csrf);
       expect(asAdmin).not.toBe(plain.html);
     }
+  });
+
+  it('gzips only for an Accept-Encoding that allows it', async () => {
+    expect(['gzip', 'gzip, deflate, br', 'br;q=1.0, GZIP;q=0.5', '*', 'x-gzip'].map(acceptsGzip)).toEqual([true, true, true, true, true]);
+    expect([undefined, '', 'identity', 'br', 'gzip;q=0', 'deflate, gzip; q=0.0'].map(acceptsGzip)).toEqual([false, false, false, false, false, false]);
+    const refused = await h.app.request('/', { headers: { cookie, 'accept-encoding': 'gzip;q=0, identity' } });
+    expect(refused.headers.get('content-encoding')).toBeNull();
+    expect(await refused.text()).toContain('<tr data-service="payments">');
   });
 
   it('renders a body once for requests that miss the cache at the same time', async () => {
