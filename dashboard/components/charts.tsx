@@ -66,7 +66,8 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
   const offset = firstKnown === -1 ? n : firstKnown;
   const series = window.slice(offset) as { day: string; counts: SeverityCounts }[];
   const visible = SEVERITY_ORDER.filter((s) => series.some((p) => p.counts[s] > 0));
-  const maxTotal = Math.max(0, ...series.map((p) => totalCount(p.counts)));
+  const totals = series.map((p) => totalCount(p.counts));
+  const maxTotal = Math.max(0, ...totals);
   const yMax = niceCeiling(maxTotal);
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
@@ -145,7 +146,7 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
             const p = series[i];
             if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
             const count = p.counts[s];
-            points += `<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"><title>${p.day} — ${s}: ${count} open (all severities: ${totalCount(p.counts)})</title></circle>`;
+            points += `<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"><title>${p.day} — ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
           }
           return raw(`<g class="points sev-${s}">${points}</g>`);
         })}
