@@ -111,9 +111,20 @@ const SCRUB_RULES: ScrubRule[] = [
     hint: /pass|pwd|secret|token|api[_-]?key|access[_-]?key|credential/i,
     pattern:
       /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|credentials?))(["']?\s*(?::=|=|:)\s*["']?)([^\s"'`&,;)}<>\]]{4,})/gi,
-    replace: (m, name: string, sep: string, value: string) => (isMasked(value) ? m : `${name}${sep}${MASK}`),
+    replace: (m, name: string, sep: string, value: string) =>
+      isMasked(value) || !looksLikeSecretValue(value) ? m : `${name}${sep}${MASK}`,
   },
 ];
+
+/**
+ * Prose such as "jsonwebtoken: verification step bypass" (a real trivy title) has the shape of an
+ * assignment too. A value that is one plain lower-case word is prose; a credential has digits,
+ * symbols or mixed case, or is long.
+ */
+function looksLikeSecretValue(value: string): boolean {
+  if (/[^A-Za-z]/.test(value)) return true;
+  return value.length >= 16 || (/[a-z]/.test(value) && /[A-Z]/.test(value.slice(1)));
+}
 
 /** Already masked by the tool (trivy prints `*****`), or one of our own masks. */
 function isMasked(value: string): boolean {

@@ -67,6 +67,19 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets('export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG')).toBe('export AWS_SECRET_ACCESS_KEY=****');
   });
 
+  it('leaves advisory titles that merely look like assignments readable', () => {
+    // Real trivy titles: "token: word" is prose, not a credential.
+    const title = 'nodejs-jsonwebtoken: verification step bypass with an altered token';
+    expect(scrubSecrets(title)).toBe(title);
+    expect(scrubSecrets('jsonwebtoken: Insecure default algorithm in jwt.verify()')).toBe(
+      'jsonwebtoken: Insecure default algorithm in jwt.verify()',
+    );
+    // ...while credential-shaped values in the same position are still masked.
+    expect(scrubSecrets('token: hunter2')).toBe('token: ****');
+    expect(scrubSecrets('password: CorrectHorse')).toBe('password: ****');
+    expect(scrubSecrets('secret=correcthorsebatterystaple')).toBe('secret=****');
+  });
+
   it('leaves ordinary text and already-masked values alone', () => {
     const text = 'Prototype Pollution in lodash 4.17.20 (CVE-2021-23337); upgrade to 4.17.21';
     expect(scrubSecrets(text)).toBe(text);
