@@ -3,7 +3,7 @@
 // normalization. Every way a scanner can fail (missing, crash, odd exit code, timeout, garbage,
 // unknown format, unreadable import) becomes a ScannerRun with status "error" and a reason in words;
 // the gate decides what that means. Never a silent pass, and never the tool's stdout in a message.
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { ScannerError, ScannerOutputError, UnsupportedFormatError } from '../errors.js';
@@ -13,6 +13,7 @@ import { scrubSecrets } from '../findings/redact.js';
 import type { Logger } from '../logger.js';
 import type { ScannerRun } from '../report/scan-report.js';
 import type { ParseResult, ToolOutput } from '../scanners/adapter.js';
+import { readReportFile } from '../scanners/report-input.js';
 import { ROOT_SERVICE, serviceForPath, type Service } from '../services/discover.js';
 import type { PlannedImport, PlannedScan, PlannedToolRun } from './plan.js';
 import { runTool } from './run-tool.js';
@@ -146,7 +147,7 @@ async function runPlanned(planned: PlannedToolRun, options: ExecuteOptions): Pro
   }
   const output: ToolOutput = { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
   if (planned.outputFile && outputPath) {
-    const content = await readFile(outputPath, 'utf8').catch(() => undefined);
+    const content = await readReportFile(outputPath).catch(() => undefined);
     if (content === undefined) {
       throw new RunFailure(`did not write its report file "${planned.outputFile}"${stderrHint(run.stderr)}`);
     }
@@ -158,7 +159,7 @@ async function runPlanned(planned: PlannedToolRun, options: ExecuteOptions): Pro
 async function readImport(planned: PlannedImport): Promise<ToolOutput> {
   let content: string;
   try {
-    content = await readFile(planned.file, 'utf8');
+    content = await readReportFile(planned.file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new RunFailure(
