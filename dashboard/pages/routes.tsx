@@ -132,6 +132,7 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     }
     return c.body(Buffer.from(await page()) as Uint8Array<ArrayBuffer>, 200, headers);
   };
+
   app.get('/static/dashboard.css', (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=3600');
