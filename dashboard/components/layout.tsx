@@ -63,6 +63,18 @@ export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; 
   </>
 );
 
+/** The error (announced to screen readers) and notice lines a form page shows after a POST. */
+export const Alerts: FC<{ error?: string; notice?: string }> = ({ error, notice }) => (
+  <>
+    {error ? (
+      <p class="alert error" role="alert">
+        {error}
+      </p>
+    ) : null}
+    {notice ? <p class="alert notice">{notice}</p> : null}
+  </>
+);
+
 /**
  * A table header cell that links to the same page sorted by this column (works without JS).
  * `numeric` right-aligns it; `worstFirst` (default for numeric) makes the first click sort descending.

@@ -2,7 +2,7 @@
 // audit log of admin actions. Every form carries the session's CSRF token.
 import type { FC } from 'hono/jsx';
 import { formatDateTime } from '../components/format.js';
-import { Layout, type ViewerInfo } from '../components/layout.js';
+import { Alerts, Layout, type ViewerInfo } from '../components/layout.js';
 import type { AuditEntry, TokenInfo } from '../store/types.js';
 
 export interface AdminPageProps {
@@ -19,12 +19,7 @@ export interface AdminPageProps {
 export const AdminPage: FC<AdminPageProps> = ({ viewer, tokens, audit, now, created, notice, error }) => (
   <Layout title="Admin" viewer={viewer} active="admin">
     <h1>Admin</h1>
-    {error ? (
-      <p class="alert error" role="alert">
-        {error}
-      </p>
-    ) : null}
-    {notice ? <p class="alert notice">{notice}</p> : null}
+    <Alerts error={error} notice={notice} />
     {created ? (
       <section class="alert new-token" aria-labelledby="new-token-h">
         <h2 id="new-token-h">New {created.role} token “{created.label}”</h2>

@@ -1,18 +1,13 @@
 // Sign in with a dashboard token (admin or viewer). The form POSTs to /login with a CSRF nonce.
 import type { FC } from 'hono/jsx';
-import { Layout } from '../components/layout.js';
+import { Alerts, Layout } from '../components/layout.js';
 
 export const LoginPage: FC<{ csrf: string; next?: string; error?: string; notice?: string }> = ({ csrf, next, error, notice }) => (
   <Layout title="Sign in">
     <section class="login">
       <h1>Sign in</h1>
       <p class="muted">Paste a viewer or admin token. Ingest tokens upload scans only and cannot open the dashboard.</p>
-      {error ? (
-        <p class="alert error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {notice ? <p class="alert notice">{notice}</p> : null}
+      <Alerts error={error} notice={notice} />
       <form method="post" action="/login" class="stack">
         <input type="hidden" name="_csrf" value={csrf} />
         {next ? <input type="hidden" name="next" value={next} /> : null}
