@@ -1,7 +1,6 @@
 // A dashboard child process killed with SIGKILL in the middle of a stream of ingests: the SQLite
 // file passes integrity_check, every scan in it is whole (all its services and finding rows), every
 // acknowledged scan is there, and the file opens and ingests again.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../dashboard/store/store.js';
 import { day, makeReport } from '../store/report-builder.js';
-import { ADMIN_TOKEN } from './harness.js';
+import { ADMIN_TOKEN, spawnDashboardProcess } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,20 +32,8 @@ describe('SIGKILL during a stream of ingests', () => {
     const file = join(dir, 'crash.db');
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ ingestRateLimit: { perMinute: 1_000_000 } }));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', '--db', file, '--port', '0', '--config', config], {
-      env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    const base = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /Gatehouse dashboard: (http:\/\/\S+?)\/? /.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.once('exit', () => reject(new Error(`dashboard exited before listening: ${out}`)));
-    });
+    const { child, base, exited: exitedWith } = await spawnDashboardProcess(['--db', file, '--port', '0', '--config', config]);
+    const exited = exitedWith.then((e) => e.signal);
 
     const total = 200;
     const acknowledged: string[] = [];

@@ -1,5 +1,6 @@
 // A real dashboard on 127.0.0.1 (port 0) over a temporary SQLite file, plus a local JWKS server
 // and key pair for GitHub-Actions-style OIDC tokens.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,35 @@ import { createMemoryLogger } from '../../../src/logger.js';
 import { startDashboard, type RunningDashboard, type StartDashboardOptions } from '../../../dashboard/server.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+/**
+ * The runnable dashboard entry as a real child process (for crash and shutdown tests), resolved
+ * once it prints its URL; `exited` gives the exit code and signal.
+ */
+export async function spawnDashboardProcess(args: string[]): Promise<{
+  child: ChildProcessWithoutNullStreams;
+  base: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', ...args], {
+    env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin.end();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Gatehouse dashboard: (http:\/\/\S+?)\/? /.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', () => reject(new Error(`dashboard exited before listening: ${out}`)));
+  });
+  return { child, base, exited };
+}
 
 export interface TestDashboard {
   dash: RunningDashboard;

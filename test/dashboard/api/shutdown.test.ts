@@ -1,6 +1,5 @@
 // SIGTERM to a dashboard child process while an upload is in flight: the upload completes (201),
 // the process exits 0, and the WAL is checkpointed into the main file (no -wal left behind).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
@@ -8,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { day, makeReport } from '../store/report-builder.js';
-import { ADMIN_TOKEN } from './harness.js';
+import { ADMIN_TOKEN, spawnDashboardProcess } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-sigterm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,20 +15,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('SIGTERM', () => {
   it('finishes the in-flight upload, checkpoints the WAL and exits 0', async () => {
     const file = join(dir, 'term.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', '--db', file, '--port', '0'], {
-      env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const base = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /Gatehouse dashboard: (http:\/\/\S+?)\/? /.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.once('exit', () => reject(new Error(`dashboard exited before listening: ${out}`)));
-    });
+    const { child, base, exited: exitedWith } = await spawnDashboardProcess(['--db', file, '--port', '0']);
+    const exited = exitedWith.then((e) => e.code);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 
