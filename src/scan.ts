@@ -11,9 +11,11 @@ import { decideGate } from './gate/decide.js';
 import { applySuppressions, loadIgnoreFile, type SourcedSuppression } from './gate/suppressions.js';
 import type { Logger } from './logger.js';
 import { ScanReportSchema, SCAN_REPORT_VERSION, type ScanReport } from './report/scan-report.js';
-import { planScan } from './runner/plan.js';
+import { buildCoverageLedger } from './ledger/coverage-ledger.js';
+import { listRepositoryFiles } from './ledger/inventory.js';
+import { configuredAdapters, planScanWithCoverage, type PlannedScan } from './runner/plan.js';
 import { executePlan, type ScanProgress } from './runner/run-scanners.js';
-import { affectedServices, normalizeRelPath, resolveServices, ROOT_SERVICE, type Service } from './services/discover.js';
+import { affectedServices, normalizeRelPath, resolveServices, ROOT_SERVICE, serviceForPath, type Service } from './services/discover.js';
 
 export type { ScanProgress } from './runner/run-scanners.js';
 
@@ -58,14 +60,18 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const now = options.now ?? new Date();
   const changedFiles = options.changedFiles?.map(normalizeRelPath).filter((f) => f !== '');
 
-  const allServices = resolveServices(repoRoot, config);
+  const inventory = listRepositoryFiles(repoRoot);
+  const allServices = withRootService(resolveServices(repoRoot, config), repoRoot, inventory.files);
+  const rootFiles = inventory.files.filter((f) => serviceForPath(allServices, f) === ROOT_SERVICE);
   const services =
     changedFiles && !options.scanAll ? affectedServices(allServices, changedFiles, config) : allServices;
   if (changedFiles && !options.scanAll) {
+    // The root service is said apart: "touch 1 of 2 services: web, and the root files".
+    const named = services.filter((s) => s.name !== ROOT_SERVICE);
+    const total = allServices.filter((s) => s.name !== ROOT_SERVICE).length;
+    const root = services.some((s) => s.name === ROOT_SERVICE) ? `${named.length ? ',' : ''} and the root files` : '';
     logger.info(
-      `${changedFiles.length} changed files touch ${services.length} of ${allServices.length} services${
-        services.length ? `: ${services.map((s) => s.name).join(', ')}` : ''
-      }`,
+      `${changedFiles.length} changed files touch ${named.length} of ${total} services${named.length ? `: ${named.map((s) => s.name).join(', ')}` : ''}${root}`,
     );
   }
 
@@ -75,8 +81,8 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     ...loadIgnoreFile(resolve(repoRoot, config['ignore-file'])),
   ];
 
-  const plan = planScan({ repoRoot, config, services, allServices, imports: options.imports, logger });
-  deps.onProgress?.({ type: 'plan', services: services.map((s) => s.name), runs: plan.length });
+  const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles });
+  deps.onProgress?.({ type: 'plan', services: services.map((s) => s.name), runs: countScannerRuns(plan, services) });
   if (plan.length === 0) {
     // Legitimate for a change that touches no service; otherwise the config runs nothing at all.
     if (services.length > 0) logger.warning(`no scanner applies to ${services.map((s) => s.name).join(', ')}: check "scanners" in the config`);
@@ -99,6 +105,15 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     services: reportServices.map((s) => s.name),
     servicePaths: Object.fromEntries(reportServices.map((s) => [s.name, s.path])),
   });
+  const coverage = buildCoverageLedger({
+    inventory,
+    allServices,
+    scannedServices: services,
+    configured: configuredAdapters(config).entries.map((e) => ({ scanner: e.adapter.id, category: e.adapter.category })),
+    planned: decisions,
+    runs: executed.runs,
+    secretAllowPaths: config.secrets['allow-paths'],
+  });
   const newOnly = options.newOnly ?? config.gate['new-only'] ?? options.kind === 'pr';
   const baseline = options.baseline?.source ?? 'none';
   const gate = decideGate({
@@ -109,6 +124,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     newOnly,
     suppressions: suppressed.report,
     baseline,
+    coverageGaps: { count: coverage.gapCount, gaps: coverage.gaps },
   });
 
   const report: ScanReport = {
@@ -124,6 +140,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     findings: compared.findings,
     fixed: compared.fixed,
     suppressions: suppressed.report,
+    coverage,
     gate,
   };
   // The report is the dashboard's ingest body: an invalid one is a bug here, never sent on.
@@ -147,4 +164,19 @@ function servicesInReport(
     out.push(allServices.find((s) => s.name === name) ?? { name, path: '', dir: '' });
   }
   return out;
+}
+
+/**
+ * Files outside every service folder belong to the root service, which every file-based scanner
+ * covers: a token in a root `.env` is found, and a change to root files is gated.
+ */
+function withRootService(services: Service[], repoRoot: string, files: readonly string[]): Service[] {
+  if (services.some((s) => s.path === '')) return services;
+  if (!files.some((f) => serviceForPath(services, f) === ROOT_SERVICE)) return services;
+  return [...services, { name: ROOT_SERVICE, path: '', dir: repoRoot }];
+}
+
+/** Scanner runs as the report will count them: a whole-repository run counts once per service it covers. */
+function countScannerRuns(plan: readonly PlannedScan[], scanned: readonly Service[]): number {
+  return plan.reduce((n, p) => n + (p.mode === 'run' ? (p.covers?.length ?? 1) : p.forService ? 1 : scanned.length), 0);
 }

@@ -126,6 +126,10 @@ export const ConfigSchema = z
       'new-only': z.boolean().optional().describe('default: true on pull requests, false otherwise'),
       'newly-disclosed-blocks': z.boolean().default(false),
       'on-scanner-error': z.enum(['fail', 'warn']).default('fail'),
+      'on-coverage-gap': z
+        .enum(['warn', 'fail'])
+        .default('warn')
+        .describe('a file a configured category should have read (a lockfile, a Dockerfile) that nothing read: warn, or fail the gate'),
     })
       .strict()
       .prefault({}),

@@ -10,7 +10,7 @@ import type { GatehouseConfig } from '../config/schema.js';
 import { SEVERITIES, type Category, type Finding, type Severity } from '../findings/finding.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { SEVERITY_ORDER, isAtLeast } from '../findings/severity.js';
-import type { GateDecision, GateReason, ScannerRun, SuppressionReport } from '../report/scan-report.js';
+import type { CoverageGap, GateDecision, GateReason, ScannerRun, SuppressionReport } from '../report/scan-report.js';
 import { describeFinding } from './describe.js';
 import { hasExpiredSuppression } from './suppressions.js';
 
@@ -25,6 +25,8 @@ export interface DecideInput {
   newOnly: boolean;
   suppressions: readonly SuppressionReport[];
   baseline: 'report' | 'dashboard' | 'rescan' | 'none';
+  /** Files a configured category should have read that nothing read (the coverage ledger's gaps). */
+  coverageGaps?: { count: number; gaps: readonly CoverageGap[] };
 }
 
 /** How many findings a reason names before "and N more". */
@@ -166,6 +168,14 @@ export function decideGate(input: DecideInput): GateDecision {
     else warnings.push(`${message} (on-scanner-error: warn, so the gate does not fail on it)`);
   }
 
+  // 3b. Coverage gaps: one reason per category and why, naming the first files.
+  if (input.coverageGaps && input.coverageGaps.count > 0) {
+    for (const message of describeCoverageGaps(input.coverageGaps)) {
+      if (gate['on-coverage-gap'] === 'fail') reasons.push({ kind: 'coverage-gap', message, fingerprints: [] });
+      else warnings.push(`${message} (on-coverage-gap: warn, so the gate does not fail on it)`);
+    }
+  }
+
   // 4. Non-blocking notes.
   // A run that finished but whose tool reported problems (semgrep `errors[]` such as rule timeouts,
   // SARIF error notifications) may have scanned only part of the code: say so in every report,
@@ -206,4 +216,18 @@ function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[
   const no: T[] = [];
   for (const item of items) (test(item) ? yes : no).push(item);
   return [yes, no];
+}
+
+/** "2 lockfiles no dependency scanner read: src/x/package-lock.json, ... (not at a service root ...)". */
+export function describeCoverageGaps(input: { count: number; gaps: readonly CoverageGap[] }): string[] {
+  const groups = groupBy(input.gaps, (g) => `${g.category}\u0000${g.reason}`);
+  const listed = input.gaps.length;
+  const messages = [...groups.values()].map((group) => {
+    const g = group[0]!;
+    const paths = group.slice(0, LISTED_PER_REASON).map((x) => scrubSecrets(x.path)).join(', ');
+    const more = group.length > LISTED_PER_REASON ? `, and ${group.length - LISTED_PER_REASON} more` : '';
+    return `coverage gap: ${plural(group.length, 'file')} no ${g.category} scanner read: ${paths}${more} (${scrubSecrets(g.reason)})`;
+  });
+  if (input.count > listed) messages.push(`coverage gap: ${input.count - listed} more files no configured scanner read (see the coverage ledger)`);
+  return messages;
 }

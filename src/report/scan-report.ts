@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { CategorySchema, FindingSchema, SeveritySchema } from '../findings/finding.js';
 
-export const SCAN_REPORT_VERSION = 1;
+/** The version this engine writes. Version 1 bodies are still read: `upgradeScanReport` lifts them. */
+export const SCAN_REPORT_VERSION = 2;
 
 export const ScannerRunSchema = z.object({
   /** Adapter id ("trivy-fs", "semgrep", "gatehouse-secrets", "sarif:hadolint"). */
@@ -25,7 +26,7 @@ export const ScannerRunSchema = z.object({
 export type ScannerRun = z.infer<typeof ScannerRunSchema>;
 
 export const GateReasonSchema = z.object({
-  kind: z.enum(['severity', 'max-count', 'scanner-error', 'expired-suppression', 'no-baseline']),
+  kind: z.enum(['severity', 'max-count', 'scanner-error', 'expired-suppression', 'no-baseline', 'coverage-gap']),
   /** A sentence a developer can act on. */
   message: z.string(),
   service: z.string().optional(),
@@ -56,9 +57,86 @@ export const SuppressionReportSchema = z.object({
 });
 export type SuppressionReport = z.infer<typeof SuppressionReportSchema>;
 
-export const ScanReportSchema = z.object({
+// The coverage ledger (version 2): what was and was not looked at, so a pass never hides a part of
+// the repository nobody read. Lists are capped (LEDGER_LIST_CAP) with their full count beside them.
+
+/** The longest list of paths the ledger keeps per entry; counts are always complete. */
+export const LEDGER_LIST_CAP = 200;
+
+export const CoverageStateSchema = z.enum(['ran', 'imported', 'not-applicable', 'skipped', 'failed']);
+export type CoverageState = z.infer<typeof CoverageStateSchema>;
+
+/** One service x scanner: did it run, and if not, why. */
+export const CoverageScannerEntrySchema = z.object({
+  service: z.string().min(1),
+  scanner: z.string().min(1),
+  category: CategorySchema,
+  state: CoverageStateSchema,
+  /** Why (not-applicable, skipped, failed); for ran/imported, optional detail. */
+  reason: z.string().optional(),
+});
+export type CoverageScannerEntry = z.infer<typeof CoverageScannerEntrySchema>;
+
+const PathListSchema = z.object({
+  count: z.number().int().nonnegative(),
+  /** Up to LEDGER_LIST_CAP paths, repository-relative. */
+  paths: z.array(z.string()),
+});
+
+/** Per category: the repository files it is meant to read and how many a run that did not fail read. */
+export const CoverageCategorySchema = z.object({
+  category: CategorySchema,
+  /** What the files are ("lockfiles", "files", "Dockerfiles and manifests"). */
+  noun: z.string(),
+  /** Whether the config lists a scanner of this category. */
+  configured: z.boolean(),
+  relevant: z.number().int().nonnegative(),
+  read: z.number().int().nonnegative(),
+  /** Relevant files nothing read, each with why (capped; `unreadCount` is complete). */
+  unread: z.array(z.object({ path: z.string(), service: z.string(), reason: z.string() })),
+  unreadCount: z.number().int().nonnegative(),
+});
+export type CoverageCategory = z.infer<typeof CoverageCategorySchema>;
+
+export const CoverageFilesSchema = z.object({
+  /** Files found in the repository (after excluded folders). */
+  total: z.number().int().nonnegative(),
+  /** Files per service (ROOT_SERVICE holds the files outside every service folder). */
+  perService: z.array(z.object({ service: z.string(), files: z.number().int().nonnegative() })),
+  categories: z.array(CoverageCategorySchema),
+  /** Files outside every service folder and the scanners that read them. */
+  outsideServices: PathListSchema.extend({ scannedBy: z.array(z.string()) }),
+  /** What was left out by pattern: built-in folders (node_modules, .git), config globs. */
+  excluded: z.array(z.object({ pattern: z.string(), source: z.string(), count: z.number().int().nonnegative() })),
+  /** Files or folders that could not be read (permissions, symlink loops), with why. */
+  unreadable: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+export type CoverageFiles = z.infer<typeof CoverageFilesSchema>;
+
+export const CoverageGapSchema = z.object({
+  category: CategorySchema,
+  service: z.string(),
+  path: z.string(),
+  reason: z.string(),
+});
+export type CoverageGap = z.infer<typeof CoverageGapSchema>;
+
+export const CoverageLedgerSchema = z.object({
+  scanners: z.array(CoverageScannerEntrySchema),
+  /** Absent in reports upgraded from version 1 (which did not record files). */
+  files: CoverageFilesSchema.optional(),
+  /** Files a configured category should have read but nothing did (capped; `gapCount` is complete). */
+  gaps: z.array(CoverageGapSchema).default([]),
+  gapCount: z.number().int().nonnegative().default(0),
+  /** Discovery candidates (folders under `discover.roots`) that did not become services, with why. */
+  notServices: z.array(z.object({ path: z.string(), reason: z.string() })).default([]),
+  /** Set when the report was written as an older version and lifted on read. */
+  upgradedFrom: z.number().int().positive().optional(),
+});
+export type CoverageLedger = z.infer<typeof CoverageLedgerSchema>;
+
+const ScanReportBaseSchema = z.object({
   schema: z.literal('gatehouse/scan-report'),
-  version: z.literal(SCAN_REPORT_VERSION),
   /** Idempotency key for the dashboard (the action uses run id, attempt and service). */
   scanId: z.string().min(1).max(200),
   /** ISO 8601 timestamp of the scan. */
@@ -89,4 +167,39 @@ export const ScanReportSchema = z.object({
   suppressions: z.array(SuppressionReportSchema).default([]),
   gate: GateDecisionSchema,
 });
-export type ScanReport = z.infer<typeof ScanReportSchema>;
+
+export const ScanReportV2Schema = ScanReportBaseSchema.extend({
+  version: z.literal(SCAN_REPORT_VERSION),
+  coverage: CoverageLedgerSchema,
+});
+
+/** Version 1: no coverage ledger. */
+export const ScanReportV1Schema = ScanReportBaseSchema.extend({ version: z.literal(1) });
+export type ScanReportV1 = z.infer<typeof ScanReportV1Schema>;
+
+/**
+ * A version 1 report as version 2. Its ledger holds what version 1 knew: each scanner run (ran,
+ * imported or failed); which files were read was not recorded, so `files` stays absent.
+ */
+export function upgradeScanReport(v1: ScanReportV1): ScanReport {
+  const scanners = v1.scanners.map(
+    (r): CoverageScannerEntry => ({
+      service: r.service,
+      scanner: r.scanner,
+      category: r.category,
+      state: r.status === 'error' ? 'failed' : r.status === 'imported' ? 'imported' : 'ran',
+      ...(r.status === 'error' ? { reason: r.error ?? 'unknown error' } : {}),
+    }),
+  );
+  return { ...v1, version: SCAN_REPORT_VERSION, coverage: { scanners, gaps: [], gapCount: 0, notServices: [], upgradedFrom: 1 } };
+}
+
+/**
+ * Every report body the engine and the dashboard read: version 2 as is, version 1 lifted by
+ * upgradeScanReport. Validation errors name the field of the version the body says it is.
+ */
+export const ScanReportSchema = z.discriminatedUnion('version', [
+  ScanReportV2Schema,
+  ScanReportV1Schema.transform((v1) => upgradeScanReport(v1)),
+]);
+export type ScanReport = z.infer<typeof ScanReportV2Schema>;

@@ -8,6 +8,7 @@
 // - Injection: every tool-provided text goes through `escapeMarkdown`, so a title cannot add HTML,
 //   images, links, code, table cells or @mentions to the comment.
 import type { Finding, Severity } from '../findings/finding.js';
+import { coverageGapNotice, coverageLines } from './coverage.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { describeFix, describeLocation } from '../gate/describe.js';
 import type { ScanReport } from '../report/scan-report.js';
@@ -140,6 +141,8 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
       ? '⛔ **Failed: a scanner could not run**'
       : '❌ **Failed**';
   budget.add(`## ${title}\n\n${verdict}\n`);
+  const gapNotice = coverageGapNotice(report);
+  if (gapNotice) budget.add(`\n> ⚠️ **${escapeMarkdown(gapNotice, 400)}**: see Coverage below.\n`, RESERVE);
   if (report.kind === 'pr' && report.comparison.baseline === 'none') {
     budget.add('\n> **No baseline scan was available**, so findings in the files this PR changed count as new and all others as existing.\n', RESERVE);
   }
@@ -180,6 +183,9 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
       if (!budget.add(`| ${escapeMarkdown(e.scanner, 80)} | ${escapeMarkdown(e.service, 80)} | ${escapeMarkdown(e.error ?? 'unknown error', 400)} |\n`, RESERVE)) break;
     }
   }
+
+  // 3b. Coverage: what was and was not read.
+  budget.add(renderCoverageSection(report), RESERVE);
 
   // 4. Suppressions that need attention.
   const attention = report.suppressions.filter((s) => s.state !== 'active');
@@ -237,4 +243,25 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   if (omitted > 0) budget.add(moreNote(omitted, omitted === 1 ? 'finding' : 'findings'));
   else if (detailsUrl) budget.add(`\n[Full report](${detailsUrl})\n`);
   return budget.toString();
+}
+
+/** A repository path as an inline code span, or escaped text when a backtick would end the span. */
+function codePath(path: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = path.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').slice(0, 200);
+  return /`/.test(flat) || flat.trim() === '' ? escapeMarkdown(flat, 200) : `\`${scrubSecrets(flat)}\``;
+}
+
+/**
+ * The coverage ledger as a collapsed markdown section (one compact line per fact); self-contained
+ * so the PR comment layout can place it where it fits. Opens when there is a coverage gap or a
+ * failed scanner, so what was not read is never hidden behind a click.
+ */
+export function renderCoverageSection(report: ScanReport): string {
+  const lines = coverageLines(report, { path: codePath, text: (t) => escapeMarkdown(t, 400) });
+  if (lines.length === 0) return '';
+  const open = report.coverage.gapCount > 0 || report.coverage.scanners.some((e) => e.state === 'failed') ? ' open' : '';
+  const files = report.coverage.files;
+  const summary = files ? `Coverage: ${files.total} files, ${report.coverage.gapCount} not read that should have been` : 'Coverage';
+  return `\n<details${open}><summary>${summary}</summary>\n\n${lines.map((l) => `- ${l}\n`).join('')}\n</details>\n`;
 }

@@ -150,7 +150,7 @@ function resultOf(f: Finding, ruleIndex: number): sarif.Result {
 }
 
 /** SARIF run for one tool; `runs` are the scanner runs of that tool (timings, errors, version). */
-function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: number): sarif.Run {
+function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: number, coverage: ScanReport['coverage']): sarif.Run {
   // Over GitHub's limit, keep the worst findings; the note below says how many were left out.
   const findings = all.length > maxResults ? [...all].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).slice(0, maxResults) : all;
   const leftOut = all.length - findings.length;
@@ -167,6 +167,20 @@ function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: nu
     level: 'error' as const,
     message: { text: `${r.scanner} could not scan ${r.service}: ${r.error ?? 'unknown error'}` },
   }));
+  // The ledger's other states for this tool's scanners, and the files its categories did not read.
+  const scannerIds = new Set(runs.map((r) => r.scanner));
+  for (const e of coverage.scanners.filter((x) => scannerIds.has(x.scanner) && (x.state === 'skipped' || x.state === 'not-applicable'))) {
+    notifications.push({
+      level: e.state === 'skipped' ? 'warning' : 'note',
+      message: { text: `${e.scanner} ${e.state === 'skipped' ? 'skipped' : 'not applicable to'} ${e.service}: ${e.reason ?? 'no reason given'}` },
+    });
+  }
+  const categories = new Set(runs.map((r) => r.category));
+  const gaps = coverage.gaps.filter((g) => categories.has(g.category));
+  for (const g of gaps.slice(0, 50)) {
+    notifications.push({ level: 'warning', message: { text: `coverage gap: ${g.path} (${g.category}) was not read: ${g.reason}` } });
+  }
+  if (gaps.length > 50) notifications.push({ level: 'warning', message: { text: `and ${gaps.length - 50} more coverage gaps (see the JSON report's coverage ledger)` } });
   if (leftOut > 0) {
     notifications.push({
       level: 'warning',
@@ -197,8 +211,10 @@ function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: nu
 }
 
 /**
- * The report as a SARIF log, one run per tool. A tool whose every run failed and that found
- * nothing gets no run at all, so code scanning does not close its open alerts as fixed.
+ * The report as a SARIF log, one run per tool. A tool whose every run failed still gets its run,
+ * marked `executionSuccessful: false` with the reasons as notifications, so a failed analysis never
+ * looks clean. That run has its own category (`gatehouse/<tool>-failed/`): an upload of an empty
+ * run under the tool's usual category would close its open alerts in code scanning as fixed.
  */
 export function toSarif(report: ScanReport, opts: SarifOptions = {}): sarif.Log {
   const maxResults = opts.maxResultsPerRun ?? MAX_RESULTS_PER_RUN;
@@ -207,8 +223,11 @@ export function toSarif(report: ScanReport, opts: SarifOptions = {}): sarif.Log 
   for (const tool of tools) {
     const findings = report.findings.filter((f) => f.tool === tool);
     const scannerRuns = report.scanners.filter((r) => r.tool === tool);
-    if (findings.length === 0 && scannerRuns.length > 0 && scannerRuns.every((r) => r.status === 'error')) continue;
-    runs.push(runFor(tool, findings, scannerRuns, maxResults));
+    const run = runFor(tool, findings, scannerRuns, maxResults, report.coverage);
+    if (findings.length === 0 && scannerRuns.length > 0 && scannerRuns.every((r) => r.status === 'error')) {
+      run.automationDetails = { id: `gatehouse/${tool}-failed/` };
+    }
+    runs.push(run);
   }
   return scrubDeep({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs });
 }

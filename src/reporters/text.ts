@@ -5,6 +5,7 @@ import type { Finding, Severity } from '../findings/finding.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { describeFinding, describeLocation, describeFix } from '../gate/describe.js';
 import type { ScanReport } from '../report/scan-report.js';
+import { coverageGapNotice, renderCoverageText } from './coverage.js';
 import { COLUMN_LABELS, COUNT_COLUMNS, countRows, sortForReport } from './summary.js';
 
 export interface TextOptions {
@@ -81,9 +82,18 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
     for (const f of shown.slice(0, top)) lines.push(...findingLines(f, paint));
   }
 
+  // Coverage: what was and was not read.
+  const coverage = renderCoverageText(report, terminalSafe);
+  if (coverage.length > 0) {
+    lines.push('', paint('bold', 'Coverage'));
+    for (const line of coverage) lines.push(`  ${line}`);
+  }
+
   // Decision.
   const gate = report.gate;
   lines.push('');
+  const gapNotice = coverageGapNotice(report);
+  if (gapNotice) lines.push(paint('yellow', terminalSafe(gapNotice)));
   if (gate.passed) lines.push(paint('green', paint('bold', 'Gate passed')));
   else if (gate.outcome === 'scanner-error') lines.push(paint('red', paint('bold', 'Gate failed: a scanner could not run')));
   else lines.push(paint('red', paint('bold', 'Gate failed')));

@@ -10,6 +10,8 @@ import { getAdapter, listAdapters } from '../scanners/registry.js';
 import { createSarifAdapter } from '../scanners/sarif.js';
 import { ROOT_SERVICE, type Service } from '../services/discover.js';
 import type { Logger } from '../logger.js';
+import type { CoverageScannerEntry } from '../report/scan-report.js';
+import { CATEGORY_NOUN, rootOnlyReason, runReads } from '../ledger/file-kinds.js';
 
 const CONFIG_CATEGORIES = ['dependency', 'container', 'sast', 'secret', 'misconfig'] as const satisfies readonly Category[];
 
@@ -26,6 +28,11 @@ export interface PlannedToolRun extends PlannedBase {
   argv: string[];
   /** A file (relative to the service folder) the tool writes its report to, instead of stdout. */
   outputFile?: string;
+  /**
+   * A whole-repository run (adapter.scansRepositoryOnce): the services it reports for. Its
+   * findings go to the service of their path, and it records one ScannerRun per service.
+   */
+  covers?: readonly Service[];
 }
 
 /** Parse a report file made elsewhere (trivy-action in an earlier step, a recorded report). */
@@ -54,6 +61,17 @@ export interface PlanInput {
    */
   imports?: Readonly<Record<string, string>>;
   logger?: Logger;
+  /**
+   * Files outside every service folder (repository-relative), when the root service is scanned:
+   * a per-service tool runs for the root service only when some of them are for it to read.
+   */
+  rootFiles?: readonly string[];
+}
+
+export interface ScanPlan {
+  runs: PlannedScan[];
+  /** Service x scanner pairs that are not runs (not applicable, skipped), with why, for the ledger. */
+  decisions: CoverageScannerEntry[];
 }
 
 /** Resolves adapters for every configured scanner (built-ins by id, `scanners.sarif[]` by name). */
@@ -105,7 +123,14 @@ export function configuredAdapters(config: GatehouseConfig): {
 }
 
 export function planScan(input: PlanInput): PlannedScan[] {
+  return planScanWithCoverage(input).runs;
+}
+
+export function planScanWithCoverage(input: PlanInput): ScanPlan {
   const { repoRoot, config, services } = input;
+  const decisions: CoverageScannerEntry[] = [];
+  const decide = (service: Service, adapter: ScannerAdapter, state: 'not-applicable' | 'skipped', reason: string) =>
+    decisions.push({ service: service.name, scanner: adapter.id, category: adapter.category, state, reason });
   const { entries, byId } = configuredAdapters(config);
   const root: Service = { name: ROOT_SERVICE, path: '', dir: resolve(repoRoot) };
   const byName = new Map(services.map((s) => [s.name, s]));
@@ -129,7 +154,7 @@ export function planScan(input: PlanInput): PlannedScan[] {
         continue;
       }
       throw new ConfigError(
-        `--import ${key}=${file}: service "${serviceName}" is not among the scanned services (${[...byName.keys()].join(', ') || 'none'})`,
+        `--import ${key}=${file}: service "${serviceName}" is not among the scanned services (${[...byName.keys()].filter((n) => n !== ROOT_SERVICE).join(', ') || 'none'})`,
         { field: 'import' },
       );
     }
@@ -161,20 +186,34 @@ export function planScan(input: PlanInput): PlannedScan[] {
     // A sarif entry with only `import` (no command) has nothing to run.
     if (e.sarif && !e.sarif.command) continue;
     const isContainer = e.adapter.category === 'container';
+    if (e.adapter.scansRepositoryOnce && !isContainer) {
+      planWholeRepository(e);
+      continue;
+    }
     const runnable = services.filter((s) => !importedFor.has(`${e.adapter.id}@${s.name}`) && (!isContainer || s.image));
     if (isContainer) {
-      const withoutImage = services.filter((s) => !s.image).map((s) => s.name);
+      const withoutImage = services.filter((s) => !s.image);
+      for (const s of withoutImage) decide(s, e.adapter, 'not-applicable', 'no image configured (services[].image)');
       if (withoutImage.length > 0) {
         input.logger?.info(
-          `${e.adapter.id}: no image configured for ${withoutImage.join(', ')} (services[].image); container scan skipped there`,
+          `${e.adapter.id}: no image configured for ${withoutImage.map((s) => s.name).join(', ')} (services[].image); container scan skipped there`,
         );
       }
     }
     const nothingToScan: string[] = [];
+    const others = (input.allServices ?? services).filter((s) => s.path !== '').map((s) => s.path);
     for (const service of runnable) {
-      const target = targetFor(repoRoot, service, e.options);
+      const isRoot = service.name === ROOT_SERVICE && service.path === '';
+      // The root service's tool run is only for the files outside every service folder.
+      if (isRoot && !isContainer && input.rootFiles && !input.rootFiles.some((f) => runReads(e.adapter.id, e.adapter.category, '', f))) {
+        decide(service, e.adapter, 'not-applicable', `no ${CATEGORY_NOUN[e.adapter.category] ?? 'files'} for it outside the service folders`);
+        continue;
+      }
+      const target = { ...targetFor(repoRoot, service, e.options), ...(isRoot ? { excludePaths: others } : {}) };
       if (e.adapter.appliesTo && !e.adapter.appliesTo(target)) {
         nothingToScan.push(`${service.name} (${service.path || '.'})`);
+        const why = rootOnlyReason(e.adapter.id);
+        decide(service, e.adapter, 'not-applicable', why ? `nothing to audit: ${why.replace(/^not at a service root \((.*)\)$/, '$1')}` : 'nothing for it to scan here');
         continue;
       }
       plan.push({ mode: 'run', adapter: e.adapter, service, target, argv: e.adapter.command(target), outputFile: e.sarif?.output });
@@ -185,7 +224,22 @@ export function planScan(input: PlanInput): PlannedScan[] {
       input.logger?.info(`${e.adapter.id}: nothing to scan in ${nothingToScan.join(', ')} (e.g. no lockfile there); skipped there`);
     }
   }
-  return plan;
+  return { runs: plan, decisions };
+
+  /** One run at the repository root for every scanned service; the rest of the repository is left out. */
+  function planWholeRepository(e: (typeof entries)[number]): void {
+    const covers = services.filter((s) => !importedFor.has(`${e.adapter.id}@${s.name}`));
+    if (covers.length === 0) return;
+    const coveredNames = new Set(covers.map((s) => s.name));
+    // Folders of services outside this scan (a PR scan) are not read.
+    const excludePaths = (input.allServices ?? services).filter((s) => !coveredNames.has(s.name) && s.path !== '').map((s) => s.path);
+    // allow-paths were written relative to a service folder or to the repository: keep both meanings.
+    const allow = Array.isArray(e.options['allow-paths']) ? (e.options['allow-paths'] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
+    const allowPaths = [...new Set([...allow, ...covers.filter((s) => s.path !== '').flatMap((s) => allow.map((g) => `${s.path}/${g}`))])];
+    const rootService: Service = { name: ROOT_SERVICE, path: '', dir: resolve(repoRoot) };
+    const target: ScanTarget = { ...targetFor(repoRoot, rootService, { ...e.options, 'allow-paths': allowPaths }), excludePaths };
+    plan.push({ mode: 'run', adapter: e.adapter, service: rootService, target, argv: e.adapter.command(target), outputFile: e.sarif?.output, covers });
+  }
 }
 
 function targetFor(repoRoot: string, service: Service, options: Record<string, unknown>): ScanTarget {

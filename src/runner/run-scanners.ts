@@ -91,8 +91,9 @@ async function executeOne(planned: PlannedScan, options: ExecuteOptions): Promis
     result = splitRuns(planned, parsed, findings, options, base, elapsed());
   } catch (err) {
     const reason = await errorReason(planned, err);
+    const failedFor = planned.mode === 'run' && planned.covers ? planned.covers.map((s) => s.name) : [service.name];
     result = {
-      runs: [{ ...base, status: 'error', durationMs: elapsed(), findingCount: 0, error: reason, toolErrors: [] }],
+      runs: failedFor.map((name) => ({ ...base, service: name, status: 'error' as const, durationMs: elapsed(), findingCount: 0, error: reason, toolErrors: [] })),
       findings: [],
     };
   }
@@ -254,6 +255,19 @@ function splitRuns(
     toolErrors: parsed.toolErrors.map((e) => scrubSecrets(e)),
     ...(parsed.toolVersion ? { toolVersion: parsed.toolVersion } : {}),
   };
+  if (planned.mode === 'run' && planned.covers) {
+    // A whole-repository run: one ScannerRun per service it read; findings of the root files stay
+    // only when the root is part of the scan.
+    const names = new Set(planned.covers.map((s) => s.name));
+    const kept = findings.filter((f) => names.has(f.service));
+    const runs = planned.covers.map((s) => ({ ...common, service: s.name, findingCount: kept.filter((f) => f.service === s.name).length }));
+    return { runs, findings: kept };
+  }
+  if (planned.mode === 'run' && planned.service.name === ROOT_SERVICE && planned.service.path === '') {
+    // The root service's run reads the whole tree; the services' own runs report their folders.
+    const kept = findings.filter((f) => f.service === ROOT_SERVICE);
+    return { runs: [{ ...common, findingCount: kept.length }], findings: kept };
+  }
   if (planned.mode === 'run' || planned.forService) {
     return { runs: [{ ...common, findingCount: findings.length }], findings };
   }

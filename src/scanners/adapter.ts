@@ -13,6 +13,12 @@ export interface ScanTarget {
   image?: string;
   /** Adapter options from the config (`scanners.<category>[].with`). */
   options: Record<string, unknown>;
+  /**
+   * Repository-relative folders this run must not read (other services' folders when the run is
+   * for the root service, services outside the scan for a whole-repository run). Adapters whose
+   * tool can skip folders pass them on; the others read them and the engine drops those findings.
+   */
+  excludePaths?: readonly string[];
 }
 
 /** The captured result of running a tool once (or of reading an imported report file). */
@@ -60,6 +66,12 @@ export interface ScannerAdapter {
    * logs it. Absent means the tool applies everywhere. Reads the file system; not pure.
    */
   appliesTo?(target: ScanTarget): boolean;
+  /**
+   * Optional: the tool reads every service in one run at the repository root (the embedded
+   * scanners): the plan starts it once, with the folders outside the scan in `excludePaths`, and
+   * splits its findings by service path. Absent: one run per service.
+   */
+  scansRepositoryOnce?: boolean;
   /** argv (never a shell string) for one target; argv[0] is the executable. */
   command(target: ScanTarget): string[];
   /**

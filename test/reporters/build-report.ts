@@ -157,6 +157,7 @@ export function buildReport(opts: BuildOptions = {}): ScanReport {
     findings: compared.findings,
     fixed: compared.fixed,
     suppressions: suppressed.report,
+    coverage: { scanners: [], gaps: [], gapCount: 0, notServices: [] },
     gate,
   };
 }

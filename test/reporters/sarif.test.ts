@@ -84,11 +84,15 @@ describe('toSarif', () => {
     expect(toRelativeUri('/juice-shop/package.json')).toBe('juice-shop/package.json');
   });
 
-  it('leaves out a tool whose every run failed and that found nothing, so code scanning does not close its alerts', () => {
+  it('gives a tool whose every run failed its own run, unsuccessful with the reason, under a category that does not close its alerts', () => {
     const r = buildReport();
     const failedOnly = { ...r, scanners: r.scanners.filter((s) => s.tool !== 'gitleaks').concat({ ...r.scanners[0]!, scanner: 'grype', tool: 'grype', status: 'error', error: 'crashed' }) };
-    const names = toSarif(failedOnly).runs.map((x) => x.tool.driver.name);
-    expect(names).not.toContain('grype');
+    const grype = toSarif(failedOnly).runs.find((x) => x.tool.driver.name === 'grype')!;
+    expect(grype.invocations![0]!.executionSuccessful).toBe(false);
+    expect(grype.invocations![0]!.toolExecutionNotifications!.map((n) => n.message.text)).toContain(`grype could not scan ${r.scanners[0]!.service}: crashed`);
+    expect(grype.results).toEqual([]);
+    // the tool's usual category is not uploaded empty (that would close its open alerts as fixed)
+    expect(grype.automationDetails!.id).toBe('gatehouse/grype-failed/');
     const npm = toSarif(r).runs.find((x) => x.tool.driver.name === 'npm-audit')!;
     expect(npm.invocations![0]!.executionSuccessful).toBe(false);
     expect(sarifSchemaErrors(toSarif(failedOnly))).toEqual([]);

@@ -238,6 +238,7 @@ describe('planScan options', () => {
     });
     const [planned] = planScan({ repoRoot: root, config, services: resolveServices(root, config) });
     expect(planned.adapter.id).toBe('gatehouse-secrets');
-    expect(planned.mode === 'run' && planned.argv.slice(-2)).toEqual(['--allow-path', '**/testdata/**']);
+    // one run at the repository root; the glob keeps its repository and service-folder meanings
+    expect(planned.mode === 'run' && planned.argv.slice(-4)).toEqual(['--allow-path', '**/testdata/**', '--allow-path', 'services/api/**/testdata/**']);
   });
 });

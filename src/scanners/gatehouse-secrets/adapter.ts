@@ -92,6 +92,8 @@ export const gatehouseSecretsAdapter: ScannerAdapter = {
   id: SCANNER_ID,
   tool: SCANNER_ID,
   category: 'secret',
+  // One process reads every service (one walk, one rule set), not one child process per service.
+  scansRepositoryOnce: true,
   async detect() {
     try {
       scannerEntryArgv();
@@ -101,7 +103,8 @@ export const gatehouseSecretsAdapter: ScannerAdapter = {
     }
   },
   command(target: ScanTarget) {
-    const allow = allowPathsFromOptions(target.options);
+    // Folders outside this scan are left out the same way as allow-paths (counted, never read).
+    const allow = [...allowPathsFromOptions(target.options), ...(target.excludePaths ?? []).map((p) => `${p}/**`)];
     return [
       ...scannerEntryArgv(),
       'scan',

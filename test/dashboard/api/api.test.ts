@@ -234,7 +234,10 @@ describe('read API', () => {
     const doc = await json(res);
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/scans', '/services', '/services/{name}/posture', '/findings', '/export/findings.csv', '/badge/{service}.svg', '/admin/tokens']));
-    expect(doc.components.schemas.ScanReport.properties.scanId).toBeDefined();
+    // version 2 and version 1 bodies are both accepted, each described in full
+    const versions = doc.components.schemas.ScanReport.oneOf as { properties: Record<string, { const?: number }> }[];
+    expect(versions.map((v) => v.properties.version!.const).sort()).toEqual([1, 2]);
+    expect(versions.every((v) => v.properties.scanId !== undefined)).toBe(true);
     expect(doc.paths['/scans'].post.responses).toHaveProperty('413');
   });
 
