@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import type { CoverageScannerEntry } from '../report/scan-report.js';
 import { CATEGORY_NOUN, rootOnlyReason, runReads } from '../ledger/file-kinds.js';
 
-const CONFIG_CATEGORIES = ['dependency', 'container', 'sast', 'secret', 'misconfig'] as const satisfies readonly Category[];
+const CONFIG_CATEGORIES = ['dependency', 'container', 'sast', 'secret', 'misconfig', 'ci'] as const satisfies readonly Category[];
 
 interface PlannedBase {
   adapter: ScannerAdapter;

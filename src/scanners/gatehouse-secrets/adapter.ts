@@ -94,6 +94,14 @@ export const gatehouseSecretsAdapter: ScannerAdapter = {
   category: 'secret',
   // One process reads every service (one walk, one rule set), not one child process per service.
   scansRepositoryOnce: true,
+  about: {
+    homepage: 'docs/secrets.md',
+    installHint: 'built into Gatehouse',
+    // The report already speaks Gatehouse severities.
+    severityWords: { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info' },
+    fixtures: [],
+    embedded: true,
+  },
   async detect() {
     try {
       scannerEntryArgv();
