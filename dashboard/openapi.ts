@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the dashboard API (served at GET /api/v1/openapi.json). The ingest
 // body schema is generated from ScanReportSchema, so it cannot drift from what the server accepts.
 import { z } from 'zod';
+import { CATEGORIES } from '../src/findings/finding.js';
 import { ScanReportSchema } from '../src/report/scan-report.js';
 import { NewTokenBodySchema } from './api/admin.js';
 
@@ -18,7 +19,7 @@ const read = { 401: error('no, unknown, revoked or expired credential'), 403: er
 const findingFilters = [
   q('service', { type: 'string' }),
   q('severity', { enum: ['critical', 'high', 'medium', 'low', 'info', 'unknown'] }),
-  q('category', { enum: ['dependency', 'container', 'sast', 'secret', 'misconfig'] }),
+  q('category', { enum: [...CATEGORIES] }),
   q('tool', { type: 'string' }),
   q('state', { enum: ['open', 'fixed', 'all'], default: 'open' }),
   q('sort', { enum: ['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service'], default: 'severity' }),
