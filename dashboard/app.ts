@@ -11,6 +11,7 @@ import { createAdminRoutes } from './api/admin.js';
 import { ApiError, type ErrorBody } from './api/errors.js';
 import { createIngestRoutes } from './api/ingest.js';
 import { createReadRoutes } from './api/read.js';
+import { createFailureThrottle, DEFAULT_AUTH_FAILURE_LIMIT } from './auth/failure-throttle.js';
 import type { OidcVerifier } from './auth/oidc.js';
 import { authenticate, type AuthVariables } from './auth/principal.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
@@ -28,6 +29,8 @@ export interface DashboardConfig {
   ingestRateLimit: RateLimitOptions;
   /** Badges readable without a credential (to embed in READMEs). */
   publicBadges: boolean;
+  /** Failed logins and refused bearer credentials per client address, before 429s. */
+  authFailureLimit: RateLimitOptions;
 }
 
 export const DEFAULT_DASHBOARD_CONFIG: DashboardConfig = {
@@ -35,6 +38,7 @@ export const DEFAULT_DASHBOARD_CONFIG: DashboardConfig = {
   bodyLimitBytes: 32 * 1024 * 1024,
   ingestRateLimit: { perMinute: 120, burst: 120 },
   publicBadges: false,
+  authFailureLimit: DEFAULT_AUTH_FAILURE_LIMIT,
 };
 
 export interface AppDeps {
@@ -49,12 +53,20 @@ export type AppEnv = { Variables: AuthVariables };
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // One throttle for the API's bearer credentials and the login form: guessing through either counts.
+  const authFailures = createFailureThrottle(deps.config.authFailureLimit);
   app.use('*', dashboardSecurityHeaders({ tls: deps.config.tls }));
-  app.use('*', authenticate(deps));
+  app.use('*', authenticate({ ...deps, authFailures }));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   const api = new Hono<AppEnv>();
+  // API answers hold findings, tokens and counts: no shared or browser cache keeps them, unless a
+  // route says otherwise (the badge).
+  api.use('*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
   const openApi = JSON.stringify(buildOpenApiDocument({ publicBadges: deps.config.publicBadges }));
   api.get('/openapi.json', (c) => c.body(openApi, 200, { 'Content-Type': 'application/json; charset=UTF-8' }));
   api.route('/', createIngestRoutes(deps));
@@ -66,7 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1', api);
 
   // The server-rendered pages (dashboard/pages, the pages engineer's): everything outside /api/v1.
-  app.route('/', createPageRoutes(deps));
+  app.route('/', createPageRoutes({ ...deps, authFailures }));
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) {

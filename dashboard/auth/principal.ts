@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Role, Store } from '../store/types.js';
 import { ApiError } from '../api/errors.js';
+import { clientAddress, type FailureThrottle } from './failure-throttle.js';
 import { looksLikeJwt, type OidcVerifier } from './oidc.js';
 import { SESSION_COOKIE } from './session.js';
 
@@ -19,6 +20,8 @@ export interface Principal {
   tokenId?: string;
   /** Session principals only: the CSRF token their forms and unsafe API calls must echo. */
   csrf?: string;
+  /** OIDC principals: whether their ref may upload snapshots (false: PR scans only). */
+  maySnapshot?: boolean;
 }
 
 export type AuthVariables = {
@@ -44,12 +47,18 @@ export function mayIngestFor(p: Principal, service: string): boolean {
   return p.role === 'ingest' && (p.services.length === 0 || p.services.includes(service));
 }
 
-export function authenticate(deps: { store: Store; oidc?: OidcVerifier }): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function authenticate(deps: { store: Store; oidc?: OidcVerifier; authFailures?: FailureThrottle }): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     c.set('principal', undefined);
     c.set('authError', undefined);
     const header = c.req.header('authorization');
     if (header !== undefined) {
+      // A client that sent too many refused credentials is not even checked until its bucket refills.
+      const address = clientAddress(c);
+      const wait = deps.authFailures?.blockedFor(address);
+      if (wait !== undefined) {
+        throw new ApiError(429, `too many refused credentials from this address; retry in ${wait} s`, undefined, { 'Retry-After': String(wait) });
+      }
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) {
         c.set('authError', 'Authorization header must be "Bearer <token>"');
@@ -60,7 +69,7 @@ export function authenticate(deps: { store: Store; oidc?: OidcVerifier }): Middl
           const r = await deps.oidc.verify(match[1]);
           if (r.ok) {
             const id = r.identity;
-            c.set('principal', { kind: 'oidc', role: 'ingest', services: id.services, actor: id.actor, rateKey: id.rateKey });
+            c.set('principal', { kind: 'oidc', role: 'ingest', services: id.services, actor: id.actor, rateKey: id.rateKey, maySnapshot: id.maySnapshot });
           } else {
             c.set('authError', r.reason);
           }
@@ -80,6 +89,7 @@ export function authenticate(deps: { store: Store; oidc?: OidcVerifier }): Middl
           c.set('authError', 'unknown, revoked or expired token');
         }
       }
+      if (c.get('authError') !== undefined) deps.authFailures?.fail(address);
     } else {
       const sessionId = getCookie(c, SESSION_COOKIE);
       if (sessionId) {

@@ -10,8 +10,11 @@ import { raw } from 'hono/html';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
+import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
 import { densifySeries } from '../components/charts.js';
+import { hasInvisibleText, neutraliseInvisibleText } from '../components/invisible-text.js';
 import { Layout, type ViewerInfo } from '../components/layout.js';
+import { clientAddress, createFailureThrottle, type FailureThrottle } from '../auth/failure-throttle.js';
 import {
   clearLoginNonce,
   clearSessionCookie,
@@ -45,6 +48,8 @@ export interface PageDeps {
   now?: () => Date;
   /** Keep rendered overview/service bodies until the data changes (default true). */
   cachePages?: boolean;
+  /** Shared with the API's bearer check (app.ts); default: a throttle of the pages' own. */
+  authFailures?: FailureThrottle;
 }
 
 export const FINDINGS_PAGE_SIZE = 200;
@@ -90,6 +95,14 @@ const CreateTokenForm = z.object({
         .filter(Boolean),
     ),
   expiresInDays: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).optional()),
+}).superRefine((form, ctx) => {
+  // Same rule as the API (api/admin.ts): only ingest tokens are scoped; never drop a scope silently.
+  if (form.role !== 'ingest' && form.services.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['services'], message: `only ingest tokens are scoped to services; a ${form.role} token reads every service (leave services empty)` });
+  }
+  for (const name of form.services) {
+    if (!isServiceName(name)) ctx.addIssue({ code: 'custom', path: ['services'], message: `"${name.slice(0, 40)}" is not a service name (${SERVICE_NAME_RULE})` });
+  }
 });
 
 export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
@@ -97,6 +110,7 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
   const now = deps.now ?? (() => new Date());
   const opts: SessionOptions = { secureCookies: deps.config?.tls ?? false, allowedOrigins: deps.allowedOrigins ?? [], now };
   const app = new Hono<PageEnv>();
+  const authFailures = deps.authFailures ?? createFailureThrottle();
   // Read once per app (not at import): two small files, served from 'self' (the CSP allows nothing else).
   const STYLESHEET = readFileSync(new URL('../static/dashboard.css', import.meta.url), 'utf8');
   const FAVICON = readFileSync(new URL('../static/favicon.svg', import.meta.url), 'utf8');
@@ -119,7 +133,7 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
       const [head, tail] = String(await (<Layout title={title} viewer={viewer} active="overview">{raw(CONTENT_SLOT)}</Layout>)).split(CONTENT_SLOT);
       // `content` is our own JSX output, already escaped.
       const content = contentCache ? await contentCache.get(slot, version, renderContent) : await renderContent();
-      return head + content + tail;
+      return neutraliseInvisibleText(head + content + tail);
     };
     if (!gzipCache) return c.html(await page());
     const headers = { 'Content-Type': 'text/html; charset=UTF-8', Vary: 'Accept-Encoding' };
@@ -153,6 +167,22 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
     if (!c.req.path.startsWith('/static/')) c.header('Cache-Control', 'no-store');
   });
 
+  // Bidi controls and zero-width characters from tool text become visible markers on every page
+  // (cachedPage does it before caching; this covers the pages rendered per request).
+  app.use('*', async (c, next) => {
+    await next();
+    const type = c.res.headers.get('Content-Type') ?? '';
+    if (!type.startsWith('text/html') || c.res.headers.has('Content-Encoding')) return;
+    const text = await c.res.clone().text();
+    if (!hasInvisibleText(text)) return;
+    const headers = new Headers(c.res.headers);
+    headers.delete('Content-Length');
+    const status = c.res.status;
+    // Cleared first: assigning over a response merges the old one's headers back in.
+    c.res = undefined;
+    c.res = new Response(neutraliseInvisibleText(text), { status, headers });
+  });
+
   app.use('*', loadSession(store, opts));
   // Forms are small; anything bigger is not ours.
   const formLimit = bodyLimit({ maxSize: 16 * 1024, onError: (cc) => cc.text('Form too large', 413) });
@@ -176,9 +206,17 @@ export function createPageRoutes(deps: PageDeps): Hono<PageEnv> {
       const why = !origin.ok ? origin.reason : 'the form expired or was not sent from this page';
       return c.html(<LoginPage csrf={issueLoginNonce(c, opts)} next={next} error={`Sign-in refused: ${why}. Try again.`} />);
     }
+    const address = clientAddress(c);
+    const wait = authFailures.blockedFor(address);
+    if (wait !== undefined) {
+      c.status(429);
+      c.header('Retry-After', String(wait));
+      return c.html(<LoginPage csrf={issueLoginNonce(c, opts)} next={next} error={`Too many failed sign-ins from this address. Try again in ${wait} s.`} />);
+    }
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const info = token ? store.verifyToken(token, now()) : undefined;
     if (!info || info.role === 'ingest') {
+      authFailures.fail(address);
       c.status(401);
       const error = info ? 'This is an ingest token: it uploads scans but cannot open the dashboard. Use a viewer or admin token.' : 'Unknown, revoked or expired token.';
       return c.html(<LoginPage csrf={issueLoginNonce(c, opts)} next={next} error={error} />);
@@ -392,9 +430,16 @@ export function acceptsGzip(header: string | undefined): boolean {
   return false;
 }
 
-/** Only same-site relative paths are followed after login (no open redirect). */
-function safeNext(next: string | undefined): string | undefined {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return undefined;
+/**
+ * Only same-site relative paths are followed after login (no open redirect). Browsers drop tab,
+ * CR and LF from a URL before reading it (`/\t/evil.example` is `//evil.example`) and treat `\` as
+ * `/`, and CR/LF cannot go in a Location header at all: a path with any control character,
+ * whitespace or backslash is not followed.
+ */
+export function safeNext(next: string | undefined): string | undefined {
+  if (!next || !next.startsWith('/') || next.length > 2000) return undefined;
+  if (/[\u0000-\u0020\u007f-\u00a0\\\u2028\u2029\ufeff]/.test(next)) return undefined;
+  if (next.startsWith('//')) return undefined;
   return next;
 }
 

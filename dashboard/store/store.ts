@@ -145,9 +145,12 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   let overviewCache: { version: number; at: number; value: ServiceOverview[] } | undefined;
 
   const q = {
-    scanByScanId: db.prepare<[string], { id: number }>('SELECT id FROM scans WHERE scan_id = ?'),
-    servicesOfScan: db.prepare<[number], { name: string }>(
-      'SELECT s.name FROM scan_services ss JOIN services s ON s.id = ss.service_id WHERE ss.scan_pk = ? ORDER BY s.name',
+    // Keys of this caller's scope, and those from before scopes were kept ('').
+    ingestKey: db.prepare<[string, string, string], { scope: string; body_sha256: string | null; scan_pk: number }>(
+      "SELECT scope, body_sha256, scan_pk FROM ingest_keys WHERE service = ? AND scan_id = ? AND scope IN (?, '') ORDER BY scope DESC LIMIT 1",
+    ),
+    insertIngestKey: db.prepare<[string, string, string, string, number]>(
+      'INSERT INTO ingest_keys (scope, service, scan_id, body_sha256, scan_pk) VALUES (?, ?, ?, ?, ?)',
     ),
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     allServices: db.prepare<[], ServiceDbRow>('SELECT * FROM services ORDER BY name'),
@@ -331,13 +334,26 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     };
   }
 
-  const ingestTransaction = db.transaction((report: ScanReport, actor: string, ingestedAt: string): IngestResult => {
-    const existing = q.scanByScanId.get(report.scanId);
-    if (existing) {
+  const ingestTransaction = db.transaction((report: ScanReport, actor: string, ingestedAt: string, scope: string): IngestResult => {
+    // Every service the report speaks about: listed ones, plus any named by a finding or scanner run.
+    const paths = new Map<string, string | null>();
+    for (const s of report.services) paths.set(s.name, s.path);
+    for (const f of report.findings) if (!paths.has(f.service)) paths.set(f.service, null);
+    for (const r of report.scanners) if (!paths.has(r.service)) paths.set(r.service, null);
+    const serviceNames = [...paths.keys()].sort();
+
+    // Idempotency per (scope, service, scan id). The answer names only this report's own services,
+    // which the caller may write: never what another scan with the same id covered.
+    const bodySha256 = sha256Hex(JSON.stringify(report));
+    const keys = serviceNames.map((name) => ({ name, key: q.ingestKey.get(name, report.scanId, scope) }));
+    const taken = keys.filter((k) => k.key !== undefined);
+    if (taken.length > 0) {
+      const sameScan = taken.length === keys.length && taken.every((k) => k.key!.scan_pk === taken[0].key!.scan_pk);
+      const sameBody = taken.every((k) => k.key!.body_sha256 === null || k.key!.body_sha256 === bodySha256);
       return {
-        status: 'duplicate',
+        status: sameScan && sameBody ? 'duplicate' : 'conflict',
         scanId: report.scanId,
-        services: q.servicesOfScan.all(existing.id).map((r) => r.name),
+        services: sameScan && sameBody ? serviceNames : taken.map((k) => k.name),
         opened: 0,
         fixed: 0,
         reopened: 0,
@@ -345,12 +361,6 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     }
     const createdAt = iso(report.createdAt);
     const day = dayOf(createdAt);
-
-    // Every service the report speaks about: listed ones, plus any named by a finding or scanner run.
-    const paths = new Map<string, string | null>();
-    for (const s of report.services) paths.set(s.name, s.path);
-    for (const f of report.findings) if (!paths.has(f.service)) paths.set(f.service, null);
-    for (const r of report.scanners) if (!paths.has(r.service)) paths.set(r.service, null);
 
     const scanPk = Number(
       q.insertScan.run({
@@ -369,10 +379,12 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
       }).lastInsertRowid,
     );
 
+    for (const name of serviceNames) q.insertIngestKey.run(scope, name, report.scanId, bodySha256, scanPk);
+
     const result: IngestResult = {
       status: 'created',
       scanId: report.scanId,
-      services: [...paths.keys()].sort(),
+      services: serviceNames,
       opened: 0,
       fixed: 0,
       reopened: 0,
@@ -583,8 +595,8 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     sla,
     dataVersion: () => version,
 
-    ingestScan(report, actor) {
-      const result = ingestTransaction(report, actor, new Date().toISOString());
+    ingestScan(report, actor, scope = '*') {
+      const result = ingestTransaction(report, actor, new Date().toISOString(), scope);
       if (result.status === 'created') version++;
       return result;
     },

@@ -21,10 +21,14 @@ export type GateOutcome = 'passed' | 'failed' | 'scanner-error';
 export type FindingState = 'open' | 'fixed';
 
 export interface IngestResult {
-  /** `duplicate`: the scanId was ingested before; nothing changed (HTTP 200 instead of 201). */
-  status: 'created' | 'duplicate';
+  /**
+   * `duplicate`: this scope ingested the same report under this scanId before; nothing changed
+   * (HTTP 200 instead of 201). `conflict`: this scope used the scanId for one of these services with
+   * a different report; nothing changed (HTTP 409).
+   */
+  status: 'created' | 'duplicate' | 'conflict';
   scanId: string;
-  /** Services the report covered (in the stored scan). */
+  /** Services of this report (for `conflict`: those whose scanId was already taken). */
   services: string[];
   /** Lifecycle changes this ingest made (all 0 for PR scans and duplicates). */
   opened: number;
@@ -214,7 +218,11 @@ export interface Store {
   /** Increments on every change to scans/findings; read caches key on it. */
   dataVersion(): number;
 
-  ingestScan(report: ScanReport, actor: string): IngestResult;
+  /**
+   * Idempotent per (scope, service, scanId). `scope` names what the caller may write: `*` (default)
+   * for every service, else its service list (see api/ingest.ts `ingestScope`).
+   */
+  ingestScan(report: ScanReport, actor: string, scope?: string): IngestResult;
 
   listServiceOverview(now?: Date): ServiceOverview[];
   getService(name: string, now?: Date): ServiceDetail | undefined;
