@@ -6,7 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { GatehouseConfig } from './config/schema.js';
+import { enrichFindings } from './enrich/enrich.js';
+import type { LoadedFeeds } from './enrich/feeds.js';
+import { mergeAcrossTools } from './findings/merge.js';
 import { compareWithBaseline } from './gate/compare.js';
+import { planRemediation } from './remediation/plan.js';
 import { decideGate } from './gate/decide.js';
 import { applySuppressions, loadIgnoreFile, type SourcedSuppression } from './gate/suppressions.js';
 import type { Logger } from './logger.js';
@@ -15,7 +19,8 @@ import { buildCoverageLedger } from './ledger/coverage-ledger.js';
 import { listRepositoryFiles } from './ledger/inventory.js';
 import { configuredAdapters, planScanWithCoverage, type PlannedScan } from './runner/plan.js';
 import { executePlan, type ScanProgress } from './runner/run-scanners.js';
-import { affectedServices, normalizeRelPath, resolveServices, ROOT_SERVICE, serviceForPath, type Service } from './services/discover.js';
+import { normalizeChangedFiles } from './services/changed-files.js';
+import { affectedServices, resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath, type Service } from './services/discover.js';
 
 export type { ScanProgress } from './runner/run-scanners.js';
 
@@ -41,6 +46,11 @@ export interface ScanOptions {
   now?: Date;
   /** Gate only on what the change introduced; default: config `gate.new-only`, else true for PRs. */
   newOnly?: boolean;
+  /**
+   * Exploitation feeds (KEV, EPSS), loaded by the caller (enrich/feeds.ts: downloads are an edge).
+   * Absent: no enrichment section in the report, and the gate decides on severity.
+   */
+  feeds?: LoadedFeeds;
 }
 
 export interface ScanDeps {
@@ -58,10 +68,12 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const { logger } = deps;
   const repoRoot = resolve(options.repoRoot);
   const now = options.now ?? new Date();
-  const changedFiles = options.changedFiles?.map(normalizeRelPath).filter((f) => f !== '');
+  const changedFiles = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles) : undefined;
 
   const inventory = listRepositoryFiles(repoRoot);
-  const allServices = withRootService(resolveServices(repoRoot, config), repoRoot, inventory.files);
+  const discovered = resolveServicesWithCandidates(repoRoot, config);
+  for (const n of discovered.notServices) logger.debug(`discovery: ${n.path} is not a service: ${n.reason}`);
+  const allServices = withRootService(discovered.services, repoRoot, inventory.files);
   const rootFiles = inventory.files.filter((f) => serviceForPath(allServices, f) === ROOT_SERVICE);
   const services =
     changedFiles && !options.scanAll ? affectedServices(allServices, changedFiles, config) : allServices;
@@ -99,7 +111,15 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     onProgress: deps.onProgress,
   });
 
-  const suppressed = applySuppressions(executed.findings, suppressions, now);
+  // One vulnerability in one package found by two tools is one finding naming both.
+  const merged = mergeAcrossTools(executed.findings);
+  const enriched = enrichFindings(merged, options.feeds ?? {});
+  if (options.feeds) {
+    for (const s of options.feeds.status) {
+      if (s.state === 'unavailable') logger.warning(`${s.feed === 'kev' ? 'KEV catalog' : 'EPSS scores'} unavailable: ${s.note ?? 'no reason given'} (the gate falls back to severity)`);
+    }
+  }
+  const suppressed = applySuppressions(enriched.findings, suppressions, now);
   const reportServices = servicesInReport(services, allServices, executed);
   const compared = compareWithBaseline(suppressed.findings, options.baseline?.report, changedFiles, {
     services: reportServices.map((s) => s.name),
@@ -113,6 +133,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     planned: decisions,
     runs: executed.runs,
     secretAllowPaths: config.secrets['allow-paths'],
+    notServices: discovered.notServices,
   });
   const newOnly = options.newOnly ?? config.gate['new-only'] ?? options.kind === 'pr';
   const baseline = options.baseline?.source ?? 'none';
@@ -125,6 +146,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     suppressions: suppressed.report,
     baseline,
     coverageGaps: { count: coverage.gapCount, gaps: coverage.gaps },
+    feeds: options.feeds?.status,
   });
 
   const report: ScanReport = {
@@ -142,6 +164,8 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     suppressions: suppressed.report,
     coverage,
     gate,
+    ...(options.feeds ? { enrichment: { feeds: options.feeds.status, notes: enriched.notes } } : {}),
+    remediation: planRemediation(compared.findings),
   };
   // The report is the dashboard's ingest body: an invalid one is a bug here, never sent on.
   return ScanReportSchema.parse(report);

@@ -6,6 +6,49 @@ import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../findings/finding.js';
 import { ServiceNameSchema } from '../report/service-name.js';
 
+/** Where services live in the layouts people use (monorepo tools, Go, .NET, microservice demos). */
+export const DEFAULT_DISCOVERY_ROOTS = [
+  'services/*',
+  'apps/*',
+  'packages/*',
+  'src/*',
+  'cmd/*',
+  'components/*',
+  'libs/*',
+  'modules/*',
+  'microservices/*',
+  'functions/*',
+  'workers/*',
+] as const;
+
+/** A file of any ecosystem the scanners read: its presence makes a folder a service. */
+export const DEFAULT_SERVICE_MARKERS = [
+  'package.json',
+  'package-lock.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'requirements.txt',
+  'pyproject.toml',
+  'Pipfile',
+  'poetry.lock',
+  'setup.py',
+  'go.mod',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+  '*.csproj',
+  '*.fsproj',
+  '*.vbproj',
+  '*.sln',
+  'Cargo.toml',
+  'Gemfile',
+  'composer.json',
+  'Dockerfile',
+  'Containerfile',
+  'Chart.yaml',
+  'kustomization.yaml',
+] as const;
+
 const ScannerEntrySchema = z.union([
   z.string().min(1).describe('adapter id, e.g. "trivy-fs", "semgrep", "gatehouse-secrets"'),
   z
@@ -31,18 +74,44 @@ const GenericSarifScannerSchema = z
   .strict()
   .refine((g) => g.command || g.import, { message: 'needs "command" or "import"' });
 
+/** `gate.kev`: what a finding listed in CISA's KEV catalog does, whatever its severity. */
+const KevRuleSchema = z.enum(['fail', 'warn', 'off']).describe('a KEV-listed finding fails the gate (fail), is only said (warn), or weighs nothing (off)');
+
+/** `gate.epss`: a finding at or above this EPSS percentile or probability fails, whatever its severity. */
+const EpssRuleSchema = z.union([
+  z
+    .object({ percentile: z.number().min(0).max(1).describe('EPSS percentile, 0-1 (0.95: the top 5%)') })
+    .strict(),
+  z
+    .object({ probability: z.number().min(0).max(1).describe('EPSS probability of exploitation in 30 days, 0-1') })
+    .strict(),
+  z.literal('off'),
+]);
+export type EpssRule = z.infer<typeof EpssRuleSchema>;
+export type KevRule = z.infer<typeof KevRuleSchema>;
+
+const CategoryGateSchema = z
+  .object({
+    'fail-on': SeveritySchema.optional(),
+    kev: KevRuleSchema.optional(),
+    epss: EpssRuleSchema.optional(),
+  })
+  .strict();
+
 const GateRulesSchema = z
   .object({
     'fail-on': SeveritySchema.optional().describe('lowest severity that fails the gate'),
     categories: z
-      .partialRecord(CategorySchema, z.object({ 'fail-on': SeveritySchema }).strict())
+      .partialRecord(CategorySchema, CategoryGateSchema)
       .optional()
-      .describe('per-category fail-on overrides'),
+      .describe('per-category overrides of fail-on, kev and epss'),
     max: z
       .partialRecord(SeveritySchema, z.number().int().nonnegative())
       .optional()
       .describe('fail when more than this many counted findings of a severity'),
     'fixable-only': z.boolean().optional().describe('dependency/container findings count only when a fix exists'),
+    kev: KevRuleSchema.optional(),
+    epss: EpssRuleSchema.optional().describe('{ percentile: 0.95 } or { probability: 0.1 }: exploitation likelihood that fails the gate'),
   })
   .strict();
 
@@ -85,21 +154,14 @@ export const ConfigSchema = z
       .describe('explicit list; when absent, services are discovered'),
     discover: z
       .object({
-        roots: z.array(z.string()).default(['services/*', 'apps/*', 'packages/*']),
+        roots: z
+          .array(z.string())
+          .default([...DEFAULT_DISCOVERY_ROOTS])
+          .describe('globs of candidate service folders, relative to the repository'),
         markers: z
           .array(z.string())
-          .default([
-            'package.json',
-            'requirements.txt',
-            'pyproject.toml',
-            'go.mod',
-            'Cargo.toml',
-            'pom.xml',
-            'build.gradle',
-            'Gemfile',
-            'composer.json',
-            'Dockerfile',
-          ]),
+          .default([...DEFAULT_SERVICE_MARKERS])
+          .describe('file names or globs (e.g. "*.csproj") that make a candidate folder a service when found within a few levels of it'),
       })
       .strict()
       .prefault({}),
@@ -125,6 +187,7 @@ export const ConfigSchema = z
     concurrency: z.number().int().min(1).max(32).default(4).describe('scanner runs in parallel'),
     gate: GateRulesSchema.extend({
       'fail-on': SeveritySchema.default('high').describe('lowest severity that fails the gate'),
+      kev: KevRuleSchema.default('fail'),
       'new-only': z.boolean().optional().describe('default: true on pull requests, false otherwise'),
       'newly-disclosed-blocks': z.boolean().default(false),
       'on-scanner-error': z.enum(['fail', 'warn']).default('fail'),
@@ -137,6 +200,24 @@ export const ConfigSchema = z
       .prefault({}),
     suppressions: z.array(SuppressionSchema).default([]),
     'ignore-file': z.string().default('.gatehouse-ignore.yml'),
+    enrich: z
+      .object({
+        kev: z
+          .string()
+          .min(1)
+          .default('auto')
+          .describe('CISA KEV catalog: "auto" (download, cached a day), "off", or a file path (JSON)'),
+        epss: z
+          .string()
+          .min(1)
+          .default('auto')
+          .describe('FIRST EPSS scores: "auto" (download, cached a day), "off", or a file path (CSV, gzipped or not)'),
+        'kev-url': z.string().url().optional().describe('where "auto" downloads the KEV catalog (a mirror)'),
+        'epss-url': z.string().url().optional().describe('where "auto" downloads the EPSS scores (a mirror)'),
+        timeout: z.number().positive().max(600).default(15).describe('seconds per feed download'),
+      })
+      .strict()
+      .prefault({}),
     secrets: z
       .object({
         'allow-paths': z.array(z.string()).default([]).describe('globs the embedded secret scanner skips'),

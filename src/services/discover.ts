@@ -3,9 +3,11 @@
 // exactly one service: the one whose folder is the longest prefix of the path. A path outside every
 // service folder belongs to ROOT_SERVICE, so a finding in a root file (a leaked key in `.env`, a
 // workflow) is never dropped or blamed on an unrelated service.
-import { existsSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
+import { SKIPPED_DIRECTORIES } from '../scanners/gatehouse-secrets/scan-directory.js';
 import { ConfigError } from '../errors.js';
 import type { GatehouseConfig, ServiceConfig } from '../config/schema.js';
 
@@ -29,15 +31,32 @@ export interface Service {
  * repository itself is the one service (named after its folder).
  */
 export function resolveServices(repoRoot: string, config: GatehouseConfig): Service[] {
+  return resolveServicesWithCandidates(repoRoot, config).services;
+}
+
+/** A discovery candidate folder that did not become a service, and why. */
+export interface NotAService {
+  path: string;
+  reason: string;
+}
+
+/** How many folder levels below a candidate a marker is looked for (`src/<name>/src/<Project>/x.csproj`). */
+export const MARKER_DEPTH = 3;
+
+/** The services, and the discovery candidates not taken (empty with an explicit list). */
+export function resolveServicesWithCandidates(
+  repoRoot: string,
+  config: GatehouseConfig,
+): { services: Service[]; notServices: NotAService[]; markers: Map<string, string> } {
   const root = resolve(repoRoot);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new ConfigError(`the folder to scan, ${root}, does not exist or is not a folder`);
   }
   if (config.services) {
-    return config.services.map((s, index) => {
+    const services = config.services.map((s, index) => {
       const path = normalizeRelPath(s.path);
       const dir = resolve(root, path);
-      if (path.startsWith('../') || path === '..') {
+      if (isAbsolute(s.path) || path.startsWith('../') || path === '..' || relative(root, dir).startsWith('..')) {
         throw new ConfigError(`services[${index}].path: "${s.path}" is outside the repository`, {
           field: `services[${index}].path`,
         });
@@ -49,12 +68,13 @@ export function resolveServices(repoRoot: string, config: GatehouseConfig): Serv
       }
       return { name: s.name, path, dir, image: s.image, gate: s.gate };
     });
+    return { services, notServices: [], markers: new Map() };
   }
   const discovered = discoverServices(root, config.discover.roots, config.discover.markers);
-  if (discovered.length > 0) return discovered;
+  if (discovered.services.length > 0) return discovered;
   // No service folders: a single-service repository. The root is the one service, so nothing in
   // it goes unscanned (it is never an empty scan that passes).
-  return [{ name: rootServiceName(root), path: '', dir: root }];
+  return { ...discovered, services: [{ name: rootServiceName(root), path: '', dir: root }] };
 }
 
 /** The repository folder's name as a service name (letters, digits, ".", "_", "-"). */
@@ -65,23 +85,79 @@ function rootServiceName(root: string): string {
   return name || 'repository';
 }
 
-function discoverServices(root: string, roots: string[], markers: string[]): Service[] {
-  const folders = globSync(roots, {
+/**
+ * The first marker found in `dir` or up to `depth` levels below it (breadth first, so the
+ * shallowest wins), as a path relative to `dir`; skips installed/generated folders and symlinks.
+ */
+function findMarker(dir: string, isMarker: (name: string) => boolean, depth: number): string | undefined {
+  let level: string[] = [''];
+  for (let d = 0; d <= depth && level.length > 0; d++) {
+    const next: string[] = [];
+    for (const rel of level) {
+      let entries;
+      try {
+        entries = readdirSync(join(dir, rel), { withFileTypes: true });
+      } catch {
+        continue; // an unreadable folder holds no marker we can use; the ledger lists it
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of entries) {
+        if (e.isFile() && isMarker(e.name)) return rel ? `${rel}/${e.name}` : e.name;
+      }
+      for (const e of entries) {
+        if (e.isDirectory() && !SKIPPED_DIRECTORIES.has(e.name) && !e.name.startsWith('.')) next.push(rel ? `${rel}/${e.name}` : e.name);
+      }
+    }
+    level = next;
+  }
+  return undefined;
+}
+
+function discoverServices(
+  root: string,
+  roots: string[],
+  markers: string[],
+): { services: Service[]; notServices: NotAService[]; markers: Map<string, string> } {
+  roots.forEach((r, index) => {
+    const p = normalizeRelPath(r);
+    if (isAbsolute(r) || p === '..' || p.startsWith('../') || p.includes('/../')) {
+      throw new ConfigError(`discover.roots[${index}]: "${r}" is outside the repository`, { field: `discover.roots[${index}]` });
+    }
+  });
+  const isMarker = picomatch(markers, { dot: true });
+  const candidates = globSync(roots, {
     cwd: root,
     onlyDirectories: true,
+    // A symlink loop must not trap discovery; a linked folder is not a service of this repository.
+    followSymbolicLinks: false,
     ignore: ['**/node_modules/**', '**/.git/**'],
     expandDirectories: false,
   })
     .map((p) => normalizeRelPath(p))
-    .filter((p) => markers.some((m) => existsSync(join(root, p, m))))
+    .filter((p) => p !== '' && !p.split('/').some((part) => SKIPPED_DIRECTORIES.has(part)))
     .sort();
+  const folders: string[] = [];
+  const notServices: NotAService[] = [];
+  const found = new Map<string, string>();
+  for (const p of [...new Set(candidates)]) {
+    const marker = findMarker(join(root, p), isMarker, MARKER_DEPTH);
+    if (marker) {
+      folders.push(p);
+      found.set(p, marker);
+    } else {
+      notServices.push({ path: p, reason: `no service marker within ${MARKER_DEPTH} levels (${markers.slice(0, 6).join(', ')}, ...)` });
+    }
+  }
   const byBaseName = new Map<string, number>();
   for (const p of folders) byBaseName.set(baseName(p), (byBaseName.get(baseName(p)) ?? 0) + 1);
-  return folders.map((path) => {
+  const services = folders.map((path) => {
     const base = baseName(path);
-    const name = (byBaseName.get(base) ?? 0) > 1 ? path.split('/').slice(-2).join('-') : base;
-    return { name, path, dir: join(root, path) };
+    const name = ((byBaseName.get(base) ?? 0) > 1 ? path.split('/').slice(-2).join('-') : base)
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '');
+    return { name: name || 'service', path, dir: join(root, path) };
   });
+  return { services, notServices, markers: found };
 }
 
 /** The service a repository-relative path belongs to (longest folder prefix), else ROOT_SERVICE. */
