@@ -7,6 +7,7 @@ import { createAdminRoutes } from './api/admin.js';
 import { createIngestRoutes } from './api/ingest.js';
 import { createReadRoutes } from './api/read.js';
 import { authenticate } from './auth/principal.js';
+import { createFailureThrottle } from './auth/failure-throttle.js';
 import { dashboardSecurityHeaders } from './auth/security-headers.js';
 import type { AppDeps, AppEnv, RouteDeps } from './deps.js';
 import { ApiError, type ErrorBody } from './http-error.js';
@@ -23,12 +24,20 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     cache: appDeps.cachePages === false ? undefined : new VersionedCache(),
   };
   const app = new Hono<AppEnv>();
+  // One throttle for the API's bearer credentials and the login form: guessing through either counts.
+  const authFailures = createFailureThrottle(deps.config.authFailureLimit);
   app.use('*', dashboardSecurityHeaders({ tls: deps.config.tls }));
-  app.use('*', authenticate(deps));
+  app.use('*', authenticate({ ...deps, authFailures }));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   const api = new Hono<AppEnv>();
+  // API answers hold findings, tokens and counts: no shared or browser cache keeps them, unless a
+  // route says otherwise (the badge).
+  api.use('*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
   const openApi = JSON.stringify(buildOpenApiDocument({ publicBadges: deps.config.publicBadges }));
   api.get('/openapi.json', (c) => c.body(openApi, 200, { 'Content-Type': 'application/json; charset=UTF-8' }));
   api.route('/', createIngestRoutes(deps));
@@ -40,7 +49,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1', api);
 
   // The server-rendered pages: everything outside /api/v1.
-  app.route('/', createPageRoutes(deps));
+  app.route('/', createPageRoutes({ ...deps, authFailures }));
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) {

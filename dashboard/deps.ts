@@ -1,6 +1,7 @@
 // What the app and its route modules share: configuration, dependencies and the hono environment.
 // Its own module so app.ts imports the routes and the routes import this, never app.ts (no circle).
 import type { Logger } from '../src/logger.js';
+import { DEFAULT_AUTH_FAILURE_LIMIT } from './auth/failure-throttle.js';
 import type { OidcVerifier } from './auth/oidc.js';
 import type { AuthVariables } from './auth/principal.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
@@ -16,6 +17,8 @@ export interface DashboardConfig {
   ingestRateLimit: RateLimitOptions;
   /** Badges readable without a credential (to embed in READMEs). */
   publicBadges: boolean;
+  /** Failed logins and refused bearer credentials per client address, before 429s. */
+  authFailureLimit: RateLimitOptions;
 }
 
 export const DEFAULT_DASHBOARD_CONFIG: DashboardConfig = {
@@ -23,6 +26,7 @@ export const DEFAULT_DASHBOARD_CONFIG: DashboardConfig = {
   bodyLimitBytes: 32 * 1024 * 1024,
   ingestRateLimit: { perMinute: 120, burst: 120 },
   publicBadges: false,
+  authFailureLimit: DEFAULT_AUTH_FAILURE_LIMIT,
 };
 
 export interface AppDeps {

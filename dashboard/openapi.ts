@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the dashboard API (served at GET /api/v1/openapi.json). The ingest
 // body schema is generated from ScanReportSchema, so it cannot drift from what the server accepts.
 import { z } from 'zod';
+import { CATEGORIES } from '../src/findings/finding.js';
 import { ScanReportSchema } from '../src/report/scan-report.js';
 import { NewTokenBodySchema } from './api/admin.js';
 
@@ -18,7 +19,7 @@ const read = { 401: error('no, unknown, revoked or expired credential'), 403: er
 const findingFilters = [
   q('service', { type: 'string' }),
   q('severity', { enum: ['critical', 'high', 'medium', 'low', 'info', 'unknown'] }),
-  q('category', { enum: ['dependency', 'container', 'sast', 'secret', 'misconfig'] }),
+  q('category', { enum: [...CATEGORIES] }),
   q('tool', { type: 'string' }),
   q('state', { enum: ['open', 'fixed', 'all'], default: 'open' }),
   q('sort', { enum: ['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service'], default: 'severity' }),
@@ -57,14 +58,15 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
     paths: {
       '/scans': {
         post: {
-          summary: 'Ingest a scan report (idempotent on scanId)',
+          summary: 'Ingest a scan report (idempotent per caller scope, service and scanId)',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ScanReport' } } } },
           responses: {
             201: json('ingested'),
-            200: json('duplicate scanId: nothing changed'),
+            200: json('the same report under this scanId again: nothing changed'),
             400: error('not JSON or not a valid report; `field` names the path'),
             401: error('no or refused credential (token or OIDC)'),
-            403: error('credential may not ingest (role, or a service outside its scope)'),
+            403: error('credential may not ingest (role, a service outside its scope, or a snapshot from an OIDC ref not in snapshotRefs)'),
+            409: error('scanId already used for one of these services with a different report'),
             413: error('body larger than the limit'),
             429: error('rate limit per token; see Retry-After'),
           },

@@ -32,6 +32,8 @@ export interface StartDashboardOptions {
   publicBadges?: boolean;
   bodyLimitBytes?: number;
   ingestRateLimit?: RateLimitOptions;
+  /** Failed logins / refused bearer credentials per client address (default 20, then 10 a minute). */
+  authFailureLimit?: RateLimitOptions;
   logger?: Logger;
   /** Where the URL and the one-time admin token are printed (default: stdout). */
   print?: (line: string) => void;
@@ -61,6 +63,7 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     bodyLimitBytes: opts.bodyLimitBytes ?? DEFAULT_DASHBOARD_CONFIG.bodyLimitBytes,
     ingestRateLimit: opts.ingestRateLimit ?? DEFAULT_DASHBOARD_CONFIG.ingestRateLimit,
     publicBadges: opts.publicBadges ?? DEFAULT_DASHBOARD_CONFIG.publicBadges,
+    authFailureLimit: opts.authFailureLimit ?? DEFAULT_DASHBOARD_CONFIG.authFailureLimit,
   };
 
   let generatedAdminToken: string | undefined;
@@ -147,6 +150,7 @@ const DashboardFileConfigSchema = z.object({
   publicBadges: z.boolean().optional(),
   bodyLimitBytes: z.number().int().positive().optional(),
   ingestRateLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).optional(),
+  authFailureLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).optional(),
 });
 
 export async function runDashboardCli(argv: string[]): Promise<RunningDashboard> {

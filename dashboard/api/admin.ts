@@ -1,18 +1,27 @@
 // The admin API: tokens (create, list, revoke) and the audit log. Every change is audit-logged.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { ServiceNameSchema } from '../../src/report/service-name.js';
 import { currentPrincipal, requireRole } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import type { AuthStore } from '../store/types.js';
 import { LimitQuerySchema, parseQuery, zodIssueToApiError } from './query.js';
 
-export const NewTokenBodySchema = z.object({
-  role: z.enum(['admin', 'viewer', 'ingest']),
-  label: z.string().trim().min(1).max(100),
-  services: z.array(z.string().min(1).max(200)).max(1000).optional(),
-  expiresAt: z.string().datetime({ offset: true }).optional(),
-});
+export const NewTokenBodySchema = z
+  .object({
+    role: z.enum(['admin', 'viewer', 'ingest']),
+    label: z.string().trim().min(1).max(100),
+    services: z.array(ServiceNameSchema).max(1000).optional(),
+    expiresAt: z.string().datetime({ offset: true }).optional(),
+  })
+  .superRefine((body, ctx) => {
+    // Only uploads are scoped to services; reads are not (yet), so a scoped viewer or admin would
+    // silently see everything. Refused rather than dropped.
+    if (body.role !== 'ingest' && body.services !== undefined && body.services.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['services'], message: `only ingest tokens are scoped to services; a ${body.role} token reads every service (omit services)` });
+    }
+  });
 
 export function createAdminRoutes(deps: Pick<RouteDeps, 'now'> & { store: AuthStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

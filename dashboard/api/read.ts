@@ -121,7 +121,8 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
       const { message, color } = badgeMessage(overview);
       return c.body(renderBadge(name, message, color), 200, {
         'Content-Type': 'image/svg+xml; charset=UTF-8',
-        'Cache-Control': 'max-age=300',
+        // Behind a credential the badge is per viewer: a shared cache must not hand it to others.
+        'Cache-Control': deps.config.publicBadges ? 'public, max-age=300' : 'private, max-age=300',
         ...(deps.config.publicBadges ? { 'Cross-Origin-Resource-Policy': 'cross-origin' } : {}),
       });
     },

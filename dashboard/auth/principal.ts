@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { ApiError } from '../http-error.js';
 import type { AuthStore, Role } from '../store/types.js';
+import { clientAddress, type FailureThrottle } from './failure-throttle.js';
 import { looksLikeJwt, type OidcVerifier } from './oidc.js';
 import { SESSION_COOKIE } from './session.js';
 
@@ -21,6 +22,8 @@ export interface Principal {
   label: string;
   /** Session principals only: the CSRF token their forms and unsafe API calls must echo. */
   csrf?: string;
+  /** OIDC principals: whether their ref may upload snapshots (false: PR scans only). */
+  maySnapshot?: boolean;
 }
 
 export type AuthVariables = {
@@ -46,13 +49,19 @@ export function mayIngestFor(p: Principal, service: string): boolean {
   return p.role === 'ingest' && (p.services.length === 0 || p.services.includes(service));
 }
 
-export function authenticate(deps: { store: AuthStore; oidc?: OidcVerifier; now?: () => Date }): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function authenticate(deps: { store: AuthStore; oidc?: OidcVerifier; now?: () => Date; authFailures?: FailureThrottle }): MiddlewareHandler<{ Variables: AuthVariables }> {
   const now = deps.now ?? (() => new Date());
   return async (c, next) => {
     c.set('principal', undefined);
     c.set('authError', undefined);
     const header = c.req.header('authorization');
     if (header !== undefined) {
+      // A client that sent too many refused credentials is not even checked until its bucket refills.
+      const address = clientAddress(c);
+      const wait = deps.authFailures?.blockedFor(address);
+      if (wait !== undefined) {
+        throw new ApiError(429, `too many refused credentials from this address; retry in ${wait} s`, undefined, { 'Retry-After': String(wait) });
+      }
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) {
         c.set('authError', 'Authorization header must be "Bearer <token>"');
@@ -63,7 +72,7 @@ export function authenticate(deps: { store: AuthStore; oidc?: OidcVerifier; now?
           const r = await deps.oidc.verify(match[1]);
           if (r.ok) {
             const id = r.identity;
-            c.set('principal', { kind: 'oidc', role: 'ingest', services: id.services, actor: id.actor, rateKey: id.rateKey, label: id.actor });
+            c.set('principal', { kind: 'oidc', role: 'ingest', services: id.services, actor: id.actor, rateKey: id.rateKey, label: id.actor, maySnapshot: id.maySnapshot });
           } else {
             c.set('authError', r.reason);
           }
@@ -84,6 +93,7 @@ export function authenticate(deps: { store: AuthStore; oidc?: OidcVerifier; now?
           c.set('authError', 'unknown, revoked or expired token');
         }
       }
+      if (c.get('authError') !== undefined) deps.authFailures?.fail(address);
     } else {
       const sessionId = getCookie(c, SESSION_COOKIE);
       if (sessionId) {

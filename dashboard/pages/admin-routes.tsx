@@ -1,6 +1,7 @@
 // The admin pages: tokens (create, revoke) and the audit log. Admin sessions only.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
 import type { SessionOptions } from '../auth/session.js';
 import type { AppEnv } from '../deps.js';
 import type { AuthStore } from '../store/types.js';
@@ -23,6 +24,14 @@ const CreateTokenForm = z.object({
         .filter(Boolean),
     ),
   expiresInDays: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).optional()),
+}).superRefine((form, ctx) => {
+  // Same rule as the API (api/admin.ts): only ingest tokens are scoped; never drop a scope silently.
+  if (form.role !== 'ingest' && form.services.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['services'], message: `only ingest tokens are scoped to services; a ${form.role} token reads every service (leave services empty)` });
+  }
+  for (const name of form.services) {
+    if (!isServiceName(name)) ctx.addIssue({ code: 'custom', path: ['services'], message: `"${name.slice(0, 40)}" is not a service name (${SERVICE_NAME_RULE})` });
+  }
 });
 
 export function createAdminPageRoutes(store: AuthStore, opts: SessionOptions): Hono<AppEnv> {

@@ -4,7 +4,9 @@
 // anywhere, so the CSP (auth/security-headers.ts) holds.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createFailureThrottle, type FailureThrottle } from '../auth/failure-throttle.js';
 import type { SessionOptions } from '../auth/session.js';
+import { hasInvisibleText, neutraliseInvisibleText } from '../components/invisible-text.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { createAdminPageRoutes } from './admin-routes.js';
 import { notFound, pagePrincipal } from './context.js';
@@ -13,9 +15,11 @@ import { createLoginRoutes } from './login-routes.js';
 import { createStaticRoutes } from './static-routes.js';
 import { createViewRoutes } from './view-routes.js';
 
+export { safeNext } from './login-routes.js';
 export { acceptsGzip, FINDINGS_PAGE_SIZE } from './view-routes.js';
 
-export function createPageRoutes(deps: RouteDeps): Hono<AppEnv> {
+/** `authFailures`: shared with the API's bearer check (app.ts); default: a throttle of the pages' own. */
+export function createPageRoutes(deps: RouteDeps & { authFailures?: FailureThrottle }): Hono<AppEnv> {
   const opts: SessionOptions = { secureCookies: deps.config.tls, allowedOrigins: deps.allowedOrigins ?? [], now: deps.now };
   const app = new Hono<AppEnv>();
   app.route('/', createStaticRoutes());
@@ -25,11 +29,26 @@ export function createPageRoutes(deps: RouteDeps): Hono<AppEnv> {
     await next();
     if (!c.req.path.startsWith('/static/')) c.header('Cache-Control', 'no-store');
   });
+  // Bidi controls and zero-width characters from tool text become visible markers on every page
+  // (cachedPage does it before caching; this covers the pages rendered per request).
+  app.use('*', async (c, next) => {
+    await next();
+    const type = c.res.headers.get('Content-Type') ?? '';
+    if (!type.startsWith('text/html') || c.res.headers.has('Content-Encoding')) return;
+    const text = await c.res.clone().text();
+    if (!hasInvisibleText(text)) return;
+    const headers = new Headers(c.res.headers);
+    headers.delete('Content-Length');
+    const status = c.res.status;
+    // Cleared first: assigning over a response merges the old one's headers back in.
+    c.res = undefined;
+    c.res = new Response(neutraliseInvisibleText(text), { status, headers });
+  });
   // Forms are small; anything bigger is not ours.
   const formLimit = bodyLimit({ maxSize: 16 * 1024, onError: (cc) => cc.text('Form too large', 413) });
   app.use('*', async (c, next) => (c.req.method === 'POST' ? formLimit(c, next) : next()));
 
-  app.route('/', createLoginRoutes(deps.store, opts));
+  app.route('/', createLoginRoutes(deps.store, opts, deps.authFailures ?? createFailureThrottle()));
 
   // Everything below needs a viewer or admin session.
   app.use('*', async (c, next) => {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { cachedOverview } from '../cached-reads.js';
 import { densifySeries } from '../components/charts.js';
+import { neutraliseInvisibleText } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
@@ -65,7 +66,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
       const [head, tail] = String(await (<Layout title={title} viewer={viewer} active="overview">{raw(CONTENT_SLOT)}</Layout>)).split(CONTENT_SLOT);
       // `content` is our own JSX output, already escaped.
       const content = cache ? await cache.get(`page|${slot}`, version, renderContent) : await renderContent();
-      return head + content + tail;
+      return neutraliseInvisibleText(head + content + tail);
     };
     if (!cache) return c.html(await page());
     const headers = { 'Content-Type': 'text/html; charset=UTF-8', Vary: 'Accept-Encoding' };

@@ -185,3 +185,26 @@ function planService(
 function secondsBetween(from: string, to: string): number {
   return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 }
+
+/** An ingest key already stored for one service of the report (same scope, same scan id). */
+export interface TakenKey {
+  service: string;
+  bodySha256: string | null;
+  scanPk: number;
+}
+
+/**
+ * Idempotency per (scope, service, scan id): undefined when no key of the report is taken (ingest
+ * it); `duplicate` when every service's key points at one scan with the same body (or a key from
+ * before bodies were kept); else `conflict`, naming only the services whose id was taken.
+ */
+export function replayOutcome(
+  serviceNames: string[],
+  taken: TakenKey[],
+  bodySha256: string,
+): { status: 'duplicate' | 'conflict'; services: string[] } | undefined {
+  if (taken.length === 0) return undefined;
+  const sameScan = taken.length === serviceNames.length && taken.every((k) => k.scanPk === taken[0].scanPk);
+  const sameBody = taken.every((k) => k.bodySha256 === null || k.bodySha256 === bodySha256);
+  return sameScan && sameBody ? { status: 'duplicate', services: serviceNames } : { status: 'conflict', services: taken.map((k) => k.service) };
+}

@@ -21,10 +21,14 @@ export type GateOutcome = 'passed' | 'failed' | 'scanner-error';
 export type FindingState = 'open' | 'fixed';
 
 export interface IngestResult {
-  /** `duplicate`: the scanId was ingested before; nothing changed (HTTP 200 instead of 201). */
-  status: 'created' | 'duplicate';
+  /**
+   * `duplicate`: this scope ingested the same report under this scanId before; nothing changed
+   * (HTTP 200 instead of 201). `conflict`: this scope used the scanId for one of these services with
+   * a different report; nothing changed (HTTP 409).
+   */
+  status: 'created' | 'duplicate' | 'conflict';
   scanId: string;
-  /** Services the report covered (in the stored scan). */
+  /** Services of this report (for `conflict`: those whose scanId was already taken). */
   services: string[];
   /** Lifecycle changes this ingest made (all 0 for PR scans and duplicates). */
   opened: number;
@@ -212,8 +216,12 @@ export interface StoreOptions {
 
 /** What POST /api/v1/scans needs. */
 export interface IngestStore {
-  /** One transaction per report; idempotent on scanId (across processes sharing a database). */
-  ingestScan(report: ScanReport, actor: string): Promise<IngestResult>;
+  /**
+   * One transaction per report. Idempotent per (scope, service, scanId), across processes sharing a
+   * database. `scope` names what the caller may write: `*` (default) for every service, else its
+   * service list (see api/ingest.ts `ingestScope`).
+   */
+  ingestScan(report: ScanReport, actor: string, scope?: string): Promise<IngestResult>;
 }
 
 /** What the read API and the pages need. */
@@ -270,6 +278,7 @@ export const STORE_TABLES = [
   'tokens',
   'sessions',
   'audit',
+  'ingest_keys',
 ] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];
 

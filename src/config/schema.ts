@@ -4,6 +4,7 @@
 // and the result is parsed once.
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../findings/finding.js';
+import { ServiceNameSchema } from '../report/service-name.js';
 
 const ScannerEntrySchema = z.union([
   z.string().min(1).describe('adapter id, e.g. "trivy-fs", "semgrep", "gatehouse-secrets"'),
@@ -47,7 +48,7 @@ const GateRulesSchema = z
 
 const ServiceSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-"'),
+    name: ServiceNameSchema,
     path: z.string().min(1),
     /** Image reference or `docker save` tarball for container scanning. */
     image: z.string().optional(),
@@ -109,6 +110,7 @@ export const ConfigSchema = z
         sast: z.array(ScannerEntrySchema).default([]),
         secret: z.array(ScannerEntrySchema).default(['gatehouse-secrets']),
         misconfig: z.array(ScannerEntrySchema).default([]),
+        ci: z.array(ScannerEntrySchema).default([]).describe('CI workflow audits'),
         sarif: z.array(GenericSarifScannerSchema).default([]).describe('any command that writes SARIF 2.1.0'),
       })
       .strict()

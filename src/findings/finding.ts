@@ -7,7 +7,8 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info', 'unknown
 export const SeveritySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof SeveritySchema>;
 
-export const CATEGORIES = ['dependency', 'container', 'sast', 'secret', 'misconfig'] as const;
+/** `ci`: the repository's CI workflow files (GitHub Actions workflows, composite actions). */
+export const CATEGORIES = ['dependency', 'container', 'sast', 'secret', 'misconfig', 'ci'] as const;
 export const CategorySchema = z.enum(CATEGORIES);
 export type Category = z.infer<typeof CategorySchema>;
 

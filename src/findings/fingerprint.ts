@@ -38,6 +38,7 @@ export function fingerprintParts(f: ParsedFinding, service: string): string[] {
     }
     case 'sast':
     case 'misconfig':
+    case 'ci':
       return codeParts(f, service);
     case 'secret': {
       const where = loc.path ?? loc.image ?? '';

@@ -1,7 +1,9 @@
 // Redaction: a secret's value never leaves the scanner step. Parsers keep only `maskSecret(value)`
-// and `sha256Hex(value)`; every reporter also runs tool-provided text through `scrubSecrets` as a
-// last line of defence (a tool may echo a secret in a title, message or fix hint).
+// and `sha256Hex(value)`; every text a tool provides (titles, messages, fix hints, tool errors) goes
+// through `scrubSecrets`, which runs the embedded secret scanner's own engine and rule set on it (so
+// every kind it finds in a file is also found in a tool's text), then the token shapes below.
 import * as crypto from 'node:crypto';
+import { SecretEngine } from '../scanners/gatehouse-secrets/engine.js';
 
 const MASK = '****';
 
@@ -48,6 +50,12 @@ const SCRUB_RULES: ScrubRule[] = [
     pattern:
       /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----(?:[\s\S]*?-----END ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|(?:\\[nr]|[A-Za-z0-9+/=\s:,.-])*)/g,
     replace: () => `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`,
+  },
+  {
+    // A whole PuTTY key file (public lines too: a tool echoing one has echoed the private lines).
+    hint: /PuTTY-User-Key-File/,
+    pattern: /PuTTY-User-Key-File-\d+:[^\r\n]*(?:\r?\n(?:[\w-]+: [^\r\n]*|[A-Za-z0-9+/=]+))*/g,
+    replace: () => `PuTTY-User-Key-File: ${MASK}`,
   },
   {
     hint: /gh[pousr]_/,
@@ -107,6 +115,14 @@ const SCRUB_RULES: ScrubRule[] = [
     replace: (_m, userPart: string, password: string) => (isMasked(password) ? _m : `${userPart}:${MASK}@`),
   },
   {
+    // Prose: "login failed, password Hunter2xYzQ8" (no `=` or `:`). A plain word after it is prose
+    // ("password reset", "password policy:"); a URL or an advisory id is not a password.
+    hint: /pass|pwd/i,
+    pattern: /\b(passwords?|passwd|pwd|passphrase)(\s+)(?!https?:\/\/|CVE-|GHSA-)([^\s"'`,;)}<>\]]{5,}[^\s"'`,;)}<>\].:!?])/gi,
+    replace: (m, name: string, space: string, value: string) =>
+      isMasked(value) || !looksLikeSecretValue(value) ? m : `${name}${space}${MASK}`,
+  },
+  {
     // password=..., "api_key": "...", SECRET_TOKEN: ... (assignment-shaped, the value masked).
     hint: /pass|pwd|secret|token|api[_-]?key|access[_-]?key|credential/i,
     pattern:
@@ -134,17 +150,61 @@ function isMasked(value: string): boolean {
 // One quick test for all the hints, so the common case (no secret-like word at all) costs one scan.
 const ANY_HINT = new RegExp(SCRUB_RULES.map((r) => r.hint.source).join('|'), 'i');
 
+/** Built on first use: compiling the rules and the keyword automaton is a one-time cost. */
+let engine: SecretEngine | undefined;
 /**
- * Masks every token-shaped secret in free text. A last line of defence: parsers must not put
- * secrets into findings in the first place; reporters run every tool-provided text through this.
+ * Tool text is scanned as a plain-text file: not program source, so an unquoted value after
+ * `password` counts (in code it would be an expression).
  */
-export function scrubSecrets(text: string): string {
-  if (!ANY_HINT.test(text)) return text;
+const TOOL_TEXT_PATH = 'tool-output.txt';
+
+/**
+ * Masks what the embedded secret scanner finds in a text: each secret becomes its masked preview
+ * (`maskSecret`), the text around it stays readable.
+ */
+export function maskDetectedSecrets(text: string): string {
+  engine ??= new SecretEngine();
+  const matches = engine.scan(text, TOOL_TEXT_PATH);
+  if (matches.length === 0) return text;
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const spans: [number, number, string][] = [];
+  for (const m of matches) {
+    const start = (lineStarts[m.line - 1] ?? 0) + m.column - 1;
+    if (text.startsWith(m.secret, start)) {
+      spans.push([start, start + m.secret.length, maskSecret(m.secret)]);
+    } else {
+      // The engine reports a normalised value (a key block without its line breaks): mask from the
+      // start of the secret to the end of its last line.
+      const endLineStart = lineStarts[m.endLine] ?? text.length + 1;
+      spans.push([start, endLineStart - 1, MASK]);
+    }
+  }
+  // From the end, so earlier offsets stay valid; spans do not overlap (the engine de-duplicates).
+  spans.sort((a, b) => b[0] - a[0]);
   let out = text;
-  for (const rule of SCRUB_RULES) {
-    if (!rule.hint.test(out)) continue;
-    rule.pattern.lastIndex = 0;
-    out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string);
+  let limit = text.length;
+  for (const [start, end, mask] of spans) {
+    if (end > limit) continue;
+    out = `${out.slice(0, start)}${mask}${out.slice(end)}`;
+    limit = start;
   }
   return out;
+}
+
+/**
+ * Masks every secret in free text: the token shapes above (which keep a provider's prefix, `sk_live_****`),
+ * then whatever else the embedded secret scanner finds with its full rule set. Parsers must not put secrets into findings in the first
+ * place; every tool-provided text goes through this before it reaches a report.
+ */
+export function scrubSecrets(text: string): string {
+  let out = text;
+  if (ANY_HINT.test(text)) {
+    for (const rule of SCRUB_RULES) {
+      if (!rule.hint.test(out)) continue;
+      rule.pattern.lastIndex = 0;
+      out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string);
+    }
+  }
+  return maskDetectedSecrets(out);
 }

@@ -1,5 +1,5 @@
-// The one severity-mapping table: every tool level -> Gatehouse level. The README shows the same
-// table (test/findings/severity.test.ts keeps them in sync).
+// Severity ranks and the word -> severity mapping. Each adapter carries its own words
+// (`about.severityWords`); the README table is generated from the registry (scripts/gen-severity-table.ts).
 import type { Severity } from './finding.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = {
@@ -20,39 +20,27 @@ export function isAtLeast(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }
 
+/** A tool's severity words (lower case) -> Gatehouse severity. */
+export type SeverityWords = Readonly<Record<string, Severity>>;
+
 /**
- * tool -> tool word (lower case) -> Gatehouse severity. Words not in a tool's row map to `unknown`.
+ * Rows that belong to no single adapter: SARIF levels, for any tool read through the generic adapter
+ * (and semgrep/gitleaks SARIF when no security-severity property is present), and SARIF
+ * `security-severity` given as a word rather than a CVSS-scale number (semgrep writes "HIGH").
+ * Each adapter carries its own words (`about.severityWords`); the README table is built from both.
  */
-export const SEVERITY_TABLE: Record<string, Record<string, Severity>> = {
-  trivy: { critical: 'critical', high: 'high', medium: 'medium', low: 'low', unknown: 'unknown' },
-  grype: { critical: 'critical', high: 'high', medium: 'medium', low: 'low', negligible: 'info', unknown: 'unknown' },
-  'npm-audit': { critical: 'critical', high: 'high', moderate: 'medium', low: 'low', info: 'info' },
-  'yarn-audit': { critical: 'critical', high: 'high', moderate: 'medium', low: 'low', info: 'info' },
-  'pnpm-audit': { critical: 'critical', high: 'high', moderate: 'medium', low: 'low', info: 'info' },
-  'osv-scanner': { critical: 'critical', high: 'high', moderate: 'medium', medium: 'medium', low: 'low' },
-  semgrep: {
-    critical: 'critical',
-    high: 'high',
-    error: 'high',
-    medium: 'medium',
-    warning: 'medium',
-    low: 'low',
-    info: 'info',
-    inventory: 'info',
-    experiment: 'info',
-  },
-  // SARIF levels, for any tool read through the generic adapter (and semgrep/gitleaks SARIF when no
-  // security-severity property is present).
+export const GENERIC_SEVERITY_WORDS: Readonly<Record<string, SeverityWords>> = {
   sarif: { error: 'high', warning: 'medium', note: 'low', none: 'info' },
-  // SARIF `security-severity` given as a word rather than a CVSS-scale number (semgrep writes "HIGH").
   'sarif-security-severity': { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info' },
-  // gitleaks has no severity: every leak is a leaked credential.
-  gitleaks: { '': 'high' },
 };
 
-export function mapSeverity(tool: string, word: string | undefined | null): Severity {
-  const row = SEVERITY_TABLE[tool];
-  if (!row) throw new Error(`no severity mapping for tool "${tool}"`);
+/**
+ * A tool word -> Gatehouse severity, through the adapter's own words or a generic row by name
+ * ("sarif", "sarif-security-severity"). A word not in the row maps to `unknown`, never to `info`.
+ */
+export function mapSeverity(words: SeverityWords | keyof typeof GENERIC_SEVERITY_WORDS, word: string | undefined | null): Severity {
+  const row = typeof words === 'string' ? GENERIC_SEVERITY_WORDS[words] : words;
+  if (!row) throw new Error(`no generic severity row "${String(words)}"`);
   return row[(word ?? '').trim().toLowerCase()] ?? 'unknown';
 }
 

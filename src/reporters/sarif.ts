@@ -7,6 +7,7 @@ import type { Finding, Severity } from '../findings/finding.js';
 import { SEVERITY_RANK } from '../findings/severity.js';
 import { describeFix } from '../gate/describe.js';
 import type { ScanReport, ScannerRun } from '../report/scan-report.js';
+import { toolHomepage } from '../scanners/registry.js';
 import { scrubDeep } from './json.js';
 
 /**
@@ -43,13 +44,12 @@ const SECURITY_SEVERITY: Record<Severity, number> = {
   info: 0.0,
 };
 
-const TOOL_URIS: Record<string, string> = {
-  trivy: 'https://github.com/aquasecurity/trivy',
-  grype: 'https://github.com/anchore/grype',
-  semgrep: 'https://github.com/semgrep/semgrep',
-  gitleaks: 'https://github.com/gitleaks/gitleaks',
-  'osv-scanner': 'https://github.com/google/osv-scanner',
-};
+
+/** The tool's home page from its adapter (an embedded scanner's docs page is not an absolute URI: left out). */
+function informationUri(tool: string): { informationUri?: string } {
+  const homepage = toolHomepage(tool);
+  return homepage && /^https:\/\//.test(homepage) ? { informationUri: homepage } : {};
+}
 
 /** A repository-relative path or an image reference as a relative URI (each segment percent-encoded). */
 export function toRelativeUri(path: string): string {
@@ -178,7 +178,7 @@ function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: nu
       driver: {
         name: tool,
         ...(version ? { version } : {}),
-        ...(TOOL_URIS[tool] ? { informationUri: TOOL_URIS[tool] } : {}),
+        ...informationUri(tool),
         rules: ruleIds.map((id) => rules.get(id)!.rule),
       },
     },

@@ -11,7 +11,7 @@ import { createSarifAdapter } from '../scanners/sarif.js';
 import { ROOT_SERVICE, type Service } from '../services/discover.js';
 import type { Logger } from '../logger.js';
 
-const CONFIG_CATEGORIES = ['dependency', 'container', 'sast', 'secret', 'misconfig'] as const satisfies readonly Category[];
+const CONFIG_CATEGORIES = ['dependency', 'container', 'sast', 'secret', 'misconfig', 'ci'] as const satisfies readonly Category[];
 
 interface PlannedBase {
   adapter: ScannerAdapter;

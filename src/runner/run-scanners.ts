@@ -2,7 +2,8 @@
 // child process (runTool) or an imported report file, then the adapter's pure parse and
 // normalization. Every way a scanner can fail (missing, crash, odd exit code, timeout, garbage,
 // unknown format, unreadable import) becomes a ScannerRun with status "error" and a reason in words;
-// the gate decides what that means. Never a silent pass, and never the tool's stdout in a message.
+// the gate decides what that means. Never a silent pass, and never the tool's stdout or stderr in a
+// message (stderr is described: its size and the known failures it reports, runner/stderr-hint.ts).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -17,6 +18,7 @@ import { readReportFile } from '../scanners/report-input.js';
 import { ROOT_SERVICE, serviceForPath, type Service } from '../services/discover.js';
 import type { PlannedImport, PlannedScan, PlannedToolRun } from './plan.js';
 import { runTool } from './run-tool.js';
+import { describeStderr } from './stderr-hint.js';
 
 export type ScanProgress =
   | { type: 'plan'; services: string[]; runs: number }
@@ -86,7 +88,7 @@ async function executeOne(planned: PlannedScan, options: ExecuteOptions): Promis
   let result: ExecutedScan;
   try {
     const output = planned.mode === 'run' ? await runPlanned(planned, options) : await readImport(planned);
-    const parsed = parseOutput(planned, output);
+    const parsed = parseOutputOrExplain(planned, output);
     const findings = normalizeOrFail(planned, parsed, options.services);
     result = splitRuns(planned, parsed, findings, options, base, elapsed());
   } catch (err) {
@@ -139,17 +141,17 @@ async function runPlanned(planned: PlannedToolRun, options: ExecuteOptions): Pro
       `timed out after ${Math.round(options.timeoutMs / 1000)} s and was stopped (raise "scanner-timeout" in .gatehouse.yml if it needs longer)`,
     );
   }
-  if (run.signal) throw new RunFailure(`crashed (killed by ${run.signal})${stderrHint(run.stderr)}`);
+  if (run.signal) throw new RunFailure(`crashed (killed by ${run.signal})${describeStderr(run.stderr)}`);
   if (!planned.adapter.okExitCodes.includes(run.exitCode)) {
     throw new RunFailure(
-      `exited with code ${run.exitCode} (expected ${planned.adapter.okExitCodes.join(' or ')})${stderrHint(run.stderr)}`,
+      `exited with code ${run.exitCode} (expected ${planned.adapter.okExitCodes.join(' or ')})${describeStderr(run.stderr)}`,
     );
   }
   const output: ToolOutput = { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
   if (planned.outputFile && outputPath) {
     const content = await readReportFile(outputPath).catch(() => undefined);
     if (content === undefined) {
-      throw new RunFailure(`did not write its report file "${planned.outputFile}"${stderrHint(run.stderr)}`);
+      throw new RunFailure(`did not write its report file "${planned.outputFile}"${describeStderr(run.stderr)}`);
     }
     output.files = { [planned.outputFile]: content };
   }
@@ -174,6 +176,16 @@ async function readImport(planned: PlannedImport): Promise<ToolOutput> {
     exitCode: 0,
     ...(planned.outputFile ? { files: { [planned.outputFile]: content } } : {}),
   };
+}
+
+/** parseOutput; a report that cannot be parsed also says what the tool's stderr reported (in our words). */
+function parseOutputOrExplain(planned: PlannedScan, output: ToolOutput): ParseResult {
+  try {
+    return parseOutput(planned, output);
+  } catch (err) {
+    if (err instanceof RunFailure && planned.mode === 'run') throw new RunFailure(`${err.message}${describeStderr(output.stderr)}`, err.namesTool);
+    throw err;
+  }
 }
 
 function parseOutput(planned: PlannedScan, output: ToolOutput): ParseResult {
@@ -311,18 +323,6 @@ export function describeOutputShape(text: string): string {
     // any word long enough to be (part of) a token keeps only its first 3 characters
     .replace(/[A-Za-z0-9_+/=-]{6,}/g, (w) => `${w.slice(0, 3)}…`);
   return `${text.length} characters of ${kind} output starting ${JSON.stringify(head)}`;
-}
-
-/** The last stderr line, scrubbed and short: usually the tool's own reason ("405 Method Not Allowed"). */
-function stderrHint(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  if (lines.length === 0) return '';
-  const last = lines.slice(-2).join(' / ');
-  const short = last.length > 240 ? `${last.slice(0, 240)}…` : last;
-  return `; stderr ends: ${JSON.stringify(scrubSecrets(short))}`;
 }
 
 function quoteArg(arg: string): string {

@@ -1,6 +1,6 @@
 // The contract every scanner adapter follows: one small file per tool, same shape.
 // `parse` is pure and proven on real recorded output (../shared/fixtures/scanners).
-import type { Category, ParsedFinding } from '../findings/finding.js';
+import type { Category, ParsedFinding, Severity } from '../findings/finding.js';
 
 /** What a scanner is pointed at for one service. */
 export interface ScanTarget {
@@ -46,12 +46,32 @@ export interface Detection {
   installHint: string;
 }
 
+/**
+ * What an adapter knows about its tool, so the central tables (README severity and scanner tables,
+ * SARIF `informationUri`, install hints, the import-every-adapter test) are built from the registry
+ * instead of edited by hand: a new scanner is its file, its test and one registry line.
+ */
+export interface ScannerKnowledge {
+  /** The tool's home page (SARIF `tool.driver.informationUri`), or for an embedded scanner its docs page (`docs/x.md`). */
+  homepage: string;
+  /** How to install it, for the "missing tool" error and the README. */
+  installHint: string;
+  /** The tool's own severity words (lower case) -> Gatehouse severity; words not listed map to unknown. */
+  severityWords: Readonly<Record<string, Severity>>;
+  /** Recorded reports of the real tool under ../shared/fixtures/scanners/ (`tool-folder/file`). */
+  fixtures: readonly string[];
+  /** Built into Gatehouse: needs nothing installed (no recorded fixtures; tests run it for real). */
+  embedded?: boolean;
+}
+
 export interface ScannerAdapter {
   /** Tool id as used in config, reports and `--import TOOL=FILE` (e.g. "trivy-fs", "semgrep"). */
   id: string;
   /** Tool name in findings (e.g. "trivy"). */
   tool: string;
   category: Category;
+  /** Its own knowledge (optional only for ad-hoc adapters such as `scanners.sarif[]` entries). */
+  about?: ScannerKnowledge;
   /** Is it installed, which version. Runs a child process; not pure. */
   detect(): Promise<Detection>;
   /**

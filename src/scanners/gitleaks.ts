@@ -6,13 +6,15 @@ import { z } from 'zod';
 import { UnsupportedFormatError } from '../errors.js';
 import type { ParsedFinding } from '../findings/finding.js';
 import { maskSecret, sha256Hex } from '../findings/redact.js';
-import { mapSeverity } from '../findings/severity.js';
+import { mapSeverity, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
 import { detectTool } from './detect-tool.js';
 import { checkShape, isRecord, parseJsonOutput, toRepoPath, unknownShape } from './report-input.js';
 import { isSarifLog, parseSarifLog } from './sarif.js';
 
 const TOOL = 'gitleaks';
+/** gitleaks has no severity: every leak is a leaked credential. */
+const GITLEAKS_SEVERITY: SeverityWords = { '': 'high' };
 const GITLEAKS_INSTALL_HINT =
   'install gitleaks: https://github.com/gitleaks/gitleaks#installing (a release binary) or set install-tools: true in the action';
 
@@ -75,8 +77,8 @@ function v8Finding(leak: z.infer<typeof LeakV8Schema>, ctx: ParseContext): Parse
     category: 'secret',
     ruleId,
     title,
-    // gitleaks has no severity: every leak is a leaked credential (SEVERITY_TABLE row "gitleaks").
-    severity: mapSeverity(TOOL, ''),
+    // gitleaks has no severity: every leak is a leaked credential (GITLEAKS_SEVERITY).
+    severity: mapSeverity(GITLEAKS_SEVERITY, ''),
     location: {
       path,
       ...(leak.StartLine > 0 ? { startLine: leak.StartLine } : {}),
@@ -109,7 +111,7 @@ function v7Finding(leak: z.infer<typeof LeakV7Schema>, ctx: ParseContext): Parse
     category: 'secret',
     ruleId,
     title: leak.rule,
-    severity: mapSeverity(TOOL, ''),
+    severity: mapSeverity(GITLEAKS_SEVERITY, ''),
     location: { path, ...(leak.lineNumber > 0 ? { startLine: leak.lineNumber } : {}) },
     cwe: ['CWE-798'],
     references: [],
@@ -129,7 +131,7 @@ function v7Finding(leak: z.infer<typeof LeakV7Schema>, ctx: ParseContext): Parse
  * the snippet and the secret in `properties.offender`.
  */
 function refineSarifLeak(finding: ParsedFinding, result: { ruleId?: string; properties?: Record<string, unknown> }): ParsedFinding {
-  const refined: ParsedFinding = { ...finding, severity: mapSeverity(TOOL, ''), cwe: ['CWE-798'], fix: SECRET_FIX };
+  const refined: ParsedFinding = { ...finding, severity: mapSeverity(GITLEAKS_SEVERITY, ''), cwe: ['CWE-798'], fix: SECRET_FIX };
   if (!result.ruleId) {
     const described = /^(.*?) secret detected$/.exec(finding.message)?.[1];
     if (described) Object.assign(refined, { ruleId: slug(described), title: described });
@@ -155,6 +157,12 @@ export const gitleaksAdapter: ScannerAdapter = {
   id: 'gitleaks',
   tool: TOOL,
   category: 'secret',
+  about: {
+    homepage: 'https://github.com/gitleaks/gitleaks',
+    installHint: GITLEAKS_INSTALL_HINT,
+    severityWords: GITLEAKS_SEVERITY,
+    fixtures: ['gitleaks/json-v8-simple.json', 'gitleaks/sarif-v8-simple.sarif'],
+  },
   detect: () => detectTool(['gitleaks', '--version'], GITLEAKS_INSTALL_HINT),
   command(target: ScanTarget): string[] {
     // `with: { mode: git }` scans the history (`gitleaks git`); the default scans the files (`gitleaks dir`).

@@ -3,12 +3,13 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { ParsedFinding } from '../findings/finding.js';
-import { mapSeverity } from '../findings/severity.js';
+import { mapSeverity, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
 import { detectTool } from './detect-tool.js';
 import { checkShape, isRecord, parseJsonOutput, uniqueStrings, unknownShape, upgradeHint } from './report-input.js';
 
 const TOOL = 'grype';
+const GRYPE_SEVERITY: SeverityWords = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', negligible: 'info', unknown: 'unknown' };
 const GRYPE_INSTALL_HINT = 'install grype: https://github.com/anchore/grype#installation (a release binary)';
 
 const CvssSchema = z.looseObject({
@@ -112,7 +113,7 @@ function matchFinding(match: z.infer<typeof MatchSchema>, image: string | undefi
     ruleId: v.id,
     title,
     // No severity key at all is "unknown", not "negligible".
-    severity: mapSeverity(TOOL, v.severity ?? 'unknown'),
+    severity: mapSeverity(GRYPE_SEVERITY, v.severity ?? 'unknown'),
     toolSeverity: v.severity ?? 'none given',
     location: {
       ...(image ? { image } : {}),
@@ -137,6 +138,12 @@ export const grypeAdapter: ScannerAdapter = {
   id: 'grype',
   tool: TOOL,
   category: 'container',
+  about: {
+    homepage: 'https://github.com/anchore/grype',
+    installHint: GRYPE_INSTALL_HINT,
+    severityWords: GRYPE_SEVERITY,
+    fixtures: ['grype/grype-0.96.0-image-35-matches.json'],
+  },
   detect: () => detectTool(['grype', '--version'], GRYPE_INSTALL_HINT),
   command(target: ScanTarget): string[] {
     // A `docker save` tarball is read through grype's docker-archive: scheme; anything else is a reference.

@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ScannerOutputError } from '../errors.js';
 import type { ParsedFinding } from '../findings/finding.js';
-import { mapSeverity } from '../findings/severity.js';
+import { mapSeverity, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
 import { detectTool } from './detect-tool.js';
 import { checkShape, isRecord, normalizeCweList, parseJsonOutput, toRepoPath, uniqueStrings, unknownShape } from './report-input.js';
 
 const TOOL = 'npm-audit';
+/** npm's advisory severity words, shared by yarn and pnpm audit (the same advisory database). */
+export const NPM_ADVISORY_SEVERITY: SeverityWords = { critical: 'critical', high: 'high', moderate: 'medium', low: 'low', info: 'info' };
 const NPM_INSTALL_HINT = 'npm comes with Node.js: https://nodejs.org/en/download (npm audit needs a package-lock.json)';
 
 const CvssSchema = z.looseObject({ score: z.number().optional(), vectorString: z.string().nullish() });
@@ -140,7 +142,7 @@ function v2Finding(
     category: 'dependency',
     ruleId,
     title,
-    severity: mapSeverity(TOOL, via.severity),
+    severity: mapSeverity(NPM_ADVISORY_SEVERITY, via.severity),
     toolSeverity: via.severity,
     // npm audit v2 names the vulnerable range, not the installed version.
     location: { path, package: { ecosystem: 'npm', name, version: '', fixedVersions } },
@@ -215,7 +217,7 @@ function advisoryFinding(tool: string, a: NpmAdvisory, version: string, paths: s
     category: 'dependency',
     ruleId,
     title,
-    severity: mapSeverity(tool, a.severity),
+    severity: mapSeverity(NPM_ADVISORY_SEVERITY, a.severity),
     toolSeverity: a.severity,
     location: { path: lockfile, package: { ecosystem: 'npm', name: a.module_name, version, fixedVersions } },
     ...(cvss ? { cvss } : {}),
@@ -246,6 +248,12 @@ export const npmAuditAdapter: ScannerAdapter = {
   id: 'npm-audit',
   tool: TOOL,
   category: 'dependency',
+  about: {
+    homepage: 'https://docs.npmjs.com/cli/commands/npm-audit',
+    installHint: NPM_INSTALL_HINT,
+    severityWords: NPM_ADVISORY_SEVERITY,
+    fixtures: ['npm-audit/npm-v2-1-vuln-cwe-cvss.json', 'npm-audit/npm-v2-3-vulns-transitive.json'],
+  },
   detect: () => detectTool(['npm', '--version'], NPM_INSTALL_HINT),
   // Without a lockfile here, npm would walk up to a parent folder's package.json and audit that.
   appliesTo: (target: ScanTarget) =>

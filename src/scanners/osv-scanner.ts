@@ -5,13 +5,14 @@
 // (GHSA words), else unknown.
 import { z } from 'zod';
 import type { ParsedFinding, Severity } from '../findings/finding.js';
-import { mapSeverity, SEVERITY_RANK, severityFromScore } from '../findings/severity.js';
+import { mapSeverity, SEVERITY_RANK, severityFromScore, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
 import { scoreCvssVector } from './cvss-score.js';
 import { detectTool } from './detect-tool.js';
 import { checkShape, isRecord, normalizeCweList, parseJsonOutput, toRepoPath, uniqueStrings, unknownShape } from './report-input.js';
 
 const TOOL = 'osv-scanner';
+const OSV_SEVERITY: SeverityWords = { critical: 'critical', high: 'high', moderate: 'medium', medium: 'medium', low: 'low' };
 const OSV_INSTALL_HINT =
   'install osv-scanner: https://google.github.io/osv-scanner/installation/ (a release binary, or `go install github.com/google/osv-scanner/v2/cmd/osv-scanner@latest`)';
 
@@ -130,7 +131,7 @@ function recordSeverity(record: OsvRecord): ScoredSeverity {
   }
   if (best) return { severity: severityFromScore(best.score), toolSeverity: `CVSS ${best.score}`, cvss: best };
   const word = record.database_specific?.severity;
-  if (typeof word === 'string' && word.trim() !== '') return { severity: mapSeverity(TOOL, word), toolSeverity: word };
+  if (typeof word === 'string' && word.trim() !== '') return { severity: mapSeverity(OSV_SEVERITY, word), toolSeverity: word };
   return { severity: 'unknown' };
 }
 
@@ -228,6 +229,12 @@ export const osvScannerAdapter: ScannerAdapter = {
   id: 'osv-scanner',
   tool: TOOL,
   category: 'dependency',
+  about: {
+    homepage: 'https://github.com/google/osv-scanner',
+    installHint: OSV_INSTALL_HINT,
+    severityWords: OSV_SEVERITY,
+    fixtures: ['osv-scanner/osv-json-go-and-cargo-4-vulns.json', 'osv-scanner/osv-json-6-sources-66-vulns.json'],
+  },
   detect: () => detectTool(['osv-scanner', '--version'], OSV_INSTALL_HINT),
   command(_target: ScanTarget): string[] {
     return ['osv-scanner', '--format', 'json', '--recursive', '.'];

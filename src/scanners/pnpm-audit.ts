@@ -6,7 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
 import { detectTool } from './detect-tool.js';
-import { advisoryMapFindings, lockfilePath, NpmAdvisorySchema, throwIfErrorReport } from './npm-audit.js';
+import { advisoryMapFindings, lockfilePath, NPM_ADVISORY_SEVERITY, NpmAdvisorySchema, throwIfErrorReport } from './npm-audit.js';
 import { checkShape, isRecord, parseJsonOutput, unknownShape } from './report-input.js';
 
 const TOOL = 'pnpm-audit';
@@ -34,6 +34,12 @@ export const pnpmAuditAdapter: ScannerAdapter = {
   id: 'pnpm-audit',
   tool: TOOL,
   category: 'dependency',
+  about: {
+    homepage: 'https://pnpm.io/cli/audit',
+    installHint: PNPM_INSTALL_HINT,
+    severityWords: NPM_ADVISORY_SEVERITY,
+    fixtures: ['pnpm/pnpm-audit-json-5-advisories.json'],
+  },
   detect: () => detectTool(['pnpm', '--version'], PNPM_INSTALL_HINT),
   // Without a pnpm-lock.yaml here, pnpm would walk up to a parent folder's project and audit that.
   appliesTo: (target: ScanTarget) => existsSync(path.join(target.dir, 'pnpm-lock.yaml')),

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ParsedFinding } from '../findings/finding.js';
 import { sha256Hex } from '../findings/redact.js';
-import { mapSeverity } from '../findings/severity.js';
+import { mapSeverity, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
 import { detectTool } from './detect-tool.js';
 import { isSarifLog, parseSarifLog } from './sarif.js';
@@ -20,6 +20,17 @@ import {
 } from './report-input.js';
 
 const TOOL = 'semgrep';
+const SEMGREP_SEVERITY: SeverityWords = {
+  critical: 'critical',
+  high: 'high',
+  error: 'high',
+  medium: 'medium',
+  warning: 'medium',
+  low: 'low',
+  info: 'info',
+  inventory: 'info',
+  experiment: 'info',
+};
 const SEMGREP_INSTALL_HINT =
   'install semgrep: `python3 -m pip install semgrep` (or `brew install semgrep`), see https://semgrep.dev/docs/getting-started/';
 
@@ -97,7 +108,7 @@ function resultFinding(r: z.infer<typeof ResultSchema>, ctx: ParseContext): Pars
     category: 'sast',
     ruleId: r.check_id,
     title: titleFrom(message),
-    severity: mapSeverity(TOOL, extra.severity),
+    severity: mapSeverity(SEMGREP_SEVERITY, extra.severity),
     toolSeverity: extra.severity,
     location: {
       path: toRepoPath(r.path, ctx),
@@ -145,6 +156,12 @@ export const semgrepAdapter: ScannerAdapter = {
   id: 'semgrep',
   tool: TOOL,
   category: 'sast',
+  about: {
+    homepage: 'https://github.com/semgrep/semgrep',
+    installHint: SEMGREP_INSTALL_HINT,
+    severityWords: SEMGREP_SEVERITY,
+    fixtures: ['semgrep/json-paths.json', 'semgrep/sarif-rule-board.sarif'],
+  },
   detect: () => detectTool(['semgrep', '--version'], SEMGREP_INSTALL_HINT),
   command(target: ScanTarget): string[] {
     // `with: { config: [...] }` picks rulesets (registry names or local rule files); default p/default.

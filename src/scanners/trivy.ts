@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { sha256Hex } from '../findings/redact.js';
 import type { Category, ParsedFinding } from '../findings/finding.js';
-import { mapSeverity } from '../findings/severity.js';
-import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
+import { mapSeverity, type SeverityWords } from '../findings/severity.js';
+import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ScannerKnowledge, ToolOutput } from './adapter.js';
 import { detectTool } from './detect-tool.js';
 import {
   checkShape,
@@ -33,6 +33,8 @@ import {
 import { isSarifLog, parseSarifLog } from './sarif.js';
 
 const TOOL = 'trivy';
+/** trivy's severity words (README severity table, built from the registry). */
+export const TRIVY_SEVERITY: SeverityWords = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', unknown: 'unknown' };
 export const TRIVY_INSTALL_HINT =
   'install trivy: https://aquasecurity.github.io/trivy/latest/getting-started/installation/ or set install-tools: true in the action';
 
@@ -464,7 +466,7 @@ function vulnerabilityFinding(
     category,
     ruleId: v.VulnerabilityID,
     title,
-    severity: mapSeverity(TOOL, toolSeverity),
+    severity: mapSeverity(TRIVY_SEVERITY, toolSeverity),
     toolSeverity,
     location: {
       ...targetLocation(result.Target, facts, ctx),
@@ -549,7 +551,7 @@ function misconfigFinding(
     category: 'misconfig',
     ruleId: m.ID,
     title,
-    severity: mapSeverity(TOOL, m.Severity),
+    severity: mapSeverity(TRIVY_SEVERITY, m.Severity),
     toolSeverity: m.Severity,
     location: {
       ...targetLocation(result.Target, facts, ctx),
@@ -583,7 +585,7 @@ function secretFinding(
     category: 'secret',
     ruleId: s.RuleID,
     title,
-    severity: mapSeverity(TOOL, s.Severity),
+    severity: mapSeverity(TRIVY_SEVERITY, s.Severity),
     toolSeverity: s.Severity,
     location: {
       ...location,
@@ -618,6 +620,10 @@ function parseTrivyOutput(output: ToolOutput, ctx: ParseContext): ParseResult {
   return parseTrivyReport(output.stdout, ctx);
 }
 
+function trivyAbout(fixtures: readonly string[]): ScannerKnowledge {
+  return { homepage: 'https://github.com/aquasecurity/trivy', installHint: TRIVY_INSTALL_HINT, severityWords: TRIVY_SEVERITY, fixtures };
+}
+
 const detectTrivy = () => detectTool(['trivy', '--version'], TRIVY_INSTALL_HINT);
 
 /** trivy writes JSON to stdout; `--exit-code 0` keeps "found something" apart from "crashed". */
@@ -627,6 +633,7 @@ export const trivyFsAdapter: ScannerAdapter = {
   id: 'trivy-fs',
   tool: TOOL,
   category: 'dependency',
+  about: trivyAbout(['trivy/fs-vulns-misconfig-secrets.json', 'trivy/repo-npm-lockfile.json', 'trivy/repo-gomod.json', 'trivy/repo-misconfig-dockerfile.json', 'trivy/repo-misconfig-helm.json']),
   detect: detectTrivy,
   command(target: ScanTarget): string[] {
     const scanners = optionList(target.options, 'scanners');
@@ -648,6 +655,7 @@ export const trivyImageAdapter: ScannerAdapter = {
   id: 'trivy-image',
   tool: TOOL,
   category: 'container',
+  about: trivyAbout(['trivy/image-alpine-3.9.json', 'trivy/image-alpine-3.10.sarif', 'trivy/image-debian-stretch.json']),
   detect: detectTrivy,
   command(target: ScanTarget): string[] {
     if (!target.image) {
@@ -679,6 +687,7 @@ export const trivySecretAdapter: ScannerAdapter = {
   id: 'trivy-secret',
   tool: TOOL,
   category: 'secret',
+  about: trivyAbout(['trivy/repo-secrets.json']),
   detect: detectTrivy,
   command(target: ScanTarget): string[] {
     return ['trivy', 'fs', ...COMMON_FLAGS, '--scanners', 'secret', ...optionList(target.options, 'args'), '.'];

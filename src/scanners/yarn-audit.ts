@@ -11,7 +11,7 @@ import type { ParsedFinding } from '../findings/finding.js';
 import { mapSeverity } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
 import { detectTool } from './detect-tool.js';
-import { advisoryMapFindings, lockfilePath, NpmAdvisorySchema, throwIfErrorReport, type NpmAdvisory } from './npm-audit.js';
+import { advisoryMapFindings, lockfilePath, NPM_ADVISORY_SEVERITY, NpmAdvisorySchema, throwIfErrorReport, type NpmAdvisory } from './npm-audit.js';
 import { checkShape, isRecord, parseJsonOutput, uniqueStrings, unknownShape } from './report-input.js';
 
 const TOOL = 'yarn-audit';
@@ -105,7 +105,7 @@ function yarn4(objects: unknown[], lockfile: string): ParseResult {
         category: 'dependency',
         ruleId,
         title: c.Issue || `${ruleId} in ${line.value}`,
-        severity: mapSeverity(TOOL, c.Severity),
+        severity: mapSeverity(NPM_ADVISORY_SEVERITY, c.Severity),
         toolSeverity: c.Severity,
         location: { path: lockfile, package: { ecosystem: 'npm', name: line.value, version, fixedVersions: [] } },
         cwe: [],
@@ -131,6 +131,12 @@ export const yarnAuditAdapter: ScannerAdapter = {
   id: 'yarn-audit',
   tool: TOOL,
   category: 'dependency',
+  about: {
+    homepage: 'https://yarnpkg.com/cli/npm/audit',
+    installHint: YARN_INSTALL_HINT,
+    severityWords: NPM_ADVISORY_SEVERITY,
+    fixtures: ['yarn/yarn1-audit-json-14-advisories.jsonl', 'yarn/yarn-berry-npm-audit-workspace.json'],
+  },
   detect: () => detectTool(['yarn', '--version'], YARN_INSTALL_HINT),
   // Without a yarn.lock here, yarn would walk up to a parent folder's project and audit that.
   appliesTo: (target: ScanTarget) => existsSync(path.join(target.dir, 'yarn.lock')),

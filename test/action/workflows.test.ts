@@ -33,7 +33,7 @@ describe('ready-to-copy and project workflows', () => {
   it('pin every third-party action to a full commit SHA', () => {
     for (const w of workflows) {
       for (const uses of usesOf(w.yaml)) {
-        if (uses.startsWith('./') || uses.startsWith('gatehouse/gatehouse@')) continue;
+        if (uses.startsWith('./') || uses.startsWith('<your-org>/gatehouse@')) continue;
         expect(uses, `${w.file}: ${uses}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
       }
     }
@@ -55,7 +55,7 @@ describe('ready-to-copy and project workflows', () => {
     for (const w of workflows) {
       for (const job of Object.values(w.yaml.jobs)) {
         for (const step of job.steps ?? []) {
-          if (step.uses !== './' && !step.uses?.startsWith('gatehouse/gatehouse@')) continue;
+          if (step.uses !== './' && !step.uses?.startsWith('<your-org>/gatehouse@')) continue;
           steps++;
           for (const key of Object.keys(step.with ?? {})) expect(declared, `${w.file}: ${key}`).toContain(key);
         }

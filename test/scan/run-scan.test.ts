@@ -93,7 +93,7 @@ describe('runScan', () => {
   };
   const FAILURES: [string, () => { raw: RawGatehouseConfig; imports?: Record<string, string> }, RegExp][] = [
     ['a crash', () => ({ raw: { scanners: { sarif: [fakeSast('--signal', 'SIGSEGV')] } } }), /fake-sast: crashed \(killed by SIGSEGV\)/],
-    ['a non-zero exit', () => ({ raw: { scanners: { sarif: [fakeSast('--stderr', 'fatal: db locked', '--exit', '9')] } } }), /fake-sast: exited with code 9 .*fatal: db locked/],
+    ['a non-zero exit', () => ({ raw: { scanners: { sarif: [fakeSast('--stderr', 'fatal: database is locked', '--exit', '9')] } } }), /fake-sast: exited with code 9 .*its database was locked/],
     ['a timeout', () => ({ raw: { 'scanner-timeout': 1, scanners: { sarif: [fakeSast('--hang', hangPid())] } } }), /fake-sast: timed out after 1 s/],
     ['garbage output', () => ({ raw: { scanners: { sarif: [fakeSast('--garbage')] } } }), /fake-sast output is not valid/],
     ['a missing tool', () => ({ raw: { scanners: { sarif: [{ name: 'fake-sast', command: ['gatehouse-no-such-tool'] }] } } }), /fake-sast is not installed .*to install/],
@@ -184,5 +184,61 @@ describe('runScan', () => {
     const err = await scan({ scanners: { sast: ['semgrepp'] } }).catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/^scanners\.sast\[0\]: unknown scanner "semgrepp"/);
+  });
+});
+
+// Issue 8 item 1: a failing scanner's stderr is never quoted. A tool that prints a password and an
+// account key to stderr and exits 2: no part of that text may reach the report or any rendering.
+describe('a failing scanner\'s stderr', () => {
+  // Built at run time so this file holds no credential-shaped literal.
+  const password = ['Hunter2', 'xYzQ8wLmN#9'].join('');
+  const accountKey = ['Zm9vYmFy', 'c2VjcmV0a2V5MTIzNDU2Nzg5MA=='].join('');
+  const stderr = `FATAL: login failed, password ${password} AccountKey=${accountKey}`;
+
+  it('is never quoted in scanners[].error, gate reasons or any report format; the reason is in our words', async () => {
+    const { report } = await scan({
+      services: [{ name: 'api', path: 'services/api' }],
+      scanners: { sarif: [fakeSast('--stderr', stderr, '--exit', '2')] },
+    });
+    const { renderText } = await import('../../src/reporters/text.js');
+    const { renderJson } = await import('../../src/reporters/json.js');
+    const { toSarif } = await import('../../src/reporters/sarif.js');
+    const { renderMarkdown } = await import('../../src/reporters/markdown.js');
+    const outputs = {
+      report: JSON.stringify(report),
+      text: renderText(report, { color: false, top: 100 }),
+      json: renderJson(report),
+      sarif: JSON.stringify(toSarif(report)),
+      markdown: renderMarkdown(report),
+    };
+    for (const [name, output] of Object.entries(outputs)) {
+      for (const piece of [password, password.slice(0, 7), accountKey.slice(0, 8), 'login failed', 'FATAL']) {
+        expect(output.includes(piece), `${name} quotes "${piece}" from stderr`).toBe(false);
+      }
+    }
+    expect(report.scanners[0].error).toBe(
+      `fake-sast: exited with code 2 (expected 0 or 1); it printed ${Buffer.byteLength(stderr) + 1} bytes to stderr (not shown: a tool's output may hold secrets); an authentication or permission check failed`,
+    );
+    expect(report.gate.reasons[0].message).toContain('exited with code 2');
+  });
+
+  it('gives a classified hint for a known failure, in our words (the registry refusing the audit endpoint)', async () => {
+    const { report } = await scan({
+      services: [{ name: 'api', path: 'services/api' }],
+      scanners: {
+        sarif: [
+          fakeSast(
+            '--stderr',
+            'npm warn audit 405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk\nnpm error audit endpoint returned an error',
+            '--exit',
+            '1',
+          ),
+        ],
+      },
+    });
+    // exit 1 is fine for a SARIF tool; its empty stdout is the error, with the hint
+    expect(report.scanners[0].status).toBe('error');
+    expect(report.scanners[0].error).toContain('the registry refused the audit endpoint (HTTP 405)');
+    expect(report.scanners[0].error).not.toContain('Method Not Allowed');
   });
 });

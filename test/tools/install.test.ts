@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../src/logger.js';
 import { DOWNLOAD_BASE_ENV, installPinnedTool, installSemgrep, platformKey, sha256File, ToolInstallError } from '../../src/tools/install.js';
-import { GITLEAKS_PIN, SEMGREP_VERSION, TOOL_PINS, TRIVY_PIN, type ToolPin } from '../../src/tools/pins.js';
+import { SEMGREP_VERSION, TOOL_PINS, TRIVY_PIN, type ToolPin } from '../../src/tools/pins.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'gatehouse-tools-'));
 process.env.RUNNER_TOOL_CACHE = path.join(work, 'tool-cache');
@@ -90,9 +90,21 @@ describe('pinned tool installs', () => {
   });
 
   it('names the platform when no build is pinned for it', async () => {
-    const err = await installPinnedTool(GITLEAKS_PIN, { logger: createMemoryLogger(), platform: 'linux', arch: 'arm64' }).catch((e: unknown) => e);
-    expect(String(err)).toMatch(/gitleaks: no pinned build for linux\/arm64 \(pinned: linux-x64, darwin-x64, darwin-arm64\)/);
+    const pin = { ...(await testPin('9.9.6')), tool: 'gitleaks' as const };
+    const err = await installPinnedTool(pin, { logger: createMemoryLogger(), platform: 'linux', arch: 'arm64' }).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/gitleaks: no pinned build for linux\/arm64 \(pinned: linux-x64\)/);
     expect(platformKey('win32', 'x64')).toBeUndefined();
+  });
+
+  it('refuses a known-bad release before any download (trivy 0.69.4, and the deleted 0.58.1)', async () => {
+    const before = served.length;
+    for (const version of ['0.69.4', '0.58.1']) {
+      const pin = { ...(await testPin(version)), version };
+      const err = await installPinnedTool(pin, { logger: createMemoryLogger(), platform: 'linux', arch: 'x64', downloadBase: `${base}/good` }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ToolInstallError);
+      expect(String(err)).toMatch(version === '0.69.4' ? /refusing to install trivy 0\.69\.4: malicious release.*GHSA-69fq-xp46-6x23/ : /refusing to install trivy 0\.58\.1: .*deleted.*aquasecurity\/trivy#10345/);
+    }
+    expect(served.length).toBe(before);
   });
 
   it('reports a failed download (404) as an install error naming the URL', async () => {

@@ -1,18 +1,22 @@
 // SQLite ingest: read the prior state of the report's services, let lifecycle.ts decide, apply the
 // decisions — all inside one better-sqlite3 transaction (synchronous, so nothing interleaves), so a
-// crash never leaves half a scan and a replayed scanId changes nothing.
+// crash never leaves half a scan and a replayed scan id changes nothing (idempotency per caller
+// scope, service and scan id; lifecycle.ts `replayOutcome`).
 import type Database from 'better-sqlite3';
 import type { ScanReport } from '../../../src/report/scan-report.js';
-import { planIngest, servicePaths, type PriorFinding, type PriorService } from '../lifecycle.js';
-import { findingColumns, type ServiceDbRow } from '../rows.js';
+import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import { sumCounts } from '../counts.js';
 import type { IngestResult, IngestStore, Severity } from '../types.js';
 
 export function createSqliteIngest(db: Database.Database): IngestStore {
   const q = {
-    scanByScanId: db.prepare<[string], { id: number }>('SELECT id FROM scans WHERE scan_id = ?'),
-    servicesOfScan: db.prepare<[number], { name: string }>(
-      'SELECT s.name FROM scan_services ss JOIN services s ON s.id = ss.service_id WHERE ss.scan_pk = ? ORDER BY s.name',
+    // Keys of this caller's scope, and those from before scopes were kept ('').
+    ingestKey: db.prepare<[string, string, string], { scope: string; body_sha256: string | null; scan_pk: number }>(
+      "SELECT scope, body_sha256, scan_pk FROM ingest_keys WHERE service = ? AND scan_id = ? AND scope IN (?, '') ORDER BY scope DESC LIMIT 1",
+    ),
+    insertIngestKey: db.prepare<[string, string, string, string, number]>(
+      'INSERT INTO ingest_keys (scope, service, scan_id, body_sha256, scan_pk) VALUES (?, ?, ?, ?, ?)',
     ),
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     insertService: db.prepare<[string, string | null, string]>('INSERT INTO services (name, path, first_seen_at) VALUES (?, ?, ?)'),
@@ -73,12 +77,16 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     bumpVersion: db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'data_version'"),
   };
 
-  const ingest = db.transaction((report: ScanReport, actor: string, ingestedAt: string): IngestResult => {
-    const existing = q.scanByScanId.get(report.scanId);
-    if (existing) {
-      const services = q.servicesOfScan.all(existing.id).map((r) => r.name);
-      return { status: 'duplicate', scanId: report.scanId, services, opened: 0, fixed: 0, reopened: 0 };
+  const ingest = db.transaction((report: ScanReport, actor: string, ingestedAt: string, scope: string): IngestResult => {
+    const serviceNames = [...servicePaths(report).keys()].sort();
+    const bodySha256 = sha256Hex(JSON.stringify(report));
+    const taken: TakenKey[] = [];
+    for (const service of serviceNames) {
+      const key = q.ingestKey.get(service, report.scanId, scope);
+      if (key) taken.push({ service, bodySha256: key.body_sha256, scanPk: key.scan_pk });
     }
+    const replay = replayOutcome(serviceNames, taken, bodySha256);
+    if (replay) return { ...replay, scanId: report.scanId, opened: 0, fixed: 0, reopened: 0 };
     const createdAt = new Date(report.createdAt).toISOString();
 
     // The prior state of every service the report speaks about (the lifecycle's input).
@@ -122,6 +130,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         ingestedBy: actor,
       }).lastInsertRowid,
     );
+
+    for (const name of serviceNames) q.insertIngestKey.run(scope, name, report.scanId, bodySha256, scanPk);
 
     for (const sp of plan.services) {
       let service = rows.get(sp.name);
@@ -199,8 +209,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
   });
 
   return {
-    async ingestScan(report, actor) {
-      return ingest(report, actor, new Date().toISOString());
+    async ingestScan(report, actor, scope = '*') {
+      return ingest(report, actor, new Date().toISOString(), scope);
     },
   };
 }

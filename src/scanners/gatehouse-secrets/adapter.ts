@@ -92,6 +92,14 @@ export const gatehouseSecretsAdapter: ScannerAdapter = {
   id: SCANNER_ID,
   tool: SCANNER_ID,
   category: 'secret',
+  about: {
+    homepage: 'docs/secrets.md',
+    installHint: 'built into Gatehouse',
+    // The report already speaks Gatehouse severities.
+    severityWords: { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info' },
+    fixtures: [],
+    embedded: true,
+  },
   async detect() {
     try {
       scannerEntryArgv();

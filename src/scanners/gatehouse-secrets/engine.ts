@@ -21,6 +21,9 @@ export interface SecretMatch {
   secret: string;
   /** A `gitleaks:allow` or `gatehouse:allow` comment is on the line. */
   inlineAllowed: boolean;
+  /** UTF-16 offsets of the value in the scanned text (end exclusive). */
+  start: number;
+  end: number;
 }
 
 export const INLINE_ALLOW_MARKERS = ['gitleaks:allow', 'gatehouse:allow'] as const;
@@ -177,8 +180,6 @@ export class SecretEngine {
 }
 
 interface Candidate extends SecretMatch {
-  start: number;
-  end: number;
   priority: number;
 }
 
@@ -204,7 +205,7 @@ function dedupe(candidates: Candidate[]): SecretMatch[] {
     kept.push(c);
   }
   kept.sort((a, b) => a.start - b.start);
-  return kept.map(({ start: _s, end: _e, priority: _p, ...match }) => match);
+  return kept.map(({ priority: _p, ...match }) => match);
 }
 
 /** Minified: long lines that make up most of the file (bundles, inlined assets). */

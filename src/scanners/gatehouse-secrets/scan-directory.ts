@@ -114,7 +114,7 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
       report.stats.filesScanned++;
       report.stats.bytesScanned += size;
       for (const match of engine.scan(text, rel)) {
-        const { secret, ...rest } = match;
+        const { secret, start: _start, end: _end, ...rest } = match;
         report.findings.push({ ...rest, path: rel, preview: maskSecret(secret), matchHash: sha256Hex(secret) });
       }
     } catch {

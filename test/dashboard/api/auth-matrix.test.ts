@@ -84,6 +84,8 @@ beforeAll(async () => {
       allow: [{ repository: 'acme/*', workflow: 'acme/*/.github/workflows/gatehouse.yml', ref: 'refs/heads/main', services: ['payments'] }],
     },
     ingestRateLimit: { perMinute: 10_000 },
+    // This matrix sends hundreds of refused credentials on purpose; throttling has its own test (hardening.test.ts).
+    authFailureLimit: { perMinute: 100_000 },
   });
   const mk = async (body: Record<string, unknown>) => {
     const res = await t.call('POST', '/api/v1/admin/tokens', { token: ADMIN_TOKEN, body });

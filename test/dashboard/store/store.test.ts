@@ -40,7 +40,7 @@ describe('openStore', () => {
     store = openSqliteStore(file);
     expect((await store.listFindings({ limit: 10, offset: 0 })).total).toBe(1);
     expect((await store.verifyToken(token))?.role).toBe('viewer');
-    expect((await store.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01') }), 'test')).status).toBe('duplicate');
+    expect((await store.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 'test')).status).toBe('duplicate');
   });
 
   it('refuses a database written by a newer Gatehouse', async () => {
@@ -52,14 +52,24 @@ describe('openStore', () => {
 });
 
 describe('ingestScan', () => {
-  it('is idempotent on scanId: a replay changes no row and says duplicate', async () => {
+  it('is idempotent on scanId: a replay changes no row and says duplicate; another body under that id is a conflict', async () => {
     const report = makeReport({ scanId: 'run-1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }, { fp: 'b' }] });
     expect((await store.ingestScan(report, 'test'))).toMatchObject({ status: 'created', opened: 2 });
-    const tables = ['scans', 'scan_services', 'findings', 'finding_events', 'finding_scans', 'posture_daily'];
+    const tables = ['scans', 'scan_services', 'findings', 'finding_events', 'finding_scans', 'posture_daily', 'ingest_keys'];
     const before = tables.map(count);
-    const replay = makeReport({ scanId: 'run-1', createdAt: day('2026-01-03'), findings: [{ fp: 'c' }] });
-    expect((await store.ingestScan(replay, 'test'))).toEqual({ status: 'duplicate', scanId: 'run-1', services: ['payments'], opened: 0, fixed: 0, reopened: 0 });
+    expect((await store.ingestScan(structuredClone(report), 'test'))).toEqual({ status: 'duplicate', scanId: 'run-1', services: ['payments'], opened: 0, fixed: 0, reopened: 0 });
+    const other = makeReport({ scanId: 'run-1', createdAt: day('2026-01-03'), findings: [{ fp: 'c' }] });
+    expect((await store.ingestScan(other, 'test'))).toEqual({ status: 'conflict', scanId: 'run-1', services: ['payments'], opened: 0, fixed: 0, reopened: 0 });
     expect(tables.map(count)).toEqual(before);
+  });
+
+  it('keys scan ids per scope and service: another scope or service with the same id is a scan of its own', async () => {
+    const a = makeReport({ scanId: 'run-9', createdAt: day('2026-01-01'), services: ['a'], findings: [{ fp: 'x1' }] });
+    const b = makeReport({ scanId: 'run-9', createdAt: day('2026-01-01'), services: ['b'], findings: [{ fp: 'x2' }] });
+    expect((await store.ingestScan(a, 't', 'a')).status).toBe('created');
+    expect((await store.ingestScan(b, 't', 'b')).status).toBe('created');
+    expect((await store.ingestScan(a, 't', 'a,b')).status).toBe('created');
+    expect((await store.ingestScan(a, 't', 'a')).status).toBe('duplicate');
   });
 
   it('opens, fixes and reopens findings across snapshots', async () => {
