@@ -4,10 +4,11 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ScanReportSchema, type ScanReport } from '../../src/report/scan-report.js';
 import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
-import type { AppDeps, AppEnv } from '../app.js';
 import { currentPrincipal, mayIngestFor, requireRole, type Principal } from '../auth/principal.js';
 import { createRateLimiter } from '../auth/rate-limit.js';
-import { ApiError } from './errors.js';
+import type { AppEnv, RouteDeps } from '../deps.js';
+import { ApiError } from '../http-error.js';
+import type { IngestStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
 
 /** How far ahead of this server's clock a report's createdAt may be. */
@@ -59,7 +60,8 @@ export function reportRuleViolation(report: ScanReport): { field: string; messag
   return undefined;
 }
 
-export function createIngestRoutes(deps: AppDeps): Hono<AppEnv> {
+export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger'> & { store: IngestStore }): Hono<AppEnv> {
+
   const app = new Hono<AppEnv>();
   const limiter = createRateLimiter(deps.config.ingestRateLimit);
   const maxMiB = (deps.config.bodyLimitBytes / 1024 / 1024).toFixed(1);
@@ -114,7 +116,7 @@ export function createIngestRoutes(deps: AppDeps): Hono<AppEnv> {
           throw new ApiError(403, `${p.actor} may not ingest scans of service "${service}"`, 'services');
         }
       }
-      const result = deps.store.ingestScan(report, p.actor, ingestScope(p));
+      const result = await deps.store.ingestScan(report, p.actor, ingestScope(p));
       if (result.status === 'conflict') {
         throw new ApiError(
           409,

@@ -8,8 +8,8 @@ import { csvCell } from '../../../dashboard/api/csv.js';
 import { refMaySnapshot } from '../../../dashboard/auth/oidc.js';
 import { neutraliseInvisibleText } from '../../../dashboard/components/invisible-text.js';
 import { safeNext } from '../../../dashboard/pages/routes.js';
-import { MIGRATIONS } from '../../../dashboard/store/migrations.js';
-import { openStore } from '../../../dashboard/store/store.js';
+import { MIGRATIONS } from '../../../dashboard/store/sqlite/migrations.js';
+import { openSqliteStore } from '../../../dashboard/store/sqlite/open.js';
 import { day, makeReport } from '../store/report-builder.js';
 import { cookieFrom, FORM, get, hiddenCsrf, login, openPageHarness, ORIGIN, postForm, type PageHarness } from '../pages/harness.js';
 import { snapshot, finding as pageFinding } from '../pages/fixtures.js';
@@ -64,7 +64,7 @@ describe('item 3: the server enforces the secret masking rule', () => {
     const text = await res.text();
     expect(JSON.parse(text).field).toBe('findings.0.secretPreview');
     expect(text).not.toContain(FULL_TOKEN.slice(4, 12));
-    t.dash.store.checkpoint();
+    (await t.dash.store.checkpoint());
     expect(readFileSync(t.file).includes(Buffer.from(FULL_TOKEN.slice(4)))).toBe(false);
     for (const preview of ['ghp_R8x2****', 'ghp_R****', ' ghp****', 'ghp_**', '']) {
       report.findings[0].secretPreview = preview;
@@ -112,7 +112,7 @@ describe('item 9: scan ids are keyed per (caller scope, service, id)', () => {
     expect(open.items.map((f: { fingerprint: string }) => f.fingerprint)).toContain('fp-keep01');
   });
 
-  it('an upgraded database keeps its scans idempotent (migration 2 rebuilds scans without losing rows)', () => {
+  it('an upgraded database keeps its scans idempotent (migration 2 rebuilds scans without losing rows)', async () => {
     const dir = `${t.dir}/v1`;
     mkdirSync(dir);
     const file = `${dir}/old.db`;
@@ -127,15 +127,15 @@ describe('item 9: scan ids are keyed per (caller scope, service, id)', () => {
     ).run();
     raw.prepare("INSERT INTO scan_services VALUES (1, 1, 'snapshot', '2026-01-01T00:00:00.000Z', 'passed', 0, '{}', '[]')").run();
     raw.close();
-    const store = openStore(file);
+    const store = openSqliteStore(file);
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(store.ingestScan(makeReport({ scanId: 'old-1', createdAt: day('2026-01-01'), services: ['old'] }), 't').status).toBe('duplicate');
-      expect(store.ingestScan(makeReport({ scanId: 'old-1', createdAt: day('2026-01-01'), services: ['new'] }), 't').status).toBe('created');
-      expect(store.listScans('old', 10).map((s) => s.scanId)).toEqual(['old-1']);
+      expect((await store.ingestScan(makeReport({ scanId: 'old-1', createdAt: day('2026-01-01'), services: ['old'] }), 't')).status).toBe('duplicate');
+      expect((await store.ingestScan(makeReport({ scanId: 'old-1', createdAt: day('2026-01-01'), services: ['new'] }), 't')).status).toBe('created');
+      expect((await store.listScans('old', 10)).map((s) => s.scanId)).toEqual(['old-1']);
     } finally {
-      store.close();
+      (await store.close());
     }
   });
 });
@@ -265,8 +265,8 @@ describe('throttling failed credentials', () => {
 
 describe('pages', () => {
   let h: PageHarness;
-  beforeAll(() => {
-    h = openPageHarness();
+  beforeAll(async () => {
+    h = (await openPageHarness());
   });
   afterAll(() => h.close());
 
@@ -291,7 +291,7 @@ describe('pages', () => {
 
   it('bidi overrides and zero-width characters in tool text show as visible markers', async () => {
     const title = 'Harmless \u202Etxt.exe\u202C update\u2066 in pay\u200Bments\uFEFF';
-    h.store.ingestScan(snapshot('bidi', new Date(NOW.getTime() - 3600_000), [pageFinding('bidi', 1, 'high', { title })]), 't');
+    (await h.store.ingestScan(snapshot('bidi', new Date(NOW.getTime() - 3600_000), [pageFinding('bidi', 1, 'high', { title })]), 't'));
     const { cookie } = await login(h.app, h.tokens.viewer);
     for (const path of ['/services/bidi', '/services/bidi/findings/fp-bidi-001']) {
       const { status, html } = await get(h.app, path, cookie);

@@ -1,7 +1,9 @@
-// Schema migrations, applied in order by `PRAGMA user_version` (the index of the last one applied).
-// Never edit a shipped migration: add a new one. SQL stays close to portable (no JSON1 in queries,
-// TEXT timestamps in ISO 8601 UTC) so a PostgreSQL store can follow.
+// SQLite schema migrations, applied in order by `PRAGMA user_version` (the index of the last one
+// applied). Never edit a shipped migration: add a new one. PostgreSQL has its own list
+// (postgres/migrations.ts) with the same tables and columns, so `gatehouse dashboard migrate` copies
+// rows as they are.
 import type Database from 'better-sqlite3';
+import { StoreVersionError } from '../errors.js';
 
 export const MIGRATIONS: readonly string[] = [
   // 1: the whole first model.
@@ -186,6 +188,14 @@ export const MIGRATIONS: readonly string[] = [
     SELECT '', s.name, sc.scan_id, NULL, sc.id FROM scan_services ss
       JOIN scans sc ON sc.id = ss.scan_pk JOIN services s ON s.id = ss.service_id;
   `,
+  // 3: a data version row every ingest moves, so read caches of every process see every change.
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  INSERT INTO meta (key, value) VALUES ('data_version', 0);
+  `,
 ];
 
 /**
@@ -196,9 +206,7 @@ export const MIGRATIONS: readonly string[] = [
 export function migrate(db: Database.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(
-      `database schema version ${current} is newer than this Gatehouse (${MIGRATIONS.length}); upgrade Gatehouse`,
-    );
+    throw new StoreVersionError(current, MIGRATIONS.length);
   }
   if (current === MIGRATIONS.length) return current;
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
