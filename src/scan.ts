@@ -39,6 +39,8 @@ export interface ScanOptions {
   now?: Date;
   /** Gate only on what the change introduced; default: config `gate.new-only`, else true for PRs. */
   newOnly?: boolean;
+  /** Tools that cannot run this time (tool name -> reason): their runs are scanner errors. */
+  unavailableTools?: Record<string, string>;
 }
 
 export interface ScanDeps {
@@ -91,6 +93,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     maxOutputBytes: Math.round(config['max-output-mb'] * 1024 * 1024),
     logger,
     onProgress: deps.onProgress,
+    unavailableTools: options.unavailableTools,
   });
 
   const suppressed = applySuppressions(executed.findings, suppressions, now);

@@ -24,6 +24,8 @@ import { fitSarifToLimits } from '../github/sarif-limits.js';
 import { fetchDashboardBaseline } from '../push/baseline.js';
 import { pushScanReports, type PushAuth } from '../push/client.js';
 import { installTools, type InstallOptions } from '../tools/install.js';
+import { prepareTrivyDb, type TrivyDbState } from '../tools/trivy-db.js';
+import { actionsCacheStore, folderCacheStore, type DbCacheStore } from '../tools/trivy-db-cache.js';
 import { configOverrides, toolsToInstall, resolveOutputPaths, type ActionInputs } from './inputs.js';
 import { scanMergeBase } from './rescan-base.js';
 import { setOutputs, type OutputSink } from './outputs.js';
@@ -65,6 +67,8 @@ export async function runAction(run: ActionRun): Promise<number> {
     for (const t of await installTools(tools, installOptions)) if (t.dir) io.addPath(t.dir);
   }
 
+  const trivyDb = await prepareTrivyDbFor(run, scannerIdsOf(config));
+
   const dashboard = resolveDashboard(inputs, io, logger);
   const token = inputs['github-token'] ?? process.env.GITHUB_TOKEN;
   const github = token ? createGitHubClient({ token, baseUrl: context.apiUrl, logger }) : undefined;
@@ -99,6 +103,7 @@ export async function runAction(run: ActionRun): Promise<number> {
       scanAll: inputs['scan-all'] || (pr !== undefined && changedFiles === undefined),
       baseline,
       imports: inputs.import,
+      unavailableTools: trivyDb?.status === 'unavailable' ? { trivy: trivyDb.reason } : undefined,
       scanId: `gh/${context.repository}/${context.runId}/${context.runAttempt}`,
       source: {
         repository: context.repository,
@@ -111,6 +116,11 @@ export async function runAction(run: ActionRun): Promise<number> {
     },
     { logger },
   );
+
+  // A stale DB is said in every report: the JSON's gate warnings, the summary and the comment.
+  const dbNotes = trivyDb?.status === 'stale' ? [`trivy: ${trivyDb.note}`] : [];
+  report.gate.warnings.unshift(...dbNotes);
+  const dbBanner = dbNotes.map((n) => `> **Warning:** ${n}\n\n`).join('');
 
   // Files and outputs first: they are set whatever happens to the reporters below.
   const { reportFile, sarifFile } = resolveOutputPaths(inputs, repoRoot, context.runnerTemp || path.join(repoRoot, '.gatehouse'));
@@ -133,7 +143,7 @@ export async function runAction(run: ActionRun): Promise<number> {
   if (summaryFile && inputs['job-summary']) {
     await reporter('the job summary', logger, async () => {
       const tail = [annotationNote, ...sarif.notes].filter(Boolean).map((n) => `\n> ${n}\n`).join('');
-      const { bytes } = await writeJobSummary(summaryFile, (maxChars) => renderMarkdown(report, { maxChars: maxChars - tail.length, title }) + tail);
+      const { bytes } = await writeJobSummary(summaryFile, (maxChars) => dbBanner + renderMarkdown(report, { maxChars: maxChars - tail.length - dbBanner.length, title }) + tail);
       logger.debug(`job summary: ${bytes} bytes`);
     });
   }
@@ -152,7 +162,7 @@ export async function runAction(run: ActionRun): Promise<number> {
       // Once a PR is clean the same comment turns into an explicit "all clear".
       const allClear = report.gate.passed && !report.findings.some((f) => f.status === 'introduced');
       const commentTitle = allClear ? `${title}: all clear` : title;
-      const body = renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET, detailsUrl: context.runUrl, title: commentTitle });
+      const body = withBanner(dbBanner, renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET - dbBanner.length, detailsUrl: context.runUrl, title: commentTitle }));
       await reporter('the PR comment', logger, async () => {
         const outcome = await upsertStickyComment(
           github,
@@ -170,6 +180,35 @@ export async function runAction(run: ActionRun): Promise<number> {
   }
 
   return verdict(report, io, logger);
+}
+
+/** The banner goes below the comment's title line, so the title stays the first line. */
+function withBanner(banner: string, body: string): string {
+  if (!banner) return body;
+  const nl = body.indexOf('\n');
+  return nl === -1 ? `${body}\n\n${banner}` : `${body.slice(0, nl + 1)}\n${banner}${body.slice(nl + 1)}`;
+}
+
+/**
+ * trivy's vulnerability DB, before any trivy scanner runs (src/tools/trivy-db.ts): cached between
+ * runs, tried on every registry, stale within trivy-db-max-age, else trivy's runs fail closed.
+ */
+async function prepareTrivyDbFor(run: ActionRun, scannerIds: string[]): Promise<TrivyDbState | undefined> {
+  const { inputs, context, logger } = run;
+  if (!scannerIds.some((id) => id === 'trivy' || id.startsWith('trivy-'))) return undefined;
+  const where = inputs['trivy-db-cache'];
+  const none: DbCacheStore = { name: 'no cache (trivy-db-cache: none)', restore: async () => undefined, save: async () => undefined };
+  const store = where === 'none' ? none : where === 'actions' ? actionsCacheStore() : folderCacheStore(path.resolve(context.workspace, where));
+  const state = await prepareTrivyDb({
+    trivy: 'trivy',
+    cacheDir: path.join(context.runnerTemp || path.join(context.workspace, '.gatehouse'), 'gatehouse-trivy-cache'),
+    store,
+    maxAgeHours: inputs['trivy-db-max-age'],
+    logger,
+  });
+  if (state.status === 'fresh' || state.status === 'stale') Object.assign(process.env, state.env);
+  if (state.status === 'unavailable') logger.error(`trivy cannot scan: ${state.reason}`);
+  return state;
 }
 
 /** Runs one reporter; its failure is a warning, never a different verdict. */
