@@ -13,6 +13,7 @@ import { renderJson } from '../reporters/json.js';
 import { renderMarkdown } from '../reporters/markdown.js';
 import { toSarif } from '../reporters/sarif.js';
 import { runScan, type ScanOptions } from '../scan.js';
+import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { affectedServices, resolveServices } from '../services/discover.js';
 import { ANNOTATIONS_USED_ENV, emitAnnotations, omittedAnnotationsNote, planAnnotations, type AnnotationSink } from '../github/annotations.js';
 import { listChangedFiles } from '../github/changed-files.js';
@@ -47,6 +48,8 @@ export interface ActionRun {
   logger: Logger;
   /** GITHUB_STEP_SUMMARY (absent outside a runner). */
   summaryFile?: string;
+  /** The HTTP edge for the KEV/EPSS downloads (default: the platform's fetch). */
+  fetchFeed?: FetchBytes;
 }
 
 /** Runs the whole action and returns the process exit code (0 pass, 1 gate failed, 3 scanner error). */
@@ -94,10 +97,17 @@ export async function runAction(run: ActionRun): Promise<number> {
     }
   }
 
+  // Exploitation data: a failed download is said in the report and never fails the step by itself.
+  const feeds = await loadConfiguredFeeds(config.enrich, {
+    baseDir: loaded.file ? path.dirname(loaded.file) : repoRoot,
+    env: process.env,
+    ...(run.fetchFeed ? { fetch: run.fetchFeed } : {}),
+  });
   const report = await runScan(
     {
       repoRoot,
       config,
+      feeds,
       kind: pr ? 'pr' : 'snapshot',
       changedFiles,
       scanAll: inputs['scan-all'] || (pr !== undefined && changedFiles === undefined),
