@@ -34,6 +34,11 @@ const listInput = z.string().transform((text) => text.split(/[\n,]/).map((s) => 
 export const ActionInputsSchema = z.object({
   /** Path of `.gatehouse.yml`; default: the one in the working directory, if any. */
   config: z.string().optional(),
+  /**
+   * `scan` (default), or `publish-fork-report` in a `workflow_run` workflow: download the report a
+   * fork's pull_request run uploaded, validate it, then comment and push (docs/action.md, fork PRs).
+   */
+  mode: z.enum(['scan', 'publish-fork-report']).default('scan'),
   'working-directory': z.string().optional(),
   'github-token': z.string().optional(),
   comment: z.enum(['always', 'on-failure', 'never']).default('always'),
