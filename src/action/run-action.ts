@@ -174,7 +174,16 @@ export async function runAction(run: ActionRun): Promise<number> {
       // Once a PR is clean the same comment turns into an explicit "all clear".
       const allClear = report.gate.passed && !report.findings.some((f) => f.status === 'introduced');
       const commentTitle = allClear ? `${title}: all clear` : title;
-      const body = withBanner(dbBanner, renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET - dbBanner.length, detailsUrl: context.runUrl, title: commentTitle }));
+      const body = withBanner(
+        dbBanner,
+        renderMarkdown(report, {
+          maxChars: COMMENT_BODY_BUDGET - dbBanner.length,
+          detailsUrl: context.runUrl,
+          title: commentTitle,
+          // file:line links point at the PR's head commit, where the lines are.
+          sourceBaseUrl: `${context.serverUrl}/${context.repository}/blob/${pr.headSha}`,
+        }),
+      );
       await reporter('the PR comment', logger, async () => {
         const outcome = await upsertStickyComment(
           github,
