@@ -4,7 +4,7 @@
 // namespaces without a NetworkPolicy).
 import type { Document, Node } from 'yaml';
 import type { FileCheckResult, Hit, PolicyCheck } from '../policy/policy.js';
-import { AliasBudgetError, entries, getBool, getNode, getStr, items, lineOf, readYaml, str, type YamlFile, isMap, isScalar } from '../policy/yaml-tree.js';
+import { AliasBudgetError, entries, getBool, getKeyNode, getNode, getStr, items, lineOf, readYaml, str, type YamlFile, isMap, isScalar } from '../policy/yaml-tree.js';
 import { DEPLOY_RULES } from './rules.js';
 
 export const DEPLOY_SCANNER_ID = 'gatehouse-deploy';
@@ -78,7 +78,7 @@ export function checkDockerfile(text: string): Hit[] {
       case 'ENV':
       case 'ARG':
         for (const [key, value] of envPairs(ins.args)) {
-          if (!SECRET_NAME.test(key)) continue;
+          if (!SECRET_NAME.test(key) || /_(FILE|PATH|DIR|URL|NAME|ID)$/i.test(key) || value.startsWith('/')) continue;
           if (ins.op === 'ENV' ? NOT_A_SECRET_VALUE.test(value) : value === '' || NOT_A_SECRET_VALUE.test(value)) continue;
           hits.push({ rule: 'docker-secret-in-image', line: ins.line, message: `${ins.op} ${key} sets a credential-looking value in the image (kept in its history)`, match: `${ins.op} ${key}=${value}` });
         }
@@ -234,17 +234,19 @@ function checkPod(ctx: K8sCtx, pod: Node, what: string): void {
     const cname = `${what} ${init ? 'init container' : 'container'} "${getStr(file, doc, c, 'name') ?? '?'}"`;
     const sc = getNode(file, doc, c, 'securityContext');
     const anchor = sc ?? getNode(file, doc, c, 'name') ?? c;
+    // Point at the key at fault when it is written, else at the securityContext (or the container).
+    const at = (key: string) => getNode(file, doc, sc, key) ?? anchor;
     const nonRoot = getBool(file, doc, sc, 'runAsNonRoot');
     const uid = getStr(file, doc, sc, 'runAsUser');
     if (!(nonRoot === true || (uid !== undefined && Number(uid) > 0) || (podNonRoot && nonRoot !== false && uid !== '0'))) {
-      hits.push({ rule: 'k8s-run-as-root', line: lineOf(file, anchor), message: `${cname} may run as root (no runAsNonRoot: true or runAsUser above 0)`, match: cname });
+      hits.push({ rule: 'k8s-run-as-root', line: lineOf(file, at('runAsNonRoot')), message: `${cname} may run as root (no runAsNonRoot: true or runAsUser above 0)`, match: cname });
     }
     if (getBool(file, doc, sc, 'privileged') === true) hits.push({ rule: 'k8s-privileged', line: lineOf(file, getNode(file, doc, sc, 'privileged')), message: `${cname} is privileged`, match: cname });
     if (getBool(file, doc, sc, 'allowPrivilegeEscalation') !== false) {
-      hits.push({ rule: 'k8s-privilege-escalation', line: lineOf(file, anchor), message: `${cname} does not set allowPrivilegeEscalation: false`, match: cname });
+      hits.push({ rule: 'k8s-privilege-escalation', line: lineOf(file, at('allowPrivilegeEscalation')), message: `${cname} does not set allowPrivilegeEscalation: false`, match: cname });
     }
     if (getBool(file, doc, sc, 'readOnlyRootFilesystem') !== true) {
-      hits.push({ rule: 'k8s-writable-root-fs', line: lineOf(file, anchor), message: `${cname} has a writable root filesystem`, match: cname });
+      hits.push({ rule: 'k8s-writable-root-fs', line: lineOf(file, at('readOnlyRootFilesystem')), message: `${cname} has a writable root filesystem`, match: cname });
     }
     const add = getNode(file, doc, getNode(file, doc, sc, 'capabilities'), 'add');
     const added = items(file, doc, add).map((n) => str(file, doc, n) ?? '').filter((n) => n && n.toUpperCase() !== 'NET_BIND_SERVICE');
@@ -255,7 +257,7 @@ function checkPod(ctx: K8sCtx, pod: Node, what: string): void {
     const limits = getNode(file, doc, getNode(file, doc, c, 'resources'), 'limits');
     if (!getNode(file, doc, limits, 'memory') || !getNode(file, doc, limits, 'cpu')) {
       const missing = ['cpu', 'memory'].filter((k) => !getNode(file, doc, limits, k));
-      hits.push({ rule: 'k8s-no-resource-limits', line: lineOf(file, getNode(file, doc, c, 'resources') ?? anchor), message: `${cname} has no ${missing.join(' or ')} limit`, match: cname });
+      hits.push({ rule: 'k8s-no-resource-limits', line: lineOf(file, getKeyNode(file, doc, c, 'resources') ?? anchor), message: `${cname} has no ${missing.join(' or ')} limit`, match: cname });
     }
     const imageNode = getNode(file, doc, c, 'image');
     const image = str(file, doc, imageNode);
