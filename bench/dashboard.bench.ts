@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding.js';
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
-import { openStore } from '../dashboard/store/store.js';
+import { openSqliteStore as openStore } from '../dashboard/store/sqlite/open.js';
 
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-dash-bench-'));
@@ -68,13 +68,13 @@ async function benchIngest(): Promise<void> {
   const store = openStore(join(dir, 'ingest.db'));
   const r1 = report('big-1', '2026-01-01T00:00:00Z', 'big', ids);
   let t0 = process.hrtime.bigint();
-  store.ingestScan(r1, 'bench');
+  (await store.ingestScan(r1, 'bench'));
   console.log(`ingest 10,000-finding scan (store, all new):          ${fmt(ms(t0))} ms  (target <= 1000 ms)`);
   const r2 = report('big-2', '2026-01-02T00:00:00Z', 'big', ids.map((id, i) => (i % 10 === 0 ? `n${id}` : id)));
   t0 = process.hrtime.bigint();
-  store.ingestScan(r2, 'bench');
+  (await store.ingestScan(r2, 'bench'));
   console.log(`ingest 10,000-finding scan (store, 10% churn):         ${fmt(ms(t0))} ms`);
-  store.close();
+  (await store.close());
 
   const server = await startServer(join(dir, 'ingest-http.db'));
   try {
@@ -164,7 +164,7 @@ export function seedHistory(file: string): { findings: number; seconds: number }
     }
   })();
   const seconds = ms(t0) / 1000;
-  store.close();
+  store.db.close();
   return { findings, seconds };
 }
 
@@ -249,8 +249,8 @@ async function benchReads(): Promise<void> {
   const seeded = seedHistory(file);
   console.log(`seeded ${SERVICES} services x ${DAYS} days (${(SERVICES * DAYS).toLocaleString('en')} snapshots, ${seeded.findings.toLocaleString('en')} findings) in ${fmt(seeded.seconds)} s; file ${(statSync(file).size / 1e6).toFixed(1)} MB`);
   const store = openStore(file);
-  const { id: viewerId, token: viewer } = store.createToken({ role: 'viewer', label: 'bench' });
-  const session = store.createSession(viewerId);
+  const { id: viewerId, token: viewer } = (await store.createToken({ role: 'viewer', label: 'bench' }));
+  const session = await store.createSession(viewerId);
   // The store calls alone, in this process (median of 25): what one request costs before HTTP.
   const today0 = dayOf(new Date().toISOString());
   const median = (f: (i: number) => unknown) => {
@@ -265,11 +265,11 @@ async function benchReads(): Promise<void> {
   const svc = (i: number) => `svc-${String((i * 37) % SERVICES).padStart(3, '0')}`;
   let far = Date.now();
   console.log(
-    `store calls (median): overview recomputed ${median(() => store.listServiceOverview(new Date((far += 3_600_000))))} ms, ` +
-      `service detail ${median((i) => store.getService(svc(i)))} ms, 365-day posture ${median((i) => store.postureSeries(svc(i), { from: addDays(today0, -364), to: today0 }))} ms, ` +
-      `findings page ${median((i) => store.listFindings({ service: svc(i), limit: 50, offset: 0 }))} ms, scans ${median((i) => store.listScans(svc(i), 20))} ms`,
+    `store calls (median): overview recomputed ${median(async () => (await store.listServiceOverview(new Date((far += 3_600_000)))))} ms, ` +
+      `service detail ${median(async (i) => (await store.getService(svc(i))))} ms, 365-day posture ${median(async (i) => (await store.postureSeries(svc(i), { from: addDays(today0, -364), to: today0 })))} ms, ` +
+      `findings page ${median(async (i) => (await store.listFindings({ service: svc(i), limit: 50, offset: 0 })))} ms, scans ${median((i) => store.listScans(svc(i), 20))} ms`,
   );
-  store.close();
+  (await store.close());
 
   const server = await startServer(file);
   try {
@@ -350,7 +350,7 @@ function fetchBytes(base: string, path: string, headers: Record<string, string>)
 }
 
 // ---------------------------------------------------------------- 3. size per million findings
-function benchSize(): void {
+async function benchSize(): Promise<void> {
   const file = join(dir, 'size.db');
   const store = openStore(file);
   const services = 20;
@@ -362,14 +362,14 @@ function benchSize(): void {
     for (let s = 0; s < services; s++) {
       // 5% of each service's findings change per snapshot.
       const ids = Array.from({ length: perScan }, (_, i) => (i < perScan * 0.95 ? `s${i}` : `d${d}-${i}`));
-      store.ingestScan(report(`size-${s}-${d}`, new Date(Date.UTC(2026, 0, 1 + d)).toISOString(), `size-svc-${s}`, ids), 'bench');
+      (await store.ingestScan(report(`size-${s}-${d}`, new Date(Date.UTC(2026, 0, 1 + d)).toISOString(), `size-svc-${s}`, ids), 'bench'));
       total += perScan;
     }
   }
   const seconds = ms(t0) / 1000;
   store.checkpoint();
   const rows = (store.db.prepare('SELECT count(*) AS n FROM findings').get() as { n: number }).n;
-  store.close();
+  (await store.close());
   const bytes = statSync(file).size;
   console.log(`database size: ${(bytes / 1e6).toFixed(1)} MB after ingesting ${total.toLocaleString('en')} findings (${services} services x ${snapshots} snapshots x ${perScan}; ${rows.toLocaleString('en')} distinct) = ${((bytes / total) * 1e6 / 1e6).toFixed(0)} MB per million ingested findings, ${(bytes / rows / 1024).toFixed(2)} KiB per distinct finding; ingest rate ${Math.round(total / seconds).toLocaleString('en')} findings/s`);
 }
@@ -380,7 +380,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     await benchIngest();
     await benchReads();
-    benchSize();
+    await benchSize();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -58,14 +58,15 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
     paths: {
       '/scans': {
         post: {
-          summary: 'Ingest a scan report (idempotent on scanId)',
+          summary: 'Ingest a scan report (idempotent per caller scope, service and scanId)',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ScanReport' } } } },
           responses: {
             201: json('ingested'),
-            200: json('duplicate scanId: nothing changed'),
+            200: json('the same report under this scanId again: nothing changed'),
             400: error('not JSON or not a valid report; `field` names the path'),
             401: error('no or refused credential (token or OIDC)'),
-            403: error('credential may not ingest (role, or a service outside its scope)'),
+            403: error('credential may not ingest (role, a service outside its scope, or a snapshot from an OIDC ref not in snapshotRefs)'),
+            409: error('scanId already used for one of these services with a different report'),
             413: error('body larger than the limit'),
             429: error('rate limit per token; see Retry-After'),
           },

@@ -10,11 +10,12 @@ import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
 import { SeveritySchema } from '../src/findings/finding.js';
 import { createConsoleLogger, type Logger } from '../src/logger.js';
-import { createApp, DEFAULT_DASHBOARD_CONFIG, type DashboardConfig } from './app.js';
+import { createApp } from './app.js';
+import { DEFAULT_DASHBOARD_CONFIG, type DashboardConfig } from './deps.js';
 import { createOidcVerifier, OidcConfigSchema, type OidcConfig } from './auth/oidc.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
 import { openStore } from './store/store.js';
-import type { SlaDays, Store } from './store/types.js';
+import type { AuthStore, SlaDays, Store } from './store/types.js';
 
 export interface StartDashboardOptions {
   /** SQLite file; created with its schema when missing. */
@@ -31,6 +32,8 @@ export interface StartDashboardOptions {
   publicBadges?: boolean;
   bodyLimitBytes?: number;
   ingestRateLimit?: RateLimitOptions;
+  /** Failed logins / refused bearer credentials per client address (default 20, then 10 a minute). */
+  authFailureLimit?: RateLimitOptions;
   logger?: Logger;
   /** Where the URL and the one-time admin token are printed (default: stdout). */
   print?: (line: string) => void;
@@ -54,19 +57,20 @@ const MIN_ADMIN_TOKEN_LENGTH = 24;
 export async function startDashboard(opts: StartDashboardOptions): Promise<RunningDashboard> {
   const logger = opts.logger ?? createConsoleLogger();
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const store = openStore(opts.db, { sla: opts.sla });
+  const store = await openStore(opts.db, { sla: opts.sla });
   const config: DashboardConfig = {
     tls: opts.tls !== undefined,
     bodyLimitBytes: opts.bodyLimitBytes ?? DEFAULT_DASHBOARD_CONFIG.bodyLimitBytes,
     ingestRateLimit: opts.ingestRateLimit ?? DEFAULT_DASHBOARD_CONFIG.ingestRateLimit,
     publicBadges: opts.publicBadges ?? DEFAULT_DASHBOARD_CONFIG.publicBadges,
+    authFailureLimit: opts.authFailureLimit ?? DEFAULT_DASHBOARD_CONFIG.authFailureLimit,
   };
 
   let generatedAdminToken: string | undefined;
   try {
-    generatedAdminToken = bootstrapAdmin(store, opts.adminToken ?? process.env.GATEHOUSE_ADMIN_TOKEN, logger);
+    generatedAdminToken = await bootstrapAdmin(store, opts.adminToken ?? process.env.GATEHOUSE_ADMIN_TOKEN, logger);
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
 
@@ -97,12 +101,11 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
       force.unref();
       server.close(() => {
         clearTimeout(force);
-        try {
-          store.checkpoint();
-        } finally {
-          store.close();
-        }
-        resolve();
+        void store
+          .checkpoint()
+          .finally(() => store.close())
+          .catch((err: unknown) => logger.error(`closing the store: ${err instanceof Error ? err.message : String(err)}`))
+          .finally(resolve);
       });
       if ('closeIdleConnections' in server) server.closeIdleConnections();
     }));
@@ -119,24 +122,24 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
 }
 
 /** Makes sure an admin can log in; returns a newly generated token to print once. */
-function bootstrapAdmin(store: Store, given: string | undefined, logger: Logger): string | undefined {
+async function bootstrapAdmin(store: AuthStore, given: string | undefined, logger: Logger): Promise<string | undefined> {
   if (given !== undefined && given !== '') {
     if (given.length < MIN_ADMIN_TOKEN_LENGTH) {
       throw new Error(`GATEHOUSE_ADMIN_TOKEN / adminToken must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
     }
-    const known = store.verifyToken(given);
+    const known = await store.verifyToken(given);
     if (known) return undefined;
     try {
-      const { id } = store.createToken({ role: 'admin', label: 'bootstrap admin (GATEHOUSE_ADMIN_TOKEN)', value: given });
-      store.addAudit('system', 'token.bootstrap', { id, source: 'GATEHOUSE_ADMIN_TOKEN' });
+      const { id } = await store.createToken({ role: 'admin', label: 'bootstrap admin (GATEHOUSE_ADMIN_TOKEN)', value: given });
+      await store.addAudit('system', 'token.bootstrap', { id, source: 'GATEHOUSE_ADMIN_TOKEN' });
     } catch {
       logger.warning('the given admin token was revoked or expired earlier; it is not re-enabled');
     }
     return undefined;
   }
-  if (store.hasActiveAdmin()) return undefined;
-  const { id, token } = store.createToken({ role: 'admin', label: 'bootstrap admin (first start)' });
-  store.addAudit('system', 'token.bootstrap', { id, source: 'generated' });
+  if (await store.hasActiveAdmin()) return undefined;
+  const { id, token } = await store.createToken({ role: 'admin', label: 'bootstrap admin (first start)' });
+  await store.addAudit('system', 'token.bootstrap', { id, source: 'generated' });
   return token;
 }
 
@@ -147,6 +150,7 @@ const DashboardFileConfigSchema = z.object({
   publicBadges: z.boolean().optional(),
   bodyLimitBytes: z.number().int().positive().optional(),
   ingestRateLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).optional(),
+  authFailureLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).optional(),
 });
 
 export async function runDashboardCli(argv: string[]): Promise<RunningDashboard> {

@@ -6,7 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { GatehouseConfig } from './config/schema.js';
+import { enrichFindings } from './enrich/enrich.js';
+import type { LoadedFeeds } from './enrich/feeds.js';
+import { mergeAcrossTools } from './findings/merge.js';
 import { compareWithBaseline } from './gate/compare.js';
+import { planRemediation } from './remediation/plan.js';
 import { decideGate } from './gate/decide.js';
 import { applySuppressions, loadIgnoreFile, type SourcedSuppression } from './gate/suppressions.js';
 import type { Logger } from './logger.js';
@@ -39,6 +43,11 @@ export interface ScanOptions {
   now?: Date;
   /** Gate only on what the change introduced; default: config `gate.new-only`, else true for PRs. */
   newOnly?: boolean;
+  /**
+   * Exploitation feeds (KEV, EPSS), loaded by the caller (enrich/feeds.ts: downloads are an edge).
+   * Absent: no enrichment section in the report, and the gate decides on severity.
+   */
+  feeds?: LoadedFeeds;
 }
 
 export interface ScanDeps {
@@ -93,7 +102,15 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     onProgress: deps.onProgress,
   });
 
-  const suppressed = applySuppressions(executed.findings, suppressions, now);
+  // One vulnerability in one package found by two tools is one finding naming both.
+  const merged = mergeAcrossTools(executed.findings);
+  const enriched = enrichFindings(merged, options.feeds ?? {});
+  if (options.feeds) {
+    for (const s of options.feeds.status) {
+      if (s.state === 'unavailable') logger.warning(`${s.feed === 'kev' ? 'KEV catalog' : 'EPSS scores'} unavailable: ${s.note ?? 'no reason given'} (the gate falls back to severity)`);
+    }
+  }
+  const suppressed = applySuppressions(enriched.findings, suppressions, now);
   const reportServices = servicesInReport(services, allServices, executed);
   const compared = compareWithBaseline(suppressed.findings, options.baseline?.report, changedFiles, {
     services: reportServices.map((s) => s.name),
@@ -109,6 +126,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     newOnly,
     suppressions: suppressed.report,
     baseline,
+    feeds: options.feeds?.status,
   });
 
   const report: ScanReport = {
@@ -125,6 +143,8 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     fixed: compared.fixed,
     suppressions: suppressed.report,
     gate,
+    ...(options.feeds ? { enrichment: { feeds: options.feeds.status, notes: enriched.notes } } : {}),
+    remediation: planRemediation(compared.findings),
   };
   // The report is the dashboard's ingest body: an invalid one is a bug here, never sent on.
   return ScanReportSchema.parse(report);

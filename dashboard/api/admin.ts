@@ -1,24 +1,34 @@
 // The admin API: tokens (create, list, revoke) and the audit log. Every change is audit-logged.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import { ServiceNameSchema } from '../../src/report/service-name.js';
 import { currentPrincipal, requireRole } from '../auth/principal.js';
-import { ApiError } from './errors.js';
+import type { AppEnv, RouteDeps } from '../deps.js';
+import { ApiError } from '../http-error.js';
+import type { AuthStore } from '../store/types.js';
 import { LimitQuerySchema, parseQuery, zodIssueToApiError } from './query.js';
 
-export const NewTokenBodySchema = z.object({
-  role: z.enum(['admin', 'viewer', 'ingest']),
-  label: z.string().trim().min(1).max(100),
-  services: z.array(z.string().min(1).max(200)).max(1000).optional(),
-  expiresAt: z.string().datetime({ offset: true }).optional(),
-});
+export const NewTokenBodySchema = z
+  .object({
+    role: z.enum(['admin', 'viewer', 'ingest']),
+    label: z.string().trim().min(1).max(100),
+    services: z.array(ServiceNameSchema).max(1000).optional(),
+    expiresAt: z.string().datetime({ offset: true }).optional(),
+  })
+  .superRefine((body, ctx) => {
+    // Only uploads are scoped to services; reads are not (yet), so a scoped viewer or admin would
+    // silently see everything. Refused rather than dropped.
+    if (body.role !== 'ingest' && body.services !== undefined && body.services.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['services'], message: `only ingest tokens are scoped to services; a ${body.role} token reads every service (omit services)` });
+    }
+  });
 
-export function createAdminRoutes(deps: AppDeps): Hono<AppEnv> {
+export function createAdminRoutes(deps: Pick<RouteDeps, 'now'> & { store: AuthStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { store } = deps;
   app.use('*', requireRole('admin'));
 
-  app.get('/tokens', (c) => c.json({ tokens: store.listTokens() }));
+  app.get('/tokens', async (c) => c.json({ tokens: await store.listTokens() }));
 
   app.post('/tokens', async (c) => {
     let body: unknown;
@@ -30,32 +40,34 @@ export function createAdminRoutes(deps: AppDeps): Hono<AppEnv> {
     const parsed = NewTokenBodySchema.safeParse(body);
     if (!parsed.success) throw zodIssueToApiError(parsed.error, 'invalid token request');
     const input = parsed.data;
-    if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) {
+    if (input.expiresAt && Date.parse(input.expiresAt) <= deps.now().getTime()) {
       throw new ApiError(400, 'invalid token request: expiresAt is in the past', 'expiresAt');
     }
-    const created = store.createToken(input);
-    const info = store.listTokens().find((t) => t.id === created.id)!;
-    store.addAudit(currentPrincipal(c).actor, 'token.create', {
+    const at = deps.now();
+    const created = await store.createToken(input, at);
+    const info = (await store.listTokens()).find((t) => t.id === created.id)!;
+    await store.addAudit(currentPrincipal(c).actor, 'token.create', {
       id: created.id,
       role: info.role,
       label: info.label,
       services: info.services,
       expiresAt: info.expiresAt,
-    });
+    }, at);
     // The secret is in this response only; the store keeps its sha256.
     return c.json({ ...info, token: created.token }, 201);
   });
 
-  app.delete('/tokens/:id', (c) => {
+  app.delete('/tokens/:id', async (c) => {
     const id = c.req.param('id');
-    if (!store.revokeToken(id)) throw new ApiError(404, `no active token ${id}`, 'id');
-    store.addAudit(currentPrincipal(c).actor, 'token.revoke', { id });
+    const at = deps.now();
+    if (!(await store.revokeToken(id, at))) throw new ApiError(404, `no active token ${id}`, 'id');
+    await store.addAudit(currentPrincipal(c).actor, 'token.revoke', { id }, at);
     return c.json({ id, revoked: true });
   });
 
-  app.get('/audit', (c) => {
+  app.get('/audit', async (c) => {
     const q = parseQuery(LimitQuerySchema, c.req.query());
-    return c.json({ entries: store.listAudit(q.limit) });
+    return c.json({ entries: await store.listAudit(q.limit) });
   });
   return app;
 }

@@ -1,5 +1,7 @@
-// CSV export of finding rows (RFC 4180 quoting). Cells that a spreadsheet would run as a formula
-// (= + - @ tab CR at the start) get a leading apostrophe: tool-provided text is untrusted.
+// CSV export of finding rows (RFC 4180 quoting). Cells that a spreadsheet would run as a formula get
+// a leading apostrophe: tool-provided text is untrusted. Spreadsheets trim leading blanks (space,
+// LF, NBSP, zero-width space, BOM) and read full-width = + - @ as the ASCII ones before deciding
+// that a cell is a formula, so a cell starting with any of those is prefixed too.
 import type { FindingRow } from '../store/types.js';
 
 export const CSV_COLUMNS = [
@@ -7,9 +9,11 @@ export const CSV_COLUMNS = [
   'fixAvailable', 'suppressed', 'firstSeenAt', 'openedAt', 'lastSeenAt', 'fixedAt', 'ageDays', 'slaBreached',
 ] as const satisfies readonly (keyof FindingRow)[];
 
+const FORMULA_START = /^[=+\-@\t\r\n \u00a0\u200b\ufeff\uff1d\uff0b\uff0d\uff20]/;
+
 export function csvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

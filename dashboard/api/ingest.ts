@@ -3,10 +3,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ScanReportSchema, type ScanReport } from '../../src/report/scan-report.js';
-import type { AppDeps, AppEnv } from '../app.js';
-import { currentPrincipal, mayIngestFor, requireRole } from '../auth/principal.js';
+import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
+import { currentPrincipal, mayIngestFor, requireRole, type Principal } from '../auth/principal.js';
 import { createRateLimiter } from '../auth/rate-limit.js';
-import { ApiError } from './errors.js';
+import type { AppEnv, RouteDeps } from '../deps.js';
+import { ApiError } from '../http-error.js';
+import type { IngestStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
 
 /** How far ahead of this server's clock a report's createdAt may be. */
@@ -21,7 +23,45 @@ export function servicesOfReport(report: ScanReport): string[] {
   return [...names].sort();
 }
 
-export function createIngestRoutes(deps: AppDeps): Hono<AppEnv> {
+/**
+ * The idempotency scope of a caller: what it may write. Callers with the same scope share scan ids
+ * (a retry with a rotated token is still a duplicate); a caller scoped to A never collides with B.
+ */
+export function ingestScope(p: Principal): string {
+  return p.role === 'admin' || p.services.length === 0 ? '*' : [...p.services].sort().join(',');
+}
+
+/**
+ * A secret's preview as the engine's maskSecret makes it: at most 4 visible characters, then the
+ * fixed `****` mask. Anything else may be (part of) the secret itself.
+ */
+export const MASKED_PREVIEW = /^\S{0,4}\*{4}$/;
+
+/** The first field of a report that breaks a rule the schema cannot say: service names, secret previews. */
+export function reportRuleViolation(report: ScanReport): { field: string; message: string } | undefined {
+  const badName = (name: string) => !isServiceName(name);
+  const shown = (name: string) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+  for (const [i, s] of report.services.entries()) {
+    if (badName(s.name)) return { field: `services.${i}.name`, message: `service name ${shown(s.name)} is not valid (${SERVICE_NAME_RULE})` };
+  }
+  for (const [i, r] of report.scanners.entries()) {
+    if (badName(r.service)) return { field: `scanners.${i}.service`, message: `service name ${shown(r.service)} is not valid (${SERVICE_NAME_RULE})` };
+  }
+  for (const [i, f] of report.findings.entries()) {
+    if (badName(f.service)) return { field: `findings.${i}.service`, message: `service name ${shown(f.service)} is not valid (${SERVICE_NAME_RULE})` };
+    // The value is never echoed: it may be the secret.
+    if (f.secretPreview !== undefined && !MASKED_PREVIEW.test(f.secretPreview)) {
+      return {
+        field: `findings.${i}.secretPreview`,
+        message: 'secretPreview is not a masked preview (at most 4 visible characters, then "****"); the report was refused and nothing of it stored',
+      };
+    }
+  }
+  return undefined;
+}
+
+export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger'> & { store: IngestStore }): Hono<AppEnv> {
+
   const app = new Hono<AppEnv>();
   const limiter = createRateLimiter(deps.config.ingestRateLimit);
   const maxMiB = (deps.config.bodyLimitBytes / 1024 / 1024).toFixed(1);
@@ -60,6 +100,13 @@ export function createIngestRoutes(deps: AppDeps): Hono<AppEnv> {
       const parsed = ScanReportSchema.safeParse(body);
       if (!parsed.success) throw zodIssueToApiError(parsed.error, 'invalid scan report');
       const report = parsed.data;
+      const violation = reportRuleViolation(report);
+      if (violation) throw new ApiError(400, `invalid scan report: ${violation.field}: ${violation.message}`, violation.field);
+      // A snapshot marks every open finding it lacks as fixed: only refs allowed to write the
+      // default branch's state may send one (OIDC: `snapshotRefs`; pull-request refs never).
+      if (report.kind === 'snapshot' && p.maySnapshot === false) {
+        throw new ApiError(403, `${p.actor} may upload PR scans only, not kind "snapshot" (its ref is not in snapshotRefs)`, 'kind');
+      }
       // A snapshot from the future would become "the latest" and turn every real one into a late one.
       if (Date.parse(report.createdAt) > Date.now() + MAX_CLOCK_SKEW_MS) {
         throw new ApiError(400, `invalid scan report: createdAt ${report.createdAt} is in the future`, 'createdAt');
@@ -69,7 +116,14 @@ export function createIngestRoutes(deps: AppDeps): Hono<AppEnv> {
           throw new ApiError(403, `${p.actor} may not ingest scans of service "${service}"`, 'services');
         }
       }
-      const result = deps.store.ingestScan(report, p.actor);
+      const result = await deps.store.ingestScan(report, p.actor, ingestScope(p));
+      if (result.status === 'conflict') {
+        throw new ApiError(
+          409,
+          `scan id "${report.scanId}" was already used for ${result.services.map((s) => `"${s}"`).join(', ')} with a different report; nothing was stored (use a new scan id)`,
+          'scanId',
+        );
+      }
       if (result.status === 'created') {
         deps.logger.info(
           `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} findings, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,

@@ -1,7 +1,7 @@
 // Query-string schemas for the read API; zod errors become a 400 naming the parameter.
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../http-error.js';
 import { isDay } from '../store/days.js';
 import type { FindingFilter } from '../store/types.js';
 

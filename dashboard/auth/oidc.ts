@@ -28,6 +28,12 @@ export const OidcConfigSchema = z.object({
   audience: z.string().min(1),
   allow: z.array(OidcAllowRuleSchema).min(1),
   algorithms: z.array(z.string()).default(['RS256']),
+  /**
+   * Refs whose tokens may upload `kind: snapshot` (globs; default the usual default-branch names).
+   * A snapshot moves every finding's lifecycle (absent = fixed), so a pull-request ref (or any other
+   * branch) may upload PR scans only. `refs/pull/*` never qualifies, whatever this says.
+   */
+  snapshotRefs: z.array(z.string().min(1)).min(1).default(['refs/heads/main', 'refs/heads/master']),
 });
 export type OidcConfig = z.input<typeof OidcConfigSchema>;
 
@@ -39,6 +45,8 @@ export interface OidcIdentity {
   services: string[];
   /** Rate-limit bucket: one per repository. */
   rateKey: string;
+  /** The token's `ref` claim may upload snapshots (config `snapshotRefs`); else PR scans only. */
+  maySnapshot: boolean;
 }
 
 export type OidcResult = { ok: true; identity: OidcIdentity } | { ok: false; reason: string };
@@ -62,6 +70,7 @@ export function looksLikeJwt(value: string): boolean {
 export function createOidcVerifier(input: OidcConfig): OidcVerifier {
   const config = OidcConfigSchema.parse(input);
   const jwks = createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+  const snapshotRef = picomatch(config.snapshotRefs);
   const rules = config.allow.map((rule) => ({
     rule,
     repository: picomatch(rule.repository),
@@ -103,10 +112,17 @@ export function createOidcVerifier(input: OidcConfig): OidcVerifier {
           repository: c.repository,
           services: match.rule.services ?? [],
           rateKey: `oidc:${c.repository}`,
+          maySnapshot: refMaySnapshot(c.ref, snapshotRef),
         },
       };
     },
   };
+}
+
+/** Pull-request refs (`refs/pull/7/merge`, `/head`) never write snapshots, whatever the config says. */
+export function refMaySnapshot(ref: string | undefined, allowed: (ref: string) => boolean): boolean {
+  if (ref === undefined || ref.startsWith('refs/pull/')) return false;
+  return allowed(ref);
 }
 
 function describeJoseError(err: unknown): string {

@@ -2,8 +2,9 @@
 // session cookie. `authenticate` resolves it once per request; `requireRole` guards a route.
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { Role, Store } from '../store/types.js';
-import { ApiError } from '../api/errors.js';
+import { ApiError } from '../http-error.js';
+import type { AuthStore, Role } from '../store/types.js';
+import { clientAddress, type FailureThrottle } from './failure-throttle.js';
 import { looksLikeJwt, type OidcVerifier } from './oidc.js';
 import { SESSION_COOKIE } from './session.js';
 
@@ -17,8 +18,12 @@ export interface Principal {
   /** Rate-limit bucket. */
   rateKey: string;
   tokenId?: string;
+  /** The token's label (what the pages call the signed-in user); the repository for OIDC. */
+  label: string;
   /** Session principals only: the CSRF token their forms and unsafe API calls must echo. */
   csrf?: string;
+  /** OIDC principals: whether their ref may upload snapshots (false: PR scans only). */
+  maySnapshot?: boolean;
 }
 
 export type AuthVariables = {
@@ -44,12 +49,19 @@ export function mayIngestFor(p: Principal, service: string): boolean {
   return p.role === 'ingest' && (p.services.length === 0 || p.services.includes(service));
 }
 
-export function authenticate(deps: { store: Store; oidc?: OidcVerifier }): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function authenticate(deps: { store: AuthStore; oidc?: OidcVerifier; now?: () => Date; authFailures?: FailureThrottle }): MiddlewareHandler<{ Variables: AuthVariables }> {
+  const now = deps.now ?? (() => new Date());
   return async (c, next) => {
     c.set('principal', undefined);
     c.set('authError', undefined);
     const header = c.req.header('authorization');
     if (header !== undefined) {
+      // A client that sent too many refused credentials is not even checked until its bucket refills.
+      const address = clientAddress(c);
+      const wait = deps.authFailures?.blockedFor(address);
+      if (wait !== undefined) {
+        throw new ApiError(429, `too many refused credentials from this address; retry in ${wait} s`, undefined, { 'Retry-After': String(wait) });
+      }
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) {
         c.set('authError', 'Authorization header must be "Bearer <token>"');
@@ -60,13 +72,13 @@ export function authenticate(deps: { store: Store; oidc?: OidcVerifier }): Middl
           const r = await deps.oidc.verify(match[1]);
           if (r.ok) {
             const id = r.identity;
-            c.set('principal', { kind: 'oidc', role: 'ingest', services: id.services, actor: id.actor, rateKey: id.rateKey });
+            c.set('principal', { kind: 'oidc', role: 'ingest', services: id.services, actor: id.actor, rateKey: id.rateKey, label: id.actor, maySnapshot: id.maySnapshot });
           } else {
             c.set('authError', r.reason);
           }
         }
       } else {
-        const t = deps.store.verifyToken(match[1]);
+        const t = await deps.store.verifyToken(match[1], now());
         if (t) {
           c.set('principal', {
             kind: 'token',
@@ -75,15 +87,17 @@ export function authenticate(deps: { store: Store; oidc?: OidcVerifier }): Middl
             actor: `token:${t.id} (${t.label})`,
             rateKey: `token:${t.id}`,
             tokenId: t.id,
+            label: t.label,
           });
         } else {
           c.set('authError', 'unknown, revoked or expired token');
         }
       }
+      if (c.get('authError') !== undefined) deps.authFailures?.fail(address);
     } else {
       const sessionId = getCookie(c, SESSION_COOKIE);
       if (sessionId) {
-        const s = deps.store.getSession(sessionId);
+        const s = await deps.store.getSession(sessionId, now());
         if (s) {
           c.set('principal', {
             kind: 'session',
@@ -92,6 +106,7 @@ export function authenticate(deps: { store: Store; oidc?: OidcVerifier }): Middl
             actor: `session:${s.tokenId} (${s.label})`,
             rateKey: `token:${s.tokenId}`,
             tokenId: s.tokenId,
+            label: s.label,
             csrf: s.csrf,
           });
         } else {

@@ -11,7 +11,7 @@ export interface ViewerInfo {
   csrfToken: string;
 }
 
-export const STYLESHEET_PATH = '/static/dashboard.css';
+const STYLESHEET_PATH = '/static/dashboard.css';
 
 export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; active?: 'overview' | 'admin' }>> = ({
   title,

@@ -5,7 +5,7 @@ import { html } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { Sparkline } from '../components/charts.js';
 import { formatAge, formatDateTime, queryString } from '../components/format.js';
-import { Layout, SortHeader, type ViewerInfo } from '../components/layout.js';
+import { SortHeader } from '../components/layout.js';
 import type { SeverityCounts } from '../components/severity.js';
 import type { ServiceOverview } from '../store/types.js';
 import { serviceHref, type OverviewSort } from './view-models.js';
@@ -13,7 +13,6 @@ import { serviceHref, type OverviewSort } from './view-models.js';
 type ServiceRow = ServiceOverview;
 
 export interface OverviewProps {
-  viewer: ViewerInfo;
   rows: ServiceRow[];
   sort: OverviewSort;
   dir: 'asc' | 'desc';
@@ -68,14 +67,8 @@ export function sortServiceRows(rows: ServiceRow[], sort: OverviewSort, dir: 'as
 }
 
 /** The page in its frame (tests, and any caller without a cache). */
-export const OverviewPage: FC<OverviewProps> = (props) => (
-  <Layout title="Services" viewer={props.viewer} active="overview">
-    <OverviewContent {...props} />
-  </Layout>
-);
-
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
-export const OverviewContent: FC<Omit<OverviewProps, 'viewer'>> = ({ rows, sort, dir, now, staleAfterDays, filter, page = 1, pageSize }) => {
+export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, staleAfterDays, filter, page = 1, pageSize }) => {
   const totals = rows.reduce(
     (acc, r) => {
       acc.critical += r.open.critical;

@@ -6,7 +6,7 @@ import { SEVERITY_ORDER } from '../../src/findings/severity.js';
 import { PostureChart, type ChartDay } from '../components/charts.js';
 import { formatAge, formatDay, formatDateTime, queryString, safeHttpUrl } from '../components/format.js';
 import { GateBadge } from '../components/gate.js';
-import { Layout, SortHeader, type ViewerInfo } from '../components/layout.js';
+import { SortHeader } from '../components/layout.js';
 import { SeverityBadge, SeverityChips, type SeverityCounts } from '../components/severity.js';
 import type { FindingRow, ScanSummary, ServiceDetail, SlaDays } from '../store/types.js';
 import { findingHref, serviceHref, slaDueAt, type FindingSort } from './view-models.js';
@@ -26,7 +26,6 @@ export interface FindingFilters {
 }
 
 export interface ServicePageProps {
-  viewer: ViewerInfo;
   service: ServiceDetail;
   series: ChartDay[];
   days: number;
@@ -47,14 +46,8 @@ export interface ServicePageProps {
 }
 
 /** The page in its frame (tests, and any caller without a cache). */
-export const ServicePage: FC<ServicePageProps> = (props) => (
-  <Layout title={props.service.name} viewer={props.viewer} active="overview">
-    <ServiceContent {...props} />
-  </Layout>
-);
-
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
-export const ServiceContent: FC<Omit<ServicePageProps, 'viewer'>> = (p) => {
+export const ServiceContent: FC<ServicePageProps> = (p) => {
   const base = serviceHref(p.service.name);
   const state = p.filters.state ?? 'open';
   const keep = {

@@ -1,7 +1,7 @@
-// The dashboard store's contract: what the API routes and the pages read and write. The SQLite
-// implementation is store.ts (`openStore(file)`); keep SQL behind this interface so a PostgreSQL
-// store can follow. Every timestamp is an ISO 8601 UTC string; every `day` is `YYYY-MM-DD` (UTC).
-import type Database from 'better-sqlite3';
+// The dashboard store's contract: what the API routes and the pages read and write, as narrow
+// interfaces (IngestStore, ReadStore, AuthStore). Backends: sqlite/ (the default, one file) and
+// postgres/; store.ts opens one by location. The lifecycle rules are in lifecycle.ts.
+// Every timestamp is an ISO 8601 UTC string; every `day` is `YYYY-MM-DD` (UTC).
 import type { Category, Finding, Severity } from '../../src/findings/finding.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 
@@ -21,10 +21,14 @@ export type GateOutcome = 'passed' | 'failed' | 'scanner-error';
 export type FindingState = 'open' | 'fixed';
 
 export interface IngestResult {
-  /** `duplicate`: the scanId was ingested before; nothing changed (HTTP 200 instead of 201). */
-  status: 'created' | 'duplicate';
+  /**
+   * `duplicate`: this scope ingested the same report under this scanId before; nothing changed
+   * (HTTP 200 instead of 201). `conflict`: this scope used the scanId for one of these services with
+   * a different report; nothing changed (HTTP 409).
+   */
+  status: 'created' | 'duplicate' | 'conflict';
   scanId: string;
-  /** Services the report covered (in the stored scan). */
+  /** Services of this report (for `conflict`: those whose scanId was already taken). */
   services: string[];
   /** Lifecycle changes this ingest made (all 0 for PR scans and duplicates). */
   opened: number;
@@ -207,45 +211,83 @@ export interface StoreOptions {
   sessionTtlMs?: number;
 }
 
-export interface Store {
-  /** The underlying connection, for tests, the bench and WAL checkpoints. */
-  readonly db: Database.Database;
+// The narrow interfaces route modules depend on. Every method is async: the SQLite backend answers
+// synchronously inside, the PostgreSQL one over the network; callers never know which.
+
+/** What POST /api/v1/scans needs. */
+export interface IngestStore {
+  /**
+   * One transaction per report. Idempotent per (scope, service, scanId), across processes sharing a
+   * database. `scope` names what the caller may write: `*` (default) for every service, else its
+   * service list (see api/ingest.ts `ingestScope`).
+   */
+  ingestScan(report: ScanReport, actor: string, scope?: string): Promise<IngestResult>;
+}
+
+/** What the read API and the pages need. */
+export interface ReadStore {
   readonly sla: SlaDays;
-  /** Increments on every change to scans/findings; read caches key on it. */
-  dataVersion(): number;
-
-  ingestScan(report: ScanReport, actor: string): IngestResult;
-
-  listServiceOverview(now?: Date): ServiceOverview[];
-  getService(name: string, now?: Date): ServiceDetail | undefined;
-  hasService(name: string): boolean;
+  /**
+   * A number that changes whenever scans or findings change, in this process or any other sharing
+   * the database (a counter row moved by every ingest). Read caches key on it.
+   */
+  dataVersion(): Promise<number>;
+  listServiceOverview(now?: Date): Promise<ServiceOverview[]>;
+  getService(name: string, now?: Date): Promise<ServiceDetail | undefined>;
+  hasService(name: string): Promise<boolean>;
   /** Days in [from, to] (YYYY-MM-DD, inclusive) from the first snapshot on; carried forward. */
-  postureSeries(service: string, range: { from: string; to: string }): PosturePoint[];
-  listFindings(filter: FindingFilter, now?: Date): { items: FindingRow[]; total: number };
-  getFinding(service: string, fingerprint: string, now?: Date): FindingDetail | undefined;
+  postureSeries(service: string, range: { from: string; to: string }): Promise<PosturePoint[]>;
+  listFindings(filter: FindingFilter, now?: Date): Promise<{ items: FindingRow[]; total: number }>;
+  getFinding(service: string, fingerprint: string, now?: Date): Promise<FindingDetail | undefined>;
   /** Newest first. */
-  listScans(service: string, limit: number): ScanSummary[];
+  listScans(service: string, limit: number): Promise<ScanSummary[]>;
+}
 
+/** Tokens, sessions and the audit log: what authentication and the admin routes need. */
+export interface AuthStore {
   /** The token value is returned once; only its sha256 is stored. */
-  createToken(input: NewToken, now?: Date): { id: string; token: string };
-  listTokens(): TokenInfo[];
-  /** Returns false when no such token (or already revoked). */
-  revokeToken(id: string, now?: Date): boolean;
+  createToken(input: NewToken, now?: Date): Promise<{ id: string; token: string }>;
+  listTokens(): Promise<TokenInfo[]>;
+  /** Returns false when no such token (or already revoked). Ends the token's sessions. */
+  revokeToken(id: string, now?: Date): Promise<boolean>;
   /** undefined for unknown, revoked or expired tokens; records lastUsedAt. */
-  verifyToken(token: string, now?: Date): TokenInfo | undefined;
+  verifyToken(token: string, now?: Date): Promise<TokenInfo | undefined>;
   /** Whether any admin token exists that is not revoked (first start prints one when not). */
-  hasActiveAdmin(): boolean;
+  hasActiveAdmin(): Promise<boolean>;
 
-  createSession(tokenId: string, now?: Date): { id: string; csrf: string; expiresAt: string };
+  createSession(tokenId: string, now?: Date): Promise<{ id: string; csrf: string; expiresAt: string }>;
   /** undefined for unknown or expired sessions, or when the token was revoked/expired since. */
-  getSession(id: string, now?: Date): SessionInfo | undefined;
-  deleteSession(id: string): void;
+  getSession(id: string, now?: Date): Promise<SessionInfo | undefined>;
+  deleteSession(id: string): Promise<void>;
 
-  addAudit(actor: string, action: string, detail: Record<string, unknown>, now?: Date): void;
+  addAudit(actor: string, action: string, detail: Record<string, unknown>, now?: Date): Promise<void>;
   /** Newest first. */
-  listAudit(limit: number): AuditEntry[];
+  listAudit(limit: number): Promise<AuditEntry[]>;
+}
 
-  /** TRUNCATE checkpoint of the WAL (SIGTERM, tests). */
-  checkpoint(): void;
-  close(): void;
+/** Every table of the store, in an order that respects foreign keys (parents first). */
+export const STORE_TABLES = [
+  'services',
+  'scans',
+  'scan_services',
+  'findings',
+  'finding_events',
+  'finding_scans',
+  'fix_stats',
+  'posture_daily',
+  'tokens',
+  'sessions',
+  'audit',
+  'ingest_keys',
+] as const;
+export type StoreTable = (typeof STORE_TABLES)[number];
+
+/** The whole store, as server.ts opens it. Route modules take one of the narrow interfaces above. */
+export interface Store extends IngestStore, ReadStore, AuthStore {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Rows per table (the migrate command's check, tests). */
+  tableCounts(): Promise<Record<StoreTable, number>>;
+  /** SQLite: TRUNCATE checkpoint of the WAL (SIGTERM, tests); PostgreSQL: nothing to do. */
+  checkpoint(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -28,6 +28,8 @@ const io: ActionIO = {
   getIDToken: (audience) => core.getIDToken(audience),
   error: (message, properties) => core.error(message, properties),
   warning: (message, properties) => core.warning(message, properties),
+  notice: (message, properties) => core.notice(message, properties),
+  exportVariable: (name, value) => core.exportVariable(name, value),
 };
 
 async function main(): Promise<number> {

@@ -13,13 +13,15 @@ import { renderJson } from '../reporters/json.js';
 import { renderMarkdown } from '../reporters/markdown.js';
 import { toSarif } from '../reporters/sarif.js';
 import { runScan, type ScanOptions } from '../scan.js';
+import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { affectedServices, resolveServices } from '../services/discover.js';
-import { emitAnnotations, type AnnotationSink } from '../github/annotations.js';
+import { ANNOTATIONS_USED_ENV, emitAnnotations, omittedAnnotationsNote, planAnnotations, type AnnotationSink } from '../github/annotations.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { createGitHubClient, httpStatusOf, type GitHubClient } from '../github/client.js';
 import { COMMENT_BODY_BUDGET, permissionWarning, upsertStickyComment } from '../github/comment.js';
 import type { GitHubRunContext } from '../github/context.js';
 import { writeJobSummary } from '../github/job-summary.js';
+import { fitSarifToLimits } from '../github/sarif-limits.js';
 import { fetchDashboardBaseline } from '../push/baseline.js';
 import { pushScanReports, type PushAuth } from '../push/client.js';
 import { installTools, type InstallOptions } from '../tools/install.js';
@@ -33,6 +35,8 @@ export interface ActionIO extends AnnotationSink, OutputSink {
   addPath(dir: string): void;
   setSecret(value: string): void;
   getIDToken(audience: string): Promise<string>;
+  /** GITHUB_ENV: a variable for the later steps of the job. */
+  exportVariable(name: string, value: string): void;
 }
 
 export interface ActionRun {
@@ -42,6 +46,8 @@ export interface ActionRun {
   logger: Logger;
   /** GITHUB_STEP_SUMMARY (absent outside a runner). */
   summaryFile?: string;
+  /** The HTTP edge for the KEV/EPSS downloads (default: the platform's fetch). */
+  fetchFeed?: FetchBytes;
 }
 
 /** Runs the whole action and returns the process exit code (0 pass, 1 gate failed, 3 scanner error). */
@@ -87,10 +93,17 @@ export async function runAction(run: ActionRun): Promise<number> {
     }
   }
 
+  // Exploitation data: a failed download is said in the report and never fails the step by itself.
+  const feeds = await loadConfiguredFeeds(config.enrich, {
+    baseDir: loaded.file ? path.dirname(loaded.file) : repoRoot,
+    env: process.env,
+    ...(run.fetchFeed ? { fetch: run.fetchFeed } : {}),
+  });
   const report = await runScan(
     {
       repoRoot,
       config,
+      feeds,
       kind: pr ? 'pr' : 'snapshot',
       changedFiles,
       scanAll: inputs['scan-all'] || (pr !== undefined && changedFiles === undefined),
@@ -114,21 +127,30 @@ export async function runAction(run: ActionRun): Promise<number> {
   await mkdir(path.dirname(reportFile), { recursive: true });
   await mkdir(path.dirname(sarifFile), { recursive: true });
   await writeFile(reportFile, renderJson(report), 'utf8');
-  await writeFile(sarifFile, `${JSON.stringify(sarifForUpload(report, inputs.services), null, 2)}\n`, 'utf8');
+  // GitHub's code-scanning limits are kept by budget; what was cut is said in the SARIF and the summary.
+  const sarif = fitSarifToLimits(sarifForUpload(report, inputs.services));
+  for (const note of sarif.notes) logger.warning(note);
+  await writeFile(sarifFile, `${JSON.stringify(sarif.log, null, 2)}\n`, 'utf8');
   setOutputs(io, report, reportFile, sarifFile);
 
   const title = 'Gatehouse security gate';
+  // Annotations mark what a change introduced on its changed files: pull requests only. Planned
+  // first, so the job summary can say what did not fit GitHub's per-step and per-job limits.
+  const annotate = inputs.annotations && pr !== undefined;
+  const usedInJob = Number(process.env[ANNOTATIONS_USED_ENV] ?? 0) || 0;
+  const annotationNote = annotate ? omittedAnnotationsNote(planAnnotations(report, { usedInJob })) : undefined;
   const summaryFile = run.summaryFile;
   if (summaryFile && inputs['job-summary']) {
     await reporter('the job summary', logger, async () => {
-      const { bytes } = await writeJobSummary(summaryFile, (maxChars) => renderMarkdown(report, { maxChars, title }));
+      const tail = [annotationNote, ...sarif.notes].filter(Boolean).map((n) => `\n> ${n}\n`).join('');
+      const { bytes } = await writeJobSummary(summaryFile, (maxChars) => renderMarkdown(report, { maxChars: maxChars - tail.length, title }) + tail);
       logger.debug(`job summary: ${bytes} bytes`);
     });
   }
-  // Annotations mark what a change introduced on its changed lines: pull requests only.
-  if (inputs.annotations && pr) {
+  if (annotate) {
     await reporter('annotations', logger, async () => {
-      const { emitted, omitted } = emitAnnotations(report, io);
+      const { emitted, omitted } = emitAnnotations(report, io, { usedInJob });
+      io.exportVariable(ANNOTATIONS_USED_ENV, String(usedInJob + emitted));
       if (omitted > 0) logger.info(`${emitted} annotations shown; ${omitted} more introduced findings are in the job summary`);
     });
   }
@@ -140,7 +162,13 @@ export async function runAction(run: ActionRun): Promise<number> {
       // Once a PR is clean the same comment turns into an explicit "all clear".
       const allClear = report.gate.passed && !report.findings.some((f) => f.status === 'introduced');
       const commentTitle = allClear ? `${title}: all clear` : title;
-      const body = renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET, detailsUrl: context.runUrl, title: commentTitle });
+      const body = renderMarkdown(report, {
+        maxChars: COMMENT_BODY_BUDGET,
+        detailsUrl: context.runUrl,
+        title: commentTitle,
+        // file:line links point at the PR's head commit, where the lines are.
+        sourceBaseUrl: `${context.serverUrl}/${context.repository}/blob/${pr.headSha}`,
+      });
       await reporter('the PR comment', logger, async () => {
         const outcome = await upsertStickyComment(
           github,

@@ -13,6 +13,7 @@ import { createConsoleLogger } from '../logger.js';
 import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
 import { runScan } from '../scan.js';
+import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { renderReport, REPORT_FORMATS, REPORT_FILE_NAMES, type ReportFormat } from './formats.js';
 import { createProgressPrinter } from './progress.js';
 
@@ -22,6 +23,8 @@ export interface CliIo {
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The HTTP edge for the KEV/EPSS downloads (default: the platform's fetch). */
+  fetchFeed?: FetchBytes;
 }
 
 const USAGE = `Usage:
@@ -42,6 +45,8 @@ Scan options:
   --import TOOL=FILE      parse FILE as TOOL's report instead of running TOOL (repeatable;
                           TOOL@SERVICE=FILE for a report made inside one service folder)
   --changed-files FILE    newline-separated changed paths ("-" reads stdin); narrows the scan
+  --kev-file FILE         CISA KEV catalog (JSON) to use instead of downloading it (enrich.kev)
+  --epss-file FILE        FIRST EPSS scores (CSV, gzipped or not) instead of downloading (enrich.epss)
   --kind snapshot|pr      default: pr with --baseline or --changed-files, else snapshot
   --scan-id ID            report id (default: generated)
   --verbose               debug logging (the argv of each scanner)
@@ -96,6 +101,8 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       baseline: { type: 'string' },
       import: { type: 'string', multiple: true },
       'changed-files': { type: 'string' },
+      'kev-file': { type: 'string' },
+      'epss-file': { type: 'string' },
       kind: { type: 'string' },
       'scan-id': { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -126,6 +133,10 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     overrides.gate = { 'fail-on': severity.data };
   }
   const imports = parseImports(values.import ?? [], io.cwd);
+  const enrich: Record<string, string> = {};
+  if (values['kev-file'] !== undefined) enrich.kev = resolve(io.cwd, values['kev-file']);
+  if (values['epss-file'] !== undefined) enrich.epss = resolve(io.cwd, values['epss-file']);
+  if (Object.keys(enrich).length > 0) overrides.enrich = enrich;
 
   const configFile = values.config ? resolve(io.cwd, values.config) : findConfigFile(repoRoot);
   const { config, file } = await loadConfig(configFile, overrides, { overridesSource: 'command-line flags' });
@@ -137,6 +148,13 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const logger = createConsoleLogger({ verbose: values.verbose, stream: io.stderr });
   logger.debug(file ? `config: ${file}` : 'config: none found, using the defaults');
   const progress = createProgressPrinter(io.stderr, { color, verbose: values.verbose });
+  // Exploitation data (KEV, EPSS): files, or downloads with a timeout and a cache. A failure is
+  // said (here and in every report) and never fails the scan by itself.
+  const feeds = await loadConfiguredFeeds(config.enrich, {
+    baseDir: file ? dirname(resolve(file)) : repoRoot,
+    env: io.env,
+    ...(io.fetchFeed ? { fetch: io.fetchFeed } : {}),
+  });
 
   const report = await runScan(
     {
@@ -147,6 +165,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       baseline: baseline ? { source: 'report', report: baseline } : undefined,
       imports,
       scanId: values['scan-id'],
+      feeds,
     },
     { logger, onProgress: progress },
   ).catch(async (err: unknown) => {

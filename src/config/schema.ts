@@ -4,6 +4,7 @@
 // and the result is parsed once.
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../findings/finding.js';
+import { ServiceNameSchema } from '../report/service-name.js';
 
 const ScannerEntrySchema = z.union([
   z.string().min(1).describe('adapter id, e.g. "trivy-fs", "semgrep", "gatehouse-secrets"'),
@@ -30,24 +31,50 @@ const GenericSarifScannerSchema = z
   .strict()
   .refine((g) => g.command || g.import, { message: 'needs "command" or "import"' });
 
+/** `gate.kev`: what a finding listed in CISA's KEV catalog does, whatever its severity. */
+const KevRuleSchema = z.enum(['fail', 'warn', 'off']).describe('a KEV-listed finding fails the gate (fail), is only said (warn), or weighs nothing (off)');
+
+/** `gate.epss`: a finding at or above this EPSS percentile or probability fails, whatever its severity. */
+const EpssRuleSchema = z.union([
+  z
+    .object({ percentile: z.number().min(0).max(1).describe('EPSS percentile, 0-1 (0.95: the top 5%)') })
+    .strict(),
+  z
+    .object({ probability: z.number().min(0).max(1).describe('EPSS probability of exploitation in 30 days, 0-1') })
+    .strict(),
+  z.literal('off'),
+]);
+export type EpssRule = z.infer<typeof EpssRuleSchema>;
+export type KevRule = z.infer<typeof KevRuleSchema>;
+
+const CategoryGateSchema = z
+  .object({
+    'fail-on': SeveritySchema.optional(),
+    kev: KevRuleSchema.optional(),
+    epss: EpssRuleSchema.optional(),
+  })
+  .strict();
+
 const GateRulesSchema = z
   .object({
     'fail-on': SeveritySchema.optional().describe('lowest severity that fails the gate'),
     categories: z
-      .partialRecord(CategorySchema, z.object({ 'fail-on': SeveritySchema }).strict())
+      .partialRecord(CategorySchema, CategoryGateSchema)
       .optional()
-      .describe('per-category fail-on overrides'),
+      .describe('per-category overrides of fail-on, kev and epss'),
     max: z
       .partialRecord(SeveritySchema, z.number().int().nonnegative())
       .optional()
       .describe('fail when more than this many counted findings of a severity'),
     'fixable-only': z.boolean().optional().describe('dependency/container findings count only when a fix exists'),
+    kev: KevRuleSchema.optional(),
+    epss: EpssRuleSchema.optional().describe('{ percentile: 0.95 } or { probability: 0.1 }: exploitation likelihood that fails the gate'),
   })
   .strict();
 
 const ServiceSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-"'),
+    name: ServiceNameSchema,
     path: z.string().min(1),
     /** Image reference or `docker save` tarball for container scanning. */
     image: z.string().optional(),
@@ -124,6 +151,7 @@ export const ConfigSchema = z
     concurrency: z.number().int().min(1).max(32).default(4).describe('scanner runs in parallel'),
     gate: GateRulesSchema.extend({
       'fail-on': SeveritySchema.default('high').describe('lowest severity that fails the gate'),
+      kev: KevRuleSchema.default('fail'),
       'new-only': z.boolean().optional().describe('default: true on pull requests, false otherwise'),
       'newly-disclosed-blocks': z.boolean().default(false),
       'on-scanner-error': z.enum(['fail', 'warn']).default('fail'),
@@ -132,6 +160,24 @@ export const ConfigSchema = z
       .prefault({}),
     suppressions: z.array(SuppressionSchema).default([]),
     'ignore-file': z.string().default('.gatehouse-ignore.yml'),
+    enrich: z
+      .object({
+        kev: z
+          .string()
+          .min(1)
+          .default('auto')
+          .describe('CISA KEV catalog: "auto" (download, cached a day), "off", or a file path (JSON)'),
+        epss: z
+          .string()
+          .min(1)
+          .default('auto')
+          .describe('FIRST EPSS scores: "auto" (download, cached a day), "off", or a file path (CSV, gzipped or not)'),
+        'kev-url': z.string().url().optional().describe('where "auto" downloads the KEV catalog (a mirror)'),
+        'epss-url': z.string().url().optional().describe('where "auto" downloads the EPSS scores (a mirror)'),
+        timeout: z.number().positive().max(600).default(15).describe('seconds per feed download'),
+      })
+      .strict()
+      .prefault({}),
     secrets: z
       .object({
         'allow-paths': z.array(z.string()).default([]).describe('globs the embedded secret scanner skips'),

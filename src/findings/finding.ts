@@ -72,6 +72,11 @@ export const ParsedFindingSchema = z.object({
   matchHash: z.string().optional(),
   /** The tool's own inline marker said to ignore this (nosemgrep, gitleaks:allow, .trivyignore). */
   inlineSuppressed: z.boolean().optional(),
+  /**
+   * Every other identifier the tool gives for the same vulnerability (CVE, GHSA, GO-, RUSTSEC-,
+   * PYSEC-, OSV and vendor ids), canonical form, without `ruleId`. KEV and EPSS match through them.
+   */
+  aliases: z.array(z.string()).optional(),
 });
 export type ParsedFinding = z.input<typeof ParsedFindingSchema>;
 
@@ -89,11 +94,39 @@ export const SuppressionRefSchema = z.object({
 });
 export type SuppressionRef = z.infer<typeof SuppressionRefSchema>;
 
+/** CISA Known Exploited Vulnerabilities listing of a finding (through its id or an alias). */
+export const KevListingSchema = z.object({
+  /** The listed CVE id (one of the finding's ids). */
+  cve: z.string(),
+  /** YYYY-MM-DD */
+  dateAdded: z.string(),
+  /** YYYY-MM-DD: CISA's remediation due date for federal agencies. */
+  dueDate: z.string().optional(),
+  /** CISA's `knownRansomwareCampaignUse`: "Known" or "Unknown". */
+  ransomware: z.enum(['known', 'unknown']),
+  name: z.string().optional(),
+});
+export type KevListing = z.infer<typeof KevListingSchema>;
+
+/** FIRST EPSS score of a finding (the highest over its CVE ids). */
+export const EpssScoreSchema = z.object({
+  cve: z.string(),
+  /** Probability of exploitation activity in the next 30 days, 0-1. */
+  probability: z.number().min(0).max(1),
+  /** Percentile of that probability among all scored CVEs, 0-1. */
+  percentile: z.number().min(0).max(1),
+});
+export type EpssScore = z.infer<typeof EpssScoreSchema>;
+
 export const FindingSchema = ParsedFindingSchema.extend({
   /** Stable id that survives unrelated edits (see fingerprint.ts). */
   fingerprint: z.string().min(8),
   service: z.string().min(1),
   status: FindingStatusSchema,
   suppression: SuppressionRefSchema.optional(),
+  /** Every tool that reported this finding, when more than `tool` did (one vulnerability, one package). */
+  tools: z.array(z.string()).optional(),
+  kev: KevListingSchema.optional(),
+  epss: EpssScoreSchema.optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;

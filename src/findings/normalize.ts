@@ -56,6 +56,7 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
       secretPreview: raw.secretPreview,
       matchHash: raw.matchHash,
       inlineSuppressed: raw.inlineSuppressed,
+      aliases: raw.aliases,
       fingerprint: '',
       service,
       status: 'introduced',
@@ -90,7 +91,7 @@ function throwIfInvalid(raw: unknown, index: number): void {
 export const FAST_CHECKED_FIELDS = {
   finding: [
     'tool', 'category', 'ruleId', 'title', 'severity', 'toolSeverity', 'location', 'cvss', 'cwe', 'references',
-    'fixAvailable', 'fix', 'message', 'secretPreview', 'matchHash', 'inlineSuppressed',
+    'fixAvailable', 'fix', 'message', 'secretPreview', 'matchHash', 'inlineSuppressed', 'aliases',
   ],
   location: ['path', 'startLine', 'endLine', 'startColumn', 'endColumn', 'image', 'package'],
   package: ['ecosystem', 'name', 'version', 'fixedVersions', 'path'],
@@ -127,6 +128,7 @@ export function isWellFormedParsedFinding(f: unknown): f is ParsedFinding {
   }
   if (f.cwe !== undefined && !isStringArray(f.cwe)) return false;
   if (f.references !== undefined && !isStringArray(f.references)) return false;
+  if (f.aliases !== undefined && !isStringArray(f.aliases)) return false;
   const cvss = f.cvss;
   if (cvss !== undefined) {
     if (!isObject(cvss) || !isOptionalString(cvss.vector)) return false;

@@ -3,7 +3,7 @@
 // through `scrubSecrets`, which runs the embedded secret scanner's own engine and rule set on it (so
 // every kind it finds in a file is also found in a tool's text), then the token shapes below.
 import * as crypto from 'node:crypto';
-import { SecretEngine } from '../scanners/gatehouse-secrets/engine.js';
+import { findSecretsInText } from '../scanners/gatehouse-secrets/find-in-text.js';
 
 const MASK = '****';
 
@@ -150,44 +150,19 @@ function isMasked(value: string): boolean {
 // One quick test for all the hints, so the common case (no secret-like word at all) costs one scan.
 const ANY_HINT = new RegExp(SCRUB_RULES.map((r) => r.hint.source).join('|'), 'i');
 
-/** Built on first use: compiling the rules and the keyword automaton is a one-time cost. */
-let engine: SecretEngine | undefined;
 /**
- * Tool text is scanned as a plain-text file: not program source, so an unquoted value after
- * `password` counts (in code it would be an expression).
- */
-const TOOL_TEXT_PATH = 'tool-output.txt';
-
-/**
- * Masks what the embedded secret scanner finds in a text: each secret becomes its masked preview
- * (`maskSecret`), the text around it stays readable.
+ * Masks what the embedded secret scanner finds in a text (`findSecretsInText`: its engine and full
+ * rule set, the text read as plain prose, where an unquoted `password=value` counts): each secret
+ * becomes its masked preview (`maskSecret`), the text around it stays readable.
  */
 export function maskDetectedSecrets(text: string): string {
-  engine ??= new SecretEngine();
-  const matches = engine.scan(text, TOOL_TEXT_PATH);
-  if (matches.length === 0) return text;
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const spans: [number, number, string][] = [];
-  for (const m of matches) {
-    const start = (lineStarts[m.line - 1] ?? 0) + m.column - 1;
-    if (text.startsWith(m.secret, start)) {
-      spans.push([start, start + m.secret.length, maskSecret(m.secret)]);
-    } else {
-      // The engine reports a normalised value (a key block without its line breaks): mask from the
-      // start of the secret to the end of its last line.
-      const endLineStart = lineStarts[m.endLine] ?? text.length + 1;
-      spans.push([start, endLineStart - 1, MASK]);
-    }
-  }
-  // From the end, so earlier offsets stay valid; spans do not overlap (the engine de-duplicates).
-  spans.sort((a, b) => b[0] - a[0]);
+  const spans = findSecretsInText(text);
+  if (spans.length === 0) return text;
+  // From the end, so earlier offsets stay valid; spans never overlap.
   let out = text;
-  let limit = text.length;
-  for (const [start, end, mask] of spans) {
-    if (end > limit) continue;
-    out = `${out.slice(0, start)}${mask}${out.slice(end)}`;
-    limit = start;
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const { start, end } = spans[i];
+    out = `${out.slice(0, start)}${maskSecret(text.slice(start, end))}${out.slice(end)}`;
   }
   return out;
 }

@@ -10,7 +10,8 @@ import type { GatehouseConfig } from '../config/schema.js';
 import { SEVERITIES, type Category, type Finding, type Severity } from '../findings/finding.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { SEVERITY_ORDER, isAtLeast } from '../findings/severity.js';
-import type { GateDecision, GateReason, ScannerRun, SuppressionReport } from '../report/scan-report.js';
+import type { FeedStatusReport, GateDecision, GateReason, ScannerRun, SuppressionReport } from '../report/scan-report.js';
+import { exploitationReasons } from './exploitation.js';
 import { describeFinding } from './describe.js';
 import { hasExpiredSuppression } from './suppressions.js';
 
@@ -25,6 +26,8 @@ export interface DecideInput {
   newOnly: boolean;
   suppressions: readonly SuppressionReport[];
   baseline: 'report' | 'dashboard' | 'rescan' | 'none';
+  /** The exploitation feeds of this scan; a rule whose feed is unavailable falls back to severity (said). */
+  feeds?: readonly FeedStatusReport[];
 }
 
 /** How many findings a reason names before "and N more". */
@@ -158,6 +161,11 @@ export function decideGate(input: DecideInput): GateDecision {
       }
     }
   }
+
+  // 2b. Exploitation: KEV-listed or likely-exploited (EPSS) findings, whatever their severity.
+  const exploitation = exploitationReasons(counted, { gate, serviceGates, feeds: input.feeds, adjective });
+  reasons.push(...exploitation.reasons);
+  warnings.push(...exploitation.warnings);
 
   // 3. Scanner errors: fail closed unless `on-scanner-error: warn`.
   for (const run of input.scanners.filter((r) => r.status === 'error')) {

@@ -6,6 +6,7 @@ import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../logger.js';
+import { ContentRequestBudget } from './request-budget.js';
 
 const GatehouseOctokit = Octokit.plugin(paginateRest, retry, throttling);
 export type GitHubClient = InstanceType<typeof GatehouseOctokit>;
@@ -18,6 +19,8 @@ export interface GitHubClientOptions {
   /** Base of the retry waits in ms (tests shorten it; the plugins' default is 1000). */
   retryAfterBaseValue?: number;
   userAgent?: string;
+  /** Paces content-creating requests (POST/PATCH/PUT/DELETE) to GitHub's 80 per minute. */
+  contentBudget?: ContentRequestBudget;
 }
 
 /** How often a rate-limited request is retried before giving up. */
@@ -25,7 +28,8 @@ const RATE_LIMIT_RETRIES = 2;
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { logger } = options;
-  return new GatehouseOctokit({
+  const budget = options.contentBudget ?? new ContentRequestBudget();
+  const client = new GatehouseOctokit({
     auth: options.token,
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     userAgent: options.userAgent ?? 'gatehouse-action',
@@ -49,6 +53,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
   });
+  client.hook.before('request', async (request) => {
+    if (!['GET', 'HEAD'].includes(String(request.method).toUpperCase())) await budget.take();
+  });
+  return client;
 }
 
 /** The HTTP status of an octokit RequestError (or undefined for anything else). */

@@ -25,7 +25,7 @@ export const ScannerRunSchema = z.object({
 export type ScannerRun = z.infer<typeof ScannerRunSchema>;
 
 export const GateReasonSchema = z.object({
-  kind: z.enum(['severity', 'max-count', 'scanner-error', 'expired-suppression', 'no-baseline']),
+  kind: z.enum(['severity', 'max-count', 'scanner-error', 'expired-suppression', 'no-baseline', 'kev', 'epss']),
   /** A sentence a developer can act on. */
   message: z.string(),
   service: z.string().optional(),
@@ -55,6 +55,52 @@ export const SuppressionReportSchema = z.object({
   matched: z.number().int().nonnegative(),
 });
 export type SuppressionReport = z.infer<typeof SuppressionReportSchema>;
+
+/** What became of an exploitation feed (KEV, EPSS) in this scan: said in every report format. */
+export const FeedStatusSchema = z.object({
+  feed: z.enum(['kev', 'epss']),
+  state: z.enum(['loaded', 'off', 'unavailable']),
+  source: z.string().optional(),
+  version: z.string().optional(),
+  /** The data's own date (KEV dateReleased, EPSS score_date). */
+  date: z.string().optional(),
+  ageDays: z.number().int().nonnegative().optional(),
+  note: z.string().optional(),
+  entries: z.number().int().nonnegative().optional(),
+});
+export type FeedStatusReport = z.infer<typeof FeedStatusSchema>;
+
+export const EnrichmentSchema = z.object({
+  feeds: z.array(FeedStatusSchema),
+  /** Things a reader should know: ids in an unusual form, findings the feeds could not match. */
+  notes: z.array(z.string()).default([]),
+});
+export type Enrichment = z.infer<typeof EnrichmentSchema>;
+
+/** One upgrade of the remediation plan: per service and package, the smallest version that fixes all. */
+export const RemediationStepSchema = z.object({
+  service: z.string(),
+  ecosystem: z.string(),
+  package: z.string(),
+  /** The installed version ('' when the tool does not say). */
+  from: z.string(),
+  /** The smallest version that fixes every finding below; absent when none does (see `note`). */
+  to: z.string().optional(),
+  /** The lockfile, manifest or image the package is in. */
+  where: z.string().optional(),
+  /** Fingerprints of the findings the upgrade fixes. */
+  fixes: z.array(z.string()),
+  /** Counts per severity of the fixed findings. */
+  counts: z.record(SeveritySchema, z.number().int().nonnegative()),
+  kev: z.number().int().nonnegative(),
+  /** Highest EPSS probability among the fixed findings. */
+  maxEpss: z.number().min(0).max(1).optional(),
+  /** Why no version (or only a partial one) is given: no fixed version, versions that do not compare. */
+  note: z.string().optional(),
+  /** Fingerprints of findings of this package the upgrade does not fix (no fixed version known). */
+  unfixed: z.array(z.string()).default([]),
+});
+export type RemediationStep = z.infer<typeof RemediationStepSchema>;
 
 export const ScanReportSchema = z.object({
   schema: z.literal('gatehouse/scan-report'),
@@ -88,5 +134,9 @@ export const ScanReportSchema = z.object({
   fixed: z.array(FindingSchema).default([]),
   suppressions: z.array(SuppressionReportSchema).default([]),
   gate: GateDecisionSchema,
+  /** Exploitation data (KEV, EPSS) used for this scan; absent when enrichment was not run. */
+  enrichment: EnrichmentSchema.optional(),
+  /** Upgrades that clear the open dependency and container findings, riskiest first. */
+  remediation: z.array(RemediationStepSchema).optional(),
 });
 export type ScanReport = z.infer<typeof ScanReportSchema>;

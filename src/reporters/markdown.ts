@@ -1,17 +1,26 @@
-// The PR comment body (and job summary): the decision and its reasons first, a table of new /
-// newly disclosed / existing / fixed counts per service and severity, the new findings with their
-// fix, the rest collapsed in <details>, suppressions needing attention and scanner errors.
+// The PR comment body (and job summary), written for the developer who reads it at 6 pm:
+//   1. the verdict in one line;
+//   2. "Fix first": at most five things that clear the most risk (upgrades from the remediation
+//      plan, KEV-listed first; leaked secrets to rotate; code findings), each linked;
+//   3. why the gate failed, and the counts per service and severity (all-zero columns left out);
+//   4. what the PR introduced, riskiest first (KEV, then EPSS, then severity), with file:line linked
+//      to the PR's head commit, advisory ids linked to their advisory, long rule ids shortened (the
+//      full id in the collapsed details) and each repeated fix text said once per rule;
+//   5. everything else collapsed: newly disclosed, existing, fixed, suppressed, the full upgrade
+//      plan, exploitation data sources, warnings.
 //
 // Two guarantees:
 // - Size: never over `maxChars` (GitHub refuses comments over 65,536). A budget is spent in order:
 //   decision and counts, then findings (new first) row by row, then "and N more" with a link.
 // - Injection: every tool-provided text goes through `escapeMarkdown`, so a title cannot add HTML,
 //   images, links, code, table cells or @mentions to the comment.
+import { advisoryUrl, canonicalVulnId } from '../enrich/ids.js';
 import type { Finding, Severity } from '../findings/finding.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { describeFix, describeLocation } from '../gate/describe.js';
-import type { ScanReport } from '../report/scan-report.js';
-import { COLUMN_LABELS, countRows, sortBySeverity, type CountColumn } from './summary.js';
+import { describeStep } from '../remediation/plan.js';
+import type { RemediationStep, ScanReport } from '../report/scan-report.js';
+import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, sortBySeverity, type CountColumn } from './summary.js';
 
 export const DEFAULT_MAX_CHARS = 65_000;
 
@@ -20,6 +29,11 @@ export interface MarkdownOptions {
   /** The full report (workflow run, dashboard scan page) for "and N more". */
   detailsUrl?: string;
   title?: string;
+  /**
+   * Where repository files are shown at the PR's head commit ("https://github.com/o/r/blob/<sha>"):
+   * file:line locations link there. Absent: locations are plain text.
+   */
+  sourceBaseUrl?: string;
 }
 
 /** Longest tool text shown in one cell; the full text is in the SARIF/JSON report. */
@@ -100,16 +114,64 @@ class Budget {
   }
 }
 
-function findingRow(f: Finding): string {
+/** Rule ids longer than this are shortened in tables (the full id is in the details). */
+const SHORT_RULE = 40;
+
+/** "python.django.security.injection.sql.sql-injection-using-raw" -> "…sql.sql-injection-using-raw". */
+export function shortRuleId(id: string): string {
+  if (id.length <= SHORT_RULE) return id;
+  const parts = id.split(/(?<=[./])/);
+  let out = '';
+  for (let i = parts.length - 1; i >= 0; i--) {
+    if ((parts[i]! + out).length > SHORT_RULE - 1) break;
+    out = parts[i]! + out;
+  }
+  return `…${out || id.slice(-(SHORT_RULE - 1))}`;
+}
+
+/** The advisory id as a link when we know where it is published; else escaped text. */
+function advisoryLink(ruleId: string, maxLength: number): string {
+  const canonical = canonicalVulnId(ruleId)?.id;
+  const url = canonical ? advisoryUrl(canonical) : undefined;
+  // The canonical id is built by our own patterns (letters, digits, dashes): safe as link text.
+  if (canonical && url) return `[${canonical}](${url})`;
+  return escapeMarkdown(shortRuleId(ruleId), maxLength);
+}
+
+interface Links {
+  source?: string;
+}
+
+/** "path:line" linked to the head commit, or escaped text. */
+function locationLink(f: Finding, links: Links): string {
+  const where = describeLocation(f);
+  if (!where) return '';
+  const path = f.location.path;
+  if (!links.source || !path || f.category === 'container' || /(^|\/)\.\.(\/|$)/.test(path) || path.startsWith('/')) return escapeMarkdown(where, 160);
+  const encoded = path.split('/').map(encodeURIComponent).join('/');
+  const line = f.location.startLine ? `#L${f.location.startLine}` : '';
+  return `[${escapeMarkdown(where, 160)}](${links.source}/${encoded}${line})`;
+}
+
+function riskCell(f: Finding): string {
+  const exploitation = describeExploitation(f);
+  return `${SEVERITY_BADGE[f.severity]}${exploitation ? `<br>**${escapeMarkdown(exploitation, 80)}**` : ''}`;
+}
+
+function findingRow(f: Finding, links: Links, fixShown: Set<string>): string {
   const pkg = f.location.package;
   // trivy's fallback title is "<id> in <package>": no need to say it twice.
-  const title = f.title && !f.title.startsWith(f.ruleId) ? ` ${escapeMarkdown(f.title)}` : '';
+  const title = f.title && !f.title.startsWith(f.ruleId) ? ` ${escapeMarkdown(f.title, 160)}` : '';
+  const tools = f.tools ? `<br>found by ${escapeMarkdown(f.tools.join(' + '), 80)}` : '';
   const what = pkg
-    ? `**${escapeMarkdown(f.ruleId, 80)}**${title}<br>${escapeMarkdown(`${pkg.name} ${pkg.version}`.trim(), 120)}`
-    : `**${escapeMarkdown(f.ruleId, 120)}**${title}`;
-  const where = describeLocation(f);
+    ? `**${advisoryLink(f.ruleId, 80)}**${title}<br>${escapeMarkdown(`${pkg.name} ${pkg.version}`.trim(), 120)}${tools}`
+    : `**${advisoryLink(f.ruleId, 120)}**${title}${tools}`;
   const fix = describeFix(f);
-  return `| ${SEVERITY_BADGE[f.severity]} | ${escapeMarkdown(f.service, 80)} | ${what} | ${where ? escapeMarkdown(where, 160) : ''} | ${fix ? escapeMarkdown(fix, 160) : ''} |\n`;
+  // A rule's fix text (a semgrep autofix, a 40-word recommendation) is said once per table.
+  const fixKey = fix ?? '';
+  const fixCell = !fix ? '' : !pkg && fixShown.has(fixKey) ? '↑ same fix as above' : escapeMarkdown(fix, 240);
+  fixShown.add(fixKey);
+  return `| ${riskCell(f)} | ${escapeMarkdown(f.service, 80)} | ${what} | ${locationLink(f, links)} | ${fixCell} |\n`;
 }
 
 const FINDING_TABLE_HEAD = '| Severity | Service | Finding | Location | Fix |\n|---|---|---|---|---|\n';
@@ -121,9 +183,59 @@ interface FindingSection {
   collapsed: boolean;
 }
 
+/**
+ * Riskiest first, with code findings that share a fix text kept together after the first of them
+ * (so the text is said once: "same fix as above").
+ */
+function groupedByFix(findings: Finding[]): Finding[] {
+  const sorted = sortBySeverity(findings);
+  const key = (f: Finding, i: number) => (f.location.package ? `#${i}` : `fix:${describeFix(f) ?? `#${i}`}`);
+  const first = new Map<string, number>();
+  sorted.forEach((f, i) => {
+    if (!first.has(key(f, i))) first.set(key(f, i), i);
+  });
+  return sorted
+    .map((f, i) => ({ f, i, g: first.get(key(f, i))! }))
+    .sort((a, b) => a.g - b.g || a.i - b.i)
+    .map((x) => x.f);
+}
+
+/** The "Fix first" lines: upgrades (KEV first), secrets to rotate, code findings; at most `max`. */
+function fixFirstLines(report: ScanReport, links: Links, max: number): string[] {
+  const open = report.findings.filter((f) => f.status === 'introduced' || f.status === 'newly-disclosed' || (f.status === 'existing' && (f.kev !== undefined)));
+  const openSet = new Set(open.map((f) => f.fingerprint));
+  const steps = (report.remediation ?? []).filter((s) => s.to && s.fixes.some((fp) => openSet.has(fp)));
+  const upgrade = (s: RemediationStep) =>
+    `**Upgrade** ${escapeMarkdown(describeStep(s).replace(/^upgrade /, ''), 200).replace(' -&gt; ', ' → ')} (${escapeMarkdown(s.service, 80)}${s.where ? `, ${escapeMarkdown(s.where, 120)}` : ''})`;
+  const kevSteps = steps.filter((s) => s.kev > 0);
+  const otherSteps = steps.filter((s) => s.kev === 0);
+  const secrets = open.filter((f) => f.category === 'secret' && f.status === 'introduced').sort(compareRisk);
+  const code = open
+    .filter((f) => (f.category === 'sast' || f.category === 'misconfig') && f.status === 'introduced')
+    .sort((a, b) => compareRisk(a, b));
+  const lines: string[] = kevSteps.map(upgrade);
+  // Secrets by kind: one line per rule ("rotate the AWS key leaked in a.py:3 and 2 more places").
+  const byRule = new Map<string, Finding[]>();
+  for (const f of secrets) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  const secretLines = [...byRule.values()].map((group) => {
+    const more = group.length > 1 ? ` and ${group.length - 1} more place${group.length > 2 ? 's' : ''}` : '';
+    return `**Rotate** the ${escapeMarkdown(shortRuleId(group[0]!.ruleId), 80)} leaked in ${locationLink(group[0]!, links)}${more}, then remove it from the code`;
+  });
+  const codeLines = code.map((f) => `**Fix** ${escapeMarkdown(f.severity, 10)} ${escapeMarkdown(shortRuleId(f.ruleId), 60)} in ${locationLink(f, links)}`);
+  // Fill the five lines in turn, so an upgrade, a rotation and a code fix all get a place.
+  const queues = [secretLines, otherSteps.map(upgrade), codeLines];
+  while (lines.length < max && queues.some((q) => q.length > 0)) {
+    for (const q of queues) if (q.length > 0 && lines.length < max) lines.push(q.shift()!);
+  }
+  return lines.slice(0, max);
+}
+
 export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): string {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const detailsUrl = safeUrl(opts.detailsUrl);
+  const links: Links = {};
+  const source = safeUrl(opts.sourceBaseUrl?.replace(/\/+$/, ''));
+  if (source) links.source = source;
   const gate = report.gate;
   const budget = new Budget(maxChars);
 
@@ -139,23 +251,40 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     : gate.outcome === 'scanner-error'
       ? '⛔ **Failed: a scanner could not run**'
       : '❌ **Failed**';
-  budget.add(`## ${title}\n\n${verdict}\n`);
+  const introduced = report.findings.filter((f) => f.status === 'introduced');
+  const kevCount = report.findings.filter((f) => f.kev && f.status !== 'suppressed').length;
+  const summaryBits = [
+    introduced.length > 0 ? `${introduced.length} new finding${introduced.length === 1 ? '' : 's'}` : 'no new findings',
+    ...(kevCount > 0 ? [`${kevCount} known exploited (CISA KEV)`] : []),
+  ];
+  budget.add(`## ${title}\n\n${verdict} · ${summaryBits.join(' · ')}\n`);
   if (report.kind === 'pr' && report.comparison.baseline === 'none') {
     budget.add('\n> **No baseline scan was available**, so findings in the files this PR changed count as new and all others as existing.\n', RESERVE);
   }
+
+  // 2. Fix first.
+  const fixFirst = fixFirstLines(report, links, 5);
+  if (fixFirst.length > 0) {
+    budget.add(`\n### Fix first\n\n${fixFirst.map((l, i) => `${i + 1}. ${l}\n`).join('')}`, RESERVE);
+  }
+
+  // 3. Why the gate failed.
   if (gate.reasons.length > 0) {
-    budget.add('\n');
+    budget.add('\n**Why the gate failed**\n\n', RESERVE);
     let shown = 0;
-    for (const r of gate.reasons) {
+    // Exploited first: they are what the reader must not miss.
+    const rank = (kind: string) => (kind === 'kev' ? 0 : kind === 'epss' ? 1 : 2);
+    for (const r of [...gate.reasons].sort((a, b) => rank(a.kind) - rank(b.kind))) {
       if (!budget.add(`- ${escapeMarkdown(r.message, 1_000)}\n`, RESERVE)) break;
       shown++;
     }
     if (shown < gate.reasons.length) budget.add(`- …and ${gate.reasons.length - shown} more reasons\n`);
   }
 
-  // 2. Counts per service and severity.
+  // 4. Counts per service and severity; columns that are all zero are left out.
   const rows = countRows(report);
-  const columns: CountColumn[] = ['introduced', 'newly-disclosed', 'existing', 'fixed', 'suppressed'];
+  const allColumns: CountColumn[] = ['introduced', 'newly-disclosed', 'existing', 'fixed', 'suppressed'];
+  const columns = allColumns.filter((c) => rows.some((r) => r.counts[c] > 0));
   if (rows.length === 0) {
     budget.add('\nNo findings.\n', RESERVE);
   } else {
@@ -172,7 +301,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     if (shown < rows.length) budget.add(`\n_…and ${rows.length - shown} more rows._\n`);
   }
 
-  // 3. Scanner errors (they change what the numbers mean, so before the findings).
+  // 5. Scanner errors (they change what the numbers mean, so before the findings).
   const errors = report.scanners.filter((s) => s.status === 'error');
   if (errors.length > 0) {
     budget.add('\n### Scanner errors\n\n| Scanner | Service | Error |\n|---|---|---|\n', RESERVE);
@@ -181,7 +310,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     }
   }
 
-  // 4. Suppressions that need attention.
+  // 6. Suppressions that need attention.
   const attention = report.suppressions.filter((s) => s.state !== 'active');
   if (attention.length > 0) {
     const text: Record<string, string> = { expiring: 'expires soon', expired: 'expired: its findings count again', stale: 'matches nothing, remove it if the problem is gone' };
@@ -192,13 +321,13 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     }
   }
 
-  // 5. Findings: new ones open, the rest collapsed; each row only while the budget lasts.
-  const byStatus = (status: Finding['status']) => sortBySeverity(report.findings.filter((f) => f.status === status));
+  // 7. Findings: what the PR introduced open, the rest collapsed; each row only while the budget lasts.
+  const byStatus = (status: Finding['status']) => groupedByFix(report.findings.filter((f) => f.status === status));
   const sections: FindingSection[] = [
     { label: 'New findings', findings: byStatus('introduced'), collapsed: false },
     { label: 'Newly disclosed (not introduced by this change)', findings: byStatus('newly-disclosed'), collapsed: true },
     { label: 'Existing', findings: byStatus('existing'), collapsed: true },
-    { label: 'Fixed', findings: sortBySeverity(report.fixed), collapsed: true },
+    { label: 'Fixed', findings: groupedByFix(report.fixed), collapsed: true },
     { label: 'Suppressed', findings: byStatus('suppressed'), collapsed: true },
   ];
   let omitted = 0;
@@ -216,8 +345,9 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
       continue;
     }
     let shown = 0;
+    const fixShown = new Set<string>();
     for (const f of section.findings) {
-      if (!budget.add(findingRow(f), close.length + RESERVE)) break;
+      if (!budget.add(findingRow(f, links, fixShown), close.length + RESERVE)) break;
       shown++;
     }
     if (shown < count) {
@@ -227,7 +357,28 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     budget.add(close);
   }
 
-  // 6. Warnings, then the truncation note.
+  // 8. Details: the full upgrade plan, shortened rule ids in full, exploitation data sources.
+  const steps = report.remediation ?? [];
+  if (!full && steps.length > 0) {
+    const open = `\n<details><summary>Upgrade plan (${steps.length})</summary>\n\n`;
+    if (budget.add(open, RESERVE + 16)) {
+      for (const s of steps) if (!budget.add(`- ${escapeMarkdown(s.service, 80)}: ${escapeMarkdown(describeStep(s), 400)}\n`, RESERVE + 16)) break;
+      budget.add('\n</details>\n');
+    }
+  }
+  const shortened = [...new Set(report.findings.map((f) => f.ruleId).filter((id) => shortRuleId(id) !== id && !advisoryUrl(canonicalVulnId(id)?.id ?? '')))];
+  if (!full && shortened.length > 0 && budget.add('\n<details><summary>Full rule ids</summary>\n\n', RESERVE + 16)) {
+    for (const id of shortened) if (!budget.add(`- ${escapeMarkdown(shortRuleId(id), 80)}: ${escapeMarkdown(id, 300)}\n`, RESERVE + 16)) break;
+    budget.add('\n</details>\n');
+  }
+  const feeds = describeFeeds(report);
+  const notes = report.enrichment?.notes ?? [];
+  if (feeds.length > 0 && budget.add('\n<details><summary>Exploitation data</summary>\n\n', RESERVE + 16)) {
+    for (const line of [...feeds, ...notes]) if (!budget.add(`- ${escapeMarkdown(line, 600)}\n`, RESERVE + 16)) break;
+    budget.add('\n</details>\n');
+  }
+
+  // 9. Warnings, then the truncation note.
   const warnings = gate.warnings.filter((w) => !/^suppression "/.test(w));
   if (!full && warnings.length > 0) {
     budget.add('\n<details><summary>Warnings</summary>\n\n', RESERVE);

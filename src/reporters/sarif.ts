@@ -132,6 +132,10 @@ function resultOf(f: Finding, ruleIndex: number): sarif.Result {
       status: f.status,
       severity: f.severity,
       ...(f.toolSeverity ? { toolSeverity: f.toolSeverity } : {}),
+      ...(f.aliases && f.aliases.length > 0 ? { aliases: f.aliases } : {}),
+      ...(f.tools ? { tools: f.tools } : {}),
+      ...(f.kev ? { kev: true, kevRansomware: f.kev.ransomware === 'known', kevDateAdded: f.kev.dateAdded, ...(f.kev.dueDate ? { kevDueDate: f.kev.dueDate } : {}) } : {}),
+      ...(f.epss ? { epssProbability: f.epss.probability, epssPercentile: f.epss.percentile } : {}),
     },
   };
   if (f.status === 'suppressed' && f.suppression) {

@@ -46,19 +46,53 @@ export function countRows(report: ScanReport): CountRow[] {
 
 const STATUS_RANK: Record<Finding['status'], number> = { introduced: 0, 'newly-disclosed': 1, existing: 2, suppressed: 3 };
 
-/** Introduced first, then newly disclosed, existing, suppressed; worst severity first within each. */
+/**
+ * Risk order: a KEV-listed finding first (ransomware use before the rest), then the higher EPSS
+ * probability, then the worse severity. Negative when `a` is the riskier.
+ */
+export function compareRisk(a: Finding, b: Finding): number {
+  const kev = (f: Finding) => (f.kev ? (f.kev.ransomware === 'known' ? 2 : 1) : 0);
+  return kev(b) - kev(a) || (b.epss?.probability ?? -1) - (a.epss?.probability ?? -1) || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+}
+
+/** Introduced first, then newly disclosed, existing, suppressed; riskiest first within each (compareRisk). */
 export function sortForReport(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
-      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      compareRisk(a, b) ||
       (b.cvss?.score ?? 0) - (a.cvss?.score ?? 0) ||
       a.service.localeCompare(b.service) ||
       a.ruleId.localeCompare(b.ruleId),
   );
 }
 
-/** Worst severity first. */
+/** Riskiest first (KEV, then EPSS, then severity). */
 export function sortBySeverity(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.ruleId.localeCompare(b.ruleId));
+  return [...findings].sort((a, b) => compareRisk(a, b) || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** "KEV (ransomware), due 2021-12-24" / "EPSS 94.4% (p99)": plain text for every reporter. */
+export function describeExploitation(f: Finding): string {
+  const parts: string[] = [];
+  if (f.kev) parts.push(`KEV${f.kev.ransomware === 'known' ? ' (ransomware)' : ''}${f.kev.dueDate ? `, due ${f.kev.dueDate}` : ''}`);
+  if (f.epss) parts.push(`EPSS ${formatPercent(f.epss.probability)} (p${Math.floor(f.epss.percentile * 100)})`);
+  return parts.join(', ');
+}
+
+function formatPercent(p: number): string {
+  const pct = p * 100;
+  return `${pct >= 10 ? pct.toFixed(0) : pct >= 1 ? pct.toFixed(1) : pct.toFixed(2)}%`;
+}
+
+/** "KEV catalog 2025.08.25 (2 days old, from ...)" lines: what became of each feed. */
+export function describeFeeds(report: ScanReport): string[] {
+  const feeds = report.enrichment?.feeds ?? [];
+  return feeds.map((s) => {
+    const name = s.feed === 'kev' ? 'KEV catalog' : 'EPSS scores';
+    if (s.state === 'off') return `${name}: off`;
+    if (s.state === 'unavailable') return `${name}: unavailable (${s.note ?? 'no reason given'}); the gate used severity alone`;
+    const age = s.ageDays === undefined ? '' : s.ageDays === 0 ? ', today' : `, ${s.ageDays} day${s.ageDays === 1 ? '' : 's'} old`;
+    return `${name} ${s.version ?? ''}${age} (${s.entries ?? 0} entries, ${s.source ?? 'unknown source'})${s.note ? `; ${s.note}` : ''}`;
+  });
 }

@@ -5,7 +5,8 @@ import type { Finding, Severity } from '../findings/finding.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { describeFinding, describeLocation, describeFix } from '../gate/describe.js';
 import type { ScanReport } from '../report/scan-report.js';
-import { COLUMN_LABELS, COUNT_COLUMNS, countRows, sortForReport } from './summary.js';
+import { describeStep } from '../remediation/plan.js';
+import { COLUMN_LABELS, COUNT_COLUMNS, countRows, describeExploitation, describeFeeds, sortForReport } from './summary.js';
 
 export interface TextOptions {
   color: boolean;
@@ -81,6 +82,21 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
     for (const f of shown.slice(0, top)) lines.push(...findingLines(f, paint));
   }
 
+  // Remediation plan: the upgrades that clear the most risk.
+  const steps = report.remediation ?? [];
+  if (steps.length > 0) {
+    lines.push('', paint('bold', `Upgrades (${Math.min(top, steps.length)} of ${steps.length})`));
+    for (const s of steps.slice(0, top)) lines.push(`  ${pad(terminalSafe(s.service), 10)} ${terminalSafe(describeStep(s))}`);
+  }
+
+  // Exploitation feeds: where the KEV/EPSS data came from and how old it is, or why it is missing.
+  const feeds = describeFeeds(report);
+  if (feeds.length > 0) {
+    lines.push('', paint('bold', 'Exploitation data'));
+    for (const line of feeds) lines.push(`  ${line.includes('unavailable') ? paint('yellow', terminalSafe(line)) : terminalSafe(line)}`);
+    for (const note of report.enrichment?.notes ?? []) lines.push(`  ${paint('yellow', 'note:')} ${terminalSafe(note)}`);
+  }
+
   // Decision.
   const gate = report.gate;
   lines.push('');
@@ -94,7 +110,9 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
 
 function findingLines(f: Finding, paint: (style: Style, text: string) => string): string[] {
   const status = f.status === 'introduced' ? 'new' : f.status;
-  const head = `  ${paint(SEVERITY_STYLE[f.severity], pad(f.severity.toUpperCase(), 8))} ${pad(terminalSafe(f.service), 10)} ${terminalSafe(describeFinding(f))} [${status}]`;
+  const exploitation = describeExploitation(f);
+  const tools = f.tools ? ` (${f.tools.join(' + ')})` : '';
+  const head = `  ${paint(SEVERITY_STYLE[f.severity], pad(f.severity.toUpperCase(), 8))} ${pad(terminalSafe(f.service), 10)} ${terminalSafe(describeFinding(f))} [${status}]${exploitation ? ` ${paint('red', `[${exploitation}]`)}` : ''}${terminalSafe(tools)}`;
   const where = describeLocation(f);
   const fix = describeFix(f);
   const title = f.title && !f.title.startsWith(f.ruleId) ? terminalSafe(f.title) : '';

@@ -193,7 +193,9 @@ function parseOutput(planned: PlannedScan, output: ToolOutput): ParseResult {
     return planned.adapter.parse(output, {
       repoRoot: planned.target.repoRoot,
       serviceDir: planned.service.path,
-      ...(planned.target.image ? { image: planned.target.image } : {}),
+      // Only an image scanner scanned the image: trivy fs on a service that also has an image scanned
+      // its folder, and its findings are dependencies with paths (the category follows what was scanned).
+      ...(planned.target.image && planned.adapter.category === 'container' ? { image: planned.target.image } : {}),
     });
   } catch (err) {
     if (err instanceof UnsupportedFormatError || err instanceof ScannerOutputError) {

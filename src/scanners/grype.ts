@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ParsedFinding } from '../findings/finding.js';
 import { mapSeverity, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
+import { canonicalAliases } from '../enrich/ids.js';
 import { detectTool } from './detect-tool.js';
 import { checkShape, isRecord, parseJsonOutput, uniqueStrings, unknownShape, upgradeHint } from './report-input.js';
 
@@ -111,6 +112,7 @@ function matchFinding(match: z.infer<typeof MatchSchema>, image: string | undefi
     tool: TOOL,
     category: 'container',
     ruleId: v.id,
+    ...aliasesOf(v.id, (match.relatedVulnerabilities ?? []).map((r) => r.id ?? '')),
     title,
     // No severity key at all is "unknown", not "negligible".
     severity: mapSeverity(GRYPE_SEVERITY, v.severity ?? 'unknown'),
@@ -162,3 +164,9 @@ export const grypeAdapter: ScannerAdapter = {
     return parseGrypeReport(output.stdout, ctx);
   },
 };
+
+/** grype's related vulnerabilities (the CVE behind a GHSA or a distribution advisory) as aliases. */
+function aliasesOf(id: string, related: string[]): { aliases?: string[] } {
+  const aliases = canonicalAliases(id, related.filter(Boolean));
+  return aliases.length > 0 ? { aliases } : {};
+}

@@ -9,6 +9,7 @@ import { ScannerOutputError } from '../errors.js';
 import type { ParsedFinding } from '../findings/finding.js';
 import { mapSeverity, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
+import { canonicalAliases } from '../enrich/ids.js';
 import { detectTool } from './detect-tool.js';
 import { checkShape, isRecord, normalizeCweList, parseJsonOutput, toRepoPath, uniqueStrings, unknownShape } from './report-input.js';
 
@@ -141,6 +142,8 @@ function v2Finding(
     tool: TOOL,
     category: 'dependency',
     ruleId,
+    // npm audit v2 names no CVE: only the GHSA (rule id) and npm's own advisory number.
+    ...(ruleId.startsWith('GHSA-') ? { aliases: [`npm-advisory-${via.source}`] } : {}),
     title,
     severity: mapSeverity(NPM_ADVISORY_SEVERITY, via.severity),
     toolSeverity: via.severity,
@@ -216,6 +219,7 @@ function advisoryFinding(tool: string, a: NpmAdvisory, version: string, paths: s
     tool,
     category: 'dependency',
     ruleId,
+    ...advisoryAliases(ruleId, a),
     title,
     severity: mapSeverity(NPM_ADVISORY_SEVERITY, a.severity),
     toolSeverity: a.severity,
@@ -270,3 +274,9 @@ export const npmAuditAdapter: ScannerAdapter = {
     return parseNpmAuditReport(output.stdout, ctx);
   },
 };
+
+/** npm 6 / pnpm / yarn 1 advisories name their CVEs, GHSA and npm advisory number: all aliases. */
+function advisoryAliases(ruleId: string, a: NpmAdvisory): { aliases?: string[] } {
+  const aliases = canonicalAliases(ruleId, [...(a.cves ?? []), a.github_advisory_id ?? '', `npm-advisory-${a.id}`].filter(Boolean));
+  return aliases.length > 0 ? { aliases } : {};
+}

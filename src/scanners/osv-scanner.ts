@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ParsedFinding, Severity } from '../findings/finding.js';
 import { mapSeverity, SEVERITY_RANK, severityFromScore, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
+import { canonicalAliases } from '../enrich/ids.js';
 import { scoreCvssVector } from './cvss-score.js';
 import { detectTool } from './detect-tool.js';
 import { checkShape, isRecord, normalizeCweList, parseJsonOutput, toRepoPath, uniqueStrings, unknownShape } from './report-input.js';
@@ -210,6 +211,7 @@ function groupFinding(entry: PackageEntry, group: Group, path: string, sourceTyp
     tool: TOOL,
     category: 'dependency',
     ruleId,
+    ...(others.length > 0 ? { aliases: canonicalAliases(ruleId, others) } : {}),
     title,
     severity,
     ...(toolSeverity ? { toolSeverity } : {}),

@@ -7,7 +7,7 @@
 // result's `level`, else the rule's `defaultConfiguration.level`, else SARIF's default `warning`.
 // Snippets are never copied into a finding: they are only hashed (and, for secrets, masked).
 import { z } from 'zod';
-import { ConfigError, ScannerOutputError, UnsupportedFormatError } from '../errors.js';
+import { ConfigError, ScannerError, ScannerOutputError, UnsupportedFormatError } from '../errors.js';
 import type { Category, ParsedFinding } from '../findings/finding.js';
 import { maskSecret, sha256Hex } from '../findings/redact.js';
 import { mapSeverity, severityFromScore } from '../findings/severity.js';
@@ -141,6 +141,16 @@ export function parseSarifLog(input: string | unknown, options: SarifParseOption
   const findings: ParsedFinding[] = [];
   const toolErrors: string[] = [];
   let toolVersion: string | undefined;
+  // An empty log, or a run without results, says nothing was scanned (SARIF: absent results mean the
+  // tool did not compute them): a scanner error, never "0 findings".
+  if (log.runs.length === 0) throw new ScannerError(options.tool, 'its SARIF log has no runs (nothing was scanned)', 'bad-output');
+  log.runs.forEach((run, index) => {
+    const name = run.tool.driver.name;
+    if (!Array.isArray(run.results)) {
+      throw new ScannerError(options.tool, `SARIF run ${index + 1} (${name}) has no "results" array (the tool did not compute results)`, 'bad-output');
+    }
+    throwIfRunFailed(options.tool, run);
+  });
   for (const run of log.runs) {
     const driver = run.tool.driver;
     toolVersion ??= driver.semanticVersion ?? driver.version;
@@ -159,12 +169,26 @@ export function parseSarifLog(input: string | unknown, options: SarifParseOption
         const id = note.descriptor?.id ? `${note.descriptor.id}: ` : '';
         toolErrors.push(`${level}: ${id}${firstLine(note.message?.text ?? '(no message)')}`);
       }
-      if (invocation.executionSuccessful === false && notes.length === 0) {
-        toolErrors.push(`error: ${driver.name} reported an unsuccessful run`);
-      }
     }
   }
   return toolVersion ? { findings, toolErrors, toolVersion } : { findings, toolErrors };
+}
+
+/**
+ * A run whose invocation says it failed (executionSuccessful: false) or that reports an error-level
+ * notification did not scan everything it was asked to: a scanner error naming the first error.
+ */
+function throwIfRunFailed(tool: string, run: z.infer<typeof RunSchema>): void {
+  const name = run.tool.driver.name;
+  for (const invocation of run.invocations ?? []) {
+    const notes = [...(invocation.toolExecutionNotifications ?? []), ...(invocation.toolConfigurationNotifications ?? [])];
+    const error = notes.find((n) => n.level === 'error');
+    const said = error ? `${error.descriptor?.id ? `${error.descriptor.id}: ` : ''}${firstLine(error.message?.text ?? '(no message)')}` : undefined;
+    if (invocation.executionSuccessful === false) {
+      throw new ScannerError(tool, `${name} reported an unsuccessful run (executionSuccessful: false)${said ? `: ${said}` : ''}`, 'crashed');
+    }
+    if (said) throw new ScannerError(tool, `${name} reported an error: ${said}`, 'crashed');
+  }
 }
 
 function findRule(result: SarifResult, rules: SarifRule[], byId: Map<string, SarifRule>): SarifRule | undefined {

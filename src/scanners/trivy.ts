@@ -10,6 +10,7 @@ import { sha256Hex } from '../findings/redact.js';
 import type { Category, ParsedFinding } from '../findings/finding.js';
 import { mapSeverity, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ScannerKnowledge, ToolOutput } from './adapter.js';
+import { canonicalAliases } from '../enrich/ids.js';
 import { detectTool } from './detect-tool.js';
 import {
   checkShape,
@@ -62,6 +63,8 @@ const VulnerabilitySchema = z.object({
   References: z.array(z.string()).nullish(),
   CweIDs: z.array(z.string()).nullish(),
   CVSS: z.record(z.string(), CvssEntrySchema).nullish(),
+  /** Distribution advisories for the same vulnerability (DLA-, DSA-, ALAS-, RHSA-, ...). */
+  VendorIDs: z.array(z.string()).nullish(),
 });
 
 const CodeLineSchema = z.object({ Content: z.string().optional(), IsCause: z.boolean().optional() });
@@ -465,6 +468,7 @@ function vulnerabilityFinding(
     tool: TOOL,
     category,
     ruleId: v.VulnerabilityID,
+    ...(v.VendorIDs && v.VendorIDs.length > 0 ? { aliases: canonicalAliases(v.VulnerabilityID, v.VendorIDs) } : {}),
     title,
     severity: mapSeverity(TRIVY_SEVERITY, toolSeverity),
     toolSeverity,

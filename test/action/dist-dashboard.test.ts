@@ -28,15 +28,15 @@ afterAll(async () => {
 describe('dist/index.js with the dashboard', () => {
   it('push to main: a snapshot per service reaches the dashboard; then a PR reads its base from there', async () => {
     const repo = createTestRepo();
-    const ingest = dashboard.store.createToken({ role: 'ingest', label: 'ci' }).token;
+    const ingest = (await dashboard.store.createToken({ role: 'ingest', label: 'ci' })).token;
     repo.checkout('main');
     const snap = await runDist({ repo, apiUrl: standIn.url, event: pushEvent(repo.baseSha), eventName: 'push', runId: '300', inputs: { 'dashboard-url': dashboard.url, 'dashboard-token': ingest } });
     expect(snap.code, snap.stdout).toBe(0);
     const report = ScanReportSchema.parse(JSON.parse(readFileSync(snap.outputs['report-file'], 'utf8')));
     expect(report.kind).toBe('snapshot');
     expect(report.services.map((s) => s.name)).toEqual(['api', 'web']);
-    expect(dashboard.store.listScans('api', 5).map((s) => s.scanId)).toEqual([`gh/${OWNER}/${REPO}/300/1/api`]);
-    expect(dashboard.store.listScans('web', 5).map((s) => [s.scanId, s.commit, s.kind])).toEqual([[`gh/${OWNER}/${REPO}/300/1/web`, repo.baseSha, 'snapshot']]);
+    expect((await dashboard.store.listScans('api', 5)).map((s) => s.scanId)).toEqual([`gh/${OWNER}/${REPO}/300/1/api`]);
+    expect((await dashboard.store.listScans('web', 5)).map((s) => [s.scanId, s.commit, s.kind])).toEqual([[`gh/${OWNER}/${REPO}/300/1/web`, repo.baseSha, 'snapshot']]);
     expect(standIn.requests).toHaveLength(0); // a push run needs no GitHub API call
 
     repo.checkout('feature');
@@ -53,9 +53,9 @@ describe('dist/index.js with the dashboard', () => {
     expect(prReport.findings.filter((f) => f.status === 'introduced')).toHaveLength(3);
     expect(pr.stdout).toMatch(/baseline: dashboard snapshots at or before [0-9a-f]{7} for 1 of 1 services/);
     // The PR scan went to the dashboard too, marked as a PR scan, without any secret value.
-    const prScans = dashboard.store.listScans('web', 5).filter((s) => s.kind === 'pr');
+    const prScans = (await dashboard.store.listScans('web', 5)).filter((s) => s.kind === 'pr');
     expect(prScans.map((s) => [s.scanId, s.pullRequest])).toEqual([[`gh/${OWNER}/${REPO}/301/1/web`, 21]]);
-    const detail = JSON.stringify(dashboard.store.listFindings({ service: 'web', state: 'all', limit: 100, offset: 0 }));
+    const detail = JSON.stringify((await dashboard.store.listFindings({ service: 'web', state: 'all', limit: 100, offset: 0 })));
     for (const secret of Object.values(PLANTED)) expect(detail.includes(secret)).toBe(false);
   });
 
@@ -86,7 +86,7 @@ describe('dist/index.js with the dashboard', () => {
       expect(run.code, run.stdout).toBe(0);
       expect(run.stdout).not.toMatch(/::warning::.*dashboard push failed/);
       expect(oidc.audiences).toEqual([audience]);
-      const scans = oidcDashboard.store.listScans('web', 5);
+      const scans = (await oidcDashboard.store.listScans('web', 5));
       expect(scans.map((s) => s.scanId)).toEqual([`gh/${OWNER}/${REPO}/400/1/web`]);
       expect(scans[0].ingestedBy).toMatch(new RegExp(`^oidc:${OWNER}/${REPO}`));
     } finally {

@@ -59,7 +59,7 @@ describe('dist/index.js on the example repository', () => {
 
     const dbDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-examples-db-'));
     const dashboard = await startDashboard({ db: path.join(dbDir, 'g.db'), port: 0, adminToken: 'admin-token-examples-0123456789', print: () => undefined, logger: createMemoryLogger() });
-    const ingest = dashboard.store.createToken({ role: 'ingest', label: 'ci' }).token;
+    const ingest = (await dashboard.store.createToken({ role: 'ingest', label: 'ci' })).token;
     const standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO, pullFiles: { 31: changedFiles } });
     try {
       const run = await runDist({
@@ -75,7 +75,7 @@ describe('dist/index.js on the example repository', () => {
       expect(report.services.map((s) => s.name).sort()).toEqual(['billing-worker', 'edge-proxy', 'orders-api']);
       expect(report.findings.some((f) => f.category === 'secret' && f.status === 'introduced')).toBe(true);
       expect(standIn.comments.get(31)).toHaveLength(1);
-      expect(dashboard.store.listScans('billing-worker', 5)).toHaveLength(1);
+      expect((await dashboard.store.listScans('billing-worker', 5))).toHaveLength(1);
       await dashboard.close();
 
       const db = ['g.db', 'g.db-wal'].filter((f) => existsSync(path.join(dbDir, f))).map((f) => readFileSync(path.join(dbDir, f)).toString('latin1')).join('\n');

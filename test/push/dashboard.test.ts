@@ -21,8 +21,8 @@ let repo: TestRepo;
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-push-dash-'));
   dashboard = await startDashboard({ db: path.join(dir, 'gatehouse.db'), port: 0, adminToken: 'admin-token-for-tests-0123456789', print: () => undefined, logger: createMemoryLogger() });
-  ingestToken = dashboard.store.createToken({ role: 'ingest', label: 'ci' }).token;
-  viewerToken = dashboard.store.createToken({ role: 'viewer', label: 'ci-read' }).token;
+  ingestToken = (await dashboard.store.createToken({ role: 'ingest', label: 'ci' })).token;
+  viewerToken = (await dashboard.store.createToken({ role: 'viewer', label: 'ci-read' })).token;
   repo = createTestRepo();
 });
 afterAll(async () => dashboard.close());
@@ -50,7 +50,7 @@ describe('against the real dashboard', () => {
     expect(first.map((r) => [r.scanId, r.status, r.duplicate])).toEqual([['gh/acme/shop/500/1/web', 201, false]]);
     const again = await pushScanReports(snapshot(repo.baseSha, '2026-11-20T10:00:00Z', ['fp-base-secret-0001']), run, opts);
     expect(again[0].duplicate).toBe(true);
-    expect(dashboard.store.listScans('web', 10)).toHaveLength(1);
+    expect((await dashboard.store.listScans('web', 10))).toHaveLength(1);
   });
 
   it('reads the base of a PR: the newest snapshot at or before the merge base, with its findings', async () => {
@@ -79,7 +79,7 @@ describe('against the real dashboard', () => {
     const input = { dashboardUrl: dashboard.url, services: ['web'], repoRoot: repo.dir, baseSha: repo.baseSha, headSha: repo.headSha, logger: createMemoryLogger() };
     const own = await fetchDashboardBaseline({ ...input, auth: { kind: 'token', token: ingestToken } });
     expect(own?.findings.map((f) => f.fingerprint)).toEqual(['fp-base-secret-0001']);
-    const apiOnly = dashboard.store.createToken({ role: 'ingest', label: 'api-only', services: ['api'] }).token;
+    const apiOnly = (await dashboard.store.createToken({ role: 'ingest', label: 'api-only', services: ['api'] })).token;
     const err = await fetchDashboardBaseline({ ...input, auth: { kind: 'token', token: apiOnly } }).catch((e: unknown) => e);
     expect(String(err)).toMatch(/GET api\/v1\/services\/web\/scans\?limit=100: HTTP 403/);
   });

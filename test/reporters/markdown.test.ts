@@ -60,7 +60,7 @@ describe('renderMarkdown', () => {
   it('puts new findings first with their fix, and collapses the others', () => {
     const md = renderMarkdown(report);
     const newSection = md.slice(md.indexOf('### New findings'), md.indexOf('<details>', md.indexOf('### New findings')));
-    expect(newSection).toContain('**CVE-2019-14697**<br>musl 1.1.20-r4 | registry.example/web:1.4.2 | fixed in 1.1.20-r5 |');
+    expect(newSection).toContain('**[CVE-2019-14697](https://nvd.nist.gov/vuln/detail/CVE-2019-14697)**<br>musl 1.1.20-r4 | registry.example/web:1.4.2 | fixed in 1.1.20-r5 |');
     expect(md).toMatch(/<details><summary>Existing \(\d+\)<\/summary>/);
     expect(md).toMatch(/<details><summary>Fixed \(1\)<\/summary>/);
     expect(md.match(/<details>/g)?.length).toBe(md.match(/<\/details>/g)?.length);
@@ -70,8 +70,10 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(report, { detailsUrl: DETAILS });
     const html = render(md);
     expect(html).not.toMatch(/<(img|script|code|em|del|h1|blockquote)\b/);
-    const links = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
-    expect(links).toEqual([DETAILS]);
+    // Links: only ours (the run, and advisories on their publishers' sites), never a tool's.
+    const links = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]!);
+    expect(links).toContain(DETAILS);
+    for (const link of links) expect(link).toMatch(/^(https:\/\/github\.com\/example\/shop\/actions\/runs\/42|https:\/\/nvd\.nist\.gov\/vuln\/detail\/CVE-\d+-\d+|https:\/\/github\.com\/advisories\/GHSA(-[a-z0-9]{4}){3}|https:\/\/osv\.dev\/vulnerability\/[A-Z]+-[\w.-]+)$/);
     expect(html).not.toMatch(/@[A-Za-z0-9]/);
     // Every row of every findings table has exactly five cells, whatever pipes the tools printed.
     for (const table of html.split('<table>').slice(1)) {

@@ -86,7 +86,8 @@ describe('executePlan', () => {
   it('turns a crash, an odd exit code, a hang and garbage into errors with reasons', async () => {
     const { runs, findings } = await scan({
       services: [{ name: 'api', path: 'services/api' }],
-      'scanner-timeout': 1,
+      // not 1 s: on a loaded machine starting node alone can take a second, and the crasher would time out
+      'scanner-timeout': 4,
       scanners: {
         sarif: [
           fakeEntry('crasher', '--signal', 'SIGSEGV'),
@@ -104,7 +105,7 @@ describe('executePlan', () => {
     expect(byName['odd-exit'].error).toBe(
       'odd-exit: exited with code 7 (expected 0 or 1); it printed 23 bytes to stderr (not shown: a tool\'s output may hold secrets); its database was locked (another process may be using its cache)',
     );
-    expect(byName.hanger.error).toMatch(/^hanger: timed out after 1 s and was stopped \(raise "scanner-timeout"/);
+    expect(byName.hanger.error).toMatch(/^hanger: timed out after 4 s and was stopped \(raise "scanner-timeout"/);
     expect(byName.garbage.error).toMatch(
       /^garbage output is not valid: .*\(output: 82 characters of plain text output starting "Seg… fault\? toke"\)$/,
     );

@@ -242,3 +242,29 @@ describe('a failing scanner\'s stderr', () => {
     expect(report.scanners[0].error).not.toContain('Method Not Allowed');
   });
 });
+
+// Issue 8 item 5: the category of a finding comes from what was scanned. trivy fs on a service that
+// also has an `image:` scans the folder: its findings are dependencies with a lockfile path, so a
+// per-category fail-on for dependencies applies to them.
+describe('trivy fs on a service with an image', () => {
+  it('reports dependency findings with their path, and categories.dependency.fail-on counts them', async () => {
+    const root = makeRepo();
+    const { report } = await scan(
+      {
+        services: [{ name: 'api', path: 'services/api', image: 'acme/api:1.0' }],
+        gate: { 'fail-on': 'critical', categories: { dependency: { 'fail-on': 'medium' } } },
+      },
+      { imports: { 'trivy-fs@api': join(SHARED, 'trivy/fs-vulns-misconfig-secrets.json') } },
+      root,
+    );
+    const vulns = report.findings.filter((f) => f.location.package);
+    expect(vulns.length).toBe(2);
+    for (const f of vulns) {
+      expect(f.category).toBe('dependency');
+      expect(f.location.path).toBe('services/api/requirements.txt');
+      expect(f.location.image).toBeUndefined();
+    }
+    expect(report.gate.passed).toBe(false);
+    expect(report.gate.reasons.some((r) => r.kind === 'severity' && /medium/.test(r.message))).toBe(true);
+  });
+});

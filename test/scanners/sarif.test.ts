@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ScannerOutputError, UnsupportedFormatError } from '../../src/errors.js';
+import { ConfigError, ScannerError, ScannerOutputError, UnsupportedFormatError } from '../../src/errors.js';
 import { ParsedFindingSchema } from '../../src/findings/finding.js';
 import { createSarifAdapter, parseSarifLog } from '../../src/scanners/sarif.js';
 import { GARBAGE_OUTPUTS, readFixture, severityCounts } from './fixtures.js';
@@ -44,10 +44,10 @@ describe('parseSarifLog reads every recorded SARIF file generically', () => {
   it('semgrep/sarif-dataflow-traces.sarif: rule level warning -> medium', () => {
     expect(severityCounts(parseGeneric(readFixture('semgrep/sarif-dataflow-traces.sarif')).findings)).toEqual({ medium: 1 });
   });
-  it('semgrep/sarif-when-errors.sarif: the notification is a toolError even though executionSuccessful is true', () => {
-    const { findings, toolErrors } = parseGeneric(readFixture('semgrep/sarif-when-errors.sarif'));
-    expect(findings).toEqual([]);
-    expect(toolErrors).toHaveLength(1);
+  it('semgrep/sarif-when-errors.sarif: an error-level notification is a scanner error even though executionSuccessful is true', () => {
+    expect(() => parseGeneric(readFixture('semgrep/sarif-when-errors.sarif'))).toThrow(
+      /reported an error: SemgrepError: File not found: targets\/basic\/inexistent\.py/,
+    );
   });
   it('gitleaks/sarif-v8-simple.sarif: no level and no rule -> warning -> medium; as a secret the snippet is only hashed', () => {
     const result = parseGeneric(readFixture('gitleaks/sarif-v8-simple.sarif'), 'secret');
@@ -123,9 +123,43 @@ describe('parseSarifLog rules', () => {
     );
     expect(again.findings[0]?.matchHash).toBe(findings[0]?.matchHash);
   });
-  it('reports an unsuccessful run without notifications as a toolError', () => {
-    const { toolErrors } = parseGeneric(log([], [], { invocations: [{ executionSuccessful: false }] }));
-    expect(toolErrors).toEqual(['error: demo reported an unsuccessful run']);
+  // Issue 8 item 4: a SARIF log that says nothing was scanned, or that the tool failed, is a scanner
+  // error, never "0 findings".
+  const failures: [string, string, RegExp][] = [
+    ['an empty log (runs: [])', JSON.stringify({ version: '2.1.0', runs: [] }), /has no runs/],
+    ['a run without results', JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'demo' } } }] }), /run 1 \(demo\) has no "results"/],
+    ['a run with results: null', JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'demo' } }, results: null }] }), /run 1 \(demo\) has no "results"/],
+    ['executionSuccessful: false', log([], [], { invocations: [{ executionSuccessful: false }] }), /demo reported an unsuccessful run \(executionSuccessful: false\)/],
+    [
+      'an error-level toolExecutionNotification',
+      log([], [], { invocations: [{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'error', message: { text: 'out of memory' } }] }] }),
+      /demo reported an error: out of memory/,
+    ],
+    [
+      'an error-level toolConfigurationNotification',
+      log([], [], { invocations: [{ toolConfigurationNotifications: [{ level: 'error', descriptor: { id: 'CFG1' }, message: { text: 'no rules' } }] }] }),
+      /demo reported an error: CFG1: no rules/,
+    ],
+  ];
+  for (const [what, text, reason] of failures) {
+    it(`refuses ${what} as a scanner error naming the tool`, () => {
+      let error: unknown;
+      try {
+        parseGeneric(text);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ScannerError);
+      expect((error as ScannerError).scanner).toBe('any-tool');
+      expect((error as ScannerError).reason).toMatch(reason);
+    });
+  }
+  it('reads results: [] as a clean run and warning-level notifications as toolErrors', () => {
+    const { findings, toolErrors } = parseGeneric(
+      log([], [], { invocations: [{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'warning', message: { text: 'skipped a.py' } }] }] }),
+    );
+    expect(findings).toEqual([]);
+    expect(toolErrors).toEqual(['warning: skipped a.py']);
   });
   it('refuses SARIF other than 2.1.0 as unsupported', () => {
     expect(() => parseGeneric(JSON.stringify({ version: '2.0.0', runs: [] }))).toThrow(UnsupportedFormatError);

@@ -112,10 +112,8 @@ describe('parseSemgrepReport on recorded semgrep SARIF', () => {
     expect(findings[0]?.matchHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('sarif-when-errors.sarif: zero results, the error notification is a toolError', () => {
-    const { findings, toolErrors } = parseFixture('sarif-when-errors.sarif');
-    expect(findings).toEqual([]);
-    expect(toolErrors).toEqual(['error: SemgrepError: File not found: targets/basic/inexistent.py']);
+  it('sarif-when-errors.sarif: zero results and an error-level notification: a scanner error, not 0 findings', () => {
+    expect(() => parseFixture('sarif-when-errors.sarif')).toThrow(/reported an error: SemgrepError: File not found/);
   });
 });
 

@@ -317,7 +317,7 @@ describe('startDashboard', () => {
       const second = await startTestDashboard({ dir, adminToken: '' });
       expect(second.printed).toHaveLength(1);
       expect((await second.call('GET', '/api/v1/findings', { token }).then(json)).total).toBe(1);
-      expect((await second.call('POST', '/api/v1/scans', { token, body: makeReport({ scanId: 'p1', createdAt: day('2026-01-01') }) })).status).toBe(200);
+      expect((await second.call('POST', '/api/v1/scans', { token, body: makeReport({ scanId: 'p1', createdAt: day('2026-01-01'), findings: [{ fp: 'p' }] }) })).status).toBe(200);
       await second.stop();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -84,6 +84,8 @@ beforeAll(async () => {
       allow: [{ repository: 'acme/*', workflow: 'acme/*/.github/workflows/gatehouse.yml', ref: 'refs/heads/main', services: ['payments'] }],
     },
     ingestRateLimit: { perMinute: 10_000 },
+    // This matrix sends hundreds of refused credentials on purpose; throttling has its own test (hardening.test.ts).
+    authFailureLimit: { perMinute: 100_000 },
   });
   const mk = async (body: Record<string, unknown>) => {
     const res = await t.call('POST', '/api/v1/admin/tokens', { token: ADMIN_TOKEN, body });
@@ -99,10 +101,10 @@ beforeAll(async () => {
   await t.call('DELETE', `/api/v1/admin/tokens/${revoked.id}`, { token: ADMIN_TOKEN });
   creds.revoked = { token: revoked.token };
   // An admin token that expired: written straight into the same file (the API refuses past expiries).
-  const side = openStore(t.file);
-  creds['expired-token'] = { token: side.createToken({ role: 'admin', label: 'old', expiresAt: '2020-01-01T00:00:00Z' }, new Date('2019-01-01T00:00:00Z')).token };
-  const session = side.createSession(side.verifyToken(ADMIN_TOKEN)!.id);
-  side.close();
+  const side = (await openStore(t.file));
+  creds['expired-token'] = { token: (await side.createToken({ role: 'admin', label: 'old', expiresAt: '2020-01-01T00:00:00Z' }, new Date('2019-01-01T00:00:00Z'))).token };
+  const session = (await side.createSession((await side.verifyToken(ADMIN_TOKEN))!.id));
+  (await side.close());
   creds['session-admin-no-csrf'] = { cookie: `gatehouse_session=${session.id}` };
   creds.oidc = { token: await issuer.sign(githubClaims('acme/shop')) };
   creds['oidc-expired'] = { token: await issuer.sign(githubClaims('acme/shop'), { expiresIn: Math.floor(Date.now() / 1000) - 60 }) };
@@ -157,9 +159,9 @@ describe('auth matrix', () => {
   });
 
   it('lets a session caller change things only with the session CSRF token', async () => {
-    const side = openStore(t.file);
-    const session = side.createSession(side.verifyToken(ADMIN_TOKEN)!.id);
-    side.close();
+    const side = (await openStore(t.file));
+    const session = (await side.createSession((await side.verifyToken(ADMIN_TOKEN))!.id));
+    (await side.close());
     const headers = { cookie: `gatehouse_session=${session.id}`, 'x-csrf-token': session.csrf };
     expect((await t.call('POST', '/api/v1/admin/tokens', { body: { role: 'viewer', label: 's' }, headers })).status).toBe(201);
     expect((await t.call('POST', '/api/v1/admin/tokens', { body: { role: 'viewer', label: 's' }, headers: { ...headers, 'x-csrf-token': 'wrong' } })).status).toBe(403);

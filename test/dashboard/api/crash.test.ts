@@ -92,11 +92,11 @@ describe('SIGKILL during a stream of ingests', () => {
     }
 
     // The file is usable again: reopen and ingest the next scan.
-    const store = openStore(file);
+    const store = (await openStore(file));
     try {
-      expect(store.ingestScan(reportFor(total + 1), 'after-crash').status).toBe('created');
+      expect((await store.ingestScan(reportFor(total + 1), 'after-crash')).status).toBe('created');
     } finally {
-      store.close();
+      (await store.close());
     }
   });
 });

@@ -8,7 +8,7 @@ let admin: { cookie: string; csrf: string };
 let viewer: { cookie: string; csrf: string };
 
 beforeAll(async () => {
-  h = openPageHarness();
+  h = (await openPageHarness());
   admin = await login(h.app, h.tokens.admin);
   viewer = await login(h.app, h.tokens.viewer);
 });
@@ -19,10 +19,10 @@ describe('admin page', () => {
     const page = await get(h.app, '/admin', viewer.cookie);
     expect(page.status).toBe(403);
     expect(page.html).toContain('This page needs an admin token.');
-    const before = h.store.listTokens().length;
+    const before = (await h.store.listTokens()).length;
     const create = await postForm(h.app, '/admin/tokens', viewer.cookie, { _csrf: viewer.csrf, label: 'sneaky', role: 'admin' });
     expect(create.status).toBe(403);
-    expect(h.store.listTokens()).toHaveLength(before);
+    expect((await h.store.listTokens())).toHaveLength(before);
     // and the navigation does not offer it
     expect((await get(h.app, '/', viewer.cookie)).html).not.toContain('href="/admin"');
   });
@@ -49,12 +49,12 @@ describe('admin page', () => {
     const value = /aria-label="new token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*aria-label="new token"/.exec(html);
     const token = value?.[1] ?? value?.[2];
     expect(token).toMatch(/^gatehouse_/);
-    const info = h.store.verifyToken(token!);
+    const info = (await h.store.verifyToken(token!));
     expect(info).toMatchObject({ role: 'ingest', label: 'ci orders', services: ['orders', 'payments'] });
     expect(info!.expiresAt).not.toBeNull();
     // shown once: the next admin page does not contain it
     expect((await get(h.app, '/admin', admin.cookie)).html).not.toContain(token!);
-    const audit = h.store.listAudit(5).find((e) => e.action === 'token.create');
+    const audit = (await h.store.listAudit(5)).find((e) => e.action === 'token.create');
     expect(audit?.actor).toMatch(/^session:tok_\w+ \(sec lead\)$/);
     expect(audit?.detail).toMatchObject({ label: 'ci orders', role: 'ingest' });
   });
@@ -69,22 +69,22 @@ describe('admin page', () => {
   });
 
   it('refuses to create a token without the CSRF token', async () => {
-    const before = h.store.listTokens().length;
+    const before = (await h.store.listTokens()).length;
     const res = await postForm(h.app, '/admin/tokens', admin.cookie, { label: 'no csrf', role: 'viewer' });
     expect(res.status).toBe(403);
-    expect(h.store.listTokens()).toHaveLength(before);
+    expect((await h.store.listTokens())).toHaveLength(before);
   });
 
   it('revokes a token: it stops working, its sessions end, and the audit log shows it', async () => {
-    const victim = h.store.listTokens().find((t) => t.label === 'on-call <viewer>')!;
+    const victim = (await h.store.listTokens()).find((t) => t.label === 'on-call <viewer>')!;
     const refused = await postForm(h.app, `/admin/tokens/${victim.id}/revoke`, admin.cookie, { _csrf: 'nope' });
     expect(refused.status).toBe(403);
-    expect(h.store.verifyToken(h.tokens.viewer)).toBeDefined();
+    expect((await h.store.verifyToken(h.tokens.viewer))).toBeDefined();
 
     const res = await postForm(h.app, `/admin/tokens/${victim.id}/revoke`, admin.cookie, { _csrf: admin.csrf });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/admin?revoked=${victim.id}`);
-    expect(h.store.verifyToken(h.tokens.viewer)).toBeUndefined();
+    expect((await h.store.verifyToken(h.tokens.viewer))).toBeUndefined();
     expect((await h.app.request('/', { headers: { cookie: viewer.cookie } })).status).toBe(303);
 
     const { html } = await get(h.app, `/admin?revoked=${victim.id}`, admin.cookie);

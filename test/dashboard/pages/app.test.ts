@@ -19,14 +19,14 @@ let session: { cookie: string; csrf: string };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-pages-app-'));
-  store = openStore(join(dir, 'dashboard.db'));
-  for (const r of historyReports(NOW)) store.ingestScan(r, 'test');
-  const { token } = store.createToken({ role: 'viewer', label: 'viewer' });
+  store = (await openStore(join(dir, 'dashboard.db')));
+  for (const r of historyReports(NOW)) (await store.ingestScan(r, 'test'));
+  const { token } = (await store.createToken({ role: 'viewer', label: 'viewer' }));
   app = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger() });
   session = await login(app, token);
 });
-afterAll(() => {
-  store.close();
+afterAll(async () => {
+  (await store.close());
   rmSync(dir, { recursive: true, force: true });
 });
 

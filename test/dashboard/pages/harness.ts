@@ -1,12 +1,15 @@
-// A real store in a temporary SQLite file with the fixture history ingested, the page routes on top,
+// A real store in a temporary SQLite file with the fixture history ingested, the dashboard app on top
+// (authentication sets the principal the pages read),
 // and a helper that signs in through the real /login form (nonce cookie + hidden field).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import { createPageRoutes } from '../../../dashboard/pages/routes.js';
+import { createApp } from '../../../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { openStore } from '../../../dashboard/store/store.js';
 import type { Role, Store } from '../../../dashboard/store/types.js';
+import { createMemoryLogger } from '../../../src/logger.js';
 import { historyReports } from './fixtures.js';
 
 // The history ends at NOW; pages render with the same clock so ages and SLA dates are stable.
@@ -19,25 +22,30 @@ export interface PageHarness {
   close(): void;
 }
 
-export function openPageHarness(): PageHarness {
+export async function openPageHarness(): Promise<PageHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-pages-'));
-  const store = openStore(join(dir, 'dashboard.db'));
-  for (const r of historyReports(NOW)) store.ingestScan(r, 'test');
+  const store = (await openStore(join(dir, 'dashboard.db')));
+  for (const r of historyReports(NOW)) (await store.ingestScan(r, 'test'));
   const tokens = {
-    admin: store.createToken({ role: 'admin', label: 'sec lead' }).token,
-    viewer: store.createToken({ role: 'viewer', label: 'on-call <viewer>' }).token,
-    ingest: store.createToken({ role: 'ingest', label: 'ci', services: ['payments'] }).token,
+    admin: (await store.createToken({ role: 'admin', label: 'sec lead' })).token,
+    viewer: (await store.createToken({ role: 'viewer', label: 'on-call <viewer>' })).token,
+    ingest: (await store.createToken({ role: 'ingest', label: 'ci', services: ['payments'] })).token,
   };
-  const app = createPageRoutes({ store, now: () => NOW });
+  const app = pageApp(store);
   return {
     store,
     app,
     tokens,
-    close() {
-      store.close();
+    async close() {
+      (await store.close());
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The dashboard app over `store` with the pages' pinned clock. */
+export function pageApp(store: Store, opts: { tls?: boolean } = {}): Hono<any> {
+  return createApp({ store, config: { ...DEFAULT_DASHBOARD_CONFIG, tls: opts.tls ?? false }, logger: createMemoryLogger(), now: () => NOW });
 }
 
 export const FORM = 'application/x-www-form-urlencoded';

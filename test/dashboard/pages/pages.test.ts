@@ -10,7 +10,7 @@ let h: PageHarness;
 let cookie: string;
 
 beforeAll(async () => {
-  h = openPageHarness();
+  h = (await openPageHarness());
   cookie = (await login(h.app, h.tokens.viewer)).cookie;
 });
 afterAll(() => h.close());
@@ -62,7 +62,7 @@ describe('overview', () => {
 
   it('splits the table into pages, worst services first', async () => {
     const { html } = await get(h.app, '/?sort=name&dir=asc', cookie);
-    const rows = h.store.listServiceOverview(new Date('2026-11-24T09:00:00Z'));
+    const rows = (await h.store.listServiceOverview(new Date('2026-11-24T09:00:00Z')));
     const render = (page: number) =>
       String(OverviewContent({ rows, sort: 'name', dir: 'asc', page, pageSize: 2, now: new Date('2026-11-24T09:00:00Z'), staleAfterDays: 14 }));
     expect(serviceOrder(html)).toEqual(['legacy', 'orders', 'payments']);

@@ -2,7 +2,7 @@
 // next page shows the new scan. The cache itself stays within its byte budget.
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RenderCache } from '../../../dashboard/pages/render-cache.js';
+import { VersionedCache } from '../../../dashboard/version-cache.js';
 import { acceptsGzip } from '../../../dashboard/pages/routes.js';
 import { finding, snapshot } from './fixtures.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
@@ -10,7 +10,7 @@ import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js
 let h: PageHarness;
 let cookie: string;
 beforeAll(async () => {
-  h = openPageHarness();
+  h = (await openPageHarness());
   cookie = (await login(h.app, h.tokens.viewer)).cookie;
 });
 afterAll(() => h.close());
@@ -23,7 +23,7 @@ describe('page cache', () => {
     expect(again.html).toBe(before.html);
 
     const scan = snapshot('legacy', new Date(NOW.getTime() - 60_000), [finding('legacy', 1, 'critical'), finding('legacy', 7, 'critical')], 'legacy-new');
-    h.store.ingestScan(scan, 'test');
+    (await h.store.ingestScan(scan, 'test'));
     const after = await get(h.app, '/', cookie);
     const legacy = after.html.slice(after.html.indexOf('<tr data-service="legacy">'));
     expect(legacy).toMatch(/^<tr data-service="legacy">[^]*?title="2 open critical"/);
@@ -70,7 +70,7 @@ describe('page cache', () => {
   });
 
   it('renders a body once for requests that miss the cache at the same time', async () => {
-    const cache = new RenderCache();
+    const cache = new VersionedCache();
     let renders = 0;
     const slow = async () => {
       renders += 1;
@@ -85,7 +85,7 @@ describe('page cache', () => {
   });
 
   it('evicts the least recently used bodies beyond its byte budget', async () => {
-    const cache = new RenderCache(100);
+    const cache = new VersionedCache(100);
     let renders = 0;
     const render = (text: string) => async () => {
       renders += 1;

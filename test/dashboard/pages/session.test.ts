@@ -1,12 +1,11 @@
 // Login with a token, the session cookie's flags, logout, redirects for signed-out visitors, and
 // CSRF: every form POST needs the right hidden token and our own Origin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPageRoutes } from '../../../dashboard/pages/routes.js';
-import { FORM, ORIGIN, cookieFrom, get, hiddenCsrf, login, openPageHarness, postForm, type PageHarness } from './harness.js';
+import { FORM, ORIGIN, cookieFrom, get, hiddenCsrf, login, openPageHarness, pageApp, postForm, type PageHarness } from './harness.js';
 
 let h: PageHarness;
-beforeAll(() => {
-  h = openPageHarness();
+beforeAll(async () => {
+  h = (await openPageHarness());
 });
 afterAll(() => h.close());
 
@@ -27,7 +26,7 @@ describe('signed-out visitors', () => {
   it('cannot POST to a page without a session', async () => {
     const res = await postForm(h.app, '/admin/tokens', '', { label: 'x', role: 'admin' });
     expect(res.status).toBe(401);
-    expect(h.store.listTokens().some((t) => t.label === 'x')).toBe(false);
+    expect((await h.store.listTokens()).some((t) => t.label === 'x')).toBe(false);
   });
 });
 
@@ -51,11 +50,11 @@ describe('login', () => {
     const page = await get(h.app, '/services/orders', cookie);
     expect(page.status).toBe(200);
     expect(page.html).toContain('on-call &lt;viewer&gt;');
-    expect(h.store.listAudit(10).some((e) => e.action === 'session.login')).toBe(true);
+    expect((await h.store.listAudit(10)).some((e) => e.action === 'session.login')).toBe(true);
   });
 
   it('marks the cookie Secure when served over TLS', async () => {
-    const app = createPageRoutes({ store: h.store, config: { tls: true } });
+    const app = pageApp(h.store, { tls: true });
     const { nonceCookie, csrf } = await loginForm(app);
     const res = await app.request('https://dash.example/login', {
       method: 'POST',
@@ -153,8 +152,8 @@ describe('Origin: null (browsers under Referrer-Policy: no-referrer)', () => {
     expect(bare.status).toBe(403);
     const same = await postForm(h.app, '/admin/tokens', cookie, { _csrf: csrf, label: 'from null same', role: 'viewer' }, { origin: 'null', 'sec-fetch-site': 'same-origin' });
     expect(same.status).toBe(201);
-    expect(h.store.listTokens().map((t) => t.label)).toEqual(expect.arrayContaining(['from null same']));
-    expect(h.store.listTokens().map((t) => t.label)).not.toEqual(expect.arrayContaining(['from null cross']));
+    expect((await h.store.listTokens()).map((t) => t.label)).toEqual(expect.arrayContaining(['from null same']));
+    expect((await h.store.listTokens()).map((t) => t.label)).not.toEqual(expect.arrayContaining(['from null cross']));
   });
 });
 

@@ -1,4 +1,5 @@
-// API errors: thrown anywhere, turned into `{ error, field? }` JSON with the status by app.onError.
+// The HTTP error every route throws (API and auth alike): turned into `{ error, field? }` JSON with
+// its status by app.ts onError. Outside api/ so auth/ and pages need not import from the API.
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 

@@ -1,7 +1,9 @@
-// Schema migrations, applied in order by `PRAGMA user_version` (the index of the last one applied).
-// Never edit a shipped migration: add a new one. SQL stays close to portable (no JSON1 in queries,
-// TEXT timestamps in ISO 8601 UTC) so a PostgreSQL store can follow.
+// SQLite schema migrations, applied in order by `PRAGMA user_version` (the index of the last one
+// applied). Never edit a shipped migration: add a new one. PostgreSQL has its own list
+// (postgres/migrations.ts) with the same tables and columns, so `gatehouse dashboard migrate` copies
+// rows as they are.
 import type Database from 'better-sqlite3';
+import { StoreVersionError } from '../errors.js';
 
 export const MIGRATIONS: readonly string[] = [
   // 1: the whole first model.
@@ -144,21 +146,82 @@ export const MIGRATIONS: readonly string[] = [
     detail TEXT NOT NULL
   );
   `,
+
+  // 2: idempotency per (caller scope, service, scan id) instead of one global scan id, so a caller
+  // scoped to service A cannot take the id that B's next upload will use. `scans` is rebuilt
+  // without UNIQUE (scan_id) (SQLite cannot drop a constraint); pre-existing scans get keys with no
+  // scope and no body hash, which any caller's replay of that id for that service matches.
+  `
+  CREATE TABLE scans_v2 (
+    id INTEGER PRIMARY KEY,
+    scan_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'pr')),
+    created_at TEXT NOT NULL,
+    repository TEXT,
+    ref TEXT,
+    commit_sha TEXT,
+    pull_request INTEGER,
+    run_url TEXT,
+    gate_outcome TEXT NOT NULL,
+    finding_count INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL,
+    ingested_by TEXT NOT NULL
+  );
+  INSERT INTO scans_v2 SELECT id, scan_id, kind, created_at, repository, ref, commit_sha, pull_request, run_url,
+    gate_outcome, finding_count, ingested_at, ingested_by FROM scans;
+  DROP TABLE scans;
+  ALTER TABLE scans_v2 RENAME TO scans;
+  CREATE INDEX scans_by_scan_id ON scans (scan_id);
+
+  -- scope: what the caller may write ('*' = every service, else its sorted service list);
+  -- body_sha256: of the validated report, so a replay with another body is told apart (409).
+  CREATE TABLE ingest_keys (
+    scope TEXT NOT NULL,
+    service TEXT NOT NULL,
+    scan_id TEXT NOT NULL,
+    body_sha256 TEXT,
+    scan_pk INTEGER NOT NULL REFERENCES scans(id),
+    PRIMARY KEY (scope, service, scan_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX ingest_keys_by_id ON ingest_keys (service, scan_id);
+  INSERT INTO ingest_keys (scope, service, scan_id, body_sha256, scan_pk)
+    SELECT '', s.name, sc.scan_id, NULL, sc.id FROM scan_services ss
+      JOIN scans sc ON sc.id = ss.scan_pk JOIN services s ON s.id = ss.service_id;
+  `,
+  // 3: a data version row every ingest moves, so read caches of every process see every change.
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  INSERT INTO meta (key, value) VALUES ('data_version', 0);
+  `,
 ];
 
-/** Applies every migration past the file's user_version, each in its own transaction. */
+/**
+ * Applies every migration past the file's user_version, each in its own transaction. Foreign keys
+ * are off while a migration runs (a table rebuild drops and renames a referenced table, SQLite's
+ * documented procedure) and checked before it commits.
+ */
 export function migrate(db: Database.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(
-      `database schema version ${current} is newer than this Gatehouse (${MIGRATIONS.length}); upgrade Gatehouse`,
-    );
+    throw new StoreVersionError(current, MIGRATIONS.length);
   }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+  if (current === MIGRATIONS.length) return current;
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v]);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`migration ${v + 1} broke ${broken.length} foreign key reference(s)`);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return MIGRATIONS.length;
 }

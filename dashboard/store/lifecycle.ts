@@ -1,0 +1,210 @@
+// The finding lifecycle, as one pure function: what the store knew before a report (per service) and
+// the report in, the list of decisions out. No SQL here: each backend (sqlite/ingest.ts,
+// postgres/ingest.ts) reads the prior state, calls `planIngest` and applies the decisions in one
+// transaction. The rules, in the order they are decided:
+//
+// - A PR scan never moves the lifecycle: it records where known findings were seen (`sighted`).
+// - A snapshot at or after the service's latest snapshot is "in order":
+//     - a finding never seen before is `opened`;
+//     - a known finding is `refreshed` (its fields follow the report); a fixed one is `reopened`;
+//     - an open finding absent from the report is `fixed`, but only when the scanner that finds it
+//       (its tool) ran without error for this service in this report: a scanner that crashed or did
+//       not run proves nothing, so its findings stay open.
+// - A snapshot older than the latest ("late", e.g. matrix jobs racing) is merged conservatively:
+//   known findings only get the sighting; a finding nobody saw before existed then and was gone by
+//   the next snapshot, so it is `lateOpenedAndFixed` (opened at the late snapshot, fixed at the next).
+//   Its posture day is filled only when no later snapshot of that day did (`ifAbsent`).
+import type { Finding, Severity } from '../../src/findings/finding.js';
+import type { ScanReport } from '../../src/report/scan-report.js';
+import { dayOf } from './days.js';
+import type { GateOutcome, SeverityCounts } from './types.js';
+import { emptyCounts } from './counts.js';
+
+/** What the store knows about one finding of a service before the report. */
+export interface PriorFinding {
+  fingerprint: string;
+  state: 'open' | 'fixed';
+  openedAt: string;
+  severity: Severity;
+  tool: string;
+  category: string;
+  suppressed: boolean;
+}
+
+/** What the store knows about one service before the report (undefined fields: a new service). */
+export interface PriorService {
+  lastScanAt: string | null;
+  lastSnapshotAt: string | null;
+  /** The earliest snapshot of this service after the report's createdAt (late snapshots only), or null. */
+  nextSnapshotAt: string | null;
+  findings: ReadonlyMap<string, PriorFinding>;
+}
+
+export type LifecycleDecision =
+  | { kind: 'opened'; finding: Finding; at: string }
+  | { kind: 'refreshed'; finding: Finding; at: string; reopened: boolean }
+  | { kind: 'fixed'; fingerprint: string; severity: Severity; at: string; openSeconds: number }
+  | { kind: 'lateOpenedAndFixed'; finding: Finding; openedAt: string; fixedAt: string; openSeconds: number }
+  | { kind: 'sighted'; fingerprint: string };
+
+/** Everything the store writes for one service of a report. */
+export interface ServicePlan {
+  name: string;
+  /** The report's path for the service (null: not listed in report.services). */
+  path: string | null;
+  /** The gate outcome of the report for this service. */
+  gate: GateOutcome;
+  /** Not suppressed findings of this service in the report, per severity (the scan_services row). */
+  reportCounts: SeverityCounts;
+  findingCount: number;
+  scanners: { scanner: string; tool: string; category: Finding['category']; status: 'ok' | 'imported' | 'error'; error?: string }[];
+  /** Move the service's "last scan" to this report (it is the newest scan of any kind). */
+  setLastScan: boolean;
+  /** Move the service's "last snapshot" to this report (an in-order snapshot). */
+  setLastSnapshot: boolean;
+  decisions: LifecycleDecision[];
+  /** The posture row of the report's day: `replace` (in-order snapshot), `ifAbsent` (late), none for PRs. */
+  posture?: { mode: 'replace' | 'ifAbsent'; day: string; counts: SeverityCounts; snapshotAt: string };
+}
+
+export interface IngestPlan {
+  createdAt: string;
+  services: ServicePlan[];
+  opened: number;
+  fixed: number;
+  reopened: number;
+}
+
+/** Every service a report speaks about, with its path: listed ones, plus any named by a finding or scanner run. */
+export function servicePaths(report: ScanReport): Map<string, string | null> {
+  const paths = new Map<string, string | null>();
+  for (const s of report.services) paths.set(s.name, s.path);
+  for (const f of report.findings) if (!paths.has(f.service)) paths.set(f.service, null);
+  for (const r of report.scanners) if (!paths.has(r.service)) paths.set(r.service, null);
+  return paths;
+}
+
+/** Gate outcome of a report for one service: only the reasons about that service (or about none) count. */
+export function gateForService(gate: ScanReport['gate'], service: string): GateOutcome {
+  if (gate.passed) return 'passed';
+  const reasons = gate.reasons.filter((r) => r.service === undefined || r.service === service);
+  if (reasons.length === 0) return 'passed';
+  return reasons.every((r) => r.kind === 'scanner-error') ? 'scanner-error' : 'failed';
+}
+
+const NEW_SERVICE: PriorService = { lastScanAt: null, lastSnapshotAt: null, nextSnapshotAt: null, findings: new Map() };
+
+/** The decisions for one report given what the store knew about each of its services. */
+export function planIngest(report: ScanReport, prior: ReadonlyMap<string, PriorService>): IngestPlan {
+  const createdAt = new Date(report.createdAt).toISOString();
+  const plan: IngestPlan = { createdAt, services: [], opened: 0, fixed: 0, reopened: 0 };
+  // One pass over the findings, grouped per service; the last finding of a fingerprint wins.
+  const byService = new Map<string, Map<string, Finding>>();
+  for (const f of report.findings) {
+    let m = byService.get(f.service);
+    if (!m) byService.set(f.service, (m = new Map()));
+    m.set(f.fingerprint, f);
+  }
+  for (const [name, path] of servicePaths(report)) {
+    const service = planService(report, createdAt, name, path, byService.get(name) ?? new Map(), prior.get(name) ?? NEW_SERVICE);
+    for (const d of service.decisions) {
+      if (d.kind === 'opened') plan.opened++;
+      else if (d.kind === 'fixed') plan.fixed++;
+      else if (d.kind === 'refreshed' && d.reopened) plan.reopened++;
+    }
+    plan.services.push(service);
+  }
+  return plan;
+}
+
+function planService(
+  report: ScanReport,
+  createdAt: string,
+  name: string,
+  path: string | null,
+  mine: Map<string, Finding>,
+  prior: PriorService,
+): ServicePlan {
+  const runs = report.scanners.filter((r) => r.service === name);
+  const reportCounts = emptyCounts();
+  for (const f of mine.values()) if (f.status !== 'suppressed') reportCounts[f.severity]++;
+  const inOrder = report.kind === 'snapshot' && (prior.lastSnapshotAt === null || createdAt >= prior.lastSnapshotAt);
+  const plan: ServicePlan = {
+    name,
+    path,
+    gate: gateForService(report.gate, name),
+    reportCounts,
+    findingCount: mine.size,
+    scanners: runs.map((r) => ({ scanner: r.scanner, tool: r.tool, category: r.category, status: r.status, ...(r.error ? { error: r.error } : {}) })),
+    setLastScan: prior.lastScanAt === null || createdAt >= prior.lastScanAt,
+    setLastSnapshot: inOrder,
+    decisions: [],
+  };
+  const day = dayOf(createdAt);
+
+  if (report.kind === 'pr') {
+    for (const fp of mine.keys()) if (prior.findings.has(fp)) plan.decisions.push({ kind: 'sighted', fingerprint: fp });
+    return plan;
+  }
+
+  if (!inOrder) {
+    const next = prior.nextSnapshotAt ?? prior.lastSnapshotAt!;
+    for (const f of mine.values()) {
+      if (prior.findings.has(f.fingerprint)) {
+        plan.decisions.push({ kind: 'sighted', fingerprint: f.fingerprint });
+      } else {
+        plan.decisions.push({ kind: 'lateOpenedAndFixed', finding: f, openedAt: createdAt, fixedAt: next, openSeconds: secondsBetween(createdAt, next) });
+      }
+    }
+    plan.posture = { mode: 'ifAbsent', day, counts: reportCounts, snapshotAt: createdAt };
+    return plan;
+  }
+
+  const open = emptyCounts();
+  for (const f of mine.values()) {
+    const known = prior.findings.get(f.fingerprint);
+    if (!known) plan.decisions.push({ kind: 'opened', finding: f, at: createdAt });
+    else plan.decisions.push({ kind: 'refreshed', finding: f, at: createdAt, reopened: known.state === 'fixed' });
+    if (f.status !== 'suppressed') open[f.severity]++;
+  }
+  const okTools = new Set(runs.filter((r) => r.status !== 'error').map((r) => r.tool));
+  const erroredToolCategories = new Set(runs.filter((r) => r.status === 'error').map((r) => `${r.tool}\u0000${r.category}`));
+  for (const known of prior.findings.values()) {
+    if (known.state !== 'open' || mine.has(known.fingerprint)) continue;
+    const scannerRanFine = okTools.has(known.tool) && !erroredToolCategories.has(`${known.tool}\u0000${known.category}`);
+    if (scannerRanFine) {
+      plan.decisions.push({ kind: 'fixed', fingerprint: known.fingerprint, severity: known.severity, at: createdAt, openSeconds: secondsBetween(known.openedAt, createdAt) });
+    } else if (!known.suppressed) {
+      open[known.severity]++;
+    }
+  }
+  plan.posture = { mode: 'replace', day, counts: open, snapshotAt: createdAt };
+  return plan;
+}
+
+function secondsBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+}
+
+/** An ingest key already stored for one service of the report (same scope, same scan id). */
+export interface TakenKey {
+  service: string;
+  bodySha256: string | null;
+  scanPk: number;
+}
+
+/**
+ * Idempotency per (scope, service, scan id): undefined when no key of the report is taken (ingest
+ * it); `duplicate` when every service's key points at one scan with the same body (or a key from
+ * before bodies were kept); else `conflict`, naming only the services whose id was taken.
+ */
+export function replayOutcome(
+  serviceNames: string[],
+  taken: TakenKey[],
+  bodySha256: string,
+): { status: 'duplicate' | 'conflict'; services: string[] } | undefined {
+  if (taken.length === 0) return undefined;
+  const sameScan = taken.length === serviceNames.length && taken.every((k) => k.scanPk === taken[0].scanPk);
+  const sameBody = taken.every((k) => k.bodySha256 === null || k.bodySha256 === bodySha256);
+  return sameScan && sameBody ? { status: 'duplicate', services: serviceNames } : { status: 'conflict', services: taken.map((k) => k.service) };
+}

@@ -1,0 +1,297 @@
+// Backend-independent pieces of the store: stored rows (same columns in SQLite and PostgreSQL) to the
+// contract's types, and the overview assembled from a few aggregate queries.
+import { createHash } from 'node:crypto';
+import { SEVERITIES, type Finding, type Severity } from '../../src/findings/finding.js';
+import { addDays, dayOf } from './days.js';
+import { emptyCounts, round1, sumCounts } from './counts.js';
+import {
+  STALE_AFTER_DAYS,
+  type FindingDetail,
+  type FindingRow,
+  type GateOutcome,
+  type LifecycleEvent,
+  type Role,
+  type ScanSummary,
+  type ServiceOverview,
+  type SeverityCounts,
+  type SeverityStats,
+  type SlaDays,
+  type TokenInfo,
+} from './types.js';
+
+export const DAY_MS = 86_400_000;
+export const TREND_DAYS = 30;
+export const DEFAULT_SESSION_TTL_MS = 12 * 3600_000;
+/** lastUsedAt is written at most this often per token, so reads do not turn into writes. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+export const TOKEN_PREFIX = 'gatehouse_';
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function iso(value: string | Date): string {
+  return (typeof value === 'string' ? new Date(value) : value).toISOString();
+}
+
+/** The short "where" text of a finding for tables: a path, an image or a package. */
+export function whereText(f: Finding): string {
+  const loc = f.location;
+  if (loc.package) {
+    const pkg = `${loc.package.name}@${loc.package.version}`;
+    return loc.path ? `${loc.path} (${pkg})` : pkg;
+  }
+  if (loc.path) return loc.startLine ? `${loc.path}:${loc.startLine}` : loc.path;
+  return loc.image ?? '';
+}
+
+/** The findings row's columns of a finding (both backends insert and refresh with these). */
+export function findingColumns(f: Finding) {
+  return {
+    fingerprint: f.fingerprint,
+    tool: f.tool,
+    category: f.category,
+    ruleId: f.ruleId,
+    title: f.title,
+    severity: f.severity,
+    where: whereText(f),
+    fixAvailable: f.fixAvailable ? 1 : 0,
+    suppressed: f.status === 'suppressed' ? 1 : 0,
+    suppression: f.suppression ? JSON.stringify(f.suppression) : null,
+    data: JSON.stringify(f),
+  };
+}
+
+export interface FindingDbRow {
+  id: number;
+  service: string;
+  fingerprint: string;
+  tool: string;
+  category: string;
+  rule_id: string;
+  title: string;
+  severity: string;
+  where_text: string;
+  fix_available: number;
+  state: 'open' | 'fixed';
+  suppressed: number;
+  suppression: string | null;
+  first_seen_at: string;
+  opened_at: string;
+  last_seen_at: string;
+  fixed_at: string | null;
+  data: string;
+}
+
+export interface ServiceDbRow {
+  id: number;
+  name: string;
+  path: string | null;
+  first_seen_at: string;
+  last_scan_at: string | null;
+  last_snapshot_at: string | null;
+  last_gate: GateOutcome | null;
+}
+
+export interface TokenDbRow {
+  id: string;
+  hash: string;
+  role: Role;
+  services: string;
+  label: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface PostureDbRow extends SeverityCounts {
+  service_id: number;
+  day: string;
+  total: number;
+  snapshot_at: string;
+}
+
+export interface ScanDbRow {
+  scan_id: string;
+  kind: 'snapshot' | 'pr';
+  created_at: string;
+  gate_outcome: GateOutcome;
+  counts: string;
+  finding_count: number;
+  scanners: string;
+  repository: string | null;
+  ref: string | null;
+  commit_sha: string | null;
+  pull_request: number | null;
+  run_url: string | null;
+  ingested_by: string;
+}
+
+export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingRow {
+  const severity = r.severity as Severity;
+  const end = r.state === 'open' ? now.getTime() : Date.parse(r.fixed_at ?? r.last_seen_at);
+  const ageDays = Math.max(0, (end - Date.parse(r.opened_at)) / DAY_MS);
+  const slaDays = sla[severity];
+  return {
+    service: r.service,
+    fingerprint: r.fingerprint,
+    tool: r.tool,
+    category: r.category as FindingRow['category'],
+    ruleId: r.rule_id,
+    title: r.title,
+    severity,
+    state: r.state,
+    where: r.where_text,
+    fixAvailable: Number(r.fix_available) === 1,
+    suppressed: Number(r.suppressed) === 1,
+    firstSeenAt: r.first_seen_at,
+    openedAt: r.opened_at,
+    lastSeenAt: r.last_seen_at,
+    fixedAt: r.fixed_at,
+    ageDays: round1(ageDays),
+    slaBreached: r.state === 'open' && Number(r.suppressed) === 0 && slaDays !== undefined && ageDays > slaDays,
+  };
+}
+
+export function toFindingDetail(
+  r: FindingDbRow,
+  events: { kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: number | null }[],
+  scans: { scan_id: string; kind: 'snapshot' | 'pr'; created_at: string; commit_sha: string | null }[],
+  now: Date,
+  sla: SlaDays,
+): FindingDetail {
+  return {
+    row: toFindingRow(r, now, sla),
+    finding: JSON.parse(r.data) as Finding,
+    events: events.map((e) => ({
+      kind: e.kind,
+      at: e.at,
+      scanId: e.scan_id,
+      ...(e.open_seconds !== null ? { openDays: round1(Number(e.open_seconds) / 86_400) } : {}),
+    })),
+    suppression: r.suppression ? (JSON.parse(r.suppression) as FindingDetail['suppression']) : null,
+    scans: scans.map((sc) => ({ scanId: sc.scan_id, kind: sc.kind, createdAt: sc.created_at, commit: sc.commit_sha })),
+  };
+}
+
+export function toScanSummary(service: string, r: ScanDbRow): ScanSummary {
+  return {
+    scanId: r.scan_id,
+    service,
+    kind: r.kind,
+    createdAt: r.created_at,
+    gate: r.gate_outcome,
+    counts: JSON.parse(r.counts) as SeverityCounts,
+    findingCount: Number(r.finding_count),
+    repository: r.repository,
+    ref: r.ref,
+    commit: r.commit_sha,
+    pullRequest: r.pull_request === null ? null : Number(r.pull_request),
+    runUrl: r.run_url,
+    scanners: JSON.parse(r.scanners) as ScanSummary['scanners'],
+    ingestedBy: r.ingested_by,
+  };
+}
+
+export function tokenInfo(r: TokenDbRow): TokenInfo {
+  return {
+    id: r.id,
+    role: r.role,
+    services: JSON.parse(r.services) as string[],
+    label: r.label,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
+  };
+}
+
+export function tokenUsable(r: Pick<TokenDbRow, 'revoked_at' | 'expires_at'>, now: Date): boolean {
+  return r.revoked_at === null && (r.expires_at === null || Date.parse(r.expires_at) > now.getTime());
+}
+
+/** The services column of a new token: ingest scopes sorted and unique, nothing for other roles. */
+export function tokenServices(role: Role, services: string[] | undefined): string {
+  return JSON.stringify(role === 'ingest' ? [...new Set(services ?? [])].sort() : []);
+}
+
+/** The first day of the overview's trend window and its days, for `now`. */
+export function trendWindow(now: Date): { first: string; today: string; days: string[] } {
+  const today = dayOf(now.toISOString());
+  const first = addDays(today, -(TREND_DAYS - 1));
+  return { first, today, days: Array.from({ length: TREND_DAYS }, (_, i) => addDays(first, i)) };
+}
+
+/** The SLA cutoff per severity: open findings opened before it breach. */
+export function slaCutoffs(sla: SlaDays, now: Date): { severity: Severity; cutoff: string }[] {
+  const out: { severity: Severity; cutoff: string }[] = [];
+  for (const severity of SEVERITIES) {
+    const days = sla[severity];
+    if (days !== undefined) out.push({ severity, cutoff: new Date(now.getTime() - days * DAY_MS).toISOString() });
+  }
+  return out;
+}
+
+/** What the overview of one service is made of (one aggregate query each, for all or one service). */
+export interface OverviewInputs {
+  service: ServiceDbRow;
+  /** Open findings per severity, not suppressed. */
+  open: SeverityCounts;
+  suppressed: number;
+  breaches: number;
+  /** Posture totals by day inside the trend window. */
+  totals: ReadonlyMap<string, number> | undefined;
+  /** The total of the latest posture row before the window (carried in), or 0. */
+  totalBefore: number;
+}
+
+export function assembleOverview(input: OverviewInputs, now: Date): ServiceOverview {
+  const { service: s } = input;
+  let carry = input.totalBefore;
+  const trend = trendWindow(now).days.map((day) => {
+    const v = input.totals?.get(day);
+    if (v !== undefined) carry = v;
+    return { day, total: carry };
+  });
+  const lastSnapshotMs = s.last_snapshot_at ? Date.parse(s.last_snapshot_at) : undefined;
+  return {
+    name: s.name,
+    open: input.open,
+    openTotal: sumCounts(input.open),
+    suppressed: input.suppressed,
+    trend,
+    lastScanAt: s.last_scan_at,
+    lastSnapshotAt: s.last_snapshot_at,
+    stale: lastSnapshotMs === undefined || now.getTime() - lastSnapshotMs > STALE_AFTER_DAYS * DAY_MS,
+    lastGate: s.last_gate,
+    slaBreaches: input.breaches,
+  };
+}
+
+/** The per-severity figures of a service page from its open counts and fix statistics. */
+export function assembleStats(
+  sla: SlaDays,
+  now: Date,
+  oldest: ReadonlyMap<Severity, string>,
+  fixes: ReadonlyMap<Severity, { fixed_count: number; open_seconds_total: number }>,
+  breaches: ReadonlyMap<Severity, number>,
+): Record<Severity, SeverityStats> {
+  const stats = {} as Record<Severity, SeverityStats>;
+  for (const severity of SEVERITIES) {
+    const days = sla[severity];
+    const fix = fixes.get(severity);
+    const fixed = Number(fix?.fixed_count ?? 0);
+    const oldestAt = oldest.get(severity);
+    stats[severity] = {
+      mttrDays: fix && fixed > 0 ? round1(Number(fix.open_seconds_total) / fixed / 86_400) : null,
+      fixedCount: fixed,
+      slaDays: days ?? null,
+      breaches: days === undefined ? 0 : (breaches.get(severity) ?? 0),
+      oldestOpenDays: oldestAt ? round1((now.getTime() - Date.parse(oldestAt)) / DAY_MS) : null,
+    };
+  }
+  return stats;
+}
+
+export { emptyCounts, sumCounts };

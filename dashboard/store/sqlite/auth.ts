@@ -1,0 +1,120 @@
+// SQLite tokens, sessions and audit log. Tokens and session ids are stored as sha256 only.
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import {
+  DEFAULT_SESSION_TTL_MS,
+  iso,
+  LAST_USED_RESOLUTION_MS,
+  sha256Hex,
+  TOKEN_PREFIX,
+  tokenInfo,
+  tokenServices,
+  tokenUsable,
+  type TokenDbRow,
+} from '../rows.js';
+import type { AuditEntry, AuthStore, SessionInfo } from '../types.js';
+
+export function createSqliteAuth(db: Database.Database, sessionTtlMs = DEFAULT_SESSION_TTL_MS): AuthStore {
+  const q = {
+    insertToken: db.prepare(
+      `INSERT INTO tokens (id, hash, role, services, label, created_at, expires_at)
+       VALUES (@id, @hash, @role, @services, @label, @createdAt, @expiresAt)`,
+    ),
+    allTokens: db.prepare<[], TokenDbRow>('SELECT * FROM tokens ORDER BY created_at DESC, id'),
+    tokenByHash: db.prepare<[string], TokenDbRow>('SELECT * FROM tokens WHERE hash = ?'),
+    tokenById: db.prepare<[string], TokenDbRow>('SELECT * FROM tokens WHERE id = ?'),
+    revokeToken: db.prepare<[string, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    deleteSessionsOfToken: db.prepare<[string]>('DELETE FROM sessions WHERE token_id = ?'),
+    touchToken: db.prepare<[string, string]>('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
+    activeAdmin: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM tokens WHERE role = 'admin' AND revoked_at IS NULL"),
+    insertSession: db.prepare<[string, string, string, string, string]>(
+      'INSERT INTO sessions (hash, token_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    sessionByHash: db.prepare<[string], { token_id: string; csrf: string; created_at: string; expires_at: string }>(
+      'SELECT token_id, csrf, created_at, expires_at FROM sessions WHERE hash = ?',
+    ),
+    deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE hash = ?'),
+    deleteExpiredSessions: db.prepare<[string]>('DELETE FROM sessions WHERE expires_at <= ?'),
+    insertAudit: db.prepare<[string, string, string, string]>('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
+    listAudit: db.prepare<[number], { id: number; at: string; actor: string; action: string; detail: string }>(
+      'SELECT * FROM audit ORDER BY id DESC LIMIT ?',
+    ),
+  };
+  const revoke = db.transaction((id: string, at: string) => {
+    const changed = q.revokeToken.run(at, id).changes > 0;
+    if (changed) q.deleteSessionsOfToken.run(id);
+    return changed;
+  });
+
+  return {
+    async createToken(input, now = new Date()) {
+      const id = `tok_${randomBytes(6).toString('hex')}`;
+      const token = input.value ?? `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+      q.insertToken.run({
+        id,
+        hash: sha256Hex(token),
+        role: input.role,
+        services: tokenServices(input.role, input.services),
+        label: input.label,
+        createdAt: now.toISOString(),
+        expiresAt: input.expiresAt ? iso(input.expiresAt) : null,
+      });
+      return { id, token };
+    },
+
+    async listTokens() {
+      return q.allTokens.all().map(tokenInfo);
+    },
+
+    async revokeToken(id, now = new Date()) {
+      return revoke(id, now.toISOString());
+    },
+
+    async verifyToken(token, now = new Date()) {
+      const r = q.tokenByHash.get(sha256Hex(token));
+      if (!r || !tokenUsable(r, now)) return undefined;
+      if (!r.last_used_at || now.getTime() - Date.parse(r.last_used_at) > LAST_USED_RESOLUTION_MS) {
+        q.touchToken.run(now.toISOString(), r.id);
+        r.last_used_at = now.toISOString();
+      }
+      return tokenInfo(r);
+    },
+
+    async hasActiveAdmin() {
+      return q.activeAdmin.get()!.n > 0;
+    },
+
+    async createSession(tokenId, now = new Date()) {
+      const t = q.tokenById.get(tokenId);
+      if (!t || !tokenUsable(t, now)) throw new Error(`cannot open a session for token ${tokenId}: unknown, revoked or expired`);
+      q.deleteExpiredSessions.run(now.toISOString());
+      const id = randomBytes(32).toString('base64url');
+      const csrf = randomBytes(32).toString('base64url');
+      let expiresAt = new Date(now.getTime() + sessionTtlMs).toISOString();
+      // A session never outlives its token.
+      if (t.expires_at && t.expires_at < expiresAt) expiresAt = t.expires_at;
+      q.insertSession.run(sha256Hex(id), tokenId, csrf, now.toISOString(), expiresAt);
+      return { id, csrf, expiresAt };
+    },
+
+    async getSession(id, now = new Date()): Promise<SessionInfo | undefined> {
+      const s = q.sessionByHash.get(sha256Hex(id));
+      if (!s || Date.parse(s.expires_at) <= now.getTime()) return undefined;
+      const t = q.tokenById.get(s.token_id);
+      if (!t || !tokenUsable(t, now)) return undefined;
+      return { tokenId: t.id, role: t.role, services: JSON.parse(t.services) as string[], label: t.label, csrf: s.csrf, createdAt: s.created_at, expiresAt: s.expires_at };
+    },
+
+    async deleteSession(id) {
+      q.deleteSession.run(sha256Hex(id));
+    },
+
+    async addAudit(actor, action, detail, now = new Date()) {
+      q.insertAudit.run(now.toISOString(), actor, action, JSON.stringify(detail));
+    },
+
+    async listAudit(limit): Promise<AuditEntry[]> {
+      return q.listAudit.all(limit).map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    },
+  };
+}

@@ -1,0 +1,216 @@
+// SQLite ingest: read the prior state of the report's services, let lifecycle.ts decide, apply the
+// decisions — all inside one better-sqlite3 transaction (synchronous, so nothing interleaves), so a
+// crash never leaves half a scan and a replayed scan id changes nothing (idempotency per caller
+// scope, service and scan id; lifecycle.ts `replayOutcome`).
+import type Database from 'better-sqlite3';
+import type { ScanReport } from '../../../src/report/scan-report.js';
+import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
+import { sumCounts } from '../counts.js';
+import type { IngestResult, IngestStore, Severity } from '../types.js';
+
+export function createSqliteIngest(db: Database.Database): IngestStore {
+  const q = {
+    // Keys of this caller's scope, and those from before scopes were kept ('').
+    ingestKey: db.prepare<[string, string, string], { scope: string; body_sha256: string | null; scan_pk: number }>(
+      "SELECT scope, body_sha256, scan_pk FROM ingest_keys WHERE service = ? AND scan_id = ? AND scope IN (?, '') ORDER BY scope DESC LIMIT 1",
+    ),
+    insertIngestKey: db.prepare<[string, string, string, string, number]>(
+      'INSERT INTO ingest_keys (scope, service, scan_id, body_sha256, scan_pk) VALUES (?, ?, ?, ?, ?)',
+    ),
+    serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
+    insertService: db.prepare<[string, string | null, string]>('INSERT INTO services (name, path, first_seen_at) VALUES (?, ?, ?)'),
+    updateServicePath: db.prepare<[string, number]>('UPDATE services SET path = ? WHERE id = ?'),
+    updateServiceLastScan: db.prepare<[string, string, number]>('UPDATE services SET last_scan_at = ?, last_gate = ? WHERE id = ?'),
+    updateServiceLastSnapshot: db.prepare<[string, number]>('UPDATE services SET last_snapshot_at = ? WHERE id = ?'),
+    insertScan: db.prepare(
+      `INSERT INTO scans (scan_id, kind, created_at, repository, ref, commit_sha, pull_request, run_url, gate_outcome,
+         finding_count, ingested_at, ingested_by)
+       VALUES (@scanId, @kind, @createdAt, @repository, @ref, @commit, @pullRequest, @runUrl, @gate, @findingCount,
+         @ingestedAt, @ingestedBy)`,
+    ),
+    insertScanService: db.prepare(
+      `INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners)
+       VALUES (@scanPk, @serviceId, @kind, @createdAt, @gate, @findingCount, @counts, @scanners)`,
+    ),
+    findingsOfService: db.prepare<[number], { id: number; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; severity: Severity; tool: string; category: string; suppressed: number }>(
+      'SELECT id, fingerprint, state, opened_at, severity, tool, category, suppressed FROM findings WHERE service_id = ?',
+    ),
+    nextSnapshotAfter: db.prepare<[number, string], { at: string | null }>(
+      "SELECT min(created_at) AS at FROM scan_services WHERE service_id = ? AND kind = 'snapshot' AND created_at > ?",
+    ),
+    insertFinding: db.prepare(
+      `INSERT INTO findings (service_id, fingerprint, tool, category, rule_id, title, severity, where_text, fix_available,
+         state, suppressed, suppression, first_seen_at, opened_at, last_seen_at, fixed_at, data)
+       VALUES (@serviceId, @fingerprint, @tool, @category, @ruleId, @title, @severity, @where, @fixAvailable,
+         'open', @suppressed, @suppression, @at, @at, @at, NULL, @data)`,
+    ),
+    refreshFinding: db.prepare(
+      `UPDATE findings SET tool = @tool, category = @category, rule_id = @ruleId, title = @title, severity = @severity,
+         where_text = @where, fix_available = @fixAvailable, suppressed = @suppressed, suppression = @suppression,
+         last_seen_at = @at, data = @data, state = 'open',
+         opened_at = CASE WHEN state = 'fixed' THEN @at ELSE opened_at END, fixed_at = NULL
+       WHERE id = @id`,
+    ),
+    fixFinding: db.prepare<[string, number]>("UPDATE findings SET state = 'fixed', fixed_at = ? WHERE id = ?"),
+    insertEvent: db.prepare<[number, number, string, string, number | null]>(
+      'INSERT INTO finding_events (finding_id, scan_pk, kind, at, open_seconds) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertFindingScan: db.prepare<[number, number]>('INSERT OR IGNORE INTO finding_scans (finding_id, scan_pk) VALUES (?, ?)'),
+    addFixStat: db.prepare<[number, string, number]>(
+      `INSERT INTO fix_stats (service_id, severity, fixed_count, open_seconds_total) VALUES (?, ?, 1, ?)
+       ON CONFLICT (service_id, severity) DO UPDATE SET fixed_count = fixed_count + 1,
+         open_seconds_total = open_seconds_total + excluded.open_seconds_total`,
+    ),
+    upsertPosture: db.prepare(
+      `INSERT INTO posture_daily (service_id, day, critical, high, medium, low, info, unknown, total, snapshot_at)
+       VALUES (@serviceId, @day, @critical, @high, @medium, @low, @info, @unknown, @total, @snapshotAt)
+       ON CONFLICT (service_id, day) DO UPDATE SET critical = excluded.critical, high = excluded.high,
+         medium = excluded.medium, low = excluded.low, info = excluded.info, unknown = excluded.unknown,
+         total = excluded.total, snapshot_at = excluded.snapshot_at
+       WHERE excluded.snapshot_at >= posture_daily.snapshot_at`,
+    ),
+    insertPostureIfAbsent: db.prepare(
+      `INSERT OR IGNORE INTO posture_daily (service_id, day, critical, high, medium, low, info, unknown, total, snapshot_at)
+       VALUES (@serviceId, @day, @critical, @high, @medium, @low, @info, @unknown, @total, @snapshotAt)`,
+    ),
+    bumpVersion: db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'data_version'"),
+  };
+
+  const ingest = db.transaction((report: ScanReport, actor: string, ingestedAt: string, scope: string): IngestResult => {
+    const serviceNames = [...servicePaths(report).keys()].sort();
+    const bodySha256 = sha256Hex(JSON.stringify(report));
+    const taken: TakenKey[] = [];
+    for (const service of serviceNames) {
+      const key = q.ingestKey.get(service, report.scanId, scope);
+      if (key) taken.push({ service, bodySha256: key.body_sha256, scanPk: key.scan_pk });
+    }
+    const replay = replayOutcome(serviceNames, taken, bodySha256);
+    if (replay) return { ...replay, scanId: report.scanId, opened: 0, fixed: 0, reopened: 0 };
+    const createdAt = new Date(report.createdAt).toISOString();
+
+    // The prior state of every service the report speaks about (the lifecycle's input).
+    const rows = new Map<string, ServiceDbRow>();
+    const ids = new Map<string, Map<string, number>>();
+    const prior = new Map<string, PriorService>();
+    for (const name of servicePaths(report).keys()) {
+      const s = q.serviceByName.get(name);
+      if (!s) continue;
+      rows.set(name, s);
+      const findings = new Map<string, PriorFinding>();
+      const byFp = new Map<string, number>();
+      for (const f of q.findingsOfService.all(s.id)) {
+        findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1 });
+        byFp.set(f.fingerprint, f.id);
+      }
+      ids.set(name, byFp);
+      const late = report.kind === 'snapshot' && s.last_snapshot_at !== null && createdAt < s.last_snapshot_at;
+      prior.set(name, {
+        lastScanAt: s.last_scan_at,
+        lastSnapshotAt: s.last_snapshot_at,
+        nextSnapshotAt: late ? (q.nextSnapshotAfter.get(s.id, createdAt)?.at ?? null) : null,
+        findings,
+      });
+    }
+
+    const plan = planIngest(report, prior);
+    const scanPk = Number(
+      q.insertScan.run({
+        scanId: report.scanId,
+        kind: report.kind,
+        createdAt,
+        repository: report.source.repository ?? null,
+        ref: report.source.ref ?? null,
+        commit: report.source.commit ?? null,
+        pullRequest: report.source.pullRequest ?? null,
+        runUrl: report.source.runUrl ?? null,
+        gate: report.gate.outcome,
+        findingCount: report.findings.length,
+        ingestedAt,
+        ingestedBy: actor,
+      }).lastInsertRowid,
+    );
+
+    for (const name of serviceNames) q.insertIngestKey.run(scope, name, report.scanId, bodySha256, scanPk);
+
+    for (const sp of plan.services) {
+      let service = rows.get(sp.name);
+      if (!service) {
+        q.insertService.run(sp.name, sp.path, createdAt);
+        service = q.serviceByName.get(sp.name)!;
+      } else if (sp.path !== null && service.path !== sp.path) {
+        q.updateServicePath.run(sp.path, service.id);
+      }
+      const serviceId = service.id;
+      const byFp = ids.get(sp.name) ?? new Map<string, number>();
+      q.insertScanService.run({
+        scanPk,
+        serviceId,
+        kind: report.kind,
+        createdAt,
+        gate: sp.gate,
+        findingCount: sp.findingCount,
+        counts: JSON.stringify(sp.reportCounts),
+        scanners: JSON.stringify(sp.scanners),
+      });
+      if (sp.setLastScan) q.updateServiceLastScan.run(createdAt, sp.gate, serviceId);
+      if (sp.setLastSnapshot) q.updateServiceLastSnapshot.run(createdAt, serviceId);
+
+      for (const d of sp.decisions) {
+        switch (d.kind) {
+          case 'opened': {
+            const id = Number(q.insertFinding.run({ serviceId, ...findingColumns(d.finding), at: d.at }).lastInsertRowid);
+            q.insertEvent.run(id, scanPk, 'opened', d.at, null);
+            q.insertFindingScan.run(id, scanPk);
+            break;
+          }
+          case 'refreshed': {
+            const id = byFp.get(d.finding.fingerprint)!;
+            q.refreshFinding.run({ id, ...findingColumns(d.finding), at: d.at });
+            if (d.reopened) q.insertEvent.run(id, scanPk, 'reopened', d.at, null);
+            q.insertFindingScan.run(id, scanPk);
+            break;
+          }
+          case 'fixed': {
+            const id = byFp.get(d.fingerprint)!;
+            q.fixFinding.run(d.at, id);
+            q.insertEvent.run(id, scanPk, 'fixed', d.at, d.openSeconds);
+            q.addFixStat.run(serviceId, d.severity, d.openSeconds);
+            break;
+          }
+          case 'lateOpenedAndFixed': {
+            const id = Number(q.insertFinding.run({ serviceId, ...findingColumns(d.finding), at: d.openedAt }).lastInsertRowid);
+            q.fixFinding.run(d.fixedAt, id);
+            q.insertEvent.run(id, scanPk, 'opened', d.openedAt, null);
+            q.insertEvent.run(id, scanPk, 'fixed', d.fixedAt, d.openSeconds);
+            q.addFixStat.run(serviceId, d.finding.severity, d.openSeconds);
+            q.insertFindingScan.run(id, scanPk);
+            break;
+          }
+          case 'sighted':
+            q.insertFindingScan.run(byFp.get(d.fingerprint)!, scanPk);
+            break;
+        }
+      }
+      if (sp.posture) {
+        const row = { serviceId, day: sp.posture.day, ...sp.posture.counts, total: sumCounts(sp.posture.counts), snapshotAt: sp.posture.snapshotAt };
+        (sp.posture.mode === 'replace' ? q.upsertPosture : q.insertPostureIfAbsent).run(row);
+      }
+    }
+    q.bumpVersion.run();
+    return {
+      status: 'created',
+      scanId: report.scanId,
+      services: plan.services.map((s) => s.name).sort(),
+      opened: plan.opened,
+      fixed: plan.fixed,
+      reopened: plan.reopened,
+    };
+  });
+
+  return {
+    async ingestScan(report, actor, scope = '*') {
+      return ingest(report, actor, new Date().toISOString(), scope);
+    },
+  };
+}

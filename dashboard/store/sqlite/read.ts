@@ -1,0 +1,256 @@
+// SQLite read queries: the overview, one service, posture series, findings, scans. Every statement
+// is prepared once; the figures come from tables kept up to date at ingest (posture_daily,
+// fix_stats), so no read scans history.
+import type Database from 'better-sqlite3';
+import { SEVERITIES, type Severity } from '../../../src/findings/finding.js';
+import { SEVERITY_RANK } from '../../../src/findings/severity.js';
+import { addDays, daysBetween } from '../days.js';
+import {
+  assembleOverview,
+  assembleStats,
+  emptyCounts,
+  slaCutoffs,
+  toFindingDetail,
+  toFindingRow,
+  toScanSummary,
+  trendWindow,
+  type FindingDbRow,
+  type PostureDbRow,
+  type ScanDbRow,
+  type ServiceDbRow,
+} from '../rows.js';
+import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
+
+const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
+
+/** ORDER BY expressions per sort key; `age` takes `now` as its one parameter. */
+export function findingSortSql(ageExpr: string): Record<NonNullable<FindingFilter['sort']>, { expr: string; defaultOrder: 'asc' | 'desc' }> {
+  return {
+    severity: { expr: SEVERITY_SQL_RANK, defaultOrder: 'desc' },
+    age: { expr: ageExpr, defaultOrder: 'desc' },
+    firstSeen: { expr: 'f.first_seen_at', defaultOrder: 'desc' },
+    lastSeen: { expr: 'f.last_seen_at', defaultOrder: 'desc' },
+    title: { expr: 'f.title', defaultOrder: 'asc' },
+    tool: { expr: 'f.tool', defaultOrder: 'asc' },
+    service: { expr: 's.name', defaultOrder: 'asc' },
+  };
+}
+
+/** WHERE clauses and parameters of a finding filter (`?` placeholders; PostgreSQL renumbers them). */
+export function findingWhere(filter: FindingFilter): { sql: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (clause: string, value: string | undefined) => {
+    if (value === undefined) return;
+    where.push(clause);
+    params.push(value);
+  };
+  add('s.name = ?', filter.service);
+  add('f.severity = ?', filter.severity);
+  add('f.category = ?', filter.category);
+  add('f.tool = ?', filter.tool);
+  const state = filter.state ?? 'open';
+  if (state !== 'all') add('f.state = ?', state);
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+// Days open: up to now for open findings and up to the fix for fixed ones (`?` = now).
+const SORT_SQL = findingSortSql('(julianday(COALESCE(f.fixed_at, ?)) - julianday(f.opened_at))');
+
+export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore {
+  const q = {
+    dataVersion: db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'data_version'"),
+    serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
+    allServices: db.prepare<[], ServiceDbRow>('SELECT * FROM services ORDER BY name'),
+    openCountsAll: db.prepare<[], { service_id: number; severity: Severity; suppressed: number; n: number }>(
+      "SELECT service_id, severity, suppressed, count(*) AS n FROM findings WHERE state = 'open' GROUP BY service_id, severity, suppressed",
+    ),
+    breachesAll: db.prepare<[string, string], { service_id: number; n: number }>(
+      "SELECT service_id, count(*) AS n FROM findings WHERE state = 'open' AND severity = ? AND opened_at < ? AND suppressed = 0 GROUP BY service_id",
+    ),
+    postureTotalsSince: db.prepare<[string, string], { service_id: number; day: string; total: number }>(
+      'SELECT service_id, day, total FROM posture_daily WHERE day >= ? AND day <= ?',
+    ),
+    postureTotalBefore: db.prepare<[number, string], { total: number }>(
+      'SELECT total FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
+    ),
+    openCountsOfService: db.prepare<[number], { severity: Severity; suppressed: number; n: number; oldest: string }>(
+      "SELECT severity, suppressed, count(*) AS n, min(opened_at) AS oldest FROM findings WHERE service_id = ? AND state = 'open' GROUP BY severity, suppressed",
+    ),
+    breachesOfService: db.prepare<[number, string, string], { n: number }>(
+      "SELECT count(*) AS n FROM findings WHERE service_id = ? AND state = 'open' AND severity = ? AND opened_at < ? AND suppressed = 0",
+    ),
+    postureTotalsOfService: db.prepare<[number, string, string], { day: string; total: number }>(
+      'SELECT day, total FROM posture_daily WHERE service_id = ? AND day >= ? AND day <= ?',
+    ),
+    fixStatsOfService: db.prepare<[number], { severity: Severity; fixed_count: number; open_seconds_total: number }>(
+      'SELECT severity, fixed_count, open_seconds_total FROM fix_stats WHERE service_id = ?',
+    ),
+    postureRange: db.prepare<[number, string, string], PostureDbRow>(
+      'SELECT * FROM posture_daily WHERE service_id = ? AND day >= ? AND day <= ? ORDER BY day',
+    ),
+    postureBefore: db.prepare<[number, string], PostureDbRow>(
+      'SELECT * FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
+    ),
+    findingByKey: db.prepare<[string, string], FindingDbRow>(
+      'SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id WHERE s.name = ? AND f.fingerprint = ?',
+    ),
+    eventsOfFinding: db.prepare<[number], { kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: number | null }>(
+      'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = ? ORDER BY e.at, e.id',
+    ),
+    scansOfFinding: db.prepare<[number], { scan_id: string; kind: 'snapshot' | 'pr'; created_at: string; commit_sha: string | null }>(
+      `SELECT sc.scan_id, sc.kind, sc.created_at, sc.commit_sha FROM finding_scans fs JOIN scans sc ON sc.id = fs.scan_pk
+       WHERE fs.finding_id = ? ORDER BY sc.created_at DESC LIMIT 100`,
+    ),
+    scansOfService: db.prepare<[number, number], ScanDbRow>(
+      `SELECT sc.scan_id, ss.kind, ss.created_at, ss.gate_outcome, ss.counts, ss.finding_count, ss.scanners,
+         sc.repository, sc.ref, sc.commit_sha, sc.pull_request, sc.run_url, sc.ingested_by
+       FROM scan_services ss JOIN scans sc ON sc.id = ss.scan_pk
+       WHERE ss.service_id = ? ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT ?`,
+    ),
+  };
+
+  /** Dynamic finding queries (filter combinations), each prepared once and reused. */
+  const dynamic = new Map<string, Database.Statement>();
+  const prepared = (sql: string): Database.Statement => {
+    let st = dynamic.get(sql);
+    if (!st) dynamic.set(sql, (st = db.prepare(sql)));
+    return st;
+  };
+
+  /** One service's overview row from per-service queries (a service page never needs all services). */
+  function serviceOverview(s: ServiceDbRow, now: Date) {
+    const window = trendWindow(now);
+    const open = emptyCounts();
+    let suppressed = 0;
+    const oldest = new Map<Severity, string>();
+    for (const r of q.openCountsOfService.all(s.id)) {
+      if (r.suppressed) suppressed += r.n;
+      else {
+        open[r.severity] = r.n;
+        oldest.set(r.severity, r.oldest);
+      }
+    }
+    const breachBySeverity = new Map<Severity, number>();
+    let breaches = 0;
+    for (const { severity, cutoff } of slaCutoffs(sla, now)) {
+      if (open[severity] === 0) continue;
+      const n = q.breachesOfService.get(s.id, severity, cutoff)!.n;
+      breachBySeverity.set(severity, n);
+      breaches += n;
+    }
+    const totals = new Map(q.postureTotalsOfService.all(s.id, window.first, window.today).map((r) => [r.day, r.total]));
+    const totalBefore = totals.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? 0);
+    return { overview: assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now), oldest, breachBySeverity };
+  }
+
+  return {
+    sla,
+    async dataVersion() {
+      return q.dataVersion.get()!.value;
+    },
+
+    async listServiceOverview(now = new Date()) {
+      const window = trendWindow(now);
+      const open = new Map<number, SeverityCounts>();
+      const suppressed = new Map<number, number>();
+      for (const r of q.openCountsAll.all()) {
+        if (r.suppressed) {
+          suppressed.set(r.service_id, (suppressed.get(r.service_id) ?? 0) + r.n);
+          continue;
+        }
+        let c = open.get(r.service_id);
+        if (!c) open.set(r.service_id, (c = emptyCounts()));
+        c[r.severity] = r.n;
+      }
+      const breaches = new Map<number, number>();
+      for (const { severity, cutoff } of slaCutoffs(sla, now)) {
+        for (const r of q.breachesAll.all(severity, cutoff)) breaches.set(r.service_id, (breaches.get(r.service_id) ?? 0) + r.n);
+      }
+      const totals = new Map<number, Map<string, number>>();
+      for (const r of q.postureTotalsSince.all(window.first, window.today)) {
+        let m = totals.get(r.service_id);
+        if (!m) totals.set(r.service_id, (m = new Map()));
+        m.set(r.day, r.total);
+      }
+      return q.allServices.all().map((s) => {
+        const byDay = totals.get(s.id);
+        // Only a service without a snapshot on the window's first day needs the row before it.
+        const totalBefore = byDay?.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? 0);
+        return assembleOverview(
+          { service: s, open: open.get(s.id) ?? emptyCounts(), suppressed: suppressed.get(s.id) ?? 0, breaches: breaches.get(s.id) ?? 0, totals: byDay, totalBefore },
+          now,
+        );
+      });
+    },
+
+    async hasService(name) {
+      return q.serviceByName.get(name) !== undefined;
+    },
+
+    async getService(name, now = new Date()) {
+      const s = q.serviceByName.get(name);
+      if (!s) return undefined;
+      const { overview, oldest, breachBySeverity } = serviceOverview(s, now);
+      const fixes = new Map(q.fixStatsOfService.all(s.id).map((r) => [r.severity, r]));
+      return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
+    },
+
+    async postureSeries(service, { from, to }) {
+      const s = q.serviceByName.get(service);
+      if (!s || from > to) return [];
+      return densePosture(q.postureRange.all(s.id, from, to), q.postureBefore.get(s.id, from), from, to);
+    },
+
+    async listFindings(filter, now = new Date()) {
+      const where = findingWhere(filter);
+      const sort = SORT_SQL[filter.sort ?? 'severity'];
+      const order = filter.order ?? sort.defaultOrder;
+      const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id';
+      const total = (prepared(`SELECT count(*) AS n ${from} ${where.sql}`).get(...where.params) as { n: number }).n;
+      const rows = prepared(
+        `SELECT f.*, s.name AS service ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
+      ).all(...where.params, ...orderParams, filter.limit, filter.offset) as FindingDbRow[];
+      return { items: rows.map((r) => toFindingRow(r, now, sla)), total };
+    },
+
+    async getFinding(service, fingerprint, now = new Date()) {
+      const r = q.findingByKey.get(service, fingerprint);
+      if (!r) return undefined;
+      return toFindingDetail(r, q.eventsOfFinding.all(r.id), q.scansOfFinding.all(r.id), now, sla);
+    },
+
+    async listScans(service, limit) {
+      const s = q.serviceByName.get(service);
+      if (!s) return [];
+      return q.scansOfService.all(s.id, limit).map((r) => toScanSummary(service, r));
+    },
+  };
+}
+
+/** Every day of [from, to] from the first snapshot on, carrying the latest row forward. */
+export function densePosture(rows: PostureDbRow[], before: PostureDbRow | undefined, from: string, to: string): PosturePoint[] {
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  let carry = before;
+  const points: PosturePoint[] = [];
+  const n = daysBetween(from, to);
+  for (let i = 0; i <= n; i++) {
+    const day = addDays(from, i);
+    const row = byDay.get(day);
+    if (row) carry = row;
+    if (!carry) continue;
+    points.push({
+      day,
+      critical: Number(carry.critical),
+      high: Number(carry.high),
+      medium: Number(carry.medium),
+      low: Number(carry.low),
+      info: Number(carry.info),
+      unknown: Number(carry.unknown),
+      total: Number(carry.total),
+      snapshot: row !== undefined,
+    });
+  }
+  return points;
+}

@@ -1,0 +1,127 @@
+// One vulnerability in one package found by two tools in one scan is one finding that names both
+// tools (trivy's CVE-2021-23337 and osv-scanner's GHSA-35jh-r3h4-6jhm for lodash 4.17.20).
+//
+// Two package findings are the same when they are in the same service and category, for the same
+// package (ecosystem, name, installed version, lockfile folder or image) and share a vulnerability id
+// (rule id or alias, canonical). Only findings of *different* tools merge: two findings of one tool
+// are its own, deliberate distinction (two copies of a package in nested node_modules).
+//
+// The merged finding keeps the identity (fingerprint, rule id) of one of them, chosen so that a
+// finding that was single-tool yesterday keeps its fingerprint: the one whose rule id is a CVE,
+// else the first in tool order. Everything else is the union: aliases, tools, fixed versions,
+// references, CWEs; the worse severity and the higher CVSS.
+import { findingIds, isCve } from '../enrich/ids.js';
+import type { Finding } from './finding.js';
+import { SEVERITY_RANK } from './severity.js';
+
+function packageKey(f: Finding): string | undefined {
+  const pkg = f.location.package;
+  if (!pkg || (f.category !== 'dependency' && f.category !== 'container')) return undefined;
+  // npm audit v2 gives no installed version: it matches any version of the package in that file.
+  // The lockfile's folder, not the file: package-lock.json and pnpm-lock.yaml beside it describe one install.
+  const where = f.location.image ?? (f.location.path ?? '').replace(/[^/]*$/, '');
+  return JSON.stringify([f.service, f.category, pkg.ecosystem.toLowerCase(), pkg.name.toLowerCase(), where]);
+}
+
+export function mergeAcrossTools(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  const out: (Finding | undefined)[] = [];
+  const slot = new Map<Finding, number>();
+  for (const f of findings) {
+    const key = packageKey(f);
+    slot.set(f, out.length);
+    out.push(f);
+    if (key === undefined) continue;
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2 || new Set(group.map((f) => f.tool)).size < 2) continue;
+    for (const cluster of clusters(group)) {
+      if (cluster.length < 2) continue;
+      const merged = mergeCluster(cluster);
+      // The merged finding takes the place of the first of its parts; the others drop out.
+      const places = cluster.map((f) => slot.get(f)!).sort((a, b) => a - b);
+      out[places[0]!] = merged;
+      for (const p of places.slice(1)) out[p] = undefined;
+    }
+  }
+  return out.filter((f): f is Finding => f !== undefined);
+}
+
+/** Findings of one package joined when they share an id, tools differ and versions agree. */
+function clusters(group: Finding[]): Finding[][] {
+  const parent = group.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const ids = group.map((f) => new Set(findingIds(f)));
+  const byId = new Map<string, number[]>();
+  group.forEach((_, i) => {
+    for (const id of ids[i]!) {
+      const list = byId.get(id);
+      if (list) list.push(i);
+      else byId.set(id, [i]);
+    }
+  });
+  for (const members of byId.values()) {
+    for (let a = 0; a < members.length; a++) {
+      for (let b = a + 1; b < members.length; b++) {
+        const x = group[members[a]!]!;
+        const y = group[members[b]!]!;
+        if (x.tool === y.tool || !versionsAgree(x, y)) continue;
+        const rx = find(members[a]!);
+        const ry = find(members[b]!);
+        if (rx === ry) continue;
+        // Never join two findings of one tool through a third.
+        const toolsX = new Set(group.filter((_, i) => find(i) === rx).map((f) => f.tool));
+        if (group.some((f, i) => find(i) === ry && toolsX.has(f.tool))) continue;
+        parent[ry] = rx;
+      }
+    }
+  }
+  const out = new Map<number, Finding[]>();
+  group.forEach((f, i) => {
+    const root = find(i);
+    const list = out.get(root);
+    if (list) list.push(f);
+    else out.set(root, [f]);
+  });
+  return [...out.values()];
+}
+
+function versionsAgree(a: Finding, b: Finding): boolean {
+  const va = a.location.package?.version ?? '';
+  const vb = b.location.package?.version ?? '';
+  return va === '' || vb === '' || va === vb;
+}
+
+function mergeCluster(cluster: Finding[]): Finding {
+  const primary = cluster.find((f) => isCve(f.ruleId)) ?? [...cluster].sort((a, b) => a.tool.localeCompare(b.tool))[0]!;
+  // The primary's lists first, so its own values keep their order.
+  cluster = [primary, ...cluster.filter((f) => f !== primary)];
+  const worst = cluster.reduce((w, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[w.severity] ? f : w), primary);
+  const cvss = cluster.reduce<Finding['cvss']>((best, f) => (f.cvss && (!best || f.cvss.score > best.score) ? f.cvss : best), undefined);
+  const ids = unique(cluster.flatMap((f) => findingIds(f)));
+  const rawAliases = unique(cluster.flatMap((f) => [f.ruleId, ...(f.aliases ?? [])]));
+  const aliases = unique([...ids, ...rawAliases]).filter((id) => id !== primary.ruleId);
+  const pkg = primary.location.package!;
+  const version = pkg.version || cluster.map((f) => f.location.package?.version ?? '').find((v) => v !== '') || '';
+  const fixedVersions = unique(cluster.flatMap((f) => f.location.package?.fixedVersions ?? []));
+  return {
+    ...primary,
+    severity: worst.severity,
+    toolSeverity: worst.toolSeverity,
+    ...(cvss ? { cvss } : {}),
+    cwe: unique(cluster.flatMap((f) => f.cwe)),
+    references: unique(cluster.flatMap((f) => f.references)),
+    fixAvailable: cluster.some((f) => f.fixAvailable),
+    fix: primary.fix ?? cluster.find((f) => f.fix)?.fix,
+    location: { ...primary.location, package: { ...pkg, version, fixedVersions } },
+    aliases,
+    tools: unique(cluster.map((f) => f.tool)).sort(),
+  };
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
