@@ -1,7 +1,7 @@
 // Starts the dashboard: opens (or creates) the SQLite file, bootstraps an admin token, serves HTTP
 // or HTTPS with @hono/node-server, and on SIGTERM finishes in-flight requests, checkpoints the WAL
 // and closes. Runnable: `node --import tsx dashboard/server.ts --db ./gatehouse.db --port 8080`.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,8 @@ import { createApp } from './app.js';
 import { DEFAULT_DASHBOARD_CONFIG, type DashboardConfig } from './deps.js';
 import { createOidcVerifier, OidcConfigSchema, type OidcConfig } from './auth/oidc.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
+import { isPostgresUrl, redactUrl } from './store/postgres/open.js';
+import { migrateSqliteToPostgres } from './store/migrate-backend.js';
 import { openStore } from './store/store.js';
 import type { AuthStore, SlaDays, Store } from './store/types.js';
 
@@ -87,7 +89,7 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
   });
   const port = (server.address() as AddressInfo).port;
   const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-  print(`Gatehouse dashboard: ${url} (database ${opts.db})`);
+  print(`Gatehouse dashboard: ${url} (database ${isPostgresUrl(opts.db) ? redactUrl(opts.db) : opts.db})`);
   if (generatedAdminToken) {
     print(`Admin token (shown once; store it now, then log in with it): ${generatedAdminToken}`);
   }
@@ -153,7 +155,21 @@ const DashboardFileConfigSchema = z.object({
   authFailureLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).optional(),
 });
 
-export async function runDashboardCli(argv: string[]): Promise<RunningDashboard> {
+/** `migrate --from FILE.db --to postgres://...`: copies a SQLite store into an empty PostgreSQL one. */
+export async function runMigrateCli(argv: string[], print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' } }, strict: true });
+  if (!values.from || !values.to) throw new Error('migrate needs --from FILE.db and --to postgres://...');
+  if (!isPostgresUrl(values.to)) throw new Error('--to must be a postgres:// connection string');
+  if (!existsSync(values.from)) throw new Error(`--from: no such file ${values.from}`);
+  const { counts } = await migrateSqliteToPostgres(values.from, values.to, print);
+  print(`copied ${values.from} to ${redactUrl(values.to)}: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')} (counts verified)`);
+}
+
+export async function runDashboardCli(argv: string[]): Promise<RunningDashboard | undefined> {
+  if (argv[0] === 'migrate') {
+    await runMigrateCli(argv.slice(1));
+    return undefined;
+  }
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -191,7 +207,9 @@ export async function runDashboardCli(argv: string[]): Promise<RunningDashboard>
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runDashboardCli(process.argv.slice(2)).catch((err: unknown) => {
+  runDashboardCli(process.argv.slice(2)).then((running) => {
+    if (!running) process.exit(0);
+  }, (err: unknown) => {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   });

@@ -209,6 +209,8 @@ export interface StoreOptions {
   sla?: SlaDays;
   /** Session lifetime, default 12 hours. */
   sessionTtlMs?: number;
+  /** PostgreSQL: connections per process (default 16). */
+  poolSize?: number;
 }
 
 // The narrow interfaces route modules depend on. Every method is async: the SQLite backend answers

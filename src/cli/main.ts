@@ -285,7 +285,8 @@ async function dashboardCommand(argv: string[], io: CliIo): Promise<number> {
   // Imported only when asked for, so `gatehouse scan` never loads the native SQLite module.
   const { runDashboardCli } = await import('../../dashboard/server.js');
   try {
-    await runDashboardCli(argv);
+    // `migrate` finishes; serving keeps the process alive until a signal stops it.
+    if (!(await runDashboardCli(argv))) return EXIT_CODES.passed;
   } catch (err) {
     if (isParseArgsError(err)) throw new UsageError((err as Error).message);
     io.stderr.write(`gatehouse dashboard: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -63,19 +63,33 @@ function clusters(group: Finding[]): Finding[][] {
       else byId.set(id, [i]);
     }
   });
+  // Each root's tools, so a cluster never holds two findings of one tool.
+  const toolsOf = new Map<number, Set<string>>(group.map((f, i) => [i, new Set([f.tool])]));
+  const union = (a: number, b: number) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) return;
+    const ta = toolsOf.get(ra)!;
+    const tb = toolsOf.get(rb)!;
+    for (const t of tb) if (ta.has(t)) return;
+    parent[rb] = ra;
+    for (const t of tb) ta.add(t);
+  };
   for (const members of byId.values()) {
-    for (let a = 0; a < members.length; a++) {
-      for (let b = a + 1; b < members.length; b++) {
-        const x = group[members[a]!]!;
-        const y = group[members[b]!]!;
-        if (x.tool === y.tool || !versionsAgree(x, y)) continue;
-        const rx = find(members[a]!);
-        const ry = find(members[b]!);
-        if (rx === ry) continue;
-        // Never join two findings of one tool through a third.
-        const toolsX = new Set(group.filter((_, i) => find(i) === rx).map((f) => f.tool));
-        if (group.some((f, i) => find(i) === ry && toolsX.has(f.tool))) continue;
-        parent[ry] = rx;
+    // The findings of this id by tool; the k-th of each tool are paired (linear, not all pairs: one
+    // package copied in many places gives long lists).
+    const byTool = new Map<string, number[]>();
+    for (const m of members) {
+      const list = byTool.get(group[m]!.tool);
+      if (list) list.push(m);
+      else byTool.set(group[m]!.tool, [m]);
+    }
+    if (byTool.size < 2) continue;
+    const lists = [...byTool.values()];
+    const first = lists[0]!;
+    for (const other of lists.slice(1)) {
+      for (let k = 0; k < Math.min(first.length, other.length); k++) {
+        if (versionsAgree(group[first[k]!]!, group[other[k]!]!)) union(first[k]!, other[k]!);
       }
     }
   }

@@ -1,53 +1,52 @@
-// The SQLite store on real temporary files: lifecycle, posture, MTTR/SLA, idempotency, tokens,
-// sessions and persistence across reopen.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The store on both backends — a real SQLite file and a real PostgreSQL database — with the same
+// tests: lifecycle, posture, MTTR/SLA, idempotency, tokens, sessions and persistence across reopen.
+// Backend-specific checks (pragmas, the file's bytes, the schema version row) follow at the end.
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../dashboard/store/sqlite/migrations.js';
 import { openSqliteStore, type SqliteStore } from '../../../dashboard/store/sqlite/open.js';
+import type { Store } from '../../../dashboard/store/types.js';
+import { BACKENDS, openTestStore, storeLocation } from './backends.js';
 import { day, makeReport } from './report-builder.js';
 
-let dir: string;
-let file: string;
-let store: SqliteStore;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gatehouse-store-'));
-  file = join(dir, 'dash.db');
-  store = openSqliteStore(file);
-});
-afterEach(async () => {
-  (await store.close());
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function count(table: string): number {
-  return (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+/** Rows of a table as stored (to prove what is and is not in the database). */
+async function rawRows(store: Store, table: string): Promise<Record<string, unknown>[]> {
+  if (store.backend === 'sqlite') return (store as SqliteStore).db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+  const c = new pg.Client({ connectionString: location });
+  await c.connect();
+  try {
+    return (await c.query(`SELECT * FROM ${table}`)).rows;
+  } finally {
+    await c.end();
+  }
 }
 
-describe('openStore', () => {
-  it('creates the schema with WAL, foreign keys and user_version = number of migrations', () => {
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-  });
+let location: string;
+let cleanup: () => Promise<void>;
+let store: Store;
 
-  it('keeps everything after the file is closed and opened again', async () => {
+describe.each(BACKENDS)('%s store', (backend) => {
+beforeEach(async () => {
+  ({ location, cleanup } = await storeLocation(backend));
+  store = await openTestStore(location);
+});
+afterEach(async () => {
+  await store.close();
+  await cleanup();
+});
+
+const count = async (table: 'scans' | 'scan_services' | 'findings' | 'finding_events' | 'finding_scans' | 'posture_daily' | 'ingest_keys') => (await store.tableCounts())[table];
+
+describe('openStore', () => {
+  it('keeps everything after the store is closed and opened again', async () => {
     (await store.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 'test'));
     const { token } = (await store.createToken({ role: 'viewer', label: 'v' }));
     (await store.close());
-    store = openSqliteStore(file);
+    store = await openTestStore(location);
     expect((await store.listFindings({ limit: 10, offset: 0 })).total).toBe(1);
     expect((await store.verifyToken(token))?.role).toBe('viewer');
     expect((await store.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 'test')).status).toBe('duplicate');
-  });
-
-  it('refuses a database written by a newer Gatehouse', async () => {
-    store.db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
-    (await store.close());
-    expect(() => openSqliteStore(file)).toThrow(/newer than this Gatehouse/);
-    store = openSqliteStore(join(dir, 'other.db'));
   });
 });
 
@@ -55,12 +54,12 @@ describe('ingestScan', () => {
   it('is idempotent on scanId: a replay changes no row and says duplicate; another body under that id is a conflict', async () => {
     const report = makeReport({ scanId: 'run-1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }, { fp: 'b' }] });
     expect((await store.ingestScan(report, 'test'))).toMatchObject({ status: 'created', opened: 2 });
-    const tables = ['scans', 'scan_services', 'findings', 'finding_events', 'finding_scans', 'posture_daily', 'ingest_keys'];
-    const before = tables.map(count);
+    const tables = ['scans', 'scan_services', 'findings', 'finding_events', 'finding_scans', 'posture_daily', 'ingest_keys'] as const;
+    const before = await Promise.all(tables.map(count));
     expect((await store.ingestScan(structuredClone(report), 'test'))).toEqual({ status: 'duplicate', scanId: 'run-1', services: ['payments'], opened: 0, fixed: 0, reopened: 0 });
     const other = makeReport({ scanId: 'run-1', createdAt: day('2026-01-03'), findings: [{ fp: 'c' }] });
     expect((await store.ingestScan(other, 'test'))).toEqual({ status: 'conflict', scanId: 'run-1', services: ['payments'], opened: 0, fixed: 0, reopened: 0 });
-    expect(tables.map(count)).toEqual(before);
+    expect(await Promise.all(tables.map(count))).toEqual(before);
   });
 
   it('keys scan ids per scope and service: another scope or service with the same id is a scan of its own', async () => {
@@ -152,7 +151,9 @@ describe('ingestScan', () => {
     return import('../../../src/report/scan-report.js').then(async ({ ScanReportSchema }) => {
       (await store.ingestScan(ScanReportSchema.parse(withExtra), 't'));
       (await store.checkpoint());
-      expect(readFileSync(file).includes('AKIAZZZZSECRETVALUE1234')).toBe(false);
+      expect(JSON.stringify(await rawRows(store, 'findings'))).not.toContain('AKIAZZZZSECRETVALUE1234');
+      expect(JSON.stringify(await rawRows(store, 'scans'))).not.toContain('AKIAZZZZSECRETVALUE1234');
+      if (backend === 'sqlite') expect(readFileSync(location).includes('AKIAZZZZSECRETVALUE1234')).toBe(false);
       expect(JSON.stringify((await store.getFinding('payments', 'fp-a0000'))!.finding)).not.toContain('rawSecret');
     });
   });
@@ -195,7 +196,7 @@ describe('posture and figures', () => {
 
   it('computes MTTR and SLA figures per severity, with configurable SLA days', async () => {
     (await store.close());
-    store = openSqliteStore(file, { sla: { high: 2 } });
+    store = await openTestStore(location, { sla: { high: 2 } });
     (await store.ingestScan(makeReport({ scanId: 'a', createdAt: day('2026-01-01'), findings: [{ fp: '1' }, { fp: '2' }, { fp: '3', severity: 'medium' }] }), 't'));
     (await store.ingestScan(makeReport({ scanId: 'b', createdAt: day('2026-01-03'), findings: [{ fp: '2' }, { fp: '3', severity: 'medium' }] }), 't'));
     (await store.ingestScan(makeReport({ scanId: 'c', createdAt: day('2026-01-07'), findings: [{ fp: '3', severity: 'medium' }] }), 't'));
@@ -249,7 +250,7 @@ describe('tokens, sessions and audit', () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const a = (await store.createToken({ role: 'ingest', services: ['users', 'payments', 'users'], label: 'ci' }, now));
     expect(a.token).toMatch(/^gatehouse_[\w-]{43}$/);
-    const row = store.db.prepare('SELECT * FROM tokens WHERE id = ?').get(a.id) as Record<string, string>;
+    const row = (await rawRows(store, 'tokens')).find((r) => r.id === a.id) as Record<string, string>;
     expect(JSON.stringify(row)).not.toContain(a.token);
     expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
     expect((await store.verifyToken(a.token, now))).toMatchObject({ id: a.id, role: 'ingest', services: ['payments', 'users'] });
@@ -267,7 +268,7 @@ describe('tokens, sessions and audit', () => {
     const admin = (await store.createToken({ role: 'admin', label: 'me' }));
     expect((await store.hasActiveAdmin())).toBe(true);
     const s = (await store.createSession(admin.id));
-    expect(JSON.stringify(store.db.prepare('SELECT * FROM sessions').all())).not.toContain(s.id);
+    expect(JSON.stringify(await rawRows(store, 'sessions'))).not.toContain(s.id);
     expect((await store.getSession(s.id))).toMatchObject({ tokenId: admin.id, role: 'admin', csrf: s.csrf });
     expect((await store.getSession(s.id, new Date(Date.parse(s.expiresAt) + 1)))).toBeUndefined();
     (await store.deleteSession(s.id));
@@ -286,5 +287,30 @@ describe('tokens, sessions and audit', () => {
       ['token.revoke', { id: 'tok_2' }],
       ['token.create', { id: 'tok_2' }],
     ]);
+  });
+});
+});
+
+describe('SQLite specifics', () => {
+  it('creates the schema with WAL, foreign keys and user_version = number of migrations', async () => {
+    const { location: file, cleanup: done } = await storeLocation('sqlite');
+    const s = openSqliteStore(file);
+    try {
+      expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(s.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    } finally {
+      await s.close();
+      await done();
+    }
+  });
+
+  it('refuses a database written by a newer Gatehouse', async () => {
+    const { location: file, cleanup: done } = await storeLocation('sqlite');
+    const s = openSqliteStore(file);
+    s.db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    await s.close();
+    expect(() => openSqliteStore(file)).toThrow(/newer than this Gatehouse/);
+    await done();
   });
 });

@@ -1,0 +1,68 @@
+// `gatehouse dashboard migrate --from FILE.db --to postgres://...`: copies every row of a SQLite
+// store into an empty PostgreSQL store — findings, history, tokens (hashed as they are), sessions,
+// audit — in one PostgreSQL transaction, then compares row counts table by table before it
+// commits. All or nothing: a failure or a count mismatch leaves the target as it was.
+import type pg from 'pg';
+import { openPostgresStore, redactUrl } from './postgres/open.js';
+import { openSqliteStore } from './sqlite/open.js';
+import { STORE_TABLES, type StoreTable } from './types.js';
+
+/** Columns copied per table (the same names in both schemas). */
+const BATCH = 2000;
+
+export interface MigrationResult {
+  counts: Record<StoreTable, number>;
+}
+
+export async function migrateSqliteToPostgres(from: string, to: string, log: (line: string) => void = () => {}): Promise<MigrationResult> {
+  const source = openSqliteStore(from);
+  const target = await openPostgresStore(to);
+  const client: pg.PoolClient = await target.pool.connect();
+  try {
+    const sourceCounts = await source.tableCounts();
+    const existing = await target.tableCounts();
+    const nonEmpty = STORE_TABLES.filter((t) => existing[t] > 0);
+    if (nonEmpty.length > 0) throw new Error(`the target ${redactUrl(to)} is not empty (${nonEmpty.map((t) => `${t}: ${existing[t]}`).join(', ')}); migrate into a new database`);
+    await client.query('BEGIN');
+    for (const table of STORE_TABLES) {
+      const rows = source.db.prepare(`SELECT * FROM ${table}`).iterate() as IterableIterator<Record<string, unknown>>;
+      let batch: Record<string, unknown>[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const columns = Object.keys(batch[0]);
+        const values: unknown[] = [];
+        const tuples = batch.map((row, i) => `(${columns.map((c, j) => {
+          values.push(row[c]);
+          return `$${i * columns.length + j + 1}`;
+        }).join(', ')})`);
+        await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
+        batch = [];
+      };
+      for (const row of rows) {
+        batch.push(row);
+        if (batch.length * Object.keys(row).length >= BATCH * 8) await flush();
+      }
+      await flush();
+      log(`${table}: ${sourceCounts[table]} rows`);
+    }
+    // Serial ids continue after the copied ones.
+    for (const table of ['services', 'scans', 'findings', 'finding_events', 'audit']) {
+      await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT max(id) FROM ${table}), 0) + 1, false)`);
+    }
+    const version = source.db.prepare("SELECT value FROM meta WHERE key = 'data_version'").get() as { value: number } | undefined;
+    await client.query("UPDATE meta SET value = $1 WHERE key = 'data_version'", [(version?.value ?? 0) + 1]);
+    const copied = {} as Record<StoreTable, number>;
+    for (const t of STORE_TABLES) copied[t] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;
+    const wrong = STORE_TABLES.filter((t) => copied[t] !== sourceCounts[t]);
+    if (wrong.length > 0) throw new Error(`row counts differ after the copy (${wrong.map((t) => `${t}: ${sourceCounts[t]} -> ${copied[t]}`).join(', ')}); nothing was kept`);
+    await client.query('COMMIT');
+    return { counts: copied };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+    await target.close();
+    await source.close();
+  }
+}

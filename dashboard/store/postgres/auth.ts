@@ -1,0 +1,100 @@
+// PostgreSQL tokens, sessions and audit log: the same rules as sqlite/auth.ts.
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { DEFAULT_SESSION_TTL_MS, iso, LAST_USED_RESOLUTION_MS, sha256Hex, TOKEN_PREFIX, tokenInfo, tokenServices, tokenUsable, type TokenDbRow } from '../rows.js';
+import type { AuthStore } from '../types.js';
+
+export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION_TTL_MS): AuthStore {
+  const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => (await pool.query<T>(sql, params)).rows;
+  const tokenById = async (id: string) => (await rows<TokenDbRow>('SELECT * FROM tokens WHERE id = $1', [id]))[0];
+
+  return {
+    async createToken(input, now = new Date()) {
+      const id = `tok_${randomBytes(6).toString('hex')}`;
+      const token = input.value ?? `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+      await pool.query('INSERT INTO tokens (id, hash, role, services, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        id,
+        sha256Hex(token),
+        input.role,
+        tokenServices(input.role, input.services),
+        input.label,
+        now.toISOString(),
+        input.expiresAt ? iso(input.expiresAt) : null,
+      ]);
+      return { id, token };
+    },
+
+    async listTokens() {
+      return (await rows<TokenDbRow>('SELECT * FROM tokens ORDER BY created_at DESC, id')).map(tokenInfo);
+    },
+
+    async revokeToken(id, now = new Date()) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const changed = ((await client.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now.toISOString(), id])).rowCount ?? 0) > 0;
+        if (changed) await client.query('DELETE FROM sessions WHERE token_id = $1', [id]);
+        await client.query('COMMIT');
+        return changed;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    async verifyToken(token, now = new Date()) {
+      const r = (await rows<TokenDbRow>('SELECT * FROM tokens WHERE hash = $1', [sha256Hex(token)]))[0];
+      if (!r || !tokenUsable(r, now)) return undefined;
+      if (!r.last_used_at || now.getTime() - Date.parse(r.last_used_at) > LAST_USED_RESOLUTION_MS) {
+        await pool.query('UPDATE tokens SET last_used_at = $1 WHERE id = $2', [now.toISOString(), r.id]);
+        r.last_used_at = now.toISOString();
+      }
+      return tokenInfo(r);
+    },
+
+    async hasActiveAdmin() {
+      return (await rows<{ n: number }>("SELECT count(*)::int AS n FROM tokens WHERE role = 'admin' AND revoked_at IS NULL"))[0].n > 0;
+    },
+
+    async createSession(tokenId, now = new Date()) {
+      const t = await tokenById(tokenId);
+      if (!t || !tokenUsable(t, now)) throw new Error(`cannot open a session for token ${tokenId}: unknown, revoked or expired`);
+      await pool.query('DELETE FROM sessions WHERE expires_at <= $1', [now.toISOString()]);
+      const id = randomBytes(32).toString('base64url');
+      const csrf = randomBytes(32).toString('base64url');
+      let expiresAt = new Date(now.getTime() + sessionTtlMs).toISOString();
+      // A session never outlives its token.
+      if (t.expires_at && t.expires_at < expiresAt) expiresAt = t.expires_at;
+      await pool.query('INSERT INTO sessions (hash, token_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [sha256Hex(id), tokenId, csrf, now.toISOString(), expiresAt]);
+      return { id, csrf, expiresAt };
+    },
+
+    async getSession(id, now = new Date()) {
+      const s = (await rows<{ token_id: string; csrf: string; created_at: string; expires_at: string }>('SELECT token_id, csrf, created_at, expires_at FROM sessions WHERE hash = $1', [sha256Hex(id)]))[0];
+      if (!s || Date.parse(s.expires_at) <= now.getTime()) return undefined;
+      const t = await tokenById(s.token_id);
+      if (!t || !tokenUsable(t, now)) return undefined;
+      return { tokenId: t.id, role: t.role, services: JSON.parse(t.services) as string[], label: t.label, csrf: s.csrf, createdAt: s.created_at, expiresAt: s.expires_at };
+    },
+
+    async deleteSession(id) {
+      await pool.query('DELETE FROM sessions WHERE hash = $1', [sha256Hex(id)]);
+    },
+
+    async addAudit(actor, action, detail, now = new Date()) {
+      await pool.query('INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)', [now.toISOString(), actor, action, JSON.stringify(detail)]);
+    },
+
+    async listAudit(limit) {
+      return (await rows<{ id: string; at: string; actor: string; action: string; detail: string }>('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [limit])).map((r) => ({
+        id: Number(r.id),
+        at: r.at,
+        actor: r.actor,
+        action: r.action,
+        detail: JSON.parse(r.detail) as Record<string, unknown>,
+      }));
+    },
+  };
+}

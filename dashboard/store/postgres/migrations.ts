@@ -1,0 +1,170 @@
+// PostgreSQL schema migrations: the same tables and columns as SQLite's (sqlite/migrations.ts), so
+// `gatehouse dashboard migrate` copies rows as they are. Timestamps stay ISO 8601 UTC text, so both
+// backends compare and sort them the same way. Applied in order under an advisory lock (several
+// dashboard processes may start at once); the version is the row in gatehouse_schema.
+import type pg from 'pg';
+import { StoreVersionError } from '../errors.js';
+
+export const PG_MIGRATIONS: readonly string[] = [
+  // 1: the whole model as of SQLite migration 3.
+  `
+  CREATE TABLE services (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    path TEXT,
+    first_seen_at TEXT NOT NULL,
+    last_scan_at TEXT,
+    last_snapshot_at TEXT,
+    last_gate TEXT
+  );
+  CREATE TABLE scans (
+    id BIGSERIAL PRIMARY KEY,
+    scan_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'pr')),
+    created_at TEXT NOT NULL,
+    repository TEXT,
+    ref TEXT,
+    commit_sha TEXT,
+    pull_request INTEGER,
+    run_url TEXT,
+    gate_outcome TEXT NOT NULL,
+    finding_count INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL,
+    ingested_by TEXT NOT NULL
+  );
+  CREATE INDEX scans_by_scan_id ON scans (scan_id);
+  CREATE TABLE scan_services (
+    scan_pk BIGINT NOT NULL REFERENCES scans(id),
+    service_id BIGINT NOT NULL REFERENCES services(id),
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    gate_outcome TEXT NOT NULL,
+    finding_count INTEGER NOT NULL,
+    counts TEXT NOT NULL,
+    scanners TEXT NOT NULL,
+    PRIMARY KEY (scan_pk, service_id)
+  );
+  CREATE INDEX scan_services_by_service ON scan_services (service_id, created_at);
+  CREATE TABLE findings (
+    id BIGSERIAL PRIMARY KEY,
+    service_id BIGINT NOT NULL REFERENCES services(id),
+    fingerprint TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    category TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    where_text TEXT NOT NULL,
+    fix_available INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'fixed')),
+    suppressed INTEGER NOT NULL DEFAULT 0,
+    suppression TEXT,
+    first_seen_at TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    fixed_at TEXT,
+    data TEXT NOT NULL,
+    UNIQUE (service_id, fingerprint)
+  );
+  CREATE INDEX findings_by_service_state ON findings (service_id, state, severity, suppressed, opened_at);
+  CREATE INDEX findings_open_age ON findings (state, severity, opened_at, service_id, suppressed);
+  CREATE TABLE finding_events (
+    id BIGSERIAL PRIMARY KEY,
+    finding_id BIGINT NOT NULL REFERENCES findings(id),
+    scan_pk BIGINT NOT NULL REFERENCES scans(id),
+    kind TEXT NOT NULL CHECK (kind IN ('opened', 'fixed', 'reopened')),
+    at TEXT NOT NULL,
+    open_seconds BIGINT
+  );
+  CREATE INDEX finding_events_by_finding ON finding_events (finding_id);
+  CREATE TABLE finding_scans (
+    finding_id BIGINT NOT NULL REFERENCES findings(id),
+    scan_pk BIGINT NOT NULL REFERENCES scans(id),
+    PRIMARY KEY (finding_id, scan_pk)
+  );
+  CREATE TABLE fix_stats (
+    service_id BIGINT NOT NULL REFERENCES services(id),
+    severity TEXT NOT NULL,
+    fixed_count BIGINT NOT NULL,
+    open_seconds_total BIGINT NOT NULL,
+    PRIMARY KEY (service_id, severity)
+  );
+  CREATE TABLE posture_daily (
+    service_id BIGINT NOT NULL REFERENCES services(id),
+    day TEXT NOT NULL,
+    critical INTEGER NOT NULL,
+    high INTEGER NOT NULL,
+    medium INTEGER NOT NULL,
+    low INTEGER NOT NULL,
+    info INTEGER NOT NULL,
+    unknown INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    snapshot_at TEXT NOT NULL,
+    PRIMARY KEY (service_id, day)
+  );
+  CREATE INDEX posture_by_day ON posture_daily (day, service_id, total);
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'viewer', 'ingest')),
+    services TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT,
+    last_used_at TEXT
+  );
+  CREATE TABLE sessions (
+    hash TEXT PRIMARY KEY,
+    token_id TEXT NOT NULL REFERENCES tokens(id),
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE TABLE audit (
+    id BIGSERIAL PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE TABLE ingest_keys (
+    scope TEXT NOT NULL,
+    service TEXT NOT NULL,
+    scan_id TEXT NOT NULL,
+    body_sha256 TEXT,
+    scan_pk BIGINT NOT NULL REFERENCES scans(id),
+    PRIMARY KEY (scope, service, scan_id)
+  );
+  CREATE INDEX ingest_keys_by_id ON ingest_keys (service, scan_id);
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+  );
+  INSERT INTO meta (key, value) VALUES ('data_version', 0);
+  `,
+];
+
+/** One advisory lock id for schema changes, one for ingests (see ingest.ts). */
+export const MIGRATION_LOCK = 7_281_001;
+export const INGEST_LOCK = 7_281_002;
+
+/** Applies every migration past the database's version, all in one transaction under a lock. */
+export async function migratePostgres(client: pg.PoolClient): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS gatehouse_schema (version INTEGER NOT NULL)');
+    const row = await client.query<{ version: number }>('SELECT version FROM gatehouse_schema LIMIT 1');
+    const current = row.rows[0]?.version ?? 0;
+    if (current > PG_MIGRATIONS.length) throw new StoreVersionError(current, PG_MIGRATIONS.length);
+    for (let v = current; v < PG_MIGRATIONS.length; v++) await client.query(PG_MIGRATIONS[v]);
+    if (row.rows.length === 0) await client.query('INSERT INTO gatehouse_schema (version) VALUES ($1)', [PG_MIGRATIONS.length]);
+    else await client.query('UPDATE gatehouse_schema SET version = $1', [PG_MIGRATIONS.length]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  return PG_MIGRATIONS.length;
+}

@@ -1,0 +1,71 @@
+// Opening a PostgreSQL store: a connection pool, the schema check and migrations, and the three
+// parts over it. Errors name the host and database, never the password.
+import pg from 'pg';
+import { StoreConnectionError, StoreVersionError } from '../errors.js';
+import { DEFAULT_SLA_DAYS, STORE_TABLES, type Store, type StoreOptions, type StoreTable } from '../types.js';
+import { createPostgresAuth } from './auth.js';
+import { createPostgresIngest } from './ingest.js';
+import { migratePostgres } from './migrations.js';
+import { createPostgresRead } from './read.js';
+
+export interface PostgresStore extends Store {
+  readonly backend: 'postgres';
+  readonly pool: pg.Pool;
+}
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** The connection string without its password (for messages and logs). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '****';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable connection string)';
+  }
+}
+
+export async function openPostgresStore(url: string, options: StoreOptions = {}): Promise<PostgresStore> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 16, connectionTimeoutMillis: 10_000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const where = redactUrl(url);
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    const code = (err as { code?: string }).code;
+    const why = code === '28P01' ? 'password authentication failed' : code === 'ECONNREFUSED' ? 'connection refused (is the server running?)' : ((err as Error).message ?? String(err)).replaceAll(url, where);
+    throw new StoreConnectionError(`cannot connect to PostgreSQL at ${where}: ${why}`);
+  }
+  try {
+    await migratePostgres(client);
+  } catch (err) {
+    client.release();
+    await pool.end().catch(() => undefined);
+    if (err instanceof StoreVersionError) throw err;
+    throw new StoreConnectionError(`cannot prepare the schema on ${where}: ${(err as Error).message}`);
+  }
+  client.release();
+  const sla = { ...DEFAULT_SLA_DAYS, ...(options.sla ?? {}) };
+  return {
+    backend: 'postgres',
+    pool,
+    ...createPostgresIngest(pool),
+    ...createPostgresRead(pool, sla),
+    ...createPostgresAuth(pool, options.sessionTtlMs),
+    async tableCounts() {
+      const counts = {} as Record<StoreTable, number>;
+      for (const t of STORE_TABLES) counts[t] = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;
+      return counts;
+    },
+    async checkpoint() {},
+    async close() {
+      await pool.end();
+    },
+  };
+}

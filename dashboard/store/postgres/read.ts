@@ -1,0 +1,188 @@
+// PostgreSQL read queries: the same answers as sqlite/read.ts (same tables, same assembly in rows.ts).
+import type pg from 'pg';
+import type { Severity } from '../../../src/findings/finding.js';
+import {
+  assembleOverview,
+  assembleStats,
+  emptyCounts,
+  slaCutoffs,
+  toFindingDetail,
+  toFindingRow,
+  toScanSummary,
+  trendWindow,
+  type FindingDbRow,
+  type PostureDbRow,
+  type ScanDbRow,
+  type ServiceDbRow,
+} from '../rows.js';
+import { densePosture, findingSortSql, findingWhere } from '../sqlite/read.js';
+import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
+
+// Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
+const SORT_SQL = findingSortSql('(EXTRACT(EPOCH FROM (COALESCE(f.fixed_at, ?)::timestamptz - f.opened_at::timestamptz)))');
+
+/** `?` placeholders to PostgreSQL's `$n`. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
+  const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => (await pool.query<T>(sql, params)).rows;
+  const serviceByName = async (name: string) => {
+    const r = (await rows<ServiceDbRow>('SELECT * FROM services WHERE name = $1', [name]))[0];
+    return r ? { ...r, id: Number(r.id) } : undefined;
+  };
+
+  return {
+    sla,
+    async dataVersion() {
+      return Number((await rows<{ value: string }>("SELECT value FROM meta WHERE key = 'data_version'"))[0].value);
+    },
+
+    async listServiceOverview(now = new Date()) {
+      const window = trendWindow(now);
+      const open = new Map<number, SeverityCounts>();
+      const suppressed = new Map<number, number>();
+      for (const r of await rows<{ service_id: string; severity: Severity; suppressed: number; n: number }>(
+        "SELECT service_id, severity, suppressed, count(*)::int AS n FROM findings WHERE state = 'open' GROUP BY service_id, severity, suppressed",
+      )) {
+        const id = Number(r.service_id);
+        if (r.suppressed) {
+          suppressed.set(id, (suppressed.get(id) ?? 0) + r.n);
+          continue;
+        }
+        let c = open.get(id);
+        if (!c) open.set(id, (c = emptyCounts()));
+        c[r.severity] = r.n;
+      }
+      const breaches = new Map<number, number>();
+      for (const { severity, cutoff } of slaCutoffs(sla, now)) {
+        for (const r of await rows<{ service_id: string; n: number }>(
+          "SELECT service_id, count(*)::int AS n FROM findings WHERE state = 'open' AND severity = $1 AND opened_at < $2 AND suppressed = 0 GROUP BY service_id",
+          [severity, cutoff],
+        )) {
+          breaches.set(Number(r.service_id), (breaches.get(Number(r.service_id)) ?? 0) + r.n);
+        }
+      }
+      const totals = new Map<number, Map<string, number>>();
+      for (const r of await rows<{ service_id: string; day: string; total: number }>('SELECT service_id, day, total FROM posture_daily WHERE day >= $1 AND day <= $2', [window.first, window.today])) {
+        const id = Number(r.service_id);
+        let m = totals.get(id);
+        if (!m) totals.set(id, (m = new Map()));
+        m.set(r.day, r.total);
+      }
+      // The row before the window, for every service without one on its first day, in one query.
+      const before = new Map(
+        (
+          await rows<{ service_id: string; total: number }>(
+            'SELECT DISTINCT ON (service_id) service_id, total FROM posture_daily WHERE day < $1 ORDER BY service_id, day DESC',
+            [window.first],
+          )
+        ).map((r) => [Number(r.service_id), r.total]),
+      );
+      return (await rows<ServiceDbRow>('SELECT * FROM services ORDER BY name')).map((raw) => {
+        const s = { ...raw, id: Number(raw.id) };
+        const byDay = totals.get(s.id);
+        const totalBefore = byDay?.has(window.first) ? 0 : (before.get(s.id) ?? 0);
+        return assembleOverview(
+          { service: s, open: open.get(s.id) ?? emptyCounts(), suppressed: suppressed.get(s.id) ?? 0, breaches: breaches.get(s.id) ?? 0, totals: byDay, totalBefore },
+          now,
+        );
+      });
+    },
+
+    async hasService(name) {
+      return (await rows('SELECT 1 FROM services WHERE name = $1', [name])).length > 0;
+    },
+
+    async getService(name, now = new Date()) {
+      const s = await serviceByName(name);
+      if (!s) return undefined;
+      const window = trendWindow(now);
+      const open = emptyCounts();
+      let suppressed = 0;
+      const oldest = new Map<Severity, string>();
+      for (const r of await rows<{ severity: Severity; suppressed: number; n: number; oldest: string }>(
+        "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
+        [s.id],
+      )) {
+        if (r.suppressed) suppressed += r.n;
+        else {
+          open[r.severity] = r.n;
+          oldest.set(r.severity, r.oldest);
+        }
+      }
+      const breachBySeverity = new Map<Severity, number>();
+      let breaches = 0;
+      for (const { severity, cutoff } of slaCutoffs(sla, now)) {
+        if (open[severity] === 0) continue;
+        const n = (await rows<{ n: number }>("SELECT count(*)::int AS n FROM findings WHERE service_id = $1 AND state = 'open' AND severity = $2 AND opened_at < $3 AND suppressed = 0", [s.id, severity, cutoff]))[0].n;
+        breachBySeverity.set(severity, n);
+        breaches += n;
+      }
+      const totals = new Map((await rows<{ day: string; total: number }>('SELECT day, total FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3', [s.id, window.first, window.today])).map((r) => [r.day, r.total]));
+      const totalBefore = totals.has(window.first)
+        ? 0
+        : ((await rows<{ total: number }>('SELECT total FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1', [s.id, window.first]))[0]?.total ?? 0);
+      const overview = assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now);
+      const fixes = new Map(
+        (await rows<{ severity: Severity; fixed_count: string; open_seconds_total: string }>('SELECT severity, fixed_count, open_seconds_total FROM fix_stats WHERE service_id = $1', [s.id])).map((r) => [
+          r.severity,
+          { fixed_count: Number(r.fixed_count), open_seconds_total: Number(r.open_seconds_total) },
+        ]),
+      );
+      return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
+    },
+
+    async postureSeries(service, { from, to }) {
+      const s = await serviceByName(service);
+      if (!s || from > to) return [];
+      const range = await rows<PostureDbRow>('SELECT * FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3 ORDER BY day', [s.id, from, to]);
+      const before = (await rows<PostureDbRow>('SELECT * FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1', [s.id, from]))[0];
+      return densePosture(range, before, from, to);
+    },
+
+    async listFindings(filter, now = new Date()) {
+      const where = findingWhere(filter);
+      const sort = SORT_SQL[filter.sort ?? 'severity'];
+      const order = filter.order ?? sort.defaultOrder;
+      const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id';
+      const total = (await rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params))[0].n;
+      const list = await rows<FindingDbRow>(
+        numbered(`SELECT f.*, s.name AS service ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
+        [...where.params, ...orderParams, filter.limit, filter.offset],
+      );
+      return { items: list.map((r) => toFindingRow(r, now, sla)), total };
+    },
+
+    async getFinding(service, fingerprint, now = new Date()) {
+      const r = (await rows<FindingDbRow>('SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id WHERE s.name = $1 AND f.fingerprint = $2', [service, fingerprint]))[0];
+      if (!r) return undefined;
+      const events = await rows<{ kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: string | null }>(
+        'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = $1 ORDER BY e.at, e.id',
+        [r.id],
+      );
+      const scans = await rows<{ scan_id: string; kind: 'snapshot' | 'pr'; created_at: string; commit_sha: string | null }>(
+        `SELECT sc.scan_id, sc.kind, sc.created_at, sc.commit_sha FROM finding_scans fs JOIN scans sc ON sc.id = fs.scan_pk
+         WHERE fs.finding_id = $1 ORDER BY sc.created_at DESC LIMIT 100`,
+        [r.id],
+      );
+      return toFindingDetail(r, events.map((e) => ({ ...e, open_seconds: e.open_seconds === null ? null : Number(e.open_seconds) })), scans, now, sla);
+    },
+
+    async listScans(service, limit) {
+      const s = await serviceByName(service);
+      if (!s) return [];
+      const list = await rows<ScanDbRow>(
+        `SELECT sc.scan_id, ss.kind, ss.created_at, ss.gate_outcome, ss.counts, ss.finding_count, ss.scanners,
+           sc.repository, sc.ref, sc.commit_sha, sc.pull_request, sc.run_url, sc.ingested_by
+         FROM scan_services ss JOIN scans sc ON sc.id = ss.scan_pk
+         WHERE ss.service_id = $1 ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT $2`,
+        [s.id, limit],
+      );
+      return list.map((r) => toScanSummary(service, r));
+    },
+  };
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the tests and the bench: a fresh data folder, 127.0.0.1 only,
+# a free port, run as the unprivileged `postgres` user (the server refuses root).
+#   scripts/postgres-throwaway.sh start   -> prints the URL (postgres://gatehouse:...@127.0.0.1:PORT/gatehouse)
+#                                            and the data folder on stderr; stop with:
+#   scripts/postgres-throwaway.sh stop DIR
+set -euo pipefail
+BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
+  echo "postgres-throwaway: no PostgreSQL server binaries (apt-get install -y postgresql)" >&2
+  exit 1
+fi
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+case "${1:-}" in
+  start)
+    DIR="$(mktemp -d /tmp/gatehouse-pg-XXXXXX)"
+    [ "$(id -u)" = 0 ] && chown postgres "$DIR"
+    PORT="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+    PASS="$(node -e "console.log(require('crypto').randomBytes(12).toString('hex'))")"
+    printf '%s\n' "$PASS" > "$DIR.pw" && chmod 644 "$DIR.pw"
+    as_pg "$BIN/initdb" -D "$DIR/data" -U postgres --auth=scram-sha-256 --pwfile="$DIR.pw" -E UTF8 >/dev/null
+    as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c max_connections=200 -c shared_buffers=128MB" start >/dev/null
+    rm -f "$DIR.pw"
+    echo "postgres-throwaway: data folder $DIR" >&2
+    echo "postgres://postgres:$PASS@127.0.0.1:$PORT/postgres"
+    ;;
+  stop)
+    as_pg "$BIN/pg_ctl" -D "$2/data" -m immediate stop >/dev/null || true
+    rm -rf "$2"
+    ;;
+  *)
+    echo "usage: $0 start | stop DIR" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,73 @@
+// Both store backends for the same tests: a temporary SQLite file, and a fresh database on a real
+// PostgreSQL server — $GATEHOUSE_TEST_PG_URL (.ci/run starts one), else a throwaway server this
+// process starts with scripts/postgres-throwaway.sh. Without one the tests fail; nothing is skipped.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStore } from '../../../dashboard/store/store.js';
+import type { Store, StoreOptions } from '../../../dashboard/store/types.js';
+
+export const BACKENDS = ['sqlite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+let serverUrl: Promise<string> | undefined;
+
+/** The URL of a PostgreSQL server for tests (started once per test process when none is given). */
+export function testPostgresServer(): Promise<string> {
+  serverUrl ??= (async () => {
+    if (process.env.GATEHOUSE_TEST_PG_URL) return process.env.GATEHOUSE_TEST_PG_URL;
+    const started = spawnSync('bash', ['scripts/postgres-throwaway.sh', 'start'], { encoding: 'utf8' });
+    const dir = /data folder (\S+)/.exec(started.stderr ?? '')?.[1];
+    const url = (started.stdout ?? '').trim();
+    if (started.status !== 0 || !dir || !url) {
+      throw new Error(`no PostgreSQL for the store tests: set GATEHOUSE_TEST_PG_URL or install the server (apt-get install -y postgresql): ${started.stderr}`);
+    }
+    process.once('exit', () => {
+      try {
+        execFileSync('bash', ['scripts/postgres-throwaway.sh', 'stop', dir], { stdio: 'ignore' });
+      } catch {
+        // already gone
+      }
+    });
+    return url;
+  })();
+  return serverUrl;
+}
+
+/** A new, empty database on the test server; returns its URL and a function that drops it. */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const server = await testPostgresServer();
+  const name = `gatehouse_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** A store location of the backend (a file or a database) that a test may open several times. */
+export async function storeLocation(backend: Backend): Promise<{ location: string; cleanup: () => Promise<void> }> {
+  if (backend === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-store-'));
+    return { location: join(dir, 'dash.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const db = await freshPostgresDatabase();
+  return { location: db.url, cleanup: db.drop };
+}
+
+export async function openTestStore(location: string, options?: StoreOptions): Promise<Store> {
+  return openStore(location, options);
+}

@@ -1,0 +1,123 @@
+// PostgreSQL only: several processes on one database, and the bad days — a server that is down,
+// a wrong password, a connection lost mid-ingest, a schema from a newer Gatehouse.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreConnectionError, StoreVersionError } from '../../../dashboard/store/errors.js';
+import { openPostgresStore, redactUrl } from '../../../dashboard/store/postgres/open.js';
+import type { Store } from '../../../dashboard/store/types.js';
+import { freshPostgresDatabase } from './backends.js';
+import { day, makeReport } from './report-builder.js';
+
+const execFileAsync = promisify(execFile);
+
+let url: string;
+let drop: () => Promise<void>;
+let store: Store;
+beforeEach(async () => {
+  ({ url, drop } = await freshPostgresDatabase());
+  store = await openPostgresStore(url);
+});
+afterEach(async () => {
+  await store.close().catch(() => undefined);
+  await drop();
+});
+
+async function sql(query: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await c.query(query, params);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('several dashboard processes on one PostgreSQL', () => {
+  it('ingests the same scan through two processes at once exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-pg-procs-'));
+    try {
+      const report = makeReport({ scanId: 'same-scan', createdAt: day('2026-01-01'), findings: Array.from({ length: 300 }, (_, i) => ({ fp: `f${String(i).padStart(4, '0')}` })) });
+      const file = join(dir, 'report.json');
+      writeFileSync(file, JSON.stringify(report));
+      const versionBefore = await store.dataVersion();
+      const run = () => execFileAsync(process.execPath, ['--import', 'tsx', 'test/dashboard/store/ingest-child.ts', url, file], { encoding: 'utf8' });
+      const outs = await Promise.all([run(), run()]);
+      const statuses = outs.map((o) => (JSON.parse(o.stdout) as { status: string }).status).sort();
+      expect(statuses).toEqual(['created', 'duplicate']);
+      const counts = await store.tableCounts();
+      expect(counts.scans).toBe(1);
+      expect(counts.findings).toBe(300);
+      expect(counts.finding_events).toBe(300);
+      // This process's caches key on the data version: another process's ingest moved it.
+      expect(await store.dataVersion()).toBe(versionBefore + 1);
+      expect((await store.listServiceOverview(new Date(day('2026-01-01'))))[0].openTotal).toBe(300);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bad days', () => {
+  it('leaves the scan whole or absent when the connection goes away mid-ingest', async () => {
+    await store.ingestScan(makeReport({ scanId: 'base', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
+    const before = await store.tableCounts();
+    const big = makeReport({ scanId: 'cut', createdAt: day('2026-01-02'), findings: Array.from({ length: 5000 }, (_, i) => ({ fp: `c${String(i).padStart(5, '0')}` })) });
+    const ingest = store.ingestScan(big, 't');
+    // Wait until the ingest holds its lock, then kill its server connection.
+    let killed = 0;
+    for (let i = 0; i < 200 && killed === 0; i++) {
+      const r = await sql(
+        "SELECT pg_terminate_backend(pid) AS k FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+      );
+      killed = r.rowCount ?? 0;
+      if (killed === 0) await new Promise((res) => setTimeout(res, 5));
+    }
+    const outcome = await ingest.then(
+      () => 'created',
+      (err: Error) => `failed: ${err.message}`,
+    );
+    const after = await store.tableCounts();
+    if (outcome === 'created') {
+      expect(after.findings).toBe(before.findings + 5000);
+    } else {
+      expect(killed).toBeGreaterThan(0);
+      expect(after).toEqual(before);
+    }
+    // Either way the store goes on: the next ingest of the same scan id works.
+    expect((await store.ingestScan(big, 't')).status).toBe(outcome === 'created' ? 'duplicate' : 'created');
+  });
+
+  it('refuses a database migrated by a newer Gatehouse', async () => {
+    await sql('UPDATE gatehouse_schema SET version = 99');
+    await expect(openPostgresStore(url)).rejects.toThrow(StoreVersionError);
+    await expect(openPostgresStore(url)).rejects.toThrow(/schema version 99 is newer than this Gatehouse/);
+  });
+
+  it('says clearly that the server is down, without the password', async () => {
+    const down = 'postgres://gatehouse:s3cret-Pass-Word@127.0.0.1:1/gatehouse';
+    const err = await openPostgresStore(down).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreConnectionError);
+    expect((err as Error).message).toMatch(/cannot connect to PostgreSQL at postgres:\/\/gatehouse:\*\*\*\*@127\.0\.0\.1:1\/gatehouse: connection refused/);
+    expect((err as Error).message).not.toContain('s3cret-Pass-Word');
+  });
+
+  it('says a password is wrong without printing it', async () => {
+    const u = new URL(url);
+    u.password = 'wrong-Password-xyz';
+    const err = await openPostgresStore(u.toString()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toContain('password authentication failed');
+    expect((err as Error).message).not.toContain('wrong-Password-xyz');
+    expect(redactUrl(u.toString())).not.toContain('wrong-Password-xyz');
+  });
+});
