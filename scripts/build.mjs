@@ -15,6 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLES = [
   { entry: 'src/action/main.ts', out: 'dist/index.js' },
   { entry: 'src/scanners/gatehouse-secrets/cli.ts', out: 'dist/secret-scanner.js', optional: true },
+  { entry: 'src/scanners/policy/cli.ts', out: 'dist/policy-scanner.js', optional: true },
 ];
 
 const BANNER = [

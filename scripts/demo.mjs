@@ -28,7 +28,7 @@ function fail(message) {
  * Returns the JSON report (the body the dashboard ingests) and its path.
  */
 function scanExample() {
-  heading('gatehouse scan examples  (3 services; trivy and semgrep imported from recorded reports, npm audit and the secret scanner really run)');
+  heading('gatehouse scan examples  (3 services; trivy and semgrep imported from recorded reports; npm audit, the secret scanner and the deployment/CI policy checks really run)');
   mkdirSync(outDir, { recursive: true });
   const args = [
     '--import',

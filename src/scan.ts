@@ -46,6 +46,8 @@ export interface ScanOptions {
   now?: Date;
   /** Gate only on what the change introduced; default: config `gate.new-only`, else true for PRs. */
   newOnly?: boolean;
+  /** Tools that cannot run this time (tool name -> reason): their runs are scanner errors. */
+  unavailableTools?: Record<string, string>;
   /**
    * Exploitation feeds (KEV, EPSS), loaded by the caller (enrich/feeds.ts: downloads are an edge).
    * Absent: no enrichment section in the report, and the gate decides on severity.
@@ -109,6 +111,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     maxOutputBytes: Math.round(config['max-output-mb'] * 1024 * 1024),
     logger,
     onProgress: deps.onProgress,
+    unavailableTools: options.unavailableTools,
   });
 
   // One vulnerability in one package found by two tools is one finding naming both.

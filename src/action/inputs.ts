@@ -34,6 +34,11 @@ const listInput = z.string().transform((text) => text.split(/[\n,]/).map((s) => 
 export const ActionInputsSchema = z.object({
   /** Path of `.gatehouse.yml`; default: the one in the working directory, if any. */
   config: z.string().optional(),
+  /**
+   * `scan` (default), or `publish-fork-report` in a `workflow_run` workflow: download the report a
+   * fork's pull_request run uploaded, validate it, then comment and push (docs/action.md, fork PRs).
+   */
+  mode: z.enum(['scan', 'publish-fork-report']).default('scan'),
   'working-directory': z.string().optional(),
   'github-token': z.string().optional(),
   comment: z.enum(['always', 'on-failure', 'never']).default('always'),
@@ -54,6 +59,17 @@ export const ActionInputsSchema = z.object({
   'dashboard-token': z.string().optional(),
   /** OIDC audience; used (with `id-token: write`) when no dashboard-token is given. */
   'dashboard-audience': z.string().optional(),
+  /**
+   * How old a cached trivy vulnerability DB may be when no registry answers (hours; `72`, `72h` or
+   * `3d`); older is a scanner error.
+   */
+  'trivy-db-max-age': z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*[hd]?$/i, 'is not a number of hours (72, 72h) or days (3d)')
+    .transform((v) => (/d$/i.test(v.trim()) ? parseFloat(v) * 24 : parseFloat(v)))
+    .default(72),
+  /** Where the trivy DB is kept between runs: `actions` (the Actions cache), a folder, or `none`. */
+  'trivy-db-cache': z.string().default('actions'),
   // Config overrides (validated by the config schema):
   'fail-on': z.string().optional(),
   'new-only': booleanInput.optional(),

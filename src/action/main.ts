@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { readGitHubContext } from '../github/context.js';
 import { ToolInstallError } from '../tools/install.js';
 import { readActionInputs } from './inputs.js';
+import { ArtifactRefusedError } from './fork-report.js';
 import { runAction, type ActionIO } from './run-action.js';
 
 /** @actions/core as the Logger; every line goes through scrubSecrets as a last line of defence. */
@@ -43,6 +44,11 @@ async function main(): Promise<number> {
     if (error instanceof ConfigError) {
       io.setFailed(`Gatehouse configuration error: ${message}`);
       return EXIT_CODES.usage;
+    }
+    if (error instanceof ArtifactRefusedError) {
+      // Nothing was commented or pushed: an untrusted artifact that fails validation is never used.
+      io.setFailed(`Gatehouse ${message}`);
+      return EXIT_CODES.gateFailed;
     }
     if (error instanceof ToolInstallError) {
       // A scanner that cannot be installed is a scanner that cannot run: fail closed, exit 3.

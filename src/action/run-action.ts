@@ -2,7 +2,7 @@
 // and outputs -> job summary, annotations, PR comment, dashboard push -> verdict. Everything GitHub-
 // specific lives here and in src/github; the engine (runScan) knows nothing of GitHub.
 // Reporters never change the verdict: a failure to comment or push is a warning.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findConfigFile, loadConfig } from '../config/load.js';
 import type { GatehouseConfig } from '../config/schema.js';
@@ -25,8 +25,11 @@ import { fitSarifToLimits } from '../github/sarif-limits.js';
 import { fetchDashboardBaseline } from '../push/baseline.js';
 import { pushScanReports, type PushAuth } from '../push/client.js';
 import { installTools, type InstallOptions } from '../tools/install.js';
+import { prepareTrivyDb, type TrivyDbState } from '../tools/trivy-db.js';
+import { actionsCacheStore, folderCacheStore, type DbCacheStore } from '../tools/trivy-db-cache.js';
 import { configOverrides, toolsToInstall, resolveOutputPaths, type ActionInputs } from './inputs.js';
 import { scanMergeBase } from './rescan-base.js';
+import { fetchForkReport, WorkflowRunPayloadSchema } from './fork-report.js';
 import { setOutputs, type OutputSink } from './outputs.js';
 
 /** The parts of @actions/core the pipeline uses, injected so tests and the bundle share one path. */
@@ -52,6 +55,7 @@ export interface ActionRun {
 
 /** Runs the whole action and returns the process exit code (0 pass, 1 gate failed, 3 scanner error). */
 export async function runAction(run: ActionRun): Promise<number> {
+  if (run.inputs.mode === 'publish-fork-report') return publishForkReport(run);
   const { inputs, context, io, logger } = run;
   const repoRoot = path.resolve(context.workspace, inputs['working-directory'] ?? '.');
   if (inputs['dashboard-token']) io.setSecret(inputs['dashboard-token']);
@@ -67,6 +71,8 @@ export async function runAction(run: ActionRun): Promise<number> {
     const installOptions: InstallOptions = { logger };
     for (const t of await installTools(tools, installOptions)) if (t.dir) io.addPath(t.dir);
   }
+
+  const trivyDb = await prepareTrivyDbFor(run, scannerIdsOf(config));
 
   const dashboard = resolveDashboard(inputs, io, logger);
   const token = inputs['github-token'] ?? process.env.GITHUB_TOKEN;
@@ -109,6 +115,7 @@ export async function runAction(run: ActionRun): Promise<number> {
       scanAll: inputs['scan-all'] || (pr !== undefined && changedFiles === undefined),
       baseline,
       imports: inputs.import,
+      unavailableTools: trivyDb?.status === 'unavailable' ? { trivy: trivyDb.reason } : undefined,
       scanId: `gh/${context.repository}/${context.runId}/${context.runAttempt}`,
       source: {
         repository: context.repository,
@@ -121,6 +128,11 @@ export async function runAction(run: ActionRun): Promise<number> {
     },
     { logger },
   );
+
+  // A stale DB is said in every report: the JSON's gate warnings, the summary and the comment.
+  const dbNotes = trivyDb?.status === 'stale' ? [`trivy: ${trivyDb.note}`] : [];
+  report.gate.warnings.unshift(...dbNotes);
+  const dbBanner = dbNotes.map((n) => `> **Warning:** ${n}\n\n`).join('');
 
   // Files and outputs first: they are set whatever happens to the reporters below.
   const { reportFile, sarifFile } = resolveOutputPaths(inputs, repoRoot, context.runnerTemp || path.join(repoRoot, '.gatehouse'));
@@ -143,7 +155,7 @@ export async function runAction(run: ActionRun): Promise<number> {
   if (summaryFile && inputs['job-summary']) {
     await reporter('the job summary', logger, async () => {
       const tail = [annotationNote, ...sarif.notes].filter(Boolean).map((n) => `\n> ${n}\n`).join('');
-      const { bytes } = await writeJobSummary(summaryFile, (maxChars) => renderMarkdown(report, { maxChars: maxChars - tail.length, title }) + tail);
+      const { bytes } = await writeJobSummary(summaryFile, (maxChars) => dbBanner + renderMarkdown(report, { maxChars: maxChars - tail.length - dbBanner.length, title }) + tail);
       logger.debug(`job summary: ${bytes} bytes`);
     });
   }
@@ -162,13 +174,16 @@ export async function runAction(run: ActionRun): Promise<number> {
       // Once a PR is clean the same comment turns into an explicit "all clear".
       const allClear = report.gate.passed && !report.findings.some((f) => f.status === 'introduced');
       const commentTitle = allClear ? `${title}: all clear` : title;
-      const body = renderMarkdown(report, {
-        maxChars: COMMENT_BODY_BUDGET,
-        detailsUrl: context.runUrl,
-        title: commentTitle,
-        // file:line links point at the PR's head commit, where the lines are.
-        sourceBaseUrl: `${context.serverUrl}/${context.repository}/blob/${pr.headSha}`,
-      });
+      const body = withBanner(
+        dbBanner,
+        renderMarkdown(report, {
+          maxChars: COMMENT_BODY_BUDGET - dbBanner.length,
+          detailsUrl: context.runUrl,
+          title: commentTitle,
+          // file:line links point at the PR's head commit, where the lines are.
+          sourceBaseUrl: `${context.serverUrl}/${context.repository}/blob/${pr.headSha}`,
+        }),
+      );
       await reporter('the PR comment', logger, async () => {
         const outcome = await upsertStickyComment(
           github,
@@ -186,6 +201,83 @@ export async function runAction(run: ActionRun): Promise<number> {
   }
 
   return verdict(report, io, logger);
+}
+
+/**
+ * `mode: publish-fork-report` (a trusted workflow_run after a fork's pull_request scan): the report
+ * comes from the validated artifact; nothing of the PR is checked out or run here.
+ */
+async function publishForkReport(run: ActionRun): Promise<number> {
+  const { inputs, context, io, logger } = run;
+  if (inputs['dashboard-token']) io.setSecret(inputs['dashboard-token']);
+  if (inputs['github-token']) io.setSecret(inputs['github-token']);
+  if (context.eventName !== 'workflow_run') {
+    throw new ConfigError(`action input mode: publish-fork-report runs in a workflow_run workflow, not on ${context.eventName}`, { field: 'mode' });
+  }
+  const payload = WorkflowRunPayloadSchema.safeParse(JSON.parse(await readFile(process.env.GITHUB_EVENT_PATH ?? '', 'utf8')));
+  if (!payload.success) throw new ConfigError(`the workflow_run event payload has no usable ${payload.error.issues[0].path.join('.')}`, { field: 'mode' });
+  const token = inputs['github-token'] ?? process.env.GITHUB_TOKEN;
+  if (!token) throw new ConfigError('action input github-token: publish-fork-report needs it (actions: read, pull-requests: write)', { field: 'github-token' });
+  const github = createGitHubClient({ token, baseUrl: context.apiUrl, logger });
+  const report = await fetchForkReport(github, { owner: context.owner, repo: context.repo, run: payload.data.workflow_run }, logger);
+
+  const { reportFile, sarifFile } = resolveOutputPaths(inputs, context.workspace, context.runnerTemp || path.join(context.workspace, '.gatehouse'));
+  await mkdir(path.dirname(reportFile), { recursive: true });
+  await mkdir(path.dirname(sarifFile), { recursive: true });
+  await writeFile(reportFile, renderJson(report), 'utf8');
+  await writeFile(sarifFile, `${JSON.stringify(fitSarifToLimits(sarifForUpload(report, undefined)).log, null, 2)}\n`, 'utf8');
+  setOutputs(io, report, reportFile, sarifFile);
+
+  const title = 'Gatehouse security gate';
+  if (run.summaryFile && inputs['job-summary']) {
+    const summaryFile = run.summaryFile;
+    await reporter('the job summary', logger, () => writeJobSummary(summaryFile, (maxChars) => renderMarkdown(report, { maxChars, title })));
+  }
+  const prNumber = report.source.pullRequest as number;
+  const allClear = report.gate.passed && !report.findings.some((f) => f.status === 'introduced');
+  const body = renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET, detailsUrl: report.source.runUrl ?? context.runUrl, title: allClear ? `${title}: all clear` : title });
+  await reporter('the PR comment', logger, async () => {
+    const outcome = await upsertStickyComment(github, { owner: context.owner, repo: context.repo, issueNumber: prNumber }, { body, mode: inputs.comment, gatePassed: report.gate.passed }, logger);
+    if ('url' in outcome) io.setOutput('comment-url', outcome.url);
+  });
+  const dashboard = resolveDashboard(inputs, io, logger);
+  if (dashboard) {
+    // The scan ids stay those of the fork's run (it made the report), so a re-run is recognised.
+    const [, , , runId = context.runId, runAttempt = context.runAttempt] = report.scanId.split('/');
+    await reporter('the dashboard push', logger, () =>
+      pushScanReports(report, { repository: context.repository, runId, runAttempt }, { dashboardUrl: dashboard.url, auth: dashboard.auth, logger }),
+    );
+  }
+  return verdict(report, io, logger);
+}
+
+/** The banner goes below the comment's title line, so the title stays the first line. */
+function withBanner(banner: string, body: string): string {
+  if (!banner) return body;
+  const nl = body.indexOf('\n');
+  return nl === -1 ? `${body}\n\n${banner}` : `${body.slice(0, nl + 1)}\n${banner}${body.slice(nl + 1)}`;
+}
+
+/**
+ * trivy's vulnerability DB, before any trivy scanner runs (src/tools/trivy-db.ts): cached between
+ * runs, tried on every registry, stale within trivy-db-max-age, else trivy's runs fail closed.
+ */
+async function prepareTrivyDbFor(run: ActionRun, scannerIds: string[]): Promise<TrivyDbState | undefined> {
+  const { inputs, context, logger } = run;
+  if (!scannerIds.some((id) => id === 'trivy' || id.startsWith('trivy-'))) return undefined;
+  const where = inputs['trivy-db-cache'];
+  const none: DbCacheStore = { name: 'no cache (trivy-db-cache: none)', restore: async () => undefined, save: async () => undefined };
+  const store = where === 'none' ? none : where === 'actions' ? actionsCacheStore() : folderCacheStore(path.resolve(context.workspace, where));
+  const state = await prepareTrivyDb({
+    trivy: 'trivy',
+    cacheDir: path.join(context.runnerTemp || path.join(context.workspace, '.gatehouse'), 'gatehouse-trivy-cache'),
+    store,
+    maxAgeHours: inputs['trivy-db-max-age'],
+    logger,
+  });
+  if (state.status === 'fresh' || state.status === 'stale') Object.assign(process.env, state.env);
+  if (state.status === 'unavailable') logger.error(`trivy cannot scan: ${state.reason}`);
+  return state;
 }
 
 /** Runs one reporter; its failure is a warning, never a different verdict. */

@@ -171,8 +171,8 @@ export const ConfigSchema = z
         container: z.array(ScannerEntrySchema).default([]),
         sast: z.array(ScannerEntrySchema).default([]),
         secret: z.array(ScannerEntrySchema).default(['gatehouse-secrets']),
-        misconfig: z.array(ScannerEntrySchema).default([]),
-        ci: z.array(ScannerEntrySchema).default([]).describe('CI workflow audits'),
+        misconfig: z.array(ScannerEntrySchema).default(['gatehouse-deploy']),
+        ci: z.array(ScannerEntrySchema).default(['gatehouse-ci']).describe('CI workflow audits'),
         sarif: z.array(GenericSarifScannerSchema).default([]).describe('any command that writes SARIF 2.1.0'),
       })
       .strict()

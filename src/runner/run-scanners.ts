@@ -47,6 +47,11 @@ export interface ExecuteOptions {
   maxOutputBytes: number;
   logger: Logger;
   onProgress?: (event: ScanProgress) => void;
+  /**
+   * Tools that cannot run this time, by tool name, with the reason (e.g. trivy with no usable
+   * vulnerability DB): their planned runs become scanner errors without starting the tool.
+   */
+  unavailableTools?: Record<string, string>;
 }
 
 export interface ExecutedScan {
@@ -87,6 +92,8 @@ async function executeOne(planned: PlannedScan, options: ExecuteOptions): Promis
 
   let result: ExecutedScan;
   try {
+    const unavailable = planned.mode === 'run' ? options.unavailableTools?.[adapter.tool] : undefined;
+    if (unavailable) throw new RunFailure(unavailable);
     const output = planned.mode === 'run' ? await runPlanned(planned, options) : await readImport(planned);
     const parsed = parseOutputOrExplain(planned, output);
     const findings = normalizeOrFail(planned, parsed, options.services);

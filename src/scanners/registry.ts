@@ -5,6 +5,8 @@
 import { ConfigError } from '../errors.js';
 import type { SeverityWords } from '../findings/severity.js';
 import type { ScannerAdapter } from './adapter.js';
+import { gatehouseCiAdapter } from './gatehouse-ci/adapter.js';
+import { gatehouseDeployAdapter } from './gatehouse-deploy/adapter.js';
 import { gatehouseSecretsAdapter } from './gatehouse-secrets/adapter.js';
 import { gitleaksAdapter } from './gitleaks.js';
 import { grypeAdapter } from './grype.js';
@@ -27,6 +29,8 @@ export const ADAPTERS: Readonly<Record<string, ScannerAdapter>> = {
   'yarn-audit': yarnAuditAdapter,
   'pnpm-audit': pnpmAuditAdapter,
   'gatehouse-secrets': gatehouseSecretsAdapter,
+  'gatehouse-ci': gatehouseCiAdapter,
+  'gatehouse-deploy': gatehouseDeployAdapter,
 };
 
 export function listAdapters(): ScannerAdapter[] {

@@ -24,7 +24,7 @@ function usesOf(w: Workflow): string[] {
 describe('ready-to-copy and project workflows', () => {
   it('exist: PR gate, snapshot, reusable per-service workflow and its matrix, CI, self-scan', () => {
     expect(files.map((f) => path.basename(f)).sort()).toEqual(
-      ['ci.yml', 'gatehouse-matrix.yml', 'gatehouse-pr.yml', 'gatehouse-service.yml', 'gatehouse-snapshot.yml', 'gatehouse.yml'].sort(),
+      ['ci.yml', 'gatehouse-fork-pr.yml', 'gatehouse-fork-publish.yml', 'gatehouse-matrix.yml', 'gatehouse-pr.yml', 'gatehouse-service.yml', 'gatehouse-snapshot.yml', 'gatehouse.yml'].sort(),
     );
     expect(workflows.find((w) => w.file.endsWith('gatehouse-service.yml'))?.yaml.on).toHaveProperty('workflow_call');
     expect(JSON.stringify(workflows.find((w) => w.file.endsWith('gatehouse-snapshot.yml'))?.yaml.on)).toMatch(/schedule.*cron/);
@@ -37,6 +37,23 @@ describe('ready-to-copy and project workflows', () => {
         expect(uses, `${w.file}: ${uses}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
       }
     }
+  });
+
+  it('fork PRs: the pull_request side has a read-only token and uploads the report; the workflow_run side never checks out or runs PR code', () => {
+    const scan = workflows.find((w) => w.file.endsWith('gatehouse-fork-pr.yml'))!;
+    const publish = workflows.find((w) => w.file.endsWith('gatehouse-fork-publish.yml'))!;
+    expect(Object.keys(scan.yaml.on)).toEqual(['pull_request']);
+    expect(scan.yaml.permissions).toEqual({ contents: 'read' });
+    expect(scan.text).not.toMatch(/secrets\./);
+    const upload = Object.values(scan.yaml.jobs).flatMap((j) => j.steps ?? []).find((st) => st.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.with).toMatchObject({ name: 'gatehouse-report' });
+    expect(publish.yaml.on).toEqual({ workflow_run: { workflows: ['gatehouse-fork-pr'], types: ['completed'] } });
+    expect(scan.text).toMatch(/^name: gatehouse-fork-pr$/m);
+    const steps = Object.values(publish.yaml.jobs).flatMap((j) => j.steps ?? []);
+    expect(steps.some((st) => st.uses?.startsWith('actions/checkout@'))).toBe(false);
+    expect(steps.some((st) => 'run' in st)).toBe(false);
+    expect(steps.find((st) => st.uses?.startsWith('<your-org>/gatehouse@'))?.with).toMatchObject({ mode: 'publish-fork-report' });
+    for (const w of workflows) expect(JSON.stringify(w.yaml.on), w.file).not.toMatch(/pull_request_target/);
   });
 
   it('declare least-privilege permissions at the top, never write-all, id-token only where OIDC is used', () => {
@@ -61,6 +78,6 @@ describe('ready-to-copy and project workflows', () => {
         }
       }
     }
-    expect(steps).toBe(4); // pr, snapshot, service, and the self-scan
+    expect(steps).toBe(6); // pr, snapshot, service, fork pr + fork publish, and the self-scan
   });
 });

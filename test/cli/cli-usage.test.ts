@@ -32,7 +32,7 @@ function repo(): string {
   const root = mkdtempSync(join(tmpdir(), 'gatehouse-usage-'));
   mkdirSync(join(root, 'services/api'), { recursive: true });
   writeFileSync(join(root, 'services/api/package.json'), '{}');
-  writeFileSync(join(root, '.gatehouse.yml'), 'scanners:\n  dependency: []\n  secret: []\n');
+  writeFileSync(join(root, '.gatehouse.yml'), 'scanners:\n  dependency: []\n  secret: []\n  misconfig: []\n  ci: []\n');
   return root;
 }
 

@@ -41,7 +41,7 @@ function repoWithFakeScanner(args: string[], extraConfig = ''): string {
   const command = JSON.stringify([process.execPath, FAKE, ...args]);
   writeFileSync(
     join(root, '.gatehouse.yml'),
-    `scanners:\n  dependency: []\n  secret: []\n  sarif:\n    - name: fake-sast\n      command: ${command}\n${extraConfig}`,
+    `scanners:\n  dependency: []\n  secret: []\n  misconfig: []\n  ci: []\n  sarif:\n    - name: fake-sast\n      command: ${command}\n${extraConfig}`,
   );
   return root;
 }
@@ -121,7 +121,7 @@ describe('gatehouse scan', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^gatehouse: config error: ${join(root, '.gatehouse.yml').replace(/[.]/g, '\\.')}:8:12 gate\\.fail-on: Invalid option: expected one of "critical"\\|"high"`,
+        `^gatehouse: config error: ${join(root, '.gatehouse.yml').replace(/[.]/g, '\\.')}:10:12 gate\\.fail-on: Invalid option: expected one of "critical"\\|"high"`,
       ),
     );
   });

@@ -28,7 +28,7 @@ function makeRepo(): string {
 
 async function importOne(root: string, raw: RawGatehouseConfig, imports?: Record<string, string>) {
   const config = ConfigSchema.parse(
-    mergeConfig({ services: [{ name: 'api', path: 'api' }], scanners: { dependency: [], secret: [] } }, raw),
+    mergeConfig({ services: [{ name: 'api', path: 'api' }], scanners: { dependency: [], secret: [], misconfig: [], ci: [] } }, raw),
   );
   const services = resolveServices(root, config);
   const logger = createMemoryLogger();

@@ -32,7 +32,7 @@ function fakeEntry(name: string, ...args: string[]) {
 
 async function scan(raw: RawGatehouseConfig, imports?: Record<string, string>, root = makeRepo()) {
   // no default scanners: each test names exactly what runs
-  const config = ConfigSchema.parse(mergeConfig({ scanners: { dependency: [], secret: [] } }, raw));
+  const config = ConfigSchema.parse(mergeConfig({ scanners: { dependency: [], secret: [], misconfig: [], ci: [] } }, raw));
   const services = resolveServices(root, config);
   const logger = createMemoryLogger();
   const events: ScanProgress[] = [];
@@ -198,7 +198,7 @@ describe('executePlan', () => {
   it('skips a tool where it has nothing to scan (npm audit without a package-lock.json)', () => {
     const root = makeRepo();
     writeFileSync(join(root, 'services/api/package-lock.json'), '{"lockfileVersion": 3, "packages": {}}');
-    const config = ConfigSchema.parse({ scanners: { dependency: ['npm-audit'], secret: [] } });
+    const config = ConfigSchema.parse({ scanners: { dependency: ['npm-audit'], secret: [], misconfig: [], ci: [] } });
     const logger = createMemoryLogger();
     const plan = planScan({ repoRoot: root, config, services: resolveServices(root, config), logger });
     expect(plan.map((p) => [p.adapter.id, p.service.name])).toEqual([['npm-audit', 'api']]);
@@ -208,11 +208,11 @@ describe('executePlan', () => {
 
   it('refuses unknown scanners and imports before running anything', () => {
     const root = makeRepo();
-    const config = ConfigSchema.parse({ scanners: { dependency: [], secret: [], sast: ['not-a-scanner'] } });
+    const config = ConfigSchema.parse({ scanners: { dependency: [], secret: [], misconfig: [], ci: [], sast: ['not-a-scanner'] } });
     expect(() => planScan({ repoRoot: root, config, services: resolveServices(root, config) })).toThrow(
       /^scanners\.sast\[0\]: unknown scanner "not-a-scanner"; known scanners: /,
     );
-    const ok = ConfigSchema.parse({ scanners: { dependency: [], secret: [] } });
+    const ok = ConfigSchema.parse({ scanners: { dependency: [], secret: [], misconfig: [], ci: [] } });
     expect(() =>
       planScan({ repoRoot: root, config: ok, services: resolveServices(root, ok), imports: { nope: 'x.json' } }),
     ).toThrow(ConfigError);

@@ -28,7 +28,7 @@ function makeRepo(): string {
 }
 
 function config(raw: RawGatehouseConfig) {
-  return ConfigSchema.parse(mergeConfig({ scanners: { dependency: [], secret: [] } }, raw));
+  return ConfigSchema.parse(mergeConfig({ scanners: { dependency: [], secret: [], misconfig: [], ci: [] } }, raw));
 }
 
 const fakeSast = (...args: string[]) => ({ name: 'fake-sast', command: [process.execPath, FAKE, ...args] });

@@ -3,6 +3,7 @@
 // path and query parameters, JSON body) and every response it sends against GitHub's official
 // OpenAPI description (@octokit/openapi). Anything unknown or invalid is recorded as a violation and
 // answered with an error, so the stand-in cannot drift from the real API unnoticed.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -99,8 +100,24 @@ export interface StandInOptions {
   forbidCommentWrites?: boolean;
   /** The token the client must send (`Authorization: token <t>` or `Bearer <t>`). */
   token?: string;
+  /** Pull requests by number (`pulls/get`), with their head commit. */
+  pulls?: Record<number, { headSha: string }>;
+  /** Workflow-run artifacts (the fork-PR report hand-over); downloads redirect to a blob URL. */
+  artifacts?: StandInArtifact[];
   /** Answer the next N valid requests with this error first (a flaky API, a secondary rate limit). */
   failNext?: { count: number; status: number; message: string; headers?: Record<string, string> };
+}
+
+export interface StandInArtifact {
+  id: number;
+  name: string;
+  runId: number;
+  headSha: string;
+  /** The zip the download serves. */
+  zip: Buffer;
+  /** What the listing says (default: the zip's real sha256 and size). */
+  digest?: string;
+  sizeInBytes?: number;
 }
 
 export interface GitHubStandIn {
@@ -222,6 +239,16 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     requests.push(record);
     const where = `${record.method} ${url.pathname}`;
 
+    // Artifact blobs live outside the REST API (Azure storage behind a signed URL in real life).
+    const blob = /^\/_blobs\/(\d+)$/.exec(url.pathname);
+    if (blob) {
+      const artifact = options.artifacts?.find((a) => a.id === Number(blob[1]));
+      record.status = artifact ? 200 : 404;
+      res.writeHead(record.status, { 'content-type': 'application/zip' });
+      res.end(artifact?.zip ?? '');
+      return;
+    }
+
     const route = routes.find((r) => r.method === record.method && r.pattern.test(url.pathname));
     if (!route) {
       violations.push(`${where}: no such endpoint in GitHub's REST description`);
@@ -313,6 +340,38 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
           }
         }
         return send(res, record, undefined, 404, { message: 'Not Found' });
+      }
+      case 'actions/list-workflow-run-artifacts': {
+        const template = (spec.components.examples['artifact-paginated'].value as { artifacts: Record<string, unknown>[] }).artifacts[0];
+        const list = (options.artifacts ?? []).filter((a) => a.runId === Number(pathValues.run_id));
+        const artifacts = list.map((a) => ({
+          ...template,
+          id: a.id,
+          node_id: Buffer.from(`Artifact${a.id}`).toString('base64'),
+          name: a.name,
+          size_in_bytes: a.sizeInBytes ?? a.zip.length,
+          url: `${state.url}/repos/${options.owner}/${options.repo}/actions/artifacts/${a.id}`,
+          archive_download_url: `${state.url}/repos/${options.owner}/${options.repo}/actions/artifacts/${a.id}/zip`,
+          digest: a.digest ?? `sha256:${createHash('sha256').update(a.zip).digest('hex')}`,
+          workflow_run: { id: a.runId, repository_id: 1296269, head_repository_id: 1296270, head_branch: 'feature', head_sha: a.headSha },
+        }));
+        const { slice, link } = page(artifacts, url);
+        return send(res, record, route, 200, { total_count: artifacts.length, artifacts: slice }, link ? { link } : {});
+      }
+      case 'pulls/get': {
+        const pr = options.pulls?.[Number(pathValues.pull_number)];
+        if (!pr) return send(res, record, undefined, 404, { message: 'Not Found' });
+        const example = structuredClone(spec.components.examples['pull-request'].value) as { number: number; head: { sha: string }; requested_teams: unknown[] };
+        // GitHub's own example lists a team without the `type` its schema requires: no teams here.
+        example.requested_teams = [];
+        example.number = Number(pathValues.pull_number);
+        example.head.sha = pr.headSha;
+        return send(res, record, route, 200, example);
+      }
+      case 'actions/download-artifact': {
+        const artifact = options.artifacts?.find((a) => a.id === Number(pathValues.artifact_id));
+        if (!artifact || pathValues.archive_format !== 'zip') return send(res, record, undefined, 404, { message: 'Not Found' });
+        return send(res, record, route, 302, '', { location: `${state.url}/_blobs/${artifact.id}` });
       }
       default:
         violations.push(`${where}: ${route.operation.operationId} is a real endpoint the stand-in does not serve`);
