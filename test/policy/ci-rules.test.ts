@@ -127,6 +127,11 @@ describe('CI workflow audit rules', () => {
     expect(uses('aquasecurity/setup-trivy@v0.2.6')).toEqual([]);
   });
 
+  it('the SLSA generator reusable workflows are exempt: they must be called by tag (a real false positive in argo-cd)', () => {
+    const text = 'on: push\npermissions: {}\njobs:\n  p:\n    uses: slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0\n';
+    expect(ruleHits(text, 'ci-unpinned-action')).toEqual([]);
+  });
+
   it('first-party actions unpinned are low, third-party medium', () => {
     const f = checkFile(ciCheck, WF, job('      - uses: actions/checkout@v4\n      - uses: other/thing@v1')).findings;
     expect(f.filter((x) => x.ruleId === 'ci-unpinned-action').map((x) => x.severity)).toEqual(['low', 'medium']);

@@ -100,6 +100,11 @@ describe('deployment file rules', () => {
     expect(hits.map((h) => h.line)).toEqual([6, 12]);
   });
 
+  it('plain HTTP: commented-out examples, userinfo and template-cut hosts are not internal calls (real false positives)', () => {
+    const text = '# - url: http://remote1/push\nurl: http://admin:pw@proxy.example.com\nurl: http://prometheus-{{ .Release.Name }}:9090\nurl: http://orders:80\n';
+    expect(ruleHits({ path: 'values.yaml' }, text, 'plain-http-internal').map((f) => f.line)).toEqual([4]);
+  });
+
   it('never writes a secret value into a message', () => {
     const c = CASES['k8s-inline-secret-env']!;
     const hits = ruleHits(c, c.vulnerable, 'k8s-inline-secret-env');

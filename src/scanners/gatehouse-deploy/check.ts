@@ -348,7 +348,8 @@ export function checkCompose(text: string): FileCheckResult {
 
 // ---------------------------------------------------------------- plain HTTP between services
 
-const HTTP_URL = /\bhttp:\/\/([A-Za-z0-9_.-]+)(?::\d+)?/g;
+// Userinfo (`http://user:pass@host`) is skipped to the host; a host cut short by a template (`{{`) is not a host.
+const HTTP_URL = /\bhttp:\/\/(?:[^\s/@"'`]*@)?([A-Za-z0-9_.-]+)(?::\d+)?(?!\{\{|[A-Za-z0-9_.-]|:?\{\{)/g;
 const PRIVATE_IP = /^(10\.\d+\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|192\.168\.\d+\.\d+)$/;
 const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|host\.docker\.internal|example|www)$/i;
 
@@ -373,6 +374,8 @@ export function checkPlainHttp(path: string, text: string): Hit[] {
   const isCode = /\.(js|mjs|cjs|ts|py|go|java|kt|rb|php|cs|rs)$/i.test(path);
   text.split(/\r?\n/).forEach((line, index) => {
     if (line.length > 2000) return; // minified or data: not configuration a person wrote
+    // A commented-out example (`# url: http://remote1/push` in a values.yaml) is not configuration.
+    if (/^\s*(#|\/\/|\*|--)/.test(line)) return;
     for (const m of line.matchAll(HTTP_URL)) {
       const host = m[1]!;
       if (!isInternalHost(host)) continue;
