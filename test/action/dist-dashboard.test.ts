@@ -34,7 +34,7 @@ describe('dist/index.js with the dashboard', () => {
     expect(snap.code, snap.stdout).toBe(0);
     const report = ScanReportSchema.parse(JSON.parse(readFileSync(snap.outputs['report-file'], 'utf8')));
     expect(report.kind).toBe('snapshot');
-    expect(report.services.map((s) => s.name)).toEqual(['api', 'web']);
+    expect(report.services.map((s) => s.name)).toEqual(['api', 'web', '(root)']);
     expect((await dashboard.store.listScans('api', 5)).map((s) => s.scanId)).toEqual([`gh/${OWNER}/${REPO}/300/1/api`]);
     expect((await dashboard.store.listScans('web', 5)).map((s) => [s.scanId, s.commit, s.kind])).toEqual([[`gh/${OWNER}/${REPO}/300/1/web`, repo.baseSha, 'snapshot']]);
     expect(standIn.requests).toHaveLength(0); // a push run needs no GitHub API call

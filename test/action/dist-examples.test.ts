@@ -72,7 +72,7 @@ describe('dist/index.js on the example repository', () => {
       expect(run.code, run.stdout).toBe(1);
       expect(standIn.violations).toEqual([]);
       const report = ScanReportSchema.parse(JSON.parse(readFileSync(run.outputs['report-file'], 'utf8')));
-      expect(report.services.map((s) => s.name).sort()).toEqual(['billing-worker', 'edge-proxy', 'orders-api']);
+      expect(report.services.map((s) => s.name).sort()).toEqual(['(root)', 'billing-worker', 'edge-proxy', 'orders-api']);
       expect(report.findings.some((f) => f.category === 'secret' && f.status === 'introduced')).toBe(true);
       expect(standIn.comments.get(31)).toHaveLength(1);
       expect((await dashboard.store.listScans('billing-worker', 5))).toHaveLength(1);

@@ -132,7 +132,7 @@ describe('dist/index.js on a pull request', () => {
     expect(run.code).toBe(1);
     const report = ScanReportSchema.parse(JSON.parse(readFileSync(run.outputs['report-file'], 'utf8')));
     expect(report.comparison.baseline).toBe('rescan');
-    expect(report.services.map((s) => s.name)).toEqual(['api', 'web', 'worker']);
+    expect(report.services.map((s) => s.name)).toEqual(['api', 'web', 'worker', '(root)']);
     expect(report.findings.filter((f) => f.status === 'introduced').map((f) => `${f.service}:${f.ruleId}`).sort()).toEqual([
       'web:aws-access-key-id',
       'web:aws-secret-access-key',
@@ -149,7 +149,7 @@ describe('dist/index.js on a pull request', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/::warning::Gatehouse could not list the changed files \(HTTP 404.*`pull-requests: read`.*every service is scanned/);
     const report = ScanReportSchema.parse(JSON.parse(readFileSync(run.outputs['report-file'], 'utf8')));
-    expect(report.services.map((s) => s.name)).toEqual(['api', 'web']);
+    expect(report.services.map((s) => s.name)).toEqual(['api', 'web', '(root)']);
     expect(standIn.comments.get(13)).toHaveLength(1);
   });
 
