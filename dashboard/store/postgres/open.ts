@@ -32,6 +32,9 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 16, connectionTimeoutMillis: 10_000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // A checked-out client whose server connection dies emits 'error'; the query in flight rejects with
+  // it already, so the event itself needs no handling beyond not crashing the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const where = redactUrl(url);
   let client: pg.PoolClient;
   try {

@@ -67,7 +67,11 @@ describe('bad days', () => {
     await store.ingestScan(makeReport({ scanId: 'base', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
     const before = await store.tableCounts();
     const big = makeReport({ scanId: 'cut', createdAt: day('2026-01-02'), findings: Array.from({ length: 5000 }, (_, i) => ({ fp: `c${String(i).padStart(5, '0')}` })) });
-    const ingest = store.ingestScan(big, 't');
+    // The outcome handler is attached at once: the ingest may fail while the kill loop below awaits.
+    const ingest = store.ingestScan(big, 't').then(
+      () => 'created',
+      (err: Error) => `failed: ${err.message}`,
+    );
     // Wait until the ingest holds its lock, then kill its server connection.
     let killed = 0;
     for (let i = 0; i < 200 && killed === 0; i++) {
@@ -77,10 +81,7 @@ describe('bad days', () => {
       killed = r.rowCount ?? 0;
       if (killed === 0) await new Promise((res) => setTimeout(res, 5));
     }
-    const outcome = await ingest.then(
-      () => 'created',
-      (err: Error) => `failed: ${err.message}`,
-    );
+    const outcome = await ingest;
     const after = await store.tableCounts();
     if (outcome === 'created') {
       expect(after.findings).toBe(before.findings + 5000);
