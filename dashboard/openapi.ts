@@ -2,6 +2,7 @@
 // body schema is generated from ScanReportSchema, so it cannot drift from what the server accepts.
 import { z } from 'zod';
 import { CATEGORIES } from '../src/findings/finding.js';
+import { READ_API_SCHEMAS } from '../src/report/read-api.js';
 import { ScanReportSchema } from '../src/report/scan-report.js';
 import { NewTokenBodySchema } from './api/admin.js';
 
@@ -13,6 +14,11 @@ const json = (description: string, schema: object = { type: 'object' }) => ({
   description,
   content: { 'application/json': { schema } },
 });
+/** A read endpoint's answer, by its schema's name in src/report/read-api.ts. */
+const body = (description: string, name: keyof typeof READ_API_SCHEMAS) => json(description, { $ref: `#/components/schemas/${name}` });
+const readSchemas = Object.fromEntries(
+  Object.entries(READ_API_SCHEMAS).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' })]),
+);
 const q = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, description });
 const p = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const read = { 401: error('no, unknown, revoked or expired credential'), 403: error('credential without the viewer role') };
@@ -53,6 +59,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         },
         ScanReport: z.toJSONSchema(ScanReportSchema, { io: 'input', unrepresentable: 'any' }),
         NewToken: z.toJSONSchema(NewTokenBodySchema, { io: 'input', unrepresentable: 'any' }),
+        ...readSchemas,
       },
     },
     paths: {
@@ -72,35 +79,35 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
           },
         },
       },
-      '/services': { get: { summary: 'Overview of every service', responses: { 200: json('services'), ...read } } },
+      '/services': { get: { summary: 'Overview of every service', responses: { 200: body('services', 'ServicesResponse'), ...read } } },
       '/services/{name}': {
-        get: { summary: 'One service: counts, MTTR and SLA per severity, recent scans', parameters: [p('name')], responses: { 200: json('service'), 404: error('no such service'), ...read } },
+        get: { summary: 'One service: counts, MTTR and SLA per severity, recent scans', parameters: [p('name')], responses: { 200: body('service', 'ServiceResponse'), 404: error('no such service'), ...read } },
       },
       '/services/{name}/posture': {
         get: {
           summary: 'Open findings per severity per day (carried forward between snapshots)',
           parameters: [p('name'), q('from', { type: 'string', format: 'date' }, 'default: to - 89 days'), q('to', { type: 'string', format: 'date' }, 'default: today')],
-          responses: { 200: json('points'), 400: error('bad day or range'), 404: error('no such service'), ...read },
+          responses: { 200: body('points', 'PostureResponse'), 400: error('bad day or range'), 404: error('no such service'), ...read },
         },
       },
       '/services/{name}/scans': {
-        get: { summary: 'Recent scans, newest first (viewer, or an ingest credential scoped to the service)', parameters: [p('name'), q('limit', { type: 'integer', maximum: 1000, default: 50 })], responses: { 200: json('scans'), 404: error('no such service'), ...read } },
+        get: { summary: 'Recent scans, newest first (viewer, or an ingest credential scoped to the service)', parameters: [p('name'), q('limit', { type: 'integer', maximum: 1000, default: 50 })], responses: { 200: body('scans', 'ScansResponse'), 404: error('no such service'), ...read } },
       },
       '/findings': {
         get: {
           summary: 'Findings with filters and pagination (viewer; an ingest credential may read with ?service= of its scope)',
           parameters: [...findingFilters, q('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 })],
-          responses: { 200: json('items and total'), 400: error('bad filter'), ...read },
+          responses: { 200: body('items and total', 'FindingsResponse'), 400: error('bad filter'), ...read },
         },
       },
       '/findings/{service}/{fingerprint}': {
-        get: { summary: 'One finding: lifecycle events, suppression, scans seen', parameters: [p('service'), p('fingerprint')], responses: { 200: json('finding'), 404: error('no such finding'), ...read } },
+        get: { summary: 'One finding: lifecycle events, suppression, scans seen', parameters: [p('service'), p('fingerprint')], responses: { 200: body('finding', 'FindingDetail'), 404: error('no such finding'), ...read } },
       },
       '/export/findings.csv': {
         get: { summary: 'CSV export (same filters)', parameters: [...findingFilters, q('limit', { type: 'integer', maximum: 100000 })], responses: { 200: { description: 'text/csv' }, 400: error('bad filter'), ...read } },
       },
       '/export/findings.json': {
-        get: { summary: 'JSON export (same filters)', parameters: [...findingFilters, q('limit', { type: 'integer', maximum: 100000 })], responses: { 200: json('items'), 400: error('bad filter'), ...read } },
+        get: { summary: 'JSON export (same filters)', parameters: [...findingFilters, q('limit', { type: 'integer', maximum: 100000 })], responses: { 200: body('items', 'FindingsExport'), 400: error('bad filter'), ...read } },
       },
       '/badge/{service}.svg': {
         get: {

@@ -1,7 +1,7 @@
 // Backend-independent pieces of the store: stored rows (same columns in SQLite and PostgreSQL) to the
 // contract's types, and the overview assembled from a few aggregate queries.
 import { createHash } from 'node:crypto';
-import { SEVERITIES, type Finding, type Severity } from '../../src/findings/finding.js';
+import { LocationSchema, SEVERITIES, type Finding, type Location, type Severity } from '../../src/findings/finding.js';
 import { addDays, dayOf } from './days.js';
 import { emptyCounts, round1, sumCounts } from './counts.js';
 import {
@@ -143,6 +143,7 @@ export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingR
     severity,
     state: r.state,
     where: r.where_text,
+    location: storedLocation(r.data),
     fixAvailable: Number(r.fix_available) === 1,
     suppressed: Number(r.suppressed) === 1,
     firstSeenAt: r.first_seen_at,
@@ -152,6 +153,12 @@ export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingR
     ageDays: round1(ageDays),
     slaBreached: r.state === 'open' && Number(r.suppressed) === 0 && slaDays !== undefined && ageDays > slaDays,
   };
+}
+
+/** The location of a stored finding (its `data` column is the finding as last seen). */
+function storedLocation(data: string): Location {
+  const parsed = LocationSchema.safeParse((JSON.parse(data) as { location?: unknown }).location ?? {});
+  return parsed.success ? parsed.data : {};
 }
 
 export function toFindingDetail(

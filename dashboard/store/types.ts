@@ -3,7 +3,20 @@
 // postgres/; store.ts opens one by location. The lifecycle rules are in lifecycle.ts.
 // Every timestamp is an ISO 8601 UTC string; every `day` is `YYYY-MM-DD` (UTC).
 import type { Category, Finding, Severity } from '../../src/findings/finding.js';
+import type {
+  FindingDetailSchema,
+  FindingRowSchema,
+  FindingStateSchema,
+  GateOutcomeSchema,
+  LifecycleEventSchema,
+  PosturePointSchema,
+  ScanSummarySchema,
+  ServiceDetailSchema,
+  ServiceOverviewSchema,
+  SeverityStatsSchema,
+} from '../../src/report/read-api.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
+import type { z } from 'zod';
 
 export type { Category, Finding, Severity, ScanReport };
 
@@ -17,8 +30,21 @@ export const DEFAULT_SLA_DAYS: SlaDays = { critical: 7, high: 30, medium: 90, lo
 /** A service with no snapshot for longer than this is marked stale. */
 export const STALE_AFTER_DAYS = 7;
 
-export type GateOutcome = 'passed' | 'failed' | 'scanner-error';
-export type FindingState = 'open' | 'fixed';
+// The read API's shapes are zod schemas shared with the engine (src/report/read-api.ts): the OpenAPI
+// document and the action's baseline client use the same ones.
+export type GateOutcome = z.infer<typeof GateOutcomeSchema>;
+export type FindingState = z.infer<typeof FindingStateSchema>;
+/** One row of the overview: one service as it stands now. */
+export type ServiceOverview = z.infer<typeof ServiceOverviewSchema>;
+export type SeverityStats = z.infer<typeof SeverityStatsSchema>;
+export type ServiceDetail = z.infer<typeof ServiceDetailSchema>;
+/** Open findings of one service on one day (carried forward from the latest snapshot at or before it). */
+export type PosturePoint = z.infer<typeof PosturePointSchema>;
+export type FindingRow = z.infer<typeof FindingRowSchema>;
+export type LifecycleEvent = z.infer<typeof LifecycleEventSchema>;
+export type LifecycleEventKind = LifecycleEvent['kind'];
+export type ScanSummary = z.infer<typeof ScanSummarySchema>;
+export type FindingDetail = z.infer<typeof FindingDetailSchema>;
 
 export interface IngestResult {
   /**
@@ -36,77 +62,6 @@ export interface IngestResult {
   reopened: number;
 }
 
-/** One row of the overview: one service as it stands now. */
-export interface ServiceOverview {
-  name: string;
-  /** Open, not suppressed findings per severity. */
-  open: SeverityCounts;
-  openTotal: number;
-  /** Open findings that are suppressed (not in `open`). */
-  suppressed: number;
-  /** Open total per day for the last 30 days (oldest first, carried forward; 0 before the first snapshot). */
-  trend: { day: string; total: number }[];
-  /** Time of the latest scan of any kind (snapshot or PR), or null. */
-  lastScanAt: string | null;
-  lastSnapshotAt: string | null;
-  /** No snapshot for more than STALE_AFTER_DAYS (or never). */
-  stale: boolean;
-  /** Gate outcome of the latest scan (snapshot or PR) for this service. */
-  lastGate: GateOutcome | null;
-  /** Open, not suppressed findings older than their severity's SLA. */
-  slaBreaches: number;
-}
-
-export interface SeverityStats {
-  /** Mean time to remediate in days over every fix of this severity, or null when none was fixed. */
-  mttrDays: number | null;
-  fixedCount: number;
-  /** SLA days for this severity (null: no SLA). */
-  slaDays: number | null;
-  /** Open, not suppressed findings of this severity past the SLA. */
-  breaches: number;
-  /** Age in days of the oldest open, not suppressed finding of this severity, or null. */
-  oldestOpenDays: number | null;
-}
-
-export interface ServiceDetail extends ServiceOverview {
-  path: string | null;
-  firstSeenAt: string;
-  stats: Record<Severity, SeverityStats>;
-}
-
-/** Open findings of one service on one day (carried forward from the latest snapshot at or before it). */
-export interface PosturePoint extends SeverityCounts {
-  day: string;
-  total: number;
-  /** True when a snapshot was taken that day (false: carried forward). */
-  snapshot: boolean;
-}
-
-export interface FindingRow {
-  service: string;
-  fingerprint: string;
-  tool: string;
-  category: Category;
-  ruleId: string;
-  title: string;
-  severity: Severity;
-  state: FindingState;
-  /** Path (or image, or package name) for tables; see FindingDetail.finding.location for all. */
-  where: string;
-  fixAvailable: boolean;
-  suppressed: boolean;
-  firstSeenAt: string;
-  /** Start of the current open period (first seen, or the last reopen). */
-  openedAt: string;
-  lastSeenAt: string;
-  fixedAt: string | null;
-  /** Days open: now - openedAt for open findings, fixedAt - openedAt for fixed ones. */
-  ageDays: number;
-  /** Open and older than its severity's SLA. */
-  slaBreached: boolean;
-}
-
 export type FindingSortKey = 'severity' | 'age' | 'firstSeen' | 'lastSeen' | 'title' | 'tool' | 'service';
 
 export interface FindingFilter {
@@ -121,45 +76,6 @@ export interface FindingFilter {
   order?: 'asc' | 'desc';
   limit: number;
   offset: number;
-}
-
-export type LifecycleEventKind = 'opened' | 'fixed' | 'reopened';
-
-export interface LifecycleEvent {
-  kind: LifecycleEventKind;
-  at: string;
-  scanId: string;
-  /** For `fixed`: days the finding was open in the period that just ended. */
-  openDays?: number;
-}
-
-export interface ScanSummary {
-  scanId: string;
-  service: string;
-  kind: 'snapshot' | 'pr';
-  createdAt: string;
-  gate: GateOutcome;
-  /** Findings of this service in the scan that are not suppressed, per severity. */
-  counts: SeverityCounts;
-  findingCount: number;
-  repository: string | null;
-  ref: string | null;
-  commit: string | null;
-  pullRequest: number | null;
-  runUrl: string | null;
-  /** Scanner runs for this service: id, tool, status and error text. */
-  scanners: { scanner: string; tool: string; category: Category; status: 'ok' | 'imported' | 'error'; error?: string }[];
-  ingestedBy: string;
-}
-
-export interface FindingDetail {
-  row: FindingRow;
-  /** The finding as last seen (known fields only; secrets only as the masked preview). */
-  finding: Finding;
-  events: LifecycleEvent[];
-  suppression: Finding['suppression'] | null;
-  /** Scans (snapshot and PR) that contained it, newest first (at most 100). */
-  scans: { scanId: string; kind: 'snapshot' | 'pr'; createdAt: string; commit: string | null }[];
 }
 
 export type Role = 'admin' | 'viewer' | 'ingest';

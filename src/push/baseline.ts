@@ -1,40 +1,18 @@
 // `baseline: dashboard`: the base of a PR from the dashboard's read API instead of a re-scan.
 // For each service: the newest default-branch snapshot whose commit is the merge base or one of its
 // ancestors (checked with the local git history), then the findings that were open at that scan.
-//   GET /api/v1/services/:name/scans?limit=100   -> { scans: ScanSummary[] }  (newest first)
-//   GET /api/v1/findings?service=:name&state=all&limit=500&offset=N -> { items: FindingRow[], total }
+//   GET /api/v1/services/:name/scans?limit=100   -> ScansResponse (newest first)
+//   GET /api/v1/findings?service=:name&state=all&limit=500&offset=N -> FindingsResponse
+// Both answers are validated with the read API's own schemas (src/report/read-api.ts).
 // A service the dashboard has never seen has an empty base (its findings are all new). When no
 // service has a usable snapshot, the caller falls back to a re-scan.
 import { execa } from 'execa';
 import { z } from 'zod';
-import { CategorySchema, SeveritySchema, type Finding } from '../findings/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { Logger } from '../logger.js';
+import { FindingsResponseSchema, ScansResponseSchema, type FindingRowSchema, type ScanSummarySchema } from '../report/read-api.js';
 import { SCAN_REPORT_VERSION, type ScanReport } from '../report/scan-report.js';
 import type { PushAuth } from './client.js';
-
-const ScanSummarySchema = z.object({
-  scanId: z.string(),
-  kind: z.enum(['snapshot', 'pr']),
-  createdAt: z.string(),
-  commit: z.string().nullable(),
-});
-const ScansResponseSchema = z.object({ scans: z.array(ScanSummarySchema) });
-const FindingRowSchema = z.object({
-  service: z.string(),
-  fingerprint: z.string(),
-  tool: z.string(),
-  category: CategorySchema,
-  ruleId: z.string(),
-  title: z.string(),
-  severity: SeveritySchema,
-  state: z.enum(['open', 'fixed']),
-  where: z.string(),
-  fixAvailable: z.boolean(),
-  firstSeenAt: z.string(),
-  openedAt: z.string(),
-  fixedAt: z.string().nullable(),
-});
-const FindingsResponseSchema = z.object({ items: z.array(FindingRowSchema), total: z.number().int() });
 
 export interface DashboardBaselineInput {
   dashboardUrl: string;
@@ -127,7 +105,7 @@ function baseFinding(row: z.infer<typeof FindingRowSchema>): Finding {
     ruleId: row.ruleId,
     title: row.title,
     severity: row.severity,
-    location: row.where.includes('/') || row.where.includes('.') ? { path: row.where } : {},
+    location: row.location,
     cwe: [],
     references: [],
     fixAvailable: row.fixAvailable,

@@ -72,6 +72,8 @@ describe('against the real dashboard', () => {
     });
     expect(base?.source.commit).toBe(repo.baseSha);
     expect(base?.findings.map((f) => [f.service, f.fingerprint])).toEqual([['web', 'fp-base-secret-0001']]);
+    // the location comes back as the scanner gave it (path and line), not guessed from a table text
+    expect(base?.findings[0].location).toEqual(fixture.findings[1].location);
     expect(logger.lines.join('\n')).toMatch(/no snapshot of api at or before/);
   });
 

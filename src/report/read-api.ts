@@ -1,0 +1,183 @@
+// The dashboard's read API contract: what GET /api/v1/services, /findings, /services/:name/scans ...
+// answer. One set of zod schemas serves three readers: the store's types are inferred from them
+// (dashboard/store/types.ts), the OpenAPI document is generated from them (dashboard/openapi.ts),
+// and the action's baseline client validates the dashboard's answers with them (src/push/baseline.ts).
+// Like scan-report.ts, this file is shared by the engine and the dashboard and knows neither.
+import { z } from 'zod';
+import { CategorySchema, FindingSchema, LocationSchema, SeveritySchema, SuppressionRefSchema } from '../findings/finding.js';
+
+const isoTime = z.string().describe('ISO 8601 UTC timestamp');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('YYYY-MM-DD (UTC)');
+const count = z.number().int().nonnegative();
+
+/** Severity -> count; every severity is present (0 when none). */
+export const SeverityCountsSchema = z.object({
+  critical: count,
+  high: count,
+  medium: count,
+  low: count,
+  info: count,
+  unknown: count,
+});
+
+export const GateOutcomeSchema = z.enum(['passed', 'failed', 'scanner-error']);
+export const FindingStateSchema = z.enum(['open', 'fixed']);
+export const ScanKindSchema = z.enum(['snapshot', 'pr']);
+
+/** One row of the overview: one service as it stands now. */
+export const ServiceOverviewSchema = z.object({
+  name: z.string(),
+  /** Open, not suppressed findings per severity. */
+  open: SeverityCountsSchema,
+  openTotal: count,
+  /** Open findings that are suppressed (not in `open`). */
+  suppressed: count,
+  /** Open total per day for the last 30 days (oldest first, carried forward; 0 before the first snapshot). */
+  trend: z.array(z.object({ day, total: count })),
+  /** Time of the latest scan of any kind (snapshot or PR), or null. */
+  lastScanAt: isoTime.nullable(),
+  lastSnapshotAt: isoTime.nullable(),
+  /** No snapshot for more than STALE_AFTER_DAYS (or never). */
+  stale: z.boolean(),
+  /** Gate outcome of the latest scan (snapshot or PR) for this service. */
+  lastGate: GateOutcomeSchema.nullable(),
+  /** Open, not suppressed findings older than their severity's SLA. */
+  slaBreaches: count,
+});
+
+export const SeverityStatsSchema = z.object({
+  /** Mean time to remediate in days over every fix of this severity, or null when none was fixed. */
+  mttrDays: z.number().nonnegative().nullable(),
+  fixedCount: count,
+  /** SLA days for this severity (null: no SLA). */
+  slaDays: z.number().nonnegative().nullable(),
+  /** Open, not suppressed findings of this severity past the SLA. */
+  breaches: count,
+  /** Age in days of the oldest open, not suppressed finding of this severity, or null. */
+  oldestOpenDays: z.number().nonnegative().nullable(),
+});
+
+export const ServiceDetailSchema = ServiceOverviewSchema.extend({
+  path: z.string().nullable(),
+  firstSeenAt: isoTime,
+  stats: z.object({
+    critical: SeverityStatsSchema,
+    high: SeverityStatsSchema,
+    medium: SeverityStatsSchema,
+    low: SeverityStatsSchema,
+    info: SeverityStatsSchema,
+    unknown: SeverityStatsSchema,
+  }),
+});
+
+/** Open findings of one service on one day (carried forward from the latest snapshot at or before it). */
+export const PosturePointSchema = SeverityCountsSchema.extend({
+  day,
+  total: count,
+  /** True when a snapshot was taken that day (false: carried forward). */
+  snapshot: z.boolean(),
+});
+
+export const FindingRowSchema = z.object({
+  service: z.string(),
+  fingerprint: z.string(),
+  tool: z.string(),
+  category: CategorySchema,
+  ruleId: z.string(),
+  title: z.string(),
+  severity: SeveritySchema,
+  state: FindingStateSchema,
+  /** Path (or image, or package name) as one short text for tables. */
+  where: z.string(),
+  /** The finding's location as the scanner gave it: what a client reads instead of parsing `where`. */
+  location: LocationSchema,
+  fixAvailable: z.boolean(),
+  suppressed: z.boolean(),
+  firstSeenAt: isoTime,
+  /** Start of the current open period (first seen, or the last reopen). */
+  openedAt: isoTime,
+  lastSeenAt: isoTime,
+  fixedAt: isoTime.nullable(),
+  /** Days open: now - openedAt for open findings, fixedAt - openedAt for fixed ones. */
+  ageDays: z.number().nonnegative(),
+  /** Open and older than its severity's SLA. */
+  slaBreached: z.boolean(),
+});
+
+export const LifecycleEventSchema = z.object({
+  kind: z.enum(['opened', 'fixed', 'reopened']),
+  at: isoTime,
+  scanId: z.string(),
+  /** For `fixed`: days the finding was open in the period that just ended. */
+  openDays: z.number().nonnegative().optional(),
+});
+
+export const ScanSummarySchema = z.object({
+  scanId: z.string(),
+  service: z.string(),
+  kind: ScanKindSchema,
+  createdAt: isoTime,
+  gate: GateOutcomeSchema,
+  /** Findings of this service in the scan that are not suppressed, per severity. */
+  counts: SeverityCountsSchema,
+  findingCount: count,
+  repository: z.string().nullable(),
+  ref: z.string().nullable(),
+  commit: z.string().nullable(),
+  pullRequest: z.number().int().nullable(),
+  runUrl: z.string().nullable(),
+  /** Scanner runs for this service: id, tool, status and error text. */
+  scanners: z.array(
+    z.object({
+      scanner: z.string(),
+      tool: z.string(),
+      category: CategorySchema,
+      status: z.enum(['ok', 'imported', 'error']),
+      error: z.string().optional(),
+    }),
+  ),
+  ingestedBy: z.string(),
+});
+
+export const FindingDetailSchema = z.object({
+  row: FindingRowSchema,
+  /** The finding as last seen (known fields only; secrets only as the masked preview). */
+  finding: FindingSchema,
+  events: z.array(LifecycleEventSchema),
+  suppression: SuppressionRefSchema.nullable(),
+  /** Scans (snapshot and PR) that contained it, newest first (at most 100). */
+  scans: z.array(z.object({ scanId: z.string(), kind: ScanKindSchema, createdAt: isoTime, commit: z.string().nullable() })),
+});
+
+// The bodies of the read endpoints, by path.
+
+/** GET /api/v1/services */
+export const ServicesResponseSchema = z.object({ services: z.array(ServiceOverviewSchema) });
+/** GET /api/v1/services/{name} */
+export const ServiceResponseSchema = z.object({ service: ServiceDetailSchema, scans: z.array(ScanSummarySchema) });
+/** GET /api/v1/services/{name}/posture */
+export const PostureResponseSchema = z.object({ service: z.string(), from: day, to: day, points: z.array(PosturePointSchema) });
+/** GET /api/v1/services/{name}/scans (newest first) */
+export const ScansResponseSchema = z.object({ scans: z.array(ScanSummarySchema) });
+/** GET /api/v1/findings */
+export const FindingsResponseSchema = z.object({
+  items: z.array(FindingRowSchema),
+  total: count,
+  limit: count,
+  offset: count,
+});
+/** GET /api/v1/findings/{service}/{fingerprint} */
+export const FindingDetailResponseSchema = FindingDetailSchema;
+/** GET /api/v1/export/findings.json */
+export const FindingsExportSchema = z.object({ generatedAt: isoTime, total: count, count, items: z.array(FindingRowSchema) });
+
+/** Every read body, by the name the OpenAPI document gives its schema. */
+export const READ_API_SCHEMAS = {
+  ServicesResponse: ServicesResponseSchema,
+  ServiceResponse: ServiceResponseSchema,
+  PostureResponse: PostureResponseSchema,
+  ScansResponse: ScansResponseSchema,
+  FindingsResponse: FindingsResponseSchema,
+  FindingDetail: FindingDetailResponseSchema,
+  FindingsExport: FindingsExportSchema,
+} as const;
