@@ -1,6 +1,7 @@
 // Backend-independent pieces of the store: stored rows (same columns in SQLite and PostgreSQL) to the
 // contract's types, and the overview assembled from a few aggregate queries.
 import { createHash } from 'node:crypto';
+import type { TriageStatus } from '../../src/report/triage.js';
 import { LocationSchema, SEVERITIES, type Finding, type Location, type Severity } from '../../src/findings/finding.js';
 import { addDays, dayOf } from './days.js';
 import { emptyCounts, round1, sumCounts } from './counts.js';
@@ -81,7 +82,14 @@ export interface FindingDbRow {
   last_seen_at: string;
   fixed_at: string | null;
   data: string;
+  /** From the LEFT JOIN on triage (FINDING_TRIAGE_COLUMNS), when the query has it. */
+  triage_status?: string | null;
+  triage_expires_at?: string | null;
+  triage_decided_by?: string | null;
 }
+
+/** The triage columns finding queries add: `LEFT JOIN triage t ON t.finding_id = f.id`. */
+export const FINDING_TRIAGE_COLUMNS = 't.status AS triage_status, t.expires_at AS triage_expires_at, t.decided_by AS triage_decided_by';
 
 export interface ServiceDbRow {
   id: number;
@@ -133,6 +141,11 @@ export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingR
   const end = r.state === 'open' ? now.getTime() : Date.parse(r.fixed_at ?? r.last_seen_at);
   const ageDays = Math.max(0, (end - Date.parse(r.opened_at)) / DAY_MS);
   const slaDays = sla[severity];
+  // An acceptance past its date no longer holds (the sweep records it; reads never wait for it).
+  const triage =
+    r.triage_status && (!r.triage_expires_at || Date.parse(r.triage_expires_at) > now.getTime())
+      ? { status: r.triage_status as TriageStatus, expiresAt: r.triage_expires_at ?? null, decidedBy: r.triage_decided_by ?? '' }
+      : null;
   return {
     service: r.service,
     fingerprint: r.fingerprint,
@@ -151,7 +164,8 @@ export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingR
     lastSeenAt: r.last_seen_at,
     fixedAt: r.fixed_at,
     ageDays: round1(ageDays),
-    slaBreached: r.state === 'open' && Number(r.suppressed) === 0 && slaDays !== undefined && ageDays > slaDays,
+    slaBreached: r.state === 'open' && Number(r.suppressed) === 0 && !triage && slaDays !== undefined && ageDays > slaDays,
+    triage,
   };
 }
 

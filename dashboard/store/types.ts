@@ -17,6 +17,10 @@ import type {
 } from '../../src/report/read-api.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import type { z } from 'zod';
+import type { PullRequestRow } from './pulls.js';
+import type { TriageStore } from './triage.js';
+
+export type { PullRequestRow, TriageStore };
 
 export type { Category, Finding, Severity, ScanReport };
 
@@ -159,6 +163,8 @@ export interface ReadStore {
   getFinding(service: string, fingerprint: string, now?: Date): Promise<FindingDetail | undefined>;
   /** Newest first. */
   listScans(service: string, limit: number): Promise<ScanSummary[]>;
+  /** Per service and pull request, the latest PR scan at or after `since` (newest first). */
+  listPullRequests(since: string): Promise<PullRequestRow[]>;
 }
 
 /** Tokens, sessions and the audit log: what authentication and the admin routes need. */
@@ -197,11 +203,13 @@ export const STORE_TABLES = [
   'sessions',
   'audit',
   'ingest_keys',
+  'triage',
+  'triage_events',
 ] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];
 
 /** The whole store, as server.ts opens it. Route modules take one of the narrow interfaces above. */
-export interface Store extends IngestStore, ReadStore, AuthStore {
+export interface Store extends IngestStore, ReadStore, AuthStore, TriageStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Rows per table (the migrate command's check, tests). */
   tableCounts(): Promise<Record<StoreTable, number>>;

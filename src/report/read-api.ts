@@ -5,6 +5,7 @@
 // Like scan-report.ts, this file is shared by the engine and the dashboard and knows neither.
 import { z } from 'zod';
 import { CategorySchema, FindingSchema, LocationSchema, SeveritySchema, SuppressionRefSchema } from '../findings/finding.js';
+import { TriageStatusSchema } from './triage.js';
 
 const isoTime = z.string().describe('ISO 8601 UTC timestamp');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('YYYY-MM-DD (UTC)');
@@ -39,7 +40,7 @@ export const ServiceOverviewSchema = z.object({
   lastSnapshotAt: isoTime.nullable(),
   /** No snapshot for more than STALE_AFTER_DAYS (or never). */
   stale: z.boolean(),
-  /** Gate outcome of the latest scan (snapshot or PR) for this service. */
+  /** Gate outcome of the latest default-branch snapshot (PR scans are in the pull-request view), or null. */
   lastGate: GateOutcomeSchema.nullable(),
   /** Open, not suppressed findings older than their severity's SLA. */
   slaBreaches: count,
@@ -100,8 +101,13 @@ export const FindingRowSchema = z.object({
   fixedAt: isoTime.nullable(),
   /** Days open: now - openedAt for open findings, fixedAt - openedAt for fixed ones. */
   ageDays: z.number().nonnegative(),
-  /** Open and older than its severity's SLA. */
+  /** Open and older than its severity's SLA (a triaged finding never breaches). */
   slaBreached: z.boolean(),
+  /** The dashboard triage decision in force on it, if any (see triage.ts; GET /api/v1/triage has it all). */
+  triage: z
+    .object({ status: TriageStatusSchema, expiresAt: isoTime.nullable(), decidedBy: z.string() })
+    .nullable()
+    .optional(),
 });
 
 export const LifecycleEventSchema = z.object({

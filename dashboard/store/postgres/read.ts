@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Severity } from '../../../src/findings/finding.js';
 import {
   assembleOverview,
+  FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
   slaCutoffs,
@@ -16,6 +17,7 @@ import {
   type ServiceDbRow,
 } from '../rows.js';
 import { densePosture, findingSortSql, findingWhere } from '../sqlite/read.js';
+import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
@@ -45,7 +47,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       const open = new Map<number, SeverityCounts>();
       const suppressed = new Map<number, number>();
       for (const r of await rows<{ service_id: string; severity: Severity; suppressed: number; n: number }>(
-        "SELECT service_id, severity, suppressed, count(*)::int AS n FROM findings WHERE state = 'open' GROUP BY service_id, severity, suppressed",
+        "SELECT service_id, severity, suppressed, count(*)::int AS n FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity, suppressed",
       )) {
         const id = Number(r.service_id);
         if (r.suppressed) {
@@ -59,7 +61,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       const breaches = new Map<number, number>();
       for (const { severity, cutoff } of slaCutoffs(sla, now)) {
         for (const r of await rows<{ service_id: string; n: number }>(
-          "SELECT service_id, count(*)::int AS n FROM findings WHERE state = 'open' AND severity = $1 AND opened_at < $2 AND suppressed = 0 GROUP BY service_id",
+          "SELECT service_id, count(*)::int AS n FROM findings_triaged WHERE state = 'open' AND severity = $1 AND opened_at < $2 AND suppressed = 0 GROUP BY service_id",
           [severity, cutoff],
         )) {
           breaches.set(Number(r.service_id), (breaches.get(Number(r.service_id)) ?? 0) + r.n);
@@ -104,7 +106,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       let suppressed = 0;
       const oldest = new Map<Severity, string>();
       for (const r of await rows<{ severity: Severity; suppressed: number; n: number; oldest: string }>(
-        "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
+        "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
         [s.id],
       )) {
         if (r.suppressed) suppressed += r.n;
@@ -117,7 +119,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       let breaches = 0;
       for (const { severity, cutoff } of slaCutoffs(sla, now)) {
         if (open[severity] === 0) continue;
-        const n = (await rows<{ n: number }>("SELECT count(*)::int AS n FROM findings WHERE service_id = $1 AND state = 'open' AND severity = $2 AND opened_at < $3 AND suppressed = 0", [s.id, severity, cutoff]))[0].n;
+        const n = (await rows<{ n: number }>("SELECT count(*)::int AS n FROM findings_triaged WHERE service_id = $1 AND state = 'open' AND severity = $2 AND opened_at < $3 AND suppressed = 0", [s.id, severity, cutoff]))[0].n;
         breachBySeverity.set(severity, n);
         breaches += n;
       }
@@ -148,17 +150,17 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       const sort = SORT_SQL[filter.sort ?? 'severity'];
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id';
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id';
       const total = (await rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params))[0].n;
       const list = await rows<FindingDbRow>(
-        numbered(`SELECT f.*, s.name AS service ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
+        numbered(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
         [...where.params, ...orderParams, filter.limit, filter.offset],
       );
       return { items: list.map((r) => toFindingRow(r, now, sla)), total };
     },
 
     async getFinding(service, fingerprint, now = new Date()) {
-      const r = (await rows<FindingDbRow>('SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id WHERE s.name = $1 AND f.fingerprint = $2', [service, fingerprint]))[0];
+      const r = (await rows<FindingDbRow>(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id WHERE s.name = $1 AND f.fingerprint = $2`, [service, fingerprint]))[0];
       if (!r) return undefined;
       const events = await rows<{ kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: string | null }>(
         'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = $1 ORDER BY e.at, e.id',
@@ -183,6 +185,10 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
         [s.id, limit],
       );
       return list.map((r) => toScanSummary(service, r));
+    },
+
+    async listPullRequests(since) {
+      return latestPerPullRequest(await rows<PullRequestScanDbRow>(numbered(PULL_REQUEST_SCANS_SQL), [since]));
     },
   };
 }

@@ -6,6 +6,7 @@ import { createSqliteAuth } from './auth.js';
 import { createSqliteIngest } from './ingest.js';
 import { migrate } from './migrations.js';
 import { createSqliteRead } from './read.js';
+import { createSqliteTriage } from './triage.js';
 
 export interface SqliteStore extends Store {
   readonly backend: 'sqlite';
@@ -36,6 +37,7 @@ export function openSqliteStore(file: string, options: StoreOptions = {}): Sqlit
     ...createSqliteIngest(db),
     ...createSqliteRead(db, sla),
     ...createSqliteAuth(db, options.sessionTtlMs),
+    ...createSqliteTriage(db),
     async tableCounts() {
       const counts = {} as Record<StoreTable, number>;
       for (const t of STORE_TABLES) counts[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;

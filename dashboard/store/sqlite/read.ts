@@ -7,6 +7,7 @@ import { SEVERITY_RANK } from '../../../src/findings/severity.js';
 import { addDays, daysBetween } from '../days.js';
 import {
   assembleOverview,
+  FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
   slaCutoffs,
@@ -19,6 +20,7 @@ import {
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
+import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
@@ -63,10 +65,10 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     allServices: db.prepare<[], ServiceDbRow>('SELECT * FROM services ORDER BY name'),
     openCountsAll: db.prepare<[], { service_id: number; severity: Severity; suppressed: number; n: number }>(
-      "SELECT service_id, severity, suppressed, count(*) AS n FROM findings WHERE state = 'open' GROUP BY service_id, severity, suppressed",
+      "SELECT service_id, severity, suppressed, count(*) AS n FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity, suppressed",
     ),
     breachesAll: db.prepare<[string, string], { service_id: number; n: number }>(
-      "SELECT service_id, count(*) AS n FROM findings WHERE state = 'open' AND severity = ? AND opened_at < ? AND suppressed = 0 GROUP BY service_id",
+      "SELECT service_id, count(*) AS n FROM findings_triaged WHERE state = 'open' AND severity = ? AND opened_at < ? AND suppressed = 0 GROUP BY service_id",
     ),
     postureTotalsSince: db.prepare<[string, string], { service_id: number; day: string; total: number }>(
       'SELECT service_id, day, total FROM posture_daily WHERE day >= ? AND day <= ?',
@@ -75,10 +77,10 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       'SELECT total FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
     ),
     openCountsOfService: db.prepare<[number], { severity: Severity; suppressed: number; n: number; oldest: string }>(
-      "SELECT severity, suppressed, count(*) AS n, min(opened_at) AS oldest FROM findings WHERE service_id = ? AND state = 'open' GROUP BY severity, suppressed",
+      "SELECT severity, suppressed, count(*) AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = ? AND state = 'open' GROUP BY severity, suppressed",
     ),
     breachesOfService: db.prepare<[number, string, string], { n: number }>(
-      "SELECT count(*) AS n FROM findings WHERE service_id = ? AND state = 'open' AND severity = ? AND opened_at < ? AND suppressed = 0",
+      "SELECT count(*) AS n FROM findings_triaged WHERE service_id = ? AND state = 'open' AND severity = ? AND opened_at < ? AND suppressed = 0",
     ),
     postureTotalsOfService: db.prepare<[number, string, string], { day: string; total: number }>(
       'SELECT day, total FROM posture_daily WHERE service_id = ? AND day >= ? AND day <= ?',
@@ -93,7 +95,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       'SELECT * FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
     ),
     findingByKey: db.prepare<[string, string], FindingDbRow>(
-      'SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id WHERE s.name = ? AND f.fingerprint = ?',
+      `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id WHERE s.name = ? AND f.fingerprint = ?`,
     ),
     eventsOfFinding: db.prepare<[number], { kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: number | null }>(
       'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = ? ORDER BY e.at, e.id',
@@ -102,6 +104,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       `SELECT sc.scan_id, sc.kind, sc.created_at, sc.commit_sha FROM finding_scans fs JOIN scans sc ON sc.id = fs.scan_pk
        WHERE fs.finding_id = ? ORDER BY sc.created_at DESC LIMIT 100`,
     ),
+    pullRequestScans: db.prepare<[string], PullRequestScanDbRow>(PULL_REQUEST_SCANS_SQL),
     scansOfService: db.prepare<[number, number], ScanDbRow>(
       `SELECT sc.scan_id, ss.kind, ss.created_at, ss.gate_outcome, ss.counts, ss.finding_count, ss.scanners,
          sc.repository, sc.ref, sc.commit_sha, sc.pull_request, sc.run_url, sc.ingested_by
@@ -207,10 +210,10 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       const sort = SORT_SQL[filter.sort ?? 'severity'];
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id';
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id';
       const total = (prepared(`SELECT count(*) AS n ${from} ${where.sql}`).get(...where.params) as { n: number }).n;
       const rows = prepared(
-        `SELECT f.*, s.name AS service ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
+        `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
       ).all(...where.params, ...orderParams, filter.limit, filter.offset) as FindingDbRow[];
       return { items: rows.map((r) => toFindingRow(r, now, sla)), total };
     },
@@ -225,6 +228,10 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       const s = q.serviceByName.get(service);
       if (!s) return [];
       return q.scansOfService.all(s.id, limit).map((r) => toScanSummary(service, r));
+    },
+
+    async listPullRequests(since) {
+      return latestPerPullRequest(q.pullRequestScans.all(since));
     },
   };
 }
