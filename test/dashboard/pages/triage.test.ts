@@ -105,7 +105,7 @@ describe('triage API', () => {
   it('answers the decisions in force to viewers and to an ingest token for its own services', async () => {
     const all = await api('/api/v1/triage', h.tokens.viewer);
     expect(all.status).toBe(200);
-    expect((await all.json()).decisions.map((d: { fingerprint: string }) => d.fingerprint)).toEqual(['fp-payments-001', 'fp-payments-002']);
+    expect(((await all.json()) as { decisions: { fingerprint: string }[] }).decisions.map((d: { fingerprint: string }) => d.fingerprint)).toEqual(['fp-payments-001', 'fp-payments-002']);
     const ingest = await api('/api/v1/triage?service=payments', h.tokens.ingest);
     expect(ingest.status).toBe(200);
     expect((await api('/api/v1/triage?service=orders', h.tokens.ingest)).status).toBe(403);
@@ -116,7 +116,7 @@ describe('triage API', () => {
   it('exports OpenVEX with purls and justifications', async () => {
     const res = await api('/api/v1/triage/openvex', h.tokens.viewer);
     expect(res.status).toBe(200);
-    const doc = await res.json();
+    const doc = (await res.json()) as { "@context": string; statements: unknown[] };
     expect(doc['@context']).toBe('https://openvex.dev/ns/v0.2.0');
     expect(doc.statements[0]).toMatchObject({
       vulnerability: { name: 'CVE-2024-1001' },
