@@ -3,6 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, suggestKey } from '../../src/config/load.js';
 import { isCalendarDate } from '../../src/config/schema.js';
@@ -135,6 +136,47 @@ describe('hostile and mistaken YAML', () => {
     expect(err.message).toContain(`${file}:1:1 fail-on: unknown field; did you mean "gate.fail-on"?`);
     expect(suggestKey(['services', 2], 'naem')).toBe('services[2].name');
     expect(suggestKey([], 'completely-unrelated')).toBeUndefined();
+  });
+});
+
+describe('gate.suppressions-require-expiry', () => {
+  const entries = ['suppressions:', '  - rule: CVE-1', '    reason: r', '    expires: 2030-01-01', '  - id: forever', '    rule: CVE-2', '    reason: r', ''];
+
+  it('off (the default): a suppression without expiry is accepted', async () => {
+    const { config } = await loadConfig(writeConfig(entries.join('\n')));
+    expect(config.suppressions).toHaveLength(2);
+    expect(config.gate['suppressions-require-expiry']).toBe(false);
+  });
+
+  it('on: a suppression without expiry is a config error naming the entry and its line', async () => {
+    const file = writeConfig(['gate:', '  suppressions-require-expiry: true', ...entries].join('\n'));
+    const err = await configError(loadConfig(file));
+    expect(err.message).toBe(
+      `${file}:7:5 suppressions[1]: suppression "forever" has no "expires" date, and gate.suppressions-require-expiry is true: add expires: YYYY-MM-DD`,
+    );
+    expect(err.details.field).toBe('suppressions[1]');
+  });
+
+  it('on: the ignore file is held to it too', () => {
+    const file = writeConfig(['- rule: CVE-1', '  reason: r', '  expires: 2030-01-01', '- rule: CVE-9', '  path: "src/**"', '  reason: r', ''].join('\n'), '.gatehouse-ignore.yml');
+    expect(loadIgnoreFile(file)).toHaveLength(2);
+    const err = syncError(() => loadIgnoreFile(file, { requireExpiry: true }));
+    expect(err.message).toBe(
+      `${file}:4: suppression "rule=CVE-9 path=src/**" (1) has no "expires" date, and gate.suppressions-require-expiry is true: add expires: YYYY-MM-DD`,
+    );
+  });
+});
+
+describe('the CLI on a hostile config', () => {
+  it('an alias bomb exits 2 with file:line, not 3', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gatehouse-bomb-'));
+    writeFileSync(join(root, '.gatehouse.yml'), ALIAS_BOMB);
+    const r = await execa(process.execPath, ['--import', 'tsx', new URL('../../src/cli/main.ts', import.meta.url).pathname, 'scan', root], {
+      reject: false,
+      cwd: new URL('../../', import.meta.url).pathname,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`gatehouse: config error: ${join(root, '.gatehouse.yml')}:3:8 YAML: the aliases`);
   });
 });
 
