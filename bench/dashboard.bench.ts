@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding.js';
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
+import pg from 'pg';
+import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { openSqliteStore as openStore } from '../dashboard/store/sqlite/open.js';
 
 const ADMIN = 'bench-admin-token-0123456789abcdef';
@@ -173,8 +175,8 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(file: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', '--db', file, '--port', '0'], {
+async function startServer(location: string): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', '--db', location, '--port', '0'], {
     cwd: repoRoot,
     env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN },
     // The server's info log (one line per ingest) would drown the figures.
@@ -244,6 +246,14 @@ async function load(base: string, paths: () => string, headers: Record<string, s
   return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, rps: latencies.length / seconds };
 }
 
+/** Read figures per backend, for the side-by-side table at the end. */
+const sideBySide = new Map<string, Record<'sqlite' | 'postgres', string>>();
+function record(backend: 'sqlite' | 'postgres', label: string, r: LoadResult): void {
+  const row = sideBySide.get(label) ?? { sqlite: '-', postgres: '-' };
+  row[backend] = `p50 ${fmt(r.p50)} / p99 ${fmt(r.p99)} ms, ${r.errors} err`;
+  sideBySide.set(label, row);
+}
+
 async function benchReads(): Promise<void> {
   const file = join(dir, 'history.db');
   const seeded = seedHistory(file);
@@ -271,12 +281,57 @@ async function benchReads(): Promise<void> {
   );
   (await store.close());
 
-  const server = await startServer(file);
+  await loadPhase('sqlite', file, cookieFor(session.id), viewer);
+  // The same seeded data on PostgreSQL: copied with the migrate command's own code.
+  const server = process.env.GATEHOUSE_BENCH_PG_URL ?? process.env.GATEHOUSE_TEST_PG_URL;
+  if (!server) {
+    console.log('PostgreSQL: no server (set GATEHOUSE_BENCH_PG_URL or GATEHOUSE_TEST_PG_URL) - the same reads on PostgreSQL were not measured');
+  } else {
+    const db = await createPgDatabase(server, 'gatehouse_bench_reads');
+    try {
+      const t0 = process.hrtime.bigint();
+      await migrateSqliteToPostgres(file, db.url);
+      console.log(`\ncopied the seeded store to PostgreSQL (migrate command) in ${fmt(ms(t0) / 1000)} s`);
+      await loadPhase('postgres', db.url, cookieFor(session.id), viewer);
+    } finally {
+      await db.drop();
+    }
+  }
+  console.log('\nside by side, same seeded data, 32 concurrent connections (target p99 <= 50 ms, 0 errors):');
+  console.log(`  ${'read'.padEnd(66)} ${'SQLite'.padEnd(34)} PostgreSQL`);
+  for (const [label, row] of sideBySide) console.log(`  ${label.padEnd(66)} ${row.sqlite.padEnd(34)} ${row.postgres}`);
+}
+
+const cookieFor = (sessionId: string) => ({ cookie: `gatehouse_session=${sessionId}`, 'accept-encoding': 'gzip' });
+
+/** A fresh database on a PostgreSQL server; `drop` removes it. */
+async function createPgDatabase(server: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** The load figures on one backend: a dashboard process over `location` (a SQLite file or a PostgreSQL URL). */
+async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cookie: Record<string, string>, viewer: string): Promise<void> {
+  console.log(`\n--- ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
+  const server = await startServer(location);
   try {
     const today = dayOf(new Date().toISOString());
     const from = addDays(today, -364);
     // Like a browser: every request accepts gzip (pages and the overview API use it).
-    const cookie = { cookie: `gatehouse_session=${session.id}`, 'accept-encoding': 'gzip' };
     const bearer = { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' };
     const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
     let seed = 7;
@@ -293,8 +348,10 @@ async function benchReads(): Promise<void> {
     console.log(`page sizes: ${sizes.join(', ')}`);
 
     const opts = { concurrency: 32, requests: 3000, maxSeconds: 20 };
-    const print = (label: string, r: LoadResult) =>
+    const print = (label: string, r: LoadResult) => {
+      record(backend, label, r);
       console.log(`  ${label.padEnd(66)} p50 ${fmt(r.p50).padStart(6)} ms  p99 ${fmt(r.p99).padStart(6)} ms  max ${fmt(r.max).padStart(6)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors  (load ${loadavg()[0].toFixed(1)})`);
+    };
     console.log('32 concurrent keep-alive connections, loopback, up to 3,000 requests or 20 s each (target p99 <= 50 ms, no errors):');
     // A security lead opens the overview (cache warm after its first render), then service pages:
     // the first visit of each service renders it (cold; the process itself is warmed up first on a
