@@ -7,9 +7,7 @@
 //     findings APIs;
 //  3. database size per million ingested findings.
 // `npm run bench -- dashboard`
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +15,11 @@ import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
 import pg from 'pg';
+import { ADMIN, fetchBytes, load, startServer, type LoadResult } from './http-load.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { openSqliteStore as openStore } from '../dashboard/store/sqlite/open.js';
 
-const ADMIN = 'bench-admin-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-dash-bench-'));
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 function finding(service: string, id: string, severity: Severity): Finding {
   return {
@@ -170,82 +167,6 @@ export function seedHistory(file: string): { findings: number; seconds: number }
   return { findings, seconds };
 }
 
-interface Server {
-  base: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(location: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', '--db', location, '--port', '0'], {
-    cwd: repoRoot,
-    env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN },
-    // The server's info log (one line per ingest) would drown the figures.
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Gatehouse dashboard: (http:\/\/\S+?)\/? /.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`dashboard exited (${code}) before listening: ${out}`)));
-  });
-  return {
-    base,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-interface LoadResult {
-  requests: number;
-  errors: number;
-  p50: number;
-  p99: number;
-  max: number;
-  rps: number;
-}
-
-/** `concurrency` keep-alive connections, each sending requests back to back; bounded by count and time. */
-async function load(base: string, paths: () => string, headers: Record<string, string>, opts: { concurrency: number; requests: number; maxSeconds: number }): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
-  const url = new URL(base);
-  const latencies: number[] = [];
-  let errors = 0;
-  let sent = 0;
-  const deadline = Date.now() + opts.maxSeconds * 1000;
-  const t0 = process.hrtime.bigint();
-  const one = (path: string) =>
-    new Promise<number>((resolve) => {
-      const req = request({ host: url.hostname, port: url.port, path, agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', () => resolve(0));
-      req.end();
-    });
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      while (sent < opts.requests && Date.now() < deadline) {
-        sent++;
-        const s = process.hrtime.bigint();
-        const status = await one(paths());
-        latencies.push(ms(s));
-        if (status !== 200) errors++;
-      }
-    }),
-  );
-  const seconds = ms(t0) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, rps: latencies.length / seconds };
-}
-
 /** Read figures per backend, for the side-by-side table at the end. */
 const sideBySide = new Map<string, Record<'sqlite' | 'postgres', string>>();
 function record(backend: 'sqlite' | 'postgres', label: string, r: LoadResult): void {
@@ -390,20 +311,6 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
   } finally {
     await server.stop();
   }
-}
-
-/** One GET's body as received (still compressed when the server gzipped it). */
-function fetchBytes(base: string, path: string, headers: Record<string, string>): Promise<Buffer> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`GET ${path}: ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 // ---------------------------------------------------------------- 3. size per million findings
