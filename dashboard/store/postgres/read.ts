@@ -6,7 +6,6 @@ import {
   FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
-  slaCutoffs,
   toFindingDetail,
   toFindingRow,
   toScanSummary,
@@ -16,7 +15,9 @@ import {
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
-import { densePosture, findingSortSql, findingWhere } from '../sqlite/read.js';
+import { densePosture, findingSortSql, findingWhere, SEVERITY_SQL_RANK } from '../sqlite/read.js';
+import { breachCondition, numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
+import { assembleVulnerability } from '../vulnerability.js';
 import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
@@ -59,13 +60,12 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
         c[r.severity] = r.n;
       }
       const breaches = new Map<number, number>();
-      for (const { severity, cutoff } of slaCutoffs(sla, now)) {
-        for (const r of await rows<{ service_id: string; n: number }>(
-          "SELECT service_id, count(*)::int AS n FROM findings_triaged WHERE state = 'open' AND severity = $1 AND opened_at < $2 AND suppressed = 0 GROUP BY service_id",
-          [severity, cutoff],
-        )) {
-          breaches.set(Number(r.service_id), (breaches.get(Number(r.service_id)) ?? 0) + r.n);
-        }
+      const breach = breachCondition(sla, now);
+      for (const r of await rows<{ service_id: string; n: number }>(
+        numberPlaceholders(`SELECT f.service_id, count(*)::int AS n FROM findings f WHERE ${breach.sql} GROUP BY f.service_id`),
+        breach.params,
+      )) {
+        breaches.set(Number(r.service_id), r.n);
       }
       const totals = new Map<number, Map<string, number>>();
       for (const r of await rows<{ service_id: string; day: string; total: number }>('SELECT service_id, day, total FROM posture_daily WHERE day >= $1 AND day <= $2', [window.first, window.today])) {
@@ -117,11 +117,13 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       }
       const breachBySeverity = new Map<Severity, number>();
       let breaches = 0;
-      for (const { severity, cutoff } of slaCutoffs(sla, now)) {
-        if (open[severity] === 0) continue;
-        const n = (await rows<{ n: number }>("SELECT count(*)::int AS n FROM findings_triaged WHERE service_id = $1 AND state = 'open' AND severity = $2 AND opened_at < $3 AND suppressed = 0", [s.id, severity, cutoff]))[0].n;
-        breachBySeverity.set(severity, n);
-        breaches += n;
+      const breach = breachCondition(sla, now);
+      for (const r of await rows<{ severity: Severity; n: number }>(
+        numberPlaceholders(`SELECT f.severity, count(*)::int AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`),
+        [s.id, ...breach.params],
+      )) {
+        breachBySeverity.set(r.severity, r.n);
+        breaches += r.n;
       }
       const totals = new Map((await rows<{ day: string; total: number }>('SELECT day, total FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3', [s.id, window.first, window.today])).map((r) => [r.day, r.total]));
       const totalBefore = totals.has(window.first)
@@ -146,7 +148,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
     },
 
     async listFindings(filter, now = new Date()) {
-      const where = findingWhere(filter);
+      const where = findingWhere(filter, sla, now);
       const sort = SORT_SQL[filter.sort ?? 'severity'];
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
@@ -189,6 +191,23 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
 
     async listPullRequests(since) {
       return latestPerPullRequest(await rows<PullRequestScanDbRow>(numbered(PULL_REQUEST_SCANS_SQL), [since]));
+    },
+
+    async findVulnerability(query, now = new Date()) {
+      const key = vulnIdQueryKey(query);
+      if (!key) return undefined;
+      const keys = (await rows<{ vuln_id: string }>(
+        'SELECT DISTINCT b.vuln_id FROM finding_ids a JOIN finding_ids b ON b.finding_id = a.finding_id WHERE a.vuln_id = $1',
+        [key],
+      )).map((r) => r.vuln_id);
+      if (!keys.includes(key)) keys.push(key);
+      const list = await rows<FindingDbRow>(
+        `SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id
+         WHERE f.state = 'open' AND f.id IN (SELECT finding_id FROM finding_ids WHERE vuln_id = ANY($1::text[]))
+         ORDER BY s.name, ${SEVERITY_SQL_RANK} DESC, f.opened_at, f.id`,
+        [keys],
+      );
+      return assembleVulnerability(query, key, list, now, sla);
     },
   };
 }

@@ -196,7 +196,50 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO meta (key, value) VALUES ('data_version', 0);
   `,
-  // 4: triage decisions on findings (false positive, accepted risk until a date, not affected) and
+  // 4: exploitation data. KEV/EPSS columns on findings (filters and the KEV-capped SLA in SQL), an
+  // index of every vulnerability id a finding carries (rule id and aliases, upper case: "which
+  // services have CVE-X open"), and webhook notifications (dedup across restarts). Existing rows are
+  // filled from their stored finding; vuln_ids stays NULL until the next snapshot re-indexes them with
+  // the canonical id rules (exploit.ts), and a NULL never counts as "became KEV-listed".
+  `
+  ALTER TABLE findings ADD COLUMN kev INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE findings ADD COLUMN kev_due TEXT;
+  ALTER TABLE findings ADD COLUMN epss REAL;
+  ALTER TABLE findings ADD COLUMN epss_percentile REAL;
+  ALTER TABLE findings ADD COLUMN vuln_ids TEXT;
+  UPDATE findings SET
+    kev = CASE WHEN json_type(data, '$.kev') = 'object' THEN 1 ELSE 0 END,
+    kev_due = json_extract(data, '$.kev.dueDate'),
+    epss = json_extract(data, '$.epss.probability'),
+    epss_percentile = json_extract(data, '$.epss.percentile');
+  CREATE INDEX findings_kev ON findings (state, kev, kev_due);
+  CREATE INDEX findings_epss ON findings (state, epss);
+
+  CREATE TABLE finding_ids (
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    vuln_id TEXT NOT NULL,
+    PRIMARY KEY (vuln_id, finding_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX finding_ids_by_finding ON finding_ids (finding_id);
+  INSERT OR IGNORE INTO finding_ids (finding_id, vuln_id)
+    SELECT id, upper(trim(rule_id)) FROM findings WHERE category IN ('dependency', 'container');
+  INSERT OR IGNORE INTO finding_ids (finding_id, vuln_id)
+    SELECT f.id, upper(trim(j.value)) FROM findings f, json_each(f.data, '$.aliases') j WHERE j.type = 'text';
+
+  -- One row per notification event (event|service|fingerprint|openedAt): never sent twice.
+  CREATE TABLE notifications (
+    key TEXT PRIMARY KEY,
+    event TEXT NOT NULL,
+    service TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_error TEXT
+  );
+  `,
+  // 5: triage decisions on findings (false positive, accepted risk until a date, not affected) and
   // their history; the overview's gate follows default-branch snapshots only (PR scans have their own
   // view), recomputed here from each service's latest snapshot.
   `

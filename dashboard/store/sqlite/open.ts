@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { STORE_TABLES, DEFAULT_SLA_DAYS, type Store, type StoreOptions, type StoreTable } from '../types.js';
 import { createSqliteAuth } from './auth.js';
 import { createSqliteIngest } from './ingest.js';
+import { createSqliteNotify } from './notify.js';
 import { migrate } from './migrations.js';
 import { createSqliteRead } from './read.js';
 import { createSqliteTriage } from './triage.js';
@@ -37,6 +38,7 @@ export function openSqliteStore(file: string, options: StoreOptions = {}): Sqlit
     ...createSqliteIngest(db),
     ...createSqliteRead(db, sla),
     ...createSqliteAuth(db, options.sessionTtlMs),
+    ...createSqliteNotify(db),
     ...createSqliteTriage(db),
     async tableCounts() {
       const counts = {} as Record<StoreTable, number>;
