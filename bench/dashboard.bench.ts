@@ -7,20 +7,19 @@
 //     findings APIs;
 //  3. database size per million ingested findings.
 // `npm run bench -- dashboard`
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding.js';
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
+import pg from 'pg';
+import { ADMIN, fetchBytes, load, startServer, type LoadResult } from './http-load.js';
+import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { openSqliteStore as openStore } from '../dashboard/store/sqlite/open.js';
 
-const ADMIN = 'bench-admin-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-dash-bench-'));
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 function finding(service: string, id: string, severity: Severity): Finding {
   return {
@@ -168,80 +167,12 @@ export function seedHistory(file: string): { findings: number; seconds: number }
   return { findings, seconds };
 }
 
-interface Server {
-  base: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(file: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', '--db', file, '--port', '0'], {
-    cwd: repoRoot,
-    env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN },
-    // The server's info log (one line per ingest) would drown the figures.
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Gatehouse dashboard: (http:\/\/\S+?)\/? /.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`dashboard exited (${code}) before listening: ${out}`)));
-  });
-  return {
-    base,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-interface LoadResult {
-  requests: number;
-  errors: number;
-  p50: number;
-  p99: number;
-  max: number;
-  rps: number;
-}
-
-/** `concurrency` keep-alive connections, each sending requests back to back; bounded by count and time. */
-async function load(base: string, paths: () => string, headers: Record<string, string>, opts: { concurrency: number; requests: number; maxSeconds: number }): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
-  const url = new URL(base);
-  const latencies: number[] = [];
-  let errors = 0;
-  let sent = 0;
-  const deadline = Date.now() + opts.maxSeconds * 1000;
-  const t0 = process.hrtime.bigint();
-  const one = (path: string) =>
-    new Promise<number>((resolve) => {
-      const req = request({ host: url.hostname, port: url.port, path, agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', () => resolve(0));
-      req.end();
-    });
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      while (sent < opts.requests && Date.now() < deadline) {
-        sent++;
-        const s = process.hrtime.bigint();
-        const status = await one(paths());
-        latencies.push(ms(s));
-        if (status !== 200) errors++;
-      }
-    }),
-  );
-  const seconds = ms(t0) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, rps: latencies.length / seconds };
+/** Read figures per backend, for the side-by-side table at the end. */
+const sideBySide = new Map<string, Record<'sqlite' | 'postgres', string>>();
+function record(backend: 'sqlite' | 'postgres', label: string, r: LoadResult): void {
+  const row = sideBySide.get(label) ?? { sqlite: '-', postgres: '-' };
+  row[backend] = `p50 ${fmt(r.p50)} / p99 ${fmt(r.p99)} ms, ${r.errors} err`;
+  sideBySide.set(label, row);
 }
 
 async function benchReads(): Promise<void> {
@@ -271,12 +202,57 @@ async function benchReads(): Promise<void> {
   );
   (await store.close());
 
-  const server = await startServer(file);
+  await loadPhase('sqlite', file, cookieFor(session.id), viewer);
+  // The same seeded data on PostgreSQL: copied with the migrate command's own code.
+  const server = process.env.GATEHOUSE_BENCH_PG_URL ?? process.env.GATEHOUSE_TEST_PG_URL;
+  if (!server) {
+    console.log('PostgreSQL: no server (set GATEHOUSE_BENCH_PG_URL or GATEHOUSE_TEST_PG_URL) - the same reads on PostgreSQL were not measured');
+  } else {
+    const db = await createPgDatabase(server, 'gatehouse_bench_reads');
+    try {
+      const t0 = process.hrtime.bigint();
+      await migrateSqliteToPostgres(file, db.url);
+      console.log(`\ncopied the seeded store to PostgreSQL (migrate command) in ${fmt(ms(t0) / 1000)} s`);
+      await loadPhase('postgres', db.url, cookieFor(session.id), viewer);
+    } finally {
+      await db.drop();
+    }
+  }
+  console.log('\nside by side, same seeded data, 32 concurrent connections (target p99 <= 50 ms, 0 errors):');
+  console.log(`  ${'read'.padEnd(66)} ${'SQLite'.padEnd(34)} PostgreSQL`);
+  for (const [label, row] of sideBySide) console.log(`  ${label.padEnd(66)} ${row.sqlite.padEnd(34)} ${row.postgres}`);
+}
+
+const cookieFor = (sessionId: string) => ({ cookie: `gatehouse_session=${sessionId}`, 'accept-encoding': 'gzip' });
+
+/** A fresh database on a PostgreSQL server; `drop` removes it. */
+async function createPgDatabase(server: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** The load figures on one backend: a dashboard process over `location` (a SQLite file or a PostgreSQL URL). */
+async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cookie: Record<string, string>, viewer: string): Promise<void> {
+  console.log(`\n--- ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
+  const server = await startServer(location);
   try {
     const today = dayOf(new Date().toISOString());
     const from = addDays(today, -364);
     // Like a browser: every request accepts gzip (pages and the overview API use it).
-    const cookie = { cookie: `gatehouse_session=${session.id}`, 'accept-encoding': 'gzip' };
     const bearer = { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' };
     const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
     let seed = 7;
@@ -293,8 +269,10 @@ async function benchReads(): Promise<void> {
     console.log(`page sizes: ${sizes.join(', ')}`);
 
     const opts = { concurrency: 32, requests: 3000, maxSeconds: 20 };
-    const print = (label: string, r: LoadResult) =>
+    const print = (label: string, r: LoadResult) => {
+      record(backend, label, r);
       console.log(`  ${label.padEnd(66)} p50 ${fmt(r.p50).padStart(6)} ms  p99 ${fmt(r.p99).padStart(6)} ms  max ${fmt(r.max).padStart(6)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors  (load ${loadavg()[0].toFixed(1)})`);
+    };
     console.log('32 concurrent keep-alive connections, loopback, up to 3,000 requests or 20 s each (target p99 <= 50 ms, no errors):');
     // A security lead opens the overview (cache warm after its first render), then service pages:
     // the first visit of each service renders it (cold; the process itself is warmed up first on a
@@ -333,20 +311,6 @@ async function benchReads(): Promise<void> {
   } finally {
     await server.stop();
   }
-}
-
-/** One GET's body as received (still compressed when the server gzipped it). */
-function fetchBytes(base: string, path: string, headers: Record<string, string>): Promise<Buffer> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`GET ${path}: ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 // ---------------------------------------------------------------- 3. size per million findings

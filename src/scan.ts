@@ -103,7 +103,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   // Suppressions are read before anything runs, so a bad ignore file is an error up front.
   const suppressions: SourcedSuppression[] = [
     ...config.suppressions.map((s): SourcedSuppression => ({ ...s, source: 'config' })),
-    ...loadIgnoreFile(resolve(repoRoot, config['ignore-file'])),
+    ...loadIgnoreFile(resolve(repoRoot, config['ignore-file']), { requireExpiry: config.gate['suppressions-require-expiry'] }),
   ];
 
   const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles, secretCommits: options.secretCommits });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { parseYamlFile } from './yaml.js';
 import { ConfigSchema, type GatehouseConfig, type RawGatehouseConfig } from './schema.js';
 
 /** File names looked for in the repository root when no `--config` is given, in this order. */
@@ -67,19 +68,8 @@ export function parseConfigText(
   overrides: ConfigOverrides = {},
   options: LoadConfigOptions = {},
 ): GatehouseConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const pos = e.linePos?.[0];
-    const firstLine = e.message.split('\n')[0];
-    throw new ConfigError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''} YAML syntax error: ${firstLine}`, {
-      file,
-      line: pos?.line,
-      column: pos?.col,
-    });
-  }
-  const raw: unknown = doc.contents === null ? {} : doc.toJS({ maxAliasCount: 100 });
+  const { doc, lineCounter, data } = parseYamlFile(text, file);
+  const raw: unknown = data === null ? {} : data;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${file}:1:1 (top level): expected a mapping of settings, got ${describe(raw)}`, {
       file,
@@ -125,10 +115,12 @@ function locateIssue(issue: z.core.$ZodIssue, overrides: ConfigOverrides, source
   // Point at the unknown key itself rather than at the mapping that holds it.
   if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
     path = [...issue.path, issue.keys[0]];
+    const suggestion = suggestKey(issue.path, issue.keys[0]!);
+    const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
     message =
       issue.keys.length === 1
-        ? `unknown field (allowed: ${allowedKeys(issue.path) ?? 'see docs/config.md'})`
-        : `unknown fields ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+        ? `unknown field${hint} (allowed: ${allowedKeys(issue.path) ?? 'see docs/config.md'})`
+        : `unknown fields ${issue.keys.map((k) => `"${k}"`).join(', ')}${hint}`;
   }
   const field = formatFieldPath(path);
   if (hasPath(overrides, path)) {
@@ -144,6 +136,68 @@ function locateIssue(issue: z.core.$ZodIssue, overrides: ConfigOverrides, source
     return { text: `${source.file} ${field}: ${message}`, file: source.file, field };
   }
   return { text: `${field}: ${message}`, field };
+}
+
+/**
+ * "Did you mean": the field path a typo most likely meant. A close key beside it first
+ * (`gate.failon` -> `gate.fail-on`), else the same or a close key elsewhere in the schema
+ * (`fail-on` at the top level -> `gate.fail-on`). Undefined when nothing is close.
+ */
+export function suggestKey(path: PropertyKey[], key: string): string | undefined {
+  const normal = (k: string) => k.toLowerCase().replace(/[-_ ]/g, '');
+  const close = (candidate: string) => {
+    const limit = Math.max(1, Math.floor(Math.min(key.length, candidate.length) / 3));
+    return normal(candidate) === normal(key) || editDistance(candidate.toLowerCase(), key.toLowerCase()) <= limit;
+  };
+  const siblings = keysAt(path) ?? [];
+  const sibling = siblings
+    .filter(close)
+    .sort((a, b) => editDistance(a, key) - editDistance(b, key))[0];
+  if (sibling) return formatFieldPath([...path, sibling]);
+  // Elsewhere in the schema: every object's keys, breadth first, so the shallowest match wins.
+  const queue: { path: PropertyKey[]; schema: unknown }[] = [{ path: [], schema: ConfigSchema }];
+  const seen = new Set<unknown>();
+  while (queue.length > 0) {
+    const { path: at, schema } = queue.shift()!;
+    const s = unwrap(schema);
+    if (seen.has(s) || at.length > 4) continue;
+    seen.add(s);
+    const element = (s as { element?: unknown }).element;
+    if (element) {
+      queue.push({ path: [...at, 0], schema: element });
+      continue;
+    }
+    const shape = (s as { shape?: Record<string, unknown> }).shape;
+    if (!shape) continue;
+    const samePlace = at.length === path.length && at.every((p, i) => p === path[i] || (typeof p === 'number' && typeof path[i] === 'number'));
+    if (!samePlace) {
+      const match = Object.keys(shape).find(close);
+      if (match) return formatFieldPath([...at, match]).replace(/\[0\]/g, '[]');
+    }
+    for (const [k, v] of Object.entries(shape)) queue.push({ path: [...at, k], schema: v });
+  }
+  return undefined;
+}
+
+/** Edit distance with transpositions ("naem" is one step from "name"); small strings: config keys. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The keys of the object schema at `path`, or undefined when it is not an object. */
+function keysAt(path: PropertyKey[]): string[] | undefined {
+  const list = allowedKeys(path);
+  return list === undefined ? undefined : list.split(', ');
 }
 
 /** The keys the schema allows in the object at `path` (for "unknown field" hints). */

@@ -125,6 +125,24 @@ const ServiceSchema = z
   })
   .strict();
 
+/** True for a YYYY-MM-DD that names a real day (not 2027-13-45, not 2027-02-30). */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** A real calendar day as YYYY-MM-DD. */
+const CalendarDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine(isCalendarDate, { message: 'not a real calendar date (month 01-12, a day that month has)' });
+
+/** The longest `scanner-timeout` (a day, in seconds): Node's timers hold at most 2^31-1 ms (24.8 days). */
+export const MAX_SCANNER_TIMEOUT_SECONDS = 86_400;
+
 const SuppressionSchema = z
   .object({
     id: z.string().optional(),
@@ -135,14 +153,23 @@ const SuppressionSchema = z
     package: z.string().optional(),
     reason: z.string().min(1),
     owner: z.string().optional(),
-    expires: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-      .optional(),
+    expires: CalendarDateSchema.optional().describe('last day the suppression holds (YYYY-MM-DD, UTC)'),
   })
   .strict()
   .refine((s) => s.rule || s.fingerprint || s.path, { message: 'needs at least one of "rule", "fingerprint", "path"' });
 export type SuppressionConfig = z.infer<typeof SuppressionSchema>;
+
+/** `"ignore-lodash"` or its criteria (`rule=CVE-2021-23337 path=services/**`), for messages. */
+export function describeSuppression(s: Pick<SuppressionConfig, 'id' | 'rule' | 'fingerprint' | 'path' | 'service' | 'package'>): string {
+  if (s.id) return `"${s.id}"`;
+  const parts: string[] = [];
+  if (s.rule) parts.push(`rule=${s.rule}`);
+  if (s.fingerprint) parts.push(`fingerprint=${s.fingerprint}`);
+  if (s.path) parts.push(`path=${s.path}`);
+  if (s.service) parts.push(`service=${s.service}`);
+  if (s.package) parts.push(`package=${s.package}`);
+  return `"${parts.join(' ')}"`;
+}
 
 export const ConfigSchema = z
   .object({
@@ -177,7 +204,12 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
-    'scanner-timeout': z.number().positive().default(600).describe('seconds per scanner run'),
+    'scanner-timeout': z
+      .number()
+      .positive()
+      .max(MAX_SCANNER_TIMEOUT_SECONDS, `at most ${MAX_SCANNER_TIMEOUT_SECONDS} seconds (a day)`)
+      .default(600)
+      .describe('seconds per scanner run (at most 86400)'),
     'max-output-mb': z
       .number()
       .positive()
@@ -195,6 +227,10 @@ export const ConfigSchema = z
         .enum(['warn', 'fail'])
         .default('warn')
         .describe('a file a configured category should have read (a lockfile, a Dockerfile) that nothing read: warn, or fail the gate'),
+      'suppressions-require-expiry': z
+        .boolean()
+        .default(false)
+        .describe('every suppression (config and ignore file) must have an "expires" date; one without is a config error'),
     })
       .strict()
       .prefault({}),
@@ -241,6 +277,17 @@ export const ConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.gate['suppressions-require-expiry']) {
+      config.suppressions.forEach((s, index) => {
+        if (s.expires === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['suppressions', index],
+            message: `suppression ${describeSuppression(s)} has no "expires" date, and gate.suppressions-require-expiry is true: add expires: YYYY-MM-DD`,
+          });
+        }
+      });
+    }
     // Two services with one name would merge their findings and fingerprints: refuse.
     const seen = new Map<string, number>();
     config.services?.forEach((service, index) => {

@@ -11,9 +11,9 @@
 // - stale: matched nothing this scan (the problem is gone or the entry is wrong): reported.
 import { existsSync, readFileSync } from 'node:fs';
 import picomatch from 'picomatch';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigSchema, type SuppressionConfig } from '../config/schema.js';
+import { ConfigSchema, describeSuppression, type SuppressionConfig } from '../config/schema.js';
+import { parseYamlFile } from '../config/yaml.js';
 import { ConfigError } from '../errors.js';
 import type { Finding, SuppressionRef } from '../findings/finding.js';
 import type { SuppressionReport } from '../report/scan-report.js';
@@ -173,28 +173,38 @@ const IgnoreMappingSchema = z.object({ suppressions: IgnoreListSchema.default([]
  * mapping with a `suppressions:` list. A missing file is no suppressions; a bad one is a ConfigError
  * naming the file, the line and the field.
  */
-export function loadIgnoreFile(path: string): SourcedSuppression[] {
+export function loadIgnoreFile(path: string, options: { requireExpiry?: boolean } = {}): SourcedSuppression[] {
   if (!existsSync(path)) return [];
   const text = readFileSync(path, 'utf8');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const line = lineCounter.linePos(yamlError.pos[0]).line;
-    throw new ConfigError(`${path}:${line}: invalid YAML: ${yamlError.message.split('\n')[0]}`, { file: path, line });
-  }
-  const data: unknown = doc.toJS() ?? [];
+  // Syntax errors, custom tags and alias bombs: a ConfigError with file:line (config/yaml.ts).
+  const { doc, lineCounter, data: raw } = parseYamlFile(text, path);
+  const data: unknown = raw ?? [];
+  const lineOf = (issuePath: readonly PropertyKey[]) => {
+    const node = doc.getIn(issuePath as unknown[], true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  };
   const parsed = Array.isArray(data) ? IgnoreListSchema.safeParse(data) : IgnoreMappingSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.map(String).join('.');
-    const node = doc.getIn(issue.path, true) as { range?: [number, number, number] } | undefined;
-    const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    const line = lineOf(issue.path);
     throw new ConfigError(
       `${path}${line ? `:${line}` : ''}: suppression ${field ? `"${field}" ` : ''}is invalid: ${issue.message}`,
       { file: path, ...(line ? { line } : {}), field },
     );
   }
   const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.suppressions;
+  if (options.requireExpiry) {
+    const index = list.findIndex((s) => s.expires === undefined);
+    if (index >= 0) {
+      const issuePath = Array.isArray(data) ? [index] : ['suppressions', index];
+      const field = issuePath.map(String).join('.');
+      const line = lineOf(issuePath);
+      throw new ConfigError(
+        `${path}${line ? `:${line}` : ''}: suppression ${describeSuppression(list[index]!)} (${field}) has no "expires" date, and gate.suppressions-require-expiry is true: add expires: YYYY-MM-DD`,
+        { file: path, ...(line ? { line } : {}), field },
+      );
+    }
+  }
   return list.map((s) => ({ ...s, source: 'ignore-file' as const }));
 }

@@ -5,6 +5,7 @@
 import type { AnnotationProperties } from '@actions/core';
 import { SEVERITY_ORDER } from '../findings/severity.js';
 import { scrubSecrets } from '../findings/redact.js';
+import { neutraliseInvisibleText } from '../report/invisible-text.js';
 import type { Finding } from '../findings/finding.js';
 import type { ScanReport } from '../report/scan-report.js';
 
@@ -74,9 +75,9 @@ export function emitAnnotations(report: ScanReport, sink: AnnotationSink, option
   const sentence = (t: string) => t.trim().replace(/\.+$/, '') + '.';
   for (const { finding: f, level } of plan.chosen) {
     const fix = f.fix ? ` Fix — ${sentence(f.fix)}` : '';
-    const message = scrubSecrets(`${f.severity.toUpperCase()} — ${sentence(f.message)}${fix}`);
+    const message = neutraliseInvisibleText(scrubSecrets(`${f.severity.toUpperCase()} — ${sentence(f.message)}${fix}`));
     const properties: AnnotationProperties = {
-      title: scrubSecrets(`Gatehouse: ${f.ruleId} (${f.tool})`),
+      title: neutraliseInvisibleText(scrubSecrets(`Gatehouse: ${f.ruleId} (${f.tool})`)),
       file: f.location.path,
       startLine: f.location.startLine && f.location.startLine > 0 ? f.location.startLine : undefined,
       endLine: f.location.endLine && f.location.endLine > 0 ? f.location.endLine : undefined,

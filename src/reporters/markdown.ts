@@ -18,6 +18,7 @@ import { advisoryUrl, canonicalVulnId } from '../enrich/ids.js';
 import type { Finding, Severity } from '../findings/finding.js';
 import { coverageGapNotice, coverageLines } from './coverage.js';
 import { scrubSecrets } from '../findings/redact.js';
+import { neutraliseInvisibleText } from '../report/invisible-text.js';
 import { describeFix, describeLocation, describeSecret } from '../gate/describe.js';
 import { describeStep } from '../remediation/plan.js';
 import type { RemediationStep, ScanReport } from '../report/scan-report.js';
@@ -55,7 +56,7 @@ const BACKSLASH_ESCAPED = new Set('\\`*_[]()!|~$'.split(''));
  */
 export function escapeMarkdown(text: string, maxLength = MAX_TEXT): string {
   // eslint-disable-next-line no-control-regex
-  let flat = scrubSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  let flat = neutraliseInvisibleText(scrubSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim());
   if (flat.length > maxLength) flat = `${flat.slice(0, maxLength - 1)}…`;
   let out = '';
   for (let i = 0; i < flat.length; i++) {
@@ -401,7 +402,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
 /** A repository path as an inline code span, or escaped text when a backtick would end the span. */
 function codePath(path: string): string {
   // eslint-disable-next-line no-control-regex
-  const flat = path.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').slice(0, 200);
+  const flat = neutraliseInvisibleText(path.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').slice(0, 200));
   return /`/.test(flat) || flat.trim() === '' ? escapeMarkdown(flat, 200) : `\`${scrubSecrets(flat)}\``;
 }
 

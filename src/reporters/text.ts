@@ -3,6 +3,7 @@
 // with its reasons. ANSI colour only when asked (the CLI passes `color: stdout.isTTY`).
 import type { Finding, Severity } from '../findings/finding.js';
 import { scrubSecrets } from '../findings/redact.js';
+import { neutraliseInvisibleText } from '../report/invisible-text.js';
 import { describeFinding, describeLocation, describeFix, describeSecret } from '../gate/describe.js';
 import type { ScanReport } from '../report/scan-report.js';
 import { describeStep } from '../remediation/plan.js';
@@ -22,11 +23,12 @@ const SEVERITY_STYLE: Record<Severity, Style> = { critical: 'magenta', high: 're
 
 /**
  * Tool text on a terminal: secrets masked, control characters (ANSI escapes that could repaint the
- * screen or fake a "passed" line, newlines) replaced by spaces.
+ * screen or fake a "passed" line, newlines) replaced by spaces, bidi controls and zero-width
+ * characters (which reorder or hide what a reader sees) shown as `[U+202E]`.
  */
 export function terminalSafe(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return scrubSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return neutraliseInvisibleText(scrubSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' '));
 }
 
 function formatDuration(ms: number): string {

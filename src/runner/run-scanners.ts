@@ -14,7 +14,7 @@ import { scrubSecrets } from '../findings/redact.js';
 import type { Logger } from '../logger.js';
 import type { ScannerRun } from '../report/scan-report.js';
 import type { ParseResult, ToolOutput } from '../scanners/adapter.js';
-import { readReportFile } from '../scanners/report-input.js';
+import { readReportFile, ReportTooLargeError } from '../scanners/report-input.js';
 import { ROOT_SERVICE, serviceForPath, type Service } from '../services/discover.js';
 import type { PlannedImport, PlannedScan, PlannedToolRun } from './plan.js';
 import { runTool } from './run-tool.js';
@@ -94,7 +94,7 @@ async function executeOne(planned: PlannedScan, options: ExecuteOptions): Promis
   try {
     const unavailable = planned.mode === 'run' ? options.unavailableTools?.[adapter.tool] : undefined;
     if (unavailable) throw new RunFailure(unavailable);
-    const output = planned.mode === 'run' ? await runPlanned(planned, options) : await readImport(planned);
+    const output = planned.mode === 'run' ? await runPlanned(planned, options) : await readImport(planned, options.maxOutputBytes);
     const parsed = parseOutputOrExplain(planned, output);
     const findings = normalizeOrFail(planned, parsed, options.services);
     result = splitRuns(planned, parsed, findings, options, base, elapsed());
@@ -157,7 +157,12 @@ async function runPlanned(planned: PlannedToolRun, options: ExecuteOptions): Pro
   }
   const output: ToolOutput = { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
   if (planned.outputFile && outputPath) {
-    const content = await readReportFile(outputPath).catch(() => undefined);
+    const content = await readReportFile(outputPath, options.maxOutputBytes).catch((err: unknown) => {
+      if (err instanceof ReportTooLargeError) {
+        throw new RunFailure(`wrote a report file "${planned.outputFile}" ${err.message}; it was not read rather than parse a cut report (${RAISE_CAP})`);
+      }
+      return undefined;
+    });
     if (content === undefined) {
       throw new RunFailure(`did not write its report file "${planned.outputFile}"${describeStderr(run.stderr)}`);
     }
@@ -166,11 +171,17 @@ async function runPlanned(planned: PlannedToolRun, options: ExecuteOptions): Pro
   return output;
 }
 
-async function readImport(planned: PlannedImport): Promise<ToolOutput> {
+/** The advice that goes with the output cap, for captured output and report files alike. */
+const RAISE_CAP = 'raise "max-output-mb" in .gatehouse.yml if it is legitimately that large';
+
+async function readImport(planned: PlannedImport, maxOutputBytes: number): Promise<ToolOutput> {
   let content: string;
   try {
-    content = await readReportFile(planned.file);
+    content = await readReportFile(planned.file, maxOutputBytes);
   } catch (err) {
+    if (err instanceof ReportTooLargeError) {
+      throw new RunFailure(`imported report "${planned.file}" ${err.message}; it was not read rather than parse a cut report (${RAISE_CAP})`);
+    }
     const code = (err as NodeJS.ErrnoException).code;
     throw new RunFailure(
       code === 'ENOENT'

@@ -1,23 +1,81 @@
 // Shared steps of reading a tool's report: JSON decoding with errors that name the tool, zod shape
 // checks, repository-relative paths, CWE ids, version lists and matched-code hashing. Only helpers
 // that several parsers use live here; each tool's own format stays in its own file.
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ScannerOutputError, UnsupportedFormatError } from '../errors.js';
 import { sha256Hex } from '../findings/redact.js';
 import type { ParseContext } from './adapter.js';
 
+/** A report file larger than the cap on captured output: never read in part, never parsed cut. */
+export class ReportTooLargeError extends Error {
+  override name = 'ReportTooLargeError';
+  constructor(
+    readonly file: string,
+    readonly maxBytes: number,
+  ) {
+    super(`is larger than ${formatMiB(maxBytes)} MiB`);
+  }
+}
+
+function formatMiB(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? String(mib) : mib.toFixed(1);
+}
+
+/** Read in pieces of this size, so a FIFO or /dev/zero is never read past the cap. */
+const READ_CHUNK = 1024 * 1024;
+
 /**
- * Reads a report file (an imported report, a tool's output file) as UTF-8 text in one flat string.
- * `readFile(path, 'utf8')` decodes chunk by chunk and joins the pieces into a rope; the first search
- * in it (the parser's JSON.parse) copies the rope into a flat string while the pieces are still
- * alive. For a 240 MB trivy report that costs 0.3 s and doubles the text's memory at its peak
- * (+480 MB: non-ASCII text is held as UTF-16). Decoding the whole buffer at once gives the flat
- * string directly. Errors are readFile's own (ENOENT, EACCES, ...).
+ * Reads a report file (an imported report, a tool's output file) as UTF-8 text in one flat string,
+ * at most `maxBytes` (the same cap as a scanner's captured output, `max-output-mb`): a larger
+ * regular file is refused from its size without being read; a FIFO, a device (/dev/zero) or a file
+ * growing under us is read piece by piece and refused as soon as it passes the cap (ReportTooLargeError).
+ *
+ * One flat string: `readFile(path, 'utf8')` decodes chunk by chunk and joins the pieces into a rope;
+ * the first search in it (the parser's JSON.parse) copies the rope into a flat string while the
+ * pieces are still alive (for a 240 MB trivy report, 0.3 s and twice the memory at its peak).
+ * Decoding the whole buffer at once gives the flat string directly. Errors are open's/read's own
+ * (ENOENT, EACCES, EISDIR, ...).
  */
-export async function readReportFile(file: string): Promise<string> {
-  return (await readFile(file)).toString('utf8');
+export async function readReportFile(file: string, maxBytes: number = Number.MAX_SAFE_INTEGER): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const stat = await handle.stat();
+    if (stat.isFile() && stat.size > maxBytes) throw new ReportTooLargeError(file, maxBytes);
+    if (stat.isFile()) {
+      // Sized read; a file that grew since the stat is caught below by reading one byte past the end.
+      const buffer = Buffer.allocUnsafe(stat.size + 1);
+      let filled = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+        if (filled === buffer.length) return await readRest(handle, buffer.subarray(0, filled), file, maxBytes);
+      }
+      return buffer.toString('utf8', 0, filled);
+    }
+    return await readRest(handle, Buffer.alloc(0), file, maxBytes);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads the rest of a stream-like file in pieces, refusing it once it passes `maxBytes`. */
+async function readRest(handle: FileHandle, head: Buffer, file: string, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = head.length > 0 ? [head] : [];
+  let total = head.length;
+  if (total > maxBytes) throw new ReportTooLargeError(file, maxBytes);
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, maxBytes - total + 1));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) throw new ReportTooLargeError(file, maxBytes);
+    chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 /** A tool's output as JSON.parse reads it: without a byte order mark and surrounding whitespace. */

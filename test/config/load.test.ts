@@ -77,7 +77,7 @@ describe('loadConfig', () => {
   it('points at an unknown key and lists the allowed ones', async () => {
     const file = writeConfig(['gate:', '  fail-on: high', '  failon: low', ''].join('\n'));
     const err = await configError(loadConfig(file));
-    expect(err.message).toContain(`${file}:3:3 gate.failon: unknown field (allowed: fail-on, categories, max`);
+    expect(err.message).toContain(`${file}:3:3 gate.failon: unknown field; did you mean "gate.fail-on"? (allowed: fail-on, categories, max`);
   });
 
   it('names the list index of a bad service and a duplicate name', async () => {

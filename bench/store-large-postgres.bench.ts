@@ -1,0 +1,151 @@
+// PostgreSQL at organisation scale: 5,000 services x 3 years of daily snapshots, 10 million findings,
+// written straight into the tables with generate_series (an ingest-by-ingest seed would take days),
+// then the same reads as dashboard.bench.ts under 32 concurrent connections. Opt-in, because it
+// takes tens of minutes and ~10 GB on disk:
+//   GATEHOUSE_BENCH_LARGE=1 GATEHOUSE_BENCH_PG_URL=postgres://... npm run bench -- store-large
+// Scale with GATEHOUSE_BENCH_LARGE_SERVICES (5000), _DAYS (1095), _FINDINGS (2000 per service).
+// Not seeded: finding_events and finding_scans (only a finding's own page reads them).
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import { openPostgresStore } from '../dashboard/store/postgres/open.js';
+import { addDays, dayOf } from '../dashboard/store/days.js';
+import { load, startServer, type LoadResult } from './http-load.js';
+
+const SERVICES = Number(process.env.GATEHOUSE_BENCH_LARGE_SERVICES ?? 5000);
+const DAYS = Number(process.env.GATEHOUSE_BENCH_LARGE_DAYS ?? 1095);
+const FINDINGS = Number(process.env.GATEHOUSE_BENCH_LARGE_FINDINGS ?? 2000);
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const fmt = (n: number) => n.toFixed(1);
+
+/** Each step is one SQL statement over generate_series; the findings' `data` is a real Finding's JSON. */
+function seedStatements(today: string): [string, string][] {
+  const first = addDays(today, -(DAYS - 1));
+  const sev = `(ARRAY['critical','high','medium','low'])[1 + (hashint4(f) & 3)]`;
+  return [
+    [
+      'services',
+      `INSERT INTO services (name, path, first_seen_at, last_scan_at, last_snapshot_at, last_gate)
+       SELECT 'svc-' || lpad(s::text, 4, '0'), 'services/svc-' || lpad(s::text, 4, '0'), '${first}T06:00:00.000Z',
+              '${today}T06:00:00.000Z', '${today}T06:00:00.000Z', CASE WHEN s % 5 = 0 THEN 'failed' ELSE 'passed' END
+       FROM generate_series(1, ${SERVICES}) s`,
+    ],
+    [
+      'scans (one snapshot per service per day)',
+      `INSERT INTO scans (scan_id, kind, created_at, repository, ref, commit_sha, gate_outcome, finding_count, ingested_at, ingested_by)
+       SELECT 'large-' || s || '-' || d, 'snapshot', to_char(date '${first}' + d, 'YYYY-MM-DD') || 'T06:00:00.000Z', 'acme/platform',
+              'refs/heads/main', repeat('c', 40), 'passed', 200, to_char(date '${first}' + d, 'YYYY-MM-DD') || 'T06:00:00.000Z', 'bench'
+       FROM generate_series(1, ${SERVICES}) s, generate_series(0, ${DAYS - 1}) d`,
+    ],
+    [
+      'scan_services',
+      `INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners)
+       SELECT id, split_part(scan_id, '-', 2)::bigint, 'snapshot', created_at, 'passed', 200,
+              '{"critical":20,"high":50,"medium":60,"low":70,"info":0,"unknown":0}',
+              '[{"scanner":"trivy-fs","tool":"trivy","category":"dependency","status":"ok"}]'
+       FROM scans`,
+    ],
+    [
+      'posture_daily',
+      `INSERT INTO posture_daily (service_id, day, critical, high, medium, low, info, unknown, total, snapshot_at)
+       SELECT s, to_char(date '${first}' + d, 'YYYY-MM-DD'), 10 + (s + d) % 20, 40 + d % 30, 60, 70, 0, 0, 180 + (s + d) % 20 + d % 30,
+              to_char(date '${first}' + d, 'YYYY-MM-DD') || 'T06:00:00.000Z'
+       FROM generate_series(1, ${SERVICES}) s, generate_series(0, ${DAYS - 1}) d`,
+    ],
+    [
+      `findings (${FINDINGS} per service, 10% open)`,
+      `INSERT INTO findings (service_id, fingerprint, tool, category, rule_id, title, severity, where_text, fix_available, state, suppressed,
+                             first_seen_at, opened_at, last_seen_at, fixed_at, data)
+       SELECT s, 'fp:' || s || ':' || f, 'trivy', 'dependency', 'CVE-2024-' || f, 'Prototype pollution in package-' || f, sev,
+              'package-lock.json (package-' || f || '@1.2.3)', 1, CASE WHEN f % 10 = 0 THEN 'open' ELSE 'fixed' END, 0,
+              opened, opened, CASE WHEN f % 10 = 0 THEN '${today}T06:00:00.000Z' ELSE fixed END, CASE WHEN f % 10 = 0 THEN NULL ELSE fixed END,
+              json_build_object('tool','trivy','category','dependency','ruleId','CVE-2024-' || f,'title','Prototype pollution in package-' || f,
+                'severity',sev,'location',json_build_object('path','package-lock.json','package',json_build_object('ecosystem','npm','name','package-' || f,
+                'version','1.2.3','fixedVersions',json_build_array('1.2.4'))),'cwe',json_build_array('CWE-1321'),
+                'references',json_build_array('https://nvd.nist.gov/vuln/detail/CVE-2024-' || f),'fixAvailable',true,
+                'message','package-' || f || '@1.2.3 is affected','fingerprint','fp:' || s || ':' || f,'service','svc-' || lpad(s::text, 4, '0'),
+                'status','existing')::text
+       FROM (SELECT s, f, ${sev} AS sev,
+                    to_char(timestamp '${first} 06:00' + ((hashint4(s * 100003 + f) & 1048575) % ${DAYS}) * interval '1 day', 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"') AS opened,
+                    to_char(timestamp '${first} 06:00' + (((hashint4(s * 100003 + f) & 1048575) % ${DAYS}) + 1 + (hashint4(f) & 63)) * interval '1 day', 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"') AS fixed
+             FROM generate_series(1, ${SERVICES}) s, generate_series(1, ${FINDINGS}) f) g`,
+    ],
+    [
+      'fix_stats',
+      `INSERT INTO fix_stats (service_id, severity, fixed_count, open_seconds_total)
+       SELECT service_id, severity, count(*), sum(extract(epoch FROM (fixed_at::timestamptz - opened_at::timestamptz)))::bigint
+       FROM findings WHERE state = 'fixed' GROUP BY service_id, severity`,
+    ],
+    ['analyze', 'ANALYZE'],
+  ];
+}
+
+async function main(): Promise<void> {
+  const server = process.env.GATEHOUSE_BENCH_PG_URL ?? process.env.GATEHOUSE_TEST_PG_URL;
+  if (process.env.GATEHOUSE_BENCH_LARGE !== '1' || !server) {
+    console.log('PostgreSQL at 5,000 services x 3 years (10 million findings): not run (opt-in, tens of minutes and ~10 GB): set GATEHOUSE_BENCH_LARGE=1 and GATEHOUSE_BENCH_PG_URL');
+    return;
+  }
+  const name = `gatehouse_bench_large_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  try {
+    // The store's own migrations make the schema; the seed then writes rows straight into it.
+    const store = await openPostgresStore(url.toString());
+    const { token: viewer } = await store.createToken({ role: 'viewer', label: 'bench' });
+    const client = await store.pool.connect();
+    const today = dayOf(new Date().toISOString());
+    const seedStart = process.hrtime.bigint();
+    try {
+      for (const [label, sql] of seedStatements(today)) {
+        const t0 = process.hrtime.bigint();
+        const r = await client.query(sql);
+        console.log(`  seeded ${label}: ${(r.rowCount ?? 0).toLocaleString('en')} rows in ${fmt(ms(t0) / 1000)} s`);
+      }
+      await client.query("UPDATE meta SET value = value + 1 WHERE key = 'data_version'");
+      const size = await client.query<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size');
+      const n = await client.query<{ n: string }>('SELECT count(*) AS n FROM findings');
+      console.log(`seeded ${SERVICES.toLocaleString('en')} services x ${DAYS} days, ${Number(n.rows[0].n).toLocaleString('en')} findings in ${fmt(ms(seedStart) / 1000)} s; database ${size.rows[0].size}`);
+    } finally {
+      client.release();
+      await store.close();
+    }
+
+    const dash = await startServer(url.toString());
+    try {
+      const bearer = { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' };
+      const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i + 1).padStart(4, '0')}`);
+      let seed = 7;
+      const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const randomService = () => names[Math.floor(rnd() * names.length)];
+      const from = addDays(today, -364);
+      const opts = { concurrency: 32, requests: 3000, maxSeconds: 30 };
+      const print = (label: string, r: LoadResult) =>
+        console.log(`  ${label.padEnd(62)} p50 ${fmt(r.p50).padStart(7)} ms  p99 ${fmt(r.p99).padStart(7)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors  (load ${loadavg()[0].toFixed(1)})`);
+      console.log('32 concurrent keep-alive connections (target p99 <= 50 ms, no errors):');
+      let t0 = process.hrtime.bigint();
+      await load(dash.base, () => '/api/v1/services', bearer, { concurrency: 1, requests: 1, maxSeconds: 600 });
+      console.log(`  overview API, first request of the process (computes the overview of ${SERVICES} services): ${fmt(ms(t0))} ms`);
+      const reads: [string, () => string][] = [
+        ['overview API   GET /api/v1/services (cached per data version)', () => '/api/v1/services'],
+        ['service API    GET /api/v1/services/:name', () => `/api/v1/services/${randomService()}`],
+        ['posture API    GET /api/v1/services/:name/posture (365 days)', () => `/api/v1/services/${randomService()}/posture?from=${from}&to=${today}`],
+        ['findings API   GET /api/v1/findings?service=:name', () => `/api/v1/findings?service=${randomService()}`],
+      ];
+      for (const [label, path] of reads) {
+        t0 = process.hrtime.bigint();
+        await load(dash.base, path, bearer, { concurrency: 4, requests: 40, maxSeconds: 30 });
+        print(label, await load(dash.base, path, bearer, opts));
+      }
+    } finally {
+      await dash.stop();
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+await main();
