@@ -7,21 +7,32 @@ import { SeverityBadge } from '../components/severity.js';
 import type { FindingDetail, SlaDays } from '../store/types.js';
 import { findingIds } from '../../src/enrich/ids.js';
 import { ExploitPanel, KevMarker } from '../components/exploit.js';
+import type { TriageDecision, TriageEvent } from '../../src/report/triage.js';
+import { TriageHistory, TriagePanel } from './triage.js';
 import { describeLocation, serviceHref, slaDueDay } from './view-models.js';
 
-export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: SlaDays; now: Date }> = ({ viewer, detail, sla, now }) => {
+export interface FindingTriageProps {
+  current: TriageDecision | null;
+  history: TriageEvent[];
+  canTriage: boolean;
+  error?: string;
+  notice?: string;
+}
+
+export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: SlaDays; now: Date; triage?: FindingTriageProps }> = ({ viewer, detail, sla, now, triage }) => {
   const { row, finding } = detail;
   const f = {
     ...finding,
     service: row.service,
     severity: row.severity,
     title: row.title,
-    state: row.suppressed && row.state === 'open' ? 'suppressed' : row.state,
+    state: row.state === 'open' && triage?.current ? 'triaged' : row.suppressed && row.state === 'open' ? 'suppressed' : row.state,
     firstSeen: row.firstSeenAt,
     lastSeen: row.lastSeenAt,
     fixedAt: row.fixedAt,
-    // From the store: opened + the severity's SLA, capped at the KEV due date; none when suppressed.
-    slaDue: slaDueDay(row),
+    // From the store: opened + the severity's SLA, capped at the KEV due date; none when suppressed
+    // or triaged (the store does not count those as breaches either).
+    slaDue: triage?.current ? undefined : slaDueDay(row),
     slaBreached: row.slaBreached,
     suppression: detail.suppression ?? undefined,
   };
@@ -169,7 +180,20 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
             <p class="muted">Not suppressed.</p>
           )}
         </section>
+        {triage ? (
+          <TriagePanel
+            service={row.service}
+            fingerprint={row.fingerprint}
+            current={triage.current}
+            canTriage={triage.canTriage}
+            csrfToken={viewer.csrfToken}
+            error={triage.error}
+            notice={triage.notice}
+          />
+        ) : null}
       </div>
+
+      {triage ? <TriageHistory history={triage.history} /> : null}
 
       <section>
         <h2>History</h2>
