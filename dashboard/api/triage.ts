@@ -42,7 +42,10 @@ export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadS
         if (refused !== undefined) throw new ApiError(403, `this ingest credential may not read service "${refused}"`, 'service');
       }
     }
-    const body: z.infer<typeof TriageResponseSchema> = { decisions: await store.listTriage(services, deps.now()) };
+    const at = deps.now();
+    // The gate asks here: acceptances past their date are ended (history, audit) before it is told.
+    await store.expireTriage(at);
+    const body: z.infer<typeof TriageResponseSchema> = { decisions: await store.listTriage(services, at) };
     return c.json(body);
   });
 

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import type { SessionOptions } from '../auth/session.js';
 import type { AppEnv } from '../deps.js';
 import type { ReadStore, TriageStore } from '../store/types.js';
-import { toTriageRecord, TriageInputError, TriageInputSchema, labelOf } from '../store/triage.js';
+import { toTriageRecord, TriageInputError, TriageInputSchema } from '../store/triage.js';
 import { checkPost, describeZodError, notFound, pagePrincipal, viewerOf, type PageContext } from './context.js';
 import { FindingPage } from './finding.js';
 import { MessagePage } from './login.js';
@@ -77,7 +77,7 @@ export function createTriagePageRoutes(deps: { store: ReadStore & TriageStore; n
     if (!parsed.success) error = describeZodError(parsed.error);
     else {
       try {
-        const r = await store.setTriage(name, [fingerprint], toTriageRecord(parsed.data, labelOf(p.actor), at), p.actor, at);
+        const r = await store.setTriage(name, [fingerprint], toTriageRecord(parsed.data, p.label, at), p.actor, at);
         if (r.applied === 0) return notFound(c, `No finding ${fingerprint} in service “${name}”.`);
         return c.redirect(`${findingHref(name, fingerprint)}?triaged=set#triage`, 303);
       } catch (err) {
@@ -130,7 +130,7 @@ export function createTriagePageRoutes(deps: { store: ReadStore & TriageStore; n
     const parsed = parseTriageForm(single);
     if (!parsed.success) return renderBulk(c, name, { error: `Nothing saved: ${describeZodError(parsed.error)}` });
     try {
-      const r = await store.setTriage(name, fps, toTriageRecord(parsed.data, labelOf(p.actor), at), p.actor, at);
+      const r = await store.setTriage(name, fps, toTriageRecord(parsed.data, p.label, at), p.actor, at);
       return c.redirect(`${serviceHref(name)}/triage?op=set&applied=${r.applied}&missing=${r.missing.length}`, 303);
     } catch (err) {
       if (!(err instanceof TriageInputError)) throw err;

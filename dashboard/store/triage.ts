@@ -171,7 +171,7 @@ export interface TriageStore {
 
 /** The person in an actor string (`session:tok_ab12 (alice)` -> alice), for the history. */
 export function labelOf(actor: string): string {
-  const m = /\(([^()]*)\)$/.exec(actor);
+  const m = /^\w+:\S+ \((.*)\)$/s.exec(actor);
   return m ? m[1] : actor;
 }
 
