@@ -1,5 +1,6 @@
 // One service: its posture over time (stacked by severity), the open findings with sort and filters
 // (a plain GET form, so it works without JavaScript) and the recent scans.
+import { TRIAGE_STATUS_LABELS } from '../../src/report/triage.js';
 import type { FC } from 'hono/jsx';
 import { CATEGORIES, type Category, type Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
@@ -108,7 +109,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
         </span>
         {p.service.suppressed > 0 ? (
           <span class="meta">
-            <strong>{p.service.suppressed}</strong> suppressed
+            <strong>{p.service.suppressed}</strong> suppressed or triaged
           </span>
         ) : null}
       </div>
@@ -224,7 +225,11 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
             </a>{' '}
             <a href={`/api/v1/export/findings.json${exportQuery}`} download>
               JSON
-            </a>
+            </a>{' '}
+            <a href={`/api/v1/triage/openvex${queryString({ service: p.service.name })}`} download>
+              OpenVEX
+            </a>{' '}
+            · <a href={`${serviceHref(p.service.name)}/triage`}>Triage in bulk</a>
           </span>
         </form>
         {p.findings.length === 0 ? (
@@ -246,7 +251,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
             </thead>
             <tbody>
               {p.findings.map((f) => {
-                const due = slaDueDay(f);
+                const due = f.triage ? undefined : slaDueDay(f);
                 return (
                   <tr data-finding={f.fingerprint} data-severity={f.severity} data-kev={f.kev ? 'true' : undefined}>
                     <td>
@@ -256,6 +261,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                       <a href={findingHref(f.service, f.fingerprint)}>{f.title || f.ruleId}</a>
                       <div class="muted small mono">{f.ruleId}</div>
                       {f.suppressed ? <span class="marker suppressed-marker">suppressed</span> : null}
+                      {f.triage ? <span class={`marker triage-badge triage-${f.triage.status}`}>{TRIAGE_STATUS_LABELS[f.triage.status]}</span> : null}
                       <KevMarker kev={f.kev} />
                     </td>
                     <td>{f.tool}</td>
