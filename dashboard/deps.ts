@@ -5,6 +5,7 @@ import { DEFAULT_AUTH_FAILURE_LIMIT } from './auth/failure-throttle.js';
 import type { OidcVerifier } from './auth/oidc.js';
 import type { AuthVariables } from './auth/principal.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
+import type { WebhookNotifier } from './notify/webhook.js';
 import type { Store } from './store/types.js';
 import type { VersionedCache } from './version-cache.js';
 
@@ -41,6 +42,8 @@ export interface AppDeps {
   allowedOrigins?: string[];
   /** Keep rendered pages and JSON bodies until the data changes (default true). */
   cachePages?: boolean;
+  /** Webhook notifications (new critical/KEV findings on snapshots, SLA breaches); none when unset. */
+  notifier?: WebhookNotifier;
 }
 
 export type AppEnv = { Variables: AuthVariables };

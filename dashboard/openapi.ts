@@ -28,7 +28,11 @@ const findingFilters = [
   q('category', { enum: [...CATEGORIES] }),
   q('tool', { type: 'string' }),
   q('state', { enum: ['open', 'fixed', 'all'], default: 'open' }),
-  q('sort', { enum: ['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service'], default: 'severity' }),
+  q('kev', { enum: ['true', 'false'] }, 'true: KEV-listed findings only (CISA Known Exploited Vulnerabilities); false: the others'),
+  q('epssMin', { type: 'number', minimum: 0, maximum: 1 }, 'lowest EPSS probability; unscored findings are left out'),
+  q('epssPercentileMin', { type: 'number', minimum: 0, maximum: 1 }, 'lowest EPSS percentile; unscored findings are left out'),
+  q('slaBreached', { enum: ['true', 'false'] }, 'true: open findings past their SLA due date (the severity SLA capped at the KEV due date) only'),
+  q('sort', { enum: ['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service', 'epss'], default: 'severity' }),
   q('order', { enum: ['asc', 'desc'] }),
   q('offset', { type: 'integer', minimum: 0, default: 0 }),
 ];
@@ -102,6 +106,13 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
       },
       '/findings/{service}/{fingerprint}': {
         get: { summary: 'One finding: lifecycle events, suppression, scans seen', parameters: [p('service'), p('fingerprint')], responses: { 200: body('finding', 'FindingDetail'), 404: error('no such finding'), ...read } },
+      },
+      '/vulnerabilities/{id}': {
+        get: {
+          summary: 'Which services have this vulnerability open: matched on rule ids and aliases (CVE, GHSA, GO-, RUSTSEC-, PYSEC-, OSV ids), case ignored, odd suffixes dropped',
+          parameters: [p('id')],
+          responses: { 200: body('services with open findings of it (none: an empty list)', 'VulnerabilityResponse'), 400: error('not a vulnerability id'), ...read },
+        },
       },
       '/export/findings.csv': {
         get: { summary: 'CSV export (same filters)', parameters: [...findingFilters, q('limit', { type: 'integer', maximum: 100000 })], responses: { 200: { description: 'text/csv' }, 400: error('bad filter'), ...read } },

@@ -17,6 +17,7 @@ import type { RateLimitOptions } from './auth/rate-limit.js';
 import { isPostgresUrl, redactUrl } from './store/postgres/open.js';
 import { migrateSqliteToPostgres } from './store/migrate-backend.js';
 import { openStore } from './store/store.js';
+import { createWebhookNotifier, WebhookConfigSchema, type WebhookNotifier } from './notify/webhook.js';
 import type { AuthStore, SlaDays, Store } from './store/types.js';
 
 export interface StartDashboardOptions {
@@ -41,6 +42,13 @@ export interface StartDashboardOptions {
   print?: (line: string) => void;
   /** Close gracefully on SIGTERM/SIGINT and exit (the CLI does; tests and embedders need not). */
   handleSignals?: boolean;
+  /**
+   * Webhook notifications (docs/dashboard.md). The URL may instead come from GATEHOUSE_WEBHOOK_URL
+   * (a Slack webhook URL is a secret: keep it out of files and argv).
+   */
+  webhook?: Partial<z.input<typeof WebhookConfigSchema>>;
+  /** HMAC-SHA256 signing key (default: GATEHOUSE_WEBHOOK_SECRET). */
+  webhookSecret?: string;
 }
 
 export interface RunningDashboard {
@@ -52,6 +60,8 @@ export interface RunningDashboard {
   server: ServerType;
   /** Stops accepting, waits for in-flight requests (at most 10 s), checkpoints the WAL, closes the file. */
   close(): Promise<void>;
+  /** The webhook notifier, when one is configured. */
+  notifier?: WebhookNotifier;
 }
 
 const MIN_ADMIN_TOKEN_LENGTH = 24;
@@ -76,7 +86,14 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     throw err;
   }
 
-  const app = createApp({ store, config, logger, oidc: opts.oidc ? createOidcVerifier(opts.oidc) : undefined });
+  let notifier: WebhookNotifier | undefined;
+  try {
+    notifier = webhookNotifier(opts, store, logger);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const app = createApp({ store, config, logger, oidc: opts.oidc ? createOidcVerifier(opts.oidc) : undefined, notifier });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
@@ -103,8 +120,8 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
       force.unref();
       server.close(() => {
         clearTimeout(force);
-        void store
-          .checkpoint()
+        void (notifier?.close() ?? Promise.resolve())
+          .then(() => store.checkpoint())
           .finally(() => store.close())
           .catch((err: unknown) => logger.error(`closing the store: ${err instanceof Error ? err.message : String(err)}`))
           .finally(resolve);
@@ -120,7 +137,23 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   }
-  return { url, port, generatedAdminToken, store, server, close };
+  notifier?.start();
+  return { url, port, generatedAdminToken, store, server, close, notifier };
+}
+
+/** The notifier when a webhook URL is configured (options or GATEHOUSE_WEBHOOK_URL); errors name the field. */
+function webhookNotifier(opts: StartDashboardOptions, store: Store, logger: Logger): WebhookNotifier | undefined {
+  const url = opts.webhook?.url ?? process.env.GATEHOUSE_WEBHOOK_URL;
+  if (!url) return undefined;
+  const parsed = WebhookConfigSchema.safeParse({ ...opts.webhook, url });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    // The URL itself is never echoed: it may carry a token.
+    throw new Error(`webhook.${issue.path.join('.')}: ${issue.message}`);
+  }
+  const secret = opts.webhookSecret ?? process.env.GATEHOUSE_WEBHOOK_SECRET;
+  if (!secret && parsed.data.format === 'json') logger.warning('webhook: no GATEHOUSE_WEBHOOK_SECRET; notifications are sent unsigned');
+  return createWebhookNotifier({ config: parsed.data, secret: secret || undefined, store, logger });
 }
 
 /** Makes sure an admin can log in; returns a newly generated token to print once. */
@@ -153,6 +186,8 @@ const DashboardFileConfigSchema = z.object({
   bodyLimitBytes: z.number().int().positive().optional(),
   ingestRateLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).optional(),
   authFailureLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).optional(),
+  /** Webhook notifications; `url` may be left to GATEHOUSE_WEBHOOK_URL, the secret is GATEHOUSE_WEBHOOK_SECRET only. */
+  webhook: WebhookConfigSchema.partial({ url: true }).strict().optional(),
 });
 
 /** `migrate --from FILE.db --to postgres://...`: copies a SQLite store into an empty PostgreSQL one. */

@@ -46,6 +46,11 @@ export interface ScanOptions {
   now?: Date;
   /** Gate only on what the change introduced; default: config `gate.new-only`, else true for PRs. */
   newOnly?: boolean;
+  /**
+   * Suppressions from outside the repository, applied like the config's (the action passes the
+   * dashboard's triage decisions here; the engine does not know where they came from).
+   */
+  suppressions?: SourcedSuppression[];
   /** Tools that cannot run this time (tool name -> reason): their runs are scanner errors. */
   unavailableTools?: Record<string, string>;
   /**
@@ -93,6 +98,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const suppressions: SourcedSuppression[] = [
     ...config.suppressions.map((s): SourcedSuppression => ({ ...s, source: 'config' })),
     ...loadIgnoreFile(resolve(repoRoot, config['ignore-file']), { requireExpiry: config.gate['suppressions-require-expiry'] }),
+    ...(options.suppressions ?? []),
   ];
 
   const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles });

@@ -60,7 +60,7 @@ export function reportRuleViolation(report: ScanReport): { field: string; messag
   return undefined;
 }
 
-export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger'> & { store: IngestStore }): Hono<AppEnv> {
+export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier'> & { store: IngestStore }): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   const limiter = createRateLimiter(deps.config.ingestRateLimit);
@@ -116,7 +116,9 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger'> & 
           throw new ApiError(403, `${p.actor} may not ingest scans of service "${service}"`, 'services');
         }
       }
-      const result = await deps.store.ingestScan(report, p.actor, ingestScope(p));
+      const { notable, ...result } = await deps.store.ingestScan(report, p.actor, ingestScope(p));
+      // In the background: a slow or dead receiver never delays or fails the upload.
+      if (notable && notable.length > 0) deps.notifier?.notifyIngest(notable);
       if (result.status === 'conflict') {
         throw new ApiError(
           409,

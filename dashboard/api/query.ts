@@ -12,6 +12,8 @@ export function zodIssueToApiError(error: z.ZodError, what: string): ApiError {
 }
 
 const day = z.string().refine(isDay, 'expected a day as YYYY-MM-DD');
+const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+const probability = z.coerce.number().min(0, 'expected a number from 0 to 1').max(1, 'expected a number from 0 to 1');
 
 export const FindingQuerySchema = z.object({
   service: z.string().min(1).optional(),
@@ -19,7 +21,15 @@ export const FindingQuerySchema = z.object({
   category: CategorySchema.optional(),
   tool: z.string().min(1).optional(),
   state: z.enum(['open', 'fixed', 'all']).default('open'),
-  sort: z.enum(['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service']).default('severity'),
+  /** `true`: KEV-listed findings only; `false`: the others. */
+  kev: booleanParam.optional(),
+  /** Lowest EPSS probability, 0-1 (unscored findings are left out). */
+  epssMin: probability.optional(),
+  /** Lowest EPSS percentile, 0-1 (unscored findings are left out). */
+  epssPercentileMin: probability.optional(),
+  /** `true`: open findings past their SLA (capped at KEV due dates) only. */
+  slaBreached: booleanParam.optional(),
+  sort: z.enum(['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service', 'epss']).default('severity'),
   order: z.enum(['asc', 'desc']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -47,6 +57,10 @@ export function toFindingFilter(q: z.infer<typeof FindingQuerySchema>): FindingF
     category: q.category,
     tool: q.tool,
     state: q.state,
+    kev: q.kev,
+    epssMin: q.epssMin,
+    epssPercentileMin: q.epssPercentileMin,
+    slaBreached: q.slaBreached,
     sort: q.sort,
     order: q.order,
     limit: q.limit,

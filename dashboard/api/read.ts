@@ -91,6 +91,13 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     return c.json(detail);
   });
 
+  app.get('/vulnerabilities/:id', viewer, async (c) => {
+    const id = c.req.param('id');
+    const answer = await store.findVulnerability(id, deps.now());
+    if (!answer) throw new ApiError(400, 'not a vulnerability id (expected e.g. CVE-2021-44228, GHSA-jfh8-c2jp-5v3q, GO-2022-0001)', 'id');
+    return c.json(answer);
+  });
+
   app.get('/export/findings.csv', viewer, async (c) => {
     const q = parseQuery(ExportQuerySchema, c.req.query());
     const { items, total } = await store.listFindings(toFindingFilter(q), deps.now());

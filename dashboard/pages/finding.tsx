@@ -5,21 +5,31 @@ import { formatDay, formatDateTime, safeHttpUrl } from '../components/format.js'
 import { Layout, type ViewerInfo } from '../components/layout.js';
 import { SeverityBadge } from '../components/severity.js';
 import type { FindingDetail, SlaDays } from '../store/types.js';
+import type { TriageDecision, TriageEvent } from '../../src/report/triage.js';
+import { TriageHistory, TriagePanel } from './triage.js';
 import { describeLocation, serviceHref, slaDueAt } from './view-models.js';
 
-export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: SlaDays; now: Date }> = ({ viewer, detail, sla, now }) => {
+export interface FindingTriageProps {
+  current: TriageDecision | null;
+  history: TriageEvent[];
+  canTriage: boolean;
+  error?: string;
+  notice?: string;
+}
+
+export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: SlaDays; now: Date; triage?: FindingTriageProps }> = ({ viewer, detail, sla, now, triage }) => {
   const { row, finding } = detail;
   const f = {
     ...finding,
     service: row.service,
     severity: row.severity,
     title: row.title,
-    state: row.suppressed && row.state === 'open' ? 'suppressed' : row.state,
+    state: row.state === 'open' && triage?.current ? 'triaged' : row.suppressed && row.state === 'open' ? 'suppressed' : row.state,
     firstSeen: row.firstSeenAt,
     lastSeen: row.lastSeenAt,
     fixedAt: row.fixedAt,
     // A suppressed finding is outside the SLA (the store does not count it as a breach either).
-    slaDueAt: row.state === 'open' && !row.suppressed ? slaDueAt(row.openedAt, row.severity, sla) : undefined,
+    slaDueAt: row.state === 'open' && !row.suppressed && !triage?.current ? slaDueAt(row.openedAt, row.severity, sla) : undefined,
     slaBreached: row.slaBreached,
     suppression: detail.suppression ?? undefined,
   };
@@ -163,7 +173,20 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
             <p class="muted">Not suppressed.</p>
           )}
         </section>
+        {triage ? (
+          <TriagePanel
+            service={row.service}
+            fingerprint={row.fingerprint}
+            current={triage.current}
+            canTriage={triage.canTriage}
+            csrfToken={viewer.csrfToken}
+            error={triage.error}
+            notice={triage.notice}
+          />
+        ) : null}
       </div>
+
+      {triage ? <TriageHistory history={triage.history} /> : null}
 
       <section>
         <h2>History</h2>

@@ -1,4 +1,4 @@
-// The read pages: overview, service and finding. Overview and service bodies go through the app's
+// The read pages: overview and service (the finding page, with its triage, is in triage-routes.tsx). Overview and service bodies go through the app's
 // one cache (version-cache.ts): the content once per data version and minute for everyone, the
 // finished gzipped page once per viewer.
 import { promisify } from 'node:util';
@@ -14,7 +14,6 @@ import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
-import { FindingPage } from './finding.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
@@ -143,12 +142,6 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
     });
   });
 
-  app.get('/services/:name/findings/:fingerprint', async (c) => {
-    const at = now();
-    const detail = await store.getFinding(c.req.param('name'), c.req.param('fingerprint'), at);
-    if (!detail) return notFound(c, `No finding ${c.req.param('fingerprint')} in service “${c.req.param('name')}”.`);
-    return c.html(<FindingPage viewer={viewerOf(c)!} detail={detail} sla={store.sla} now={at} />);
-  });
   return app;
 }
 

@@ -1,7 +1,9 @@
 // Backend-independent pieces of the store: stored rows (same columns in SQLite and PostgreSQL) to the
 // contract's types, and the overview assembled from a few aggregate queries.
 import { createHash } from 'node:crypto';
-import { LocationSchema, SEVERITIES, type Finding, type Location, type Severity } from '../../src/findings/finding.js';
+import type { TriageStatus } from '../../src/report/triage.js';
+import { EpssScoreSchema, KevListingSchema, LocationSchema, SEVERITIES, type Finding, type Location, type Severity } from '../../src/findings/finding.js';
+import { slaStatus } from './exploit.js';
 import { addDays, dayOf } from './days.js';
 import { emptyCounts, round1, sumCounts } from './counts.js';
 import {
@@ -81,7 +83,19 @@ export interface FindingDbRow {
   last_seen_at: string;
   fixed_at: string | null;
   data: string;
+  kev: number;
+  kev_due: string | null;
+  epss: number | null;
+  epss_percentile: number | null;
+  vuln_ids: string | null;
+  /** From the LEFT JOIN on triage (FINDING_TRIAGE_COLUMNS), when the query has it. */
+  triage_status?: string | null;
+  triage_expires_at?: string | null;
+  triage_decided_by?: string | null;
 }
+
+/** The triage columns finding queries add: `LEFT JOIN triage t ON t.finding_id = f.id`. */
+export const FINDING_TRIAGE_COLUMNS = 't.status AS triage_status, t.expires_at AS triage_expires_at, t.decided_by AS triage_decided_by';
 
 export interface ServiceDbRow {
   id: number;
@@ -132,7 +146,14 @@ export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingR
   const severity = r.severity as Severity;
   const end = r.state === 'open' ? now.getTime() : Date.parse(r.fixed_at ?? r.last_seen_at);
   const ageDays = Math.max(0, (end - Date.parse(r.opened_at)) / DAY_MS);
-  const slaDays = sla[severity];
+  const stored = storedParts(r.data);
+  const suppressed = Number(r.suppressed) === 1;
+  const due = slaStatus({ openedAt: r.opened_at, severity, state: r.state, suppressed, kevDue: stored.kev?.dueDate ?? null }, sla, now);
+  // An acceptance past its date no longer holds (the sweep records it; reads never wait for it).
+  const triage =
+    r.triage_status && (!r.triage_expires_at || Date.parse(r.triage_expires_at) > now.getTime())
+      ? { status: r.triage_status as TriageStatus, expiresAt: r.triage_expires_at ?? null, decidedBy: r.triage_decided_by ?? '' }
+      : null;
   return {
     service: r.service,
     fingerprint: r.fingerprint,
@@ -143,22 +164,33 @@ export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingR
     severity,
     state: r.state,
     where: r.where_text,
-    location: storedLocation(r.data),
+    location: stored.location,
     fixAvailable: Number(r.fix_available) === 1,
-    suppressed: Number(r.suppressed) === 1,
+    suppressed,
     firstSeenAt: r.first_seen_at,
     openedAt: r.opened_at,
     lastSeenAt: r.last_seen_at,
     fixedAt: r.fixed_at,
     ageDays: round1(ageDays),
-    slaBreached: r.state === 'open' && Number(r.suppressed) === 0 && slaDays !== undefined && ageDays > slaDays,
+    slaBreached: due.breached && !triage,
+    slaDueAt: triage ? null : (due.dueAt ?? null),
+    kev: stored.kev,
+    epss: stored.epss,
+    triage,
   };
 }
 
-/** The location of a stored finding (its `data` column is the finding as last seen). */
-function storedLocation(data: string): Location {
-  const parsed = LocationSchema.safeParse((JSON.parse(data) as { location?: unknown }).location ?? {});
-  return parsed.success ? parsed.data : {};
+/** The location and exploitation data of a stored finding (its `data` column is the finding as last seen). */
+function storedParts(data: string): { location: Location; kev: FindingRow['kev']; epss: FindingRow['epss'] } {
+  const f = JSON.parse(data) as { location?: unknown; kev?: unknown; epss?: unknown };
+  const location = LocationSchema.safeParse(f.location ?? {});
+  const kev = f.kev === undefined ? undefined : KevListingSchema.safeParse(f.kev);
+  const epss = f.epss === undefined ? undefined : EpssScoreSchema.safeParse(f.epss);
+  return {
+    location: location.success ? location.data : {},
+    kev: kev?.success ? kev.data : null,
+    epss: epss?.success ? epss.data : null,
+  };
 }
 
 export function toFindingDetail(
@@ -294,7 +326,8 @@ export function assembleStats(
       mttrDays: fix && fixed > 0 ? round1(Number(fix.open_seconds_total) / fixed / 86_400) : null,
       fixedCount: fixed,
       slaDays: days ?? null,
-      breaches: days === undefined ? 0 : (breaches.get(severity) ?? 0),
+      // KEV due dates apply to every severity, with or without a severity SLA.
+      breaches: breaches.get(severity) ?? 0,
       oldestOpenDays: oldestAt ? round1((now.getTime() - Date.parse(oldestAt)) / DAY_MS) : null,
     };
   }

@@ -14,9 +14,14 @@ import type {
   ServiceDetailSchema,
   ServiceOverviewSchema,
   SeverityStatsSchema,
+  VulnerabilityResponseSchema,
 } from '../../src/report/read-api.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import type { z } from 'zod';
+import type { PullRequestRow } from './pulls.js';
+import type { TriageStore } from './triage.js';
+
+export type { PullRequestRow, TriageStore };
 
 export type { Category, Finding, Severity, ScanReport };
 
@@ -45,6 +50,17 @@ export type LifecycleEvent = z.infer<typeof LifecycleEventSchema>;
 export type LifecycleEventKind = LifecycleEvent['kind'];
 export type ScanSummary = z.infer<typeof ScanSummarySchema>;
 export type FindingDetail = z.infer<typeof FindingDetailSchema>;
+export type VulnerabilityResponse = z.infer<typeof VulnerabilityResponseSchema>;
+
+/** An open finding worth telling someone about at once (webhook notifications, notify/). */
+export interface NotableFinding {
+  event: 'new-critical' | 'new-kev' | 'kev-listed';
+  service: string;
+  fingerprint: string;
+  /** Start of the finding's open period: a finding that reopens is a new event. */
+  openedAt: string;
+  finding: Finding;
+}
 
 export interface IngestResult {
   /**
@@ -60,9 +76,14 @@ export interface IngestResult {
   opened: number;
   fixed: number;
   reopened: number;
+  /**
+   * Snapshots only: findings opened or reopened by this ingest that are critical or KEV-listed, and
+   * known findings that became KEV-listed. For notifications; not part of the HTTP answer.
+   */
+  notable?: NotableFinding[];
 }
 
-export type FindingSortKey = 'severity' | 'age' | 'firstSeen' | 'lastSeen' | 'title' | 'tool' | 'service';
+export type FindingSortKey = 'severity' | 'age' | 'firstSeen' | 'lastSeen' | 'title' | 'tool' | 'service' | 'epss';
 
 export interface FindingFilter {
   service?: string;
@@ -71,6 +92,14 @@ export interface FindingFilter {
   tool?: string;
   /** Default `open`. */
   state?: 'open' | 'fixed' | 'all';
+  /** true: KEV-listed only; false: not listed only. */
+  kev?: boolean;
+  /** Lowest EPSS probability (0-1); findings without a score are left out. */
+  epssMin?: number;
+  /** Lowest EPSS percentile (0-1); findings without a score are left out. */
+  epssPercentileMin?: number;
+  /** true: open, not suppressed and past the SLA (capped at KEV due dates) only. */
+  slaBreached?: boolean;
   /** Default `severity` (worst first). */
   sort?: FindingSortKey;
   order?: 'asc' | 'desc';
@@ -159,6 +188,42 @@ export interface ReadStore {
   getFinding(service: string, fingerprint: string, now?: Date): Promise<FindingDetail | undefined>;
   /** Newest first. */
   listScans(service: string, limit: number): Promise<ScanSummary[]>;
+  /**
+   * Every service with an open finding of this vulnerability: matched on the finding's rule id or
+   * any alias (case ignored, odd suffixes dropped), and on the ids those findings give as aliases
+   * (one hop), so CVE-X also finds the services whose tool only named GHSA-Y for it. Undefined when
+   * `id` is no id at all.
+   */
+  findVulnerability(id: string, now?: Date): Promise<VulnerabilityResponse | undefined>;
+  /** Per service and pull request, the latest PR scan at or after `since` (newest first). */
+  listPullRequests(since: string): Promise<PullRequestRow[]>;
+}
+
+export type NotificationStatus = 'pending' | 'delivered' | 'failed';
+
+/** One notification event, stored so that the same event is never sent twice, across restarts. */
+export interface NotificationRecord {
+  /** `event|service|fingerprint|openedAt`: the dedup key. */
+  key: string;
+  event: string;
+  service: string;
+  fingerprint: string;
+  status: NotificationStatus;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  lastError: string | null;
+}
+
+/** What the webhook notifier needs: claim events once, record how delivery went. */
+export interface NotifyStore {
+  /**
+   * Inserts the keys not seen before (status pending) and returns those; a key already stored (sent,
+   * failed or pending in any process) is left out. Atomic per key across processes.
+   */
+  claimNotifications(items: { key: string; event: string; service: string; fingerprint: string }[], now?: Date): Promise<string[]>;
+  finishNotifications(keys: string[], outcome: { status: 'delivered' | 'failed'; attempts: number; error?: string }, now?: Date): Promise<void>;
+  listNotifications(limit: number): Promise<NotificationRecord[]>;
 }
 
 /** Tokens, sessions and the audit log: what authentication and the admin routes need. */
@@ -197,11 +262,15 @@ export const STORE_TABLES = [
   'sessions',
   'audit',
   'ingest_keys',
+  'finding_ids',
+  'notifications',
+  'triage',
+  'triage_events',
 ] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];
 
 /** The whole store, as server.ts opens it. Route modules take one of the narrow interfaces above. */
-export interface Store extends IngestStore, ReadStore, AuthStore {
+export interface Store extends IngestStore, ReadStore, AuthStore, NotifyStore, TriageStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Rows per table (the migrate command's check, tests). */
   tableCounts(): Promise<Record<StoreTable, number>>;

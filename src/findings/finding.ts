@@ -91,6 +91,8 @@ export const SuppressionRefSchema = z.object({
   owner: z.string().optional(),
   /** ISO date (YYYY-MM-DD). */
   expires: z.string().optional(),
+  /** Who decided it, when the suppression is a dashboard triage decision (source "dashboard"). */
+  decidedBy: z.string().optional(),
 });
 export type SuppressionRef = z.infer<typeof SuppressionRefSchema>;
 

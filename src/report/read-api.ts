@@ -4,7 +4,8 @@
 // and the action's baseline client validates the dashboard's answers with them (src/push/baseline.ts).
 // Like scan-report.ts, this file is shared by the engine and the dashboard and knows neither.
 import { z } from 'zod';
-import { CategorySchema, FindingSchema, LocationSchema, SeveritySchema, SuppressionRefSchema } from '../findings/finding.js';
+import { CategorySchema, EpssScoreSchema, FindingSchema, KevListingSchema, LocationSchema, SeveritySchema, SuppressionRefSchema } from '../findings/finding.js';
+import { TriageStatusSchema } from './triage.js';
 
 const isoTime = z.string().describe('ISO 8601 UTC timestamp');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('YYYY-MM-DD (UTC)');
@@ -39,7 +40,7 @@ export const ServiceOverviewSchema = z.object({
   lastSnapshotAt: isoTime.nullable(),
   /** No snapshot for more than STALE_AFTER_DAYS (or never). */
   stale: z.boolean(),
-  /** Gate outcome of the latest scan (snapshot or PR) for this service. */
+  /** Gate outcome of the latest default-branch snapshot (PR scans are in the pull-request view), or null. */
   lastGate: GateOutcomeSchema.nullable(),
   /** Open, not suppressed findings older than their severity's SLA. */
   slaBreaches: count,
@@ -100,8 +101,23 @@ export const FindingRowSchema = z.object({
   fixedAt: isoTime.nullable(),
   /** Days open: now - openedAt for open findings, fixedAt - openedAt for fixed ones. */
   ageDays: z.number().nonnegative(),
-  /** Open and older than its severity's SLA. */
+  /** Open, not suppressed, not triaged and past its SLA due date (`slaDueAt`). */
   slaBreached: z.boolean(),
+  /**
+   * When an open, not suppressed finding must be fixed: opened + its severity's SLA days, capped at
+   * CISA's KEV due date (the end of that UTC day) when KEV-listed; null when neither applies.
+   * (Absent from dashboards before exploitation data: read as null.)
+   */
+  slaDueAt: isoTime.nullable().default(null),
+  /** CISA KEV listing (through the rule id or an alias), with ransomware use and due date; null when not listed. */
+  kev: KevListingSchema.nullable().default(null),
+  /** FIRST EPSS probability and percentile; null when not scored. */
+  epss: EpssScoreSchema.nullable().default(null),
+  /** The dashboard triage decision in force on it, if any (see triage.ts; GET /api/v1/triage has it all). */
+  triage: z
+    .object({ status: TriageStatusSchema, expiresAt: isoTime.nullable(), decidedBy: z.string() })
+    .nullable()
+    .optional(),
 });
 
 export const LifecycleEventSchema = z.object({
@@ -149,6 +165,22 @@ export const FindingDetailSchema = z.object({
   scans: z.array(z.object({ scanId: z.string(), kind: ScanKindSchema, createdAt: isoTime, commit: z.string().nullable() })),
 });
 
+/** The services that have one vulnerability open, through any of its ids. */
+export const VulnerabilityServiceSchema = z.object({
+  service: z.string(),
+  /** Open, not suppressed findings of the vulnerability in this service, per severity. */
+  open: SeverityCountsSchema,
+  openTotal: count,
+  /** Open findings that are suppressed (not in `open`). */
+  suppressed: count,
+  /** Any of them is KEV-listed. */
+  kev: z.boolean(),
+  /** Any of them is past its SLA. */
+  slaBreached: z.boolean(),
+  /** The open findings (suppressed ones too, flagged), worst first. */
+  findings: z.array(FindingRowSchema),
+});
+
 // The bodies of the read endpoints, by path.
 
 /** GET /api/v1/services */
@@ -171,6 +203,20 @@ export const FindingDetailResponseSchema = FindingDetailSchema;
 /** GET /api/v1/export/findings.json */
 export const FindingsExportSchema = z.object({ generatedAt: isoTime, total: count, count, items: z.array(FindingRowSchema) });
 
+/** GET /api/v1/vulnerabilities/{id} */
+export const VulnerabilityResponseSchema = z.object({
+  /** The id as asked, trimmed. */
+  query: z.string(),
+  /** Its canonical spelling (CVE/GHSA/OSV rules; case ignored, trailing punctuation and suffix text dropped). */
+  id: z.string(),
+  /** Every id the matching findings carry (the rule ids and their aliases), canonical. */
+  aliases: z.array(z.string()),
+  /** Services with at least one open finding of it, by name. */
+  services: z.array(VulnerabilityServiceSchema),
+  /** Open findings over all services. */
+  total: count,
+});
+
 /** Every read body, by the name the OpenAPI document gives its schema. */
 export const READ_API_SCHEMAS = {
   ServicesResponse: ServicesResponseSchema,
@@ -180,4 +226,5 @@ export const READ_API_SCHEMAS = {
   FindingsResponse: FindingsResponseSchema,
   FindingDetail: FindingDetailResponseSchema,
   FindingsExport: FindingsExportSchema,
+  VulnerabilityResponse: VulnerabilityResponseSchema,
 } as const;

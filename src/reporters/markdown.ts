@@ -339,6 +339,19 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     }
   }
 
+  // 6b. Triage decisions from the dashboard that the gate obeyed: what, who decided, until when.
+  const triaged = report.findings.filter((f) => f.status === 'suppressed' && f.suppression?.source === 'dashboard');
+  if (triaged.length > 0) {
+    budget.add(`\n### Triaged on the dashboard (${triaged.length})\n\nThe gate does not count these: a security lead decided on the dashboard.\n\n`, RESERVE);
+    for (const f of triaged) {
+      const s = f.suppression!;
+      const line =
+        `- ${escapeMarkdown(f.ruleId, 120)} in ${escapeMarkdown(f.service, 80)} (${escapeMarkdown(describeLocation(f), 160)}): ${escapeMarkdown(s.reason ?? '', 300)}. ` +
+        `Decided by ${escapeMarkdown(s.decidedBy ?? 'unknown', 80)}${s.owner ? `, owner ${escapeMarkdown(s.owner, 80)}` : ''}${s.expires ? `, until ${escapeMarkdown(s.expires, 20)}` : ''}.\n`;
+      if (!budget.add(line, RESERVE)) break;
+    }
+  }
+
   // 7. Findings: what the PR introduced open, the rest collapsed; each row only while the budget lasts.
   const byStatus = (status: Finding['status']) => groupedByFix(report.findings.filter((f) => f.status === status));
   const sections: FindingSection[] = [

@@ -139,12 +139,12 @@ function resultOf(f: Finding, ruleIndex: number): sarif.Result {
     },
   };
   if (f.status === 'suppressed' && f.suppression) {
-    const inSource = !['config', 'ignore-file'].includes(f.suppression.source);
+    const inSource = !['config', 'ignore-file', 'dashboard'].includes(f.suppression.source);
     result.suppressions = [
       {
         kind: inSource ? 'inSource' : 'external',
         status: 'accepted',
-        justification: [f.suppression.reason, f.suppression.owner ? `owner ${f.suppression.owner}` : '', f.suppression.expires ? `expires ${f.suppression.expires}` : '']
+        justification: [f.suppression.reason, f.suppression.owner ? `owner ${f.suppression.owner}` : '', f.suppression.expires ? `expires ${f.suppression.expires}` : '', f.suppression.decidedBy ? `decided by ${f.suppression.decidedBy}` : '']
           .filter(Boolean)
           .join('; '),
       },

@@ -237,7 +237,8 @@ export function planScanWithCoverage(input: PlanInput): ScanPlan {
     const allow = Array.isArray(e.options['allow-paths']) ? (e.options['allow-paths'] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
     const allowPaths = [...new Set([...allow, ...covers.filter((s) => s.path !== '').flatMap((s) => allow.map((g) => `${s.path}/${g}`))])];
     const rootService: Service = { name: ROOT_SERVICE, path: '', dir: resolve(repoRoot) };
-    const target: ScanTarget = { ...targetFor(repoRoot, rootService, { ...e.options, 'allow-paths': allowPaths }), excludePaths };
+    const servicePaths = covers.filter((s) => s.path !== '').map((s) => s.path);
+    const target: ScanTarget = { ...targetFor(repoRoot, rootService, { ...e.options, 'allow-paths': allowPaths }), excludePaths, servicePaths };
     plan.push({ mode: 'run', adapter: e.adapter, service: rootService, target, argv: e.adapter.command(target), outputFile: e.sarif?.output, covers });
   }
 }

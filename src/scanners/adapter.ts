@@ -19,6 +19,11 @@ export interface ScanTarget {
    * tool can skip folders pass them on; the others read them and the engine drops those findings.
    */
   excludePaths?: readonly string[];
+  /**
+   * A whole-repository run (scansRepositoryOnce): the repository-relative folders of the services
+   * it reads, for tools whose rules over many files must stay within one service.
+   */
+  servicePaths?: readonly string[];
 }
 
 /** The captured result of running a tool once (or of reading an imported report file). */

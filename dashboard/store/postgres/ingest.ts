@@ -7,9 +7,49 @@ import type pg from 'pg';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
 import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { exploitChanges, notableOf, type StoredExploit } from '../exploit.js';
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
-import type { IngestResult, IngestStore, Severity } from '../types.js';
+import type { Finding } from '../../../src/findings/finding.js';
+import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { INGEST_LOCK } from './migrations.js';
+
+/** Keeps the exploitation columns and the id index of the touched findings; returns those that became KEV-listed. */
+async function syncExploit(client: pg.PoolClient, touched: { id: number; finding: Finding }[]): Promise<Set<string>> {
+  const becameKev = new Set<string>();
+  if (touched.length === 0) return becameKev;
+  const stored = new Map(
+    (
+      await client.query<StoredExploit & { id: string }>('SELECT id, kev, kev_due, epss, epss_percentile, vuln_ids FROM findings WHERE id = ANY($1::bigint[])', [
+        touched.map((t) => t.id),
+      ])
+    ).rows.map((r) => [Number(r.id), r]),
+  );
+  const fpById = new Map(touched.map((t) => [t.id, t.finding.fingerprint]));
+  const changes = exploitChanges(stored, touched);
+  if (changes.length === 0) return becameKev;
+  await client.query(
+    `UPDATE findings f SET kev = u.kev, kev_due = u.kev_due, epss = u.epss, epss_percentile = u.epss_percentile, vuln_ids = u.vuln_ids
+     FROM unnest($1::bigint[], $2::int[], $3::text[], $4::float8[], $5::float8[], $6::text[]) AS u(id, kev, kev_due, epss, epss_percentile, vuln_ids)
+     WHERE f.id = u.id`,
+    [
+      changes.map((c) => c.id), changes.map((c) => c.columns.kev), changes.map((c) => c.columns.kevDue), changes.map((c) => c.columns.epss),
+      changes.map((c) => c.columns.epssPercentile), changes.map((c) => c.columns.vulnIds),
+    ],
+  );
+  const reindex = changes.filter((c) => c.idsChanged);
+  if (reindex.length > 0) {
+    await client.query('DELETE FROM finding_ids WHERE finding_id = ANY($1::bigint[])', [reindex.map((c) => c.id)]);
+    const pairs = reindex.flatMap((c) => c.columns.vulnIds.split(' ').filter(Boolean).map((k) => [c.id, k] as const));
+    if (pairs.length > 0) {
+      await client.query('INSERT INTO finding_ids (finding_id, vuln_id) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING', [
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      ]);
+    }
+  }
+  for (const c of changes) if (c.becameKev) becameKev.add(fpById.get(c.id)!);
+  return becameKev;
+}
 
 export function createPostgresIngest(pool: pg.Pool): IngestStore {
   async function ingest(client: pg.PoolClient, report: ScanReport, actor: string, ingestedAt: string, scope: string): Promise<IngestResult> {
@@ -63,6 +103,7 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
       'INSERT INTO ingest_keys (scope, service, scan_id, body_sha256, scan_pk) SELECT $1, s, $2, $3, $4 FROM unnest($5::text[]) AS s',
       [scope, report.scanId, bodySha256, scanPk, serviceNames],
     );
+    const notable: NotableFinding[] = [];
 
     for (const sp of plan.services) {
       let service = services.get(sp.name);
@@ -78,8 +119,9 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
         'INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
         [scanPk, serviceId, report.kind, createdAt, sp.gate, sp.findingCount, JSON.stringify(sp.reportCounts), JSON.stringify(sp.scanners)],
       );
-      if (sp.setLastScan) await client.query('UPDATE services SET last_scan_at = $1, last_gate = $2 WHERE id = $3', [createdAt, sp.gate, serviceId]);
-      if (sp.setLastSnapshot) await client.query('UPDATE services SET last_snapshot_at = $1 WHERE id = $2', [createdAt, serviceId]);
+      if (sp.setLastScan) await client.query('UPDATE services SET last_scan_at = $1 WHERE id = $2', [createdAt, serviceId]);
+      // The service's gate is its default branch's: a PR's verdict is the PR's (the pull-request view).
+      if (sp.setLastSnapshot) await client.query('UPDATE services SET last_snapshot_at = $1, last_gate = $2 WHERE id = $3', [createdAt, sp.gate, serviceId]);
 
       // New rows: opened now, or opened and fixed by a late snapshot.
       const fresh = sp.decisions.flatMap((d) =>
@@ -161,6 +203,11 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
           [scanPk, events.map((e) => byFp.get(e.fp)!), events.map((e) => e.kind), events.map((e) => e.at), events.map((e) => e.openSeconds)],
         );
       }
+      const touched = sp.decisions.flatMap((d) =>
+        d.kind === 'opened' || d.kind === 'refreshed' || d.kind === 'lateOpenedAndFixed' ? [{ id: byFp.get(d.finding.fingerprint)!, finding: d.finding }] : [],
+      );
+      const becameKev = await syncExploit(client, touched);
+      notable.push(...notableOf(sp.name, sp.decisions, becameKev, (fp) => prior.get(sp.name)?.findings.get(fp)?.openedAt));
       if (sightings.length > 0) {
         await client.query('INSERT INTO finding_scans (finding_id, scan_pk) SELECT u.id, $1 FROM unnest($2::bigint[]) AS u(id) ON CONFLICT DO NOTHING', [scanPk, sightings.map((fp) => byFp.get(fp)!)]);
       }
@@ -186,7 +233,15 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
       }
     }
     await client.query("UPDATE meta SET value = value + 1 WHERE key = 'data_version'");
-    return { status: 'created', scanId: report.scanId, services: plan.services.map((s) => s.name).sort(), opened: plan.opened, fixed: plan.fixed, reopened: plan.reopened };
+    return {
+      status: 'created',
+      scanId: report.scanId,
+      services: plan.services.map((s) => s.name).sort(),
+      opened: plan.opened,
+      fixed: plan.fixed,
+      reopened: plan.reopened,
+      ...(report.kind === 'snapshot' ? { notable } : {}),
+    };
   }
 
   return {

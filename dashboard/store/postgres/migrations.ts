@@ -143,6 +143,82 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   INSERT INTO meta (key, value) VALUES ('data_version', 0);
   `,
+  // 2 (SQLite 4): exploitation data columns, the vulnerability id index, webhook notifications.
+  `
+  ALTER TABLE findings ADD COLUMN kev INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE findings ADD COLUMN kev_due TEXT;
+  ALTER TABLE findings ADD COLUMN epss DOUBLE PRECISION;
+  ALTER TABLE findings ADD COLUMN epss_percentile DOUBLE PRECISION;
+  ALTER TABLE findings ADD COLUMN vuln_ids TEXT;
+  UPDATE findings SET
+    kev = CASE WHEN jsonb_typeof(data::jsonb -> 'kev') = 'object' THEN 1 ELSE 0 END,
+    kev_due = data::jsonb -> 'kev' ->> 'dueDate',
+    epss = (data::jsonb -> 'epss' ->> 'probability')::double precision,
+    epss_percentile = (data::jsonb -> 'epss' ->> 'percentile')::double precision;
+  CREATE INDEX findings_kev ON findings (state, kev, kev_due);
+  CREATE INDEX findings_epss ON findings (state, epss);
+  CREATE TABLE finding_ids (
+    finding_id BIGINT NOT NULL REFERENCES findings(id),
+    vuln_id TEXT NOT NULL,
+    PRIMARY KEY (vuln_id, finding_id)
+  );
+  CREATE INDEX finding_ids_by_finding ON finding_ids (finding_id);
+  INSERT INTO finding_ids (finding_id, vuln_id)
+    SELECT id, upper(trim(rule_id)) FROM findings WHERE category IN ('dependency', 'container')
+    ON CONFLICT DO NOTHING;
+  INSERT INTO finding_ids (finding_id, vuln_id)
+    SELECT f.id, upper(trim(a.value)) FROM findings f,
+      jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.data::jsonb -> 'aliases') = 'array' THEN f.data::jsonb -> 'aliases' ELSE '[]'::jsonb END) AS a(value)
+    ON CONFLICT DO NOTHING;
+  CREATE TABLE notifications (
+    key TEXT PRIMARY KEY,
+    event TEXT NOT NULL,
+    service TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_error TEXT
+  );
+  `,
+  // 3: as SQLite migration 5: triage decisions and their history; the gate column from snapshots only.
+  `
+  CREATE TABLE triage (
+    finding_id BIGINT PRIMARY KEY REFERENCES findings(id),
+    status TEXT NOT NULL CHECK (status IN ('false_positive', 'accepted_risk', 'not_affected')),
+    justification TEXT,
+    reason TEXT NOT NULL,
+    owner TEXT,
+    expires_at TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+  );
+  CREATE INDEX triage_by_expiry ON triage (expires_at);
+  CREATE TABLE triage_events (
+    id BIGSERIAL PRIMARY KEY,
+    finding_id BIGINT NOT NULL REFERENCES findings(id),
+    action TEXT NOT NULL CHECK (action IN ('set', 'cleared', 'expired')),
+    status TEXT,
+    justification TEXT,
+    reason TEXT,
+    owner TEXT,
+    expires_at TEXT,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX triage_events_by_finding ON triage_events (finding_id, id);
+  -- Open counts and SLA breaches read findings through this view: a triage decision in force counts
+  -- like a suppression (expired acceptances are swept out of triage, so they count again).
+  CREATE VIEW findings_triaged AS
+    SELECT f.id, f.service_id, f.severity, f.state, f.opened_at,
+      CASE WHEN f.suppressed = 1 OR t.finding_id IS NOT NULL THEN 1 ELSE 0 END AS suppressed
+    FROM findings f LEFT JOIN triage t ON t.finding_id = f.id;
+  UPDATE services SET last_gate = (
+    SELECT ss.gate_outcome FROM scan_services ss
+    WHERE ss.service_id = services.id AND ss.kind = 'snapshot'
+    ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1);
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */

@@ -5,8 +5,10 @@ import { StoreConnectionError, StoreVersionError } from '../errors.js';
 import { DEFAULT_SLA_DAYS, STORE_TABLES, type Store, type StoreOptions, type StoreTable } from '../types.js';
 import { createPostgresAuth } from './auth.js';
 import { createPostgresIngest } from './ingest.js';
+import { createPostgresNotify } from './notify.js';
 import { migratePostgres } from './migrations.js';
 import { createPostgresRead } from './read.js';
+import { createPostgresTriage } from './triage.js';
 
 export interface PostgresStore extends Store {
   readonly backend: 'postgres';
@@ -61,6 +63,8 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
     ...createPostgresIngest(pool),
     ...createPostgresRead(pool, sla),
     ...createPostgresAuth(pool, options.sessionTtlMs),
+    ...createPostgresNotify(pool),
+    ...createPostgresTriage(pool),
     async tableCounts() {
       const counts = {} as Record<StoreTable, number>;
       for (const t of STORE_TABLES) counts[t] = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;

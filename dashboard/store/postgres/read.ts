@@ -3,9 +3,9 @@ import type pg from 'pg';
 import type { Severity } from '../../../src/findings/finding.js';
 import {
   assembleOverview,
+  FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
-  slaCutoffs,
   toFindingDetail,
   toFindingRow,
   toScanSummary,
@@ -15,7 +15,10 @@ import {
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
-import { densePosture, findingSortSql, findingWhere } from '../sqlite/read.js';
+import { densePosture, findingSortSql, findingWhere, SEVERITY_SQL_RANK } from '../sqlite/read.js';
+import { breachCondition, numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
+import { assembleVulnerability } from '../vulnerability.js';
+import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
@@ -45,7 +48,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       const open = new Map<number, SeverityCounts>();
       const suppressed = new Map<number, number>();
       for (const r of await rows<{ service_id: string; severity: Severity; suppressed: number; n: number }>(
-        "SELECT service_id, severity, suppressed, count(*)::int AS n FROM findings WHERE state = 'open' GROUP BY service_id, severity, suppressed",
+        "SELECT service_id, severity, suppressed, count(*)::int AS n FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity, suppressed",
       )) {
         const id = Number(r.service_id);
         if (r.suppressed) {
@@ -57,13 +60,12 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
         c[r.severity] = r.n;
       }
       const breaches = new Map<number, number>();
-      for (const { severity, cutoff } of slaCutoffs(sla, now)) {
-        for (const r of await rows<{ service_id: string; n: number }>(
-          "SELECT service_id, count(*)::int AS n FROM findings WHERE state = 'open' AND severity = $1 AND opened_at < $2 AND suppressed = 0 GROUP BY service_id",
-          [severity, cutoff],
-        )) {
-          breaches.set(Number(r.service_id), (breaches.get(Number(r.service_id)) ?? 0) + r.n);
-        }
+      const breach = breachCondition(sla, now);
+      for (const r of await rows<{ service_id: string; n: number }>(
+        numberPlaceholders(`SELECT f.service_id, count(*)::int AS n FROM findings f WHERE ${breach.sql} GROUP BY f.service_id`),
+        breach.params,
+      )) {
+        breaches.set(Number(r.service_id), r.n);
       }
       const totals = new Map<number, Map<string, number>>();
       for (const r of await rows<{ service_id: string; day: string; total: number }>('SELECT service_id, day, total FROM posture_daily WHERE day >= $1 AND day <= $2', [window.first, window.today])) {
@@ -104,7 +106,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       let suppressed = 0;
       const oldest = new Map<Severity, string>();
       for (const r of await rows<{ severity: Severity; suppressed: number; n: number; oldest: string }>(
-        "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
+        "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
         [s.id],
       )) {
         if (r.suppressed) suppressed += r.n;
@@ -115,11 +117,13 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       }
       const breachBySeverity = new Map<Severity, number>();
       let breaches = 0;
-      for (const { severity, cutoff } of slaCutoffs(sla, now)) {
-        if (open[severity] === 0) continue;
-        const n = (await rows<{ n: number }>("SELECT count(*)::int AS n FROM findings WHERE service_id = $1 AND state = 'open' AND severity = $2 AND opened_at < $3 AND suppressed = 0", [s.id, severity, cutoff]))[0].n;
-        breachBySeverity.set(severity, n);
-        breaches += n;
+      const breach = breachCondition(sla, now);
+      for (const r of await rows<{ severity: Severity; n: number }>(
+        numberPlaceholders(`SELECT f.severity, count(*)::int AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`),
+        [s.id, ...breach.params],
+      )) {
+        breachBySeverity.set(r.severity, r.n);
+        breaches += r.n;
       }
       const totals = new Map((await rows<{ day: string; total: number }>('SELECT day, total FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3', [s.id, window.first, window.today])).map((r) => [r.day, r.total]));
       const totalBefore = totals.has(window.first)
@@ -144,21 +148,21 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
     },
 
     async listFindings(filter, now = new Date()) {
-      const where = findingWhere(filter);
+      const where = findingWhere(filter, sla, now);
       const sort = SORT_SQL[filter.sort ?? 'severity'];
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id';
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id';
       const total = (await rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params))[0].n;
       const list = await rows<FindingDbRow>(
-        numbered(`SELECT f.*, s.name AS service ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
+        numbered(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
         [...where.params, ...orderParams, filter.limit, filter.offset],
       );
       return { items: list.map((r) => toFindingRow(r, now, sla)), total };
     },
 
     async getFinding(service, fingerprint, now = new Date()) {
-      const r = (await rows<FindingDbRow>('SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id WHERE s.name = $1 AND f.fingerprint = $2', [service, fingerprint]))[0];
+      const r = (await rows<FindingDbRow>(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id WHERE s.name = $1 AND f.fingerprint = $2`, [service, fingerprint]))[0];
       if (!r) return undefined;
       const events = await rows<{ kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: string | null }>(
         'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = $1 ORDER BY e.at, e.id',
@@ -183,6 +187,27 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
         [s.id, limit],
       );
       return list.map((r) => toScanSummary(service, r));
+    },
+
+    async listPullRequests(since) {
+      return latestPerPullRequest(await rows<PullRequestScanDbRow>(numbered(PULL_REQUEST_SCANS_SQL), [since]));
+    },
+
+    async findVulnerability(query, now = new Date()) {
+      const key = vulnIdQueryKey(query);
+      if (!key) return undefined;
+      const keys = (await rows<{ vuln_id: string }>(
+        'SELECT DISTINCT b.vuln_id FROM finding_ids a JOIN finding_ids b ON b.finding_id = a.finding_id WHERE a.vuln_id = $1',
+        [key],
+      )).map((r) => r.vuln_id);
+      if (!keys.includes(key)) keys.push(key);
+      const list = await rows<FindingDbRow>(
+        `SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id
+         WHERE f.state = 'open' AND f.id IN (SELECT finding_id FROM finding_ids WHERE vuln_id = ANY($1::text[]))
+         ORDER BY s.name, ${SEVERITY_SQL_RANK} DESC, f.opened_at, f.id`,
+        [keys],
+      );
+      return assembleVulnerability(query, key, list, now, sla);
     },
   };
 }

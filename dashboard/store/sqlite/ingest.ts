@@ -5,9 +5,11 @@
 import type Database from 'better-sqlite3';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { exploitChanges, notableOf, type StoredExploit } from '../exploit.js';
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
+import type { Finding } from '../../../src/findings/finding.js';
 import { sumCounts } from '../counts.js';
-import type { IngestResult, IngestStore, Severity } from '../types.js';
+import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 
 export function createSqliteIngest(db: Database.Database): IngestStore {
   const q = {
@@ -21,8 +23,9 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     insertService: db.prepare<[string, string | null, string]>('INSERT INTO services (name, path, first_seen_at) VALUES (?, ?, ?)'),
     updateServicePath: db.prepare<[string, number]>('UPDATE services SET path = ? WHERE id = ?'),
-    updateServiceLastScan: db.prepare<[string, string, number]>('UPDATE services SET last_scan_at = ?, last_gate = ? WHERE id = ?'),
-    updateServiceLastSnapshot: db.prepare<[string, number]>('UPDATE services SET last_snapshot_at = ? WHERE id = ?'),
+    updateServiceLastScan: db.prepare<[string, number]>('UPDATE services SET last_scan_at = ? WHERE id = ?'),
+    // The service's gate is its default branch's: a PR's verdict is the PR's (the pull-request view).
+    updateServiceLastSnapshot: db.prepare<[string, string, number]>('UPDATE services SET last_snapshot_at = ?, last_gate = ? WHERE id = ?'),
     insertScan: db.prepare(
       `INSERT INTO scans (scan_id, kind, created_at, repository, ref, commit_sha, pull_request, run_url, gate_outcome,
          finding_count, ingested_at, ingested_by)
@@ -75,7 +78,33 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
        VALUES (@serviceId, @day, @critical, @high, @medium, @low, @info, @unknown, @total, @snapshotAt)`,
     ),
     bumpVersion: db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'data_version'"),
+    exploitOfService: db.prepare<[number], StoredExploit & { id: number }>(
+      'SELECT id, kev, kev_due, epss, epss_percentile, vuln_ids FROM findings WHERE service_id = ?',
+    ),
+    updateExploit: db.prepare<[number, string | null, number | null, number | null, string, number]>(
+      'UPDATE findings SET kev = ?, kev_due = ?, epss = ?, epss_percentile = ?, vuln_ids = ? WHERE id = ?',
+    ),
+    deleteVulnIds: db.prepare<[number]>('DELETE FROM finding_ids WHERE finding_id = ?'),
+    insertVulnId: db.prepare<[number, string]>('INSERT OR IGNORE INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)'),
   };
+
+  /** Keeps the exploitation columns and the id index of the touched findings; returns those that became KEV-listed. */
+  function syncExploit(serviceId: number, touched: { id: number; finding: Finding }[]): Set<string> {
+    const becameKev = new Set<string>();
+    if (touched.length === 0) return becameKev;
+    const stored = new Map(q.exploitOfService.all(serviceId).map((r) => [r.id, r]));
+    const fpById = new Map(touched.map((t) => [t.id, t.finding.fingerprint]));
+    for (const ch of exploitChanges(stored, touched)) {
+      const c = ch.columns;
+      q.updateExploit.run(c.kev, c.kevDue, c.epss, c.epssPercentile, c.vulnIds, ch.id);
+      if (ch.idsChanged) {
+        q.deleteVulnIds.run(ch.id);
+        for (const k of c.vulnIds.split(' ')) if (k) q.insertVulnId.run(ch.id, k);
+      }
+      if (ch.becameKev) becameKev.add(fpById.get(ch.id)!);
+    }
+    return becameKev;
+  }
 
   const ingest = db.transaction((report: ScanReport, actor: string, ingestedAt: string, scope: string): IngestResult => {
     const serviceNames = [...servicePaths(report).keys()].sort();
@@ -132,6 +161,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     );
 
     for (const name of serviceNames) q.insertIngestKey.run(scope, name, report.scanId, bodySha256, scanPk);
+    const notable: NotableFinding[] = [];
 
     for (const sp of plan.services) {
       let service = rows.get(sp.name);
@@ -143,6 +173,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       }
       const serviceId = service.id;
       const byFp = ids.get(sp.name) ?? new Map<string, number>();
+      const touched: { id: number; finding: Finding }[] = [];
       q.insertScanService.run({
         scanPk,
         serviceId,
@@ -153,13 +184,14 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         counts: JSON.stringify(sp.reportCounts),
         scanners: JSON.stringify(sp.scanners),
       });
-      if (sp.setLastScan) q.updateServiceLastScan.run(createdAt, sp.gate, serviceId);
-      if (sp.setLastSnapshot) q.updateServiceLastSnapshot.run(createdAt, serviceId);
+      if (sp.setLastScan) q.updateServiceLastScan.run(createdAt, serviceId);
+      if (sp.setLastSnapshot) q.updateServiceLastSnapshot.run(createdAt, sp.gate, serviceId);
 
       for (const d of sp.decisions) {
         switch (d.kind) {
           case 'opened': {
             const id = Number(q.insertFinding.run({ serviceId, ...findingColumns(d.finding), at: d.at }).lastInsertRowid);
+            touched.push({ id, finding: d.finding });
             q.insertEvent.run(id, scanPk, 'opened', d.at, null);
             q.insertFindingScan.run(id, scanPk);
             break;
@@ -167,6 +199,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
           case 'refreshed': {
             const id = byFp.get(d.finding.fingerprint)!;
             q.refreshFinding.run({ id, ...findingColumns(d.finding), at: d.at });
+            touched.push({ id, finding: d.finding });
             if (d.reopened) q.insertEvent.run(id, scanPk, 'reopened', d.at, null);
             q.insertFindingScan.run(id, scanPk);
             break;
@@ -180,6 +213,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
           }
           case 'lateOpenedAndFixed': {
             const id = Number(q.insertFinding.run({ serviceId, ...findingColumns(d.finding), at: d.openedAt }).lastInsertRowid);
+            touched.push({ id, finding: d.finding });
             q.fixFinding.run(d.fixedAt, id);
             q.insertEvent.run(id, scanPk, 'opened', d.openedAt, null);
             q.insertEvent.run(id, scanPk, 'fixed', d.fixedAt, d.openSeconds);
@@ -192,6 +226,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
             break;
         }
       }
+      const becameKev = syncExploit(serviceId, touched);
+      notable.push(...notableOf(sp.name, sp.decisions, becameKev, (fp) => prior.get(sp.name)?.findings.get(fp)?.openedAt));
       if (sp.posture) {
         const row = { serviceId, day: sp.posture.day, ...sp.posture.counts, total: sumCounts(sp.posture.counts), snapshotAt: sp.posture.snapshotAt };
         (sp.posture.mode === 'replace' ? q.upsertPosture : q.insertPostureIfAbsent).run(row);
@@ -205,6 +241,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       opened: plan.opened,
       fixed: plan.fixed,
       reopened: plan.reopened,
+      ...(report.kind === 'snapshot' ? { notable } : {}),
     };
   });
 

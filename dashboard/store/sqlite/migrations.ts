@@ -196,6 +196,88 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO meta (key, value) VALUES ('data_version', 0);
   `,
+  // 4: exploitation data. KEV/EPSS columns on findings (filters and the KEV-capped SLA in SQL), an
+  // index of every vulnerability id a finding carries (rule id and aliases, upper case: "which
+  // services have CVE-X open"), and webhook notifications (dedup across restarts). Existing rows are
+  // filled from their stored finding; vuln_ids stays NULL until the next snapshot re-indexes them with
+  // the canonical id rules (exploit.ts), and a NULL never counts as "became KEV-listed".
+  `
+  ALTER TABLE findings ADD COLUMN kev INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE findings ADD COLUMN kev_due TEXT;
+  ALTER TABLE findings ADD COLUMN epss REAL;
+  ALTER TABLE findings ADD COLUMN epss_percentile REAL;
+  ALTER TABLE findings ADD COLUMN vuln_ids TEXT;
+  UPDATE findings SET
+    kev = CASE WHEN json_type(data, '$.kev') = 'object' THEN 1 ELSE 0 END,
+    kev_due = json_extract(data, '$.kev.dueDate'),
+    epss = json_extract(data, '$.epss.probability'),
+    epss_percentile = json_extract(data, '$.epss.percentile');
+  CREATE INDEX findings_kev ON findings (state, kev, kev_due);
+  CREATE INDEX findings_epss ON findings (state, epss);
+
+  CREATE TABLE finding_ids (
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    vuln_id TEXT NOT NULL,
+    PRIMARY KEY (vuln_id, finding_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX finding_ids_by_finding ON finding_ids (finding_id);
+  INSERT OR IGNORE INTO finding_ids (finding_id, vuln_id)
+    SELECT id, upper(trim(rule_id)) FROM findings WHERE category IN ('dependency', 'container');
+  INSERT OR IGNORE INTO finding_ids (finding_id, vuln_id)
+    SELECT f.id, upper(trim(j.value)) FROM findings f, json_each(f.data, '$.aliases') j WHERE j.type = 'text';
+
+  -- One row per notification event (event|service|fingerprint|openedAt): never sent twice.
+  CREATE TABLE notifications (
+    key TEXT PRIMARY KEY,
+    event TEXT NOT NULL,
+    service TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_error TEXT
+  );
+  `,
+  // 5: triage decisions on findings (false positive, accepted risk until a date, not affected) and
+  // their history; the overview's gate follows default-branch snapshots only (PR scans have their own
+  // view), recomputed here from each service's latest snapshot.
+  `
+  CREATE TABLE triage (
+    finding_id INTEGER PRIMARY KEY REFERENCES findings(id),
+    status TEXT NOT NULL CHECK (status IN ('false_positive', 'accepted_risk', 'not_affected')),
+    justification TEXT,
+    reason TEXT NOT NULL,
+    owner TEXT,
+    expires_at TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+  );
+  CREATE INDEX triage_by_expiry ON triage (expires_at);
+  CREATE TABLE triage_events (
+    id INTEGER PRIMARY KEY,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    action TEXT NOT NULL CHECK (action IN ('set', 'cleared', 'expired')),
+    status TEXT,
+    justification TEXT,
+    reason TEXT,
+    owner TEXT,
+    expires_at TEXT,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX triage_events_by_finding ON triage_events (finding_id, id);
+  -- Open counts and SLA breaches read findings through this view: a triage decision in force counts
+  -- like a suppression (expired acceptances are swept out of triage, so they count again).
+  CREATE VIEW findings_triaged AS
+    SELECT f.id, f.service_id, f.severity, f.state, f.opened_at,
+      CASE WHEN f.suppressed = 1 OR t.finding_id IS NOT NULL THEN 1 ELSE 0 END AS suppressed
+    FROM findings f LEFT JOIN triage t ON t.finding_id = f.id;
+  UPDATE services SET last_gate = (
+    SELECT ss.gate_outcome FROM scan_services ss
+    WHERE ss.service_id = services.id AND ss.kind = 'snapshot'
+    ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1);
+  `,
 ];
 
 /**

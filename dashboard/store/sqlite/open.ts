@@ -4,8 +4,10 @@ import Database from 'better-sqlite3';
 import { STORE_TABLES, DEFAULT_SLA_DAYS, type Store, type StoreOptions, type StoreTable } from '../types.js';
 import { createSqliteAuth } from './auth.js';
 import { createSqliteIngest } from './ingest.js';
+import { createSqliteNotify } from './notify.js';
 import { migrate } from './migrations.js';
 import { createSqliteRead } from './read.js';
+import { createSqliteTriage } from './triage.js';
 
 export interface SqliteStore extends Store {
   readonly backend: 'sqlite';
@@ -36,6 +38,8 @@ export function openSqliteStore(file: string, options: StoreOptions = {}): Sqlit
     ...createSqliteIngest(db),
     ...createSqliteRead(db, sla),
     ...createSqliteAuth(db, options.sessionTtlMs),
+    ...createSqliteNotify(db),
+    ...createSqliteTriage(db),
     async tableCounts() {
       const counts = {} as Record<StoreTable, number>;
       for (const t of STORE_TABLES) counts[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;

@@ -5,11 +5,13 @@ import type Database from 'better-sqlite3';
 import { SEVERITIES, type Severity } from '../../../src/findings/finding.js';
 import { SEVERITY_RANK } from '../../../src/findings/severity.js';
 import { addDays, daysBetween } from '../days.js';
+import { breachCondition, vulnIdQueryKey } from '../exploit.js';
+import { assembleVulnerability } from '../vulnerability.js';
 import {
   assembleOverview,
+  FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
-  slaCutoffs,
   toFindingDetail,
   toFindingRow,
   toScanSummary,
@@ -19,9 +21,10 @@ import {
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
+import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
-const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
+export const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
 
 /** ORDER BY expressions per sort key; `age` takes `now` as its one parameter. */
 export function findingSortSql(ageExpr: string): Record<NonNullable<FindingFilter['sort']>, { expr: string; defaultOrder: 'asc' | 'desc' }> {
@@ -33,11 +36,13 @@ export function findingSortSql(ageExpr: string): Record<NonNullable<FindingFilte
     title: { expr: 'f.title', defaultOrder: 'asc' },
     tool: { expr: 'f.tool', defaultOrder: 'asc' },
     service: { expr: 's.name', defaultOrder: 'asc' },
+    // Unscored findings sort below every scored one.
+    epss: { expr: 'COALESCE(f.epss, -1)', defaultOrder: 'desc' },
   };
 }
 
 /** WHERE clauses and parameters of a finding filter (`?` placeholders; PostgreSQL renumbers them). */
-export function findingWhere(filter: FindingFilter): { sql: string; params: (string | number)[] } {
+export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date): { sql: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
   const add = (clause: string, value: string | undefined) => {
@@ -51,6 +56,20 @@ export function findingWhere(filter: FindingFilter): { sql: string; params: (str
   add('f.tool = ?', filter.tool);
   const state = filter.state ?? 'open';
   if (state !== 'all') add('f.state = ?', state);
+  if (filter.kev !== undefined) where.push(filter.kev ? 'f.kev = 1' : 'f.kev = 0');
+  if (filter.epssMin !== undefined) {
+    where.push('f.epss >= ?');
+    params.push(filter.epssMin);
+  }
+  if (filter.epssPercentileMin !== undefined) {
+    where.push('f.epss_percentile >= ?');
+    params.push(filter.epssPercentileMin);
+  }
+  if (filter.slaBreached !== undefined) {
+    const breach = breachCondition(sla, now);
+    where.push(filter.slaBreached ? breach.sql : `NOT ${breach.sql}`);
+    params.push(...breach.params);
+  }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
@@ -63,10 +82,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     allServices: db.prepare<[], ServiceDbRow>('SELECT * FROM services ORDER BY name'),
     openCountsAll: db.prepare<[], { service_id: number; severity: Severity; suppressed: number; n: number }>(
-      "SELECT service_id, severity, suppressed, count(*) AS n FROM findings WHERE state = 'open' GROUP BY service_id, severity, suppressed",
-    ),
-    breachesAll: db.prepare<[string, string], { service_id: number; n: number }>(
-      "SELECT service_id, count(*) AS n FROM findings WHERE state = 'open' AND severity = ? AND opened_at < ? AND suppressed = 0 GROUP BY service_id",
+      "SELECT service_id, severity, suppressed, count(*) AS n FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity, suppressed",
     ),
     postureTotalsSince: db.prepare<[string, string], { service_id: number; day: string; total: number }>(
       'SELECT service_id, day, total FROM posture_daily WHERE day >= ? AND day <= ?',
@@ -75,10 +91,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       'SELECT total FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
     ),
     openCountsOfService: db.prepare<[number], { severity: Severity; suppressed: number; n: number; oldest: string }>(
-      "SELECT severity, suppressed, count(*) AS n, min(opened_at) AS oldest FROM findings WHERE service_id = ? AND state = 'open' GROUP BY severity, suppressed",
-    ),
-    breachesOfService: db.prepare<[number, string, string], { n: number }>(
-      "SELECT count(*) AS n FROM findings WHERE service_id = ? AND state = 'open' AND severity = ? AND opened_at < ? AND suppressed = 0",
+      "SELECT severity, suppressed, count(*) AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = ? AND state = 'open' GROUP BY severity, suppressed",
     ),
     postureTotalsOfService: db.prepare<[number, string, string], { day: string; total: number }>(
       'SELECT day, total FROM posture_daily WHERE service_id = ? AND day >= ? AND day <= ?',
@@ -93,7 +106,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       'SELECT * FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
     ),
     findingByKey: db.prepare<[string, string], FindingDbRow>(
-      'SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id WHERE s.name = ? AND f.fingerprint = ?',
+      `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id WHERE s.name = ? AND f.fingerprint = ?`,
     ),
     eventsOfFinding: db.prepare<[number], { kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: number | null }>(
       'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = ? ORDER BY e.at, e.id',
@@ -101,6 +114,10 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     scansOfFinding: db.prepare<[number], { scan_id: string; kind: 'snapshot' | 'pr'; created_at: string; commit_sha: string | null }>(
       `SELECT sc.scan_id, sc.kind, sc.created_at, sc.commit_sha FROM finding_scans fs JOIN scans sc ON sc.id = fs.scan_pk
        WHERE fs.finding_id = ? ORDER BY sc.created_at DESC LIMIT 100`,
+    ),
+    pullRequestScans: db.prepare<[string], PullRequestScanDbRow>(PULL_REQUEST_SCANS_SQL),
+    aliasKeys: db.prepare<[string], { vuln_id: string }>(
+      'SELECT DISTINCT b.vuln_id FROM finding_ids a JOIN finding_ids b ON b.finding_id = a.finding_id WHERE a.vuln_id = ?',
     ),
     scansOfService: db.prepare<[number, number], ScanDbRow>(
       `SELECT sc.scan_id, ss.kind, ss.created_at, ss.gate_outcome, ss.counts, ss.finding_count, ss.scanners,
@@ -133,11 +150,14 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     }
     const breachBySeverity = new Map<Severity, number>();
     let breaches = 0;
-    for (const { severity, cutoff } of slaCutoffs(sla, now)) {
-      if (open[severity] === 0) continue;
-      const n = q.breachesOfService.get(s.id, severity, cutoff)!.n;
-      breachBySeverity.set(severity, n);
-      breaches += n;
+    const breach = breachCondition(sla, now);
+    const breachRows = prepared(`SELECT f.severity, count(*) AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`).all(
+      s.id,
+      ...breach.params,
+    ) as { severity: Severity; n: number }[];
+    for (const r of breachRows) {
+      breachBySeverity.set(r.severity, r.n);
+      breaches += r.n;
     }
     const totals = new Map(q.postureTotalsOfService.all(s.id, window.first, window.today).map((r) => [r.day, r.total]));
     const totalBefore = totals.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? 0);
@@ -164,9 +184,9 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         c[r.severity] = r.n;
       }
       const breaches = new Map<number, number>();
-      for (const { severity, cutoff } of slaCutoffs(sla, now)) {
-        for (const r of q.breachesAll.all(severity, cutoff)) breaches.set(r.service_id, (breaches.get(r.service_id) ?? 0) + r.n);
-      }
+      const breach = breachCondition(sla, now);
+      const breachRows = prepared(`SELECT f.service_id, count(*) AS n FROM findings f WHERE ${breach.sql} GROUP BY f.service_id`).all(...breach.params) as { service_id: number; n: number }[];
+      for (const r of breachRows) breaches.set(r.service_id, r.n);
       const totals = new Map<number, Map<string, number>>();
       for (const r of q.postureTotalsSince.all(window.first, window.today)) {
         let m = totals.get(r.service_id);
@@ -203,14 +223,14 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     },
 
     async listFindings(filter, now = new Date()) {
-      const where = findingWhere(filter);
+      const where = findingWhere(filter, sla, now);
       const sort = SORT_SQL[filter.sort ?? 'severity'];
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id';
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id';
       const total = (prepared(`SELECT count(*) AS n ${from} ${where.sql}`).get(...where.params) as { n: number }).n;
       const rows = prepared(
-        `SELECT f.*, s.name AS service ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
+        `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
       ).all(...where.params, ...orderParams, filter.limit, filter.offset) as FindingDbRow[];
       return { items: rows.map((r) => toFindingRow(r, now, sla)), total };
     },
@@ -225,6 +245,24 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       const s = q.serviceByName.get(service);
       if (!s) return [];
       return q.scansOfService.all(s.id, limit).map((r) => toScanSummary(service, r));
+    },
+
+    async listPullRequests(since) {
+      return latestPerPullRequest(q.pullRequestScans.all(since));
+    },
+
+    async findVulnerability(query, now = new Date()) {
+      const key = vulnIdQueryKey(query);
+      if (!key) return undefined;
+      // One hop through aliases: every id of every finding (open or fixed) that carries this one.
+      const keys = (q.aliasKeys.all(key) as { vuln_id: string }[]).map((r) => r.vuln_id);
+      if (!keys.includes(key)) keys.push(key);
+      const rows = prepared(
+        `SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id
+         WHERE f.state = 'open' AND f.id IN (SELECT finding_id FROM finding_ids WHERE vuln_id IN (${keys.map(() => '?').join(', ')}))
+         ORDER BY s.name, ${SEVERITY_SQL_RANK} DESC, f.opened_at, f.id`,
+      ).all(...keys) as FindingDbRow[];
+      return assembleVulnerability(query, key, rows, now, sla);
     },
   };
 }

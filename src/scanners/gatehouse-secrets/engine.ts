@@ -173,7 +173,7 @@ export class SecretEngine {
         inlineAllowed: hasAllowMarker(lines.textOf(line)) || (endLine !== line && hasAllowMarker(lines.textOf(endLine + 1))),
         start: absStart,
         end: absEnd,
-        priority: FAMILY_PRIORITY[rule.family],
+        priority: rule.priority ?? FAMILY_PRIORITY[rule.family],
       });
     }
   }

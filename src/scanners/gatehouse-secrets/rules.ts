@@ -6,9 +6,16 @@ import type { Severity } from '../../findings/finding.js';
 import {
   charClasses,
   hasRepeatedRun,
+  isCommentBefore,
+  isFillerValue,
+  isNameEcho,
   isPlaceholder,
+  isUuid,
+  looksLikeCode,
   looksLikeIdentifierName,
+  looksLikeOptionList,
   looksLikePathOrUrl,
+  looksLikeRegex,
   nameWords,
   shannonEntropy,
 } from './value-checks.js';
@@ -83,6 +90,8 @@ export interface SecretRule {
   strongShape?: boolean;
   /** Turns a match into the secret to hash (e.g. a PEM body without line breaks). */
   normalize?: (secret: string) => string;
+  /** Overrides the family's priority when two rules match the same span (lower wins). */
+  priority?: number;
   /** Final say: false drops the match; a variant reports it under another id. */
   check?: (input: CheckInput) => boolean | RuleVariant;
 }
@@ -205,7 +214,7 @@ const PRIVATE_KEY_RULES: SecretRule[] = [
 
 const PROVIDER_RULES: SecretRule[] = [
   // Cloud
-  token('aws-access-key-id', 'AWS access key id', '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}', ['akia', 'asia', 'abia', 'acca', 'a3t'], {
+  token('aws-access-key-id', 'AWS access key id', '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}', ['akia', 'asia', 'abia', 'acca', 'a3t'], {
     severity: 'critical',
   }),
   {
@@ -345,7 +354,9 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     keywords: ['_authtoken', '_auth', '_password'],
     pattern: /(?:^|[\s:])(?:_authToken|_auth|_password)\s*=\s*["']?(?<secret>[^\s"']+)/,
     minLength: 8,
-    check: ({ secret }) => !isPlaceholder(secret),
+    // npm expands only `${VAR}`: `$NPM_TOKEN` is a reference, `$ecret-token-1` a literal.
+    check: ({ secret }) =>
+      secret.startsWith('$') && !secret.startsWith('${') ? !/^\$[A-Za-z_]\w*$/.test(secret) && !isFillerValue(secret) : !isPlaceholder(secret),
   },
   {
     id: 'yarnrc-auth',
@@ -377,7 +388,8 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     title: 'netrc credential (machine/login/password)',
     severity: 'high',
     keywords: ['machine', 'password'],
-    pattern: /(?:\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+|^\s*password\s+)(?<secret>[^\s"']+)/,
+    // Inside a string literal, `\n` ends the value (`"machine h login u password p\ndefault\n"`).
+    pattern: /(?:\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+|^\s*password\s+)(?<secret>(?:[^\s"'\\]|\\(?![nrt"'\\]))+)/,
     check: ({ secret, match, file }) =>
       (match[0].trimStart().startsWith('machine') || /(?:^|\/)[._]?netrc$/.test(file.path)) && !isPlaceholder(secret) && secret.length >= 4,
   },
@@ -451,7 +463,7 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     title: 'Credential in a curl command line (-u user:password)',
     severity: 'high',
     keywords: ['curl'],
-    pattern: /\bcurl\b[^\r\n]*?\s(?:-u|--user)\s*["']?[^:\s"']+:(?<secret>[^\s"'\x60();|&]{4,})/,
+    pattern: /\bcurl\b[^\r\n]*?\s(?:-u|--user|--proxy-user)\s*["']?[^:\s"']+:(?<secret>[^\s"'\x60();|&\\]{4,})/,
     check: ({ secret }) => !isPlaceholder(secret),
   },
 ];
@@ -495,7 +507,8 @@ const FRAMEWORK_RULES: SecretRule[] = [
     title: 'Secret in a PHP define() (wp-config.php)',
     severity: 'high',
     keywords: ['define'],
-    pattern: /\bdefine\(\s*['"](?<name>\w+)['"]\s*,\s*['"](?<secret>[^'"\r\n]{4,})['"]\s*\)/,
+    // Also `define('X', 'v', true)` and a literal fallback: `define('X', getenv('X') ?: 'v')`.
+    pattern: /\bdefine\(\s*['"](?<name>\w+)['"]\s*,\s*(?:[^;'"\r\n]*(?:\([^;\r\n]*?\))?[^;'"\r\n]*?(?:\?:?|:)\s*)?['"](?<secret>[^'"\r\n]{4,})['"]\s*(?:,\s*(?:true|false))?\s*\)/i,
     check: ({ secret, match }) => {
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind === undefined) return false;
@@ -535,7 +548,7 @@ const FRAMEWORK_RULES: SecretRule[] = [
       /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/(?<user>[^\s:/@'"`<>()]{0,64}):(?<secret>[^\s/@'"`<>(){}]{3,128})@(?<host>[a-zA-Z0-9_-]+(?:\.[a-zA-Z0-9_-]+)*|\[[0-9a-fA-F:]+\])/,
     strongShape: true,
     check: ({ secret, match }) => {
-      if (secret.length < 4 || isPlaceholder(secret) || /^\*+$|^%[sv]$|^\$|\\/.test(secret)) return false;
+      if (secret.length < 4 || isPlaceholder(secret) || isNameEcho(secret) || /^\*+$|^%[sv]$|^\$|\\/.test(secret)) return false;
       if (/(?:^|\.)example\.(?:com|org|net)$|\.example$|\.invalid$|\.test$/i.test(match.groups?.host ?? '')) return false;
       const user = (match.groups?.user ?? '').toLowerCase();
       if (user.includes('$') || user.includes('{')) return false;
@@ -556,6 +569,11 @@ const hash = (id: string, title: string, body: string, keywords: string[]): Secr
   keywords,
   pattern: new RegExp(`(?<![A-Za-z0-9./$])(?<secret>${body})(?![A-Za-z0-9./])`),
   strongShape: true,
+  // A hash in a comment documents a format (`# => "$2a$04$…"`): still reported, at low severity.
+  check: ({ secret, match }) => {
+    if (isFillerValue(secret)) return false;
+    return isCommentBefore(match.input, secretOffset(match)) ? { id, severity: 'low' } : true;
+  },
 });
 
 const PASSWORD_HASH_RULES: SecretRule[] = [
@@ -579,6 +597,7 @@ const PASSWORD_HASH_RULES: SecretRule[] = [
   ]),
   {
     ...hash('mysql-native-hash', 'MySQL native password hash', '\\*[0-9A-F]{40}', ['identified', 'authentication_string', 'password(']),
+    check: undefined,
     pattern: /(?:IDENTIFIED (?:WITH mysql_native_password )?(?:BY|AS) (?:PASSWORD )?|authentication_string\W+|,\s*)'(?<secret>\*[0-9A-F]{40})'/i,
   },
 ];
@@ -605,7 +624,7 @@ const NOT_SECRET_ANYWHERE = new Set(
   (
     'public publishable pub primary foreign sort partition cache idempotency i18n translation hot lookup map dict unique composite ' +
     'row shortcut is has use uses should get set fetch load read generate gen create verify validate check num next page pagination ' +
-    'cursor continuation csrf xsrf sync dedup dedupe lock locks tokenizer tokens keys secrets passwords show hide toggle old new ' +
+    'cursor continuation csrf xsrf authenticity anti forgery sync dedup dedupe lock locks tokenizer tokens keys secrets passwords show hide toggle old new ' +
     'expected actual mock stub fake test example sample default'
   ).split(' '),
 );
@@ -618,8 +637,12 @@ const KEY_QUALIFIERS = new Set(
   ).split(' '),
 );
 
+const PASS_OWNERS =
+  'user|db|admin|root|my|smtp|mail|ftp|sftp|proxy|http|imap|pop|sql|ldap|auth|login|app|api|store|trust|key|web|site|server|redis|mongo|rabbit|vnc|rdp|ssh|wifi|wpa|bind|master|service|client|vault|keystore|truststore|sa|sys|dba';
+const OWNED_PASS = new RegExp(`^(?:${PASS_OWNERS})pass$`);
+
 function wordKind(word: string): 'password' | 'secret' | 'key' | undefined {
-  if (/^(?:pass|passwd|passw|password|passphrase|passcode|pwd|pw|pword)$/.test(word) || /(?:password|passwd|passphrase)$/.test(word)) {
+  if (/^(?:pass|passwd|passw|password|passphrase|passcode|pwd|pw|pword)$/.test(word) || /(?:password|passwd|passphrase)$/.test(word) || OWNED_PASS.test(word)) {
     return 'password';
   }
   if (/^(?:secret|token|credential|credentials|creds|cred|authorization|bearer|auth|salt)$/.test(word)) return 'secret';
@@ -632,7 +655,8 @@ function wordKind(word: string): 'password' | 'secret' | 'key' | undefined {
 
 /** Does an assignment name say the value is a credential, and which kind? */
 export function classifySecretName(name: string): SecretNameKind | undefined {
-  const words = nameWords(name);
+  // A digit suffix numbers the variable (`static_password02`, `PASSWORD1`, `db_password2`).
+  const words = nameWords(name).map((w) => (/^[a-z]+\d+$/.test(w) && !/^(?:v|b|base|sha|md|aes|rsa|ec|oauth)\d+$/.test(w) ? w.replace(/\d+$/, '') : w));
   if (words.length === 0 || words.some((w) => NOT_SECRET_ANYWHERE.has(w))) return undefined;
   for (let i = words.length - 1; i >= 0; i--) {
     const kind = wordKind(words[i]);
@@ -649,8 +673,10 @@ export function classifySecretName(name: string): SecretNameKind | undefined {
 /** A value assigned to a password-like name that reads like a real password. */
 export function passwordValueOk(value: string): boolean {
   if (value.length < 6 || value.length > 200 || /\s/.test(value)) return false;
-  if (isPlaceholder(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
-  if (/password|passwd|secret|token/i.test(value)) return false;
+  if (isPlaceholder(value) || isNameEcho(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
+  // A value that contains "password" or "secret" is judged like any other (HardcodedAdminPassword01);
+  // code, regular expressions and option lists are not values.
+  if (looksLikeCode(value) || looksLikeRegex(value) || looksLikeOptionList(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.:-]+$/.test(value)) return false; // numbers, versions, times
   // Human passwords carry a digit or a symbol; letters only (a capitalised word, "Passwort" in a
   // translation file) pass only when long and mixed-case inside.
@@ -663,8 +689,10 @@ export function passwordValueOk(value: string): boolean {
 export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   const minLength = kind === 'weak-key' ? 20 : 10;
   if (value.length < minLength || value.length > 500 || /\s/.test(value)) return false;
-  if (isPlaceholder(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
-  if (/password|passwd|secret|token/i.test(value)) return false;
+  if (isPlaceholder(value) || isNameEcho(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
+  if (looksLikeCode(value) || looksLikeRegex(value) || looksLikeOptionList(value)) return false;
+  // A UUID under a name that is not a credential name (`TimeoutKey`, `first_key`): an identifier.
+  if (kind === 'weak-key' && (isUuid(value) || /^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+$/.test(value))) return false;
   if (/^(?:sha\d+|md5)[-:]/i.test(value)) return false; // integrity hashes and digests
   if (/^\d+$/.test(value)) return false;
   const classes = charClasses(value);
@@ -710,11 +738,71 @@ function genericVariant(value: string): RuleVariant {
  * The name is matched whole (never a shorter prefix of it) and must contain one of `nameWords`:
  * that keeps the expression linear on long lines and skips ordinary assignments early.
  */
+// `const X string = "..."` (Go), `password: string = '...'` (TypeScript), `val p: String = ""` (Kotlin).
+const TYPE_ANNOTATION = String.raw`(?:\s*:\s*(?:string|String|str|&(?:'static\s+)?str|Str|CharSequence)\??(?=\s*=)|\s+(?:string|\[\]byte)(?=\s*=))?`;
+
 function assignment(nameWords: string): RegExp {
   return new RegExp(
-    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$@-]{0,80})(?![\w.$@-])["'\x60]?\]?\s*(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{\\]{1,500})(?![(\w]))`,
+    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$@-]{0,80})(?![\w.$@-])["'\x60]?\]?${TYPE_ANNOTATION}\s*(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{\\]{1,500})(?![(\w]))`,
     'i',
   );
+}
+
+/** Where the secret starts in `match.input`. */
+function secretOffset(match: RegExpExecArray): number {
+  const g = match.indices?.groups;
+  return g?.secret?.[0] ?? g?.bare?.[0] ?? match.index;
+}
+
+/** The character right after the secret (`(` makes a bare value a call). */
+function charAfter(match: RegExpExecArray): string {
+  const g = match.indices?.groups;
+  const end = g?.secret?.[1] ?? g?.bare?.[1] ?? match.index + match[0].length;
+  return match.input[end] ?? '';
+}
+
+const LOW_IN_COMMENT: RuleVariant = { id: '', severity: 'low' };
+
+/**
+ * A generic match inside a comment of program source (doc examples: `#   user.update(password:
+ * "nohack4u")`) is still reported, at low severity: the comment may hold a real one.
+ */
+function inCodeComment(match: RegExpExecArray, file: FileContext): boolean {
+  return file.isCode && isCommentBefore(match.input, secretOffset(match));
+}
+
+function withCommentSeverity(verdict: RuleVariant, match: RegExpExecArray, file: FileContext): RuleVariant {
+  return inCodeComment(match, file) ? { ...verdict, severity: LOW_IN_COMMENT.severity } : verdict;
+}
+
+/** The value is an argument inside a `{{ … }}` template expression (Ansible/Jinja docs examples). */
+function inTemplateExpression(match: RegExpExecArray): boolean {
+  const at = secretOffset(match);
+  const before = match.input.lastIndexOf('{{', at);
+  return before !== -1 && match.input.lastIndexOf('}}', at) < before && match.input.indexOf('}}', at) !== -1;
+}
+
+const PASSWORD_VARIANT: RuleVariant = { id: 'generic-password', title: 'Password assigned in code or configuration' };
+
+/**
+ * The value analysis shared by every rule that sees a NAME and a VALUE: the name must be a
+ * credential name, the value must read like a credential of that kind. Returns the id to report.
+ */
+export function judgeNamedValue(name: string, value: string): false | RuleVariant {
+  const kind = classifySecretName(name);
+  if (kind === undefined) return false;
+  if (kind === 'password') return passwordValueOk(value) ? PASSWORD_VARIANT : false;
+  if (!secretValueOk(value, kind)) return false;
+  const variant = genericVariant(value);
+  return variant.id === 'generic-secret' ? variant : { ...variant, severity: 'medium' };
+}
+
+/** judgeNamedValue with the comment rule applied, for rules that see a named value. */
+function namedCheck(nameGroup = 'name') {
+  return ({ secret, match, file }: CheckInput): boolean | RuleVariant => {
+    const verdict = judgeNamedValue(match.groups?.[nameGroup] ?? '', secret);
+    return verdict === false ? false : withCommentSeverity(verdict, match, file);
+  };
 }
 
 const GENERIC_RULES: SecretRule[] = [
@@ -729,7 +817,9 @@ const GENERIC_RULES: SecretRule[] = [
     check: ({ secret, match, quoted, file }) => {
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind !== 'password' || (file.isCode && !quoted)) return false;
-      return passwordValueOk(secret);
+      if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;
+      if (!passwordValueOk(secret)) return false;
+      return inCodeComment(match, file) || inTemplateExpression(match) ? { id: 'generic-password', severity: 'low' } : true;
     },
   },
   {
@@ -747,9 +837,10 @@ const GENERIC_RULES: SecretRule[] = [
       if (/^basic\s/i.test(raw) && !basicCredentialOk(secret)) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind === undefined || kind === 'password' || (file.isCode && !quoted)) return false;
+      if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;
       if (!secretValueOk(secret, kind)) return false;
       const variant = genericVariant(secret);
-      return variant.id === 'generic-secret' ? variant : { ...variant, severity: 'medium' };
+      return withCommentSeverity(variant.id === 'generic-secret' ? variant : { ...variant, severity: 'medium' }, match, file);
     },
   },
   {
@@ -793,12 +884,15 @@ const GENERIC_RULES: SecretRule[] = [
     // Passwords on command lines in scripts and CI files.
     id: 'cli-password-flag',
     family: 'generic-password',
-    title: 'Password passed on a command line (--password, docker login -p, sshpass -p, mysql -p)',
+    title: 'Password passed on a command line (--password, --http-password, --tlspassword, --proxy-user, docker login -p, sshpass -p, mysql -p)',
     severity: 'high',
-    keywords: ['--password', 'sshpass', 'login', 'mysql'],
+    keywords: ['-password', '-passwd', 'tlspassword', 'sshpass', 'login', 'mysql', '--proxy-user', '--user', '-pass ', 'storepass', 'keypass'],
     pattern:
-      /(?:--password(?:=|\s+)|\bsshpass\s+-p\s*|\bdocker\s+login\b[^\r\n|;&]*?\s-p\s+|\bmysql(?:dump|admin)?\b[^\r\n|;&]*?\s-p)["']?(?<secret>[^\s"'$;&|)]{4,})/,
-    check: ({ secret }) => !secret.startsWith('-') && passwordValueOk(secret),
+      /(?:(?<![\w-])--?(?:[a-z]+-)*(?:password|passwd|tlspassword|pass|storepass|keypass)(?:=|\s+)|\bsshpass\s+-p\s*|\bdocker\s+login\b[^\r\n|;&]*?\s-p\s+|\bmysql(?:dump|admin|sh)?\b[^\r\n|;&]*?\s-p|(?<![\w-])--(?:proxy-)?user(?:=|\s+)["']?[^:\s"'$]{1,64}:)["']?(?<secret>(?:[^\s"'$;&|)\\]|\\(?![nrt"'\\]))(?:[^\s"'$;&|)\\]|\\(?![nrt"'\\])){3,})/,
+    check: ({ secret, match, file }) => {
+      if (secret.startsWith('-') || !passwordValueOk(secret)) return false;
+      return inCodeComment(match, file) ? { id: 'cli-password-flag', severity: 'low' } : true;
+    },
   },
   {
     id: 'authorization-header',
@@ -806,11 +900,226 @@ const GENERIC_RULES: SecretRule[] = [
     title: 'Credential in an Authorization header',
     severity: 'high',
     keywords: ['bearer ', 'basic ', 'token '],
-    pattern: /Authorization["']?\s*[:=,]\s*["']?(?<scheme>Bearer|Basic|Token)\s+(?<secret>[A-Za-z0-9._~+/=-]{16,})/i,
+    // `Authorization: Bearer …`, `"Authorization": "Basic …"`, nginx `proxy_set_header Authorization "Basic …"`.
+    pattern: /Authorization["']?(?:\s*[:=,]\s*|\s+)["']?(?<scheme>Bearer|Basic|Token)\s+(?<secret>[A-Za-z0-9._~+/=-]{16,})/i,
     minEntropy: 3.5,
     check: ({ secret, match }) => {
       if (isPlaceholder(secret)) return false;
       return match.groups?.scheme?.toLowerCase() !== 'basic' || basicCredentialOk(secret);
+    },
+  },
+];
+
+
+// ---------------------------------------------------------------------------------------------
+// Declarations in their language's shape: multiple assignment, Dockerfile ENV, Gradle/Groovy and
+// config files' `name "value"`, nginx directives, Terraform variable defaults, YAML block scalars,
+// heredocs, call arguments and setters, SQL, URL query parameters.
+
+const SECRET_NAME_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'cred', 'auth', 'salt', 'bearer'];
+
+const DECLARATION_RULES: SecretRule[] = [
+  {
+    // Go and Python multiple assignment: `const a, b string = "x", "y"`, `user, pw := "u", "p"`.
+    id: 'tuple-assignment-secret',
+    family: 'generic-password',
+    title: 'Secret in a multiple assignment',
+    severity: 'high',
+    keywords: SECRET_NAME_WORDS,
+    lineMustInclude: [','],
+    pattern:
+      /(?:^|[;{]|\b(?:const|var|let|val)\s)\s*(?<name>[A-Za-z_$][\w$]*)\s*,\s*[A-Za-z_$][\w$]*(?:\s+[\w[\]]+)?\s*(?::=|=)\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>\s*,/,
+    check: namedCheck(),
+  },
+  {
+    id: 'tuple-assignment-secret',
+    family: 'generic-password',
+    title: 'Secret in a multiple assignment',
+    severity: 'high',
+    keywords: SECRET_NAME_WORDS,
+    lineMustInclude: [','],
+    pattern:
+      /(?:^|[;{]|\b(?:const|var|let|val)\s)\s*[A-Za-z_$][\w$]*\s*,\s*(?<name>[A-Za-z_$][\w$]*)(?:\s+[\w[\]]+)?\s*(?::=|=)\s*(?:(?<q1>["'`])[^"'`\r\n]*\k<q1>|[^,"'`\r\n]+?)\s*,\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>/,
+    check: namedCheck(),
+  },
+  {
+    // `ENV API_KEY value` (the space form; `ENV A=b` is a generic assignment).
+    id: 'dockerfile-env-secret',
+    family: 'generic-secret',
+    title: 'Secret in a Dockerfile ENV instruction',
+    severity: 'high',
+    keywords: ['env '],
+    paths: /(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.(?:dockerfile|containerfile)$/i,
+    pattern: /^\s*ENV\s+(?<name>[A-Za-z_][\w.-]*)\s+(?:(?<q>["'])(?<secret>[^"'\r\n]{1,500})\k<q>|(?<bare>[^\s"'=]\S*))\s*$/i,
+    check: namedCheck(),
+  },
+  {
+    // Groovy/Gradle and Ruby DSLs, mail and fetch tool configs: `password "x"`, `password 'x'`.
+    id: 'keyword-value-secret',
+    family: 'generic-password',
+    title: 'Secret given as `name "value"` (Gradle, Ruby DSL, tool configs)',
+    severity: 'high',
+    keywords: SECRET_NAME_WORDS,
+    lineMustInclude: ['"', "'"],
+    pattern: /(?:^|[\s{(;,])(?<name>[A-Za-z_][\w.-]{0,60})[ \t]+(?<q>["'])(?<secret>[^"'\r\n]{1,300})\k<q>\s*(?:[;,)}]|\/\/|#|$)/,
+    check: namedCheck(),
+  },
+  {
+    // nginx: `set $api_key …;`, `proxy_set_header X-Api-Key …;`, `fastcgi_param DB_PASSWORD …;`.
+    id: 'nginx-directive-secret',
+    family: 'generic-secret',
+    title: 'Secret in an nginx directive (set, proxy_set_header, add_header, fastcgi_param)',
+    severity: 'high',
+    keywords: ['set ', 'set_header', 'add_header', '_param', 'more_set'],
+    pattern:
+      /(?:^|[\s;{])(?:set\s+\$|(?:proxy_set_header|add_header|grpc_set_header|more_set_headers|more_set_input_headers|fastcgi_param|uwsgi_param|scgi_param)\s+["']?)(?<name>[\w-]+)(?::\s*|["']?\s+)(?:(?<q>["'])(?<secret>[^"'\r\n]{1,300})\k<q>|(?<bare>[^\s;"'$]+))\s*;/,
+    check: namedCheck(),
+  },
+  {
+    // variable "db_password" { default = "…" }
+    id: 'terraform-variable-default',
+    family: 'generic-secret',
+    title: 'Secret as the default of a Terraform variable',
+    severity: 'high',
+    keywords: ['variable'],
+    paths: /\.tf$/,
+    window: 1_500,
+    pattern: /\bvariable\s+"(?<name>[\w-]+)"\s*\{(?:[^{}]|\{[^{}]*\})*?\bdefault\s*=\s*"(?<secret>[^"\r\n]{1,500})"/,
+    check: namedCheck(),
+  },
+  {
+    // YAML block scalar holding one line: `password: |` then the value on the next line.
+    id: 'yaml-block-scalar-secret',
+    family: 'generic-secret',
+    title: 'Secret in a YAML block scalar',
+    severity: 'high',
+    keywords: SECRET_NAME_WORDS,
+    paths: /\.ya?ml$/i,
+    lineMustInclude: [': |', ': >', ':|', ':>'],
+    window: 600,
+    pattern: /^[ \t]*-?[ \t]*["']?(?<name>[\w.-]+)["']?[ \t]*:[ \t]*[|>][+-]?\d?[ \t]*\r?\n(?<vi>[ \t]+)(?<secret>[^\s#][^\r\n]*?)[ \t]*\r?(?:\n(?!\k<vi>)|$)/,
+    check: namedCheck(),
+  },
+  {
+    // A one-line heredoc value: `password = <<EOT` / value / `EOT` (Terraform, Ruby, shell).
+    id: 'heredoc-secret',
+    family: 'generic-secret',
+    title: 'Secret in a heredoc',
+    severity: 'high',
+    keywords: SECRET_NAME_WORDS,
+    lineMustInclude: ['<<'],
+    window: 600,
+    pattern: /(?<name>[A-Za-z_][\w.-]*)["']?\s*(?:=|:|=>)\s*<<[-~]?["']?(?<tag>[A-Z_]+)["']?[ \t]*\r?\n[ \t]*(?<secret>\S[^\r\n]*?)[ \t]*\r?\n[ \t]*\k<tag>\b/,
+    check: namedCheck(),
+  },
+  {
+    // client.login('user', 'pass'), HTTPBasicAuth("u", "p"), new NetworkCredential("u", "p").
+    id: 'call-argument-credential',
+    family: 'generic-password',
+    title: 'Credential passed as a call argument (login, basic auth, credential objects)',
+    severity: 'high',
+    keywords: ['login', 'log_in', 'signin', 'sign_in', 'authenticate', 'auth', 'credential', 'authorize'],
+    lineMustInclude: [','],
+    pattern:
+      /\b(?:[\w$]+\.)*(?:login|log_in|logIn|signin|signIn|sign_in|authenticate|basic_auth|basicAuth|BasicAuth|HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|DigestAuth|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|NetworkCredential|PasswordAuthentication|PasswordCredential|BasicCredentials|Credentials|credentials|with_credentials|withCredentials|set_auth|setAuth|setBasicAuth|set_basic_auth|auth|authorize)\s*\(\s*(?:[\w$]+\s*[=:]\s*)?(?<uq>["'`])(?<user>[^"'`\r\n]{0,100})\k<uq>\s*,\s*(?:[\w$]+\s*[=:]\s*)?(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>\s*[,)]/,
+    check: ({ secret, match, file }) => {
+      if (secret === match.groups?.user || /\s/.test(secret)) return false;
+      const verdict = passwordValueOk(secret) ? PASSWORD_VARIANT : judgeNamedValue('api_token', secret);
+      return verdict === false ? false : withCommentSeverity({ ...verdict, id: 'call-argument-credential', title: undefined }, match, file);
+    },
+  },
+  {
+    // setPassword("…"), set_api_key('…'), withToken("…"), .password("…") on a builder.
+    id: 'setter-credential',
+    family: 'generic-password',
+    title: 'Credential passed to a setter or builder method',
+    severity: 'high',
+    keywords: ['pass', 'pwd', 'secret', 'token', 'key'],
+    lineMustInclude: ['('],
+    pattern:
+      /(?:\b(?:set|with)_?|\.)(?<name>(?:[A-Za-z]+_?)?(?:Password|password|Passwd|passwd|Passphrase|passphrase|Secret|secret|Token|token|ApiKey|apiKey|api_key|AccessKey|accessKey|access_key|SecretKey|secretKey|secret_key|PrivateKey|privateKey|private_key))\s*\(\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,300})\k<q>\s*\)/,
+    check: ({ secret, match, file }) => {
+      const verdict = judgeNamedValue((match.groups?.name ?? '').replace(/^(?:set|with)_?/i, ''), secret);
+      return verdict === false ? false : withCommentSeverity(verdict, match, file);
+    },
+  },
+  {
+    // CREATE USER … IDENTIFIED BY '…', ALTER ROLE … WITH PASSWORD '…' (SQL files, shell history).
+    id: 'sql-password',
+    family: 'generic-password',
+    title: 'Password in an SQL statement (IDENTIFIED BY, WITH PASSWORD)',
+    severity: 'high',
+    keywords: ['identified', 'password \'', 'password "', "password e'"],
+    pattern: /\b(?:IDENTIFIED\s+(?:WITH\s+\w+\s+)?BY|(?:WITH\s+|\s)(?:ENCRYPTED\s+)?PASSWORD)\s+E?(?<q>['"])(?<secret>[^'"\r\n]{1,200})\k<q>/i,
+    check: ({ secret, match, file }) => {
+      if (/^\*[0-9A-F]{40}$/.test(secret) || !passwordValueOk(secret)) return false;
+      return inCodeComment(match, file) ? { id: 'sql-password', severity: 'low' } : true;
+    },
+  },
+  {
+    // jdbc:mysql://host/db?user=admin&userpass=…, https://api…/?api_key=…&…
+    id: 'url-query-secret',
+    family: 'connection-string',
+    title: 'Secret in a URL query parameter',
+    severity: 'high',
+    keywords: ['pass=', 'pwd=', 'secret=', 'token=', 'key=', 'auth='],
+    lineMustInclude: ['?'],
+    pattern: /\?(?:[^\s"'#&]*&)*?(?<name>[\w.-]{0,40}(?:pass|pwd|password|secret|token|key|auth)[\w.-]{0,20})=(?<secret>[^&\s"'#<>]{4,300})/i,
+    check: namedCheck(),
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// High-entropy strings with no keyword near them: quoted literals or whole `NAME=VALUE` values
+// that are long, mix upper case, lower case and digits, and carry near-random entropy. Never hex
+// alone (commit ids, checksums), never a dotted, pathed or word-made value, never on a line that
+// says it holds a hash, an id or inline data.
+
+const NOT_SECRET_LINE =
+  /integrity|authenticity|csrf|xsrf|checksum|sha\d|md5|hash|digest|nonce|fingerprint|etag|uuid|guid|commit|revision|\brev\b|data:|base64,|sourceMappingURL|\bid["']?\s*[:=]|_id\b|Id["']?\s*[:=]|test|mock|fake|example|sample|fixture|expected|snapshot|cassette|gitleaks:allow/i;
+
+function lineAround(text: string, index: number): string {
+  const start = text.lastIndexOf('\n', index - 1) + 1;
+  let end = text.indexOf('\n', index);
+  if (end === -1) end = text.length;
+  return text.slice(start, end);
+}
+
+export function highEntropyValueOk(value: string): boolean {
+  const n = value.length;
+  if (n < 32 || n > 200) return false;
+  const classes = charClasses(value);
+  if (!classes.upper || !classes.lower || !classes.digit) return false;
+  if (/^[A-Fa-f0-9-]+$/.test(value) || /^(?:sha\d+|md5)[-:_]/i.test(value)) return false;
+  // Publishable keys and other prefixed public identifiers (pk_live_…, pk_test_…).
+  if (/^(?:pk|pub|public)_/i.test(value) || /^[a-z]+_(?:live|test)_/.test(value)) return false;
+  // Words: three or more capitalised words or a long lower-case run (identifiers, prose, paths).
+  if ((value.match(/[A-Z][a-z]{3,}/g) ?? []).length >= 3 || /[a-z]{9,}|[A-Z]{9,}/.test(value)) return false;
+  if (/^[A-Za-z]+[-_]/.test(value) && (value.match(/[-_]/g) ?? []).length >= 3) return false; // slug-like
+  if (isFillerValue(value) || hasRepeatedRun(value) || looksLikePathOrUrl(value)) return false;
+  if ((value.match(/\//g) ?? []).length >= 3 && /\/[a-z]{3,}\//.test(value)) return false;
+  const entropy = shannonEntropy(value);
+  const ideal = Math.log2(Math.min(n, 64));
+  return entropy >= 4.3 && entropy / ideal >= 0.85;
+}
+
+const ENTROPY_RULES: SecretRule[] = [
+  {
+    id: 'high-entropy-string',
+    family: 'generic-secret',
+    title: 'High-entropy string (no credential name near it)',
+    severity: 'medium',
+    // Any rule that knows more about the same value wins.
+    priority: FAMILY_PRIORITY['generic-secret'] + 1,
+    keywords: [],
+    paths: /^(?!.*(?:\.(?:svg|html?|css|scss|less|csv|tsv|sum|lock|snap|ipynb|pdf|ps|eps|xml|plist|pbxproj|storyboard|xib|resx|po|pot|mo)$))/i,
+    pattern: /(?:(?<q>["'`])(?<secret>[A-Za-z0-9+/_=-]{32,200})\k<q>|^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*[=:][ \t]*(?<bare>[A-Za-z0-9+/_=-]{32,200})[ \t]*\r?$)/m,
+    check: ({ secret, match, file }) => {
+      if (!highEntropyValueOk(secret)) return false;
+      const at = secretOffset(match);
+      const line = lineAround(match.input, at);
+      if (NOT_SECRET_LINE.test(line)) return false;
+      return file.isCode && isCommentBefore(match.input, at) ? { id: 'high-entropy-string', severity: 'low' } : true;
     },
   },
 ];
@@ -822,4 +1131,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
   ...FRAMEWORK_RULES,
   ...PASSWORD_HASH_RULES,
   ...GENERIC_RULES,
+  ...DECLARATION_RULES,
+  ...ENTROPY_RULES,
 ];

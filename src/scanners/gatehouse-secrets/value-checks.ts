@@ -129,7 +129,7 @@ const PLACEHOLDER_VALUES = new Set([
 
 // References to a value kept elsewhere: environment, templates, secret stores, encrypted values.
 const REFERENCE_PATTERN =
-  /\$\{|\$\(|\{\{|\}\}|%\(|#\{|@\{|<%|%>|\$[A-Za-z_][A-Za-z0-9_]*$|^\$[A-Za-z_]|process\.env|os\.environ|getenv|ENV\[|env\(|secrets\.|vault:|ENC\(|^!vault|^arn:|^projects\/|^sm:\/\/|^op:\/\/|^ssm:|^\{cipher\}|^%[sd]$|^\{\d*\}$|^\{\}$|^\?+$/i;
+  /\$\{|\$\(|\{\{|\}\}|%\(|#\{|@\{|<%|%>|\$[A-Za-z_][A-Za-z0-9_]*$|^\$[A-Za-z_]|process\.env|os\.environ|getenv|ENV\[|env\(|secrets\.|vault:|ENC\(|ENC\[|^!vault|^arn:|^projects\/|^sm:\/\/|^op:\/\/|^ssm:|^\{cipher\}|^%[sd]$|^\{\d*\}$|^\{\}$|^\?+$|^\{\s*[\w.-]+\s*\}$|^%[A-Za-z_][\w()-]*%$|^%env\(|^\[\[[\w.\s-]+\]\]$|^@[A-Za-z_][\w.]*@$|^__[A-Z][A-Z0-9_]*__$/i;
 
 /** A stand-in or a reference to a value kept elsewhere (for values found by a key name). */
 export function isPlaceholder(value: string): boolean {
@@ -158,7 +158,67 @@ export function isFillerValue(value: string): boolean {
  * Not for key bodies: DER and OpenSSH encodings hold runs of zero bytes (AAAAAA).
  */
 export function hasRepeatedRun(value: string): boolean {
-  return /(.)\1{5}/.test(value);
+  if (value.length < 64) return /(.)\1{5}/.test(value);
+  // Long generated values (AWS session tokens hold `//////////`): only when runs are a good part of it.
+  let repeated = 0;
+  for (const m of value.matchAll(/(.)\1{5,}/g)) repeated += m[0].length;
+  return repeated > value.length / 8;
+}
+
+// Words that, alone or around a password word, make a value a stand-in: `mypass`, `cachepass`,
+// `supersecret`, `secret123`, `my-api-token`. A value that merely contains such a word
+// (`HardcodedAdminPassword01`, `hardcoded-secret-value1`) is not one.
+const ECHO_PREFIX = '(?:my|your|our|the|some|a|an|db|cache|app|admin|user|users|root|super|secret|test|dummy|fake|sample|example|default|new|old|foo|bar|api|access|auth|private|secure|strong|random|very|long|good|bad|wrong|correct|valid|invalid)';
+const ECHO_WORD = '(?:pass|passwd|password|passphrase|pwd|pw|secret|token|key|apikey|api[-_.]?key|access[-_.]?token|auth[-_.]?token)';
+const NAME_ECHO = new RegExp(`^(?:${ECHO_PREFIX}[-_.]?){0,2}${ECHO_WORD}(?:[-_.]?(?:\\d{1,3}|here|value|string|goes[-_.]?here|123|1234|12345))?[!?.]?$`, 'i');
+
+/** A value that only names what it stands for (`mypass`, `supersecret`, `password1`, `your-api-key`). */
+export function isNameEcho(value: string): boolean {
+  // `--password` and `-p` are the flag, not its value.
+  return value.length <= 32 && NAME_ECHO.test(value.replace(/^--?/, ''));
+}
+
+/** A UUID (RFC 4122 shape, any case). */
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/**
+ * A value that is code, not a literal: a call (`Rails.app.credentials.dig(`, `load_password()`),
+ * a member access chain (`window.auth.getPassword`, `settings.DB_PASSWORD`), a PowerShell cmdlet
+ * (`Get-AnsibleParam`), a block parameter default (`false|`), a CloudFormation intrinsic (`!Ref`),
+ * a type or a keyword.
+ */
+export function looksLikeCode(value: string): boolean {
+  return (
+    /^[A-Za-z_$@][\w$]*(?:(?:\.|::|->|\?\.)[A-Za-z_$][\w$]*)*\(/.test(value) ||
+    /^[A-Za-z_$@][\w$]*(?:(?:\.|::|->|\?\.)[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value) ||
+    /^(?:this|self|req|request|params|props|state|ctx|context|config|settings|options|opts|args|env|os|process|window|document|app|Rails|ENV)(?:\.|::|->|\[)/.test(value) ||
+    /^(?:Get|Set|New|Read|Invoke|ConvertTo|ConvertFrom|Import|Export|Test)-[A-Z]\w+$/.test(value) ||
+    /\|$|^\||\|\||&&/.test(value) ||
+    /^!(?:Ref|Sub|GetAtt|ImportValue|Join|Select|FindInMap|If|Base64)\b/.test(value) ||
+    /^(?:function|lambda|async|await|new|typeof|instanceof|nil|null|None|undefined|True|False)\b/.test(value) ||
+    /^\w+\[["'$]?\w+["']?\]$/.test(value) // params[:password], obj["key"]
+  );
+}
+
+/** A regular expression rather than a value (`^[a-z0-9]{32}$`, `(?:token|key)=\w+`). */
+export function looksLikeRegex(value: string): boolean {
+  return /\\[dwsDWSbB.]|\[\^|\(\?[:=!<]|\.\*|\.\+|\[[a-zA-Z0-9]-[a-zA-Z0-9]\]|[\])][*+?]|\{\d+(?:,\d*)?\}|^\^.*\$$/.test(value);
+}
+
+/**
+ * A comma-separated list of words or options (`bytes,1,opt,name=key` in a protobuf struct tag,
+ * `read,write`): not a credential.
+ */
+export function looksLikeOptionList(value: string): boolean {
+  return /^[\w.-]+(?:,[\w.=-]*){1,}$/.test(value) && /,[A-Za-z]/.test(value);
+}
+
+/** The text of a line before `index` starts a comment (`#`, `//`, `/*`, `*`, `--`, `;`, `<!--`, `REM`). */
+export function isCommentBefore(line: string, index: number): boolean {
+  const start = line.lastIndexOf('\n', index - 1) + 1;
+  return /^\s*(?:#(?![!{])|\/\/|\/\*|\*(?:\s|$)|--\s|;|<!--|%|(?:rem|REM)\s)/.test(line.slice(start, index));
 }
 
 function mostFrequentShare(value: string): number {
@@ -195,14 +255,32 @@ function isMostlySequential(value: string): boolean {
 
 /** An environment variable name or a constant name, not a value (`GITHUB_TOKEN`, `DB_PASSWORD`). */
 export function looksLikeIdentifierName(value: string): boolean {
-  return /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || /^[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+$/.test(value);
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true;
+  if (!/^[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+$/.test(value)) return false;
+  // Dotted lower-case words are keys (`errors.password.blank`); snake or kebab words are an
+  // identifier when a word says so (`db_password`, `user-token-field`) or there are many, unless
+  // a digit marks them as made up (`hardcoded-secret-value1`).
+  if (value.includes('.')) return true;
+  if (/\d/.test(value)) return false;
+  const words = value.split(/[_-]/);
+  return words.length >= 4 || words.some((w) => IDENTIFIER_WORDS.has(w));
 }
+
+const IDENTIFIER_WORDS = new Set(
+  (
+    'password passwords pass passwd pwd passphrase secret secrets token tokens key keys api auth user users username name ' +
+    'field input param params value values config setting settings env var default new old current confirm confirmation ' +
+    'reset hash salt id ids credential credentials cred creds access refresh client session cookie header form label'
+  ).split(' '),
+);
 
 /** A file path, URL or domain rather than a credential. */
 export function looksLikePathOrUrl(value: string): boolean {
   return (
     /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|file:|https?:\/\/|s3:\/\/|gs:\/\/)/.test(value) ||
     /\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|conf|cfg|ini|js|ts|py|rb|sh|gpg|asc|pub)$/i.test(value) ||
+    // dir/sub/file.ext (base64 has no dot, so a slash-separated value ending in an extension is a path)
+    /^[\w.@~-]*(?:\/[\w.@~-]+)+\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(value) ||
     /^[a-z0-9-]+(?:\.[a-z0-9-]+)+\.(?:com|org|net|io|dev|local|internal)$/i.test(value)
   );
 }

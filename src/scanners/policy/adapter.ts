@@ -123,8 +123,18 @@ export function createPolicyAdapter(spec: PolicyAdapterSpec): ScannerAdapter {
       }
     },
     ...(spec.appliesTo ? { appliesTo: spec.appliesTo } : {}),
+    // One process walks every service (one walk, whole-set rules per service), not one per service.
+    scansRepositoryOnce: true,
     command(target: ScanTarget) {
-      return [...policyEntryArgv(spec.id), 'scan', target.dir, '--check', spec.check];
+      return [
+        ...policyEntryArgv(spec.id),
+        'scan',
+        target.dir,
+        '--check',
+        spec.check,
+        ...(target.excludePaths ?? []).flatMap((p) => ['--exclude', p]),
+        ...(target.servicePaths ?? []).flatMap((p) => ['--group', p]),
+      ];
     },
     okExitCodes: [0],
     parse(output: ToolOutput, context: ParseContext) {

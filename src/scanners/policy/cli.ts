@@ -11,7 +11,7 @@ import { deployCheck } from '../gatehouse-deploy/check.js';
 import { DEFAULT_MAX_FILE_BYTES, scanPolicyDirectory, type PolicyCheck } from './policy.js';
 
 const CHECKS: Record<string, PolicyCheck> = { ci: ciCheck, deploy: deployCheck };
-const USAGE = `usage: gatehouse-policy scan <dir> --check ${Object.keys(CHECKS).join('|')} [--max-file-bytes N]`;
+const USAGE = `usage: gatehouse-policy scan <dir> --check ${Object.keys(CHECKS).join('|')} [--max-file-bytes N] [--exclude DIR]... [--group DIR]...`;
 
 function main(argv: string[]): number {
   let parsed;
@@ -19,7 +19,14 @@ function main(argv: string[]): number {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { check: { type: 'string' }, 'max-file-bytes': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        check: { type: 'string' },
+        'max-file-bytes': { type: 'string' },
+        // Folders relative to <dir>: not walked / one service each (whole-set rules per service).
+        exclude: { type: 'string', multiple: true },
+        group: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     return fail(EXIT_CODES.usage, `${(error as Error).message}\n${USAGE}`);
@@ -37,7 +44,7 @@ function main(argv: string[]): number {
   if (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0) return fail(EXIT_CODES.usage, '--max-file-bytes must be a positive integer');
   try {
     if (!statSync(target).isDirectory()) return fail(EXIT_CODES.usage, `not a directory: ${target}`);
-    const report = scanPolicyDirectory(check, target, { maxFileBytes });
+    const report = scanPolicyDirectory(check, target, { maxFileBytes, exclude: values.exclude ?? [], groups: values.group ?? [] });
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;
   } catch (error) {

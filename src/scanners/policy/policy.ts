@@ -170,12 +170,30 @@ export interface ScanOptions {
   /** Paths in the report are relative to this folder (the scanned folder by default). */
   relativeTo?: string;
   maxFileBytes?: number;
+  /** Folders (relative to `relativeTo`) never walked: services outside this scan. */
+  exclude?: readonly string[];
+  /**
+   * Service folders (relative to `relativeTo`) when one walk reads several services: whole-set
+   * rules (`finish`) run once per service, over that service's files only, as a run per service
+   * would (a NetworkPolicy in one service does not cover another's namespace).
+   */
+  groups?: readonly string[];
+}
+
+/** The group (service folder) a path belongs to: the longest folder that holds it, '' for none. */
+export function groupOf(path: string, groups: readonly string[]): string {
+  let best = '';
+  for (const g of groups) if (g !== '' && (path === g || path.startsWith(`${g}/`)) && g.length > best.length) best = g;
+  return best;
 }
 
 /** The file-system edge: walk a folder, read the files a check selects, return one report. */
 export function scanPolicyDirectory(check: PolicyCheck, dir: string, options: ScanOptions = {}): PolicyReport {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const base = options.relativeTo ?? dir;
+  const exclude = new Set((options.exclude ?? []).map((p) => p.replace(/\/+$/, '')));
+  const groups = (options.groups ?? []).map((p) => p.replace(/\/+$/, ''));
+  const groupSet = new Set(groups);
   const report: PolicyReport = { formatVersion: 1, scanner: check.id, toolVersion: check.version, filesChecked: 0, findings: [], notes: [] };
   const walk = (folder: string, depth: number): void => {
     if (depth > 32) return;
@@ -196,7 +214,10 @@ export function scanPolicyDirectory(check: PolicyCheck, dir: string, options: Sc
       }
       if (stat.isSymbolicLink()) continue; // never leave the tree, never loop
       if (stat.isDirectory()) {
-        if (!SKIPPED_DIRS.has(name)) walk(full, depth + 1);
+        const relDir = toPosix(relative(base, full));
+        if (exclude.has(relDir)) continue;
+        // A service folder is read even when its name is one of the skipped ones (a service `out/`).
+        if (!SKIPPED_DIRS.has(name) || groupSet.has(relDir)) walk(full, depth + 1);
         continue;
       }
       if (!stat.isFile()) continue;
@@ -225,14 +246,20 @@ export function scanPolicyDirectory(check: PolicyCheck, dir: string, options: Sc
   };
   const facts: { path: string; facts: unknown }[] = [];
   walk(dir, 0);
-  // Whole-set rules; the file is read again only for its ignore markers.
-  report.findings.push(...finishFindings(check, facts, (path) => {
+  // Whole-set rules, per service folder; the file is read again only for its ignore markers.
+  const textOf = (path: string) => {
     try {
       return readWhole(join(base, path), lstatSync(join(base, path)).size);
     } catch {
       return '';
     }
-  }));
+  };
+  const byGroup = new Map<string, { path: string; facts: unknown }[]>();
+  for (const f of facts) {
+    const g = groupOf(f.path, groups);
+    byGroup.set(g, [...(byGroup.get(g) ?? []), f]);
+  }
+  for (const group of byGroup.values()) report.findings.push(...finishFindings(check, group, textOf));
   return report;
 }
 

@@ -11,6 +11,8 @@ export interface FindingSpec {
   category?: Finding['category'];
   title?: string;
   suppressed?: boolean;
+  /** Any other finding fields (aliases, kev, epss, ...), set as they are. */
+  extra?: Partial<Finding>;
 }
 
 export interface ReportSpec {
@@ -49,6 +51,7 @@ export function finding(spec: FindingSpec, defaultService: string): Finding {
     ...(spec.suppressed
       ? { suppression: { source: 'config', reason: 'accepted risk', owner: 'sec-team', expires: '2099-01-01' } }
       : {}),
+    ...spec.extra,
   };
 }
 
