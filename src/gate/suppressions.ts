@@ -220,7 +220,8 @@ export function applySuppressions(
       id: c.id,
       reason: c.config.reason,
       ...(c.config.owner ? { owner: c.config.owner } : {}),
-      ...(c.config.expires ? { expires: c.config.expires } : { openEnded: true }),
+      // Open-ended: a config or ignore-file entry without expiry (a dashboard decision has its own audit trail).
+      ...(c.config.expires ? { expires: c.config.expires } : c.config.source === 'dashboard' ? {} : { openEnded: true }),
       ...(c.config.service ? { service: c.config.service } : {}),
       ...(suppressionMatchesEverything(c.config) ? { matchesEverything: true } : {}),
       state: c.state === 'expired' ? 'expired' : c.matched === 0 ? 'stale' : c.state,
