@@ -102,7 +102,12 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   ];
 
   const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles });
-  deps.onProgress?.({ type: 'plan', services: services.map((s) => s.name), runs: countScannerRuns(plan, services) });
+  deps.onProgress?.({
+    type: 'plan',
+    services: services.map((s) => s.name),
+    runs: countScannerRuns(plan, services),
+    scanners: new Set(plan.map((p) => p.adapter.id)).size,
+  });
   if (plan.length === 0) {
     // Legitimate for a change that touches no service; otherwise the config runs nothing at all,
     // which the gate refuses (a "no-scanner" reason: gate/policy-risks.ts).

@@ -81,6 +81,37 @@ export function escapeMarkdown(text: string, maxLength = MAX_TEXT): string {
   );
 }
 
+/** An http(s) URL in a sentence; trailing sentence punctuation is not part of it. */
+const URL_IN_TEXT = /https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'*+,;=%]+[A-Za-z0-9\-_~/#=&%+]/g;
+
+/**
+ * Like escapeMarkdown, for Gatehouse's own sentences (gate reasons, scanner errors, feed notes,
+ * warnings): the same inert text, except that each http(s) URL is a CommonMark autolink
+ * (`<https://…>`), which shows the URL itself and clicks. A zero-width space inside the URL, as
+ * escapeMarkdown puts there, would break the link (`https:&#8203;//`). Finding texts from tools keep
+ * escapeMarkdown: a tool cannot add a link to the comment.
+ */
+export function escapeMarkdownKeepingLinks(text: string, maxLength = MAX_TEXT): string {
+  // eslint-disable-next-line no-control-regex
+  let flat = neutraliseInvisibleText(scrubSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim());
+  if (flat.length > maxLength) flat = `${flat.slice(0, maxLength - 1)}…`;
+  let out = '';
+  let at = 0;
+  for (const m of flat.matchAll(URL_IN_TEXT)) {
+    out += escapeSegment(flat.slice(at, m.index));
+    // Inside an autolink nothing is parsed; only a table cell's "|" and the ">" ending it matter.
+    out += `<${m[0].replace(/[|<>`\\ ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)}>`;
+    at = m.index + m[0].length;
+  }
+  return out + escapeSegment(flat.slice(at));
+}
+
+/** escapeMarkdown of a piece of a sentence, its surrounding spaces kept (escapeMarkdown trims). */
+function escapeSegment(piece: string): string {
+  if (!piece.trim()) return piece;
+  return `${piece.startsWith(' ') ? ' ' : ''}${escapeMarkdown(piece, piece.length + 1)}${piece.endsWith(' ') ? ' ' : ''}`;
+}
+
 const SEVERITY_BADGE: Record<Severity, string> = {
   critical: '🟣 critical',
   high: '🔴 high',
@@ -283,7 +314,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     // Exploited first: they are what the reader must not miss.
     const rank = (kind: string) => (kind === 'kev' ? 0 : kind === 'epss' ? 1 : 2);
     for (const r of [...gate.reasons].sort((a, b) => rank(a.kind) - rank(b.kind))) {
-      if (!budget.add(`- ${escapeMarkdown(r.message, 1_000)}\n`, RESERVE)) break;
+      if (!budget.add(`- ${escapeMarkdownKeepingLinks(r.message, 1_000)}\n`, RESERVE)) break;
       shown++;
     }
     if (shown < gate.reasons.length) budget.add(`- …and ${gate.reasons.length - shown} more reasons\n`);
@@ -310,11 +341,12 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   }
 
   // 5. Scanner errors (they change what the numbers mean, so before the findings).
-  const errors = report.scanners.filter((s) => s.status === 'error');
+  // One row per scanner and error: a missing tool in 13 services is one row naming them.
+  const errors = foldErrorRows(report.scanners);
   if (errors.length > 0) {
-    budget.add('\n### Scanner errors\n\n| Scanner | Service | Error |\n|---|---|---|\n', RESERVE);
+    budget.add('\n### Scanner errors\n\n| Scanner | Services | Error |\n|---|---|---|\n', RESERVE);
     for (const e of errors) {
-      if (!budget.add(`| ${escapeMarkdown(e.scanner, 80)} | ${escapeMarkdown(e.service, 80)} | ${escapeMarkdown(e.error ?? 'unknown error', 400)} |\n`, RESERVE)) break;
+      if (!budget.add(`| ${escapeMarkdown(e.scanner, 80)} | ${escapeMarkdown(e.services.join(', '), 400)} | ${escapeMarkdownKeepingLinks(e.error, 400)} |\n`, RESERVE)) break;
     }
   }
 
@@ -405,7 +437,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const feeds = describeFeeds(report);
   const notes = report.enrichment?.notes ?? [];
   if (feeds.length > 0 && budget.add('\n<details><summary>Exploitation data</summary>\n\n', RESERVE + 16)) {
-    for (const line of [...feeds, ...notes]) if (!budget.add(`- ${escapeMarkdown(line, 600)}\n`, RESERVE + 16)) break;
+    for (const line of [...feeds, ...notes]) if (!budget.add(`- ${escapeMarkdownKeepingLinks(line, 600)}\n`, RESERVE + 16)) break;
     budget.add('\n</details>\n');
   }
 
@@ -413,12 +445,25 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const warnings = gate.warnings.filter((w) => !/^suppression "/.test(w));
   if (!full && warnings.length > 0) {
     budget.add('\n<details><summary>Warnings</summary>\n\n', RESERVE);
-    for (const w of warnings) if (!budget.add(`- ${escapeMarkdown(w, 600)}\n`, RESERVE + 12)) break;
+    for (const w of warnings) if (!budget.add(`- ${escapeMarkdownKeepingLinks(w, 600)}\n`, RESERVE + 12)) break;
     budget.add('\n</details>\n');
   }
   if (omitted > 0) budget.add(moreNote(omitted, omitted === 1 ? 'finding' : 'findings'));
   else if (detailsUrl) budget.add(`\n[Full report](${detailsUrl})\n`);
   return budget.toString();
+}
+
+/** Failed runs folded by scanner and error text, services listed, in order of first appearance. */
+export function foldErrorRows(runs: ScanReport['scanners']): { scanner: string; services: string[]; error: string }[] {
+  const rows = new Map<string, { scanner: string; services: string[]; error: string }>();
+  for (const r of runs.filter((s) => s.status === 'error')) {
+    const error = r.error ?? 'unknown error';
+    const key = `${r.scanner}\u0000${error}`;
+    const row = rows.get(key) ?? { scanner: r.scanner, services: [], error };
+    rows.set(key, row);
+    if (!row.services.includes(r.service)) row.services.push(r.service);
+  }
+  return [...rows.values()];
 }
 
 /** A repository path as an inline code span, or escaped text when a backtick would end the span. */
