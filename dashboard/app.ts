@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { createAdminRoutes } from './api/admin.js';
 import { createIngestRoutes } from './api/ingest.js';
 import { createReadRoutes } from './api/read.js';
+import { createTriageRoutes } from './api/triage.js';
 import { authenticate } from './auth/principal.js';
 import { createFailureThrottle } from './auth/failure-throttle.js';
 import { dashboardSecurityHeaders } from './auth/security-headers.js';
@@ -28,6 +29,22 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const authFailures = createFailureThrottle(deps.config.authFailureLimit);
   app.use('*', dashboardSecurityHeaders({ tls: deps.config.tls }));
   app.use('*', authenticate({ ...deps, authFailures }));
+  // Acceptances past their date end (history, audit, data version) at most once a minute, before
+  // the request reads anything; reads never apply an expired one meanwhile.
+  let nextSweep = 0;
+  app.use('*', async (c, next) => {
+    const at = deps.now();
+    if (at.getTime() >= nextSweep) {
+      nextSweep = at.getTime() + 60_000;
+      try {
+        await deps.store.expireTriage(at);
+      } catch (err) {
+        nextSweep = 0;
+        deps.logger.warning(`expiring triage decisions failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    await next();
+  });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
@@ -42,6 +59,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   api.get('/openapi.json', (c) => c.body(openApi, 200, { 'Content-Type': 'application/json; charset=UTF-8' }));
   api.route('/', createIngestRoutes(deps));
   api.route('/', createReadRoutes(deps));
+  api.route('/', createTriageRoutes(deps));
   api.route('/admin', createAdminRoutes(deps));
   api.all('*', () => {
     throw new ApiError(404, 'no such API endpoint');

@@ -17,6 +17,7 @@ import type { Logger } from './logger.js';
 import { ScanReportSchema, SCAN_REPORT_VERSION, type ScanReport } from './report/scan-report.js';
 import { buildCoverageLedger } from './ledger/coverage-ledger.js';
 import { listRepositoryFiles } from './ledger/inventory.js';
+import { filesTouchedByRange } from './scanners/gatehouse-secrets/history.js';
 import { configuredAdapters, planScanWithCoverage, type PlannedScan } from './runner/plan.js';
 import { executePlan, type ScanProgress } from './runner/run-scanners.js';
 import { normalizeChangedFiles } from './services/changed-files.js';
@@ -46,6 +47,11 @@ export interface ScanOptions {
   now?: Date;
   /** Gate only on what the change introduced; default: config `gate.new-only`, else true for PRs. */
   newOnly?: boolean;
+  /**
+   * Suppressions from outside the repository, applied like the config's (the action passes the
+   * dashboard's triage decisions here; the engine does not know where they came from).
+   */
+  suppressions?: SourcedSuppression[];
   /** Tools that cannot run this time (tool name -> reason): their runs are scanner errors. */
   unavailableTools?: Record<string, string>;
   /**
@@ -53,6 +59,12 @@ export interface ScanOptions {
    * Absent: no enrichment section in the report, and the gate decides on severity.
    */
   feeds?: LoadedFeeds;
+  /**
+   * `BASE..HEAD` or `all`: the embedded secret scanner also reads the lines every commit of the range
+   * added. Checked before anything runs (a shallow clone without BASE is a HistoryRangeError, exit 2);
+   * the folders of files any commit touched are scanned even if the net change leaves them alone.
+   */
+  secretCommits?: string;
 }
 
 export interface ScanDeps {
@@ -70,7 +82,11 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const { logger } = deps;
   const repoRoot = resolve(options.repoRoot);
   const now = options.now ?? new Date();
-  const changedFiles = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles) : undefined;
+  let changedFiles = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles) : undefined;
+  if (options.secretCommits !== undefined) {
+    const touched = filesTouchedByRange(repoRoot, options.secretCommits);
+    if (changedFiles && touched) changedFiles = [...new Set([...changedFiles, ...touched])];
+  }
 
   const inventory = listRepositoryFiles(repoRoot);
   const discovered = resolveServicesWithCandidates(repoRoot, config);
@@ -93,10 +109,16 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const suppressions: SourcedSuppression[] = [
     ...config.suppressions.map((s): SourcedSuppression => ({ ...s, source: 'config' })),
     ...loadIgnoreFile(resolve(repoRoot, config['ignore-file']), { requireExpiry: config.gate['suppressions-require-expiry'] }),
+    ...(options.suppressions ?? []),
   ];
 
-  const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles });
-  deps.onProgress?.({ type: 'plan', services: services.map((s) => s.name), runs: countScannerRuns(plan, services) });
+  const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles, secretCommits: options.secretCommits });
+  deps.onProgress?.({
+    type: 'plan',
+    services: services.map((s) => s.name),
+    runs: countScannerRuns(plan, services),
+    scanners: new Set(plan.map((p) => p.adapter.id)).size,
+  });
   if (plan.length === 0) {
     // Legitimate for a change that touches no service; otherwise the config runs nothing at all.
     if (services.length > 0) logger.warning(`no scanner applies to ${services.map((s) => s.name).join(', ')}: check "scanners" in the config`);

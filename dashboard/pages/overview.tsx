@@ -98,8 +98,11 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
         <Card label="open high" value={totals.high} tone={totals.high > 0 ? 'sev-high' : undefined} />
         <Card label="SLA breaches" value={totals.sla} tone={totals.sla > 0 ? 'bad' : undefined} />
         <Card label={`stale (no snapshot in ${staleAfterDays} days)`} value={totals.stale} tone={totals.stale > 0 ? 'warn' : undefined} />
-        <Card label="last gate failing" value={totals.failing} tone={totals.failing > 0 ? 'bad' : undefined} />
+        <Card label="default-branch gate failing" value={totals.failing} tone={totals.failing > 0 ? 'bad' : undefined} />
       </section>
+      <p class="muted small overview-note">
+        Counts and gates come from each service's latest default-branch snapshot. Pull-request scans have their own view: <a href="/pulls">pull requests</a>.
+      </p>
       {rows.length === 0 ? (
         <p class="empty-state">
           No scans yet. Push a scan report with <code>POST /api/v1/scans</code> (an ingest token) and services appear here.
@@ -130,7 +133,7 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
                   <SortHeader label="Open" column="open" current={sort} dir={dir} href={href} numeric />
                   <th>{`Trend (${rows[0]?.trend.length ?? 30} d)`}</th>
                   <SortHeader label="Last scan" column="lastScan" current={sort} dir={dir} href={href} worstFirst={false} />
-                  <SortHeader label="Gate" column="gate" current={sort} dir={dir} href={href} worstFirst />
+                  <SortHeader label="Gate (default branch)" column="gate" current={sort} dir={dir} href={href} worstFirst />
                   <SortHeader label="SLA breaches" column="sla" current={sort} dir={dir} href={href} numeric />
                 </tr>
               </thead>

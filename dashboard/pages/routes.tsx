@@ -14,6 +14,8 @@ import { MessagePage } from './login.js';
 import { createLoginRoutes } from './login-routes.js';
 import { createStaticRoutes } from './static-routes.js';
 import { createViewRoutes } from './view-routes.js';
+import { createTriagePageRoutes } from './triage-routes.js';
+import { createPullRequestPageRoutes } from './pulls.js';
 
 export { safeNext } from './login-routes.js';
 export { acceptsGzip, FINDINGS_PAGE_SIZE } from './view-routes.js';
@@ -62,6 +64,8 @@ export function createPageRoutes(deps: RouteDeps & { authFailures?: FailureThrot
   });
 
   app.route('/', createViewRoutes(deps));
+  app.route('/', createTriagePageRoutes(deps, opts));
+  app.route('/', createPullRequestPageRoutes(deps));
   app.route('/admin', createAdminPageRoutes(deps.store, opts));
 
   // An HTML 404 for any other page path (app.ts answers unknown /api/v1 paths itself, earlier).

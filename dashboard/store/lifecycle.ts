@@ -87,7 +87,7 @@ export function servicePaths(report: ScanReport): Map<string, string | null> {
 /** Gate outcome of a report for one service: only the reasons about that service (or about none) count. */
 export function gateForService(gate: ScanReport['gate'], service: string): GateOutcome {
   if (gate.passed) return 'passed';
-  const reasons = gate.reasons.filter((r) => r.service === undefined || r.service === service);
+  const reasons = gate.reasons.filter((r) => (r.services ? r.services.includes(service) : r.service === undefined || r.service === service));
   if (reasons.length === 0) return 'passed';
   return reasons.every((r) => r.kind === 'scanner-error') ? 'scanner-error' : 'failed';
 }

@@ -46,7 +46,7 @@ export async function migrateSqliteToPostgres(from: string, to: string, log: (li
       log(`${table}: ${sourceCounts[table]} rows`);
     }
     // Serial ids continue after the copied ones.
-    for (const table of ['services', 'scans', 'findings', 'finding_events', 'audit']) {
+    for (const table of ['services', 'scans', 'findings', 'finding_events', 'audit', 'triage_events']) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT max(id) FROM ${table}), 0) + 1, false)`);
     }
     const version = source.db.prepare("SELECT value FROM meta WHERE key = 'data_version'").get() as { value: number } | undefined;

@@ -1,6 +1,7 @@
 // Backend-independent pieces of the store: stored rows (same columns in SQLite and PostgreSQL) to the
 // contract's types, and the overview assembled from a few aggregate queries.
 import { createHash } from 'node:crypto';
+import type { TriageStatus } from '../../src/report/triage.js';
 import { EpssScoreSchema, KevListingSchema, LocationSchema, SEVERITIES, type Finding, type Location, type Severity } from '../../src/findings/finding.js';
 import { slaStatus } from './exploit.js';
 import { addDays, dayOf } from './days.js';
@@ -87,7 +88,14 @@ export interface FindingDbRow {
   epss: number | null;
   epss_percentile: number | null;
   vuln_ids: string | null;
+  /** From the LEFT JOIN on triage (FINDING_TRIAGE_COLUMNS), when the query has it. */
+  triage_status?: string | null;
+  triage_expires_at?: string | null;
+  triage_decided_by?: string | null;
 }
+
+/** The triage columns finding queries add: `LEFT JOIN triage t ON t.finding_id = f.id`. */
+export const FINDING_TRIAGE_COLUMNS = 't.status AS triage_status, t.expires_at AS triage_expires_at, t.decided_by AS triage_decided_by';
 
 export interface ServiceDbRow {
   id: number;
@@ -141,6 +149,11 @@ export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingR
   const stored = storedParts(r.data);
   const suppressed = Number(r.suppressed) === 1;
   const due = slaStatus({ openedAt: r.opened_at, severity, state: r.state, suppressed, kevDue: stored.kev?.dueDate ?? null }, sla, now);
+  // An acceptance past its date no longer holds (the sweep records it; reads never wait for it).
+  const triage =
+    r.triage_status && (!r.triage_expires_at || Date.parse(r.triage_expires_at) > now.getTime())
+      ? { status: r.triage_status as TriageStatus, expiresAt: r.triage_expires_at ?? null, decidedBy: r.triage_decided_by ?? '' }
+      : null;
   return {
     service: r.service,
     fingerprint: r.fingerprint,
@@ -159,10 +172,11 @@ export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingR
     lastSeenAt: r.last_seen_at,
     fixedAt: r.fixed_at,
     ageDays: round1(ageDays),
-    slaBreached: due.breached,
-    slaDueAt: due.dueAt ?? null,
+    slaBreached: due.breached && !triage,
+    slaDueAt: triage ? null : (due.dueAt ?? null),
     kev: stored.kev,
     epss: stored.epss,
+    triage,
   };
 }
 

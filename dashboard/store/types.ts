@@ -18,6 +18,10 @@ import type {
 } from '../../src/report/read-api.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import type { z } from 'zod';
+import type { PullRequestRow } from './pulls.js';
+import type { TriageStore } from './triage.js';
+
+export type { PullRequestRow, TriageStore };
 
 export type { Category, Finding, Severity, ScanReport };
 
@@ -191,6 +195,8 @@ export interface ReadStore {
    * `id` is no id at all.
    */
   findVulnerability(id: string, now?: Date): Promise<VulnerabilityResponse | undefined>;
+  /** Per service and pull request, the latest PR scan at or after `since` (newest first). */
+  listPullRequests(since: string): Promise<PullRequestRow[]>;
 }
 
 export type NotificationStatus = 'pending' | 'delivered' | 'failed';
@@ -258,11 +264,13 @@ export const STORE_TABLES = [
   'ingest_keys',
   'finding_ids',
   'notifications',
+  'triage',
+  'triage_events',
 ] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];
 
 /** The whole store, as server.ts opens it. Route modules take one of the narrow interfaces above. */
-export interface Store extends IngestStore, ReadStore, AuthStore, NotifyStore {
+export interface Store extends IngestStore, ReadStore, AuthStore, NotifyStore, TriageStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Rows per table (the migrate command's check, tests). */
   tableCounts(): Promise<Record<StoreTable, number>>;

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findConfigFile, loadConfig, locateConfigError, type ConfigOverrides } from '../config/load.js';
 import { SeveritySchema } from '../findings/finding.js';
-import { ConfigError, EXIT_CODES } from '../errors.js';
+import { ConfigError, EXIT_CODES, HistoryRangeError } from '../errors.js';
 import { createConsoleLogger } from '../logger.js';
 import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
@@ -31,8 +31,10 @@ const USAGE = `Usage:
   gatehouse scan [dir] [options]      scan a repository (default: the current directory)
   gatehouse dashboard [options]       start the dashboard: --db FILE (./gatehouse.db), --port N (8080),
                                       --host H (127.0.0.1), --tls-cert FILE --tls-key FILE, --config FILE
-                                      (JSON: sla, oidc, publicBadges, bodyLimitBytes, ingestRateLimit),
-                                      --public-badges; admin token from GATEHOUSE_ADMIN_TOKEN or printed once
+                                      (JSON: sla, oidc, publicBadges, bodyLimitBytes, ingestRateLimit, webhook),
+                                      --public-badges; admin token from GATEHOUSE_ADMIN_TOKEN or printed once;
+                                      webhook URL and signing secret from GATEHOUSE_WEBHOOK_URL and
+                                      GATEHOUSE_WEBHOOK_SECRET (docs/dashboard.md "Notifications")
   gatehouse --help | --version
 
 Scan options:
@@ -47,9 +49,12 @@ Scan options:
   --changed-files FILE    newline-separated changed paths ("-" reads stdin); narrows the scan
   --kev-file FILE         CISA KEV catalog (JSON) to use instead of downloading it (enrich.kev)
   --epss-file FILE        FIRST EPSS scores (CSV, gzipped or not) instead of downloading (enrich.epss)
+  --commits BASE..HEAD    the secret scanner also reads the lines every commit of the range added
+                          (\`all\`: the whole history, for a first audit); needs the history
+                          (a shallow clone without BASE is an error: fetch more)
   --kind snapshot|pr      default: pr with --baseline or --changed-files, else snapshot
   --scan-id ID            report id (default: generated)
-  --verbose               debug logging (the argv of each scanner)
+  --verbose               debug logging (the argv of each scanner, each run as it ends)
 
 Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.`;
 
@@ -69,10 +74,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'scan') return await scanCommand(rest, io);
     if (command === 'dashboard') return await dashboardCommand(rest, io);
-    throw new UsageError(`unknown command "${command}"`);
+    const guess = nearest(command, ['scan', 'services', 'dashboard', 'help']);
+    throw new UsageError(`unknown command "${command}"${guess ? `; did you mean ${guess}?` : ''}`);
   } catch (err) {
     if (err instanceof UsageError || isParseArgsError(err)) {
-      io.stderr.write(`gatehouse: ${(err as Error).message}\n\n${USAGE}\n`);
+      // One line that names the mistake, and where to read more: not Node's message, not the whole usage.
+      io.stderr.write(`gatehouse: ${usageMessage(err as Error)}\nsee gatehouse --help\n`);
+      return EXIT_CODES.usage;
+    }
+    if (err instanceof HistoryRangeError) {
+      io.stderr.write(`gatehouse: ${err.message}\n`);
       return EXIT_CODES.usage;
     }
     if (err instanceof ConfigError) {
@@ -87,27 +98,80 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+const SCAN_OPTIONS = {
+  config: { type: 'string' },
+  format: { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
+  'output-dir': { type: 'string' },
+  'fail-on': { type: 'string' },
+  baseline: { type: 'string' },
+  import: { type: 'string', multiple: true },
+  'changed-files': { type: 'string' },
+  commits: { type: 'string' },
+  'kev-file': { type: 'string' },
+  'epss-file': { type: 'string' },
+  kind: { type: 'string' },
+  'scan-id': { type: 'string' },
+  verbose: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** Every long flag a command knows, for "did you mean". */
+const KNOWN_FLAGS: Record<string, readonly string[]> = {
+  scan: Object.keys(SCAN_OPTIONS),
+  services: ['config', 'verbose', 'help'],
+  dashboard: ['db', 'port', 'host', 'tls-cert', 'tls-key', 'config', 'public-badges', 'from', 'to', 'help'],
+};
+let currentCommand = '';
+
+/** A usage error in one line; an unknown flag gets the nearest known one ("did you mean --format?"). */
+export function usageMessage(err: Error): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = /'(-{1,2}[^']*)'/.exec(err.message)?.[1] ?? '';
+    const suggestion = nearest(flag.replace(/^-+/, '').replace(/=.*$/, ''), KNOWN_FLAGS[currentCommand] ?? []);
+    return `unknown flag ${flag}${suggestion ? `; did you mean --${suggestion}?` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    // "Option '--format <value>' argument missing" -> "--format needs a value"
+    const flag = /'(--?[A-Za-z0-9-]+)/.exec(err.message)?.[1];
+    if (flag) return `${flag} needs a value`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return err.message.split('\n')[0]!.replace(/\.$/, '');
+  return err.message.split('\n')[0]!;
+}
+
+/** The known word closest to `word` (edit distance at most 2, or a prefix), if any. */
+export function nearest(word: string, known: readonly string[]): string | undefined {
+  let best: { word: string; d: number } | undefined;
+  for (const k of known) {
+    const d = k.startsWith(word) && word.length >= 3 ? 1 : editDistance(word.toLowerCase(), k);
+    if (d <= (k.length >= 4 ? 2 : 1) && (!best || d < best.d)) best = { word: k, d };
+  }
+  return best?.word;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const keep = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = keep;
+    }
+  }
+  return row[b.length]!;
+}
+
 async function scanCommand(argv: string[], io: CliIo): Promise<number> {
+  currentCommand = 'scan';
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      config: { type: 'string' },
-      format: { type: 'string', multiple: true },
-      output: { type: 'string', short: 'o' },
-      'output-dir': { type: 'string' },
-      'fail-on': { type: 'string' },
-      baseline: { type: 'string' },
-      import: { type: 'string', multiple: true },
-      'changed-files': { type: 'string' },
-      'kev-file': { type: 'string' },
-      'epss-file': { type: 'string' },
-      kind: { type: 'string' },
-      'scan-id': { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: SCAN_OPTIONS,
   });
   if (values.help) {
     io.stdout.write(`${USAGE}\n`);
@@ -148,7 +212,9 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const color = useColor(io.stderr, io.env);
   const logger = createConsoleLogger({ verbose: values.verbose, stream: io.stderr });
   logger.debug(file ? `config: ${file}` : 'config: none found, using the defaults');
-  const progress = createProgressPrinter(io.stderr, { color, verbose: values.verbose });
+  // The text report goes to stdout unless one other format is printed there, or text goes to --output.
+  const textOnStdout = Boolean(values['output-dir']) || (values.output ? formats[0] !== 'text' : formats[0] === 'text');
+  const progress = createProgressPrinter(io.stderr, { color, verbose: values.verbose, perRun: !textOnStdout });
   // Exploitation data (KEV, EPSS): files, or downloads with a timeout and a cache. A failure is
   // said (here and in every report) and never fails the scan by itself.
   const feeds = await loadConfiguredFeeds(config.enrich, {
@@ -167,6 +233,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       imports,
       scanId: values['scan-id'],
       feeds,
+      ...(values.commits !== undefined ? { secretCommits: values.commits } : {}),
     },
     { logger, onProgress: progress },
   ).catch(async (err: unknown) => {
@@ -284,12 +351,13 @@ async function readBaseline(file: string): Promise<ScanReport> {
 
 async function dashboardCommand(argv: string[], io: CliIo): Promise<number> {
   // Imported only when asked for, so `gatehouse scan` never loads the native SQLite module.
+  currentCommand = 'dashboard';
   const { runDashboardCli } = await import('../../dashboard/server.js');
   try {
     // `migrate` finishes; serving keeps the process alive until a signal stops it.
     if (!(await runDashboardCli(argv))) return EXIT_CODES.passed;
   } catch (err) {
-    if (isParseArgsError(err)) throw new UsageError((err as Error).message);
+    if (isParseArgsError(err)) throw err;
     io.stderr.write(`gatehouse dashboard: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_CODES.usage;
   }

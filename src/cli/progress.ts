@@ -1,6 +1,8 @@
-// Progress lines on stderr while scanners run: one line per finished scanner run with its timing,
-// status and finding count (the start of each run too with --verbose), then a one-line outcome.
+// Progress lines on stderr: the opening line (scanners and services), one line per finished run
+// (a run that read several services is one line) when the text report is not on the same terminal
+// or with --verbose (the start of each run too), then a closing line that counts as the opening did.
 import type { ScanReport } from '../report/scan-report.js';
+import { formatDuration, shortError } from '../reporters/summary.js';
 import type { ScanProgress } from '../scan.js';
 
 const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m' };
@@ -14,7 +16,15 @@ export interface ProgressPrinter {
 
 export function createProgressPrinter(
   out: NodeJS.WritableStream,
-  opts: { color: boolean; verbose: boolean },
+  opts: {
+    color: boolean;
+    verbose: boolean;
+    /**
+     * One line per finished run. Off when the text report (its Scanners table says the same) is
+     * printed on the same terminal, unless --verbose: progress and the table never repeat each other.
+     */
+    perRun?: boolean;
+  },
 ): ProgressPrinter {
   const paint = (style: Style, text: string) => (opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text);
   const started = performance.now();
@@ -22,19 +32,22 @@ export function createProgressPrinter(
     switch (event.type) {
       case 'plan':
         out.write(
-          `gatehouse: ${event.runs} scanner run${event.runs === 1 ? '' : 's'} on ${event.services.length} service${
-            event.services.length === 1 ? '' : 's'
-          }${event.services.length ? ` (${event.services.join(', ')})` : ''}\n`,
+          `gatehouse: ${plural(event.scanners, 'scanner')} on ${plural(event.services.length, 'service')}${
+            event.services.length ? ` (${event.services.join(', ')})` : ''
+          }\n`,
         );
         break;
       case 'scanner-start':
         if (opts.verbose) out.write(paint('dim', `  … ${event.scanner} [${event.service}] ${event.mode === 'import' ? 'importing' : 'started'}\n`));
         break;
       case 'scanner-end': {
-        const time = formatSeconds(event.durationMs);
-        const label = `${event.scanner} [${event.service}]`;
+        if (opts.perRun === false && !opts.verbose) break;
+        const time = formatDuration(event.durationMs);
+        // A run that read several services (the embedded scanners) is one line naming them.
+        const label = `${event.scanner} [${event.services.join(', ')}]`;
         if (event.status === 'error') {
-          out.write(`  ${paint('red', '✗')} ${label} ${paint('dim', time)} ${paint('red', `error: ${oneLine(event.error ?? 'unknown')}`)}\n`);
+          // The first words of the failure; the full text and its install hint are in the report.
+          out.write(`  ${paint('red', '✗')} ${label} ${paint('dim', time)} ${paint('red', `error: ${oneLine(shortError(event.error ?? 'unknown'))}`)}\n`);
         } else {
           const how = event.status === 'imported' ? ' (imported)' : '';
           out.write(`  ${paint('green', '✓')} ${label} ${paint('dim', time)} ${event.findingCount} finding${event.findingCount === 1 ? '' : 's'}${how}\n`);
@@ -44,7 +57,7 @@ export function createProgressPrinter(
     }
   }) as ProgressPrinter;
   printer.summary = (report) => {
-    const wall = formatSeconds(performance.now() - started);
+    const wall = formatDuration(performance.now() - started);
     const { outcome, reasons } = report.gate;
     const text =
       outcome === 'passed'
@@ -54,13 +67,16 @@ export function createProgressPrinter(
           : paint('red', 'gate failed: scanner error');
     const suppressed = report.findings.filter((f) => f.status === 'suppressed').length;
     const findings = `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${suppressed ? ` (${suppressed} suppressed)` : ''}`;
-    return `gatehouse: ${text}; ${findings}, ${report.scanners.length} scanner runs in ${wall}`;
+    // Counted as the opening line counts: scanners (what ran), then how many of their runs failed.
+    const scanners = new Set(report.scanners.map((r) => r.scanner)).size;
+    const failed = new Set(report.scanners.filter((r) => r.status === 'error').map((r) => r.scanner)).size;
+    return `gatehouse: ${text}; ${findings}; ${plural(scanners, 'scanner')}${failed ? ` (${failed} failed)` : ''} in ${wall}`;
   };
   return printer;
 }
 
-function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Progress is a terminal line: no control characters from tool text. */

@@ -170,10 +170,17 @@ export function decideGate(input: DecideInput): GateDecision {
   warnings.push(...exploitation.warnings);
 
   // 3. Scanner errors: fail closed unless `on-scanner-error: warn`.
-  for (const run of input.scanners.filter((r) => r.status === 'error')) {
-    const message = `${run.scanner} (${run.category}) could not scan ${run.service}: ${scrubSecrets(run.error ?? 'unknown error')}`;
-    if (gate['on-scanner-error'] === 'fail') reasons.push({ kind: 'scanner-error', service: run.service, message, fingerprints: [] });
-    else warnings.push(`${message} (on-scanner-error: warn, so the gate does not fail on it)`);
+  // One failure said once: runs that failed for the same reason (a missing tool in 13 services)
+  // are one reason listing the scanners and services, with the install hint once.
+  for (const message of foldScannerErrors(input.scanners)) {
+    if (gate['on-scanner-error'] === 'fail') {
+      reasons.push({
+        kind: 'scanner-error',
+        ...(message.services.length === 1 ? { service: message.services[0] } : { services: message.services }),
+        message: message.text,
+        fingerprints: [],
+      });
+    } else warnings.push(`${message.text} (on-scanner-error: warn, so the gate does not fail on it)`);
   }
 
   // 3b. Coverage gaps: one reason per category and why, naming the first files.
@@ -217,6 +224,32 @@ export function decideGate(input: DecideInput): GateDecision {
     warnings,
     counted: countedBySeverity,
   };
+}
+
+/**
+ * Pure: failed runs grouped by their error text ("trivy is not installed ...; to install: ..."),
+ * in order of first appearance: one sentence per distinct failure, naming the scanners and the
+ * services it hit ("trivy-fs (dependency) could not scan a, b, c: ...").
+ */
+export function foldScannerErrors(runs: readonly ScannerRun[]): { text: string; services: string[] }[] {
+  const groups = new Map<string, Map<string, { category: string; services: string[] }>>();
+  for (const run of runs.filter((r) => r.status === 'error')) {
+    const error = scrubSecrets(run.error ?? 'unknown error');
+    const byScanner = groups.get(error) ?? new Map<string, { category: string; services: string[] }>();
+    groups.set(error, byScanner);
+    const entry = byScanner.get(run.scanner) ?? { category: run.category, services: [] };
+    byScanner.set(run.scanner, entry);
+    if (!entry.services.includes(run.service)) entry.services.push(run.service);
+  }
+  return [...groups].map(([error, byScanner]) => {
+    const scanners = [...byScanner];
+    const services = [...new Set(scanners.flatMap(([, e]) => e.services))];
+    const sameServices = scanners.every(([, e]) => e.services.join('\0') === scanners[0]![1].services.join('\0'));
+    const who = sameServices
+      ? `${scanners.map(([id, e]) => `${id} (${e.category})`).join(', ')} could not scan ${services.join(', ')}`
+      : `${scanners.map(([id, e]) => `${id} (${e.category}) in ${e.services.join(', ')}`).join('; ')} could not run`;
+    return { text: `${who}: ${error}`, services };
+  });
 }
 
 function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {

@@ -38,8 +38,11 @@ export function inlineMarkerFor(tool: string): string {
   return INLINE_MARKERS[tool] ?? `${tool} inline marker`;
 }
 
-/** A suppression with where it was written, so reports can name it. */
-export type SourcedSuppression = SuppressionConfig & { source?: 'config' | 'ignore-file' };
+/**
+ * A suppression with where it was written, so reports can name it. `dashboard`: a triage decision
+ * read from the dashboard (src/push/triage.ts), with who decided it.
+ */
+export type SourcedSuppression = SuppressionConfig & { source?: 'config' | 'ignore-file' | 'dashboard'; decidedBy?: string };
 
 /** A readable id for a suppression that has none: its criteria ("rule=CVE-2021-23337 path=services/**"). */
 export function suppressionId(s: SuppressionConfig): string {
@@ -116,6 +119,7 @@ function refOf(c: CompiledSuppression): SuppressionRef {
     reason: s.reason,
     ...(s.owner ? { owner: s.owner } : {}),
     ...(s.expires ? { expires: s.expires } : {}),
+    ...(s.decidedBy ? { decidedBy: s.decidedBy } : {}),
   };
 }
 
@@ -146,7 +150,9 @@ export function applySuppressions(
     if (expired) return { ...f, suppression: refOf(expired) };
     return f;
   });
-  const report = compiled.map(
+  // A dashboard decision is about one finding of one service: one that matched nothing this scan
+  // (another service, a fixed finding) is not a stale entry anyone must remove.
+  const report = compiled.filter((c) => c.config.source !== 'dashboard' || c.matched > 0).map(
     (c): SuppressionReport => ({
       id: c.id,
       reason: c.config.reason,

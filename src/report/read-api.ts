@@ -5,6 +5,7 @@
 // Like scan-report.ts, this file is shared by the engine and the dashboard and knows neither.
 import { z } from 'zod';
 import { CategorySchema, EpssScoreSchema, FindingSchema, KevListingSchema, LocationSchema, SeveritySchema, SuppressionRefSchema } from '../findings/finding.js';
+import { TriageStatusSchema } from './triage.js';
 
 const isoTime = z.string().describe('ISO 8601 UTC timestamp');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('YYYY-MM-DD (UTC)');
@@ -39,7 +40,7 @@ export const ServiceOverviewSchema = z.object({
   lastSnapshotAt: isoTime.nullable(),
   /** No snapshot for more than STALE_AFTER_DAYS (or never). */
   stale: z.boolean(),
-  /** Gate outcome of the latest scan (snapshot or PR) for this service. */
+  /** Gate outcome of the latest default-branch snapshot (PR scans are in the pull-request view), or null. */
   lastGate: GateOutcomeSchema.nullable(),
   /** Open, not suppressed findings older than their severity's SLA. */
   slaBreaches: count,
@@ -100,7 +101,7 @@ export const FindingRowSchema = z.object({
   fixedAt: isoTime.nullable(),
   /** Days open: now - openedAt for open findings, fixedAt - openedAt for fixed ones. */
   ageDays: z.number().nonnegative(),
-  /** Open, not suppressed and past its SLA due date (`slaDueAt`). */
+  /** Open, not suppressed, not triaged and past its SLA due date (`slaDueAt`). */
   slaBreached: z.boolean(),
   /**
    * When an open, not suppressed finding must be fixed: opened + its severity's SLA days, capped at
@@ -112,6 +113,11 @@ export const FindingRowSchema = z.object({
   kev: KevListingSchema.nullable().default(null),
   /** FIRST EPSS probability and percentile; null when not scored. */
   epss: EpssScoreSchema.nullable().default(null),
+  /** The dashboard triage decision in force on it, if any (see triage.ts; GET /api/v1/triage has it all). */
+  triage: z
+    .object({ status: TriageStatusSchema, expiresAt: isoTime.nullable(), decidedBy: z.string() })
+    .nullable()
+    .optional(),
 });
 
 export const LifecycleEventSchema = z.object({
@@ -165,7 +171,7 @@ export const VulnerabilityServiceSchema = z.object({
   /** Open, not suppressed findings of the vulnerability in this service, per severity. */
   open: SeverityCountsSchema,
   openTotal: count,
-  /** Open findings that are suppressed (not in `open`). */
+  /** Open findings that are suppressed or triaged (not in `open`). */
   suppressed: count,
   /** Any of them is KEV-listed. */
   kev: z.boolean(),

@@ -30,6 +30,8 @@ export const GateReasonSchema = z.object({
   /** A sentence a developer can act on. */
   message: z.string(),
   service: z.string().optional(),
+  /** A reason about several services (one missing tool in many): their names (`service` is for one). */
+  services: z.array(z.string()).optional(),
   severity: SeveritySchema.optional(),
   fingerprints: z.array(z.string()).default([]),
 });

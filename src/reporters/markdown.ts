@@ -19,7 +19,7 @@ import type { Finding, Severity } from '../findings/finding.js';
 import { coverageGapNotice, coverageLines } from './coverage.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { neutraliseInvisibleText } from '../report/invisible-text.js';
-import { describeFix, describeLocation } from '../gate/describe.js';
+import { describeFix, describeLocation, describeSecret } from '../gate/describe.js';
 import { describeStep } from '../remediation/plan.js';
 import type { RemediationStep, ScanReport } from '../report/scan-report.js';
 import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, sortBySeverity, type CountColumn } from './summary.js';
@@ -79,6 +79,37 @@ export function escapeMarkdown(text: string, maxLength = MAX_TEXT): string {
       .replace(/^([-+=*])/, '\\$1')
       .replace(/^(\d+)([.)])/, '$1\\$2')
   );
+}
+
+/** An http(s) URL in a sentence; trailing sentence punctuation is not part of it. */
+const URL_IN_TEXT = /https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'*+,;=%]+[A-Za-z0-9\-_~/#=&%+]/g;
+
+/**
+ * Like escapeMarkdown, for Gatehouse's own sentences (gate reasons, scanner errors, feed notes,
+ * warnings): the same inert text, except that each http(s) URL is a CommonMark autolink
+ * (`<https://…>`), which shows the URL itself and clicks. A zero-width space inside the URL, as
+ * escapeMarkdown puts there, would break the link (`https:&#8203;//`). Finding texts from tools keep
+ * escapeMarkdown: a tool cannot add a link to the comment.
+ */
+export function escapeMarkdownKeepingLinks(text: string, maxLength = MAX_TEXT): string {
+  // eslint-disable-next-line no-control-regex
+  let flat = neutraliseInvisibleText(scrubSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim());
+  if (flat.length > maxLength) flat = `${flat.slice(0, maxLength - 1)}…`;
+  let out = '';
+  let at = 0;
+  for (const m of flat.matchAll(URL_IN_TEXT)) {
+    out += escapeSegment(flat.slice(at, m.index));
+    // Inside an autolink nothing is parsed; only a table cell's "|" and the ">" ending it matter.
+    out += `<${m[0].replace(/[|<>`\\ ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)}>`;
+    at = m.index + m[0].length;
+  }
+  return out + escapeSegment(flat.slice(at));
+}
+
+/** escapeMarkdown of a piece of a sentence, its surrounding spaces kept (escapeMarkdown trims). */
+function escapeSegment(piece: string): string {
+  if (!piece.trim()) return piece;
+  return `${piece.startsWith(' ') ? ' ' : ''}${escapeMarkdown(piece, piece.length + 1)}${piece.endsWith(' ') ? ' ' : ''}`;
 }
 
 const SEVERITY_BADGE: Record<Severity, string> = {
@@ -165,9 +196,11 @@ function findingRow(f: Finding, links: Links, fixShown: Set<string>): string {
   // trivy's fallback title is "<id> in <package>": no need to say it twice.
   const title = f.title && !f.title.startsWith(f.ruleId) ? ` ${escapeMarkdown(f.title, 160)}` : '';
   const tools = f.tools ? `<br>found by ${escapeMarkdown(f.tools.join(' + '), 80)}` : '';
+  const secretLine = describeSecret(f);
+  const secret = secretLine ? `<br>${escapeMarkdown(secretLine, 240)}` : '';
   const what = pkg
     ? `**${advisoryLink(f.ruleId, 80)}**${title}<br>${escapeMarkdown(`${pkg.name} ${pkg.version}`.trim(), 120)}${tools}`
-    : `**${advisoryLink(f.ruleId, 120)}**${title}${tools}`;
+    : `**${advisoryLink(f.ruleId, 120)}**${title}${tools}${secret}`;
   const fix = describeFix(f);
   // A rule's fix text (a semgrep autofix, a 40-word recommendation) is said once per table.
   const fixKey = fix ?? '';
@@ -279,7 +312,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     // Exploited first: they are what the reader must not miss.
     const rank = (kind: string) => (kind === 'kev' ? 0 : kind === 'epss' ? 1 : 2);
     for (const r of [...gate.reasons].sort((a, b) => rank(a.kind) - rank(b.kind))) {
-      if (!budget.add(`- ${escapeMarkdown(r.message, 1_000)}\n`, RESERVE)) break;
+      if (!budget.add(`- ${escapeMarkdownKeepingLinks(r.message, 1_000)}\n`, RESERVE)) break;
       shown++;
     }
     if (shown < gate.reasons.length) budget.add(`- …and ${gate.reasons.length - shown} more reasons\n`);
@@ -306,11 +339,12 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   }
 
   // 5. Scanner errors (they change what the numbers mean, so before the findings).
-  const errors = report.scanners.filter((s) => s.status === 'error');
+  // One row per scanner and error: a missing tool in 13 services is one row naming them.
+  const errors = foldErrorRows(report.scanners);
   if (errors.length > 0) {
-    budget.add('\n### Scanner errors\n\n| Scanner | Service | Error |\n|---|---|---|\n', RESERVE);
+    budget.add('\n### Scanner errors\n\n| Scanner | Services | Error |\n|---|---|---|\n', RESERVE);
     for (const e of errors) {
-      if (!budget.add(`| ${escapeMarkdown(e.scanner, 80)} | ${escapeMarkdown(e.service, 80)} | ${escapeMarkdown(e.error ?? 'unknown error', 400)} |\n`, RESERVE)) break;
+      if (!budget.add(`| ${escapeMarkdown(e.scanner, 80)} | ${escapeMarkdown(e.services.join(', '), 400)} | ${escapeMarkdownKeepingLinks(e.error, 400)} |\n`, RESERVE)) break;
     }
   }
 
@@ -324,6 +358,19 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     budget.add('\n### Suppressions\n\n', RESERVE);
     for (const s of attention) {
       const line = `- ${escapeMarkdown(s.id, 160)}${s.expires ? ` (${escapeMarkdown(s.expires, 20)})` : ''}${s.owner ? `, owner ${escapeMarkdown(s.owner, 80)}` : ''}: ${text[s.state]}. Reason: ${escapeMarkdown(s.reason)}\n`;
+      if (!budget.add(line, RESERVE)) break;
+    }
+  }
+
+  // 6b. Triage decisions from the dashboard that the gate obeyed: what, who decided, until when.
+  const triaged = report.findings.filter((f) => f.status === 'suppressed' && f.suppression?.source === 'dashboard');
+  if (triaged.length > 0) {
+    budget.add(`\n### Triaged on the dashboard (${triaged.length})\n\nThe gate does not count these: a security lead decided on the dashboard.\n\n`, RESERVE);
+    for (const f of triaged) {
+      const s = f.suppression!;
+      const line =
+        `- ${escapeMarkdown(f.ruleId, 120)} in ${escapeMarkdown(f.service, 80)} (${escapeMarkdown(describeLocation(f), 160)}): ${escapeMarkdown(s.reason ?? '', 300)}. ` +
+        `Decided by ${escapeMarkdown(s.decidedBy ?? 'unknown', 80)}${s.owner ? `, owner ${escapeMarkdown(s.owner, 80)}` : ''}${s.expires ? `, until ${escapeMarkdown(s.expires, 20)}` : ''}.\n`;
       if (!budget.add(line, RESERVE)) break;
     }
   }
@@ -381,7 +428,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const feeds = describeFeeds(report);
   const notes = report.enrichment?.notes ?? [];
   if (feeds.length > 0 && budget.add('\n<details><summary>Exploitation data</summary>\n\n', RESERVE + 16)) {
-    for (const line of [...feeds, ...notes]) if (!budget.add(`- ${escapeMarkdown(line, 600)}\n`, RESERVE + 16)) break;
+    for (const line of [...feeds, ...notes]) if (!budget.add(`- ${escapeMarkdownKeepingLinks(line, 600)}\n`, RESERVE + 16)) break;
     budget.add('\n</details>\n');
   }
 
@@ -389,12 +436,25 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const warnings = gate.warnings.filter((w) => !/^suppression "/.test(w));
   if (!full && warnings.length > 0) {
     budget.add('\n<details><summary>Warnings</summary>\n\n', RESERVE);
-    for (const w of warnings) if (!budget.add(`- ${escapeMarkdown(w, 600)}\n`, RESERVE + 12)) break;
+    for (const w of warnings) if (!budget.add(`- ${escapeMarkdownKeepingLinks(w, 600)}\n`, RESERVE + 12)) break;
     budget.add('\n</details>\n');
   }
   if (omitted > 0) budget.add(moreNote(omitted, omitted === 1 ? 'finding' : 'findings'));
   else if (detailsUrl) budget.add(`\n[Full report](${detailsUrl})\n`);
   return budget.toString();
+}
+
+/** Failed runs folded by scanner and error text, services listed, in order of first appearance. */
+export function foldErrorRows(runs: ScanReport['scanners']): { scanner: string; services: string[]; error: string }[] {
+  const rows = new Map<string, { scanner: string; services: string[]; error: string }>();
+  for (const r of runs.filter((s) => s.status === 'error')) {
+    const error = r.error ?? 'unknown error';
+    const key = `${r.scanner}\u0000${error}`;
+    const row = rows.get(key) ?? { scanner: r.scanner, services: [], error };
+    rows.set(key, row);
+    if (!row.services.includes(r.service)) row.services.push(r.service);
+  }
+  return [...rows.values()];
 }
 
 /** A repository path as an inline code span, or escaped text when a backtick would end the span. */

@@ -135,16 +135,25 @@ function resultOf(f: Finding, ruleIndex: number): sarif.Result {
       ...(f.aliases && f.aliases.length > 0 ? { aliases: f.aliases } : {}),
       ...(f.tools ? { tools: f.tools } : {}),
       ...(f.kev ? { kev: true, kevRansomware: f.kev.ransomware === 'known', kevDateAdded: f.kev.dateAdded, ...(f.kev.dueDate ? { kevDueDate: f.kev.dueDate } : {}) } : {}),
+      ...(f.secret
+        ? {
+            secretContext: f.secret.context,
+            occurrences: f.secret.occurrences,
+            occurrenceLines: f.secret.lines,
+            ...(f.secret.commit ? { commit: f.secret.commit } : {}),
+            ...(f.secret.ruleSeverity ? { ruleSeverity: f.secret.ruleSeverity } : {}),
+          }
+        : {}),
       ...(f.epss ? { epssProbability: f.epss.probability, epssPercentile: f.epss.percentile } : {}),
     },
   };
   if (f.status === 'suppressed' && f.suppression) {
-    const inSource = !['config', 'ignore-file'].includes(f.suppression.source);
+    const inSource = !['config', 'ignore-file', 'dashboard'].includes(f.suppression.source);
     result.suppressions = [
       {
         kind: inSource ? 'inSource' : 'external',
         status: 'accepted',
-        justification: [f.suppression.reason, f.suppression.owner ? `owner ${f.suppression.owner}` : '', f.suppression.expires ? `expires ${f.suppression.expires}` : '']
+        justification: [f.suppression.reason, f.suppression.owner ? `owner ${f.suppression.owner}` : '', f.suppression.expires ? `expires ${f.suppression.expires}` : '', f.suppression.decidedBy ? `decided by ${f.suppression.decidedBy}` : '']
           .filter(Boolean)
           .join('; '),
       },

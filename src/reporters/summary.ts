@@ -4,6 +4,26 @@ import type { Finding, Severity } from '../findings/finding.js';
 import { SEVERITY_ORDER, SEVERITY_RANK } from '../findings/severity.js';
 import type { ScanReport } from '../report/scan-report.js';
 
+/**
+ * The one duration format of every output (progress, the Scanners table, the closing line):
+ * seconds, "0.16 s", "12.4 s", "2 min 05 s".
+ */
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
+
+/**
+ * The first clause of a scanner error ("trivy is not installed (...)"), for a one-line table or
+ * progress line; the full text, install hint included, is said once in the gate's reasons.
+ */
+export function shortError(error: string): string {
+  const first = error.split('; ')[0]!;
+  return first.length > 160 ? `${first.slice(0, 159)}…` : first;
+}
+
 /** The columns of the per-service table: the four statuses of current findings, plus fixed. */
 export const COUNT_COLUMNS = ['introduced', 'newly-disclosed', 'existing', 'suppressed', 'fixed'] as const;
 export type CountColumn = (typeof COUNT_COLUMNS)[number];

@@ -4,11 +4,11 @@
 import type { Finding, Severity } from '../findings/finding.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { neutraliseInvisibleText } from '../report/invisible-text.js';
-import { describeFinding, describeLocation, describeFix } from '../gate/describe.js';
+import { describeFinding, describeLocation, describeFix, describeSecret } from '../gate/describe.js';
 import type { ScanReport } from '../report/scan-report.js';
 import { describeStep } from '../remediation/plan.js';
 import { coverageGapNotice, renderCoverageText } from './coverage.js';
-import { COLUMN_LABELS, COUNT_COLUMNS, countRows, describeExploitation, describeFeeds, sortForReport } from './summary.js';
+import { COLUMN_LABELS, COUNT_COLUMNS, countRows, describeExploitation, describeFeeds, formatDuration, shortError, sortForReport } from './summary.js';
 
 export interface TextOptions {
   color: boolean;
@@ -31,10 +31,6 @@ export function terminalSafe(text: string): string {
   return neutraliseInvisibleText(scrubSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' '));
 }
 
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
-}
-
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
@@ -44,18 +40,21 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
   const lines: string[] = [];
   const top = opts.top ?? 10;
 
-  // Scanners.
+  // Scanners: one row per scanner and outcome, its services listed (a repository-wide run, or a
+  // tool missing everywhere, is one row). A failure is named in a few words; the full text, with
+  // the install hint, is in the gate's reasons below.
   lines.push(paint('bold', 'Scanners'));
-  const scannerWidth = Math.max(8, ...report.scanners.map((r) => r.scanner.length));
-  const serviceWidth = Math.max(7, ...report.scanners.map((r) => r.service.length));
-  for (const run of report.scanners) {
-    const mark = run.status === 'error' ? paint('red', 'x ') : paint('green', 'ok');
+  const scannerTable = scannerRows(report.scanners);
+  const scannerWidth = Math.max(8, ...scannerTable.map((r) => r.scanner.length));
+  const servicesWidth = Math.min(40, Math.max(8, ...scannerTable.map((r) => r.services.length)));
+  for (const row of scannerTable) {
+    const mark = row.status === 'error' ? paint('red', 'x ') : paint('green', 'ok');
     const what =
-      run.status === 'error'
-        ? paint('red', `error: ${terminalSafe(run.error ?? 'unknown error')}`)
-        : `${run.findingCount} finding${run.findingCount === 1 ? '' : 's'}${run.status === 'imported' ? ' (imported)' : ''}`;
-    lines.push(`  ${mark} ${pad(terminalSafe(run.scanner), scannerWidth)}  ${pad(terminalSafe(run.service), serviceWidth)}  ${pad(formatDuration(run.durationMs), 7)} ${what}`);
-    for (const e of run.toolErrors.slice(0, 3)) lines.push(`       ${paint('yellow', `tool reported: ${terminalSafe(e)}`)}`);
+      row.status === 'error'
+        ? paint('red', `error: ${terminalSafe(shortError(row.error ?? 'unknown error'))}`)
+        : `${row.findingCount} finding${row.findingCount === 1 ? '' : 's'}${row.status === 'imported' ? ' (imported)' : ''}`;
+    lines.push(`  ${mark} ${pad(terminalSafe(row.scanner), scannerWidth)}  ${pad(terminalSafe(row.services), servicesWidth)}  ${pad(formatDuration(row.durationMs), 8)} ${what}`);
+    for (const e of row.toolErrors.slice(0, 3)) lines.push(`       ${paint('yellow', `tool reported: ${terminalSafe(e)}`)}`);
   }
   if (report.scanners.length === 0) lines.push('  (no scanners ran)');
 
@@ -120,6 +119,30 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
+interface ScannerRow {
+  scanner: string;
+  status: ScanReport['scanners'][number]['status'];
+  services: string;
+  durationMs: number;
+  findingCount: number;
+  error?: string;
+  toolErrors: string[];
+}
+
+/** Runs folded by scanner, outcome, error and tool notes; services joined, the longest time, findings summed. */
+function scannerRows(runs: ScanReport['scanners']): ScannerRow[] {
+  const rows = new Map<string, ScannerRow & { names: string[] }>();
+  for (const run of runs) {
+    const key = JSON.stringify([run.scanner, run.status, run.error ?? '', run.toolErrors]);
+    const row = rows.get(key) ?? { scanner: run.scanner, status: run.status, services: '', names: [], durationMs: 0, findingCount: 0, ...(run.error ? { error: run.error } : {}), toolErrors: run.toolErrors };
+    rows.set(key, row);
+    row.names.push(run.service);
+    row.durationMs = Math.max(row.durationMs, run.durationMs);
+    row.findingCount += run.findingCount;
+  }
+  return [...rows.values()].map(({ names, ...row }) => ({ ...row, services: names.join(', ') }));
+}
+
 function findingLines(f: Finding, paint: (style: Style, text: string) => string): string[] {
   const status = f.status === 'introduced' ? 'new' : f.status;
   const exploitation = describeExploitation(f);
@@ -128,7 +151,8 @@ function findingLines(f: Finding, paint: (style: Style, text: string) => string)
   const where = describeLocation(f);
   const fix = describeFix(f);
   const title = f.title && !f.title.startsWith(f.ruleId) ? terminalSafe(f.title) : '';
-  const detail = [title, where && !describeFinding(f).includes(where) ? terminalSafe(where) : '', fix && !f.location.package ? `fix: ${terminalSafe(fix)}` : '']
+  const secret = describeSecret(f);
+  const detail = [title, where && !describeFinding(f).includes(where) ? terminalSafe(where) : '', secret ? terminalSafe(secret) : '', fix && !f.location.package ? `fix: ${terminalSafe(fix)}` : '']
     .filter(Boolean)
     .join(' | ');
   return detail ? [head, `           ${paint('dim', detail)}`] : [head];

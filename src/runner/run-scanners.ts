@@ -21,12 +21,22 @@ import { runTool } from './run-tool.js';
 import { describeStderr } from './stderr-hint.js';
 
 export type ScanProgress =
-  | { type: 'plan'; services: string[]; runs: number }
+  | {
+      type: 'plan';
+      services: string[];
+      /** Scanner runs as the report counts them (one per scanner and service). */
+      runs: number;
+      /** Distinct scanners the plan runs or imports (the closing line counts the same). */
+      scanners: number;
+    }
   | { type: 'scanner-start'; scanner: string; service: string; mode: 'run' | 'import' }
   | {
       type: 'scanner-end';
       scanner: string;
+      /** The first service the run was for (`services[0]`). */
       service: string;
+      /** Every service this one run reported on (a whole-repository run reports on many). */
+      services: string[];
       mode: 'run' | 'import';
       status: ScannerRun['status'];
       durationMs: number;
@@ -106,16 +116,19 @@ async function executeOne(planned: PlannedScan, options: ExecuteOptions): Promis
       findings: [],
     };
   }
-  for (const run of result.runs) {
+  // One event per process (or import), naming every service it reported on.
+  const first = result.runs[0];
+  if (first) {
     options.onProgress?.({
       type: 'scanner-end',
-      scanner: run.scanner,
-      service: run.service,
+      scanner: first.scanner,
+      service: first.service,
+      services: result.runs.map((r) => r.service),
       mode: planned.mode,
-      status: run.status,
-      durationMs: run.durationMs,
-      findingCount: run.findingCount,
-      ...(run.error ? { error: run.error } : {}),
+      status: first.status,
+      durationMs: first.durationMs,
+      findingCount: result.runs.reduce((n, r) => n + r.findingCount, 0),
+      ...(first.error ? { error: first.error } : {}),
     });
   }
   return result;

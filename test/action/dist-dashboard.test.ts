@@ -85,7 +85,9 @@ describe('dist/index.js with the dashboard', () => {
       });
       expect(run.code, run.stdout).toBe(0);
       expect(run.stdout).not.toMatch(/::warning::.*dashboard push failed/);
-      expect(oidc.audiences).toEqual([audience]);
+      // One id-token to read the triage decisions, one to push: both for the dashboard's audience.
+      expect(oidc.audiences).toEqual([audience, audience]);
+      expect(run.stdout).toContain('dashboard triage: 0 decision(s) in force');
       const scans = (await oidcDashboard.store.listScans('web', 5));
       expect(scans.map((s) => s.scanId)).toEqual([`gh/${OWNER}/${REPO}/400/1/web`]);
       expect(scans[0].ingestedBy).toMatch(new RegExp(`^oidc:${OWNER}/${REPO}`));

@@ -41,7 +41,11 @@ describe('gatehouse usage errors (exit 2)', () => {
   const cases: [string, string[], RegExp][] = [
     ['no command', [], /Usage:/],
     ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
-    ['an unknown option', ['scan', root, '--bogus'], /Unknown option '--bogus'/],
+    ['an unknown option', ['scan', root, '--bogus'], /^gatehouse: unknown flag --bogus\nsee gatehouse --help\n$/],
+    ['a mistyped option', ['scan', root, '--frmat', 'json'], /^gatehouse: unknown flag --frmat; did you mean --format\?\nsee gatehouse --help\n$/],
+    ['a mistyped dashboard option', ['dashboard', '--prot', '1'], /^gatehouse: unknown flag --prot; did you mean --port\?\nsee gatehouse --help\n$/],
+    ['a mistyped command', ['scn', root], /unknown command "scn"; did you mean scan\?/],
+    ['an option without its value', ['scan', root, '--format'], /^gatehouse: --format needs a value\nsee gatehouse --help\n$/],
     ['two directories', ['scan', root, root], /scan takes one directory, got 2/],
     ['a bad --fail-on', ['scan', root, '--fail-on', 'severe'], /--fail-on: expected one of critical\|high\|medium\|low\|info\|unknown, got "severe"/],
     ['several formats without --output-dir', ['scan', root, '--format', 'json,sarif'], /2 formats \(json, sarif\) need --output-dir/],
@@ -63,6 +67,13 @@ describe('gatehouse usage errors (exit 2)', () => {
       expect(r.stderr + r.stdout).toMatch(message);
     });
   }
+
+  it('accepts --fail-on in any case (HIGH, High)', async () => {
+    for (const value of ['HIGH', 'High']) {
+      const r = await run(['scan', root, '--fail-on', value, '--format', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+  });
 
   it('refuses a --baseline that is JSON but not a Gatehouse report, naming the field', async () => {
     const file = join(root, 'not-a-report.json');

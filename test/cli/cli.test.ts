@@ -58,8 +58,14 @@ describe('gatehouse scan', () => {
     const r = await gatehouse(['scan', root]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('Gate passed');
-    expect(r.stderr).toMatch(/✓ fake-sast \[api\] \d+\.\d\d s 0 findings/);
-    expect(r.stderr).toContain('gatehouse: gate passed; 0 findings, 1 scanner runs in');
+    // Opening and closing lines count alike; the run's line is the Scanners table's, said once.
+    expect(r.stderr).toContain('gatehouse: 1 scanner on 2 services (api, (root))');
+    expect(r.stderr).toMatch(/gatehouse: gate passed; 0 findings; 1 scanner in \d+\.\d\d s/);
+    expect(r.stdout).toMatch(/ok fake-sast +api +\d+\.\d\d s +0 findings/);
+    expect(r.stderr).not.toContain('✓ fake-sast');
+    // With another format on stdout, the progress line is the only one
+    const json = await gatehouse(['scan', root, '--format', 'json']);
+    expect(json.stderr).toMatch(/✓ fake-sast \[api\] \d+\.\d\d s 0 findings/);
     expect(r.stderr).not.toMatch(/\x1b\[/); // not a TTY: no colour
   });
 
@@ -103,7 +109,7 @@ describe('gatehouse scan', () => {
     const root = repoWithFakeScanner(['--garbage']);
     const r = await gatehouse(['scan', root]);
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/✗ fake-sast \[api\] .* error: fake-sast output is not valid: /);
+    expect(r.stdout).toMatch(/x +fake-sast +api .* error: fake-sast output is not valid: /);
     expect(r.stderr).toContain('gate failed: scanner error');
     expect(r.stdout + r.stderr).not.toContain('Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE9dC8');
   });
@@ -138,14 +144,15 @@ describe('gatehouse scan', () => {
     // a few as real processes here; every usage error in-process in cli-usage.test.ts
     const root = repoWithFakeScanner(['--print', emptySarif()]);
     const cases: [string[], RegExp][] = [
-      [['scan', root, '--bogus'], /Unknown option '--bogus'/],
+      [['scan', root, '--frmat', 'json'], /^gatehouse: unknown flag --frmat; did you mean --format\?\nsee gatehouse --help\n$/],
       [['scan', root, '--fail-on', 'severe'], /--fail-on: expected one of critical\|high\|medium\|low\|info\|unknown, got "severe"/],
     ];
     for (const [args, message] of cases) {
       const r = await gatehouse(args);
       expect(r.exitCode, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
-      expect(r.stderr).toContain('Usage:');
+      expect(r.stderr).toContain('see gatehouse --help');
+      expect(r.stderr).not.toContain('Usage:');
     }
   });
 
@@ -218,7 +225,7 @@ describe('gatehouse scan', () => {
 
   it('colours progress only when asked (FORCE_COLOR) and never with NO_COLOR', async () => {
     const root = repoWithFakeScanner(['--print', emptySarif()]);
-    expect((await gatehouse(['scan', root], { env: { FORCE_COLOR: '1' } })).stderr).toMatch(/\x1b\[32m✓/);
+    expect((await gatehouse(['scan', root], { env: { FORCE_COLOR: '1' } })).stderr).toMatch(/\x1b\[32mgate passed/);
     expect((await gatehouse(['scan', root], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stderr).not.toMatch(/\x1b\[/);
   });
 });
@@ -236,10 +243,10 @@ describe('colour on a real terminal', () => {
       extendEnv: false,
     });
     expect(onTty.exitCode).toBe(0);
-    expect(onTty.stdout).toMatch(/\x1b\[32m✓/);
+    expect(onTty.stdout).toMatch(/\x1b\[32m(✓|ok|gate passed)/);
     const onPipe = await gatehouse(['scan', root], { env: { TERM: 'xterm' } });
     expect(onPipe.exitCode).toBe(0);
-    expect(onPipe.stderr).toContain('✓');
+    expect(onPipe.stderr).toContain('gate passed');
     expect(onPipe.stderr + onPipe.stdout).not.toMatch(/\x1b\[/);
   });
 });

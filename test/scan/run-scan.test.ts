@@ -58,7 +58,7 @@ describe('runScan', () => {
     expect(report.gate.outcome).toBe('failed');
     expect(report.gate.reasons.some((r) => r.kind === 'severity' && /high/.test(r.message))).toBe(true);
     expect(report.comparison).toEqual({ baseline: 'none', changedFiles: false });
-    expect(events[0]).toEqual({ type: 'plan', services: ['api', 'worker'], runs: 2 });
+    expect(events[0]).toEqual({ type: 'plan', services: ['api', 'worker'], runs: 2, scanners: 1 });
   });
 
   it('passes when the threshold is above every finding', async () => {
@@ -74,7 +74,8 @@ describe('runScan', () => {
   it('fails closed on a scanner error, with outcome scanner-error, unless on-scanner-error is warn', async () => {
     const failing = await scan({ scanners: { sarif: [fakeSast('--garbage')] } });
     expect(failing.report.gate).toMatchObject({ passed: false, outcome: 'scanner-error' });
-    expect(failing.report.gate.reasons.map((r) => r.kind)).toEqual(['scanner-error', 'scanner-error']);
+    // the same failure in both services is one reason naming them
+    expect(failing.report.gate.reasons.map((r) => [r.kind, r.services])).toEqual([['scanner-error', ['api', 'worker']]]);
     expect(JSON.stringify(failing.report)).not.toContain('Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE9dC8');
 
     const warned = await scan({ gate: { 'on-scanner-error': 'warn' }, scanners: { sarif: [fakeSast('--garbage')] } });

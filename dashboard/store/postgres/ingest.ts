@@ -119,8 +119,9 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
         'INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
         [scanPk, serviceId, report.kind, createdAt, sp.gate, sp.findingCount, JSON.stringify(sp.reportCounts), JSON.stringify(sp.scanners)],
       );
-      if (sp.setLastScan) await client.query('UPDATE services SET last_scan_at = $1, last_gate = $2 WHERE id = $3', [createdAt, sp.gate, serviceId]);
-      if (sp.setLastSnapshot) await client.query('UPDATE services SET last_snapshot_at = $1 WHERE id = $2', [createdAt, serviceId]);
+      if (sp.setLastScan) await client.query('UPDATE services SET last_scan_at = $1 WHERE id = $2', [createdAt, serviceId]);
+      // The service's gate is its default branch's: a PR's verdict is the PR's (the pull-request view).
+      if (sp.setLastSnapshot) await client.query('UPDATE services SET last_snapshot_at = $1, last_gate = $2 WHERE id = $3', [createdAt, sp.gate, serviceId]);
 
       // New rows: opened now, or opened and fixed by a late snapshot.
       const fresh = sp.decisions.flatMap((d) =>

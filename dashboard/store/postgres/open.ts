@@ -8,6 +8,7 @@ import { createPostgresIngest } from './ingest.js';
 import { createPostgresNotify } from './notify.js';
 import { migratePostgres } from './migrations.js';
 import { createPostgresRead } from './read.js';
+import { createPostgresTriage } from './triage.js';
 
 export interface PostgresStore extends Store {
   readonly backend: 'postgres';
@@ -63,6 +64,7 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
     ...createPostgresRead(pool, sla),
     ...createPostgresAuth(pool, options.sessionTtlMs),
     ...createPostgresNotify(pool),
+    ...createPostgresTriage(pool),
     async tableCounts() {
       const counts = {} as Record<StoreTable, number>;
       for (const t of STORE_TABLES) counts[t] = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Severity } from '../../../src/findings/finding.js';
 import {
   assembleOverview,
+  FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
   toFindingDetail,
@@ -17,6 +18,7 @@ import {
 import { densePosture, findingSortSql, findingWhere, SEVERITY_SQL_RANK } from '../sqlite/read.js';
 import { breachCondition, numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
+import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
@@ -46,7 +48,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       const open = new Map<number, SeverityCounts>();
       const suppressed = new Map<number, number>();
       for (const r of await rows<{ service_id: string; severity: Severity; suppressed: number; n: number }>(
-        "SELECT service_id, severity, suppressed, count(*)::int AS n FROM findings WHERE state = 'open' GROUP BY service_id, severity, suppressed",
+        "SELECT service_id, severity, suppressed, count(*)::int AS n FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity, suppressed",
       )) {
         const id = Number(r.service_id);
         if (r.suppressed) {
@@ -104,7 +106,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       let suppressed = 0;
       const oldest = new Map<Severity, string>();
       for (const r of await rows<{ severity: Severity; suppressed: number; n: number; oldest: string }>(
-        "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
+        "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
         [s.id],
       )) {
         if (r.suppressed) suppressed += r.n;
@@ -150,17 +152,17 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       const sort = SORT_SQL[filter.sort ?? 'severity'];
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id';
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id';
       const total = (await rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params))[0].n;
       const list = await rows<FindingDbRow>(
-        numbered(`SELECT f.*, s.name AS service ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
+        numbered(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
         [...where.params, ...orderParams, filter.limit, filter.offset],
       );
       return { items: list.map((r) => toFindingRow(r, now, sla)), total };
     },
 
     async getFinding(service, fingerprint, now = new Date()) {
-      const r = (await rows<FindingDbRow>('SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id WHERE s.name = $1 AND f.fingerprint = $2', [service, fingerprint]))[0];
+      const r = (await rows<FindingDbRow>(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id WHERE s.name = $1 AND f.fingerprint = $2`, [service, fingerprint]))[0];
       if (!r) return undefined;
       const events = await rows<{ kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: string | null }>(
         'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = $1 ORDER BY e.at, e.id',
@@ -187,6 +189,10 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       return list.map((r) => toScanSummary(service, r));
     },
 
+    async listPullRequests(since) {
+      return latestPerPullRequest(await rows<PullRequestScanDbRow>(numbered(PULL_REQUEST_SCANS_SQL), [since]));
+    },
+
     async findVulnerability(query, now = new Date()) {
       const key = vulnIdQueryKey(query);
       if (!key) return undefined;
@@ -196,7 +202,8 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       )).map((r) => r.vuln_id);
       if (!keys.includes(key)) keys.push(key);
       const list = await rows<FindingDbRow>(
-        `SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id
+        `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id
+         LEFT JOIN triage t ON t.finding_id = f.id
          WHERE f.state = 'open' AND f.id IN (SELECT finding_id FROM finding_ids WHERE vuln_id = ANY($1::text[]))
          ORDER BY s.name, ${SEVERITY_SQL_RANK} DESC, f.opened_at, f.id`,
         [keys],

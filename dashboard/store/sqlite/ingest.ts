@@ -23,8 +23,9 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     insertService: db.prepare<[string, string | null, string]>('INSERT INTO services (name, path, first_seen_at) VALUES (?, ?, ?)'),
     updateServicePath: db.prepare<[string, number]>('UPDATE services SET path = ? WHERE id = ?'),
-    updateServiceLastScan: db.prepare<[string, string, number]>('UPDATE services SET last_scan_at = ?, last_gate = ? WHERE id = ?'),
-    updateServiceLastSnapshot: db.prepare<[string, number]>('UPDATE services SET last_snapshot_at = ? WHERE id = ?'),
+    updateServiceLastScan: db.prepare<[string, number]>('UPDATE services SET last_scan_at = ? WHERE id = ?'),
+    // The service's gate is its default branch's: a PR's verdict is the PR's (the pull-request view).
+    updateServiceLastSnapshot: db.prepare<[string, string, number]>('UPDATE services SET last_snapshot_at = ?, last_gate = ? WHERE id = ?'),
     insertScan: db.prepare(
       `INSERT INTO scans (scan_id, kind, created_at, repository, ref, commit_sha, pull_request, run_url, gate_outcome,
          finding_count, ingested_at, ingested_by)
@@ -183,8 +184,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         counts: JSON.stringify(sp.reportCounts),
         scanners: JSON.stringify(sp.scanners),
       });
-      if (sp.setLastScan) q.updateServiceLastScan.run(createdAt, sp.gate, serviceId);
-      if (sp.setLastSnapshot) q.updateServiceLastSnapshot.run(createdAt, serviceId);
+      if (sp.setLastScan) q.updateServiceLastScan.run(createdAt, serviceId);
+      if (sp.setLastSnapshot) q.updateServiceLastSnapshot.run(createdAt, sp.gate, serviceId);
 
       for (const d of sp.decisions) {
         switch (d.kind) {

@@ -239,6 +239,45 @@ export const MIGRATIONS: readonly string[] = [
     last_error TEXT
   );
   `,
+  // 5: triage decisions on findings (false positive, accepted risk until a date, not affected) and
+  // their history; the overview's gate follows default-branch snapshots only (PR scans have their own
+  // view), recomputed here from each service's latest snapshot.
+  `
+  CREATE TABLE triage (
+    finding_id INTEGER PRIMARY KEY REFERENCES findings(id),
+    status TEXT NOT NULL CHECK (status IN ('false_positive', 'accepted_risk', 'not_affected')),
+    justification TEXT,
+    reason TEXT NOT NULL,
+    owner TEXT,
+    expires_at TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+  );
+  CREATE INDEX triage_by_expiry ON triage (expires_at);
+  CREATE TABLE triage_events (
+    id INTEGER PRIMARY KEY,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    action TEXT NOT NULL CHECK (action IN ('set', 'cleared', 'expired')),
+    status TEXT,
+    justification TEXT,
+    reason TEXT,
+    owner TEXT,
+    expires_at TEXT,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX triage_events_by_finding ON triage_events (finding_id, id);
+  -- Open counts and SLA breaches read findings through this view: a triage decision in force counts
+  -- like a suppression (expired acceptances are swept out of triage, so they count again).
+  CREATE VIEW findings_triaged AS
+    SELECT f.id, f.service_id, f.severity, f.state, f.opened_at,
+      CASE WHEN f.suppressed = 1 OR t.finding_id IS NOT NULL THEN 1 ELSE 0 END AS suppressed
+    FROM findings f LEFT JOIN triage t ON t.finding_id = f.id;
+  UPDATE services SET last_gate = (
+    SELECT ss.gate_outcome FROM scan_services ss
+    WHERE ss.service_id = services.id AND ss.kind = 'snapshot'
+    ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1);
+  `,
 ];
 
 /**

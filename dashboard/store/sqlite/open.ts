@@ -7,6 +7,7 @@ import { createSqliteIngest } from './ingest.js';
 import { createSqliteNotify } from './notify.js';
 import { migrate } from './migrations.js';
 import { createSqliteRead } from './read.js';
+import { createSqliteTriage } from './triage.js';
 
 export interface SqliteStore extends Store {
   readonly backend: 'sqlite';
@@ -38,6 +39,7 @@ export function openSqliteStore(file: string, options: StoreOptions = {}): Sqlit
     ...createSqliteRead(db, sla),
     ...createSqliteAuth(db, options.sessionTtlMs),
     ...createSqliteNotify(db),
+    ...createSqliteTriage(db),
     async tableCounts() {
       const counts = {} as Record<StoreTable, number>;
       for (const t of STORE_TABLES) counts[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;

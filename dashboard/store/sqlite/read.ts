@@ -9,6 +9,7 @@ import { breachCondition, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
 import {
   assembleOverview,
+  FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
   toFindingDetail,
@@ -20,6 +21,7 @@ import {
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
+import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 export const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
@@ -80,7 +82,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     allServices: db.prepare<[], ServiceDbRow>('SELECT * FROM services ORDER BY name'),
     openCountsAll: db.prepare<[], { service_id: number; severity: Severity; suppressed: number; n: number }>(
-      "SELECT service_id, severity, suppressed, count(*) AS n FROM findings WHERE state = 'open' GROUP BY service_id, severity, suppressed",
+      "SELECT service_id, severity, suppressed, count(*) AS n FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity, suppressed",
     ),
     postureTotalsSince: db.prepare<[string, string], { service_id: number; day: string; total: number }>(
       'SELECT service_id, day, total FROM posture_daily WHERE day >= ? AND day <= ?',
@@ -89,7 +91,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       'SELECT total FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
     ),
     openCountsOfService: db.prepare<[number], { severity: Severity; suppressed: number; n: number; oldest: string }>(
-      "SELECT severity, suppressed, count(*) AS n, min(opened_at) AS oldest FROM findings WHERE service_id = ? AND state = 'open' GROUP BY severity, suppressed",
+      "SELECT severity, suppressed, count(*) AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = ? AND state = 'open' GROUP BY severity, suppressed",
     ),
     postureTotalsOfService: db.prepare<[number, string, string], { day: string; total: number }>(
       'SELECT day, total FROM posture_daily WHERE service_id = ? AND day >= ? AND day <= ?',
@@ -104,7 +106,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       'SELECT * FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
     ),
     findingByKey: db.prepare<[string, string], FindingDbRow>(
-      'SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id WHERE s.name = ? AND f.fingerprint = ?',
+      `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id WHERE s.name = ? AND f.fingerprint = ?`,
     ),
     eventsOfFinding: db.prepare<[number], { kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: number | null }>(
       'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = ? ORDER BY e.at, e.id',
@@ -113,6 +115,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       `SELECT sc.scan_id, sc.kind, sc.created_at, sc.commit_sha FROM finding_scans fs JOIN scans sc ON sc.id = fs.scan_pk
        WHERE fs.finding_id = ? ORDER BY sc.created_at DESC LIMIT 100`,
     ),
+    pullRequestScans: db.prepare<[string], PullRequestScanDbRow>(PULL_REQUEST_SCANS_SQL),
     aliasKeys: db.prepare<[string], { vuln_id: string }>(
       'SELECT DISTINCT b.vuln_id FROM finding_ids a JOIN finding_ids b ON b.finding_id = a.finding_id WHERE a.vuln_id = ?',
     ),
@@ -224,10 +227,10 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       const sort = SORT_SQL[filter.sort ?? 'severity'];
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id';
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id';
       const total = (prepared(`SELECT count(*) AS n ${from} ${where.sql}`).get(...where.params) as { n: number }).n;
       const rows = prepared(
-        `SELECT f.*, s.name AS service ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
+        `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
       ).all(...where.params, ...orderParams, filter.limit, filter.offset) as FindingDbRow[];
       return { items: rows.map((r) => toFindingRow(r, now, sla)), total };
     },
@@ -244,6 +247,10 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       return q.scansOfService.all(s.id, limit).map((r) => toScanSummary(service, r));
     },
 
+    async listPullRequests(since) {
+      return latestPerPullRequest(q.pullRequestScans.all(since));
+    },
+
     async findVulnerability(query, now = new Date()) {
       const key = vulnIdQueryKey(query);
       if (!key) return undefined;
@@ -251,7 +258,8 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       const keys = (q.aliasKeys.all(key) as { vuln_id: string }[]).map((r) => r.vuln_id);
       if (!keys.includes(key)) keys.push(key);
       const rows = prepared(
-        `SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id
+        `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id
+         LEFT JOIN triage t ON t.finding_id = f.id
          WHERE f.state = 'open' AND f.id IN (SELECT finding_id FROM finding_ids WHERE vuln_id IN (${keys.map(() => '?').join(', ')}))
          ORDER BY s.name, ${SEVERITY_SQL_RANK} DESC, f.opened_at, f.id`,
       ).all(...keys) as FindingDbRow[];

@@ -108,7 +108,7 @@ describe('ingestScan', () => {
     expect((await store.getFinding('payments', 'fp-a0000'))!.row.state).toBe('open');
     (await store.ingestScan(makeReport({ scanId: 'pr2', kind: 'pr', createdAt: day('2026-01-07'), findings: [{ fp: 'a' }] }), 't'));
     expect((await store.getFinding('payments', 'fp-a0000'))!.scans.map((s) => s.scanId)).toEqual(['pr2', 's2']);
-    // The late snapshot filled its own (empty) day; the PR scan is the latest scan and sets lastGate.
+    // The late snapshot filled its own (empty) day; the PR scan is the latest scan (lastGate stays the snapshot's).
     expect((await store.postureSeries('payments', { from: '2026-01-01', to: '2026-01-05' })).map((p) => p.total)).toEqual([0, 0, 0, 0, 1]);
     expect((await store.listScans('payments', 10)).map((s) => s.scanId)).toEqual(['pr2', 'pr', 's2', 'late']);
   });

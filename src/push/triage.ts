@@ -1,0 +1,47 @@
+// The dashboard's triage decisions as suppressions: the action (when `dashboard-url` is set) reads
+// GET /api/v1/triage with the credential it uploads with and hands the decisions to the engine as
+// suppressions (scan.ts `suppressions`), so the PR gate obeys a false positive, an accepted risk
+// (until its date, then it counts again) or a "not affected" decided on the dashboard. The answer is
+// validated with the shared schema (src/report/triage.ts).
+import type { SourcedSuppression } from '../gate/suppressions.js';
+import type { Logger } from '../logger.js';
+import { TRIAGE_STATUS_LABELS, TriageResponseSchema, expiryDay, type TriageDecision } from '../report/triage.js';
+import type { PushAuth } from './client.js';
+
+export interface TriageFetchInput {
+  dashboardUrl: string;
+  auth: PushAuth;
+  logger: Logger;
+  /** Services to ask about; undefined: every service the credential may read. */
+  services?: string[];
+  /** Tests. */
+  fetchImpl?: typeof fetch;
+}
+
+/** One decision as a suppression of exactly that finding (service + fingerprint). */
+export function triageSuppression(d: TriageDecision): SourcedSuppression {
+  const label = TRIAGE_STATUS_LABELS[d.status];
+  return {
+    id: `dashboard ${label}: ${d.ruleId} in ${d.service}`,
+    fingerprint: d.fingerprint,
+    service: d.service,
+    reason: `${label}${d.justification ? ` (${d.justification.replaceAll('_', ' ')})` : ''}: ${d.reason}`,
+    ...(d.owner ? { owner: d.owner } : {}),
+    ...(d.expiresAt ? { expires: expiryDay(d.expiresAt) } : {}),
+    source: 'dashboard',
+    decidedBy: d.decidedBy,
+  };
+}
+
+/** The triage decisions in force for these services, as suppressions. Throws on HTTP or schema errors. */
+export async function fetchTriageSuppressions(input: TriageFetchInput): Promise<SourcedSuppression[]> {
+  const root = input.dashboardUrl.endsWith('/') ? input.dashboardUrl : `${input.dashboardUrl}/`;
+  const url = new URL('api/v1/triage', root);
+  for (const s of input.services ?? []) url.searchParams.append('service', s);
+  const authorization = input.auth.kind === 'token' ? `Bearer ${input.auth.token}` : `Bearer ${await input.auth.getIdToken(input.auth.audience)}`;
+  const res = await (input.fetchImpl ?? fetch)(url, { headers: { authorization, accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
+  if (!res.ok) throw new Error(`GET ${url.pathname}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+  const body = TriageResponseSchema.parse(await res.json());
+  input.logger.info(`dashboard triage: ${body.decisions.length} decision(s) in force${input.services ? ` for ${input.services.join(', ')}` : ''}`);
+  return body.decisions.map(triageSuppression);
+}
