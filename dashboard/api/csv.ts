@@ -9,6 +9,16 @@ export const CSV_COLUMNS = [
   'fixAvailable', 'suppressed', 'firstSeenAt', 'openedAt', 'lastSeenAt', 'fixedAt', 'ageDays', 'slaBreached',
 ] as const satisfies readonly (keyof FindingRow)[];
 
+/** Exploitation columns, after the row's own: flattened from `kev` and `epss` (empty when not known). */
+export const CSV_EXPLOIT_COLUMNS: Record<string, (r: FindingRow) => unknown> = {
+  slaDueAt: (r) => r.slaDueAt,
+  kev: (r) => r.kev?.cve,
+  kevDueDate: (r) => r.kev?.dueDate,
+  kevRansomware: (r) => r.kev?.ransomware,
+  epss: (r) => r.epss?.probability,
+  epssPercentile: (r) => r.epss?.percentile,
+};
+
 const FORMULA_START = /^[=+\-@\t\r\n \u00a0\u200b\ufeff\uff1d\uff0b\uff0d\uff20]/;
 
 export function csvCell(value: unknown): string {
@@ -18,7 +28,8 @@ export function csvCell(value: unknown): string {
 }
 
 export function findingsToCsv(rows: FindingRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of rows) lines.push(CSV_COLUMNS.map((k) => csvCell(r[k])).join(','));
+  const extra = Object.entries(CSV_EXPLOIT_COLUMNS);
+  const lines = [[...CSV_COLUMNS, ...extra.map(([k]) => k)].join(',')];
+  for (const r of rows) lines.push([...CSV_COLUMNS.map((k) => csvCell(r[k])), ...extra.map(([, get]) => csvCell(get(r)))].join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

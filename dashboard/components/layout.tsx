@@ -13,7 +13,7 @@ export interface ViewerInfo {
 
 const STYLESHEET_PATH = '/static/dashboard.css';
 
-export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; active?: 'overview' | 'pulls' | 'admin' }>> = ({
+export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; active?: 'overview' | 'pulls' | 'vulnerabilities' | 'admin' }>> = ({
   title,
   viewer,
   active,
@@ -42,6 +42,9 @@ export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; 
               </a>
               <a href="/pulls" class={active === 'pulls' ? 'active' : undefined}>
                 Pull requests
+              </a>
+              <a href="/vulnerabilities" class={active === 'vulnerabilities' ? 'active' : undefined}>
+                Vulnerabilities
               </a>
               {viewer.role === 'admin' ? (
                 <a href="/admin" class={active === 'admin' ? 'active' : undefined}>

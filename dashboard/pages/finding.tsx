@@ -5,9 +5,11 @@ import { formatDay, formatDateTime, safeHttpUrl } from '../components/format.js'
 import { Layout, type ViewerInfo } from '../components/layout.js';
 import { SeverityBadge } from '../components/severity.js';
 import type { FindingDetail, SlaDays } from '../store/types.js';
+import { findingIds } from '../../src/enrich/ids.js';
+import { ExploitPanel, KevMarker } from '../components/exploit.js';
 import type { TriageDecision, TriageEvent } from '../../src/report/triage.js';
 import { TriageHistory, TriagePanel } from './triage.js';
-import { describeLocation, serviceHref, slaDueAt } from './view-models.js';
+import { describeLocation, serviceHref, slaDueDay } from './view-models.js';
 
 export interface FindingTriageProps {
   current: TriageDecision | null;
@@ -28,8 +30,9 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
     firstSeen: row.firstSeenAt,
     lastSeen: row.lastSeenAt,
     fixedAt: row.fixedAt,
-    // A suppressed finding is outside the SLA (the store does not count it as a breach either).
-    slaDueAt: row.state === 'open' && !row.suppressed && !triage?.current ? slaDueAt(row.openedAt, row.severity, sla) : undefined,
+    // From the store: opened + the severity's SLA, capped at the KEV due date; none when suppressed
+    // or triaged (the store does not count those as breaches either).
+    slaDue: triage?.current ? undefined : slaDueDay(row),
     slaBreached: row.slaBreached,
     suppression: detail.suppression ?? undefined,
   };
@@ -58,12 +61,14 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
             fixed <strong>{formatDay(f.fixedAt)}</strong>
           </span>
         ) : null}
-        {f.slaDueAt ? (
+        {f.slaDue ? (
           <span class={`meta ${f.slaBreached ? 'bad-text' : ''}`}>
-            SLA due <strong>{formatDay(f.slaDueAt)}</strong>
+            SLA due <strong>{f.slaDue.day}</strong>
+            {f.slaDue.kev ? <span class="small"> (CISA KEV due date)</span> : null}
             {f.slaBreached ? <span class="marker breach-marker">breached</span> : null}
           </span>
         ) : null}
+        <KevMarker kev={row.kev} />
       </p>
 
       <div class="panels">
@@ -95,6 +100,8 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
           </dl>
           {f.message && f.message !== f.title ? <p class="message">{f.message}</p> : null}
         </section>
+
+        <ExploitPanel row={row} ids={findingIds(finding)} />
 
         <section class="panel">
           <h2>Where</h2>
@@ -232,3 +239,4 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
     </Layout>
   );
 };
+

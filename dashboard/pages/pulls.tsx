@@ -101,7 +101,7 @@ export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: n
                   const run = r.runUrl ? safeHttpUrl(r.runUrl) : undefined;
                   return (
                     <tr>
-                      <td class="wrap">
+                      <td class="nowrap">
                         {prLabel(r)}
                         {r.scans > 1 ? <span class="muted small"> ({r.scans} scans)</span> : null}
                       </td>

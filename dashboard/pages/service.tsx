@@ -1,5 +1,6 @@
 // One service: its posture over time (stacked by severity), the open findings with sort and filters
 // (a plain GET form, so it works without JavaScript) and the recent scans.
+import { TRIAGE_STATUS_LABELS } from '../../src/report/triage.js';
 import type { FC } from 'hono/jsx';
 import { CATEGORIES, type Category, type Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
@@ -9,7 +10,8 @@ import { GateBadge } from '../components/gate.js';
 import { SortHeader } from '../components/layout.js';
 import { SeverityBadge, SeverityChips, type SeverityCounts } from '../components/severity.js';
 import type { FindingRow, ScanSummary, ServiceDetail, SlaDays } from '../store/types.js';
-import { findingHref, serviceHref, slaDueAt, type FindingSort } from './view-models.js';
+import { EpssFigure, formatProbability, KevMarker } from '../components/exploit.js';
+import { findingHref, serviceHref, slaDueDay, type FindingSort } from './view-models.js';
 
 export const CHART_WINDOWS = [30, 90, 180, 365] as const;
 export const DEFAULT_CHART_DAYS = 90;
@@ -23,7 +25,15 @@ export interface FindingFilters {
   severity?: Severity;
   category?: Category;
   tool?: string;
+  /** `true`: KEV-listed only; `false`: not listed only. */
+  kev?: 'true' | 'false';
+  epssMin?: number;
+  epssPercentileMin?: number;
 }
+
+/** The EPSS presets the filter offers (any value works in the URL). */
+export const EPSS_MIN_CHOICES = [0.01, 0.1, 0.5] as const;
+export const EPSS_PERCENTILE_CHOICES = [0.9, 0.95, 0.99] as const;
 
 export interface ServicePageProps {
   service: ServiceDetail;
@@ -55,12 +65,26 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
     severity: p.filters.severity,
     category: p.filters.category,
     tool: p.filters.tool,
+    kev: p.filters.kev,
+    epssMin: p.filters.epssMin,
+    epssPercentileMin: p.filters.epssPercentileMin,
     days: p.days === DEFAULT_CHART_DAYS ? undefined : p.days,
   };
   const sortHref = (column: string, d: 'asc' | 'desc') => `${base}${queryString({ ...keep, sort: column, dir: d })}#findings`;
-  const filtered = Boolean(p.filters.severity || p.filters.category || p.filters.tool || state !== 'open');
+  const filtered = Boolean(
+    p.filters.severity || p.filters.category || p.filters.tool || p.filters.kev || p.filters.epssMin !== undefined || p.filters.epssPercentileMin !== undefined || state !== 'open',
+  );
   // The JSON API (same session cookie) serves the exports and the badge.
-  const exportQuery = queryString({ service: p.service.name, state: keep.state, severity: p.filters.severity, category: p.filters.category, tool: p.filters.tool });
+  const exportQuery = queryString({
+    service: p.service.name,
+    state: keep.state,
+    severity: p.filters.severity,
+    category: p.filters.category,
+    tool: p.filters.tool,
+    kev: p.filters.kev,
+    epssMin: p.filters.epssMin,
+    epssPercentileMin: p.filters.epssPercentileMin,
+  });
   const noun = state === 'open' ? 'Open findings' : state === 'fixed' ? 'Fixed findings' : 'All findings';
   return (
     <>
@@ -85,7 +109,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
         </span>
         {p.service.suppressed > 0 ? (
           <span class="meta">
-            <strong>{p.service.suppressed}</strong> suppressed
+            <strong>{p.service.suppressed}</strong> suppressed or triaged
           </span>
         ) : null}
       </div>
@@ -155,6 +179,40 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
               ))}
             </select>
           </label>
+          <label>
+            Exploited
+            <select name="kev">
+              <option value="">all</option>
+              <option value="true" selected={p.filters.kev === 'true'}>
+                KEV-listed
+              </option>
+              <option value="false" selected={p.filters.kev === 'false'}>
+                not KEV-listed
+              </option>
+            </select>
+          </label>
+          <label>
+            EPSS
+            <select name="epssMin">
+              <option value="">any</option>
+              {[...new Set([...EPSS_MIN_CHOICES, ...(p.filters.epssMin !== undefined ? [p.filters.epssMin] : [])])].sort((a, b) => a - b).map((v) => (
+                <option value={String(v)} selected={p.filters.epssMin === v}>
+                  ≥ {formatProbability(v)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            EPSS percentile
+            <select name="epssPercentileMin">
+              <option value="">any</option>
+              {[...new Set([...EPSS_PERCENTILE_CHOICES, ...(p.filters.epssPercentileMin !== undefined ? [p.filters.epssPercentileMin] : [])])].sort((a, b) => a - b).map((v) => (
+                <option value={String(v)} selected={p.filters.epssPercentileMin === v}>
+                  top {formatProbability(1 - v)}
+                </option>
+              ))}
+            </select>
+          </label>
           {p.days !== DEFAULT_CHART_DAYS ? <input type="hidden" name="days" value={String(p.days)} /> : null}
           <input type="hidden" name="sort" value={p.sort} />
           <input type="hidden" name="dir" value={p.dir} />
@@ -167,7 +225,11 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
             </a>{' '}
             <a href={`/api/v1/export/findings.json${exportQuery}`} download>
               JSON
-            </a>
+            </a>{' '}
+            <a href={`/api/v1/triage/openvex${queryString({ service: p.service.name })}`} download>
+              OpenVEX
+            </a>{' '}
+            · <a href={`${serviceHref(p.service.name)}/triage`}>Triage in bulk</a>
           </span>
         </form>
         {p.findings.length === 0 ? (
@@ -181,6 +243,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                 <SortHeader label="Tool" column="tool" current={p.sort} dir={p.dir} href={sortHref} />
                 <th>Category</th>
                 <th>Where</th>
+                <SortHeader label="EPSS" column="epss" current={p.sort} dir={p.dir} href={sortHref} numeric />
                 <SortHeader label="First seen" column="firstSeen" current={p.sort} dir={p.dir} href={sortHref} />
                 <SortHeader label="Open for" column="age" current={p.sort} dir={p.dir} href={sortHref} numeric />
                 <th>{state === 'open' ? 'SLA due' : 'SLA due / fixed'}</th>
@@ -188,9 +251,9 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
             </thead>
             <tbody>
               {p.findings.map((f) => {
-                const due = f.suppressed || f.state !== 'open' ? undefined : slaDueAt(f.openedAt, f.severity, p.sla);
+                const due = f.triage ? undefined : slaDueDay(f);
                 return (
-                  <tr data-finding={f.fingerprint} data-severity={f.severity}>
+                  <tr data-finding={f.fingerprint} data-severity={f.severity} data-kev={f.kev ? 'true' : undefined}>
                     <td>
                       <SeverityBadge severity={f.severity} />
                     </td>
@@ -198,10 +261,15 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                       <a href={findingHref(f.service, f.fingerprint)}>{f.title || f.ruleId}</a>
                       <div class="muted small mono">{f.ruleId}</div>
                       {f.suppressed ? <span class="marker suppressed-marker">suppressed</span> : null}
+                      {f.triage ? <span class={`marker triage-badge triage-${f.triage.status}`}>{TRIAGE_STATUS_LABELS[f.triage.status]}</span> : null}
+                      <KevMarker kev={f.kev} />
                     </td>
                     <td>{f.tool}</td>
                     <td>{f.category}</td>
                     <td class="where mono small">{f.where}</td>
+                    <td class="num nowrap">
+                      <EpssFigure epss={f.epss} />
+                    </td>
                     <td class="nowrap" title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
                     <td class="num">{f.ageDays} d</td>
                     <td class={f.slaBreached ? 'bad-text nowrap' : 'nowrap'}>
@@ -209,8 +277,13 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                         <span class="fixed-text" title={formatDateTime(f.fixedAt)}>
                           fixed {formatDay(f.fixedAt)}
                         </span>
+                      ) : due ? (
+                        <span title={due.kev ? 'CISA KEV due date (earlier than the severity SLA)' : undefined}>
+                          {due.day}
+                          {due.kev ? <span class="small"> KEV</span> : null}
+                        </span>
                       ) : (
-                        formatDay(due)
+                        formatDay(undefined)
                       )}
                       {f.slaBreached ? <span class="marker breach-marker">breached</span> : null}
                     </td>

@@ -2,16 +2,19 @@
 // a location in words) the Store does not hand over ready-made. Pages are pure functions of Store
 // data (dashboard/store/types.ts), so they render in tests without a database.
 import type { Location, Severity } from '../../src/findings/finding.js';
-import type { FindingSortKey, SlaDays } from '../store/types.js';
+import type { FindingRow, FindingSortKey, SlaDays } from '../store/types.js';
 
 export const OVERVIEW_SORTS = ['name', 'critical', 'high', 'medium', 'low', 'open', 'lastScan', 'sla', 'gate'] as const;
 export type OverviewSort = (typeof OVERVIEW_SORTS)[number];
 
 /** The finding-table columns the page lets you sort by (all sorted in the Store). */
-export const FINDING_SORTS = ['severity', 'title', 'tool', 'firstSeen', 'age'] as const satisfies readonly FindingSortKey[];
+export const FINDING_SORTS = ['severity', 'title', 'tool', 'firstSeen', 'age', 'epss'] as const satisfies readonly FindingSortKey[];
 export type FindingSort = (typeof FINDING_SORTS)[number];
 
-/** When an open finding must be fixed: the start of its open period + the severity's SLA days. */
+/**
+ * When an open finding must be fixed: the start of its open period + the severity's SLA days. The
+ * store's rows carry `slaDueAt`, which is also capped at a KEV due date: prefer it.
+ */
 export function slaDueAt(openedAt: string, severity: Severity, sla: SlaDays): string | undefined {
   const days = sla[severity];
   const start = Date.parse(openedAt);
@@ -41,6 +44,25 @@ export function findingHref(service: string, fingerprint: string): string {
   return `/services/${encodeURIComponent(service)}/findings/${encodeURIComponent(fingerprint)}`;
 }
 
+/** The page of one vulnerability id: which services have it open. */
+export function vulnerabilityHref(id: string): string {
+  return `/vulnerabilities/${encodeURIComponent(id)}`;
+}
+
 export function serviceHref(service: string): string {
   return `/services/${encodeURIComponent(service)}`;
+}
+
+/**
+ * The SLA due day of a row as a person reads it: the KEV due date itself when CISA's date is the cap
+ * (the row's instant is the end of that day), else the day of `slaDueAt`. Undefined without one.
+ */
+export function slaDueDay(row: Pick<FindingRow, 'slaDueAt' | 'kev'>): { day: string; kev: boolean } | undefined {
+  if (!row.slaDueAt) return undefined;
+  const due = row.kev?.dueDate;
+  if (due) {
+    const end = Date.parse(`${due}T00:00:00Z`) + 86_400_000;
+    if (!Number.isNaN(end) && Date.parse(row.slaDueAt) === end) return { day: due, kev: true };
+  }
+  return { day: row.slaDueAt.slice(0, 10), kev: false };
 }

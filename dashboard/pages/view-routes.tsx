@@ -16,7 +16,8 @@ import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
-import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
+import { FINDING_SORTS, OVERVIEW_SORTS, vulnerabilityHref } from './view-models.js';
+import { VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
 
 export const FINDINGS_PAGE_SIZE = 200;
 
@@ -38,6 +39,9 @@ const ServiceQuery = z.object({
   severity: z.preprocess(blankToUndefined, SeveritySchema.optional()),
   category: z.preprocess(blankToUndefined, CategorySchema.optional()),
   tool: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  kev: z.preprocess(blankToUndefined, z.enum(['true', 'false']).optional()),
+  epssMin: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(1).optional()),
+  epssPercentileMin: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(1).optional()),
   sort: z.enum(FINDING_SORTS).default('severity'),
   dir: z.enum(['asc', 'desc']).default('desc'),
   days: z.coerce
@@ -105,7 +109,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
     const at = now();
     // The existence check is one indexed lookup; the service's figures are only read on a render.
     if (!(await store.hasService(name))) return notFound(c, `No service named “${name}”.`);
-    const { state, severity, category, tool, sort, dir, days, page } = q.data;
+    const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = q.data;
     return cachedPage(c, `service|${JSON.stringify([name, q.data])}`, name, at, async () => {
       const to = at.toISOString().slice(0, 10);
       const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
@@ -113,7 +117,20 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
         store.getService(name, at),
         store.postureSeries(name, { from, to }),
         store.listFindings(
-          { service: name, severity, category, tool, state, sort, order: dir, limit: FINDINGS_PAGE_SIZE, offset: (page - 1) * FINDINGS_PAGE_SIZE },
+          {
+            service: name,
+            severity,
+            category,
+            tool,
+            state,
+            kev: kev === undefined ? undefined : kev === 'true',
+            epssMin,
+            epssPercentileMin,
+            sort,
+            order: dir,
+            limit: FINDINGS_PAGE_SIZE,
+            offset: (page - 1) * FINDINGS_PAGE_SIZE,
+          },
           at,
         ),
         store.listScans(name, 20),
@@ -130,7 +147,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
           findingTotal={findings.total}
           page={page}
           pageSize={FINDINGS_PAGE_SIZE}
-          filters={{ state, severity, category, tool }}
+          filters={{ state, severity, category, tool, kev, epssMin, epssPercentileMin }}
           tools={tools}
           sort={sort}
           dir={dir}
@@ -142,6 +159,27 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
     });
   });
 
+  // The search form; a search goes to the id's own page (a link to share).
+  app.get('/vulnerabilities', async (c) => {
+    const id = (c.req.query('id') ?? '').trim();
+    if (id === '') return c.html(<VulnerabilitySearchPage viewer={viewerOf(c)!} />);
+    const answer = await store.findVulnerability(id, now());
+    if (!answer) {
+      c.status(400);
+      return c.html(<VulnerabilitySearchPage viewer={viewerOf(c)!} value={id.slice(0, 200)} error="That is not a vulnerability id (e.g. CVE-2021-44228, GHSA-jfh8-c2jp-5v3q, GO-2022-0001)." />);
+    }
+    return c.redirect(vulnerabilityHref(answer.id), 303);
+  });
+
+  app.get('/vulnerabilities/:id', async (c) => {
+    const id = c.req.param('id');
+    const answer = await store.findVulnerability(id, now());
+    if (!answer) {
+      c.status(400);
+      return c.html(<VulnerabilitySearchPage viewer={viewerOf(c)!} value={id.slice(0, 200)} error="That is not a vulnerability id (e.g. CVE-2021-44228, GHSA-jfh8-c2jp-5v3q, GO-2022-0001)." />);
+    }
+    return c.html(<VulnerabilityPage viewer={viewerOf(c)!} v={answer} />);
+  });
   return app;
 }
 

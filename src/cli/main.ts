@@ -35,8 +35,10 @@ const USAGE = `Usage:
                                       taken, with why); --config FILE
   gatehouse dashboard [options]       start the dashboard: --db FILE (./gatehouse.db), --port N (8080),
                                       --host H (127.0.0.1), --tls-cert FILE --tls-key FILE, --config FILE
-                                      (JSON: sla, oidc, publicBadges, bodyLimitBytes, ingestRateLimit),
-                                      --public-badges; admin token from GATEHOUSE_ADMIN_TOKEN or printed once
+                                      (JSON: sla, oidc, publicBadges, bodyLimitBytes, ingestRateLimit, webhook),
+                                      --public-badges; admin token from GATEHOUSE_ADMIN_TOKEN or printed once;
+                                      webhook URL and signing secret from GATEHOUSE_WEBHOOK_URL and
+                                      GATEHOUSE_WEBHOOK_SECRET (docs/dashboard.md "Notifications")
   gatehouse --help | --version
 
 Scan options:

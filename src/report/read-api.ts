@@ -171,7 +171,7 @@ export const VulnerabilityServiceSchema = z.object({
   /** Open, not suppressed findings of the vulnerability in this service, per severity. */
   open: SeverityCountsSchema,
   openTotal: count,
-  /** Open findings that are suppressed (not in `open`). */
+  /** Open findings that are suppressed or triaged (not in `open`). */
   suppressed: count,
   /** Any of them is KEV-listed. */
   kev: z.boolean(),

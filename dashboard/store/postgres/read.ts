@@ -202,7 +202,8 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       )).map((r) => r.vuln_id);
       if (!keys.includes(key)) keys.push(key);
       const list = await rows<FindingDbRow>(
-        `SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id
+        `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id
+         LEFT JOIN triage t ON t.finding_id = f.id
          WHERE f.state = 'open' AND f.id IN (SELECT finding_id FROM finding_ids WHERE vuln_id = ANY($1::text[]))
          ORDER BY s.name, ${SEVERITY_SQL_RANK} DESC, f.opened_at, f.id`,
         [keys],

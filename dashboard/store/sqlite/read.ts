@@ -258,7 +258,8 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       const keys = (q.aliasKeys.all(key) as { vuln_id: string }[]).map((r) => r.vuln_id);
       if (!keys.includes(key)) keys.push(key);
       const rows = prepared(
-        `SELECT f.*, s.name AS service FROM findings f JOIN services s ON s.id = f.service_id
+        `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id
+         LEFT JOIN triage t ON t.finding_id = f.id
          WHERE f.state = 'open' AND f.id IN (SELECT finding_id FROM finding_ids WHERE vuln_id IN (${keys.map(() => '?').join(', ')}))
          ORDER BY s.name, ${SEVERITY_SQL_RANK} DESC, f.opened_at, f.id`,
       ).all(...keys) as FindingDbRow[];

@@ -218,3 +218,31 @@ describe('webhook payloads', () => {
     expect(signBody('k', 1700000000, '{}')).toBe(`sha256=${createHmac('sha256', 'k').update('1700000000.{}').digest('hex')}`);
   });
 });
+
+describe('webhook configuration', () => {
+  it('refuses a bad webhook config naming the field, never echoing the URL', async () => {
+    await expect(startTestDashboard({ webhook: { url: 'ftp://hooks.example.test/T0/B0/SECRETPATH' } })).rejects.toThrow(/^webhook\.url: /);
+    await expect(startTestDashboard({ webhook: { url: 'ftp://hooks.example.test/T0/B0/SECRETPATH' } })).rejects.not.toThrow(/SECRETPATH/);
+    await expect(startTestDashboard({ webhook: { url: 'https://hooks.example.test/x', format: 'xml' as 'json' } })).rejects.toThrow(/^webhook\.format: /);
+  });
+
+  it('takes the URL from GATEHOUSE_WEBHOOK_URL; without any URL there is no notifier', async () => {
+    const rx = await startReceiver([200]);
+    cleanups.push(rx.close);
+    const plain = await startTestDashboard({});
+    cleanups.push(() => plain.stop());
+    expect(plain.dash.notifier).toBeUndefined();
+    process.env.GATEHOUSE_WEBHOOK_URL = rx.url;
+    try {
+      const t = await startTestDashboard({ webhook: { slaCheckMinutes: 0 } });
+      cleanups.push(() => t.stop());
+      await post(t, notable('s1', day('2026-01-01')));
+      await t.dash.notifier!.idle();
+      expect(rx.received).toHaveLength(1);
+      // No secret configured: sent unsigned.
+      expect(rx.received[0].headers['x-gatehouse-signature']).toBeUndefined();
+    } finally {
+      delete process.env.GATEHOUSE_WEBHOOK_URL;
+    }
+  });
+});
