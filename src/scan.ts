@@ -17,6 +17,7 @@ import type { Logger } from './logger.js';
 import { ScanReportSchema, SCAN_REPORT_VERSION, type ScanReport } from './report/scan-report.js';
 import { buildCoverageLedger } from './ledger/coverage-ledger.js';
 import { listRepositoryFiles } from './ledger/inventory.js';
+import { filesTouchedByRange } from './scanners/gatehouse-secrets/history.js';
 import { configuredAdapters, planScanWithCoverage, type PlannedScan } from './runner/plan.js';
 import { executePlan, type ScanProgress } from './runner/run-scanners.js';
 import { normalizeChangedFiles } from './services/changed-files.js';
@@ -58,6 +59,12 @@ export interface ScanOptions {
    * Absent: no enrichment section in the report, and the gate decides on severity.
    */
   feeds?: LoadedFeeds;
+  /**
+   * `BASE..HEAD` or `all`: the embedded secret scanner also reads the lines every commit of the range
+   * added. Checked before anything runs (a shallow clone without BASE is a HistoryRangeError, exit 2);
+   * the folders of files any commit touched are scanned even if the net change leaves them alone.
+   */
+  secretCommits?: string;
 }
 
 export interface ScanDeps {
@@ -75,7 +82,11 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const { logger } = deps;
   const repoRoot = resolve(options.repoRoot);
   const now = options.now ?? new Date();
-  const changedFiles = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles) : undefined;
+  let changedFiles = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles) : undefined;
+  if (options.secretCommits !== undefined) {
+    const touched = filesTouchedByRange(repoRoot, options.secretCommits);
+    if (changedFiles && touched) changedFiles = [...new Set([...changedFiles, ...touched])];
+  }
 
   const inventory = listRepositoryFiles(repoRoot);
   const discovered = resolveServicesWithCandidates(repoRoot, config);
@@ -101,7 +112,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     ...(options.suppressions ?? []),
   ];
 
-  const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles });
+  const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles, secretCommits: options.secretCommits });
   deps.onProgress?.({
     type: 'plan',
     services: services.map((s) => s.name),

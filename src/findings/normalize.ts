@@ -57,6 +57,7 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
       matchHash: raw.matchHash,
       inlineSuppressed: raw.inlineSuppressed,
       aliases: raw.aliases,
+      secret: raw.secret,
       fingerprint: '',
       service,
       status: 'introduced',
@@ -91,7 +92,7 @@ function throwIfInvalid(raw: unknown, index: number): void {
 export const FAST_CHECKED_FIELDS = {
   finding: [
     'tool', 'category', 'ruleId', 'title', 'severity', 'toolSeverity', 'location', 'cvss', 'cwe', 'references',
-    'fixAvailable', 'fix', 'message', 'secretPreview', 'matchHash', 'inlineSuppressed', 'aliases',
+    'fixAvailable', 'fix', 'message', 'secretPreview', 'matchHash', 'inlineSuppressed', 'aliases', 'secret',
   ],
   location: ['path', 'startLine', 'endLine', 'startColumn', 'endColumn', 'image', 'package'],
   package: ['ecosystem', 'name', 'version', 'fixedVersions', 'path'],
@@ -129,6 +130,8 @@ export function isWellFormedParsedFinding(f: unknown): f is ParsedFinding {
   if (f.cwe !== undefined && !isStringArray(f.cwe)) return false;
   if (f.references !== undefined && !isStringArray(f.references)) return false;
   if (f.aliases !== undefined && !isStringArray(f.aliases)) return false;
+  // Secret details (one finding per secret, few of them): zod checks those.
+  if (f.secret !== undefined) return false;
   const cvss = f.cvss;
   if (cvss !== undefined) {
     if (!isObject(cvss) || !isOptionalString(cvss.vector)) return false;

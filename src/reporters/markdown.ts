@@ -19,7 +19,7 @@ import type { Finding, Severity } from '../findings/finding.js';
 import { coverageGapNotice, coverageLines } from './coverage.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { neutraliseInvisibleText } from '../report/invisible-text.js';
-import { describeFix, describeLocation } from '../gate/describe.js';
+import { describeFix, describeLocation, describeSecret } from '../gate/describe.js';
 import { describeStep } from '../remediation/plan.js';
 import type { RemediationStep, ScanReport } from '../report/scan-report.js';
 import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, sortBySeverity, type CountColumn } from './summary.js';
@@ -196,9 +196,11 @@ function findingRow(f: Finding, links: Links, fixShown: Set<string>): string {
   // trivy's fallback title is "<id> in <package>": no need to say it twice.
   const title = f.title && !f.title.startsWith(f.ruleId) ? ` ${escapeMarkdown(f.title, 160)}` : '';
   const tools = f.tools ? `<br>found by ${escapeMarkdown(f.tools.join(' + '), 80)}` : '';
+  const secretLine = describeSecret(f);
+  const secret = secretLine ? `<br>${escapeMarkdown(secretLine, 240)}` : '';
   const what = pkg
     ? `**${advisoryLink(f.ruleId, 80)}**${title}<br>${escapeMarkdown(`${pkg.name} ${pkg.version}`.trim(), 120)}${tools}`
-    : `**${advisoryLink(f.ruleId, 120)}**${title}${tools}`;
+    : `**${advisoryLink(f.ruleId, 120)}**${title}${tools}${secret}`;
   const fix = describeFix(f);
   // A rule's fix text (a semgrep autofix, a 40-word recommendation) is said once per table.
   const fixKey = fix ?? '';

@@ -135,6 +135,15 @@ function resultOf(f: Finding, ruleIndex: number): sarif.Result {
       ...(f.aliases && f.aliases.length > 0 ? { aliases: f.aliases } : {}),
       ...(f.tools ? { tools: f.tools } : {}),
       ...(f.kev ? { kev: true, kevRansomware: f.kev.ransomware === 'known', kevDateAdded: f.kev.dateAdded, ...(f.kev.dueDate ? { kevDueDate: f.kev.dueDate } : {}) } : {}),
+      ...(f.secret
+        ? {
+            secretContext: f.secret.context,
+            occurrences: f.secret.occurrences,
+            occurrenceLines: f.secret.lines,
+            ...(f.secret.commit ? { commit: f.secret.commit } : {}),
+            ...(f.secret.ruleSeverity ? { ruleSeverity: f.secret.ruleSeverity } : {}),
+          }
+        : {}),
       ...(f.epss ? { epssProbability: f.epss.probability, epssPercentile: f.epss.percentile } : {}),
     },
   };
