@@ -19,6 +19,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A history range (`--commits BASE..HEAD`) this clone cannot read: a revision that is missing (a
+ * shallow clone: fetch more history) or malformed. Exit 2, never an empty pass.
+ */
+export class HistoryRangeError extends ConfigError {
+  override name = 'HistoryRangeError';
+  constructor(message: string) {
+    super(message, { field: 'commits' });
+  }
+}
+
 /** A scanner could not produce a trustworthy result: missing, crashed, timed out, garbage output. */
 export class ScannerError extends Error {
   override name = 'ScannerError';

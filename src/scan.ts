@@ -14,9 +14,10 @@ import { planRemediation } from './remediation/plan.js';
 import { decideGate } from './gate/decide.js';
 import { applySuppressions, loadIgnoreFile, type SourcedSuppression } from './gate/suppressions.js';
 import type { Logger } from './logger.js';
-import { ScanReportSchema, SCAN_REPORT_VERSION, type ScanReport } from './report/scan-report.js';
+import { ScanReportSchema, SCAN_REPORT_VERSION, type CoverageLedger, type ScanReport, type ScannerRun } from './report/scan-report.js';
 import { buildCoverageLedger } from './ledger/coverage-ledger.js';
 import { listRepositoryFiles } from './ledger/inventory.js';
+import { filesTouchedByRange } from './scanners/gatehouse-secrets/history.js';
 import { configuredAdapters, planScanWithCoverage, type PlannedScan } from './runner/plan.js';
 import { executePlan, type ScanProgress } from './runner/run-scanners.js';
 import { normalizeChangedFiles } from './services/changed-files.js';
@@ -58,6 +59,12 @@ export interface ScanOptions {
    * Absent: no enrichment section in the report, and the gate decides on severity.
    */
   feeds?: LoadedFeeds;
+  /**
+   * `BASE..HEAD` or `all`: the embedded secret scanner also reads the lines every commit of the range
+   * added. Checked before anything runs (a shallow clone without BASE is a HistoryRangeError, exit 2);
+   * the folders of files any commit touched are scanned even if the net change leaves them alone.
+   */
+  secretCommits?: string;
 }
 
 export interface ScanDeps {
@@ -75,7 +82,11 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const { logger } = deps;
   const repoRoot = resolve(options.repoRoot);
   const now = options.now ?? new Date();
-  const changedFiles = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles) : undefined;
+  let changedFiles = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles) : undefined;
+  if (options.secretCommits !== undefined) {
+    const touched = filesTouchedByRange(repoRoot, options.secretCommits);
+    if (changedFiles && touched) changedFiles = [...new Set([...changedFiles, ...touched])];
+  }
 
   const inventory = listRepositoryFiles(repoRoot);
   const discovered = resolveServicesWithCandidates(repoRoot, config);
@@ -101,7 +112,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     ...(options.suppressions ?? []),
   ];
 
-  const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles });
+  const { runs: plan, decisions } = planScanWithCoverage({ repoRoot, config, services, allServices, imports: options.imports, logger, rootFiles, secretCommits: options.secretCommits });
   deps.onProgress?.({
     type: 'plan',
     services: services.map((s) => s.name),
@@ -109,10 +120,12 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     scanners: new Set(plan.map((p) => p.adapter.id)).size,
   });
   if (plan.length === 0) {
-    // Legitimate for a change that touches no service; otherwise the config runs nothing at all.
+    // Legitimate for a change that touches no service; otherwise the config runs nothing at all,
+    // which the gate refuses (a "no-scanner" reason: gate/policy-risks.ts).
     if (services.length > 0) logger.warning(`no scanner applies to ${services.map((s) => s.name).join(', ')}: check "scanners" in the config`);
     else logger.info('nothing to scan: the change touches no service');
   }
+  const configured = configuredAdapters(config).entries;
 
   const executed = await executePlan(plan, {
     services: allServices,
@@ -143,7 +156,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     inventory,
     allServices,
     scannedServices: services,
-    configured: configuredAdapters(config).entries.map((e) => ({ scanner: e.adapter.id, category: e.adapter.category })),
+    configured: configured.map((e) => ({ scanner: e.adapter.id, category: e.adapter.category })),
     planned: decisions,
     runs: executed.runs,
     secretAllowPaths: config.secrets['allow-paths'],
@@ -161,6 +174,16 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     baseline,
     coverageGaps: { count: coverage.gapCount, gaps: coverage.gaps },
     feeds: options.feeds?.status,
+    policy: {
+      plannedRuns: plan.length,
+      services: services.map((s) => s.name),
+      configuredScanners: configured.length,
+      offCategories: Object.entries(config.scanners)
+        .filter(([category, list]) => category !== 'sarif' && list.length === 0)
+        .map(([category]) => category),
+      secretAllowPaths: config.secrets['allow-paths'],
+      readNothing: readNothing(executed.runs, coverage),
+    },
   });
 
   const report: ScanReport = {
@@ -183,6 +206,20 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   };
   // The report is the dashboard's ingest body: an invalid one is a bug here, never sent on.
   return ScanReportSchema.parse(report);
+}
+
+/**
+ * The scanners that ran, when together they read no file: only the workflow and deployment checks
+ * ran (every other category is off or applied nowhere), none failed (a failure is its own reason),
+ * and the repository has no workflow or deployment file for them. Undefined otherwise: a run of
+ * any other kind (a dependency audit, a SARIF tool, an import, an image scan) scanned something.
+ */
+function readNothing(runs: readonly ScannerRun[], coverage: CoverageLedger): { scanners: string[] } | undefined {
+  const fileChecks = new Set(['misconfig', 'ci']);
+  if (runs.length === 0 || !coverage.files) return undefined;
+  if (runs.some((r) => r.status !== 'ok' || !fileChecks.has(r.category))) return undefined;
+  if (coverage.files.categories.some((c) => fileChecks.has(c.category) && (c.relevant > 0 || c.read > 0))) return undefined;
+  return { scanners: [...new Set(runs.map((r) => r.scanner))] };
 }
 
 /**

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findConfigFile, loadConfig, locateConfigError, type ConfigOverrides } from '../config/load.js';
 import { SeveritySchema } from '../findings/finding.js';
-import { ConfigError, EXIT_CODES } from '../errors.js';
+import { ConfigError, EXIT_CODES, HistoryRangeError } from '../errors.js';
 import { createConsoleLogger } from '../logger.js';
 import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
@@ -49,6 +49,9 @@ Scan options:
   --changed-files FILE    newline-separated changed paths ("-" reads stdin); narrows the scan
   --kev-file FILE         CISA KEV catalog (JSON) to use instead of downloading it (enrich.kev)
   --epss-file FILE        FIRST EPSS scores (CSV, gzipped or not) instead of downloading (enrich.epss)
+  --commits BASE..HEAD    the secret scanner also reads the lines every commit of the range added
+                          (\`all\`: the whole history, for a first audit); needs the history
+                          (a shallow clone without BASE is an error: fetch more)
   --kind snapshot|pr      default: pr with --baseline or --changed-files, else snapshot
   --scan-id ID            report id (default: generated)
   --verbose               debug logging (the argv of each scanner, each run as it ends)
@@ -79,6 +82,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`gatehouse: ${usageMessage(err as Error)}\nsee gatehouse --help\n`);
       return EXIT_CODES.usage;
     }
+    if (err instanceof HistoryRangeError) {
+      io.stderr.write(`gatehouse: ${err.message}\n`);
+      return EXIT_CODES.usage;
+    }
     if (err instanceof ConfigError) {
       io.stderr.write(`gatehouse: config error: ${err.message}\n`);
       return EXIT_CODES.usage;
@@ -100,6 +107,7 @@ const SCAN_OPTIONS = {
   baseline: { type: 'string' },
   import: { type: 'string', multiple: true },
   'changed-files': { type: 'string' },
+  commits: { type: 'string' },
   'kev-file': { type: 'string' },
   'epss-file': { type: 'string' },
   kind: { type: 'string' },
@@ -225,6 +233,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       imports,
       scanId: values['scan-id'],
       feeds,
+      ...(values.commits !== undefined ? { secretCommits: values.commits } : {}),
     },
     { logger, onProgress: progress },
   ).catch(async (err: unknown) => {

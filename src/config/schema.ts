@@ -3,7 +3,7 @@
 // Action inputs and CLI flags carry no defaults of their own: they are merged into the raw config
 // and the result is parsed once.
 import { z } from 'zod';
-import { CategorySchema, SeveritySchema } from '../findings/finding.js';
+import { CategorySchema, SecretContextSchema, SeveritySchema } from '../findings/finding.js';
 import { ServiceNameSchema } from '../report/service-name.js';
 
 /** Where services live in the layouts people use (monorepo tools, Go, .NET, microservice demos). */
@@ -257,6 +257,20 @@ export const ConfigSchema = z
     secrets: z
       .object({
         'allow-paths': z.array(z.string()).default([]).describe('globs the embedded secret scanner skips'),
+        context: z
+          .object({
+            code: z.array(z.string()).default([]).describe('globs of production code (win over the built-in test/docs/example rules)'),
+            test: z.array(z.string()).default([]).describe('extra globs of test files'),
+            docs: z.array(z.string()).default([]).describe('extra globs of documentation'),
+            example: z.array(z.string()).default([]).describe('extra globs of examples and samples'),
+            'low-in': z
+              .array(SecretContextSchema.exclude(['code']))
+              .default(['test', 'docs', 'example'])
+              .describe('contexts where generic secret rules (passwords, entropy, JWTs, private keys) count as low; [] keeps their severity everywhere'),
+          })
+          .strict()
+          .prefault({})
+          .describe('where a secret sits (code, test, docs, example) and what that changes'),
       })
       .strict()
       .prefault({}),

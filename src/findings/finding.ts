@@ -42,6 +42,32 @@ export const CvssSchema = z.object({
   vector: z.string().optional(),
 });
 
+/** Where a secret sits: production code, a test, documentation, an example. */
+export const SECRET_CONTEXTS = ['code', 'test', 'docs', 'example'] as const;
+export const SecretContextSchema = z.enum(SECRET_CONTEXTS);
+export type SecretContext = z.infer<typeof SecretContextSchema>;
+
+/** What a secret scanner knows beyond the location (the embedded scanner gives all of it). */
+export const SecretDetailsSchema = z.object({
+  context: SecretContextSchema,
+  /** How many times the same value appears in the file (one finding for all). */
+  occurrences: z.number().int().positive(),
+  /** The lines of those occurrences (the first 100). */
+  lines: z.array(z.number().int().positive()),
+  /** The commit that added the value, when history was read (full id). */
+  commit: z.string().regex(/^[0-9a-f]{40,64}$/).optional(),
+  /** That commit's date (ISO 8601). */
+  commitDate: z.string().optional(),
+  /** The rule's own severity when the context lowered it (a generic rule in a test). */
+  ruleSeverity: SeveritySchema.optional(),
+  /**
+   * sha256 of the rule and the line's shape with the value blanked out (and its rank): the
+   * fingerprint's base, so the fingerprint reveals nothing of the value and survives a new hash key.
+   */
+  anchor: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+});
+export type SecretDetails = z.infer<typeof SecretDetailsSchema>;
+
 /**
  * What a scanner adapter's pure `parse` returns. The engine then assigns the service, computes the
  * fingerprint (fingerprint.ts) and redacts (redact.ts).
@@ -70,6 +96,8 @@ export const ParsedFindingSchema = z.object({
    * that moving code does not change the identity; never the code or the secret itself.
    */
   matchHash: z.string().optional(),
+  /** Secrets: context, occurrences, the commit that added it (history). */
+  secret: SecretDetailsSchema.optional(),
   /** The tool's own inline marker said to ignore this (nosemgrep, gitleaks:allow, .trivyignore). */
   inlineSuppressed: z.boolean().optional(),
   /**

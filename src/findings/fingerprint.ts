@@ -8,7 +8,10 @@
 //   lockfile, without a package path, are one finding).
 // - sast / misconfig: tool + rule + path + hash of the normalized matched code. Never the line
 //   number: moving a block down a file keeps its identity. Without a match hash: rule + path + title.
-// - secret: rule + path + hash of the secret (the secret itself is never kept).
+// - secret: rule + path + the scanner's anchor (a hash of the rule and of the line's shape with the
+//   value blanked out, and its rank among same-shaped lines): nothing of the value, so no one can
+//   test guesses against a fingerprint, and it does not change when the match-hash key does.
+//   Tools without an anchor: rule + path + hash of the secret (the secret itself is never kept).
 //
 // The parts are JSON-encoded before hashing so that no separator character can make two different
 // tuples collide ("a|b" + "c" vs "a" + "b|c").
@@ -42,6 +45,7 @@ export function fingerprintParts(f: ParsedFinding, service: string): string[] {
       return codeParts(f, service);
     case 'secret': {
       const where = loc.path ?? loc.image ?? '';
+      if (f.secret?.anchor) return [FINGERPRINT_VERSION, 'secret', f.ruleId, where, 'anchor', f.secret.anchor];
       if (f.matchHash) return [FINGERPRINT_VERSION, 'secret', f.ruleId, where, f.matchHash];
       return [FINGERPRINT_VERSION, 'secret', f.ruleId, where, 'title', f.title];
     }

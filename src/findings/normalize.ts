@@ -6,6 +6,7 @@ import { SEVERITY_RANK } from './severity.js';
 import { CATEGORIES, ParsedFindingSchema, SEVERITIES, type Finding, type ParsedFinding } from './finding.js';
 import { fingerprintFinding } from './fingerprint.js';
 import { scrubSecrets } from './redact.js';
+import { collapseOutsidePath, normalizeRepoPath } from '../services/repo-path.js';
 
 export interface NormalizeOptions {
   /** The service the scanner ran for; findings whose path maps to no other service get it. */
@@ -35,7 +36,13 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
     // checked input is used as is (its nested objects are shared; neither side mutates them).
     if (!isWellFormedParsedFinding(raw)) throwIfInvalid(raw, index);
     // Container findings carry paths inside the image, which say nothing about the repository's services.
-    const path = raw.category === 'container' ? undefined : raw.location.path;
+    // `services/web/../api/x.js` is `services/api/x.js`: one path, one service, one fingerprint.
+    // A path outside the repository is shown for what it is (`../../etc/passwd`, not the
+    // `services/api/../../../../etc/passwd` it was written as); the runner says so.
+    const reported = raw.category === 'container' ? undefined : raw.location.path;
+    const normal = reported === undefined ? undefined : normalizeRepoPath(reported);
+    const path = normal !== undefined ? (normal !== '' ? normal : reported) : reported === undefined ? undefined : collapseOutsidePath(reported);
+    const location = path === raw.location.path ? raw.location : { ...raw.location, path };
     const service = (path !== undefined && opts.serviceForPath?.(path)) || opts.service;
     // The same keys in the same order every time: one object shape, fast to build and to read.
     const finding: Finding = {
@@ -45,7 +52,7 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
       title: scrubRepeated(raw.title),
       severity: raw.severity,
       toolSeverity: raw.toolSeverity,
-      location: raw.location as Finding['location'],
+      location: location as Finding['location'],
       cvss: raw.cvss,
       // The schema's defaults for absent lists.
       cwe: raw.cwe ?? [],
@@ -57,6 +64,7 @@ export function normalizeFindings(parsed: readonly ParsedFinding[], opts: Normal
       matchHash: raw.matchHash,
       inlineSuppressed: raw.inlineSuppressed,
       aliases: raw.aliases,
+      secret: raw.secret,
       fingerprint: '',
       service,
       status: 'introduced',
@@ -91,7 +99,7 @@ function throwIfInvalid(raw: unknown, index: number): void {
 export const FAST_CHECKED_FIELDS = {
   finding: [
     'tool', 'category', 'ruleId', 'title', 'severity', 'toolSeverity', 'location', 'cvss', 'cwe', 'references',
-    'fixAvailable', 'fix', 'message', 'secretPreview', 'matchHash', 'inlineSuppressed', 'aliases',
+    'fixAvailable', 'fix', 'message', 'secretPreview', 'matchHash', 'inlineSuppressed', 'aliases', 'secret',
   ],
   location: ['path', 'startLine', 'endLine', 'startColumn', 'endColumn', 'image', 'package'],
   package: ['ecosystem', 'name', 'version', 'fixedVersions', 'path'],
@@ -129,6 +137,8 @@ export function isWellFormedParsedFinding(f: unknown): f is ParsedFinding {
   if (f.cwe !== undefined && !isStringArray(f.cwe)) return false;
   if (f.references !== undefined && !isStringArray(f.references)) return false;
   if (f.aliases !== undefined && !isStringArray(f.aliases)) return false;
+  // Secret details (one finding per secret, few of them): zod checks those.
+  if (f.secret !== undefined) return false;
   const cvss = f.cvss;
   if (cvss !== undefined) {
     if (!isObject(cvss) || !isOptionalString(cvss.vector)) return false;

@@ -7,15 +7,23 @@ import { findSecretsInText } from '../scanners/gatehouse-secrets/find-in-text.js
 
 const MASK = '****';
 
+/** Values shorter than this get no visible character at all. */
+export const PREVIEW_MIN_LENGTH = 16;
+/** At most this many characters are shown, and never more than a quarter of the value. */
+export const PREVIEW_MAX_CHARS = 4;
+
 /**
  * A masked preview of a secret: at most a 4-character prefix (the provider prefix of a token,
- * `ghp_****`), and nothing at all for short values, where 4 characters would be a large part of it.
- * The mask has a fixed length so the preview does not leak the secret's length either.
+ * `ghp_****`) and never more than a quarter of the value, and nothing at all for values under 16
+ * characters, where 4 characters would be a large part of it (a password). The mask has a fixed
+ * length so the preview does not leak the secret's length either.
  */
 export function maskSecret(value: string): string {
   const trimmed = value.trim();
-  if (trimmed.length < 12) return MASK;
-  return `${trimmed.slice(0, 4)}${MASK}`;
+  if (trimmed.length < PREVIEW_MIN_LENGTH) return MASK;
+  // Code points, not UTF-16 units: a preview never ends in half a surrogate pair.
+  const shown = Math.min(PREVIEW_MAX_CHARS, Math.floor([...trimmed].length / 4));
+  return `${[...trimmed].slice(0, shown).join('')}${MASK}`;
 }
 
 /** sha256 of a text as lower-case hex (fingerprints hash secrets and matched code with it). */

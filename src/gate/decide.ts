@@ -12,6 +12,7 @@ import { scrubSecrets } from '../findings/redact.js';
 import { SEVERITY_ORDER, isAtLeast } from '../findings/severity.js';
 import type { CoverageGap, FeedStatusReport, GateDecision, GateReason, ScannerRun, SuppressionReport } from '../report/scan-report.js';
 import { exploitationReasons } from './exploitation.js';
+import { policyRisks, type PolicyRiskInput } from './policy-risks.js';
 import { describeFinding } from './describe.js';
 import { hasExpiredSuppression } from './suppressions.js';
 
@@ -30,6 +31,12 @@ export interface DecideInput {
   coverageGaps?: { count: number; gaps: readonly CoverageGap[] };
   /** The exploitation feeds of this scan; a rule whose feed is unavailable falls back to severity (said). */
   feeds?: readonly FeedStatusReport[];
+  /**
+   * What the scan was set up to read (gate/policy-risks.ts): nothing at all is a gate reason; an
+   * allow-path or suppression that matches everything, and open-ended suppressions, are warnings.
+   * Absent: not judged (a caller that only re-decides findings).
+   */
+  policy?: Omit<PolicyRiskInput, 'suppressions'>;
 }
 
 /** How many findings a reason names before "and N more". */
@@ -191,6 +198,10 @@ export function decideGate(input: DecideInput): GateDecision {
     }
   }
 
+  // 3c. A scan that read nothing never passes; settings that hide everything are said.
+  const risks = input.policy ? policyRisks({ ...input.policy, suppressions: input.suppressions }) : { reasons: [], notes: [] };
+  reasons.push(...risks.reasons);
+
   // 4. Non-blocking notes.
   // A run that finished but whose tool reported problems (semgrep `errors[]` such as rule timeouts,
   // SARIF error notifications) may have scanned only part of the code: say so in every report,
@@ -216,6 +227,8 @@ export function decideGate(input: DecideInput): GateDecision {
     warnings.push('no baseline scan was available: findings in changed files count as introduced, the rest as existing.');
   }
 
+  warnings.push(...risks.notes.map((n) => n.message));
+
   const onlyScannerErrors = reasons.length > 0 && reasons.every((r) => r.kind === 'scanner-error');
   return {
     passed: reasons.length === 0,
@@ -223,6 +236,7 @@ export function decideGate(input: DecideInput): GateDecision {
     reasons,
     warnings,
     counted: countedBySeverity,
+    policy: risks.notes,
   };
 }
 

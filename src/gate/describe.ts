@@ -10,6 +10,20 @@ export function describeLocation(f: Finding): string {
   return image ?? '';
 }
 
+/**
+ * A secret's details in one line: "test context (counts as low; rule: high) · 3 occurrences (lines
+ * 4, 9, 12) · added in commit 1a2b3c4d5e6f". Empty for a plain finding in code, seen once.
+ */
+export function describeSecret(f: Finding): string {
+  const s = f.secret;
+  if (!s) return '';
+  const parts: string[] = [];
+  if (s.context !== 'code') parts.push(`${s.context} context${s.ruleSeverity ? ` (counts as ${f.severity}; rule: ${s.ruleSeverity})` : ''}`);
+  if (s.occurrences > 1) parts.push(`${s.occurrences} occurrences (line${s.lines.length > 1 ? 's' : ''} ${s.lines.join(', ')}${s.lines.length < s.occurrences ? ', ...' : ''})`);
+  if (s.commit) parts.push(`added in commit ${s.commit.slice(0, 12)}`);
+  return parts.join(' · ');
+}
+
 /** The fix hint: "fixed in 4.17.21", the tool's fix text, or "no fix yet" for packages. */
 export function describeFix(f: Finding): string | undefined {
   const pkg = f.location.package;

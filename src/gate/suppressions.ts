@@ -14,6 +14,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { ConfigSchema, describeSuppression, type SuppressionConfig } from '../config/schema.js';
 import { parseYamlFile } from '../config/yaml.js';
+import { suppressionMatchesEverything } from './policy-risks.js';
 import { ConfigError } from '../errors.js';
 import type { Finding, SuppressionRef } from '../findings/finding.js';
 import type { SuppressionReport } from '../report/scan-report.js';
@@ -78,20 +79,34 @@ export function suppressionTimeState(s: SuppressionConfig, now: Date): Exclude<S
 
 interface CompiledSuppression {
   config: SourcedSuppression;
+  /** Position in the list: the first matching suppression is the one a finding names. */
+  index: number;
   id: string;
   state: Exclude<SuppressionState, 'stale'>;
-  matchesPath?: (path: string) => boolean;
+  /** The path criterion: a literal path compared as is, a glob compiled on first use. */
+  path?: string;
+  pathIsGlob: boolean;
+  pathMatcher?: (path: string) => boolean;
   matched: number;
 }
 
-function compile(s: SourcedSuppression, now: Date): CompiledSuppression {
+function compile(s: SourcedSuppression, index: number, now: Date): CompiledSuppression {
+  const path = s.path?.replace(/^\.\//, '');
   return {
     config: s,
+    index,
     id: suppressionId(s),
     state: suppressionTimeState(s, now),
-    ...(s.path ? { matchesPath: picomatch(s.path.replace(/^\.\//, ''), { dot: true }) } : {}),
+    ...(path !== undefined ? { path } : {}),
+    pathIsGlob: path !== undefined && picomatch.scan(path).isGlob,
     matched: 0,
   };
+}
+
+function matchesPath(c: CompiledSuppression, path: string): boolean {
+  if (!c.pathIsGlob) return path === c.path;
+  c.pathMatcher ??= picomatch(c.path!, { dot: true });
+  return c.pathMatcher(path);
 }
 
 /** Every criterion the suppression names must hold (rule AND path AND service ...). */
@@ -105,11 +120,54 @@ function matches(c: CompiledSuppression, f: Finding): boolean {
     // "lodash" or "lodash@4.17.20"
     if (!pkg || (s.package !== pkg.name && s.package !== `${pkg.name}@${pkg.version}`)) return false;
   }
-  if (c.matchesPath) {
+  if (c.path !== undefined) {
     const path = f.location.path;
-    if (!path || !c.matchesPath(path)) return false;
+    if (!path || !matchesPath(c, path)) return false;
   }
   return true;
+}
+
+/**
+ * The suppressions indexed by what every one of them must name (a fingerprint, a rule or a path):
+ * a finding is checked only against the suppressions that could match it, so 330,000 suppressions
+ * cost a few map look-ups per finding instead of 330,000 comparisons. Only path globs without a
+ * fingerprint or rule are checked one by one (teams write few of those).
+ */
+class SuppressionIndex {
+  private readonly byFingerprint = new Map<string, CompiledSuppression[]>();
+  private readonly byRule = new Map<string, CompiledSuppression[]>();
+  private readonly byLiteralPath = new Map<string, CompiledSuppression[]>();
+  private readonly byGlob: CompiledSuppression[] = [];
+
+  constructor(compiled: readonly CompiledSuppression[]) {
+    const add = (map: Map<string, CompiledSuppression[]>, key: string, c: CompiledSuppression) => {
+      const list = map.get(key);
+      if (list) list.push(c);
+      else map.set(key, [c]);
+    };
+    for (const c of compiled) {
+      const s = c.config;
+      if (s.fingerprint) add(this.byFingerprint, s.fingerprint, c);
+      else if (s.rule) add(this.byRule, s.rule.toLowerCase(), c);
+      else if (c.path !== undefined && !c.pathIsGlob) add(this.byLiteralPath, c.path, c);
+      else this.byGlob.push(c);
+    }
+  }
+
+  /** Every suppression that could match `f` (a superset of those that do), each once. */
+  candidates(f: Finding): CompiledSuppression[][] {
+    const out: CompiledSuppression[][] = [];
+    const fp = this.byFingerprint.get(f.fingerprint);
+    if (fp) out.push(fp);
+    const rule = this.byRule.get(f.ruleId.toLowerCase());
+    if (rule) out.push(rule);
+    if (f.location.path !== undefined) {
+      const literal = this.byLiteralPath.get(f.location.path);
+      if (literal) out.push(literal);
+    }
+    if (this.byGlob.length > 0) out.push(this.byGlob);
+    return out;
+  }
 }
 
 function refOf(c: CompiledSuppression): SuppressionRef {
@@ -124,23 +182,28 @@ function refOf(c: CompiledSuppression): SuppressionRef {
 }
 
 /**
- * Applies suppressions and inline markers. Every suppression is matched against every finding, so
- * that one shadowed by another (or by an inline marker) is not reported as stale.
+ * Applies suppressions and inline markers. Every suppression that matches a finding counts the
+ * match, so that one shadowed by another (or by an inline marker) is not reported as stale; the
+ * first in the list (config, then ignore file) is the one the finding names.
  */
 export function applySuppressions(
   findings: readonly Finding[],
   suppressions: readonly SourcedSuppression[],
   now: Date,
 ): { findings: Finding[]; report: SuppressionReport[] } {
-  const compiled = suppressions.map((s) => compile(s, now));
+  const compiled = suppressions.map((s, i) => compile(s, i, now));
+  const index = new SuppressionIndex(compiled);
   const out = findings.map((f): Finding => {
     let active: CompiledSuppression | undefined;
     let expired: CompiledSuppression | undefined;
-    for (const c of compiled) {
-      if (!matches(c, f)) continue;
-      c.matched++;
-      if (c.state === 'expired') expired ??= c;
-      else active ??= c;
+    for (const list of index.candidates(f)) {
+      for (const c of list) {
+        if (!matches(c, f)) continue;
+        c.matched++;
+        if (c.state === 'expired') {
+          if (!expired || c.index < expired.index) expired = c;
+        } else if (!active || c.index < active.index) active = c;
+      }
     }
     if (active) return { ...f, status: 'suppressed', suppression: refOf(active) };
     if (f.inlineSuppressed) {
@@ -157,7 +220,10 @@ export function applySuppressions(
       id: c.id,
       reason: c.config.reason,
       ...(c.config.owner ? { owner: c.config.owner } : {}),
-      ...(c.config.expires ? { expires: c.config.expires } : {}),
+      // Open-ended: a config or ignore-file entry without expiry (a dashboard decision has its own audit trail).
+      ...(c.config.expires ? { expires: c.config.expires } : c.config.source === 'dashboard' ? {} : { openEnded: true }),
+      ...(c.config.service ? { service: c.config.service } : {}),
+      ...(suppressionMatchesEverything(c.config) ? { matchesEverything: true } : {}),
       state: c.state === 'expired' ? 'expired' : c.matched === 0 ? 'stale' : c.state,
       matched: c.matched,
     }),

@@ -93,7 +93,7 @@ export async function fetchDashboardBaseline(input: DashboardBaselineInput): Pro
     suppressions: [],
     // Built from the dashboard's finding rows: which files the base scan read is not known there.
     coverage: { scanners: [], gaps: [], gapCount: 0, notServices: [] },
-    gate: { passed: true, outcome: 'passed', reasons: [], warnings: [], counted: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 } },
+    gate: { passed: true, outcome: 'passed', reasons: [], warnings: [], counted: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 }, policy: [] },
   };
 }
 

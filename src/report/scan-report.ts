@@ -26,7 +26,8 @@ export const ScannerRunSchema = z.object({
 export type ScannerRun = z.infer<typeof ScannerRunSchema>;
 
 export const GateReasonSchema = z.object({
-  kind: z.enum(['severity', 'max-count', 'scanner-error', 'expired-suppression', 'no-baseline', 'kev', 'epss', 'coverage-gap']),
+  /** `no-scanner`: nothing was scanned (every scanner off, or none applies): never a pass. */
+  kind: z.enum(['severity', 'max-count', 'scanner-error', 'expired-suppression', 'no-baseline', 'kev', 'epss', 'coverage-gap', 'no-scanner']),
   /** A sentence a developer can act on. */
   message: z.string(),
   service: z.string().optional(),
@@ -37,6 +38,19 @@ export const GateReasonSchema = z.object({
 });
 export type GateReason = z.infer<typeof GateReasonSchema>;
 
+/**
+ * A setting that makes the scan say less than it seems to (gate/policy-risks.ts): an allow-path or a
+ * suppression that matches everything, open-ended suppressions, dependency and secret scanning off.
+ * Also in `warnings`; kept apart so that every format (SARIF too) can name them.
+ */
+export const PolicyNoteSchema = z.object({
+  kind: z.enum(['allow-everything', 'suppress-everything', 'open-ended-suppressions', 'categories-off']),
+  message: z.string(),
+  /** The glob or suppression id at fault. */
+  subject: z.string().optional(),
+});
+export type PolicyNote = z.infer<typeof PolicyNoteSchema>;
+
 export const GateDecisionSchema = z.object({
   passed: z.boolean(),
   /** `scanner-error` when the only reasons are scanner errors (exit 3), else `failed` (exit 1). */
@@ -46,6 +60,8 @@ export const GateDecisionSchema = z.object({
   warnings: z.array(z.string()),
   /** Counted (blocking-eligible) findings per severity. */
   counted: z.record(SeveritySchema, z.number().int().nonnegative()),
+  /** Settings that hide or skip things (each is also one of `warnings`). */
+  policy: z.array(PolicyNoteSchema).default([]),
 });
 export type GateDecision = z.infer<typeof GateDecisionSchema>;
 
@@ -56,6 +72,12 @@ export const SuppressionReportSchema = z.object({
   expires: z.string().optional(),
   state: z.enum(['active', 'expiring', 'expired', 'stale']),
   matched: z.number().int().nonnegative(),
+  /** The service it is limited to, if any. */
+  service: z.string().optional(),
+  /** No expiry date: it holds until someone removes it. */
+  openEnded: z.boolean().optional(),
+  /** Its path matches every file and nothing else narrows it: it hides every finding (of `service`). */
+  matchesEverything: z.boolean().optional(),
 });
 export type SuppressionReport = z.infer<typeof SuppressionReportSchema>;
 

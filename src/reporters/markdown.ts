@@ -19,7 +19,7 @@ import type { Finding, Severity } from '../findings/finding.js';
 import { coverageGapNotice, coverageLines } from './coverage.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { neutraliseInvisibleText } from '../report/invisible-text.js';
-import { describeFix, describeLocation } from '../gate/describe.js';
+import { describeFix, describeLocation, describeSecret } from '../gate/describe.js';
 import { describeStep } from '../remediation/plan.js';
 import type { RemediationStep, ScanReport } from '../report/scan-report.js';
 import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, sortBySeverity, type CountColumn } from './summary.js';
@@ -196,9 +196,11 @@ function findingRow(f: Finding, links: Links, fixShown: Set<string>): string {
   // trivy's fallback title is "<id> in <package>": no need to say it twice.
   const title = f.title && !f.title.startsWith(f.ruleId) ? ` ${escapeMarkdown(f.title, 160)}` : '';
   const tools = f.tools ? `<br>found by ${escapeMarkdown(f.tools.join(' + '), 80)}` : '';
+  const secretLine = describeSecret(f);
+  const secret = secretLine ? `<br>${escapeMarkdown(secretLine, 240)}` : '';
   const what = pkg
     ? `**${advisoryLink(f.ruleId, 80)}**${title}<br>${escapeMarkdown(`${pkg.name} ${pkg.version}`.trim(), 120)}${tools}`
-    : `**${advisoryLink(f.ruleId, 120)}**${title}${tools}`;
+    : `**${advisoryLink(f.ruleId, 120)}**${title}${tools}${secret}`;
   const fix = describeFix(f);
   // A rule's fix text (a semgrep autofix, a 40-word recommendation) is said once per table.
   const fixKey = fix ?? '';
@@ -293,6 +295,10 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   budget.add(`## ${title}\n\n${verdict} · ${summaryBits.join(' · ')}\n`);
   const gapNotice = coverageGapNotice(report);
   if (gapNotice) budget.add(`\n> ⚠️ **${escapeMarkdown(gapNotice, 400)}**: see Coverage below.\n`, RESERVE);
+  // Settings that hide everything or skip whole categories: at the top, where a pass is read.
+  for (const note of (gate.policy ?? []).filter((n) => n.kind !== 'open-ended-suppressions')) {
+    budget.add(`\n> ⚠️ **${escapeMarkdown(note.message, 400)}**\n`, RESERVE);
+  }
   if (report.kind === 'pr' && report.comparison.baseline === 'none') {
     budget.add('\n> **No baseline scan was available**, so findings in the files this PR changed count as new and all others as existing.\n', RESERVE);
   }
@@ -350,12 +356,19 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   budget.add(renderCoverageSection(report), RESERVE);
 
   // 6. Suppressions that need attention.
-  const attention = report.suppressions.filter((s) => s.state !== 'active');
+  // Also the active ones that hide everything or never expire: a reviewer should see them.
+  const attention = report.suppressions.filter((s) => s.state !== 'active' || s.matchesEverything || s.openEnded);
   if (attention.length > 0) {
-    const text: Record<string, string> = { expiring: 'expires soon', expired: 'expired: its findings count again', stale: 'matches nothing, remove it if the problem is gone' };
+    const text: Record<string, string> = { active: 'active', expiring: 'expires soon', expired: 'expired: its findings count again', stale: 'matches nothing, remove it if the problem is gone' };
     budget.add('\n### Suppressions\n\n', RESERVE);
     for (const s of attention) {
-      const line = `- ${escapeMarkdown(s.id, 160)}${s.expires ? ` (${escapeMarkdown(s.expires, 20)})` : ''}${s.owner ? `, owner ${escapeMarkdown(s.owner, 80)}` : ''}: ${text[s.state]}. Reason: ${escapeMarkdown(s.reason)}\n`;
+      const flags = [
+        ...(s.matchesEverything ? [`**matches every finding${s.service ? ` of ${escapeMarkdown(s.service, 80)}` : ''}**`] : []),
+        ...(s.openEnded ? ['open-ended (no expiry date)'] : []),
+      ];
+      const state = s.state === 'active' ? '' : text[s.state];
+      const what = [state, ...flags].filter(Boolean).join('; ');
+      const line = `- ${escapeMarkdown(s.id, 160)}${s.expires ? ` (${escapeMarkdown(s.expires, 20)})` : ''}${s.owner ? `, owner ${escapeMarkdown(s.owner, 80)}` : ''}: ${what}. Reason: ${escapeMarkdown(s.reason)}\n`;
       if (!budget.add(line, RESERVE)) break;
     }
   }

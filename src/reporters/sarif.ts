@@ -135,6 +135,15 @@ function resultOf(f: Finding, ruleIndex: number): sarif.Result {
       ...(f.aliases && f.aliases.length > 0 ? { aliases: f.aliases } : {}),
       ...(f.tools ? { tools: f.tools } : {}),
       ...(f.kev ? { kev: true, kevRansomware: f.kev.ransomware === 'known', kevDateAdded: f.kev.dateAdded, ...(f.kev.dueDate ? { kevDueDate: f.kev.dueDate } : {}) } : {}),
+      ...(f.secret
+        ? {
+            secretContext: f.secret.context,
+            occurrences: f.secret.occurrences,
+            occurrenceLines: f.secret.lines,
+            ...(f.secret.commit ? { commit: f.secret.commit } : {}),
+            ...(f.secret.ruleSeverity ? { ruleSeverity: f.secret.ruleSeverity } : {}),
+          }
+        : {}),
       ...(f.epss ? { epssProbability: f.epss.probability, epssPercentile: f.epss.percentile } : {}),
     },
   };
@@ -215,6 +224,30 @@ function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: nu
 }
 
 /**
+ * The gate's own findings about the scan's settings (gate/policy-risks.ts) as a run of Gatehouse
+ * itself with no results: "no scanner ran" as an error (executionSuccessful: false), an allow-path
+ * or suppression that matches everything and open-ended suppressions as warnings. Its own category
+ * (`gatehouse/policy/`), so it never touches the tools' alerts. Absent when there is nothing to say.
+ */
+function policyRun(report: ScanReport): sarif.Run | undefined {
+  const noScanner = report.gate.reasons.filter((r) => r.kind === 'no-scanner');
+  // Turning dependency and secret scanning off is a choice the config states: said in the other
+  // formats, not worth a run of its own here.
+  const notes = (report.gate.policy ?? []).filter((n) => n.kind !== 'categories-off');
+  if (noScanner.length === 0 && notes.length === 0) return undefined;
+  const notifications: sarif.Notification[] = [
+    ...noScanner.map((r) => ({ level: 'error' as const, message: { text: r.message } })),
+    ...notes.map((n) => ({ level: 'warning' as const, message: { text: n.message }, descriptor: { id: n.kind } })),
+  ];
+  return {
+    tool: { driver: { name: 'gatehouse', rules: [] } },
+    automationDetails: { id: 'gatehouse/policy/' },
+    invocations: [{ executionSuccessful: noScanner.length === 0, toolExecutionNotifications: notifications }],
+    results: [],
+  };
+}
+
+/**
  * The report as a SARIF log, one run per tool. A tool whose every run failed still gets its run,
  * marked `executionSuccessful: false` with the reasons as notifications, so a failed analysis never
  * looks clean. That run has its own category (`gatehouse/<tool>-failed/`): an upload of an empty
@@ -233,5 +266,7 @@ export function toSarif(report: ScanReport, opts: SarifOptions = {}): sarif.Log 
     }
     runs.push(run);
   }
+  const policy = policyRun(report);
+  if (policy) runs.push(policy);
   return scrubDeep({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs });
 }

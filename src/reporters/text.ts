@@ -4,7 +4,7 @@
 import type { Finding, Severity } from '../findings/finding.js';
 import { scrubSecrets } from '../findings/redact.js';
 import { neutraliseInvisibleText } from '../report/invisible-text.js';
-import { describeFinding, describeLocation, describeFix } from '../gate/describe.js';
+import { describeFinding, describeLocation, describeFix, describeSecret } from '../gate/describe.js';
 import type { ScanReport } from '../report/scan-report.js';
 import { describeStep } from '../remediation/plan.js';
 import { coverageGapNotice, renderCoverageText } from './coverage.js';
@@ -151,7 +151,8 @@ function findingLines(f: Finding, paint: (style: Style, text: string) => string)
   const where = describeLocation(f);
   const fix = describeFix(f);
   const title = f.title && !f.title.startsWith(f.ruleId) ? terminalSafe(f.title) : '';
-  const detail = [title, where && !describeFinding(f).includes(where) ? terminalSafe(where) : '', fix && !f.location.package ? `fix: ${terminalSafe(fix)}` : '']
+  const secret = describeSecret(f);
+  const detail = [title, where && !describeFinding(f).includes(where) ? terminalSafe(where) : '', secret ? terminalSafe(secret) : '', fix && !f.location.package ? `fix: ${terminalSafe(fix)}` : '']
     .filter(Boolean)
     .join(' | ');
   return detail ? [head, `           ${paint('dim', detail)}`] : [head];

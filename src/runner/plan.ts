@@ -66,6 +66,8 @@ export interface PlanInput {
    * a per-service tool runs for the root service only when some of them are for it to read.
    */
   rootFiles?: readonly string[];
+  /** `BASE..HEAD` or `all`: the embedded secret scanner also reads the lines these commits added. */
+  secretCommits?: string;
 }
 
 export interface ScanPlan {
@@ -103,7 +105,7 @@ export function configuredAdapters(config: GatehouseConfig): {
       entries.push({
         adapter,
         // The embedded secret scanner takes the config's `secrets.allow-paths` (unless `with` sets it).
-        options: id === 'gatehouse-secrets' ? { 'allow-paths': config.secrets['allow-paths'], ...options } : options,
+        options: id === 'gatehouse-secrets' ? { 'allow-paths': config.secrets['allow-paths'], context: config.secrets.context, ...options } : options,
         import: typeof entry === 'string' ? undefined : entry.import,
       });
     });
@@ -132,6 +134,9 @@ export function planScanWithCoverage(input: PlanInput): ScanPlan {
   const decide = (service: Service, adapter: ScannerAdapter, state: 'not-applicable' | 'skipped', reason: string) =>
     decisions.push({ service: service.name, scanner: adapter.id, category: adapter.category, state, reason });
   const { entries, byId } = configuredAdapters(config);
+  if (input.secretCommits) {
+    for (const e of entries) if (e.adapter.id === 'gatehouse-secrets') e.options = { ...e.options, commits: input.secretCommits };
+  }
   const root: Service = { name: ROOT_SERVICE, path: '', dir: resolve(repoRoot) };
   const byName = new Map(services.map((s) => [s.name, s]));
 

@@ -16,6 +16,7 @@ import type { ScannerRun } from '../report/scan-report.js';
 import type { ParseResult, ToolOutput } from '../scanners/adapter.js';
 import { readReportFile, ReportTooLargeError } from '../scanners/report-input.js';
 import { ROOT_SERVICE, serviceForPath, type Service } from '../services/discover.js';
+import { isInsideRepo } from '../services/repo-path.js';
 import type { PlannedImport, PlannedScan, PlannedToolRun } from './plan.js';
 import { runTool } from './run-tool.js';
 import { describeStderr } from './stderr-hint.js';
@@ -254,8 +255,11 @@ function normalizeOrFail(planned: PlannedScan, parsed: ParseResult, services: re
 
 function normalize(planned: PlannedScan, parsed: ParseResult, services: readonly Service[]): Finding[] {
   // Paths decide the service; a path outside every service keeps the run's own service
-  // (ROOT_SERVICE for a repository-wide import).
+  // (ROOT_SERVICE for a repository-wide import). A path outside the repository itself
+  // (`services/api/../../../etc/passwd`, `/etc/passwd`) belongs to no service: ROOT_SERVICE, never
+  // the run's service or the service its text starts with (see outsideRepositoryNote).
   const byPath = (path: string) => {
+    if (!isInsideRepo(path)) return ROOT_SERVICE;
     const name = serviceForPath(services, path);
     return name === ROOT_SERVICE ? undefined : name;
   };
@@ -293,19 +297,24 @@ function splitRuns(
   durationMs: number,
 ): ExecutedScan {
   const status: ScannerRun['status'] = planned.mode === 'import' ? 'imported' : 'ok';
+  const outside = outsideRepositoryNote(findings);
   const common = {
     ...base,
     status,
     durationMs,
-    toolErrors: parsed.toolErrors.map((e) => scrubSecrets(e)),
+    toolErrors: [...parsed.toolErrors.map((e) => scrubSecrets(e)), ...(outside ? [outside] : [])],
     ...(parsed.toolVersion ? { toolVersion: parsed.toolVersion } : {}),
   };
   if (planned.mode === 'run' && planned.covers) {
     // A whole-repository run: one ScannerRun per service it read; findings of the root files stay
     // only when the root is part of the scan.
     const names = new Set(planned.covers.map((s) => s.name));
-    const kept = findings.filter((f) => names.has(f.service));
+    // Findings naming paths outside the repository stay (under ROOT_SERVICE), never dropped unsaid.
+    const kept = findings.filter((f) => names.has(f.service) || isOutsideRepository(f));
     const runs = planned.covers.map((s) => ({ ...common, service: s.name, findingCount: kept.filter((f) => f.service === s.name).length }));
+    if (!names.has(ROOT_SERVICE) && kept.some(isOutsideRepository)) {
+      runs.push({ ...common, service: ROOT_SERVICE, findingCount: kept.filter((f) => f.service === ROOT_SERVICE).length });
+    }
     return { runs, findings: kept };
   }
   if (planned.mode === 'run' && planned.service.name === ROOT_SERVICE && planned.service.path === '') {
@@ -335,6 +344,26 @@ function splitRuns(
     findingCount: kept.filter((f) => f.service === name).length,
   }));
   return { runs, findings: kept };
+}
+
+/** A finding whose file path lies outside the repository (container paths are inside an image). */
+function isOutsideRepository(f: Finding): boolean {
+  return f.category !== 'container' && f.location.path !== undefined && !isInsideRepo(f.location.path);
+}
+
+/**
+ * "2 findings name a path outside the repository (../../etc/passwd, ...)": said as a problem of the
+ * run (so every report format shows it), since a tool that reports files outside the repository
+ * either scanned what it should not or was given a report made elsewhere.
+ */
+function outsideRepositoryNote(findings: readonly Finding[]): string | undefined {
+  const outside = findings.filter(isOutsideRepository);
+  if (outside.length === 0) return undefined;
+  const paths = [...new Set(outside.map((f) => f.location.path!))];
+  const listed = paths.slice(0, 3).map((p) => scrubSecrets(p.length > 120 ? `${p.slice(0, 119)}…` : p)).join(', ');
+  const more = paths.length > 3 ? `, and ${paths.length - 3} more` : '';
+  const n = outside.length;
+  return `${n} finding${n === 1 ? '' : 's'} name${n === 1 ? 's' : ''} a path outside the repository (${listed}${more}): attributed to ${ROOT_SERVICE}, not to any service; check what the tool scanned or where the report was made`;
 }
 
 /** The reason a run failed, in words, scrubbed; never the tool's stdout. */

@@ -3,12 +3,13 @@
 // exactly one service: the one whose folder is the longest prefix of the path. A path outside every
 // service folder belongs to ROOT_SERVICE, so a finding in a root file (a leaked key in `.env`, a
 // workflow) is never dropped or blamed on an unrelated service.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
 import { SKIPPED_DIRECTORIES } from '../scanners/gatehouse-secrets/scan-directory.js';
 import { ConfigError } from '../errors.js';
+import { normalizeRepoPath, realPathInside } from './repo-path.js';
 import type { GatehouseConfig, ServiceConfig } from '../config/schema.js';
 
 /** The service of paths outside every service folder. */
@@ -54,17 +55,19 @@ export function resolveServicesWithCandidates(
   }
   if (config.services) {
     const services = config.services.map((s, index) => {
-      const path = normalizeRelPath(s.path);
-      const dir = resolve(root, path);
-      if (isAbsolute(s.path) || path.startsWith('../') || path === '..' || relative(root, dir).startsWith('..')) {
-        throw new ConfigError(`services[${index}].path: "${s.path}" is outside the repository`, {
-          field: `services[${index}].path`,
-        });
+      const field = `services[${index}].path`;
+      const path = normalizeRepoPath(s.path);
+      const dir = path === undefined ? undefined : resolve(root, path);
+      if (path === undefined || dir === undefined || isAbsolute(s.path) || relative(root, dir).startsWith('..')) {
+        throw new ConfigError(`${field}: "${s.path}" is outside the repository; give a folder relative to the repository root`, { field });
       }
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-        throw new ConfigError(`services[${index}].path: folder "${s.path}" not found in ${root}`, {
-          field: `services[${index}].path`,
-        });
+        throw new ConfigError(`${field}: folder "${s.path}" not found in ${root}`, { field });
+      }
+      // A folder inside the repository that is (or sits under) a symbolic link to somewhere else:
+      // scanning it would read files outside the repository.
+      if (!realPathInside(root, dir)) {
+        throw new ConfigError(`${field}: "${s.path}" is a symbolic link to a folder outside the repository (not followed)`, { field });
       }
       return { name: s.name, path, dir, image: s.image, gate: s.gate };
     });
@@ -119,9 +122,12 @@ function discoverServices(
   markers: string[],
 ): { services: Service[]; notServices: NotAService[]; markers: Map<string, string> } {
   roots.forEach((r, index) => {
-    const p = normalizeRelPath(r);
-    if (isAbsolute(r) || p === '..' || p.startsWith('../') || p.includes('/../')) {
-      throw new ConfigError(`discover.roots[${index}]: "${r}" is outside the repository`, { field: `discover.roots[${index}]` });
+    // No `..` segment at all: a glob such as `services/*/../../..` climbs out whatever `*` matches.
+    const climbs = r.replace(/\\/g, '/').split('/').includes('..');
+    if (isAbsolute(r) || normalizeRepoPath(r) === undefined || climbs) {
+      throw new ConfigError(`discover.roots[${index}]: "${r}" is outside the repository (roots are globs inside it, without "..")`, {
+        field: `discover.roots[${index}]`,
+      });
     }
   });
   const isMarker = picomatch(markers, { dot: true });
@@ -140,6 +146,11 @@ function discoverServices(
   const notServices: NotAService[] = [];
   const found = new Map<string, string>();
   for (const p of [...new Set(candidates)]) {
+    // A candidate that is a symbolic link (or under one) is not followed: it may point anywhere.
+    if (!realPathInside(root, join(root, p)) || isSymlink(join(root, p))) {
+      notServices.push({ path: p, reason: 'a symbolic link (not followed)' });
+      continue;
+    }
     const marker = findMarker(join(root, p), isMarker, MARKER_DEPTH);
     if (marker) {
       folders.push(p);
@@ -160,9 +171,14 @@ function discoverServices(
   return { services, notServices, markers: found };
 }
 
-/** The service a repository-relative path belongs to (longest folder prefix), else ROOT_SERVICE. */
+/**
+ * The service a repository-relative path belongs to (longest folder prefix), else ROOT_SERVICE.
+ * The path is normalised first: `services/api/../../../etc/passwd` is outside the repository, so it
+ * belongs to no service (ROOT_SERVICE), whatever its text starts with.
+ */
 export function serviceForPath(services: readonly Service[], path: string): string {
-  const p = normalizeRelPath(path);
+  const p = normalizeRepoPath(path);
+  if (p === undefined) return ROOT_SERVICE;
   let best: Service | undefined;
   for (const s of services) {
     if (s.path === '' || p === s.path || p.startsWith(`${s.path}/`)) {
@@ -204,6 +220,14 @@ export function normalizeRelPath(path: string): string {
 /** A path relative to the repository root, for paths a tool reported as absolute. */
 export function toRepoPath(repoRoot: string, absolutePath: string): string {
   return normalizeRelPath(relative(repoRoot, absolutePath));
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function baseName(path: string): string {

@@ -21,6 +21,17 @@ describe('maskSecret', () => {
   it('shows nothing of a short value', () => {
     expect(maskSecret('hunter2')).toBe('****');
     expect(maskSecret('a secret')).toBe('****');
+    // 12-15 characters used to show 4 (a third of a 12-character password): none now.
+    expect(maskSecret('Tr0ub4dor&3x')).toBe('****');
+    expect(maskSecret('Tr0ub4dor&3xyz9')).toBe('****');
+  });
+  it('never shows more than a quarter of the value', () => {
+    for (let n = 16; n <= 40; n++) {
+      const value = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH'.slice(0, n);
+      const shown = maskSecret(value).replace(/\*{4}$/, '');
+      expect(shown.length).toBeLessThanOrEqual(Math.min(4, n / 4));
+      expect(shown.length).toBe(4);
+    }
   });
 });
 

@@ -63,7 +63,7 @@ describe('gatehouse-secrets CLI as a child process', () => {
     const [, gh] = parsed.findings;
     expect(gh).toMatchObject({ tool: 'gatehouse-secrets', category: 'secret', severity: 'high', secretPreview: 'ghp_****' });
     expect(gh.matchHash).toMatch(/^[a-f0-9]{64}$/);
-    expect(parsed.toolVersion).toBe('1.0.0');
+    expect(parsed.toolVersion).toBe('1.1.0');
     // The secret values never leave the child process.
     for (const value of [token, allowedToken, fixtureToken, password]) {
       expect(result.stdout).not.toContain(value);
@@ -97,9 +97,9 @@ describe('gatehouse-secrets CLI as a child process', () => {
 describe('parseGatehouseSecretsReport', () => {
   const valid = {
     tool: 'gatehouse-secrets',
-    formatVersion: 1,
-    toolVersion: '1.0.0',
-    stats: { filesScanned: 1, bytesScanned: 10, filesSkipped: 0, filesAllowed: 0, durationMs: 1, cpuMs: 1, rules: 100 },
+    formatVersion: 2,
+    toolVersion: '1.1.0',
+    stats: { filesScanned: 1, bytesScanned: 10, filesSkipped: 0, filesAllowed: 0, durationMs: 1, cpuMs: 1, rules: 100, keySource: 'env' },
     skipped: [{ path: 'big.json', reason: 'too-large' }],
     findings: [
       {
@@ -107,12 +107,16 @@ describe('parseGatehouseSecretsReport', () => {
         family: 'provider-token',
         title: 'GitHub personal access token',
         severity: 'high',
+        context: 'code',
         path: 'a.env',
         line: 1,
         endLine: 1,
         column: 5,
+        occurrences: 1,
+        lines: [1],
         preview: 'ghp_****',
         matchHash: 'a'.repeat(64),
+        anchor: 'b'.repeat(64),
         inlineAllowed: false,
       },
     ],
@@ -124,7 +128,8 @@ describe('parseGatehouseSecretsReport', () => {
 
   it('refuses garbage, unknown versions and unmasked previews', () => {
     expect(() => parseGatehouseSecretsReport('Segmentation fault', {})).toThrow(ScannerOutputError);
-    expect(() => parseGatehouseSecretsReport(JSON.stringify({ ...valid, formatVersion: 2 }), {})).toThrow(UnsupportedFormatError);
+    expect(() => parseGatehouseSecretsReport(JSON.stringify({ ...valid, formatVersion: 3 }), {})).toThrow(UnsupportedFormatError);
+    expect(() => parseGatehouseSecretsReport(JSON.stringify({ ...valid, formatVersion: 1 }), {})).toThrow(UnsupportedFormatError);
     const leaky = { ...valid, findings: [{ ...valid.findings[0], preview: `ghp_${'A'.repeat(36)}` }] };
     expect(() => parseGatehouseSecretsReport(JSON.stringify(leaky), {})).toThrow(/preview/);
     expect(() => parseGatehouseSecretsReport(JSON.stringify({ ...valid, findings: 'none' }), {})).toThrow(ScannerOutputError);
@@ -166,7 +171,7 @@ describe('bundled scanner (dist/secret-scanner.js beside the action bundle)', ()
     expect(JSON.parse(printed.stdout)).toEqual([process.execPath, join(out, 'secret-scanner.js')]);
 
     const { repoRoot, serviceDir } = makeRepo();
-    const bundled = await execa(process.execPath, [join(out, 'secret-scanner.js'), 'scan', serviceDir], { cwd: serviceDir });
+    const bundled = await execa(process.execPath, [join(out, 'secret-scanner.js'), 'scan', serviceDir, '--repo-root', repoRoot], { cwd: serviceDir });
     const { result: fromSource } = await runAdapter(repoRoot, serviceDir, {});
     const strip = (stdout: string) => parseGatehouseSecretsReport(stdout, {}).findings;
     expect(strip(bundled.stdout)).toEqual(strip(fromSource.stdout));

@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ReportedSecret, SecretScanReport } from '../../src/scanners/gatehouse-secrets/report-format.js';
 import { scanDirectory } from '../../src/scanners/gatehouse-secrets/scan-directory.js';
+import { createHash } from 'node:crypto';
+import type { MatchHasher } from '../../src/scanners/gatehouse-secrets/match-hash.js';
+
+/**
+ * Scoring only: a plain sha256 "match hash", so findings can be compared with the manifest's
+ * sha256 of each planted value. Real scans use the keyed hash (match-hash.ts).
+ */
+export const SCORING_HASHER: MatchHasher = { source: 'process', hash: (v) => createHash('sha256').update(v).digest('hex') };
 
 export const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'corpus');
 
@@ -113,6 +121,6 @@ export function scoreReport(report: SecretScanReport, manifest: CorpusManifest):
 /** Scans the corpus in-process with the manifest's allow-paths and scores it. */
 export function scoreCorpus(): { score: CorpusScore; report: SecretScanReport; manifest: CorpusManifest } {
   const manifest = loadManifest();
-  const report = scanDirectory(corpusFilesDir(manifest), { allowPaths: manifest.allowPaths });
+  const report = scanDirectory(corpusFilesDir(manifest), { allowPaths: manifest.allowPaths, hasher: SCORING_HASHER });
   return { score: scoreReport(report, manifest), report, manifest };
 }

@@ -42,6 +42,21 @@ describe('scanDirectory', () => {
     expect(report.findings.map((f) => f.path)).toEqual(['real/a.env']);
   });
 
+  it('reads invalid UTF-8 and a huge single-line file without failing, and finds the tokens in them', () => {
+    const dir = tempDir();
+    const inLatin1 = token();
+    const inHuge = token();
+    writeFileSync(join(dir, 'latin1.env'), Buffer.concat([Buffer.from('NAME=caf'), Buffer.from([0xe9, 0xff, 0xfe, 0xc3]), Buffer.from(`\nGH_TOKEN=${inLatin1}\n`)]));
+    writeFileSync(join(dir, 'bundle.js'), `var a="${'x'.repeat(4_000_000)}";var t="${inHuge}";`);
+    const report = scanDirectory(dir);
+    expect(report.findings.map((f) => [f.path, f.ruleId, f.line])).toEqual([
+      ['bundle.js', 'github-pat', 1],
+      ['latin1.env', 'github-pat', 2],
+    ]);
+    expect(report.skipped).toEqual([]);
+    expect(JSON.stringify(report)).not.toContain(inLatin1);
+  });
+
   it('matches allow-path globs against paths from the service folder and from the repository root', () => {
     const repo = tempDir();
     const service = join(repo, 'services', 'api');

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ParsedFinding } from '../../findings/finding.js';
 import { ScannerError, ScannerOutputError, UnsupportedFormatError } from '../../errors.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from '../adapter.js';
-import { SCANNER_ID, SCANNER_VERSION, SecretScanReportSchema } from './report-format.js';
+import { REPORT_FORMAT_VERSION, SCANNER_ID, SCANNER_VERSION, SecretScanReportSchema, type ReportedSecret } from './report-format.js';
 
 /** The file name of the bundled scanner, built next to the action bundle (dist/). */
 export const BUNDLED_SCANNER_FILE = 'secret-scanner.js';
@@ -45,6 +45,41 @@ export function allowPathsFromOptions(options: Record<string, unknown>): string[
   return raw as string[];
 }
 
+const CONTEXT_KINDS = ['code', 'test', 'docs', 'example'] as const;
+const DEFAULT_LOW_IN = ['test', 'docs', 'example'];
+
+/** `commits` and `context` options (the engine passes `--commits` and `secrets.context` here) as CLI args. */
+export function historyAndContextArgs(options: Record<string, unknown>): string[] {
+  const args: string[] = [];
+  const commits = options.commits;
+  if (commits !== undefined) {
+    if (typeof commits !== 'string' || commits === '') throw new ScannerError(SCANNER_ID, 'option "commits" must be BASE..HEAD or "all"', 'crashed');
+    args.push('--commits', commits);
+  }
+  const context = options.context;
+  if (context === undefined) return args;
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) {
+    throw new ScannerError(SCANNER_ID, 'option "context" must be a mapping (code/test/docs/example globs, low-in)', 'crashed');
+  }
+  const c = context as Record<string, unknown>;
+  for (const kind of CONTEXT_KINDS) {
+    const globs = c[kind] ?? [];
+    if (!Array.isArray(globs) || globs.some((g) => typeof g !== 'string' || g === '')) {
+      throw new ScannerError(SCANNER_ID, `option "context.${kind}" must be a list of glob strings`, 'crashed');
+    }
+    for (const glob of globs as string[]) args.push('--context-glob', `${kind}=${glob}`);
+  }
+  const lowIn = c['low-in'];
+  if (lowIn !== undefined) {
+    if (!Array.isArray(lowIn) || lowIn.some((k) => !CONTEXT_KINDS.includes(k as (typeof CONTEXT_KINDS)[number]))) {
+      throw new ScannerError(SCANNER_ID, 'option "context.low-in" must list contexts (test, docs, example)', 'crashed');
+    }
+    const isDefault = lowIn.length === DEFAULT_LOW_IN.length && DEFAULT_LOW_IN.every((k) => lowIn.includes(k));
+    if (!isDefault) args.push('--downgrade', lowIn.length === 0 ? 'none' : lowIn.join(','));
+  }
+  return args;
+}
+
 /** Pure: the CLI's JSON -> findings with masked previews and hashes (validated again here). */
 export function parseGatehouseSecretsReport(text: string, context: ParseContext): ParseResult {
   let json: unknown;
@@ -54,7 +89,7 @@ export function parseGatehouseSecretsReport(text: string, context: ParseContext)
     // Not echoing the text: it is not supposed to hold secrets, but garbage could.
     throw new ScannerOutputError(SCANNER_ID, `stdout is not JSON (${text.length} characters)`);
   }
-  if (typeof json === 'object' && json !== null && 'formatVersion' in json && (json as { formatVersion: unknown }).formatVersion !== 1) {
+  if (typeof json === 'object' && json !== null && 'formatVersion' in json && (json as { formatVersion: unknown }).formatVersion !== REPORT_FORMAT_VERSION) {
     throw new UnsupportedFormatError(SCANNER_ID, `formatVersion ${String((json as { formatVersion: unknown }).formatVersion)}`);
   }
   const parsed = SecretScanReportSchema.safeParse(json);
@@ -78,14 +113,31 @@ export function parseGatehouseSecretsReport(text: string, context: ParseContext)
       references: [],
       fixAvailable: false,
       fix: 'Revoke and rotate this credential at its issuer, remove it from the file (and history), and load it from a secret store or environment variable.',
-      message: `${f.title} (${f.family}) in ${path}:${f.line}`,
+      message: secretMessage(f, path),
       secretPreview: f.preview,
       matchHash: f.matchHash,
+      secret: {
+        context: f.context,
+        occurrences: f.occurrences,
+        lines: f.lines.map((l) => l),
+        ...(f.commit ? { commit: f.commit.sha, ...(f.commit.date ? { commitDate: f.commit.date } : {}) } : {}),
+        ...(f.ruleSeverity ? { ruleSeverity: f.ruleSeverity } : {}),
+        anchor: f.anchor,
+      },
       ...(f.inlineAllowed ? { inlineSuppressed: true } : {}),
     };
   });
   const toolErrors = report.skipped.filter((s) => s.reason === 'unreadable').map((s) => `could not read ${s.path}`);
   return { findings, toolErrors, toolVersion: report.toolVersion };
+}
+
+/** The finding's message: what, where, in which context, how often, and the commit that added it. */
+function secretMessage(f: ReportedSecret, path: string): string {
+  const parts = [`${f.title} (${f.family}) in ${path}:${f.line}`];
+  if (f.occurrences > 1) parts.push(`${f.occurrences} occurrences of the same value (lines ${f.lines.join(', ')}${f.lines.length < f.occurrences ? ', ...' : ''})`);
+  if (f.context !== 'code') parts.push(`${f.context} context${f.ruleSeverity ? ` (counts as ${f.severity}; the rule says ${f.ruleSeverity})` : ''}`);
+  if (f.commit) parts.push(`added in commit ${f.commit.sha.slice(0, 12)}`);
+  return parts.join('; ');
 }
 
 export const gatehouseSecretsAdapter: ScannerAdapter = {
@@ -120,6 +172,7 @@ export const gatehouseSecretsAdapter: ScannerAdapter = {
       '--repo-root',
       target.repoRoot,
       ...allow.flatMap((glob) => ['--allow-path', glob]),
+      ...historyAndContextArgs(target.options),
     ];
   },
   okExitCodes: [0],

@@ -1,19 +1,30 @@
 // The embedded secret scanner as a program, so the engine runs it as a child process like any
-// other scanner: `node cli.js scan <dir> [--allow-path GLOB]... [--repo-root DIR] [--max-file-bytes N]`.
+// other scanner:
+//   node cli.js scan <dir> [--allow-path GLOB]... [--repo-root DIR] [--max-file-bytes N]
+//                          [--commits BASE..HEAD | --commits all]
+//                          [--context-glob KIND=GLOB]... [--downgrade KIND,KIND | --downgrade none]
 // Prints one JSON report (report-format.ts) on stdout; exit 0 whether or not it found secrets (the
-// gate decides), 2 on a usage error, 3 when the scan itself failed. No secret value is ever
-// printed: the report holds masked previews and hashes, and errors name files, never contents.
+// gate decides), 2 on a usage error (including a history range this clone cannot read: a shallow
+// clone), 3 when the scan itself failed. No secret value is ever printed: the report holds masked
+// previews and keyed hashes, and errors name files, never contents.
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES } from '../../errors.js';
-import { DEFAULT_MAX_FILE_BYTES, scanDirectory } from './scan-directory.js';
+import { FindingCollector } from './collect.js';
+import { SECRET_CONTEXTS, type ContextOptions, type SecretContext } from './context.js';
+import { SecretEngine } from './engine.js';
+import { HistoryRangeError } from '../../errors.js';
+import { scanHistory } from './history.js';
+import { resolveMatchHasher } from './match-hash.js';
+import { allowMatcher, DEFAULT_MAX_FILE_BYTES, scanDirectory } from './scan-directory.js';
 
-const USAGE = 'usage: gatehouse-secrets scan <dir> [--allow-path GLOB]... [--repo-root DIR] [--max-file-bytes N]';
+const USAGE =
+  'usage: gatehouse-secrets scan <dir> [--allow-path GLOB]... [--repo-root DIR] [--max-file-bytes N] [--commits BASE..HEAD|all] [--context-glob KIND=GLOB]... [--downgrade KIND,...|none]';
 
 class UsageError extends Error {}
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -23,6 +34,9 @@ function main(argv: string[]): number {
         'allow-path': { type: 'string', multiple: true, default: [] },
         'repo-root': { type: 'string' },
         'max-file-bytes': { type: 'string' },
+        commits: { type: 'string' },
+        'context-glob': { type: 'string', multiple: true, default: [] },
+        downgrade: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -41,18 +55,67 @@ function main(argv: string[]): number {
     if (!isDirectory(target)) throw new UsageError(`not a directory: ${target}`);
     const maxFileBytes = values['max-file-bytes'] === undefined ? DEFAULT_MAX_FILE_BYTES : Number(values['max-file-bytes']);
     if (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError('--max-file-bytes must be a positive integer');
-    const report = scanDirectory(target, {
-      allowPaths: values['allow-path'],
-      repoRoot: values['repo-root'] === undefined ? undefined : resolve(values['repo-root']),
-      maxFileBytes,
-    });
+    const repoRoot = values['repo-root'] === undefined ? undefined : resolve(values['repo-root']);
+    const context = contextOptions(values['context-glob'], values.downgrade);
+    const engine = new SecretEngine();
+    const hasher = resolveMatchHasher({ repoRoot: repoRoot ?? target });
+    const collector = new FindingCollector(hasher, context);
+    const options = { allowPaths: values['allow-path'], repoRoot, maxFileBytes, engine, hasher, context, collector };
+    const report = scanDirectory(target, options);
+    if (values.commits !== undefined) {
+      const root = repoRoot ?? target;
+      const fromRoot = relative(root, target).split(sep).join('/');
+      if (fromRoot.startsWith('..')) throw new UsageError(`--commits: ${target} is outside the repository root ${root}`);
+      const isAllowed = allowMatcher(options);
+      const cpuStarted = process.cpuUsage();
+      const history = await scanHistory({
+        repoRoot: root,
+        range: values.commits,
+        dirFromRoot: fromRoot,
+        dirAbs: target,
+        engine,
+        collector,
+        isSkipped: isAllowed,
+        maxFileBytes,
+        onSkip: (path, reason, commit) => {
+          report.skipped.push({ path, reason, commit });
+          report.stats.filesSkipped++;
+        },
+      });
+      const cpu = process.cpuUsage(cpuStarted);
+      report.stats.cpuMs += Math.round((cpu.user + cpu.system) / 1000);
+      report.stats.durationMs += history.durationMs;
+      report.stats.history = history;
+      report.findings = collector.findings();
+    }
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) return fail(EXIT_CODES.usage, error.message);
+    if (error instanceof UsageError || error instanceof HistoryRangeError) return fail(EXIT_CODES.usage, error.message);
     // Only the error's kind and message: a stack or cause could quote text that was being scanned.
     return fail(EXIT_CODES.scannerError, `scan failed: ${(error as Error).name}: ${(error as Error).message}`);
   }
+}
+
+function contextOptions(globs: string[], downgrade: string | undefined): ContextOptions {
+  const byKind: Partial<Record<SecretContext, string[]>> = {};
+  for (const spec of globs) {
+    const eq = spec.indexOf('=');
+    const kind = spec.slice(0, eq) as SecretContext;
+    if (eq <= 0 || !SECRET_CONTEXTS.includes(kind) || eq === spec.length - 1) {
+      throw new UsageError(`--context-glob must be KIND=GLOB with KIND one of ${SECRET_CONTEXTS.join(', ')}`);
+    }
+    (byKind[kind] ??= []).push(spec.slice(eq + 1));
+  }
+  const out: ContextOptions = { globs: byKind };
+  if (downgrade !== undefined) {
+    const kinds = downgrade === 'none' || downgrade === '' ? [] : downgrade.split(',').map((k) => k.trim());
+    for (const k of kinds) {
+      if (!SECRET_CONTEXTS.includes(k as SecretContext)) throw new UsageError(`--downgrade takes contexts (${SECRET_CONTEXTS.join(', ')}) or none, got ${JSON.stringify(k)}`);
+    }
+    out.downgrade = kinds as SecretContext[];
+  }
+  return out;
 }
 
 function isDirectory(path: string): boolean {
@@ -68,4 +131,12 @@ function fail(code: number, message: string): number {
   return code;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`gatehouse-secrets: scan failed: ${(error as Error).name}\n`);
+    process.exitCode = EXIT_CODES.scannerError;
+  },
+);

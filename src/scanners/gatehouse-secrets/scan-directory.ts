@@ -1,11 +1,12 @@
 // Walks a folder and scans every text file. This is where raw secret values stop: each match is
-// turned into a masked preview and a sha256 before it is returned.
-import { createHash } from 'node:crypto';
+// turned into a masked preview and a keyed hash (collect.ts) before it is returned.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { maskSecret, sha256Hex } from '../../findings/redact.js';
+import { FindingCollector } from './collect.js';
+import type { ContextOptions } from './context.js';
 import { SecretEngine } from './engine.js';
+import { resolveMatchHasher, type MatchHasher } from './match-hash.js';
 import type { SecretScanReport } from './report-format.js';
 import { REPORT_FORMAT_VERSION, SCANNER_ID, SCANNER_VERSION } from './scanner-info.js';
 
@@ -17,6 +18,12 @@ export interface DirectoryScanOptions {
   /** Files above this size are skipped and listed (default 5 MiB). */
   maxFileBytes?: number;
   engine?: SecretEngine;
+  /** The keyed match hash (default: resolveMatchHasher for `repoRoot`, else the folder). */
+  hasher?: MatchHasher;
+  /** Context globs and which contexts lower generic rules (`secrets.context`). */
+  context?: ContextOptions;
+  /** A collector shared with a history scan (cli.ts), so a value in both is one finding. */
+  collector?: FindingCollector;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -54,11 +61,13 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
   const engine = options.engine ?? new SecretEngine();
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const isAllowed = allowMatcher(options);
+  const hasher = options.hasher ?? resolveMatchHasher({ repoRoot: options.repoRoot ?? dir });
+  const collector = options.collector ?? new FindingCollector(hasher, options.context);
   const report: SecretScanReport = {
     tool: SCANNER_ID,
     formatVersion: REPORT_FORMAT_VERSION,
     toolVersion: SCANNER_VERSION,
-    stats: { filesScanned: 0, bytesScanned: 0, filesSkipped: 0, filesAllowed: 0, durationMs: 0, cpuMs: 0, rules: engine.ruleCount },
+    stats: { filesScanned: 0, bytesScanned: 0, filesSkipped: 0, filesAllowed: 0, durationMs: 0, cpuMs: 0, rules: engine.ruleCount, keySource: hasher.source },
     skipped: [],
     findings: [],
   };
@@ -88,20 +97,7 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
     };
     try {
       if (KEYSTORE_EXTENSIONS.test(rel)) {
-        const bytes = readFileSync(abs);
-        report.findings.push({
-          ruleId: 'keystore-file',
-          family: 'private-key',
-          title: 'Key store file (PKCS#12 / Java key store) committed',
-          severity: 'high',
-          path: rel,
-          line: 1,
-          endLine: 1,
-          column: 1,
-          preview: maskSecret(''),
-          matchHash: createHash('sha256').update(bytes).digest('hex'),
-          inlineAllowed: false,
-        });
+        collector.addKeystore(rel, readFileSync(abs));
         report.stats.filesScanned++;
         return;
       }
@@ -113,10 +109,7 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
       if (text === undefined) return skip('binary');
       report.stats.filesScanned++;
       report.stats.bytesScanned += size;
-      for (const match of engine.scan(text, rel)) {
-        const { secret, start: _start, end: _end, ...rest } = match;
-        report.findings.push({ ...rest, path: rel, preview: maskSecret(secret), matchHash: sha256Hex(secret) });
-      }
+      collector.addMatches(rel, text, engine.scan(text, rel));
     } catch {
       // The error names only the file; its text might be quoted by some parser, so it is not kept.
       skip('unreadable');
@@ -124,13 +117,14 @@ export function scanDirectory(dir: string, options: DirectoryScanOptions = {}): 
   };
 
   walk(dir);
+  report.findings = collector.findings();
   report.stats.durationMs = Math.round(performance.now() - started);
   const cpu = process.cpuUsage(cpuStarted);
   report.stats.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   return report;
 }
 
-function allowMatcher(options: DirectoryScanOptions): (abs: string, rel: string) => boolean {
+export function allowMatcher(options: DirectoryScanOptions): (abs: string, rel: string) => boolean {
   const globs = options.allowPaths ?? [];
   if (globs.length === 0) return () => false;
   const match = picomatch([...globs], { dot: true });
@@ -148,7 +142,7 @@ function allowMatcher(options: DirectoryScanOptions): (abs: string, rel: string)
  * exports such as WinSCP sessions, PowerShell output) is decoded; otherwise a NUL byte in the first
  * 8 KiB means binary (git's own test) and the rest is read as UTF-8.
  */
-function decodeText(bytes: Buffer): string | undefined {
+export function decodeText(bytes: Buffer): string | undefined {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
     const swapped = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));

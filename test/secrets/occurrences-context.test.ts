@@ -1,0 +1,131 @@
+// Issue 10 points 6 and 3: repeated occurrences of one value in one file are one finding with a
+// count and their lines; each finding carries its context (code, test, docs, example), generic rules
+// outside code count as low, provider tokens keep their severity; `secrets.context` changes both;
+// all of it shown in JSON, SARIF, markdown and text. Plus the history of a PR through runScan.
+import { describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../src/config/schema.js';
+import { createMemoryLogger } from '../../src/logger.js';
+import { renderJson } from '../../src/reporters/json.js';
+import { renderMarkdown } from '../../src/reporters/markdown.js';
+import { toSarif } from '../../src/reporters/sarif.js';
+import { renderText } from '../../src/reporters/text.js';
+import { runScan } from '../../src/scan.js';
+import { builtinContext, createContextClassifier, severityInContext } from '../../src/scanners/gatehouse-secrets/context.js';
+import { createMatchHasher } from '../../src/scanners/gatehouse-secrets/match-hash.js';
+import { scanDirectory } from '../../src/scanners/gatehouse-secrets/scan-directory.js';
+import { ALNUM, Random } from './corpus-gen/values.js';
+import { GitRepo } from './git-repo.js';
+
+const random = new Random(606);
+const ghp = () => `ghp_${random.chars(ALNUM, 36)}`;
+const akia = () => `AKIA${random.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`;
+const hasher = createMatchHasher('test', 'env');
+
+describe('occurrences', () => {
+  it('one value repeated in a file is one finding with a count and its lines; another value is another finding', () => {
+    const repo = new GitRepo();
+    const token = ghp();
+    const other = ghp();
+    repo.write('deploy.sh', `export GH_TOKEN=${token}\necho one\ncurl -H "x: ${token}"\n\nGH_TOKEN=${token} ./run\nGH_TOKEN=${other}\n`);
+    const report = scanDirectory(repo.dir, { hasher });
+    const same = report.findings.filter((f) => f.ruleId === 'github-pat');
+    expect(same.map((f) => [f.line, f.occurrences, f.lines])).toEqual([
+      [1, 3, [1, 3, 5]],
+      [6, 1, [6]],
+    ]);
+  });
+});
+
+describe('context', () => {
+  it('classifies paths: tests, docs, examples, production code', () => {
+    const cases: [string, string][] = [
+      ['src/db.ts', 'code'],
+      ['config/prod.env', 'code'],
+      ['test/fixtures/db.env', 'test'],
+      ['pkg/auth/auth_test.go', 'test'],
+      ['src/__tests__/login.spec.ts', 'test'],
+      ['tests/test_api.py', 'test'],
+      ['src/test/java/AppTest.java', 'test'],
+      ['docs/setup.md', 'docs'],
+      ['README.md', 'docs'],
+      ['examples/basic/app.py', 'example'],
+      ['.env.example', 'example'],
+      ['config/settings.sample.yml', 'example'],
+    ];
+    expect(cases.map(([p]) => [p, builtinContext(p)])).toEqual(cases);
+    const custom = createContextClassifier({ globs: { code: ['test/fixtures/live/**'], docs: ['handbook/**'] } });
+    expect(custom('test/fixtures/live/a.env')).toBe('code');
+    expect(custom('handbook/x.env')).toBe('docs');
+  });
+
+  it('generic rules count as low outside code, provider tokens with a checkable format keep their severity', () => {
+    expect(severityInContext('high', 'generic-password', 'generic-password', 'test')).toBe('low');
+    expect(severityInContext('critical', 'private-key-pem', 'private-key', 'docs')).toBe('low');
+    expect(severityInContext('medium', 'jwt', 'provider-token', 'example')).toBe('low');
+    expect(severityInContext('critical', 'aws-access-key-id', 'provider-token', 'test')).toBe('critical');
+    expect(severityInContext('high', 'generic-password', 'generic-password', 'code')).toBe('high');
+    expect(severityInContext('high', 'generic-password', 'generic-password', 'test', [])).toBe('high');
+  });
+
+  it('the scanner reports the context and the lowered severity with the rule\'s own', () => {
+    const repo = new GitRepo();
+    repo.write('test/fixtures/db.env', 'DB_PASSWORD=Granite!4821x\n');
+    repo.write('test/fixtures/aws.env', `AWS_ACCESS_KEY_ID=${akia()}\n`);
+    repo.write('config/db.env', 'DB_PASSWORD=Granite!4821x\n');
+    const report = scanDirectory(repo.dir, { hasher });
+    const byPath = Object.fromEntries(report.findings.map((f) => [f.path, [f.context, f.severity, f.ruleSeverity]]));
+    expect(byPath['test/fixtures/db.env']).toEqual(['test', 'low', 'high']);
+    expect(byPath['config/db.env']).toEqual(['code', 'high', undefined]);
+    expect(byPath['test/fixtures/aws.env']?.[0]).toBe('test');
+    expect(byPath['test/fixtures/aws.env']?.[1]).not.toBe('low');
+    const kept = scanDirectory(repo.dir, { hasher, context: { downgrade: [] } });
+    expect(kept.findings.find((f) => f.path === 'test/fixtures/db.env')).toMatchObject({ context: 'test', severity: 'high' });
+  });
+});
+
+describe('through the pipeline: config, history, every format', () => {
+  it('secrets.context, --commits and occurrences show in JSON, SARIF, markdown and text', async () => {
+    const repo = new GitRepo();
+    const base = repo.commit('base', { 'README.md': '# svc\n' });
+    const token = ghp();
+    const gone = ghp();
+    repo.commit('config', { 'config/app.env': `GH_TOKEN=${token}\nLOG=1\nGH_TOKEN_2=${token}\n`, 'test/fixtures/db.env': 'DB_PASSWORD=Granite!4821x\n', 'old.env': `GH_TOKEN=${gone}\n` });
+    const removal = repo.git('rev-parse', 'HEAD');
+    const head = repo.commit('remove old', { 'old.env': null });
+    const config = ConfigSchema.parse({
+      scanners: { dependency: [], secret: ['gatehouse-secrets'] },
+      secrets: { context: { docs: ['config/**'], 'low-in': ['test'] } },
+    });
+    const report = await runScan(
+      { repoRoot: repo.dir, config, kind: 'pr', changedFiles: ['README.md'], secretCommits: `${base}..${head}`, now: new Date('2026-12-01T00:00:00Z') },
+      { logger: createMemoryLogger() },
+    );
+    const secrets = report.findings.filter((f) => f.tool === 'gatehouse-secrets');
+    const byPath = Object.fromEntries(secrets.map((f) => [f.location.path, f]));
+    expect(Object.keys(byPath).sort()).toEqual(['config/app.env', 'old.env', 'test/fixtures/db.env']);
+    // docs context by config, a provider token: keeps high; two occurrences.
+    expect(byPath['config/app.env']).toMatchObject({ severity: 'high', secret: { context: 'docs', occurrences: 2, lines: [1, 3], commit: removal } });
+    expect(byPath['test/fixtures/db.env']).toMatchObject({ severity: 'low', secret: { context: 'test', ruleSeverity: 'high' } });
+    // Deleted by the last commit: found in history only, named by its commit.
+    expect(byPath['old.env']).toMatchObject({ secret: { commit: removal, context: 'code' } });
+
+    const json = renderJson(report);
+    const sarif = JSON.stringify(toSarif(report));
+    const markdown = renderMarkdown(report, { maxChars: 1_000_000 });
+    const text = renderText(report, { color: false, top: 100 });
+    const short = removal.slice(0, 12);
+    for (const [name, out] of Object.entries({ sarif, markdown, text })) {
+      expect(out, name).toContain('2 occurrences');
+      expect(out, name).toMatch(/lines 1, 3/);
+      expect(out, name).toContain('test context');
+      expect(out, name).toContain(`commit ${short}`);
+    }
+    const parsed = JSON.parse(json) as { findings: { location: { path: string }; secret?: unknown }[] };
+    expect(parsed.findings.find((f) => f.location.path === 'config/app.env')?.secret).toMatchObject({ context: 'docs', occurrences: 2, lines: [1, 3], commit: removal });
+    expect(JSON.parse(sarif).runs[0].results.some((r: { properties: { occurrenceLines?: number[] } }) => r.properties.occurrenceLines?.join() === '1,3')).toBe(true);
+    for (const out of [json, sarif, markdown, text]) {
+      expect(out).not.toContain(token);
+      expect(out).not.toContain(gone);
+    }
+  }, 60_000);
+});
