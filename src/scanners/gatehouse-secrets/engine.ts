@@ -96,6 +96,7 @@ export class SecretEngine {
     const lines = new LineIndex(text);
 
     for (const compiled of this.pathRules) {
+      if (strongOnly && !compiled.rule.strongShape) continue;
       if (compiled.rule.paths?.test(path)) this.runRule(compiled, text, 0, text.length, text.length, file, lines, candidates);
     }
 
