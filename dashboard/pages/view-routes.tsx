@@ -137,7 +137,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
       ]);
       if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
       const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
-      const tools = [...new Set([...scans.flatMap((s) => s.scanners.map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
+      const tools = [...new Set([...scans.flatMap((s) => s.scanners.filter((r) => r.status === 'ok' || r.status === 'imported' || r.status === 'error').map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
       return (
         <ServiceContent
           service={service}

@@ -854,8 +854,9 @@ const GENERIC_RULES: SecretRule[] = [
     pattern: assignment('pass|pwd|pw'),
     lineMustInclude: ['=', ':'],
     check: ({ secret, match, quoted, file }) => {
+      if (file.isCode && !quoted) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
-      if (kind !== 'password' || (file.isCode && !quoted)) return false;
+      if (kind !== 'password') return false;
       if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;
       if (!passwordValueOk(secret)) return false;
       return inCodeComment(match, file) || inTemplateExpression(match) ? { id: 'generic-password', severity: 'low' } : true;
@@ -874,8 +875,9 @@ const GENERIC_RULES: SecretRule[] = [
     check: ({ secret: raw, match, quoted, file }) => {
       const secret = stripAuthScheme(raw);
       if (/^basic\s/i.test(raw) && !basicCredentialOk(secret)) return false;
+      if (file.isCode && !quoted) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
-      if (kind === undefined || kind === 'password' || (file.isCode && !quoted)) return false;
+      if (kind === undefined || kind === 'password') return false;
       if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;
       if (!secretValueOk(secret, kind)) return false;
       const variant = genericVariant(secret);
@@ -957,6 +959,14 @@ const GENERIC_RULES: SecretRule[] = [
 
 const SECRET_NAME_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'cred', 'auth', 'salt', 'bearer'];
 
+// Languages with multiple assignment (`a, b := "x", "y"`, `a, b = "x", "y"`).
+const TUPLE_LANGUAGES = /\.(?:go|py|pyw|rb|lua|pl|pm|cr|nim)$/i;
+// Where `name "value"` is a statement: Groovy/Gradle, Ruby DSLs, Perl, tool configs (no
+// extension or a config one). Never JavaScript, TypeScript, Python, Go, Java, C#, JSON or prose.
+const KEYWORD_VALUE_FILES = /^(?!.*\.(?:[cm]?[jt]sx?|py|go|java|cs|json|md|mdx|rst|txt|html?|xml|vue|svelte|c|cc|cpp|h|hpp|rs|swift|kt|scala|php|sql|csv|lock)$)/i;
+// Languages with heredocs.
+const HEREDOC_FILES = /\.(?:tf|hcl|tfvars|rb|sh|bash|zsh|ksh|php|pl|pm|ya?ml)$|(?:^|\/)(?:Dockerfile|Containerfile|Jenkinsfile|Makefile)[^/]*$/i;
+
 const DECLARATION_RULES: SecretRule[] = [
   {
     // Go and Python multiple assignment: `const a, b string = "x", "y"`, `user, pw := "u", "p"`.
@@ -965,6 +975,7 @@ const DECLARATION_RULES: SecretRule[] = [
     title: 'Secret in a multiple assignment',
     severity: 'high',
     keywords: SECRET_NAME_WORDS,
+    paths: TUPLE_LANGUAGES,
     lineMustInclude: [','],
     pattern:
       /^[ \t]*(?:(?:const|var|let|val)\s+)?(?<name>[A-Za-z_$][\w$]*)\s*,\s*[A-Za-z_$][\w$]*(?:\s+[\w[\]]+)?\s*(?::=|=)\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>\s*,/,
@@ -976,6 +987,7 @@ const DECLARATION_RULES: SecretRule[] = [
     title: 'Secret in a multiple assignment',
     severity: 'high',
     keywords: SECRET_NAME_WORDS,
+    paths: TUPLE_LANGUAGES,
     lineMustInclude: [','],
     pattern:
       /^[ \t]*(?:(?:const|var|let|val)\s+)?[A-Za-z_$][\w$]*\s*,\s*(?<name>[A-Za-z_$][\w$]*)(?:\s+[\w[\]]+)?\s*(?::=|=)\s*(?:(?<q1>["'`])[^"'`\r\n]*\k<q1>|[^,"'`\r\n]+?)\s*,\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>/,
@@ -999,6 +1011,7 @@ const DECLARATION_RULES: SecretRule[] = [
     title: 'Secret given as `name "value"` (Gradle, Ruby DSL, tool configs)',
     severity: 'high',
     keywords: SECRET_NAME_WORDS,
+    paths: KEYWORD_VALUE_FILES,
     lineMustInclude: ['"', "'"],
     pattern: /^[ \t]*(?<name>[A-Za-z_][\w.-]{0,60})[ \t]+(?<q>["'])(?<secret>[^"'\r\n]{1,300})\k<q>\s*(?:[;,)}]|\/\/|#|$)/,
     check: namedCheck(),
@@ -1046,6 +1059,7 @@ const DECLARATION_RULES: SecretRule[] = [
     title: 'Secret in a heredoc',
     severity: 'high',
     keywords: SECRET_NAME_WORDS,
+    paths: HEREDOC_FILES,
     lineMustInclude: ['<<'],
     window: 600,
     pattern: /(?<name>[A-Za-z_][\w.-]*)["']?\s*(?:=|:|=>)\s*<<[-~]?["']?(?<tag>[A-Z_]+)["']?[ \t]*\r?\n[ \t]*(?<secret>\S[^\r\n]*?)[ \t]*\r?\n[ \t]*\k<tag>\b/,
@@ -1190,7 +1204,7 @@ const ENTROPY_RULES: SecretRule[] = [
     // A quoted literal, in any text file but markup, styles and data tables.
     ...ENTROPY_BASE,
     paths: /^(?!.*\.(?:svg|html?|css|scss|less|csv|tsv|sum|lock|snap|ipynb|pdf|ps|eps|xml|plist|pbxproj|storyboard|xib|resx|po|pot|mo)$)/i,
-    pattern: /["'`](?<secret>[A-Za-z0-9+/_=-]{32,200})["'`]/,
+    pattern: /["'`](?!sha\d|md5)(?<secret>[A-Za-z0-9+/_=-]{32,200})["'`]/,
   },
   {
     // The whole unquoted value of `NAME=VALUE` / `name: value` in env, properties, ini and shell files.
