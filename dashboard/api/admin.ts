@@ -60,6 +60,7 @@ export function createAdminRoutes(deps: Pick<RouteDeps, 'now'> & { store: AuthSt
   app.delete('/tokens/:id', async (c) => {
     const id = c.req.param('id');
     const at = deps.now();
+    if (id === currentPrincipal(c).tokenId) throw new ApiError(409, `token ${id} is the one this request is authenticated with; revoke it with another admin token`, 'id');
     if (!(await store.revokeToken(id, at))) throw new ApiError(404, `no active token ${id}`, 'id');
     await store.addAudit(currentPrincipal(c).actor, 'token.revoke', { id }, at);
     return c.json({ id, revoked: true });

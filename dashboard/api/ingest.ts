@@ -8,7 +8,7 @@ import { currentPrincipal, mayIngestFor, requireRole, type Principal } from '../
 import { createRateLimiter } from '../auth/rate-limit.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
-import type { IngestStore } from '../store/types.js';
+import type { AuthStore, IngestStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
 
 /** How far ahead of this server's clock a report's createdAt may be. */
@@ -60,7 +60,7 @@ export function reportRuleViolation(report: ScanReport): { field: string; messag
   return undefined;
 }
 
-export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier'> & { store: IngestStore }): Hono<AppEnv> {
+export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier'> & { store: IngestStore & Pick<AuthStore, 'addAudit'> }): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   const limiter = createRateLimiter(deps.config.ingestRateLimit);
@@ -127,6 +127,16 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
         );
       }
       if (result.status === 'created') {
+        // Who uploaded what is in the audit log next to token and triage changes (a replay is not: nothing changed).
+        await deps.store.addAudit(p.actor, 'scan.ingest', {
+          scanId: report.scanId,
+          kind: report.kind,
+          services: result.services,
+          findings: report.findings.length,
+          opened: result.opened,
+          fixed: result.fixed,
+          reopened: result.reopened,
+        });
         deps.logger.info(
           `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} findings, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,
         );

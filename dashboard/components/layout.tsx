@@ -55,8 +55,8 @@ export const Layout: FC<PropsWithChildren<{ title: string; viewer?: ViewerInfo; 
           ) : null}
           {viewer ? (
             <form class="logout" method="post" action="/logout">
-              <span class="whoami">
-                {viewer.name} <span class="role">{viewer.role}</span>
+              <span class="whoami" title={`signed in with token ${viewer.tokenId} (${viewer.name}), role ${viewer.role}`}>
+                <span class="who">{shortName(viewer.name)}</span> <span class="role">{viewer.role}</span>
               </span>
               <input type="hidden" name="_csrf" value={viewer.csrfToken} />
               <button type="submit">Log out</button>
@@ -105,3 +105,12 @@ export const SortHeader: FC<{
     </th>
   );
 };
+
+/**
+ * The name in the top bar: the token's label, with the bootstrap admin token's long label
+ * ("bootstrap admin (GATEHOUSE_ADMIN_TOKEN)") shortened to "bootstrap admin"; the whole label and
+ * the token id are in the tooltip.
+ */
+export function shortName(label: string): string {
+  return label.startsWith('bootstrap admin (') ? 'bootstrap admin' : label;
+}

@@ -81,6 +81,11 @@ export function createAdminPageRoutes(store: AuthStore, opts: SessionOptions): H
     if (refusal) return refusal;
     const id = c.req.param('id');
     const at = opts.now();
+    // Revoking the token of this session would sign the admin out mid-action (and may leave no admin).
+    if (id === p.tokenId) {
+      c.status(409);
+      return renderAdmin(c, { error: `Token ${id} is the one you are signed in with; it was not revoked. Sign in with another admin token to revoke it.` });
+    }
     if (!(await store.revokeToken(id, at))) {
       c.status(404);
       return renderAdmin(c, { error: `No active token ${id}.` });

@@ -212,7 +212,7 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
         )}
         {detail.scans.length > 0 ? (
           <details class="seen-in">
-            <summary>Seen in {detail.scans.length} scans</summary>
+            <summary>Seen in {detail.scans.length} {detail.scans.length === 1 ? 'scan' : 'scans'}</summary>
             <table class="data">
               <thead>
                 <tr>

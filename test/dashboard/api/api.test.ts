@@ -45,6 +45,12 @@ describe('POST /api/v1/scans', () => {
     const scans = await json(await t.call('GET', '/api/v1/services/payments/scans', { token: viewer }));
     expect(scans.scans.map((s: { scanId: string }) => s.scanId)).toEqual(['ingest-1']);
     expect(scans.scans[0].ingestedBy).toMatch(/^token:tok_\w+ \(ci-payments\)$/);
+    // The ingest is in the audit log once (the replay changed nothing and is not).
+    const audit = await json(await t.call('GET', '/api/v1/admin/audit?limit=50', { token: ADMIN_TOKEN }));
+    const ingests = audit.entries.filter((e: { action: string; detail: { scanId?: string } }) => e.action === 'scan.ingest' && e.detail.scanId === 'ingest-1');
+    expect(ingests).toHaveLength(1);
+    expect(ingests[0].actor).toMatch(/^token:tok_\w+ \(ci-payments\)$/);
+    expect(ingests[0].detail).toEqual({ scanId: 'ingest-1', kind: 'snapshot', services: ['payments'], findings: 2, opened: 2, fixed: 0, reopened: 0 });
   });
 
   it('answers 400 naming the field at fault', async () => {

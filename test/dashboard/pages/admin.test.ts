@@ -96,6 +96,19 @@ describe('admin page', () => {
     expect(audit).toContain('session.login');
   });
 
+  it('refuses to revoke the token you are signed in with, on the page and in the API', async () => {
+    const self = (await h.store.listTokens()).find((t) => t.label === 'sec lead')!;
+    const res = await postForm(h.app, `/admin/tokens/${self.id}/revoke`, admin.cookie, { _csrf: admin.csrf });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain(`Token ${self.id} is the one you are signed in with; it was not revoked.`);
+    expect((await h.store.listTokens()).find((t) => t.id === self.id)!.revokedAt).toBeNull();
+    expect((await get(h.app, '/admin', admin.cookie)).status).toBe(200);
+    const api = await h.app.request(`/api/v1/admin/tokens/${self.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${h.tokens.admin}` } });
+    expect(api.status).toBe(409);
+    expect(await api.text()).toContain('authenticated with');
+    expect((await h.store.verifyToken(h.tokens.admin))).toBeDefined();
+  });
+
   it('answers revoking an unknown token with 404', async () => {
     const res = await postForm(h.app, '/admin/tokens/tok_nope/revoke', admin.cookie, { _csrf: admin.csrf });
     expect(res.status).toBe(404);

@@ -76,3 +76,44 @@ describe('overview: this week, at a glance', () => {
     expect(points.every(([, y]) => y === points[0][1])).toBe(true);
   });
 });
+
+describe('finish', () => {
+  it('says "1 scan", not "1 scans", for a finding seen once', async () => {
+    const legacy = (await h.store.listFindings({ service: 'legacy', limit: 10, offset: 0 })).items[0];
+    const { html } = await get(h.app, findingHref('legacy', legacy.fingerprint), cookie);
+    expect(html).toContain('Seen in 1 scan<');
+    expect(html).not.toContain('1 scans');
+  });
+
+  it('lets code and long ids wrap anywhere', async () => {
+    const css = await (await h.app.request('/static/dashboard.css')).text();
+    expect(css).toMatch(/code, td\.mono, \.fingerprint \{ overflow-wrap: anywhere; \}/);
+  });
+});
+
+describe('top bar', () => {
+  it('names the bootstrap admin token\'s user shortly, with the token id and full label in the tooltip', async () => {
+    const { id, token } = await h.store.createToken({ role: 'admin', label: 'bootstrap admin (GATEHOUSE_ADMIN_TOKEN)', value: 'b'.repeat(40) });
+    const boot = await login(h.app, token);
+    const { html } = await get(h.app, '/', boot.cookie);
+    expect(html).toContain(`title="signed in with token ${id} (bootstrap admin (GATEHOUSE_ADMIN_TOKEN)), role admin"`);
+    expect(html).toMatch(/<span class="who">bootstrap admin<\/span> <span class="role">admin<\/span>/);
+    // Other tokens show their label as it is.
+    expect((await get(h.app, '/', cookie)).html).toContain('<span class="who">on-call &lt;viewer&gt;</span>');
+  });
+});
+
+describe('query parameters (as docs/dashboard-pages.md and docs/dashboard.md say)', () => {
+  it('ignores unknown parameters and names a bad value of a known one', async () => {
+    expect((await get(h.app, '/?utm_source=mail', cookie)).status).toBe(200);
+    expect((await get(h.app, '/services/payments?utm_source=mail', cookie)).status).toBe(200);
+    const bad = await get(h.app, '/services/payments?severity=nope', cookie);
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('severity');
+    const api = await h.app.request('/api/v1/findings?utm_source=mail', { headers: { authorization: `Bearer ${h.tokens.viewer}` } });
+    expect(api.status).toBe(200);
+    const triage = await h.app.request('/api/v1/triage?utm_source=mail', { headers: { authorization: `Bearer ${h.tokens.viewer}` } });
+    expect(triage.status).toBe(400);
+    expect(h.tokens.viewer.startsWith('gatehouse_')).toBe(true);
+  });
+});
