@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CATEGORIES } from '../src/findings/finding.js';
 import { READ_API_SCHEMAS } from '../src/report/read-api.js';
 import { ScanReportSchema } from '../src/report/scan-report.js';
+import { TriageResponseSchema } from '../src/report/triage.js';
 import { NewTokenBodySchema } from './api/admin.js';
 
 const error = (description: string) => ({
@@ -21,6 +22,7 @@ const readSchemas = Object.fromEntries(
 );
 const q = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, description });
 const p = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const triageResponse = z.toJSONSchema(TriageResponseSchema, { io: 'output', unrepresentable: 'any' });
 const read = { 401: error('no, unknown, revoked or expired credential'), 403: error('credential without the viewer role') };
 const findingFilters = [
   q('service', { type: 'string' }),
@@ -112,6 +114,21 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
           summary: 'Which services have this vulnerability open: matched on rule ids and aliases (CVE, GHSA, GO-, RUSTSEC-, PYSEC-, OSV ids), case ignored, odd suffixes dropped',
           parameters: [p('id')],
           responses: { 200: body('services with open findings of it (none: an empty list)', 'VulnerabilityResponse'), 400: error('not a vulnerability id'), ...read },
+        },
+      },
+      '/triage': {
+        get: {
+          summary:
+            'Triage decisions in force (false positive, accepted risk until a date, not affected): what the action applies as suppressions. Viewers and admins read every service; an ingest credential its own services',
+          parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services; omitted: every service the credential may read')],
+          responses: { 200: json('decisions', triageResponse), 400: error('bad query'), 401: read[401], 403: error('an ingest credential asking for a service outside its scope') },
+        },
+      },
+      '/triage/openvex': {
+        get: {
+          summary: 'The triage decisions as an OpenVEX v0.2.0 document (not affected with its justification; a false positive as not affected; an accepted risk as affected with an action statement)',
+          parameters: [q('service', { type: 'array', items: { type: 'string' } })],
+          responses: { 200: json('OpenVEX document'), 400: error('bad query'), ...read },
         },
       },
       '/export/findings.csv': {

@@ -1,8 +1,9 @@
 // The dashboard half of `npm run demo`: starts the dashboard on a fresh SQLite file, creates an
-// ingest token through the admin API, ingests a 90-day history for the example services through the
-// real ingest API (explicit timestamps), then the scan `npm run demo` just made as a PR scan, and
-// prints the URL and the admin token to log in with. Serves until Ctrl-C; `--no-serve` stops after
-// checking what was ingested (used by the demo test).
+// ingest token through the admin API, ingests a 90-day history of the example services made of
+// their own findings through the real ingest API (explicit timestamps), then the scan `npm run demo`
+// just made as the latest snapshot, checks the overview shows what the terminal printed, and prints
+// the URL and the admin token to log in with. Serves until Ctrl-C; `--no-serve` stops after the
+// check and prints no URL or token (nothing is left running).
 //
 // Usage: node --import tsx scripts/demo-dashboard.ts <report.json> [--no-serve] [--port N]
 import { randomBytes } from 'node:crypto';
@@ -72,27 +73,32 @@ const ingest = await api(dash, adminToken, 'POST', '/api/v1/admin/tokens', { rol
 const ingestToken = String(ingest.token);
 
 const started = performance.now();
-const seeded = await seedDemoHistory(dash.url, ingestToken, services, 90);
-// Today's scan of examples/ goes in as a PR scan: it shows in each service's recent scans with its
-// gate result, without replacing the 90-day default-branch history the charts are drawn from.
-const prReport = { ...report, kind: 'pr' as const, scanId: `${report.scanId}-pr` };
-const res = await api(dash, ingestToken, 'POST', '/api/v1/scans', prReport);
+// The history is made of today's own findings, and today's scan lands last, as the latest
+// default-branch snapshot: the dashboard's counts are the ones the terminal just printed.
+const seeded = await seedDemoHistory(dash.url, ingestToken, report, 90);
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
-const overview = (await api(dash, adminToken, 'GET', '/api/v1/services')) as { services?: { name: string }[] };
-const shown = (overview.services ?? []).map((s) => s.name);
-const missing = services.filter((s) => !shown.includes(s));
+const overview = (await api(dash, adminToken, 'GET', '/api/v1/services')) as { services?: { name: string; open: Record<string, number>; lastSnapshotAt: string | null }[] };
+const shown = overview.services ?? [];
+const missing = services.filter((s) => !shown.some((x) => x.name === s));
 if (missing.length) fail(`the dashboard does not list ${missing.join(', ')} after ingest`);
+// What the terminal printed is what the overview says: today's open critical findings, per service.
+const todayCritical = report.findings.filter((f) => f.severity === 'critical' && f.status !== 'suppressed').length;
+const shownCritical = shown.reduce((n, s) => n + (s.open.critical ?? 0), 0);
+if (shownCritical !== todayCritical) fail(`the overview shows ${shownCritical} open critical findings; today's scan has ${todayCritical}`);
 
 console.log(`\n=== The dashboard\n`);
-console.log(`Ingested ${seeded.scans} scans (90 days of nightly snapshots and some PR scans, ${seeded.findings} distinct findings)`);
-console.log(`for ${services.join(', ')} through POST /api/v1/scans in ${seconds} s, then today's scan (${String(res.status ?? 'created')}).`);
-console.log(`\n  Open:        ${dash.url}`);
-console.log(`  Log in with: ${adminToken}   (a demo admin token for this local database only)`);
+console.log(`Ingested ${seeded.scans} scans through POST /api/v1/scans in ${seconds} s: 90 days of nightly snapshots and some PR scans`);
+console.log(`of ${services.join(', ')}, made of the example's own ${seeded.findings} findings, then today's scan as the latest snapshot:`);
+console.log(`the overview shows the ${todayCritical} open critical findings printed above.`);
 console.log(`  Database:    ${dbPath}`);
 
 if (values['no-serve']) {
+  // Nothing keeps running, so no address or token to print.
   await dash.close();
+  console.log('\nNot serving (--no-serve). Run `npm run demo` to browse the dashboard.');
 } else {
+  console.log(`\n  Open:        ${dash.url}`);
+  console.log(`  Log in with: ${adminToken}   (a demo admin token for this local database only)`);
   console.log('\nServing until Ctrl-C.');
 }

@@ -63,3 +63,16 @@ export class ScannerOutputError extends Error {
     super(`${tool} output is not valid: ${message}`);
   }
 }
+
+/**
+ * The tool's output is a well-formed report of its own failure (npm's `{"error": ...}` when the
+ * registry refuses the audit endpoint): still no findings to trust, but the output is not "invalid",
+ * so the message is the tool's reason in our words ("npm-audit: the registry refused ...").
+ */
+export class ToolFailureReportError extends ScannerOutputError {
+  override name = 'ToolFailureReportError';
+  constructor(tool: string, reason: string) {
+    super(tool, reason);
+    this.message = `${tool}: ${reason}`;
+  }
+}

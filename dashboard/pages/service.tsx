@@ -342,6 +342,15 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                             {r.scanner}: {r.error ?? 'error'}
                           </div>
                         ))}
+                      {/* The coverage ledger: scanners that did not run for this service, and why. */}
+                      {s.scanners
+                        .filter((r) => r.status === 'not-applicable' || r.status === 'skipped')
+                        .map((r) => (
+                          <div class="small ledger">
+                            {r.scanner} {r.status === 'skipped' ? 'skipped' : 'not applicable'}
+                            {r.reason ? `: ${r.reason}` : ''}
+                          </div>
+                        ))}
                     </td>
                     <td class="num">{s.findingCount}</td>
                     <td class="mono small">{run ? <a href={run}>{s.scanId}</a> : s.scanId}</td>

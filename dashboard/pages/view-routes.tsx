@@ -17,7 +17,7 @@ import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, vulnerabilityHref } from './view-models.js';
-import { VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
+import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
 
 export const FINDINGS_PAGE_SIZE = 200;
 
@@ -137,7 +137,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
       ]);
       if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
       const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
-      const tools = [...new Set([...scans.flatMap((s) => s.scanners.map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
+      const tools = [...new Set([...scans.flatMap((s) => s.scanners.filter((r) => r.status === 'ok' || r.status === 'imported' || r.status === 'error').map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
       return (
         <ServiceContent
           service={service}
@@ -162,7 +162,30 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
   // The search form; a search goes to the id's own page (a link to share).
   app.get('/vulnerabilities', async (c) => {
     const id = (c.req.query('id') ?? '').trim();
-    if (id === '') return c.html(<VulnerabilitySearchPage viewer={viewerOf(c)!} />);
+    if (id === '') {
+      // The landing view: what is open and exploited (KEV) or likely to be (EPSS), across services.
+      const at = now();
+      const [kev, scored] = await Promise.all([
+        store.listFindings({ state: 'open', kev: true, sort: 'epss', limit: 500, offset: 0 }, at),
+        store.listFindings({ state: 'open', epssMin: 0, sort: 'epss', limit: 500, offset: 0 }, at),
+      ]);
+      // Suppressed and triaged findings are left out, as from every open count.
+      const counted = (r: (typeof kev.items)[number]) => !r.suppressed && !r.triage;
+      const kevGroups = groupByVulnerability(kev.items.filter(counted), 30);
+      const likelyGroups = groupByVulnerability(scored.items.filter((r) => counted(r) && !r.kev), 15);
+      // Each row's services through every alias, as its own page counts them.
+      await Promise.all(
+        [...kevGroups, ...likelyGroups].map(async (g) => {
+          const v = await store.findVulnerability(g.id, at);
+          if (!v) return;
+          const open = v.services.filter((x) => x.openTotal > 0);
+          g.services = open.map((x) => x.service);
+          g.findings = open.reduce((n, x) => n + x.openTotal, 0);
+          g.slaBreached = open.some((x) => x.slaBreached);
+        }),
+      );
+      return c.html(<VulnerabilitySearchPage viewer={viewerOf(c)!} kev={kevGroups} likely={likelyGroups} />);
+    }
     const answer = await store.findVulnerability(id, now());
     if (!answer) {
       c.status(400);

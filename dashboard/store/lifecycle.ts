@@ -57,7 +57,18 @@ export interface ServicePlan {
   /** Not suppressed findings of this service in the report, per severity (the scan_services row). */
   reportCounts: SeverityCounts;
   findingCount: number;
-  scanners: { scanner: string; tool: string; category: Finding['category']; status: 'ok' | 'imported' | 'error'; error?: string }[];
+  /**
+   * The scanner runs for this service, then the coverage ledger's service x scanner pairs that did
+   * not run (not applicable, skipped) with why, so the dashboard's scan rows show what was not read.
+   */
+  scanners: {
+    scanner: string;
+    tool: string;
+    category: Finding['category'];
+    status: 'ok' | 'imported' | 'error' | 'not-applicable' | 'skipped';
+    error?: string;
+    reason?: string;
+  }[];
   /** Move the service's "last scan" to this report (it is the newest scan of any kind). */
   setLastScan: boolean;
   /** Move the service's "last snapshot" to this report (an in-order snapshot). */
@@ -135,7 +146,12 @@ function planService(
     gate: gateForService(report.gate, name),
     reportCounts,
     findingCount: mine.size,
-    scanners: runs.map((r) => ({ scanner: r.scanner, tool: r.tool, category: r.category, status: r.status, ...(r.error ? { error: r.error } : {}) })),
+    scanners: [
+      ...runs.map((r) => ({ scanner: r.scanner, tool: r.tool, category: r.category, status: r.status, ...(r.error ? { error: r.error } : {}) })),
+      ...(report.coverage?.scanners ?? [])
+        .filter((e) => e.service === name && (e.state === 'not-applicable' || e.state === 'skipped'))
+        .map((e) => ({ scanner: e.scanner, tool: e.scanner, category: e.category, status: e.state as 'not-applicable' | 'skipped', ...(e.reason ? { reason: e.reason } : {}) })),
+    ],
     setLastScan: prior.lastScanAt === null || createdAt >= prior.lastScanAt,
     setLastSnapshot: inOrder,
     decisions: [],

@@ -31,6 +31,7 @@ import { prepareTrivyDb, type TrivyDbState } from '../tools/trivy-db.js';
 import { actionsCacheStore, folderCacheStore, type DbCacheStore } from '../tools/trivy-db-cache.js';
 import { configOverrides, toolsToInstall, resolveOutputPaths, type ActionInputs } from './inputs.js';
 import { scanMergeBase } from './rescan-base.js';
+import { preparePrHistory } from './secret-history.js';
 import { fetchForkReport, WorkflowRunPayloadSchema } from './fork-report.js';
 import { setOutputs, type OutputSink } from './outputs.js';
 
@@ -101,6 +102,9 @@ export async function runAction(run: ActionRun): Promise<number> {
     }
   }
 
+  // Every commit of the PR for the embedded secret scanner (a secret added then deleted is still public).
+  const secretCommits = pr && scannerIdsOf(config).includes('gatehouse-secrets') ? await preparePrHistory(repoRoot, pr, logger) : undefined;
+
   // The dashboard's triage decisions, applied as suppressions of exactly those findings: the gate
   // obeys a false positive, an accepted risk (until its date) or a "not affected" decided there.
   const triage = dashboard ? await dashboardTriage(dashboard, logger) : undefined;
@@ -122,6 +126,7 @@ export async function runAction(run: ActionRun): Promise<number> {
       baseline,
       imports: inputs.import,
       suppressions: triage,
+      ...(secretCommits ? { secretCommits } : {}),
       unavailableTools: trivyDb?.status === 'unavailable' ? { trivy: trivyDb.reason } : undefined,
       scanId: `gh/${context.repository}/${context.runId}/${context.runAttempt}`,
       source: {

@@ -13,6 +13,8 @@ import { createConsoleLogger } from '../logger.js';
 import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
 import { runScan } from '../scan.js';
+import { listRepositoryFiles } from '../ledger/inventory.js';
+import { resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath } from '../services/discover.js';
 import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { renderReport, REPORT_FORMATS, REPORT_FILE_NAMES, type ReportFormat } from './formats.js';
 import { createProgressPrinter } from './progress.js';
@@ -29,6 +31,8 @@ export interface CliIo {
 
 const USAGE = `Usage:
   gatehouse scan [dir] [options]      scan a repository (default: the current directory)
+  gatehouse services [dir]            list the folders that become services (and candidates not
+                                      taken, with why); --config FILE
   gatehouse dashboard [options]       start the dashboard: --db FILE (./gatehouse.db), --port N (8080),
                                       --host H (127.0.0.1), --tls-cert FILE --tls-key FILE, --config FILE
                                       (JSON: sla, oidc, publicBadges, bodyLimitBytes, ingestRateLimit, webhook),
@@ -73,6 +77,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT_CODES.passed;
     }
     if (command === 'scan') return await scanCommand(rest, io);
+    if (command === 'services') return await servicesCommand(rest, io);
     if (command === 'dashboard') return await dashboardCommand(rest, io);
     const guess = nearest(command, ['scan', 'services', 'dashboard', 'help']);
     throw new UsageError(`unknown command "${command}"${guess ? `; did you mean ${guess}?` : ''}`);
@@ -245,6 +250,61 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const outcome = report.gate.outcome;
   io.stderr.write(`${progress.summary(report)}\n`);
   return outcome === 'passed' ? EXIT_CODES.passed : outcome === 'failed' ? EXIT_CODES.gateFailed : EXIT_CODES.scannerError;
+}
+
+/**
+ * `gatehouse services [dir]`: which folders become services, by which marker, how many files each
+ * holds, what the root service holds, and the candidate folders not taken with why. Reads the config
+ * like `scan` does; runs no scanner.
+ */
+async function servicesCommand(argv: string[], io: CliIo): Promise<number> {
+  currentCommand = 'services';
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false }, verbose: { type: 'boolean', default: false } },
+  });
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT_CODES.passed;
+  }
+  if (positionals.length > 1) throw new UsageError(`services takes one directory, got ${positionals.length}: ${positionals.join(' ')}`);
+  const repoRoot = resolve(io.cwd, positionals[0] ?? '.');
+  const configFile = values.config ? resolve(io.cwd, values.config) : findConfigFile(repoRoot);
+  const { config, file } = await loadConfig(configFile, {}, { overridesSource: 'command-line flags' });
+  const found = resolveServicesWithCandidates(repoRoot, config);
+  const inventory = listRepositoryFiles(repoRoot);
+  const services = [...found.services];
+  const count = new Map<string, number>();
+  for (const f of inventory.files) {
+    const name = serviceForPath(services, f);
+    count.set(name, (count.get(name) ?? 0) + 1);
+  }
+  const how = config.services
+    ? `the services list of ${file ?? 'the config'}`
+    : found.topLevel
+      ? `no service folder under ${config.discover.roots.join(', ')}; top-level folders with a marker of their own`
+      : found.services.length === 1 && found.services[0]!.path === ''
+      ? `discovery found no service folder under ${config.discover.roots.join(', ')}: the repository is one service`
+      : `discovered under ${config.discover.roots.join(', ')}`;
+  const rows = services.map((s) => [s.name, s.path || '.', found.markers.get(s.path) ?? (config.services ? '(listed)' : '-'), String(count.get(s.name) ?? 0)]);
+  const rootFiles = count.get(ROOT_SERVICE) ?? 0;
+  if (rootFiles > 0) rows.push([ROOT_SERVICE, '.', 'files outside every service folder', String(rootFiles)]);
+  const header = ['service', 'folder', 'marker', 'files'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
+  const out = [`${repoRoot}: ${services.length} service${services.length === 1 ? '' : 's'} (${how})`, line(header), ...rows.map(line)];
+  if (found.notServices.length > 0) {
+    out.push('', `Not services (${found.notServices.length}):`);
+    for (const n of found.notServices) out.push(`  ${n.path}: ${n.reason}`);
+  }
+  if (inventory.unreadable.length > 0) {
+    out.push('', `Could not read (${inventory.unreadable.length}):`);
+    for (const u of inventory.unreadable) out.push(`  ${u.path}: ${u.reason}`);
+  }
+  io.stdout.write(`${out.join('\n')}\n`);
+  return EXIT_CODES.passed;
 }
 
 async function writeReports(

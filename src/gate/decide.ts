@@ -51,6 +51,53 @@ function thresholdFor(f: Finding, gate: GateConfig, serviceGate: ServiceGate | u
   );
 }
 
+/** Where a finding's threshold comes from, in the config's own words. */
+function thresholdSource(f: Finding, gate: GateConfig, serviceGate: ServiceGate | undefined): string {
+  if (serviceGate?.categories?.[f.category]?.['fail-on']) return `service ${f.service}'s own fail-on for ${f.category} findings`;
+  if (serviceGate?.['fail-on']) return `service ${f.service}'s own fail-on`;
+  if (gate.categories?.[f.category]?.['fail-on']) return `the ${f.category} category's own fail-on (gate.categories.${f.category}.fail-on)`;
+  return 'gate.fail-on';
+}
+
+/**
+ * Pure: why findings at or above gate.fail-on that a reader sees in the table did not fail the gate
+ * ("2 high misconfig findings did not count: the misconfig category's own fail-on (...) is critical").
+ */
+function notCountedNotes(input: DecideInput, counted: readonly Finding[], blocking: readonly Finding[]): string[] {
+  const { gate } = input;
+  const serviceGates = new Map(input.services.map((s) => [s.name, s.gate]));
+  const blocked = new Set(blocking);
+  const notes: string[] = [];
+  const raised = new Map<string, { threshold: Severity; findings: Finding[] }>();
+  for (const f of counted) {
+    if (blocked.has(f) || !isAtLeast(f.severity, gate['fail-on'])) continue;
+    const serviceGate = serviceGates.get(f.service);
+    const key = `${thresholdSource(f, gate, serviceGate)}\u0000${f.severity}\u0000${f.category}`;
+    const entry = raised.get(key) ?? { threshold: thresholdFor(f, gate, serviceGate), findings: [] };
+    raised.set(key, entry);
+    entry.findings.push(f);
+  }
+  for (const [key, { threshold, findings }] of raised) {
+    const [source, severity, category] = key.split('\u0000') as [string, Severity, string];
+    notes.push(`${plural(findings.length, `${severity} ${category} finding`)} did not count: ${source} is ${threshold} (${listFindings(findings)})`);
+  }
+  const countedSet = new Set(counted);
+  const uncounted = input.findings.filter((f) => !countedSet.has(f) && f.status !== 'suppressed' && isAtLeast(f.severity, gate['fail-on']));
+  const unfixable = uncounted.filter((f) => f.status === 'introduced' || !input.newOnly);
+  if (unfixable.length > 0) {
+    notes.push(`${plural(unfixable.length, `finding at or above ${gate['fail-on']}`)} did not count: no fix is available and fixable-only is on (${listFindings(unfixable)})`);
+  }
+  if (input.newOnly) {
+    const old = uncounted.filter((f) => f.status !== 'introduced');
+    if (old.length > 0) {
+      notes.push(
+        `${plural(old.length, `finding at or above ${gate['fail-on']}`)} did not count: not introduced by this change (the gate counts new findings only; gate.new-only)`,
+      );
+    }
+  }
+  return notes;
+}
+
 function isFixableCategory(c: Category): boolean {
   return c === 'dependency' || c === 'container';
 }
@@ -175,6 +222,10 @@ export function decideGate(input: DecideInput): GateDecision {
   const exploitation = exploitationReasons(counted, { gate, serviceGates, feeds: input.feeds, adjective });
   reasons.push(...exploitation.reasons);
   warnings.push(...exploitation.warnings);
+
+  // 2c. Findings the table shows at or above gate.fail-on that did not count, and why: a category's
+  //     or a service's own fail-on, or (a PR gating on what it introduces) not new.
+  warnings.push(...notCountedNotes(input, counted, blocking));
 
   // 3. Scanner errors: fail closed unless `on-scanner-error: warn`.
   // One failure said once: runs that failed for the same reason (a missing tool in 13 services)

@@ -148,8 +148,10 @@ export const ScanSummarySchema = z.object({
       scanner: z.string(),
       tool: z.string(),
       category: CategorySchema,
-      status: z.enum(['ok', 'imported', 'error']),
+      /** ok/imported/error: a run; not-applicable/skipped: the coverage ledger says it did not run, and why. */
+      status: z.enum(['ok', 'imported', 'error', 'not-applicable', 'skipped']),
       error: z.string().optional(),
+      reason: z.string().optional(),
     }),
   ),
   ingestedBy: z.string(),

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ScannerOutputError } from '../errors.js';
+import { ScannerOutputError, ToolFailureReportError } from '../errors.js';
 import type { ParsedFinding } from '../findings/finding.js';
 import { mapSeverity, type SeverityWords } from '../findings/severity.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from './adapter.js';
@@ -99,6 +99,13 @@ export function throwIfErrorReport(tool: string, data: unknown): void {
   const parts = [code, summary, detail, message, data.message].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   const status = typeof data.statusCode === 'number' ? ` (HTTP ${data.statusCode})` : '';
   const reason = parts.length > 0 ? parts.join(': ') : JSON.stringify(data.error);
+  // An HTTP refusal of the audit endpoint (405 on registries and mirrors that do not serve it,
+  // 401/403/404) is said as such, with the request it refused; not as output that is "not valid".
+  if (typeof data.statusCode === 'number' && data.statusCode >= 400) {
+    const uri = typeof data.uri === 'string' ? data.uri : '';
+    const method = typeof data.method === 'string' ? `${data.method} ` : '';
+    throw new ToolFailureReportError(tool, `the registry refused the audit endpoint${status}${uri ? `: ${method}${uri}` : `: ${reason}`}`);
+  }
   throw new ScannerOutputError(tool, `the audit itself failed${status}: ${reason}`);
 }
 

@@ -48,7 +48,7 @@ export const MARKER_DEPTH = 3;
 export function resolveServicesWithCandidates(
   repoRoot: string,
   config: GatehouseConfig,
-): { services: Service[]; notServices: NotAService[]; markers: Map<string, string> } {
+): { services: Service[]; notServices: NotAService[]; markers: Map<string, string>; topLevel?: boolean } {
   const root = resolve(repoRoot);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new ConfigError(`the folder to scan, ${root}, does not exist or is not a folder`);
@@ -75,6 +75,12 @@ export function resolveServicesWithCandidates(
   }
   const discovered = discoverServices(root, config.discover.roots, config.discover.markers);
   if (discovered.services.length > 0) return discovered;
+  // No folder under the roots: a repository whose services are its top-level folders (robot-shop's
+  // cart/, payment/; a Maven multi-module build's modules). Two or more top-level folders with a
+  // marker of their own (not deeper: a single-service repository's test fixtures must not count)
+  // are the services; the candidates not taken under the roots are still listed.
+  const topLevel = discoverServices(root, ['*'], config.discover.markers, 0);
+  if (topLevel.services.length >= 2) return { ...topLevel, notServices: discovered.notServices, topLevel: true };
   // No service folders: a single-service repository. The root is the one service, so nothing in
   // it goes unscanned (it is never an empty scan that passes).
   return { ...discovered, services: [{ name: rootServiceName(root), path: '', dir: root }] };
@@ -120,6 +126,7 @@ function discoverServices(
   root: string,
   roots: string[],
   markers: string[],
+  markerDepth = MARKER_DEPTH,
 ): { services: Service[]; notServices: NotAService[]; markers: Map<string, string> } {
   roots.forEach((r, index) => {
     // No `..` segment at all: a glob such as `services/*/../../..` climbs out whatever `*` matches.
@@ -151,12 +158,12 @@ function discoverServices(
       notServices.push({ path: p, reason: 'a symbolic link (not followed)' });
       continue;
     }
-    const marker = findMarker(join(root, p), isMarker, MARKER_DEPTH);
+    const marker = findMarker(join(root, p), isMarker, markerDepth);
     if (marker) {
       folders.push(p);
       found.set(p, marker);
     } else {
-      notServices.push({ path: p, reason: `no service marker within ${MARKER_DEPTH} levels (${markers.slice(0, 6).join(', ')}, ...)` });
+      notServices.push({ path: p, reason: `no service marker within ${markerDepth} levels (${markers.slice(0, 6).join(', ')}, ...)` });
     }
   }
   const byBaseName = new Map<string, number>();

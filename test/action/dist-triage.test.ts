@@ -79,8 +79,9 @@ describe('dist/index.js obeys the dashboard triage', () => {
       expect(res.status, await res.text()).toBe(303);
     }
 
-    // A pull request touching the file: the gate obeys the decisions and says so in its comment.
-    const second = await runDist({ repo, apiUrl: standIn.url, event: pullRequestEvent(repo, { number: 31 }), runId: '502', inputs });
+    // A pull request touching the file, gated on every finding of the services it touches
+    // (`new-only: false`): the gate obeys the decisions and says so in its comment.
+    const second = await runDist({ repo, apiUrl: standIn.url, event: pullRequestEvent(repo, { number: 31 }), runId: '502', inputs: { ...inputs, 'new-only': 'false' } });
     expect(second.code, second.stdout).toBe(0);
     expect(second.stdout).toContain(`dashboard triage: ${introduced.length} decision(s) in force`);
     const report = ScanReportSchema.parse(JSON.parse(readFileSync(second.outputs['report-file'], 'utf8')));
@@ -109,10 +110,10 @@ describe('dist/index.js obeys the dashboard triage', () => {
     const repo = createTestRepo();
     repo.checkout('feature');
     const ingest = (await dashboard.store.createToken({ role: 'ingest', label: 'ci2' })).token;
-    const run = await runDist({ repo, apiUrl: standIn.url, event: pullRequestEvent(repo, { number: 31 }), runId: '504', inputs: { 'github-token': 'tok', 'dashboard-url': dashboard.url, 'dashboard-token': ingest } });
+    const run = await runDist({ repo, apiUrl: standIn.url, event: pullRequestEvent(repo, { number: 31 }), runId: '504', inputs: { 'github-token': 'tok', 'dashboard-url': dashboard.url, 'dashboard-token': ingest, 'new-only': 'false' } });
     expect(run.code, run.stdout).toBe(1);
     const report = ScanReportSchema.parse(JSON.parse(readFileSync(run.outputs['report-file'], 'utf8')));
-    expect(report.findings.find((f) => f.fingerprint === decision.fingerprint)!.status).toBe('introduced');
+    expect(report.findings.find((f) => f.fingerprint === decision.fingerprint)!.status).not.toBe('suppressed');
     // The sweep recorded the end of the acceptance in the finding's history and the audit log.
     const history = (await dashboard.store.getTriage('web', decision.fingerprint)).history;
     expect(history.at(-1)!.action).toBe('expired');

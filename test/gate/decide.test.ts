@@ -207,3 +207,23 @@ describe('decideGate', () => {
     expect(decide(many).reasons[0]!.message).toMatch(/^5 new high findings in api: rule-1 in .*, rule-3 in [^,]+, and 2 more$/);
   });
 });
+
+describe('findings in the table that did not count say why', () => {
+  it("names a category's own fail-on, and findings a PR did not introduce", () => {
+    const misconfig = { ...codeFinding('web', { category: 'misconfig', severity: 'high', ruleId: 'docker-root-user' }), status: 'introduced' as const };
+    const old = { ...lodashFinding('payments'), status: 'existing' as const };
+    const d = decide([misconfig, old], { gate: gateOf({ 'fail-on': 'high', categories: { misconfig: { 'fail-on': 'critical' } } }) });
+    expect(d.passed).toBe(true);
+    expect(d.warnings).toContainEqual(
+      expect.stringMatching(/^1 high misconfig finding did not count: the misconfig category's own fail-on \(gate\.categories\.misconfig\.fail-on\) is critical \(docker-root-user/),
+    );
+    expect(d.warnings).toContainEqual('1 finding at or above high did not count: not introduced by this change (the gate counts new findings only; gate.new-only)');
+  });
+
+  it('says nothing when every finding at the threshold counted', () => {
+    const high = { ...codeFinding('web', { severity: 'high' }), status: 'introduced' as const };
+    const d = decide([high], { gate: gateOf({ 'fail-on': 'high' }) });
+    expect(d.passed).toBe(false);
+    expect(d.warnings.filter((w) => /did not count/.test(w))).toEqual([]);
+  });
+});

@@ -44,6 +44,9 @@ describe('recall: families the scanner missed', () => {
     ['heredoc', 'main.tf', `  password = <<EOT\n${pw}\nEOT`],
     ['npmrc literal that starts with $', '.npmrc', `//registry.npmjs.org/:_authToken=$ecret-${tok}`],
     ['high entropy, no keyword', 'client.ts', `const upstream = { k: "${tok}" };`],
+    ['redis-cli -a', 'ops.sh', `redis-cli -h cache -a ${pw} info`],
+    ['a password name owned by a cache (not a cache key)', 'main.go', `\tvar cachePassword string = "${pw}"`],
+    ['a newer provider prefix', '.env', `SUPABASE_ACCESS_TOKEN=sbp_${random.chars('0123456789abcdef', 40)}`],
   ])('%s', (_label, path, text) => {
     expect(found(text, path).length, `${path}: ${text}`).toBeGreaterThan(0);
   });
@@ -90,6 +93,12 @@ describe('value analysis: look-alikes that are not secrets', () => {
     ['a key list entry', 'base.yml', '  - {key: module_strict_utf8_response, section: defaults}'],
     ['a publishable key', 'cache.ts', `const stripe = "pk_live_${random.chars(ALNUM, 24)}";`],
     ['a git commit id', 'state.json', `"sha": "${random.chars('0123456789abcdef', 40)}"`],
+    ['a table of encoded data', 'crc64.js', ['const T = [', ...Array.from({ length: 3 }, () => `  "${random.chars(ALNUM, 60)}",`), '];'].join('\n')],
+    ['a signed cookie', 'cookies.rb', 'cookies[:favorite] = "BAhJIiE1LTItU3RhYmxlIENob2NvBjoGRVQ=--50bbdbf8d64f5a3ec3e54878f54d4f55"'],
+    ['base64 of readable text', 'encode.ts', "expect(encode(url)).toBe('aHR0cDovL2dpdGh1Yi5jb20vaG9ub2pzL2hvbm8=')"],
+    ['a cache key (index words rule out key names)', 'cache.py', `cache_key = "${random.chars(ALNUM, 30)}"`],
+    ['an nginx variable and a realm', 'nginx.conf', "\tset $apikey '';\n\tproxy_set_header x-apikey $apikey;\n\tauth_basic \"Restricted\";"],
+    ['a shell-expanded --user', 'Rakefile', 'args = ["--user=#{connection[:username]}"]'],
   ])('%s', (_label, path, text) => {
     expect(scan(text, path).map((m) => `${m.ruleId} ${m.severity}`)).toEqual([]);
   });

@@ -54,6 +54,8 @@ export class SecretEngine {
   private readonly rulesByKeyword: CompiledRule[][];
   /** Rules without keywords: they run on every line of the files their `paths` select. */
   private readonly pathRules: CompiledRule[];
+  /** Rules with keywords that also apply only to some paths. */
+  private readonly keywordPathRules: CompiledRule[];
 
   constructor(options: EngineOptions = {}) {
     const rules = options.rules ?? SECRET_RULES;
@@ -80,6 +82,7 @@ export class SecretEngine {
     }
     this.matcher = new KeywordMatcher(keywords);
     this.pathRules = this.rules.filter((r) => r.rule.keywords.length === 0);
+    this.keywordPathRules = this.rules.filter((r) => r.rule.keywords.length > 0 && r.rule.paths !== undefined);
   }
 
   get ruleCount(): number {
@@ -96,10 +99,16 @@ export class SecretEngine {
     const lines = new LineIndex(text);
 
     for (const compiled of this.pathRules) {
+      if (strongOnly && !compiled.rule.strongShape) continue;
       if (compiled.rule.paths?.test(path)) this.runRule(compiled, text, 0, text.length, text.length, file, lines, candidates);
     }
 
     const lastRegionStart = new Int32Array(this.rules.length).fill(-1);
+    // Rules limited to some paths: decided once per file, not on every keyword hit. A rule that
+    // does not apply is marked as already run on every line.
+    for (const compiled of this.keywordPathRules) {
+      if (!compiled.rule.paths?.test(path)) lastRegionStart[compiled.index] = -2;
+    }
     let lineStart = 0;
     let lineEnd = -1;
     this.matcher.scan(text, (keyword, end) => {
@@ -110,9 +119,9 @@ export class SecretEngine {
       }
       for (const compiled of this.rulesByKeyword[keyword]) {
         const rule = compiled.rule;
-        if (lastRegionStart[compiled.index] === lineStart) continue;
+        const last = lastRegionStart[compiled.index];
+        if (last === lineStart || last === -2) continue;
         if (strongOnly && !rule.strongShape) continue;
-        if (rule.paths && !rule.paths.test(path)) continue;
         lastRegionStart[compiled.index] = lineStart;
         const regionEnd = rule.window ? Math.min(text.length, lineStart + rule.window) : lineEnd;
         this.runRule(compiled, text, lineStart, regionEnd, lineEnd, file, lines, candidates);

@@ -334,6 +334,39 @@ const PROVIDER_RULES: SecretRule[] = [
   token('dockerhub-pat', 'Docker Hub personal access token', 'dckr_pat_[A-Za-z0-9_-]{27}', ['dckr_pat_']),
   token('crates-io-token', 'crates.io API token', 'cio[A-Za-z0-9]{32}', ['cio']),
   token('clojars-token', 'Clojars deploy token', 'CLOJARS_[a-z0-9]{60}', ['clojars_']),
+  // More documented prefixes (the formats public rule sets such as gitleaks' list)
+  token('gitlab-other-token', 'GitLab token (CI build, feed, OAuth app, SCIM, agent, incoming mail)', 'gl(?:cbt|ffct|oas|soat|agent|imt|ft)-[A-Za-z0-9_-]{20,}', [
+    'glcbt-',
+    'glffct-',
+    'gloas-',
+    'glsoat-',
+    'glagent-',
+    'glimt-',
+    'glft-',
+  ]),
+  token('slack-config-token', 'Slack configuration token', 'xoxe(?:\\.xox[bp])?-\\d-[A-Z0-9]{140,}', ['xoxe']),
+  token('dynatrace-token', 'Dynatrace API token', 'dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}', ['dt0c01.']),
+  token('planetscale-token', 'PlanetScale password or token', 'pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,64}', ['pscale_']),
+  token('prefect-api-key', 'Prefect API key', 'pnu_[A-Za-z0-9]{36}', ['pnu_']),
+  token('readme-api-key', 'ReadMe API key', 'rdme_[a-z0-9]{70}', ['rdme_']),
+  token('sendinblue-api-key', 'Brevo (Sendinblue) API key', 'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}', ['xkeysib-']),
+  token('shippo-api-token', 'Shippo API token', 'shippo_(?:live|test)_[a-f0-9]{40}', ['shippo_']),
+  token('typeform-token', 'Typeform personal token', 'tfp_[A-Za-z0-9_.=-]{59}', ['tfp_']),
+  token('mapbox-secret-token', 'Mapbox secret token', 'sk\\.eyJ[A-Za-z0-9_-]{50,}\\.[A-Za-z0-9_-]{20,}', ['sk.eyj']),
+  token('openshift-token', 'OpenShift user token', 'sha256~[A-Za-z0-9_-]{43}', ['sha256~']),
+  token('easypost-api-key', 'EasyPost API key', 'EZ[AT]K[A-Za-z0-9]{54}', ['ezak', 'eztk']),
+  token('duffel-token', 'Duffel API token', 'duffel_(?:test|live)_[A-Za-z0-9_=-]{43}', ['duffel_']),
+  token('frameio-token', 'Frame.io API token', 'fio-u-[A-Za-z0-9_=-]{64}', ['fio-u-']),
+  token('infracost-api-key', 'Infracost API key', 'ico-[A-Za-z0-9]{32}', ['ico-']),
+  token('scalingo-token', 'Scalingo API token', 'tk-us-[A-Za-z0-9_-]{48}', ['tk-us-']),
+  token('harness-pat', 'Harness personal access token', 'pat\\.[A-Za-z0-9_-]{22}\\.[a-z0-9]{24}\\.[A-Za-z0-9]{20}', ['pat.']),
+  token('dropbox-token', 'Dropbox short-lived access token', 'sl\\.[A-Za-z0-9_-]{130,140}', ['sl.']),
+  token('onepassword-service-token', '1Password service account token', 'ops_eyJ[A-Za-z0-9+/]{250,}={0,3}', ['ops_eyj'], { severity: 'critical' }),
+  token('supabase-token', 'Supabase personal access token', 'sbp_[a-f0-9]{40}', ['sbp_']),
+  token('new-relic-browser-key', 'New Relic browser API key', 'NRJS-[a-f0-9]{19}', ['nrjs-']),
+  token('artifactory-reference-token', 'JFrog Artifactory reference token', 'cmVmdGtu[A-Za-z0-9]{56}', ['cmvmdgtu']),
+  token('cloudflare-origin-ca-key', 'Cloudflare Origin CA key', 'v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}', ['v1.0-']),
+  token('facebook-access-token', 'Facebook / Meta access token', 'EAA[MC][A-Za-z0-9]{100,}', ['eaam', 'eaac']),
   // Generic bearer material with a fixed shape
   token('jwt', 'JSON Web Token', 'eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,}', ['eyj'], {
     severity: 'medium',
@@ -622,12 +655,17 @@ const NOT_SECRET_AFTER = new Set(
 // A word anywhere in the name that makes it not a credential (public_key, sort_key, csrf_token).
 const NOT_SECRET_ANYWHERE = new Set(
   (
-    'public publishable pub primary foreign sort partition cache idempotency i18n translation hot lookup map dict unique composite ' +
-    'row shortcut is has use uses should get set fetch load read generate gen create verify validate check num next page pagination ' +
+    'public publishable pub is has use uses should get set fetch load read generate gen create verify validate check num next page pagination ' +
     'cursor continuation csrf xsrf authenticity anti forgery sync dedup dedupe lock locks tokenizer tokens keys secrets passwords show hide toggle old new ' +
     'expected actual mock stub fake test example sample default'
   ).split(' '),
 );
+// Words that make a key or token name an index or a lookup (cache_key, sort_key) but say nothing
+// against a password (cache_password is the cache's password).
+const NOT_SECRET_KEY_WORDS = new Set(
+  'primary foreign sort partition cache idempotency i18n translation hot lookup map dict unique composite row shortcut'.split(' '),
+);
+
 // The word before "key" that makes it a credential (api_key, signing_key) rather than an index key.
 const KEY_QUALIFIERS = new Set(
   (
@@ -664,6 +702,7 @@ export function classifySecretName(name: string): SecretNameKind | undefined {
     if (words.slice(i + 1).some((w) => NOT_SECRET_AFTER.has(w) || wordKind(w) === undefined && !/^(?:\d+|v\d+|prod|production|staging|dev|live|b64|base64|base|value|str|enc|encrypted|plain|raw|hex|bytes)$/.test(w))) {
       return undefined;
     }
+    if (kind !== 'password' && words.some((w) => NOT_SECRET_KEY_WORDS.has(w))) return undefined;
     if (kind === 'key') return i > 0 && KEY_QUALIFIERS.has(words[i - 1]) ? 'secret' : 'weak-key';
     return kind;
   }
@@ -815,8 +854,9 @@ const GENERIC_RULES: SecretRule[] = [
     pattern: assignment('pass|pwd|pw'),
     lineMustInclude: ['=', ':'],
     check: ({ secret, match, quoted, file }) => {
+      if (file.isCode && !quoted) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
-      if (kind !== 'password' || (file.isCode && !quoted)) return false;
+      if (kind !== 'password') return false;
       if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;
       if (!passwordValueOk(secret)) return false;
       return inCodeComment(match, file) || inTemplateExpression(match) ? { id: 'generic-password', severity: 'low' } : true;
@@ -835,8 +875,9 @@ const GENERIC_RULES: SecretRule[] = [
     check: ({ secret: raw, match, quoted, file }) => {
       const secret = stripAuthScheme(raw);
       if (/^basic\s/i.test(raw) && !basicCredentialOk(secret)) return false;
+      if (file.isCode && !quoted) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
-      if (kind === undefined || kind === 'password' || (file.isCode && !quoted)) return false;
+      if (kind === undefined || kind === 'password') return false;
       if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;
       if (!secretValueOk(secret, kind)) return false;
       const variant = genericVariant(secret);
@@ -886,9 +927,9 @@ const GENERIC_RULES: SecretRule[] = [
     family: 'generic-password',
     title: 'Password passed on a command line (--password, --http-password, --tlspassword, --proxy-user, docker login -p, sshpass -p, mysql -p)',
     severity: 'high',
-    keywords: ['-password', '-passwd', 'tlspassword', 'sshpass', 'login', 'mysql', '--proxy-user', '--user', '-pass ', 'storepass', 'keypass'],
+    keywords: ['-password', '-passwd', 'tlspassword', 'sshpass', 'login', 'mysql', '--proxy-user', '--user', '-pass ', 'storepass', 'keypass', 'redis-cli'],
     pattern:
-      /(?:(?<![\w-])--?(?:[a-z]+-)*(?:password|passwd|tlspassword|pass|storepass|keypass)(?:=|\s+)|\bsshpass\s+-p\s*|\bdocker\s+login\b[^\r\n|;&]*?\s-p\s+|\bmysql(?:dump|admin|sh)?\b[^\r\n|;&]*?\s-p|(?<![\w-])--(?:proxy-)?user(?:=|\s+)["']?[^:\s"'$]{1,64}:)["']?(?<secret>(?:[^\s"'$;&|)\\]|\\(?![nrt"'\\]))(?:[^\s"'$;&|)\\]|\\(?![nrt"'\\])){3,})/,
+      /(?:(?<![\w-])--?(?:[a-z]+-)*(?:password|passwd|tlspassword|pass|storepass|keypass)(?:=|\s+)|\bsshpass\s+-p\s*|\bdocker\s+login\b[^\r\n|;&]*?\s-p\s+|\bmysql(?:dump|admin|sh)?\b[^\r\n|;&]*?\s-p|\bredis-cli\b[^\r\n|;&]*?\s-a\s+|(?<![\w-])--(?:proxy-)?user(?:=|\s+)["']?[\w.@-]{1,64}:)["']?(?<secret>(?:[^\s"'$;&|(){}[\]<>\\]|\\(?![nrt"'\\]))(?:[^\s"'$;&|(){}[\]<>\\]|\\(?![nrt"'\\])){3,})/,
     check: ({ secret, match, file }) => {
       if (secret.startsWith('-') || !passwordValueOk(secret)) return false;
       return inCodeComment(match, file) ? { id: 'cli-password-flag', severity: 'low' } : true;
@@ -918,6 +959,14 @@ const GENERIC_RULES: SecretRule[] = [
 
 const SECRET_NAME_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'cred', 'auth', 'salt', 'bearer'];
 
+// Languages with multiple assignment (`a, b := "x", "y"`, `a, b = "x", "y"`).
+const TUPLE_LANGUAGES = /\.(?:go|py|pyw|rb|lua|pl|pm|cr|nim)$/i;
+// Where `name "value"` is a statement: Groovy/Gradle, Ruby DSLs, Perl, tool configs (no
+// extension or a config one). Never JavaScript, TypeScript, Python, Go, Java, C#, JSON or prose.
+const KEYWORD_VALUE_FILES = /^(?!.*\.(?:[cm]?[jt]sx?|py|go|java|cs|json|md|mdx|rst|txt|html?|xml|vue|svelte|c|cc|cpp|h|hpp|rs|swift|kt|scala|php|sql|csv|lock)$)/i;
+// Languages with heredocs.
+const HEREDOC_FILES = /\.(?:tf|hcl|tfvars|rb|sh|bash|zsh|ksh|php|pl|pm|ya?ml)$|(?:^|\/)(?:Dockerfile|Containerfile|Jenkinsfile|Makefile)[^/]*$/i;
+
 const DECLARATION_RULES: SecretRule[] = [
   {
     // Go and Python multiple assignment: `const a, b string = "x", "y"`, `user, pw := "u", "p"`.
@@ -926,9 +975,10 @@ const DECLARATION_RULES: SecretRule[] = [
     title: 'Secret in a multiple assignment',
     severity: 'high',
     keywords: SECRET_NAME_WORDS,
+    paths: TUPLE_LANGUAGES,
     lineMustInclude: [','],
     pattern:
-      /(?:^|[;{]|\b(?:const|var|let|val)\s)\s*(?<name>[A-Za-z_$][\w$]*)\s*,\s*[A-Za-z_$][\w$]*(?:\s+[\w[\]]+)?\s*(?::=|=)\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>\s*,/,
+      /^[ \t]*(?:(?:const|var|let|val)\s+)?(?<name>[A-Za-z_$][\w$]*)\s*,\s*[A-Za-z_$][\w$]*(?:\s+[\w[\]]+)?\s*(?::=|=)\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>\s*,/,
     check: namedCheck(),
   },
   {
@@ -937,9 +987,10 @@ const DECLARATION_RULES: SecretRule[] = [
     title: 'Secret in a multiple assignment',
     severity: 'high',
     keywords: SECRET_NAME_WORDS,
+    paths: TUPLE_LANGUAGES,
     lineMustInclude: [','],
     pattern:
-      /(?:^|[;{]|\b(?:const|var|let|val)\s)\s*[A-Za-z_$][\w$]*\s*,\s*(?<name>[A-Za-z_$][\w$]*)(?:\s+[\w[\]]+)?\s*(?::=|=)\s*(?:(?<q1>["'`])[^"'`\r\n]*\k<q1>|[^,"'`\r\n]+?)\s*,\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>/,
+      /^[ \t]*(?:(?:const|var|let|val)\s+)?[A-Za-z_$][\w$]*\s*,\s*(?<name>[A-Za-z_$][\w$]*)(?:\s+[\w[\]]+)?\s*(?::=|=)\s*(?:(?<q1>["'`])[^"'`\r\n]*\k<q1>|[^,"'`\r\n]+?)\s*,\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>/,
     check: namedCheck(),
   },
   {
@@ -960,8 +1011,9 @@ const DECLARATION_RULES: SecretRule[] = [
     title: 'Secret given as `name "value"` (Gradle, Ruby DSL, tool configs)',
     severity: 'high',
     keywords: SECRET_NAME_WORDS,
+    paths: KEYWORD_VALUE_FILES,
     lineMustInclude: ['"', "'"],
-    pattern: /(?:^|[\s{(;,])(?<name>[A-Za-z_][\w.-]{0,60})[ \t]+(?<q>["'])(?<secret>[^"'\r\n]{1,300})\k<q>\s*(?:[;,)}]|\/\/|#|$)/,
+    pattern: /^[ \t]*(?<name>[A-Za-z_][\w.-]{0,60})[ \t]+(?<q>["'])(?<secret>[^"'\r\n]{1,300})\k<q>\s*(?:[;,)}]|\/\/|#|$)/,
     check: namedCheck(),
   },
   {
@@ -970,7 +1022,7 @@ const DECLARATION_RULES: SecretRule[] = [
     family: 'generic-secret',
     title: 'Secret in an nginx directive (set, proxy_set_header, add_header, fastcgi_param)',
     severity: 'high',
-    keywords: ['set ', 'set_header', 'add_header', '_param', 'more_set'],
+    keywords: ['set $', 'set_header', 'add_header', '_param', 'more_set'],
     pattern:
       /(?:^|[\s;{])(?:set\s+\$|(?:proxy_set_header|add_header|grpc_set_header|more_set_headers|more_set_input_headers|fastcgi_param|uwsgi_param|scgi_param)\s+["']?)(?<name>[\w-]+)(?::\s*|["']?\s+)(?:(?<q>["'])(?<secret>[^"'\r\n]{1,300})\k<q>|(?<bare>[^\s;"'$]+))\s*;/,
     check: namedCheck(),
@@ -1007,6 +1059,7 @@ const DECLARATION_RULES: SecretRule[] = [
     title: 'Secret in a heredoc',
     severity: 'high',
     keywords: SECRET_NAME_WORDS,
+    paths: HEREDOC_FILES,
     lineMustInclude: ['<<'],
     window: 600,
     pattern: /(?<name>[A-Za-z_][\w.-]*)["']?\s*(?:=|:|=>)\s*<<[-~]?["']?(?<tag>[A-Z_]+)["']?[ \t]*\r?\n[ \t]*(?<secret>\S[^\r\n]*?)[ \t]*\r?\n[ \t]*\k<tag>\b/,
@@ -1018,7 +1071,7 @@ const DECLARATION_RULES: SecretRule[] = [
     family: 'generic-password',
     title: 'Credential passed as a call argument (login, basic auth, credential objects)',
     severity: 'high',
-    keywords: ['login', 'log_in', 'signin', 'sign_in', 'authenticate', 'auth', 'credential', 'authorize'],
+    keywords: ['login(', 'login (', 'log_in(', 'signin(', 'sign_in(', 'authenticate(', 'auth(', 'credential(', 'credentials(', 'authorize(', 'authenticationtoken(', 'authentication('],
     lineMustInclude: [','],
     pattern:
       /\b(?:[\w$]+\.)*(?:login|log_in|logIn|signin|signIn|sign_in|authenticate|basic_auth|basicAuth|BasicAuth|HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|DigestAuth|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|NetworkCredential|PasswordAuthentication|PasswordCredential|BasicCredentials|Credentials|credentials|with_credentials|withCredentials|set_auth|setAuth|setBasicAuth|set_basic_auth|auth|authorize)\s*\(\s*(?:[\w$]+\s*[=:]\s*)?(?<uq>["'`])(?<user>[^"'`\r\n]{0,100})\k<uq>\s*,\s*(?:[\w$]+\s*[=:]\s*)?(?<q>["'`])(?<secret>[^"'`\r\n]{1,200})\k<q>\s*[,)]/,
@@ -1034,8 +1087,11 @@ const DECLARATION_RULES: SecretRule[] = [
     family: 'generic-password',
     title: 'Credential passed to a setter or builder method',
     severity: 'high',
-    keywords: ['pass', 'pwd', 'secret', 'token', 'key'],
-    lineMustInclude: ['('],
+    keywords: [
+      'setpass', 'set_pass', 'withpass', 'with_pass', 'setsecret', 'set_secret', 'withsecret', 'settoken', 'set_token', 'withtoken',
+      'setapikey', 'set_api_key', 'withapikey', 'setaccesskey', 'set_access_key', 'setsecretkey', 'set_secret_key', 'setprivatekey',
+      'password(', 'passwd(', 'passphrase(', 'secret(', 'token(', 'apikey(', 'secretkey(', 'accesskey(', 'privatekey(',
+    ],
     pattern:
       /(?:\b(?:set|with)_?|\.)(?<name>(?:[A-Za-z]+_?)?(?:Password|password|Passwd|passwd|Passphrase|passphrase|Secret|secret|Token|token|ApiKey|apiKey|api_key|AccessKey|accessKey|access_key|SecretKey|secretKey|secret_key|PrivateKey|privateKey|private_key))\s*\(\s*(?<q>["'`])(?<secret>[^"'`\r\n]{1,300})\k<q>\s*\)/,
     check: ({ secret, match, file }) => {
@@ -1085,9 +1141,26 @@ function lineAround(text: string, index: number): string {
   return text.slice(start, end);
 }
 
+const BLOB_LINE = /^\s*["'`]?[A-Za-z0-9+/_=-]{32,}["'`]?\s*(?:[,;+\\]|\.\.)?\s*$/;
+
+function neighbourHasBlob(text: string, index: number): boolean {
+  const start = text.lastIndexOf('\n', index - 1);
+  const end = text.indexOf('\n', index);
+  if (start > 0 && BLOB_LINE.test(lineAround(text, start - 1))) return true;
+  return end !== -1 && end + 1 < text.length && BLOB_LINE.test(lineAround(text, end + 1));
+}
+
+function encodesText(value: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  let printable = 0;
+  for (const ch of decoded) if (/[\p{L}\p{N}\p{P}\p{Zs}]/u.test(ch)) printable++;
+  return printable / Math.max(1, [...decoded].length) > 0.95 && /[\s./:]/.test(decoded);
+}
+
 export function highEntropyValueOk(value: string): boolean {
   const n = value.length;
-  if (n < 32 || n > 200) return false;
+  if (n < 32 || n > 200 || /^(?:sha\d+|md5)[-:_]/i.test(value)) return false;
   const classes = charClasses(value);
   if (!classes.upper || !classes.lower || !classes.digit) return false;
   if (/^[A-Fa-f0-9-]+$/.test(value) || /^(?:sha\d+|md5)[-:_]/i.test(value)) return false;
@@ -1097,30 +1170,47 @@ export function highEntropyValueOk(value: string): boolean {
   if ((value.match(/[A-Z][a-z]{3,}/g) ?? []).length >= 3 || /[a-z]{9,}|[A-Z]{9,}/.test(value)) return false;
   if (/^[A-Za-z]+[-_]/.test(value) && (value.match(/[-_]/g) ?? []).length >= 3) return false; // slug-like
   if (isFillerValue(value) || hasRepeatedRun(value) || looksLikePathOrUrl(value)) return false;
+  // Signed messages and cookies (`data--digest`), and base64 of readable text (a URL, a sentence).
+  if (value.includes('--') || encodesText(value)) return false;
   if ((value.match(/\//g) ?? []).length >= 3 && /\/[a-z]{3,}\//.test(value)) return false;
   const entropy = shannonEntropy(value);
   const ideal = Math.log2(Math.min(n, 64));
   return entropy >= 4.3 && entropy / ideal >= 0.85;
 }
 
+const highEntropyCheck = ({ secret, match, file }: CheckInput): boolean | RuleVariant => {
+  if (!highEntropyValueOk(secret)) return false;
+  const at = secretOffset(match);
+  const line = lineAround(match.input, at);
+  if (NOT_SECRET_LINE.test(line)) return false;
+  // Tables of encoded data (lookup tables, test vectors): a neighbour line holds the same shape.
+  if (neighbourHasBlob(match.input, at)) return false;
+  return file.isCode && isCommentBefore(match.input, at) ? { id: 'high-entropy-string', severity: 'low' } : true;
+};
+
+const ENTROPY_BASE = {
+  id: 'high-entropy-string',
+  family: 'generic-secret',
+  title: 'High-entropy string (no credential name near it)',
+  severity: 'medium',
+  // Any rule that knows more about the same value wins.
+  priority: FAMILY_PRIORITY['generic-secret'] + 1,
+  keywords: [],
+  check: highEntropyCheck,
+} as const;
+
 const ENTROPY_RULES: SecretRule[] = [
   {
-    id: 'high-entropy-string',
-    family: 'generic-secret',
-    title: 'High-entropy string (no credential name near it)',
-    severity: 'medium',
-    // Any rule that knows more about the same value wins.
-    priority: FAMILY_PRIORITY['generic-secret'] + 1,
-    keywords: [],
-    paths: /^(?!.*(?:\.(?:svg|html?|css|scss|less|csv|tsv|sum|lock|snap|ipynb|pdf|ps|eps|xml|plist|pbxproj|storyboard|xib|resx|po|pot|mo)$))/i,
-    pattern: /(?:(?<q>["'`])(?<secret>[A-Za-z0-9+/_=-]{32,200})\k<q>|^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*[=:][ \t]*(?<bare>[A-Za-z0-9+/_=-]{32,200})[ \t]*\r?$)/m,
-    check: ({ secret, match, file }) => {
-      if (!highEntropyValueOk(secret)) return false;
-      const at = secretOffset(match);
-      const line = lineAround(match.input, at);
-      if (NOT_SECRET_LINE.test(line)) return false;
-      return file.isCode && isCommentBefore(match.input, at) ? { id: 'high-entropy-string', severity: 'low' } : true;
-    },
+    // A quoted literal, in any text file but markup, styles and data tables.
+    ...ENTROPY_BASE,
+    paths: /^(?!.*\.(?:svg|html?|css|scss|less|csv|tsv|sum|lock|snap|ipynb|pdf|ps|eps|xml|plist|pbxproj|storyboard|xib|resx|po|pot|mo)$)/i,
+    pattern: /["'`](?!sha\d|md5)(?<secret>[A-Za-z0-9+/_=-]{32,200})["'`]/,
+  },
+  {
+    // The whole unquoted value of `NAME=VALUE` / `name: value` in env, properties, ini and shell files.
+    ...ENTROPY_BASE,
+    paths: /(?:^|\/)(?:\.env(?:\.[\w.-]+)?|\.envrc|[^/]*\.(?:env|properties|ini|cfg|conf|toml|ya?ml|sh|bash|zsh|tfvars))$/i,
+    pattern: /^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*[=:][ \t]*(?<bare>[A-Za-z0-9+/_=-]{32,200})[ \t]*\r?$/m,
   },
 ];
 

@@ -21,7 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const corpusDir = process.env.GATEHOUSE_CORPUS_OUT ?? join(here, '..', 'corpus');
 const filesDir = join(corpusDir, 'files');
 
-export const KINDS = ['provider-token', 'private-key', 'dev-tool-config', 'app-config', 'password-hash', 'high-entropy'] as const;
+export const KINDS = ['provider-token', 'private-key', 'dev-tool-config', 'app-config', 'password-hash', 'high-entropy', 'declarations'] as const;
 type Kind = (typeof KINDS)[number];
 
 interface ExpectedSecret {
@@ -191,6 +191,21 @@ const TOKEN_VARIABLES: Record<string, string> = {
   'crates-io-token': 'CARGO_REGISTRY_TOKEN',
   'clojars-token': 'CLOJARS_PASSWORD',
   jwt: 'SERVICE_JWT',
+  'gitlab-ci-build-token': 'CI_BUILD_TOKEN',
+  'dynatrace-token': 'DT_API_TOKEN',
+  'planetscale-token': 'PLANETSCALE_SERVICE_TOKEN',
+  'prefect-api-key': 'PREFECT_API_KEY',
+  'readme-api-key': 'README_API_KEY',
+  'sendinblue-api-key': 'BREVO_API_KEY',
+  'shippo-api-token': 'SHIPPO_API_TOKEN',
+  'typeform-token': 'TYPEFORM_TOKEN',
+  'openshift-token': 'OPENSHIFT_TOKEN',
+  'easypost-api-key': 'EASYPOST_API_KEY',
+  'duffel-token': 'DUFFEL_ACCESS_TOKEN',
+  'infracost-api-key': 'INFRACOST_API_KEY',
+  'scalingo-token': 'SCALINGO_API_TOKEN',
+  'supabase-token': 'SUPABASE_ACCESS_TOKEN',
+  'onepassword-service-token': 'OP_SERVICE_ACCOUNT_TOKEN',
 };
 
 const camel = (env: string) => env.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());

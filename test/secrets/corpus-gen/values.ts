@@ -177,6 +177,31 @@ export const GENERATORS: Record<string, Generator> = {
     const payload = b64url(JSON.stringify({ sub: uuid(r), iss: 'https://auth.acme-internal.net', exp: 1900000000 + r.int(1e7) }));
     return `${header}.${payload}.${safe(r, B64URL, 43)}`;
   }),
+  // Prefixes added for issue 10
+  'gitlab-ci-build-token': plain((r) => `glcbt-${safe(r, ALNUM, 20)}`),
+  'dynatrace-token': plain((r) => `dt0c01.${safe(r, UPPER + DIGITS, 24)}.${safe(r, UPPER + DIGITS, 64)}`),
+  'planetscale-token': plain((r) => `pscale_tkn_${safe(r, ALNUM, 43)}`),
+  'prefect-api-key': plain((r) => `pnu_${safe(r, ALNUM, 36)}`),
+  'readme-api-key': plain((r) => `rdme_${safe(r, LOWER + DIGITS, 70)}`),
+  'sendinblue-api-key': plain((r) => `xkeysib-${r.chars(HEX, 64)}-${safe(r, ALNUM, 16)}`),
+  'shippo-api-token': plain((r) => `shippo_live_${r.chars(HEX, 40)}`),
+  'typeform-token': plain((r) => `tfp_${safe(r, ALNUM + '_', 59)}`),
+  'openshift-token': plain((r) => `sha256~${safe(r, B64URL, 43)}`),
+  'easypost-api-key': plain((r) => `EZAK${safe(r, ALNUM, 54)}`),
+  'duffel-token': plain((r) => `duffel_live_${safe(r, ALNUM, 43)}`),
+  'infracost-api-key': plain((r) => `ico-${safe(r, ALNUM, 32)}`),
+  'scalingo-token': plain((r) => `tk-us-${safe(r, B64URL, 48)}`),
+  'supabase-token': plain((r) => `sbp_${r.chars(HEX, 40)}`),
+  'onepassword-service-token': plain((r) => `ops_eyJ${safe(r, ALNUM + '+/', 300)}`),
+  // Made-up passwords that spell the word password or secret (not placeholders for that).
+  'password-with-word': plain((r) =>
+    r.pick([
+      () => `Hardcoded${r.pick(WORDS)}Password${r.chars(DIGITS, 2)}`,
+      () => `${r.pick(WORDS).toLowerCase()}-secret-value${r.chars(DIGITS, 1)}`,
+      () => `${r.pick(WORDS)}Secret!${r.chars(DIGITS, 3)}`,
+    ])(),
+  ),
+  'aws-session-token': plain((r) => `FwoGZXIvYXdzE${safe(r, ALNUM, 20)}//////////wEa${safe(r, ALNUM + '+/', 200)}`),
   // Passwords and generic secrets
   password: plain(humanPassword),
   'hex-32': plain((r) => r.chars(HEX, 32)),

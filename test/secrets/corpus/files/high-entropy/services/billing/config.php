@@ -1,6 +1,6 @@
 <?php
-$apiSecret = 'N57ksKitd2sNNHeOOhSzKeoX07Yzba4A';
+$apiSecret = 'mPrCjICgiS0fZqrYri62y7Su8nWaXzXC';
 $config = [
-    'auth_token' => '95a5b5926a2312594c5c045f7b99c8e53e81fbcb',
-    'cipher_key' => 'sZTL9WffyIKzf1XmyYp6gG2gogpdzO9DEacQUZXA7r8=',
+    'auth_token' => '7df3da3d11afedd1f8883442f8962d56dd862c5b',
+    'cipher_key' => 'JgeNXWT8mC6CpR9oNhInS9IlBivqbIZZXXH/tijVtOa=',
 ];

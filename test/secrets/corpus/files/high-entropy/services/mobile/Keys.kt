@@ -1,6 +1,6 @@
 package net.acme.shop
 
 object Keys {
-    const val API_SECRET = "D+SXn4U51DfpDpwDH8k0Jurwa7wrNiyWwTl5M4aY5XI1BhX/SLK7uqpuYBvr+5x5"
-    val sessionKey = "c5083720d3e971559a308a6ba34a4b89e6a222a08207c8d265930e64c1c69d82"
+    const val API_SECRET = "VYvsdujJNoOH+I/S3rgRSAsm4xjkGlChFOR7sWrtTepaXCKV4pMXHY9seewajgYj"
+    val sessionKey = "5ee6001a6df91f22dd036fb9b98a9f5827d92c74b1f22ef65743c405b2345e2e"
 }

@@ -1,5 +1,5 @@
 enum Secrets {
-    static let analyticsKey = "cbec73ce45c2def90e6de5df7f513b94"
-    static let apiToken = "ZI9zD2v3Vv2TXavvFvJSi0rxPKtNklzI"
+    static let analyticsKey = "82154ac75b1b55f99e2ca4baad6ddc7d"
+    static let apiToken = "uZMCJtQ0Syp5qqqdxaAU1XOM8PTIDeIP"
     static let bundleId = "net.acme.shop"
 }

@@ -1,6 +1,6 @@
 import os
 
-SECRET_KEY = os.getenv("DJANGO_SECRET_KEY", "django-insecure-h^qs&*0th@r90ed3@!7=jv-vl6+k3f0k7+ziugqmaz%%@!z)og")
-DB_PASSWORD = os.environ.get("DB_PASSWORD", "Thistle*6058")
-API_TOKEN = os.environ.get('API_TOKEN', 'cfe21e16cc1886893b9fea09a6be51244780065d')
+SECRET_KEY = os.getenv("DJANGO_SECRET_KEY", "django-insecure-pu82i8^*iw^agi9lrg)=iot-urebf38m&b1fo5e^j^)re5e(8+")
+DB_PASSWORD = os.environ.get("DB_PASSWORD", "pidhU6H8RjnhjHpeaRrYXuVD")
+API_TOKEN = os.environ.get('API_TOKEN', 'ef8ef754405e686c37b70541d7bc696199b19043')
 DEBUG = os.getenv("DEBUG", "false") == "true"

@@ -3,7 +3,7 @@ package main
 import "os"
 
 var (
-	signingKey = []byte("5a2045fd1037e7402ee774ba76e2979a9e494b82921c80f8073f2033d10b7cb7")
+	signingKey = []byte("0ae26474c0b9fd8c85744a3f566a59b7403a5527469e5369b2f58529edeb6c9e")
 	apiToken   = os.Getenv("API_TOKEN")
 )
 
@@ -11,5 +11,5 @@ func dbPassword() string {
 	if v := os.Getenv("DB_PASSWORD"); v != "" {
 		return v
 	}
-	return "Copper-falcon-460"
+	return "BXCNyiXaiyUMW242"
 }

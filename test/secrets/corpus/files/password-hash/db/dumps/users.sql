@@ -9,8 +9,8 @@ CREATE TABLE `users` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 LOCK TABLES `users` WRITE;
-INSERT INTO `users` VALUES (1,'alice@acme-shop.net','$2b$12$SY5Cv/mqoXvqWY5nEZds8b0pn34iWiGu/HH6nok0HYG0nMDtlwqzA');
-INSERT INTO `users` VALUES (2,'bob@acme-shop.net','$2b$12$uurd1WBwKnlKZ8AmB8QWEak8qgfx1iRKcKlNsBYPaBUoo1.6UvB.9');
-INSERT INTO `users` VALUES (3,'carol@acme-shop.net','$argon2id$v=19$m=65536,t=3,p=4$c7K1YbuBTLlU12lD0ailVo$xi+8ksA5AwgchNUr1cKhsPf0m0/wfPf4T91qidhV8I+');
-INSERT INTO `users` VALUES (4,'dave@acme-shop.net','$2b$12$g7B57WD3.hGnnJkStzWuzSIHG0KtMVMkDQjR0LH2oQinMYN5bYj2b');
+INSERT INTO `users` VALUES (1,'alice@acme-shop.net','$2b$12$p4V1iMVQ9wEizrxZPahUrwOhNS3USNtOoaLrT2rmzvwpzjQxdr42v');
+INSERT INTO `users` VALUES (2,'bob@acme-shop.net','$2b$12$0iI4YvpvAzxOA3wGWa.vRiWL68hV9tfYiUCTXHCZNKhW195nbDM0G');
+INSERT INTO `users` VALUES (3,'carol@acme-shop.net','$argon2id$v=19$m=65536,t=3,p=4$OVjk7LM46FAA8sR1CdMf0q$k7+WUv/U41INALOPp3LFa0dwWOuUMIagyHWviqsOCwa');
+INSERT INTO `users` VALUES (4,'dave@acme-shop.net','$2b$12$Bu4ojTYEbTO2f8dMIsCWDVZf9pPOsF19VrjRCX4r4mw5rhk2v.fLo');
 UNLOCK TABLES;

@@ -3,7 +3,7 @@ provider "aws" {
 }
 
 locals {
-  npm_token = "npm_qgIjI7Iay3o4xGmtgP1RRTxVZxe2MfWwc2fo"
-  twine_password = "pypi-AgEIcHlwaS5vcmcTEXCA54693OWo2OgE5kqVyxS7VqZEmD7ZrsIJ0QqsEGYBRN6kIimPQPOM-nClC0OlDPn0__Rj0_JrgRGPCdDhRZbD0XfX4IaCQLP6EulgBZlWtSLa8kuUEKeOrhFQZg_SrbWqQkE_r6CEvwNsEJDZJ"
-  gem_host_api_key = "rubygems_24542fcfa5b98323ba0fd56ea02faa86d70ea407704d5613"
+  npm_token = "npm_y1IzKbAQeTer5xqZbNBVWVu52xHY2JlaqObd"
+  twine_password = "pypi-AgEIcHlwaS5vcmcb4n4qwrRs_udekHVCOpm1yxceA3tJP2X7z7WXkqsQQ2L-F4doCg8EFIR6HRZID2-8M9PyUDkxVzMUq4tISUhJE5AgReYTMybBGyDNWNin5Q1vXZ_R0pvZYJoteToT1KrmnCo59zm6lGNTZeFwq4_qw"
+  gem_host_api_key = "rubygems_c3ff6c860b92aa45906c5e6ccd715184204c9b9fd1a56be4"
 }

@@ -3,7 +3,7 @@ provider "aws" {
 }
 
 locals {
-  postman_api_key = "PMAK-2f4789f401be29fc11c5b935-e4b9f1dfcf644572be6bdf85b645b502ab"
-  linear_api_key = "lin_api_4UL9LIVjU8gJxJtCSSsTF31xvCHoVaM9djP7Plsl"
-  new_relic_api_key = "NRAK-I8G0O3280U4G891E6JGL0BFA979"
+  nuget_api_key = "oy2hpt8rsoszapolrat0puhm25tqqu335sddn8b1lzipty"
+  gem_host_api_key = "rubygems_03d7e15a496053482031baf16f2cabccf40db5621f00752b"
+  twine_password = "pypi-AgEIcHlwaS5vcmcQFrSfsQy6kb498wP4jPJy1wSgU22oKRti5lRLb_2azQs5GVjg0wTTpVVsEVmg35pwbvbhiCx75xbMxk_n7HvXyz7U2Lk96ko0b_nEKSOu0hXZwbmoR_9w5BOlNGKtnx5xRg29OuoQG3ncLeXT9-cpw"
 }

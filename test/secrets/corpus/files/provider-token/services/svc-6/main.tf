@@ -3,7 +3,7 @@ provider "aws" {
 }
 
 locals {
-  gitlab_token = "glpat-XN92phz4ATNz_HjTw1sL"
-  runner_token = "glrt-TMV_qlGyWCYCDTVUhVoT"
-  trigger_token = "glptt-39e6ef4e1049647219b44ba691a88d597b2e0d5c"
+  gitlab_token = "glpat-V6VGoCGCLHvSJn0f1zFi"
+  runner_token = "glrt-__KwYdeybII0qXUeFSCW"
+  trigger_token = "glptt-04ed51a6e1322dec88f3758d8d92097a5ab0bd19"
 }

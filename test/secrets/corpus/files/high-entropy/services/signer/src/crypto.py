@@ -1,9 +1,9 @@
 import base64
 import hmac
 
-MASTER_KEY = "sS3Kq6CH928DWEgJc2iRhdgEoMS3vuZu/z8Rz5es4tjgdhj5+/6IMTspDGC6aqQy"
-HMAC_SECRET = b"139af537e6dc40d0d523b3f2b85bc5bf5ec53736"
-FERNET_KEY = "bvVJp7uwKJce64ZSVxR31diZIZUEamFUwnF02KBk6mJ="
+MASTER_KEY = "Gi5a5KNCEbZy24LPsgFmOg1fkITWnvR/w8fra5XX54vo2bsHOSq435+dXvqMYHot"
+HMAC_SECRET = b"f7d66af2f39f6163265fe7b1b7c18cc7f96e1772"
+FERNET_KEY = "Oi0EADZyhDvGY9XMOk+J3G78XpZtkmcRgOiueiDcP3J="
 
 
 def sign(payload: bytes) -> str:

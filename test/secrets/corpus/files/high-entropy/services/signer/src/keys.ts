@@ -2,6 +2,6 @@
 export const PARTNER_SIGNING_KEYS: Record<string, string> = {
   acme: 'ignored',
 };
-export const WEBHOOK_SIGNING_KEY = 'b7084eaccb95c1b55ab1df0d765496915389e17a0b07c2a5a72b8aef23ddb28d';
-export const encryptionKey = "UqfHni3+HnGh5ybPU91wPW0LYNKV3L0I2B1xVtp7nhy=";
-export const AES_KEY = Buffer.from('24ba09b20789707e79e4cdc540ffbd0e', 'hex');
+export const WEBHOOK_SIGNING_KEY = '713c13704af33b42975c10acec931f715e139b0955dc8743af9e7a7a7a7c703d';
+export const encryptionKey = "Wc+wjmbJgppc1mRbvsXAVmZOTTAR13fbtfzTVfdgXr9=";
+export const AES_KEY = Buffer.from('73e696c960e059ede4ae12d730de4dda', 'hex');

@@ -2,7 +2,7 @@ namespace Svc;
 
 internal static class Secrets
 {
-    internal const string ShopifyAccessToken = "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";
-    internal const string DatabricksToken = "dapi303a0aa6dadb9cd0ea9e1763517c81e5";
-    internal const string SlackBotToken = "xoxb-589324698493-6598915651599-ou07agDWuZE7BTkYzk61ff5H";
+    internal const string ShopifyAccessToken = "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";
+    internal const string DatabricksToken = "dapi63b5c1bb3bf87426274f97b4ad05deed";
+    internal const string SlackBotToken = "xoxb-262785666880-2692499895134-AqFcoGs5wwppEZUxVySCG2qk";
 }

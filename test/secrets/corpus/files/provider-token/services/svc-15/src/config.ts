@@ -1,8 +1,8 @@
 // Runtime configuration
 export const config = {
   region: 'eu-west-1',
-  discordWebhook: 'https://discord.com/api/webhooks/6187779490358142539/CGK_nN9SwvVndXDzOLi3WR98i_JdHHxyWUvQxt_3IyWoWRZQpM6W_xniweAP0loQCrn0',
-  teamsWebhookUrl: 'https://contoso.webhook.office.com/webhookb2/607b203b-b1d6-4f99-a394-113a0a58cfba@3c3032c4-9ffd-472e-a091-6bc536bb05e9/IncomingWebhook/0bff53ea6334835eb86cbe95cdcb23c9/bf5269c9-6071-4c81-a0a9-2a5e471f2bb7',
-  telegramBotToken: '9959223366:AAZZN7Cr_M2JrFSFiNcweB24zwv3WsYT82D',
+  discordWebhook: 'https://discord.com/api/webhooks/4656943104817265091/uUEKeOrhFQZg_SrbWqQkE_r6CEvwNsEJDZJirxri_W9OvUMImjoTOa82xA6Odl8RQHB3',
+  teamsWebhookUrl: 'https://contoso.webhook.office.com/webhookb2/70ea4077-04d5-4613-a59a-78278ca79e35@392d0912-3e02-4915-b857-f2e3018e2fcc/IncomingWebhook/3170b7ac5c5e39a3288941394f9c4e04/fed09e82-f89d-4e00-b2f3-ff2bae57c53d',
+  telegramBotToken: '8624476124:AAkaWMnfVEWLOxrj_I4FM7ggl0WcAz5F6Bh',
   timeoutMs: 5_000,
 };

@@ -2,7 +2,7 @@ namespace Svc;
 
 internal static class Secrets
 {
-    internal const string StripeTestSecretKey = "sk_test_HC096K7OySCjwTyLSq2sHRTgID3zfPeWRLxbAFyCMUMim4O0uVX8PYpuXWIosdSnS0JqlnBo47zm4lFMSYdEwq28pwYm99zXIzc";
-    internal const string StripeRestrictedKey = "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";
-    internal const string StripeSecretKey = "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";
+    internal const string SupabaseAccessToken = "sbp_0c12a238d9ebd354f4c4a177af3db18234c34e7f";
+    internal const string OpServiceAccountToken = "ops_eyJm7hAYezdqiLyzHjS/kVU/SO1ALur0BYeqAhqJMIGm5nibmJ+A2gdO52LPBAG/9RxbPsdSPp4JKgab8VwW2EUYf2dlrd6Du6SQW/frAZl8AH27LNLPHlY+vQ2WPFUAxLr1FoL0OsSVN3DfTK9YTIfnz8EihvEFeR3/Gn6/HkeN5L4N0Pm6jDi1O9DrwHUEqYlkSedV+XSTE5oMukG1JY7hAY5MjDA0ppaB9jCqAYksgCVyPHzD+jeaFgmnPqzYL3ErsfAc2WMjW55gqyZVN+8bKJA6dSqVEB7ykMv1wiCbCMG";
+    internal const string OpServiceAccountToken = "ops_eyJXv92O1mXUUSaCtuJqZGT0Ih1bhKK+NJcRi+qCGK9safT4kM/XhhYuSMox4qVL+h1/Y+zqruEjS6zU38GxTAsxSvajRU6WM/NKXjV+gKyKuDTUtVG53xvDIoWaN+djQ9Qltlp9lUzZY9VK1l9/Xi5rlvUbkb+7+y9z6oR8Jf1joVEww4dOMLCjOx10k8n3ijhr9ZD4PbYIKJbpprTWEt15ImtWkH3sfQ2GsWemlKEILLsjifgDiehonXqleiOQ/1VdGoYApZE6Oyoe3F+Uz9314bWQEC3xZsLic0bEb2r8CBy";
 }

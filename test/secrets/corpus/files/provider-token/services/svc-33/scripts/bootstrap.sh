@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 set -euo pipefail
-export OPENAI_API_KEY="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"
-export HF_TOKEN="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"
-export NOTION_TOKEN="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"
+export CLOJARS_PASSWORD="CLOJARS_32gfp7yvk7iuazqq14llby4oa2va105nukul0czlvfgy4ezxdg71f4ldzxbm"
+export CARGO_REGISTRY_TOKEN="cioDcSXpq4s6f1zXCGp0wrwRnddLa1eS8L8"
+export DOCKERHUB_TOKEN="dckr_pat_RSVI5F83d0G2pfX6iztoLopy-DJ"
 ./run-migrations

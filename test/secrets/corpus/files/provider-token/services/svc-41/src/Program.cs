@@ -2,7 +2,7 @@ namespace Svc;
 
 internal static class Secrets
 {
-    internal const string FlyApiToken = "fo1_BLanJOqdHntKqng73ug8MexOZmJ5oyjfP9A0YljB7RM";
-    internal const string PulumiAccessToken = "pul-4f390b77cd550bd60c90cbe69485b1b5922ad2ba";
-    internal const string DopplerToken = "dp.pt.fl5Vk0ufSOcuDcSXpq4s6f1zXCGp0wrwRnddLa1eS8L";
+    internal const string SlackUserToken = "xoxp-185449002568-797720261351-7722991776625-9af08dbdd478e14a478e10ffcb1e4505";
+    internal const string SlackBotToken = "xoxb-920234082471-0636129286955-LQl1iYRcB91iFqxMQyuJFINs";
+    internal const string DatabricksToken = "dapi4975440d1dc8f2fdb17ce96e0ca4a14f";
 }

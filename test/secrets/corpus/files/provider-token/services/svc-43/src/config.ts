@@ -1,8 +1,8 @@
 // Runtime configuration
 export const config = {
   region: 'eu-west-1',
-  alibabaCloudAccessKeyId: 'LTAI3AMkMFJsnw3xPf07NuoP',
-  digitaloceanAccessToken: 'dop_v1_8d3091cbff035fc67be3f77e0d3a03296a5ebe9644abfd828fad805b867348f5',
-  azureClientSecret: 'J8c6Q~78LKXLL2I_v5GvDolC6GnEXLCgzYk~mYmB',
+  openaiApiKey: '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',
+  hfToken: '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',
+  notionToken: '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',
   timeoutMs: 5_000,
 };

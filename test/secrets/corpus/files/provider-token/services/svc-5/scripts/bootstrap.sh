@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 set -euo pipefail
-export GITHUB_PAT="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"
-export GITHUB_OAUTH_TOKEN="gho_KklykDMRZIfwgUuR1LOJte8VmccK0VvwXz4i"
-export GITHUB_APP_INSTALLATION_TOKEN="ghs_F8rlp5XLj2MHfGLWFxLeS3rQSHbYtDYqqDma"
+export GITHUB_PAT="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"
+export GITHUB_OAUTH_TOKEN="gho_4KXaY1efmroXsuFEgAp0bGedsk2vKlzxVfRk"
+export GITHUB_APP_INSTALLATION_TOKEN="ghs_Yjc24WQknrhLaeCo2mRIqwU0JVaFXAKTGXrN"
 ./run-migrations

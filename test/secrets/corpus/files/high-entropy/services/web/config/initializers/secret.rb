@@ -1,2 +1,2 @@
-Rails.application.config.secret_key_base = ENV.fetch("SECRET_KEY_BASE", "a89f50f0bcc51a9224d9722a87042de697fcd7f0243c9c0e3bfeebd487d5381038ecbd8a5c383cf33ca26ba58972b65443b13a4728712bd1d44d42fe6fb5f3c0")
-Rails.application.config.api_token = ENV.fetch("API_TOKEN", "XzXCEZ7o1Pn0egP9210f6HIHnsqk7GMy")
+Rails.application.config.secret_key_base = ENV.fetch("SECRET_KEY_BASE", "bb0b413f9bc5e306706090daad198bbc41520016e17113dd7913e0cdd8ed891c49ae290dc11b8b4e0442cdc04940c63ecfdf3eeda083f5cc5923c327849c2dba")
+Rails.application.config.api_token = ENV.fetch("API_TOKEN", "8dSCvNvVy2nJALmFZYdaiF6nalc5JZXb")

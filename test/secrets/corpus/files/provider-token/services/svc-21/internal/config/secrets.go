@@ -1,7 +1,7 @@
 package config
 
 const (
-	nugetApiKey = "oy2snwyrtgpt1xrw6hnhvf4bvcfi6bguen8tlq8f7ibdt5"
-	dockerhubToken = "dckr_pat_i_YXnhEdVDQYxWx7mMRnkJGKtgn"
-	cargoRegistryToken = "cioLq7KVs3ar73ZbI6Fk8IKZ4bb3j9o98iR"
+	nugetApiKey = "oy2j8kr4o84tdh40pej4l0bgmo7k1evulex5gibw1sllz9"
+	dockerhubToken = "dckr_pat_0RGL66zRuGtPpIhZt9MOE9amWI6"
+	cargoRegistryToken = "cioMEIPFgKlu7owVRJMNoA101jZnkSfFumK"
 )

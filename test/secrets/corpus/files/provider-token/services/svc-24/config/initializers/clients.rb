@@ -1,5 +1,5 @@
 # frozen_string_literal: true
 
-NUGET_API_KEY = 'oy24dhwoqwjtzz2b2v0q3ep9sgogjmgdlw2subvhrsfs0x'
-GEM_HOST_API_KEY = 'rubygems_d833b53d06bc68815f49140453f8f6f8363a8f60d64b0e7a'
-TWINE_PASSWORD = 'pypi-AgEIcHlwaS5vcmc46zLZqoA-Z2P23s7gb0z1VTEqxoElU6mAgJpSilM4R-apxCVfpKCTu7_YS_HXU0U_Yz8LtOkSfvHKVsU4O_OZbWy683vchBPT4FczBRZJMZOjPwh-t39IQlXheOz_pa0zRQa8TZHto-3tSCiWYA06O'
+README_API_KEY = 'rdme_lq25v1t3jvlium3wn4hs2nqy4titzisqhlay43orf2e5z1kn11117l9ik4f6tfrwqo4ehm'
+BREVO_API_KEY = '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'
+SHIPPO_API_TOKEN = 'shippo_live_8c9b302e5f9be4adcdba8bbc9ea4cf5eb1c91e95'

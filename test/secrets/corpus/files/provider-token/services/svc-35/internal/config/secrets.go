@@ -1,7 +1,7 @@
 package config
 
 const (
-	sentryAuthToken = "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"
-	grafanaToken = "glsa_P1FrUemkJDHKKsjhfgChehnnVplehMP9_db083c63"
-	artifactoryApiKey = "AKCpXD4Nxne2E8Sy71Z3bUPDB1wYrKicZbDb1q6BBxR4rbeHooS4f9OxzZueCIypapOyqIQFk"
+	npmToken = "npm_6UyET5p8CE2aZnNbpiLyNw2R5MzrpPR7ZFkH"
+	flwSecretKey = "FLWSECK-fad805b867348f59f0aee88b99d8f5e7-X"
+	plaidAccessToken = "access-production-57326e73-7b96-416c-8f2c-364b74ca8871"
 )

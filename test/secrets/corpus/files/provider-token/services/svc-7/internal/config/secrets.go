@@ -1,7 +1,7 @@
 package config
 
 const (
-	ciDeployPassword = "gldt-Th1GLrVCEsU1qTajDKLM"
-	bitbucketAppPassword = "ATBBEEPmiLj819foS3M7sAPgM9GfsswiobyO"
-	jiraApiToken = "ATATT3xFfGF0DXQuJG2Tdu8y5dQOF8SvIXnIyKtV4F8pC05G0dUYFZSkdd4eh4KGW-YcK02zJhW_kLrRyV90rn-pr0rg4uvqaouVTsNQJJ1tQqwwnK6uQCd_tV2Eb9nd5uQ7FNd3NPyXiB0oLIq5KvsSejxmectwlX6CnSy-oF66VXLVfRcgI1fkFV8YP_93"
+	ciDeployPassword = "gldt-WCWIYHPMz_3sQOuZoy4C"
+	bitbucketAppPassword = "ATBBg7bLSn4dWj1CSOBLffBjdv7RLdzZzDfy"
+	jiraApiToken = "ATATT3xFfGF0vLSleHSLmcmPbOPA1P2TKX3b4PN6gFBpvgCWHf5uI0-xrDO82E-vRL_09jGMJlJ_-ou29agDYu0F9CUl0Al82ff7I-p7HITTkS_teSZEUDcOx36ursj_i6FOewUoxmrykyqh0aB67W7aQVxVfrmVwpa3cD9nyLaXCHDLPG6KpcHnCuy6G2x5"
 )

@@ -1,0 +1,4 @@
+CREATE DATABASE shop;
+CREATE USER 'shop'@'%' IDENTIFIED BY 'Willow~2938';
+GRANT ALL ON shop.* TO 'shop'@'%';
+ALTER ROLE reporting WITH PASSWORD 'CRvByLmFm7gXWOSI';

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+set -euo pipefail
+export CIRCLE_TOKEN="CCIPAT_yK1hcYVtAJ7srotqoWTQ5v_54f5d8d18a22bcaa70d5fed8d8c3a013e01cd59f"
+export JIRA_API_TOKEN="ATATT3xFfGF0Rs6FwDSnzelQmrgQeRgGP71-1WEfWqGHv86bApG2MpbZrWsoqwVXXDWxUZpQtTACJ4Q1WlOupvZn9Y4vT3GiP2XBoYM1BaTCPZ8InVIL4yFl0ZRbF_afeMPXIcR8pXDIWSOk75XHAy2OOmb1bJaZzzqPO9de-xH3_C2D53silel6l7llzRqJ"
+export BITBUCKET_APP_PASSWORD="ATBB88DjRQo0JcFeWBpRqcIgUep1GddAmVpM"
+./run-migrations

@@ -1,0 +1,5 @@
+# frozen_string_literal: true
+
+TFE_TOKEN = 'dZJ7MLlfmJ03Di.atlasv1.sdXlRRDaMUQeBtOeWznPcI97cyH68qAusuiKsR2YAKlgEDTA7pBBki3rIigWWzx3TsG'
+VAULT_TOKEN = 'hvs.NbH1j1Mr5N8MRJ_V6-3grEqx3CAXXaqtyX05XdMOAoL5wi4IksXyefqYmN2Ga1EB8wUoSTwDZ6JxaRwnvvxdHADYXRokHcG'
+HEROKU_API_KEY = 'HRKU-6c-xpOIBxxq4IWOErC75KHxMS6Tlxy7WNyitk0kROXbZ7TCrKddkei3tN-cN'
