@@ -177,20 +177,25 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
   );
 };
 
-/** A small trend line of total open findings (overview table), coloured by direction. */
-export const Sparkline: FC<{ values: number[]; label: string }> = ({ values, label }) => {
+/**
+ * A small trend line of total open findings (overview table), coloured by direction. A null value is
+ * a day before the service's first snapshot: not drawn (no line at zero), the line starts later.
+ */
+export const Sparkline: FC<{ values: (number | null)[]; label: string }> = ({ values, label }) => {
   const w = 120;
   const h = 28;
   const pad = 3;
-  const max = Math.max(1, ...values);
+  const measured = values.flatMap((v, i) => (v === null ? [] : [{ v, i }]));
+  const max = Math.max(1, ...measured.map((p) => p.v));
   const n = values.length;
   const px = (i: number) => pad + (n <= 1 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (n - 1));
   const py = (v: number) => h - pad - (v / max) * (h - 2 * pad);
-  const first = n > 0 ? values[0] : 0;
-  const last = n > 0 ? values[n - 1] : 0;
+  const first = measured.length > 0 ? measured[0].v : 0;
+  const lastPoint = measured.length > 0 ? measured[measured.length - 1] : undefined;
+  const last = lastPoint?.v ?? 0;
   const direction = last > first ? 'up' : last < first ? 'down' : 'flat';
-  const points = values.map((v, i) => `${Math.round(px(i) * 10) / 10},${Math.round(py(v) * 10) / 10}`).join(' ');
-  const end = n > 0 ? html`<circle cx="${Math.round(px(n - 1) * 10) / 10}" cy="${Math.round(py(last) * 10) / 10}" r="2.5" data-count="${last}"></circle>` : '';
+  const points = measured.map((p) => `${Math.round(px(p.i) * 10) / 10},${Math.round(py(p.v) * 10) / 10}`).join(' ');
+  const end = lastPoint ? html`<circle cx="${Math.round(px(lastPoint.i) * 10) / 10}" cy="${Math.round(py(last) * 10) / 10}" r="2.5" data-count="${last}"></circle>` : '';
   // `html` escapes every value (the label carries a service name); used for speed on the overview.
-  return html`<svg class="sparkline trend-${direction}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${label}"><title>${label}</title>${n > 0 ? html`<polyline points="${points}"></polyline>` : ''}${end}</svg>`;
+  return html`<svg class="sparkline trend-${direction}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${label}"><title>${label}</title>${measured.length > 1 ? html`<polyline points="${points}"></polyline>` : ''}${end}</svg>`;
 };

@@ -7,8 +7,9 @@ import { Sparkline } from '../components/charts.js';
 import { formatAge, formatDateTime, queryString } from '../components/format.js';
 import { SortHeader } from '../components/layout.js';
 import type { SeverityCounts } from '../components/severity.js';
-import type { ServiceOverview } from '../store/types.js';
+import type { ServiceOverview, WeekSummary } from '../store/types.js';
 import { serviceHref, type OverviewSort } from './view-models.js';
+import { WeekAtAGlance } from './week.js';
 
 type ServiceRow = ServiceOverview;
 
@@ -23,6 +24,8 @@ export interface OverviewProps {
   /** 1-based page of the table; `pageSize` rows per page (default: every row). */
   page?: number;
   pageSize?: number;
+  /** "This week, at a glance" (shown above the table when given and there are services). */
+  week?: WeekSummary;
 }
 
 /**
@@ -68,7 +71,7 @@ export function sortServiceRows(rows: ServiceRow[], sort: OverviewSort, dir: 'as
 
 /** The page in its frame (tests, and any caller without a cache). */
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
-export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, staleAfterDays, filter, page = 1, pageSize }) => {
+export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, staleAfterDays, filter, page = 1, pageSize, week }) => {
   const totals = rows.reduce(
     (acc, r) => {
       acc.critical += r.open.critical;
@@ -103,6 +106,7 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
       <p class="muted small overview-note">
         Counts and gates come from each service's latest default-branch snapshot. Pull-request scans have their own view: <a href="/pulls">pull requests</a>.
       </p>
+      {week && rows.length > 0 ? <WeekAtAGlance week={week} slaBreaches={totals.sla} now={now} /> : null}
       {rows.length === 0 ? (
         <p class="empty-state">
           No scans yet. Push a scan report with <code>POST /api/v1/scans</code> (an ingest token) and services appear here.
@@ -170,9 +174,11 @@ const Card: FC<{ label: string; value: number; tone?: string }> = ({ label, valu
 function renderServiceRow(row: ServiceRow, now: Date, staleAfterDays: number) {
   const open: SeverityCounts = row.open;
   const trend = row.trend.map((p) => p.total);
-  const first = trend.length > 0 ? trend[0] : 0;
-  const last = trend.length > 0 ? trend[trend.length - 1] : 0;
-  const since = row.trend.length > 0 ? row.trend[0].day : '';
+  // Days before the first snapshot are null: the line and its label start at the first measured day.
+  const firstMeasured = row.trend.find((p) => p.total !== null);
+  const first = firstMeasured?.total ?? 0;
+  const last = row.trend.length > 0 ? (row.trend[row.trend.length - 1].total ?? 0) : 0;
+  const since = firstMeasured?.day ?? '';
   const count = (s: 'critical' | 'high' | 'medium' | 'low') =>
     open[s] > 0 ? html`<span class="count sev-${s}" title="${open[s]} open ${s}">${open[s]}</span>` : html`<span class="count zero">0</span>`;
   const gate = row.lastGate

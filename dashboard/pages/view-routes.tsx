@@ -15,6 +15,7 @@ import type { AppEnv, RouteDeps } from '../deps.js';
 import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
+import { WEEK_DAYS, WEEK_LIST_LIMIT } from './week.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, vulnerabilityHref } from './view-models.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
@@ -91,6 +92,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
     return cachedPage(c, `overview|${JSON.stringify([sort, dir, filter, page])}`, 'Services', at, async (version) => (
       <OverviewContent
         rows={await cachedOverview(deps, at, version)}
+        week={await store.weekSummary(new Date(at.getTime() - WEEK_DAYS * 86_400_000).toISOString(), WEEK_LIST_LIMIT)}
         sort={sort}
         dir={dir}
         filter={filter}

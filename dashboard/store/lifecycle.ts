@@ -29,6 +29,9 @@ export interface PriorFinding {
   tool: string;
   category: string;
   suppressed: boolean;
+  /** The rule and the `path:line` text (the backends read them; a secret's fingerprint migration uses them). */
+  ruleId?: string;
+  where?: string;
 }
 
 /** What the store knows about one service before the report (undefined fields: a new service). */
@@ -42,7 +45,11 @@ export interface PriorService {
 
 export type LifecycleDecision =
   | { kind: 'opened'; finding: Finding; at: string }
-  | { kind: 'refreshed'; finding: Finding; at: string; reopened: boolean }
+  /**
+   * `previousFingerprint`: the stored finding is the same secret under its old fingerprint (see
+   * `carryOverSecrets`); the backend moves the row to the new fingerprint before applying this.
+   */
+  | { kind: 'refreshed'; finding: Finding; at: string; reopened: boolean; previousFingerprint?: string }
   | { kind: 'fixed'; fingerprint: string; severity: Severity; at: string; openSeconds: number }
   | { kind: 'lateOpenedAndFixed'; finding: Finding; openedAt: string; fixedAt: string; openSeconds: number }
   | { kind: 'sighted'; fingerprint: string };
@@ -177,16 +184,20 @@ function planService(
   }
 
   const open = emptyCounts();
+  const carried = carryOverSecrets(mine, prior.findings);
+  const carriedFrom = new Set([...carried.values()].map((p) => p.fingerprint));
   for (const f of mine.values()) {
     const known = prior.findings.get(f.fingerprint);
-    if (!known) plan.decisions.push({ kind: 'opened', finding: f, at: createdAt });
+    const previous = known ? undefined : carried.get(f.fingerprint);
+    if (previous) plan.decisions.push({ kind: 'refreshed', finding: f, at: createdAt, reopened: false, previousFingerprint: previous.fingerprint });
+    else if (!known) plan.decisions.push({ kind: 'opened', finding: f, at: createdAt });
     else plan.decisions.push({ kind: 'refreshed', finding: f, at: createdAt, reopened: known.state === 'fixed' });
     if (f.status !== 'suppressed') open[f.severity]++;
   }
   const okTools = new Set(runs.filter((r) => r.status !== 'error').map((r) => r.tool));
   const erroredToolCategories = new Set(runs.filter((r) => r.status === 'error').map((r) => `${r.tool}\u0000${r.category}`));
   for (const known of prior.findings.values()) {
-    if (known.state !== 'open' || mine.has(known.fingerprint)) continue;
+    if (known.state !== 'open' || mine.has(known.fingerprint) || carriedFrom.has(known.fingerprint)) continue;
     const scannerRanFine = okTools.has(known.tool) && !erroredToolCategories.has(`${known.tool}\u0000${known.category}`);
     if (scannerRanFine) {
       plan.decisions.push({ kind: 'fixed', fingerprint: known.fingerprint, severity: known.severity, at: createdAt, openSeconds: secondsBetween(known.openedAt, createdAt) });
@@ -196,6 +207,37 @@ function planService(
   }
   plan.posture = { mode: 'replace', day, counts: open, snapshotAt: createdAt };
   return plan;
+}
+
+/**
+ * Secret fingerprints changed once (issue 10: they no longer hash the value, so no one can test
+ * guesses against them). So that a dashboard with history does not see every secret fixed and
+ * opened again at the upgrade, a secret finding the store does not know (it has an anchor: the new
+ * scheme) takes over an open stored secret of the same tool, rule and file that is absent from the
+ * report: the same line first, else the first of that file. Pure; one stored finding per new one.
+ */
+export function carryOverSecrets(mine: ReadonlyMap<string, Finding>, prior: ReadonlyMap<string, PriorFinding>): Map<string, PriorFinding> {
+  const out = new Map<string, PriorFinding>();
+  const candidates = [...prior.values()].filter((p) => p.category === 'secret' && p.state === 'open' && p.ruleId !== undefined && p.where !== undefined && !mine.has(p.fingerprint));
+  if (candidates.length === 0) return out;
+  const taken = new Set<string>();
+  const pathOf = (where: string) => where.replace(/:\d+$/, '');
+  const fresh = [...mine.values()].filter((f) => f.category === 'secret' && f.secret?.anchor && !prior.has(f.fingerprint) && f.location.path);
+  // Exact line first for every finding, then same file.
+  for (const exact of [true, false]) {
+    for (const f of fresh) {
+      if (out.has(f.fingerprint)) continue;
+      const where = `${f.location.path}:${f.location.startLine ?? ''}`;
+      const match = candidates.find(
+        (p) => !taken.has(p.fingerprint) && p.tool === f.tool && p.ruleId === f.ruleId && (exact ? p.where === where : pathOf(p.where!) === f.location.path),
+      );
+      if (match) {
+        out.set(f.fingerprint, match);
+        taken.add(match.fingerprint);
+      }
+    }
+  }
+  return out;
 }
 
 function secondsBetween(from: string, to: string): number {

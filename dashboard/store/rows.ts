@@ -281,13 +281,14 @@ export interface OverviewInputs {
   breaches: number;
   /** Posture totals by day inside the trend window. */
   totals: ReadonlyMap<string, number> | undefined;
-  /** The total of the latest posture row before the window (carried in), or 0. */
-  totalBefore: number;
+  /** The total of the latest posture row before the window (carried in), or null when there is none. */
+  totalBefore: number | null;
 }
 
 export function assembleOverview(input: OverviewInputs, now: Date): ServiceOverview {
   const { service: s } = input;
-  let carry = input.totalBefore;
+  // Days before the service's first snapshot stay null: nothing was measured, which is not zero.
+  let carry: number | null = input.totalBefore;
   const trend = trendWindow(now).days.map((day) => {
     const v = input.totals?.get(day);
     if (v !== undefined) carry = v;

@@ -20,8 +20,9 @@ import type { ScanReport } from '../../src/report/scan-report.js';
 import type { z } from 'zod';
 import type { PullRequestRow } from './pulls.js';
 import type { TriageStore } from './triage.js';
+import type { WeekSummary } from './week.js';
 
-export type { PullRequestRow, TriageStore };
+export type { PullRequestRow, TriageStore, WeekSummary };
 
 export type { Category, Finding, Severity, ScanReport };
 
@@ -197,6 +198,11 @@ export interface ReadStore {
   findVulnerability(id: string, now?: Date): Promise<VulnerabilityResponse | undefined>;
   /** Per service and pull request, the latest PR scan at or after `since` (newest first). */
   listPullRequests(since: string): Promise<PullRequestRow[]>;
+  /**
+   * Lifecycle events (opened, fixed, reopened) of every service at or after `since`: counts per kind
+   * and the newest `limit`; plus the 5 oldest open findings that count (not suppressed or triaged).
+   */
+  weekSummary(since: string, limit: number): Promise<WeekSummary>;
 }
 
 export type NotificationStatus = 'pending' | 'delivered' | 'failed';

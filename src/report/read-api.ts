@@ -33,8 +33,8 @@ export const ServiceOverviewSchema = z.object({
   openTotal: count,
   /** Open findings that are suppressed (not in `open`). */
   suppressed: count,
-  /** Open total per day for the last 30 days (oldest first, carried forward; 0 before the first snapshot). */
-  trend: z.array(z.object({ day, total: count })),
+  /** Open total per day for the last 30 days (oldest first, carried forward; null before the service's first snapshot: not a zero). */
+  trend: z.array(z.object({ day, total: count.nullable() })),
   /** Time of the latest scan of any kind (snapshot or PR), or null. */
   lastScanAt: isoTime.nullable(),
   lastSnapshotAt: isoTime.nullable(),

@@ -71,14 +71,14 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
     const ids = new Map<string, Map<string, number>>();
     const prior = new Map<string, PriorService>();
     for (const [name, s] of services) {
-      const rows = await client.query<{ id: string; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; severity: Severity; tool: string; category: string; suppressed: number }>(
-        'SELECT id, fingerprint, state, opened_at, severity, tool, category, suppressed FROM findings WHERE service_id = $1',
+      const rows = await client.query<{ id: string; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; severity: Severity; tool: string; category: string; suppressed: number; rule_id: string; where_text: string }>(
+        'SELECT id, fingerprint, state, opened_at, severity, tool, category, suppressed, rule_id, where_text FROM findings WHERE service_id = $1',
         [s.id],
       );
       const findings = new Map<string, PriorFinding>();
       const byFp = new Map<string, number>();
       for (const f of rows.rows) {
-        findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1 });
+        findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1, ruleId: f.rule_id, where: f.where_text });
         byFp.set(f.fingerprint, Number(f.id));
       }
       ids.set(name, byFp);
@@ -148,6 +148,13 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
           ],
         );
         for (const r of inserted.rows) byFp.set(r.fingerprint, Number(r.id));
+      }
+      // A secret's fingerprint migration (lifecycle.ts carryOverSecrets): the stored row moves to the new fingerprint first.
+      for (const d of sp.decisions) {
+        if (d.kind !== 'refreshed' || !d.previousFingerprint) continue;
+        const moved = byFp.get(d.previousFingerprint)!;
+        await client.query('UPDATE findings SET fingerprint = $1 WHERE id = $2', [d.finding.fingerprint, moved]);
+        byFp.set(d.finding.fingerprint, moved);
       }
       const refreshed: { id: number; cols: ReturnType<typeof findingColumns>; at: string }[] = [];
       const fixed: { id: number; at: string }[] = [];

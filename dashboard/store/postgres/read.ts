@@ -18,6 +18,7 @@ import {
 import { densePosture, findingSortSql, findingWhere, SEVERITY_SQL_RANK } from '../sqlite/read.js';
 import { breachCondition, numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
+import { assembleWeek, OLDEST_OPEN_LIMIT, OLDEST_OPEN_SQL, WEEK_COUNTS_SQL, WEEK_EVENTS_SQL, type OldestOpenDbRow, type WeekCountDbRow, type WeekEventDbRow } from '../week.js';
 import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
@@ -86,7 +87,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       return (await rows<ServiceDbRow>('SELECT * FROM services ORDER BY name')).map((raw) => {
         const s = { ...raw, id: Number(raw.id) };
         const byDay = totals.get(s.id);
-        const totalBefore = byDay?.has(window.first) ? 0 : (before.get(s.id) ?? 0);
+        const totalBefore = byDay?.has(window.first) ? 0 : (before.get(s.id) ?? null);
         return assembleOverview(
           { service: s, open: open.get(s.id) ?? emptyCounts(), suppressed: suppressed.get(s.id) ?? 0, breaches: breaches.get(s.id) ?? 0, totals: byDay, totalBefore },
           now,
@@ -128,7 +129,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       const totals = new Map((await rows<{ day: string; total: number }>('SELECT day, total FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3', [s.id, window.first, window.today])).map((r) => [r.day, r.total]));
       const totalBefore = totals.has(window.first)
         ? 0
-        : ((await rows<{ total: number }>('SELECT total FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1', [s.id, window.first]))[0]?.total ?? 0);
+        : ((await rows<{ total: number }>('SELECT total FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1', [s.id, window.first]))[0]?.total ?? null);
       const overview = assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now);
       const fixes = new Map(
         (await rows<{ severity: Severity; fixed_count: string; open_seconds_total: string }>('SELECT severity, fixed_count, open_seconds_total FROM fix_stats WHERE service_id = $1', [s.id])).map((r) => [
@@ -191,6 +192,15 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
 
     async listPullRequests(since) {
       return latestPerPullRequest(await rows<PullRequestScanDbRow>(numbered(PULL_REQUEST_SCANS_SQL), [since]));
+    },
+
+    async weekSummary(since, limit) {
+      return assembleWeek(
+        since,
+        await rows<WeekCountDbRow>(numbered(WEEK_COUNTS_SQL), [since]),
+        await rows<WeekEventDbRow>(numbered(WEEK_EVENTS_SQL), [since, limit]),
+        await rows<OldestOpenDbRow>(numbered(OLDEST_OPEN_SQL), [OLDEST_OPEN_LIMIT]),
+      );
     },
 
     async findVulnerability(query, now = new Date()) {

@@ -36,9 +36,10 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       `INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners)
        VALUES (@scanPk, @serviceId, @kind, @createdAt, @gate, @findingCount, @counts, @scanners)`,
     ),
-    findingsOfService: db.prepare<[number], { id: number; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; severity: Severity; tool: string; category: string; suppressed: number }>(
-      'SELECT id, fingerprint, state, opened_at, severity, tool, category, suppressed FROM findings WHERE service_id = ?',
+    findingsOfService: db.prepare<[number], { id: number; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; severity: Severity; tool: string; category: string; suppressed: number; rule_id: string; where_text: string }>(
+      'SELECT id, fingerprint, state, opened_at, severity, tool, category, suppressed, rule_id, where_text FROM findings WHERE service_id = ?',
     ),
+    rekeyFinding: db.prepare<[string, number]>('UPDATE findings SET fingerprint = ? WHERE id = ?'),
     nextSnapshotAfter: db.prepare<[number, string], { at: string | null }>(
       "SELECT min(created_at) AS at FROM scan_services WHERE service_id = ? AND kind = 'snapshot' AND created_at > ?",
     ),
@@ -129,7 +130,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       const findings = new Map<string, PriorFinding>();
       const byFp = new Map<string, number>();
       for (const f of q.findingsOfService.all(s.id)) {
-        findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1 });
+        findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1, ruleId: f.rule_id, where: f.where_text });
         byFp.set(f.fingerprint, f.id);
       }
       ids.set(name, byFp);
@@ -197,6 +198,12 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
             break;
           }
           case 'refreshed': {
+            if (d.previousFingerprint) {
+              // A secret's fingerprint migration: the stored row moves to the new fingerprint.
+              const moved = byFp.get(d.previousFingerprint)!;
+              q.rekeyFinding.run(d.finding.fingerprint, moved);
+              byFp.set(d.finding.fingerprint, moved);
+            }
             const id = byFp.get(d.finding.fingerprint)!;
             q.refreshFinding.run({ id, ...findingColumns(d.finding), at: d.at });
             touched.push({ id, finding: d.finding });

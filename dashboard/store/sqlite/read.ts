@@ -21,6 +21,7 @@ import {
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
+import { assembleWeek, OLDEST_OPEN_LIMIT, OLDEST_OPEN_SQL, WEEK_COUNTS_SQL, WEEK_EVENTS_SQL, type OldestOpenDbRow, type WeekCountDbRow, type WeekEventDbRow } from '../week.js';
 import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
@@ -160,7 +161,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       breaches += r.n;
     }
     const totals = new Map(q.postureTotalsOfService.all(s.id, window.first, window.today).map((r) => [r.day, r.total]));
-    const totalBefore = totals.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? 0);
+    const totalBefore = totals.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? null);
     return { overview: assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now), oldest, breachBySeverity };
   }
 
@@ -196,7 +197,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       return q.allServices.all().map((s) => {
         const byDay = totals.get(s.id);
         // Only a service without a snapshot on the window's first day needs the row before it.
-        const totalBefore = byDay?.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? 0);
+        const totalBefore = byDay?.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? null);
         return assembleOverview(
           { service: s, open: open.get(s.id) ?? emptyCounts(), suppressed: suppressed.get(s.id) ?? 0, breaches: breaches.get(s.id) ?? 0, totals: byDay, totalBefore },
           now,
@@ -249,6 +250,15 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
 
     async listPullRequests(since) {
       return latestPerPullRequest(q.pullRequestScans.all(since));
+    },
+
+    async weekSummary(since, limit) {
+      return assembleWeek(
+        since,
+        prepared(WEEK_COUNTS_SQL).all(since) as WeekCountDbRow[],
+        prepared(WEEK_EVENTS_SQL).all(since, limit) as WeekEventDbRow[],
+        prepared(OLDEST_OPEN_SQL).all(OLDEST_OPEN_LIMIT) as OldestOpenDbRow[],
+      );
     },
 
     async findVulnerability(query, now = new Date()) {

@@ -185,7 +185,12 @@ describe('posture and figures', () => {
     expect(o.trend).toHaveLength(30);
     expect(o.trend.at(-1)).toEqual({ day: '2026-03-12', total: 3 });
     expect(o.trend.find((t) => t.day === '2026-03-05')!.total).toBe(2);
-    expect(o.trend[0]).toEqual({ day: '2026-02-11', total: 0 });
+    // Before the first snapshot (2026-03-01) nothing was measured: null, not a zero.
+    expect(o.trend[0]).toEqual({ day: '2026-02-11', total: null });
+    expect(o.trend.find((t) => t.day === '2026-02-28')!.total).toBeNull();
+    expect(o.trend.find((t) => t.day === '2026-03-01')!.total).toBe(2);
+    // A snapshot before the window carries in; the one-service read agrees with the list.
+    expect((await store.getService('payments', new Date(day('2026-03-12'))))!.trend).toEqual(o.trend);
     expect(o.stale).toBe(false);
     // critical SLA is 7 days: 11 days open breaches; high (30) does not.
     expect(o.slaBreaches).toBe(1);

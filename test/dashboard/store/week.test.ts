@@ -1,0 +1,71 @@
+// "This week, at a glance" on both store backends: lifecycle events (opened, fixed, reopened) since a
+// time across services, counted in full and listed newest first up to a limit; the oldest open
+// findings that count (suppressed and triaged ones left out). PR scans make no events.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toTriageRecord } from '../../../dashboard/store/triage.js';
+import type { Store } from '../../../dashboard/store/types.js';
+import { BACKENDS, openTestStore, storeLocation } from './backends.js';
+import { day, makeReport } from './report-builder.js';
+
+let location: string;
+let cleanup: () => Promise<void>;
+let store: Store;
+
+const NOW = new Date('2026-03-10T12:00:00Z');
+const SINCE = '2026-03-03T12:00:00.000Z';
+
+describe.each(BACKENDS)('%s store: week summary', (backend) => {
+  beforeEach(async () => {
+    ({ location, cleanup } = await storeLocation(backend));
+    store = await openTestStore(location);
+    const pay = (scanId: string, d: string, findings: Parameters<typeof makeReport>[0]['findings'], kind: 'snapshot' | 'pr' = 'snapshot') =>
+      store.ingestScan(makeReport({ scanId, createdAt: day(d), kind, findings }), 'test');
+    await pay('s1', '2026-03-01', [{ fp: 'aaaaa', severity: 'critical' }, { fp: 'bbbbb' }, { fp: 'ccccc', severity: 'low' }, { fp: 'sssss', suppressed: true }]);
+    await pay('s2', '2026-03-06', [{ fp: 'aaaaa', severity: 'critical' }, { fp: 'ccccc', severity: 'low' }, { fp: 'ddddd', severity: 'critical' }, { fp: 'sssss', suppressed: true }]);
+    await pay('s3', '2026-03-08', [{ fp: 'aaaaa', severity: 'critical' }, { fp: 'bbbbb' }, { fp: 'ddddd', severity: 'critical' }, { fp: 'sssss', suppressed: true }]);
+    // A PR scan with a new finding: no lifecycle event.
+    await pay('p1', '2026-03-09', [{ fp: 'eeeee', severity: 'critical' }], 'pr');
+    await store.ingestScan(makeReport({ scanId: 'b1', createdAt: day('2026-02-20'), services: ['billing'], findings: [{ fp: 'zzzzz', severity: 'medium' }] }), 'test');
+  });
+  afterEach(async () => {
+    await store.close();
+    await cleanup();
+  });
+
+  it('counts and lists the events since the time, newest first, across services', async () => {
+    const w = await store.weekSummary(SINCE, 50);
+    expect(w.since).toBe(SINCE);
+    expect(w.counts).toEqual({ opened: 1, fixed: 2, reopened: 1 });
+    const key = (e: { kind: string; service: string; fingerprint: string; at: string }) => `${e.at.slice(0, 10)} ${e.kind} ${e.service}/${e.fingerprint}`;
+    const listed = w.events.map(key);
+    expect([...listed].sort()).toEqual(
+      ['2026-03-06 fixed payments/fp-bbbbb', '2026-03-06 opened payments/fp-ddddd', '2026-03-08 fixed payments/fp-ccccc', '2026-03-08 reopened payments/fp-bbbbb'].sort(),
+    );
+    expect(listed.slice(0, 2).every((e) => e.startsWith('2026-03-08'))).toBe(true);
+    const d = w.events.find((e) => e.fingerprint === 'fp-ddddd')!;
+    expect(d).toMatchObject({ kind: 'opened', service: 'payments', severity: 'critical', title: 'vulnerability ddddd' });
+  });
+
+  it('caps the list, never the counts; an earlier time takes in the first snapshots', async () => {
+    const w = await store.weekSummary(SINCE, 2);
+    expect(w.events).toHaveLength(2);
+    expect(w.counts).toEqual({ opened: 1, fixed: 2, reopened: 1 });
+    const all = await store.weekSummary('2026-01-01T00:00:00.000Z', 100);
+    // s1 opened 4 (a, b, c and the suppressed s), billing 1, then d.
+    expect(all.counts).toEqual({ opened: 6, fixed: 2, reopened: 1 });
+    expect((await store.weekSummary('2026-03-09T00:00:00.000Z', 10)).counts).toEqual({ opened: 0, fixed: 0, reopened: 0 });
+  });
+
+  it('lists the oldest open findings that count: suppressed and triaged ones left out, at most 5', async () => {
+    const oldest = async () => (await store.weekSummary(SINCE, 10)).oldestOpen.map((f) => `${f.service}/${f.fingerprint} ${f.openedAt.slice(0, 10)}`);
+    // b reopened on 03-08: its open period starts then. s is suppressed; e is only in a PR scan.
+    expect(await oldest()).toEqual(['billing/fp-zzzzz 2026-02-20', 'payments/fp-aaaaa 2026-03-01', 'payments/fp-ddddd 2026-03-06', 'payments/fp-bbbbb 2026-03-08']);
+    await store.setTriage('payments', ['fp-aaaaa'], toTriageRecord({ status: 'false_positive', reason: 'fixture' }, 'alice', NOW), 'test', NOW);
+    expect(await oldest()).toEqual(['billing/fp-zzzzz 2026-02-20', 'payments/fp-ddddd 2026-03-06', 'payments/fp-bbbbb 2026-03-08']);
+    const many = Array.from({ length: 7 }, (_, i) => ({ fp: `m${i}xxxx`, service: 'many' }));
+    await store.ingestScan(makeReport({ scanId: 'm1', createdAt: day('2026-01-02'), services: ['many'], findings: many }), 'test');
+    const w = await store.weekSummary(SINCE, 10);
+    expect(w.oldestOpen).toHaveLength(5);
+    expect(w.oldestOpen.every((f) => f.service === 'many')).toBe(true);
+  });
+});
