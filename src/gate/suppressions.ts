@@ -84,21 +84,29 @@ interface CompiledSuppression {
   id: string;
   state: Exclude<SuppressionState, 'stale'>;
   /** The path criterion: a literal path compared as is, a glob compiled on first use. */
-  path?: string;
+  path: string | undefined;
   pathIsGlob: boolean;
   pathMatcher?: (path: string) => boolean;
+  /** For a path glob tried one by one: the folder every match is under ('' when none), a cheap first test. */
+  globBase?: string;
+  ruleLower: string | undefined;
   matched: number;
 }
 
-function compile(s: SourcedSuppression, index: number, now: Date): CompiledSuppression {
-  const path = s.path?.replace(/^\.\//, '');
+const GLOB_SYNTAX = /[*?[\]{}()!+@\\]/;
+
+function compile(s: SourcedSuppression, index: number, state: Exclude<SuppressionState, 'stale'>): CompiledSuppression {
+  const path = s.path === undefined ? undefined : s.path.startsWith('./') ? s.path.replace(/^(\.\/)+/, '') : s.path;
   return {
     config: s,
     index,
     id: suppressionId(s),
-    state: suppressionTimeState(s, now),
-    ...(path !== undefined ? { path } : {}),
-    pathIsGlob: path !== undefined && picomatch.scan(path).isGlob,
+    state,
+    path,
+    // Any character picomatch could read as syntax makes it a glob (compiled on first use); a plain
+    // path is compared as text. (picomatch.scan would tell exactly, at 30 µs a suppression.)
+    pathIsGlob: path !== undefined && GLOB_SYNTAX.test(path),
+    ruleLower: s.rule?.toLowerCase(),
     matched: 0,
   };
 }
@@ -112,7 +120,7 @@ function matchesPath(c: CompiledSuppression, path: string): boolean {
 /** Every criterion the suppression names must hold (rule AND path AND service ...). */
 function matches(c: CompiledSuppression, f: Finding): boolean {
   const s = c.config;
-  if (s.rule && s.rule.toLowerCase() !== f.ruleId.toLowerCase()) return false;
+  if (c.ruleLower !== undefined && c.ruleLower !== f.ruleId.toLowerCase()) return false;
   if (s.fingerprint && s.fingerprint !== f.fingerprint) return false;
   if (s.service && s.service !== f.service) return false;
   if (s.package) {
@@ -150,7 +158,13 @@ class SuppressionIndex {
       if (s.fingerprint) add(this.byFingerprint, s.fingerprint, c);
       else if (s.rule) add(this.byRule, s.rule.toLowerCase(), c);
       else if (c.path !== undefined && !c.pathIsGlob) add(this.byLiteralPath, c.path, c);
-      else this.byGlob.push(c);
+      else {
+        if (c.path !== undefined) {
+          const { base, negated } = picomatch.scan(c.path);
+          c.globBase = negated || base === '.' ? '' : base;
+        }
+        this.byGlob.push(c);
+      }
     }
   }
 
@@ -191,13 +205,22 @@ export function applySuppressions(
   suppressions: readonly SourcedSuppression[],
   now: Date,
 ): { findings: Finding[]; report: SuppressionReport[] } {
-  const compiled = suppressions.map((s, i) => compile(s, i, now));
+  // Thousands of suppressions share a handful of expiry dates: each date is judged once.
+  const states = new Map<string | undefined, Exclude<SuppressionState, 'stale'>>();
+  const stateOf = (s: SourcedSuppression) => {
+    let state = states.get(s.expires);
+    if (state === undefined) states.set(s.expires, (state = suppressionTimeState(s, now)));
+    return state;
+  };
+  const compiled = suppressions.map((s, i) => compile(s, i, stateOf(s)));
   const index = new SuppressionIndex(compiled);
   const out = findings.map((f): Finding => {
     let active: CompiledSuppression | undefined;
     let expired: CompiledSuppression | undefined;
+    const path = f.location.path;
     for (const list of index.candidates(f)) {
       for (const c of list) {
+        if (c.globBase && !(path !== undefined && path.startsWith(c.globBase) && (path.length === c.globBase.length || path[c.globBase.length] === '/'))) continue;
         if (!matches(c, f)) continue;
         c.matched++;
         if (c.state === 'expired') {
@@ -215,19 +238,19 @@ export function applySuppressions(
   });
   // A dashboard decision is about one finding of one service: one that matched nothing this scan
   // (another service, a fixed finding) is not a stale entry anyone must remove.
-  const report = compiled.filter((c) => c.config.source !== 'dashboard' || c.matched > 0).map(
-    (c): SuppressionReport => ({
-      id: c.id,
-      reason: c.config.reason,
-      ...(c.config.owner ? { owner: c.config.owner } : {}),
-      // Open-ended: a config or ignore-file entry without expiry (a dashboard decision has its own audit trail).
-      ...(c.config.expires ? { expires: c.config.expires } : c.config.source === 'dashboard' ? {} : { openEnded: true }),
-      ...(c.config.service ? { service: c.config.service } : {}),
-      ...(suppressionMatchesEverything(c.config) ? { matchesEverything: true } : {}),
-      state: c.state === 'expired' ? 'expired' : c.matched === 0 ? 'stale' : c.state,
-      matched: c.matched,
-    }),
-  );
+  const report: SuppressionReport[] = [];
+  for (const c of compiled) {
+    const s = c.config;
+    if (s.source === 'dashboard' && c.matched === 0) continue;
+    const entry: SuppressionReport = { id: c.id, reason: s.reason, state: c.state === 'expired' ? 'expired' : c.matched === 0 ? 'stale' : c.state, matched: c.matched };
+    if (s.owner) entry.owner = s.owner;
+    if (s.expires) entry.expires = s.expires;
+    // Open-ended: a config or ignore-file entry without expiry (a dashboard decision has its own audit trail).
+    else if (s.source !== 'dashboard') entry.openEnded = true;
+    if (s.service) entry.service = s.service;
+    if (suppressionMatchesEverything(s)) entry.matchesEverything = true;
+    report.push(entry);
+  }
   return { findings: out, report };
 }
 
