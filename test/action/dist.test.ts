@@ -1,4 +1,5 @@
 // The built action, end to end: dist/index.js as a child process against the GitHub stand-in.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -82,9 +83,20 @@ describe('dist/index.js on a pull request', () => {
     expect(standIn.requests.slice(-2).map((r) => r.operationId)).toEqual(['issues/list-comments', 'issues/update-comment']);
     expectNoSecretAnywhere(again, standIn);
 
-    // The author removes the secrets: the same comment turns into "all clear" and the gate passes.
+    // The author deletes the secrets in a new commit: they stay in the PR's history, public for good,
+    // so the gate still fails and names the commit that added them (rotate, then rewrite the branch).
+    const addedIn = repo.headSha;
     repo.commit({ 'services/web/config.js': 'export const region = "eu-west-1";\nexport const awsAccessKeyId = process.env.AWS_ACCESS_KEY_ID;\n' }, 'read keys from the environment');
-    const fixed = await runDist({ repo, apiUrl: standIn.url, event: pullRequestEvent(repo, { number: PR }), inputs, runId: '1003' });
+    const deleted = await runDist({ repo, apiUrl: standIn.url, event: pullRequestEvent(repo, { number: PR }), inputs, runId: '1003' });
+    expect(deleted.code, deleted.stdout).toBe(1);
+    expect(deleted.outputs.critical).toBe('2');
+    expect(standIn.comments.get(PR)?.[0].body).toContain(addedIn.slice(0, 12));
+    expectNoSecretAnywhere(deleted, standIn);
+
+    // The branch rewritten without them (reset to the base, one clean commit): "all clear", the gate passes.
+    execFileSync('git', ['checkout', '-q', '-B', 'feature', repo.baseSha], { cwd: repo.dir });
+    repo.commit({ 'services/web/config.js': 'export const region = "eu-west-1";\nexport const awsAccessKeyId = process.env.AWS_ACCESS_KEY_ID;\n' }, 'read keys from the environment');
+    const fixed = await runDist({ repo, apiUrl: standIn.url, event: pullRequestEvent(repo, { number: PR }), inputs, runId: '1004' });
     expect(fixed.code, fixed.stdout).toBe(0);
     expect(fixed.outputs.passed).toBe('true');
     expect(fixed.outputs.critical).toBe('0');
