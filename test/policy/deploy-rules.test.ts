@@ -105,6 +105,14 @@ describe('deployment file rules', () => {
     expect(ruleHits({ path: 'values.yaml' }, text, 'plain-http-internal').map((f) => f.line)).toEqual([4]);
   });
 
+  it('files that never reach production (dev containers, tests, docs) are reported as low, the same file elsewhere keeps its severity', () => {
+    const compose = 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n';
+    const severities = (path: string) => checkFile(deployCheck, path, compose).findings.filter((f) => f.ruleId === 'compose-secret-env').map((f) => f.severity);
+    expect(severities('compose.yaml')).toEqual(['high']);
+    expect(severities('.devcontainer/compose.yaml')).toEqual(['low']);
+    expect(severities('test/fixtures/docker-compose.yml')).toEqual(['low']);
+  });
+
   it('never writes a secret value into a message', () => {
     const c = CASES['k8s-inline-secret-env']!;
     const hits = ruleHits(c, c.vulnerable, 'k8s-inline-secret-env');

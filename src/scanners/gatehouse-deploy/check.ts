@@ -28,6 +28,8 @@ export function isComposePath(path: string): boolean {
 
 const CODE_OR_CONFIG = /\.(js|mjs|cjs|ts|py|go|java|kt|rb|php|cs|rs|ya?ml|json|toml|ini|conf|cfg|properties|env)$|(^|\/)\.env(\.[\w-]+)?$/i;
 const TEST_OR_DOCS = /(^|\/)(test|tests|__tests__|spec|e2e|fixtures?|testdata|docs?|examples?)\//i;
+/** Development containers: what they run never reaches production. */
+const DEV_ONLY = /(^|\/)\.devcontainer\//i;
 
 function looksLikeKubernetes(head: string): boolean {
   return /^apiVersion\s*:/m.test(head) && /^kind\s*:/m.test(head);
@@ -410,7 +412,17 @@ export function checkDeployFile(path: string, text: string): FileCheckResult {
     if (result.skipped) return { hits: hits.concat(plainHttpUnlessTest(path, text)), notes, skipped: result.skipped };
   }
   hits.push(...plainHttpUnlessTest(path, text));
-  return { hits, notes, ...(result?.facts !== undefined ? { facts: result.facts } : {}) };
+  return { hits: lowOutsideProduction(path, hits), notes, ...(result?.facts !== undefined ? { facts: result.facts } : {}) };
+}
+
+/**
+ * Files that never reach production (dev containers, tests, docs, examples) are still checked and
+ * reported, but count as `low`: a `POSTGRES_PASSWORD: postgres` in `.devcontainer/compose.yaml` is
+ * a local default, not a leak that should fail the gate (seen on rails/rails).
+ */
+function lowOutsideProduction(path: string, hits: Hit[]): Hit[] {
+  if (!DEV_ONLY.test(`/${path}`) && !TEST_OR_DOCS.test(`/${path}`)) return hits;
+  return hits.map((h) => ({ ...h, severity: 'low' }));
 }
 
 function plainHttpUnlessTest(path: string, text: string): Hit[] {
