@@ -82,7 +82,7 @@ export function checkDockerfile(text: string): Hit[] {
         for (const [key, value] of envPairs(ins.args)) {
           if (!SECRET_NAME.test(key) || /_(FILE|PATH|DIR|URL|NAME|ID)$/i.test(key) || value.startsWith('/')) continue;
           if (ins.op === 'ENV' ? NOT_A_SECRET_VALUE.test(value) : value === '' || NOT_A_SECRET_VALUE.test(value)) continue;
-          hits.push({ rule: 'docker-secret-in-image', line: ins.line, message: `${ins.op} ${key} sets a credential-looking value in the image (kept in its history)`, match: `${ins.op} ${key}=${value}` });
+          hits.push({ rule: 'docker-secret-in-image', line: ins.line, message: `${ins.op} ${key} sets a credential-looking value in the image (kept in its history)`, match: `${ins.op} ${key}` });
         }
         break;
       case 'ADD': {
@@ -272,7 +272,7 @@ function checkPod(ctx: K8sCtx, pod: Node, what: string): void {
       const valueNode = getNode(file, doc, env, 'value');
       const value = str(file, doc, valueNode);
       if (value !== undefined && SECRET_NAME.test(key) && !NOT_A_SECRET_VALUE.test(value.trim()) && !/^(https?:\/\/|\/)/.test(value)) {
-        hits.push({ rule: 'k8s-inline-secret-env', line: lineOf(file, valueNode), message: `${cname} sets ${key} inline in the manifest`, match: `${cname}:${key}:${value}` });
+        hits.push({ rule: 'k8s-inline-secret-env', line: lineOf(file, valueNode), message: `${cname} sets ${key} inline in the manifest`, match: `${cname}:${key}` });
       }
     }
   }
@@ -325,7 +325,7 @@ export function checkCompose(text: string): FileCheckResult {
           });
       for (const [key, value, node] of pairs) {
         if (value !== undefined && SECRET_NAME.test(key) && !NOT_A_SECRET_VALUE.test(value.trim()) && !/_FILE$/i.test(key)) {
-          hits.push({ rule: 'compose-secret-env', line: lineOf(file, node), message: `${what} sets ${key} inline in the compose file`, match: `${what}:${key}:${value}` });
+          hits.push({ rule: 'compose-secret-env', line: lineOf(file, node), message: `${what} sets ${key} inline in the compose file`, match: `${what}:${key}` });
         }
       }
       const image = getStr(file, doc, def, 'image') ?? '';
