@@ -5,7 +5,7 @@ import { ScannerOutputError } from '../errors.js';
 import { SEVERITY_RANK } from './severity.js';
 import { CATEGORIES, ParsedFindingSchema, SEVERITIES, type Finding, type ParsedFinding } from './finding.js';
 import { fingerprintFinding } from './fingerprint.js';
-import { scrubSecrets } from './redact.js';
+import { scrubSecrets, sha256Hex } from './redact.js';
 import { collapseOutsidePath, normalizeRepoPath } from '../services/repo-path.js';
 
 export interface NormalizeOptions {
@@ -21,7 +21,8 @@ export interface NormalizeOptions {
  * findings with one fingerprint are one problem (e.g. gitleaks reporting one key under three tags);
  * the worse severity is kept.
  */
-export function normalizeFindings(parsed: readonly ParsedFinding[], opts: NormalizeOptions): Finding[] {
+export function normalizeFindings(input: readonly ParsedFinding[], opts: NormalizeOptions): Finding[] {
+  const parsed = withValueFreeSecretHashes(input);
   const byFingerprint = new Map<string, Finding>();
   // Titles and fix hints repeat (one advisory in many packages): each distinct text is scrubbed once.
   const scrubbed = new Map<string, string>();
@@ -160,4 +161,36 @@ export function isWellFormedParsedFinding(f: unknown): f is ParsedFinding {
     isStringArray(pkg.fixedVersions) &&
     isOptionalString(pkg.path)
   );
+}
+
+/**
+ * Secret findings of other tools (gitleaks, SARIF secret scanners, trivy) arrive with `matchHash` =
+ * sha256 of the value: a dictionary recovers the value from it, or from a fingerprint built on it.
+ * Here the hash is replaced by the value's rank among the distinct values of its tool, rule and file
+ * (ordered by first line), so neither the report nor the fingerprint depends on the value, and one
+ * value on several lines stays one finding. The embedded scanner's findings carry a value-free
+ * anchor already and are left alone.
+ */
+export function withValueFreeSecretHashes(parsed: readonly ParsedFinding[]): readonly ParsedFinding[] {
+  const groups = new Map<string, { hash: string; line: number; index: number }[]>();
+  parsed.forEach((f, index) => {
+    if (f.category !== 'secret' || !f.matchHash || f.secret?.anchor) return;
+    const key = `${f.tool}\u0000${f.ruleId}\u0000${f.location.path ?? f.location.image ?? ''}`;
+    const list = groups.get(key) ?? [];
+    list.push({ hash: f.matchHash, line: f.location.startLine ?? 0, index });
+    groups.set(key, list);
+  });
+  if (groups.size === 0) return parsed;
+  const replaced = new Map<number, string>();
+  for (const list of groups.values()) {
+    const firstSeen = new Map<string, { line: number; index: number }>();
+    for (const e of list) {
+      const seen = firstSeen.get(e.hash);
+      if (!seen || e.line < seen.line || (e.line === seen.line && e.index < seen.index)) firstSeen.set(e.hash, { line: e.line, index: e.index });
+    }
+    const ranked = [...firstSeen.entries()].sort((a, b) => a[1].line - b[1].line || a[1].index - b[1].index).map(([hash]) => hash);
+    const identity = new Map(ranked.map((hash, rank) => [hash, sha256Hex(`gatehouse secret identity v1\u0000${rank}`)]));
+    for (const e of list) replaced.set(e.index, identity.get(e.hash)!);
+  }
+  return parsed.map((f, index) => (replaced.has(index) ? { ...f, matchHash: replaced.get(index) } : f));
 }

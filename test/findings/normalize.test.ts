@@ -10,6 +10,8 @@ import {
 } from '../../src/findings/finding.js';
 import { FAST_CHECKED_FIELDS, isWellFormedParsedFinding, normalizeFindings } from '../../src/findings/normalize.js';
 import { parseTrivyReport } from '../../src/scanners/trivy.js';
+import { parseGitleaksReport } from '../../src/scanners/gitleaks.js';
+import * as redact from '../../src/findings/redact.js';
 
 const TRIVY = new URL('../../../shared/fixtures/scanners/trivy', import.meta.url).pathname;
 const trivy = (name: string) => parseTrivyReport(readFileSync(`${TRIVY}/${name}`, 'utf8')).findings;
@@ -172,5 +174,33 @@ describe('normalizeFindings fast structural check', () => {
   it('a field the fast check refuses still reaches zod, which names it', () => {
     const bad = withValue(['location', 'package', 'fixedVersions'], ['1.0', 2]) as ParsedFinding;
     expect(() => normalizeFindings([valid, bad], { service: 's' })).toThrow(/trivy.*finding #2.*"location\.package\.fixedVersions\.1"/);
+  });
+});
+
+describe('secrets of other tools: nothing in the report or the fingerprint depends on the value', () => {
+  const leak = (secret: string, line: number, file = 'services/api/.env') => ({
+    RuleID: 'generic-api-key',
+    Description: 'Generic API Key',
+    StartLine: line,
+    Secret: secret,
+    Match: `API_KEY=${secret}`,
+    File: file,
+    Commit: '',
+  });
+  const run = (leaks: object[]) => normalizeFindings(parseGitleaksReport(JSON.stringify(leaks)).findings, { service: 'api' });
+
+  it('the same places with other values give the same fingerprints and hashes (a dictionary has nothing to test)', () => {
+    const a = run([leak('hunter2-Very-Secret-Value-001', 3), leak('sk_live_other_value_abcdefghij', 9)]);
+    const b = run([leak('another-Value-entirely-xyz-987', 3), leak('yet-one-more-value-0123456789', 9)]);
+    expect(a.map((f) => [f.fingerprint, f.matchHash])).toEqual(b.map((f) => [f.fingerprint, f.matchHash]));
+    const { sha256Hex } = redact;
+    const everything = JSON.stringify(a);
+    expect(everything).not.toContain(sha256Hex('hunter2-Very-Secret-Value-001'));
+    expect(everything).not.toContain('hunter2-Very-Secret-Value-001');
+  });
+
+  it('two values in one file stay two findings; one value on two lines is one', () => {
+    expect(run([leak('hunter2-Very-Secret-Value-001', 3), leak('sk_live_other_value_abcdefghij', 9)])).toHaveLength(2);
+    expect(run([leak('hunter2-Very-Secret-Value-001', 3), leak('hunter2-Very-Secret-Value-001', 9)])).toHaveLength(1);
   });
 });
