@@ -38,6 +38,11 @@ export function renderPolicyRules(): string {
     '',
     '### Deployment files: `gatehouse-deploy` (category `misconfig`)',
     '',
+    'Files that never reach production (under `.devcontainer/`, or in test, fixture, docs and example',
+    'folders) are checked and reported like any other, but every finding in them counts as `low`: a',
+    '`POSTGRES_PASSWORD: postgres` in a dev container\'s compose file is a local default, not a leak.',
+    'A secret rule\'s identity (fingerprint) is its file, key and place, never a hash of the value.',
+    '',
     table(DEPLOY_RULES),
   ].join('\n');
 }

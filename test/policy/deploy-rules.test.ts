@@ -105,6 +105,26 @@ describe('deployment file rules', () => {
     expect(ruleHits({ path: 'values.yaml' }, text, 'plain-http-internal').map((f) => f.line)).toEqual([4]);
   });
 
+  it('the identity of a secret hit never depends on its value (a dictionary cannot recover it from the hash)', () => {
+    for (const rule of ['k8s-inline-secret-env', 'docker-secret-in-image', 'compose-secret-env']) {
+      const c = CASES[rule]!;
+      const value = /(s3cr3t-Pa55w0rd-x9|4f9c2a7d1e8b|9f8e7d6c5b4a)/.exec(c.vulnerable)?.[1];
+      expect(value, rule).toBeDefined();
+      const hash = (text: string) => checkFile(deployCheck, c.path, text).findings.filter((f) => f.ruleId === rule).map((f) => f.matchHash);
+      const other = hash(c.vulnerable.replace(value!, 'another-Value-77x'));
+      expect(other, rule).toHaveLength(1);
+      expect(hash(c.vulnerable), rule).toEqual(other);
+    }
+  });
+
+  it('files that never reach production (dev containers, tests, docs) are reported as low, the same file elsewhere keeps its severity', () => {
+    const compose = 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n';
+    const severities = (path: string) => checkFile(deployCheck, path, compose).findings.filter((f) => f.ruleId === 'compose-secret-env').map((f) => f.severity);
+    expect(severities('compose.yaml')).toEqual(['high']);
+    expect(severities('.devcontainer/compose.yaml')).toEqual(['low']);
+    expect(severities('test/fixtures/docker-compose.yml')).toEqual(['low']);
+  });
+
   it('never writes a secret value into a message', () => {
     const c = CASES['k8s-inline-secret-env']!;
     const hits = ruleHits(c, c.vulnerable, 'k8s-inline-secret-env');

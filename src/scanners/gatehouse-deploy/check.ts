@@ -28,6 +28,8 @@ export function isComposePath(path: string): boolean {
 
 const CODE_OR_CONFIG = /\.(js|mjs|cjs|ts|py|go|java|kt|rb|php|cs|rs|ya?ml|json|toml|ini|conf|cfg|properties|env)$|(^|\/)\.env(\.[\w-]+)?$/i;
 const TEST_OR_DOCS = /(^|\/)(test|tests|__tests__|spec|e2e|fixtures?|testdata|docs?|examples?)\//i;
+/** Development containers: what they run never reaches production. */
+const DEV_ONLY = /(^|\/)\.devcontainer\//i;
 
 function looksLikeKubernetes(head: string): boolean {
   return /^apiVersion\s*:/m.test(head) && /^kind\s*:/m.test(head);
@@ -80,7 +82,7 @@ export function checkDockerfile(text: string): Hit[] {
         for (const [key, value] of envPairs(ins.args)) {
           if (!SECRET_NAME.test(key) || /_(FILE|PATH|DIR|URL|NAME|ID)$/i.test(key) || value.startsWith('/')) continue;
           if (ins.op === 'ENV' ? NOT_A_SECRET_VALUE.test(value) : value === '' || NOT_A_SECRET_VALUE.test(value)) continue;
-          hits.push({ rule: 'docker-secret-in-image', line: ins.line, message: `${ins.op} ${key} sets a credential-looking value in the image (kept in its history)`, match: `${ins.op} ${key}=${value}` });
+          hits.push({ rule: 'docker-secret-in-image', line: ins.line, message: `${ins.op} ${key} sets a credential-looking value in the image (kept in its history)`, match: `${ins.op} ${key}` });
         }
         break;
       case 'ADD': {
@@ -270,7 +272,7 @@ function checkPod(ctx: K8sCtx, pod: Node, what: string): void {
       const valueNode = getNode(file, doc, env, 'value');
       const value = str(file, doc, valueNode);
       if (value !== undefined && SECRET_NAME.test(key) && !NOT_A_SECRET_VALUE.test(value.trim()) && !/^(https?:\/\/|\/)/.test(value)) {
-        hits.push({ rule: 'k8s-inline-secret-env', line: lineOf(file, valueNode), message: `${cname} sets ${key} inline in the manifest`, match: `${cname}:${key}:${value}` });
+        hits.push({ rule: 'k8s-inline-secret-env', line: lineOf(file, valueNode), message: `${cname} sets ${key} inline in the manifest`, match: `${cname}:${key}` });
       }
     }
   }
@@ -323,7 +325,7 @@ export function checkCompose(text: string): FileCheckResult {
           });
       for (const [key, value, node] of pairs) {
         if (value !== undefined && SECRET_NAME.test(key) && !NOT_A_SECRET_VALUE.test(value.trim()) && !/_FILE$/i.test(key)) {
-          hits.push({ rule: 'compose-secret-env', line: lineOf(file, node), message: `${what} sets ${key} inline in the compose file`, match: `${what}:${key}:${value}` });
+          hits.push({ rule: 'compose-secret-env', line: lineOf(file, node), message: `${what} sets ${key} inline in the compose file`, match: `${what}:${key}` });
         }
       }
       const image = getStr(file, doc, def, 'image') ?? '';
@@ -410,7 +412,17 @@ export function checkDeployFile(path: string, text: string): FileCheckResult {
     if (result.skipped) return { hits: hits.concat(plainHttpUnlessTest(path, text)), notes, skipped: result.skipped };
   }
   hits.push(...plainHttpUnlessTest(path, text));
-  return { hits, notes, ...(result?.facts !== undefined ? { facts: result.facts } : {}) };
+  return { hits: lowOutsideProduction(path, hits), notes, ...(result?.facts !== undefined ? { facts: result.facts } : {}) };
+}
+
+/**
+ * Files that never reach production (dev containers, tests, docs, examples) are still checked and
+ * reported, but count as `low`: a `POSTGRES_PASSWORD: postgres` in `.devcontainer/compose.yaml` is
+ * a local default, not a leak that should fail the gate (seen on rails/rails).
+ */
+function lowOutsideProduction(path: string, hits: Hit[]): Hit[] {
+  if (!DEV_ONLY.test(`/${path}`) && !TEST_OR_DOCS.test(`/${path}`)) return hits;
+  return hits.map((h) => ({ ...h, severity: 'low' }));
 }
 
 function plainHttpUnlessTest(path: string, text: string): Hit[] {
