@@ -212,8 +212,8 @@ function planService(
 /**
  * Secret fingerprints changed once (issue 10: they no longer hash the value, so no one can test
  * guesses against them). So that a dashboard with history does not see every secret fixed and
- * opened again at the upgrade, a secret finding the store does not know (an embedded scanner's
- * anchor, or another tool's value-free identity) takes over an open stored secret of the same tool, rule and file that is absent from the
+ * opened again at the upgrade, a secret finding the store does not know (it has an anchor: the new
+ * scheme) takes over an open stored secret of the same tool, rule and file that is absent from the
  * report: the same line first, else the first of that file. Pure; one stored finding per new one.
  */
 export function carryOverSecrets(mine: ReadonlyMap<string, Finding>, prior: ReadonlyMap<string, PriorFinding>): Map<string, PriorFinding> {
@@ -222,9 +222,7 @@ export function carryOverSecrets(mine: ReadonlyMap<string, Finding>, prior: Read
   if (candidates.length === 0) return out;
   const taken = new Set<string>();
   const pathOf = (where: string) => where.replace(/:\d+$/, '');
-  // Any secret with a new fingerprint: the embedded scanner's anchors and other tools' value-free
-  // identities (findings/normalize.ts) both replaced value hashes.
-  const fresh = [...mine.values()].filter((f) => f.category === 'secret' && !prior.has(f.fingerprint) && f.location.path);
+  const fresh = [...mine.values()].filter((f) => f.category === 'secret' && f.secret?.anchor && !prior.has(f.fingerprint) && f.location.path);
   // Exact line first for every finding, then same file.
   for (const exact of [true, false]) {
     for (const f of fresh) {
