@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { parseYamlFile } from './yaml.js';
+import { parseYamlFile, type ParsedYaml } from './yaml.js';
 import { ConfigSchema, type GatehouseConfig, type RawGatehouseConfig } from './schema.js';
 
 /** File names looked for in the repository root when no `--config` is given, in this order. */
@@ -68,8 +68,9 @@ export function parseConfigText(
   overrides: ConfigOverrides = {},
   options: LoadConfigOptions = {},
 ): GatehouseConfig {
-  const { doc, lineCounter, data } = parseYamlFile(text, file);
-  const raw: unknown = data === null ? {} : data;
+  // `yaml.doc` is made on demand (only an error needs its node ranges): do not destructure it.
+  const yaml = parseYamlFile(text, file);
+  const raw: unknown = yaml.data === null ? {} : yaml.data;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${file}:1:1 (top level): expected a mapping of settings, got ${describe(raw)}`, {
       file,
@@ -77,7 +78,7 @@ export function parseConfigText(
       column: 1,
     });
   }
-  return validate(raw as Record<string, unknown>, overrides, { ...options, file, doc, lineCounter });
+  return validate(raw as Record<string, unknown>, overrides, { ...options, file, yaml });
 }
 
 function parseConfig(raw: Record<string, unknown>, overrides: ConfigOverrides, options: LoadConfigOptions) {
@@ -86,8 +87,8 @@ function parseConfig(raw: Record<string, unknown>, overrides: ConfigOverrides, o
 
 interface SourceInfo extends LoadConfigOptions {
   file?: string;
-  doc?: Document;
-  lineCounter?: LineCounter;
+  /** The file as read; its `doc` and `lineCounter` place an error (made on demand for large files). */
+  yaml?: ParsedYaml;
 }
 
 function validate(raw: Record<string, unknown>, overrides: ConfigOverrides, source: SourceInfo): GatehouseConfig {
@@ -127,10 +128,10 @@ function locateIssue(issue: z.core.$ZodIssue, overrides: ConfigOverrides, source
     const where = source.overridesSource ?? 'overrides';
     return { text: `${where}: ${field}: ${message}`, field };
   }
-  if (source.file && source.doc && source.lineCounter) {
-    const offset = findOffset(source.doc, path, issue.code === 'unrecognized_keys');
+  if (source.file && source.yaml) {
+    const offset = findOffset(source.yaml.doc, path, issue.code === 'unrecognized_keys');
     if (offset !== undefined) {
-      const { line, col } = source.lineCounter.linePos(offset);
+      const { line, col } = source.yaml.lineCounter.linePos(offset);
       return { text: `${source.file}:${line}:${col} ${field}: ${message}`, file: source.file, line, column: col, field };
     }
     return { text: `${source.file} ${field}: ${message}`, file: source.file, field };

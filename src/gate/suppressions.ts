@@ -272,11 +272,12 @@ export function loadIgnoreFile(path: string, options: { requireExpiry?: boolean 
   if (!existsSync(path)) return [];
   const text = readFileSync(path, 'utf8');
   // Syntax errors, custom tags and alias bombs: a ConfigError with file:line (config/yaml.ts).
-  const { doc, lineCounter, data: raw } = parseYamlFile(text, path);
-  const data: unknown = raw ?? [];
+  // `yaml.doc` is made on demand for large files (only an error needs it): not destructured.
+  const yaml = parseYamlFile(text, path);
+  const data: unknown = yaml.data ?? [];
   const lineOf = (issuePath: readonly PropertyKey[]) => {
-    const node = doc.getIn(issuePath as unknown[], true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    const node = yaml.doc.getIn(issuePath as unknown[], true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? yaml.lineCounter.linePos(node.range[0]).line : undefined;
   };
   const parsed = Array.isArray(data) ? IgnoreListSchema.safeParse(data) : IgnoreMappingSchema.safeParse(data);
   if (!parsed.success) {
