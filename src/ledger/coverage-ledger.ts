@@ -91,25 +91,41 @@ export function buildCoverageLedger(input: LedgerInput): CoverageLedger {
   for (const category of LEDGER_CATEGORIES) {
     const configured = configuredCategories.has(category);
     const scannersOf = input.configured.filter((c) => c.category === category).map((c) => c.scanner);
+    // Files a run selected but did not check (a Helm template, a file over the size limit): unread,
+    // and relevant whatever their name (the check itself chose them).
+    const skipped = new Map<string, string>();
+    const skippedPaths = new Set<string>();
+    for (const r of okRuns) {
+      if (r.category !== category) continue;
+      for (const s of r.skippedFiles ?? []) {
+        skipped.set(`${r.scanner}\u0000${s.path}`, `${r.scanner} did not check it: ${s.reason}`);
+        skippedPaths.add(s.path);
+      }
+    }
     const relevant = inventory.files.filter(
-      (f) => scannedNames.has(serviceOf.get(f)!) && isRelevantTo(category, f) && !(category === 'secret' && allowed.has(f)),
+      (f) => scannedNames.has(serviceOf.get(f)!) && (isRelevantTo(category, f) || skippedPaths.has(f)) && !(category === 'secret' && allowed.has(f)),
     );
     if (relevant.length === 0 && !configured) continue;
-    const reads = (r: ScannerRun, f: string) => r.category === category && runReads(r.scanner, category, pathOf.get(r.service) ?? '', f);
+    const reads = (r: ScannerRun, f: string) =>
+      r.category === category && (runReads(r.scanner, category, pathOf.get(r.service) ?? '', f) || skipped.has(`${r.scanner}\u0000${f}`));
     const unread: CoverageCategory['unread'] = [];
     let read = 0;
     let unreadCount = 0;
     for (const f of relevant) {
-      if (okRuns.some((r) => reads(r, f))) {
+      const readers = okRuns.filter((r) => reads(r, f));
+      if (readers.some((r) => !skipped.has(`${r.scanner}\u0000${f}`))) {
         read++;
         continue;
       }
       unreadCount++;
       const service = serviceOf.get(f)!;
+      const skippedWhy = readers.map((r) => skipped.get(`${r.scanner}\u0000${f}`)).find((why) => why !== undefined);
       const failed = failedRuns.find((r) => reads(r, f));
       const base = f.slice(f.lastIndexOf('/') + 1);
       const rootOnly = scannersOf.map((s) => ({ s, why: rootOnlyReason(s) })).find((x) => x.why && runReads(x.s, category, '', base));
-      const reason = failed
+      const reason = skippedWhy
+        ? skippedWhy
+        : failed
         ? `${failed.scanner} failed`
         : !configured
           ? `no ${category} scanner is configured`

@@ -22,6 +22,11 @@ export const ScannerRunSchema = z.object({
   error: z.string().optional(),
   /** Problems the tool reported while still producing results (semgrep timeouts on some files). */
   toolErrors: z.array(z.string()).default([]),
+  /**
+   * Files of this run's service it selected but did not check (a Helm template that is not YAML, a
+   * file over the size limit), with why: the coverage ledger counts them as unread.
+   */
+  skippedFiles: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
 });
 export type ScannerRun = z.infer<typeof ScannerRunSchema>;
 

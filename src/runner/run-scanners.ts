@@ -277,6 +277,12 @@ function normalize(planned: PlannedScan, parsed: ParseResult, services: readonly
   return [...groups].flatMap(([service, list]) => normalizeFindings(list, { service, serviceForPath: byPath }));
 }
 
+/** The files a run selected but did not check, those of one service (the ledger counts them unread). */
+function skippedOf(parsed: ParseResult, ofService: (path: string) => boolean): Pick<ScannerRun, 'skippedFiles'> {
+  const files = (parsed.skippedFiles ?? []).filter((f) => ofService(f.path));
+  return files.length > 0 ? { skippedFiles: files } : {};
+}
+
 /** The service whose `image` is this reference (`docker.io/library/` prefixes aside). */
 function serviceForImage(services: readonly Service[], image: string): string | undefined {
   const bare = (ref: string) => ref.replace(/^docker\.io\//, '').replace(/^library\//, '');
@@ -311,7 +317,12 @@ function splitRuns(
     const names = new Set(planned.covers.map((s) => s.name));
     // Findings naming paths outside the repository stay (under ROOT_SERVICE), never dropped unsaid.
     const kept = findings.filter((f) => names.has(f.service) || isOutsideRepository(f));
-    const runs = planned.covers.map((s) => ({ ...common, service: s.name, findingCount: kept.filter((f) => f.service === s.name).length }));
+    const runs = planned.covers.map((s) => ({
+      ...common,
+      ...skippedOf(parsed, (path) => serviceForPath(options.services, path) === s.name),
+      service: s.name,
+      findingCount: kept.filter((f) => f.service === s.name).length,
+    }));
     if (!names.has(ROOT_SERVICE) && kept.some(isOutsideRepository)) {
       runs.push({ ...common, service: ROOT_SERVICE, findingCount: kept.filter((f) => f.service === ROOT_SERVICE).length });
     }
@@ -320,10 +331,10 @@ function splitRuns(
   if (planned.mode === 'run' && planned.service.name === ROOT_SERVICE && planned.service.path === '') {
     // The root service's run reads the whole tree; the services' own runs report their folders.
     const kept = findings.filter((f) => f.service === ROOT_SERVICE);
-    return { runs: [{ ...common, findingCount: kept.length }], findings: kept };
+    return { runs: [{ ...common, ...skippedOf(parsed, (path) => serviceForPath(options.services, path) === ROOT_SERVICE), findingCount: kept.length }], findings: kept };
   }
   if (planned.mode === 'run' || planned.forService) {
-    return { runs: [{ ...common, findingCount: findings.length }], findings };
+    return { runs: [{ ...common, ...skippedOf(parsed, () => true), findingCount: findings.length }], findings };
   }
   const scanned = options.scannedServices ?? options.services;
   const names = new Set(scanned.map((s) => s.name));

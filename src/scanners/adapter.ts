@@ -48,6 +48,8 @@ export interface ParseResult {
   /** Problems the tool itself reported (semgrep `errors[]`, SARIF tool notifications). */
   toolErrors: string[];
   toolVersion?: string;
+  /** Files the tool selected but did not check, with why (the coverage ledger lists them as unread). */
+  skippedFiles?: { path: string; reason: string }[];
 }
 
 export interface Detection {

@@ -55,7 +55,7 @@ describe('bad input', () => {
     writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine\n');
     writeFileSync(join(dir, 'huge.yaml'), `apiVersion: v1\nkind: ConfigMap\ndata:\n${'  k: v\n'.repeat(2000)}`);
     const r = scanPolicyDirectory(deployCheck, dir, { maxFileBytes: 4096 });
-    expect(r.notes).toEqual([{ path: 'huge.yaml', reason: expect.stringMatching(/over the 4096-byte limit/) }]);
+    expect(r.notes).toEqual([{ path: 'huge.yaml', reason: expect.stringMatching(/over the 4096-byte limit/), skipped: true }]);
     expect(r.findings.map((f) => f.ruleId).sort()).toEqual(['docker-root-user', 'docker-unpinned-base']);
   });
 });

@@ -32,7 +32,7 @@ const PolicyReportSchema = z.object({
       ignored: z.object({ reason: z.string() }).optional(),
     }),
   ),
-  notes: z.array(z.object({ path: z.string(), reason: z.string() })),
+  notes: z.array(z.object({ path: z.string(), reason: z.string(), skipped: z.boolean().optional() })),
 });
 
 function moduleDir(): string {
@@ -89,7 +89,13 @@ export function parsePolicyReport(scannerId: string, category: Category, text: s
     matchHash: f.matchHash,
     ...(f.ignored ? { inlineSuppressed: true } : {}),
   }));
-  return { findings, toolErrors: report.notes.map((n) => `${at(n.path)}: ${n.reason}`), toolVersion: report.toolVersion };
+  const skippedFiles = report.notes.filter((n) => n.skipped).map((n) => ({ path: at(n.path), reason: n.reason }));
+  return {
+    findings,
+    toolErrors: report.notes.map((n) => `${at(n.path)}: ${n.reason}`),
+    toolVersion: report.toolVersion,
+    ...(skippedFiles.length > 0 ? { skippedFiles } : {}),
+  };
 }
 
 export interface PolicyAdapterSpec {

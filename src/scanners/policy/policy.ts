@@ -73,6 +73,8 @@ export interface PolicyFinding {
 export interface PolicyNote {
   path: string;
   reason: string;
+  /** The file was selected but not checked (too big, unreadable, a template that is not YAML). */
+  skipped?: boolean;
 }
 
 export interface PolicyReport {
@@ -134,8 +136,8 @@ export function toFindings(check: PolicyCheck, path: string, text: string, hits:
 /** Pure: check one file's text and shape the result (used by the directory walk and by tests). */
 export function checkFile(check: PolicyCheck, path: string, text: string): { findings: PolicyFinding[]; notes: PolicyNote[]; facts?: unknown } {
   const result = check.check(path, text);
-  const notes = result.notes.map((reason) => ({ path, reason }));
-  if (result.skipped) notes.push({ path, reason: result.skipped });
+  const notes: PolicyNote[] = result.notes.map((reason) => ({ path, reason }));
+  if (result.skipped) notes.push({ path, reason: result.skipped, skipped: true });
   return { findings: toFindings(check, path, text, result.hits), notes, ...(result.facts !== undefined ? { facts: result.facts } : {}) };
 }
 
@@ -227,14 +229,14 @@ export function scanPolicyDirectory(check: PolicyCheck, dir: string, options: Sc
         if (!/\.(ya?ml|json)$/i.test(name) || !check.selects(rel, readHead(full))) continue;
       }
       if (stat.size > maxBytes) {
-        report.notes.push({ path: rel, reason: `not checked: ${stat.size} bytes is over the ${maxBytes}-byte limit` });
+        report.notes.push({ path: rel, reason: `not checked: ${stat.size} bytes is over the ${maxBytes}-byte limit`, skipped: true });
         continue;
       }
       let text: string;
       try {
         text = readWhole(full, stat.size);
       } catch {
-        report.notes.push({ path: rel, reason: 'file could not be read' });
+        report.notes.push({ path: rel, reason: 'file could not be read', skipped: true });
         continue;
       }
       report.filesChecked++;
