@@ -8,23 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, suggestKey } from '../../src/config/load.js';
 import { isCalendarDate } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/errors.js';
+import { configError, writeConfig } from './config-files.js';
 import { loadIgnoreFile } from '../../src/gate/suppressions.js';
 
-function writeConfig(text: string, name = '.gatehouse.yml'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-hostile-'));
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-async function configError(promise: Promise<unknown>): Promise<ConfigError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConfigError);
-  return err as ConfigError;
-}
 
 function syncError(fn: () => unknown): ConfigError {
   let caught: unknown;

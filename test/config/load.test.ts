@@ -1,25 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findConfigFile, loadConfig, locateConfigError, parseFieldPath } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
+import { configError, writeConfig } from './config-files.js';
 
-function writeConfig(text: string, name = '.gatehouse.yml'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-async function configError(promise: Promise<unknown>): Promise<ConfigError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConfigError);
-  return err as ConfigError;
-}
 
 describe('loadConfig', () => {
   it('uses the schema defaults when there is no config file', async () => {

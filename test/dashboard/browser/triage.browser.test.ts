@@ -2,18 +2,16 @@
 // real dashboard server: a decision set by keyboard only, an accepted risk changed with its history
 // shown, a bulk decision, a form whose CSRF token was tampered with, and the PR view. Screenshots at
 // 1440 and 390 px wide go to test-artifacts/screenshots/ (gitignored) for a human to look at.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type RunningDashboard } from '../../../dashboard/server.js';
 import { createMemoryLogger } from '../../../src/logger.js';
+import { browserSetupError, openSignedInPage, SCREENSHOTS } from './chromium-session.js';
 import { finding, historyReports, snapshot } from '../pages/fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = fileURLToPath(new URL('../../../test-artifacts/screenshots/', import.meta.url));
 const ADMIN_TOKEN = `gatehouse_browser-triage-admin-${process.pid}-0123456789`;
 
 let dir: string;
@@ -28,11 +26,8 @@ function requireBrowser(): void {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    setupError = new Error(`chromium not found at ${CHROMIUM}: the browser tests need Debian chromium (apt-get install -y chromium)`);
-    return;
-  }
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  setupError = browserSetupError();
+  if (setupError) return;
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-triage-'));
   dashboard = await startDashboard({ db: join(dir, 'dashboard.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, logger: createMemoryLogger(), print: () => {} });
   const now = new Date();
@@ -48,21 +43,13 @@ beforeAll(async () => {
   await dashboard.store.ingestScan(pr('orders', 58, 1, []), 'test');
   await dashboard.store.ingestScan(pr('legacy', 12, 24 * 6, [finding('legacy', 1, 'critical')]), 'test');
 
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (m) => {
-    const expected403 = /status of 403/.test(m.text());
-    if ((m.type() === 'error' && !expected403) || /Content Security Policy|Refused to/i.test(m.text())) consoleProblems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
-  await page.goto(`${dashboard.url}login`);
-  await page.fill('#token', ADMIN_TOKEN);
-  await Promise.all([page.waitForURL(dashboard.url), page.click('form.stack button[type=submit]')]);
+  ({ context, page } = await openSignedInPage(join(dir, 'profile'), dashboard.url, ADMIN_TOKEN, {
+    onConsole: (m) => {
+      const expected403 = /status of 403/.test(m.text());
+      if ((m.type() === 'error' && !expected403) || /Content Security Policy|Refused to/i.test(m.text())) consoleProblems.push(`${m.type()}: ${m.text()}`);
+    },
+    onPageError: (e) => consoleProblems.push(`pageerror: ${e.message}`),
+  }));
 }, 120_000);
 
 afterAll(async () => {

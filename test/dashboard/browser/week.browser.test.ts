@@ -2,18 +2,16 @@
 // real dashboard server, at 1440 and 390 px wide: the panel's counts and links, the trend that starts
 // at a service's first snapshot, no page-wide sideways scroll at 390 px. Screenshots go to
 // test-artifacts/screenshots/week-*.png (gitignored) for a human to look at.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type RunningDashboard } from '../../../dashboard/server.js';
 import { createMemoryLogger } from '../../../src/logger.js';
+import { browserSetupError, openSignedInPage, SCREENSHOTS } from './chromium-session.js';
 import { historyReports } from '../pages/fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = fileURLToPath(new URL('../../../test-artifacts/screenshots/', import.meta.url));
 const ADMIN_TOKEN = `gatehouse_week-browser-admin-${process.pid}-0123456789`;
 
 let dir: string;
@@ -23,8 +21,8 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: the browser tests need Debian chromium (apt-get install -y chromium)`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  const setupError = browserSetupError();
+  if (setupError) throw setupError;
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-week-browser-'));
   dashboard = await startDashboard({ db: join(dir, 'dashboard.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, logger: createMemoryLogger(), print: () => {} });
   for (const report of historyReports(new Date())) {
@@ -35,20 +33,12 @@ beforeAll(async () => {
     });
     if (res.status !== 201) throw new Error(`ingest: ${res.status} ${await res.text()}`);
   }
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(m.text())) problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(`${dashboard.url}login`);
-  await page.fill('#token', ADMIN_TOKEN);
-  await Promise.all([page.waitForURL(dashboard.url), page.click('form.stack button[type=submit]')]);
+  ({ context, page } = await openSignedInPage(join(dir, 'profile'), dashboard.url, ADMIN_TOKEN, {
+    onConsole: (m) => {
+      if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(m.text())) problems.push(`${m.type()}: ${m.text()}`);
+    },
+    onPageError: (e) => problems.push(`pageerror: ${e.message}`),
+  }));
 }, 120_000);
 
 afterAll(async () => {
