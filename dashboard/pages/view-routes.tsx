@@ -15,7 +15,8 @@ import type { AppEnv, RouteDeps } from '../deps.js';
 import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
-import { WEEK_DAYS, WEEK_LIST_LIMIT } from './week.js';
+import { WeekDaysSchema } from '../api/query.js';
+import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, vulnerabilityHref } from './view-models.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
@@ -31,6 +32,8 @@ const OverviewQuery = z.object({
   dir: z.enum(['asc', 'desc']).default('desc'),
   q: z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().max(100).optional()),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
+  /** The window of "this week, at a glance" and the change column: 7 (default), 14 or 30 days. */
+  days: WeekDaysSchema,
 });
 
 // An empty select ("all") arrives as "" and means no filter.
@@ -88,11 +91,11 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
     const q = OverviewQuery.safeParse(c.req.query());
     if (!q.success) return badRequest(c, q.error);
     const at = now();
-    const { sort, dir, q: filter, page } = q.data;
-    return cachedPage(c, `overview|${JSON.stringify([sort, dir, filter, page])}`, 'Services', at, async (version) => (
+    const { sort, dir, q: filter, page, days } = q.data;
+    return cachedPage(c, `overview|${JSON.stringify([sort, dir, filter, page, days])}`, 'Services', at, async (version) => (
       <OverviewContent
         rows={await cachedOverview(deps, at, version)}
-        week={await store.weekSummary(new Date(at.getTime() - WEEK_DAYS * 86_400_000).toISOString(), WEEK_LIST_LIMIT)}
+        week={await readWeek(deps, at, days, undefined, version)}
         sort={sort}
         dir={dir}
         filter={filter}
@@ -115,7 +118,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
     return cachedPage(c, `service|${JSON.stringify([name, q.data])}`, name, at, async () => {
       const to = at.toISOString().slice(0, 10);
       const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-      const [service, posture, findings, scans] = await Promise.all([
+      const [service, posture, findings, scans, changes] = await Promise.all([
         store.getService(name, at),
         store.postureSeries(name, { from, to }),
         store.listFindings(
@@ -136,6 +139,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
           at,
         ),
         store.listScans(name, 20),
+        store.serviceChanges(new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString(), name),
       ]);
       if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
       const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
@@ -156,6 +160,8 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
           scans={scans}
           sla={store.sla}
           now={at}
+          change={changes[0]}
+          changeDays={DEFAULT_WEEK_DAYS}
         />
       );
     });
