@@ -17,7 +17,9 @@ import {
   parseQuery,
   PostureQuerySchema,
   toFindingFilter,
+  WeekQuerySchema,
 } from './query.js';
+import { readWeek } from '../week-read.js';
 
 const gzipAsync = promisify(gzip);
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
@@ -86,6 +88,11 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     const q = parseQuery(LimitQuerySchema, c.req.query());
     if (!(await store.hasService(name))) throw new ApiError(404, `no service "${name}"`, 'name');
     return c.json({ scans: await store.listScans(name, q.limit) });
+  });
+
+  app.get('/week', viewer, async (c) => {
+    const q = parseQuery(WeekQuerySchema, c.req.query());
+    return c.json(await readWeek(deps, deps.now(), q.days, q.limit));
   });
 
   app.get('/findings', requireServiceRead((c) => c.req.query('service')), async (c) => {
