@@ -119,6 +119,14 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
         'INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
         [scanPk, serviceId, report.kind, createdAt, sp.gate, sp.findingCount, JSON.stringify(sp.reportCounts), JSON.stringify(sp.scanners)],
       );
+      if (sp.blocking && sp.blocking.length > 0) {
+        const cols = sp.blocking.map(findingColumns);
+        await client.query(
+          `INSERT INTO pr_findings (scan_pk, service_id, fingerprint, rule_id, title, severity, where_text, data)
+           SELECT $1, $2, u.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(fingerprint, rule_id, title, severity, where_text, data)`,
+          [scanPk, serviceId, cols.map((c) => c.fingerprint), cols.map((c) => c.ruleId), cols.map((c) => c.title), cols.map((c) => c.severity), cols.map((c) => c.where), cols.map((c) => c.data)],
+        );
+      }
       if (sp.setLastScan) await client.query('UPDATE services SET last_scan_at = $1 WHERE id = $2', [createdAt, serviceId]);
       // The service's gate is its default branch's: a PR's verdict is the PR's (the pull-request view).
       if (sp.setLastSnapshot) await client.query('UPDATE services SET last_snapshot_at = $1, last_gate = $2 WHERE id = $3', [createdAt, sp.gate, serviceId]);
@@ -154,6 +162,12 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
         if (d.kind !== 'refreshed' || !d.previousFingerprint) continue;
         const moved = byFp.get(d.previousFingerprint)!;
         await client.query('UPDATE findings SET fingerprint = $1 WHERE id = $2', [d.finding.fingerprint, moved]);
+        // Its triage decision and history follow it (unless the new fingerprint has its own).
+        await client.query(
+          'UPDATE triage SET fingerprint = $1 WHERE service_id = $2 AND fingerprint = $3 AND NOT EXISTS (SELECT 1 FROM triage x WHERE x.service_id = $2 AND x.fingerprint = $1)',
+          [d.finding.fingerprint, serviceId, d.previousFingerprint],
+        );
+        await client.query('UPDATE triage_events SET fingerprint = $1 WHERE service_id = $2 AND fingerprint = $3', [d.finding.fingerprint, serviceId, d.previousFingerprint]);
         byFp.set(d.finding.fingerprint, moved);
       }
       const refreshed: { id: number; cols: ReturnType<typeof findingColumns>; at: string }[] = [];
