@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { SeveritySchema } from '../src/findings/finding.js';
 import { createConsoleLogger, type Logger } from '../src/logger.js';
 import { createApp } from './app.js';
+import { WARM_ON_START_MAX } from './page-warmer.js';
 import { DEFAULT_DASHBOARD_CONFIG, type DashboardConfig } from './deps.js';
 import { createOidcVerifier, OidcConfigSchema, type OidcConfig } from './auth/oidc.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
@@ -49,6 +50,8 @@ export interface StartDashboardOptions {
   webhook?: Partial<z.input<typeof WebhookConfigSchema>>;
   /** HMAC-SHA256 signing key (default: GATEHOUSE_WEBHOOK_SECRET). */
   webhookSecret?: string;
+  /** Services whose pages are rendered ahead on start (default WARM_ON_START_MAX; 0: none). */
+  warmPagesOnStart?: number;
 }
 
 export interface RunningDashboard {
@@ -93,7 +96,9 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     await store.close();
     throw err;
   }
-  const app = createApp({ store, config, logger, oidc: opts.oidc ? createOidcVerifier(opts.oidc) : undefined, notifier });
+  // The overview and the worst services' pages are rendered in the background right away: first
+  // visits after a start or deploy find them in the cache.
+  const app = createApp({ store, config, logger, oidc: opts.oidc ? createOidcVerifier(opts.oidc) : undefined, notifier, warmPagesOnStart: opts.warmPagesOnStart ?? WARM_ON_START_MAX });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(

@@ -60,7 +60,7 @@ export function reportRuleViolation(report: ScanReport): { field: string; messag
   return undefined;
 }
 
-export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier'> & { store: IngestStore & Pick<AuthStore, 'addAudit'> }): Hono<AppEnv> {
+export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier' | 'warmer'> & { store: IngestStore & Pick<AuthStore, 'addAudit'> }): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   const limiter = createRateLimiter(deps.config.ingestRateLimit);
@@ -127,6 +127,8 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
         );
       }
       if (result.status === 'created') {
+        // The pages a notification or a CI link opens next: rendered in the background now.
+        deps.warmer?.afterIngest(result.services);
         // Who uploaded what is in the audit log next to token and triage changes (a replay is not: nothing changed).
         await deps.store.addAudit(p.actor, 'scan.ingest', {
           scanId: report.scanId,
