@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
+import { withoutUrlPasswords } from '../src/errors.js';
 import { SeveritySchema } from '../src/findings/finding.js';
 import { createConsoleLogger, type Logger } from '../src/logger.js';
 import { createApp } from './app.js';
@@ -250,7 +251,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   runDashboardCli(process.argv.slice(2)).then((running) => {
     if (!running) process.exit(0);
   }, (err: unknown) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`error: ${withoutUrlPasswords(err instanceof Error ? err.message : String(err))}\n`);
     process.exit(2);
   });
 }

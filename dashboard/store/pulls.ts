@@ -3,7 +3,7 @@
 // says so). Backends run one query (newest first) and reduce it with `latestPerPullRequest`.
 import { SEVERITIES, type Severity } from '../../src/findings/finding.js';
 import type { TriageStatus } from '../../src/report/triage.js';
-import type { GateOutcome, SeverityCounts } from './types.js';
+import type { GateOutcome, SeverityCounts } from './shapes.js';
 
 export interface PullRequestRow {
   service: string;

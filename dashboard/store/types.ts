@@ -7,7 +7,6 @@ import type {
   FindingDetailSchema,
   FindingRowSchema,
   FindingStateSchema,
-  GateOutcomeSchema,
   LifecycleEventSchema,
   PosturePointSchema,
   ScanSummarySchema,
@@ -26,8 +25,7 @@ export type { PullRequestRow, PullRequestScanDetail, TriageStore, WeekSummary };
 
 export type { Category, Finding, Severity, ScanReport };
 
-/** Severity -> count; every severity is present (0 when none). */
-export type SeverityCounts = Record<Severity, number>;
+export type { GateOutcome, SeverityCounts } from './shapes.js';
 
 /** Days allowed to fix an open finding, per severity; a severity without an entry has no SLA. */
 export type SlaDays = Partial<Record<Severity, number>>;
@@ -38,7 +36,6 @@ export const STALE_AFTER_DAYS = 7;
 
 // The read API's shapes are zod schemas shared with the engine (src/report/read-api.ts): the OpenAPI
 // document and the action's baseline client use the same ones.
-export type GateOutcome = z.infer<typeof GateOutcomeSchema>;
 export type FindingState = z.infer<typeof FindingStateSchema>;
 /** One row of the overview: one service as it stands now. */
 export type ServiceOverview = z.infer<typeof ServiceOverviewSchema>;
