@@ -16,10 +16,12 @@ import {
   type TriageStatus,
 } from '../../src/report/triage.js';
 import type { Finding } from '../../src/findings/finding.js';
+import { hasNul, NUL_REFUSED } from './text.js';
 
 export type { TriageDecision, TriageEvent, TriageStatus };
 
-const text = (max: number) => z.string().trim().max(max);
+// Typed text; a NUL is refused (PostgreSQL cannot store one, store/text.ts).
+const text = (max: number) => z.string().trim().max(max).refine((s) => !hasNul(s), NUL_REFUSED);
 
 /** What a person submits for one finding (the form and any API share it). */
 export const TriageInputSchema = z
