@@ -16,7 +16,8 @@ import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
 import { deflatePiece, deflatePieceSync, inflatePiece, joinGzip, type DeflatedPiece } from './gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
-import { WEEK_DAYS, WEEK_LIST_LIMIT } from './week.js';
+import { WeekDaysSchema } from '../api/query.js';
+import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, vulnerabilityHref } from './view-models.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
@@ -46,6 +47,8 @@ const OverviewQuery = z.object({
   dir: z.enum(['asc', 'desc']).default('desc'),
   q: z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().max(100).optional()),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
+  /** The window of "this week, at a glance" and the change column: 7 (default), 14 or 30 days. */
+  days: WeekDaysSchema,
 });
 type OverviewView = z.infer<typeof OverviewQuery>;
 
@@ -70,7 +73,7 @@ const ServiceQuery = z.object({
 type ServiceView = z.infer<typeof ServiceQuery>;
 
 /** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
-const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page])}`;
+const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
 const serviceKey = (name: string, v: ServiceView) => `page|service|${JSON.stringify([name, v])}`;
 
 export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
@@ -134,7 +137,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   const overviewContent = (view: OverviewView): Render => async (version, at) => (
     <OverviewContent
       rows={await cachedOverview(deps, at, version)}
-      week={await store.weekSummary(new Date(at.getTime() - WEEK_DAYS * 86_400_000).toISOString(), WEEK_LIST_LIMIT)}
+      week={await readWeek(deps, at, view.days, undefined, version)}
       sort={view.sort}
       dir={view.dir}
       filter={view.q}
@@ -149,7 +152,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
     const to = at.toISOString().slice(0, 10);
     const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-    const [service, posture, findings, scans] = await Promise.all([
+    const [service, posture, findings, scans, changes] = await Promise.all([
       store.getService(name, at),
       store.postureSeries(name, { from, to }),
       store.listFindings(
@@ -170,6 +173,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
         at,
       ),
       store.listScans(name, 20),
+      store.serviceChanges(new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString(), name),
     ]);
     if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
     const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
@@ -190,6 +194,8 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
         scans={scans}
         sla={store.sla}
         now={at}
+        change={changes[0]}
+        changeDays={DEFAULT_WEEK_DAYS}
       />
     );
   };

@@ -19,9 +19,9 @@ import type { ScanReport } from '../../src/report/scan-report.js';
 import type { z } from 'zod';
 import type { PullRequestRow } from './pulls.js';
 import type { TriageStore } from './triage.js';
-import type { WeekSummary } from './week.js';
+import type { RemediationTrend, ServiceChange, WeekSummary } from './week.js';
 
-export type { PullRequestRow, TriageStore, WeekSummary };
+export type { PullRequestRow, RemediationTrend, ServiceChange, TriageStore, WeekSummary };
 
 export type { Category, Finding, Severity, ScanReport };
 
@@ -200,6 +200,14 @@ export interface ReadStore {
    * and the newest `limit`; plus the 5 oldest open findings that count (not suppressed or triaged).
    */
   weekSummary(since: string, limit: number): Promise<WeekSummary>;
+  /**
+   * Each service's change since `since` (an ISO time): open counts of its latest snapshot minus those
+   * on `since`'s day (carried; or its first snapshot when later), and its events since. Services
+   * without a snapshot are left out; `service` restricts to one. Sorted by name.
+   */
+  serviceChanges(since: string, service?: string): Promise<ServiceChange[]>;
+  /** SLA breaches per day and time to remediate per week over `days` days ending on `now`'s day (every service). */
+  remediationTrend(now: Date, days?: number): Promise<RemediationTrend>;
 }
 
 export type NotificationStatus = 'pending' | 'delivered' | 'failed';
