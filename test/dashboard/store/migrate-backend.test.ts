@@ -33,7 +33,9 @@ async function seedEveryTable(src: SqliteStore): Promise<void> {
   const t0 = new Date(day('2026-01-01'));
   await src.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }, { fp: 'b' }, { fp: 'nul', title: 'nul\u0000here', extra: { aliases: ['GHSA-aaaa-bbbb-cccc'] } }] }), 't');
   await src.ingestScan(makeReport({ scanId: 's2', createdAt: day('2026-01-05'), findings: [{ fp: 'a' }, { fp: 'nul', title: 'nul\u0000here', extra: { aliases: ['GHSA-aaaa-bbbb-cccc'] } }] }), 't');
-  await src.ingestScan(makeReport({ scanId: 'pr1', kind: 'pr', gate: 'failed', createdAt: day('2026-01-06'), findings: [{ fp: 'a' }, { fp: 'prnew', severity: 'critical' }] }), 't');
+  const pr = makeReport({ scanId: 'pr1', kind: 'pr', gate: 'failed', createdAt: day('2026-01-06'), findings: [{ fp: 'a' }, { fp: 'prnew', severity: 'critical' }] });
+  pr.gate.reasons[0].fingerprints = ['fp-prnew'];
+  await src.ingestScan(pr, 't');
   await src.setTriage('payments', ['fp-a0000'], toTriageRecord({ status: 'false_positive', reason: 'fixture' }, 'alice', t0), 'alice', t0);
   await src.claimNotifications([{ key: 'new-critical|payments|fp-a0000|x', event: 'new-critical', service: 'payments', fingerprint: 'fp-a0000' }], t0);
   const admin = await src.createToken({ role: 'admin', label: 'a' });
