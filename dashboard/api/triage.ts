@@ -4,7 +4,7 @@
 // it may upload for, like the baseline's reads (auth/principal.ts `requireServiceRead`).
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { ServiceNameSchema } from '../../src/report/service-name.js';
+import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
 import type { TriageResponseSchema } from '../../src/report/triage.js';
 import { currentPrincipal, mayIngestFor, requireRole, roleAllows } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
@@ -14,7 +14,9 @@ import type { ReadStore, TriageStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
 
 const MAX_SERVICES = 500;
-const TriageQuerySchema = z.object({ service: z.array(ServiceNameSchema).max(MAX_SERVICES).optional() }).strict();
+// Any name a scan may carry, the root service "(root)" included: its page links its OpenVEX export.
+const StoredServiceNameSchema = z.string().refine(isServiceName, `a service name: ${SERVICE_NAME_RULE}, or (root)`);
+const TriageQuerySchema = z.object({ service: z.array(StoredServiceNameSchema).max(MAX_SERVICES).optional() }).strict();
 
 export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadStore & TriageStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
