@@ -14,19 +14,35 @@ import type { AppDeps, AppEnv, RouteDeps } from './deps.js';
 import { ApiError, type ErrorBody } from './http-error.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createPageRoutes } from './pages/routes.js';
+import { PageWarmer } from './page-warmer.js';
 import { VersionedCache } from './version-cache.js';
 
 export { DEFAULT_DASHBOARD_CONFIG, type AppDeps, type AppEnv, type DashboardConfig } from './deps.js';
 
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+  const { warmPagesOnStart, cachePages, pageWarmer, ...rest } = appDeps;
+  const cache = cachePages === false ? undefined : new VersionedCache();
   const deps: RouteDeps = {
-    ...appDeps,
+    ...rest,
     now: appDeps.now ?? (() => new Date()),
-    cache: appDeps.cachePages === false ? undefined : new VersionedCache(),
+    cache,
+    warmer: cache ? (pageWarmer ?? new PageWarmer(appDeps.logger)) : undefined,
   };
   const app = new Hono<AppEnv>();
   // One throttle for the API's bearer credentials and the login form: guessing through either counts.
   const authFailures = createFailureThrottle(deps.config.authFailureLimit);
+  // Requests in flight: pages are rendered ahead only while there are none (page-warmer.ts).
+  const warmer = deps.warmer;
+  if (warmer) {
+    app.use('*', async (_c, next) => {
+      warmer.requestStarted();
+      try {
+        await next();
+      } finally {
+        warmer.requestEnded();
+      }
+    });
+  }
   app.use('*', dashboardSecurityHeaders({ tls: deps.config.tls }));
   app.use('*', authenticate({ ...deps, authFailures }));
   // Acceptances past their date end (history, audit, data version) at most once a minute, before
@@ -81,6 +97,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     deps.logger.error(`${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return c.json({ error: 'internal error' } satisfies ErrorBody, 500);
   });
+  if (warmPagesOnStart) deps.warmer?.warmAll(warmPagesOnStart);
   app.notFound((c) => c.json({ error: `not found: ${c.req.path}` } satisfies ErrorBody, 404));
   return app;
 }

@@ -7,6 +7,7 @@ import type { AuthVariables } from './auth/principal.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
 import type { WebhookNotifier } from './notify/webhook.js';
 import type { Store } from './store/types.js';
+import type { PageWarmer } from './page-warmer.js';
 import type { VersionedCache } from './version-cache.js';
 
 export interface DashboardConfig {
@@ -44,13 +45,24 @@ export interface AppDeps {
   cachePages?: boolean;
   /** Webhook notifications (new critical/KEV findings on snapshots, SLA breaches); none when unset. */
   notifier?: WebhookNotifier;
+  /**
+   * Render the overview and up to this many service pages into the cache right away, in the
+   * background (page-warmer.ts), so first visits after a start find them rendered. Default 0 (none);
+   * the dashboard server warms WARM_ON_START_MAX. Pages of ingested services are rendered ahead
+   * whenever caching is on.
+   */
+  warmPagesOnStart?: number;
+  /** The warmer to use (tests wait on its idle()); default: one of the app's own when caching is on. */
+  pageWarmer?: PageWarmer;
 }
 
 export type AppEnv = { Variables: AuthVariables };
 
 /** What every route module gets: the deps, with the clock resolved and the app's one cache. */
-export interface RouteDeps extends Omit<AppDeps, 'cachePages'> {
+export interface RouteDeps extends Omit<AppDeps, 'cachePages' | 'warmPagesOnStart' | 'pageWarmer'> {
   now: () => Date;
   /** Undefined when caching is off. */
   cache: VersionedCache | undefined;
+  /** Renders pages into `cache` ahead of their visit; undefined when caching is off. */
+  warmer: PageWarmer | undefined;
 }

@@ -116,6 +116,17 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
           responses: { 200: body('services with open findings of it (none: an empty list)', 'VulnerabilityResponse'), 400: error('not a vulnerability id'), ...read },
         },
       },
+      '/week': {
+        get: {
+          summary:
+            'This week, at a glance: new, fixed and reopened findings over the window (every service, default-branch snapshots), the newest of them, the oldest open findings, each service\'s change over the window, SLA breaches now, and the 13-week remediation trend (open findings past their SLA per day; mean and median days to remediate per week)',
+          parameters: [
+            q('days', { enum: ['7', '14', '30'], default: '7' }, 'the window in days; any other value is a 400 naming `days`'),
+            q('limit', { type: 'integer', minimum: 1, maximum: 100, default: 10 }, 'events listed (the counts cover every one)'),
+          ],
+          responses: { 200: body('the week', 'WeekResponse'), 400: error('bad days or limit'), ...read },
+        },
+      },
       '/triage': {
         get: {
           summary:

@@ -8,9 +8,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
+import { withoutUrlPasswords } from '../src/errors.js';
 import { SeveritySchema } from '../src/findings/finding.js';
 import { createConsoleLogger, type Logger } from '../src/logger.js';
 import { createApp } from './app.js';
+import { WARM_ON_START_MAX } from './page-warmer.js';
 import { DEFAULT_DASHBOARD_CONFIG, type DashboardConfig } from './deps.js';
 import { createOidcVerifier, OidcConfigSchema, type OidcConfig } from './auth/oidc.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
@@ -49,6 +51,8 @@ export interface StartDashboardOptions {
   webhook?: Partial<z.input<typeof WebhookConfigSchema>>;
   /** HMAC-SHA256 signing key (default: GATEHOUSE_WEBHOOK_SECRET). */
   webhookSecret?: string;
+  /** Services whose pages are rendered ahead on start (default WARM_ON_START_MAX; 0: none). */
+  warmPagesOnStart?: number;
 }
 
 export interface RunningDashboard {
@@ -93,7 +97,9 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     await store.close();
     throw err;
   }
-  const app = createApp({ store, config, logger, oidc: opts.oidc ? createOidcVerifier(opts.oidc) : undefined, notifier });
+  // The overview and the worst services' pages are rendered in the background right away: first
+  // visits after a start or deploy find them in the cache.
+  const app = createApp({ store, config, logger, oidc: opts.oidc ? createOidcVerifier(opts.oidc) : undefined, notifier, warmPagesOnStart: opts.warmPagesOnStart ?? WARM_ON_START_MAX });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
@@ -245,7 +251,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   runDashboardCli(process.argv.slice(2)).then((running) => {
     if (!running) process.exit(0);
   }, (err: unknown) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`error: ${withoutUrlPasswords(err instanceof Error ? err.message : String(err))}\n`);
     process.exit(2);
   });
 }

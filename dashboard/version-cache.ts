@@ -15,17 +15,20 @@ export class VersionedCache {
   /** `maxBytes` counts string length, byte length, or the `size` each get() gives. */
   constructor(private readonly maxBytes = 48 * 1024 * 1024) {}
 
-  /** The cached value for `key` at data `version`, or renders, stores and returns it. */
-  async get<V>(key: string, version: number, render: () => Promise<V> | V, size: (value: V) => number = defaultSize): Promise<V> {
+  /**
+   * The cached value for `key` at data `version`, or renders, stores and returns it. `usable`: a
+   * hit at the same version must also pass it (a page rendered too long ago by the clock).
+   */
+  async get<V>(key: string, version: number, render: () => Promise<V> | V, size: (value: V) => number = defaultSize, usable?: (value: V) => boolean): Promise<V> {
     const hit = this.entries.get(key);
-    if (hit && hit.version === version) {
+    if (hit && hit.version === version && (!usable || usable(hit.value as V))) {
       // Re-insert: Map order is the LRU order.
       this.entries.delete(key);
       this.entries.set(key, hit);
       return hit.value as V;
     }
     const inFlight = this.pending.get(key);
-    if (inFlight && inFlight.version === version) return inFlight.value as Promise<V>;
+    if (inFlight && inFlight.version >= version) return inFlight.value as Promise<V>;
     const value = (async () => render())();
     this.pending.set(key, { version, value });
     try {
@@ -35,6 +38,17 @@ export class VersionedCache {
     } finally {
       if (this.pending.get(key)?.value === value) this.pending.delete(key);
     }
+  }
+
+  /** The cached value at `version` without rendering or touching the LRU order, else undefined. */
+  peek<V>(key: string, version: number): V | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.version === version ? (hit.value as V) : undefined;
+  }
+
+  /** Whether a render of `key` is in progress. */
+  rendering(key: string): boolean {
+    return this.pending.has(key);
   }
 
   get size(): number {

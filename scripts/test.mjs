@@ -27,12 +27,13 @@ if (!existsSync(out)) {
 }
 const r = JSON.parse(readFileSync(out, 'utf8'));
 const passed = r.numPassedTests ?? 0;
-// Suites that failed to load count as failures too, so a broken import is never "0 failed".
-const failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(r);
+// Files that failed to load (no test ran) count as one failure each, so a broken import is never
+// "0 failed". vitest's numFailedTestSuites also counts describe blocks, so it is not used.
+const failed = (r.numFailedTests ?? 0) + filesFailedWithoutTests(r);
 const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(run.status === 0 && failed === 0 ? 0 : 1);
 
-function countSuitesWithFailedTests(report) {
-  return (report.testResults ?? []).filter((s) => (s.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+function filesFailedWithoutTests(report) {
+  return (report.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
 }

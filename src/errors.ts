@@ -8,6 +8,14 @@ export const EXIT_CODES = {
   scannerError: 3,
 } as const;
 
+/**
+ * `scheme://user:password@host` -> `scheme://user:****@host` wherever it occurs in a message: an
+ * entry point echoes what it was given (a stray argument, a connection string), never a password.
+ */
+export function withoutUrlPasswords(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^\s@]*@/gi, '$1:****@');
+}
+
 /** A mistake in the user's config, flags or inputs. Exit 2. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -182,6 +182,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
         .filter(([category, list]) => category !== 'sarif' && list.length === 0)
         .map(([category]) => category),
       secretAllowPaths: config.secrets['allow-paths'],
+      scannerAllowPaths: scannerAllowPaths(configured),
       readNothing: readNothing(executed.runs, coverage),
     },
   });
@@ -254,4 +255,13 @@ function withRootService(services: Service[], repoRoot: string, files: readonly 
 /** Scanner runs as the report will count them: a whole-repository run counts once per service it covers. */
 function countScannerRuns(plan: readonly PlannedScan[], scanned: readonly Service[]): number {
   return plan.reduce((n, p) => n + (p.mode === 'run' ? (p.covers?.length ?? 1) : p.forService ? 1 : scanned.length), 0);
+}
+
+/** The `with: {allow-paths}` globs of the embedded secret scanner (they replace `secrets.allow-paths`). */
+function scannerAllowPaths(configured: ReturnType<typeof configuredAdapters>['entries']): string[] {
+  const globs = configured
+    .filter((e) => e.adapter.id === 'gatehouse-secrets')
+    .flatMap((e) => (Array.isArray(e.options['allow-paths']) ? e.options['allow-paths'] : []))
+    .filter((g): g is string => typeof g === 'string');
+  return [...new Set(globs)];
 }

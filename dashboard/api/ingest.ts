@@ -8,6 +8,7 @@ import { currentPrincipal, mayIngestFor, requireRole, type Principal } from '../
 import { createRateLimiter } from '../auth/rate-limit.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
+import { parseJsonWithoutNul } from '../store/text.js';
 import type { AuthStore, IngestStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
 
@@ -60,7 +61,7 @@ export function reportRuleViolation(report: ScanReport): { field: string; messag
   return undefined;
 }
 
-export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier'> & { store: IngestStore & Pick<AuthStore, 'addAudit'> }): Hono<AppEnv> {
+export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier' | 'warmer' | 'now'> & { store: IngestStore & Pick<AuthStore, 'addAudit'> }): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   const limiter = createRateLimiter(deps.config.ingestRateLimit);
@@ -93,7 +94,8 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
       const text = await c.req.text();
       let body: unknown;
       try {
-        body = JSON.parse(text);
+        // NUL characters become U+FFFD (PostgreSQL cannot store them; store/text.ts).
+        body = parseJsonWithoutNul(text);
       } catch (err) {
         throw new ApiError(400, `body is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
       }
@@ -108,7 +110,8 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
         throw new ApiError(403, `${p.actor} may upload PR scans only, not kind "snapshot" (its ref is not in snapshotRefs)`, 'kind');
       }
       // A snapshot from the future would become "the latest" and turn every real one into a late one.
-      if (Date.parse(report.createdAt) > Date.now() + MAX_CLOCK_SKEW_MS) {
+      const at = deps.now();
+      if (Date.parse(report.createdAt) > at.getTime() + MAX_CLOCK_SKEW_MS) {
         throw new ApiError(400, `invalid scan report: createdAt ${report.createdAt} is in the future`, 'createdAt');
       }
       for (const service of servicesOfReport(report)) {
@@ -127,6 +130,8 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
         );
       }
       if (result.status === 'created') {
+        // The pages a notification or a CI link opens next: rendered in the background now.
+        deps.warmer?.afterIngest(result.services);
         // Who uploaded what is in the audit log next to token and triage changes (a replay is not: nothing changed).
         await deps.store.addAudit(p.actor, 'scan.ingest', {
           scanId: report.scanId,
@@ -136,7 +141,7 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
           opened: result.opened,
           fixed: result.fixed,
           reopened: result.reopened,
-        });
+        }, at);
         deps.logger.info(
           `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,
         );

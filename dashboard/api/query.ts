@@ -42,6 +42,16 @@ export const ExportQuerySchema = FindingQuerySchema.extend({
 
 export const PostureQuerySchema = z.object({ from: day.optional(), to: day.optional() });
 
+/** GET /api/v1/week and the overview page: the window (7, 14 or 30 days; anything else is a 400 naming `days`). */
+export const WeekDaysSchema = z
+  .enum(['7', '14', '30'], { message: 'expected 7, 14 or 30 (days)' })
+  .default('7')
+  .transform((d) => Number(d) as 7 | 14 | 30);
+export const WeekQuerySchema = z.object({
+  days: WeekDaysSchema,
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+});
+
 export const LimitQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 
 export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {

@@ -199,3 +199,127 @@ export const Sparkline: FC<{ values: (number | null)[]; label: string }> = ({ va
   // `html` escapes every value (the label carries a service name); used for speed on the overview.
   return html`<svg class="sparkline trend-${direction}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${label}"><title>${label}</title>${measured.length > 1 ? html`<polyline points="${points}"></polyline>` : ''}${end}</svg>`;
 };
+
+/** The remediation trend's shape (see RemediationTrendSchema in src/report/read-api.ts). */
+export interface RemediationSeries {
+  from: string;
+  to: string;
+  days: { day: string; breaches: number; fixed: number }[];
+  weeks: { from: string; to: string; fixed: number; meanDays: number | null; medianDays: number | null }[];
+}
+
+// Small charts: a narrow viewBox, so the text stays legible from a 390 px phone (about 0.9x) to a
+// desktop panel (at most 1.35x, see .mini-chart's max-width).
+const MW = 360;
+const MH = 150;
+const MM = { top: 16, right: 10, bottom: 24, left: 30 };
+
+/**
+ * The portfolio's remediation over 13 weeks, two small charts side by side: open findings past
+ * their SLA at the end of each day (an area; each day has a hover target with its value), and the
+ * median days to remediate of each week's fixes (a bar a week, its value above it, the mean and the
+ * number of fixes in its tooltip). A sentence under each says what it shows in words.
+ */
+export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) => {
+  const n = trend.days.length;
+  const plotW = MW - MM.left - MM.right;
+  const plotH = MH - MM.top - MM.bottom;
+  const f1 = (v: number) => Math.round(v * 10) / 10;
+  const breachMax = niceCeiling(Math.max(0, ...trend.days.map((d) => d.breaches)));
+  const bx = (i: number) => MM.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
+  const by = (v: number) => MM.top + plotH - (v / breachMax) * plotH;
+  const line = trend.days.map((d, i) => `${f1(bx(i))},${f1(by(d.breaches))}`);
+  const today = trend.days[n - 1];
+  const first = trend.days[0];
+  const peak = trend.days.reduce((a, d) => (d.breaches > a.breaches ? d : a), first ?? { day: '', breaches: 0, fixed: 0 });
+  const dayLabels = n > 0 ? [0, Math.round((n - 1) / 3), Math.round((2 * (n - 1)) / 3), n - 1] : [];
+  const slot = n <= 1 ? plotW : plotW / (n - 1);
+
+  const weeks = trend.weeks;
+  const wn = weeks.length;
+  const mttrMax = niceCeiling(Math.max(0, ...weeks.map((w) => w.medianDays ?? 0)));
+  const band = wn > 0 ? plotW / wn : plotW;
+  const barW = Math.max(4, band * 0.62);
+  const wx = (i: number) => MM.left + i * band + (band - barW) / 2;
+  const wy = (v: number) => MM.top + plotH - (v / mttrMax) * plotH;
+  const labelEvery = wn > 7 ? 3 : 1;
+  const lastWeek = weeks[wn - 1];
+  const fixedTotal = weeks.reduce((a, w) => a + w.fixed, 0);
+  const axis = (max: number, y: (v: number) => number) =>
+    [0, max / 2, max].map((t) => (
+      <g>
+        <line x1={MM.left} x2={MW - MM.right} y1={f1(y(t))} y2={f1(y(t))} />
+        <text x={MM.left - 5} y={f1(y(t)) + 4} class="tick y">
+          {String(Math.round(t * 10) / 10)}
+        </text>
+      </g>
+    ));
+
+  return (
+    <div class="panels remediation">
+      <figure class="panel mini-chart" data-chart="sla-breaches">
+        <h3>Open findings past their SLA</h3>
+        <svg class="mini" viewBox={`0 0 ${MW} ${MH}`} role="img" aria-label={`Open findings past their SLA per day from ${trend.from} to ${trend.to}: ${first?.breaches ?? 0} on ${trend.from}, ${today?.breaches ?? 0} now, at most ${peak.breaches}`} data-days={String(n)}>
+          <g class="grid">{axis(breachMax, by)}</g>
+          {n > 0 ? (
+            <g class="breaches">
+              <path class="area" d={`M${f1(bx(0))},${f1(by(0))}L${line.join('L')}L${f1(bx(n - 1))},${f1(by(0))}Z`} />
+              <polyline class="line" points={line.join(' ')} />
+              <circle cx={f1(bx(n - 1))} cy={f1(by(today.breaches))} r="3" data-day={today.day} data-breaches={String(today.breaches)} />
+            </g>
+          ) : null}
+          {dayLabels.map((i) => (
+            <text x={f1(bx(i))} y={MH - 7} class={`tick x${i === 0 ? ' start' : i === n - 1 ? ' end' : ''}`}>
+              {trend.days[i].day.slice(5)}
+            </text>
+          ))}
+          <g class="hits">
+            {trend.days.map((d, i) => (
+              <rect x={f1(bx(i) - slot / 2)} y={MM.top} width={f1(slot)} height={plotH} data-day={d.day} data-breaches={String(d.breaches)}>
+                <title>{`${d.day}: ${d.breaches} open past SLA, ${d.fixed} fixed`}</title>
+              </rect>
+            ))}
+          </g>
+        </svg>
+        <figcaption class="small muted">
+          Per day, last {n} days: <strong>{today?.breaches ?? 0}</strong> now, {first?.breaches ?? 0} on {trend.from}
+          {peak.breaches > 0 ? `, highest ${peak.breaches} on ${peak.day}` : ''}. Suppressed and triaged findings are left out, as they stand today.
+        </figcaption>
+      </figure>
+      <figure class="panel mini-chart" data-chart="mttr">
+        <h3>Days to remediate</h3>
+        <svg class="mini" viewBox={`0 0 ${MW} ${MH}`} role="img" aria-label={`Median days to remediate per week from ${trend.from} to ${trend.to}${lastWeek ? `; last week ${lastWeek.medianDays === null ? 'no fix' : `${lastWeek.medianDays} days over ${lastWeek.fixed} fixes`}` : ''}`} data-weeks={String(wn)}>
+          <g class="grid">{axis(mttrMax, wy)}</g>
+          {weeks.map((w, i) => (
+            <g class="week-bar" data-week={w.to} data-median={w.medianDays === null ? '' : String(w.medianDays)} data-fixed={String(w.fixed)}>
+              {w.medianDays === null ? (
+                <text x={f1(wx(i) + barW / 2)} y={f1(wy(0)) - 3} class="bar-value none">
+                  –
+                </text>
+              ) : (
+                <>
+                  <rect x={f1(wx(i))} y={f1(wy(w.medianDays))} width={f1(barW)} height={f1(Math.max(1, wy(0) - wy(w.medianDays)))} />
+                  <text x={f1(wx(i) + barW / 2)} y={f1(wy(w.medianDays)) - 3} class="bar-value">
+                    {w.medianDays >= 10 ? String(Math.round(w.medianDays)) : String(w.medianDays)}
+                  </text>
+                </>
+              )}
+              <title>{`${w.from} to ${w.to}: ${w.fixed} fixed${w.medianDays === null ? '' : `, median ${w.medianDays} days, mean ${w.meanDays} days`}`}</title>
+            </g>
+          ))}
+          {weeks.map((w, i) =>
+            (wn - 1 - i) % labelEvery === 0 ? (
+              <text x={f1(wx(i) + barW / 2)} y={MH - 7} class="tick x">
+                {w.to.slice(5)}
+              </text>
+            ) : null,
+          )}
+        </svg>
+        <figcaption class="small muted">
+          Median days open of the findings fixed each week (ending on the date shown); {fixedTotal} fixed in {wn} weeks
+          {lastWeek && lastWeek.medianDays !== null ? `; the last week: median ${lastWeek.medianDays}, mean ${lastWeek.meanDays} days over ${lastWeek.fixed} fixes` : '; none in the last week'}.
+        </figcaption>
+      </figure>
+    </div>
+  );
+};

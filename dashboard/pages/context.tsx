@@ -48,8 +48,3 @@ export function badRequest(c: PageContext, error: z.ZodError) {
 export function describeZodError(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
 }
-
-/** The audit actor for an admin acting through the pages (same form as auth/principal.ts). */
-export function actorName(p: PagePrincipal): string {
-  return p.actor;
-}

@@ -7,9 +7,11 @@ import { Sparkline } from '../components/charts.js';
 import { countOf, formatAge, formatDateTime, nounFor, queryString } from '../components/format.js';
 import { SortHeader } from '../components/layout.js';
 import type { SeverityCounts } from '../components/severity.js';
-import type { ServiceOverview, WeekSummary } from '../store/types.js';
+import type { ServiceOverview } from '../store/types.js';
+import type { ServiceChange, WeekResponse } from '../store/week.js';
+import { DEFAULT_WEEK_DAYS } from '../week-read.js';
 import { serviceHref, type OverviewSort } from './view-models.js';
-import { WeekAtAGlance } from './week.js';
+import { changeCell, WeekAtAGlance } from './week.js';
 
 type ServiceRow = ServiceOverview;
 
@@ -24,8 +26,11 @@ export interface OverviewProps {
   /** 1-based page of the table; `pageSize` rows per page (default: every row). */
   page?: number;
   pageSize?: number;
-  /** "This week, at a glance" (shown above the table when given and there are services). */
-  week?: WeekSummary;
+  /**
+   * "This week, at a glance" over its window (shown above the table when given and there are
+   * services); its per-service changes fill the table's change column.
+   */
+  week?: WeekResponse;
 }
 
 /**
@@ -72,6 +77,9 @@ export function sortServiceRows(rows: ServiceRow[], sort: OverviewSort, dir: 'as
 /** The page in its frame (tests, and any caller without a cache). */
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
 export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, staleAfterDays, filter, page = 1, pageSize, week }) => {
+  // The window travels with every link of the page (the default is left out of the URL).
+  const days = week && week.days !== DEFAULT_WEEK_DAYS ? week.days : undefined;
+  const changes = week ? new Map(week.services.map((c) => [c.service, c])) : undefined;
   const totals = rows.reduce(
     (acc, r) => {
       acc.critical += r.open.critical;
@@ -89,8 +97,8 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
   const pages = Math.max(1, Math.ceil(matching.length / size));
   const current = Math.min(page, pages);
   // Sorting changes the order, so it starts again at page 1; the filter is kept.
-  const href = (column: string, d: 'asc' | 'desc') => `/${queryString({ sort: column, dir: d, q: filter })}`;
-  const pageHref = (n: number) => `/${queryString({ sort, dir, q: filter, page: n === 1 ? undefined : n })}`;
+  const href = (column: string, d: 'asc' | 'desc') => `/${queryString({ sort: column, dir: d, q: filter, days })}`;
+  const pageHref = (n: number) => `/${queryString({ sort, dir, q: filter, days, page: n === 1 ? undefined : n })}`;
   const shown = sortServiceRows(matching, sort, dir).slice((current - 1) * size, current * size);
   return (
     <>
@@ -106,7 +114,7 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
       <p class="muted small overview-note">
         Counts and gates come from each service's latest default-branch snapshot. Pull-request scans have their own view: <a href="/pulls">pull requests</a>.
       </p>
-      {week && rows.length > 0 ? <WeekAtAGlance week={week} slaBreaches={totals.sla} now={now} /> : null}
+      {week && rows.length > 0 ? <WeekAtAGlance week={week} now={now} keep={{ sort: sort === 'critical' ? undefined : sort, dir: dir === 'desc' ? undefined : dir, q: filter }} /> : null}
       {rows.length === 0 ? (
         <p class="empty-state">
           No scans yet. Push a scan report with <code>POST /api/v1/scans</code> (an ingest token) and services appear here.
@@ -120,8 +128,9 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
             </label>
             <input type="hidden" name="sort" value={sort} />
             <input type="hidden" name="dir" value={dir} />
+            {days ? <input type="hidden" name="days" value={String(days)} /> : null}
             <button type="submit">Filter</button>
-            {filter ? <a href={`/${queryString({ sort, dir })}`}>clear</a> : null}
+            {filter ? <a href={`/${queryString({ sort, dir, days })}`}>clear</a> : null}
           </form>
           {matching.length === 0 ? (
             <p class="empty-state">No service name contains “{filter}”.</p>
@@ -136,12 +145,13 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
                   <SortHeader label="Low" column="low" current={sort} dir={dir} href={href} numeric />
                   <SortHeader label="Open" column="open" current={sort} dir={dir} href={href} numeric />
                   <th>{`Trend (${rows[0]?.trend.length ?? 30} d)`}</th>
+                  {changes ? <th>{`Change (${week!.days} d)`}</th> : null}
                   <SortHeader label="Last scan" column="lastScan" current={sort} dir={dir} href={href} worstFirst={false} />
                   <SortHeader label="Gate (default branch)" column="gate" current={sort} dir={dir} href={href} worstFirst />
                   <SortHeader label="SLA breaches" column="sla" current={sort} dir={dir} href={href} numeric />
                 </tr>
               </thead>
-              <tbody>{shown.map((r) => renderServiceRow(r, now, staleAfterDays))}</tbody>
+              <tbody>{shown.map((r) => renderServiceRow(r, now, staleAfterDays, changes, week?.days ?? DEFAULT_WEEK_DAYS))}</tbody>
             </table>
           )}
           {pages > 1 ? (
@@ -171,7 +181,7 @@ const Card: FC<{ label: string; value: number; tone?: string }> = ({ label, valu
  * One row, built with the `html` tag (every value escaped, exactly as JSX would): the overview of
  * hundreds of services renders several times faster this way than as JSX elements.
  */
-function renderServiceRow(row: ServiceRow, now: Date, staleAfterDays: number) {
+function renderServiceRow(row: ServiceRow, now: Date, staleAfterDays: number, changes: ReadonlyMap<string, ServiceChange> | undefined, days: number) {
   const open: SeverityCounts = row.open;
   const trend = row.trend.map((p) => p.total);
   // Days before the first snapshot are null: the line and its label start at the first measured day.
@@ -186,7 +196,7 @@ function renderServiceRow(row: ServiceRow, now: Date, staleAfterDays: number) {
     : html`<span class="gate gate-none">—</span>`;
   return html`<tr data-service="${row.name}"><td><a href="${serviceHref(row.name)}">${row.name}</a></td><td class="num">${count('critical')}</td><td class="num">${count('high')}</td><td class="num">${count('medium')}</td><td class="num">${count('low')}</td><td class="num total">${row.openTotal}${
     row.suppressed > 0 ? html`<div class="muted small">+${row.suppressed} suppressed</div>` : ''
-  }</td><td>${Sparkline({ values: trend, label: `${row.name}: ${first} open on ${since}, ${last} now` })}</td><td${row.stale ? html` class="stale"` : ''} title="${`last scan ${formatDateTime(row.lastScanAt)}; last default-branch snapshot ${formatDateTime(row.lastSnapshotAt)}`}">${formatAge(row.lastScanAt, now)}${
+  }</td><td>${Sparkline({ values: trend, label: `${row.name}: ${first} open on ${since}, ${last} now` })}</td>${changes ? changeCell(changes.get(row.name), days) : ''}<td${row.stale ? html` class="stale"` : ''} title="${`last scan ${formatDateTime(row.lastScanAt)}; last default-branch snapshot ${formatDateTime(row.lastSnapshotAt)}`}">${formatAge(row.lastScanAt, now)}${
     row.stale ? html`<span class="marker stale-marker" title="${`no default-branch snapshot for ${staleAfterDays}+ days`}">stale</span>` : ''
   }</td><td>${gate}</td><td class="num">${row.slaBreaches > 0 ? html`<span class="count bad">${row.slaBreaches}</span>` : html`<span class="count zero">0</span>`}</td></tr>`;
 }

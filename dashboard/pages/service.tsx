@@ -4,6 +4,8 @@ import { TRIAGE_STATUS_LABELS } from '../../src/report/triage.js';
 import type { FC } from 'hono/jsx';
 import { CATEGORIES, type Category, type Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
+import type { ServiceChange } from '../store/week.js';
+import { ServiceChangeLine } from './week.js';
 import { PostureChart, type ChartDay } from '../components/charts.js';
 import { formatAge, formatDay, formatDateTime, queryString, safeHttpUrl } from '../components/format.js';
 import { GateBadge } from '../components/gate.js';
@@ -53,6 +55,9 @@ export interface ServicePageProps {
   scans: ScanSummary[];
   sla: SlaDays;
   now: Date;
+  /** Its change over the last `changeDays` days (none: no snapshot yet, or not given). */
+  change?: ServiceChange;
+  changeDays?: number;
 }
 
 /** The page in its frame (tests, and any caller without a cache). */
@@ -113,6 +118,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
           </span>
         ) : null}
       </div>
+      <ServiceChangeLine change={p.change} days={p.changeDays ?? 7} />
       <SeverityStatsTable service={p.service} />
 
       <section aria-labelledby="posture-h">

@@ -1,8 +1,8 @@
-// The read pages: overview and service (the finding page, with its triage, is in triage-routes.tsx). Overview and service bodies go through the app's
-// one cache (version-cache.ts): the content once per data version and minute for everyone, the
-// finished gzipped page once per viewer.
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+// The read pages: overview and service (the finding page, with its triage, is in triage-routes.tsx).
+// Overview and service bodies go through the app's one cache (version-cache.ts): rendered and
+// deflated once per data version for everyone (ages follow the clock within CLOCK_LAG_MS), framed
+// per viewer on each request (gzip-join.ts), and rendered ahead of their first visit after an
+// ingest or a start (page-warmer.ts).
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
@@ -13,9 +13,11 @@ import { neutraliseInvisibleText } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
+import { deflatePiece, deflatePieceSync, inflatePiece, joinGzip, type DeflatedPiece } from './gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
-import { WEEK_DAYS, WEEK_LIST_LIMIT } from './week.js';
+import { WeekDaysSchema } from '../api/query.js';
+import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, vulnerabilityHref } from './view-models.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
@@ -24,14 +26,31 @@ export const FINDINGS_PAGE_SIZE = 200;
 
 /** Where a cached page's content goes in its viewer's frame (a constant, never from data). */
 const CONTENT_SLOT = '<!--gatehouse:content-->';
-const gzipAsync = promisify(gzip);
+
+/**
+ * Ages and SLA days on a cached page follow the clock it was rendered with: a copy from an earlier
+ * minute (same data version) is served while a fresh one renders in the background, up to this
+ * lag; an older copy is rendered again before answering. Data never lags: a new data version is
+ * always rendered before it is served.
+ */
+export const CLOCK_LAG_MS = 5 * 60_000;
+
+/** A page body as cached: deflated once for every viewer, with the clock it was rendered at. */
+interface CachedContent extends DeflatedPiece {
+  at: number;
+}
+
+const minuteOf = (ms: number) => Math.floor(ms / 60_000);
 
 const OverviewQuery = z.object({
   sort: z.enum(OVERVIEW_SORTS).default('critical'),
   dir: z.enum(['asc', 'desc']).default('desc'),
   q: z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().max(100).optional()),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
+  /** The window of "this week, at a glance" and the change column: 7 (default), 14 or 30 days. */
+  days: WeekDaysSchema,
 });
+type OverviewView = z.infer<typeof OverviewQuery>;
 
 // An empty select ("all") arrives as "" and means no filter.
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -51,57 +70,154 @@ const ServiceQuery = z.object({
     .default(DEFAULT_CHART_DAYS),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
+type ServiceView = z.infer<typeof ServiceQuery>;
 
-export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { store: ReadStore }): Hono<AppEnv> {
-  const { store, cache, now } = deps;
+/** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
+const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
+const serviceKey = (name: string, v: ServiceView) => `page|service|${JSON.stringify([name, v])}`;
+
+export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
+  const { store, cache, now, warmer } = deps;
   const app = new Hono<AppEnv>();
+  type Render = (version: number, at: Date) => Promise<unknown>;
+
+  /** Renders a body (our own JSX output, already escaped) and deflates it once for every viewer. */
+  const renderContent = async (render: Render, version: number, at: Date): Promise<CachedContent> => ({
+    ...(await deflatePiece(neutraliseInvisibleText(String(await render(version, at))))),
+    at: at.getTime(),
+  });
+  const contentSize = (v: CachedContent) => v.deflated.length + 200;
+
+  /** Renders `key` into the cache at the data version and clock of now, unless a copy of this minute is there. */
+  const renderAhead = async (key: string, render: Render): Promise<void> => {
+    if (!cache) return;
+    const version = await store.dataVersion();
+    const at = now();
+    await cache.get(key, version, () => renderContent(render, version, at), contentSize, (v) => minuteOf(v.at) === minuteOf(at.getTime()));
+  };
+
+  /** The body of `key` at the current data version: cached, or rendered now. */
+  const contentOf = async (key: string, at: Date, render: Render): Promise<CachedContent> => {
+    const version = await store.dataVersion();
+    if (!cache) return renderContent(render, version, at);
+    const t = at.getTime();
+    const usable = (v: CachedContent) => v.at <= t && t - v.at < CLOCK_LAG_MS;
+    const hit = cache.peek<CachedContent>(key, version);
+    if (hit && usable(hit)) {
+      // Ages from an earlier minute: served now, rendered again in the background.
+      if (minuteOf(hit.at) !== minuteOf(t)) warmer?.enqueue(key, () => renderAhead(key, render));
+      return hit;
+    }
+    return cache.get(key, version, () => renderContent(render, version, at), contentSize, usable);
+  };
 
   /**
-   * A page with cached content (same data version and minute): from the gzip cache when the client
-   * accepts gzip (every browser does), else assembled from the cached content. The body is sent as
-   * bytes: a string body is scanned and UTF-8 encoded again on every request.
+   * A page: the viewer's frame (top bar, CSRF token; cached per session and title) around the
+   * cached body. A client that accepts gzip (every browser) gets the pieces' deflate streams joined
+   * into one gzip member, so a request compresses nothing but its frame, once.
    */
-  const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: (version: number) => Promise<unknown>): Promise<Response> => {
-    const slot = `${key}|${Math.floor(at.getTime() / 60_000)}`;
-    const version = await store.dataVersion();
-    const renderContent = async () => String(await render(version));
+  const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: Render): Promise<Response> => {
     const viewer = viewerOf(c)!;
-    const page = async () => {
+    const content = await contentOf(key, at, render);
+    // The viewer is part of the key: names, roles and CSRF tokens never cross sessions.
+    const frameKey = `frame|${viewer.tokenId}|${viewer.csrfToken}|${JSON.stringify(title)}`;
+    const makeFrame = async () => {
       const [head, tail] = String(await (<Layout title={title} viewer={viewer} active="overview">{raw(CONTENT_SLOT)}</Layout>)).split(CONTENT_SLOT);
-      // `content` is our own JSX output, already escaped.
-      const content = cache ? await cache.get(`page|${slot}`, version, renderContent) : await renderContent();
-      return neutraliseInvisibleText(head + content + tail);
+      return { head: deflatePieceSync(neutraliseInvisibleText(head)), tail: deflatePieceSync(neutraliseInvisibleText(tail)) };
     };
-    if (!cache) return c.html(await page());
+    const frame = cache ? await cache.get(frameKey, 0, makeFrame, (f) => f.head.deflated.length + f.tail.deflated.length + 200) : await makeFrame();
     const headers = { 'Content-Type': 'text/html; charset=UTF-8', Vary: 'Accept-Encoding' };
     if (acceptsGzip(c.req.header('accept-encoding'))) {
-      // The viewer frame is part of the key: names, roles and CSRF tokens never cross sessions.
-      const frameKey = `${viewer.tokenId}|${viewer.csrfToken}`;
-      // gzip runs on libuv's thread pool, so other requests go on meanwhile.
-      const gz = await cache.get(`gz|${frameKey}|${slot}`, version, async () => gzipAsync(await page()));
-      return c.body(gz as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
+      return c.body(joinGzip([frame.head, content, frame.tail]) as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
     }
-    return c.body(Buffer.from(await page()) as Uint8Array<ArrayBuffer>, 200, headers);
+    const page = inflatePiece(frame.head) + inflatePiece(content) + inflatePiece(frame.tail);
+    return c.body(Buffer.from(page) as Uint8Array<ArrayBuffer>, 200, headers);
   };
+
+  const overviewContent = (view: OverviewView): Render => async (version, at) => (
+    <OverviewContent
+      rows={await cachedOverview(deps, at, version)}
+      week={await readWeek(deps, at, view.days, undefined, version)}
+      sort={view.sort}
+      dir={view.dir}
+      filter={view.q}
+      page={view.page}
+      pageSize={OVERVIEW_PAGE_SIZE}
+      now={at}
+      staleAfterDays={STALE_AFTER_DAYS}
+    />
+  );
+
+  const serviceContent = (name: string, view: ServiceView): Render => async (_version, at) => {
+    const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
+    const to = at.toISOString().slice(0, 10);
+    const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    const [service, posture, findings, scans, changes] = await Promise.all([
+      store.getService(name, at),
+      store.postureSeries(name, { from, to }),
+      store.listFindings(
+        {
+          service: name,
+          severity,
+          category,
+          tool,
+          state,
+          kev: kev === undefined ? undefined : kev === 'true',
+          epssMin,
+          epssPercentileMin,
+          sort,
+          order: dir,
+          limit: FINDINGS_PAGE_SIZE,
+          offset: (page - 1) * FINDINGS_PAGE_SIZE,
+        },
+        at,
+      ),
+      store.listScans(name, 20),
+      store.serviceChanges(new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString(), name),
+    ]);
+    if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
+    const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
+    const tools = [...new Set([...scans.flatMap((s) => s.scanners.filter((r) => r.status === 'ok' || r.status === 'imported' || r.status === 'error').map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
+    return (
+      <ServiceContent
+        service={service}
+        series={series}
+        days={days}
+        findings={findings.items}
+        findingTotal={findings.total}
+        page={page}
+        pageSize={FINDINGS_PAGE_SIZE}
+        filters={{ state, severity, category, tool, kev, epssMin, epssPercentileMin }}
+        tools={tools}
+        sort={sort}
+        dir={dir}
+        scans={scans}
+        sla={store.sla}
+        now={at}
+        change={changes[0]}
+        changeDays={DEFAULT_WEEK_DAYS}
+      />
+    );
+  };
+
+  // What page-warmer.ts renders ahead: the default views, which links and notifications open.
+  const defaultOverview = OverviewQuery.parse({});
+  const defaultService = ServiceQuery.parse({});
+  warmer?.setTargets({
+    overview: () => renderAhead(overviewKey(defaultOverview), overviewContent(defaultOverview)),
+    service: async (name) => {
+      if (await store.hasService(name)) await renderAhead(serviceKey(name, defaultService), serviceContent(name, defaultService));
+    },
+    services: async () => {
+      const rows = await cachedOverview(deps, now());
+      return [...rows].sort((a, b) => b.open.critical - a.open.critical || b.open.high - a.open.high || b.openTotal - a.openTotal).map((r) => r.name);
+    },
+  });
 
   app.get('/', async (c) => {
     const q = OverviewQuery.safeParse(c.req.query());
     if (!q.success) return badRequest(c, q.error);
-    const at = now();
-    const { sort, dir, q: filter, page } = q.data;
-    return cachedPage(c, `overview|${JSON.stringify([sort, dir, filter, page])}`, 'Services', at, async (version) => (
-      <OverviewContent
-        rows={await cachedOverview(deps, at, version)}
-        week={await store.weekSummary(new Date(at.getTime() - WEEK_DAYS * 86_400_000).toISOString(), WEEK_LIST_LIMIT)}
-        sort={sort}
-        dir={dir}
-        filter={filter}
-        page={page}
-        pageSize={OVERVIEW_PAGE_SIZE}
-        now={at}
-        staleAfterDays={STALE_AFTER_DAYS}
-      />
-    ));
+    return cachedPage(c, overviewKey(q.data), 'Services', now(), overviewContent(q.data));
   });
 
   app.get('/services/:name', async (c) => {
@@ -111,54 +227,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache'> & { stor
     const at = now();
     // The existence check is one indexed lookup; the service's figures are only read on a render.
     if (!(await store.hasService(name))) return notFound(c, `No service named “${name}”.`);
-    const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = q.data;
-    return cachedPage(c, `service|${JSON.stringify([name, q.data])}`, name, at, async () => {
-      const to = at.toISOString().slice(0, 10);
-      const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-      const [service, posture, findings, scans] = await Promise.all([
-        store.getService(name, at),
-        store.postureSeries(name, { from, to }),
-        store.listFindings(
-          {
-            service: name,
-            severity,
-            category,
-            tool,
-            state,
-            kev: kev === undefined ? undefined : kev === 'true',
-            epssMin,
-            epssPercentileMin,
-            sort,
-            order: dir,
-            limit: FINDINGS_PAGE_SIZE,
-            offset: (page - 1) * FINDINGS_PAGE_SIZE,
-          },
-          at,
-        ),
-        store.listScans(name, 20),
-      ]);
-      if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
-      const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
-      const tools = [...new Set([...scans.flatMap((s) => s.scanners.filter((r) => r.status === 'ok' || r.status === 'imported' || r.status === 'error').map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
-      return (
-        <ServiceContent
-          service={service}
-          series={series}
-          days={days}
-          findings={findings.items}
-          findingTotal={findings.total}
-          page={page}
-          pageSize={FINDINGS_PAGE_SIZE}
-          filters={{ state, severity, category, tool, kev, epssMin, epssPercentileMin }}
-          tools={tools}
-          sort={sort}
-          dir={dir}
-          scans={scans}
-          sla={store.sla}
-          now={at}
-        />
-      );
-    });
+    return cachedPage(c, serviceKey(name, q.data), name, at, serviceContent(name, q.data));
   });
 
   // The search form; a search goes to the id's own page (a link to share).

@@ -1,23 +1,44 @@
-// "This week, at a glance": the overview's first panel. What changed in the last 7 days (new, fixed
-// and reopened findings, counted in full and the newest listed, each linking to its finding), the
-// oldest open findings and the SLA breaches now, across every service.
+// "This week, at a glance": the overview's first panel. What changed in the window (7, 14 or 30
+// days: new, fixed and reopened findings, counted in full and the newest listed, each linking to its
+// finding), the oldest open findings, the SLA breaches now, and the portfolio's remediation over 13
+// weeks (open findings past their SLA per day, days to remediate per week), across every service.
+// Each service's change over the window is a column of the overview table (`changeCell`).
+import { html } from 'hono/html';
 import type { FC } from 'hono/jsx';
-import { formatAge, formatDateTime } from '../components/format.js';
+import { RemediationCharts } from '../components/charts.js';
+import { formatAge, formatDateTime, queryString } from '../components/format.js';
 import { SeverityBadge } from '../components/severity.js';
-import type { WeekSummary } from '../store/types.js';
+import type { ServiceChange, WeekResponse } from '../store/week.js';
+import { DEFAULT_WEEK_DAYS, WEEK_WINDOWS } from '../week-read.js';
 import { findingHref } from './view-models.js';
-
-export const WEEK_DAYS = 7;
-/** Events listed on the panel (the counts cover every one). */
-export const WEEK_LIST_LIMIT = 10;
 
 const KIND_LABEL = { opened: 'new', fixed: 'fixed', reopened: 'reopened' } as const;
 
-export const WeekAtAGlance: FC<{ week: WeekSummary; slaBreaches: number; now: Date }> = ({ week, slaBreaches, now }) => {
+/** "This week" for 7 days, "The last N days" otherwise. */
+export function windowTitle(days: number): string {
+  return days === 7 ? 'This week, at a glance' : `The last ${days} days, at a glance`;
+}
+
+export const WeekAtAGlance: FC<{ week: WeekResponse; now: Date; keep?: Record<string, string | number | undefined> }> = ({ week, now, keep = {} }) => {
   const total = week.counts.opened + week.counts.fixed + week.counts.reopened;
+  const days = week.days;
+  const slaBreaches = week.slaBreachesNow;
   return (
-    <section class="week" aria-labelledby="week-title">
-      <h2 id="week-title">This week, at a glance</h2>
+    <section class="week" aria-labelledby="week-title" data-days={String(days)}>
+      <div class="section-head">
+        <h2 id="week-title">{windowTitle(days)}</h2>
+        <nav class="windows" aria-label="Window">
+          {WEEK_WINDOWS.map((d) => (
+            <a
+              class={d === days ? 'active' : undefined}
+              aria-current={d === days ? 'true' : undefined}
+              href={`/${queryString({ ...keep, days: d === DEFAULT_WEEK_DAYS ? undefined : d })}#week-title`}
+            >
+              {d} days
+            </a>
+          ))}
+        </nav>
+      </div>
       <p class="week-counts">
         <span class="week-count week-opened" data-kind="opened">
           <strong>{week.counts.opened}</strong> new
@@ -35,9 +56,9 @@ export const WeekAtAGlance: FC<{ week: WeekSummary; slaBreaches: number; now: Da
       </p>
       <div class="panels week-panels">
         <div class="panel">
-          <h3>Changes in the last {WEEK_DAYS} days</h3>
+          <h3>Changes in the last {days} days</h3>
           {total === 0 ? (
-            <p class="empty-state">No finding was opened, fixed or reopened in the last {WEEK_DAYS} days.</p>
+            <p class="empty-state">No finding was opened, fixed or reopened in the last {days} days.</p>
           ) : (
             <ul class="week-events">
               {week.events.map((e) => (
@@ -66,6 +87,48 @@ export const WeekAtAGlance: FC<{ week: WeekSummary; slaBreaches: number; now: Da
           )}
         </div>
       </div>
+      <RemediationCharts trend={week.remediation} />
     </section>
+  );
+};
+
+const MINUS = '\u2212';
+/** +3, −5, 0 (a real minus sign). */
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `${MINUS}${-n}` : '0';
+}
+
+const DELTA_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+
+/**
+ * A service's change over the window as a table cell: the net change of its open findings in words
+ * and an arrow (colour only repeats it), the new and fixed findings, and which severities moved.
+ * No snapshot at all: a dash.
+ */
+export function changeCell(change: ServiceChange | undefined, days: number) {
+  if (!change) return html`<td class="change"><span class="muted" title="no default-branch snapshot yet">—</span></td>`;
+  const t = change.total;
+  const dir = t > 0 ? 'up' : t < 0 ? 'down' : 'flat';
+  const words = t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change';
+  const since = change.baseline === 'window' ? `since ${days} days ago (${change.since})` : `since its first snapshot (${change.since})`;
+  const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
+  const title = `${change.opened} new or reopened, ${change.fixed} fixed ${since}; open findings ${signed(t)}${moved.length ? ` (${moved.join(', ')})` : ''}`;
+  return html`<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${title}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">+${change.opened} new</span> / <span class="delta-fixed">${MINUS}${change.fixed} fixed</span></div>${
+    moved.length > 0 ? html`<div class="small muted delta-sev">${moved.join(' · ')}</div>` : ''
+  }${change.baseline === 'firstSnapshot' ? html`<div class="small muted">since first snapshot ${change.since.slice(5)}</div>` : ''}</td>`;
+}
+
+/** The service page's line: its change over the last `days` days. */
+export const ServiceChangeLine: FC<{ change: ServiceChange | undefined; days: number }> = ({ change, days }) => {
+  if (!change) return null;
+  const t = change.total;
+  const dir = t > 0 ? 'up' : t < 0 ? 'down' : 'flat';
+  const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
+  return (
+    <p class="service-change" data-total={String(t)} data-opened={String(change.opened)} data-fixed={String(change.fixed)}>
+      <span class={`delta delta-${dir}`}>{t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change in open findings'}</span>{' '}
+      {change.baseline === 'window' ? `in the last ${days} days` : `since its first snapshot on ${change.since}`}: +{change.opened} new or reopened, {MINUS}
+      {change.fixed} fixed{moved.length > 0 ? ` (${moved.join(', ')})` : ''}.
+    </p>
   );
 };

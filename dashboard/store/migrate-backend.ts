@@ -1,10 +1,15 @@
 // `gatehouse dashboard migrate --from FILE.db --to postgres://...`: copies every row of a SQLite
-// store into an empty PostgreSQL store — findings, history, tokens (hashed as they are), sessions,
-// audit — in one PostgreSQL transaction, then compares row counts table by table before it
-// commits. All or nothing: a failure or a count mismatch leaves the target as it was.
+// store into an empty PostgreSQL store — every table of STORE_TABLES: findings, history, tokens
+// (hashed as they are), sessions, audit, triage, notifications, the id index — in one PostgreSQL
+// transaction that locks every table against writers (a dashboard already running on the target
+// waits), then compares row counts table by table before it commits. All or nothing: a failure, a
+// killed process or a count mismatch leaves the target empty, and running the command again starts
+// over. Text holding a NUL character (SQLite keeps it, PostgreSQL refuses it) is copied with U+FFFD
+// in its place, as ingest stores it (text.ts).
 import type pg from 'pg';
 import { openPostgresStore, redactUrl } from './postgres/open.js';
 import { openSqliteStore } from './sqlite/open.js';
+import { withoutNul } from './text.js';
 import { STORE_TABLES, type StoreTable } from './types.js';
 
 /** Columns copied per table (the same names in both schemas). */
@@ -20,10 +25,13 @@ export async function migrateSqliteToPostgres(from: string, to: string, log: (li
   const client: pg.PoolClient = await target.pool.connect();
   try {
     const sourceCounts = await source.tableCounts();
-    const existing = await target.tableCounts();
+    await client.query('BEGIN');
+    // No other process writes while the copy runs; the emptiness check below is then still true at COMMIT.
+    await client.query(`LOCK TABLE ${STORE_TABLES.join(', ')}, meta IN EXCLUSIVE MODE`);
+    const existing = {} as Record<StoreTable, number>;
+    for (const t of STORE_TABLES) existing[t] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;
     const nonEmpty = STORE_TABLES.filter((t) => existing[t] > 0);
     if (nonEmpty.length > 0) throw new Error(`the target ${redactUrl(to)} is not empty (${nonEmpty.map((t) => `${t}: ${existing[t]}`).join(', ')}); migrate into a new database`);
-    await client.query('BEGIN');
     for (const table of STORE_TABLES) {
       const rows = source.db.prepare(`SELECT * FROM ${table}`).iterate() as IterableIterator<Record<string, unknown>>;
       let batch: Record<string, unknown>[] = [];
@@ -32,7 +40,8 @@ export async function migrateSqliteToPostgres(from: string, to: string, log: (li
         const columns = Object.keys(batch[0]);
         const values: unknown[] = [];
         const tuples = batch.map((row, i) => `(${columns.map((c, j) => {
-          values.push(row[c]);
+          const v = row[c];
+          values.push(typeof v === 'string' ? withoutNul(v) : v);
           return `$${i * columns.length + j + 1}`;
         }).join(', ')})`);
         await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);

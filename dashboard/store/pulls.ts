@@ -1,7 +1,7 @@
 // The pull-request view's rows: per service and pull request, the latest PR scan. The dashboard
 // does not know whether a PR is still open; "open" here means scanned within the window (the page
 // says so). Backends run one query (newest first) and reduce it with `latestPerPullRequest`.
-import type { GateOutcome, SeverityCounts } from './types.js';
+import type { GateOutcome, SeverityCounts } from './shapes.js';
 
 export interface PullRequestRow {
   service: string;

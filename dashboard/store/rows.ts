@@ -262,16 +262,6 @@ export function trendWindow(now: Date): { first: string; today: string; days: st
   return { first, today, days: Array.from({ length: TREND_DAYS }, (_, i) => addDays(first, i)) };
 }
 
-/** The SLA cutoff per severity: open findings opened before it breach. */
-export function slaCutoffs(sla: SlaDays, now: Date): { severity: Severity; cutoff: string }[] {
-  const out: { severity: Severity; cutoff: string }[] = [];
-  for (const severity of SEVERITIES) {
-    const days = sla[severity];
-    if (days !== undefined) out.push({ severity, cutoff: new Date(now.getTime() - days * DAY_MS).toISOString() });
-  }
-  return out;
-}
-
 /** What the overview of one service is made of (one aggregate query each, for all or one service). */
 export interface OverviewInputs {
   service: ServiceDbRow;

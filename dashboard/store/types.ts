@@ -7,7 +7,6 @@ import type {
   FindingDetailSchema,
   FindingRowSchema,
   FindingStateSchema,
-  GateOutcomeSchema,
   LifecycleEventSchema,
   PosturePointSchema,
   ScanSummarySchema,
@@ -20,14 +19,13 @@ import type { ScanReport } from '../../src/report/scan-report.js';
 import type { z } from 'zod';
 import type { PullRequestRow } from './pulls.js';
 import type { TriageStore } from './triage.js';
-import type { WeekSummary } from './week.js';
+import type { RemediationTrend, ServiceChange, WeekSummary } from './week.js';
 
-export type { PullRequestRow, TriageStore, WeekSummary };
+export type { PullRequestRow, RemediationTrend, ServiceChange, TriageStore, WeekSummary };
 
 export type { Category, Finding, Severity, ScanReport };
 
-/** Severity -> count; every severity is present (0 when none). */
-export type SeverityCounts = Record<Severity, number>;
+export type { GateOutcome, SeverityCounts } from './shapes.js';
 
 /** Days allowed to fix an open finding, per severity; a severity without an entry has no SLA. */
 export type SlaDays = Partial<Record<Severity, number>>;
@@ -38,7 +36,6 @@ export const STALE_AFTER_DAYS = 7;
 
 // The read API's shapes are zod schemas shared with the engine (src/report/read-api.ts): the OpenAPI
 // document and the action's baseline client use the same ones.
-export type GateOutcome = z.infer<typeof GateOutcomeSchema>;
 export type FindingState = z.infer<typeof FindingStateSchema>;
 /** One row of the overview: one service as it stands now. */
 export type ServiceOverview = z.infer<typeof ServiceOverviewSchema>;
@@ -203,6 +200,14 @@ export interface ReadStore {
    * and the newest `limit`; plus the 5 oldest open findings that count (not suppressed or triaged).
    */
   weekSummary(since: string, limit: number): Promise<WeekSummary>;
+  /**
+   * Each service's change since `since` (an ISO time): open counts of its latest snapshot minus those
+   * on `since`'s day (carried; or its first snapshot when later), and its events since. Services
+   * without a snapshot are left out; `service` restricts to one. Sorted by name.
+   */
+  serviceChanges(since: string, service?: string): Promise<ServiceChange[]>;
+  /** SLA breaches per day and time to remediate per week over `days` days ending on `now`'s day (every service). */
+  remediationTrend(now: Date, days?: number): Promise<RemediationTrend>;
 }
 
 export type NotificationStatus = 'pending' | 'delivered' | 'failed';

@@ -2,8 +2,15 @@
 // since a time, across every service, and the oldest open findings that count (not suppressed, not
 // triaged). Both backends run the same SQL (`?` placeholders; PostgreSQL renumbers them) and shape
 // the rows with `assembleWeek`.
+import type { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../src/findings/finding.js';
 import { SEVERITY_RANK } from '../../src/findings/severity.js';
+import type { RemediationTrendSchema, ServiceChangeSchema, WeekResponseSchema } from '../../src/report/read-api.js';
+import { addDays, dayOf, daysBetween } from './days.js';
+import { kevDeadline } from './exploit.js';
+import type { SlaDays } from './types.js';
+
+const DAY_MS = 86_400_000;
 
 /** Worst first among findings of the same instant (one ingest opens them all at once). */
 const WORST_FIRST = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END DESC`;
@@ -72,4 +79,208 @@ export function assembleWeek(since: string, counts: readonly WeekCountDbRow[], e
     events: events.map((e) => ({ kind: e.kind, at: e.at, service: e.service, fingerprint: e.fingerprint, title: e.title, severity: e.severity })),
     oldestOpen: oldest.map((r) => ({ service: r.service, fingerprint: r.fingerprint, title: r.title, severity: r.severity, openedAt: r.opened_at })),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Each service's change over the window, and the portfolio's remediation trend (MTTR per week, SLA
+// breaches per day). Same SQL on both backends; the shaping is pure (assembleChanges,
+// assembleRemediation) so the two cannot disagree.
+
+export type ServiceChange = z.infer<typeof ServiceChangeSchema>;
+export type RemediationTrend = z.infer<typeof RemediationTrendSchema>;
+export type WeekResponse = z.infer<typeof WeekResponseSchema>;
+
+/** Days of the remediation trend: 13 whole weeks, ending today. */
+export const REMEDIATION_DAYS = 91;
+
+const POSTURE_COLUMNS = 's.name AS service, p.day, p.critical, p.high, p.medium, p.low, p.info, p.unknown';
+
+/**
+ * One posture row per service: `baseline` the state just before a time (`?`: the latest day whose snapshot
+ * was taken before it; events at that time are in the window), `first` the earliest, `latest` the newest. `oneService` adds
+ * `AND s.name = ?` (last placeholder).
+ */
+export function changePostureSql(which: 'baseline' | 'first' | 'latest', oneService: boolean): string {
+  const pick =
+    which === 'baseline'
+      ? 'SELECT max(x.day) FROM posture_daily x WHERE x.service_id = p.service_id AND x.snapshot_at < ?'
+      : `SELECT ${which === 'first' ? 'min' : 'max'}(x.day) FROM posture_daily x WHERE x.service_id = p.service_id`;
+  return `SELECT ${POSTURE_COLUMNS} FROM posture_daily p JOIN services s ON s.id = p.service_id WHERE p.day = (${pick})${oneService ? ' AND s.name = ?' : ''}`;
+}
+
+/** Lifecycle events per service and kind at or after a time (`?`), optionally of one service. */
+export function changeEventsSql(oneService: boolean): string {
+  return `SELECT s.name AS service, e.kind, count(*) AS n FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN services s ON s.id = f.service_id
+  WHERE e.at >= ?${oneService ? ' AND s.name = ?' : ''} GROUP BY s.name, e.kind`;
+}
+
+export interface ChangePostureDbRow {
+  service: string;
+  day: string;
+  critical: number | string;
+  high: number | string;
+  medium: number | string;
+  low: number | string;
+  info: number | string;
+  unknown: number | string;
+}
+export interface ChangeEventDbRow {
+  service: string;
+  kind: WeekEventKind;
+  n: number | string;
+}
+
+/**
+ * Each service's change: latest snapshot minus the baseline (the state when the window began, else
+ * the service's first snapshot), and its events in the window. Services
+ * without any snapshot are left out. Sorted by name.
+ */
+export function assembleChanges(
+  sinceDay: string,
+  baseline: readonly ChangePostureDbRow[],
+  first: readonly ChangePostureDbRow[],
+  latest: readonly ChangePostureDbRow[],
+  events: readonly ChangeEventDbRow[],
+): ServiceChange[] {
+  const base = new Map(baseline.map((r) => [r.service, r]));
+  const firsts = new Map(first.map((r) => [r.service, r]));
+  const ev = new Map<string, { opened: number; fixed: number }>();
+  for (const r of events) {
+    let e = ev.get(r.service);
+    if (!e) ev.set(r.service, (e = { opened: 0, fixed: 0 }));
+    if (r.kind === 'fixed') e.fixed += Number(r.n);
+    else e.opened += Number(r.n);
+  }
+  const out: ServiceChange[] = [];
+  for (const now of latest) {
+    const b = base.get(now.service) ?? firsts.get(now.service);
+    if (!b) continue;
+    const open = {} as ServiceChange['open'];
+    let total = 0;
+    for (const s of SEVERITIES) {
+      open[s] = Number(now[s]) - Number(b[s]);
+      total += open[s];
+    }
+    out.push({
+      service: now.service,
+      since: base.has(now.service) ? sinceDay : b.day,
+      baseline: base.has(now.service) ? 'window' : 'firstSnapshot',
+      open,
+      total,
+      opened: ev.get(now.service)?.opened ?? 0,
+      fixed: ev.get(now.service)?.fixed ?? 0,
+    });
+  }
+  return out.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+}
+
+/** Fixes in [from, to] (ISO times): when, and how long the finding was open. */
+export const REMEDIATION_FIXES_SQL = "SELECT e.at, e.open_seconds FROM finding_events e WHERE e.kind = 'fixed' AND e.at >= ? AND e.at < ?";
+
+/**
+ * The lifecycle events of every finding that counts now (not suppressed, not triaged) and was open
+ * at some time since `?` (open now, or fixed since), in order: their open periods.
+ */
+export const REMEDIATION_PERIODS_SQL = `SELECT e.finding_id, e.kind, e.at, f.state, f.opened_at, f.severity, f.kev, f.kev_due
+  FROM findings_triaged t JOIN findings f ON f.id = t.id JOIN finding_events e ON e.finding_id = f.id
+  WHERE t.suppressed = 0 AND (f.state = 'open' OR f.fixed_at >= ?)
+  ORDER BY e.finding_id, e.at, e.id`;
+
+export interface RemediationFixDbRow {
+  at: string;
+  open_seconds: number | string | null;
+}
+export interface RemediationPeriodDbRow {
+  finding_id: number | string;
+  kind: WeekEventKind;
+  at: string;
+  state: 'open' | 'fixed';
+  opened_at: string;
+  severity: Severity;
+  kev: number | string | boolean | null;
+  kev_due: string | null;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** The first day of the remediation trend ending on `now`'s day, and the instant it starts. */
+export function remediationWindow(now: Date, days = REMEDIATION_DAYS): { from: string; to: string; fromAt: string; endAt: string } {
+  const to = dayOf(now.toISOString());
+  const from = addDays(to, -(days - 1));
+  return { from, to, fromAt: `${from}T00:00:00.000Z`, endAt: `${addDays(to, 1)}T00:00:00.000Z` };
+}
+
+/**
+ * Per day of [from, to], the open findings past their SLA at the end of the day (today: at `now`),
+ * by `slaStatus`'s rule (after opened + the severity's SLA days, or from the end of a KEV due day);
+ * per day the fixes; per seven-day period ending on `to` the mean and median days open of its fixes.
+ */
+export function assembleRemediation(
+  from: string,
+  to: string,
+  now: Date,
+  sla: SlaDays,
+  fixes: readonly RemediationFixDbRow[],
+  periodRows: readonly RemediationPeriodDbRow[],
+): RemediationTrend {
+  const n = daysBetween(from, to) + 1;
+  const days = Array.from({ length: n }, (_, i) => addDays(from, i));
+  // The instant each day is measured at: its end, or now for today.
+  const at = days.map((d) => Math.min(now.getTime(), Date.parse(`${addDays(d, 1)}T00:00:00Z`)));
+  const breaches = new Array<number>(n).fill(0);
+  const fixed = new Array<number>(n).fill(0);
+
+  const addPeriod = (start: number, end: number | null, severity: Severity, kevDue: string | null) => {
+    const slaDays = sla[severity];
+    const bySeverity = slaDays === undefined || Number.isNaN(start) ? undefined : start + slaDays * DAY_MS;
+    const byKev = kevDue ? kevDeadline(kevDue) : undefined;
+    if (bySeverity === undefined && byKev === undefined) return;
+    for (let i = 0; i < n; i++) {
+      const t = at[i];
+      if (t < start || (end !== null && t >= end)) continue;
+      if ((bySeverity !== undefined && t > bySeverity) || (byKev !== undefined && t >= byKev)) breaches[i]++;
+    }
+  };
+
+  // Rows come ordered by finding, then time: rebuild each finding's open periods.
+  for (let i = 0; i < periodRows.length; ) {
+    const id = String(periodRows[i].finding_id);
+    const head = periodRows[i];
+    const kevDue = head.kev !== null && Number(head.kev) === 1 ? head.kev_due : null;
+    let start: number | null = null;
+    for (; i < periodRows.length && String(periodRows[i].finding_id) === id; i++) {
+      const r = periodRows[i];
+      if (r.kind === 'fixed') {
+        if (start !== null) addPeriod(start, Date.parse(r.at), head.severity, kevDue);
+        start = null;
+      } else start = Date.parse(r.at);
+    }
+    // The open period now starts at opened_at, as the live SLA counts it.
+    if (head.state === 'open') addPeriod(Date.parse(head.opened_at), null, head.severity, kevDue);
+  }
+
+  const fromMs = Date.parse(`${from}T00:00:00Z`);
+  const openDaysByDay: number[][] = days.map(() => []);
+  for (const f of fixes) {
+    const i = Math.floor((Date.parse(f.at) - fromMs) / DAY_MS);
+    if (i < 0 || i >= n) continue;
+    fixed[i]++;
+    if (f.open_seconds !== null) openDaysByDay[i].push(Number(f.open_seconds) / 86_400);
+  }
+
+  const weeks: RemediationTrend['weeks'] = [];
+  for (let end = n - 1; end >= 0; end -= 7) {
+    const begin = Math.max(0, end - 6);
+    const values = openDaysByDay.slice(begin, end + 1).flat().sort((a, b) => a - b);
+    const count = fixed.slice(begin, end + 1).reduce((a, b) => a + b, 0);
+    const mid = values.length >> 1;
+    weeks.unshift({
+      from: days[begin],
+      to: days[end],
+      fixed: count,
+      meanDays: values.length === 0 ? null : round1(values.reduce((a, b) => a + b, 0) / values.length),
+      medianDays: values.length === 0 ? null : round1(values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2),
+    });
+  }
+  return { from, to, days: days.map((day, i) => ({ day, breaches: breaches[i], fixed: fixed[i] })), weeks };
 }

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findConfigFile, loadConfig, locateConfigError, type ConfigOverrides } from '../config/load.js';
 import { SeveritySchema } from '../findings/finding.js';
-import { ConfigError, EXIT_CODES, HistoryRangeError } from '../errors.js';
+import { ConfigError, EXIT_CODES, HistoryRangeError, withoutUrlPasswords } from '../errors.js';
 import { createConsoleLogger } from '../logger.js';
 import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
@@ -97,7 +97,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT_CODES.usage;
     }
     // Anything else means the scan could not complete: never a pass.
-    const message = err instanceof Error ? err.message : String(err);
+    const message = withoutUrlPasswords(err instanceof Error ? err.message : String(err));
     io.stderr.write(`gatehouse: the scan could not complete: ${message}\n`);
     if (io.env.GATEHOUSE_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return EXIT_CODES.scannerError;
@@ -143,8 +143,9 @@ export function usageMessage(err: Error): string {
     const flag = /'(--?[A-Za-z0-9-]+)/.exec(err.message)?.[1];
     if (flag) return `${flag} needs a value`;
   }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return err.message.split('\n')[0]!.replace(/\.$/, '');
-  return err.message.split('\n')[0]!;
+  // A stray argument is echoed, but never a password in it (`dashboard postgres://user:pw@host/db`, --db forgotten).
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return withoutUrlPasswords(err.message.split('\n')[0]!.replace(/\.$/, ''));
+  return withoutUrlPasswords(err.message.split('\n')[0]!);
 }
 
 /** The known word closest to `word` (edit distance at most 2, or a prefix), if any. */
@@ -421,7 +422,7 @@ async function dashboardCommand(argv: string[], io: CliIo): Promise<number> {
     if (!(await runDashboardCli(argv))) return EXIT_CODES.passed;
   } catch (err) {
     if (isParseArgsError(err)) throw err;
-    io.stderr.write(`gatehouse dashboard: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`gatehouse dashboard: ${withoutUrlPasswords(err instanceof Error ? err.message : String(err))}\n`);
     return EXIT_CODES.usage;
   }
   // The server keeps the process alive until a signal stops it.

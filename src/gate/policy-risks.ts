@@ -63,6 +63,8 @@ export interface PolicyRiskInput {
   /** Categories the config turned off (an empty list), e.g. ['dependency', 'secret']. */
   offCategories: readonly string[];
   secretAllowPaths: readonly string[];
+  /** The embedded secret scanner's own `with: {allow-paths}` (they replace `secrets.allow-paths`). */
+  scannerAllowPaths?: readonly string[];
   suppressions: readonly SuppressionReport[];
   /**
    * The scanners that ran read no file at all (the coverage ledger counts none read, and no image
@@ -118,6 +120,16 @@ export function policyRisks(input: PolicyRiskInput): { reasons: GateReason[]; no
         kind: 'allow-everything',
         subject: glob,
         message: `secrets.allow-paths "${glob}" matches every file: the secret scanner skips the whole repository, so no secret can be found. Narrow it to the folders that hold test fixtures or examples.`,
+      });
+    }
+  }
+
+  for (const glob of input.scannerAllowPaths ?? []) {
+    if (globMatchesEverything(glob) && !input.secretAllowPaths.includes(glob)) {
+      notes.push({
+        kind: 'allow-everything',
+        subject: glob,
+        message: `gatehouse-secrets with.allow-paths "${glob}" matches every file: the secret scanner skips the whole repository, so no secret can be found. Narrow it to the folders that hold test fixtures or examples.`,
       });
     }
   }

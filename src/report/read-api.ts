@@ -183,6 +183,73 @@ export const VulnerabilityServiceSchema = z.object({
   findings: z.array(FindingRowSchema),
 });
 
+/** Severity -> signed change of open findings (every severity present). */
+export const SeverityDeltaSchema = z.object({
+  critical: z.number().int(),
+  high: z.number().int(),
+  medium: z.number().int(),
+  low: z.number().int(),
+  info: z.number().int(),
+  unknown: z.number().int(),
+});
+
+/** One service's change over a window: open counts (snapshot to snapshot) and lifecycle events. */
+export const ServiceChangeSchema = z.object({
+  service: z.string(),
+  /**
+   * The day the open counts are compared with: the window's first day (the state when the window
+   * began: the latest snapshot taken before it), or the day of the service's first snapshot when it
+   * came later (`baseline`).
+   */
+  since: day,
+  baseline: z.enum(['window', 'firstSnapshot']),
+  /** Open, not suppressed findings per severity on the latest snapshot minus on `since`. */
+  open: SeverityDeltaSchema,
+  total: z.number().int(),
+  /** Findings opened or reopened in the window (lifecycle events, suppressed ones too). */
+  opened: count,
+  /** Findings fixed in the window. */
+  fixed: count,
+});
+
+/** Portfolio remediation over time: SLA breaches per day, time to remediate per week. */
+export const RemediationTrendSchema = z.object({
+  from: day,
+  to: day,
+  days: z.array(
+    z.object({
+      day,
+      /**
+       * Open findings past their SLA at the end of that day (today: now), with the same rule as
+       * `slaBreached`. Suppression and triage are read as they stand now, for every day.
+       */
+      breaches: count,
+      /** Findings fixed that day. */
+      fixed: count,
+    }),
+  ),
+  /** Seven-day periods ending on `to`, oldest first: the fixes in each and their open days. */
+  weeks: z.array(
+    z.object({
+      from: day,
+      to: day,
+      fixed: count,
+      /** Mean and median days open of the findings fixed in the period; null when none was. */
+      meanDays: z.number().nonnegative().nullable(),
+      medianDays: z.number().nonnegative().nullable(),
+    }),
+  ),
+});
+
+const WeekEventSchema = z.object({
+  kind: z.enum(['opened', 'fixed', 'reopened']),
+  at: isoTime,
+  service: z.string(),
+  fingerprint: z.string(),
+  title: z.string(),
+  severity: SeveritySchema,
+});
+
 // The bodies of the read endpoints, by path.
 
 /** GET /api/v1/services */
@@ -219,6 +286,25 @@ export const VulnerabilityResponseSchema = z.object({
   total: count,
 });
 
+/** GET /api/v1/week: "this week, at a glance" over a window of 7, 14 or 30 days, and the 90-day remediation trend. */
+export const WeekResponseSchema = z.object({
+  /** The window in days (7, 14 or 30). */
+  days: z.number().int().positive(),
+  /** Events at or after this time count. */
+  since: isoTime,
+  /** Lifecycle events of every service since `since`, per kind (default-branch snapshots only). */
+  counts: z.object({ opened: count, fixed: count, reopened: count }),
+  /** The newest events, at most `limit`. */
+  events: z.array(WeekEventSchema),
+  /** Open findings that count (not suppressed, not triaged), oldest first (at most 5). */
+  oldestOpen: z.array(z.object({ service: z.string(), fingerprint: z.string(), title: z.string(), severity: SeveritySchema, openedAt: isoTime })),
+  /** Open findings past their SLA now, every service. */
+  slaBreachesNow: count,
+  /** Each service's change over the window (services with at least one snapshot), by name. */
+  services: z.array(ServiceChangeSchema),
+  remediation: RemediationTrendSchema,
+});
+
 /** Every read body, by the name the OpenAPI document gives its schema. */
 export const READ_API_SCHEMAS = {
   ServicesResponse: ServicesResponseSchema,
@@ -229,4 +315,5 @@ export const READ_API_SCHEMAS = {
   FindingDetail: FindingDetailResponseSchema,
   FindingsExport: FindingsExportSchema,
   VulnerabilityResponse: VulnerabilityResponseSchema,
+  WeekResponse: WeekResponseSchema,
 } as const;

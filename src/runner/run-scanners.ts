@@ -216,7 +216,7 @@ function parseOutputOrExplain(planned: PlannedScan, output: ToolOutput): ParseRe
   try {
     return parseOutput(planned, output);
   } catch (err) {
-    if (err instanceof RunFailure && planned.mode === 'run') throw new RunFailure(`${err.message}${describeStderr(output.stderr)}`, err.namesTool);
+    if (err instanceof RunFailure && planned.mode === 'run') throw new RunFailure(`${err.message}${describeStderr(output.stderr, err.message)}`, err.namesTool);
     throw err;
   }
 }

@@ -41,10 +41,11 @@ const KNOWN_FAILURES: readonly KnownFailure[] = [
  * `; it printed N bytes to stderr (not shown ...)` plus the known failures it reports, or '' when
  * stderr was empty. Never any of stderr's own text.
  */
-export function describeStderr(stderr: string): string {
+export function describeStderr(stderr: string, alreadySaid = ''): string {
   if (stderr.trim() === '') return '';
   const bytes = Buffer.byteLength(stderr, 'utf8');
-  const said = classifyStderr(stderr);
+  // A parser that already explained the failure (e.g. npm audit's 405) is not repeated.
+  const said = classifyStderr(stderr).filter((sentence) => !alreadySaid.includes(sentence));
   return `; it printed ${bytes} bytes to stderr (not shown: a tool's output may hold secrets)${said.map((s) => `; ${s}`).join('')}`;
 }
 

@@ -132,6 +132,15 @@ describe('settings that match everything', () => {
     }
   });
 
+  it("the secret scanner's own with.allow-paths [\"**\"] is named as matching every file in every format", async () => {
+    const report = await scan({ scanners: { dependency: [], secret: [{ use: 'gatehouse-secrets', with: { 'allow-paths': ['**'] } }] } });
+    expect(report.findings.filter((f) => f.category === 'secret')).toEqual([]);
+    expect(report.gate.policy).toContainEqual(expect.objectContaining({ kind: 'allow-everything', subject: '**' }));
+    for (const [format, out] of Object.entries(everyFormat(report))) {
+      expect(out, format).toContain('gatehouse-secrets with.allow-paths "**" matches every file');
+    }
+  });
+
   it('a suppression with path "**" is named as matching every finding in every format, and the token it hides is counted', async () => {
     const report = await scan({ scanners: { dependency: [] }, suppressions: [{ id: 'hide-all', path: '**', reason: 'noise', expires: '2027-01-31' }] });
     const token = report.findings.find((f) => f.category === 'secret');

@@ -1,54 +1,83 @@
 // PostgreSQL ingest: the same plan as SQLite's (lifecycle.ts), applied in one transaction. An
 // advisory lock serialises ingests across every process sharing the database, so the prior state
 // read here is still true when the decisions are written, and two processes given the same scan
-// see one "created" and one "duplicate". Rows go in as arrays (unnest), a few statements per
-// service rather than one per finding.
+// see one "created" and one "duplicate".
+//
+// Round trips and rows written are what an ingest costs here, so the plan is applied in bulk: one
+// read of the prior state of every service (with each row's stored exploitation columns and a hash
+// of its columns), then a fixed number of statements per service whatever the number of findings,
+// rows going in as arrays (unnest). New findings are inserted with their exploitation columns; a
+// refreshed finding whose columns are all unchanged (the daily snapshot of a quiet service) only
+// gets `last_seen_at`, the others the full update; fix statistics are summed per severity.
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
 import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
-import { exploitChanges, notableOf, type StoredExploit } from '../exploit.js';
+import { exploitChanges, exploitColumns, notableOf, type ExploitColumns, type StoredExploit } from '../exploit.js';
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { INGEST_LOCK } from './migrations.js';
 
-/** Keeps the exploitation columns and the id index of the touched findings; returns those that became KEV-listed. */
-async function syncExploit(client: pg.PoolClient, touched: { id: number; finding: Finding }[]): Promise<Set<string>> {
-  const becameKev = new Set<string>();
-  if (touched.length === 0) return becameKev;
-  const stored = new Map(
-    (
-      await client.query<StoredExploit & { id: string }>('SELECT id, kev, kev_due, epss, epss_percentile, vuln_ids FROM findings WHERE id = ANY($1::bigint[])', [
-        touched.map((t) => t.id),
-      ])
-    ).rows.map((r) => [Number(r.id), r]),
-  );
-  const fpById = new Map(touched.map((t) => [t.id, t.finding.fingerprint]));
-  const changes = exploitChanges(stored, touched);
-  if (changes.length === 0) return becameKev;
-  await client.query(
-    `UPDATE findings f SET kev = u.kev, kev_due = u.kev_due, epss = u.epss, epss_percentile = u.epss_percentile, vuln_ids = u.vuln_ids
-     FROM unnest($1::bigint[], $2::int[], $3::text[], $4::float8[], $5::float8[], $6::text[]) AS u(id, kev, kev_due, epss, epss_percentile, vuln_ids)
-     WHERE f.id = u.id`,
-    [
-      changes.map((c) => c.id), changes.map((c) => c.columns.kev), changes.map((c) => c.columns.kevDue), changes.map((c) => c.columns.epss),
-      changes.map((c) => c.columns.epssPercentile), changes.map((c) => c.columns.vulnIds),
-    ],
-  );
-  const reindex = changes.filter((c) => c.idsChanged);
-  if (reindex.length > 0) {
-    await client.query('DELETE FROM finding_ids WHERE finding_id = ANY($1::bigint[])', [reindex.map((c) => c.id)]);
-    const pairs = reindex.flatMap((c) => c.columns.vulnIds.split(' ').filter(Boolean).map((k) => [c.id, k] as const));
-    if (pairs.length > 0) {
-      await client.query('INSERT INTO finding_ids (finding_id, vuln_id) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING', [
-        pairs.map((p) => p[0]),
-        pairs.map((p) => p[1]),
-      ]);
+type Columns = ReturnType<typeof findingColumns>;
+
+// The stored columns a report can change, hashed on both sides (SQL here, `columnsHash` below) in
+// one order, with \x1f between them and \x1e for NULL: equal hashes mean an update would write
+// the same values.
+const STORED_COLUMNS_HASH = `md5(concat_ws(chr(31), tool, category, rule_id, title, severity, where_text, fix_available::text,
+  suppressed::text, coalesce(suppression, chr(30)), data))`;
+function columnsHash(c: Columns): string {
+  return createHash('md5')
+    .update([c.tool, c.category, c.ruleId, c.title, c.severity, c.where, String(c.fixAvailable), String(c.suppressed), c.suppression ?? '\x1e', c.data].join('\x1f'))
+    .digest('hex');
+}
+
+// Findings go to the server as one JSON array read by json_to_recordset: JSON.stringify is native
+// and the server parses it in C, where one text[] per column costs seconds of array escaping in
+// the client for 10,000 findings. Strings are made well-formed first (a lone surrogate would be
+// refused by the server's JSON parser; as a text parameter it became U+FFFD, which this keeps).
+const ROW_TYPE = `fingerprint text, tool text, category text, rule_id text, title text, severity text, where_text text, fix_available int,
+  suppressed int, suppression text, at text, data text, kev int, kev_due text, epss float8, epss_percentile float8, vuln_ids text`;
+function findingRow(c: Columns, e: ExploitColumns, at: string) {
+  return {
+    fingerprint: c.fingerprint, tool: c.tool, category: c.category, rule_id: c.ruleId, title: c.title, severity: c.severity, where_text: c.where,
+    fix_available: c.fixAvailable, suppressed: c.suppressed, suppression: c.suppression, at, data: c.data,
+    kev: e.kev, kev_due: e.kevDue, epss: e.epss, epss_percentile: e.epssPercentile, vuln_ids: e.vulnIds,
+  };
+}
+const wellFormed = (_key: string, v: unknown) => (typeof v === 'string' ? (v as string & { toWellFormed(): string }).toWellFormed() : v);
+function rowsJson(rows: object[]): string {
+  return JSON.stringify(rows, wellFormed);
+}
+
+interface PriorRow extends StoredExploit {
+  id: string;
+  service_id: string;
+  fingerprint: string;
+  state: 'open' | 'fixed';
+  opened_at: string;
+  severity: Severity;
+  tool: string;
+  category: string;
+  suppressed: number;
+  rule_id: string;
+  where_text: string;
+  columns_md5: string;
+}
+
+/** The finding_ids rows of findings: one per vulnerability id key. */
+function idPairs(rows: { id: number; vulnIds: string }[]): [number[], string[]] {
+  const ids: number[] = [];
+  const keys: string[] = [];
+  for (const r of rows) {
+    for (const k of r.vulnIds.split(' ')) {
+      if (!k) continue;
+      ids.push(r.id);
+      keys.push(k);
     }
   }
-  for (const c of changes) if (c.becameKev) becameKev.add(fpById.get(c.id)!);
-  return becameKev;
+  return [ids, keys];
 }
 
 export function createPostgresIngest(pool: pg.Pool): IngestStore {
@@ -68,18 +97,33 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
     const services = new Map(
       (await client.query<ServiceDbRow>('SELECT * FROM services WHERE name = ANY($1)', [serviceNames])).rows.map((s) => [s.name, { ...s, id: Number(s.id) }]),
     );
+    // The prior state of every known service of the report, in one query.
+    const priorRows = services.size
+      ? (
+          await client.query<PriorRow>(
+            `SELECT id, service_id, fingerprint, state, opened_at, severity, tool, category, suppressed, rule_id, where_text,
+               kev, kev_due, epss, epss_percentile, vuln_ids, ${STORED_COLUMNS_HASH} AS columns_md5
+             FROM findings WHERE service_id = ANY($1::bigint[])`,
+            [[...services.values()].map((s) => s.id)],
+          )
+        ).rows
+      : [];
+    const rowsOfService = new Map<number, PriorRow[]>();
+    for (const r of priorRows) {
+      const list = rowsOfService.get(Number(r.service_id));
+      if (list) list.push(r);
+      else rowsOfService.set(Number(r.service_id), [r]);
+    }
+    const stored = new Map<number, PriorRow>();
     const ids = new Map<string, Map<string, number>>();
     const prior = new Map<string, PriorService>();
     for (const [name, s] of services) {
-      const rows = await client.query<{ id: string; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; severity: Severity; tool: string; category: string; suppressed: number; rule_id: string; where_text: string }>(
-        'SELECT id, fingerprint, state, opened_at, severity, tool, category, suppressed, rule_id, where_text FROM findings WHERE service_id = $1',
-        [s.id],
-      );
       const findings = new Map<string, PriorFinding>();
       const byFp = new Map<string, number>();
-      for (const f of rows.rows) {
+      for (const f of rowsOfService.get(s.id) ?? []) {
         findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1, ruleId: f.rule_id, where: f.where_text });
         byFp.set(f.fingerprint, Number(f.id));
+        stored.set(Number(f.id), f);
       }
       ids.set(name, byFp);
       const late = report.kind === 'snapshot' && s.last_snapshot_at !== null && createdAt < s.last_snapshot_at;
@@ -108,10 +152,27 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
     for (const sp of plan.services) {
       let service = services.get(sp.name);
       if (!service) {
-        const row = (await client.query<ServiceDbRow>('INSERT INTO services (name, path, first_seen_at) VALUES ($1, $2, $3) RETURNING *', [sp.name, sp.path, createdAt])).rows[0];
+        const row = (
+          await client.query<ServiceDbRow>('INSERT INTO services (name, path, first_seen_at, last_scan_at, last_snapshot_at, last_gate) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *', [
+            sp.name,
+            sp.path,
+            createdAt,
+            sp.setLastScan ? createdAt : null,
+            sp.setLastSnapshot ? createdAt : null,
+            sp.setLastSnapshot ? sp.gate : null,
+          ])
+        ).rows[0];
         service = { ...row, id: Number(row.id) };
-      } else if (sp.path !== null && service.path !== sp.path) {
-        await client.query('UPDATE services SET path = $1 WHERE id = $2', [sp.path, service.id]);
+      } else if ((sp.path !== null && service.path !== sp.path) || sp.setLastScan || sp.setLastSnapshot) {
+        // The service's gate is its default branch's: a PR's verdict is the PR's (the pull-request view).
+        await client.query(
+          `UPDATE services SET path = COALESCE($2, path),
+             last_scan_at = CASE WHEN $3 THEN $5 ELSE last_scan_at END,
+             last_snapshot_at = CASE WHEN $4 THEN $5 ELSE last_snapshot_at END,
+             last_gate = CASE WHEN $4 THEN $6 ELSE last_gate END
+           WHERE id = $1`,
+          [service.id, sp.path, sp.setLastScan, sp.setLastSnapshot, createdAt, sp.gate],
+        );
       }
       const serviceId = service.id;
       const byFp = ids.get(sp.name) ?? new Map<string, number>();
@@ -119,44 +180,63 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
         'INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
         [scanPk, serviceId, report.kind, createdAt, sp.gate, sp.findingCount, JSON.stringify(sp.reportCounts), JSON.stringify(sp.scanners)],
       );
-      if (sp.setLastScan) await client.query('UPDATE services SET last_scan_at = $1 WHERE id = $2', [createdAt, serviceId]);
-      // The service's gate is its default branch's: a PR's verdict is the PR's (the pull-request view).
-      if (sp.setLastSnapshot) await client.query('UPDATE services SET last_snapshot_at = $1, last_gate = $2 WHERE id = $3', [createdAt, sp.gate, serviceId]);
 
-      // New rows: opened now, or opened and fixed by a late snapshot.
+      // New rows: opened now, or opened and fixed by a late snapshot; written with their exploitation columns.
       const fresh = sp.decisions.flatMap((d) =>
         d.kind === 'opened' ? [{ f: d.finding, at: d.at, fixedAt: null as string | null }] : d.kind === 'lateOpenedAndFixed' ? [{ f: d.finding, at: d.openedAt, fixedAt: d.fixedAt }] : [],
       );
-      const events: { fp: string; kind: string; at: string; openSeconds: number | null }[] = [];
-      const sightings: string[] = [];
-      const fixStats: { severity: Severity; seconds: number }[] = [];
+      const newIds: { id: number; vulnIds: string }[] = [];
       if (fresh.length > 0) {
-        const cols = fresh.map((x) => findingColumns(x.f));
+        const ex = fresh.map((x) => exploitColumns(x.f));
         const inserted = await client.query<{ id: string; fingerprint: string }>(
           `INSERT INTO findings (service_id, fingerprint, tool, category, rule_id, title, severity, where_text, fix_available, state, suppressed, suppression,
-             first_seen_at, opened_at, last_seen_at, fixed_at, data)
+             first_seen_at, opened_at, last_seen_at, fixed_at, data, kev, kev_due, epss, epss_percentile, vuln_ids)
            SELECT $1, u.fingerprint, u.tool, u.category, u.rule_id, u.title, u.severity, u.where_text, u.fix_available,
-             CASE WHEN u.fixed_at IS NULL THEN 'open' ELSE 'fixed' END, u.suppressed, u.suppression, u.at, u.at, u.at, u.fixed_at, u.data
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[])
-             AS u(fingerprint, tool, category, rule_id, title, severity, where_text, fix_available, suppressed, suppression, at, fixed_at, data)
+             CASE WHEN u.fixed_at IS NULL THEN 'open' ELSE 'fixed' END, u.suppressed, u.suppression, u.at, u.at, u.at, u.fixed_at, u.data,
+             u.kev, u.kev_due, u.epss, u.epss_percentile, u.vuln_ids
+           FROM json_to_recordset($2::json) AS u(${ROW_TYPE}, fixed_at text)
            RETURNING id, fingerprint`,
-          [
-            serviceId,
-            cols.map((c) => c.fingerprint), cols.map((c) => c.tool), cols.map((c) => c.category), cols.map((c) => c.ruleId), cols.map((c) => c.title),
-            cols.map((c) => c.severity), cols.map((c) => c.where), cols.map((c) => c.fixAvailable), cols.map((c) => c.suppressed), cols.map((c) => c.suppression),
-            fresh.map((x) => x.at), fresh.map((x) => x.fixedAt), cols.map((c) => c.data),
-          ],
+          [serviceId, rowsJson(fresh.map((x, i) => ({ ...findingRow(findingColumns(x.f), ex[i], x.at), fixed_at: x.fixedAt })))],
         );
-        for (const r of inserted.rows) byFp.set(r.fingerprint, Number(r.id));
+        const vulnIdsByFp = new Map(fresh.map((x, i) => [x.f.fingerprint, ex[i].vulnIds]));
+        for (const r of inserted.rows) {
+          byFp.set(r.fingerprint, Number(r.id));
+          newIds.push({ id: Number(r.id), vulnIds: vulnIdsByFp.get(r.fingerprint)! });
+        }
       }
-      // A secret's fingerprint migration (lifecycle.ts carryOverSecrets): the stored row moves to the new fingerprint first.
-      for (const d of sp.decisions) {
-        if (d.kind !== 'refreshed' || !d.previousFingerprint) continue;
-        const moved = byFp.get(d.previousFingerprint)!;
-        await client.query('UPDATE findings SET fingerprint = $1 WHERE id = $2', [d.finding.fingerprint, moved]);
-        byFp.set(d.finding.fingerprint, moved);
+
+      const events: { fp: string; kind: string; at: string; openSeconds: number | null }[] = [];
+      const sightings: string[] = [];
+      const fixStats = new Map<Severity, { count: number; seconds: number }>();
+      const addFix = (severity: Severity, seconds: number) => {
+        const s = fixStats.get(severity) ?? { count: 0, seconds: 0 };
+        s.count++;
+        s.seconds += seconds;
+        fixStats.set(severity, s);
+      };
+      // Refreshed findings: the exploitation columns that change (and the KEV listings that begin), then
+      // the rows that change in full, the others only seen again.
+      const refreshedDecisions = sp.decisions.filter((d): d is Extract<typeof d, { kind: 'refreshed' }> => d.kind === 'refreshed');
+      const touched = refreshedDecisions.map((d) => ({ id: byFp.get(d.previousFingerprint ?? d.finding.fingerprint)!, finding: d.finding as Finding }));
+      const changes = new Map(exploitChanges(stored, touched).map((c) => [c.id, c]));
+      const becameKev = new Set<string>();
+      const full: { id: number; cols: Columns; at: string; ex: ExploitColumns }[] = [];
+      const seenOnly: number[] = [];
+      const reindexed: { id: number; vulnIds: string }[] = [];
+      for (const d of refreshedDecisions) {
+        const id = byFp.get(d.previousFingerprint ?? d.finding.fingerprint)!;
+        if (d.previousFingerprint) {
+          // A secret's fingerprint migration (lifecycle.ts carryOverSecrets): the stored row takes the new fingerprint.
+          byFp.set(d.finding.fingerprint, id);
+        }
+        const cols = findingColumns(d.finding);
+        const change = changes.get(id);
+        const old = stored.get(id)!;
+        if (change?.becameKev) becameKev.add(d.finding.fingerprint);
+        if (change?.idsChanged) reindexed.push({ id, vulnIds: change.columns.vulnIds });
+        if (!d.previousFingerprint && !change && old.state === 'open' && old.columns_md5 === columnsHash(cols)) seenOnly.push(id);
+        else full.push({ id, cols, at: d.at, ex: change?.columns ?? exploitColumns(d.finding) });
       }
-      const refreshed: { id: number; cols: ReturnType<typeof findingColumns>; at: string }[] = [];
       const fixed: { id: number; at: string }[] = [];
       for (const d of sp.decisions) {
         switch (d.kind) {
@@ -165,19 +245,18 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
             sightings.push(d.finding.fingerprint);
             break;
           case 'refreshed':
-            refreshed.push({ id: byFp.get(d.finding.fingerprint)!, cols: findingColumns(d.finding), at: d.at });
             if (d.reopened) events.push({ fp: d.finding.fingerprint, kind: 'reopened', at: d.at, openSeconds: null });
             sightings.push(d.finding.fingerprint);
             break;
           case 'fixed':
             fixed.push({ id: byFp.get(d.fingerprint)!, at: d.at });
             events.push({ fp: d.fingerprint, kind: 'fixed', at: d.at, openSeconds: d.openSeconds });
-            fixStats.push({ severity: d.severity, seconds: d.openSeconds });
+            addFix(d.severity, d.openSeconds);
             break;
           case 'lateOpenedAndFixed':
             events.push({ fp: d.finding.fingerprint, kind: 'opened', at: d.openedAt, openSeconds: null });
             events.push({ fp: d.finding.fingerprint, kind: 'fixed', at: d.fixedAt, openSeconds: d.openSeconds });
-            fixStats.push({ severity: d.finding.severity, seconds: d.openSeconds });
+            addFix(d.finding.severity, d.openSeconds);
             sightings.push(d.finding.fingerprint);
             break;
           case 'sighted':
@@ -185,21 +264,20 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
             break;
         }
       }
-      if (refreshed.length > 0) {
+      if (full.length > 0) {
         await client.query(
-          `UPDATE findings f SET tool = u.tool, category = u.category, rule_id = u.rule_id, title = u.title, severity = u.severity,
+          `UPDATE findings f SET fingerprint = u.fingerprint, tool = u.tool, category = u.category, rule_id = u.rule_id, title = u.title, severity = u.severity,
              where_text = u.where_text, fix_available = u.fix_available, suppressed = u.suppressed, suppression = u.suppression,
              last_seen_at = u.at, data = u.data, state = 'open',
-             opened_at = CASE WHEN f.state = 'fixed' THEN u.at ELSE f.opened_at END, fixed_at = NULL
-           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[], $12::text[])
-             AS u(id, tool, category, rule_id, title, severity, where_text, fix_available, suppressed, suppression, at, data)
+             opened_at = CASE WHEN f.state = 'fixed' THEN u.at ELSE f.opened_at END, fixed_at = NULL,
+             kev = u.kev, kev_due = u.kev_due, epss = u.epss, epss_percentile = u.epss_percentile, vuln_ids = u.vuln_ids
+           FROM json_to_recordset($1::json) AS u(${ROW_TYPE}, id bigint)
            WHERE f.id = u.id`,
-          [
-            refreshed.map((r) => r.id), refreshed.map((r) => r.cols.tool), refreshed.map((r) => r.cols.category), refreshed.map((r) => r.cols.ruleId),
-            refreshed.map((r) => r.cols.title), refreshed.map((r) => r.cols.severity), refreshed.map((r) => r.cols.where), refreshed.map((r) => r.cols.fixAvailable),
-            refreshed.map((r) => r.cols.suppressed), refreshed.map((r) => r.cols.suppression), refreshed.map((r) => r.at), refreshed.map((r) => r.cols.data),
-          ],
+          [rowsJson(full.map((r) => ({ ...findingRow(r.cols, r.ex, r.at), id: r.id })))],
         );
+      }
+      if (seenOnly.length > 0) {
+        await client.query('UPDATE findings SET last_seen_at = $1 WHERE id = ANY($2::bigint[])', [createdAt, seenOnly]);
       }
       if (fixed.length > 0) {
         await client.query("UPDATE findings f SET state = 'fixed', fixed_at = u.at FROM unnest($1::bigint[], $2::text[]) AS u(id, at) WHERE f.id = u.id", [fixed.map((x) => x.id), fixed.map((x) => x.at)]);
@@ -210,19 +288,24 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
           [scanPk, events.map((e) => byFp.get(e.fp)!), events.map((e) => e.kind), events.map((e) => e.at), events.map((e) => e.openSeconds)],
         );
       }
-      const touched = sp.decisions.flatMap((d) =>
-        d.kind === 'opened' || d.kind === 'refreshed' || d.kind === 'lateOpenedAndFixed' ? [{ id: byFp.get(d.finding.fingerprint)!, finding: d.finding }] : [],
-      );
-      const becameKev = await syncExploit(client, touched);
+      // The vulnerability id index: new findings' keys, and those of findings whose ids changed.
+      if (reindexed.length > 0) await client.query('DELETE FROM finding_ids WHERE finding_id = ANY($1::bigint[])', [reindexed.map((r) => r.id)]);
+      const [pairIds, pairKeys] = idPairs([...newIds, ...reindexed]);
+      if (pairIds.length > 0) {
+        await client.query('INSERT INTO finding_ids (finding_id, vuln_id) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING', [pairIds, pairKeys]);
+      }
       notable.push(...notableOf(sp.name, sp.decisions, becameKev, (fp) => prior.get(sp.name)?.findings.get(fp)?.openedAt));
       if (sightings.length > 0) {
         await client.query('INSERT INTO finding_scans (finding_id, scan_pk) SELECT u.id, $1 FROM unnest($2::bigint[]) AS u(id) ON CONFLICT DO NOTHING', [scanPk, sightings.map((fp) => byFp.get(fp)!)]);
       }
-      for (const st of fixStats) {
+      if (fixStats.size > 0) {
+        const stats = [...fixStats];
         await client.query(
-          `INSERT INTO fix_stats (service_id, severity, fixed_count, open_seconds_total) VALUES ($1, $2, 1, $3)
-           ON CONFLICT (service_id, severity) DO UPDATE SET fixed_count = fix_stats.fixed_count + 1, open_seconds_total = fix_stats.open_seconds_total + excluded.open_seconds_total`,
-          [serviceId, st.severity, st.seconds],
+          `INSERT INTO fix_stats (service_id, severity, fixed_count, open_seconds_total)
+           SELECT $1, u.severity, u.n, u.s FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS u(severity, n, s)
+           ON CONFLICT (service_id, severity) DO UPDATE SET fixed_count = fix_stats.fixed_count + excluded.fixed_count,
+             open_seconds_total = fix_stats.open_seconds_total + excluded.open_seconds_total`,
+          [serviceId, stats.map(([s]) => s), stats.map(([, v]) => v.count), stats.map(([, v]) => v.seconds)],
         );
       }
       if (sp.posture) {

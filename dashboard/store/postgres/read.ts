@@ -18,7 +18,28 @@ import {
 import { densePosture, findingSortSql, findingWhere, SEVERITY_SQL_RANK } from '../sqlite/read.js';
 import { breachCondition, numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
-import { assembleWeek, OLDEST_OPEN_LIMIT, OLDEST_OPEN_SQL, WEEK_COUNTS_SQL, WEEK_EVENTS_SQL, type OldestOpenDbRow, type WeekCountDbRow, type WeekEventDbRow } from '../week.js';
+import {
+  assembleChanges,
+  assembleRemediation,
+  assembleWeek,
+  changeEventsSql,
+  changePostureSql,
+  OLDEST_OPEN_LIMIT,
+  OLDEST_OPEN_SQL,
+  REMEDIATION_FIXES_SQL,
+  REMEDIATION_PERIODS_SQL,
+  remediationWindow,
+  WEEK_COUNTS_SQL,
+  WEEK_EVENTS_SQL,
+  type ChangeEventDbRow,
+  type ChangePostureDbRow,
+  type OldestOpenDbRow,
+  type RemediationFixDbRow,
+  type RemediationPeriodDbRow,
+  type WeekCountDbRow,
+  type WeekEventDbRow,
+} from '../week.js';
+import { dayOf as dayOfTime } from '../days.js';
 import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
@@ -201,6 +222,28 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
         await rows<WeekEventDbRow>(numbered(WEEK_EVENTS_SQL), [since, limit]),
         await rows<OldestOpenDbRow>(numbered(OLDEST_OPEN_SQL), [OLDEST_OPEN_LIMIT]),
       );
+    },
+
+    async serviceChanges(since, service) {
+      const one = service !== undefined;
+      const sinceDay = dayOfTime(since);
+      const extra = one ? [service] : [];
+      const [baseline, first, latest, events] = await Promise.all([
+        rows<ChangePostureDbRow>(numbered(changePostureSql('baseline', one)), [since, ...extra]),
+        rows<ChangePostureDbRow>(numbered(changePostureSql('first', one)), extra),
+        rows<ChangePostureDbRow>(numbered(changePostureSql('latest', one)), extra),
+        rows<ChangeEventDbRow>(numbered(changeEventsSql(one)), [since, ...extra]),
+      ]);
+      return assembleChanges(sinceDay, baseline, first, latest, events);
+    },
+
+    async remediationTrend(now, days) {
+      const w = remediationWindow(now, days);
+      const [fixes, periods] = await Promise.all([
+        rows<RemediationFixDbRow>(numbered(REMEDIATION_FIXES_SQL), [w.fromAt, w.endAt]),
+        rows<RemediationPeriodDbRow>(numbered(REMEDIATION_PERIODS_SQL), [w.fromAt]),
+      ]);
+      return assembleRemediation(w.from, w.to, now, sla, fixes, periods);
     },
 
     async findVulnerability(query, now = new Date()) {

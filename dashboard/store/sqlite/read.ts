@@ -21,7 +21,28 @@ import {
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
-import { assembleWeek, OLDEST_OPEN_LIMIT, OLDEST_OPEN_SQL, WEEK_COUNTS_SQL, WEEK_EVENTS_SQL, type OldestOpenDbRow, type WeekCountDbRow, type WeekEventDbRow } from '../week.js';
+import {
+  assembleChanges,
+  assembleRemediation,
+  assembleWeek,
+  changeEventsSql,
+  changePostureSql,
+  OLDEST_OPEN_LIMIT,
+  OLDEST_OPEN_SQL,
+  REMEDIATION_FIXES_SQL,
+  REMEDIATION_PERIODS_SQL,
+  remediationWindow,
+  WEEK_COUNTS_SQL,
+  WEEK_EVENTS_SQL,
+  type ChangeEventDbRow,
+  type ChangePostureDbRow,
+  type OldestOpenDbRow,
+  type RemediationFixDbRow,
+  type RemediationPeriodDbRow,
+  type WeekCountDbRow,
+  type WeekEventDbRow,
+} from '../week.js';
+import { dayOf as dayOfTime } from '../days.js';
 import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
@@ -258,6 +279,31 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         prepared(WEEK_COUNTS_SQL).all(since) as WeekCountDbRow[],
         prepared(WEEK_EVENTS_SQL).all(since, limit) as WeekEventDbRow[],
         prepared(OLDEST_OPEN_SQL).all(OLDEST_OPEN_LIMIT) as OldestOpenDbRow[],
+      );
+    },
+
+    async serviceChanges(since, service) {
+      const one = service !== undefined;
+      const sinceDay = dayOfTime(since);
+      const extra = one ? [service] : [];
+      return assembleChanges(
+        sinceDay,
+        prepared(changePostureSql('baseline', one)).all(since, ...extra) as ChangePostureDbRow[],
+        prepared(changePostureSql('first', one)).all(...extra) as ChangePostureDbRow[],
+        prepared(changePostureSql('latest', one)).all(...extra) as ChangePostureDbRow[],
+        prepared(changeEventsSql(one)).all(since, ...extra) as ChangeEventDbRow[],
+      );
+    },
+
+    async remediationTrend(now, days) {
+      const w = remediationWindow(now, days);
+      return assembleRemediation(
+        w.from,
+        w.to,
+        now,
+        sla,
+        prepared(REMEDIATION_FIXES_SQL).all(w.fromAt, w.endAt) as RemediationFixDbRow[],
+        prepared(REMEDIATION_PERIODS_SQL).all(w.fromAt) as RemediationPeriodDbRow[],
       );
     },
 

@@ -3,6 +3,8 @@
 // sparkline of a service that started inside the window is not drawn as zeros before its first snapshot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingHref } from '../../../dashboard/pages/view-models.js';
+import { buildOpenApiDocument } from '../../../dashboard/openapi.js';
+import { WeekResponseSchema } from '../../../src/report/read-api.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
 
 let h: PageHarness;
@@ -74,6 +76,103 @@ describe('overview: this week, at a glance', () => {
     expect(points).toHaveLength(21);
     expect(points[0][0]).toBeGreaterThan(30);
     expect(points.every(([, y]) => y === points[0][1])).toBe(true);
+  });
+});
+
+const DAY = 86_400_000;
+const api = (path: string) => h.app.request(path, { headers: { authorization: `Bearer ${h.tokens.viewer}` } });
+const rowOf = (html: string, service: string) => {
+  const start = html.indexOf(`<tr data-service="${service}">`);
+  expect(start).toBeGreaterThan(-1);
+  return html.slice(start, html.indexOf('</tr>', start));
+};
+
+describe('overview: the window, each service\'s change, the remediation trend', () => {
+  it('offers 7, 14 and 30 days; the window moves the counts, the title and the change column, and travels with the links', async () => {
+    const week7 = section((await get(h.app, '/', cookie)).html);
+    expect(week7).toMatch(/<a class="active" aria-current="true" href="\/#week-title">7 days<\/a>/);
+    expect(week7).toContain('href="/?days=14#week-title"');
+    const { status, html } = await get(h.app, '/?days=30&sort=name&dir=asc', cookie);
+    expect(status).toBe(200);
+    const week30 = section(html);
+    expect(week30).toContain('The last 30 days, at a glance');
+    expect(week30).toContain('data-days="30"');
+    expect(week30).toMatch(/<a class="active" aria-current="true" href="\/\?sort=name&amp;dir=asc&amp;days=30#week-title">30 days<\/a>/);
+    const s30 = await h.store.weekSummary(new Date(NOW.getTime() - 30 * DAY).toISOString(), 10);
+    expect(count(week30, 'fixed')).toBe(s30.counts.fixed);
+    expect(count(week30, 'opened')).toBe(s30.counts.opened);
+    expect(s30.counts.fixed).toBeGreaterThan(9);
+    expect(week30).toContain('Changes in the last 30 days');
+    expect(html).toContain('<th>Change (30 d)</th>');
+    // Sorting and the filter keep the window.
+    expect(html).toContain('days=30');
+    expect(html).toMatch(/href="\/\?sort=critical&amp;dir=desc&amp;days=30"/);
+    expect(html).toContain('<input type="hidden" name="days" value="30"/>');
+  });
+
+  it('answers a window other than 7, 14 or 30 with a 400 naming days (unknown parameters are still ignored)', async () => {
+    for (const bad of ['5', 'week', '7.5', '']) {
+      const r = await get(h.app, `/?days=${bad}`, cookie);
+      expect(r.status, bad).toBe(400);
+      expect(r.html).toContain('days: expected 7, 14 or 30 (days)');
+    }
+    expect((await get(h.app, '/?days=14&window=99', cookie)).status).toBe(200);
+  });
+
+  it("shows each service's change over the window in words and arrows, not colour only", async () => {
+    const { html } = await get(h.app, '/', cookie);
+    const changes = await h.store.serviceChanges(new Date(NOW.getTime() - 7 * DAY).toISOString());
+    const payments = changes.find((c) => c.service === 'payments')!;
+    // payments: 14 open just before the window (its snapshot of 7 days ago, at the window's first instant, is in it), 6 now, 8 fixed.
+    expect(payments).toMatchObject({ baseline: 'window', total: -8, fixed: 8, opened: 0 });
+    const row = rowOf(html, 'payments');
+    expect(row).toContain('data-total="-8" data-opened="0" data-fixed="8"');
+    expect(row).toContain('<span class="delta delta-down">▼ 8 fewer open</span>');
+    expect(row).toContain('+0 new</span> / <span class="delta-fixed">\u22128 fixed</span>');
+    expect(row).toMatch(/title="0 new or reopened, 8 fixed since 7 days ago \(\d{4}-\d{2}-\d{2}\); open findings \u22128/);
+    // legacy started 20 days ago: over 30 days it is compared with its first snapshot, not with zero.
+    const legacy30 = rowOf((await get(h.app, '/?days=30', cookie)).html, 'legacy');
+    const first = new Date(NOW.getTime() - 20 * DAY).toISOString().slice(0, 10);
+    expect(legacy30).toContain(`since first snapshot ${first.slice(5)}`);
+    expect(legacy30).toContain('= no change');
+    // The service page says it too.
+    const service = (await get(h.app, '/services/payments', cookie)).html;
+    expect(service).toMatch(/<p class="service-change" data-total="-8" data-opened="0" data-fixed="8"><span class="delta delta-down">▼ 8 fewer open<\/span> in the last 7 days/);
+  });
+
+  it('draws open findings past their SLA per day and days to remediate per week on the week panel', async () => {
+    const week = section((await get(h.app, '/', cookie)).html);
+    const trend = await h.store.remediationTrend(NOW);
+    const sla = week.slice(week.indexOf('data-chart="sla-breaches"'));
+    expect(sla).toContain('data-days="91"');
+    const hits = [...sla.matchAll(/<rect [^>]*data-day="([\d-]+)" data-breaches="(\d+)"/g)].map((m) => [m[1], Number(m[2])]);
+    expect(hits).toEqual(trend.days.map((d) => [d.day, d.breaches]));
+    // Today's point is the SLA breaches now.
+    expect(hits[90][1]).toBe(count(week, 'sla'));
+    const mttr = week.slice(week.indexOf('data-chart="mttr"'));
+    const bars = [...mttr.matchAll(/<g class="week-bar" data-week="([\d-]+)" data-median="([\d.]*)" data-fixed="(\d+)"/g)].map((m) => [m[1], m[2] === '' ? null : Number(m[2]), Number(m[3])]);
+    expect(bars).toEqual(trend.weeks.map((w) => [w.to, w.medianDays, w.fixed]));
+    expect(bars.some(([, median]) => median !== null)).toBe(true);
+    expect(mttr).toMatch(/Median days open of the findings fixed each week/);
+  });
+
+  it('serves the same in GET /api/v1/week, in its contract and the OpenAPI document', async () => {
+    const r = await api('/api/v1/week?days=14');
+    expect(r.status).toBe(200);
+    const body = WeekResponseSchema.parse(await r.json());
+    expect(body.days).toBe(14);
+    expect(body.counts).toEqual((await h.store.weekSummary(new Date(NOW.getTime() - 14 * DAY).toISOString(), 10)).counts);
+    expect(body.remediation).toEqual(await h.store.remediationTrend(NOW));
+    expect(body.services.map((c) => c.service)).toEqual(['legacy', 'orders', 'payments']);
+    expect(body.slaBreachesNow).toBe((await h.store.listServiceOverview(NOW)).reduce((n, s) => n + s.slaBreaches, 0));
+    expect(WeekResponseSchema.parse(await (await api('/api/v1/week?limit=3')).json()).events).toHaveLength(3);
+    const bad = await api('/api/v1/week?days=60');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: 'days' });
+    expect((await api('/api/v1/week?utm_source=x')).status).toBe(200);
+    const doc = buildOpenApiDocument({ publicBadges: false });
+    expect(doc.paths['/week'].get.responses[200]).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/WeekResponse' } } } });
+    expect(JSON.stringify((doc.components.schemas as Record<string, unknown>).WeekResponse)).toContain('remediation');
   });
 });
 

@@ -1,12 +1,16 @@
 // `gatehouse dashboard migrate --from FILE.db --to postgres://...`: everything copied, counts
-// verified, all or nothing.
+// verified, all or nothing (a failure or a killed process leaves the target empty; run it again).
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrateCli } from '../../../dashboard/server.js';
 import { openPostgresStore } from '../../../dashboard/store/postgres/open.js';
-import { openSqliteStore } from '../../../dashboard/store/sqlite/open.js';
+import { openSqliteStore, type SqliteStore } from '../../../dashboard/store/sqlite/open.js';
+import { toTriageRecord } from '../../../dashboard/store/triage.js';
+import { STORE_TABLES } from '../../../dashboard/store/types.js';
 import { freshPostgresDatabase } from './backends.js';
 import { day, makeReport } from './report-builder.js';
 
@@ -23,6 +27,21 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
   await drop();
 });
+
+/** A source store with at least one row in every table of STORE_TABLES, and one text holding NUL. */
+async function seedEveryTable(src: SqliteStore): Promise<void> {
+  const t0 = new Date(day('2026-01-01'));
+  await src.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }, { fp: 'b' }, { fp: 'nul', title: 'nul\u0000here', extra: { aliases: ['GHSA-aaaa-bbbb-cccc'] } }] }), 't');
+  await src.ingestScan(makeReport({ scanId: 's2', createdAt: day('2026-01-05'), findings: [{ fp: 'a' }, { fp: 'nul', title: 'nul\u0000here', extra: { aliases: ['GHSA-aaaa-bbbb-cccc'] } }] }), 't');
+  await src.ingestScan(makeReport({ scanId: 'pr1', kind: 'pr', gate: 'failed', createdAt: day('2026-01-06'), findings: [{ fp: 'a' }, { fp: 'prnew', severity: 'critical' }] }), 't');
+  await src.setTriage('payments', ['fp-a0000'], toTriageRecord({ status: 'false_positive', reason: 'fixture' }, 'alice', t0), 'alice', t0);
+  await src.claimNotifications([{ key: 'new-critical|payments|fp-a0000|x', event: 'new-critical', service: 'payments', fingerprint: 'fp-a0000' }], t0);
+  const admin = await src.createToken({ role: 'admin', label: 'a' });
+  await src.createSession(admin.id);
+  await src.addAudit('system', 'token.bootstrap', { id: admin.id });
+}
+
+const execFileAsync = promisify(execFile);
 
 describe('dashboard migrate', () => {
   it('copies findings, history, tokens as hashes, sessions and audit, verified by counts', async () => {
@@ -54,6 +73,71 @@ describe('dashboard migrate', () => {
       expect((await pgStore.ingestScan(makeReport({ scanId: 's3', createdAt: day('2026-01-09'), findings: [{ fp: 'a' }, { fp: 'b' }] }), 't')).reopened).toBe(1);
     } finally {
       await pgStore.close();
+    }
+  });
+
+  it('copies every table of the store (each one non-empty in the source), NUL text as U+FFFD', async () => {
+    const src = openSqliteStore(file);
+    await seedEveryTable(src);
+    const before = await src.tableCounts();
+    expect(STORE_TABLES.filter((t) => before[t] === 0)).toEqual([]);
+    const vulnerability = await src.findVulnerability('GHSA-aaaa-bbbb-cccc', new Date(day('2026-01-06')));
+    expect(vulnerability?.services.map((s) => s.service)).toEqual(['payments']);
+    await src.close();
+    await runMigrateCli(['--from', file, '--to', url], () => {});
+    const pgStore = await openPostgresStore(url);
+    try {
+      expect(await pgStore.tableCounts()).toEqual(before);
+      expect((await pgStore.getTriage('payments', 'fp-a0000'))?.current?.status).toBe('false_positive');
+      expect((await pgStore.listNotifications(5)).map((n) => n.key)).toEqual(['new-critical|payments|fp-a0000|x']);
+      const copied = await pgStore.findVulnerability('GHSA-aaaa-bbbb-cccc', new Date(day('2026-01-06')));
+      expect(JSON.stringify(copied)).toBe(JSON.stringify(vulnerability).replaceAll('\\u0000', '\uFFFD'));
+      // The title column (PostgreSQL text cannot hold NUL); the finding's JSON keeps it escaped, as it was.
+      expect((await pgStore.listFindings({ limit: 10, offset: 0 })).items.find((f) => f.fingerprint === 'fp-nul00')?.title).toBe('nul\uFFFDhere');
+    } finally {
+      await pgStore.close();
+    }
+  });
+
+  it('leaves the target empty when the process is killed mid-copy, and a second run copies everything', async () => {
+    const src = openSqliteStore(file);
+    await seedEveryTable(src);
+    const before = await src.tableCounts();
+    await src.close();
+    const killed = await execFileAsync(process.execPath, ['--import', 'tsx', 'test/dashboard/store/migrate-child.ts', 'findings', '--from', file, '--to', url]).then(
+      () => undefined,
+      (err: { signal?: string; stdout?: string }) => err,
+    );
+    expect(killed?.signal).toBe('SIGKILL');
+    expect(killed?.stdout).toContain('findings: 3 rows');
+    const target = await openPostgresStore(url);
+    try {
+      const after = await target.tableCounts();
+      expect(STORE_TABLES.filter((t) => after[t] !== 0)).toEqual([]);
+      const lines: string[] = [];
+      await runMigrateCli(['--from', file, '--to', url], (l) => lines.push(l));
+      expect(lines.at(-1)).toMatch(/counts verified/);
+      expect(await target.tableCounts()).toEqual(before);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('rolls back everything when the copy fails part way', async () => {
+    const src = openSqliteStore(file);
+    await seedEveryTable(src);
+    await src.close();
+    await expect(
+      runMigrateCli(['--from', file, '--to', url], (l) => {
+        if (l.startsWith('finding_events:')) throw new Error('disk full (simulated)');
+      }),
+    ).rejects.toThrow('disk full (simulated)');
+    const target = await openPostgresStore(url);
+    try {
+      const after = await target.tableCounts();
+      expect(STORE_TABLES.filter((t) => after[t] !== 0)).toEqual([]);
+    } finally {
+      await target.close();
     }
   });
 

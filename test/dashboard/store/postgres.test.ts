@@ -62,6 +62,70 @@ describe('several dashboard processes on one PostgreSQL', () => {
   });
 });
 
+describe('bulk ingest', () => {
+  // An unchanged finding only gets last_seen_at (its columns hash equal); any changed column takes
+  // the full update. Both must leave the row exactly as a fresh write of the report would.
+  it('refreshes changed findings in full and unchanged ones only in last_seen_at', async () => {
+    const base = [
+      { fp: 'same0001' },
+      { fp: 'title001' },
+      { fp: 'sev00001' },
+      { fp: 'supp0001' },
+      { fp: 'kev00001' },
+      { fp: 'gone0001' },
+    ];
+    await store.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: base }), 't');
+    const cols = 'fingerprint, title, severity, suppressed, suppression, kev, kev_due, vuln_ids, data, state, opened_at, last_seen_at, fixed_at';
+    const before = new Map((await sql(`SELECT ${cols} FROM findings`)).rows.map((r) => [r.fingerprint, r]));
+    await store.ingestScan(
+      makeReport({
+        scanId: 's2',
+        createdAt: day('2026-01-02'),
+        findings: [
+          { fp: 'same0001' },
+          { fp: 'title001', title: 'a new title \ud800 with a lone surrogate' },
+          { fp: 'sev00001', severity: 'critical' },
+          { fp: 'supp0001', suppressed: true },
+          { fp: 'kev00001', extra: { kev: { cve: 'CVE-2024-kev00001', dateAdded: '2025-12-01', dueDate: '2026-01-20', ransomware: 'unknown' }, aliases: ['GHSA-aaaa-bbbb-cccc'] } },
+        ],
+      }),
+      't',
+    );
+    const after = new Map((await sql(`SELECT ${cols} FROM findings`)).rows.map((r) => [r.fingerprint, r]));
+    const at2 = new Date(day('2026-01-02')).toISOString();
+    expect(after.get('fp-same0001')).toEqual({ ...before.get('fp-same0001'), last_seen_at: at2 });
+    expect(after.get('fp-title001').title).toBe('a new title \ufffd with a lone surrogate');
+    expect(JSON.parse(after.get('fp-title001').data).title).toBe('a new title \ud800 with a lone surrogate');
+    expect(after.get('fp-sev00001').severity).toBe('critical');
+    expect(after.get('fp-supp0001').suppressed).toBe(1);
+    expect(JSON.parse(after.get('fp-supp0001').suppression).reason).toBe('accepted risk');
+    expect(after.get('fp-kev00001')).toMatchObject({ kev: 1, kev_due: '2026-01-20', vuln_ids: 'CVE-2024-KEV00001 GHSA-AAAA-BBBB-CCCC' });
+    for (const fp of ['fp-title001', 'fp-sev00001', 'fp-supp0001', 'fp-kev00001']) expect(after.get(fp)).toMatchObject({ state: 'open', last_seen_at: at2, opened_at: before.get(fp).opened_at });
+    expect(after.get('fp-gone0001')).toMatchObject({ state: 'fixed', fixed_at: at2 });
+    const ids = await sql("SELECT f.fingerprint, i.vuln_id FROM finding_ids i JOIN findings f ON f.id = i.finding_id WHERE f.fingerprint = 'fp-kev00001' ORDER BY 2");
+    expect(ids.rows.map((r) => r.vuln_id)).toEqual(['CVE-2024-KEV00001', 'GHSA-AAAA-BBBB-CCCC']);
+    // A third, identical snapshot moves last_seen_at only, and nothing else anywhere.
+    const all2 = (await sql(`SELECT ${cols} FROM findings ORDER BY fingerprint`)).rows;
+    await store.ingestScan(
+      makeReport({
+        scanId: 's3',
+        createdAt: day('2026-01-03'),
+        findings: [
+          { fp: 'same0001' },
+          { fp: 'title001', title: 'a new title \ud800 with a lone surrogate' },
+          { fp: 'sev00001', severity: 'critical' },
+          { fp: 'supp0001', suppressed: true },
+          { fp: 'kev00001', extra: { kev: { cve: 'CVE-2024-kev00001', dateAdded: '2025-12-01', dueDate: '2026-01-20', ransomware: 'unknown' }, aliases: ['GHSA-aaaa-bbbb-cccc'] } },
+        ],
+      }),
+      't',
+    );
+    const at3 = new Date(day('2026-01-03')).toISOString();
+    const all3 = (await sql(`SELECT ${cols} FROM findings ORDER BY fingerprint`)).rows;
+    expect(all3).toEqual(all2.map((r) => (r.state === 'open' ? { ...r, last_seen_at: at3 } : r)));
+  });
+});
+
 describe('bad days', () => {
   it('leaves the scan whole or absent when the connection goes away mid-ingest', async () => {
     await store.ingestScan(makeReport({ scanId: 'base', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');

@@ -84,4 +84,53 @@ describe.each(BACKENDS)('%s store: week summary', (backend) => {
     expect(fresh).toEqual(['critical', 'high', 'medium', 'unknown', 'low']);
     expect(first.oldestOpen.map((f) => f.severity)).toEqual(['critical', 'high', 'medium', 'unknown', 'low']);
   });
+
+  it("gives each service's change since a time: snapshot to snapshot per severity, and its events", async () => {
+    const changes = await store.serviceChanges(SINCE);
+    // payments on 03-03 (carried from 03-01): a critical, b high, c low; on 03-08: a and d critical, b high.
+    expect(changes).toEqual([
+      { service: 'billing', since: '2026-03-03', baseline: 'window', open: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 }, total: 0, opened: 0, fixed: 0 },
+      { service: 'payments', since: '2026-03-03', baseline: 'window', open: { critical: 1, high: 0, medium: 0, low: -1, info: 0, unknown: 0 }, total: 0, opened: 2, fixed: 2 },
+    ]);
+    // Before payments' first snapshot: the open counts are compared with that snapshot (03-01), not
+    // with zero; its events are the window's (the first snapshot's 4 findings are new in it, then d and b's reopening).
+    const early = await store.serviceChanges('2026-02-25T00:00:00.000Z');
+    expect(early.find((c) => c.service === 'payments')).toMatchObject({ since: '2026-03-01', baseline: 'firstSnapshot', total: 0, opened: 6, fixed: 2 });
+    expect(early.find((c) => c.service === 'billing')).toMatchObject({ since: '2026-02-25', baseline: 'window' });
+    // One service; a service with only a PR scan has no snapshot and no change.
+    expect((await store.serviceChanges(SINCE, 'billing')).map((c) => c.service)).toEqual(['billing']);
+    await store.ingestScan(makeReport({ scanId: 'pr2', createdAt: day('2026-03-09'), kind: 'pr', services: ['newbie'], findings: [{ fp: 'nnnnn', service: 'newbie' }] }), 'test');
+    expect((await store.serviceChanges(SINCE)).map((c) => c.service)).toEqual(['billing', 'payments']);
+  });
+
+  it('gives the remediation trend: open findings past their SLA per day, and days to remediate per week', async () => {
+    // ops: a critical finding open from 02-01 to its fix on 02-20 (19 days), past its 7-day SLA from 02-08 noon.
+    await store.ingestScan(makeReport({ scanId: 'o1', createdAt: day('2026-02-01'), services: ['ops'], findings: [{ fp: 'kkkkk', severity: 'critical' }] }), 'test');
+    await store.ingestScan(makeReport({ scanId: 'o2', createdAt: day('2026-02-20'), services: ['ops'], findings: [] }), 'test');
+    const t = await store.remediationTrend(NOW);
+    expect(t.from).toBe('2025-12-10');
+    expect(t.to).toBe('2026-03-10');
+    expect(t.days).toHaveLength(91);
+    const breached = t.days.filter((d) => d.breaches > 0).map((d) => `${d.day}:${d.breaches}`);
+    // ops' finding at the end of 02-08 ... 02-19 (fixed at noon on 02-20); payments' critical a
+    // (opened 03-01 noon) from the end of 03-08 on, today measured now. The suppressed s never counts.
+    const opsDays = Array.from({ length: 12 }, (_, i) => `2026-02-${String(8 + i).padStart(2, '0')}:1`);
+    expect(breached).toEqual([...opsDays, '2026-03-08:1', '2026-03-09:1', '2026-03-10:1']);
+    // Today's figure is the SLA breaches now.
+    const overview = await store.listServiceOverview(NOW);
+    expect(t.days[90].breaches).toBe(overview.reduce((n, r) => n + r.slaBreaches, 0));
+    expect(t.days.filter((d) => d.fixed > 0).map((d) => `${d.day}:${d.fixed}`)).toEqual(['2026-02-20:1', '2026-03-06:1', '2026-03-08:1']);
+    expect(t.weeks).toHaveLength(13);
+    expect(t.weeks[0]).toMatchObject({ from: '2025-12-10', to: '2025-12-16', fixed: 0, meanDays: null, medianDays: null });
+    // b open 5 days, c 7 days; ops' k 19 days.
+    expect(t.weeks[12]).toEqual({ from: '2026-03-04', to: '2026-03-10', fixed: 2, meanDays: 6, medianDays: 6 });
+    expect(t.weeks[10]).toEqual({ from: '2026-02-18', to: '2026-02-24', fixed: 1, meanDays: 19, medianDays: 19 });
+    // A triage decision takes a finding out of every day, as it stands now.
+    await store.setTriage('payments', ['fp-aaaaa'], toTriageRecord({ status: 'false_positive', reason: 'fixture' }, 'alice', NOW), 'test', NOW);
+    const after = await store.remediationTrend(NOW);
+    expect(after.days.filter((d) => d.breaches > 0).map((d) => d.day)).toEqual(opsDays.map((d) => d.slice(0, 10)));
+    // A shorter window ends today too.
+    const short = await store.remediationTrend(NOW, 14);
+    expect([short.from, short.days.length, short.weeks.length, short.weeks[0].from]).toEqual(['2026-02-25', 14, 2, '2026-02-25']);
+  });
 });

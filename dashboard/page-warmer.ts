@@ -1,0 +1,106 @@
+// Renders pages into the app's cache before anyone asks for them, one at a time, only while the
+// process serves no request (a render ahead never delays one):
+// the default view of each service a scan was just ingested for (and the overview), pages whose
+// cached copy shows ages from an earlier minute, and on start the services of the overview. A
+// first visit then finds the page rendered; a burst of first visits no longer queues behind
+// dozens of renders. Renders go through the same cache as requests (version-cache.ts), so a warmed
+// page is never older than the data: the data version is read before the data, and a request
+// arriving while a warm render of its page runs waits for that render instead of starting another.
+import type { Logger } from '../src/logger.js';
+
+export interface PageTargets {
+  /** Renders the default view of a service page into the cache. */
+  service(name: string): Promise<void>;
+  /** Renders the overview's default view into the cache. */
+  overview(): Promise<void>;
+  /** Service names in the order worth warming on start (the overview's worst first). */
+  services(): Promise<string[]>;
+}
+
+/** Services warmed on start at most (the cache keeps about 2,000 compressed service pages). */
+export const WARM_ON_START_MAX = 1000;
+
+export class PageWarmer {
+  private readonly queue = new Map<string, () => Promise<unknown>>();
+  private running: Promise<void> | undefined;
+  private targets: PageTargets | undefined;
+  private inFlight = 0;
+  private whenIdle: (() => void) | undefined;
+
+  constructor(private readonly logger: Pick<Logger, 'warning'>) {}
+
+  /** The app counts its requests: renders ahead wait until none is in flight. */
+  requestStarted(): void {
+    this.inFlight++;
+  }
+
+  requestEnded(): void {
+    this.inFlight--;
+    if (this.inFlight === 0 && this.whenIdle) {
+      const resume = this.whenIdle;
+      this.whenIdle = undefined;
+      resume();
+    }
+  }
+
+  private async idleTurn(): Promise<void> {
+    for (;;) {
+      // A turn of the event loop first, so requests already waiting on a socket start before.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.inFlight === 0) return;
+      await new Promise<void>((resolve) => (this.whenIdle = resolve));
+    }
+  }
+
+  /** The page routes say how to render their pages. */
+  setTargets(targets: PageTargets): void {
+    this.targets = targets;
+  }
+
+  /** Runs `task` in the background unless a task under `key` is already waiting. */
+  enqueue(key: string, task: () => Promise<unknown>): void {
+    if (this.queue.has(key)) return;
+    this.queue.set(key, task);
+    this.running ??= this.drain();
+  }
+
+  /** After an ingest: the overview and the ingested services' pages. */
+  afterIngest(services: string[]): void {
+    const t = this.targets;
+    if (!t) return;
+    this.enqueue('overview', () => t.overview());
+    for (const name of services) this.enqueue(`service|${name}`, () => t.service(name));
+  }
+
+  /** On start: the overview and up to `max` services. */
+  warmAll(max = WARM_ON_START_MAX): void {
+    const t = this.targets;
+    if (!t) return;
+    this.enqueue('start', async () => {
+      await t.overview();
+      for (const name of (await t.services()).slice(0, max)) this.enqueue(`service|${name}`, () => t.service(name));
+    });
+  }
+
+  /** Resolves once nothing is queued or running (tests, the bench). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      // Map iteration also visits tasks queued meanwhile.
+      for (const [key, task] of this.queue) {
+        await this.idleTurn();
+        this.queue.delete(key);
+        try {
+          await task();
+        } catch (err) {
+          this.logger.warning(`rendering ${key.split('|')[0]} page ahead failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+}

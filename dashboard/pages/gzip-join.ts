@@ -1,0 +1,112 @@
+// One gzip member from pieces compressed apart: a cached page body is deflated once, for every
+// viewer, and each request only deflates its own small frame (top bar, CSRF token) around it.
+//
+// Each piece is a raw deflate stream ended by a sync flush (byte-aligned, no final block), so the
+// pieces can follow each other in one deflate stream; the last piece ends with the final block. A
+// piece never refers back into another (each has its own compressor), which deflate allows. The
+// gzip trailer's CRC-32 of the whole is combined from the pieces' CRCs (zlib's crc32_combine_op), so
+// no request reads the body's text again.
+import { constants, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+
+const deflateRawAsync = promisify(deflateRaw);
+
+/** A piece of text as a raw deflate stream ended by a sync flush, with its CRC-32 and byte length. */
+export interface DeflatedPiece {
+  deflated: Buffer;
+  crc: number;
+  /** UTF-8 bytes of the text. */
+  length: number;
+  /** crc32Shift(length), so joining costs one multiplication. */
+  shift: number;
+}
+
+/** Deflates a piece on libuv's thread pool (large bodies: other requests go on meanwhile). */
+export async function deflatePiece(text: string): Promise<DeflatedPiece> {
+  const bytes = Buffer.from(text, 'utf8');
+  return { deflated: await deflateRawAsync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }), crc: crc32(bytes), length: bytes.length, shift: crc32Shift(bytes.length) };
+}
+
+/** Deflates a small piece in this thread (a page's frame). */
+export function deflatePieceSync(text: string): DeflatedPiece {
+  const bytes = Buffer.from(text, 'utf8');
+  return { deflated: deflateRawSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }), crc: crc32(bytes), length: bytes.length, shift: crc32Shift(bytes.length) };
+}
+
+/** The text of a piece (clients that do not take gzip). */
+export function inflatePiece(piece: DeflatedPiece): string {
+  return inflateRawSync(piece.deflated, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
+}
+
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+/** A final empty stored block: ends the deflate stream after sync-flushed pieces. */
+const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
+
+/** One gzip member whose content is the pieces' texts in order. */
+export function joinGzip(pieces: DeflatedPiece[]): Buffer {
+  let crc = 0;
+  let length = 0;
+  for (const p of pieces) {
+    crc = crc32Combine(crc, p.crc, p.length, p.shift);
+    length += p.length;
+  }
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(length % 2 ** 32, 4);
+  return Buffer.concat([GZIP_HEADER, ...pieces.map((p) => p.deflated), FINAL_BLOCK, trailer]);
+}
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  let c = ~crc;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+const POLY = 0xedb88320;
+
+/** a(x) * b(x) modulo the CRC-32 polynomial (reflected bit order, as zlib's multmodp). */
+function multModP(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  for (;;) {
+    if ((a & m) !== 0) {
+      p ^= b;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** x^(2^n) modulo the polynomial, n = 0..31. */
+const X2N = (() => {
+  const t = new Uint32Array(32);
+  let p = 1 << 30; // x^1
+  t[0] = p;
+  for (let n = 1; n < 32; n++) t[n] = p = multModP(p, p);
+  return t;
+})();
+
+/** The operator that appends `length` bytes to a CRC (x^(8 * length) modulo the polynomial). */
+export function crc32Shift(length: number): number {
+  let p = 0x80000000; // x^0
+  let k = 3;
+  for (let n = length; n > 0; n = Math.floor(n / 2), k++) if (n % 2 === 1) p = multModP(X2N[k & 31], p);
+  return p;
+}
+
+/** The CRC-32 of A followed by B from crc(A), crc(B) and B's length (zlib's crc32_combine). */
+export function crc32Combine(crc1: number, crc2: number, len2: number, shift = crc32Shift(len2)): number {
+  return (multModP(shift, crc1 >>> 0) ^ crc2) >>> 0;
+}

@@ -1,0 +1,95 @@
+// The app over either backend, as several processes behind a load balancer run it (issue 14): two
+// apps, each with its own store connection and its own cache, on one database. Plus what ingest
+// makes of text PostgreSQL cannot store (NUL), and the one clock of the app.
+import type { Hono } from 'hono';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
+import type { Store } from '../../../dashboard/store/types.js';
+import { createMemoryLogger } from '../../../src/logger.js';
+import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
+import { day, makeReport } from '../store/report-builder.js';
+
+function appOver(store: Store, now?: () => Date): Hono<any> {
+  return createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now });
+}
+
+function call(app: Hono<any>, token: string, method: string, path: string, body?: unknown): Promise<Response> {
+  return Promise.resolve(
+    app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+  );
+}
+
+describe.each(BACKENDS)('the app on %s', (backend) => {
+  let location: string;
+  let cleanup: () => Promise<void>;
+  let stores: Store[];
+  beforeEach(async () => {
+    ({ location, cleanup } = await storeLocation(backend));
+    stores = [];
+  });
+  afterEach(async () => {
+    for (const s of stores) await s.close();
+    await cleanup();
+  });
+  async function open(): Promise<Store> {
+    const s = await openTestStore(location);
+    stores.push(s);
+    return s;
+  }
+
+  it('shows a scan ingested through one process on the next read of another, whose cache held the old answer', async () => {
+    const a = await open();
+    const b = await open();
+    const ingest = (await a.createToken({ role: 'ingest', label: 'ci' })).token;
+    const viewer = (await a.createToken({ role: 'viewer', label: 'v' })).token;
+    const appA = appOver(a);
+    const appB = appOver(b);
+    const overview = async () => ((await (await call(appB, viewer, 'GET', '/api/v1/services')).json()) as { services: { name: string; openTotal: number }[] }).services;
+    const findings = async () => ((await (await call(appB, viewer, 'GET', '/api/v1/findings?service=payments')).json()) as { total: number }).total;
+
+    expect(await overview()).toEqual([]);
+    expect(await findings()).toBe(0);
+    const today = new Date().toISOString();
+    const r = await call(appA, ingest, 'POST', '/api/v1/scans', makeReport({ scanId: 's1', createdAt: today, findings: [{ fp: 'aaaaa' }, { fp: 'bbbbb' }] }));
+    expect(r.status).toBe(201);
+    expect((await overview()).map((s) => [s.name, s.openTotal])).toEqual([['payments', 2]]);
+    expect(await findings()).toBe(2);
+    // And back: a snapshot through B fixes one; A's cached answers follow.
+    const readA = async () => ((await (await call(appA, viewer, 'GET', '/api/v1/services')).json()) as { services: { openTotal: number }[] }).services[0].openTotal;
+    expect(await readA()).toBe(2);
+    const later = new Date(Date.now() + 1000).toISOString();
+    expect((await call(appB, ingest, 'POST', '/api/v1/scans', makeReport({ scanId: 's2', createdAt: later, findings: [{ fp: 'aaaaa' }] }))).status).toBe(201);
+    expect(await readA()).toBe(1);
+  });
+
+  it('stores a report whose text holds NUL characters, with U+FFFD in their place', async () => {
+    const store = await open();
+    const ingest = (await store.createToken({ role: 'ingest', label: 'ci' })).token;
+    const report = makeReport({ scanId: 'nul', createdAt: day('2026-01-01'), findings: [{ fp: 'nulfinding', title: 'bad\u0000title' }] });
+    report.findings[0].message = 'a\u0000b\u0000';
+    const r = await call(appOver(store), ingest, 'POST', '/api/v1/scans', report);
+    expect(r.status, await r.clone().text()).toBe(201);
+    const row = (await store.listFindings({ limit: 5, offset: 0 })).items[0];
+    expect(row.title).toBe('bad\uFFFDtitle');
+    const detail = await store.getFinding('payments', row.fingerprint);
+    expect(detail?.finding.message).toBe('a\uFFFDb\uFFFD');
+    // The same body again is the same scan.
+    expect((await call(appOver(store), ingest, 'POST', '/api/v1/scans', report)).status).toBe(200);
+  });
+
+  it('judges "createdAt in the future" and stamps the audit entry by the app clock', async () => {
+    const store = await open();
+    const ingest = (await store.createToken({ role: 'ingest', label: 'ci' })).token;
+    const now = new Date('2031-06-01T12:00:00.000Z');
+    const app = appOver(store, () => now);
+    expect((await call(app, ingest, 'POST', '/api/v1/scans', makeReport({ scanId: 'f1', createdAt: '2031-06-01T11:00:00.000Z' }))).status).toBe(201);
+    expect((await call(app, ingest, 'POST', '/api/v1/scans', makeReport({ scanId: 'f2', createdAt: '2031-06-03T12:00:00.000Z' }))).status).toBe(400);
+    const entry = (await store.listAudit(10)).find((e) => e.action === 'scan.ingest');
+    expect(entry?.at).toBe(now.toISOString());
+  });
+});

@@ -1,0 +1,177 @@
+// Pages rendered ahead of their visit (page-warmer.ts) and the page body deflated once for every
+// viewer (gzip-join.ts): a first visit after an ingest or a start finds the page rendered, with the
+// new data; ages follow the clock within CLOCK_LAG_MS; renders ahead wait while requests are in flight.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
+import { PageWarmer } from '../../../dashboard/page-warmer.js';
+import { crc32, crc32Combine, deflatePiece, deflatePieceSync, inflatePiece, joinGzip } from '../../../dashboard/pages/gzip-join.js';
+import { CLOCK_LAG_MS } from '../../../dashboard/pages/view-routes.js';
+import { openStore } from '../../../dashboard/store/store.js';
+import type { Store } from '../../../dashboard/store/types.js';
+import { createMemoryLogger } from '../../../src/logger.js';
+import { finding, historyReports, snapshot } from './fixtures.js';
+import { get, login, NOW } from './harness.js';
+
+describe('gzip of joined pieces', () => {
+  it('is one valid gzip member of the pieces in order, whatever their text', async () => {
+    const head = '<!DOCTYPE html><title>héllo · Gatehouse</title>';
+    const body = `${'<tr><td>contént 💥 ‮</td></tr>'.repeat(5000)}end`;
+    const tail = '</main></body></html>';
+    const pieces = [deflatePieceSync(head), await deflatePiece(body), deflatePieceSync(tail)];
+    expect(gunzipSync(joinGzip(pieces)).toString('utf8')).toBe(head + body + tail);
+    expect(gunzipSync(joinGzip([deflatePieceSync('')])).toString('utf8')).toBe('');
+    expect(inflatePiece(pieces[1])).toBe(body);
+  });
+
+  it('combines CRC-32s as zlib does', () => {
+    expect(crc32(Buffer.from('123456789')).toString(16)).toBe('cbf43926');
+    const a = Buffer.from('first part, ');
+    const b = Buffer.from('second part é'.repeat(1000));
+    expect(crc32Combine(crc32(a), crc32(b), b.length)).toBe(crc32(Buffer.concat([a, b])));
+    expect(crc32Combine(crc32(a), crc32(Buffer.alloc(0)), 0)).toBe(crc32(a));
+  });
+});
+
+describe('PageWarmer', () => {
+  it('renders ahead only while no request is in flight, each key once', async () => {
+    const warmer = new PageWarmer(createMemoryLogger());
+    const ran: string[] = [];
+    warmer.requestStarted();
+    warmer.enqueue('a', async () => ran.push('a'));
+    warmer.enqueue('a', async () => ran.push('a again'));
+    warmer.enqueue('b', async () => ran.push('b'));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(ran).toEqual([]);
+    warmer.requestEnded();
+    await warmer.idle();
+    expect(ran).toEqual(['a', 'b']);
+  });
+
+  it('goes on after a failed render', async () => {
+    const logger = createMemoryLogger();
+    const warmer = new PageWarmer(logger);
+    const ran: string[] = [];
+    warmer.enqueue('service|x', async () => {
+      throw new Error('boom');
+    });
+    warmer.enqueue('service|y', async () => ran.push('y'));
+    await warmer.idle();
+    expect(ran).toEqual(['y']);
+  });
+});
+
+describe('pages rendered ahead', () => {
+  let dir: string | undefined;
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A store with the fixture history, counting the service reads a page render makes. */
+  async function setup(opts: { warmPagesOnStart?: number } = {}) {
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-ahead-'));
+    store = await openStore(join(dir, 'dashboard.db'));
+    for (const r of historyReports(NOW)) await store.ingestScan(r, 'test');
+    const admin = (await store.createToken({ role: 'admin', label: 'lead' })).token;
+    const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
+    let clock = NOW;
+    const reads = { getService: 0 };
+    const counted = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop === 'getService') {
+          return (...args: unknown[]) => {
+            reads.getService++;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const warmer = new PageWarmer(createMemoryLogger());
+    const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, pageWarmer: warmer, ...opts });
+    const uncached = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages: false });
+    const session = await login(app, viewer);
+    return {
+      app,
+      uncached,
+      warmer,
+      reads,
+      admin,
+      cookie: session.cookie,
+      setClock: (t: Date) => (clock = t),
+      /** A page and the service reads its request made itself. */
+      async visit(path: string) {
+        const before = reads.getService;
+        const page = await get(app, path, session.cookie);
+        return { html: page.html, status: page.res.status, renders: reads.getService - before };
+      },
+    };
+  }
+
+  it('renders the pages of an ingested service right after the ingest, with the new scan', async () => {
+    const h = await setup();
+    await h.visit('/services/legacy');
+    await h.warmer.idle();
+    const scan = snapshot('legacy', new Date(NOW.getTime() - 60_000), [finding('legacy', 1, 'critical'), finding('legacy', 7, 'critical')], 'legacy-ahead');
+    const res = await h.app.request('/api/v1/scans', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(scan),
+    });
+    expect(res.status).toBe(201);
+    await h.warmer.idle();
+    const first = await h.visit('/services/legacy');
+    expect(first.renders).toBe(0); // rendered ahead
+    expect(first.html).toContain('legacy-ahead');
+    // The same page as rendered on request, without any cache.
+    expect(first.html).toBe((await get(h.uncached, '/services/legacy', h.cookie)).html);
+    const overview = await h.visit('/');
+    expect(overview.html).toMatch(/<tr data-service="legacy">[^]*?title="2 open critical"/);
+  });
+
+  it('renders the services of the overview on start when asked', async () => {
+    const h = await setup({ warmPagesOnStart: 100 });
+    await h.warmer.idle();
+    const before = h.reads.getService;
+    expect(before).toBeGreaterThanOrEqual(2);
+    for (const name of ['payments', 'legacy']) {
+      const page = await h.visit(`/services/${name}`);
+      expect(page.renders).toBe(0);
+      expect(page.html).toBe((await get(h.uncached, `/services/${name}`, h.cookie)).html);
+    }
+    // Another view of the page is rendered on request.
+    expect((await h.visit('/services/payments?days=30')).renders).toBe(1);
+  });
+
+  it('serves ages from an earlier minute while a fresh copy renders, never beyond the lag', async () => {
+    const h = await setup();
+    const at0 = await h.visit('/services/payments');
+    expect(at0.renders).toBe(1);
+    expect(at0.html).toBe((await get(h.uncached, '/services/payments', h.cookie)).html);
+
+    // Two minutes on: the earlier copy at once, a fresh one rendered in the background.
+    h.setClock(new Date(NOW.getTime() + 120_000));
+    const stale = await h.visit('/services/payments');
+    expect(stale.renders).toBe(0);
+    expect(stale.html).toBe(at0.html);
+    await h.warmer.idle();
+    const fresh = await h.visit('/services/payments');
+    expect(fresh.renders).toBe(0);
+    const expected = (await get(h.uncached, '/services/payments', h.cookie)).html;
+    expect(expected).not.toBe(at0.html); // the ages moved
+    expect(fresh.html).toBe(expected);
+
+    // Beyond the lag the page is rendered before it is served.
+    h.setClock(new Date(NOW.getTime() + 120_000 + CLOCK_LAG_MS + 60_000));
+    const late = await h.visit('/services/payments');
+    expect(late.renders).toBe(1);
+    expect(late.html).toBe((await get(h.uncached, '/services/payments', h.cookie)).html);
+  });
+});
