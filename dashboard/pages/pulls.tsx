@@ -92,6 +92,7 @@ export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: n
                   <th scope="col">Pull request</th>
                   <th scope="col">Gate</th>
                   <th scope="col">Findings in the latest scan</th>
+                  <th scope="col">Blocking</th>
                   <th scope="col">Latest scan</th>
                   <th scope="col">Commit</th>
                 </tr>
@@ -110,6 +111,15 @@ export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: n
                       </td>
                       <td>
                         <SeverityChips counts={r.counts} severities={['critical', 'high', 'medium', 'low']} />
+                      </td>
+                      <td class="nowrap">
+                        {r.blocking > 0 ? (
+                          <a href={`/pulls/${encodeURIComponent(r.service)}/${encodeURIComponent(r.scanId)}`} aria-label={`${r.blocking} blocking findings of ${prLabel(r)} in ${r.service}: review and triage`}>
+                            {r.untriaged} of {r.blocking} untriaged · triage
+                          </a>
+                        ) : (
+                          <span class="muted">—</span>
+                        )}
                       </td>
                       <td>
                         <span title={formatDateTime(r.lastScanAt)}>{formatAge(r.lastScanAt, now)}</span>

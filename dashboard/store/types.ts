@@ -17,11 +17,11 @@ import type {
 } from '../../src/report/read-api.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import type { z } from 'zod';
-import type { PullRequestRow } from './pulls.js';
+import type { PullRequestRow, PullRequestScanDetail } from './pulls.js';
 import type { TriageStore } from './triage.js';
 import type { RemediationTrend, ServiceChange, WeekSummary } from './week.js';
 
-export type { PullRequestRow, RemediationTrend, ServiceChange, TriageStore, WeekSummary };
+export type { PullRequestRow, PullRequestScanDetail, RemediationTrend, ServiceChange, TriageStore, WeekSummary };
 
 export type { Category, Finding, Severity, ScanReport };
 
@@ -105,7 +105,9 @@ export interface FindingFilter {
   offset: number;
 }
 
-export type Role = 'admin' | 'viewer' | 'ingest';
+/** admin > triager (reads, and sets triage decisions) > viewer (reads); ingest only uploads. */
+export type Role = 'admin' | 'triager' | 'viewer' | 'ingest';
+export const ROLES = ['admin', 'triager', 'viewer', 'ingest'] as const satisfies readonly Role[];
 
 export interface NewToken {
   role: Role;
@@ -195,6 +197,8 @@ export interface ReadStore {
   findVulnerability(id: string, now?: Date): Promise<VulnerabilityResponse | undefined>;
   /** Per service and pull request, the latest PR scan at or after `since` (newest first). */
   listPullRequests(since: string): Promise<PullRequestRow[]>;
+  /** One PR scan of a service (by scan id) and the findings its gate blocked on, with their triage. */
+  getPullRequestScan(service: string, scanId: string, now?: Date): Promise<PullRequestScanDetail | undefined>;
   /**
    * Lifecycle events (opened, fixed, reopened) of every service at or after `since`: counts per kind
    * and the newest `limit`; plus the 5 oldest open findings that count (not suppressed or triaged).
@@ -256,7 +260,11 @@ export interface AuthStore {
 
   addAudit(actor: string, action: string, detail: Record<string, unknown>, now?: Date): Promise<void>;
   /** Newest first. */
-  listAudit(limit: number): Promise<AuditEntry[]>;
+  /**
+   * Newest first. `action`: only entries of that action (`triage.set`) or family (`triage`: every
+   * `triage.*`), so decisions are not pushed off the page by ingest rows.
+   */
+  listAudit(limit: number, action?: string): Promise<AuditEntry[]>;
 }
 
 /** Every table of the store, in an order that respects foreign keys (parents first). */
@@ -277,6 +285,7 @@ export const STORE_TABLES = [
   'notifications',
   'triage',
   'triage_events',
+  'pr_findings',
 ] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];
 
