@@ -27,7 +27,7 @@ const TriageQuerySchema = z.object({ service: z.array(StoredServiceNameSchema).m
 export const MAX_TRIAGE_FINGERPRINTS = 500;
 const FingerprintSchema = z.string().min(1).max(200);
 const TARGET = {
-  service: ServiceNameSchema,
+  service: StoredServiceNameSchema,
   /** One finding... */
   fingerprint: FingerprintSchema.optional(),
   /** ...or many (bulk): exactly one of the two. */
