@@ -4,7 +4,7 @@
 // by keyboard and without script; every form carries the session's CSRF token.
 import type { FC } from 'hono/jsx';
 import { TRIAGE_STATUS_LABELS, TRIAGE_STATUSES, VEX_JUSTIFICATIONS, type TriageDecision, type TriageEvent } from '../../src/report/triage.js';
-import { formatDateTime, formatDay, safeHttpUrl } from '../components/format.js';
+import { countOf, formatDateTime, formatDay, safeHttpUrl } from '../components/format.js';
 import { GateBadge } from '../components/gate.js';
 import { Alerts, Layout, type ViewerInfo } from '../components/layout.js';
 import { SeverityBadge } from '../components/severity.js';
@@ -175,7 +175,7 @@ export const BulkTriagePage: FC<{
       <input type="hidden" name="_csrf" value={viewer.csrfToken} />
       <table class="data">
         <caption class="muted small">
-          {findings.length < total ? `The ${findings.length} worst of ${total} open findings` : `${total} open findings`}; check the ones the decision applies to.
+          {findings.length < total ? `The ${findings.length} worst of ${total} open findings` : countOf(total, 'open finding')}; check the ones the decision applies to.
         </caption>
         <thead>
           <tr>
