@@ -5,6 +5,7 @@ import { ServiceNameSchema } from '../../src/report/service-name.js';
 import { currentPrincipal, requireRole } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
+import { hasNul, NUL_REFUSED } from '../store/text.js';
 import { ROLES, type AuthStore } from '../store/types.js';
 import { LimitQuerySchema, parseQuery, zodIssueToApiError } from './query.js';
 
@@ -16,6 +17,7 @@ export const NewTokenBodySchema = z
     expiresAt: z.string().datetime({ offset: true }).optional(),
   })
   .superRefine((body, ctx) => {
+    if (hasNul(body.label)) ctx.addIssue({ code: 'custom', path: ['label'], message: NUL_REFUSED });
     // Only uploads are scoped to services; reads are not (yet), so a scoped viewer or admin would
     // silently see everything. Refused rather than dropped.
     if (body.role !== 'ingest' && body.services !== undefined && body.services.length > 0) {

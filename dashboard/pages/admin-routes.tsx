@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
 import type { SessionOptions } from '../auth/session.js';
 import type { AppEnv } from '../deps.js';
+import { hasNul, NUL_REFUSED } from '../store/text.js';
 import { ROLES, type AuthStore } from '../store/types.js';
 import { AdminPage, AUDIT_FAMILIES, type AdminPageProps } from './admin.js';
 import { checkPost, describeZodError, pagePrincipal, viewerOf, type PageContext } from './context.js';
@@ -25,6 +26,7 @@ const CreateTokenForm = z.object({
     ),
   expiresInDays: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).optional()),
 }).superRefine((form, ctx) => {
+  if (hasNul(form.label)) ctx.addIssue({ code: 'custom', path: ['label'], message: NUL_REFUSED });
   // Same rule as the API (api/admin.ts): only ingest tokens are scoped; never drop a scope silently.
   if (form.role !== 'ingest' && form.services.length > 0) {
     ctx.addIssue({ code: 'custom', path: ['services'], message: `only ingest tokens are scoped to services; a ${form.role} token reads every service (leave services empty)` });

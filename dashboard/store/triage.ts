@@ -16,10 +16,12 @@ import {
   type TriageStatus,
 } from '../../src/report/triage.js';
 import type { Finding } from '../../src/findings/finding.js';
+import { hasNul, NUL_REFUSED } from './text.js';
 
 export type { TriageDecision, TriageEvent, TriageStatus };
 
-const text = (max: number) => z.string().trim().max(max);
+// Typed text; a NUL is refused (PostgreSQL cannot store one, store/text.ts).
+const text = (max: number) => z.string().trim().max(max).refine((s) => !hasNul(s), NUL_REFUSED);
 
 /** The fields of a decision (the form and the API share them; the rules are in `refineTriage`). */
 export const TRIAGE_FIELDS = {

@@ -25,10 +25,9 @@ export type { PullRequestRow, PullRequestScanDetail, RemediationTrend, ServiceCh
 
 export type { Category, Finding, Severity, ScanReport };
 
-export type { GateOutcome, SeverityCounts } from './shapes.js';
+import type { NotableFinding, SlaDays } from './shapes.js';
+export type { GateOutcome, NotableFinding, SeverityCounts, SlaDays } from './shapes.js';
 
-/** Days allowed to fix an open finding, per severity; a severity without an entry has no SLA. */
-export type SlaDays = Partial<Record<Severity, number>>;
 export const DEFAULT_SLA_DAYS: SlaDays = { critical: 7, high: 30, medium: 90, low: 180 };
 
 /** A service with no snapshot for longer than this is marked stale. */
@@ -49,16 +48,6 @@ export type LifecycleEventKind = LifecycleEvent['kind'];
 export type ScanSummary = z.infer<typeof ScanSummarySchema>;
 export type FindingDetail = z.infer<typeof FindingDetailSchema>;
 export type VulnerabilityResponse = z.infer<typeof VulnerabilityResponseSchema>;
-
-/** An open finding worth telling someone about at once (webhook notifications, notify/). */
-export interface NotableFinding {
-  event: 'new-critical' | 'new-kev' | 'kev-listed';
-  service: string;
-  fingerprint: string;
-  /** Start of the finding's open period: a finding that reopens is a new event. */
-  openedAt: string;
-  finding: Finding;
-}
 
 export interface IngestResult {
   /**

@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from '../../src/findings/finding.js';
 import type { RemediationTrendSchema, ServiceChangeSchema, WeekResponseSchema } from '../../src/report/read-api.js';
 import { addDays, dayOf, daysBetween } from './days.js';
 import { kevDeadline } from './exploit.js';
-import type { SlaDays } from './types.js';
+import type { SlaDays } from './shapes.js';
 
 const DAY_MS = 86_400_000;
 
