@@ -134,8 +134,8 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         get: {
           summary:
             'Triage decisions in force (false positive, accepted risk until a date, not affected): what the action applies as suppressions. Viewers and admins read every service; an ingest credential its own services',
-          parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services; omitted: every service the credential may read')],
-          responses: { 200: json('decisions', triageResponse), 400: error('bad query'), 401: read[401], 403: error('an ingest credential asking for a service outside its scope') },
+          parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services ((root) included); omitted: every service the credential may read')],
+          responses: { 200: json('decisions', triageResponse), 400: error('bad query: an unknown parameter (refused here, unlike the other reads) or a service name no scan can carry'), 401: read[401], 403: error('an ingest credential asking for a service outside its scope') },
         },
         post: {
           summary:
@@ -164,8 +164,8 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
       '/triage/openvex': {
         get: {
           summary: 'The triage decisions as an OpenVEX v0.2.0 document (not affected with its justification; a false positive as not affected; an accepted risk as affected with an action statement)',
-          parameters: [q('service', { type: 'array', items: { type: 'string' } })],
-          responses: { 200: json('OpenVEX document'), 400: error('bad query'), ...read },
+          parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services ((root) included); omitted: every service')],
+          responses: { 200: json('OpenVEX document'), 400: error('bad query: an unknown parameter or a service name no scan can carry'), ...read },
         },
       },
       '/export/findings.csv': {

@@ -9,7 +9,7 @@
 // change is audited by the store in the same transaction.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { ServiceNameSchema } from '../../src/report/service-name.js';
+import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
 import type { TriageResponseSchema } from '../../src/report/triage.js';
 import { currentPrincipal, mayIngestFor, requireRole, roleAllows } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
@@ -19,13 +19,15 @@ import type { ReadStore, TriageStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
 
 const MAX_SERVICES = 500;
-const TriageQuerySchema = z.object({ service: z.array(ServiceNameSchema).max(MAX_SERVICES).optional() }).strict();
+// Any name a scan may carry, the root service "(root)" included: its page links its OpenVEX export.
+const StoredServiceNameSchema = z.string().refine(isServiceName, `a service name: ${SERVICE_NAME_RULE}, or (root)`);
+const TriageQuerySchema = z.object({ service: z.array(StoredServiceNameSchema).max(MAX_SERVICES).optional() }).strict();
 
 /** At most this many fingerprints per call. */
 export const MAX_TRIAGE_FINGERPRINTS = 500;
 const FingerprintSchema = z.string().min(1).max(200);
 const TARGET = {
-  service: ServiceNameSchema,
+  service: StoredServiceNameSchema,
   /** One finding... */
   fingerprint: FingerprintSchema.optional(),
   /** ...or many (bulk): exactly one of the two. */

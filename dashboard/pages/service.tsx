@@ -203,18 +203,18 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
         {p.findings.length === 0 ? (
           <p class="empty-state">{filtered ? `No ${state === 'all' ? '' : `${state} `}findings match these filters.` : `No ${state === 'all' ? '' : `${state} `}findings.`}</p>
         ) : (
-          <table class="data findings">
+          <table class="data findings stacked">
             <thead>
               <tr>
                 <SortHeader label="Severity" column="severity" current={p.sort} dir={p.dir} href={sortHref} numeric />
                 <SortHeader label="Finding" column="title" current={p.sort} dir={p.dir} href={sortHref} />
                 <SortHeader label="Tool" column="tool" current={p.sort} dir={p.dir} href={sortHref} />
-                <th>Category</th>
-                <th>Where</th>
+                <th class="stack-hide">Category</th>
+                <th class="stack-hide">Where</th>
                 <SortHeader label="EPSS" column="epss" current={p.sort} dir={p.dir} href={sortHref} numeric />
                 <SortHeader label="First seen" column="firstSeen" current={p.sort} dir={p.dir} href={sortHref} />
                 <SortHeader label="Open for" column="age" current={p.sort} dir={p.dir} href={sortHref} numeric />
-                <th>{state === 'open' ? 'SLA due' : 'SLA due / fixed'}</th>
+                <th class="stack-hide">{state === 'open' ? 'SLA due' : 'SLA due / fixed'}</th>
               </tr>
             </thead>
             <tbody>
@@ -222,7 +222,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                 const due = f.triage ? undefined : slaDueDay(f);
                 return (
                   <tr data-finding={f.fingerprint} data-severity={f.severity} data-kev={f.kev ? 'true' : undefined}>
-                    <td>
+                    <td class="stack-severity">
                       <SeverityBadge severity={f.severity} />
                     </td>
                     <td class="finding-title">
@@ -232,15 +232,15 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                       {f.triage ? <span class={`marker triage-badge triage-${f.triage.status}`}>{TRIAGE_STATUS_LABELS[f.triage.status]}</span> : null}
                       <KevMarker kev={f.kev} />
                     </td>
-                    <td>{f.tool}</td>
-                    <td>{f.category}</td>
-                    <td class="where mono small">{f.where}</td>
-                    <td class="num nowrap">
+                    <td data-label="Tool">{f.tool}</td>
+                    <td data-label="Category">{f.category}</td>
+                    <td class="where mono small" data-label="Where">{f.where}</td>
+                    <td class={f.epss ? 'num nowrap' : 'num nowrap stack-hide'} data-label="EPSS">
                       <EpssFigure epss={f.epss} />
                     </td>
-                    <td class="nowrap" title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
-                    <td class="num">{f.ageDays} d</td>
-                    <td class={f.slaBreached ? 'bad-text nowrap' : 'nowrap'}>
+                    <td class="nowrap stack-hide" title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
+                    <td class="num" data-label="Open for">{f.ageDays} d</td>
+                    <td class={f.slaBreached ? 'bad-text nowrap' : 'nowrap'} data-label={state === 'open' ? 'SLA due' : 'SLA due / fixed'}>
                       {f.state === 'fixed' ? (
                         <span class="fixed-text" title={formatDateTime(f.fixedAt)}>
                           fixed {formatDay(f.fixedAt)}
@@ -280,7 +280,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
         {p.scans.length === 0 ? (
           <p class="empty-state">No scans.</p>
         ) : (
-          <table class="data scans">
+          <table class="data scans stacked">
             <thead>
               <tr>
                 <th>When</th>
@@ -297,11 +297,11 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                 const run = s.runUrl ? safeHttpUrl(s.runUrl) : undefined;
                 return (
                   <tr>
-                    <td title={formatDateTime(s.createdAt)}>{formatAge(s.createdAt, p.now)}</td>
-                    <td>{s.kind === 'pr' ? 'pull request' : 'snapshot'}</td>
-                    <td>{s.pullRequest !== null ? `#${s.pullRequest}` : (s.ref ?? '—')}</td>
-                    <td class="mono">{s.commit ? s.commit.slice(0, 10) : '—'}</td>
-                    <td>
+                    <td class="stack-lead" title={formatDateTime(s.createdAt)}>{formatAge(s.createdAt, p.now)}</td>
+                    <td class="stack-lead">{s.kind === 'pr' ? 'pull request' : 'snapshot'}</td>
+                    <td class="stack-lead">{s.pullRequest !== null ? `#${s.pullRequest}` : (s.ref ?? '—')}</td>
+                    <td class="mono" data-label="Commit">{s.commit ? s.commit.slice(0, 10) : '—'}</td>
+                    <td data-label="Gate">
                       <GateBadge outcome={s.gate} />
                       {s.scanners
                         .filter((r) => r.status === 'error')
@@ -320,8 +320,8 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                           </div>
                         ))}
                     </td>
-                    <td class="num">{s.findingCount}</td>
-                    <td class="mono small">{run ? <a href={run}>{s.scanId}</a> : s.scanId}</td>
+                    <td class="num" data-label="Findings">{s.findingCount}</td>
+                    <td class="mono small" data-label="Scan id">{run ? <a href={run}>{s.scanId}</a> : s.scanId}</td>
                   </tr>
                 );
               })}
