@@ -95,7 +95,7 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
       let r = tokens.get(hash);
       if (!r) {
         const generation = tokens.generation;
-        r = (await pool.query<TokenDbRow>({ name: 'gatehouse_token_by_hash', text: 'SELECT * FROM tokens WHERE hash = $1', values: [hash] })).rows[0];
+        r = (await pool.query<TokenDbRow>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0];
         if (r && tokenUsable(r, now)) tokens.set(hash, r, generation);
       }
       if (!r || !tokenUsable(r, now)) return undefined;
@@ -129,12 +129,11 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
       if (!r) {
         const generation = sessions.generation;
         r = (
-          await pool.query<SessionRow>({
-            name: 'gatehouse_session_by_hash',
-            text: `SELECT t.*, s.csrf AS session_csrf, s.created_at AS session_created_at, s.expires_at AS session_expires_at
-                   FROM sessions s JOIN tokens t ON t.id = s.token_id WHERE s.hash = $1`,
-            values: [hash],
-          })
+          await pool.query<SessionRow>(
+            `SELECT t.*, s.csrf AS session_csrf, s.created_at AS session_created_at, s.expires_at AS session_expires_at
+             FROM sessions s JOIN tokens t ON t.id = s.token_id WHERE s.hash = $1`,
+            [hash],
+          )
         ).rows[0];
         if (r && Date.parse(r.session_expires_at) > now.getTime() && tokenUsable(r, now)) sessions.set(hash, r, generation);
       }

@@ -98,7 +98,16 @@ function numbered(sql: string): string {
 }
 
 export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = createDataVersion(pool)): ReadStore {
-  const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => (await pool.query<T>(prepared(sql, params))).rows;
+  const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    try {
+      return (await pool.query<T>(prepared(sql, params))).rows;
+    } catch (err) {
+      // A newer Gatehouse migrated the schema under this process (a rolling upgrade): a prepared
+      // `SELECT *` may no longer return its first shape. Ask again unprepared.
+      if ((err as { code?: string }).code === '0A000') return (await pool.query<T>(sql, params)).rows;
+      throw err;
+    }
+  };
   const serviceByName = async (name: string) => {
     const r = (await rows<ServiceDbRow>('SELECT * FROM services WHERE name = $1', [name]))[0];
     if (!r) return undefined;

@@ -160,6 +160,20 @@ describe('credentials kept for a moment (auth.ts AUTH_CACHE_MS)', () => {
   });
 });
 
+describe('prepared reads', () => {
+  it('still answers after another process changes the schema under them (a rolling upgrade)', async () => {
+    const one = await openPostgresStore(url, { poolSize: 1 });
+    try {
+      await one.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a0000001' }] }), 't');
+      expect((await one.getService('payments', new Date(day('2026-01-02'))))?.openTotal).toBe(1);
+      await sql('ALTER TABLE services ADD COLUMN added_by_a_newer_version TEXT');
+      expect((await one.getService('payments', new Date(day('2026-01-02'))))?.openTotal).toBe(1);
+    } finally {
+      await one.close();
+    }
+  });
+});
+
 describe('bad days', () => {
   it('leaves the scan whole or absent when the connection goes away mid-ingest', async () => {
     await store.ingestScan(makeReport({ scanId: 'base', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
