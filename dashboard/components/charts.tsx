@@ -277,7 +277,9 @@ export const Sparkline: FC<{ values: (number | null)[]; label: string }> = ({ va
 export interface RemediationSeries {
   from: string;
   to: string;
-  days: { day: string; breaches: number; fixed: number }[];
+  /** First snapshot of any service: days before it have no breach count (null), weeks before it no bar. */
+  firstSnapshotDay: string | null;
+  days: { day: string; breaches: number | null; fixed: number }[];
   weeks: { from: string; to: string; fixed: number; meanDays: number | null; medianDays: number | null }[];
 }
 
@@ -286,6 +288,22 @@ export interface RemediationSeries {
 const MW = 360;
 const MH = 150;
 const MM = { top: 16, right: 10, bottom: 24, left: 30 };
+
+/** The shaded region of a small chart before the first snapshot, its text inside it when it fits. */
+function miniNoData(left: number, right: number, top: number, height: number, text: string) {
+  const f1 = (v: number) => Math.round(v * 10) / 10;
+  const fits = right - left >= text.length * 6 + 8;
+  return (
+    <g class="no-data">
+      <rect x={f1(left)} y={top} width={f1(Math.max(0, right - left))} height={height} />
+      {fits ? (
+        <text x={f1((left + right) / 2)} y={f1(top + height / 2)} class="empty">
+          {text}
+        </text>
+      ) : null}
+    </g>
+  );
+}
 
 /**
  * The portfolio's remediation over 13 weeks, two small charts side by side: open findings past
@@ -298,14 +316,17 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
   const plotW = MW - MM.left - MM.right;
   const plotH = MH - MM.top - MM.bottom;
   const f1 = (v: number) => Math.round(v * 10) / 10;
-  const breachTicks = niceTicks(Math.max(0, ...trend.days.map((d) => d.breaches)), 3);
+  // Days before the first snapshot of any service are not drawn (not a zero): shaded, like the posture chart.
+  const firstKnown = trend.days.findIndex((d) => d.breaches !== null);
+  const known = (firstKnown === -1 ? [] : trend.days.slice(firstKnown)) as { day: string; breaches: number; fixed: number }[];
+  const breachTicks = niceTicks(Math.max(0, ...known.map((d) => d.breaches)), 3);
   const breachMax = breachTicks[breachTicks.length - 1];
   const bx = (i: number) => MM.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
   const by = (v: number) => MM.top + plotH - (v / breachMax) * plotH;
-  const line = trend.days.map((d, i) => `${f1(bx(i))},${f1(by(d.breaches))}`);
-  const today = trend.days[n - 1];
-  const first = trend.days[0];
-  const peak = trend.days.reduce((a, d) => (d.breaches > a.breaches ? d : a), first ?? { day: '', breaches: 0, fixed: 0 });
+  const line = known.map((d, i) => `${f1(bx(firstKnown + i))},${f1(by(d.breaches))}`);
+  const today = known[known.length - 1];
+  const first = known[0];
+  const peak = known.reduce((a, d) => (d.breaches > a.breaches ? d : a), first ?? { day: '', breaches: 0, fixed: 0 });
   const dayLabels = n > 0 ? [0, Math.round((n - 1) / 3), Math.round((2 * (n - 1)) / 3), n - 1] : [];
   const slot = n <= 1 ? plotW : plotW / (n - 1);
 
@@ -317,6 +338,8 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
   const barW = Math.max(4, band * 0.62);
   const wx = (i: number) => MM.left + i * band + (band - barW) / 2;
   const wy = (v: number) => MM.top + plotH - (v / mttrMax) * plotH;
+  const firstWeek = trend.firstSnapshotDay === null ? wn : weeks.findIndex((w) => w.to >= trend.firstSnapshotDay!);
+  const weeksBefore = firstWeek === -1 ? wn : firstWeek;
   const labelEvery = wn > 7 ? 3 : 1;
   const lastWeek = weeks[wn - 1];
   const fixedTotal = weeks.reduce((a, w) => a + w.fixed, 0);
@@ -334,11 +357,12 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
     <div class="panels remediation">
       <figure class="panel mini-chart" data-chart="sla-breaches">
         <h3>Open findings past their SLA</h3>
-        <svg class="mini" viewBox={`0 0 ${MW} ${MH}`} role="img" aria-label={`Open findings past their SLA per day from ${trend.from} to ${trend.to}: ${first?.breaches ?? 0} on ${trend.from}, ${today?.breaches ?? 0} now, at most ${peak.breaches}`} data-days={String(n)}>
+        <svg class="mini" viewBox={`0 0 ${MW} ${MH}`} role="img" aria-label={first ? `Open findings past their SLA per day from ${first.day} to ${trend.to}: ${first.breaches} on ${first.day}, ${today.breaches} now, at most ${peak.breaches}` : 'Open findings past their SLA: no snapshot yet'} data-days={String(n)}>
           <g class="grid">{axis(breachTicks, by)}</g>
-          {n > 0 ? (
+          {firstKnown !== 0 && n > 0 ? miniNoData(MM.left, firstKnown === -1 ? MW - MM.right : bx(firstKnown), MM.top, plotH, first ? `no scans before ${first.day.slice(5)}` : 'no scans yet') : null}
+          {first ? (
             <g class="breaches">
-              <path class="area" d={`M${f1(bx(0))},${f1(by(0))}L${line.join('L')}L${f1(bx(n - 1))},${f1(by(0))}Z`} />
+              <path class="area" d={`M${f1(bx(firstKnown))},${f1(by(0))}L${line.join('L')}L${f1(bx(n - 1))},${f1(by(0))}Z`} />
               <polyline class="line" points={line.join(' ')} />
               <circle cx={f1(bx(n - 1))} cy={f1(by(today.breaches))} r="3" data-day={today.day} data-breaches={String(today.breaches)} />
             </g>
@@ -350,14 +374,14 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
           ))}
           <g class="hits">
             {trend.days.map((d, i) => (
-              <rect x={f1(bx(i) - slot / 2)} y={MM.top} width={f1(slot)} height={plotH} data-day={d.day} data-breaches={String(d.breaches)}>
-                <title>{`${d.day}: ${d.breaches} open past SLA, ${d.fixed} fixed`}</title>
+              <rect x={f1(bx(i) - slot / 2)} y={MM.top} width={f1(slot)} height={plotH} data-day={d.day} data-breaches={d.breaches === null ? '' : String(d.breaches)}>
+                <title>{d.breaches === null ? `${d.day}: no scan yet` : `${d.day}: ${d.breaches} open past SLA, ${d.fixed} fixed`}</title>
               </rect>
             ))}
           </g>
         </svg>
         <figcaption class="small muted">
-          Per day, last {n} days: <strong>{today?.breaches ?? 0}</strong> now, {first?.breaches ?? 0} on {trend.from}
+          Per day, last {n} days: <strong>{today?.breaches ?? 0}</strong> now{first ? `, ${first.breaches} on ${first.day}${first.day !== trend.from ? ' (the first snapshot)' : ''}` : ''}
           {peak.breaches > 0 ? `, highest ${peak.breaches} on ${peak.day}` : ''}. Suppressed and triaged findings are left out, as they stand today.
         </figcaption>
       </figure>
@@ -365,7 +389,9 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
         <h3>Days to remediate (median per week)</h3>
         <svg class="mini" viewBox={`0 0 ${MW} ${MH}`} role="img" aria-label={`Median days to remediate per week from ${trend.from} to ${trend.to}${lastWeek ? `; last week ${lastWeek.medianDays === null ? 'no fix' : `${lastWeek.medianDays} days over ${lastWeek.fixed} fixes`}` : ''}`} data-weeks={String(wn)}>
           <g class="grid">{axis(mttrTicks, wy)}</g>
+          {weeksBefore > 0 ? miniNoData(MM.left, MM.left + weeksBefore * band, MM.top, plotH, weeksBefore === wn ? 'no scans yet' : 'no scans') : null}
           {weeks.map((w, i) => (
+            i < weeksBefore ? null : (
             <g class="week-bar" data-week={w.to} data-median={w.medianDays === null ? '' : String(w.medianDays)} data-fixed={String(w.fixed)}>
               {w.medianDays === null ? (
                 <text x={f1(wx(i) + barW / 2)} y={f1(wy(0)) - 3} class="bar-value none">
@@ -381,7 +407,7 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
               )}
               <title>{`${w.from} to ${w.to}: ${w.fixed} fixed${w.medianDays === null ? '' : `, median ${w.medianDays} days, mean ${w.meanDays} days`}`}</title>
             </g>
-          ))}
+          )))}
           {weeks.map((w, i) =>
             (wn - 1 - i) % labelEvery === 0 ? (
               <text x={f1(wx(i) + barW / 2)} y={MH - 7} class="tick x">
