@@ -1,6 +1,7 @@
 // Shared by the dashboard benches: a dashboard server in a child process, and a load generator of
 // N keep-alive connections reporting p50/p99 (printed by the benches, never asserted).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -10,7 +11,35 @@ const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 export interface Server {
   base: string;
+  /** The server process's CPU time so far (user + system, ms; Linux /proc), undefined elsewhere. */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** CPU time of a process from /proc/<pid>/stat (utime + stime, at the usual 100 ticks a second). */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until the server uses (almost) no CPU for a second: its background work is done. */
+export async function waitQuiet(server: Server, maxSeconds: number): Promise<number> {
+  const t0 = Date.now();
+  let last = server.cpuMs();
+  if (last === undefined) return 0;
+  while (Date.now() - t0 < maxSeconds * 1000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = server.cpuMs() ?? 0;
+    if (now - last <= 20) break;
+    last = now;
+  }
+  return (Date.now() - t0) / 1000;
 }
 
 export async function startServer(location: string): Promise<Server> {
@@ -31,6 +60,7 @@ export async function startServer(location: string): Promise<Server> {
   });
   return {
     base,
+    cpuMs: () => processCpuMs(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

@@ -44,6 +44,12 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     });
   }
   app.use('*', dashboardSecurityHeaders({ tls: deps.config.tls }));
+  // No name, id, fingerprint or filter of the dashboard holds a NUL, and PostgreSQL cannot compare
+  // text with one (the query fails): such a URL is refused alike on both backends (store/text.ts).
+  app.use('*', async (c, next) => {
+    if (c.req.url.includes('%00')) throw new ApiError(400, 'the URL holds a NUL character (%00)');
+    await next();
+  });
   app.use('*', authenticate({ ...deps, authFailures }));
   // Acceptances past their date end (history, audit, data version) at most once a minute, before
   // the request reads anything; reads never apply an expired one meanwhile.

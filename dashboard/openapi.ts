@@ -6,6 +6,7 @@ import { READ_API_SCHEMAS } from '../src/report/read-api.js';
 import { ScanReportSchema } from '../src/report/scan-report.js';
 import { TriageResponseSchema } from '../src/report/triage.js';
 import { NewTokenBodySchema } from './api/admin.js';
+import { TriageClearBodySchema, TriageSetBodySchema } from './api/triage.js';
 
 const error = (description: string) => ({
   description,
@@ -54,7 +55,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'A dashboard token (admin, viewer or ingest), or a GitHub Actions OIDC JWT for ingest.',
+          description: 'A dashboard token (admin, triager, viewer or ingest), or a GitHub Actions OIDC JWT for ingest. A browser session cookie works too; its unsafe calls (POST, DELETE) must send the session CSRF token in X-CSRF-Token.',
         },
       },
       schemas: {
@@ -65,6 +66,8 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         },
         ScanReport: z.toJSONSchema(ScanReportSchema, { io: 'input', unrepresentable: 'any' }),
         NewToken: z.toJSONSchema(NewTokenBodySchema, { io: 'input', unrepresentable: 'any' }),
+        TriageSet: z.toJSONSchema(TriageSetBodySchema, { io: 'input', unrepresentable: 'any' }),
+        TriageClear: z.toJSONSchema(TriageClearBodySchema, { io: 'input', unrepresentable: 'any' }),
         ...readSchemas,
       },
     },
@@ -131,15 +134,38 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         get: {
           summary:
             'Triage decisions in force (false positive, accepted risk until a date, not affected): what the action applies as suppressions. Viewers and admins read every service; an ingest credential its own services',
-          parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services; omitted: every service the credential may read')],
-          responses: { 200: json('decisions', triageResponse), 400: error('bad query'), 401: read[401], 403: error('an ingest credential asking for a service outside its scope') },
+          parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services ((root) included); omitted: every service the credential may read')],
+          responses: { 200: json('decisions', triageResponse), 400: error('bad query: an unknown parameter (refused here, unlike the other reads) or a service name no scan can carry'), 401: read[401], 403: error('an ingest credential asking for a service outside its scope') },
+        },
+        post: {
+          summary:
+            'Set (or replace) a triage decision on one finding (`fingerprint`) or many (`fingerprints`, at most 500) of one service: false_positive; accepted_risk with owner, reason and `until` (YYYY-MM-DD, today or later; it holds to the end of that day UTC, then the finding counts again); not_affected with an OpenVEX justification. The fingerprint may be a finding of the default branch or one a failing PR scan blocked on. Triager or admin; audited (triage.set)',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/TriageSet' } } } },
+          responses: {
+            200: json('{ applied, missing (fingerprints not found), decisions (now in force) }'),
+            400: error('not JSON or an invalid decision; `field` names it (owner, reason, until, justification, fingerprints)'),
+            401: read[401],
+            403: error('not a triager or admin; or a session call without its X-CSRF-Token'),
+            404: error('no such service, or none of the fingerprints is a finding of it'),
+          },
+        },
+        delete: {
+          summary: 'Clear the triage decisions of one finding or many of one service (the findings count again). Triager or admin; audited (triage.clear)',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/TriageClear' } } } },
+          responses: {
+            200: json('{ applied, missing (fingerprints without a decision), decisions }'),
+            400: error('not JSON or invalid; `field` names it'),
+            401: read[401],
+            403: error('not a triager or admin; or a session call without its X-CSRF-Token'),
+            404: error('no such service, or none of the fingerprints has a decision'),
+          },
         },
       },
       '/triage/openvex': {
         get: {
           summary: 'The triage decisions as an OpenVEX v0.2.0 document (not affected with its justification; a false positive as not affected; an accepted risk as affected with an action statement)',
-          parameters: [q('service', { type: 'array', items: { type: 'string' } })],
-          responses: { 200: json('OpenVEX document'), 400: error('bad query'), ...read },
+          parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services ((root) included); omitted: every service')],
+          responses: { 200: json('OpenVEX document'), 400: error('bad query: an unknown parameter or a service name no scan can carry'), ...read },
         },
       },
       '/export/findings.csv': {
@@ -169,7 +195,14 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         delete: { summary: 'Revoke a token (and its sessions)', parameters: [p('id')], responses: { 200: json('revoked'), 404: error('no active token'), 401: read[401], 403: error('not admin') } },
       },
       '/admin/audit': {
-        get: { summary: 'Audit log, newest first', parameters: [q('limit', { type: 'integer', maximum: 1000, default: 50 })], responses: { 200: json('entries'), 401: read[401], 403: error('not admin') } },
+        get: {
+          summary: 'Audit log, newest first',
+          parameters: [
+            q('limit', { type: 'integer', maximum: 1000, default: 50 }),
+            q('action', { type: 'string', pattern: '^[a-z]+(\\.[a-z]+)?$' }, 'one action (triage.set) or a family (triage: every triage.* entry)'),
+          ],
+          responses: { 200: json('entries'), 401: read[401], 403: error('not admin') },
+        },
       },
     },
   };

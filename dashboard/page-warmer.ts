@@ -20,14 +20,25 @@ export interface PageTargets {
 /** Services warmed on start at most (the cache keeps about 2,000 compressed service pages). */
 export const WARM_ON_START_MAX = 1000;
 
+/**
+ * Quiet needed before a render ahead: no request in flight and none ended this recently. Under a
+ * stream of requests a server is often idle for a moment between two; a render started then would
+ * make the next request wait for it.
+ */
+export const QUIET_MS = 200;
+
 export class PageWarmer {
   private readonly queue = new Map<string, () => Promise<unknown>>();
   private running: Promise<void> | undefined;
   private targets: PageTargets | undefined;
   private inFlight = 0;
+  private lastEnded = 0;
   private whenIdle: (() => void) | undefined;
 
-  constructor(private readonly logger: Pick<Logger, 'warning'>) {}
+  constructor(
+    private readonly logger: Pick<Logger, 'warning'>,
+    private readonly quietMs = QUIET_MS,
+  ) {}
 
   /** The app counts its requests: renders ahead wait until none is in flight. */
   requestStarted(): void {
@@ -36,6 +47,7 @@ export class PageWarmer {
 
   requestEnded(): void {
     this.inFlight--;
+    this.lastEnded = performance.now();
     if (this.inFlight === 0 && this.whenIdle) {
       const resume = this.whenIdle;
       this.whenIdle = undefined;
@@ -47,8 +59,13 @@ export class PageWarmer {
     for (;;) {
       // A turn of the event loop first, so requests already waiting on a socket start before.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.inFlight === 0) return;
-      await new Promise<void>((resolve) => (this.whenIdle = resolve));
+      if (this.inFlight > 0) {
+        await new Promise<void>((resolve) => (this.whenIdle = resolve));
+        continue;
+      }
+      const quietFor = performance.now() - this.lastEnded;
+      if (quietFor >= this.quietMs) return;
+      await new Promise<void>((resolve) => setTimeout(resolve, this.quietMs - quietFor).unref());
     }
   }
 

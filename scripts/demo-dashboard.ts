@@ -90,7 +90,7 @@ if (shownCritical !== todayCritical) fail(`the overview shows ${shownCritical} o
 console.log(`\n=== The dashboard\n`);
 console.log(`Ingested ${seeded.scans} scans through POST /api/v1/scans in ${seconds} s: 90 days of nightly snapshots and some PR scans`);
 console.log(`of ${services.join(', ')}, made of the example's own ${seeded.findings} findings, then today's scan as the latest snapshot:`);
-console.log(`the overview shows the ${todayCritical} open critical findings printed above.`);
+console.log(`the overview shows the ${todayCritical} open critical finding${todayCritical === 1 ? '' : 's'} printed above.`);
 console.log(`  Database:    ${dbPath}`);
 
 if (values['no-serve']) {

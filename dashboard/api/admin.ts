@@ -5,23 +5,29 @@ import { ServiceNameSchema } from '../../src/report/service-name.js';
 import { currentPrincipal, requireRole } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
-import type { AuthStore } from '../store/types.js';
+import { hasNul, NUL_REFUSED } from '../store/text.js';
+import { ROLES, type AuthStore } from '../store/types.js';
 import { LimitQuerySchema, parseQuery, zodIssueToApiError } from './query.js';
 
 export const NewTokenBodySchema = z
   .object({
-    role: z.enum(['admin', 'viewer', 'ingest']),
+    role: z.enum(ROLES),
     label: z.string().trim().min(1).max(100),
     services: z.array(ServiceNameSchema).max(1000).optional(),
     expiresAt: z.string().datetime({ offset: true }).optional(),
   })
   .superRefine((body, ctx) => {
+    if (hasNul(body.label)) ctx.addIssue({ code: 'custom', path: ['label'], message: NUL_REFUSED });
     // Only uploads are scoped to services; reads are not (yet), so a scoped viewer or admin would
     // silently see everything. Refused rather than dropped.
     if (body.role !== 'ingest' && body.services !== undefined && body.services.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['services'], message: `only ingest tokens are scoped to services; a ${body.role} token reads every service (omit services)` });
     }
   });
+
+/** `action`: one action (`triage.set`) or a family (`triage`). */
+export const AuditActionSchema = z.string().regex(/^[a-z]+(\.[a-z]+)?$/, 'an action such as triage or triage.set');
+const AuditQuerySchema = LimitQuerySchema.extend({ action: AuditActionSchema.optional() });
 
 export function createAdminRoutes(deps: Pick<RouteDeps, 'now'> & { store: AuthStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -67,8 +73,8 @@ export function createAdminRoutes(deps: Pick<RouteDeps, 'now'> & { store: AuthSt
   });
 
   app.get('/audit', async (c) => {
-    const q = parseQuery(LimitQuerySchema, c.req.query());
-    return c.json({ entries: await store.listAudit(q.limit) });
+    const q = parseQuery(AuditQuerySchema, c.req.query());
+    return c.json({ entries: await store.listAudit(q.limit, q.action) });
   });
   return app;
 }

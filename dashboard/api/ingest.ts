@@ -143,7 +143,7 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
           reopened: result.reopened,
         }, at);
         deps.logger.info(
-          `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} findings, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,
+          `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,
         );
       }
       return c.json(result, result.status === 'created' ? 201 : 200);

@@ -1,20 +1,63 @@
-// The triage read API: GET /api/v1/triage (the decisions in force, for the action's gate) and
-// GET /api/v1/triage/openvex (the same decisions as an OpenVEX v0.2.0 document). Viewers and admins
-// read every service; an ingest credential (the action's token or OIDC identity) reads the services
-// it may upload for, like the baseline's reads (auth/principal.ts `requireServiceRead`).
+// The triage API: GET /api/v1/triage (the decisions in force, for the action's gate) and
+// GET /api/v1/triage/openvex (the same decisions as an OpenVEX v0.2.0 document). Viewers, triagers
+// and admins read every service; an ingest credential (the action's token or OIDC identity) reads
+// the services it may upload for, like the baseline's reads (auth/principal.ts `requireServiceRead`).
+// POST /api/v1/triage sets a decision on one finding or many (by fingerprint) of one service, and
+// DELETE /api/v1/triage clears them: a triager or admin credential; a session caller must send its
+// CSRF token in X-CSRF-Token (`requireRole`), as the pages' forms send theirs. The fingerprint may be
+// a finding the default branch has, or one only a failing PR scan blocked on (pr_findings). Every
+// change is audited by the store in the same transaction.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { ServiceNameSchema } from '../../src/report/service-name.js';
+import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
 import type { TriageResponseSchema } from '../../src/report/triage.js';
 import { currentPrincipal, mayIngestFor, requireRole, roleAllows } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
-import { buildOpenVex } from '../store/triage.js';
+import { buildOpenVex, refineTriage, toTriageRecord, TRIAGE_FIELDS, TriageInputError } from '../store/triage.js';
 import type { ReadStore, TriageStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
 
 const MAX_SERVICES = 500;
-const TriageQuerySchema = z.object({ service: z.array(ServiceNameSchema).max(MAX_SERVICES).optional() }).strict();
+// Any name a scan may carry, the root service "(root)" included: its page links its OpenVEX export.
+const StoredServiceNameSchema = z.string().refine(isServiceName, `a service name: ${SERVICE_NAME_RULE}, or (root)`);
+const TriageQuerySchema = z.object({ service: z.array(StoredServiceNameSchema).max(MAX_SERVICES).optional() }).strict();
+
+/** At most this many fingerprints per call. */
+export const MAX_TRIAGE_FINGERPRINTS = 500;
+const FingerprintSchema = z.string().min(1).max(200);
+const TARGET = {
+  service: StoredServiceNameSchema,
+  /** One finding... */
+  fingerprint: FingerprintSchema.optional(),
+  /** ...or many (bulk): exactly one of the two. */
+  fingerprints: z.array(FingerprintSchema).min(1).max(MAX_TRIAGE_FINGERPRINTS).optional(),
+};
+function refineTarget(v: { fingerprint?: string; fingerprints?: string[] }, ctx: z.RefinementCtx): void {
+  if ((v.fingerprint === undefined) === (v.fingerprints === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['fingerprints'], message: 'give either fingerprint or fingerprints (one of the two)' });
+  }
+}
+
+/** POST /api/v1/triage: which findings, and the decision (the pages' form rules, `refineTriage`). */
+export const TriageSetBodySchema = z
+  .object({ ...TARGET, ...TRIAGE_FIELDS })
+  .strict()
+  .superRefine((v, ctx) => {
+    refineTarget(v, ctx);
+    refineTriage(v, ctx);
+  });
+
+/** DELETE /api/v1/triage: which findings' decisions to clear. */
+export const TriageClearBodySchema = z.object(TARGET).strict().superRefine(refineTarget);
+
+async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ApiError(400, 'body is not valid JSON');
+  }
+}
 
 export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadStore & TriageStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -47,6 +90,46 @@ export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadS
     await store.expireTriage(at);
     const body: z.infer<typeof TriageResponseSchema> = { decisions: await store.listTriage(services, at) };
     return c.json(body);
+  });
+
+  /** The answer of a change: what was applied, what was not found, and the decisions now in force. */
+  const changed = async (service: string, fps: string[], r: { applied: number; missing: string[] }, at: Date, field: string) => {
+    if (r.applied === 0) {
+      throw new ApiError(404, `no ${r.missing.length === 1 ? 'finding' : 'findings'} to change in service "${service}": ${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}`, field);
+    }
+    const wanted = new Set(fps);
+    const decisions = (await store.listTriage([service], at)).filter((d) => wanted.has(d.fingerprint));
+    return { applied: r.applied, missing: r.missing, decisions };
+  };
+
+  app.post('/triage', requireRole('triager'), async (c) => {
+    const parsed = TriageSetBodySchema.safeParse(await jsonBody(c));
+    if (!parsed.success) throw zodIssueToApiError(parsed.error, 'invalid triage decision');
+    const { service, fingerprint, fingerprints, ...input } = parsed.data;
+    const fps = fingerprints ?? [fingerprint!];
+    if (!(await store.hasService(service))) throw new ApiError(404, `no service named "${service}"`, 'service');
+    const p = currentPrincipal(c);
+    const at = deps.now();
+    let record;
+    try {
+      record = toTriageRecord(input, p.label, at);
+    } catch (err) {
+      if (err instanceof TriageInputError) throw new ApiError(400, `invalid triage decision: ${err.message}`, err.field);
+      throw err;
+    }
+    const r = await store.setTriage(service, fps, record, p.actor, at);
+    return c.json(await changed(service, fps, r, at, fingerprints ? 'fingerprints' : 'fingerprint'));
+  });
+
+  app.delete('/triage', requireRole('triager'), async (c) => {
+    const parsed = TriageClearBodySchema.safeParse(await jsonBody(c));
+    if (!parsed.success) throw zodIssueToApiError(parsed.error, 'invalid triage reset');
+    const { service, fingerprint, fingerprints } = parsed.data;
+    const fps = fingerprints ?? [fingerprint!];
+    if (!(await store.hasService(service))) throw new ApiError(404, `no service named "${service}"`, 'service');
+    const at = deps.now();
+    const r = await store.clearTriage(service, fps, currentPrincipal(c).actor, at);
+    return c.json(await changed(service, fps, r, at, fingerprints ? 'fingerprints' : 'fingerprint'));
   });
 
   app.get('/triage/openvex', requireRole('viewer'), async (c) => {

@@ -32,9 +32,13 @@ export type AuthVariables = {
   authError: string | undefined;
 };
 
-/** What each role may do: admin everything; viewer reads; ingest only uploads. */
+/**
+ * What each role may do: admin everything; triager reads and sets triage decisions (false positive,
+ * accepted risk, not affected); viewer reads; ingest only uploads.
+ */
 const GRANTS: Record<Role, readonly Role[]> = {
-  admin: ['admin', 'viewer', 'ingest'],
+  admin: ['admin', 'triager', 'viewer', 'ingest'],
+  triager: ['triager', 'viewer'],
   viewer: ['viewer'],
   ingest: ['ingest'],
 };

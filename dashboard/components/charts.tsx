@@ -7,6 +7,7 @@ import type { FC } from 'hono/jsx';
 import type { Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
 import { fullCounts, totalCount, type SeverityCounts } from './severity.js';
+import { countOf } from './format.js';
 
 export interface PosturePoint {
   /** YYYY-MM-DD (UTC). */
@@ -405,7 +406,7 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
                   </text>
                 </>
               )}
-              <title>{`${w.from} to ${w.to}: ${w.fixed} fixed${w.medianDays === null ? '' : `, median ${w.medianDays} days, mean ${w.meanDays} days`}`}</title>
+              <title>{`${w.from} to ${w.to}: ${w.fixed} fixed${w.medianDays === null ? '' : `, median ${countOf(w.medianDays, 'day')}, mean ${countOf(w.meanDays ?? 0, 'day')}`}`}</title>
             </g>
           )))}
           {weeks.map((w, i) =>
@@ -417,8 +418,8 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
           )}
         </svg>
         <figcaption class="small muted">
-          Median days open of the findings fixed each week (ending on the date shown); {fixedTotal} fixed in {wn} weeks
-          {lastWeek && lastWeek.medianDays !== null ? `; the last week: median ${lastWeek.medianDays}, mean ${lastWeek.meanDays} days over ${lastWeek.fixed} fixes` : '; none in the last week'}.
+          Median days open of the findings fixed each week (ending on the date shown); {fixedTotal} fixed in {countOf(wn, 'week')}
+          {lastWeek && lastWeek.medianDays !== null ? `; the last week: median ${lastWeek.medianDays}, mean ${countOf(lastWeek.meanDays ?? 0, 'day')} over ${countOf(lastWeek.fixed, 'fix', 'fixes')}` : '; none in the last week'}.
         </figcaption>
       </figure>
     </div>

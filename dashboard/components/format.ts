@@ -53,3 +53,13 @@ function toDate(value: string | Date | undefined | null): Date | undefined {
   const d = value instanceof Date ? value : new Date(value);
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
+
+/** "1 scan", "2 scans": the noun in the singular for exactly one (`many` when the plural is not noun + "s"). */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The noun alone, agreeing with `n` (for labels printed under a big figure). */
+export function nounFor(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}

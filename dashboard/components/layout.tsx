@@ -7,7 +7,7 @@ import type { FC, PropsWithChildren } from 'hono/jsx';
 export interface ViewerInfo {
   name: string;
   tokenId: string;
-  role: 'admin' | 'viewer';
+  role: 'admin' | 'triager' | 'viewer';
   csrfToken: string;
 }
 

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
 import type { SessionOptions } from '../auth/session.js';
 import type { AppEnv } from '../deps.js';
-import type { AuthStore } from '../store/types.js';
-import { AdminPage, type AdminPageProps } from './admin.js';
+import { hasNul, NUL_REFUSED } from '../store/text.js';
+import { ROLES, type AuthStore } from '../store/types.js';
+import { AdminPage, AUDIT_FAMILIES, type AdminPageProps } from './admin.js';
 import { checkPost, describeZodError, pagePrincipal, viewerOf, type PageContext } from './context.js';
 import { MessagePage } from './login.js';
 
@@ -13,7 +14,7 @@ const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 const CreateTokenForm = z.object({
   label: z.string().trim().min(1, 'a label is required').max(100),
-  role: z.enum(['admin', 'viewer', 'ingest']),
+  role: z.enum(ROLES),
   services: z
     .string()
     .default('')
@@ -25,6 +26,7 @@ const CreateTokenForm = z.object({
     ),
   expiresInDays: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).optional()),
 }).superRefine((form, ctx) => {
+  if (hasNul(form.label)) ctx.addIssue({ code: 'custom', path: ['label'], message: NUL_REFUSED });
   // Same rule as the API (api/admin.ts): only ingest tokens are scoped; never drop a scope silently.
   if (form.role !== 'ingest' && form.services.length > 0) {
     ctx.addIssue({ code: 'custom', path: ['services'], message: `only ingest tokens are scoped to services; a ${form.role} token reads every service (leave services empty)` });
@@ -42,8 +44,14 @@ export function createAdminPageRoutes(store: AuthStore, opts: SessionOptions): H
     return c.html(<MessagePage title="Admins only" message="This page needs an admin token." viewer={viewerOf(c)} />);
   });
 
-  const renderAdmin = async (c: PageContext, extra: Partial<AdminPageProps> = {}) =>
-    c.html(<AdminPage viewer={viewerOf(c)!} tokens={await store.listTokens()} audit={await store.listAudit(200)} now={opts.now()} {...extra} />);
+  const renderAdmin = async (c: PageContext, extra: Partial<AdminPageProps> = {}) => {
+    // Only a known family filters (anything else shows everything): a link cannot put words on the page.
+    const asked = c.req.query('action');
+    const auditAction = (AUDIT_FAMILIES as readonly string[]).includes(asked ?? '') ? asked : undefined;
+    return c.html(
+      <AdminPage viewer={viewerOf(c)!} tokens={await store.listTokens()} audit={await store.listAudit(200, auditAction)} now={opts.now()} auditAction={auditAction} {...extra} />,
+    );
+  };
 
   app.get('/', (c) => {
     const revoked = c.req.query('revoked');

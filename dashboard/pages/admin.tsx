@@ -14,9 +14,14 @@ export interface AdminPageProps {
   created?: { id: string; label: string; role: string; token: string };
   notice?: string;
   error?: string;
+  /** The audit log's filter: one action family (`triage`), or every entry. */
+  auditAction?: string;
 }
 
-export const AdminPage: FC<AdminPageProps> = ({ viewer, tokens, audit, now, created, notice, error }) => (
+/** The audit log's filter links: every entry, or one family of actions. */
+export const AUDIT_FAMILIES = ['triage', 'token', 'session', 'scan'] as const;
+
+export const AdminPage: FC<AdminPageProps> = ({ viewer, tokens, audit, now, created, notice, error, auditAction }) => (
   <Layout title="Admin" viewer={viewer} active="admin">
     <h1>Admin</h1>
     <Alerts error={error} notice={notice} />
@@ -41,6 +46,7 @@ export const AdminPage: FC<AdminPageProps> = ({ viewer, tokens, audit, now, crea
           <select name="role">
             <option value="ingest">ingest (upload scans)</option>
             <option value="viewer">viewer (read pages and API)</option>
+            <option value="triager">triager (read, and triage findings)</option>
             <option value="admin">admin</option>
           </select>
         </label>
@@ -108,8 +114,19 @@ export const AdminPage: FC<AdminPageProps> = ({ viewer, tokens, audit, now, crea
 
     <section aria-labelledby="audit-h">
       <h2 id="audit-h">Audit log</h2>
+      <nav class="filters" aria-label="Audit log filter">
+        <span>Show:</span>
+        {auditAction === undefined ? <strong aria-current="page">everything</strong> : <a href="/admin#audit-h">everything</a>}
+        {AUDIT_FAMILIES.map((f) =>
+          f === auditAction ? (
+            <strong aria-current="page">{f}</strong>
+          ) : (
+            <a href={`/admin?action=${f}#audit-h`}>{f}</a>
+          ),
+        )}
+      </nav>
       {audit.length === 0 ? (
-        <p class="muted">No admin actions yet.</p>
+        <p class="muted">{auditAction === undefined ? 'No admin actions yet.' : `No ${auditAction} entries.`}</p>
       ) : (
         <table class="data audit">
           <thead>

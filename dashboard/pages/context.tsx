@@ -10,12 +10,12 @@ import { MessagePage } from './login.js';
 
 export type PageContext = Context<AppEnv>;
 
-/** The signed-in page user: a viewer or admin session principal (pages never take bearer tokens). */
-export type PagePrincipal = Principal & { kind: 'session'; role: 'admin' | 'viewer'; tokenId: string; csrf: string };
+/** The signed-in page user: a viewer, triager or admin session principal (pages never take bearer tokens). */
+export type PagePrincipal = Principal & { kind: 'session'; role: 'admin' | 'triager' | 'viewer'; tokenId: string; csrf: string };
 
 export function pagePrincipal(c: PageContext): PagePrincipal | undefined {
   const p = c.get('principal');
-  if (p?.kind !== 'session' || (p.role !== 'admin' && p.role !== 'viewer') || !p.tokenId || !p.csrf) return undefined;
+  if (p?.kind !== 'session' || (p.role !== 'admin' && p.role !== 'triager' && p.role !== 'viewer') || !p.tokenId || !p.csrf) return undefined;
   return p as PagePrincipal;
 }
 

@@ -1,7 +1,7 @@
 // One finding: what and where, how to fix it, whether and why it is suppressed, and its lifecycle
 // (opened, fixed, reopened) across default-branch scans.
 import type { FC } from 'hono/jsx';
-import { formatDay, formatDateTime, safeHttpUrl } from '../components/format.js';
+import { countOf, formatDay, formatDateTime, safeHttpUrl } from '../components/format.js';
 import { Layout, type ViewerInfo } from '../components/layout.js';
 import { SeverityBadge } from '../components/severity.js';
 import type { FindingDetail, SlaDays } from '../store/types.js';
@@ -204,7 +204,7 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
             {detail.events.map((e) => (
               <li class={`event event-${e.kind}`}>
                 <span class="event-when">{formatDateTime(e.at)}</span> <span class="event-kind">{e.kind}</span>
-                {e.openDays !== undefined ? <span class="event-detail"> after {e.openDays} days open</span> : null}
+                {e.openDays !== undefined ? <span class="event-detail"> after {countOf(e.openDays, 'day')} open</span> : null}
                 <span class="mono small muted"> scan {e.scanId}</span>
               </li>
             ))}

@@ -4,7 +4,7 @@
 import { html } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { Sparkline } from '../components/charts.js';
-import { formatAge, formatDateTime, queryString } from '../components/format.js';
+import { countOf, formatAge, formatDateTime, nounFor, queryString } from '../components/format.js';
 import { SortHeader } from '../components/layout.js';
 import type { SeverityCounts } from '../components/severity.js';
 import type { ServiceOverview } from '../store/types.js';
@@ -104,11 +104,11 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
     <>
       <h1>Services</h1>
       <section class="cards" aria-label="Summary">
-        <Card label="services" value={rows.length} />
+        <Card label={nounFor(rows.length, 'service')} value={rows.length} />
         <Card label="open critical" value={totals.critical} tone={totals.critical > 0 ? 'sev-critical' : undefined} />
         <Card label="open high" value={totals.high} tone={totals.high > 0 ? 'sev-high' : undefined} />
-        <Card label="SLA breaches" value={totals.sla} tone={totals.sla > 0 ? 'bad' : undefined} />
-        <Card label={`stale (no snapshot in ${staleAfterDays} days)`} value={totals.stale} tone={totals.stale > 0 ? 'warn' : undefined} />
+        <Card label={nounFor(totals.sla, 'SLA breach', 'SLA breaches')} value={totals.sla} tone={totals.sla > 0 ? 'bad' : undefined} />
+        <Card label={`stale (no snapshot in ${countOf(staleAfterDays, 'day')})`} value={totals.stale} tone={totals.stale > 0 ? 'warn' : undefined} />
         <Card label="default-branch gate failing" value={totals.failing} tone={totals.failing > 0 ? 'bad' : undefined} />
       </section>
       <p class="muted small overview-note">

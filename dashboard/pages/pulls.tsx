@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
-import { formatAge, formatDateTime, queryString, safeHttpUrl } from '../components/format.js';
+import { formatAge, formatDateTime, nounFor, queryString, safeHttpUrl } from '../components/format.js';
 import { GateBadge } from '../components/gate.js';
 import { Layout, type ViewerInfo } from '../components/layout.js';
 import { SeverityChips } from '../components/severity.js';
@@ -58,11 +58,11 @@ export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: n
       <section class="cards" aria-label="Summary">
         <div class="card">
           <div class="card-value">{prs}</div>
-          <div class="card-label">pull requests scanned</div>
+          <div class="card-label">{nounFor(prs, 'pull request')} scanned</div>
         </div>
         <div class={`card ${failing.length > 0 ? 'bad' : ''}`}>
           <div class="card-value">{failing.length}</div>
-          <div class="card-label">failing gates (PR × service)</div>
+          <div class="card-label">failing {nounFor(failing.length, 'gate')} (PR × service)</div>
         </div>
       </section>
       <nav class="filters" aria-label="Window and gate">
@@ -92,6 +92,7 @@ export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: n
                   <th scope="col">Pull request</th>
                   <th scope="col">Gate</th>
                   <th scope="col">Findings in the latest scan</th>
+                  <th scope="col">Blocking</th>
                   <th scope="col">Latest scan</th>
                   <th scope="col">Commit</th>
                 </tr>
@@ -110,6 +111,15 @@ export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: n
                       </td>
                       <td>
                         <SeverityChips counts={r.counts} severities={['critical', 'high', 'medium', 'low']} />
+                      </td>
+                      <td class="nowrap">
+                        {r.blocking > 0 ? (
+                          <a href={`/pulls/${encodeURIComponent(r.service)}/${encodeURIComponent(r.scanId)}`} aria-label={`${r.blocking} blocking findings of ${prLabel(r)} in ${r.service}: review and triage`}>
+                            {r.untriaged} of {r.blocking} untriaged · triage
+                          </a>
+                        ) : (
+                          <span class="muted">—</span>
+                        )}
                       </td>
                       <td>
                         <span title={formatDateTime(r.lastScanAt)}>{formatAge(r.lastScanAt, now)}</span>

@@ -62,6 +62,26 @@ export interface ServicePageProps {
 
 /** The page in its frame (tests, and any caller without a cache). */
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
+/** One <select> of the filter form: `blank` (all, any) first when given, then [value, text] pairs; `selected` marked. */
+const FilterSelect: FC<{ label: string; name: string; blank?: string; selected: string | undefined; options: readonly (readonly [string, string])[] }> = (p) => (
+  <label>
+    {p.label}
+    <select name={p.name}>
+      {p.blank !== undefined ? <option value="">{p.blank}</option> : null}
+      {p.options.map(([value, text]) => (
+        <option value={value} selected={p.selected === value}>
+          {text}
+        </option>
+      ))}
+    </select>
+  </label>
+);
+
+/** The fixed choices, plus the current value when it is not one of them, in order. */
+function withCurrent(choices: readonly number[], current: number | undefined): number[] {
+  return [...new Set([...choices, ...(current !== undefined ? [current] : [])])].sort((a, b) => a - b);
+}
+
 export const ServiceContent: FC<ServicePageProps> = (p) => {
   const base = serviceHref(p.service.name);
   const state = p.filters.state ?? 'open';
@@ -142,83 +162,25 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
           </h2>
         </div>
         <form class="filters" method="get" action={base}>
-          <label>
-            State
-            <select name="state">
-              {FINDING_STATES.map((st) => (
-                <option value={st} selected={state === st}>
-                  {st}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Severity
-            <select name="severity">
-              <option value="">all</option>
-              {SEVERITY_ORDER.map((s) => (
-                <option value={s} selected={p.filters.severity === s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Category
-            <select name="category">
-              <option value="">all</option>
-              {CATEGORIES.map((c) => (
-                <option value={c} selected={p.filters.category === c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Tool
-            <select name="tool">
-              <option value="">all</option>
-              {p.tools.map((t) => (
-                <option value={t} selected={p.filters.tool === t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Exploited
-            <select name="kev">
-              <option value="">all</option>
-              <option value="true" selected={p.filters.kev === 'true'}>
-                KEV-listed
-              </option>
-              <option value="false" selected={p.filters.kev === 'false'}>
-                not KEV-listed
-              </option>
-            </select>
-          </label>
-          <label>
-            EPSS
-            <select name="epssMin">
-              <option value="">any</option>
-              {[...new Set([...EPSS_MIN_CHOICES, ...(p.filters.epssMin !== undefined ? [p.filters.epssMin] : [])])].sort((a, b) => a - b).map((v) => (
-                <option value={String(v)} selected={p.filters.epssMin === v}>
-                  ≥ {formatProbability(v)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            EPSS percentile
-            <select name="epssPercentileMin">
-              <option value="">any</option>
-              {[...new Set([...EPSS_PERCENTILE_CHOICES, ...(p.filters.epssPercentileMin !== undefined ? [p.filters.epssPercentileMin] : [])])].sort((a, b) => a - b).map((v) => (
-                <option value={String(v)} selected={p.filters.epssPercentileMin === v}>
-                  top {formatProbability(1 - v)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="State" name="state" selected={state} options={FINDING_STATES.map((st) => [st, st])} />
+          <FilterSelect label="Severity" name="severity" blank="all" selected={p.filters.severity} options={SEVERITY_ORDER.map((s) => [s, s])} />
+          <FilterSelect label="Category" name="category" blank="all" selected={p.filters.category} options={CATEGORIES.map((c) => [c, c])} />
+          <FilterSelect label="Tool" name="tool" blank="all" selected={p.filters.tool} options={p.tools.map((t) => [t, t])} />
+          <FilterSelect label="Exploited" name="kev" blank="all" selected={p.filters.kev} options={[['true', 'KEV-listed'], ['false', 'not KEV-listed']]} />
+          <FilterSelect
+            label="EPSS"
+            name="epssMin"
+            blank="any"
+            selected={p.filters.epssMin === undefined ? undefined : String(p.filters.epssMin)}
+            options={withCurrent(EPSS_MIN_CHOICES, p.filters.epssMin).map((v) => [String(v), `≥ ${formatProbability(v)}`])}
+          />
+          <FilterSelect
+            label="EPSS percentile"
+            name="epssPercentileMin"
+            blank="any"
+            selected={p.filters.epssPercentileMin === undefined ? undefined : String(p.filters.epssPercentileMin)}
+            options={withCurrent(EPSS_PERCENTILE_CHOICES, p.filters.epssPercentileMin).map((v) => [String(v), `top ${formatProbability(1 - v)}`])}
+          />
           {p.days !== DEFAULT_CHART_DAYS ? <input type="hidden" name="days" value={String(p.days)} /> : null}
           <input type="hidden" name="sort" value={p.sort} />
           <input type="hidden" name="dir" value={p.dir} />
@@ -241,18 +203,18 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
         {p.findings.length === 0 ? (
           <p class="empty-state">{filtered ? `No ${state === 'all' ? '' : `${state} `}findings match these filters.` : `No ${state === 'all' ? '' : `${state} `}findings.`}</p>
         ) : (
-          <table class="data findings">
+          <table class="data findings stacked">
             <thead>
               <tr>
                 <SortHeader label="Severity" column="severity" current={p.sort} dir={p.dir} href={sortHref} numeric />
                 <SortHeader label="Finding" column="title" current={p.sort} dir={p.dir} href={sortHref} />
                 <SortHeader label="Tool" column="tool" current={p.sort} dir={p.dir} href={sortHref} />
-                <th>Category</th>
-                <th>Where</th>
+                <th class="stack-hide">Category</th>
+                <th class="stack-hide">Where</th>
                 <SortHeader label="EPSS" column="epss" current={p.sort} dir={p.dir} href={sortHref} numeric />
                 <SortHeader label="First seen" column="firstSeen" current={p.sort} dir={p.dir} href={sortHref} />
                 <SortHeader label="Open for" column="age" current={p.sort} dir={p.dir} href={sortHref} numeric />
-                <th>{state === 'open' ? 'SLA due' : 'SLA due / fixed'}</th>
+                <th class="stack-hide">{state === 'open' ? 'SLA due' : 'SLA due / fixed'}</th>
               </tr>
             </thead>
             <tbody>
@@ -260,7 +222,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                 const due = f.triage ? undefined : slaDueDay(f);
                 return (
                   <tr data-finding={f.fingerprint} data-severity={f.severity} data-kev={f.kev ? 'true' : undefined}>
-                    <td>
+                    <td class="stack-severity">
                       <SeverityBadge severity={f.severity} />
                     </td>
                     <td class="finding-title">
@@ -270,15 +232,15 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                       {f.triage ? <span class={`marker triage-badge triage-${f.triage.status}`}>{TRIAGE_STATUS_LABELS[f.triage.status]}</span> : null}
                       <KevMarker kev={f.kev} />
                     </td>
-                    <td>{f.tool}</td>
-                    <td>{f.category}</td>
-                    <td class="where mono small">{f.where}</td>
-                    <td class="num nowrap">
+                    <td data-label="Tool">{f.tool}</td>
+                    <td data-label="Category">{f.category}</td>
+                    <td class="where mono small" data-label="Where">{f.where}</td>
+                    <td class={f.epss ? 'num nowrap' : 'num nowrap stack-hide'} data-label="EPSS">
                       <EpssFigure epss={f.epss} />
                     </td>
-                    <td class="nowrap" title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
-                    <td class="num">{f.ageDays} d</td>
-                    <td class={f.slaBreached ? 'bad-text nowrap' : 'nowrap'}>
+                    <td class="nowrap stack-hide" title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
+                    <td class="num" data-label="Open for">{f.ageDays} d</td>
+                    <td class={f.slaBreached ? 'bad-text nowrap' : 'nowrap'} data-label={state === 'open' ? 'SLA due' : 'SLA due / fixed'}>
                       {f.state === 'fixed' ? (
                         <span class="fixed-text" title={formatDateTime(f.fixedAt)}>
                           fixed {formatDay(f.fixedAt)}
@@ -318,7 +280,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
         {p.scans.length === 0 ? (
           <p class="empty-state">No scans.</p>
         ) : (
-          <table class="data scans">
+          <table class="data scans stacked">
             <thead>
               <tr>
                 <th>When</th>
@@ -335,11 +297,11 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                 const run = s.runUrl ? safeHttpUrl(s.runUrl) : undefined;
                 return (
                   <tr>
-                    <td title={formatDateTime(s.createdAt)}>{formatAge(s.createdAt, p.now)}</td>
-                    <td>{s.kind === 'pr' ? 'pull request' : 'snapshot'}</td>
-                    <td>{s.pullRequest !== null ? `#${s.pullRequest}` : (s.ref ?? '—')}</td>
-                    <td class="mono">{s.commit ? s.commit.slice(0, 10) : '—'}</td>
-                    <td>
+                    <td class="stack-lead" title={formatDateTime(s.createdAt)}>{formatAge(s.createdAt, p.now)}</td>
+                    <td class="stack-lead">{s.kind === 'pr' ? 'pull request' : 'snapshot'}</td>
+                    <td class="stack-lead">{s.pullRequest !== null ? `#${s.pullRequest}` : (s.ref ?? '—')}</td>
+                    <td class="mono" data-label="Commit">{s.commit ? s.commit.slice(0, 10) : '—'}</td>
+                    <td data-label="Gate">
                       <GateBadge outcome={s.gate} />
                       {s.scanners
                         .filter((r) => r.status === 'error')
@@ -358,8 +320,8 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                           </div>
                         ))}
                     </td>
-                    <td class="num">{s.findingCount}</td>
-                    <td class="mono small">{run ? <a href={run}>{s.scanId}</a> : s.scanId}</td>
+                    <td class="num" data-label="Findings">{s.findingCount}</td>
+                    <td class="mono small" data-label="Scan id">{run ? <a href={run}>{s.scanId}</a> : s.scanId}</td>
                   </tr>
                 );
               })}

@@ -4,10 +4,11 @@
 // by keyboard and without script; every form carries the session's CSRF token.
 import type { FC } from 'hono/jsx';
 import { TRIAGE_STATUS_LABELS, TRIAGE_STATUSES, VEX_JUSTIFICATIONS, type TriageDecision, type TriageEvent } from '../../src/report/triage.js';
-import { formatDateTime, formatDay } from '../components/format.js';
+import { countOf, formatDateTime, formatDay, safeHttpUrl } from '../components/format.js';
+import { GateBadge } from '../components/gate.js';
 import { Alerts, Layout, type ViewerInfo } from '../components/layout.js';
 import { SeverityBadge } from '../components/severity.js';
-import type { FindingRow } from '../store/types.js';
+import type { FindingRow, PullRequestScanDetail } from '../store/types.js';
 import { findingHref, serviceHref } from './view-models.js';
 
 export const VEX_LABELS: Record<(typeof VEX_JUSTIFICATIONS)[number], string> = {
@@ -123,7 +124,7 @@ export const TriagePanel: FC<{
           ) : null}
         </>
       ) : (
-        <p class="muted small">Triage needs an admin sign-in.</p>
+        <p class="muted small">Triage needs a triager or admin sign-in.</p>
       )}
     </section>
   );
@@ -174,7 +175,7 @@ export const BulkTriagePage: FC<{
       <input type="hidden" name="_csrf" value={viewer.csrfToken} />
       <table class="data">
         <caption class="muted small">
-          {findings.length < total ? `The ${findings.length} worst of ${total} open findings` : `${total} open findings`}; check the ones the decision applies to.
+          {findings.length < total ? `The ${findings.length} worst of ${total} open findings` : countOf(total, 'open finding')}; check the ones the decision applies to.
         </caption>
         <thead>
           <tr>
@@ -215,3 +216,107 @@ export const BulkTriagePage: FC<{
     </form>
   </Layout>
 );
+
+/**
+ * A failing PR scan of one service: the findings its gate blocked on (which only the PR may have
+ * seen), each with its triage decision, and for triagers one decision for the checked ones.
+ */
+export const PullRequestTriagePage: FC<{
+  viewer: ViewerInfo;
+  detail: PullRequestScanDetail;
+  action: string;
+  canTriage: boolean;
+  error?: string;
+  notice?: string;
+}> = ({ viewer, detail, action, canTriage, error, notice }) => {
+  const { scan, findings } = detail;
+  const pr = scan.pullRequest === null ? 'PR scan without a number' : `${scan.repository ?? ''}#${scan.pullRequest}`;
+  const run = scan.runUrl ? safeHttpUrl(scan.runUrl) : undefined;
+  return (
+    <Layout title={`${pr} · ${scan.service}`} viewer={viewer} active="pulls">
+      <p class="crumbs">
+        <a href="/pulls">Pull requests</a> / <a href={serviceHref(scan.service)}>{scan.service}</a> / <span class="wrap">{pr}</span>
+      </p>
+      <h1>
+        {pr} in {scan.service}
+      </h1>
+      <p>
+        <GateBadge outcome={scan.gate} /> scanned {formatDateTime(scan.lastScanAt)}
+        {scan.commit ? <span class="mono small"> · commit {scan.commit.slice(0, 10)}</span> : null}
+        {run ? (
+          <>
+            {' '}
+            · <a href={run} rel="noopener noreferrer">run</a>
+          </>
+        ) : null}
+      </p>
+      <p class="muted">
+        What this scan's gate blocked on. A decision here is kept for the service and the finding's fingerprint: the action reads it on its next run and counts the finding as
+        suppressed, on this pull request and on the default branch.
+      </p>
+      <Alerts error={error} notice={notice} />
+      {findings.length === 0 ? (
+        <p class="empty-state">{scan.gate === 'passed' ? 'This scan passed its gate.' : 'This scan kept no blocking findings (its gate failed for another reason, such as a scanner error).'}</p>
+      ) : (
+        <form method="post" action={action} class="bulk-triage">
+          <input type="hidden" name="_csrf" value={viewer.csrfToken} />
+          <table class="data">
+            <caption class="muted small">
+              {findings.length} blocking finding{findings.length === 1 ? '' : 's'}
+              {canTriage ? '; check the ones the decision applies to.' : ''}
+            </caption>
+            <thead>
+              <tr>
+                {canTriage ? <th scope="col">Apply</th> : null}
+                <th scope="col">Severity</th>
+                <th scope="col">Finding</th>
+                <th scope="col">Where</th>
+                <th scope="col">Triage</th>
+              </tr>
+            </thead>
+            <tbody>
+              {findings.map((f, i) => (
+                <tr>
+                  {canTriage ? (
+                    <td>
+                      <input type="checkbox" name="fp" value={f.fingerprint} id={`pr-${i}`} aria-label={`Apply to ${f.ruleId} ${f.where}`} />
+                    </td>
+                  ) : null}
+                  <td>
+                    <SeverityBadge severity={f.severity} />
+                  </td>
+                  <td>
+                    <label for={`pr-${i}`}>{f.title || f.ruleId}</label> <span class="mono small wrap">{f.ruleId}</span>
+                  </td>
+                  <td class="mono small wrap">{f.where}</td>
+                  <td>
+                    {f.triage ? (
+                      <span class={`triage-badge triage-${f.triage.status}`} title={`decided by ${f.triage.decidedBy}${f.triage.expiresAt ? `, until ${formatDay(f.triage.expiresAt)}` : ''}`}>
+                        {TRIAGE_STATUS_LABELS[f.triage.status]}
+                      </span>
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {canTriage ? (
+            <div class="panel triage-form">
+              <TriageFields idPrefix="pr" />
+              <button type="submit" name="op" value="set">
+                Apply to checked findings
+              </button>{' '}
+              <button type="submit" name="op" value="clear" class="secondary" formnovalidate>
+                Clear their decisions
+              </button>
+            </div>
+          ) : (
+            <p class="muted small">Triage needs a triager or admin sign-in.</p>
+          )}
+        </form>
+      )}
+    </Layout>
+  );
+};

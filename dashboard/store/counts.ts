@@ -1,5 +1,5 @@
 // Severity counts: the one shape every figure of the store is made of.
-import type { SeverityCounts } from './types.js';
+import type { SeverityCounts } from './shapes.js';
 
 export function emptyCounts(): SeverityCounts {
   return { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 };

@@ -17,7 +17,7 @@
 import type { Finding, Severity } from '../../src/findings/finding.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import { dayOf } from './days.js';
-import type { GateOutcome, SeverityCounts } from './types.js';
+import type { GateOutcome, SeverityCounts } from './shapes.js';
 import { emptyCounts } from './counts.js';
 
 /** What the store knows about one finding of a service before the report. */
@@ -81,6 +81,12 @@ export interface ServicePlan {
   /** Move the service's "last snapshot" to this report (an in-order snapshot). */
   setLastSnapshot: boolean;
   decisions: LifecycleDecision[];
+  /**
+   * PR scans only: the findings of this service the gate blocked on (its reasons' fingerprints), at
+   * most MAX_PR_BLOCKING, worst first. Kept (pr_findings) so the PR view can list and triage them:
+   * PR scans create no findings rows.
+   */
+  blocking?: Finding[];
   /** The posture row of the report's day: `replace` (in-order snapshot), `ifAbsent` (late), none for PRs. */
   posture?: { mode: 'replace' | 'ifAbsent'; day: string; counts: SeverityCounts; snapshotAt: string };
 }
@@ -102,10 +108,15 @@ export function servicePaths(report: ScanReport): Map<string, string | null> {
   return paths;
 }
 
+/** The gate's reasons about one service (or about none). */
+function reasonsFor(gate: ScanReport['gate'], service: string): ScanReport['gate']['reasons'] {
+  return gate.reasons.filter((r) => (r.services ? r.services.includes(service) : r.service === undefined || r.service === service));
+}
+
 /** Gate outcome of a report for one service: only the reasons about that service (or about none) count. */
 export function gateForService(gate: ScanReport['gate'], service: string): GateOutcome {
   if (gate.passed) return 'passed';
-  const reasons = gate.reasons.filter((r) => (r.services ? r.services.includes(service) : r.service === undefined || r.service === service));
+  const reasons = reasonsFor(gate, service);
   if (reasons.length === 0) return 'passed';
   return reasons.every((r) => r.kind === 'scanner-error') ? 'scanner-error' : 'failed';
 }
@@ -167,6 +178,7 @@ function planService(
 
   if (report.kind === 'pr') {
     for (const fp of mine.keys()) if (prior.findings.has(fp)) plan.decisions.push({ kind: 'sighted', fingerprint: fp });
+    plan.blocking = blockingFindings(report.gate, name, mine);
     return plan;
   }
 
@@ -207,6 +219,24 @@ function planService(
   }
   plan.posture = { mode: 'replace', day, counts: open, snapshotAt: createdAt };
   return plan;
+}
+
+/** At most this many blocking findings are kept per PR scan and service. */
+export const MAX_PR_BLOCKING = 1000;
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4, unknown: 5 };
+
+/** The findings of one service that a failing gate named (none when it passed), worst first. */
+export function blockingFindings(gate: ScanReport['gate'], service: string, mine: ReadonlyMap<string, Finding>): Finding[] {
+  if (gate.passed) return [];
+  const fps = new Set(reasonsFor(gate, service).flatMap((r) => r.fingerprints));
+  const out: Finding[] = [];
+  for (const fp of fps) {
+    const f = mine.get(fp);
+    if (f && f.status !== 'suppressed') out.push(f);
+  }
+  out.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.fingerprint.localeCompare(b.fingerprint));
+  return out.slice(0, MAX_PR_BLOCKING);
 }
 
 /**

@@ -94,7 +94,7 @@ export interface FindingDbRow {
   triage_decided_by?: string | null;
 }
 
-/** The triage columns finding queries add: `LEFT JOIN triage t ON t.finding_id = f.id`. */
+/** The triage columns finding queries add: `LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint`. */
 export const FINDING_TRIAGE_COLUMNS = 't.status AS triage_status, t.expires_at AS triage_expires_at, t.decided_by AS triage_decided_by';
 
 export interface ServiceDbRow {

@@ -6,6 +6,13 @@
 
 const NUL = /\u0000/g;
 
+/** What a person typed (a token label, a triage reason) is refused with this when it holds a NUL. */
+export const NUL_REFUSED = 'must not contain a NUL character';
+
+export function hasNul(text: string): boolean {
+  return text.includes('\u0000');
+}
+
 export function withoutNul(text: string): string {
   return text.includes('\u0000') ? text.replace(NUL, '\uFFFD') : text;
 }

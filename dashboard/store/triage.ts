@@ -16,38 +16,48 @@ import {
   type TriageStatus,
 } from '../../src/report/triage.js';
 import type { Finding } from '../../src/findings/finding.js';
+import { hasNul, NUL_REFUSED } from './text.js';
 
 export type { TriageDecision, TriageEvent, TriageStatus };
 
-const text = (max: number) => z.string().trim().max(max);
+// Typed text; a NUL is refused (PostgreSQL cannot store one, store/text.ts).
+const text = (max: number) => z.string().trim().max(max).refine((s) => !hasNul(s), NUL_REFUSED);
+
+/** The fields of a decision (the form and the API share them; the rules are in `refineTriage`). */
+export const TRIAGE_FIELDS = {
+  status: TriageStatusSchema,
+  reason: text(1000).min(1, 'a reason is required'),
+  owner: text(200).optional(),
+  /** YYYY-MM-DD, accepted_risk only: the last day it holds (UTC). */
+  until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').optional(),
+  /** not_affected only: an OpenVEX v0.2.0 justification. */
+  justification: VexJustificationSchema.optional(),
+};
 
 /** What a person submits for one finding (the form and any API share it). */
-export const TriageInputSchema = z
-  .object({
-    status: TriageStatusSchema,
-    reason: text(1000).min(1, 'a reason is required'),
-    owner: text(200).optional(),
-    /** YYYY-MM-DD, accepted_risk only. */
-    until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').optional(),
-    justification: VexJustificationSchema.optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.status === 'accepted_risk') {
-      if (!v.owner) ctx.addIssue({ code: 'custom', path: ['owner'], message: 'an accepted risk needs an owner' });
-      if (!v.until) ctx.addIssue({ code: 'custom', path: ['until'], message: 'an accepted risk needs a date it holds until' });
-      else if (Number.isNaN(Date.parse(`${v.until}T00:00:00Z`)) || new Date(`${v.until}T00:00:00Z`).toISOString().slice(0, 10) !== v.until) {
-        ctx.addIssue({ code: 'custom', path: ['until'], message: `${v.until} is not a date` });
-      }
-    } else if (v.until) {
-      ctx.addIssue({ code: 'custom', path: ['until'], message: 'only an accepted risk has a date' });
+export const TriageInputSchema = z.object(TRIAGE_FIELDS).superRefine(refineTriage);
+
+/** The rules across fields: an accepted risk needs an owner and a date; not affected a VEX justification. */
+export function refineTriage(
+  v: { status: TriageStatus; owner?: string; until?: string; justification?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.status === 'accepted_risk') {
+    if (!v.owner) ctx.addIssue({ code: 'custom', path: ['owner'], message: 'an accepted risk needs an owner' });
+    if (!v.until) ctx.addIssue({ code: 'custom', path: ['until'], message: 'an accepted risk needs a date it holds until' });
+    else if (Number.isNaN(Date.parse(`${v.until}T00:00:00Z`)) || new Date(`${v.until}T00:00:00Z`).toISOString().slice(0, 10) !== v.until) {
+      ctx.addIssue({ code: 'custom', path: ['until'], message: `${v.until} is not a date` });
     }
-    if (v.status === 'not_affected' && !v.justification) {
-      ctx.addIssue({ code: 'custom', path: ['justification'], message: 'not affected needs a VEX justification' });
-    }
-    if (v.status !== 'not_affected' && v.justification) {
-      ctx.addIssue({ code: 'custom', path: ['justification'], message: 'only "not affected" takes a VEX justification' });
-    }
-  });
+  } else if (v.until) {
+    ctx.addIssue({ code: 'custom', path: ['until'], message: 'only an accepted risk has a date' });
+  }
+  if (v.status === 'not_affected' && !v.justification) {
+    ctx.addIssue({ code: 'custom', path: ['justification'], message: 'not affected needs a VEX justification' });
+  }
+  if (v.status !== 'not_affected' && v.justification) {
+    ctx.addIssue({ code: 'custom', path: ['justification'], message: 'only "not affected" takes a VEX justification' });
+  }
+}
 export type TriageInput = z.infer<typeof TriageInputSchema>;
 
 /** A validated input, as stored: the acceptance's date as the last instant of that day (UTC). */

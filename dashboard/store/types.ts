@@ -17,18 +17,17 @@ import type {
 } from '../../src/report/read-api.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import type { z } from 'zod';
-import type { PullRequestRow } from './pulls.js';
+import type { PullRequestRow, PullRequestScanDetail } from './pulls.js';
 import type { TriageStore } from './triage.js';
 import type { RemediationTrend, ServiceChange, WeekSummary } from './week.js';
 
-export type { PullRequestRow, RemediationTrend, ServiceChange, TriageStore, WeekSummary };
+export type { PullRequestRow, PullRequestScanDetail, RemediationTrend, ServiceChange, TriageStore, WeekSummary };
 
 export type { Category, Finding, Severity, ScanReport };
 
-export type { GateOutcome, SeverityCounts } from './shapes.js';
+import type { NotableFinding, SlaDays } from './shapes.js';
+export type { GateOutcome, NotableFinding, SeverityCounts, SlaDays } from './shapes.js';
 
-/** Days allowed to fix an open finding, per severity; a severity without an entry has no SLA. */
-export type SlaDays = Partial<Record<Severity, number>>;
 export const DEFAULT_SLA_DAYS: SlaDays = { critical: 7, high: 30, medium: 90, low: 180 };
 
 /** A service with no snapshot for longer than this is marked stale. */
@@ -49,16 +48,6 @@ export type LifecycleEventKind = LifecycleEvent['kind'];
 export type ScanSummary = z.infer<typeof ScanSummarySchema>;
 export type FindingDetail = z.infer<typeof FindingDetailSchema>;
 export type VulnerabilityResponse = z.infer<typeof VulnerabilityResponseSchema>;
-
-/** An open finding worth telling someone about at once (webhook notifications, notify/). */
-export interface NotableFinding {
-  event: 'new-critical' | 'new-kev' | 'kev-listed';
-  service: string;
-  fingerprint: string;
-  /** Start of the finding's open period: a finding that reopens is a new event. */
-  openedAt: string;
-  finding: Finding;
-}
 
 export interface IngestResult {
   /**
@@ -105,7 +94,9 @@ export interface FindingFilter {
   offset: number;
 }
 
-export type Role = 'admin' | 'viewer' | 'ingest';
+/** admin > triager (reads, and sets triage decisions) > viewer (reads); ingest only uploads. */
+export type Role = 'admin' | 'triager' | 'viewer' | 'ingest';
+export const ROLES = ['admin', 'triager', 'viewer', 'ingest'] as const satisfies readonly Role[];
 
 export interface NewToken {
   role: Role;
@@ -195,6 +186,8 @@ export interface ReadStore {
   findVulnerability(id: string, now?: Date): Promise<VulnerabilityResponse | undefined>;
   /** Per service and pull request, the latest PR scan at or after `since` (newest first). */
   listPullRequests(since: string): Promise<PullRequestRow[]>;
+  /** One PR scan of a service (by scan id) and the findings its gate blocked on, with their triage. */
+  getPullRequestScan(service: string, scanId: string, now?: Date): Promise<PullRequestScanDetail | undefined>;
   /**
    * Lifecycle events (opened, fixed, reopened) of every service at or after `since`: counts per kind
    * and the newest `limit`; plus the 5 oldest open findings that count (not suppressed or triaged).
@@ -256,7 +249,11 @@ export interface AuthStore {
 
   addAudit(actor: string, action: string, detail: Record<string, unknown>, now?: Date): Promise<void>;
   /** Newest first. */
-  listAudit(limit: number): Promise<AuditEntry[]>;
+  /**
+   * Newest first. `action`: only entries of that action (`triage.set`) or family (`triage`: every
+   * `triage.*`), so decisions are not pushed off the page by ingest rows.
+   */
+  listAudit(limit: number, action?: string): Promise<AuditEntry[]>;
 }
 
 /** Every table of the store, in an order that respects foreign keys (parents first). */
@@ -277,6 +274,7 @@ export const STORE_TABLES = [
   'notifications',
   'triage',
   'triage_events',
+  'pr_findings',
 ] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];
 

@@ -4,12 +4,16 @@
 // the rows with `assembleWeek`.
 import type { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../src/findings/finding.js';
+import { SEVERITY_RANK } from '../../src/findings/severity.js';
 import type { RemediationTrendSchema, ServiceChangeSchema, WeekResponseSchema } from '../../src/report/read-api.js';
 import { addDays, dayOf, daysBetween } from './days.js';
 import { kevDeadline } from './exploit.js';
-import type { SlaDays } from './types.js';
+import type { SlaDays } from './shapes.js';
 
 const DAY_MS = 86_400_000;
+
+/** Worst first among findings of the same instant (one ingest opens them all at once). */
+const WORST_FIRST = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END DESC`;
 
 export type WeekEventKind = 'opened' | 'fixed' | 'reopened';
 
@@ -47,11 +51,11 @@ export const WEEK_COUNTS_SQL = 'SELECT e.kind, count(*) AS n FROM finding_events
 
 export const WEEK_EVENTS_SQL = `SELECT e.kind, e.at, s.name AS service, f.fingerprint, f.title, f.severity
   FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN services s ON s.id = f.service_id
-  WHERE e.at >= ? ORDER BY e.at DESC, e.id DESC LIMIT ?`;
+  WHERE e.at >= ? ORDER BY e.at DESC, ${WORST_FIRST}, e.id DESC LIMIT ?`;
 
 export const OLDEST_OPEN_SQL = `SELECT s.name AS service, f.fingerprint, f.title, f.severity, f.opened_at
   FROM findings_triaged t JOIN findings f ON f.id = t.id JOIN services s ON s.id = f.service_id
-  WHERE t.state = 'open' AND t.suppressed = 0 ORDER BY f.opened_at ASC, f.id ASC LIMIT ?`;
+  WHERE t.state = 'open' AND t.suppressed = 0 ORDER BY f.opened_at ASC, ${WORST_FIRST}, f.id ASC LIMIT ?`;
 
 export interface WeekCountDbRow {
   kind: WeekEventKind;

@@ -18,6 +18,7 @@ import { resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath } from '../
 import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { renderReport, REPORT_FORMATS, REPORT_FILE_NAMES, type ReportFormat } from './formats.js';
 import { createProgressPrinter } from './progress.js';
+import { gitSource } from './git-source.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -238,6 +239,8 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       baseline: baseline ? { source: 'report', report: baseline } : undefined,
       imports,
       scanId: values['scan-id'],
+      // The commit and branch scanned, so the dashboard names the code of a CLI-pushed scan.
+      source: { ...gitSource(repoRoot), ...(baseline?.source.commit ? { baseCommit: baseline.source.commit } : {}) },
       feeds,
       ...(values.commits !== undefined ? { secretCommits: values.commits } : {}),
     },

@@ -77,7 +77,7 @@ export async function fetchDashboardBaseline(input: DashboardBaselineInput): Pro
     }
   }
   if (found === 0) return undefined;
-  input.logger.info(`baseline: dashboard snapshots at or before ${base.slice(0, 7)} for ${found} of ${input.services.length} services (${findings.length} findings)`);
+  input.logger.info(`baseline: dashboard snapshots at or before ${base.slice(0, 7)} for ${found} of ${input.services.length} service${input.services.length === 1 ? '' : 's'} (${findings.length} finding${findings.length === 1 ? '' : 's'})`);
   return {
     schema: 'gatehouse/scan-report',
     version: SCAN_REPORT_VERSION,

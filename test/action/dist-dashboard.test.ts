@@ -51,7 +51,7 @@ describe('dist/index.js with the dashboard', () => {
     const prReport = ScanReportSchema.parse(JSON.parse(readFileSync(pr.outputs['report-file'], 'utf8')));
     expect(prReport.comparison.baseline).toBe('dashboard');
     expect(prReport.findings.filter((f) => f.status === 'introduced')).toHaveLength(3);
-    expect(pr.stdout).toMatch(/baseline: dashboard snapshots at or before [0-9a-f]{7} for 1 of 1 services/);
+    expect(pr.stdout).toMatch(/baseline: dashboard snapshots at or before [0-9a-f]{7} for 1 of 1 services? /);
     // The PR scan went to the dashboard too, marked as a PR scan, without any secret value.
     const prScans = (await dashboard.store.listScans('web', 5)).filter((s) => s.kind === 'pr');
     expect(prScans.map((s) => [s.scanId, s.pullRequest])).toEqual([[`gh/${OWNER}/${REPO}/301/1/web`, 21]]);

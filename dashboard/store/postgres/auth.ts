@@ -87,8 +87,15 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
       await pool.query('INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)', [now.toISOString(), actor, action, JSON.stringify(detail)]);
     },
 
-    async listAudit(limit) {
-      return (await rows<{ id: string; at: string; actor: string; action: string; detail: string }>('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [limit])).map((r) => ({
+    async listAudit(limit, action) {
+      const found =
+        action === undefined
+          ? await rows<{ id: string; at: string; actor: string; action: string; detail: string }>('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [limit])
+          : await rows<{ id: string; at: string; actor: string; action: string; detail: string }>(
+              "SELECT * FROM audit WHERE action = $2 OR left(action, length($2) + 1) = $2 || '.' ORDER BY id DESC LIMIT $1",
+              [limit, action],
+            );
+      return found.map((r) => ({
         id: Number(r.id),
         at: r.at,
         actor: r.actor,

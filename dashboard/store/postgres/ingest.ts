@@ -180,6 +180,15 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
         'INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
         [scanPk, serviceId, report.kind, createdAt, sp.gate, sp.findingCount, JSON.stringify(sp.reportCounts), JSON.stringify(sp.scanners)],
       );
+      // A failing PR scan's blocking findings, for the PR view and its triage (PR scans make no findings rows).
+      if (sp.blocking && sp.blocking.length > 0) {
+        const cols = sp.blocking.map(findingColumns);
+        await client.query(
+          `INSERT INTO pr_findings (scan_pk, service_id, fingerprint, rule_id, title, severity, where_text, data)
+           SELECT $1, $2, u.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(fingerprint, rule_id, title, severity, where_text, data)`,
+          [scanPk, serviceId, cols.map((c) => c.fingerprint), cols.map((c) => c.ruleId), cols.map((c) => c.title), cols.map((c) => c.severity), cols.map((c) => c.where), cols.map((c) => c.data)],
+        );
+      }
 
       // New rows: opened now, or opened and fixed by a late snapshot; written with their exploitation columns.
       const fresh = sp.decisions.flatMap((d) =>
@@ -275,6 +284,16 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
            WHERE f.id = u.id`,
           [rowsJson(full.map((r) => ({ ...findingRow(r.cols, r.ex, r.at), id: r.id })))],
         );
+      }
+      // A secret's fingerprint migration: its triage decision and history follow the row (unless the
+      // new fingerprint has a decision of its own).
+      for (const d of refreshedDecisions) {
+        if (!d.previousFingerprint) continue;
+        await client.query(
+          'UPDATE triage SET fingerprint = $1 WHERE service_id = $2 AND fingerprint = $3 AND NOT EXISTS (SELECT 1 FROM triage x WHERE x.service_id = $2 AND x.fingerprint = $1)',
+          [d.finding.fingerprint, serviceId, d.previousFingerprint],
+        );
+        await client.query('UPDATE triage_events SET fingerprint = $1 WHERE service_id = $2 AND fingerprint = $3', [d.finding.fingerprint, serviceId, d.previousFingerprint]);
       }
       if (seenOnly.length > 0) {
         await client.query('UPDATE findings SET last_seen_at = $1 WHERE id = ANY($2::bigint[])', [createdAt, seenOnly]);

@@ -219,6 +219,51 @@ export const PG_MIGRATIONS: readonly string[] = [
     WHERE ss.service_id = services.id AND ss.kind = 'snapshot'
     ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1);
   `,
+  // 4: as SQLite migration 6: the triager role; triage keyed by service and fingerprint; the
+  // blocking findings of failing PR scans.
+  `
+  ALTER TABLE tokens DROP CONSTRAINT IF EXISTS tokens_role_check;
+  ALTER TABLE tokens ADD CONSTRAINT tokens_role_check CHECK (role IN ('admin', 'triager', 'viewer', 'ingest'));
+
+  DROP VIEW findings_triaged;
+  ALTER TABLE triage ADD COLUMN service_id BIGINT REFERENCES services(id);
+  ALTER TABLE triage ADD COLUMN fingerprint TEXT;
+  ALTER TABLE triage ADD COLUMN rule_id TEXT;
+  ALTER TABLE triage ADD COLUMN title TEXT;
+  UPDATE triage t SET service_id = f.service_id, fingerprint = f.fingerprint, rule_id = f.rule_id, title = f.title
+    FROM findings f WHERE f.id = t.finding_id;
+  ALTER TABLE triage DROP CONSTRAINT triage_pkey;
+  ALTER TABLE triage DROP COLUMN finding_id;
+  ALTER TABLE triage ALTER COLUMN service_id SET NOT NULL, ALTER COLUMN fingerprint SET NOT NULL,
+    ALTER COLUMN rule_id SET NOT NULL, ALTER COLUMN title SET NOT NULL;
+  ALTER TABLE triage ADD PRIMARY KEY (service_id, fingerprint);
+
+  DROP INDEX triage_events_by_finding;
+  ALTER TABLE triage_events ADD COLUMN service_id BIGINT REFERENCES services(id);
+  ALTER TABLE triage_events ADD COLUMN fingerprint TEXT;
+  UPDATE triage_events e SET service_id = f.service_id, fingerprint = f.fingerprint FROM findings f WHERE f.id = e.finding_id;
+  ALTER TABLE triage_events DROP COLUMN finding_id;
+  ALTER TABLE triage_events ALTER COLUMN service_id SET NOT NULL, ALTER COLUMN fingerprint SET NOT NULL;
+  CREATE INDEX triage_events_by_finding ON triage_events (service_id, fingerprint, id);
+
+  CREATE VIEW findings_triaged AS
+    SELECT f.id, f.service_id, f.severity, f.state, f.opened_at,
+      CASE WHEN f.suppressed = 1 OR t.service_id IS NOT NULL THEN 1 ELSE 0 END AS suppressed
+    FROM findings f LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint;
+
+  CREATE TABLE pr_findings (
+    scan_pk BIGINT NOT NULL REFERENCES scans(id),
+    service_id BIGINT NOT NULL REFERENCES services(id),
+    fingerprint TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    where_text TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (scan_pk, service_id, fingerprint)
+  );
+  CREATE INDEX pr_findings_by_fingerprint ON pr_findings (service_id, fingerprint, scan_pk);
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */

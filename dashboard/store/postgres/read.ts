@@ -41,7 +41,15 @@ import {
   type WeekEventDbRow,
 } from '../week.js';
 import { dayOf as dayOfTime } from '../days.js';
-import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
+import {
+  latestPerPullRequest,
+  PULL_REQUEST_FINDINGS_SQL,
+  PULL_REQUEST_SCAN_SQL,
+  PULL_REQUEST_SCANS_SQL,
+  toPullRequestFindings,
+  type PullRequestFindingDbRow,
+  type PullRequestScanDbRow,
+} from '../pulls.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
@@ -175,7 +183,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       const sort = SORT_SQL[filter.sort ?? 'severity'];
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id';
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint';
       const total = (await rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params))[0].n;
       const list = await rows<FindingDbRow>(
         numbered(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
@@ -185,7 +193,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
     },
 
     async getFinding(service, fingerprint, now = new Date()) {
-      const r = (await rows<FindingDbRow>(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id WHERE s.name = $1 AND f.fingerprint = $2`, [service, fingerprint]))[0];
+      const r = (await rows<FindingDbRow>(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint WHERE s.name = $1 AND f.fingerprint = $2`, [service, fingerprint]))[0];
       if (!r) return undefined;
       const events = await rows<{ kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: string | null }>(
         'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = $1 ORDER BY e.at, e.id',
@@ -214,6 +222,13 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
 
     async listPullRequests(since) {
       return latestPerPullRequest(await rows<PullRequestScanDbRow>(numbered(PULL_REQUEST_SCANS_SQL), [since]));
+    },
+
+    async getPullRequestScan(service, scanId, now = new Date()) {
+      const r = (await rows<PullRequestScanDbRow & { scan_pk: string; service_id: string }>(numbered(PULL_REQUEST_SCAN_SQL), [service, scanId]))[0];
+      if (!r) return undefined;
+      const found = await rows<PullRequestFindingDbRow>(numbered(PULL_REQUEST_FINDINGS_SQL), [r.scan_pk, r.service_id]);
+      return { scan: latestPerPullRequest([r])[0], findings: toPullRequestFindings(found, now) };
     },
 
     async weekSummary(since, limit) {
@@ -258,7 +273,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       if (!keys.includes(key)) keys.push(key);
       const list = await rows<FindingDbRow>(
         `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id
-         LEFT JOIN triage t ON t.finding_id = f.id
+         LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint
          WHERE f.state = 'open' AND f.id IN (SELECT finding_id FROM finding_ids WHERE vuln_id = ANY($1::text[]))
          ORDER BY s.name, ${SEVERITY_SQL_RANK} DESC, f.opened_at, f.id`,
         [keys],

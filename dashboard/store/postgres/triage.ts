@@ -1,12 +1,18 @@
-// PostgreSQL triage: the same rules as sqlite/triage.ts, each change in one transaction.
+// PostgreSQL triage: the same rules as sqlite/triage.ts (decisions keyed by service and fingerprint),
+// each change in one transaction.
 import type pg from 'pg';
 import { labelOf, toTriageDecision, toTriageEvent, triageInForce, type TriageDbRow, type TriageEventDbRow, type TriageResult, type TriageStore } from '../triage.js';
 
-const DECISION_SELECT = `SELECT s.name AS service, f.fingerprint, f.rule_id, f.title, t.status, t.justification, t.reason, t.owner,
-  t.expires_at, t.decided_by, t.decided_at FROM triage t JOIN findings f ON f.id = t.finding_id JOIN services s ON s.id = f.service_id`;
-const FINDING_ID = 'SELECT f.id FROM findings f JOIN services s ON s.id = f.service_id WHERE s.name = $1 AND f.fingerprint = $2';
-const EVENT = `INSERT INTO triage_events (finding_id, action, status, justification, reason, owner, expires_at, actor, at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const DECISION_SELECT = `SELECT s.name AS service, t.fingerprint, t.rule_id, t.title, t.status, t.justification, t.reason, t.owner,
+  t.expires_at, t.decided_by, t.decided_at FROM triage t JOIN services s ON s.id = t.service_id`;
+// What the decision is about: the finding row, else the latest failing PR scan that blocked on it.
+const SUBJECT = `SELECT rule_id, title FROM (
+    SELECT rule_id, title, 0 AS pref, 0::bigint AS scan_pk FROM findings WHERE service_id = $1 AND fingerprint = $2
+    UNION ALL
+    SELECT rule_id, title, 1 AS pref, scan_pk FROM pr_findings WHERE service_id = $1 AND fingerprint = $2
+  ) x ORDER BY pref, scan_pk DESC LIMIT 1`;
+const EVENT = `INSERT INTO triage_events (service_id, fingerprint, action, status, justification, reason, owner, expires_at, actor, at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 const AUDIT = 'INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)';
 const BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'";
 
@@ -25,8 +31,8 @@ export function createPostgresTriage(pool: pg.Pool): TriageStore {
       client.release();
     }
   }
-  const findingId = async (db: pg.Pool | pg.PoolClient, service: string, fp: string) =>
-    (await db.query<{ id: string }>(FINDING_ID, [service, fp])).rows[0]?.id;
+  const serviceIdOf = async (db: pg.Pool | pg.PoolClient, service: string) =>
+    (await db.query<{ id: string }>('SELECT id FROM services WHERE name = $1', [service])).rows[0]?.id;
 
   return {
     async setTriage(service, fingerprints, r, actor, now = new Date()) {
@@ -34,21 +40,23 @@ export function createPostgresTriage(pool: pg.Pool): TriageStore {
       return inTransaction(async (client): Promise<TriageResult> => {
         const missing: string[] = [];
         let applied = 0;
+        const serviceId = await serviceIdOf(client, service);
         for (const fp of new Set(fingerprints)) {
-          const id = await findingId(client, service, fp);
-          if (id === undefined) {
+          const subject = serviceId === undefined ? undefined : (await client.query<{ rule_id: string; title: string }>(SUBJECT, [serviceId, fp])).rows[0];
+          if (serviceId === undefined || !subject) {
             missing.push(fp);
             continue;
           }
           await client.query(
-            `INSERT INTO triage (finding_id, status, justification, reason, owner, expires_at, decided_by, decided_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (finding_id) DO UPDATE SET status = excluded.status, justification = excluded.justification,
+            `INSERT INTO triage (service_id, fingerprint, rule_id, title, status, justification, reason, owner, expires_at, decided_by, decided_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (service_id, fingerprint) DO UPDATE SET rule_id = excluded.rule_id, title = excluded.title,
+               status = excluded.status, justification = excluded.justification,
                reason = excluded.reason, owner = excluded.owner, expires_at = excluded.expires_at,
                decided_by = excluded.decided_by, decided_at = excluded.decided_at`,
-            [id, r.status, r.justification, r.reason, r.owner, r.expiresAt, r.decidedBy, at],
+            [serviceId, fp, subject.rule_id, subject.title, r.status, r.justification, r.reason, r.owner, r.expiresAt, r.decidedBy, at],
           );
-          await client.query(EVENT, [id, 'set', r.status, r.justification, r.reason, r.owner, r.expiresAt, r.decidedBy, at]);
+          await client.query(EVENT, [serviceId, fp, 'set', r.status, r.justification, r.reason, r.owner, r.expiresAt, r.decidedBy, at]);
           await client.query(AUDIT, [at, actor, 'triage.set', JSON.stringify({ service, fingerprint: fp, status: r.status, reason: r.reason, owner: r.owner, expiresAt: r.expiresAt, justification: r.justification })]);
           applied++;
         }
@@ -62,13 +70,13 @@ export function createPostgresTriage(pool: pg.Pool): TriageStore {
       return inTransaction(async (client): Promise<TriageResult> => {
         const missing: string[] = [];
         let applied = 0;
+        const serviceId = await serviceIdOf(client, service);
         for (const fp of new Set(fingerprints)) {
-          const id = await findingId(client, service, fp);
-          if (id === undefined || ((await client.query('DELETE FROM triage WHERE finding_id = $1', [id])).rowCount ?? 0) === 0) {
+          if (serviceId === undefined || ((await client.query('DELETE FROM triage WHERE service_id = $1 AND fingerprint = $2', [serviceId, fp])).rowCount ?? 0) === 0) {
             missing.push(fp);
             continue;
           }
-          await client.query(EVENT, [id, 'cleared', null, null, null, null, null, labelOf(actor), at]);
+          await client.query(EVENT, [serviceId, fp, 'cleared', null, null, null, null, null, labelOf(actor), at]);
           await client.query(AUDIT, [at, actor, 'triage.clear', JSON.stringify({ service, fingerprint: fp })]);
           applied++;
         }
@@ -78,11 +86,14 @@ export function createPostgresTriage(pool: pg.Pool): TriageStore {
     },
 
     async getTriage(service, fingerprint, now = new Date()) {
-      const id = await findingId(pool, service, fingerprint);
-      if (id === undefined) return { current: null, history: [] };
-      const d = (await pool.query<TriageDbRow>(`${DECISION_SELECT} WHERE t.finding_id = $1`, [id])).rows[0];
+      const serviceId = await serviceIdOf(pool, service);
+      if (serviceId === undefined) return { current: null, history: [] };
+      const d = (await pool.query<TriageDbRow>(`${DECISION_SELECT} WHERE t.service_id = $1 AND t.fingerprint = $2`, [serviceId, fingerprint])).rows[0];
       const history = (
-        await pool.query<TriageEventDbRow>('SELECT action, status, justification, reason, owner, expires_at, actor, at FROM triage_events WHERE finding_id = $1 ORDER BY id', [id])
+        await pool.query<TriageEventDbRow>(
+          'SELECT action, status, justification, reason, owner, expires_at, actor, at FROM triage_events WHERE service_id = $1 AND fingerprint = $2 ORDER BY id',
+          [serviceId, fingerprint],
+        )
       ).rows;
       return { current: d && triageInForce(d.expires_at, now) ? toTriageDecision(d) : null, history: history.map(toTriageEvent) };
     },
@@ -90,8 +101,8 @@ export function createPostgresTriage(pool: pg.Pool): TriageStore {
     async listTriage(services, now = new Date()) {
       const rows =
         services === undefined
-          ? (await pool.query<TriageDbRow>(`${DECISION_SELECT} ORDER BY s.name, f.fingerprint`)).rows
-          : (await pool.query<TriageDbRow>(`${DECISION_SELECT} WHERE s.name = ANY($1::text[]) ORDER BY s.name, f.fingerprint`, [services])).rows;
+          ? (await pool.query<TriageDbRow>(`${DECISION_SELECT} ORDER BY s.name, t.fingerprint`)).rows
+          : (await pool.query<TriageDbRow>(`${DECISION_SELECT} WHERE s.name = ANY($1::text[]) ORDER BY s.name, t.fingerprint`, [services])).rows;
       return rows.filter((r) => triageInForce(r.expires_at, now)).map(toTriageDecision);
     },
 
@@ -100,16 +111,16 @@ export function createPostgresTriage(pool: pg.Pool): TriageStore {
       return inTransaction(async (client) => {
         // Rows locked, so two processes sweeping at once expire each acceptance once.
         const rows = (
-          await client.query<TriageDbRow & { finding_id: string }>(
-            `SELECT t.finding_id, s.name AS service, f.fingerprint, f.rule_id, f.title, t.status, t.justification, t.reason, t.owner,
-               t.expires_at, t.decided_by, t.decided_at FROM triage t JOIN findings f ON f.id = t.finding_id JOIN services s ON s.id = f.service_id
+          await client.query<TriageDbRow & { service_id: string }>(
+            `SELECT t.service_id, s.name AS service, t.fingerprint, t.rule_id, t.title, t.status, t.justification, t.reason, t.owner,
+               t.expires_at, t.decided_by, t.decided_at FROM triage t JOIN services s ON s.id = t.service_id
              WHERE t.expires_at IS NOT NULL AND t.expires_at <= $1 FOR UPDATE OF t SKIP LOCKED`,
             [at],
           )
         ).rows;
         for (const r of rows) {
-          await client.query('DELETE FROM triage WHERE finding_id = $1', [r.finding_id]);
-          await client.query(EVENT, [r.finding_id, 'expired', r.status, r.justification, r.reason, r.owner, r.expires_at, 'gatehouse', at]);
+          await client.query('DELETE FROM triage WHERE service_id = $1 AND fingerprint = $2', [r.service_id, r.fingerprint]);
+          await client.query(EVENT, [r.service_id, r.fingerprint, 'expired', r.status, r.justification, r.reason, r.owner, r.expires_at, 'gatehouse', at]);
           await client.query(AUDIT, [at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by })]);
         }
         if (rows.length > 0) await client.query(BUMP);

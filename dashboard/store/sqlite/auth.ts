@@ -39,6 +39,10 @@ export function createSqliteAuth(db: Database.Database, sessionTtlMs = DEFAULT_S
     listAudit: db.prepare<[number], { id: number; at: string; actor: string; action: string; detail: string }>(
       'SELECT * FROM audit ORDER BY id DESC LIMIT ?',
     ),
+    // One action (`triage.set`) or a family (`triage`: `triage.*`); substr, not LIKE, so no wildcard in the value counts.
+    listAuditOf: db.prepare<{ action: string; limit: number }, { id: number; at: string; actor: string; action: string; detail: string }>(
+      "SELECT * FROM audit WHERE action = @action OR substr(action, 1, length(@action) + 1) = @action || '.' ORDER BY id DESC LIMIT @limit",
+    ),
   };
   const revoke = db.transaction((id: string, at: string) => {
     const changed = q.revokeToken.run(at, id).changes > 0;
@@ -113,8 +117,8 @@ export function createSqliteAuth(db: Database.Database, sessionTtlMs = DEFAULT_S
       q.insertAudit.run(now.toISOString(), actor, action, JSON.stringify(detail));
     },
 
-    async listAudit(limit): Promise<AuditEntry[]> {
-      return q.listAudit.all(limit).map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    async listAudit(limit, action): Promise<AuditEntry[]> {
+      return (action === undefined ? q.listAudit.all(limit) : q.listAuditOf.all({ action, limit })).map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }));
     },
   };
 }

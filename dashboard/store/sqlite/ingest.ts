@@ -40,6 +40,15 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       'SELECT id, fingerprint, state, opened_at, severity, tool, category, suppressed, rule_id, where_text FROM findings WHERE service_id = ?',
     ),
     rekeyFinding: db.prepare<[string, number]>('UPDATE findings SET fingerprint = ? WHERE id = ?'),
+    // A rekeyed finding's triage decision and history follow it (unless the new fingerprint has its own).
+    rekeyTriage: db.prepare<{ to: string; from: string; serviceId: number }>(
+      'UPDATE triage SET fingerprint = @to WHERE service_id = @serviceId AND fingerprint = @from AND NOT EXISTS (SELECT 1 FROM triage x WHERE x.service_id = @serviceId AND x.fingerprint = @to)',
+    ),
+    rekeyTriageEvents: db.prepare<[string, number, string]>('UPDATE triage_events SET fingerprint = ? WHERE service_id = ? AND fingerprint = ?'),
+    insertPrFinding: db.prepare(
+      `INSERT OR IGNORE INTO pr_findings (scan_pk, service_id, fingerprint, rule_id, title, severity, where_text, data)
+       VALUES (@scanPk, @serviceId, @fingerprint, @ruleId, @title, @severity, @where, @data)`,
+    ),
     nextSnapshotAfter: db.prepare<[number, string], { at: string | null }>(
       "SELECT min(created_at) AS at FROM scan_services WHERE service_id = ? AND kind = 'snapshot' AND created_at > ?",
     ),
@@ -185,6 +194,10 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         counts: JSON.stringify(sp.reportCounts),
         scanners: JSON.stringify(sp.scanners),
       });
+      for (const f of sp.blocking ?? []) {
+        const c = findingColumns(f);
+        q.insertPrFinding.run({ scanPk, serviceId, fingerprint: c.fingerprint, ruleId: c.ruleId, title: c.title, severity: c.severity, where: c.where, data: c.data });
+      }
       if (sp.setLastScan) q.updateServiceLastScan.run(createdAt, serviceId);
       if (sp.setLastSnapshot) q.updateServiceLastSnapshot.run(createdAt, sp.gate, serviceId);
 
@@ -202,6 +215,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
               // A secret's fingerprint migration: the stored row moves to the new fingerprint.
               const moved = byFp.get(d.previousFingerprint)!;
               q.rekeyFinding.run(d.finding.fingerprint, moved);
+              q.rekeyTriage.run({ to: d.finding.fingerprint, from: d.previousFingerprint, serviceId });
+              q.rekeyTriageEvents.run(d.finding.fingerprint, serviceId, d.previousFingerprint);
               byFp.set(d.finding.fingerprint, moved);
             }
             const id = byFp.get(d.finding.fingerprint)!;

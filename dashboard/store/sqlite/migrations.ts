@@ -278,6 +278,85 @@ export const MIGRATIONS: readonly string[] = [
     WHERE ss.service_id = services.id AND ss.kind = 'snapshot'
     ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1);
   `,
+  // 6: a `triager` role (between viewer and admin: reads everything, sets triage decisions); triage
+  // decisions and their history keyed by service and fingerprint instead of a finding row, so a
+  // finding only a pull request has seen can be triaged (its rule id and title are kept with the
+  // decision); and the blocking findings of each failing PR scan (`pr_findings`), which the PR view
+  // lists (PR scans never create findings rows). `tokens` is rebuilt for its CHECK constraint.
+  `
+  CREATE TABLE tokens_v6 (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'triager', 'viewer', 'ingest')),
+    services TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT,
+    last_used_at TEXT
+  );
+  INSERT INTO tokens_v6 SELECT id, hash, role, services, label, created_at, expires_at, revoked_at, last_used_at FROM tokens;
+  DROP TABLE tokens;
+  ALTER TABLE tokens_v6 RENAME TO tokens;
+
+  DROP VIEW findings_triaged;
+  CREATE TABLE triage_v6 (
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    fingerprint TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('false_positive', 'accepted_risk', 'not_affected')),
+    justification TEXT,
+    reason TEXT NOT NULL,
+    owner TEXT,
+    expires_at TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (service_id, fingerprint)
+  );
+  INSERT INTO triage_v6 SELECT f.service_id, f.fingerprint, f.rule_id, f.title, t.status, t.justification, t.reason, t.owner,
+    t.expires_at, t.decided_by, t.decided_at FROM triage t JOIN findings f ON f.id = t.finding_id;
+  DROP TABLE triage;
+  ALTER TABLE triage_v6 RENAME TO triage;
+  CREATE INDEX triage_by_expiry ON triage (expires_at);
+
+  CREATE TABLE triage_events_v6 (
+    id INTEGER PRIMARY KEY,
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    fingerprint TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('set', 'cleared', 'expired')),
+    status TEXT,
+    justification TEXT,
+    reason TEXT,
+    owner TEXT,
+    expires_at TEXT,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  INSERT INTO triage_events_v6 SELECT e.id, f.service_id, f.fingerprint, e.action, e.status, e.justification, e.reason, e.owner,
+    e.expires_at, e.actor, e.at FROM triage_events e JOIN findings f ON f.id = e.finding_id;
+  DROP TABLE triage_events;
+  ALTER TABLE triage_events_v6 RENAME TO triage_events;
+  CREATE INDEX triage_events_by_finding ON triage_events (service_id, fingerprint, id);
+
+  CREATE VIEW findings_triaged AS
+    SELECT f.id, f.service_id, f.severity, f.state, f.opened_at,
+      CASE WHEN f.suppressed = 1 OR t.service_id IS NOT NULL THEN 1 ELSE 0 END AS suppressed
+    FROM findings f LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint;
+
+  CREATE TABLE pr_findings (
+    scan_pk INTEGER NOT NULL REFERENCES scans(id),
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    fingerprint TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    where_text TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (scan_pk, service_id, fingerprint)
+  ) WITHOUT ROWID;
+  CREATE INDEX pr_findings_by_fingerprint ON pr_findings (service_id, fingerprint, scan_pk);
+  `,
 ];
 
 /**

@@ -44,7 +44,15 @@ import {
   type WeekEventDbRow,
 } from '../week.js';
 import { dayOf as dayOfTime } from '../days.js';
-import { latestPerPullRequest, PULL_REQUEST_SCANS_SQL, type PullRequestScanDbRow } from '../pulls.js';
+import {
+  latestPerPullRequest,
+  PULL_REQUEST_FINDINGS_SQL,
+  PULL_REQUEST_SCAN_SQL,
+  PULL_REQUEST_SCANS_SQL,
+  toPullRequestFindings,
+  type PullRequestFindingDbRow,
+  type PullRequestScanDbRow,
+} from '../pulls.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 export const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
@@ -129,7 +137,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       'SELECT * FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
     ),
     findingByKey: db.prepare<[string, string], FindingDbRow>(
-      `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id WHERE s.name = ? AND f.fingerprint = ?`,
+      `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint WHERE s.name = ? AND f.fingerprint = ?`,
     ),
     eventsOfFinding: db.prepare<[number], { kind: LifecycleEvent['kind']; at: string; scan_id: string; open_seconds: number | null }>(
       'SELECT e.kind, e.at, sc.scan_id, e.open_seconds FROM finding_events e JOIN scans sc ON sc.id = e.scan_pk WHERE e.finding_id = ? ORDER BY e.at, e.id',
@@ -139,6 +147,8 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
        WHERE fs.finding_id = ? ORDER BY sc.created_at DESC LIMIT 100`,
     ),
     pullRequestScans: db.prepare<[string], PullRequestScanDbRow>(PULL_REQUEST_SCANS_SQL),
+    pullRequestScan: db.prepare<[string, string], PullRequestScanDbRow & { scan_pk: number; service_id: number }>(PULL_REQUEST_SCAN_SQL),
+    pullRequestFindings: db.prepare<[number, number], PullRequestFindingDbRow>(PULL_REQUEST_FINDINGS_SQL),
     aliasKeys: db.prepare<[string], { vuln_id: string }>(
       'SELECT DISTINCT b.vuln_id FROM finding_ids a JOIN finding_ids b ON b.finding_id = a.finding_id WHERE a.vuln_id = ?',
     ),
@@ -250,7 +260,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       const sort = SORT_SQL[filter.sort ?? 'severity'];
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.finding_id = f.id';
+      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint';
       const total = (prepared(`SELECT count(*) AS n ${from} ${where.sql}`).get(...where.params) as { n: number }).n;
       const rows = prepared(
         `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
@@ -272,6 +282,12 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
 
     async listPullRequests(since) {
       return latestPerPullRequest(q.pullRequestScans.all(since));
+    },
+
+    async getPullRequestScan(service, scanId, now = new Date()) {
+      const r = q.pullRequestScan.get(service, scanId);
+      if (!r) return undefined;
+      return { scan: latestPerPullRequest([r])[0], findings: toPullRequestFindings(q.pullRequestFindings.all(r.scan_pk, r.service_id), now) };
     },
 
     async weekSummary(since, limit) {
@@ -317,7 +333,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       if (!keys.includes(key)) keys.push(key);
       const rows = prepared(
         `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id
-         LEFT JOIN triage t ON t.finding_id = f.id
+         LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint
          WHERE f.state = 'open' AND f.id IN (SELECT finding_id FROM finding_ids WHERE vuln_id IN (${keys.map(() => '?').join(', ')}))
          ORDER BY s.name, ${SEVERITY_SQL_RANK} DESC, f.opened_at, f.id`,
       ).all(...keys) as FindingDbRow[];

@@ -192,6 +192,28 @@ describe('read API', () => {
     expect(await totals()).toEqual([1, 2, 2]);
   });
 
+  it('answers findings from a cache that the next ingest invalidates, gzipped for clients that accept it', async () => {
+    const path = '/api/v1/findings?service=cachedf&state=all';
+    await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: makeReport({ scanId: 'cf1', createdAt: day('2026-03-01'), services: ['cachedf'], findings: [{ fp: 'f1' }] }) });
+    const fingerprints = async () => ((await json(await t.call('GET', path, { token: viewer }))).items as { fingerprint: string; state: string }[]).map((f) => `${f.fingerprint} ${f.state}`).sort();
+    expect(await fingerprints()).toEqual(['fp-f1000 open']);
+    expect(await fingerprints()).toEqual(['fp-f1000 open']);
+    await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: makeReport({ scanId: 'cf2', createdAt: day('2026-03-02'), services: ['cachedf'], findings: [{ fp: 'f2' }] }) });
+    expect(await fingerprints()).toEqual(['fp-f1000 fixed', 'fp-f2000 open']);
+    const plain = await t.call('GET', path, { token: viewer, headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const zipped = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
+      const url = new URL(t.base);
+      httpRequest({ host: url.hostname, port: url.port, path, headers: { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      }).on('error', reject).end();
+    });
+    expect(zipped.encoding).toBe('gzip');
+    expect(gunzipSync(zipped.body).toString()).toBe(await plain.text());
+  });
+
   it('filters and pages findings, and shows one finding with its lifecycle', async () => {
     const open = await json(await t.call('GET', '/api/v1/findings?service=shop', { token: viewer }));
     expect(open.total).toBe(2);

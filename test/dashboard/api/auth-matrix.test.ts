@@ -6,15 +6,19 @@ import { openStore } from '../../../dashboard/store/store.js';
 import { day, makeReport } from '../store/report-builder.js';
 import { ADMIN_TOKEN, githubClaims, startOidcIssuer, startTestDashboard, type OidcIssuer, type TestDashboard } from './harness.js';
 
-/** `service-read`: viewers, admins, and ingest credentials scoped to that service (the engine's PR baseline). */
-type Need = 'public' | 'viewer' | 'admin' | 'ingest' | 'service-read';
+/**
+ * `service-read`: viewers, triagers, admins, and ingest credentials scoped to that service (the
+ * engine's PR baseline, the gate's triage read). `triager`: triagers and admins (triage decisions).
+ */
+type Need = 'public' | 'viewer' | 'triager' | 'admin' | 'ingest' | 'service-read';
 type Caller =
-  | 'none' | 'garbage' | 'viewer' | 'ingest' | 'ingest-other-service' | 'admin' | 'revoked' | 'expired-token'
-  | 'oidc' | 'oidc-expired' | 'oidc-wrong-audience' | 'oidc-wrong-repo' | 'oidc-wrong-ref' | 'oidc-unknown-key' | 'session-admin-no-csrf';
+  | 'none' | 'garbage' | 'viewer' | 'triager' | 'ingest' | 'ingest-other-service' | 'admin' | 'revoked' | 'expired-token'
+  | 'oidc' | 'oidc-expired' | 'oidc-wrong-audience' | 'oidc-wrong-repo' | 'oidc-wrong-ref' | 'oidc-unknown-key'
+  | 'session-admin-no-csrf' | 'session-triager-no-csrf' | 'session-triager-csrf';
 
 let t: TestDashboard;
 let issuer: OidcIssuer;
-const creds = {} as Record<Caller, { token?: string; cookie?: string }>;
+const creds = {} as Record<Caller, { token?: string; cookie?: string; csrf?: string }>;
 let scanCounter = 0;
 
 interface Endpoint {
@@ -22,7 +26,15 @@ interface Endpoint {
   path: () => Promise<string> | string;
   need: Need;
   body?: () => unknown;
+  /** Run before each call (a decision to clear). */
+  before?: () => Promise<void>;
 }
+
+/** A decision on the seeded finding, so that each DELETE has one to clear. */
+const decide = async () => {
+  const res = await t.call('POST', '/api/v1/triage', { token: ADMIN_TOKEN, body: { service: 'payments', fingerprint: 'fp-m0000', status: 'false_positive', reason: 'matrix' } });
+  expect(res.status).toBe(200);
+};
 
 const endpoints: Endpoint[] = [
   { method: 'GET', path: () => '/api/v1/openapi.json', need: 'public' },
@@ -50,27 +62,40 @@ const endpoints: Endpoint[] = [
     },
   },
   { method: 'GET', path: () => '/api/v1/admin/audit', need: 'admin' },
+  { method: 'GET', path: () => '/api/v1/admin/audit?action=triage', need: 'admin' },
+  { method: 'GET', path: () => '/api/v1/triage?service=payments', need: 'service-read' },
+  { method: 'GET', path: () => '/api/v1/triage/openvex', need: 'viewer' },
+  { method: 'POST', path: () => '/api/v1/triage', need: 'triager', body: () => ({ service: 'payments', fingerprint: 'fp-m0000', status: 'false_positive', reason: 'matrix' }) },
+  { method: 'DELETE', path: () => '/api/v1/triage', need: 'triager', body: () => ({ service: 'payments', fingerprints: ['fp-m0000'] }), before: decide },
 ];
 
 const callers: Caller[] = [
-  'none', 'garbage', 'viewer', 'ingest', 'ingest-other-service', 'admin', 'revoked', 'expired-token',
-  'oidc', 'oidc-expired', 'oidc-wrong-audience', 'oidc-wrong-repo', 'oidc-wrong-ref', 'oidc-unknown-key', 'session-admin-no-csrf',
+  'none', 'garbage', 'viewer', 'triager', 'ingest', 'ingest-other-service', 'admin', 'revoked', 'expired-token',
+  'oidc', 'oidc-expired', 'oidc-wrong-audience', 'oidc-wrong-repo', 'oidc-wrong-ref', 'oidc-unknown-key',
+  'session-admin-no-csrf', 'session-triager-no-csrf', 'session-triager-csrf',
 ];
 const REFUSED: Caller[] = ['garbage', 'revoked', 'expired-token', 'oidc-expired', 'oidc-wrong-audience', 'oidc-wrong-repo', 'oidc-wrong-ref', 'oidc-unknown-key'];
-const ROLE_OF: Partial<Record<Caller, 'viewer' | 'ingest' | 'admin'>> = {
-  viewer: 'viewer', ingest: 'ingest', 'ingest-other-service': 'ingest', admin: 'admin', oidc: 'ingest', 'session-admin-no-csrf': 'admin',
+const ROLE_OF: Partial<Record<Caller, 'viewer' | 'triager' | 'ingest' | 'admin'>> = {
+  viewer: 'viewer', triager: 'triager', ingest: 'ingest', 'ingest-other-service': 'ingest', admin: 'admin', oidc: 'ingest',
+  'session-admin-no-csrf': 'admin', 'session-triager-no-csrf': 'triager', 'session-triager-csrf': 'triager',
+};
+/** Which roles each need lets in (admin everything; a triager what a viewer may, and triage). */
+const ALLOWED: Record<Exclude<Need, 'public' | 'service-read'>, readonly string[]> = {
+  viewer: ['viewer', 'triager', 'admin'],
+  triager: ['triager', 'admin'],
+  admin: ['admin'],
+  ingest: ['ingest', 'admin'],
 };
 
 function expected(e: Endpoint, caller: Caller): number {
-  const success = e.method === 'POST' ? 201 : 200;
+  const success = e.method === 'POST' && e.need !== 'triager' ? 201 : 200;
   if (e.need === 'public') return 200;
   if (caller === 'none' || REFUSED.includes(caller)) return 401;
   const role = ROLE_OF[caller]!;
-  if (e.need === 'service-read') return role !== 'ingest' || caller !== 'ingest-other-service' ? success : 403;
-  const allowed = role === 'admin' || role === e.need;
-  if (!allowed) return 403;
+  if (e.need === 'service-read') return caller !== 'ingest-other-service' ? success : 403;
+  if (!ALLOWED[e.need].includes(role)) return 403;
   if (e.need === 'ingest' && caller === 'ingest-other-service') return 403;
-  if (caller === 'session-admin-no-csrf' && e.method !== 'GET') return 403;
+  if ((caller === 'session-admin-no-csrf' || caller === 'session-triager-no-csrf') && e.method !== 'GET') return 403;
   return success;
 }
 
@@ -94,6 +119,8 @@ beforeAll(async () => {
   creds.none = {};
   creds.garbage = { token: 'gatehouse_not-a-real-token' };
   creds.viewer = { token: (await mk({ role: 'viewer', label: 'v' })).token };
+  const triager = await mk({ role: 'triager', label: 't' });
+  creds.triager = { token: triager.token };
   creds.ingest = { token: (await mk({ role: 'ingest', label: 'i', services: ['payments'] })).token };
   creds['ingest-other-service'] = { token: (await mk({ role: 'ingest', label: 'io', services: ['users'] })).token };
   creds.admin = { token: ADMIN_TOKEN };
@@ -104,8 +131,11 @@ beforeAll(async () => {
   const side = (await openStore(t.file));
   creds['expired-token'] = { token: (await side.createToken({ role: 'admin', label: 'old', expiresAt: '2020-01-01T00:00:00Z' }, new Date('2019-01-01T00:00:00Z'))).token };
   const session = (await side.createSession((await side.verifyToken(ADMIN_TOKEN))!.id));
+  const triagerSession = await side.createSession(triager.id);
   (await side.close());
   creds['session-admin-no-csrf'] = { cookie: `gatehouse_session=${session.id}` };
+  creds['session-triager-no-csrf'] = { cookie: `gatehouse_session=${triagerSession.id}` };
+  creds['session-triager-csrf'] = { cookie: `gatehouse_session=${triagerSession.id}`, csrf: triagerSession.csrf };
   creds.oidc = { token: await issuer.sign(githubClaims('acme/shop')) };
   creds['oidc-expired'] = { token: await issuer.sign(githubClaims('acme/shop'), { expiresIn: Math.floor(Date.now() / 1000) - 60 }) };
   creds['oidc-wrong-audience'] = { token: await issuer.sign(githubClaims('acme/shop'), { audience: 'someone-else' }) };
@@ -123,15 +153,16 @@ afterAll(async () => {
 
 describe('auth matrix', () => {
   for (const e of endpoints) {
-    it(`${e.method} ${e.need === 'public' ? '(public) ' : ''}${e.method === 'DELETE' ? '/api/v1/admin/tokens/:id' : (e.path() as string)}`, async () => {
+    it(`${e.method} ${e.need === 'public' ? '(public) ' : ''}${e.method === 'DELETE' && !e.before ? '/api/v1/admin/tokens/:id' : (e.path() as string)}`, async () => {
       const got: Record<string, number> = {};
       const want: Record<string, number> = {};
       for (const caller of callers) {
         const c = creds[caller];
+        await e.before?.();
         const res = await t.call(e.method, await e.path(), {
           token: c.token,
           body: e.body?.(),
-          headers: c.cookie ? { cookie: c.cookie } : {},
+          headers: { ...(c.cookie ? { cookie: c.cookie } : {}), ...(c.csrf ? { 'x-csrf-token': c.csrf } : {}) },
         });
         got[caller] = res.status;
         want[caller] = expected(e, caller);

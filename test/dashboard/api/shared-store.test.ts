@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
+import { TriageInputSchema } from '../../../dashboard/store/triage.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
@@ -80,6 +81,24 @@ describe.each(BACKENDS)('the app on %s', (backend) => {
     expect(detail?.finding.message).toBe('a\uFFFDb\uFFFD');
     // The same body again is the same scan.
     expect((await call(appOver(store), ingest, 'POST', '/api/v1/scans', report)).status).toBe(200);
+  });
+
+  it('refuses NUL in a URL and in typed text with a 400, never a database error', async () => {
+    const store = await open();
+    const admin = (await store.createToken({ role: 'admin', label: 'a' })).token;
+    const app = appOver(store);
+    for (const path of ['/api/v1/findings?service=payments&tool=a%00b', '/api/v1/services/pay%00ments', '/services/payments/findings/fp%00x']) {
+      const r = await call(app, admin, 'GET', path);
+      expect(r.status, path).toBe(400);
+      expect(((await r.json()) as { error: string }).error).toContain('NUL');
+    }
+    const label = await call(app, admin, 'POST', '/api/v1/admin/tokens', { role: 'viewer', label: 'bad\u0000label' });
+    expect(label.status).toBe(400);
+    expect(await label.json()).toMatchObject({ field: 'label' });
+    expect((await store.listTokens()).map((t) => t.label)).toEqual(['a']);
+    const triage = TriageInputSchema.safeParse({ status: 'false_positive', reason: 'not\u0000here' });
+    expect(triage.success).toBe(false);
+    expect(triage.error?.issues[0]).toMatchObject({ path: ['reason'], message: 'must not contain a NUL character' });
   });
 
   it('judges "createdAt in the future" and stamps the audit entry by the app clock', async () => {

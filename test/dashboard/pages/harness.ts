@@ -29,6 +29,7 @@ export async function openPageHarness(): Promise<PageHarness> {
   const tokens = {
     admin: (await store.createToken({ role: 'admin', label: 'sec lead' })).token,
     viewer: (await store.createToken({ role: 'viewer', label: 'on-call <viewer>' })).token,
+    triager: (await store.createToken({ role: 'triager', label: 'appsec triager' })).token,
     ingest: (await store.createToken({ role: 'ingest', label: 'ci', services: ['payments'] })).token,
   };
   const app = pageApp(store);

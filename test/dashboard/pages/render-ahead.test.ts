@@ -48,6 +48,9 @@ describe('PageWarmer', () => {
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     expect(ran).toEqual([]);
     warmer.requestEnded();
+    // Not at the first idle moment: only after QUIET_MS without requests.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(ran).toEqual([]);
     await warmer.idle();
     expect(ran).toEqual(['a', 'b']);
   });

@@ -25,7 +25,7 @@ describe('triage on a finding', () => {
     expect((await get(h.app, page, admin.cookie)).html).toContain('action="/services/payments/findings/fp-payments-000/triage"');
     const v = await get(h.app, page, viewer.cookie);
     expect(v.html).not.toContain('/triage"');
-    expect(v.html).toContain('Triage needs an admin sign-in.');
+    expect(v.html).toContain('Triage needs a triager or admin sign-in.');
     const res = await postForm(h.app, `${page}/triage`, viewer.cookie, { _csrf: viewer.csrf, op: 'set', status: 'false_positive', reason: 'x' });
     expect(res.status).toBe(403);
     expect(await h.store.listTriage(['payments'], NOW)).toEqual([]);

@@ -12,7 +12,7 @@ import { openSqliteStore, type SqliteStore } from '../../../dashboard/store/sqli
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import { STORE_TABLES } from '../../../dashboard/store/types.js';
 import { freshPostgresDatabase } from './backends.js';
-import { day, makeReport } from './report-builder.js';
+import { day, failingPr, makeReport } from './report-builder.js';
 
 let dir: string;
 let file: string;
@@ -33,7 +33,8 @@ async function seedEveryTable(src: SqliteStore): Promise<void> {
   const t0 = new Date(day('2026-01-01'));
   await src.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }, { fp: 'b' }, { fp: 'nul', title: 'nul\u0000here', extra: { aliases: ['GHSA-aaaa-bbbb-cccc'] } }] }), 't');
   await src.ingestScan(makeReport({ scanId: 's2', createdAt: day('2026-01-05'), findings: [{ fp: 'a' }, { fp: 'nul', title: 'nul\u0000here', extra: { aliases: ['GHSA-aaaa-bbbb-cccc'] } }] }), 't');
-  await src.ingestScan(makeReport({ scanId: 'pr1', kind: 'pr', gate: 'failed', createdAt: day('2026-01-06'), findings: [{ fp: 'a' }, { fp: 'prnew', severity: 'critical' }] }), 't');
+  // A failing PR scan blocked by a finding only it has seen (pr_findings).
+  await src.ingestScan(failingPr('pr1', day('2026-01-06'), [{ fp: 'a' }, { fp: 'prnew', severity: 'critical' }], ['prnew']), 't');
   await src.setTriage('payments', ['fp-a0000'], toTriageRecord({ status: 'false_positive', reason: 'fixture' }, 'alice', t0), 'alice', t0);
   await src.claimNotifications([{ key: 'new-critical|payments|fp-a0000|x', event: 'new-critical', service: 'payments', fingerprint: 'fp-a0000' }], t0);
   const admin = await src.createToken({ role: 'admin', label: 'a' });

@@ -96,3 +96,13 @@ export function makeReport(spec: ReportSpec): ScanReport {
 }
 
 export const day = (d: string, time = '12:00:00') => `${d}T${time}Z`;
+
+/** A failing PR scan whose gate blocked on `blocking` (fingerprint ids) of `findings`. */
+export function failingPr(scanId: string, createdAt: string, findings: FindingSpec[], blocking: string[], pullRequest = 7): ScanReport {
+  const r = makeReport({ scanId, createdAt, kind: 'pr', gate: 'failed', findings });
+  return {
+    ...r,
+    source: { ...r.source, ref: `refs/pull/${pullRequest}/merge`, pullRequest },
+    gate: { ...r.gate, reasons: [{ kind: 'severity', message: 'new critical findings', service: 'payments', severity: 'high', fingerprints: blocking.map((id) => `fp-${id}`.padEnd(8, '0')) }] },
+  };
+}

@@ -69,6 +69,22 @@ describe.each(BACKENDS)('%s store: week summary', (backend) => {
     expect(w.oldestOpen.every((f) => f.service === 'many')).toBe(true);
   });
 
+  it('lists the findings one ingest opened at once worst first, in the changes and the oldest open', async () => {
+    // A first scan of a repository opens everything at the same instant, low before high in the report.
+    const findings = [
+      { fp: 'low01', service: 'fresh', severity: 'low' as const },
+      { fp: 'med01', service: 'fresh', severity: 'medium' as const },
+      { fp: 'hig01', service: 'fresh', severity: 'high' as const },
+      { fp: 'unk01', service: 'fresh', severity: 'unknown' as const },
+      { fp: 'cri01', service: 'fresh', severity: 'critical' as const },
+    ];
+    await store.ingestScan(makeReport({ scanId: 'f1', createdAt: day('2026-01-01'), services: ['fresh'], findings }), 'test');
+    const first = await store.weekSummary('2025-12-31T00:00:00.000Z', 200);
+    const fresh = first.events.filter((e) => e.service === 'fresh').map((e) => e.severity);
+    expect(fresh).toEqual(['critical', 'high', 'medium', 'unknown', 'low']);
+    expect(first.oldestOpen.map((f) => f.severity)).toEqual(['critical', 'high', 'medium', 'unknown', 'low']);
+  });
+
   it("gives each service's change since a time: snapshot to snapshot per severity, and its events", async () => {
     const changes = await store.serviceChanges(SINCE);
     // payments on 03-03 (carried from 03-01): a critical, b high, c low; on 03-08: a and d critical, b high.
