@@ -232,6 +232,50 @@ export const PullRequestTriagePage: FC<{
   const { scan, findings } = detail;
   const pr = scan.pullRequest === null ? 'PR scan without a number' : `${scan.repository ?? ''}#${scan.pullRequest}`;
   const run = scan.runUrl ? safeHttpUrl(scan.runUrl) : undefined;
+  const table = (
+    <table class="data">
+      <caption class="muted small">
+        {findings.length} blocking finding{findings.length === 1 ? '' : 's'}
+        {canTriage ? '; check the ones the decision applies to.' : ''}
+      </caption>
+      <thead>
+        <tr>
+          {canTriage ? <th scope="col">Apply</th> : null}
+          <th scope="col">Severity</th>
+          <th scope="col">Finding</th>
+          <th scope="col">Where</th>
+          <th scope="col">Triage</th>
+        </tr>
+      </thead>
+      <tbody>
+        {findings.map((f, i) => (
+          <tr>
+            {canTriage ? (
+              <td>
+                <input type="checkbox" name="fp" value={f.fingerprint} id={`pr-${i}`} aria-label={`Apply to ${f.ruleId} ${f.where}`} />
+              </td>
+            ) : null}
+            <td>
+              <SeverityBadge severity={f.severity} />
+            </td>
+            <td>
+              {canTriage ? <label for={`pr-${i}`}>{f.title || f.ruleId}</label> : f.title || f.ruleId} <span class="mono small wrap">{f.ruleId}</span>
+            </td>
+            <td class="mono small wrap">{f.where}</td>
+            <td>
+              {f.triage ? (
+                <span class={`triage-badge triage-${f.triage.status}`} title={`decided by ${f.triage.decidedBy}${f.triage.expiresAt ? `, until ${formatDay(f.triage.expiresAt)}` : ''}`}>
+                  {TRIAGE_STATUS_LABELS[f.triage.status]}
+                </span>
+              ) : (
+                <span class="muted">—</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
   return (
     <Layout title={`${pr} · ${scan.service}`} viewer={viewer} active="pulls">
       <p class="crumbs">
@@ -258,51 +302,10 @@ export const PullRequestTriagePage: FC<{
       {findings.length === 0 ? (
         <p class="empty-state">{scan.gate === 'passed' ? 'This scan passed its gate.' : 'This scan kept no blocking findings (its gate failed for another reason, such as a scanner error).'}</p>
       ) : (
-        <form method="post" action={action} class="bulk-triage">
-          <input type="hidden" name="_csrf" value={viewer.csrfToken} />
-          <table class="data">
-            <caption class="muted small">
-              {findings.length} blocking finding{findings.length === 1 ? '' : 's'}
-              {canTriage ? '; check the ones the decision applies to.' : ''}
-            </caption>
-            <thead>
-              <tr>
-                {canTriage ? <th scope="col">Apply</th> : null}
-                <th scope="col">Severity</th>
-                <th scope="col">Finding</th>
-                <th scope="col">Where</th>
-                <th scope="col">Triage</th>
-              </tr>
-            </thead>
-            <tbody>
-              {findings.map((f, i) => (
-                <tr>
-                  {canTriage ? (
-                    <td>
-                      <input type="checkbox" name="fp" value={f.fingerprint} id={`pr-${i}`} aria-label={`Apply to ${f.ruleId} ${f.where}`} />
-                    </td>
-                  ) : null}
-                  <td>
-                    <SeverityBadge severity={f.severity} />
-                  </td>
-                  <td>
-                    <label for={`pr-${i}`}>{f.title || f.ruleId}</label> <span class="mono small wrap">{f.ruleId}</span>
-                  </td>
-                  <td class="mono small wrap">{f.where}</td>
-                  <td>
-                    {f.triage ? (
-                      <span class={`triage-badge triage-${f.triage.status}`} title={`decided by ${f.triage.decidedBy}${f.triage.expiresAt ? `, until ${formatDay(f.triage.expiresAt)}` : ''}`}>
-                        {TRIAGE_STATUS_LABELS[f.triage.status]}
-                      </span>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {canTriage ? (
+        canTriage ? (
+          <form method="post" action={action} class="bulk-triage">
+            <input type="hidden" name="_csrf" value={viewer.csrfToken} />
+            {table}
             <div class="panel triage-form">
               <TriageFields idPrefix="pr" />
               <button type="submit" name="op" value="set">
@@ -312,10 +315,13 @@ export const PullRequestTriagePage: FC<{
                 Clear their decisions
               </button>
             </div>
-          ) : (
+          </form>
+        ) : (
+          <>
+            {table}
             <p class="muted small">Triage needs a triager or admin sign-in.</p>
-          )}
-        </form>
+          </>
+        )
       )}
     </Layout>
   );
