@@ -4,8 +4,9 @@
 // transaction that locks every table against writers (a dashboard already running on the target
 // waits), then compares row counts table by table before it commits. All or nothing: a failure, a
 // killed process or a count mismatch leaves the target empty, and running the command again starts
-// over. Text holding a NUL character (SQLite keeps it, PostgreSQL refuses it) is copied with U+FFFD
-// in its place, as ingest stores it (text.ts).
+// over. The source is read as one snapshot: a dashboard still writing to the file does not disturb
+// the copy (what it writes afterwards is not copied). Text holding a NUL character (SQLite keeps
+// it, PostgreSQL refuses it) is copied with U+FFFD in its place, as ingest stores it (text.ts).
 import type pg from 'pg';
 import { openPostgresStore, redactUrl } from './postgres/open.js';
 import { openSqliteStore } from './sqlite/open.js';
@@ -24,6 +25,9 @@ export async function migrateSqliteToPostgres(from: string, to: string, log: (li
   const target = await openPostgresStore(to);
   const client: pg.PoolClient = await target.pool.connect();
   try {
+    // One read transaction on the source: a dashboard still running on the file may go on ingesting;
+    // the copy and its counts are the snapshot of this moment (WAL readers do not block writers).
+    source.db.exec('BEGIN');
     const sourceCounts = await source.tableCounts();
     await client.query('BEGIN');
     // No other process writes while the copy runs; the emptiness check below is then still true at COMMIT.
@@ -70,6 +74,7 @@ export async function migrateSqliteToPostgres(from: string, to: string, log: (li
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
+    if (source.db.inTransaction) source.db.exec('COMMIT');
     client.release();
     await target.close();
     await source.close();

@@ -1,6 +1,7 @@
 // `gatehouse dashboard migrate --from FILE.db --to postgres://...`: everything copied, counts
 // verified, all or nothing (a failure or a killed process leaves the target empty; run it again).
 import { execFile } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,30 @@ describe('dashboard migrate', () => {
     try {
       const after = await target.tableCounts();
       expect(STORE_TABLES.filter((t) => after[t] !== 0)).toEqual([]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('copies one snapshot of a source that a running dashboard goes on writing to', async () => {
+    const src = openSqliteStore(file);
+    await seedEveryTable(src);
+    const before = await src.tableCounts();
+    const writer = new Database(file);
+    writer.pragma('busy_timeout = 5000');
+    try {
+      // Once the first table is copied, "the running dashboard" writes rows the copy has not reached.
+      await runMigrateCli(['--from', file, '--to', url], (line) => {
+        if (line.startsWith('services:')) writer.prepare("INSERT INTO audit (at, actor, action, detail) VALUES ('2026-01-07T00:00:00.000Z', 'system', 'late.write', '{}')").run();
+      });
+    } finally {
+      writer.close();
+    }
+    expect((await src.tableCounts()).audit).toBe(before.audit + 1);
+    await src.close();
+    const target = await openPostgresStore(url);
+    try {
+      expect(await target.tableCounts()).toEqual(before);
     } finally {
       await target.close();
     }
