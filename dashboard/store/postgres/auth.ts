@@ -1,12 +1,56 @@
 // PostgreSQL tokens, sessions and audit log: the same rules as sqlite/auth.ts.
+//
+// Every request is authenticated (a bearer token or a session cookie), so the lookup is one query
+// (a session joined to its token) and its answer is kept for AUTH_CACHE_MS: a dashboard under
+// load would otherwise spend a round trip per request on it. Only usable credentials are kept,
+// by their sha256, and expiry is checked again on every use. Revocation and logout in this process
+// drop the entries at once; in another process sharing the database, a token revoked or a session
+// ended elsewhere is still accepted for at most AUTH_CACHE_MS (2 s).
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { DEFAULT_SESSION_TTL_MS, iso, LAST_USED_RESOLUTION_MS, sha256Hex, TOKEN_PREFIX, tokenInfo, tokenServices, tokenUsable, type TokenDbRow } from '../rows.js';
-import type { AuthStore } from '../types.js';
+import type { AuthStore, SessionInfo } from '../types.js';
+
+/** How long a verified token or session is trusted without asking the database again. */
+export const AUTH_CACHE_MS = 2_000;
+const AUTH_CACHE_MAX = 10_000;
+
+type SessionRow = TokenDbRow & { session_csrf: string; session_created_at: string; session_expires_at: string };
+
+/** Verified credentials by sha256, each with the time it was read. */
+class AuthCache<V> {
+  private readonly entries = new Map<string, { at: number; value: V }>();
+  /** Moves on every removal: a lookup that began before one does not keep its answer. */
+  generation = 0;
+  get(hash: string): V | undefined {
+    const e = this.entries.get(hash);
+    if (!e) return undefined;
+    if (Date.now() - e.at > AUTH_CACHE_MS) {
+      this.entries.delete(hash);
+      return undefined;
+    }
+    return e.value;
+  }
+  set(hash: string, value: V, generation: number): void {
+    if (generation !== this.generation) return;
+    if (this.entries.size >= AUTH_CACHE_MAX) this.entries.clear();
+    this.entries.set(hash, { at: Date.now(), value });
+  }
+  delete(hash: string): void {
+    this.generation++;
+    this.entries.delete(hash);
+  }
+  deleteWhere(test: (value: V) => boolean): void {
+    this.generation++;
+    for (const [k, e] of this.entries) if (test(e.value)) this.entries.delete(k);
+  }
+}
 
 export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION_TTL_MS): AuthStore {
   const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => (await pool.query<T>(sql, params)).rows;
   const tokenById = async (id: string) => (await rows<TokenDbRow>('SELECT * FROM tokens WHERE id = $1', [id]))[0];
+  const tokens = new AuthCache<TokenDbRow>();
+  const sessions = new AuthCache<SessionRow>();
 
   return {
     async createToken(input, now = new Date()) {
@@ -35,6 +79,8 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
         const changed = ((await client.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now.toISOString(), id])).rowCount ?? 0) > 0;
         if (changed) await client.query('DELETE FROM sessions WHERE token_id = $1', [id]);
         await client.query('COMMIT');
+        tokens.deleteWhere((t) => t.id === id);
+        sessions.deleteWhere((r) => r.id === id);
         return changed;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -45,7 +91,13 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
     },
 
     async verifyToken(token, now = new Date()) {
-      const r = (await rows<TokenDbRow>('SELECT * FROM tokens WHERE hash = $1', [sha256Hex(token)]))[0];
+      const hash = sha256Hex(token);
+      let r = tokens.get(hash);
+      if (!r) {
+        const generation = tokens.generation;
+        r = (await pool.query<TokenDbRow>({ name: 'gatehouse_token_by_hash', text: 'SELECT * FROM tokens WHERE hash = $1', values: [hash] })).rows[0];
+        if (r && tokenUsable(r, now)) tokens.set(hash, r, generation);
+      }
       if (!r || !tokenUsable(r, now)) return undefined;
       if (!r.last_used_at || now.getTime() - Date.parse(r.last_used_at) > LAST_USED_RESOLUTION_MS) {
         await pool.query('UPDATE tokens SET last_used_at = $1 WHERE id = $2', [now.toISOString(), r.id]);
@@ -71,16 +123,30 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
       return { id, csrf, expiresAt };
     },
 
-    async getSession(id, now = new Date()) {
-      const s = (await rows<{ token_id: string; csrf: string; created_at: string; expires_at: string }>('SELECT token_id, csrf, created_at, expires_at FROM sessions WHERE hash = $1', [sha256Hex(id)]))[0];
-      if (!s || Date.parse(s.expires_at) <= now.getTime()) return undefined;
-      const t = await tokenById(s.token_id);
-      if (!t || !tokenUsable(t, now)) return undefined;
-      return { tokenId: t.id, role: t.role, services: JSON.parse(t.services) as string[], label: t.label, csrf: s.csrf, createdAt: s.created_at, expiresAt: s.expires_at };
+    async getSession(id, now = new Date()): Promise<SessionInfo | undefined> {
+      const hash = sha256Hex(id);
+      let r = sessions.get(hash);
+      if (!r) {
+        const generation = sessions.generation;
+        r = (
+          await pool.query<SessionRow>({
+            name: 'gatehouse_session_by_hash',
+            text: `SELECT t.*, s.csrf AS session_csrf, s.created_at AS session_created_at, s.expires_at AS session_expires_at
+                   FROM sessions s JOIN tokens t ON t.id = s.token_id WHERE s.hash = $1`,
+            values: [hash],
+          })
+        ).rows[0];
+        if (r && Date.parse(r.session_expires_at) > now.getTime() && tokenUsable(r, now)) sessions.set(hash, r, generation);
+      }
+      if (!r || Date.parse(r.session_expires_at) <= now.getTime()) return undefined;
+      if (!tokenUsable(r, now)) return undefined;
+      return { tokenId: r.id, role: r.role, services: JSON.parse(r.services) as string[], label: r.label, csrf: r.session_csrf, createdAt: r.session_created_at, expiresAt: r.session_expires_at };
     },
 
     async deleteSession(id) {
+      sessions.delete(sha256Hex(id));
       await pool.query('DELETE FROM sessions WHERE hash = $1', [sha256Hex(id)]);
+      sessions.delete(sha256Hex(id));
     },
 
     async addAudit(actor, action, detail, now = new Date()) {

@@ -80,7 +80,8 @@ function idPairs(rows: { id: number; vulnIds: string }[]): [number[], string[]] 
   return [ids, keys];
 }
 
-export function createPostgresIngest(pool: pg.Pool): IngestStore {
+/** `written`: called after each commit (the data version moved). */
+export function createPostgresIngest(pool: pg.Pool, written: () => void = () => undefined): IngestStore {
   async function ingest(client: pg.PoolClient, report: ScanReport, actor: string, ingestedAt: string, scope: string): Promise<IngestResult> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK]);
     const serviceNames = [...servicePaths(report).keys()].sort();
@@ -360,6 +361,7 @@ export function createPostgresIngest(pool: pg.Pool): IngestStore {
         await client.query('BEGIN');
         const result = await ingest(client, report, actor, new Date().toISOString(), scope);
         await client.query('COMMIT');
+        written();
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);

@@ -7,7 +7,7 @@ import { createPostgresAuth } from './auth.js';
 import { createPostgresIngest } from './ingest.js';
 import { createPostgresNotify } from './notify.js';
 import { migratePostgres } from './migrations.js';
-import { createPostgresRead } from './read.js';
+import { createDataVersion, createPostgresRead } from './read.js';
 import { createPostgresTriage } from './triage.js';
 
 export interface PostgresStore extends Store {
@@ -36,7 +36,13 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
   pool.on('error', () => undefined);
   // A checked-out client whose server connection dies emits 'error'; the query in flight rejects with
   // it already, so the event itself needs no handling beyond not crashing the process.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    // Short indexed reads: compiling a plan with JIT (on by default since PostgreSQL 12, for plans
+    // the planner thinks costly, like the overview's counts over every open finding) costs more than it
+    // saves. Queued before the first query of the connection, so it applies to all of them.
+    client.query('SET jit = off').catch(() => undefined);
+  });
   const where = redactUrl(url);
   let client: pg.PoolClient;
   try {
@@ -57,14 +63,15 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
   }
   client.release();
   const sla = { ...DEFAULT_SLA_DAYS, ...(options.sla ?? {}) };
+  const version = createDataVersion(pool);
   return {
     backend: 'postgres',
     pool,
-    ...createPostgresIngest(pool),
-    ...createPostgresRead(pool, sla),
+    ...createPostgresIngest(pool, version.moved),
+    ...createPostgresRead(pool, sla, version),
     ...createPostgresAuth(pool, options.sessionTtlMs),
     ...createPostgresNotify(pool),
-    ...createPostgresTriage(pool),
+    ...createPostgresTriage(pool, version.moved),
     async tableCounts() {
       const counts = {} as Record<StoreTable, number>;
       for (const t of STORE_TABLES) counts[t] = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;

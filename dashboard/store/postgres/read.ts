@@ -1,4 +1,10 @@
 // PostgreSQL read queries: the same answers as sqlite/read.ts (same tables, same assembly in rows.ts).
+//
+// A read under load pays per round trip, so: every query is a named prepared statement (parsed and
+// planned once per connection), a service's id is looked up once per process (services are never
+// deleted or renamed), a posture series is one query, and concurrent requests share one read of
+// the data version (see `createDataVersion`).
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Severity } from '../../../src/findings/finding.js';
 import {
@@ -54,24 +60,66 @@ import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../type
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
 const SORT_SQL = findingSortSql('(EXTRACT(EPOCH FROM (COALESCE(f.fixed_at, ?)::timestamptz - f.opened_at::timestamptz)))');
 
+/** A query as a named prepared statement: the name is the text's hash, so one name is always one text. */
+export function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  return { name: `gh_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values };
+}
+
+/**
+ * The data version (the counter every ingest and triage change moves) as one query shared by the
+ * requests that ask while it is in flight: they arrived after it was sent, so its answer is at most
+ * one round trip older than theirs would be. A write in this process (`moved`) starts a new query
+ * for the next caller, so a process always reads its own writes.
+ */
+export function createDataVersion(pool: pg.Pool): { read(): Promise<number>; moved(): void } {
+  let inFlight: Promise<number> | undefined;
+  return {
+    read() {
+      if (inFlight) return inFlight;
+      const p = pool
+        .query<{ value: string }>(prepared("SELECT value FROM meta WHERE key = 'data_version'", []))
+        .then((r) => Number(r.rows[0].value))
+        .finally(() => {
+          if (inFlight === p) inFlight = undefined;
+        });
+      inFlight = p;
+      return p;
+    },
+    moved() {
+      inFlight = undefined;
+    },
+  };
+}
+
 /** `?` placeholders to PostgreSQL's `$n`. */
 function numbered(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
-  const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => (await pool.query<T>(sql, params)).rows;
+export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = createDataVersion(pool)): ReadStore {
+  const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => (await pool.query<T>(prepared(sql, params))).rows;
   const serviceByName = async (name: string) => {
     const r = (await rows<ServiceDbRow>('SELECT * FROM services WHERE name = $1', [name]))[0];
-    return r ? { ...r, id: Number(r.id) } : undefined;
+    if (!r) return undefined;
+    serviceIds.set(name, Number(r.id));
+    return { ...r, id: Number(r.id) };
+  };
+  // Known services' ids (a service row is never deleted or renamed, so an id once read stays true).
+  const serviceIds = new Map<string, number>();
+  const serviceId = async (name: string): Promise<number | undefined> => {
+    const known = serviceIds.get(name);
+    if (known !== undefined) return known;
+    const r = (await rows<{ id: string }>('SELECT id FROM services WHERE name = $1', [name]))[0];
+    if (!r) return undefined;
+    if (serviceIds.size >= 100_000) serviceIds.clear();
+    serviceIds.set(name, Number(r.id));
+    return Number(r.id);
   };
 
   return {
     sla,
-    async dataVersion() {
-      return Number((await rows<{ value: string }>("SELECT value FROM meta WHERE key = 'data_version'"))[0].value);
-    },
+    dataVersion: () => version.read(),
 
     async listServiceOverview(now = new Date()) {
       const window = trendWindow(now);
@@ -107,8 +155,10 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       // The row before the window, for every service without one on its first day, in one query.
       const before = new Map(
         (
+          // One index probe per service (DISTINCT ON over every earlier day read all of them).
           await rows<{ service_id: string; total: number }>(
-            'SELECT DISTINCT ON (service_id) service_id, total FROM posture_daily WHERE day < $1 ORDER BY service_id, day DESC',
+            `SELECT s.id AS service_id, p.total FROM services s
+             CROSS JOIN LATERAL (SELECT total FROM posture_daily WHERE service_id = s.id AND day < $1 ORDER BY day DESC LIMIT 1) p`,
             [window.first],
           )
         ).map((r) => [Number(r.service_id), r.total]),
@@ -125,20 +175,33 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
     },
 
     async hasService(name) {
-      return (await rows('SELECT 1 FROM services WHERE name = $1', [name])).length > 0;
+      return (await serviceId(name)) !== undefined;
     },
 
     async getService(name, now = new Date()) {
       const s = await serviceByName(name);
       if (!s) return undefined;
       const window = trendWindow(now);
+      const breach = breachCondition(sla, now);
+      // Four independent reads at once (each on its own pooled connection).
+      const [openRows, breachRows, postureRows, fixRows] = await Promise.all([
+        rows<{ severity: Severity; suppressed: number; n: number; oldest: string }>(
+          "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
+          [s.id],
+        ),
+        rows<{ severity: Severity; n: number }>(numberPlaceholders(`SELECT f.severity, count(*)::int AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`), [s.id, ...breach.params]),
+        // The trend window's days, and the day before it.
+        rows<{ day: string; total: number }>(
+          `(SELECT day, total FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1)
+           UNION ALL (SELECT day, total FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3)`,
+          [s.id, window.first, window.today],
+        ),
+        rows<{ severity: Severity; fixed_count: string; open_seconds_total: string }>('SELECT severity, fixed_count, open_seconds_total FROM fix_stats WHERE service_id = $1', [s.id]),
+      ]);
       const open = emptyCounts();
       let suppressed = 0;
       const oldest = new Map<Severity, string>();
-      for (const r of await rows<{ severity: Severity; suppressed: number; n: number; oldest: string }>(
-        "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
-        [s.id],
-      )) {
+      for (const r of openRows) {
         if (r.suppressed) suppressed += r.n;
         else {
           open[r.severity] = r.n;
@@ -147,34 +210,28 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       }
       const breachBySeverity = new Map<Severity, number>();
       let breaches = 0;
-      const breach = breachCondition(sla, now);
-      for (const r of await rows<{ severity: Severity; n: number }>(
-        numberPlaceholders(`SELECT f.severity, count(*)::int AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`),
-        [s.id, ...breach.params],
-      )) {
+      for (const r of breachRows) {
         breachBySeverity.set(r.severity, r.n);
         breaches += r.n;
       }
-      const totals = new Map((await rows<{ day: string; total: number }>('SELECT day, total FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3', [s.id, window.first, window.today])).map((r) => [r.day, r.total]));
-      const totalBefore = totals.has(window.first)
-        ? 0
-        : ((await rows<{ total: number }>('SELECT total FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1', [s.id, window.first]))[0]?.total ?? null);
+      const totals = new Map(postureRows.filter((r) => r.day >= window.first).map((r) => [r.day, r.total]));
+      const totalBefore = totals.has(window.first) ? 0 : (postureRows.find((r) => r.day < window.first)?.total ?? null);
       const overview = assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now);
-      const fixes = new Map(
-        (await rows<{ severity: Severity; fixed_count: string; open_seconds_total: string }>('SELECT severity, fixed_count, open_seconds_total FROM fix_stats WHERE service_id = $1', [s.id])).map((r) => [
-          r.severity,
-          { fixed_count: Number(r.fixed_count), open_seconds_total: Number(r.open_seconds_total) },
-        ]),
-      );
+      const fixes = new Map(fixRows.map((r) => [r.severity, { fixed_count: Number(r.fixed_count), open_seconds_total: Number(r.open_seconds_total) }]));
       return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
     },
 
     async postureSeries(service, { from, to }) {
-      const s = await serviceByName(service);
-      if (!s || from > to) return [];
-      const range = await rows<PostureDbRow>('SELECT * FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3 ORDER BY day', [s.id, from, to]);
-      const before = (await rows<PostureDbRow>('SELECT * FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1', [s.id, from]))[0];
-      return densePosture(range, before, from, to);
+      const id = await serviceId(service);
+      if (id === undefined || from > to) return [];
+      // The range and the day before it, in one query.
+      const all = await rows<PostureDbRow>(
+        `SELECT * FROM ((SELECT * FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1)
+           UNION ALL (SELECT * FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3)) p ORDER BY day`,
+        [id, from, to],
+      );
+      const before = all[0] && all[0].day < from ? all[0] : undefined;
+      return densePosture(before ? all.slice(1) : all, before, from, to);
     },
 
     async listFindings(filter, now = new Date()) {
@@ -183,11 +240,15 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
       const order = filter.order ?? sort.defaultOrder;
       const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
       const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint';
-      const total = (await rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params))[0].n;
-      const list = await rows<FindingDbRow>(
-        numbered(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
-        [...where.params, ...orderParams, filter.limit, filter.offset],
-      );
+      // The count and the page on two connections at once: a request waits for one round trip, not two.
+      const [counted, list] = await Promise.all([
+        rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params),
+        rows<FindingDbRow>(
+          numbered(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
+          [...where.params, ...orderParams, filter.limit, filter.offset],
+        ),
+      ]);
+      const total = counted[0].n;
       return { items: list.map((r) => toFindingRow(r, now, sla)), total };
     },
 
@@ -207,14 +268,14 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays): ReadStore {
     },
 
     async listScans(service, limit) {
-      const s = await serviceByName(service);
-      if (!s) return [];
+      const id = await serviceId(service);
+      if (id === undefined) return [];
       const list = await rows<ScanDbRow>(
         `SELECT sc.scan_id, ss.kind, ss.created_at, ss.gate_outcome, ss.counts, ss.finding_count, ss.scanners,
            sc.repository, sc.ref, sc.commit_sha, sc.pull_request, sc.run_url, sc.ingested_by
          FROM scan_services ss JOIN scans sc ON sc.id = ss.scan_pk
          WHERE ss.service_id = $1 ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT $2`,
-        [s.id, limit],
+        [id, limit],
       );
       return list.map((r) => toScanSummary(service, r));
     },

@@ -16,13 +16,15 @@ const EVENT = `INSERT INTO triage_events (service_id, fingerprint, action, statu
 const AUDIT = 'INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)';
 const BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'";
 
-export function createPostgresTriage(pool: pg.Pool): TriageStore {
+/** `written`: called after each commit (the data version may have moved). */
+export function createPostgresTriage(pool: pg.Pool, written: () => void = () => undefined): TriageStore {
   async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
       const out = await work(client);
       await client.query('COMMIT');
+      written();
       return out;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreConnectionError, StoreVersionError } from '../../../dashboard/store/errors.js';
+import { AUTH_CACHE_MS } from '../../../dashboard/store/postgres/auth.js';
 import { openPostgresStore, redactUrl } from '../../../dashboard/store/postgres/open.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { freshPostgresDatabase } from './backends.js';
@@ -123,6 +124,39 @@ describe('bulk ingest', () => {
     const at3 = new Date(day('2026-01-03')).toISOString();
     const all3 = (await sql(`SELECT ${cols} FROM findings ORDER BY fingerprint`)).rows;
     expect(all3).toEqual(all2.map((r) => (r.state === 'open' ? { ...r, last_seen_at: at3 } : r)));
+  });
+});
+
+describe('credentials kept for a moment (auth.ts AUTH_CACHE_MS)', () => {
+  it('refuses a revoked token and its sessions at once in the revoking process, and within AUTH_CACHE_MS in another', async () => {
+    const other = await openPostgresStore(url);
+    try {
+      const t = await store.createToken({ role: 'viewer', label: 'v' });
+      const s = await store.createSession(t.id);
+      const s2 = await store.createSession(t.id);
+      // Both processes have verified both credentials (and keep the answers).
+      for (const p of [store, other]) {
+        expect(await p.verifyToken(t.token)).toMatchObject({ id: t.id });
+        expect(await p.getSession(s.id)).toMatchObject({ tokenId: t.id });
+      }
+      await store.deleteSession(s2.id);
+      expect(await store.getSession(s2.id)).toBeUndefined();
+      await store.deleteSession(s.id);
+      expect(await store.getSession(s.id)).toBeUndefined();
+      const s3 = await store.createSession(t.id);
+      expect(await store.getSession(s3.id)).toMatchObject({ tokenId: t.id });
+      expect(await other.getSession(s3.id)).toMatchObject({ tokenId: t.id });
+      expect(await store.revokeToken(t.id)).toBe(true);
+      expect(await store.verifyToken(t.token)).toBeUndefined();
+      expect(await store.getSession(s3.id)).toBeUndefined();
+      // The other process learns it when its entries run out.
+      await new Promise((r) => setTimeout(r, AUTH_CACHE_MS + 100));
+      expect(await other.verifyToken(t.token)).toBeUndefined();
+      expect(await other.getSession(s3.id)).toBeUndefined();
+      expect(await other.getSession(s.id)).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 });
 
