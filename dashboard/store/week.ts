@@ -186,6 +186,9 @@ export const REMEDIATION_PERIODS_SQL = `SELECT e.finding_id, e.kind, e.at, f.sta
   WHERE t.suppressed = 0 AND (f.state = 'open' OR f.fixed_at >= ?)
   ORDER BY e.finding_id, e.at, e.id`;
 
+/** The first snapshot day of any service (posture rows are written by snapshots only). */
+export const FIRST_SNAPSHOT_DAY_SQL = 'SELECT min(day) AS day FROM posture_daily';
+
 export interface RemediationFixDbRow {
   at: string;
   open_seconds: number | string | null;
@@ -211,7 +214,8 @@ export function remediationWindow(now: Date, days = REMEDIATION_DAYS): { from: s
 }
 
 /**
- * Per day of [from, to], the open findings past their SLA at the end of the day (today: at `now`),
+ * Per day of [from, to], the open findings past their SLA at the end of the day (today: at `now`;
+ * null before `firstSnapshotDay`),
  * by `slaStatus`'s rule (after opened + the severity's SLA days, or from the end of a KEV due day);
  * per day the fixes; per seven-day period ending on `to` the mean and median days open of its fixes.
  */
@@ -222,6 +226,7 @@ export function assembleRemediation(
   sla: SlaDays,
   fixes: readonly RemediationFixDbRow[],
   periodRows: readonly RemediationPeriodDbRow[],
+  firstSnapshotDay: string | null,
 ): RemediationTrend {
   const n = daysBetween(from, to) + 1;
   const days = Array.from({ length: n }, (_, i) => addDays(from, i));
@@ -282,5 +287,7 @@ export function assembleRemediation(
       medianDays: values.length === 0 ? null : round1(values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2),
     });
   }
-  return { from, to, days: days.map((day, i) => ({ day, breaches: breaches[i], fixed: fixed[i] })), weeks };
+  // Days before the first snapshot of any service measured nothing: null, not zero.
+  const measured = (day: string) => firstSnapshotDay !== null && day >= firstSnapshotDay;
+  return { from, to, firstSnapshotDay, days: days.map((day, i) => ({ day, breaches: measured(day) ? breaches[i] : null, fixed: fixed[i] })), weeks };
 }
