@@ -11,7 +11,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
 import type { TriageResponseSchema } from '../../src/report/triage.js';
-import { currentPrincipal, mayIngestFor, requireRole, roleAllows } from '../auth/principal.js';
+import { currentPrincipal, mayIngestFor, requireRole, roleAllows, shortName } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { buildOpenVex, refineTriage, toTriageRecord, TRIAGE_FIELDS, TriageInputError } from '../store/triage.js';
@@ -112,7 +112,7 @@ export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadS
     const at = deps.now();
     let record;
     try {
-      record = toTriageRecord(input, p.label, at);
+      record = toTriageRecord(input, shortName(p.label), at);
     } catch (err) {
       if (err instanceof TriageInputError) throw new ApiError(400, `invalid triage decision: ${err.message}`, err.field);
       throw err;

@@ -43,6 +43,15 @@ const GRANTS: Record<Role, readonly Role[]> = {
   ingest: ['ingest'],
 };
 
+/**
+ * The name a person is shown by: the token's label, with the bootstrap admin token's long label
+ * ("bootstrap admin (GATEHOUSE_ADMIN_TOKEN)") shortened to "bootstrap admin". The top bar and a
+ * triage decision's "decided by" (pages, API, the PR comment) use it; the audit log keeps the actor.
+ */
+export function shortName(label: string): string {
+  return label.startsWith('bootstrap admin (') ? 'bootstrap admin' : label;
+}
+
 export function roleAllows(role: Role, needed: Role): boolean {
   return GRANTS[role].includes(needed);
 }

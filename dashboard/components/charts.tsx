@@ -52,24 +52,91 @@ export function niceCeiling(value: number): number {
   return 10 * magnitude;
 }
 
-const W = 960;
-const H = 280;
-const M = { top: 14, right: 18, bottom: 30, left: 46 };
+/**
+ * Axis ticks for counts: a round step (1, 2, 5 x 10^n, never below `minStep`) so that at most
+ * `count` steps cover `max`; the axis ends at the last tick. 11 -> 0, 5, 10, 15 (not 0 .. 20 in
+ * quarters of 2.5 findings).
+ */
+export function niceTicks(max: number, count = 4, minStep = 1): number[] {
+  const target = Math.max(minStep, max / count);
+  const magnitude = 10 ** Math.floor(Math.log10(target));
+  let step = 10 * magnitude;
+  for (const m of [1, 2, 5, 10]) {
+    if (m * magnitude >= target && m * magnitude >= minStep) {
+      step = m * magnitude;
+      break;
+    }
+  }
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  const ticks: number[] = [];
+  for (let t = 0; t <= top + step / 2; t += step) ticks.push(Math.round(t * 100) / 100);
+  return ticks;
+}
+
+interface ChartGeometry {
+  w: number;
+  h: number;
+  m: { top: number; right: number; bottom: number; left: number };
+  /** How many x-axis day labels at most (the last day always has one). */
+  xLabels: number;
+  /** How many y steps at most. */
+  ySteps: number;
+}
+
+/** The wide chart (desktop, tablets): 960 x 280, as before. */
+const WIDE: ChartGeometry = { w: 960, h: 280, m: { top: 14, right: 18, bottom: 30, left: 46 }, xLabels: 8, ySteps: 4 };
+/**
+ * The compact chart shown instead at 600 px and below: a viewBox about as wide as the phone, so its
+ * 12-unit text is drawn at about 10-12 px instead of 4 px (the wide chart scaled to 350 px), with
+ * four day labels and three y ticks.
+ */
+const COMPACT: ChartGeometry = { w: 400, h: 250, m: { top: 12, right: 14, bottom: 28, left: 34 }, xLabels: 4, ySteps: 3 };
 
 /**
  * Stacked areas of open findings per severity over days (critical at the bottom, where the eye
- * lands first), with a line and data points on the top edge of each band.
+ * lands first), with a line on the top edge of each band. Drawn twice: a wide chart and a compact
+ * one for narrow screens (CSS shows one). The wide one carries a data point per day and severity
+ * (one a week beyond 90 days) with its tooltip and data attributes; only the points where a band
+ * changes (and the first and last day) are drawn, the others show on hover, so 90 days x 4
+ * severities are not 360 dots in a row.
  */
 export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series: window, label }) => {
-  const n = window.length;
   // Known days form one run at the end of the window (carried forward after the first snapshot).
   const firstKnown = window.findIndex((p) => p.counts !== null);
-  const offset = firstKnown === -1 ? n : firstKnown;
+  const offset = firstKnown === -1 ? window.length : firstKnown;
   const series = window.slice(offset) as { day: string; counts: SeverityCounts }[];
   const visible = SEVERITY_ORDER.filter((s) => series.some((p) => p.counts[s] > 0));
+  return (
+    <figure class="chart">
+      {postureSvg(window, offset, series, visible, label, WIDE, true)}
+      {postureSvg(window, offset, series, visible, label, COMPACT, false)}
+      <figcaption class="legend">
+        {SEVERITY_ORDER.filter((s) => visible.includes(s) || s === 'critical' || s === 'high').map((s) => (
+          <span class="legend-item">
+            <span class={`swatch sev-${s}`}></span>
+            {s} <strong>{series.length > 0 ? series[series.length - 1].counts[s] : 0}</strong>
+          </span>
+        ))}
+        {series.length > 0 ? <span class="legend-note">open on {series[series.length - 1].day}</span> : null}
+      </figcaption>
+    </figure>
+  );
+};
+
+function postureSvg(
+  window: ChartDay[],
+  offset: number,
+  series: { day: string; counts: SeverityCounts }[],
+  visible: Severity[],
+  label: string,
+  g: ChartGeometry,
+  withPoints: boolean,
+) {
+  const { w: W, h: H, m: M } = g;
+  const n = window.length;
   const totals = series.map((p) => totalCount(p.counts));
-  const maxTotal = Math.max(0, ...totals);
-  const yMax = niceCeiling(maxTotal);
+  const ticks = niceTicks(Math.max(0, ...totals), g.ySteps);
+  const yMax = ticks[ticks.length - 1];
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   // x of a window index; series index i sits at window index offset + i.
@@ -93,90 +160,96 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
   const pointEvery = n > 90 ? 7 : 1;
   const pointCount = series.length === 0 ? 0 : Math.floor((series.length - 1) / pointEvery) + 1;
 
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(yMax * f * 100) / 100);
-  const labelEvery = Math.max(1, Math.ceil(n / 7));
+  // Day labels at most g.xLabels, evenly spaced, the last day always labelled; a label too close
+  // to the last one gives way (5 characters of 12-unit text are about 40 units wide).
+  const labelEvery = Math.max(1, Math.ceil((n - 1) / Math.max(1, g.xLabels - 1)));
   const xLabels = window.map((p, i) => ({ i, day: p.day })).filter(({ i }) => i % labelEvery === 0 || i === n - 1);
-  if (xLabels.length >= 2 && xLabels[xLabels.length - 1].i - xLabels[xLabels.length - 2].i < labelEvery / 2) {
+  const minGap = 48 / (n <= 1 ? 1 : plotW / (n - 1));
+  if (xLabels.length >= 2 && xLabels[xLabels.length - 1].i - xLabels[xLabels.length - 2].i < Math.max(labelEvery / 2, minGap)) {
     xLabels.splice(xLabels.length - 2, 1); // keep the last day's label, drop a crowded neighbour
   }
 
   return (
-    <figure class="chart">
-      <svg
-        class="posture-chart"
-        viewBox={`0 0 ${W} ${H}`}
-        role="img"
-        aria-label={label}
-        preserveAspectRatio="xMidYMid meet"
-        data-points={String(pointCount * visible.length)}
-      >
-        <title>{label}</title>
-        <g class="grid">
-          {ticks.map((t) => (
-            <g>
-              <line x1={M.left} x2={W - M.right} y1={fmt(y(t))} y2={fmt(y(t))} />
-              <text x={M.left - 8} y={fmt(y(t)) + 4} class="tick y">
-                {String(t)}
-              </text>
-            </g>
-          ))}
-          {xLabels.map(({ i, day }) => (
-            <text x={fmt(xw(i))} y={H - 8} class="tick x">
-              {day.slice(5)}
-            </text>
-          ))}
-        </g>
-        {visible.map((s) => {
-          const b = bands.get(s)!;
-          const top = b.upper.map((v, i) => `${fmt(x(i))},${fmt(y(v))}`);
-          const bottom = b.lower.map((v, i) => `${fmt(x(i))},${fmt(y(v))}`).reverse();
-          return (
-            <g class={`band sev-${s}`}>
-              <path class="area" d={`M${top.join('L')}L${bottom.join('L')}Z`} />
-              <polyline class="line" points={top.join(' ')} />
-            </g>
-          );
-        })}
-        {visible.map((s) => {
-          const b = bands.get(s)!;
-          // Thousands of points on a year's chart, built as one string: every value in it is a
-          // number, a severity name or a YYYY-MM-DD day (checked), none of which can carry markup,
-          // so raw() is safe and skips escaping each of them (4x faster than the html tag).
-          let points = '';
-          for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
-            const p = series[i];
-            if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
-            const count = p.counts[s];
-            points += `<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"><title>${p.day} — ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
-          }
-          return raw(`<g class="points sev-${s}">${points}</g>`);
-        })}
-        {offset > 0 ? (
-          <g class="no-data">
-            <rect x={M.left} y={M.top} width={fmt(Math.max(0, xw(Math.min(offset, n - 1)) - M.left))} height={plotH} />
-            <text x={fmt((M.left + xw(Math.min(offset, n - 1))) / 2)} y={M.top + plotH / 2} class="empty">
-              {series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period'}
+    <svg
+      class={withPoints ? 'posture-chart wide' : 'posture-chart compact'}
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={label}
+      preserveAspectRatio="xMidYMid meet"
+      {...(withPoints ? { 'data-points': String(pointCount * visible.length) } : {})}
+    >
+      <title>{label}</title>
+      <g class="grid">
+        {ticks.map((t) => (
+          <g>
+            <line x1={M.left} x2={W - M.right} y1={fmt(y(t))} y2={fmt(y(t))} />
+            <text x={M.left - 8} y={fmt(y(t)) + 4} class="tick y">
+              {String(t)}
             </text>
           </g>
-        ) : null}
-        {series.length > 0 && visible.length === 0 ? (
-          <text x={fmt((xw(offset) + W - M.right) / 2)} y={H / 2} class="empty">
-            No open findings in this period
-          </text>
-        ) : null}
-      </svg>
-      <figcaption class="legend">
-        {SEVERITY_ORDER.filter((s) => visible.includes(s) || s === 'critical' || s === 'high').map((s) => (
-          <span class="legend-item">
-            <span class={`swatch sev-${s}`}></span>
-            {s} <strong>{series.length > 0 ? series[series.length - 1].counts[s] : 0}</strong>
-          </span>
         ))}
-        {series.length > 0 ? <span class="legend-note">open on {series[series.length - 1].day}</span> : null}
-      </figcaption>
-    </figure>
+        {xLabels.map(({ i, day }) => (
+          <text x={fmt(xw(i))} y={H - 8} class={`tick x${i === 0 ? ' start' : i === n - 1 ? ' end' : ''}`}>
+            {day.slice(5)}
+          </text>
+        ))}
+      </g>
+      {visible.map((s) => {
+        const b = bands.get(s)!;
+        const top = b.upper.map((v, i) => `${fmt(x(i))},${fmt(y(v))}`);
+        const bottom = b.lower.map((v, i) => `${fmt(x(i))},${fmt(y(v))}`).reverse();
+        return (
+          <g class={`band sev-${s}`}>
+            <path class="area" d={`M${top.join('L')}L${bottom.join('L')}Z`} />
+            <polyline class="line" points={top.join(' ')} />
+          </g>
+        );
+      })}
+      {withPoints
+        ? visible.map((s) => {
+            const b = bands.get(s)!;
+            // Thousands of points on a year's chart, built as one string: every value in it is a
+            // number, a severity name or a YYYY-MM-DD day (checked), none of which can carry markup,
+            // so raw() is safe and skips escaping each of them (4x faster than the html tag).
+            let points = '';
+            for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
+              const p = series[i];
+              if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
+              const count = p.counts[s];
+              // Drawn where the band's edge moves (or its count does), and on the first and last day.
+              const prev = i - pointEvery;
+              const mark = i === series.length - 1 || prev < 0 || b.upper[prev] !== b.upper[i] || series[prev].counts[s] !== count;
+              points += `<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"${mark ? ' class="mark"' : ''}><title>${p.day} — ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
+            }
+            return raw(`<g class="points sev-${s}">${points}</g>`);
+          })
+        : null}
+      {offset > 0 ? noData(M.left, xw(Math.min(offset, n - 1)), M.top, plotH, series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period') : null}
+      {series.length > 0 && visible.length === 0 ? (
+        <text x={fmt((xw(offset) + W - M.right) / 2)} y={H / 2} class="empty">
+          No open findings in this period
+        </text>
+      ) : null}
+    </svg>
   );
-};
+}
+
+/**
+ * The grey region before the first snapshot, with its text centred in it, or starting at its left
+ * edge when the region is narrower than the text (13-unit text is about 7 units a character).
+ */
+function noData(left: number, right: number, top: number, height: number, text: string) {
+  const fmt = (v: number) => Math.round(v * 10) / 10;
+  const fits = right - left >= text.length * 7 + 8;
+  return (
+    <g class="no-data">
+      <rect x={left} y={top} width={fmt(Math.max(0, right - left))} height={height} />
+      <text x={fits ? fmt((left + right) / 2) : left + 6} y={top + height / 2} class={fits ? 'empty' : 'empty start'}>
+        {text}
+      </text>
+    </g>
+  );
+}
 
 /**
  * A small trend line of total open findings (overview table), coloured by direction. A null value is
@@ -205,7 +278,9 @@ export const Sparkline: FC<{ values: (number | null)[]; label: string }> = ({ va
 export interface RemediationSeries {
   from: string;
   to: string;
-  days: { day: string; breaches: number; fixed: number }[];
+  /** First snapshot of any service: days before it have no breach count (null), weeks before it no bar. */
+  firstSnapshotDay: string | null;
+  days: { day: string; breaches: number | null; fixed: number }[];
   weeks: { from: string; to: string; fixed: number; meanDays: number | null; medianDays: number | null }[];
 }
 
@@ -214,6 +289,22 @@ export interface RemediationSeries {
 const MW = 360;
 const MH = 150;
 const MM = { top: 16, right: 10, bottom: 24, left: 30 };
+
+/** The shaded region of a small chart before the first snapshot, its text inside it when it fits. */
+function miniNoData(left: number, right: number, top: number, height: number, text: string) {
+  const f1 = (v: number) => Math.round(v * 10) / 10;
+  const fits = right - left >= text.length * 6 + 8;
+  return (
+    <g class="no-data">
+      <rect x={f1(left)} y={top} width={f1(Math.max(0, right - left))} height={height} />
+      {fits ? (
+        <text x={f1((left + right) / 2)} y={f1(top + height / 2)} class="empty">
+          {text}
+        </text>
+      ) : null}
+    </g>
+  );
+}
 
 /**
  * The portfolio's remediation over 13 weeks, two small charts side by side: open findings past
@@ -226,28 +317,35 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
   const plotW = MW - MM.left - MM.right;
   const plotH = MH - MM.top - MM.bottom;
   const f1 = (v: number) => Math.round(v * 10) / 10;
-  const breachMax = niceCeiling(Math.max(0, ...trend.days.map((d) => d.breaches)));
+  // Days before the first snapshot of any service are not drawn (not a zero): shaded, like the posture chart.
+  const firstKnown = trend.days.findIndex((d) => d.breaches !== null);
+  const known = (firstKnown === -1 ? [] : trend.days.slice(firstKnown)) as { day: string; breaches: number; fixed: number }[];
+  const breachTicks = niceTicks(Math.max(0, ...known.map((d) => d.breaches)), 3);
+  const breachMax = breachTicks[breachTicks.length - 1];
   const bx = (i: number) => MM.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
   const by = (v: number) => MM.top + plotH - (v / breachMax) * plotH;
-  const line = trend.days.map((d, i) => `${f1(bx(i))},${f1(by(d.breaches))}`);
-  const today = trend.days[n - 1];
-  const first = trend.days[0];
-  const peak = trend.days.reduce((a, d) => (d.breaches > a.breaches ? d : a), first ?? { day: '', breaches: 0, fixed: 0 });
+  const line = known.map((d, i) => `${f1(bx(firstKnown + i))},${f1(by(d.breaches))}`);
+  const today = known[known.length - 1];
+  const first = known[0];
+  const peak = known.reduce((a, d) => (d.breaches > a.breaches ? d : a), first ?? { day: '', breaches: 0, fixed: 0 });
   const dayLabels = n > 0 ? [0, Math.round((n - 1) / 3), Math.round((2 * (n - 1)) / 3), n - 1] : [];
   const slot = n <= 1 ? plotW : plotW / (n - 1);
 
   const weeks = trend.weeks;
   const wn = weeks.length;
-  const mttrMax = niceCeiling(Math.max(0, ...weeks.map((w) => w.medianDays ?? 0)));
+  const mttrTicks = niceTicks(Math.max(0, ...weeks.map((w) => w.medianDays ?? 0)), 3);
+  const mttrMax = mttrTicks[mttrTicks.length - 1];
   const band = wn > 0 ? plotW / wn : plotW;
   const barW = Math.max(4, band * 0.62);
   const wx = (i: number) => MM.left + i * band + (band - barW) / 2;
   const wy = (v: number) => MM.top + plotH - (v / mttrMax) * plotH;
+  const firstWeek = trend.firstSnapshotDay === null ? wn : weeks.findIndex((w) => w.to >= trend.firstSnapshotDay!);
+  const weeksBefore = firstWeek === -1 ? wn : firstWeek;
   const labelEvery = wn > 7 ? 3 : 1;
   const lastWeek = weeks[wn - 1];
   const fixedTotal = weeks.reduce((a, w) => a + w.fixed, 0);
-  const axis = (max: number, y: (v: number) => number) =>
-    [0, max / 2, max].map((t) => (
+  const axis = (ticks: number[], y: (v: number) => number) =>
+    ticks.map((t) => (
       <g>
         <line x1={MM.left} x2={MW - MM.right} y1={f1(y(t))} y2={f1(y(t))} />
         <text x={MM.left - 5} y={f1(y(t)) + 4} class="tick y">
@@ -260,11 +358,12 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
     <div class="panels remediation">
       <figure class="panel mini-chart" data-chart="sla-breaches">
         <h3>Open findings past their SLA</h3>
-        <svg class="mini" viewBox={`0 0 ${MW} ${MH}`} role="img" aria-label={`Open findings past their SLA per day from ${trend.from} to ${trend.to}: ${first?.breaches ?? 0} on ${trend.from}, ${today?.breaches ?? 0} now, at most ${peak.breaches}`} data-days={String(n)}>
-          <g class="grid">{axis(breachMax, by)}</g>
-          {n > 0 ? (
+        <svg class="mini" viewBox={`0 0 ${MW} ${MH}`} role="img" aria-label={first ? `Open findings past their SLA per day from ${first.day} to ${trend.to}: ${first.breaches} on ${first.day}, ${today.breaches} now, at most ${peak.breaches}` : 'Open findings past their SLA: no snapshot yet'} data-days={String(n)}>
+          <g class="grid">{axis(breachTicks, by)}</g>
+          {firstKnown !== 0 && n > 0 ? miniNoData(MM.left, firstKnown === -1 ? MW - MM.right : bx(firstKnown), MM.top, plotH, first ? `no scans before ${first.day.slice(5)}` : 'no scans yet') : null}
+          {first ? (
             <g class="breaches">
-              <path class="area" d={`M${f1(bx(0))},${f1(by(0))}L${line.join('L')}L${f1(bx(n - 1))},${f1(by(0))}Z`} />
+              <path class="area" d={`M${f1(bx(firstKnown))},${f1(by(0))}L${line.join('L')}L${f1(bx(n - 1))},${f1(by(0))}Z`} />
               <polyline class="line" points={line.join(' ')} />
               <circle cx={f1(bx(n - 1))} cy={f1(by(today.breaches))} r="3" data-day={today.day} data-breaches={String(today.breaches)} />
             </g>
@@ -276,22 +375,24 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
           ))}
           <g class="hits">
             {trend.days.map((d, i) => (
-              <rect x={f1(bx(i) - slot / 2)} y={MM.top} width={f1(slot)} height={plotH} data-day={d.day} data-breaches={String(d.breaches)}>
-                <title>{`${d.day}: ${d.breaches} open past SLA, ${d.fixed} fixed`}</title>
+              <rect x={f1(bx(i) - slot / 2)} y={MM.top} width={f1(slot)} height={plotH} data-day={d.day} data-breaches={d.breaches === null ? '' : String(d.breaches)}>
+                <title>{d.breaches === null ? `${d.day}: no scan yet` : `${d.day}: ${d.breaches} open past SLA, ${d.fixed} fixed`}</title>
               </rect>
             ))}
           </g>
         </svg>
         <figcaption class="small muted">
-          Per day, last {n} days: <strong>{today?.breaches ?? 0}</strong> now, {first?.breaches ?? 0} on {trend.from}
+          Per day, last {n} days: <strong>{today?.breaches ?? 0}</strong> now{first ? `, ${first.breaches} on ${first.day}${first.day !== trend.from ? ' (the first snapshot)' : ''}` : ''}
           {peak.breaches > 0 ? `, highest ${peak.breaches} on ${peak.day}` : ''}. Suppressed and triaged findings are left out, as they stand today.
         </figcaption>
       </figure>
       <figure class="panel mini-chart" data-chart="mttr">
-        <h3>Days to remediate</h3>
+        <h3>Days to remediate (median per week)</h3>
         <svg class="mini" viewBox={`0 0 ${MW} ${MH}`} role="img" aria-label={`Median days to remediate per week from ${trend.from} to ${trend.to}${lastWeek ? `; last week ${lastWeek.medianDays === null ? 'no fix' : `${lastWeek.medianDays} days over ${lastWeek.fixed} fixes`}` : ''}`} data-weeks={String(wn)}>
-          <g class="grid">{axis(mttrMax, wy)}</g>
+          <g class="grid">{axis(mttrTicks, wy)}</g>
+          {weeksBefore > 0 ? miniNoData(MM.left, MM.left + weeksBefore * band, MM.top, plotH, weeksBefore === wn ? 'no scans yet' : 'no scans') : null}
           {weeks.map((w, i) => (
+            i < weeksBefore ? null : (
             <g class="week-bar" data-week={w.to} data-median={w.medianDays === null ? '' : String(w.medianDays)} data-fixed={String(w.fixed)}>
               {w.medianDays === null ? (
                 <text x={f1(wx(i) + barW / 2)} y={f1(wy(0)) - 3} class="bar-value none">
@@ -307,7 +408,7 @@ export const RemediationCharts: FC<{ trend: RemediationSeries }> = ({ trend }) =
               )}
               <title>{`${w.from} to ${w.to}: ${w.fixed} fixed${w.medianDays === null ? '' : `, median ${countOf(w.medianDays, 'day')}, mean ${countOf(w.meanDays ?? 0, 'day')}`}`}</title>
             </g>
-          ))}
+          )))}
           {weeks.map((w, i) =>
             (wn - 1 - i) % labelEvery === 0 ? (
               <text x={f1(wx(i) + barW / 2)} y={MH - 7} class="tick x">

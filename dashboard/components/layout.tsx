@@ -2,6 +2,7 @@
 // signed-in token's name, and the logout form carrying the session's CSRF token.
 import { raw } from 'hono/html';
 import type { FC, PropsWithChildren } from 'hono/jsx';
+import { shortName } from '../auth/principal.js';
 
 /** Who is looking at the page; absent on the login page. */
 export interface ViewerInfo {
@@ -106,11 +107,5 @@ export const SortHeader: FC<{
   );
 };
 
-/**
- * The name in the top bar: the token's label, with the bootstrap admin token's long label
- * ("bootstrap admin (GATEHOUSE_ADMIN_TOKEN)") shortened to "bootstrap admin"; the whole label and
- * the token id are in the tooltip.
- */
-export function shortName(label: string): string {
-  return label.startsWith('bootstrap admin (') ? 'bootstrap admin' : label;
-}
+/** The name in the top bar (auth/principal.ts `shortName`); the whole label and the token id are in the tooltip. */
+export { shortName };

@@ -86,7 +86,7 @@ export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: n
             <h2 id={`pulls-${service}`}>
               <a href={serviceHref(service)}>{service}</a>
             </h2>
-            <table class="data pulls">
+            <table class="data pulls stacked">
               <thead>
                 <tr>
                   <th scope="col">Pull request</th>
@@ -102,26 +102,26 @@ export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: n
                   const run = r.runUrl ? safeHttpUrl(r.runUrl) : undefined;
                   return (
                     <tr>
-                      <td class="nowrap">
+                      <td class="nowrap stack-lead">
                         {prLabel(r)}
                         {r.scans > 1 ? <span class="muted small"> ({r.scans} scans)</span> : null}
                       </td>
-                      <td>
+                      <td class="stack-lead">
                         <GateBadge outcome={r.gate} />
                       </td>
-                      <td>
+                      <td class="stack-block">
                         <SeverityChips counts={r.counts} severities={['critical', 'high', 'medium', 'low']} />
                       </td>
-                      <td class="nowrap">
+                      <td class="nowrap" data-label="Blocking">
                         {r.blocking > 0 ? (
-                          <a href={`/pulls/${encodeURIComponent(r.service)}/${encodeURIComponent(r.scanId)}`} aria-label={`${r.blocking} blocking findings of ${prLabel(r)} in ${r.service}: review and triage`}>
+                          <a href={`/pulls/${encodeURIComponent(r.service)}/${encodeURIComponent(r.scanId)}`} aria-label={`${r.blocking} blocking finding${r.blocking === 1 ? '' : 's'} of ${prLabel(r)} in ${r.service}: review and triage`}>
                             {r.untriaged} of {r.blocking} untriaged · triage
                           </a>
                         ) : (
                           <span class="muted">—</span>
                         )}
                       </td>
-                      <td>
+                      <td data-label="Latest scan">
                         <span title={formatDateTime(r.lastScanAt)}>{formatAge(r.lastScanAt, now)}</span>
                         {run ? (
                           <>
@@ -130,7 +130,7 @@ export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: n
                           </>
                         ) : null}
                       </td>
-                      <td class="mono small">{r.commit ? r.commit.slice(0, 10) : '—'}</td>
+                      <td class="mono small" data-label="Commit">{r.commit ? r.commit.slice(0, 10) : '—'}</td>
                     </tr>
                   );
                 })}

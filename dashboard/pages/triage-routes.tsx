@@ -4,7 +4,7 @@
 // triager or admin one (`TRIAGE_ROLE`), the session's CSRF token and our Origin. Every change is
 // audit-logged by the store in the same transaction as the decision.
 import { Hono } from 'hono';
-import { roleAllows } from '../auth/principal.js';
+import { roleAllows, shortName } from '../auth/principal.js';
 import type { SessionOptions } from '../auth/session.js';
 import type { AppEnv } from '../deps.js';
 import type { ReadStore, TriageStore } from '../store/types.js';
@@ -80,7 +80,7 @@ export function createTriagePageRoutes(deps: { store: ReadStore & TriageStore; n
     if (!parsed.success) error = describeZodError(parsed.error);
     else {
       try {
-        const r = await store.setTriage(name, [fingerprint], toTriageRecord(parsed.data, p.label, at), p.actor, at);
+        const r = await store.setTriage(name, [fingerprint], toTriageRecord(parsed.data, shortName(p.label), at), p.actor, at);
         if (r.applied === 0) return notFound(c, `No finding ${fingerprint} in service “${name}”.`);
         return c.redirect(`${findingHref(name, fingerprint)}?triaged=set#triage`, 303);
       } catch (err) {
@@ -133,7 +133,7 @@ export function createTriagePageRoutes(deps: { store: ReadStore & TriageStore; n
     const parsed = parseTriageForm(single);
     if (!parsed.success) return renderBulk(c, name, { error: `Nothing saved: ${describeZodError(parsed.error)}` });
     try {
-      const r = await store.setTriage(name, fps, toTriageRecord(parsed.data, p.label, at), p.actor, at);
+      const r = await store.setTriage(name, fps, toTriageRecord(parsed.data, shortName(p.label), at), p.actor, at);
       return c.redirect(`${serviceHref(name)}/triage?op=set&applied=${r.applied}&missing=${r.missing.length}`, 303);
     } catch (err) {
       if (!(err instanceof TriageInputError)) throw err;
@@ -182,7 +182,7 @@ export function createTriagePageRoutes(deps: { store: ReadStore & TriageStore; n
     const parsed = parseTriageForm(single);
     if (!parsed.success) return renderPr(c, service, scanId, { error: `Nothing saved: ${describeZodError(parsed.error)}` });
     try {
-      return back(await store.setTriage(service, fps, toTriageRecord(parsed.data, p.label, at), p.actor, at), 'set');
+      return back(await store.setTriage(service, fps, toTriageRecord(parsed.data, shortName(p.label), at), p.actor, at), 'set');
     } catch (err) {
       if (!(err instanceof TriageInputError)) throw err;
       return renderPr(c, service, scanId, { error: `Nothing saved: ${err.message}` });

@@ -113,7 +113,7 @@ export function changeCell(change: ServiceChange | undefined, days: number) {
   const since = change.baseline === 'window' ? `since ${days} days ago (${change.since})` : `since its first snapshot (${change.since})`;
   const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
   const title = `${change.opened} new or reopened, ${change.fixed} fixed ${since}; open findings ${signed(t)}${moved.length ? ` (${moved.join(', ')})` : ''}`;
-  return html`<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${title}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">+${change.opened} new</span> / <span class="delta-fixed">${MINUS}${change.fixed} fixed</span></div>${
+  return html`<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${title}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">${signed(change.opened)} new</span> / <span class="delta-fixed">${signed(-change.fixed)} fixed</span></div>${
     moved.length > 0 ? html`<div class="small muted delta-sev">${moved.join(' · ')}</div>` : ''
   }${change.baseline === 'firstSnapshot' ? html`<div class="small muted">since first snapshot ${change.since.slice(5)}</div>` : ''}</td>`;
 }
@@ -127,8 +127,8 @@ export const ServiceChangeLine: FC<{ change: ServiceChange | undefined; days: nu
   return (
     <p class="service-change" data-total={String(t)} data-opened={String(change.opened)} data-fixed={String(change.fixed)}>
       <span class={`delta delta-${dir}`}>{t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change in open findings'}</span>{' '}
-      {change.baseline === 'window' ? `in the last ${days} days` : `since its first snapshot on ${change.since}`}: +{change.opened} new or reopened, {MINUS}
-      {change.fixed} fixed{moved.length > 0 ? ` (${moved.join(', ')})` : ''}.
+      {change.baseline === 'window' ? `in the last ${days} days` : `since its first snapshot on ${change.since}`}: {signed(change.opened)} new or reopened,{' '}
+      {signed(-change.fixed)} fixed{moved.length > 0 ? ` (${moved.join(', ')})` : ''}.
     </p>
   );
 };

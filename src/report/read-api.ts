@@ -216,14 +216,17 @@ export const ServiceChangeSchema = z.object({
 export const RemediationTrendSchema = z.object({
   from: day,
   to: day,
+  /** The day of the first snapshot of any service, or null when there is none. */
+  firstSnapshotDay: day.nullable(),
   days: z.array(
     z.object({
       day,
       /**
        * Open findings past their SLA at the end of that day (today: now), with the same rule as
-       * `slaBreached`. Suppression and triage are read as they stand now, for every day.
+       * `slaBreached`. Suppression and triage are read as they stand now, for every day. Null
+       * before the first snapshot of any service (nothing was measured: not a zero).
        */
-      breaches: count,
+      breaches: count.nullable(),
       /** Findings fixed that day. */
       fixed: count,
     }),

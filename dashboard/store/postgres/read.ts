@@ -32,6 +32,7 @@ import {
   changePostureSql,
   OLDEST_OPEN_LIMIT,
   OLDEST_OPEN_SQL,
+  FIRST_SNAPSHOT_DAY_SQL,
   REMEDIATION_FIXES_SQL,
   REMEDIATION_PERIODS_SQL,
   remediationWindow,
@@ -324,11 +325,12 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
 
     async remediationTrend(now, days) {
       const w = remediationWindow(now, days);
-      const [fixes, periods] = await Promise.all([
+      const [fixes, periods, first] = await Promise.all([
         rows<RemediationFixDbRow>(numbered(REMEDIATION_FIXES_SQL), [w.fromAt, w.endAt]),
         rows<RemediationPeriodDbRow>(numbered(REMEDIATION_PERIODS_SQL), [w.fromAt]),
+        rows<{ day: string | null }>(FIRST_SNAPSHOT_DAY_SQL),
       ]);
-      return assembleRemediation(w.from, w.to, now, sla, fixes, periods);
+      return assembleRemediation(w.from, w.to, now, sla, fixes, periods, first[0]?.day ?? null);
     },
 
     async findVulnerability(query, now = new Date()) {

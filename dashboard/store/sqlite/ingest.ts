@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
-import { exploitChanges, notableOf, type StoredExploit } from '../exploit.js';
+import { exploitChanges, exploitColumns, notableOf, type StoredExploit } from '../exploit.js';
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import { sumCounts } from '../counts.js';
@@ -54,9 +54,11 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     ),
     insertFinding: db.prepare(
       `INSERT INTO findings (service_id, fingerprint, tool, category, rule_id, title, severity, where_text, fix_available,
-         state, suppressed, suppression, first_seen_at, opened_at, last_seen_at, fixed_at, data)
+         state, suppressed, suppression, first_seen_at, opened_at, last_seen_at, fixed_at, data,
+         kev, kev_due, epss, epss_percentile, vuln_ids)
        VALUES (@serviceId, @fingerprint, @tool, @category, @ruleId, @title, @severity, @where, @fixAvailable,
-         'open', @suppressed, @suppression, @at, @at, @at, NULL, @data)`,
+         'open', @suppressed, @suppression, @at, @at, @at, NULL, @data,
+         @kev, @kevDue, @epss, @epssPercentile, @vulnIds)`,
     ),
     refreshFinding: db.prepare(
       `UPDATE findings SET tool = @tool, category = @category, rule_id = @ruleId, title = @title, severity = @severity,
@@ -97,6 +99,17 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     deleteVulnIds: db.prepare<[number]>('DELETE FROM finding_ids WHERE finding_id = ?'),
     insertVulnId: db.prepare<[number, string]>('INSERT OR IGNORE INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)'),
   };
+
+  /**
+   * A new finding, written once with its exploitation columns and its id index (a new finding
+   * cannot have become KEV-listed: there was nothing before it). Returns its row id.
+   */
+  function insertNewFinding(serviceId: number, finding: Finding, at: string): number {
+    const exploit = exploitColumns(finding);
+    const id = Number(q.insertFinding.run({ serviceId, ...findingColumns(finding), at, ...exploit }).lastInsertRowid);
+    for (const k of exploit.vulnIds.split(' ')) if (k) q.insertVulnId.run(id, k);
+    return id;
+  }
 
   /** Keeps the exploitation columns and the id index of the touched findings; returns those that became KEV-listed. */
   function syncExploit(serviceId: number, touched: { id: number; finding: Finding }[]): Set<string> {
@@ -204,8 +217,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       for (const d of sp.decisions) {
         switch (d.kind) {
           case 'opened': {
-            const id = Number(q.insertFinding.run({ serviceId, ...findingColumns(d.finding), at: d.at }).lastInsertRowid);
-            touched.push({ id, finding: d.finding });
+            const id = insertNewFinding(serviceId, d.finding, d.at);
             q.insertEvent.run(id, scanPk, 'opened', d.at, null);
             q.insertFindingScan.run(id, scanPk);
             break;
@@ -234,8 +246,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
             break;
           }
           case 'lateOpenedAndFixed': {
-            const id = Number(q.insertFinding.run({ serviceId, ...findingColumns(d.finding), at: d.openedAt }).lastInsertRowid);
-            touched.push({ id, finding: d.finding });
+            const id = insertNewFinding(serviceId, d.finding, d.openedAt);
             q.fixFinding.run(d.fixedAt, id);
             q.insertEvent.run(id, scanPk, 'opened', d.openedAt, null);
             q.insertEvent.run(id, scanPk, 'fixed', d.fixedAt, d.openSeconds);

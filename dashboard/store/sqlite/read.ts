@@ -29,6 +29,7 @@ import {
   changePostureSql,
   OLDEST_OPEN_LIMIT,
   OLDEST_OPEN_SQL,
+  FIRST_SNAPSHOT_DAY_SQL,
   REMEDIATION_FIXES_SQL,
   REMEDIATION_PERIODS_SQL,
   remediationWindow,
@@ -320,6 +321,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         sla,
         prepared(REMEDIATION_FIXES_SQL).all(w.fromAt, w.endAt) as RemediationFixDbRow[],
         prepared(REMEDIATION_PERIODS_SQL).all(w.fromAt) as RemediationPeriodDbRow[],
+        (prepared(FIRST_SNAPSHOT_DAY_SQL).get() as { day: string | null } | undefined)?.day ?? null,
       );
     },
 

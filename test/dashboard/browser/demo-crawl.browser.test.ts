@@ -156,6 +156,20 @@ async function submitWithoutCsrf(pageUrl: string, index: number): Promise<{ stat
   return { status: response.status(), text: (await page.locator('main').textContent()) ?? '' };
 }
 
+/** A page script listing the tables matching `selector` that scroll inside themselves, and their cells past the screen's right edge. */
+function cutCells(selector: string): string {
+  return `[...document.querySelectorAll(${JSON.stringify(selector)})].flatMap((table) => {
+      const width = document.documentElement.clientWidth;
+      const out = [];
+      if (table.scrollWidth > table.clientWidth) out.push(table.className + ' scrolls by ' + (table.scrollWidth - table.clientWidth) + ' px');
+      for (const cell of table.querySelectorAll('tbody td')) {
+        const r = cell.getBoundingClientRect();
+        if (r.width > 0 && r.right > width) out.push(table.className + ' cell "' + cell.textContent.trim().slice(0, 30) + '" ends at ' + Math.round(r.right) + ' px');
+      }
+      return out.slice(0, 5);
+    })`;
+}
+
 async function shots(name: string): Promise<void> {
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: 900 });
@@ -232,16 +246,7 @@ describe('the demo dashboard in chromium', { timeout: 600_000 }, () => {
     await shots('demo-service');
     await page.setViewportSize({ width: 390, height: 900 });
     // Neither table scrolls inside itself, and no cell of theirs reaches past the screen's right edge.
-    const cut = await page.evaluate(`[...document.querySelectorAll('table.findings, table.scans')].flatMap((table) => {
-      const width = document.documentElement.clientWidth;
-      const out = [];
-      if (table.scrollWidth > table.clientWidth) out.push(table.className + ' scrolls by ' + (table.scrollWidth - table.clientWidth) + ' px');
-      for (const cell of table.querySelectorAll('tbody td')) {
-        const r = cell.getBoundingClientRect();
-        if (r.width > 0 && r.right > width) out.push(table.className + ' cell "' + cell.textContent.trim().slice(0, 30) + '" ends at ' + Math.round(r.right) + ' px');
-      }
-      return out.slice(0, 5);
-    })`);
+    const cut = await page.evaluate(cutCells('table.findings, table.scans'));
     expect(cut).toEqual([]);
     // Each finding still shows its severity, title, where it is and its SLA date.
     const first = page.locator('table.findings tbody tr').first();
@@ -257,6 +262,10 @@ describe('the demo dashboard in chromium', { timeout: 600_000 }, () => {
     await shots('demo-finding');
     await page.goto(`${dashboard.url}pulls`);
     await shots('demo-pulls');
+    // The PR view's rows too: its "blocking · triage" link must not be scrolled out of sight.
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await page.evaluate(cutCells('table.pulls'))).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
     expect(problems).toEqual([]);
   });
 });

@@ -95,3 +95,102 @@ describe('this week, at a glance, in chromium', { timeout: 120_000 }, () => {
     expect(problems).toEqual([]);
   });
 });
+
+/** Rendered height in CSS px of the first matching SVG text, and whether the boxes of all of them overlap. */
+async function textBoxes(selector: string): Promise<{ heights: number[]; overlaps: number }> {
+  return (await page.evaluate(`(() => {
+    const boxes = [...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => e.getBoundingClientRect()).filter((b) => b.width > 0);
+    let overlaps = 0;
+    for (let i = 1; i < boxes.length; i++) if (boxes[i].left < boxes[i - 1].right + 2) overlaps++;
+    return { heights: boxes.map((b) => b.height), overlaps };
+  })()`)) as { heights: number[]; overlaps: number };
+}
+
+describe('the window, the changes and the charts, in chromium', { timeout: 120_000 }, () => {
+  it("switches the window to 14 and 30 days, with each service's change in words", async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(dashboard.url);
+    const week = page.locator('section.week');
+    expect(await week.getAttribute('data-days')).toBe('7');
+    expect(await page.locator('th', { hasText: 'Change (7 d)' }).count()).toBe(1);
+    // payments: fewer open findings than a week ago, said in words with an arrow, not by colour only.
+    const payments = page.locator('tr[data-service="payments"] td.change');
+    expect(await payments.locator('.delta').textContent()).toMatch(/^▼ \d+ fewer open$/);
+    expect(await payments.locator('.delta-events').textContent()).toMatch(/^0 new \/ \u2212\d+ fixed$/);
+    await Promise.all([page.waitForURL(/\?days=14#week-title$/), week.locator('a', { hasText: '14 days' }).click()]);
+    expect(await page.locator('section.week h2').textContent()).toBe('The last 14 days, at a glance');
+    expect(await page.locator('section.week a[aria-current="true"]').textContent()).toBe('14 days');
+    expect(await page.locator('th', { hasText: 'Change (14 d)' }).count()).toBe(1);
+    // Sorting keeps the window.
+    await Promise.all([page.waitForURL(/sort=name/), page.locator('thead a', { hasText: 'Service' }).click()]);
+    expect(page.url()).toContain('days=14');
+    expect(await page.locator('section.week').getAttribute('data-days')).toBe('14');
+    // legacy's first snapshot is 20 days ago: over 30 days it is compared with that, not with zero.
+    await page.goto(`${dashboard.url}?days=30`);
+    expect(await page.locator('tr[data-service="legacy"] td.change').textContent()).toContain('since first snapshot');
+    const bad = await page.goto(`${dashboard.url}?days=5`);
+    expect(bad!.status()).toBe(400);
+    expect(await page.textContent('main')).toContain('days: expected 7, 14 or 30 (days)');
+    // The browser logs the 400 it was asked to load; nothing else.
+    expect(problems).toEqual([expect.stringMatching(/status of 400/)]);
+    problems.length = 0;
+  });
+
+  it('draws the SLA breaches and days to remediate on the week panel, legible at 1440 and 390 px', async () => {
+    await page.goto(dashboard.url);
+    const sla = page.locator('figure[data-chart="sla-breaches"]');
+    const mttr = page.locator('figure[data-chart="mttr"]');
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await sla.isVisible()).toBe(true);
+      expect(await mttr.isVisible()).toBe(true);
+      expect(await sla.locator('rect[data-day]').count()).toBe(91);
+      // The history is 30 days: bars for its 5 weeks, the weeks before shaded, not drawn as zero.
+      expect(await mttr.locator('g.week-bar').count()).toBe(5);
+      expect(await sla.locator('rect[data-breaches=""]').count()).toBe(61);
+      expect(await sla.locator('.no-data').isVisible()).toBe(true);
+      const ticks = await textBoxes('figure[data-chart="sla-breaches"] .tick.x');
+      expect(Math.min(...ticks.heights), `tick text at ${width} px`).toBeGreaterThanOrEqual(9);
+      expect(ticks.overlaps).toBe(0);
+      const bars = await textBoxes('figure[data-chart="mttr"] .tick.x');
+      expect(bars.overlaps).toBe(0);
+      await page.locator('.remediation').screenshot({ path: join(SCREENSHOTS, `week-remediation-${width}.png`) });
+    }
+    // Today's point is the SLA breaches now.
+    const today = await sla.locator('rect[data-day]').last().getAttribute('data-breaches');
+    expect(today).toBe(await page.locator('section.week [data-kind="sla"] strong').textContent());
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps the service page's 90-day chart readable: few drawn points, labels apart, a compact chart at 390 px", async () => {
+    await page.goto(`${dashboard.url}services/payments`);
+    expect(await page.locator('p.service-change .delta').textContent()).toMatch(/fewer open|more open|no change/);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const wide = page.locator('svg.posture-chart.wide');
+    const compact = page.locator('svg.posture-chart.compact');
+    expect(await wide.isVisible()).toBe(true);
+    expect(await compact.isVisible()).toBe(false);
+    const drawn = (await page.evaluate(
+      "[...document.querySelectorAll('svg.posture-chart.wide circle')].filter((c) => getComputedStyle(c).opacity !== '0').length",
+    )) as number;
+    const points = await wide.locator('circle[data-day]').count();
+    expect(points).toBe(120);
+    expect(drawn).toBeGreaterThan(0);
+    expect(drawn).toBeLessThan(points / 2);
+    const wideTicks = await textBoxes('svg.posture-chart.wide .tick.x');
+    expect(wideTicks.overlaps).toBe(0);
+    expect(Math.min(...wideTicks.heights)).toBeGreaterThanOrEqual(11);
+    await page.locator('figure.chart').screenshot({ path: join(SCREENSHOTS, 'week-chart-1440.png') });
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await wide.isVisible()).toBe(false);
+    expect(await compact.isVisible()).toBe(true);
+    const small = await textBoxes('svg.posture-chart.compact .tick');
+    // The wide chart at this width drew its 12-unit text about 4 px tall.
+    expect(Math.min(...small.heights), 'axis text at 390 px').toBeGreaterThanOrEqual(9);
+    expect((await textBoxes('svg.posture-chart.compact .tick.x')).overlaps).toBe(0);
+    await page.locator('figure.chart').screenshot({ path: join(SCREENSHOTS, 'week-chart-390.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(problems).toEqual([]);
+  });
+});

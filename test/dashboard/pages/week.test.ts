@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingHref } from '../../../dashboard/pages/view-models.js';
 import { buildOpenApiDocument } from '../../../dashboard/openapi.js';
+import { niceTicks } from '../../../dashboard/components/charts.js';
 import { WeekResponseSchema } from '../../../src/report/read-api.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
 
@@ -128,7 +129,7 @@ describe('overview: the window, each service\'s change, the remediation trend', 
     const row = rowOf(html, 'payments');
     expect(row).toContain('data-total="-8" data-opened="0" data-fixed="8"');
     expect(row).toContain('<span class="delta delta-down">▼ 8 fewer open</span>');
-    expect(row).toContain('+0 new</span> / <span class="delta-fixed">\u22128 fixed</span>');
+    expect(row).toContain('<span class="delta-new">0 new</span> / <span class="delta-fixed">\u22128 fixed</span>');
     expect(row).toMatch(/title="0 new or reopened, 8 fixed since 7 days ago \(\d{4}-\d{2}-\d{2}\); open findings \u22128/);
     // legacy started 20 days ago: over 30 days it is compared with its first snapshot, not with zero.
     const legacy30 = rowOf((await get(h.app, '/?days=30', cookie)).html, 'legacy');
@@ -145,13 +146,22 @@ describe('overview: the window, each service\'s change, the remediation trend', 
     const trend = await h.store.remediationTrend(NOW);
     const sla = week.slice(week.indexOf('data-chart="sla-breaches"'));
     expect(sla).toContain('data-days="91"');
-    const hits = [...sla.matchAll(/<rect [^>]*data-day="([\d-]+)" data-breaches="(\d+)"/g)].map((m) => [m[1], Number(m[2])]);
+    const hits = [...sla.matchAll(/<rect [^>]*data-day="([\d-]+)" data-breaches="(\d*)"/g)].map((m) => [m[1], m[2] === '' ? null : Number(m[2])]);
     expect(hits).toEqual(trend.days.map((d) => [d.day, d.breaches]));
     // Today's point is the SLA breaches now.
     expect(hits[90][1]).toBe(count(week, 'sla'));
+    // The history starts 30 days ago: the days before it are not drawn as zero but shaded.
+    const first = trend.firstSnapshotDay!;
+    expect(hits.filter(([, v]) => v === null).map(([d]) => d)).toEqual(trend.days.filter((d) => d.day < first).map((d) => d.day));
+    expect(hits.filter(([, v]) => v === null).length).toBeGreaterThan(50);
+    expect(sla).toContain(`no scans before ${first.slice(5)}`);
+    const line = /<polyline class="line" points="([^"]+)"/.exec(sla)![1].split(' ');
+    expect(line).toHaveLength(trend.days.filter((d) => d.breaches !== null).length);
     const mttr = week.slice(week.indexOf('data-chart="mttr"'));
     const bars = [...mttr.matchAll(/<g class="week-bar" data-week="([\d-]+)" data-median="([\d.]*)" data-fixed="(\d+)"/g)].map((m) => [m[1], m[2] === '' ? null : Number(m[2]), Number(m[3])]);
-    expect(bars).toEqual(trend.weeks.map((w) => [w.to, w.medianDays, w.fixed]));
+    // A bar (or a dash for a week without a fix) from the week of the first snapshot on; the weeks before are shaded.
+    expect(bars).toEqual(trend.weeks.filter((w) => w.to >= first).map((w) => [w.to, w.medianDays, w.fixed]));
+    expect(bars.length).toBeLessThan(13);
     expect(bars.some(([, median]) => median !== null)).toBe(true);
     expect(mttr).toMatch(/Median days open of the findings fixed each week/);
   });
@@ -173,6 +183,58 @@ describe('overview: the window, each service\'s change, the remediation trend', 
     const doc = buildOpenApiDocument({ publicBadges: false });
     expect(doc.paths['/week'].get.responses[200]).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/WeekResponse' } } } });
     expect(JSON.stringify((doc.components.schemas as Record<string, unknown>).WeekResponse)).toContain('remediation');
+  });
+});
+
+describe("the service page's chart: readable at 1440 and 390 px", () => {
+  const svgOf = (html: string, cls: 'wide' | 'compact') => {
+    const start = html.indexOf(`<svg class="posture-chart ${cls}"`);
+    expect(start, cls).toBeGreaterThan(-1);
+    return html.slice(start, html.indexOf('</svg>', start));
+  };
+  const xLabels = (svg: string) => [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" class="tick x[^"]*">(\d\d-\d\d)<\/text>/g)].map((m) => [Number(m[1]), m[2]] as const);
+
+  it('puts y ticks on whole, round counts', () => {
+    expect(niceTicks(11)).toEqual([0, 5, 10, 15]);
+    expect(niceTicks(3)).toEqual([0, 1, 2, 3]);
+    expect(niceTicks(0)).toEqual([0, 1]);
+    expect(niceTicks(6, 3)).toEqual([0, 2, 4, 6]);
+    expect(niceTicks(480)).toEqual([0, 200, 400, 600]);
+  });
+
+  it('draws only the points where a band moves; every day keeps its point and tooltip', async () => {
+    const { html } = await get(h.app, '/services/payments', cookie);
+    const wide = svgOf(html, 'wide');
+    const all = wide.match(/<circle /g) ?? [];
+    const marked = wide.match(/<circle [^>]*class="mark"/g) ?? [];
+    // 30 days of history x 4 severities, each with its tooltip; payments changes once a day at most.
+    expect(all).toHaveLength(120);
+    expect(marked.length).toBeGreaterThan(4);
+    expect(marked.length).toBeLessThan(all.length / 2);
+    // The y axis ends at a round count just above the highest total, in whole steps.
+    const ticks = [...wide.matchAll(/class="tick y">([\d.]+)</g)].map((m) => Number(m[1]));
+    expect(ticks.every((t) => Number.isInteger(t))).toBe(true);
+    const css = await (await h.app.request('/static/dashboard.css')).text();
+    expect(css).toMatch(/\.posture-chart circle \{[^}]*opacity: 0;/);
+    expect(css).toMatch(/\.posture-chart circle\.mark \{ opacity: 0\.9; \}/);
+  });
+
+  it('has a compact chart for narrow screens: a phone-sized viewBox, 4 day labels, no points', async () => {
+    const { html } = await get(h.app, '/services/payments', cookie);
+    const compact = svgOf(html, 'compact');
+    expect(compact).toContain('viewBox="0 0 400 250"');
+    expect(compact).not.toContain('<circle');
+    expect(compact).toContain('no scans before');
+    const labels = xLabels(compact);
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(labels.length).toBeLessThanOrEqual(4);
+    // Labels 48+ units apart: 5 characters of 12-unit text never touch.
+    for (let i = 1; i < labels.length; i++) expect(labels[i][0] - labels[i - 1][0]).toBeGreaterThanOrEqual(48);
+    const wideLabels = xLabels(svgOf(html, 'wide'));
+    expect(wideLabels.length).toBeLessThanOrEqual(8);
+    for (let i = 1; i < wideLabels.length; i++) expect(wideLabels[i][0] - wideLabels[i - 1][0]).toBeGreaterThanOrEqual(48);
+    const css = await (await h.app.request('/static/dashboard.css')).text();
+    expect(css).toMatch(/@media \(max-width: 600px\) \{\s*svg\.posture-chart\.wide \{ display: none; \}\s*svg\.posture-chart\.compact \{ display: block; \}/);
   });
 });
 

@@ -81,4 +81,16 @@ describe.each(BACKENDS)('%s store: the secret fingerprint migration', (backend) 
     const removed = await store.ingestScan(makeReport({ scanId: 's4', createdAt: day('2026-01-04'), scanners, findings: [secret('new-secret-1', 2, true)] }), 't');
     expect({ opened: removed.opened, fixed: removed.fixed }).toEqual({ opened: 0, fixed: 1 });
   });
+
+  it('a triage decision (keyed by service + fingerprint) follows its secret to the new fingerprint, with its history', async () => {
+    await store.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), scanners, findings: [secret('old-secret-1', 2, false)] }), 't');
+    const at = new Date('2026-01-01T13:00:00Z');
+    const r = await store.setTriage('payments', ['fp-old-secret-1'], { status: 'false_positive', reason: 'a test key', owner: null, expiresAt: null, justification: null, decidedBy: 'alice' }, 'session:tok_1 (alice)', at);
+    expect(r.applied).toBe(1);
+    await store.ingestScan(makeReport({ scanId: 's2', createdAt: day('2026-01-02'), scanners, findings: [secret('new-secret-1', 2, true)] }), 't');
+    expect((await store.listTriage(['payments'], at)).map((d) => [d.fingerprint, d.status])).toEqual([['fp-new-secret-1', 'false_positive']]);
+    expect((await store.getTriage('payments', 'fp-new-secret-1', at)).history.map((e) => e.action)).toEqual(['set']);
+    const row = (await store.listFindings({ service: 'payments', limit: 10, offset: 0 }, at)).items[0];
+    expect(row.triage?.status).toBe('false_positive');
+  });
 });

@@ -111,7 +111,11 @@ describe.each(BACKENDS)('%s store: week summary', (backend) => {
     expect(t.from).toBe('2025-12-10');
     expect(t.to).toBe('2026-03-10');
     expect(t.days).toHaveLength(91);
-    const breached = t.days.filter((d) => d.breaches > 0).map((d) => `${d.day}:${d.breaches}`);
+    // The first snapshot of any service is ops' on 02-01: before it nothing was measured (null, not 0).
+    expect(t.firstSnapshotDay).toBe('2026-02-01');
+    expect(t.days.filter((d) => d.breaches === null).map((d) => d.day)).toEqual(t.days.filter((d) => d.day < '2026-02-01').map((d) => d.day));
+    expect(t.days.find((d) => d.day === '2026-02-01')!.breaches).toBe(0);
+    const breached = t.days.filter((d) => (d.breaches ?? 0) > 0).map((d) => `${d.day}:${d.breaches}`);
     // ops' finding at the end of 02-08 ... 02-19 (fixed at noon on 02-20); payments' critical a
     // (opened 03-01 noon) from the end of 03-08 on, today measured now. The suppressed s never counts.
     const opsDays = Array.from({ length: 12 }, (_, i) => `2026-02-${String(8 + i).padStart(2, '0')}:1`);
@@ -128,7 +132,20 @@ describe.each(BACKENDS)('%s store: week summary', (backend) => {
     // A triage decision takes a finding out of every day, as it stands now.
     await store.setTriage('payments', ['fp-aaaaa'], toTriageRecord({ status: 'false_positive', reason: 'fixture' }, 'alice', NOW), 'test', NOW);
     const after = await store.remediationTrend(NOW);
-    expect(after.days.filter((d) => d.breaches > 0).map((d) => d.day)).toEqual(opsDays.map((d) => d.slice(0, 10)));
+    expect(after.days.filter((d) => (d.breaches ?? 0) > 0).map((d) => d.day)).toEqual(opsDays.map((d) => d.slice(0, 10)));
+    // A KEV due date caps a low finding's 180-day SLA: past due from the end of that day, as the live count says.
+    await store.ingestScan(
+      makeReport({
+        scanId: 'k1',
+        createdAt: day('2026-03-02'),
+        services: ['kevsvc'],
+        findings: [{ fp: 'kev01', severity: 'low', extra: { kev: { cve: 'CVE-2024-kev01', dateAdded: '2026-02-01', dueDate: '2026-03-05', ransomware: 'unknown' } } }],
+      }),
+      'test',
+    );
+    const kev = await store.remediationTrend(NOW);
+    expect(kev.days.filter((d) => d.day >= '2026-03-01').map((d) => d.breaches)).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    expect(kev.days[90].breaches).toBe((await store.listServiceOverview(NOW)).reduce((n, r) => n + r.slaBreaches, 0));
     // A shorter window ends today too.
     const short = await store.remediationTrend(NOW, 14);
     expect([short.from, short.days.length, short.weeks.length, short.weeks[0].from]).toEqual(['2026-02-25', 14, 2, '2026-02-25']);
