@@ -85,7 +85,7 @@ function seedStatements(today: string): [string, string][] {
 
 /** Leaves first: a logged table may not reference an unlogged one. */
 const UNLOGGED_ORDER = [
-  'finding_ids', 'finding_events', 'finding_scans', 'triage_events', 'triage', 'fix_stats', 'posture_daily', 'scan_services', 'ingest_keys', 'findings', 'scans', 'services',
+  'finding_ids', 'finding_events', 'finding_scans', 'pr_findings', 'triage_events', 'triage', 'fix_stats', 'posture_daily', 'scan_services', 'ingest_keys', 'findings', 'scans', 'services',
 ];
 
 async function main(): Promise<void> {
