@@ -46,8 +46,13 @@ export async function startServer(location: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', '--db', location, '--port', '0'], {
     cwd: repoRoot,
     env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN },
-    // The server's info log (one line per ingest) would drown the figures.
-    stdio: ['ignore', 'pipe', 'ignore'],
+    // The server's info log (one line per ingest) would drown the figures: kept, not printed,
+    // and its end shown if the server exits before listening.
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-4000);
   });
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -56,7 +61,7 @@ export async function startServer(location: string): Promise<Server> {
       const m = /Gatehouse dashboard: (http:\/\/\S+?)\/? /.exec(out);
       if (m) resolve(m[1]);
     });
-    child.once('exit', (code) => reject(new Error(`dashboard exited (${code}) before listening: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`dashboard exited (${code}) before listening: ${out}${err}`)));
   });
   return {
     base,

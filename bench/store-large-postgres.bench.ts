@@ -94,18 +94,29 @@ async function main(): Promise<void> {
     console.log('PostgreSQL at 5,000 services x 3 years (10 million findings): not run (opt-in, tens of minutes and ~10 GB): set GATEHOUSE_BENCH_LARGE=1 and GATEHOUSE_BENCH_PG_URL');
     return;
   }
-  const name = `gatehouse_bench_large_${Date.now()}`;
+  // GATEHOUSE_BENCH_LARGE_REUSE=<database>: the reads again on a database an earlier run seeded and kept.
+  const reuse = process.env.GATEHOUSE_BENCH_LARGE_REUSE;
+  const name = reuse ?? `gatehouse_bench_large_${Date.now()}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  if (!reuse) await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
+  let keep = false;
+  const today = dayOf(new Date().toISOString());
   try {
+    let viewer: string;
+    if (reuse) {
+      const store = await openPostgresStore(url.toString());
+      viewer = (await store.createToken({ role: 'viewer', label: 'bench' })).token;
+      await store.close();
+    } else viewer = await seed();
+    async function seed(): Promise<string> {
     // The store's own migrations make the schema; the seed then writes rows straight into it.
     const store = await openPostgresStore(url.toString());
-    const { token: viewer } = await store.createToken({ role: 'viewer', label: 'bench' });
+    const { token } = await store.createToken({ role: 'viewer', label: 'bench' });
     const client = await store.pool.connect();
-    const today = dayOf(new Date().toISOString());
+
     const seedStart = process.hrtime.bigint();
     try {
       const t0 = process.hrtime.bigint();
@@ -146,8 +157,15 @@ async function main(): Promise<void> {
       client.release();
       await store.close();
     }
+    return token;
+    }
 
-    const dash = await startServer(url.toString());
+    const dash = await startServer(url.toString()).catch((err: unknown) => {
+      // Seeding took tens of minutes: keep it for a second try of the reads.
+      keep = true;
+      console.log(`the dashboard did not start; database ${name} kept: GATEHOUSE_BENCH_LARGE_REUSE=${name} runs the reads again (drop it afterwards)`);
+      throw err;
+    });
     try {
       const bearer = { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' };
       const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i + 1).padStart(4, '0')}`);
@@ -177,7 +195,7 @@ async function main(): Promise<void> {
       await dash.stop();
     }
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (!keep) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 }
