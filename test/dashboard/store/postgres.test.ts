@@ -160,6 +160,23 @@ describe('credentials kept for a moment (auth.ts AUTH_CACHE_MS)', () => {
   });
 });
 
+describe('connections', () => {
+  it('every connection of the pool runs without JIT, set at its start (no second query racing the first)', async () => {
+    // A fresh process with --throw-deprecation: pg's "client is already executing a query" is a
+    // deprecation warning, emitted once per process, so it is looked for where nothing ran before.
+    const script = `
+      import { openPostgresStore } from './dashboard/store/postgres/open.ts';
+      const s = await openPostgresStore(process.env.PG_URL, { poolSize: 4 });
+      const shown = await Promise.all([1, 2, 3, 4].map(() => s.pool.query('SHOW jit')));
+      console.log(shown.map((r) => r.rows[0].jit).join(','));
+      await s.close();`;
+    const { stdout } = await execFileAsync(process.execPath, ['--throw-deprecation', '--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, PG_URL: url },
+    });
+    expect(stdout.trim()).toBe('off,off,off,off');
+  });
+});
+
 describe('prepared reads', () => {
   it('still answers after another process changes the schema under them (a rolling upgrade)', async () => {
     const one = await openPostgresStore(url, { poolSize: 1 });
