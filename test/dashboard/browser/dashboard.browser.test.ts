@@ -138,14 +138,14 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
     requireBrowser();
     await page.click('a[href="/services/payments"]');
     await page.waitForURL(/\/services\/payments$/);
-    const chart = page.locator('svg.posture-chart');
+    const chart = page.locator('svg.posture-chart.wide');
     expect(await chart.isVisible()).toBe(true);
     expect((await chart.boundingBox())!.width).toBeGreaterThan(800);
     // the default 90-day window: 30 days of history x the 4 severities present; before that, no data
-    expect(await page.locator('svg.posture-chart circle[data-day]').count()).toBe(120);
-    expect(await page.textContent('svg.posture-chart .no-data')).toMatch(/^no scans before \d{4}-\d{2}-\d{2}$/);
+    expect(await page.locator('svg.posture-chart.wide circle[data-day]').count()).toBe(120);
+    expect(await page.textContent('svg.posture-chart.wide .no-data')).toMatch(/^no scans before \d{4}-\d{2}-\d{2}$/);
     const today = new Date().toISOString().slice(0, 10);
-    expect(await page.getAttribute(`svg.posture-chart circle[data-day="${today}"][data-severity="critical"]`, 'data-count')).toBe('2');
+    expect(await page.getAttribute(`svg.posture-chart.wide circle[data-day="${today}"][data-severity="critical"]`, 'data-count')).toBe('2');
     expect(await page.locator('table.findings tbody tr').count()).toBe(7);
     await shot('service');
 
@@ -154,7 +154,7 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
     const severities = await page.locator('table.findings tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity')));
     expect(severities).toEqual(['high', 'high']);
     await page.goto(`${dashboard.url}services/payments?days=30`);
-    expect(await page.locator('svg.posture-chart circle[data-day]').count()).toBe(120);
+    expect(await page.locator('svg.posture-chart.wide circle[data-day]').count()).toBe(120);
     await shot('service-30-days');
   });
 
