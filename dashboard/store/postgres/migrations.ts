@@ -264,6 +264,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pr_findings_by_fingerprint ON pr_findings (service_id, fingerprint, scan_pk);
   `,
+  // 5: as SQLite migration 7: per-service data versions (store/versions.ts).
+  `
+  CREATE TABLE service_versions (
+    service_id BIGINT PRIMARY KEY REFERENCES services(id),
+    version BIGINT NOT NULL
+  );
+  CREATE INDEX service_versions_by_version ON service_versions (version);
+  INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services;
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */
