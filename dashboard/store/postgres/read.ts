@@ -24,6 +24,7 @@ import {
 import { densePosture, findingSortSql, findingWhere, SEVERITY_SQL_RANK } from '../sqlite/read.js';
 import { breachCondition, numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
+import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
 import {
   assembleChanges,
   assembleRemediation,
@@ -133,28 +134,14 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
 
     async listServiceOverview(now = new Date()) {
       const window = trendWindow(now);
-      const open = new Map<number, SeverityCounts>();
-      const suppressed = new Map<number, number>();
-      for (const r of await rows<{ service_id: string; severity: Severity; suppressed: number; n: number }>(
-        "SELECT service_id, severity, suppressed, count(*)::int AS n FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity, suppressed",
-      )) {
-        const id = Number(r.service_id);
-        if (r.suppressed) {
-          suppressed.set(id, (suppressed.get(id) ?? 0) + r.n);
-          continue;
-        }
-        let c = open.get(id);
-        if (!c) open.set(id, (c = emptyCounts()));
-        c[r.severity] = r.n;
-      }
-      const breaches = new Map<number, number>();
-      const breach = breachCondition(sla, now);
-      for (const r of await rows<{ service_id: string; n: number }>(
-        numberPlaceholders(`SELECT f.service_id, count(*)::int AS n FROM findings f WHERE ${breach.sql} GROUP BY f.service_id`),
-        breach.params,
-      )) {
-        breaches.set(Number(r.service_id), r.n);
-      }
+      // Open counts from the summary; the SLA breaches from it and two index-bounded corrections (summary.ts).
+      const c = breachCorrections(sla, now);
+      const [summaryRows, notYetRows, kevOnlyRows] = await Promise.all([
+        rows<SummaryDbRow>(SUMMARY_ALL_SQL),
+        rows<{ service_id: string; n: string }>(numberPlaceholders(c.notYet.sql), c.notYet.params),
+        rows<{ service_id: string; n: string }>(numberPlaceholders(c.kevOnly.sql), c.kevOnly.params),
+      ]);
+      const { open, suppressed, breaches } = overviewCounts(sla, summaryRows, notYetRows, kevOnlyRows);
       const totals = new Map<number, Map<string, number>>();
       for (const r of await rows<{ service_id: string; day: string; total: number }>('SELECT service_id, day, total FROM posture_daily WHERE day >= $1 AND day <= $2', [window.first, window.today])) {
         const id = Number(r.service_id);
@@ -195,10 +182,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       const breach = breachCondition(sla, now);
       // Four independent reads at once (each on its own pooled connection).
       const [openRows, breachRows, postureRows, fixRows] = await Promise.all([
-        rows<{ severity: Severity; suppressed: number; n: number; oldest: string }>(
-          "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
-          [s.id],
-        ),
+        rows<{ severity: Severity; open_count: number; suppressed_count: number; oldest_open: string | null }>(numberPlaceholders(SUMMARY_OF_SERVICE_SQL), [s.id]),
         rows<{ severity: Severity; n: number }>(numberPlaceholders(`SELECT f.severity, count(*)::int AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`), [s.id, ...breach.params]),
         // The trend window's days, and the day before it.
         rows<{ day: string; total: number }>(
@@ -212,10 +196,10 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       let suppressed = 0;
       const oldest = new Map<Severity, string>();
       for (const r of openRows) {
-        if (r.suppressed) suppressed += r.n;
-        else {
-          open[r.severity] = r.n;
-          oldest.set(r.severity, r.oldest);
+        suppressed += r.suppressed_count;
+        if (r.open_count > 0) {
+          open[r.severity] = r.open_count;
+          oldest.set(r.severity, r.oldest_open!);
         }
       }
       const breachBySeverity = new Map<Severity, number>();

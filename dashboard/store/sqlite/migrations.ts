@@ -357,6 +357,22 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX pr_findings_by_fingerprint ON pr_findings (service_id, fingerprint, scan_pk);
   `,
+  // 7: the per-service summary of open findings (store/summary.ts): open and suppressed counts and the
+  // oldest open finding per service and severity, kept by ingest and triage, so the overview reads
+  // one row per service and severity instead of grouping every finding. Filled from the findings.
+  `
+  CREATE TABLE service_summary (
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    severity TEXT NOT NULL,
+    open_count INTEGER NOT NULL,
+    suppressed_count INTEGER NOT NULL,
+    oldest_open TEXT,
+    PRIMARY KEY (service_id, severity)
+  ) WITHOUT ROWID;
+  INSERT INTO service_summary (service_id, severity, open_count, suppressed_count, oldest_open)
+    SELECT service_id, severity, sum(1 - suppressed), sum(suppressed), min(CASE WHEN suppressed = 0 THEN opened_at END)
+    FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity;
+  `,
 ];
 
 /**
