@@ -264,9 +264,19 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pr_findings_by_fingerprint ON pr_findings (service_id, fingerprint, scan_pk);
   `,
-  // 5 (as SQLite migration 7): the per-service summary of open findings (store/summary.ts): open and suppressed counts and the
-  // oldest open finding per service and severity, kept by ingest and triage, so the overview reads
-  // one row per service and severity instead of grouping every finding. Filled from the findings.
+  // 5 (PostgreSQL only; no column changes, SQLite keeps its keys): the ingest-only child tables
+  // lose their foreign keys. Their rows are written only by ingest, in the transaction that wrote
+  // (or read under the ingest lock) the finding and the scan they name, and nothing deletes findings
+  // or scans; each key was a per-row trigger probing its parent, about half of a 10,000-finding
+  // ingest's server time (five probes per new finding).
+  `
+  ALTER TABLE finding_events DROP CONSTRAINT IF EXISTS finding_events_finding_id_fkey, DROP CONSTRAINT IF EXISTS finding_events_scan_pk_fkey;
+  ALTER TABLE finding_scans DROP CONSTRAINT IF EXISTS finding_scans_finding_id_fkey, DROP CONSTRAINT IF EXISTS finding_scans_scan_pk_fkey;
+  ALTER TABLE finding_ids DROP CONSTRAINT IF EXISTS finding_ids_finding_id_fkey;
+  `,
+  // 6 (as SQLite migration 7): the per-service summary of open findings (store/summary.ts): open and
+  // suppressed counts and the oldest open finding per service and severity, kept by ingest and
+  // triage, so the overview reads rows per service instead of grouping every finding. Filled here.
   `
   CREATE TABLE service_summary (
     service_id BIGINT NOT NULL REFERENCES services(id),

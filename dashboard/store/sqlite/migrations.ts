@@ -357,9 +357,9 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX pr_findings_by_fingerprint ON pr_findings (service_id, fingerprint, scan_pk);
   `,
-  // 7: the per-service summary of open findings (store/summary.ts): open and suppressed counts and the
-  // oldest open finding per service and severity, kept by ingest and triage, so the overview reads
-  // one row per service and severity instead of grouping every finding. Filled from the findings.
+  // 7: the per-service summary of open findings (store/summary.ts): open and
+  // suppressed counts and the oldest open finding per service and severity, kept by ingest and
+  // triage, so the overview reads rows per service instead of grouping every finding. Filled here.
   `
   CREATE TABLE service_summary (
     service_id INTEGER NOT NULL REFERENCES services(id),
