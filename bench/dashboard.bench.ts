@@ -165,6 +165,8 @@ export function seedHistory(file: string): { findings: number; seconds: number }
       for (const f of open) write(f, null, null);
       for (const [severity, agg] of fixes) insFix.run(serviceId, severity, agg.n, Math.round(agg.secs));
     }
+    // Every service's data version, as an ingest gives it (store/versions.ts).
+    db.exec("INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services");
     // The per-service open-findings summary ingest keeps (this seed bypasses ingest).
     db.exec(SUMMARY_FILL_SQL);
   })();

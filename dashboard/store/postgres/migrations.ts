@@ -274,7 +274,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE finding_scans DROP CONSTRAINT IF EXISTS finding_scans_finding_id_fkey, DROP CONSTRAINT IF EXISTS finding_scans_scan_pk_fkey;
   ALTER TABLE finding_ids DROP CONSTRAINT IF EXISTS finding_ids_finding_id_fkey;
   `,
-  // 6 (as SQLite migration 7): the per-service summary of open findings (store/summary.ts): open and
+  // 6: as SQLite migration 7: per-service data versions (store/versions.ts).
+  `
+  CREATE TABLE service_versions (
+    service_id BIGINT PRIMARY KEY REFERENCES services(id),
+    version BIGINT NOT NULL
+  );
+  CREATE INDEX service_versions_by_version ON service_versions (version);
+  INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services;
+  `,
+  // 7 (as SQLite migration 8): the per-service summary of open findings (store/summary.ts): open and
   // suppressed counts and the oldest open finding per service and severity, kept by ingest and
   // triage, so the overview reads rows per service instead of grouping every finding. Filled here.
   `

@@ -1,6 +1,7 @@
 // PostgreSQL triage: the same rules as sqlite/triage.ts (decisions keyed by service and fingerprint),
 // each change in one transaction.
 import type pg from 'pg';
+import { VERSION_BUMP_POSTGRES } from '../versions.js';
 import { labelOf, toTriageDecision, toTriageEvent, triageInForce, type TriageDbRow, type TriageEventDbRow, type TriageResult, type TriageStore } from '../triage.js';
 import { numberPlaceholders } from '../exploit.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
@@ -16,7 +17,6 @@ const SUBJECT = `SELECT rule_id, title FROM (
 const EVENT = `INSERT INTO triage_events (service_id, fingerprint, action, status, justification, reason, owner, expires_at, actor, at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 const AUDIT = 'INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)';
-const BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'";
 // A decision in force counts its finding like a suppression: the service's summary moves with it.
 const REFRESH_SUMMARY = numberPlaceholders(SUMMARY_REFRESH_SQL);
 
@@ -68,7 +68,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
         }
         if (applied > 0) {
           await client.query(REFRESH_SUMMARY, [serviceId, serviceId]);
-          await client.query(BUMP);
+          await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
         }
         return { applied, missing };
       });
@@ -91,7 +91,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
         }
         if (applied > 0) {
           await client.query(REFRESH_SUMMARY, [serviceId, serviceId]);
-          await client.query(BUMP);
+          await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
         }
         return { applied, missing };
       });
@@ -136,7 +136,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(AUDIT, [at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by })]);
         }
         for (const id of new Set(rows.map((r) => r.service_id))) await client.query(REFRESH_SUMMARY, [id, id]);
-        if (rows.length > 0) await client.query(BUMP);
+        if (rows.length > 0) await client.query(VERSION_BUMP_POSTGRES, [rows.map((r) => r.service_id)]);
         return rows.length;
       });
     },

@@ -3,6 +3,7 @@
 // fingerprint: a finding a default-branch snapshot brought (a findings row) or one only a failing PR
 // scan has seen (a pr_findings row) can be decided; the gate matches on the same key.
 import type Database from 'better-sqlite3';
+import { sqliteVersionBump } from '../versions.js';
 import { labelOf, toTriageDecision, toTriageEvent, triageInForce, type TriageDbRow, type TriageEventDbRow, type TriageRecord, type TriageStore } from '../triage.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
 
@@ -34,7 +35,6 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
        VALUES (@serviceId, @fingerprint, @action, @status, @justification, @reason, @owner, @expiresAt, @actor, @at)`,
     ),
     audit: db.prepare<[string, string, string, string]>('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
-    bump: db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'data_version'"),
     // A decision in force counts its finding like a suppression: the service's summary moves with it.
     refreshSummary: db.prepare<[number, number]>(SUMMARY_REFRESH_SQL),
     decisionOf: db.prepare<[number, string], TriageDbRow>(`${DECISION_SELECT} WHERE t.service_id = ? AND t.fingerprint = ?`),
@@ -49,6 +49,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
        WHERE t.expires_at IS NOT NULL AND t.expires_at <= ?`,
     ),
   };
+  const bump = sqliteVersionBump(db);
 
   const set = db.transaction((service: string, fingerprints: string[], r: TriageRecord, actor: string, at: string) => {
     const missing: string[] = [];
@@ -68,7 +69,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
     }
     if (applied > 0) {
       q.refreshSummary.run(serviceId!, serviceId!);
-      q.bump.run();
+      bump([serviceId!]);
     }
     return { applied, missing };
   });
@@ -88,7 +89,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
     }
     if (applied > 0) {
       q.refreshSummary.run(serviceId!, serviceId!);
-      q.bump.run();
+      bump([serviceId!]);
     }
     return { applied, missing };
   });
@@ -101,7 +102,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.audit.run(at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by }));
     }
     for (const id of new Set(rows.map((r) => r.service_id))) q.refreshSummary.run(id, id);
-    if (rows.length > 0) q.bump.run();
+    if (rows.length > 0) bump(rows.map((r) => r.service_id));
     return rows.length;
   });
 
