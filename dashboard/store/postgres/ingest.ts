@@ -19,6 +19,7 @@ import { findingColumns, findingColumnsBesideData, sha256Hex, type ServiceDbRow 
 import type { Finding } from '../../../src/findings/finding.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { INGEST_LOCK } from './migrations.js';
+import { VERSION_BUMP_POSTGRES } from '../versions.js';
 
 type Columns = ReturnType<typeof findingColumns>;
 
@@ -175,6 +176,8 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       [scope, report.scanId, bodySha256, scanPk, serviceNames],
     );
     const notable: NotableFinding[] = [];
+    // Every service the report speaks about moves (a PR scan too: the service page lists its scans).
+    const changed: number[] = [];
 
     for (const sp of plan.services) {
       let service = services.get(sp.name);
@@ -202,6 +205,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
         );
       }
       const serviceId = service.id;
+      changed.push(serviceId);
       const byFp = ids.get(sp.name) ?? new Map<string, number>();
       await client.query(
         'INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
@@ -368,7 +372,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
         );
       }
     }
-    await client.query("UPDATE meta SET value = value + 1 WHERE key = 'data_version'");
+    await client.query(VERSION_BUMP_POSTGRES, [changed]);
     return {
       status: 'created',
       scanId: report.scanId,

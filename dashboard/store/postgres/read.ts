@@ -3,7 +3,7 @@
 // A read under load pays per round trip, so: every query is a named prepared statement (parsed and
 // planned once per connection), a service's id is looked up once per process (services are never
 // deleted or renamed), a posture series is one query, and concurrent requests share one read of
-// the data version (see `createDataVersion`).
+// the data versions (see `createDataVersion`).
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Severity } from '../../../src/findings/finding.js';
@@ -56,6 +56,7 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
+import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
@@ -67,29 +68,12 @@ export function prepared(text: string, values: unknown[]): pg.QueryConfig {
 }
 
 /**
- * The data version (the counter every ingest and triage change moves) as one query shared by the
- * requests that ask while it is in flight: they arrived after it was sent, so its answer is at most
- * one round trip older than theirs would be. A write in this process (`moved`) starts a new query
- * for the next caller, so a process always reads its own writes.
+ * The data versions (store/versions.ts), read in one prepared query shared by the requests that ask
+ * while it is in flight; `moved` after each write of this process, so it reads its own writes.
  */
-export function createDataVersion(pool: pg.Pool): { read(): Promise<number>; moved(): void } {
-  let inFlight: Promise<number> | undefined;
-  return {
-    read() {
-      if (inFlight) return inFlight;
-      const p = pool
-        .query<{ value: string }>(prepared("SELECT value FROM meta WHERE key = 'data_version'", []))
-        .then((r) => Number(r.rows[0].value))
-        .finally(() => {
-          if (inFlight === p) inFlight = undefined;
-        });
-      inFlight = p;
-      return p;
-    },
-    moved() {
-      inFlight = undefined;
-    },
-  };
+export function createDataVersion(pool: pg.Pool): DataVersions {
+  const text = VERSIONS_SINCE_SQL.replace('?', '$1');
+  return new DataVersions(async (since) => (await pool.query<VersionRow>(prepared(text, [since]))).rows, true);
 }
 
 /** `?` placeholders to PostgreSQL's `$n`. */
@@ -129,7 +113,9 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
 
   return {
     sla,
-    dataVersion: () => version.read(),
+    dataVersion: () => version.global(),
+    serviceVersion: (name) => version.service(name),
+    onServicesMoved: (listener) => version.onServicesMoved(listener),
 
     async listServiceOverview(now = new Date()) {
       const window = trendWindow(now);
