@@ -6,6 +6,8 @@ export const EXIT_CODES = {
   gateFailed: 1,
   usage: 2,
   scannerError: 3,
+  /** `gatehouse push`: the dashboard refused the report or could not be reached. */
+  pushFailed: 4,
 } as const;
 
 /**

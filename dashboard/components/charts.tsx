@@ -8,6 +8,7 @@ import type { Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
 import { fullCounts, totalCount, type SeverityCounts } from './severity.js';
 import { countOf } from './format.js';
+import { esc } from './html-text.js';
 
 export interface PosturePoint {
   /** YYYY-MM-DD (UTC). */
@@ -106,10 +107,18 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
   const offset = firstKnown === -1 ? window.length : firstKnown;
   const series = window.slice(offset) as { day: string; counts: SeverityCounts }[];
   const visible = SEVERITY_ORDER.filter((s) => series.some((p) => p.counts[s] > 0));
+  // What both drawings share: each day's total and each visible band's upper edge (its lower edge
+  // is the band below's upper edge, zero under the first).
+  const totals = series.map((p) => totalCount(p.counts));
+  const running = series.map(() => 0);
+  const uppers = visible.map((s) => {
+    series.forEach((p, i) => (running[i] += p.counts[s]));
+    return [...running];
+  });
+  const data: PostureData = { window, offset, series, visible, totals, uppers, label };
   return (
     <figure class="chart">
-      {postureSvg(window, offset, series, visible, label, WIDE, true)}
-      {postureSvg(window, offset, series, visible, label, COMPACT, false)}
+      {raw(postureSvg(data, WIDE, true) + postureSvg(data, COMPACT, false))}
       <figcaption class="legend">
         {SEVERITY_ORDER.filter((s) => visible.includes(s) || s === 'critical' || s === 'high').map((s) => (
           <span class="legend-item">
@@ -123,18 +132,26 @@ export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series
   );
 };
 
-function postureSvg(
-  window: ChartDay[],
-  offset: number,
-  series: { day: string; counts: SeverityCounts }[],
-  visible: Severity[],
-  label: string,
-  g: ChartGeometry,
-  withPoints: boolean,
-) {
+interface PostureData {
+  window: ChartDay[];
+  /** Window index of the first known day. */
+  offset: number;
+  series: { day: string; counts: SeverityCounts }[];
+  visible: Severity[];
+  totals: number[];
+  /** Per visible severity (bottom up), the band's upper edge per series day. */
+  uppers: number[][];
+  label: string;
+}
+
+/**
+ * One drawing of the chart as markup: built as one string (about 1,500 coordinates a drawing), the
+ * same bytes the JSX version rendered; every text in it goes through `esc`.
+ */
+function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean): string {
+  const { window, offset, series, visible, totals, uppers, label } = d;
   const { w: W, h: H, m: M } = g;
   const n = window.length;
-  const totals = series.map((p) => totalCount(p.counts));
   const ticks = niceTicks(Math.max(0, ...totals), g.ySteps);
   const yMax = ticks[ticks.length - 1];
   const plotW = W - M.left - M.right;
@@ -144,15 +161,6 @@ function postureSvg(
   const x = (i: number) => xw(offset + i);
   const y = (v: number) => M.top + plotH - (v / yMax) * plotH;
   const fmt = (v: number) => Math.round(v * 10) / 10;
-
-  // Cumulative lower/upper edge of each visible severity band, per day.
-  const bands = new Map<Severity, { lower: number[]; upper: number[] }>();
-  const running = series.map(() => 0);
-  for (const s of visible) {
-    const lower = [...running];
-    series.forEach((p, i) => (running[i] += p.counts[s]));
-    bands.set(s, { lower, upper: [...running] });
-  }
 
   // Up to 90 days, a point (with its tooltip) per day; longer windows get one per week, counted
   // back from the last day, so the 365-day page is not 1,460 points (220 KiB) while the
@@ -169,86 +177,52 @@ function postureSvg(
     xLabels.splice(xLabels.length - 2, 1); // keep the last day's label, drop a crowded neighbour
   }
 
-  return (
-    <svg
-      class={withPoints ? 'posture-chart wide' : 'posture-chart compact'}
-      viewBox={`0 0 ${W} ${H}`}
-      role="img"
-      aria-label={label}
-      preserveAspectRatio="xMidYMid meet"
-      {...(withPoints ? { 'data-points': String(pointCount * visible.length) } : {})}
-    >
-      <title>{label}</title>
-      <g class="grid">
-        {ticks.map((t) => (
-          <g>
-            <line x1={M.left} x2={W - M.right} y1={fmt(y(t))} y2={fmt(y(t))} />
-            <text x={M.left - 8} y={fmt(y(t)) + 4} class="tick y">
-              {String(t)}
-            </text>
-          </g>
-        ))}
-        {xLabels.map(({ i, day }) => (
-          <text x={fmt(xw(i))} y={H - 8} class={`tick x${i === 0 ? ' start' : i === n - 1 ? ' end' : ''}`}>
-            {day.slice(5)}
-          </text>
-        ))}
-      </g>
-      {visible.map((s) => {
-        const b = bands.get(s)!;
-        const top = b.upper.map((v, i) => `${fmt(x(i))},${fmt(y(v))}`);
-        const bottom = b.lower.map((v, i) => `${fmt(x(i))},${fmt(y(v))}`).reverse();
-        return (
-          <g class={`band sev-${s}`}>
-            <path class="area" d={`M${top.join('L')}L${bottom.join('L')}Z`} />
-            <polyline class="line" points={top.join(' ')} />
-          </g>
-        );
-      })}
-      {withPoints
-        ? visible.map((s) => {
-            const b = bands.get(s)!;
-            // Thousands of points on a year's chart, built as one string: every value in it is a
-            // number, a severity name or a YYYY-MM-DD day (checked), none of which can carry markup,
-            // so raw() is safe and skips escaping each of them (4x faster than the html tag).
-            let points = '';
-            for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
-              const p = series[i];
-              if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
-              const count = p.counts[s];
-              // Drawn where the band's edge moves (or its count does), and on the first and last day.
-              const prev = i - pointEvery;
-              const mark = i === series.length - 1 || prev < 0 || b.upper[prev] !== b.upper[i] || series[prev].counts[s] !== count;
-              points += `<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"${mark ? ' class="mark"' : ''}><title>${p.day} — ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
-            }
-            return raw(`<g class="points sev-${s}">${points}</g>`);
-          })
-        : null}
-      {offset > 0 ? noData(M.left, xw(Math.min(offset, n - 1)), M.top, plotH, series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period') : null}
-      {series.length > 0 && visible.length === 0 ? (
-        <text x={fmt((xw(offset) + W - M.right) / 2)} y={H / 2} class="empty">
-          No open findings in this period
-        </text>
-      ) : null}
-    </svg>
-  );
+  const l = esc(label);
+  let out = `<svg class="${withPoints ? 'posture-chart wide' : 'posture-chart compact'}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${l}" preserveAspectRatio="xMidYMid meet"${withPoints ? ` data-points="${pointCount * visible.length}"` : ''}><title>${l}</title><g class="grid">`;
+  for (const t of ticks) {
+    const ty = fmt(y(t));
+    out += `<g><line x1="${M.left}" x2="${W - M.right}" y1="${ty}" y2="${ty}"></line><text x="${M.left - 8}" y="${ty + 4}" class="tick y">${t}</text></g>`;
+  }
+  for (const { i, day } of xLabels) out += `<text x="${fmt(xw(i))}" y="${H - 8}" class="tick x${i === 0 ? ' start' : i === n - 1 ? ' end' : ''}">${esc(day.slice(5))}</text>`;
+  out += '</g>';
+  // x of each day once; a band's lower edge is the band below's upper edge (the same strings).
+  const xs = series.map((_, i) => `${fmt(x(i))},`);
+  let lower = series.map((_, i) => `${xs[i]}${fmt(y(0))}`);
+  visible.forEach((s, k) => {
+    const top = uppers[k].map((v, i) => `${xs[i]}${fmt(y(v))}`);
+    out += `<g class="band sev-${s}"><path class="area" d="M${top.join('L')}L${lower.reverse().join('L')}Z"></path><polyline class="line" points="${top.join(' ')}"></polyline></g>`;
+    lower = top;
+  });
+  if (withPoints) {
+    visible.forEach((s, k) => {
+      const upper = uppers[k];
+      // Every value here is a number, a severity name or a YYYY-MM-DD day (checked): no markup.
+      let points = '';
+      for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
+        const p = series[i];
+        if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
+        const count = p.counts[s];
+        // Drawn where the band's edge moves (or its count does), and on the first and last day.
+        const prev = i - pointEvery;
+        const mark = i === series.length - 1 || prev < 0 || upper[prev] !== upper[i] || series[prev].counts[s] !== count;
+        points += `<circle cx="${fmt(x(i))}" cy="${fmt(y(upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"${mark ? ' class="mark"' : ''}><title>${p.day} — ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
+      }
+      out += `<g class="points sev-${s}">${points}</g>`;
+    });
+  }
+  if (offset > 0) out += noData(M.left, xw(Math.min(offset, n - 1)), M.top, plotH, series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period');
+  if (series.length > 0 && visible.length === 0) out += `<text x="${fmt((xw(offset) + W - M.right) / 2)}" y="${H / 2}" class="empty">No open findings in this period</text>`;
+  return `${out}</svg>`;
 }
 
 /**
  * The grey region before the first snapshot, with its text centred in it, or starting at its left
  * edge when the region is narrower than the text (13-unit text is about 7 units a character).
  */
-function noData(left: number, right: number, top: number, height: number, text: string) {
+function noData(left: number, right: number, top: number, height: number, text: string): string {
   const fmt = (v: number) => Math.round(v * 10) / 10;
   const fits = right - left >= text.length * 7 + 8;
-  return (
-    <g class="no-data">
-      <rect x={left} y={top} width={fmt(Math.max(0, right - left))} height={height} />
-      <text x={fits ? fmt((left + right) / 2) : left + 6} y={top + height / 2} class={fits ? 'empty' : 'empty start'}>
-        {text}
-      </text>
-    </g>
-  );
+  return `<g class="no-data"><rect x="${left}" y="${top}" width="${fmt(Math.max(0, right - left))}" height="${height}"></rect><text x="${fits ? fmt((left + right) / 2) : left + 6}" y="${top + height / 2}" class="${fits ? 'empty' : 'empty start'}">${esc(text)}</text></g>`;
 }
 
 /**

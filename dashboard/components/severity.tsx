@@ -1,6 +1,8 @@
 // Severity badges and count chips: the same colour per severity on every page (classes defined in
 // dashboard/static/dashboard.css; no inline styles, so the strict CSP holds).
+import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
+import { esc } from './html-text.js';
 import type { Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
 
@@ -22,9 +24,13 @@ export function totalCount(counts: Partial<Record<Severity, number>>): number {
   return SEVERITY_ORDER.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
 }
 
-export const SeverityBadge: FC<{ severity: Severity }> = ({ severity }) => (
-  <span class={`badge sev-${severity}`}>{severity}</span>
-);
+/** The badge as markup (tables of hundreds of rows build their rows as strings). */
+export function severityBadgeHtml(severity: Severity): string {
+  const s = esc(severity);
+  return `<span class="badge sev-${s}">${s}</span>`;
+}
+
+export const SeverityBadge: FC<{ severity: Severity }> = ({ severity }) => raw(severityBadgeHtml(severity));
 
 /** "3 critical · 5 high · 1 medium" chips for headers. */
 export const SeverityChips: FC<{ counts: SeverityCounts; severities?: readonly Severity[] }> = ({

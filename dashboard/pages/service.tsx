@@ -1,6 +1,7 @@
 // One service: its posture over time (stacked by severity), the open findings with sort and filters
 // (a plain GET form, so it works without JavaScript) and the recent scans.
 import { TRIAGE_STATUS_LABELS } from '../../src/report/triage.js';
+import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { CATEGORIES, type Category, type Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
@@ -8,11 +9,12 @@ import type { ServiceChange } from '../store/week.js';
 import { ServiceChangeLine } from './week.js';
 import { PostureChart, type ChartDay } from '../components/charts.js';
 import { formatAge, formatDay, formatDateTime, queryString, safeHttpUrl } from '../components/format.js';
-import { GateBadge } from '../components/gate.js';
+import { gateBadgeHtml, GateBadge } from '../components/gate.js';
 import { SortHeader } from '../components/layout.js';
-import { SeverityBadge, SeverityChips, type SeverityCounts } from '../components/severity.js';
+import { SeverityBadge, severityBadgeHtml, SeverityChips } from '../components/severity.js';
 import type { FindingRow, ScanSummary, ServiceDetail, SlaDays } from '../store/types.js';
-import { EpssFigure, formatProbability, KevMarker } from '../components/exploit.js';
+import { epssFigureHtml, formatProbability, kevMarkerHtml } from '../components/exploit.js';
+import { esc } from '../components/html-text.js';
 import { findingHref, serviceHref, slaDueDay, type FindingSort } from './view-models.js';
 
 export const CHART_WINDOWS = [30, 90, 180, 365] as const;
@@ -217,48 +219,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                 <th class="stack-hide">{state === 'open' ? 'SLA due' : 'SLA due / fixed'}</th>
               </tr>
             </thead>
-            <tbody>
-              {p.findings.map((f) => {
-                const due = f.triage ? undefined : slaDueDay(f);
-                return (
-                  <tr data-finding={f.fingerprint} data-severity={f.severity} data-kev={f.kev ? 'true' : undefined}>
-                    <td class="stack-severity">
-                      <SeverityBadge severity={f.severity} />
-                    </td>
-                    <td class="finding-title">
-                      <a href={findingHref(f.service, f.fingerprint)}>{f.title || f.ruleId}</a>
-                      <div class="muted small mono">{f.ruleId}</div>
-                      {f.suppressed ? <span class="marker suppressed-marker">suppressed</span> : null}
-                      {f.triage ? <span class={`marker triage-badge triage-${f.triage.status}`}>{TRIAGE_STATUS_LABELS[f.triage.status]}</span> : null}
-                      <KevMarker kev={f.kev} />
-                    </td>
-                    <td data-label="Tool">{f.tool}</td>
-                    <td data-label="Category">{f.category}</td>
-                    <td class="where mono small" data-label="Where">{f.where}</td>
-                    <td class={f.epss ? 'num nowrap' : 'num nowrap stack-hide'} data-label="EPSS">
-                      <EpssFigure epss={f.epss} />
-                    </td>
-                    <td class="nowrap stack-hide" title={formatDateTime(f.firstSeenAt)}>{formatDay(f.firstSeenAt)}</td>
-                    <td class="num" data-label="Open for">{f.ageDays} d</td>
-                    <td class={f.slaBreached ? 'bad-text nowrap' : 'nowrap'} data-label={state === 'open' ? 'SLA due' : 'SLA due / fixed'}>
-                      {f.state === 'fixed' ? (
-                        <span class="fixed-text" title={formatDateTime(f.fixedAt)}>
-                          fixed {formatDay(f.fixedAt)}
-                        </span>
-                      ) : due ? (
-                        <span title={due.kev ? 'CISA KEV due date (earlier than the severity SLA)' : undefined}>
-                          {due.day}
-                          {due.kev ? <span class="small"> KEV</span> : null}
-                        </span>
-                      ) : (
-                        formatDay(undefined)
-                      )}
-                      {f.slaBreached ? <span class="marker breach-marker">breached</span> : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
+            <tbody>{raw(findingRowsHtml(p.findings, state))}</tbody>
           </table>
         )}
         {p.findingTotal > p.pageSize ? (
@@ -292,40 +253,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
                 <th>Scan id</th>
               </tr>
             </thead>
-            <tbody>
-              {p.scans.map((s) => {
-                const run = s.runUrl ? safeHttpUrl(s.runUrl) : undefined;
-                return (
-                  <tr>
-                    <td class="stack-lead" title={formatDateTime(s.createdAt)}>{formatAge(s.createdAt, p.now)}</td>
-                    <td class="stack-lead">{s.kind === 'pr' ? 'pull request' : 'snapshot'}</td>
-                    <td class="stack-lead">{s.pullRequest !== null ? `#${s.pullRequest}` : (s.ref ?? '—')}</td>
-                    <td class="mono" data-label="Commit">{s.commit ? s.commit.slice(0, 10) : '—'}</td>
-                    <td data-label="Gate">
-                      <GateBadge outcome={s.gate} />
-                      {s.scanners
-                        .filter((r) => r.status === 'error')
-                        .map((r) => (
-                          <div class="small bad-text">
-                            {r.scanner}: {r.error ?? 'error'}
-                          </div>
-                        ))}
-                      {/* The coverage ledger: scanners that did not run for this service, and why. */}
-                      {s.scanners
-                        .filter((r) => r.status === 'not-applicable' || r.status === 'skipped')
-                        .map((r) => (
-                          <div class="small ledger">
-                            {r.scanner} {r.status === 'skipped' ? 'skipped' : 'not applicable'}
-                            {r.reason ? `: ${r.reason}` : ''}
-                          </div>
-                        ))}
-                    </td>
-                    <td class="num" data-label="Findings">{s.findingCount}</td>
-                    <td class="mono small" data-label="Scan id">{run ? <a href={run}>{s.scanId}</a> : s.scanId}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
+            <tbody>{raw(scanRowsHtml(p.scans, p.now))}</tbody>
           </table>
         )}
       </section>
@@ -373,3 +301,61 @@ const SeverityStatsTable: FC<{ service: ServiceDetail }> = ({ service }) => {
     </table>
   );
 };
+
+/**
+ * The findings table's rows as one string (200 rows of about 20 elements each were most of a
+ * render's JSX work). Every value goes through `esc`, as JSX escapes it; the markup is what the
+ * JSX rows rendered, byte for byte (test/dashboard/pages/row-markup.test.ts renders both).
+ */
+export function findingRowsHtml(findings: FindingRow[], state: FindingStateFilter): string {
+  const dueLabel = state === 'open' ? 'SLA due' : 'SLA due / fixed';
+  let out = '';
+  for (const f of findings) {
+    const due = f.triage ? undefined : slaDueDay(f);
+    let title = `<a href="${esc(findingHref(f.service, f.fingerprint))}">${esc(f.title || f.ruleId)}</a><div class="muted small mono">${esc(f.ruleId)}</div>`;
+    if (f.suppressed) title += '<span class="marker suppressed-marker">suppressed</span>';
+    if (f.triage) title += `<span class="marker triage-badge triage-${esc(f.triage.status)}">${esc(TRIAGE_STATUS_LABELS[f.triage.status])}</span>`;
+    title += kevMarkerHtml(f.kev);
+    let sla: string;
+    if (f.state === 'fixed') sla = `<span class="fixed-text" title="${esc(formatDateTime(f.fixedAt))}">fixed ${esc(formatDay(f.fixedAt))}</span>`;
+    else if (due) sla = `<span${due.kev ? ' title="CISA KEV due date (earlier than the severity SLA)"' : ''}>${esc(due.day)}${due.kev ? '<span class="small"> KEV</span>' : ''}</span>`;
+    else sla = esc(formatDay(undefined));
+    if (f.slaBreached) sla += '<span class="marker breach-marker">breached</span>';
+    out +=
+      `<tr data-finding="${esc(f.fingerprint)}" data-severity="${esc(f.severity)}"${f.kev ? ' data-kev="true"' : ''}>` +
+      `<td class="stack-severity">${severityBadgeHtml(f.severity)}</td>` +
+      `<td class="finding-title">${title}</td>` +
+      `<td data-label="Tool">${esc(f.tool)}</td>` +
+      `<td data-label="Category">${esc(f.category)}</td>` +
+      `<td class="where mono small" data-label="Where">${esc(f.where)}</td>` +
+      `<td class="${f.epss ? 'num nowrap' : 'num nowrap stack-hide'}" data-label="EPSS">${epssFigureHtml(f.epss)}</td>` +
+      `<td class="nowrap stack-hide" title="${esc(formatDateTime(f.firstSeenAt))}">${esc(formatDay(f.firstSeenAt))}</td>` +
+      `<td class="num" data-label="Open for">${f.ageDays} d</td>` +
+      `<td class="${f.slaBreached ? 'bad-text nowrap' : 'nowrap'}" data-label="${dueLabel}">${sla}</td></tr>`;
+  }
+  return out;
+}
+
+/** The recent scans' rows as one string, like the findings rows (escaped as JSX escapes). */
+export function scanRowsHtml(scans: ScanSummary[], now: Date): string {
+  let out = '';
+  for (const s of scans) {
+    const run = s.runUrl ? safeHttpUrl(s.runUrl) : undefined;
+    let gate = gateBadgeHtml(s.gate);
+    for (const r of s.scanners) if (r.status === 'error') gate += `<div class="small bad-text">${esc(r.scanner)}: ${esc(r.error ?? 'error')}</div>`;
+    // The coverage ledger: scanners that did not run for this service, and why.
+    for (const r of s.scanners) {
+      if (r.status !== 'not-applicable' && r.status !== 'skipped') continue;
+      gate += `<div class="small ledger">${esc(r.scanner)} ${r.status === 'skipped' ? 'skipped' : 'not applicable'}${esc(r.reason ? `: ${r.reason}` : '')}</div>`;
+    }
+    out +=
+      `<tr><td class="stack-lead" title="${esc(formatDateTime(s.createdAt))}">${esc(formatAge(s.createdAt, now))}</td>` +
+      `<td class="stack-lead">${s.kind === 'pr' ? 'pull request' : 'snapshot'}</td>` +
+      `<td class="stack-lead">${esc(s.pullRequest !== null ? `#${s.pullRequest}` : (s.ref ?? '—'))}</td>` +
+      `<td class="mono" data-label="Commit">${esc(s.commit ? s.commit.slice(0, 10) : '—')}</td>` +
+      `<td data-label="Gate">${gate}</td>` +
+      `<td class="num" data-label="Findings">${s.findingCount}</td>` +
+      `<td class="mono small" data-label="Scan id">${run ? `<a href="${esc(run)}">${esc(s.scanId)}</a>` : esc(s.scanId)}</td></tr>`;
+  }
+  return out;
+}

@@ -5,24 +5,18 @@
 // ingest or a start (page-warmer.ts).
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
-import { z } from 'zod';
-import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { cachedOverview } from '../cached-reads.js';
-import { densifySeries } from '../components/charts.js';
 import { neutraliseInvisibleText } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
-import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
+import type { ReadStore } from '../store/types.js';
 import { deflatePiece, deflatePieceSync, inflatePiece, joinGzip, type DeflatedPiece } from './gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
-import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
-import { WeekDaysSchema } from '../api/query.js';
-import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
-import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
-import { FINDING_SORTS, OVERVIEW_SORTS, vulnerabilityHref } from './view-models.js';
+import { OverviewQuery, renderOverviewBody, renderServiceBody, ServiceQuery, type OverviewView, type ServiceView } from './page-bodies.js';
+import { vulnerabilityHref } from './view-models.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
 
-export const FINDINGS_PAGE_SIZE = 200;
+export { FINDINGS_PAGE_SIZE } from './page-bodies.js';
 
 /** Where a cached page's content goes in its viewer's frame (a constant, never from data). */
 const CONTENT_SLOT = '<!--gatehouse:content-->';
@@ -41,36 +35,6 @@ interface CachedContent extends DeflatedPiece {
 }
 
 const minuteOf = (ms: number) => Math.floor(ms / 60_000);
-
-const OverviewQuery = z.object({
-  sort: z.enum(OVERVIEW_SORTS).default('critical'),
-  dir: z.enum(['asc', 'desc']).default('desc'),
-  q: z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().max(100).optional()),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  /** The window of "this week, at a glance" and the change column: 7 (default), 14 or 30 days. */
-  days: WeekDaysSchema,
-});
-type OverviewView = z.infer<typeof OverviewQuery>;
-
-// An empty select ("all") arrives as "" and means no filter.
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
-const ServiceQuery = z.object({
-  state: z.preprocess(blankToUndefined, z.enum(FINDING_STATES).default('open')),
-  severity: z.preprocess(blankToUndefined, SeveritySchema.optional()),
-  category: z.preprocess(blankToUndefined, CategorySchema.optional()),
-  tool: z.preprocess(blankToUndefined, z.string().max(100).optional()),
-  kev: z.preprocess(blankToUndefined, z.enum(['true', 'false']).optional()),
-  epssMin: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(1).optional()),
-  epssPercentileMin: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(1).optional()),
-  sort: z.enum(FINDING_SORTS).default('severity'),
-  dir: z.enum(['asc', 'desc']).default('desc'),
-  days: z.coerce
-    .number()
-    .refine((d) => (CHART_WINDOWS as readonly number[]).includes(d), { message: `one of ${CHART_WINDOWS.join(', ')}` })
-    .default(DEFAULT_CHART_DAYS),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-});
-type ServiceView = z.infer<typeof ServiceQuery>;
 
 /** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
 const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
@@ -134,71 +98,8 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     return c.body(Buffer.from(page) as Uint8Array<ArrayBuffer>, 200, headers);
   };
 
-  const overviewContent = (view: OverviewView): Render => async (version, at) => (
-    <OverviewContent
-      rows={await cachedOverview(deps, at, version)}
-      week={await readWeek(deps, at, view.days, undefined, version)}
-      sort={view.sort}
-      dir={view.dir}
-      filter={view.q}
-      page={view.page}
-      pageSize={OVERVIEW_PAGE_SIZE}
-      now={at}
-      staleAfterDays={STALE_AFTER_DAYS}
-    />
-  );
-
-  const serviceContent = (name: string, view: ServiceView): Render => async (_version, at) => {
-    const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
-    const to = at.toISOString().slice(0, 10);
-    const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-    const [service, posture, findings, scans, changes] = await Promise.all([
-      store.getService(name, at),
-      store.postureSeries(name, { from, to }),
-      store.listFindings(
-        {
-          service: name,
-          severity,
-          category,
-          tool,
-          state,
-          kev: kev === undefined ? undefined : kev === 'true',
-          epssMin,
-          epssPercentileMin,
-          sort,
-          order: dir,
-          limit: FINDINGS_PAGE_SIZE,
-          offset: (page - 1) * FINDINGS_PAGE_SIZE,
-        },
-        at,
-      ),
-      store.listScans(name, 20),
-      store.serviceChanges(new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString(), name),
-    ]);
-    if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
-    const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
-    const tools = [...new Set([...scans.flatMap((s) => s.scanners.filter((r) => r.status === 'ok' || r.status === 'imported' || r.status === 'error').map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
-    return (
-      <ServiceContent
-        service={service}
-        series={series}
-        days={days}
-        findings={findings.items}
-        findingTotal={findings.total}
-        page={page}
-        pageSize={FINDINGS_PAGE_SIZE}
-        filters={{ state, severity, category, tool, kev, epssMin, epssPercentileMin }}
-        tools={tools}
-        sort={sort}
-        dir={dir}
-        scans={scans}
-        sla={store.sla}
-        now={at}
-        change={changes[0]}
-        changeDays={DEFAULT_WEEK_DAYS}
-      />
-    );
-  };
+  const overviewContent = (view: OverviewView): Render => (version, at) => renderOverviewBody(deps, view, at, version);
+  const serviceContent = (name: string, view: ServiceView): Render => (_version, at) => renderServiceBody(store, name, view, at);
 
   // What page-warmer.ts renders ahead: the default views, which links and notifications open.
   const defaultOverview = OverviewQuery.parse({});

@@ -19,6 +19,9 @@ import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { renderReport, REPORT_FORMATS, REPORT_FILE_NAMES, type ReportFormat } from './formats.js';
 import { createProgressPrinter } from './progress.js';
 import { gitSource } from './git-source.js';
+import { readReportFile } from './report-file.js';
+import { UsageError } from './usage-error.js';
+import { pushCommand, PUSH_OPTIONS, PUSH_USAGE } from './push-command.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -40,6 +43,8 @@ const USAGE = `Usage:
                                       --public-badges; admin token from GATEHOUSE_ADMIN_TOKEN or printed once;
                                       webhook URL and signing secret from GATEHOUSE_WEBHOOK_URL and
                                       GATEHOUSE_WEBHOOK_SECRET (docs/dashboard.md "Notifications")
+  gatehouse push REPORT.json          send a JSON report to a dashboard (one scan per service);
+                                      --dashboard URL, token from GATEHOUSE_DASHBOARD_TOKEN
   gatehouse --help | --version
 
 Scan options:
@@ -61,10 +66,10 @@ Scan options:
   --scan-id ID            report id (default: generated)
   --verbose               debug logging (the argv of each scanner, each run as it ends)
 
-Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.`;
+Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.
 
-/** Thrown for bad flags; exit 2 with the usage hint. */
-class UsageError extends Error {}
+${PUSH_USAGE}`;
+
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -80,7 +85,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (command === 'scan') return await scanCommand(rest, io);
     if (command === 'services') return await servicesCommand(rest, io);
     if (command === 'dashboard') return await dashboardCommand(rest, io);
-    const guess = nearest(command, ['scan', 'services', 'dashboard', 'help']);
+    if (command === 'push') {
+      currentCommand = 'push';
+      return await pushCommand(rest, io);
+    }
+    const guess = nearest(command, ['scan', 'services', 'dashboard', 'push', 'help']);
     throw new UsageError(`unknown command "${command}"${guess ? `; did you mean ${guess}?` : ''}`);
   } catch (err) {
     if (err instanceof UsageError || isParseArgsError(err)) {
@@ -127,6 +136,7 @@ const KNOWN_FLAGS: Record<string, readonly string[]> = {
   scan: Object.keys(SCAN_OPTIONS),
   services: ['config', 'verbose', 'help'],
   dashboard: ['db', 'port', 'host', 'tls-cert', 'tls-key', 'config', 'public-badges', 'from', 'to', 'help'],
+  push: Object.keys(PUSH_OPTIONS),
 };
 let currentCommand = '';
 
@@ -213,7 +223,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const configFile = values.config ? resolve(io.cwd, values.config) : findConfigFile(repoRoot);
   const { config, file } = await loadConfig(configFile, overrides, { overridesSource: 'command-line flags' });
   const changedFiles = values['changed-files'] !== undefined ? await readChangedFiles(values['changed-files'], io) : undefined;
-  const baseline = values.baseline ? await readBaseline(resolve(io.cwd, values.baseline)) : undefined;
+  const baseline = values.baseline ? await readReportFile(resolve(io.cwd, values.baseline), '--baseline') : undefined;
   const kind = (values.kind as 'snapshot' | 'pr' | undefined) ?? (baseline || changedFiles ? 'pr' : 'snapshot');
 
   const color = useColor(io.stderr, io.env);
@@ -391,26 +401,6 @@ async function readChangedFiles(source: string, io: CliIo): Promise<string[]> {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
-}
-
-/** A previous JSON report, validated: a wrong file is named with the field at fault. */
-async function readBaseline(file: string): Promise<ScanReport> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`--baseline: cannot read ${file} (${err.code ?? String(err)})`);
-  });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--baseline: ${file} is not JSON (${(err as Error).message.split('\n')[0]})`);
-  }
-  const parsed = ScanReportSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.map(String).join('.') || '(top level)';
-    throw new UsageError(`--baseline: ${file} is not a Gatehouse JSON report (at ${field}: ${issue.message})`);
-  }
-  return parsed.data;
 }
 
 async function dashboardCommand(argv: string[], io: CliIo): Promise<number> {

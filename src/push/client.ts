@@ -20,6 +20,8 @@ export interface PushOptions {
   baseDelayMs?: number;
   /** Per-request timeout in ms (default 30 s). */
   timeoutMs?: number;
+  /** Default `gatehouse-action`. */
+  userAgent?: string;
 }
 
 export interface PushResult {
@@ -54,13 +56,29 @@ export function scanIdFor(run: RunIdentity, service: string): string {
 }
 
 /**
+ * `<report's scan id>/<service>` for a report pushed from the command line: pushing the same file
+ * again is a duplicate, never a second scan. Undefined when it would not fit the schema's 200.
+ */
+export function cliScanIdFor(report: ScanReport, service: string): string | undefined {
+  const id = `${report.scanId}/${service}`;
+  return id.length <= 200 ? id : undefined;
+}
+
+/** How each service's part of a report is named: an action run's identity, or a function of the service. */
+export type ScanIds = RunIdentity | ((service: string) => string);
+
+function scanIdOf(ids: ScanIds, service: string): string {
+  return typeof ids === 'function' ? ids(service) : scanIdFor(ids, service);
+}
+
+/**
  * One report per service (the dashboard keeps history per service). Findings, fixed findings and
  * scanner runs are filtered to the service; the gate decision is the whole run's.
  */
-export function splitReportByService(report: ScanReport, run: RunIdentity): ScanReport[] {
+export function splitReportByService(report: ScanReport, ids: ScanIds): ScanReport[] {
   return report.services.map((service) => ({
     ...report,
-    scanId: scanIdFor(run, service.name),
+    scanId: scanIdOf(ids, service.name),
     services: [service],
     scanners: report.scanners.filter((s) => s.service === service.name),
     findings: report.findings.filter((f) => f.service === service.name),
@@ -105,7 +123,7 @@ export async function pushReport(report: ScanReport, options: PushOptions, autho
           authorization,
           'content-type': 'application/json',
           'idempotency-key': report.scanId,
-          'user-agent': 'gatehouse-action',
+          'user-agent': options.userAgent ?? 'gatehouse-action',
         },
         body,
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
@@ -144,10 +162,10 @@ export async function pushReport(report: ScanReport, options: PushOptions, autho
 }
 
 /** Pushes every service's report in turn; returns the results (throws on the first final failure). */
-export async function pushScanReports(report: ScanReport, run: RunIdentity, options: PushOptions): Promise<PushResult[]> {
+export async function pushScanReports(report: ScanReport, ids: ScanIds, options: PushOptions): Promise<PushResult[]> {
   const results: PushResult[] = [];
   const authorization = await authorizationHeader(options.auth);
-  for (const part of splitReportByService(report, run)) {
+  for (const part of splitReportByService(report, ids)) {
     const r = await pushReport(part, options, authorization);
     options.logger.info(`pushed ${r.service} to the dashboard as ${r.scanId}${r.duplicate ? ' (already there)' : ''}`);
     results.push(r);

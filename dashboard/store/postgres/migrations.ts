@@ -264,6 +264,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pr_findings_by_fingerprint ON pr_findings (service_id, fingerprint, scan_pk);
   `,
+  // 5 (PostgreSQL only; no column changes, SQLite keeps its keys): the ingest-only child tables
+  // lose their foreign keys. Their rows are written only by ingest, in the transaction that wrote
+  // (or read under the ingest lock) the finding and the scan they name, and nothing deletes findings
+  // or scans; each key was a per-row trigger probing its parent, about half of a 10,000-finding
+  // ingest's server time (five probes per new finding).
+  `
+  ALTER TABLE finding_events DROP CONSTRAINT IF EXISTS finding_events_finding_id_fkey, DROP CONSTRAINT IF EXISTS finding_events_scan_pk_fkey;
+  ALTER TABLE finding_scans DROP CONSTRAINT IF EXISTS finding_scans_finding_id_fkey, DROP CONSTRAINT IF EXISTS finding_scans_scan_pk_fkey;
+  ALTER TABLE finding_ids DROP CONSTRAINT IF EXISTS finding_ids_finding_id_fkey;
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreConnectionError, StoreVersionError } from '../../../dashboard/store/errors.js';
 import { AUTH_CACHE_MS } from '../../../dashboard/store/postgres/auth.js';
+import { rowsJson } from '../../../dashboard/store/postgres/ingest.js';
 import { openPostgresStore, redactUrl } from '../../../dashboard/store/postgres/open.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { freshPostgresDatabase } from './backends.js';
@@ -124,6 +125,35 @@ describe('bulk ingest', () => {
     const at3 = new Date(day('2026-01-03')).toISOString();
     const all3 = (await sql(`SELECT ${cols} FROM findings ORDER BY fingerprint`)).rows;
     expect(all3).toEqual(all2.map((r) => (r.state === 'open' ? { ...r, last_seen_at: at3 } : r)));
+  });
+
+  it('sends rows as JSON with every lone surrogate as U+FFFD, as toWellFormed on each string would', () => {
+    const wellFormed = (_k: string, v: unknown) => (typeof v === 'string' ? (v as string & { toWellFormed(): string }).toWellFormed() : v);
+    const strings = ['plain', 'a \ud800 b', 'low \udc00', 'pair \ud83d\ude00 ok', 'end \udbff', '\\ud800 is text', '\\\ud800', '\\\\\udfff', 'x\\', '\u0001\ud800\ud800\udc00'];
+    const rows = strings.map((t, i) => ({ id: i, title: t, data: JSON.stringify({ title: t }) }));
+    // The same values once parsed (the server's JSON parser reads U+FFFD raw or as \ufffd alike).
+    expect(JSON.parse(rowsJson(rows))).toEqual(JSON.parse(JSON.stringify(rows, wellFormed)));
+    expect(JSON.parse(rowsJson(rows)).map((r: { title: string }) => r.title).slice(0, 7)).toEqual(['plain', 'a \ufffd b', 'low \ufffd', 'pair \ud83d\ude00 ok', 'end \ufffd', '\\ud800 is text', '\\\ufffd']);
+  });
+
+  // PG migration 5: the ingest-only child tables have no foreign key triggers (a per-row probe of
+  // the parent each); ingest alone keeps every child row pointing at a stored finding and scan.
+  it('writes the ingest-only child tables without foreign key triggers, every row naming a stored finding and scan', async () => {
+    const keys = await sql("SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN ('finding_events', 'finding_scans', 'finding_ids')");
+    expect(keys.rows).toEqual([]);
+    const fps = Array.from({ length: 40 }, (_, i) => ({ fp: `kid${String(i).padStart(5, '0')}`, extra: { aliases: [`GHSA-aaaa-bbbb-${String(i).padStart(4, '0')}`] } }));
+    await store.ingestScan(makeReport({ scanId: 'k1', createdAt: day('2026-01-01'), findings: fps }), 't');
+    await store.ingestScan(makeReport({ scanId: 'k2', createdAt: day('2026-01-02'), findings: fps.slice(10) }), 't');
+    await store.ingestScan(makeReport({ scanId: 'k3', createdAt: day('2026-01-03'), findings: fps }), 't');
+    await store.ingestScan(makeReport({ scanId: 'k4', kind: 'pr', createdAt: day('2026-01-04'), findings: fps.slice(0, 5) }), 't');
+    const orphans = await sql(`SELECT
+      (SELECT count(*) FROM finding_events e WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.id = e.finding_id) OR NOT EXISTS (SELECT 1 FROM scans s WHERE s.id = e.scan_pk))::int AS events,
+      (SELECT count(*) FROM finding_scans x WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.id = x.finding_id) OR NOT EXISTS (SELECT 1 FROM scans s WHERE s.id = x.scan_pk))::int AS scans,
+      (SELECT count(*) FROM finding_ids i WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.id = i.finding_id))::int AS ids`);
+    expect(orphans.rows[0]).toEqual({ events: 0, scans: 0, ids: 0 });
+    const counts = await store.tableCounts();
+    // 40 opened, 10 fixed, 10 reopened; 40 + 30 + 40 + 5 sightings; two keys per finding.
+    expect([counts.finding_events, counts.finding_scans, counts.finding_ids]).toEqual([60, 115, 80]);
   });
 });
 

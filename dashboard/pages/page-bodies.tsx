@@ -1,0 +1,112 @@
+// The bodies of the overview and service pages: what their reads are and how they render, apart
+// from the cache that keeps them (view-routes.tsx), so the bench and the tests render one directly.
+import { z } from 'zod';
+import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
+import { cachedOverview } from '../cached-reads.js';
+import { densifySeries } from '../components/charts.js';
+import type { RouteDeps } from '../deps.js';
+import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
+import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
+import { WeekDaysSchema } from '../api/query.js';
+import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
+import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
+
+export const FINDINGS_PAGE_SIZE = 200;
+
+export const OverviewQuery = z.object({
+  sort: z.enum(OVERVIEW_SORTS).default('critical'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  q: z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().max(100).optional()),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  /** The window of "this week, at a glance" and the change column: 7 (default), 14 or 30 days. */
+  days: WeekDaysSchema,
+});
+export type OverviewView = z.infer<typeof OverviewQuery>;
+
+// An empty select ("all") arrives as "" and means no filter.
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+export const ServiceQuery = z.object({
+  state: z.preprocess(blankToUndefined, z.enum(FINDING_STATES).default('open')),
+  severity: z.preprocess(blankToUndefined, SeveritySchema.optional()),
+  category: z.preprocess(blankToUndefined, CategorySchema.optional()),
+  tool: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  kev: z.preprocess(blankToUndefined, z.enum(['true', 'false']).optional()),
+  epssMin: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(1).optional()),
+  epssPercentileMin: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(1).optional()),
+  sort: z.enum(FINDING_SORTS).default('severity'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  days: z.coerce
+    .number()
+    .refine((d) => (CHART_WINDOWS as readonly number[]).includes(d), { message: `one of ${CHART_WINDOWS.join(', ')}` })
+    .default(DEFAULT_CHART_DAYS),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
+export type ServiceView = z.infer<typeof ServiceQuery>;
+
+export const renderOverviewBody = async (deps: Pick<RouteDeps, 'cache'> & { store: ReadStore }, view: OverviewView, at: Date, version?: number) => (
+  <OverviewContent
+    rows={await cachedOverview(deps, at, version)}
+    week={await readWeek(deps, at, view.days, undefined, version)}
+    sort={view.sort}
+    dir={view.dir}
+    filter={view.q}
+    page={view.page}
+    pageSize={OVERVIEW_PAGE_SIZE}
+    now={at}
+    staleAfterDays={STALE_AFTER_DAYS}
+  />
+);
+
+
+export async function renderServiceBody(store: ReadStore, name: string, view: ServiceView, at: Date) {
+  const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
+  const to = at.toISOString().slice(0, 10);
+  const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const [service, posture, findings, scans, changes] = await Promise.all([
+    store.getService(name, at),
+    store.postureSeries(name, { from, to }),
+    store.listFindings(
+      {
+        service: name,
+        severity,
+        category,
+        tool,
+        state,
+        kev: kev === undefined ? undefined : kev === 'true',
+        epssMin,
+        epssPercentileMin,
+        sort,
+        order: dir,
+        limit: FINDINGS_PAGE_SIZE,
+        offset: (page - 1) * FINDINGS_PAGE_SIZE,
+      },
+      at,
+    ),
+    store.listScans(name, 20),
+    store.serviceChanges(new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString(), name),
+  ]);
+  if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
+  const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
+  const tools = [...new Set([...scans.flatMap((s) => s.scanners.filter((r) => r.status === 'ok' || r.status === 'imported' || r.status === 'error').map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
+  return (
+    <ServiceContent
+      service={service}
+      series={series}
+      days={days}
+      findings={findings.items}
+      findingTotal={findings.total}
+      page={page}
+      pageSize={FINDINGS_PAGE_SIZE}
+      filters={{ state, severity, category, tool, kev, epssMin, epssPercentileMin }}
+      tools={tools}
+      sort={sort}
+      dir={dir}
+      scans={scans}
+      sla={store.sla}
+      now={at}
+      change={changes[0]}
+      changeDays={DEFAULT_WEEK_DAYS}
+    />
+  );
+}

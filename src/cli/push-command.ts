@@ -1,0 +1,88 @@
+// `gatehouse push REPORT.json`: sends a JSON report from `gatehouse scan --format json` to a
+// dashboard, one POST /api/v1/scans per service, as the action does after its scan. The token comes
+// only from the environment: a flag would show in `ps` and in shell history.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXIT_CODES } from '../errors.js';
+import { createConsoleLogger } from '../logger.js';
+import { cliScanIdFor, DashboardPushError, pushScanReports } from '../push/client.js';
+import { readReportFile } from './report-file.js';
+import { UsageError } from './usage-error.js';
+
+export const PUSH_OPTIONS = {
+  dashboard: { type: 'string' },
+  retries: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export const PUSH_USAGE = `Push options (gatehouse push REPORT.json):
+  --dashboard URL         the dashboard (else $GATEHOUSE_DASHBOARD_URL); https, or http to this machine
+  --retries N             retries on 5xx, 429 and network errors, with backoff (default 4)
+  token: $GATEHOUSE_DASHBOARD_TOKEN (an ingest token scoped to the report's services)
+  exit codes: 0 pushed (or already there), 2 usage error, 4 the dashboard refused the report or
+  could not be reached`;
+
+/** Loopback hosts, where plain http carries the token no further than this machine. */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** The dashboard URL, refused when it would send the token in clear over a network. */
+export function dashboardUrlFrom(value: string | undefined): URL {
+  if (!value) throw new UsageError('push needs the dashboard: --dashboard URL or GATEHOUSE_DASHBOARD_URL');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--dashboard: not a URL: "${value.slice(0, 200)}"`);
+  }
+  if (url.username || url.password) throw new UsageError('--dashboard: the URL must not carry credentials; the token comes from GATEHOUSE_DASHBOARD_TOKEN');
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return url;
+  throw new UsageError(`--dashboard: ${url.protocol === 'http:' ? `plain http to ${url.hostname} would send the token in clear; use https` : `expected an https URL, got ${url.protocol}`}`);
+}
+
+/** What the command uses of the CLI's streams and process (main.ts's CliIo has more). */
+export interface PushIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export async function pushCommand(argv: string[], io: PushIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: PUSH_OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) {
+    io.stdout.write(`${PUSH_USAGE}\n`);
+    return EXIT_CODES.passed;
+  }
+  if (positionals.length !== 1) throw new UsageError(`push takes one report file (from gatehouse scan --format json), got ${positionals.length}`);
+  const url = dashboardUrlFrom(values.dashboard ?? io.env.GATEHOUSE_DASHBOARD_URL);
+  const token = io.env.GATEHOUSE_DASHBOARD_TOKEN;
+  if (!token) throw new UsageError('push needs a dashboard token in GATEHOUSE_DASHBOARD_TOKEN (an ingest token; never as a flag)');
+  const retries = values.retries === undefined ? 4 : Number(values.retries);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UsageError(`--retries: expected a whole number from 0 to 10, got "${values.retries}"`);
+  const file = resolve(io.cwd, positionals[0]);
+  const report = await readReportFile(file, 'push');
+  if (report.services.length === 0) throw new UsageError(`push: ${file} has no service; nothing to push`);
+  const tooLong = report.services.find((s) => cliScanIdFor(report, s.name) === undefined);
+  if (tooLong) throw new UsageError(`push: the scan id "${report.scanId.slice(0, 40)}…" with "/${tooLong.name}" is longer than 200 characters; scan with a shorter --scan-id`);
+
+  const logger = createConsoleLogger({ stream: io.stderr });
+  try {
+    const results = await pushScanReports(report, (service) => cliScanIdFor(report, service) as string, {
+      dashboardUrl: url.toString(),
+      auth: { kind: 'token', token },
+      logger,
+      retries,
+      userAgent: 'gatehouse-cli',
+    });
+    const created = results.filter((r) => !r.duplicate).length;
+    io.stdout.write(`pushed ${results.length} service${results.length === 1 ? '' : 's'} to ${url.origin}: ${created} new, ${results.length - created} already there\n`);
+    return EXIT_CODES.passed;
+  } catch (err) {
+    if (!(err instanceof DashboardPushError)) throw err;
+    io.stderr.write(`gatehouse push: ${err.message}\n`);
+    return EXIT_CODES.pushFailed;
+  }
+}
