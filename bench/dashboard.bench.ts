@@ -167,6 +167,8 @@ export function seedHistory(file: string): { findings: number; seconds: number }
       for (const f of open) write(f, null, null);
       for (const [severity, agg] of fixes) insFix.run(serviceId, severity, agg.n, Math.round(agg.secs));
     }
+    // Every service's data version, as an ingest gives it (store/versions.ts).
+    db.exec("INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services");
   })();
   const seconds = ms(t0) / 1000;
   store.db.close();

@@ -13,6 +13,7 @@
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { openPostgresStore } from '../dashboard/store/postgres/open.js';
+import { VERSION_BUMP_POSTGRES } from '../dashboard/store/versions.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
 import { load, startServer, type LoadResult } from './http-load.js';
 
@@ -149,7 +150,8 @@ async function main(): Promise<void> {
       t1 = process.hrtime.bigint();
       await client.query('VACUUM (ANALYZE)');
       console.log(`  VACUUM (ANALYZE) in ${fmt(ms(t1) / 1000)} s`);
-      await client.query("UPDATE meta SET value = value + 1 WHERE key = 'data_version'");
+      // Every seeded service gets a data version (store/versions.ts), as an ingest would give it.
+      await client.query(VERSION_BUMP_POSTGRES, [(await client.query<{ id: string }>('SELECT id FROM services')).rows.map((r) => r.id)]);
       const size = await client.query<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size');
       const n = await client.query<{ n: string }>('SELECT count(*) AS n FROM findings');
       console.log(`seeded ${SERVICES.toLocaleString('en')} services x ${DAYS} days, ${Number(n.rows[0].n).toLocaleString('en')} findings in ${fmt(ms(seedStart) / 1000)} s (tables left UNLOGGED); database ${size.rows[0].size}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -14,7 +14,7 @@ import type { AppDeps, AppEnv, RouteDeps } from './deps.js';
 import { ApiError, type ErrorBody } from './http-error.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createPageRoutes } from './pages/routes.js';
-import { PageWarmer } from './page-warmer.js';
+import { PageWarmer, WARM_ON_START_MAX } from './page-warmer.js';
 import { VersionedCache } from './version-cache.js';
 
 export { DEFAULT_DASHBOARD_CONFIG, type AppDeps, type AppEnv, type DashboardConfig } from './deps.js';
@@ -108,6 +108,10 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     return c.json({ error: 'internal error' } satisfies ErrorBody, 500);
   });
   if (warmPagesOnStart) deps.warmer?.warmAll(warmPagesOnStart);
+  // Services whose data version moved (an ingest or triage change, in any process sharing the store,
+  // as a version read finds it): their default pages and the overview are rendered ahead here too,
+  // and no other service's page.
+  if (warmer) deps.store.onServicesMoved((names) => warmer.afterIngest(names.slice(0, WARM_ON_START_MAX)));
   app.notFound((c) => c.json({ error: `not found: ${c.req.path}` } satisfies ErrorBody, 404));
   return app;
 }

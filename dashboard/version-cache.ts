@@ -1,6 +1,7 @@
 // The dashboard's one cache: values kept until the data changes. Every entry is stored with the
-// store's data version (a counter row every ingest moves, in whichever process ingests), so a hit is
-// never older than the data it shows. Concurrent misses of one key share one render.
+// data version it shows (one service's, or the global one for many services: store/versions.ts;
+// moved by every ingest and triage change, in whichever process makes it), so a hit is never older
+// than the data it shows. Concurrent misses of one key share one render.
 //
 // Users: the overview (the store's heaviest read), JSON bodies of the read API, and the pages
 // (viewer-independent content, and the finished gzipped page per viewer). Keys say which is which

@@ -36,18 +36,18 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
   /**
    * A JSON answer from the app's cache (until the data changes), or computed when caching is off.
    * Kept gzipped (a tenth of the memory; gzip runs on libuv's thread pool): sent as it is to a
-   * client that accepts gzip, unzipped for one that does not.
+   * client that accepts gzip, unzipped for one that does not. `version`: the data version the answer
+   * depends on (one service's for an answer about one service, store/versions.ts).
    */
-  const cachedJson = async (c: Context<AppEnv>, key: string, compute: () => Promise<unknown>, minute?: number): Promise<Response> => {
+  const cachedJson = async (c: Context<AppEnv>, key: string, version: () => Promise<number>, compute: () => Promise<unknown>, minute?: number): Promise<Response> => {
     const render = async () => gzipAsync(JSON.stringify(await compute()));
-    const version = cache ? await store.dataVersion() : 0;
     // Answers with ages follow the clock by the minute: an earlier minute's (same data) is served
     // while this minute's is computed in the background, up to CLOCK_LAG_MINUTES, as the pages do.
     const gz = !cache
       ? await render()
       : minute === undefined
-        ? await cache.get(`api|${key}`, version, render)
-        : await cache.getAging(`api|${key}`, version, minute, render, { maxLag: CLOCK_LAG_MINUTES, schedule: backgroundOf(deps) });
+        ? await cache.get(`api|${key}`, await version(), render)
+        : await cache.getAging(`api|${key}`, await version(), minute, render, { maxLag: CLOCK_LAG_MINUTES, schedule: backgroundOf(deps) });
     if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
       return c.body(gz as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip' });
     }
@@ -91,7 +91,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
       throw new ApiError(400, `invalid query: at most ${MAX_POSTURE_DAYS} days per request`, 'from');
     }
     if (!(await store.hasService(name))) throw new ApiError(404, `no service "${name}"`, 'name');
-    return cachedJson(c, `posture|${name}\u0000${from}\u0000${to}`, async () => ({ service: name, from, to, points: await store.postureSeries(name, { from, to }) }));
+    return cachedJson(c, `posture|${name}\u0000${from}\u0000${to}`, () => store.serviceVersion(name), async () => ({ service: name, from, to, points: await store.postureSeries(name, { from, to }) }));
   });
 
   app.get('/services/:name/scans', requireServiceRead((c) => c.req.param('name')), async (c) => {
@@ -109,11 +109,14 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
   app.get('/findings', requireServiceRead((c) => c.req.query('service')), async (c) => {
     const q = parseQuery(FindingQuerySchema, c.req.query());
     const at = deps.now();
-    // Ages and SLA dates follow the clock by the minute: one answer per query and data version,
-    // of this minute or a recent one (the caller's right to read the service was checked above).
+    // Ages and SLA dates follow the clock by the minute: one answer per query and data version, of
+    // this minute or a recent one (the caller's right to read the service was checked above).
+    // Filtered to one service, the answer is that service's own: its version, not the global one.
+    const version = q.service === undefined ? () => store.dataVersion() : () => store.serviceVersion(q.service!);
     return cachedJson(
       c,
       `findings|${JSON.stringify(q)}`,
+      version,
       async () => {
         const { items, total } = await store.listFindings(toFindingFilter(q), at);
         return { items, total, limit: q.limit, offset: q.offset };
@@ -161,9 +164,15 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     deps.config.publicBadges ? (_c, next) => next() : viewer,
     async (c) => {
       const name = c.req.param('file').slice(0, -'.svg'.length);
-      const overview = (await cachedOverview(deps, deps.now())).find((s) => s.name === name);
-      if (!overview) throw new ApiError(404, `no service "${name}"`, 'name');
-      const { message, color } = badgeMessage(overview);
+      const at = deps.now();
+      // One service's figures, cached under its version for the overview's 5-minute period: another
+      // service's ingest leaves it cached (a miss throws: unknown names are not kept).
+      const read = async () => {
+        const service = await store.getService(name, at);
+        if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
+        return badgeMessage(service);
+      };
+      const { message, color } = cache ? await cache.get(`badge|${name}|${Math.floor(at.getTime() / 300_000)}`, await store.serviceVersion(name), read, () => 256) : await read();
       return c.body(renderBadge(name, message, color), 200, {
         'Content-Type': 'image/svg+xml; charset=UTF-8',
         // Behind a credential the badge is per viewer: a shared cache must not hand it to others.

@@ -44,6 +44,13 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   const { store, cache, now, warmer } = deps;
   const app = new Hono<AppEnv>();
   type Render = (version: number, at: Date) => Promise<unknown>;
+  /**
+   * The data version a body is cached under: a service page's is its service's (another service's
+   * ingest leaves it valid), the overview's the global one (store/versions.ts).
+   */
+  type VersionOf = () => Promise<number>;
+  const globalVersion: VersionOf = () => store.dataVersion();
+  const serviceVersion = (name: string): VersionOf => () => store.serviceVersion(name);
 
   /**
    * Renders a body (our own JSX output, already escaped) and deflates it once for every viewer.
@@ -58,9 +65,9 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   const contentSize = (v: CachedContent) => v.deflated.length + 200;
 
   /** Renders `key` into the cache at the data version and clock of now, unless a copy of this minute is there. */
-  const renderAhead = async (key: string, render: Render): Promise<void> => {
+  const renderAhead = async (key: string, render: Render, versionOf: VersionOf): Promise<void> => {
     if (!cache) return;
-    const version = await store.dataVersion();
+    const version = await versionOf();
     const at = now();
     // Requests in flight go first between the render's steps, unless one of them waits for it.
     const pause = warmer ? () => warmer.yieldToRequests(() => cache.awaited(key)) : undefined;
@@ -68,15 +75,15 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   };
 
   /** The body of `key` at the current data version: cached, or rendered now. */
-  const contentOf = async (key: string, at: Date, render: Render): Promise<CachedContent> => {
-    const version = await store.dataVersion();
+  const contentOf = async (key: string, at: Date, render: Render, versionOf: VersionOf): Promise<CachedContent> => {
+    const version = await versionOf();
     if (!cache) return renderContent(render, version, at);
     const t = at.getTime();
     const usable = (v: CachedContent) => v.at <= t && t - v.at < CLOCK_LAG_MS;
     const hit = cache.peek<CachedContent>(key, version);
     if (hit && usable(hit)) {
       // Ages from an earlier minute: served now, rendered again in the background.
-      if (minuteOf(hit.at) !== minuteOf(t)) warmer?.enqueue(key, () => renderAhead(key, render));
+      if (minuteOf(hit.at) !== minuteOf(t)) warmer?.enqueue(key, () => renderAhead(key, render, versionOf));
       return hit;
     }
     return cache.get(key, version, () => renderContent(render, version, at), contentSize, usable);
@@ -87,9 +94,9 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
    * cached body. A client that accepts gzip (every browser) gets the pieces' deflate streams joined
    * into one gzip member, so a request compresses nothing but its frame, once.
    */
-  const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: Render): Promise<Response> => {
+  const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: Render, versionOf: VersionOf): Promise<Response> => {
     const viewer = viewerOf(c)!;
-    const content = await contentOf(key, at, render);
+    const content = await contentOf(key, at, render, versionOf);
     // The viewer is part of the key: names, roles and CSRF tokens never cross sessions.
     const frameKey = `frame|${viewer.tokenId}|${viewer.csrfToken}|${JSON.stringify(title)}`;
     const makeFrame = async () => {
@@ -106,15 +113,17 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   };
 
   const overviewContent = (view: OverviewView): Render => (version, at) => renderOverviewBody(deps, view, at, version);
+  // Everything on a service page is that service's own (its findings with their triage, KEV and EPSS
+  // columns as its own scans set them, its scans, posture and change): its version covers it.
   const serviceContent = (name: string, view: ServiceView): Render => (_version, at) => renderServiceBody(store, name, view, at);
 
   // What page-warmer.ts renders ahead: the default views, which links and notifications open.
   const defaultOverview = OverviewQuery.parse({});
   const defaultService = ServiceQuery.parse({});
   warmer?.setTargets({
-    overview: () => renderAhead(overviewKey(defaultOverview), overviewContent(defaultOverview)),
+    overview: () => renderAhead(overviewKey(defaultOverview), overviewContent(defaultOverview), globalVersion),
     service: async (name) => {
-      if (await store.hasService(name)) await renderAhead(serviceKey(name, defaultService), serviceContent(name, defaultService));
+      if (await store.hasService(name)) await renderAhead(serviceKey(name, defaultService), serviceContent(name, defaultService), serviceVersion(name));
     },
     services: async () => {
       const rows = await cachedOverview(deps, now());
@@ -125,7 +134,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   app.get('/', async (c) => {
     const q = OverviewQuery.safeParse(c.req.query());
     if (!q.success) return badRequest(c, q.error);
-    return cachedPage(c, overviewKey(q.data), 'Services', now(), overviewContent(q.data));
+    return cachedPage(c, overviewKey(q.data), 'Services', now(), overviewContent(q.data), globalVersion);
   });
 
   app.get('/services/:name', async (c) => {
@@ -135,7 +144,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     const at = now();
     // The existence check is one indexed lookup; the service's figures are only read on a render.
     if (!(await store.hasService(name))) return notFound(c, `No service named “${name}”.`);
-    return cachedPage(c, serviceKey(name, q.data), name, at, serviceContent(name, q.data));
+    return cachedPage(c, serviceKey(name, q.data), name, at, serviceContent(name, q.data), serviceVersion(name));
   });
 
   // The search form; a search goes to the id's own page (a link to share).

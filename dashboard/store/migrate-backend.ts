@@ -31,7 +31,7 @@ export async function migrateSqliteToPostgres(from: string, to: string, log: (li
     const sourceCounts = await source.tableCounts();
     await client.query('BEGIN');
     // No other process writes while the copy runs; the emptiness check below is then still true at COMMIT.
-    await client.query(`LOCK TABLE ${STORE_TABLES.join(', ')}, meta IN EXCLUSIVE MODE`);
+    await client.query(`LOCK TABLE ${STORE_TABLES.join(', ')}, meta, service_versions IN EXCLUSIVE MODE`);
     const existing = {} as Record<StoreTable, number>;
     for (const t of STORE_TABLES) existing[t] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;
     const nonEmpty = STORE_TABLES.filter((t) => existing[t] > 0);
@@ -63,7 +63,10 @@ export async function migrateSqliteToPostgres(from: string, to: string, log: (li
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT max(id) FROM ${table}), 0) + 1, false)`);
     }
     const version = source.db.prepare("SELECT value FROM meta WHERE key = 'data_version'").get() as { value: number } | undefined;
-    await client.query("UPDATE meta SET value = $1 WHERE key = 'data_version'", [(version?.value ?? 0) + 1]);
+    // Versions only grow: a dashboard already running on the target may have cached answers under
+    // its old ones. Every copied service gets the new global version (store/versions.ts).
+    await client.query("UPDATE meta SET value = GREATEST(value + 1, $1) WHERE key = 'data_version'", [(version?.value ?? 0) + 1]);
+    await client.query("INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services");
     const copied = {} as Record<StoreTable, number>;
     for (const t of STORE_TABLES) copied[t] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;
     const wrong = STORE_TABLES.filter((t) => copied[t] !== sourceCounts[t]);

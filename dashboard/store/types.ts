@@ -164,10 +164,18 @@ export interface IngestStore {
 export interface ReadStore {
   readonly sla: SlaDays;
   /**
-   * A number that changes whenever scans or findings change, in this process or any other sharing
-   * the database (a counter row moved by every ingest). Read caches key on it.
+   * A number that changes whenever scans, findings or triage change, in this process or any other
+   * sharing the database (a counter row moved by every change). Caches of what shows many services key on it.
    */
   dataVersion(): Promise<number>;
+  /**
+   * The data version of one service: the global version its last change (ingest, triage) got; the
+   * global version for a name no service has. Caches of what shows that one service only key on it,
+   * so another service's ingest leaves them valid. Read with the global one (store/versions.ts).
+   */
+  serviceVersion(name: string): Promise<number>;
+  /** `listener` hears the services whose version moved (any process's writes), as a version read finds them. */
+  onServicesMoved(listener: (names: string[]) => void): void;
   listServiceOverview(now?: Date): Promise<ServiceOverview[]>;
   getService(name: string, now?: Date): Promise<ServiceDetail | undefined>;
   hasService(name: string): Promise<boolean>;

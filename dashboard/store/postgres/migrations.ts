@@ -274,6 +274,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE finding_scans DROP CONSTRAINT IF EXISTS finding_scans_finding_id_fkey, DROP CONSTRAINT IF EXISTS finding_scans_scan_pk_fkey;
   ALTER TABLE finding_ids DROP CONSTRAINT IF EXISTS finding_ids_finding_id_fkey;
   `,
+  // 6: as SQLite migration 7: per-service data versions (store/versions.ts).
+  `
+  CREATE TABLE service_versions (
+    service_id BIGINT PRIMARY KEY REFERENCES services(id),
+    version BIGINT NOT NULL
+  );
+  CREATE INDEX service_versions_by_version ON service_versions (version);
+  INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services;
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */

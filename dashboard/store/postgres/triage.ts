@@ -1,6 +1,7 @@
 // PostgreSQL triage: the same rules as sqlite/triage.ts (decisions keyed by service and fingerprint),
 // each change in one transaction.
 import type pg from 'pg';
+import { VERSION_BUMP_POSTGRES } from '../versions.js';
 import { labelOf, toTriageDecision, toTriageEvent, triageInForce, type TriageDbRow, type TriageEventDbRow, type TriageResult, type TriageStore } from '../triage.js';
 
 const DECISION_SELECT = `SELECT s.name AS service, t.fingerprint, t.rule_id, t.title, t.status, t.justification, t.reason, t.owner,
@@ -14,7 +15,6 @@ const SUBJECT = `SELECT rule_id, title FROM (
 const EVENT = `INSERT INTO triage_events (service_id, fingerprint, action, status, justification, reason, owner, expires_at, actor, at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 const AUDIT = 'INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)';
-const BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'";
 
 /** `written`: called after each commit (the data version may have moved). */
 export function createPostgresTriage(pool: pg.Pool, written: () => void = () => undefined): TriageStore {
@@ -62,7 +62,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(AUDIT, [at, actor, 'triage.set', JSON.stringify({ service, fingerprint: fp, status: r.status, reason: r.reason, owner: r.owner, expiresAt: r.expiresAt, justification: r.justification })]);
           applied++;
         }
-        if (applied > 0) await client.query(BUMP);
+        if (applied > 0) await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
         return { applied, missing };
       });
     },
@@ -82,7 +82,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(AUDIT, [at, actor, 'triage.clear', JSON.stringify({ service, fingerprint: fp })]);
           applied++;
         }
-        if (applied > 0) await client.query(BUMP);
+        if (applied > 0) await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
         return { applied, missing };
       });
     },
@@ -125,7 +125,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(EVENT, [r.service_id, r.fingerprint, 'expired', r.status, r.justification, r.reason, r.owner, r.expires_at, 'gatehouse', at]);
           await client.query(AUDIT, [at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by })]);
         }
-        if (rows.length > 0) await client.query(BUMP);
+        if (rows.length > 0) await client.query(VERSION_BUMP_POSTGRES, [rows.map((r) => r.service_id)]);
         return rows.length;
       });
     },

@@ -10,6 +10,7 @@ import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import { sumCounts } from '../counts.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
+import { sqliteVersionBump } from '../versions.js';
 
 export function createSqliteIngest(db: Database.Database): IngestStore {
   const q = {
@@ -89,7 +90,6 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       `INSERT OR IGNORE INTO posture_daily (service_id, day, critical, high, medium, low, info, unknown, total, snapshot_at)
        VALUES (@serviceId, @day, @critical, @high, @medium, @low, @info, @unknown, @total, @snapshotAt)`,
     ),
-    bumpVersion: db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'data_version'"),
     exploitOfService: db.prepare<[number], StoredExploit & { id: number }>(
       'SELECT id, kev, kev_due, epss, epss_percentile, vuln_ids FROM findings WHERE service_id = ?',
     ),
@@ -99,6 +99,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     deleteVulnIds: db.prepare<[number]>('DELETE FROM finding_ids WHERE finding_id = ?'),
     insertVulnId: db.prepare<[number, string]>('INSERT OR IGNORE INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)'),
   };
+  const bumpVersions = sqliteVersionBump(db);
 
   /**
    * A new finding, written once with its exploitation columns and its id index (a new finding
@@ -185,6 +186,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
 
     for (const name of serviceNames) q.insertIngestKey.run(scope, name, report.scanId, bodySha256, scanPk);
     const notable: NotableFinding[] = [];
+    // Every service the report speaks about moves (a PR scan too: the service page lists its scans).
+    const changed: number[] = [];
 
     for (const sp of plan.services) {
       let service = rows.get(sp.name);
@@ -195,6 +198,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         q.updateServicePath.run(sp.path, service.id);
       }
       const serviceId = service.id;
+      changed.push(serviceId);
       const byFp = ids.get(sp.name) ?? new Map<string, number>();
       const touched: { id: number; finding: Finding }[] = [];
       q.insertScanService.run({
@@ -266,7 +270,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         (sp.posture.mode === 'replace' ? q.upsertPosture : q.insertPostureIfAbsent).run(row);
       }
     }
-    q.bumpVersion.run();
+    bumpVersions(changed);
     return {
       status: 'created',
       scanId: report.scanId,

@@ -357,6 +357,16 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX pr_findings_by_fingerprint ON pr_findings (service_id, fingerprint, scan_pk);
   `,
+  // 7: per-service data versions (store/versions.ts): an ingest or triage change of one service moves
+  // its version and the global one, so cached pages of the other services stay valid in every process.
+  `
+  CREATE TABLE service_versions (
+    service_id INTEGER PRIMARY KEY REFERENCES services(id),
+    version INTEGER NOT NULL
+  );
+  CREATE INDEX service_versions_by_version ON service_versions (version);
+  INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services;
+  `,
 ];
 
 /**

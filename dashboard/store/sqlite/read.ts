@@ -53,6 +53,7 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
+import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 export const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
@@ -109,7 +110,7 @@ const SORT_SQL = findingSortSql('(julianday(COALESCE(f.fixed_at, ?)) - julianday
 
 export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore {
   const q = {
-    dataVersion: db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'data_version'"),
+    versionsSince: db.prepare<[number], VersionRow>(VERSIONS_SINCE_SQL),
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     allServices: db.prepare<[], ServiceDbRow>('SELECT * FROM services ORDER BY name'),
     openCountsAll: db.prepare<[], { service_id: number; severity: Severity; suppressed: number; n: number }>(
@@ -197,11 +198,13 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     return { overview: assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now), oldest, breachBySeverity };
   }
 
+  const versions = new DataVersions((since) => q.versionsSince.all(since), false);
+
   return {
     sla,
-    async dataVersion() {
-      return q.dataVersion.get()!.value;
-    },
+    dataVersion: () => versions.global(),
+    serviceVersion: (name) => versions.service(name),
+    onServicesMoved: (listener) => versions.onServicesMoved(listener),
 
     async listServiceOverview(now = new Date()) {
       const window = trendWindow(now);

@@ -3,6 +3,7 @@
 // fingerprint: a finding a default-branch snapshot brought (a findings row) or one only a failing PR
 // scan has seen (a pr_findings row) can be decided; the gate matches on the same key.
 import type Database from 'better-sqlite3';
+import { sqliteVersionBump } from '../versions.js';
 import { labelOf, toTriageDecision, toTriageEvent, triageInForce, type TriageDbRow, type TriageEventDbRow, type TriageRecord, type TriageStore } from '../triage.js';
 
 const DECISION_SELECT = `SELECT s.name AS service, t.fingerprint, t.rule_id, t.title, t.status, t.justification, t.reason, t.owner,
@@ -33,7 +34,6 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
        VALUES (@serviceId, @fingerprint, @action, @status, @justification, @reason, @owner, @expiresAt, @actor, @at)`,
     ),
     audit: db.prepare<[string, string, string, string]>('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
-    bump: db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'data_version'"),
     decisionOf: db.prepare<[number, string], TriageDbRow>(`${DECISION_SELECT} WHERE t.service_id = ? AND t.fingerprint = ?`),
     historyOf: db.prepare<[number, string], TriageEventDbRow>(
       'SELECT action, status, justification, reason, owner, expires_at, actor, at FROM triage_events WHERE service_id = ? AND fingerprint = ? ORDER BY id',
@@ -46,6 +46,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
        WHERE t.expires_at IS NOT NULL AND t.expires_at <= ?`,
     ),
   };
+  const bump = sqliteVersionBump(db);
 
   const set = db.transaction((service: string, fingerprints: string[], r: TriageRecord, actor: string, at: string) => {
     const missing: string[] = [];
@@ -63,7 +64,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.audit.run(at, actor, 'triage.set', JSON.stringify({ service, fingerprint: fp, status: r.status, reason: r.reason, owner: r.owner, expiresAt: r.expiresAt, justification: r.justification }));
       applied++;
     }
-    if (applied > 0) q.bump.run();
+    if (applied > 0) bump([serviceId!]);
     return { applied, missing };
   });
 
@@ -80,7 +81,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.audit.run(at, actor, 'triage.clear', JSON.stringify({ service, fingerprint: fp }));
       applied++;
     }
-    if (applied > 0) q.bump.run();
+    if (applied > 0) bump([serviceId!]);
     return { applied, missing };
   });
 
@@ -91,7 +92,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.event.run({ serviceId: r.service_id, fingerprint: r.fingerprint, action: 'expired', status: r.status, justification: r.justification, reason: r.reason, owner: r.owner, expiresAt: r.expires_at, actor: 'gatehouse', at });
       q.audit.run(at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by }));
     }
-    if (rows.length > 0) q.bump.run();
+    if (rows.length > 0) bump(rows.map((r) => r.service_id));
     return rows.length;
   });
 

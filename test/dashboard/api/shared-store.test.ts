@@ -5,7 +5,8 @@ import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
-import { TriageInputSchema } from '../../../dashboard/store/triage.js';
+import { PageWarmer } from '../../../dashboard/page-warmer.js';
+import { toTriageRecord, TriageInputSchema } from '../../../dashboard/store/triage.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
@@ -66,6 +67,79 @@ describe.each(BACKENDS)('the app on %s', (backend) => {
     const later = new Date(Date.now() + 1000).toISOString();
     expect((await call(appB, ingest, 'POST', '/api/v1/scans', makeReport({ scanId: 's2', createdAt: later, findings: [{ fp: 'aaaaa' }] }))).status).toBe(201);
     expect(await readA()).toBe(1);
+  });
+
+  it("keeps another process's cached pages and answers of other services through an ingest of one, and shows that one's new data", async () => {
+    const a = await open();
+    const b = await open();
+    const ingest = (await a.createToken({ role: 'ingest', label: 'ci' })).token;
+    const { id: viewerId, token: viewer } = await a.createToken({ role: 'viewer', label: 'v' });
+    const cookie = `gatehouse_session=${(await a.createSession(viewerId)).id}`;
+    // One pinned clock: ages on the pages do not move between two reads.
+    const now = new Date('2026-06-01T12:00:00.000Z');
+    const at = (h: number) => new Date(Date.UTC(2026, 5, 1, h)).toISOString();
+    // What process B reads from its store, per service.
+    const reads: string[] = [];
+    const counted = new Proxy(b, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        if (['getService', 'postureSeries', 'listScans', 'serviceChanges', 'listFindings'].includes(prop as string)) {
+          return (...args: unknown[]) => {
+            // The service read: serviceChanges(since, service?), listFindings({ service? }), else the name.
+            const arg = prop === 'serviceChanges' ? (args[1] ?? '*') : prop === 'listFindings' ? ((args[0] as { service?: string }).service ?? '*') : args[0];
+            reads.push(`${String(prop)}:${String(arg)}`);
+            return value.apply(target, args);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+    const appA = appOver(a, () => now);
+    const warmer = new PageWarmer(createMemoryLogger());
+    const appB = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => now, pageWarmer: warmer });
+    const uncachedB = createApp({ store: b, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => now, cachePages: false });
+    const post = async (report: unknown) => expect((await call(appA, ingest, 'POST', '/api/v1/scans', report)).status).toBe(201);
+    await post(makeReport({ scanId: 'p1', createdAt: at(9), findings: [{ fp: 'aaaaa', severity: 'critical' }, { fp: 'bbbbb' }] }));
+    await post(makeReport({ scanId: 'b1', createdAt: at(9), services: ['billing'], findings: [{ fp: 'bbbbb', severity: 'critical' }, { fp: 'ccccc' }] }));
+
+    /** Everything B keeps per service: its page, posture and findings answers, its badge. */
+    const paths = (s: string) => [`/services/${s}`, `/api/v1/services/${s}/posture`, `/api/v1/findings?service=${s}`, `/api/v1/badge/${s}.svg`];
+    const read = async (app: Hono<any>, path: string) => {
+      const r = await app.request(path, { headers: path.startsWith('/api/') ? { authorization: `Bearer ${viewer}` } : { cookie } });
+      expect(r.status, path).toBe(200);
+      return r.text();
+    };
+    const before = new Map<string, string>();
+    for (const s of ['payments', 'billing']) for (const p of paths(s)) before.set(p, await read(appB, p));
+    await warmer.idle();
+
+    // Payments changes through A: a new critical finding (KEV-listed, the same CVE billing has), one
+    // fixed, and a triage decision.
+    reads.length = 0;
+    const kev = { cve: 'CVE-2024-bbbbb', dateAdded: '2026-05-01', dueDate: '2026-05-15', ransomware: 'unknown' as const, name: 'shared' };
+    await post(makeReport({ scanId: 'p2', createdAt: at(10), findings: [{ fp: 'aaaaa', severity: 'critical' }, { fp: 'ddddd', severity: 'critical', extra: { ruleId: 'CVE-2024-bbbbb', kev } }] }));
+    await a.setTriage('payments', ['fp-aaaaa'], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', now), 'alice', now);
+
+    // B: billing's page and answers come from its cache, unchanged, without a store read...
+    for (const p of paths('billing')) expect(await read(appB, p), p).toBe(before.get(p));
+    // ...and its renders ahead redo payments' page (and the overview) only.
+    await warmer.idle();
+    expect(reads.filter((r) => r.endsWith(':billing'))).toEqual([]);
+    expect(reads).toContain('getService:payments');
+    // Payments shows the new data (its page rendered ahead, as a request renders it).
+    const page = await read(appB, '/services/payments');
+    expect(page).not.toBe(before.get('/services/payments'));
+    expect(page).toContain('vulnerability ddddd');
+    expect(page).toBe(await read(uncachedB, '/services/payments'));
+    for (const p of paths('payments').slice(1)) expect(await read(appB, p), p).not.toBe(before.get(p));
+    // Correctness: billing's cached copies are what B computes without any cache now.
+    for (const p of paths('billing')) expect(await read(appB, p), p).toBe(await read(uncachedB, p));
+    // Many services at once: the global version moved.
+    const overview = JSON.parse(await read(appB, '/api/v1/services')) as { services: { name: string; open: { critical: number } }[] };
+    expect(overview.services.find((x) => x.name === 'payments')?.open.critical).toBe(1);
+    const all = JSON.parse(await read(appB, '/api/v1/findings?state=all')) as { total: number };
+    expect(all.total).toBe(5);
   });
 
   it('stores a report whose text holds NUL characters, with U+FFFD in their place', async () => {

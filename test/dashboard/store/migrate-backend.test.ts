@@ -78,6 +78,28 @@ describe('dashboard migrate', () => {
     }
   });
 
+  it('gives every copied service a data version of its own, newer than any a dashboard on the target read before', async () => {
+    const src = openSqliteStore(file);
+    await src.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
+    await src.ingestScan(makeReport({ scanId: 's2', createdAt: day('2026-01-02'), services: ['billing'], findings: [{ fp: 'b' }] }), 't');
+    await src.close();
+    // A dashboard already running on the empty target, its versions read (and answers cached under them).
+    const running = await openPostgresStore(url);
+    try {
+      const before = Math.max(await running.dataVersion(), await running.serviceVersion('payments'));
+      await runMigrateCli(['--from', file, '--to', url], () => undefined);
+      const payments = await running.serviceVersion('payments');
+      expect(payments).toBeGreaterThan(before);
+      expect(payments).toBe(await running.dataVersion());
+      // Per service from then on: billing's ingest leaves payments' version alone.
+      await running.ingestScan(makeReport({ scanId: 's3', createdAt: day('2026-01-03'), services: ['billing'], findings: [{ fp: 'c' }] }), 't');
+      expect(await running.serviceVersion('billing')).toBeGreaterThan(payments);
+      expect(await running.serviceVersion('payments')).toBe(payments);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('copies every table of the store (each one non-empty in the source), NUL text as U+FFFD', async () => {
     const src = openSqliteStore(file);
     await seedEveryTable(src);
