@@ -2,7 +2,7 @@
 // pages readable without JavaScript. Every data point is a <circle> with data-day / data-count and a
 // <title> tooltip, so browsers show the value on hover and tests can count the points (one a day up
 // to 90 days, one a week beyond).
-import { html, raw } from 'hono/html';
+import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import type { Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
@@ -225,28 +225,53 @@ function noData(left: number, right: number, top: number, height: number, text: 
   return `<g class="no-data"><rect x="${left}" y="${top}" width="${fmt(Math.max(0, right - left))}" height="${height}"></rect><text x="${fits ? fmt((left + right) / 2) : left + 6}" y="${top + height / 2}" class="${fits ? 'empty' : 'empty start'}">${esc(text)}</text></g>`;
 }
 
+/** The x coordinates of an n-point sparkline as text, kept for the last n (every row of a page has the same n). */
+let sparklineXCache: { n: number; xs: string[] } | undefined;
+function sparklineXs(n: number, px: (i: number) => number): string[] {
+  if (sparklineXCache?.n !== n) sparklineXCache = { n, xs: Array.from({ length: n }, (_, i) => String(Math.round(px(i) * 10) / 10)) };
+  return sparklineXCache.xs;
+}
+
 /**
- * A small trend line of total open findings (overview table), coloured by direction. A null value is
- * a day before the service's first snapshot: not drawn (no line at zero), the line starts later.
+ * A small trend line of total open findings (overview table), coloured by direction, as markup (a
+ * row of the overview is one string). A null value is a day before the service's first snapshot:
+ * not drawn (no line at zero), the line starts later.
  */
-export const Sparkline: FC<{ values: (number | null)[]; label: string }> = ({ values, label }) => {
+export function sparklineHtml(values: (number | null)[], label: string): string {
   const w = 120;
   const h = 28;
   const pad = 3;
-  const measured = values.flatMap((v, i) => (v === null ? [] : [{ v, i }]));
-  const max = Math.max(1, ...measured.map((p) => p.v));
   const n = values.length;
+  // One pass over the values (a page draws a hundred of these): the largest, the first and the last measured.
+  let max = 1;
+  let firstI = -1;
+  let lastI = -1;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null) continue;
+    if (firstI === -1) firstI = i;
+    lastI = i;
+    if (v > max) max = v;
+  }
   const px = (i: number) => pad + (n <= 1 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (n - 1));
   const py = (v: number) => h - pad - (v / max) * (h - 2 * pad);
-  const first = measured.length > 0 ? measured[0].v : 0;
-  const lastPoint = measured.length > 0 ? measured[measured.length - 1] : undefined;
-  const last = lastPoint?.v ?? 0;
+  const first = firstI === -1 ? 0 : values[firstI]!;
+  const last = lastI === -1 ? 0 : values[lastI]!;
   const direction = last > first ? 'up' : last < first ? 'down' : 'flat';
-  const points = measured.map((p) => `${Math.round(px(p.i) * 10) / 10},${Math.round(py(p.v) * 10) / 10}`).join(' ');
-  const end = lastPoint ? html`<circle cx="${Math.round(px(lastPoint.i) * 10) / 10}" cy="${Math.round(py(last) * 10) / 10}" r="2.5" data-count="${last}"></circle>` : '';
-  // `html` escapes every value (the label carries a service name); used for speed on the overview.
-  return html`<svg class="sparkline trend-${direction}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${label}"><title>${label}</title>${measured.length > 1 ? html`<polyline points="${points}"></polyline>` : ''}${end}</svg>`;
-};
+  // Numbers only, no markup: not escaped. The label (it carries a service name) is.
+  const xs = sparklineXs(n, px);
+  let points = '';
+  for (let i = firstI; i !== -1 && i <= lastI; i++) {
+    const v = values[i];
+    if (v === null) continue;
+    points += `${i === firstI ? '' : ' '}${xs[i]},${Math.round(py(v) * 10) / 10}`;
+  }
+  const end = lastI !== -1 ? `<circle cx="${Math.round(px(lastI) * 10) / 10}" cy="${Math.round(py(last) * 10) / 10}" r="2.5" data-count="${last}"></circle>` : '';
+  const l = esc(label);
+  return `<svg class="sparkline trend-${direction}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${l}"><title>${l}</title>${firstI !== lastI ? `<polyline points="${points}"></polyline>` : ''}${end}</svg>`;
+}
+
+export const Sparkline: FC<{ values: (number | null)[]; label: string }> = ({ values, label }) => raw(sparklineHtml(values, label));
 
 /** The remediation trend's shape (see RemediationTrendSchema in src/report/read-api.ts). */
 export interface RemediationSeries {

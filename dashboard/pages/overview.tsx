@@ -1,9 +1,10 @@
 // The overview: every service on one screen, worst first by default, so a security lead sees on
 // Monday morning which service has open critical findings, which breaches its SLA and which has not
 // been scanned for a while.
-import { html } from 'hono/html';
+import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
-import { Sparkline } from '../components/charts.js';
+import { sparklineHtml } from '../components/charts.js';
+import { esc } from '../components/html-text.js';
 import { countOf, formatAge, formatDateTime, nounFor, queryString } from '../components/format.js';
 import { SortHeader } from '../components/layout.js';
 import type { SeverityCounts } from '../components/severity.js';
@@ -151,7 +152,7 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
                   <SortHeader label="SLA breaches" column="sla" current={sort} dir={dir} href={href} numeric />
                 </tr>
               </thead>
-              <tbody>{shown.map((r) => renderServiceRow(r, now, staleAfterDays, changes, week?.days ?? DEFAULT_WEEK_DAYS))}</tbody>
+              <tbody>{raw(shown.map((r) => serviceRowHtml(r, now, staleAfterDays, changes, week?.days ?? DEFAULT_WEEK_DAYS)).join(''))}</tbody>
             </table>
           )}
           {pages > 1 ? (
@@ -178,10 +179,10 @@ const Card: FC<{ label: string; value: number; tone?: string }> = ({ label, valu
 );
 
 /**
- * One row, built with the `html` tag (every value escaped, exactly as JSX would): the overview of
- * hundreds of services renders several times faster this way than as JSX elements.
+ * One row as a string, every value escaped with `esc` (as JSX would): the overview of hundreds of
+ * services renders several times faster this way than as JSX elements or with the `html` tag.
  */
-function renderServiceRow(row: ServiceRow, now: Date, staleAfterDays: number, changes: ReadonlyMap<string, ServiceChange> | undefined, days: number) {
+export function serviceRowHtml(row: ServiceRow, now: Date, staleAfterDays: number, changes: ReadonlyMap<string, ServiceChange> | undefined, days: number): string {
   const open: SeverityCounts = row.open;
   const trend = row.trend.map((p) => p.total);
   // Days before the first snapshot are null: the line and its label start at the first measured day.
@@ -189,14 +190,12 @@ function renderServiceRow(row: ServiceRow, now: Date, staleAfterDays: number, ch
   const first = firstMeasured?.total ?? 0;
   const last = row.trend.length > 0 ? (row.trend[row.trend.length - 1].total ?? 0) : 0;
   const since = firstMeasured?.day ?? '';
-  const count = (s: 'critical' | 'high' | 'medium' | 'low') =>
-    open[s] > 0 ? html`<span class="count sev-${s}" title="${open[s]} open ${s}">${open[s]}</span>` : html`<span class="count zero">0</span>`;
-  const gate = row.lastGate
-    ? html`<span class="gate gate-${row.lastGate}">${row.lastGate === 'scanner-error' ? 'scanner error' : row.lastGate}</span>`
-    : html`<span class="gate gate-none">—</span>`;
-  return html`<tr data-service="${row.name}"><td><a href="${serviceHref(row.name)}">${row.name}</a></td><td class="num">${count('critical')}</td><td class="num">${count('high')}</td><td class="num">${count('medium')}</td><td class="num">${count('low')}</td><td class="num total">${row.openTotal}${
-    row.suppressed > 0 ? html`<div class="muted small">+${row.suppressed} suppressed</div>` : ''
-  }</td><td>${Sparkline({ values: trend, label: `${row.name}: ${first} open on ${since}, ${last} now` })}</td>${changes ? changeCell(changes.get(row.name), days) : ''}<td${row.stale ? html` class="stale"` : ''} title="${`last scan ${formatDateTime(row.lastScanAt)}; last default-branch snapshot ${formatDateTime(row.lastSnapshotAt)}`}">${formatAge(row.lastScanAt, now)}${
-    row.stale ? html`<span class="marker stale-marker" title="${`no default-branch snapshot for ${staleAfterDays}+ days`}">stale</span>` : ''
-  }</td><td>${gate}</td><td class="num">${row.slaBreaches > 0 ? html`<span class="count bad">${row.slaBreaches}</span>` : html`<span class="count zero">0</span>`}</td></tr>`;
+  const count = (s: 'critical' | 'high' | 'medium' | 'low') => (open[s] > 0 ? `<span class="count sev-${s}" title="${open[s]} open ${s}">${open[s]}</span>` : '<span class="count zero">0</span>');
+  const gate = row.lastGate ? `<span class="gate gate-${esc(row.lastGate)}">${row.lastGate === 'scanner-error' ? 'scanner error' : esc(row.lastGate)}</span>` : '<span class="gate gate-none">—</span>';
+  const name = esc(row.name);
+  return `<tr data-service="${name}"><td><a href="${esc(serviceHref(row.name))}">${name}</a></td><td class="num">${count('critical')}</td><td class="num">${count('high')}</td><td class="num">${count('medium')}</td><td class="num">${count('low')}</td><td class="num total">${row.openTotal}${
+    row.suppressed > 0 ? `<div class="muted small">+${row.suppressed} suppressed</div>` : ''
+  }</td><td>${sparklineHtml(trend, `${row.name}: ${first} open on ${since}, ${last} now`)}</td>${changes ? changeCell(changes.get(row.name), days) : ''}<td${row.stale ? ' class="stale"' : ''} title="${esc(`last scan ${formatDateTime(row.lastScanAt)}; last default-branch snapshot ${formatDateTime(row.lastSnapshotAt)}`)}">${esc(formatAge(row.lastScanAt, now))}${
+    row.stale ? `<span class="marker stale-marker" title="${esc(`no default-branch snapshot for ${staleAfterDays}+ days`)}">stale</span>` : ''
+  }</td><td>${gate}</td><td class="num">${row.slaBreaches > 0 ? `<span class="count bad">${row.slaBreaches}</span>` : '<span class="count zero">0</span>'}</td></tr>`;
 }

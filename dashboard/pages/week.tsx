@@ -3,10 +3,10 @@
 // finding), the oldest open findings, the SLA breaches now, and the portfolio's remediation over 13
 // weeks (open findings past their SLA per day, days to remediate per week), across every service.
 // Each service's change over the window is a column of the overview table (`changeCell`).
-import { html } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { RemediationCharts } from '../components/charts.js';
 import { formatAge, formatDateTime, queryString } from '../components/format.js';
+import { esc } from '../components/html-text.js';
 import { SeverityBadge } from '../components/severity.js';
 import type { ServiceChange, WeekResponse } from '../store/week.js';
 import { DEFAULT_WEEK_DAYS, WEEK_WINDOWS } from '../week-read.js';
@@ -105,17 +105,17 @@ const DELTA_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
  * and an arrow (colour only repeats it), the new and fixed findings, and which severities moved.
  * No snapshot at all: a dash.
  */
-export function changeCell(change: ServiceChange | undefined, days: number) {
-  if (!change) return html`<td class="change"><span class="muted" title="no default-branch snapshot yet">—</span></td>`;
+export function changeCell(change: ServiceChange | undefined, days: number): string {
+  if (!change) return '<td class="change"><span class="muted" title="no default-branch snapshot yet">—</span></td>';
   const t = change.total;
   const dir = t > 0 ? 'up' : t < 0 ? 'down' : 'flat';
   const words = t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change';
   const since = change.baseline === 'window' ? `since ${days} days ago (${change.since})` : `since its first snapshot (${change.since})`;
   const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
   const title = `${change.opened} new or reopened, ${change.fixed} fixed ${since}; open findings ${signed(t)}${moved.length ? ` (${moved.join(', ')})` : ''}`;
-  return html`<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${title}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">${signed(change.opened)} new</span> / <span class="delta-fixed">${signed(-change.fixed)} fixed</span></div>${
-    moved.length > 0 ? html`<div class="small muted delta-sev">${moved.join(' · ')}</div>` : ''
-  }${change.baseline === 'firstSnapshot' ? html`<div class="small muted">since first snapshot ${change.since.slice(5)}</div>` : ''}</td>`;
+  return `<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${esc(title)}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">${esc(signed(change.opened))} new</span> / <span class="delta-fixed">${esc(signed(-change.fixed))} fixed</span></div>${
+    moved.length > 0 ? `<div class="small muted delta-sev">${esc(moved.join(' · '))}</div>` : ''
+  }${change.baseline === 'firstSnapshot' ? `<div class="small muted">since first snapshot ${esc(change.since.slice(5))}</div>` : ''}</td>`;
 }
 
 /** The service page's line: its change over the last `days` days. */

@@ -49,6 +49,11 @@ export function whereText(f: Finding): string {
 
 /** The findings row's columns of a finding (both backends insert and refresh with these). */
 export function findingColumns(f: Finding) {
+  return { ...findingColumnsBesideData(f), data: JSON.stringify(f) };
+}
+
+/** findingColumns without `data` (JSON.stringify of the whole finding), for a caller that serialises it in one go with others. */
+export function findingColumnsBesideData(f: Finding) {
   return {
     fingerprint: f.fingerprint,
     tool: f.tool,
@@ -60,7 +65,6 @@ export function findingColumns(f: Finding) {
     fixAvailable: f.fixAvailable ? 1 : 0,
     suppressed: f.status === 'suppressed' ? 1 : 0,
     suppression: f.suppression ? JSON.stringify(f.suppression) : null,
-    data: JSON.stringify(f),
   };
 }
 

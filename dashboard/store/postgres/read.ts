@@ -93,12 +93,6 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       throw err;
     }
   };
-  const serviceByName = async (name: string) => {
-    const r = (await rows<ServiceDbRow>('SELECT * FROM services WHERE name = $1', [name]))[0];
-    if (!r) return undefined;
-    serviceIds.set(name, Number(r.id));
-    return { ...r, id: Number(r.id) };
-  };
   // Known services' ids (a service row is never deleted or renamed, so an id once read stays true).
   const serviceIds = new Map<string, number>();
   const serviceId = async (name: string): Promise<number | undefined> => {
@@ -175,25 +169,34 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     },
 
     async getService(name, now = new Date()) {
-      const s = await serviceByName(name);
-      if (!s) return undefined;
       const window = trendWindow(now);
       const breach = breachCondition(sla, now);
-      // Four independent reads at once (each on its own pooled connection).
-      const [openRows, breachRows, postureRows, fixRows] = await Promise.all([
-        rows<{ severity: Severity; suppressed: number; n: number; oldest: string }>(
-          "SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = $1 AND state = 'open' GROUP BY severity, suppressed",
-          [s.id],
-        ),
-        rows<{ severity: Severity; n: number }>(numberPlaceholders(`SELECT f.severity, count(*)::int AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`), [s.id, ...breach.params]),
-        // The trend window's days, and the day before it.
-        rows<{ day: string; total: number }>(
-          `(SELECT day, total FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1)
-           UNION ALL (SELECT day, total FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3)`,
-          [s.id, window.first, window.today],
-        ),
-        rows<{ severity: Severity; fixed_count: string; open_seconds_total: string }>('SELECT severity, fixed_count, open_seconds_total FROM fix_stats WHERE service_id = $1', [s.id]),
-      ]);
+      // One statement, one round trip (a page render waits on it): the service row and its four
+      // figures, each as a JSON array of rows (open counts, SLA breaches, the trend window's days and
+      // the day before it, fix stats), the same rows the four queries of before returned.
+      const found = (
+        await rows<ServiceDbRow & { open_rows: [Severity, number, number, string][]; breach_rows: [Severity, number][]; posture_rows: [string, number][]; fix_rows: [Severity, number, number][] }>(
+          numberPlaceholders(`SELECT s.*,
+             (SELECT coalesce(json_agg(json_build_array(o.severity, o.suppressed, o.n, o.oldest)), '[]') FROM
+               (SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = s.id AND state = 'open' GROUP BY severity, suppressed) o) AS open_rows,
+             (SELECT coalesce(json_agg(json_build_array(b.severity, b.n)), '[]') FROM
+               (SELECT f.severity, count(*)::int AS n FROM findings f WHERE f.service_id = s.id AND ${breach.sql} GROUP BY f.severity) b) AS breach_rows,
+             (SELECT coalesce(json_agg(json_build_array(p.day, p.total)), '[]') FROM
+               ((SELECT day, total FROM posture_daily WHERE service_id = s.id AND day < ? ORDER BY day DESC LIMIT 1)
+                UNION ALL (SELECT day, total FROM posture_daily WHERE service_id = s.id AND day >= ? AND day <= ?)) p) AS posture_rows,
+             (SELECT coalesce(json_agg(json_build_array(x.severity, x.fixed_count, x.open_seconds_total)), '[]') FROM fix_stats x WHERE x.service_id = s.id) AS fix_rows
+           FROM services s WHERE s.name = ?`),
+          [...breach.params, window.first, window.first, window.today, name],
+        )
+      )[0];
+      if (!found) return undefined;
+      const { open_rows, breach_rows, posture_rows, fix_rows, ...row } = found;
+      const s = { ...row, id: Number(row.id) };
+      serviceIds.set(name, s.id);
+      const openRows = open_rows.map(([severity, suppressed, n, oldest]) => ({ severity, suppressed, n, oldest }));
+      const breachRows = breach_rows.map(([severity, n]) => ({ severity, n }));
+      const postureRows = posture_rows.map(([day, total]) => ({ day, total }));
+      const fixRows = fix_rows.map(([severity, fixed_count, open_seconds_total]) => ({ severity, fixed_count, open_seconds_total }));
       const open = emptyCounts();
       let suppressed = 0;
       const oldest = new Map<Severity, string>();
@@ -300,6 +303,19 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       const one = service !== undefined;
       const sinceDay = dayOfTime(since);
       const extra = one ? [service] : [];
+      if (one) {
+        // A service page waits on this: its four reads as one statement (one round trip, one pooled
+        // connection), each part a JSON array of the rows it returned on its own.
+        const json = (sql: string) => `(SELECT coalesce(json_agg(row_to_json(r)), '[]') FROM (${sql}) r)`;
+        const [parts] = await rows<{ baseline: ChangePostureDbRow[]; first: ChangePostureDbRow[]; latest: ChangePostureDbRow[]; events: ChangeEventDbRow[] }>(
+          numbered(
+            `SELECT ${json(changePostureSql('baseline', true))} AS baseline, ${json(changePostureSql('first', true))} AS first, ` +
+              `${json(changePostureSql('latest', true))} AS latest, ${json(changeEventsSql(true))} AS events`,
+          ),
+          [since, service, service, service, since, service],
+        );
+        return assembleChanges(sinceDay, parts.baseline, parts.first, parts.latest, parts.events);
+      }
       const [baseline, first, latest, events] = await Promise.all([
         rows<ChangePostureDbRow>(numbered(changePostureSql('baseline', one)), [since, ...extra]),
         rows<ChangePostureDbRow>(numbered(changePostureSql('first', one)), extra),

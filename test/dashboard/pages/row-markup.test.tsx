@@ -2,7 +2,7 @@
 // render's hot parts); these are the JSX versions they replaced, kept here as the oracle: both must
 // give the same bytes for rows with every feature (KEV, EPSS, triage, suppression, fixed, breached,
 // markup and invisible characters in tool text, bad run URLs, the coverage ledger).
-import { raw } from 'hono/html';
+import { html, raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../../src/findings/finding.js';
@@ -13,6 +13,11 @@ import { formatProbability, formatPercentile } from '../../../dashboard/componen
 import { formatAge, formatDay, formatDateTime, safeHttpUrl } from '../../../dashboard/components/format.js';
 import { totalCount, type SeverityCounts } from '../../../dashboard/components/severity.js';
 import { findingRowsHtml, scanRowsHtml, type FindingStateFilter } from '../../../dashboard/pages/service.js';
+import { serviceRowHtml } from '../../../dashboard/pages/overview.js';
+import { signed } from '../../../dashboard/pages/week.js';
+import { serviceHref } from '../../../dashboard/pages/view-models.js';
+import type { ServiceChange } from '../../../dashboard/store/week.js';
+import type { ServiceOverview } from '../../../dashboard/store/types.js';
 import { findingHref, slaDueDay } from '../../../dashboard/pages/view-models.js';
 import type { FindingRow, ScanSummary } from '../../../dashboard/store/types.js';
 
@@ -306,6 +311,61 @@ const OldScanRows: FC<{ rows: ScanSummary[]; now: Date }> = (p) => (
   </tbody>
 );
 
+// The overview's row (built with the html tag before), its sparkline and its change cell.
+type ServiceRow = ServiceOverview;
+const DELTA_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+const OldSparkline: FC<{ values: (number | null)[]; label: string }> = ({ values, label }) => {
+  const w = 120;
+  const h = 28;
+  const pad = 3;
+  const measured = values.flatMap((v, i) => (v === null ? [] : [{ v, i }]));
+  const max = Math.max(1, ...measured.map((p) => p.v));
+  const n = values.length;
+  const px = (i: number) => pad + (n <= 1 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (n - 1));
+  const py = (v: number) => h - pad - (v / max) * (h - 2 * pad);
+  const first = measured.length > 0 ? measured[0].v : 0;
+  const lastPoint = measured.length > 0 ? measured[measured.length - 1] : undefined;
+  const last = lastPoint?.v ?? 0;
+  const direction = last > first ? 'up' : last < first ? 'down' : 'flat';
+  const points = measured.map((p) => `${Math.round(px(p.i) * 10) / 10},${Math.round(py(p.v) * 10) / 10}`).join(' ');
+  const end = lastPoint ? html`<circle cx="${Math.round(px(lastPoint.i) * 10) / 10}" cy="${Math.round(py(last) * 10) / 10}" r="2.5" data-count="${last}"></circle>` : '';
+  // `html` escapes every value (the label carries a service name); used for speed on the overview.
+  return html`<svg class="sparkline trend-${direction}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${label}"><title>${label}</title>${measured.length > 1 ? html`<polyline points="${points}"></polyline>` : ''}${end}</svg>`;
+};
+
+function oldChangeCell(change: ServiceChange | undefined, days: number) {
+  if (!change) return html`<td class="change"><span class="muted" title="no default-branch snapshot yet">—</span></td>`;
+  const t = change.total;
+  const dir = t > 0 ? 'up' : t < 0 ? 'down' : 'flat';
+  const words = t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change';
+  const since = change.baseline === 'window' ? `since ${days} days ago (${change.since})` : `since its first snapshot (${change.since})`;
+  const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
+  const title = `${change.opened} new or reopened, ${change.fixed} fixed ${since}; open findings ${signed(t)}${moved.length ? ` (${moved.join(', ')})` : ''}`;
+  return html`<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${title}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">${signed(change.opened)} new</span> / <span class="delta-fixed">${signed(-change.fixed)} fixed</span></div>${
+    moved.length > 0 ? html`<div class="small muted delta-sev">${moved.join(' · ')}</div>` : ''
+  }${change.baseline === 'firstSnapshot' ? html`<div class="small muted">since first snapshot ${change.since.slice(5)}</div>` : ''}</td>`;
+}
+
+function oldServiceRow(row: ServiceRow, now: Date, staleAfterDays: number, changes: ReadonlyMap<string, ServiceChange> | undefined, days: number) {
+  const open: SeverityCounts = row.open;
+  const trend = row.trend.map((p) => p.total);
+  // Days before the first snapshot are null: the line and its label start at the first measured day.
+  const firstMeasured = row.trend.find((p) => p.total !== null);
+  const first = firstMeasured?.total ?? 0;
+  const last = row.trend.length > 0 ? (row.trend[row.trend.length - 1].total ?? 0) : 0;
+  const since = firstMeasured?.day ?? '';
+  const count = (s: 'critical' | 'high' | 'medium' | 'low') =>
+    open[s] > 0 ? html`<span class="count sev-${s}" title="${open[s]} open ${s}">${open[s]}</span>` : html`<span class="count zero">0</span>`;
+  const gate = row.lastGate
+    ? html`<span class="gate gate-${row.lastGate}">${row.lastGate === 'scanner-error' ? 'scanner error' : row.lastGate}</span>`
+    : html`<span class="gate gate-none">—</span>`;
+  return html`<tr data-service="${row.name}"><td><a href="${serviceHref(row.name)}">${row.name}</a></td><td class="num">${count('critical')}</td><td class="num">${count('high')}</td><td class="num">${count('medium')}</td><td class="num">${count('low')}</td><td class="num total">${row.openTotal}${
+    row.suppressed > 0 ? html`<div class="muted small">+${row.suppressed} suppressed</div>` : ''
+  }</td><td>${OldSparkline({ values: trend, label: `${row.name}: ${first} open on ${since}, ${last} now` })}</td>${changes ? oldChangeCell(changes.get(row.name), days) : ''}<td${row.stale ? html` class="stale"` : ''} title="${`last scan ${formatDateTime(row.lastScanAt)}; last default-branch snapshot ${formatDateTime(row.lastSnapshotAt)}`}">${formatAge(row.lastScanAt, now)}${
+    row.stale ? html`<span class="marker stale-marker" title="${`no default-branch snapshot for ${staleAfterDays}+ days`}">stale</span>` : ''
+  }</td><td>${gate}</td><td class="num">${row.slaBreaches > 0 ? html`<span class="count bad">${row.slaBreaches}</span>` : html`<span class="count zero">0</span>`}</td></tr>`;
+}
+
 // ---- the cases
 const NOW = new Date('2026-11-24T09:00:00Z');
 const KEV_KNOWN: Kev = { cve: 'CVE-2021-44228', dateAdded: '2021-12-10', dueDate: '2026-11-26', ransomware: 'known' };
@@ -440,5 +500,44 @@ describe('posture chart built as a string', () => {
     const expected = String(await (<OldPostureChart series={series} label={label} />));
     expect(String(await (<PostureChart series={series} label={label} />))).toBe(expected);
     expect(expected).toContain('posture-chart compact');
+  });
+});
+
+describe('overview rows built as strings', () => {
+  const trend = (values: (number | null)[]) => values.map((total, i) => ({ day: new Date(Date.UTC(2026, 9, 26) + i * 86_400_000).toISOString().slice(0, 10), total }));
+  function overviewRow(over: Partial<ServiceRow>): ServiceRow {
+    return {
+      name: 'payments',
+      open: { critical: 2, high: 0, medium: 7, low: 1, info: 0, unknown: 0 },
+      openTotal: 10,
+      suppressed: 0,
+      trend: trend(Array.from({ length: 30 }, (_, i) => 10 + ((i * 7) % 5))),
+      lastScanAt: '2026-11-24T06:00:00.000Z',
+      lastSnapshotAt: '2026-11-24T06:00:00.000Z',
+      stale: false,
+      lastGate: 'passed',
+      slaBreaches: 0,
+      ...over,
+    } as ServiceRow;
+  }
+  const change = (over: Partial<ServiceChange>): ServiceChange =>
+    ({ service: 'payments', since: '2026-11-17', baseline: 'window', open: { critical: 1, high: 0, medium: -2, low: 0, info: 0, unknown: 0 }, total: -1, opened: 3, fixed: 4, ...over }) as ServiceChange;
+  const rows: [ServiceRow, ServiceChange | undefined][] = [
+    [overviewRow({}), change({})],
+    [overviewRow({ name: '<b>pay</b> & "q" \'s \u202E', suppressed: 3, stale: true, lastGate: 'failed', slaBreaches: 4 }), change({ total: 5, baseline: 'firstSnapshot', since: '2026-11-20' })],
+    [overviewRow({ trend: trend([null, null, null, 4, 4, 5]), lastGate: 'scanner-error', lastScanAt: null, lastSnapshotAt: null }), change({ total: 0, open: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 }, opened: 0, fixed: 0 })],
+    [overviewRow({ trend: trend([null, null, 7]), lastGate: null }), undefined],
+    [overviewRow({ trend: trend([null, null]), open: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 }, openTotal: 0 }), undefined],
+    [overviewRow({ trend: trend([3]) }), change({ total: 2 })],
+    [overviewRow({ trend: trend([0, 0, 0]) }), change({})],
+  ];
+  it.each([true, false])('give the bytes the html-tag rows gave (change column: %s)', async (withChanges) => {
+    for (const [r, c] of rows) {
+      const changes = withChanges ? new Map(c ? [[r.name, c]] : []) : undefined;
+      for (const days of [7, 30]) {
+        const expected = String(await oldServiceRow(r, NOW, 14, changes, days));
+        expect(serviceRowHtml(r, NOW, 14, changes, days)).toBe(expected);
+      }
+    }
   });
 });

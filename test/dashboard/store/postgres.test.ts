@@ -136,6 +136,23 @@ describe('bulk ingest', () => {
     expect(JSON.parse(rowsJson(rows)).map((r: { title: string }) => r.title).slice(0, 7)).toEqual(['plain', 'a \ufffd b', 'low \ufffd', 'pair \ud83d\ude00 ok', 'end \ufffd', '\\ud800 is text', '\\\ufffd']);
   });
 
+  // `data` goes to the server as a JSON value and is stored as its text: it must stay exactly
+  // JSON.stringify(finding), as SQLite stores it (numbers, escapes, key order), on insert and update.
+  it('stores data as exactly JSON.stringify of the finding, inserted or updated, with or without a lone surrogate', async () => {
+    const odd = { epss: { cve: 'CVE-2024-odd00001', probability: 1e-7, percentile: 0.1 }, message: 'quote " backslash \\ tab \t \u00e9 \ud83d\ude00 </script>' };
+    const r1 = makeReport({ scanId: 'd1', createdAt: day('2026-01-01'), findings: [{ fp: 'odd00001', extra: odd }, { fp: 'lone0001', title: 'lone \udc00 surrogate' }, { fp: 'plain001' }] });
+    await store.ingestScan(r1, 't');
+    const r2 = makeReport({ scanId: 'd2', createdAt: day('2026-01-02'), findings: [{ fp: 'odd00001', extra: { ...odd, message: 'changed \\ud800 text' } }, { fp: 'lone0001', title: 'lone \udc00 surrogate' }, { fp: 'plain001', title: 'new \ud800' }] });
+    const stored = async () => new Map((await sql('SELECT fingerprint, title, data FROM findings')).rows.map((r) => [r.fingerprint, r]));
+    const first = await stored();
+    for (const f of r1.findings) expect(first.get(f.fingerprint).data).toBe(JSON.stringify(f));
+    expect(first.get('fp-lone0001').title).toBe('lone \ufffd surrogate');
+    await store.ingestScan(r2, 't');
+    const second = await stored();
+    for (const f of r2.findings) expect(second.get(f.fingerprint).data).toBe(JSON.stringify(f));
+    expect(second.get('fp-plain001').title).toBe('new \ufffd');
+  });
+
   // PG migration 5: the ingest-only child tables have no foreign key triggers (a per-row probe of
   // the parent each); ingest alone keeps every child row pointing at a stored finding and scan.
   it('writes the ingest-only child tables without foreign key triggers, every row naming a stored finding and scan', async () => {
