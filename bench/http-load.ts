@@ -1,7 +1,8 @@
 // Shared by the dashboard benches: a dashboard server in a child process, and a load generator of
 // N keep-alive connections reporting p50/p99 (printed by the benches, never asserted).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { parseLoopStats, type LoopStats } from '../dashboard/loop-stats.js';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,11 @@ export interface Server {
   base: string;
   /** The server process's CPU time so far (user + system, ms; Linux /proc), undefined elsewhere. */
   cpuMs(): number | undefined;
+  /**
+   * The server's event-loop figures since the last call (dashboard/loop-stats.ts: blocks > 20 ms,
+   * their sum and the longest), undefined where signals or the figures are missing.
+   */
+  loopStats(): Promise<LoopStats | undefined>;
   stop(): Promise<void>;
 }
 
@@ -42,18 +48,36 @@ export async function waitQuiet(server: Server, maxSeconds: number): Promise<num
   return (Date.now() - t0) / 1000;
 }
 
+/**
+ * The dashboard in a child process. Looking inside it (opt-in, for finding where a tail comes from):
+ *   GATEHOUSE_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x --trace-gc"  node flags for the server
+ *   GATEHOUSE_BENCH_SERVER_LOG=/tmp/x/server.log  the server's stdout and stderr appended there
+ * Its event-loop figures (loopStats) are always on: a 10 ms timer, no cost worth counting.
+ */
 export async function startServer(location: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/server.ts', '--db', location, '--port', '0'], {
+  const nodeArgs = (process.env.GATEHOUSE_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const logFile = process.env.GATEHOUSE_BENCH_SERVER_LOG;
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'dashboard/server.ts', '--db', location, '--port', '0'], {
     cwd: repoRoot,
-    env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN },
+    env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN, GATEHOUSE_LOOP_STATS: '1' },
     // The server's info log (one line per ingest) would drown the figures: kept, not printed,
     // and its end shown if the server exits before listening.
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
+  let partial = '';
+  const statsWaiters: ((s: LoopStats | undefined) => void)[] = [];
   child.stderr.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000);
+    if (logFile) appendFileSync(logFile, d);
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const stats = parseLoopStats(line);
+      if (stats) statsWaiters.shift()?.(stats);
+    }
   });
+  if (logFile) child.stdout.on('data', (d: Buffer) => appendFileSync(logFile, d));
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -66,6 +90,19 @@ export async function startServer(location: string): Promise<Server> {
   return {
     base,
     cpuMs: () => processCpuMs(child.pid),
+    loopStats: () =>
+      new Promise<LoopStats | undefined>((resolve) => {
+        const timeout = setTimeout(() => {
+          statsWaiters.splice(statsWaiters.indexOf(done), 1);
+          resolve(undefined);
+        }, 2000);
+        const done = (s: LoopStats | undefined) => {
+          clearTimeout(timeout);
+          resolve(s);
+        };
+        statsWaiters.push(done);
+        if (!child.kill('SIGUSR2')) done(undefined);
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

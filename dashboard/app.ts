@@ -74,6 +74,10 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   // API answers hold findings, tokens and counts: no shared or browser cache keeps them, unless a
   // route says otherwise (the badge).
   api.use('*', async (c, next) => {
+    // Set before the route builds its response (a route's own Cache-Control replaces it): set on a
+    // finished response, hono copies it into a streamed Response, several times the cost of a
+    // cached answer (docs/dashboard.md "Speed"). After: for responses built without it.
+    c.header('Cache-Control', 'no-store');
     await next();
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });

@@ -27,13 +27,17 @@ export const WARM_ON_START_MAX = 1000;
  */
 export const QUIET_MS = 200;
 
+/** How often a paused render ahead checks whether a request now waits for it. */
+const URGENT_CHECK_MS = 10;
+
 export class PageWarmer {
   private readonly queue = new Map<string, () => Promise<unknown>>();
   private running: Promise<void> | undefined;
   private targets: PageTargets | undefined;
   private inFlight = 0;
   private lastEnded = 0;
-  private whenIdle: (() => void) | undefined;
+  /** Waiting for the moment no request is in flight. */
+  private whenIdle: (() => void)[] = [];
 
   constructor(
     private readonly logger: Pick<Logger, 'warning'>,
@@ -48,10 +52,10 @@ export class PageWarmer {
   requestEnded(): void {
     this.inFlight--;
     this.lastEnded = performance.now();
-    if (this.inFlight === 0 && this.whenIdle) {
+    if (this.inFlight === 0 && this.whenIdle.length > 0) {
       const resume = this.whenIdle;
-      this.whenIdle = undefined;
-      resume();
+      this.whenIdle = [];
+      for (const r of resume) r();
     }
   }
 
@@ -60,12 +64,35 @@ export class PageWarmer {
       // A turn of the event loop first, so requests already waiting on a socket start before.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.inFlight > 0) {
-        await new Promise<void>((resolve) => (this.whenIdle = resolve));
+        await new Promise<void>((resolve) => this.whenIdle.push(resolve));
         continue;
       }
       const quietFor = performance.now() - this.lastEnded;
       if (quietFor >= this.quietMs) return;
       await new Promise<void>((resolve) => setTimeout(resolve, this.quietMs - quietFor).unref());
+    }
+  }
+
+  /**
+   * Between the steps of a render ahead (reading, rendering, compressing): resolves once no request
+   * is in flight, so a request that arrived during a background render waits for one step of it at
+   * most, not for all of it.
+   */
+  async yieldToRequests(urgent: () => boolean = () => false): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // `urgent`: a request now waits for this very render (it joined it): go on. Checked every
+    // URGENT_CHECK_MS while requests are in flight.
+    while (this.inFlight > 0 && !urgent()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.whenIdle = this.whenIdle.filter((r) => r !== resolve);
+          resolve();
+        }, URGENT_CHECK_MS);
+        this.whenIdle.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
   }
 

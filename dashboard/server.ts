@@ -12,6 +12,7 @@ import { withoutUrlPasswords } from '../src/errors.js';
 import { SeveritySchema } from '../src/findings/finding.js';
 import { createConsoleLogger, type Logger } from '../src/logger.js';
 import { createApp } from './app.js';
+import { loopStatsFromEnv } from './loop-stats.js';
 import { WARM_ON_START_MAX } from './page-warmer.js';
 import { DEFAULT_DASHBOARD_CONFIG, type DashboardConfig } from './deps.js';
 import { createOidcVerifier, OidcConfigSchema, type OidcConfig } from './auth/oidc.js';
@@ -211,6 +212,8 @@ export async function runDashboardCli(argv: string[]): Promise<RunningDashboard 
     await runMigrateCli(argv.slice(1));
     return undefined;
   }
+  // Benches only (bench/http-load.ts): event-loop blocks printed on SIGUSR2.
+  loopStatsFromEnv();
   const { values } = parseArgs({
     args: argv,
     options: {

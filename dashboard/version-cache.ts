@@ -7,10 +7,16 @@
 // (viewer-independent content, and the finished gzipped page per viewer). Keys say which is which
 // and carry the minute when the value shows ages ("5 min ago").
 
+/** How getAging() runs a refresh in the background (the page warmer's queue: when no request is in flight). */
+export type Schedule = (key: string, task: () => Promise<unknown>) => void;
+
+/** Default: after the requests already in this turn of the event loop. */
+const soon: Schedule = (_key, task) => void setImmediate(() => void task());
+
 export class VersionedCache {
-  private readonly entries = new Map<string, { version: number; value: unknown; size: number }>();
+  private readonly entries = new Map<string, { version: number; value: unknown; size: number; period?: number }>();
   /** Renders in progress, so requests arriving meanwhile wait for the same one. */
-  private readonly pending = new Map<string, { version: number; value: Promise<unknown> }>();
+  private readonly pending = new Map<string, { version: number; period?: number; value: Promise<unknown>; awaited?: boolean }>();
   private bytes = 0;
 
   /** `maxBytes` counts string length, byte length, or the `size` each get() gives. */
@@ -29,12 +35,65 @@ export class VersionedCache {
       return hit.value as V;
     }
     const inFlight = this.pending.get(key);
-    if (inFlight && inFlight.version >= version) return inFlight.value as Promise<V>;
+    if (inFlight && inFlight.version >= version) {
+      inFlight.awaited = true;
+      return inFlight.value as Promise<V>;
+    }
     const value = (async () => render())();
     this.pending.set(key, { version, value });
     try {
       const done = await value;
       this.set(key, version, done, size(done));
+      return done;
+    } finally {
+      if (this.pending.get(key)?.value === value) this.pending.delete(key);
+    }
+  }
+
+  /**
+   * For values that also follow the clock (ages, SLA days), cut into periods (e.g. minutes): a
+   * value of the same data version from up to `maxLag` periods earlier is returned at once and one
+   * render of the current period is scheduled in the background; no request waits for it. Older,
+   * or of another data version: rendered before answering, as get(). Data never lags, the clock
+   * does, by at most `maxLag` periods.
+   */
+  async getAging<V>(
+    key: string,
+    version: number,
+    period: number,
+    render: () => Promise<V> | V,
+    opts: { size?: (value: V) => number; maxLag?: number; schedule?: Schedule } = {},
+  ): Promise<V> {
+    const size = opts.size ?? defaultSize;
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version && hit.period !== undefined && hit.period <= period && period - hit.period <= (opts.maxLag ?? 1)) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      if (hit.period < period && !this.pending.has(key)) {
+        // A failed refresh is tried again by the next request.
+        (opts.schedule ?? soon)(key, () => this.renderPeriod(key, version, period, render, size).catch(() => undefined));
+      }
+      return hit.value as V;
+    }
+    return this.renderPeriod(key, version, period, render, size);
+  }
+
+  /** The value of `period` at `version`: the entry if it is of that period, else one render shared by all who ask. */
+  private async renderPeriod<V>(key: string, version: number, period: number, render: () => Promise<V> | V, size: (value: V) => number): Promise<V> {
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version && hit.period === period) return hit.value as V;
+    const inFlight = this.pending.get(key);
+    if (inFlight && inFlight.version >= version && (inFlight.period ?? -Infinity) >= period) {
+      inFlight.awaited = true;
+      return inFlight.value as Promise<V>;
+    }
+    const value = (async () => render())();
+    this.pending.set(key, { version, period, value });
+    try {
+      const done = await value;
+      const now = this.entries.get(key);
+      // A render of a later period or version that ended first is kept.
+      if (!now || now.version < version || (now.version === version && (now.period ?? -Infinity) <= period)) this.set(key, version, done, size(done), period);
       return done;
     } finally {
       if (this.pending.get(key)?.value === value) this.pending.delete(key);
@@ -47,6 +106,11 @@ export class VersionedCache {
     return hit && hit.version === version ? (hit.value as V) : undefined;
   }
 
+  /** Whether a request waits for the render of `key` in progress (a render ahead then stops yielding). */
+  awaited(key: string): boolean {
+    return this.pending.get(key)?.awaited === true;
+  }
+
   /** Whether a render of `key` is in progress. */
   rendering(key: string): boolean {
     return this.pending.has(key);
@@ -56,14 +120,14 @@ export class VersionedCache {
     return this.entries.size;
   }
 
-  private set(key: string, version: number, value: unknown, size: number): void {
+  private set(key: string, version: number, value: unknown, size: number, period?: number): void {
     const old = this.entries.get(key);
     if (old) {
       this.bytes -= old.size;
       this.entries.delete(key);
     }
     if (size > this.maxBytes) return;
-    this.entries.set(key, { version, value, size });
+    this.entries.set(key, { version, value, size, period });
     this.bytes += size;
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;

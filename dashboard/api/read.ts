@@ -1,9 +1,9 @@
 // The read API (viewer or admin): services, posture series, findings, exports, the badge.
 import { promisify } from 'node:util';
-import { gunzipSync, gzip, gzipSync } from 'node:zlib';
+import { gunzipSync, gzip } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { requireRole, requireServiceRead } from '../auth/principal.js';
-import { cachedOverview } from '../cached-reads.js';
+import { backgroundOf, cachedOverview, overviewPeriod } from '../cached-reads.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { addDays, dayOf, daysBetween } from '../store/days.js';
@@ -25,8 +25,10 @@ const gzipAsync = promisify(gzip);
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
 const MAX_POSTURE_DAYS = 3660;
 const DEFAULT_POSTURE_DAYS = 90;
+/** How many minutes an answer with ages may lag the clock (pages: CLOCK_LAG_MS, the same 5 minutes). */
+const CLOCK_LAG_MINUTES = 5;
 
-export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache'> & { store: ReadStore }): Hono<AppEnv> {
+export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { store, cache } = deps;
   const viewer = requireRole('viewer');
@@ -37,9 +39,15 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
    * client that accepts gzip, unzipped for one that does not. `version`: the data version the answer
    * depends on (one service's for an answer about one service, store/versions.ts).
    */
-  const cachedJson = async (c: Context<AppEnv>, key: string, version: () => Promise<number>, compute: () => Promise<unknown>): Promise<Response> => {
+  const cachedJson = async (c: Context<AppEnv>, key: string, version: () => Promise<number>, compute: () => Promise<unknown>, minute?: number): Promise<Response> => {
     const render = async () => gzipAsync(JSON.stringify(await compute()));
-    const gz = cache ? await cache.get(`api|${key}`, await version(), render) : await render();
+    // Answers with ages follow the clock by the minute: an earlier minute's (same data) is served
+    // while this minute's is computed in the background, up to CLOCK_LAG_MINUTES, as the pages do.
+    const gz = !cache
+      ? await render()
+      : minute === undefined
+        ? await cache.get(`api|${key}`, await version(), render)
+        : await cache.getAging(`api|${key}`, await version(), minute, render, { maxLag: CLOCK_LAG_MINUTES, schedule: backgroundOf(deps) });
     if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
       return c.body(gz as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip' });
     }
@@ -50,13 +58,15 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     const at = deps.now();
     const version = await store.dataVersion();
     // Hundreds of services with their trends are hundreds of KB of JSON; serialize and gzip it once
-    // per version and 5 minutes (the overview's own cache period), not once per poll.
+    // per version and 5 minutes (the overview's own period; the previous period's answer is served
+    // while this one's is built in the background), not once per poll. Gzip on the thread pool.
     const build = async () => {
-      const json = JSON.stringify({ services: await cachedOverview(deps, at, version) });
-      return { json, gzip: gzipSync(json) };
+      const json = JSON.stringify({ services: await cachedOverview(deps, at, version, true) });
+      return { json, gzip: await gzipAsync(json) };
     };
-    const key = `api|services|${Math.floor(at.getTime() / 300_000)}`;
-    const body = cache ? await cache.get(key, version, build, (b) => b.json.length + b.gzip.length) : await build();
+    const body = cache
+      ? await cache.getAging('api|services', version, overviewPeriod(at), build, { size: (b) => b.json.length + b.gzip.length, schedule: backgroundOf(deps) })
+      : await build();
     const headers = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
     if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
       return c.body(body.gzip as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
@@ -99,14 +109,20 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
   app.get('/findings', requireServiceRead((c) => c.req.query('service')), async (c) => {
     const q = parseQuery(FindingQuerySchema, c.req.query());
     const at = deps.now();
-    // Ages and SLA dates follow the clock by the minute: one answer per query, data version and
-    // minute (the caller's right to read the service was checked above). Filtered to one service, the
-    // answer is that service's own: its version, not the global one.
+    // Ages and SLA dates follow the clock by the minute: one answer per query and data version, of
+    // this minute or a recent one (the caller's right to read the service was checked above).
+    // Filtered to one service, the answer is that service's own: its version, not the global one.
     const version = q.service === undefined ? () => store.dataVersion() : () => store.serviceVersion(q.service!);
-    return cachedJson(c, `findings|${Math.floor(at.getTime() / 60_000)}|${JSON.stringify(q)}`, version, async () => {
-      const { items, total } = await store.listFindings(toFindingFilter(q), at);
-      return { items, total, limit: q.limit, offset: q.offset };
-    });
+    return cachedJson(
+      c,
+      `findings|${JSON.stringify(q)}`,
+      version,
+      async () => {
+        const { items, total } = await store.listFindings(toFindingFilter(q), at);
+        return { items, total, limit: q.limit, offset: q.offset };
+      },
+      Math.floor(at.getTime() / 60_000),
+    );
   });
 
   app.get('/findings/:service/:fingerprint', viewer, async (c) => {

@@ -28,8 +28,12 @@ export function createPageRoutes(deps: RouteDeps & { authFailures?: FailureThrot
 
   // Pages show findings and new tokens: never keep them in any cache.
   app.use('*', async (c, next) => {
+    if (c.req.path.startsWith('/static/')) return next();
+    // Before the page is built, so it goes into the response as made (fast to send; see app.ts),
+    // and after, for a response built without it.
+    c.header('Cache-Control', 'no-store');
     await next();
-    if (!c.req.path.startsWith('/static/')) c.header('Cache-Control', 'no-store');
+    if (c.res.headers.get('Cache-Control') !== 'no-store') c.header('Cache-Control', 'no-store');
   });
   // Bidi controls and zero-width characters from tool text become visible markers on every page
   // (cachedPage does it before caching; this covers the pages rendered per request).

@@ -52,11 +52,16 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   const globalVersion: VersionOf = () => store.dataVersion();
   const serviceVersion = (name: string): VersionOf => () => store.serviceVersion(name);
 
-  /** Renders a body (our own JSX output, already escaped) and deflates it once for every viewer. */
-  const renderContent = async (render: Render, version: number, at: Date): Promise<CachedContent> => ({
-    ...(await deflatePiece(neutraliseInvisibleText(String(await render(version, at))))),
-    at: at.getTime(),
-  });
+  /**
+   * Renders a body (our own JSX output, already escaped) and deflates it once for every viewer.
+   * `pause`: a render ahead lets requests that arrived meanwhile go first before each next step.
+   */
+  const renderContent = async (render: Render, version: number, at: Date, pause?: () => Promise<void>): Promise<CachedContent> => {
+    await pause?.();
+    const html = String(await render(version, at));
+    await pause?.();
+    return { ...(await deflatePiece(neutraliseInvisibleText(html))), at: at.getTime() };
+  };
   const contentSize = (v: CachedContent) => v.deflated.length + 200;
 
   /** Renders `key` into the cache at the data version and clock of now, unless a copy of this minute is there. */
@@ -64,7 +69,9 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     if (!cache) return;
     const version = await versionOf();
     const at = now();
-    await cache.get(key, version, () => renderContent(render, version, at), contentSize, (v) => minuteOf(v.at) === minuteOf(at.getTime()));
+    // Requests in flight go first between the render's steps, unless one of them waits for it.
+    const pause = warmer ? () => warmer.yieldToRequests(() => cache.awaited(key)) : undefined;
+    await cache.get(key, version, () => renderContent(render, version, at, pause), contentSize, (v) => minuteOf(v.at) === minuteOf(at.getTime()));
   };
 
   /** The body of `key` at the current data version: cached, or rendered now. */

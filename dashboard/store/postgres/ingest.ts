@@ -14,12 +14,15 @@ import type pg from 'pg';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
 import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
-import { exploitChanges, exploitColumns, notableOf, type ExploitColumns, type StoredExploit } from '../exploit.js';
+import { exploitChanges, exploitColumns, notableOf, numberPlaceholders, type ExploitColumns, type StoredExploit } from '../exploit.js';
+import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import { findingColumns, findingColumnsBesideData, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { INGEST_LOCK } from './migrations.js';
 import { VERSION_BUMP_POSTGRES } from '../versions.js';
+
+const SUMMARY_REFRESH = numberPlaceholders(SUMMARY_REFRESH_SQL);
 
 type Columns = ReturnType<typeof findingColumns>;
 
@@ -348,6 +351,11 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       if (sightings.length > 0) {
         // The scan is new, so its rows are too: each finding once, without ON CONFLICT (see idPairs).
         await client.query('INSERT INTO finding_scans (finding_id, scan_pk) SELECT u.id, $1 FROM unnest($2::bigint[]) AS u(id)', [scanPk, [...new Set(sightings.map((fp) => byFp.get(fp)!))]]);
+      }
+      // The service's open-findings summary, when an open finding came, went or changed (a snapshot
+      // that only sees its findings again writes nothing).
+      if (full.length > 0 || fixed.length > 0 || sp.decisions.some((d) => d.kind === 'opened')) {
+        await client.query(SUMMARY_REFRESH, [serviceId, serviceId]);
       }
       if (fixStats.size > 0) {
         const stats = [...fixStats];
