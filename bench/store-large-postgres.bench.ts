@@ -15,6 +15,7 @@ import pg from 'pg';
 import { openPostgresStore } from '../dashboard/store/postgres/open.js';
 import { VERSION_BUMP_POSTGRES } from '../dashboard/store/versions.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
+import { SUMMARY_FILL_SQL } from '../dashboard/store/summary.js';
 import { load, startServer, type LoadResult } from './http-load.js';
 
 const SERVICES = Number(process.env.GATEHOUSE_BENCH_LARGE_SERVICES ?? 5000);
@@ -81,12 +82,16 @@ function seedStatements(today: string): [string, string][] {
        SELECT service_id, severity, count(*), sum(extract(epoch FROM (fixed_at::timestamptz - opened_at::timestamptz)))::bigint
        FROM findings WHERE state = 'fixed' GROUP BY service_id, severity`,
     ],
+    // The per-service open-findings summary ingest keeps (the seed bypasses ingest): the migration's fill.
+    ['service_summary', SUMMARY_FILL_SQL],
+    // Every service's data version, as an ingest gives it (store/versions.ts).
+    ['service_versions', "INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services"],
   ];
 }
 
 /** Leaves first: a logged table may not reference an unlogged one. */
 const UNLOGGED_ORDER = [
-  'finding_ids', 'finding_events', 'finding_scans', 'pr_findings', 'triage_events', 'triage', 'fix_stats', 'posture_daily', 'scan_services', 'ingest_keys', 'findings', 'scans', 'services',
+  'finding_ids', 'finding_events', 'finding_scans', 'pr_findings', 'triage_events', 'triage', 'service_summary', 'service_versions', 'fix_stats', 'posture_daily', 'scan_services', 'ingest_keys', 'findings', 'scans', 'services',
 ];
 
 async function main(): Promise<void> {
@@ -95,7 +100,8 @@ async function main(): Promise<void> {
     console.log('PostgreSQL at 5,000 services x 3 years (10 million findings): not run (opt-in, tens of minutes and ~10 GB): set GATEHOUSE_BENCH_LARGE=1 and GATEHOUSE_BENCH_PG_URL');
     return;
   }
-  // GATEHOUSE_BENCH_LARGE_REUSE=<database>: the reads again on a database an earlier run seeded and kept.
+  // GATEHOUSE_BENCH_LARGE_REUSE=<database>: the reads again on a database an earlier run seeded and kept
+  // (a reused database is kept); GATEHOUSE_BENCH_LARGE_KEEP=1: keep the database this run seeds.
   const reuse = process.env.GATEHOUSE_BENCH_LARGE_REUSE;
   const name = reuse ?? `gatehouse_bench_large_${Date.now()}`;
   const admin = new pg.Client({ connectionString: server });
@@ -103,7 +109,8 @@ async function main(): Promise<void> {
   if (!reuse) await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
-  let keep = false;
+  let keep = reuse !== undefined || process.env.GATEHOUSE_BENCH_LARGE_KEEP === '1';
+  if (keep && !reuse) console.log(`database ${name} is kept after the run: GATEHOUSE_BENCH_LARGE_REUSE=${name} runs the reads again (drop it afterwards)`);
   const today = dayOf(new Date().toISOString());
   try {
     let viewer: string;

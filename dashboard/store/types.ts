@@ -270,6 +270,7 @@ export const STORE_TABLES = [
   'scans',
   'scan_services',
   'findings',
+  'service_summary',
   'finding_events',
   'finding_scans',
   'fix_stats',

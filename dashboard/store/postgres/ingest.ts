@@ -14,20 +14,24 @@ import type pg from 'pg';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
 import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
-import { exploitChanges, exploitColumns, notableOf, type ExploitColumns, type StoredExploit } from '../exploit.js';
+import { exploitChanges, exploitColumns, notableOf, numberPlaceholders, type ExploitColumns, type StoredExploit } from '../exploit.js';
+import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import { findingColumns, findingColumnsBesideData, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { INGEST_LOCK } from './migrations.js';
 import { VERSION_BUMP_POSTGRES } from '../versions.js';
 
+const SUMMARY_REFRESH = numberPlaceholders(SUMMARY_REFRESH_SQL);
+
 type Columns = ReturnType<typeof findingColumns>;
 
 // The stored columns a report can change, hashed on both sides (SQL here, `columnsHash` below) in
 // one order, with \x1f between them and \x1e for NULL: equal hashes mean an update would write
-// the same values.
-const STORED_COLUMNS_HASH = `md5(concat_ws(chr(31), tool, category, rule_id, title, severity, where_text, fix_available::text,
-  suppressed::text, coalesce(suppression, chr(30)), data))`;
+// the same values. Only open rows are hashed: a fixed one seen again is reopened, a full update
+// anyway (most of a long-lived service's rows are fixed ones).
+const STORED_COLUMNS_HASH = `CASE WHEN state = 'open' THEN md5(concat_ws(chr(31), tool, category, rule_id, title, severity, where_text, fix_available::text,
+  suppressed::text, coalesce(suppression, chr(30)), data)) END`;
 function columnsHash(c: Columns): string {
   return createHash('md5')
     .update([c.tool, c.category, c.ruleId, c.title, c.severity, c.where, String(c.fixAvailable), String(c.suppressed), c.suppression ?? '\x1e', c.data].join('\x1f'))
@@ -84,7 +88,7 @@ interface PriorRow extends StoredExploit {
   suppressed: number;
   rule_id: string;
   where_text: string;
-  columns_md5: string;
+  columns_md5: string | null;
 }
 
 /**
@@ -347,6 +351,11 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       if (sightings.length > 0) {
         // The scan is new, so its rows are too: each finding once, without ON CONFLICT (see idPairs).
         await client.query('INSERT INTO finding_scans (finding_id, scan_pk) SELECT u.id, $1 FROM unnest($2::bigint[]) AS u(id)', [scanPk, [...new Set(sightings.map((fp) => byFp.get(fp)!))]]);
+      }
+      // The service's open-findings summary, when an open finding came, went or changed (a snapshot
+      // that only sees its findings again writes nothing).
+      if (full.length > 0 || fixed.length > 0 || sp.decisions.some((d) => d.kind === 'opened')) {
+        await client.query(SUMMARY_REFRESH, [serviceId, serviceId]);
       }
       if (fixStats.size > 0) {
         const stats = [...fixStats];

@@ -283,6 +283,22 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX service_versions_by_version ON service_versions (version);
   INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services;
   `,
+  // 7 (as SQLite migration 8): the per-service summary of open findings (store/summary.ts): open and
+  // suppressed counts and the oldest open finding per service and severity, kept by ingest and
+  // triage, so the overview reads rows per service instead of grouping every finding. Filled here.
+  `
+  CREATE TABLE service_summary (
+    service_id BIGINT NOT NULL REFERENCES services(id),
+    severity TEXT NOT NULL,
+    open_count INTEGER NOT NULL,
+    suppressed_count INTEGER NOT NULL,
+    oldest_open TEXT,
+    PRIMARY KEY (service_id, severity)
+  );
+  INSERT INTO service_summary (service_id, severity, open_count, suppressed_count, oldest_open)
+    SELECT service_id, severity, sum(1 - suppressed), sum(suppressed), min(CASE WHEN suppressed = 0 THEN opened_at END)
+    FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity;
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */

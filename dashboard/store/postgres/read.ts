@@ -24,6 +24,7 @@ import {
 import { densePosture, findingSortSql, findingWhere, SEVERITY_SQL_RANK } from '../sqlite/read.js';
 import { breachCondition, numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
+import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
 import {
   assembleChanges,
   assembleRemediation,
@@ -113,28 +114,14 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
 
     async listServiceOverview(now = new Date()) {
       const window = trendWindow(now);
-      const open = new Map<number, SeverityCounts>();
-      const suppressed = new Map<number, number>();
-      for (const r of await rows<{ service_id: string; severity: Severity; suppressed: number; n: number }>(
-        "SELECT service_id, severity, suppressed, count(*)::int AS n FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity, suppressed",
-      )) {
-        const id = Number(r.service_id);
-        if (r.suppressed) {
-          suppressed.set(id, (suppressed.get(id) ?? 0) + r.n);
-          continue;
-        }
-        let c = open.get(id);
-        if (!c) open.set(id, (c = emptyCounts()));
-        c[r.severity] = r.n;
-      }
-      const breaches = new Map<number, number>();
-      const breach = breachCondition(sla, now);
-      for (const r of await rows<{ service_id: string; n: number }>(
-        numberPlaceholders(`SELECT f.service_id, count(*)::int AS n FROM findings f WHERE ${breach.sql} GROUP BY f.service_id`),
-        breach.params,
-      )) {
-        breaches.set(Number(r.service_id), r.n);
-      }
+      // Open counts from the summary; the SLA breaches from it and two index-bounded corrections (summary.ts).
+      const c = breachCorrections(sla, now);
+      const [summaryRows, notYetRows, kevOnlyRows] = await Promise.all([
+        rows<SummaryDbRow>(SUMMARY_ALL_SQL),
+        rows<{ service_id: string; n: string }>(numberPlaceholders(c.notYet.sql), c.notYet.params),
+        rows<{ service_id: string; n: string }>(numberPlaceholders(c.kevOnly.sql), c.kevOnly.params),
+      ]);
+      const { open, suppressed, breaches } = overviewCounts(sla, summaryRows, notYetRows, kevOnlyRows);
       const totals = new Map<number, Map<string, number>>();
       for (const r of await rows<{ service_id: string; day: string; total: number }>('SELECT service_id, day, total FROM posture_daily WHERE day >= $1 AND day <= $2', [window.first, window.today])) {
         const id = Number(r.service_id);
@@ -172,13 +159,13 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       const window = trendWindow(now);
       const breach = breachCondition(sla, now);
       // One statement, one round trip (a page render waits on it): the service row and its four
-      // figures, each as a JSON array of rows (open counts, SLA breaches, the trend window's days and
+      // figures, each as a JSON array of rows (open counts from the service's summary, SLA breaches, the trend window's days and
       // the day before it, fix stats), the same rows the four queries of before returned.
       const found = (
-        await rows<ServiceDbRow & { open_rows: [Severity, number, number, string][]; breach_rows: [Severity, number][]; posture_rows: [string, number][]; fix_rows: [Severity, number, number][] }>(
+        await rows<ServiceDbRow & { open_rows: [Severity, number, number, string | null][]; breach_rows: [Severity, number][]; posture_rows: [string, number][]; fix_rows: [Severity, number, number][] }>(
           numberPlaceholders(`SELECT s.*,
-             (SELECT coalesce(json_agg(json_build_array(o.severity, o.suppressed, o.n, o.oldest)), '[]') FROM
-               (SELECT severity, suppressed, count(*)::int AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = s.id AND state = 'open' GROUP BY severity, suppressed) o) AS open_rows,
+             (SELECT coalesce(json_agg(json_build_array(o.severity, o.open_count, o.suppressed_count, o.oldest_open)), '[]') FROM service_summary o
+               WHERE o.service_id = s.id AND (o.open_count > 0 OR o.suppressed_count > 0)) AS open_rows,
              (SELECT coalesce(json_agg(json_build_array(b.severity, b.n)), '[]') FROM
                (SELECT f.severity, count(*)::int AS n FROM findings f WHERE f.service_id = s.id AND ${breach.sql} GROUP BY f.severity) b) AS breach_rows,
              (SELECT coalesce(json_agg(json_build_array(p.day, p.total)), '[]') FROM
@@ -193,7 +180,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       const { open_rows, breach_rows, posture_rows, fix_rows, ...row } = found;
       const s = { ...row, id: Number(row.id) };
       serviceIds.set(name, s.id);
-      const openRows = open_rows.map(([severity, suppressed, n, oldest]) => ({ severity, suppressed, n, oldest }));
+      const openRows = open_rows.map(([severity, open_count, suppressed_count, oldest_open]) => ({ severity, open_count, suppressed_count, oldest_open }));
       const breachRows = breach_rows.map(([severity, n]) => ({ severity, n }));
       const postureRows = posture_rows.map(([day, total]) => ({ day, total }));
       const fixRows = fix_rows.map(([severity, fixed_count, open_seconds_total]) => ({ severity, fixed_count, open_seconds_total }));
@@ -201,10 +188,10 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       let suppressed = 0;
       const oldest = new Map<Severity, string>();
       for (const r of openRows) {
-        if (r.suppressed) suppressed += r.n;
-        else {
-          open[r.severity] = r.n;
-          oldest.set(r.severity, r.oldest);
+        suppressed += r.suppressed_count;
+        if (r.open_count > 0) {
+          open[r.severity] = r.open_count;
+          oldest.set(r.severity, r.oldest_open!);
         }
       }
       const breachBySeverity = new Map<Severity, number>();

@@ -3,6 +3,8 @@
 import type pg from 'pg';
 import { VERSION_BUMP_POSTGRES } from '../versions.js';
 import { labelOf, toTriageDecision, toTriageEvent, triageInForce, type TriageDbRow, type TriageEventDbRow, type TriageResult, type TriageStore } from '../triage.js';
+import { numberPlaceholders } from '../exploit.js';
+import { SUMMARY_REFRESH_SQL } from '../summary.js';
 
 const DECISION_SELECT = `SELECT s.name AS service, t.fingerprint, t.rule_id, t.title, t.status, t.justification, t.reason, t.owner,
   t.expires_at, t.decided_by, t.decided_at FROM triage t JOIN services s ON s.id = t.service_id`;
@@ -15,6 +17,8 @@ const SUBJECT = `SELECT rule_id, title FROM (
 const EVENT = `INSERT INTO triage_events (service_id, fingerprint, action, status, justification, reason, owner, expires_at, actor, at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 const AUDIT = 'INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)';
+// A decision in force counts its finding like a suppression: the service's summary moves with it.
+const REFRESH_SUMMARY = numberPlaceholders(SUMMARY_REFRESH_SQL);
 
 /** `written`: called after each commit (the data version may have moved). */
 export function createPostgresTriage(pool: pg.Pool, written: () => void = () => undefined): TriageStore {
@@ -62,7 +66,10 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(AUDIT, [at, actor, 'triage.set', JSON.stringify({ service, fingerprint: fp, status: r.status, reason: r.reason, owner: r.owner, expiresAt: r.expiresAt, justification: r.justification })]);
           applied++;
         }
-        if (applied > 0) await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
+        if (applied > 0) {
+          await client.query(REFRESH_SUMMARY, [serviceId, serviceId]);
+          await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
+        }
         return { applied, missing };
       });
     },
@@ -82,7 +89,10 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(AUDIT, [at, actor, 'triage.clear', JSON.stringify({ service, fingerprint: fp })]);
           applied++;
         }
-        if (applied > 0) await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
+        if (applied > 0) {
+          await client.query(REFRESH_SUMMARY, [serviceId, serviceId]);
+          await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
+        }
         return { applied, missing };
       });
     },
@@ -125,6 +135,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(EVENT, [r.service_id, r.fingerprint, 'expired', r.status, r.justification, r.reason, r.owner, r.expires_at, 'gatehouse', at]);
           await client.query(AUDIT, [at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by })]);
         }
+        for (const id of new Set(rows.map((r) => r.service_id))) await client.query(REFRESH_SUMMARY, [id, id]);
         if (rows.length > 0) await client.query(VERSION_BUMP_POSTGRES, [rows.map((r) => r.service_id)]);
         return rows.length;
       });

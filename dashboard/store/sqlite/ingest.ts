@@ -9,6 +9,7 @@ import { exploitChanges, exploitColumns, notableOf, type StoredExploit } from '.
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import { sumCounts } from '../counts.js';
+import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { sqliteVersionBump } from '../versions.js';
 
@@ -90,6 +91,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       `INSERT OR IGNORE INTO posture_daily (service_id, day, critical, high, medium, low, info, unknown, total, snapshot_at)
        VALUES (@serviceId, @day, @critical, @high, @medium, @low, @info, @unknown, @total, @snapshotAt)`,
     ),
+    refreshSummary: db.prepare<[number, number]>(SUMMARY_REFRESH_SQL),
     exploitOfService: db.prepare<[number], StoredExploit & { id: number }>(
       'SELECT id, kev, kev_due, epss, epss_percentile, vuln_ids FROM findings WHERE service_id = ?',
     ),
@@ -264,6 +266,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         }
       }
       const becameKev = syncExploit(serviceId, touched);
+      // A sighting changes no finding; anything else may move the service's open counts.
+      if (sp.decisions.some((d) => d.kind !== 'sighted')) q.refreshSummary.run(serviceId, serviceId);
       notable.push(...notableOf(sp.name, sp.decisions, becameKev, (fp) => prior.get(sp.name)?.findings.get(fp)?.openedAt));
       if (sp.posture) {
         const row = { serviceId, day: sp.posture.day, ...sp.posture.counts, total: sumCounts(sp.posture.counts), snapshotAt: sp.posture.snapshotAt };

@@ -367,6 +367,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX service_versions_by_version ON service_versions (version);
   INSERT INTO service_versions (service_id, version) SELECT id, (SELECT value FROM meta WHERE key = 'data_version') FROM services;
   `,
+  // 8: the per-service summary of open findings (store/summary.ts): open and
+  // suppressed counts and the oldest open finding per service and severity, kept by ingest and
+  // triage, so the overview reads rows per service instead of grouping every finding. Filled here.
+  `
+  CREATE TABLE service_summary (
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    severity TEXT NOT NULL,
+    open_count INTEGER NOT NULL,
+    suppressed_count INTEGER NOT NULL,
+    oldest_open TEXT,
+    PRIMARY KEY (service_id, severity)
+  ) WITHOUT ROWID;
+  INSERT INTO service_summary (service_id, severity, open_count, suppressed_count, oldest_open)
+    SELECT service_id, severity, sum(1 - suppressed), sum(suppressed), min(CASE WHEN suppressed = 0 THEN opened_at END)
+    FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity;
+  `,
 ];
 
 /**

@@ -7,6 +7,7 @@ import { SEVERITY_RANK } from '../../../src/findings/severity.js';
 import { addDays, daysBetween } from '../days.js';
 import { breachCondition, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
+import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
 import {
   assembleOverview,
   FINDING_TRIAGE_COLUMNS,
@@ -113,18 +114,14 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     versionsSince: db.prepare<[number], VersionRow>(VERSIONS_SINCE_SQL),
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     allServices: db.prepare<[], ServiceDbRow>('SELECT * FROM services ORDER BY name'),
-    openCountsAll: db.prepare<[], { service_id: number; severity: Severity; suppressed: number; n: number }>(
-      "SELECT service_id, severity, suppressed, count(*) AS n FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity, suppressed",
-    ),
+    summaryAll: db.prepare<[], SummaryDbRow>(SUMMARY_ALL_SQL),
     postureTotalsSince: db.prepare<[string, string], { service_id: number; day: string; total: number }>(
       'SELECT service_id, day, total FROM posture_daily WHERE day >= ? AND day <= ?',
     ),
     postureTotalBefore: db.prepare<[number, string], { total: number }>(
       'SELECT total FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
     ),
-    openCountsOfService: db.prepare<[number], { severity: Severity; suppressed: number; n: number; oldest: string }>(
-      "SELECT severity, suppressed, count(*) AS n, min(opened_at) AS oldest FROM findings_triaged WHERE service_id = ? AND state = 'open' GROUP BY severity, suppressed",
-    ),
+    summaryOfService: db.prepare<[number], { severity: Severity; open_count: number; suppressed_count: number; oldest_open: string | null }>(SUMMARY_OF_SERVICE_SQL),
     postureTotalsOfService: db.prepare<[number, string, string], { day: string; total: number }>(
       'SELECT day, total FROM posture_daily WHERE service_id = ? AND day >= ? AND day <= ?',
     ),
@@ -175,11 +172,11 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     const open = emptyCounts();
     let suppressed = 0;
     const oldest = new Map<Severity, string>();
-    for (const r of q.openCountsOfService.all(s.id)) {
-      if (r.suppressed) suppressed += r.n;
-      else {
-        open[r.severity] = r.n;
-        oldest.set(r.severity, r.oldest);
+    for (const r of q.summaryOfService.all(s.id)) {
+      suppressed += r.suppressed_count;
+      if (r.open_count > 0) {
+        open[r.severity] = r.open_count;
+        oldest.set(r.severity, r.oldest_open!);
       }
     }
     const breachBySeverity = new Map<Severity, number>();
@@ -208,21 +205,14 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
 
     async listServiceOverview(now = new Date()) {
       const window = trendWindow(now);
-      const open = new Map<number, SeverityCounts>();
-      const suppressed = new Map<number, number>();
-      for (const r of q.openCountsAll.all()) {
-        if (r.suppressed) {
-          suppressed.set(r.service_id, (suppressed.get(r.service_id) ?? 0) + r.n);
-          continue;
-        }
-        let c = open.get(r.service_id);
-        if (!c) open.set(r.service_id, (c = emptyCounts()));
-        c[r.severity] = r.n;
-      }
-      const breaches = new Map<number, number>();
-      const breach = breachCondition(sla, now);
-      const breachRows = prepared(`SELECT f.service_id, count(*) AS n FROM findings f WHERE ${breach.sql} GROUP BY f.service_id`).all(...breach.params) as { service_id: number; n: number }[];
-      for (const r of breachRows) breaches.set(r.service_id, r.n);
+      // Open counts from the summary; the SLA breaches from it and two index-bounded corrections (summary.ts).
+      const c = breachCorrections(sla, now);
+      const { open, suppressed, breaches } = overviewCounts(
+        sla,
+        q.summaryAll.all(),
+        prepared(c.notYet.sql).all(...c.notYet.params) as { service_id: number; n: number }[],
+        prepared(c.kevOnly.sql).all(...c.kevOnly.params) as { service_id: number; n: number }[],
+      );
       const totals = new Map<number, Map<string, number>>();
       for (const r of q.postureTotalsSince.all(window.first, window.today)) {
         let m = totals.get(r.service_id);

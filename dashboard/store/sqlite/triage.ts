@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { sqliteVersionBump } from '../versions.js';
 import { labelOf, toTriageDecision, toTriageEvent, triageInForce, type TriageDbRow, type TriageEventDbRow, type TriageRecord, type TriageStore } from '../triage.js';
+import { SUMMARY_REFRESH_SQL } from '../summary.js';
 
 const DECISION_SELECT = `SELECT s.name AS service, t.fingerprint, t.rule_id, t.title, t.status, t.justification, t.reason, t.owner,
   t.expires_at, t.decided_by, t.decided_at FROM triage t JOIN services s ON s.id = t.service_id`;
@@ -34,6 +35,8 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
        VALUES (@serviceId, @fingerprint, @action, @status, @justification, @reason, @owner, @expiresAt, @actor, @at)`,
     ),
     audit: db.prepare<[string, string, string, string]>('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
+    // A decision in force counts its finding like a suppression: the service's summary moves with it.
+    refreshSummary: db.prepare<[number, number]>(SUMMARY_REFRESH_SQL),
     decisionOf: db.prepare<[number, string], TriageDbRow>(`${DECISION_SELECT} WHERE t.service_id = ? AND t.fingerprint = ?`),
     historyOf: db.prepare<[number, string], TriageEventDbRow>(
       'SELECT action, status, justification, reason, owner, expires_at, actor, at FROM triage_events WHERE service_id = ? AND fingerprint = ? ORDER BY id',
@@ -64,7 +67,10 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.audit.run(at, actor, 'triage.set', JSON.stringify({ service, fingerprint: fp, status: r.status, reason: r.reason, owner: r.owner, expiresAt: r.expiresAt, justification: r.justification }));
       applied++;
     }
-    if (applied > 0) bump([serviceId!]);
+    if (applied > 0) {
+      q.refreshSummary.run(serviceId!, serviceId!);
+      bump([serviceId!]);
+    }
     return { applied, missing };
   });
 
@@ -81,7 +87,10 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.audit.run(at, actor, 'triage.clear', JSON.stringify({ service, fingerprint: fp }));
       applied++;
     }
-    if (applied > 0) bump([serviceId!]);
+    if (applied > 0) {
+      q.refreshSummary.run(serviceId!, serviceId!);
+      bump([serviceId!]);
+    }
     return { applied, missing };
   });
 
@@ -92,6 +101,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.event.run({ serviceId: r.service_id, fingerprint: r.fingerprint, action: 'expired', status: r.status, justification: r.justification, reason: r.reason, owner: r.owner, expiresAt: r.expires_at, actor: 'gatehouse', at });
       q.audit.run(at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by }));
     }
+    for (const id of new Set(rows.map((r) => r.service_id))) q.refreshSummary.run(id, id);
     if (rows.length > 0) bump(rows.map((r) => r.service_id));
     return rows.length;
   });
