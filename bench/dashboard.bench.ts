@@ -10,6 +10,9 @@
 //   GATEHOUSE_BENCH_SERVICES=100        fewer services (default 500)
 //   GATEHOUSE_BENCH_ONLY=reads          only part 2 (no ingest, no size)
 //   GATEHOUSE_BENCH_SEED_FILE=/tmp/x.db reuse a seeded file (seeded there when missing; same day and services)
+//   GATEHOUSE_BENCH_ONLY=versions       only the per-service data version figures: cache hit ratio of
+//                                       service pages in process while another service is ingested,
+//                                       and warm service pages over HTTP with an ingest every second
 // Each load line also shows the server's event-loop blocks (> 20 ms) over the line; to look further
 // inside the server see GATEHOUSE_BENCH_NODE_ARGS / GATEHOUSE_BENCH_SERVER_LOG in bench/http-load.ts.
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -24,6 +27,9 @@ import { ADMIN, fetchBytes, load, startServer, waitQuiet, type LoadResult } from
 import type { LoopStats } from '../dashboard/loop-stats.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { openSqliteStore as openStore } from '../dashboard/store/sqlite/open.js';
+import { createApp } from '../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../dashboard/deps.js';
+import { createMemoryLogger } from '../src/logger.js';
 import { SUMMARY_FILL_SQL } from '../dashboard/store/summary.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-dash-bench-'));
@@ -223,6 +229,7 @@ async function benchReads(): Promise<void> {
       `findings page ${median(async (i) => (await store.listFindings({ service: svc(i), limit: 50, offset: 0 })))} ms, scans ${median((i) => store.listScans(svc(i), 20))} ms`,
   );
   (await store.close());
+  await benchHitRatio(file);
 
   await loadPhase('sqlite', file, cookieFor(session.id), viewer);
   // The same seeded data on PostgreSQL: copied with the migrate command's own code.
@@ -264,6 +271,96 @@ async function createPgDatabase(server: string, prefix: string): Promise<{ url: 
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
+  };
+}
+
+const VERSIONS_ONLY = process.env.GATEHOUSE_BENCH_ONLY === 'versions';
+
+/** A snapshot of `service` with a few findings (one changes each time), as CI pushes it. */
+const pushed = (service: string, n: number) =>
+  report(`bench-push-${service}-${n}-${Date.now()}`, new Date(Date.now() - 1000).toISOString(), service, Array.from({ length: 20 }, (_, i) => (i === 0 ? `p${n}` : `p-${i}`)));
+
+/**
+ * Service pages under ingests of another service, in this process (no HTTP, no load dependence):
+ * 100 service pages visited once, then 20 rounds of one ingest of another service and 50 visits of
+ * random ones of those pages. Renders are counted at the store (getService of a visited service):
+ * the cache hit ratio, and the process CPU per visit.
+ */
+async function benchHitRatio(seeded: string): Promise<void> {
+  const file = join(dir, 'hits.db');
+  copyFileSync(seeded, file);
+  const store = openStore(file);
+  try {
+    const names = Array.from({ length: Math.min(100, SERVICES) }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
+    let renders = 0;
+    const counted = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        if (prop === 'getService') {
+          return (name: string, ...rest: unknown[]) => {
+            if (names.includes(name)) renders++;
+            return value.call(target, name, ...rest);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+    const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger() });
+    const { id, token: admin } = await store.createToken({ role: 'admin', label: 'bench-hits' });
+    const cookie = `gatehouse_session=${(await store.createSession(id)).id}`;
+    const visit = async (name: string) => {
+      const r = await app.request(`/services/${name}`, { headers: { cookie, 'accept-encoding': 'gzip' } });
+      if (r.status !== 200) throw new Error(`/services/${name}: ${r.status}`);
+      await r.arrayBuffer();
+    };
+    for (const n of names) await visit(n);
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    renders = 0;
+    let visits = 0;
+    let cpuUs = 0;
+    for (let round = 0; round < 20; round++) {
+      const res = await app.request('/api/v1/scans', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(pushed('bench-pushed', round)),
+      });
+      if (res.status !== 201) throw new Error(`ingest: ${res.status} ${await res.text()}`);
+      const cpu0 = process.cpuUsage();
+      for (let i = 0; i < 50; i++, visits++) await visit(names[Math.floor(rnd() * names.length)]);
+      const cpu = process.cpuUsage(cpu0);
+      cpuUs += cpu.user + cpu.system;
+    }
+    console.log(
+      `service pages while another service is ingested (in process, ${names.length} pages visited, then 20 x [1 ingest, 50 visits]): ` +
+        `cache hit ratio ${((1 - renders / visits) * 100).toFixed(1)}% (${renders} renders / ${visits} visits), cpu ${fmt(cpuUs / 1000 / visits)} ms/visit (load ${loadavg()[0].toFixed(1)})`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** Pushes a snapshot of `service` every `everyMs` through the server's API until stopped; resolves the number pushed. */
+function ingestEvery(base: string, everyMs: number, service: string): () => Promise<number> {
+  let n = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const res = await fetch(`${base}/api/v1/scans`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(pushed(service, n)),
+      });
+      if (res.status !== 201) throw new Error(`ingest: ${res.status} ${await res.text()}`);
+      n++;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    return n;
   };
 }
 
@@ -332,14 +429,16 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
     const order = [...names].sort(() => rnd() - 0.5);
     let unvisited = [...order];
     const alone: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < (VERSIONS_ONLY ? 0 : 20); i++) {
       const t1 = process.hrtime.bigint();
       await fetchBytes(server.base, `/services/${unvisited.pop()}?dir=asc`, cookie);
       alone.push(ms(t1));
     }
     alone.sort((a, b) => a - b);
-    console.log(`  service page, one request alone, never rendered (?dir=asc; 20 services one after another): median ${fmt(alone[10])} ms, max ${fmt(alone[19])} ms`);
-    print(`service page   GET /services/:name?dir=asc  (never rendered: first visit of ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?dir=asc`, cookie, { ...opts, requests: unvisited.length }));
+    if (!VERSIONS_ONLY) {
+      console.log(`  service page, one request alone, never rendered (?dir=asc; 20 services one after another): median ${fmt(alone[10])} ms, max ${fmt(alone[19])} ms`);
+      print(`service page   GET /services/:name?dir=asc  (never rendered: first visit of ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?dir=asc`, cookie, { ...opts, requests: unvisited.length }));
+    }
     // The server renders ahead only while it serves nothing: give it the quiet a real server has
     // between visitors (bounded), and say how long it took.
     console.log(`  (server quiet after ${fmt(await waitQuiet(server, 120))} s: the renders ahead on start are done)`);
@@ -351,10 +450,24 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
       ['posture API    GET /api/v1/services/:name/posture (365 days)', () => `/api/v1/services/${randomService()}/posture?from=${from}&to=${today}`, bearer],
       ['findings API   GET /api/v1/findings?service=:name', () => `/api/v1/findings?service=${randomService()}`, bearer],
     ];
-    for (const [label, path, headers] of apis) {
+    for (const [label, path, headers] of VERSIONS_ONLY ? [] : apis) {
       // Warm up (response caches, statement preparation) before measuring.
       await load(server.base, path, headers, { concurrency: 4, requests: 50, maxSeconds: 5 });
       print(label, await measure(path, headers, opts));
+    }
+    // A real organisation: CI pushes a scan of some service every few seconds. With one data version
+    // for the whole store, each ingest made every cached service page stale; with per-service
+    // versions (store/versions.ts) the other services' pages stay cached. (The server CPU includes
+    // the ingests'.)
+    const stopIngest = ingestEvery(server.base, 1000, 'bench-pushed');
+    let pushedScans = 0;
+    try {
+      const r = await measure(() => `/services/${randomService()}`, cookie, opts);
+      pushedScans = await stopIngest();
+      print('service page   GET /services/:name  (warm, another service ingested every 1 s)', r);
+      console.log(`    (${pushedScans} scans of another service ingested meanwhile, through the same server)`);
+    } finally {
+      if (!pushedScans) await stopIngest().catch(() => 0);
     }
   } finally {
     await server.stop();

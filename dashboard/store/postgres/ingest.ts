@@ -28,9 +28,10 @@ type Columns = ReturnType<typeof findingColumns>;
 
 // The stored columns a report can change, hashed on both sides (SQL here, `columnsHash` below) in
 // one order, with \x1f between them and \x1e for NULL: equal hashes mean an update would write
-// the same values.
-const STORED_COLUMNS_HASH = `md5(concat_ws(chr(31), tool, category, rule_id, title, severity, where_text, fix_available::text,
-  suppressed::text, coalesce(suppression, chr(30)), data))`;
+// the same values. Only open rows are hashed: a fixed one seen again is reopened, a full update
+// anyway (most of a long-lived service's rows are fixed ones).
+const STORED_COLUMNS_HASH = `CASE WHEN state = 'open' THEN md5(concat_ws(chr(31), tool, category, rule_id, title, severity, where_text, fix_available::text,
+  suppressed::text, coalesce(suppression, chr(30)), data)) END`;
 function columnsHash(c: Columns): string {
   return createHash('md5')
     .update([c.tool, c.category, c.ruleId, c.title, c.severity, c.where, String(c.fixAvailable), String(c.suppressed), c.suppression ?? '\x1e', c.data].join('\x1f'))
@@ -87,7 +88,7 @@ interface PriorRow extends StoredExploit {
   suppressed: number;
   rule_id: string;
   where_text: string;
-  columns_md5: string;
+  columns_md5: string | null;
 }
 
 /**
