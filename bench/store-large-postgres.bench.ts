@@ -183,12 +183,18 @@ async function main(): Promise<void> {
       const randomService = () => names[Math.floor(rnd() * names.length)];
       const from = addDays(today, -364);
       const opts = { concurrency: 32, requests: 3000, maxSeconds: 30 };
-      const print = (label: string, r: LoadResult) =>
-        console.log(`  ${label.padEnd(62)} p50 ${fmt(r.p50).padStart(7)} ms  p99 ${fmt(r.p99).padStart(7)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors  (load ${loadavg()[0].toFixed(1)})`);
+      // Server CPU per request (the dashboard process; PostgreSQL's own time is not in it): a figure the machine's load does not move much.
+      const cpuPerReq = (before: number | undefined, requests: number) => {
+        const now = dash.cpuMs();
+        return before === undefined || now === undefined ? '' : `, server cpu ${fmt((now - before) / Math.max(1, requests))} ms/req`;
+      };
+      const print = (label: string, r: LoadResult, cpu: string) =>
+        console.log(`  ${label.padEnd(62)} p50 ${fmt(r.p50).padStart(7)} ms  p99 ${fmt(r.p99).padStart(7)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors${cpu}  (load ${loadavg()[0].toFixed(1)})`);
       console.log('32 concurrent keep-alive connections (target p99 <= 50 ms, no errors):');
       let t0 = process.hrtime.bigint();
+      let cpu0 = dash.cpuMs();
       await load(dash.base, () => '/api/v1/services', bearer, { concurrency: 1, requests: 1, maxSeconds: 600 });
-      console.log(`  overview API, first request of the process (computes the overview of ${SERVICES} services): ${fmt(ms(t0))} ms`);
+      console.log(`  overview API, first request of the process (computes the overview of ${SERVICES} services): ${fmt(ms(t0))} ms${cpuPerReq(cpu0, 1)}`);
       const reads: [string, () => string][] = [
         ['overview API   GET /api/v1/services (cached per data version)', () => '/api/v1/services'],
         ['service API    GET /api/v1/services/:name', () => `/api/v1/services/${randomService()}`],
@@ -198,7 +204,9 @@ async function main(): Promise<void> {
       for (const [label, path] of reads) {
         t0 = process.hrtime.bigint();
         await load(dash.base, path, bearer, { concurrency: 4, requests: 40, maxSeconds: 30 });
-        print(label, await load(dash.base, path, bearer, opts));
+        cpu0 = dash.cpuMs();
+        const r = await load(dash.base, path, bearer, opts);
+        print(label, r, cpuPerReq(cpu0, r.requests));
       }
     } finally {
       await dash.stop();

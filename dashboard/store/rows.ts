@@ -260,11 +260,16 @@ export function tokenServices(role: Role, services: string[] | undefined): strin
 }
 
 /** The first day of the overview's trend window and its days, for `now`. */
-export function trendWindow(now: Date): { first: string; today: string; days: string[] } {
+export function trendWindow(now: Date): { first: string; today: string; days: readonly string[] } {
   const today = dayOf(now.toISOString());
+  // The last day's window is kept: an overview asks once per service (5,000 x 30 days of date
+  // arithmetic was a third of its CPU). Frozen, as it is shared.
+  if (lastWindow?.today === today) return lastWindow;
   const first = addDays(today, -(TREND_DAYS - 1));
-  return { first, today, days: Array.from({ length: TREND_DAYS }, (_, i) => addDays(first, i)) };
+  lastWindow = { first, today, days: Object.freeze(Array.from({ length: TREND_DAYS }, (_, i) => addDays(first, i))) };
+  return lastWindow;
 }
+let lastWindow: { first: string; today: string; days: readonly string[] } | undefined;
 
 /** What the overview of one service is made of (one aggregate query each, for all or one service). */
 export interface OverviewInputs {
