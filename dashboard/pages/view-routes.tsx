@@ -20,6 +20,8 @@ export { FINDINGS_PAGE_SIZE } from './page-bodies.js';
 
 /** Where a cached page's content goes in its viewer's frame (a constant, never from data). */
 const CONTENT_SLOT = '<!--gatehouse:content-->';
+/** Where the page title goes in the frame (a constant: JSX escaping leaves it as it is). */
+const TITLE_SLOT = 'gatehouse-title-slot';
 
 /**
  * Ages and SLA days on a cached page follow the clock it was rendered with: a copy from an earlier
@@ -90,25 +92,31 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   };
 
   /**
-   * A page: the viewer's frame (top bar, CSRF token; cached per session and title) around the
+   * A page: the viewer's frame (top bar, CSRF token; cached per session) and the title around the
    * cached body. A client that accepts gzip (every browser) gets the pieces' deflate streams joined
    * into one gzip member, so a request compresses nothing but its frame, once.
    */
   const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: Render, versionOf: VersionOf): Promise<Response> => {
     const viewer = viewerOf(c)!;
     const content = await contentOf(key, at, render, versionOf);
-    // The viewer is part of the key: names, roles and CSRF tokens never cross sessions.
-    const frameKey = `frame|${viewer.tokenId}|${viewer.csrfToken}|${JSON.stringify(title)}`;
+    // The viewer is part of the key: names, roles and CSRF tokens never cross sessions. The title
+    // is not: a first visit of each service would render and deflate a whole frame for its name.
+    const frameKey = `frame|${viewer.tokenId}|${viewer.csrfToken}`;
     const makeFrame = async () => {
-      const [head, tail] = String(await (<Layout title={title} viewer={viewer} active="overview">{raw(CONTENT_SLOT)}</Layout>)).split(CONTENT_SLOT);
-      return { head: deflatePieceSync(neutraliseInvisibleText(head)), tail: deflatePieceSync(neutraliseInvisibleText(tail)) };
+      const [head, tail] = String(await (<Layout title={TITLE_SLOT} viewer={viewer} active="overview">{raw(CONTENT_SLOT)}</Layout>)).split(CONTENT_SLOT);
+      const [beforeTitle, afterTitle] = head.split(TITLE_SLOT);
+      return [beforeTitle, afterTitle, tail].map((piece) => deflatePieceSync(neutraliseInvisibleText(piece)));
     };
-    const frame = cache ? await cache.get(frameKey, 0, makeFrame, (f) => f.head.deflated.length + f.tail.deflated.length + 200) : await makeFrame();
+    const frame = cache ? await cache.get(frameKey, 0, makeFrame, (f) => f.reduce((n, p) => n + p.deflated.length, 200)) : await makeFrame();
+    // The title as the frame would show it (escaped text), shared by every viewer.
+    const makeTitle = async () => deflatePieceSync(neutraliseInvisibleText(String(await (<>{title}</>))));
+    const titlePiece = cache ? await cache.get(`title|${title}`, 0, makeTitle, (p) => p.deflated.length + title.length + 100) : await makeTitle();
+    const pieces = [frame[0], titlePiece, frame[1], content, frame[2]];
     const headers = { 'Content-Type': 'text/html; charset=UTF-8', Vary: 'Accept-Encoding' };
     if (acceptsGzip(c.req.header('accept-encoding'))) {
-      return c.body(joinGzip([frame.head, content, frame.tail]) as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
+      return c.body(joinGzip(pieces) as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
     }
-    const page = inflatePiece(frame.head) + inflatePiece(content) + inflatePiece(frame.tail);
+    const page = pieces.map(inflatePiece).join('');
     return c.body(Buffer.from(page) as Uint8Array<ArrayBuffer>, 200, headers);
   };
 

@@ -15,7 +15,8 @@ import type { Store } from '../../../dashboard/store/types.js';
 import { VersionedCache } from '../../../dashboard/version-cache.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { historyReports } from './fixtures.js';
-import { get, login, NOW } from './harness.js';
+import { Layout } from '../../../dashboard/components/layout.js';
+import { get, login, NOW, openPageHarness } from './harness.js';
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -213,6 +214,23 @@ describe('cached reads across the clock', () => {
       expect(built).toBe(1);
     } finally {
       globalThis.Response = Original;
+    }
+  });
+});
+
+describe('page frame', () => {
+  it('gives each page its own title as the layout renders it (frame cached per viewer, title apart)', async () => {
+    const h = await openPageHarness();
+    try {
+      const cookie = (await login(h.app, h.tokens.viewer)).cookie;
+      const titles = await Promise.all(['/services/payments', '/services/legacy', '/'].map(async (path) => /<title>[^<]*<\/title>/.exec((await get(h.app, path, cookie)).html)?.[0]));
+      expect(titles).toEqual(['<title>payments · Gatehouse</title>', '<title>legacy · Gatehouse</title>', '<title>Services · Gatehouse</title>']);
+      // The title piece escapes as the layout's own <title> does.
+      const name = `a<b>&"c'`;
+      const layoutTitle = String(await (<Layout title={name}>{''}</Layout>)).match(/<title>([^]*?) · Gatehouse<\/title>/)![1];
+      expect(String(await (<>{name}</>))).toBe(layoutTitle);
+    } finally {
+      await h.close();
     }
   });
 });
