@@ -32,10 +32,11 @@ export interface ChartDay {
  */
 export function densifySeries(points: PosturePoint[], from: string, to: string): ChartDay[] {
   const byDay = new Map(points.map((p) => [p.day, fullCounts(p.counts)]));
-  const sorted = [...points].sort((a, b) => a.day.localeCompare(b.day));
-  let carry: SeverityCounts | null = null;
-  // Start from the last known point before the window, if any.
-  for (const p of sorted) if (p.day < from) carry = fullCounts(p.counts);
+  // Start from the last known point before the window, if any (the latest day before it; of two
+  // points on that day, the later one). A scan, not a sort: a year's series is 365 points.
+  let before: PosturePoint | undefined;
+  for (const p of points) if (p.day < from && (!before || p.day >= before.day)) before = p;
+  let carry: SeverityCounts | null = before ? fullCounts(before.counts) : null;
   const out: ChartDay[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS) {
     const day = new Date(t).toISOString().slice(0, 10);
@@ -161,6 +162,13 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean): stri
   const x = (i: number) => xw(offset + i);
   const y = (v: number) => M.top + plotH - (v / yMax) * plotH;
   const fmt = (v: number) => Math.round(v * 10) / 10;
+  // A count's y as text, once per distinct count (bands repeat their edges from day to day).
+  const yText = new Map<number, string>();
+  const yOf = (v: number) => {
+    let t = yText.get(v);
+    if (t === undefined) yText.set(v, (t = String(fmt(y(v)))));
+    return t;
+  };
 
   // Up to 90 days, a point (with its tooltip) per day; longer windows get one per week, counted
   // back from the last day, so the 365-day page is not 1,460 points (220 KiB) while the
@@ -187,9 +195,9 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean): stri
   out += '</g>';
   // x of each day once; a band's lower edge is the band below's upper edge (the same strings).
   const xs = series.map((_, i) => `${fmt(x(i))},`);
-  let lower = series.map((_, i) => `${xs[i]}${fmt(y(0))}`);
+  let lower = series.map((_, i) => `${xs[i]}${yOf(0)}`);
   visible.forEach((s, k) => {
-    const top = uppers[k].map((v, i) => `${xs[i]}${fmt(y(v))}`);
+    const top = uppers[k].map((v, i) => `${xs[i]}${yOf(v)}`);
     out += `<g class="band sev-${s}"><path class="area" d="M${top.join('L')}L${lower.reverse().join('L')}Z"></path><polyline class="line" points="${top.join(' ')}"></polyline></g>`;
     lower = top;
   });
@@ -205,7 +213,7 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean): stri
         // Drawn where the band's edge moves (or its count does), and on the first and last day.
         const prev = i - pointEvery;
         const mark = i === series.length - 1 || prev < 0 || upper[prev] !== upper[i] || series[prev].counts[s] !== count;
-        points += `<circle cx="${fmt(x(i))}" cy="${fmt(y(upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"${mark ? ' class="mark"' : ''}><title>${p.day} — ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
+        points += `<circle cx="${xs[i].slice(0, -1)}" cy="${yOf(upper[i])}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"${mark ? ' class="mark"' : ''}><title>${p.day} — ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
       }
       out += `<g class="points sev-${s}">${points}</g>`;
     });

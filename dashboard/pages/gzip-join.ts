@@ -6,6 +6,7 @@
 // piece never refers back into another (each has its own compressor), which deflate allows. The
 // gzip trailer's CRC-32 of the whole is combined from the pieces' CRCs (zlib's crc32_combine_op), so
 // no request reads the body's text again.
+import * as zlib from 'node:zlib';
 import { constants, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
 
@@ -66,7 +67,18 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/**
+ * zlib's own CRC-32 where Node has it (20.15+, 22.2+): native, about 20 times faster than the table
+ * loop, which matters on a 170 KiB page body (1-2 ms of the event loop per body).
+ */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 export function crc32(bytes: Uint8Array, crc = 0): number {
+  return nativeCrc32 ? nativeCrc32(bytes, crc) >>> 0 : crc32ByTable(bytes, crc);
+}
+
+/** The same CRC-32 in JavaScript (Node before 20.15); exported for the test that keeps both equal. */
+export function crc32ByTable(bytes: Uint8Array, crc = 0): number {
   let c = ~crc;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;

@@ -63,7 +63,8 @@ function cutoffs(sla: SlaDays, now: Date): { severity: Severity; cutoff: string 
  * The per-service corrections to the summary's open counts at `now` (both `(service_id, n)` rows):
  * `notYet`: open, not suppressed, not triaged findings of a severity with an SLA, opened at or after
  * the cutoff (one index range per severity on findings_open_age, minus the triaged ones found from
- * the small triage table); `kevOnly`: breached by their KEV due date only. The same rule as
+ * the small triage table: CROSS JOIN keeps it the outer loop on SQLite, whose planner otherwise
+ * walked every open finding to probe an empty triage table); `kevOnly`: breached by their KEV due date only. The same rule as
  * `breachCondition` in exploit.ts, term by term.
  */
 export function breachCorrections(sla: SlaDays, now: Date): { notYet: { sql: string; params: string[] }; kevOnly: { sql: string; params: string[] } } {
@@ -81,8 +82,9 @@ export function breachCorrections(sla: SlaDays, now: Date): { notYet: { sql: str
           sql: `SELECT service_id, sum(n) AS n FROM (
               ${perSeverity.join(' UNION ALL ')}
               UNION ALL
-              SELECT f.service_id, -count(*) AS n FROM triage t JOIN findings f ON f.service_id = t.service_id AND f.fingerprint = t.fingerprint
-              WHERE f.state = 'open' AND f.suppressed = 0 AND (${recent}) GROUP BY f.service_id
+              SELECT f.service_id, -count(*) AS n FROM triage t CROSS JOIN findings f
+              WHERE f.service_id = t.service_id AND f.fingerprint = t.fingerprint AND f.state = 'open' AND f.suppressed = 0 AND (${recent})
+              GROUP BY f.service_id
             ) x GROUP BY service_id`,
           params: [...recentParams, ...recentParams],
         };

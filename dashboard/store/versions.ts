@@ -39,6 +39,15 @@ export function sqliteVersionBump(db: Database.Database): (serviceIds: Iterable<
 }
 
 /**
+ * PostgreSQL: the meta row taken ahead of the bump, before a writer recomputes what other writers
+ * change too (a service's summary rows, store/summary.ts). A recompute reads a snapshot taken when
+ * its statement starts: two writers of one service that both computed it before either committed
+ * would each write rows missing the other's change. Holding this lock, a writer's next statement
+ * sees every earlier writer's commit. It is the lock the bump takes anyway (same order: no new deadlock).
+ */
+export const VERSION_LOCK_POSTGRES = "SELECT 1 FROM meta WHERE key = 'data_version' FOR UPDATE";
+
+/**
  * PostgreSQL: both in one statement ($1 = the changed services' ids, may be empty). A data-modifying
  * CTE always runs, so the global version moves even when no service did.
  */

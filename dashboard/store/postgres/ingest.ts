@@ -20,7 +20,7 @@ import { findingColumns, findingColumnsBesideData, sha256Hex, type ServiceDbRow 
 import type { Finding } from '../../../src/findings/finding.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { INGEST_LOCK } from './migrations.js';
-import { VERSION_BUMP_POSTGRES } from '../versions.js';
+import { VERSION_BUMP_POSTGRES, VERSION_LOCK_POSTGRES } from '../versions.js';
 
 const SUMMARY_REFRESH = numberPlaceholders(SUMMARY_REFRESH_SQL);
 
@@ -182,6 +182,8 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
     const notable: NotableFinding[] = [];
     // Every service the report speaks about moves (a PR scan too: the service page lists its scans).
     const changed: number[] = [];
+    // Services whose open-findings summary is recomputed.
+    const summaries: number[] = [];
 
     for (const sp of plan.services) {
       let service = services.get(sp.name);
@@ -354,9 +356,8 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       }
       // The service's open-findings summary, when an open finding came, went or changed (a snapshot
       // that only sees its findings again writes nothing).
-      if (full.length > 0 || fixed.length > 0 || sp.decisions.some((d) => d.kind === 'opened')) {
-        await client.query(SUMMARY_REFRESH, [serviceId, serviceId]);
-      }
+      // (Recomputed at the end, under the versions' lock: a triage change of this service may commit meanwhile.)
+      if (full.length > 0 || fixed.length > 0 || sp.decisions.some((d) => d.kind === 'opened')) summaries.push(serviceId);
       if (fixStats.size > 0) {
         const stats = [...fixStats];
         await client.query(
@@ -380,6 +381,10 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
           values,
         );
       }
+    }
+    if (summaries.length > 0) {
+      await client.query(VERSION_LOCK_POSTGRES);
+      for (const id of summaries) await client.query(SUMMARY_REFRESH, [id, id]);
     }
     await client.query(VERSION_BUMP_POSTGRES, [changed]);
     return {

@@ -1,7 +1,7 @@
 // PostgreSQL triage: the same rules as sqlite/triage.ts (decisions keyed by service and fingerprint),
 // each change in one transaction.
 import type pg from 'pg';
-import { VERSION_BUMP_POSTGRES } from '../versions.js';
+import { VERSION_BUMP_POSTGRES, VERSION_LOCK_POSTGRES } from '../versions.js';
 import { labelOf, toTriageDecision, toTriageEvent, triageInForce, type TriageDbRow, type TriageEventDbRow, type TriageResult, type TriageStore } from '../triage.js';
 import { numberPlaceholders } from '../exploit.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
@@ -67,6 +67,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           applied++;
         }
         if (applied > 0) {
+          await client.query(VERSION_LOCK_POSTGRES);
           await client.query(REFRESH_SUMMARY, [serviceId, serviceId]);
           await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
         }
@@ -90,6 +91,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           applied++;
         }
         if (applied > 0) {
+          await client.query(VERSION_LOCK_POSTGRES);
           await client.query(REFRESH_SUMMARY, [serviceId, serviceId]);
           await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
         }
@@ -135,6 +137,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(EVENT, [r.service_id, r.fingerprint, 'expired', r.status, r.justification, r.reason, r.owner, r.expires_at, 'gatehouse', at]);
           await client.query(AUDIT, [at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by })]);
         }
+        if (rows.length > 0) await client.query(VERSION_LOCK_POSTGRES);
         for (const id of new Set(rows.map((r) => r.service_id))) await client.query(REFRESH_SUMMARY, [id, id]);
         if (rows.length > 0) await client.query(VERSION_BUMP_POSTGRES, [rows.map((r) => r.service_id)]);
         return rows.length;

@@ -115,8 +115,9 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
     allServices: db.prepare<[], ServiceDbRow>('SELECT * FROM services ORDER BY name'),
     summaryAll: db.prepare<[], SummaryDbRow>(SUMMARY_ALL_SQL),
-    postureTotalsSince: db.prepare<[string, string], { service_id: number; day: string; total: number }>(
-      'SELECT service_id, day, total FROM posture_daily WHERE day >= ? AND day <= ?',
+    // The trend window as one JSON object (day -> total) per service: 15,000 row objects at 500 services cost twice as much.
+    postureTotalsSince: db.prepare<[string, string], { service_id: number; t: string }>(
+      'SELECT service_id, json_group_object(day, total) AS t FROM posture_daily WHERE day >= ? AND day <= ? GROUP BY service_id',
     ),
     postureTotalBefore: db.prepare<[number, string], { total: number }>(
       'SELECT total FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
@@ -213,12 +214,9 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         prepared(c.notYet.sql).all(...c.notYet.params) as { service_id: number; n: number }[],
         prepared(c.kevOnly.sql).all(...c.kevOnly.params) as { service_id: number; n: number }[],
       );
-      const totals = new Map<number, Map<string, number>>();
-      for (const r of q.postureTotalsSince.all(window.first, window.today)) {
-        let m = totals.get(r.service_id);
-        if (!m) totals.set(r.service_id, (m = new Map()));
-        m.set(r.day, r.total);
-      }
+      const totals = new Map<number, Map<string, number>>(
+        q.postureTotalsSince.all(window.first, window.today).map((r) => [r.service_id, new Map(Object.entries(JSON.parse(r.t) as Record<string, number>))]),
+      );
       return q.allServices.all().map((s) => {
         const byDay = totals.get(s.id);
         // Only a service without a snapshot on the window's first day needs the row before it.

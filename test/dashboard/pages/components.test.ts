@@ -21,6 +21,18 @@ describe('densifySeries', () => {
     expect(days[5].counts).toMatchObject({ high: 1, low: 4 });
   });
 
+  it('starts from the latest point before the window, whatever the points\' order', () => {
+    const points = [
+      { day: '2025-12-30', counts: { critical: 5 } },
+      { day: '2025-11-01', counts: { critical: 1 } },
+      { day: '2026-01-02', counts: { high: 2 } },
+      { day: '2025-12-31', counts: { critical: 7 } },
+      { day: '2025-12-02', counts: { critical: 3 } },
+    ];
+    const days = densifySeries(points, '2026-01-01', '2026-01-03');
+    expect(days.map((d) => [d.counts?.critical, d.counts?.high])).toEqual([[7, 0], [0, 2], [0, 2]]);
+  });
+
   it('starts from the last point before the window', () => {
     const days = densifySeries([{ day: '2025-12-20', counts: { critical: 3 } }], '2026-01-01', '2026-01-02');
     expect(days.map((d) => d.counts?.critical)).toEqual([3, 3]);

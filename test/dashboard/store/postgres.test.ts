@@ -153,6 +153,19 @@ describe('bulk ingest', () => {
     expect(second.get('fp-plain001').title).toBe('new \ufffd');
   });
 
+  // The data texts go to the server joined by U+001F: a finding holding that character (or any other
+  // control character) in its text must not split its row's data.
+  it('stores data as exactly JSON.stringify of a finding holding U+001F and other control characters', async () => {
+    const odd = { message: 'unit \u001f ~ separator, record \u001e, bell \u0007, escape \u001b[0m, newline \n end' };
+    const r1 = makeReport({ scanId: 'c1', createdAt: day('2026-01-01'), findings: [{ fp: 'ctrl0001', title: 'a \u001f b', extra: odd }, { fp: 'ctrl0002', extra: odd }] });
+    const r2 = makeReport({ scanId: 'c2', createdAt: day('2026-01-02'), findings: [{ fp: 'ctrl0001', title: 'a \u001f c', extra: odd }, { fp: 'ctrl0002', extra: { message: '\u001f' } }, { fp: 'ctrl0003', title: '\u001f\u001f' }] });
+    for (const r of [r1, r2]) {
+      await store.ingestScan(r, 't');
+      const stored = new Map((await sql('SELECT fingerprint, title, data FROM findings')).rows.map((x) => [x.fingerprint, x]));
+      for (const f of r.findings) expect([stored.get(f.fingerprint).title, stored.get(f.fingerprint).data]).toEqual([f.title, JSON.stringify(f)]);
+    }
+  });
+
   // PG migration 5: the ingest-only child tables have no foreign key triggers (a per-row probe of
   // the parent each); ingest alone keeps every child row pointing at a stored finding and scan.
   it('writes the ingest-only child tables without foreign key triggers, every row naming a stored finding and scan', async () => {

@@ -152,3 +152,54 @@ describe.each(BACKENDS)('%s store: the overview from the per-service summary', (
     expect((await store.listServiceOverview(new Date(at))).some((o) => o.openTotal > 0 && o.slaBreaches > 0)).toBe(true);
   });
 });
+
+// PostgreSQL only: SQLite runs one write transaction at a time. A summary refresh recomputes the
+// service's rows from a snapshot taken when its statement starts; two writers of one service that
+// both computed before either committed would each write rows missing the other's change (the one
+// waiting for the other's row lock writes last). Writers of the summary are serialized first.
+describe('postgres store: concurrent writers of one service', () => {
+  let cleanup: (() => Promise<void>) | undefined;
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    await cleanup?.();
+    store = cleanup = undefined;
+  });
+
+  it('keep its summary right: two triage decisions and an ingest committed at once all count', async () => {
+    const loc = await storeLocation('postgres');
+    cleanup = loc.cleanup;
+    store = await openTestStore(loc.location);
+    const at = new Date(START);
+    const findings: FindingSpec[] = ['f0001', 'f0002', 'f0003', 'f0004'].map((fp) => ({ fp, severity: 'high' }));
+    await store.ingestScan(makeReport({ scanId: 's1', createdAt: at.toISOString(), services: ['payments'], findings }), 'test');
+    const pool = (store as unknown as { pool: pg.Pool }).pool;
+    // Holds the service's summary rows, so the three writers below all reach their refresh before any commits.
+    const blocker = await pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT * FROM service_summary FOR UPDATE');
+      const record = toTriageRecord(TriageInputSchema.parse({ status: 'false_positive', reason: 'test fixture' }), 'alice', at);
+      const writes = Promise.all([
+        store.setTriage('payments', ['fp-f0001'], record, 'alice', at),
+        store.setTriage('payments', ['fp-f0002'], record, 'alice', at),
+        // f0004 fixed, f0005 new.
+        store.ingestScan(makeReport({ scanId: 's2', createdAt: new Date(START + DAY).toISOString(), services: ['payments'], findings: [...findings.slice(0, 3), { fp: 'f0005', severity: 'critical' }] }), 'test'),
+      ]);
+      for (let waiting = 0; waiting < 3; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // The blocker is in a transaction: statistics views are read once per transaction unless cleared.
+        await blocker.query('SELECT pg_stat_clear_snapshot()');
+        const r = await blocker.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        waiting = r.rows[0].n;
+      }
+      await blocker.query('COMMIT');
+      await writes;
+    } finally {
+      blocker.release();
+    }
+    const s = (await store.getService('payments', new Date(START + DAY)))!;
+    expect({ open: s.open, suppressed: s.suppressed }).toEqual({ open: { critical: 1, high: 1, medium: 0, low: 0, info: 0, unknown: 0 }, suppressed: 2 });
+    await expectSameOverview(store, DEFAULT_SLA_DAYS, new Date(START + DAY));
+  });
+});
