@@ -22,10 +22,10 @@ import { fileURLToPath } from 'node:url';
 import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding.js';
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
-import pg from 'pg';
 import { ADMIN, fetchBytes, load, startServer, waitQuiet, type LoadResult } from './http-load.js';
 import type { LoopStats } from '../dashboard/loop-stats.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
+import { createPgDatabase } from './pg-database.js';
 import { openSqliteStore as openStore } from '../dashboard/store/sqlite/open.js';
 import { createApp } from '../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../dashboard/deps.js';
@@ -253,26 +253,6 @@ async function benchReads(): Promise<void> {
 }
 
 const cookieFor = (sessionId: string) => ({ cookie: `gatehouse_session=${sessionId}`, 'accept-encoding': 'gzip' });
-
-/** A fresh database on a PostgreSQL server; `drop` removes it. */
-async function createPgDatabase(server: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(server);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 const VERSIONS_ONLY = process.env.GATEHOUSE_BENCH_ONLY === 'versions';
 

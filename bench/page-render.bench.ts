@@ -24,6 +24,7 @@ import { openStore } from '../dashboard/store/store.js';
 import type { Store } from '../dashboard/store/types.js';
 import { VersionedCache } from '../dashboard/version-cache.js';
 import { seedHistory } from './dashboard.bench.js';
+import { createPgDatabase } from './pg-database.js';
 
 const RENDERS = Number(process.env.GATEHOUSE_BENCH_RENDERS ?? 200);
 const fmt = (n: number) => n.toFixed(2);
@@ -108,22 +109,11 @@ try {
   let drop: (() => Promise<void>) | undefined;
   const server = process.env.GATEHOUSE_BENCH_PG_URL;
   if (!pgDb && server) {
-    const name = `gatehouse_bench_render_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(server);
-    u.pathname = `/${name}`;
-    pgDb = u.toString();
-    drop = async () => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
+    const made = await createPgDatabase(server, 'gatehouse_bench_render');
+    pgDb = made.url;
+    drop = made.drop;
     const t0 = performance.now();
-    await migrateSqliteToPostgres(file, pgDb);
+    await migrateSqliteToPostgres(file, made.url);
     console.log(`\ncopied the seed to PostgreSQL in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   if (!pgDb) console.log('\nPostgreSQL: not measured (set GATEHOUSE_BENCH_PG_URL or GATEHOUSE_BENCH_PG_DB)');

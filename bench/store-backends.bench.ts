@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore } from '../dashboard/store/store.js';
+import { createPgDatabase } from './pg-database.js';
 import { makeReport } from '../test/dashboard/store/report-builder.js';
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -53,17 +53,11 @@ export async function run(): Promise<void> {
     const sqlite = await ingestFigures(join(dir, 'bench.db'));
     let postgres = ['(no server: set GATEHOUSE_BENCH_PG_URL)', '', ''];
     if (server) {
-      const name = `gatehouse_bench_${Date.now()}`;
-      const admin = new pg.Client({ connectionString: server });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      const u = new URL(server);
-      u.pathname = `/${name}`;
+      const database = await createPgDatabase(server, 'gatehouse_bench');
       try {
-        postgres = await ingestFigures(u.toString());
+        postgres = await ingestFigures(database.url);
       } finally {
-        await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-        await admin.end();
+        await database.drop();
       }
     }
     console.log(`store ingest, 10,000-finding scan (ms, median of ${RUNS})   SQLite   PostgreSQL   target`);
