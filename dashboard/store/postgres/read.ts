@@ -17,11 +17,10 @@ import {
   toScanSummary,
   trendWindow,
   type FindingDbRow,
-  type PostureDbRow,
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
-import { densePosture, findingSortSql, findingWhere, SEVERITY_SQL_RANK } from '../sqlite/read.js';
+import { densePosture, findingSortSql, findingWhere, POSTURE_TUPLE_COLUMNS, SEVERITY_SQL_RANK, type PostureTuple } from '../sqlite/read.js';
 import { breachCondition, numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
 import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
@@ -216,12 +215,11 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       const id = await serviceId(service);
       if (id === undefined || from > to) return [];
       // The range and the day before it, in one query.
-      const all = await rows<PostureDbRow>(
-        `SELECT * FROM ((SELECT * FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1)
-           UNION ALL (SELECT * FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3)) p ORDER BY day`,
-        [id, from, to],
-      );
-      const before = all[0] && all[0].day < from ? all[0] : undefined;
+      // Only a point's columns, as arrays (rowMode 'array'): no row object per day.
+      const sql = `SELECT * FROM ((SELECT ${POSTURE_TUPLE_COLUMNS} FROM posture_daily WHERE service_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1)
+           UNION ALL (SELECT ${POSTURE_TUPLE_COLUMNS} FROM posture_daily WHERE service_id = $1 AND day >= $2 AND day <= $3)) p ORDER BY day`;
+      const all = (await pool.query<PostureTuple>({ ...prepared(sql, [id, from, to]), rowMode: 'array' })).rows;
+      const before = all[0] && all[0][0] < from ? all[0] : undefined;
       return densePosture(before ? all.slice(1) : all, before, from, to);
     },
 

@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { SEVERITIES, type Severity } from '../../../src/findings/finding.js';
 import { SEVERITY_RANK } from '../../../src/findings/severity.js';
-import { addDays, daysBetween } from '../days.js';
+import { daysBetween } from '../days.js';
 import { breachCondition, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
 import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
@@ -18,7 +18,6 @@ import {
   toScanSummary,
   trendWindow,
   type FindingDbRow,
-  type PostureDbRow,
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
@@ -129,12 +128,13 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     fixStatsOfService: db.prepare<[number], { severity: Severity; fixed_count: number; open_seconds_total: number }>(
       'SELECT severity, fixed_count, open_seconds_total FROM fix_stats WHERE service_id = ?',
     ),
-    postureRange: db.prepare<[number, string, string], PostureDbRow>(
-      'SELECT * FROM posture_daily WHERE service_id = ? AND day >= ? AND day <= ? ORDER BY day',
-    ),
-    postureBefore: db.prepare<[number, string], PostureDbRow>(
-      'SELECT * FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
-    ),
+    // Only a point's columns, as arrays (`raw`): a year of full row objects cost more than the points.
+    postureRange: db
+      .prepare<[number, string, string], PostureTuple>(`SELECT ${POSTURE_TUPLE_COLUMNS} FROM posture_daily WHERE service_id = ? AND day >= ? AND day <= ? ORDER BY day`)
+      .raw(),
+    postureBefore: db
+      .prepare<[number, string], PostureTuple>(`SELECT ${POSTURE_TUPLE_COLUMNS} FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1`)
+      .raw(),
     findingByKey: db.prepare<[string, string], FindingDbRow>(
       `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint WHERE s.name = ? AND f.fingerprint = ?`,
     ),
@@ -333,26 +333,38 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
   };
 }
 
-/** Every day of [from, to] from the first snapshot on, carrying the latest row forward. */
-export function densePosture(rows: PostureDbRow[], before: PostureDbRow | undefined, from: string, to: string): PosturePoint[] {
-  const byDay = new Map(rows.map((r) => [r.day, r]));
+/** A posture_daily row as selected by POSTURE_TUPLE_COLUMNS (an array, not an object). */
+export type PostureTuple = [day: string, critical: number, high: number, medium: number, low: number, info: number, unknown: number, total: number];
+export const POSTURE_TUPLE_COLUMNS = 'day, critical, high, medium, low, info, unknown, total';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Every day of [from, to] from the first snapshot on, carrying the latest row forward. `rows`: the
+ * range's rows in day order (one per day), walked once alongside the days (no map of them).
+ */
+export function densePosture(rows: PostureTuple[], before: PostureTuple | undefined, from: string, to: string): PosturePoint[] {
   let carry = before;
   const points: PosturePoint[] = [];
   const n = daysBetween(from, to);
+  const start = Date.parse(`${from}T00:00:00Z`);
+  let next = 0;
   for (let i = 0; i <= n; i++) {
-    const day = addDays(from, i);
-    const row = byDay.get(day);
+    // addDays(from, i), without parsing `from` again each day.
+    const day = new Date(start + i * DAY_MS).toISOString().slice(0, 10);
+    while (next < rows.length && rows[next][0] < day) next++;
+    const row = next < rows.length && rows[next][0] === day ? rows[next++] : undefined;
     if (row) carry = row;
     if (!carry) continue;
     points.push({
       day,
-      critical: Number(carry.critical),
-      high: Number(carry.high),
-      medium: Number(carry.medium),
-      low: Number(carry.low),
-      info: Number(carry.info),
-      unknown: Number(carry.unknown),
-      total: Number(carry.total),
+      critical: Number(carry[1]),
+      high: Number(carry[2]),
+      medium: Number(carry[3]),
+      low: Number(carry[4]),
+      info: Number(carry[5]),
+      unknown: Number(carry[6]),
+      total: Number(carry[7]),
       snapshot: row !== undefined,
     });
   }

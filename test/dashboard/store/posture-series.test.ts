@@ -1,0 +1,121 @@
+// The posture series after its cheaper read (only a point's columns, as arrays; one walk over the
+// days): the same JSON, byte for byte, as the read it replaced (kept below as the reference), on
+// both backends, for windows before, across, between and after snapshots.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, daysBetween } from '../../../dashboard/store/days.js';
+import type { SqliteStore } from '../../../dashboard/store/sqlite/open.js';
+import type { PosturePoint, Store } from '../../../dashboard/store/types.js';
+import { BACKENDS, openTestStore, storeLocation } from './backends.js';
+import { day, makeReport } from './report-builder.js';
+
+interface PostureRow {
+  day: string;
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  info: number;
+  unknown: number;
+  total: number;
+}
+
+/** The series as it was computed before (SELECT * rows, a map by day, addDays per day). */
+function referenceSeries(all: PostureRow[], from: string, to: string): PosturePoint[] {
+  if (from > to) return [];
+  const rows = all.filter((r) => r.day >= from && r.day <= to);
+  const before = all.filter((r) => r.day < from).at(-1);
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  let carry = before;
+  const points: PosturePoint[] = [];
+  const n = daysBetween(from, to);
+  for (let i = 0; i <= n; i++) {
+    const d = addDays(from, i);
+    const row = byDay.get(d);
+    if (row) carry = row;
+    if (!carry) continue;
+    points.push({
+      day: d,
+      critical: Number(carry.critical),
+      high: Number(carry.high),
+      medium: Number(carry.medium),
+      low: Number(carry.low),
+      info: Number(carry.info),
+      unknown: Number(carry.unknown),
+      total: Number(carry.total),
+      snapshot: row !== undefined,
+    });
+  }
+  return points;
+}
+
+const SQL = `SELECT p.* FROM posture_daily p JOIN services s ON s.id = p.service_id WHERE s.name = $1 ORDER BY p.day`;
+
+describe.each(BACKENDS)('%s postureSeries', (backend) => {
+  let store: Store;
+  let location: string;
+  let cleanup: () => Promise<void>;
+
+  async function postureRows(service: string): Promise<PostureRow[]> {
+    if (store.backend === 'sqlite') return (store as SqliteStore).db.prepare(SQL.replace('$1', '?')).all(service) as PostureRow[];
+    const c = new pg.Client({ connectionString: location });
+    await c.connect();
+    try {
+      return (await c.query<PostureRow>(SQL, [service])).rows;
+    } finally {
+      await c.end();
+    }
+  }
+
+  beforeAll(async () => {
+    ({ location, cleanup } = await storeLocation(backend));
+    store = await openTestStore(location);
+    // Snapshots with gaps between them, a day with two scans, and severities that change.
+    const scans: [string, string, { fp: string; severity?: 'critical' | 'high' | 'medium' | 'low' | 'info' | 'unknown' }[]][] = [
+      ['a', '2026-01-03', [{ fp: '1', severity: 'critical' }, { fp: '2' }]],
+      ['b', '2026-01-04', [{ fp: '1', severity: 'critical' }, { fp: '2' }, { fp: '3', severity: 'low' }, { fp: '4', severity: 'info' }]],
+      ['c', '2026-01-09', [{ fp: '3', severity: 'low' }, { fp: '5', severity: 'medium' }, { fp: '6', severity: 'unknown' }]],
+      ['d', '2026-02-27', []],
+      ['e', '2026-03-02', [{ fp: '7', severity: 'high' }]],
+    ];
+    for (const [scanId, d, findings] of scans) await store.ingestScan(makeReport({ scanId, createdAt: day(d), findings }), 't');
+    await store.ingestScan(makeReport({ scanId: 'e2', createdAt: day('2026-03-02', '20:00:00'), findings: [{ fp: '7', severity: 'high' }, { fp: '8' }] }), 't');
+  });
+  afterAll(async () => {
+    await store.close();
+    await cleanup();
+  });
+
+  const windows: [string, string][] = [
+    ['2025-12-01', '2026-12-01'], // a year: before the first snapshot to long after the last
+    ['2026-01-01', '2026-01-03'],
+    ['2026-01-03', '2026-01-03'],
+    ['2026-01-05', '2026-01-08'], // between snapshots: carried from the day before the window
+    ['2026-01-04', '2026-03-02'],
+    ['2026-02-28', '2026-03-01'], // across the month end, after an empty snapshot
+    ['2026-03-03', '2026-03-10'], // after the last snapshot
+    ['2025-12-30', '2026-01-02'], // only before the first snapshot: no points
+    ['2026-01-09', '2026-01-08'], // from after to
+  ];
+
+  it.each(windows)('from %s to %s: the same JSON as the read it replaced', async (from, to) => {
+    const all = await postureRows('payments');
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    const series = await store.postureSeries('payments', { from, to });
+    expect(JSON.stringify(series)).toBe(JSON.stringify(referenceSeries(all, from, to)));
+  });
+
+  it('has points where the reference has them (the comparison is not of two empty lists)', async () => {
+    const series = await store.postureSeries('payments', { from: '2025-12-01', to: '2026-12-01' });
+    expect(series).toHaveLength(daysBetween('2026-01-03', '2026-12-01') + 1);
+    expect(series.filter((p) => p.snapshot).map((p) => [p.day, p.total])).toEqual([
+      ['2026-01-03', 2],
+      ['2026-01-04', 4],
+      ['2026-01-09', 3],
+      ['2026-02-27', 0],
+      ['2026-03-02', 2],
+    ]);
+    expect(series.find((p) => p.day === '2026-01-05')).toEqual({ day: '2026-01-05', critical: 1, high: 1, medium: 0, low: 1, info: 1, unknown: 0, total: 4, snapshot: false });
+    expect(await store.postureSeries('nope', { from: '2026-01-01', to: '2026-01-05' })).toEqual([]);
+  });
+});
