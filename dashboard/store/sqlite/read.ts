@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { SEVERITIES, type Severity } from '../../../src/findings/finding.js';
 import { SEVERITY_RANK } from '../../../src/findings/severity.js';
-import { daysBetween } from '../days.js';
+import { daysBetween, daysFrom } from '../days.js';
 import { breachCondition, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
 import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
@@ -337,8 +337,6 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
 export type PostureTuple = [day: string, critical: number, high: number, medium: number, low: number, info: number, unknown: number, total: number];
 export const POSTURE_TUPLE_COLUMNS = 'day, critical, high, medium, low, info, unknown, total';
 
-const DAY_MS = 86_400_000;
-
 /**
  * Every day of [from, to] from the first snapshot on, carrying the latest row forward. `rows`: the
  * range's rows in day order (one per day), walked once alongside the days (no map of them).
@@ -346,12 +344,8 @@ const DAY_MS = 86_400_000;
 export function densePosture(rows: PostureTuple[], before: PostureTuple | undefined, from: string, to: string): PosturePoint[] {
   let carry = before;
   const points: PosturePoint[] = [];
-  const n = daysBetween(from, to);
-  const start = Date.parse(`${from}T00:00:00Z`);
   let next = 0;
-  for (let i = 0; i <= n; i++) {
-    // addDays(from, i), without parsing `from` again each day.
-    const day = new Date(start + i * DAY_MS).toISOString().slice(0, 10);
+  for (const day of daysFrom(from, daysBetween(from, to) + 1)) {
     while (next < rows.length && rows[next][0] < day) next++;
     const row = next < rows.length && rows[next][0] === day ? rows[next++] : undefined;
     if (row) carry = row;

@@ -3,7 +3,7 @@
 // both backends, for windows before, across, between and after snapshots.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, daysBetween } from '../../../dashboard/store/days.js';
+import { addDays, daysBetween, daysFrom } from '../../../dashboard/store/days.js';
 import type { SqliteStore } from '../../../dashboard/store/sqlite/open.js';
 import type { PosturePoint, Store } from '../../../dashboard/store/types.js';
 import { BACKENDS, openTestStore, storeLocation } from './backends.js';
@@ -117,5 +117,15 @@ describe.each(BACKENDS)('%s postureSeries', (backend) => {
     ]);
     expect(series.find((p) => p.day === '2026-01-05')).toEqual({ day: '2026-01-05', critical: 1, high: 1, medium: 0, low: 1, info: 1, unknown: 0, total: 4, snapshot: false });
     expect(await store.postureSeries('nope', { from: '2026-01-01', to: '2026-01-05' })).toEqual([]);
+  });
+});
+
+describe('daysFrom', () => {
+  it.each(['1899-12-20', '1999-12-25', '2024-02-27', '2026-12-01', '2099-11-30', '0999-12-30'])('counts the same days as addDays from %s (leap years, 1900, 2000, 2100)', (from) => {
+    const n = 3660 * 2;
+    expect(daysFrom(from, n)).toEqual(Array.from({ length: n }, (_, i) => addDays(from, i)));
+  });
+  it('gives nothing for a count of 0', () => {
+    expect(daysFrom('2026-01-01', 0)).toEqual([]);
   });
 });
