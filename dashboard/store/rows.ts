@@ -98,6 +98,14 @@ export interface FindingDbRow {
   triage_decided_by?: string | null;
 }
 
+/**
+ * The findings columns a finding row (toFindingRow) reads: a list selects only these, not `f.*` (a
+ * third of the columns are never read, and each costs its value's conversion per row).
+ */
+export const FINDING_ROW_COLUMNS = ['fingerprint', 'tool', 'category', 'rule_id', 'title', 'severity', 'where_text', 'fix_available', 'state', 'suppressed', 'first_seen_at', 'opened_at', 'last_seen_at', 'fixed_at', 'data'] as const;
+export const FINDING_ROW_SELECT = FINDING_ROW_COLUMNS.map((c) => `f.${c}`).join(', ');
+export type FindingRowDbRow = Pick<FindingDbRow, (typeof FINDING_ROW_COLUMNS)[number] | 'service' | 'triage_status' | 'triage_expires_at' | 'triage_decided_by'>;
+
 /** The triage columns finding queries add: `LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint`. */
 export const FINDING_TRIAGE_COLUMNS = 't.status AS triage_status, t.expires_at AS triage_expires_at, t.decided_by AS triage_decided_by';
 
@@ -146,7 +154,7 @@ export interface ScanDbRow {
   ingested_by: string;
 }
 
-export function toFindingRow(r: FindingDbRow, now: Date, sla: SlaDays): FindingRow {
+export function toFindingRow(r: FindingRowDbRow, now: Date, sla: SlaDays): FindingRow {
   const severity = r.severity as Severity;
   const end = r.state === 'open' ? now.getTime() : Date.parse(r.fixed_at ?? r.last_seen_at);
   const ageDays = Math.max(0, (end - Date.parse(r.opened_at)) / DAY_MS);

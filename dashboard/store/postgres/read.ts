@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { Severity } from '../../../src/findings/finding.js';
 import {
   assembleOverview,
+  FINDING_ROW_SELECT,
   FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
@@ -17,6 +18,7 @@ import {
   toScanSummary,
   trendWindow,
   type FindingDbRow,
+  type FindingRowDbRow,
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
@@ -232,8 +234,8 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       // The count and the page on two connections at once: a request waits for one round trip, not two.
       const [counted, list] = await Promise.all([
         rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params),
-        rows<FindingDbRow>(
-          numbered(`SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
+        rows<FindingRowDbRow>(
+          numbered(`SELECT ${FINDING_ROW_SELECT}, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
           [...where.params, ...orderParams, filter.limit, filter.offset],
         ),
       ]);

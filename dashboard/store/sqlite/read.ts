@@ -10,6 +10,7 @@ import { assembleVulnerability } from '../vulnerability.js';
 import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
 import {
   assembleOverview,
+  FINDING_ROW_SELECT,
   FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
@@ -18,6 +19,7 @@ import {
   toScanSummary,
   trendWindow,
   type FindingDbRow,
+  type FindingRowDbRow,
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
@@ -254,8 +256,8 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint';
       const total = (prepared(`SELECT count(*) AS n ${from} ${where.sql}`).get(...where.params) as { n: number }).n;
       const rows = prepared(
-        `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
-      ).all(...where.params, ...orderParams, filter.limit, filter.offset) as FindingDbRow[];
+        `SELECT ${FINDING_ROW_SELECT}, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
+      ).all(...where.params, ...orderParams, filter.limit, filter.offset) as FindingRowDbRow[];
       return { items: rows.map((r) => toFindingRow(r, now, sla)), total };
     },
 
