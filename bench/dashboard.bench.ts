@@ -4,7 +4,8 @@
 //     concurrent connections (server in a child process, loopback only, bounded by count and time,
 //     load average beside each line) of: the overview page (warm), service pages on their first
 //     visit (cold: rendered) and on later visits (warm: cached), the overview, posture and
-//     findings APIs;
+//     findings APIs (each line's connections are opened before its clock starts; 32 connections
+//     opened at once are a line of their own);
 //  3. database size per million ingested findings.
 // `npm run bench -- dashboard`. Quicker runs (the same side-by-side table):
 //   GATEHOUSE_BENCH_SERVICES=100        fewer services (default 500)
@@ -22,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding.js';
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
-import { ADMIN, fetchBytes, load, startServer, waitQuiet, type LoadResult } from './http-load.js';
+import { ADMIN, connectBurst, fetchBytes, load, startServer, waitQuiet, type LoadResult } from './http-load.js';
 import type { LoopStats } from '../dashboard/loop-stats.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { createPgDatabase } from './pg-database.js';
@@ -435,6 +436,14 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
       await load(server.base, path, headers, { concurrency: 4, requests: 50, maxSeconds: 5 });
       print(label, await measure(path, headers, opts));
     }
+    // What the read lines leave out (their connections are open before the clock starts): 32 new
+    // connections opened in the same instant, one cheap GET each, connect and first-request setup
+    // of both processes included.
+    await server.loopStats();
+    cpuBefore = server.cpuMs();
+    const burst = await connectBurst(server.base, 32);
+    loop = await server.loopStats();
+    print('32 new connections at once  GET /healthz  (connect included)', burst);
     // A real organisation: CI pushes a scan of some service every few seconds. With one data version
     // for the whole store, each ingest made every cached service page stale; with per-service
     // versions (store/versions.ts) the other services' pages stay cached. (The server CPU includes
