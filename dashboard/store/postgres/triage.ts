@@ -22,6 +22,17 @@ const REFRESH_SUMMARY = numberPlaceholders(SUMMARY_REFRESH_SQL);
 
 /** `written`: called after each commit (the data version may have moved). */
 export function createPostgresTriage(pool: pg.Pool, written: () => void = () => undefined): TriageStore {
+  /**
+   * Decisions of these services (ids as pg returns bigint) changed: their summaries, then the versions (nothing when none).
+   * The version lock comes first, so each refresh reads after the previous writer's commit.
+   */
+  async function changedServices(client: pg.PoolClient, serviceIds: string[]): Promise<void> {
+    if (serviceIds.length === 0) return;
+    await client.query(VERSION_LOCK_POSTGRES);
+    for (const id of new Set(serviceIds)) await client.query(REFRESH_SUMMARY, [id, id]);
+    await client.query(VERSION_BUMP_POSTGRES, [serviceIds]);
+  }
+
   async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
@@ -66,11 +77,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(AUDIT, [at, actor, 'triage.set', JSON.stringify({ service, fingerprint: fp, status: r.status, reason: r.reason, owner: r.owner, expiresAt: r.expiresAt, justification: r.justification })]);
           applied++;
         }
-        if (applied > 0) {
-          await client.query(VERSION_LOCK_POSTGRES);
-          await client.query(REFRESH_SUMMARY, [serviceId, serviceId]);
-          await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
-        }
+        if (applied > 0) await changedServices(client, [serviceId]);
         return { applied, missing };
       });
     },
@@ -90,11 +97,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(AUDIT, [at, actor, 'triage.clear', JSON.stringify({ service, fingerprint: fp })]);
           applied++;
         }
-        if (applied > 0) {
-          await client.query(VERSION_LOCK_POSTGRES);
-          await client.query(REFRESH_SUMMARY, [serviceId, serviceId]);
-          await client.query(VERSION_BUMP_POSTGRES, [[serviceId]]);
-        }
+        if (applied > 0) await changedServices(client, [serviceId]);
         return { applied, missing };
       });
     },
@@ -137,9 +140,7 @@ export function createPostgresTriage(pool: pg.Pool, written: () => void = () => 
           await client.query(EVENT, [r.service_id, r.fingerprint, 'expired', r.status, r.justification, r.reason, r.owner, r.expires_at, 'gatehouse', at]);
           await client.query(AUDIT, [at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by })]);
         }
-        if (rows.length > 0) await client.query(VERSION_LOCK_POSTGRES);
-        for (const id of new Set(rows.map((r) => r.service_id))) await client.query(REFRESH_SUMMARY, [id, id]);
-        if (rows.length > 0) await client.query(VERSION_BUMP_POSTGRES, [rows.map((r) => r.service_id)]);
+        await changedServices(client, rows.map((r) => r.service_id));
         return rows.length;
       });
     },

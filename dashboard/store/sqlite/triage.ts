@@ -50,6 +50,12 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
     ),
   };
   const bump = sqliteVersionBump(db);
+  /** Decisions of these services changed: their summaries, then the versions (nothing when none). */
+  const changedServices = (serviceIds: number[]) => {
+    if (serviceIds.length === 0) return;
+    for (const id of new Set(serviceIds)) q.refreshSummary.run(id, id);
+    bump(serviceIds);
+  };
 
   const set = db.transaction((service: string, fingerprints: string[], r: TriageRecord, actor: string, at: string) => {
     const missing: string[] = [];
@@ -67,10 +73,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.audit.run(at, actor, 'triage.set', JSON.stringify({ service, fingerprint: fp, status: r.status, reason: r.reason, owner: r.owner, expiresAt: r.expiresAt, justification: r.justification }));
       applied++;
     }
-    if (applied > 0) {
-      q.refreshSummary.run(serviceId!, serviceId!);
-      bump([serviceId!]);
-    }
+    if (applied > 0) changedServices([serviceId!]);
     return { applied, missing };
   });
 
@@ -87,10 +90,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.audit.run(at, actor, 'triage.clear', JSON.stringify({ service, fingerprint: fp }));
       applied++;
     }
-    if (applied > 0) {
-      q.refreshSummary.run(serviceId!, serviceId!);
-      bump([serviceId!]);
-    }
+    if (applied > 0) changedServices([serviceId!]);
     return { applied, missing };
   });
 
@@ -101,8 +101,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       q.event.run({ serviceId: r.service_id, fingerprint: r.fingerprint, action: 'expired', status: r.status, justification: r.justification, reason: r.reason, owner: r.owner, expiresAt: r.expires_at, actor: 'gatehouse', at });
       q.audit.run(at, 'gatehouse', 'triage.expire', JSON.stringify({ service: r.service, fingerprint: r.fingerprint, owner: r.owner, expiresAt: r.expires_at, decidedBy: r.decided_by }));
     }
-    for (const id of new Set(rows.map((r) => r.service_id))) q.refreshSummary.run(id, id);
-    if (rows.length > 0) bump(rows.map((r) => r.service_id));
+    changedServices(rows.map((r) => r.service_id));
     return rows.length;
   });
 
