@@ -28,6 +28,11 @@ const DEFAULT_POSTURE_DAYS = 90;
 /** How many minutes an answer with ages may lag the clock (pages: CLOCK_LAG_MS, the same 5 minutes). */
 const CLOCK_LAG_MINUTES = 5;
 
+/** A finished JSON text (the store wrote it): cachedJson sends it as it is, without JSON.stringify. */
+class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { store, cache } = deps;
@@ -40,7 +45,10 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
    * depends on (one service's for an answer about one service, store/versions.ts).
    */
   const cachedJson = async (c: Context<AppEnv>, key: string, version: () => Promise<number>, compute: () => Promise<unknown>, minute?: number): Promise<Response> => {
-    const render = async () => gzipAsync(JSON.stringify(await compute()));
+    const render = async () => {
+      const value = await compute();
+      return gzipAsync(value instanceof JsonText ? value.text : JSON.stringify(value));
+    };
     // Answers with ages follow the clock by the minute: an earlier minute's (same data) is served
     // while this minute's is computed in the background, up to CLOCK_LAG_MINUTES, as the pages do.
     const gz = !cache
@@ -90,8 +98,14 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     if (daysBetween(from, to) >= MAX_POSTURE_DAYS) {
       throw new ApiError(400, `invalid query: at most ${MAX_POSTURE_DAYS} days per request`, 'from');
     }
-    if (!(await store.hasService(name))) throw new ApiError(404, `no service "${name}"`, 'name');
-    return cachedJson(c, `posture|${name}\u0000${from}\u0000${to}`, () => store.serviceVersion(name), async () => ({ service: name, from, to, points: await store.postureSeries(name, { from, to }) }));
+    // No hasService first: services are never deleted, so a cached answer's service exists, and the
+    // one statement of a miss finds out (an unknown name throws: nothing is cached for it).
+    return cachedJson(c, `posture|${name}\u0000${from}\u0000${to}`, () => store.serviceVersion(name), async () => {
+      const points = await store.postureJson(name, { from, to });
+      if (points === undefined) throw new ApiError(404, `no service "${name}"`, 'name');
+      // JSON.stringify({ service, from, to, points }) with the store's finished points spliced in.
+      return new JsonText(`{"service":${JSON.stringify(name)},"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"points":${points}}`);
+    });
   });
 
   app.get('/services/:name/scans', requireServiceRead((c) => c.req.param('name')), async (c) => {
