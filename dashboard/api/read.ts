@@ -76,9 +76,22 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
 
   app.get('/services/:name', viewer, async (c) => {
     const name = c.req.param('name');
-    const service = await store.getService(name, deps.now());
-    if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
-    return c.json({ service, scans: await store.listScans(name, 20) });
+    const at = deps.now();
+    // The service's own figures (ages, SLA days: by the minute, as the findings answer) and its
+    // scans: one answer per service version (another service's ingest leaves it cached). An
+    // unknown name throws, and nothing is kept for it.
+    return cachedJson(
+      c,
+      `service|${name}`,
+      () => store.serviceVersion(name),
+      async () => {
+        // Both reads at once (each on its own pooled connection on PostgreSQL): one round trip's wait.
+        const [service, scans] = await Promise.all([store.getService(name, at), store.listScans(name, 20)]);
+        if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
+        return { service, scans };
+      },
+      Math.floor(at.getTime() / 60_000),
+    );
   });
 
   app.get('/services/:name/posture', viewer, async (c) => {
