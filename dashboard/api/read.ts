@@ -4,7 +4,7 @@ import { gunzipSync, gzip } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { requireRole, requireServiceRead } from '../auth/principal.js';
 import { backgroundOf, cachedOverview, overviewPeriod } from '../cached-reads.js';
-import { findingsAnswer, gzippedAnswer, pollAnswersAhead, postureAnswer, postureWindow, type JsonAnswer } from './answers.js';
+import { findingsAnswer, gzippedAnswer, pollAnswersAhead, postureAnswer, postureWindow, serviceAnswer, type JsonAnswer } from './answers.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { daysBetween } from '../store/days.js';
@@ -64,22 +64,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
 
   app.get('/services/:name', viewer, async (c) => {
     const name = c.req.param('name');
-    const at = deps.now();
-    // The service's own figures (ages, SLA days: by the minute, as the findings answer) and its
-    // scans: one answer per service version (another service's ingest leaves it cached). An
-    // unknown name throws, and nothing is kept for it.
-    return cachedJson(
-      c,
-      `service|${name}`,
-      () => store.serviceVersion(name),
-      async () => {
-        // Both reads at once (each on its own pooled connection on PostgreSQL): one round trip's wait.
-        const [service, scans] = await Promise.all([store.getService(name, at), store.listScans(name, 20)]);
-        if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
-        return { service, scans };
-      },
-      Math.floor(at.getTime() / 60_000),
-    );
+    return cachedJson(c, serviceAnswer(store, name, deps.now()));
   });
 
   app.get('/services/:name/posture', viewer, async (c) => {
