@@ -7,6 +7,7 @@ import { gzip } from 'node:zlib';
 import type { z } from 'zod';
 import { backgroundOf } from '../cached-reads.js';
 import type { RouteDeps } from '../deps.js';
+import { ApiError } from '../http-error.js';
 import { CHART_WINDOWS } from '../pages/service.js';
 import { addDays, dayOf } from '../store/days.js';
 import type { ReadStore } from '../store/types.js';
@@ -59,6 +60,25 @@ export function postureAnswer(store: ReadStore, name: string, window: { from: st
     key: `api|posture|${name}\u0000${from}\u0000${to}`,
     version: () => store.serviceVersion(name),
     compute: async () => ({ service: name, from, to, points: await store.postureSeries(name, { from, to }) }),
+  };
+}
+
+/**
+ * GET /services/:name: the service's own figures (ages and SLA days follow the clock: by the minute,
+ * as the findings answer) and its last scans, one answer per service version (another service's
+ * ingest leaves it cached). An unknown name throws a 404, and nothing is kept for it.
+ */
+export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAnswer {
+  return {
+    key: `api|service|${name}`,
+    version: () => store.serviceVersion(name),
+    compute: async () => {
+      // Both reads at once (each on its own pooled connection on PostgreSQL): one round trip's wait.
+      const [service, scans] = await Promise.all([store.getService(name, at), store.listScans(name, 20)]);
+      if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
+      return { service, scans };
+    },
+    minute: Math.floor(at.getTime() / 60_000),
   };
 }
 

@@ -4,7 +4,7 @@ import { gunzipSync, gzip } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { requireRole, requireServiceRead } from '../auth/principal.js';
 import { backgroundOf, cachedOverview, overviewPeriod } from '../cached-reads.js';
-import { findingsAnswer, gzippedAnswer, pollAnswersAhead, postureAnswer, postureWindow, type JsonAnswer } from './answers.js';
+import { findingsAnswer, gzippedAnswer, pollAnswersAhead, postureAnswer, postureWindow, serviceAnswer, type JsonAnswer } from './answers.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { daysBetween } from '../store/days.js';
@@ -64,9 +64,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
 
   app.get('/services/:name', viewer, async (c) => {
     const name = c.req.param('name');
-    const service = await store.getService(name, deps.now());
-    if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
-    return c.json({ service, scans: await store.listScans(name, 20) });
+    return cachedJson(c, serviceAnswer(store, name, deps.now()));
   });
 
   app.get('/services/:name/posture', viewer, async (c) => {
