@@ -10,13 +10,19 @@
 // (session_replication_role = replica, when the role may set it: every row is consistent by
 // construction), the secondary indexes are dropped and built again after the load, then VACUUM
 // ANALYZE (statistics and the visibility map a long-lived database would have).
-import { loadavg } from 'node:os';
+// Each read line prints, beside latency (which the shared machine's load moves most): the
+// dashboard's and PostgreSQL's CPU per request (PostgreSQL's when it runs on this machine,
+// bench/pg-cpu.ts), the dashboard's event-loop blocks, the load average and when the line started.
+// The cached overview is read twice: right after the start, while the server renders ahead the
+// overview page and up to 1,000 service pages (page-warmer.ts), and once that work is done.
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { openPostgresStore } from '../dashboard/store/postgres/open.js';
 import { VERSION_BUMP_POSTGRES } from '../dashboard/store/versions.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
 import { SUMMARY_FILL_SQL } from '../dashboard/store/summary.js';
-import { load, startServer, type LoadResult } from './http-load.js';
+import { load, startServer, waitQuiet, type LoadResult } from './http-load.js';
+import { postgresCpuMeter } from './pg-cpu.js';
 
 const SERVICES = Number(process.env.GATEHOUSE_BENCH_LARGE_SERVICES ?? 5000);
 const DAYS = Number(process.env.GATEHOUSE_BENCH_LARGE_DAYS ?? 1095);
@@ -169,6 +175,10 @@ async function main(): Promise<void> {
     return token;
     }
 
+    // PostgreSQL's own CPU (all its processes; this machine only): beside the dashboard's, what a read costs in total.
+    const pgCpu = await postgresCpuMeter(url.toString());
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} before the reads`);
+    const started = process.hrtime.bigint();
     const dash = await startServer(url.toString()).catch((err: unknown) => {
       // Seeding took tens of minutes: keep it for a second try of the reads.
       keep = true;
@@ -183,30 +193,45 @@ async function main(): Promise<void> {
       const randomService = () => names[Math.floor(rnd() * names.length)];
       const from = addDays(today, -364);
       const opts = { concurrency: 32, requests: 3000, maxSeconds: 30 };
-      // Server CPU per request (the dashboard process; PostgreSQL's own time is not in it): a figure the machine's load does not move much.
-      const cpuPerReq = (before: number | undefined, requests: number) => {
-        const now = dash.cpuMs();
-        return before === undefined || now === undefined ? '' : `, server cpu ${fmt((now - before) / Math.max(1, requests))} ms/req`;
+      const sinceStart = () => `${fmt(ms(started) / 1000)} s`;
+      /**
+       * One line's figures besides latency, which the machine's load moves most: the dashboard's CPU
+       * per request, PostgreSQL's (all its processes), and the dashboard's event-loop blocks over
+       * 20 ms (dashboard/loop-stats.ts; "cpu-blocks": those the server's own CPU time explains).
+       */
+      const measure = async (run: () => Promise<LoadResult>) => {
+        await dash.loopStats();
+        const cpu0 = dash.cpuMs();
+        const pg0 = pgCpu?.();
+        const at = sinceStart();
+        const r = await run();
+        const cpu1 = dash.cpuMs();
+        const pg1 = pgCpu?.();
+        const loop = await dash.loopStats();
+        const per = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '?' : fmt((b - a) / Math.max(1, r.requests)));
+        const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms (max ${loop.maxMs} ms), cpu-blocks ${loop.cpuBlocks} (max ${loop.maxCpuMs} ms)` : '';
+        return { r, figures: `cpu/req: server ${per(cpu0, cpu1)} ms + PostgreSQL ${per(pg0, pg1)} ms${blocks}; started ${at} after the server, load ${loadavg()[0].toFixed(1)}` };
       };
-      const print = (label: string, r: LoadResult, cpu: string) =>
-        console.log(`  ${label.padEnd(62)} p50 ${fmt(r.p50).padStart(7)} ms  p99 ${fmt(r.p99).padStart(7)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors${cpu}  (load ${loadavg()[0].toFixed(1)})`);
+      const print = (label: string, { r, figures }: { r: LoadResult; figures: string }) =>
+        console.log(`  ${label.padEnd(70)} p50 ${fmt(r.p50).padStart(7)} ms  p99 ${fmt(r.p99).padStart(7)} ms  max ${fmt(r.max).padStart(7)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors; ${figures}`);
       console.log('32 concurrent keep-alive connections (target p99 <= 50 ms, no errors):');
-      let t0 = process.hrtime.bigint();
-      let cpu0 = dash.cpuMs();
-      await load(dash.base, () => '/api/v1/services', bearer, { concurrency: 1, requests: 1, maxSeconds: 600 });
-      console.log(`  overview API, first request of the process (computes the overview of ${SERVICES} services): ${fmt(ms(t0))} ms${cpuPerReq(cpu0, 1)}`);
+      const t0 = process.hrtime.bigint();
+      const first = await measure(() => load(dash.base, () => '/api/v1/services', bearer, { concurrency: 1, requests: 1, maxSeconds: 600 }));
+      console.log(`  overview API, first request of the process (computes the overview of ${SERVICES} services): ${fmt(ms(t0))} ms; ${first.figures}`);
+      // Right after the start the server renders ahead the overview page and up to 1,000 service
+      // pages (page-warmer.ts) whenever no request is in flight: the same reads, during and after it.
+      print('overview API   GET /api/v1/services (cached; start-up renders ahead)', await measure(() => load(dash.base, () => '/api/v1/services', bearer, opts)));
+      console.log(`  (server quiet after ${fmt(await waitQuiet(dash, 600, pgCpu))} s more, ${sinceStart()} after its start: the renders ahead on start are done)`);
       const reads: [string, () => string][] = [
-        ['overview API   GET /api/v1/services (cached per data version)', () => '/api/v1/services'],
+        ['overview API   GET /api/v1/services (cached, after the start-up work)', () => '/api/v1/services'],
         ['service API    GET /api/v1/services/:name', () => `/api/v1/services/${randomService()}`],
         ['posture API    GET /api/v1/services/:name/posture (365 days)', () => `/api/v1/services/${randomService()}/posture?from=${from}&to=${today}`],
         ['findings API   GET /api/v1/findings?service=:name', () => `/api/v1/findings?service=${randomService()}`],
       ];
       for (const [label, path] of reads) {
-        t0 = process.hrtime.bigint();
+        // Warm-up (statement preparation on the pool's connections), not measured.
         await load(dash.base, path, bearer, { concurrency: 4, requests: 40, maxSeconds: 30 });
-        cpu0 = dash.cpuMs();
-        const r = await load(dash.base, path, bearer, opts);
-        print(label, r, cpuPerReq(cpu0, r.requests));
+        print(label, await measure(() => load(dash.base, path, bearer, opts)));
       }
     } finally {
       await dash.stop();

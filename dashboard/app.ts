@@ -56,6 +56,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   let nextSweep = 0;
   app.use('*', async (c, next) => {
     const at = deps.now();
+    warmer?.clockSeen(at);
     if (at.getTime() >= nextSweep) {
       nextSweep = at.getTime() + 60_000;
       try {
@@ -107,10 +108,14 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     deps.logger.error(`${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return c.json({ error: 'internal error' } satisfies ErrorBody, 500);
   });
-  if (warmPagesOnStart) deps.warmer?.warmAll(warmPagesOnStart);
+  if (warmPagesOnStart) {
+    deps.warmer?.warmAll(warmPagesOnStart);
+    // The posture answers computed ahead end today: when the day turns, today's are computed ahead.
+    deps.warmer?.followDays(deps.now, warmPagesOnStart);
+  }
   // Services whose data version moved (an ingest or triage change, in any process sharing the store,
-  // as a version read finds it): their default pages and the overview are rendered ahead here too,
-  // and no other service's page.
+  // as a version read finds it): their default pages, their polled API answers and the overview are
+  // rendered ahead here too, and no other service's.
   if (warmer) deps.store.onServicesMoved((names) => warmer.afterIngest(names.slice(0, WARM_ON_START_MAX)));
   app.notFound((c) => c.json({ error: `not found: ${c.req.path}` } satisfies ErrorBody, 404));
   return app;

@@ -6,6 +6,9 @@
 // dozens of renders. Renders go through the same cache as requests (version-cache.ts), so a warmed
 // page is never older than the data: the data version is read before the data, and a request
 // arriving while a warm render of its page runs waits for that render instead of starting another.
+// With each service page, the read API's answers a client polls for that service are computed ahead
+// the same way (api/answers.ts): on start, after its ingest, and for every warmed service again when
+// the UTC day turns (the posture windows end today).
 import type { Logger } from '../src/logger.js';
 
 export interface PageTargets {
@@ -17,7 +20,11 @@ export interface PageTargets {
   services(): Promise<string[]>;
 }
 
-/** Services warmed on start at most (the cache keeps about 2,000 compressed service pages). */
+/**
+ * Services warmed on start at most (the cache keeps about 2,000 compressed service pages). A warmed
+ * service takes ~15 KB of page and ~5 KB of answers computed ahead (500 x 365 seed): 1,000 of them
+ * are ~20 MB of the cache's 48 MB, so at 5,000 services warming does not evict what it warmed.
+ */
 export const WARM_ON_START_MAX = 1000;
 
 /**
@@ -34,6 +41,10 @@ export class PageWarmer {
   private readonly queue = new Map<string, () => Promise<unknown>>();
   private running: Promise<void> | undefined;
   private targets: PageTargets | undefined;
+  private answers: ((name: string) => Promise<void>) | undefined;
+  /** When the UTC day turns (followDays): the time, and how many services get their answers again. */
+  private nextDay = Infinity;
+  private dayMax = 0;
   private inFlight = 0;
   private lastEnded = 0;
   /** Waiting for the moment no request is in flight. */
@@ -101,6 +112,11 @@ export class PageWarmer {
     this.targets = targets;
   }
 
+  /** The read API says how to compute a service's polled answers (api/answers.ts). */
+  setAnswerTarget(answers: (name: string) => Promise<void>): void {
+    this.answers = answers;
+  }
+
   /** Runs `task` in the background unless a task under `key` is already waiting. */
   enqueue(key: string, task: () => Promise<unknown>): void {
     if (this.queue.has(key)) return;
@@ -108,21 +124,63 @@ export class PageWarmer {
     this.running ??= this.drain();
   }
 
-  /** After an ingest: the overview and the ingested services' pages. */
+  /** A service's page, then its polled answers. */
+  private enqueueService(name: string): void {
+    const t = this.targets;
+    if (t) this.enqueue(`service|${name}`, () => t.service(name));
+    this.enqueueAnswers(name);
+  }
+
+  private enqueueAnswers(name: string): void {
+    const a = this.answers;
+    if (a) this.enqueue(`answers|${name}`, () => a(name));
+  }
+
+  /** After an ingest: the overview and the ingested services' pages and answers. */
   afterIngest(services: string[]): void {
     const t = this.targets;
     if (!t) return;
     this.enqueue('overview', () => t.overview());
-    for (const name of services) this.enqueue(`service|${name}`, () => t.service(name));
+    for (const name of services) this.enqueueService(name);
   }
 
-  /** On start: the overview and up to `max` services. */
+  /** On start: the overview and up to `max` services (the overview's worst first). */
   warmAll(max = WARM_ON_START_MAX): void {
     const t = this.targets;
     if (!t) return;
     this.enqueue('start', async () => {
       await t.overview();
-      for (const name of (await t.services()).slice(0, max)) this.enqueue(`service|${name}`, () => t.service(name));
+      for (const name of (await t.services()).slice(0, max)) this.enqueueService(name);
+    });
+  }
+
+  /**
+   * From now on, when the UTC day turns by `now`, the answers of up to `max` services (the overview's
+   * worst first, as on start) are computed again: their posture windows end today, a new key each
+   * day. Noticed by a timer at midnight, and by clockSeen (each request) should the timer be late.
+   */
+  followDays(now: () => Date, max = WARM_ON_START_MAX): void {
+    this.dayMax = max;
+    this.nextDay = nextUtcDay(now());
+    const arm = () => {
+      // At least a minute: a clock that stands still (tests) never spins the timer.
+      const wait = Math.max(60_000, this.nextDay - now().getTime() + 1000);
+      setTimeout(() => {
+        this.clockSeen(now());
+        arm();
+      }, wait).unref();
+    };
+    arm();
+  }
+
+  /** The app's clock at a request (app.ts): when the day has turned, today's answers are computed ahead. */
+  clockSeen(at: Date): void {
+    if (at.getTime() < this.nextDay) return;
+    this.nextDay = nextUtcDay(at);
+    const t = this.targets;
+    if (!t) return;
+    this.enqueue(`day|${this.nextDay}`, async () => {
+      for (const name of (await t.services()).slice(0, this.dayMax)) this.enqueueAnswers(name);
     });
   }
 
@@ -140,11 +198,17 @@ export class PageWarmer {
         try {
           await task();
         } catch (err) {
-          this.logger.warning(`rendering ${key.split('|')[0]} page ahead failed: ${err instanceof Error ? err.message : String(err)}`);
+          const what = key.split('|')[0];
+          this.logger.warning(`${what === 'answers' ? 'computing API answers' : `rendering ${what} page`} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
     } finally {
       this.running = undefined;
     }
   }
+}
+
+/** The first instant of the UTC day after `at`. */
+function nextUtcDay(at: Date): number {
+  return (Math.floor(at.getTime() / 86_400_000) + 1) * 86_400_000;
 }

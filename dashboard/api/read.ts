@@ -4,9 +4,10 @@ import { gunzipSync, gzip } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { requireRole, requireServiceRead } from '../auth/principal.js';
 import { backgroundOf, cachedOverview, overviewPeriod } from '../cached-reads.js';
+import { findingsAnswer, gzippedAnswer, pollAnswersAhead, postureAnswer, postureWindow, serviceAnswer, type JsonAnswer } from './answers.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
-import { addDays, dayOf, daysBetween } from '../store/days.js';
+import { daysBetween } from '../store/days.js';
 import type { ReadStore } from '../store/types.js';
 import { badgeMessage, renderBadge } from './badge.js';
 import { findingsToCsv } from './csv.js';
@@ -24,35 +25,22 @@ import { readWeek } from '../week-read.js';
 const gzipAsync = promisify(gzip);
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
 const MAX_POSTURE_DAYS = 3660;
-const DEFAULT_POSTURE_DAYS = 90;
-/** How many minutes an answer with ages may lag the clock (pages: CLOCK_LAG_MS, the same 5 minutes). */
-const CLOCK_LAG_MINUTES = 5;
 
 export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { store, cache } = deps;
   const viewer = requireRole('viewer');
 
-  /**
-   * A JSON answer from the app's cache (until the data changes), or computed when caching is off.
-   * Kept gzipped (a tenth of the memory; gzip runs on libuv's thread pool): sent as it is to a
-   * client that accepts gzip, unzipped for one that does not. `version`: the data version the answer
-   * depends on (one service's for an answer about one service, store/versions.ts).
-   */
-  const cachedJson = async (c: Context<AppEnv>, key: string, version: () => Promise<number>, compute: () => Promise<unknown>, minute?: number): Promise<Response> => {
-    const render = async () => gzipAsync(JSON.stringify(await compute()));
-    // Answers with ages follow the clock by the minute: an earlier minute's (same data) is served
-    // while this minute's is computed in the background, up to CLOCK_LAG_MINUTES, as the pages do.
-    const gz = !cache
-      ? await render()
-      : minute === undefined
-        ? await cache.get(`api|${key}`, await version(), render)
-        : await cache.getAging(`api|${key}`, await version(), minute, render, { maxLag: CLOCK_LAG_MINUTES, schedule: backgroundOf(deps) });
+  /** A JSON answer (answers.ts: the cache step shared with the answers computed ahead), gzipped or not as the client accepts. */
+  const cachedJson = async (c: Context<AppEnv>, answer: JsonAnswer): Promise<Response> => {
+    const gz = await gzippedAnswer(deps, answer);
     if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
       return c.body(gz as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip' });
     }
     return c.body(gunzipSync(gz) as Uint8Array<ArrayBuffer>, 200, JSON_HEADERS);
   };
+  // What the page warmer computes ahead for a service (after its ingest, on start, when the day turns).
+  deps.warmer?.setAnswerTarget((name) => pollAnswersAhead({ ...deps, store }, name));
 
   app.get('/services', viewer, async (c) => {
     const at = deps.now();
@@ -76,22 +64,20 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
 
   app.get('/services/:name', viewer, async (c) => {
     const name = c.req.param('name');
-    const service = await store.getService(name, deps.now());
-    if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
-    return c.json({ service, scans: await store.listScans(name, 20) });
+    return cachedJson(c, serviceAnswer(store, name, deps.now()));
   });
 
   app.get('/services/:name/posture', viewer, async (c) => {
     const name = c.req.param('name');
     const q = parseQuery(PostureQuerySchema, c.req.query());
-    const to = q.to ?? dayOf(deps.now().toISOString());
-    const from = q.from ?? addDays(to, -(DEFAULT_POSTURE_DAYS - 1));
+    const { from, to } = postureWindow(q, deps.now());
     if (from > to) throw new ApiError(400, `invalid query: from (${from}) is after to (${to})`, 'from');
     if (daysBetween(from, to) >= MAX_POSTURE_DAYS) {
       throw new ApiError(400, `invalid query: at most ${MAX_POSTURE_DAYS} days per request`, 'from');
     }
-    if (!(await store.hasService(name))) throw new ApiError(404, `no service "${name}"`, 'name');
-    return cachedJson(c, `posture|${name}\u0000${from}\u0000${to}`, () => store.serviceVersion(name), async () => ({ service: name, from, to, points: await store.postureSeries(name, { from, to }) }));
+    // No hasService first: services are never deleted, so a cached answer's service exists; a miss's
+    // one statement finds an unknown name (a 404, and nothing is kept for it).
+    return cachedJson(c, postureAnswer(store, name, { from, to }));
   });
 
   app.get('/services/:name/scans', requireServiceRead((c) => c.req.param('name')), async (c) => {
@@ -108,21 +94,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
 
   app.get('/findings', requireServiceRead((c) => c.req.query('service')), async (c) => {
     const q = parseQuery(FindingQuerySchema, c.req.query());
-    const at = deps.now();
-    // Ages and SLA dates follow the clock by the minute: one answer per query and data version, of
-    // this minute or a recent one (the caller's right to read the service was checked above).
-    // Filtered to one service, the answer is that service's own: its version, not the global one.
-    const version = q.service === undefined ? () => store.dataVersion() : () => store.serviceVersion(q.service!);
-    return cachedJson(
-      c,
-      `findings|${JSON.stringify(q)}`,
-      version,
-      async () => {
-        const { items, total } = await store.listFindings(toFindingFilter(q), at);
-        return { items, total, limit: q.limit, offset: q.offset };
-      },
-      Math.floor(at.getTime() / 60_000),
-    );
+    return cachedJson(c, findingsAnswer(store, q, deps.now()));
   });
 
   app.get('/findings/:service/:fingerprint', viewer, async (c) => {

@@ -17,7 +17,7 @@
 import type { Finding, Severity } from '../../src/findings/finding.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import { dayOf } from './days.js';
-import type { GateOutcome, SeverityCounts } from './shapes.js';
+import type { GateOutcome, IngestResult, NotableFinding, SeverityCounts } from './shapes.js';
 import { emptyCounts } from './counts.js';
 
 /** What the store knows about one finding of a service before the report. */
@@ -97,6 +97,19 @@ export interface IngestPlan {
   opened: number;
   fixed: number;
   reopened: number;
+}
+
+/** What an ingest that applied `plan` answers (both backends): the notable findings for snapshots only. */
+export function createdResult(report: ScanReport, plan: IngestPlan, notable: NotableFinding[]): IngestResult {
+  return {
+    status: 'created',
+    scanId: report.scanId,
+    services: plan.services.map((s) => s.name).sort(),
+    opened: plan.opened,
+    fixed: plan.fixed,
+    reopened: plan.reopened,
+    ...(report.kind === 'snapshot' ? { notable } : {}),
+  };
 }
 
 /** Every service a report speaks about, with its path: listed ones, plus any named by a finding or scanner run. */

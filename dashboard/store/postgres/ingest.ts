@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
-import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { createdResult, planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
 import { exploitChanges, exploitColumns, notableOf, numberPlaceholders, type ExploitColumns, type StoredExploit } from '../exploit.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import { findingColumns, findingColumnsBesideData, sha256Hex, type ServiceDbRow } from '../rows.js';
@@ -387,15 +387,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       for (const id of summaries) await client.query(SUMMARY_REFRESH, [id, id]);
     }
     await client.query(VERSION_BUMP_POSTGRES, [changed]);
-    return {
-      status: 'created',
-      scanId: report.scanId,
-      services: plan.services.map((s) => s.name).sort(),
-      opened: plan.opened,
-      fixed: plan.fixed,
-      reopened: plan.reopened,
-      ...(report.kind === 'snapshot' ? { notable } : {}),
-    };
+    return createdResult(report, plan, notable);
   }
 
   return {

@@ -4,7 +4,7 @@
 // scope, service and scan id; lifecycle.ts `replayOutcome`).
 import type Database from 'better-sqlite3';
 import type { ScanReport } from '../../../src/report/scan-report.js';
-import { planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { createdResult, planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
 import { exploitChanges, exploitColumns, notableOf, type StoredExploit } from '../exploit.js';
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
@@ -275,15 +275,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       }
     }
     bumpVersions(changed);
-    return {
-      status: 'created',
-      scanId: report.scanId,
-      services: plan.services.map((s) => s.name).sort(),
-      opened: plan.opened,
-      fixed: plan.fixed,
-      reopened: plan.reopened,
-      ...(report.kind === 'snapshot' ? { notable } : {}),
-    };
+    return createdResult(report, plan, notable);
   });
 
   return {

@@ -84,7 +84,7 @@ describe.each(BACKENDS)('the app on %s', (backend) => {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
         if (typeof value !== 'function') return value;
-        if (['getService', 'postureSeries', 'listScans', 'serviceChanges', 'listFindings'].includes(prop as string)) {
+        if (['getService', 'postureSeries', 'postureJson', 'listScans', 'serviceChanges', 'listFindings'].includes(prop as string)) {
           return (...args: unknown[]) => {
             // The service read: serviceChanges(since, service?), listFindings({ service? }), else the name.
             const arg = prop === 'serviceChanges' ? (args[1] ?? '*') : prop === 'listFindings' ? ((args[0] as { service?: string }).service ?? '*') : args[0];
@@ -103,8 +103,8 @@ describe.each(BACKENDS)('the app on %s', (backend) => {
     await post(makeReport({ scanId: 'p1', createdAt: at(9), findings: [{ fp: 'aaaaa', severity: 'critical' }, { fp: 'bbbbb' }] }));
     await post(makeReport({ scanId: 'b1', createdAt: at(9), services: ['billing'], findings: [{ fp: 'bbbbb', severity: 'critical' }, { fp: 'ccccc' }] }));
 
-    /** Everything B keeps per service: its page, posture and findings answers, its badge. */
-    const paths = (s: string) => [`/services/${s}`, `/api/v1/services/${s}/posture`, `/api/v1/findings?service=${s}`, `/api/v1/badge/${s}.svg`];
+    /** Everything B keeps per service: its page, service, posture and findings answers, its badge. */
+    const paths = (s: string) => [`/services/${s}`, `/api/v1/services/${s}`, `/api/v1/services/${s}/posture`, `/api/v1/findings?service=${s}`, `/api/v1/badge/${s}.svg`];
     const read = async (app: Hono<any>, path: string) => {
       const r = await app.request(path, { headers: path.startsWith('/api/') ? { authorization: `Bearer ${viewer}` } : { cookie } });
       expect(r.status, path).toBe(200);

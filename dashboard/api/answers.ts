@@ -1,0 +1,162 @@
+// The read API's cached JSON answers: their cache keys, how each is computed, and the one step that
+// reads the cache. Shared by the routes (read.ts) and the page warmer, which computes ahead the
+// answers a dashboard client or a script polls for a service (pollAnswersAhead), so an answer
+// computed ahead is the very entry a request hits: same key, same data version, same bytes.
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { z } from 'zod';
+import { backgroundOf } from '../cached-reads.js';
+import type { RouteDeps } from '../deps.js';
+import { ApiError } from '../http-error.js';
+import { CHART_WINDOWS } from '../pages/service.js';
+import { addDays, dayOf } from '../store/days.js';
+import type { ReadStore } from '../store/types.js';
+import { FindingQuerySchema, toFindingFilter } from './query.js';
+
+const gzipAsync = promisify(gzip);
+
+export const DEFAULT_POSTURE_DAYS = 90;
+/** How many minutes an answer with ages may lag the clock (pages: CLOCK_LAG_MS, the same 5 minutes). */
+export const CLOCK_LAG_MINUTES = 5;
+/**
+ * Posture windows computed ahead: the API's default and the longest chart the service page offers
+ * (a client showing a service's chart asks for one of them).
+ */
+export const AHEAD_POSTURE_DAYS = [DEFAULT_POSTURE_DAYS, Math.max(...CHART_WINDOWS)];
+/**
+ * What the cache counts per answer besides its gzipped bytes: the Map entry, the key (~60
+ * characters) and the Buffer object. A 90-day posture answer is ~700 bytes gzipped: counting
+ * only those would let the many small answers computed ahead take more memory than the budget says.
+ */
+const ENTRY_OVERHEAD = 256;
+
+export type FindingQuery = z.infer<typeof FindingQuerySchema>;
+
+/** An answer already serialized (its parts written by the store): gzippedAnswer takes it as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** One cacheable JSON answer of the read API. */
+export interface JsonAnswer {
+  /** Its key in the app's cache. */
+  key: string;
+  /** The data version it shows (read before the data, so an answer is never older than its version). */
+  version: () => Promise<number>;
+  /** The answer's value to serialize, or its finished JSON text. */
+  compute: () => Promise<unknown>;
+  /** Answers with ages (findings): the minute of the clock they are computed with. */
+  minute?: number;
+}
+
+/** The days a posture request asks for: `to` defaults to today, `from` to DEFAULT_POSTURE_DAYS before it. */
+export function postureWindow(q: { from?: string; to?: string }, at: Date): { from: string; to: string } {
+  const to = q.to ?? dayOf(at.toISOString());
+  return { from: q.from ?? addDays(to, -(DEFAULT_POSTURE_DAYS - 1)), to };
+}
+
+/**
+ * GET /services/:name/posture. The series of fixed days depends on the data only (no clock): one
+ * answer per window and service version. Windows that end today carry today in their key, so after
+ * the day turns a request for the default window is another key: yesterday's is never served as today's.
+ */
+export function postureAnswer(store: ReadStore, name: string, window: { from: string; to: string }): JsonAnswer {
+  const { from, to } = window;
+  return {
+    key: `api|posture|${name}\u0000${from}\u0000${to}`,
+    version: () => store.serviceVersion(name),
+    compute: async () => {
+      // The points as JSON text written by the database (a year of them as values cost more than
+      // the rest of the request), spliced into what JSON.stringify({ service, from, to, points }) gives.
+      const points = await store.postureJson(name, { from, to });
+      if (points === undefined) throw new ApiError(404, `no service "${name}"`, 'name');
+      return new JsonText(`{"service":${JSON.stringify(name)},"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"points":${points}}`);
+    },
+  };
+}
+
+/**
+ * GET /services/:name: the service's own figures (ages and SLA days follow the clock: by the minute,
+ * as the findings answer) and its last scans, one answer per service version (another service's
+ * ingest leaves it cached). An unknown name throws a 404, and nothing is kept for it.
+ */
+export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAnswer {
+  return {
+    key: `api|service|${name}`,
+    version: () => store.serviceVersion(name),
+    compute: async () => {
+      // Both reads at once (each on its own pooled connection on PostgreSQL): one round trip's wait.
+      const [service, scans] = await Promise.all([store.getService(name, at), store.listScans(name, 20)]);
+      if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
+      return { service, scans };
+    },
+    minute: Math.floor(at.getTime() / 60_000),
+  };
+}
+
+/**
+ * GET /findings. Ages and SLA dates follow the clock by the minute: one answer per query and data
+ * version, of this minute or a recent one. Filtered to one service, the answer is that service's
+ * own: its version, not the global one (the caller's right to read the service is the route's check).
+ */
+export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): JsonAnswer {
+  return {
+    key: `api|findings|${JSON.stringify(q)}`,
+    version: q.service === undefined ? () => store.dataVersion() : () => store.serviceVersion(q.service!),
+    compute: async () => {
+      const { items, total } = await store.listFindings(toFindingFilter(q), at);
+      return { items, total, limit: q.limit, offset: q.offset };
+    },
+    minute: Math.floor(at.getTime() / 60_000),
+  };
+}
+
+/**
+ * The answer's JSON, gzipped: from the app's cache (until the data changes), or computed when
+ * caching is off. Kept gzipped (a tenth of the memory; gzip runs on libuv's thread pool). Answers
+ * with ages follow the clock by the minute: an earlier minute's (same data) is served while this
+ * minute's is computed in the background, up to CLOCK_LAG_MINUTES, as the pages do.
+ *
+ * `ahead` (the warmer): computes this minute's answer unless the cache holds it, and before each
+ * step (reading, serializing) lets the requests in flight go first unless one waits for it.
+ */
+export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pick<RouteDeps, 'warmer'>>, a: JsonAnswer, ahead?: { pause: () => Promise<void> }): Promise<Buffer> {
+  const render = async () => {
+    await ahead?.pause();
+    const value = await a.compute();
+    await ahead?.pause();
+    return gzipAsync(value instanceof JsonText ? value.text : JSON.stringify(value));
+  };
+  const { cache } = deps;
+  if (!cache) return render();
+  // The version before the data: a render reads data at least as new as the version it is kept under.
+  const version = await a.version();
+  const size = (gz: Buffer) => gz.length + ENTRY_OVERHEAD;
+  if (a.minute === undefined) return cache.get(a.key, version, render, size);
+  return cache.getAging(a.key, version, a.minute, render, { size, maxLag: ahead ? 0 : CLOCK_LAG_MINUTES, schedule: backgroundOf(deps) });
+}
+
+/**
+ * What a dashboard client or a script polls for one service, as a request at `at` would ask it:
+ * the posture of AHEAD_POSTURE_DAYS ending today, and the first findings page
+ * (`/findings?service=NAME`, default limit and offset).
+ */
+export function polledAnswers(store: ReadStore, name: string, at: Date): JsonAnswer[] {
+  const today = dayOf(at.toISOString());
+  return [
+    ...AHEAD_POSTURE_DAYS.map((days) => postureAnswer(store, name, { from: addDays(today, -(days - 1)), to: today })),
+    findingsAnswer(store, FindingQuerySchema.parse({ service: name }), at),
+  ];
+}
+
+/**
+ * Computes a service's polled answers into the cache (the page warmer's task), one after another
+ * and only while no request is in flight; a request for one of them meanwhile joins its computation.
+ */
+export async function pollAnswersAhead(deps: Pick<RouteDeps, 'cache' | 'warmer' | 'now'> & { store: ReadStore }, name: string): Promise<void> {
+  const { cache, warmer, store } = deps;
+  if (!cache || !(await store.hasService(name))) return;
+  for (const a of polledAnswers(store, name, deps.now())) {
+    await gzippedAnswer(deps, a, { pause: () => warmer?.yieldToRequests(() => cache.awaited(a.key)) ?? Promise.resolve() });
+  }
+}
