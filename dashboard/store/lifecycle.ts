@@ -17,8 +17,7 @@
 import type { Finding, Severity } from '../../src/findings/finding.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import { dayOf } from './days.js';
-import type { GateOutcome, NotableFinding, SeverityCounts } from './shapes.js';
-import type { IngestResult } from './types.js';
+import type { GateOutcome, IngestResult, NotableFinding, SeverityCounts } from './shapes.js';
 import { emptyCounts } from './counts.js';
 
 /** What the store knows about one finding of a service before the report. */

@@ -21,3 +21,25 @@ export interface NotableFinding {
   openedAt: string;
   finding: Finding;
 }
+
+/** What an ingest answers (store/types.ts IngestStore; built by lifecycle.createdResult for new scans). */
+export interface IngestResult {
+  /**
+   * `duplicate`: this scope ingested the same report under this scanId before; nothing changed
+   * (HTTP 200 instead of 201). `conflict`: this scope used the scanId for one of these services with
+   * a different report; nothing changed (HTTP 409).
+   */
+  status: 'created' | 'duplicate' | 'conflict';
+  scanId: string;
+  /** Services of this report (for `conflict`: those whose scanId was already taken). */
+  services: string[];
+  /** Lifecycle changes this ingest made (all 0 for PR scans and duplicates). */
+  opened: number;
+  fixed: number;
+  reopened: number;
+  /**
+   * Snapshots only: findings opened or reopened by this ingest that are critical or KEV-listed, and
+   * known findings that became KEV-listed. For notifications; not part of the HTTP answer.
+   */
+  notable?: NotableFinding[];
+}

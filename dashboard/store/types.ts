@@ -25,8 +25,8 @@ export type { PullRequestRow, PullRequestScanDetail, RemediationTrend, ServiceCh
 
 export type { Category, Finding, Severity, ScanReport };
 
-import type { NotableFinding, SlaDays } from './shapes.js';
-export type { GateOutcome, NotableFinding, SeverityCounts, SlaDays } from './shapes.js';
+import type { IngestResult, SlaDays } from './shapes.js';
+export type { GateOutcome, IngestResult, NotableFinding, SeverityCounts, SlaDays } from './shapes.js';
 
 export const DEFAULT_SLA_DAYS: SlaDays = { critical: 7, high: 30, medium: 90, low: 180 };
 
@@ -49,26 +49,6 @@ export type ScanSummary = z.infer<typeof ScanSummarySchema>;
 export type FindingDetail = z.infer<typeof FindingDetailSchema>;
 export type VulnerabilityResponse = z.infer<typeof VulnerabilityResponseSchema>;
 
-export interface IngestResult {
-  /**
-   * `duplicate`: this scope ingested the same report under this scanId before; nothing changed
-   * (HTTP 200 instead of 201). `conflict`: this scope used the scanId for one of these services with
-   * a different report; nothing changed (HTTP 409).
-   */
-  status: 'created' | 'duplicate' | 'conflict';
-  scanId: string;
-  /** Services of this report (for `conflict`: those whose scanId was already taken). */
-  services: string[];
-  /** Lifecycle changes this ingest made (all 0 for PR scans and duplicates). */
-  opened: number;
-  fixed: number;
-  reopened: number;
-  /**
-   * Snapshots only: findings opened or reopened by this ingest that are critical or KEV-listed, and
-   * known findings that became KEV-listed. For notifications; not part of the HTTP answer.
-   */
-  notable?: NotableFinding[];
-}
 
 export type FindingSortKey = 'severity' | 'age' | 'firstSeen' | 'lastSeen' | 'title' | 'tool' | 'service' | 'epss';
 
