@@ -72,6 +72,17 @@ export async function migrateSqliteToPostgres(from: string, to: string, log: (li
     const wrong = STORE_TABLES.filter((t) => copied[t] !== sourceCounts[t]);
     if (wrong.length > 0) throw new Error(`row counts differ after the copy (${wrong.map((t) => `${t}: ${sourceCounts[t]} -> ${copied[t]}`).join(', ')}); nothing was kept`);
     await client.query('COMMIT');
+    // Planner statistics of what was just copied. Without them PostgreSQL plans from guesses until
+    // autovacuum analyzes the tables (a minute or more after the copy): a service page's
+    // lifecycle-events read scanned every finding event (55 ms at 500 services x 365 days instead
+    // of 2 ms). ANALYZE reads a bounded sample per table (seconds even at 10 million findings).
+    // The copy is committed whatever happens here: a failed ANALYZE is said, autovacuum does it later.
+    try {
+      await client.query(`ANALYZE ${[...STORE_TABLES, 'meta', 'service_versions'].join(', ')}`);
+      log('planner statistics gathered (ANALYZE)');
+    } catch (err) {
+      log(`planner statistics not gathered (autovacuum will): ${(err as Error).message}`);
+    }
     return { counts: copied };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

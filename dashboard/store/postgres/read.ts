@@ -59,6 +59,7 @@ import {
   type PullRequestScanDbRow,
 } from '../pulls.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
+import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
@@ -223,6 +224,18 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       const all = (await pool.query<PostureTuple>({ ...prepared(sql, [id, from, to]), rowMode: 'array' })).rows;
       const before = all[0] && all[0][0] < from ? all[0] : undefined;
       return densePosture(before ? all.slice(1) : all, before, from, to);
+    },
+
+    async postureJson(service, { from, to }) {
+      // The service, the row before the range and the range's points as JSON text (store/posture.ts):
+      // one text value to parse instead of eight per day.
+      const point = posturePointSql('format', 'p');
+      const sql = `SELECT (SELECT ${point} FROM posture_daily p WHERE p.service_id = s.id AND p.day < $2 ORDER BY p.day DESC LIMIT 1) AS before, r.n, r.points
+        FROM services s CROSS JOIN LATERAL
+          (SELECT count(*)::int AS n, string_agg(${point}, ',' ORDER BY p.day) AS points FROM posture_daily p WHERE p.service_id = s.id AND p.day >= $2 AND p.day <= $3) r
+        WHERE s.name = $1`;
+      const row = (await rows<PostureJsonRow>(sql, [service, from, to]))[0];
+      return row && densePostureJson(row, from, to);
     },
 
     async listFindings(filter, now = new Date()) {

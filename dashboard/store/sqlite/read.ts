@@ -56,6 +56,7 @@ import {
   type PullRequestScanDbRow,
 } from '../pulls.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
+import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 export const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
@@ -137,6 +138,16 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     postureBefore: db
       .prepare<[number, string], PostureTuple>(`SELECT ${POSTURE_TUPLE_COLUMNS} FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1`)
       .raw(),
+    // The service, the row before the range and the range's points as JSON text, in one statement
+    // (store/posture.ts). Named parameters: the name and the range are used twice.
+    postureJson: db.prepare<[{ name: string; from: string; to: string }], PostureJsonRow>(
+      `SELECT (SELECT ${posturePointSql('printf', 'p')} FROM posture_daily p WHERE p.service_id = s.id AND p.day < @from ORDER BY p.day DESC LIMIT 1) AS before,
+         r.n, r.points
+       FROM services s,
+         (SELECT count(*) AS n, group_concat(${posturePointSql('printf', 'p')}, ',' ORDER BY p.day) AS points FROM posture_daily p
+          WHERE p.service_id = (SELECT id FROM services WHERE name = @name) AND p.day >= @from AND p.day <= @to) r
+       WHERE s.name = @name`,
+    ),
     findingByKey: db.prepare<[string, string], FindingDbRow>(
       `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint WHERE s.name = ? AND f.fingerprint = ?`,
     ),
@@ -246,6 +257,11 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       const s = q.serviceByName.get(service);
       if (!s || from > to) return [];
       return densePosture(q.postureRange.all(s.id, from, to), q.postureBefore.get(s.id, from), from, to);
+    },
+
+    async postureJson(service, { from, to }) {
+      const row = q.postureJson.get({ name: service, from, to });
+      return row && densePostureJson(row, from, to);
     },
 
     async listFindings(filter, now = new Date()) {

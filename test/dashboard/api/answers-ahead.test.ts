@@ -40,14 +40,14 @@ describe('API answers computed ahead', () => {
     const admin = (await store.createToken({ role: 'admin', label: 'lead' })).token;
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     let clock = NOW;
-    // Reads of a service's posture series or findings list, by service name.
+    // Reads of a service's posture series (as points or as the API's JSON text) or findings list, by service name.
     const reads = new Map<string, number>();
     const counted = new Proxy(store, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
-        if (prop === 'postureSeries' || prop === 'listFindings') {
+        if (prop === 'postureSeries' || prop === 'postureJson' || prop === 'listFindings') {
           return (...args: unknown[]) => {
-            const name = prop === 'postureSeries' ? (args[0] as string) : ((args[0] as { service?: string }).service ?? '*');
+            const name = prop !== 'listFindings' ? (args[0] as string) : ((args[0] as { service?: string }).service ?? '*');
             reads.set(name, (reads.get(name) ?? 0) + 1);
             return (value as (...a: unknown[]) => unknown).apply(target, args);
           };

@@ -123,6 +123,23 @@ describe('dashboard migrate', () => {
     }
   });
 
+  it('gathers planner statistics of every copied table (a fresh copy is read at once, before autovacuum analyzes it)', async () => {
+    const src = openSqliteStore(file);
+    await seedEveryTable(src);
+    await src.close();
+    const lines: string[] = [];
+    await runMigrateCli(['--from', file, '--to', url], (l) => lines.push(l));
+    const pgStore = await openPostgresStore(url);
+    try {
+      // These tables are far below autovacuum's analyze threshold (50 rows): only the command's ANALYZE fills pg_stats.
+      const analyzed = await pgStore.pool.query<{ tablename: string }>('SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema() AND tablename = ANY($1) ORDER BY tablename', [[...STORE_TABLES, 'meta', 'service_versions']]);
+      expect(analyzed.rows.map((r) => r.tablename)).toEqual([...STORE_TABLES, 'meta', 'service_versions'].sort());
+      expect(lines).toContain('planner statistics gathered (ANALYZE)');
+    } finally {
+      await pgStore.close();
+    }
+  });
+
   it('leaves the target empty when the process is killed mid-copy, and a second run copies everything', async () => {
     const src = openSqliteStore(file);
     await seedEveryTable(src);
