@@ -32,7 +32,6 @@ import {
   assembleWeek,
   changeEventsSql,
   changePostureSql,
-  OLDEST_OPEN_LIMIT,
   OLDEST_OPEN_SQL,
   FIRST_SNAPSHOT_DAY_SQL,
   REMEDIATION_FIXES_SQL,
@@ -300,7 +299,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
         since,
         await rows<WeekCountDbRow>(numbered(WEEK_COUNTS_SQL), [since]),
         await rows<WeekEventDbRow>(numbered(WEEK_EVENTS_SQL), [since, limit]),
-        await rows<OldestOpenDbRow>(numbered(OLDEST_OPEN_SQL), [OLDEST_OPEN_LIMIT]),
+        await rows<OldestOpenDbRow>(OLDEST_OPEN_SQL),
       );
     },
 

@@ -29,7 +29,6 @@ import {
   assembleWeek,
   changeEventsSql,
   changePostureSql,
-  OLDEST_OPEN_LIMIT,
   OLDEST_OPEN_SQL,
   FIRST_SNAPSHOT_DAY_SQL,
   REMEDIATION_FIXES_SQL,
@@ -304,7 +303,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         since,
         prepared(WEEK_COUNTS_SQL).all(since) as WeekCountDbRow[],
         prepared(WEEK_EVENTS_SQL).all(since, limit) as WeekEventDbRow[],
-        prepared(OLDEST_OPEN_SQL).all(OLDEST_OPEN_LIMIT) as OldestOpenDbRow[],
+        prepared(OLDEST_OPEN_SQL).all() as OldestOpenDbRow[],
       );
     },
 
