@@ -25,7 +25,7 @@ export const CLOCK_LAG_MINUTES = 5;
 export const AHEAD_POSTURE_DAYS = [DEFAULT_POSTURE_DAYS, Math.max(...CHART_WINDOWS)];
 /**
  * What the cache counts per answer besides its gzipped bytes: the Map entry, the key (~60
- * characters) and the Buffer object. A 90-day posture answer is ~700 bytes gzipped: counting
+ * characters) and the Buffer object. A 90-day posture answer is ~800 bytes gzipped: counting
  * only those would let the many small answers computed ahead take more memory than the budget says.
  */
 const ENTRY_OVERHEAD = 256;
@@ -47,6 +47,8 @@ export interface JsonAnswer {
   compute: () => Promise<unknown>;
   /** Answers with ages (findings): the minute of the clock they are computed with. */
   minute?: number;
+  /** zlib's level when not its default (6). */
+  gzipLevel?: number;
 }
 
 /** The days a posture request asks for: `to` defaults to today, `from` to DEFAULT_POSTURE_DAYS before it. */
@@ -72,6 +74,8 @@ export function postureAnswer(store: ReadStore, name: string, window: { from: st
       if (points === undefined) throw new ApiError(404, `no service "${name}"`, 'name');
       return new JsonText(`{"service":${JSON.stringify(name)},"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"points":${points}}`);
     },
+    // Level 1: a year's 40 KB in a third of level 6's CPU (0.12 against 0.33 ms), 2.9 KB instead of 2.3.
+    gzipLevel: 1,
   };
 }
 
@@ -125,7 +129,7 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
     await ahead?.pause();
     const value = await a.compute();
     await ahead?.pause();
-    return gzipAsync(value instanceof JsonText ? value.text : JSON.stringify(value));
+    return gzipAsync(value instanceof JsonText ? value.text : JSON.stringify(value), a.gzipLevel === undefined ? {} : { level: a.gzipLevel });
   };
   const { cache } = deps;
   if (!cache) return render();

@@ -9,20 +9,17 @@ import type pg from 'pg';
 import type { Severity } from '../../../src/findings/finding.js';
 import {
   assembleOverview,
-  FINDING_ROW_SELECT,
   FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
   toFindingDetail,
-  toFindingRow,
   toScanSummary,
   trendWindow,
   type FindingDbRow,
-  type FindingRowDbRow,
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
-import { densePosture, findingSortSql, findingWhere, POSTURE_TUPLE_COLUMNS, SEVERITY_SQL_RANK, type PostureTuple } from '../sqlite/read.js';
+import { densePosture, findingSortSql, POSTURE_TUPLE_COLUMNS, SEVERITY_SQL_RANK, type PostureTuple } from '../sqlite/read.js';
 import { numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
 import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
@@ -57,6 +54,7 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
+import { findingPage, findingPageSql, POSTGRES_PAGE } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
@@ -235,21 +233,9 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     },
 
     async listFindings(filter, now = new Date()) {
-      const where = findingWhere(filter, sla, now);
-      const sort = SORT_SQL[filter.sort ?? 'severity'];
-      const order = filter.order ?? sort.defaultOrder;
-      const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint';
-      // The count and the page on two connections at once: a request waits for one round trip, not two.
-      const [counted, list] = await Promise.all([
-        rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params),
-        rows<FindingRowDbRow>(
-          numbered(`SELECT ${FINDING_ROW_SELECT}, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
-          [...where.params, ...orderParams, filter.limit, filter.offset],
-        ),
-      ]);
-      const total = counted[0].n;
-      return { items: list.map((r) => toFindingRow(r, now, sla)), total };
+      // One statement (one round trip, one connection): the page as JSON text and its total (finding-page.ts).
+      const page = findingPageSql(POSTGRES_PAGE, SORT_SQL, filter, sla, now);
+      return findingPage((await rows<{ items: string; total: number }>(numbered(page.sql), page.params))[0], now, sla);
     },
 
     async getFinding(service, fingerprint, now = new Date()) {
