@@ -4,9 +4,9 @@
 import type Database from 'better-sqlite3';
 import type { Severity } from '../../../src/findings/finding.js';
 import { daysBetween, daysFrom } from '../days.js';
-import { breachCondition, vulnIdQueryKey } from '../exploit.js';
+import { vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
-import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
+import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
 import {
   assembleOverview,
   FINDING_TRIAGE_COLUMNS,
@@ -144,17 +144,11 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         oldest.set(r.severity, r.oldest_open!);
       }
     }
-    const breachBySeverity = new Map<Severity, number>();
+    // The SLA breaches from the summary's open counts and the findings inside their SLA window (summary.ts).
+    const breach = serviceBreachSql(sla, now);
+    const breachBySeverity = serviceBreaches(sla, open, prepared(breach.sql).all(...breach.params, s.id) as { severity: Severity; fresh: number; kev: number }[]);
     let breaches = 0;
-    const breach = breachCondition(sla, now);
-    const breachRows = prepared(`SELECT f.severity, count(*) AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`).all(
-      s.id,
-      ...breach.params,
-    ) as { severity: Severity; n: number }[];
-    for (const r of breachRows) {
-      breachBySeverity.set(r.severity, r.n);
-      breaches += r.n;
-    }
+    for (const n of breachBySeverity.values()) breaches += n;
     const totals = new Map(q.postureTotalsOfService.all(s.id, window.first, window.today).map((r) => [r.day, r.total]));
     const totalBefore = totals.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? null);
     return { overview: assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now), oldest, breachBySeverity };
