@@ -7,19 +7,16 @@ import { SEVERITY_RANK } from '../../../src/findings/severity.js';
 import { daysBetween, daysFrom } from '../days.js';
 import { breachCondition, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
-import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
+import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
 import {
   assembleOverview,
-  FINDING_ROW_SELECT,
   FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
   toFindingDetail,
-  toFindingRow,
   toScanSummary,
   trendWindow,
   type FindingDbRow,
-  type FindingRowDbRow,
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
@@ -54,6 +51,7 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
+import { findingPage, findingPageSql, SQLITE_PAGE } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
@@ -196,17 +194,11 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         oldest.set(r.severity, r.oldest_open!);
       }
     }
-    const breachBySeverity = new Map<Severity, number>();
+    // The SLA breaches from the summary's open counts and the findings inside their SLA window (summary.ts).
+    const breach = serviceBreachSql(sla, now);
+    const breachBySeverity = serviceBreaches(sla, open, prepared(breach.sql).all(...breach.params, s.id) as { severity: Severity; fresh: number; kev: number }[]);
     let breaches = 0;
-    const breach = breachCondition(sla, now);
-    const breachRows = prepared(`SELECT f.severity, count(*) AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`).all(
-      s.id,
-      ...breach.params,
-    ) as { severity: Severity; n: number }[];
-    for (const r of breachRows) {
-      breachBySeverity.set(r.severity, r.n);
-      breaches += r.n;
-    }
+    for (const n of breachBySeverity.values()) breaches += n;
     const totals = new Map(q.postureTotalsOfService.all(s.id, window.first, window.today).map((r) => [r.day, r.total]));
     const totalBefore = totals.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? null);
     return { overview: assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now), oldest, breachBySeverity };
@@ -268,16 +260,9 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     },
 
     async listFindings(filter, now = new Date()) {
-      const where = findingWhere(filter, sla, now);
-      const sort = SORT_SQL[filter.sort ?? 'severity'];
-      const order = filter.order ?? sort.defaultOrder;
-      const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint';
-      const total = (prepared(`SELECT count(*) AS n ${from} ${where.sql}`).get(...where.params) as { n: number }).n;
-      const rows = prepared(
-        `SELECT ${FINDING_ROW_SELECT}, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
-      ).all(...where.params, ...orderParams, filter.limit, filter.offset) as FindingRowDbRow[];
-      return { items: rows.map((r) => toFindingRow(r, now, sla)), total };
+      // One statement: the page as JSON text and its total (finding-page.ts).
+      const page = findingPageSql(SQLITE_PAGE, SORT_SQL, filter, sla, now);
+      return findingPage(prepared(page.sql).get(...page.params) as { items: string; total: number }, now, sla);
     },
 
     async getFinding(service, fingerprint, now = new Date()) {
