@@ -33,7 +33,9 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const authFailures = createFailureThrottle(deps.config.authFailureLimit);
   // Requests in flight: pages are rendered ahead only while there are none (page-warmer.ts).
   const warmer = deps.warmer;
-  if (warmer) {
+  if (warmer && cache) {
+    // Work ahead in bulk stops short of the cache's budget: it never evicts what it just warmed.
+    warmer.setCacheMeter(() => cache.storedBytes, cache.budgetBytes);
     app.use('*', async (_c, next) => {
       warmer.requestStarted();
       try {

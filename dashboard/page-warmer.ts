@@ -23,9 +23,16 @@ export interface PageTargets {
 /**
  * Services warmed on start at most (the cache keeps about 2,000 compressed service pages). A warmed
  * service takes ~15 KB of page and ~5 KB of answers computed ahead (500 x 365 seed): 1,000 of them
- * are ~20 MB of the cache's 48 MB, so at 5,000 services warming does not evict what it warmed.
+ * are ~20 MB of the cache's 48 MB, so at 5,000 services warming does not evict what it warmed
+ * (and stops at WARM_FILL_MAX should pages be larger).
  */
 export const WARM_ON_START_MAX = 1000;
+
+/**
+ * Work ahead in bulk (on start, at a day turn) stores at most this share of the cache's byte budget:
+ * it never evicts what it warmed a moment ago (churn), and leaves room for what requests cache.
+ */
+export const WARM_FILL_MAX = 0.75;
 
 /**
  * Quiet needed before a render ahead: no request in flight and none ended this recently. Under a
@@ -45,6 +52,10 @@ export class PageWarmer {
   /** When the UTC day turns (followDays): the time, and how many services get their answers again. */
   private nextDay = Infinity;
   private dayMax = 0;
+  /** What the cache has stored so far, and its budget (setCacheMeter); bytes stored by this bulk run. */
+  private meter: { stored: () => number; budget: number } | undefined;
+  private bulkBytes = 0;
+  private roomWarned = false;
   private inFlight = 0;
   private lastEnded = 0;
   /** Waiting for the moment no request is in flight. */
@@ -117,6 +128,27 @@ export class PageWarmer {
     this.answers = answers;
   }
 
+  /** The app's cache: bulk work ahead stops once it stored WARM_FILL_MAX of its budget. */
+  setCacheMeter(stored: () => number, budget: number): void {
+    this.meter = { stored, budget };
+  }
+
+  /** `task` of a bulk run while the run stored less than WARM_FILL_MAX of the cache, else nothing (said once). */
+  private ifRoom(task: () => Promise<void>): () => Promise<void> {
+    return async () => {
+      const m = this.meter;
+      if (!m) return task();
+      if (this.bulkBytes < m.budget * WARM_FILL_MAX) {
+        const before = m.stored();
+        // Counts what requests stored meanwhile too: errs on the side of stopping early.
+        await task().finally(() => (this.bulkBytes += m.stored() - before));
+        return;
+      }
+      if (!this.roomWarned) this.logger.warning(`work ahead stopped at ${Math.round(WARM_FILL_MAX * 100)}% of the cache's budget: the remaining services are rendered on their first request`);
+      this.roomWarned = true;
+    };
+  }
+
   /** Runs `task` in the background unless a task under `key` is already waiting. */
   enqueue(key: string, task: () => Promise<unknown>): void {
     if (this.queue.has(key)) return;
@@ -124,16 +156,19 @@ export class PageWarmer {
     this.running ??= this.drain();
   }
 
-  /** A service's page, then its polled answers. */
-  private enqueueService(name: string): void {
+  /**
+   * A service's page, then its polled answers. `bulk` (on start, at a day turn): only while the
+   * cache has room; after an ingest always (the service's old entries go, LRU makes room).
+   */
+  private enqueueService(name: string, bulk = false): void {
     const t = this.targets;
-    if (t) this.enqueue(`service|${name}`, () => t.service(name));
-    this.enqueueAnswers(name);
+    if (t) this.enqueue(`service|${name}`, bulk ? this.ifRoom(() => t.service(name)) : () => t.service(name));
+    this.enqueueAnswers(name, bulk);
   }
 
-  private enqueueAnswers(name: string): void {
+  private enqueueAnswers(name: string, bulk = false): void {
     const a = this.answers;
-    if (a) this.enqueue(`answers|${name}`, () => a(name));
+    if (a) this.enqueue(`answers|${name}`, bulk ? this.ifRoom(() => a(name)) : () => a(name));
   }
 
   /** After an ingest: the overview and the ingested services' pages and answers. */
@@ -149,8 +184,9 @@ export class PageWarmer {
     const t = this.targets;
     if (!t) return;
     this.enqueue('start', async () => {
+      this.bulkBytes = 0;
       await t.overview();
-      for (const name of (await t.services()).slice(0, max)) this.enqueueService(name);
+      for (const name of (await t.services()).slice(0, max)) this.enqueueService(name, true);
     });
   }
 
@@ -180,7 +216,8 @@ export class PageWarmer {
     const t = this.targets;
     if (!t) return;
     this.enqueue(`day|${this.nextDay}`, async () => {
-      for (const name of (await t.services()).slice(0, this.dayMax)) this.enqueueAnswers(name);
+      this.bulkBytes = 0;
+      for (const name of (await t.services()).slice(0, this.dayMax)) this.enqueueAnswers(name, true);
     });
   }
 

@@ -18,6 +18,7 @@ export class VersionedCache {
   /** Renders in progress, so requests arriving meanwhile wait for the same one. */
   private readonly pending = new Map<string, { version: number; period?: number; value: Promise<unknown>; awaited?: boolean }>();
   private bytes = 0;
+  private stored = 0;
 
   /** `maxBytes` counts string length, byte length, or the `size` each get() gives. */
   constructor(private readonly maxBytes = 48 * 1024 * 1024) {}
@@ -120,6 +121,15 @@ export class VersionedCache {
     return this.entries.size;
   }
 
+  /** Bytes stored since the start, evicted or not (the page warmer measures its own work with it). */
+  get storedBytes(): number {
+    return this.stored;
+  }
+
+  get budgetBytes(): number {
+    return this.maxBytes;
+  }
+
   private set(key: string, version: number, value: unknown, size: number, period?: number): void {
     const old = this.entries.get(key);
     if (old) {
@@ -129,6 +139,7 @@ export class VersionedCache {
     if (size > this.maxBytes) return;
     this.entries.set(key, { version, value, size, period });
     this.bytes += size;
+    this.stored += size;
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);

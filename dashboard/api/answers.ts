@@ -25,12 +25,17 @@ export const CLOCK_LAG_MINUTES = 5;
 export const AHEAD_POSTURE_DAYS = [DEFAULT_POSTURE_DAYS, Math.max(...CHART_WINDOWS)];
 /**
  * What the cache counts per answer besides its gzipped bytes: the Map entry, the key (~60
- * characters) and the Buffer object. A 90-day posture answer is ~700 bytes gzipped: counting
+ * characters) and the Buffer object. A 90-day posture answer is ~800 bytes gzipped: counting
  * only those would let the many small answers computed ahead take more memory than the budget says.
  */
 const ENTRY_OVERHEAD = 256;
 
 export type FindingQuery = z.infer<typeof FindingQuerySchema>;
+
+/** An answer already serialized (its parts written by the store): gzippedAnswer takes it as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
 
 /** One cacheable JSON answer of the read API. */
 export interface JsonAnswer {
@@ -38,9 +43,12 @@ export interface JsonAnswer {
   key: string;
   /** The data version it shows (read before the data, so an answer is never older than its version). */
   version: () => Promise<number>;
+  /** The answer's value to serialize, or its finished JSON text. */
   compute: () => Promise<unknown>;
   /** Answers with ages (findings): the minute of the clock they are computed with. */
   minute?: number;
+  /** zlib's level when not its default (6). */
+  gzipLevel?: number;
 }
 
 /** The days a posture request asks for: `to` defaults to today, `from` to DEFAULT_POSTURE_DAYS before it. */
@@ -59,7 +67,15 @@ export function postureAnswer(store: ReadStore, name: string, window: { from: st
   return {
     key: `api|posture|${name}\u0000${from}\u0000${to}`,
     version: () => store.serviceVersion(name),
-    compute: async () => ({ service: name, from, to, points: await store.postureSeries(name, { from, to }) }),
+    compute: async () => {
+      // The points as JSON text written by the database (a year of them as values cost more than
+      // the rest of the request), spliced into what JSON.stringify({ service, from, to, points }) gives.
+      const points = await store.postureJson(name, { from, to });
+      if (points === undefined) throw new ApiError(404, `no service "${name}"`, 'name');
+      return new JsonText(`{"service":${JSON.stringify(name)},"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"points":${points}}`);
+    },
+    // Level 1: a year's 40 KB in a third of level 6's CPU (0.12 against 0.33 ms), 2.9 KB instead of 2.3.
+    gzipLevel: 1,
   };
 }
 
@@ -113,7 +129,7 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
     await ahead?.pause();
     const value = await a.compute();
     await ahead?.pause();
-    return gzipAsync(JSON.stringify(value));
+    return gzipAsync(value instanceof JsonText ? value.text : JSON.stringify(value), a.gzipLevel === undefined ? {} : { level: a.gzipLevel });
   };
   const { cache } = deps;
   if (!cache) return render();

@@ -75,7 +75,8 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     if (daysBetween(from, to) >= MAX_POSTURE_DAYS) {
       throw new ApiError(400, `invalid query: at most ${MAX_POSTURE_DAYS} days per request`, 'from');
     }
-    if (!(await store.hasService(name))) throw new ApiError(404, `no service "${name}"`, 'name');
+    // No hasService first: services are never deleted, so a cached answer's service exists; a miss's
+    // one statement finds an unknown name (a 404, and nothing is kept for it).
     return cachedJson(c, postureAnswer(store, name, { from, to }));
   });
 

@@ -155,10 +155,18 @@ export interface ScanDbRow {
 }
 
 export function toFindingRow(r: FindingRowDbRow, now: Date, sla: SlaDays): FindingRow {
+  const f = JSON.parse(r.data) as { location?: unknown; kev?: unknown; epss?: unknown };
+  return assembleFindingRow(r, storedParts(f.location, f.kev, f.epss), now, sla);
+}
+
+/** A finding row's columns besides `data` (a findings page reads the parts of `data` it needs in SQL). */
+export type FindingRowFields = Omit<FindingRowDbRow, 'data'>;
+
+/** A finding row from its columns and the parts of its stored finding: ages and SLA at `now`. */
+export function assembleFindingRow(r: FindingRowFields, stored: StoredParts, now: Date, sla: SlaDays): FindingRow {
   const severity = r.severity as Severity;
   const end = r.state === 'open' ? now.getTime() : Date.parse(r.fixed_at ?? r.last_seen_at);
   const ageDays = Math.max(0, (end - Date.parse(r.opened_at)) / DAY_MS);
-  const stored = storedParts(r.data);
   const suppressed = Number(r.suppressed) === 1;
   const due = slaStatus({ openedAt: r.opened_at, severity, state: r.state, suppressed, kevDue: stored.kev?.dueDate ?? null }, sla, now);
   // An acceptance past its date no longer holds (the sweep records it; reads never wait for it).
@@ -192,12 +200,20 @@ export function toFindingRow(r: FindingRowDbRow, now: Date, sla: SlaDays): Findi
   };
 }
 
-/** The location and exploitation data of a stored finding (its `data` column is the finding as last seen). */
-function storedParts(data: string): { location: Location; kev: FindingRow['kev']; epss: FindingRow['epss'] } {
-  const f = JSON.parse(data) as { location?: unknown; kev?: unknown; epss?: unknown };
-  const location = LocationSchema.safeParse(f.location ?? {});
-  const kev = f.kev === undefined ? undefined : KevListingSchema.safeParse(f.kev);
-  const epss = f.epss === undefined ? undefined : EpssScoreSchema.safeParse(f.epss);
+export interface StoredParts {
+  location: Location;
+  kev: FindingRow['kev'];
+  epss: FindingRow['epss'];
+}
+
+/**
+ * The location and exploitation data of a stored finding (its `data` column is the finding as last
+ * seen), checked by their schemas. A missing or null value gives `{}` / null alike.
+ */
+export function storedParts(locationValue: unknown, kevValue: unknown, epssValue: unknown): StoredParts {
+  const location = LocationSchema.safeParse(locationValue ?? {});
+  const kev = kevValue === undefined || kevValue === null ? undefined : KevListingSchema.safeParse(kevValue);
+  const epss = epssValue === undefined || epssValue === null ? undefined : EpssScoreSchema.safeParse(epssValue);
   return {
     location: location.success ? location.data : {},
     kev: kev?.success ? kev.data : null,

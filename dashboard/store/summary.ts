@@ -100,6 +100,55 @@ export function breachCorrections(sla: SlaDays, now: Date): { notYet: { sql: str
   return { notYet, kevOnly };
 }
 
+/**
+ * One service's SLA breaches per severity without reading its old open findings: `?` (or the given
+ * SQL expression) is the service id. Rows `(severity, fresh, kev)` over its open, unsuppressed,
+ * untriaged findings that may not be breached by their age alone: those of a severity with an SLA
+ * opened at or after its cutoff (an index range of findings_by_service_state each), and every one of
+ * a severity without an SLA. `kev`: past their KEV due date; `fresh`: the others. With the summary's
+ * open count (open, unsuppressed, untriaged), `serviceBreaches` gives the breaches: the rule of
+ * `breachCondition` (exploit.ts) term by term. At 10 million findings this reads a service's recent
+ * findings (tens) instead of all its open ones (the heap of 200 at 5,000 services x 3 years).
+ */
+export function serviceBreachSql(sla: SlaDays, now: Date, serviceRef = '?'): { sql: string; params: string[] } {
+  const cuts = cutoffs(sla, now);
+  const withoutSla = SEVERITIES.filter((sev) => sla[sev] === undefined);
+  const candidates = [
+    ...cuts.map(() => '(f.severity = ? AND f.opened_at >= ?)'),
+    // Severity names are constants of the code, not input.
+    ...(withoutSla.length ? [`f.severity IN (${withoutSla.map((sev) => `'${sev}'`).join(', ')})`] : []),
+  ];
+  // The service last: its `?` (SQLite) follows the others' parameters.
+  return {
+    sql: `SELECT severity, sum(1 - k) AS fresh, sum(k) AS kev FROM (
+        SELECT f.severity, CASE WHEN f.kev = 1 AND f.kev_due < ? THEN 1 ELSE 0 END AS k FROM findings f
+        WHERE f.state = 'open' AND f.suppressed = 0 AND (${candidates.join(' OR ')})
+          AND NOT EXISTS (SELECT 1 FROM triage tr WHERE tr.service_id = f.service_id AND tr.fingerprint = f.fingerprint)
+          AND f.service_id = ${serviceRef}
+      ) c GROUP BY severity`,
+    params: [now.toISOString().slice(0, 10), ...cuts.flatMap((c) => [c.severity, c.cutoff])],
+  };
+}
+
+/**
+ * One service's breaches per severity: with an SLA, every open (unsuppressed, untriaged) finding but
+ * the fresh ones (inside their SLA window and not past a KEV due date); without, those past their KEV due date.
+ */
+export function serviceBreaches(
+  sla: SlaDays,
+  openCounts: Readonly<SeverityCounts>,
+  rows: readonly { severity: Severity; fresh: number | string; kev: number | string }[],
+): Map<Severity, number> {
+  const byRow = new Map(rows.map((r) => [r.severity, r]));
+  const out = new Map<Severity, number>();
+  for (const severity of SEVERITIES) {
+    const r = byRow.get(severity);
+    const n = sla[severity] !== undefined ? openCounts[severity] - Number(r?.fresh ?? 0) : Number(r?.kev ?? 0);
+    if (n > 0) out.set(severity, n);
+  }
+  return out;
+}
+
 export interface OverviewCounts {
   open: Map<number, SeverityCounts>;
   suppressed: Map<number, number>;

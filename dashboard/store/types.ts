@@ -161,6 +161,11 @@ export interface ReadStore {
   hasService(name: string): Promise<boolean>;
   /** Days in [from, to] (YYYY-MM-DD, inclusive) from the first snapshot on; carried forward. */
   postureSeries(service: string, range: { from: string; to: string }): Promise<PosturePoint[]>;
+  /**
+   * JSON.stringify(postureSeries(...)), byte for byte, written by the database in one statement
+   * (the posture API's answer); undefined when there is no such service.
+   */
+  postureJson(service: string, range: { from: string; to: string }): Promise<string | undefined>;
   listFindings(filter: FindingFilter, now?: Date): Promise<{ items: FindingRow[]; total: number }>;
   getFinding(service: string, fingerprint: string, now?: Date): Promise<FindingDetail | undefined>;
   /** Newest first. */

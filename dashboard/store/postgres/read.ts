@@ -9,30 +9,26 @@ import type pg from 'pg';
 import type { Severity } from '../../../src/findings/finding.js';
 import {
   assembleOverview,
-  FINDING_ROW_SELECT,
   FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
   toFindingDetail,
-  toFindingRow,
   toScanSummary,
   trendWindow,
   type FindingDbRow,
-  type FindingRowDbRow,
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
-import { densePosture, findingSortSql, findingWhere, POSTURE_TUPLE_COLUMNS, SEVERITY_SQL_RANK, type PostureTuple } from '../sqlite/read.js';
-import { breachCondition, numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
+import { densePosture, findingSortSql, POSTURE_TUPLE_COLUMNS, SEVERITY_SQL_RANK, type PostureTuple } from '../sqlite/read.js';
+import { numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
-import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
+import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
 import {
   assembleChanges,
   assembleRemediation,
   assembleWeek,
   changeEventsSql,
   changePostureSql,
-  OLDEST_OPEN_LIMIT,
   OLDEST_OPEN_SQL,
   FIRST_SNAPSHOT_DAY_SQL,
   REMEDIATION_FIXES_SQL,
@@ -58,7 +54,9 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
+import { findingPage, findingPageSql, POSTGRES_PAGE } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
+import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
@@ -163,17 +161,17 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
 
     async getService(name, now = new Date()) {
       const window = trendWindow(now);
-      const breach = breachCondition(sla, now);
+      // The SLA breaches from the summary's open counts and the service's findings inside their SLA window (summary.ts).
+      const breach = serviceBreachSql(sla, now, 's.id');
       // One statement, one round trip (a page render waits on it): the service row and its four
-      // figures, each as a JSON array of rows (open counts from the service's summary, SLA breaches, the trend window's days and
+      // figures, each as a JSON array of rows (open counts from the service's summary, SLA breach corrections, the trend window's days and
       // the day before it, fix stats), the same rows the four queries of before returned.
       const found = (
-        await rows<ServiceDbRow & { open_rows: [Severity, number, number, string | null][]; breach_rows: [Severity, number][]; posture_rows: [string, number][]; fix_rows: [Severity, number, number][] }>(
+        await rows<ServiceDbRow & { open_rows: [Severity, number, number, string | null][]; breach_rows: [Severity, number, number][]; posture_rows: [string, number][]; fix_rows: [Severity, number, number][] }>(
           numberPlaceholders(`SELECT s.*,
              (SELECT coalesce(json_agg(json_build_array(o.severity, o.open_count, o.suppressed_count, o.oldest_open)), '[]') FROM service_summary o
                WHERE o.service_id = s.id AND (o.open_count > 0 OR o.suppressed_count > 0)) AS open_rows,
-             (SELECT coalesce(json_agg(json_build_array(b.severity, b.n)), '[]') FROM
-               (SELECT f.severity, count(*)::int AS n FROM findings f WHERE f.service_id = s.id AND ${breach.sql} GROUP BY f.severity) b) AS breach_rows,
+             (SELECT coalesce(json_agg(json_build_array(b.severity, b.fresh, b.kev)), '[]') FROM (${breach.sql}) b) AS breach_rows,
              (SELECT coalesce(json_agg(json_build_array(p.day, p.total)), '[]') FROM
                ((SELECT day, total FROM posture_daily WHERE service_id = s.id AND day < ? ORDER BY day DESC LIMIT 1)
                 UNION ALL (SELECT day, total FROM posture_daily WHERE service_id = s.id AND day >= ? AND day <= ?)) p) AS posture_rows,
@@ -187,7 +185,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       const s = { ...row, id: Number(row.id) };
       serviceIds.set(name, s.id);
       const openRows = open_rows.map(([severity, open_count, suppressed_count, oldest_open]) => ({ severity, open_count, suppressed_count, oldest_open }));
-      const breachRows = breach_rows.map(([severity, n]) => ({ severity, n }));
+      const breachRows = breach_rows.map(([severity, fresh, kev]) => ({ severity, fresh, kev }));
       const postureRows = posture_rows.map(([day, total]) => ({ day, total }));
       const fixRows = fix_rows.map(([severity, fixed_count, open_seconds_total]) => ({ severity, fixed_count, open_seconds_total }));
       const open = emptyCounts();
@@ -200,12 +198,9 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
           oldest.set(r.severity, r.oldest_open!);
         }
       }
-      const breachBySeverity = new Map<Severity, number>();
+      const breachBySeverity = serviceBreaches(sla, open, breachRows);
       let breaches = 0;
-      for (const r of breachRows) {
-        breachBySeverity.set(r.severity, r.n);
-        breaches += r.n;
-      }
+      for (const n of breachBySeverity.values()) breaches += n;
       const totals = new Map(postureRows.filter((r) => r.day >= window.first).map((r) => [r.day, r.total]));
       const totalBefore = totals.has(window.first) ? 0 : (postureRows.find((r) => r.day < window.first)?.total ?? null);
       const overview = assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now);
@@ -225,22 +220,22 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       return densePosture(before ? all.slice(1) : all, before, from, to);
     },
 
+    async postureJson(service, { from, to }) {
+      // The service, the row before the range and the range's points as JSON text (store/posture.ts):
+      // one text value to parse instead of eight per day.
+      const point = posturePointSql('format', 'p');
+      const sql = `SELECT (SELECT ${point} FROM posture_daily p WHERE p.service_id = s.id AND p.day < $2 ORDER BY p.day DESC LIMIT 1) AS before, r.n, r.points
+        FROM services s CROSS JOIN LATERAL
+          (SELECT count(*)::int AS n, string_agg(${point}, ',' ORDER BY p.day) AS points FROM posture_daily p WHERE p.service_id = s.id AND p.day >= $2 AND p.day <= $3) r
+        WHERE s.name = $1`;
+      const row = (await rows<PostureJsonRow>(sql, [service, from, to]))[0];
+      return row && densePostureJson(row, from, to);
+    },
+
     async listFindings(filter, now = new Date()) {
-      const where = findingWhere(filter, sla, now);
-      const sort = SORT_SQL[filter.sort ?? 'severity'];
-      const order = filter.order ?? sort.defaultOrder;
-      const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint';
-      // The count and the page on two connections at once: a request waits for one round trip, not two.
-      const [counted, list] = await Promise.all([
-        rows<{ n: number }>(numbered(`SELECT count(*)::int AS n ${from} ${where.sql}`), where.params),
-        rows<FindingRowDbRow>(
-          numbered(`SELECT ${FINDING_ROW_SELECT}, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`),
-          [...where.params, ...orderParams, filter.limit, filter.offset],
-        ),
-      ]);
-      const total = counted[0].n;
-      return { items: list.map((r) => toFindingRow(r, now, sla)), total };
+      // One statement (one round trip, one connection): the page as JSON text and its total (finding-page.ts).
+      const page = findingPageSql(POSTGRES_PAGE, SORT_SQL, filter, sla, now);
+      return findingPage((await rows<{ items: string; total: number }>(numbered(page.sql), page.params))[0], now, sla);
     },
 
     async getFinding(service, fingerprint, now = new Date()) {
@@ -287,7 +282,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
         since,
         await rows<WeekCountDbRow>(numbered(WEEK_COUNTS_SQL), [since]),
         await rows<WeekEventDbRow>(numbered(WEEK_EVENTS_SQL), [since, limit]),
-        await rows<OldestOpenDbRow>(numbered(OLDEST_OPEN_SQL), [OLDEST_OPEN_LIMIT]),
+        await rows<OldestOpenDbRow>(OLDEST_OPEN_SQL),
       );
     },
 

@@ -7,19 +7,16 @@ import { SEVERITY_RANK } from '../../../src/findings/severity.js';
 import { daysBetween, daysFrom } from '../days.js';
 import { breachCondition, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
-import { breachCorrections, overviewCounts, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
+import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
 import {
   assembleOverview,
-  FINDING_ROW_SELECT,
   FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
   toFindingDetail,
-  toFindingRow,
   toScanSummary,
   trendWindow,
   type FindingDbRow,
-  type FindingRowDbRow,
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
@@ -29,7 +26,6 @@ import {
   assembleWeek,
   changeEventsSql,
   changePostureSql,
-  OLDEST_OPEN_LIMIT,
   OLDEST_OPEN_SQL,
   FIRST_SNAPSHOT_DAY_SQL,
   REMEDIATION_FIXES_SQL,
@@ -55,7 +51,9 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
+import { findingPage, findingPageSql, SQLITE_PAGE } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
+import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
 import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 export const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
@@ -137,6 +135,20 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     postureBefore: db
       .prepare<[number, string], PostureTuple>(`SELECT ${POSTURE_TUPLE_COLUMNS} FROM posture_daily WHERE service_id = ? AND day < ? ORDER BY day DESC LIMIT 1`)
       .raw(),
+    // The service, the row before the range and the range's points as JSON text, in one statement
+    // (store/posture.ts). Named parameters: the name and the range are used twice. The points come
+    // in day order from an ordered subquery, which the primary key satisfies: SQLite keeps a FROM
+    // subquery's ORDER BY under an aggregate other than count/min/max (select.c, SF_OrderByReqd),
+    // while group_concat(... ORDER BY) would sort a year of points again (half the statement's time).
+    postureJson: db.prepare<[{ name: string; from: string; to: string }], PostureJsonRow>(
+      `SELECT (SELECT ${posturePointSql('printf', 'p')} FROM posture_daily p WHERE p.service_id = s.id AND p.day < @from ORDER BY p.day DESC LIMIT 1) AS before,
+         r.n, r.points
+       FROM services s,
+         (SELECT count(*) AS n, group_concat(point, ',') AS points FROM
+           (SELECT ${posturePointSql('printf', 'p')} AS point FROM posture_daily p
+            WHERE p.service_id = (SELECT id FROM services WHERE name = @name) AND p.day >= @from AND p.day <= @to ORDER BY p.day)) r
+       WHERE s.name = @name`,
+    ),
     findingByKey: db.prepare<[string, string], FindingDbRow>(
       `SELECT f.*, s.name AS service, ${FINDING_TRIAGE_COLUMNS} FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint WHERE s.name = ? AND f.fingerprint = ?`,
     ),
@@ -182,17 +194,11 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         oldest.set(r.severity, r.oldest_open!);
       }
     }
-    const breachBySeverity = new Map<Severity, number>();
+    // The SLA breaches from the summary's open counts and the findings inside their SLA window (summary.ts).
+    const breach = serviceBreachSql(sla, now);
+    const breachBySeverity = serviceBreaches(sla, open, prepared(breach.sql).all(...breach.params, s.id) as { severity: Severity; fresh: number; kev: number }[]);
     let breaches = 0;
-    const breach = breachCondition(sla, now);
-    const breachRows = prepared(`SELECT f.severity, count(*) AS n FROM findings f WHERE f.service_id = ? AND ${breach.sql} GROUP BY f.severity`).all(
-      s.id,
-      ...breach.params,
-    ) as { severity: Severity; n: number }[];
-    for (const r of breachRows) {
-      breachBySeverity.set(r.severity, r.n);
-      breaches += r.n;
-    }
+    for (const n of breachBySeverity.values()) breaches += n;
     const totals = new Map(q.postureTotalsOfService.all(s.id, window.first, window.today).map((r) => [r.day, r.total]));
     const totalBefore = totals.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? null);
     return { overview: assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now), oldest, breachBySeverity };
@@ -248,17 +254,15 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       return densePosture(q.postureRange.all(s.id, from, to), q.postureBefore.get(s.id, from), from, to);
     },
 
+    async postureJson(service, { from, to }) {
+      const row = q.postureJson.get({ name: service, from, to });
+      return row && densePostureJson(row, from, to);
+    },
+
     async listFindings(filter, now = new Date()) {
-      const where = findingWhere(filter, sla, now);
-      const sort = SORT_SQL[filter.sort ?? 'severity'];
-      const order = filter.order ?? sort.defaultOrder;
-      const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
-      const from = 'FROM findings f JOIN services s ON s.id = f.service_id LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint';
-      const total = (prepared(`SELECT count(*) AS n ${from} ${where.sql}`).get(...where.params) as { n: number }).n;
-      const rows = prepared(
-        `SELECT ${FINDING_ROW_SELECT}, s.name AS service, ${FINDING_TRIAGE_COLUMNS} ${from} ${where.sql} ORDER BY ${sort.expr} ${order.toUpperCase()}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?`,
-      ).all(...where.params, ...orderParams, filter.limit, filter.offset) as FindingRowDbRow[];
-      return { items: rows.map((r) => toFindingRow(r, now, sla)), total };
+      // One statement: the page as JSON text and its total (finding-page.ts).
+      const page = findingPageSql(SQLITE_PAGE, SORT_SQL, filter, sla, now);
+      return findingPage(prepared(page.sql).get(...page.params) as { items: string; total: number }, now, sla);
     },
 
     async getFinding(service, fingerprint, now = new Date()) {
@@ -288,7 +292,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         since,
         prepared(WEEK_COUNTS_SQL).all(since) as WeekCountDbRow[],
         prepared(WEEK_EVENTS_SQL).all(since, limit) as WeekEventDbRow[],
-        prepared(OLDEST_OPEN_SQL).all(OLDEST_OPEN_LIMIT) as OldestOpenDbRow[],
+        prepared(OLDEST_OPEN_SQL).all() as OldestOpenDbRow[],
       );
     },
 

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AHEAD_POSTURE_DAYS } from '../../../dashboard/api/answers.js';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
-import { PageWarmer } from '../../../dashboard/page-warmer.js';
+import { PageWarmer, WARM_FILL_MAX } from '../../../dashboard/page-warmer.js';
 import { CHART_WINDOWS } from '../../../dashboard/pages/service.js';
 import { addDays, dayOf } from '../../../dashboard/store/days.js';
 import { openStore } from '../../../dashboard/store/store.js';
@@ -40,14 +40,14 @@ describe('API answers computed ahead', () => {
     const admin = (await store.createToken({ role: 'admin', label: 'lead' })).token;
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     let clock = NOW;
-    // Reads of a service's posture series or findings list, by service name.
+    // Reads of a service's posture series (as points or as the API's JSON text) or findings list, by service name.
     const reads = new Map<string, number>();
     const counted = new Proxy(store, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
-        if (prop === 'postureSeries' || prop === 'listFindings') {
+        if (prop === 'postureSeries' || prop === 'postureJson' || prop === 'listFindings') {
           return (...args: unknown[]) => {
-            const name = prop === 'postureSeries' ? (args[0] as string) : ((args[0] as { service?: string }).service ?? '*');
+            const name = prop !== 'listFindings' ? (args[0] as string) : ((args[0] as { service?: string }).service ?? '*');
             reads.set(name, (reads.get(name) ?? 0) + 1);
             return (value as (...a: unknown[]) => unknown).apply(target, args);
           };
@@ -184,5 +184,38 @@ describe('API answers computed ahead', () => {
     const orders = await h.get('/api/v1/services/orders/posture', 'orders');
     expect(JSON.parse(orders.plain.toString()).to).toBe(next);
     expect(orders.plain.toString()).not.toBe(yesterdays.plain.toString());
+  });
+});
+
+describe('PageWarmer work in bulk', () => {
+  it('stops a start run once it stored WARM_FILL_MAX of the cache budget, and still renders after an ingest', async () => {
+    const logger = createMemoryLogger();
+    const warmer = new PageWarmer(logger, 0);
+    let stored = 0;
+    const done: string[] = [];
+    // Each page 10 bytes and each service's answers 5 of a 100-byte cache: 5 services fill 75.
+    warmer.setTargets({
+      overview: async () => undefined,
+      service: async (name) => {
+        stored += 10;
+        done.push(`page ${name}`);
+      },
+      services: async () => Array.from({ length: 20 }, (_, i) => `s${i}`),
+    });
+    warmer.setAnswerTarget(async (name) => {
+      stored += 5;
+      done.push(`answers ${name}`);
+    });
+    warmer.setCacheMeter(() => stored, 100);
+    warmer.warmAll(20);
+    await warmer.idle();
+    expect(stored).toBe(75);
+    expect(stored).toBe(100 * WARM_FILL_MAX);
+    expect(done.slice(-2)).toEqual(['page s4', 'answers s4']);
+    expect(logger.lines).toEqual([expect.stringContaining('work ahead stopped at 75%')]);
+    // An ingest's service is rendered whatever the bulk run stored.
+    warmer.afterIngest(['s19']);
+    await warmer.idle();
+    expect(done.slice(-2)).toEqual(['page s19', 'answers s19']);
   });
 });

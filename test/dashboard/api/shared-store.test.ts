@@ -84,7 +84,7 @@ describe.each(BACKENDS)('the app on %s', (backend) => {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
         if (typeof value !== 'function') return value;
-        if (['getService', 'postureSeries', 'listScans', 'serviceChanges', 'listFindings'].includes(prop as string)) {
+        if (['getService', 'postureSeries', 'postureJson', 'listScans', 'serviceChanges', 'listFindings'].includes(prop as string)) {
           return (...args: unknown[]) => {
             // The service read: serviceChanges(since, service?), listFindings({ service? }), else the name.
             const arg = prop === 'serviceChanges' ? (args[1] ?? '*') : prop === 'listFindings' ? ((args[0] as { service?: string }).service ?? '*') : args[0];

@@ -1,6 +1,8 @@
 // The posture series after its cheaper read (only a point's columns, as arrays; one walk over the
-// days): the same JSON, byte for byte, as the read it replaced (kept below as the reference), on
-// both backends, for windows before, across, between and after snapshots.
+// days), and the API's JSON text written by the database (postureJson): the same JSON, byte for
+// byte, as the read they replaced (kept below as the reference), on both backends, for windows
+// before, across, between and after snapshots, one-day windows, windows with a snapshot every day
+// (no walk), and a service without any snapshot.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, daysBetween, daysFrom } from '../../../dashboard/store/days.js';
@@ -80,6 +82,13 @@ describe.each(BACKENDS)('%s postureSeries', (backend) => {
     ];
     for (const [scanId, d, findings] of scans) await store.ingestScan(makeReport({ scanId, createdAt: day(d), findings }), 't');
     await store.ingestScan(makeReport({ scanId: 'e2', createdAt: day('2026-03-02', '20:00:00'), findings: [{ fp: '7', severity: 'high' }, { fp: '8' }] }), 't');
+    // A snapshot every day from 2026-04-28 to 2026-05-03 (across a month end), counts changing.
+    for (let i = 0; i < 6; i++) {
+      const findings = Array.from({ length: i + 1 }, (_, k) => ({ fp: `d${k}`, service: 'daily', severity: (['critical', 'high', 'medium', 'low', 'info', 'unknown'] as const)[(i + k) % 6] }));
+      await store.ingestScan(makeReport({ scanId: `d${i}`, createdAt: day(addDays('2026-04-28', i)), services: ['daily'], findings }), 't');
+    }
+    // A service that only a pull request's scan named: known, without any snapshot.
+    await store.ingestScan(makeReport({ scanId: 'pr1', kind: 'pr', createdAt: day('2026-01-05'), services: ['pr-only'], findings: [{ fp: 'p1', service: 'pr-only' }] }), 't');
   });
   afterAll(async () => {
     await store.close();
@@ -103,6 +112,42 @@ describe.each(BACKENDS)('%s postureSeries', (backend) => {
     expect(all.length).toBeGreaterThanOrEqual(5);
     const series = await store.postureSeries('payments', { from, to });
     expect(JSON.stringify(series)).toBe(JSON.stringify(referenceSeries(all, from, to)));
+  });
+
+  const jsonWindows: [string, string, string][] = [
+    ...windows.map(([from, to]): [string, string, string] => ['payments', from, to]),
+    ['payments', '2026-01-04', '2026-01-04'], // one day with a snapshot, after another
+    ['payments', '2026-01-05', '2026-01-05'], // one day carried from the day before it
+    ['payments', '2026-01-02', '2026-01-02'], // one day before the first snapshot
+    ['payments', '2026-12-01', '2026-12-01'], // one day long after the last
+    ['payments', '2026-01-03', '2026-01-04'], // a snapshot every day of the window (no walk)
+    ['payments', '2026-03-02', '2026-03-02'], // the later of two scans of one day
+    ['payments', '2016-01-01', '2026-01-09'], // ten years, from long before any snapshot
+    ['daily', '2026-04-28', '2026-05-03'], // a snapshot every day
+    ['daily', '2026-04-29', '2026-05-02'], // inside it, across the month end
+    ['daily', '2026-04-30', '2026-04-30'],
+    ['daily', '2026-04-20', '2026-05-10'], // before and after
+    ['daily', '2026-05-03', '2026-05-09'], // the last snapshot, then carried
+    ['daily', '2026-04-01', '2026-04-27'], // only before the first: no points
+    ['pr-only', '2026-01-01', '2026-12-31'], // a service without any snapshot
+    ['pr-only', '2026-01-05', '2026-01-05'],
+  ];
+
+  it.each(jsonWindows)('%s from %s to %s: postureJson is the JSON of the reference, byte for byte', async (service, from, to) => {
+    const reference = JSON.stringify(referenceSeries(await postureRows(service), from, to));
+    expect(await store.postureJson(service, { from, to })).toBe(reference);
+    expect(JSON.stringify(await store.postureSeries(service, { from, to }))).toBe(reference);
+  });
+
+  it('postureJson: undefined for a service that does not exist, [] for one without snapshots', async () => {
+    expect(await store.postureJson('nope', { from: '2026-01-01', to: '2026-01-05' })).toBeUndefined();
+    expect(await store.hasService('pr-only')).toBe(true);
+    expect(await postureRows('pr-only')).toEqual([]);
+    expect(await store.postureJson('pr-only', { from: '2026-01-01', to: '2026-01-05' })).toBe('[]');
+    // The windows above compare something: 'daily' has six snapshot days, all in its first window.
+    expect((JSON.parse((await store.postureJson('daily', { from: '2026-04-28', to: '2026-05-03' }))!) as PosturePoint[]).map((p) => [p.day, p.total, p.snapshot])).toEqual(
+      Array.from({ length: 6 }, (_, i) => [addDays('2026-04-28', i), i + 1, true]),
+    );
   });
 
   it('has points where the reference has them (the comparison is not of two empty lists)', async () => {

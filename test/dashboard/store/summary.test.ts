@@ -22,13 +22,15 @@ interface Legacy {
   open: Record<Severity, number>;
   suppressed: number;
   breaches: number;
+  /** Per severity (a service's page shows them): only severities with any. */
+  bySeverity?: Partial<Record<Severity, number>>;
 }
 
 /** The overview's figures as the store computed them before the summary: every open finding grouped. */
 async function legacyOverview(store: Store, sla: SlaDays, now: Date): Promise<Record<string, Legacy>> {
   const openSql = "SELECT s.name, v.severity, v.suppressed, count(*) AS n FROM findings_triaged v JOIN services s ON s.id = v.service_id WHERE v.state = 'open' GROUP BY s.name, v.severity, v.suppressed";
   const breach = breachCondition(sla, now);
-  const breachSql = `SELECT s.name, count(*) AS n FROM findings f JOIN services s ON s.id = f.service_id WHERE ${breach.sql} GROUP BY s.name`;
+  const breachSql = `SELECT s.name, f.severity, count(*) AS n FROM findings f JOIN services s ON s.id = f.service_id WHERE ${breach.sql} GROUP BY s.name, f.severity`;
   const all = async (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
     if ('db' in store) return (store as unknown as { db: Database.Database }).db.prepare(sql).all(...params) as Record<string, unknown>[];
     return (await (store as unknown as { pool: pg.Pool }).pool.query(numberPlaceholders(sql), params)).rows;
@@ -39,7 +41,11 @@ async function legacyOverview(store: Store, sla: SlaDays, now: Date): Promise<Re
     if (Number(r.suppressed)) of(String(r.name)).suppressed += Number(r.n);
     else of(String(r.name)).open[r.severity as Severity] = Number(r.n);
   }
-  for (const r of await all(breachSql, breach.params)) of(String(r.name)).breaches = Number(r.n);
+  for (const r of await all(breachSql, breach.params)) {
+    const o = of(String(r.name));
+    o.breaches += Number(r.n);
+    (o.bySeverity ??= {})[r.severity as Severity] = Number(r.n);
+  }
   return out;
 }
 
@@ -48,11 +54,14 @@ async function expectSameOverview(store: Store, sla: SlaDays, now: Date): Promis
   const overview = await store.listServiceOverview(now);
   const got: Record<string, Legacy> = {};
   for (const o of overview) if (o.openTotal > 0 || o.suppressed > 0 || o.slaBreaches > 0) got[o.name] = { open: o.open, suppressed: o.suppressed, breaches: o.slaBreaches };
-  expect(got, `overview at ${now.toISOString()}`).toEqual(legacy);
-  // The service page reads the same summary.
+  const totals = Object.fromEntries(Object.entries(legacy).map(([name, l]) => [name, { open: l.open, suppressed: l.suppressed, breaches: l.breaches }]));
+  expect(got, `overview at ${now.toISOString()}`).toEqual(totals);
+  // The service page reads the same summary, and its breaches per severity are those of grouping every finding.
   for (const o of overview) {
     const s = (await store.getService(o.name, now))!;
     expect({ open: s.open, suppressed: s.suppressed, breaches: s.slaBreaches }).toEqual({ open: o.open, suppressed: o.suppressed, breaches: o.slaBreaches });
+    const bySeverity = Object.fromEntries(SEVERITIES.filter((sev) => s.stats[sev].breaches > 0).map((sev) => [sev, s.stats[sev].breaches]));
+    expect(bySeverity, `${o.name} breaches per severity at ${now.toISOString()}`).toEqual(legacy[o.name]?.bySeverity ?? {});
   }
 }
 

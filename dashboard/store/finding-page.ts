@@ -1,0 +1,146 @@
+// One page of findings (the findings API, the service page, exports) in ONE statement on both
+// backends, built for the cost of a cache miss:
+// - the filter and sort pick the page's ids over narrow rows (id, sort key), and only the page's
+//   findings are then read and turned into JSON by the database: one text value for the whole page
+//   (one JSON.parse in Node, not a row object and a value conversion per column and row; sorting
+//   the wide rows cost more than reading them);
+// - of the stored finding (`data`) a row uses the location, KEV and EPSS parts (how each backend
+//   sends them is its dialect's choice, measured);
+// - the total comes from the same statement: a page that starts at 0 or ends before `limit` gives it
+//   (offset + its length); only a full or empty page past the start counts the matching findings.
+// The rows are assembled by the same function as every other finding row (rows.ts), at `now`.
+import { assembleFindingRow, storedParts, type FindingRowFields } from './rows.js';
+import type { FindingFilter, FindingRow, SlaDays } from './types.js';
+import { findingWhere, type findingSortSql } from './sqlite/read.js';
+
+/** How each backend spells the JSON of a page. */
+export interface FindingPageDialect {
+  /**
+   * One row as JSON `[[...columns], stored]`: the columns' values in order (PAGE_COLUMNS), and an
+   * object with the stored finding's `location`, `kev` and `epss` (absent or null alike).
+   */
+  row(columns: readonly string[]): string;
+  /** The JSON array of `value` over the rows, in `order`, as text ('[]' over no rows). */
+  aggregate(value: string, order: string): string;
+}
+
+export const SQLITE_PAGE: FindingPageDialect = {
+  // Only the three members of `data` are rendered (each `->` reads the stored text in C).
+  row: (columns) =>
+    `json_array(json_array(${columns.join(', ')}), json_object('location', f.data -> '$.location', 'kev', f.data -> '$.kev', 'epss', f.data -> '$.epss'))`,
+  aggregate: (value, order) => `json_group_array(${value} ORDER BY ${order})`,
+};
+
+export const POSTGRES_PAGE: FindingPageDialect = {
+  // The columns as one text[] (json_build_array looks up each argument's type on every row: 18
+  // lookups a row cost more than the rest of the page); `data` whole, as json: each `->` on json
+  // text parses it again, three parses a row cost more than sending it (measured: finding-page in
+  // the fmiss20 note).
+  row: (columns) => `json_build_array(ARRAY[${columns.map((c) => `${c}::text`).join(', ')}], f.data::json)`,
+  aggregate: (value, order) => `COALESCE(json_agg(${value} ORDER BY ${order}), '[]'::json)::text`,
+};
+
+/** A page row's columns, in this order (the `[...columns]` of a row). */
+const PAGE_COLUMNS = [
+  'f.fingerprint',
+  'f.tool',
+  'f.category',
+  'f.rule_id',
+  'f.title',
+  'f.severity',
+  'f.where_text',
+  'f.fix_available',
+  'f.state',
+  'f.suppressed',
+  'f.first_seen_at',
+  'f.opened_at',
+  'f.last_seen_at',
+  'f.fixed_at',
+  's.name',
+  't.status',
+  't.expires_at',
+  't.decided_by',
+] as const;
+type PageColumns = [
+  fingerprint: string,
+  tool: string,
+  category: string,
+  ruleId: string,
+  title: string,
+  severity: string,
+  whereText: string,
+  /** A number on SQLite, its text on PostgreSQL (read with Number()). */
+  fixAvailable: number | string,
+  state: 'open' | 'fixed',
+  suppressed: number | string,
+  firstSeenAt: string,
+  openedAt: string,
+  lastSeenAt: string,
+  fixedAt: string | null,
+  service: string,
+  triageStatus: string | null,
+  triageExpiresAt: string | null,
+  triageDecidedBy: string | null,
+];
+type PageRow = [columns: PageColumns, stored: { location?: unknown; kev?: unknown; epss?: unknown }];
+
+/** The statement of one page and its `?` parameters (PostgreSQL renumbers them). Result: one row { items, total }. */
+export function findingPageSql(
+  dialect: FindingPageDialect,
+  sortSql: ReturnType<typeof findingSortSql>,
+  filter: FindingFilter,
+  sla: SlaDays,
+  now: Date,
+): { sql: string; params: (string | number)[] } {
+  const where = findingWhere(filter, sla, now);
+  const sort = sortSql[filter.sort ?? 'severity'];
+  const dir = (filter.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
+  const keyParams = filter.sort === 'age' ? [now.toISOString()] : [];
+  const matching = `FROM findings f JOIN services s ON s.id = f.service_id ${where.sql}`;
+  // (sort key, opened_at, id) orders every row one way; the aggregate re-sorts the page by the same
+  // values, so the page's order does not rest on how the database feeds rows to it.
+  const row = dialect.row(PAGE_COLUMNS);
+  const sql = `SELECT agg.items AS items,
+    CAST(CASE WHEN (agg.n > 0 AND agg.n < ?) OR (agg.n = 0 AND ? = 0) THEN ? + agg.n
+      ELSE (SELECT count(*) ${matching}) END AS INTEGER) AS total
+  FROM (
+    SELECT ${dialect.aggregate(row, `p.sort_key ${dir}, p.opened_at ASC, p.id ASC`)} AS items, count(*) AS n
+    FROM (
+      SELECT f.id AS id, ${sort.expr} AS sort_key, f.opened_at AS opened_at ${matching}
+      ORDER BY sort_key ${dir}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?
+    ) p
+    JOIN findings f ON f.id = p.id JOIN services s ON s.id = f.service_id
+    LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint
+  ) agg`;
+  const params = [filter.limit, filter.offset, filter.offset, ...where.params, ...keyParams, ...where.params, filter.limit, filter.offset];
+  return { sql, params };
+}
+
+/** The findings page from the statement's row: rows with ages and SLA at `now`. */
+export function findingPage(row: { items: string; total: number | string }, now: Date, sla: SlaDays): { items: FindingRow[]; total: number } {
+  const rows = JSON.parse(row.items) as PageRow[];
+  const items = rows.map(([c, stored]) => {
+    const fields: FindingRowFields = {
+      fingerprint: c[0],
+      tool: c[1],
+      category: c[2],
+      rule_id: c[3],
+      title: c[4],
+      severity: c[5],
+      where_text: c[6],
+      fix_available: Number(c[7]),
+      state: c[8],
+      suppressed: Number(c[9]),
+      first_seen_at: c[10],
+      opened_at: c[11],
+      last_seen_at: c[12],
+      fixed_at: c[13],
+      service: c[14],
+      triage_status: c[15],
+      triage_expires_at: c[16],
+      triage_decided_by: c[17],
+    };
+    return assembleFindingRow(fields, storedParts(stored.location, stored.kev, stored.epss), now, sla);
+  });
+  return { items, total: Number(row.total) };
+}
