@@ -223,7 +223,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     async postureJson(service, { from, to }) {
       // The service, the row before the range and the range's points as JSON text (store/posture.ts):
       // one text value to parse instead of eight per day.
-      const point = posturePointSql('format', 'p');
+      const point = posturePointSql('postgres', 'p');
       const sql = `SELECT (SELECT ${point} FROM posture_daily p WHERE p.service_id = s.id AND p.day < $2 ORDER BY p.day DESC LIMIT 1) AS before, r.n, r.points
         FROM services s CROSS JOIN LATERAL
           (SELECT count(*)::int AS n, string_agg(${point}, ',' ORDER BY p.day) AS points FROM posture_daily p WHERE p.service_id = s.id AND p.day >= $2 AND p.day <= $3) r

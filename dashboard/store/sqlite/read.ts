@@ -91,11 +91,11 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     // subquery's ORDER BY under an aggregate other than count/min/max (select.c, SF_OrderByReqd),
     // while group_concat(... ORDER BY) would sort a year of points again (half the statement's time).
     postureJson: db.prepare<[{ name: string; from: string; to: string }], PostureJsonRow>(
-      `SELECT (SELECT ${posturePointSql('printf', 'p')} FROM posture_daily p WHERE p.service_id = s.id AND p.day < @from ORDER BY p.day DESC LIMIT 1) AS before,
+      `SELECT (SELECT ${posturePointSql('sqlite', 'p')} FROM posture_daily p WHERE p.service_id = s.id AND p.day < @from ORDER BY p.day DESC LIMIT 1) AS before,
          r.n, r.points
        FROM services s,
          (SELECT count(*) AS n, group_concat(point, ',') AS points FROM
-           (SELECT ${posturePointSql('printf', 'p')} AS point FROM posture_daily p
+           (SELECT ${posturePointSql('sqlite', 'p')} AS point FROM posture_daily p
             WHERE p.service_id = (SELECT id FROM services WHERE name = @name) AND p.day >= @from AND p.day <= @to ORDER BY p.day)) r
        WHERE s.name = @name`,
     ),
