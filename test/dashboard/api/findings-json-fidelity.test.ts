@@ -14,7 +14,7 @@ import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { numberPlaceholders } from '../../../dashboard/store/exploit.js';
 import { FINDING_ROW_SELECT, FINDING_TRIAGE_COLUMNS, toFindingRow, type FindingRowDbRow } from '../../../dashboard/store/rows.js';
-import { findingSortSql, findingWhere } from '../../../dashboard/store/sqlite/read.js';
+import { findingSortSql, findingWhere } from '../../../dashboard/store/finding-page.js';
 import type { FindingFilter, Store } from '../../../dashboard/store/types.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import { createMemoryLogger } from '../../../src/logger.js';
