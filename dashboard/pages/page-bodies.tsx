@@ -3,13 +3,13 @@
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { cachedOverview } from '../cached-reads.js';
-import { densifySeries } from '../components/charts.js';
+import { densifySeries, PostureChart } from '../components/charts.js';
 import type { RouteDeps } from '../deps.js';
 import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
-import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, ServiceContent } from './service.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, postureChartLabel, ServiceContent } from './service.js';
 import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
 
 export const FINDINGS_PAGE_SIZE = 200;
@@ -59,13 +59,33 @@ export const renderOverviewBody = async (deps: Pick<RouteDeps, 'cache'> & { stor
 );
 
 
-export async function renderServiceBody(store: ReadStore, name: string, view: ServiceView, at: Date) {
+/** The days a service page's chart shows at `at` (YYYY-MM-DD, UTC). */
+export function chartWindow(days: number, at: Date): { from: string; to: string } {
+  return { from: new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10), to: at.toISOString().slice(0, 10) };
+}
+
+/**
+ * The posture chart of a service page as markup: the same bytes the body renders in its place. It
+ * depends only on the service's data (its version) and the days of its window, not on the clock
+ * within a day nor on the findings table's sort, filters or page.
+ */
+export async function postureChartHtml(store: ReadStore, name: string, days: number, at: Date): Promise<string> {
+  const { from, to } = chartWindow(days, at);
+  const posture = await store.postureSeries(name, { from, to });
+  const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
+  return String(await (<PostureChart series={series} label={postureChartLabel(name, days)} />));
+}
+
+/**
+ * A service page's body. `chart`: the chart's markup to put in its place (postureChartHtml of the
+ * same service, days and day), so the body reads and draws no posture.
+ */
+export async function renderServiceBody(store: ReadStore, name: string, view: ServiceView, at: Date, chart?: string) {
   const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
-  const to = at.toISOString().slice(0, 10);
-  const from = new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const { from, to } = chartWindow(days, at);
   const [service, posture, findings, scans, changes] = await Promise.all([
     store.getService(name, at),
-    store.postureSeries(name, { from, to }),
+    chart === undefined ? store.postureSeries(name, { from, to }) : [],
     store.listFindings(
       {
         service: name,
@@ -87,12 +107,13 @@ export async function renderServiceBody(store: ReadStore, name: string, view: Se
     store.serviceChanges(new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString(), name),
   ]);
   if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
-  const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
+  const series = chart === undefined ? densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to) : [];
   const tools = [...new Set([...scans.flatMap((s) => s.scanners.filter((r) => r.status === 'ok' || r.status === 'imported' || r.status === 'error').map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
   return (
     <ServiceContent
       service={service}
       series={series}
+      chart={chart}
       days={days}
       findings={findings.items}
       findingTotal={findings.total}

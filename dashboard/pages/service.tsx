@@ -41,7 +41,13 @@ export const EPSS_PERCENTILE_CHOICES = [0.9, 0.95, 0.99] as const;
 
 export interface ServicePageProps {
   service: ServiceDetail;
+  /**
+   * The posture over `days` days, drawn as the chart; or `chart`, the chart's markup already rendered
+   * (postureChartHtml: view-routes.tsx keeps it per service version and day, shared by every view of
+   * the page that differs only in its findings table).
+   */
   series: ChartDay[];
+  chart?: string;
   days: number;
   findings: FindingRow[];
   /** Total matching the filters (the table may show fewer). */
@@ -64,6 +70,9 @@ export interface ServicePageProps {
 
 /** The page in its frame (tests, and any caller without a cache). */
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
+/** The chart's title and accessible name. */
+export const postureChartLabel = (service: string, days: number) => `${service}: open findings by severity, last ${days} days`;
+
 /** One <select> of the filter form: `blank` (all, any) first when given, then [value, text] pairs; `selected` marked. */
 const FilterSelect: FC<{ label: string; name: string; blank?: string; selected: string | undefined; options: readonly (readonly [string, string])[] }> = (p) => (
   <label>
@@ -154,7 +163,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
             ))}
           </span>
         </div>
-        <PostureChart series={p.series} label={`${p.service.name}: open findings by severity, last ${p.days} days`} />
+        {p.chart !== undefined ? raw(p.chart) : <PostureChart series={p.series} label={postureChartLabel(p.service.name, p.days)} />}
       </section>
 
       <section aria-labelledby="findings-h" id="findings">

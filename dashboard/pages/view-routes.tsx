@@ -12,7 +12,7 @@ import type { AppEnv, RouteDeps } from '../deps.js';
 import type { ReadStore } from '../store/types.js';
 import { deflatePiece, deflatePieceSync, inflatePiece, joinGzip, type DeflatedPiece } from './gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
-import { OverviewQuery, renderOverviewBody, renderServiceBody, ServiceQuery, type OverviewView, type ServiceView } from './page-bodies.js';
+import { chartWindow, OverviewQuery, postureChartHtml, renderOverviewBody, renderServiceBody, ServiceQuery, type OverviewView, type ServiceView } from './page-bodies.js';
 import { vulnerabilityHref } from './view-models.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
 
@@ -31,21 +31,40 @@ const TITLE_SLOT = 'gatehouse-title-slot';
  */
 export const CLOCK_LAG_MS = 5 * 60_000;
 
-/** A page body as cached: deflated once for every viewer, with the clock it was rendered at. */
-interface CachedContent extends DeflatedPiece {
+/** Where a service body's posture chart goes until its own piece takes the place (a constant comment: escaped text never makes one). */
+const CHART_SLOT = '<!--gatehouse:chart-->';
+
+/**
+ * A page body as cached: deflated once for every viewer, with the clock it was rendered at. A
+ * service body may be three pieces, its chart apart: the chart is kept per service version, day and
+ * window, and shared by the page's other views (another sort, filter or page of its findings then
+ * reads, draws and deflates no chart). The default view (rendered ahead, opened by links) keeps its
+ * chart; another view uses a kept one, else renders as one piece (splitting costs a view nobody
+ * shares about 0.5 ms).
+ */
+interface CachedContent {
+  pieces: DeflatedPiece[];
   at: number;
 }
+
+/**
+ * A body's piece kept apart, for a render at `at`: its cache key, how to render its markup (the body
+ * then has CHART_SLOT in its place), and whether this body makes it when none is kept.
+ */
+type SharedPiece = (at: Date) => { key: string; render: () => Promise<string>; make: boolean };
 
 const minuteOf = (ms: number) => Math.floor(ms / 60_000);
 
 /** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
 const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
 const serviceKey = (name: string, v: ServiceView) => `page|service|${JSON.stringify([name, v])}`;
+const chartKey = (name: string, days: number, at: Date) => `piece|chart|${JSON.stringify([name, days, chartWindow(days, at).to])}`;
 
 export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
   const { store, cache, now, warmer } = deps;
   const app = new Hono<AppEnv>();
-  type Render = (version: number, at: Date) => Promise<unknown>;
+  /** `slot`: markup to put in place of the shared piece (service bodies). */
+  type Render = (version: number, at: Date, slot?: string) => Promise<unknown>;
   /**
    * The data version a body is cached under: a service page's is its service's (another service's
    * ingest leaves it valid), the overview's the global one (store/versions.ts).
@@ -58,37 +77,55 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
    * Renders a body (our own JSX output, already escaped) and deflates it once for every viewer.
    * `pause`: a render ahead lets requests that arrived meanwhile go first before each next step.
    */
-  const renderContent = async (render: Render, version: number, at: Date, pause?: () => Promise<void>): Promise<CachedContent> => {
+  const renderContent = async (render: Render, version: number, at: Date, pause?: () => Promise<void>, shared?: SharedPiece): Promise<CachedContent> => {
     await pause?.();
-    const html = String(await render(version, at));
+    const part = shared?.(at);
+    const kept = part && cache ? cache.peek<DeflatedPiece>(part.key, version) : undefined;
+    if (!part || (!kept && !part.make)) {
+      const html = String(await render(version, at));
+      await pause?.();
+      return { pieces: [await deflatePiece(neutraliseInvisibleText(html))], at: at.getTime() };
+    }
+    // The kept piece, or one rendered alongside the body (its reads go with the body's).
+    const piece = kept ?? sharedPiece(part, version);
+    // Awaited below; a failure while the body still renders must not count as unhandled.
+    if (piece instanceof Promise) piece.catch(() => undefined);
+    const parts = String(await render(version, at, CHART_SLOT)).split(CHART_SLOT);
+    if (parts.length !== 2) throw new Error(`a service body holds ${parts.length - 1} chart slots, not one`);
     await pause?.();
-    return { ...(await deflatePiece(neutraliseInvisibleText(html))), at: at.getTime() };
+    // The part before the chart is a few KiB (heading, summary, stats): deflated here, not worth a thread-pool trip.
+    return { pieces: await Promise.all([deflatePieceSync(neutraliseInvisibleText(parts[0])), piece, deflatePiece(neutraliseInvisibleText(parts[1]))]), at: at.getTime() };
   };
-  const contentSize = (v: CachedContent) => v.deflated.length + 200;
+  /** A shared piece at the data version of the body it goes in (the same service's). */
+  const sharedPiece = async (shared: { key: string; render: () => Promise<string> }, version: number): Promise<DeflatedPiece> => {
+    const make = async () => deflatePiece(neutraliseInvisibleText(await shared.render()));
+    return cache ? cache.get(shared.key, version, make, (p) => p.deflated.length + 200) : make();
+  };
+  const contentSize = (v: CachedContent) => v.pieces.reduce((n, p) => n + p.deflated.length, 200);
 
   /** Renders `key` into the cache at the data version and clock of now, unless a copy of this minute is there. */
-  const renderAhead = async (key: string, render: Render, versionOf: VersionOf): Promise<void> => {
+  const renderAhead = async (key: string, render: Render, versionOf: VersionOf, shared?: SharedPiece): Promise<void> => {
     if (!cache) return;
     const version = await versionOf();
     const at = now();
     // Requests in flight go first between the render's steps, unless one of them waits for it.
     const pause = warmer ? () => warmer.yieldToRequests(() => cache.awaited(key)) : undefined;
-    await cache.get(key, version, () => renderContent(render, version, at, pause), contentSize, (v) => minuteOf(v.at) === minuteOf(at.getTime()));
+    await cache.get(key, version, () => renderContent(render, version, at, pause, shared), contentSize, (v) => minuteOf(v.at) === minuteOf(at.getTime()));
   };
 
   /** The body of `key` at the current data version: cached, or rendered now. */
-  const contentOf = async (key: string, at: Date, render: Render, versionOf: VersionOf): Promise<CachedContent> => {
+  const contentOf = async (key: string, at: Date, render: Render, versionOf: VersionOf, shared?: SharedPiece): Promise<CachedContent> => {
     const version = await versionOf();
-    if (!cache) return renderContent(render, version, at);
+    if (!cache) return renderContent(render, version, at, undefined, shared);
     const t = at.getTime();
     const usable = (v: CachedContent) => v.at <= t && t - v.at < CLOCK_LAG_MS;
     const hit = cache.peek<CachedContent>(key, version);
     if (hit && usable(hit)) {
       // Ages from an earlier minute: served now, rendered again in the background.
-      if (minuteOf(hit.at) !== minuteOf(t)) warmer?.enqueue(key, () => renderAhead(key, render, versionOf));
+      if (minuteOf(hit.at) !== minuteOf(t)) warmer?.enqueue(key, () => renderAhead(key, render, versionOf, shared));
       return hit;
     }
-    return cache.get(key, version, () => renderContent(render, version, at), contentSize, usable);
+    return cache.get(key, version, () => renderContent(render, version, at, undefined, shared), contentSize, usable);
   };
 
   /**
@@ -96,9 +133,9 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
    * cached body. A client that accepts gzip (every browser) gets the pieces' deflate streams joined
    * into one gzip member, so a request compresses nothing but its frame, once.
    */
-  const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: Render, versionOf: VersionOf): Promise<Response> => {
+  const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: Render, versionOf: VersionOf, shared?: SharedPiece): Promise<Response> => {
     const viewer = viewerOf(c)!;
-    const content = await contentOf(key, at, render, versionOf);
+    const content = await contentOf(key, at, render, versionOf, shared);
     // The viewer is part of the key: names, roles and CSRF tokens never cross sessions. The title
     // is not: a first visit of each service would render and deflate a whole frame for its name.
     const frameKey = `frame|${viewer.tokenId}|${viewer.csrfToken}`;
@@ -111,7 +148,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     // The title as the frame would show it (escaped text), shared by every viewer.
     const makeTitle = async () => deflatePieceSync(neutraliseInvisibleText(String(await (<>{title}</>))));
     const titlePiece = cache ? await cache.get(`title|${title}`, 0, makeTitle, (p) => p.deflated.length + title.length + 100) : await makeTitle();
-    const pieces = [frame[0], titlePiece, frame[1], content, frame[2]];
+    const pieces = [frame[0], titlePiece, frame[1], ...content.pieces, frame[2]];
     const headers = { 'Content-Type': 'text/html; charset=UTF-8', Vary: 'Accept-Encoding' };
     if (acceptsGzip(c.req.header('accept-encoding'))) {
       return c.body(joinGzip(pieces) as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
@@ -123,7 +160,13 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   const overviewContent = (view: OverviewView): Render => (version, at) => renderOverviewBody(deps, view, at, version);
   // Everything on a service page is that service's own (its findings with their triage, KEV and EPSS
   // columns as its own scans set them, its scans, posture and change): its version covers it.
-  const serviceContent = (name: string, view: ServiceView): Render => (_version, at) => renderServiceBody(store, name, view, at);
+  // The chart goes in as its own piece (CHART_SLOT in the body), shared by the page's views of the same days.
+  const serviceContent = (name: string, view: ServiceView): Render => (_version, at, slot) => renderServiceBody(store, name, view, at, slot);
+  const serviceChart = (name: string, view: ServiceView): SharedPiece => (at) => ({
+    key: chartKey(name, view.days, at),
+    render: () => postureChartHtml(store, name, view.days, at),
+    make: serviceKey(name, view) === serviceKey(name, defaultService),
+  });
 
   // What page-warmer.ts renders ahead: the default views, which links and notifications open.
   const defaultOverview = OverviewQuery.parse({});
@@ -131,7 +174,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   warmer?.setTargets({
     overview: () => renderAhead(overviewKey(defaultOverview), overviewContent(defaultOverview), globalVersion),
     service: async (name) => {
-      if (await store.hasService(name)) await renderAhead(serviceKey(name, defaultService), serviceContent(name, defaultService), serviceVersion(name));
+      if (await store.hasService(name)) await renderAhead(serviceKey(name, defaultService), serviceContent(name, defaultService), serviceVersion(name), serviceChart(name, defaultService));
     },
     services: async () => {
       const rows = await cachedOverview(deps, now());
@@ -152,7 +195,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     const at = now();
     // The existence check is one indexed lookup; the service's figures are only read on a render.
     if (!(await store.hasService(name))) return notFound(c, `No service named “${name}”.`);
-    return cachedPage(c, serviceKey(name, q.data), name, at, serviceContent(name, q.data), serviceVersion(name));
+    return cachedPage(c, serviceKey(name, q.data), name, at, serviceContent(name, q.data), serviceVersion(name), serviceChart(name, q.data));
   });
 
   // The search form; a search goes to the id's own page (a link to share).

@@ -299,6 +299,15 @@ export const PG_MIGRATIONS: readonly string[] = [
     SELECT service_id, severity, sum(1 - suppressed), sum(suppressed), min(CASE WHEN suppressed = 0 THEN opened_at END)
     FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity;
   `,
+  // 8 (PostgreSQL only): a service's posture points from the index alone. posture_daily's rows of
+  // one service lie on as many heap pages as it has days (a day's snapshots of every service are
+  // written together): a year of points read 377 buffers at 5,000 services x 3 years, 15 with this
+  // index (index-only). SQLite keeps posture_daily WITHOUT ROWID in primary key order already.
+  // Building it at 5.5 million posture rows took 20 s (load 10); IF NOT EXISTS: a database that got
+  // it by hand keeps it.
+  `
+  CREATE INDEX IF NOT EXISTS posture_points ON posture_daily (service_id, day) INCLUDE (critical, high, medium, low, info, unknown, total);
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */

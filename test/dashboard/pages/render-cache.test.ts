@@ -2,7 +2,10 @@
 // next page shows the new scan. The cache itself stays within its byte budget.
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { VersionedCache } from '../../../dashboard/version-cache.js';
+import { createMemoryLogger } from '../../../src/logger.js';
 import { acceptsGzip } from '../../../dashboard/pages/routes.js';
 import { finding, snapshot } from './fixtures.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
@@ -99,5 +102,66 @@ describe('page cache', () => {
     expect(cache.size).toBe(2);
     expect(await cache.get('b', 1, render('y2'))).toBe('y2');
     expect(await cache.get('a', 2, render('a at version 2'))).toBe('a at version 2');
+  });
+});
+
+describe('the posture chart as a piece of its own', () => {
+  it('is kept by the default view and used by the views that differ in their findings table, each view the page an uncached app renders', async () => {
+    const hc = await openPageHarness();
+    try {
+      let clock = NOW;
+      let postureReads = 0;
+      // The same store, counting the chart's reads.
+      const store = new Proxy(hc.store, {
+        get(target, key) {
+          const value = Reflect.get(target, key);
+          if (key === 'postureSeries') return (...args: Parameters<typeof target.postureSeries>) => (postureReads++, target.postureSeries(...args));
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const deps = { config: { ...DEFAULT_DASHBOARD_CONFIG, tls: false }, logger: createMemoryLogger(), now: () => clock };
+      const cached = createApp({ ...deps, store });
+      const uncached = createApp({ ...deps, store: hc.store, cachePages: false });
+      let viewer = (await login(cached, hc.tokens.viewer)).cookie;
+      const gzipped = async (path: string) => {
+        const res = await cached.request(path, { headers: { cookie: viewer, 'accept-encoding': 'gzip' } });
+        return gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+      };
+      const same = async (path: string) => {
+        const plain = await get(uncached, path, viewer);
+        expect(plain.status, path).toBe(200);
+        const expected = plain.html;
+        expect(expected).toContain('<figure class="chart">');
+        expect(await gzipped(path), path).toBe(expected);
+        expect((await get(cached, path, viewer)).html, path).toBe(expected);
+      };
+      // A view other than the default one, with no chart kept: one piece, its own chart (nothing kept).
+      await same('/services/legacy?dir=asc');
+      await same('/services/legacy?sort=title');
+      expect(postureReads).toBe(2);
+      // The default view keeps its chart; the views that differ in their findings table use it.
+      await same('/services/payments');
+      expect(postureReads).toBe(3);
+      for (const path of ['/services/payments?dir=asc', '/services/payments?sort=title', '/services/payments?severity=high&dir=asc', '/services/payments?days=90&sort=age']) await same(path);
+      expect(postureReads).toBe(3);
+      // Another window is another chart.
+      await same('/services/payments?days=30&dir=asc');
+      expect(postureReads).toBe(4);
+      // The next day: the window ends a day later; the chart kept for yesterday is not used.
+      clock = new Date(NOW.getTime() + 86_400_000);
+      viewer = (await login(cached, hc.tokens.viewer)).cookie; // the session of a day ago has expired
+      await same('/services/payments?dir=asc&sort=tool');
+      expect(postureReads).toBe(5);
+      await same('/services/payments');
+      await same('/services/payments?dir=asc&sort=epss');
+      expect(postureReads).toBe(6);
+      // An ingest of the service moves its version: its chart is drawn again, with the new scan.
+      await hc.store.ingestScan(snapshot('payments', new Date(clock.getTime() - 60_000), [finding('payments', 1, 'critical'), finding('payments', 2, 'critical'), finding('payments', 3, 'high')], 'payments-new'), 'test');
+      await same('/services/payments');
+      await same('/services/payments?sort=title&dir=desc');
+      expect(postureReads).toBe(7);
+    } finally {
+      hc.close();
+    }
   });
 });
