@@ -11,7 +11,7 @@ import { BACKENDS, openTestStore, storeLocation } from './backends.js';
 import { makeReport } from './report-builder.js';
 
 /** The posture_daily columns a posture point reads (`p.<column>` in its SQL). */
-const pointColumns = [...new Set([...posturePointSql('format', 'p').matchAll(/\bp\.(\w+)/g)].map((m) => m[1]))];
+const pointColumns = [...new Set([...posturePointSql('postgres', 'p').matchAll(/\bp\.(\w+)/g)].map((m) => m[1]))];
 
 describe.each(BACKENDS)('%s store: posture points in key order', (backend) => {
   let cleanup: () => Promise<void>;
@@ -55,7 +55,7 @@ describe.each(BACKENDS)('%s store: posture points in key order', (backend) => {
       await client.query('SET enable_seqscan = off');
       await client.query('SET enable_bitmapscan = off');
       const plan = await client.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (ANALYZE, COSTS OFF) SELECT string_agg(${posturePointSql('format', 'p')}, ',' ORDER BY p.day) FROM posture_daily p
+        `EXPLAIN (ANALYZE, COSTS OFF) SELECT string_agg(${posturePointSql('postgres', 'p')}, ',' ORDER BY p.day) FROM posture_daily p
          WHERE p.service_id = (SELECT id FROM services WHERE name = 'payments') AND p.day >= '2026-03-01' AND p.day <= '2026-03-20'`,
       );
       const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
