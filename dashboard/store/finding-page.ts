@@ -152,8 +152,10 @@ export function findingPageSql(
   // (sort key, opened_at, id) orders every row one way; the aggregate re-sorts the page by the same
   // values, so the page's order does not rest on how the database feeds rows to it.
   const row = dialect.row(PAGE_COLUMNS);
+  // The offset compared with 0 as a BIGINT: PostgreSQL types `$n = 0` as a 32-bit integer, and the
+  // API takes offsets up to 2^53 - 1 (from 2^31 on, a 500).
   const sql = `SELECT agg.items AS items,
-    CAST(CASE WHEN (agg.n > 0 AND agg.n < ?) OR (agg.n = 0 AND ? = 0) THEN ? + agg.n
+    CAST(CASE WHEN (agg.n > 0 AND agg.n < ?) OR (agg.n = 0 AND CAST(? AS BIGINT) = 0) THEN ? + agg.n
       ELSE (SELECT count(*) ${matching}) END AS INTEGER) AS total
   FROM (
     SELECT ${dialect.aggregate(row, `p.sort_key ${dir}, p.opened_at ASC, p.id ASC`)} AS items, count(*) AS n
