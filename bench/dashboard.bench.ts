@@ -427,6 +427,12 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
     unvisited = [...order];
     print(`service page   GET /services/:name  (first visit of ${unvisited.length}, rendered ahead)`, await measure(() => `/services/${unvisited.pop()}`, cookie, { ...opts, requests: unvisited.length }));
     print('service page   GET /services/:name  (warm: random, all visited)', await measure(() => `/services/${randomService()}`, cookie, opts));
+    if (!VERSIONS_ONLY) {
+      // Another view of pages whose default view is rendered (a sort a visitor clicks): never rendered
+      // itself, it puts in place the chart its default view kept (view-routes.tsx) and renders the rest.
+      unvisited = [...order];
+      print(`service page   GET /services/:name?sort=title  (never rendered; its default view was: ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?sort=title`, cookie, { ...opts, requests: unvisited.length }));
+    }
     // The API lines start once the server is quiet again (the page lines' visits of an earlier
     // minute re-render those pages in the background).
     const quiet = await waitQuiet(server, 120);

@@ -1,8 +1,9 @@
 // What one render of a page costs, not cached, one at a time, on the seeded 500 services x 365 days
 // (bench/dashboard.bench.ts's data), on SQLite and on PostgreSQL (figures printed, never asserted):
 //   - the service page never rendered (?dir=asc, 90 and 365 days): CPU per render in this process
-//     (store reads + render + the invisible-text pass, then + deflate as the cache stores it), the
-//     wall time of a lone render, and the statements a render sends (PostgreSQL);
+//     (store reads + render + the invisible-text pass, then + deflate as the cache stores it; then
+//     the same view when its default view kept the chart), the wall time of a lone render, and the
+//     statements a render sends (PostgreSQL);
 //   - the overview page body with its store reads cached (what a render costs when the minute turns).
 // CPU is this process's own (process.cpuUsage), so it holds whatever the machine's load; wall times
 // on a loaded machine do not.
@@ -17,7 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { neutraliseInvisibleText } from '../dashboard/components/invisible-text.js';
-import { deflatePiece } from '../dashboard/pages/gzip-join.js';
+import { deflatePiece, deflatePieceSync } from '../dashboard/pages/gzip-join.js';
 import { OverviewQuery, renderOverviewBody, renderServiceBody, ServiceQuery } from '../dashboard/pages/page-bodies.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { openStore } from '../dashboard/store/store.js';
@@ -79,6 +80,16 @@ async function figures(label: string, store: Store, services: string[]): Promise
       const html = await body(i);
       await deflatePiece(html);
       return html;
+    }));
+    // Another view of a page whose default view kept its chart (view-routes.tsx): the body without
+    // the chart (no posture read, no chart drawn), deflated around the kept chart piece.
+    line(`  the same with its chart kept (another view of the page)`, await measure(async (i) => {
+      const name = services[i % services.length];
+      await store.hasService(name);
+      const [before, after] = String(await renderServiceBody(store, name, view, at, '<!--chart-->')).split('<!--chart-->');
+      deflatePieceSync(neutraliseInvisibleText(before));
+      await deflatePiece(neutraliseInvisibleText(after));
+      return before + after;
     }));
   }
   // The overview's reads (every service's row, the week panel) come from the cache as they do

@@ -3,7 +3,7 @@
 // makes a JS value per column, pg a string per field; then an object per day and JSON.stringify):
 // the database writes each stored row's point in C, and this file only fills the days without a
 // snapshot, from the point before them.
-import { daysBetween, daysFrom } from './days.js';
+import { addDays, daysBetween, daysFrom } from './days.js';
 
 /**
  * One stored row's point, the same bytes as JSON.stringify of a PosturePoint with `snapshot: true`
@@ -24,6 +24,9 @@ export interface PostureJsonRow {
   before: string | null;
   /** How many rows the range has (one per day at most). */
   n: number | string;
+  /** The range's first and last row's day (null: no row). */
+  first: string | null;
+  last: string | null;
   /** The range's points in day order, joined by ',' (null: none). */
   points: string | null;
 }
@@ -32,29 +35,49 @@ const DAY_START = '{"day":"'.length;
 const COUNTS_START = '{"day":"YYYY-MM-DD"'.length;
 const SNAPSHOT_TRUE = ',"snapshot":true}';
 
+/** A point's counts (`,"critical":1,...,"total":n`), to carry forward. */
+const countsOf = (point: string) => point.slice(COUNTS_START, -SNAPSHOT_TRUE.length);
+
+/** `count` days from `from` carrying `counts` (snapshot: false), pushed onto `out`. */
+function carry(out: string[], counts: string, from: string, count: number): void {
+  for (const day of daysFrom(from, count)) out.push(`{"day":"${day}"${counts},"snapshot":false}`);
+}
+
 /**
  * The JSON array of every day of [from, to] from the first snapshot on (densePosture's answer, as
  * text): the stored rows' points as they are, each day without one carrying the last point before
- * it with `snapshot: false`. A range with a row every day needs no walk at all.
+ * it with `snapshot: false`. Only gaps between the range's first and last row need a walk over
+ * its points: days before the first row (a service new in the range) and after the last (today's
+ * snapshot not in yet) are carried around the points' text as it is.
  */
 export function densePostureJson(row: PostureJsonRow, from: string, to: string): string {
   if (from > to) return '[]';
-  const days = daysBetween(from, to) + 1;
-  if (Number(row.n) === days) return `[${row.points}]`;
-  // Points hold no '{' but their own first character: a ',' before one is a separator.
-  const points = row.points === null ? [] : row.points.split(/,(?=\{)/);
-  let carry = row.before === null ? undefined : row.before.slice(COUNTS_START, -SNAPSHOT_TRUE.length);
-  let next = 0;
   const out: string[] = [];
-  for (const day of daysFrom(from, days)) {
-    const point = points[next];
-    if (point !== undefined && point.slice(DAY_START, COUNTS_START - 1) === day) {
-      out.push(point);
-      carry = point.slice(COUNTS_START, -SNAPSHOT_TRUE.length);
-      next++;
-    } else if (carry !== undefined) {
-      out.push(`{"day":"${day}"${carry},"snapshot":false}`);
+  if (row.first === null || row.last === null || row.points === null) {
+    if (row.before !== null) carry(out, countsOf(row.before), from, daysBetween(from, to) + 1);
+    return `[${out.join(',')}]`;
+  }
+  const { first, last, points } = row;
+  if (row.before !== null && first > from) carry(out, countsOf(row.before), from, daysBetween(from, first));
+  const span = daysBetween(first, last) + 1;
+  if (Number(row.n) === span) {
+    out.push(points);
+  } else {
+    // Points hold no '{' but their own first character: a ',' before one is a separator.
+    const list = points.split(/,(?=\{)/);
+    let counts = '';
+    let next = 0;
+    for (const day of daysFrom(first, span)) {
+      const point = list[next];
+      if (point.slice(DAY_START, COUNTS_START - 1) === day) {
+        out.push(point);
+        counts = countsOf(point);
+        next++;
+      } else {
+        out.push(`{"day":"${day}"${counts},"snapshot":false}`);
+      }
     }
   }
+  if (last < to) carry(out, countsOf(points.slice(points.lastIndexOf('{'))), addDays(last, 1), daysBetween(last, to));
   return `[${out.join(',')}]`;
 }

@@ -224,9 +224,9 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       // The service, the row before the range and the range's points as JSON text (store/posture.ts):
       // one text value to parse instead of eight per day.
       const point = posturePointSql('postgres', 'p');
-      const sql = `SELECT (SELECT ${point} FROM posture_daily p WHERE p.service_id = s.id AND p.day < $2 ORDER BY p.day DESC LIMIT 1) AS before, r.n, r.points
+      const sql = `SELECT (SELECT ${point} FROM posture_daily p WHERE p.service_id = s.id AND p.day < $2 ORDER BY p.day DESC LIMIT 1) AS before, r.n, r.first, r.last, r.points
         FROM services s CROSS JOIN LATERAL
-          (SELECT count(*)::int AS n, string_agg(${point}, ',' ORDER BY p.day) AS points FROM posture_daily p WHERE p.service_id = s.id AND p.day >= $2 AND p.day <= $3) r
+          (SELECT count(*)::int AS n, min(p.day) AS first, max(p.day) AS last, string_agg(${point}, ',' ORDER BY p.day) AS points FROM posture_daily p WHERE p.service_id = s.id AND p.day >= $2 AND p.day <= $3) r
         WHERE s.name = $1`;
       const row = (await rows<PostureJsonRow>(sql, [service, from, to]))[0];
       return row && densePostureJson(row, from, to);

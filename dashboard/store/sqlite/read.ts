@@ -142,10 +142,10 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     // while group_concat(... ORDER BY) would sort a year of points again (half the statement's time).
     postureJson: db.prepare<[{ name: string; from: string; to: string }], PostureJsonRow>(
       `SELECT (SELECT ${posturePointSql('sqlite', 'p')} FROM posture_daily p WHERE p.service_id = s.id AND p.day < @from ORDER BY p.day DESC LIMIT 1) AS before,
-         r.n, r.points
+         r.n, r.first, r.last, r.points
        FROM services s,
-         (SELECT count(*) AS n, group_concat(point, ',') AS points FROM
-           (SELECT ${posturePointSql('sqlite', 'p')} AS point FROM posture_daily p
+         (SELECT count(*) AS n, min(day) AS first, max(day) AS last, group_concat(point, ',') AS points FROM
+           (SELECT p.day, ${posturePointSql('sqlite', 'p')} AS point FROM posture_daily p
             WHERE p.service_id = (SELECT id FROM services WHERE name = @name) AND p.day >= @from AND p.day <= @to ORDER BY p.day)) r
        WHERE s.name = @name`,
     ),

@@ -2,7 +2,8 @@
 // days), and the API's JSON text written by the database (postureJson): the same JSON, byte for
 // byte, as the read they replaced (kept below as the reference), on both backends, for windows
 // before, across, between and after snapshots, one-day windows, windows with a snapshot every day
-// (no walk), and a service without any snapshot.
+// (no walk) or every day but at their ends (carried around the points' text), and a service
+// without any snapshot.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, daysBetween, daysFrom } from '../../../dashboard/store/days.js';
@@ -123,7 +124,12 @@ describe.each(BACKENDS)('%s postureSeries', (backend) => {
     ['payments', '2026-01-03', '2026-01-04'], // a snapshot every day of the window (no walk)
     ['payments', '2026-03-02', '2026-03-02'], // the later of two scans of one day
     ['payments', '2016-01-01', '2026-01-09'], // ten years, from long before any snapshot
+    ['payments', '2026-01-05', '2026-01-09'], // carried from before the window, then one snapshot day
+    ['payments', '2026-01-04', '2026-01-12'], // a gap between snapshots, then carried to the end
+    ['payments', '2026-01-08', '2026-01-09'], // carried, then the snapshot on the window's last day
     ['daily', '2026-04-28', '2026-05-03'], // a snapshot every day
+    ['daily', '2026-04-26', '2026-05-01'], // before the first snapshot (nothing to carry), then every day
+    ['daily', '2026-05-01', '2026-05-05'], // every day, then carried (today's snapshot not in yet)
     ['daily', '2026-04-29', '2026-05-02'], // inside it, across the month end
     ['daily', '2026-04-30', '2026-04-30'],
     ['daily', '2026-04-20', '2026-05-10'], // before and after
