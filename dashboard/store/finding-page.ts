@@ -9,9 +9,61 @@
 // - the total comes from the same statement: a page that starts at 0 or ends before `limit` gives it
 //   (offset + its length); only a full or empty page past the start counts the matching findings.
 // The rows are assembled by the same function as every other finding row (rows.ts), at `now`.
+import { SEVERITIES } from '../../src/findings/finding.js';
+import { SEVERITY_RANK } from '../../src/findings/severity.js';
+import { breachCondition } from './exploit.js';
 import { assembleFindingRow, storedParts, type FindingRowFields } from './rows.js';
 import type { FindingFilter, FindingRow, SlaDays } from './types.js';
-import { findingWhere, type findingSortSql } from './sqlite/read.js';
+
+
+export const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
+
+/** ORDER BY expressions per sort key; `age` takes `now` as its one parameter. */
+export function findingSortSql(ageExpr: string): Record<NonNullable<FindingFilter['sort']>, { expr: string; defaultOrder: 'asc' | 'desc' }> {
+  return {
+    severity: { expr: SEVERITY_SQL_RANK, defaultOrder: 'desc' },
+    age: { expr: ageExpr, defaultOrder: 'desc' },
+    firstSeen: { expr: 'f.first_seen_at', defaultOrder: 'desc' },
+    lastSeen: { expr: 'f.last_seen_at', defaultOrder: 'desc' },
+    title: { expr: 'f.title', defaultOrder: 'asc' },
+    tool: { expr: 'f.tool', defaultOrder: 'asc' },
+    service: { expr: 's.name', defaultOrder: 'asc' },
+    // Unscored findings sort below every scored one.
+    epss: { expr: 'COALESCE(f.epss, -1)', defaultOrder: 'desc' },
+  };
+}
+
+/** WHERE clauses and parameters of a finding filter (`?` placeholders; PostgreSQL renumbers them). */
+export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date): { sql: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (clause: string, value: string | undefined) => {
+    if (value === undefined) return;
+    where.push(clause);
+    params.push(value);
+  };
+  add('s.name = ?', filter.service);
+  add('f.severity = ?', filter.severity);
+  add('f.category = ?', filter.category);
+  add('f.tool = ?', filter.tool);
+  const state = filter.state ?? 'open';
+  if (state !== 'all') add('f.state = ?', state);
+  if (filter.kev !== undefined) where.push(filter.kev ? 'f.kev = 1' : 'f.kev = 0');
+  if (filter.epssMin !== undefined) {
+    where.push('f.epss >= ?');
+    params.push(filter.epssMin);
+  }
+  if (filter.epssPercentileMin !== undefined) {
+    where.push('f.epss_percentile >= ?');
+    params.push(filter.epssPercentileMin);
+  }
+  if (filter.slaBreached !== undefined) {
+    const breach = breachCondition(sla, now);
+    where.push(filter.slaBreached ? breach.sql : `NOT ${breach.sql}`);
+    params.push(...breach.params);
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
 
 /** How each backend spells the JSON of a page. */
 export interface FindingPageDialect {

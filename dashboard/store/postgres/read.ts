@@ -19,7 +19,7 @@ import {
   type ScanDbRow,
   type ServiceDbRow,
 } from '../rows.js';
-import { densePosture, findingSortSql, POSTURE_TUPLE_COLUMNS, SEVERITY_SQL_RANK, type PostureTuple } from '../sqlite/read.js';
+import { densePosture, POSTURE_TUPLE_COLUMNS, type PostureTuple } from '../sqlite/read.js';
 import { numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
 import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
@@ -54,7 +54,7 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
-import { findingPage, findingPageSql, POSTGRES_PAGE } from '../finding-page.js';
+import { findingPage, findingPageSql, findingSortSql, POSTGRES_PAGE, SEVERITY_SQL_RANK } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';

@@ -2,10 +2,9 @@
 // is prepared once; the figures come from tables kept up to date at ingest (posture_daily,
 // fix_stats), so no read scans history.
 import type Database from 'better-sqlite3';
-import { SEVERITIES, type Severity } from '../../../src/findings/finding.js';
-import { SEVERITY_RANK } from '../../../src/findings/severity.js';
+import type { Severity } from '../../../src/findings/finding.js';
 import { daysBetween, daysFrom } from '../days.js';
-import { breachCondition, vulnIdQueryKey } from '../exploit.js';
+import { vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
 import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
 import {
@@ -51,59 +50,10 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
-import { findingPage, findingPageSql, SQLITE_PAGE } from '../finding-page.js';
+import { findingPage, findingPageSql, findingSortSql, SEVERITY_SQL_RANK, SQLITE_PAGE } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
-import type { FindingFilter, LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
-
-export const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
-
-/** ORDER BY expressions per sort key; `age` takes `now` as its one parameter. */
-export function findingSortSql(ageExpr: string): Record<NonNullable<FindingFilter['sort']>, { expr: string; defaultOrder: 'asc' | 'desc' }> {
-  return {
-    severity: { expr: SEVERITY_SQL_RANK, defaultOrder: 'desc' },
-    age: { expr: ageExpr, defaultOrder: 'desc' },
-    firstSeen: { expr: 'f.first_seen_at', defaultOrder: 'desc' },
-    lastSeen: { expr: 'f.last_seen_at', defaultOrder: 'desc' },
-    title: { expr: 'f.title', defaultOrder: 'asc' },
-    tool: { expr: 'f.tool', defaultOrder: 'asc' },
-    service: { expr: 's.name', defaultOrder: 'asc' },
-    // Unscored findings sort below every scored one.
-    epss: { expr: 'COALESCE(f.epss, -1)', defaultOrder: 'desc' },
-  };
-}
-
-/** WHERE clauses and parameters of a finding filter (`?` placeholders; PostgreSQL renumbers them). */
-export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date): { sql: string; params: (string | number)[] } {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  const add = (clause: string, value: string | undefined) => {
-    if (value === undefined) return;
-    where.push(clause);
-    params.push(value);
-  };
-  add('s.name = ?', filter.service);
-  add('f.severity = ?', filter.severity);
-  add('f.category = ?', filter.category);
-  add('f.tool = ?', filter.tool);
-  const state = filter.state ?? 'open';
-  if (state !== 'all') add('f.state = ?', state);
-  if (filter.kev !== undefined) where.push(filter.kev ? 'f.kev = 1' : 'f.kev = 0');
-  if (filter.epssMin !== undefined) {
-    where.push('f.epss >= ?');
-    params.push(filter.epssMin);
-  }
-  if (filter.epssPercentileMin !== undefined) {
-    where.push('f.epss_percentile >= ?');
-    params.push(filter.epssPercentileMin);
-  }
-  if (filter.slaBreached !== undefined) {
-    const breach = breachCondition(sla, now);
-    where.push(filter.slaBreached ? breach.sql : `NOT ${breach.sql}`);
-    params.push(...breach.params);
-  }
-  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
-}
+import type { LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open: up to now for open findings and up to the fix for fixed ones (`?` = now).
 const SORT_SQL = findingSortSql('(julianday(COALESCE(f.fixed_at, ?)) - julianday(f.opened_at))');

@@ -14,7 +14,7 @@ import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { numberPlaceholders } from '../../../dashboard/store/exploit.js';
 import { FINDING_ROW_SELECT, FINDING_TRIAGE_COLUMNS, toFindingRow, type FindingRowDbRow } from '../../../dashboard/store/rows.js';
-import { findingSortSql, findingWhere } from '../../../dashboard/store/sqlite/read.js';
+import { findingSortSql, findingWhere } from '../../../dashboard/store/finding-page.js';
 import type { FindingFilter, Store } from '../../../dashboard/store/types.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import { createMemoryLogger } from '../../../src/logger.js';
@@ -141,6 +141,18 @@ describe.each(BACKENDS)('the findings API on %s with any text or number a scanne
         expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8') === want, `${path} gzipped`).toBe(true);
         checked += ref.items.length;
       }
+    }
+    // The default answers a client polls (open findings of the service, every service), computed ahead or not.
+    for (const [path, filter] of [
+      ['/api/v1/findings?service=payments', { service: 'payments', state: 'open', sort: 'severity', limit: 50, offset: 0 }],
+      ['/api/v1/findings', { state: 'open', sort: 'severity', limit: 50, offset: 0 }],
+      ['/api/v1/findings?limit=500&sort=service&order=asc', { state: 'open', sort: 'service', order: 'asc', limit: 500, offset: 0 }],
+    ] as const) {
+      const ref = await referencePage(h, filter, store);
+      const want = JSON.stringify({ items: ref.items, total: ref.total, limit: filter.limit, offset: filter.offset });
+      const text = await (await get(path, false)).text();
+      expect(text === want, `${path}: ${firstDifference(text, want)}`).toBe(true);
+      expect(gunzipSync(Buffer.from(await (await get(path, true)).arrayBuffer())).toString('utf8') === want, `${path} gzipped`).toBe(true);
     }
     // The fixture reached the API: every nasty text, in titles and locations.
     const all = JSON.parse(await (await get('/api/v1/findings?service=payments&state=all&limit=500', false)).text()) as { items: { title: string; location: { path?: string } }[]; total: number };
