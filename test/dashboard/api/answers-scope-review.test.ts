@@ -105,5 +105,15 @@ describe.each(BACKENDS)('cached read answers on %s', (backend) => {
     await expectFresh('after a snapshot in another process');
     await b.clearTriage('payments', ['fp-aaaaa'], 'alice', at);
     await expectFresh('after the triage was cleared in another process');
+    // A service unknown to A (a 404, kept nowhere) that another process then creates.
+    for (const path of polled('newsvc').slice(0, 3)) expect((await get(appA, viewer, path)).status, path).toBe(404);
+    const empty = await get(appA, viewer, '/api/v1/findings?service=newsvc');
+    expect(JSON.parse(empty.text)).toMatchObject({ items: [], total: 0 });
+    await b.ingestScan(makeReport({ scanId: 'n1', createdAt: '2026-03-10T11:30:00.000Z', services: ['newsvc'], findings: [{ fp: 'nnnnn', service: 'newsvc' }] }), 't');
+    for (const path of polled('newsvc')) {
+      const got = await get(appA, viewer, path);
+      expect(got.status, `${path} once another process created the service`).toBe(200);
+      expect(got.text, path).toBe((await get(fresh, viewer, path)).text);
+    }
   });
 });
