@@ -112,6 +112,8 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
       return { items, total, limit: q.limit, offset: q.offset };
     },
     minute: Math.floor(at.getTime() / 60_000),
+    // Level 1: a page of 50 rows (~25 KB) in about half of level 6's CPU, ~1.7 KB instead of ~1.5.
+    gzipLevel: 1,
   };
 }
 
