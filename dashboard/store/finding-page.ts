@@ -84,12 +84,19 @@ export const SQLITE_PAGE: FindingPageDialect = {
   aggregate: (value) => `json_group_array(${value})`,
 };
 
+/** Stored findings up to this size go to Node whole (cheapest); larger ones as their three used members. */
+export const POSTGRES_WHOLE_DATA_MAX = 4096;
+
 export const POSTGRES_PAGE: FindingPageDialect = {
   // The columns as one text[] (json_build_array looks up each argument's type on every row: 18
   // lookups a row cost more than the rest of the page); `data` whole, as json: each `->` on json
   // text parses it again, three parses a row cost more than sending it (measured: finding-page in
-  // the fmiss20 note).
-  row: (position, columns) => `json_build_array(${position}, ARRAY[${columns.map((c) => `${c}::text`).join(', ')}], f.data::json)`,
+  // the fmiss20 note). A finding stored with more than POSTGRES_WHOLE_DATA_MAX bytes sends only the
+  // three members: a large export (up to 100,000 rows) is one text value, which must stay far below
+  // the longest string node can hold (~512 MB) whatever the messages a scanner writes.
+  row: (position, columns) =>
+    `json_build_array(${position}, ARRAY[${columns.map((c) => `${c}::text`).join(', ')}], CASE WHEN octet_length(f.data) <= ${POSTGRES_WHOLE_DATA_MAX} THEN f.data::json ` +
+    `ELSE json_build_object('location', f.data::json -> 'location', 'kev', f.data::json -> 'kev', 'epss', f.data::json -> 'epss') END)`,
   aggregate: (value) => `COALESCE(json_agg(${value}), '[]'::json)::text`,
 };
 
