@@ -13,7 +13,9 @@ import { addDays, dayOf } from '../store/days.js';
 import type { ReadStore } from '../store/types.js';
 import { FindingQuerySchema, toFindingFilter } from './query.js';
 
-const gzipAsync = promisify(gzip);
+export const gzipAsync = promisify(gzip);
+/** The minute of the clock an answer with ages is computed with. */
+const minuteOf = (at: Date) => Math.floor(at.getTime() / 60_000);
 
 export const DEFAULT_POSTURE_DAYS = 90;
 /** How many minutes an answer with ages may lag the clock (pages: CLOCK_LAG_MS, the same 5 minutes). */
@@ -94,7 +96,7 @@ export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAns
       if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
       return { service, scans };
     },
-    minute: Math.floor(at.getTime() / 60_000),
+    minute: minuteOf(at),
   };
 }
 
@@ -111,7 +113,7 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
       const { items, total } = await store.listFindings(toFindingFilter(q), at);
       return { items, total, limit: q.limit, offset: q.offset };
     },
-    minute: Math.floor(at.getTime() / 60_000),
+    minute: minuteOf(at),
     // Level 1: a page of 50 rows (~25 KB) in about half of level 6's CPU, ~1.7 KB instead of ~1.5.
     gzipLevel: 1,
   };

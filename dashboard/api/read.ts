@@ -1,10 +1,9 @@
 // The read API (viewer or admin): services, posture series, findings, exports, the badge.
-import { promisify } from 'node:util';
-import { gunzipSync, gzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { requireRole, requireServiceRead } from '../auth/principal.js';
 import { backgroundOf, cachedOverview, overviewPeriod } from '../cached-reads.js';
-import { findingsAnswer, gzippedAnswer, pollAnswersAhead, postureAnswer, postureWindow, serviceAnswer, type JsonAnswer } from './answers.js';
+import { findingsAnswer, gzipAsync, gzippedAnswer, pollAnswersAhead, postureAnswer, postureWindow, serviceAnswer, type JsonAnswer } from './answers.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { daysBetween } from '../store/days.js';
@@ -22,9 +21,9 @@ import {
 } from './query.js';
 import { readWeek } from '../week-read.js';
 
-const gzipAsync = promisify(gzip);
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
 const MAX_POSTURE_DAYS = 3660;
+const acceptsGzip = (c: Context<AppEnv>) => /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
 
 export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -34,7 +33,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
   /** A JSON answer (answers.ts: the cache step shared with the answers computed ahead), gzipped or not as the client accepts. */
   const cachedJson = async (c: Context<AppEnv>, answer: JsonAnswer): Promise<Response> => {
     const gz = await gzippedAnswer(deps, answer);
-    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+    if (acceptsGzip(c)) {
       return c.body(gz as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip' });
     }
     return c.body(gunzipSync(gz) as Uint8Array<ArrayBuffer>, 200, JSON_HEADERS);
@@ -55,11 +54,10 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     const body = cache
       ? await cache.getAging('api|services', version, overviewPeriod(at), build, { size: (b) => b.json.length + b.gzip.length, schedule: backgroundOf(deps) })
       : await build();
-    const headers = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
-    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
-      return c.body(body.gzip as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
+    if (acceptsGzip(c)) {
+      return c.body(body.gzip as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip' });
     }
-    return c.body(body.json, 200, headers);
+    return c.body(body.json, 200, JSON_HEADERS);
   });
 
   app.get('/services/:name', viewer, async (c) => {

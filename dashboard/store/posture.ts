@@ -38,9 +38,12 @@ const SNAPSHOT_TRUE = ',"snapshot":true}';
 /** A point's counts (`,"critical":1,...,"total":n`), to carry forward. */
 const countsOf = (point: string) => point.slice(COUNTS_START, -SNAPSHOT_TRUE.length);
 
+/** A day without a snapshot: the counts carried from the point before it. */
+const carriedPoint = (day: string, counts: string) => `{"day":"${day}"${counts},"snapshot":false}`;
+
 /** `count` days from `from` carrying `counts` (snapshot: false), pushed onto `out`. */
 function carry(out: string[], counts: string, from: string, count: number): void {
-  for (const day of daysFrom(from, count)) out.push(`{"day":"${day}"${counts},"snapshot":false}`);
+  for (const day of daysFrom(from, count)) out.push(carriedPoint(day, counts));
 }
 
 /**
@@ -74,7 +77,7 @@ export function densePostureJson(row: PostureJsonRow, from: string, to: string):
         counts = countsOf(point);
         next++;
       } else {
-        out.push(`{"day":"${day}"${counts},"snapshot":false}`);
+        out.push(carriedPoint(day, counts));
       }
     }
   }
