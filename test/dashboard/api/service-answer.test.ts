@@ -2,26 +2,17 @@
 // was two store reads): one answer per service version and minute, the same bytes as an uncached
 // app computes, ages that follow the clock, and no answer kept for an unknown name. Both backends.
 import type { Hono } from 'hono';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
-import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
+import { BACKENDS, freshStoreEach } from '../store/backends.js';
 import { makeReport } from '../store/report-builder.js';
 
 describe.each(BACKENDS)('the service answer on %s', (backend) => {
-  let cleanup: () => Promise<void>;
   let store: Store;
-  beforeEach(async () => {
-    const made = await storeLocation(backend);
-    cleanup = made.cleanup;
-    store = await openTestStore(made.location);
-  });
-  afterEach(async () => {
-    await store.close();
-    await cleanup();
-  });
+  freshStoreEach(backend, (s) => (store = s));
 
   it('is read from the store once per service version and minute, equals the uncached answer, and follows the clock', async () => {
     let now = new Date('2026-06-01T12:00:30.000Z');

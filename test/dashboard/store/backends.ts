@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
 import { openStore } from '../../../dashboard/store/store.js';
 import type { Store, StoreOptions } from '../../../dashboard/store/types.js';
 
@@ -70,4 +71,23 @@ export async function storeLocation(backend: Backend): Promise<{ location: strin
 
 export async function openTestStore(location: string, options?: StoreOptions): Promise<Store> {
   return openStore(location, options);
+}
+
+/**
+ * A fresh store of the backend for each test of the enclosing describe: opened before each, handed
+ * to `use`, closed and its file or database removed after each.
+ */
+export function freshStoreEach(backend: Backend, use: (store: Store) => void): void {
+  let cleanup: () => Promise<void>;
+  let store: Store;
+  beforeEach(async () => {
+    const made = await storeLocation(backend);
+    cleanup = made.cleanup;
+    store = await openTestStore(made.location);
+    use(store);
+  });
+  afterEach(async () => {
+    await store.close();
+    await cleanup();
+  });
 }

@@ -4,27 +4,18 @@
 // SQLite's posture_daily is a WITHOUT ROWID table in (service_id, day) order.
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { posturePointSql } from '../../../dashboard/store/posture.js';
 import type { Store } from '../../../dashboard/store/types.js';
-import { BACKENDS, openTestStore, storeLocation } from './backends.js';
+import { BACKENDS, freshStoreEach } from './backends.js';
 import { makeReport } from './report-builder.js';
 
 /** The posture_daily columns a posture point reads (`p.<column>` in its SQL). */
 const pointColumns = [...new Set([...posturePointSql('postgres', 'p').matchAll(/\bp\.(\w+)/g)].map((m) => m[1]))];
 
 describe.each(BACKENDS)('%s store: posture points in key order', (backend) => {
-  let cleanup: () => Promise<void>;
   let store: Store;
-  beforeEach(async () => {
-    const made = await storeLocation(backend);
-    cleanup = made.cleanup;
-    store = await openTestStore(made.location);
-  });
-  afterEach(async () => {
-    await store.close();
-    await cleanup();
-  });
+  freshStoreEach(backend, (s) => (store = s));
 
   it("reads a service's points from one key range without the table's other pages", async () => {
     expect(pointColumns).toEqual(['day', 'critical', 'high', 'medium', 'low', 'info', 'unknown', 'total']);

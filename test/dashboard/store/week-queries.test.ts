@@ -5,7 +5,7 @@
 // oracle), ties of opened_at (one ingest opens many findings at once) and triage included.
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SEVERITIES, type Severity } from '../../../src/findings/finding.js';
 import { SEVERITY_RANK } from '../../../src/findings/severity.js';
 import { numberPlaceholders } from '../../../dashboard/store/exploit.js';
@@ -13,7 +13,7 @@ import { addDays } from '../../../dashboard/store/days.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { changePostureSql, OLDEST_OPEN_LIMIT, OLDEST_OPEN_SQL } from '../../../dashboard/store/week.js';
-import { BACKENDS, openTestStore, storeLocation } from './backends.js';
+import { BACKENDS, freshStoreEach } from './backends.js';
 import { makeReport, type FindingSpec } from './report-builder.js';
 
 // The statements of before, as the oracle.
@@ -34,17 +34,8 @@ function random(seed: number): () => number {
 }
 
 describe.each(BACKENDS)('%s store: the week statements over every service', (backend) => {
-  let cleanup: () => Promise<void>;
   let store: Store;
-  beforeEach(async () => {
-    const made = await storeLocation(backend);
-    cleanup = made.cleanup;
-    store = await openTestStore(made.location);
-  });
-  afterEach(async () => {
-    await store.close();
-    await cleanup();
-  });
+  freshStoreEach(backend, (s) => (store = s));
   const all = async (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
     if ('db' in store) return (store as unknown as { db: Database.Database }).db.prepare(sql).all(...params) as Record<string, unknown>[];
     return (await (store as unknown as { pool: pg.Pool }).pool.query(numberPlaceholders(sql), params)).rows;
