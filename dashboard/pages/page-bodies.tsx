@@ -5,7 +5,9 @@ import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { cachedOverview } from '../cached-reads.js';
 import { densifySeries, PostureChart } from '../components/charts.js';
 import type { RouteDeps } from '../deps.js';
+import { ClockReading, nextDayTurn, noteChange, noteMinute } from '../clock-reading.js';
 import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
+import { changeTurn } from '../store/week.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
@@ -44,23 +46,32 @@ export const ServiceQuery = z.object({
 });
 export type ServiceView = z.infer<typeof ServiceQuery>;
 
-export const renderOverviewBody = async (deps: Pick<RouteDeps, 'cache'> & { store: ReadStore }, view: OverviewView, at: Date, version?: number) => (
-  <OverviewContent
-    rows={await cachedOverview(deps, at, version)}
-    week={await readWeek(deps, at, view.days, undefined, version)}
-    sort={view.sort}
-    dir={view.dir}
-    filter={view.q}
-    page={view.page}
-    pageSize={OVERVIEW_PAGE_SIZE}
-    now={at}
-    staleAfterDays={STALE_AFTER_DAYS}
-  />
-);
+/**
+ * The overview body. It keeps the minute rule (clock-reading.ts): its rows may come from the
+ * overview computed up to a period before (cached-reads.ts), "this week" counts events leaving its
+ * window at any instant, and 500 services' last scans make some age move every few minutes anyway.
+ */
+export async function renderOverviewBody(deps: Pick<RouteDeps, 'cache'> & { store: ReadStore }, view: OverviewView, at: Date, version?: number) {
+  noteMinute(at);
+  return (
+    <OverviewContent
+      rows={await cachedOverview(deps, at, version)}
+      week={await readWeek(deps, at, view.days, undefined, version)}
+      sort={view.sort}
+      dir={view.dir}
+      filter={view.q}
+      page={view.page}
+      pageSize={OVERVIEW_PAGE_SIZE}
+      now={at}
+      staleAfterDays={STALE_AFTER_DAYS}
+    />
+  );
+}
 
 
 /** The days a service page's chart shows at `at` (YYYY-MM-DD, UTC). */
 export function chartWindow(days: number, at: Date): { from: string; to: string } {
+  noteChange(at, nextDayTurn(at.getTime()));
   return { from: new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10), to: at.toISOString().slice(0, 10) };
 }
 
@@ -83,7 +94,8 @@ export async function postureChartHtml(store: ReadStore, name: string, days: num
 export async function renderServiceBody(store: ReadStore, name: string, view: ServiceView, at: Date, chart?: string) {
   const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
   const { from, to } = chartWindow(days, at);
-  const [service, posture, findings, scans, changes] = await Promise.all([
+  const changeSince = new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString();
+  const [service, posture, findings, scans, changes, turn] = await Promise.all([
     store.getService(name, at),
     chart === undefined ? store.postureSeries(name, { from, to }) : [],
     store.listFindings(
@@ -104,9 +116,12 @@ export async function renderServiceBody(store: ReadStore, name: string, view: Se
       at,
     ),
     store.listScans(name, 20),
-    store.serviceChanges(new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString(), name),
+    store.serviceChanges(changeSince, name),
+    // A render kept until its text changes also learns when the change line moves (clock-reading.ts).
+    at instanceof ClockReading ? store.serviceChangeTurn(changeSince, name) : undefined,
   ]);
   if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
+  if (turn) noteChange(at, changeTurn(turn, DEFAULT_WEEK_DAYS * 86_400_000));
   const series = chart === undefined ? densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to) : [];
   const tools = [...new Set([...scans.flatMap((s) => s.scanners.filter((r) => r.status === 'ok' || r.status === 'imported' || r.status === 'error').map((r) => r.tool)), ...findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
   return (

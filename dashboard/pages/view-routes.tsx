@@ -1,11 +1,13 @@
 // The read pages: overview and service (the finding page, with its triage, is in triage-routes.tsx).
 // Overview and service bodies go through the app's one cache (version-cache.ts): rendered and
-// deflated once per data version for everyone (ages follow the clock within CLOCK_LAG_MS), framed
+// deflated once per data version for everyone (kept until a text they show changes with the clock:
+// clock-reading.ts; then served up to CLOCK_LAG_MS more while rendered again), framed
 // per viewer on each request (gzip-join.ts), and rendered ahead of their first visit after an
 // ingest or a start (page-warmer.ts).
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { cachedOverview } from '../cached-reads.js';
+import { CLOCK_LAG_MS, readClock } from '../clock-reading.js';
 import { neutraliseInvisibleText } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
@@ -24,12 +26,13 @@ const CONTENT_SLOT = '<!--gatehouse:content-->';
 const TITLE_SLOT = 'gatehouse-title-slot';
 
 /**
- * Ages and SLA days on a cached page follow the clock it was rendered with: a copy from an earlier
- * minute (same data version) is served while a fresh one renders in the background, up to this
- * lag; an older copy is rendered again before answering. Data never lags: a new data version is
- * always rendered before it is served.
+ * Ages and SLA days on a cached page follow the clock it was rendered with: a render notes the first
+ * instant one of its texts changes (`until`); until then it is the page of now. Up to CLOCK_LAG_MS
+ * after it, the copy (same data version) is served while a fresh one renders in the background; an
+ * older copy is rendered again before answering. Data never lags: a new data version is always
+ * rendered before it is served.
  */
-export const CLOCK_LAG_MS = 5 * 60_000;
+export { CLOCK_LAG_MS };
 
 /** Where a service body's posture chart goes until its own piece takes the place (a constant comment: escaped text never makes one). */
 const CHART_SLOT = '<!--gatehouse:chart-->';
@@ -45,6 +48,8 @@ const CHART_SLOT = '<!--gatehouse:chart-->';
 interface CachedContent {
   pieces: DeflatedPiece[];
   at: number;
+  /** The first instant at which a render would show otherwise (clock-reading.ts). */
+  until: number;
 }
 
 /**
@@ -52,8 +57,6 @@ interface CachedContent {
  * then has CHART_SLOT in its place), and whether this body makes it when none is kept.
  */
 type SharedPiece = (at: Date) => { key: string; render: () => Promise<string>; make: boolean };
-
-const minuteOf = (ms: number) => Math.floor(ms / 60_000);
 
 /** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
 const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
@@ -77,14 +80,16 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
    * Renders a body (our own JSX output, already escaped) and deflates it once for every viewer.
    * `pause`: a render ahead lets requests that arrived meanwhile go first before each next step.
    */
-  const renderContent = async (render: Render, version: number, at: Date, pause?: () => Promise<void>, shared?: SharedPiece): Promise<CachedContent> => {
+  const renderContent = async (render: Render, version: number, instant: Date, pause?: () => Promise<void>, shared?: SharedPiece): Promise<CachedContent> => {
     await pause?.();
+    // One reading per render: every text that follows the clock notes when it changes.
+    const at = readClock(instant);
     const part = shared?.(at);
     const kept = part && cache ? cache.peek<DeflatedPiece>(part.key, version) : undefined;
     if (!part || (!kept && !part.make)) {
       const html = String(await render(version, at));
       await pause?.();
-      return { pieces: [await deflatePiece(neutraliseInvisibleText(html))], at: at.getTime() };
+      return { pieces: [await deflatePiece(neutraliseInvisibleText(html))], at: at.getTime(), until: at.validUntil };
     }
     // The kept piece, or one rendered alongside the body (its reads go with the body's).
     const piece = kept ?? sharedPiece(part, version);
@@ -94,7 +99,8 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     if (parts.length !== 2) throw new Error(`a service body holds ${parts.length - 1} chart slots, not one`);
     await pause?.();
     // The part before the chart is a few KiB (heading, summary, stats): deflated here, not worth a thread-pool trip.
-    return { pieces: await Promise.all([deflatePieceSync(neutraliseInvisibleText(parts[0])), piece, deflatePiece(neutraliseInvisibleText(parts[1]))]), at: at.getTime() };
+    const until = at.validUntil;
+    return { pieces: await Promise.all([deflatePieceSync(neutraliseInvisibleText(parts[0])), piece, deflatePiece(neutraliseInvisibleText(parts[1]))]), at: at.getTime(), until };
   };
   /** A shared piece at the data version of the body it goes in (the same service's). */
   const sharedPiece = async (shared: { key: string; render: () => Promise<string> }, version: number): Promise<DeflatedPiece> => {
@@ -103,14 +109,15 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   };
   const contentSize = (v: CachedContent) => v.pieces.reduce((n, p) => n + p.deflated.length, 200);
 
-  /** Renders `key` into the cache at the data version and clock of now, unless a copy of this minute is there. */
+  /** Renders `key` into the cache at the data version and clock of now, unless a copy still true now is there. */
   const renderAhead = async (key: string, render: Render, versionOf: VersionOf, shared?: SharedPiece): Promise<void> => {
     if (!cache) return;
     const version = await versionOf();
     const at = now();
     // Requests in flight go first between the render's steps, unless one of them waits for it.
     const pause = warmer ? () => warmer.yieldToRequests(() => cache.awaited(key)) : undefined;
-    await cache.get(key, version, () => renderContent(render, version, at, pause, shared), contentSize, (v) => minuteOf(v.at) === minuteOf(at.getTime()));
+    const t = at.getTime();
+    await cache.get(key, version, () => renderContent(render, version, at, pause, shared), contentSize, (v) => v.at <= t && t < v.until);
   };
 
   /** The body of `key` at the current data version: cached, or rendered now. */
@@ -118,11 +125,11 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     const version = await versionOf();
     if (!cache) return renderContent(render, version, at, undefined, shared);
     const t = at.getTime();
-    const usable = (v: CachedContent) => v.at <= t && t - v.at < CLOCK_LAG_MS;
+    const usable = (v: CachedContent) => v.at <= t && t < v.until + CLOCK_LAG_MS;
     const hit = cache.peek<CachedContent>(key, version);
     if (hit && usable(hit)) {
-      // Ages from an earlier minute: served now, rendered again in the background.
-      if (minuteOf(hit.at) !== minuteOf(t)) warmer?.enqueue(key, () => renderAhead(key, render, versionOf, shared));
+      // A text on it has moved on since: served now, rendered again in the background.
+      if (t >= hit.until) warmer?.enqueue(key, () => renderAhead(key, render, versionOf, shared));
       return hit;
     }
     return cache.get(key, version, () => renderContent(render, version, at, undefined, shared), contentSize, usable);
