@@ -92,6 +92,10 @@ describe('SecretEngine', () => {
       // Documentation tokens (octokit READMEs) and a Basic header over "1234567890abcdef:...".
       'token: "ghp_PersonalAccessToken01245678900000000"',
       '"authorization": "basic MTIzNDU2Nzg5MGFiY2RlZjEyMzQ6MTIzNDU2Nzg5MGFiY2RlZjEyMzQ1Njc4OTBhYmNkZWYxMjM0NTY3OA=="',
+      // A dependency catalog (pnpm-workspace.yaml of create-t3-turbo) and package.json: versions of
+      // packages whose names hold a secret word.
+      '  better-auth: 1.4.0-beta.9',
+      '  "jsonwebtoken": "9.0.2-next.12",',
     ];
     for (const line of quiet) expect(scan(`${line}\n`), line).toEqual([]);
   });
