@@ -102,6 +102,12 @@ describe('SecretEngine', () => {
 
   it('requires a quoted literal in program source', () => {
     expect(scan('const password = req.body.password;\n', 'src/login.ts')).toEqual([]);
+    // Bicep (contoso-real-estate's infra/): a bare word is a parameter reference, a literal is quoted.
+    expect(scan('    administratorLoginPassword: sqlAdminPassword\n', 'infra/sqlserver.bicep')).toEqual([]);
+    expect(scan("      {\n        name: 'database-password'\n        value: databasePassword\n      }\n", 'infra/app/cms.bicep')).toEqual([]);
+    expect(scan("    administratorLoginPassword: 'Meadow?2231'\n", 'infra/sqlserver.bicep')).toHaveLength(1);
+    // A name/value entry in program source: the bare value is a variable.
+    expect(scan("env.push({ name: 'DB_PASSWORD', value: dbPasswordFromVault })\n", 'deploy/task.ts')).toEqual([]);
     expect(scan('const password = "Meadow?2231";\n', 'src/login.ts')).toHaveLength(1);
   });
 

@@ -914,9 +914,11 @@ const GENERIC_RULES: SecretRule[] = [
     window: 400,
     pattern:
       /["']?name["']?\s*:\s*["']?(?<name>[A-Za-z_][\w.-]*)["']?\s*,?\s*["']?value["']?\s*:\s*(?:["'](?<secret>[^"'\r\n]{4,})["']|(?<bare>[^\s"'{}[\],#]{4,}))/,
-    check: ({ secret, match }) => {
+    check: ({ secret, match, quoted, file }) => {
       // Both keys on the first line or on two consecutive lines, nothing else between them.
       if ((match[0].match(/\n/g) ?? []).length > 1) return false;
+      // In program source (and Bicep) a bare value is a variable, not a literal.
+      if (file.isCode && !quoted) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind === undefined) return false;
       return kind === 'password' ? passwordValueOk(secret) : secretValueOk(secret, kind);
