@@ -7,11 +7,11 @@
 export const MIN_CACHE_BYTES = 48 * 1024 * 1024;
 
 /**
- * What one service's work ahead stores (its default page body, chart piece, and its four polled
- * answers, each with its entry's overhead), rounded up: measured 19-20 KB at 500 services x 365
- * days and 5,000 services x 3 years (docs/dashboard.md "Speed").
+ * What one service's work ahead stores (its default page body 15 KB, its chart piece 11 KB, its four
+ * polled answers 7 KB, each with its entry's overhead), with room: measured 33.5 KB at 500
+ * services x 365 days (docs/dashboard.md "Known limits"; the work ahead's log line says it).
  */
-export const CACHE_BYTES_PER_SERVICE = 32 * 1024;
+export const CACHE_BYTES_PER_SERVICE = 40 * 1024;
 
 /**
  * The budget that lets work ahead hold `services` services within its share of the cache
