@@ -19,7 +19,24 @@ export interface Server {
    * their sum and the longest), undefined where signals or the figures are missing.
    */
   loopStats(): Promise<LoopStats | undefined>;
+  /** The server's resident memory (MB; Linux /proc), undefined elsewhere. */
+  rssMb(): number | undefined;
+  /** The server's log lines about its work ahead (page-warmer.ts: how far a run got, in how long), so far. */
+  workAhead(): string[];
+  /** Sends the server process a signal (a bench-only entry may act on it). */
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
+}
+
+/** VmRSS of a process from /proc/<pid>/status, in MB. */
+export function processRssMb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** CPU time of a process from /proc/<pid>/stat (utime + stime, at the usual 100 ticks a second). */
@@ -62,10 +79,10 @@ export async function waitQuiet(server: Server, maxSeconds: number, database?: (
  *   GATEHOUSE_BENCH_SERVER_LOG=/tmp/x/server.log  the server's stdout and stderr appended there
  * Its event-loop figures (loopStats) are always on: a 10 ms timer, no cost worth counting.
  */
-export async function startServer(location: string): Promise<Server> {
+export async function startServer(location: string, entry = 'dashboard/server.ts'): Promise<Server> {
   const nodeArgs = (process.env.GATEHOUSE_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const logFile = process.env.GATEHOUSE_BENCH_SERVER_LOG;
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'dashboard/server.ts', '--db', location, '--port', '0'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, '--db', location, '--port', '0'], {
     cwd: repoRoot,
     env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: ADMIN, GATEHOUSE_LOOP_STATS: '1' },
     // The server's info log (one line per ingest) would drown the figures: kept, not printed,
@@ -75,6 +92,7 @@ export async function startServer(location: string): Promise<Server> {
   let err = '';
   let partial = '';
   const statsWaiters: ((s: LoopStats | undefined) => void)[] = [];
+  const workAhead: string[] = [];
   child.stderr.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000);
     if (logFile) appendFileSync(logFile, d);
@@ -83,6 +101,7 @@ export async function startServer(location: string): Promise<Server> {
     for (const line of lines) {
       const stats = parseLoopStats(line);
       if (stats) statsWaiters.shift()?.(stats);
+      if (/^(warning: )?work ahead /.test(line)) workAhead.push(line);
     }
   });
   if (logFile) child.stdout.on('data', (d: Buffer) => appendFileSync(logFile, d));
@@ -98,6 +117,9 @@ export async function startServer(location: string): Promise<Server> {
   return {
     base,
     cpuMs: () => processCpuMs(child.pid),
+    rssMb: () => processRssMb(child.pid),
+    workAhead: () => [...workAhead],
+    signal: (name) => void child.kill(name),
     loopStats: () =>
       new Promise<LoopStats | undefined>((resolve) => {
         const timeout = setTimeout(() => {

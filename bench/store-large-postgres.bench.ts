@@ -13,8 +13,13 @@
 // Each read line prints, beside latency (which the shared machine's load moves most): the
 // dashboard's and PostgreSQL's CPU per request (PostgreSQL's when it runs on this machine,
 // bench/pg-cpu.ts), the dashboard's event-loop blocks, the load average and when the line started.
-// The cached overview is read twice: right after the start, while the server renders ahead the
-// overview page and up to 1,000 service pages (page-warmer.ts), and once that work is done.
+// The cached overview is read twice: right after the start, while the server computes ahead the
+// overview page and every service's page and polled answers (page-warmer.ts), and once that work is
+// done; the server's own lines say how long that work took, how many MB it stored, and its RSS.
+// Then the per-service reads computed ahead, beside reads nobody computed ahead (all misses over
+// 500 distinct services); then the server's clock moves to the next UTC day (the bench-only
+// entry shifted-clock-server.ts): reads during the day-turn work ahead, its duration, reads after.
+// Quick run of the reads on a kept database: GATEHOUSE_BENCH_LARGE_REUSE=<database> (PROTOCOL).
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { openPostgresStore } from '../dashboard/store/postgres/open.js';
@@ -27,6 +32,8 @@ import { postgresCpuMeter } from './pg-cpu.js';
 const SERVICES = Number(process.env.GATEHOUSE_BENCH_LARGE_SERVICES ?? 5000);
 const DAYS = Number(process.env.GATEHOUSE_BENCH_LARGE_DAYS ?? 1095);
 const FINDINGS = Number(process.env.GATEHOUSE_BENCH_LARGE_FINDINGS ?? 2000);
+/** Distinct services of the all-miss lines (one request each), as bench/dashboard.bench.ts at 500 services. */
+const MISS_SERVICES = Math.min(500, SERVICES);
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const fmt = (n: number) => n.toFixed(1);
 
@@ -179,7 +186,8 @@ async function main(): Promise<void> {
     const pgCpu = await postgresCpuMeter(url.toString());
     console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} before the reads`);
     const started = process.hrtime.bigint();
-    const dash = await startServer(url.toString()).catch((err: unknown) => {
+    // The dashboard server with a clock the bench can move to a day turn (SIGUSR1).
+    const dash = await startServer(url.toString(), 'bench/shifted-clock-server.ts').catch((err: unknown) => {
       // Seeding took tens of minutes: keep it for a second try of the reads.
       keep = true;
       console.log(`the dashboard did not start; database ${name} kept: GATEHOUSE_BENCH_LARGE_REUSE=${name} runs the reads again (drop it afterwards)`);
@@ -218,21 +226,62 @@ async function main(): Promise<void> {
       const t0 = process.hrtime.bigint();
       const first = await measure(() => load(dash.base, () => '/api/v1/services', bearer, { concurrency: 1, requests: 1, maxSeconds: 600 }));
       console.log(`  overview API, first request of the process (computes the overview of ${SERVICES} services): ${fmt(ms(t0))} ms; ${first.figures}`);
-      // Right after the start the server renders ahead the overview page and up to 1,000 service
-      // pages (page-warmer.ts) whenever no request is in flight: the same reads, during and after it.
-      print('overview API   GET /api/v1/services (cached; start-up renders ahead)', await measure(() => load(dash.base, () => '/api/v1/services', bearer, opts)));
-      console.log(`  (server quiet after ${fmt(await waitQuiet(dash, 600, pgCpu))} s more, ${sinceStart()} after its start: the renders ahead on start are done)`);
-      const reads: [string, () => string][] = [
+      // Right after the start the server computes ahead the overview page and every service's page
+      // and polled answers (page-warmer.ts, worst first) whenever no request is in flight: the same
+      // reads, during and after it.
+      print('overview API   GET /api/v1/services (cached; during the start-up work ahead)', await measure(() => load(dash.base, () => '/api/v1/services', bearer, opts)));
+      console.log(`  (server quiet after ${fmt(await waitQuiet(dash, 1800, pgCpu))} s more, ${sinceStart()} after its start: the work ahead on start is done)`);
+      /** The server's own lines about its work ahead since `seen` (how many services, how long, how many MB), and its memory. */
+      let seen = 0;
+      const serverSays = (when: string) => {
+        const lines = dash.workAhead();
+        for (const line of lines.slice(seen)) console.log(`  server: ${line}`);
+        seen = lines.length;
+        console.log(`  server RSS ${fmt(dash.rssMb() ?? Number.NaN)} MB ${when}`);
+      };
+      serverSays('after the work ahead on start');
+      // Answers nobody computed ahead beside those computed ahead: each request a miss (a 180-day
+      // window, a severity filter), one request per service over MISS_SERVICES distinct services.
+      const order = [...names].sort(() => rnd() - 0.5).slice(0, MISS_SERVICES);
+      let misses = [...order];
+      const from180 = addDays(today, -179);
+      type Line = [string, () => string, { requests?: number; warmUp?: () => string }?];
+      const reads: Line[] = [
         ['overview API   GET /api/v1/services (cached, after the start-up work)', () => '/api/v1/services'],
-        ['service API    GET /api/v1/services/:name', () => `/api/v1/services/${randomService()}`],
-        ['posture API    GET /api/v1/services/:name/posture (365 days)', () => `/api/v1/services/${randomService()}/posture?from=${from}&to=${today}`],
-        ['findings API   GET /api/v1/findings?service=:name', () => `/api/v1/findings?service=${randomService()}`],
+        ['service API    GET /api/v1/services/:name (computed ahead)', () => `/api/v1/services/${randomService()}`],
+        ['posture API    GET /api/v1/services/:name/posture (365 days, computed ahead)', () => `/api/v1/services/${randomService()}/posture?from=${from}&to=${today}`],
+        // Warmed up on a 179-day window: other keys, the same statements.
+        [`posture API    GET /api/v1/services/:name/posture (180 days, never computed: ${order.length} services, all misses)`, () => `/api/v1/services/${misses.pop()}/posture?from=${from180}&to=${today}`, { requests: order.length, warmUp: () => `/api/v1/services/${randomService()}/posture?from=${addDays(today, -178)}&to=${today}` }],
+        ['findings API   GET /api/v1/findings?service=:name (computed ahead)', () => `/api/v1/findings?service=${randomService()}`],
+        [`findings API   GET /api/v1/findings?service=:name&severity=high (never computed: ${order.length} services, all misses)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high`, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium` }],
       ];
-      for (const [label, path] of reads) {
-        // Warm-up (statement preparation on the pool's connections), not measured.
-        await load(dash.base, path, bearer, { concurrency: 4, requests: 40, maxSeconds: 30 });
-        print(label, await measure(() => load(dash.base, path, bearer, opts)));
-      }
+      const run = async (lines: Line[]) => {
+        for (const [label, path, line] of lines) {
+          // Warm-up (statement preparation on the pool's connections), not measured.
+          await load(dash.base, line?.warmUp ?? path, bearer, { concurrency: 4, requests: 40, maxSeconds: 30 });
+          if (line) misses = [...order];
+          print(label, await measure(() => load(dash.base, path, bearer, { ...opts, ...(line?.requests ? { requests: line.requests } : {}) })));
+        }
+      };
+      await run(reads);
+      // The UTC day turns (the bench's server moves its clock to just past midnight:
+      // shifted-clock-server.ts): today's posture windows are new keys, and the answers with ages
+      // computed ahead hours ago have expired. The first request sees the turn and queues every
+      // service's answers again; requests go first, the work ahead runs while none is in flight.
+      dash.signal('SIGUSR1');
+      await new Promise((r) => setTimeout(r, 200));
+      console.log(`  (the server's clock moved to 00:00:01 UTC of the next day, ${sinceStart()} after its start)`);
+      await run([
+        ['overview API   GET /api/v1/services (at the day turn; its first request recomputes the overview)', () => '/api/v1/services'],
+        ['posture API    GET /api/v1/services/:name/posture (90 days ending the new day; during the day-turn work)', () => `/api/v1/services/${randomService()}/posture`],
+      ]);
+      console.log(`  (server quiet after ${fmt(await waitQuiet(dash, 1800, pgCpu))} s more, ${sinceStart()} after its start: the work ahead of the day turn is done)`);
+      serverSays('after the day-turn work');
+      await run([
+        ['posture API    GET /api/v1/services/:name/posture (90 days ending the new day, computed ahead at the turn)', () => `/api/v1/services/${randomService()}/posture`],
+        ['service API    GET /api/v1/services/:name (computed ahead at the day turn)', () => `/api/v1/services/${randomService()}`],
+      ]);
+      serverSays('at the end');
     } finally {
       await dash.stop();
     }

@@ -14,14 +14,15 @@ import type { AppDeps, AppEnv, RouteDeps } from './deps.js';
 import { ApiError, type ErrorBody } from './http-error.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createPageRoutes } from './pages/routes.js';
-import { PageWarmer, WARM_ON_START_MAX } from './page-warmer.js';
+import { cacheBudgetFor } from './cache-budget.js';
+import { PageWarmer, WARM_FILL_MAX, WARM_MOVED_MAX } from './page-warmer.js';
 import { VersionedCache } from './version-cache.js';
 
 export { DEFAULT_DASHBOARD_CONFIG, type AppDeps, type AppEnv, type DashboardConfig } from './deps.js';
 
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
-  const { warmPagesOnStart, cachePages, pageWarmer, ...rest } = appDeps;
-  const cache = cachePages === false ? undefined : new VersionedCache();
+  const { warmPagesOnStart, cachePages, pageWarmer, cacheBytes, ...rest } = appDeps;
+  const cache = cachePages === false ? undefined : new VersionedCache(cacheBytes);
   const deps: RouteDeps = {
     ...rest,
     now: appDeps.now ?? (() => new Date()),
@@ -34,8 +35,14 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   // Requests in flight: pages are rendered ahead only while there are none (page-warmer.ts).
   const warmer = deps.warmer;
   if (warmer && cache) {
-    // Work ahead in bulk stops short of the cache's budget: it never evicts what it just warmed.
-    warmer.setCacheMeter(() => cache.storedBytes, cache.budgetBytes);
+    // Work ahead in bulk stops short of the cache's budget: it never evicts what it just warmed. The
+    // budget grows with the services it finds, unless the operator set one.
+    warmer.setCacheMeter({
+      stored: () => cache.storedBytes,
+      held: () => cache.heldBytes,
+      budget: () => cache.budgetBytes,
+      fit: cacheBytes === undefined ? (services) => cache.grow(cacheBudgetFor(services, WARM_FILL_MAX)) : undefined,
+    });
     app.use('*', async (_c, next) => {
       warmer.requestStarted();
       try {
@@ -118,7 +125,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   // Services whose data version moved (an ingest or triage change, in any process sharing the store,
   // as a version read finds it): their default pages, their polled API answers and the overview are
   // rendered ahead here too, and no other service's.
-  if (warmer) deps.store.onServicesMoved((names) => warmer.afterIngest(names.slice(0, WARM_ON_START_MAX)));
+  if (warmer) deps.store.onServicesMoved((names) => warmer.afterIngest(names.slice(0, WARM_MOVED_MAX)));
   app.notFound((c) => c.json({ error: `not found: ${c.req.path}` } satisfies ErrorBody, 404));
   return app;
 }

@@ -46,10 +46,15 @@ export interface AppDeps {
   /** Webhook notifications (new critical/KEV findings on snapshots, SLA breaches); none when unset. */
   notifier?: WebhookNotifier;
   /**
-   * Render the overview and up to this many service pages into the cache right away, in the
-   * background (page-warmer.ts), so first visits after a start find them rendered. Default 0 (none);
-   * the dashboard server warms WARM_ON_START_MAX. Pages of ingested services are rendered ahead
-   * whenever caching is on.
+   * The cache's budget in bytes, fixed (cache-budget.ts). Default: MIN_CACHE_BYTES, grown with the
+   * number of services work ahead finds.
+   */
+  cacheBytes?: number;
+  /**
+   * Render the overview and up to this many service pages (and their polled answers) into the
+   * cache right away, in the background (page-warmer.ts), so first visits after a start find them
+   * rendered; their answers again when the UTC day turns. Default 0 (none); the dashboard server
+   * warms all (WARM_ALL). Pages of ingested services are rendered ahead whenever caching is on.
    */
   warmPagesOnStart?: number;
   /** The warmer to use (tests wait on its idle()); default: one of the app's own when caching is on. */
@@ -59,7 +64,7 @@ export interface AppDeps {
 export type AppEnv = { Variables: AuthVariables };
 
 /** What every route module gets: the deps, with the clock resolved and the app's one cache. */
-export interface RouteDeps extends Omit<AppDeps, 'cachePages' | 'warmPagesOnStart' | 'pageWarmer'> {
+export interface RouteDeps extends Omit<AppDeps, 'cachePages' | 'cacheBytes' | 'warmPagesOnStart' | 'pageWarmer'> {
   now: () => Date;
   /** Undefined when caching is off. */
   cache: VersionedCache | undefined;

@@ -21,12 +21,18 @@ export interface PageTargets {
 }
 
 /**
- * Services warmed on start at most (the cache keeps about 2,000 compressed service pages). A warmed
- * service takes ~15 KB of page and ~5 KB of answers computed ahead (500 x 365 seed): 1,000 of them
- * are ~20 MB of the cache's 48 MB, so at 5,000 services warming does not evict what it warmed
- * (and stops at WARM_FILL_MAX should pages be larger).
+ * Services warmed on start and at a day turn: all of them (worst first), within the cache's budget
+ * (cache-budget.ts grows it with the number of services unless the operator set one; a run stops
+ * at WARM_FILL_MAX of it and says so).
  */
-export const WARM_ON_START_MAX = 1000;
+export const WARM_ALL = Number.POSITIVE_INFINITY;
+
+/**
+ * Services whose data version moved at once that are rendered ahead (an ingest moves one; a
+ * process sharing the store may see many move together): these bypass the budget check (their old
+ * entries go, LRU makes room), so they are bounded.
+ */
+export const WARM_MOVED_MAX = 1000;
 
 /**
  * Work ahead in bulk (on start, at a day turn) stores at most this share of the cache's byte budget:
@@ -52,17 +58,16 @@ export class PageWarmer {
   /** When the UTC day turns (followDays): the time, and how many services get their answers again. */
   private nextDay = Infinity;
   private dayMax = 0;
-  /** What the cache has stored so far, and its budget (setCacheMeter); bytes stored by this bulk run. */
-  private meter: { stored: () => number; budget: number } | undefined;
-  private bulkBytes = 0;
-  private roomWarned = false;
+  private meter: CacheMeter | undefined;
+  /** The bulk run in progress (on start, at a day turn): what it stored, how far it got. */
+  private bulk: BulkRun | undefined;
   private inFlight = 0;
   private lastEnded = 0;
   /** Waiting for the moment no request is in flight. */
   private whenIdle: (() => void)[] = [];
 
   constructor(
-    private readonly logger: Pick<Logger, 'warning'>,
+    private readonly logger: Pick<Logger, 'info' | 'warning'>,
     private readonly quietMs = QUIET_MS,
   ) {}
 
@@ -129,24 +134,48 @@ export class PageWarmer {
   }
 
   /** The app's cache: bulk work ahead stops once it stored WARM_FILL_MAX of its budget. */
-  setCacheMeter(stored: () => number, budget: number): void {
-    this.meter = { stored, budget };
+  setCacheMeter(meter: CacheMeter): void {
+    this.meter = meter;
   }
 
-  /** `task` of a bulk run while the run stored less than WARM_FILL_MAX of the cache, else nothing (said once). */
-  private ifRoom(task: () => Promise<void>): () => Promise<void> {
+  /** `task` of the bulk run while it stored less than WARM_FILL_MAX of the cache, else nothing (said once). */
+  private ifRoom(run: BulkRun, task: () => Promise<void>, service: boolean): () => Promise<void> {
     return async () => {
       const m = this.meter;
-      if (!m) return task();
-      if (this.bulkBytes < m.budget * WARM_FILL_MAX) {
+      if (!m) {
+        await task();
+      } else if (run.bytes < m.budget() * WARM_FILL_MAX) {
         const before = m.stored();
         // Counts what requests stored meanwhile too: errs on the side of stopping early.
-        await task().finally(() => (this.bulkBytes += m.stored() - before));
+        await task().finally(() => (run.bytes += m.stored() - before));
+      } else {
+        if (!run.stopped) {
+          const mb = (m.budget() / 1048576).toFixed(0);
+          this.logger.warning(`work ahead stopped at ${Math.round(WARM_FILL_MAX * 100)}% of the cache's budget (${mb} MB) after ${run.done} of ${run.services} services (${run.what}): the others are computed on their first request (cacheMegabytes sets the budget)`);
+        }
+        run.stopped = true;
         return;
       }
-      if (!this.roomWarned) this.logger.warning(`work ahead stopped at ${Math.round(WARM_FILL_MAX * 100)}% of the cache's budget: the remaining services are rendered on their first request`);
-      this.roomWarned = true;
+      if (service) run.done++;
     };
+  }
+
+  /** Starts a bulk run over `services` (the cache's budget first fits them), and queues its end's log line after its tasks. */
+  private startBulk(what: string, services: number): BulkRun {
+    this.meter?.fit?.(services);
+    const run: BulkRun = { what, services, done: 0, bytes: 0, stopped: false, t0: performance.now() };
+    this.bulk = run;
+    return run;
+  }
+
+  private endBulk(run: BulkRun): void {
+    this.enqueue(`bulk-end|${run.what}|${run.t0}`, async () => {
+      const m = this.meter;
+      const mb = (n: number) => (n / 1048576).toFixed(1);
+      const room = m ? `, ${mb(run.bytes)} MB stored (${(run.bytes / Math.max(1, run.done) / 1024).toFixed(1)} KB a service; the cache holds ${mb(m.held())} MB of its ${mb(m.budget())} MB budget)` : '';
+      this.logger.info(`work ahead ${run.what}: ${run.done} of ${run.services} services in ${((performance.now() - run.t0) / 1000).toFixed(1)} s${room}`);
+      if (this.bulk === run) this.bulk = undefined;
+    });
   }
 
   /** Runs `task` in the background unless a task under `key` is already waiting. */
@@ -160,15 +189,16 @@ export class PageWarmer {
    * A service's page, then its polled answers. `bulk` (on start, at a day turn): only while the
    * cache has room; after an ingest always (the service's old entries go, LRU makes room).
    */
-  private enqueueService(name: string, bulk = false): void {
+  private enqueueService(name: string, bulk?: BulkRun): void {
     const t = this.targets;
-    if (t) this.enqueue(`service|${name}`, bulk ? this.ifRoom(() => t.service(name)) : () => t.service(name));
+    if (t) this.enqueue(`service|${name}`, bulk ? this.ifRoom(bulk, () => t.service(name), false) : () => t.service(name));
     this.enqueueAnswers(name, bulk);
   }
 
-  private enqueueAnswers(name: string, bulk = false): void {
+  /** A bulk run counts a service done once its answers (its last task) are. */
+  private enqueueAnswers(name: string, bulk?: BulkRun): void {
     const a = this.answers;
-    if (a) this.enqueue(`answers|${name}`, bulk ? this.ifRoom(() => a(name)) : () => a(name));
+    if (a) this.enqueue(`answers|${name}`, bulk ? this.ifRoom(bulk, () => a(name), true) : () => a(name));
   }
 
   /** After an ingest: the overview and the ingested services' pages and answers. */
@@ -180,13 +210,15 @@ export class PageWarmer {
   }
 
   /** On start: the overview and up to `max` services (the overview's worst first). */
-  warmAll(max = WARM_ON_START_MAX): void {
+  warmAll(max = WARM_ALL): void {
     const t = this.targets;
     if (!t) return;
     this.enqueue('start', async () => {
-      this.bulkBytes = 0;
       await t.overview();
-      for (const name of (await t.services()).slice(0, max)) this.enqueueService(name, true);
+      const names = (await t.services()).slice(0, max);
+      const run = this.startBulk('on start', names.length);
+      for (const name of names) this.enqueueService(name, run);
+      this.endBulk(run);
     });
   }
 
@@ -195,7 +227,7 @@ export class PageWarmer {
    * worst first, as on start) are computed again: their posture windows end today, a new key each
    * day. Noticed by a timer at midnight, and by clockSeen (each request) should the timer be late.
    */
-  followDays(now: () => Date, max = WARM_ON_START_MAX): void {
+  followDays(now: () => Date, max = WARM_ALL): void {
     this.dayMax = max;
     this.nextDay = nextUtcDay(now());
     const arm = () => {
@@ -216,8 +248,10 @@ export class PageWarmer {
     const t = this.targets;
     if (!t) return;
     this.enqueue(`day|${this.nextDay}`, async () => {
-      this.bulkBytes = 0;
-      for (const name of (await t.services()).slice(0, this.dayMax)) this.enqueueAnswers(name, true);
+      const names = (await t.services()).slice(0, this.dayMax);
+      const run = this.startBulk('at the day turn', names.length);
+      for (const name of names) this.enqueueAnswers(name, run);
+      this.endBulk(run);
     });
   }
 
@@ -243,6 +277,29 @@ export class PageWarmer {
       this.running = undefined;
     }
   }
+}
+
+/** The app's cache as bulk work ahead sees it (app.ts). */
+export interface CacheMeter {
+  /** Bytes stored since the start, evicted or not. */
+  stored: () => number;
+  /** Bytes held now. */
+  held: () => number;
+  budget: () => number;
+  /** A bulk run over this many services begins: the budget fits them (unless the operator set it). */
+  fit?: (services: number) => void;
+}
+
+interface BulkRun {
+  what: string;
+  services: number;
+  /** Services whose page and answers are done. */
+  done: number;
+  /** Bytes the cache stored during the run's tasks. */
+  bytes: number;
+  /** Stopped at WARM_FILL_MAX (said once). */
+  stopped: boolean;
+  t0: number;
 }
 
 /** The first instant of the UTC day after `at`. */

@@ -13,7 +13,7 @@ import { SeveritySchema } from '../src/findings/finding.js';
 import { createConsoleLogger, type Logger } from '../src/logger.js';
 import { createApp } from './app.js';
 import { loopStatsFromEnv } from './loop-stats.js';
-import { WARM_ON_START_MAX } from './page-warmer.js';
+import { WARM_ALL } from './page-warmer.js';
 import { DEFAULT_DASHBOARD_CONFIG, type DashboardConfig } from './deps.js';
 import { createOidcVerifier, OidcConfigSchema, type OidcConfig } from './auth/oidc.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
@@ -52,8 +52,15 @@ export interface StartDashboardOptions {
   webhook?: Partial<z.input<typeof WebhookConfigSchema>>;
   /** HMAC-SHA256 signing key (default: GATEHOUSE_WEBHOOK_SECRET). */
   webhookSecret?: string;
-  /** Services whose pages are rendered ahead on start (default WARM_ON_START_MAX; 0: none). */
+  /** Services whose pages are rendered ahead on start (default all: WARM_ALL; 0: none). */
   warmPagesOnStart?: number;
+  /**
+   * The cache's budget in MB (pages and API answers; work ahead fills at most 3/4 of it). Default:
+   * 48 MB, grown with the number of services (cache-budget.ts: 40 KB a service over 3/4).
+   */
+  cacheMegabytes?: number;
+  /** The app's clock (default the system's): a bench moves it to a day turn (bench/shifted-clock-server.ts). */
+  now?: () => Date;
 }
 
 export interface RunningDashboard {
@@ -74,6 +81,9 @@ const MIN_ADMIN_TOKEN_LENGTH = 24;
 export async function startDashboard(opts: StartDashboardOptions): Promise<RunningDashboard> {
   const logger = opts.logger ?? createConsoleLogger();
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (opts.cacheMegabytes !== undefined && !(Number.isInteger(opts.cacheMegabytes) && opts.cacheMegabytes > 0)) {
+    throw new Error(`cacheMegabytes: not a positive whole number of megabytes: ${opts.cacheMegabytes}`);
+  }
   const store = await openStore(opts.db, { sla: opts.sla });
   const config: DashboardConfig = {
     tls: opts.tls !== undefined,
@@ -98,9 +108,18 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     await store.close();
     throw err;
   }
-  // The overview and the worst services' pages are rendered in the background right away: first
-  // visits after a start or deploy find them in the cache.
-  const app = createApp({ store, config, logger, oidc: opts.oidc ? createOidcVerifier(opts.oidc) : undefined, notifier, warmPagesOnStart: opts.warmPagesOnStart ?? WARM_ON_START_MAX });
+  // The overview and every service's page and polled answers (worst first) are computed in the
+  // background right away: first visits after a start or deploy find them in the cache.
+  const app = createApp({
+    store,
+    config,
+    logger,
+    oidc: opts.oidc ? createOidcVerifier(opts.oidc) : undefined,
+    notifier,
+    now: opts.now,
+    warmPagesOnStart: opts.warmPagesOnStart ?? WARM_ALL,
+    cacheBytes: opts.cacheMegabytes === undefined ? undefined : opts.cacheMegabytes * 1024 * 1024,
+  });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
@@ -195,6 +214,8 @@ const DashboardFileConfigSchema = z.object({
   authFailureLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).optional(),
   /** Webhook notifications; `url` may be left to GATEHOUSE_WEBHOOK_URL, the secret is GATEHOUSE_WEBHOOK_SECRET only. */
   webhook: WebhookConfigSchema.partial({ url: true }).strict().optional(),
+  /** The cache's budget in MB (default: grows with the number of services). */
+  cacheMegabytes: z.number().int().positive().optional(),
 });
 
 /** `migrate --from FILE.db --to postgres://...`: copies a SQLite store into an empty PostgreSQL one. */

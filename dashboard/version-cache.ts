@@ -8,6 +8,8 @@
 // A value that shows the clock ("5 min ago", SLA breaches) is kept with the instant it was rendered
 // at and the first instant it shows otherwise (getUntil, clock-reading.ts), or by period (getAging).
 
+import { MIN_CACHE_BYTES } from './cache-budget.js';
+
 /** How getAging() runs a refresh in the background (the page warmer's queue: when no request is in flight). */
 export type Schedule = (key: string, task: () => Promise<unknown>) => void;
 
@@ -21,8 +23,13 @@ export class VersionedCache {
   private bytes = 0;
   private stored = 0;
 
-  /** `maxBytes` counts string length, byte length, or the `size` each get() gives. */
-  constructor(private readonly maxBytes = 48 * 1024 * 1024) {}
+  /** `maxBytes` counts string length, byte length, or the `size` each get() gives (cache-budget.ts). */
+  constructor(private maxBytes = MIN_CACHE_BYTES) {}
+
+  /** A larger budget (work ahead found more services: cache-budget.ts); a smaller one is ignored (it would evict). */
+  grow(maxBytes: number): void {
+    if (maxBytes > this.maxBytes) this.maxBytes = maxBytes;
+  }
 
   /**
    * The cached value for `key` at data `version`, or renders, stores and returns it. `usable`: a
@@ -179,6 +186,11 @@ export class VersionedCache {
   /** Bytes stored since the start, evicted or not (the page warmer measures its own work with it). */
   get storedBytes(): number {
     return this.stored;
+  }
+
+  /** Bytes held now (what the budget bounds). */
+  get heldBytes(): number {
+    return this.bytes;
   }
 
   get budgetBytes(): number {

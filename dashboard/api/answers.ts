@@ -155,12 +155,13 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
 
 /**
  * What a dashboard client or a script polls for one service, as a request at `at` would ask it:
- * the posture of AHEAD_POSTURE_DAYS ending today, and the first findings page
- * (`/findings?service=NAME`, default limit and offset).
+ * the service itself (`/services/NAME`), the posture of AHEAD_POSTURE_DAYS ending today, and the
+ * first findings page (`/findings?service=NAME`, default limit and offset).
  */
 export function polledAnswers(store: ReadStore, name: string, at: Date): JsonAnswer[] {
   const today = dayOf(at.toISOString());
   return [
+    serviceAnswer(store, name, at),
     ...AHEAD_POSTURE_DAYS.map((days) => postureAnswer(store, name, { from: addDays(today, -(days - 1)), to: today })),
     findingsAnswer(store, FindingQuerySchema.parse({ service: name }), at),
   ];

@@ -92,12 +92,24 @@ describe('SecretEngine', () => {
       // Documentation tokens (octokit READMEs) and a Basic header over "1234567890abcdef:...".
       'token: "ghp_PersonalAccessToken01245678900000000"',
       '"authorization": "basic MTIzNDU2Nzg5MGFiY2RlZjEyMzQ6MTIzNDU2Nzg5MGFiY2RlZjEyMzQ1Njc4OTBhYmNkZWYxMjM0NTY3OA=="',
+      // A dependency catalog (pnpm-workspace.yaml of create-t3-turbo) and package.json: versions of
+      // packages whose names hold a secret word.
+      '  better-auth: 1.4.0-beta.9',
+      '  "jsonwebtoken": "9.0.2-next.12",',
+      '    "@acme/auth": "workspace:^0.1.0",',
+      '    "next-auth-jose": "npm:jose@5.2.0-beta.1",',
     ];
     for (const line of quiet) expect(scan(`${line}\n`), line).toEqual([]);
   });
 
   it('requires a quoted literal in program source', () => {
     expect(scan('const password = req.body.password;\n', 'src/login.ts')).toEqual([]);
+    // Bicep (contoso-real-estate's infra/): a bare word is a parameter reference, a literal is quoted.
+    expect(scan('    administratorLoginPassword: sqlAdminPassword\n', 'infra/sqlserver.bicep')).toEqual([]);
+    expect(scan("      {\n        name: 'database-password'\n        value: databasePassword\n      }\n", 'infra/app/cms.bicep')).toEqual([]);
+    expect(scan("    administratorLoginPassword: 'Meadow?2231'\n", 'infra/sqlserver.bicep')).toHaveLength(1);
+    // A name/value entry in program source: the bare value is a variable.
+    expect(scan("env.push({ name: 'DB_PASSWORD', value: dbPasswordFromVault })\n", 'deploy/task.ts')).toEqual([]);
     expect(scan('const password = "Meadow?2231";\n', 'src/login.ts')).toHaveLength(1);
   });
 

@@ -16,6 +16,7 @@ import {
   looksLikeOptionList,
   looksLikePathOrUrl,
   looksLikeRegex,
+  looksLikeVersion,
   nameWords,
   shannonEntropy,
 } from './value-checks.js';
@@ -729,7 +730,7 @@ export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   const minLength = kind === 'weak-key' ? 20 : 10;
   if (value.length < minLength || value.length > 500 || /\s/.test(value)) return false;
   if (isPlaceholder(value) || isNameEcho(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
-  if (looksLikeCode(value) || looksLikeRegex(value) || looksLikeOptionList(value)) return false;
+  if (looksLikeCode(value) || looksLikeRegex(value) || looksLikeOptionList(value) || looksLikeVersion(value)) return false;
   // A UUID under a name that is not a credential name (`TimeoutKey`, `first_key`): an identifier.
   if (kind === 'weak-key' && (isUuid(value) || /^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+$/.test(value))) return false;
   if (/^(?:sha\d+|md5)[-:]/i.test(value)) return false; // integrity hashes and digests
@@ -913,9 +914,11 @@ const GENERIC_RULES: SecretRule[] = [
     window: 400,
     pattern:
       /["']?name["']?\s*:\s*["']?(?<name>[A-Za-z_][\w.-]*)["']?\s*,?\s*["']?value["']?\s*:\s*(?:["'](?<secret>[^"'\r\n]{4,})["']|(?<bare>[^\s"'{}[\],#]{4,}))/,
-    check: ({ secret, match }) => {
+    check: ({ secret, match, quoted, file }) => {
       // Both keys on the first line or on two consecutive lines, nothing else between them.
       if ((match[0].match(/\n/g) ?? []).length > 1) return false;
+      // In program source (and Bicep) a bare value is a variable, not a literal.
+      if (file.isCode && !quoted) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind === undefined) return false;
       return kind === 'password' ? passwordValueOk(secret) : secretValueOk(secret, kind);

@@ -1,7 +1,8 @@
 // The read API's answers a client polls for a service, computed ahead by the page warmer
-// (api/answers.ts, page-warmer.ts): after start, after an ingest and when the day turns, the posture
-// (default window and the longest chart) and the first findings page of a service are served from
-// the very cache entries a request fills, byte for byte what an uncached computation gives.
+// (api/answers.ts, page-warmer.ts): after start, after an ingest and when the day turns, the service
+// answer, the posture (default window and the longest chart) and the first findings page of a
+// service are served from the very cache entries a request fills, byte for byte what an uncached
+// computation gives.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +12,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AHEAD_POSTURE_DAYS } from '../../../dashboard/api/answers.js';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
+import { CACHE_BYTES_PER_SERVICE, cacheBudgetFor, MIN_CACHE_BYTES } from '../../../dashboard/cache-budget.js';
 import { PageWarmer, WARM_FILL_MAX } from '../../../dashboard/page-warmer.js';
 import { CHART_WINDOWS } from '../../../dashboard/pages/service.js';
 import { addDays, dayOf } from '../../../dashboard/store/days.js';
 import { openStore } from '../../../dashboard/store/store.js';
+import { VersionedCache } from '../../../dashboard/version-cache.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { finding, historyReports, snapshot } from '../pages/fixtures.js';
@@ -40,12 +43,13 @@ describe('API answers computed ahead', () => {
     const admin = (await store.createToken({ role: 'admin', label: 'lead' })).token;
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     let clock = NOW;
-    // Reads of a service's posture series (as points or as the API's JSON text) or findings list, by service name.
+    // Reads of a service's figures, scans, posture series (as points or as the API's JSON text) or
+    // findings list, by service name.
     const reads = new Map<string, number>();
     const counted = new Proxy(store, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
-        if (prop === 'postureSeries' || prop === 'postureJson' || prop === 'listFindings') {
+        if (prop === 'getService' || prop === 'listScans' || prop === 'postureSeries' || prop === 'postureJson' || prop === 'listFindings') {
           return (...args: unknown[]) => {
             const name = prop !== 'listFindings' ? (args[0] as string) : ((args[0] as { service?: string }).service ?? '*');
             reads.set(name, (reads.get(name) ?? 0) + 1);
@@ -85,8 +89,9 @@ describe('API answers computed ahead', () => {
     };
   }
 
-  /** What a client polls for a service on day `today`: default posture, the longest chart, the first findings page. */
+  /** What a client polls for a service on day `today`: the service, default posture, the longest chart, the first findings page. */
   const polled = (name: string, today: string) => [
+    `/api/v1/services/${name}`,
     `/api/v1/services/${name}/posture`,
     `/api/v1/services/${name}/posture?from=${addDays(today, -364)}&to=${today}`,
     `/api/v1/findings?service=${name}`,
@@ -114,7 +119,9 @@ describe('API answers computed ahead', () => {
     const other = await h.get(`/api/v1/services/payments/posture?from=${addDays(today, -179)}&to=${today}`, 'payments');
     expect(other.reads).toBe(1);
     expect(other.plain.toString()).toBe(other.uncached.toString());
-    expect(h.logger.lines).toEqual([]); // nothing computed ahead failed
+    // Nothing computed ahead failed; the run's end was said.
+    expect(h.logger.lines.filter((l) => l.startsWith('warning:'))).toEqual([]);
+    expect(h.logger.lines).toEqual([expect.stringMatching(/^work ahead on start: 3 of 3 services in [\d.]+ s, [\d.]+ MB stored/)]);
   });
 
   it('computes each answer once when requests ask for it while the warmer computes ahead', async () => {
@@ -188,34 +195,88 @@ describe('API answers computed ahead', () => {
 });
 
 describe('PageWarmer work in bulk', () => {
-  it('stops a start run once it stored WARM_FILL_MAX of the cache budget, and still renders after an ingest', async () => {
+  /** A warmer over `count` services whose page stores `page` bytes and answers `answers` bytes, in a cache of `budget` bytes. */
+  function bulkWarmer(count: number, page: number, answers: number, budget: number, fit?: (services: number) => number) {
     const logger = createMemoryLogger();
     const warmer = new PageWarmer(logger, 0);
-    let stored = 0;
+    const cache = { stored: 0, budget };
     const done: string[] = [];
-    // Each page 10 bytes and each service's answers 5 of a 100-byte cache: 5 services fill 75.
     warmer.setTargets({
       overview: async () => undefined,
       service: async (name) => {
-        stored += 10;
+        cache.stored += page;
         done.push(`page ${name}`);
       },
-      services: async () => Array.from({ length: 20 }, (_, i) => `s${i}`),
+      services: async () => Array.from({ length: count }, (_, i) => `s${i}`),
     });
     warmer.setAnswerTarget(async (name) => {
-      stored += 5;
+      cache.stored += answers;
       done.push(`answers ${name}`);
     });
-    warmer.setCacheMeter(() => stored, 100);
+    warmer.setCacheMeter({
+      stored: () => cache.stored,
+      held: () => cache.stored,
+      budget: () => cache.budget,
+      fit: fit && ((n) => (cache.budget = Math.max(cache.budget, fit(n)))),
+    });
+    return { logger, warmer, cache, done };
+  }
+
+  it('stops a start run once it stored WARM_FILL_MAX of the cache budget, says where, and still renders after an ingest', async () => {
+    // Each page 10 bytes and each service's answers 5 of a 100-byte cache: 5 services fill 75.
+    const { logger, warmer, cache, done } = bulkWarmer(20, 10, 5, 100);
     warmer.warmAll(20);
     await warmer.idle();
-    expect(stored).toBe(75);
-    expect(stored).toBe(100 * WARM_FILL_MAX);
+    expect(cache.stored).toBe(75);
+    expect(cache.stored).toBe(100 * WARM_FILL_MAX);
     expect(done.slice(-2)).toEqual(['page s4', 'answers s4']);
-    expect(logger.lines).toEqual([expect.stringContaining('work ahead stopped at 75%')]);
+    expect(logger.lines).toEqual([
+      expect.stringContaining('warning: work ahead stopped at 75% of the cache\'s budget (0 MB) after 5 of 20 services (on start)'),
+      expect.stringMatching(/^work ahead on start: 5 of 20 services in [\d.]+ s, 0\.0 MB stored/),
+    ]);
     // An ingest's service is rendered whatever the bulk run stored.
     warmer.afterIngest(['s19']);
     await warmer.idle();
     expect(done.slice(-2)).toEqual(['page s19', 'answers s19']);
+  });
+
+  it('covers every service on start, worst first, past the 1,000 it once stopped at, when the budget grows with them', async () => {
+    // 48 units of budget to begin with; the cache fits 20 a service over 3/4, as cacheBudgetFor does.
+    const { logger, warmer, cache, done } = bulkWarmer(1500, 15, 5, 48, (n) => (n * 20) / WARM_FILL_MAX);
+    warmer.warmAll();
+    await warmer.idle();
+    expect(done.filter((d) => d.startsWith('answers')).length).toBe(1500);
+    expect(done.slice(0, 2)).toEqual(['page s0', 'answers s0']);
+    expect(done.slice(-2)).toEqual(['page s1499', 'answers s1499']);
+    expect(cache.budget).toBe(40_000);
+    expect(logger.lines).toEqual([expect.stringMatching(/^work ahead on start: 1500 of 1500 services in [\d.]+ s/)]);
+  });
+
+  it('computes every service answers again when the UTC day turns, and says how long it took', async () => {
+    const { logger, warmer, done } = bulkWarmer(1500, 15, 5, 48, (n) => (n * 20) / WARM_FILL_MAX);
+    const day = Date.parse('2026-12-01T12:00:00Z');
+    warmer.followDays(() => new Date(day));
+    warmer.clockSeen(new Date(day + 12 * 3_600_000 + 1000));
+    await warmer.idle();
+    expect(done.length).toBe(1500);
+    expect(done.every((d) => d.startsWith('answers'))).toBe(true);
+    expect(logger.lines).toEqual([expect.stringMatching(/^work ahead at the day turn: 1500 of 1500 services in [\d.]+ s/)]);
+  });
+});
+
+describe('the cache budget', () => {
+  it('grows with the number of services: 40 KB a service within the 3/4 work ahead may fill, at least 48 MB', () => {
+    expect(cacheBudgetFor(0, WARM_FILL_MAX)).toBe(MIN_CACHE_BYTES);
+    expect(cacheBudgetFor(500, WARM_FILL_MAX)).toBe(MIN_CACHE_BYTES);
+    expect(cacheBudgetFor(5000, WARM_FILL_MAX)).toBe(Math.ceil((5000 * CACHE_BYTES_PER_SERVICE) / WARM_FILL_MAX));
+    expect(cacheBudgetFor(5000, WARM_FILL_MAX) * WARM_FILL_MAX).toBeGreaterThanOrEqual(5000 * 40 * 1024);
+  });
+
+  it('a cache grows its budget and never shrinks it (that would evict)', () => {
+    const cache = new VersionedCache(1000);
+    cache.grow(5000);
+    expect(cache.budgetBytes).toBe(5000);
+    cache.grow(2000);
+    expect(cache.budgetBytes).toBe(5000);
   });
 });

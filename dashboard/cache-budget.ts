@@ -1,0 +1,22 @@
+// How many bytes the dashboard's one cache (version-cache.ts) may hold. Work ahead (page-warmer.ts)
+// keeps every service's default page and polled answers in it, so an organisation of 5,000 services
+// needs several times what 500 do: unless the operator sets a budget (`cacheMegabytes`), it grows
+// with the number of services each bulk run of work ahead finds (never shrinks: that would evict).
+
+/** The budget of a small organisation, and the least one of any: what requests cache besides the work ahead. */
+export const MIN_CACHE_BYTES = 48 * 1024 * 1024;
+
+/**
+ * What one service's work ahead stores (its default page body 15 KB, its chart piece 11 KB, its four
+ * polled answers 7 KB, each with its entry's overhead), with room: measured 33.5 KB at 500
+ * services x 365 days (docs/dashboard.md "Known limits"; the work ahead's log line says it).
+ */
+export const CACHE_BYTES_PER_SERVICE = 40 * 1024;
+
+/**
+ * The budget that lets work ahead hold `services` services within its share of the cache
+ * (`fillMax`, page-warmer.ts WARM_FILL_MAX), the rest left to what requests cache.
+ */
+export function cacheBudgetFor(services: number, fillMax: number): number {
+  return Math.max(MIN_CACHE_BYTES, Math.ceil((services * CACHE_BYTES_PER_SERVICE) / fillMax));
+}
