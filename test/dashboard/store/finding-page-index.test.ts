@@ -2,16 +2,15 @@
 // million findings on PostgreSQL: the page read ~700 buffers, a heap page per open finding and a
 // primary key probe per page row). PostgreSQL: the pick walks findings_open_page (migration 9) in
 // the page's order and stops at the page's end, the rows are found again by the row version the pick
-// saw (Tid Scan), the total comes from the summary, and the statement is planned once per connection
-// (a generic plan), not at every page. SQLite: the pick reads the covering findings_by_service_state
-// and the page is sorted once.
+// saw (Tid Scan), and the total comes from the summary (pg-generic-plans.test.ts: planned once per
+// connection). SQLite: the pick reads the covering findings_by_service_state and the page is sorted
+// once.
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { findingPageSql, findingSortSql, POSTGRES_PAGE, SEVERITY_SQL_RANK, SQLITE_PAGE } from '../../../dashboard/store/finding-page.js';
-import { openPostgresStore } from '../../../dashboard/store/postgres/open.js';
 import type { FindingFilter, Store } from '../../../dashboard/store/types.js';
-import { BACKENDS, freshPostgresDatabase, freshStoreEach } from './backends.js';
+import { BACKENDS, freshStoreEach } from './backends.js';
 import { day, makeReport, type FindingSpec } from './report-builder.js';
 
 const NOW = new Date('2026-03-01T09:30:00.000Z');
@@ -66,33 +65,6 @@ describe.each(BACKENDS)('%s store: a service findings page reads its own rows', 
     } finally {
       await client.query('RESET ALL');
       client.release();
-    }
-  });
-});
-
-describe('postgres store: a findings page is planned once per connection', () => {
-  it('runs a generic plan after the first pages', async () => {
-    const made = await freshPostgresDatabase();
-    const store = await openPostgresStore(made.url, { poolSize: 1 });
-    try {
-      // Mostly fixed findings, as in a long-lived database (1 in 10 open): a plan for "the state is a
-      // parameter" expects far more rows than one for 'open', so PostgreSQL kept planning each page.
-      for (const service of ['payments', 'billing']) {
-        const all: FindingSpec[] = Array.from({ length: 300 }, (_, i) => ({ fp: `${service}-${String(i).padStart(3, '0')}`, severity: SEVERITIES[i % 6], service }));
-        await store.ingestScan(makeReport({ scanId: `${service}-1`, createdAt: day('2026-02-01'), services: [service], findings: all }), 't');
-        await store.ingestScan(makeReport({ scanId: `${service}-2`, createdAt: day('2026-02-02'), services: [service], findings: all.filter((_, i) => i % 10 === 0) }), 't');
-      }
-      await store.pool.query('ANALYZE');
-      for (let i = 0; i < 8; i++) await store.listFindings({ service: i % 2 ? 'payments' : 'billing', limit: 5, offset: 0 }, NOW);
-      // The pool's one connection holds the statement; PostgreSQL counts how each execution was planned.
-      const plans = await store.pool.query<{ generic: string; custom: string }>(
-        "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements WHERE statement LIKE '%row_number()%'",
-      );
-      expect(plans.rows).toHaveLength(1);
-      expect(Number(plans.rows[0].generic)).toBeGreaterThan(0);
-    } finally {
-      await store.close();
-      await made.drop();
     }
   });
 });
