@@ -6,11 +6,11 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { cachedOverview } from '../cached-reads.js';
-import { neutraliseInvisibleText } from '../components/invisible-text.js';
+import { neutralisedUtf8 } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import type { ReadStore } from '../store/types.js';
-import { deflatePiece, deflatePieceSync, inflatePiece, joinGzip, type DeflatedPiece } from './gzip-join.js';
+import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, WAITED_LEVEL, type DeflatedPiece } from './gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import { chartWindow, OverviewQuery, postureChartHtml, renderOverviewBody, renderServiceBody, ServiceQuery, type OverviewView, type ServiceView } from './page-bodies.js';
 import { vulnerabilityHref } from './view-models.js';
@@ -79,26 +79,30 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
    */
   const renderContent = async (render: Render, version: number, at: Date, pause?: () => Promise<void>, shared?: SharedPiece): Promise<CachedContent> => {
     await pause?.();
+    // A render ahead (nobody waits): on the thread pool, at level 6. One a request waits for: in
+    // this thread at level 1, a third of the CPU (gzip-join.ts). Invisible characters are looked
+    // for in the bytes (invisible-text.ts): a page is encoded anyway.
+    const deflate = (text: string) => (pause ? deflatePiece(neutralisedUtf8(text), AHEAD_LEVEL) : deflatePieceSync(neutralisedUtf8(text), WAITED_LEVEL));
     const part = shared?.(at);
     const kept = part && cache ? cache.peek<DeflatedPiece>(part.key, version) : undefined;
     if (!part || (!kept && !part.make)) {
       const html = String(await render(version, at));
       await pause?.();
-      return { pieces: [await deflatePiece(neutraliseInvisibleText(html))], at: at.getTime() };
+      return { pieces: [await deflate(html)], at: at.getTime() };
     }
     // The kept piece, or one rendered alongside the body (its reads go with the body's).
-    const piece = kept ?? sharedPiece(part, version);
+    const piece = kept ?? sharedPiece(part, version, deflate);
     // Awaited below; a failure while the body still renders must not count as unhandled.
     if (piece instanceof Promise) piece.catch(() => undefined);
     const parts = String(await render(version, at, CHART_SLOT)).split(CHART_SLOT);
     if (parts.length !== 2) throw new Error(`a service body holds ${parts.length - 1} chart slots, not one`);
     await pause?.();
     // The part before the chart is a few KiB (heading, summary, stats): deflated here, not worth a thread-pool trip.
-    return { pieces: await Promise.all([deflatePieceSync(neutraliseInvisibleText(parts[0])), piece, deflatePiece(neutraliseInvisibleText(parts[1]))]), at: at.getTime() };
+    return { pieces: await Promise.all([deflatePieceSync(neutralisedUtf8(parts[0]), pause ? AHEAD_LEVEL : WAITED_LEVEL), piece, deflate(parts[1])]), at: at.getTime() };
   };
-  /** A shared piece at the data version of the body it goes in (the same service's). */
-  const sharedPiece = async (shared: { key: string; render: () => Promise<string> }, version: number): Promise<DeflatedPiece> => {
-    const make = async () => deflatePiece(neutraliseInvisibleText(await shared.render()));
+  /** A shared piece at the data version of the body it goes in (the same service's), deflated as that body. */
+  const sharedPiece = async (shared: { key: string; render: () => Promise<string> }, version: number, deflate: (text: string) => DeflatedPiece | Promise<DeflatedPiece>): Promise<DeflatedPiece> => {
+    const make = async () => deflate(await shared.render());
     return cache ? cache.get(shared.key, version, make, (p) => p.deflated.length + 200) : make();
   };
   const contentSize = (v: CachedContent) => v.pieces.reduce((n, p) => n + p.deflated.length, 200);
@@ -142,11 +146,11 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     const makeFrame = async () => {
       const [head, tail] = String(await (<Layout title={TITLE_SLOT} viewer={viewer} active="overview">{raw(CONTENT_SLOT)}</Layout>)).split(CONTENT_SLOT);
       const [beforeTitle, afterTitle] = head.split(TITLE_SLOT);
-      return [beforeTitle, afterTitle, tail].map((piece) => deflatePieceSync(neutraliseInvisibleText(piece)));
+      return [beforeTitle, afterTitle, tail].map((piece) => deflatePieceSync(neutralisedUtf8(piece)));
     };
     const frame = cache ? await cache.get(frameKey, 0, makeFrame, (f) => f.reduce((n, p) => n + p.deflated.length, 200)) : await makeFrame();
     // The title as the frame would show it (escaped text), shared by every viewer.
-    const makeTitle = async () => deflatePieceSync(neutraliseInvisibleText(String(await (<>{title}</>))));
+    const makeTitle = async () => deflatePieceSync(neutralisedUtf8(String(await (<>{title}</>))));
     const titlePiece = cache ? await cache.get(`title|${title}`, 0, makeTitle, (p) => p.deflated.length + title.length + 100) : await makeTitle();
     const pieces = [frame[0], titlePiece, frame[1], ...content.pieces, frame[2]];
     const headers = { 'Content-Type': 'text/html; charset=UTF-8', Vary: 'Accept-Encoding' };
