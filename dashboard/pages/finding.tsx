@@ -185,6 +185,7 @@ export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: S
             service={row.service}
             fingerprint={row.fingerprint}
             current={triage.current}
+            counting={row.state !== 'open' ? 'fixed' : row.suppressed ? 'suppressed' : 'open'}
             canTriage={triage.canTriage}
             csrfToken={viewer.csrfToken}
             error={triage.error}

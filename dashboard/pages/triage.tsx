@@ -89,22 +89,30 @@ export const TriageSummary: FC<{ decision: TriageDecision }> = ({ decision: d })
   </dl>
 );
 
+const NOT_TRIAGED = {
+  open: 'Not triaged: it counts in the gate and the SLA.',
+  fixed: 'Not triaged. It is fixed and counts nowhere now; a decision here applies if it comes back.',
+  suppressed: 'Not triaged. It is suppressed, so it counts in neither the gate nor the SLA.',
+} as const;
+
 /** The triage panel of a finding page. */
 export const TriagePanel: FC<{
   service: string;
   fingerprint: string;
   current: TriageDecision | null;
+  /** What the finding counts in without a decision: a fixed or suppressed one counts nowhere. */
+  counting: 'open' | 'fixed' | 'suppressed';
   canTriage: boolean;
   csrfToken: string;
   error?: string;
   notice?: string;
-}> = ({ service, fingerprint, current, canTriage, csrfToken, error, notice }) => {
+}> = ({ service, fingerprint, current, counting, canTriage, csrfToken, error, notice }) => {
   const action = `${findingHref(service, fingerprint)}/triage`;
   return (
     <section class="panel triage-panel" id="triage" aria-labelledby="triage-heading">
       <h2 id="triage-heading">Triage</h2>
       <Alerts error={error} notice={notice} />
-      {current ? <TriageSummary decision={current} /> : <p class="muted">Not triaged: it counts in the gate and the SLA.</p>}
+      {current ? <TriageSummary decision={current} /> : <p class="muted">{NOT_TRIAGED[counting]}</p>}
       {canTriage ? (
         <>
           <form method="post" action={action} class="triage-form">

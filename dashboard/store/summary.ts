@@ -109,19 +109,20 @@ export function breachCorrections(sla: SlaDays, now: Date): { notYet: { sql: str
  * open count (open, unsuppressed, untriaged), `serviceBreaches` gives the breaches: the rule of
  * `breachCondition` (exploit.ts) term by term. At 10 million findings this reads a service's recent
  * findings (tens) instead of all its open ones (the heap of 200 at 5,000 services x 3 years).
+ * `clockValue`: how a value of the clock (a cutoff, today) is written, `?` or an expression around it.
  */
-export function serviceBreachSql(sla: SlaDays, now: Date, serviceRef = '?'): { sql: string; params: string[] } {
+export function serviceBreachSql(sla: SlaDays, now: Date, serviceRef = '?', clockValue = '?'): { sql: string; params: string[] } {
   const cuts = cutoffs(sla, now);
   const withoutSla = SEVERITIES.filter((sev) => sla[sev] === undefined);
   const candidates = [
-    ...cuts.map(() => '(f.severity = ? AND f.opened_at >= ?)'),
+    ...cuts.map(() => `(f.severity = ? AND f.opened_at >= ${clockValue})`),
     // Severity names are constants of the code, not input.
     ...(withoutSla.length ? [`f.severity IN (${withoutSla.map((sev) => `'${sev}'`).join(', ')})`] : []),
   ];
   // The service last: its `?` (SQLite) follows the others' parameters.
   return {
     sql: `SELECT severity, sum(1 - k) AS fresh, sum(k) AS kev FROM (
-        SELECT f.severity, CASE WHEN f.kev = 1 AND f.kev_due < ? THEN 1 ELSE 0 END AS k FROM findings f
+        SELECT f.severity, CASE WHEN f.kev = 1 AND f.kev_due < ${clockValue} THEN 1 ELSE 0 END AS k FROM findings f
         WHERE f.state = 'open' AND f.suppressed = 0 AND (${candidates.join(' OR ')})
           AND NOT EXISTS (SELECT 1 FROM triage tr WHERE tr.service_id = f.service_id AND tr.fingerprint = f.fingerprint)
           AND f.service_id = ${serviceRef}

@@ -47,6 +47,13 @@ export function coverageLines(report: ScanReport, style: CoverageStyle): string[
     }
   }
   lines.push(scannerStateLine(coverage.scanners, style));
+  const nowhere = scannersRunNowhere(coverage.scanners);
+  if (nowhere.length > 0) {
+    // Grouped by reasons so trivy-image and grype without an image are one clause.
+    const byReasons = new Map<string, string[]>();
+    for (const n of nowhere) byReasons.set(n.reasons.join('; '), [...(byReasons.get(n.reasons.join('; ')) ?? []), n.scanner]);
+    lines.push(`ran on no service: ${[...byReasons].map(([reasons, scanners]) => `${scanners.map(style.text).join(', ')} (${style.text(reasons)})`).join('; ')}`);
+  }
   if (files) {
     if (files.outsideServices.count > 0) {
       const by = files.outsideServices.scannedBy;
@@ -69,6 +76,21 @@ export function coverageLines(report: ScanReport, style: CoverageStyle): string[
     lines.push(`not taken as services: ${shown.join(', ')}${more}`);
   }
   return lines;
+}
+
+/**
+ * Configured scanners that applied to no service at all (a container scanner without any
+ * `services[].image`): the state counts alone would hide that a whole category did nothing.
+ */
+export function scannersRunNowhere(entries: readonly CoverageScannerEntry[]): { scanner: string; reasons: string[] }[] {
+  const byScanner = new Map<string, CoverageScannerEntry[]>();
+  for (const e of entries) byScanner.set(e.scanner, [...(byScanner.get(e.scanner) ?? []), e]);
+  const nowhere: { scanner: string; reasons: string[] }[] = [];
+  for (const [scanner, of] of byScanner) {
+    if (!of.every((e) => e.state === 'not-applicable')) continue;
+    nowhere.push({ scanner, reasons: [...new Set(of.map((e) => e.reason ?? 'no reason given'))].sort() });
+  }
+  return nowhere;
 }
 
 /** "scanner runs: 12 ran, 1 imported, 3 not applicable, 2 failed (npm-audit in a, b)". */

@@ -485,6 +485,11 @@ export function renderCoverageSection(report: ScanReport): string {
   if (lines.length === 0) return '';
   const open = report.coverage.gapCount > 0 || report.coverage.scanners.some((e) => e.state === 'failed') ? ' open' : '';
   const files = report.coverage.files;
-  const summary = files ? `Coverage: ${files.total} files, ${report.coverage.gapCount} not read that should have been` : 'Coverage';
+  // A failed scanner's files are a scanner error rather than a gap, but still not read: count them.
+  const notRead = files ? files.categories.filter((c) => c.configured).reduce((n, c) => n + c.unreadCount, 0) : 0;
+  const byFailure = Math.max(0, notRead - report.coverage.gapCount);
+  const summary = files
+    ? `Coverage: ${files.total} files, ${report.coverage.gapCount + byFailure} not read that should have been${byFailure > 0 ? ` (${byFailure} because a scanner failed)` : ''}`
+    : 'Coverage';
   return `\n<details${open}><summary>${summary}</summary>\n\n${lines.map((l) => `- ${l}\n`).join('')}\n</details>\n`;
 }

@@ -9,6 +9,7 @@ import { describeFix } from '../gate/describe.js';
 import type { ScanReport, ScannerRun } from '../report/scan-report.js';
 import { toolHomepage } from '../scanners/registry.js';
 import { scrubDeep } from './json.js';
+import { scannersRunNowhere } from './coverage.js';
 
 /**
  * GitHub rejects a run with more than 25,000 results (and shows the top 5,000 by severity); rules
@@ -226,7 +227,8 @@ function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: nu
 /**
  * The gate's own findings about the scan's settings (gate/policy-risks.ts) as a run of Gatehouse
  * itself with no results: "no scanner ran" as an error (executionSuccessful: false), an allow-path
- * or suppression that matches everything and open-ended suppressions as warnings. Its own category
+ * or suppression that matches everything, open-ended suppressions and configured scanners that applied
+ * to no service (no run of their own to say it) as warnings. Its own category
  * (`gatehouse/policy/`), so it never touches the tools' alerts. Absent when there is nothing to say.
  */
 function policyRun(report: ScanReport): sarif.Run | undefined {
@@ -234,10 +236,13 @@ function policyRun(report: ScanReport): sarif.Run | undefined {
   // Turning dependency and secret scanning off is a choice the config states: said in the other
   // formats, not worth a run of its own here.
   const notes = (report.gate.policy ?? []).filter((n) => n.kind !== 'categories-off');
-  if (noScanner.length === 0 && notes.length === 0) return undefined;
+  // A configured scanner that applied nowhere has no run of its own to carry the note.
+  const nowhere = scannersRunNowhere(report.coverage.scanners);
+  if (noScanner.length === 0 && notes.length === 0 && nowhere.length === 0) return undefined;
   const notifications: sarif.Notification[] = [
     ...noScanner.map((r) => ({ level: 'error' as const, message: { text: r.message } })),
     ...notes.map((n) => ({ level: 'warning' as const, message: { text: n.message }, descriptor: { id: n.kind } })),
+    ...nowhere.map((n) => ({ level: 'warning' as const, message: { text: `${n.scanner} ran on no service: ${n.reasons.join('; ')}` } })),
   ];
   return {
     tool: { driver: { name: 'gatehouse', rules: [] } },

@@ -96,6 +96,8 @@ describe('SecretEngine', () => {
       // packages whose names hold a secret word.
       '  better-auth: 1.4.0-beta.9',
       '  "jsonwebtoken": "9.0.2-next.12",',
+      '    "@acme/auth": "workspace:^0.1.0",',
+      '    "next-auth-jose": "npm:jose@5.2.0-beta.1",',
     ];
     for (const line of quiet) expect(scan(`${line}\n`), line).toEqual([]);
   });

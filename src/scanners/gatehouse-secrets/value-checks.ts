@@ -216,11 +216,12 @@ export function looksLikeOptionList(value: string): boolean {
 }
 
 /**
- * A version or version range (`1.4.0-beta.9`, `^9.0.2-next.12`, `~2.1.0-rc.1`): a dependency catalog
- * names packages such as `better-auth` or `jsonwebtoken`, whose versions are not credentials.
+ * A version or version range (`1.4.0-beta.9`, `^9.0.2-next.12`, `~2.1.0-rc.1`, pnpm's
+ * `workspace:^0.1.0`, an alias `npm:jose@5.2.0`): a dependency catalog names packages such as
+ * `better-auth`, `@acme/auth` or `jsonwebtoken`, whose versions are not credentials.
  */
 export function looksLikeVersion(value: string): boolean {
-  return /^(?:[~^=v]|[<>]=?)?\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z.-]+)?$/.test(value);
+  return /^(?:workspace:|npm:(?:@[\w.-]+\/)?[\w.-]+@)?(?:[~^=v]|[<>]=?)?\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z.-]+)?$/.test(value);
 }
 
 /** The text of a line before `index` starts a comment (`#`, `//`, `/*`, `*`, `--`, `;`, `<!--`, `REM`). */

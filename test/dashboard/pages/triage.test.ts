@@ -76,6 +76,18 @@ describe('triage on a finding', () => {
   });
 });
 
+describe('the triage panel of a finding that does not count', () => {
+  // Seen on contoso-real-estate's fixed url-credentials finding: "it counts in the gate and the SLA".
+  it('says a fixed or suppressed finding counts nowhere now, not that it counts', async () => {
+    const fixed = (await get(h.app, '/services/payments/findings/fp-payments-005', admin.cookie)).html;
+    expect(fixed).toContain('Not triaged. It is fixed and counts nowhere now; a decision here applies if it comes back.');
+    expect(fixed).not.toContain('it counts in the gate and the SLA');
+    const suppressed = (await get(h.app, '/services/payments/findings/fp-payments-098', admin.cookie)).html;
+    expect(suppressed).toContain('Not triaged. It is suppressed, so it counts in neither the gate nor the SLA.');
+    expect((await get(h.app, page, admin.cookie)).html).toContain('Not triaged: it counts in the gate and the SLA.');
+  });
+});
+
 describe('bulk triage', () => {
   it('applies one decision to the checked findings of a service', async () => {
     const list = await get(h.app, '/services/payments/triage', admin.cookie);

@@ -8,7 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresRead } from '../../../dashboard/store/postgres/read.js';
 import { FINDING_ROW_SELECT, FINDING_TRIAGE_COLUMNS, toFindingRow, type FindingRowDbRow } from '../../../dashboard/store/rows.js';
-import { findingSortSql, findingWhere } from '../../../dashboard/store/finding-page.js';
+import { findingSortSql } from '../../../dashboard/store/finding-page.js';
+import { breachCondition } from '../../../dashboard/store/exploit.js';
 import { createSqliteRead } from '../../../dashboard/store/sqlite/read.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import type { FindingFilter, FindingRow, SlaDays, Store } from '../../../dashboard/store/types.js';
@@ -18,13 +19,48 @@ import { day, makeReport, type FindingSpec } from './report-builder.js';
 
 type Page = { items: FindingRow[]; total: number };
 
+/**
+ * The filter's conditions as the earlier statements spelled them (frozen here: the page statement's own
+ * now picks a service by id, names the state in its text and counts from the summary).
+ */
+function referenceWhere(filter: FindingFilter, sla: SlaDays, now: Date): { sql: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (clause: string, value: string | undefined) => {
+    if (value === undefined) return;
+    where.push(clause);
+    params.push(value);
+  };
+  add('s.name = ?', filter.service);
+  add('f.severity = ?', filter.severity);
+  add('f.category = ?', filter.category);
+  add('f.tool = ?', filter.tool);
+  const state = filter.state ?? 'open';
+  if (state !== 'all') add('f.state = ?', state);
+  if (filter.kev !== undefined) where.push(filter.kev ? 'f.kev = 1' : 'f.kev = 0');
+  if (filter.epssMin !== undefined) {
+    where.push('f.epss >= ?');
+    params.push(filter.epssMin);
+  }
+  if (filter.epssPercentileMin !== undefined) {
+    where.push('f.epss_percentile >= ?');
+    params.push(filter.epssPercentileMin);
+  }
+  if (filter.slaBreached !== undefined) {
+    const breach = breachCondition(sla, now);
+    where.push(filter.slaBreached ? breach.sql : `NOT ${breach.sql}`);
+    params.push(...breach.params);
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
 /** The earlier listFindings: a count, then the page's rows (the stored finding whole), rows built in Node. */
 async function referencePage(backend: Backend, handle: Database.Database | pg.Pool, filter: FindingFilter, sla: SlaDays, now: Date): Promise<Page> {
   const ageExpr =
     backend === 'sqlite'
       ? '(julianday(COALESCE(f.fixed_at, ?)) - julianday(f.opened_at))'
       : '(EXTRACT(EPOCH FROM (COALESCE(f.fixed_at, ?)::timestamptz - f.opened_at::timestamptz)))';
-  const where = findingWhere(filter, sla, now);
+  const where = referenceWhere(filter, sla, now);
   const sort = findingSortSql(ageExpr)[filter.sort ?? 'severity'];
   const order = filter.order ?? sort.defaultOrder;
   const orderParams = filter.sort === 'age' ? [now.toISOString()] : [];
@@ -182,6 +218,81 @@ describe.each(BACKENDS)('%s findings page (one statement) against the earlier tw
         }
       }
     }
+  });
+});
+
+describe.each(BACKENDS)('%s findings page over random histories of several services against the earlier path', (backend) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let handle: Database.Database | pg.Pool;
+  const services = ['alpha', 'beta', 'gamma', 'delta', 'omega'];
+
+  beforeAll(async () => {
+    const at = await storeLocation(backend);
+    cleanup = at.cleanup;
+    store = await openTestStore(at.location);
+    let seed = 20261201;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    // Each service: 30-110 findings seen on some of 8 snapshot days (opened, fixed, reopened; ties of
+    // opened_at within a day), every severity, suppressions; services ingested in one interleaved order.
+    const pools = services.map((service, k) =>
+      Array.from({ length: 30 + rnd(80) }, (_, i): FindingSpec => ({
+        fp: `${service}-${String(i).padStart(3, '0')}`,
+        severity: SEVERITY_CYCLE[rnd(6)],
+        tool: TOOLS[(i + k) % TOOLS.length].tool,
+        category: TOOLS[(i + k) % TOOLS.length].category,
+        title: i % 5 === 0 ? 'same title' : `t${rnd(50)}`,
+        suppressed: rnd(10) === 0,
+      })),
+    );
+    for (let d = 0; d < 8; d++) {
+      for (const [k, service] of services.entries()) {
+        if (service === 'omega' && d > 2) continue; // a service whose findings all stay as last seen
+        const seen = pools[k].filter(() => rnd(4) !== 0);
+        await store.ingestScan(makeReport({ scanId: `${service}-${d}`, createdAt: day(`2026-02-${String(10 + d * 2).padStart(2, '0')}`, `0${k}:00:00`), services: [service], findings: seen }), 't');
+      }
+    }
+    // Everything of delta fixed at the end: its summary counts fall to zero.
+    await store.ingestScan(makeReport({ scanId: 'delta-end', createdAt: day('2026-02-27'), services: ['delta'], findings: [] }), 't');
+    const at27 = new Date(day('2026-02-27'));
+    await store.setTriage('alpha', pools[0].slice(0, 4).map((f) => `fp-${f.fp}`), toTriageRecord({ status: 'false_positive', reason: 'r' }, 'alice', at27), 'alice', at27);
+    await store.setTriage('beta', pools[1].slice(2, 5).map((f) => `fp-${f.fp}`), toTriageRecord({ status: 'accepted_risk', reason: 'r', owner: 'o', until: '2026-02-28' }, 'bob', at27), 'bob', at27);
+    handle = backend === 'sqlite' ? new Database(at.location, { readonly: true }) : new pg.Pool({ connectionString: at.location, max: 2 });
+  });
+  afterAll(async () => {
+    if (handle instanceof pg.Pool) await handle.end();
+    else handle?.close();
+    await store.close();
+    await cleanup();
+  });
+
+  it('answers every service, state, severity and sort the same at many limits and offsets', async () => {
+    let compared = 0;
+    let counted = 0;
+    for (const service of [...services, undefined]) {
+      for (const state of [undefined, 'open', 'fixed', 'all'] as const) {
+        for (const severity of [undefined, 'critical', 'unknown'] as const) {
+          for (const sort of ['severity', 'age', 'service'] as const) {
+            for (const order of [undefined, 'asc'] as const) {
+              const filter = { service, state, severity, sort, order };
+              const whole = await referencePage(backend, handle, { ...filter, limit: 500, offset: 0 }, store.sla, NOW);
+              for (const [limit, offset] of [[50, 0], [7, 7], [5, whole.total - 5], [5, whole.total - 3], [3, whole.total + 2]]) {
+                if (offset < 0) continue;
+                const f = { ...filter, limit, offset };
+                const got = await store.listFindings(f, NOW);
+                const want = await referencePage(backend, handle, f, store.sla, NOW);
+                expect(JSON.stringify(got), JSON.stringify(f)).toBe(JSON.stringify(want));
+                compared++;
+                if (got.items.length === limit || (got.items.length === 0 && offset > 0)) counted++;
+              }
+            }
+          }
+        }
+      }
+    }
+    // The comparisons include pages whose total the statement had to count (full pages, past the end).
+    expect(compared).toBeGreaterThan(1000);
+    expect(counted).toBeGreaterThan(500);
   });
 });
 
