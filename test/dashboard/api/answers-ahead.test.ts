@@ -265,11 +265,11 @@ describe('PageWarmer work in bulk', () => {
 });
 
 describe('the cache budget', () => {
-  it('grows with the number of services: 40 KB a service within the 3/4 work ahead may fill, at least 48 MB', () => {
+  it('grows with the number of services: 64 KB a service within the 3/4 work ahead may fill, at least 48 MB', () => {
     expect(cacheBudgetFor(0, WARM_FILL_MAX)).toBe(MIN_CACHE_BYTES);
     expect(cacheBudgetFor(500, WARM_FILL_MAX)).toBe(MIN_CACHE_BYTES);
     expect(cacheBudgetFor(5000, WARM_FILL_MAX)).toBe(Math.ceil((5000 * CACHE_BYTES_PER_SERVICE) / WARM_FILL_MAX));
-    expect(cacheBudgetFor(5000, WARM_FILL_MAX) * WARM_FILL_MAX).toBeGreaterThanOrEqual(5000 * 40 * 1024);
+    expect(cacheBudgetFor(5000, WARM_FILL_MAX) * WARM_FILL_MAX).toBeGreaterThanOrEqual(5000 * 64 * 1024);
   });
 
   it('a cache grows its budget and never shrinks it (that would evict)', () => {
