@@ -5,7 +5,9 @@ import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { cachedOverview } from '../cached-reads.js';
 import { densifySeries, PostureChart } from '../components/charts.js';
 import type { RouteDeps } from '../deps.js';
+import { ClockReading, nextDayTurn, noteChange, noteMinute } from '../clock-reading.js';
 import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
+import { changeTurn } from '../store/week.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
@@ -46,23 +48,32 @@ export const ServiceQuery = z.object({
 });
 export type ServiceView = z.infer<typeof ServiceQuery>;
 
-export const renderOverviewBody = async (deps: Pick<RouteDeps, 'cache'> & { store: ReadStore }, view: OverviewView, at: Date, version?: number) => (
-  <OverviewContent
-    rows={await cachedOverview(deps, at, version)}
-    week={await readWeek(deps, at, view.days, undefined, version)}
-    sort={view.sort}
-    dir={view.dir}
-    filter={view.q}
-    page={view.page}
-    pageSize={OVERVIEW_PAGE_SIZE}
-    now={at}
-    staleAfterDays={STALE_AFTER_DAYS}
-  />
-);
+/**
+ * The overview body. It keeps the minute rule (clock-reading.ts): its rows may come from the
+ * overview computed up to a period before (cached-reads.ts), "this week" counts events leaving its
+ * window at any instant, and 500 services' last scans make some age move every few minutes anyway.
+ */
+export async function renderOverviewBody(deps: Pick<RouteDeps, 'cache'> & { store: ReadStore }, view: OverviewView, at: Date, version?: number) {
+  noteMinute(at);
+  return (
+    <OverviewContent
+      rows={await cachedOverview(deps, at, version)}
+      week={await readWeek(deps, at, view.days, undefined, version)}
+      sort={view.sort}
+      dir={view.dir}
+      filter={view.q}
+      page={view.page}
+      pageSize={OVERVIEW_PAGE_SIZE}
+      now={at}
+      staleAfterDays={STALE_AFTER_DAYS}
+    />
+  );
+}
 
 
 /** The days a service page's chart shows at `at` (YYYY-MM-DD, UTC). */
 export function chartWindow(days: number, at: Date): { from: string; to: string } {
+  noteChange(at, nextDayTurn(at.getTime()));
   return { from: new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10), to: at.toISOString().slice(0, 10) };
 }
 
@@ -87,12 +98,16 @@ export interface ServiceHeadData {
 
 /** The reads of a service body's head and scans (the same for every view of the page at `at`). */
 export async function readServiceHead(store: ReadStore, name: string, at: Date): Promise<ServiceHeadData> {
-  const [service, scans, changes] = await Promise.all([
+  const changeSince = new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString();
+  const [service, scans, changes, turn] = await Promise.all([
     store.getService(name, at),
     store.listScans(name, 20),
-    store.serviceChanges(new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString(), name),
+    store.serviceChanges(changeSince, name),
+    // A render kept until its text changes also learns when the change line moves (clock-reading.ts).
+    at instanceof ClockReading ? store.serviceChangeTurn(changeSince, name) : undefined,
   ]);
   if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
+  if (turn) noteChange(at, changeTurn(turn, DEFAULT_WEEK_DAYS * 86_400_000));
   return { service, scans, change: changes[0] };
 }
 

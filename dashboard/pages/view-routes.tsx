@@ -1,11 +1,13 @@
 // The read pages: overview and service (the finding page, with its triage, is in triage-routes.tsx).
 // Overview and service bodies go through the app's one cache (version-cache.ts): rendered and
-// deflated once per data version for everyone (ages follow the clock within CLOCK_LAG_MS), framed
+// deflated once per data version for everyone (kept until a text on them changes with the clock,
+// then up to CLOCK_LAG_MS while rendered again), framed
 // per viewer on each request (gzip-join.ts), and rendered ahead of their first visit after an
 // ingest or a start (page-warmer.ts).
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { cachedOverview } from '../cached-reads.js';
+import { CLOCK_LAG_MS, readClock } from '../clock-reading.js';
 import { neutralisedUtf8 } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
@@ -37,12 +39,13 @@ const CONTENT_SLOT = '<!--gatehouse:content-->';
 const TITLE_SLOT = 'gatehouse-title-slot';
 
 /**
- * Ages and SLA days on a cached page follow the clock it was rendered with: a copy from an earlier
- * minute (same data version) is served while a fresh one renders in the background, up to this
- * lag; an older copy is rendered again before answering. Data never lags: a new data version is
- * always rendered before it is served.
+ * Ages and SLA days on a cached page follow the clock it was rendered with: a render notes the first
+ * instant one of its texts changes (`until`, clock-reading.ts); until then it is the page of now. Up
+ * to CLOCK_LAG_MS after it, the copy (same data version) is served while a fresh one renders in the
+ * background; an older copy is rendered again before answering. Data never lags: a new data version
+ * is always rendered before it is served.
  */
-export const CLOCK_LAG_MS = 5 * 60_000;
+export { CLOCK_LAG_MS };
 
 /** Where a service body's posture chart goes until its own piece takes the place (a constant comment: escaped text never makes one). */
 const CHART_SLOT = '<!--gatehouse:chart-->';
@@ -50,31 +53,32 @@ const CHART_SLOT = '<!--gatehouse:chart-->';
 /**
  * A page body as cached: deflated once for every viewer, with the clock it was rendered at. A
  * service body is five pieces: its head and its scans (kept per service version and shared by every
- * view rendered in the same minute: ServiceParts), its view's part around its chart, and the chart
+ * view rendered while they hold: ServiceParts), its view's part around its chart, and the chart
  * (kept per service version, day and window). A view nobody rendered before then reads, draws and
  * deflates only its findings table and the window links above the chart.
  */
 interface CachedContent {
   pieces: DeflatedPiece[];
   at: number;
+  /** The first instant at which a render would show otherwise (clock-reading.ts). */
+  until: number;
 }
 
 /**
  * A service body's head and recent scans, deflated, with the tools the scans offer to the filter,
- * rendered at `at`. A view rendered with them takes their clock (`at`), so its body is the
- * one-piece render at that instant: ages, SLA days and counts agree across its pieces.
+ * rendered at `at` and showing the same until `until` (clock-reading.ts). A view rendered at any
+ * instant before `until` goes with them: its body is then the one-piece render at that instant.
  */
 interface ServiceParts {
   head: DeflatedPiece;
   scans: DeflatedPiece;
   tools: string[];
   at: number;
+  until: number;
 }
 
 /** How a render deflates its pieces (renderContent picks it: in this thread or on the thread pool, at which level). */
 type Deflate = (text: string) => DeflatedPiece | Promise<DeflatedPiece>;
-
-const minuteOf = (ms: number) => Math.floor(ms / 60_000);
 
 /** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
 const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
@@ -116,14 +120,15 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     cache ? cache.get(key, version, make, (v) => ('deflated' in v ? v.deflated.length : v.head.deflated.length + v.scans.deflated.length) + 200, usable) : make();
   const contentSize = (v: CachedContent) => v.pieces.reduce((n, p) => n + p.deflated.length, 200);
 
-  /** Renders `key` into the cache at the data version and clock of now, unless a copy of this minute is there. */
+  /** Renders `key` into the cache at the data version and clock of now, unless a copy still true now is there. */
   const renderAhead = async (key: string, render: Render, versionOf: VersionOf): Promise<void> => {
     if (!cache) return;
     const version = await versionOf();
     const at = now();
     // Requests in flight go first between the render's steps, unless one of them waits for it.
     const pause = warmer ? () => warmer.yieldToRequests(() => cache.awaited(key)) : undefined;
-    await cache.get(key, version, () => renderContent(render, version, at, pause), contentSize, (v) => minuteOf(v.at) === minuteOf(at.getTime()));
+    const t = at.getTime();
+    await cache.get(key, version, () => renderContent(render, version, at, pause), contentSize, (v) => v.at <= t && t < v.until);
   };
 
   /** The body of `key` at the current data version: cached, or rendered now. */
@@ -131,11 +136,11 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     const version = await versionOf();
     if (!cache) return renderContent(render, version, at);
     const t = at.getTime();
-    const usable = (v: CachedContent) => v.at <= t && t - v.at < CLOCK_LAG_MS;
+    const usable = (v: CachedContent) => v.at <= t && t < v.until + CLOCK_LAG_MS;
     const hit = cache.peek<CachedContent>(key, version);
     if (hit && usable(hit)) {
-      // Ages from an earlier minute: served now, rendered again in the background.
-      if (minuteOf(hit.at) !== minuteOf(t)) warmer?.enqueue(key, () => renderAhead(key, render, versionOf));
+      // A text on it has moved on since: served now, rendered again in the background.
+      if (t >= hit.until) warmer?.enqueue(key, () => renderAhead(key, render, versionOf));
       return hit;
     }
     return cache.get(key, version, () => renderContent(render, version, at), contentSize, usable);
@@ -173,28 +178,31 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   const overviewContent =
     (view: OverviewView): Render =>
     async (version, at, deflate, pause) => {
-      const html = String(await renderOverviewBody(deps, view, at, version));
+      const clock = readClock(at);
+      const html = String(await renderOverviewBody(deps, view, clock, version));
       await pause?.();
-      return { pieces: [await deflate(html)], at: at.getTime() };
+      return { pieces: [await deflate(html)], at: at.getTime(), until: clock.validUntil };
     };
   // Everything on a service page is that service's own (its findings with their triage, KEV and EPSS
   // columns as its own scans set them, its scans, posture and change): its version covers it.
   const serviceContent =
     (name: string, view: ServiceView): Render =>
     async (version, at, deflate, pause) => {
-      // The head and scans of this minute, kept or rendered now; the view takes their clock.
+      // The head and scans still true now, kept or rendered now: the same bytes as rendered at `at`.
       const t = at.getTime();
       const parts = await keptPiece<ServiceParts>(
         partsKey(name),
         version,
         async () => {
-          const head = await readServiceHead(store, name, at);
-          const [headHtml, scansHtml] = await Promise.all([serviceHeadHtml(head, at), serviceScansHtml(head, at)]);
-          return { head: await deflate(headHtml), scans: await deflate(scansHtml), tools: scanTools(head.scans), at: t };
+          const reading = readClock(t);
+          const head = await readServiceHead(store, name, reading);
+          const [headHtml, scansHtml] = await Promise.all([serviceHeadHtml(head, reading), serviceScansHtml(head, reading)]);
+          return { head: await deflate(headHtml), scans: await deflate(scansHtml), tools: scanTools(head.scans), at: t, until: reading.validUntil };
         },
-        (p) => p.at <= t && minuteOf(p.at) === minuteOf(t),
+        (p) => p.at <= t && t < p.until,
       );
-      const clock = new Date(parts.at);
+      // A parts render another request started a moment later may be the one joined: the view then takes its instant.
+      const clock = readClock(Math.max(t, parts.at));
       await pause?.();
       // The chart kept for this day and window, or drawn alongside the view (its reads go with the view's).
       const chart = keptPiece(chartKey(name, view.days, clock), version, async () => deflate(await postureChartHtml(store, name, view.days, clock)));
@@ -203,7 +211,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       const around = (await serviceViewHtml(store, name, view, clock, parts.tools, CHART_SLOT)).split(CHART_SLOT);
       if (around.length !== 2) throw new Error(`a service body holds ${around.length - 1} chart slots, not one`);
       await pause?.();
-      return { pieces: [parts.head, await deflate(around[0]), await chart, await deflate(around[1]), parts.scans], at: parts.at };
+      return { pieces: [parts.head, await deflate(around[0]), await chart, await deflate(around[1]), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
     };
 
   // What page-warmer.ts renders ahead: the default views, which links and notifications open.
