@@ -106,11 +106,13 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   const renderContent = async (render: Render, version: number, at: Date, pause?: () => Promise<void>): Promise<CachedContent> => {
     await pause?.();
     // A render ahead (nobody waits): level 6, large pieces on the thread pool. One a request waits
-    // for: in this thread at level 1, a third of the CPU (gzip-join.ts). Invisible characters are
-    // looked for in the bytes (invisible-text.ts): a page is encoded anyway.
+    // for: level 1, a third of the CPU (gzip-join.ts), in this thread up to 256 KiB (a page of 200
+    // rows is about 130 KiB, 0.6 ms; rows with very long texts go to the thread pool instead of
+    // holding the event loop). Invisible characters are looked for in the bytes (invisible-text.ts):
+    // a page is encoded anyway.
     const deflate: Deflate = pause
       ? (text) => (text.length > 16_384 ? deflatePiece(neutralisedUtf8(text), AHEAD_LEVEL) : deflatePieceSync(neutralisedUtf8(text), AHEAD_LEVEL))
-      : (text) => deflatePieceSync(neutralisedUtf8(text), WAITED_LEVEL);
+      : (text) => (text.length > 262_144 ? deflatePiece(neutralisedUtf8(text), WAITED_LEVEL) : deflatePieceSync(neutralisedUtf8(text), WAITED_LEVEL));
     return render(version, at, deflate, pause);
   };
   /** A piece kept per data version of the body it goes in (the same service's), made by `make` when missing. */
