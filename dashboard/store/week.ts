@@ -192,13 +192,14 @@ export function assembleChanges(
 /**
  * What moves one service's change (serviceChanges) as its window's start `?` moves on: the baseline
  * row now (the latest snapshot before it), the snapshots at or after it, and the earliest event at
- * or after it. Parameters: since and the service's name, for each of the three.
+ * or after it. Parameters: since and the service's name (`later`: since's day first).
  */
 export const CHANGE_TURN_SQL = {
   baseline: `SELECT p.day, p.snapshot_at, p.critical, p.high, p.medium, p.low, p.info, p.unknown FROM services s CROSS JOIN posture_daily p
     WHERE p.service_id = s.id AND p.snapshot_at < ? AND s.name = ? ORDER BY p.day DESC LIMIT 1`,
+  // Parameters: the start's day (a row's day is its snapshot's: an index range, not the service's every day), the start, the name.
   later: `SELECT p.day, p.snapshot_at, p.critical, p.high, p.medium, p.low, p.info, p.unknown FROM services s CROSS JOIN posture_daily p
-    WHERE p.service_id = s.id AND p.snapshot_at >= ? AND s.name = ? ORDER BY p.snapshot_at`,
+    WHERE p.service_id = s.id AND p.day >= ? AND p.snapshot_at >= ? AND s.name = ? ORDER BY p.snapshot_at`,
   firstEvent: `SELECT min(e.at) AS at FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN services s ON s.id = f.service_id
     WHERE e.at >= ? AND s.name = ?`,
 };

@@ -327,7 +327,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     async serviceChangeTurn(since, service) {
       const [baseline, later, first] = await Promise.all([
         rows<ChangeTurnRow>(numbered(CHANGE_TURN_SQL.baseline), [since, service]),
-        rows<ChangeTurnRow>(numbered(CHANGE_TURN_SQL.later), [since, service]),
+        rows<ChangeTurnRow>(numbered(CHANGE_TURN_SQL.later), [dayOfTime(since), since, service]),
         rows<{ at: string | null }>(numbered(CHANGE_TURN_SQL.firstEvent), [since, service]),
       ]);
       return { baseline: baseline[0], later, firstEventAt: first[0]?.at ?? null };

@@ -264,7 +264,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     async serviceChangeTurn(since, service) {
       return {
         baseline: prepared(CHANGE_TURN_SQL.baseline).get(since, service) as ChangeTurnRow | undefined,
-        later: prepared(CHANGE_TURN_SQL.later).all(since, service) as ChangeTurnRow[],
+        later: prepared(CHANGE_TURN_SQL.later).all(dayOfTime(since), since, service) as ChangeTurnRow[],
         firstEventAt: (prepared(CHANGE_TURN_SQL.firstEvent).get(since, service) as { at: string | null }).at,
       };
     },
