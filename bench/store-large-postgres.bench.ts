@@ -207,6 +207,8 @@ async function main(): Promise<void> {
        * per request, PostgreSQL's (all its processes), and the dashboard's event-loop blocks over
        * 20 ms (dashboard/loop-stats.ts; "cpu-blocks": those the server's own CPU time explains).
        */
+      /** CPU the measured lines used (both processes), kept apart from the work ahead's (cpuWindow). */
+      const linesCpu = { server: 0, pg: 0 };
       const measure = async (run: () => Promise<LoadResult>) => {
         await dash.loopStats();
         const cpu0 = dash.cpuMs();
@@ -215,6 +217,8 @@ async function main(): Promise<void> {
         const r = await run();
         const cpu1 = dash.cpuMs();
         const pg1 = pgCpu?.();
+        linesCpu.server += (cpu1 ?? 0) - (cpu0 ?? 0);
+        linesCpu.pg += (pg1 ?? 0) - (pg0 ?? 0);
         const loop = await dash.loopStats();
         const per = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '?' : fmt((b - a) / Math.max(1, r.requests)));
         const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms (max ${loop.maxMs} ms), cpu-blocks ${loop.cpuBlocks} (max ${loop.maxCpuMs} ms)` : '';
@@ -222,6 +226,18 @@ async function main(): Promise<void> {
       };
       const print = (label: string, { r, figures }: { r: LoadResult; figures: string }) =>
         console.log(`  ${label.padEnd(70)} p50 ${fmt(r.p50).padStart(7)} ms  p99 ${fmt(r.p99).padStart(7)} ms  max ${fmt(r.max).padStart(7)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors; ${figures}`);
+      /**
+       * Seconds until the server has said the end of its `runs`-th bulk run of work ahead (its own
+       * line, page-warmer.ts; a second of little CPU can come mid-run on a loaded machine).
+       */
+      const workAheadEnded = async (runs: number) => {
+        const t = process.hrtime.bigint();
+        while (dash.workAhead().filter((l) => l.startsWith('work ahead ')).length < runs && ms(t) < 1_800_000) await new Promise((r) => setTimeout(r, 500));
+        return ms(t) / 1000;
+      };
+      /** CPU of both processes so far, less the measured lines'. */
+      const cpuMark = () => ({ server: (dash.cpuMs() ?? Number.NaN) - linesCpu.server, pg: (pgCpu?.() ?? Number.NaN) - linesCpu.pg });
+      const startCpu = cpuMark();
       console.log('32 concurrent keep-alive connections (target p99 <= 50 ms, no errors):');
       const t0 = process.hrtime.bigint();
       const first = await measure(() => load(dash.base, () => '/api/v1/services', bearer, { concurrency: 1, requests: 1, maxSeconds: 600 }));
@@ -230,16 +246,23 @@ async function main(): Promise<void> {
       // and polled answers (page-warmer.ts, worst first) whenever no request is in flight: the same
       // reads, during and after it.
       print('overview API   GET /api/v1/services (cached; during the start-up work ahead)', await measure(() => load(dash.base, () => '/api/v1/services', bearer, opts)));
-      console.log(`  (server quiet after ${fmt(await waitQuiet(dash, 1800, pgCpu))} s more, ${sinceStart()} after its start: the work ahead on start is done)`);
-      /** The server's own lines about its work ahead since `seen` (how many services, how long, how many MB), and its memory. */
+      console.log(`  (the server said its work ahead on start ended ${fmt(await workAheadEnded(1))} s later, ${sinceStart()} after its start; quiet after ${fmt(await waitQuiet(dash, 600, pgCpu))} s more)`);
+      /**
+       * The server's own lines about its work ahead since `seen` (how many services, how long, how
+       * many MB), its memory, and the CPU both processes used since `from` besides the measured
+       * lines' (the work ahead's, and the little else a quiet server does), per service done.
+       */
       let seen = 0;
-      const serverSays = (when: string) => {
+      const serverSays = (when: string, from?: ReturnType<typeof cpuMark>) => {
         const lines = dash.workAhead();
         for (const line of lines.slice(seen)) console.log(`  server: ${line}`);
         seen = lines.length;
-        console.log(`  server RSS ${fmt(dash.rssMb() ?? Number.NaN)} MB ${when}`);
+        const done = Number(/: (\d+) of \d+ services in /.exec(lines.at(-1) ?? '')?.[1] ?? Number.NaN);
+        const cpu = from && cpuMark();
+        const spent = cpu && from ? `; CPU besides the measured requests: server ${fmt((cpu.server - from.server) / 1000)} s + PostgreSQL ${fmt((cpu.pg - from.pg) / 1000)} s (${fmt((cpu.server - from.server) / done)} + ${fmt((cpu.pg - from.pg) / done)} ms a service)` : '';
+        console.log(`  server RSS ${fmt(dash.rssMb() ?? Number.NaN)} MB ${when}${spent}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
       };
-      serverSays('after the work ahead on start');
+      serverSays('after the work ahead on start', startCpu);
       // Answers nobody computed ahead beside those computed ahead: each request a miss (a 180-day
       // window, a severity filter), one request per service over MISS_SERVICES distinct services.
       const order = [...names].sort(() => rnd() - 0.5).slice(0, MISS_SERVICES);
@@ -268,6 +291,7 @@ async function main(): Promise<void> {
       // shifted-clock-server.ts): today's posture windows are new keys, and the answers with ages
       // computed ahead hours ago have expired. The first request sees the turn and queues every
       // service's answers again; requests go first, the work ahead runs while none is in flight.
+      const turnCpu = cpuMark();
       dash.signal('SIGUSR1');
       await new Promise((r) => setTimeout(r, 200));
       console.log(`  (the server's clock moved to 00:00:01 UTC of the next day, ${sinceStart()} after its start)`);
@@ -275,8 +299,8 @@ async function main(): Promise<void> {
         ['overview API   GET /api/v1/services (at the day turn; its first request recomputes the overview)', () => '/api/v1/services'],
         ['posture API    GET /api/v1/services/:name/posture (90 days ending the new day; during the day-turn work)', () => `/api/v1/services/${randomService()}/posture`],
       ]);
-      console.log(`  (server quiet after ${fmt(await waitQuiet(dash, 1800, pgCpu))} s more, ${sinceStart()} after its start: the work ahead of the day turn is done)`);
-      serverSays('after the day-turn work');
+      console.log(`  (the server said its work ahead of the day turn ended ${fmt(await workAheadEnded(2))} s later, ${sinceStart()} after its start; quiet after ${fmt(await waitQuiet(dash, 600, pgCpu))} s more)`);
+      serverSays('after the day-turn work', turnCpu);
       await run([
         ['posture API    GET /api/v1/services/:name/posture (90 days ending the new day, computed ahead at the turn)', () => `/api/v1/services/${randomService()}/posture`],
         ['service API    GET /api/v1/services/:name (computed ahead at the day turn)', () => `/api/v1/services/${randomService()}`],

@@ -1,6 +1,7 @@
 // The dashboard's hono app: security headers, authentication (one principal per request, for the
 // API and the pages alike), the JSON API under /api/v1 and the server-rendered pages at /.
 // No side effects at import: server.ts (or a test) opens the store and passes it in.
+import { totalmem } from 'node:os';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { createAdminRoutes } from './api/admin.js';
@@ -41,7 +42,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       stored: () => cache.storedBytes,
       held: () => cache.heldBytes,
       budget: () => cache.budgetBytes,
-      fit: cacheBytes === undefined ? (services) => cache.grow(cacheBudgetFor(services, WARM_FILL_MAX)) : undefined,
+      fit: cacheBytes === undefined ? (services) => cache.grow(cacheBudgetFor(services, WARM_FILL_MAX, totalmem())) : undefined,
     });
     app.use('*', async (_c, next) => {
       warmer.requestStarted();

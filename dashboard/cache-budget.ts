@@ -7,16 +7,26 @@
 export const MIN_CACHE_BYTES = 48 * 1024 * 1024;
 
 /**
- * What one service's work ahead stores (its default page body 15 KB, its chart piece 11 KB, its four
- * polled answers 7 KB, each with its entry's overhead), with room: measured 33.5 KB at 500
- * services x 365 days (docs/dashboard.md "Known limits"; the work ahead's log line says it).
+ * What one service's work ahead stores (its default page body, its chart piece, its four polled
+ * answers, each with its entry's overhead), with room: measured 33.5 KB at 500 services x 365 days
+ * (page 15, chart 11, answers 7) and 45.8 KB at 5,000 services x 3 years with 10 million findings
+ * (docs/dashboard.md "Known limits"; the work ahead's log line says it each run).
  */
-export const CACHE_BYTES_PER_SERVICE = 40 * 1024;
+export const CACHE_BYTES_PER_SERVICE = 64 * 1024;
+
+/**
+ * The share of the machine's memory a grown budget stops at: services are made by ingest (an
+ * unscoped ingest token may upload for any name), so their count alone must not size the process.
+ * Past it work ahead stops at its share and says so; `cacheMegabytes` sets any budget.
+ */
+export const MAX_MEMORY_SHARE = 1 / 4;
 
 /**
  * The budget that lets work ahead hold `services` services within its share of the cache
- * (`fillMax`, page-warmer.ts WARM_FILL_MAX), the rest left to what requests cache.
+ * (`fillMax`, page-warmer.ts WARM_FILL_MAX), the rest left to what requests cache; at most
+ * MAX_MEMORY_SHARE of `memoryBytes` (os.totalmem()), never below MIN_CACHE_BYTES.
  */
-export function cacheBudgetFor(services: number, fillMax: number): number {
-  return Math.max(MIN_CACHE_BYTES, Math.ceil((services * CACHE_BYTES_PER_SERVICE) / fillMax));
+export function cacheBudgetFor(services: number, fillMax: number, memoryBytes: number): number {
+  const ceiling = Math.max(MIN_CACHE_BYTES, Math.floor(memoryBytes * MAX_MEMORY_SHARE));
+  return Math.min(ceiling, Math.max(MIN_CACHE_BYTES, Math.ceil((services * CACHE_BYTES_PER_SERVICE) / fillMax)));
 }

@@ -56,7 +56,7 @@ export interface StartDashboardOptions {
   warmPagesOnStart?: number;
   /**
    * The cache's budget in MB (pages and API answers; work ahead fills at most 3/4 of it). Default:
-   * 48 MB, grown with the number of services (cache-budget.ts: 40 KB a service over 3/4).
+   * 48 MB, grown with the number of services (cache-budget.ts: 64 KB a service over 3/4).
    */
   cacheMegabytes?: number;
   /** The app's clock (default the system's): a bench moves it to a day turn (bench/shifted-clock-server.ts). */

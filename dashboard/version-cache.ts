@@ -4,8 +4,9 @@
 // than the data it shows. Concurrent misses of one key share one render.
 //
 // Users: the overview (the store's heaviest read), JSON bodies of the read API, and the pages
-// (viewer-independent content, and the finished gzipped page per viewer). Keys say which is which
-// and carry the minute when the value shows ages ("5 min ago").
+// (viewer-independent content, and the finished gzipped page per viewer). Keys say which is which.
+// A value that shows the clock ("5 min ago", SLA breaches) is kept with the instant it was rendered
+// at and the first instant it shows otherwise (getUntil, clock-reading.ts), or by period (getAging).
 
 import { MIN_CACHE_BYTES } from './cache-budget.js';
 
@@ -16,9 +17,9 @@ export type Schedule = (key: string, task: () => Promise<unknown>) => void;
 const soon: Schedule = (_key, task) => void setImmediate(() => void task());
 
 export class VersionedCache {
-  private readonly entries = new Map<string, { version: number; value: unknown; size: number; period?: number }>();
+  private readonly entries = new Map<string, { version: number; value: unknown; size: number; period?: number; from?: number; until?: number }>();
   /** Renders in progress, so requests arriving meanwhile wait for the same one. */
-  private readonly pending = new Map<string, { version: number; period?: number; value: Promise<unknown>; awaited?: boolean }>();
+  private readonly pending = new Map<string, { version: number; period?: number; from?: number; value: Promise<unknown>; awaited?: boolean }>();
   private bytes = 0;
   private stored = 0;
 
@@ -108,6 +109,60 @@ export class VersionedCache {
     }
   }
 
+  /**
+   * For values that show the clock and know until when they stay true (clock-reading.ts): `render`
+   * gives the value at instant `at` and the first instant it would show otherwise. A value of the
+   * same data version rendered at or before `at` is returned while `at` is before that instant; up
+   * to `maxLagMs` after it, it is still returned at once and a render of `at` is scheduled in the
+   * background. Later, or of another data version: rendered before answering, as get().
+   */
+  async getUntil<V>(
+    key: string,
+    version: number,
+    at: number,
+    render: () => Promise<{ value: V; validUntil: number }>,
+    opts: { size?: (value: V) => number; maxLagMs?: number; schedule?: Schedule } = {},
+  ): Promise<V> {
+    const size = opts.size ?? defaultSize;
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version && hit.from !== undefined && hit.from <= at && at < hit.until! + (opts.maxLagMs ?? 0)) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      if (at >= hit.until! && !this.pending.has(key)) {
+        // A failed refresh is tried again by the next request.
+        (opts.schedule ?? soon)(key, () => this.renderUntil(key, version, at, render, size).catch(() => undefined));
+      }
+      return hit.value as V;
+    }
+    return this.renderUntil(key, version, at, render, size);
+  }
+
+  /** The value at instant `at` and `version`: the entry if still true then, else one render shared by all who ask. */
+  private async renderUntil<V>(key: string, version: number, at: number, render: () => Promise<{ value: V; validUntil: number }>, size: (value: V) => number): Promise<V> {
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version && hit.from !== undefined && hit.from <= at && at < hit.until!) return hit.value as V;
+    // A render in progress started at most a render's time before this ask: its clock is this one's.
+    const inFlight = this.pending.get(key);
+    if (inFlight && inFlight.version >= version && inFlight.from !== undefined) {
+      inFlight.awaited = true;
+      return inFlight.value as Promise<V>;
+    }
+    const done = (async () => render())();
+    const value = done.then((d) => d.value);
+    // Its failure reaches this caller through `done`; joiners await `value` themselves.
+    value.catch(() => undefined);
+    this.pending.set(key, { version, from: at, value });
+    try {
+      const { value: v, validUntil } = await done;
+      const now = this.entries.get(key);
+      // A render of a later instant or version that ended first is kept.
+      if (!now || now.version < version || (now.version === version && (now.from ?? -Infinity) <= at)) this.set(key, version, v, size(v), undefined, { from: at, until: validUntil });
+      return v;
+    } finally {
+      if (this.pending.get(key)?.value === value) this.pending.delete(key);
+    }
+  }
+
   /** The cached value at `version` without rendering or touching the LRU order, else undefined. */
   peek<V>(key: string, version: number): V | undefined {
     const hit = this.entries.get(key);
@@ -142,14 +197,14 @@ export class VersionedCache {
     return this.maxBytes;
   }
 
-  private set(key: string, version: number, value: unknown, size: number, period?: number): void {
+  private set(key: string, version: number, value: unknown, size: number, period?: number, clock?: { from: number; until: number }): void {
     const old = this.entries.get(key);
     if (old) {
       this.bytes -= old.size;
       this.entries.delete(key);
     }
     if (size > this.maxBytes) return;
-    this.entries.set(key, { version, value, size, period });
+    this.entries.set(key, { version, value, size, period, ...clock });
     this.bytes += size;
     this.stored += size;
     for (const [k, v] of this.entries) {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { z } from 'zod';
 import { backgroundOf } from '../cached-reads.js';
+import { CLOCK_LAG_MS, readClock, type ClockReading } from '../clock-reading.js';
 import type { RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { CHART_WINDOWS } from '../pages/service.js';
@@ -14,12 +15,8 @@ import type { ReadStore } from '../store/types.js';
 import { FindingQuerySchema, toFindingFilter } from './query.js';
 
 export const gzipAsync = promisify(gzip);
-/** The minute of the clock an answer with ages is computed with. */
-const minuteOf = (at: Date) => Math.floor(at.getTime() / 60_000);
 
 export const DEFAULT_POSTURE_DAYS = 90;
-/** How many minutes an answer with ages may lag the clock (pages: CLOCK_LAG_MS, the same 5 minutes). */
-export const CLOCK_LAG_MINUTES = 5;
 /**
  * Posture windows computed ahead: the API's default and the longest chart the service page offers
  * (a client showing a service's chart asks for one of them).
@@ -45,10 +42,13 @@ export interface JsonAnswer {
   key: string;
   /** The data version it shows (read before the data, so an answer is never older than its version). */
   version: () => Promise<number>;
-  /** The answer's value to serialize, or its finished JSON text. */
-  compute: () => Promise<unknown>;
-  /** Answers with ages (findings): the minute of the clock they are computed with. */
-  minute?: number;
+  /**
+   * The answer's value to serialize, or its finished JSON text. Answers with ages read the clock
+   * through `clock` (a reading of `at`, new per computation) when given, else at `at`.
+   */
+  compute: (clock?: Date) => Promise<unknown>;
+  /** Answers with ages (findings, service): the instant they are computed at. */
+  at?: Date;
   /** zlib's level when not its default (6). */
   gzipLevel?: number;
 }
@@ -82,38 +82,40 @@ export function postureAnswer(store: ReadStore, name: string, window: { from: st
 }
 
 /**
- * GET /services/:name: the service's own figures (ages and SLA days follow the clock: by the minute,
- * as the findings answer) and its last scans, one answer per service version (another service's
- * ingest leaves it cached). An unknown name throws a 404, and nothing is kept for it.
+ * GET /services/:name: the service's own figures (ages, SLA breaches and the trend follow the clock:
+ * the answer is kept until one of them changes, as the findings answer) and its last scans, one
+ * answer per service version (another service's ingest leaves it cached). An unknown name throws a
+ * 404, and nothing is kept for it.
  */
 export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAnswer {
   return {
     key: `api|service|${name}`,
     version: () => store.serviceVersion(name),
-    compute: async () => {
+    compute: async (clock: Date = at) => {
       // Both reads at once (each on its own pooled connection on PostgreSQL): one round trip's wait.
-      const [service, scans] = await Promise.all([store.getService(name, at), store.listScans(name, 20)]);
+      const [service, scans] = await Promise.all([store.getService(name, clock), store.listScans(name, 20)]);
       if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
       return { service, scans };
     },
-    minute: minuteOf(at),
+    at,
   };
 }
 
 /**
- * GET /findings. Ages and SLA dates follow the clock by the minute: one answer per query and data
- * version, of this minute or a recent one. Filtered to one service, the answer is that service's
- * own: its version, not the global one (the caller's right to read the service is the route's check).
+ * GET /findings. Ages, SLA breaches and triage decisions follow the clock: one answer per query and
+ * data version, kept until one of its values changes (clock-reading.ts). Filtered to one service,
+ * the answer is that service's own: its version, not the global one (the caller's right to read
+ * the service is the route's check).
  */
 export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): JsonAnswer {
   return {
     key: `api|findings|${JSON.stringify(q)}`,
     version: q.service === undefined ? () => store.dataVersion() : () => store.serviceVersion(q.service!),
-    compute: async () => {
-      const { items, total } = await store.listFindings(toFindingFilter(q), at);
+    compute: async (clock: Date = at) => {
+      const { items, total } = await store.listFindings(toFindingFilter(q), clock);
       return { items, total, limit: q.limit, offset: q.offset };
     },
-    minute: minuteOf(at),
+    at,
     // Level 1: a page of 50 rows (~25 KB) in about half of level 6's CPU, ~1.7 KB instead of ~1.5.
     gzipLevel: 1,
   };
@@ -122,16 +124,17 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
 /**
  * The answer's JSON, gzipped: from the app's cache (until the data changes), or computed when
  * caching is off. Kept gzipped (a tenth of the memory; gzip runs on libuv's thread pool). Answers
- * with ages follow the clock by the minute: an earlier minute's (same data) is served while this
- * minute's is computed in the background, up to CLOCK_LAG_MINUTES, as the pages do.
+ * with ages are kept until the first instant one of their values changes (the computation notes
+ * it); up to CLOCK_LAG_MS after it, the kept one (same data) is served while the answer of now is
+ * computed in the background, as the pages do.
  *
  * `ahead` (the warmer): computes this minute's answer unless the cache holds it, and before each
  * step (reading, serializing) lets the requests in flight go first unless one waits for it.
  */
 export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pick<RouteDeps, 'warmer'>>, a: JsonAnswer, ahead?: { pause: () => Promise<void> }): Promise<Buffer> {
-  const render = async () => {
+  const render = async (clock?: ClockReading) => {
     await ahead?.pause();
-    const value = await a.compute();
+    const value = await a.compute(clock);
     await ahead?.pause();
     return gzipAsync(value instanceof JsonText ? value.text : JSON.stringify(value), a.gzipLevel === undefined ? {} : { level: a.gzipLevel });
   };
@@ -140,8 +143,14 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
   // The version before the data: a render reads data at least as new as the version it is kept under.
   const version = await a.version();
   const size = (gz: Buffer) => gz.length + ENTRY_OVERHEAD;
-  if (a.minute === undefined) return cache.get(a.key, version, render, size);
-  return cache.getAging(a.key, version, a.minute, render, { size, maxLag: ahead ? 0 : CLOCK_LAG_MINUTES, schedule: backgroundOf(deps) });
+  if (a.at === undefined) return cache.get(a.key, version, render, size);
+  const at = a.at;
+  const renderUntil = async () => {
+    const clock = readClock(at);
+    const value = await render(clock);
+    return { value, validUntil: clock.validUntil };
+  };
+  return cache.getUntil(a.key, version, at.getTime(), renderUntil, { size, maxLagMs: ahead ? 0 : CLOCK_LAG_MS, schedule: backgroundOf(deps) });
 }
 
 /**

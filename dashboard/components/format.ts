@@ -1,6 +1,8 @@
 // Small, pure formatting for the pages: dates, ages and safe links. Kept apart from the components
 // so tests can check them directly and every page says "3 days ago" the same way.
 
+import { noteChange } from '../clock-reading.js';
+
 const DAY_MS = 86_400_000;
 
 /** "2026-11-24" (UTC) from an ISO timestamp or Date; "—" when absent or unparseable. */
@@ -15,11 +17,14 @@ export function formatDateTime(value: string | Date | undefined | null): string 
   return d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—';
 }
 
-/** "just now", "5 min ago", "3 h ago", "12 days ago". */
+/** "just now", "5 min ago", "3 h ago", "12 days ago". Notes when the text moves on (clock-reading.ts). */
 export function formatAge(value: string | Date | undefined | null, now: Date): string {
   const d = toDate(value);
   if (!d) return 'never';
   const ms = Math.max(0, now.getTime() - d.getTime());
+  // The text is the count of whole units of its bracket: it changes at the next whole unit.
+  const unit = ms < 3_600_000 ? 60_000 : ms < DAY_MS ? 3_600_000 : DAY_MS;
+  noteChange(now, d.getTime() + (Math.floor(ms / unit) + 1) * unit);
   if (ms < 60_000) return 'just now';
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
   if (ms < DAY_MS) return `${Math.floor(ms / 3_600_000)} h ago`;

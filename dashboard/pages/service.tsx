@@ -68,6 +68,9 @@ export interface ServicePageProps {
   changeDays?: number;
 }
 
+/** A view's part of the body: ServicePageProps without the head and the scans, by the service's name. */
+export type ServiceViewProps = Pick<ServicePageProps, 'series' | 'chart' | 'days' | 'findings' | 'findingTotal' | 'page' | 'pageSize' | 'filters' | 'tools' | 'sort' | 'dir'> & { name: string };
+
 /** The page in its frame (tests, and any caller without a cache). */
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
 /** The chart's title and accessible name. */
@@ -93,37 +96,35 @@ function withCurrent(choices: readonly number[], current: number | undefined): n
   return [...new Set([...choices, ...(current !== undefined ? [current] : [])])].sort((a, b) => a - b);
 }
 
-export const ServiceContent: FC<ServicePageProps> = (p) => {
-  const base = serviceHref(p.service.name);
-  const state = p.filters.state ?? 'open';
-  const keep = {
-    state: state === 'open' ? undefined : state,
-    severity: p.filters.severity,
-    category: p.filters.category,
-    tool: p.filters.tool,
-    kev: p.filters.kev,
-    epssMin: p.filters.epssMin,
-    epssPercentileMin: p.filters.epssPercentileMin,
-    days: p.days === DEFAULT_CHART_DAYS ? undefined : p.days,
-  };
-  const sortHref = (column: string, d: 'asc' | 'desc') => `${base}${queryString({ ...keep, sort: column, dir: d })}#findings`;
-  const filtered = Boolean(
-    p.filters.severity || p.filters.category || p.filters.tool || p.filters.kev || p.filters.epssMin !== undefined || p.filters.epssPercentileMin !== undefined || state !== 'open',
-  );
-  // The JSON API (same session cookie) serves the exports and the badge.
-  const exportQuery = queryString({
-    service: p.service.name,
-    state: keep.state,
-    severity: p.filters.severity,
-    category: p.filters.category,
-    tool: p.filters.tool,
-    kev: p.filters.kev,
-    epssMin: p.filters.epssMin,
-    epssPercentileMin: p.filters.epssPercentileMin,
-  });
-  const noun = state === 'open' ? 'Open findings' : state === 'fixed' ? 'Fixed findings' : 'All findings';
-  return (
-    <>
+/**
+ * A service body: its head, the view of its posture and findings, its recent scans. The head and the
+ * scans are the same for every view of the page at one clock (view-routes.tsx keeps them per
+ * service version and renders a new view's part alone); this is the body as one piece.
+ */
+export const ServiceContent: FC<ServicePageProps> = (p) => (
+  <>
+    <ServiceHeadContent service={p.service} now={p.now} change={p.change} changeDays={p.changeDays} />
+    <ServiceViewContent
+      name={p.service.name}
+      series={p.series}
+      chart={p.chart}
+      days={p.days}
+      findings={p.findings}
+      findingTotal={p.findingTotal}
+      page={p.page}
+      pageSize={p.pageSize}
+      filters={p.filters}
+      tools={p.tools}
+      sort={p.sort}
+      dir={p.dir}
+    />
+    <ServiceScansContent scans={p.scans} now={p.now} />
+  </>
+);
+
+/** The head of a service body: name, summary, change, per-severity stats (the same for every view). */
+export const ServiceHeadContent: FC<Pick<ServicePageProps, 'service' | 'now' | 'change' | 'changeDays'>> = (p) => (
+  <>
       <p class="crumbs">
         <a href="/">Services</a> / {p.service.name}
       </p>
@@ -151,7 +152,41 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
       </div>
       <ServiceChangeLine change={p.change} days={p.changeDays ?? 7} />
       <SeverityStatsTable service={p.service} />
+  </>
+);
 
+/** What a view shows: its posture window (links keep the view's filters) and chart, its findings table. */
+export const ServiceViewContent: FC<ServiceViewProps> = (p) => {
+  const base = serviceHref(p.name);
+  const state = p.filters.state ?? 'open';
+  const keep = {
+    state: state === 'open' ? undefined : state,
+    severity: p.filters.severity,
+    category: p.filters.category,
+    tool: p.filters.tool,
+    kev: p.filters.kev,
+    epssMin: p.filters.epssMin,
+    epssPercentileMin: p.filters.epssPercentileMin,
+    days: p.days === DEFAULT_CHART_DAYS ? undefined : p.days,
+  };
+  const sortHref = (column: string, d: 'asc' | 'desc') => `${base}${queryString({ ...keep, sort: column, dir: d })}#findings`;
+  const filtered = Boolean(
+    p.filters.severity || p.filters.category || p.filters.tool || p.filters.kev || p.filters.epssMin !== undefined || p.filters.epssPercentileMin !== undefined || state !== 'open',
+  );
+  // The JSON API (same session cookie) serves the exports and the badge.
+  const exportQuery = queryString({
+    service: p.name,
+    state: keep.state,
+    severity: p.filters.severity,
+    category: p.filters.category,
+    tool: p.filters.tool,
+    kev: p.filters.kev,
+    epssMin: p.filters.epssMin,
+    epssPercentileMin: p.filters.epssPercentileMin,
+  });
+  const noun = state === 'open' ? 'Open findings' : state === 'fixed' ? 'Fixed findings' : 'All findings';
+  return (
+    <>
       <section aria-labelledby="posture-h">
         <div class="section-head">
           <h2 id="posture-h">Open findings over time</h2>
@@ -163,7 +198,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
             ))}
           </span>
         </div>
-        {p.chart !== undefined ? raw(p.chart) : <PostureChart series={p.series} label={postureChartLabel(p.service.name, p.days)} />}
+        {p.chart !== undefined ? raw(p.chart) : <PostureChart series={p.series} label={postureChartLabel(p.name, p.days)} />}
       </section>
 
       <section aria-labelledby="findings-h" id="findings">
@@ -205,10 +240,10 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
             <a href={`/api/v1/export/findings.json${exportQuery}`} download>
               JSON
             </a>{' '}
-            <a href={`/api/v1/triage/openvex${queryString({ service: p.service.name })}`} download>
+            <a href={`/api/v1/triage/openvex${queryString({ service: p.name })}`} download>
               OpenVEX
             </a>{' '}
-            · <a href={`${serviceHref(p.service.name)}/triage`}>Triage in bulk</a>
+            · <a href={`${serviceHref(p.name)}/triage`}>Triage in bulk</a>
           </span>
         </form>
         {p.findings.length === 0 ? (
@@ -244,7 +279,13 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
           </p>
         ) : null}
       </section>
+    </>
+  );
+};
 
+/** The recent scans of a service body (the same for every view). */
+export const ServiceScansContent: FC<Pick<ServicePageProps, 'scans' | 'now'>> = (p) => (
+  <>
       <section aria-labelledby="scans-h">
         <h2 id="scans-h">Recent scans</h2>
         {p.scans.length === 0 ? (
@@ -266,9 +307,8 @@ export const ServiceContent: FC<ServicePageProps> = (p) => {
           </table>
         )}
       </section>
-    </>
-  );
-};
+  </>
+);
 
 /** Per severity: SLA, breaches, oldest open, MTTR — the numbers a security lead reports upward. */
 const SeverityStatsTable: FC<{ service: ServiceDetail }> = ({ service }) => {

@@ -1,18 +1,33 @@
 // The read pages: overview and service (the finding page, with its triage, is in triage-routes.tsx).
 // Overview and service bodies go through the app's one cache (version-cache.ts): rendered and
-// deflated once per data version for everyone (ages follow the clock within CLOCK_LAG_MS), framed
+// deflated once per data version for everyone (kept until a text on them changes with the clock,
+// then up to CLOCK_LAG_MS while rendered again), framed
 // per viewer on each request (gzip-join.ts), and rendered ahead of their first visit after an
 // ingest or a start (page-warmer.ts).
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { cachedOverview } from '../cached-reads.js';
+import { CLOCK_LAG_MS, readClock } from '../clock-reading.js';
 import { neutralisedUtf8 } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import type { ReadStore } from '../store/types.js';
 import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, WAITED_LEVEL, type DeflatedPiece } from './gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
-import { chartWindow, OverviewQuery, postureChartHtml, renderOverviewBody, renderServiceBody, ServiceQuery, type OverviewView, type ServiceView } from './page-bodies.js';
+import {
+  chartWindow,
+  OverviewQuery,
+  postureChartHtml,
+  readServiceHead,
+  renderOverviewBody,
+  scanTools,
+  serviceHeadHtml,
+  serviceScansHtml,
+  serviceViewHtml,
+  ServiceQuery,
+  type OverviewView,
+  type ServiceView,
+} from './page-bodies.js';
 import { vulnerabilityHref } from './view-models.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
 
@@ -24,47 +39,58 @@ const CONTENT_SLOT = '<!--gatehouse:content-->';
 const TITLE_SLOT = 'gatehouse-title-slot';
 
 /**
- * Ages and SLA days on a cached page follow the clock it was rendered with: a copy from an earlier
- * minute (same data version) is served while a fresh one renders in the background, up to this
- * lag; an older copy is rendered again before answering. Data never lags: a new data version is
- * always rendered before it is served.
+ * Ages and SLA days on a cached page follow the clock it was rendered with: a render notes the first
+ * instant one of its texts changes (`until`, clock-reading.ts); until then it is the page of now. Up
+ * to CLOCK_LAG_MS after it, the copy (same data version) is served while a fresh one renders in the
+ * background; an older copy is rendered again before answering. Data never lags: a new data version
+ * is always rendered before it is served.
  */
-export const CLOCK_LAG_MS = 5 * 60_000;
+export { CLOCK_LAG_MS };
 
 /** Where a service body's posture chart goes until its own piece takes the place (a constant comment: escaped text never makes one). */
 const CHART_SLOT = '<!--gatehouse:chart-->';
 
 /**
  * A page body as cached: deflated once for every viewer, with the clock it was rendered at. A
- * service body may be three pieces, its chart apart: the chart is kept per service version, day and
- * window, and shared by the page's other views (another sort, filter or page of its findings then
- * reads, draws and deflates no chart). The default view (rendered ahead, opened by links) keeps its
- * chart; another view uses a kept one, else renders as one piece (splitting costs a view nobody
- * shares about 0.5 ms).
+ * service body is five pieces: its head and its scans (kept per service version and shared by every
+ * view rendered while they hold: ServiceParts), its view's part around its chart, and the chart
+ * (kept per service version, day and window). A view nobody rendered before then reads, draws and
+ * deflates only its findings table and the window links above the chart.
  */
 interface CachedContent {
   pieces: DeflatedPiece[];
   at: number;
+  /** The first instant at which a render would show otherwise (clock-reading.ts). */
+  until: number;
 }
 
 /**
- * A body's piece kept apart, for a render at `at`: its cache key, how to render its markup (the body
- * then has CHART_SLOT in its place), and whether this body makes it when none is kept.
+ * A service body's head and recent scans, deflated, with the tools the scans offer to the filter,
+ * rendered at `at` and showing the same until `until` (clock-reading.ts). A view rendered at any
+ * instant before `until` goes with them: its body is then the one-piece render at that instant.
  */
-type SharedPiece = (at: Date) => { key: string; render: () => Promise<string>; make: boolean };
+interface ServiceParts {
+  head: DeflatedPiece;
+  scans: DeflatedPiece;
+  tools: string[];
+  at: number;
+  until: number;
+}
 
-const minuteOf = (ms: number) => Math.floor(ms / 60_000);
+/** How a render deflates its pieces (renderContent picks it: in this thread or on the thread pool, at which level). */
+type Deflate = (text: string) => DeflatedPiece | Promise<DeflatedPiece>;
 
 /** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
 const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
 const serviceKey = (name: string, v: ServiceView) => `page|service|${JSON.stringify([name, v])}`;
 const chartKey = (name: string, days: number, at: Date) => `piece|chart|${JSON.stringify([name, days, chartWindow(days, at).to])}`;
+const partsKey = (name: string) => `piece|service|${JSON.stringify(name)}`;
 
 export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
   const { store, cache, now, warmer } = deps;
   const app = new Hono<AppEnv>();
-  /** `slot`: markup to put in place of the shared piece (service bodies). */
-  type Render = (version: number, at: Date, slot?: string) => Promise<unknown>;
+  /** A body's pieces at `at` (a service view may take the earlier clock of its kept head: the body says which). */
+  type Render = (version: number, at: Date, deflate: Deflate, pause?: () => Promise<void>) => Promise<CachedContent>;
   /**
    * The data version a body is cached under: a service page's is its service's (another service's
    * ingest leaves it valid), the overview's the global one (store/versions.ts).
@@ -77,59 +103,47 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
    * Renders a body (our own JSX output, already escaped) and deflates it once for every viewer.
    * `pause`: a render ahead lets requests that arrived meanwhile go first before each next step.
    */
-  const renderContent = async (render: Render, version: number, at: Date, pause?: () => Promise<void>, shared?: SharedPiece): Promise<CachedContent> => {
+  const renderContent = async (render: Render, version: number, at: Date, pause?: () => Promise<void>): Promise<CachedContent> => {
     await pause?.();
-    // A render ahead (nobody waits): on the thread pool, at level 6. One a request waits for: in
-    // this thread at level 1, a third of the CPU (gzip-join.ts). Invisible characters are looked
-    // for in the bytes (invisible-text.ts): a page is encoded anyway.
-    const deflate = (text: string) => (pause ? deflatePiece(neutralisedUtf8(text), AHEAD_LEVEL) : deflatePieceSync(neutralisedUtf8(text), WAITED_LEVEL));
-    const part = shared?.(at);
-    const kept = part && cache ? cache.peek<DeflatedPiece>(part.key, version) : undefined;
-    if (!part || (!kept && !part.make)) {
-      const html = String(await render(version, at));
-      await pause?.();
-      return { pieces: [await deflate(html)], at: at.getTime() };
-    }
-    // The kept piece, or one rendered alongside the body (its reads go with the body's).
-    const piece = kept ?? sharedPiece(part, version, deflate);
-    // Awaited below; a failure while the body still renders must not count as unhandled.
-    if (piece instanceof Promise) piece.catch(() => undefined);
-    const parts = String(await render(version, at, CHART_SLOT)).split(CHART_SLOT);
-    if (parts.length !== 2) throw new Error(`a service body holds ${parts.length - 1} chart slots, not one`);
-    await pause?.();
-    // The part before the chart is a few KiB (heading, summary, stats): deflated here, not worth a thread-pool trip.
-    return { pieces: await Promise.all([deflatePieceSync(neutralisedUtf8(parts[0]), pause ? AHEAD_LEVEL : WAITED_LEVEL), piece, deflate(parts[1])]), at: at.getTime() };
+    // A render ahead (nobody waits): level 6, large pieces on the thread pool. One a request waits
+    // for: level 1, a third of the CPU (gzip-join.ts), in this thread up to 256 KiB (a page of 200
+    // rows is about 130 KiB, 0.6 ms; rows with very long texts go to the thread pool instead of
+    // holding the event loop). Invisible characters are looked for in the bytes (invisible-text.ts):
+    // a page is encoded anyway.
+    const deflate: Deflate = pause
+      ? (text) => (text.length > 16_384 ? deflatePiece(neutralisedUtf8(text), AHEAD_LEVEL) : deflatePieceSync(neutralisedUtf8(text), AHEAD_LEVEL))
+      : (text) => (text.length > 262_144 ? deflatePiece(neutralisedUtf8(text), WAITED_LEVEL) : deflatePieceSync(neutralisedUtf8(text), WAITED_LEVEL));
+    return render(version, at, deflate, pause);
   };
-  /** A shared piece at the data version of the body it goes in (the same service's), deflated as that body. */
-  const sharedPiece = async (shared: { key: string; render: () => Promise<string> }, version: number, deflate: (text: string) => DeflatedPiece | Promise<DeflatedPiece>): Promise<DeflatedPiece> => {
-    const make = async () => deflate(await shared.render());
-    return cache ? cache.get(shared.key, version, make, (p) => p.deflated.length + 200) : make();
-  };
+  /** A piece kept per data version of the body it goes in (the same service's), made by `make` when missing. */
+  const keptPiece = <V extends DeflatedPiece | ServiceParts>(key: string, version: number, make: () => Promise<V>, usable?: (v: V) => boolean): Promise<V> =>
+    cache ? cache.get(key, version, make, (v) => ('deflated' in v ? v.deflated.length : v.head.deflated.length + v.scans.deflated.length) + 200, usable) : make();
   const contentSize = (v: CachedContent) => v.pieces.reduce((n, p) => n + p.deflated.length, 200);
 
-  /** Renders `key` into the cache at the data version and clock of now, unless a copy of this minute is there. */
-  const renderAhead = async (key: string, render: Render, versionOf: VersionOf, shared?: SharedPiece): Promise<void> => {
+  /** Renders `key` into the cache at the data version and clock of now, unless a copy still true now is there. */
+  const renderAhead = async (key: string, render: Render, versionOf: VersionOf): Promise<void> => {
     if (!cache) return;
     const version = await versionOf();
     const at = now();
     // Requests in flight go first between the render's steps, unless one of them waits for it.
     const pause = warmer ? () => warmer.yieldToRequests(() => cache.awaited(key)) : undefined;
-    await cache.get(key, version, () => renderContent(render, version, at, pause, shared), contentSize, (v) => minuteOf(v.at) === minuteOf(at.getTime()));
+    const t = at.getTime();
+    await cache.get(key, version, () => renderContent(render, version, at, pause), contentSize, (v) => v.at <= t && t < v.until);
   };
 
   /** The body of `key` at the current data version: cached, or rendered now. */
-  const contentOf = async (key: string, at: Date, render: Render, versionOf: VersionOf, shared?: SharedPiece): Promise<CachedContent> => {
+  const contentOf = async (key: string, at: Date, render: Render, versionOf: VersionOf): Promise<CachedContent> => {
     const version = await versionOf();
-    if (!cache) return renderContent(render, version, at, undefined, shared);
+    if (!cache) return renderContent(render, version, at);
     const t = at.getTime();
-    const usable = (v: CachedContent) => v.at <= t && t - v.at < CLOCK_LAG_MS;
+    const usable = (v: CachedContent) => v.at <= t && t < v.until + CLOCK_LAG_MS;
     const hit = cache.peek<CachedContent>(key, version);
     if (hit && usable(hit)) {
-      // Ages from an earlier minute: served now, rendered again in the background.
-      if (minuteOf(hit.at) !== minuteOf(t)) warmer?.enqueue(key, () => renderAhead(key, render, versionOf, shared));
+      // A text on it has moved on since: served now, rendered again in the background.
+      if (t >= hit.until) warmer?.enqueue(key, () => renderAhead(key, render, versionOf));
       return hit;
     }
-    return cache.get(key, version, () => renderContent(render, version, at, undefined, shared), contentSize, usable);
+    return cache.get(key, version, () => renderContent(render, version, at), contentSize, usable);
   };
 
   /**
@@ -137,9 +151,9 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
    * cached body. A client that accepts gzip (every browser) gets the pieces' deflate streams joined
    * into one gzip member, so a request compresses nothing but its frame, once.
    */
-  const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: Render, versionOf: VersionOf, shared?: SharedPiece): Promise<Response> => {
+  const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: Render, versionOf: VersionOf): Promise<Response> => {
     const viewer = viewerOf(c)!;
-    const content = await contentOf(key, at, render, versionOf, shared);
+    const content = await contentOf(key, at, render, versionOf);
     // The viewer is part of the key: names, roles and CSRF tokens never cross sessions. The title
     // is not: a first visit of each service would render and deflate a whole frame for its name.
     const frameKey = `frame|${viewer.tokenId}|${viewer.csrfToken}`;
@@ -161,16 +175,44 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     return c.body(Buffer.from(page) as Uint8Array<ArrayBuffer>, 200, headers);
   };
 
-  const overviewContent = (view: OverviewView): Render => (version, at) => renderOverviewBody(deps, view, at, version);
+  const overviewContent =
+    (view: OverviewView): Render =>
+    async (version, at, deflate, pause) => {
+      const clock = readClock(at);
+      const html = String(await renderOverviewBody(deps, view, clock, version));
+      await pause?.();
+      return { pieces: [await deflate(html)], at: at.getTime(), until: clock.validUntil };
+    };
   // Everything on a service page is that service's own (its findings with their triage, KEV and EPSS
   // columns as its own scans set them, its scans, posture and change): its version covers it.
-  // The chart goes in as its own piece (CHART_SLOT in the body), shared by the page's views of the same days.
-  const serviceContent = (name: string, view: ServiceView): Render => (_version, at, slot) => renderServiceBody(store, name, view, at, slot);
-  const serviceChart = (name: string, view: ServiceView): SharedPiece => (at) => ({
-    key: chartKey(name, view.days, at),
-    render: () => postureChartHtml(store, name, view.days, at),
-    make: serviceKey(name, view) === serviceKey(name, defaultService),
-  });
+  const serviceContent =
+    (name: string, view: ServiceView): Render =>
+    async (version, at, deflate, pause) => {
+      // The head and scans still true now, kept or rendered now: the same bytes as rendered at `at`.
+      const t = at.getTime();
+      const parts = await keptPiece<ServiceParts>(
+        partsKey(name),
+        version,
+        async () => {
+          const reading = readClock(t);
+          const head = await readServiceHead(store, name, reading);
+          const [headHtml, scansHtml] = await Promise.all([serviceHeadHtml(head, reading), serviceScansHtml(head, reading)]);
+          return { head: await deflate(headHtml), scans: await deflate(scansHtml), tools: scanTools(head.scans), at: t, until: reading.validUntil };
+        },
+        (p) => p.at <= t && t < p.until,
+      );
+      // A parts render another request started a moment later may be the one joined: the view then takes its instant.
+      const clock = readClock(Math.max(t, parts.at));
+      await pause?.();
+      // The chart kept for this day and window, or drawn alongside the view (its reads go with the view's).
+      const chart = keptPiece(chartKey(name, view.days, clock), version, async () => deflate(await postureChartHtml(store, name, view.days, clock)));
+      // Awaited below; a failure while the view still renders must not count as unhandled.
+      chart.catch(() => undefined);
+      const around = (await serviceViewHtml(store, name, view, clock, parts.tools, CHART_SLOT)).split(CHART_SLOT);
+      if (around.length !== 2) throw new Error(`a service body holds ${around.length - 1} chart slots, not one`);
+      await pause?.();
+      return { pieces: [parts.head, await deflate(around[0]), await chart, await deflate(around[1]), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
+    };
 
   // What page-warmer.ts renders ahead: the default views, which links and notifications open.
   const defaultOverview = OverviewQuery.parse({});
@@ -178,7 +220,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   warmer?.setTargets({
     overview: () => renderAhead(overviewKey(defaultOverview), overviewContent(defaultOverview), globalVersion),
     service: async (name) => {
-      if (await store.hasService(name)) await renderAhead(serviceKey(name, defaultService), serviceContent(name, defaultService), serviceVersion(name), serviceChart(name, defaultService));
+      if (await store.hasService(name)) await renderAhead(serviceKey(name, defaultService), serviceContent(name, defaultService), serviceVersion(name));
     },
     services: async () => {
       const rows = await cachedOverview(deps, now());
@@ -199,7 +241,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     const at = now();
     // The existence check is one indexed lookup; the service's figures are only read on a render.
     if (!(await store.hasService(name))) return notFound(c, `No service named “${name}”.`);
-    return cachedPage(c, serviceKey(name, q.data), name, at, serviceContent(name, q.data), serviceVersion(name), serviceChart(name, q.data));
+    return cachedPage(c, serviceKey(name, q.data), name, at, serviceContent(name, q.data), serviceVersion(name));
   });
 
   // The search form; a search goes to the id's own page (a link to share).

@@ -12,6 +12,7 @@
 import { SEVERITIES } from '../../src/findings/finding.js';
 import { SEVERITY_RANK } from '../../src/findings/severity.js';
 import { breachCondition } from './exploit.js';
+import { noteMinute } from '../clock-reading.js';
 import { assembleFindingRow, storedParts, type FindingRowFields } from './rows.js';
 import type { FindingFilter, FindingRow, SlaDays } from './types.js';
 
@@ -74,6 +75,8 @@ export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date, sev
     params.push(filter.epssPercentileMin);
   }
   if (filter.slaBreached !== undefined) {
+    // Which findings match moves at any finding's deadline, not only the page's: the minute rule.
+    noteMinute(now);
     const breach = breachCondition(sla, now);
     where.push(filter.slaBreached ? breach.sql : `NOT ${breach.sql}`);
     params.push(...breach.params);
@@ -200,6 +203,8 @@ export function findingPageSql(
   const sort = sortSql[filter.sort ?? 'severity'];
   const dir = (filter.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
   const keyParams = filter.sort === 'age' ? [now.toISOString()] : [];
+  // Open findings' ages grow and fixed ones' do not: with both, the order moves with the clock (the minute rule).
+  if (filter.sort === 'age' && (filter.state ?? 'open') === 'all') noteMinute(now);
   const matching = `FROM findings f JOIN services s ON s.id = f.service_id ${where.sql}`;
   const count = countSql(filter, where, matching);
   // (sort key, opened_at, id) orders every row one way. Each row carries its place in the page,

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { TriageStatus } from '../../src/report/triage.js';
 import { EpssScoreSchema, KevListingSchema, LocationSchema, SEVERITIES, type Finding, type Location, type Severity } from '../../src/findings/finding.js';
+import { firstChangeAfter, nextDayTurn, nextTenthOfDay, noteChange } from '../clock-reading.js';
 import { slaStatus } from './exploit.js';
 import { addDays, dayOf } from './days.js';
 import { emptyCounts, round1, sumCounts } from './counts.js';
@@ -174,6 +175,14 @@ export function assembleFindingRow(r: FindingRowFields, stored: StoredParts, now
     r.triage_status && (!r.triage_expires_at || Date.parse(r.triage_expires_at) > now.getTime())
       ? { status: r.triage_status as TriageStatus, expiresAt: r.triage_expires_at ?? null, decidedBy: r.triage_decided_by ?? '' }
       : null;
+  // When this row shows otherwise by the clock alone: its age's next tenth of a day (open), the
+  // end of its triage decision, else its SLA breach (a decision in force hides the SLA).
+  if (r.state === 'open') {
+    const opened = Date.parse(r.opened_at);
+    noteChange(now, nextTenthOfDay(now.getTime(), opened, (t) => round1(Math.max(0, (t - opened) / DAY_MS))));
+  }
+  if (triage?.expiresAt) noteChange(now, Date.parse(triage.expiresAt));
+  else if (!triage && !due.breached) noteChange(now, due.breachesAt);
   return {
     service: r.service,
     fingerprint: r.fingerprint,
@@ -285,6 +294,7 @@ export function tokenServices(role: Role, services: string[] | undefined): strin
 
 /** The first day of the overview's trend window and its days, for `now`. */
 export function trendWindow(now: Date): { first: string; today: string; days: readonly string[] } {
+  noteChange(now, nextDayTurn(now.getTime()));
   const today = dayOf(now.toISOString());
   // The last day's window is kept: an overview asks once per service (5,000 x 30 days of date
   // arithmetic was a third of its CPU). Frozen, as it is shared.
@@ -308,6 +318,14 @@ export interface OverviewInputs {
   totalBefore: number | null;
 }
 
+/** Whether a service's last snapshot is too old at `now` (strictly past STALE_AFTER_DAYS); notes when it becomes so. */
+function staleAt(lastSnapshotMs: number | undefined, now: Date): boolean {
+  if (lastSnapshotMs === undefined) return true;
+  const limit = lastSnapshotMs + STALE_AFTER_DAYS * DAY_MS;
+  if (now.getTime() <= limit) noteChange(now, limit + 1);
+  return now.getTime() > limit;
+}
+
 export function assembleOverview(input: OverviewInputs, now: Date): ServiceOverview {
   const { service: s } = input;
   // Days before the service's first snapshot stay null: nothing was measured, which is not zero.
@@ -326,10 +344,18 @@ export function assembleOverview(input: OverviewInputs, now: Date): ServiceOverv
     trend,
     lastScanAt: s.last_scan_at,
     lastSnapshotAt: s.last_snapshot_at,
-    stale: lastSnapshotMs === undefined || now.getTime() - lastSnapshotMs > STALE_AFTER_DAYS * DAY_MS,
+    stale: staleAt(lastSnapshotMs, now),
     lastGate: s.last_gate,
     slaBreaches: input.breaches,
   };
+}
+
+/** Days since the oldest open finding, to 0.1 day (no floor at 0, as always); notes its next tenth. */
+function oldestDays(oldest: number, now: Date): number {
+  const at = (t: number) => round1((t - oldest) / DAY_MS);
+  // Before the opening (a clock behind the data) the rounded value moves every tenth as well.
+  noteChange(now, firstChangeAfter(now.getTime(), at, oldest + (Math.floor(((now.getTime() - oldest) / DAY_MS) * 10 + 0.5) + 0.5) * DAY_MS / 10));
+  return at(now.getTime());
 }
 
 /** The per-severity figures of a service page from its open counts and fix statistics. */
@@ -352,7 +378,7 @@ export function assembleStats(
       slaDays: days ?? null,
       // KEV due dates apply to every severity, with or without a severity SLA.
       breaches: breaches.get(severity) ?? 0,
-      oldestOpenDays: oldestAt ? round1((now.getTime() - Date.parse(oldestAt)) / DAY_MS) : null,
+      oldestOpenDays: oldestAt ? oldestDays(Date.parse(oldestAt), now) : null,
     };
   }
   return stats;

@@ -10,7 +10,9 @@
 // The not-yet-breached findings are the ones opened within their SLA window: what this reads grows with
 // the findings opened in the last SLA period (an index range each), not with history.
 import { SEVERITIES, type Severity } from '../../src/findings/finding.js';
+import { noteChange } from '../clock-reading.js';
 import { emptyCounts } from './counts.js';
+import { kevDeadline } from './exploit.js';
 import type { SeverityCounts, SlaDays } from './shapes.js';
 
 const DAY_MS = 86_400_000;
@@ -121,8 +123,9 @@ export function serviceBreachSql(sla: SlaDays, now: Date, serviceRef = '?', cloc
   ];
   // The service last: its `?` (SQLite) follows the others' parameters.
   return {
-    sql: `SELECT severity, sum(1 - k) AS fresh, sum(k) AS kev FROM (
-        SELECT f.severity, CASE WHEN f.kev = 1 AND f.kev_due < ${clockValue} THEN 1 ELSE 0 END AS k FROM findings f
+    sql: `SELECT severity, sum(1 - k) AS fresh, sum(k) AS kev,
+        min(CASE WHEN k = 0 THEN opened_at END) AS next_opened, min(CASE WHEN k = 0 AND kev = 1 THEN kev_due END) AS next_kev_due FROM (
+        SELECT f.severity, f.opened_at, f.kev, f.kev_due, CASE WHEN f.kev = 1 AND f.kev_due < ${clockValue} THEN 1 ELSE 0 END AS k FROM findings f
         WHERE f.state = 'open' AND f.suppressed = 0 AND (${candidates.join(' OR ')})
           AND NOT EXISTS (SELECT 1 FROM triage tr WHERE tr.service_id = f.service_id AND tr.fingerprint = f.fingerprint)
           AND f.service_id = ${serviceRef}
@@ -131,19 +134,32 @@ export function serviceBreachSql(sla: SlaDays, now: Date, serviceRef = '?', cloc
   };
 }
 
+/** A row of serviceBreachSql: `next_opened` / `next_kev_due`: the earliest opening and KEV due day of the fresh ones. */
+export interface ServiceBreachRow {
+  severity: Severity;
+  fresh: number | string;
+  kev: number | string;
+  next_opened?: string | null;
+  next_kev_due?: string | null;
+}
+
 /**
  * One service's breaches per severity: with an SLA, every open (unsuppressed, untriaged) finding but
  * the fresh ones (inside their SLA window and not past a KEV due date); without, those past their KEV due date.
+ * With `now`, notes when the count next grows: the first fresh finding to pass its SLA (strictly
+ * after opened + days) or its KEV due day (slaStatus' rule).
  */
-export function serviceBreaches(
-  sla: SlaDays,
-  openCounts: Readonly<SeverityCounts>,
-  rows: readonly { severity: Severity; fresh: number | string; kev: number | string }[],
-): Map<Severity, number> {
+export function serviceBreaches(sla: SlaDays, openCounts: Readonly<SeverityCounts>, rows: readonly ServiceBreachRow[], now?: Date): Map<Severity, number> {
   const byRow = new Map(rows.map((r) => [r.severity, r]));
   const out = new Map<Severity, number>();
   for (const severity of SEVERITIES) {
     const r = byRow.get(severity);
+    if (now && r) {
+      const days = sla[severity];
+      if (days !== undefined && r.next_opened) noteChange(now, Date.parse(r.next_opened) + days * DAY_MS + 1);
+      const kevAt = r.next_kev_due ? kevDeadline(r.next_kev_due) : undefined;
+      if (kevAt !== undefined) noteChange(now, kevAt);
+    }
     const n = sla[severity] !== undefined ? openCounts[severity] - Number(r?.fresh ?? 0) : Number(r?.kev ?? 0);
     if (n > 0) out.set(severity, n);
   }

@@ -19,7 +19,7 @@ import type { ScanReport } from '../../src/report/scan-report.js';
 import type { z } from 'zod';
 import type { PullRequestRow, PullRequestScanDetail } from './pulls.js';
 import type { TriageStore } from './triage.js';
-import type { RemediationTrend, ServiceChange, WeekSummary } from './week.js';
+import type { ChangeTurnInputs, RemediationTrend, ServiceChange, WeekSummary } from './week.js';
 
 export type { PullRequestRow, PullRequestScanDetail, RemediationTrend, ServiceChange, TriageStore, WeekSummary };
 
@@ -192,6 +192,8 @@ export interface ReadStore {
    * without a snapshot are left out; `service` restricts to one. Sorted by name.
    */
   serviceChanges(since: string, service?: string): Promise<ServiceChange[]>;
+  /** What moves one service's change as the window's start `since` moves on (week.ts changeTurn). */
+  serviceChangeTurn(since: string, service: string): Promise<ChangeTurnInputs>;
   /** SLA breaches per day and time to remediate per week over `days` days ending on `now`'s day (every service). */
   remediationTrend(now: Date, days?: number): Promise<RemediationTrend>;
 }

@@ -189,6 +189,53 @@ export function assembleChanges(
   return out.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
 }
 
+/**
+ * What moves one service's change (serviceChanges) as its window's start `?` moves on: the baseline
+ * row now (the latest snapshot before it), the snapshots at or after it, and the earliest event at
+ * or after it. Parameters: since and the service's name, for each of the three.
+ */
+export const CHANGE_TURN_SQL = {
+  baseline: `SELECT p.day, p.snapshot_at, p.critical, p.high, p.medium, p.low, p.info, p.unknown FROM services s CROSS JOIN posture_daily p
+    WHERE p.service_id = s.id AND p.snapshot_at < ? AND s.name = ? ORDER BY p.day DESC LIMIT 1`,
+  later: `SELECT p.day, p.snapshot_at, p.critical, p.high, p.medium, p.low, p.info, p.unknown FROM services s CROSS JOIN posture_daily p
+    WHERE p.service_id = s.id AND p.snapshot_at >= ? AND s.name = ? ORDER BY p.snapshot_at`,
+  firstEvent: `SELECT min(e.at) AS at FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN services s ON s.id = f.service_id
+    WHERE e.at >= ? AND s.name = ?`,
+};
+
+export type ChangeTurnRow = Omit<ChangePostureDbRow, 'service'> & { snapshot_at: string };
+
+/** The rows of CHANGE_TURN_SQL for one service and window start. */
+export interface ChangeTurnInputs {
+  baseline: ChangeTurnRow | undefined;
+  later: readonly ChangeTurnRow[];
+  firstEventAt: string | null;
+}
+
+/**
+ * The first instant at which a service's change over the last `windowMs` shows otherwise by the
+ * clock alone (Infinity: never), for a window ending at `now`: its earliest event leaving the
+ * window (events at or after the start count), or a later snapshot becoming the baseline (those
+ * strictly before the start) with other counts than the baseline of now, or as the first baseline
+ * (the line then says "in the last N days" instead of "since its first snapshot").
+ */
+export function changeTurn(input: ChangeTurnInputs, windowMs: number): number {
+  let at = input.firstEventAt ? Date.parse(input.firstEventAt) + windowMs + 1 : Infinity;
+  let base = input.baseline;
+  for (const r of input.later) {
+    const turn = Date.parse(r.snapshot_at) + windowMs + 1;
+    if (turn >= at) break;
+    // The baseline is the latest day among the snapshots before the start.
+    if (base && r.day <= base.day) continue;
+    if (!base || SEVERITIES.some((sv) => Number(r[sv]) !== Number(base![sv]))) {
+      at = turn;
+      break;
+    }
+    base = r;
+  }
+  return at;
+}
+
 /** Fixes in [from, to] (ISO times): when, and how long the finding was open. */
 export const REMEDIATION_FIXES_SQL = "SELECT e.at, e.open_seconds FROM finding_events e WHERE e.kind = 'fixed' AND e.at >= ? AND e.at < ?";
 

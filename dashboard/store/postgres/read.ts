@@ -43,6 +43,8 @@ import {
   type RemediationPeriodDbRow,
   type WeekCountDbRow,
   type WeekEventDbRow,
+  CHANGE_TURN_SQL,
+  type ChangeTurnRow,
 } from '../week.js';
 import { dayOf as dayOfTime } from '../days.js';
 import {
@@ -175,11 +177,11 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       // figures, each as a JSON array of rows (open counts from the service's summary, SLA breach corrections, the trend window's days and
       // the day before it, fix stats), the same rows the four queries of before returned.
       const found = (
-        await rows<ServiceDbRow & { open_rows: [Severity, number, number, string | null][]; breach_rows: [Severity, number, number][]; posture_rows: [string, number][]; fix_rows: [Severity, number, number][] }>(
+        await rows<ServiceDbRow & { open_rows: [Severity, number, number, string | null][]; breach_rows: [Severity, number, number, string | null, string | null][]; posture_rows: [string, number][]; fix_rows: [Severity, number, number][] }>(
           numberPlaceholders(`SELECT s.*,
              (SELECT coalesce(json_agg(json_build_array(o.severity, o.open_count, o.suppressed_count, o.oldest_open)), '[]') FROM service_summary o
                WHERE o.service_id = s.id AND (o.open_count > 0 OR o.suppressed_count > 0)) AS open_rows,
-             (SELECT coalesce(json_agg(json_build_array(b.severity, b.fresh, b.kev)), '[]') FROM (${breach.sql}) b) AS breach_rows,
+             (SELECT coalesce(json_agg(json_build_array(b.severity, b.fresh, b.kev, b.next_opened, b.next_kev_due)), '[]') FROM (${breach.sql}) b) AS breach_rows,
              (SELECT coalesce(json_agg(json_build_array(p.day, p.total)), '[]') FROM
                ((SELECT day, total FROM posture_daily WHERE service_id = s.id AND day < ${CLOCK_VALUE} ORDER BY day DESC LIMIT 1)
                 UNION ALL (SELECT day, total FROM posture_daily WHERE service_id = s.id AND day >= ${CLOCK_VALUE} AND day <= ${CLOCK_VALUE})) p) AS posture_rows,
@@ -193,7 +195,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       const s = { ...row, id: Number(row.id) };
       serviceIds.set(name, s.id);
       const openRows = open_rows.map(([severity, open_count, suppressed_count, oldest_open]) => ({ severity, open_count, suppressed_count, oldest_open }));
-      const breachRows = breach_rows.map(([severity, fresh, kev]) => ({ severity, fresh, kev }));
+      const breachRows = breach_rows.map(([severity, fresh, kev, next_opened, next_kev_due]) => ({ severity, fresh, kev, next_opened, next_kev_due }));
       const postureRows = posture_rows.map(([day, total]) => ({ day, total }));
       const fixRows = fix_rows.map(([severity, fixed_count, open_seconds_total]) => ({ severity, fixed_count, open_seconds_total }));
       const open = emptyCounts();
@@ -206,7 +208,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
           oldest.set(r.severity, r.oldest_open!);
         }
       }
-      const breachBySeverity = serviceBreaches(sla, open, breachRows);
+      const breachBySeverity = serviceBreaches(sla, open, breachRows, now);
       let breaches = 0;
       for (const n of breachBySeverity.values()) breaches += n;
       const totals = new Map(postureRows.filter((r) => r.day >= window.first).map((r) => [r.day, r.total]));
@@ -320,6 +322,15 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
         rows<ChangeEventDbRow>(numbered(changeEventsSql(one)), [since, ...extra]),
       ]);
       return assembleChanges(sinceDay, baseline, first, latest, events);
+    },
+
+    async serviceChangeTurn(since, service) {
+      const [baseline, later, first] = await Promise.all([
+        rows<ChangeTurnRow>(numbered(CHANGE_TURN_SQL.baseline), [since, service]),
+        rows<ChangeTurnRow>(numbered(CHANGE_TURN_SQL.later), [since, service]),
+        rows<{ at: string | null }>(numbered(CHANGE_TURN_SQL.firstEvent), [since, service]),
+      ]);
+      return { baseline: baseline[0], later, firstEventAt: first[0]?.at ?? null };
     },
 
     async remediationTrend(now, days) {

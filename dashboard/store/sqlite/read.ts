@@ -6,7 +6,7 @@ import type { Severity } from '../../../src/findings/finding.js';
 import { daysBetween, daysFrom } from '../days.js';
 import { vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
-import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
+import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type ServiceBreachRow, type SummaryDbRow } from '../summary.js';
 import {
   assembleOverview,
   FINDING_TRIAGE_COLUMNS,
@@ -39,6 +39,8 @@ import {
   type RemediationPeriodDbRow,
   type WeekCountDbRow,
   type WeekEventDbRow,
+  CHANGE_TURN_SQL,
+  type ChangeTurnRow,
 } from '../week.js';
 import { dayOf as dayOfTime } from '../days.js';
 import {
@@ -146,7 +148,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     }
     // The SLA breaches from the summary's open counts and the findings inside their SLA window (summary.ts).
     const breach = serviceBreachSql(sla, now);
-    const breachBySeverity = serviceBreaches(sla, open, prepared(breach.sql).all(...breach.params, s.id) as { severity: Severity; fresh: number; kev: number }[]);
+    const breachBySeverity = serviceBreaches(sla, open, prepared(breach.sql).all(...breach.params, s.id) as ServiceBreachRow[], now);
     let breaches = 0;
     for (const n of breachBySeverity.values()) breaches += n;
     const totals = new Map(q.postureTotalsOfService.all(s.id, window.first, window.today).map((r) => [r.day, r.total]));
@@ -257,6 +259,14 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         prepared(changePostureSql('latest', one)).all(...extra) as ChangePostureDbRow[],
         prepared(changeEventsSql(one)).all(since, ...extra) as ChangeEventDbRow[],
       );
+    },
+
+    async serviceChangeTurn(since, service) {
+      return {
+        baseline: prepared(CHANGE_TURN_SQL.baseline).get(since, service) as ChangeTurnRow | undefined,
+        later: prepared(CHANGE_TURN_SQL.later).all(since, service) as ChangeTurnRow[],
+        firstEventAt: (prepared(CHANGE_TURN_SQL.firstEvent).get(since, service) as { at: string | null }).at,
+      };
     },
 
     async remediationTrend(now, days) {

@@ -265,11 +265,21 @@ describe('PageWarmer work in bulk', () => {
 });
 
 describe('the cache budget', () => {
-  it('grows with the number of services: 40 KB a service within the 3/4 work ahead may fill, at least 48 MB', () => {
-    expect(cacheBudgetFor(0, WARM_FILL_MAX)).toBe(MIN_CACHE_BYTES);
-    expect(cacheBudgetFor(500, WARM_FILL_MAX)).toBe(MIN_CACHE_BYTES);
-    expect(cacheBudgetFor(5000, WARM_FILL_MAX)).toBe(Math.ceil((5000 * CACHE_BYTES_PER_SERVICE) / WARM_FILL_MAX));
-    expect(cacheBudgetFor(5000, WARM_FILL_MAX) * WARM_FILL_MAX).toBeGreaterThanOrEqual(5000 * 40 * 1024);
+  const MACHINE = 16 * 1024 ** 3;
+  it('grows with the number of services: 64 KB a service within the 3/4 work ahead may fill, at least 48 MB', () => {
+    expect(cacheBudgetFor(0, WARM_FILL_MAX, MACHINE)).toBe(MIN_CACHE_BYTES);
+    expect(cacheBudgetFor(500, WARM_FILL_MAX, MACHINE)).toBe(MIN_CACHE_BYTES);
+    expect(cacheBudgetFor(5000, WARM_FILL_MAX, MACHINE)).toBe(Math.ceil((5000 * CACHE_BYTES_PER_SERVICE) / WARM_FILL_MAX));
+    expect(cacheBudgetFor(5000, WARM_FILL_MAX, MACHINE) * WARM_FILL_MAX).toBeGreaterThanOrEqual(5000 * 64 * 1024);
+  });
+
+  // review21: the grown budget had no ceiling. Services are created by ingest (an unscoped ingest
+  // token uploads for any name), so 1,000,000 names asked for an 81 GB cache of a machine's memory.
+  it('grows no further than a quarter of the machine\'s memory (and never below 48 MB)', () => {
+    const gib = 1024 ** 3;
+    expect(cacheBudgetFor(1_000_000, WARM_FILL_MAX, 16 * gib)).toBe(4 * gib);
+    expect(cacheBudgetFor(5000, WARM_FILL_MAX, 16 * gib)).toBe(Math.ceil((5000 * CACHE_BYTES_PER_SERVICE) / WARM_FILL_MAX));
+    expect(cacheBudgetFor(5000, WARM_FILL_MAX, 128 * 1024 * 1024)).toBe(MIN_CACHE_BYTES);
   });
 
   it('a cache grows its budget and never shrinks it (that would evict)', () => {

@@ -105,17 +105,20 @@ describe('page cache', () => {
   });
 });
 
-describe('the posture chart as a piece of its own', () => {
-  it('is kept by the default view and used by the views that differ in their findings table, each view the page an uncached app renders', async () => {
+describe('the pieces a service body shares with its other views', () => {
+  it('the chart (per day and window) and the head and scans (while what they show holds) are read once and used by every view, each view the page an uncached app renders', async () => {
     const hc = await openPageHarness();
     try {
       let clock = NOW;
-      let postureReads = 0;
-      // The same store, counting the chart's reads.
+      const reads = { postureSeries: 0, getService: 0, listScans: 0, serviceChanges: 0, listFindings: 0 };
+      // The same store, counting the reads of each piece.
       const store = new Proxy(hc.store, {
         get(target, key) {
           const value = Reflect.get(target, key);
-          if (key === 'postureSeries') return (...args: Parameters<typeof target.postureSeries>) => (postureReads++, target.postureSeries(...args));
+          if (typeof key === 'string' && key in reads) {
+            // serviceChanges of one service (the overview's week reads all services' with none).
+            return (...args: unknown[]) => ((key !== 'serviceChanges' || args[1] !== undefined) && reads[key as keyof typeof reads]++, (value as (...a: unknown[]) => unknown).apply(target, args));
+          }
           return typeof value === 'function' ? value.bind(target) : value;
         },
       });
@@ -127,39 +130,65 @@ describe('the posture chart as a piece of its own', () => {
         const res = await cached.request(path, { headers: { cookie: viewer, 'accept-encoding': 'gzip' } });
         return gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
       };
-      const same = async (path: string) => {
-        const plain = await get(uncached, path, viewer);
-        expect(plain.status, path).toBe(200);
-        const expected = plain.html;
+      /** The page of an uncached app at `at` (the clock of the pieces it is made of). */
+      const same = async (path: string, at = clock) => {
+        const now = clock;
+        clock = at;
+        const expected = (await get(uncached, path, viewer)).html;
+        clock = now;
         expect(expected).toContain('<figure class="chart">');
         expect(await gzipped(path), path).toBe(expected);
         expect((await get(cached, path, viewer)).html, path).toBe(expected);
+        return expected;
       };
-      // A view other than the default one, with no chart kept: one piece, its own chart (nothing kept).
+      const seen = () => ({ ...reads });
+      // The first view of a service reads its head, scans and chart; the next ones only their findings.
       await same('/services/legacy?dir=asc');
       await same('/services/legacy?sort=title');
-      expect(postureReads).toBe(2);
-      // The default view keeps its chart; the views that differ in their findings table use it.
+      expect(seen()).toEqual({ postureSeries: 1, getService: 1, listScans: 1, serviceChanges: 1, listFindings: 2 });
       await same('/services/payments');
-      expect(postureReads).toBe(3);
       for (const path of ['/services/payments?dir=asc', '/services/payments?sort=title', '/services/payments?severity=high&dir=asc', '/services/payments?days=90&sort=age']) await same(path);
-      expect(postureReads).toBe(3);
-      // Another window is another chart.
+      expect(seen()).toEqual({ postureSeries: 2, getService: 2, listScans: 2, serviceChanges: 2, listFindings: 7 });
+      // Another window is another chart, with the same head.
       await same('/services/payments?days=30&dir=asc');
-      expect(postureReads).toBe(4);
+      expect(seen()).toMatchObject({ postureSeries: 3, getService: 2 });
+      // Later, a new view goes with the kept head while the head still shows the same: here a
+      // critical finding's SLA ends 20 s after the head was rendered, so at 40 s the head (its
+      // breach count) no longer holds, and both are rendered at 40 s: the page an uncached app renders then.
+      const opened = new Date(NOW.getTime() - 7 * 86_400_000 + 20_000);
+      await hc.store.ingestScan(snapshot('legacy', opened, [finding('legacy', 99, 'critical')], 'legacy-sla'), 'test');
+      await hc.store.ingestScan(snapshot('legacy', new Date(NOW.getTime() - 50_000), [finding('legacy', 99, 'critical')], 'legacy-now'), 'test');
+      const head = await same('/services/legacy?sort=age');
+      expect(head).toContain('<strong>0</strong> SLA breaches');
+      expect(head).toContain('just now');
+      expect(seen()).toMatchObject({ postureSeries: 4, getService: 3, listFindings: 9 });
+      clock = new Date(NOW.getTime() + 5_000);
+      // Before the deadline (and before the last scan's "just now" ends, 10 s after): the kept head goes with a view nobody rendered.
+      expect(await same('/services/legacy?sort=tool')).toContain('<strong>0</strong> SLA breaches');
+      expect(seen()).toMatchObject({ postureSeries: 4, getService: 3, listFindings: 10 });
+      clock = new Date(NOW.getTime() + 40_000);
+      const later = await same('/services/legacy?sort=title');
+      expect(later).toContain('breach-marker');
+      expect(later).toContain('<strong>1</strong> SLA breach');
+      expect(seen()).toMatchObject({ postureSeries: 4, getService: 4, listFindings: 11 });
+      // The next minute: payments' head ("just now") no longer holds; a new head and scans for a
+      // view nobody rendered; the chart of the day is kept.
+      clock = new Date(NOW.getTime() + 60_000);
+      await same('/services/payments?sort=epss');
+      expect(seen()).toMatchObject({ postureSeries: 4, getService: 5, listScans: 5, serviceChanges: 5 });
       // The next day: the window ends a day later; the chart kept for yesterday is not used.
       clock = new Date(NOW.getTime() + 86_400_000);
       viewer = (await login(cached, hc.tokens.viewer)).cookie; // the session of a day ago has expired
       await same('/services/payments?dir=asc&sort=tool');
-      expect(postureReads).toBe(5);
+      expect(seen()).toMatchObject({ postureSeries: 5, getService: 6 });
       await same('/services/payments');
       await same('/services/payments?dir=asc&sort=epss');
-      expect(postureReads).toBe(6);
-      // An ingest of the service moves its version: its chart is drawn again, with the new scan.
+      expect(seen()).toMatchObject({ postureSeries: 5, getService: 6 });
+      // An ingest of the service moves its version: its pieces are read and drawn again, with the new scan.
       await hc.store.ingestScan(snapshot('payments', new Date(clock.getTime() - 60_000), [finding('payments', 1, 'critical'), finding('payments', 2, 'critical'), finding('payments', 3, 'high')], 'payments-new'), 'test');
+      expect(await same('/services/payments?sort=title&dir=desc')).toContain('payments-new');
       await same('/services/payments');
-      await same('/services/payments?sort=title&dir=desc');
-      expect(postureReads).toBe(7);
+      expect(seen()).toMatchObject({ postureSeries: 6, getService: 7, listScans: 7, serviceChanges: 7 });
     } finally {
       hc.close();
     }

@@ -80,6 +80,9 @@ describe.each(BACKENDS)('service page views on %s', (backend) => {
     // A later snapshot without every tenth finding: fixed ones, a second scan, a posture change.
     await store.ingestScan(snapshot('hostile', new Date(NOW.getTime() - 3 * 86_400_000), all.filter((_, i) => i % 10 !== 0), 'hostile-2'), 'test');
     await store.ingestScan(snapshot('quiet', new Date(NOW.getTime() - 86_400_000), [], 'quiet-1'), 'test');
+    // Rows with very long texts: a findings part past 256 KiB (deflated on the thread pool, not in the request's thread).
+    const huge = Array.from({ length: 60 }, (_, i) => finding('huge', i, 'high', { title: `${'<x> "long" \u2028 '.repeat(400)}${i}\u202e`, ruleId: `R${'r'.repeat(2000)}${i}` }));
+    await store.ingestScan(snapshot('huge', new Date(NOW.getTime() - 86_400_000), huge, 'huge-1'), 'test');
     const token = await store.createToken({ role: 'viewer', label: 'on-call <viewer> "\u202e"' });
     viewerToken = token.token;
     viewerId = token.id;
@@ -116,7 +119,7 @@ describe.each(BACKENDS)('service page views on %s', (backend) => {
     const { cookie, csrf } = await login(cached, viewerToken);
     let checked = 0;
     // The hostile service's views before its default view is rendered (no chart kept), then after.
-    for (const [name, query] of [...VIEWS.slice(1, 5).map((v) => ['hostile', v]), ...VIEWS.map((v) => ['hostile', v]), ['quiet', '?dir=asc'], ['quiet', '']]) {
+    for (const [name, query] of [...VIEWS.slice(1, 5).map((v) => ['hostile', v]), ...VIEWS.map((v) => ['hostile', v]), ['quiet', '?dir=asc'], ['quiet', ''], ['huge', '?dir=asc'], ['huge', '']]) {
       const path = `/services/${name}${query}`;
       const expected = await onePiece(name, query, csrf);
       expect(expected, path).toContain('<p class="crumbs">');
@@ -127,7 +130,8 @@ describe.each(BACKENDS)('service page views on %s', (backend) => {
       expect(await gzipped(uncached, path, cookie), path).toBe(expected);
       checked++;
     }
-    expect(checked).toBe(VIEWS.length + 6);
+    expect(checked).toBe(VIEWS.length + 8);
+    expect((await plain(cached, '/services/huge?dir=asc', cookie)).length).toBeGreaterThan(300_000);
     // What the escaping must hold: no markup from the data, no invisible character, each one shown.
     const page = await plain(cached, '/services/hostile?sort=title', cookie);
     expect(page).not.toContain('<script>alert');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { OVERVIEW_BUCKET_MS } from '../../../dashboard/cached-reads.js';
+import { CLOCK_LAG_MS, readClock } from '../../../dashboard/clock-reading.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
 import { openStore } from '../../../dashboard/store/store.js';
@@ -170,21 +171,39 @@ describe('cached reads across the clock', () => {
     expect(h.calls.listServiceOverview).toBe(before + 1);
   });
 
-  it('serves a findings answer of an earlier minute while this minute\'s is computed in the background', async () => {
+  it('serves a findings answer until a value in it changes, then up to CLOCK_LAG_MS more while it is computed again in the background', async () => {
     const h = await setup();
     const path = '/api/v1/findings?service=payments';
+    /** The first instant after `t` at which this answer's values change (ages, SLA, triage). */
+    const untilAfter = async (t: number) => {
+      const clock = readClock(t);
+      await store!.listFindings({ service: 'payments', state: 'open', limit: 50, offset: 0 }, clock);
+      return clock.validUntil;
+    };
     const first = await h.api(path);
     expect(first.findings).toBe(1);
-    h.setClock(new Date(NOW.getTime() + 2 * 60_000));
+    const until = await untilAfter(NOW.getTime());
+    // Ages to 0.1 day: hours, not the minute of before.
+    expect(until - NOW.getTime()).toBeGreaterThan(5 * 60_000);
+    h.setClock(new Date(until - 1));
+    const kept = await h.api(path);
+    expect(kept.findings).toBe(0);
+    expect(kept.json).toEqual(first.json);
+    expect(kept.json).toEqual(await h.truth(path));
+    await h.warmer.idle();
+    expect(h.calls.listFindings).toBe(1);
+    // Past it: the kept answer at once, this instant's computed in the background.
+    h.setClock(new Date(until + 60_000));
     const stale = await h.api(path);
     expect(stale.findings).toBe(0);
     expect(stale.json).toEqual(first.json);
+    expect(stale.json).not.toEqual(await h.truth(path));
     await h.warmer.idle();
     const fresh = await h.api(path);
     expect(fresh.findings).toBe(0);
     expect(fresh.json).toEqual(await h.truth(path));
-    // Beyond 5 minutes of lag: computed before answering.
-    h.setClock(new Date(NOW.getTime() + 10 * 60_000));
+    // Beyond CLOCK_LAG_MS past its end: computed before answering.
+    h.setClock(new Date((await untilAfter(until + 60_000)) + CLOCK_LAG_MS));
     const late = await h.api(path);
     expect(late.findings).toBe(1);
     expect(late.json).toEqual(await h.truth(path));
