@@ -17,7 +17,12 @@ import { assembleFindingRow, storedParts, type FindingRowFields } from './rows.j
 import type { FindingFilter, FindingRow, SlaDays } from './types.js';
 
 
-export const SEVERITY_SQL_RANK = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
+/** The sort rank of the severity `subject` (an SQL expression) as SQL. */
+function severityRankOf(subject: string): string {
+  return `CASE ${subject} ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
+}
+
+export const SEVERITY_SQL_RANK = severityRankOf('f.severity');
 
 /** ORDER BY expressions per sort key; `age` takes `now` as its one parameter. */
 export function findingSortSql(ageExpr: string): Record<NonNullable<FindingFilter['sort']>, { expr: string; defaultOrder: 'asc' | 'desc' }> {
@@ -34,8 +39,13 @@ export function findingSortSql(ageExpr: string): Record<NonNullable<FindingFilte
   };
 }
 
-/** WHERE clauses and parameters of a finding filter (`?` placeholders; PostgreSQL renumbers them). */
-export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date): { sql: string; params: (string | number)[] } {
+/**
+ * WHERE clauses and parameters of a finding filter (`?` placeholders; PostgreSQL renumbers them).
+ * `severityByRank`: a severity is also asked of its rank, the key of PostgreSQL's findings_open_page,
+ * so a service's open findings of one severity are one range of it (its plan for one severity read
+ * every open finding of the service from the heap and kept a fourth).
+ */
+export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date, severityByRank = false): { sql: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
   const add = (clause: string, value: string | undefined) => {
@@ -47,6 +57,7 @@ export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date): { 
   // range of an index, read in the page's order where an index has it (findings_open_page).
   add('f.service_id = (SELECT id FROM services WHERE name = ?)', filter.service);
   add('f.severity = ?', filter.severity);
+  if (severityByRank) add(`${SEVERITY_SQL_RANK} = ${severityRankOf('CAST(? AS TEXT)')}`, filter.severity);
   add('f.category = ?', filter.category);
   add('f.tool = ?', filter.tool);
   // The state as one of two texts, not a parameter: PostgreSQL may then plan a statement once (a
@@ -89,6 +100,8 @@ export interface FindingPageDialect {
    * the row version the pick saw, one heap page each where a primary key probe read four.
    */
   rowKey?: string;
+  /** A severity filter also on its rank (findingWhere). */
+  severityByRank?: boolean;
 }
 
 export const SQLITE_PAGE: FindingPageDialect = {
@@ -113,6 +126,7 @@ export const POSTGRES_PAGE: FindingPageDialect = {
     `ELSE json_build_object('location', f.data::json -> 'location', 'kev', f.data::json -> 'kev', 'epss', f.data::json -> 'epss') END)`,
   aggregate: (value) => `COALESCE(json_agg(${value}), '[]'::json)::text`,
   rowKey: 'f.ctid',
+  severityByRank: true,
 };
 
 /** A page row's columns, in this order (the `[...columns]` of a row). */
@@ -185,7 +199,7 @@ export function findingPageSql(
   sla: SlaDays,
   now: Date,
 ): { sql: string; params: (string | number)[] } {
-  const where = findingWhere(filter, sla, now);
+  const where = findingWhere(filter, sla, now, dialect.severityByRank);
   const sort = sortSql[filter.sort ?? 'severity'];
   const dir = (filter.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
   const keyParams = filter.sort === 'age' ? [now.toISOString()] : [];

@@ -62,6 +62,10 @@ describe.each(BACKENDS)('%s store: a service findings page reads its own rows', 
       expect(plan).not.toContain('Sort Key');
       expect(plan).toMatch(/Tid Scan on findings f \(actual rows=1 loops=5\)/);
       expect(plan).toContain('service_summary');
+      // One severity: its range of the index (5 open findings of each severity here, a page of 2).
+      const high = findingPageSql(POSTGRES_PAGE, findingSortSql('(EXTRACT(EPOCH FROM (COALESCE(f.fixed_at, ?)::timestamptz - f.opened_at::timestamptz)))'), { ...filter, severity: 'high', limit: 2 }, store.sla, NOW);
+      const highPlan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${numbered(high.sql)}`, high.params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(highPlan).toMatch(/Index Scan using findings_open_page on findings \w+ \(actual rows=2 loops=1\)\n\s+Index Cond: \(\(service_id = \$\d+\) AND \(CASE severity/);
     } finally {
       await client.query('RESET ALL');
       client.release();
