@@ -75,6 +75,15 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
       '/scans': {
         post: {
           summary: 'Ingest a scan report (idempotent per caller scope, service and scanId)',
+          parameters: [
+            {
+              name: 'moveRepository',
+              in: 'query',
+              required: false,
+              description: "true: the report's repository was renamed or moved; its services move to it (audited as service.move-repository)",
+              schema: { type: 'string', enum: ['true', 'false'] },
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ScanReport' } } } },
           responses: {
             201: json('ingested'),
@@ -82,7 +91,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
             400: error('not JSON or not a valid report; `field` names the path'),
             401: error('no or refused credential (token or OIDC)'),
             403: error('credential may not ingest (role, a service outside its scope, or a snapshot from an OIDC ref not in snapshotRefs)'),
-            409: error('scanId already used for one of these services with a different report'),
+            409: error('scanId already used for one of these services with a different report (`field: "scanId"`), or source.repository is not the repository of a service\'s scans (`field: "source.repository"`; rename the service or use moveRepository)'),
             413: error('body larger than the limit'),
             429: error('rate limit per token; see Retry-After'),
           },

@@ -1,6 +1,7 @@
 // POST /api/v1/scans: the engine's JSON report in, one transaction per report, idempotent on scanId
 // (201 created, 200 duplicate: a replay changes nothing and says so).
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { bodyLimit } from 'hono/body-limit';
 import { ScanReportSchema, type ScanReport } from '../../src/report/scan-report.js';
 import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
@@ -8,9 +9,16 @@ import { currentPrincipal, mayIngestFor, requireRole, type Principal } from '../
 import { createRateLimiter } from '../auth/rate-limit.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
+import { RepositoryMismatchError } from '../store/errors.js';
 import { parseJsonWithoutNul } from '../store/text.js';
 import type { AuthStore, IngestStore } from '../store/types.js';
-import { zodIssueToApiError } from './query.js';
+import { parseQuery, zodIssueToApiError } from './query.js';
+
+/**
+ * `?moveRepository=true`: the caller says the service's repository was renamed or moved, so a
+ * report from another repository than the service's scans is taken (and the move audited).
+ */
+export const IngestQuerySchema = z.object({ moveRepository: z.enum(['true', 'false']).optional() });
 
 /** How far ahead of this server's clock a report's createdAt may be. */
 const MAX_CLOCK_SKEW_MS = 24 * 3600_000;
@@ -91,6 +99,7 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
     }),
     async (c) => {
       const p = currentPrincipal(c);
+      const query = parseQuery(IngestQuerySchema, c.req.query());
       const text = await c.req.text();
       let body: unknown;
       try {
@@ -119,7 +128,14 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
           throw new ApiError(403, `${p.actor} may not ingest scans of service "${service}"`, 'services');
         }
       }
-      const { notable, ...result } = await deps.store.ingestScan(report, p.actor, ingestScope(p));
+      let ingested;
+      try {
+        ingested = await deps.store.ingestScan(report, p.actor, ingestScope(p), { moveRepository: query.moveRepository === 'true' });
+      } catch (err) {
+        if (err instanceof RepositoryMismatchError) throw new ApiError(409, err.message, err.field);
+        throw err;
+      }
+      const { notable, moved, ...result } = ingested;
       // In the background: a slow or dead receiver never delays or fails the upload.
       if (notable && notable.length > 0) deps.notifier?.notifyIngest(notable);
       if (result.status === 'conflict') {
@@ -142,6 +158,10 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
           fixed: result.fixed,
           reopened: result.reopened,
         }, at);
+        // A service moved to another repository is an explicit override: who did it stays on record.
+        for (const m of moved ?? []) {
+          await deps.store.addAudit(p.actor, 'service.move-repository', { service: m.service, from: m.from, to: m.to, scanId: report.scanId }, at);
+        }
         deps.logger.info(
           `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,
         );

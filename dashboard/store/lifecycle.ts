@@ -17,7 +17,8 @@
 import type { Finding, Severity } from '../../src/findings/finding.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import { dayOf } from './days.js';
-import type { GateOutcome, IngestResult, NotableFinding, SeverityCounts } from './shapes.js';
+import type { GateOutcome, IngestResult, NotableFinding, RepositoryMove, SeverityCounts } from './shapes.js';
+import { RepositoryMismatchError } from './errors.js';
 import { emptyCounts } from './counts.js';
 
 /** What the store knows about one finding of a service before the report. */
@@ -119,6 +120,24 @@ export function servicePaths(report: ScanReport): Map<string, string | null> {
   for (const f of report.findings) if (!paths.has(f.service)) paths.set(f.service, null);
   for (const r of report.scanners) if (!paths.has(r.service)) paths.set(r.service, null);
   return paths;
+}
+
+/**
+ * The repository rule: a service belongs to the repository its scans come from. `known` holds, per
+ * service of the report that exists, the repository of its latest scan naming one. A report naming
+ * another repository is refused (RepositoryMismatchError) unless `move`, which returns the moves to
+ * audit. Unknown on either side passes: old scans and hand-made reports may name none.
+ */
+export function repositoryMoves(report: ScanReport, known: Map<string, string>, move: boolean): RepositoryMove[] {
+  const incoming = report.source.repository;
+  if (!incoming) return [];
+  const moves: RepositoryMove[] = [];
+  for (const [service, existing] of [...known].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (existing === incoming) continue;
+    if (!move) throw new RepositoryMismatchError(service, existing, incoming);
+    moves.push({ service, from: existing, to: incoming });
+  }
+  return moves;
 }
 
 /** The gate's reasons about one service (or about none). */

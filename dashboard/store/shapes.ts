@@ -42,4 +42,19 @@ export interface IngestResult {
    * known findings that became KEV-listed. For notifications; not part of the HTTP answer.
    */
   notable?: NotableFinding[];
+  /** Services this ingest moved to the report's repository (`moveRepository`); for the audit log, not the HTTP answer. */
+  moved?: RepositoryMove[];
+}
+
+/** A service moved from one repository to another by an explicit override. */
+export interface RepositoryMove {
+  service: string;
+  from: string;
+  to: string;
+}
+
+/** What an ingest may do beyond the report itself. */
+export interface IngestOptions {
+  /** Take a report whose repository differs from the service's (a renamed or moved repository). */
+  moveRepository?: boolean;
 }

@@ -25,8 +25,8 @@ export type { PullRequestRow, PullRequestScanDetail, RemediationTrend, ServiceCh
 
 export type { Category, Finding, Severity, ScanReport };
 
-import type { IngestResult, SlaDays } from './shapes.js';
-export type { GateOutcome, IngestResult, NotableFinding, SeverityCounts, SlaDays } from './shapes.js';
+import type { IngestOptions, IngestResult, SlaDays } from './shapes.js';
+export type { GateOutcome, IngestOptions, IngestResult, NotableFinding, RepositoryMove, SeverityCounts, SlaDays } from './shapes.js';
 
 export const DEFAULT_SLA_DAYS: SlaDays = { critical: 7, high: 30, medium: 90, low: 180 };
 
@@ -137,7 +137,7 @@ export interface IngestStore {
    * database. `scope` names what the caller may write: `*` (default) for every service, else its
    * service list (see api/ingest.ts `ingestScope`).
    */
-  ingestScan(report: ScanReport, actor: string, scope?: string): Promise<IngestResult>;
+  ingestScan(report: ScanReport, actor: string, scope?: string, options?: IngestOptions): Promise<IngestResult>;
 }
 
 /** What the read API and the pages need. */

@@ -12,15 +12,19 @@ import { UsageError } from './usage-error.js';
 export const PUSH_OPTIONS = {
   dashboard: { type: 'string' },
   retries: { type: 'string' },
+  'move-repository': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 export const PUSH_USAGE = `Push options (gatehouse push REPORT.json):
   --dashboard URL         the dashboard (else $GATEHOUSE_DASHBOARD_URL); https, or http to this machine
   --retries N             retries on 5xx, 429 and network errors, with backoff (default 4)
+  --move-repository       the report's repository was renamed or moved: let the dashboard move its
+                          services to it (else a service whose scans came from another repository
+                          is refused, HTTP 409 naming source.repository; the move is audited)
   token: $GATEHOUSE_DASHBOARD_TOKEN (an ingest token scoped to the report's services)
-  exit codes: 0 pushed (or already there), 2 usage error, 4 the dashboard refused the report or
-  could not be reached`;
+  exit codes: 0 pushed (or already there), 2 usage error, 4 the dashboard refused the report (e.g.
+  a service of that name belongs to another repository) or could not be reached`;
 
 /** Loopback hosts, where plain http carries the token no further than this machine. */
 function isLoopback(hostname: string): boolean {
@@ -76,6 +80,7 @@ export async function pushCommand(argv: string[], io: PushIo): Promise<number> {
       logger,
       retries,
       userAgent: 'gatehouse-cli',
+      moveRepository: values['move-repository'],
     });
     const created = results.filter((r) => !r.duplicate).length;
     io.stdout.write(`pushed ${results.length} service${results.length === 1 ? '' : 's'} to ${url.origin}: ${created} new, ${results.length - created} already there\n`);

@@ -22,6 +22,11 @@ export interface PushOptions {
   timeoutMs?: number;
   /** Default `gatehouse-action`. */
   userAgent?: string;
+  /**
+   * The service's repository was renamed or moved: the dashboard takes this report although the
+   * service's scans came from another repository (`?moveRepository=true`; audited there).
+   */
+  moveRepository?: boolean;
 }
 
 export interface PushResult {
@@ -100,6 +105,17 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, 60_000) : undefined;
 }
 
+/** The dashboard's `{ error, field }` answer as one line (the body itself when it is not that). */
+function refusalText(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; field?: unknown };
+    if (typeof body.error === 'string') return `${body.error.slice(0, 1000)}${typeof body.field === 'string' ? ` (field ${body.field.slice(0, 100)})` : ''}`;
+  } catch {
+    // not JSON: shown as it came
+  }
+  return text.slice(0, 300);
+}
+
 async function authorizationHeader(auth: PushAuth): Promise<string> {
   if (auth.kind === 'token') return `Bearer ${auth.token}`;
   return `Bearer ${await auth.getIdToken(auth.audience)}`;
@@ -110,6 +126,7 @@ export async function pushReport(report: ScanReport, options: PushOptions, autho
   const body = JSON.stringify(ScanReportSchema.parse(report));
   const service = report.services.map((s) => s.name).join(',');
   const url = new URL('api/v1/scans', options.dashboardUrl.endsWith('/') ? options.dashboardUrl : `${options.dashboardUrl}/`);
+  if (options.moveRepository) url.searchParams.set('moveRepository', 'true');
   const retries = options.retries ?? 4;
   const baseDelay = options.baseDelayMs ?? 500;
   const authorization = authorizationValue ?? (await authorizationHeader(options.auth));
@@ -129,12 +146,15 @@ export async function pushReport(report: ScanReport, options: PushOptions, autho
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
       const text = await res.text();
-      if (res.ok || res.status === 409) {
+      // A 409 naming source.repository is a refusal (the service belongs to another repository), never "already there".
+      const repositoryRefused = res.status === 409 && /"field"\s*:\s*"source\.repository"/.test(text);
+      if (res.ok || (res.status === 409 && !repositoryRefused)) {
         // The dashboard answers a replayed scan id with 200 and `"status": "duplicate"` (409 from other servers).
         const duplicate = res.status === 409 || /"status"\s*:\s*"duplicate"/.test(text);
         return { scanId: report.scanId, service, status: res.status, attempts: attempt, duplicate };
       }
-      lastProblem = `HTTP ${res.status}: ${text.slice(0, 300)}`;
+      // The repository refusal says what to do in full; other answers are cut to a readable length.
+      lastProblem = `HTTP ${res.status}: ${repositoryRefused ? refusalText(text) : text.slice(0, 300)}`;
       if (!isRetryable(res.status)) {
         const hint = res.status === 401 || res.status === 403 ? ' (check the dashboard token, or the OIDC audience and the allowlist of repository/workflow/ref claims)' : '';
         throw new DashboardPushError(`the dashboard refused the scan of ${service}: ${lastProblem}${hint}`, {

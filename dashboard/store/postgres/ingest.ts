@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
-import { createdResult, planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { createdResult, planIngest, replayOutcome, repositoryMoves, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
 import { exploitChanges, exploitColumns, notableOf, numberPlaceholders, type ExploitColumns, type StoredExploit } from '../exploit.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import { findingColumns, findingColumnsBesideData, sha256Hex, type ServiceDbRow } from '../rows.js';
@@ -113,7 +113,7 @@ function idPairs(rows: { id: number; vulnIds: string }[]): [number[], string[]] 
 
 /** `written`: called after each commit (the data version moved). */
 export function createPostgresIngest(pool: pg.Pool, written: () => void = () => undefined): IngestStore {
-  async function ingest(client: pg.PoolClient, report: ScanReport, actor: string, ingestedAt: string, scope: string): Promise<IngestResult> {
+  async function ingest(client: pg.PoolClient, report: ScanReport, actor: string, ingestedAt: string, scope: string, moveRepository: boolean): Promise<IngestResult> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK]);
     const serviceNames = [...servicePaths(report).keys()].sort();
     const bodySha256 = sha256Hex(JSON.stringify(report));
@@ -164,6 +164,21 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
         : null;
       prior.set(name, { lastScanAt: s.last_scan_at, lastSnapshotAt: s.last_snapshot_at, nextSnapshotAt: next, findings });
     }
+
+    // Before anything is written: a report from another repository is refused as a whole. The
+    // repository of each known service's latest scan naming one (scan_services_by_service, newest first).
+    const known = new Map<string, string>();
+    if (report.source.repository && services.size > 0) {
+      const latest = await client.query<{ name: string; repository: string }>(
+        `SELECT s.name, r.repository FROM services s
+         CROSS JOIN LATERAL (SELECT sc.repository FROM scan_services ss JOIN scans sc ON sc.id = ss.scan_pk
+           WHERE ss.service_id = s.id AND sc.repository IS NOT NULL ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1) r
+         WHERE s.id = ANY($1::bigint[])`,
+        [[...services.values()].map((s) => s.id)],
+      );
+      for (const r of latest.rows) known.set(r.name, r.repository);
+    }
+    const moved = repositoryMoves(report, known, moveRepository);
 
     const plan = planIngest(report, prior);
     const scanPk = Number(
@@ -387,15 +402,15 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       for (const id of summaries) await client.query(SUMMARY_REFRESH, [id, id]);
     }
     await client.query(VERSION_BUMP_POSTGRES, [changed]);
-    return createdResult(report, plan, notable);
+    return { ...createdResult(report, plan, notable), ...(moved.length > 0 ? { moved } : {}) };
   }
 
   return {
-    async ingestScan(report, actor, scope = '*') {
+    async ingestScan(report, actor, scope = '*', options = {}) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await ingest(client, report, actor, new Date().toISOString(), scope);
+        const result = await ingest(client, report, actor, new Date().toISOString(), scope, options.moveRepository === true);
         await client.query('COMMIT');
         written();
         return result;

@@ -4,7 +4,7 @@
 // scope, service and scan id; lifecycle.ts `replayOutcome`).
 import type Database from 'better-sqlite3';
 import type { ScanReport } from '../../../src/report/scan-report.js';
-import { createdResult, planIngest, replayOutcome, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { createdResult, planIngest, replayOutcome, repositoryMoves, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
 import { exploitChanges, exploitColumns, notableOf, type StoredExploit } from '../exploit.js';
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
@@ -23,6 +23,11 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       'INSERT INTO ingest_keys (scope, service, scan_id, body_sha256, scan_pk) VALUES (?, ?, ?, ?, ?)',
     ),
     serviceByName: db.prepare<[string], ServiceDbRow>('SELECT * FROM services WHERE name = ?'),
+    // The repository of the service's latest scan naming one (scan_services_by_service, newest first).
+    repositoryOfService: db.prepare<[number], { repository: string }>(
+      `SELECT sc.repository FROM scan_services ss JOIN scans sc ON sc.id = ss.scan_pk
+       WHERE ss.service_id = ? AND sc.repository IS NOT NULL ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1`,
+    ),
     insertService: db.prepare<[string, string | null, string]>('INSERT INTO services (name, path, first_seen_at) VALUES (?, ?, ?)'),
     updateServicePath: db.prepare<[string, number]>('UPDATE services SET path = ? WHERE id = ?'),
     updateServiceLastScan: db.prepare<[string, number]>('UPDATE services SET last_scan_at = ? WHERE id = ?'),
@@ -132,7 +137,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     return becameKev;
   }
 
-  const ingest = db.transaction((report: ScanReport, actor: string, ingestedAt: string, scope: string): IngestResult => {
+  const ingest = db.transaction((report: ScanReport, actor: string, ingestedAt: string, scope: string, moveRepository: boolean): IngestResult => {
     const serviceNames = [...servicePaths(report).keys()].sort();
     const bodySha256 = sha256Hex(JSON.stringify(report));
     const taken: TakenKey[] = [];
@@ -167,6 +172,16 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         findings,
       });
     }
+
+    // Before anything is written: a report from another repository is refused as a whole.
+    const known = new Map<string, string>();
+    if (report.source.repository) {
+      for (const [name, s] of rows) {
+        const r = q.repositoryOfService.get(s.id);
+        if (r) known.set(name, r.repository);
+      }
+    }
+    const moved = repositoryMoves(report, known, moveRepository);
 
     const plan = planIngest(report, prior);
     const scanPk = Number(
@@ -275,12 +290,12 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       }
     }
     bumpVersions(changed);
-    return createdResult(report, plan, notable);
+    return { ...createdResult(report, plan, notable), ...(moved.length > 0 ? { moved } : {}) };
   });
 
   return {
-    async ingestScan(report, actor, scope = '*') {
-      return ingest(report, actor, new Date().toISOString(), scope);
+    async ingestScan(report, actor, scope = '*', options = {}) {
+      return ingest(report, actor, new Date().toISOString(), scope, options.moveRepository === true);
     },
   };
 }
