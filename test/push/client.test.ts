@@ -97,6 +97,33 @@ describe('dashboard push', () => {
     expect(r.duplicate).toBe(true);
   });
 
+  it('a 409 naming source.repository is a refusal with the whole message, not "already there"; --move-repository asks for the move', async () => {
+    const urls: string[] = [];
+    const message = `source.repository "acme/billing" is not the repository of service "payments" ("acme/shop"); nothing was stored. ${'Give the service a name unique in the organisation. '.repeat(6)}`;
+    server = createServer((req, res) => {
+      urls.push(req.url ?? '');
+      req.resume();
+      const moving = req.url?.includes('moveRepository=true');
+      res.writeHead(moving ? 201 : 409, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(moving ? { status: 'created' } : { error: message, field: 'source.repository' }));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const one = { ...report, services: [report.services[0]] };
+    const options = { dashboardUrl: url, auth: { kind: 'token' as const, token: 't' }, logger: createMemoryLogger(), retries: 3, baseDelayMs: 1 };
+    const err = await pushScanReports(one, run, options).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DashboardPushError);
+    // The whole message (longer than the 300 characters other answers are cut to), and no retry.
+    expect((err as Error).message).toContain(`HTTP 409: ${message} (field source.repository)`);
+    expect(urls).toEqual(['/api/v1/scans']);
+    const [moved] = await pushScanReports(one, run, { ...options, moveRepository: true });
+    expect(moved).toMatchObject({ status: 201, duplicate: false });
+    expect(urls[1]).toBe('/api/v1/scans?moveRepository=true');
+  });
+
   it('authenticates with a GitHub OIDC id-token fetched through @actions/core for the audience', async () => {
     const d = await startDashboard([]);
     server = d.server;
