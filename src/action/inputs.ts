@@ -59,6 +59,8 @@ export const ActionInputsSchema = z.object({
   'dashboard-token': z.string().optional(),
   /** OIDC audience; used (with `id-token: write`) when no dashboard-token is given. */
   'dashboard-audience': z.string().optional(),
+  /** The repository was renamed or moved: the dashboard moves its services to it (audited there). */
+  'dashboard-move-repository': booleanInput.default(false),
   /**
    * How old a cached trivy vulnerability DB may be when no registry answers (hours; `72`, `72h` or
    * `3d`); older is a scanner error.

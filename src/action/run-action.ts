@@ -209,7 +209,7 @@ export async function runAction(run: ActionRun): Promise<number> {
   }
 
   if (dashboard) {
-    await reporter('the dashboard push', logger, () => pushScanReports(report, context, { dashboardUrl: dashboard.url, auth: dashboard.auth, logger }));
+    await reporter('the dashboard push', logger, () => pushScanReports(report, context, { dashboardUrl: dashboard.url, auth: dashboard.auth, moveRepository: inputs['dashboard-move-repository'], logger }));
   }
 
   return verdict(report, io, logger);
@@ -257,7 +257,7 @@ async function publishForkReport(run: ActionRun): Promise<number> {
     // The scan ids stay those of the fork's run (it made the report), so a re-run is recognised.
     const [, , , runId = context.runId, runAttempt = context.runAttempt] = report.scanId.split('/');
     await reporter('the dashboard push', logger, () =>
-      pushScanReports(report, { repository: context.repository, runId, runAttempt }, { dashboardUrl: dashboard.url, auth: dashboard.auth, logger }),
+      pushScanReports(report, { repository: context.repository, runId, runAttempt }, { dashboardUrl: dashboard.url, auth: dashboard.auth, moveRepository: inputs['dashboard-move-repository'], logger }),
     );
   }
   return verdict(report, io, logger);
