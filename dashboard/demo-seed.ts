@@ -6,6 +6,7 @@
 // snapshot. Deterministic per service and fingerprint.
 import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding.js';
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
+import { mulberry32 } from './seeded-random.js';
 
 export interface SeedDemoResult {
   scans: number;
@@ -19,14 +20,7 @@ const TYPICAL_OPEN_DAYS: Record<Severity, number> = { critical: 5, high: 18, med
 function rng(seedText: string): () => number {
   let h = 2166136261;
   for (const ch of seedText) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h);
 }
 
 interface Lifetime {

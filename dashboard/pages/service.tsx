@@ -174,16 +174,8 @@ export const ServiceViewContent: FC<ServiceViewProps> = (p) => {
     p.filters.severity || p.filters.category || p.filters.tool || p.filters.kev || p.filters.epssMin !== undefined || p.filters.epssPercentileMin !== undefined || state !== 'open',
   );
   // The JSON API (same session cookie) serves the exports and the badge.
-  const exportQuery = queryString({
-    service: p.name,
-    state: keep.state,
-    severity: p.filters.severity,
-    category: p.filters.category,
-    tool: p.filters.tool,
-    kev: p.filters.kev,
-    epssMin: p.filters.epssMin,
-    epssPercentileMin: p.filters.epssPercentileMin,
-  });
+  const { days: _days, ...filterKeep } = keep;
+  const exportQuery = queryString({ service: p.name, ...filterKeep });
   const noun = state === 'open' ? 'Open findings' : state === 'fixed' ? 'Fixed findings' : 'All findings';
   return (
     <>

@@ -5,21 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { day, makeReport } from '../store/report-builder.js';
 import { ADMIN_TOKEN, startTestDashboard, type TestDashboard } from './harness.js';
+import { mulberry32 } from '../../../dashboard/seeded-random.js';
 
 const SEED = 0x5eed;
 const CASES = 400;
 
-/** mulberry32: small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

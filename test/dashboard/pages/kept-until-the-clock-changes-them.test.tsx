@@ -10,6 +10,7 @@ import { FindingQuerySchema } from '../../../dashboard/api/query.js';
 import { createApp } from '../../../dashboard/app.js';
 import { CLOCK_LAG_MS, nextMinute, readClock } from '../../../dashboard/clock-reading.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
+import { mulberry32 } from '../../../dashboard/seeded-random.js';
 import { renderOverviewBody, renderServiceBody, ServiceQuery } from '../../../dashboard/pages/page-bodies.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import type { Store } from '../../../dashboard/store/types.js';
@@ -23,17 +24,8 @@ import { login } from './harness.js';
 const DAY = 86_400_000;
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
-/** A small seeded generator (mulberry32): a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A failure names its seed. */
+const random = mulberry32;
 
 const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
 
