@@ -100,8 +100,8 @@ export interface IngestPlan {
   reopened: number;
 }
 
-/** What an ingest that applied `plan` answers (both backends): the notable findings for snapshots only. */
-export function createdResult(report: ScanReport, plan: IngestPlan, notable: NotableFinding[]): IngestResult {
+/** What an ingest that applied `plan` answers (both backends): the notable findings for snapshots only, the repository moves when any. */
+export function createdResult(report: ScanReport, plan: IngestPlan, notable: NotableFinding[], moved: RepositoryMove[] = []): IngestResult {
   return {
     status: 'created',
     scanId: report.scanId,
@@ -110,6 +110,7 @@ export function createdResult(report: ScanReport, plan: IngestPlan, notable: Not
     fixed: plan.fixed,
     reopened: plan.reopened,
     ...(report.kind === 'snapshot' ? { notable } : {}),
+    ...(moved.length > 0 ? { moved } : {}),
   };
 }
 

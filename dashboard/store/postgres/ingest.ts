@@ -402,7 +402,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       for (const id of summaries) await client.query(SUMMARY_REFRESH, [id, id]);
     }
     await client.query(VERSION_BUMP_POSTGRES, [changed]);
-    return { ...createdResult(report, plan, notable), ...(moved.length > 0 ? { moved } : {}) };
+    return createdResult(report, plan, notable, moved);
   }
 
   return {

@@ -290,7 +290,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       }
     }
     bumpVersions(changed);
-    return { ...createdResult(report, plan, notable), ...(moved.length > 0 ? { moved } : {}) };
+    return createdResult(report, plan, notable, moved);
   });
 
   return {
