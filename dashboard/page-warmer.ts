@@ -59,8 +59,6 @@ export class PageWarmer {
   private nextDay = Infinity;
   private dayMax = 0;
   private meter: CacheMeter | undefined;
-  /** The bulk run in progress (on start, at a day turn): what it stored, how far it got. */
-  private bulk: BulkRun | undefined;
   private inFlight = 0;
   private lastEnded = 0;
   /** Waiting for the moment no request is in flight. */
@@ -163,9 +161,7 @@ export class PageWarmer {
   /** Starts a bulk run over `services` (the cache's budget first fits them), and queues its end's log line after its tasks. */
   private startBulk(what: string, services: number): BulkRun {
     this.meter?.fit?.(services);
-    const run: BulkRun = { what, services, done: 0, bytes: 0, stopped: false, t0: performance.now() };
-    this.bulk = run;
-    return run;
+    return { what, services, done: 0, bytes: 0, stopped: false, t0: performance.now() };
   }
 
   private endBulk(run: BulkRun): void {
@@ -174,7 +170,6 @@ export class PageWarmer {
       const mb = (n: number) => (n / 1048576).toFixed(1);
       const room = m ? `, ${mb(run.bytes)} MB stored (${(run.bytes / Math.max(1, run.done) / 1024).toFixed(1)} KB a service; the cache holds ${mb(m.held())} MB of its ${mb(m.budget())} MB budget)` : '';
       this.logger.info(`work ahead ${run.what}: ${run.done} of ${run.services} services in ${((performance.now() - run.t0) / 1000).toFixed(1)} s${room}`);
-      if (this.bulk === run) this.bulk = undefined;
     });
   }
 
