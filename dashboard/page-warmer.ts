@@ -10,6 +10,7 @@
 // the same way (api/answers.ts): on start, after its ingest, and for every warmed service again when
 // the UTC day turns (the posture windows end today).
 import type { Logger } from '../src/logger.js';
+import { nextDayTurn } from './clock-reading.js';
 
 export interface PageTargets {
   /** Renders the default view of a service page into the cache. */
@@ -224,7 +225,7 @@ export class PageWarmer {
    */
   followDays(now: () => Date, max = WARM_ALL): void {
     this.dayMax = max;
-    this.nextDay = nextUtcDay(now());
+    this.nextDay = nextDayTurn(now().getTime());
     const arm = () => {
       // At least a minute: a clock that stands still (tests) never spins the timer.
       const wait = Math.max(60_000, this.nextDay - now().getTime() + 1000);
@@ -239,7 +240,7 @@ export class PageWarmer {
   /** The app's clock at a request (app.ts): when the day has turned, today's answers are computed ahead. */
   clockSeen(at: Date): void {
     if (at.getTime() < this.nextDay) return;
-    this.nextDay = nextUtcDay(at);
+    this.nextDay = nextDayTurn(at.getTime());
     const t = this.targets;
     if (!t) return;
     this.enqueue(`day|${this.nextDay}`, async () => {
@@ -295,9 +296,4 @@ interface BulkRun {
   /** Stopped at WARM_FILL_MAX (said once). */
   stopped: boolean;
   t0: number;
-}
-
-/** The first instant of the UTC day after `at`. */
-function nextUtcDay(at: Date): number {
-  return (Math.floor(at.getTime() / 86_400_000) + 1) * 86_400_000;
 }
