@@ -4,6 +4,7 @@
 // doing. SIGUSR2 prints one line on stderr and starts a new period; the line is read by
 // bench/http-load.ts. Off unless asked for: nothing runs and no signal handler is installed.
 import { constants, performance, PerformanceObserver, type NodeGCPerformanceDetail, type PerformanceEntry } from 'node:perf_hooks';
+import type { WorkAheadFigures } from './page-warmer.js';
 
 /** A period's figures: ticks late by more than BLOCK_MS, their total and the longest (ms). */
 export interface LoopStats {
@@ -34,6 +35,12 @@ export interface LoopStats {
   heapMb: number;
   buffersMb: number;
   rssMb: number;
+  /**
+   * Work ahead's steps in the period and the longest (ms), when the server reports them
+   * (page-warmer.ts): a load line whose blocks are the work ahead's shows it here.
+   */
+  aheadSteps?: number;
+  aheadMaxMs?: number;
 }
 
 /** A tick later than this counts as a block (a request waiting that long misses p99 <= 50 ms). */
@@ -56,6 +63,7 @@ export class LoopMonitor {
   private gc = noGc();
   private readonly timer: NodeJS.Timeout;
   private readonly gcObserver: PerformanceObserver;
+  private workAhead: (() => WorkAheadFigures) | undefined;
 
   constructor() {
     // A timer due every TICK_MS: how late it fires is how long the loop was held.
@@ -97,10 +105,16 @@ export class LoopMonitor {
     }
   }
 
+  /** Work ahead's figures go with the loop's from now on (each take() reads and restarts them). */
+  reportWorkAhead(take: () => WorkAheadFigures): void {
+    this.workAhead = take;
+  }
+
   /** The figures since the last call (or the start), then a new period. */
   take(): LoopStats {
     const now = performance.now();
     const elu = performance.eventLoopUtilization(this.elu);
+    const ahead = this.workAhead?.();
     const stats = {
       blocks: this.blocks,
       blockedMs: Math.round(this.blockedMs),
@@ -110,6 +124,7 @@ export class LoopMonitor {
       maxCpuMs: Math.round(this.maxCpuMs),
       utilization: Math.round(elu.utilization * 1000) / 1000,
       periodMs: Math.round(now - this.since),
+      ...(ahead ? { aheadSteps: ahead.steps, aheadMaxMs: Math.round(ahead.longestStepMs) } : {}),
       gc: { count: this.gc.count, ms: Math.round(this.gc.ms), maxMs: Math.round(this.gc.maxMs), major: this.gc.major, majorMs: Math.round(this.gc.majorMs) },
       ...memoryMb(),
     };
@@ -151,10 +166,18 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/** The monitor loopStatsFromEnv started in this process (server.ts adds the work ahead's figures to it). */
+let processMonitor: LoopMonitor | undefined;
+
+export function processLoopMonitor(): LoopMonitor | undefined {
+  return processMonitor;
+}
+
 /** When GATEHOUSE_LOOP_STATS=1: a monitor whose figures SIGUSR2 prints on stderr. */
 export function loopStatsFromEnv(env: NodeJS.ProcessEnv = process.env): LoopMonitor | undefined {
   if (env.GATEHOUSE_LOOP_STATS !== '1') return undefined;
   const monitor = new LoopMonitor();
+  processMonitor = monitor;
   process.on('SIGUSR2', () => process.stderr.write(`${LOOP_STATS_PREFIX}${JSON.stringify(monitor.take())}\n`));
   return monitor;
 }
