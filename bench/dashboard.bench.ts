@@ -14,7 +14,8 @@
 //   GATEHOUSE_BENCH_ONLY=versions       only the per-service data version figures: cache hit ratio of
 //                                       service pages in process while another service is ingested,
 //                                       and warm service pages over HTTP with an ingest every second
-// Each load line also shows the server's event-loop blocks (> 20 ms) over the line; to look further
+// Each load line also shows the server's event-loop blocks (> 20 ms) over the line, and the steps of
+// work ahead (page-warmer.ts) that ran inside it with the longest in ms; to look further
 // inside the server see GATEHOUSE_BENCH_NODE_ARGS / GATEHOUSE_BENCH_SERVER_LOG in bench/http-load.ts.
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -253,6 +254,10 @@ async function benchReads(): Promise<void> {
   for (const [label, row] of sideBySide) console.log(`  ${label.padEnd(72)} ${row.sqlite.padEnd(100)} ${row.postgres}`);
 }
 
+/** The page warmer's steps in a period of the server's loop figures, and the longest (ms); '' when it did not say. */
+const workAhead = (loop: LoopStats | undefined, when = '') =>
+  loop?.aheadSteps === undefined ? '' : `, work ahead${when} ${loop.aheadSteps} steps (longest ${loop.aheadMaxMs} ms)`;
+
 const cookieFor = (sessionId: string) => ({ cookie: `gatehouse_session=${sessionId}`, 'accept-encoding': 'gzip' });
 
 const VERSIONS_ONLY = process.env.GATEHOUSE_BENCH_ONLY === 'versions';
@@ -378,7 +383,8 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
       const cpuNow = server.cpuMs();
       const cpu = cpuBefore !== undefined && cpuNow !== undefined ? `, server cpu ${fmt((cpuNow - cpuBefore) / Math.max(1, r.requests))} ms/req` : '';
       // "cpu-blocks": the same counting only the server's own CPU time while the loop was held.
-      const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms = ${loop.blockedMs} ms (max ${loop.maxMs}), cpu-blocks ${loop.cpuBlocks} = ${loop.cpuBlockedMs} ms (max ${loop.maxCpuMs})` : '';
+      // "work ahead": the page warmer's steps inside the line (page-warmer.ts), the longest in ms.
+      const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms = ${loop.blockedMs} ms (max ${loop.maxMs}), cpu-blocks ${loop.cpuBlocks} = ${loop.cpuBlockedMs} ms (max ${loop.maxCpuMs})${workAhead(loop)}` : '';
       record(backend, label, r, cpu + blocks);
       console.log(`  ${label.padEnd(66)} p50 ${fmt(r.p50).padStart(6)} ms  p99 ${fmt(r.p99).padStart(6)} ms  max ${fmt(r.max).padStart(6)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors${cpu}${blocks}  (load ${loadavg()[0].toFixed(1)})`);
     };
@@ -427,7 +433,7 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
     }
     // The server renders ahead only while it serves nothing: give it the quiet a real server has
     // between visitors (bounded), and say how long it took.
-    console.log(`  (server quiet after ${fmt(await waitQuiet(server, 120))} s: the renders ahead on start are done)`);
+    console.log(`  (server quiet after ${fmt(await waitQuiet(server, 120))} s: the renders ahead on start are done${workAhead(await server.loopStats(), ' meanwhile')})`);
     const warmedAt = Date.now();
     unvisited = [...order];
     print(`service page   GET /services/:name  (first visit of ${unvisited.length}, rendered ahead)`, await measure(() => `/services/${unvisited.pop()}`, cookie, { ...opts, requests: unvisited.length }));
@@ -441,9 +447,10 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
     // The API lines start once the server is quiet again (the page lines' visits of an earlier
     // minute re-render those pages in the background).
     const quiet = await waitQuiet(server, 120);
+    const quietAhead = workAhead(await server.loopStats(), ' meanwhile');
     // Findings answers computed ahead on start are served for 5 minutes (their ages), unless a
     // request refreshed them: past that the "computed ahead" findings line would measure misses.
-    console.log(`  (server quiet after ${fmt(quiet)} s: background renders done; ${fmt((Date.now() - warmedAt) / 1000)} s since the work ahead on start was done, findings answers computed ahead serve for 300 s)`);
+    console.log(`  (server quiet after ${fmt(quiet)} s: background renders done${quietAhead}; ${fmt((Date.now() - warmedAt) / 1000)} s since the work ahead on start was done, findings answers computed ahead serve for 300 s)`);
     // What a dashboard client polls for a service is computed ahead with its page (on start, after
     // an ingest; api/answers.ts): the posture of the default 90 days and of 365 days (the page's
     // longest chart), and the first findings page; the findings answers show ages, served up to 5

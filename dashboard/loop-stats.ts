@@ -4,6 +4,7 @@
 // doing. SIGUSR2 prints one line on stderr and starts a new period; the line is read by
 // bench/http-load.ts. Off unless asked for: nothing runs and no signal handler is installed.
 import { performance } from 'node:perf_hooks';
+import type { WorkAheadFigures } from './page-warmer.js';
 
 /** A period's figures: ticks late by more than BLOCK_MS, their total and the longest (ms). */
 export interface LoopStats {
@@ -21,6 +22,12 @@ export interface LoopStats {
   /** Share of the period the loop was busy (0..1, performance.eventLoopUtilization). */
   utilization: number;
   periodMs: number;
+  /**
+   * Work ahead's steps in the period and the longest (ms), when the server reports them
+   * (page-warmer.ts): a load line whose blocks are the work ahead's shows it here.
+   */
+  aheadSteps?: number;
+  aheadMaxMs?: number;
 }
 
 /** A tick later than this counts as a block (a request waiting that long misses p99 <= 50 ms). */
@@ -41,6 +48,7 @@ export class LoopMonitor {
   private since = performance.now();
   private elu = performance.eventLoopUtilization();
   private readonly timer: NodeJS.Timeout;
+  private workAhead: (() => WorkAheadFigures) | undefined;
 
   constructor() {
     // A timer due every TICK_MS: how late it fires is how long the loop was held.
@@ -66,10 +74,16 @@ export class LoopMonitor {
     this.timer.unref();
   }
 
+  /** Work ahead's figures go with the loop's from now on (each take() reads and restarts them). */
+  reportWorkAhead(take: () => WorkAheadFigures): void {
+    this.workAhead = take;
+  }
+
   /** The figures since the last call (or the start), then a new period. */
   take(): LoopStats {
     const now = performance.now();
     const elu = performance.eventLoopUtilization(this.elu);
+    const ahead = this.workAhead?.();
     const stats = {
       blocks: this.blocks,
       blockedMs: Math.round(this.blockedMs),
@@ -77,7 +91,8 @@ export class LoopMonitor {
       cpuBlocks: this.cpuBlocks,
       cpuBlockedMs: Math.round(this.cpuBlockedMs),
       maxCpuMs: Math.round(this.maxCpuMs),
-      utilization: Math.round(elu.utilization * 1000) / 1000, periodMs: Math.round(now - this.since) };
+      utilization: Math.round(elu.utilization * 1000) / 1000, periodMs: Math.round(now - this.since),
+      ...(ahead ? { aheadSteps: ahead.steps, aheadMaxMs: Math.round(ahead.longestStepMs) } : {}) };
     this.blocks = 0;
     this.blockedMs = 0;
     this.maxMs = 0;
@@ -99,10 +114,18 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/** The monitor loopStatsFromEnv started in this process (server.ts adds the work ahead's figures to it). */
+let processMonitor: LoopMonitor | undefined;
+
+export function processLoopMonitor(): LoopMonitor | undefined {
+  return processMonitor;
+}
+
 /** When GATEHOUSE_LOOP_STATS=1: a monitor whose figures SIGUSR2 prints on stderr. */
 export function loopStatsFromEnv(env: NodeJS.ProcessEnv = process.env): LoopMonitor | undefined {
   if (env.GATEHOUSE_LOOP_STATS !== '1') return undefined;
   const monitor = new LoopMonitor();
+  processMonitor = monitor;
   process.on('SIGUSR2', () => process.stderr.write(`${LOOP_STATS_PREFIX}${JSON.stringify(monitor.take())}\n`));
   return monitor;
 }

@@ -1,5 +1,6 @@
-// Renders pages into the app's cache before anyone asks for them, one at a time, only while the
-// process serves no request (a render ahead never delays one):
+// Renders pages into the app's cache before anyone asks for them, one at a time, in small steps
+// taken only while the process is quiet (QUIET_MS without a request; under a stream that never
+// pauses, single spaced steps after STARVED_MS), so a request waits for one step at most:
 // the default view of each service a scan was just ingested for (and the overview), pages whose
 // cached copy shows ages from an earlier minute, and on start the services of the overview. A
 // first visit then finds the page rendered; a burst of first visits no longer queues behind
@@ -42,14 +43,35 @@ export const WARM_MOVED_MAX = 1000;
 export const WARM_FILL_MAX = 0.75;
 
 /**
- * Quiet needed before a render ahead: no request in flight and none ended this recently. Under a
- * stream of requests a server is often idle for a moment between two; a render started then would
- * make the next request wait for it.
+ * Quiet needed before work ahead goes on, a task or the next step of one: no request in flight and
+ * none ended this recently. Under a stream of requests a server is idle for a moment between two
+ * many times a second (32 keep-alive connections on loopback: between two batches); a step started
+ * then would make the next requests wait for it.
  */
 export const QUIET_MS = 200;
 
+/**
+ * Under a stream of requests that never leaves QUIET_MS between two, work ahead would wait for ever
+ * (a start's, a day turn's, an ingest's), and every request would be a miss. Once it waited this
+ * long it takes a step at a moment no request is in flight, then leaves the loop to requests alone
+ * for STREAM_SHARE times that step's length, at least STREAM_GAP_MS: it ends, slowly (a twentieth
+ * of the loop at most), and a request waits for one step at most (most take 1-6 ms; the overview's
+ * read and render, 40 ms at 500 services on SQLite, is the longest). Longer than the bench's load
+ * lines one after another without a pause (about 10 s), so those measure requests only.
+ */
+export const STARVED_MS = 30_000;
+const STREAM_SHARE = 20;
+const STREAM_GAP_MS = 50;
+
 /** How often a paused render ahead checks whether a request now waits for it. */
 const URGENT_CHECK_MS = 10;
+
+/** Work ahead's steps since the last takeFigures() (the bench prints them beside the loop's blocks). */
+export interface WorkAheadFigures {
+  steps: number;
+  /** The longest step, ms from going on to the next pause or the task's end (on PostgreSQL with its awaits). */
+  longestStepMs: number;
+}
 
 export class PageWarmer {
   private readonly queue = new Map<string, () => Promise<unknown>>();
@@ -64,13 +86,21 @@ export class PageWarmer {
   private lastEnded = 0;
   /** Waiting for the moment no request is in flight. */
   private whenIdle: (() => void)[] = [];
+  /** Since when work ahead waits for quiet that does not come (undefined: it last went on in quiet). */
+  private waitingSince: number | undefined;
+  /** Under a stream: the first instant of the next step (after the last one's share of requests alone). */
+  private nextStreamStep = 0;
+  /** When the running step went on (undefined between steps). */
+  private stepStart: number | undefined;
+  private figures: WorkAheadFigures = { steps: 0, longestStepMs: 0 };
 
   constructor(
     private readonly logger: Pick<Logger, 'info' | 'warning'>,
     private readonly quietMs = QUIET_MS,
+    private readonly starvedMs = STARVED_MS,
   ) {}
 
-  /** The app counts its requests: renders ahead wait until none is in flight. */
+  /** The app counts its requests: work ahead waits for quiet (QUIET_MS without any). */
   requestStarted(): void {
     this.inFlight++;
   }
@@ -85,41 +115,70 @@ export class PageWarmer {
     }
   }
 
-  private async idleTurn(): Promise<void> {
-    for (;;) {
-      // A turn of the event loop first, so requests already waiting on a socket start before.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.inFlight > 0) {
-        await new Promise<void>((resolve) => this.whenIdle.push(resolve));
-        continue;
-      }
-      const quietFor = performance.now() - this.lastEnded;
-      if (quietFor >= this.quietMs) return;
-      await new Promise<void>((resolve) => setTimeout(resolve, this.quietMs - quietFor).unref());
-    }
+  /**
+   * Between the steps of a render ahead (reading, rendering, compressing): resolves once the
+   * process is quiet again (see goOn), so a request that arrives during a background render waits
+   * for one step of it at most, and a stream of requests is not broken into by its other steps.
+   * `urgent`: a request now waits for this very render (it joined it): go on at once.
+   */
+  yieldToRequests(urgent: () => boolean = () => false): Promise<void> {
+    return this.goOn(urgent);
+  }
+
+  /** The steps taken since the last call (and their longest), then a new count. */
+  takeFigures(): WorkAheadFigures {
+    const f = this.figures;
+    this.figures = { steps: 0, longestStepMs: 0 };
+    return f;
   }
 
   /**
-   * Between the steps of a render ahead (reading, rendering, compressing): resolves once no request
-   * is in flight, so a request that arrived during a background render waits for one step of it at
-   * most, not for all of it.
+   * Resolves when work ahead may take its next step (or task): after QUIET_MS without requests; at
+   * once when `urgent`; under a stream that never pauses, after STARVED_MS of waiting, at a moment
+   * no request is in flight and the last step's share of requests alone is over.
    */
-  async yieldToRequests(urgent: () => boolean = () => false): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    // `urgent`: a request now waits for this very render (it joined it): go on. Checked every
-    // URGENT_CHECK_MS while requests are in flight.
-    while (this.inFlight > 0 && !urgent()) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.whenIdle = this.whenIdle.filter((r) => r !== resolve);
-          resolve();
-        }, URGENT_CHECK_MS);
-        this.whenIdle.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+  private async goOn(urgent?: () => boolean): Promise<void> {
+    this.endStep();
+    for (;;) {
+      // A turn of the event loop first, so requests already waiting on a socket start before.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (urgent?.()) break;
+      const now = performance.now();
+      if (this.inFlight === 0 && now - this.lastEnded >= this.quietMs) {
+        this.waitingSince = undefined;
+        break;
+      }
+      this.waitingSince ??= now;
+      const streamStep = Math.max(this.waitingSince + this.starvedMs, this.nextStreamStep);
+      if (this.inFlight === 0 && now >= streamStep) break;
+      await this.wake(this.inFlight > 0 ? undefined : Math.min(this.lastEnded + this.quietMs, streamStep) - now, urgent);
     }
+    this.stepStart = performance.now();
+  }
+
+  /** Waits for the next moment no request is in flight, or `ms` (with requests in flight: none), or URGENT_CHECK_MS when `urgent` may turn. */
+  private wake(ms: number | undefined, urgent?: () => boolean): Promise<void> {
+    const wait = urgent ? Math.min(ms ?? URGENT_CHECK_MS, URGENT_CHECK_MS) : ms;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.whenIdle = this.whenIdle.filter((r) => r !== done);
+        resolve();
+      };
+      const timer = wait === undefined ? undefined : setTimeout(done, Math.max(1, wait)).unref();
+      if (this.inFlight > 0) this.whenIdle.push(done);
+    });
+  }
+
+  /** The running step ends: counted, and under a stream the next waits for its share of requests alone. */
+  private endStep(): void {
+    if (this.stepStart === undefined) return;
+    const now = performance.now();
+    const ms = now - this.stepStart;
+    this.stepStart = undefined;
+    this.figures.steps++;
+    this.figures.longestStepMs = Math.max(this.figures.longestStepMs, ms);
+    this.nextStreamStep = now + Math.max(STREAM_GAP_MS, STREAM_SHARE * ms);
   }
 
   /** The page routes say how to render their pages. */
@@ -260,17 +319,21 @@ export class PageWarmer {
     try {
       // Map iteration also visits tasks queued meanwhile.
       for (const [key, task] of this.queue) {
-        await this.idleTurn();
+        await this.goOn();
         this.queue.delete(key);
         try {
           await task();
         } catch (err) {
           const what = key.split('|')[0];
           this.logger.warning(`${what === 'answers' ? 'computing API answers' : `rendering ${what} page`} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
+        } finally {
+          this.endStep();
         }
       }
     } finally {
       this.running = undefined;
+      // Nothing waits any more: the next work ahead starts its wait for quiet anew.
+      this.waitingSince = undefined;
     }
   }
 }

@@ -12,8 +12,8 @@ import { withoutUrlPasswords } from '../src/errors.js';
 import { SeveritySchema } from '../src/findings/finding.js';
 import { createConsoleLogger, type Logger } from '../src/logger.js';
 import { createApp } from './app.js';
-import { loopStatsFromEnv } from './loop-stats.js';
-import { WARM_ALL } from './page-warmer.js';
+import { loopStatsFromEnv, processLoopMonitor } from './loop-stats.js';
+import { PageWarmer, WARM_ALL } from './page-warmer.js';
 import { DEFAULT_DASHBOARD_CONFIG, type DashboardConfig } from './deps.js';
 import { createOidcVerifier, OidcConfigSchema, type OidcConfig } from './auth/oidc.js';
 import type { RateLimitOptions } from './auth/rate-limit.js';
@@ -109,7 +109,10 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     throw err;
   }
   // The overview and every service's page and polled answers (worst first) are computed in the
-  // background right away: first visits after a start or deploy find them in the cache.
+  // background right away: first visits after a start or deploy find them in the cache. A bench's
+  // loop figures (loop-stats.ts) show the steps of that work beside the blocks.
+  const pageWarmer = new PageWarmer(logger);
+  processLoopMonitor()?.reportWorkAhead(() => pageWarmer.takeFigures());
   const app = createApp({
     store,
     config,
@@ -118,6 +121,7 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     notifier,
     now: opts.now,
     warmPagesOnStart: opts.warmPagesOnStart ?? WARM_ALL,
+    pageWarmer,
     cacheBytes: opts.cacheMegabytes === undefined ? undefined : opts.cacheMegabytes * 1024 * 1024,
   });
   const host = opts.host ?? '127.0.0.1';

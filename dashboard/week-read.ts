@@ -37,7 +37,8 @@ export async function readWeek(
       counts: week.counts,
       events: week.events,
       oldestOpen: week.oldestOpen,
-      slaBreachesNow: rows.reduce((n, r) => n + r.slaBreaches, 0),
+      // A retired service's breaches are left out, as from the overview's totals (store/retire.ts).
+      slaBreachesNow: rows.reduce((n, r) => n + (r.retired ? 0 : r.slaBreaches), 0),
       services,
       remediation,
     };

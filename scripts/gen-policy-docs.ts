@@ -43,6 +43,16 @@ export function renderPolicyRules(): string {
     '`POSTGRES_PASSWORD: postgres` in a dev container\'s compose file is a local default, not a leak.',
     'A secret rule\'s identity (fingerprint) is its file, key and place, never a hash of the value.',
     '',
+    'The three inline-secret rules (`docker-secret-in-image`, `k8s-inline-secret-env`,',
+    '`compose-secret-env`) judge a name as the secret scanner does (`SECRET_STORE`, `TOKEN_TTL`,',
+    '`API_KEY_HEADER`, `AWS_ACCESS_KEY_ID` name no secret; a name ending in `_FILE`, `_PATH`, `_DIR`,',
+    '`_URL`, `_NAME` or `_ID` neither), and skip the stand-in values it skips (`dummy`, `changeme`,',
+    '`your-token-here`). A well-known default (`postgres`) still counts. When the secret scanner finds the',
+    'same value on the same line, the two are one finding: the secret finding, naming both tools',
+    '(`gatehouse-deploy + gatehouse-secrets`), with the worse severity, both fixes and the deployment',
+    'check\'s message after "also". An inline ignore marker silences the pair only when both tools\' markers',
+    'are there.',
+    '',
     table(DEPLOY_RULES),
   ].join('\n');
 }

@@ -135,7 +135,7 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
         if (err instanceof RepositoryMismatchError) throw new ApiError(409, err.message, err.field);
         throw err;
       }
-      const { notable, moved, ...result } = ingested;
+      const { notable, moved, retired, returned, ...result } = ingested;
       // In the background: a slow or dead receiver never delays or fails the upload.
       if (notable && notable.length > 0) deps.notifier?.notifyIngest(notable);
       if (result.status === 'conflict') {
@@ -161,6 +161,14 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
         // A service moved to another repository is an explicit override: who did it stays on record.
         for (const m of moved ?? []) {
           await deps.store.addAudit(p.actor, 'service.move-repository', { service: m.service, from: m.from, to: m.to, scanId: report.scanId }, at);
+        }
+        // A service its repository's snapshot no longer held leaves the open counts: on record, with the
+        // snapshot that showed it (store/retire.ts); and so does its return.
+        for (const service of retired ?? []) {
+          await deps.store.addAudit(p.actor, 'service.retire', { service, repository: report.source.repository ?? null, commit: report.source.commit ?? null, scanId: report.scanId }, at);
+        }
+        for (const service of returned ?? []) {
+          await deps.store.addAudit(p.actor, 'service.return', { service, repository: report.source.repository ?? null, commit: report.source.commit ?? null, scanId: report.scanId }, at);
         }
         deps.logger.info(
           `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,

@@ -77,7 +77,10 @@ export function sortServiceRows(rows: ServiceRow[], sort: OverviewSort, dir: 'as
 
 /** The page in its frame (tests, and any caller without a cache). */
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
-export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, staleAfterDays, filter, page = 1, pageSize, week }) => {
+export const OverviewContent: FC<OverviewProps> = ({ rows: allRows, sort, dir, now, staleAfterDays, filter, page = 1, pageSize, week }) => {
+  // A service that left its repository (store/retire.ts) is named below the table, out of the totals.
+  const rows = allRows.filter((r) => r.retired === undefined);
+  const retired = allRows.filter((r) => r.retired !== undefined);
   // The window travels with every link of the page (the default is left out of the URL).
   const days = week && week.days !== DEFAULT_WEEK_DAYS ? week.days : undefined;
   const changes = week ? new Map(week.services.map((c) => [c.service, c])) : undefined;
@@ -167,6 +170,18 @@ export const OverviewContent: FC<OverviewProps> = ({ rows, sort, dir, now, stale
           ) : null}
         </>
       )}
+      {retired.length > 0 ? (
+        <p class="muted small retired-services">
+          {`Retired (a snapshot of their repository no longer held them; their open findings are not counted above): `}
+          {retired.map((r, i) => (
+            <>
+              {i > 0 ? ', ' : ''}
+              <a href={serviceHref(r.name)}>{r.name}</a>
+              {` (${r.retired!.repository}, since ${formatDateTime(r.retired!.at)}, ${r.openTotal} open)`}
+            </>
+          ))}
+        </p>
+      ) : null}
     </>
   );
 };

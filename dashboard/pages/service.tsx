@@ -145,6 +145,11 @@ export const ServiceHeadContent: FC<Pick<ServicePageProps, 'service' | 'now' | '
         <span class="meta">
           last scan <strong title={formatDateTime(p.service.lastScanAt)}>{formatAge(p.service.lastScanAt, p.now)}</strong>
           {p.service.stale ? <span class="marker stale-marker">stale</span> : null}
+          {p.service.retired ? (
+            <span class="marker stale-marker" title={`a snapshot of ${p.service.retired.repository} at ${formatDateTime(p.service.retired.at)} no longer held this service; its open findings are left out of the overview's totals until a snapshot brings it back`}>
+              retired
+            </span>
+          ) : null}
         </span>
         <span class="meta">
           gate <GateBadge outcome={p.service.lastGate ?? undefined} />

@@ -101,7 +101,13 @@ export interface IngestPlan {
 }
 
 /** What an ingest that applied `plan` answers (both backends): the notable findings for snapshots only, the repository moves when any. */
-export function createdResult(report: ScanReport, plan: IngestPlan, notable: NotableFinding[], moved: RepositoryMove[] = []): IngestResult {
+export function createdResult(
+  report: ScanReport,
+  plan: IngestPlan,
+  notable: NotableFinding[],
+  moved: RepositoryMove[] = [],
+  retirement: { retired: string[]; returned: string[] } = { retired: [], returned: [] },
+): IngestResult {
   return {
     status: 'created',
     scanId: report.scanId,
@@ -111,6 +117,8 @@ export function createdResult(report: ScanReport, plan: IngestPlan, notable: Not
     reopened: plan.reopened,
     ...(report.kind === 'snapshot' ? { notable } : {}),
     ...(moved.length > 0 ? { moved } : {}),
+    ...(retirement.retired.length > 0 ? { retired: [...retirement.retired].sort() } : {}),
+    ...(retirement.returned.length > 0 ? { returned: [...retirement.returned].sort() } : {}),
   };
 }
 

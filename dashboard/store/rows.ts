@@ -118,6 +118,10 @@ export interface ServiceDbRow {
   last_scan_at: string | null;
   last_snapshot_at: string | null;
   last_gate: GateOutcome | null;
+  /** The repository of the service's latest scan naming one (kept by ingest). */
+  repository: string | null;
+  /** When a snapshot of its repository no longer held it (store/retire.ts); null while it is live. */
+  retired_at: string | null;
 }
 
 export interface TokenDbRow {
@@ -347,6 +351,7 @@ export function assembleOverview(input: OverviewInputs, now: Date): ServiceOverv
     stale: staleAt(lastSnapshotMs, now),
     lastGate: s.last_gate,
     slaBreaches: input.breaches,
+    ...(s.retired_at !== null && s.repository !== null ? { retired: { at: s.retired_at, repository: s.repository } } : {}),
   };
 }
 

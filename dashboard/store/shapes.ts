@@ -44,6 +44,10 @@ export interface IngestResult {
   notable?: NotableFinding[];
   /** Services this ingest moved to the report's repository (`moveRepository`); for the audit log, not the HTTP answer. */
   moved?: RepositoryMove[];
+  /** Services this snapshot showed gone from their repository (store/retire.ts); for the audit log. */
+  retired?: string[];
+  /** Retired services this snapshot brought back; for the audit log. */
+  returned?: string[];
 }
 
 /** A service moved from one repository to another by an explicit override. */

@@ -10,6 +10,11 @@
 // finding that was single-tool yesterday keeps its fingerprint: the one whose rule id is a CVE,
 // else the first in tool order. Everything else is the union: aliases, tools, fixed versions,
 // references, CWEs; the worse severity and the higher CVSS.
+//
+// A secret written inline in a deployment file (compose environment, Kubernetes env, Dockerfile
+// ENV) is seen by the secret scanner and by the deployment check on the same line: one value, one
+// finding. The secret finding keeps its identity (its fingerprint follows the value's history) and
+// names both tools, the worse severity and both fixes.
 import { findingIds, isCve } from '../enrich/ids.js';
 import type { Finding } from './finding.js';
 import { SEVERITY_RANK } from './severity.js';
@@ -24,6 +29,10 @@ function packageKey(f: Finding): string | undefined {
 }
 
 export function mergeAcrossTools(findings: readonly Finding[]): Finding[] {
+  return mergeInlineSecrets(mergePackages(findings));
+}
+
+function mergePackages(findings: readonly Finding[]): Finding[] {
   const groups = new Map<string, Finding[]>();
   const out: (Finding | undefined)[] = [];
   const slot = new Map<Finding, number>();
@@ -138,4 +147,51 @@ function mergeCluster(cluster: Finding[]): Finding {
 
 function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
+}
+
+/** A deployment check's "credential written inline" hit (hard-coded credentials, CWE-798). */
+function isInlineCredential(f: Finding): boolean {
+  return f.category === 'misconfig' && f.cwe.includes('CWE-798');
+}
+
+
+function mergeInlineSecrets(findings: Finding[]): Finding[] {
+  // Every line the value sits on: the secret scanner gives one finding for all of a file's copies.
+  const secretAt = new Map<string, number>();
+  findings.forEach((f, i) => {
+    if (f.category !== 'secret' || f.location.path === undefined) return;
+    for (const line of f.secret?.lines ?? (f.location.startLine !== undefined ? [f.location.startLine] : [])) {
+      const key = JSON.stringify([f.service, f.location.path, line]);
+      if (!secretAt.has(key)) secretAt.set(key, i);
+    }
+  });
+  if (secretAt.size === 0) return findings;
+  const out: (Finding | undefined)[] = [...findings];
+  findings.forEach((f, i) => {
+    if (!isInlineCredential(f) || f.location.path === undefined || f.location.startLine === undefined) return;
+    const at = secretAt.get(JSON.stringify([f.service, f.location.path, f.location.startLine]));
+    if (at === undefined || out[at]!.tool === f.tool) return;
+    out[at] = foldInline(out[at]!, f);
+    out[i] = undefined;
+  });
+  return out.filter((f): f is Finding => f !== undefined);
+}
+
+function foldInline(secret: Finding, inline: Finding): Finding {
+  const worse = SEVERITY_RANK[inline.severity] > SEVERITY_RANK[secret.severity] ? inline : secret;
+  const fix = [secret.fix, inline.fix].filter((x): x is string => x !== undefined && x !== '').join(' ');
+  // Ignored inline only when both tools' own markers say so: one marker never silences the other tool.
+  const inlineSuppressed = secret.inlineSuppressed === true && inline.inlineSuppressed === true;
+  const { inlineSuppressed: _dropped, ...rest } = secret;
+  return {
+    ...rest,
+    ...(inlineSuppressed ? { inlineSuppressed } : {}),
+    severity: worse.severity,
+    ...(worse.toolSeverity !== undefined ? { toolSeverity: worse.toolSeverity } : {}),
+    message: `${secret.message} (also ${inline.ruleId}: ${inline.message})`,
+    ...(fix ? { fix } : {}),
+    cwe: unique([...secret.cwe, ...inline.cwe]),
+    references: unique([...secret.references, ...inline.references]),
+    tools: unique([...(secret.tools ?? [secret.tool]), inline.tool]).sort(),
+  };
 }

@@ -44,6 +44,12 @@ export const ServiceOverviewSchema = z.object({
   lastGate: GateOutcomeSchema.nullable(),
   /** Open, not suppressed findings older than their severity's SLA. */
   slaBreaches: count,
+  /**
+   * Present when the service left its repository: a snapshot of that repository at `at` no longer
+   * held it (folder deleted or renamed, or no longer a service). Its open findings stay as they were
+   * and are left out of the overview's totals; its next snapshot brings it back.
+   */
+  retired: z.object({ at: isoTime, repository: z.string() }).optional(),
 });
 
 export const SeverityStatsSchema = z.object({

@@ -125,6 +125,16 @@ describe('deployment file rules', () => {
     expect(severities('test/fixtures/docker-compose.yml')).toEqual(['low']);
   });
 
+  it('inline secrets: names and stand-in values judged as the secret scanner judges them (real false positives)', () => {
+    // retail-store-sample-app: DynamoDB-local stand-ins; dapr quickstarts: SECRET_STORE names a store.
+    const compose = 'services:\n  cart:\n    image: cart:1.0\n    environment:\n      - AWS_ACCESS_KEY_ID=key\n      - AWS_SECRET_ACCESS_KEY=dummy\n      - TOKEN_TTL=3600\n      - POSTGRES_PASSWORD=docker\n      - ENCRYPTION_KEY=Qm9yZ2VzLTQ4MjE\n';
+    expect(ruleHits({ path: 'compose.yaml' }, compose, 'compose-secret-env').map((f) => f.line)).toEqual([8, 9]);
+    const k8s = deployment(`${SAFE_CONTAINER}\n          env:\n            - name: SECRET_STORE\n              value: "kubernetes"\n            - name: API_KEY_HEADER\n              value: X-Api-Key\n            - name: CLIENT_SECRET\n              value: wq8-Lm2pZ`);
+    expect(ruleHits({ path: 'k8s/node.yaml' }, k8s, 'k8s-inline-secret-env')).toHaveLength(1);
+    const docker = 'FROM node:20.11\nENV SECRET_PROVIDER=vault\nENV API_TOKEN=your-token-here\nENV SESSION_SECRET=4f9c2a7d1e8b\nUSER node\n';
+    expect(ruleHits({ path: 'Dockerfile' }, docker, 'docker-secret-in-image').map((f) => f.line)).toEqual([4]);
+  });
+
   it('never writes a secret value into a message', () => {
     const c = CASES['k8s-inline-secret-env']!;
     const hits = ruleHits(c, c.vulnerable, 'k8s-inline-secret-env');

@@ -102,6 +102,16 @@ describe('SecretEngine', () => {
     for (const line of quiet) expect(scan(`${line}\n`), line).toEqual([]);
   });
 
+  it("reads a shell expansion's alternative or error word as no value, and its default as one", () => {
+    // The Maven wrapper (mvnw, in every Maven project; retail-store-sample-app had three): the word
+    // after :+ is what the expansion gives when the variable is set, not its value.
+    expect(scan('case "${MVNW_PASSWORD:+has-password}" in\n', 'services/cart/mvnw')).toEqual([]);
+    expect(scan('  : ${DEPLOY_TOKEN:?set-DEPLOY_TOKEN-first}\n', 'scripts/deploy.sh')).toEqual([]);
+    // A default after :- or := is a literal written into the file: still a secret.
+    expect(scan('export API_SECRET=${API_SECRET:-k3J9xQ2mV8pL4nR7tY1w}\n', 'scripts/run.sh')).toHaveLength(1);
+    expect(scan('DB_PASSWORD=${DB_PASSWORD:=Meadow?2231}\n', 'scripts/run.sh')).toHaveLength(1);
+  });
+
   it('requires a quoted literal in program source', () => {
     expect(scan('const password = req.body.password;\n', 'src/login.ts')).toEqual([]);
     // Bicep (contoso-real-estate's infra/): a bare word is a parameter reference, a literal is quoted.

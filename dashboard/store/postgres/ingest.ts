@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
+import { servicesGone, servicesOfRepositoryAt } from '../retire.js';
 import { createdResult, planIngest, replayOutcome, repositoryMoves, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
 import { exploitChanges, exploitColumns, notableOf, numberPlaceholders, type ExploitColumns, type StoredExploit } from '../exploit.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
@@ -199,6 +200,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
     const changed: number[] = [];
     // Services whose open-findings summary is recomputed.
     const summaries: number[] = [];
+    const returned: string[] = [];
 
     for (const sp of plan.services) {
       let service = services.get(sp.name);
@@ -227,6 +229,12 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       }
       const serviceId = service.id;
       changed.push(serviceId);
+      if (report.source.repository) await client.query('UPDATE services SET repository = $2 WHERE id = $1 AND repository IS DISTINCT FROM $2', [serviceId, report.source.repository]);
+      // A retired service with a snapshot of its own, its newest: it is back.
+      if (sp.setLastSnapshot && service.retired_at !== null) {
+        await client.query('UPDATE services SET retired_at = NULL WHERE id = $1', [serviceId]);
+        returned.push(sp.name);
+      }
       const byFp = ids.get(sp.name) ?? new Map<string, number>();
       await client.query(
         'INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
@@ -401,8 +409,24 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       await client.query(VERSION_LOCK_POSTGRES);
       for (const id of summaries) await client.query(SUMMARY_REFRESH, [id, id]);
     }
+    // The repository's services this snapshot shows gone (store/retire.ts).
+    const retired: string[] = [];
+    const present = servicesOfRepositoryAt(report, plan.services.map((sp) => sp.name));
+    if (present) {
+      const live = (
+        await client.query<{ id: string; name: string; last_snapshot_at: string | null }>('SELECT id, name, last_snapshot_at FROM services WHERE repository = $1 AND retired_at IS NULL', [report.source.repository])
+      ).rows.map((r) => ({ id: Number(r.id), name: r.name, lastSnapshotAt: r.last_snapshot_at }));
+      const gone = servicesGone(present, live, createdAt);
+      if (gone.length > 0) {
+        await client.query('UPDATE services SET retired_at = $1 WHERE id = ANY($2::bigint[])', [createdAt, gone.map((g) => g.id)]);
+        for (const g of gone) {
+          changed.push(g.id);
+          retired.push(g.name);
+        }
+      }
+    }
     await client.query(VERSION_BUMP_POSTGRES, [changed]);
-    return createdResult(report, plan, notable, moved);
+    return createdResult(report, plan, notable, moved, { retired, returned });
   }
 
   return {

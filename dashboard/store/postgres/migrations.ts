@@ -319,6 +319,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX IF NOT EXISTS findings_open_page ON findings (service_id, (CASE severity WHEN 'critical' THEN 51 WHEN 'high' THEN 41 WHEN 'medium' THEN 31 WHEN 'low' THEN 21 WHEN 'info' THEN 11 WHEN 'unknown' THEN 30 END) DESC, opened_at, id) WHERE state = 'open';
   `,
+  // 10 (as SQLite migration 9): a service that left its repository (store/retire.ts): the repository
+  // each service belongs to (filled here from its latest scan naming one, kept by ingest) and when a
+  // snapshot of that repository no longer held it.
+  `
+  ALTER TABLE services ADD COLUMN repository TEXT;
+  ALTER TABLE services ADD COLUMN retired_at TEXT;
+  UPDATE services s SET repository = (SELECT sc.repository FROM scan_services ss JOIN scans sc ON sc.id = ss.scan_pk
+    WHERE ss.service_id = s.id AND sc.repository IS NOT NULL ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1);
+  CREATE INDEX services_by_repository ON services (repository) WHERE retired_at IS NULL;
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */

@@ -9,6 +9,7 @@ import { exploitChanges, exploitColumns, notableOf, type StoredExploit } from '.
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import { sumCounts } from '../counts.js';
+import { servicesGone, servicesOfRepositoryAt } from '../retire.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { sqliteVersionBump } from '../versions.js';
@@ -30,6 +31,12 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     ),
     insertService: db.prepare<[string, string | null, string]>('INSERT INTO services (name, path, first_seen_at) VALUES (?, ?, ?)'),
     updateServicePath: db.prepare<[string, number]>('UPDATE services SET path = ? WHERE id = ?'),
+    setServiceRepository: db.prepare<[string, number, string]>('UPDATE services SET repository = ? WHERE id = ? AND repository IS NOT ?'),
+    liveServicesOf: db.prepare<[string], { id: number; name: string; last_snapshot_at: string | null }>(
+      'SELECT id, name, last_snapshot_at FROM services WHERE repository = ? AND retired_at IS NULL',
+    ),
+    retireService: db.prepare<[string, number]>('UPDATE services SET retired_at = ? WHERE id = ?'),
+    bringBackService: db.prepare<[number]>('UPDATE services SET retired_at = NULL WHERE id = ?'),
     updateServiceLastScan: db.prepare<[string, number]>('UPDATE services SET last_scan_at = ? WHERE id = ?'),
     // The service's gate is its default branch's: a PR's verdict is the PR's (the pull-request view).
     updateServiceLastSnapshot: db.prepare<[string, string, number]>('UPDATE services SET last_snapshot_at = ?, last_gate = ? WHERE id = ?'),
@@ -205,6 +212,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     const notable: NotableFinding[] = [];
     // Every service the report speaks about moves (a PR scan too: the service page lists its scans).
     const changed: number[] = [];
+    const returned: string[] = [];
 
     for (const sp of plan.services) {
       let service = rows.get(sp.name);
@@ -234,6 +242,12 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       }
       if (sp.setLastScan) q.updateServiceLastScan.run(createdAt, serviceId);
       if (sp.setLastSnapshot) q.updateServiceLastSnapshot.run(createdAt, sp.gate, serviceId);
+      if (report.source.repository) q.setServiceRepository.run(report.source.repository, serviceId, report.source.repository);
+      // A retired service with a snapshot of its own, its newest: it is back.
+      if (sp.setLastSnapshot && service.retired_at !== null) {
+        q.bringBackService.run(serviceId);
+        returned.push(sp.name);
+      }
 
       for (const d of sp.decisions) {
         switch (d.kind) {
@@ -289,8 +303,19 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         (sp.posture.mode === 'replace' ? q.upsertPosture : q.insertPostureIfAbsent).run(row);
       }
     }
+    // The repository's services this snapshot shows gone (store/retire.ts).
+    const retired: string[] = [];
+    const present = servicesOfRepositoryAt(report, plan.services.map((sp) => sp.name));
+    if (present) {
+      const live = q.liveServicesOf.all(report.source.repository!).map((r) => ({ id: r.id, name: r.name, lastSnapshotAt: r.last_snapshot_at }));
+      for (const gone of servicesGone(present, live, createdAt)) {
+        q.retireService.run(createdAt, gone.id);
+        changed.push(gone.id);
+        retired.push(gone.name);
+      }
+    }
     bumpVersions(changed);
-    return createdResult(report, plan, notable, moved);
+    return createdResult(report, plan, notable, moved, { retired, returned });
   });
 
   return {

@@ -383,6 +383,16 @@ export const MIGRATIONS: readonly string[] = [
     SELECT service_id, severity, sum(1 - suppressed), sum(suppressed), min(CASE WHEN suppressed = 0 THEN opened_at END)
     FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity;
   `,
+  // 9: a service that left its repository (store/retire.ts): the repository each service belongs to
+  // (its latest scan naming one, as the repository rule reads it; filled here, kept by ingest) and
+  // when a snapshot of that repository no longer held it.
+  `
+  ALTER TABLE services ADD COLUMN repository TEXT;
+  ALTER TABLE services ADD COLUMN retired_at TEXT;
+  UPDATE services SET repository = (SELECT sc.repository FROM scan_services ss JOIN scans sc ON sc.id = ss.scan_pk
+    WHERE ss.service_id = services.id AND sc.repository IS NOT NULL ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1);
+  CREATE INDEX services_by_repository ON services (repository) WHERE retired_at IS NULL;
+  `,
 ];
 
 /**

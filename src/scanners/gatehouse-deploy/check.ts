@@ -5,16 +5,37 @@
 import type { Document, Node } from 'yaml';
 import type { FileCheckResult, Hit, PolicyCheck } from '../policy/policy.js';
 import { AliasBudgetError, entries, getBool, getKeyNode, getNode, getStr, items, lineOf, readYaml, str, type YamlFile, isMap, isScalar } from '../policy/yaml-tree.js';
+import { classifySecretName } from '../gatehouse-secrets/rules.js';
+import { hasStandInWord } from '../gatehouse-secrets/value-checks.js';
 import { DEPLOY_RULES } from './rules.js';
 
 export const DEPLOY_SCANNER_ID = 'gatehouse-deploy';
 export const DEPLOY_SCANNER_VERSION = '1.0.0';
 export const DEPLOY_DOCS = 'docs/policy-checks.md';
 
-/** Names that hold credentials (env keys, ARG/ENV names). */
-const SECRET_NAME = /(passw(or)?d|passwd|secret|token|api[_-]?key|apikey|private[_-]?key|credential|access[_-]?key|auth[_-]?key|client[_-]?secret)/i;
 /** Values that are not secrets: references, placeholders, booleans, empty. */
 const NOT_A_SECRET_VALUE = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*(:?[-?][^}]*)?\}?|\$\(.*\)|<.*>|\{\{.*\}\}|true|false|yes|no|none|null|changeme|example|xxx+|\*+|-|)$/i;
+
+/**
+ * An env / ARG / ENV name that holds a credential. The secret scanner's judgement of the name, so the
+ * two scanners agree (SECRET_STORE, TOKEN_TTL, API_KEY_HEADER and AWS_ACCESS_KEY_ID name no secret);
+ * a bare "key" (STRIPE_KEY) is too weak a name here, as it always was.
+ */
+function namesACredential(key: string): boolean {
+  if (/_(FILE|PATH|DIR|URL|NAME|ID)$/i.test(key)) return false;
+  const kind = classifySecretName(key);
+  return kind !== undefined && kind !== 'weak-key';
+}
+
+/**
+ * A credential written inline: not a reference, a boolean or empty, and no stand-in word ("dummy",
+ * "changeme", "your-token-here") the secret scanner also skips. A well-known default ("postgres")
+ * still counts: it is a real, weak credential.
+ */
+function isInlineCredential(value: string): boolean {
+  const v = value.trim();
+  return !NOT_A_SECRET_VALUE.test(v) && !hasStandInWord(v);
+}
 
 export function isDockerfilePath(path: string): boolean {
   const name = path.split('/').pop() ?? '';
@@ -80,8 +101,7 @@ export function checkDockerfile(text: string): Hit[] {
       case 'ENV':
       case 'ARG':
         for (const [key, value] of envPairs(ins.args)) {
-          if (!SECRET_NAME.test(key) || /_(FILE|PATH|DIR|URL|NAME|ID)$/i.test(key) || value.startsWith('/')) continue;
-          if (ins.op === 'ENV' ? NOT_A_SECRET_VALUE.test(value) : value === '' || NOT_A_SECRET_VALUE.test(value)) continue;
+          if (!namesACredential(key) || value.startsWith('/') || !isInlineCredential(value)) continue;
           hits.push({ rule: 'docker-secret-in-image', line: ins.line, message: `${ins.op} ${key} sets a credential-looking value in the image (kept in its history)`, match: `${ins.op} ${key}` });
         }
         break;
@@ -271,7 +291,7 @@ function checkPod(ctx: K8sCtx, pod: Node, what: string): void {
       const key = getStr(file, doc, env, 'name') ?? '';
       const valueNode = getNode(file, doc, env, 'value');
       const value = str(file, doc, valueNode);
-      if (value !== undefined && SECRET_NAME.test(key) && !NOT_A_SECRET_VALUE.test(value.trim()) && !/^(https?:\/\/|\/)/.test(value)) {
+      if (value !== undefined && namesACredential(key) && isInlineCredential(value) && !/^(https?:\/\/|\/)/.test(value)) {
         hits.push({ rule: 'k8s-inline-secret-env', line: lineOf(file, valueNode), message: `${cname} sets ${key} inline in the manifest`, match: `${cname}:${key}` });
       }
     }
@@ -324,7 +344,7 @@ export function checkCompose(text: string): FileCheckResult {
             return eq < 0 ? [text, undefined, n] : [text.slice(0, eq), text.slice(eq + 1), n];
           });
       for (const [key, value, node] of pairs) {
-        if (value !== undefined && SECRET_NAME.test(key) && !NOT_A_SECRET_VALUE.test(value.trim()) && !/_FILE$/i.test(key)) {
+        if (value !== undefined && namesACredential(key) && isInlineCredential(value)) {
           hits.push({ rule: 'compose-secret-env', line: lineOf(file, node), message: `${what} sets ${key} inline in the compose file`, match: `${what}:${key}` });
         }
       }

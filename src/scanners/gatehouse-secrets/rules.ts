@@ -822,6 +822,18 @@ function inTemplateExpression(match: RegExpExecArray): boolean {
   return before !== -1 && match.input.lastIndexOf('}}', at) < before && match.input.indexOf('}}', at) !== -1;
 }
 
+/**
+ * `${NAME:+word}` and `${NAME:?message}` (shell parameter expansion, the Maven wrapper's
+ * `${MVNW_PASSWORD:+has-password}`): the word is what the expansion gives when NAME is set, or an
+ * error message, never NAME's value. (`${NAME:-default}` and `${NAME:=default}` do give a literal
+ * default, and stay findings.)
+ */
+function inShellAlternative(match: RegExpExecArray): boolean {
+  const name = match.indices?.groups?.name;
+  if (!name) return false;
+  return match.input.slice(name[0] - 2, name[0]) === '${' && /^:[+?]/.test(match.input.slice(name[1], name[1] + 2));
+}
+
 const PASSWORD_VARIANT: RuleVariant = { id: 'generic-password', title: 'Password assigned in code or configuration' };
 
 /**
@@ -855,7 +867,7 @@ const GENERIC_RULES: SecretRule[] = [
     pattern: assignment('pass|pwd|pw'),
     lineMustInclude: ['=', ':'],
     check: ({ secret, match, quoted, file }) => {
-      if (file.isCode && !quoted) return false;
+      if ((file.isCode && !quoted) || inShellAlternative(match)) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind !== 'password') return false;
       if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;
@@ -876,7 +888,7 @@ const GENERIC_RULES: SecretRule[] = [
     check: ({ secret: raw, match, quoted, file }) => {
       const secret = stripAuthScheme(raw);
       if (/^basic\s/i.test(raw) && !basicCredentialOk(secret)) return false;
-      if (file.isCode && !quoted) return false;
+      if ((file.isCode && !quoted) || inShellAlternative(match)) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind === undefined || kind === 'password') return false;
       if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;

@@ -141,15 +141,20 @@ export function isPlaceholder(value: string): boolean {
  * walk. Used alone for fixed-shape tokens and hashes, where `$` and `{` are part of the format.
  */
 export function isFillerValue(value: string): boolean {
-  const lower = value.toLowerCase();
-  if (PLACEHOLDER_VALUES.has(lower)) return true;
-  for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;
+  if (PLACEHOLDER_VALUES.has(value.toLowerCase()) || hasStandInWord(value)) return true;
   // One character repeated, or very few distinct characters in a long value (0000..., aaaa...),
   // or one character making up most of it (ghp_000000...).
   if (distinctChars(value) <= Math.min(3, Math.ceil(value.length / 4))) return true;
   if (value.length >= 12 && mostFrequentShare(value) > 0.5) return true;
   if (encodesFiller(value)) return true;
   if (isMostlySequential(value)) return true;
+  return false;
+}
+
+/** A word that marks a stand-in ("dummy", "changeme", "your-token-here"), anywhere in the value. */
+export function hasStandInWord(value: string): boolean {
+  const lower = value.toLowerCase();
+  for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;
   return false;
 }
 
