@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { CACHE_BYTES_PER_SERVICE } from '../cache-budget.js';
 import { cachedOverview } from '../cached-reads.js';
-import { CLOCK_LAG_MS, readClock } from '../clock-reading.js';
+import { CLOCK_LAG_MS, readClock, type ClockReading } from '../clock-reading.js';
 import { neutralisedBytes, neutralisedUtf8 } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
@@ -83,6 +83,13 @@ interface ServiceParts {
 
 /** How a render deflates its pieces, text or UTF-8 (renderContent picks it: in this thread or on the thread pool, at which level). */
 type Deflate = (content: string | Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
+
+/** `html` cut at its one `slot` (a constant comment our markup puts there once). */
+function slotted(html: string, slot: string, what: string): [string, string] {
+  const parts = html.split(slot);
+  if (parts.length !== 2) throw new Error(`a service body holds ${parts.length - 1} ${what} slots, not one`);
+  return [parts[0], parts[1]];
+}
 
 /** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
 const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
@@ -204,6 +211,31 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       await pause?.();
       return { pieces: [await deflate(html)], at: at.getTime(), until: clock.validUntil };
     };
+  /** A service's head and scans still true at `t` (same data version): kept, or rendered now at `t`. */
+  const serviceParts = (name: string, version: number, t: number, deflate: Deflate): Promise<ServiceParts> =>
+    keptPiece<ServiceParts>(
+      partsKey(name),
+      version,
+      async () => {
+        const reading = readClock(t);
+        const head = await readServiceHead(store, name, reading);
+        const [headHtml, scansHtml] = await Promise.all([serviceHeadHtml(head, reading), serviceScansHtml(head, reading)]);
+        return { head: await deflate(headHtml), scans: await deflate(scansHtml), tools: scanTools(head.scans), at: t, until: reading.validUntil };
+      },
+      (p) => p.at <= t && t < p.until,
+    );
+  /** The open rows of a service another view rendered, if kept at `version` and their texts still hold at `at`. */
+  const keptRows = (name: string, version: number, at: Date): OpenRows | undefined => {
+    const kept = cache?.peek<KeptRows>(rowsKey(name), version);
+    const t = at.getTime();
+    return kept && kept.at <= t && t < kept.until ? kept.rows : undefined;
+  };
+  /** Keeps a view's open rows (rendered at `clock`) for the next views, until one of their texts changes. */
+  const keepRows = async (name: string, version: number, rows: OpenRows, clock: ClockReading): Promise<void> => {
+    const t = clock.getTime();
+    if (cache) await cache.get(rowsKey(name), version, () => ({ rows, at: t, until: clock.validUntil }), keptRowsSize, (k) => k.at <= t && t < k.until);
+  };
+
   // Everything on a service page is that service's own (its findings with their triage, KEV and EPSS
   // columns as its own scans set them, its scans, posture and change): its version covers it.
   const serviceContent =
@@ -211,17 +243,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     async (version, at, deflate, pause) => {
       // The head and scans still true now, kept or rendered now: the same bytes as rendered at `at`.
       const t = at.getTime();
-      const parts = await keptPiece<ServiceParts>(
-        partsKey(name),
-        version,
-        async () => {
-          const reading = readClock(t);
-          const head = await readServiceHead(store, name, reading);
-          const [headHtml, scansHtml] = await Promise.all([serviceHeadHtml(head, reading), serviceScansHtml(head, reading)]);
-          return { head: await deflate(headHtml), scans: await deflate(scansHtml), tools: scanTools(head.scans), at: t, until: reading.validUntil };
-        },
-        (p) => p.at <= t && t < p.until,
-      );
+      const parts = await serviceParts(name, version, t, deflate);
       // A parts render another request started a moment later may be the one joined: the view then takes its instant.
       const clock = readClock(Math.max(t, parts.at));
       await pause?.();
@@ -229,22 +251,14 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       const chart = keptPiece(chartKey(name, view.days, clock), version, async () => deflate(await postureChartHtml(store, name, view.days, clock)));
       // Awaited below; a failure while the view still renders must not count as unhandled.
       chart.catch(() => undefined);
-      // The open rows another view rendered, if their texts still hold at this view's instant.
-      const c = clock.getTime();
-      const kept = cache?.peek<KeptRows>(rowsKey(name), version);
-      const usable = kept && kept.at <= c && c < kept.until ? kept.rows : undefined;
-      const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, usable, cache ? KEPT_ROWS_MAX_BYTES : 0);
-      const around = v.html.split(CHART_SLOT);
-      if (around.length !== 2) throw new Error(`a service body holds ${around.length - 1} chart slots, not one`);
-      // The rows in their slot, as bytes (an empty table has none).
-      const table = around[1].split(ROWS_SLOT);
-      if (table.length > 2) throw new Error(`a service body holds ${table.length - 1} rows slots`);
-      const after = table.length === 2 ? Buffer.concat([Buffer.from(table[0], 'utf8'), ...v.rows, Buffer.from(table[1], 'utf8')]) : around[1];
-      // This view read every open row: kept for the next views until one of their texts changes.
-      const open = v.open;
-      if (cache && open) await cache.get(rowsKey(name), version, () => ({ rows: open, at: c, until: clock.validUntil }), keptRowsSize, (k) => k.at <= c && c < k.until);
+      const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, keptRows(name, version, clock), cache ? KEPT_ROWS_MAX_BYTES : 0);
+      const [beforeChart, afterChart] = slotted(v.html, CHART_SLOT, 'chart');
+      // The rows in their slot, as UTF-8 (an empty table has none).
+      const table = afterChart.includes(ROWS_SLOT) ? slotted(afterChart, ROWS_SLOT, 'rows') : undefined;
+      const after = table ? Buffer.concat([Buffer.from(table[0], 'utf8'), ...v.rows, Buffer.from(table[1], 'utf8')]) : afterChart;
+      if (v.open) await keepRows(name, version, v.open, clock);
       await pause?.();
-      return { pieces: [parts.head, await deflate(around[0]), await chart, await deflate(after), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
+      return { pieces: [parts.head, await deflate(beforeChart), await chart, await deflate(after), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
     };
 
   // What page-warmer.ts renders ahead: the default views, which links and notifications open.
