@@ -25,7 +25,7 @@ import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
 import { ADMIN, connectBurst, fetchBytes, load, startServer, waitQuiet, type LoadResult } from './http-load.js';
-import type { LoopStats } from '../dashboard/loop-stats.js';
+import { gcText, type LoopStats } from '../dashboard/loop-stats.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { createPgDatabase } from './pg-database.js';
 import { openSqliteStore as openStore } from '../dashboard/store/sqlite/open.js';
@@ -384,7 +384,7 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
       const cpu = cpuBefore !== undefined && cpuNow !== undefined ? `, server cpu ${fmt((cpuNow - cpuBefore) / Math.max(1, r.requests))} ms/req` : '';
       // "cpu-blocks": the same counting only the server's own CPU time while the loop was held.
       // "work ahead": the page warmer's steps inside the line (page-warmer.ts), the longest in ms.
-      const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms = ${loop.blockedMs} ms (max ${loop.maxMs}), cpu-blocks ${loop.cpuBlocks} = ${loop.cpuBlockedMs} ms (max ${loop.maxCpuMs})${workAhead(loop)}` : '';
+      const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms = ${loop.blockedMs} ms (max ${loop.maxMs}), cpu-blocks ${loop.cpuBlocks} = ${loop.cpuBlockedMs} ms (max ${loop.maxCpuMs})${workAhead(loop)}${gcText(loop)}` : '';
       record(backend, label, r, cpu + blocks);
       console.log(`  ${label.padEnd(66)} p50 ${fmt(r.p50).padStart(6)} ms  p99 ${fmt(r.p99).padStart(6)} ms  max ${fmt(r.max).padStart(6)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors${cpu}${blocks}  (load ${loadavg()[0].toFixed(1)})`);
     };

@@ -28,6 +28,7 @@ import { addDays, dayOf } from '../dashboard/store/days.js';
 import { SUMMARY_FILL_SQL } from '../dashboard/store/summary.js';
 import { load, startServer, waitQuiet, type LoadResult } from './http-load.js';
 import { postgresCpuMeter } from './pg-cpu.js';
+import { gcText } from '../dashboard/loop-stats.js';
 
 const SERVICES = Number(process.env.GATEHOUSE_BENCH_LARGE_SERVICES ?? 5000);
 const DAYS = Number(process.env.GATEHOUSE_BENCH_LARGE_DAYS ?? 1095);
@@ -223,7 +224,7 @@ async function main(): Promise<void> {
         const per = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '?' : fmt((b - a) / Math.max(1, r.requests)));
         // "work ahead": the page warmer's steps inside the line (page-warmer.ts) and the longest.
         const ahead = loop?.aheadSteps === undefined ? '' : `, work ahead ${loop.aheadSteps} steps (longest ${loop.aheadMaxMs} ms wall)`;
-        const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms (max ${loop.maxMs} ms), cpu-blocks ${loop.cpuBlocks} (max ${loop.maxCpuMs} ms)${ahead}` : '';
+        const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms (max ${loop.maxMs} ms), cpu-blocks ${loop.cpuBlocks} (max ${loop.maxCpuMs} ms)${ahead}${gcText(loop)}` : '';
         return { r, figures: `cpu/req: server ${per(cpu0, cpu1)} ms + PostgreSQL ${per(pg0, pg1)} ms${blocks}; started ${at} after the server, load ${loadavg()[0].toFixed(1)}` };
       };
       const print = (label: string, { r, figures }: { r: LoadResult; figures: string }) =>

@@ -3,7 +3,7 @@
 // a block (a synchronous render, a recompute, a GC pause, a *Sync zlib call) is the server's own
 // doing. SIGUSR2 prints one line on stderr and starts a new period; the line is read by
 // bench/http-load.ts. Off unless asked for: nothing runs and no signal handler is installed.
-import { performance } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver, type NodeGCPerformanceDetail, type PerformanceEntry } from 'node:perf_hooks';
 import type { WorkAheadFigures } from './page-warmer.js';
 
 /** A period's figures: ticks late by more than BLOCK_MS, their total and the longest (ms). */
@@ -22,6 +22,19 @@ export interface LoopStats {
   /** Share of the period the loop was busy (0..1, performance.eventLoopUtilization). */
   utilization: number;
   periodMs: number;
+  /**
+   * Garbage collection over the period (perf_hooks 'gc' entries: the pauses on the main thread,
+   * incremental marking steps included): how many, their total and the longest (ms), and of those
+   * the major (mark-compact) ones. A pause holds every request in flight, like any other block.
+   */
+  gc: { count: number; ms: number; maxMs: number; major: number; majorMs: number };
+  /**
+   * At the period's end (MB): the V8 heap in use (what a major collection walks), the bytes of
+   * Buffers and other ArrayBuffers (outside that heap: their contents are never walked), the RSS.
+   */
+  heapMb: number;
+  buffersMb: number;
+  rssMb: number;
   /**
    * Work ahead's steps in the period and the longest (ms), when the server reports them
    * (page-warmer.ts): a load line whose blocks are the work ahead's shows it here.
@@ -47,7 +60,9 @@ export class LoopMonitor {
   private expected = performance.now() + TICK_MS;
   private since = performance.now();
   private elu = performance.eventLoopUtilization();
+  private gc = noGc();
   private readonly timer: NodeJS.Timeout;
+  private readonly gcObserver: PerformanceObserver;
   private workAhead: (() => WorkAheadFigures) | undefined;
 
   constructor() {
@@ -72,6 +87,22 @@ export class LoopMonitor {
       this.expected = now + TICK_MS;
     }, TICK_MS);
     this.timer.unref();
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) this.countGc(e);
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
+  }
+
+  private countGc(e: PerformanceEntry): void {
+    const g = this.gc;
+    g.count++;
+    g.ms += e.duration;
+    if (e.duration > g.maxMs) g.maxMs = e.duration;
+    // A 'gc' entry carries its kind in `detail` (the types know only the entry's common fields).
+    if ((e as PerformanceEntry & { detail?: NodeGCPerformanceDetail }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      g.major++;
+      g.majorMs += e.duration;
+    }
   }
 
   /** Work ahead's figures go with the loop's from now on (each take() reads and restarts them). */
@@ -91,8 +122,13 @@ export class LoopMonitor {
       cpuBlocks: this.cpuBlocks,
       cpuBlockedMs: Math.round(this.cpuBlockedMs),
       maxCpuMs: Math.round(this.maxCpuMs),
-      utilization: Math.round(elu.utilization * 1000) / 1000, periodMs: Math.round(now - this.since),
-      ...(ahead ? { aheadSteps: ahead.steps, aheadMaxMs: Math.round(ahead.longestStepMs) } : {}) };
+      utilization: Math.round(elu.utilization * 1000) / 1000,
+      periodMs: Math.round(now - this.since),
+      ...(ahead ? { aheadSteps: ahead.steps, aheadMaxMs: Math.round(ahead.longestStepMs) } : {}),
+      gc: { count: this.gc.count, ms: Math.round(this.gc.ms), maxMs: Math.round(this.gc.maxMs), major: this.gc.major, majorMs: Math.round(this.gc.majorMs) },
+      ...memoryMb(),
+    };
+    this.gc = noGc();
     this.blocks = 0;
     this.blockedMs = 0;
     this.maxMs = 0;
@@ -106,7 +142,23 @@ export class LoopMonitor {
 
   stop(): void {
     clearInterval(this.timer);
+    this.gcObserver.disconnect();
   }
+}
+
+const noGc = () => ({ count: 0, ms: 0, maxMs: 0, major: 0, majorMs: 0 });
+
+function memoryMb(): { heapMb: number; buffersMb: number; rssMb: number } {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  return { heapMb: mb(m.heapUsed), buffersMb: mb(m.arrayBuffers), rssMb: mb(m.rss) };
+}
+
+/** A period's garbage collection and memory, as the benches print it beside the loop blocks. */
+export function gcText(s: LoopStats): string {
+  // Lines from a server without these figures (an older build) print nothing for them.
+  if (!s.gc) return '';
+  return `, gc ${s.gc.count} pauses = ${s.gc.ms} ms (max ${s.gc.maxMs}; ${s.gc.major} major = ${s.gc.majorMs} ms), heap ${s.heapMb} MB + buffers ${s.buffersMb} MB`;
 }
 
 function cpuMs(): number {

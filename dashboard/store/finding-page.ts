@@ -116,15 +116,19 @@ export const POSTGRES_WHOLE_DATA_MAX = 4096;
 
 export const POSTGRES_PAGE: FindingPageDialect = {
   // The columns as one text[] (json_build_array looks up each argument's type on every row: 18
-  // lookups a row cost more than the rest of the page); `data` whole, as json: each `->` on json
-  // text parses it again, three parses a row cost more than sending it (measured: finding-page in
-  // the fmiss20 note). A finding stored with more than POSTGRES_WHOLE_DATA_MAX bytes sends only the
-  // three members: a large export (up to 100,000 rows) is one text value, which must stay far below
-  // the longest string node can hold (~512 MB) whatever the messages a scanner writes.
+  // lookups a row cost more than the rest of the page); `data` whole, as its stored text: each `->`
+  // on json text parses it again, three parses a row cost more than sending it (measured: finding-page
+  // in the fmiss20 note), and even one parse (`::json`, which only checks the text) was a sixth of a
+  // page's statement at 10 million findings (miss22 note): the text is JSON.stringify's, written by
+  // ingest, so the row is joined as text around it. A finding stored with more than
+  // POSTGRES_WHOLE_DATA_MAX bytes sends only the three members: a large export (up to 100,000 rows) is
+  // one text value, which must stay far below the longest string node can hold (~512 MB) whatever
+  // the messages a scanner writes.
   row: (position, columns) =>
-    `json_build_array(${position}, ARRAY[${columns.map((c) => `${c}::text`).join(', ')}], CASE WHEN octet_length(f.data) <= ${POSTGRES_WHOLE_DATA_MAX} THEN f.data::json ` +
-    `ELSE json_build_object('location', f.data::json -> 'location', 'kev', f.data::json -> 'kev', 'epss', f.data::json -> 'epss') END)`,
-  aggregate: (value) => `COALESCE(json_agg(${value}), '[]'::json)::text`,
+    `'[' || ${position} || ',' || array_to_json(ARRAY[${columns.map((c) => `${c}::text`).join(', ')}])::text || ',' || ` +
+    `CASE WHEN octet_length(f.data) <= ${POSTGRES_WHOLE_DATA_MAX} THEN f.data ` +
+    `ELSE json_build_object('location', f.data::json -> 'location', 'kev', f.data::json -> 'kev', 'epss', f.data::json -> 'epss')::text END || ']'`,
+  aggregate: (value) => `COALESCE('[' || string_agg(${value}, ',') || ']', '[]')`,
   rowKey: 'f.ctid',
   severityByRank: true,
 };
@@ -205,7 +209,11 @@ export function findingPageSql(
   const keyParams = filter.sort === 'age' ? [now.toISOString()] : [];
   // Open findings' ages grow and fixed ones' do not: with both, the order moves with the clock (the minute rule).
   if (filter.sort === 'age' && (filter.state ?? 'open') === 'all') noteMinute(now);
-  const matching = `FROM findings f JOIN services s ON s.id = f.service_id ${where.sql}`;
+  // One service's findings: the name is the filter's own, so no picked row needs the services join
+  // (PostgreSQL probed services' primary key for each of them), and a sort by service ties them all.
+  const one = filter.service !== undefined;
+  const matching = one ? `FROM findings f ${where.sql}` : `FROM findings f JOIN services s ON s.id = f.service_id ${where.sql}`;
+  const sortExpr = one && filter.sort === 'service' ? '0' : sort.expr;
   const count = countSql(filter, where, matching);
   // (sort key, opened_at, id) orders every row one way. Each row carries its place in the page,
   // numbered over the narrow rows, so the page's order does not rest on how the database feeds rows
@@ -223,14 +231,14 @@ export function findingPageSql(
     FROM (
       SELECT q.${dialect.rowKey ? 'k' : 'id'} AS k, q.service AS service, row_number() OVER (ORDER BY q.sort_key ${dir}, q.opened_at ASC, q.id ASC) AS rn
       FROM (
-        SELECT f.id AS id, ${dialect.rowKey ? `${dialect.rowKey} AS k, ` : ''}s.name AS service, ${sort.expr} AS sort_key, f.opened_at AS opened_at ${matching}
+        SELECT f.id AS id, ${dialect.rowKey ? `${dialect.rowKey} AS k, ` : ''}${one ? 'CAST(? AS TEXT)' : 's.name'} AS service, ${sortExpr} AS sort_key, f.opened_at AS opened_at ${matching}
         ORDER BY sort_key ${dir}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?
       ) q
     ) p
     JOIN findings f ON ${dialect.rowKey ?? 'f.id'} = p.k
     LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint
   ) agg`;
-  const params = [filter.limit, filter.offset, filter.offset, ...count.params, ...keyParams, ...where.params, filter.limit, filter.offset];
+  const params = [filter.limit, filter.offset, filter.offset, ...count.params, ...(one ? [filter.service!] : []), ...keyParams, ...where.params, filter.limit, filter.offset];
   return { sql, params };
 }
 

@@ -52,4 +52,25 @@ describe('the coverage ledger and files a check skipped', () => {
     expect(misconfig?.read).toBe((misconfig?.relevant ?? 0) - 1);
     expect(report.coverage.gaps.map((g) => g.path)).toContain('services/api/chart/templates/deployment.yaml');
   });
+
+  it("leaves Yarn Berry's committed release and cache out, named as excluded, instead of a coverage gap (retail-store-sample-app)", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gh-yarn-'));
+    const files: Record<string, string> = {
+      'services/web/package.json': '{}',
+      // A bundle over the deployment check's size limit, as yarn-4.11.0.cjs (3 MB) is.
+      'services/web/.yarn/releases/yarn-4.11.0.cjs': `// yarn\n${'x'.repeat(2_200_000)}\n`,
+      '.yarn/releases/yarn-4.11.0.cjs': `// yarn\n${'x'.repeat(2_200_000)}\n`,
+      '.yarnrc.yml': 'yarnPath: .yarn/releases/yarn-4.11.0.cjs\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    const config = ConfigSchema.parse({ scanners: { dependency: [] } });
+    const report = await runScan({ repoRoot: root, config, kind: 'snapshot' }, { logger: createMemoryLogger() });
+    expect(report.coverage.gaps.map((g) => g.path)).toEqual([]);
+    expect(report.scanners.flatMap((r) => r.skippedFiles ?? []).map((f) => f.path)).toEqual([]);
+    expect(report.coverage.files?.excluded).toContainEqual(expect.objectContaining({ pattern: '**/.yarn/', count: 2 }));
+    expect(report.coverage.files?.total).toBe(2);
+  });
 });

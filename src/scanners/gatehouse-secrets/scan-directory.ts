@@ -48,6 +48,9 @@ export const SKIPPED_DIRECTORIES = new Set([
   '.turbo',
   '.gradle',
   'bower_components',
+  // Yarn Berry's own release, package cache and plugins (committed by design, `.yarn/releases/*.cjs`
+  // is a 3 MB bundle): installed tooling, never the project's files.
+  '.yarn',
 ]);
 
 const BINARY_EXTENSIONS =

@@ -164,7 +164,8 @@ function finishFindings(check: PolicyCheck, facts: { path: string; facts: unknow
 }
 
 /** Folders that hold other people's files or build output, never the repository's own config. */
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'vendor', 'bower_components', '.venv', 'venv', '__pycache__', '.terraform', 'dist', 'out']);
+// `.yarn`: Yarn Berry's committed release, cache and plugins, as the inventory leaves it out.
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'vendor', 'bower_components', '.venv', 'venv', '__pycache__', '.terraform', 'dist', 'out', '.yarn']);
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const HEAD_BYTES = 4096;
 
