@@ -256,7 +256,7 @@ async function benchReads(): Promise<void> {
 
 /** The page warmer's steps in a period of the server's loop figures, and the longest (ms); '' when it did not say. */
 const workAhead = (loop: LoopStats | undefined, when = '') =>
-  loop?.aheadSteps === undefined ? '' : `, work ahead${when} ${loop.aheadSteps} steps (longest ${loop.aheadMaxMs} ms)`;
+  loop?.aheadSteps === undefined ? '' : `, work ahead${when} ${loop.aheadSteps} steps (longest ${loop.aheadMaxMs} ms wall)`;
 
 const cookieFor = (sessionId: string) => ({ cookie: `gatehouse_session=${sessionId}`, 'accept-encoding': 'gzip' });
 

@@ -223,7 +223,7 @@ async function main(): Promise<void> {
         const loop = await dash.loopStats();
         const per = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '?' : fmt((b - a) / Math.max(1, r.requests)));
         // "work ahead": the page warmer's steps inside the line (page-warmer.ts) and the longest.
-        const ahead = loop?.aheadSteps === undefined ? '' : `, work ahead ${loop.aheadSteps} steps (longest ${loop.aheadMaxMs} ms)`;
+        const ahead = loop?.aheadSteps === undefined ? '' : `, work ahead ${loop.aheadSteps} steps (longest ${loop.aheadMaxMs} ms wall)`;
         const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms (max ${loop.maxMs} ms), cpu-blocks ${loop.cpuBlocks} (max ${loop.maxCpuMs} ms)${ahead}${gcText(loop)}` : '';
         return { r, figures: `cpu/req: server ${per(cpu0, cpu1)} ms + PostgreSQL ${per(pg0, pg1)} ms${blocks}; started ${at} after the server, load ${loadavg()[0].toFixed(1)}` };
       };

@@ -35,6 +35,19 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const authFailures = createFailureThrottle(deps.config.authFailureLimit);
   // Requests in flight: pages are rendered ahead only while there are none (page-warmer.ts).
   const warmer = deps.warmer;
+  // The last request's objects (its context, request, response, socket) stay reachable until the
+  // next request ends. V8's optimized code of the request path depends on the shapes of those
+  // objects, held only weakly: a major GC while no request is alive (work ahead for minutes after a
+  // start) frees the last of them, and V8 throws that code away ("weak objects" deopts), so the next
+  // few thousand requests ran unoptimized at twice the CPU. One request's objects keep it.
+  let lastRequest: unknown;
+  app.use('*', async (c, next) => {
+    try {
+      await next();
+    } finally {
+      lastRequest = c;
+    }
+  });
   if (warmer && cache) {
     // Work ahead in bulk stops short of the cache's budget: it never evicts what it just warmed. The
     // budget grows with the services it finds, unless the operator set one.

@@ -69,7 +69,10 @@ const URGENT_CHECK_MS = 10;
 /** Work ahead's steps since the last takeFigures() (the bench prints them beside the loop's blocks). */
 export interface WorkAheadFigures {
   steps: number;
-  /** The longest step, ms from going on to the next pause or the task's end (on PostgreSQL with its awaits). */
+  /**
+   * The longest step, ms from going on to the next pause or the task's end: its awaits included
+   * (gzip on the thread pool, PostgreSQL), so an upper bound of the loop block it can make.
+   */
   longestStepMs: number;
 }
 

@@ -3,15 +3,15 @@
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { cachedOverview } from '../cached-reads.js';
-import { densifySeries, PostureChart } from '../components/charts.js';
+import { densifySeries, PostureChart, type ChartDay } from '../components/charts.js';
 import type { RouteDeps } from '../deps.js';
 import { ClockReading, nextDayTurn, noteChange, noteMinute } from '../clock-reading.js';
-import { STALE_AFTER_DAYS, type ReadStore } from '../store/types.js';
+import { STALE_AFTER_DAYS, type FindingFilter, type ReadStore } from '../store/types.js';
 import { changeTurn } from '../store/week.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
-import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, postureChartLabel, ServiceContent, ServiceHeadContent, ServiceScansContent, ServiceViewContent } from './service.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, findingRowHtml, postureChartLabel, ServiceContent, ServiceHeadContent, ServiceScansContent, ServiceViewContent, type ServiceViewProps } from './service.js';
 import type { ScanSummary, ServiceDetail } from '../store/types.js';
 import type { ServiceChange } from '../store/week.js';
 import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
@@ -126,44 +126,90 @@ export async function serviceScansHtml(head: ServiceHeadData, at: Date): Promise
   return String(await (<ServiceScansContent scans={head.scans} now={at} />));
 }
 
-/** What a view reads: its findings page, and the posture unless its chart is drawn apart. */
-async function readServiceView(store: ReadStore, name: string, view: ServiceView, at: Date, withPosture: boolean) {
-  const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
-  const { from, to } = chartWindow(days, at);
-  const [findings, posture] = await Promise.all([
-    store.listFindings(
-      {
-        service: name,
-        severity,
-        category,
-        tool,
-        state,
-        kev: kev === undefined ? undefined : kev === 'true',
-        epssMin,
-        epssPercentileMin,
-        sort,
-        order: dir,
-        limit: FINDINGS_PAGE_SIZE,
-        offset: (page - 1) * FINDINGS_PAGE_SIZE,
-      },
-      at,
-    ),
-    withPosture ? store.postureSeries(name, { from, to }) : [],
-  ]);
-  return { findings, series: withPosture ? densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to) : [] };
+/** A finding row as a view shows it: its markup (findingRowHtml) as UTF-8, and its tool (the filter offers it). */
+export interface ShownRow {
+  html: Buffer;
+  tool: string;
 }
 
-/** A view's part of the body (ServiceViewContent) from its reads and the tools the scans offer. */
-function serviceView(name: string, view: ServiceView, read: Awaited<ReturnType<typeof readServiceView>>, fromScans: string[], chart: string | undefined) {
+/**
+ * Every open finding of a service as its page shows them, by fingerprint, rendered at one clock
+ * (view-routes.tsx keeps them with the page's head): another view of open findings then picks its
+ * rows in one narrow statement (listFindingKeys) instead of reading and rendering them again.
+ */
+export type OpenRows = ReadonlyMap<string, ShownRow>;
+
+/** The findings filter of a view (page FINDINGS_PAGE_SIZE). */
+function findingFilter(name: string, view: ServiceView): FindingFilter {
+  const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, page } = view;
+  return {
+    service: name,
+    severity,
+    category,
+    tool,
+    state,
+    kev: kev === undefined ? undefined : kev === 'true',
+    epssMin,
+    epssPercentileMin,
+    sort,
+    order: dir,
+    limit: FINDINGS_PAGE_SIZE,
+    offset: (page - 1) * FINDINGS_PAGE_SIZE,
+  };
+}
+
+/** Whether a view's page holds every open finding of the service when its total fits in it. */
+const showsAllOpen = (v: ServiceView) =>
+  v.state === 'open' && v.page === 1 && !v.severity && !v.category && !v.tool && v.kev === undefined && v.epssMin === undefined && v.epssPercentileMin === undefined;
+
+/**
+ * A view's rows and total: picked from `kept` (rendered at a clock whose texts still hold, same data
+ * version) when the view shows open findings, else read and rendered; `open` is every open finding
+ * when this view read them all and they take at most `keepMax` bytes (for the next views).
+ */
+async function viewRows(store: ReadStore, name: string, view: ServiceView, at: Date, kept: OpenRows | undefined, keepMax: number): Promise<{ rows: ShownRow[]; total: number; open?: OpenRows }> {
+  const filter = findingFilter(name, view);
+  if (kept && view.state === 'open') {
+    const keys = await store.listFindingKeys(filter, at);
+    const rows = keys.fingerprints.map((fp) => kept.get(fp));
+    // Always all there at the same data version; a miss reads the page as if nothing were kept.
+    if (rows.every((r) => r !== undefined)) return { rows: rows as ShownRow[], total: keys.total };
+  }
+  const { items, total } = await store.listFindings(filter, at);
+  const rows = items.map((f) => ({ html: Buffer.from(findingRowHtml(f, view.state), 'utf8'), tool: f.tool }));
+  if (!showsAllOpen(view) || items.length !== total) return { rows, total };
+  // One buffer for the kept rows (pooled small buffers would each hold a slab of the pool).
+  const bytes = rows.reduce((n, r) => n + r.html.length, 0);
+  if (bytes > keepMax) return { rows, total };
+  const all = Buffer.allocUnsafeSlow(bytes);
+  const open = new Map<string, ShownRow>();
+  let offset = 0;
+  items.forEach((f, i) => {
+    const html = all.subarray(offset, offset + rows[i].html.copy(all, offset));
+    offset += html.length;
+    open.set(f.fingerprint, { html, tool: rows[i].tool });
+  });
+  return { rows, total, open };
+}
+
+/** The posture a body draws in place (no chart drawn apart), densified over the view's window. */
+async function viewSeries(store: ReadStore, name: string, days: number, at: Date): Promise<ChartDay[]> {
+  const { from, to } = chartWindow(days, at);
+  const posture = await store.postureSeries(name, { from, to });
+  return densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
+}
+
+/** A view's part of the body (ServiceViewContent), its rows in the slot `rowsSlot`. */
+function serviceView(name: string, view: ServiceView, read: { rows: ShownRow[]; total: number }, fromScans: string[], chart: string, rowsSlot: string): ServiceViewProps {
   const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
-  const tools = [...new Set([...fromScans, ...read.findings.items.map((f) => f.tool), ...(tool ? [tool] : [])])].sort();
+  const tools = [...new Set([...fromScans, ...read.rows.map((r) => r.tool), ...(tool ? [tool] : [])])].sort();
   return {
     name,
-    series: read.series,
+    series: [],
     chart,
     days,
-    findings: read.findings.items,
-    findingTotal: read.findings.total,
+    rows: { count: read.rows.length, html: rowsSlot },
+    findingTotal: read.total,
     page,
     pageSize: FINDINGS_PAGE_SIZE,
     filters: { state, severity, category, tool, kev, epssMin, epssPercentileMin },
@@ -174,12 +220,27 @@ function serviceView(name: string, view: ServiceView, read: Awaited<ReturnType<t
 }
 
 /**
- * A view's part of a service body as markup, at the clock of the head it goes with: `fromScans` is
- * scanTools of that head's scans, `chart` the chart's markup (or a slot for it), drawn apart.
+ * A view's part of a service body, at the clock of the head it goes with: `fromScans` is scanTools
+ * of that head's scans, `chart` the chart's markup (or a slot for it), drawn apart; the rows' markup
+ * (UTF-8, in order) goes where `rowsSlot` is in the markup (once, when there are rows). `kept`: the
+ * service's open rows another view rendered at a clock still true at `at` (same data version);
+ * `open` in the answer: this view's, when it read them all (at most `keepMax` bytes).
  */
-export async function serviceViewHtml(store: ReadStore, name: string, view: ServiceView, at: Date, fromScans: string[], chart: string): Promise<string> {
-  const props = serviceView(name, view, await readServiceView(store, name, view, at, false), fromScans, chart);
-  return String(await (<ServiceViewContent {...props} />));
+export async function serviceViewParts(
+  store: ReadStore,
+  name: string,
+  view: ServiceView,
+  at: Date,
+  fromScans: string[],
+  slots: { chart: string; rows: string },
+  kept?: OpenRows,
+  keepMax = 0,
+): Promise<{ html: string; rows: Buffer[]; open?: OpenRows }> {
+  // The window is noted on the clock as when the posture was read with the view (a day turn).
+  chartWindow(view.days, at);
+  const read = await viewRows(store, name, view, at, kept, keepMax);
+  const props = serviceView(name, view, read, fromScans, slots.chart, slots.rows);
+  return { html: String(await (<ServiceViewContent {...props} />)), rows: read.rows.map((r) => r.html), open: read.open };
 }
 
 /**
@@ -187,22 +248,28 @@ export async function serviceViewHtml(store: ReadStore, name: string, view: Serv
  * (postureChartHtml of the same service, days and day), so the body reads and draws no posture.
  */
 export async function renderServiceBody(store: ReadStore, name: string, view: ServiceView, at: Date, chart?: string) {
-  const [head, read] = await Promise.all([readServiceHead(store, name, at), readServiceView(store, name, view, at, chart === undefined)]);
-  const v = serviceView(name, view, read, scanTools(head.scans), chart);
+  chartWindow(view.days, at);
+  const [head, read, series] = await Promise.all([
+    readServiceHead(store, name, at),
+    store.listFindings(findingFilter(name, view), at),
+    chart === undefined ? viewSeries(store, name, view.days, at) : [],
+  ]);
+  const tools = [...new Set([...scanTools(head.scans), ...read.items.map((f) => f.tool), ...(view.tool ? [view.tool] : [])])].sort();
+  const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
   return (
     <ServiceContent
       service={head.service}
-      series={v.series}
-      chart={v.chart}
-      days={v.days}
-      findings={v.findings}
-      findingTotal={v.findingTotal}
-      page={v.page}
-      pageSize={v.pageSize}
-      filters={v.filters}
-      tools={v.tools}
-      sort={v.sort}
-      dir={v.dir}
+      series={series}
+      chart={chart}
+      days={days}
+      findings={read.items}
+      findingTotal={read.total}
+      page={page}
+      pageSize={FINDINGS_PAGE_SIZE}
+      filters={{ state, severity, category, tool, kev, epssMin, epssPercentileMin }}
+      tools={tools}
+      sort={sort}
+      dir={dir}
       scans={head.scans}
       sla={store.sla}
       now={at}

@@ -68,8 +68,16 @@ export interface ServicePageProps {
   changeDays?: number;
 }
 
-/** A view's part of the body: ServicePageProps without the head and the scans, by the service's name. */
-export type ServiceViewProps = Pick<ServicePageProps, 'series' | 'chart' | 'days' | 'findings' | 'findingTotal' | 'page' | 'pageSize' | 'filters' | 'tools' | 'sort' | 'dir'> & { name: string };
+/**
+ * A view's part of the body: ServicePageProps without the head and the scans, by the service's name,
+ * its findings as their rows' markup (findingRowsHtml): a view may take them from the rows another
+ * view of the page rendered (view-routes.tsx puts them in a slot).
+ */
+export type ServiceViewProps = Pick<ServicePageProps, 'series' | 'chart' | 'days' | 'findingTotal' | 'page' | 'pageSize' | 'filters' | 'tools' | 'sort' | 'dir'> & {
+  name: string;
+  /** How many rows the table shows, and their markup (or a slot the caller puts them in). */
+  rows: { count: number; html: string };
+};
 
 /** The page in its frame (tests, and any caller without a cache). */
 /** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
@@ -109,7 +117,7 @@ export const ServiceContent: FC<ServicePageProps> = (p) => (
       series={p.series}
       chart={p.chart}
       days={p.days}
-      findings={p.findings}
+      rows={{ count: p.findings.length, html: findingRowsHtml(p.findings, p.filters.state ?? 'open') }}
       findingTotal={p.findingTotal}
       page={p.page}
       pageSize={p.pageSize}
@@ -243,7 +251,7 @@ export const ServiceViewContent: FC<ServiceViewProps> = (p) => {
             · <a href={`${serviceHref(p.name)}/triage`}>Triage in bulk</a>
           </span>
         </form>
-        {p.findings.length === 0 ? (
+        {p.rows.count === 0 ? (
           <p class="empty-state">{filtered ? `No ${state === 'all' ? '' : `${state} `}findings match these filters.` : `No ${state === 'all' ? '' : `${state} `}findings.`}</p>
         ) : (
           <table class="data findings stacked">
@@ -260,7 +268,7 @@ export const ServiceViewContent: FC<ServiceViewProps> = (p) => {
                 <th class="stack-hide">{state === 'open' ? 'SLA due' : 'SLA due / fixed'}</th>
               </tr>
             </thead>
-            <tbody>{raw(findingRowsHtml(p.findings, state))}</tbody>
+            <tbody>{raw(p.rows.html)}</tbody>
           </table>
         )}
         {p.findingTotal > p.pageSize ? (
@@ -354,32 +362,36 @@ const SeverityStatsTable: FC<{ service: ServiceDetail }> = ({ service }) => {
  * JSX rows rendered, byte for byte (test/dashboard/pages/row-markup.test.ts renders both).
  */
 export function findingRowsHtml(findings: FindingRow[], state: FindingStateFilter): string {
-  const dueLabel = state === 'open' ? 'SLA due' : 'SLA due / fixed';
   let out = '';
-  for (const f of findings) {
-    const due = f.triage ? undefined : slaDueDay(f);
-    let title = `<a href="${esc(findingHref(f.service, f.fingerprint))}">${esc(f.title || f.ruleId)}</a><div class="muted small mono">${esc(f.ruleId)}</div>`;
-    if (f.suppressed) title += '<span class="marker suppressed-marker">suppressed</span>';
-    if (f.triage) title += `<span class="marker triage-badge triage-${esc(f.triage.status)}">${esc(TRIAGE_STATUS_LABELS[f.triage.status])}</span>`;
-    title += kevMarkerHtml(f.kev);
-    let sla: string;
-    if (f.state === 'fixed') sla = `<span class="fixed-text" title="${esc(formatDateTime(f.fixedAt))}">fixed ${esc(formatDay(f.fixedAt))}</span>`;
-    else if (due) sla = `<span${due.kev ? ' title="CISA KEV due date (earlier than the severity SLA)"' : ''}>${esc(due.day)}${due.kev ? '<span class="small"> KEV</span>' : ''}</span>`;
-    else sla = esc(formatDay(undefined));
-    if (f.slaBreached) sla += '<span class="marker breach-marker">breached</span>';
-    out +=
-      `<tr data-finding="${esc(f.fingerprint)}" data-severity="${esc(f.severity)}"${f.kev ? ' data-kev="true"' : ''}>` +
-      `<td class="stack-severity">${severityBadgeHtml(f.severity)}</td>` +
-      `<td class="finding-title">${title}</td>` +
-      `<td data-label="Tool">${esc(f.tool)}</td>` +
-      `<td data-label="Category">${esc(f.category)}</td>` +
-      `<td class="where mono small" data-label="Where">${esc(f.where)}</td>` +
-      `<td class="${f.epss ? 'num nowrap' : 'num nowrap stack-hide'}" data-label="EPSS">${epssFigureHtml(f.epss)}</td>` +
-      `<td class="nowrap stack-hide" title="${esc(formatDateTime(f.firstSeenAt))}">${esc(formatDay(f.firstSeenAt))}</td>` +
-      `<td class="num" data-label="Open for">${f.ageDays} d</td>` +
-      `<td class="${f.slaBreached ? 'bad-text nowrap' : 'nowrap'}" data-label="${dueLabel}">${sla}</td></tr>`;
-  }
+  for (const f of findings) out += findingRowHtml(f, state);
   return out;
+}
+
+/** One row of the findings table (findingRowsHtml): a row's markup depends on the finding and the state filter only. */
+export function findingRowHtml(f: FindingRow, state: FindingStateFilter): string {
+  const dueLabel = state === 'open' ? 'SLA due' : 'SLA due / fixed';
+  const due = f.triage ? undefined : slaDueDay(f);
+  let title = `<a href="${esc(findingHref(f.service, f.fingerprint))}">${esc(f.title || f.ruleId)}</a><div class="muted small mono">${esc(f.ruleId)}</div>`;
+  if (f.suppressed) title += '<span class="marker suppressed-marker">suppressed</span>';
+  if (f.triage) title += `<span class="marker triage-badge triage-${esc(f.triage.status)}">${esc(TRIAGE_STATUS_LABELS[f.triage.status])}</span>`;
+  title += kevMarkerHtml(f.kev);
+  let sla: string;
+  if (f.state === 'fixed') sla = `<span class="fixed-text" title="${esc(formatDateTime(f.fixedAt))}">fixed ${esc(formatDay(f.fixedAt))}</span>`;
+  else if (due) sla = `<span${due.kev ? ' title="CISA KEV due date (earlier than the severity SLA)"' : ''}>${esc(due.day)}${due.kev ? '<span class="small"> KEV</span>' : ''}</span>`;
+  else sla = esc(formatDay(undefined));
+  if (f.slaBreached) sla += '<span class="marker breach-marker">breached</span>';
+  return (
+    `<tr data-finding="${esc(f.fingerprint)}" data-severity="${esc(f.severity)}"${f.kev ? ' data-kev="true"' : ''}>` +
+    `<td class="stack-severity">${severityBadgeHtml(f.severity)}</td>` +
+    `<td class="finding-title">${title}</td>` +
+    `<td data-label="Tool">${esc(f.tool)}</td>` +
+    `<td data-label="Category">${esc(f.category)}</td>` +
+    `<td class="where mono small" data-label="Where">${esc(f.where)}</td>` +
+    `<td class="${f.epss ? 'num nowrap' : 'num nowrap stack-hide'}" data-label="EPSS">${epssFigureHtml(f.epss)}</td>` +
+    `<td class="nowrap stack-hide" title="${esc(formatDateTime(f.firstSeenAt))}">${esc(formatDay(f.firstSeenAt))}</td>` +
+    `<td class="num" data-label="Open for">${f.ageDays} d</td>` +
+    `<td class="${f.slaBreached ? 'bad-text nowrap' : 'nowrap'}" data-label="${dueLabel}">${sla}</td></tr>`
+  );
 }
 
 /** The recent scans' rows as one string, like the findings rows (escaped as JSX escapes). */

@@ -6,9 +6,10 @@
 // ingest or a start (page-warmer.ts).
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
+import { CACHE_BYTES_PER_SERVICE } from '../cache-budget.js';
 import { cachedOverview } from '../cached-reads.js';
-import { CLOCK_LAG_MS, readClock } from '../clock-reading.js';
-import { neutralisedUtf8 } from '../components/invisible-text.js';
+import { CLOCK_LAG_MS, readClock, type ClockReading } from '../clock-reading.js';
+import { neutralisedBytes, neutralisedUtf8 } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import type { ReadStore } from '../store/types.js';
@@ -22,8 +23,9 @@ import {
   renderOverviewBody,
   scanTools,
   serviceHeadHtml,
+  type OpenRows,
   serviceScansHtml,
-  serviceViewHtml,
+  serviceViewParts,
   ServiceQuery,
   type OverviewView,
   type ServiceView,
@@ -49,6 +51,8 @@ export { CLOCK_LAG_MS };
 
 /** Where a service body's posture chart goes until its own piece takes the place (a constant comment: escaped text never makes one). */
 const CHART_SLOT = '<!--gatehouse:chart-->';
+/** Where a view's findings rows go (kept or rendered, as UTF-8). */
+const ROWS_SLOT = '<!--gatehouse:rows-->';
 
 /**
  * A page body as cached: deflated once for every viewer, with the clock it was rendered at. A
@@ -77,14 +81,37 @@ interface ServiceParts {
   until: number;
 }
 
-/** How a render deflates its pieces (renderContent picks it: in this thread or on the thread pool, at which level). */
-type Deflate = (text: string) => DeflatedPiece | Promise<DeflatedPiece>;
+/** How a render deflates its pieces, text or UTF-8 (renderContent picks it: in this thread or on the thread pool, at which level). */
+type Deflate = (content: string | Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
+
+/** `html` cut at its one `slot` (a constant comment our markup puts there once). */
+function slotted(html: string, slot: string, what: string): [string, string] {
+  const parts = html.split(slot);
+  if (parts.length !== 2) throw new Error(`a service body holds ${parts.length - 1} ${what} slots, not one`);
+  return [parts[0], parts[1]];
+}
 
 /** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
 const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
 const serviceKey = (name: string, v: ServiceView) => `page|service|${JSON.stringify([name, v])}`;
 const chartKey = (name: string, days: number, at: Date) => `piece|chart|${JSON.stringify([name, days, chartWindow(days, at).to])}`;
 const partsKey = (name: string) => `piece|service|${JSON.stringify(name)}`;
+const rowsKey = (name: string) => `piece|rows|${JSON.stringify(name)}`;
+
+/** A service's open rows (page-bodies.tsx OpenRows) as the view that read them all rendered them, at `at`, true until `until`. */
+interface KeptRows {
+  rows: OpenRows;
+  at: number;
+  until: number;
+}
+/** What kept rows hold: their markup (UTF-8), fingerprints and tools (UTF-16), each entry's overhead. */
+const keptRowsSize = (k: KeptRows) => [...k.rows].reduce((n, [fp, r]) => n + r.html.length + 2 * (fp.length + r.tool.length) + 64, 200);
+/**
+ * The most a service's kept rows take: half a service's share of the cache (cache-budget.ts), so
+ * the work ahead's pages, charts and answers still fit beside them (about 36 rows of 770 bytes at
+ * 500 services x 365 days); a service with more open rows reads each view's rows.
+ */
+const KEPT_ROWS_MAX_BYTES = CACHE_BYTES_PER_SERVICE / 2;
 
 export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
   const { store, cache, now, warmer } = deps;
@@ -110,9 +137,10 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     // rows is about 130 KiB, 0.6 ms; rows with very long texts go to the thread pool instead of
     // holding the event loop). Invisible characters are looked for in the bytes (invisible-text.ts):
     // a page is encoded anyway.
+    const utf8 = (content: string | Buffer) => (typeof content === 'string' ? neutralisedUtf8(content) : neutralisedBytes(content));
     const deflate: Deflate = pause
-      ? (text) => (text.length > 16_384 ? deflatePiece(neutralisedUtf8(text), AHEAD_LEVEL) : deflatePieceSync(neutralisedUtf8(text), AHEAD_LEVEL))
-      : (text) => (text.length > 262_144 ? deflatePiece(neutralisedUtf8(text), WAITED_LEVEL) : deflatePieceSync(neutralisedUtf8(text), WAITED_LEVEL));
+      ? (content) => (content.length > 16_384 ? deflatePiece(utf8(content), AHEAD_LEVEL) : deflatePieceSync(utf8(content), AHEAD_LEVEL))
+      : (content) => (content.length > 262_144 ? deflatePiece(utf8(content), WAITED_LEVEL) : deflatePieceSync(utf8(content), WAITED_LEVEL));
     return render(version, at, deflate, pause);
   };
   /** A piece kept per data version of the body it goes in (the same service's), made by `make` when missing. */
@@ -183,6 +211,31 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       await pause?.();
       return { pieces: [await deflate(html)], at: at.getTime(), until: clock.validUntil };
     };
+  /** A service's head and scans still true at `t` (same data version): kept, or rendered now at `t`. */
+  const serviceParts = (name: string, version: number, t: number, deflate: Deflate): Promise<ServiceParts> =>
+    keptPiece<ServiceParts>(
+      partsKey(name),
+      version,
+      async () => {
+        const reading = readClock(t);
+        const head = await readServiceHead(store, name, reading);
+        const [headHtml, scansHtml] = await Promise.all([serviceHeadHtml(head, reading), serviceScansHtml(head, reading)]);
+        return { head: await deflate(headHtml), scans: await deflate(scansHtml), tools: scanTools(head.scans), at: t, until: reading.validUntil };
+      },
+      (p) => p.at <= t && t < p.until,
+    );
+  /** The open rows of a service another view rendered, if kept at `version` and their texts still hold at `at`. */
+  const keptRows = (name: string, version: number, at: Date): OpenRows | undefined => {
+    const kept = cache?.peek<KeptRows>(rowsKey(name), version);
+    const t = at.getTime();
+    return kept && kept.at <= t && t < kept.until ? kept.rows : undefined;
+  };
+  /** Keeps a view's open rows (rendered at `clock`) for the next views, until one of their texts changes. */
+  const keepRows = async (name: string, version: number, rows: OpenRows, clock: ClockReading): Promise<void> => {
+    const t = clock.getTime();
+    if (cache) await cache.get(rowsKey(name), version, () => ({ rows, at: t, until: clock.validUntil }), keptRowsSize, (k) => k.at <= t && t < k.until);
+  };
+
   // Everything on a service page is that service's own (its findings with their triage, KEV and EPSS
   // columns as its own scans set them, its scans, posture and change): its version covers it.
   const serviceContent =
@@ -190,17 +243,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     async (version, at, deflate, pause) => {
       // The head and scans still true now, kept or rendered now: the same bytes as rendered at `at`.
       const t = at.getTime();
-      const parts = await keptPiece<ServiceParts>(
-        partsKey(name),
-        version,
-        async () => {
-          const reading = readClock(t);
-          const head = await readServiceHead(store, name, reading);
-          const [headHtml, scansHtml] = await Promise.all([serviceHeadHtml(head, reading), serviceScansHtml(head, reading)]);
-          return { head: await deflate(headHtml), scans: await deflate(scansHtml), tools: scanTools(head.scans), at: t, until: reading.validUntil };
-        },
-        (p) => p.at <= t && t < p.until,
-      );
+      const parts = await serviceParts(name, version, t, deflate);
       // A parts render another request started a moment later may be the one joined: the view then takes its instant.
       const clock = readClock(Math.max(t, parts.at));
       await pause?.();
@@ -208,10 +251,14 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       const chart = keptPiece(chartKey(name, view.days, clock), version, async () => deflate(await postureChartHtml(store, name, view.days, clock)));
       // Awaited below; a failure while the view still renders must not count as unhandled.
       chart.catch(() => undefined);
-      const around = (await serviceViewHtml(store, name, view, clock, parts.tools, CHART_SLOT)).split(CHART_SLOT);
-      if (around.length !== 2) throw new Error(`a service body holds ${around.length - 1} chart slots, not one`);
+      const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, keptRows(name, version, clock), cache ? KEPT_ROWS_MAX_BYTES : 0);
+      const [beforeChart, afterChart] = slotted(v.html, CHART_SLOT, 'chart');
+      // The rows in their slot, as UTF-8 (an empty table has none).
+      const table = afterChart.includes(ROWS_SLOT) ? slotted(afterChart, ROWS_SLOT, 'rows') : undefined;
+      const after = table ? Buffer.concat([Buffer.from(table[0], 'utf8'), ...v.rows, Buffer.from(table[1], 'utf8')]) : afterChart;
+      if (v.open) await keepRows(name, version, v.open, clock);
       await pause?.();
-      return { pieces: [parts.head, await deflate(around[0]), await chart, await deflate(around[1]), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
+      return { pieces: [parts.head, await deflate(beforeChart), await chart, await deflate(after), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
     };
 
   // What page-warmer.ts renders ahead: the default views, which links and notifications open.

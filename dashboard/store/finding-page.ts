@@ -92,6 +92,8 @@ export interface FindingPageDialect {
    * `kev` and `epss` (absent or null alike).
    */
   row(position: string, columns: readonly string[]): string;
+  /** One row as JSON `[position, fingerprint]` (listFindingKeys). */
+  keyRow(position: string, fingerprint: string): string;
   /** The JSON array of `value` over the rows, in any order, as text ('[]' over no rows). */
   aggregate(value: string): string;
   /**
@@ -108,6 +110,7 @@ export const SQLITE_PAGE: FindingPageDialect = {
   // Only the three members of `data` are rendered (each `->` reads the stored text in C).
   row: (position, columns) =>
     `json_array(${position}, json_array(${columns.join(', ')}), json_object('location', f.data -> '$.location', 'kev', f.data -> '$.kev', 'epss', f.data -> '$.epss'))`,
+  keyRow: (position, fingerprint) => `json_array(${position}, ${fingerprint})`,
   aggregate: (value) => `json_group_array(${value})`,
 };
 
@@ -128,6 +131,8 @@ export const POSTGRES_PAGE: FindingPageDialect = {
     `'[' || ${position} || ',' || array_to_json(ARRAY[${columns.map((c) => `${c}::text`).join(', ')}])::text || ',' || ` +
     `CASE WHEN octet_length(f.data) <= ${POSTGRES_WHOLE_DATA_MAX} THEN f.data ` +
     `ELSE json_build_object('location', f.data::json -> 'location', 'kev', f.data::json -> 'kev', 'epss', f.data::json -> 'epss')::text END || ']'`,
+  // The fingerprint as a JSON string (to_json escapes it), joined as text like a page row.
+  keyRow: (position, fingerprint) => `'[' || ${position} || ',' || to_json(${fingerprint})::text || ']'`,
   aggregate: (value) => `COALESCE('[' || string_agg(${value}, ',') || ']', '[]')`,
   rowKey: 'f.ctid',
   severityByRank: true,
@@ -195,13 +200,17 @@ function countSql(filter: FindingFilter, where: { sql: string; params: (string |
   };
 }
 
-/** The statement of one page and its `?` parameters (PostgreSQL renumbers them). Result: one row { items, total }. */
+/**
+ * The statement of one page and its `?` parameters (PostgreSQL renumbers them). Result: one row
+ * { items, total }; `keysOnly`: items are `[position, fingerprint]` (findingKeys), the same pick.
+ */
 export function findingPageSql(
   dialect: FindingPageDialect,
   sortSql: ReturnType<typeof findingSortSql>,
   filter: FindingFilter,
   sla: SlaDays,
   now: Date,
+  keysOnly = false,
 ): { sql: string; params: (string | number)[] } {
   const where = findingWhere(filter, sla, now, dialect.severityByRank);
   const sort = sortSql[filter.sort ?? 'severity'];
@@ -220,7 +229,7 @@ export function findingPageSql(
   // to the aggregate, and no sort carries the rows' JSON (an export of 87k rows on PostgreSQL sorted
   // ~100 MB of it on disk when the aggregate re-sorted the page). The pick also carries the service's
   // name, so the page's rows need no second join with services (PostgreSQL hashed all of them).
-  const row = dialect.row('p.rn', PAGE_COLUMNS);
+  const row = keysOnly ? dialect.keyRow('p.rn', 'p.fingerprint') : dialect.row('p.rn', PAGE_COLUMNS);
   // The offset compared with 0 as a BIGINT: PostgreSQL types `$n = 0` as a 32-bit integer, and the
   // API takes offsets up to 2^53 - 1 (from 2^31 on, a 500).
   const sql = `SELECT agg.items AS items,
@@ -229,14 +238,19 @@ export function findingPageSql(
   FROM (
     SELECT ${dialect.aggregate(row)} AS items, count(*) AS n
     FROM (
-      SELECT q.${dialect.rowKey ? 'k' : 'id'} AS k, q.service AS service, row_number() OVER (ORDER BY q.sort_key ${dir}, q.opened_at ASC, q.id ASC) AS rn
+      SELECT q.${dialect.rowKey ? 'k' : 'id'} AS k, q.service AS service, ${keysOnly ? 'q.fingerprint AS fingerprint, ' : ''}row_number() OVER (ORDER BY q.sort_key ${dir}, q.opened_at ASC, q.id ASC) AS rn
       FROM (
-        SELECT f.id AS id, ${dialect.rowKey ? `${dialect.rowKey} AS k, ` : ''}${one ? 'CAST(? AS TEXT)' : 's.name'} AS service, ${sortExpr} AS sort_key, f.opened_at AS opened_at ${matching}
+        SELECT f.id AS id, ${dialect.rowKey ? `${dialect.rowKey} AS k, ` : ''}${keysOnly ? 'f.fingerprint AS fingerprint, ' : ''}${one ? 'CAST(? AS TEXT)' : 's.name'} AS service, ${sortExpr} AS sort_key, f.opened_at AS opened_at ${matching}
         ORDER BY sort_key ${dir}, f.opened_at ASC, f.id ASC LIMIT ? OFFSET ?
       ) q
-    ) p
+    ) p${
+      // Keys only: the pick's own rows (no second read of the page's findings, no triage).
+      keysOnly
+        ? ''
+        : `
     JOIN findings f ON ${dialect.rowKey ?? 'f.id'} = p.k
-    LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint
+    LEFT JOIN triage t ON t.service_id = f.service_id AND t.fingerprint = f.fingerprint`
+    }
   ) agg`;
   const params = [filter.limit, filter.offset, filter.offset, ...count.params, ...(one ? [filter.service!] : []), ...keyParams, ...where.params, filter.limit, filter.offset];
   return { sql, params };
@@ -270,4 +284,12 @@ export function findingPage(row: { items: string; total: number | string }, now:
     items[Number(position) - 1] = assembleFindingRow(fields, storedParts(stored.location, stored.kev, stored.epss), now, sla);
   }
   return { items, total: Number(row.total) };
+}
+
+/** The fingerprints of a keysOnly page statement's row, in the page's order, and its total. */
+export function findingKeys(row: { items: string; total: number | string }): { fingerprints: string[]; total: number } {
+  const rows = JSON.parse(row.items) as [position: number | string, fingerprint: string][];
+  const fingerprints: string[] = new Array(rows.length);
+  for (const [position, fingerprint] of rows) fingerprints[Number(position) - 1] = fingerprint;
+  return { fingerprints, total: Number(row.total) };
 }

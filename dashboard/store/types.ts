@@ -167,6 +167,11 @@ export interface ReadStore {
    */
   postureJson(service: string, range: { from: string; to: string }): Promise<string | undefined>;
   listFindings(filter: FindingFilter, now?: Date): Promise<{ items: FindingRow[]; total: number }>;
+  /**
+   * listFindings' page as its rows' fingerprints (same statement, same order and total): a service
+   * page that keeps its open rows' markup (view-routes.tsx) picks another view's rows with it.
+   */
+  listFindingKeys(filter: FindingFilter, now?: Date): Promise<{ fingerprints: string[]; total: number }>;
   getFinding(service: string, fingerprint: string, now?: Date): Promise<FindingDetail | undefined>;
   /** Newest first. */
   listScans(service: string, limit: number): Promise<ScanSummary[]>;

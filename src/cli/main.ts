@@ -14,7 +14,7 @@ import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
 import { runScan } from '../scan.js';
 import { listRepositoryFiles } from '../ledger/inventory.js';
-import { resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath } from '../services/discover.js';
+import { markedFoldersBelowRoot, resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath } from '../services/discover.js';
 import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { renderReport, REPORT_FORMATS, REPORT_FILE_NAMES, type ReportFormat } from './formats.js';
 import { createProgressPrinter } from './progress.js';
@@ -309,6 +309,18 @@ async function servicesCommand(argv: string[], io: CliIo): Promise<number> {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `  ${cells.map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
   const out = [`${repoRoot}: ${services.length} service${services.length === 1 ? '' : 's'} (${how})`, line(header), ...rows.map(line)];
+  // One service for the whole repository while folders below hold markers of their own: say so, with
+  // what to do (every finding and lockfile would otherwise be counted to one service).
+  if (!config.services && services.length === 1 && services[0]!.path === '') {
+    const marked = markedFoldersBelowRoot(inventory.files, config.discover.markers);
+    if (marked.length > 0) {
+      out.push('', `Folders below the root with a service marker of their own (${marked.length}), scanned as part of the one service:`);
+      for (const m of marked.slice(0, 10)) out.push(`  ${m.folder} (${m.marker})`);
+      if (marked.length > 10) out.push(`  and ${marked.length - 10} more`);
+      const parent = marked[0]!.folder.includes('/') ? `${marked[0]!.folder.slice(0, marked[0]!.folder.lastIndexOf('/'))}/*` : '*';
+      out.push(`  To scan them as services, list them under services: in the config, or add their parent folders to discover.roots (e.g. "${parent}").`);
+    }
+  }
   if (found.notServices.length > 0) {
     out.push('', `Not services (${found.notServices.length}):`);
     for (const n of found.notServices) out.push(`  ${n.path}: ${n.reason}`);

@@ -43,3 +43,8 @@ export function neutralisedUtf8(text: string): Buffer {
   const bytes = Buffer.from(text, 'utf8');
   return hasInvisibleUtf8(bytes) ? Buffer.from(neutraliseInvisibleText(text), 'utf8') : bytes;
 }
+
+/** UTF-8 `bytes` neutralised as neutralisedUtf8 would their text: the same bytes when nothing is to replace. */
+export function neutralisedBytes(bytes: Buffer): Buffer {
+  return hasInvisibleUtf8(bytes) ? Buffer.from(neutraliseInvisibleText(bytes.toString('utf8')), 'utf8') : bytes;
+}

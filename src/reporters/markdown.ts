@@ -250,15 +250,21 @@ function fixFirstLines(report: ScanReport, links: Links, max: number): string[] 
     .sort((a, b) => compareRisk(a, b));
   const lines: string[] = kevSteps.map(upgrade);
   // Secrets by kind: one line per rule ("rotate the AWS key leaked in a.py:3 and 2 more places").
-  const byRule = new Map<string, Finding[]>();
-  for (const f of secrets) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
-  const secretLines = [...byRule.values()].map((group) => {
-    const more = group.length > 1 ? ` and ${group.length - 1} more place${group.length > 2 ? 's' : ''}` : '';
-    return `**Rotate** the ${escapeMarkdown(shortRuleId(group[0]!.ruleId), 80)} leaked in ${locationLink(group[0]!, links)}${more}, then remove it from the code`;
-  });
+  // A value in a test, example or docs (counted low there) is most often a fixture: it is checked
+  // after the code fixes, not rotated first (retail-store-sample-app's e2e workflow password).
+  const fixture = (f: Finding) => f.secret !== undefined && f.secret.context !== 'code';
+  const secretLinesOf = (list: Finding[], line: (first: Finding, more: string) => string) => {
+    const byRule = new Map<string, Finding[]>();
+    for (const f of list) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    return [...byRule.values()].map((group) => line(group[0]!, group.length > 1 ? ` and ${group.length - 1} more place${group.length > 2 ? 's' : ''}` : ''));
+  };
+  const secretLines = secretLinesOf(secrets.filter((f) => !fixture(f)), (f, more) =>
+    `**Rotate** the ${escapeMarkdown(shortRuleId(f.ruleId), 80)} leaked in ${locationLink(f, links)}${more}, then remove it from the code`);
+  const fixtureLines = secretLinesOf(secrets.filter(fixture), (f, more) =>
+    `**Check** the ${escapeMarkdown(shortRuleId(f.ruleId), 80)} in ${escapeMarkdown(f.secret!.context, 10)} context in ${locationLink(f, links)}${more}: rotate it if it is a real credential, else mark it as a fixture`);
   const codeLines = code.map((f) => `**Fix** ${escapeMarkdown(f.severity, 10)} ${escapeMarkdown(shortRuleId(f.ruleId), 60)} in ${locationLink(f, links)}`);
   // Fill the five lines in turn, so an upgrade, a rotation and a code fix all get a place.
-  const queues = [secretLines, otherSteps.map(upgrade), codeLines];
+  const queues = [secretLines, otherSteps.map(upgrade), codeLines, fixtureLines];
   while (lines.length < max && queues.some((q) => q.length > 0)) {
     for (const q of queues) if (q.length > 0 && lines.length < max) lines.push(q.shift()!);
   }

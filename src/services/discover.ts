@@ -241,3 +241,26 @@ function baseName(path: string): string {
   const parts = path.split('/');
   return parts[parts.length - 1];
 }
+
+/**
+ * Folders below the repository root that hold a service marker of their own (a file matching
+ * `discover.markers`), shallowest first: when discovery made the whole repository one service, these
+ * are what a `services:` list in the config could name (dapr/quickstarts: 100+ apps, each with its
+ * go.mod, pom.xml or package.json, three levels down). A folder inside another such folder is left out.
+ */
+export function markedFoldersBelowRoot(files: readonly string[], markers: readonly string[]): { folder: string; marker: string }[] {
+  const isMarker = picomatch([...markers], { dot: true });
+  const first = new Map<string, string>();
+  for (const file of files) {
+    const slash = file.lastIndexOf('/');
+    if (slash < 0) continue;
+    const folder = file.slice(0, slash);
+    // Dot folders (.devcontainer, .github) are tooling, as discovery treats them.
+    if (folder.split('/').some((part) => part.startsWith('.'))) continue;
+    if (!first.has(folder) && isMarker(file.slice(slash + 1))) first.set(folder, file.slice(slash + 1));
+  }
+  const folders = [...first.keys()].sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+  const kept: string[] = [];
+  for (const f of folders) if (!kept.some((k) => f.startsWith(`${k}/`))) kept.push(f);
+  return kept.sort().map((folder) => ({ folder, marker: first.get(folder)! }));
+}

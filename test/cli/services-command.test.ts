@@ -51,6 +51,34 @@ describe('gatehouse services', () => {
     expect(r.stdout).toMatch(/Not services \(1\):\n {2}services\/notes: no service marker within 3 levels/);
   });
 
+  it('names the folders below the root with a marker of their own when the repository is one service, and what to do', async () => {
+    // A polyglot samples layout (dapr/quickstarts): topic/language/kind/app, markers three levels down.
+    const root = mkdtempSync(join(tmpdir(), 'gh-deep-'));
+    write(root, {
+      'README.md': '',
+      'pubsub/go/sdk/checkout/go.mod': 'module checkout\n',
+      'pubsub/go/sdk/checkout/vendor/x/go.mod': 'module x\n',
+      'pubsub/python/sdk/orders/requirements.txt': 'flask\n',
+      'state/java/http/orders/pom.xml': '<project/>',
+      '.devcontainer/Dockerfile': 'FROM node:20\n',
+    });
+    const r = await run(['services', root]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1 service \(discovery found no service folder/);
+    expect(r.stdout).toContain(
+      [
+        'Folders below the root with a service marker of their own (3), scanned as part of the one service:',
+        '  pubsub/go/sdk/checkout (go.mod)',
+        '  pubsub/python/sdk/orders (requirements.txt)',
+        '  state/java/http/orders (pom.xml)',
+        '  To scan them as services, list them under services: in the config, or add their parent folders to discover.roots (e.g. "pubsub/go/sdk/*").',
+      ].join('\n'),
+    );
+    // Named services, or discovery that found some: nothing to suggest.
+    write(root, { 'services/api/package.json': '{}' });
+    expect((await run(['services', root])).stdout).not.toContain('Folders below the root');
+  });
+
   it('takes top-level folders with a marker of their own when no root holds a service', async () => {
     const root = mkdtempSync(join(tmpdir(), 'gh-toplevel-'));
     write(root, {

@@ -3,7 +3,7 @@
 // every code point is checked on its own and inside text, and the neutralised bytes are those of
 // the neutralised text.
 import { describe, expect, it } from 'vitest';
-import { hasInvisibleText, hasInvisibleUtf8, neutralisedUtf8, neutraliseInvisibleText } from '../../src/report/invisible-text.js';
+import { hasInvisibleText, hasInvisibleUtf8, neutralisedBytes, neutralisedUtf8, neutraliseInvisibleText } from '../../src/report/invisible-text.js';
 
 describe('invisible characters found in UTF-8 bytes', () => {
   it('finds every code point the text rule finds, and no other', () => {
@@ -25,6 +25,8 @@ describe('invisible characters found in UTF-8 bytes', () => {
         for (const text of [`${ch}${n}`, `${n}${ch}`, `<a title="${n}">x${ch}</a>`, `${n}${n}${ch}`]) {
           expect(hasInvisibleUtf8(Buffer.from(text)), JSON.stringify(text)).toBe(true);
           expect(neutralisedUtf8(text).equals(Buffer.from(neutraliseInvisibleText(text), 'utf8'))).toBe(true);
+          // Bytes neutralised (a page's rows kept as UTF-8) as their text would be.
+          expect(neutralisedBytes(Buffer.from(text)).equals(neutralisedUtf8(text)), JSON.stringify(text)).toBe(true);
         }
       }
     }
@@ -32,6 +34,7 @@ describe('invisible characters found in UTF-8 bytes', () => {
       const text = `<td title="${n}">${n}—${n}</td>`;
       expect(hasInvisibleUtf8(Buffer.from(text)), JSON.stringify(text)).toBe(false);
       expect(neutralisedUtf8(text).equals(Buffer.from(text))).toBe(true);
+      expect(neutralisedBytes(Buffer.from(text)).equals(Buffer.from(text))).toBe(true);
     }
     expect(hasInvisibleUtf8(Buffer.alloc(0))).toBe(false);
     expect(hasInvisibleUtf8(Buffer.from([0xe2]))).toBe(false);

@@ -1,6 +1,8 @@
 // The engine on small texts: what fires, what stays quiet, and the keyword automaton itself.
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SecretEngine } from '../../src/scanners/gatehouse-secrets/engine.js';
+import { encodesPublicDer } from '../../src/scanners/gatehouse-secrets/value-checks.js';
 import { KeywordMatcher } from '../../src/scanners/gatehouse-secrets/keyword-matcher.js';
 import { classifySecretName } from '../../src/scanners/gatehouse-secrets/rules.js';
 import { Random, ALNUM, HEX, B64, GENERATORS, KEY_GENERATORS } from './corpus-gen/values.js';
@@ -110,6 +112,24 @@ describe('SecretEngine', () => {
     // A default after :- or := is a literal written into the file: still a secret.
     expect(scan('export API_SECRET=${API_SECRET:-k3J9xQ2mV8pL4nR7tY1w}\n', 'scripts/run.sh')).toHaveLength(1);
     expect(scan('DB_PASSWORD=${DB_PASSWORD:=Meadow?2231}\n', 'scripts/run.sh')).toHaveLength(1);
+  });
+
+  it('leaves signatures and public keys (DER, base64) alone, never a private key', () => {
+    // sigstore-js's test bundles: "signature": "MEUCI…" and "publicKey": "MFkwEwYH…" as high-entropy strings.
+    const values: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const signature = sign('sha256', Buffer.from(`bundle ${i}`), privateKey).toString('base64');
+      values.push(signature, signature.replace(/\+/g, '-').replace(/\//g, '_'), publicKey.export({ type: 'spki', format: 'der' }).toString('base64'));
+      // A private key's DER, bare or in PKCS#8, never reads as public.
+      for (const type of ['sec1', 'pkcs8'] as const) expect(encodesPublicDer(privateKey.export({ type, format: 'der' }).toString('base64')), type).toBe(false);
+    }
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    values.push(rsa.publicKey.export({ type: 'pkcs1', format: 'der' }).toString('base64'));
+    expect(encodesPublicDer(rsa.privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64'))).toBe(false);
+    const fixture = values.map((v, i) => `  "signature${i}": "${v}",`).join('\n\n\n');
+    expect(values.filter((v) => !encodesPublicDer(v))).toEqual([]);
+    expect(scan(`${fixture}\n`, 'packages/verify/src/bundles.ts')).toEqual([]);
   });
 
   it('requires a quoted literal in program source', () => {

@@ -56,7 +56,7 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
-import { findingPage, findingPageSql, findingSortSql, POSTGRES_PAGE, SEVERITY_SQL_RANK } from '../finding-page.js';
+import { findingKeys, findingPage, findingPageSql, findingSortSql, POSTGRES_PAGE, SEVERITY_SQL_RANK } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
 import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
@@ -246,6 +246,11 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       // One statement (one round trip, one connection): the page as JSON text and its total (finding-page.ts).
       const page = findingPageSql(POSTGRES_PAGE, SORT_SQL, filter, sla, now);
       return findingPage((await rows<{ items: string; total: number }>(numbered(page.sql), page.params))[0], now, sla);
+    },
+
+    async listFindingKeys(filter, now = new Date()) {
+      const page = findingPageSql(POSTGRES_PAGE, SORT_SQL, filter, sla, now, true);
+      return findingKeys((await rows<{ items: string; total: number }>(numbered(page.sql), page.params))[0]);
     },
 
     async getFinding(service, fingerprint, now = new Date()) {

@@ -52,7 +52,7 @@ import {
   type PullRequestFindingDbRow,
   type PullRequestScanDbRow,
 } from '../pulls.js';
-import { findingPage, findingPageSql, findingSortSql, SEVERITY_SQL_RANK, SQLITE_PAGE } from '../finding-page.js';
+import { findingKeys, findingPage, findingPageSql, findingSortSql, SEVERITY_SQL_RANK, SQLITE_PAGE } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
 import type { LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
@@ -215,6 +215,11 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       // One statement: the page as JSON text and its total (finding-page.ts).
       const page = findingPageSql(SQLITE_PAGE, SORT_SQL, filter, sla, now);
       return findingPage(prepared(page.sql).get(...page.params) as { items: string; total: number }, now, sla);
+    },
+
+    async listFindingKeys(filter, now = new Date()) {
+      const page = findingPageSql(SQLITE_PAGE, SORT_SQL, filter, sla, now, true);
+      return findingKeys(prepared(page.sql).get(...page.params) as { items: string; total: number });
     },
 
     async getFinding(service, fingerprint, now = new Date()) {

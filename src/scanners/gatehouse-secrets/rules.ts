@@ -7,6 +7,7 @@ import {
   charClasses,
   hasRepeatedRun,
   isCommentBefore,
+  encodesPublicDer,
   isFillerValue,
   isNameEcho,
   isPlaceholder,
@@ -1187,6 +1188,8 @@ export function highEntropyValueOk(value: string): boolean {
   if (isFillerValue(value) || hasRepeatedRun(value) || looksLikePathOrUrl(value)) return false;
   // Signed messages and cookies (`data--digest`), and base64 of readable text (a URL, a sentence).
   if (value.includes('--') || encodesText(value)) return false;
+  // Signatures, public keys and certificates (DER): public by nature.
+  if (encodesPublicDer(value)) return false;
   if ((value.match(/\//g) ?? []).length >= 3 && /\/[a-z]{3,}\//.test(value)) return false;
   const entropy = shannonEntropy(value);
   const ideal = Math.log2(Math.min(n, 64));

@@ -324,3 +324,48 @@ export function nameWords(name: string): string[] {
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
 }
+
+/**
+ * Base64 of one whole DER structure that is public by nature: a signature or an RSA public key
+ * (SEQUENCE of two INTEGERs: ECDSA/DSA r and s, or n and e), a public key (SubjectPublicKeyInfo:
+ * SEQUENCE { AlgorithmIdentifier, BIT STRING }) or a certificate (SEQUENCE { tbsCertificate,
+ * AlgorithmIdentifier, BIT STRING }): sigstore-js's test bundles hold dozens. A private key never
+ * takes these shapes: PKCS#1, SEC1 and PKCS#8 start with an INTEGER version followed by other
+ * INTEGERs or an OCTET STRING, and an encrypted PKCS#8 is a SEQUENCE then an OCTET STRING.
+ */
+export function encodesPublicDer(value: string): boolean {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(value) || !value.startsWith('M')) return false;
+  const der = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  const top = derElement(der, 0);
+  if (!top || top.tag !== 0x30 || top.end !== der.length) return false;
+  const tags: number[] = [];
+  const firstChild: number[] = [];
+  for (let at = top.start; at < top.end; ) {
+    const child = derElement(der, at);
+    if (!child || child.end > top.end || tags.length > 3) return false;
+    tags.push(child.tag);
+    if (tags.length === 1 && child.start < child.end) firstChild.push(der[child.start]!);
+    at = child.end;
+  }
+  const shape = tags.map((t) => t.toString(16)).join(',');
+  if (shape === '2,2') return true;
+  // An AlgorithmIdentifier opens with its OBJECT IDENTIFIER.
+  if (shape === '30,3') return firstChild[0] === 0x06;
+  return shape === '30,30,3';
+}
+
+/** One DER element at `at`: its tag and where its contents start and end (undefined when malformed). */
+function derElement(der: Buffer, at: number): { tag: number; start: number; end: number } | undefined {
+  if (at + 2 > der.length) return undefined;
+  const tag = der[at]!;
+  let length = der[at + 1]!;
+  let start = at + 2;
+  if (length & 0x80) {
+    const bytes = length & 0x7f;
+    if (bytes === 0 || bytes > 3 || start + bytes > der.length) return undefined;
+    length = 0;
+    for (let i = 0; i < bytes; i++) length = length * 256 + der[start + i]!;
+    start += bytes;
+  }
+  return start + length <= der.length ? { tag, start, end: start + length } : undefined;
+}

@@ -154,6 +154,8 @@ describe.each(BACKENDS)('%s findings page (one statement) against the earlier tw
     const got = await store.listFindings(filter, NOW);
     const want = await referencePage(backend, handle, filter, store.sla, NOW);
     expect(JSON.stringify(got), JSON.stringify(filter)).toBe(JSON.stringify(want));
+    // The same page as its fingerprints (a service page's views pick kept rows with them).
+    expect(await store.listFindingKeys(filter, NOW), JSON.stringify(filter)).toEqual({ fingerprints: want.items.map((r) => r.fingerprint), total: want.total });
     return want;
   };
 
@@ -282,6 +284,7 @@ describe.each(BACKENDS)('%s findings page over random histories of several servi
                 const got = await store.listFindings(f, NOW);
                 const want = await referencePage(backend, handle, f, store.sla, NOW);
                 expect(JSON.stringify(got), JSON.stringify(f)).toBe(JSON.stringify(want));
+                expect(await store.listFindingKeys(f, NOW), JSON.stringify(f)).toEqual({ fingerprints: want.items.map((r) => r.fingerprint), total: want.total });
                 compared++;
                 if (got.items.length === limit || (got.items.length === 0 && offset > 0)) counted++;
               }
