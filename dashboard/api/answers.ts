@@ -147,13 +147,7 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
     const text = value instanceof JsonText ? value.text : JSON.stringify(value);
     const options = a.gzipLevel === undefined ? {} : { level: a.gzipLevel };
     // Work ahead (nobody waits) keeps to the pool, so the requests meanwhile find this thread free.
-    if (ahead || text.length > WAITED_GZIP_MAX) return gzipAsync(text, options);
-    // Answered after the requests this turn of the loop read, as the pool's answers were: a SQLite
-    // miss is synchronous up to here, and answering each at once put the connections in step, those
-    // served first waiting a whole batch for their next request (one run at 500 x 365: all-miss
-    // findings p99 63 -> 140 ms; this turn's fix is not yet measured on a quiet machine).
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    return gzipSync(text, options);
+    return !ahead && text.length <= WAITED_GZIP_MAX ? gzipSync(text, options) : gzipAsync(text, options);
   };
   const { cache } = deps;
   if (!cache) return render();
