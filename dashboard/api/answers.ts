@@ -3,7 +3,7 @@
 // answers a dashboard client or a script polls for a service (pollAnswersAhead), so an answer
 // computed ahead is the very entry a request hits: same key, same data version, same bytes.
 import { promisify } from 'node:util';
-import { gzip, gzipSync } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import type { z } from 'zod';
 import { backgroundOf } from '../cached-reads.js';
 import { CLOCK_LAG_MS, readClock, type ClockReading } from '../clock-reading.js';
@@ -28,13 +28,6 @@ export const AHEAD_POSTURE_DAYS = [DEFAULT_POSTURE_DAYS, Math.max(...CHART_WINDO
  * only those would let the many small answers computed ahead take more memory than the budget says.
  */
 const ENTRY_OVERHEAD = 256;
-/**
- * Answers up to this many characters are gzipped in this thread when a request waits for them: a
- * 180-day posture answer (20 KB at level 1) takes 0.10 ms of CPU there, against 0.28-0.34 ms through
- * the thread pool (the stream's and the hand-over's work), the largest part of a miss's gzip cost. A
- * longer answer (a page of 500 findings) goes to the pool: it would hold this thread ~1 ms or more.
- */
-export const WAITED_GZIP_MAX = 64 * 1024;
 
 export type FindingQuery = z.infer<typeof FindingQuerySchema>;
 
@@ -130,8 +123,7 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
 
 /**
  * The answer's JSON, gzipped: from the app's cache (until the data changes), or computed when
- * caching is off. Kept gzipped (a tenth of the memory; a miss a request waits for is gzipped in
- * this thread up to WAITED_GZIP_MAX, anything else on libuv's thread pool). Answers
+ * caching is off. Kept gzipped (a tenth of the memory; gzip runs on libuv's thread pool). Answers
  * with ages are kept until the first instant one of their values changes (the computation notes
  * it); up to CLOCK_LAG_MS after it, the kept one (same data) is served while the answer of now is
  * computed in the background, as the pages do.
@@ -144,10 +136,7 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
     await ahead?.pause();
     const value = await a.compute(clock);
     await ahead?.pause();
-    const text = value instanceof JsonText ? value.text : JSON.stringify(value);
-    const options = a.gzipLevel === undefined ? {} : { level: a.gzipLevel };
-    // Work ahead (nobody waits) keeps to the pool, so the requests meanwhile find this thread free.
-    return !ahead && text.length <= WAITED_GZIP_MAX ? gzipSync(text, options) : gzipAsync(text, options);
+    return gzipAsync(value instanceof JsonText ? value.text : JSON.stringify(value), a.gzipLevel === undefined ? {} : { level: a.gzipLevel });
   };
   const { cache } = deps;
   if (!cache) return render();
