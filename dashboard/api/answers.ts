@@ -4,6 +4,7 @@
 // computed ahead is the very entry a request hits: same key, same data version, same bytes.
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { ownedBytes } from '../owned-bytes.js';
 import type { z } from 'zod';
 import { backgroundOf } from '../cached-reads.js';
 import { CLOCK_LAG_MS, readClock, type ClockReading } from '../clock-reading.js';
@@ -136,7 +137,7 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
     await ahead?.pause();
     const value = await a.compute(clock);
     await ahead?.pause();
-    return gzipAsync(value instanceof JsonText ? value.text : JSON.stringify(value), a.gzipLevel === undefined ? {} : { level: a.gzipLevel });
+    return ownedBytes(await gzipAsync(value instanceof JsonText ? value.text : JSON.stringify(value), a.gzipLevel === undefined ? {} : { level: a.gzipLevel }));
   };
   const { cache } = deps;
   if (!cache) return render();

@@ -20,6 +20,7 @@ import {
   WeekQuerySchema,
 } from './query.js';
 import { readWeek } from '../week-read.js';
+import { ownedBytes } from '../owned-bytes.js';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
 const MAX_POSTURE_DAYS = 3660;
@@ -49,7 +50,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     // while this one's is built in the background), not once per poll. Gzip on the thread pool.
     const build = async () => {
       const json = JSON.stringify({ services: await cachedOverview(deps, at, version, true) });
-      return { json, gzip: await gzipAsync(json) };
+      return { json, gzip: ownedBytes(await gzipAsync(json)) };
     };
     const body = cache
       ? await cache.getAging('api|services', version, overviewPeriod(at), build, { size: (b) => b.json.length + b.gzip.length, schedule: backgroundOf(deps) })

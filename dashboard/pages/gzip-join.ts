@@ -9,6 +9,7 @@
 import * as zlib from 'node:zlib';
 import { constants, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
+import { ownedBytes } from '../owned-bytes.js';
 
 const deflateRawAsync = promisify(deflateRaw);
 
@@ -34,7 +35,7 @@ export const AHEAD_LEVEL = constants.Z_DEFAULT_COMPRESSION;
 /** Deflates a piece (text, or its UTF-8) on libuv's thread pool (large bodies rendered ahead: other requests go on meanwhile). */
 export async function deflatePiece(content: string | Buffer, level: number = AHEAD_LEVEL): Promise<DeflatedPiece> {
   const bytes = utf8(content);
-  return { deflated: await deflateRawAsync(bytes, { level, finishFlush: constants.Z_SYNC_FLUSH }), crc: crc32(bytes), length: bytes.length, shift: crc32Shift(bytes.length) };
+  return { deflated: ownedBytes(await deflateRawAsync(bytes, { level, finishFlush: constants.Z_SYNC_FLUSH })), crc: crc32(bytes), length: bytes.length, shift: crc32Shift(bytes.length) };
 }
 
 /**
@@ -43,7 +44,7 @@ export async function deflatePiece(content: string | Buffer, level: number = AHE
  */
 export function deflatePieceSync(content: string | Buffer, level: number = AHEAD_LEVEL): DeflatedPiece {
   const bytes = utf8(content);
-  return { deflated: deflateRawSync(bytes, { level, finishFlush: constants.Z_SYNC_FLUSH }), crc: crc32(bytes), length: bytes.length, shift: crc32Shift(bytes.length) };
+  return { deflated: ownedBytes(deflateRawSync(bytes, { level, finishFlush: constants.Z_SYNC_FLUSH })), crc: crc32(bytes), length: bytes.length, shift: crc32Shift(bytes.length) };
 }
 
 const utf8 = (content: string | Buffer) => (typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
