@@ -58,13 +58,15 @@ export const WEEK_EVENTS_SQL = `SELECT e.kind, e.at, s.name AS service, f.finger
  * (an index range of findings_open_age, state and severity then opened_at), then the LIMIT first of
  * those. The same rows as ordering every open finding (at 10 million findings that sort read the
  * whole table: 9 s of PostgreSQL): the overall first LIMIT are among their severity's first LIMIT.
- * Every stored severity is one of SEVERITIES (ingest parses findings with the schema).
+ * Every stored severity is one of SEVERITIES (ingest parses findings with the schema). A retired
+ * service's findings are left out, as from the overview's totals (retire.ts).
  */
 export const OLDEST_OPEN_SQL = `SELECT s.name AS service, f.fingerprint, f.title, f.severity, f.opened_at
   FROM (${SEVERITIES.map(
     (sev) =>
       `SELECT * FROM (SELECT f.id FROM findings f WHERE f.state = 'open' AND f.severity = '${sev}' AND f.suppressed = 0
         AND NOT EXISTS (SELECT 1 FROM triage t WHERE t.service_id = f.service_id AND t.fingerprint = f.fingerprint)
+        AND NOT EXISTS (SELECT 1 FROM services r WHERE r.id = f.service_id AND r.retired_at IS NOT NULL)
         ORDER BY f.opened_at ASC, f.id ASC LIMIT ${OLDEST_OPEN_LIMIT}) o_${sev}`,
   ).join(' UNION ALL ')}) o
   JOIN findings f ON f.id = o.id JOIN services s ON s.id = f.service_id

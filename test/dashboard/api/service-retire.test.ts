@@ -88,6 +88,8 @@ describe.each(BACKENDS)('a service that left its repository (%s)', (backend) => 
   it('retires the service a snapshot of its repository no longer holds, audited, out of the totals, findings kept open', async () => {
     const before = await services();
     expect(before.get('users')?.retired).toBeUndefined();
+    const oldestOpen = async () => ((await get('/api/v1/week')) as { oldestOpen: { service: string }[] }).oldestOpen.map((f) => f.service);
+    expect(await oldestOpen()).toContain('users');
     expect(before.get('users')?.slaBreaches).toBe(1);
     const when = at(1);
     // users' folder is gone: the next snapshot's ledger lists api and (root) only.
@@ -104,6 +106,8 @@ describe.each(BACKENDS)('a service that left its repository (%s)', (backend) => 
     expect(open.total).toBe(1);
     const week = (await get('/api/v1/week')) as { slaBreachesNow: number };
     expect(week.slaBreachesNow).toBe(before.get('ledger')!.slaBreaches + (after.get('api')?.slaBreaches ?? 0));
+    // Nor is its oldest open finding the week panel's to chase.
+    expect(await oldestOpen()).not.toContain('users');
 
     const overview = await page('/');
     expect(overview).not.toContain('data-service="users"');
