@@ -144,14 +144,15 @@ describe.each(BACKENDS)('%s store: the overview from the per-service summary', (
     cleanup = loc.cleanup;
     store = await openTestStore(loc.location);
     await history(store, DEFAULT_SLA_DAYS, 5, 12);
-    // Back to the schema before the summary (its table gone), then open again: the migration fills it.
+    // Back to the schema before the summary (its table gone, and the columns a later migration adds
+    // without IF NOT EXISTS, which SQLite lacks), then open again: the migration fills it.
     if (backend === 'sqlite') {
       const db = (store as unknown as { db: Database.Database }).db;
-      db.exec('DROP TABLE service_summary');
+      db.exec('DROP TABLE service_summary; DROP INDEX services_by_repository; ALTER TABLE services DROP COLUMN repository; ALTER TABLE services DROP COLUMN retired_at');
       db.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE service_summary'))}`);
     } else {
       const pool = (store as unknown as { pool: pg.Pool }).pool;
-      await pool.query('DROP TABLE service_summary');
+      await pool.query('DROP TABLE service_summary; ALTER TABLE services DROP COLUMN repository, DROP COLUMN retired_at');
       await pool.query('UPDATE gatehouse_schema SET version = $1', [PG_MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE service_summary'))]);
     }
     await store.close();
