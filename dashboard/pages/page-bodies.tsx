@@ -199,23 +199,32 @@ async function viewSeries(store: ReadStore, name: string, days: number, at: Date
   return densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
 }
 
+/**
+ * What a view shows around its rows, alike in its part alone and in the one-piece body: its window,
+ * page, filters and sort, and the tools its filter offers (the scans', the rows', the one asked for).
+ */
+function viewControls(view: ServiceView, fromScans: string[], rowTools: string[]) {
+  const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
+  return {
+    days,
+    page,
+    pageSize: FINDINGS_PAGE_SIZE,
+    filters: { state, severity, category, tool, kev, epssMin, epssPercentileMin },
+    tools: [...new Set([...fromScans, ...rowTools, ...(tool ? [tool] : [])])].sort(),
+    sort,
+    dir,
+  };
+}
+
 /** A view's part of the body (ServiceViewContent), its rows in the slot `rowsSlot`. */
 function serviceView(name: string, view: ServiceView, read: { rows: ShownRow[]; total: number }, fromScans: string[], chart: string, rowsSlot: string): ServiceViewProps {
-  const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
-  const tools = [...new Set([...fromScans, ...read.rows.map((r) => r.tool), ...(tool ? [tool] : [])])].sort();
   return {
     name,
     series: [],
     chart,
-    days,
     rows: { count: read.rows.length, html: rowsSlot },
     findingTotal: read.total,
-    page,
-    pageSize: FINDINGS_PAGE_SIZE,
-    filters: { state, severity, category, tool, kev, epssMin, epssPercentileMin },
-    tools,
-    sort,
-    dir,
+    ...viewControls(view, fromScans, read.rows.map((r) => r.tool)),
   };
 }
 
@@ -254,22 +263,14 @@ export async function renderServiceBody(store: ReadStore, name: string, view: Se
     store.listFindings(findingFilter(name, view), at),
     chart === undefined ? viewSeries(store, name, view.days, at) : [],
   ]);
-  const tools = [...new Set([...scanTools(head.scans), ...read.items.map((f) => f.tool), ...(view.tool ? [view.tool] : [])])].sort();
-  const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
   return (
     <ServiceContent
       service={head.service}
       series={series}
       chart={chart}
-      days={days}
       findings={read.items}
       findingTotal={read.total}
-      page={page}
-      pageSize={FINDINGS_PAGE_SIZE}
-      filters={{ state, severity, category, tool, kev, epssMin, epssPercentileMin }}
-      tools={tools}
-      sort={sort}
-      dir={dir}
+      {...viewControls(view, scanTools(head.scans), read.items.map((f) => f.tool))}
       scans={head.scans}
       sla={store.sla}
       now={at}

@@ -91,6 +91,9 @@ function slotted(html: string, slot: string, what: string): [string, string] {
   return [parts[0], parts[1]];
 }
 
+/** A piece rendered at `at` whose texts hold until `until`: the one a render at `t` would make. */
+const trueAt = (t: number) => (p: { at: number; until: number }) => p.at <= t && t < p.until;
+
 /** Cache keys of the page bodies (the same for a request and for a render ahead of it). */
 const overviewKey = (v: OverviewView) => `page|overview|${JSON.stringify([v.sort, v.dir, v.q, v.page, v.days])}`;
 const serviceKey = (name: string, v: ServiceView) => `page|service|${JSON.stringify([name, v])}`;
@@ -156,7 +159,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     // Requests in flight go first between the render's steps, unless one of them waits for it.
     const pause = warmer ? () => warmer.yieldToRequests(() => cache.awaited(key)) : undefined;
     const t = at.getTime();
-    await cache.get(key, version, () => renderContent(render, version, at, pause), contentSize, (v) => v.at <= t && t < v.until);
+    await cache.get(key, version, () => renderContent(render, version, at, pause), contentSize, trueAt(t));
   };
 
   /** The body of `key` at the current data version: cached, or rendered now. */
@@ -222,18 +225,18 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
         const [headHtml, scansHtml] = await Promise.all([serviceHeadHtml(head, reading), serviceScansHtml(head, reading)]);
         return { head: await deflate(headHtml), scans: await deflate(scansHtml), tools: scanTools(head.scans), at: t, until: reading.validUntil };
       },
-      (p) => p.at <= t && t < p.until,
+      trueAt(t),
     );
   /** The open rows of a service another view rendered, if kept at `version` and their texts still hold at `at`. */
   const keptRows = (name: string, version: number, at: Date): OpenRows | undefined => {
     const kept = cache?.peek<KeptRows>(rowsKey(name), version);
     const t = at.getTime();
-    return kept && kept.at <= t && t < kept.until ? kept.rows : undefined;
+    return kept && trueAt(t)(kept) ? kept.rows : undefined;
   };
   /** Keeps a view's open rows (rendered at `clock`) for the next views, until one of their texts changes. */
   const keepRows = async (name: string, version: number, rows: OpenRows, clock: ClockReading): Promise<void> => {
     const t = clock.getTime();
-    if (cache) await cache.get(rowsKey(name), version, () => ({ rows, at: t, until: clock.validUntil }), keptRowsSize, (k) => k.at <= t && t < k.until);
+    if (cache) await cache.get(rowsKey(name), version, () => ({ rows, at: t, until: clock.validUntil }), keptRowsSize, trueAt(t));
   };
 
   // Everything on a service page is that service's own (its findings with their triage, KEV and EPSS
