@@ -1,8 +1,9 @@
 // Where a CLI scan came from, read from git when the scanned folder is in a work tree: the commit
 // checked out and the branch (`refs/heads/main`). The dashboard shows both for every scan it is
 // pushed, so a report made by `gatehouse scan` on a laptop or another CI names its code like the
-// action's do. Nothing is read when git is missing or the folder is not in a repository; no remote
-// URL is taken (it may carry a credential, and a local path is no link).
+// action's do. Nothing is read when git is missing or the folder is not in a repository. The
+// `origin` remote URL is read only for the repository's name (repository-name.ts keeps its host and
+// path, never a credential it may carry).
 import { execFileSync } from 'node:child_process';
 import type { ScanReport } from '../report/scan-report.js';
 
@@ -27,4 +28,9 @@ export function gitSource(dir: string): ScanReport['source'] {
   if (!commit || !/^[0-9a-f]{40,64}$/.test(commit)) return {};
   const ref = git(dir, ['symbolic-ref', '--quiet', 'HEAD']);
   return { commit, ...(ref && ref.startsWith('refs/') ? { ref } : {}) };
+}
+
+/** The `origin` remote's URL of the work tree `dir` is in, as git would fetch it; undefined when none. */
+export function originUrl(dir: string): string | undefined {
+  return git(dir, ['remote', 'get-url', 'origin']);
 }

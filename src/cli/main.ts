@@ -18,7 +18,8 @@ import { markedFoldersBelowRoot, resolveServicesWithCandidates, ROOT_SERVICE, se
 import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { renderReport, REPORT_FORMATS, REPORT_FILE_NAMES, type ReportFormat } from './formats.js';
 import { createProgressPrinter } from './progress.js';
-import { gitSource } from './git-source.js';
+import { gitSource, originUrl } from './git-source.js';
+import { repositoryFromRemote, scannedRepository, validRepositoryName } from './repository-name.js';
 import { readReportFile } from './report-file.js';
 import { UsageError } from './usage-error.js';
 import { pushCommand, PUSH_OPTIONS, PUSH_USAGE } from './push-command.js';
@@ -64,6 +65,9 @@ Scan options:
                           (a shallow clone without BASE is an error: fetch more)
   --kind snapshot|pr      default: pr with --baseline or --changed-files, else snapshot
   --scan-id ID            report id (default: generated)
+  --repository NAME       the repository the report names (default: $GITHUB_REPOSITORY, else the
+                          origin remote without any credential: owner/name on github.com, else
+                          host/path); the dashboard keeps each service to its repository
   --verbose               debug logging (the argv of each scanner, each run as it ends)
 
 Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.
@@ -127,6 +131,7 @@ const SCAN_OPTIONS = {
   'epss-file': { type: 'string' },
   kind: { type: 'string' },
   'scan-id': { type: 'string' },
+  repository: { type: 'string' },
   verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -214,6 +219,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     }
     overrides.gate = { 'fail-on': severity.data };
   }
+  const repository = repositoryOption(values.repository) ?? scannedRepository(io.env, () => originUrl(repoRoot));
   const imports = parseImports(values.import ?? [], io.cwd);
   const enrich: Record<string, string> = {};
   if (values['kev-file'] !== undefined) enrich.kev = resolve(io.cwd, values['kev-file']);
@@ -250,7 +256,8 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       imports,
       scanId: values['scan-id'],
       // The commit and branch scanned, so the dashboard names the code of a CLI-pushed scan.
-      source: { ...gitSource(repoRoot), ...(baseline?.source.commit ? { baseCommit: baseline.source.commit } : {}) },
+      // And the repository, so the dashboard tells its services from same-named ones of other repositories.
+      source: { ...gitSource(repoRoot), ...(repository ? { repository } : {}), ...(baseline?.source.commit ? { baseCommit: baseline.source.commit } : {}) },
       feeds,
       ...(values.commits !== undefined ? { secretCommits: values.commits } : {}),
     },
@@ -397,6 +404,17 @@ function parseImports(raw: string[], cwd: string): Record<string, string> {
     imports[key] = resolve(cwd, file);
   }
   return imports;
+}
+
+/**
+ * `--repository NAME`: a name (`owner/name`, `host/group/name`) or a remote URL, read as the origin
+ * remote would be. The value is never echoed: a URL may carry a credential.
+ */
+export function repositoryOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const name = validRepositoryName(value) ?? repositoryFromRemote(value);
+  if (!name) throw new UsageError('--repository: expected a repository name such as owner/name or gitlab.example.com/group/name (letters, digits, ".", "_", "~", "-", and "/" between parts; at most 200 characters), or a git remote URL');
+  return name;
 }
 
 async function readChangedFiles(source: string, io: CliIo): Promise<string[]> {
