@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { createAdminRoutes } from './api/admin.js';
 import { createIngestRoutes } from './api/ingest.js';
+import { createScanCheckRoutes } from './api/scan-check.js';
 import { createReadRoutes } from './api/read.js';
 import { createTriageRoutes } from './api/triage.js';
 import { authenticate } from './auth/principal.js';
@@ -108,6 +109,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const openApi = JSON.stringify(buildOpenApiDocument({ publicBadges: deps.config.publicBadges }));
   api.get('/openapi.json', (c) => c.body(openApi, 200, { 'Content-Type': 'application/json; charset=UTF-8' }));
   api.route('/', createIngestRoutes(deps));
+  api.route('/', createScanCheckRoutes(deps));
   api.route('/', createReadRoutes(deps));
   api.route('/', createTriageRoutes(deps));
   api.route('/admin', createAdminRoutes(deps));

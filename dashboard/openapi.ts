@@ -97,6 +97,31 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
           },
         },
       },
+      '/scans/check': {
+        post: {
+          summary: "Before a push sends any service: would POST /scans take the report's repository for all of them?",
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['repository', 'services'],
+                  properties: { repository: { type: 'string' }, services: { type: 'array', items: { type: 'string' }, maxItems: 10000 } },
+                },
+              },
+            },
+          },
+          responses: {
+            200: json('no service of these belongs to another repository'),
+            400: error('not JSON, or not { repository, services }; `field` names the path'),
+            401: error('no or refused credential (token or OIDC)'),
+            403: error('credential may not ingest one of these services (`field: "services"`)'),
+            409: error('a service belongs to another repository (`field: "source.repository"`, the message of POST /scans)'),
+            413: error('body larger than 4 MiB'),
+          },
+        },
+      },
       '/services': { get: { summary: 'Overview of every service', responses: { 200: body('services', 'ServicesResponse'), ...read } } },
       '/services/{name}': {
         get: { summary: 'One service: counts, MTTR and SLA per severity, recent scans', parameters: [p('name')], responses: { 200: body('service', 'ServiceResponse'), 404: error('no such service'), ...read } },

@@ -137,7 +137,7 @@ export function servicePaths(report: ScanReport): Map<string, string | null> {
  * another repository is refused (RepositoryMismatchError) unless `move`, which returns the moves to
  * audit. Unknown on either side passes: old scans and hand-made reports may name none.
  */
-export function repositoryMoves(report: ScanReport, known: Map<string, string>, move: boolean): RepositoryMove[] {
+export function repositoryMoves(report: Pick<ScanReport, 'source'>, known: Map<string, string>, move: boolean): RepositoryMove[] {
   const incoming = report.source.repository;
   if (!incoming) return [];
   const moves: RepositoryMove[] = [];

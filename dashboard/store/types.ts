@@ -140,6 +140,12 @@ export interface IngestStore {
   ingestScan(report: ScanReport, actor: string, scope?: string, options?: IngestOptions): Promise<IngestResult>;
 }
 
+/** The push's check before it sends any service (api/scan-check.ts). */
+export interface RepositoryStore {
+  /** Per named service that exists, the repository of its latest scan naming one (the ingest's rule). */
+  repositoriesOf(services: readonly string[]): Promise<Map<string, string>>;
+}
+
 /** What the read API and the pages need. */
 export interface ReadStore {
   readonly sla: SlaDays;
@@ -280,7 +286,7 @@ export const STORE_TABLES = [
 export type StoreTable = (typeof STORE_TABLES)[number];
 
 /** The whole store, as server.ts opens it. Route modules take one of the narrow interfaces above. */
-export interface Store extends IngestStore, ReadStore, AuthStore, NotifyStore, TriageStore {
+export interface Store extends IngestStore, ReadStore, AuthStore, NotifyStore, TriageStore, RepositoryStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Rows per table (the migrate command's check, tests). */
   tableCounts(): Promise<Record<StoreTable, number>>;

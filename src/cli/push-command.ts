@@ -6,13 +6,16 @@ import { parseArgs } from 'node:util';
 import { EXIT_CODES } from '../errors.js';
 import { createConsoleLogger } from '../logger.js';
 import { cliScanIdFor, DashboardPushError, pushScanReports } from '../push/client.js';
+import type { ScanReport } from '../report/scan-report.js';
 import { readReportFile } from './report-file.js';
+import { repositoryFromRemote, validRepositoryName } from './repository-name.js';
 import { UsageError } from './usage-error.js';
 
 export const PUSH_OPTIONS = {
   dashboard: { type: 'string' },
   retries: { type: 'string' },
   'move-repository': { type: 'boolean', default: false },
+  repository: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -22,6 +25,8 @@ export const PUSH_USAGE = `Push options (gatehouse push REPORT.json):
   --move-repository       the report's repository was renamed or moved: let the dashboard move its
                           services to it (else a service whose scans came from another repository
                           is refused, HTTP 409 naming source.repository; the move is audited)
+  --repository NAME       the repository of a report that names none (a scan of an exported
+                          tarball): owner/name, host/group/name, or a git remote URL
   token: $GATEHOUSE_DASHBOARD_TOKEN (an ingest token scoped to the report's services)
   exit codes: 0 pushed (or already there), 2 usage error, 4 the dashboard refused the report (e.g.
   a service of that name belongs to another repository) or could not be reached`;
@@ -54,6 +59,37 @@ export interface PushIo {
   cwd: string;
 }
 
+/**
+ * The report with `--repository NAME` as its repository. Only a report that names none takes one:
+ * a report naming another would be pushed as a repository it was not scanned from.
+ */
+export function withRepository(report: ScanReport, option: string | undefined): ScanReport {
+  if (option === undefined) return report;
+  // The value is never echoed: a remote URL may carry a credential.
+  const name = validRepositoryName(option) ?? repositoryFromRemote(option);
+  if (!name) throw new UsageError('--repository: expected a repository name such as owner/name or gitlab.example.com/group/name, or a git remote URL');
+  const named = report.source.repository;
+  if (named === name) return report;
+  if (named) throw new UsageError(`--repository: the report already names the repository "${named}"; --repository only names a report that names none (scan again with --repository to change it)`);
+  return { ...report, source: { ...report.source, repository: name } };
+}
+
+/**
+ * What a report without a repository risks on the dashboard, and how to fix it: services are keyed
+ * by name, so a snapshot of another repository's same-named service (every repository has a
+ * `(root)`) would mark this one's findings fixed, unseen.
+ */
+export function noRepositoryWarning(report: ScanReport): string {
+  const names = report.services.map((s) => s.name);
+  const shown = names.includes('(root)') ? '"(root)"' : `"${names[0]}"`;
+  return (
+    `gatehouse push: warning: the report names no repository (source.repository), so the dashboard cannot tell its services, ${shown} among them, ` +
+    'from same-named services of other repositories: a snapshot of one would mark the findings of the other fixed. ' +
+    'Push it with --repository NAME (owner/name), scan in a git clone with an origin remote or with gatehouse scan --repository NAME, ' +
+    'or give the services names unique in your organisation (.gatehouse.yml services[].name)'
+  );
+}
+
 export async function pushCommand(argv: string[], io: PushIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: PUSH_OPTIONS, allowPositionals: true, strict: true });
   if (values.help) {
@@ -67,8 +103,10 @@ export async function pushCommand(argv: string[], io: PushIo): Promise<number> {
   const retries = values.retries === undefined ? 4 : Number(values.retries);
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UsageError(`--retries: expected a whole number from 0 to 10, got "${values.retries}"`);
   const file = resolve(io.cwd, positionals[0]);
-  const report = await readReportFile(file, 'push');
-  if (report.services.length === 0) throw new UsageError(`push: ${file} has no service; nothing to push`);
+  const read = await readReportFile(file, 'push');
+  if (read.services.length === 0) throw new UsageError(`push: ${file} has no service; nothing to push`);
+  const report = withRepository(read, values.repository);
+  if (!report.source.repository) io.stderr.write(`${noRepositoryWarning(report)}\n`);
   const tooLong = report.services.find((s) => cliScanIdFor(report, s.name) === undefined);
   if (tooLong) throw new UsageError(`push: the scan id "${report.scanId.slice(0, 40)}…" with "/${tooLong.name}" is longer than 200 characters; scan with a shorter --scan-id`);
 

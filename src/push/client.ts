@@ -181,10 +181,52 @@ export async function pushReport(report: ScanReport, options: PushOptions, autho
   });
 }
 
-/** Pushes every service's report in turn; returns the results (throws on the first final failure). */
+/**
+ * Before any service of a multi-service report is sent: `POST /api/v1/scans/check` asks whether the
+ * dashboard takes the report's repository for all of them. Without it, a report whose `(root)`
+ * belongs to another repository was refused mid-way, the services before it already stored. Only
+ * that refusal (409 naming source.repository) stops the push here, with nothing sent; any other
+ * answer (a dashboard without the check, a bad token, no network) is left to the pushes, which
+ * retry and say what is wrong as before, and each POST /scans still checks its own part.
+ */
+export async function checkReportRepository(report: ScanReport, options: PushOptions, authorization: string): Promise<void> {
+  const repository = report.source.repository;
+  if (!repository || options.moveRepository || report.services.length < 2) return;
+  const url = new URL('api/v1/scans/check', options.dashboardUrl.endsWith('/') ? options.dashboardUrl : `${options.dashboardUrl}/`);
+  let status: number;
+  let text: string;
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json', 'user-agent': options.userAgent ?? 'gatehouse-action' },
+      body: JSON.stringify({ repository, services: report.services.map((s) => s.name) }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
+    status = res.status;
+    text = await res.text();
+  } catch (error) {
+    options.logger.debug(`dashboard check of the report's repository not answered (${error instanceof Error ? error.message : String(error)}); each service's push checks its own part`);
+    return;
+  }
+  if (status === 409 && /"field"\s*:\s*"source\.repository"/.test(text)) {
+    throw new DashboardPushError(`the dashboard refused the report; no service of it was sent: HTTP 409: ${refusalText(text)}`, {
+      service: report.services.map((s) => s.name).join(','),
+      scanId: report.scanId,
+      status,
+      attempts: 1,
+    });
+  }
+  if (status !== 200) options.logger.debug(`dashboard check of the report's repository answered HTTP ${status}; each service's push checks its own part`);
+}
+
+/**
+ * Pushes every service's report in turn, after checking that the dashboard takes the report's
+ * repository for all of them; returns the results (throws on the first final failure).
+ */
 export async function pushScanReports(report: ScanReport, ids: ScanIds, options: PushOptions): Promise<PushResult[]> {
   const results: PushResult[] = [];
   const authorization = await authorizationHeader(options.auth);
+  await checkReportRepository(report, options, authorization);
   for (const part of splitReportByService(report, ids)) {
     const r = await pushReport(part, options, authorization);
     options.logger.info(`pushed ${r.service} to the dashboard as ${r.scanId}${r.duplicate ? ' (already there)' : ''}`);

@@ -18,8 +18,9 @@ interface Seen {
 }
 
 /** A dashboard stand-in: answers each request with the next scripted status (then 201). */
-async function startDashboard(script: (number | 'drop')[]): Promise<{ url: string; seen: Seen[]; server: Server }> {
+async function startDashboard(script: (number | 'drop')[]): Promise<{ url: string; seen: Seen[]; checks: Seen[]; server: Server }> {
   const seen: Seen[] = [];
+  const checks: Seen[] = [];
   const server = createServer(async (req, res) => {
     let body = '';
     for await (const c of req) body += c;
@@ -27,6 +28,13 @@ async function startDashboard(script: (number | 'drop')[]): Promise<{ url: strin
       seen.push({ method: req.method ?? '', url: req.url, headers: req.headers, body });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ value: 'eyJ-oidc-token-for-test' }));
+      return;
+    }
+    if (req.url === '/api/v1/scans/check') {
+      // The check before a multi-service push: this stand-in takes every repository (the test of a refused check has its own server).
+      checks.push({ method: req.method ?? '', url: req.url, headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok' }));
       return;
     }
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
@@ -39,7 +47,7 @@ async function startDashboard(script: (number | 'drop')[]): Promise<{ url: strin
     res.end(JSON.stringify(next < 300 ? { scanId: JSON.parse(body).scanId } : { error: `status ${next}` }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, checks, server };
 }
 
 let server: Server | undefined;
@@ -60,6 +68,38 @@ describe('dashboard push', () => {
     expect(first.services).toEqual([{ name: 'payments', path: 'services/payments' }]);
     expect(first.findings.every((f) => f.service === 'payments')).toBe(true);
     expect(first.scanners.map((s) => s.service)).toEqual(['payments']);
+    // Before any: one check of the report's repository for all its services.
+    expect(d.checks.map((c) => JSON.parse(c.body))).toEqual([{ repository: 'acme/shop', services: ['payments', 'web'] }]);
+    expect(d.checks[0].headers.authorization).toBe('Bearer dash-token');
+  });
+
+  it('sends no service when the check refuses the repository; goes on when the dashboard has no check (404)', async () => {
+    const message = 'source.repository "acme/shop" is not the repository of service "web" ("acme/billing"); nothing was stored.';
+    let checkStatus = 409;
+    const posted: string[] = [];
+    server = createServer((req, res) => {
+      req.resume();
+      if (req.url === '/api/v1/scans/check') {
+        res.writeHead(checkStatus, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(checkStatus === 409 ? { error: message, field: 'source.repository' } : { error: 'no such API endpoint' }));
+        return;
+      }
+      posted.push(req.url ?? '');
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'created' }));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const options = { dashboardUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, auth: { kind: 'token' as const, token: 't' }, logger: createMemoryLogger(), retries: 2, baseDelayMs: 1 };
+    const err = await pushScanReports(report, run, options).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DashboardPushError);
+    expect((err as Error).message).toBe(`the dashboard refused the report; no service of it was sent: HTTP 409: ${message} (field source.repository)`);
+    expect(posted).toEqual([]);
+    checkStatus = 404;
+    expect(await pushScanReports(report, run, options)).toHaveLength(2);
+    expect(posted).toEqual(['/api/v1/scans', '/api/v1/scans']);
   });
 
   it('retries 5xx, 429 and dropped connections with the same scan id, then succeeds', async () => {

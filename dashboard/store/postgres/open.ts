@@ -8,6 +8,7 @@ import { createPostgresIngest } from './ingest.js';
 import { createPostgresNotify } from './notify.js';
 import { migratePostgres } from './migrations.js';
 import { createDataVersion, createPostgresRead } from './read.js';
+import { createPostgresRepositories } from './repositories.js';
 import { createPostgresTriage } from './triage.js';
 
 export interface PostgresStore extends Store {
@@ -77,6 +78,7 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
     ...createPostgresAuth(pool, options.sessionTtlMs),
     ...createPostgresNotify(pool),
     ...createPostgresTriage(pool, version.moved),
+    ...createPostgresRepositories(pool),
     async tableCounts() {
       const counts = {} as Record<StoreTable, number>;
       for (const t of STORE_TABLES) counts[t] = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;

@@ -7,6 +7,7 @@ import { createSqliteIngest } from './ingest.js';
 import { createSqliteNotify } from './notify.js';
 import { migrate } from './migrations.js';
 import { createSqliteRead } from './read.js';
+import { createSqliteRepositories } from './repositories.js';
 import { createSqliteTriage } from './triage.js';
 
 export interface SqliteStore extends Store {
@@ -40,6 +41,7 @@ export function openSqliteStore(file: string, options: StoreOptions = {}): Sqlit
     ...createSqliteAuth(db, options.sessionTtlMs),
     ...createSqliteNotify(db),
     ...createSqliteTriage(db),
+    ...createSqliteRepositories(db),
     async tableCounts() {
       const counts = {} as Record<StoreTable, number>;
       for (const t of STORE_TABLES) counts[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;

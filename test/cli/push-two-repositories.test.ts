@@ -1,0 +1,149 @@
+// The lead's hole on real monorepos (robot-shop and retail-store share "(root)" and "cart"): two
+// git repositories scanned with the real CLI, pushed with the real CLI to one real dashboard. The
+// reports now name their repositories (from the origin remotes), so the second repository's push is
+// refused, and refused whole: the push checks every service's repository before it sends any, so
+// no service of the second repository is left behind on the dashboard (before, the services before
+// the refused one were stored). A report that names no repository is pushed with a warning.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboard, type RunningDashboard } from '../../dashboard/server.js';
+import { createMemoryLogger } from '../../src/logger.js';
+import { ScanReportSchema } from '../../src/report/scan-report.js';
+
+const REPO = new URL('../../', import.meta.url).pathname;
+const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
+const CI_TOKEN = 'glcbt-64_Qm7xTw2ZpL9vRc4Nd8Hs';
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-two-repos-'));
+let dashboard: RunningDashboard;
+let ingestToken = '';
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args]);
+}
+
+/** A git repository with `origin` at `remote` and one folder per service, each with a Dockerfile a fake SARIF scanner reports. */
+function repository(name: string, remote: string, services: string[]): string {
+  const root = join(dir, name);
+  for (const s of services) {
+    mkdirSync(join(root, s), { recursive: true });
+    writeFileSync(join(root, s, 'package.json'), '{}');
+  }
+  writeFileSync(join(root, 'Dockerfile'), 'FROM node\n');
+  const sarif = join(root, 'finding.sarif');
+  writeFileSync(
+    sarif,
+    JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'fake-sast', rules: [{ id: 'R1', defaultConfiguration: { level: 'error' } }] } },
+          results: [{ ruleId: 'R1', level: 'error', message: { text: 'bad' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'Dockerfile' }, region: { startLine: 1 } } }] }],
+        },
+      ],
+    }),
+  );
+  const command = JSON.stringify([process.execPath, FAKE, '--print', sarif]);
+  writeFileSync(join(root, '.gatehouse.yml'), `scanners:\n  dependency: []\n  secret: []\n  misconfig: []\n  ci: []\n  sarif:\n    - name: fake-sast\n      command: ${command}\n`);
+  git(root, 'init', '--quiet', '--initial-branch=main');
+  git(root, 'remote', 'add', 'origin', remote);
+  git(root, 'add', '.');
+  git(root, 'commit', '--quiet', '-m', 'one');
+  return root;
+}
+
+function cli(args: string[]) {
+  return execa(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], {
+    cwd: REPO,
+    reject: false,
+    env: { PATH: process.env.PATH ?? '', GATEHOUSE_DASHBOARD_TOKEN: ingestToken },
+    extendEnv: false,
+  });
+}
+
+/** `gatehouse scan` of `root` into `<dir>/<name>.json` (the gate fails on the fake finding: exit 1). */
+async function scanTo(root: string, name: string): Promise<string> {
+  const file = join(dir, `${name}.json`);
+  const r = await cli(['scan', root, '--format', 'json', '--output', file]);
+  expect(r.exitCode, r.stderr).toBe(1);
+  expect(`${r.stdout}${r.stderr}`).not.toContain(CI_TOKEN);
+  return file;
+}
+
+const push = (file: string, ...args: string[]) => cli(['push', file, '--dashboard', dashboard.url, '--retries', '0', ...args]);
+const open = async (service: string) => (await dashboard.store.listFindings({ service, state: 'open', limit: 50, offset: 0 })).total;
+const fixed = async (service: string) => (await dashboard.store.listFindings({ service, state: 'fixed', limit: 50, offset: 0 })).total;
+
+let shopReport = '';
+let billingReport = '';
+
+beforeAll(async () => {
+  dashboard = await startDashboard({ db: join(dir, 'gatehouse.db'), port: 0, adminToken: 'admin-token-for-tests-0123456789', print: () => undefined, logger: createMemoryLogger(), warmPagesOnStart: 0 });
+  ingestToken = (await dashboard.store.createToken({ role: 'ingest', label: 'laptop' })).token;
+  // Both have a "(root)" and a "cart", as robot-shop and retail-store do; billing's "accounts" comes first in its report.
+  shopReport = await scanTo(repository('shop', 'git@github.com:acme/shop.git', ['cart', 'payment']), 'shop');
+  billingReport = await scanTo(repository('billing', `https://gitlab-ci-token:${CI_TOKEN}@gitlab.example.com/acme/billing.git`, ['accounts', 'cart']), 'billing');
+}, 300_000);
+afterAll(async () => dashboard?.close());
+
+describe('two repositories with the same service names, scanned and pushed with the CLI', () => {
+  it('the reports name their repositories, the CI token of the clone URL nowhere', () => {
+    const shop = ScanReportSchema.parse(JSON.parse(readFileSync(shopReport, 'utf8')));
+    const billingText = readFileSync(billingReport, 'utf8');
+    expect(shop.source.repository).toBe('acme/shop');
+    expect(ScanReportSchema.parse(JSON.parse(billingText)).source.repository).toBe('gitlab.example.com/acme/billing');
+    expect(billingText).not.toContain(CI_TOKEN);
+    expect(shop.services.map((s) => s.name)).toEqual(['cart', 'payment', '(root)']);
+  });
+
+  it("refuses the second repository's push whole: exit 4 naming both repositories, no service of it stored, the first's findings still open", async () => {
+    const first = await push(shopReport);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toContain('pushed 3 services');
+    const cartOpen = await open('cart');
+    expect(cartOpen).toBeGreaterThan(0);
+
+    const second = await push(billingReport);
+    expect(second.exitCode).toBe(4);
+    expect(second.stderr).toContain('the dashboard refused the report; no service of it was sent: HTTP 409: source.repository "gitlab.example.com/acme/billing" is not the repository of service');
+    expect(second.stderr).toContain('("acme/shop")');
+    expect(second.stderr).toContain('(field source.repository)');
+    expect(second.stderr).toContain('services[].name');
+    expect(second.stderr).not.toContain(CI_TOKEN);
+    expect(second.stderr).not.toContain(ingestToken);
+    // "accounts" comes before the refused "cart" in the report: it was not sent either.
+    expect(await dashboard.store.listScans('accounts', 10)).toEqual([]);
+    expect(await open('cart')).toBe(cartOpen);
+    expect(await fixed('cart')).toBe(0);
+    expect(await fixed('(root)')).toBe(0);
+  }, 180_000);
+
+  it('a report naming no repository is pushed with a warning naming "(root)" and the fixes; --repository names it, and the check refuses it', async () => {
+    const report = JSON.parse(readFileSync(billingReport, 'utf8')) as { source: Record<string, unknown>; scanId: string };
+    delete report.source.repository;
+    const bare = join(dir, 'bare.json');
+    writeFileSync(bare, JSON.stringify({ ...report, scanId: 'tarball-1' }));
+
+    const named = await push(bare, '--repository', 'gitlab.example.com/acme/billing');
+    expect(named.exitCode).toBe(4);
+    expect(named.stderr).not.toContain('warning');
+    expect(named.stderr).toContain('no service of it was sent');
+    expect(await dashboard.store.listScans('accounts', 10)).toEqual([]);
+
+    // A report naming another repository keeps it: --repository only names a report that names none.
+    const other = await push(billingReport, '--repository', 'acme/other');
+    expect(other.exitCode).toBe(2);
+    expect(other.stderr).toContain('already names the repository "gitlab.example.com/acme/billing"');
+
+    // Without a repository the dashboard cannot tell: the push goes through, with a warning saying what it risks.
+    const unnamed = await push(bare);
+    expect(unnamed.exitCode, unnamed.stderr).toBe(0);
+    expect(unnamed.stderr).toContain('warning: the report names no repository (source.repository)');
+    expect(unnamed.stderr).toContain('"(root)" among them');
+    expect(unnamed.stderr).toContain('--repository NAME');
+    expect(unnamed.stderr).toContain('services[].name');
+  }, 240_000);
+});
