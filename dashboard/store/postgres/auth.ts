@@ -1,50 +1,13 @@
 // PostgreSQL tokens, sessions and audit log: the same rules as sqlite/auth.ts.
 //
 // Every request is authenticated (a bearer token or a session cookie), so the lookup is one query
-// (a session joined to its token) and its answer is kept for AUTH_CACHE_MS: a dashboard under
-// load would otherwise spend a round trip per request on it. Only usable credentials are kept,
-// by their sha256, and expiry is checked again on every use. Revocation and logout in this process
-// drop the entries at once; in another process sharing the database, a token revoked or a session
-// ended elsewhere is still accepted for at most AUTH_CACHE_MS (2 s).
+// (a session joined to its token) and its answer is kept for AUTH_CACHE_MS (auth-cache.ts): a
+// dashboard under load would otherwise spend a round trip per request on it.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { DEFAULT_SESSION_TTL_MS, iso, LAST_USED_RESOLUTION_MS, sha256Hex, TOKEN_PREFIX, tokenInfo, tokenServices, tokenUsable, type TokenDbRow } from '../rows.js';
 import type { AuthStore, SessionInfo } from '../types.js';
-
-/** How long a verified token or session is trusted without asking the database again. */
-export const AUTH_CACHE_MS = 2_000;
-const AUTH_CACHE_MAX = 10_000;
-
-type SessionRow = TokenDbRow & { session_csrf: string; session_created_at: string; session_expires_at: string };
-
-/** Verified credentials by sha256, each with the time it was read. */
-class AuthCache<V> {
-  private readonly entries = new Map<string, { at: number; value: V }>();
-  /** Moves on every removal: a lookup that began before one does not keep its answer. */
-  generation = 0;
-  get(hash: string): V | undefined {
-    const e = this.entries.get(hash);
-    if (!e) return undefined;
-    if (Date.now() - e.at > AUTH_CACHE_MS) {
-      this.entries.delete(hash);
-      return undefined;
-    }
-    return e.value;
-  }
-  set(hash: string, value: V, generation: number): void {
-    if (generation !== this.generation) return;
-    if (this.entries.size >= AUTH_CACHE_MAX) this.entries.clear();
-    this.entries.set(hash, { at: Date.now(), value });
-  }
-  delete(hash: string): void {
-    this.generation++;
-    this.entries.delete(hash);
-  }
-  deleteWhere(test: (value: V) => boolean): void {
-    this.generation++;
-    for (const [k, e] of this.entries) if (test(e.value)) this.entries.delete(k);
-  }
-}
+import { AuthCache, sessionInfo, sessionUsable, type SessionRow } from '../auth-cache.js';
 
 export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION_TTL_MS): AuthStore {
   const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => (await pool.query<T>(sql, params)).rows;
@@ -135,11 +98,9 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
             [hash],
           )
         ).rows[0];
-        if (r && Date.parse(r.session_expires_at) > now.getTime() && tokenUsable(r, now)) sessions.set(hash, r, generation);
+        if (r && sessionUsable(r, now)) sessions.set(hash, r, generation);
       }
-      if (!r || Date.parse(r.session_expires_at) <= now.getTime()) return undefined;
-      if (!tokenUsable(r, now)) return undefined;
-      return { tokenId: r.id, role: r.role, services: JSON.parse(r.services) as string[], label: r.label, csrf: r.session_csrf, createdAt: r.session_created_at, expiresAt: r.session_expires_at };
+      return r && sessionUsable(r, now) ? sessionInfo(r) : undefined;
     },
 
     async deleteSession(id) {

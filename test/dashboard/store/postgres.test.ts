@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreConnectionError, StoreVersionError } from '../../../dashboard/store/errors.js';
-import { AUTH_CACHE_MS } from '../../../dashboard/store/postgres/auth.js';
+import { AUTH_CACHE_MS } from '../../../dashboard/store/auth-cache.js';
 import { rowsJson } from '../../../dashboard/store/postgres/ingest.js';
 import { openPostgresStore, redactUrl } from '../../../dashboard/store/postgres/open.js';
 import type { Store } from '../../../dashboard/store/types.js';

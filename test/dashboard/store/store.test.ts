@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUTH_CACHE_MS } from '../../../dashboard/store/auth-cache.js';
 import { MIGRATIONS } from '../../../dashboard/store/sqlite/migrations.js';
 import { openSqliteStore, type SqliteStore } from '../../../dashboard/store/sqlite/open.js';
 import type { Store } from '../../../dashboard/store/types.js';
@@ -283,6 +284,30 @@ describe('tokens, sessions and audit', () => {
     expect((await store.getSession(s2.id))).toBeUndefined();
     expect((await store.hasActiveAdmin())).toBe(false);
     await expect(store.createSession(admin.id)).rejects.toThrow(/revoked or expired/);
+  });
+
+  it('keeps a verified session AUTH_CACHE_MS: refused at once by the process that ends it, by another within AUTH_CACHE_MS', async () => {
+    // A page request reads its session: on SQLite too, not from the database each time (auth-cache.ts).
+    const other = await openTestStore(location);
+    try {
+      const t = await store.createToken({ role: 'viewer', label: 'v' });
+      const [s, s2] = [await store.createSession(t.id), await store.createSession(t.id)];
+      for (const p of [store, other]) for (const x of [s, s2]) expect(await p.getSession(x.id)).toMatchObject({ tokenId: t.id, csrf: x.csrf });
+      await other.deleteSession(s.id);
+      expect(await other.getSession(s.id)).toBeUndefined();
+      // Still kept by this process, which verified it a moment ago.
+      expect(await store.getSession(s.id)).toMatchObject({ tokenId: t.id });
+      expect(await other.revokeToken(t.id)).toBe(true);
+      expect(await other.getSession(s2.id)).toBeUndefined();
+      expect(await store.getSession(s2.id)).toMatchObject({ tokenId: t.id });
+      // Expiry is checked at every use, kept or not.
+      expect(await store.getSession(s2.id, new Date(Date.parse(s2.expiresAt) + 1))).toBeUndefined();
+      await new Promise((r) => setTimeout(r, AUTH_CACHE_MS + 100));
+      expect(await store.getSession(s.id)).toBeUndefined();
+      expect(await store.getSession(s2.id)).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 
   it('lists the audit log newest first', async () => {
