@@ -23,6 +23,8 @@ function severityRankOf(subject: string): string {
 }
 
 export const SEVERITY_SQL_RANK = severityRankOf('f.severity');
+/** The rank of a severity parameter (findingWhere's severityByRank). */
+const SEVERITY_PARAM_RANK = severityRankOf('CAST(? AS TEXT)');
 
 /** ORDER BY expressions per sort key; `age` takes `now` as its one parameter. */
 export function findingSortSql(ageExpr: string): Record<NonNullable<FindingFilter['sort']>, { expr: string; defaultOrder: 'asc' | 'desc' }> {
@@ -57,7 +59,7 @@ export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date, sev
   // range of an index, read in the page's order where an index has it (findings_open_page).
   add('f.service_id = (SELECT id FROM services WHERE name = ?)', filter.service);
   add('f.severity = ?', filter.severity);
-  if (severityByRank) add(`${SEVERITY_SQL_RANK} = ${severityRankOf('CAST(? AS TEXT)')}`, filter.severity);
+  if (severityByRank) add(`${SEVERITY_SQL_RANK} = ${SEVERITY_PARAM_RANK}`, filter.severity);
   add('f.category = ?', filter.category);
   add('f.tool = ?', filter.tool);
   // The state as one of two texts, not a parameter: PostgreSQL may then plan a statement once (a

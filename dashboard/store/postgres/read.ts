@@ -64,9 +64,29 @@ import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../type
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
 const SORT_SQL = findingSortSql('(EXTRACT(EPOCH FROM (COALESCE(f.fixed_at, ?)::timestamptz - f.opened_at::timestamptz)))');
 
+/**
+ * Texts already named or numbered, and their name or `$n` text. A findings page's text is ~2 KB:
+ * hashing and renumbering it cost a miss ~10 us of CPU, each time for the same few texts (one per
+ * filter shape). Bounded: a text set without end (an IN list per length) only empties it.
+ */
+class TextMemo {
+  private readonly known = new Map<string, string>();
+  constructor(private readonly derive: (text: string) => string) {}
+  of(text: string): string {
+    let derived = this.known.get(text);
+    if (derived === undefined) {
+      if (this.known.size >= 2_000) this.known.clear();
+      this.known.set(text, (derived = this.derive(text)));
+    }
+    return derived;
+  }
+}
+
+const statementNames = new TextMemo((text) => `gh_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`);
+
 /** A query as a named prepared statement: the name is the text's hash, so one name is always one text. */
 export function prepared(text: string, values: unknown[]): pg.QueryConfig {
-  return { name: `gh_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values };
+  return { name: statementNames.of(text), text, values };
 }
 
 /**
@@ -86,10 +106,14 @@ export function createDataVersion(pool: pg.Pool): DataVersions {
  */
 const CLOCK_VALUE = '(SELECT CAST(? AS TEXT))';
 
-/** `?` placeholders to PostgreSQL's `$n`. */
-function numbered(sql: string): string {
+const numberedTexts = new TextMemo((sql) => {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
+});
+
+/** `?` placeholders to PostgreSQL's `$n`. */
+function numbered(sql: string): string {
+  return numberedTexts.of(sql);
 }
 
 export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = createDataVersion(pool)): ReadStore {
