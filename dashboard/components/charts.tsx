@@ -102,36 +102,62 @@ const COMPACT: ChartGeometry = { w: 400, h: 250, m: { top: 12, right: 14, bottom
  * changes (and the first and last day) are drawn, the others show on hover, so 90 days x 4
  * severities are not 360 dots in a row.
  */
-export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series: window, label }) => {
+export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series, label }) => {
+  const data = postureData(series, label);
+  return <PostureFigure data={data} svg={postureSvg(data, WIDE, true, false) + postureSvg(data, COMPACT, false, false)} />;
+};
+
+/** Where the drawings go in the figure (a constant comment: escaped text never makes one). */
+const SVG_SLOT = '<!--gatehouse:svg-->';
+
+/**
+ * PostureChart's markup as UTF-8, the same bytes, without ever holding it as one two-byte string:
+ * a `—` in the points' tooltips made the 90-day chart a string of 88,000 two-byte characters
+ * (176 KB), which V8 puts in its large-object space; allocating and flattening it cost 1-1.5 ms of
+ * CPU per drawing, more than the encoding. The drawings are built with their non-ASCII texts as
+ * UTF-8 bytes in one-byte characters (latin1), and written as they are.
+ */
+export async function postureChartUtf8(series: ChartDay[], label: string): Promise<Buffer> {
+  const data = postureData(series, label);
+  const [before, after] = String(await (<PostureFigure data={data} svg={SVG_SLOT} />)).split(SVG_SLOT);
+  const svg = postureSvg(data, WIDE, true, true) + postureSvg(data, COMPACT, false, true);
+  return Buffer.concat([Buffer.from(before, 'utf8'), Buffer.from(svg, 'latin1'), Buffer.from(after, 'utf8')]);
+}
+
+/** What both drawings share: each day's total and each visible band's upper edge (its lower edge is the band below's upper edge, zero under the first). */
+function postureData(window: ChartDay[], label: string): PostureData {
   // Known days form one run at the end of the window (carried forward after the first snapshot).
   const firstKnown = window.findIndex((p) => p.counts !== null);
   const offset = firstKnown === -1 ? window.length : firstKnown;
   const series = window.slice(offset) as { day: string; counts: SeverityCounts }[];
   const visible = SEVERITY_ORDER.filter((s) => series.some((p) => p.counts[s] > 0));
-  // What both drawings share: each day's total and each visible band's upper edge (its lower edge
-  // is the band below's upper edge, zero under the first).
   const totals = series.map((p) => totalCount(p.counts));
   const running = series.map(() => 0);
   const uppers = visible.map((s) => {
     series.forEach((p, i) => (running[i] += p.counts[s]));
     return [...running];
   });
-  const data: PostureData = { window, offset, series, visible, totals, uppers, label };
-  return (
-    <figure class="chart">
-      {raw(postureSvg(data, WIDE, true) + postureSvg(data, COMPACT, false))}
-      <figcaption class="legend">
-        {SEVERITY_ORDER.filter((s) => visible.includes(s) || s === 'critical' || s === 'high').map((s) => (
-          <span class="legend-item">
-            <span class={`swatch sev-${s}`}></span>
-            {s} <strong>{series.length > 0 ? series[series.length - 1].counts[s] : 0}</strong>
-          </span>
-        ))}
-        {series.length > 0 ? <span class="legend-note">open on {series[series.length - 1].day}</span> : null}
-      </figcaption>
-    </figure>
-  );
-};
+  return { window, offset, series, visible, totals, uppers, label };
+}
+
+/** The figure around the two drawings (`svg`, markup), with its legend. */
+const PostureFigure: FC<{ data: PostureData; svg: string }> = ({ data: { series, visible }, svg }) => (
+  <figure class="chart">
+    {raw(svg)}
+    <figcaption class="legend">
+      {SEVERITY_ORDER.filter((s) => visible.includes(s) || s === 'critical' || s === 'high').map((s) => (
+        <span class="legend-item">
+          <span class={`swatch sev-${s}`}></span>
+          {s} <strong>{series.length > 0 ? series[series.length - 1].counts[s] : 0}</strong>
+        </span>
+      ))}
+      {series.length > 0 ? <span class="legend-note">open on {series[series.length - 1].day}</span> : null}
+    </figcaption>
+  </figure>
+);
+
+/** `text` with every character above ASCII as its UTF-8 bytes, one character each (latin1: Buffer.from(x, 'latin1') writes them back). */
+const utf8AsLatin1 = (text: string) => (/[^\x00-\x7f]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text);
 
 interface PostureData {
   window: ChartDay[];
@@ -149,7 +175,7 @@ interface PostureData {
  * One drawing of the chart as markup: built as one string (about 1,500 coordinates a drawing), the
  * same bytes the JSX version rendered; every text in it goes through `esc`.
  */
-function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean): string {
+function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean, asLatin1: boolean): string {
   const { window, offset, series, visible, totals, uppers, label } = d;
   const { w: W, h: H, m: M } = g;
   const n = window.length;
@@ -185,13 +211,16 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean): stri
     xLabels.splice(xLabels.length - 2, 1); // keep the last day's label, drop a crowded neighbour
   }
 
-  const l = esc(label);
+  // Texts above ASCII as UTF-8 in latin1 when asked (postureChartUtf8): the drawing is then one-byte.
+  const text = asLatin1 ? utf8AsLatin1 : (t: string) => t;
+  const dash = text('—');
+  const l = text(esc(label));
   let out = `<svg class="${withPoints ? 'posture-chart wide' : 'posture-chart compact'}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${l}" preserveAspectRatio="xMidYMid meet"${withPoints ? ` data-points="${pointCount * visible.length}"` : ''}><title>${l}</title><g class="grid">`;
   for (const t of ticks) {
     const ty = fmt(y(t));
     out += `<g><line x1="${M.left}" x2="${W - M.right}" y1="${ty}" y2="${ty}"></line><text x="${M.left - 8}" y="${ty + 4}" class="tick y">${t}</text></g>`;
   }
-  for (const { i, day } of xLabels) out += `<text x="${fmt(xw(i))}" y="${H - 8}" class="tick x${i === 0 ? ' start' : i === n - 1 ? ' end' : ''}">${esc(day.slice(5))}</text>`;
+  for (const { i, day } of xLabels) out += `<text x="${fmt(xw(i))}" y="${H - 8}" class="tick x${i === 0 ? ' start' : i === n - 1 ? ' end' : ''}">${text(esc(day.slice(5)))}</text>`;
   out += '</g>';
   // x of each day once; a band's lower edge is the band below's upper edge (the same strings).
   const xs = series.map((_, i) => `${fmt(x(i))},`);
@@ -213,12 +242,12 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean): stri
         // Drawn where the band's edge moves (or its count does), and on the first and last day.
         const prev = i - pointEvery;
         const mark = i === series.length - 1 || prev < 0 || upper[prev] !== upper[i] || series[prev].counts[s] !== count;
-        points += `<circle cx="${xs[i].slice(0, -1)}" cy="${yOf(upper[i])}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"${mark ? ' class="mark"' : ''}><title>${p.day} — ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
+        points += `<circle cx="${xs[i].slice(0, -1)}" cy="${yOf(upper[i])}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"${mark ? ' class="mark"' : ''}><title>${p.day} ${dash} ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
       }
       out += `<g class="points sev-${s}">${points}</g>`;
     });
   }
-  if (offset > 0) out += noData(M.left, xw(Math.min(offset, n - 1)), M.top, plotH, series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period');
+  if (offset > 0) out += noData(M.left, xw(Math.min(offset, n - 1)), M.top, plotH, series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period', text);
   if (series.length > 0 && visible.length === 0) out += `<text x="${fmt((xw(offset) + W - M.right) / 2)}" y="${H / 2}" class="empty">No open findings in this period</text>`;
   return `${out}</svg>`;
 }
@@ -227,10 +256,10 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean): stri
  * The grey region before the first snapshot, with its text centred in it, or starting at its left
  * edge when the region is narrower than the text (13-unit text is about 7 units a character).
  */
-function noData(left: number, right: number, top: number, height: number, text: string): string {
+function noData(left: number, right: number, top: number, height: number, text: string, textOf: (t: string) => string): string {
   const fmt = (v: number) => Math.round(v * 10) / 10;
   const fits = right - left >= text.length * 7 + 8;
-  return `<g class="no-data"><rect x="${left}" y="${top}" width="${fmt(Math.max(0, right - left))}" height="${height}"></rect><text x="${fits ? fmt((left + right) / 2) : left + 6}" y="${top + height / 2}" class="${fits ? 'empty' : 'empty start'}">${esc(text)}</text></g>`;
+  return `<g class="no-data"><rect x="${left}" y="${top}" width="${fmt(Math.max(0, right - left))}" height="${height}"></rect><text x="${fits ? fmt((left + right) / 2) : left + 6}" y="${top + height / 2}" class="${fits ? 'empty' : 'empty start'}">${textOf(esc(text))}</text></g>`;
 }
 
 /** The x coordinates of an n-point sparkline as text, kept for the last n (every row of a page has the same n). */

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { cachedOverview } from '../cached-reads.js';
-import { densifySeries, PostureChart, type ChartDay } from '../components/charts.js';
+import { densifySeries, PostureChart, postureChartUtf8, type ChartDay } from '../components/charts.js';
 import type { RouteDeps } from '../deps.js';
 import { ClockReading, nextDayTurn, noteChange, noteMinute } from '../clock-reading.js';
 import { STALE_AFTER_DAYS, type FindingFilter, type ReadStore } from '../store/types.js';
@@ -83,10 +83,12 @@ export function chartWindow(days: number, at: Date): { from: string; to: string 
  * within a day nor on the findings table's sort, filters or page.
  */
 export async function postureChartHtml(store: ReadStore, name: string, days: number, at: Date): Promise<string> {
-  const { from, to } = chartWindow(days, at);
-  const posture = await store.postureSeries(name, { from, to });
-  const series = densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
-  return String(await (<PostureChart series={series} label={postureChartLabel(name, days)} />));
+  return String(await (<PostureChart series={await viewSeries(store, name, days, at)} label={postureChartLabel(name, days)} />));
+}
+
+/** postureChartHtml as UTF-8, the same bytes (postureChartUtf8: cheaper than the text, then encoded). */
+export async function postureChartBytes(store: ReadStore, name: string, days: number, at: Date): Promise<Buffer> {
+  return postureChartUtf8(await viewSeries(store, name, days, at), postureChartLabel(name, days));
 }
 
 /** What a service body shows besides its view: the service, its recent scans, its change over the last week. */

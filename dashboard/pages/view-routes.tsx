@@ -18,7 +18,7 @@ import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import {
   chartWindow,
   OverviewQuery,
-  postureChartHtml,
+  postureChartBytes,
   readServiceHead,
   renderOverviewBody,
   scanTools,
@@ -251,7 +251,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       const clock = readClock(Math.max(t, parts.at));
       await pause?.();
       // The chart kept for this day and window, or drawn alongside the view (its reads go with the view's).
-      const chart = keptPiece(chartKey(name, view.days, clock), version, async () => deflate(await postureChartHtml(store, name, view.days, clock)));
+      const chart = keptPiece(chartKey(name, view.days, clock), version, async () => deflate(await postureChartBytes(store, name, view.days, clock)));
       // Awaited below; a failure while the view still renders must not count as unhandled.
       chart.catch(() => undefined);
       const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, keptRows(name, version, clock), cache ? KEPT_ROWS_MAX_BYTES : 0);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../../src/findings/severity.js';
 import { TRIAGE_STATUS_LABELS } from '../../../src/report/triage.js';
-import { densifySeries, niceTicks, PostureChart, type ChartDay } from '../../../dashboard/components/charts.js';
+import { densifySeries, niceTicks, PostureChart, postureChartUtf8, type ChartDay } from '../../../dashboard/components/charts.js';
 import { formatProbability, formatPercentile } from '../../../dashboard/components/exploit.js';
 import { formatAge, formatDay, formatDateTime, safeHttpUrl } from '../../../dashboard/components/format.js';
 import { totalCount, type SeverityCounts } from '../../../dashboard/components/severity.js';
@@ -500,6 +500,13 @@ describe('posture chart built as a string', () => {
     const expected = String(await (<OldPostureChart series={series} label={label} />));
     expect(String(await (<PostureChart series={series} label={label} />))).toBe(expected);
     expect(expected).toContain('posture-chart compact');
+  });
+  // The cached chart piece is written as UTF-8 without one two-byte string (postureChartUtf8).
+  it.each(cases)('as UTF-8 gives the bytes of its text (%s)', async (_name, series) => {
+    for (const label of ['pay <ments> & "co": open findings by severity, last 90 days', 'pay—é 😀 \u202e\u200b ménts: open findings by severity, last 90 days']) {
+      const text = String(await (<PostureChart series={series} label={label} />));
+      expect((await postureChartUtf8(series, label)).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    }
   });
 });
 
