@@ -21,7 +21,8 @@ export interface MigrationResult {
 }
 
 export async function migrateSqliteToPostgres(from: string, to: string, log: (line: string) => void = () => {}): Promise<MigrationResult> {
-  const source = openSqliteStore(from);
+  // Only read: no ingest worker to start.
+  const source = openSqliteStore(from, { ingest: 'in-thread' });
   const target = await openPostgresStore(to);
   const client: pg.PoolClient = await target.pool.connect();
   try {
