@@ -122,7 +122,19 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
           },
         },
       },
-      '/services': { get: { summary: 'Overview of every service', responses: { 200: body('services', 'ServicesResponse'), ...read } } },
+      '/services': {
+        get: {
+          summary: 'Overview of every service',
+          parameters: [
+            { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the ETag of an overview the client holds: 304 while the overview is the same' },
+          ],
+          responses: {
+            200: { ...body('services', 'ServicesResponse'), headers: { ETag: { description: 'weak tag of this overview (the same for the gzipped and the plain body)', schema: { type: 'string' } } } },
+            304: { description: 'the overview is the one If-None-Match named (no body)', headers: { ETag: { schema: { type: 'string' } } } },
+            ...read,
+          },
+        },
+      },
       '/services/{name}': {
         get: { summary: 'One service: counts, MTTR and SLA per severity, recent scans', parameters: [p('name')], responses: { 200: body('service', 'ServiceResponse'), 404: error('no such service'), ...read } },
       },

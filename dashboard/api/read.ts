@@ -21,6 +21,8 @@ import {
 } from './query.js';
 import { readWeek } from '../week-read.js';
 import { ownedBytes } from '../owned-bytes.js';
+import { etagMatches, weakEtagOf } from './etag.js';
+import { servicesResponse } from './services-list.js';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
 const MAX_POSTURE_DAYS = 3660;
@@ -49,16 +51,20 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     // per version and 5 minutes (the overview's own period; the previous period's answer is served
     // while this one's is built in the background), not once per poll. Gzip on the thread pool.
     const build = async () => {
-      const json = JSON.stringify({ services: await cachedOverview(deps, at, version, true) });
-      return { json, gzip: ownedBytes(await gzipAsync(json)) };
+      const json = JSON.stringify(servicesResponse(await cachedOverview(deps, at, version, true), at));
+      const gzip = ownedBytes(await gzipAsync(json));
+      return { json, gzip, etag: weakEtagOf(gzip) };
     };
     const body = cache
       ? await cache.getAging('api|services', version, overviewPeriod(at), build, { size: (b) => b.json.length + b.gzip.length, schedule: backgroundOf(deps) })
       : await build();
+    // A client polling the overview sends back the ETag it has: while the answer is the same, 304
+    // and no body (the answer is ~400 bytes of JSON a service).
+    if (etagMatches(c.req.header('if-none-match'), body.etag)) return c.body(null, 304, { ETag: body.etag, Vary: 'Accept-Encoding' });
     if (acceptsGzip(c)) {
-      return c.body(body.gzip as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip' });
+      return c.body(body.gzip as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip', ETag: body.etag });
     }
-    return c.body(body.json, 200, JSON_HEADERS);
+    return c.body(body.json, 200, { ...JSON_HEADERS, ETag: body.etag });
   });
 
   app.get('/services/:name', viewer, async (c) => {

@@ -261,8 +261,22 @@ const WeekEventSchema = z.object({
 
 // The bodies of the read endpoints, by path.
 
+/**
+ * One service of GET /api/v1/services: its overview with the trend as totals only, as every service's
+ * trend covers the same days (the answer's `trendDays`). Spelled out per service, those days were
+ * about 60% of the answer and, gzipped, about two thirds of what 5,000 services send.
+ */
+export const ServiceListItemSchema = ServiceOverviewSchema.omit({ trend: true }).extend({
+  /** Open total on each day of `trendDays`, same order (carried forward; null before the service's first snapshot: not a zero). */
+  trendTotals: z.array(count.nullable()),
+});
+
 /** GET /api/v1/services */
-export const ServicesResponseSchema = z.object({ services: z.array(ServiceOverviewSchema) });
+export const ServicesResponseSchema = z.object({
+  /** The days of every service's `trendTotals`: the last 30 UTC days, oldest first. */
+  trendDays: z.array(day),
+  services: z.array(ServiceListItemSchema),
+});
 /** GET /api/v1/services/{name} */
 export const ServiceResponseSchema = z.object({ service: ServiceDetailSchema, scans: z.array(ScanSummarySchema) });
 /** GET /api/v1/services/{name}/posture */

@@ -137,7 +137,8 @@ describe('read API', () => {
     const shop = body.services.find((s: { name: string }) => s.name === 'shop');
     expect(shop).toMatchObject({ openTotal: 2, lastGate: 'failed', lastSnapshotAt: '2026-02-03T12:00:00.000Z' });
     expect(shop.open).toMatchObject({ critical: 0, high: 1, low: 1 });
-    expect(shop.trend).toHaveLength(30);
+    expect(shop.trendTotals).toHaveLength(30);
+    expect(body.trendDays).toHaveLength(30);
   });
 
   it('gzips the overview for clients that accept it, and not for others', async () => {
