@@ -1,35 +1,18 @@
 // A CLI scan names the code it scanned: the commit and branch of the git work tree, read from git,
 // so a report pushed to the dashboard shows them like the action's (robot-shop's scan showed "—").
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { gitSource } from '../../src/cli/git-source.js';
+import { git, oneServiceRepository } from './one-service-repository.js';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
-const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
 
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8' }).trim();
-}
-
-/** A one-service repository on branch `trunk` with one commit, scanned by a fake SARIF scanner that finds nothing. */
-function repository(): { root: string; commit: string } {
-  const root = mkdtempSync(join(tmpdir(), 'gatehouse-git-source-'));
-  mkdirSync(join(root, 'services/api'), { recursive: true });
-  writeFileSync(join(root, 'services/api/package.json'), '{}');
-  const sarif = join(root, 'empty.sarif');
-  writeFileSync(sarif, JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'fake-sast' } }, results: [] }] }));
-  const command = JSON.stringify([process.execPath, FAKE, '--print', sarif]);
-  writeFileSync(join(root, '.gatehouse.yml'), `scanners:\n  dependency: []\n  secret: []\n  misconfig: []\n  ci: []\n  sarif:\n    - name: fake-sast\n      command: ${command}\n`);
-  git(root, 'init', '--quiet', '--initial-branch=trunk');
-  git(root, 'add', '.');
-  git(root, 'commit', '--quiet', '-m', 'one');
-  return { root, commit: git(root, 'rev-parse', 'HEAD') };
-}
+/** A one-service repository on branch `trunk` with one commit. */
+const repository = () => oneServiceRepository({ branch: 'trunk', prefix: 'gatehouse-git-source-' });
 
 describe('gitSource', () => {
   it('reads the commit and branch, no ref on a detached HEAD, nothing outside git', () => {

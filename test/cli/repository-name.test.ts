@@ -2,8 +2,7 @@
 // rule applies to laptop pushes too: the lead's two monorepos, both with a "(root)", were pushed with
 // no repository and the second marked 15 of the first's findings fixed. The name comes from
 // GITHUB_REPOSITORY or the origin remote, never with the credential a remote URL may carry.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -12,9 +11,9 @@ import { repositoryOption } from '../../src/cli/main.js';
 import { repositoryFromRemote, scannedRepository } from '../../src/cli/repository-name.js';
 import { UsageError } from '../../src/cli/usage-error.js';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
+import { oneServiceRepository } from './one-service-repository.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
-const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
 
 describe('repositoryFromRemote', () => {
   it('gives github.com remotes the owner/name the action sends, whatever the URL form', () => {
@@ -78,25 +77,8 @@ describe('repositoryFromRemote', () => {
   });
 });
 
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8' }).trim();
-}
-
-/** A one-service git repository with `origin` at `remote` (none when undefined), scanned by a fake SARIF scanner that finds nothing. */
-function repository(remote: string | undefined): string {
-  const root = mkdtempSync(join(tmpdir(), 'gatehouse-repository-name-'));
-  mkdirSync(join(root, 'services/api'), { recursive: true });
-  writeFileSync(join(root, 'services/api/package.json'), '{}');
-  const sarif = join(root, 'empty.sarif');
-  writeFileSync(sarif, JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'fake-sast' } }, results: [] }] }));
-  const command = JSON.stringify([process.execPath, FAKE, '--print', sarif]);
-  writeFileSync(join(root, '.gatehouse.yml'), `scanners:\n  dependency: []\n  secret: []\n  misconfig: []\n  ci: []\n  sarif:\n    - name: fake-sast\n      command: ${command}\n`);
-  git(root, 'init', '--quiet', '--initial-branch=main');
-  if (remote !== undefined) git(root, 'remote', 'add', 'origin', remote);
-  git(root, 'add', '.');
-  git(root, 'commit', '--quiet', '-m', 'one');
-  return root;
-}
+/** A one-service git repository with `origin` at `remote` (none when undefined). */
+const repository = (remote: string | undefined) => oneServiceRepository({ branch: 'main', remote, prefix: 'gatehouse-repository-name-' }).root;
 
 /** `gatehouse scan` as a child process, with only PATH (and `env`) in its environment. */
 function scan(root: string, args: string[], env: Record<string, string> = {}) {
