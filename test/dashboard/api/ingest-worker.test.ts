@@ -15,7 +15,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-describe('ingest over HTTP with the SQLite ingest worker', { timeout: 240_000 }, () => {
+describe('ingest over HTTP with the SQLite ingest worker', () => {
   it('answers a repository mismatch 409 with its field, as in-thread', async () => {
     t = await startTestDashboard();
     const shop = await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: makeReport({ scanId: 'shop-1', createdAt: day('2026-03-01'), services: ['(root)'] }) });
@@ -35,7 +35,7 @@ describe('ingest over HTTP with the SQLite ingest worker', { timeout: 240_000 },
     const report = makeReport({
       scanId: 'dies-mid-ingest',
       createdAt: day('2026-03-01'),
-      findings: Array.from({ length: 4000 }, (_, i) => ({ fp: `mid-${i}` })),
+      findings: Array.from({ length: 10_000 }, (_, i) => ({ fp: `mid-${i}` })),
     });
     const upload = t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: report });
     await writeLockTaken(t.file, upload);
@@ -56,6 +56,6 @@ describe('ingest over HTTP with the SQLite ingest worker', { timeout: 240_000 },
     }
     const again = await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: report });
     expect(again.status).toBe(201);
-    expect(await again.json()).toMatchObject({ status: 'created', opened: 4000 });
+    expect(await again.json()).toMatchObject({ status: 'created', opened: 10_000 });
   });
 });
