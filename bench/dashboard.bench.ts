@@ -10,7 +10,6 @@
 // `npm run bench -- dashboard`. Quicker runs (the same side-by-side table):
 //   GATEHOUSE_BENCH_SERVICES=100        fewer services (default 500)
 //   GATEHOUSE_BENCH_ONLY=reads          only part 2 (no ingest, no size)
-//   GATEHOUSE_BENCH_ONLY=ingest         only part 1
 //   GATEHOUSE_BENCH_SEED_FILE=/tmp/x.db reuse a seeded file (seeded there when missing; same day and services)
 //   GATEHOUSE_BENCH_ONLY=versions       only the per-service data version figures: cache hit ratio of
 //                                       service pages in process while another service is ingested,
@@ -81,8 +80,6 @@ const fmt = (n: number) => n.toFixed(1);
 async function benchIngest(): Promise<void> {
   const ids = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(5, '0'));
   const store = openStore(join(dir, 'ingest.db'));
-  // The ingest worker thread loads with the store (a server waits for it at start): not an ingest's time.
-  await store.ingestWorker?.ready();
   const r1 = report('big-1', '2026-01-01T00:00:00Z', 'big', ids);
   let t0 = process.hrtime.bigint();
   (await store.ingestScan(r1, 'bench'));
@@ -532,8 +529,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     // Figures on a shared machine swing with its load: print it beside them.
     console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     const only = process.env.GATEHOUSE_BENCH_ONLY;
-    if (!only || only === 'ingest') await benchIngest();
-    if (only !== 'ingest') await benchReads();
+    if (!only) await benchIngest();
+    await benchReads();
     if (!only) await benchSize();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { currentPrincipal, mayIngestFor, requireRole, type Principal } from '../
 import { createRateLimiter } from '../auth/rate-limit.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
-import { IngestWorkerError, RepositoryMismatchError } from '../store/errors.js';
+import { RepositoryMismatchError } from '../store/errors.js';
 import { parseJsonWithoutNul } from '../store/text.js';
 import type { AuthStore, IngestStore } from '../store/types.js';
 import { parseQuery, zodIssueToApiError } from './query.js';
@@ -133,8 +133,6 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
         ingested = await deps.store.ingestScan(report, p.actor, ingestScope(p), { moveRepository: query.moveRepository === 'true' });
       } catch (err) {
         if (err instanceof RepositoryMismatchError) throw new ApiError(409, err.message, err.field);
-        // The SQLite ingest thread died before answering: said as it is, the upload may be retried.
-        if (err instanceof IngestWorkerError) throw new ApiError(503, err.message);
         throw err;
       }
       const { notable, moved, retired, returned, ...result } = ingested;

@@ -40,28 +40,3 @@ export class RepositoryMismatchError extends Error {
     this.name = 'RepositoryMismatchError';
   }
 }
-
-/**
- * The SQLite ingest worker (sqlite/ingest-thread.ts) ended before it answered: killed, out of
- * memory, a crash; or it could not start. Its connection closed as it ended, so SQLite rolled back
- * a transaction it had not committed: the scan is stored whole or not at all, and the same upload
- * again is safe.
- */
-export class IngestWorkerError extends Error {
-  constructor(
-    /** The scan it had not answered for; undefined for a store's connection it had not opened. */
-    readonly scanId: string | undefined,
-    readonly exitCode: number,
-    options?: { cause?: unknown },
-  ) {
-    const why = `exit code ${exitCode}${options?.cause instanceof Error ? `: ${options.cause.message}` : ''}`;
-    super(
-      scanId === undefined
-        ? `the SQLite ingest worker thread stopped before it opened the store's connection (${why})`
-        : `ingest of scan "${scanId}" got no answer: the ingest worker thread stopped (${why}). ` +
-            'The scan is stored whole or not at all; sending it again is safe (a duplicate if it was stored)',
-      options,
-    );
-    this.name = 'IngestWorkerError';
-  }
-}

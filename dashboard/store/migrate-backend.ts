@@ -21,8 +21,7 @@ export interface MigrationResult {
 }
 
 export async function migrateSqliteToPostgres(from: string, to: string, log: (line: string) => void = () => {}): Promise<MigrationResult> {
-  // Only read: no ingest worker to start.
-  const source = openSqliteStore(from, { ingest: 'in-thread' });
+  const source = openSqliteStore(from);
   const target = await openPostgresStore(to);
   const client: pg.PoolClient = await target.pool.connect();
   try {

@@ -1,10 +1,7 @@
 // SQLite ingest: read the prior state of the report's services, let lifecycle.ts decide, apply the
-// decisions — all inside one better-sqlite3 transaction (BEGIN IMMEDIATE: it holds the file's write
-// lock from its first read, so no other connection's commit slips in between what it read and what
-// it writes), so a crash never leaves half a scan and a replayed scan id changes nothing
-// (idempotency per caller scope, service and scan id; lifecycle.ts `replayOutcome`).
-// The store runs it on its own thread (ingest-thread.ts, ingest-worker.ts); `createSqliteIngest`
-// runs it on the caller's, for databases no other connection can see (connection.ts).
+// decisions — all inside one better-sqlite3 transaction (synchronous, so nothing interleaves), so a
+// crash never leaves half a scan and a replayed scan id changes nothing (idempotency per caller
+// scope, service and scan id; lifecycle.ts `replayOutcome`).
 import type Database from 'better-sqlite3';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { createdResult, planIngest, replayOutcome, repositoryMoves, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
@@ -17,27 +14,7 @@ import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { sqliteVersionBump } from '../versions.js';
 
-/** One ingest: `bodySha256` is the sha256 of `JSON.stringify(report)` (the idempotency key's body). */
-export type SqliteIngestTransaction = (
-  report: ScanReport,
-  bodySha256: string,
-  actor: string,
-  ingestedAt: string,
-  scope: string,
-  moveRepository: boolean,
-) => IngestResult;
-
-/** The ingest on the caller's thread: blocks its event loop for the whole transaction. */
 export function createSqliteIngest(db: Database.Database): IngestStore {
-  const ingest = createSqliteIngestTransaction(db);
-  return {
-    async ingestScan(report, actor, scope = '*', options = {}) {
-      return ingest(report, sha256Hex(JSON.stringify(report)), actor, new Date().toISOString(), scope, options.moveRepository === true);
-    },
-  };
-}
-
-export function createSqliteIngestTransaction(db: Database.Database): SqliteIngestTransaction {
   const q = {
     // Keys of this caller's scope, and those from before scopes were kept ('').
     ingestKey: db.prepare<[string, string, string], { scope: string; body_sha256: string | null; scan_pk: number }>(
@@ -167,8 +144,9 @@ export function createSqliteIngestTransaction(db: Database.Database): SqliteInge
     return becameKev;
   }
 
-  const ingest = db.transaction((report: ScanReport, bodySha256: string, actor: string, ingestedAt: string, scope: string, moveRepository: boolean): IngestResult => {
+  const ingest = db.transaction((report: ScanReport, actor: string, ingestedAt: string, scope: string, moveRepository: boolean): IngestResult => {
     const serviceNames = [...servicePaths(report).keys()].sort();
+    const bodySha256 = sha256Hex(JSON.stringify(report));
     const taken: TakenKey[] = [];
     for (const service of serviceNames) {
       const key = q.ingestKey.get(service, report.scanId, scope);
@@ -340,5 +318,9 @@ export function createSqliteIngestTransaction(db: Database.Database): SqliteInge
     return createdResult(report, plan, notable, moved, { retired, returned });
   });
 
-  return (...args) => ingest.immediate(...args);
+  return {
+    async ingestScan(report, actor, scope = '*', options = {}) {
+      return ingest(report, actor, new Date().toISOString(), scope, options.moveRepository === true);
+    },
+  };
 }

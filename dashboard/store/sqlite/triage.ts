@@ -2,9 +2,6 @@
 // better-sqlite3 transaction (see ../triage.ts for the rules). Decisions are keyed by service and
 // fingerprint: a finding a default-branch snapshot brought (a findings row) or one only a failing PR
 // scan has seen (a pr_findings row) can be decided; the gate matches on the same key.
-// Each transaction is BEGIN IMMEDIATE: it reads before it writes, and the ingest worker writes the
-// same file on its own connection (ingest-thread.ts); a deferred transaction that has read fails
-// with SQLITE_BUSY at its first write while another connection writes, an immediate one waits.
 import type Database from 'better-sqlite3';
 import { sqliteVersionBump } from '../versions.js';
 import { labelOf, toTriageDecision, toTriageEvent, triageInForce, type TriageDbRow, type TriageEventDbRow, type TriageRecord, type TriageStore } from '../triage.js';
@@ -110,10 +107,10 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
 
   return {
     async setTriage(service, fingerprints, record, actor, now = new Date()) {
-      return set.immediate(service, fingerprints, record, actor, now.toISOString());
+      return set(service, fingerprints, record, actor, now.toISOString());
     },
     async clearTriage(service, fingerprints, actor, now = new Date()) {
-      return clear.immediate(service, fingerprints, actor, labelOf(actor), now.toISOString());
+      return clear(service, fingerprints, actor, labelOf(actor), now.toISOString());
     },
     async getTriage(service, fingerprint, now = new Date()) {
       const serviceId = q.serviceId.get(service)?.id;
@@ -129,7 +126,7 @@ export function createSqliteTriage(db: Database.Database): TriageStore {
       return rows.filter((r) => triageInForce(r.expires_at, now)).map(toTriageDecision);
     },
     async expireTriage(now = new Date()) {
-      return expire.immediate(now.toISOString());
+      return expire(now.toISOString());
     },
   };
 }
