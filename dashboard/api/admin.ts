@@ -5,6 +5,7 @@ import { ServiceNameSchema } from '../../src/report/service-name.js';
 import { currentPrincipal, requireRole } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
+import { jsonBody } from './json-body.js';
 import { hasNul, NUL_REFUSED } from '../store/text.js';
 import { ROLES, type AuthStore } from '../store/types.js';
 import { LimitQuerySchema, parseQuery, zodIssueToApiError } from './query.js';
@@ -37,13 +38,7 @@ export function createAdminRoutes(deps: Pick<RouteDeps, 'now'> & { store: AuthSt
   app.get('/tokens', async (c) => c.json({ tokens: await store.listTokens() }));
 
   app.post('/tokens', async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw new ApiError(400, 'body is not valid JSON');
-    }
-    const parsed = NewTokenBodySchema.safeParse(body);
+    const parsed = NewTokenBodySchema.safeParse(await jsonBody(c));
     if (!parsed.success) throw zodIssueToApiError(parsed.error, 'invalid token request');
     const input = parsed.data;
     if (input.expiresAt && Date.parse(input.expiresAt) <= deps.now().getTime()) {

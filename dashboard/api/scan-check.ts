@@ -11,6 +11,7 @@ import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.
 import { currentPrincipal, mayIngestFor, requireRole } from '../auth/principal.js';
 import type { AppEnv } from '../deps.js';
 import { ApiError } from '../http-error.js';
+import { jsonBody } from './json-body.js';
 import { RepositoryMismatchError } from '../store/errors.js';
 import { repositoryMoves } from '../store/lifecycle.js';
 import type { RepositoryStore } from '../store/types.js';
@@ -35,13 +36,7 @@ export function createScanCheckRoutes(deps: { store: RepositoryStore }): Hono<Ap
       },
     }),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        throw new ApiError(400, 'body is not valid JSON');
-      }
-      const parsed = ScanCheckSchema.safeParse(body);
+      const parsed = ScanCheckSchema.safeParse(await jsonBody(c));
       if (!parsed.success) throw zodIssueToApiError(parsed.error, 'invalid check');
       const { repository, services } = parsed.data;
       const p = currentPrincipal(c);

@@ -14,6 +14,7 @@ import type { TriageResponseSchema } from '../../src/report/triage.js';
 import { currentPrincipal, mayIngestFor, requireRole, roleAllows, shortName } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
+import { jsonBody } from './json-body.js';
 import { buildOpenVex, refineTriage, toTriageRecord, TRIAGE_FIELDS, TriageInputError } from '../store/triage.js';
 import type { ReadStore, TriageStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
@@ -50,14 +51,6 @@ export const TriageSetBodySchema = z
 
 /** DELETE /api/v1/triage: which findings' decisions to clear. */
 export const TriageClearBodySchema = z.object(TARGET).strict().superRefine(refineTarget);
-
-async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw new ApiError(400, 'body is not valid JSON');
-  }
-}
 
 export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadStore & TriageStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
