@@ -101,6 +101,18 @@ export function signed(n: number): string {
 const DELTA_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
 /**
+ * The change cell's tooltip. A service first scanned inside the window is compared with its first
+ * snapshot, while its new findings count that snapshot's own (each was new to the dashboard then):
+ * said in so many words, else "no change" beside "+14 new" reads as a contradiction.
+ */
+function changeTitle(change: ServiceChange, days: number, moved: readonly string[]): string {
+  const net = `open findings ${signed(change.total)}${moved.length ? ` (${moved.join(', ')})` : ''}`;
+  return change.baseline === 'window'
+    ? `${change.opened} new or reopened, ${change.fixed} fixed since ${days} days ago (${change.since}); ${net}`
+    : `${net} since its first snapshot (${change.since}); ${change.opened} new or reopened, ${change.fixed} fixed in the last ${days} days, counting the findings that snapshot brought`;
+}
+
+/**
  * A service's change over the window as a table cell: the net change of its open findings in words
  * and an arrow (colour only repeats it), the new and fixed findings, and which severities moved.
  * No snapshot at all: a dash.
@@ -110,9 +122,8 @@ export function changeCell(change: ServiceChange | undefined, days: number): str
   const t = change.total;
   const dir = t > 0 ? 'up' : t < 0 ? 'down' : 'flat';
   const words = t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change';
-  const since = change.baseline === 'window' ? `since ${days} days ago (${change.since})` : `since its first snapshot (${change.since})`;
   const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
-  const title = `${change.opened} new or reopened, ${change.fixed} fixed ${since}; open findings ${signed(t)}${moved.length ? ` (${moved.join(', ')})` : ''}`;
+  const title = changeTitle(change, days, moved);
   return `<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${esc(title)}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">${esc(signed(change.opened))} new</span> / <span class="delta-fixed">${esc(signed(-change.fixed))} fixed</span></div>${
     moved.length > 0 ? `<div class="small muted delta-sev">${esc(moved.join(' · '))}</div>` : ''
   }${change.baseline === 'firstSnapshot' ? `<div class="small muted">since first snapshot ${esc(change.since.slice(5))}</div>` : ''}</td>`;
@@ -127,8 +138,9 @@ export const ServiceChangeLine: FC<{ change: ServiceChange | undefined; days: nu
   return (
     <p class="service-change" data-total={String(t)} data-opened={String(change.opened)} data-fixed={String(change.fixed)}>
       <span class={`delta delta-${dir}`}>{t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change in open findings'}</span>{' '}
-      {change.baseline === 'window' ? `in the last ${days} days` : `since its first snapshot on ${change.since}`}: {signed(change.opened)} new or reopened,{' '}
-      {signed(-change.fixed)} fixed{moved.length > 0 ? ` (${moved.join(', ')})` : ''}.
+      {change.baseline === 'window'
+        ? `in the last ${days} days: ${signed(change.opened)} new or reopened, ${signed(-change.fixed)} fixed${moved.length > 0 ? ` (${moved.join(', ')})` : ''}.`
+        : `since its first snapshot on ${change.since}${moved.length > 0 ? ` (${moved.join(', ')})` : ''}; in the last ${days} days, counting the findings that snapshot brought: ${signed(change.opened)} new or reopened, ${signed(-change.fixed)} fixed.`}
     </p>
   );
 };

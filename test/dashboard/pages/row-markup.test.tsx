@@ -338,9 +338,12 @@ function oldChangeCell(change: ServiceChange | undefined, days: number) {
   const t = change.total;
   const dir = t > 0 ? 'up' : t < 0 ? 'down' : 'flat';
   const words = t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change';
-  const since = change.baseline === 'window' ? `since ${days} days ago (${change.since})` : `since its first snapshot (${change.since})`;
   const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
-  const title = `${change.opened} new or reopened, ${change.fixed} fixed ${since}; open findings ${signed(t)}${moved.length ? ` (${moved.join(', ')})` : ''}`;
+  const net = `open findings ${signed(t)}${moved.length ? ` (${moved.join(', ')})` : ''}`;
+  const title =
+    change.baseline === 'window'
+      ? `${change.opened} new or reopened, ${change.fixed} fixed since ${days} days ago (${change.since}); ${net}`
+      : `${net} since its first snapshot (${change.since}); ${change.opened} new or reopened, ${change.fixed} fixed in the last ${days} days, counting the findings that snapshot brought`;
   return html`<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${title}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">${signed(change.opened)} new</span> / <span class="delta-fixed">${signed(-change.fixed)} fixed</span></div>${
     moved.length > 0 ? html`<div class="small muted delta-sev">${moved.join(' · ')}</div>` : ''
   }${change.baseline === 'firstSnapshot' ? html`<div class="small muted">since first snapshot ${change.since.slice(5)}</div>` : ''}</td>`;

@@ -7,6 +7,7 @@ import { buildOpenApiDocument } from '../../../dashboard/openapi.js';
 import { niceTicks } from '../../../dashboard/components/charts.js';
 import { WeekResponseSchema } from '../../../src/report/read-api.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
+import { makeReport } from '../store/report-builder.js';
 
 let h: PageHarness;
 let cookie: string;
@@ -276,5 +277,18 @@ describe('query parameters (as docs/dashboard-pages.md and docs/dashboard.md say
     const triage = await h.app.request('/api/v1/triage?utm_source=mail', { headers: { authorization: `Bearer ${h.tokens.viewer}` } });
     expect(triage.status).toBe(400);
     expect(h.tokens.viewer.startsWith('gatehouse_')).toBe(true);
+  });
+});
+
+describe('a service first scanned inside the window', () => {
+  it('says its new findings count its first snapshot\'s, so "no change" beside "+3 new" is not a contradiction', async () => {
+    // Last of this file: it adds a service.
+    const at = new Date(NOW.getTime() - 2 * DAY).toISOString();
+    await h.store.ingestScan(makeReport({ scanId: 'newcomer-1', createdAt: at, services: ['newcomer'], findings: [{ fp: 'n1' }, { fp: 'n2' }, { fp: 'n3', severity: 'low' }] }), 'test');
+    const page = (await get(h.app, '/services/newcomer', cookie)).html;
+    const line = /<p class="service-change"[^>]*>([\s\S]*?)<\/p>/.exec(page)![1].replace(/<[^>]+>/g, '');
+    expect(line).toBe(`= no change in open findings since its first snapshot on ${at.slice(0, 10)}; in the last 7 days, counting the findings that snapshot brought: +3 new or reopened, 0 fixed.`);
+    const row = rowOf((await get(h.app, '/', cookie)).html, 'newcomer');
+    expect(row).toContain(`title="open findings 0 since its first snapshot (${at.slice(0, 10)}); 3 new or reopened, 0 fixed in the last 7 days, counting the findings that snapshot brought"`);
   });
 });
