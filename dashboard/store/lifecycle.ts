@@ -132,6 +132,14 @@ export function servicePaths(report: ScanReport): Map<string, string | null> {
 }
 
 /**
+ * Whether two names are one repository. GitHub, GitLab and Gitea names ignore case (`Acme/Shop` is
+ * `acme/shop`): the action sends GitHub's spelling, a laptop's clone URL may spell it otherwise.
+ */
+export function sameRepository(a: string, b: string): boolean {
+  return a === b || a.toLowerCase() === b.toLowerCase();
+}
+
+/**
  * The repository rule: a service belongs to the repository its scans come from. `known` holds, per
  * service of the report that exists, the repository of its latest scan naming one. A report naming
  * another repository is refused (RepositoryMismatchError) unless `move`, which returns the moves to
@@ -142,7 +150,7 @@ export function repositoryMoves(report: Pick<ScanReport, 'source'>, known: Map<s
   if (!incoming) return [];
   const moves: RepositoryMove[] = [];
   for (const [service, existing] of [...known].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (existing === incoming) continue;
+    if (sameRepository(existing, incoming)) continue;
     if (!move) throw new RepositoryMismatchError(service, existing, incoming);
     moves.push({ service, from: existing, to: incoming });
   }

@@ -414,7 +414,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
     const present = servicesOfRepositoryAt(report, plan.services.map((sp) => sp.name));
     if (present) {
       const live = (
-        await client.query<{ id: string; name: string; last_snapshot_at: string | null }>('SELECT id, name, last_snapshot_at FROM services WHERE repository = $1 AND retired_at IS NULL', [report.source.repository])
+        await client.query<{ id: string; name: string; last_snapshot_at: string | null }>('SELECT id, name, last_snapshot_at FROM services WHERE lower(repository) = lower($1) AND retired_at IS NULL', [report.source.repository])
       ).rows.map((r) => ({ id: Number(r.id), name: r.name, lastSnapshotAt: r.last_snapshot_at }));
       const gone = servicesGone(present, live, createdAt);
       if (gone.length > 0) {

@@ -33,7 +33,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     updateServicePath: db.prepare<[string, number]>('UPDATE services SET path = ? WHERE id = ?'),
     setServiceRepository: db.prepare<[string, number, string]>('UPDATE services SET repository = ? WHERE id = ? AND repository IS NOT ?'),
     liveServicesOf: db.prepare<[string], { id: number; name: string; last_snapshot_at: string | null }>(
-      'SELECT id, name, last_snapshot_at FROM services WHERE repository = ? AND retired_at IS NULL',
+      'SELECT id, name, last_snapshot_at FROM services WHERE lower(repository) = lower(?) AND retired_at IS NULL',
     ),
     retireService: db.prepare<[string, number]>('UPDATE services SET retired_at = ? WHERE id = ?'),
     bringBackService: db.prepare<[number]>('UPDATE services SET retired_at = NULL WHERE id = ?'),

@@ -92,6 +92,22 @@ for (const backend of BACKENDS) {
       expect(first.moved).toBeUndefined();
     });
 
+    it('takes a repository spelled in another case as the same one, for the rule and for retiring its services', async () => {
+      // GitHub's names ignore case: the action sends "Acme/Shop", a laptop cloned acme/shop.
+      const held = (repository: string, services: string[], spec: Parameters<typeof makeReport>[0]) => {
+        const r = fromRepository(repository, spec);
+        const { upgradedFrom: _v1, ...coverage } = r.coverage;
+        const files = { total: services.length, perService: services.map((service) => ({ service, files: 1 })), categories: [], outsideServices: { count: 0, paths: [], scannedBy: [] }, excluded: [], unreadable: [] };
+        return { ...r, version: 2 as const, coverage: { ...coverage, files } };
+      };
+      await store.ingestScan(held('Acme/Shop', ['api', 'users'], { scanId: 'a1', createdAt: day('2026-11-01'), services: ['api', 'users'], findings: [{ fp: 'a1' }] }), 'test');
+      const laptop = await store.ingestScan(held('acme/shop', ['api'], { scanId: 'a2', createdAt: day('2026-11-02'), services: ['api'], findings: [{ fp: 'a1' }] }), 'test');
+      expect(laptop).toMatchObject({ status: 'created', retired: ['users'] });
+      expect(laptop.moved).toBeUndefined();
+      // Another repository is still another one.
+      await expect(store.ingestScan(fromRepository('acme/shop-2', { scanId: 'a3', createdAt: day('2026-11-03'), services: ['api'] }), 'test')).rejects.toBeInstanceOf(RepositoryMismatchError);
+    });
+
     it('moves the service to the new repository on the explicit override, and keeps it there', async () => {
       await store.ingestScan(fromRepository('acme/shop', { scanId: 's1', createdAt: day('2026-11-01'), services: ['(root)'], findings: [{ fp: 'f1' }] }), 'test');
       const moved = await store.ingestScan(
