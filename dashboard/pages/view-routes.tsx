@@ -107,12 +107,14 @@ interface KeptRows {
   at: number;
   until: number;
 }
-/** What kept rows hold: their markup (UTF-8), fingerprints and tools (UTF-16), each entry's overhead. */
-const keptRowsSize = (k: KeptRows) => [...k.rows].reduce((n, [fp, r]) => n + r.html.length + 2 * (fp.length + r.tool.length) + 64, 200);
+/** What kept rows hold (OpenRows.bytes) and their entry. */
+const keptRowsSize = (k: KeptRows) => k.rows.bytes + 100;
 /**
  * The most a service's kept rows take: half a service's share of the cache (cache-budget.ts), so
- * the work ahead's pages, charts and answers still fit beside them (about 36 rows of 770 bytes at
- * 500 services x 365 days); a service with more open rows reads each view's rows.
+ * the work ahead's pages, charts and answers still fit beside them. Kept deflated (OpenRows), a row
+ * takes ~50 bytes of markup plus its fingerprint and tool: the 23-48 open rows of a service at 500
+ * services x 365 days take 4-8 KB, and every service with up to a page (200) of open rows with
+ * fingerprints of up to ~40 characters fits; one with more reads each view's rows.
  */
 const KEPT_ROWS_MAX_BYTES = CACHE_BYTES_PER_SERVICE / 2;
 

@@ -1,0 +1,105 @@
+// A service's open rows kept by its default view (view-routes.tsx, page-bodies.tsx OpenRows): the
+// other views of open findings pick their rows among them instead of reading and rendering them
+// again, also for a service with more open rows than fit in half its share of the cache as markup
+// (47 rows of ~1 KB here), and each such view is the page an uncached app renders, in the same
+// order (ties of sort key broken by when the finding opened, then its id), after an ingest and a
+// triage decision too. On both backends.
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
+import { toTriageRecord } from '../../../dashboard/store/triage.js';
+import type { Store } from '../../../dashboard/store/types.js';
+import type { Finding, Severity } from '../../../src/findings/finding.js';
+import { createMemoryLogger } from '../../../src/logger.js';
+import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
+import { finding, snapshot } from './fixtures.js';
+import { login, NOW } from './harness.js';
+
+const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/**
+ * `count` open findings with long texts (each row ~1 KB of markup), many sharing a title, a
+ * severity, an EPSS score and a first-seen time, so a view's order rests on its ties.
+ */
+function manyFindings(count: number, offset = 0): Finding[] {
+  return Array.from({ length: count }, (_, j) => {
+    const i = j + offset;
+    return finding('many', i, SEVERITIES[i % 4], {
+      title: i % 3 === 0 ? `Shared title ${'é'.repeat(40)} <b>&</b>` : `Title ${String.fromCharCode(65 + (i % 26))} ${'x'.repeat(200)}`,
+      tool: i % 5 === 0 ? 'semgrep' : 'trivy',
+      message: `message ${i}`,
+      location: { path: `src/${'deep/'.repeat(30)}file${i}.ts`, startLine: i },
+      ...(i % 2 === 0 ? { epss: { cve: `CVE-2024-${1000 + i}`, probability: (i % 3) / 10, percentile: 0.5 } } : {}),
+    });
+  });
+}
+
+const VIEWS = ['?sort=title', '?sort=title&dir=asc', '?dir=asc', '?sort=epss', '?sort=epss&dir=asc', '?sort=age', '?sort=age&dir=asc', '?sort=firstSeen', '?sort=firstSeen&dir=asc', '?sort=tool', '?sort=tool&dir=asc'];
+
+describe.each(BACKENDS)('kept rows on %s', (backend) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let viewerToken: string;
+  beforeAll(async () => {
+    const made = await storeLocation(backend);
+    cleanup = made.cleanup;
+    store = await openTestStore(made.location);
+    // Two snapshots a day apart: the findings of the second opened later than those of the first (ties of first seen within each).
+    const first = manyFindings(30);
+    await store.ingestScan(snapshot('many', new Date(NOW.getTime() - 10 * 86_400_000), first, 'many-1'), 'test');
+    await store.ingestScan(snapshot('many', new Date(NOW.getTime() - 9 * 86_400_000), [...first, ...manyFindings(17, 30)], 'many-2'), 'test');
+    viewerToken = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+    await cleanup?.();
+  });
+
+  it('the default view keeps the rows of a service with 47 long open rows; its other views pick them in the order an uncached app renders, after an ingest and a triage decision too', async () => {
+    const reads = { listFindings: 0, listFindingKeys: 0 };
+    const counted = new Proxy(store, {
+      get(target, key) {
+        const value = Reflect.get(target, key);
+        if (typeof key === 'string' && key in reads) return (...args: unknown[]) => (reads[key as keyof typeof reads]++, (value as (...a: unknown[]) => unknown).apply(target, args));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const deps = { config: { ...DEFAULT_DASHBOARD_CONFIG, tls: false }, logger: createMemoryLogger(), now: () => NOW };
+    const cached = createApp({ ...deps, store: counted });
+    const uncached = createApp({ ...deps, store, cachePages: false });
+    const { cookie } = await login(cached, viewerToken);
+    const page = async (app: ReturnType<typeof createApp>, path: string) => {
+      const res = await app.request(path, { headers: { cookie, 'accept-encoding': 'gzip' } });
+      expect(res.status, path).toBe(200);
+      return gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+    };
+    /** Every view after the default one: the uncached page, its rows picked from those the default view kept. */
+    const viewsPicked = async (rows: number) => {
+      const before = { ...reads };
+      const first = await page(cached, '/services/many');
+      expect(first.match(/<tr data-finding=/g)).toHaveLength(rows);
+      expect(reads.listFindings).toBe(before.listFindings + 1);
+      for (const view of VIEWS) {
+        const path = `/services/many${view}`;
+        const expected = await page(uncached, path);
+        expect(expected.match(/<tr data-finding=/g), path).toHaveLength(rows);
+        expect(await page(cached, path), path).toBe(expected);
+      }
+      expect(reads).toEqual({ listFindings: before.listFindings + 1, listFindingKeys: before.listFindingKeys + VIEWS.length });
+      return first;
+    };
+    const first = await viewsPicked(47);
+    // The rows as markup are past half a service's share of the cache (what kept none before).
+    const rowsBytes = Buffer.byteLength(first.slice(first.indexOf('<tr data-finding='), first.lastIndexOf('</tr>')));
+    expect(rowsBytes).toBeGreaterThan(40_000);
+    // A triage decision changes the service's version and a row (its badge): the rows are read again, then kept.
+    const fps = [...first.matchAll(/<tr data-finding="([^"]+)"/g)].map((m) => m[1]);
+    await store.setTriage('many', [fps[3], fps[10]], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', NOW), 'alice', NOW);
+    expect(await viewsPicked(47)).toContain('triage-badge');
+    // An ingest: new findings open, one is fixed.
+    const later = [...manyFindings(47).filter((_, i) => i !== 7), ...manyFindings(3, 60)];
+    await store.ingestScan(snapshot('many', new Date(NOW.getTime() - 3_600_000), later, 'many-3'), 'test');
+    await viewsPicked(49);
+  }, 240_000);
+});
