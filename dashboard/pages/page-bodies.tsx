@@ -154,29 +154,83 @@ export class OpenRows {
     private readonly ends: Uint32Array,
     private readonly fingerprints: readonly string[],
     private readonly tools: readonly string[],
+    /** The rows' titles as stored (what the title sort compares). */
+    private readonly titles: readonly string[],
+    /** The rows (indices) in the store's order of `?sort=title` ascending and descending, when known (withTitleOrder). */
+    private readonly byTitle?: { asc: Uint16Array; desc: Uint16Array },
   ) {}
 
-  static of(fingerprints: readonly string[], rows: readonly ShownRow[]): OpenRows {
+  static of(items: readonly { fingerprint: string; title: string }[], rows: readonly ShownRow[]): OpenRows {
     const ends = new Uint32Array(rows.length);
     let end = 0;
     rows.forEach((r, i) => (ends[i] = end += r.html.length));
     const deflated = ownedBytes(deflateRawSync(Buffer.concat(rows.map((r) => r.html), end), { level: 1 }));
-    return new OpenRows(deflated, ends, [...fingerprints], rows.map((r) => r.tool));
+    return new OpenRows(
+      deflated,
+      ends,
+      items.map((f) => f.fingerprint),
+      rows.map((r) => r.tool),
+      items.map((f) => f.title),
+    );
   }
 
-  /** What they take in memory: the deflated markup, the ends, the texts (UTF-16) with an entry's overhead each. */
+  /** Whether the title sort's order is known (a view sorted by title then reads nothing). */
+  get titled(): boolean {
+    return this.byTitle !== undefined;
+  }
+
+  /** What they take in memory: the deflated markup, the ends and orders, the texts (UTF-16) with an entry's overhead each. */
   get bytes(): number {
-    return this.fingerprints.reduce((n, fp, i) => n + 2 * (fp.length + this.tools[i].length) + 48, this.deflated.length + this.ends.byteLength + 200);
+    return this.fingerprints.reduce((n, fp, i) => n + 2 * (fp.length + this.tools[i].length + this.titles[i].length) + 56, this.deflated.length + this.ends.byteLength + 200);
+  }
+
+  private indexOf(): Map<string, number> {
+    const at = new Map<string, number>();
+    this.fingerprints.forEach((fp, i) => at.set(fp, i));
+    return at;
+  }
+
+  /** The rows at `indices`, in that order. */
+  private rowsAt(indices: ArrayLike<number>): ShownRow[] {
+    const all = inflateRawSync(this.deflated);
+    return Array.from(indices, (i) => ({ html: all.subarray(i === 0 ? 0 : this.ends[i - 1], this.ends[i]), tool: this.tools[i] }));
   }
 
   /** The rows of `fingerprints` in that order, or undefined if one is not among them. */
   pick(fingerprints: readonly string[]): ShownRow[] | undefined {
-    const at = new Map<string, number>();
-    this.fingerprints.forEach((fp, i) => at.set(fp, i));
+    const at = this.indexOf();
     const indices = fingerprints.map((fp) => at.get(fp));
     if (indices.some((i) => i === undefined)) return undefined;
-    const all = inflateRawSync(this.deflated);
-    return (indices as number[]).map((i) => ({ html: all.subarray(i === 0 ? 0 : this.ends[i - 1], this.ends[i]), tool: this.tools[i] }));
+    return this.rowsAt(indices as number[]);
+  }
+
+  /**
+   * The same rows with the title sort's order, from the store's ascending order of their
+   * fingerprints (listFindingKeys: `title ASC, opened_at ASC, id ASC` in the backend's collation).
+   * Descending is `title DESC, opened_at ASC, id ASC`: the runs of equal titles in reverse, each run
+   * in its own order. Equal is byte-equal on both backends (SQLite's BINARY; PostgreSQL's
+   * deterministic collations break ties of strcoll by the bytes), so it is the text's equality.
+   * Undefined when the fingerprints are not exactly these rows.
+   */
+  withTitleOrder(ascending: readonly string[]): OpenRows | undefined {
+    const at = this.indexOf();
+    const asc = Uint16Array.from(ascending, (fp) => at.get(fp) ?? -1);
+    if (asc.length !== this.fingerprints.length || new Set(asc).size !== asc.length || asc.some((i) => i >= asc.length)) return undefined;
+    const runs: number[][] = [];
+    for (const i of asc) {
+      const run = runs.at(-1);
+      if (run && this.titles[run[0]] === this.titles[i]) run.push(i);
+      else runs.push([i]);
+    }
+    const desc = Uint16Array.from(runs.reverse().flat());
+    return new OpenRows(this.deflated, this.ends, this.fingerprints, this.tools, this.titles, { asc, desc });
+  }
+
+  /** A page of every open row sorted by title (`offset`, `limit`), with their total, when the order is known. */
+  byTitlePage(dir: 'asc' | 'desc', offset: number, limit: number): { rows: ShownRow[]; total: number } | undefined {
+    if (!this.byTitle) return undefined;
+    const order = this.byTitle[dir];
+    return { rows: this.rowsAt(order.subarray(offset, offset + limit)), total: order.length };
   }
 }
 
@@ -199,28 +253,52 @@ function findingFilter(name: string, view: ServiceView): FindingFilter {
   };
 }
 
+/** Whether a view shows open findings unfiltered (its pages hold every open finding in its order). */
+const unfilteredOpen = (v: ServiceView) =>
+  v.state === 'open' && !v.severity && !v.category && !v.tool && v.kev === undefined && v.epssMin === undefined && v.epssPercentileMin === undefined;
 /** Whether a view's page holds every open finding of the service when its total fits in it. */
-const showsAllOpen = (v: ServiceView) =>
-  v.state === 'open' && v.page === 1 && !v.severity && !v.category && !v.tool && v.kev === undefined && v.epssMin === undefined && v.epssPercentileMin === undefined;
+const showsAllOpen = (v: ServiceView) => unfilteredOpen(v) && v.page === 1;
 
 /**
  * A view's rows and total: picked from `kept` (rendered at a clock whose texts still hold, same data
  * version) when the view shows open findings, else read and rendered; `open` is every open finding
  * when this view read them all and they take at most `keepMax` bytes (for the next views).
+ * `orderTitles` (a render ahead, nobody waiting): `open` also holds the title sort's order (one more
+ * narrow statement), so that sort of the kept rows reads nothing; given with rows kept without it,
+ * `open` is those rows with it.
  */
-async function viewRows(store: ReadStore, name: string, view: ServiceView, at: Date, kept: OpenRows | undefined, keepMax: number): Promise<{ rows: ShownRow[]; total: number; open?: OpenRows }> {
+async function viewRows(
+  store: ReadStore,
+  name: string,
+  view: ServiceView,
+  at: Date,
+  kept: OpenRows | undefined,
+  keepMax: number,
+  orderTitles: boolean,
+): Promise<{ rows: ShownRow[]; total: number; open?: OpenRows }> {
   const filter = findingFilter(name, view);
+  // Only a service's open rows in the title sort's order: ties and collation are the store's (withTitleOrder).
+  const titled = async (open: OpenRows) => {
+    if (!orderTitles || open.titled) return open;
+    const keys = await store.listFindingKeys({ service: name, state: 'open', sort: 'title', order: 'asc', limit: FINDINGS_PAGE_SIZE, offset: 0 }, at);
+    const withOrder = open.withTitleOrder(keys.fingerprints);
+    return withOrder && withOrder.bytes <= keepMax ? withOrder : open;
+  };
   if (kept && view.state === 'open') {
+    if (view.sort === 'title' && unfilteredOpen(view)) {
+      const page = kept.byTitlePage(view.dir, filter.offset, FINDINGS_PAGE_SIZE);
+      if (page) return page;
+    }
     const keys = await store.listFindingKeys(filter, at);
     // Always all there at the same data version; a miss reads the page as if nothing were kept.
     const rows = kept.pick(keys.fingerprints);
-    if (rows) return { rows, total: keys.total };
+    if (rows) return { rows, total: keys.total, open: orderTitles && !kept.titled && showsAllOpen(view) ? await titled(kept) : undefined };
   }
   const { items, total } = await store.listFindings(filter, at);
   const rows = items.map((f) => ({ html: Buffer.from(findingRowHtml(f, view.state), 'utf8'), tool: f.tool }));
   if (keepMax <= 0 || !showsAllOpen(view) || items.length !== total) return { rows, total };
-  const open = OpenRows.of(items.map((f) => f.fingerprint), rows);
-  return { rows, total, open: open.bytes > keepMax ? undefined : open };
+  const open = OpenRows.of(items, rows);
+  return { rows, total, open: open.bytes > keepMax ? undefined : await titled(open) };
 }
 
 /** The posture a body draws in place (no chart drawn apart), densified over the view's window. */
@@ -264,7 +342,9 @@ function serviceView(name: string, view: ServiceView, read: { rows: ShownRow[]; 
  * of that head's scans, `chart` the chart's markup (or a slot for it), drawn apart; the rows' markup
  * (UTF-8, in order) goes where `rowsSlot` is in the markup (once, when there are rows). `kept`: the
  * service's open rows another view rendered at a clock still true at `at` (same data version);
- * `open` in the answer: this view's, when it read them all (at most `keepMax` bytes).
+ * `open` in the answer: this view's, when it read them all (at most `keepMax` bytes); with
+ * `orderTitles` (a render ahead) they also hold the title sort's order, and kept rows without it
+ * come back with it.
  */
 export async function serviceViewParts(
   store: ReadStore,
@@ -275,10 +355,11 @@ export async function serviceViewParts(
   slots: { chart: string; rows: string },
   kept?: OpenRows,
   keepMax = 0,
+  orderTitles = false,
 ): Promise<{ html: string; rows: Buffer[]; open?: OpenRows }> {
   // The window is noted on the clock as when the posture was read with the view (a day turn).
   chartWindow(view.days, at);
-  const read = await viewRows(store, name, view, at, kept, keepMax);
+  const read = await viewRows(store, name, view, at, kept, keepMax, orderTitles);
   const props = serviceView(name, view, read, fromScans, slots.chart, slots.rows);
   return { html: String(await (<ServiceViewContent {...props} />)), rows: read.rows.map((r) => r.html), open: read.open };
 }

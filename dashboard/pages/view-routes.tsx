@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { CACHE_BYTES_PER_SERVICE } from '../cache-budget.js';
 import { cachedOverview } from '../cached-reads.js';
-import { CLOCK_LAG_MS, readClock, type ClockReading } from '../clock-reading.js';
+import { CLOCK_LAG_MS, readClock } from '../clock-reading.js';
 import { neutralisedBytes, neutralisedUtf8 } from '../components/invisible-text.js';
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
@@ -230,15 +230,16 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       trueAt(t),
     );
   /** The open rows of a service another view rendered, if kept at `version` and their texts still hold at `at`. */
-  const keptRows = (name: string, version: number, at: Date): OpenRows | undefined => {
+  const keptRows = (name: string, version: number, at: Date): KeptRows | undefined => {
     const kept = cache?.peek<KeptRows>(rowsKey(name), version);
-    const t = at.getTime();
-    return kept && trueAt(t)(kept) ? kept.rows : undefined;
+    return kept && trueAt(at.getTime())(kept) ? kept : undefined;
   };
-  /** Keeps a view's open rows (rendered at `clock`) for the next views, until one of their texts changes. */
-  const keepRows = async (name: string, version: number, rows: OpenRows, clock: ClockReading): Promise<void> => {
-    const t = clock.getTime();
-    if (cache) await cache.get(rowsKey(name), version, () => ({ rows, at: t, until: clock.validUntil }), keptRowsSize, trueAt(t));
+  /**
+   * Keeps a view's open rows for the next views, from `at` until one of their texts changes; rows
+   * with the title sort's order take the place of the same rows kept without it.
+   */
+  const keepRows = async (name: string, version: number, rows: OpenRows, at: number, until: number): Promise<void> => {
+    if (cache) await cache.get(rowsKey(name), version, () => ({ rows, at, until }), keptRowsSize, (k) => trueAt(at)(k) && (k.rows.titled || !rows.titled));
   };
 
   // Everything on a service page is that service's own (its findings with their triage, KEV and EPSS
@@ -256,12 +257,15 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       const chart = keptPiece(chartKey(name, view.days, clock), version, async () => deflate(await postureChartBytes(store, name, view.days, clock)));
       // Awaited below; a failure while the view still renders must not count as unhandled.
       chart.catch(() => undefined);
-      const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, keptRows(name, version, clock), cache ? KEPT_ROWS_MAX_BYTES : 0);
+      const kept = keptRows(name, version, clock);
+      // A render ahead also learns the title sort's order of the rows it keeps (one narrow statement nobody waits for).
+      const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, kept?.rows, cache ? KEPT_ROWS_MAX_BYTES : 0, pause !== undefined);
       const [beforeChart, afterChart] = slotted(v.html, CHART_SLOT, 'chart');
       // The rows in their slot, as UTF-8 (an empty table has none).
       const table = afterChart.includes(ROWS_SLOT) ? slotted(afterChart, ROWS_SLOT, 'rows') : undefined;
       const after = table ? Buffer.concat([Buffer.from(table[0], 'utf8'), ...v.rows, Buffer.from(table[1], 'utf8')]) : afterChart;
-      if (v.open) await keepRows(name, version, v.open, clock);
+      // Rows read now hold from now as rendered; kept rows given the title order, as long as they already held.
+      if (v.open) await keepRows(name, version, v.open, clock.getTime(), Math.min(clock.validUntil, kept?.until ?? Infinity));
       await pause?.();
       return { pieces: [parts.head, await deflate(beforeChart), await chart, await deflate(after), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
     };

@@ -3,11 +3,13 @@
 // again, also for a service with more open rows than fit in half its share of the cache as markup
 // (47 rows of ~1 KB here), and each such view is the page an uncached app renders, in the same
 // order (ties of sort key broken by when the finding opened, then its id), after an ingest and a
-// triage decision too. On both backends.
+// triage decision too. Rendered ahead (nobody waiting), the default view also keeps the title
+// sort's order from the store: a view sorted by title then reads nothing. On both backends.
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
+import { PageWarmer } from '../../../dashboard/page-warmer.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import type { Finding, Severity } from '../../../src/findings/finding.js';
@@ -101,5 +103,52 @@ describe.each(BACKENDS)('kept rows on %s', (backend) => {
     const later = [...manyFindings(47).filter((_, i) => i !== 7), ...manyFindings(3, 60)];
     await store.ingestScan(snapshot('many', new Date(NOW.getTime() - 3_600_000), later, 'many-3'), 'test');
     await viewsPicked(49);
+  }, 240_000);
+
+  it('rendered ahead, the default view keeps the title order too: title views read nothing and are the uncached page, ties in the store order, after a triage decision and an ingest', async () => {
+    const reads = { listFindings: 0, listFindingKeys: 0 };
+    const counted = new Proxy(store, {
+      get(target, key) {
+        const value = Reflect.get(target, key);
+        if (typeof key === 'string' && key in reads) return (...args: unknown[]) => (reads[key as keyof typeof reads]++, (value as (...a: unknown[]) => unknown).apply(target, args));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const deps = { config: { ...DEFAULT_DASHBOARD_CONFIG, tls: false }, logger: createMemoryLogger(), now: () => NOW };
+    const warmer = new PageWarmer(createMemoryLogger());
+    const cached = createApp({ ...deps, store: counted, pageWarmer: warmer, warmPagesOnStart: 0 });
+    const uncached = createApp({ ...deps, store, cachePages: false });
+    const { cookie } = await login(cached, viewerToken);
+    const page = async (app: ReturnType<typeof createApp>, path: string) => {
+      const res = await app.request(path, { headers: { cookie, 'accept-encoding': 'gzip' } });
+      expect(res.status, path).toBe(200);
+      return gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+    };
+    const titleViews = ['?sort=title', '?sort=title&dir=asc', '?sort=title&days=30', '?sort=title&dir=asc&page=2'];
+    const round = async () => {
+      const rows = (await page(uncached, '/services/many')).match(/<tr data-finding=/g)?.length ?? 0;
+      expect(rows).toBeGreaterThan(40);
+      // A view a request waits for keeps the rows without the title order; the render ahead adds it.
+      const cold = await page(cached, '/services/many?sort=epss&dir=asc');
+      expect(cold).toBe(await page(uncached, '/services/many?sort=epss&dir=asc'));
+      warmer.afterIngest(['many']);
+      await warmer.idle();
+      const before = { ...reads };
+      for (const view of titleViews) {
+        const path = `/services/many${view}`;
+        const expected = await page(uncached, path);
+        expect(expected.match(/<tr data-finding=/g) ?? [], path).toHaveLength(view.includes('page=2') ? 0 : rows);
+        expect(await page(cached, path), path).toBe(expected);
+      }
+      expect(reads, 'title views read nothing').toEqual(before);
+      for (const view of VIEWS.filter((v) => !v.startsWith('?sort=title'))) expect(await page(cached, `/services/many${view}`), view).toBe(await page(uncached, `/services/many${view}`));
+      return cold;
+    };
+    const first = await round();
+    const fps = [...first.matchAll(/<tr data-finding="([^"]+)"/g)].map((m) => m[1]);
+    await store.setTriage('many', [fps[0], fps[20]], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', NOW), 'alice', NOW);
+    expect(await round()).toContain('triage-badge');
+    await store.ingestScan(snapshot('many', new Date(NOW.getTime() - 1_800_000), [...manyFindings(40), ...manyFindings(6, 70)], 'many-4'), 'test');
+    expect(await round()).toContain('many-4');
   }, 240_000);
 });
