@@ -10,6 +10,7 @@ import { ClockReading, nextDayTurn, noteChange, noteMinute } from '../clock-read
 import { STALE_AFTER_DAYS, type FindingFilter, type ReadStore } from '../store/types.js';
 import { changeTurn } from '../store/week.js';
 import { ownedBytes } from '../owned-bytes.js';
+import type { DeflatedPiece } from './gzip-join.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
@@ -146,6 +147,9 @@ export interface ShownRow {
  * microseconds) and takes its rows as slices in its own order. So every service with up to a page of
  * open findings keeps its rows in a few KB, not half of its share of the cache.
  */
+/** How a render deflates markup it keeps (view-routes.tsx: invisible characters neutralised, at its level). */
+export type DeflateRows = (markup: Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
+
 export class OpenRows {
   private constructor(
     /** The rows' markup (UTF-8) in the order read, deflated. */
@@ -156,8 +160,12 @@ export class OpenRows {
     private readonly tools: readonly string[],
     /** The rows' titles as stored (what the title sort compares). */
     private readonly titles: readonly string[],
-    /** The rows (indices) in the store's order of `?sort=title` ascending and descending, when known (withTitleOrder). */
-    private readonly byTitle?: { asc: Uint16Array; desc: Uint16Array },
+    /**
+     * The rows (indices) in the store's order of `?sort=title` ascending and descending, when known
+     * (withTitleOrder), with their markup in each order as the render ahead deflated it (a view
+     * then deflates no row).
+     */
+    private readonly byTitle?: { asc: Uint16Array; desc: Uint16Array; ascPiece: DeflatedPiece; descPiece: DeflatedPiece },
   ) {}
 
   static of(items: readonly { fingerprint: string; title: string }[], rows: readonly ShownRow[]): OpenRows {
@@ -181,7 +189,8 @@ export class OpenRows {
 
   /** What they take in memory: the deflated markup, the ends and orders, the texts (UTF-16) with an entry's overhead each. */
   get bytes(): number {
-    return this.fingerprints.reduce((n, fp, i) => n + 2 * (fp.length + this.tools[i].length + this.titles[i].length) + 56, this.deflated.length + this.ends.byteLength + 200);
+    const pieces = this.byTitle ? this.byTitle.ascPiece.deflated.length + this.byTitle.descPiece.deflated.length + 200 : 0;
+    return this.fingerprints.reduce((n, fp, i) => n + 2 * (fp.length + this.tools[i].length + this.titles[i].length) + 56, this.deflated.length + this.ends.byteLength + pieces + 200);
   }
 
   private indexOf(): Map<string, number> {
@@ -210,9 +219,10 @@ export class OpenRows {
    * Descending is `title DESC, opened_at ASC, id ASC`: the runs of equal titles in reverse, each run
    * in its own order. Equal is byte-equal on both backends (SQLite's BINARY; PostgreSQL's
    * deterministic collations break ties of strcoll by the bytes), so it is the text's equality.
-   * Undefined when the fingerprints are not exactly these rows.
+   * Undefined when the fingerprints are not exactly these rows. `deflate`: the render's, for the
+   * rows' markup in each order.
    */
-  withTitleOrder(ascending: readonly string[]): OpenRows | undefined {
+  async withTitleOrder(ascending: readonly string[], deflate: DeflateRows): Promise<OpenRows | undefined> {
     const at = this.indexOf();
     const asc = Uint16Array.from(ascending, (fp) => at.get(fp) ?? -1);
     if (asc.length !== this.fingerprints.length || new Set(asc).size !== asc.length || asc.some((i) => i >= asc.length)) return undefined;
@@ -223,14 +233,20 @@ export class OpenRows {
       else runs.push([i]);
     }
     const desc = Uint16Array.from(runs.reverse().flat());
-    return new OpenRows(this.deflated, this.ends, this.fingerprints, this.tools, this.titles, { asc, desc });
+    const inOrder = (order: Uint16Array) => Buffer.concat(this.rowsAt(order).map((r) => r.html));
+    const [ascPiece, descPiece] = [await deflate(inOrder(asc)), await deflate(inOrder(desc))];
+    return new OpenRows(this.deflated, this.ends, this.fingerprints, this.tools, this.titles, { asc, desc, ascPiece, descPiece });
   }
 
-  /** A page of every open row sorted by title (`offset`, `limit`), with their total, when the order is known. */
-  byTitlePage(dir: 'asc' | 'desc', offset: number, limit: number): { rows: ShownRow[]; total: number } | undefined {
+  /**
+   * A page of every open row sorted by title (`offset`, `limit`), with their total, when the order
+   * is known; a page that holds them all comes with its rows' markup deflated (`piece`).
+   */
+  byTitlePage(dir: 'asc' | 'desc', offset: number, limit: number): { rows: ShownRow[]; total: number; piece?: DeflatedPiece } | undefined {
     if (!this.byTitle) return undefined;
     const order = this.byTitle[dir];
-    return { rows: this.rowsAt(order.subarray(offset, offset + limit)), total: order.length };
+    const all = offset === 0 && order.length <= limit;
+    return { rows: this.rowsAt(order.subarray(offset, offset + limit)), total: order.length, piece: all ? this.byTitle[dir === 'asc' ? 'ascPiece' : 'descPiece'] : undefined };
   }
 }
 
@@ -263,9 +279,9 @@ const showsAllOpen = (v: ServiceView) => unfilteredOpen(v) && v.page === 1;
  * A view's rows and total: picked from `kept` (rendered at a clock whose texts still hold, same data
  * version) when the view shows open findings, else read and rendered; `open` is every open finding
  * when this view read them all and they take at most `keepMax` bytes (for the next views).
- * `orderTitles` (a render ahead, nobody waiting): `open` also holds the title sort's order (one more
- * narrow statement), so that sort of the kept rows reads nothing; given with rows kept without it,
- * `open` is those rows with it.
+ * `orderTitles` (a render ahead's deflate, nobody waiting): `open` also holds the title sort's order
+ * (one more narrow statement) and the rows deflated in it, so that sort of the kept rows reads and
+ * deflates nothing; given with rows kept without it, `open` is those rows with it.
  */
 async function viewRows(
   store: ReadStore,
@@ -274,14 +290,14 @@ async function viewRows(
   at: Date,
   kept: OpenRows | undefined,
   keepMax: number,
-  orderTitles: boolean,
-): Promise<{ rows: ShownRow[]; total: number; open?: OpenRows }> {
+  orderTitles: DeflateRows | undefined,
+): Promise<{ rows: ShownRow[]; total: number; open?: OpenRows; piece?: DeflatedPiece }> {
   const filter = findingFilter(name, view);
   // Only a service's open rows in the title sort's order: ties and collation are the store's (withTitleOrder).
   const titled = async (open: OpenRows) => {
     if (!orderTitles || open.titled) return open;
     const keys = await store.listFindingKeys({ service: name, state: 'open', sort: 'title', order: 'asc', limit: FINDINGS_PAGE_SIZE, offset: 0 }, at);
-    const withOrder = open.withTitleOrder(keys.fingerprints);
+    const withOrder = await open.withTitleOrder(keys.fingerprints, orderTitles);
     return withOrder && withOrder.bytes <= keepMax ? withOrder : open;
   };
   if (kept && view.state === 'open') {
@@ -343,8 +359,9 @@ function serviceView(name: string, view: ServiceView, read: { rows: ShownRow[]; 
  * (UTF-8, in order) goes where `rowsSlot` is in the markup (once, when there are rows). `kept`: the
  * service's open rows another view rendered at a clock still true at `at` (same data version);
  * `open` in the answer: this view's, when it read them all (at most `keepMax` bytes); with
- * `orderTitles` (a render ahead) they also hold the title sort's order, and kept rows without it
- * come back with it.
+ * `orderTitles` (a render ahead's deflate) they also hold the title sort's order, and kept rows
+ * without it come back with it. `rowsPiece`: the rows' markup already deflated (kept rows sorted by
+ * title), to go in place of `rows`.
  */
 export async function serviceViewParts(
   store: ReadStore,
@@ -355,13 +372,13 @@ export async function serviceViewParts(
   slots: { chart: string; rows: string },
   kept?: OpenRows,
   keepMax = 0,
-  orderTitles = false,
-): Promise<{ html: string; rows: Buffer[]; open?: OpenRows }> {
+  orderTitles?: DeflateRows,
+): Promise<{ html: string; rows: Buffer[]; open?: OpenRows; rowsPiece?: DeflatedPiece }> {
   // The window is noted on the clock as when the posture was read with the view (a day turn).
   chartWindow(view.days, at);
   const read = await viewRows(store, name, view, at, kept, keepMax, orderTitles);
   const props = serviceView(name, view, read, fromScans, slots.chart, slots.rows);
-  return { html: String(await (<ServiceViewContent {...props} />)), rows: read.rows.map((r) => r.html), open: read.open };
+  return { html: String(await (<ServiceViewContent {...props} />)), rows: read.rows.map((r) => r.html), open: read.open, rowsPiece: read.piece };
 }
 
 /**

@@ -259,15 +259,17 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       chart.catch(() => undefined);
       const kept = keptRows(name, version, clock);
       // A render ahead also learns the title sort's order of the rows it keeps (one narrow statement nobody waits for).
-      const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, kept?.rows, cache ? KEPT_ROWS_MAX_BYTES : 0, pause !== undefined);
+      const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, kept?.rows, cache ? KEPT_ROWS_MAX_BYTES : 0, pause ? deflate : undefined);
       const [beforeChart, afterChart] = slotted(v.html, CHART_SLOT, 'chart');
       // The rows in their slot, as UTF-8 (an empty table has none).
       const table = afterChart.includes(ROWS_SLOT) ? slotted(afterChart, ROWS_SLOT, 'rows') : undefined;
-      const after = table ? Buffer.concat([Buffer.from(table[0], 'utf8'), ...v.rows, Buffer.from(table[1], 'utf8')]) : afterChart;
+      // Rows already deflated go between the table's two halves, each deflated apart.
+      const after = async () =>
+        table && v.rowsPiece ? [await deflate(table[0]), v.rowsPiece, await deflate(table[1])] : [await deflate(table ? Buffer.concat([Buffer.from(table[0], 'utf8'), ...v.rows, Buffer.from(table[1], 'utf8')]) : afterChart)];
       // Rows read now hold from now as rendered; kept rows given the title order, as long as they already held.
       if (v.open) await keepRows(name, version, v.open, clock.getTime(), Math.min(clock.validUntil, kept?.until ?? Infinity));
       await pause?.();
-      return { pieces: [parts.head, await deflate(beforeChart), await chart, await deflate(after), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
+      return { pieces: [parts.head, await deflate(beforeChart), await chart, ...(await after()), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
     };
 
   // What page-warmer.ts renders ahead: the default views, which links and notifications open.
