@@ -123,7 +123,7 @@ export interface StoreOptions {
   sla?: SlaDays;
   /** Session lifetime, default 12 hours. */
   sessionTtlMs?: number;
-  /** PostgreSQL: connections per process (default 16). */
+  /** PostgreSQL: connections per process (default DEFAULT_POOL_SIZE, 8: postgres/open.ts). */
   poolSize?: number;
 }
 

@@ -31,6 +31,19 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Connections per process unless StoreOptions.poolSize says otherwise. Each PostgreSQL backend pays
+ * for itself once more per connection: it parses and plans every prepared statement, fills its own
+ * catalog caches, and maps each page of the shared buffers it touches the first time (measured on
+ * the bench machine: ~14 us of CPU per 4 KB page, ~0.45 s per backend over 128 MB of shared buffers).
+ * With 16, a burst of 32 requests after a start spread its reads over 16 cold backends: all misses
+ * over 300 services at 10M-like rows cost PostgreSQL 4.3 ms per findings page and 1.5 ms per posture
+ * series, against 2.3 and 0.6 with 8 (and 1.8 and 0.5 with 4). Short indexed reads keep a few
+ * backends busy at once; 8 leaves room for long holders (an ingest's transaction, the overview's
+ * parallel reads) while every request's data-version read still finds a connection.
+ */
+export const DEFAULT_POOL_SIZE = 8;
+
 export async function openPostgresStore(url: string, options: StoreOptions = {}): Promise<PostgresStore> {
   // Short indexed reads: compiling a plan with JIT (on by default since PostgreSQL 12, for plans the
   // planner thinks costly, like the overview's counts over every open finding) costs more than it
@@ -41,7 +54,7 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
   // plans every prepared statement again with the server's catalog caches cold, 15-20 ms more per
   // statement on its first reads (measured at 10 million findings), which the first requests of
   // every burst after a quiet moment paid.
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 16, idleTimeoutMillis: 0, connectionTimeoutMillis: 10_000, options: '-c jit=off' });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? DEFAULT_POOL_SIZE, idleTimeoutMillis: 0, connectionTimeoutMillis: 10_000, options: '-c jit=off' });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   // A checked-out client whose server connection dies emits 'error'; the query in flight rejects with
