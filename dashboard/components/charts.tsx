@@ -1,7 +1,8 @@
 // Server-rendered SVG charts. SVG keeps the CSP strict (no script, colours from CSS classes) and the
-// pages readable without JavaScript. Every data point is a <circle> with data-day / data-count and a
-// <title> tooltip, so browsers show the value on hover and tests can count the points (one a day up
-// to 90 days, one a week beyond).
+// pages readable without JavaScript. Every day of the posture chart is a hover column (<rect>) with
+// data-day, a data-<severity> count per visible severity and a <title> tooltip listing them, so
+// browsers show a day's values on hover and tests can count the days (one a day up to 90 days, one
+// a week beyond).
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import type { Severity } from '../../src/findings/finding.js';
@@ -97,10 +98,10 @@ const COMPACT: ChartGeometry = { w: 400, h: 250, m: { top: 12, right: 14, bottom
 /**
  * Stacked areas of open findings per severity over days (critical at the bottom, where the eye
  * lands first), with a line on the top edge of each band. Drawn twice: a wide chart and a compact
- * one for narrow screens (CSS shows one). The wide one carries a data point per day and severity
- * (one a week beyond 90 days) with its tooltip and data attributes; only the points where a band
- * changes (and the first and last day) are drawn, the others show on hover, so 90 days x 4
- * severities are not 360 dots in a row.
+ * one for narrow screens (CSS shows one). The wide one carries a hover column per day (one a week
+ * beyond 90 days) with every severity's count in its tooltip and data attributes, and a dot where a
+ * band changes (and on the first and last day), so 90 days x 4 severities are not 360 dots in a row
+ * nor 360 tooltips (the 90-day chart was 89 KB, most of it those points).
  */
 export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series, label }) => {
   const data = postureData(series, label);
@@ -215,7 +216,7 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean, asLat
   const text = asLatin1 ? utf8AsLatin1 : (t: string) => t;
   const dash = text('—');
   const l = text(esc(label));
-  let out = `<svg class="${withPoints ? 'posture-chart wide' : 'posture-chart compact'}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${l}" preserveAspectRatio="xMidYMid meet"${withPoints ? ` data-points="${pointCount * visible.length}"` : ''}><title>${l}</title><g class="grid">`;
+  let out = `<svg class="${withPoints ? 'posture-chart wide' : 'posture-chart compact'}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${l}" preserveAspectRatio="xMidYMid meet"${withPoints ? ` data-points="${pointCount}"` : ''}><title>${l}</title><g class="grid">`;
   for (const t of ticks) {
     const ty = fmt(y(t));
     out += `<g><line x1="${M.left}" x2="${W - M.right}" y1="${ty}" y2="${ty}"></line><text x="${M.left - 8}" y="${ty + 4}" class="tick y">${t}</text></g>`;
@@ -230,22 +231,37 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean, asLat
     out += `<g class="band sev-${s}"><path class="area" d="M${top.join('L')}L${lower.reverse().join('L')}Z"></path><polyline class="line" points="${top.join(' ')}"></polyline></g>`;
     lower = top;
   });
-  if (withPoints) {
+  if (withPoints && pointCount > 0) {
+    // The dots where a band's edge moves (or its count does), and on the first and last day: drawn
+    // only, no tooltip (the day's column below has it for every severity).
     visible.forEach((s, k) => {
       const upper = uppers[k];
-      // Every value here is a number, a severity name or a YYYY-MM-DD day (checked): no markup.
-      let points = '';
+      let dots = '';
       for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
-        const p = series[i];
-        if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
-        const count = p.counts[s];
-        // Drawn where the band's edge moves (or its count does), and on the first and last day.
         const prev = i - pointEvery;
-        const mark = i === series.length - 1 || prev < 0 || upper[prev] !== upper[i] || series[prev].counts[s] !== count;
-        points += `<circle cx="${xs[i].slice(0, -1)}" cy="${yOf(upper[i])}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"${mark ? ' class="mark"' : ''}><title>${p.day} ${dash} ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
+        if (i === series.length - 1 || prev < 0 || upper[prev] !== upper[i] || series[prev].counts[s] !== series[i].counts[s]) dots += `<circle cx="${xs[i].slice(0, -1)}" cy="${yOf(upper[i])}" r="2.6"></circle>`;
       }
-      out += `<g class="points sev-${s}">${points}</g>`;
+      out += `<g class="marks sev-${s}">${dots}</g>`;
     });
+    // One hover target a day (a week beyond 90 days): a column the plot's height, with the day's
+    // count of every visible severity in its data attributes and its tooltip. One title a day
+    // instead of one a day and severity: a day's values read together, in a quarter of the markup.
+    const slot = (n <= 1 ? plotW : plotW / (n - 1)) * pointEvery;
+    const width = fmt(slot);
+    let days = '';
+    for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
+      const p = series[i];
+      // Every value here is a number, a severity name or a YYYY-MM-DD day (checked): no markup.
+      if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
+      let data = '';
+      let title = '';
+      for (const s of visible) {
+        data += ` data-${s}="${p.counts[s]}"`;
+        title += `${title === '' ? '' : ', '}${s}: ${p.counts[s]}`;
+      }
+      days += `<rect x="${fmt(x(i) - slot / 2)}" y="${M.top}" width="${width}" height="${plotH}" data-day="${p.day}"${data}><title>${p.day} ${dash} ${totals[i]} open${title === '' ? '' : ` (${title})`}</title></rect>`;
+    }
+    out += `<g class="days">${days}</g>`;
   }
   if (offset > 0) out += noData(M.left, xw(Math.min(offset, n - 1)), M.top, plotH, series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period', text);
   if (series.length > 0 && visible.length === 0) out += `<text x="${fmt((xw(offset) + W - M.right) / 2)}" y="${H / 2}" class="empty">No open findings in this period</text>`;

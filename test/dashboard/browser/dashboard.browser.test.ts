@@ -141,11 +141,16 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
     const chart = page.locator('svg.posture-chart.wide');
     expect(await chart.isVisible()).toBe(true);
     expect((await chart.boundingBox())!.width).toBeGreaterThan(800);
-    // the default 90-day window: 30 days of history x the 4 severities present; before that, no data
-    expect(await page.locator('svg.posture-chart.wide circle[data-day]').count()).toBe(120);
+    // the default 90-day window: 30 days of history, a hover column each; before that, no data
+    expect(await page.locator('svg.posture-chart.wide .days rect[data-day]').count()).toBe(30);
     expect(await page.textContent('svg.posture-chart.wide .no-data')).toMatch(/^no scans before \d{4}-\d{2}-\d{2}$/);
     const today = new Date().toISOString().slice(0, 10);
-    expect(await page.getAttribute(`svg.posture-chart.wide circle[data-day="${today}"][data-severity="critical"]`, 'data-count')).toBe('2');
+    const todayColumn = page.locator(`svg.posture-chart.wide .days rect[data-day="${today}"]`);
+    expect(await todayColumn.getAttribute('data-critical')).toBe('2');
+    // Its tooltip gives every severity's count; hovering the column shows where it is.
+    expect(await todayColumn.locator('title').textContent()).toMatch(new RegExp(`^${today} — \\d+ open \\(critical: 2, high: \\d+`));
+    await todayColumn.hover();
+    expect(await todayColumn.evaluate((r) => getComputedStyle(r).fill)).not.toMatch(/^(transparent|rgba\(0, 0, 0, 0\))$/);
     expect(await page.locator('table.findings tbody tr').count()).toBe(7);
     await shot('service');
 
@@ -154,7 +159,7 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
     const severities = await page.locator('table.findings tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity')));
     expect(severities).toEqual(['high', 'high']);
     await page.goto(`${dashboard.url}services/payments?days=30`);
-    expect(await page.locator('svg.posture-chart.wide circle[data-day]').count()).toBe(120);
+    expect(await page.locator('svg.posture-chart.wide .days rect[data-day]').count()).toBe(30);
     await shot('service-30-days');
   });
 

@@ -74,6 +74,7 @@ const WIDE: ChartGeometry = { w: 960, h: 280, m: { top: 14, right: 18, bottom: 3
  */
 const COMPACT: ChartGeometry = { w: 400, h: 250, m: { top: 12, right: 14, bottom: 28, left: 34 }, xLabels: 4, ySteps: 3 };
 
+/** The posture chart as JSX: the reference the string-built chart (charts.tsx) is checked against. */
 const OldPostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series: window, label }) => {
   // Known days form one run at the end of the window (carried forward after the first snapshot).
   const firstKnown = window.findIndex((p) => p.counts !== null);
@@ -150,7 +151,7 @@ function postureSvg(
       role="img"
       aria-label={label}
       preserveAspectRatio="xMidYMid meet"
-      {...(withPoints ? { 'data-points': String(pointCount * visible.length) } : {})}
+      {...(withPoints ? { 'data-points': String(pointCount) } : {})}
     >
       <title>{label}</title>
       <g class="grid">
@@ -179,25 +180,36 @@ function postureSvg(
           </g>
         );
       })}
-      {withPoints
+      {withPoints && pointCount > 0
         ? visible.map((s) => {
             const b = bands.get(s)!;
-            // Thousands of points on a year's chart, built as one string: every value in it is a
-            // number, a severity name or a YYYY-MM-DD day (checked), none of which can carry markup,
-            // so raw() is safe and skips escaping each of them (4x faster than the html tag).
-            let points = '';
+            // A dot where the band's edge moves (or its count does), and on the first and last day.
+            let dots = '';
             for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
-              const p = series[i];
-              if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
-              const count = p.counts[s];
-              // Drawn where the band's edge moves (or its count does), and on the first and last day.
               const prev = i - pointEvery;
-              const mark = i === series.length - 1 || prev < 0 || b.upper[prev] !== b.upper[i] || series[prev].counts[s] !== count;
-              points += `<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6" data-day="${p.day}" data-severity="${s}" data-count="${count}"${mark ? ' class="mark"' : ''}><title>${p.day} — ${s}: ${count} open (all severities: ${totals[i]})</title></circle>`;
+              if (i === series.length - 1 || prev < 0 || b.upper[prev] !== b.upper[i] || series[prev].counts[s] !== series[i].counts[s]) {
+                dots += `<circle cx="${fmt(x(i))}" cy="${fmt(y(b.upper[i]))}" r="2.6"></circle>`;
+              }
             }
-            return raw(`<g class="points sev-${s}">${points}</g>`);
+            return raw(`<g class="marks sev-${s}">${dots}</g>`);
           })
         : null}
+      {withPoints && pointCount > 0 ? (
+        <g class="days">
+          {series.map((p, i) => {
+            if ((series.length - 1 - i) % pointEvery !== 0) return null;
+            if (!DAY.test(p.day)) throw new Error(`PostureChart: "${p.day.slice(0, 20)}" is not a YYYY-MM-DD day`);
+            const slot = (n <= 1 ? plotW : plotW / (n - 1)) * pointEvery;
+            const counts = Object.fromEntries(visible.map((s) => [`data-${s}`, String(p.counts[s])]));
+            const listed = visible.map((s) => `${s}: ${p.counts[s]}`).join(', ');
+            return (
+              <rect x={fmt(x(i) - slot / 2)} y={M.top} width={fmt(slot)} height={plotH} data-day={p.day} {...counts}>
+                <title>{`${p.day} — ${totals[i]} open${listed === '' ? '' : ` (${listed})`}`}</title>
+              </rect>
+            );
+          })}
+        </g>
+      ) : null}
       {offset > 0 ? noData(M.left, xw(Math.min(offset, n - 1)), M.top, plotH, series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period') : null}
       {series.length > 0 && visible.length === 0 ? (
         <text x={fmt((xw(offset) + W - M.right) / 2)} y={H / 2} class="empty">

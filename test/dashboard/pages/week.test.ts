@@ -203,21 +203,21 @@ describe("the service page's chart: readable at 1440 and 390 px", () => {
     expect(niceTicks(480)).toEqual([0, 200, 400, 600]);
   });
 
-  it('draws only the points where a band moves; every day keeps its point and tooltip', async () => {
+  it('draws only the points where a band moves; every day keeps its hover column and tooltip', async () => {
     const { html } = await get(h.app, '/services/payments', cookie);
     const wide = svgOf(html, 'wide');
-    const all = wide.match(/<circle /g) ?? [];
-    const marked = wide.match(/<circle [^>]*class="mark"/g) ?? [];
-    // 30 days of history x 4 severities, each with its tooltip; payments changes once a day at most.
-    expect(all).toHaveLength(120);
-    expect(marked.length).toBeGreaterThan(4);
-    expect(marked.length).toBeLessThan(all.length / 2);
+    const dots = wide.match(/<circle /g) ?? [];
+    const days = wide.match(/<rect [^>]*data-day="[^"]+"[^>]*><title>/g) ?? [];
+    // 30 days of history, a column with its tooltip each; a dot where a band moves (payments changes once a day at most).
+    expect(days).toHaveLength(30);
+    expect(dots.length).toBeGreaterThan(4);
+    expect(dots.length).toBeLessThan(days.length * 4 / 2);
     // The y axis ends at a round count just above the highest total, in whole steps.
     const ticks = [...wide.matchAll(/class="tick y">([\d.]+)</g)].map((m) => Number(m[1]));
     expect(ticks.every((t) => Number.isInteger(t))).toBe(true);
     const css = await (await h.app.request('/static/dashboard.css')).text();
-    expect(css).toMatch(/\.posture-chart circle \{[^}]*opacity: 0;/);
-    expect(css).toMatch(/\.posture-chart circle\.mark \{ opacity: 0\.9; \}/);
+    expect(css).toMatch(/\.posture-chart \.days rect \{ fill: transparent; \}/);
+    expect(css).toMatch(/\.posture-chart \.days rect:hover \{ fill: /);
   });
 
   it('has a compact chart for narrow screens: a phone-sized viewBox, 4 day labels, no points', async () => {
