@@ -354,12 +354,14 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     },
 
     async serviceChangeTurn(since, service) {
-      const [baseline, later, first] = await Promise.all([
-        rows<ChangeTurnRow>(numbered(CHANGE_TURN_SQL.baseline), [since, service]),
-        rows<ChangeTurnRow>(numbered(CHANGE_TURN_SQL.later), [dayOfTime(since), since, service]),
-        rows<{ at: string | null }>(numbered(CHANGE_TURN_SQL.firstEvent), [since, service]),
-      ]);
-      return { baseline: baseline[0], later, firstEventAt: first[0]?.at ?? null };
+      // A service page waits on this beside serviceChanges: its three reads as one statement (one
+      // round trip and one pooled connection instead of three), each part the JSON of its rows.
+      const json = (sql: string, order = '') => `(SELECT coalesce(json_agg(row_to_json(r)${order}), '[]') FROM (${sql}) r)`;
+      const [parts] = await rows<{ baseline: ChangeTurnRow[]; later: ChangeTurnRow[]; first_event: string | null }>(
+        numbered(`SELECT ${json(CHANGE_TURN_SQL.baseline)} AS baseline, ${json(CHANGE_TURN_SQL.later, ' ORDER BY r.snapshot_at')} AS later, (${CHANGE_TURN_SQL.firstEvent}) AS first_event`),
+        [since, service, dayOfTime(since), since, service, since, service],
+      );
+      return { baseline: parts.baseline[0], later: parts.later, firstEventAt: parts.first_event };
     },
 
     async remediationTrend(now, days) {

@@ -68,6 +68,20 @@ describe('service page reads on both backends', () => {
     expect(await postgres.getService('nobody', NOW)).toBeUndefined();
   });
 
+  it('serviceChangeTurn answers the same on both backends (PostgreSQL reads it in one statement)', async () => {
+    for (const days of [1, 5, 7, 30, 70]) {
+      for (const name of ['payments', 'orders', 'fresh', 'nobody']) {
+        const [a, b] = [await sqlite.serviceChangeTurn(dayAgo(days), name), await postgres.serviceChangeTurn(dayAgo(days), name)];
+        // Counts as numbers (a driver may give a bigint as text); the rest as read.
+        const counts = (r: Record<string, unknown> | undefined) => r && Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'day' || k === 'snapshot_at' ? v : Number(v)]));
+        expect({ ...b, baseline: counts(b.baseline), later: b.later.map(counts) }, `${name} ${days}`).toEqual({ ...a, baseline: counts(a.baseline), later: a.later.map(counts) });
+      }
+    }
+    expect((await postgres.serviceChangeTurn(dayAgo(7), 'payments')).later.length).toBeGreaterThan(1);
+    expect((await postgres.serviceChangeTurn(dayAgo(7), 'payments')).firstEventAt).not.toBeNull();
+    expect(await postgres.serviceChangeTurn(dayAgo(7), 'nobody')).toEqual({ baseline: undefined, later: [], firstEventAt: null });
+  });
+
   it('serviceChanges answers the same for one service (in the window, first snapshot inside it, none)', async () => {
     const since = dayAgo(7);
     for (const name of ['payments', 'orders', 'fresh', 'nobody']) {
