@@ -205,6 +205,12 @@ export interface ReadStore {
   serviceChanges(since: string, service?: string): Promise<ServiceChange[]>;
   /** What moves one service's change as the window's start `since` moves on (week.ts changeTurn). */
   serviceChangeTurn(since: string, service: string): Promise<ChangeTurnInputs>;
+  /**
+   * serviceChanges(since, service) and serviceChangeTurn(since, service) read together, the same
+   * answers: a service page's head needs both, and they share the walk of the service's events
+   * (SQLite: once instead of twice; PostgreSQL: one statement instead of two).
+   */
+  serviceChangeWithTurn(since: string, service: string): Promise<{ changes: ServiceChange[]; turn: ChangeTurnInputs }>;
   /** SLA breaches per day and time to remediate per week over `days` days ending on `now`'s day (every service). */
   remediationTrend(now: Date, days?: number): Promise<RemediationTrend>;
 }

@@ -127,7 +127,8 @@ export function changePostureSql(which: 'baseline' | 'first' | 'latest', oneServ
 
 /** Lifecycle events per service and kind at or after a time (`?`), optionally of one service. */
 export function changeEventsSql(oneService: boolean): string {
-  return `SELECT s.name AS service, e.kind, count(*) AS n FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN services s ON s.id = f.service_id
+  // first_at: the earliest event of the kind, so one service's change also gives changeTurn its first event (serviceChangeWithTurn).
+  return `SELECT s.name AS service, e.kind, count(*) AS n, min(e.at) AS first_at FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN services s ON s.id = f.service_id
   WHERE e.at >= ?${oneService ? ' AND s.name = ?' : ''} GROUP BY s.name, e.kind`;
 }
 
@@ -145,6 +146,15 @@ export interface ChangeEventDbRow {
   service: string;
   kind: WeekEventKind;
   n: number | string;
+  /** The earliest event of the kind (ISO time text). */
+  first_at: string;
+}
+
+/** The earliest event among changeEventsSql's rows (ISO times compare as text): CHANGE_TURN_SQL.firstEvent's answer for the same service and start. */
+export function firstEventOf(events: readonly ChangeEventDbRow[]): string | null {
+  let first: string | null = null;
+  for (const e of events) if (first === null || e.first_at < first) first = e.first_at;
+  return first;
 }
 
 /**

@@ -44,6 +44,7 @@ import {
   type WeekCountDbRow,
   type WeekEventDbRow,
   CHANGE_TURN_SQL,
+  firstEventOf,
   type ChangeTurnRow,
 } from '../week.js';
 import { dayOf as dayOfTime } from '../days.js';
@@ -351,6 +352,24 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
         rows<ChangeEventDbRow>(numbered(changeEventsSql(one)), [since, ...extra]),
       ]);
       return assembleChanges(sinceDay, baseline, first, latest, events);
+    },
+
+    async serviceChangeWithTurn(since, service) {
+      // serviceChanges' one statement with serviceChangeTurn's baseline and later snapshots beside it;
+      // the first event is the events' earliest (one walk of the service's events, one round trip).
+      const json = (sql: string, order = '') => `(SELECT coalesce(json_agg(row_to_json(r)${order}), '[]') FROM (${sql}) r)`;
+      const [parts] = await rows<{ baseline: ChangePostureDbRow[]; first: ChangePostureDbRow[]; latest: ChangePostureDbRow[]; events: ChangeEventDbRow[]; turn_baseline: ChangeTurnRow[]; later: ChangeTurnRow[] }>(
+        numbered(
+          `SELECT ${json(changePostureSql('baseline', true))} AS baseline, ${json(changePostureSql('first', true))} AS first, ` +
+            `${json(changePostureSql('latest', true))} AS latest, ${json(changeEventsSql(true))} AS events, ` +
+            `${json(CHANGE_TURN_SQL.baseline)} AS turn_baseline, ${json(CHANGE_TURN_SQL.later, ' ORDER BY r.snapshot_at')} AS later`,
+        ),
+        [since, service, service, service, since, service, since, service, dayOfTime(since), since, service],
+      );
+      return {
+        changes: assembleChanges(dayOfTime(since), parts.baseline, parts.first, parts.latest, parts.events),
+        turn: { baseline: parts.turn_baseline[0], later: parts.later, firstEventAt: firstEventOf(parts.events) },
+      };
     },
 
     async serviceChangeTurn(since, service) {

@@ -40,6 +40,7 @@ import {
   type WeekCountDbRow,
   type WeekEventDbRow,
   CHANGE_TURN_SQL,
+  firstEventOf,
   type ChangeTurnRow,
 } from '../week.js';
 import { dayOf as dayOfTime } from '../days.js';
@@ -264,6 +265,25 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
         prepared(changePostureSql('latest', one)).all(...extra) as ChangePostureDbRow[],
         prepared(changeEventsSql(one)).all(since, ...extra) as ChangeEventDbRow[],
       );
+    },
+
+    async serviceChangeWithTurn(since, service) {
+      const events = prepared(changeEventsSql(true)).all(since, service) as ChangeEventDbRow[];
+      return {
+        changes: assembleChanges(
+          dayOfTime(since),
+          prepared(changePostureSql('baseline', true)).all(since, service) as ChangePostureDbRow[],
+          prepared(changePostureSql('first', true)).all(service) as ChangePostureDbRow[],
+          prepared(changePostureSql('latest', true)).all(service) as ChangePostureDbRow[],
+          events,
+        ),
+        turn: {
+          baseline: prepared(CHANGE_TURN_SQL.baseline).get(since, service) as ChangeTurnRow | undefined,
+          later: prepared(CHANGE_TURN_SQL.later).all(dayOfTime(since), since, service) as ChangeTurnRow[],
+          // The events' earliest, not CHANGE_TURN_SQL.firstEvent: that walked the same events again.
+          firstEventAt: firstEventOf(events),
+        },
+      };
     },
 
     async serviceChangeTurn(since, service) {

@@ -150,7 +150,7 @@ describe('dashboard in chromium', { timeout: 120_000 }, () => {
     // Its tooltip gives every severity's count; hovering the column shows where it is.
     expect(await todayColumn.locator('title').textContent()).toMatch(new RegExp(`^${today} — \\d+ open \\(critical: 2, high: \\d+`));
     await todayColumn.hover();
-    expect(await todayColumn.evaluate((r) => getComputedStyle(r).fill)).not.toMatch(/^(transparent|rgba\(0, 0, 0, 0\))$/);
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('svg.posture-chart.wide .days rect[data-day="${today}"]')).fill`)).not.toMatch(/^(transparent|rgba\(0, 0, 0, 0\))$/);
     expect(await page.locator('table.findings tbody tr').count()).toBe(7);
     await shot('service');
 

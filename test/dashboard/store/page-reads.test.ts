@@ -82,6 +82,19 @@ describe('service page reads on both backends', () => {
     expect(await postgres.serviceChangeTurn(dayAgo(7), 'nobody')).toEqual({ baseline: undefined, later: [], firstEventAt: null });
   });
 
+  it('serviceChangeWithTurn is serviceChanges and serviceChangeTurn read together, on both backends', async () => {
+    for (const store of [sqlite, postgres]) {
+      for (const days of [1, 5, 7, 30, 70]) {
+        for (const name of ['payments', 'orders', 'fresh', 'nobody']) {
+          const since = dayAgo(days);
+          expect(await store.serviceChangeWithTurn(since, name), `${name} ${days}`).toEqual({ changes: await store.serviceChanges(since, name), turn: await store.serviceChangeTurn(since, name) });
+        }
+      }
+    }
+    // The first event is there where the service had events since the start.
+    expect((await sqlite.serviceChangeWithTurn(dayAgo(7), 'payments')).turn.firstEventAt).not.toBeNull();
+  });
+
   it('serviceChanges answers the same for one service (in the window, first snapshot inside it, none)', async () => {
     const since = dayAgo(7);
     for (const name of ['payments', 'orders', 'fresh', 'nobody']) {
