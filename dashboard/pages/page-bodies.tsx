@@ -150,6 +150,18 @@ export interface ShownRow {
 /** How a render deflates markup it keeps (view-routes.tsx: invisible characters neutralised, at its level). */
 export type DeflateRows = (markup: Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
 
+/** The sorts of text columns, whose order the store gives (collation differs between backends). */
+export const TEXT_SORTS = ['title', 'tool'] as const;
+export type TextSort = (typeof TEXT_SORTS)[number];
+
+/** The rows (indices) in one text sort's order, both ways, with their markup in each order deflated. */
+interface TextOrder {
+  asc: Uint16Array;
+  desc: Uint16Array;
+  ascPiece: DeflatedPiece;
+  descPiece: DeflatedPiece;
+}
+
 export class OpenRows {
   private constructor(
     /** The rows' markup (UTF-8) in the order read, deflated. */
@@ -158,14 +170,13 @@ export class OpenRows {
     private readonly ends: Uint32Array,
     private readonly fingerprints: readonly string[],
     private readonly tools: readonly string[],
-    /** The rows' titles as stored (what the title sort compares). */
-    private readonly titles: readonly string[],
+    /** The rows' titles as stored (what the title sort compares), until the orders are known (then dropped). */
+    private readonly titles: readonly string[] | undefined,
     /**
-     * The rows (indices) in the store's order of `?sort=title` ascending and descending, when known
-     * (withTitleOrder), with their markup in each order as the render ahead deflated it (a view
-     * then deflates no row).
+     * The rows in the store's order of each text sort, when known (withTextOrders), with their markup
+     * in each order as the render ahead deflated it (a view then reads and deflates no row).
      */
-    private readonly byTitle?: { asc: Uint16Array; desc: Uint16Array; ascPiece: DeflatedPiece; descPiece: DeflatedPiece },
+    private readonly orders?: Record<TextSort, TextOrder>,
   ) {}
 
   static of(items: readonly { fingerprint: string; title: string }[], rows: readonly ShownRow[]): OpenRows {
@@ -182,15 +193,15 @@ export class OpenRows {
     );
   }
 
-  /** Whether the title sort's order is known (a view sorted by title then reads nothing). */
-  get titled(): boolean {
-    return this.byTitle !== undefined;
+  /** Whether the text sorts' orders are known (a view sorted by one then reads nothing). */
+  get ordered(): boolean {
+    return this.orders !== undefined;
   }
 
   /** What they take in memory: the deflated markup, the ends and orders, the texts (UTF-16) with an entry's overhead each. */
   get bytes(): number {
-    const pieces = this.byTitle ? this.byTitle.ascPiece.deflated.length + this.byTitle.descPiece.deflated.length + 200 : 0;
-    return this.fingerprints.reduce((n, fp, i) => n + 2 * (fp.length + this.tools[i].length + this.titles[i].length) + 56, this.deflated.length + this.ends.byteLength + pieces + 200);
+    const orders = this.orders ? Object.values(this.orders).reduce((n, o) => n + o.ascPiece.deflated.length + o.descPiece.deflated.length + 4 * o.asc.length + 300, 0) : 0;
+    return this.fingerprints.reduce((n, fp, i) => n + 2 * (fp.length + this.tools[i].length + (this.titles?.[i].length ?? 0)) + 56, this.deflated.length + this.ends.byteLength + orders + 200);
   }
 
   private indexOf(): Map<string, number> {
@@ -214,39 +225,47 @@ export class OpenRows {
   }
 
   /**
-   * The same rows with the title sort's order, from the store's ascending order of their
-   * fingerprints (listFindingKeys: `title ASC, opened_at ASC, id ASC` in the backend's collation).
-   * Descending is `title DESC, opened_at ASC, id ASC`: the runs of equal titles in reverse, each run
-   * in its own order. Equal is byte-equal on both backends (SQLite's BINARY; PostgreSQL's
+   * The same rows with each text sort's order, from the store's ascending order of their
+   * fingerprints (listFindingKeys: `key ASC, opened_at ASC, id ASC` in the backend's collation).
+   * Descending is `key DESC, opened_at ASC, id ASC`: the runs of equal keys in reverse, each run in
+   * its own order. Equal is byte-equal on both backends (SQLite's BINARY; PostgreSQL's
    * deterministic collations break ties of strcoll by the bytes), so it is the text's equality.
    * Undefined when the fingerprints are not exactly these rows. `deflate`: the render's, for the
    * rows' markup in each order.
    */
-  async withTitleOrder(ascending: readonly string[], deflate: DeflateRows): Promise<OpenRows | undefined> {
+  async withTextOrders(ascending: Record<TextSort, readonly string[]>, deflate: DeflateRows): Promise<OpenRows | undefined> {
+    const titles = this.titles;
+    if (!titles) return this;
     const at = this.indexOf();
-    const asc = Uint16Array.from(ascending, (fp) => at.get(fp) ?? -1);
-    if (asc.length !== this.fingerprints.length || new Set(asc).size !== asc.length || asc.some((i) => i >= asc.length)) return undefined;
-    const runs: number[][] = [];
-    for (const i of asc) {
-      const run = runs.at(-1);
-      if (run && this.titles[run[0]] === this.titles[i]) run.push(i);
-      else runs.push([i]);
+    const keyOf: Record<TextSort, readonly string[]> = { title: titles, tool: this.tools };
+    const orders: Partial<Record<TextSort, TextOrder>> = {};
+    for (const sort of TEXT_SORTS) {
+      const asc = Uint16Array.from(ascending[sort], (fp) => at.get(fp) ?? -1);
+      if (asc.length !== this.fingerprints.length || new Set(asc).size !== asc.length || asc.some((i) => i >= asc.length)) return undefined;
+      const key = keyOf[sort];
+      const runs: number[][] = [];
+      for (const i of asc) {
+        const run = runs.at(-1);
+        if (run && key[run[0]] === key[i]) run.push(i);
+        else runs.push([i]);
+      }
+      const desc = Uint16Array.from(runs.reverse().flat());
+      const inOrder = (order: Uint16Array) => Buffer.concat(this.rowsAt(order).map((r) => r.html));
+      orders[sort] = { asc, desc, ascPiece: await deflate(inOrder(asc)), descPiece: await deflate(inOrder(desc)) };
     }
-    const desc = Uint16Array.from(runs.reverse().flat());
-    const inOrder = (order: Uint16Array) => Buffer.concat(this.rowsAt(order).map((r) => r.html));
-    const [ascPiece, descPiece] = [await deflate(inOrder(asc)), await deflate(inOrder(desc))];
-    return new OpenRows(this.deflated, this.ends, this.fingerprints, this.tools, this.titles, { asc, desc, ascPiece, descPiece });
+    return new OpenRows(this.deflated, this.ends, this.fingerprints, this.tools, undefined, orders as Record<TextSort, TextOrder>);
   }
 
   /**
-   * A page of every open row sorted by title (`offset`, `limit`), with their total, when the order
-   * is known; a page that holds them all comes with its rows' markup deflated (`piece`).
+   * A page of every open row sorted by a text column (`offset`, `limit`), with their total, when the
+   * order is known; a page that holds them all comes with its rows' markup deflated (`piece`).
    */
-  byTitlePage(dir: 'asc' | 'desc', offset: number, limit: number): { rows: ShownRow[]; total: number; piece?: DeflatedPiece } | undefined {
-    if (!this.byTitle) return undefined;
-    const order = this.byTitle[dir];
+  sortedPage(sort: TextSort, dir: 'asc' | 'desc', offset: number, limit: number): { rows: ShownRow[]; total: number; piece?: DeflatedPiece } | undefined {
+    const known = this.orders?.[sort];
+    if (!known) return undefined;
+    const order = known[dir];
     const all = offset === 0 && order.length <= limit;
-    return { rows: this.rowsAt(order.subarray(offset, offset + limit)), total: order.length, piece: all ? this.byTitle[dir === 'asc' ? 'ascPiece' : 'descPiece'] : undefined };
+    return { rows: this.rowsAt(order.subarray(offset, offset + limit)), total: order.length, piece: all ? known[dir === 'asc' ? 'ascPiece' : 'descPiece'] : undefined };
   }
 }
 
@@ -279,9 +298,10 @@ const showsAllOpen = (v: ServiceView) => unfilteredOpen(v) && v.page === 1;
  * A view's rows and total: picked from `kept` (rendered at a clock whose texts still hold, same data
  * version) when the view shows open findings, else read and rendered; `open` is every open finding
  * when this view read them all and they take at most `keepMax` bytes (for the next views).
- * `orderTitles` (a render ahead's deflate, nobody waiting): `open` also holds the title sort's order
- * (one more narrow statement) and the rows deflated in it, so that sort of the kept rows reads and
- * deflates nothing; given with rows kept without it, `open` is those rows with it.
+ * `orderTexts` (a render ahead's deflate, nobody waiting): `open` also holds the orders of the text
+ * sorts, title and tool (two more narrow statements), and the rows deflated in each, so those sorts
+ * of the kept rows read and deflate nothing; given with rows kept without them, `open` is those rows
+ * with them.
  */
 async function viewRows(
   store: ReadStore,
@@ -290,31 +310,31 @@ async function viewRows(
   at: Date,
   kept: OpenRows | undefined,
   keepMax: number,
-  orderTitles: DeflateRows | undefined,
+  orderTexts: DeflateRows | undefined,
 ): Promise<{ rows: ShownRow[]; total: number; open?: OpenRows; piece?: DeflatedPiece }> {
   const filter = findingFilter(name, view);
-  // Only a service's open rows in the title sort's order: ties and collation are the store's (withTitleOrder).
-  const titled = async (open: OpenRows) => {
-    if (!orderTitles || open.titled) return open;
-    const keys = await store.listFindingKeys({ service: name, state: 'open', sort: 'title', order: 'asc', limit: FINDINGS_PAGE_SIZE, offset: 0 }, at);
-    const withOrder = await open.withTitleOrder(keys.fingerprints, orderTitles);
-    return withOrder && withOrder.bytes <= keepMax ? withOrder : open;
+  // A service's open rows in the text sorts' orders: ties and collation are the store's (withTextOrders).
+  const ordered = async (open: OpenRows) => {
+    if (!orderTexts || open.ordered) return open;
+    const ascending = async (sort: TextSort) => (await store.listFindingKeys({ service: name, state: 'open', sort, order: 'asc', limit: FINDINGS_PAGE_SIZE, offset: 0 }, at)).fingerprints;
+    const withOrders = await open.withTextOrders({ title: await ascending('title'), tool: await ascending('tool') }, orderTexts);
+    return withOrders && withOrders.bytes <= keepMax ? withOrders : open;
   };
   if (kept && view.state === 'open') {
-    if (view.sort === 'title' && unfilteredOpen(view)) {
-      const page = kept.byTitlePage(view.dir, filter.offset, FINDINGS_PAGE_SIZE);
+    if ((TEXT_SORTS as readonly string[]).includes(view.sort) && unfilteredOpen(view)) {
+      const page = kept.sortedPage(view.sort as TextSort, view.dir, filter.offset, FINDINGS_PAGE_SIZE);
       if (page) return page;
     }
     const keys = await store.listFindingKeys(filter, at);
     // Always all there at the same data version; a miss reads the page as if nothing were kept.
     const rows = kept.pick(keys.fingerprints);
-    if (rows) return { rows, total: keys.total, open: orderTitles && !kept.titled && showsAllOpen(view) ? await titled(kept) : undefined };
+    if (rows) return { rows, total: keys.total, open: orderTexts && !kept.ordered && showsAllOpen(view) ? await ordered(kept) : undefined };
   }
   const { items, total } = await store.listFindings(filter, at);
   const rows = items.map((f) => ({ html: Buffer.from(findingRowHtml(f, view.state), 'utf8'), tool: f.tool }));
   if (keepMax <= 0 || !showsAllOpen(view) || items.length !== total) return { rows, total };
   const open = OpenRows.of(items, rows);
-  return { rows, total, open: open.bytes > keepMax ? undefined : await titled(open) };
+  return { rows, total, open: open.bytes > keepMax ? undefined : await ordered(open) };
 }
 
 /** The posture a body draws in place (no chart drawn apart), densified over the view's window. */
@@ -359,9 +379,9 @@ function serviceView(name: string, view: ServiceView, read: { rows: ShownRow[]; 
  * (UTF-8, in order) goes where `rowsSlot` is in the markup (once, when there are rows). `kept`: the
  * service's open rows another view rendered at a clock still true at `at` (same data version);
  * `open` in the answer: this view's, when it read them all (at most `keepMax` bytes); with
- * `orderTitles` (a render ahead's deflate) they also hold the title sort's order, and kept rows
- * without it come back with it. `rowsPiece`: the rows' markup already deflated (kept rows sorted by
- * title), to go in place of `rows`.
+ * `orderTexts` (a render ahead's deflate) they also hold the text sorts' orders, and kept rows
+ * without them come back with them. `rowsPiece`: the rows' markup already deflated (kept rows sorted
+ * by a text column), to go in place of `rows`.
  */
 export async function serviceViewParts(
   store: ReadStore,
@@ -372,11 +392,11 @@ export async function serviceViewParts(
   slots: { chart: string; rows: string },
   kept?: OpenRows,
   keepMax = 0,
-  orderTitles?: DeflateRows,
+  orderTexts?: DeflateRows,
 ): Promise<{ html: string; rows: Buffer[]; open?: OpenRows; rowsPiece?: DeflatedPiece }> {
   // The window is noted on the clock as when the posture was read with the view (a day turn).
   chartWindow(view.days, at);
-  const read = await viewRows(store, name, view, at, kept, keepMax, orderTitles);
+  const read = await viewRows(store, name, view, at, kept, keepMax, orderTexts);
   const props = serviceView(name, view, read, fromScans, slots.chart, slots.rows);
   return { html: String(await (<ServiceViewContent {...props} />)), rows: read.rows.map((r) => r.html), open: read.open, rowsPiece: read.piece };
 }
