@@ -145,7 +145,9 @@ export interface ShownRow {
  * Kept compact: the rows' markup as one deflate stream (about 50 bytes a row of ~770, the rows of a
  * page being alike), with each row's end, fingerprint and tool; a view inflates it (tens of
  * microseconds) and takes its rows as slices in its own order. So every service with up to a page of
- * open findings keeps its rows in a few KB, not half of its share of the cache.
+ * open findings keeps its rows in a few KB, not half of its share of the cache. A view a request
+ * waits for keeps them as markup when they fit so (deflating costs it ~0.4 ms); the next render
+ * ahead deflates them.
  */
 /** How a render deflates markup it keeps (view-routes.tsx: invisible characters neutralised, at its level). */
 export type DeflateRows = (markup: Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
@@ -164,8 +166,12 @@ interface TextOrder {
 
 export class OpenRows {
   private constructor(
-    /** The rows' markup (UTF-8) in the order read, deflated. */
-    private readonly deflated: Buffer,
+    /**
+     * The rows' markup (UTF-8) in the order read: deflated, or as it is when a view a request waits
+     * for kept it (deflating ~30 KB cost that view ~0.4 ms; the render ahead that adds the orders
+     * deflates it).
+     */
+    private readonly markup: { deflated: Buffer } | { raw: Buffer },
     /** Where each row's markup ends in the inflated bytes. */
     private readonly ends: Uint32Array,
     private readonly fingerprints: readonly string[],
@@ -179,18 +185,29 @@ export class OpenRows {
     private readonly orders?: Record<TextSort, TextOrder>,
   ) {}
 
-  static of(items: readonly { fingerprint: string; title: string }[], rows: readonly ShownRow[]): OpenRows {
+  /** `deflate`: kept deflated (else as it is, in one allocation of its own: pooled slices would each hold a slab). */
+  static of(items: readonly { fingerprint: string; title: string }[], rows: readonly ShownRow[], deflate: boolean): OpenRows {
     const ends = new Uint32Array(rows.length);
     let end = 0;
     rows.forEach((r, i) => (ends[i] = end += r.html.length));
-    const deflated = ownedBytes(deflateRawSync(Buffer.concat(rows.map((r) => r.html), end), { level: 1 }));
+    const all = Buffer.allocUnsafeSlow(end);
+    rows.forEach((r, i) => r.html.copy(all, i === 0 ? 0 : ends[i - 1]));
     return new OpenRows(
-      deflated,
+      deflate ? OpenRows.deflated(all) : { raw: all },
       ends,
       items.map((f) => f.fingerprint),
       rows.map((r) => r.tool),
       items.map((f) => f.title),
     );
+  }
+
+  private static deflated(raw: Buffer): { deflated: Buffer } {
+    return { deflated: ownedBytes(deflateRawSync(raw, { level: 1 })) };
+  }
+
+  /** The same rows kept deflated. */
+  compact(): OpenRows {
+    return 'raw' in this.markup ? new OpenRows(OpenRows.deflated(this.markup.raw), this.ends, this.fingerprints, this.tools, this.titles, this.orders) : this;
   }
 
   /** Whether the text sorts' orders are known (a view sorted by one then reads nothing). */
@@ -201,7 +218,7 @@ export class OpenRows {
   /** What they take in memory: the deflated markup, the ends and orders, the texts (UTF-16) with an entry's overhead each. */
   get bytes(): number {
     const orders = this.orders ? Object.values(this.orders).reduce((n, o) => n + o.ascPiece.deflated.length + o.descPiece.deflated.length + 4 * o.asc.length + 300, 0) : 0;
-    return this.fingerprints.reduce((n, fp, i) => n + 2 * (fp.length + this.tools[i].length + (this.titles?.[i].length ?? 0)) + 56, this.deflated.length + this.ends.byteLength + orders + 200);
+    return this.fingerprints.reduce((n, fp, i) => n + 2 * (fp.length + this.tools[i].length + (this.titles?.[i].length ?? 0)) + 56, ('raw' in this.markup ? this.markup.raw.length : this.markup.deflated.length) + this.ends.byteLength + orders + 200);
   }
 
   private indexOf(): Map<string, number> {
@@ -212,7 +229,7 @@ export class OpenRows {
 
   /** The rows at `indices`, in that order. */
   private rowsAt(indices: ArrayLike<number>): ShownRow[] {
-    const all = inflateRawSync(this.deflated);
+    const all = 'raw' in this.markup ? this.markup.raw : inflateRawSync(this.markup.deflated);
     return Array.from(indices, (i) => ({ html: all.subarray(i === 0 ? 0 : this.ends[i - 1], this.ends[i]), tool: this.tools[i] }));
   }
 
@@ -253,7 +270,7 @@ export class OpenRows {
       const inOrder = (order: Uint16Array) => Buffer.concat(this.rowsAt(order).map((r) => r.html));
       orders[sort] = { asc, desc, ascPiece: await deflate(inOrder(asc)), descPiece: await deflate(inOrder(desc)) };
     }
-    return new OpenRows(this.deflated, this.ends, this.fingerprints, this.tools, undefined, orders as Record<TextSort, TextOrder>);
+    return new OpenRows(this.compact().markup, this.ends, this.fingerprints, this.tools, undefined, orders as Record<TextSort, TextOrder>);
   }
 
   /**
@@ -333,7 +350,9 @@ async function viewRows(
   const { items, total } = await store.listFindings(filter, at);
   const rows = items.map((f) => ({ html: Buffer.from(findingRowHtml(f, view.state), 'utf8'), tool: f.tool }));
   if (keepMax <= 0 || !showsAllOpen(view) || items.length !== total) return { rows, total };
-  const open = OpenRows.of(items, rows);
+  // A view a request waits for keeps them as they are when they fit so, deflated when only so.
+  const read = OpenRows.of(items, rows, orderTexts !== undefined);
+  const open = read.bytes > keepMax ? read.compact() : read;
   return { rows, total, open: open.bytes > keepMax ? undefined : await ordered(open) };
 }
 
