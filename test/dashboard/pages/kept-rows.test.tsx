@@ -38,6 +38,26 @@ function manyFindings(count: number, offset = 0): Finding[] {
   });
 }
 
+/** The store with its two row reads counted (listFindings: rows; listFindingKeys: a view's order). */
+function countingRowReads(store: Store) {
+  const reads = { listFindings: 0, listFindingKeys: 0 };
+  const counted = new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      if (typeof key === 'string' && key in reads) return (...args: unknown[]) => (reads[key as keyof typeof reads]++, (value as (...a: unknown[]) => unknown).apply(target, args));
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { reads, counted };
+}
+
+/** A page's HTML as a browser gets it (gzip), checked to be a 200. */
+async function pageText(app: ReturnType<typeof createApp>, path: string, cookie: string): Promise<string> {
+  const res = await app.request(path, { headers: { cookie, 'accept-encoding': 'gzip' } });
+  expect(res.status, path).toBe(200);
+  return gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+}
+
 const VIEWS = ['?sort=title', '?sort=title&dir=asc', '?dir=asc', '?sort=epss', '?sort=epss&dir=asc', '?sort=age', '?sort=age&dir=asc', '?sort=firstSeen', '?sort=firstSeen&dir=asc', '?sort=tool', '?sort=tool&dir=asc'];
 
 describe.each(BACKENDS)('kept rows on %s', (backend) => {
@@ -60,23 +80,12 @@ describe.each(BACKENDS)('kept rows on %s', (backend) => {
   });
 
   it('the default view keeps the rows of a service with 47 long open rows; its other views pick them in the order an uncached app renders, after an ingest and a triage decision too', async () => {
-    const reads = { listFindings: 0, listFindingKeys: 0 };
-    const counted = new Proxy(store, {
-      get(target, key) {
-        const value = Reflect.get(target, key);
-        if (typeof key === 'string' && key in reads) return (...args: unknown[]) => (reads[key as keyof typeof reads]++, (value as (...a: unknown[]) => unknown).apply(target, args));
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const { reads, counted } = countingRowReads(store);
     const deps = { config: { ...DEFAULT_DASHBOARD_CONFIG, tls: false }, logger: createMemoryLogger(), now: () => NOW };
     const cached = createApp({ ...deps, store: counted });
     const uncached = createApp({ ...deps, store, cachePages: false });
     const { cookie } = await login(cached, viewerToken);
-    const page = async (app: ReturnType<typeof createApp>, path: string) => {
-      const res = await app.request(path, { headers: { cookie, 'accept-encoding': 'gzip' } });
-      expect(res.status, path).toBe(200);
-      return gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
-    };
+    const page = (app: ReturnType<typeof createApp>, path: string) => pageText(app, path, cookie);
     /** Every view after the default one: the uncached page, its rows picked from those the default view kept. */
     const viewsPicked = async (rows: number) => {
       const before = { ...reads };
@@ -107,24 +116,13 @@ describe.each(BACKENDS)('kept rows on %s', (backend) => {
   }, 240_000);
 
   it('rendered ahead, the default view keeps the title and tool orders too: those views read nothing and are the uncached page, ties in the store order, after a triage decision and an ingest', async () => {
-    const reads = { listFindings: 0, listFindingKeys: 0 };
-    const counted = new Proxy(store, {
-      get(target, key) {
-        const value = Reflect.get(target, key);
-        if (typeof key === 'string' && key in reads) return (...args: unknown[]) => (reads[key as keyof typeof reads]++, (value as (...a: unknown[]) => unknown).apply(target, args));
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const { reads, counted } = countingRowReads(store);
     const deps = { config: { ...DEFAULT_DASHBOARD_CONFIG, tls: false }, logger: createMemoryLogger(), now: () => NOW };
     const warmer = new PageWarmer(createMemoryLogger());
     const cached = createApp({ ...deps, store: counted, pageWarmer: warmer, warmPagesOnStart: 0 });
     const uncached = createApp({ ...deps, store, cachePages: false });
     const { cookie } = await login(cached, viewerToken);
-    const page = async (app: ReturnType<typeof createApp>, path: string) => {
-      const res = await app.request(path, { headers: { cookie, 'accept-encoding': 'gzip' } });
-      expect(res.status, path).toBe(200);
-      return gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
-    };
+    const page = (app: ReturnType<typeof createApp>, path: string) => pageText(app, path, cookie);
     const textViews = ['?sort=title', '?sort=title&dir=asc', '?sort=title&days=30', '?sort=title&dir=asc&page=2', '?sort=tool', '?sort=tool&dir=asc', '?sort=tool&days=365&page=2'];
     const round = async () => {
       const rows = (await page(uncached, '/services/many')).match(/<tr data-finding=/g)?.length ?? 0;
