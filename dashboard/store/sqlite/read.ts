@@ -42,6 +42,7 @@ import {
   CHANGE_TURN_SQL,
   firstEventOf,
   type ChangeTurnRow,
+  type ChangeTurnInputs,
 } from '../week.js';
 import { dayOf as dayOfTime } from '../days.js';
 import {
@@ -159,6 +160,24 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
 
   const versions = new DataVersions((since) => q.versionsSince.all(since), false);
 
+  /** Each service's change since `since` (one service's when given) from its events in the window. */
+  const changesOf = (since: string, service: string | undefined, events: ChangeEventDbRow[]) => {
+    const one = service !== undefined;
+    const extra = one ? [service] : [];
+    return assembleChanges(
+      dayOfTime(since),
+      prepared(changePostureSql('baseline', one)).all(since, ...extra) as ChangePostureDbRow[],
+      prepared(changePostureSql('first', one)).all(...extra) as ChangePostureDbRow[],
+      prepared(changePostureSql('latest', one)).all(...extra) as ChangePostureDbRow[],
+      events,
+    );
+  };
+  /** What moves one service's change as `since` moves on, given its first event in the window. */
+  const changeTurnOf = (since: string, service: string, firstEventAt: string | null): ChangeTurnInputs => ({
+    baseline: prepared(CHANGE_TURN_SQL.baseline).get(since, service) as ChangeTurnRow | undefined,
+    later: prepared(CHANGE_TURN_SQL.later).all(dayOfTime(since), since, service) as ChangeTurnRow[],
+    firstEventAt,
+  });
   return {
     sla,
     dataVersion: () => versions.global(),
@@ -255,43 +274,17 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     },
 
     async serviceChanges(since, service) {
-      const one = service !== undefined;
-      const sinceDay = dayOfTime(since);
-      const extra = one ? [service] : [];
-      return assembleChanges(
-        sinceDay,
-        prepared(changePostureSql('baseline', one)).all(since, ...extra) as ChangePostureDbRow[],
-        prepared(changePostureSql('first', one)).all(...extra) as ChangePostureDbRow[],
-        prepared(changePostureSql('latest', one)).all(...extra) as ChangePostureDbRow[],
-        prepared(changeEventsSql(one)).all(since, ...extra) as ChangeEventDbRow[],
-      );
+      return changesOf(since, service, prepared(changeEventsSql(service !== undefined)).all(since, ...(service !== undefined ? [service] : [])) as ChangeEventDbRow[]);
     },
 
     async serviceChangeWithTurn(since, service) {
       const events = prepared(changeEventsSql(true)).all(since, service) as ChangeEventDbRow[];
-      return {
-        changes: assembleChanges(
-          dayOfTime(since),
-          prepared(changePostureSql('baseline', true)).all(since, service) as ChangePostureDbRow[],
-          prepared(changePostureSql('first', true)).all(service) as ChangePostureDbRow[],
-          prepared(changePostureSql('latest', true)).all(service) as ChangePostureDbRow[],
-          events,
-        ),
-        turn: {
-          baseline: prepared(CHANGE_TURN_SQL.baseline).get(since, service) as ChangeTurnRow | undefined,
-          later: prepared(CHANGE_TURN_SQL.later).all(dayOfTime(since), since, service) as ChangeTurnRow[],
-          // The events' earliest, not CHANGE_TURN_SQL.firstEvent: that walked the same events again.
-          firstEventAt: firstEventOf(events),
-        },
-      };
+      // The events' earliest, not CHANGE_TURN_SQL.firstEvent: that walked the same events again.
+      return { changes: changesOf(since, service, events), turn: changeTurnOf(since, service, firstEventOf(events)) };
     },
 
     async serviceChangeTurn(since, service) {
-      return {
-        baseline: prepared(CHANGE_TURN_SQL.baseline).get(since, service) as ChangeTurnRow | undefined,
-        later: prepared(CHANGE_TURN_SQL.later).all(dayOfTime(since), since, service) as ChangeTurnRow[],
-        firstEventAt: (prepared(CHANGE_TURN_SQL.firstEvent).get(since, service) as { at: string | null }).at,
-      };
+      return changeTurnOf(since, service, (prepared(CHANGE_TURN_SQL.firstEvent).get(since, service) as { at: string | null }).at);
     },
 
     async remediationTrend(now, days) {
