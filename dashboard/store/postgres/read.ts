@@ -117,6 +117,9 @@ function numbered(sql: string): string {
   return numberedTexts.of(sql);
 }
 
+/** A subquery answering `sql`'s rows as one JSON array (`order`: inside json_agg), so several reads go in one statement. */
+const jsonRows = (sql: string, order = '') => `(SELECT coalesce(json_agg(row_to_json(r)${order}), '[]') FROM (${sql}) r)`;
+
 export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = createDataVersion(pool)): ReadStore {
   const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
     try {
@@ -333,13 +336,12 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       const sinceDay = dayOfTime(since);
       const extra = one ? [service] : [];
       if (one) {
-        // A service page waits on this: its four reads as one statement (one round trip, one pooled
+        // One service (the overview reads every one): its four reads as one statement (one round trip, one pooled
         // connection), each part a JSON array of the rows it returned on its own.
-        const json = (sql: string) => `(SELECT coalesce(json_agg(row_to_json(r)), '[]') FROM (${sql}) r)`;
         const [parts] = await rows<{ baseline: ChangePostureDbRow[]; first: ChangePostureDbRow[]; latest: ChangePostureDbRow[]; events: ChangeEventDbRow[] }>(
           numbered(
-            `SELECT ${json(changePostureSql('baseline', true))} AS baseline, ${json(changePostureSql('first', true))} AS first, ` +
-              `${json(changePostureSql('latest', true))} AS latest, ${json(changeEventsSql(true))} AS events`,
+            `SELECT ${jsonRows(changePostureSql('baseline', true))} AS baseline, ${jsonRows(changePostureSql('first', true))} AS first, ` +
+              `${jsonRows(changePostureSql('latest', true))} AS latest, ${jsonRows(changeEventsSql(true))} AS events`,
           ),
           [since, service, service, service, since, service],
         );
@@ -357,12 +359,11 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     async serviceChangeWithTurn(since, service) {
       // serviceChanges' one statement with serviceChangeTurn's baseline and later snapshots beside it;
       // the first event is the events' earliest (one walk of the service's events, one round trip).
-      const json = (sql: string, order = '') => `(SELECT coalesce(json_agg(row_to_json(r)${order}), '[]') FROM (${sql}) r)`;
       const [parts] = await rows<{ baseline: ChangePostureDbRow[]; first: ChangePostureDbRow[]; latest: ChangePostureDbRow[]; events: ChangeEventDbRow[]; turn_baseline: ChangeTurnRow[]; later: ChangeTurnRow[] }>(
         numbered(
-          `SELECT ${json(changePostureSql('baseline', true))} AS baseline, ${json(changePostureSql('first', true))} AS first, ` +
-            `${json(changePostureSql('latest', true))} AS latest, ${json(changeEventsSql(true))} AS events, ` +
-            `${json(CHANGE_TURN_SQL.baseline)} AS turn_baseline, ${json(CHANGE_TURN_SQL.later, ' ORDER BY r.snapshot_at')} AS later`,
+          `SELECT ${jsonRows(changePostureSql('baseline', true))} AS baseline, ${jsonRows(changePostureSql('first', true))} AS first, ` +
+            `${jsonRows(changePostureSql('latest', true))} AS latest, ${jsonRows(changeEventsSql(true))} AS events, ` +
+            `${jsonRows(CHANGE_TURN_SQL.baseline)} AS turn_baseline, ${jsonRows(CHANGE_TURN_SQL.later, ' ORDER BY r.snapshot_at')} AS later`,
         ),
         [since, service, service, service, since, service, since, service, dayOfTime(since), since, service],
       );
@@ -373,11 +374,10 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     },
 
     async serviceChangeTurn(since, service) {
-      // A service page waits on this beside serviceChanges: its three reads as one statement (one
-      // round trip and one pooled connection instead of three), each part the JSON of its rows.
-      const json = (sql: string, order = '') => `(SELECT coalesce(json_agg(row_to_json(r)${order}), '[]') FROM (${sql}) r)`;
+      // Its three reads as one statement (one round trip and one pooled connection instead of three),
+      // each part the JSON of its rows. A service page reads it with its change (serviceChangeWithTurn).
       const [parts] = await rows<{ baseline: ChangeTurnRow[]; later: ChangeTurnRow[]; first_event: string | null }>(
-        numbered(`SELECT ${json(CHANGE_TURN_SQL.baseline)} AS baseline, ${json(CHANGE_TURN_SQL.later, ' ORDER BY r.snapshot_at')} AS later, (${CHANGE_TURN_SQL.firstEvent}) AS first_event`),
+        numbered(`SELECT ${jsonRows(CHANGE_TURN_SQL.baseline)} AS baseline, ${jsonRows(CHANGE_TURN_SQL.later, ' ORDER BY r.snapshot_at')} AS later, (${CHANGE_TURN_SQL.firstEvent}) AS first_event`),
         [since, service, dayOfTime(since), since, service, since, service],
       );
       return { baseline: parts.baseline[0], later: parts.later, firstEventAt: parts.first_event };
