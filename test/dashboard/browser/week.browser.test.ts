@@ -20,12 +20,20 @@ let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 
+// The server's clock runs from the middle of a UTC day: the 30-day history is dated when it is seeded
+// and the counts below are per day, so a run that crosses midnight (real time) must not see the day
+// turn between the seeding and the page. It keeps running (not frozen): "exactly 7 days ago" must
+// still be just out of the window by the time a page loads, as it is on a real server.
+const DAY_MS = 86_400_000;
+const clockShift = (Date.now() % DAY_MS) - DAY_MS / 2;
+const serverNow = () => new Date(Date.now() - clockShift);
+
 beforeAll(async () => {
   const setupError = browserSetupError();
   if (setupError) throw setupError;
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-week-browser-'));
-  dashboard = await startDashboard({ db: join(dir, 'dashboard.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, logger: createMemoryLogger(), print: () => {} });
-  for (const report of historyReports(new Date())) {
+  dashboard = await startDashboard({ db: join(dir, 'dashboard.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, logger: createMemoryLogger(), print: () => {}, now: serverNow });
+  for (const report of historyReports(serverNow())) {
     const res = await fetch(`${dashboard.url}api/v1/scans`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
