@@ -15,6 +15,9 @@
 // ENV) is seen by the secret scanner and by the deployment check on the same line: one value, one
 // finding. The secret finding keeps its identity (its fingerprint follows the value's history) and
 // names both tools, the worse severity and both fixes.
+//
+// Two secret scanners (the embedded one beside gitleaks or trivy, for coverage) see the same value on
+// the same line: one value, one finding. See mergeSecretScanners.
 import { findingIds, isCve } from '../enrich/ids.js';
 import type { Finding } from './finding.js';
 import { SEVERITY_RANK } from './severity.js';
@@ -29,7 +32,7 @@ function packageKey(f: Finding): string | undefined {
 }
 
 export function mergeAcrossTools(findings: readonly Finding[]): Finding[] {
-  return mergeInlineSecrets(mergePackages(findings));
+  return mergeInlineSecrets(mergeSecretScanners(mergePackages(findings)));
 }
 
 function mergePackages(findings: readonly Finding[]): Finding[] {
@@ -193,5 +196,89 @@ function foldInline(secret: Finding, inline: Finding): Finding {
     cwe: unique([...secret.cwe, ...inline.cwe]),
     references: unique([...secret.references, ...inline.references]),
     tools: unique([...(secret.tools ?? [secret.tool]), inline.tool]).sort(),
+  };
+}
+
+/** Every line a secret finding says its value sits on. */
+function secretLines(f: Finding): readonly number[] {
+  return f.secret?.lines ?? (f.location.startLine !== undefined ? [f.location.startLine] : []);
+}
+
+/** What a masked preview shows of the value (`ghp_****` -> `ghp_`; nothing for a short value). */
+function shownPrefix(f: Finding): string {
+  return (f.secretPreview ?? '').replace(/\*+$/, '');
+}
+
+/**
+ * Two secret scanners' findings on one line of one file are one value when what their previews show
+ * agrees (one is a prefix of the other, or either shows nothing). In doubt, two findings stay two: a
+ * second value on that line (gitleaks' history mode reports older versions of a file) is never hidden.
+ */
+function sameSecret(a: Finding, b: Finding): boolean {
+  const pa = shownPrefix(a);
+  const pb = shownPrefix(b);
+  return pa === '' || pb === '' || pa.startsWith(pb) || pb.startsWith(pa);
+}
+
+/** The embedded scanner keeps the identity (its fingerprint follows the value's history), then tool order. */
+function secretToolRank(tool: string): string {
+  return tool === 'gatehouse-secrets' ? '' : tool;
+}
+
+/**
+ * gitleaks reports a value once per line, the embedded scanner once per file with every line
+ * (`secret.lines`): each finding of another tool folds into the first kept finding of a different
+ * tool that sits on one of its lines and agrees on the value. Findings of one tool never fold into
+ * each other: two of them on one line are two values.
+ */
+function mergeSecretScanners(findings: Finding[]): Finding[] {
+  const secrets = findings.filter((f) => f.category === 'secret' && f.location.path !== undefined && secretLines(f).length > 0);
+  if (new Set(secrets.map((f) => f.tool)).size < 2) return findings;
+  const order = [...secrets].sort((a, b) => secretToolRank(a.tool).localeCompare(secretToolRank(b.tool)));
+  // Kept findings by the file and line they sit on; a merged finding replaces its first part.
+  const keptAt = new Map<string, Finding[]>();
+  const replaced = new Map<Finding, Finding | undefined>();
+  const at = (f: Finding, line: number) => JSON.stringify([f.service, f.location.path, line]);
+  for (const f of order) {
+    const lines = secretLines(f);
+    const into = lines
+      .flatMap((line) => keptAt.get(at(f, line)) ?? [])
+      .find((kept) => kept.tool !== f.tool && sameSecret(replaced.get(kept) ?? kept, f));
+    if (into) {
+      replaced.set(into, foldSecret(replaced.get(into) ?? into, f));
+      replaced.set(f, undefined);
+      continue;
+    }
+    for (const line of lines) {
+      const list = keptAt.get(at(f, line));
+      if (list) list.push(f);
+      else keptAt.set(at(f, line), [f]);
+    }
+  }
+  return findings.flatMap((f) => {
+    if (!replaced.has(f)) return [f];
+    const merged = replaced.get(f);
+    return merged ? [merged] : [];
+  });
+}
+
+function foldSecret(kept: Finding, other: Finding): Finding {
+  // The embedded scanner lowers a generic rule where the value sits (a test, docs) as the config says;
+  // gitleaks and trivy call every leak high without looking. Their word does not undo that judgement.
+  const lowered = kept.secret?.ruleSeverity !== undefined;
+  const worse = !lowered && SEVERITY_RANK[other.severity] > SEVERITY_RANK[kept.severity] ? other : kept;
+  // Ignored inline only when both tools' own markers say so: one marker never silences the other tool.
+  const inlineSuppressed = kept.inlineSuppressed === true && other.inlineSuppressed === true;
+  const { inlineSuppressed: _dropped, ...rest } = kept;
+  return {
+    ...rest,
+    ...(inlineSuppressed ? { inlineSuppressed } : {}),
+    severity: worse.severity,
+    ...(worse.toolSeverity !== undefined ? { toolSeverity: worse.toolSeverity } : {}),
+    message: `${kept.message} (also ${other.tool}: ${other.ruleId})`,
+    ...(kept.fix ?? other.fix ? { fix: kept.fix ?? other.fix } : {}),
+    cwe: unique([...kept.cwe, ...other.cwe]),
+    references: unique([...kept.references, ...other.references]),
+    tools: unique([...(kept.tools ?? [kept.tool]), ...(other.tools ?? [other.tool])]).sort(),
   };
 }
