@@ -105,6 +105,16 @@ describe('deployment file rules', () => {
     expect(ruleHits({ path: 'values.yaml' }, text, 'plain-http-internal').map((f) => f.line)).toEqual([4]);
   });
 
+  it("plain HTTP: .NET's https+http:// (https first) and the Android emulator's host alias are not internal calls (dotnet/eShop)", () => {
+    const code = [
+      'builder.Services.AddHttpClient<CatalogService>(o => o.BaseAddress = new("https+http://catalog-api"));',
+      'internal static string Host = Android ? "http://10.0.2.2:11632/" : "http://localhost:11632/";',
+      'builder.Services.AddGrpcClient<Basket.BasketClient>(o => o.Address = new("http://basket-api"));',
+      'var other = "http://10.0.2.15:8080/";',
+    ].join('\n');
+    expect(ruleHits({ path: 'src/WebApp/Extensions.cs' }, code, 'plain-http-internal').map((f) => f.line)).toEqual([3, 4]);
+  });
+
   it('the identity of a secret hit never depends on its value (a dictionary cannot recover it from the hash)', () => {
     for (const rule of ['k8s-inline-secret-env', 'docker-secret-in-image', 'compose-secret-env']) {
       const c = CASES[rule]!;

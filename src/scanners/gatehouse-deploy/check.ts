@@ -371,9 +371,11 @@ export function checkCompose(text: string): FileCheckResult {
 // ---------------------------------------------------------------- plain HTTP between services
 
 // Userinfo (`http://user:pass@host`) is skipped to the host; a host cut short by a template (`{{`) is not a host.
-const HTTP_URL = /\bhttp:\/\/(?:[^\s/@"'`]*@)?([A-Za-z0-9_.-]+)(?::\d+)?(?!\{\{|[A-Za-z0-9_.-]|:?\{\{)/g;
+// .NET service discovery's `https+http://catalog-api` asks for https first: not a plain-HTTP call.
+const HTTP_URL = /(?<!https\+)\bhttp:\/\/(?:[^\s/@"'`]*@)?([A-Za-z0-9_.-]+)(?::\d+)?(?!\{\{|[A-Za-z0-9_.-]|:?\{\{)/g;
 const PRIVATE_IP = /^(10\.\d+\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|192\.168\.\d+\.\d+)$/;
-const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|host\.docker\.internal|example|www)$/i;
+// 10.0.2.2 is the Android emulator's alias of the developer's own machine (eShop's MAUI app).
+const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|host\.docker\.internal|10\.0\.2\.2|example|www)$/i;
 
 /** A host name that is another service of the system: a bare service name, cluster DNS, a private IP. */
 export function isInternalHost(host: string): boolean {
