@@ -181,21 +181,32 @@ function mergeInlineSecrets(findings: Finding[]): Finding[] {
 }
 
 function foldInline(secret: Finding, inline: Finding): Finding {
-  const worse = SEVERITY_RANK[inline.severity] > SEVERITY_RANK[secret.severity] ? inline : secret;
   const fix = [secret.fix, inline.fix].filter((x): x is string => x !== undefined && x !== '').join(' ');
+  return foldIntoSecret(secret, inline, { severityFrom: worseOf(secret, inline), also: `${inline.ruleId}: ${inline.message}`, fix });
+}
+
+function worseOf(a: Finding, b: Finding): Finding {
+  return SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity] ? b : a;
+}
+
+/**
+ * A secret finding that another tool's finding of the same value joins: the secret keeps its identity
+ * and names both tools; cwe and references are the union.
+ */
+function foldIntoSecret(secret: Finding, other: Finding, how: { severityFrom: Finding; also: string; fix: string | undefined }): Finding {
   // Ignored inline only when both tools' own markers say so: one marker never silences the other tool.
-  const inlineSuppressed = secret.inlineSuppressed === true && inline.inlineSuppressed === true;
+  const inlineSuppressed = secret.inlineSuppressed === true && other.inlineSuppressed === true;
   const { inlineSuppressed: _dropped, ...rest } = secret;
   return {
     ...rest,
     ...(inlineSuppressed ? { inlineSuppressed } : {}),
-    severity: worse.severity,
-    ...(worse.toolSeverity !== undefined ? { toolSeverity: worse.toolSeverity } : {}),
-    message: `${secret.message} (also ${inline.ruleId}: ${inline.message})`,
-    ...(fix ? { fix } : {}),
-    cwe: unique([...secret.cwe, ...inline.cwe]),
-    references: unique([...secret.references, ...inline.references]),
-    tools: unique([...(secret.tools ?? [secret.tool]), inline.tool]).sort(),
+    severity: how.severityFrom.severity,
+    ...(how.severityFrom.toolSeverity !== undefined ? { toolSeverity: how.severityFrom.toolSeverity } : {}),
+    message: `${secret.message} (also ${how.also})`,
+    ...(how.fix ? { fix: how.fix } : {}),
+    cwe: unique([...secret.cwe, ...other.cwe]),
+    references: unique([...secret.references, ...other.references]),
+    tools: unique([...(secret.tools ?? [secret.tool]), ...(other.tools ?? [other.tool])]).sort(),
   };
 }
 
@@ -266,19 +277,5 @@ function foldSecret(kept: Finding, other: Finding): Finding {
   // The embedded scanner lowers a generic rule where the value sits (a test, docs) as the config says;
   // gitleaks and trivy call every leak high without looking. Their word does not undo that judgement.
   const lowered = kept.secret?.ruleSeverity !== undefined;
-  const worse = !lowered && SEVERITY_RANK[other.severity] > SEVERITY_RANK[kept.severity] ? other : kept;
-  // Ignored inline only when both tools' own markers say so: one marker never silences the other tool.
-  const inlineSuppressed = kept.inlineSuppressed === true && other.inlineSuppressed === true;
-  const { inlineSuppressed: _dropped, ...rest } = kept;
-  return {
-    ...rest,
-    ...(inlineSuppressed ? { inlineSuppressed } : {}),
-    severity: worse.severity,
-    ...(worse.toolSeverity !== undefined ? { toolSeverity: worse.toolSeverity } : {}),
-    message: `${kept.message} (also ${other.tool}: ${other.ruleId})`,
-    ...(kept.fix ?? other.fix ? { fix: kept.fix ?? other.fix } : {}),
-    cwe: unique([...kept.cwe, ...other.cwe]),
-    references: unique([...kept.references, ...other.references]),
-    tools: unique([...(kept.tools ?? [kept.tool]), ...(other.tools ?? [other.tool])]).sort(),
-  };
+  return foldIntoSecret(kept, other, { severityFrom: lowered ? kept : worseOf(kept, other), also: `${other.tool}: ${other.ruleId}`, fix: kept.fix ?? other.fix });
 }
