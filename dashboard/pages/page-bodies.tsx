@@ -104,16 +104,12 @@ export interface ServiceHeadData {
 /** The reads of a service body's head and scans (the same for every view of the page at `at`). */
 export async function readServiceHead(store: ReadStore, name: string, at: Date): Promise<ServiceHeadData> {
   const changeSince = new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString();
-  const [service, scans, change] = await Promise.all([
-    store.getService(name, at),
-    store.listScans(name, 20),
-    // A render kept until its text changes also learns when the change line moves (clock-reading.ts):
-    // read with the change (one walk of the service's events).
-    at instanceof ClockReading ? store.serviceChangeWithTurn(changeSince, name) : store.serviceChanges(changeSince, name).then((changes) => ({ changes, turn: undefined })),
-  ]);
-  if (!service) throw new Error(`service ${name} vanished while its page was rendered`);
-  if (change.turn) noteChange(at, changeTurn(change.turn, DEFAULT_WEEK_DAYS * 86_400_000));
-  return { service, scans, change: change.changes[0] };
+  // One read (store.serviceHead): the service, its scans and its change with the change's turn.
+  const head = await store.serviceHead(name, at, changeSince, 20);
+  if (!head) throw new Error(`service ${name} vanished while its page was rendered`);
+  // A render kept until its text changes also learns when the change line moves (clock-reading.ts).
+  if (at instanceof ClockReading) noteChange(at, changeTurn(head.turn, DEFAULT_WEEK_DAYS * 86_400_000));
+  return { service: head.service, scans: head.scans, change: head.changes[0] };
 }
 
 /** The tools a service's filter offers from its recent scans (a view adds those of its rows and its filter). */

@@ -50,6 +50,15 @@ export type FindingDetail = z.infer<typeof FindingDetailSchema>;
 export type VulnerabilityResponse = z.infer<typeof VulnerabilityResponseSchema>;
 
 
+/** A service page's head reads (ReadStore.serviceHead). */
+export interface ServiceHead {
+  service: ServiceDetail;
+  /** Newest first. */
+  scans: ScanSummary[];
+  changes: ServiceChange[];
+  turn: ChangeTurnInputs;
+}
+
 export type FindingSortKey = 'severity' | 'age' | 'firstSeen' | 'lastSeen' | 'title' | 'tool' | 'service' | 'epss';
 
 export interface FindingFilter {
@@ -211,6 +220,13 @@ export interface ReadStore {
    * (SQLite: once instead of twice; PostgreSQL: one statement instead of two).
    */
   serviceChangeWithTurn(since: string, service: string): Promise<{ changes: ServiceChange[]; turn: ChangeTurnInputs }>;
+  /**
+   * What a service page's head shows, read together, the same answers as apart: getService(name,
+   * now), listScans(name, scanLimit) and serviceChangeWithTurn(since, name); undefined when there is
+   * no such service. A page nobody rendered waits on it (PostgreSQL: one statement, one round trip,
+   * instead of three).
+   */
+  serviceHead(name: string, now: Date, since: string, scanLimit: number): Promise<ServiceHead | undefined>;
   /** SLA breaches per day and time to remediate per week over `days` days ending on `now`'s day (every service). */
   remediationTrend(now: Date, days?: number): Promise<RemediationTrend>;
 }

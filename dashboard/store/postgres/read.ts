@@ -45,6 +45,7 @@ import {
   type WeekEventDbRow,
   CHANGE_TURN_SQL,
   firstEventOf,
+  type ChangeTurnInputs,
   type ChangeTurnRow,
 } from '../week.js';
 import { dayOf as dayOfTime } from '../days.js';
@@ -60,7 +61,7 @@ import {
 import { findingKeys, findingPage, findingPageSql, findingSortSql, POSTGRES_PAGE, SEVERITY_SQL_RANK } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
-import type { LifecycleEvent, ReadStore, SeverityCounts, SlaDays } from '../types.js';
+import type { LifecycleEvent, ReadStore, ServiceChange, ServiceDetail, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
 const SORT_SQL = findingSortSql('(EXTRACT(EPOCH FROM (COALESCE(f.fixed_at, ?)::timestamptz - f.opened_at::timestamptz)))');
@@ -120,6 +121,60 @@ function numbered(sql: string): string {
 /** A subquery answering `sql`'s rows as one JSON array (`order`: inside json_agg), so several reads go in one statement. */
 const jsonRows = (sql: string, order = '') => `(SELECT coalesce(json_agg(row_to_json(r)${order}), '[]') FROM (${sql}) r)`;
 
+/**
+ * One service's newest scans (listScans' statement): `serviceId` is an SQL expression of the
+ * service's id. The limit as text: with `LIMIT $n` PostgreSQL planned every call again (~0.4 ms at
+ * 10 million findings), its plan for an unknown limit costing more than the one for 20.
+ */
+const scansSql = (serviceId: string, limit: number) =>
+  `SELECT sc.scan_id, ss.scan_pk, ss.kind, ss.created_at, ss.gate_outcome, ss.counts, ss.finding_count, ss.scanners,
+     sc.repository, sc.ref, sc.commit_sha, sc.pull_request, sc.run_url, sc.ingested_by
+   FROM scan_services ss JOIN scans sc ON sc.id = ss.scan_pk
+   WHERE ss.service_id = ${serviceId} ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT ${limit}`;
+
+/** serviceChangeWithTurn's reads, each a JSON array of the rows it returns on its own. */
+interface ChangeWithTurnParts {
+  baseline: ChangePostureDbRow[];
+  first: ChangePostureDbRow[];
+  latest: ChangePostureDbRow[];
+  events: ChangeEventDbRow[];
+  turn_baseline: ChangeTurnRow[];
+  later: ChangeTurnRow[];
+}
+
+/**
+ * The columns of ChangeWithTurnParts (`?` parameters, in order). `hidden`: each value behind a
+ * sub-select (CLOCK_VALUE), as getService's clock values: in one statement with those, a value the
+ * planner could see made PostgreSQL plan the whole statement again on every call (its custom plans
+ * looked cheaper), getService's part included.
+ */
+function changeWithTurnParts(since: string, service: string, hidden = false): { sql: string; params: string[] } {
+  const sql =
+    `${jsonRows(changePostureSql('baseline', true))} AS baseline, ${jsonRows(changePostureSql('first', true))} AS first, ` +
+    `${jsonRows(changePostureSql('latest', true))} AS latest, ${jsonRows(changeEventsSql(true))} AS events, ` +
+    `${jsonRows(CHANGE_TURN_SQL.baseline)} AS turn_baseline, ${jsonRows(CHANGE_TURN_SQL.later, ' ORDER BY r.snapshot_at')} AS later`;
+  return {
+    sql: hidden ? sql.replace(/\?/g, CLOCK_VALUE) : sql,
+    params: [since, service, service, service, since, service, since, service, dayOfTime(since), since, service],
+  };
+}
+
+/** serviceChangeWithTurn's answer from its parts. */
+function changeWithTurn(since: string, parts: ChangeWithTurnParts): { changes: ServiceChange[]; turn: ChangeTurnInputs } {
+  return {
+    changes: assembleChanges(dayOfTime(since), parts.baseline, parts.first, parts.latest, parts.events),
+    turn: { baseline: parts.turn_baseline[0], later: parts.later, firstEventAt: firstEventOf(parts.events) },
+  };
+}
+
+/** getService's row: the service and its four figures, each a JSON array of rows. */
+type ServiceFiguresRow = ServiceDbRow & {
+  open_rows: [Severity, number, number, string | null][];
+  breach_rows: [Severity, number, number, string | null, string | null][];
+  posture_rows: [string, number][];
+  fix_rows: [Severity, number, number][];
+};
+
 export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = createDataVersion(pool)): ReadStore {
   const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
     try {
@@ -141,6 +196,60 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     if (serviceIds.size >= 100_000) serviceIds.clear();
     serviceIds.set(name, Number(r.id));
     return Number(r.id);
+  };
+
+  /**
+   * getService's statement (`$n` parameters and their values): the service row and its four figures,
+   * each as a JSON array of rows (open counts from the service's summary, SLA breach corrections, the
+   * trend window's days and the day before it, fix stats), the same rows four queries returned;
+   * `more`: columns after them (`?` parameters).
+   */
+  const serviceStatement = (now: Date, name: string, more?: { sql: string; params: unknown[] }): [string, unknown[]] => {
+    const window = trendWindow(now);
+    // The SLA breaches from the summary's open counts and the service's findings inside their SLA window (summary.ts).
+    const breach = serviceBreachSql(sla, now, 's.id', CLOCK_VALUE);
+    return [
+      numbered(`SELECT s.*,
+         (SELECT coalesce(json_agg(json_build_array(o.severity, o.open_count, o.suppressed_count, o.oldest_open)), '[]') FROM service_summary o
+           WHERE o.service_id = s.id AND (o.open_count > 0 OR o.suppressed_count > 0)) AS open_rows,
+         (SELECT coalesce(json_agg(json_build_array(b.severity, b.fresh, b.kev, b.next_opened, b.next_kev_due)), '[]') FROM (${breach.sql}) b) AS breach_rows,
+         (SELECT coalesce(json_agg(json_build_array(p.day, p.total)), '[]') FROM
+           ((SELECT day, total FROM posture_daily WHERE service_id = s.id AND day < ${CLOCK_VALUE} ORDER BY day DESC LIMIT 1)
+            UNION ALL (SELECT day, total FROM posture_daily WHERE service_id = s.id AND day >= ${CLOCK_VALUE} AND day <= ${CLOCK_VALUE})) p) AS posture_rows,
+         (SELECT coalesce(json_agg(json_build_array(x.severity, x.fixed_count, x.open_seconds_total)), '[]') FROM fix_stats x WHERE x.service_id = s.id) AS fix_rows${more ? `,
+         ${more.sql}` : ''}
+       FROM services s WHERE s.name = ?`),
+      [...breach.params, window.first, window.first, window.today, ...(more?.params ?? []), name],
+    ];
+  };
+  /** getService's answer from its statement's row. */
+  const serviceDetail = (found: ServiceFiguresRow, now: Date): ServiceDetail => {
+    const window = trendWindow(now);
+    const { open_rows, breach_rows, posture_rows, fix_rows, ...row } = found;
+    const s = { ...row, id: Number(row.id) };
+    serviceIds.set(s.name, s.id);
+    const openRows = open_rows.map(([severity, open_count, suppressed_count, oldest_open]) => ({ severity, open_count, suppressed_count, oldest_open }));
+    const breachRows = breach_rows.map(([severity, fresh, kev, next_opened, next_kev_due]) => ({ severity, fresh, kev, next_opened, next_kev_due }));
+    const postureRows = posture_rows.map(([day, total]) => ({ day, total }));
+    const fixRows = fix_rows.map(([severity, fixed_count, open_seconds_total]) => ({ severity, fixed_count, open_seconds_total }));
+    const open = emptyCounts();
+    let suppressed = 0;
+    const oldest = new Map<Severity, string>();
+    for (const r of openRows) {
+      suppressed += r.suppressed_count;
+      if (r.open_count > 0) {
+        open[r.severity] = r.open_count;
+        oldest.set(r.severity, r.oldest_open!);
+      }
+    }
+    const breachBySeverity = serviceBreaches(sla, open, breachRows, now);
+    let breaches = 0;
+    for (const n of breachBySeverity.values()) breaches += n;
+    const totals = new Map(postureRows.filter((r) => r.day >= window.first).map((r) => [r.day, r.total]));
+    const totalBefore = totals.has(window.first) ? 0 : (postureRows.find((r) => r.day < window.first)?.total ?? null);
+    const overview = assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now);
+    const fixes = new Map(fixRows.map((r) => [r.severity, { fixed_count: Number(r.fixed_count), open_seconds_total: Number(r.open_seconds_total) }]));
+    return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
   };
 
   return {
@@ -198,52 +307,20 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     },
 
     async getService(name, now = new Date()) {
-      const window = trendWindow(now);
-      // The SLA breaches from the summary's open counts and the service's findings inside their SLA window (summary.ts).
-      const breach = serviceBreachSql(sla, now, 's.id', CLOCK_VALUE);
-      // One statement, one round trip (a page render waits on it): the service row and its four
-      // figures, each as a JSON array of rows (open counts from the service's summary, SLA breach corrections, the trend window's days and
-      // the day before it, fix stats), the same rows the four queries of before returned.
-      const found = (
-        await rows<ServiceDbRow & { open_rows: [Severity, number, number, string | null][]; breach_rows: [Severity, number, number, string | null, string | null][]; posture_rows: [string, number][]; fix_rows: [Severity, number, number][] }>(
-          numberPlaceholders(`SELECT s.*,
-             (SELECT coalesce(json_agg(json_build_array(o.severity, o.open_count, o.suppressed_count, o.oldest_open)), '[]') FROM service_summary o
-               WHERE o.service_id = s.id AND (o.open_count > 0 OR o.suppressed_count > 0)) AS open_rows,
-             (SELECT coalesce(json_agg(json_build_array(b.severity, b.fresh, b.kev, b.next_opened, b.next_kev_due)), '[]') FROM (${breach.sql}) b) AS breach_rows,
-             (SELECT coalesce(json_agg(json_build_array(p.day, p.total)), '[]') FROM
-               ((SELECT day, total FROM posture_daily WHERE service_id = s.id AND day < ${CLOCK_VALUE} ORDER BY day DESC LIMIT 1)
-                UNION ALL (SELECT day, total FROM posture_daily WHERE service_id = s.id AND day >= ${CLOCK_VALUE} AND day <= ${CLOCK_VALUE})) p) AS posture_rows,
-             (SELECT coalesce(json_agg(json_build_array(x.severity, x.fixed_count, x.open_seconds_total)), '[]') FROM fix_stats x WHERE x.service_id = s.id) AS fix_rows
-           FROM services s WHERE s.name = ?`),
-          [...breach.params, window.first, window.first, window.today, name],
-        )
-      )[0];
+      const found = (await rows<ServiceFiguresRow>(...serviceStatement(now, name)))[0];
+      return found && serviceDetail(found, now);
+    },
+
+    async serviceHead(name, now, since, scanLimit) {
+      if (!Number.isSafeInteger(scanLimit) || scanLimit < 0) throw new RangeError(`serviceHead: scanLimit must be a whole number of scans, not ${scanLimit}`);
+      // getService's statement with the scans and serviceChangeWithTurn's parts beside its figures:
+      // one round trip where a page nobody rendered waited on three.
+      const change = changeWithTurnParts(since, name, true);
+      const [found] = await rows<ServiceFiguresRow & { scan_rows: ScanDbRow[] } & ChangeWithTurnParts>(
+        ...serviceStatement(now, name, { sql: `${jsonRows(scansSql('s.id', scanLimit), ' ORDER BY r.created_at DESC, r.scan_pk DESC')} AS scan_rows, ${change.sql}`, params: change.params }),
+      );
       if (!found) return undefined;
-      const { open_rows, breach_rows, posture_rows, fix_rows, ...row } = found;
-      const s = { ...row, id: Number(row.id) };
-      serviceIds.set(name, s.id);
-      const openRows = open_rows.map(([severity, open_count, suppressed_count, oldest_open]) => ({ severity, open_count, suppressed_count, oldest_open }));
-      const breachRows = breach_rows.map(([severity, fresh, kev, next_opened, next_kev_due]) => ({ severity, fresh, kev, next_opened, next_kev_due }));
-      const postureRows = posture_rows.map(([day, total]) => ({ day, total }));
-      const fixRows = fix_rows.map(([severity, fixed_count, open_seconds_total]) => ({ severity, fixed_count, open_seconds_total }));
-      const open = emptyCounts();
-      let suppressed = 0;
-      const oldest = new Map<Severity, string>();
-      for (const r of openRows) {
-        suppressed += r.suppressed_count;
-        if (r.open_count > 0) {
-          open[r.severity] = r.open_count;
-          oldest.set(r.severity, r.oldest_open!);
-        }
-      }
-      const breachBySeverity = serviceBreaches(sla, open, breachRows, now);
-      let breaches = 0;
-      for (const n of breachBySeverity.values()) breaches += n;
-      const totals = new Map(postureRows.filter((r) => r.day >= window.first).map((r) => [r.day, r.total]));
-      const totalBefore = totals.has(window.first) ? 0 : (postureRows.find((r) => r.day < window.first)?.total ?? null);
-      const overview = assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now);
-      const fixes = new Map(fixRows.map((r) => [r.severity, { fixed_count: Number(r.fixed_count), open_seconds_total: Number(r.open_seconds_total) }]));
-      return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
+      return { service: serviceDetail(found, now), scans: found.scan_rows.map((r) => toScanSummary(name, r)), ...changeWithTurn(since, found) };
     },
 
     async postureSeries(service, { from, to }) {
@@ -298,16 +375,8 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
 
     async listScans(service, limit) {
       if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`listScans: limit must be a whole number of scans, not ${limit}`);
-      // The service's id inside the statement (one round trip on a miss, not two) and the limit as
-      // text: with `LIMIT $n` PostgreSQL planned every call again (~0.4 ms at 10 million findings),
-      // its plan for an unknown limit costing more than the one for 20.
-      const list = await rows<ScanDbRow>(
-        `SELECT sc.scan_id, ss.kind, ss.created_at, ss.gate_outcome, ss.counts, ss.finding_count, ss.scanners,
-           sc.repository, sc.ref, sc.commit_sha, sc.pull_request, sc.run_url, sc.ingested_by
-         FROM scan_services ss JOIN scans sc ON sc.id = ss.scan_pk
-         WHERE ss.service_id = (SELECT id FROM services WHERE name = $1) ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT ${limit}`,
-        [service],
-      );
+      // The service's id inside the statement (one round trip on a miss, not two).
+      const list = await rows<ScanDbRow>(scansSql('(SELECT id FROM services WHERE name = $1)', limit), [service]);
       return list.map((r) => toScanSummary(service, r));
     },
 
@@ -359,18 +428,9 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     async serviceChangeWithTurn(since, service) {
       // serviceChanges' one statement with serviceChangeTurn's baseline and later snapshots beside it;
       // the first event is the events' earliest (one walk of the service's events, one round trip).
-      const [parts] = await rows<{ baseline: ChangePostureDbRow[]; first: ChangePostureDbRow[]; latest: ChangePostureDbRow[]; events: ChangeEventDbRow[]; turn_baseline: ChangeTurnRow[]; later: ChangeTurnRow[] }>(
-        numbered(
-          `SELECT ${jsonRows(changePostureSql('baseline', true))} AS baseline, ${jsonRows(changePostureSql('first', true))} AS first, ` +
-            `${jsonRows(changePostureSql('latest', true))} AS latest, ${jsonRows(changeEventsSql(true))} AS events, ` +
-            `${jsonRows(CHANGE_TURN_SQL.baseline)} AS turn_baseline, ${jsonRows(CHANGE_TURN_SQL.later, ' ORDER BY r.snapshot_at')} AS later`,
-        ),
-        [since, service, service, service, since, service, since, service, dayOfTime(since), since, service],
-      );
-      return {
-        changes: assembleChanges(dayOfTime(since), parts.baseline, parts.first, parts.latest, parts.events),
-        turn: { baseline: parts.turn_baseline[0], later: parts.later, firstEventAt: firstEventOf(parts.events) },
-      };
+      const change = changeWithTurnParts(since, service);
+      const [parts] = await rows<ChangeWithTurnParts>(numbered(`SELECT ${change.sql}`), change.params);
+      return changeWithTurn(since, parts);
     },
 
     async serviceChangeTurn(since, service) {

@@ -158,6 +158,15 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     return { overview: assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now), oldest, breachBySeverity };
   }
 
+  /** One service as getService answers it. */
+  function serviceDetail(s: ServiceDbRow, now: Date) {
+    const { overview, oldest, breachBySeverity } = serviceOverview(s, now);
+    const fixes = new Map(q.fixStatsOfService.all(s.id).map((r) => [r.severity, r]));
+    return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
+  }
+  /** One service's newest scans, as listScans answers them. */
+  const scansOf = (s: ServiceDbRow, limit: number) => q.scansOfService.all(s.id, limit).map((r) => toScanSummary(s.name, r));
+
   const versions = new DataVersions((since) => q.versionsSince.all(since), false);
 
   /** Each service's change since `since` (one service's when given) from its events in the window. */
@@ -214,10 +223,20 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
 
     async getService(name, now = new Date()) {
       const s = q.serviceByName.get(name);
+      return s && serviceDetail(s, now);
+    },
+
+    async serviceHead(name, now, since, scanLimit) {
+      // The same statements as the three reads apart, the service looked up once.
+      const s = q.serviceByName.get(name);
       if (!s) return undefined;
-      const { overview, oldest, breachBySeverity } = serviceOverview(s, now);
-      const fixes = new Map(q.fixStatsOfService.all(s.id).map((r) => [r.severity, r]));
-      return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
+      const events = prepared(changeEventsSql(true)).all(since, name) as ChangeEventDbRow[];
+      return {
+        service: serviceDetail(s, now),
+        scans: scansOf(s, scanLimit),
+        changes: changesOf(since, name, events),
+        turn: changeTurnOf(since, name, firstEventOf(events)),
+      };
     },
 
     async postureSeries(service, { from, to }) {
@@ -250,8 +269,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
 
     async listScans(service, limit) {
       const s = q.serviceByName.get(service);
-      if (!s) return [];
-      return q.scansOfService.all(s.id, limit).map((r) => toScanSummary(service, r));
+      return s ? scansOf(s, limit) : [];
     },
 
     async listPullRequests(since) {

@@ -115,7 +115,15 @@ describe('the pieces a service body shares with its other views', () => {
       const store = new Proxy(hc.store, {
         get(target, key) {
           const value = Reflect.get(target, key);
-          // The head reads its change with the change's turn (serviceChangeWithTurn): counted as its serviceChanges.
+          // The head reads the service, its scans and its change with the change's turn in one call
+          // (serviceHead): counted as each of those three reads, which it answers.
+          if (key === 'serviceHead') {
+            return (...args: unknown[]) => {
+              for (const k of ['getService', 'listScans', 'serviceChanges'] as const) reads[k]++;
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          }
+          // serviceChangeWithTurn alone: counted as its serviceChanges.
           const counted = key === 'serviceChangeWithTurn' ? 'serviceChanges' : key;
           if (typeof counted === 'string' && counted in reads) {
             // serviceChanges of one service (the overview's week reads all services' with none).

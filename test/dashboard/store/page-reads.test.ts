@@ -95,6 +95,28 @@ describe('service page reads on both backends', () => {
     expect((await sqlite.serviceChangeWithTurn(dayAgo(7), 'payments')).turn.firstEventAt).not.toBeNull();
   });
 
+  it('serviceHead is getService, listScans and serviceChangeWithTurn read together, on both backends', async () => {
+    for (const store of [sqlite, postgres]) {
+      for (const [days, at] of [[1, NOW], [7, NOW], [30, new Date(NOW.getTime() - 20 * 86_400_000)], [7, new Date(NOW.getTime() + 200 * 86_400_000)]] as const) {
+        for (const name of ['payments', 'orders', 'fresh']) {
+          const since = new Date(at.getTime() - days * 86_400_000).toISOString();
+          for (const limit of [20, 3]) {
+            const apart = { service: await store.getService(name, at), scans: await store.listScans(name, limit), ...(await store.serviceChangeWithTurn(since, name)) };
+            expect(await store.serviceHead(name, at, since, limit), `${name} ${days} ${limit}`).toEqual(apart);
+          }
+        }
+      }
+      expect(await store.serviceHead('nobody', NOW, dayAgo(7), 20)).toBeUndefined();
+    }
+    // What it compares: scans newest first, cut at the limit, and a change in the window.
+    const head = (await postgres.serviceHead('payments', NOW, dayAgo(7), 20))!;
+    expect(head.scans.length).toBe(20);
+    expect(head.scans[0].scanId).toBe('pay-0');
+    expect((await postgres.serviceHead('payments', NOW, dayAgo(7), 3))!.scans.map((s) => s.scanId)).toEqual(['pay-0', 'pay-3', 'pay-6']);
+    expect(head.changes[0].service).toBe('payments');
+    expect(head.turn.later.length).toBeGreaterThan(1);
+  });
+
   it('serviceChanges answers the same for one service (in the window, first snapshot inside it, none)', async () => {
     const since = dayAgo(7);
     for (const name of ['payments', 'orders', 'fresh', 'nobody']) {
