@@ -95,7 +95,8 @@ describe('pages rendered ahead', () => {
     const counted = new Proxy(store, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
-        if (prop === 'getService') {
+        // A page render reads the service with its head (serviceHead), the API's answers alone (getService).
+        if (prop === 'getService' || prop === 'serviceHead') {
           return (...args: unknown[]) => {
             reads.getService++;
             return (value as (...a: unknown[]) => unknown).apply(target, args);
