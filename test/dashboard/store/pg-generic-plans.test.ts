@@ -2,8 +2,9 @@
 // for each call's values (a "custom plan"): at 10 million findings that was ~1 ms of the findings
 // page's and ~1.2 ms of a service read's CPU, each call. The per-service reads are written so that
 // PostgreSQL settles on one plan per connection (a "generic plan"): the state of a findings filter is
-// SQL text; the clock's values in a service's figures sit behind a sub-select and the scans' limit is
-// text, so no value of a call can make its own plan look cheaper than the shared one.
+// SQL text; the clock's values in a service's figures (and every value of the week's change read
+// with them for a page's head) sit behind a sub-select and the scans' limit is text, so no value of a
+// call can make its own plan look cheaper than the shared one.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../../dashboard/store/postgres/open.js';
@@ -93,8 +94,11 @@ describe("postgres store: a service's figures and scans are planned the same for
     };
     expect((await store.getService('svc-7', NOW))?.name).toBe('svc-7');
     expect(await store.listScans('svc-7', 20)).toHaveLength(20);
-    const figures = calls.find((c) => c.text.includes('breach_rows'))!;
-    const scans = calls.find((c) => c.text.includes('FROM scan_services ss JOIN scans'))!;
+    // A service page's head: the figures, the scans and the week's change in one statement.
+    expect((await store.serviceHead('svc-7', NOW, new Date(NOW.getTime() - 7 * 86_400_000).toISOString(), 20))?.scans).toHaveLength(20);
+    const figures = calls.find((c) => c.text.includes('breach_rows') && !c.text.includes('scan_rows'))!;
+    const scans = calls.find((c) => c.text.startsWith('SELECT sc.scan_id'))!;
+    const head = calls.find((c) => c.text.includes('scan_rows') && c.text.includes('turn_baseline'))!;
     const client = await store.pool.connect();
     try {
       // EXPLAIN EXECUTE of the store's own prepared statement, planned for these values and without them.
@@ -104,7 +108,7 @@ describe("postgres store: a service's figures and scans are planned the same for
         const plan = await client.query<{ 'QUERY PLAN': { Plan: { 'Total Cost': number } }[] }>(`EXPLAIN (FORMAT JSON) EXECUTE ${c.name}${args.length ? `(${args.join(', ')})` : ''}`);
         return plan.rows[0]['QUERY PLAN'][0].Plan['Total Cost'];
       };
-      for (const c of [figures, scans]) expect(await cost(c, 'force_custom_plan'), c.text.slice(0, 60)).toBe(await cost(c, 'force_generic_plan'));
+      for (const c of [figures, scans, head]) expect(await cost(c, 'force_custom_plan'), c.text.slice(0, 60)).toBe(await cost(c, 'force_generic_plan'));
     } finally {
       await client.query('RESET plan_cache_mode');
       client.release();
