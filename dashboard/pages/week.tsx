@@ -121,12 +121,15 @@ export function changeCell(change: ServiceChange | undefined, days: number): str
   if (!change) return '<td class="change"><span class="muted" title="no default-branch snapshot yet">—</span></td>';
   const t = change.total;
   const dir = t > 0 ? 'up' : t < 0 ? 'down' : 'flat';
-  const words = t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change';
+  // A service first scanned inside the window with no net change says so, not "no change" above
+  // "+14 new" (the findings its first snapshot brought).
+  const firstHere = change.baseline === 'firstSnapshot' && t === 0;
+  const words = firstHere ? `first snapshot ${change.since.slice(5)}` : t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change';
   const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
   const title = changeTitle(change, days, moved);
   return `<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${esc(title)}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">${esc(signed(change.opened))} new</span> / <span class="delta-fixed">${esc(signed(-change.fixed))} fixed</span></div>${
     moved.length > 0 ? `<div class="small muted delta-sev">${esc(moved.join(' · '))}</div>` : ''
-  }${change.baseline === 'firstSnapshot' ? `<div class="small muted">since first snapshot ${esc(change.since.slice(5))}</div>` : ''}</td>`;
+  }${change.baseline === 'firstSnapshot' && !firstHere ? `<div class="small muted">since first snapshot ${esc(change.since.slice(5))}</div>` : ''}</td>`;
 }
 
 /** The service page's line: its change over the last `days` days. */

@@ -349,7 +349,8 @@ function oldChangeCell(change: ServiceChange | undefined, days: number) {
   if (!change) return html`<td class="change"><span class="muted" title="no default-branch snapshot yet">—</span></td>`;
   const t = change.total;
   const dir = t > 0 ? 'up' : t < 0 ? 'down' : 'flat';
-  const words = t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change';
+  const firstHere = change.baseline === 'firstSnapshot' && t === 0;
+  const words = firstHere ? `first snapshot ${change.since.slice(5)}` : t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change';
   const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
   const net = `open findings ${signed(t)}${moved.length ? ` (${moved.join(', ')})` : ''}`;
   const title =
@@ -358,7 +359,7 @@ function oldChangeCell(change: ServiceChange | undefined, days: number) {
       : `${net} since its first snapshot (${change.since}); ${change.opened} new or reopened, ${change.fixed} fixed in the last ${days} days, counting the findings that snapshot brought`;
   return html`<td class="change" data-total="${t}" data-opened="${change.opened}" data-fixed="${change.fixed}" title="${title}"><span class="delta delta-${dir}">${words}</span><div class="small delta-events"><span class="delta-new">${signed(change.opened)} new</span> / <span class="delta-fixed">${signed(-change.fixed)} fixed</span></div>${
     moved.length > 0 ? html`<div class="small muted delta-sev">${moved.join(' · ')}</div>` : ''
-  }${change.baseline === 'firstSnapshot' ? html`<div class="small muted">since first snapshot ${change.since.slice(5)}</div>` : ''}</td>`;
+  }${change.baseline === 'firstSnapshot' && !firstHere ? html`<div class="small muted">since first snapshot ${change.since.slice(5)}</div>` : ''}</td>`;
 }
 
 function oldServiceRow(row: ServiceRow, now: Date, staleAfterDays: number, changes: ReadonlyMap<string, ServiceChange> | undefined, days: number) {

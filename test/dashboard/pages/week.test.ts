@@ -135,8 +135,11 @@ describe('overview: the window, each service\'s change, the remediation trend', 
     // legacy started 20 days ago: over 30 days it is compared with its first snapshot, not with zero.
     const legacy30 = rowOf((await get(h.app, '/?days=30', cookie)).html, 'legacy');
     const first = new Date(NOW.getTime() - 20 * DAY).toISOString().slice(0, 10);
-    expect(legacy30).toContain(`since first snapshot ${first.slice(5)}`);
-    expect(legacy30).toContain('= no change');
+    // Its open findings did not move since: the cell says it was first scanned then, not "no change"
+    // above "+2 new" (the findings that snapshot brought).
+    expect(legacy30).toContain(`<span class="delta delta-flat">first snapshot ${first.slice(5)}</span>`);
+    expect(legacy30).toContain('<span class="delta-new">+2 new</span>');
+    expect(legacy30).not.toContain('no change');
     // The service page says it too.
     const service = (await get(h.app, '/services/payments', cookie)).html;
     expect(service).toMatch(/<p class="service-change" data-total="-8" data-opened="0" data-fixed="8"><span class="delta delta-down">▼ 8 fewer open<\/span> in the last 7 days/);
