@@ -443,10 +443,12 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
       // itself, it puts in place the chart its default view kept (view-routes.tsx) and renders the rest.
       unvisited = [...order];
       print(`service page   GET /services/:name?sort=title  (never rendered; its default view was: ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?sort=title`, cookie, { ...opts, requests: unvisited.length }));
-      // The same with a sort the render ahead keeps no order for (the title order it keeps is the one
-      // whose collation the store decides): the store's keys of the view, then the kept rows.
+      // The other text sort (the store's order, its rows deflated ahead in it).
       unvisited = [...order];
       print(`service page   GET /services/:name?sort=tool&dir=asc  (never rendered; its default view was: ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?sort=tool&dir=asc`, cookie, { ...opts, requests: unvisited.length }));
+      // A number sort: ordered in Node from the kept rows' values (ties in the store's order), its rows deflated by the view.
+      unvisited = [...order];
+      print(`service page   GET /services/:name?sort=epss  (never rendered; its default view was: ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?sort=epss`, cookie, { ...opts, requests: unvisited.length }));
     }
     // The API lines start once the server is quiet again (the page lines' visits of an earlier
     // minute re-render those pages in the background).

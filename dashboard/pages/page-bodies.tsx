@@ -7,7 +7,8 @@ import { cachedOverview } from '../cached-reads.js';
 import { densifySeries, PostureChart, postureChartUtf8, type ChartDay } from '../components/charts.js';
 import type { RouteDeps } from '../deps.js';
 import { ClockReading, nextDayTurn, noteChange, noteMinute } from '../clock-reading.js';
-import { STALE_AFTER_DAYS, type FindingFilter, type ReadStore } from '../store/types.js';
+import { STALE_AFTER_DAYS, type FindingFilter, type FindingRow, type ReadStore } from '../store/types.js';
+import { severitySortRank } from '../store/finding-page.js';
 import { changeTurn } from '../store/week.js';
 import { ownedBytes } from '../owned-bytes.js';
 import type { DeflatedPiece } from './gzip-join.js';
@@ -17,7 +18,7 @@ import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, findingRowHtml, postureChartLabel, ServiceContent, ServiceHeadContent, ServiceScansContent, ServiceViewContent, type ServiceViewProps } from './service.js';
 import type { ScanSummary, ServiceDetail } from '../store/types.js';
 import type { ServiceChange } from '../store/week.js';
-import { FINDING_SORTS, OVERVIEW_SORTS } from './view-models.js';
+import { FINDING_SORTS, OVERVIEW_SORTS, type FindingSort } from './view-models.js';
 
 export const FINDINGS_PAGE_SIZE = 200;
 
@@ -136,7 +137,8 @@ export interface ShownRow {
 /**
  * Every open finding of a service as its page shows them, rendered at one clock (view-routes.tsx
  * keeps them with the page's head): another view of open findings then picks its rows in one narrow
- * statement (listFindingKeys) instead of reading and rendering them again.
+ * statement (listFindingKeys) instead of reading and rendering them again, or in none once a render
+ * ahead added the sorts' orders (withOrders).
  *
  * Kept compact: the rows' markup as one deflate stream (about 50 bytes a row of ~770, the rows of a
  * page being alike), with each row's end, fingerprint and tool; a view inflates it (tens of
@@ -151,13 +153,66 @@ export type DeflateRows = (markup: Buffer) => DeflatedPiece | Promise<DeflatedPi
 /** The sorts of text columns, whose order the store gives (collation differs between backends). */
 export const TEXT_SORTS = ['title', 'tool'] as const;
 export type TextSort = (typeof TEXT_SORTS)[number];
+/**
+ * The sorts of numbers and instants, whose order Node decides from the rows' values (no collation)
+ * and the store's order of ties (withOrders).
+ */
+export const NUMBER_SORTS = ['severity', 'epss', 'firstSeen', 'age'] as const;
+export type NumberSort = (typeof NUMBER_SORTS)[number];
 
-/** The rows (indices) in one text sort's order, both ways, with their markup in each order deflated. */
-interface TextOrder {
+/** The rows (indices) in one sort's order, both ways. */
+interface SortOrder {
   asc: Uint16Array;
   desc: Uint16Array;
+}
+/** A text sort's order with the rows' markup in each way deflated. */
+interface TextOrder extends SortOrder {
   ascPiece: DeflatedPiece;
   descPiece: DeflatedPiece;
+}
+
+/** What an open row is sorted by, as a page row shows it. */
+type SortedRow = Pick<FindingRow, 'fingerprint' | 'title' | 'severity' | 'epss' | 'firstSeenAt' | 'openedAt' | 'fixedAt' | 'state'>;
+
+/** An instant as the store writes it (toISOString): such texts order as their instants, and are equal when those are. */
+const STORED_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/**
+ * Each row's key of each number sort as the store's ORDER BY compares it (finding-page.ts
+ * findingSortSql), where Node can tell it exactly; a sort left out is left to the store.
+ * - severity: its rank (severitySortRank, the same CASE);
+ * - epss: COALESCE(epss, -1), the column being the stored finding's probability (ingest writes both);
+ * - firstSeen: the text, which orders and ties as its instant when every one is written as the store
+ *   writes them (then no collation can tell otherwise: same length, punctuation at the same places);
+ * - age: now - opened, the same `now` for every row: the reverse of the opened instant, exact on both
+ *   backends (SQLite's julianday counts whole milliseconds, the difference of two such doubles near
+ *   each other is exact; PostgreSQL's interval counts microseconds), for open rows (no fixed_at).
+ */
+function numberKeys(items: readonly SortedRow[]): Partial<Record<NumberSort, Float64Array>> {
+  const keys: Partial<Record<NumberSort, Float64Array>> = {
+    severity: Float64Array.from(items, (f) => severitySortRank(f.severity)),
+    epss: Float64Array.from(items, (f) => f.epss?.probability ?? -1),
+  };
+  if (items.every((f) => STORED_INSTANT.test(f.firstSeenAt))) keys.firstSeen = Float64Array.from(items, (f) => Date.parse(f.firstSeenAt));
+  if (items.every((f) => f.state === 'open' && f.fixedAt === null && STORED_INSTANT.test(f.openedAt))) keys.age = Float64Array.from(items, (f) => -Date.parse(f.openedAt));
+  for (const sort of NUMBER_SORTS) if (keys[sort]?.some((k) => !Number.isFinite(k))) delete keys[sort];
+  return keys;
+}
+
+/** The orders a render ahead learned from the store and Node, with the text sorts' markup deflated. */
+interface Orders {
+  text: Record<TextSort, TextOrder>;
+  number: Partial<Record<NumberSort, SortOrder>>;
+}
+
+/** A page of kept rows as a view shows it: their count and tools, their markup (or `piece`, already deflated), the total. */
+export interface PickedRows {
+  count: number;
+  tools: string[];
+  /** The rows' markup in order (empty when `piece` has it). */
+  html: Buffer[];
+  total: number;
+  piece?: DeflatedPiece;
 }
 
 export class OpenRows {
@@ -172,17 +227,14 @@ export class OpenRows {
     private readonly ends: Uint32Array,
     private readonly fingerprints: readonly string[],
     private readonly tools: readonly string[],
-    /** The rows' titles as stored (what the title sort compares), until the orders are known (then dropped). */
-    private readonly titles: readonly string[] | undefined,
-    /**
-     * The rows in the store's order of each text sort, when known (withTextOrders), with their markup
-     * in each order as the render ahead deflated it (a view then reads and deflates no row).
-     */
-    private readonly orders?: Record<TextSort, TextOrder>,
+    /** What the rows are sorted by (titles as stored, number keys), until the orders are known (then dropped). */
+    private readonly keys: { titles: readonly string[]; numbers: Partial<Record<NumberSort, Float64Array>> } | undefined,
+    /** The rows in each sort's order, when known (withOrders): a view sorted by one then reads nothing. */
+    private readonly orders?: Orders,
   ) {}
 
   /** `deflate`: kept deflated (else as it is, in one allocation of its own: pooled slices would each hold a slab). */
-  static of(items: readonly { fingerprint: string; title: string }[], rows: readonly ShownRow[], deflate: boolean): OpenRows {
+  static of(items: readonly SortedRow[], rows: readonly ShownRow[], deflate: boolean): OpenRows {
     const ends = new Uint32Array(rows.length);
     let end = 0;
     rows.forEach((r, i) => (ends[i] = end += r.html.length));
@@ -193,7 +245,7 @@ export class OpenRows {
       ends,
       items.map((f) => f.fingerprint),
       rows.map((r) => r.tool),
-      items.map((f) => f.title),
+      { titles: items.map((f) => f.title), numbers: numberKeys(items) },
     );
   }
 
@@ -203,18 +255,23 @@ export class OpenRows {
 
   /** The same rows kept deflated. */
   compact(): OpenRows {
-    return 'raw' in this.markup ? new OpenRows(OpenRows.deflated(this.markup.raw), this.ends, this.fingerprints, this.tools, this.titles, this.orders) : this;
+    return 'raw' in this.markup ? new OpenRows(OpenRows.deflated(this.markup.raw), this.ends, this.fingerprints, this.tools, this.keys, this.orders) : this;
   }
 
-  /** Whether the text sorts' orders are known (a view sorted by one then reads nothing). */
+  /** Whether the sorts' orders are known (a view sorted by one then reads nothing). */
   get ordered(): boolean {
     return this.orders !== undefined;
   }
 
-  /** What they take in memory: the deflated markup, the ends and orders, the texts (UTF-16) with an entry's overhead each. */
+  /** What they take in memory: the deflated markup, the ends and orders, the texts (UTF-16) and keys with an entry's overhead each. */
   get bytes(): number {
-    const orders = this.orders ? Object.values(this.orders).reduce((n, o) => n + o.ascPiece.deflated.length + o.descPiece.deflated.length + 4 * o.asc.length + 300, 0) : 0;
-    return this.fingerprints.reduce((n, fp, i) => n + 2 * (fp.length + this.tools[i].length + (this.titles?.[i].length ?? 0)) + 56, ('raw' in this.markup ? this.markup.raw.length : this.markup.deflated.length) + this.ends.byteLength + orders + 200);
+    const text = this.orders ? Object.values(this.orders.text).reduce((n, o) => n + o.ascPiece.deflated.length + o.descPiece.deflated.length + 4 * o.asc.length + 300, 0) : 0;
+    const number = this.orders ? Object.values(this.orders.number).reduce((n, o) => n + 4 * o.asc.length + 200, 0) : 0;
+    const keys = this.keys ? Object.values(this.keys.numbers).reduce((n, k) => n + k.byteLength + 100, 0) : 0;
+    return this.fingerprints.reduce(
+      (n, fp, i) => n + 2 * (fp.length + this.tools[i].length + (this.keys?.titles[i].length ?? 0)) + 56,
+      ('raw' in this.markup ? this.markup.raw.length : this.markup.deflated.length) + this.ends.byteLength + text + number + keys + 200,
+    );
   }
 
   private indexOf(): Map<string, number> {
@@ -238,24 +295,30 @@ export class OpenRows {
   }
 
   /**
-   * The same rows with each text sort's order, from the store's ascending order of their
-   * fingerprints (listFindingKeys: `key ASC, opened_at ASC, id ASC` in the backend's collation).
-   * Descending is `key DESC, opened_at ASC, id ASC`: the runs of equal keys in reverse, each run in
-   * its own order. Equal is byte-equal on both backends (SQLite's BINARY; PostgreSQL's
-   * deterministic collations break ties of strcoll by the bytes), so it is the text's equality.
-   * Undefined when the fingerprints are not exactly these rows. `deflate`: the render's, for the
-   * rows' markup in each order.
+   * The same rows with each sort's order. The store gives the text sorts' ascending orders of their
+   * fingerprints (listFindingKeys: `key ASC, opened_at ASC, id ASC` in the backend's collation) and
+   * its order of ties (`arrival`: opened_at ASC, id ASC, what every sort ends with). Descending is
+   * `key DESC, opened_at ASC, id ASC`: for a text, the runs of equal keys in reverse, each run in its
+   * own order (equal is byte-equal on both backends: SQLite's BINARY; PostgreSQL's deterministic
+   * collations break ties of strcoll by the bytes). A number sort is the arrival order sorted by its
+   * key (numberKeys) either way, stable: ties stay in the store's order. Undefined when the
+   * fingerprints are not exactly these rows. `deflate`: the render's, for the rows' markup in each
+   * text order.
    */
-  async withTextOrders(ascending: Record<TextSort, readonly string[]>, deflate: DeflateRows): Promise<OpenRows | undefined> {
-    const titles = this.titles;
-    if (!titles) return this;
+  async withOrders(ascending: Record<TextSort | 'arrival', readonly string[]>, deflate: DeflateRows): Promise<OpenRows | undefined> {
+    const keys = this.keys;
+    if (!keys) return this;
     const at = this.indexOf();
-    const keyOf: Record<TextSort, readonly string[]> = { title: titles, tool: this.tools };
-    const orders: Partial<Record<TextSort, TextOrder>> = {};
+    const indices = (fingerprints: readonly string[]) => {
+      const order = Uint16Array.from(fingerprints, (fp) => at.get(fp) ?? -1);
+      return order.length === this.fingerprints.length && new Set(order).size === order.length && order.every((i) => i < order.length) ? order : undefined;
+    };
+    const textKey: Record<TextSort, readonly string[]> = { title: keys.titles, tool: this.tools };
+    const text: Partial<Record<TextSort, TextOrder>> = {};
     for (const sort of TEXT_SORTS) {
-      const asc = Uint16Array.from(ascending[sort], (fp) => at.get(fp) ?? -1);
-      if (asc.length !== this.fingerprints.length || new Set(asc).size !== asc.length || asc.some((i) => i >= asc.length)) return undefined;
-      const key = keyOf[sort];
+      const asc = indices(ascending[sort]);
+      if (!asc) return undefined;
+      const key = textKey[sort];
       const runs: number[][] = [];
       for (const i of asc) {
         const run = runs.at(-1);
@@ -264,21 +327,34 @@ export class OpenRows {
       }
       const desc = Uint16Array.from(runs.reverse().flat());
       const inOrder = (order: Uint16Array) => Buffer.concat(this.rowsAt(order).map((r) => r.html));
-      orders[sort] = { asc, desc, ascPiece: await deflate(inOrder(asc)), descPiece: await deflate(inOrder(desc)) };
+      text[sort] = { asc, desc, ascPiece: await deflate(inOrder(asc)), descPiece: await deflate(inOrder(desc)) };
     }
-    return new OpenRows(this.compact().markup, this.ends, this.fingerprints, this.tools, undefined, orders as Record<TextSort, TextOrder>);
+    const arrival = indices(ascending.arrival);
+    if (!arrival) return undefined;
+    const number: Partial<Record<NumberSort, SortOrder>> = {};
+    for (const sort of NUMBER_SORTS) {
+      const key = keys.numbers[sort];
+      if (!key) continue;
+      // Array's sort is stable (typed arrays' need not be).
+      const sorted = (by: (a: number, b: number) => number) => Uint16Array.from(Array.from(arrival).sort(by));
+      number[sort] = { asc: sorted((a, b) => key[a] - key[b]), desc: sorted((a, b) => key[b] - key[a]) };
+    }
+    return new OpenRows(this.compact().markup, this.ends, this.fingerprints, this.tools, undefined, { text: text as Record<TextSort, TextOrder>, number });
   }
 
   /**
-   * A page of every open row sorted by a text column (`offset`, `limit`), with their total, when the
-   * order is known; a page that holds them all comes with its rows' markup deflated (`piece`).
+   * A page of every open row sorted by `sort` (`offset`, `limit`), with their total, when the order
+   * is known. A text sort's page that holds them all comes with its rows' markup deflated (`piece`),
+   * and inflates nothing.
    */
-  sortedPage(sort: TextSort, dir: 'asc' | 'desc', offset: number, limit: number): { rows: ShownRow[]; total: number; piece?: DeflatedPiece } | undefined {
-    const known = this.orders?.[sort];
+  sortedPage(sort: FindingSort, dir: 'asc' | 'desc', offset: number, limit: number): PickedRows | undefined {
+    const text = (TEXT_SORTS as readonly string[]).includes(sort) ? this.orders?.text[sort as TextSort] : undefined;
+    const known = text ?? this.orders?.number[sort as NumberSort];
     if (!known) return undefined;
-    const order = known[dir];
-    const all = offset === 0 && order.length <= limit;
-    return { rows: this.rowsAt(order.subarray(offset, offset + limit)), total: order.length, piece: all ? known[dir === 'asc' ? 'ascPiece' : 'descPiece'] : undefined };
+    const order = known[dir].subarray(offset, offset + limit);
+    const tools = Array.from(order, (i) => this.tools[i]);
+    if (text && offset === 0 && order.length === known[dir].length) return { count: order.length, tools, html: [], total: known[dir].length, piece: text[dir === 'asc' ? 'ascPiece' : 'descPiece'] };
+    return { count: order.length, tools, html: this.rowsAt(order).map((r) => r.html), total: known[dir].length };
   }
 }
 
@@ -311,10 +387,10 @@ const showsAllOpen = (v: ServiceView) => unfilteredOpen(v) && v.page === 1;
  * A view's rows and total: picked from `kept` (rendered at a clock whose texts still hold, same data
  * version) when the view shows open findings, else read and rendered; `open` is every open finding
  * when this view read them all and they take at most `keepMax` bytes (for the next views).
- * `orderTexts` (a render ahead's deflate, nobody waiting): `open` also holds the orders of the text
- * sorts, title and tool (two more narrow statements), and the rows deflated in each, so those sorts
- * of the kept rows read and deflate nothing; given with rows kept without them, `open` is those rows
- * with them.
+ * `orderTexts` (a render ahead's deflate, nobody waiting): `open` also holds the orders of the sorts
+ * (three more narrow statements: the text sorts' and the store's order of ties; OpenRows.withOrders),
+ * and the rows deflated in each text order, so those views of the kept rows read nothing (and a text
+ * sort's deflates no row); given with rows kept without them, `open` is those rows with them.
  */
 async function viewRows(
   store: ReadStore,
@@ -324,32 +400,34 @@ async function viewRows(
   kept: OpenRows | undefined,
   keepMax: number,
   orderTexts: DeflateRows | undefined,
-): Promise<{ rows: ShownRow[]; total: number; open?: OpenRows; piece?: DeflatedPiece }> {
+): Promise<PickedRows & { open?: OpenRows }> {
   const filter = findingFilter(name, view);
-  // A service's open rows in the text sorts' orders: ties and collation are the store's (withTextOrders).
+  // A service's open rows in every sort's order: ties and collation are the store's (withOrders).
   const ordered = async (open: OpenRows) => {
     if (!orderTexts || open.ordered) return open;
-    const ascending = async (sort: TextSort) => (await store.listFindingKeys({ service: name, state: 'open', sort, order: 'asc', limit: FINDINGS_PAGE_SIZE, offset: 0 }, at)).fingerprints;
-    const withOrders = await open.withTextOrders({ title: await ascending('title'), tool: await ascending('tool') }, orderTexts);
+    // A sort by service ties one service's findings: its order is the one of ties (opened_at, id).
+    const ascending = async (sort: TextSort | 'service') => (await store.listFindingKeys({ service: name, state: 'open', sort, order: 'asc', limit: FINDINGS_PAGE_SIZE, offset: 0 }, at)).fingerprints;
+    const withOrders = await open.withOrders({ title: await ascending('title'), tool: await ascending('tool'), arrival: await ascending('service') }, orderTexts);
     return withOrders && withOrders.bytes <= keepMax ? withOrders : open;
   };
+  const shown = (rows: ShownRow[], total: number): PickedRows => ({ count: rows.length, tools: rows.map((r) => r.tool), html: rows.map((r) => r.html), total });
   if (kept && view.state === 'open') {
-    if ((TEXT_SORTS as readonly string[]).includes(view.sort) && unfilteredOpen(view)) {
-      const page = kept.sortedPage(view.sort as TextSort, view.dir, filter.offset, FINDINGS_PAGE_SIZE);
+    if (unfilteredOpen(view)) {
+      const page = kept.sortedPage(view.sort, view.dir, filter.offset, FINDINGS_PAGE_SIZE);
       if (page) return page;
     }
     const keys = await store.listFindingKeys(filter, at);
     // Always all there at the same data version; a miss reads the page as if nothing were kept.
     const rows = kept.pick(keys.fingerprints);
-    if (rows) return { rows, total: keys.total, open: orderTexts && !kept.ordered && showsAllOpen(view) ? await ordered(kept) : undefined };
+    if (rows) return { ...shown(rows, keys.total), open: orderTexts && !kept.ordered && showsAllOpen(view) ? await ordered(kept) : undefined };
   }
   const { items, total } = await store.listFindings(filter, at);
   const rows = items.map((f) => ({ html: Buffer.from(findingRowHtml(f, view.state), 'utf8'), tool: f.tool }));
-  if (keepMax <= 0 || !showsAllOpen(view) || items.length !== total) return { rows, total };
+  if (keepMax <= 0 || !showsAllOpen(view) || items.length !== total) return shown(rows, total);
   // A view a request waits for keeps them as they are when they fit so, deflated when only so.
   const read = OpenRows.of(items, rows, orderTexts !== undefined);
   const open = read.bytes > keepMax ? read.compact() : read;
-  return { rows, total, open: open.bytes > keepMax ? undefined : await ordered(open) };
+  return { ...shown(rows, total), open: open.bytes > keepMax ? undefined : await ordered(open) };
 }
 
 /** The posture a body draws in place (no chart drawn apart), densified over the view's window. */
@@ -377,14 +455,14 @@ function viewControls(view: ServiceView, fromScans: string[], rowTools: string[]
 }
 
 /** A view's part of the body (ServiceViewContent), its rows in the slot `rowsSlot`. */
-function serviceView(name: string, view: ServiceView, read: { rows: ShownRow[]; total: number }, fromScans: string[], chart: string, rowsSlot: string): ServiceViewProps {
+function serviceView(name: string, view: ServiceView, read: PickedRows, fromScans: string[], chart: string, rowsSlot: string): ServiceViewProps {
   return {
     name,
     series: [],
     chart,
-    rows: { count: read.rows.length, html: rowsSlot },
+    rows: { count: read.count, html: rowsSlot },
     findingTotal: read.total,
-    ...viewControls(view, fromScans, read.rows.map((r) => r.tool)),
+    ...viewControls(view, fromScans, read.tools),
   };
 }
 
@@ -394,7 +472,7 @@ function serviceView(name: string, view: ServiceView, read: { rows: ShownRow[]; 
  * (UTF-8, in order) goes where `rowsSlot` is in the markup (once, when there are rows). `kept`: the
  * service's open rows another view rendered at a clock still true at `at` (same data version);
  * `open` in the answer: this view's, when it read them all (at most `keepMax` bytes); with
- * `orderTexts` (a render ahead's deflate) they also hold the text sorts' orders, and kept rows
+ * `orderTexts` (a render ahead's deflate) they also hold every sort's order, and kept rows
  * without them come back with them. `rowsPiece`: the rows' markup already deflated (kept rows sorted
  * by a text column), to go in place of `rows`.
  */
@@ -413,7 +491,7 @@ export async function serviceViewParts(
   chartWindow(view.days, at);
   const read = await viewRows(store, name, view, at, kept, keepMax, orderTexts);
   const props = serviceView(name, view, read, fromScans, slots.chart, slots.rows);
-  return { html: String(await (<ServiceViewContent {...props} />)), rows: read.rows.map((r) => r.html), open: read.open, rowsPiece: read.piece };
+  return { html: String(await (<ServiceViewContent {...props} />)), rows: read.html, open: read.open, rowsPiece: read.piece };
 }
 
 /**

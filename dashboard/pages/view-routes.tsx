@@ -112,10 +112,10 @@ const keptRowsSize = (k: KeptRows) => k.rows.bytes + 100;
 /**
  * The most a service's kept rows take: half a service's share of the cache (cache-budget.ts), so
  * the work ahead's pages, charts and answers still fit beside them. Kept deflated (OpenRows), a row
- * takes ~50 bytes of markup plus its fingerprint and tool (counted as UTF-16), and with the text
- * sorts' orders four more deflated copies of ~45 bytes: the 23-48 open rows of a service at 500
- * services x 365 days count 10.5-16.8 KB (13.3 KB on average; 6.6 MB for the 500, ~66 MB at 5,000
- * services of that shape). Rows of that size fit with their orders up to ~85 open rows, without
+ * takes ~50 bytes of markup plus its fingerprint and tool (counted as UTF-16), and with the sorts'
+ * orders four more deflated copies of ~45 bytes (the text sorts') and 16 bytes of indices (the
+ * number sorts'): the 23-48 open rows of a service at 500 services x 365 days count 11.7-18.3 KB
+ * (14.7 KB on average; 7.3 MB for the 500, ~73 MB at 5,000 services of that shape). Rows of that size fit with their orders up to ~85 open rows, without
  * them up to ~125; a service with more reads each view's rows.
  */
 const KEPT_ROWS_MAX_BYTES = CACHE_BYTES_PER_SERVICE / 2;
@@ -238,7 +238,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   };
   /**
    * Keeps a view's open rows for the next views, from `at` until one of their texts changes; rows
-   * with the text sorts' orders take the place of the same rows kept without them.
+   * with the sorts' orders take the place of the same rows kept without them.
    */
   const keepRows = async (name: string, version: number, rows: OpenRows, at: number, until: number): Promise<void> => {
     if (cache) await cache.get(rowsKey(name), version, () => ({ rows, at, until }), keptRowsSize, (k) => trueAt(at)(k) && (k.rows.ordered || !rows.ordered));
@@ -260,7 +260,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       // Awaited below; a failure while the view still renders must not count as unhandled.
       chart.catch(() => undefined);
       const kept = keptRows(name, version, clock);
-      // A render ahead also learns the text sorts' orders of the rows it keeps (two narrow statements nobody waits for).
+      // A render ahead also learns every sort's order of the rows it keeps (three narrow statements nobody waits for).
       const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, kept?.rows, cache ? KEPT_ROWS_MAX_BYTES : 0, pause ? deflate : undefined);
       const [beforeChart, afterChart] = slotted(v.html, CHART_SLOT, 'chart');
       // The rows in their slot, as UTF-8 (an empty table has none).

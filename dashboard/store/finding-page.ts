@@ -9,7 +9,7 @@
 // - the total comes from the same statement: a page that starts at 0 or ends before `limit` gives it
 //   (offset + its length); only a full or empty page past the start counts the matching findings.
 // The rows are assembled by the same function as every other finding row (rows.ts), at `now`.
-import { SEVERITIES } from '../../src/findings/finding.js';
+import { SEVERITIES, type Severity } from '../../src/findings/finding.js';
 import { SEVERITY_RANK } from '../../src/findings/severity.js';
 import { breachCondition } from './exploit.js';
 import { noteMinute } from '../clock-reading.js';
@@ -17,9 +17,14 @@ import { assembleFindingRow, storedParts, type FindingRowFields } from './rows.j
 import type { FindingFilter, FindingRow, SlaDays } from './types.js';
 
 
+/** A severity's rank in the severity sort (unknown just below medium, which it ranks with for the gate). */
+export function severitySortRank(s: Severity): number {
+  return SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1);
+}
+
 /** The sort rank of the severity `subject` (an SQL expression) as SQL. */
 function severityRankOf(subject: string): string {
-  return `CASE ${subject} ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END`;
+  return `CASE ${subject} ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${severitySortRank(s)}`).join(' ')} END`;
 }
 
 export const SEVERITY_SQL_RANK = severityRankOf('f.severity');
