@@ -10,6 +10,8 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
+import { OpenRows } from '../../../dashboard/pages/page-bodies.js';
+import { deflatePieceSync } from '../../../dashboard/pages/gzip-join.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
@@ -157,4 +159,32 @@ describe.each(BACKENDS)('kept rows on %s', (backend) => {
     await store.ingestScan(snapshot('many', new Date(NOW.getTime() - 1_800_000), [...manyFindings(40), ...manyFindings(6, 70)], 'many-4'), 'test');
     expect(await round()).toContain('many-4');
   }, 240_000);
+});
+
+describe('kept rows ordered in Node', () => {
+  const row = (i: number, firstSeenAt: string, openedAt = '2026-11-01T00:00:00.000Z') => ({
+    fingerprint: `fp-${i}`,
+    title: `t${i}`,
+    severity: 'high' as Severity,
+    epss: null,
+    firstSeenAt,
+    openedAt,
+    fixedAt: null,
+    state: 'open' as const,
+  });
+  const ordered = (items: ReturnType<typeof row>[]) => {
+    const fps = items.map((f) => f.fingerprint);
+    const shown = items.map((f) => ({ html: Buffer.from(`<tr>${f.fingerprint}</tr>`), tool: 'trivy' }));
+    return OpenRows.of(items, shown, true).withOrders({ title: fps, tool: fps, arrival: fps }, (b) => deflatePieceSync(b));
+  };
+
+  it('leaves a sort by an instant to the store when one is not written as the store writes them (its text orders otherwise than its instant)', async () => {
+    // The same instant written two ways: equal in Node, not in the store's text order ('.' < 'Z').
+    const mixed = await ordered([row(0, '2026-11-01T00:00:00Z'), row(1, '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00Z')]);
+    expect(mixed?.sortedPage('firstSeen', 'asc', 0, 200)).toBeUndefined();
+    expect(mixed?.sortedPage('age', 'asc', 0, 200)).toBeUndefined();
+    expect(mixed?.sortedPage('epss', 'asc', 0, 200)?.count).toBe(2);
+    const written = await ordered([row(0, '2026-11-02T00:00:00.000Z'), row(1, '2026-11-01T00:00:00.000Z')]);
+    expect(written?.sortedPage('firstSeen', 'asc', 0, 200)?.html.map(String)).toEqual(['<tr>fp-1</tr>', '<tr>fp-0</tr>']);
+  });
 });
