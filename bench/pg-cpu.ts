@@ -32,15 +32,7 @@ function reapedCpuMs(pid: number): number | undefined {
  * (another machine, a container, no /proc).
  */
 export async function postgresCpuMeter(url: string): Promise<(() => number | undefined) | undefined> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  let postmaster: number | undefined;
-  try {
-    // Read while the backend is alive: its parent is the postmaster.
-    postmaster = parentOf(Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid));
-  } finally {
-    await client.end();
-  }
+  const postmaster = await postmasterOf(url);
   if (postmaster === undefined || reapedCpuMs(postmaster) === undefined) return undefined;
   return () => {
     // The postmaster's own time and that of its exited children (parallel workers, closed
@@ -54,4 +46,32 @@ export async function postgresCpuMeter(url: string): Promise<(() => number | und
     }
     return total;
   };
+}
+
+/** The server's postmaster pid, when it runs on this machine (undefined elsewhere). */
+async function postmasterOf(url: string): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Read while the backend is alive: its parent is the postmaster.
+    return parentOf(Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Whether the server's shared memory is on huge pages (the postmaster's HugetlbPages), as text for a
+ * bench's header: its CPU per cache miss is about twice as high without them on the bench machine,
+ * where a backend's first touch of each 4 KB page of the shared buffers is costly (docs/dashboard.md).
+ */
+export async function postgresHugePages(url: string): Promise<string> {
+  const postmaster = await postmasterOf(url);
+  try {
+    const kb = /^HugetlbPages:\s+(\d+) kB/m.exec(readFileSync(`/proc/${postmaster}/status`, 'utf8'))?.[1];
+    if (kb === undefined) return 'shared memory on huge pages: unknown';
+    return Number(kb) > 0 ? `shared memory on huge pages (${kb} kB mapped by the postmaster)` : 'shared memory on normal pages (no huge pages)';
+  } catch {
+    return 'shared memory on huge pages: unknown (not a local server)';
+  }
 }

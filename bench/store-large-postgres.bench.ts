@@ -27,7 +27,7 @@ import { VERSION_BUMP_POSTGRES } from '../dashboard/store/versions.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
 import { SUMMARY_FILL_SQL } from '../dashboard/store/summary.js';
 import { load, startServer, waitQuiet, type LoadResult } from './http-load.js';
-import { postgresCpuMeter } from './pg-cpu.js';
+import { postgresCpuMeter, postgresHugePages } from './pg-cpu.js';
 import { gcText } from '../dashboard/loop-stats.js';
 
 const SERVICES = Number(process.env.GATEHOUSE_BENCH_LARGE_SERVICES ?? 5000);
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
 
     // PostgreSQL's own CPU (all its processes; this machine only): beside the dashboard's, what a read costs in total.
     const pgCpu = await postgresCpuMeter(url.toString());
-    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} before the reads`);
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} before the reads; PostgreSQL ${await postgresHugePages(url.toString())}`);
     const started = process.hrtime.bigint();
     // The dashboard server with a clock the bench can move to a day turn (SIGUSR1).
     const dash = await startServer(url.toString(), 'bench/shifted-clock-server.ts').catch((err: unknown) => {
