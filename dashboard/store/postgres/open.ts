@@ -39,8 +39,10 @@ export function redactUrl(url: string): string {
  * With 16, a burst of 32 requests after a start spread its reads over 16 cold backends: all misses
  * over 300 services at 10M-like rows cost PostgreSQL 4.3 ms per findings page and 1.5 ms per posture
  * series, against 2.3 and 0.6 with 8 (and 1.8 and 0.5 with 4). Short indexed reads keep a few
- * backends busy at once; 8 leaves room for long holders (an ingest's transaction, the overview's
- * parallel reads) while every request's data-version read still finds a connection.
+ * backends busy at once; 8 leaves room for long holders (an ingest's transaction, ingests waiting for
+ * the ingest lock, the overview's parallel reads). The data-version reads have one more connection of
+ * their own. With PostgreSQL's shared memory on huge pages the first touches cost next to nothing and
+ * 4 saved no CPU over 8 (docs/dashboard.md, PostgreSQL).
  */
 export const DEFAULT_POOL_SIZE = 8;
 
@@ -54,14 +56,18 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
   // plans every prepared statement again with the server's catalog caches cold, 15-20 ms more per
   // statement on its first reads (measured at 10 million findings), which the first requests of
   // every burst after a quiet moment paid.
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? DEFAULT_POOL_SIZE, idleTimeoutMillis: 0, connectionTimeoutMillis: 10_000, options: '-c jit=off' });
-  // An idle client losing its server must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
-  // A checked-out client whose server connection dies emits 'error'; the query in flight rejects with
-  // it already, so the event itself needs no handling beyond not crashing the process.
-  pool.on('connect', (client) => {
-    client.on('error', () => undefined);
-  });
+  const poolOf = (max: number) => {
+    const made = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 0, connectionTimeoutMillis: 10_000, options: '-c jit=off' });
+    // An idle client losing its server must not crash the process; the next query reports it.
+    made.on('error', () => undefined);
+    // A checked-out client whose server connection dies emits 'error'; the query in flight rejects with
+    // it already, so the event itself needs no handling beyond not crashing the process.
+    made.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
+    return made;
+  };
+  const pool = poolOf(options.poolSize ?? DEFAULT_POOL_SIZE);
   const where = redactUrl(url);
   let client: pg.PoolClient;
   try {
@@ -82,7 +88,13 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
   }
   client.release();
   const sla = { ...DEFAULT_SLA_DAYS, ...(options.sla ?? {}) };
-  const version = createDataVersion(pool);
+  // The data versions on a connection of their own (one more per process): every request reads
+  // them first (one read shared by the requests asking while it is in flight), a cached answer reads
+  // nothing else. Through the pool that read queued behind whatever held its connections: a burst's
+  // page reads (a request then waited for a connection twice), the start-up work's overview
+  // statements (seconds at 10 million findings), ingests waiting for the ingest lock.
+  const versionPool = poolOf(1);
+  const version = createDataVersion(versionPool);
   return {
     backend: 'postgres',
     pool,
@@ -99,6 +111,7 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
     },
     async checkpoint() {},
     async close() {
+      await versionPool.end();
       await pool.end();
     },
   };

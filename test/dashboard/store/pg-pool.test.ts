@@ -5,8 +5,11 @@
 // It holds 8 by default, not 16: each backend pays its own statement plans, catalog caches and first
 // touches of the shared buffers (open.ts, DEFAULT_POOL_SIZE), so a burst spread over 16 cost
 // PostgreSQL about twice the CPU per read.
+// The data versions every request reads first go on a connection of their own: with the pool's
+// connections all busy with a burst's page reads, a request waited for one twice.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openPostgresStore, type PostgresStore } from '../../../dashboard/store/postgres/open.js';
+import type pg from 'pg';
+import { DEFAULT_POOL_SIZE, openPostgresStore, type PostgresStore } from '../../../dashboard/store/postgres/open.js';
 import { freshPostgresDatabase } from './backends.js';
 
 describe('postgres store: the connection pool', () => {
@@ -44,5 +47,23 @@ describe('postgres store: the connection pool', () => {
     );
     expect(new Set(pids).size).toBe(8);
     expect(store.pool.totalCount).toBe(8);
+  });
+
+  it('reads the data versions while every pooled connection is taken', async () => {
+    const made = await freshPostgresDatabase();
+    drop = made.drop;
+    store = await openPostgresStore(made.url);
+    const before = await store.dataVersion();
+    // Every connection of the pool checked out, as by a burst of long reads.
+    const held: pg.PoolClient[] = [];
+    for (let i = 0; i < DEFAULT_POOL_SIZE; i++) held.push(await store.pool.connect());
+    try {
+      expect(store.pool.totalCount).toBe(DEFAULT_POOL_SIZE);
+      // With the versions read through the pool this waited for a connection (and failed after its 10 s timeout).
+      expect(await store.dataVersion()).toBe(before);
+      expect(await store.serviceVersion('payments')).toBe(before);
+    } finally {
+      for (const c of held) c.release();
+    }
   });
 });
