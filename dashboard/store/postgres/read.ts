@@ -175,6 +175,11 @@ type ServiceFiguresRow = ServiceDbRow & {
   fix_rows: [Severity, number, number][];
 };
 
+/** The most service ids a process keeps (services are a few thousand; a bound all the same). */
+const SERVICE_IDS_MAX = 100_000;
+/** How often at most every service's id is read again for a name not known (services created since). */
+const SERVICE_IDS_REREAD_MS = 60_000;
+
 export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = createDataVersion(pool)): ReadStore {
   const rows = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
     try {
@@ -188,13 +193,34 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
   };
   // Known services' ids (a service row is never deleted or renamed, so an id once read stays true).
   const serviceIds = new Map<string, number>();
+  const remember = (name: string, id: number) => {
+    if (serviceIds.size >= SERVICE_IDS_MAX) serviceIds.clear();
+    serviceIds.set(name, id);
+  };
+  // Every service's id, read at the first name not known and again at most every SERVICE_IDS_REREAD_MS:
+  // the first visit of each service's page (a route asks hasService first) was a round trip of its own.
+  let everyId: { at: number; read: Promise<void> } | undefined;
+  const readEveryId = (): Promise<void> => {
+    if (everyId && Date.now() - everyId.at < SERVICE_IDS_REREAD_MS) return everyId.read;
+    const read = rows<{ id: string; name: string }>(`SELECT id, name FROM services LIMIT ${SERVICE_IDS_MAX}`).then((all) => {
+      for (const r of all) remember(r.name, Number(r.id));
+    });
+    everyId = { at: Date.now(), read };
+    // A failed read is tried again by the next name.
+    read.catch(() => (everyId = undefined));
+    return read;
+  };
   const serviceId = async (name: string): Promise<number | undefined> => {
     const known = serviceIds.get(name);
     if (known !== undefined) return known;
+    const fresh = !everyId || Date.now() - everyId.at >= SERVICE_IDS_REREAD_MS;
+    await readEveryId();
+    const read = serviceIds.get(name);
+    if (read !== undefined || fresh) return read;
+    // Not among the ids read a moment ago (a service created since, or none): asked alone.
     const r = (await rows<{ id: string }>('SELECT id FROM services WHERE name = $1', [name]))[0];
     if (!r) return undefined;
-    if (serviceIds.size >= 100_000) serviceIds.clear();
-    serviceIds.set(name, Number(r.id));
+    remember(name, Number(r.id));
     return Number(r.id);
   };
 
@@ -227,7 +253,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     const window = trendWindow(now);
     const { open_rows, breach_rows, posture_rows, fix_rows, ...row } = found;
     const s = { ...row, id: Number(row.id) };
-    serviceIds.set(s.name, s.id);
+    remember(s.name, s.id);
     const openRows = open_rows.map(([severity, open_count, suppressed_count, oldest_open]) => ({ severity, open_count, suppressed_count, oldest_open }));
     const breachRows = breach_rows.map(([severity, fresh, kev, next_opened, next_kev_due]) => ({ severity, fresh, kev, next_opened, next_kev_due }));
     const postureRows = posture_rows.map(([day, total]) => ({ day, total }));
