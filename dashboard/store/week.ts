@@ -207,8 +207,12 @@ export function assembleChanges(
  * or after it. Parameters: since and the service's name (`later`: since's day first).
  */
 export const CHANGE_TURN_SQL = {
-  baseline: `SELECT p.day, p.snapshot_at, p.critical, p.high, p.medium, p.low, p.info, p.unknown FROM services s CROSS JOIN posture_daily p
-    WHERE p.service_id = s.id AND p.snapshot_at < ? AND s.name = ? ORDER BY p.day DESC LIMIT 1`,
+  // The service's id as one value (a sub-select), so its days are one range of posture_daily's primary
+  // key walked back from the last: planned without the values (PostgreSQL's generic plan, a page's
+  // head), a join with services walked posture_by_day back over every service's days instead (11 ms
+  // at 5,000 services x 3 years).
+  baseline: `SELECT p.day, p.snapshot_at, p.critical, p.high, p.medium, p.low, p.info, p.unknown FROM posture_daily p
+    WHERE p.snapshot_at < ? AND p.service_id = (SELECT id FROM services WHERE name = ?) ORDER BY p.day DESC LIMIT 1`,
   // Parameters: the start's day (a row's day is its snapshot's: an index range, not the service's every day), the start, the name.
   later: `SELECT p.day, p.snapshot_at, p.critical, p.high, p.medium, p.low, p.info, p.unknown FROM services s CROSS JOIN posture_daily p
     WHERE p.service_id = s.id AND p.day >= ? AND p.snapshot_at >= ? AND s.name = ? ORDER BY p.snapshot_at`,
