@@ -461,7 +461,7 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
 
     async serviceChangeTurn(since, service) {
       // Its three reads as one statement (one round trip and one pooled connection instead of three),
-      // each part the JSON of its rows. A service page reads it with its change (serviceChangeWithTurn).
+      // each part the JSON of its rows. A service page reads the same parts in its head (serviceHead).
       const [parts] = await rows<{ baseline: ChangeTurnRow[]; later: ChangeTurnRow[]; first_event: string | null }>(
         numbered(`SELECT ${jsonRows(CHANGE_TURN_SQL.baseline)} AS baseline, ${jsonRows(CHANGE_TURN_SQL.later, ' ORDER BY r.snapshot_at')} AS later, (${CHANGE_TURN_SQL.firstEvent}) AS first_event`),
         [since, service, dayOfTime(since), since, service, since, service],

@@ -167,6 +167,13 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
   /** One service's newest scans, as listScans answers them. */
   const scansOf = (s: ServiceDbRow, limit: number) => q.scansOfService.all(s.id, limit).map((r) => toScanSummary(s.name, r));
 
+  /** One service's change and its turn from one walk of its events (serviceChangeWithTurn, serviceHead). */
+  function changeWithTurnOf(since: string, service: string) {
+    const events = prepared(changeEventsSql(true)).all(since, service) as ChangeEventDbRow[];
+    // The events' earliest, not CHANGE_TURN_SQL.firstEvent: that walked the same events again.
+    return { changes: changesOf(since, service, events), turn: changeTurnOf(since, service, firstEventOf(events)) };
+  }
+
   const versions = new DataVersions((since) => q.versionsSince.all(since), false);
 
   /** Each service's change since `since` (one service's when given) from its events in the window. */
@@ -230,13 +237,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       // The same statements as the three reads apart, the service looked up once.
       const s = q.serviceByName.get(name);
       if (!s) return undefined;
-      const events = prepared(changeEventsSql(true)).all(since, name) as ChangeEventDbRow[];
-      return {
-        service: serviceDetail(s, now),
-        scans: scansOf(s, scanLimit),
-        changes: changesOf(since, name, events),
-        turn: changeTurnOf(since, name, firstEventOf(events)),
-      };
+      return { service: serviceDetail(s, now), scans: scansOf(s, scanLimit), ...changeWithTurnOf(since, name) };
     },
 
     async postureSeries(service, { from, to }) {
@@ -296,9 +297,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
     },
 
     async serviceChangeWithTurn(since, service) {
-      const events = prepared(changeEventsSql(true)).all(since, service) as ChangeEventDbRow[];
-      // The events' earliest, not CHANGE_TURN_SQL.firstEvent: that walked the same events again.
-      return { changes: changesOf(since, service, events), turn: changeTurnOf(since, service, firstEventOf(events)) };
+      return changeWithTurnOf(since, service);
     },
 
     async serviceChangeTurn(since, service) {
