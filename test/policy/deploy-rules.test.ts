@@ -115,6 +115,32 @@ describe('deployment file rules', () => {
     expect(ruleHits({ path: 'src/WebApp/Extensions.cs' }, code, 'plain-http-internal').map((f) => f.line)).toEqual([3, 4]);
   });
 
+  it("plain HTTP: a compose health check calling its own container is not a call between services (spring-petclinic-microservices)", () => {
+    const compose = [
+      'services:',
+      '  config-server:',
+      '    image: springcommunity/spring-petclinic-config-server',
+      '    healthcheck:',
+      '      test: ["CMD", "curl", "-I", "http://config-server:8888"]',
+      '  discovery:',
+      '    container_name: discovery-server',
+      '    healthcheck:',
+      '      test:',
+      '        - CMD-SHELL',
+      '        - curl -f http://discovery-server:8761 || exit 1',
+      '  gateway:',
+      '    hostname: gw',
+      '    healthcheck:',
+      '      test: curl -f http://gw:8080/health && curl -f http://config-server:8888',
+      '    environment:',
+      '      CONFIG_URL: http://config-server:8888',
+      '      SELF_URL: http://gateway:8080',
+    ].join('\n');
+    // Another service's URL in a health check, and any URL outside one, are still calls between services.
+    expect(ruleHits({ path: 'docker-compose.yml' }, compose, 'plain-http-internal').map((f) => `${f.line} ${f.message.match(/"([^"]+)"/)?.[1]}`))
+      .toEqual(['15 config-server', '17 config-server', '18 gateway']);
+  });
+
   it('the identity of a secret hit never depends on its value (a dictionary cannot recover it from the hash)', () => {
     for (const rule of ['k8s-inline-secret-env', 'docker-secret-in-image', 'compose-secret-env']) {
       const c = CASES[rule]!;

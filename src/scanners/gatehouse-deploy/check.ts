@@ -319,17 +319,45 @@ function finishNetworkPolicies(files: readonly { path: string; facts: unknown }[
 
 const DATABASE_IMAGE = /(^|\/)(postgres|postgis|mysql|mariadb|mongo|redis|valkey|elasticsearch|opensearch|memcached|cassandra|couchdb|neo4j|clickhouse|influxdb|rabbitmq|kafka|zookeeper|etcd|minio)([:@]|$)/i;
 
-export function checkCompose(text: string): FileCheckResult {
+/** A compose file's result, with the lines of its own health checks (see ownHealthcheckHosts). */
+interface ComposeCheckResult extends FileCheckResult {
+  ownHealthchecks?: OwnHosts;
+}
+
+/** Per line: host names that are the calling service itself there (a call to them never leaves it). */
+type OwnHosts = Map<number, Set<string>>;
+
+/**
+ * A compose health check runs inside its own container: `curl http://config-server:8888` in
+ * config-server's `healthcheck.test` calls itself, no traffic between services (seen on
+ * spring-petclinic-microservices). Its own names: the service key, `container_name`, `hostname`.
+ */
+function ownHealthcheckHosts(file: YamlFile, doc: Document.Parsed, service: string, def: Node, into: OwnHosts): void {
+  const test = getNode(file, doc, getNode(file, doc, def, 'healthcheck'), 'test');
+  if (!test) return;
+  const names = [service, getStr(file, doc, def, 'container_name'), getStr(file, doc, def, 'hostname')]
+    .filter((n): n is string => n !== undefined && n !== '').map((n) => n.toLowerCase());
+  for (const part of isScalar(test) ? [test] : items(file, doc, test)) {
+    const line = lineOf(file, part);
+    const own = into.get(line) ?? new Set<string>();
+    for (const n of names) own.add(n);
+    into.set(line, own);
+  }
+}
+
+export function checkCompose(text: string): ComposeCheckResult {
   const file = readYaml(text);
   const notes = file.problems.filter((p) => p.startsWith('duplicate key'));
   if (file.broken) return { hits: [], notes: [], skipped: `not valid YAML, not checked (${file.problems[0]})` };
   const hits: Hit[] = [];
+  const ownHealthchecks: OwnHosts = new Map();
   const doc = file.docs[0];
   if (!doc) return { hits, notes };
   try {
     for (const [service, def] of entries(file, doc, getNode(file, doc, doc.contents, 'services'))) {
       if (!isMap(def)) continue;
       const what = `compose service "${service}"`;
+      ownHealthcheckHosts(file, doc, service, def, ownHealthchecks);
       if (getBool(file, doc, def, 'privileged') === true) hits.push({ rule: 'compose-privileged', line: lineOf(file, getNode(file, doc, def, 'privileged')), message: `${what} is privileged`, match: what });
       for (const key of ['network_mode', 'pid', 'ipc']) {
         const node = getNode(file, doc, def, key);
@@ -365,7 +393,7 @@ export function checkCompose(text: string): FileCheckResult {
     if (err instanceof AliasBudgetError) return { hits: [], notes, skipped: `not checked: ${err.message} (an alias bomb?)` };
     throw err;
   }
-  return { hits, notes };
+  return { hits, notes, ownHealthchecks };
 }
 
 // ---------------------------------------------------------------- plain HTTP between services
@@ -393,7 +421,7 @@ const SERVER_WITHOUT_TLS: { pattern: RegExp; what: string }[] = [
   { pattern: /\bHTTPServer\s*\(\s*\(\s*["'](0\.0\.0\.0|)["']/, what: 'HTTPServer on all interfaces' },
 ];
 
-export function checkPlainHttp(path: string, text: string): Hit[] {
+export function checkPlainHttp(path: string, text: string, ownHosts?: OwnHosts): Hit[] {
   const hits: Hit[] = [];
   const isCode = /\.(js|mjs|cjs|ts|py|go|java|kt|rb|php|cs|rs)$/i.test(path);
   text.split(/\r?\n/).forEach((line, index) => {
@@ -402,7 +430,7 @@ export function checkPlainHttp(path: string, text: string): Hit[] {
     if (/^\s*(#|\/\/|\*|--)/.test(line)) return;
     for (const m of line.matchAll(HTTP_URL)) {
       const host = m[1]!;
-      if (!isInternalHost(host)) continue;
+      if (!isInternalHost(host) || ownHosts?.get(index + 1)?.has(host.toLowerCase())) continue;
       hits.push({ rule: 'plain-http-internal', line: index + 1, message: `plain-HTTP call to internal service "${host}" (${m[0]}): traffic between services travels unencrypted`, match: m[0] });
     }
     if (isCode && !/^\s*(\/\/|#|\*)/.test(line)) {
@@ -419,7 +447,7 @@ export function checkPlainHttp(path: string, text: string): Hit[] {
 export function checkDeployFile(path: string, text: string): FileCheckResult {
   const hits: Hit[] = [];
   const notes: string[] = [];
-  let result: FileCheckResult | undefined;
+  let result: ComposeCheckResult | undefined;
   if (isDockerfilePath(path)) hits.push(...checkDockerfile(text));
   else if (isComposePath(path)) result = checkCompose(text);
   else if (/\.ya?ml$/i.test(path) && (looksLikeKubernetes(text.slice(0, 65536)) || /^---/m.test(text) && /^kind\s*:/m.test(text))) {
@@ -433,7 +461,7 @@ export function checkDeployFile(path: string, text: string): FileCheckResult {
     notes.push(...result.notes);
     if (result.skipped) return { hits: hits.concat(plainHttpUnlessTest(path, text)), notes, skipped: result.skipped };
   }
-  hits.push(...plainHttpUnlessTest(path, text));
+  hits.push(...plainHttpUnlessTest(path, text, result?.ownHealthchecks));
   return { hits: lowOutsideProduction(path, hits), notes, ...(result?.facts !== undefined ? { facts: result.facts } : {}) };
 }
 
@@ -447,9 +475,9 @@ function lowOutsideProduction(path: string, hits: Hit[]): Hit[] {
   return hits.map((h) => ({ ...h, severity: 'low' }));
 }
 
-function plainHttpUnlessTest(path: string, text: string): Hit[] {
+function plainHttpUnlessTest(path: string, text: string, ownHosts?: OwnHosts): Hit[] {
   if (TEST_OR_DOCS.test(`/${path}`) || /(\.|_|-)(test|spec)\.[a-z]+$/i.test(path) || /(^|\/)(package-lock|yarn|pnpm-lock)\b/.test(path)) return [];
-  return checkPlainHttp(path, text);
+  return checkPlainHttp(path, text, ownHosts);
 }
 
 export const deployCheck: PolicyCheck = {
