@@ -14,7 +14,7 @@ import {
   type ScannerRun,
 } from '../report/scan-report.js';
 import { ROOT_SERVICE, serviceForPath, type Service } from '../services/discover.js';
-import { CATEGORY_NOUN, isRelevantTo, rootOnlyReason, runReads } from './file-kinds.js';
+import { CATEGORY_NOUN, EVERY_DEPENDENCY_FILE_READERS, isRelevantTo, rootOnlyReason, runReads } from './file-kinds.js';
 import type { RepositoryInventory } from './inventory.js';
 
 export interface LedgerInput {
@@ -131,7 +131,7 @@ export function buildCoverageLedger(input: LedgerInput): CoverageLedger {
           ? `no ${category} scanner is configured`
           : rootOnly
             ? rootOnly.why!
-            : `no configured ${category} scanner reads ${base} (configured: ${scannersOf.join(', ')})`;
+            : `no configured ${category} scanner reads ${base} (configured: ${scannersOf.join(', ')}${category === 'dependency' ? `; ${EVERY_DEPENDENCY_FILE_READERS.join(' or ')} would` : ''})`;
       if (unread.length < LEDGER_LIST_CAP) unread.push({ path: f, service, reason });
       // A failed run is already a scanner error in the verdict; an unconfigured category is a choice.
       if (configured && !failed) {

@@ -97,6 +97,13 @@ const ROOT_ONLY_READERS: Record<string, readonly string[]> = {
 };
 
 /**
+ * Dependency scanners that read every lockfile and manifest kind above, named where a file no
+ * configured scanner reads is reported (a `pom.xml` under npm-audit alone), so the reader knows
+ * what to add.
+ */
+export const EVERY_DEPENDENCY_FILE_READERS: readonly string[] = ['osv-scanner', 'trivy-fs'];
+
+/**
  * Whether a run of this scanner in folder `dir` (repository-relative, '' for the root) reads the
  * file at `path` (repository-relative). Most tools read every relevant file below their folder;
  * the package-manager audits read one lockfile at the folder's root.

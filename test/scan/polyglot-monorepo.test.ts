@@ -23,6 +23,8 @@ describe('a polyglot monorepo with services under src/<name>/', () => {
     expect(JSON.stringify(report)).not.toContain(PLANTED_TOKEN);
     // the Node lockfile one folder down is a gap npm audit cannot read, and said why
     expect(report.coverage.gaps).toContainEqual(expect.objectContaining({ path: 'src/node-web/app/package-lock.json', reason: expect.stringMatching(/not at a service root/) }));
+    // a manifest npm audit never reads names the scanners that would (a Java or Go service's next step)
+    expect(report.coverage.gaps).toContainEqual(expect.objectContaining({ path: 'src/go-api/go.mod', reason: 'no configured dependency scanner reads go.mod (configured: npm-audit; osv-scanner or trivy-fs would)' }));
     expect(report.gate.warnings.some((w) => /coverage gap/.test(w))).toBe(true);
   });
 
