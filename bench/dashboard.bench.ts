@@ -446,7 +446,7 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
       // The other text sort (the store's order, its rows deflated ahead in it).
       unvisited = [...order];
       print(`service page   GET /services/:name?sort=tool&dir=asc  (never rendered; its default view was: ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?sort=tool&dir=asc`, cookie, { ...opts, requests: unvisited.length }));
-      // A number sort: ordered in Node from the kept rows' values (ties in the store's order), its rows deflated by the view.
+      // A number sort: ordered in Node from the kept rows' values (ties in the store's order), its rows deflated ahead in it (while they fit).
       unvisited = [...order];
       print(`service page   GET /services/:name?sort=epss  (never rendered; its default view was: ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?sort=epss`, cookie, { ...opts, requests: unvisited.length }));
     }

@@ -145,7 +145,8 @@ export interface ShownRow {
  * microseconds) and takes its rows as slices in its own order. So every service with up to a page of
  * open findings keeps its rows in a few KB, not half of its share of the cache. A view a request
  * waits for keeps them as markup when they fit so (deflating costs it ~0.4 ms); the next render
- * ahead deflates them.
+ * ahead deflates them, and the rows in each sort's order too while they fit (withOrders), so a view
+ * of them all in any sort deflates none of its rows.
  */
 /** How a render deflates markup it keeps (view-routes.tsx: invisible characters neutralised, at its level). */
 export type DeflateRows = (markup: Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
@@ -165,11 +166,17 @@ interface SortOrder {
   asc: Uint16Array;
   desc: Uint16Array;
 }
-/** A text sort's order with the rows' markup in each way deflated. */
-interface TextOrder extends SortOrder {
-  ascPiece: DeflatedPiece;
-  descPiece: DeflatedPiece;
+/**
+ * A sort's order with the rows' markup in each way deflated (a text sort's always; a number sort's
+ * while they fit: withOrders). Equal orders share one piece: the rows of a service often tie on a
+ * sort's key (no EPSS score, one tool, first seen in one scan), so several sorts show them in the
+ * store's order of ties.
+ */
+interface PiecedOrder extends SortOrder {
+  ascPiece?: DeflatedPiece;
+  descPiece?: DeflatedPiece;
 }
+type TextOrder = Required<PiecedOrder>;
 
 /** What an open row is sorted by, as a page row shows it. */
 type SortedRow = Pick<FindingRow, 'fingerprint' | 'title' | 'severity' | 'epss' | 'firstSeenAt' | 'openedAt' | 'fixedAt' | 'state'>;
@@ -202,7 +209,17 @@ function numberKeys(items: readonly SortedRow[]): Partial<Record<NumberSort, Flo
 /** The orders a render ahead learned from the store and Node, with the text sorts' markup deflated. */
 interface Orders {
   text: Record<TextSort, TextOrder>;
-  number: Partial<Record<NumberSort, SortOrder>>;
+  number: Partial<Record<NumberSort, PiecedOrder>>;
+}
+
+/** Each distinct piece of `orders` once (equal orders share theirs). */
+function distinctPieces(orders: Orders): Set<DeflatedPiece> {
+  const pieces = new Set<DeflatedPiece>();
+  for (const o of [...Object.values(orders.text), ...Object.values(orders.number)]) {
+    if (o.ascPiece) pieces.add(o.ascPiece);
+    if (o.descPiece) pieces.add(o.descPiece);
+  }
+  return pieces;
 }
 
 /** A page of kept rows as a view shows it: their count and tools, their markup (or `piece`, already deflated), the total. */
@@ -265,12 +282,12 @@ export class OpenRows {
 
   /** What they take in memory: the deflated markup, the ends and orders, the texts (UTF-16) and keys with an entry's overhead each. */
   get bytes(): number {
-    const text = this.orders ? Object.values(this.orders.text).reduce((n, o) => n + o.ascPiece.deflated.length + o.descPiece.deflated.length + 4 * o.asc.length + 300, 0) : 0;
-    const number = this.orders ? Object.values(this.orders.number).reduce((n, o) => n + 4 * o.asc.length + 200, 0) : 0;
+    const orders = this.orders ? [...Object.values(this.orders.text), ...Object.values(this.orders.number)].reduce((n, o) => n + 4 * o.asc.length + 200, 0) : 0;
+    const pieces = this.orders ? [...distinctPieces(this.orders)].reduce((n, p) => n + p.deflated.length + 100, 0) : 0;
     const keys = this.keys ? Object.values(this.keys.numbers).reduce((n, k) => n + k.byteLength + 100, 0) : 0;
     return this.fingerprints.reduce(
       (n, fp, i) => n + 2 * (fp.length + this.tools[i].length + (this.keys?.titles[i].length ?? 0)) + 56,
-      ('raw' in this.markup ? this.markup.raw.length : this.markup.deflated.length) + this.ends.byteLength + text + number + keys + 200,
+      ('raw' in this.markup ? this.markup.raw.length : this.markup.deflated.length) + this.ends.byteLength + orders + pieces + keys + 200,
     );
   }
 
@@ -280,10 +297,13 @@ export class OpenRows {
     return at;
   }
 
-  /** The rows at `indices`, in that order. */
-  private rowsAt(indices: ArrayLike<number>): ShownRow[] {
-    const all = 'raw' in this.markup ? this.markup.raw : inflateRawSync(this.markup.deflated);
+  /** The rows at `indices`, in that order (`all`: the markup inflated, when the caller has it). */
+  private rowsAt(indices: ArrayLike<number>, all = this.inflated()): ShownRow[] {
     return Array.from(indices, (i) => ({ html: all.subarray(i === 0 ? 0 : this.ends[i - 1], this.ends[i]), tool: this.tools[i] }));
+  }
+
+  private inflated(): Buffer {
+    return 'raw' in this.markup ? this.markup.raw : inflateRawSync(this.markup.deflated);
   }
 
   /** The rows of `fingerprints` in that order, or undefined if one is not among them. */
@@ -303,15 +323,27 @@ export class OpenRows {
    * collations break ties of strcoll by the bytes). A number sort is the arrival order sorted by its
    * key (numberKeys) either way, stable: ties stay in the store's order. Undefined when the
    * fingerprints are not exactly these rows. `deflate`: the render's, for the rows' markup in each
-   * text order.
+   * text order, and in each number order while the whole stays within `maxBytes` (then a view sorted
+   * by it deflates none of its rows either; past it, its view deflates them); equal orders share one
+   * piece.
    */
-  async withOrders(ascending: Record<TextSort | 'arrival', readonly string[]>, deflate: DeflateRows): Promise<OpenRows | undefined> {
+  async withOrders(ascending: Record<TextSort | 'arrival', readonly string[]>, deflate: DeflateRows, maxBytes = Infinity): Promise<OpenRows | undefined> {
     const keys = this.keys;
     if (!keys) return this;
     const at = this.indexOf();
     const indices = (fingerprints: readonly string[]) => {
       const order = Uint16Array.from(fingerprints, (fp) => at.get(fp) ?? -1);
       return order.length === this.fingerprints.length && new Set(order).size === order.length && order.every((i) => i < order.length) ? order : undefined;
+    };
+    const all = this.inflated();
+    // One piece per distinct order (keyed by its indices).
+    const pieces = new Map<string, DeflatedPiece>();
+    const orderKey = (order: Uint16Array) => Buffer.from(order.buffer, order.byteOffset, order.byteLength).toString('latin1');
+    const pieceOf = async (order: Uint16Array) => {
+      const key = orderKey(order);
+      let piece = pieces.get(key);
+      if (!piece) pieces.set(key, (piece = await deflate(Buffer.concat(this.rowsAt(order, all).map((r) => r.html)))));
+      return piece;
     };
     const textKey: Record<TextSort, readonly string[]> = { title: keys.titles, tool: this.tools };
     const text: Partial<Record<TextSort, TextOrder>> = {};
@@ -326,12 +358,11 @@ export class OpenRows {
         else runs.push([i]);
       }
       const desc = Uint16Array.from(runs.reverse().flat());
-      const inOrder = (order: Uint16Array) => Buffer.concat(this.rowsAt(order).map((r) => r.html));
-      text[sort] = { asc, desc, ascPiece: await deflate(inOrder(asc)), descPiece: await deflate(inOrder(desc)) };
+      text[sort] = { asc, desc, ascPiece: await pieceOf(asc), descPiece: await pieceOf(desc) };
     }
     const arrival = indices(ascending.arrival);
     if (!arrival) return undefined;
-    const number: Partial<Record<NumberSort, SortOrder>> = {};
+    const number: Partial<Record<NumberSort, PiecedOrder>> = {};
     for (const sort of NUMBER_SORTS) {
       const key = keys.numbers[sort];
       if (!key) continue;
@@ -339,21 +370,39 @@ export class OpenRows {
       const sorted = (by: (a: number, b: number) => number) => Uint16Array.from(Array.from(arrival).sort(by));
       number[sort] = { asc: sorted((a, b) => key[a] - key[b]), desc: sorted((a, b) => key[b] - key[a]) };
     }
-    return new OpenRows(this.compact().markup, this.ends, this.fingerprints, this.tools, undefined, { text: text as Record<TextSort, TextOrder>, number });
+    const orders = { text: text as Record<TextSort, TextOrder>, number };
+    const markup = this.compact().markup;
+    const ordered = () => new OpenRows(markup, this.ends, this.fingerprints, this.tools, undefined, orders);
+    // The number sorts' pieces, descending first (a sort's first click), while they fit: the orders
+    // of one service's rows deflate to about the same size (a piece of an order already deflated is free).
+    let bytes = ordered().bytes;
+    const size = (pieces.values().next().value?.deflated.length ?? 0) + 100;
+    for (const dir of ['desc', 'asc'] as const) {
+      for (const sort of NUMBER_SORTS) {
+        const o = number[sort];
+        if (!o) continue;
+        const shared = pieces.get(orderKey(o[dir]));
+        if (!shared && bytes + size > maxBytes) continue;
+        const piece = shared ?? (await pieceOf(o[dir]));
+        o[dir === 'asc' ? 'ascPiece' : 'descPiece'] = piece;
+        if (!shared) bytes += piece.deflated.length + 100;
+      }
+    }
+    return ordered();
   }
 
   /**
    * A page of every open row sorted by `sort` (`offset`, `limit`), with their total, when the order
-   * is known. A text sort's page that holds them all comes with its rows' markup deflated (`piece`),
-   * and inflates nothing.
+   * is known. A page that holds them all in an order kept deflated (every text sort's, the number
+   * sorts' that fit) comes with its rows' markup deflated (`piece`), and inflates nothing.
    */
   sortedPage(sort: FindingSort, dir: 'asc' | 'desc', offset: number, limit: number): PickedRows | undefined {
-    const text = (TEXT_SORTS as readonly string[]).includes(sort) ? this.orders?.text[sort as TextSort] : undefined;
-    const known = text ?? this.orders?.number[sort as NumberSort];
+    const known: PiecedOrder | undefined = (TEXT_SORTS as readonly string[]).includes(sort) ? this.orders?.text[sort as TextSort] : this.orders?.number[sort as NumberSort];
     if (!known) return undefined;
     const order = known[dir].subarray(offset, offset + limit);
     const tools = Array.from(order, (i) => this.tools[i]);
-    if (text && offset === 0 && order.length === known[dir].length) return { count: order.length, tools, html: [], total: known[dir].length, piece: text[dir === 'asc' ? 'ascPiece' : 'descPiece'] };
+    const piece = known[dir === 'asc' ? 'ascPiece' : 'descPiece'];
+    if (piece && offset === 0 && order.length === known[dir].length) return { count: order.length, tools, html: [], total: known[dir].length, piece };
     return { count: order.length, tools, html: this.rowsAt(order).map((r) => r.html), total: known[dir].length };
   }
 }
@@ -407,7 +456,7 @@ async function viewRows(
     if (!orderTexts || open.ordered) return open;
     // A sort by service ties one service's findings: its order is the one of ties (opened_at, id).
     const ascending = async (sort: TextSort | 'service') => (await store.listFindingKeys({ service: name, state: 'open', sort, order: 'asc', limit: FINDINGS_PAGE_SIZE, offset: 0 }, at)).fingerprints;
-    const withOrders = await open.withOrders({ title: await ascending('title'), tool: await ascending('tool'), arrival: await ascending('service') }, orderTexts);
+    const withOrders = await open.withOrders({ title: await ascending('title'), tool: await ascending('tool'), arrival: await ascending('service') }, orderTexts, keepMax);
     return withOrders && withOrders.bytes <= keepMax ? withOrders : open;
   };
   const shown = (rows: ShownRow[], total: number): PickedRows => ({ count: rows.length, tools: rows.map((r) => r.tool), html: rows.map((r) => r.html), total });

@@ -113,9 +113,11 @@ const keptRowsSize = (k: KeptRows) => k.rows.bytes + 100;
  * The most a service's kept rows take: half a service's share of the cache (cache-budget.ts), so
  * the work ahead's pages, charts and answers still fit beside them. Kept deflated (OpenRows), a row
  * takes ~50 bytes of markup plus its fingerprint and tool (counted as UTF-16), and with the sorts'
- * orders four more deflated copies of ~45 bytes (the text sorts') and 16 bytes of indices (the
- * number sorts'): the 23-48 open rows of a service at 500 services x 365 days count 11.7-18.3 KB
- * (14.7 KB on average; 7.3 MB for the 500, ~73 MB at 5,000 services of that shape). Rows of that size fit with their orders up to ~85 open rows, without
+ * orders 16 bytes of indices and a deflated copy of ~45 bytes per distinct order (the text sorts'
+ * always, the number sorts' while they fit; equal orders share one): the 23-48 open rows of a
+ * service at 500 services x 365 days count 18.1 KB on average with 6 distinct orders, 22.6 KB at
+ * most (9.1 MB for the 500, ~91 MB at 5,000 services of that shape; 14.6 KB without the number
+ * sorts' copies). Rows of that size fit with the text sorts' orders up to ~85 open rows, without
  * them up to ~125; a service with more reads each view's rows.
  */
 const KEPT_ROWS_MAX_BYTES = CACHE_BYTES_PER_SERVICE / 2;

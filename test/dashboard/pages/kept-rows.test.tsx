@@ -5,13 +5,14 @@
 // order (ties of sort key broken by when the finding opened, then its id), after an ingest and a
 // triage decision too. Rendered ahead (nobody waiting), the default view also keeps the orders of
 // the text sorts (title, tool) from the store, and of the number sorts (severity, EPSS, first seen,
-// age) from the rows' values and the store's order of ties: a view sorted by any then reads nothing.
+// age) from the rows' values and the store's order of ties, with the rows deflated in each order that fits: a
+// view sorted by any then reads nothing.
 // On both backends.
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { OpenRows } from '../../../dashboard/pages/page-bodies.js';
-import { deflatePieceSync } from '../../../dashboard/pages/gzip-join.js';
+import { deflatePieceSync, inflatePiece } from '../../../dashboard/pages/gzip-join.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
@@ -172,11 +173,13 @@ describe('kept rows ordered in Node', () => {
     fixedAt: null,
     state: 'open' as const,
   });
-  const ordered = (items: ReturnType<typeof row>[]) => {
+  const ordered = (items: ReturnType<typeof row>[], maxBytes?: number) => {
     const fps = items.map((f) => f.fingerprint);
     const shown = items.map((f) => ({ html: Buffer.from(`<tr>${f.fingerprint}</tr>`), tool: 'trivy' }));
-    return OpenRows.of(items, shown, true).withOrders({ title: fps, tool: fps, arrival: fps }, (b) => deflatePieceSync(b));
+    return OpenRows.of(items, shown, true).withOrders({ title: fps, tool: fps, arrival: fps }, (b) => deflatePieceSync(b), maxBytes);
   };
+  /** A page's rows' markup, deflated ahead or not. */
+  const markup = (page: ReturnType<OpenRows['sortedPage']>) => (page?.piece ? inflatePiece(page.piece) : page?.html.join(''));
 
   it('leaves a sort by an instant to the store when one is not written as the store writes them (its text orders otherwise than its instant)', async () => {
     // The same instant written two ways: equal in Node, not in the store's text order ('.' < 'Z').
@@ -185,6 +188,29 @@ describe('kept rows ordered in Node', () => {
     expect(mixed?.sortedPage('age', 'asc', 0, 200)).toBeUndefined();
     expect(mixed?.sortedPage('epss', 'asc', 0, 200)?.count).toBe(2);
     const written = await ordered([row(0, '2026-11-02T00:00:00.000Z'), row(1, '2026-11-01T00:00:00.000Z')]);
-    expect(written?.sortedPage('firstSeen', 'asc', 0, 200)?.html.map(String)).toEqual(['<tr>fp-1</tr>', '<tr>fp-0</tr>']);
+    expect(markup(written?.sortedPage('firstSeen', 'asc', 0, 200))).toBe('<tr>fp-1</tr><tr>fp-0</tr>');
+  });
+
+  it('keeps a number sort\'s rows deflated in its order while they fit (a view of them all deflates none), one piece for equal orders', async () => {
+    const items = [row(0, '2026-11-03T00:00:00.000Z'), row(1, '2026-11-01T00:00:00.000Z'), row(2, '2026-11-02T00:00:00.000Z')];
+    const open = await ordered(items);
+    const page = (sort: 'epss' | 'firstSeen' | 'tool', dir: 'asc' | 'desc') => open?.sortedPage(sort, dir, 0, 200);
+    expect(page('firstSeen', 'asc')?.piece, 'a number sort\'s page comes deflated').toBeDefined();
+    expect(markup(page('firstSeen', 'asc'))).toBe('<tr>fp-1</tr><tr>fp-2</tr><tr>fp-0</tr>');
+    expect(markup(page('firstSeen', 'desc'))).toBe('<tr>fp-0</tr><tr>fp-2</tr><tr>fp-1</tr>');
+    // No EPSS score: every row ties, in the store's order either way, as the one tool's.
+    expect(page('epss', 'desc')?.piece).toBe(page('tool', 'asc')?.piece);
+    expect(page('epss', 'asc')?.piece).toBe(page('tool', 'asc')?.piece);
+    expect(markup(page('epss', 'desc'))).toBe('<tr>fp-0</tr><tr>fp-1</tr><tr>fp-2</tr>');
+    // A page of some rows is picked from the markup.
+    expect(open?.sortedPage('firstSeen', 'asc', 1, 1)?.html.map(String)).toEqual(['<tr>fp-2</tr>']);
+    // Bounded: the orders alone fit, a piece more does not: the number sorts' views deflate their rows (same order).
+    const bare = await ordered(items, 0);
+    const bound = (bare?.bytes ?? 0) + 50;
+    const tight = await ordered(items, bound);
+    expect(tight?.bytes).toBeLessThanOrEqual(bound);
+    expect(tight?.sortedPage('firstSeen', 'asc', 0, 200)?.piece).toBeUndefined();
+    expect(markup(tight?.sortedPage('firstSeen', 'asc', 0, 200))).toBe('<tr>fp-1</tr><tr>fp-2</tr><tr>fp-0</tr>');
+    expect(tight?.sortedPage('epss', 'desc', 0, 200)?.piece, 'an order already deflated costs nothing').toBe(tight?.sortedPage('tool', 'asc', 0, 200)?.piece);
   });
 });
