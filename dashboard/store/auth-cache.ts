@@ -27,8 +27,34 @@ export function sessionInfo(r: SessionRow): SessionInfo {
 /** Verified credentials by sha256, each with the time it was read. */
 export class AuthCache<V> {
   private readonly entries = new Map<string, { at: number; value: V }>();
+  /** Reads in flight by sha256, with the generation they began in (lookup). */
+  private readonly reading = new Map<string, { generation: number; value: Promise<V | undefined> }>();
   /** Moves on every removal: a lookup that began before one does not keep its answer. */
   generation = 0;
+
+  /**
+   * The kept answer for `hash`, or `read`'s (kept when `keep` says it is usable). Lookups that miss
+   * while a read of the same credential is in flight share it, unless a removal came since it began:
+   * when an entry runs out under load, every request in flight carries that credential, and each
+   * read its row again (PostgreSQL: 32 connections, 32 round trips through the pool at once every
+   * AUTH_CACHE_MS, where one does).
+   */
+  async lookup(hash: string, read: () => Promise<V | undefined>, keep: (value: V) => boolean): Promise<V | undefined> {
+    const kept = this.get(hash);
+    if (kept) return kept;
+    const generation = this.generation;
+    const inFlight = this.reading.get(hash);
+    if (inFlight && inFlight.generation === generation) return inFlight.value;
+    const entry = { generation, value: read() };
+    this.reading.set(hash, entry);
+    try {
+      const value = await entry.value;
+      if (value && keep(value)) this.set(hash, value, generation);
+      return value;
+    } finally {
+      if (this.reading.get(hash) === entry) this.reading.delete(hash);
+    }
+  }
   get(hash: string): V | undefined {
     const e = this.entries.get(hash);
     if (!e) return undefined;

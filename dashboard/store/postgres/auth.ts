@@ -55,16 +55,18 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
 
     async verifyToken(token, now = new Date()) {
       const hash = sha256Hex(token);
-      let r = tokens.get(hash);
-      if (!r) {
-        const generation = tokens.generation;
-        r = (await pool.query<TokenDbRow>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0];
-        if (r && tokenUsable(r, now)) tokens.set(hash, r, generation);
-      }
+      const r = await tokens.lookup(hash, async () => (await pool.query<TokenDbRow>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0], (t) => tokenUsable(t, now));
       if (!r || !tokenUsable(r, now)) return undefined;
       if (!r.last_used_at || now.getTime() - Date.parse(r.last_used_at) > LAST_USED_RESOLUTION_MS) {
-        await pool.query('UPDATE tokens SET last_used_at = $1 WHERE id = $2', [now.toISOString(), r.id]);
+        // Noted before the write: the requests in flight with the same (shared) row write it once.
+        const previous = r.last_used_at;
         r.last_used_at = now.toISOString();
+        try {
+          await pool.query('UPDATE tokens SET last_used_at = $1 WHERE id = $2', [r.last_used_at, r.id]);
+        } catch (err) {
+          r.last_used_at = previous;
+          throw err;
+        }
       }
       return tokenInfo(r);
     },
@@ -88,18 +90,15 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
 
     async getSession(id, now = new Date()): Promise<SessionInfo | undefined> {
       const hash = sha256Hex(id);
-      let r = sessions.get(hash);
-      if (!r) {
-        const generation = sessions.generation;
-        r = (
+      const read = async () =>
+        (
           await pool.query<SessionRow>(
             `SELECT t.*, s.csrf AS session_csrf, s.created_at AS session_created_at, s.expires_at AS session_expires_at
              FROM sessions s JOIN tokens t ON t.id = s.token_id WHERE s.hash = $1`,
             [hash],
           )
         ).rows[0];
-        if (r && sessionUsable(r, now)) sessions.set(hash, r, generation);
-      }
+      const r = await sessions.lookup(hash, read, (row) => sessionUsable(row, now));
       return r && sessionUsable(r, now) ? sessionInfo(r) : undefined;
     },
 

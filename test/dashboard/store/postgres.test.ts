@@ -218,6 +218,33 @@ describe('credentials kept for a moment (auth.ts AUTH_CACHE_MS)', () => {
       await other.close();
     }
   });
+
+  it('reads a credential once for the requests that miss it together (its entry ran out under load), and writes its last use once', async () => {
+    const t = await store.createToken({ role: 'viewer', label: 'v' });
+    const s = await store.createSession(t.id);
+    // Every statement the store sends from here.
+    const pool = (store as unknown as { pool: pg.Pool }).pool;
+    const sent: string[] = [];
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    pool.query = ((q: string | { text: string }, ...rest: unknown[]) => {
+      sent.push(typeof q === 'string' ? q : q.text);
+      return query(q, ...rest);
+    }) as unknown as typeof pool.query;
+    const tokens = await Promise.all(Array.from({ length: 32 }, () => store.verifyToken(t.token)));
+    const sessions = await Promise.all(Array.from({ length: 32 }, () => store.getSession(s.id)));
+    expect(tokens.map((i) => i?.id)).toEqual(Array(32).fill(t.id));
+    expect(sessions.map((i) => i?.tokenId)).toEqual(Array(32).fill(t.id));
+    const count = (start: string) => sent.filter((q) => q.trimStart().startsWith(start)).length;
+    expect(count('SELECT * FROM tokens WHERE hash')).toBe(1);
+    expect(count('UPDATE tokens SET last_used_at')).toBe(1);
+    expect(count('SELECT t.*, s.csrf')).toBe(1);
+    // Kept: the next ones read nothing; a revoked token is read again at once (its entry dropped).
+    await store.verifyToken(t.token);
+    expect(count('SELECT * FROM tokens WHERE hash')).toBe(1);
+    await store.revokeToken(t.id);
+    expect(await Promise.all([store.verifyToken(t.token), store.verifyToken(t.token)])).toEqual([undefined, undefined]);
+    expect(await store.getSession(s.id)).toBeUndefined();
+  });
 });
 
 describe('connections', () => {
