@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding.js';
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
-import { ADMIN, connectBurst, fetchBytes, load, startServer, waitQuiet, type LoadResult } from './http-load.js';
+import { ADMIN, connectBurst, fetchBytes, load, startServer, waitQuiet, type LoadResult, type Server } from './http-load.js';
 import { gcText, type LoopStats } from '../dashboard/loop-stats.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { createPgDatabase } from './pg-database.js';
@@ -350,16 +350,94 @@ function ingestEvery(base: string, everyMs: number, service: string): () => Prom
   };
 }
 
+/** How a load line on `server` is measured and printed (p50/p99, the server's CPU per request, its loop). */
+function lineReporter(backend: 'sqlite' | 'postgres', server: Server) {
+  // The server's own CPU time per request: what a request costs, whatever the machine's load.
+  let cpuBefore = server.cpuMs();
+  // The server's event loop over the same span (dashboard/loop-stats.ts): blocks > 20 ms, their
+  // sum and the longest. Unlike p99 it hardly moves with the machine's load.
+  let loop: LoopStats | undefined;
+  const print = (label: string, r: LoadResult) => {
+    const cpuNow = server.cpuMs();
+    const cpu = cpuBefore !== undefined && cpuNow !== undefined ? `, server cpu ${fmt((cpuNow - cpuBefore) / Math.max(1, r.requests))} ms/req` : '';
+    // "cpu-blocks": the same counting only the server's own CPU time while the loop was held.
+    // "work ahead": the page warmer's steps inside the line (page-warmer.ts), the longest in ms.
+    const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms = ${loop.blockedMs} ms (max ${loop.maxMs}), cpu-blocks ${loop.cpuBlocks} = ${loop.cpuBlockedMs} ms (max ${loop.maxCpuMs})${workAhead(loop)}${gcText(loop)}` : '';
+    record(backend, label, r, cpu + blocks);
+    console.log(`  ${label.padEnd(66)} p50 ${fmt(r.p50).padStart(6)} ms  p99 ${fmt(r.p99).padStart(6)} ms  max ${fmt(r.max).padStart(6)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors${cpu}${blocks}  (load ${loadavg()[0].toFixed(1)})`);
+  };
+  /** Load with the server's CPU and event loop counted from here (warm-up requests before it are not). */
+  const measure = async (path: () => string, headers: Record<string, string>, o: Parameters<typeof load>[3]) => {
+    await server.loopStats();
+    cpuBefore = server.cpuMs();
+    const r = await load(server.base, path, headers, o);
+    loop = await server.loopStats();
+    return r;
+  };
+  /** The same for a run of `run` (its own kind of requests). */
+  const measureRun = async (run: () => Promise<LoadResult>) => {
+    await server.loopStats();
+    cpuBefore = server.cpuMs();
+    const r = await run();
+    loop = await server.loopStats();
+    return r;
+  };
+  return { print, measure, measureRun };
+}
+
+/** The 32 concurrent keep-alive connections of every line: up to 3,000 requests or 20 s. */
+const LINE = { concurrency: 32, requests: 3000, maxSeconds: 20 };
+/** How long a line under a stream waits at most for the server's work ahead on start to end. */
+const START_WORK_MAX_S = 60;
+
+/**
+ * First visits that find nothing rendered ahead: a server without its work ahead on start
+ * (bench/no-start-work-server.ts), warmed up (JIT) on the overview and on `warmUp`'s services, then
+ * `cold`'s service pages in a view it never rendered, one at a time (`alone`), then 32 at once. A
+ * normal server renders every default view ahead soon after its start, even under a stream of
+ * requests (page-warmer.ts), and other views of a rendered service reuse its kept parts: this is
+ * what a first visit cost before that, or a server that cannot keep up.
+ */
+async function coldPhase(backend: 'sqlite' | 'postgres', location: string, cookie: Record<string, string>, warmUp: string[], alone: string[], cold: string[]): Promise<void> {
+  const server = await startServer(location, 'bench/no-start-work-server.ts');
+  try {
+    const { print, measure } = lineReporter(backend, server);
+    let i = 0;
+    await load(server.base, () => `/services/${warmUp[i++ % warmUp.length]}?days=30`, cookie, { concurrency: 4, requests: 100, maxSeconds: 10 });
+    await load(server.base, () => '/', cookie, LINE);
+    const times: number[] = [];
+    for (const name of alone) {
+      const t1 = process.hrtime.bigint();
+      await fetchBytes(server.base, `/services/${name}?dir=asc`, cookie);
+      times.push(ms(t1));
+    }
+    times.sort((a, b) => a - b);
+    console.log(`  service page, one request alone, never rendered, nothing rendered ahead (?dir=asc; ${alone.length} services one after another, a server without its start-up work): median ${fmt(times[Math.floor(times.length / 2)])} ms, max ${fmt(times.at(-1) ?? 0)} ms`);
+    const unvisited = [...cold];
+    print(`service page   GET /services/:name?dir=asc  (never rendered, nothing rendered ahead: first visit of ${unvisited.length}; a server without its start-up work)`, await measure(() => `/services/${unvisited.pop()}?dir=asc`, cookie, { ...LINE, requests: unvisited.length }));
+  } finally {
+    await server.stop();
+  }
+}
+
 /** The load figures on one backend: a dashboard process over `location` (a SQLite file or a PostgreSQL URL). */
 async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cookie: Record<string, string>, viewer: string): Promise<void> {
   console.log(`\n--- ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
+  const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
+  if (!VERSIONS_ONLY) {
+    // Three distinct sets of services: the JIT warm-up's (their parts get kept), the ones measured
+    // alone, the ones measured 32 at once.
+    const shuffled = names.map((n, i) => ({ n, k: (i * 2654435761) % 1000003 })).sort((a, b) => a.k - b.k).map((x) => x.n);
+    console.log('32 concurrent keep-alive connections, loopback, up to 3,000 requests or 20 s each (target p99 <= 50 ms, no errors):');
+    await coldPhase(backend, location, cookie, shuffled.slice(0, 20), shuffled.slice(20, 40), shuffled.slice(40));
+  }
   const server = await startServer(location);
+  const started = process.hrtime.bigint();
   try {
     const today = dayOf(new Date().toISOString());
     const from = addDays(today, -364);
     // Like a browser: every request accepts gzip (pages and the overview API use it).
     const bearer = { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' };
-    const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const randomService = () => names[Math.floor(rnd() * names.length)];
@@ -373,30 +451,9 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
     }
     console.log(`page sizes: ${sizes.join(', ')}`);
 
-    const opts = { concurrency: 32, requests: 3000, maxSeconds: 20 };
-    // The server's own CPU time per request: what a request costs, whatever the machine's load.
-    let cpuBefore = server.cpuMs();
-    // The server's event loop over the same span (dashboard/loop-stats.ts): blocks > 20 ms, their
-    // sum and the longest. Unlike p99 it hardly moves with the machine's load.
-    let loop: LoopStats | undefined;
-    const print = (label: string, r: LoadResult) => {
-      const cpuNow = server.cpuMs();
-      const cpu = cpuBefore !== undefined && cpuNow !== undefined ? `, server cpu ${fmt((cpuNow - cpuBefore) / Math.max(1, r.requests))} ms/req` : '';
-      // "cpu-blocks": the same counting only the server's own CPU time while the loop was held.
-      // "work ahead": the page warmer's steps inside the line (page-warmer.ts), the longest in ms.
-      const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms = ${loop.blockedMs} ms (max ${loop.maxMs}), cpu-blocks ${loop.cpuBlocks} = ${loop.cpuBlockedMs} ms (max ${loop.maxCpuMs})${workAhead(loop)}${gcText(loop)}` : '';
-      record(backend, label, r, cpu + blocks);
-      console.log(`  ${label.padEnd(66)} p50 ${fmt(r.p50).padStart(6)} ms  p99 ${fmt(r.p99).padStart(6)} ms  max ${fmt(r.max).padStart(6)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors${cpu}${blocks}  (load ${loadavg()[0].toFixed(1)})`);
-    };
-    /** Load with the server's CPU and event loop counted from here (warm-up requests before it are not). */
-    const measure = async (path: () => string, headers: Record<string, string>, o: typeof opts) => {
-      await server.loopStats();
-      cpuBefore = server.cpuMs();
-      const r = await load(server.base, path, headers, o);
-      loop = await server.loopStats();
-      return r;
-    };
-    console.log('32 concurrent keep-alive connections, loopback, up to 3,000 requests or 20 s each (target p99 <= 50 ms, no errors):');
+    const opts = LINE;
+    const { print, measure, measureRun } = lineReporter(backend, server);
+    if (VERSIONS_ONLY) console.log('32 concurrent keep-alive connections, loopback, up to 3,000 requests or 20 s each (target p99 <= 50 ms, no errors):');
     // A security lead opens the overview (cache warm after its first render), then service pages:
     // the first visit of each service renders it (cold; the process itself is warmed up first on a
     // 30-day chart, another cache key), later visits come from the cache (warm) until the data
@@ -412,24 +469,29 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
     // 0.42 ms per overview page in three rounds of 3,000 after the start-up work, SQLite: V8 has not
     // yet optimized the request path, and the heap grows): a line of its own, then the same line in
     // a process that has served them, a running server's usual state.
-    print('overview page  GET /  (the process\'s first 3,000 requests: JIT warm-up)', await measure(() => '/', cookie, opts));
+    // The server renders every service's default view ahead from its start (page-warmer.ts): under
+    // a stream of requests that leaves it no quiet, after STARVED_MS in steps between the requests.
+    // These lines run from its start back to back, so they carry those steps ("work ahead" in each).
+    print('overview page  GET /  (the process\'s first 3,000 requests: JIT warm-up; work ahead on start meanwhile)', await measure(() => '/', cookie, opts));
+    // Until the server says its work ahead on start ended: how long it takes under a stream, and
+    // what the requests meanwhile wait (server cpu per request includes the work ahead's).
+    const startWorkDone = () => server.workAhead().some((l) => /^(warning: )?work ahead (on start|stopped)/.test(l));
+    if (!startWorkDone()) {
+      const during = await measure(() => '/', cookie, { ...opts, requests: Number.POSITIVE_INFINITY, maxSeconds: START_WORK_MAX_S, until: startWorkDone });
+      print(`overview page  GET /  (until the work ahead on start ended, at most ${START_WORK_MAX_S} s)`, during);
+    }
+    const startWork = server.workAhead().find((l) => /^(warning: )?work ahead (on start|stopped)/.test(l));
+    console.log(`    (${startWork ? `server: ${startWork}; ended ${fmt(ms(started) / 1000)} s after the server started, under a stream of requests since` : `work ahead on start not ended ${fmt(ms(started) / 1000)} s after the server started, under a stream of requests since`})`);
     print('overview page  GET /  (warm, re-rendered when the minute turns)', await measure(() => '/', cookie, opts));
     // First visits. The server renders the default view of every service ahead (on start and after
-    // an ingest, page-warmer.ts), so a first visit of /services/:name finds it rendered; a view it
-    // did not render ahead (the same findings sorted the other way, ?dir=asc, as costly to render)
-    // shows what a render costs: one at a time, then 32 at once.
+    // an ingest, page-warmer.ts), so a first visit of /services/:name finds it rendered, and another
+    // view of it (the same findings sorted the other way, ?dir=asc) reuses its kept parts. What a
+    // view costs with nothing rendered ahead: the lines of a server without its start-up work, above.
     const order = [...names].sort(() => rnd() - 0.5);
-    let unvisited = [...order];
-    const alone: number[] = [];
-    for (let i = 0; i < (VERSIONS_ONLY ? 0 : 20); i++) {
-      const t1 = process.hrtime.bigint();
-      await fetchBytes(server.base, `/services/${unvisited.pop()}?dir=asc`, cookie);
-      alone.push(ms(t1));
-    }
-    alone.sort((a, b) => a - b);
+    let unvisited = order.slice(20);
     if (!VERSIONS_ONLY) {
-      console.log(`  service page, one request alone, never rendered (?dir=asc; 20 services one after another): median ${fmt(alone[10])} ms, max ${fmt(alone[19])} ms`);
-      print(`service page   GET /services/:name?dir=asc  (never rendered: first visit of ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?dir=asc`, cookie, { ...opts, requests: unvisited.length }));
+      const ahead = startWorkDone() ? 'its default view rendered ahead (the work ahead on start had ended)' : 'the work ahead on start still running (some default views rendered ahead)';
+      print(`service page   GET /services/:name?dir=asc  (never rendered; ${ahead}: first visit of ${unvisited.length})`, await measure(() => `/services/${unvisited.pop()}?dir=asc`, cookie, { ...opts, requests: unvisited.length }));
     }
     // The server renders ahead only while it serves nothing: give it the quiet a real server has
     // between visitors (bounded), and say how long it took.
@@ -481,10 +543,7 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
     // What the read lines leave out (their connections are open before the clock starts): 32 new
     // connections opened in the same instant, one cheap GET each, connect and first-request setup
     // of both processes included.
-    await server.loopStats();
-    cpuBefore = server.cpuMs();
-    const burst = await connectBurst(server.base, 32);
-    loop = await server.loopStats();
+    const burst = await measureRun(() => connectBurst(server.base, 32));
     print('32 new connections at once  GET /healthz  (connect included)', burst);
     // A real organisation: CI pushes a scan of some service every few seconds. With one data version
     // for the whole store, each ingest made every cached service page stale; with per-service

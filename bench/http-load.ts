@@ -150,8 +150,8 @@ export interface LoadResult {
   rps: number;
 }
 
-/** `concurrency` keep-alive connections, each sending requests back to back; bounded by count and time. */
-export async function load(base: string, paths: () => string, headers: Record<string, string>, opts: { concurrency: number; requests: number; maxSeconds: number }): Promise<LoadResult> {
+/** `concurrency` keep-alive connections, each sending requests back to back; bounded by count and time, and `until` when given. */
+export async function load(base: string, paths: () => string, headers: Record<string, string>, opts: { concurrency: number; requests: number; maxSeconds: number; until?: () => boolean }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const url = new URL(base);
   const latencies: number[] = [];
@@ -174,7 +174,7 @@ export async function load(base: string, paths: () => string, headers: Record<st
   const deadline = Date.now() + opts.maxSeconds * 1000;
   await Promise.all(
     Array.from({ length: opts.concurrency }, async () => {
-      while (sent < opts.requests && Date.now() < deadline) {
+      while (sent < opts.requests && Date.now() < deadline && !opts.until?.()) {
         sent++;
         const s = process.hrtime.bigint();
         const status = await one(paths());

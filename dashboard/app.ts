@@ -59,11 +59,11 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       fit: cacheBytes === undefined ? (services) => cache.grow(cacheBudgetFor(services, WARM_FILL_MAX, totalmem())) : undefined,
     });
     app.use('*', async (_c, next) => {
-      warmer.requestStarted();
+      const ticket = warmer.requestStarted();
       try {
         await next();
       } finally {
-        warmer.requestEnded();
+        warmer.requestEnded(ticket);
       }
     });
   }

@@ -1,6 +1,7 @@
 // Renders pages into the app's cache before anyone asks for them, one at a time, in small steps
 // taken only while the process is quiet (QUIET_MS without a request; under a stream that never
-// pauses, single spaced steps after STARVED_MS), so a request waits for one step at most:
+// pauses, after STARVED_MS, spaced steps at moments no request is in flight: up to half the loop
+// while much is pending, as on start), so a request waits for one step at most:
 // the default view of each service a scan was just ingested for (and the overview), pages whose
 // cached copy shows ages from an earlier minute, and on start the services of the overview. A
 // first visit then finds the page rendered; a burst of first visits no longer queues behind
@@ -52,16 +53,36 @@ export const QUIET_MS = 200;
 
 /**
  * Under a stream of requests that never leaves QUIET_MS between two, work ahead would wait for ever
- * (a start's, a day turn's, an ingest's), and every request would be a miss. Once it waited this
- * long it takes a step at a moment no request is in flight, then leaves the loop to requests alone
- * for STREAM_SHARE times that step's length, at least STREAM_GAP_MS: it ends, slowly (a twentieth
- * of the loop at most), and a request waits for one step at most (most take 1-6 ms; the overview's
- * read and render, 40 ms at 500 services on SQLite, is the longest). Longer than the bench's load
- * lines one after another without a pause (about 10 s), so those measure requests only.
+ * (a start's, a day turn's, an ingest's). Once it waited this long it takes steps between requests
+ * (a request waits for one step at most), each followed by a share of the loop for requests alone.
+ * A few tasks (an ingest's, a page whose ages moved on) wait STARVED_MS, then take a twentieth of
+ * the loop at most (STREAM_SHARE times each step's length, at least STREAM_GAP_MS): their pages are
+ * served meanwhile, old or rendered by their first request, and one of their steps can be long (the
+ * overview after an ingest reads the week's remediation trend: ~1 s at 500 services on SQLite).
+ * Longer than the bench's load lines one after another without a pause (about 10 s).
  */
 export const STARVED_MS = 30_000;
 const STREAM_SHARE = 20;
 const STREAM_GAP_MS = 50;
+/**
+ * Much work pending (a bulk run on start or at a day turn, or at least CATCH_UP_TASKS queued) waits
+ * CATCH_UP_STARVED_MS only: until it is done every first visit of a service is a cold render (5-8
+ * ms of main-thread CPU; 32 at once queue to hundreds of ms), so a busy dashboard starts it about a
+ * second after its start, not after half a minute of cold first visits.
+ */
+export const CATCH_UP_STARVED_MS = 1_000;
+
+/**
+ * Catch-up work under a stream takes up to half the loop (requests alone for CATCH_UP_SHARE times
+ * each step's length, at least CATCH_UP_GAP_MS: a timer, so the loop polls its sockets between two
+ * steps). Its steps are slices: a render's pauses (most cost 0.3-2 ms) go on at once until
+ * STEP_SLICE_MS went by. A saturated stream allows one step per round (the requests that saw the
+ * last step end first): one pause a round, 500 services' 6,500 pauses would take minutes.
+ */
+const CATCH_UP_TASKS = 8;
+const CATCH_UP_SHARE = 1;
+const CATCH_UP_GAP_MS = 1;
+export const STEP_SLICE_MS = 10;
 
 /** How often a paused render ahead checks whether a request now waits for it. */
 const URGENT_CHECK_MS = 10;
@@ -87,31 +108,50 @@ export class PageWarmer {
   private meter: CacheMeter | undefined;
   private inFlight = 0;
   private lastEnded = 0;
-  /** Waiting for the moment no request is in flight. */
+  /** Waiting for the moment no request is in flight, or none that saw the last step. */
   private whenIdle: (() => void)[] = [];
+  /**
+   * Steps ended so far: a request is "older" when it started before the last step ended (it may
+   * have waited for that step); under a stream the next step waits until no older request is in
+   * flight, so no request waits for two.
+   */
+  private epoch = 0;
+  private olderInFlight = 0;
   /** Since when work ahead waits for quiet that does not come (undefined: it last went on in quiet). */
   private waitingSince: number | undefined;
   /** Under a stream: the first instant of the next step (after the last one's share of requests alone). */
   private nextStreamStep = 0;
   /** When the running step went on (undefined between steps). */
   private stepStart: number | undefined;
+  /** The running step is a catch-up slice under a stream: it goes on through its pauses up to STEP_SLICE_MS. */
+  private slicing = false;
+  /** Bulk runs (on start, at a day turn) whose tasks are not all done. */
+  private bulkRuns = 0;
   private figures: WorkAheadFigures = { steps: 0, longestStepMs: 0 };
+  private begun = 0;
 
   constructor(
     private readonly logger: Pick<Logger, 'info' | 'warning'>,
     private readonly quietMs = QUIET_MS,
     private readonly starvedMs = STARVED_MS,
+    private readonly catchUpStarvedMs = CATCH_UP_STARVED_MS,
   ) {}
 
-  /** The app counts its requests: work ahead waits for quiet (QUIET_MS without any). */
-  requestStarted(): void {
+  /**
+   * The app counts its requests: work ahead waits for quiet (QUIET_MS without any). The ticket
+   * goes back with requestEnded.
+   */
+  requestStarted(): number {
     this.inFlight++;
+    return this.epoch;
   }
 
-  requestEnded(): void {
+  requestEnded(ticket: number): void {
     this.inFlight--;
     this.lastEnded = performance.now();
-    if (this.inFlight === 0 && this.whenIdle.length > 0) {
+    const older = ticket < this.epoch;
+    if (older) this.olderInFlight--;
+    if ((this.inFlight === 0 || (older && this.olderInFlight === 0)) && this.whenIdle.length > 0) {
       const resume = this.whenIdle;
       this.whenIdle = [];
       for (const r of resume) r();
@@ -137,14 +177,21 @@ export class PageWarmer {
 
   /**
    * Resolves when work ahead may take its next step (or task): after QUIET_MS without requests; at
-   * once when `urgent`; under a stream that never pauses, after STARVED_MS of waiting, at a moment
-   * no request is in flight and the last step's share of requests alone is over.
+   * once when `urgent`; under a stream that never pauses, after STARVED_MS of waiting, once no
+   * request that started before the last step ended is in flight (it may have waited for that step)
+   * and the last step's share of requests alone is over. A catch-up slice under a stream goes on at
+   * once until STEP_SLICE_MS went by: a request that came in meanwhile waits for the rest of it, the
+   * next step for that request.
    */
   private async goOn(urgent?: () => boolean): Promise<void> {
-    this.endStep();
+    const paused = performance.now();
+    // A catch-up slice goes on at once: a turn of the loop here would let a round of requests go
+    // through at each of its pauses, most of them far shorter than the round.
+    if (this.stepStart !== undefined && this.slicing && paused - this.stepStart < STEP_SLICE_MS) return;
+    // A turn of the event loop first, so requests already waiting on a socket start before.
+    await turnOfTheLoop();
+    this.endStep(paused);
     for (;;) {
-      // A turn of the event loop first, so requests already waiting on a socket start before.
-      await new Promise<void>((resolve) => setImmediate(resolve));
       if (urgent?.()) break;
       const now = performance.now();
       if (this.inFlight === 0 && now - this.lastEnded >= this.quietMs) {
@@ -152,14 +199,30 @@ export class PageWarmer {
         break;
       }
       this.waitingSince ??= now;
-      const streamStep = Math.max(this.waitingSince + this.starvedMs, this.nextStreamStep);
-      if (this.inFlight === 0 && now >= streamStep) break;
-      await this.wake(this.inFlight > 0 ? undefined : Math.min(this.lastEnded + this.quietMs, streamStep) - now, urgent);
+      const streamStep = Math.max(this.waitingSince + (this.catchingUp() ? this.catchUpStarvedMs : this.starvedMs), this.nextStreamStep);
+      if (this.olderInFlight === 0 && now >= streamStep) {
+        this.slicing = this.catchingUp();
+        break;
+      }
+      // Requests that saw the last step go first; else the quiet or the stream's next step, whichever comes first.
+      await this.wake(this.olderInFlight > 0 ? undefined : Math.min(this.inFlight > 0 ? Infinity : this.lastEnded + this.quietMs, streamStep) - now, urgent);
+      await turnOfTheLoop();
     }
     this.stepStart = performance.now();
+    this.begun++;
   }
 
-  /** Waits for the next moment no request is in flight, or `ms` (with requests in flight: none), or URGENT_CHECK_MS when `urgent` may turn. */
+  /** Steps begun since the start (tests: how many a request overlapped). */
+  get stepsBegun(): number {
+    return this.begun;
+  }
+
+  /** Much work ahead pending: under a stream it takes the larger share (CATCH_UP_SHARE) in slices. */
+  private catchingUp(): boolean {
+    return this.bulkRuns > 0 || this.queue.size >= CATCH_UP_TASKS;
+  }
+
+  /** Waits for the next moment no request (or no older one) is in flight, or `ms` (undefined: none), or URGENT_CHECK_MS when `urgent` may turn. */
   private wake(ms: number | undefined, urgent?: () => boolean): Promise<void> {
     const wait = urgent ? Math.min(ms ?? URGENT_CHECK_MS, URGENT_CHECK_MS) : ms;
     return new Promise<void>((resolve) => {
@@ -168,20 +231,25 @@ export class PageWarmer {
         this.whenIdle = this.whenIdle.filter((r) => r !== done);
         resolve();
       };
-      const timer = wait === undefined ? undefined : setTimeout(done, Math.max(1, wait)).unref();
+      const timer = wait === undefined || wait === Infinity ? undefined : setTimeout(done, Math.max(1, wait)).unref();
       if (this.inFlight > 0) this.whenIdle.push(done);
     });
   }
 
-  /** The running step ends: counted, and under a stream the next waits for its share of requests alone. */
-  private endStep(): void {
+  /** The running step ends (at `at`): counted, and under a stream the next waits for its share of requests alone. */
+  private endStep(at = performance.now()): void {
     if (this.stepStart === undefined) return;
-    const now = performance.now();
-    const ms = now - this.stepStart;
+    const ms = at - this.stepStart;
     this.stepStart = undefined;
+    this.slicing = false;
+    // The requests in flight now (those that came in during the step included: a turn of the loop
+    // went by) may have waited for it.
+    this.epoch++;
+    this.olderInFlight = this.inFlight;
     this.figures.steps++;
     this.figures.longestStepMs = Math.max(this.figures.longestStepMs, ms);
-    this.nextStreamStep = now + Math.max(STREAM_GAP_MS, STREAM_SHARE * ms);
+    const [share, gap] = this.catchingUp() ? [CATCH_UP_SHARE, CATCH_UP_GAP_MS] : [STREAM_SHARE, STREAM_GAP_MS];
+    this.nextStreamStep = at + Math.max(gap, share * ms);
   }
 
   /** The page routes say how to render their pages. */
@@ -229,6 +297,7 @@ export class PageWarmer {
 
   private endBulk(run: BulkRun): void {
     this.enqueue(`bulk-end|${run.what}|${run.t0}`, async () => {
+      this.bulkRuns--;
       const m = this.meter;
       const mb = (n: number) => (n / 1048576).toFixed(1);
       const room = m ? `, ${mb(run.bytes)} MB stored (${(run.bytes / Math.max(1, run.done) / 1024).toFixed(1)} KB a service; the cache holds ${mb(m.held())} MB of its ${mb(m.budget())} MB budget)` : '';
@@ -236,11 +305,29 @@ export class PageWarmer {
     });
   }
 
-  /** Runs `task` in the background unless a task under `key` is already waiting. */
-  enqueue(key: string, task: () => Promise<unknown>): void {
-    if (this.queue.has(key)) return;
+  /** Runs `task` in the background unless a task under `key` is already waiting (then false). */
+  enqueue(key: string, task: () => Promise<unknown>): boolean {
+    if (this.queue.has(key)) return false;
     this.queue.set(key, task);
     this.running ??= this.drain();
+    return true;
+  }
+
+  /**
+   * A bulk run's first task (`bulk` queues its services, then its end): counted from now until its
+   * end's task ran (or it failed before queuing it), so its first step is already catch-up work.
+   */
+  private enqueueBulk(key: string, bulk: () => Promise<void>): void {
+    if (!this.enqueue(key, async () => {
+      let queued = false;
+      try {
+        await bulk();
+        queued = true;
+      } finally {
+        if (!queued) this.bulkRuns--;
+      }
+    })) return;
+    this.bulkRuns++;
   }
 
   /**
@@ -271,7 +358,7 @@ export class PageWarmer {
   warmAll(max = WARM_ALL): void {
     const t = this.targets;
     if (!t) return;
-    this.enqueue('start', async () => {
+    this.enqueueBulk('start', async () => {
       await t.overview();
       const names = (await t.services()).slice(0, max);
       const run = this.startBulk('on start', names.length);
@@ -305,7 +392,7 @@ export class PageWarmer {
     this.nextDay = nextDayTurn(at.getTime());
     const t = this.targets;
     if (!t) return;
-    this.enqueue(`day|${this.nextDay}`, async () => {
+    this.enqueueBulk(`day|${this.nextDay}`, async () => {
       const names = (await t.services()).slice(0, this.dayMax);
       const run = this.startBulk('at the day turn', names.length);
       for (const name of names) this.enqueueAnswers(name, run);
@@ -329,11 +416,11 @@ export class PageWarmer {
         } catch (err) {
           const what = key.split('|')[0];
           this.logger.warning(`${what === 'answers' ? 'computing API answers' : `rendering ${what} page`} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
-        } finally {
-          this.endStep();
         }
+        // The step goes on into the next task's goOn (a catch-up slice may take it at once).
       }
     } finally {
+      this.endStep();
       this.running = undefined;
       // Nothing waits any more: the next work ahead starts its wait for quiet anew.
       this.waitingSince = undefined;
@@ -363,3 +450,5 @@ interface BulkRun {
   stopped: boolean;
   t0: number;
 }
+
+const turnOfTheLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

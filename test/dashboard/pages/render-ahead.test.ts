@@ -48,13 +48,13 @@ describe('PageWarmer', () => {
   it('renders ahead only while no request is in flight, each key once', async () => {
     const warmer = new PageWarmer(createMemoryLogger());
     const ran: string[] = [];
-    warmer.requestStarted();
+    const request = warmer.requestStarted();
     warmer.enqueue('a', async () => ran.push('a'));
     warmer.enqueue('a', async () => ran.push('a again'));
     warmer.enqueue('b', async () => ran.push('b'));
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     expect(ran).toEqual([]);
-    warmer.requestEnded();
+    warmer.requestEnded(request);
     // Not at the first idle moment: only after QUIET_MS without requests.
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     expect(ran).toEqual([]);

@@ -66,24 +66,24 @@ describe('PageWarmer.yieldToRequests', () => {
   it('waits while a request is in flight, unless a request waits for the render itself', async () => {
     const warmer = new PageWarmer(createMemoryLogger());
     let resumed = false;
-    warmer.requestStarted();
+    const request = warmer.requestStarted();
     const paused = warmer.yieldToRequests().then(() => (resumed = true));
     for (let i = 0; i < 5; i++) await turn();
     expect(resumed).toBe(false);
-    warmer.requestEnded();
+    warmer.requestEnded(request);
     await paused;
     expect(resumed).toBe(true);
 
     let urgent = false;
     let done = false;
-    warmer.requestStarted();
+    const request2 = warmer.requestStarted();
     const waiting = warmer.yieldToRequests(() => urgent).then(() => (done = true));
     for (let i = 0; i < 3; i++) await turn();
     expect(done).toBe(false);
     urgent = true;
     await waiting;
     expect(done).toBe(true);
-    warmer.requestEnded();
+    warmer.requestEnded(request2);
   });
 });
 

@@ -1,10 +1,21 @@
 // When work ahead (dashboard/page-warmer.ts) may go on while requests come: only after real quiet,
 // not at the momentary idle between two requests of a stream (a step taken then delays the next
 // ones); and under a stream that never pauses, still, one spaced step at a time, so it ends.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { LoopMonitor } from '../../../dashboard/loop-stats.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
+import { openStore } from '../../../dashboard/store/store.js';
+import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
+import { historyReports } from './fixtures.js';
+import { login, NOW } from './harness.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const NEVER = 3_600_000;
@@ -15,50 +26,93 @@ describe('work ahead between requests', () => {
     const warmer = new PageWarmer(createMemoryLogger(), NEVER, NEVER);
     let urgent = false;
     let resumed = false;
-    warmer.requestStarted();
+    let request = warmer.requestStarted();
     const paused = warmer.yieldToRequests(() => urgent).then(() => (resumed = true));
     for (let i = 0; i < 10; i++) {
-      warmer.requestEnded();
+      warmer.requestEnded(request);
       // No request in flight for a moment (a timer's length: ample for a resume to happen).
       await sleep(2);
       expect(resumed).toBe(false);
-      warmer.requestStarted();
+      request = warmer.requestStarted();
       await sleep(1);
     }
-    warmer.requestEnded();
+    warmer.requestEnded(request);
     urgent = true;
     await paused;
     expect(resumed).toBe(true);
   });
 
-  it('under a stream that never leaves the quiet time, still ends its tasks, each at a moment no request is in flight, requests going between them', async () => {
+  it('under a stream that never leaves the quiet time, still ends its tasks, requests going between its steps', async () => {
     // Quiet never comes; the stream's allowance starts after 30 ms of waiting.
     const warmer = new PageWarmer(createMemoryLogger(), NEVER, 30);
-    let inFlight = 0;
     let served = 0;
     let stop = false;
     // Requests back to back, with a moment between two (the next arrives on a later turn, as from a socket).
     const stream = (async () => {
       while (!stop) {
-        warmer.requestStarted();
-        inFlight++;
+        const request = warmer.requestStarted();
         await sleep(1);
-        inFlight--;
         served++;
-        warmer.requestEnded();
+        warmer.requestEnded(request);
         await sleep(1);
       }
     })();
-    const seen: { inFlight: number; served: number }[] = [];
-    for (let i = 0; i < 4; i++) warmer.enqueue(`task|${i}`, async () => seen.push({ inFlight, served }));
+    const seen: number[] = [];
+    for (let i = 0; i < 4; i++) warmer.enqueue(`task|${i}`, async () => seen.push(served));
     const ended = await Promise.race([warmer.idle().then(() => true), sleep(20_000).then(() => false)]);
     stop = true;
     await stream;
     expect(ended).toBe(true);
     expect(seen).toHaveLength(4);
-    expect(seen.every((s) => s.inFlight === 0)).toBe(true);
-    // Between two tasks requests were served: the stream is not paused for a run of tasks.
-    for (let i = 1; i < seen.length; i++) expect(seen[i].served).toBeGreaterThan(seen[i - 1].served);
+    // Between two tasks requests were served: the stream is not paused for a run of (a few) tasks.
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+  });
+
+  it('under a stream that always has a request in flight, ends much work ahead while the stream goes on, no request overlapping two steps', async () => {
+    // Quiet never comes; the stream's allowance starts after 20 ms of waiting.
+    const warmer = new PageWarmer(createMemoryLogger(), NEVER, 20, 20);
+    const overlaps: number[] = [];
+    let started = 0;
+    let stopped = false;
+    const one = async () => {
+      const request = warmer.requestStarted();
+      const before = warmer.stepsBegun;
+      await sleep(3);
+      overlaps.push(warmer.stepsBegun - before);
+      warmer.requestEnded(request);
+    };
+    // A request every millisecond, each in flight for three: never a moment without one, up to 3,000 of them.
+    const stream = (async () => {
+      const requests: Promise<void>[] = [];
+      while (started < 3000 && !stopped) {
+        started++;
+        requests.push(one());
+        await sleep(1);
+      }
+      await Promise.all(requests);
+    })();
+    // A start's work: many tasks, each with pauses (a page render's steps).
+    const ran: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      warmer.enqueue(`task|${i}`, async () => {
+        await warmer.yieldToRequests();
+        await warmer.yieldToRequests();
+        ran.push(started);
+      });
+    }
+    const endedAt = await Promise.race([warmer.idle().then(() => started), stream.then(() => undefined)]);
+    stopped = true;
+    await stream;
+    // The work ahead ended before the stream did (a count of requests, not a time).
+    expect(endedAt).toBeDefined();
+    expect(ran).toHaveLength(60);
+    expect(endedAt!).toBeLessThan(3000);
+    expect(warmer.stepsBegun).toBeGreaterThan(0);
+    // Each request saw at most one step begin while it was in flight.
+    expect(overlaps.length).toBeGreaterThan(0);
+    expect(Math.max(...overlaps)).toBeLessThanOrEqual(1);
+    // Requests went between the steps: not all the tasks ran at the stream's first request.
+    expect(ran[ran.length - 1]).toBeGreaterThan(ran[0]);
   });
 
   it('counts its steps and the longest for the bench, from zero again after each reading', async () => {
@@ -88,5 +142,80 @@ describe('work ahead between requests', () => {
     } finally {
       monitor.stop();
     }
+  });
+});
+
+describe('work ahead on start under a stream of requests (a real server on 127.0.0.1)', () => {
+  let dir: string | undefined;
+  let store: Store | undefined;
+  let server: ServerType | undefined;
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders every service ahead while the stream goes on, no request overlapping two of its steps', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-stream-'));
+    store = await openStore(join(dir, 'dashboard.db'));
+    for (const r of historyReports(NOW)) await store.ingestScan(r, 'test');
+    const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
+    const names = (await store.listServiceOverview(NOW)).map((s) => s.name);
+    // Quiet never comes; the stream's allowance starts after 20 ms of waiting. The app is built
+    // with the work ahead on start held until the stream runs (warmAll below).
+    const warmer = new PageWarmer(createMemoryLogger(), NEVER, 20, 20);
+    const reads = { head: 0 };
+    const counted = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop === 'serviceHead') reads.head++;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => NOW, pageWarmer: warmer });
+    const { cookie } = await login(app, viewer);
+    // Steps of work ahead begun while each request was in the app.
+    const overlaps: number[] = [];
+    server = serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: async (req) => {
+        const before = warmer.stepsBegun;
+        const res = await app.fetch(req);
+        overlaps.push(warmer.stepsBegun - before);
+        return res;
+      },
+    });
+    await new Promise<void>((resolve) => server!.once('listening', () => resolve()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    let served = 0;
+    let done = false;
+    // Four keep-alive clients back to back (views the work ahead does not render), up to 20,000 requests.
+    const paths = ['/', ...names.map((n) => `/services/${n}?dir=asc`), '/healthz'];
+    const client = async (k: number) => {
+      for (let i = k; !done && served < 20_000; i++) {
+        const res = await fetch(`${base}${paths[i % paths.length]}`, { headers: { cookie } });
+        await res.arrayBuffer();
+        expect(res.status).toBe(200);
+        served++;
+      }
+    };
+    const stream = Promise.all([0, 1, 2, 3].map(client));
+    while (served < 50) await sleep(5);
+    warmer.warmAll();
+    const endedAt = await Promise.race([warmer.idle().then(() => served), stream.then(() => undefined)]);
+    done = true;
+    await stream;
+    // The work ahead on start ended while the stream still went on.
+    expect(endedAt).toBeDefined();
+    expect(endedAt!).toBeLessThan(20_000);
+    expect(warmer.stepsBegun).toBeGreaterThan(names.length);
+    // Each service's default view is now rendered ahead: its first visit reads no service.
+    const before = reads.head;
+    for (const name of names) expect((await app.request(`/services/${name}`, { headers: { cookie } })).status).toBe(200);
+    expect(reads.head).toBe(before);
+    // No request saw two steps of work ahead begin while it was in the app.
+    expect(overlaps.length).toBeGreaterThan(50);
+    expect(Math.max(...overlaps)).toBeLessThanOrEqual(1);
   });
 });
