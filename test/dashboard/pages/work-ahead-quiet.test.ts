@@ -91,12 +91,17 @@ describe('work ahead between requests', () => {
       }
       await Promise.all(requests);
     })();
-    // A start's work: many tasks, each with pauses (a page render's steps).
+    // A start's work: many tasks, each with pauses between parts of a millisecond's work (a page render's steps).
+    const work = () => {
+      const until = performance.now() + 0.5;
+      while (performance.now() < until);
+    };
     const ran: number[] = [];
     for (let i = 0; i < 60; i++) {
       warmer.enqueue(`task|${i}`, async () => {
+        work();
         await warmer.yieldToRequests();
-        await warmer.yieldToRequests();
+        work();
         ran.push(started);
       });
     }
