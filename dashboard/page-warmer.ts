@@ -212,6 +212,14 @@ export class PageWarmer {
     this.begun++;
   }
 
+  /**
+   * A catch-up slice under a stream is running: its compression may run on this thread (up to a
+   * waited request's size) instead of the thread pool, whose every answer waits a round of requests.
+   */
+  get inSlice(): boolean {
+    return this.slicing && this.stepStart !== undefined;
+  }
+
   /** Steps begun since the start (tests: how many a request overlapped). */
   get stepsBegun(): number {
     return this.begun;

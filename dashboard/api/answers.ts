@@ -150,7 +150,8 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
     const text = value instanceof JsonText ? value.text : JSON.stringify(value);
     const options = a.gzipLevel === undefined ? {} : { level: a.gzipLevel };
     // Work ahead (nobody waits for it) keeps to the pool: the requests meanwhile find this thread free.
-    return ownedBytes(!ahead && text.length <= WAITED_GZIP_MAX ? gzipSync(text, options) : await gzipAsync(text, options));
+    // Ahead in a catch-up slice under a stream (page-warmer.ts) in this thread too: each answer of the pool would wait a round of requests.
+    return ownedBytes((!ahead || deps.warmer?.inSlice) && text.length <= WAITED_GZIP_MAX ? gzipSync(text, options) : await gzipAsync(text, options));
   };
   const { cache } = deps;
   if (!cache) return render();

@@ -141,14 +141,16 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
    */
   const renderContent = async (render: Render, version: number, at: Date, pause?: () => Promise<void>): Promise<CachedContent> => {
     await pause?.();
-    // A render ahead (nobody waits): level 6, large pieces on the thread pool. One a request waits
+    // A render ahead (nobody waits): level 6, large pieces on the thread pool (in a catch-up slice
+    // under a stream, page-warmer.ts, up to a waited request's size in this thread: each answer of
+    // the pool would wait a round of requests). One a request waits
     // for: level 1, a third of the CPU (gzip-join.ts), in this thread up to 256 KiB (a page of 200
     // rows is about 130 KiB, 0.6 ms; rows with very long texts go to the thread pool instead of
     // holding the event loop). Invisible characters are looked for in the bytes (invisible-text.ts):
     // a page is encoded anyway.
     const utf8 = (content: string | Buffer) => (typeof content === 'string' ? neutralisedUtf8(content) : neutralisedBytes(content));
     const deflate: Deflate = pause
-      ? (content) => (content.length > 16_384 ? deflatePiece(utf8(content), AHEAD_LEVEL) : deflatePieceSync(utf8(content), AHEAD_LEVEL))
+      ? (content) => (content.length > (warmer?.inSlice ? 262_144 : 16_384) ? deflatePiece(utf8(content), AHEAD_LEVEL) : deflatePieceSync(utf8(content), AHEAD_LEVEL))
       : (content) => (content.length > 262_144 ? deflatePiece(utf8(content), WAITED_LEVEL) : deflatePieceSync(utf8(content), WAITED_LEVEL));
     return render(version, at, deflate, pause);
   };
