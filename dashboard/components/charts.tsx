@@ -32,19 +32,51 @@ export interface ChartDay {
  * known point have no counts, so the chart leaves them empty instead of drawing a false zero.
  */
 export function densifySeries(points: PosturePoint[], from: string, to: string): ChartDay[] {
-  const byDay = new Map(points.map((p) => [p.day, fullCounts(p.counts)]));
   // Start from the last known point before the window, if any (the latest day before it; of two
   // points on that day, the later one). A scan, not a sort: a year's series is 365 points.
   let before: PosturePoint | undefined;
-  for (const p of points) if (p.day < from && (!before || p.day >= before.day)) before = p;
+  let inOrder = true;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (p.day < from && (!before || p.day >= before.day)) before = p;
+    if (i > 0 && points[i - 1].day > p.day) inOrder = false;
+  }
   let carry: SeverityCounts | null = before ? fullCounts(before.counts) : null;
   const out: ChartDay[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS) {
-    const day = new Date(t).toISOString().slice(0, 10);
+  if (inOrder) {
+    // Points in day order (as the store gives them): walked alongside the days, no map of them.
+    let next = 0;
+    for (const day of windowDays(from, to)) {
+      let own: PosturePoint | undefined;
+      while (next < points.length && points[next].day <= day) {
+        if (points[next].day === day) own = points[next];
+        next++;
+      }
+      if (own) carry = fullCounts(own.counts);
+      out.push({ day, counts: carry });
+    }
+    return out;
+  }
+  const byDay = new Map(points.map((p) => [p.day, fullCounts(p.counts)]));
+  for (const day of windowDays(from, to)) {
     carry = byDay.get(day) ?? carry;
     out.push({ day, counts: carry });
   }
   return out;
+}
+
+/** The days from `from` to `to` (YYYY-MM-DD, inclusive); the same few windows are drawn all day, so they are kept. */
+const windowDaysKept = new Map<string, readonly string[]>();
+function windowDays(from: string, to: string): readonly string[] {
+  const key = `${from} ${to}`;
+  let days = windowDaysKept.get(key);
+  if (days === undefined) {
+    const list: string[] = [];
+    for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS) list.push(new Date(t).toISOString().slice(0, 10));
+    if (windowDaysKept.size >= 16) windowDaysKept.clear();
+    windowDaysKept.set(key, (days = list));
+  }
+  return days;
 }
 
 /** A round axis maximum (1, 2, 5 x 10^n) at or above `value`. */
@@ -103,26 +135,17 @@ const COMPACT: ChartGeometry = { w: 400, h: 250, m: { top: 12, right: 14, bottom
  * band changes (and on the first and last day), so 90 days x 4 severities are not 360 dots in a row
  * nor 360 tooltips (the 90-day chart was 89 KB, most of it those points).
  */
-export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series, label }) => {
-  const data = postureData(series, label);
-  return <PostureFigure data={data} svg={postureSvg(data, WIDE, true, false) + postureSvg(data, COMPACT, false, false)} />;
-};
-
-/** Where the drawings go in the figure (a constant comment: escaped text never makes one). */
-const SVG_SLOT = '<!--gatehouse:svg-->';
+export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series, label }) => raw(postureFigure(postureData(series, label), false));
 
 /**
  * PostureChart's markup as UTF-8, the same bytes, without ever holding it as one two-byte string:
  * a `—` in the points' tooltips made the 90-day chart a string of 88,000 two-byte characters
  * (176 KB), which V8 puts in its large-object space; allocating and flattening it cost 1-1.5 ms of
- * CPU per drawing, more than the encoding. The drawings are built with their non-ASCII texts as
- * UTF-8 bytes in one-byte characters (latin1), and written as they are.
+ * CPU per drawing, more than the encoding. The figure is built with its non-ASCII texts as UTF-8
+ * bytes in one-byte characters (latin1), and written as it is.
  */
 export async function postureChartUtf8(series: ChartDay[], label: string): Promise<Buffer> {
-  const data = postureData(series, label);
-  const [before, after] = String(await (<PostureFigure data={data} svg={SVG_SLOT} />)).split(SVG_SLOT);
-  const svg = postureSvg(data, WIDE, true, true) + postureSvg(data, COMPACT, false, true);
-  return Buffer.concat([Buffer.from(before, 'utf8'), Buffer.from(svg, 'latin1'), Buffer.from(after, 'utf8')]);
+  return Buffer.from(postureFigure(postureData(series, label), true), 'latin1');
 }
 
 /** What both drawings share: each day's total and each visible band's upper edge (its lower edge is the band below's upper edge, zero under the first). */
@@ -141,21 +164,20 @@ function postureData(window: ChartDay[], label: string): PostureData {
   return { window, offset, series, visible, totals, uppers, label };
 }
 
-/** The figure around the two drawings (`svg`, markup), with its legend. */
-const PostureFigure: FC<{ data: PostureData; svg: string }> = ({ data: { series, visible }, svg }) => (
-  <figure class="chart">
-    {raw(svg)}
-    <figcaption class="legend">
-      {SEVERITY_ORDER.filter((s) => visible.includes(s) || s === 'critical' || s === 'high').map((s) => (
-        <span class="legend-item">
-          <span class={`swatch sev-${s}`}></span>
-          {s} <strong>{series.length > 0 ? series[series.length - 1].counts[s] : 0}</strong>
-        </span>
-      ))}
-      {series.length > 0 ? <span class="legend-note">open on {series[series.length - 1].day}</span> : null}
-    </figcaption>
-  </figure>
-);
+/**
+ * The figure: the two drawings and the legend (the last day's count of critical, high and each
+ * other visible severity), as markup; `asLatin1`: its texts above ASCII as UTF-8 in latin1.
+ */
+function postureFigure(data: PostureData, asLatin1: boolean): string {
+  const { series, visible } = data;
+  const last = series.length > 0 ? series[series.length - 1] : undefined;
+  let legend = '';
+  for (const s of SEVERITY_ORDER) {
+    if (visible.includes(s) || s === 'critical' || s === 'high') legend += `<span class="legend-item"><span class="swatch sev-${s}"></span>${s} <strong>${last ? last.counts[s] : 0}</strong></span>`;
+  }
+  if (last) legend += `<span class="legend-note">open on ${esc(last.day)}</span>`;
+  return `<figure class="chart">${postureSvg(data, WIDE, true, asLatin1)}${postureSvg(data, COMPACT, false, asLatin1)}<figcaption class="legend">${legend}</figcaption></figure>`;
+}
 
 /** `text` with every character above ASCII as its UTF-8 bytes, one character each (latin1: Buffer.from(x, 'latin1') writes them back). */
 const utf8AsLatin1 = (text: string) => (/[^\x00-\x7f]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text);
@@ -172,9 +194,47 @@ interface PostureData {
   label: string;
 }
 
+/** Tenths of a unit as text: 101 -> 10.1, -40 -> -4 (Math.round(v * 10) / 10 as text; a chart's coordinates repeat from chart to chart: each written once). */
+const TENTHS_KEPT = 20_000;
+const tenthsText = new Array<string | undefined>(2 * TENTHS_KEPT + 1);
+function tenths(t: number): string {
+  const k = t + TENTHS_KEPT;
+  if (k < 0 || k > 2 * TENTHS_KEPT) return String(t / 10);
+  return (tenthsText[k] ??= String(t / 10));
+}
+
 /**
- * One drawing of the chart as markup: built as one string (about 1,500 coordinates a drawing), the
- * same bytes the JSX version rendered; every text in it goes through `esc`.
+ * Where a drawing puts a window of `n` days: each day's x in tenths of a unit and as text, and the
+ * left edge of its hover column as text. The same for every chart of that window and geometry,
+ * so kept (the last few windows).
+ */
+interface DayPlaces {
+  xt: number[];
+  xText: string[];
+  columnText: string[];
+}
+const dayPlacesKept = new Map<string, DayPlaces>();
+function dayPlaces(g: ChartGeometry, n: number, slot: number): DayPlaces {
+  const key = `${g.w} ${n}`;
+  let places = dayPlacesKept.get(key);
+  if (places === undefined) {
+    const plotW = g.w - g.m.left - g.m.right;
+    const xw = (i: number) => g.m.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
+    places = { xt: [], xText: [], columnText: [] };
+    for (let i = 0; i < n; i++) {
+      places.xt.push(Math.round(xw(i) * 10));
+      places.xText.push(tenths(places.xt[i]));
+      places.columnText.push(tenths(Math.round((xw(i) - slot / 2) * 10)));
+    }
+    if (dayPlacesKept.size >= 16) dayPlacesKept.clear();
+    dayPlacesKept.set(key, places);
+  }
+  return places;
+}
+
+/**
+ * One drawing of the chart as markup, built as one string; every text in it goes through `esc`.
+ * Coordinates are rounded to tenths of a unit.
  */
 function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean, asLatin1: boolean): string {
   const { window, offset, series, visible, totals, uppers, label } = d;
@@ -186,14 +246,13 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean, asLat
   const plotH = H - M.top - M.bottom;
   // x of a window index; series index i sits at window index offset + i.
   const xw = (i: number) => M.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
-  const x = (i: number) => xw(offset + i);
   const y = (v: number) => M.top + plotH - (v / yMax) * plotH;
   const fmt = (v: number) => Math.round(v * 10) / 10;
-  // A count's y as text, once per distinct count (bands repeat their edges from day to day).
-  const yText = new Map<number, string>();
-  const yOf = (v: number) => {
-    let t = yText.get(v);
-    if (t === undefined) yText.set(v, (t = String(fmt(y(v)))));
+  // A count's y in tenths, once per distinct count (bands repeat their edges from day to day).
+  const ytOf = new Map<number, number>();
+  const yt = (v: number) => {
+    let t = ytOf.get(v);
+    if (t === undefined) ytOf.set(v, (t = Math.round(y(v) * 10)));
     return t;
   };
 
@@ -202,6 +261,8 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean, asLat
   // area and line still follow every day.
   const pointEvery = n > 90 ? 7 : 1;
   const pointCount = series.length === 0 ? 0 : Math.floor((series.length - 1) / pointEvery) + 1;
+  const slot = (n <= 1 ? plotW : plotW / (n - 1)) * pointEvery;
+  const places = dayPlaces(g, n, slot);
 
   // Day labels at most g.xLabels, evenly spaced, the last day always labelled; a label too close
   // to the last one gives way (5 characters of 12-unit text are about 40 units wide).
@@ -221,16 +282,24 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean, asLat
     const ty = fmt(y(t));
     out += `<g><line x1="${M.left}" x2="${W - M.right}" y1="${ty}" y2="${ty}"></line><text x="${M.left - 8}" y="${ty + 4}" class="tick y">${t}</text></g>`;
   }
-  for (const { i, day } of xLabels) out += `<text x="${fmt(xw(i))}" y="${H - 8}" class="tick x${i === 0 ? ' start' : i === n - 1 ? ' end' : ''}">${text(esc(day.slice(5)))}</text>`;
+  for (const { i, day } of xLabels) out += `<text x="${places.xText[i]}" y="${H - 8}" class="tick x${i === 0 ? ' start' : i === n - 1 ? ' end' : ''}">${text(esc(day.slice(5)))}</text>`;
   out += '</g>';
-  // x of each day once; a band's lower edge is the band below's upper edge (the same strings).
-  const xs = series.map((_, i) => `${fmt(x(i))},`);
-  let lower = series.map((_, i) => `${xs[i]}${yOf(0)}`);
-  visible.forEach((s, k) => {
-    const top = uppers[k].map((v, i) => `${xs[i]}${yOf(v)}`);
-    out += `<g class="band sev-${s}"><path class="area" d="M${top.join('L')}L${lower.reverse().join('L')}Z"></path><polyline class="line" points="${top.join(' ')}"></polyline></g>`;
-    lower = top;
-  });
+  if (series.length > 0) {
+    // The bands' edges as paths of relative steps between the points that are not inside a level
+    // run: the same lines and areas as every day's point joined, in about half the markup
+    // (posture holds level between scans). A band's lower edge is the band below's upper edge
+    // (zero under the first), drawn backwards.
+    const xt = offset === 0 ? places.xt : places.xt.slice(offset);
+    let lower = bandEdge(xt, series.map(() => yt(0)));
+    visible.forEach((s, k) => {
+      const top = bandEdge(xt, uppers[k].map(yt));
+      const start = `M${tenths(top.x[0])},${tenths(top.y[0])}`;
+      const line = edgeSteps(top, false);
+      const down = top.y[top.y.length - 1] === lower.y[lower.y.length - 1] ? '' : `v${tenths(lower.y[lower.y.length - 1] - top.y[top.y.length - 1])}`;
+      out += `<g class="band sev-${s}"><path class="area" d="${start}${line}${down}${edgeSteps(lower, true)}Z"></path><path class="line" d="${start}${line}"></path></g>`;
+      lower = top;
+    });
+  }
   if (withPoints && pointCount > 0) {
     // The dots where a band's edge moves (or its count does), and on the first and last day: drawn
     // only, no tooltip (the day's column below has it for every severity).
@@ -239,15 +308,14 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean, asLat
       let dots = '';
       for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
         const prev = i - pointEvery;
-        if (i === series.length - 1 || prev < 0 || upper[prev] !== upper[i] || series[prev].counts[s] !== series[i].counts[s]) dots += `<circle cx="${xs[i].slice(0, -1)}" cy="${yOf(upper[i])}" r="2.6"></circle>`;
+        if (i === series.length - 1 || prev < 0 || upper[prev] !== upper[i] || series[prev].counts[s] !== series[i].counts[s]) dots += `<circle cx="${places.xText[offset + i]}" cy="${tenths(yt(upper[i]))}" r="2.6"></circle>`;
       }
       out += `<g class="marks sev-${s}">${dots}</g>`;
     });
     // One hover target a day (a week beyond 90 days): a column the plot's height, with the day's
     // count of every visible severity in its data attributes and its tooltip. One title a day
     // instead of one a day and severity: a day's values read together, in a quarter of the markup.
-    const slot = (n <= 1 ? plotW : plotW / (n - 1)) * pointEvery;
-    const width = fmt(slot);
+    const column = `" y="${M.top}" width="${fmt(slot)}" height="${plotH}" data-day="`;
     let days = '';
     for (let i = (series.length - 1) % pointEvery; i < series.length; i += pointEvery) {
       const p = series[i];
@@ -259,13 +327,49 @@ function postureSvg(d: PostureData, g: ChartGeometry, withPoints: boolean, asLat
         data += ` data-${s}="${p.counts[s]}"`;
         title += `${title === '' ? '' : ', '}${s}: ${p.counts[s]}`;
       }
-      days += `<rect x="${fmt(x(i) - slot / 2)}" y="${M.top}" width="${width}" height="${plotH}" data-day="${p.day}"${data}><title>${p.day} ${dash} ${totals[i]} open${title === '' ? '' : ` (${title})`}</title></rect>`;
+      days += `<rect x="${places.columnText[offset + i]}${column}${p.day}"${data}><title>${p.day} ${dash} ${totals[i]} open${title === '' ? '' : ` (${title})`}</title></rect>`;
     }
     out += `<g class="days">${days}</g>`;
   }
   if (offset > 0) out += noData(M.left, xw(Math.min(offset, n - 1)), M.top, plotH, series.length > 0 ? `no scans before ${series[0].day}` : 'no scans in this period', text);
   if (series.length > 0 && visible.length === 0) out += `<text x="${fmt((xw(offset) + W - M.right) / 2)}" y="${H / 2}" class="empty">No open findings in this period</text>`;
   return `${out}</svg>`;
+}
+
+/** An edge's points (tenths of a unit) without those inside a level run (same y before and after): the same line. */
+interface BandEdge {
+  x: number[];
+  y: number[];
+}
+
+function bandEdge(xt: number[], yt: number[]): BandEdge {
+  const edge: BandEdge = { x: [], y: [] };
+  const last = yt.length - 1;
+  for (let i = 0; i <= last; i++) {
+    if (i === 0 || i === last || yt[i - 1] !== yt[i] || yt[i + 1] !== yt[i]) {
+      edge.x.push(xt[i]);
+      edge.y.push(yt[i]);
+    }
+  }
+  return edge;
+}
+
+/**
+ * The path steps along an edge from its first point (`backwards`: from its last), each relative to
+ * the one before: h for a level step, l otherwise. Steps of whole tenths add up to the very points
+ * the absolute coordinates gave.
+ */
+function edgeSteps(edge: BandEdge, backwards: boolean): string {
+  const { x, y } = edge;
+  const n = x.length;
+  const step = backwards ? -1 : 1;
+  let out = '';
+  for (let k = 1, i = backwards ? n - 1 : 0; k < n; k++, i += step) {
+    const dx = x[i + step] - x[i];
+    const dy = y[i + step] - y[i];
+    out += dy === 0 ? `h${tenths(dx)}` : dy < 0 ? `l${tenths(dx)}${tenths(dy)}` : `l${tenths(dx)},${tenths(dy)}`;
+  }
+  return out;
 }
 
 /**

@@ -33,6 +33,19 @@ describe('densifySeries', () => {
     expect(days.map((d) => [d.counts?.critical, d.counts?.high])).toEqual([[7, 0], [0, 2], [0, 2]]);
   });
 
+  it('gives the same days for points in day order (walked) as in any other order', () => {
+    const points = Array.from({ length: 40 }, (_, i) => ({ day: new Date(Date.UTC(2025, 11, 10) + i * 3 * 86_400_000).toISOString().slice(0, 10), counts: { high: i % 7, low: i } }));
+    const shuffled = points.map((p, i) => ({ p, k: (i * 17) % 40 })).sort((a, b) => a.k - b.k).map(({ p }) => p);
+    for (const [from, to] of [['2026-01-01', '2026-03-31'], ['2025-11-01', '2026-01-05'], ['2026-04-20', '2026-05-02']]) {
+      const walked = densifySeries(points, from, to);
+      expect(walked).toEqual(densifySeries(shuffled, from, to));
+      expect(walked.length).toBe((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1);
+    }
+    // Of two points on one day, the later one.
+    const twice = densifySeries([{ day: '2026-01-01', counts: { high: 1 } }, { day: '2026-01-02', counts: { high: 2 } }, { day: '2026-01-02', counts: { high: 3 } }], '2026-01-01', '2026-01-03');
+    expect(twice.map((d) => d.counts?.high)).toEqual([1, 3, 3]);
+  });
+
   it('starts from the last point before the window', () => {
     const days = densifySeries([{ day: '2025-12-20', counts: { critical: 3 } }], '2026-01-01', '2026-01-02');
     expect(days.map((d) => d.counts?.critical)).toEqual([3, 3]);

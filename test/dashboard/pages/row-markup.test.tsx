@@ -74,7 +74,7 @@ const WIDE: ChartGeometry = { w: 960, h: 280, m: { top: 14, right: 18, bottom: 3
  */
 const COMPACT: ChartGeometry = { w: 400, h: 250, m: { top: 12, right: 14, bottom: 28, left: 34 }, xLabels: 4, ySteps: 3 };
 
-/** The posture chart as JSX: the reference the string-built chart (charts.tsx) is checked against. */
+/** The posture chart as JSX: the reference the string-built chart (charts.tsx) is checked against (it joins every day's point of a band; the chart only the corners). */
 const OldPostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series: window, label }) => {
   // Known days form one run at the end of the window (carried forward after the first snapshot).
   const firstKnown = window.findIndex((p) => p.counts !== null);
@@ -488,6 +488,44 @@ describe('findings and scans rows built as strings', () => {
   });
 });
 
+/** A chart's markup with each band's drawing left out (its group's class kept). */
+const withoutBands = (markup: string) => markup.replace(/<g class="(band [^"]+)">.*?<\/g>/g, '<g class="$1"></g>');
+
+/**
+ * Each band's area and line as the points they join, in tenths of a unit, in drawing order: from an
+ * absolute path (M x,y L x,y ... Z) or a polyline's points (the JSX chart), or a path of relative
+ * steps (l dx,dy, h dx, v dy).
+ */
+function bandPoints(markup: string): { areas: number[][][]; lines: number[][][] } {
+  const pathPoints = (d: string) => {
+    const points: number[][] = [];
+    let at = [0, 0];
+    for (const [, command, args] of d.matchAll(/([MLlhvZ])([^MLlhvZ]*)/g)) {
+      const v = [...args.matchAll(/-?[\d.]+/g)].map((m) => Math.round(Number(m[0]) * 10));
+      if (command === 'Z') continue;
+      at = command === 'M' || command === 'L' ? [v[0], v[1]] : command === 'l' ? [at[0] + v[0], at[1] + v[1]] : command === 'h' ? [at[0] + v[0], at[1]] : [at[0], at[1] + v[0]];
+      points.push(at);
+    }
+    return points;
+  };
+  const areas = [...markup.matchAll(/<path class="area" d="([^"]+)"/g)].map((m) => pathPoints(m[1]));
+  const lines = [
+    ...[...markup.matchAll(/<polyline class="line" points="([^"]+)"/g)].map((m) => m[1].split(' ').map((p) => p.split(',').map((v) => Math.round(Number(v) * 10)))),
+    ...[...markup.matchAll(/<path class="line" d="([^"]+)"/g)].map((m) => pathPoints(m[1])),
+  ];
+  return { areas, lines };
+}
+
+/** bandPoints without repeated points and without the points inside a level run: the shapes drawn. */
+function bandShapes(markup: string) {
+  const corners = (points: number[][]) => {
+    const distinct = points.filter((p, i) => i === 0 || p[0] !== points[i - 1][0] || p[1] !== points[i - 1][1]);
+    return distinct.filter((p, i) => i === 0 || i === distinct.length - 1 || distinct[i - 1][1] !== p[1] || distinct[i + 1][1] !== p[1]);
+  };
+  const { areas, lines } = bandPoints(markup);
+  return { areas: areas.map(corners), lines: lines.map(corners) };
+}
+
 describe('posture chart built as a string', () => {
   // A random walk of counts (seeded), with days before the first snapshot and quiet severities.
   function walk(days: number, startAt: number, seed: number, quiet: Severity[] = []): ChartDay[] {
@@ -511,11 +549,23 @@ describe('posture chart built as a string', () => {
     ['all zero', densifySeries([{ day: '2026-01-01', counts: {} }], '2026-01-01', '2026-01-30')],
     ['first scan on the last day', walk(90, 89, 6)],
   ];
-  it.each(cases)('gives the bytes the JSX chart gave (%s)', async (_name, series) => {
+  // The chart draws the bands' edges as relative path steps between the points that are not inside a
+  // level run (changed on purpose: the JSX chart joined every day's point): the same picture, so
+  // everything but the bands is the same bytes, and the bands are the same shapes.
+  it.each(cases)('draws the picture the JSX chart drew, every other byte the same (%s)', async (_name, series) => {
     const label = 'pay <ments> & "co": open findings by severity, last 90 days';
     const expected = String(await (<OldPostureChart series={series} label={label} />));
-    expect(String(await (<PostureChart series={series} label={label} />))).toBe(expected);
+    const drawn = String(await (<PostureChart series={series} label={label} />));
+    expect(withoutBands(drawn)).toBe(withoutBands(expected));
+    expect(bandShapes(drawn)).toEqual(bandShapes(expected));
     expect(expected).toContain('posture-chart compact');
+  });
+  it.each(cases)('draws no point inside a level run of a band (%s)', async (_name, series) => {
+    const drawn = String(await (<PostureChart series={series} label="payments" />));
+    for (const edge of [...bandPoints(drawn).areas, ...bandPoints(drawn).lines]) {
+      const inside = edge.filter((p, i) => i > 0 && i < edge.length - 1 && edge[i - 1][1] === p[1] && edge[i + 1][1] === p[1]);
+      expect(inside).toEqual([]);
+    }
   });
   // The cached chart piece is written as UTF-8 without one two-byte string (postureChartUtf8).
   it.each(cases)('as UTF-8 gives the bytes of its text (%s)', async (_name, series) => {
