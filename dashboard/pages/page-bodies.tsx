@@ -16,7 +16,7 @@ import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, findingRowHtml, postureChartLabel, ServiceContent, ServiceHeadContent, ServiceScansContent, ServiceViewContent, type ServiceViewProps } from './service.js';
-import type { ScanSummary, ServiceDetail } from '../store/types.js';
+import type { PosturePoint, ScanSummary, ServiceDetail } from '../store/types.js';
 import type { ServiceChange } from '../store/week.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, type FindingSort } from './view-models.js';
 
@@ -75,11 +75,13 @@ export async function renderOverviewBody(deps: Pick<RouteDeps, 'cache'> & { stor
 }
 
 
-/** The days a service page's chart shows at `at` (YYYY-MM-DD, UTC). */
+/** The days a service page's chart shows at `at` (YYYY-MM-DD, UTC); noted on `at` as a text that turns with the day. */
 export function chartWindow(days: number, at: Date): { from: string; to: string } {
   noteChange(at, nextDayTurn(at.getTime()));
-  return { from: new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10), to: at.toISOString().slice(0, 10) };
+  return chartDaysOf(days, at);
 }
+
+const chartDaysOf = (days: number, at: Date) => ({ from: new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10), to: at.toISOString().slice(0, 10) });
 
 /**
  * The posture chart of a service page as markup: the same bytes the body renders in its place. It
@@ -90,9 +92,14 @@ export async function postureChartHtml(store: ReadStore, name: string, days: num
   return String(await (<PostureChart series={await viewSeries(store, name, days, at)} label={postureChartLabel(name, days)} />));
 }
 
-/** postureChartHtml as UTF-8, the same bytes (postureChartUtf8: cheaper than the text, then encoded). */
-export async function postureChartBytes(store: ReadStore, name: string, days: number, at: Date): Promise<Buffer> {
-  return postureChartUtf8(await viewSeries(store, name, days, at), postureChartLabel(name, days));
+/**
+ * postureChartHtml as UTF-8, the same bytes (postureChartUtf8: cheaper than the text, then encoded).
+ * `read`: the posture already read with the page's head for the same window (readServiceHead).
+ */
+export async function postureChartBytes(store: ReadStore, name: string, days: number, at: Date, read?: HeadPosture): Promise<Buffer> {
+  const { from, to } = chartWindow(days, at);
+  const series = read && read.from === from && read.to === to ? read.series : await viewSeries(store, name, days, at);
+  return postureChartUtf8(series, postureChartLabel(name, days));
 }
 
 /** What a service body shows besides its view: the service, its recent scans, its change over the last week. */
@@ -100,17 +107,32 @@ export interface ServiceHeadData {
   service: ServiceDetail;
   scans: ScanSummary[];
   change: ServiceChange | undefined;
+  /** The chart's posture, when asked for with the head (readServiceHead's `chartDays`). */
+  posture?: HeadPosture;
 }
 
-/** The reads of a service body's head and scans (the same for every view of the page at `at`). */
-export async function readServiceHead(store: ReadStore, name: string, at: Date): Promise<ServiceHeadData> {
+/** A chart's days read with a page's head: the window they cover, densified for the chart. */
+export interface HeadPosture {
+  from: string;
+  to: string;
+  series: ChartDay[];
+}
+
+/**
+ * The reads of a service body's head and scans (the same for every view of the page at `at`), and
+ * with `chartDays` the posture of a chart of that many days (PostgreSQL: in the same statement).
+ */
+export async function readServiceHead(store: ReadStore, name: string, at: Date, chartDays?: number): Promise<ServiceHeadData> {
   const changeSince = new Date(at.getTime() - DEFAULT_WEEK_DAYS * 86_400_000).toISOString();
+  // The window is not noted on the head's clock: the chart's own render notes it on its clock.
+  const window = chartDays === undefined ? undefined : chartDaysOf(chartDays, at);
   // One read (store.serviceHead): the service, its scans and its change with the change's turn.
-  const head = await store.serviceHead(name, at, changeSince, 20);
+  const head = await store.serviceHead(name, at, changeSince, 20, window);
   if (!head) throw new Error(`service ${name} vanished while its page was rendered`);
   // A render kept until its text changes also learns when the change line moves (clock-reading.ts).
   if (at instanceof ClockReading) noteChange(at, changeTurn(head.turn, DEFAULT_WEEK_DAYS * 86_400_000));
-  return { service: head.service, scans: head.scans, change: head.changes[0] };
+  const posture = window && head.posture ? { ...window, series: chartSeries(head.posture, window) } : undefined;
+  return { service: head.service, scans: head.scans, change: head.changes[0], posture };
 }
 
 /** The tools a service's filter offers from its recent scans (a view adds those of its rows and its filter). */
@@ -481,10 +503,11 @@ async function viewRows(
 
 /** The posture a body draws in place (no chart drawn apart), densified over the view's window. */
 async function viewSeries(store: ReadStore, name: string, days: number, at: Date): Promise<ChartDay[]> {
-  const { from, to } = chartWindow(days, at);
-  const posture = await store.postureSeries(name, { from, to });
-  return densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
+  const window = chartWindow(days, at);
+  return chartSeries(await store.postureSeries(name, window), window);
 }
+
+const chartSeries = (posture: PosturePoint[], { from, to }: { from: string; to: string }) => densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
 
 /**
  * What a view shows around its rows, alike in its part alone and in the one-piece body: its window,

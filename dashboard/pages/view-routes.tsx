@@ -17,6 +17,7 @@ import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, WA
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import {
   chartWindow,
+  type HeadPosture,
   OverviewQuery,
   postureChartBytes,
   readServiceHead,
@@ -222,14 +223,18 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       await pause?.();
       return { pieces: [await deflate(html)], at: at.getTime(), until: clock.validUntil };
     };
-  /** A service's head and scans still true at `t` (same data version): kept, or rendered now at `t`. */
-  const serviceParts = (name: string, version: number, t: number, deflate: Deflate): Promise<ServiceParts> =>
+  /**
+   * A service's head and scans still true at `t` (same data version): kept, or rendered now at `t`;
+   * then, with `chartDays`, the posture of that chart read with the head goes to `posture`.
+   */
+  const serviceParts = (name: string, version: number, t: number, deflate: Deflate, chartDays?: number, posture?: (p: HeadPosture) => void): Promise<ServiceParts> =>
     keptPiece<ServiceParts>(
       partsKey(name),
       version,
       async () => {
         const reading = readClock(t);
-        const head = await readServiceHead(store, name, reading);
+        const head = await readServiceHead(store, name, reading, chartDays);
+        if (head.posture) posture?.(head.posture);
         const [headHtml, scansHtml] = await Promise.all([serviceHeadHtml(head, reading), serviceScansHtml(head, reading)]);
         return { head: await deflate(headHtml), scans: await deflate(scansHtml), tools: scanTools(head.scans), at: t, until: reading.validUntil };
       },
@@ -255,12 +260,16 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     async (version, at, deflate, pause) => {
       // The head and scans still true now, kept or rendered now: the same bytes as rendered at `at`.
       const t = at.getTime();
-      const parts = await serviceParts(name, version, t, deflate);
+      // With neither the head nor the chart kept, the chart's posture is read with the head
+      // (PostgreSQL: one round trip less for a page nobody rendered).
+      let posture: HeadPosture | undefined;
+      const chartKept = cache?.peek<DeflatedPiece>(chartKey(name, view.days, new Date(t)), version) !== undefined;
+      const parts = await serviceParts(name, version, t, deflate, chartKept ? undefined : view.days, (p) => (posture = p));
       // A parts render another request started a moment later may be the one joined: the view then takes its instant.
       const clock = readClock(Math.max(t, parts.at));
       await pause?.();
       // The chart kept for this day and window, or drawn alongside the view (its reads go with the view's).
-      const chart = keptPiece(chartKey(name, view.days, clock), version, async () => deflate(await postureChartBytes(store, name, view.days, clock)));
+      const chart = keptPiece(chartKey(name, view.days, clock), version, async () => deflate(await postureChartBytes(store, name, view.days, clock, posture)));
       // Awaited below; a failure while the view still renders must not count as unhandled.
       chart.catch(() => undefined);
       const kept = keptRows(name, version, clock);

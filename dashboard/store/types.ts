@@ -57,6 +57,8 @@ export interface ServiceHead {
   scans: ScanSummary[];
   changes: ServiceChange[];
   turn: ChangeTurnInputs;
+  /** postureSeries(name, posture) when serviceHead was asked for a posture range, read with the rest. */
+  posture?: PosturePoint[];
 }
 
 export type FindingSortKey = 'severity' | 'age' | 'firstSeen' | 'lastSeen' | 'title' | 'tool' | 'service' | 'epss';
@@ -222,11 +224,11 @@ export interface ReadStore {
   serviceChangeWithTurn(since: string, service: string): Promise<{ changes: ServiceChange[]; turn: ChangeTurnInputs }>;
   /**
    * What a service page's head shows, read together, the same answers as apart: getService(name,
-   * now), listScans(name, scanLimit) and serviceChangeWithTurn(since, name); undefined when there is
-   * no such service. A page nobody rendered waits on it (PostgreSQL: one statement, one round trip,
-   * instead of three).
+   * now), listScans(name, scanLimit) and serviceChangeWithTurn(since, name), and with `posture`
+   * postureSeries(name, posture); undefined when there is no such service. A page nobody rendered
+   * waits on it (PostgreSQL: one statement, one round trip, instead of four).
    */
-  serviceHead(name: string, now: Date, since: string, scanLimit: number): Promise<ServiceHead | undefined>;
+  serviceHead(name: string, now: Date, since: string, scanLimit: number, posture?: { from: string; to: string }): Promise<ServiceHead | undefined>;
   /** SLA breaches per day and time to remediate per week over `days` days ending on `now`'s day (every service). */
   remediationTrend(now: Date, days?: number): Promise<RemediationTrend>;
 }

@@ -159,6 +159,15 @@ function changeWithTurnParts(since: string, service: string, hidden = false): { 
   };
 }
 
+/**
+ * postureSeries' rows beside serviceHead's (a JSON array of PostureTuple in day order: the day before
+ * the range, then the range), its three values (from, from, to) behind sub-selects as the head's
+ * clock values, so the head's statement keeps one plan.
+ */
+const POSTURE_RANGE_PART = `(SELECT coalesce(json_agg(json_build_array(${POSTURE_TUPLE_COLUMNS}) ORDER BY p.day), '[]') FROM
+    ((SELECT ${POSTURE_TUPLE_COLUMNS} FROM posture_daily WHERE service_id = s.id AND day < ${CLOCK_VALUE} ORDER BY day DESC LIMIT 1)
+     UNION ALL (SELECT ${POSTURE_TUPLE_COLUMNS} FROM posture_daily WHERE service_id = s.id AND day >= ${CLOCK_VALUE} AND day <= ${CLOCK_VALUE})) p) AS chart_rows`;
+
 /** serviceChangeWithTurn's answer from its parts. */
 function changeWithTurn(since: string, parts: ChangeWithTurnParts): { changes: ServiceChange[]; turn: ChangeTurnInputs } {
   return {
@@ -337,16 +346,24 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       return found && serviceDetail(found, now);
     },
 
-    async serviceHead(name, now, since, scanLimit) {
+    async serviceHead(name, now, since, scanLimit, posture) {
       if (!Number.isSafeInteger(scanLimit) || scanLimit < 0) throw new RangeError(`serviceHead: scanLimit must be a whole number of scans, not ${scanLimit}`);
-      // getService's statement with the scans and serviceChangeWithTurn's parts beside its figures:
-      // one round trip where a page nobody rendered waited on three.
+      // getService's statement with the scans and serviceChangeWithTurn's parts beside its figures,
+      // and the chart's posture when asked: one round trip where a page nobody rendered waited on four.
       const change = changeWithTurnParts(since, name, true);
-      const [found] = await rows<ServiceFiguresRow & { scan_rows: ScanDbRow[] } & ChangeWithTurnParts>(
-        ...serviceStatement(now, name, { sql: `${jsonRows(scansSql('s.id', scanLimit), ' ORDER BY r.created_at DESC, r.scan_pk DESC')} AS scan_rows, ${change.sql}`, params: change.params }),
+      const chart = posture && posture.from <= posture.to ? POSTURE_RANGE_PART : undefined;
+      const [found] = await rows<ServiceFiguresRow & { scan_rows: ScanDbRow[]; chart_rows?: PostureTuple[] } & ChangeWithTurnParts>(
+        ...serviceStatement(now, name, {
+          sql: `${jsonRows(scansSql('s.id', scanLimit), ' ORDER BY r.created_at DESC, r.scan_pk DESC')} AS scan_rows, ${change.sql}${chart ? `, ${chart}` : ''}`,
+          params: [...change.params, ...(chart ? [posture!.from, posture!.from, posture!.to] : [])],
+        }),
       );
       if (!found) return undefined;
-      return { service: serviceDetail(found, now), scans: found.scan_rows.map((r) => toScanSummary(name, r)), ...changeWithTurn(since, found) };
+      const head = { service: serviceDetail(found, now), scans: found.scan_rows.map((r) => toScanSummary(name, r)), ...changeWithTurn(since, found) };
+      if (!posture) return head;
+      if (!found.chart_rows) return { ...head, posture: [] };
+      const before = found.chart_rows[0] && found.chart_rows[0][0] < posture.from ? found.chart_rows[0] : undefined;
+      return { ...head, posture: densePosture(before ? found.chart_rows.slice(1) : found.chart_rows, before, posture.from, posture.to) };
     },
 
     async postureSeries(service, { from, to }) {

@@ -166,6 +166,8 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
   }
   /** One service's newest scans, as listScans answers them. */
   const scansOf = (s: ServiceDbRow, limit: number) => q.scansOfService.all(s.id, limit).map((r) => toScanSummary(s.name, r));
+  const postureOf = (s: ServiceDbRow, { from, to }: { from: string; to: string }) =>
+    from > to ? [] : densePosture(q.postureRange.all(s.id, from, to), q.postureBefore.get(s.id, from), from, to);
 
   /** One service's change and its turn from one walk of its events (serviceChangeWithTurn, serviceHead). */
   function changeWithTurnOf(since: string, service: string) {
@@ -233,17 +235,17 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       return s && serviceDetail(s, now);
     },
 
-    async serviceHead(name, now, since, scanLimit) {
-      // The same statements as the three reads apart, the service looked up once.
+    async serviceHead(name, now, since, scanLimit, posture) {
+      // The same statements as the reads apart, the service looked up once.
       const s = q.serviceByName.get(name);
       if (!s) return undefined;
-      return { service: serviceDetail(s, now), scans: scansOf(s, scanLimit), ...changeWithTurnOf(since, name) };
+      const head = { service: serviceDetail(s, now), scans: scansOf(s, scanLimit), ...changeWithTurnOf(since, name) };
+      return posture ? { ...head, posture: postureOf(s, posture) } : head;
     },
 
-    async postureSeries(service, { from, to }) {
+    async postureSeries(service, range) {
       const s = q.serviceByName.get(service);
-      if (!s || from > to) return [];
-      return densePosture(q.postureRange.all(s.id, from, to), q.postureBefore.get(s.id, from), from, to);
+      return s ? postureOf(s, range) : [];
     },
 
     async postureJson(service, { from, to }) {

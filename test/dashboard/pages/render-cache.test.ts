@@ -116,10 +116,12 @@ describe('the pieces a service body shares with its other views', () => {
         get(target, key) {
           const value = Reflect.get(target, key);
           // The head reads the service, its scans and its change with the change's turn in one call
-          // (serviceHead): counted as each of those three reads, which it answers.
+          // (serviceHead): counted as each of those three reads, which it answers, and as the
+          // chart's posture read when it reads that too (its fifth argument).
           if (key === 'serviceHead') {
             return (...args: unknown[]) => {
               for (const k of ['getService', 'listScans', 'serviceChanges'] as const) reads[k]++;
+              if (args[4] !== undefined) reads.postureSeries++;
               return (value as (...a: unknown[]) => unknown).apply(target, args);
             };
           }
@@ -202,6 +204,44 @@ describe('the pieces a service body shares with its other views', () => {
       expect(await same('/services/payments?sort=title&dir=desc')).toContain('payments-new');
       await same('/services/payments');
       expect(seen()).toMatchObject({ postureSeries: 6, getService: 7, listScans: 7, serviceChanges: 7 });
+    } finally {
+      hc.close();
+    }
+  });
+
+  it("reads a page's chart with its head when neither is kept (one read), another window's chart alone", async () => {
+    const hc = await openPageHarness();
+    try {
+      const calls = { serviceHead: 0, withPosture: 0, postureSeries: 0 };
+      const store = new Proxy(hc.store, {
+        get(target, key) {
+          const value = Reflect.get(target, key);
+          if (key === 'serviceHead' || key === 'postureSeries') {
+            return (...args: unknown[]) => {
+              calls[key]++;
+              if (key === 'serviceHead' && args[4] !== undefined) calls.withPosture++;
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          }
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const deps = { config: { ...DEFAULT_DASHBOARD_CONFIG, tls: false }, logger: createMemoryLogger(), now: () => NOW };
+      for (const app of [createApp({ ...deps, store }), createApp({ ...deps, store, cachePages: false })]) {
+        const viewer = (await login(app, hc.tokens.viewer)).cookie;
+        Object.assign(calls, { serviceHead: 0, withPosture: 0, postureSeries: 0 });
+        expect((await get(app, '/services/payments?dir=asc', viewer)).html).toContain('<svg class="posture-chart wide"');
+        expect(calls).toEqual({ serviceHead: 1, withPosture: 1, postureSeries: 0 });
+      }
+      // Cached: the head is kept, the chart of another window is read alone; a new page of the kept window reads none.
+      const app = createApp({ ...deps, store });
+      const viewer = (await login(app, hc.tokens.viewer)).cookie;
+      await get(app, '/services/legacy', viewer);
+      Object.assign(calls, { serviceHead: 0, withPosture: 0, postureSeries: 0 });
+      await get(app, '/services/legacy?days=30', viewer);
+      expect(calls).toEqual({ serviceHead: 0, withPosture: 0, postureSeries: 1 });
+      await get(app, '/services/legacy?days=30&sort=title', viewer);
+      expect(calls).toEqual({ serviceHead: 0, withPosture: 0, postureSeries: 1 });
     } finally {
       hc.close();
     }

@@ -117,6 +117,25 @@ describe('service page reads on both backends', () => {
     expect(head.turn.later.length).toBeGreaterThan(1);
   });
 
+  it("serviceHead with a posture range is also postureSeries of that range, read together, on both backends", async () => {
+    for (const store of [sqlite, postgres]) {
+      const since = dayAgo(7);
+      for (const name of ['payments', 'orders', 'fresh']) {
+        const head = await store.serviceHead(name, NOW, since, 20);
+        // Windows inside the history, around its start (days before the first snapshot), after it, one day, none.
+        for (const range of [{ from: dayAgo(29).slice(0, 10), to: NOW.toISOString().slice(0, 10) }, { from: dayAgo(400).slice(0, 10), to: dayAgo(20).slice(0, 10) }, { from: '2030-01-01', to: '2030-03-31' }, { from: dayAgo(3).slice(0, 10), to: dayAgo(3).slice(0, 10) }, { from: '2026-02-01', to: '2026-01-01' }]) {
+          const posture = await store.postureSeries(name, range);
+          expect(await store.serviceHead(name, NOW, since, 20, range), `${name} ${range.from}`).toEqual({ ...head, posture });
+        }
+      }
+      expect(await store.serviceHead('nobody', NOW, since, 20, { from: '2026-01-01', to: '2026-01-31' })).toBeUndefined();
+    }
+    // What it compares: a window of days with counts, the day before it carried in.
+    const { posture } = (await postgres.serviceHead('payments', NOW, dayAgo(7), 20, { from: dayAgo(29).slice(0, 10), to: NOW.toISOString().slice(0, 10) }))!;
+    expect(posture!.length).toBeGreaterThan(20);
+    expect(posture!.some((p) => p.total > 0)).toBe(true);
+  });
+
   it('serviceChanges answers the same for one service (in the window, first snapshot inside it, none)', async () => {
     const since = dayAgo(7);
     for (const name of ['payments', 'orders', 'fresh', 'nobody']) {

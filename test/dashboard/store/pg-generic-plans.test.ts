@@ -96,9 +96,12 @@ describe("postgres store: a service's figures and scans are planned the same for
     expect(await store.listScans('svc-7', 20)).toHaveLength(20);
     // A service page's head: the figures, the scans and the week's change in one statement.
     expect((await store.serviceHead('svc-7', NOW, new Date(NOW.getTime() - 7 * 86_400_000).toISOString(), 20))?.scans).toHaveLength(20);
+    // With the chart's posture (a page nobody rendered).
+    expect((await store.serviceHead('svc-7', NOW, new Date(NOW.getTime() - 7 * 86_400_000).toISOString(), 20, { from: '2025-12-02', to: '2026-03-01' }))?.posture).toHaveLength(60);
     const figures = calls.find((c) => c.text.includes('breach_rows') && !c.text.includes('scan_rows'))!;
     const scans = calls.find((c) => c.text.startsWith('SELECT sc.scan_id'))!;
-    const head = calls.find((c) => c.text.includes('scan_rows') && c.text.includes('turn_baseline'))!;
+    const head = calls.find((c) => c.text.includes('scan_rows') && c.text.includes('turn_baseline') && !c.text.includes('chart_rows'))!;
+    const headWithChart = calls.find((c) => c.text.includes('chart_rows'))!;
     const client = await store.pool.connect();
     try {
       // EXPLAIN EXECUTE of the store's own prepared statement, planned for these values and without them.
@@ -108,13 +111,15 @@ describe("postgres store: a service's figures and scans are planned the same for
         const plan = await client.query<{ 'QUERY PLAN': { Plan: { 'Total Cost': number } }[] }>(`EXPLAIN (FORMAT JSON) EXECUTE ${c.name}${args.length ? `(${args.join(', ')})` : ''}`);
         return plan.rows[0]['QUERY PLAN'][0].Plan['Total Cost'];
       };
-      for (const c of [figures, scans, head]) expect(await cost(c, 'force_custom_plan'), c.text.slice(0, 60)).toBe(await cost(c, 'force_generic_plan'));
+      for (const c of [figures, scans, head, headWithChart]) expect(await cost(c, 'force_custom_plan'), c.text.slice(0, 60)).toBe(await cost(c, 'force_generic_plan'));
       // And that one plan reads the service's own days: the change's baseline walked posture_by_day back
       // over every service's days (11 ms at 5,000 services x 3 years, where the rest took 1 ms).
       await client.query('SET plan_cache_mode = force_generic_plan');
-      const args = (head.values ?? []).map((v) => (typeof v === 'number' ? String(v) : client.escapeLiteral(String(v))));
-      const plan = JSON.stringify((await client.query(`EXPLAIN (FORMAT JSON) EXECUTE ${head.name}(${args.join(', ')})`)).rows);
-      expect(plan).not.toContain('posture_by_day');
+      for (const c of [head, headWithChart]) {
+        const args = (c.values ?? []).map((v) => (typeof v === 'number' ? String(v) : client.escapeLiteral(String(v))));
+        const plan = JSON.stringify((await client.query(`EXPLAIN (FORMAT JSON) EXECUTE ${c.name}(${args.join(', ')})`)).rows);
+        expect(plan).not.toContain('posture_by_day');
+      }
     } finally {
       await client.query('RESET plan_cache_mode');
       client.release();
