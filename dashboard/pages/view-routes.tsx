@@ -92,6 +92,14 @@ function slotted(html: string, slot: string, what: string): [string, string] {
   return [parts[0], parts[1]];
 }
 
+/**
+ * The largest piece deflated on this thread (above it, the thread pool): what a request waits for,
+ * and work ahead in a catch-up slice (page-warmer.ts); other work ahead keeps the thread to
+ * requests above AHEAD_IN_THREAD_MAX.
+ */
+const IN_THREAD_MAX = 262_144;
+const AHEAD_IN_THREAD_MAX = 16_384;
+
 /** A piece rendered at `at` whose texts hold until `until`: the one a render at `t` would make. */
 const trueAt = (t: number) => (p: { at: number; until: number }) => p.at <= t && t < p.until;
 
@@ -151,8 +159,8 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     // a page is encoded anyway.
     const utf8 = (content: string | Buffer) => (typeof content === 'string' ? neutralisedUtf8(content) : neutralisedBytes(content));
     const deflate: Deflate = pause
-      ? (content) => (content.length > (warmer?.inSlice ? 262_144 : 16_384) ? deflatePiece(utf8(content), AHEAD_LEVEL) : deflatePieceSync(utf8(content), AHEAD_LEVEL))
-      : (content) => (content.length > 262_144 ? deflatePiece(utf8(content), WAITED_LEVEL) : deflatePieceSync(utf8(content), WAITED_LEVEL));
+      ? (content) => (content.length > (warmer?.inSlice ? IN_THREAD_MAX : AHEAD_IN_THREAD_MAX) ? deflatePiece(utf8(content), AHEAD_LEVEL) : deflatePieceSync(utf8(content), AHEAD_LEVEL))
+      : (content) => (content.length > IN_THREAD_MAX ? deflatePiece(utf8(content), WAITED_LEVEL) : deflatePieceSync(utf8(content), WAITED_LEVEL));
     return render(version, at, deflate, pause);
   };
   /** A piece kept per data version of the body it goes in (the same service's), made by `make` when missing. */
