@@ -141,6 +141,10 @@ describe('SecretEngine', () => {
     // A name/value entry in program source: the bare value is a variable.
     expect(scan("env.push({ name: 'DB_PASSWORD', value: dbPasswordFromVault })\n", 'deploy/task.ts')).toEqual([]);
     expect(scan('const password = "Meadow?2231";\n', 'src/login.ts')).toHaveLength(1);
+    // A stylesheet (yas's Keycloak login theme): a selector's pseudo-class after [type="password"] is no value.
+    expect(scan('.box input[type="password"]:-webkit-autofill {\n', 'theme/login/resources/css/login.css')).toEqual([]);
+    expect(scan('input[type=password]:placeholder-shown { color: grey }\n', 'src/styles/form.scss')).toEqual([]);
+    expect(scan('$db-password: "Meadow?2231";\n', 'src/styles/form.scss')).toHaveLength(1);
   });
 
   it('ignores lockfile integrity hashes and generic matches in minified assets, not token shapes', () => {

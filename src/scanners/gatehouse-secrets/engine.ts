@@ -28,10 +28,11 @@ export interface SecretMatch {
 
 export const INLINE_ALLOW_MARKERS = ['gitleaks:allow', 'gatehouse:allow'] as const;
 
-// Program source (Bicep too: a bare word there is a parameter), and prose that quotes it (README
-// snippets): only quoted literals count there.
+// Program source (Bicep too: a bare word there is a parameter), stylesheets (`[type="password"]:focus`
+// is a selector, a Sass variable's literal is quoted), and prose that quotes them (README snippets):
+// only quoted literals count there.
 const CODE_EXTENSIONS =
-  /\.(?:[cm]?[jt]sx?|py|rb|go|java|kt|kts|scala|groovy|cs|fs|vb|php|rs|swift|m|mm|c|cc|cpp|cxx|h|hpp|dart|lua|pl|pm|r|ex|exs|erl|clj|cljs|elm|hs|ml|vue|svelte|md|mdx|markdown|rst|adoc|ipynb|bicep)$/i;
+  /\.(?:[cm]?[jt]sx?|py|rb|go|java|kt|kts|scala|groovy|cs|fs|vb|php|rs|swift|m|mm|c|cc|cpp|cxx|h|hpp|dart|lua|pl|pm|r|ex|exs|erl|clj|cljs|elm|hs|ml|vue|svelte|md|mdx|markdown|rst|adoc|ipynb|bicep|css|scss|sass|less|styl)$/i;
 
 const LOCKFILE =
   /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|Gemfile\.lock|Cargo\.lock|composer\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|go\.sum|packages\.lock\.json|pubspec\.lock|Podfile\.lock|mix\.lock|gradle\.lockfile|flake\.lock)$/;
