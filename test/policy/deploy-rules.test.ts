@@ -105,6 +105,16 @@ describe('deployment file rules', () => {
     expect(ruleHits({ path: 'values.yaml' }, text, 'plain-http-internal').map((f) => f.line)).toEqual([4]);
   });
 
+  it("plain HTTP: JVM integration-test source sets (Maven's src/it, Gradle's integrationTest) are tests, not services calling each other (nashtech-garage/yas)", () => {
+    const props = 'keycloak.auth-server-url=http://identity\nyas.services.product=http://api.yas.local/product\n';
+    for (const path of ['search/src/it/resources/application.properties', 'payment/src/integrationTest/resources/application.yml', 'payment/src/it/java/com/yas/payment/MediaServiceIT.java']) {
+      expect(ruleHits({ path }, props, 'plain-http-internal'), path).toEqual([]);
+    }
+    expect(ruleHits({ path: 'search/src/main/resources/application.properties' }, props, 'plain-http-internal').map((f) => f.line)).toEqual([1, 2]);
+    // An Italian locale folder is not a test folder.
+    expect(ruleHits({ path: 'web/locales/it/config.json' }, '{"api": "http://orders:80"}\n', 'plain-http-internal')).toHaveLength(1);
+  });
+
   it("plain HTTP: .NET's https+http:// (https first) and the Android emulator's host alias are not internal calls (dotnet/eShop)", () => {
     const code = [
       'builder.Services.AddHttpClient<CatalogService>(o => o.BaseAddress = new("https+http://catalog-api"));',

@@ -8,6 +8,7 @@ import { AliasBudgetError, entries, getBool, getKeyNode, getNode, getStr, items,
 import { classifySecretName } from '../gatehouse-secrets/rules.js';
 import { hasStandInWord } from '../gatehouse-secrets/value-checks.js';
 import { DEPLOY_RULES } from './rules.js';
+import { JVM_TEST_SOURCE_SET } from '../jvm-test-source-sets.js';
 
 export const DEPLOY_SCANNER_ID = 'gatehouse-deploy';
 export const DEPLOY_SCANNER_VERSION = '1.0.0';
@@ -48,7 +49,8 @@ export function isComposePath(path: string): boolean {
 }
 
 const CODE_OR_CONFIG = /\.(js|mjs|cjs|ts|py|go|java|kt|rb|php|cs|rs|ya?ml|json|toml|ini|conf|cfg|properties|env)$|(^|\/)\.env(\.[\w-]+)?$/i;
-const TEST_OR_DOCS = /(^|\/)(test|tests|__tests__|spec|e2e|fixtures?|testdata|docs?|examples?)\//i;
+const TEST_OR_DOCS_DIR = /(^|\/)(test|tests|__tests__|spec|e2e|fixtures?|testdata|docs?|examples?)\//i;
+const isTestOrDocs = (path: string) => TEST_OR_DOCS_DIR.test(`/${path}`) || JVM_TEST_SOURCE_SET.test(path);
 /** Development containers: what they run never reaches production. */
 const DEV_ONLY = /(^|\/)\.devcontainer\//i;
 
@@ -471,12 +473,12 @@ export function checkDeployFile(path: string, text: string): FileCheckResult {
  * a local default, not a leak that should fail the gate (seen on rails/rails).
  */
 function lowOutsideProduction(path: string, hits: Hit[]): Hit[] {
-  if (!DEV_ONLY.test(`/${path}`) && !TEST_OR_DOCS.test(`/${path}`)) return hits;
+  if (!DEV_ONLY.test(`/${path}`) && !isTestOrDocs(path)) return hits;
   return hits.map((h) => ({ ...h, severity: 'low' }));
 }
 
 function plainHttpUnlessTest(path: string, text: string, ownHosts?: OwnHosts): Hit[] {
-  if (TEST_OR_DOCS.test(`/${path}`) || /(\.|_|-)(test|spec)\.[a-z]+$/i.test(path) || /(^|\/)(package-lock|yarn|pnpm-lock)\b/.test(path)) return [];
+  if (isTestOrDocs(path) || /(\.|_|-)(test|spec)\.[a-z]+$/i.test(path) || /(^|\/)(package-lock|yarn|pnpm-lock)\b/.test(path)) return [];
   return checkPlainHttp(path, text, ownHosts);
 }
 

@@ -5,6 +5,7 @@
 import picomatch from 'picomatch';
 import type { SecretContext as FindingSecretContext, Severity } from '../../findings/finding.js';
 import type { RuleFamily } from './rules.js';
+import { JVM_TEST_SOURCE_SET } from '../jvm-test-source-sets.js';
 
 // The list is repeated from findings/finding.ts (which needs zod, kept out of the scanner's bundle);
 // the type check below fails if they part.
@@ -47,7 +48,7 @@ export function createContextClassifier(options: ContextOptions = {}): ContextCl
 
 /** The built-in rules: tests before examples before docs (a test's README is test material). */
 export function builtinContext(path: string): SecretContext {
-  if (TEST_DIR.test(path) || TEST_FILE.test(path)) return 'test';
+  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || TEST_FILE.test(path)) return 'test';
   if (EXAMPLE_DIR.test(path) || EXAMPLE_FILE.test(path)) return 'example';
   if (DOCS_DIR.test(path) || DOCS_FILE.test(path) || DOCS_NAME.test(path)) return 'docs';
   return 'code';
