@@ -10,6 +10,30 @@
 
 import { MIN_CACHE_BYTES } from './cache-budget.js';
 
+/**
+ * A piece several entries may hold, the same object in each (a service page's head, scans, chart
+ * and rows in an order are in every view of it, and in their own entries).
+ */
+export interface SharedPiece {
+  readonly deflated: Uint8Array;
+}
+
+/** What a shared piece is counted for: its bytes and its object's overhead. */
+export const sharedPieceBytes = (piece: SharedPiece) => piece.deflated.length + 100;
+
+/**
+ * What an entry holds, for the budget: its `own` bytes, and `shared` pieces it may hold in common
+ * with other entries. A shared piece counts once, from the first entry holding it that is stored
+ * until the last one is dropped: what the cache counts is what it holds (a view of a service page
+ * counted the head, chart and rows it shares with the default view again: ~14 KB for ~2 KB).
+ */
+export interface Footprint {
+  own: number;
+  shared: readonly SharedPiece[];
+}
+
+const NONE_SHARED: readonly SharedPiece[] = [];
+
 /** How getAging() runs a refresh in the background (the page warmer's queue: when no request is in flight). */
 export type Schedule = (key: string, task: () => Promise<unknown>) => void;
 
@@ -17,13 +41,15 @@ export type Schedule = (key: string, task: () => Promise<unknown>) => void;
 const soon: Schedule = (_key, task) => void setImmediate(() => void task());
 
 export class VersionedCache {
-  private readonly entries = new Map<string, { version: number; value: unknown; size: number; period?: number; from?: number; until?: number }>();
+  private readonly entries = new Map<string, Entry>();
+  /** Each shared piece some entry holds: how many entries hold it, and the bytes counted for it. */
+  private readonly pieces = new Map<SharedPiece, { holders: number; bytes: number }>();
   /** Renders in progress, so requests arriving meanwhile wait for the same one. */
   private readonly pending = new Map<string, { version: number; period?: number; from?: number; value: Promise<unknown>; awaited?: boolean }>();
   private bytes = 0;
   private stored = 0;
 
-  /** `maxBytes` counts string length, byte length, or the `size` each get() gives (cache-budget.ts). */
+  /** `maxBytes` counts string length, byte length, or the `size` each get() gives, a number or a Footprint (cache-budget.ts). */
   constructor(private maxBytes = MIN_CACHE_BYTES) {}
 
   /** A larger budget (work ahead found more services: cache-budget.ts); a smaller one is ignored (it would evict). */
@@ -35,7 +61,7 @@ export class VersionedCache {
    * The cached value for `key` at data `version`, or renders, stores and returns it. `usable`: a
    * hit at the same version must also pass it (a page rendered too long ago by the clock).
    */
-  async get<V>(key: string, version: number, render: () => Promise<V> | V, size: (value: V) => number = defaultSize, usable?: (value: V) => boolean): Promise<V> {
+  async get<V>(key: string, version: number, render: () => Promise<V> | V, size: (value: V) => Measure = defaultSize, usable?: (value: V) => boolean): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && hit.version === version && (!usable || usable(hit.value as V))) {
       // Re-insert: Map order is the LRU order.
@@ -71,7 +97,7 @@ export class VersionedCache {
     version: number,
     period: number,
     render: () => Promise<V> | V,
-    opts: { size?: (value: V) => number; maxLag?: number; schedule?: Schedule } = {},
+    opts: { size?: (value: V) => Measure; maxLag?: number; schedule?: Schedule } = {},
   ): Promise<V> {
     const size = opts.size ?? defaultSize;
     const hit = this.entries.get(key);
@@ -88,7 +114,7 @@ export class VersionedCache {
   }
 
   /** The value of `period` at `version`: the entry if it is of that period, else one render shared by all who ask. */
-  private async renderPeriod<V>(key: string, version: number, period: number, render: () => Promise<V> | V, size: (value: V) => number): Promise<V> {
+  private async renderPeriod<V>(key: string, version: number, period: number, render: () => Promise<V> | V, size: (value: V) => Measure): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && hit.version === version && hit.period === period) return hit.value as V;
     const inFlight = this.pending.get(key);
@@ -121,7 +147,7 @@ export class VersionedCache {
     version: number,
     at: number,
     render: () => Promise<{ value: V; validUntil: number }>,
-    opts: { size?: (value: V) => number; maxLagMs?: number; schedule?: Schedule } = {},
+    opts: { size?: (value: V) => Measure; maxLagMs?: number; schedule?: Schedule } = {},
   ): Promise<V> {
     const size = opts.size ?? defaultSize;
     const hit = this.entries.get(key);
@@ -138,7 +164,7 @@ export class VersionedCache {
   }
 
   /** The value at instant `at` and `version`: the entry if still true then, else one render shared by all who ask. */
-  private async renderUntil<V>(key: string, version: number, at: number, render: () => Promise<{ value: V; validUntil: number }>, size: (value: V) => number): Promise<V> {
+  private async renderUntil<V>(key: string, version: number, at: number, render: () => Promise<{ value: V; validUntil: number }>, size: (value: V) => Measure): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && hit.version === version && hit.from !== undefined && hit.from <= at && at < hit.until!) return hit.value as V;
     // A render in progress started at most a render's time before this ask: its clock is this one's.
@@ -188,7 +214,7 @@ export class VersionedCache {
     return this.stored;
   }
 
-  /** Bytes held now (what the budget bounds). */
+  /** Bytes held now (what the budget bounds): each entry's own, and each shared piece once. */
   get heldBytes(): number {
     return this.bytes;
   }
@@ -197,22 +223,69 @@ export class VersionedCache {
     return this.maxBytes;
   }
 
-  private set(key: string, version: number, value: unknown, size: number, period?: number, clock?: { from: number; until: number }): void {
+  private set(key: string, version: number, value: unknown, measure: Measure, period?: number, clock?: { from: number; until: number }): void {
+    const { own, shared } = typeof measure === 'number' ? { own: measure, shared: NONE_SHARED } : measure;
     const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.size;
-      this.entries.delete(key);
+    this.entries.delete(key);
+    // The new entry holds its pieces before the old one lets go of them: pieces both hold stay counted once.
+    const adds = own + this.unheldBytes(shared);
+    if (adds <= this.maxBytes) {
+      this.entries.set(key, { version, value, own, shared, period, ...clock });
+      this.bytes += own;
+      this.hold(shared);
+      this.stored += adds;
     }
-    if (size > this.maxBytes) return;
-    this.entries.set(key, { version, value, size, period, ...clock });
-    this.bytes += size;
-    this.stored += size;
+    if (old) this.release(old);
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
-      this.bytes -= v.size;
+      this.release(v);
     }
   }
+
+  /** The bytes `shared` would add: its distinct pieces no entry holds yet. */
+  private unheldBytes(shared: readonly SharedPiece[]): number {
+    let n = 0;
+    for (const p of new Set(shared)) if (!this.pieces.has(p)) n += sharedPieceBytes(p);
+    return n;
+  }
+
+  private hold(shared: readonly SharedPiece[]): void {
+    for (const p of new Set(shared)) {
+      const held = this.pieces.get(p);
+      if (held) held.holders += 1;
+      else {
+        const bytes = sharedPieceBytes(p);
+        this.pieces.set(p, { holders: 1, bytes });
+        this.bytes += bytes;
+      }
+    }
+  }
+
+  /** An entry dropped (evicted or replaced): its own bytes, and the pieces no other entry holds. */
+  private release(entry: Entry): void {
+    this.bytes -= entry.own;
+    for (const p of new Set(entry.shared)) {
+      const held = this.pieces.get(p)!;
+      if (--held.holders > 0) continue;
+      this.pieces.delete(p);
+      this.bytes -= held.bytes;
+    }
+  }
+}
+
+/** An entry's size: its bytes, or what it holds alone and in common with others. */
+export type Measure = number | Footprint;
+
+interface Entry {
+  version: number;
+  value: unknown;
+  /** Bytes counted for this entry alone (its shared pieces are counted in `pieces`). */
+  own: number;
+  shared: readonly SharedPiece[];
+  period?: number;
+  from?: number;
+  until?: number;
 }
 
 function defaultSize(value: unknown): number {

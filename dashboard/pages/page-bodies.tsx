@@ -12,6 +12,7 @@ import { severitySortRank } from '../store/finding-page.js';
 import { changeTurn } from '../store/week.js';
 import { ownedBytes } from '../owned-bytes.js';
 import type { DeflatedPiece } from './gzip-join.js';
+import { sharedPieceBytes } from '../version-cache.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
@@ -302,14 +303,23 @@ export class OpenRows {
     return this.orders !== undefined;
   }
 
-  /** What they take in memory: the deflated markup, the ends and orders, the texts (UTF-16) and keys with an entry's overhead each. */
+  /** What they take in memory: ownBytes and their pieces in each order (bounded by a service's share of the cache). */
   get bytes(): number {
+    return this.pieces.reduce((n, p) => n + sharedPieceBytes(p), this.ownBytes);
+  }
+
+  /** The rows' markup deflated in each order kept so, each distinct piece once (views sorted so show them: version-cache.ts Footprint). */
+  get pieces(): DeflatedPiece[] {
+    return this.orders ? [...distinctPieces(this.orders)] : [];
+  }
+
+  /** What they take besides `pieces`: the deflated markup, the ends and orders, the texts (UTF-16) and keys with an entry's overhead each. */
+  get ownBytes(): number {
     const orders = this.orders ? [...Object.values(this.orders.text), ...Object.values(this.orders.number)].reduce((n, o) => n + 4 * o.asc.length + 200, 0) : 0;
-    const pieces = this.orders ? [...distinctPieces(this.orders)].reduce((n, p) => n + p.deflated.length + 100, 0) : 0;
     const keys = this.keys ? Object.values(this.keys.numbers).reduce((n, k) => n + k.byteLength + 100, 0) : 0;
     return this.fingerprints.reduce(
       (n, fp, i) => n + 2 * (fp.length + this.tools[i].length + (this.keys?.titles[i].length ?? 0)) + 56,
-      ('raw' in this.markup ? this.markup.raw.length : this.markup.deflated.length) + this.ends.byteLength + orders + pieces + keys + 200,
+      ('raw' in this.markup ? this.markup.raw.length : this.markup.deflated.length) + this.ends.byteLength + orders + keys + 200,
     );
   }
 
@@ -407,7 +417,7 @@ export class OpenRows {
         if (!shared && bytes + size > maxBytes) continue;
         const piece = shared ?? (await pieceOf(o[dir]));
         o[dir === 'asc' ? 'ascPiece' : 'descPiece'] = piece;
-        if (!shared) bytes += piece.deflated.length + 100;
+        if (!shared) bytes += sharedPieceBytes(piece);
       }
     }
     return ordered();

@@ -13,6 +13,7 @@ import { neutralisedBytes, neutralisedUtf8 } from '../components/invisible-text.
 import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import type { ReadStore } from '../store/types.js';
+import type { Footprint } from '../version-cache.js';
 import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, WAITED_LEVEL, type DeflatedPiece } from './gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import {
@@ -64,6 +65,11 @@ const ROWS_SLOT = '<!--gatehouse:rows-->';
  */
 interface CachedContent {
   pieces: DeflatedPiece[];
+  /**
+   * Those of `pieces` other entries hold too (a service view's head, scans, chart and rows in an
+   * order kept deflated): the cache counts each once (version-cache.ts Footprint).
+   */
+  shared?: DeflatedPiece[];
   at: number;
   /** The first instant at which a render would show otherwise (clock-reading.ts). */
   until: number;
@@ -116,8 +122,8 @@ interface KeptRows {
   at: number;
   until: number;
 }
-/** What kept rows hold (OpenRows.bytes) and their entry. */
-const keptRowsSize = (k: KeptRows) => k.rows.bytes + 100;
+/** What kept rows hold (OpenRows.bytes), their pieces in each order shared with the views that show them. */
+const keptRowsSize = (k: KeptRows): Footprint => ({ own: k.rows.ownBytes + 100, shared: k.rows.pieces });
 /**
  * The most a service's kept rows take: half a service's share of the cache (cache-budget.ts), so
  * the work ahead's pages, charts and answers still fit beside them. Kept deflated (OpenRows), a row
@@ -165,8 +171,12 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   };
   /** A piece kept per data version of the body it goes in (the same service's), made by `make` when missing. */
   const keptPiece = <V extends DeflatedPiece | ServiceParts>(key: string, version: number, make: () => Promise<V>, usable?: (v: V) => boolean): Promise<V> =>
-    cache ? cache.get(key, version, make, (v) => ('deflated' in v ? v.deflated.length : v.head.deflated.length + v.scans.deflated.length) + 200, usable) : make();
-  const contentSize = (v: CachedContent) => v.pieces.reduce((n, p) => n + p.deflated.length, 200);
+    cache ? cache.get(key, version, make, (v): Footprint => ('deflated' in v ? { own: 100, shared: [v] } : { own: 200 + v.tools.reduce((n, t) => n + 2 * t.length + 32, 0), shared: [v.head, v.scans] }), usable) : make();
+  /** A body's own pieces, and those it shares (counted once by the cache). */
+  const contentSize = (v: CachedContent): Footprint => {
+    const shared = v.shared ?? [];
+    return { own: v.pieces.reduce((n, p) => (shared.includes(p) ? n : n + p.deflated.length), 200), shared };
+  };
 
   /** Renders `key` into the cache at the data version and clock of now, unless a copy still true now is there. */
   const renderAhead = async (key: string, render: Render, versionOf: VersionOf): Promise<void> => {
@@ -292,7 +302,13 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       // Rows read now hold from now as rendered; kept rows given the title order, as long as they already held.
       if (v.open) await keepRows(name, version, v.open, clock.getTime(), Math.min(clock.validUntil, kept?.until ?? Infinity));
       await pause?.();
-      return { pieces: [parts.head, await deflate(beforeChart), await chart, ...(await after()), parts.scans], at: clock.getTime(), until: Math.min(parts.until, clock.validUntil) };
+      const chartPiece = await chart;
+      return {
+        pieces: [parts.head, await deflate(beforeChart), chartPiece, ...(await after()), parts.scans],
+        shared: [parts.head, chartPiece, parts.scans, ...(table && v.rowsPiece ? [v.rowsPiece] : [])],
+        at: clock.getTime(),
+        until: Math.min(parts.until, clock.validUntil),
+      };
     };
 
   // What page-warmer.ts renders ahead: the default views, which links and notifications open.

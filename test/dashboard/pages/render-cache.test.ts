@@ -4,8 +4,9 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
-import { VersionedCache } from '../../../dashboard/version-cache.js';
+import { sharedPieceBytes, VersionedCache, type Footprint, type SharedPiece } from '../../../dashboard/version-cache.js';
 import { createMemoryLogger } from '../../../src/logger.js';
+import { PageWarmer, type CacheMeter } from '../../../dashboard/page-warmer.js';
 import { acceptsGzip } from '../../../dashboard/pages/routes.js';
 import { finding, snapshot } from './fixtures.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
@@ -102,6 +103,126 @@ describe('page cache', () => {
     expect(cache.size).toBe(2);
     expect(await cache.get('b', 1, render('y2'))).toBe('y2');
     expect(await cache.get('a', 2, render('a at version 2'))).toBe('a at version 2');
+  });
+});
+
+describe('pieces several cache entries hold', () => {
+  const piece = (bytes: number): SharedPiece => ({ deflated: Buffer.alloc(bytes, 1) });
+  interface Put {
+    version: number;
+    value: string;
+    footprint: Footprint;
+  }
+  /** Own bytes plus each distinct piece of the entries still cached, each piece counted as the cache counts one. */
+  const recount = (cache: VersionedCache, entries: Map<string, Put>) => {
+    const kept = [...entries].filter(([key, e]) => cache.peek(key, e.version) === e.value).map(([, e]) => e.footprint);
+    const pieces = new Set(kept.flatMap((f) => f.shared));
+    return kept.reduce((n, f) => n + f.own, [...pieces].reduce((n, p) => n + sharedPieceBytes(p), 0));
+  };
+
+  it('counts a piece once while any entry holds it (own bytes plus distinct pieces), still counted while a holder stays when another is evicted', async () => {
+    const head = piece(1000);
+    const chart = piece(3000);
+    const rows = piece(2000);
+    const cache = new VersionedCache(8000);
+    const entries = new Map<string, Put>();
+    const put = async (key: string, version: number, own: number, shared: SharedPiece[]) => {
+      const e = { version, value: `${key}@${version}`, footprint: { own, shared } };
+      entries.set(key, e);
+      expect(await cache.get(key, version, () => e.value, () => e.footprint)).toBe(e.value);
+    };
+    await put('parts', 1, 100, [head]);
+    await put('chart', 1, 100, [chart]);
+    await put('viewA', 1, 500, [head, chart, rows, head]);
+    await put('viewB', 1, 600, [head, chart, rows]);
+    // Each counting its pieces, the four would take 12,700 bytes: past the budget.
+    expect(cache.size).toBe(4);
+    expect(cache.heldBytes).toBe(100 + 100 + 500 + 600 + sharedPieceBytes(head) + sharedPieceBytes(chart) + sharedPieceBytes(rows));
+    expect(cache.heldBytes).toBe(recount(cache, entries));
+    expect(cache.storedBytes).toBe(cache.heldBytes);
+    // 550 bytes more evict the least recently used (parts, then chart): their pieces stay counted, the views hold them.
+    await put('other', 1, 550, []);
+    expect(cache.peek('parts', 1)).toBeUndefined();
+    expect(cache.peek('chart', 1)).toBeUndefined();
+    expect(cache.peek('viewA', 1)).toBe('viewA@1');
+    expect(cache.heldBytes).toBe(500 + 600 + 550 + sharedPieceBytes(head) + sharedPieceBytes(chart) + sharedPieceBytes(rows));
+    expect(cache.heldBytes).toBe(recount(cache, entries));
+    // Stored again while views hold its piece: only its own bytes are added.
+    let stored = cache.storedBytes;
+    await put('parts', 1, 100, [head]);
+    expect(cache.storedBytes - stored).toBe(100);
+    expect(cache.heldBytes).toBe(recount(cache, entries));
+    // A new version of a view holding some of the same pieces: those stay counted once, the chart goes with the last view holding it.
+    stored = cache.storedBytes;
+    await put('viewA', 2, 400, [head, rows]);
+    expect(cache.storedBytes - stored).toBe(400);
+    expect(cache.heldBytes).toBe(recount(cache, entries));
+    await put('viewB', 2, 600, [head, rows]);
+    expect(cache.heldBytes).toBe(100 + 400 + 600 + 550 + sharedPieceBytes(head) + sharedPieceBytes(rows));
+    expect(cache.heldBytes).toBe(recount(cache, entries));
+    // Evicting everything lets go of every piece.
+    await put('big', 1, 8000, []);
+    expect(cache.size).toBe(1);
+    expect(cache.heldBytes).toBe(8000);
+  });
+});
+
+describe('the cache\'s count of a service page\'s views', () => {
+  /** A warmer that lets the test read the app's cache meter (held bytes, budget). */
+  class MeteredWarmer extends PageWarmer {
+    cacheMeter?: CacheMeter;
+    override setCacheMeter(meter: CacheMeter): void {
+      this.cacheMeter = meter;
+      super.setCacheMeter(meter);
+    }
+  }
+  const gzipText = async (app: ReturnType<typeof createApp>, path: string, cookie: string) => {
+    const res = await app.request(path, { headers: { cookie, 'accept-encoding': 'gzip' } });
+    expect(res.status, path).toBe(200);
+    return gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+  };
+
+  it('counts a sort view by what it holds alone: the head, scans, chart and rows it shares with the default view rendered ahead are counted once', async () => {
+    const deps = { store: h.store, config: { ...DEFAULT_DASHBOARD_CONFIG, tls: false }, logger: createMemoryLogger(), now: () => NOW };
+    const warmer = new MeteredWarmer(createMemoryLogger());
+    const app = createApp({ ...deps, pageWarmer: warmer, warmPagesOnStart: 0 });
+    const viewer = (await login(app, h.tokens.viewer)).cookie;
+    warmer.afterIngest(['payments']);
+    await warmer.idle();
+    // The default view (rendered ahead) and the viewer's frame and the page title, cached by this request.
+    await gzipText(app, '/services/payments', viewer);
+    const held = warmer.cacheMeter!.held();
+    const res = await app.request('/services/payments?sort=title', { headers: { cookie: viewer, 'accept-encoding': 'gzip' } });
+    const gzipBytes = (await res.arrayBuffer()).byteLength;
+    const added = warmer.cacheMeter!.held() - held;
+    // Its own pieces: the part above the chart and the table's head and end (its rows are the default view's, deflated ahead in the title order).
+    expect(added).toBeGreaterThan(0);
+    expect(added, `a sort view added ${added} bytes to the count for a page of ${gzipBytes} gzip bytes`).toBeLessThan(gzipBytes / 2);
+  });
+
+  it('under a budget that evicts the pieces views share (head, chart, kept rows), every view is still the page an uncached app renders, and the count stays within the budget', async () => {
+    const deps = { store: h.store, config: { ...DEFAULT_DASHBOARD_CONFIG, tls: false }, logger: createMemoryLogger(), now: () => NOW };
+    const warmer = new MeteredWarmer(createMemoryLogger());
+    const budget = 40_000;
+    const app = createApp({ ...deps, pageWarmer: warmer, warmPagesOnStart: 0, cacheBytes: budget });
+    const uncached = createApp({ ...deps, cachePages: false });
+    const viewer = (await login(app, h.tokens.viewer)).cookie;
+    const services = (await h.store.listServiceOverview(NOW)).map((s) => s.name);
+    expect(services.length).toBeGreaterThan(2);
+    warmer.afterIngest(services);
+    await warmer.idle();
+    const views = ['', '?sort=title', '?sort=tool&dir=asc', '?sort=epss', '?dir=asc', '?sort=age&days=30'];
+    for (let round = 0; round < 2; round++) {
+      for (const view of views) {
+        for (const name of services) {
+          const path = `/services/${name}${view}`;
+          expect(await gzipText(app, path, viewer), path).toBe((await get(uncached, path, viewer)).html);
+          expect(warmer.cacheMeter!.held()).toBeLessThanOrEqual(budget);
+        }
+      }
+    }
+    // It stored several budgets' worth: entries were evicted all along.
+    expect(warmer.cacheMeter!.stored()).toBeGreaterThan(3 * budget);
   });
 });
 
