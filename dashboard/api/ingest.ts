@@ -164,8 +164,10 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
         }
         // A service its repository's snapshot no longer held leaves the open counts: on record, with the
         // snapshot that showed it (store/retire.ts); and so does its return.
+        // A snapshot of one folder (a monorepo's part) names it: it retired only services inside it.
+        const root = report.source.root ? { root: report.source.root } : {};
         for (const service of retired ?? []) {
-          await deps.store.addAudit(p.actor, 'service.retire', { service, repository: report.source.repository ?? null, commit: report.source.commit ?? null, scanId: report.scanId }, at);
+          await deps.store.addAudit(p.actor, 'service.retire', { service, repository: report.source.repository ?? null, commit: report.source.commit ?? null, scanId: report.scanId, ...root }, at);
         }
         for (const service of returned ?? []) {
           await deps.store.addAudit(p.actor, 'service.return', { service, repository: report.source.repository ?? null, commit: report.source.commit ?? null, scanId: report.scanId }, at);

@@ -122,6 +122,8 @@ export interface ServiceDbRow {
   repository: string | null;
   /** When a snapshot of its repository no longer held it (store/retire.ts); null while it is live. */
   retired_at: string | null;
+  /** Its folder within the repository, from its newest snapshot (store/retire.ts); null when not known. */
+  repository_folder: string | null;
 }
 
 export interface TokenDbRow {

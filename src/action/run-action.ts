@@ -34,6 +34,7 @@ import { scanMergeBase } from './rescan-base.js';
 import { preparePrHistory } from './secret-history.js';
 import { fetchForkReport, WorkflowRunPayloadSchema } from './fork-report.js';
 import { setOutputs, type OutputSink } from './outputs.js';
+import { actionScanRoot } from './scan-root.js';
 
 /** The parts of @actions/core the pipeline uses, injected so tests and the bundle share one path. */
 export interface ActionIO extends AnnotationSink, OutputSink {
@@ -136,6 +137,7 @@ export async function runAction(run: ActionRun): Promise<number> {
         pullRequest: pr?.number,
         baseCommit: baseline?.report.source.commit,
         runUrl: context.runUrl,
+        root: actionScanRoot(context.workspace, repoRoot),
       },
     },
     { logger },

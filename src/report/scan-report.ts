@@ -210,6 +210,36 @@ export const CoverageLedgerSchema = z.object({
 });
 export type CoverageLedger = z.infer<typeof CoverageLedgerSchema>;
 
+/**
+ * What is wrong with a scan root (`source.root`), or undefined when it is a folder of the repository
+ * in its one form: forward slashes, no `.`, `..` or empty segment, no leading or trailing slash; ''
+ * for the repository's top. Producers normalise (services/repo-path.ts); the schema only checks, so
+ * a root the dashboard compares with its services' folders is never two spellings of one folder.
+ */
+export function scanRootProblem(root: string): string | undefined {
+  if (root === '') return undefined;
+  const hint = 'give the folder the scan ran from relative to the repository\'s top, such as "services/api" ("" for the top)';
+  if (root.startsWith('/') || /^[A-Za-z]:/.test(root) || root.startsWith('\\')) return `an absolute path; ${hint}`;
+  if (root.includes('\\')) return `a backslash; use forward slashes: ${hint}`;
+  const segments = root.split('/');
+  if (segments.includes('..')) return `".." climbs out of the repository; ${hint}`;
+  if (segments.some((s) => s === '' || s === '.')) return `a "." or empty segment (or a trailing slash); ${hint}`;
+  return undefined;
+}
+
+/**
+ * The folder of the repository the scan ran from: a CI job per folder of a monorepo (the action's
+ * `working-directory`, `gatehouse scan` in a subfolder). The dashboard's snapshot of a part retires
+ * only services inside that folder (dashboard/store/retire.ts).
+ */
+export const ScanRootSchema = z
+  .string()
+  .max(1000)
+  .superRefine((root, ctx) => {
+    const problem = scanRootProblem(root);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 const ScanReportBaseSchema = z.object({
   schema: z.literal('gatehouse/scan-report'),
   /** Idempotency key for the dashboard (the action uses run id, attempt and service). */
@@ -226,6 +256,8 @@ const ScanReportBaseSchema = z.object({
       pullRequest: z.number().int().positive().optional(),
       baseCommit: z.string().optional(),
       runUrl: z.string().optional(),
+      /** The folder of the repository scanned ('' or absent: the whole repository); service paths are relative to it. */
+      root: ScanRootSchema.optional(),
     })
     .default({}),
   services: z.array(z.object({ name: z.string().min(1), path: z.string() })),

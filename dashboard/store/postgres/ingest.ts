@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
-import { servicesGone, servicesOfRepositoryAt } from '../retire.js';
+import { scanRootOf, serviceFolder, servicesGone, servicesOfRepositoryAt } from '../retire.js';
 import { createdResult, planIngest, replayOutcome, repositoryMoves, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
 import { exploitChanges, exploitColumns, notableOf, numberPlaceholders, type ExploitColumns, type StoredExploit } from '../exploit.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
@@ -201,18 +201,23 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
     // Services whose open-findings summary is recomputed.
     const summaries: number[] = [];
     const returned: string[] = [];
+    // The folder of the repository the report was scanned from ('' for all of it).
+    const root = scanRootOf(report);
 
     for (const sp of plan.services) {
       let service = services.get(sp.name);
+      // Where it lives in its repository, as its newest snapshot says (store/retire.ts); null: unchanged.
+      const folder = sp.setLastSnapshot && sp.path !== null ? serviceFolder(root, sp.path) : null;
       if (!service) {
         const row = (
-          await client.query<ServiceDbRow>('INSERT INTO services (name, path, first_seen_at, last_scan_at, last_snapshot_at, last_gate) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *', [
+          await client.query<ServiceDbRow>('INSERT INTO services (name, path, first_seen_at, last_scan_at, last_snapshot_at, last_gate, repository_folder) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *', [
             sp.name,
             sp.path,
             createdAt,
             sp.setLastScan ? createdAt : null,
             sp.setLastSnapshot ? createdAt : null,
             sp.setLastSnapshot ? sp.gate : null,
+            folder,
           ])
         ).rows[0];
         service = { ...row, id: Number(row.id) };
@@ -222,9 +227,10 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
           `UPDATE services SET path = COALESCE($2, path),
              last_scan_at = CASE WHEN $3 THEN $5 ELSE last_scan_at END,
              last_snapshot_at = CASE WHEN $4 THEN $5 ELSE last_snapshot_at END,
-             last_gate = CASE WHEN $4 THEN $6 ELSE last_gate END
+             last_gate = CASE WHEN $4 THEN $6 ELSE last_gate END,
+             repository_folder = COALESCE($7, repository_folder)
            WHERE id = $1`,
-          [service.id, sp.path, sp.setLastScan, sp.setLastSnapshot, createdAt, sp.gate],
+          [service.id, sp.path, sp.setLastScan, sp.setLastSnapshot, createdAt, sp.gate, folder],
         );
       }
       const serviceId = service.id;
@@ -414,9 +420,12 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
     const present = servicesOfRepositoryAt(report, plan.services.map((sp) => sp.name));
     if (present) {
       const live = (
-        await client.query<{ id: string; name: string; last_snapshot_at: string | null }>('SELECT id, name, last_snapshot_at FROM services WHERE lower(repository) = lower($1) AND retired_at IS NULL', [report.source.repository])
-      ).rows.map((r) => ({ id: Number(r.id), name: r.name, lastSnapshotAt: r.last_snapshot_at }));
-      const gone = servicesGone(present, live, createdAt);
+        await client.query<{ id: string; name: string; last_snapshot_at: string | null; repository_folder: string | null }>(
+          'SELECT id, name, last_snapshot_at, repository_folder FROM services WHERE lower(repository) = lower($1) AND retired_at IS NULL',
+          [report.source.repository],
+        )
+      ).rows.map((r) => ({ id: Number(r.id), name: r.name, lastSnapshotAt: r.last_snapshot_at, folder: r.repository_folder }));
+      const gone = servicesGone(present, live, createdAt, root);
       if (gone.length > 0) {
         await client.query('UPDATE services SET retired_at = $1 WHERE id = ANY($2::bigint[])', [createdAt, gone.map((g) => g.id)]);
         for (const g of gone) {

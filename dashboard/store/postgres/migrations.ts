@@ -329,6 +329,12 @@ export const PG_MIGRATIONS: readonly string[] = [
     WHERE ss.service_id = s.id AND sc.repository IS NOT NULL ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1);
   CREATE INDEX services_by_repository ON services (repository) WHERE retired_at IS NULL;
   `,
+  // 11 (as SQLite migration 10): the folder each service lives at within its repository (the scan
+  // root + its path, from its newest snapshot), so a snapshot of one folder of a monorepo retires
+  // only services inside it (store/retire.ts). NULL (unknown) until the service's next snapshot.
+  `
+  ALTER TABLE services ADD COLUMN repository_folder TEXT;
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */

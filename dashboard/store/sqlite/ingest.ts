@@ -9,7 +9,7 @@ import { exploitChanges, exploitColumns, notableOf, type StoredExploit } from '.
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import { sumCounts } from '../counts.js';
-import { servicesGone, servicesOfRepositoryAt } from '../retire.js';
+import { scanRootOf, serviceFolder, servicesGone, servicesOfRepositoryAt } from '../retire.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { sqliteVersionBump } from '../versions.js';
@@ -32,9 +32,10 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     insertService: db.prepare<[string, string | null, string]>('INSERT INTO services (name, path, first_seen_at) VALUES (?, ?, ?)'),
     updateServicePath: db.prepare<[string, number]>('UPDATE services SET path = ? WHERE id = ?'),
     setServiceRepository: db.prepare<[string, number, string]>('UPDATE services SET repository = ? WHERE id = ? AND repository IS NOT ?'),
-    liveServicesOf: db.prepare<[string], { id: number; name: string; last_snapshot_at: string | null }>(
-      'SELECT id, name, last_snapshot_at FROM services WHERE lower(repository) = lower(?) AND retired_at IS NULL',
+    liveServicesOf: db.prepare<[string], { id: number; name: string; last_snapshot_at: string | null; repository_folder: string | null }>(
+      'SELECT id, name, last_snapshot_at, repository_folder FROM services WHERE lower(repository) = lower(?) AND retired_at IS NULL',
     ),
+    setServiceFolder: db.prepare<[string, number, string]>('UPDATE services SET repository_folder = ? WHERE id = ? AND repository_folder IS NOT ?'),
     retireService: db.prepare<[string, number]>('UPDATE services SET retired_at = ? WHERE id = ?'),
     bringBackService: db.prepare<[number]>('UPDATE services SET retired_at = NULL WHERE id = ?'),
     updateServiceLastScan: db.prepare<[string, number]>('UPDATE services SET last_scan_at = ? WHERE id = ?'),
@@ -213,6 +214,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     // Every service the report speaks about moves (a PR scan too: the service page lists its scans).
     const changed: number[] = [];
     const returned: string[] = [];
+    // The folder of the repository the report was scanned from ('' for all of it).
+    const root = scanRootOf(report);
 
     for (const sp of plan.services) {
       let service = rows.get(sp.name);
@@ -242,6 +245,11 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       }
       if (sp.setLastScan) q.updateServiceLastScan.run(createdAt, serviceId);
       if (sp.setLastSnapshot) q.updateServiceLastSnapshot.run(createdAt, sp.gate, serviceId);
+      // Where it lives in its repository, as its newest snapshot says (store/retire.ts).
+      if (sp.setLastSnapshot && sp.path !== null) {
+        const folder = serviceFolder(root, sp.path);
+        q.setServiceFolder.run(folder, serviceId, folder);
+      }
       if (report.source.repository) q.setServiceRepository.run(report.source.repository, serviceId, report.source.repository);
       // A retired service with a snapshot of its own, its newest: it is back.
       if (sp.setLastSnapshot && service.retired_at !== null) {
@@ -307,8 +315,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
     const retired: string[] = [];
     const present = servicesOfRepositoryAt(report, plan.services.map((sp) => sp.name));
     if (present) {
-      const live = q.liveServicesOf.all(report.source.repository!).map((r) => ({ id: r.id, name: r.name, lastSnapshotAt: r.last_snapshot_at }));
-      for (const gone of servicesGone(present, live, createdAt)) {
+      const live = q.liveServicesOf.all(report.source.repository!).map((r) => ({ id: r.id, name: r.name, lastSnapshotAt: r.last_snapshot_at, folder: r.repository_folder }));
+      for (const gone of servicesGone(present, live, createdAt, root)) {
         q.retireService.run(createdAt, gone.id);
         changed.push(gone.id);
         retired.push(gone.name);

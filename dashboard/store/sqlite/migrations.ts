@@ -393,6 +393,13 @@ export const MIGRATIONS: readonly string[] = [
     WHERE ss.service_id = services.id AND sc.repository IS NOT NULL ORDER BY ss.created_at DESC, ss.scan_pk DESC LIMIT 1);
   CREATE INDEX services_by_repository ON services (repository) WHERE retired_at IS NULL;
   `,
+  // 10: the folder each service lives at within its repository (the scan root + its path, from its
+  // newest snapshot), so a snapshot of one folder of a monorepo (one CI job per folder) retires only
+  // services inside that folder (store/retire.ts). Unknown (NULL) until the service's next snapshot:
+  // older scans did not say which folder they ran from, so only a whole-repository snapshot retires it.
+  `
+  ALTER TABLE services ADD COLUMN repository_folder TEXT;
+  `,
 ];
 
 /**

@@ -153,7 +153,7 @@ describe.each(BACKENDS)('services from before the migration (%s)', (backend) => 
     store = cleanup = undefined;
   });
 
-  it('learn their repository from their scans, so a deleted one is retired by the next snapshot', async () => {
+  it('learn their repository from their scans, so a deleted one is retired by the next whole-repository snapshot (not by a part)', async () => {
     const loc = await storeLocation(backend);
     cleanup = loc.cleanup;
     store = await openTestStore(loc.location);
@@ -163,19 +163,98 @@ describe.each(BACKENDS)('services from before the migration (%s)', (backend) => 
     const migration = (list: readonly string[]) => list.findIndex((m) => m.includes('ADD COLUMN retired_at'));
     if (backend === 'sqlite') {
       const db = (store as unknown as { db: Database.Database }).db;
-      db.exec('DROP INDEX services_by_repository; ALTER TABLE services DROP COLUMN repository; ALTER TABLE services DROP COLUMN retired_at');
+      db.exec('DROP INDEX services_by_repository; ALTER TABLE services DROP COLUMN repository; ALTER TABLE services DROP COLUMN retired_at; ALTER TABLE services DROP COLUMN repository_folder');
       db.pragma(`user_version = ${migration(MIGRATIONS)}`);
     } else {
       const pool = (store as unknown as { pool: pg.Pool }).pool;
-      await pool.query('ALTER TABLE services DROP COLUMN repository, DROP COLUMN retired_at');
+      await pool.query('ALTER TABLE services DROP COLUMN repository, DROP COLUMN retired_at, DROP COLUMN repository_folder');
       await pool.query('UPDATE gatehouse_schema SET version = $1', [migration(PG_MIGRATIONS)]);
     }
     await store.close();
     store = await openTestStore(loc.location);
+    // users' folder is not known (no scan said where it was scanned from): a snapshot of one folder
+    // of the repository does not speak for it, even one holding where it was (services/).
+    const partOnly = part('acme/shop', ['api'], { scanId: 's2/api', createdAt: at(2), services: ['api'], findings: [] });
+    const fromServices = await store.ingestScan({ ...partOnly, source: { ...partOnly.source, root: 'services' }, services: [{ name: 'api', path: 'api' }] }, 'test');
+    expect(fromServices.retired ?? []).toEqual([]);
     const when = at(1);
-    const result = await store.ingestScan(part('acme/shop', ['api'], { scanId: 's2/api', createdAt: when, services: ['api'], findings: [] }), 'test');
+    const result = await store.ingestScan(part('acme/shop', ['api'], { scanId: 's3/api', createdAt: when, services: ['api'], findings: [] }), 'test');
     expect(result.retired).toEqual(['users']);
     const overview = new Map((await store.listServiceOverview()).map((o) => [o.name, o.retired]));
     expect(overview).toEqual(new Map([['api', undefined], ['ledger', undefined], ['users', { at: when, repository: 'acme/shop' }]]));
+  });
+});
+
+/**
+ * A snapshot of one folder (`root`) of acme/mono, as one job of a monorepo's matrix sends it: its
+ * services with their paths relative to that folder, its ledger naming those services only.
+ */
+function monorepoPart(root: string | undefined, services: { name: string; path: string }[], spec: Omit<ReportSpec, 'services'>): ScanReport {
+  const r = part('acme/mono', services.map((s) => s.name), { ...spec, services: services.map((s) => s.name) });
+  return { ...r, source: { ...r.source, ...(root === undefined ? {} : { root }) }, services };
+}
+
+describe.each(BACKENDS)('a repository scanned in parts, one job per folder (%s)', (backend) => {
+  let t: TestDashboard;
+  let cleanup: () => Promise<void>;
+  const post = async (report: ScanReport) => {
+    const res = await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: report });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const get = async (path: string) => (await t.call('GET', path, { token: ADMIN_TOKEN }).then((r) => r.json())) as Record<string, unknown>;
+  const retired = async () =>
+    ((await get('/api/v1/services')) as unknown as { services: { name: string; retired?: { at: string } }[] }).services.filter((s) => s.retired).map((s) => s.name).sort();
+  const audit = async () => ((await get('/api/v1/admin/audit?action=service.retire')).entries as { detail: Record<string, unknown> }[]).map((e) => e.detail);
+  // The matrix: services/a (one service, the part's own folder), and apps (two services below it).
+  const partA = (scanId: string, createdAt: string) => monorepoPart('services/a', [{ name: 'a', path: '' }], { scanId, createdAt, findings: [{ fp: 'aaaa1', severity: 'high' }] });
+  const partApps = (scanId: string, createdAt: string, services = ['web', 'api']) =>
+    monorepoPart('apps', services.map((name) => ({ name, path: name })), { scanId, createdAt, findings: [{ fp: 'apps1', severity: 'critical' }] });
+
+  beforeAll(async () => {
+    const store = await storeLocation(backend);
+    cleanup = store.cleanup;
+    t = await startTestDashboard({ db: store.location, warmPagesOnStart: 0 });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await cleanup?.();
+  });
+
+  it('two parts ingested alternately retire none of each other\'s services', async () => {
+    for (let run = 0; run < 3; run++) {
+      const a = await post(partA(`run${run}/a`, at(10 - run * 2)));
+      const apps = await post(partApps(`run${run}/apps`, at(9 - run * 2)));
+      expect(Object.keys(a)).not.toContain('retired');
+      expect(Object.keys(apps)).not.toContain('retired');
+    }
+    expect(await retired()).toEqual([]);
+    expect(await audit()).toEqual([]);
+    const overview = (await get('/api/v1/services')) as unknown as { services: { name: string }[] };
+    expect(overview.services.map((s) => s.name).sort()).toEqual(['a', 'api', 'web']);
+  });
+
+  it("a part retires a service deleted inside its own folder, audited with the part's folder", async () => {
+    // apps/web was deleted: apps' next snapshot names api only. services/a's part runs after it.
+    await post(partApps('run3/apps', at(3), ['api']));
+    await post(partA('run3/a', at(2.5)));
+    expect(await retired()).toEqual(['web']);
+    expect(await audit()).toEqual([{ service: 'web', repository: 'acme/mono', commit: 'abc123', scanId: 'run3/apps', root: 'apps' }]);
+  });
+
+  it('a whole-repository snapshot still retires the service of a deleted folder', async () => {
+    // services/a was deleted; a snapshot of the whole repository (no root) names apps/api only.
+    const whole = await post(monorepoPart(undefined, [{ name: 'api', path: 'apps/api' }], { scanId: 'whole/api', createdAt: at(2) }));
+    expect(Object.keys(whole)).not.toContain('retired');
+    expect(await retired()).toEqual(['a', 'web']);
+    expect((await audit()).find((d) => d.service === 'a')).toEqual({ service: 'a', repository: 'acme/mono', commit: 'abc123', scanId: 'whole/api' });
+  });
+
+  it('refuses a root that climbs out of the repository or is absolute, naming the field', async () => {
+    for (const root of ['../x', 'services/../../x', '/abs', 'C:/abs', 'services\\a', 'services/a/', './services/a']) {
+      const res = await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: monorepoPart(root, [{ name: 'a', path: '' }], { scanId: `bad/${root}`, createdAt: at(1) }) });
+      expect(res.status, root).toBe(400);
+      expect(((await res.json()) as { field?: string }).field, root).toBe('source.root');
+    }
   });
 });

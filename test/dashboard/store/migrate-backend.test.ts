@@ -107,11 +107,16 @@ describe('dashboard migrate', () => {
     expect(STORE_TABLES.filter((t) => before[t] === 0)).toEqual([]);
     const vulnerability = await src.findVulnerability('GHSA-aaaa-bbbb-cccc', new Date(day('2026-01-06')));
     expect(vulnerability?.services.map((s) => s.service)).toEqual(['payments']);
+    // Each service's repository and folder within it (what retiring a monorepo part's services reads).
+    const servicesSql = 'SELECT name, repository, repository_folder FROM services ORDER BY name';
+    const services = src.db.prepare(servicesSql).all();
+    expect(services).toEqual([{ name: 'payments', repository: 'acme/shop', repository_folder: 'services/payments' }]);
     await src.close();
     await runMigrateCli(['--from', file, '--to', url], () => {});
     const pgStore = await openPostgresStore(url);
     try {
       expect(await pgStore.tableCounts()).toEqual(before);
+      expect((await pgStore.pool.query(servicesSql)).rows).toEqual(services);
       expect((await pgStore.getTriage('payments', 'fp-a0000'))?.current?.status).toBe('false_positive');
       expect((await pgStore.listNotifications(5)).map((n) => n.key)).toEqual(['new-critical|payments|fp-a0000|x']);
       const copied = await pgStore.findVulnerability('GHSA-aaaa-bbbb-cccc', new Date(day('2026-01-06')));

@@ -148,11 +148,11 @@ describe.each(BACKENDS)('%s store: the overview from the per-service summary', (
     // without IF NOT EXISTS, which SQLite lacks), then open again: the migration fills it.
     if (backend === 'sqlite') {
       const db = (store as unknown as { db: Database.Database }).db;
-      db.exec('DROP TABLE service_summary; DROP INDEX services_by_repository; ALTER TABLE services DROP COLUMN repository; ALTER TABLE services DROP COLUMN retired_at');
+      db.exec('DROP TABLE service_summary; DROP INDEX services_by_repository; ALTER TABLE services DROP COLUMN repository; ALTER TABLE services DROP COLUMN retired_at; ALTER TABLE services DROP COLUMN repository_folder');
       db.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE service_summary'))}`);
     } else {
       const pool = (store as unknown as { pool: pg.Pool }).pool;
-      await pool.query('DROP TABLE service_summary; ALTER TABLE services DROP COLUMN repository, DROP COLUMN retired_at');
+      await pool.query('DROP TABLE service_summary; ALTER TABLE services DROP COLUMN repository, DROP COLUMN retired_at, DROP COLUMN repository_folder');
       await pool.query('UPDATE gatehouse_schema SET version = $1', [PG_MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE service_summary'))]);
     }
     await store.close();
