@@ -529,10 +529,15 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
     const apis: [string, () => string, Record<string, string>, { requests?: number; warmUp?: () => string }?][] = [
       ['overview API   GET /api/v1/services', () => '/api/v1/services', bearer],
       ['posture API    GET /api/v1/services/:name/posture (365 days, computed ahead)', () => `/api/v1/services/${randomService()}/posture?from=${from}&to=${today}`, bearer],
-      // Warmed up on a 179-day window: other keys, the same statements.
-      [`posture API    GET /api/v1/services/:name/posture (180 days, never computed: ${order.length} services, all misses)`, () => `/api/v1/services/${misses.pop()}/posture?from=${from180}&to=${today}`, bearer, { requests: order.length, warmUp: () => `/api/v1/services/${randomService()}/posture?from=${addDays(today, -178)}&to=${today}` }],
+      // Warmed up on a 179-day window: other keys, the same work. A window inside one computed ahead
+      // is cut from that answer (api/narrower-answers.ts); one ending tomorrow is inside none: the database.
+      [`posture API    GET /api/v1/services/:name/posture (180 days, never computed: ${order.length} services, each cut from its 365-day answer computed ahead)`, () => `/api/v1/services/${misses.pop()}/posture?from=${from180}&to=${today}`, bearer, { requests: order.length, warmUp: () => `/api/v1/services/${randomService()}/posture?from=${addDays(today, -178)}&to=${today}` }],
+      [`posture API    GET /api/v1/services/:name/posture (180 days ending tomorrow, never computed, inside no answer computed ahead: ${order.length} services, all database misses)`, () => `/api/v1/services/${misses.pop()}/posture?from=${addDays(today, -178)}&to=${addDays(today, 1)}`, bearer, { requests: order.length, warmUp: () => `/api/v1/services/${randomService()}/posture?from=${addDays(today, -177)}&to=${addDays(today, 1)}` }],
       ['findings API   GET /api/v1/findings?service=:name (computed ahead)', () => `/api/v1/findings?service=${randomService()}`, bearer],
-      [`findings API   GET /api/v1/findings?service=:name&severity=high (never computed: ${order.length} services, all misses)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high`, bearer, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium` }],
+      // A filter of the default order is cut from the first page computed ahead when that page holds
+      // all the service's open findings (each does on this seed); the same filter in the other order: the database.
+      [`findings API   GET /api/v1/findings?service=:name&severity=high (never computed: ${order.length} services, each cut from its first page computed ahead)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high`, bearer, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium` }],
+      [`findings API   GET /api/v1/findings?service=:name&severity=high&order=asc (never computed: ${order.length} services, all database misses)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high&order=asc`, bearer, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium&order=asc` }],
     ];
     for (const [label, path, headers, line] of VERSIONS_ONLY ? [] : apis) {
       // Warm up (response caches, statement preparation) before measuring.

@@ -276,10 +276,15 @@ async function main(): Promise<void> {
         ['overview API   GET /api/v1/services (cached, after the start-up work)', () => '/api/v1/services'],
         ['service API    GET /api/v1/services/:name (computed ahead)', () => `/api/v1/services/${randomService()}`],
         ['posture API    GET /api/v1/services/:name/posture (365 days, computed ahead)', () => `/api/v1/services/${randomService()}/posture?from=${from}&to=${today}`],
-        // Warmed up on a 179-day window: other keys, the same statements.
-        [`posture API    GET /api/v1/services/:name/posture (180 days, never computed: ${order.length} services, all misses)`, () => `/api/v1/services/${misses.pop()}/posture?from=${from180}&to=${today}`, { requests: order.length, warmUp: () => `/api/v1/services/${randomService()}/posture?from=${addDays(today, -178)}&to=${today}` }],
+        // Warmed up on a 179-day window: other keys, the same work. A window inside one computed ahead
+        // is cut from that answer (api/narrower-answers.ts); one ending tomorrow is inside none: the database.
+        [`posture API    GET /api/v1/services/:name/posture (180 days, never computed: ${order.length} services, each cut from its 365-day answer computed ahead)`, () => `/api/v1/services/${misses.pop()}/posture?from=${from180}&to=${today}`, { requests: order.length, warmUp: () => `/api/v1/services/${randomService()}/posture?from=${addDays(today, -178)}&to=${today}` }],
+        [`posture API    GET /api/v1/services/:name/posture (180 days ending tomorrow, never computed, inside no answer computed ahead: ${order.length} services, all database misses)`, () => `/api/v1/services/${misses.pop()}/posture?from=${addDays(today, -178)}&to=${addDays(today, 1)}`, { requests: order.length, warmUp: () => `/api/v1/services/${randomService()}/posture?from=${addDays(today, -177)}&to=${addDays(today, 1)}` }],
         ['findings API   GET /api/v1/findings?service=:name (computed ahead)', () => `/api/v1/findings?service=${randomService()}`],
-        [`findings API   GET /api/v1/findings?service=:name&severity=high (never computed: ${order.length} services, all misses)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high`, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium` }],
+        // A filter of the default order is cut from the first page computed ahead only when that page
+        // holds all the service's open findings; the same filter in the other order: always the database.
+        [`findings API   GET /api/v1/findings?service=:name&severity=high (never computed: ${order.length} services, cut from the first page computed ahead where it holds all open findings)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high`, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium` }],
+        [`findings API   GET /api/v1/findings?service=:name&severity=high&order=asc (never computed: ${order.length} services, all database misses)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high&order=asc`, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium&order=asc` }],
       ];
       const run = async (lines: Line[]) => {
         for (const [label, path, line] of lines) {

@@ -195,6 +195,18 @@ export class VersionedCache {
     return hit && hit.version === version ? (hit.value as V) : undefined;
   }
 
+  /**
+   * The cached value for `key` at data `version` as of instant `at` (ms), without rendering or touching
+   * the LRU order: a value kept by get(), or one kept by getUntil() that is still true at `at` (then
+   * with the first instant it shows otherwise). A value kept by period (getAging) is not given.
+   */
+  peekAt<V>(key: string, version: number, at?: number): { value: V; until?: number } | undefined {
+    const hit = this.entries.get(key);
+    if (!hit || hit.version !== version || hit.period !== undefined) return undefined;
+    if (hit.until === undefined) return { value: hit.value as V };
+    return at !== undefined && hit.from! <= at && at < hit.until ? { value: hit.value as V, until: hit.until } : undefined;
+  }
+
   /** Whether a request waits for the render of `key` in progress (a render ahead then stops yielding). */
   awaited(key: string): boolean {
     return this.pending.get(key)?.awaited === true;

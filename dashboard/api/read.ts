@@ -6,7 +6,7 @@ import { backgroundOf, cachedOverview, overviewPeriod } from '../cached-reads.js
 import { findingsAnswer, gzipAsync, gzippedAnswer, pollAnswersAhead, postureAnswer, postureWindow, serviceAnswer, type JsonAnswer } from './answers.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
-import { daysBetween } from '../store/days.js';
+import { dayOf, daysBetween } from '../store/days.js';
 import type { ReadStore } from '../store/types.js';
 import { badgeMessage, renderBadge } from './badge.js';
 import { findingsToCsv } from './csv.js';
@@ -75,14 +75,15 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
   app.get('/services/:name/posture', viewer, async (c) => {
     const name = c.req.param('name');
     const q = parseQuery(PostureQuerySchema, c.req.query());
-    const { from, to } = postureWindow(q, deps.now());
+    const at = deps.now();
+    const { from, to } = postureWindow(q, at);
     if (from > to) throw new ApiError(400, `invalid query: from (${from}) is after to (${to})`, 'from');
     if (daysBetween(from, to) >= MAX_POSTURE_DAYS) {
       throw new ApiError(400, `invalid query: at most ${MAX_POSTURE_DAYS} days per request`, 'from');
     }
     // No hasService first: services are never deleted, so a cached answer's service exists; a miss's
     // one statement finds an unknown name (a 404, and nothing is kept for it).
-    return cachedJson(c, postureAnswer(store, name, { from, to }));
+    return cachedJson(c, postureAnswer(store, name, { from, to }, dayOf(at.toISOString())));
   });
 
   app.get('/services/:name/scans', requireServiceRead((c) => c.req.param('name')), async (c) => {

@@ -115,10 +115,14 @@ describe('API answers computed ahead', () => {
         expect(gunzipSync(a.gz).toString()).toBe(a.plain.toString());
       }
     }
-    // The counting sees a request's own computation: a window nobody computed ahead.
-    const other = await h.get(`/api/v1/services/payments/posture?from=${addDays(today, -179)}&to=${today}`, 'payments');
+    // The counting sees a request's own computation: a window nobody computed ahead, longer than
+    // those computed ahead (a window inside one is cut from it: narrower-answers.test.ts).
+    const other = await h.get(`/api/v1/services/payments/posture?from=${addDays(today, -399)}&to=${today}`, 'payments');
     expect(other.reads).toBe(1);
     expect(other.plain.toString()).toBe(other.uncached.toString());
+    const inside = await h.get(`/api/v1/services/payments/posture?from=${addDays(today, -179)}&to=${today}`, 'payments');
+    expect(inside.reads).toBe(0);
+    expect(inside.plain.toString()).toBe(inside.uncached.toString());
     // Nothing computed ahead failed; the run's end was said.
     expect(h.logger.lines.filter((l) => l.startsWith('warning:'))).toEqual([]);
     expect(h.logger.lines).toEqual([expect.stringMatching(/^work ahead on start: 3 of 3 services in [\d.]+ s, [\d.]+ MB stored/)]);
@@ -133,7 +137,9 @@ describe('API answers computed ahead', () => {
     // finds it done (or computes it first, and the warmer finds it done).
     const answers = await Promise.all(SERVICES.flatMap((name) => polled(name, today).map((path) => h.get(path, name))));
     await h.warmer.idle();
-    for (const name of SERVICES) expect(h.readsOf(name), name).toBe(alone.readsOf(name));
+    // Alone, the warmer cuts the default posture window from the 365 days it computed first; a request
+    // for it before those are done reads it (once).
+    for (const name of SERVICES) expect(h.readsOf(name) - alone.readsOf(name), name).toBeOneOf([0, 1]);
     for (const a of answers) expect(a.gz.equals(a.uncachedGz)).toBe(true);
   });
 

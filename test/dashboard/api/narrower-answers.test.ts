@@ -1,0 +1,210 @@
+// Answers cut from a wider answer the cache holds (api/narrower-answers.ts) on both backends: a
+// posture window inside the 365-day or 90-day window, a filtered page of one service's open findings
+// inside its first page, are served without a database read and are byte for byte what the database
+// path gives (an app without a cache), over random windows, filters, offsets and limits, with triage
+// decisions, suppressed findings and ages. Without the wider answer, past the instant it holds until,
+// or after the data changed, the database is read again, and the answer is still the same bytes.
+import type { Hono } from 'hono';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
+import { addDays, dayOf } from '../../../dashboard/store/days.js';
+import { toTriageRecord } from '../../../dashboard/store/triage.js';
+import type { Store } from '../../../dashboard/store/types.js';
+import type { Category, Severity } from '../../../src/findings/finding.js';
+import { createMemoryLogger } from '../../../src/logger.js';
+import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
+import { day, makeReport, type FindingSpec } from '../store/report-builder.js';
+
+const NOW = new Date('2026-03-10T12:00:00.000Z');
+const TODAY = dayOf(NOW.toISOString());
+const TOOLS: [string, Category][] = [['trivy', 'dependency'], ['semgrep', 'sast'], ['checkov', 'misconfig']];
+const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info', 'unknown'];
+
+function random(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
+describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let viewer: string;
+  let clock = NOW;
+  let cached: Hono<any>;
+  let uncached: Hono<any>;
+  /** Database reads of a posture series or a findings page by the cached app. */
+  const reads = { posture: 0, findings: 0 };
+  const rnd = random(27);
+
+  /**
+   * Snapshots on random days of the 400 days before NOW (gaps of any length, `first` days back at
+   * most); each snapshot's findings a random subset of `pool` fingerprints with fixed severity, tool
+   * and suppression per fingerprint.
+   */
+  async function history(service: string, first: number, pool: number, lastGap: number) {
+    const specs: FindingSpec[] = Array.from({ length: pool }, (_, i) => {
+      const [tool, category] = TOOLS[i % TOOLS.length];
+      return { fp: `${service}-${i}`, severity: SEVERITIES[Math.floor(rnd() * SEVERITIES.length)], tool, category, suppressed: i % 7 === 3, service };
+    });
+    const backs: number[] = [];
+    for (let back = first; back > lastGap; back -= 1 + Math.floor(rnd() * (rnd() < 0.2 ? 40 : 3))) backs.push(back);
+    let n = 0;
+    for (const back of [...backs, lastGap]) {
+      const findings = back === lastGap ? specs : specs.filter(() => rnd() < 0.6);
+      // The scan's time of day varies, so ages and SLA due instants fall between the clock's minutes.
+      const at = day(addDays(TODAY, -back), `0${Math.floor(rnd() * 10)}:${10 + Math.floor(rnd() * 50)}:17`);
+      await store.ingestScan(makeReport({ scanId: `${service}-${n++}`, createdAt: at, services: [service], findings, scanners: TOOLS.map(([tool, category]) => ({ tool, category, service })) }), 't');
+    }
+  }
+
+  beforeAll(async () => {
+    const location = await storeLocation(backend);
+    cleanup = location.cleanup;
+    store = await openTestStore(location.location);
+    viewer = (await store.createToken({ role: 'viewer', label: 'v' })).token;
+    await history('alpha', 400, 30, 0); // snapshots before and across the windows, one today
+    await history('late', 120, 12, 3); // first snapshot inside the 365 days, none the last 3 days
+    await history('big', 20, 60, 1); // more open findings than the first page holds
+    // Triage decisions: one for good, one accepted until the end of today (it lapses when the day turns).
+    await store.setTriage('alpha', ['fp-alpha-1', 'fp-alpha-2'], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', NOW), 'alice', NOW);
+    await store.setTriage('alpha', ['fp-alpha-4'], toTriageRecord({ status: 'accepted_risk', reason: 'later', until: TODAY }, 'bob', NOW), 'bob', NOW);
+    const counted = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        if (prop === 'postureJson' || prop === 'listFindings') {
+          return (...args: unknown[]) => {
+            reads[prop === 'postureJson' ? 'posture' : 'findings']++;
+            return value.apply(target, args);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+    const app = (s: Store, cachePages?: boolean) => createApp({ store: s, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages });
+    cached = app(counted);
+    uncached = app(store, false);
+  });
+  afterAll(async () => {
+    await store.close();
+    await cleanup();
+  });
+
+  const get = async (app: Hono<any>, path: string, gzip: boolean) => {
+    const res = await app.request(path, { headers: { authorization: `Bearer ${viewer}`, ...(gzip ? { 'accept-encoding': 'gzip' } : {}) } });
+    expect(res.status, path).toBe(200);
+    const body = Buffer.from(await res.arrayBuffer());
+    return (gzip ? gunzipSync(body) : body).toString();
+  };
+
+  /** The cached app's answer (gzipped and plain) against the uncached one's; the database reads the cached app made. */
+  async function compare(path: string): Promise<{ posture: number; findings: number }> {
+    const before = { ...reads };
+    const gz = await get(cached, path, true);
+    const plain = await get(cached, path, false);
+    const made = { posture: reads.posture - before.posture, findings: reads.findings - before.findings };
+    const expected = await get(uncached, path, false);
+    expect(gz, path).toBe(expected);
+    expect(plain, path).toBe(expected);
+    return made;
+  }
+
+  it('cuts posture windows from the 90 and 365 days ending today, the same bytes as the database', async () => {
+    clock = NOW;
+    for (const service of ['alpha', 'late', 'big']) {
+      // The windows computed ahead (the page warmer's; here requested).
+      expect((await compare(`/api/v1/services/${service}/posture?from=${addDays(TODAY, -364)}&to=${TODAY}`)).posture).toBe(1);
+      expect((await compare(`/api/v1/services/${service}/posture`)).posture).toBe(0);
+      const windows: [string, string][] = [
+        [addDays(TODAY, -179), TODAY],
+        [addDays(TODAY, -364), addDays(TODAY, -364)],
+        [addDays(TODAY, -364), addDays(TODAY, -1)],
+        [TODAY, TODAY],
+        [addDays(TODAY, -130), addDays(TODAY, -100)],
+      ];
+      for (let i = 0; i < 25; i++) {
+        const a = Math.floor(rnd() * 365);
+        const b = Math.floor(rnd() * 365);
+        windows.push([addDays(TODAY, -Math.max(a, b)), addDays(TODAY, -Math.min(a, b))]);
+      }
+      for (const [from, to] of windows) {
+        const path = `/api/v1/services/${service}/posture?from=${from}&to=${to}`;
+        expect((await compare(path)).posture, path).toBe(0);
+      }
+      // Reaching before the 365 days, or past today: the database.
+      expect((await compare(`/api/v1/services/${service}/posture?from=${addDays(TODAY, -365)}&to=${TODAY}`)).posture).toBe(1);
+      expect((await compare(`/api/v1/services/${service}/posture?from=${addDays(TODAY, -10)}&to=${addDays(TODAY, 1)}`)).posture).toBe(1);
+    }
+  });
+
+  it('reads the database for a posture window when no wider answer of the current version is kept', async () => {
+    clock = NOW;
+    const path = `/api/v1/services/late/posture?from=${addDays(TODAY, -200)}&to=${addDays(TODAY, -20)}`;
+    expect((await compare(`/api/v1/services/late/posture?from=${addDays(TODAY, -364)}&to=${TODAY}`)).posture).toBeLessThanOrEqual(1);
+    // A scan of the service today: its wider answers kept are of the version before.
+    await store.ingestScan(makeReport({ scanId: 'late-today', createdAt: day(TODAY, '11:00:00'), services: ['late'], findings: [{ fp: 'late-new', service: 'late', severity: 'critical' }] }), 't');
+    expect((await compare(path)).posture).toBe(1);
+    expect((await compare(`/api/v1/services/late/posture?from=${addDays(TODAY, -364)}&to=${TODAY}`)).posture).toBe(1);
+    expect((await compare(`/api/v1/services/late/posture?from=${addDays(TODAY, -30)}&to=${TODAY}`)).posture).toBe(0);
+  });
+
+  /** Random findings queries a cut may answer: a severity, tool or category (or none), any page, the default order. */
+  function cutQueries(service: string, n: number): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const q = new URLSearchParams({ service });
+      if (rnd() < 0.7) q.set('severity', SEVERITIES[Math.floor(rnd() * SEVERITIES.length)]);
+      if (rnd() < 0.3) q.set('tool', TOOLS[Math.floor(rnd() * TOOLS.length)][0]);
+      if (rnd() < 0.2) q.set('category', TOOLS[Math.floor(rnd() * TOOLS.length)][1]);
+      if (rnd() < 0.5) q.set('limit', String(1 + Math.floor(rnd() * 12)));
+      if (rnd() < 0.4) q.set('offset', String(Math.floor(rnd() * 15)));
+      if (rnd() < 0.2) q.set('order', 'desc');
+      out.push(`/api/v1/findings?${q}`);
+    }
+    return out;
+  }
+
+  it('cuts filtered findings pages from the first page when it holds all open findings, the same bytes as the database', async () => {
+    clock = new Date(NOW.getTime() + 60_000);
+    for (const service of ['alpha', 'late']) {
+      expect((await compare(`/api/v1/findings?service=${service}`)).findings).toBe(1);
+      for (const path of [`/api/v1/findings?service=${service}&severity=high`, `/api/v1/findings?service=${service}&offset=40`, ...cutQueries(service, 40)]) {
+        expect((await compare(path)).findings, path).toBe(0);
+      }
+      // Another sort or state, a filter on other values: the database.
+      for (const other of ['sort=title', 'state=all', 'kev=false', 'order=asc', 'slaBreached=true', 'epssMin=0']) {
+        const path = `/api/v1/findings?service=${service}&severity=high&${other}`;
+        expect((await compare(path)).findings, path).toBe(1);
+      }
+    }
+    // More open findings than the first page: every filtered page from the database.
+    expect((await compare('/api/v1/findings?service=big')).findings).toBe(1);
+    for (const [i, severity] of ['high', 'medium', 'low', 'critical'].entries()) {
+      const path = `/api/v1/findings?service=big&severity=${severity}&limit=${5 + i}`;
+      expect((await compare(path)).findings, path).toBe(1);
+    }
+  });
+
+  it('cuts nothing from a first page past the instant it holds until, nor of an older version', async () => {
+    clock = new Date(NOW.getTime() + 120_000);
+    // The first page (kept from the test before while its values hold, else read again).
+    await compare('/api/v1/findings?service=alpha');
+    expect((await compare('/api/v1/findings?service=alpha&severity=low&limit=3')).findings).toBe(0);
+    // Three hours on, the same data: the ages moved past the instant the first page kept holds until.
+    clock = new Date(NOW.getTime() + 3 * 3_600_000);
+    for (const path of ['/api/v1/findings?service=alpha&severity=medium', '/api/v1/findings?service=alpha&tool=semgrep', '/api/v1/findings?service=alpha&severity=low&limit=4']) {
+      expect((await compare(path)).findings, path).toBe(1);
+    }
+    // The first page of now: cut again.
+    expect((await compare('/api/v1/findings?service=alpha')).findings).toBe(1);
+    expect((await compare('/api/v1/findings?service=alpha&severity=info')).findings).toBe(0);
+    // After midnight the acceptance until today lapsed: the same bytes as the database.
+    clock = new Date(Date.parse(`${addDays(TODAY, 1)}T00:30:00.000Z`));
+    for (const path of ['/api/v1/findings?service=alpha', '/api/v1/findings?service=alpha&severity=medium&limit=2', '/api/v1/findings?service=alpha&tool=trivy']) await compare(path);
+    // A triage decision changes the service's version: the first page kept is not cut from.
+    await store.setTriage('alpha', ['fp-alpha-5'], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', clock), 'alice', clock);
+    expect((await compare('/api/v1/findings?service=alpha&severity=critical')).findings).toBe(1);
+  });
+});
