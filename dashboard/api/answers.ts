@@ -202,7 +202,8 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
       const hit = cache.peekAt<Buffer>(key, version, clock?.getTime());
       if (!hit) return undefined;
       if (hit.until !== undefined) clock?.changesAt(hit.until);
-      return gunzipSync(hit.value).toString();
+      // One output chunk (kept answers are tens of KB of JSON): no concatenation of 16 KB chunks.
+      return gunzipSync(hit.value, { chunkSize: 64 * 1024 }).toString();
     },
   });
   const render = async (clock?: ClockReading) => {
