@@ -13,7 +13,7 @@ import { ApiError } from '../http-error.js';
 import { CHART_WINDOWS } from '../pages/service.js';
 import { addDays, dayOf } from '../store/days.js';
 import type { ReadStore } from '../store/types.js';
-import { cutFromFirstPage, findingsWithin, posturePointsWithin, type FindingsAnswerBody } from './narrower-answers.js';
+import { cutFromFirstPage, findingsWithin, firstPageHoldsAll, posturePointsWithin, type FindingsAnswerBody } from './narrower-answers.js';
 import { FindingQuerySchema, toFindingFilter } from './query.js';
 
 export const gzipAsync = promisify(gzip);
@@ -171,7 +171,7 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
       if (!cutFromFirstPage(q)) return undefined;
       const firstKey = findingsKey(FindingQuerySchema.parse({ service: q.service }));
       const text = firstKey === key ? undefined : kept.text(firstKey);
-      return text === undefined ? undefined : findingsWithin(JSON.parse(text) as FindingsAnswerBody, q);
+      return text === undefined || !firstPageHoldsAll(text) ? undefined : findingsWithin(JSON.parse(text) as FindingsAnswerBody, q);
     },
     at,
     // Level 1: a page of 50 rows (~25 KB) in about half of level 6's CPU, ~1.7 KB instead of ~1.5.

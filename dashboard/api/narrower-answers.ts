@@ -79,6 +79,16 @@ export function cutFromFirstPage(q: FindingsCutQuery): boolean {
 }
 
 /**
+ * Whether a first page's text (`{"items":[...],"total":N,"limit":L,"offset":0}`, JSON.stringify's
+ * key order) holds all the findings it counts (N <= L), read from its end: a service with more open
+ * findings than a page is not parsed for nothing on every miss.
+ */
+export function firstPageHoldsAll(text: string): boolean {
+  const end = /,"total":(\d+),"limit":(\d+),"offset":0\}$/.exec(text.slice(-64));
+  return end !== null && Number(end[1]) <= Number(end[2]);
+}
+
+/**
  * The answer to `q` (cutFromFirstPage) from the service's first page (default query) when that page
  * holds all the service's open findings (its total is its length), as a value to serialize: the
  * matching rows in the page's order, the requested slice of them, their count as the total.

@@ -7,6 +7,7 @@
 import type { Hono } from 'hono';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstPageHoldsAll } from '../../../dashboard/api/narrower-answers.js';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { addDays, dayOf } from '../../../dashboard/store/days.js';
@@ -206,5 +207,19 @@ describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
     // A triage decision changes the service's version: the first page kept is not cut from.
     await store.setTriage('alpha', ['fp-alpha-5'], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', clock), 'alice', clock);
     expect((await compare('/api/v1/findings?service=alpha&severity=critical')).findings).toBe(1);
+  });
+});
+
+describe('a first page that holds all its findings, read from its end', () => {
+  it('holds all when its total is at most its limit, for any text its items hold', () => {
+    const page = (total: number, items = '[]', offset = 0) => JSON.stringify({ items: JSON.parse(items), total, limit: 50, offset });
+    expect(firstPageHoldsAll(page(41))).toBe(true);
+    expect(firstPageHoldsAll(page(50))).toBe(true);
+    expect(firstPageHoldsAll(page(0))).toBe(true);
+    expect(firstPageHoldsAll(page(51))).toBe(false);
+    expect(firstPageHoldsAll(page(200))).toBe(false);
+    expect(firstPageHoldsAll(page(10, '[]', 5))).toBe(false);
+    // A title that looks like the end of a page is inside a string: the page's own end decides.
+    expect(firstPageHoldsAll(page(200, JSON.stringify([{ title: ',"total":1,"limit":50,"offset":0}' }])))).toBe(false);
   });
 });
