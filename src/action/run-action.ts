@@ -108,7 +108,7 @@ export async function runAction(run: ActionRun): Promise<number> {
 
   // The dashboard's triage decisions, applied as suppressions of exactly those findings: the gate
   // obeys a false positive, an accepted risk (until its date) or a "not affected" decided there.
-  const triage = dashboard ? await dashboardTriage(dashboard, logger) : undefined;
+  const triage = dashboard ? await dashboardTriage(dashboard, run.context.repository, logger) : undefined;
 
   // Exploitation data: a failed download is said in the report and never fails the step by itself.
   const feeds = await loadConfiguredFeeds(config.enrich, {
@@ -370,6 +370,7 @@ async function dashboardBaseline(
       dashboardUrl: dashboard.url,
       auth: dashboard.auth,
       services,
+      repository: context.repository,
       repoRoot,
       baseSha: pr.baseSha,
       headSha: pr.headSha,
@@ -383,9 +384,9 @@ async function dashboardBaseline(
 }
 
 /** The dashboard's triage decisions as suppressions; none (with a warning) when they cannot be read. */
-async function dashboardTriage(dashboard: DashboardTarget, logger: Logger): Promise<SourcedSuppression[] | undefined> {
+async function dashboardTriage(dashboard: DashboardTarget, repository: string, logger: Logger): Promise<SourcedSuppression[] | undefined> {
   try {
-    return await fetchTriageSuppressions({ dashboardUrl: dashboard.url, auth: dashboard.auth, logger });
+    return await fetchTriageSuppressions({ dashboardUrl: dashboard.url, auth: dashboard.auth, repository, logger });
   } catch (error) {
     logger.warning(`reading the triage decisions from the dashboard failed (the gate counts every finding): ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

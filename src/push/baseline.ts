@@ -12,12 +12,16 @@ import type { Finding } from '../findings/finding.js';
 import type { Logger } from '../logger.js';
 import { FindingsResponseSchema, ScansResponseSchema, type FindingRowSchema, type ScanSummarySchema } from '../report/read-api.js';
 import { SCAN_REPORT_VERSION, type ScanReport } from '../report/scan-report.js';
+import { DashboardServiceNames } from '../report/service-name.js';
 import type { PushAuth } from './client.js';
 
 export interface DashboardBaselineInput {
   dashboardUrl: string;
   auth: PushAuth;
+  /** The engine's service names (`(root)` is asked for under its dashboard name: service-name.ts). */
   services: string[];
+  /** The repository the services belong to (`owner/name`), which names its root service on the dashboard. */
+  repository?: string;
   repoRoot: string;
   baseSha: string;
   headSha: string;
@@ -46,11 +50,13 @@ export async function fetchDashboardBaseline(input: DashboardBaselineInput): Pro
     return schema.parse(await res.json());
   }
 
+  const names = new DashboardServiceNames(input.services, input.repository);
   const findings: Finding[] = [];
   let found = 0;
   let newest: { commit: string; createdAt: string } | undefined;
   for (const service of input.services) {
-    const scans = await get(`api/v1/services/${encodeURIComponent(service)}/scans?limit=100`, ScansResponseSchema);
+    const onDashboard = names.dashboard(service);
+    const scans = await get(`api/v1/services/${encodeURIComponent(onDashboard)}/scans?limit=100`, ScansResponseSchema);
     let chosen: z.infer<typeof ScanSummarySchema> | undefined;
     for (const scan of scans?.scans ?? []) {
       if (scan.kind === 'snapshot' && scan.commit && (await isAncestorOrSelf(input.repoRoot, scan.commit, base))) {
@@ -66,12 +72,12 @@ export async function fetchDashboardBaseline(input: DashboardBaselineInput): Pro
     if (!newest || chosen.createdAt > newest.createdAt) newest = { commit: chosen.commit as string, createdAt: chosen.createdAt };
     const at = chosen.createdAt;
     for (let offset = 0; ; offset += 500) {
-      const page = await get(`api/v1/findings?service=${encodeURIComponent(service)}&state=all&limit=500&offset=${offset}`, FindingsResponseSchema);
+      const page = await get(`api/v1/findings?service=${encodeURIComponent(onDashboard)}&state=all&limit=500&offset=${offset}`, FindingsResponseSchema);
       if (!page) break;
       for (const row of page.items) {
         // Open at the chosen scan: first seen by then, and not fixed by then.
         const openAtScan = row.firstSeenAt <= at && (row.state === 'open' ? row.openedAt <= at : row.fixedAt !== null && row.fixedAt > at);
-        if (openAtScan) findings.push(baseFinding(row));
+        if (openAtScan) findings.push({ ...baseFinding(row), service });
       }
       if (offset + page.items.length >= page.total || page.items.length === 0) break;
     }

@@ -4,6 +4,7 @@
 // token or by a GitHub Actions OIDC id-token (no long-lived key in the repository).
 import type { Logger } from '../logger.js';
 import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
+import { DashboardServiceNames } from '../report/service-name.js';
 
 export type PushAuth =
   | { kind: 'token'; token: string }
@@ -81,14 +82,64 @@ function scanIdOf(ids: ScanIds, service: string): string {
  * scanner runs are filtered to the service; the gate decision is the whole run's.
  */
 export function splitReportByService(report: ScanReport, ids: ScanIds): ScanReport[] {
-  return report.services.map((service) => ({
-    ...report,
-    scanId: scanIdOf(ids, service.name),
-    services: [service],
-    scanners: report.scanners.filter((s) => s.service === service.name),
-    findings: report.findings.filter((f) => f.service === service.name),
-    fixed: report.fixed.filter((f) => f.service === service.name),
-  }));
+  const names = dashboardNamesOf(report);
+  return report.services.map((service) =>
+    withDashboardNames(
+      {
+        ...report,
+        scanId: scanIdOf(ids, names.dashboard(service.name)),
+        services: [service],
+        scanners: report.scanners.filter((s) => s.service === service.name),
+        findings: report.findings.filter((f) => f.service === service.name),
+        fixed: report.fixed.filter((f) => f.service === service.name),
+      },
+      names,
+    ),
+  );
+}
+
+/** The dashboard's names of a report's services (a repository's `(root)` is `<name>-root` there). */
+export function dashboardNamesOf(report: ScanReport): DashboardServiceNames {
+  return new DashboardServiceNames(report.services.map((s) => s.name), report.source.repository);
+}
+
+/**
+ * A report part with every service name the dashboard reads in its dashboard form: the services,
+ * runs, findings, gate reasons, suppressions, remediation and coverage ledger (whose per-service
+ * file list decides which services a snapshot retires).
+ */
+function withDashboardNames(part: ScanReport, names: DashboardServiceNames): ScanReport {
+  if (!names.renames) return part;
+  const rename = <T extends { service: string }>(x: T): T => ({ ...x, service: names.dashboard(x.service) });
+  const renameOptional = <T extends { service?: string | undefined }>(x: T): T => (x.service === undefined ? x : { ...x, service: names.dashboard(x.service) });
+  const { coverage } = part;
+  return {
+    ...part,
+    services: part.services.map((s) => ({ ...s, name: names.dashboard(s.name) })),
+    scanners: part.scanners.map(rename),
+    findings: part.findings.map(rename),
+    fixed: part.fixed.map(rename),
+    suppressions: part.suppressions.map(renameOptional),
+    gate: {
+      ...part.gate,
+      reasons: part.gate.reasons.map((r) => ({ ...renameOptional(r), ...(r.services ? { services: r.services.map((n) => names.dashboard(n)) } : {}) })),
+    },
+    ...(part.remediation ? { remediation: part.remediation.map(rename) } : {}),
+    coverage: {
+      ...coverage,
+      scanners: coverage.scanners.map(rename),
+      gaps: coverage.gaps.map(rename),
+      ...(coverage.files
+        ? {
+            files: {
+              ...coverage.files,
+              perService: coverage.files.perService.map(rename),
+              categories: coverage.files.categories.map((c) => ({ ...c, unread: c.unread.map(rename) })),
+            },
+          }
+        : {}),
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -199,7 +250,7 @@ export async function checkReportRepository(report: ScanReport, options: PushOpt
     const res = await fetch(url, {
       method: 'POST',
       headers: { authorization, 'content-type': 'application/json', 'user-agent': options.userAgent ?? 'gatehouse-action' },
-      body: JSON.stringify({ repository, services: report.services.map((s) => s.name) }),
+      body: JSON.stringify({ repository, services: report.services.map((s) => dashboardNamesOf(report).dashboard(s.name)) }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
     status = res.status;

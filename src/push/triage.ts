@@ -5,6 +5,7 @@
 // validated with the shared schema (src/report/triage.ts).
 import type { SourcedSuppression } from '../gate/suppressions.js';
 import type { Logger } from '../logger.js';
+import { ROOT_SERVICE_NAME, DashboardServiceNames } from '../report/service-name.js';
 import { TRIAGE_STATUS_LABELS, TriageResponseSchema, expiryDay, type TriageDecision } from '../report/triage.js';
 import type { PushAuth } from './client.js';
 
@@ -12,8 +13,10 @@ export interface TriageFetchInput {
   dashboardUrl: string;
   auth: PushAuth;
   logger: Logger;
-  /** Services to ask about; undefined: every service the credential may read. */
+  /** Services to ask about (the engine's names); undefined: every service the credential may read. */
   services?: string[];
+  /** The repository scanned (`owner/name`): its root service's decisions are the engine's `(root)` (service-name.ts). */
+  repository?: string;
   /** Tests. */
   fetchImpl?: typeof fetch;
 }
@@ -37,11 +40,12 @@ export function triageSuppression(d: TriageDecision): SourcedSuppression {
 export async function fetchTriageSuppressions(input: TriageFetchInput): Promise<SourcedSuppression[]> {
   const root = input.dashboardUrl.endsWith('/') ? input.dashboardUrl : `${input.dashboardUrl}/`;
   const url = new URL('api/v1/triage', root);
-  for (const s of input.services ?? []) url.searchParams.append('service', s);
+  const names = new DashboardServiceNames(input.services ?? [ROOT_SERVICE_NAME], input.repository);
+  for (const s of input.services ?? []) url.searchParams.append('service', names.dashboard(s));
   const authorization = input.auth.kind === 'token' ? `Bearer ${input.auth.token}` : `Bearer ${await input.auth.getIdToken(input.auth.audience)}`;
   const res = await (input.fetchImpl ?? fetch)(url, { headers: { authorization, accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
   if (!res.ok) throw new Error(`GET ${url.pathname}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
   const body = TriageResponseSchema.parse(await res.json());
   input.logger.info(`dashboard triage: ${body.decisions.length} decision(s) in force${input.services ? ` for ${input.services.join(', ')}` : ''}`);
-  return body.decisions.map(triageSuppression);
+  return body.decisions.map((d) => triageSuppression({ ...d, service: names.engine(d.service) }));
 }

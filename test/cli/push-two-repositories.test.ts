@@ -12,6 +12,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.js';
 import { createMemoryLogger } from '../../src/logger.js';
+import { fetchDashboardBaseline } from '../../src/push/baseline.js';
+import { fetchTriageSuppressions } from '../../src/push/triage.js';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -79,6 +81,8 @@ const fixed = async (service: string) => (await dashboard.store.listFindings({ s
 
 let shopReport = '';
 let billingReport = '';
+let ledgerRoot = '';
+let ledgerReport = '';
 
 beforeAll(async () => {
   dashboard = await startDashboard({ db: join(dir, 'gatehouse.db'), port: 0, adminToken: 'admin-token-for-tests-0123456789', print: () => undefined, logger: createMemoryLogger(), warmPagesOnStart: 0 });
@@ -86,6 +90,15 @@ beforeAll(async () => {
   // Both have a "(root)" and a "cart", as robot-shop and retail-store do; billing's "accounts" comes first in its report.
   shopReport = await scanTo(repository('shop', 'git@github.com:acme/shop.git', ['cart', 'payment']), 'shop');
   billingReport = await scanTo(repository('billing', `https://gitlab-ci-token:${CI_TOKEN}@gitlab.example.com/acme/billing.git`, ['accounts', 'cart']), 'billing');
+  // A third repository whose services are its own: only "(root)" is shared with shop.
+  ledgerRoot = repository('ledger', 'https://github.com/acme/ledger.git', ['invoices', 'ledger-api']);
+  // Its workflow is read by the embedded CI audit: findings of the root service.
+  mkdirSync(join(ledgerRoot, '.github', 'workflows'), { recursive: true });
+  writeFileSync(join(ledgerRoot, '.github', 'workflows', 'ci.yml'), 'on: push\npermissions: { contents: read }\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n');
+  writeFileSync(join(ledgerRoot, '.gatehouse.yml'), readFileSync(join(ledgerRoot, '.gatehouse.yml'), 'utf8').replace('  ci: []\n', '  ci: [gatehouse-ci]\n'));
+  git(ledgerRoot, 'add', '.');
+  git(ledgerRoot, 'commit', '--quiet', '-m', 'ci');
+  ledgerReport = await scanTo(ledgerRoot, 'ledger');
 }, 300_000);
 afterAll(async () => dashboard?.close());
 
@@ -118,7 +131,7 @@ describe('two repositories with the same service names, scanned and pushed with 
     expect(await dashboard.store.listScans('accounts', 10)).toEqual([]);
     expect(await open('cart')).toBe(cartOpen);
     expect(await fixed('cart')).toBe(0);
-    expect(await fixed('(root)')).toBe(0);
+    expect(await fixed('shop-root')).toBe(0);
   }, 180_000);
 
   it('a report naming no repository is pushed with a warning naming "(root)" and the fixes; --repository names it, and the check refuses it', async () => {
@@ -146,4 +159,48 @@ describe('two repositories with the same service names, scanned and pushed with 
     expect(unnamed.stderr).toContain('--repository NAME');
     expect(unnamed.stderr).toContain('services[].name');
   }, 240_000);
+});
+
+describe("each repository's root service is its own on the dashboard (<repository name>-root)", () => {
+  it('a second repository sharing only "(root)" is taken: its root is ledger-root, the first one\'s shop-root stays open and unfixed', async () => {
+    const shop = await push(shopReport);
+    expect(shop.exitCode, shop.stderr).toBe(0);
+    expect(await dashboard.store.listScans('shop-root', 10)).toHaveLength(1);
+    const shopRootOpen = await open('shop-root');
+
+    // The report pushed without a repository above is the only "(root)" (the dashboard cannot tell whose it is).
+    const bareRoots = (await dashboard.store.listScans('(root)', 10)).length;
+    const ledger = await push(ledgerReport);
+    expect(ledger.exitCode, ledger.stderr).toBe(0);
+    expect(`${ledger.stdout}${ledger.stderr}`).toContain('pushed ledger-root to the dashboard');
+    expect(await open('ledger-root')).toBeGreaterThan(0);
+    expect(await open('shop-root')).toBe(shopRootOpen);
+    expect(await fixed('shop-root')).toBe(0);
+    // Nothing more is stored under the engine's own name, and the services keep their repositories.
+    expect(await dashboard.store.listScans('(root)', 10)).toHaveLength(bareRoots);
+    const repositories = await dashboard.store.repositoriesOf(['shop-root', 'ledger-root']);
+    expect(Object.fromEntries(repositories)).toEqual({ 'shop-root': 'acme/shop', 'ledger-root': 'acme/ledger' });
+    expect(await dashboard.store.listScans('ledger-root', 10)).toHaveLength(1);
+  }, 240_000);
+
+  it('triage decisions and the dashboard base of ledger-root come back to the engine as "(root)"', async () => {
+    const admin = await dashboard.store.createToken({ role: 'admin', label: 'reader' });
+    const auth = { kind: 'token' as const, token: admin.token };
+    const [rootFinding] = (await dashboard.store.listFindings({ service: 'ledger-root', state: 'open', limit: 1, offset: 0 })).items;
+    expect(rootFinding).toBeDefined();
+    await dashboard.store.setTriage('ledger-root', [rootFinding!.fingerprint], { status: 'false_positive', reason: 'a test image', owner: null, expiresAt: null, justification: null, decidedBy: 'Dana' }, 'test');
+
+    const logger = createMemoryLogger();
+    const suppressions = await fetchTriageSuppressions({ dashboardUrl: dashboard.url, auth, logger, repository: 'acme/ledger', services: ['invoices', 'ledger-api', '(root)'] });
+    expect(suppressions.map((s) => [s.service, s.fingerprint])).toEqual([['(root)', rootFinding!.fingerprint]]);
+    // Asked for every service the credential reads, the decision on ledger-root is still the engine's "(root)".
+    const all = await fetchTriageSuppressions({ dashboardUrl: dashboard.url, auth, logger, repository: 'acme/ledger' });
+    expect(all.map((s) => s.service)).toEqual(['(root)']);
+
+    const head = execFileSync('git', ['-C', ledgerRoot, 'rev-parse', 'HEAD']).toString().trim();
+    const base = await fetchDashboardBaseline({ dashboardUrl: dashboard.url, auth, services: ['invoices', 'ledger-api', '(root)'], repository: 'acme/ledger', repoRoot: ledgerRoot, baseSha: head, headSha: head, logger });
+    expect(base).toBeDefined();
+    const rootBase = base!.findings.filter((f) => f.fingerprint === rootFinding!.fingerprint);
+    expect(rootBase.map((f) => f.service)).toEqual(['(root)']);
+  }, 120_000);
 });

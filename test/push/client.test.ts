@@ -194,4 +194,33 @@ describe('dashboard push', () => {
     expect(scanIdFor(run, 'x'.repeat(300)).length).toBe(200);
     expect(splitReportByService(report, run)).toHaveLength(2);
   });
+
+  it('sends a repository\'s "(root)" as <repository name>-root in every field that names a service, and keeps it without a repository', () => {
+    // The fixture's "web" as the root service, with a coverage ledger that lists files per service, gaps and unread files.
+    const withRoot = ScanReportSchema.parse(JSON.parse(JSON.stringify(JSON.parse(readFileSync(new URL('../fixtures/github/scan-report.json', import.meta.url), 'utf8'))).replaceAll('"web"', '"(root)"')));
+    const unread = [{ path: 'pom.xml', service: '(root)', reason: 'no configured dependency scanner reads pom.xml' }];
+    withRoot.coverage = {
+      ...withRoot.coverage,
+      gaps: [{ category: 'dependency', service: '(root)', path: 'pom.xml', reason: 'x' }],
+      gapCount: 1,
+      files: { total: 3, perService: [{ service: 'payments', files: 2 }, { service: '(root)', files: 1 }], categories: [{ category: 'dependency', noun: 'lockfiles', configured: true, relevant: 1, read: 0, unread, unreadCount: 1 }], outsideServices: { count: 1, paths: ['pom.xml'], scannedBy: [] }, excluded: [], unreadable: [] },
+    };
+    withRoot.gate.reasons.push({ kind: 'scanner-error', message: 'x', services: ['payments', '(root)'], fingerprints: [] });
+    expect(JSON.stringify(withRoot)).toContain('"service":"(root)"');
+
+    const serviceNames = (value: unknown, key = ''): string[] => {
+      if (Array.isArray(value)) return value.flatMap((v) => serviceNames(v, key));
+      if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => serviceNames(v, k));
+      return typeof value === 'string' && ['service', 'services', 'name'].includes(key) ? [value] : [];
+    };
+    const parts = splitReportByService(withRoot, run);
+    const rootPart = parts.find((p) => p.services[0]!.name === 'shop-root');
+    expect(rootPart?.scanId).toBe(scanIdFor(run, 'shop-root'));
+    expect(rootPart?.findings.length).toBeGreaterThan(0);
+    for (const part of parts) expect(serviceNames(part)).not.toContain('(root)');
+    expect(serviceNames(parts)).toContain('shop-root');
+
+    const unnamed = splitReportByService({ ...withRoot, source: {} }, (s) => `cli/${s}`);
+    expect(unnamed.map((p) => p.services[0]!.name)).toEqual(['payments', '(root)']);
+  });
 });

@@ -335,6 +335,19 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE services ADD COLUMN repository_folder TEXT;
   `,
+  // 12 (as SQLite migration 11): a repository's root service is `<repository name>-root`
+  // (src/report/service-name.ts dashboardRootName, written here in SQL: the last path segment
+  // without .git, characters outside the name rule as "-", no leading ".", "_" or "-").
+  `
+  CREATE TEMP TABLE root_rename ON COMMIT DROP AS
+    SELECT id, repository, left(ltrim(regexp_replace(regexp_replace(regexp_replace(rtrim(repository, '/'), '^.*/', ''), '\\.git$', '', 'i'), '[^A-Za-z0-9._-]', '-', 'g'), '._-'), 195) || '-root' AS name
+    FROM services WHERE name = '(root)' AND repository IS NOT NULL;
+  DELETE FROM root_rename WHERE name = '-root' OR name IN (SELECT name FROM services);
+  UPDATE ingest_keys SET service = (SELECT name FROM root_rename) WHERE service = '(root)' AND EXISTS (SELECT 1 FROM root_rename);
+  UPDATE services s SET name = r.name FROM root_rename r WHERE r.id = s.id;
+  INSERT INTO audit (at, actor, action, detail)
+    SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'migration', 'service.rename', json_build_object('from', '(root)', 'to', name, 'repository', repository)::text FROM root_rename;
+  `,
 ];
 
 /** One advisory lock id for schema changes, one for ingests (see ingest.ts). */

@@ -3,6 +3,7 @@
 // (postgres/migrations.ts) with the same tables and columns, so `gatehouse dashboard migrate` copies
 // rows as they are.
 import type Database from 'better-sqlite3';
+import { dashboardRootName } from '../../../src/report/service-name.js';
 import { StoreVersionError } from '../errors.js';
 
 export const MIGRATIONS: readonly string[] = [
@@ -400,6 +401,21 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE services ADD COLUMN repository_folder TEXT;
   `,
+  // 11: a repository's root service is `<repository name>-root` (src/report/service-name.ts), so
+  // every repository's files outside its service folders are a service of their own: the `(root)`
+  // stored so far (one, the first repository's) takes its new name with its history, triage and
+  // ingest keys, audited. Kept as it is when its repository is unknown or the name is taken.
+  `
+  CREATE TEMP TABLE root_rename AS
+    SELECT id, repository, gatehouse_root_name(repository) AS name FROM services
+    WHERE name = '(root)' AND repository IS NOT NULL AND gatehouse_root_name(repository) IS NOT NULL
+      AND gatehouse_root_name(repository) NOT IN (SELECT name FROM services);
+  UPDATE ingest_keys SET service = (SELECT name FROM root_rename) WHERE service = '(root)' AND EXISTS (SELECT 1 FROM root_rename);
+  UPDATE services SET name = (SELECT r.name FROM root_rename r WHERE r.id = services.id) WHERE id IN (SELECT id FROM root_rename);
+  INSERT INTO audit (at, actor, action, detail)
+    SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'migration', 'service.rename', json_object('from', '(root)', 'to', name, 'repository', repository) FROM root_rename;
+  DROP TABLE root_rename;
+  `,
 ];
 
 /**
@@ -413,6 +429,8 @@ export function migrate(db: Database.Database): number {
     throw new StoreVersionError(current, MIGRATIONS.length);
   }
   if (current === MIGRATIONS.length) return current;
+  // Migration 10 names a repository's root service as the push does (one rule, in TypeScript).
+  db.function('gatehouse_root_name', { deterministic: true }, (repository: unknown) => (typeof repository === 'string' ? (dashboardRootName(repository) ?? null) : null));
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
   db.pragma('foreign_keys = OFF');
   try {
