@@ -234,7 +234,7 @@ export async function pushReport(report: ScanReport, options: PushOptions, autho
 
 /**
  * Before any service of a multi-service report is sent: `POST /api/v1/scans/check` asks whether the
- * dashboard takes the report's repository for all of them. Without it, a report whose `(root)`
+ * dashboard takes the report's repository for all of them. Without it, a report whose `cart`
  * belongs to another repository was refused mid-way, the services before it already stored. Only
  * that refusal (409 naming source.repository) stops the push here, with nothing sent; any other
  * answer (a dashboard without the check, a bad token, no network) is left to the pushes, which
