@@ -32,6 +32,17 @@ describe('bytes kept in the cache own their memory', () => {
     }
   });
 
+  it('a piece whose deflated bytes pass the output chunk of a piece deflated in the thread (4 KiB) is whole, and owns its memory', async () => {
+    // Random hex: deflates to about half, ~10 KB of output in several chunks.
+    const text = Array.from({ length: 5000 }, (_, i) => ((i * 2654435761) >>> 0).toString(16)).join('');
+    for (const level of [1, 6]) {
+      const piece = deflatePieceSync(text, level);
+      expect(piece.deflated.length).toBeGreaterThan(8192);
+      expect(inflatePiece(piece)).toBe(text);
+      expect(piece.deflated.buffer.byteLength).toBeLessThanOrEqual(2 * piece.deflated.length);
+    }
+  });
+
   it('a small deflated page piece, deflated in the thread or on the pool, pins no more than twice its size', async () => {
     const text = '<tr><td>a finding</td></tr>'.repeat(40);
     for (const piece of [deflatePieceSync(text), await deflatePiece(text)]) {
