@@ -186,8 +186,8 @@ export class PageWarmer {
   private async goOn(urgent?: () => boolean): Promise<void> {
     const paused = performance.now();
     // A catch-up slice goes on at once: a turn of the loop here would let a round of requests go
-    // through at each of its pauses, most of them far shorter than the round.
-    if (this.stepStart !== undefined && this.slicing && paused - this.stepStart < STEP_SLICE_MS) return;
+    // through at each of its pauses, most of them far shorter than the round. Not past the catch-up's end.
+    if (this.stepStart !== undefined && this.slicing && paused - this.stepStart < STEP_SLICE_MS && this.catchingUp()) return;
     // A turn of the event loop first, so requests already waiting on a socket start before.
     await turnOfTheLoop();
     this.endStep(paused);
@@ -198,10 +198,11 @@ export class PageWarmer {
         this.waitingSince = undefined;
         break;
       }
+      const catchingUp = this.catchingUp();
       this.waitingSince ??= now;
-      const streamStep = Math.max(this.waitingSince + (this.catchingUp() ? this.catchUpStarvedMs : this.starvedMs), this.nextStreamStep);
+      const streamStep = Math.max(this.waitingSince + (catchingUp ? this.catchUpStarvedMs : this.starvedMs), this.nextStreamStep);
       if (this.olderInFlight === 0 && now >= streamStep) {
-        this.slicing = this.catchingUp();
+        this.slicing = catchingUp;
         break;
       }
       // Requests that saw the last step go first; else the quiet or the stream's next step, whichever comes first.
@@ -305,7 +306,10 @@ export class PageWarmer {
 
   private endBulk(run: BulkRun): void {
     this.enqueue(`bulk-end|${run.what}|${run.t0}`, async () => {
-      this.bulkRuns--;
+      // The last bulk run ended under a stream: the few tasks left (a page whose minute turned, the
+      // overview's refresh, whose one step can be long) wait STARVED_MS from now, not from when the
+      // stream began (they would go at once, into the stream the run was caught up under).
+      if (--this.bulkRuns === 0) this.waitingSince = undefined;
       const m = this.meter;
       const mb = (n: number) => (n / 1048576).toFixed(1);
       const room = m ? `, ${mb(run.bytes)} MB stored (${(run.bytes / Math.max(1, run.done) / 1024).toFixed(1)} KB a service; the cache holds ${mb(m.held())} MB of its ${mb(m.budget())} MB budget)` : '';

@@ -120,6 +120,45 @@ describe('work ahead between requests', () => {
     expect(ran[ran.length - 1]).toBeGreaterThan(ran[0]);
   });
 
+  it('after a start\'s work caught up under a stream, a few tasks queued meanwhile wait their own starved time from its end, not from the stream\'s start', async () => {
+    // Quiet comes 50 ms after the stream stops; a few tasks go under the stream after 2 s of waiting, catch-up work after 20 ms.
+    const logger = createMemoryLogger();
+    const warmer = new PageWarmer(logger, 50, 2000, 20);
+    let stopped = false;
+    // A request always in flight: each starts before the last ends.
+    const stream = (async () => {
+      let request = warmer.requestStarted();
+      while (!stopped) {
+        const next = warmer.requestStarted();
+        warmer.requestEnded(request);
+        request = next;
+        await sleep(1);
+      }
+      warmer.requestEnded(request);
+    })();
+    let fewRan = false;
+    warmer.setTargets({
+      // The start's first task outlasts the few tasks' starved time (a long read, as the overview's at 10 million findings).
+      overview: () => sleep(2500),
+      services: async () => ['a', 'b', 'c'],
+      service: async (name) => {
+        await warmer.yieldToRequests();
+        // Queued behind the run's end, as a page whose minute turned meanwhile.
+        if (name === 'c') warmer.enqueue('page|turned', async () => void (fewRan = true));
+      },
+    });
+    warmer.warmAll();
+    const ended = () => logger.lines.some((l) => l.startsWith('work ahead on start:'));
+    while (!ended()) await sleep(10);
+    // The stream goes on: the few task waits (before, it went at once: the stream had begun 2.5 s ago).
+    await sleep(300);
+    expect(fewRan).toBe(false);
+    stopped = true;
+    await stream;
+    await warmer.idle();
+    expect(fewRan).toBe(true);
+  });
+
   it('counts its steps and the longest for the bench, from zero again after each reading', async () => {
     const warmer = new PageWarmer(createMemoryLogger(), 0);
     warmer.enqueue('a', async () => {
