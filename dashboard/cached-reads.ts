@@ -13,9 +13,9 @@ export const overviewPeriod = (now: Date) => Math.floor(now.getTime() / OVERVIEW
  * How a cached read refreshes in the background: on the page warmer's queue (only while no request
  * is in flight), else right after the current requests.
  */
-export function backgroundOf(deps: Partial<Pick<RouteDeps, 'warmer'>>): Schedule | undefined {
+export function backgroundOf(deps: Partial<Pick<RouteDeps, 'warmer'>>, wide = false): Schedule | undefined {
   const warmer = deps.warmer;
-  return warmer ? (key, task) => warmer.enqueue(`refresh|${key}`, task) : undefined;
+  return warmer ? (key, task) => warmer.enqueue(`refresh|${key}`, task, wide) : undefined;
 }
 
 /**
@@ -30,6 +30,7 @@ export async function cachedOverview(deps: Pick<RouteDeps, 'cache'> & Partial<Pi
   return deps.cache.getAging('data|overview', v, overviewPeriod(now), () => deps.store.listServiceOverview(now), {
     size: (rows) => rows.length * 2048,
     maxLag: fresh ? 0 : 1,
-    schedule: backgroundOf(deps),
+    // Every service's rows: wide work (page-warmer.ts enqueue).
+    schedule: backgroundOf(deps, true),
   });
 }

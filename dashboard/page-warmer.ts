@@ -98,7 +98,9 @@ export interface WorkAheadFigures {
 }
 
 export class PageWarmer {
-  private readonly queue = new Map<string, () => Promise<unknown>>();
+  private readonly queue = new Map<string, QueuedTask>();
+  /** The running task reads every service (see enqueue's `wide`). */
+  private runningWide = false;
   private running: Promise<void> | undefined;
   private targets: PageTargets | undefined;
   private answers: ((name: string) => Promise<void>) | undefined;
@@ -187,7 +189,7 @@ export class PageWarmer {
     const paused = performance.now();
     // A catch-up slice goes on at once: a turn of the loop here would let a round of requests go
     // through at each of its pauses, most of them far shorter than the round. Not past the catch-up's end.
-    if (this.stepStart !== undefined && this.slicing && paused - this.stepStart < STEP_SLICE_MS && this.catchingUp()) return;
+    if (this.stepStart !== undefined && this.slicing && paused - this.stepStart < STEP_SLICE_MS && this.catchingUp() && !this.runningWide) return;
     // A turn of the event loop first, so requests already waiting on a socket start before.
     await turnOfTheLoop();
     this.endStep(paused);
@@ -198,13 +200,16 @@ export class PageWarmer {
         this.waitingSince = undefined;
         break;
       }
-      const catchingUp = this.catchingUp();
+      const wide = this.runningWide;
+      const catchingUp = this.catchingUp() && !wide;
       this.waitingSince ??= now;
       const streamStep = Math.max(this.waitingSince + (catchingUp ? this.catchUpStarvedMs : this.starvedMs), this.nextStreamStep);
       if (this.olderInFlight === 0 && now >= streamStep) {
         this.slicing = catchingUp;
         break;
       }
+      // A wide task waiting under a stream: the other tasks go on meanwhile, one at a time.
+      if (wide && (await this.runNarrow())) continue;
       // Requests that saw the last step go first; else the quiet or the stream's next step, whichever comes first.
       await this.wake(this.olderInFlight > 0 ? undefined : Math.min(this.inFlight > 0 ? Infinity : this.lastEnded + this.quietMs, streamStep) - now, urgent);
       await turnOfTheLoop();
@@ -257,7 +262,7 @@ export class PageWarmer {
     this.olderInFlight = this.inFlight;
     this.figures.steps++;
     this.figures.longestStepMs = Math.max(this.figures.longestStepMs, ms);
-    const [share, gap] = this.catchingUp() ? [CATCH_UP_SHARE, CATCH_UP_GAP_MS] : [STREAM_SHARE, STREAM_GAP_MS];
+    const [share, gap] = this.catchingUp() && !this.runningWide ? [CATCH_UP_SHARE, CATCH_UP_GAP_MS] : [STREAM_SHARE, STREAM_GAP_MS];
     this.nextStreamStep = at + Math.max(gap, share * ms);
   }
 
@@ -317,10 +322,17 @@ export class PageWarmer {
     });
   }
 
-  /** Runs `task` in the background unless a task under `key` is already waiting (then false). */
-  enqueue(key: string, task: () => Promise<unknown>): boolean {
+  /**
+   * Runs `task` in the background unless a task under `key` is already waiting (then false).
+   * `wide`: it reads every service (the overview page, its rows, its week): at 5,000 services one
+   * of its steps holds PostgreSQL for seconds (the week's three reads at once: 2.2 s in a catch-up
+   * slice at 10 million findings), which no slice bounds. Under a stream it is never catch-up work:
+   * it begins or goes on after quiet or STARVED_MS as a few tasks do, and while it waits the
+   * other tasks queued go on (their catch-up included), from its pause.
+   */
+  enqueue(key: string, task: () => Promise<unknown>, wide = false): boolean {
     if (this.queue.has(key)) return false;
-    this.queue.set(key, task);
+    this.queue.set(key, { run: task, wide });
     this.running ??= this.drain();
     return true;
   }
@@ -362,7 +374,7 @@ export class PageWarmer {
   afterIngest(services: string[]): void {
     const t = this.targets;
     if (!t) return;
-    this.enqueue('overview', () => t.overview());
+    this.enqueue('overview', () => t.overview(), true);
     for (const name of services) this.enqueueService(name);
   }
 
@@ -370,8 +382,9 @@ export class PageWarmer {
   warmAll(max = WARM_ALL): void {
     const t = this.targets;
     if (!t) return;
+    // The overview first (under a stream it waits, and the services go on meanwhile).
+    this.enqueue('overview', () => t.overview(), true);
     this.enqueueBulk('start', async () => {
-      await t.overview();
       const names = (await t.services()).slice(0, max);
       const run = this.startBulk('on start', names.length);
       for (const name of names) this.enqueueService(name, run);
@@ -417,27 +430,58 @@ export class PageWarmer {
     while (this.running) await this.running;
   }
 
+  private async runTask(key: string, task: QueuedTask): Promise<void> {
+    this.queue.delete(key);
+    this.runningWide = task.wide;
+    try {
+      await task.run();
+    } catch (err) {
+      const what = key.split('|')[0];
+      this.logger.warning(`${what === 'answers' ? 'computing API answers' : `rendering ${what} page`} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /**
+   * While a wide task waits under a stream: the first task queued that is not wide, begun (its
+   * first step waits as any) and run to its end, then true; false when there is none.
+   */
+  private async runNarrow(): Promise<boolean> {
+    for (const [key, task] of this.queue) {
+      if (task.wide) continue;
+      this.runningWide = false;
+      await this.goOn();
+      await this.runTask(key, task);
+      // Its last step ends here, with the share of a narrow one.
+      this.endStep();
+      this.runningWide = true;
+      return true;
+    }
+    return false;
+  }
+
   private async drain(): Promise<void> {
     try {
       // Map iteration also visits tasks queued meanwhile.
       for (const [key, task] of this.queue) {
+        this.runningWide = task.wide;
         await this.goOn();
-        this.queue.delete(key);
-        try {
-          await task();
-        } catch (err) {
-          const what = key.split('|')[0];
-          this.logger.warning(`${what === 'answers' ? 'computing API answers' : `rendering ${what} page`} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
-        }
+        await this.runTask(key, task);
         // The step goes on into the next task's goOn (a catch-up slice may take it at once).
       }
     } finally {
       this.endStep();
+      this.runningWide = false;
       this.running = undefined;
       // Nothing waits any more: the next work ahead starts its wait for quiet anew.
       this.waitingSince = undefined;
     }
   }
+}
+
+interface QueuedTask {
+  run: () => Promise<unknown>;
+  /** Reads every service (enqueue). */
+  wide: boolean;
 }
 
 /** The app's cache as bulk work ahead sees it (app.ts). */

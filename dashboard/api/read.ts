@@ -56,7 +56,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
       return { json, gzip, etag: weakEtagOf(gzip) };
     };
     const body = cache
-      ? await cache.getAging('api|services', version, overviewPeriod(at), build, { size: (b) => b.json.length + b.gzip.length, schedule: backgroundOf(deps) })
+      ? await cache.getAging('api|services', version, overviewPeriod(at), build, { size: (b) => b.json.length + b.gzip.length, schedule: backgroundOf(deps, true) })
       : await build();
     // A client polling the overview sends back the ETag it has: while the answer is the same, 304
     // and no body (the answer is ~400 bytes of JSON a service).

@@ -190,7 +190,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
   };
 
   /** The body of `key` at the current data version: cached, or rendered now. */
-  const contentOf = async (key: string, at: Date, render: Render, versionOf: VersionOf): Promise<CachedContent> => {
+  const contentOf = async (key: string, at: Date, render: Render, versionOf: VersionOf, wide = false): Promise<CachedContent> => {
     const version = await versionOf();
     if (!cache) return renderContent(render, version, at);
     const t = at.getTime();
@@ -198,7 +198,8 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     const hit = cache.peek<CachedContent>(key, version);
     if (hit && usable(hit)) {
       // A text on it has moved on since: served now, rendered again in the background.
-      if (t >= hit.until) warmer?.enqueue(key, () => renderAhead(key, render, versionOf));
+      // An overview body reads every service (wide work ahead, page-warmer.ts enqueue).
+      if (t >= hit.until) warmer?.enqueue(key, () => renderAhead(key, render, versionOf), wide);
       return hit;
     }
     return cache.get(key, version, () => renderContent(render, version, at), contentSize, usable);
@@ -211,7 +212,8 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
    */
   const cachedPage = async (c: PageContext, key: string, title: string, at: Date, render: Render, versionOf: VersionOf): Promise<Response> => {
     const viewer = viewerOf(c)!;
-    const content = await contentOf(key, at, render, versionOf);
+    // A body under the global data version (the overview's) reads every service.
+    const content = await contentOf(key, at, render, versionOf, versionOf === globalVersion);
     // The viewer is part of the key: names, roles and CSRF tokens never cross sessions. The title
     // is not: a first visit of each service would render and deflate a whole frame for its name.
     const frameKey = `frame|${viewer.tokenId}|${viewer.csrfToken}`;

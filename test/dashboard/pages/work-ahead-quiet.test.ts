@@ -159,6 +159,75 @@ describe('work ahead between requests', () => {
     expect(fewRan).toBe(true);
   });
 
+  it('the overview (a wide task: it reads every service) neither begins nor goes on under a stream while the start\'s services catch up; they go on from its pause', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    /** A warmer whose start renders `overview` and then each service (after a pause), and a stream of requests for it. */
+    const setUp = (overview: (w: PageWarmer, startStream: () => void) => Promise<void>) => {
+      // Quiet comes 20 ms after the stream stops; a few tasks never go under it; catch-up work after 20 ms.
+      const warmer = new PageWarmer(createMemoryLogger(), 20, NEVER, 20);
+      let streaming = false;
+      let stream: Promise<void> = Promise.resolve();
+      // A request always in flight: each starts before the last ends.
+      const startStream = () => {
+        streaming = true;
+        stream = (async () => {
+          let request = warmer.requestStarted();
+          while (streaming) {
+            const next = warmer.requestStarted();
+            warmer.requestEnded(request);
+            request = next;
+            await sleep(1);
+          }
+          warmer.requestEnded(request);
+        })();
+      };
+      const order: string[] = [];
+      warmer.setTargets({
+        overview: () => overview(warmer, startStream).then(() => void order.push('overview')),
+        services: async () => names,
+        service: async (name) => {
+          await warmer.yieldToRequests();
+          order.push(name);
+        },
+      });
+      const servicesDone = async () => {
+        for (let waited = 0; order.filter((o) => o !== 'overview').length < names.length; waited += 10) {
+          if (waited > 20_000) throw new Error(`the services did not end under the stream: ${order.join(' ')}`);
+          await sleep(10);
+        }
+      };
+      const stopStream = async () => {
+        streaming = false;
+        await stream;
+      };
+      return { warmer, order, startStream, stopStream, servicesDone };
+    };
+
+    // 1. The start under a stream: the services end while the overview (queued first) waits.
+    const first = setUp(async (w) => {
+      await w.yieldToRequests();
+    });
+    first.startStream();
+    first.warmer.warmAll();
+    await first.servicesDone();
+    expect(first.order).toEqual(names);
+    await first.stopStream();
+    await first.warmer.idle();
+    expect(first.order).toEqual([...names, 'overview']);
+
+    // 2. The overview begun in quiet, a stream before its pause: the services end from that pause, then it.
+    const second = setUp(async (w, startStream) => {
+      startStream();
+      await w.yieldToRequests();
+    });
+    second.warmer.warmAll();
+    await second.servicesDone();
+    expect(second.order).toEqual(names);
+    await second.stopStream();
+    await second.warmer.idle();
+    expect(second.order).toEqual([...names, 'overview']);
+  });
+
   it('counts its steps and the longest for the bench, from zero again after each reading', async () => {
     const warmer = new PageWarmer(createMemoryLogger(), 0);
     warmer.enqueue('a', async () => {
