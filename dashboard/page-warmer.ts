@@ -208,8 +208,13 @@ export class PageWarmer {
         this.slicing = catchingUp;
         break;
       }
-      // A wide task waiting under a stream: the other tasks go on meanwhile, one at a time.
-      if (wide && (await this.runNarrow())) continue;
+      // A wide task waiting under a stream: the other tasks' catch-up goes on meanwhile, one task at a time.
+      if (wide) {
+        const narrow = await this.runNarrow(urgent);
+        // A request now waits for the wide task: it goes on in the step just begun.
+        if (narrow === 'urgent') return;
+        if (narrow === 'ran') continue;
+      }
       // Requests that saw the last step go first; else the quiet or the stream's next step, whichever comes first.
       await this.wake(this.olderInFlight > 0 ? undefined : Math.min(this.inFlight > 0 ? Infinity : this.lastEnded + this.quietMs, streamStep) - now, urgent);
       await turnOfTheLoop();
@@ -442,21 +447,27 @@ export class PageWarmer {
   }
 
   /**
-   * While a wide task waits under a stream: the first task queued that is not wide, begun (its
-   * first step waits as any) and run to its end, then true; false when there is none.
+   * While a wide task waits under a stream and catch-up work is queued: the first task queued that
+   * is not wide, begun (its first step waits as any) and run to its end ('ran'); 'none' when there
+   * is none (or only a few tasks, which wait as the wide one does); 'urgent' when a request came to
+   * wait for the wide task meanwhile (a step is begun: the wide task's).
    */
-  private async runNarrow(): Promise<boolean> {
+  private async runNarrow(urgent?: () => boolean): Promise<'ran' | 'none' | 'urgent'> {
+    if (!this.catchingUp()) return 'none';
     for (const [key, task] of this.queue) {
       if (task.wide) continue;
       this.runningWide = false;
-      await this.goOn();
+      await this.goOn(urgent);
+      this.runningWide = true;
+      if (urgent?.()) return 'urgent';
+      this.runningWide = false;
       await this.runTask(key, task);
       // Its last step ends here, with the share of a narrow one.
       this.endStep();
       this.runningWide = true;
-      return true;
+      return 'ran';
     }
-    return false;
+    return 'none';
   }
 
   private async drain(): Promise<void> {

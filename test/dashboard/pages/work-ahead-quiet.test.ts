@@ -228,6 +228,34 @@ describe('work ahead between requests', () => {
     expect(second.order).toEqual([...names, 'overview']);
   });
 
+  it('a wide task a request now waits for goes on at once under a stream, whatever else is queued', async () => {
+    // Quiet: 20 ms without a request; the stream's allowance never comes: under it only `urgent` lets work ahead go on.
+    const warmer = new PageWarmer(createMemoryLogger(), 20, NEVER, NEVER);
+    let joined = false;
+    let request: number | undefined;
+    const order: string[] = [];
+    // An ingest's work: the overview (wide), then a service's page and answers (a few tasks).
+    warmer.enqueue('overview', async () => {
+      order.push('overview-begun');
+      // A stream begins during its first step.
+      request = warmer.requestStarted();
+      await warmer.yieldToRequests(() => joined);
+      order.push('overview-done');
+    }, true);
+    warmer.enqueue('service|a', async () => void order.push('a'));
+    warmer.enqueue('answers|a', async () => void order.push('answers a'));
+    while (!order.includes('overview-begun')) await sleep(5);
+    await sleep(50);
+    expect(order).toEqual(['overview-begun']);
+    // A request for the overview joins its render: the drain checks `urgent` within URGENT_CHECK_MS.
+    joined = true;
+    for (let waited = 0; !order.includes('overview-done') && waited < 20_000; waited += 10) await sleep(10);
+    expect(order).toEqual(['overview-begun', 'overview-done']);
+    warmer.requestEnded(request!);
+    await warmer.idle();
+    expect(order).toEqual(['overview-begun', 'overview-done', 'a', 'answers a']);
+  });
+
   it('counts its steps and the longest for the bench, from zero again after each reading', async () => {
     const warmer = new PageWarmer(createMemoryLogger(), 0);
     warmer.enqueue('a', async () => {
