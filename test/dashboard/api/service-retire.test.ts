@@ -40,15 +40,22 @@ function part(repository: string, held: string[], spec: ReportSpec): ScanReport 
   };
 }
 
+/** POST a scan (expecting 201) and GET a read answer as the admin, on the dashboard `dashboard()` gives. */
+function adminCalls(dashboard: () => TestDashboard) {
+  return {
+    post: async (report: ScanReport) => {
+      const res = await dashboard().call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: report });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return (await res.json()) as Record<string, unknown>;
+    },
+    get: async (path: string) => (await dashboard().call('GET', path, { token: ADMIN_TOKEN }).then((r) => r.json())) as Record<string, unknown>,
+  };
+}
+
 describe.each(BACKENDS)('a service that left its repository (%s)', (backend) => {
   let t: TestDashboard;
   let cleanup: () => Promise<void>;
-  const post = async (report: ScanReport) => {
-    const res = await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: report });
-    expect(res.status, await res.clone().text()).toBe(201);
-    return (await res.json()) as Record<string, unknown>;
-  };
-  const get = async (path: string) => (await t.call('GET', path, { token: ADMIN_TOKEN }).then((r) => r.json())) as Record<string, unknown>;
+  const { post, get } = adminCalls(() => t);
   const services = async () => new Map(((await get('/api/v1/services')) as unknown as { services: { name: string; retired?: unknown; slaBreaches: number; open: { critical: number } }[] }).services.map((s) => [s.name, s]));
   let cookie = '';
   /** A page as a signed-in admin sees it (pages take a session, not a bearer token). */
@@ -197,12 +204,7 @@ function monorepoPart(root: string | undefined, services: { name: string; path: 
 describe.each(BACKENDS)('a repository scanned in parts, one job per folder (%s)', (backend) => {
   let t: TestDashboard;
   let cleanup: () => Promise<void>;
-  const post = async (report: ScanReport) => {
-    const res = await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: report });
-    expect(res.status, await res.clone().text()).toBe(201);
-    return (await res.json()) as Record<string, unknown>;
-  };
-  const get = async (path: string) => (await t.call('GET', path, { token: ADMIN_TOKEN }).then((r) => r.json())) as Record<string, unknown>;
+  const { post, get } = adminCalls(() => t);
   const retired = async () =>
     ((await get('/api/v1/services')) as unknown as { services: { name: string; retired?: { at: string } }[] }).services.filter((s) => s.retired).map((s) => s.name).sort();
   const audit = async () => ((await get('/api/v1/admin/audit?action=service.retire')).entries as { detail: Record<string, unknown> }[]).map((e) => e.detail);
