@@ -77,7 +77,7 @@ export async function fetchDashboardBaseline(input: DashboardBaselineInput): Pro
       for (const row of page.items) {
         // Open at the chosen scan: first seen by then, and not fixed by then.
         const openAtScan = row.firstSeenAt <= at && (row.state === 'open' ? row.openedAt <= at : row.fixedAt !== null && row.fixedAt > at);
-        if (openAtScan) findings.push({ ...baseFinding(row), service });
+        if (openAtScan) findings.push(baseFinding(row, service));
       }
       if (offset + page.items.length >= page.total || page.items.length === 0) break;
     }
@@ -103,8 +103,8 @@ export async function fetchDashboardBaseline(input: DashboardBaselineInput): Pro
   };
 }
 
-/** The dashboard's row as a Finding: identity (fingerprint, service) plus what reports show. */
-function baseFinding(row: z.infer<typeof FindingRowSchema>): Finding {
+/** The dashboard's row as a Finding of the engine's `service`: identity (fingerprint, service) plus what reports show. */
+function baseFinding(row: z.infer<typeof FindingRowSchema>, service: string): Finding {
   return {
     tool: row.tool,
     category: row.category,
@@ -117,7 +117,7 @@ function baseFinding(row: z.infer<typeof FindingRowSchema>): Finding {
     fixAvailable: row.fixAvailable,
     message: row.title,
     fingerprint: row.fingerprint,
-    service: row.service,
+    service,
     status: 'existing',
   };
 }

@@ -243,6 +243,7 @@ export async function pushReport(report: ScanReport, options: PushOptions, autho
 export async function checkReportRepository(report: ScanReport, options: PushOptions, authorization: string): Promise<void> {
   const repository = report.source.repository;
   if (!repository || options.moveRepository || report.services.length < 2) return;
+  const names = dashboardNamesOf(report);
   const url = new URL('api/v1/scans/check', options.dashboardUrl.endsWith('/') ? options.dashboardUrl : `${options.dashboardUrl}/`);
   let status: number;
   let text: string;
@@ -250,7 +251,7 @@ export async function checkReportRepository(report: ScanReport, options: PushOpt
     const res = await fetch(url, {
       method: 'POST',
       headers: { authorization, 'content-type': 'application/json', 'user-agent': options.userAgent ?? 'gatehouse-action' },
-      body: JSON.stringify({ repository, services: report.services.map((s) => dashboardNamesOf(report).dashboard(s.name)) }),
+      body: JSON.stringify({ repository, services: report.services.map((s) => names.dashboard(s.name)) }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
     status = res.status;
