@@ -21,6 +21,7 @@ import { filesTouchedByRange } from './scanners/gatehouse-secrets/history.js';
 import { configuredAdapters, planScanWithCoverage, type PlannedScan } from './runner/plan.js';
 import { executePlan, type ScanProgress } from './runner/run-scanners.js';
 import { normalizeChangedFiles } from './services/changed-files.js';
+import { scanFolderPath } from './services/repo-path.js';
 import { affectedServices, resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath, type Service } from './services/discover.js';
 
 export type { ScanProgress } from './runner/run-scanners.js';
@@ -33,7 +34,9 @@ export interface ScanOptions {
   kind: 'snapshot' | 'pr';
   /**
    * Repository-relative paths the change touched. Narrows the scan to the services they touch
-   * (unless `scanAll`) and decides what counts as introduced.
+   * (unless `scanAll`) and decides what counts as introduced. With `source.root` (a scan of one
+   * folder), paths of the repository's top, as git and GitHub list them: those outside the folder are
+   * another folder's, said in the report (`comparison.changedFilesOutsideRoot`) and not counted.
    */
   changedFiles?: string[];
   /** Scan every service even when `changedFiles` is given. */
@@ -82,10 +85,17 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const { logger } = deps;
   const repoRoot = resolve(options.repoRoot);
   const now = options.now ?? new Date();
-  let changedFiles = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles) : undefined;
+  const scanRoot = options.source?.root ?? '';
+  const changed = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles, scanRoot) : undefined;
+  let changedFiles = changed?.files;
   if (options.secretCommits !== undefined) {
-    const touched = filesTouchedByRange(repoRoot, options.secretCommits);
+    // git names them from the repository's top: the folder's own, as paths of the folder.
+    const touched = filesTouchedByRange(repoRoot, options.secretCommits)?.flatMap((p) => scanFolderPath(scanRoot, p) ?? []);
     if (changedFiles && touched) changedFiles = [...new Set([...changedFiles, ...touched])];
+  }
+  const outsideRoot = changed?.outsideScanRoot.length ?? 0;
+  if (outsideRoot > 0) {
+    logger.info(`${outsideRoot} changed files lie outside ${scanRoot}, the folder this scan covers: not counted here (a scan of their folder gates them)`);
   }
 
   const inventory = listRepositoryFiles(repoRoot);
@@ -195,7 +205,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     kind: options.kind,
     source: options.source ?? {},
     services: reportServices.map((s) => ({ name: s.name, path: s.path })),
-    comparison: { baseline, changedFiles: changedFiles !== undefined },
+    comparison: { baseline, changedFiles: changedFiles !== undefined, ...(scanRoot && changed ? { changedFilesOutsideRoot: outsideRoot } : {}) },
     scanners: executed.runs,
     findings: compared.findings,
     fixed: compared.fixed,

@@ -14,6 +14,11 @@ import type { PullRequestInfo } from '../github/context.js';
 
 export interface MergeBaseScanInput {
   repoRoot: string;
+  /**
+   * The folder of the repository scanned (the report's source.root; absent: the top): the base is
+   * that folder at the merge base, so its findings are named as the head's are.
+   */
+  root?: string;
   config: GatehouseConfig;
   pr: PullRequestInfo;
   changedFiles: string[] | undefined;
@@ -48,20 +53,21 @@ export async function scanMergeBase(input: MergeBaseScanInput): Promise<ScanOpti
   try {
     await git(input.repoRoot, ['worktree', 'add', '--detach', '--quiet', worktree, mergeBase]);
     logger.info(`baseline: re-scanning the merge base ${mergeBase.slice(0, 7)} in a git worktree`);
+    const folder = input.root ? path.join(worktree, input.root) : worktree;
     // A service folder the PR adds does not exist at the merge base: its base is simply empty.
     const config: GatehouseConfig = input.config.services
-      ? { ...input.config, services: input.config.services.filter((s) => existsSync(path.join(worktree, s.path))) }
+      ? { ...input.config, services: input.config.services.filter((s) => existsSync(path.join(folder, s.path))) }
       : input.config;
     const report = await runScan(
       {
-        repoRoot: worktree,
+        repoRoot: folder,
         config,
         kind: 'snapshot',
         changedFiles: input.changedFiles,
         scanAll: input.scanAll,
         newOnly: false,
         scanId: `base-${mergeBase}`,
-        source: { commit: mergeBase },
+        source: { commit: mergeBase, ...(input.root ? { root: input.root } : {}) },
       },
       {
         logger: {

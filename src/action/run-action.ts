@@ -15,10 +15,11 @@ import { toSarif } from '../reporters/sarif.js';
 import { runScan, type ScanOptions } from '../scan.js';
 import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { affectedServices, resolveServices } from '../services/discover.js';
+import { scanFolderPath } from '../services/repo-path.js';
 import { ANNOTATIONS_USED_ENV, emitAnnotations, omittedAnnotationsNote, planAnnotations, type AnnotationSink } from '../github/annotations.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { createGitHubClient, httpStatusOf, type GitHubClient } from '../github/client.js';
-import { COMMENT_BODY_BUDGET, permissionWarning, upsertStickyComment } from '../github/comment.js';
+import { COMMENT_BODY_BUDGET, commentMarker, permissionWarning, upsertStickyComment } from '../github/comment.js';
 import type { GitHubRunContext } from '../github/context.js';
 import { writeJobSummary } from '../github/job-summary.js';
 import { fitSarifToLimits } from '../github/sarif-limits.js';
@@ -83,6 +84,10 @@ export async function runAction(run: ActionRun): Promise<number> {
   const github = token ? createGitHubClient({ token, baseUrl: context.apiUrl, logger }) : undefined;
   const pr = context.pullRequest;
 
+  // The folder scanned within the repository (a monorepo's job per folder): the PR's changed files,
+  // the base and GitHub's file names are the repository's.
+  const root = actionScanRoot(context.workspace, repoRoot);
+
   // Pull request: which files changed (they pick the services) and the base to compare with.
   let changedFiles: string[] | undefined;
   let baseline: ScanOptions['baseline'];
@@ -91,13 +96,13 @@ export async function runAction(run: ActionRun): Promise<number> {
     const source = inputs.baseline ?? (dashboard ? 'dashboard' : 'rescan');
     const scanAll = inputs['scan-all'] || changedFiles === undefined;
     if (source === 'dashboard') {
-      baseline = dashboard ? await dashboardBaseline(run, dashboard, config, repoRoot, scanAll ? undefined : changedFiles) : undefined;
+      baseline = dashboard ? await dashboardBaseline(run, dashboard, config, repoRoot, root, scanAll ? undefined : changedFiles) : undefined;
       if (!baseline) {
         logger.warning('no base scan from the dashboard; re-scanning the merge base instead');
-        baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, logger });
+        baseline = await scanMergeBase({ repoRoot, root, config, pr, changedFiles, scanAll, logger });
       }
     } else if (source === 'rescan') {
-      baseline = await scanMergeBase({ repoRoot, config, pr, changedFiles, scanAll, logger });
+      baseline = await scanMergeBase({ repoRoot, root, config, pr, changedFiles, scanAll, logger });
     } else {
       logger.info('baseline: none (the gate counts the findings in changed files)');
     }
@@ -137,7 +142,7 @@ export async function runAction(run: ActionRun): Promise<number> {
         pullRequest: pr?.number,
         baseCommit: baseline?.report.source.commit,
         runUrl: context.runUrl,
-        root: actionScanRoot(context.workspace, repoRoot),
+        root,
       },
     },
     { logger },
@@ -159,7 +164,7 @@ export async function runAction(run: ActionRun): Promise<number> {
   await writeFile(sarifFile, `${JSON.stringify(sarif.log, null, 2)}\n`, 'utf8');
   setOutputs(io, report, reportFile, sarifFile);
 
-  const title = 'Gatehouse security gate';
+  const title = gateTitle(report.source.root);
   // Annotations mark what a change introduced on its changed files: pull requests only. Planned
   // first, so the job summary can say what did not fit GitHub's per-step and per-job limits.
   const annotate = inputs.annotations && pr !== undefined;
@@ -202,7 +207,7 @@ export async function runAction(run: ActionRun): Promise<number> {
         const outcome = await upsertStickyComment(
           github,
           { owner: context.owner, repo: context.repo, issueNumber: pr.number },
-          { body, mode: inputs.comment, gatePassed: report.gate.passed },
+          { body, mode: inputs.comment, gatePassed: report.gate.passed, marker: commentMarker(report.source.root) },
           logger,
         );
         if ('url' in outcome) io.setOutput('comment-url', outcome.url);
@@ -242,7 +247,7 @@ async function publishForkReport(run: ActionRun): Promise<number> {
   await writeFile(sarifFile, `${JSON.stringify(fitSarifToLimits(sarifForUpload(report, undefined)).log, null, 2)}\n`, 'utf8');
   setOutputs(io, report, reportFile, sarifFile);
 
-  const title = 'Gatehouse security gate';
+  const title = gateTitle(report.source.root);
   if (run.summaryFile && inputs['job-summary']) {
     const summaryFile = run.summaryFile;
     await reporter('the job summary', logger, () => writeJobSummary(summaryFile, (maxChars) => renderMarkdown(report, { maxChars, title })));
@@ -251,7 +256,7 @@ async function publishForkReport(run: ActionRun): Promise<number> {
   const allClear = report.gate.passed && !report.findings.some((f) => f.status === 'introduced');
   const body = renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET, detailsUrl: report.source.runUrl ?? context.runUrl, title: allClear ? `${title}: all clear` : title });
   await reporter('the PR comment', logger, async () => {
-    const outcome = await upsertStickyComment(github, { owner: context.owner, repo: context.repo, issueNumber: prNumber }, { body, mode: inputs.comment, gatePassed: report.gate.passed }, logger);
+    const outcome = await upsertStickyComment(github, { owner: context.owner, repo: context.repo, issueNumber: prNumber }, { body, mode: inputs.comment, gatePassed: report.gate.passed, marker: commentMarker(report.source.root) }, logger);
     if ('url' in outcome) io.setOutput('comment-url', outcome.url);
   });
   const dashboard = resolveDashboard(inputs, io, logger);
@@ -331,6 +336,11 @@ function verdict(report: ScanReport, io: ActionIO, logger: Logger): number {
   return report.gate.outcome === 'scanner-error' ? EXIT_CODES.scannerError : EXIT_CODES.gateFailed;
 }
 
+/** The comment's and summary's title: a monorepo's job per folder names its folder (each has its own comment). */
+export function gateTitle(root: string | undefined): string {
+  return root ? `Gatehouse security gate (${root})` : 'Gatehouse security gate';
+}
+
 async function readChangedFiles(github: GitHubClient | undefined, context: GitHubRunContext, logger: Logger): Promise<string[] | undefined> {
   const pr = context.pullRequest;
   if (!pr) return undefined;
@@ -357,13 +367,16 @@ async function dashboardBaseline(
   dashboard: DashboardTarget,
   config: GatehouseConfig,
   repoRoot: string,
+  root: string | undefined,
   changedFiles: string[] | undefined,
 ): Promise<ScanOptions['baseline']> {
   const { context, logger } = run;
   const pr = context.pullRequest;
   if (!pr) return undefined;
   const all = resolveServices(repoRoot, config);
-  const services = (changedFiles ? affectedServices(all, changedFiles, config) : all).map((s) => s.name);
+  // GitHub names the changed files from the repository's top; the services are the folder's.
+  const inFolder = changedFiles?.flatMap((f) => scanFolderPath(root, f) ?? []);
+  const services = (inFolder ? affectedServices(all, inFolder, config) : all).map((s) => s.name);
   if (services.length === 0) return undefined;
   try {
     const report = await fetchDashboardBaseline({

@@ -8,6 +8,7 @@ import { scrubSecrets } from '../findings/redact.js';
 import { neutraliseInvisibleText } from '../report/invisible-text.js';
 import type { Finding } from '../findings/finding.js';
 import type { ScanReport } from '../report/scan-report.js';
+import { repositoryPath } from '../services/repo-path.js';
 
 /** GitHub: "10 warning annotations and 10 error annotations per step", 50 annotations per job. */
 export const ANNOTATIONS_PER_LEVEL = 10;
@@ -78,7 +79,8 @@ export function emitAnnotations(report: ScanReport, sink: AnnotationSink, option
     const message = neutraliseInvisibleText(scrubSecrets(`${f.severity.toUpperCase()} — ${sentence(f.message)}${fix}`));
     const properties: AnnotationProperties = {
       title: neutraliseInvisibleText(scrubSecrets(`Gatehouse: ${f.ruleId} (${f.tool})`)),
-      file: f.location.path,
+      // GitHub places an annotation by the file's path from the repository's top.
+      file: f.location.path === undefined ? undefined : repositoryPath(report.source.root, f.location.path),
       startLine: f.location.startLine && f.location.startLine > 0 ? f.location.startLine : undefined,
       endLine: f.location.endLine && f.location.endLine > 0 ? f.location.endLine : undefined,
     };

@@ -7,6 +7,15 @@ import type { GitHubClient } from './client.js';
 import { httpStatusOf } from './client.js';
 
 export const COMMENT_MARKER = '<!-- gatehouse:comment -->';
+
+/**
+ * The marker of a scan's comment: one per folder scanned (`root`, the report's source.root). A
+ * monorepo's CI job per folder keeps its own comment: with one marker the last job to finish
+ * overwrote the others', and a passed folder's comment hid a failed one's.
+ */
+export function commentMarker(root?: string): string {
+  return root ? `<!-- gatehouse:comment root=${encodeURIComponent(root)} -->` : COMMENT_MARKER;
+}
 /** GitHub refuses an issue comment body longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** What the markdown renderer may use: the limit minus the marker line and a safety margin. */
@@ -26,8 +35,8 @@ export type CommentOutcome =
   | { action: 'forbidden'; warning: string };
 
 /** The full comment text: the hidden marker first, then the body, cut hard at GitHub's limit. */
-export function withMarker(body: string): string {
-  const full = `${COMMENT_MARKER}\n${body}`;
+export function withMarker(body: string, marker = COMMENT_MARKER): string {
+  const full = `${marker}\n${body}`;
   if (full.length <= GITHUB_COMMENT_LIMIT) return full;
   const note = '\n\n_(cut to fit GitHub\'s comment size limit; see the job summary for the full report)_';
   return full.slice(0, GITHUB_COMMENT_LIMIT - note.length) + note;
@@ -37,6 +46,7 @@ export function withMarker(body: string): string {
 export async function findStickyComment(
   client: GitHubClient,
   target: StickyCommentTarget,
+  marker = COMMENT_MARKER,
 ): Promise<{ id: number; body: string; url: string } | undefined> {
   for await (const page of client.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
     owner: target.owner,
@@ -44,7 +54,8 @@ export async function findStickyComment(
     issue_number: target.issueNumber,
     per_page: 100,
   })) {
-    const ours = page.data.find((c) => (c.body ?? '').startsWith(COMMENT_MARKER));
+    // The whole first line: another folder's marker is not ours.
+    const ours = page.data.find((c) => (c.body ?? '').split('\n', 1)[0] === marker);
     if (ours) return { id: ours.id, body: ours.body ?? '', url: ours.html_url };
   }
   return undefined;
@@ -53,13 +64,13 @@ export async function findStickyComment(
 export async function upsertStickyComment(
   client: GitHubClient,
   target: StickyCommentTarget,
-  input: { body: string; mode: CommentMode; gatePassed: boolean },
+  input: { body: string; mode: CommentMode; gatePassed: boolean; marker?: string },
   logger: Logger,
 ): Promise<CommentOutcome> {
   if (input.mode === 'never') return { action: 'skipped', reason: 'comment: never' };
-  const body = withMarker(input.body);
+  const body = withMarker(input.body, input.marker);
   try {
-    const existing = await findStickyComment(client, target);
+    const existing = await findStickyComment(client, target, input.marker);
     if (existing) {
       // `on-failure` still edits an existing comment, so a fixed PR shows "all clear" instead of a stale failure.
       if (existing.body === body) return { action: 'unchanged', url: existing.url, id: existing.id };

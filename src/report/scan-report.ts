@@ -266,6 +266,11 @@ const ScanReportBaseSchema = z.object({
     baseline: z.enum(['report', 'dashboard', 'rescan', 'none']),
     /** Whether a changed-files list narrowed what counts as introduced. */
     changedFiles: z.boolean(),
+    /**
+     * A scan of one folder (`source.root`) given a changed-files list: how many of the change's files
+     * lie outside that folder (another folder's scan gates them; this one neither scanned nor counted them).
+     */
+    changedFilesOutsideRoot: z.number().int().nonnegative().optional(),
   }),
   scanners: z.array(ScannerRunSchema),
   findings: z.array(FindingSchema),

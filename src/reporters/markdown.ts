@@ -22,7 +22,7 @@ import { neutraliseInvisibleText } from '../report/invisible-text.js';
 import { describeFix, describeLocation, describeSecret } from '../gate/describe.js';
 import { describeStep } from '../remediation/plan.js';
 import type { RemediationStep, ScanReport } from '../report/scan-report.js';
-import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, sortBySeverity, type CountColumn } from './summary.js';
+import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, partScopeNote, sortBySeverity, type CountColumn } from './summary.js';
 
 export const DEFAULT_MAX_CHARS = 65_000;
 
@@ -276,7 +276,9 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const detailsUrl = safeUrl(opts.detailsUrl);
   const links: Links = {};
   const source = safeUrl(opts.sourceBaseUrl?.replace(/\/+$/, ''));
-  if (source) links.source = source;
+  // A scan of one folder names its files from that folder; GitHub from the repository's top.
+  const root = report.source.root;
+  if (source) links.source = root ? `${source}/${root.split('/').map(encodeURIComponent).join('/')}` : source;
   const gate = report.gate;
   const budget = new Budget(maxChars);
 
@@ -305,6 +307,8 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   for (const note of (gate.policy ?? []).filter((n) => n.kind !== 'open-ended-suppressions')) {
     budget.add(`\n> ⚠️ **${escapeMarkdown(note.message, 400)}**\n`, RESERVE);
   }
+  const scope = partScopeNote(report);
+  if (scope) budget.add(`\n> ${escapeMarkdown(scope, 600)}\n`, RESERVE);
   if (report.kind === 'pr' && report.comparison.baseline === 'none') {
     budget.add('\n> **No baseline scan was available**, so findings in the files this PR changed count as new and all others as existing.\n', RESERVE);
   }

@@ -8,6 +8,7 @@ import { SEVERITY_RANK } from '../findings/severity.js';
 import { describeFix } from '../gate/describe.js';
 import type { ScanReport, ScannerRun } from '../report/scan-report.js';
 import { toolHomepage } from '../scanners/registry.js';
+import { repositoryPath } from '../services/repo-path.js';
 import { scrubDeep } from './json.js';
 import { scannersRunNowhere } from './coverage.js';
 
@@ -92,11 +93,12 @@ function ruleFor(f: Finding): sarif.ReportingDescriptor {
   };
 }
 
-function locationOf(f: Finding): sarif.Location[] {
+/** `root`: the folder scanned (the report's source.root); code scanning resolves URIs from the repository's top. */
+function locationOf(f: Finding, root: string | undefined): sarif.Location[] {
   const { path, image, startLine, endLine, startColumn, endColumn } = f.location;
   // Container findings: the image (or tarball) is the artifact; a path inside the image is not a
   // repository file, so it goes into the message, not the URI.
-  const uri = f.category === 'container' ? (image ?? path) : (path ?? image);
+  const uri = f.category === 'container' ? (image ?? path) : path ? repositoryPath(root, path) : (path ?? image);
   if (!uri) return [];
   const region: sarif.Region = { startLine: startLine && startLine > 0 ? startLine : 1 };
   if (endLine && endLine >= region.startLine!) region.endLine = endLine;
@@ -118,8 +120,8 @@ function messageOf(f: Finding): string {
   return parts.join('\n');
 }
 
-function resultOf(f: Finding, ruleIndex: number): sarif.Result {
-  const locations = locationOf(f);
+function resultOf(f: Finding, ruleIndex: number, root: string | undefined): sarif.Result {
+  const locations = locationOf(f, root);
   const result: sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -164,7 +166,7 @@ function resultOf(f: Finding, ruleIndex: number): sarif.Result {
 }
 
 /** SARIF run for one tool; `runs` are the scanner runs of that tool (timings, errors, version). */
-function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: number, coverage: ScanReport['coverage']): sarif.Run {
+function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: number, coverage: ScanReport['coverage'], root: string | undefined): sarif.Run {
   // Over GitHub's limit, keep the worst findings; the note below says how many were left out.
   const findings = all.length > maxResults ? [...all].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).slice(0, maxResults) : all;
   const leftOut = all.length - findings.length;
@@ -220,7 +222,7 @@ function runFor(tool: string, all: Finding[], runs: ScannerRun[], maxResults: nu
         ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
       },
     ],
-    results: findings.map((f) => resultOf(f, index.get(f.ruleId)!)),
+    results: findings.map((f) => resultOf(f, index.get(f.ruleId)!, root)),
   };
 }
 
@@ -265,7 +267,7 @@ export function toSarif(report: ScanReport, opts: SarifOptions = {}): sarif.Log 
   for (const tool of tools) {
     const findings = report.findings.filter((f) => f.tool === tool);
     const scannerRuns = report.scanners.filter((r) => r.tool === tool);
-    const run = runFor(tool, findings, scannerRuns, maxResults, report.coverage);
+    const run = runFor(tool, findings, scannerRuns, maxResults, report.coverage, report.source.root);
     if (findings.length === 0 && scannerRuns.length > 0 && scannerRuns.every((r) => r.status === 'error')) {
       run.automationDetails = { id: `gatehouse/${tool}-failed/` };
     }

@@ -116,3 +116,18 @@ export function describeFeeds(report: ScanReport): string[] {
     return `${name} ${s.version ?? ''}${age} (${s.entries ?? 0} entries, ${s.source ?? 'unknown source'})${s.note ? `; ${s.note}` : ''}`;
   });
 }
+
+/**
+ * What a pull request's scan of one folder (a monorepo's CI job per folder) covers, said where the
+ * verdict is read: its pass speaks for that folder only. Undefined for a scan of the whole repository.
+ */
+export function partScopeNote(report: ScanReport): string | undefined {
+  const root = report.source.root;
+  if (report.kind !== 'pr' || !root) return undefined;
+  const outside = report.comparison.changedFilesOutsideRoot ?? 0;
+  const rest =
+    outside > 0
+      ? `; ${outside} of the files this change touches lie outside it: a scan of their folder gates them, and if none runs they are not scanned`
+      : '';
+  return `This verdict covers the folder ${root} only${rest}.`;
+}

@@ -8,7 +8,7 @@ import { describeFinding, describeLocation, describeFix, describeSecret } from '
 import type { ScanReport } from '../report/scan-report.js';
 import { describeStep } from '../remediation/plan.js';
 import { coverageGapNotice, renderCoverageText } from './coverage.js';
-import { COLUMN_LABELS, COUNT_COLUMNS, countRows, describeExploitation, describeFeeds, formatDuration, shortError, sortForReport } from './summary.js';
+import { COLUMN_LABELS, COUNT_COLUMNS, countRows, describeExploitation, describeFeeds, formatDuration, partScopeNote, shortError, sortForReport } from './summary.js';
 
 export interface TextOptions {
   color: boolean;
@@ -60,6 +60,8 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
 
   // Counts per service and severity.
   lines.push('', paint('bold', 'Findings'));
+  const scope = partScopeNote(report);
+  if (scope) lines.push(paint('yellow', `  ${terminalSafe(scope)}`));
   if (report.comparison.baseline === 'none' && report.kind === 'pr') {
     lines.push(paint('yellow', '  No baseline scan was available: findings in changed files count as new, the rest as existing.'));
   }

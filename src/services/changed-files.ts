@@ -3,10 +3,14 @@
 // ("M\tpath", "R100\told\tnew") give every path they name, so a renamed or deleted file counts
 // for its service. A path outside the repository, or a list of which no path lies in the
 // repository, is a usage error naming the first bad path: never "touches 0 services" and a pass.
+// A scan of one folder of a repository (a monorepo's CI job per folder) takes the list as git and
+// GitHub give it, relative to the repository's top: paths in its folder become paths of the folder,
+// the others are another folder's (said, not counted, never an error).
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { normalizeRelPath } from './discover.js';
+import { normalizeRepoPath, scanFolderPath } from './repo-path.js';
 
 const NAME_STATUS = /^[ACDMRTUXB]\d*\t/;
 
@@ -18,11 +22,26 @@ function realOrSelf(path: string): string {
   }
 }
 
-/** Repository-relative changed paths; throws ConfigError (exit 2) for a path outside the repository. */
-export function normalizeChangedFiles(repoRoot: string, lines: readonly string[]): string[] {
+/** The changed paths of the folder scanned, and how many the list named outside it. */
+export interface ChangedFiles {
+  /** Relative to the folder scanned (the repository's top when it is the whole repository). */
+  files: string[];
+  /** Repository paths outside the folder scanned (only with a scan root): another folder's, not counted here. */
+  outsideScanRoot: string[];
+}
+
+/**
+ * The changed paths relative to `repoRoot`, the folder scanned; throws ConfigError (exit 2) for a
+ * path outside the repository. With `scanRoot` (the folder's path in its repository, the report's
+ * `source.root`), relative paths are the repository's and absolute ones may lie anywhere in it.
+ */
+export function normalizeChangedFiles(repoRoot: string, lines: readonly string[], scanRoot = ''): ChangedFiles {
   const root = resolve(repoRoot);
   const realRoot = realOrSelf(root);
+  // The repository's top: the folder scanned with one `..` per segment of its root.
+  const top = scanRoot ? resolve(root, ...scanRoot.split('/').map(() => '..')) : root;
   const out: string[] = [];
+  const outside: string[] = [];
   const given: string[] = [];
   for (const line of lines) {
     const trimmed = line.trim();
@@ -37,16 +56,26 @@ export function normalizeChangedFiles(repoRoot: string, lines: readonly string[]
         const candidates = [relative(root, slashed), relative(realRoot, slashed), relative(realRoot, realOrSelf(slashed))];
         const inside = candidates.find((c) => !c.startsWith('..') && !isAbsolute(c));
         if (inside === undefined) {
-          throw new ConfigError(`--changed-files: "${raw}" is outside the repository (${root})`, { field: 'changed-files' });
+          const inRepository = scanRoot ? normalizeRepoPath(normalizeRelPath(relative(top, slashed))) : undefined;
+          if (inRepository === undefined) {
+            throw new ConfigError(`--changed-files: "${raw}" is outside the repository (${top})`, { field: 'changed-files' });
+          }
+          outside.push(inRepository);
+          continue;
         }
         rel = normalizeRelPath(inside);
       } else {
         rel = normalizeRelPath(slashed);
-        const resolved = relative(root, resolve(root, rel));
+        const resolved = relative(top, resolve(top, rel));
         if (resolved.startsWith('..') || isAbsolute(resolved)) {
-          throw new ConfigError(`--changed-files: "${raw}" is outside the repository (${root})`, { field: 'changed-files' });
+          throw new ConfigError(`--changed-files: "${raw}" is outside the repository (${top})`, { field: 'changed-files' });
         }
-        rel = normalizeRelPath(resolved);
+        const inFolder = scanFolderPath(scanRoot, normalizeRelPath(resolved));
+        if (inFolder === undefined) {
+          outside.push(normalizeRelPath(resolved));
+          continue;
+        }
+        rel = inFolder;
       }
       if (rel !== '') out.push(rel);
     }
@@ -59,5 +88,5 @@ export function normalizeChangedFiles(repoRoot: string, lines: readonly string[]
       { field: 'changed-files' },
     );
   }
-  return [...new Set(out)];
+  return { files: [...new Set(out)], outsideScanRoot: [...new Set(outside)] };
 }

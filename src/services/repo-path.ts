@@ -63,3 +63,21 @@ function realOrSelf(path: string): string {
     return path;
   }
 }
+
+/**
+ * A path of the folder a scan ran from (`root`, the report's `source.root`: '' or absent for the
+ * repository's top) as a path of the repository: what git diffs, GitHub's file links, annotations
+ * and code scanning name. A monorepo's CI job per folder reports `src/x.js`; GitHub knows it as
+ * `services/api/src/x.js`.
+ */
+export function repositoryPath(root: string | undefined, path: string): string {
+  if (!root) return path;
+  return path === '' ? root : `${root}/${path}`;
+}
+
+/** A repository path as a path of the folder scanned at `root`; undefined when it lies outside that folder. */
+export function scanFolderPath(root: string | undefined, repoPath: string): string | undefined {
+  if (!root) return repoPath;
+  if (repoPath === root) return '';
+  return repoPath.startsWith(`${root}/`) ? repoPath.slice(root.length + 1) : undefined;
+}

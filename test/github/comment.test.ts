@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../src/github/client.js';
-import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, upsertStickyComment, withMarker } from '../../src/github/comment.js';
+import { COMMENT_MARKER, commentMarker, GITHUB_COMMENT_LIMIT, upsertStickyComment, withMarker } from '../../src/github/comment.js';
 import { listChangedFiles } from '../../src/github/changed-files.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { otherComments, startGitHubStandIn, type GitHubStandIn } from './stand-in/github-stand-in.js';
@@ -34,6 +34,22 @@ describe('sticky PR comment', () => {
     expect(list).toHaveLength(1);
     expect(list[0].body).toBe(`${COMMENT_MARKER}\nall clear`);
     expect(first.action !== 'skipped' && first.action !== 'forbidden' && first.url).toContain('#issuecomment-');
+  });
+
+  it("a monorepo's job per folder keeps its own comment: one folder's pass does not overwrite another's failure", async () => {
+    standIn = await startGitHubStandIn({ owner, repo, token: TOKEN });
+    const gh = client(standIn.url);
+    const post = (root: string | undefined, body: string, gatePassed: boolean) =>
+      upsertStickyComment(gh, { owner, repo, issueNumber: 7 }, { body, mode: 'always', gatePassed, marker: commentMarker(root) }, createMemoryLogger());
+    expect((await post('services/web', 'web failed', false)).action).toBe('created');
+    expect((await post('services/api', 'api passed', true)).action).toBe('created');
+    expect((await post(undefined, 'whole repository', true)).action).toBe('created');
+    // Each folder's next run edits its own comment.
+    expect((await post('services/api', 'api passed again', true)).action).toBe('updated');
+    const bodies = (standIn.comments.get(7) ?? []).map((c) => c.body);
+    expect(bodies).toEqual([`${commentMarker('services/web')}\nweb failed`, `${commentMarker('services/api')}\napi passed again`, `${COMMENT_MARKER}\nwhole repository`]);
+    // A folder named to close the HTML comment early stays inside the marker.
+    expect(commentMarker('a-->b')).toBe('<!-- gatehouse:comment root=a--%3Eb -->');
   });
 
   it('finds its marker behind 150 earlier comments (second page) and does not add another', async () => {

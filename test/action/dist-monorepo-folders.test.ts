@@ -1,0 +1,122 @@
+// A monorepo's CI job per folder (`working-directory: services/web`, `services/api`) on one pull
+// request, through the built action against the GitHub stand-in. GitHub lists the PR's files from
+// the repository's top; each job must count its own folder's, compare with the same folder at the
+// merge base, keep its own comment, and name files as GitHub does. Before: a job whose folder the PR
+// did not touch stopped with a config error (no listed path in "the repository"), the merge base was
+// scanned whole (every finding of the folder "new"), and every job edited the same comment.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commentMarker } from '../../src/github/comment.js';
+import { ScanReportSchema } from '../../src/report/scan-report.js';
+import { startGitHubStandIn, type GitHubStandIn } from '../github/stand-in/github-stand-in.js';
+import { OWNER, PLANTED, pullRequestEvent, REPO, runDist, type TestRepo } from './harness.js';
+
+const TOKEN = 'ghs_standInTokenForTests0000000000000';
+const PR = 9;
+let standIn: GitHubStandIn | undefined;
+
+afterEach(async () => {
+  if (standIn) {
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+    standIn = undefined;
+  }
+});
+
+/**
+ * main: services/web (with a Dockerfile that runs as root: a finding already there) and services/api;
+ * the PR plants secrets in services/web/config.js. No config file: each folder is one service.
+ */
+function monorepo(): TestRepo {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-action-folders-'));
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } })
+      .toString()
+      .trim();
+  const write = (files: Record<string, string>) => {
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    }
+  };
+  git('init', '-q', '-b', 'main');
+  write({
+    'services/web/package.json': '{ "name": "web", "version": "1.0.0" }\n',
+    'services/web/config.js': 'export const region = "eu-west-1";\n',
+    'services/web/Dockerfile': 'FROM node:20.11.1-alpine\nCOPY . /app\nCMD ["node", "/app/index.js"]\n',
+    'services/api/package.json': '{ "name": "api", "version": "1.0.0" }\n',
+    'services/api/index.js': 'export const port = 8080;\n',
+  });
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  const baseSha = git('rev-parse', 'HEAD');
+  git('checkout', '-q', '-b', 'feature');
+  write({ 'services/web/config.js': `export const region = "eu-west-1";\nexport const awsAccessKeyId = "${PLANTED.awsKeyId}";\nexport const awsSecretAccessKey = "${PLANTED.awsSecret}";\n` });
+  git('add', '-A');
+  git('commit', '-q', '-m', 'add config');
+  const headSha = git('rev-parse', 'HEAD');
+  return {
+    dir,
+    baseSha,
+    headSha,
+    changedFiles: ['services/web/config.js'],
+    checkout: (ref) => void git('checkout', '-q', ref),
+    commit: () => {
+      throw new Error('not used');
+    },
+  };
+}
+
+describe("dist/index.js: a monorepo's job per folder on one pull request", () => {
+  it('each job gates its own folder, compares with that folder at the merge base, keeps its own comment and names files from the top', async () => {
+    const repo = monorepo();
+    standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO, token: TOKEN, pullFiles: { [PR]: repo.changedFiles } });
+    const event = pullRequestEvent(repo, { number: PR });
+
+    const web = await runDist({ repo, apiUrl: standIn.url, event, inputs: { 'github-token': TOKEN, 'working-directory': 'services/web' } });
+    expect(web.code, web.stdout + web.stderr).toBe(1);
+    const webReport = ScanReportSchema.parse(JSON.parse(readFileSync(web.outputs['report-file'], 'utf8')));
+    expect(webReport.source.root).toBe('services/web');
+    expect(webReport.comparison).toMatchObject({ baseline: 'rescan', changedFiles: true, changedFilesOutsideRoot: 0 });
+    // The secrets are new; the Dockerfile's root user was there at the merge base of the same folder.
+    const introduced = webReport.findings.filter((f) => f.status === 'introduced').map((f) => f.ruleId).sort();
+    expect(introduced.length).toBeGreaterThan(0);
+    expect(introduced.every((id) => id.startsWith('aws-'))).toBe(true);
+    const rootUser = webReport.findings.find((f) => f.ruleId === 'docker-root-user');
+    expect(rootUser?.location.path).toBe('Dockerfile');
+    expect(rootUser?.status).toBe('existing');
+    // Annotations, SARIF and the comment's links name the file from the repository's top.
+    expect(web.stdout).toMatch(/::error title=Gatehouse%3A aws-access-key-id \(gatehouse-secrets\),file=services\/web\/config\.js,line=2,endLine=2::/);
+    const sarif = JSON.parse(readFileSync(web.outputs['sarif-file'], 'utf8')) as { runs: { results: { locations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const uris = sarif.runs.flatMap((r) => r.results.flatMap((x) => (x.locations ?? []).map((l) => l.physicalLocation.artifactLocation.uri)));
+    expect(uris).toContain('services/web/config.js');
+    expect(uris).toContain('services/web/Dockerfile');
+    expect(uris.every((u) => u.startsWith('services/web/'))).toBe(true);
+
+    const api = await runDist({ repo, apiUrl: standIn.url, event, inputs: { 'github-token': TOKEN, 'working-directory': 'services/api' }, runId: '1002' });
+    expect(api.code, api.stdout + api.stderr).toBe(0);
+    const apiReport = ScanReportSchema.parse(JSON.parse(readFileSync(api.outputs['report-file'], 'utf8')));
+    expect(apiReport.source.root).toBe('services/api');
+    expect(apiReport.comparison.changedFilesOutsideRoot).toBe(1);
+    expect(apiReport.findings.filter((f) => f.status === 'introduced')).toEqual([]);
+
+    // Two comments: the api job's pass did not overwrite the web job's failure.
+    const comments = standIn.comments.get(PR) ?? [];
+    expect(comments).toHaveLength(2);
+    const [webComment, apiComment] = comments.map((c) => c.body);
+    expect(webComment.split('\n')[0]).toBe(commentMarker('services/web'));
+    expect(webComment).toContain('## Gatehouse security gate \\(services/web\\)');
+    expect(webComment).toContain('Failed');
+    expect(webComment).toContain(`https://github.com/${OWNER}/${REPO}/blob/${repo.headSha}/services/web/config.js#L2`);
+    expect(webComment).toContain('This verdict covers the folder services/web only.');
+    expect(apiComment.split('\n')[0]).toBe(commentMarker('services/api'));
+    expect(apiComment).toContain('Passed');
+    expect(apiComment).toMatch(/covers the folder services\/api only; 1 of the files this change touches lie outside it/);
+    for (const text of [web.stdout, web.stderr, api.stdout, ...comments.map((c) => c.body), ...Object.values(web.files)]) {
+      for (const secret of [PLANTED.awsKeyId, PLANTED.awsSecret]) expect(text.includes(secret)).toBe(false);
+    }
+  });
+});
