@@ -14,7 +14,7 @@ import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
 import { runScan } from '../scan.js';
 import { listRepositoryFiles } from '../ledger/inventory.js';
-import { markedFoldersBelowRoot, resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath } from '../services/discover.js';
+import { markedFoldersBelowRoot, resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath, servicesGroupingFolders } from '../services/discover.js';
 import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { renderReport, REPORT_FORMATS, REPORT_FILE_NAMES, type ReportFormat } from './formats.js';
 import { createProgressPrinter } from './progress.js';
@@ -327,6 +327,16 @@ async function servicesCommand(argv: string[], io: CliIo): Promise<number> {
       const parent = marked[0]!.folder.includes('/') ? `${marked[0]!.folder.slice(0, marked[0]!.folder.lastIndexOf('/'))}/*` : '*';
       out.push(`  To scan them as services, list them under services: in the config, or add their parent folders to discover.roots (e.g. "${parent}").`);
     }
+  }
+  // A discovered folder that groups several marked folders (each perhaps a microservice of its own).
+  const groups = config.services ? [] : servicesGroupingFolders(services, inventory.files, config.discover.markers);
+  if (groups.length > 0) {
+    out.push('', `Services that hold several folders with a marker of their own (${groups.length}), each counted to the one service:`);
+    for (const g of groups) {
+      const shown = g.folders.slice(0, 6).join(', ');
+      out.push(`  ${g.service.name} (${g.service.path}): ${shown}${g.folders.length > 6 ? `, and ${g.folders.length - 6} more` : ''}`);
+    }
+    out.push(`  To track them as services of their own, add their folders to discover.roots (e.g. "${groups[0]!.service.path}/*"), or list them under services: in the config.`);
   }
   if (found.notServices.length > 0) {
     out.push('', `Not services (${found.notServices.length}):`);

@@ -264,3 +264,33 @@ export function markedFoldersBelowRoot(files: readonly string[], markers: readon
   for (const f of folders) if (!kept.some((k) => f.startsWith(`${k}/`))) kept.push(f);
   return kept.sort().map((folder) => ({ folder, marker: first.get(folder)! }));
 }
+
+/** Markers of deployment configuration (kustomize components, Helm charts), not of a service's code. */
+const DEPLOY_CONFIG_MARKERS = new Set(['kustomization.yaml', 'Chart.yaml']);
+
+/**
+ * Discovered services that group several folders with a marker of their own (bank-of-anthos's
+ * `src/ledger` holds balancereader, ledgerwriter, transactionhistory and ledger-db, each a
+ * microservice): the service's own marker is below it, not in it, and two or more folders below hold
+ * one. Their findings count to the one service; a `discover.roots` entry of the group's folder
+ * (`src/ledger/*`) or a `services:` list tracks each.
+ */
+export function servicesGroupingFolders(
+  services: readonly Service[],
+  files: readonly string[],
+  markers: readonly string[],
+): { service: Service; folders: string[] }[] {
+  const isMarker = picomatch([...markers], { dot: true });
+  const out: { service: Service; folders: string[] }[] = [];
+  for (const service of services) {
+    if (service.path === '') continue;
+    const prefix = `${service.path}/`;
+    const inside = files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
+    if (inside.some((f) => !f.includes('/') && isMarker(f))) continue;
+    // Folders that are services already (a root such as `src/ledger/*`) are not grouped by this one.
+    const marked = markedFoldersBelowRoot(inside, markers).filter((m) => serviceForPath(services, `${prefix}${m.folder}/-`) === service.name);
+    // Deployment configuration only (kustomize components, Helm charts) is no group of services.
+    if (marked.filter((m) => !DEPLOY_CONFIG_MARKERS.has(m.marker)).length >= 2) out.push({ service, folders: marked.map((m) => m.folder) });
+  }
+  return out;
+}

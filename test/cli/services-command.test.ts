@@ -51,6 +51,30 @@ describe('gatehouse services', () => {
     expect(r.stdout).toMatch(/Not services \(1\):\n {2}services\/notes: no service marker within 3 levels/);
   });
 
+  it('names a discovered service that groups several microservice folders, and stops once the suggested roots make them services', async () => {
+    // bank-of-anthos's layout: src/ledger holds four services, each with its own build file; kustomize
+    // components (deployment configuration) are no group.
+    const root = mkdtempSync(join(tmpdir(), 'gh-groups-'));
+    write(root, {
+      'src/ledger/balancereader/pom.xml': '<project/>',
+      'src/ledger/ledgerwriter/pom.xml': '<project/>',
+      'src/ledger/ledger-db/Dockerfile': 'FROM postgres:16\n',
+      'src/ledger/skaffold.yaml': '',
+      'src/frontend/Dockerfile': 'FROM python:3.12\n',
+      'src/frontend/web/package.json': '{}',
+      'src/components/backend/kustomization.yaml': '',
+      'src/components/frontend/kustomization.yaml': '',
+    });
+    const r = await run(['services', root]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Services that hold several folders with a marker of their own (1), each counted to the one service:\n  ledger (src/ledger): balancereader, ledger-db, ledgerwriter\n');
+    expect(r.stdout).toContain('add their folders to discover.roots (e.g. "src/ledger/*")');
+    write(root, { '.gatehouse.yml': 'version: 1\ndiscover:\n  roots: ["src/*", "src/ledger/*"]\n' });
+    const after = await run(['services', root]);
+    expect(after.stdout).toMatch(/\n {2}balancereader +src\/ledger\/balancereader +pom\.xml/);
+    expect(after.stdout).not.toContain('Services that hold several folders');
+  });
+
   it('names the folders below the root with a marker of their own when the repository is one service, and what to do', async () => {
     // A polyglot samples layout (dapr/quickstarts): topic/language/kind/app, markers three levels down.
     const root = mkdtempSync(join(tmpdir(), 'gh-deep-'));
