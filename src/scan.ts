@@ -143,6 +143,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     concurrency: config.concurrency,
     timeoutMs: config['scanner-timeout'] * 1000,
     maxOutputBytes: Math.round(config['max-output-mb'] * 1024 * 1024),
+    root: scanRoot,
     logger,
     onProgress: deps.onProgress,
     unavailableTools: options.unavailableTools,

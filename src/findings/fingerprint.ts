@@ -17,6 +17,7 @@
 // tuples collide ("a|b" + "c" vs "a" + "b|c").
 import type { ParsedFinding } from './finding.js';
 import { sha256Hex } from './redact.js';
+import { normalizeRepoPath, repositoryPath } from '../services/repo-path.js';
 
 /** Bump when the rules above change; old fingerprints then no longer match (a deliberate reset). */
 export const FINGERPRINT_VERSION = 'v1';
@@ -58,8 +59,15 @@ function codeParts(f: ParsedFinding, _service: string): string[] {
   return [FINGERPRINT_VERSION, 'code', f.tool, f.ruleId, where, 'title', f.title];
 }
 
-/** The stable fingerprint of a parsed finding in a service (32 hex characters). */
-export function fingerprintFinding(f: ParsedFinding, service: string): string {
-  return sha256Hex(JSON.stringify(fingerprintParts(f, service))).slice(0, FINGERPRINT_HEX_LENGTH);
+/**
+ * The stable fingerprint of a parsed finding in a service (32 hex characters). `root`: the folder of
+ * the repository the scan ran from (source.root); the file is named from the repository's top, so a
+ * finding has one fingerprint whether its folder was scanned alone or with the whole repository. A
+ * path in an image, or one outside the repository, is left as it is.
+ */
+export function fingerprintFinding(f: ParsedFinding, service: string, root?: string): string {
+  const path = f.location.path;
+  const named = root && path !== undefined && f.category !== 'container' && normalizeRepoPath(path) === path ? { ...f, location: { ...f.location, path: repositoryPath(root, path) } } : f;
+  return sha256Hex(JSON.stringify(fingerprintParts(named, service))).slice(0, FINGERPRINT_HEX_LENGTH);
 }
 

@@ -13,6 +13,12 @@ export interface NormalizeOptions {
   service: string;
   /** Maps a repository-relative path to its service (services/discover.ts). */
   serviceForPath?: (path: string) => string | undefined;
+  /**
+   * The folder of the repository scanned (source.root; absent: the top). Fingerprints name files from
+   * the repository's top, so a folder's findings keep their identity whether the repository is scanned
+   * whole or in parts (a nightly whole scan as the dashboard base of a folder's PR job).
+   */
+  root?: string;
 }
 
 /**
@@ -71,7 +77,7 @@ export function normalizeFindings(input: readonly ParsedFinding[], opts: Normali
       status: 'introduced',
     };
     // After scrubbing, so not even a hash of a leaked value goes into the fingerprint.
-    finding.fingerprint = fingerprintFinding(finding, service);
+    finding.fingerprint = fingerprintFinding(finding, service, opts.root);
     const seen = byFingerprint.get(finding.fingerprint);
     if (!seen || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[seen.severity]) {
       byFingerprint.set(finding.fingerprint, finding);

@@ -56,6 +56,8 @@ export interface ExecuteOptions {
   concurrency: number;
   timeoutMs: number;
   maxOutputBytes: number;
+  /** The folder of the repository scanned (source.root): fingerprints name files from the repository's top. */
+  root?: string;
   logger: Logger;
   onProgress?: (event: ScanProgress) => void;
   /**
@@ -107,7 +109,7 @@ async function executeOne(planned: PlannedScan, options: ExecuteOptions): Promis
     if (unavailable) throw new RunFailure(unavailable);
     const output = planned.mode === 'run' ? await runPlanned(planned, options) : await readImport(planned, options.maxOutputBytes);
     const parsed = parseOutputOrExplain(planned, output);
-    const findings = normalizeOrFail(planned, parsed, options.services);
+    const findings = normalizeOrFail(planned, parsed, options.services, options.root);
     result = splitRuns(planned, parsed, findings, options, base, elapsed());
   } catch (err) {
     const reason = await errorReason(planned, err);
@@ -243,9 +245,9 @@ function parseOutput(planned: PlannedScan, output: ToolOutput): ParseResult {
   }
 }
 
-function normalizeOrFail(planned: PlannedScan, parsed: ParseResult, services: readonly Service[]): Finding[] {
+function normalizeOrFail(planned: PlannedScan, parsed: ParseResult, services: readonly Service[], root: string | undefined): Finding[] {
   try {
-    return normalize(planned, parsed, services);
+    return normalize(planned, parsed, services, root);
   } catch (err) {
     // A finding the parser built wrongly: the run's results cannot be trusted as a whole.
     if (err instanceof ScannerOutputError) throw new RunFailure(`produced an invalid finding: ${err.message}`);
@@ -253,7 +255,7 @@ function normalizeOrFail(planned: PlannedScan, parsed: ParseResult, services: re
   }
 }
 
-function normalize(planned: PlannedScan, parsed: ParseResult, services: readonly Service[]): Finding[] {
+function normalize(planned: PlannedScan, parsed: ParseResult, services: readonly Service[], root: string | undefined): Finding[] {
   // Paths decide the service; a path outside every service keeps the run's own service
   // (ROOT_SERVICE for a repository-wide import). A path outside the repository itself
   // (`services/api/../../../etc/passwd`, `/etc/passwd`) belongs to no service: ROOT_SERVICE, never
@@ -274,7 +276,7 @@ function normalize(planned: PlannedScan, parsed: ParseResult, services: readonly
     if (list) list.push(f);
     else groups.set(service, [f]);
   }
-  return [...groups].flatMap(([service, list]) => normalizeFindings(list, { service, serviceForPath: byPath }));
+  return [...groups].flatMap(([service, list]) => normalizeFindings(list, { service, serviceForPath: byPath, root }));
 }
 
 /** The files a run selected but did not check, those of one service (the ledger counts them unread). */
