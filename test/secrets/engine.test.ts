@@ -147,6 +147,20 @@ describe('SecretEngine', () => {
     expect(scan('$db-password: "Meadow?2231";\n', 'src/styles/form.scss')).toHaveLength(1);
   });
 
+  it("reads C#'s private fields and object initializers as code, not as .npmrc keys or connection strings (EdwinVW/pitstop)", () => {
+    const cs = 'src/Infrastructure.Messaging/RabbitMQMessageHandler.cs';
+    expect(scan('        _password = password;\n', cs)).toEqual([]);
+    expect(scan('        _password = configSection["Password"];\n', cs)).toEqual([]);
+    expect(scan('var factory = new ConnectionFactory() { VirtualHost = _virtualHost, UserName = _username, Password = _password, Port = _port };\n', cs)).toEqual([]);
+    expect(scan('client.Credentials = new NetworkCredential("_username", "_password");\n', cs)).toEqual([]);
+    // What these rules are for still fires: a scoped npm key written from code, a connection string
+    // literal in code, a credential literal, and an unscoped key in an .npmrc.
+    expect(scan('fs.writeFileSync(".npmrc", "//registry.npmjs.org/:_authToken=Zq8vT2pLmN4xR7sK1wYb");\n', 'scripts/publish.js').map((m) => m.ruleId)).toContain('npmrc-auth');
+    expect(scan('_password=Zq8vT2pLmN4xR7sK1wYb\n', '.npmrc').map((m) => m.ruleId)).toEqual(['npmrc-auth']);
+    expect(scan('var cs = "Server=db;Database=shop;User Id=sa;Password=Meadow?2231;";\n', cs).map((m) => m.ruleId)).toEqual(['connection-string-password']);
+    expect(scan('client.Credentials = new NetworkCredential("mailer", "Meadow?2231");\n', cs).map((m) => m.ruleId)).toEqual(['call-argument-credential']);
+  });
+
   it('ignores lockfile integrity hashes and generic matches in minified assets, not token shapes', () => {
     const integrity = `sha512-${random.chars(B64, 86)}==`;
     expect(scan(`  integrity ${integrity}\n  token "${random.chars(ALNUM, 32)}"\n`, 'web/yarn.lock')).toEqual([]);

@@ -389,9 +389,12 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     keywords: ['_authtoken', '_auth', '_password'],
     pattern: /(?:^|[\s:])(?:_authToken|_auth|_password)\s*=\s*["']?(?<secret>[^\s"']+)/,
     minLength: 8,
-    // npm expands only `${VAR}`: `$NPM_TOKEN` is a reference, `$ecret-token-1` a literal.
-    check: ({ secret }) =>
-      secret.startsWith('$') && !secret.startsWith('${') ? !/^\$[A-Za-z_]\w*$/.test(secret) && !isFillerValue(secret) : !isPlaceholder(secret),
+    // npm expands only `${VAR}`: `$NPM_TOKEN` is a reference, `$ecret-token-1` a literal. In program
+    // source `_password = password;` assigns a field (C#'s private `_password`, EdwinVW/pitstop): there
+    // only a registry's scoped key (`//registry.npmjs.org/:_authToken=...` written into a file) counts.
+    check: ({ secret, match, file }) =>
+      (!file.isCode || match[0].startsWith(':')) &&
+      (secret.startsWith('$') && !secret.startsWith('${') ? !/^\$[A-Za-z_]\w*$/.test(secret) && !isFillerValue(secret) : !isPlaceholder(secret)),
   },
   {
     id: 'yarnrc-auth',
@@ -566,9 +569,12 @@ const FRAMEWORK_RULES: SecretRule[] = [
     keywords: ['password=', 'pwd=', 'password =', 'pwd ='],
     lineMustInclude: [';', '&'],
     pattern: /(?:^|[;?&"'\s(])(?:Password|Pwd)\s*=\s*(?<secret>[^;&"'\s<>]{4,})(?=[;&"'\s<>]|$)/i,
-    check: ({ secret, match }) =>
+    check: ({ secret, match, file }) =>
       // Only in a connection-string shaped context: other key=value pairs separated by ; or &.
       /(?:server|data source|host|user id|uid|user|database|initial catalog|jdbc:|driver)\s*=|jdbc:|[?&]user=/i.test(match.input) &&
+      // In program source a connection string is a string literal; `new ConnectionFactory() { HostName
+      // = _host, Password = _password }` assigns properties (EdwinVW/pitstop).
+      (!file.isCode || quoteBefore(match)) &&
       !isPlaceholder(secret) &&
       passwordValueOk(secret),
   },
@@ -724,6 +730,12 @@ export function passwordValueOk(value: string): boolean {
   const classes = charClasses(value);
   if (classes.digit || classes.symbol) return classes.count >= 2;
   return value.length >= 16 && /[a-z][A-Z]/.test(value);
+}
+
+/** Whether the match's line holds a quote before it: the match is (or may be) inside a string literal. */
+function quoteBefore(match: RegExpExecArray): boolean {
+  const lineStart = match.input.lastIndexOf('\n', match.index - 1) + 1;
+  return /["'`]/.test(match.input.slice(lineStart, match.index));
 }
 
 /** A value assigned to a secret/token/key name that reads like a generated credential. */

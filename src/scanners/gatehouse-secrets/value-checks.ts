@@ -270,6 +270,10 @@ function isMostlySequential(value: string): boolean {
 /** An environment variable name or a constant name, not a value (`GITHUB_TOKEN`, `DB_PASSWORD`). */
 export function looksLikeIdentifierName(value: string): boolean {
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true;
+  // A private field's name (`_password`, `__api_key`), as a literal too (`new NetworkCredential("_username",
+  // "_password")`, EdwinVW/pitstop): the name after its underscores.
+  const bare = value.replace(/^_+(?=[a-z])/, '');
+  if (bare !== value) return IDENTIFIER_WORDS.has(bare) || looksLikeIdentifierName(bare);
   if (!/^[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+$/.test(value)) return false;
   // Dotted lower-case words are keys (`errors.password.blank`); snake or kebab words are an
   // identifier when a word says so (`db_password`, `user-token-field`) or there are many, unless
