@@ -25,6 +25,10 @@ export interface ContextOptions {
 export const DEFAULT_DOWNGRADE: readonly SecretContext[] = ['test', 'docs', 'example'];
 
 const TEST_DIR = /(?:^|\/)(?:tests?|__tests__|__mocks__|spec|specs|testdata|test[-_]?data|testing|fixtures?|__fixtures__|e2e|cypress|integration[-_]tests?|mocks?|stubs?)\//i;
+// .NET keeps each test project in a folder of its own beside the code, named by convention
+// (`InvoiceService.UnitTests/`, `Ordering.FunctionalTests/`, `UITest/`, `TestUtils/`: EdwinVW/pitstop).
+const DOTNET_TEST_PROJECT =
+  /(?:^|\/)(?:[^/]+\.(?:Unit|Integration|Functional|Acceptance|Component|Contract|E2E|UI|Api)?Tests?|(?:Unit|Integration|Functional|Acceptance|E2E|UI)Tests?|Test(?:Utils?|Helpers?|Support|Common))\//;
 const TEST_FILE =
   /(?:^|\/)(?:test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground|templates?)\//i;
@@ -48,7 +52,7 @@ export function createContextClassifier(options: ContextOptions = {}): ContextCl
 
 /** The built-in rules: tests before examples before docs (a test's README is test material). */
 export function builtinContext(path: string): SecretContext {
-  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || TEST_FILE.test(path)) return 'test';
+  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || TEST_FILE.test(path)) return 'test';
   if (EXAMPLE_DIR.test(path) || EXAMPLE_FILE.test(path)) return 'example';
   if (DOCS_DIR.test(path) || DOCS_FILE.test(path) || DOCS_NAME.test(path)) return 'docs';
   return 'code';
