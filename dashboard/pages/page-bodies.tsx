@@ -502,7 +502,7 @@ async function viewRows(
     const rows = kept.pick(keys.fingerprints);
     if (rows) return { ...shown(rows, keys.total), open: orderTexts && !kept.ordered && showsAllOpen(view) ? await ordered(kept) : undefined };
   }
-  const { items, total } = await store.listFindings(filter, at);
+  const { items, total } = await store.listFindings(filter, at, true);
   const rows = items.map((f) => ({ html: Buffer.from(findingRowHtml(f, view.state), 'utf8'), tool: f.tool }));
   if (keepMax <= 0 || !showsAllOpen(view) || items.length !== total) return shown(rows, total);
   // A view a request waits for keeps them as they are when they fit so, deflated when only so.
@@ -584,7 +584,7 @@ export async function renderServiceBody(store: ReadStore, name: string, view: Se
   chartWindow(view.days, at);
   const [head, read, series] = await Promise.all([
     readServiceHead(store, name, at),
-    store.listFindings(findingFilter(name, view), at),
+    store.listFindings(findingFilter(name, view), at, true),
     chart === undefined ? viewSeries(store, name, view.days, at) : [],
   ]);
   return (

@@ -95,10 +95,11 @@ export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date, sev
 export interface FindingPageDialect {
   /**
    * One row as JSON `[position, [...columns], stored]`: its place in the page (1 = first), the
-   * columns' values in order (PAGE_COLUMNS), and an object with the stored finding's `location`,
-   * `kev` and `epss` (absent or null alike).
+   * columns' values in order (PAGE_COLUMNS), and an object with the stored finding's `location`
+   * (unless `location` is false: a page that shows `where_text` only), `kev` and `epss` (absent or
+   * null alike).
    */
-  row(position: string, columns: readonly string[]): string;
+  row(position: string, columns: readonly string[], location: boolean): string;
   /** One row as JSON `[position, fingerprint]` (listFindingKeys). */
   keyRow(position: string, fingerprint: string): string;
   /** The JSON array of `value` over the rows, in any order, as text ('[]' over no rows). */
@@ -113,10 +114,20 @@ export interface FindingPageDialect {
   severityByRank?: boolean;
 }
 
+/**
+ * The stored finding's KEV listing and EPSS score, read only where the row's columns say it has one
+ * (ingest writes `kev` = 1 with a listing, `epss` with a score, in the same statement as `data`; the
+ * KEV filter and the KEV-capped SLA already read those columns). Most rows have neither: a page of
+ * them that shows no location then parses no stored finding (SQLite: each row's first `->` parses
+ * ~700 bytes of JSON, half of a 36-row page's statement).
+ */
+const KEV_PART = "CASE WHEN f.kev = 1 THEN f.data -> '$.kev' END";
+const EPSS_PART = "CASE WHEN f.epss IS NOT NULL THEN f.data -> '$.epss' END";
+
 export const SQLITE_PAGE: FindingPageDialect = {
-  // Only the three members of `data` are rendered (each `->` reads the stored text in C).
-  row: (position, columns) =>
-    `json_array(${position}, json_array(${columns.join(', ')}), json_object('location', f.data -> '$.location', 'kev', f.data -> '$.kev', 'epss', f.data -> '$.epss'))`,
+  // Only the members of `data` a row uses are rendered (each `->` reads the stored text in C).
+  row: (position, columns, location) =>
+    `json_array(${position}, json_array(${columns.join(', ')}), json_object(${location ? "'location', f.data -> '$.location', " : ''}'kev', ${KEV_PART}, 'epss', ${EPSS_PART}))`,
   keyRow: (position, fingerprint) => `json_array(${position}, ${fingerprint})`,
   aggregate: (value) => `json_group_array(${value})`,
 };
@@ -134,9 +145,12 @@ export const POSTGRES_PAGE: FindingPageDialect = {
   // POSTGRES_WHOLE_DATA_MAX bytes sends only the three members: a large export (up to 100,000 rows) is
   // one text value, which must stay far below the longest string node can hold (~512 MB) whatever
   // the messages a scanner writes.
-  row: (position, columns) =>
+  // Without the location, a row that has no KEV listing nor EPSS score (its columns say so, as
+  // SQLITE_PAGE's) sends `{}` instead of its stored finding: a service page's 36 rows were ~25 KB of
+  // text that PostgreSQL joined and sent, and Node parsed, for nothing.
+  row: (position, columns, location) =>
     `'[' || ${position} || ',' || array_to_json(ARRAY[${columns.map((c) => `${c}::text`).join(', ')}])::text || ',' || ` +
-    `CASE WHEN octet_length(f.data) <= ${POSTGRES_WHOLE_DATA_MAX} THEN f.data ` +
+    `CASE ${location ? '' : "WHEN f.kev = 0 AND f.epss IS NULL THEN '{}' "}WHEN octet_length(f.data) <= ${POSTGRES_WHOLE_DATA_MAX} THEN f.data ` +
     `ELSE json_build_object('location', f.data::json -> 'location', 'kev', f.data::json -> 'kev', 'epss', f.data::json -> 'epss')::text END || ']'`,
   // The fingerprint as a JSON string (to_json escapes it), joined as text like a page row.
   keyRow: (position, fingerprint) => `'[' || ${position} || ',' || to_json(${fingerprint})::text || ']'`,
@@ -208,8 +222,15 @@ function countSql(filter: FindingFilter, where: { sql: string; params: (string |
 }
 
 /**
+ * What a page statement gives of each finding: its row (FindingRow), its row without the stored
+ * location (`shown`: a service page's table shows `where_text`; the row's location is then `{}`),
+ * or its fingerprint only (`keys`: findingKeys).
+ */
+export type PageShape = 'rows' | 'shown' | 'keys';
+
+/**
  * The statement of one page and its `?` parameters (PostgreSQL renumbers them). Result: one row
- * { items, total }; `keysOnly`: items are `[position, fingerprint]` (findingKeys), the same pick.
+ * { items, total }; with `shape` `keys`, items are `[position, fingerprint]` (findingKeys), the same pick.
  */
 export function findingPageSql(
   dialect: FindingPageDialect,
@@ -217,8 +238,9 @@ export function findingPageSql(
   filter: FindingFilter,
   sla: SlaDays,
   now: Date,
-  keysOnly = false,
+  shape: PageShape = 'rows',
 ): { sql: string; params: (string | number)[] } {
+  const keysOnly = shape === 'keys';
   const where = findingWhere(filter, sla, now, dialect.severityByRank);
   const sort = sortSql[filter.sort ?? 'severity'];
   const dir = (filter.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
@@ -236,7 +258,7 @@ export function findingPageSql(
   // to the aggregate, and no sort carries the rows' JSON (an export of 87k rows on PostgreSQL sorted
   // ~100 MB of it on disk when the aggregate re-sorted the page). The pick also carries the service's
   // name, so the page's rows need no second join with services (PostgreSQL hashed all of them).
-  const row = keysOnly ? dialect.keyRow('p.rn', 'p.fingerprint') : dialect.row('p.rn', PAGE_COLUMNS);
+  const row = keysOnly ? dialect.keyRow('p.rn', 'p.fingerprint') : dialect.row('p.rn', PAGE_COLUMNS, shape === 'rows');
   // The offset compared with 0 as a BIGINT: PostgreSQL types `$n = 0` as a 32-bit integer, and the
   // API takes offsets up to 2^53 - 1 (from 2^31 on, a 500).
   const sql = `SELECT agg.items AS items,
@@ -263,8 +285,8 @@ export function findingPageSql(
   return { sql, params };
 }
 
-/** The findings page from the statement's row: rows with ages and SLA at `now`. */
-export function findingPage(row: { items: string; total: number | string }, now: Date, sla: SlaDays): { items: FindingRow[]; total: number } {
+/** The findings page from the statement's row: rows with ages and SLA at `now` (`shown`: its PageShape, every row's location `{}`). */
+export function findingPage(row: { items: string; total: number | string }, now: Date, sla: SlaDays, shown = false): { items: FindingRow[]; total: number } {
   const rows = JSON.parse(row.items) as PageRow[];
   const items: FindingRow[] = new Array(rows.length);
   for (const [position, c, stored] of rows) {
@@ -288,7 +310,7 @@ export function findingPage(row: { items: string; total: number | string }, now:
       triage_expires_at: c[16],
       triage_decided_by: c[17],
     };
-    items[Number(position) - 1] = assembleFindingRow(fields, storedParts(stored.location, stored.kev, stored.epss), now, sla);
+    items[Number(position) - 1] = assembleFindingRow(fields, storedParts(shown ? undefined : stored.location, stored.kev, stored.epss), now, sla);
   }
   return { items, total: Number(row.total) };
 }

@@ -183,7 +183,12 @@ export interface ReadStore {
    * (the posture API's answer); undefined when there is no such service.
    */
   postureJson(service: string, range: { from: string; to: string }): Promise<string | undefined>;
-  listFindings(filter: FindingFilter, now?: Date): Promise<{ items: FindingRow[]; total: number }>;
+  /**
+   * `shown`: the rows as a service page's table shows them, without their stored location (each
+   * row's `location` is `{}`; the table shows `where`), which the database then reads only for the
+   * rows with a KEV listing or an EPSS score.
+   */
+  listFindings(filter: FindingFilter, now?: Date, shown?: boolean): Promise<{ items: FindingRow[]; total: number }>;
   /**
    * listFindings' page as its rows' fingerprints (same statement, same order and total): a service
    * page that keeps its open rows' markup (view-routes.tsx) picks another view's rows with it.

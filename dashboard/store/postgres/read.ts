@@ -390,14 +390,14 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       return row && densePostureJson(row, from, to);
     },
 
-    async listFindings(filter, now = new Date()) {
+    async listFindings(filter, now = new Date(), shown = false) {
       // One statement (one round trip, one connection): the page as JSON text and its total (finding-page.ts).
-      const page = findingPageSql(POSTGRES_PAGE, SORT_SQL, filter, sla, now);
-      return findingPage((await rows<{ items: string; total: number }>(numbered(page.sql), page.params))[0], now, sla);
+      const page = findingPageSql(POSTGRES_PAGE, SORT_SQL, filter, sla, now, shown ? 'shown' : 'rows');
+      return findingPage((await rows<{ items: string; total: number }>(numbered(page.sql), page.params))[0], now, sla, shown);
     },
 
     async listFindingKeys(filter, now = new Date()) {
-      const page = findingPageSql(POSTGRES_PAGE, SORT_SQL, filter, sla, now, true);
+      const page = findingPageSql(POSTGRES_PAGE, SORT_SQL, filter, sla, now, 'keys');
       return findingKeys((await rows<{ items: string; total: number }>(numbered(page.sql), page.params))[0]);
     },
 

@@ -253,14 +253,14 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays): ReadStore
       return row && densePostureJson(row, from, to);
     },
 
-    async listFindings(filter, now = new Date()) {
+    async listFindings(filter, now = new Date(), shown = false) {
       // One statement: the page as JSON text and its total (finding-page.ts).
-      const page = findingPageSql(SQLITE_PAGE, SORT_SQL, filter, sla, now);
-      return findingPage(prepared(page.sql).get(...page.params) as { items: string; total: number }, now, sla);
+      const page = findingPageSql(SQLITE_PAGE, SORT_SQL, filter, sla, now, shown ? 'shown' : 'rows');
+      return findingPage(prepared(page.sql).get(...page.params) as { items: string; total: number }, now, sla, shown);
     },
 
     async listFindingKeys(filter, now = new Date()) {
-      const page = findingPageSql(SQLITE_PAGE, SORT_SQL, filter, sla, now, true);
+      const page = findingPageSql(SQLITE_PAGE, SORT_SQL, filter, sla, now, 'keys');
       return findingKeys(prepared(page.sql).get(...page.params) as { items: string; total: number });
     },
 

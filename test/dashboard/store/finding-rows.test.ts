@@ -55,6 +55,28 @@ describe.each(BACKENDS)('%s listFindings rows', (backend) => {
     }
   });
 
+  // A service page's rows (listFindings' `shown`) leave the stored location out (its table shows
+  // `where`); the database then reads a stored finding only for its KEV listing or EPSS score.
+  it.each(filters)('lists the rows a page shows as the whole stored findings give them, without their location (%o)', async (filter) => {
+    const full = await store.listFindings({ limit: 50, offset: 0, ...filter }, now);
+    const shown = await store.listFindings({ limit: 50, offset: 0, ...filter }, now, true);
+    expect(shown.total).toBe(full.total);
+    expect(shown.items.map((i) => i.fingerprint)).toEqual(full.items.map((i) => i.fingerprint));
+    for (const item of shown.items) {
+      const whole = (await store.getFinding(item.service, item.fingerprint, now))!.row;
+      expect(whole.location).not.toEqual({});
+      expect(JSON.stringify(item)).toBe(JSON.stringify({ ...whole, location: {} }));
+    }
+  });
+
+  it('shows the KEV listing and EPSS score of the rows that have them (a page without locations)', async () => {
+    const { items } = await store.listFindings({ limit: 50, offset: 0, state: 'all' }, now, true);
+    const byFp = new Map(items.map((i) => [i.fingerprint, i]));
+    expect(byFp.get('fp-a0000')).toMatchObject({ kev: KEV, epss: EPSS, location: {} });
+    expect(byFp.get('fp-d0000')).toMatchObject({ kev: null, epss: { ...EPSS, probability: 0.01 } });
+    expect(byFp.get('fp-f0000')).toMatchObject({ kev: null, epss: null });
+  });
+
   it('carries what the stored finding has (the comparison is not of two empty rows)', async () => {
     const { items } = await store.listFindings({ limit: 50, offset: 0, state: 'all' }, now);
     const byFp = new Map(items.map((i) => [i.fingerprint, i]));
