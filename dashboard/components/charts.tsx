@@ -135,7 +135,12 @@ const COMPACT: ChartGeometry = { w: 400, h: 250, m: { top: 12, right: 14, bottom
  * band changes (and on the first and last day), so 90 days x 4 severities are not 360 dots in a row
  * nor 360 tooltips (the 90-day chart was 89 KB, most of it those points).
  */
-export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series, label }) => raw(postureFigure(postureData(series, label), false));
+export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series, label }) => raw(postureChartHtml(series, label));
+
+/** PostureChart's markup as a string. */
+export function postureChartHtml(series: ChartDay[], label: string): string {
+  return postureFigure(postureData(series, label), false);
+}
 
 /**
  * PostureChart's markup as UTF-8, the same bytes, without ever holding it as one two-byte string:

@@ -3,6 +3,7 @@
 import { raw } from 'hono/html';
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import { shortName } from '../auth/principal.js';
+import { attr, esc } from './html-text.js';
 
 /** Who is looking at the page; absent on the login page. */
 export interface ViewerInfo {
@@ -86,7 +87,8 @@ export const Alerts: FC<{ error?: string; notice?: string }> = ({ error, notice 
  * A table header cell that links to the same page sorted by this column (works without JS).
  * `numeric` right-aligns it; `worstFirst` (default for numeric) makes the first click sort descending.
  */
-export const SortHeader: FC<{
+/** A sortable column's header: a link that sorts by it (the other way when it is the current sort; worst first by default for numbers). */
+export interface SortHeaderProps {
   label: string;
   column: string;
   current: string;
@@ -94,18 +96,19 @@ export const SortHeader: FC<{
   href: (column: string, dir: 'asc' | 'desc') => string;
   numeric?: boolean;
   worstFirst?: boolean;
-}> = ({ label, column, current, dir, href, numeric, worstFirst = numeric }) => {
+}
+
+/** SortHeader's markup as one string (a service view's table head is built so): every value escaped as JSX escapes it. */
+export function sortHeaderHtml({ label, column, current, dir, href, numeric, worstFirst = numeric }: SortHeaderProps): string {
   const isCurrent = current === column;
   const nextDir: 'asc' | 'desc' = isCurrent ? (dir === 'asc' ? 'desc' : 'asc') : worstFirst ? 'desc' : 'asc';
   return (
-    <th class={numeric ? 'num' : undefined} aria-sort={isCurrent ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-      <a href={href(column, nextDir)}>
-        {label}
-        {isCurrent ? <span class="sort-mark">{dir === 'asc' ? ' ▲' : ' ▼'}</span> : null}
-      </a>
-    </th>
+    `<th${attr('class', numeric ? 'num' : undefined)}${attr('aria-sort', isCurrent ? (dir === 'asc' ? 'ascending' : 'descending') : undefined)}>` +
+    `<a href="${esc(href(column, nextDir))}">${esc(label)}${isCurrent ? `<span class="sort-mark">${dir === 'asc' ? ' ▲' : ' ▼'}</span>` : ''}</a></th>`
   );
-};
+}
+
+export const SortHeader: FC<SortHeaderProps> = (props) => raw(sortHeaderHtml(props));
 
 /** The name in the top bar (auth/principal.ts `shortName`); the whole label and the token id are in the tooltip. */
 export { shortName };

@@ -16,7 +16,7 @@ import { sharedPieceBytes } from '../version-cache.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
-import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, findingRowHtml, postureChartLabel, ServiceContent, ServiceHeadContent, ServiceScansContent, ServiceViewContent, type ServiceViewProps } from './service.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, findingRowHtml, postureChartLabel, ServiceContent, ServiceHeadContent, ServiceScansContent, serviceViewHtml, type ServiceViewProps } from './service.js';
 import type { PosturePoint, ScanSummary, ServiceDetail } from '../store/types.js';
 import type { ServiceChange } from '../store/week.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, type FindingSort } from './view-models.js';
@@ -573,7 +573,7 @@ export async function serviceViewParts(
   chartWindow(view.days, at);
   const read = await viewRows(store, name, view, at, kept, keepMax, orderTexts);
   const props = serviceView(name, view, read, fromScans, slots.chart, slots.rows);
-  return { html: String(await (<ServiceViewContent {...props} />)), rows: read.html, open: read.open, rowsPiece: read.piece };
+  return { html: serviceViewHtml(props), rows: read.html, open: read.open, rowsPiece: read.piece };
 }
 
 /**
