@@ -5,16 +5,34 @@ import { noteChange } from '../clock-reading.js';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Texts of instants given as text, already formatted: a service page formats the same few again
+ * and again (its rows' first-seen scans, its scans' times; ~110 a page, a Date parsed and written
+ * each time). The same text always formats the same; bounded.
+ */
+const FORMATTED_KEPT = 4096;
+const dayTexts = new Map<string, string>();
+const dateTimeTexts = new Map<string, string>();
+function formattedOnce(kept: Map<string, string>, value: string, format: (d: Date | undefined) => string): string {
+  let text = kept.get(value);
+  if (text === undefined) {
+    if (kept.size >= FORMATTED_KEPT) kept.clear();
+    kept.set(value, (text = format(toDate(value))));
+  }
+  return text;
+}
+
+const dayText = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : '—');
+const dateTimeText = (d: Date | undefined) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
+
 /** "2026-11-24" (UTC) from an ISO timestamp or Date; "—" when absent or unparseable. */
 export function formatDay(value: string | Date | undefined | null): string {
-  const d = toDate(value);
-  return d ? d.toISOString().slice(0, 10) : '—';
+  return typeof value === 'string' ? formattedOnce(dayTexts, value, dayText) : dayText(toDate(value));
 }
 
 /** "2026-11-24 09:15 UTC". */
 export function formatDateTime(value: string | Date | undefined | null): string {
-  const d = toDate(value);
-  return d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—';
+  return typeof value === 'string' ? formattedOnce(dateTimeTexts, value, dateTimeText) : dateTimeText(toDate(value));
 }
 
 /** "just now", "5 min ago", "3 h ago", "12 days ago". Notes when the text moves on (clock-reading.ts). */

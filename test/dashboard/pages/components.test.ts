@@ -1,7 +1,7 @@
 // The small pure pieces the pages stand on: the chart's series and axis, links from tool data, ages.
 import { describe, expect, it } from 'vitest';
 import { densifySeries, niceCeiling } from '../../../dashboard/components/charts.js';
-import { formatAge, queryString, safeHttpUrl } from '../../../dashboard/components/format.js';
+import { formatAge, formatDateTime, formatDay, queryString, safeHttpUrl } from '../../../dashboard/components/format.js';
 import { describeLocation, slaDueAt } from '../../../dashboard/pages/view-models.js';
 
 describe('densifySeries', () => {
@@ -77,6 +77,24 @@ describe('formatting', () => {
     expect(formatAge('2026-11-23T10:00:00Z', now)).toBe('1 day ago');
     expect(formatAge('2026-11-04T12:00:00Z', now)).toBe('20 days ago');
     expect(formatAge(null, now)).toBe('never');
+  });
+
+  // Texts are formatted once and kept (format.ts): the same text again, many texts past the bound,
+  // a Date and the unparseable all format as a Date parsed each time did.
+  it('formats days and instants of texts as often as asked, each its own', () => {
+    const parsedEachTime = (v: string) => {
+      const d = new Date(v);
+      return Number.isNaN(d.getTime()) ? ['—', '—'] : [d.toISOString().slice(0, 10), `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`];
+    };
+    const texts = Array.from({ length: 5000 }, (_, i) => new Date(Date.UTC(2026, 0, 1, 0, i * 7)).toISOString());
+    texts.push('2026-11-24T23:30:00-02:00', 'not a date', '', '2026-02-30T00:00:00Z');
+    for (let round = 0; round < 2; round++) {
+      for (const t of texts) expect([formatDay(t), formatDateTime(t)]).toEqual(parsedEachTime(t));
+    }
+    expect(formatDay('2026-11-24T23:30:00-02:00')).toBe('2026-11-25');
+    expect(formatDateTime('2026-11-24T09:15:42.123Z')).toBe('2026-11-24 09:15 UTC');
+    expect(formatDateTime(new Date('2026-11-24T09:15:00Z'))).toBe('2026-11-24 09:15 UTC');
+    expect(formatDay(undefined)).toBe('—');
   });
 
   it('builds query strings without empty values', () => {
