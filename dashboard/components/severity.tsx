@@ -33,15 +33,11 @@ export function severityBadgeHtml(severity: Severity): string {
 export const SeverityBadge: FC<{ severity: Severity }> = ({ severity }) => raw(severityBadgeHtml(severity));
 
 /** "3 critical · 5 high · 1 medium" chips for headers. */
-export const SeverityChips: FC<{ counts: SeverityCounts; severities?: readonly Severity[] }> = ({
-  counts,
-  severities = SEVERITY_ORDER,
-}) => (
-  <span class="chips">
-    {severities.map((s) => (
-      <span class={`chip ${counts[s] > 0 ? `sev-${s}` : 'zero'}`}>
-        <strong>{counts[s]}</strong> {s}
-      </span>
-    ))}
-  </span>
-);
+export const SeverityChips: FC<{ counts: SeverityCounts; severities?: readonly Severity[] }> = ({ counts, severities }) => raw(severityChipsHtml(counts, severities));
+
+/** SeverityChips as markup. */
+export function severityChipsHtml(counts: SeverityCounts, severities: readonly Severity[] = SEVERITY_ORDER): string {
+  let out = '<span class="chips">';
+  for (const s of severities) out += `<span class="chip ${counts[s] > 0 ? `sev-${esc(s)}` : 'zero'}"><strong>${counts[s]}</strong> ${esc(s)}</span>`;
+  return `${out}</span>`;
+}

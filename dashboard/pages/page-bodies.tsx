@@ -16,7 +16,7 @@ import { sharedPieceBytes } from '../version-cache.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
-import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, findingRowHtml, postureChartLabel, ServiceContent, ServiceHeadContent, ServiceScansContent, serviceViewHtml, type ServiceViewProps } from './service.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, findingRowHtml, postureChartLabel, ServiceContent, serviceHeadContentHtml, ServiceScansContent, serviceViewHtml, type ServiceViewProps } from './service.js';
 import type { PosturePoint, ScanSummary, ServiceDetail } from '../store/types.js';
 import type { ServiceChange } from '../store/week.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, type FindingSort } from './view-models.js';
@@ -143,7 +143,7 @@ export function scanTools(scans: ScanSummary[]): string[] {
 
 /** The head of a service body as markup (ServiceHeadContent). */
 export async function serviceHeadHtml(head: ServiceHeadData, at: Date): Promise<string> {
-  return String(await (<ServiceHeadContent service={head.service} now={at} change={head.change} changeDays={DEFAULT_WEEK_DAYS} />));
+  return serviceHeadContentHtml({ service: head.service, now: at, change: head.change, changeDays: DEFAULT_WEEK_DAYS });
 }
 
 /** The recent scans of a service body as markup (ServiceScansContent). */

@@ -6,12 +6,12 @@ import type { FC } from 'hono/jsx';
 import { CATEGORIES, type Category, type Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
 import type { ServiceChange } from '../store/week.js';
-import { ServiceChangeLine } from './week.js';
+import { serviceChangeLineHtml } from './week.js';
 import { postureChartHtml, type ChartDay } from '../components/charts.js';
 import { formatAge, formatDay, formatDateTime, queryString, safeHttpUrl } from '../components/format.js';
-import { gateBadgeHtml, GateBadge } from '../components/gate.js';
+import { gateBadgeHtml } from '../components/gate.js';
 import { sortHeaderHtml } from '../components/layout.js';
-import { SeverityBadge, severityBadgeHtml, SeverityChips } from '../components/severity.js';
+import { severityBadgeHtml, severityChipsHtml } from '../components/severity.js';
 import type { FindingRow, ScanSummary, ServiceDetail, SlaDays } from '../store/types.js';
 import { epssFigureHtml, formatProbability, kevMarkerHtml } from '../components/exploit.js';
 import { attr, esc } from '../components/html-text.js';
@@ -116,42 +116,32 @@ export const ServiceContent: FC<ServicePageProps> = (p) => (
 );
 
 /** The head of a service body: name, summary, change, per-severity stats (the same for every view). */
-export const ServiceHeadContent: FC<Pick<ServicePageProps, 'service' | 'now' | 'change' | 'changeDays'>> = (p) => (
-  <>
-      <p class="crumbs">
-        <a href="/">Services</a> / {p.service.name}
-      </p>
-      <h1 class="service-heading">
-        {p.service.name}
-        <img class="badge-img" src={`/api/v1/badge/${encodeURIComponent(p.service.name)}.svg`} alt={`${p.service.name} badge`} height="20" />
-      </h1>
-      <div class="service-summary">
-        <SeverityChips counts={p.service.open} />
-        <span class="meta">
-          last scan <strong title={formatDateTime(p.service.lastScanAt)}>{formatAge(p.service.lastScanAt, p.now)}</strong>
-          {p.service.stale ? <span class="marker stale-marker">stale</span> : null}
-          {p.service.retired ? (
-            <span class="marker stale-marker" title={`a snapshot of ${p.service.retired.repository} at ${formatDateTime(p.service.retired.at)} no longer held this service; its open findings are left out of the overview's totals until a snapshot brings it back`}>
-              retired
-            </span>
-          ) : null}
-        </span>
-        <span class="meta">
-          gate <GateBadge outcome={p.service.lastGate ?? undefined} />
-        </span>
-        <span class={`meta ${p.service.slaBreaches > 0 ? 'bad-text' : ''}`}>
-          <strong>{p.service.slaBreaches}</strong> SLA {p.service.slaBreaches === 1 ? 'breach' : 'breaches'}
-        </span>
-        {p.service.suppressed > 0 ? (
-          <span class="meta">
-            <strong>{p.service.suppressed}</strong> suppressed or triaged
-          </span>
-        ) : null}
-      </div>
-      <ServiceChangeLine change={p.change} days={p.changeDays ?? 7} />
-      <SeverityStatsTable service={p.service} />
-  </>
-);
+export const ServiceHeadContent: FC<Pick<ServicePageProps, 'service' | 'now' | 'change' | 'changeDays'>> = (p) => raw(serviceHeadContentHtml(p));
+
+/**
+ * ServiceHeadContent's markup as one string, every value escaped as JSX escapes it (a page nobody
+ * rendered before renders it; test/dashboard/pages/service-head-markup.test.tsx keeps the JSX it
+ * replaced as the oracle).
+ */
+export function serviceHeadContentHtml(p: Pick<ServicePageProps, 'service' | 'now' | 'change' | 'changeDays'>): string {
+  const s = p.service;
+  const name = esc(s.name);
+  let out =
+    `<p class="crumbs"><a href="/">Services</a> / ${name}</p>` +
+    `<h1 class="service-heading">${name}<img class="badge-img" src="${esc(`/api/v1/badge/${encodeURIComponent(s.name)}.svg`)}" alt="${esc(`${s.name} badge`)}" height="20"/></h1>` +
+    `<div class="service-summary">${severityChipsHtml(s.open)}` +
+    `<span class="meta">last scan <strong title="${esc(formatDateTime(s.lastScanAt))}">${esc(formatAge(s.lastScanAt, p.now))}</strong>`;
+  if (s.stale) out += '<span class="marker stale-marker">stale</span>';
+  if (s.retired) {
+    const title = `a snapshot of ${s.retired.repository} at ${formatDateTime(s.retired.at)} no longer held this service; its open findings are left out of the overview's totals until a snapshot brings it back`;
+    out += `<span class="marker stale-marker" title="${esc(title)}">retired</span>`;
+  }
+  out +=
+    `</span><span class="meta">gate ${gateBadgeHtml(s.lastGate ?? undefined)}</span>` +
+    `<span class="meta ${s.slaBreaches > 0 ? 'bad-text' : ''}"><strong>${s.slaBreaches}</strong> SLA ${s.slaBreaches === 1 ? 'breach' : 'breaches'}</span>`;
+  if (s.suppressed > 0) out += `<span class="meta"><strong>${s.suppressed}</strong> suppressed or triaged</span>`;
+  return `${out}</div>${serviceChangeLineHtml(p.change, p.changeDays ?? 7)}${severityStatsTableHtml(s)}`;
+}
 
 /** One <select> of the filter form: `blank` (all, any) first when given, then [value, text] pairs; `selected` marked. */
 function filterSelectHtml(label: string, name: string, blank: string | undefined, selected: string | undefined, options: readonly (readonly [string, string])[]): string {
@@ -281,45 +271,23 @@ export const ServiceScansContent: FC<Pick<ServicePageProps, 'scans' | 'now'>> = 
 );
 
 /** Per severity: SLA, breaches, oldest open, MTTR — the numbers a security lead reports upward. */
-const SeverityStatsTable: FC<{ service: ServiceDetail }> = ({ service }) => {
-  const rows = SEVERITY_ORDER.filter((s) => {
+function severityStatsTableHtml(service: ServiceDetail): string {
+  let out =
+    '<table class="data stats"><thead><tr><th>Severity</th><th class="num">Open</th><th class="num">SLA</th><th class="num">Breaches</th>' +
+    '<th class="num">Oldest open</th><th class="num">Fixed</th><th class="num">MTTR</th></tr></thead><tbody>';
+  for (const s of SEVERITY_ORDER) {
     const st = service.stats[s];
-    return st && (service.open[s] > 0 || st.fixedCount > 0 || st.slaDays !== null);
-  });
-  return (
-    <table class="data stats">
-      <thead>
-        <tr>
-          <th>Severity</th>
-          <th class="num">Open</th>
-          <th class="num">SLA</th>
-          <th class="num">Breaches</th>
-          <th class="num">Oldest open</th>
-          <th class="num">Fixed</th>
-          <th class="num">MTTR</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((s) => {
-          const st = service.stats[s];
-          return (
-            <tr>
-              <td>
-                <SeverityBadge severity={s} />
-              </td>
-              <td class="num">{service.open[s]}</td>
-              <td class="num">{st.slaDays !== null ? `${st.slaDays} d` : '—'}</td>
-              <td class={`num ${st.breaches > 0 ? 'bad-text' : ''}`}>{st.breaches}</td>
-              <td class="num">{st.oldestOpenDays !== null ? `${st.oldestOpenDays} d` : '—'}</td>
-              <td class="num">{st.fixedCount}</td>
-              <td class="num">{st.mttrDays !== null ? `${Math.round(st.mttrDays * 10) / 10} d` : '—'}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-};
+    if (!(st && (service.open[s] > 0 || st.fixedCount > 0 || st.slaDays !== null))) continue;
+    out +=
+      `<tr><td>${severityBadgeHtml(s)}</td><td class="num">${service.open[s]}</td>` +
+      `<td class="num">${st.slaDays !== null ? `${st.slaDays} d` : '—'}</td>` +
+      `<td class="num ${st.breaches > 0 ? 'bad-text' : ''}">${st.breaches}</td>` +
+      `<td class="num">${st.oldestOpenDays !== null ? `${st.oldestOpenDays} d` : '—'}</td>` +
+      `<td class="num">${st.fixedCount}</td>` +
+      `<td class="num">${st.mttrDays !== null ? `${Math.round(st.mttrDays * 10) / 10} d` : '—'}</td></tr>`;
+  }
+  return `${out}</tbody></table>`;
+}
 
 /**
  * The findings table's rows as one string (200 rows of about 20 elements each were most of a

@@ -3,6 +3,7 @@
 // finding), the oldest open findings, the SLA breaches now, and the portfolio's remediation over 13
 // weeks (open findings past their SLA per day, days to remediate per week), across every service.
 // Each service's change over the window is a column of the overview table (`changeCell`).
+import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { RemediationCharts } from '../components/charts.js';
 import { formatAge, formatDateTime, queryString } from '../components/format.js';
@@ -133,17 +134,18 @@ export function changeCell(change: ServiceChange | undefined, days: number): str
 }
 
 /** The service page's line: its change over the last `days` days. */
-export const ServiceChangeLine: FC<{ change: ServiceChange | undefined; days: number }> = ({ change, days }) => {
-  if (!change) return null;
+export const ServiceChangeLine: FC<{ change: ServiceChange | undefined; days: number }> = ({ change, days }) => raw(serviceChangeLineHtml(change, days));
+
+/** ServiceChangeLine as markup ('' without a change). */
+export function serviceChangeLineHtml(change: ServiceChange | undefined, days: number): string {
+  if (!change) return '';
   const t = change.total;
   const dir = t > 0 ? 'up' : t < 0 ? 'down' : 'flat';
   const moved = DELTA_SEVERITIES.filter((s) => change.open[s] !== 0).map((s) => `${s} ${signed(change.open[s])}`);
-  return (
-    <p class="service-change" data-total={String(t)} data-opened={String(change.opened)} data-fixed={String(change.fixed)}>
-      <span class={`delta delta-${dir}`}>{t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change in open findings'}</span>{' '}
-      {change.baseline === 'window'
-        ? `in the last ${days} days: ${signed(change.opened)} new or reopened, ${signed(-change.fixed)} fixed${moved.length > 0 ? ` (${moved.join(', ')})` : ''}.`
-        : `since its first snapshot on ${change.since}${moved.length > 0 ? ` (${moved.join(', ')})` : ''}; in the last ${days} days, counting the findings that snapshot brought: ${signed(change.opened)} new or reopened, ${signed(-change.fixed)} fixed.`}
-    </p>
-  );
-};
+  const words = t > 0 ? `▲ ${t} more open` : t < 0 ? `▼ ${-t} fewer open` : '= no change in open findings';
+  const sentence =
+    change.baseline === 'window'
+      ? `in the last ${days} days: ${signed(change.opened)} new or reopened, ${signed(-change.fixed)} fixed${moved.length > 0 ? ` (${moved.join(', ')})` : ''}.`
+      : `since its first snapshot on ${change.since}${moved.length > 0 ? ` (${moved.join(', ')})` : ''}; in the last ${days} days, counting the findings that snapshot brought: ${signed(change.opened)} new or reopened, ${signed(-change.fixed)} fixed.`;
+  return `<p class="service-change" data-total="${esc(String(t))}" data-opened="${esc(String(change.opened))}" data-fixed="${esc(String(change.fixed))}"><span class="delta delta-${dir}">${esc(words)}</span> ${esc(sentence)}</p>`;
+}
