@@ -70,19 +70,24 @@ export function normalizeChangedFiles(repoRoot: string, lines: readonly string[]
         if (resolved.startsWith('..') || isAbsolute(resolved)) {
           throw new ConfigError(`--changed-files: "${raw}" is outside the repository (${top})`, { field: 'changed-files' });
         }
-        const inFolder = scanFolderPath(scanRoot, normalizeRelPath(resolved));
-        if (inFolder === undefined) {
-          outside.push(normalizeRelPath(resolved));
+        const repoPath = normalizeRelPath(resolved);
+        const inFolder = scanFolderPath(scanRoot, repoPath);
+        // A list written relative to the folder (as before scan roots) names a file of the folder that
+        // the repository's top does not have: take it as the folder's, never as another folder's file.
+        const folderRelative = inFolder === undefined && existsSync(join(root, repoPath)) && !existsSync(join(top, repoPath));
+        if (inFolder === undefined && !folderRelative) {
+          outside.push(repoPath);
           continue;
         }
-        rel = inFolder;
+        rel = inFolder ?? repoPath;
       }
       if (rel !== '') out.push(rel);
     }
   }
   // A path is "in the repository" when it exists or its folder does (a deleted file's folder).
   const inRepository = (p: string) => existsSync(join(root, p)) || existsSync(dirname(join(root, p)));
-  if (out.length > 0 && !out.some(inRepository)) {
+  const inTop = (p: string) => existsSync(join(top, p)) || existsSync(dirname(join(top, p)));
+  if ((out.length > 0 && !out.some(inRepository)) || (out.length === 0 && outside.length > 0 && !outside.some(inTop))) {
     throw new ConfigError(
       `--changed-files: no listed path is in the repository ${root} (the first: "${given[0]}"); give paths relative to the repository root or absolute paths inside it`,
       { field: 'changed-files' },

@@ -48,6 +48,12 @@ describe('changed files of a scan of one folder (source.root)', () => {
     expect(() => normalizeChangedFiles(join(top, 'services/web'), ['../../../etc/passwd'], 'services/web')).toThrow(ConfigError);
   });
 
+  it('a list written relative to the folder still counts its files; a list naming nothing of the repository is an error', () => {
+    const top = repository();
+    expect(normalizeChangedFiles(join(top, 'services/web'), ['config.js', 'README.md'], 'services/web')).toEqual({ files: ['config.js'], outsideScanRoot: ['README.md'] });
+    expect(() => normalizeChangedFiles(join(top, 'services/web'), ['nowhere/at/all.js'], 'services/web')).toThrow(ConfigError);
+  });
+
   it('a folder path that only looks like the root is not inside it (services/web-admin is not services/web)', () => {
     const top = repository();
     expect(normalizeChangedFiles(join(top, 'services/web'), ['services/web-admin/x.js', 'services/web/config.js'], 'services/web')).toEqual({
