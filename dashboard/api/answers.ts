@@ -3,7 +3,7 @@
 // answers a dashboard client or a script polls for a service (pollAnswersAhead), so an answer
 // computed ahead is the very entry a request hits: same key, same data version, same bytes.
 import { promisify } from 'node:util';
-import { gunzipSync, gzip, gzipSync } from 'node:zlib';
+import { constants, gzip, gzipSync } from 'node:zlib';
 import { ownedBytes } from '../owned-bytes.js';
 import type { z } from 'zod';
 import { backgroundOf } from '../cached-reads.js';
@@ -11,9 +11,19 @@ import { CLOCK_LAG_MS, readClock, type ClockReading } from '../clock-reading.js'
 import type { RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { CHART_WINDOWS } from '../pages/service.js';
-import { addDays, dayOf } from '../store/days.js';
+import { addDays, dayOf, daysBetween } from '../store/days.js';
 import type { ReadStore } from '../store/types.js';
-import { cutFromFirstPage, findingsWithin, firstPageHoldsAll, posturePointsWithin, type FindingsAnswerBody } from './narrower-answers.js';
+import {
+  cutFromFirstPage,
+  findingsCut,
+  findingsPieces,
+  postureCut,
+  posturePieces,
+  sourceBytes,
+  type FindingsAnswerBody,
+  type FindingsSource,
+  type PostureSource,
+} from './narrower-answers.js';
 import { FindingQuerySchema, toFindingFilter } from './query.js';
 
 export const gzipAsync = promisify(gzip);
@@ -47,17 +57,36 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
+/** A posture answer's text: `prefix` (service, from, to) + `points` + `}` (what a cut of it needs apart). */
+class PostureText extends JsonText {
+  constructor(
+    readonly prefix: string,
+    readonly points: string,
+  ) {
+    super(`${prefix}${points}}`);
+  }
+}
+
+/** A kept answer narrower ones are cut from: its gzip in pieces, and what a cut decides from (narrower-answers.ts). */
+export type CutSource = PostureSource | FindingsSource;
+
+/** What the cache keeps for a JSON answer: its gzip, or a cut source (which holds it). */
+export type KeptAnswer = Buffer | CutSource;
+
+/** The gzip a request gets of what the cache keeps for an answer. */
+export const keptGzip = (kept: KeptAnswer): Buffer => (Buffer.isBuffer(kept) ? kept : kept.pieces.gzip);
+
 /**
  * Answers the cache holds at the data version a computation reads (the version is read before the
  * data): what an answer may be cut from instead of reading the database (narrower-answers.ts).
  */
 export interface KeptAnswers {
   /**
-   * The JSON text of the answer kept under `key`, if any. One with ages only while it is still true
-   * at the computation's instant; the computation's clock then notes when it turns (a cut of it
-   * turns no later).
+   * The answer kept under `key` as a cut source, if it is kept as one. One with ages only while it
+   * is still true at the computation's instant; the computation's clock then notes when it turns (a
+   * cut of it turns no later).
    */
-  text(key: string): string | undefined;
+  source(key: string): CutSource | undefined;
 }
 
 /** One cacheable JSON answer of the read API. */
@@ -73,9 +102,14 @@ export interface JsonAnswer {
   compute: (clock?: Date) => Promise<unknown>;
   /**
    * The same answer cut from a wider one the cache holds, if one does (else undefined: `compute`
-   * reads the database): the same value, or text, as `compute` gives at the same version and instant.
+   * reads the database): the gzip of the same text as `compute` gives at the same version and instant.
    */
-  cut?: (kept: KeptAnswers) => unknown;
+  cut?: (kept: KeptAnswers) => Buffer | undefined;
+  /**
+   * For an answer others are cut from: the computed value as a cut source (its gzip in pieces), or
+   * undefined to keep it as one gzip. `level`: zlib's level of its pieces.
+   */
+  keep?: (value: unknown, level: number) => CutSource | undefined;
   /** Answers with ages (findings, service): the instant they are computed at. */
   at?: Date;
   /** zlib's level when not its default (6). */
@@ -96,7 +130,7 @@ export function postureWindow(q: { from?: string; to?: string }, at: Date): { fr
 export function postureAnswer(store: ReadStore, name: string, window: { from: string; to: string }, today?: string): JsonAnswer {
   const { from, to } = window;
   // The points spliced into what JSON.stringify({ service, from, to, points }) gives.
-  const answerText = (points: string) => new JsonText(`{"service":${JSON.stringify(name)},"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"points":${points}}`);
+  const prefix = `{"service":${JSON.stringify(name)},"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"points":`;
   const key = postureKey(name, from, to);
   return {
     key,
@@ -106,27 +140,30 @@ export function postureAnswer(store: ReadStore, name: string, window: { from: st
       // the rest of the request).
       const points = await store.postureJson(name, { from, to });
       if (points === undefined) throw new ApiError(404, `no service "${name}"`, 'name');
-      return answerText(points);
+      return new PostureText(prefix, points);
     },
-    // A window inside one computed ahead (ending on `to` or today; the narrowest first): its days cut
-    // from that answer's text, no database read (a miss's statement was most of its cost).
+    // A window inside the longest one computed ahead (ending on `to` or today; it holds every shorter
+    // one): its days cut from that answer's pieces, no database read (a miss's statement was most of its cost).
     cut: (kept) => {
-      for (const days of [...AHEAD_POSTURE_DAYS].sort((a, b) => a - b)) {
-        for (const end of today === undefined || today === to ? [to] : [to, today]) {
-          const start = addDays(end, -(days - 1));
-          if (start > from || end < to) continue;
-          const wideKey = postureKey(name, start, end);
-          const text = wideKey === key ? undefined : kept.text(wideKey);
-          const points = text === undefined ? undefined : posturePointsWithin(text, end, from, to);
-          if (points !== undefined) return answerText(points);
-        }
+      for (const end of today === undefined || today === to ? [to] : [to, today]) {
+        const start = addDays(end, -(CUT_FROM_DAYS - 1));
+        if (start > from || end < to) continue;
+        const wideKey = postureKey(name, start, end);
+        const source = wideKey === key ? undefined : kept.source(wideKey);
+        const gzip = source?.kind === 'posture' ? postureCut(source, prefix, from, to) : undefined;
+        if (gzip !== undefined) return gzip;
       }
       return undefined;
     },
+    // That window is what others are cut from (kept in blocks of days).
+    keep: (value, level) => (value instanceof PostureText && daysBetween(from, to) + 1 === CUT_FROM_DAYS ? posturePieces(prefix, value.points, to, level) : undefined),
     // Level 1: a year's 40 KB in a third of level 6's CPU (0.12 against 0.33 ms), 2.9 KB instead of 2.3.
     gzipLevel: 1,
   };
 }
+
+/** The posture window others are cut from: the longest computed ahead. */
+const CUT_FROM_DAYS = Math.max(...AHEAD_POSTURE_DAYS);
 
 const postureKey = (name: string, from: string, to: string) => `api|posture|${name}\u0000${from}\u0000${to}`;
 
@@ -158,6 +195,8 @@ export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAns
  */
 export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): JsonAnswer {
   const key = findingsKey(q);
+  // On a miss only (a hit parses no second query).
+  const isFirstPage = () => q.service !== undefined && key === firstPageKey(q.service);
   return {
     key,
     version: q.service === undefined ? () => store.dataVersion() : () => store.serviceVersion(q.service!),
@@ -167,12 +206,14 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
     },
     // One service's open findings filtered by severity, category or tool, any page of them: cut from
     // its first page computed ahead when that page holds them all (narrower-answers.ts).
+    // A first page that holds only some of the service's findings is kept as one gzip: no source,
+    // and such a miss goes to the database without looking at it.
     cut: (kept) => {
-      if (!cutFromFirstPage(q)) return undefined;
-      const firstKey = findingsKey(FindingQuerySchema.parse({ service: q.service }));
-      const text = firstKey === key ? undefined : kept.text(firstKey);
-      return text === undefined || !firstPageHoldsAll(text) ? undefined : findingsWithin(JSON.parse(text) as FindingsAnswerBody, q);
+      if (!cutFromFirstPage(q) || isFirstPage()) return undefined;
+      const source = kept.source(firstPageKey(q.service!));
+      return source?.kind === 'findings' ? findingsCut(source, q) : undefined;
     },
+    keep: (value, level) => (isFirstPage() ? findingsPieces(value as FindingsAnswerBody, level) : undefined),
     at,
     // Level 1: a page of 50 rows (~25 KB) in about half of level 6's CPU, ~1.7 KB instead of ~1.5.
     gzipLevel: 1,
@@ -180,6 +221,8 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
 }
 
 const findingsKey = (q: FindingQuery) => `api|findings|${JSON.stringify(q)}`;
+/** The key of a service's first findings page (the default query). */
+const firstPageKey = (service: string) => findingsKey(FindingQuerySchema.parse({ service }));
 
 /**
  * The answer's JSON, gzipped: from the app's cache (until the data changes), or computed when
@@ -197,37 +240,41 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
   // Set once the version is read (a cut reads answers of that version only).
   let version: number | undefined;
   const kept = (clock?: ClockReading): KeptAnswers => ({
-    text: (key) => {
+    source: (key) => {
       if (!cache || version === undefined) return undefined;
-      const hit = cache.peekAt<Buffer>(key, version, clock?.getTime());
-      if (!hit) return undefined;
+      const hit = cache.peekAt<KeptAnswer>(key, version, clock?.getTime());
+      if (!hit || Buffer.isBuffer(hit.value)) return undefined;
       if (hit.until !== undefined) clock?.changesAt(hit.until);
-      // One output chunk (kept answers are tens of KB of JSON): no concatenation of 16 KB chunks.
-      return gunzipSync(hit.value, { chunkSize: 64 * 1024 }).toString();
+      return hit.value;
     },
   });
-  const render = async (clock?: ClockReading) => {
+  const render = async (clock?: ClockReading): Promise<KeptAnswer> => {
     await ahead?.pause();
-    const value = (a.cut && version !== undefined ? a.cut(kept(clock)) : undefined) ?? (await a.compute(clock));
+    const cut = a.cut && version !== undefined ? a.cut(kept(clock)) : undefined;
+    if (cut) return ownedBytes(cut);
+    const value = await a.compute(clock);
     await ahead?.pause();
+    // A source's pieces are compressed in this thread, each apart (tens of us each; the pool's hand-over would cost more).
+    const source = cache ? a.keep?.(value, a.gzipLevel ?? constants.Z_DEFAULT_COMPRESSION) : undefined;
+    if (source) return source;
     const text = value instanceof JsonText ? value.text : JSON.stringify(value);
     const options = a.gzipLevel === undefined ? {} : { level: a.gzipLevel };
     // Work ahead (nobody waits for it) keeps to the pool: the requests meanwhile find this thread free.
     // Ahead in a catch-up slice under a stream (page-warmer.ts) in this thread too: each answer of the pool would wait a round of requests.
     return ownedBytes((!ahead || deps.warmer?.inSlice) && text.length <= WAITED_GZIP_MAX ? gzipSync(text, options) : await gzipAsync(text, options));
   };
-  if (!cache) return render();
+  if (!cache) return keptGzip(await render());
   // The version before the data: a render reads data at least as new as the version it is kept under.
   version = await a.version();
-  const size = (gz: Buffer) => gz.length + ENTRY_OVERHEAD;
-  if (a.at === undefined) return cache.get(a.key, version, render, size);
+  const size = (kept: KeptAnswer) => (Buffer.isBuffer(kept) ? kept.length : sourceBytes(kept)) + ENTRY_OVERHEAD;
+  if (a.at === undefined) return keptGzip(await cache.get(a.key, version, render, size));
   const at = a.at;
   const renderUntil = async () => {
     const clock = readClock(at);
     const value = await render(clock);
     return { value, validUntil: clock.validUntil };
   };
-  return cache.getUntil(a.key, version, at.getTime(), renderUntil, { size, maxLagMs: ahead ? 0 : CLOCK_LAG_MS, schedule: backgroundOf(deps) });
+  return keptGzip(await cache.getUntil(a.key, version, at.getTime(), renderUntil, { size, maxLagMs: ahead ? 0 : CLOCK_LAG_MS, schedule: backgroundOf(deps) }));
 }
 
 /**

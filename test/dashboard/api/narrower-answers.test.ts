@@ -1,5 +1,5 @@
 // Answers cut from a wider answer the cache holds (api/narrower-answers.ts) on both backends: a
-// posture window inside the 365-day or 90-day window, a filtered page of one service's open findings
+// posture window inside the 365-day window, a filtered page of one service's open findings
 // inside its first page, are served without a database read and are byte for byte what the database
 // path gives (an app without a cache), over random windows, filters, offsets and limits, with triage
 // decisions, suppressed findings and ages. Without the wider answer, past the instant it holds until,
@@ -7,12 +7,12 @@
 import type { Hono } from 'hono';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstPageHoldsAll } from '../../../dashboard/api/narrower-answers.js';
+import { findingsCut, findingsPieces, POSTURE_BLOCK_DAYS, postureCut, posturePieces, type FindingsCutQuery } from '../../../dashboard/api/narrower-answers.js';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
-import { addDays, dayOf } from '../../../dashboard/store/days.js';
+import { addDays, dayOf, daysBetween } from '../../../dashboard/store/days.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
-import type { Store } from '../../../dashboard/store/types.js';
+import type { FindingRow, Store } from '../../../dashboard/store/types.js';
 import type { Category, Severity } from '../../../src/findings/finding.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
@@ -112,7 +112,7 @@ describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
     return made;
   }
 
-  it('cuts posture windows from the 90 and 365 days ending today, the same bytes as the database', async () => {
+  it('cuts posture windows from the 365 days ending today, the same bytes as the database', async () => {
     clock = NOW;
     for (const service of ['alpha', 'late', 'big']) {
       // The windows computed ahead (the page warmer's; here requested).
@@ -124,6 +124,10 @@ describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
         [addDays(TODAY, -364), addDays(TODAY, -1)],
         [TODAY, TODAY],
         [addDays(TODAY, -130), addDays(TODAY, -100)],
+        // At the edges of the kept blocks of days (POSTURE_BLOCK_DAYS from the 365 days' first point).
+        [addDays(TODAY, -364 + POSTURE_BLOCK_DAYS), addDays(TODAY, -365 + 2 * POSTURE_BLOCK_DAYS)],
+        [addDays(TODAY, -365 + POSTURE_BLOCK_DAYS), addDays(TODAY, -364 + POSTURE_BLOCK_DAYS)],
+        [addDays(TODAY, -364 + 11 * POSTURE_BLOCK_DAYS), TODAY],
       ];
       for (let i = 0; i < 25; i++) {
         const a = Math.floor(rnd() * 365);
@@ -210,16 +214,84 @@ describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
   });
 });
 
-describe('a first page that holds all its findings, read from its end', () => {
-  it('holds all when its total is at most its limit, for any text its items hold', () => {
-    const page = (total: number, items = '[]', offset = 0) => JSON.stringify({ items: JSON.parse(items), total, limit: 50, offset });
-    expect(firstPageHoldsAll(page(41))).toBe(true);
-    expect(firstPageHoldsAll(page(50))).toBe(true);
-    expect(firstPageHoldsAll(page(0))).toBe(true);
-    expect(firstPageHoldsAll(page(51))).toBe(false);
-    expect(firstPageHoldsAll(page(200))).toBe(false);
-    expect(firstPageHoldsAll(page(10, '[]', 5))).toBe(false);
-    // A title that looks like the end of a page is inside a string: the page's own end decides.
-    expect(firstPageHoldsAll(page(200, JSON.stringify([{ title: ',"total":1,"limit":50,"offset":0}' }])))).toBe(false);
+
+describe('cuts of a kept answer in pieces', () => {
+  const first = '2025-03-01';
+  const to = '2026-02-28';
+  const days = daysBetween(first, to) + 1;
+  const point = (i: number) => `{"day":"${addDays(first, i)}","critical":${i % 3},"high":${i % 5},"label":"é💥${i}"}`;
+  const points = `[${Array.from({ length: days }, (_, i) => point(i)).join(',')}]`;
+  const prefix = (from: string, end: string) => `{"service":"a","from":"${from}","to":"${end}","points":`;
+  const source = posturePieces(prefix(first, to), points, to, 1)!;
+
+  it('gives a posture window the days of the kept series between its two days, reusing the blocks it shows whole', () => {
+    expect(gunzipSync(source.pieces.gzip).toString()).toBe(`${prefix(first, to)}${points}}`);
+    const rnd = random(5);
+    const windows: [number, number][] = [[0, days - 1], [0, 0], [days - 1, days - 1], [POSTURE_BLOCK_DAYS, 2 * POSTURE_BLOCK_DAYS - 1], [POSTURE_BLOCK_DAYS - 1, POSTURE_BLOCK_DAYS], [5, 6], [-20, 40]];
+    for (let i = 0; i < 60; i++) {
+      const a = Math.floor(rnd() * days);
+      const b = Math.floor(rnd() * days);
+      windows.push([Math.min(a, b), Math.max(a, b)]);
+    }
+    for (const [a, b] of windows) {
+      const [from, end] = [addDays(first, a), addDays(first, b)];
+      const gzip = postureCut(source, prefix(from, end), from, end)!;
+      const shown = Array.from({ length: b - Math.max(a, 0) + 1 }, (_, i) => point(Math.max(a, 0) + i));
+      expect(gunzipSync(gzip).toString(), `${a}..${b}`).toBe(`${prefix(from, end)}[${shown.join(',')}]}`);
+      // Each block inside the window: its kept bytes as they are, not compressed again.
+      for (let k = Math.ceil(Math.max(a, 0) / POSTURE_BLOCK_DAYS); (k + 1) * POSTURE_BLOCK_DAYS - 1 <= b; k++) {
+        expect(gzip.includes(source.pieces.piece(k).deflated), `${a}..${b} block ${k}`).toBe(true);
+      }
+    }
+    // Past the kept series' last day: not cut.
+    expect(postureCut(source, prefix(to, addDays(to, 1)), to, addDays(to, 1))).toBeUndefined();
+  });
+
+  it('keeps no posture source of a series that is not one point per day up to its window\'s end', () => {
+    expect(posturePieces(prefix(first, addDays(to, 1)), points, addDays(to, 1), 1)).toBeUndefined();
+    expect(posturePieces(prefix(first, to), points.replace(`,${point(POSTURE_BLOCK_DAYS)}`, ''), to, 1)).toBeUndefined();
+    const none = posturePieces(prefix(first, to), '[]', to, 1)!;
+    expect(gunzipSync(postureCut(none, prefix(first, first), first, first)!).toString()).toBe(`${prefix(first, first)}[]}`);
+  });
+
+  const row = (i: number) => ({
+    fingerprint: `fp-${i}`,
+    severity: SEVERITIES[Math.floor(i / 7) % SEVERITIES.length],
+    tool: TOOLS[i % 3][0],
+    category: TOOLS[(i >> 1) % 3][1],
+    title: `finding ${i} "quoted" é💥`,
+  });
+  const page = (n: number, total = n) => ({ items: Array.from({ length: n }, (_, i) => row(i)) as unknown as FindingRow[], total, limit: 50, offset: 0 });
+  const query = (q: Partial<FindingsCutQuery>): FindingsCutQuery => ({ service: 'a', state: 'open', sort: 'severity', limit: 50, offset: 0, ...q });
+
+  it('gives a filtered findings page the matching rows of a first page that holds all, reusing the runs it shows whole', () => {
+    const kept = findingsPieces(page(40), 1)!;
+    expect(gunzipSync(kept.pieces.gzip).toString()).toBe(JSON.stringify(page(40)));
+    const rnd = random(9);
+    const queries = [query({}), query({ severity: 'high' }), query({ severity: 'high', limit: 3 }), query({ severity: 'nope' }), query({ tool: 'semgrep', offset: 2 }), query({ offset: 45 })];
+    for (let i = 0; i < 60; i++) {
+      queries.push(
+        query({
+          severity: rnd() < 0.7 ? SEVERITIES[Math.floor(rnd() * SEVERITIES.length)] : undefined,
+          tool: rnd() < 0.3 ? TOOLS[Math.floor(rnd() * 3)][0] : undefined,
+          category: rnd() < 0.3 ? TOOLS[Math.floor(rnd() * 3)][1] : undefined,
+          limit: 1 + Math.floor(rnd() * 12),
+          offset: Math.floor(rnd() * 10),
+        }),
+      );
+    }
+    for (const q of queries) {
+      const matching = page(40).items.filter((r) => (!q.severity || r.severity === q.severity) && (!q.tool || r.tool === q.tool) && (!q.category || r.category === q.category));
+      const expected = JSON.stringify({ items: matching.slice(q.offset, q.offset + q.limit), total: matching.length, limit: q.limit, offset: q.offset });
+      expect(gunzipSync(findingsCut(kept, q)).toString(), JSON.stringify(q)).toBe(expected);
+    }
+    // The rows of one severity (a run of the page), all shown: the run's kept bytes as they are.
+    expect(findingsCut(kept, query({ severity: 'high' })).includes(kept.pieces.piece(1).deflated)).toBe(true);
+  });
+
+  it('keeps no findings source of a first page that holds only some of its findings (a miss then does not look at it)', () => {
+    expect(findingsPieces(page(50, 51), 1)).toBeUndefined();
+    expect(findingsPieces({ ...page(10), offset: 5 }, 1)).toBeUndefined();
+    expect(findingsPieces(page(0), 1)).toBeDefined();
   });
 });

@@ -81,8 +81,12 @@ describe.each(BACKENDS)('the posture API on %s', (backend) => {
       expect(zipped.headers.get('content-encoding')).toBe('gzip');
       const gz = Buffer.from(await zipped.arrayBuffer());
       expect(gunzipSync(gz).toString('utf8')).toBe(expected);
-      // zlib's fastest level (a third of the default's CPU for a year of points).
-      expect(gz.equals(gzipSync(expected, { level: 1 }))).toBe(true);
+      // zlib's fastest level (a third of the default's CPU for a year of points): one gzip of it, or
+      // the 365 days (kept in pieces others are cut from) and cuts of them in pieces at that level
+      // (narrower-answers.ts), about its size; level 6 is a fifth smaller.
+      const level1 = gzipSync(expected, { level: 1 }).length;
+      expect(gz.length).toBeGreaterThanOrEqual(0.9 * level1);
+      expect(gz.length).toBeLessThanOrEqual(1.6 * level1 + 64);
     }
     if (service === 'payments' && from === '2025-12-01') expect((JSON.parse(expected) as { points: unknown[] }).points.length).toBeGreaterThan(300);
   });

@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants, deflateRawSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
-import { crc32, crc32ByTable, crc32Combine, deflatePiece, deflatePieceSync, inflatePiece, joinGzip } from '../../../dashboard/pages/gzip-join.js';
+import { crc32, crc32ByTable, crc32Combine, deflatePiece, deflatePieceSync, deflateStateFor, inflatePiece, inflateSmallPiece, joinGzip, storedPiece } from '../../../dashboard/pages/gzip-join.js';
 import { CLOCK_LAG_MS } from '../../../dashboard/pages/view-routes.js';
 import { openStore } from '../../../dashboard/store/store.js';
 import type { Store } from '../../../dashboard/store/types.js';
@@ -26,6 +26,31 @@ describe('gzip of joined pieces', () => {
     expect(gunzipSync(joinGzip(pieces)).toString('utf8')).toBe(head + body + tail);
     expect(gunzipSync(joinGzip([deflatePieceSync('')])).toString('utf8')).toBe('');
     expect(inflatePiece(pieces[1])).toBe(body);
+  });
+
+  it('joins pieces stored as they are (no compressor) among deflated ones, of any length', () => {
+    const texts = ['{"items":[', '', 'é💥'.repeat(20), 'x'.repeat(65_535), `${'stored ‮ '.repeat(9000)}end`, ']}'];
+    const pieces = texts.map((t, i) => (i % 2 === 0 ? storedPiece(t) : deflatePieceSync(t, 1)));
+    expect(gunzipSync(joinGzip(pieces)).toString('utf8')).toBe(texts.join(''));
+    expect(gunzipSync(joinGzip([storedPiece('')])).toString('utf8')).toBe('');
+    // A stored piece is its text and 5 bytes a block of up to 65,535 bytes.
+    expect(storedPiece('abc').deflated.length).toBe(8);
+    expect(storedPiece('x'.repeat(65_536)).deflated.length).toBe(65_536 + 10);
+  });
+
+  it('deflates a piece in this thread with a window no larger than it needs, its text read back whole', () => {
+    // At most the full window; at least one holding the text and deflate's lookahead (every match found).
+    for (const size of [0, 1, 250, 3_800, 4_000, 40_000, 500_000]) {
+      const { windowBits, memLevel } = deflateStateFor(size);
+      expect(windowBits).toBeLessThanOrEqual(15);
+      expect(2 ** windowBits >= size + 262 || windowBits === 15, String(size)).toBe(true);
+      expect(memLevel).toBeGreaterThanOrEqual(1);
+      const text = Array.from({ length: size }, (_, i) => String.fromCharCode(97 + ((i * 7) % 13))).join('');
+      expect(inflateSmallPiece(deflatePieceSync(text, 1)), String(size)).toBe(text);
+    }
+    // The same matches as the full window: a small text compresses as small.
+    const block = Array.from({ length: 32 }, (_, i) => `{"day":"2026-01-${String((i % 28) + 1).padStart(2, '0')}","critical":1,"high":${i % 3},"total":11}`).join(',');
+    expect(deflatePieceSync(block, 1).deflated.length).toBeLessThanOrEqual(deflateRawSync(block, { level: 1, finishFlush: constants.Z_SYNC_FLUSH }).length);
   });
 
   it('combines CRC-32s as zlib does', () => {
