@@ -8,23 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/github/comment.js';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../github/stand-in/github-stand-in.js';
-import { OWNER, PLANTED, pullRequestEvent, REPO, runDist, type TestRepo } from './harness.js';
+import { githubStandInPerTest, OWNER, PLANTED, pullRequestEvent, REPO, runDist, STAND_IN_TOKEN as TOKEN, type TestRepo } from './harness.js';
 
-const TOKEN = 'ghs_standInTokenForTests0000000000000';
 const PR = 9;
-let standIn: GitHubStandIn | undefined;
-
-afterEach(async () => {
-  if (standIn) {
-    expect(standIn.violations).toEqual([]);
-    await standIn.close();
-    standIn = undefined;
-  }
-});
+const startStandIn = githubStandInPerTest();
 
 /**
  * main: services/web (with a Dockerfile that runs as root: a finding already there) and services/api;
@@ -73,7 +63,7 @@ function monorepo(): TestRepo {
 describe("dist/index.js: a monorepo's job per folder on one pull request", () => {
   it('each job gates its own folder, compares with that folder at the merge base, keeps its own comment and names files from the top', async () => {
     const repo = monorepo();
-    standIn = await startGitHubStandIn({ owner: OWNER, repo: REPO, token: TOKEN, pullFiles: { [PR]: repo.changedFiles } });
+    const standIn = await startStandIn({ owner: OWNER, repo: REPO, token: TOKEN, pullFiles: { [PR]: repo.changedFiles } });
     const event = pullRequestEvent(repo, { number: PR });
 
     const web = await runDist({ repo, apiUrl: standIn.url, event, inputs: { 'github-token': TOKEN, 'working-directory': 'services/web' } });

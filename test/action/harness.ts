@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach, expect } from 'vitest';
+import { startGitHubStandIn, type GitHubStandIn, type StandInOptions } from '../github/stand-in/github-stand-in.js';
 
 const require = createRequire(import.meta.url);
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -242,4 +244,23 @@ export async function runDist(opts: {
     if (outputs[key]) files[outputs[key]] = readFileSync(outputs[key], 'utf8');
   }
   return { code, stdout, stderr, outputs, summary: files[summaryFile], files, durationMs };
+}
+
+/** The installation token the stand-in accepts in the dist tests. */
+export const STAND_IN_TOKEN = 'ghs_standInTokenForTests0000000000000';
+
+/**
+ * Starts one GitHub stand-in per test (call it in the describe's or file's scope): after each test the
+ * stand-in is closed, and every request the action made must have matched GitHub's OpenAPI description.
+ */
+export function githubStandInPerTest(): (options: StandInOptions) => Promise<GitHubStandIn> {
+  let current: GitHubStandIn | undefined;
+  afterEach(async () => {
+    if (!current) return;
+    const standIn = current;
+    current = undefined;
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+  });
+  return async (options) => (current = await startGitHubStandIn(options));
 }
