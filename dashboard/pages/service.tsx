@@ -162,7 +162,7 @@ export const ServiceViewContent: FC<ServiceViewProps> = (p) => raw(serviceViewHt
 /**
  * ServiceViewContent's markup as one string, every value escaped as JSX escapes it: a view nobody
  * rendered before renders this part (its form, sort links and pager were ~0.3 ms of JSX a render;
- * test/dashboard/pages/row-markup.test.tsx keeps the JSX it replaced as the oracle).
+ * test/dashboard/pages/service-view-markup.test.tsx keeps the JSX it replaced as the oracle).
  */
 export function serviceViewHtml(p: ServiceViewProps): string {
   const base = serviceHref(p.name);
@@ -292,7 +292,7 @@ function severityStatsTableHtml(service: ServiceDetail): string {
 /**
  * The findings table's rows as one string (200 rows of about 20 elements each were most of a
  * render's JSX work). Every value goes through `esc`, as JSX escapes it; the markup is what the
- * JSX rows rendered, byte for byte (test/dashboard/pages/row-markup.test.ts renders both).
+ * JSX rows rendered, byte for byte (test/dashboard/pages/row-markup.test.tsx renders both).
  */
 export function findingRowsHtml(findings: FindingRow[], state: FindingStateFilter): string {
   let out = '';
