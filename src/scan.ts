@@ -39,6 +39,11 @@ export interface ScanOptions {
    * another folder's, said in the report (`comparison.changedFilesOutsideRoot`) and not counted.
    */
   changedFiles?: string[];
+  /**
+   * `repository`: `changedFiles` is git's or GitHub's list (the action): from the repository's top and
+   * true as given (a deleted folder is no mistake). Default `given`: checked (services/changed-files.ts).
+   */
+  changedFilesFrom?: 'repository' | 'given';
   /** Scan every service even when `changedFiles` is given. */
   scanAll?: boolean;
   /** The base to compare with; absent means no baseline (said plainly in the report). */
@@ -86,7 +91,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const repoRoot = resolve(options.repoRoot);
   const now = options.now ?? new Date();
   const scanRoot = options.source?.root ?? '';
-  const changed = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles, scanRoot) : undefined;
+  const changed = options.changedFiles ? normalizeChangedFiles(repoRoot, options.changedFiles, { scanRoot, from: options.changedFilesFrom }) : undefined;
   let changedFiles = changed?.files;
   if (options.secretCommits !== undefined) {
     // git names them from the repository's top: the folder's own, as paths of the folder.

@@ -54,6 +54,10 @@ export async function scanMergeBase(input: MergeBaseScanInput): Promise<ScanOpti
     await git(input.repoRoot, ['worktree', 'add', '--detach', '--quiet', worktree, mergeBase]);
     logger.info(`baseline: re-scanning the merge base ${mergeBase.slice(0, 7)} in a git worktree`);
     const folder = input.root ? path.join(worktree, input.root) : worktree;
+    if (!existsSync(folder)) {
+      logger.info(`baseline: the folder ${input.root} does not exist at the merge base ${mergeBase.slice(0, 7)} (this change adds it): everything in it is new`);
+      return undefined;
+    }
     // A service folder the PR adds does not exist at the merge base: its base is simply empty.
     const config: GatehouseConfig = input.config.services
       ? { ...input.config, services: input.config.services.filter((s) => existsSync(path.join(folder, s.path))) }
@@ -64,6 +68,7 @@ export async function scanMergeBase(input: MergeBaseScanInput): Promise<ScanOpti
         config,
         kind: 'snapshot',
         changedFiles: input.changedFiles,
+        changedFilesFrom: 'repository',
         scanAll: input.scanAll,
         newOnly: false,
         scanId: `base-${mergeBase}`,

@@ -19,7 +19,7 @@ import { scanFolderPath } from '../services/repo-path.js';
 import { ANNOTATIONS_USED_ENV, emitAnnotations, omittedAnnotationsNote, planAnnotations, type AnnotationSink } from '../github/annotations.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { createGitHubClient, httpStatusOf, type GitHubClient } from '../github/client.js';
-import { COMMENT_BODY_BUDGET, commentMarker, permissionWarning, upsertStickyComment } from '../github/comment.js';
+import { COMMENT_BODY_BUDGET, commentMarker, permissionWarning, upsertStickyComment, type CommentMode } from '../github/comment.js';
 import type { GitHubRunContext } from '../github/context.js';
 import { writeJobSummary } from '../github/job-summary.js';
 import { fitSarifToLimits } from '../github/sarif-limits.js';
@@ -128,6 +128,7 @@ export async function runAction(run: ActionRun): Promise<number> {
       feeds,
       kind: pr ? 'pr' : 'snapshot',
       changedFiles,
+      changedFilesFrom: 'repository',
       scanAll: inputs['scan-all'] || (pr !== undefined && changedFiles === undefined),
       baseline,
       imports: inputs.import,
@@ -207,7 +208,7 @@ export async function runAction(run: ActionRun): Promise<number> {
         const outcome = await upsertStickyComment(
           github,
           { owner: context.owner, repo: context.repo, issueNumber: pr.number },
-          { body, mode: inputs.comment, gatePassed: report.gate.passed, marker: commentMarker(report.source.root) },
+          { body, mode: folderCommentMode(report, inputs.comment), gatePassed: report.gate.passed, marker: commentMarker(report.source.root) },
           logger,
         );
         if ('url' in outcome) io.setOutput('comment-url', outcome.url);
@@ -315,8 +316,12 @@ async function reporter(what: string, logger: Logger, fn: () => Promise<unknown>
  */
 export function sarifForUpload(report: ScanReport, services: string[] | undefined): ReturnType<typeof toSarif> {
   const log = toSarif(report);
-  if (services && services.length > 0) {
-    const suffix = [...services].sort().join('+');
+  // A job per folder (`working-directory`) or per service: each its own categories, or the last
+  // upload for a commit would close the alerts of the others as fixed.
+  const root = report.source.root;
+  const parts = [...(root ? [`root=${root.split('/').map(encodeURIComponent).join('/')}`] : []), ...(services && services.length > 0 ? [[...services].sort().join('+')] : [])];
+  if (parts.length > 0) {
+    const suffix = parts.join('/');
     for (const run of log.runs) {
       const id = run.automationDetails?.id ?? `gatehouse/${run.tool.driver.name}/`;
       run.automationDetails = { ...run.automationDetails, id: `${id.replace(/\/+$/, '')}/${suffix}/` };
@@ -334,6 +339,15 @@ function verdict(report: ScanReport, io: ActionIO, logger: Logger): number {
   const reasons = report.gate.reasons.map((r) => r.message).join('; ');
   io.setFailed(`Gatehouse: the gate failed: ${reasons}`);
   return report.gate.outcome === 'scanner-error' ? EXIT_CODES.scannerError : EXIT_CODES.gateFailed;
+}
+
+/**
+ * A folder's job on a pull request that touches nothing in its folder adds no comment of its own (a
+ * matrix of 20 folders would add 20 to every PR), unless its gate fails; it still updates the comment
+ * it wrote before ('on-failure' does both).
+ */
+export function folderCommentMode(report: ScanReport, mode: CommentMode): CommentMode {
+  return mode === 'always' && report.source.root && report.comparison.changedFiles && report.services.length === 0 ? 'on-failure' : mode;
 }
 
 /** The comment's and summary's title: a monorepo's job per folder names its folder (each has its own comment). */

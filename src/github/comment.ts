@@ -54,8 +54,8 @@ export async function findStickyComment(
     issue_number: target.issueNumber,
     per_page: 100,
   })) {
-    // The whole first line: another folder's marker is not ours.
-    const ours = page.data.find((c) => (c.body ?? '').split('\n', 1)[0] === marker);
+    // The whole first line (an edit in the web UI may end it with CR): another folder's marker is not ours.
+    const ours = page.data.find((c) => (c.body ?? '').split(/\r?\n/, 1)[0]!.trim() === marker);
     if (ours) return { id: ours.id, body: ours.body ?? '', url: ours.html_url };
   }
   return undefined;

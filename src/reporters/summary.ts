@@ -118,16 +118,16 @@ export function describeFeeds(report: ScanReport): string[] {
 }
 
 /**
- * What a pull request's scan of one folder (a monorepo's CI job per folder) covers, said where the
- * verdict is read: its pass speaks for that folder only. Undefined for a scan of the whole repository.
+ * What a scan of one folder (a monorepo's CI job per folder) covers, said where the verdict is read:
+ * its pass speaks for that folder only. Undefined for a scan of the whole repository.
  */
 export function partScopeNote(report: ScanReport): string | undefined {
   const root = report.source.root;
-  if (report.kind !== 'pr' || !root) return undefined;
+  if (!root) return undefined;
   const outside = report.comparison.changedFilesOutsideRoot ?? 0;
   const rest =
     outside > 0
       ? `; ${outside} of the files this change touches lie outside it: a scan of their folder gates them, and if none runs they are not scanned`
       : '';
-  return `This verdict covers the folder ${root} only${rest}.`;
+  return `This ${report.kind === 'pr' ? 'verdict' : 'scan'} covers the folder ${root} only${rest}.`;
 }

@@ -30,68 +30,84 @@ export interface ChangedFiles {
   outsideScanRoot: string[];
 }
 
+export interface ChangedFilesOptions {
+  /** The folder's path in its repository (the report's `source.root`); '' for the whole repository. */
+  scanRoot?: string;
+  /**
+   * `repository`: the list is git's or GitHub's (a pull request's files): relative to the repository's
+   * top and true as given, so a path that no longer exists (a deleted folder) is no mistake. `given`
+   * (default, the CLI's --changed-files): checked, and with a scan root its form (from the top, or
+   * from the folder as before scan roots) is decided once for the whole list.
+   */
+  from?: 'repository' | 'given';
+}
+
 /**
  * The changed paths relative to `repoRoot`, the folder scanned; throws ConfigError (exit 2) for a
- * path outside the repository. With `scanRoot` (the folder's path in its repository, the report's
- * `source.root`), relative paths are the repository's and absolute ones may lie anywhere in it.
+ * path outside the repository, and for a given list that names nothing of the repository.
  */
-export function normalizeChangedFiles(repoRoot: string, lines: readonly string[], scanRoot = ''): ChangedFiles {
+export function normalizeChangedFiles(repoRoot: string, lines: readonly string[], options: ChangedFilesOptions = {}): ChangedFiles {
+  const scanRoot = options.scanRoot ?? '';
   const root = resolve(repoRoot);
   const realRoot = realOrSelf(root);
-  // The repository's top: the folder scanned with one `..` per segment of its root.
-  const top = scanRoot ? resolve(root, ...scanRoot.split('/').map(() => '..')) : root;
-  const out: string[] = [];
-  const outside: string[] = [];
+  // The repository's top: the folder scanned (its real path: a checkout reached through a link) with
+  // one `..` per segment of its root.
+  const top = scanRoot ? resolve(realRoot, ...scanRoot.split('/').map(() => '..')) : root;
   const given: string[] = [];
+  const relativePaths: string[] = [];
+  const absolutePaths: string[] = [];
   for (const line of lines) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
-    const paths = NAME_STATUS.test(trimmed) ? trimmed.split('\t').slice(1) : [trimmed];
-    for (const raw of paths) {
+    for (const raw of NAME_STATUS.test(trimmed) ? trimmed.split('\t').slice(1) : [trimmed]) {
       given.push(raw);
       const slashed = raw.replace(/\\/g, '/');
-      let rel: string;
-      if (isAbsolute(slashed) || /^[A-Za-z]:\//.test(slashed)) {
-        // The repository may be reached through a symlink (/tmp vs /private/tmp): try both forms.
-        const candidates = [relative(root, slashed), relative(realRoot, slashed), relative(realRoot, realOrSelf(slashed))];
-        const inside = candidates.find((c) => !c.startsWith('..') && !isAbsolute(c));
-        if (inside === undefined) {
-          const inRepository = scanRoot ? normalizeRepoPath(normalizeRelPath(relative(top, slashed))) : undefined;
-          if (inRepository === undefined) {
-            throw new ConfigError(`--changed-files: "${raw}" is outside the repository (${top})`, { field: 'changed-files' });
-          }
-          outside.push(inRepository);
-          continue;
-        }
-        rel = normalizeRelPath(inside);
-      } else {
-        rel = normalizeRelPath(slashed);
-        const resolved = relative(top, resolve(top, rel));
-        if (resolved.startsWith('..') || isAbsolute(resolved)) {
-          throw new ConfigError(`--changed-files: "${raw}" is outside the repository (${top})`, { field: 'changed-files' });
-        }
-        const repoPath = normalizeRelPath(resolved);
-        const inFolder = scanFolderPath(scanRoot, repoPath);
-        // A list written relative to the folder (as before scan roots) names a file of the folder that
-        // the repository's top does not have: take it as the folder's, never as another folder's file.
-        const folderRelative = inFolder === undefined && existsSync(join(root, repoPath)) && !existsSync(join(top, repoPath));
-        if (inFolder === undefined && !folderRelative) {
-          outside.push(repoPath);
-          continue;
-        }
-        rel = inFolder ?? repoPath;
-      }
-      if (rel !== '') out.push(rel);
+      if (isAbsolute(slashed) || /^[A-Za-z]:\//.test(slashed)) absolutePaths.push(slashed);
+      else relativePaths.push(normalizeRelPath(slashed));
     }
   }
-  // A path is "in the repository" when it exists or its folder does (a deleted file's folder).
-  const inRepository = (p: string) => existsSync(join(root, p)) || existsSync(dirname(join(root, p)));
-  const inTop = (p: string) => existsSync(join(top, p)) || existsSync(dirname(join(top, p)));
-  if ((out.length > 0 && !out.some(inRepository)) || (out.length === 0 && outside.length > 0 && !outside.some(inTop))) {
-    throw new ConfigError(
-      `--changed-files: no listed path is in the repository ${root} (the first: "${given[0]}"); give paths relative to the repository root or absolute paths inside it`,
-      { field: 'changed-files' },
-    );
+  const outsideError = (raw: string, where: string) =>
+    new ConfigError(`--changed-files: "${raw}" is outside the repository (${where})`, { field: 'changed-files' });
+  // A given list with a scan root is read from the folder when it reads as the folder's: no path in the
+  // root's own form, and some path the folder has. An ambiguous name (package.json in both) then counts
+  // for the folder, the direction that scans more.
+  const fromTop =
+    !scanRoot ||
+    options.from === 'repository' ||
+    relativePaths.some((p) => p === scanRoot || p.startsWith(`${scanRoot}/`)) ||
+    !relativePaths.some((p) => existsSync(join(root, p)) || existsSync(dirname(join(root, p))));
+  const base = fromTop ? top : root;
+  const out: string[] = [];
+  const outside: string[] = [];
+  for (const path of relativePaths) {
+    const resolved = relative(base, resolve(base, path));
+    if (resolved.startsWith('..') || isAbsolute(resolved)) throw outsideError(path, base);
+    const repoPath = normalizeRelPath(resolved);
+    const inFolder = fromTop ? scanFolderPath(scanRoot, repoPath) : repoPath;
+    if (inFolder === undefined) outside.push(repoPath);
+    else if (inFolder !== '') out.push(inFolder);
+  }
+  for (const slashed of absolutePaths) {
+    // The repository may be reached through a symlink (/tmp vs /private/tmp): try both forms.
+    const candidates = [relative(root, slashed), relative(realRoot, slashed), relative(realRoot, realOrSelf(slashed))];
+    const inside = candidates.find((c) => !c.startsWith('..') && !isAbsolute(c));
+    if (inside !== undefined) {
+      if (normalizeRelPath(inside) !== '') out.push(normalizeRelPath(inside));
+      continue;
+    }
+    const inRepository = scanRoot ? normalizeRepoPath(normalizeRelPath(relative(top, realOrSelf(slashed)))) : undefined;
+    if (inRepository === undefined) throw outsideError(slashed, top);
+    outside.push(inRepository);
+  }
+  if (options.from !== 'repository') {
+    // A path is "in the repository" when it exists or its folder does (a deleted file's folder).
+    const exists = (dir: string) => (p: string) => existsSync(join(dir, p)) || existsSync(dirname(join(dir, p)));
+    if ((out.length > 0 && !out.some(exists(root))) || (out.length === 0 && outside.length > 0 && !outside.some(exists(top)))) {
+      throw new ConfigError(
+        `--changed-files: no listed path is in the repository ${root} (the first: "${given[0]}"); give paths relative to the repository root or absolute paths inside it`,
+        { field: 'changed-files' },
+      );
+    }
   }
   return { files: [...new Set(out)], outsideScanRoot: [...new Set(outside)] };
 }

@@ -71,7 +71,8 @@ function realOrSelf(path: string): string {
  * `services/api/src/x.js`.
  */
 export function repositoryPath(root: string | undefined, path: string): string {
-  if (!root) return path;
+  // A path that is not one of the repository's (`../x`, `/abs`) is shown as the tool gave it.
+  if (!root || normalizeRepoPath(path) !== path) return path;
   return path === '' ? root : `${root}/${path}`;
 }
 

@@ -39,12 +39,16 @@ function monorepo(): TestRepo {
     'services/web/Dockerfile': 'FROM node:20.11.1-alpine\nCOPY . /app\nCMD ["node", "/app/index.js"]\n',
     'services/api/package.json': '{ "name": "api", "version": "1.0.0" }\n',
     'services/api/index.js': 'export const port = 8080;\n',
+    'services/docs/package.json': '{ "name": "docs", "version": "1.0.0" }\n',
   });
   git('add', '-A');
   git('commit', '-q', '-m', 'base');
   const baseSha = git('rev-parse', 'HEAD');
   git('checkout', '-q', '-b', 'feature');
-  write({ 'services/web/config.js': `export const region = "eu-west-1";\nexport const awsAccessKeyId = "${PLANTED.awsKeyId}";\nexport const awsSecretAccessKey = "${PLANTED.awsSecret}";\n` });
+  write({
+    'services/web/config.js': `export const region = "eu-west-1";\nexport const awsAccessKeyId = "${PLANTED.awsKeyId}";\nexport const awsSecretAccessKey = "${PLANTED.awsSecret}";\n`,
+    'services/api/index.js': 'export const port = Number(process.env.PORT ?? 8080);\n',
+  });
   git('add', '-A');
   git('commit', '-q', '-m', 'add config');
   const headSha = git('rev-parse', 'HEAD');
@@ -52,7 +56,7 @@ function monorepo(): TestRepo {
     dir,
     baseSha,
     headSha,
-    changedFiles: ['services/web/config.js'],
+    changedFiles: ['services/api/index.js', 'services/web/config.js'],
     checkout: (ref) => void git('checkout', '-q', ref),
     commit: () => {
       throw new Error('not used');
@@ -70,7 +74,7 @@ describe("dist/index.js: a monorepo's job per folder on one pull request", () =>
     expect(web.code, web.stdout + web.stderr).toBe(1);
     const webReport = ScanReportSchema.parse(JSON.parse(readFileSync(web.outputs['report-file'], 'utf8')));
     expect(webReport.source.root).toBe('services/web');
-    expect(webReport.comparison).toMatchObject({ baseline: 'rescan', changedFiles: true, changedFilesOutsideRoot: 0 });
+    expect(webReport.comparison).toMatchObject({ baseline: 'rescan', changedFiles: true, changedFilesOutsideRoot: 1 });
     // The secrets are new; the Dockerfile's root user was there at the merge base of the same folder.
     const introduced = webReport.findings.filter((f) => f.status === 'introduced').map((f) => f.ruleId).sort();
     expect(introduced.length).toBeGreaterThan(0);
@@ -80,7 +84,12 @@ describe("dist/index.js: a monorepo's job per folder on one pull request", () =>
     expect(rootUser?.status).toBe('existing');
     // Annotations, SARIF and the comment's links name the file from the repository's top.
     expect(web.stdout).toMatch(/::error title=Gatehouse%3A aws-access-key-id \(gatehouse-secrets\),file=services\/web\/config\.js,line=2,endLine=2::/);
-    const sarif = JSON.parse(readFileSync(web.outputs['sarif-file'], 'utf8')) as { runs: { results: { locations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const sarif = JSON.parse(readFileSync(web.outputs['sarif-file'], 'utf8')) as {
+      runs: { automationDetails: { id: string }; results: { locations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    // Its own code-scanning categories: another folder's upload for the commit does not close its alerts.
+    expect(sarif.runs.length).toBeGreaterThan(0);
+    expect(sarif.runs.map((r) => r.automationDetails.id).every((id) => id.endsWith('/root=services/web/'))).toBe(true);
     const uris = sarif.runs.flatMap((r) => r.results.flatMap((x) => (x.locations ?? []).map((l) => l.physicalLocation.artifactLocation.uri)));
     expect(uris).toContain('services/web/config.js');
     expect(uris).toContain('services/web/Dockerfile');
@@ -93,6 +102,12 @@ describe("dist/index.js: a monorepo's job per folder on one pull request", () =>
     expect(apiReport.comparison.changedFilesOutsideRoot).toBe(1);
     expect(apiReport.findings.filter((f) => f.status === 'introduced')).toEqual([]);
 
+    // A folder the PR does not touch: it passes and adds no comment of its own (a matrix of many
+    // folders would add one per folder to every PR).
+    const docs = await runDist({ repo, apiUrl: standIn.url, event, inputs: { 'github-token': TOKEN, 'working-directory': 'services/docs' }, runId: '1003' });
+    expect(docs.code, docs.stdout + docs.stderr).toBe(0);
+    expect(ScanReportSchema.parse(JSON.parse(readFileSync(docs.outputs['report-file'], 'utf8'))).comparison.changedFilesOutsideRoot).toBe(2);
+
     // Two comments: the api job's pass did not overwrite the web job's failure.
     const comments = standIn.comments.get(PR) ?? [];
     expect(comments).toHaveLength(2);
@@ -101,7 +116,7 @@ describe("dist/index.js: a monorepo's job per folder on one pull request", () =>
     expect(webComment).toContain('## Gatehouse security gate \\(services/web\\)');
     expect(webComment).toContain('Failed');
     expect(webComment).toContain(`https://github.com/${OWNER}/${REPO}/blob/${repo.headSha}/services/web/config.js#L2`);
-    expect(webComment).toContain('This verdict covers the folder services/web only.');
+    expect(webComment).toContain('This verdict covers the folder services/web only; 1 of the files this change touches lie outside it');
     expect(apiComment.split('\n')[0]).toBe(commentMarker('services/api'));
     expect(apiComment).toContain('Passed');
     expect(apiComment).toMatch(/covers the folder services\/api only; 1 of the files this change touches lie outside it/);

@@ -159,6 +159,14 @@ describe('SecretEngine', () => {
     expect(scan('_password=Zq8vT2pLmN4xR7sK1wYb\n', '.npmrc').map((m) => m.ruleId)).toEqual(['npmrc-auth']);
     expect(scan('var cs = "Server=db;Database=shop;User Id=sa;Password=Meadow?2231;";\n', cs).map((m) => m.ruleId)).toEqual(['connection-string-password']);
     expect(scan('client.Credentials = new NetworkCredential("mailer", "Meadow?2231");\n', cs).map((m) => m.ruleId)).toEqual(['call-argument-credential']);
+    // A review's must-fire lines: an .npmrc in a README and in a JS template literal, a connection
+    // string continued on its own line and one in a comment, a passphrase with a leading underscore.
+    const b64 = Buffer.from('svc:Kd8vTq2LmZ4xR7sKwYbN').toString('base64');
+    expect(scan(`\`\`\`ini\n_auth = ${b64}\n\`\`\`\n`, 'README.md').map((m) => m.ruleId)).toContain('npmrc-auth');
+    expect(scan(`const npmrc = \`registry=https://nexus.example.com/\n_auth=${b64}\n\`;\n`, 'scripts/npmrc.js').map((m) => m.ruleId)).toContain('npmrc-auth');
+    expect(scan('var cs = @"Server=prod;Database=Orders;\n    User Id=svc;Password=Kd8vTq2LmZ4xR7sKwYbN;";\n', 'src/Db.cs').map((m) => m.ruleId)).toContain('connection-string-password');
+    expect(scan('// prod: Server=db;User Id=sa;Password=Kd8vTq2LmZ4xR7sKwYbN;\n', 'src/Db.cs').map((m) => m.ruleId)).toContain('connection-string-password');
+    expect(scan('DB_PASSWORD=_correct_horse_battery_staple\n', 'deploy/.env')).toHaveLength(1);
   });
 
   it('ignores lockfile integrity hashes and generic matches in minified assets, not token shapes', () => {

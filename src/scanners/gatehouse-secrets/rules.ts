@@ -390,10 +390,10 @@ const CREDENTIAL_FILE_RULES: SecretRule[] = [
     pattern: /(?:^|[\s:])(?:_authToken|_auth|_password)\s*=\s*["']?(?<secret>[^\s"']+)/,
     minLength: 8,
     // npm expands only `${VAR}`: `$NPM_TOKEN` is a reference, `$ecret-token-1` a literal. In program
-    // source `_password = password;` assigns a field (C#'s private `_password`, EdwinVW/pitstop): there
-    // only a registry's scoped key (`//registry.npmjs.org/:_authToken=...` written into a file) counts.
-    check: ({ secret, match, file }) =>
-      (!file.isCode || match[0].startsWith(':')) &&
+    // source `_password = password;` and `_password = configSection["Password"];` assign a field (C#'s
+    // private `_password`, EdwinVW/pitstop): a value that is a statement's expression is none.
+    check: ({ secret, file }) =>
+      !(isProgramSource(file) && (/[;[(]/.test(secret) || looksLikeCode(secret))) &&
       (secret.startsWith('$') && !secret.startsWith('${') ? !/^\$[A-Za-z_]\w*$/.test(secret) && !isFillerValue(secret) : !isPlaceholder(secret)),
   },
   {
@@ -572,11 +572,10 @@ const FRAMEWORK_RULES: SecretRule[] = [
     check: ({ secret, match, file }) =>
       // Only in a connection-string shaped context: other key=value pairs separated by ; or &.
       /(?:server|data source|host|user id|uid|user|database|initial catalog|jdbc:|driver)\s*=|jdbc:|[?&]user=/i.test(match.input) &&
-      // In program source a connection string is a string literal; `new ConnectionFactory() { HostName
-      // = _host, Password = _password }` assigns properties (EdwinVW/pitstop).
-      (!file.isCode || quoteBefore(match)) &&
+      // In program source `new ConnectionFactory() { HostName = _host, Password = _password, Port = _port }`
+      // assigns properties (EdwinVW/pitstop): the value ends at the expression, before its comma.
       !isPlaceholder(secret) &&
-      passwordValueOk(secret),
+      passwordValueOk(isProgramSource(file) ? secret.replace(/[,)}\]]+$/, '') : secret),
   },
   {
     id: 'url-credentials',
@@ -732,10 +731,9 @@ export function passwordValueOk(value: string): boolean {
   return value.length >= 16 && /[a-z][A-Z]/.test(value);
 }
 
-/** Whether the match's line holds a quote before it: the match is (or may be) inside a string literal. */
-function quoteBefore(match: RegExpExecArray): boolean {
-  const lineStart = match.input.lastIndexOf('\n', match.index - 1) + 1;
-  return /["'`]/.test(match.input.slice(lineStart, match.index));
+/** Program source, not prose that quotes it: a README's snippet of an .npmrc or a connection string is the file it shows. */
+function isProgramSource(file: FileContext): boolean {
+  return file.isCode && !/\.(?:md|mdx|markdown|rst|adoc|asciidoc|ipynb|txt)$/i.test(file.path);
 }
 
 /** A value assigned to a secret/token/key name that reads like a generated credential. */

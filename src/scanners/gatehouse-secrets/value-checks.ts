@@ -271,9 +271,13 @@ function isMostlySequential(value: string): boolean {
 export function looksLikeIdentifierName(value: string): boolean {
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true;
   // A private field's name (`_password`, `__api_key`), as a literal too (`new NetworkCredential("_username",
-  // "_password")`, EdwinVW/pitstop): the name after its underscores.
+  // "_password")`, EdwinVW/pitstop): one or two lower-case words after the underscores, one of them a
+  // name's word (`_correct_horse_battery_staple` is a passphrase, not a field).
   const bare = value.replace(/^_+(?=[a-z])/, '');
-  if (bare !== value) return IDENTIFIER_WORDS.has(bare) || looksLikeIdentifierName(bare);
+  if (bare !== value) {
+    const words = bare.split('_');
+    return /^[a-z]+(?:_[a-z]+)?$/.test(bare) && words.some((w) => IDENTIFIER_WORDS.has(w));
+  }
   if (!/^[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+$/.test(value)) return false;
   // Dotted lower-case words are keys (`errors.password.blank`); snake or kebab words are an
   // identifier when a word says so (`db_password`, `user-token-field`) or there are many, unless
