@@ -11,6 +11,7 @@ import { toolHomepage } from '../scanners/registry.js';
 import { repositoryPath } from '../services/repo-path.js';
 import { scrubDeep } from './json.js';
 import { scannersRunNowhere } from './coverage.js';
+import { partScopeNote } from './summary.js';
 
 /**
  * GitHub rejects a run with more than 25,000 results (and shows the top 5,000 by severity); rules
@@ -240,8 +241,11 @@ function policyRun(report: ScanReport): sarif.Run | undefined {
   const notes = (report.gate.policy ?? []).filter((n) => n.kind !== 'categories-off');
   // A configured scanner that applied nowhere has no run of its own to carry the note.
   const nowhere = scannersRunNowhere(report.coverage.scanners);
-  if (noScanner.length === 0 && notes.length === 0 && nowhere.length === 0) return undefined;
+  // A scan of one folder says so here too, with the changed files it left to other folders' scans.
+  const scope = partScopeNote(report);
+  if (noScanner.length === 0 && notes.length === 0 && nowhere.length === 0 && scope === undefined) return undefined;
   const notifications: sarif.Notification[] = [
+    ...(scope ? [{ level: (report.comparison.changedFilesOutsideRoot ?? 0) > 0 ? ('warning' as const) : ('note' as const), message: { text: scope } }] : []),
     ...noScanner.map((r) => ({ level: 'error' as const, message: { text: r.message } })),
     ...notes.map((n) => ({ level: 'warning' as const, message: { text: n.message }, descriptor: { id: n.kind } })),
     ...nowhere.map((n) => ({ level: 'warning' as const, message: { text: `${n.scanner} ran on no service: ${n.reasons.join('; ')}` } })),

@@ -90,6 +90,11 @@ describe("dist/index.js: a monorepo's job per folder on one pull request", () =>
     // Its own code-scanning categories: another folder's upload for the commit does not close its alerts.
     expect(sarif.runs.length).toBeGreaterThan(0);
     expect(sarif.runs.map((r) => r.automationDetails.id).every((id) => id.endsWith('/root=services/web/'))).toBe(true);
+    // The SARIF says what the comment says: this scan covers the folder only, and what it left to others.
+    const notes = (sarif as unknown as { runs: { invocations?: { toolExecutionNotifications?: { message: { text: string } }[] }[] }[] }).runs.flatMap((r) =>
+      (r.invocations ?? []).flatMap((i) => (i.toolExecutionNotifications ?? []).map((n) => n.message.text)),
+    );
+    expect(notes).toContain('This verdict covers the folder services/web only; 1 of the files this change touches lie outside it: a scan of their folder gates them, and if none runs they are not scanned.');
     const uris = sarif.runs.flatMap((r) => r.results.flatMap((x) => (x.locations ?? []).map((l) => l.physicalLocation.artifactLocation.uri)));
     expect(uris).toContain('services/web/config.js');
     expect(uris).toContain('services/web/Dockerfile');
