@@ -21,7 +21,6 @@ import { filesTouchedByRange } from './scanners/gatehouse-secrets/history.js';
 import { configuredAdapters, planScanWithCoverage, type PlannedScan } from './runner/plan.js';
 import { executePlan, type ScanProgress } from './runner/run-scanners.js';
 import { normalizeChangedFiles } from './services/changed-files.js';
-import { scanFolderPath } from './services/repo-path.js';
 import { affectedServices, resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath, type Service } from './services/discover.js';
 
 export type { ScanProgress } from './runner/run-scanners.js';
@@ -95,7 +94,8 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   let changedFiles = changed?.files;
   if (options.secretCommits !== undefined) {
     // git names them from the repository's top: the folder's own, as paths of the folder.
-    const touched = filesTouchedByRange(repoRoot, options.secretCommits)?.flatMap((p) => scanFolderPath(scanRoot, p) ?? []);
+    const range = filesTouchedByRange(repoRoot, options.secretCommits);
+    const touched = range && normalizeChangedFiles(repoRoot, range, { scanRoot, from: 'repository' }).files;
     if (changedFiles && touched) changedFiles = [...new Set([...changedFiles, ...touched])];
   }
   const outsideRoot = changed?.outsideScanRoot.length ?? 0;

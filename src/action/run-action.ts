@@ -15,7 +15,7 @@ import { toSarif } from '../reporters/sarif.js';
 import { runScan, type ScanOptions } from '../scan.js';
 import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { affectedServices, resolveServices } from '../services/discover.js';
-import { scanFolderPath } from '../services/repo-path.js';
+import { normalizeChangedFiles } from '../services/changed-files.js';
 import { ANNOTATIONS_USED_ENV, emitAnnotations, omittedAnnotationsNote, planAnnotations, type AnnotationSink } from '../github/annotations.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { createGitHubClient, httpStatusOf, type GitHubClient } from '../github/client.js';
@@ -389,7 +389,7 @@ async function dashboardBaseline(
   if (!pr) return undefined;
   const all = resolveServices(repoRoot, config);
   // GitHub names the changed files from the repository's top; the services are the folder's.
-  const inFolder = changedFiles?.flatMap((f) => scanFolderPath(root, f) ?? []);
+  const inFolder = changedFiles && normalizeChangedFiles(repoRoot, changedFiles, { scanRoot: root, from: 'repository' }).files;
   const services = (inFolder ? affectedServices(all, inFolder, config) : all).map((s) => s.name);
   if (services.length === 0) return undefined;
   try {

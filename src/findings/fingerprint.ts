@@ -17,7 +17,7 @@
 // tuples collide ("a|b" + "c" vs "a" + "b|c").
 import type { ParsedFinding } from './finding.js';
 import { sha256Hex } from './redact.js';
-import { normalizeRepoPath, repositoryPath } from '../services/repo-path.js';
+import { repositoryPath } from '../services/repo-path.js';
 
 /** Bump when the rules above change; old fingerprints then no longer match (a deliberate reset). */
 export const FINGERPRINT_VERSION = 'v1';
@@ -67,7 +67,8 @@ function codeParts(f: ParsedFinding, _service: string): string[] {
  */
 export function fingerprintFinding(f: ParsedFinding, service: string, root?: string): string {
   const path = f.location.path;
-  const named = root && path !== undefined && f.category !== 'container' && normalizeRepoPath(path) === path ? { ...f, location: { ...f.location, path: repositoryPath(root, path) } } : f;
+  // repositoryPath leaves a path outside the repository as it is.
+  const named = root && path !== undefined && f.category !== 'container' ? { ...f, location: { ...f.location, path: repositoryPath(root, path) } } : f;
   return sha256Hex(JSON.stringify(fingerprintParts(named, service))).slice(0, FINGERPRINT_HEX_LENGTH);
 }
 
