@@ -34,7 +34,8 @@ const TEST_FILE =
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground|templates?)\//i;
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
 const DOCS_DIR = /(?:^|\/)(?:docs?|documentation|site|website|wiki|man|guides?)\//i;
-const DOCS_FILE = /\.(?:md|mdx|markdown|rst|adoc|asciidoc|txt|rdoc|textile|org|ipynb|html?)$/i;
+/** Prose and notebooks by their extension (a README's snippet is the file it shows, not program source). */
+export const DOCS_FILE = /\.(?:md|mdx|markdown|rst|adoc|asciidoc|txt|rdoc|textile|org|ipynb|html?)$/i;
 const DOCS_NAME = /(?:^|\/)(?:README|CHANGELOG|CHANGES|HISTORY|CONTRIBUTING|NEWS)(?:\.[^/]*)?$/i;
 
 export type ContextClassifier = (path: string) => SecretContext;

@@ -3,6 +3,7 @@
 // the regular expression (the secret is the named group `secret`, else `bare`, else the whole
 // match), and optional checks (entropy, a validation function). See docs/secrets.md.
 import type { Severity } from '../../findings/finding.js';
+import { DOCS_FILE } from './context.js';
 import {
   charClasses,
   hasRepeatedRun,
@@ -733,7 +734,7 @@ export function passwordValueOk(value: string): boolean {
 
 /** Program source, not prose that quotes it: a README's snippet of an .npmrc or a connection string is the file it shows. */
 function isProgramSource(file: FileContext): boolean {
-  return file.isCode && !/\.(?:md|mdx|markdown|rst|adoc|asciidoc|ipynb|txt)$/i.test(file.path);
+  return file.isCode && !DOCS_FILE.test(file.path);
 }
 
 /** A value assigned to a secret/token/key name that reads like a generated credential. */
