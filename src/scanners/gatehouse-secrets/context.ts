@@ -6,6 +6,7 @@ import picomatch from 'picomatch';
 import type { SecretContext as FindingSecretContext, Severity } from '../../findings/finding.js';
 import type { RuleFamily } from './rules.js';
 import { JVM_TEST_SOURCE_SET } from '../jvm-test-source-sets.js';
+import { DOCS_FILE } from './prose-files.js';
 
 // The list is repeated from findings/finding.ts (which needs zod, kept out of the scanner's bundle);
 // the type check below fails if they part.
@@ -34,8 +35,6 @@ const TEST_FILE =
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground|templates?)\//i;
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
 const DOCS_DIR = /(?:^|\/)(?:docs?|documentation|site|website|wiki|man|guides?)\//i;
-/** Prose and notebooks by their extension (a README's snippet is the file it shows, not program source). */
-export const DOCS_FILE = /\.(?:md|mdx|markdown|rst|adoc|asciidoc|txt|rdoc|textile|org|ipynb|html?)$/i;
 const DOCS_NAME = /(?:^|\/)(?:README|CHANGELOG|CHANGES|HISTORY|CONTRIBUTING|NEWS)(?:\.[^/]*)?$/i;
 
 export type ContextClassifier = (path: string) => SecretContext;

@@ -3,7 +3,7 @@
 // the regular expression (the secret is the named group `secret`, else `bare`, else the whole
 // match), and optional checks (entropy, a validation function). See docs/secrets.md.
 import type { Severity } from '../../findings/finding.js';
-import { DOCS_FILE } from './context.js';
+import { DOCS_FILE } from './prose-files.js';
 import {
   charClasses,
   hasRepeatedRun,
