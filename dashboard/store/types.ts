@@ -136,6 +136,11 @@ export interface StoreOptions {
   sessionTtlMs?: number;
   /** PostgreSQL: connections per process (default DEFAULT_POOL_SIZE, 8: postgres/open.ts). */
   poolSize?: number;
+  /**
+   * SQLite: how long a read of every service holds the event loop before it lets it turn (default
+   * READ_SLICE_MS, 6: sqlite/loop-turns.ts; 0: a turn between any two of its parts, tests).
+   */
+  readSliceMs?: number;
 }
 
 // The narrow interfaces route modules depend on. Every method is async: the SQLite backend answers

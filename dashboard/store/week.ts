@@ -255,15 +255,26 @@ export function changeTurn(input: ChangeTurnInputs, windowMs: number): number {
 
 /** Fixes in [from, to] (ISO times): when, and how long the finding was open. */
 export const REMEDIATION_FIXES_SQL = "SELECT e.at, e.open_seconds FROM finding_events e WHERE e.kind = 'fixed' AND e.at >= ? AND e.at < ?";
+/** REMEDIATION_FIXES_SQL among the events with ids in (?, ?]: a slice of the read (SQLite: remediationTrend). */
+export const REMEDIATION_FIXES_SLICE_SQL = `${REMEDIATION_FIXES_SQL} AND e.id > ? AND e.id <= ?`;
 
 /**
  * The lifecycle events of every finding that counts now (not suppressed, not triaged) and was open
  * at some time since `?` (open now, or fixed since), in order: their open periods.
  */
-export const REMEDIATION_PERIODS_SQL = `SELECT e.finding_id, e.kind, e.at, f.state, f.opened_at, f.severity, f.kev, f.kev_due
+export const REMEDIATION_PERIODS_SQL = remediationPeriodsSql(false);
+/**
+ * REMEDIATION_PERIODS_SQL of the findings with ids in (?, ?] (after the time): a slice of the read
+ * (SQLite: remediationTrend), each finding's events all in one (an index range of finding_events_by_finding).
+ */
+export const REMEDIATION_PERIODS_SLICE_SQL = remediationPeriodsSql(true);
+
+function remediationPeriodsSql(slice: boolean): string {
+  return `SELECT e.finding_id, e.kind, e.at, f.state, f.opened_at, f.severity, f.kev, f.kev_due
   FROM findings_triaged t JOIN findings f ON f.id = t.id JOIN finding_events e ON e.finding_id = f.id
-  WHERE t.suppressed = 0 AND (f.state = 'open' OR f.fixed_at >= ?)
+  WHERE t.suppressed = 0 AND (f.state = 'open' OR f.fixed_at >= ?)${slice ? ' AND e.finding_id > ? AND e.finding_id <= ?' : ''}
   ORDER BY e.finding_id, e.at, e.id`;
+}
 
 /** The first snapshot day of any service (posture rows are written by snapshots only). */
 export const FIRST_SNAPSHOT_DAY_SQL = 'SELECT min(day) AS day FROM posture_daily';
@@ -307,11 +318,27 @@ export function assembleRemediation(
   periodRows: readonly RemediationPeriodDbRow[],
   firstSnapshotDay: string | null,
 ): RemediationTrend {
+  const trend = remediationInParts(from, to, now, sla);
+  trend.addPeriods(periodRows);
+  trend.addFixes(fixes);
+  return trend.finish(firstSnapshotDay);
+}
+
+/** assembleRemediation's work taken in parts (a read in slices, each a turn of the event loop: SQLite). */
+export interface RemediationParts {
+  /** REMEDIATION_PERIODS_SQL's rows of some findings, each finding's rows all in one call, in order. */
+  addPeriods(rows: readonly RemediationPeriodDbRow[]): void;
+  /** Some of REMEDIATION_FIXES_SQL's rows (any split). */
+  addFixes(rows: readonly RemediationFixDbRow[]): void;
+  finish(firstSnapshotDay: string | null): RemediationTrend;
+}
+
+/** assembleRemediation fed in parts: the same answer as all rows at once, whatever the split (findings whole). */
+export function remediationInParts(from: string, to: string, now: Date, sla: SlaDays): RemediationParts {
   const n = daysBetween(from, to) + 1;
   const days = Array.from({ length: n }, (_, i) => addDays(from, i));
   // The instant each day is measured at: its end, or now for today.
   const at = days.map((d) => Math.min(now.getTime(), Date.parse(`${addDays(d, 1)}T00:00:00Z`)));
-  const breaches = new Array<number>(n).fill(0);
   const fixed = new Array<number>(n).fill(0);
 
   // The first day index whose instant satisfies `ok` (monotone over the ascending instants), or n.
@@ -341,50 +368,56 @@ export function assembleRemediation(
       diff[to]--;
     }
   };
-
-  // Rows come ordered by finding, then time: rebuild each finding's open periods.
-  for (let i = 0; i < periodRows.length; ) {
-    const id = String(periodRows[i].finding_id);
-    const head = periodRows[i];
-    const kevDue = head.kev !== null && Number(head.kev) === 1 ? head.kev_due : null;
-    let start: number | null = null;
-    for (; i < periodRows.length && String(periodRows[i].finding_id) === id; i++) {
-      const r = periodRows[i];
-      if (r.kind === 'fixed') {
-        if (start !== null) addPeriod(start, Date.parse(r.at), head.severity, kevDue);
-        start = null;
-      } else start = Date.parse(r.at);
-    }
-    // The open period now starts at opened_at, as the live SLA counts it.
-    if (head.state === 'open') addPeriod(Date.parse(head.opened_at), null, head.severity, kevDue);
-  }
-
-  for (let i = 0, run = 0; i < n; i++) breaches[i] = run += diff[i];
-
   const fromMs = Date.parse(`${from}T00:00:00Z`);
   const openDaysByDay: number[][] = days.map(() => []);
-  for (const f of fixes) {
-    const i = Math.floor((Date.parse(f.at) - fromMs) / DAY_MS);
-    if (i < 0 || i >= n) continue;
-    fixed[i]++;
-    if (f.open_seconds !== null) openDaysByDay[i].push(Number(f.open_seconds) / 86_400);
-  }
 
-  const weeks: RemediationTrend['weeks'] = [];
-  for (let end = n - 1; end >= 0; end -= 7) {
-    const begin = Math.max(0, end - 6);
-    const values = openDaysByDay.slice(begin, end + 1).flat().sort((a, b) => a - b);
-    const count = fixed.slice(begin, end + 1).reduce((a, b) => a + b, 0);
-    const mid = values.length >> 1;
-    weeks.unshift({
-      from: days[begin],
-      to: days[end],
-      fixed: count,
-      meanDays: values.length === 0 ? null : round1(values.reduce((a, b) => a + b, 0) / values.length),
-      medianDays: values.length === 0 ? null : round1(values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2),
-    });
-  }
-  // Days before the first snapshot of any service measured nothing: null, not zero.
-  const measured = (day: string) => firstSnapshotDay !== null && day >= firstSnapshotDay;
-  return { from, to, firstSnapshotDay, days: days.map((day, i) => ({ day, breaches: measured(day) ? breaches[i] : null, fixed: fixed[i] })), weeks };
+  return {
+    addPeriods(periodRows) {
+      // Rows come ordered by finding, then time: rebuild each finding's open periods.
+      for (let i = 0; i < periodRows.length; ) {
+        const id = String(periodRows[i].finding_id);
+        const head = periodRows[i];
+        const kevDue = head.kev !== null && Number(head.kev) === 1 ? head.kev_due : null;
+        let start: number | null = null;
+        for (; i < periodRows.length && String(periodRows[i].finding_id) === id; i++) {
+          const r = periodRows[i];
+          if (r.kind === 'fixed') {
+            if (start !== null) addPeriod(start, Date.parse(r.at), head.severity, kevDue);
+            start = null;
+          } else start = Date.parse(r.at);
+        }
+        // The open period now starts at opened_at, as the live SLA counts it.
+        if (head.state === 'open') addPeriod(Date.parse(head.opened_at), null, head.severity, kevDue);
+      }
+    },
+    addFixes(fixes) {
+      for (const f of fixes) {
+        const i = Math.floor((Date.parse(f.at) - fromMs) / DAY_MS);
+        if (i < 0 || i >= n) continue;
+        fixed[i]++;
+        if (f.open_seconds !== null) openDaysByDay[i].push(Number(f.open_seconds) / 86_400);
+      }
+    },
+    finish(firstSnapshotDay) {
+      const breaches = new Array<number>(n).fill(0);
+      for (let i = 0, run = 0; i < n; i++) breaches[i] = run += diff[i];
+      const weeks: RemediationTrend['weeks'] = [];
+      for (let end = n - 1; end >= 0; end -= 7) {
+        const begin = Math.max(0, end - 6);
+        const values = openDaysByDay.slice(begin, end + 1).flat().sort((a, b) => a - b);
+        const count = fixed.slice(begin, end + 1).reduce((a, b) => a + b, 0);
+        const mid = values.length >> 1;
+        weeks.unshift({
+          from: days[begin],
+          to: days[end],
+          fixed: count,
+          meanDays: values.length === 0 ? null : round1(values.reduce((a, b) => a + b, 0) / values.length),
+          medianDays: values.length === 0 ? null : round1(values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2),
+        });
+      }
+      // Days before the first snapshot of any service measured nothing: null, not zero.
+      const measured = (day: string) => firstSnapshotDay !== null && day >= firstSnapshotDay;
+      return { from, to, firstSnapshotDay, days: days.map((day, i) => ({ day, breaches: measured(day) ? breaches[i] : null, fixed: fixed[i] })), weeks };
+    },
+  };
 }

@@ -37,7 +37,7 @@ export function openSqliteStore(file: string, options: StoreOptions = {}): Sqlit
     backend: 'sqlite',
     db,
     ...createSqliteIngest(db),
-    ...createSqliteRead(db, sla),
+    ...createSqliteRead(db, sla, { readSliceMs: options.readSliceMs }),
     ...createSqliteAuth(db, options.sessionTtlMs),
     ...createSqliteNotify(db),
     ...createSqliteTriage(db),
