@@ -115,6 +115,16 @@ describe('deployment file rules', () => {
     expect(ruleHits({ path: 'web/locales/it/config.json' }, '{"api": "http://orders:80"}\n', 'plain-http-internal')).toHaveLength(1);
   });
 
+  it('plain HTTP server: one started as TLS when configured (a framework choosing https or http) is not a plain server (fastify/fastify)', () => {
+    const chosen = ['const server = httpsOptions', '  ? https.createServer(httpsOptions, httpHandler)', '  : http.createServer(options.http, httpHandler)', 'server.keepAliveTimeout = 5000'].join('\n');
+    expect(ruleHits({ path: 'lib/server.js' }, chosen, 'plain-http-server')).toEqual([]);
+    const goChoice = ['if certFile != "" {', '\tlog.Fatal(http.ListenAndServeTLS(addr, certFile, keyFile, mux))', '} else {', '\tlog.Fatal(http.ListenAndServe(addr, mux))', '}'].join('\n');
+    expect(ruleHits({ path: 'cmd/api/main.go' }, goChoice, 'plain-http-server')).toEqual([]);
+    // A TLS server far from the plain one does not excuse it.
+    const apart = ['https.createServer(tls, admin).listen(8443);', ...Array(10).fill('// ...'), 'http.createServer(app).listen(8080);'].join('\n');
+    expect(ruleHits({ path: 'src/server.js' }, apart, 'plain-http-server').map((f) => f.line)).toEqual([12]);
+  });
+
   it("plain HTTP: .NET's https+http:// (https first) and the Android emulator's host alias are not internal calls (dotnet/eShop)", () => {
     const code = [
       'builder.Services.AddHttpClient<CatalogService>(o => o.BaseAddress = new("https+http://catalog-api"));',

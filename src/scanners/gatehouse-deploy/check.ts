@@ -423,10 +423,17 @@ const SERVER_WITHOUT_TLS: { pattern: RegExp; what: string }[] = [
   { pattern: /\bHTTPServer\s*\(\s*\(\s*["'](0\.0\.0\.0|)["']/, what: 'HTTPServer on all interfaces' },
 ];
 
+// A TLS server started in the same statement (`opts ? https.createServer(...) : http.createServer(...)`,
+// a Go `if cert != "" { ListenAndServeTLS } else { ListenAndServe }`): TLS when configured, not a plain server.
+const TLS_SERVER = /\bhttps\.createServer\s*\(|\bhttp2\.createSecureServer\s*\(|\bListenAndServeTLS\s*\(|\bServeTLS\s*\(/;
+const TLS_CHOICE_LINES = 3;
+
 export function checkPlainHttp(path: string, text: string, ownHosts?: OwnHosts): Hit[] {
   const hits: Hit[] = [];
   const isCode = /\.(js|mjs|cjs|ts|py|go|java|kt|rb|php|cs|rs)$/i.test(path);
-  text.split(/\r?\n/).forEach((line, index) => {
+  const lines = text.split(/\r?\n/);
+  const tlsBeside = (index: number) => lines.slice(Math.max(0, index - TLS_CHOICE_LINES), index + TLS_CHOICE_LINES + 1).some((l) => TLS_SERVER.test(l));
+  lines.forEach((line, index) => {
     if (line.length > 2000) return; // minified or data: not configuration a person wrote
     // A commented-out example (`# url: http://remote1/push` in a values.yaml) is not configuration.
     if (/^\s*(#|\/\/|\*|--)/.test(line)) return;
@@ -437,7 +444,7 @@ export function checkPlainHttp(path: string, text: string, ownHosts?: OwnHosts):
     }
     if (isCode && !/^\s*(\/\/|#|\*)/.test(line)) {
       for (const s of SERVER_WITHOUT_TLS) {
-        if (s.pattern.test(line)) hits.push({ rule: 'plain-http-server', line: index + 1, message: `${s.what} serves the API without TLS`, match: line.trim() });
+        if (s.pattern.test(line) && !tlsBeside(index)) hits.push({ rule: 'plain-http-server', line: index + 1, message: `${s.what} serves the API without TLS`, match: line.trim() });
       }
     }
   });
