@@ -35,7 +35,7 @@ import { scanMergeBase } from './rescan-base.js';
 import { preparePrHistory } from './secret-history.js';
 import { fetchForkReport, WorkflowRunPayloadSchema } from './fork-report.js';
 import { setOutputs, type OutputSink } from './outputs.js';
-import { actionScanRoot } from './scan-root.js';
+import { actionScanRoot, changeTouchesFolder } from './scan-root.js';
 
 /** The parts of @actions/core the pipeline uses, injected so tests and the bundle share one path. */
 export interface ActionIO extends AnnotationSink, OutputSink {
@@ -91,11 +91,15 @@ export async function runAction(run: ActionRun): Promise<number> {
   // Pull request: which files changed (they pick the services) and the base to compare with.
   let changedFiles: string[] | undefined;
   let baseline: ScanOptions['baseline'];
+  // Every commit of the PR for the embedded secret scanner (a secret added then deleted is still public).
+  const secretCommits = pr && scannerIdsOf(config).includes('gatehouse-secrets') ? await preparePrHistory(repoRoot, pr, logger) : undefined;
   if (pr) {
     changedFiles = await readChangedFiles(github, context, logger);
     const source = inputs.baseline ?? (dashboard ? 'dashboard' : 'rescan');
     const scanAll = inputs['scan-all'] || changedFiles === undefined;
-    if (source === 'dashboard') {
+    if (root !== undefined && !scanAll && changedFiles !== undefined && !changeTouchesFolder(repoRoot, root, changedFiles, secretCommits)) {
+      logger.info(`baseline: none needed (no file of this change lies in ${root}: this job scans nothing of it)`);
+    } else if (source === 'dashboard') {
       baseline = dashboard ? await dashboardBaseline(run, dashboard, config, repoRoot, root, scanAll ? undefined : changedFiles) : undefined;
       if (!baseline) {
         logger.warning('no base scan from the dashboard; re-scanning the merge base instead');
@@ -107,9 +111,6 @@ export async function runAction(run: ActionRun): Promise<number> {
       logger.info('baseline: none (the gate counts the findings in changed files)');
     }
   }
-
-  // Every commit of the PR for the embedded secret scanner (a secret added then deleted is still public).
-  const secretCommits = pr && scannerIdsOf(config).includes('gatehouse-secrets') ? await preparePrHistory(repoRoot, pr, logger) : undefined;
 
   // The dashboard's triage decisions, applied as suppressions of exactly those findings: the gate
   // obeys a false positive, an accepted risk (until its date) or a "not affected" decided there.
@@ -257,7 +258,7 @@ async function publishForkReport(run: ActionRun): Promise<number> {
   const allClear = report.gate.passed && !report.findings.some((f) => f.status === 'introduced');
   const body = renderMarkdown(report, { maxChars: COMMENT_BODY_BUDGET, detailsUrl: report.source.runUrl ?? context.runUrl, title: allClear ? `${title}: all clear` : title });
   await reporter('the PR comment', logger, async () => {
-    const outcome = await upsertStickyComment(github, { owner: context.owner, repo: context.repo, issueNumber: prNumber }, { body, mode: inputs.comment, gatePassed: report.gate.passed, marker: commentMarker(report.source.root) }, logger);
+    const outcome = await upsertStickyComment(github, { owner: context.owner, repo: context.repo, issueNumber: prNumber }, { body, mode: folderCommentMode(report, inputs.comment), gatePassed: report.gate.passed, marker: commentMarker(report.source.root) }, logger);
     if ('url' in outcome) io.setOutput('comment-url', outcome.url);
   });
   const dashboard = resolveDashboard(inputs, io, logger);

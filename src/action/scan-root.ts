@@ -3,6 +3,8 @@
 // their own folder only: the dashboard retires a service only from a snapshot of a folder holding it.
 import path from 'node:path';
 import { gitScanRoot } from '../cli/git-source.js';
+import { filesTouchedByRange } from '../scanners/gatehouse-secrets/history.js';
+import { normalizeChangedFiles } from '../services/changed-files.js';
 import { normalizeRepoPath } from '../services/repo-path.js';
 
 /**
@@ -16,4 +18,25 @@ export function actionScanRoot(workspace: string, scanned: string): string | und
   const relative = path.relative(path.resolve(workspace), path.resolve(scanned));
   if (path.isAbsolute(relative)) return undefined;
   return normalizeRepoPath(relative.split(path.sep).join('/')) || undefined;
+}
+
+/**
+ * Whether a pull request touches the folder scanned: a file GitHub lists, or one a commit of the PR
+ * touched (the secret history reads those). An untouched folder's job scans nothing of it, so a
+ * base to compare with (the merge base rescanned, the dashboard's snapshot) would be work for
+ * nothing, and its "no base" warning noise on every PR of a monorepo's matrix.
+ */
+export function changeTouchesFolder(repoRoot: string, root: string, changedFiles: readonly string[], range: string | undefined): boolean {
+  let touched: readonly string[] = changedFiles;
+  if (range !== undefined) {
+    let ofRange: string[] | undefined;
+    try {
+      ofRange = filesTouchedByRange(repoRoot, range);
+    } catch {
+      return true; // an unreadable range: the scan says so, with the base it would have had
+    }
+    if (ofRange === undefined) return true;
+    touched = [...changedFiles, ...ofRange];
+  }
+  return normalizeChangedFiles(repoRoot, touched, { scanRoot: root, from: 'repository' }).files.length > 0;
 }

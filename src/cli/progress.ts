@@ -3,6 +3,7 @@
 // or with --verbose (the start of each run too), then a closing line that counts as the opening did.
 import type { ScanReport } from '../report/scan-report.js';
 import { formatDuration, shortError } from '../reporters/summary.js';
+import { terminalSafe } from '../reporters/text.js';
 import type { ScanProgress } from '../scan.js';
 
 const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m' };
@@ -59,12 +60,13 @@ export function createProgressPrinter(
   printer.summary = (report) => {
     const wall = formatDuration(performance.now() - started);
     const { outcome, reasons } = report.gate;
+    const folder = report.source.root ? ` for ${terminalSafe(report.source.root)}` : '';
     const text =
       outcome === 'passed'
-        ? paint('green', 'gate passed')
+        ? paint('green', `gate passed${folder}`)
         : outcome === 'failed'
-          ? paint('red', `gate failed (${reasons.length} reason${reasons.length === 1 ? '' : 's'})`)
-          : paint('red', 'gate failed: scanner error');
+          ? paint('red', `gate failed${folder} (${reasons.length} reason${reasons.length === 1 ? '' : 's'})`)
+          : paint('red', `gate failed${folder}: scanner error`);
     const suppressed = report.findings.filter((f) => f.status === 'suppressed').length;
     const findings = `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${suppressed ? ` (${suppressed} suppressed)` : ''}`;
     // Counted as the opening line counts: scanners (what ran), then how many of their runs failed.

@@ -274,7 +274,8 @@ export function decideGate(input: DecideInput): GateDecision {
     if (s.state === 'expiring') warnings.push(`suppression "${s.id}" expires on ${s.expires}${s.owner ? ` (owner ${s.owner})` : ''}: fix the finding or renew it.`);
     if (s.state === 'stale') warnings.push(`suppression "${s.id}" matched no finding: remove it if the problem is gone.`);
   }
-  if (input.baseline === 'none' && input.newOnly) {
+  // Nothing scanned (a folder the change does not touch): nothing to compare, nothing to warn of.
+  if (input.baseline === 'none' && input.newOnly && input.services.length > 0) {
     warnings.push('no baseline scan was available: findings in changed files count as introduced, the rest as existing.');
   }
 

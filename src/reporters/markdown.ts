@@ -22,7 +22,7 @@ import { neutraliseInvisibleText } from '../report/invisible-text.js';
 import { describeFix, describeLocation, describeSecret } from '../gate/describe.js';
 import { describeStep } from '../remediation/plan.js';
 import type { RemediationStep, ScanReport } from '../report/scan-report.js';
-import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, partScopeNote, sortBySeverity, type CountColumn } from './summary.js';
+import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, partScopeNote, missingBaselineMatters, sortBySeverity, type CountColumn } from './summary.js';
 
 export const DEFAULT_MAX_CHARS = 65_000;
 
@@ -309,7 +309,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   }
   const scope = partScopeNote(report);
   if (scope) budget.add(`\n> ${escapeMarkdown(scope, 600)}\n`, RESERVE);
-  if (report.kind === 'pr' && report.comparison.baseline === 'none') {
+  if (missingBaselineMatters(report)) {
     budget.add('\n> **No baseline scan was available**, so findings in the files this PR changed count as new and all others as existing.\n', RESERVE);
   }
 

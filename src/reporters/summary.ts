@@ -118,6 +118,15 @@ export function describeFeeds(report: ScanReport): string[] {
 }
 
 /**
+ * A pull request's scan without a base: findings in changed files count as new, the rest as existing
+ * (said in every report). Not worth saying when the scan covered no service (a folder the change
+ * does not touch: there was nothing to compare).
+ */
+export function missingBaselineMatters(report: ScanReport): boolean {
+  return report.kind === 'pr' && report.comparison.baseline === 'none' && report.services.length > 0;
+}
+
+/**
  * What a scan of one folder (a monorepo's CI job per folder) covers, said where the verdict is read:
  * its pass speaks for that folder only. Undefined for a scan of the whole repository.
  */

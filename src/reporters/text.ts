@@ -8,7 +8,7 @@ import { describeFinding, describeLocation, describeFix, describeSecret } from '
 import type { ScanReport } from '../report/scan-report.js';
 import { describeStep } from '../remediation/plan.js';
 import { coverageGapNotice, renderCoverageText } from './coverage.js';
-import { COLUMN_LABELS, COUNT_COLUMNS, countRows, describeExploitation, describeFeeds, formatDuration, partScopeNote, shortError, sortForReport } from './summary.js';
+import { COLUMN_LABELS, COUNT_COLUMNS, countRows, describeExploitation, describeFeeds, formatDuration, partScopeNote, missingBaselineMatters, shortError, sortForReport } from './summary.js';
 
 export interface TextOptions {
   color: boolean;
@@ -62,7 +62,7 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
   lines.push('', paint('bold', 'Findings'));
   const scope = partScopeNote(report);
   if (scope) lines.push(paint('yellow', `  ${terminalSafe(scope)}`));
-  if (report.comparison.baseline === 'none' && report.kind === 'pr') {
+  if (missingBaselineMatters(report)) {
     lines.push(paint('yellow', '  No baseline scan was available: findings in changed files count as new, the rest as existing.'));
   }
   const rows = countRows(report);
@@ -113,9 +113,11 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
   lines.push('');
   const gapNotice = coverageGapNotice(report);
   if (gapNotice) lines.push(paint('yellow', terminalSafe(gapNotice)));
-  if (gate.passed) lines.push(paint('green', paint('bold', 'Gate passed')));
-  else if (gate.outcome === 'scanner-error') lines.push(paint('red', paint('bold', 'Gate failed: a scanner could not run')));
-  else lines.push(paint('red', paint('bold', 'Gate failed')));
+  // A folder's scan (a monorepo's job per folder) names it: its verdict is not the repository's.
+  const folder = report.source.root ? ` for the folder ${terminalSafe(report.source.root)}` : '';
+  if (gate.passed) lines.push(paint('green', paint('bold', `Gate passed${folder}`)));
+  else if (gate.outcome === 'scanner-error') lines.push(paint('red', paint('bold', `Gate failed${folder}: a scanner could not run`)));
+  else lines.push(paint('red', paint('bold', `Gate failed${folder}`)));
   for (const r of gate.reasons) lines.push(`  - ${terminalSafe(r.message)}`);
   for (const w of gate.warnings) lines.push(`  ${paint('yellow', 'warning:')} ${terminalSafe(w)}`);
   return `${lines.join('\n')}\n`;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPORT_ARTIFACT_NAME, REPORT_FILE_NAME } from '../../src/action/fork-report.js';
+import { commentMarker } from '../../src/github/comment.js';
 import { startGitHubStandIn, type GitHubStandIn, type StandInArtifact } from '../github/stand-in/github-stand-in.js';
 import { createTestRepo, OWNER, REPO, runDist } from './harness.js';
 
@@ -89,6 +90,27 @@ describe('dist/index.js, mode: publish-fork-report (workflow_run after a fork PR
     expect(comments).toHaveLength(1);
     expect(run.outputs['report-file']).toBeTruthy();
     expect([0, 1]).toContain(run.code); // the fixture's own gate verdict
+  });
+
+  it("a folder job's report whose folder the PR does not touch adds no comment (as on a same-repository PR), yet a failing one does", async () => {
+    const untouched = (head: string, passed: boolean) =>
+      forkReport(head, {
+        source: { repository: `${OWNER}/${REPO}`, commit: head, pullRequest: PR, runUrl: `https://github.com/${OWNER}/${REPO}/actions/runs/${RUN_ID}`, root: 'services/docs' },
+        services: [],
+        findings: [],
+        comparison: { baseline: 'none', changedFiles: true, changedFilesOutsideRoot: 2 },
+        gate: passed
+          ? { passed: true, outcome: 'passed', reasons: [], warnings: [], counted: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 } }
+          : { passed: false, outcome: 'scanner-error', reasons: [{ kind: 'scanner-error', message: 'npm-audit could not scan docs' }], warnings: [], counted: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 } },
+      });
+    const quiet = await publish({ artifact: (head) => ({ zip: zipOf(untouched(head, true)) }) });
+    expect(quiet.run.code, quiet.run.stdout + quiet.run.stderr).toBe(0);
+    expect(quiet.comments).toEqual([]);
+    await standIn!.close();
+    standIn = undefined;
+    const failing = await publish({ artifact: (head) => ({ zip: zipOf(untouched(head, false)) }) });
+    expect(failing.comments).toHaveLength(1);
+    expect(failing.comments[0]!.body.split('\n')[0]).toBe(commentMarker('services/docs'));
   });
 
   const tampered: [string, (head: string) => Partial<StandInArtifact> & { zip: Buffer }, RegExp, ((head: string) => string)?][] = [

@@ -111,7 +111,14 @@ describe("dist/index.js: a monorepo's job per folder on one pull request", () =>
     // folders would add one per folder to every PR).
     const docs = await runDist({ repo, apiUrl: standIn.url, event, inputs: { 'github-token': TOKEN, 'working-directory': 'services/docs' }, runId: '1003' });
     expect(docs.code, docs.stdout + docs.stderr).toBe(0);
-    expect(ScanReportSchema.parse(JSON.parse(readFileSync(docs.outputs['report-file'], 'utf8'))).comparison.changedFilesOutsideRoot).toBe(2);
+    const docsReport = ScanReportSchema.parse(JSON.parse(readFileSync(docs.outputs['report-file'], 'utf8')));
+    expect(docsReport.comparison).toMatchObject({ baseline: 'none', changedFilesOutsideRoot: 2 });
+    expect(docsReport.services).toEqual([]);
+    // Nothing of it is scanned, so no base is fetched or rescanned, and no "no base" warning is printed.
+    expect(docs.stdout).toContain('baseline: none needed (no file of this change lies in services/docs');
+    expect(docs.stdout).not.toContain('re-scanning the merge base');
+    expect(docs.stdout + docs.stderr).not.toMatch(/::warning::.*base/);
+    expect(docs.stdout).not.toContain('No baseline scan was available');
 
     // Two comments: the api job's pass did not overwrite the web job's failure.
     const comments = standIn.comments.get(PR) ?? [];

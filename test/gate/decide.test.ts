@@ -189,6 +189,7 @@ describe('decideGate', () => {
   it('warns about expiring and stale suppressions and a missing baseline without failing', () => {
     const d = decide([], {
       baseline: 'none',
+      services: [{ name: 'api' }],
       suppressions: [
         { id: 'lodash-waiver', reason: 'r', owner: '@x', expires: '2026-12-01', state: 'expiring', matched: 1 },
         { id: 'rule=CVE-1999-0001', reason: 'r', state: 'stale', matched: 0 },
@@ -200,6 +201,10 @@ describe('decideGate', () => {
       'suppression "rule=CVE-1999-0001" matched no finding: remove it if the problem is gone.',
       'no baseline scan was available: findings in changed files count as introduced, the rest as existing.',
     ]);
+  });
+
+  it('says nothing of a missing baseline when the scan covered no service (a folder the change does not touch)', () => {
+    expect(decide([], { baseline: 'none', services: [] }).warnings).toEqual([]);
   });
 
   it('lists at most three findings per reason, then "and N more"', () => {

@@ -61,4 +61,9 @@ describe('renderText', () => {
     const passed = { ...report, gate: { ...report.gate, passed: true, outcome: 'passed' as const, reasons: [], warnings: [] } };
     expect(renderText(passed, { color: false })).toMatch(/Gate passed\n$/);
   });
+
+  it("names the folder in the verdict of a folder's scan (a monorepo's job per folder)", () => {
+    const failed = { ...report, source: { ...report.source, root: 'services/web' } };
+    expect(renderText(failed, { color: false })).toContain('Gate failed for the folder services/web');
+  });
 });
