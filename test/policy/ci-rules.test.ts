@@ -132,6 +132,17 @@ describe('CI workflow audit rules', () => {
     expect(ruleHits(text, 'ci-unpinned-action')).toEqual([]);
   });
 
+  it('a workflow none of whose jobs declares permissions is one finding at jobs:, not one per job (tokio-rs/axum)', () => {
+    const jobsOf = (names: string[], permissions = () => '') =>
+      `on: push\njobs:\n${names.map((n) => `  ${n}:\n    runs-on: ubuntu-latest\n${permissions()}    steps:\n      - run: make\n`).join('')}`;
+    const all = ruleHits(jobsOf(['check', 'test', 'docs', 'lint', 'typos']), 'ci-no-permissions');
+    expect(all.map((h) => h.line)).toEqual([2]);
+    expect(all[0]!.message).toContain('the workflow and its 5 jobs (check, test, docs and 2 more) declare no permissions');
+    // Some jobs declare theirs: each job without is its own finding (the fix is per job).
+    const text = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  b:\n    runs-on: ubuntu-latest\n    permissions: {contents: read}\n    steps:\n      - run: make\n  c:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n`;
+    expect(ruleHits(text, 'ci-no-permissions').map((h) => h.line)).toEqual([3, 12]);
+  });
+
   it('first-party actions unpinned are low, third-party medium', () => {
     const f = checkFile(ciCheck, WF, job('      - uses: actions/checkout@v4\n      - uses: other/thing@v1')).findings;
     expect(f.filter((x) => x.ruleId === 'ci-unpinned-action').map((x) => x.severity)).toEqual(['low', 'medium']);

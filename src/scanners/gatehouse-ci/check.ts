@@ -201,11 +201,21 @@ function checkWorkflow(ctx: Ctx): string | undefined {
   const topPermissions = getNode(file, doc, root, 'permissions');
   checkPermissionsValue(ctx, topPermissions, 'the workflow');
 
-  for (const [name, job, keyNode] of entries(file, doc, jobs)) {
+  // Every job of the workflow without permissions, none at the top: one fix (a `permissions:` block at
+  // the top) and one finding, at `jobs:`, not one per job (tokio-rs/axum's CI.yml gave 12 alike).
+  const jobEntries = entries(file, doc, jobs).filter(([, job]) => isMap(job));
+  const bare = topPermissions ? [] : jobEntries.filter(([, job]) => !getNode(file, doc, job, 'permissions')).map(([name]) => name);
+  const allBare = bare.length > 1 && bare.length === jobEntries.length;
+  if (allBare) {
+    const jobsKey = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'jobs')?.key ?? jobs;
+    const names = bare.length > 4 ? `${bare.slice(0, 3).join(', ')} and ${bare.length - 3} more` : bare.join(', ');
+    hit(ctx, 'ci-no-permissions', jobsKey, `the workflow and its ${bare.length} jobs (${names}) declare no permissions: their tokens get the repository default, which may be read-write`, 'workflow');
+  }
+  for (const [name, job, keyNode] of jobEntries) {
     if (!isMap(job)) continue;
     const jobPermissions = getNode(file, doc, job, 'permissions');
     checkPermissionsValue(ctx, jobPermissions, `job "${name}"`);
-    if (!topPermissions && !jobPermissions) {
+    if (!topPermissions && !jobPermissions && !allBare) {
       hit(ctx, 'ci-no-permissions', keyNode, `job "${name}" declares no permissions and the workflow none either: its token gets the repository default, which may be read-write`, `job:${name}`);
     }
     // Reusable workflow call.
