@@ -178,6 +178,16 @@ describe('SecretEngine', () => {
     expect(matches.map((m) => m.ruleId)).toEqual(['github-pat']);
   });
 
+  it('reads CUE and Swift string interpolation as a reference and a DNS-prefixed annotation key as a name (stefanprodan/podinfo)', () => {
+    expect(scan('\t\t\t\t"password": "\\#(password)",\n', 'timoni/podinfo/cue.mod/pkg/timoni.sh/core/v1alpha1/image.cue')).toEqual([]);
+    expect(scan('password: "\\(secret.value)"\n', 'templates/secret.cue')).toEqual([]);
+    expect(scan('let password = "\\(config.password)"\n', 'Sources/App/Database.swift')).toEqual([]);
+    expect(scan('#ImagePolicyFailedOpenKey: "alpha.image-policy.k8s.io/failed-open"\n', 'cue.mod/gen/k8s.io/api/core/v1/annotation_key_constants_go_gen.cue')).toEqual([]);
+    // Literal values under the same names still fire.
+    expect(scan('\t\t\t\t"password": "Meadow?2231",\n', 'templates/image.cue').map((m) => m.ruleId)).toEqual(['generic-password']);
+    expect(scan('#SigningKey: "k8Zq2vT9pLmN4xR7sK1wYbQ3"\n', 'templates/keys.cue')).toHaveLength(1);
+  });
+
   it('marks matches on lines with gitleaks:allow or gatehouse:allow', () => {
     const matches = scan(`A=${ghp()} # gitleaks:allow\nB=${ghp()} // gatehouse:allow\nC=${ghp()}\n`);
     expect(matches.map((m) => m.inlineAllowed)).toEqual([true, true, false]);
