@@ -13,6 +13,7 @@ import { RepositoryMismatchError } from '../store/errors.js';
 import { parseJsonWithoutNul } from '../store/text.js';
 import type { AuthStore, IngestStore } from '../store/types.js';
 import { parseQuery, zodIssueToApiError } from './query.js';
+import { warmUpScanReportSchema } from './schema-warm-up.js';
 
 /**
  * `?moveRepository=true`: the caller says the service's repository was renamed or moved, so a
@@ -72,6 +73,8 @@ export function reportRuleViolation(report: ScanReport): { field: string; messag
 export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier' | 'warmer' | 'now'> & { store: IngestStore & Pick<AuthStore, 'addAudit'> }): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
+  // The report schema's parser compiled ahead, in quiet, not on the process's first upload (schema-warm-up.ts).
+  deps.warmer?.enqueue('ingest|schema', async () => warmUpScanReportSchema());
   const limiter = createRateLimiter(deps.config.ingestRateLimit);
   const maxMiB = (deps.config.bodyLimitBytes / 1024 / 1024).toFixed(1);
 

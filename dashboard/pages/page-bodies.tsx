@@ -58,12 +58,17 @@ export type ServiceView = z.infer<typeof ServiceQuery>;
  * overview computed up to a period before (cached-reads.ts), "this week" counts events leaving its
  * window at any instant, and 500 services' last scans make some age move every few minutes anyway.
  */
-export async function renderOverviewBody(deps: Pick<RouteDeps, 'cache'> & { store: ReadStore }, view: OverviewView, at: Date, version?: number) {
+export async function renderOverviewBody(deps: Pick<RouteDeps, 'cache'> & { store: ReadStore }, view: OverviewView, at: Date, version?: number, pause?: () => Promise<void>) {
   noteMinute(at);
+  const rows = await cachedOverview(deps, at, version);
+  const week = await readWeek(deps, at, view.days, undefined, version);
+  // A render ahead lets waiting requests go first between the reads and the markup (~20 ms at 500
+  // services): the reads' last slice (SQLite) and the markup would hold the loop in one piece.
+  await pause?.();
   return (
     <OverviewContent
-      rows={await cachedOverview(deps, at, version)}
-      week={await readWeek(deps, at, view.days, undefined, version)}
+      rows={rows}
+      week={week}
       sort={view.sort}
       dir={view.dir}
       filter={view.q}

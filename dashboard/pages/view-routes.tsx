@@ -239,7 +239,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     (view: OverviewView): Render =>
     async (version, at, deflate, pause) => {
       const clock = readClock(at);
-      const html = String(await renderOverviewBody(deps, view, clock, version));
+      const html = String(await renderOverviewBody(deps, view, clock, version, pause));
       await pause?.();
       return { pieces: [await deflate(html)], at: at.getTime(), until: clock.validUntil };
     };

@@ -328,6 +328,9 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
 
   return {
     async ingestScan(report, actor, scope = '*', options = {}) {
+      // The report was read and validated in this turn of the event loop (tens of ms for a large
+      // one): the transaction, synchronous, goes in a turn of its own.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       return ingest(report, actor, new Date().toISOString(), scope, options.moveRepository === true);
     },
   };

@@ -5,12 +5,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, deflateRawSync, gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
 import { crc32, crc32ByTable, crc32Combine, deflatePiece, deflatePieceSync, deflateStateFor, inflatePiece, inflateSmallPiece, joinGzip, storedPiece } from '../../../dashboard/pages/gzip-join.js';
 import { CLOCK_LAG_MS } from '../../../dashboard/pages/view-routes.js';
+import { OverviewQuery, renderOverviewBody } from '../../../dashboard/pages/page-bodies.js';
+import { SCHEMA_WARM_UP_REPORT, warmUpScanReportSchema } from '../../../dashboard/api/schema-warm-up.js';
+import { ScanReportSchema } from '../../../src/report/scan-report.js';
 import { openStore } from '../../../dashboard/store/store.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
@@ -150,6 +153,37 @@ describe('pages rendered ahead', () => {
       },
     };
   }
+
+  it("pauses the overview's render ahead between its reads and its markup", async () => {
+    const h = await setup();
+    await h.warmer.idle();
+    const steps: string[] = [];
+    const note = (what: string) => async () => void steps.push(what);
+    const view = OverviewQuery.parse({});
+    await renderOverviewBody(
+      { store: { ...store!, listServiceOverview: (at) => (steps.push('rows'), store!.listServiceOverview(at)), remediationTrend: (at, days) => (steps.push('trend'), store!.remediationTrend(at, days)) }, cache: undefined },
+      view,
+      NOW,
+      undefined,
+      note('pause'),
+    );
+    // The reads of every service (the overview rows, the week), then a pause, then the markup alone.
+    expect(steps.at(-1)).toBe('pause');
+    expect(steps).toEqual(expect.arrayContaining(['rows', 'trend']));
+  });
+
+  it('compiles the scan report schema ahead, in quiet, before any upload', async () => {
+    const parse = vi.spyOn(ScanReportSchema, 'safeParse');
+    try {
+      const h = await setup();
+      await h.warmer.idle();
+      expect(parse).toHaveBeenCalledWith(SCHEMA_WARM_UP_REPORT);
+      // A valid report: the parse went through every part an upload takes.
+      expect(warmUpScanReportSchema()).toBe(true);
+    } finally {
+      parse.mockRestore();
+    }
+  });
 
   it('renders the pages of an ingested service right after the ingest, with the new scan', async () => {
     const h = await setup();

@@ -2,6 +2,7 @@
 // and rows) is taken in slices with turns of the event loop between them (sqlite/loop-turns.ts), so
 // a request arriving meanwhile waits for one slice, not for the whole read. The slices add up to the
 // answer of one read, and a change committed between two of them is served to every read after it.
+// An upload's transaction goes in a turn of its own, after the one that read and validated it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,22 @@ describe('SQLite reads of every service in slices', () => {
     const after = await week();
     expect(after.counts.fixed).toBe(fixedBefore + 400);
     expect(after.remediation.days.at(-1)!.fixed).toBe(fixedTodayBefore + 400);
+  });
+});
+
+describe('SQLite ingest', () => {
+  it('writes a report in another turn of the event loop than the one that validated it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-slices-'));
+    const store = openSqliteStore(join(dir, 'dashboard.db'));
+    try {
+      const report = makeReport({ scanId: 's1', createdAt: day('2026-03-01'), findings: findings(3) });
+      const { answer, turned } = await turnedDuring(() => store.ingestScan(report, 'test'));
+      expect(turned).toBe(true);
+      expect(answer).toMatchObject({ status: 'created', opened: 3 });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
