@@ -195,8 +195,10 @@ export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAns
  */
 export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): JsonAnswer {
   const key = findingsKey(q);
-  // On a miss only (a hit parses no second query).
-  const isFirstPage = () => q.service !== undefined && key === firstPageKey(q.service);
+  // The first page key on a miss only, once (a hit computes no second key).
+  let firstKey: string | undefined;
+  const serviceFirstPageKey = (service: string) => (firstKey ??= firstPageKey(service));
+  const isFirstPage = () => q.service !== undefined && key === serviceFirstPageKey(q.service);
   return {
     key,
     version: q.service === undefined ? () => store.dataVersion() : () => store.serviceVersion(q.service!),
@@ -210,7 +212,7 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
     // and such a miss goes to the database without looking at it.
     cut: (kept) => {
       if (!cutFromFirstPage(q) || isFirstPage()) return undefined;
-      const source = kept.source(firstPageKey(q.service!));
+      const source = kept.source(serviceFirstPageKey(q.service!));
       return source?.kind === 'findings' ? findingsCut(source, q) : undefined;
     },
     keep: (value, level) => (isFirstPage() ? findingsPieces(value as FindingsAnswerBody, level) : undefined),
@@ -221,8 +223,13 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
 }
 
 const findingsKey = (q: FindingQuery) => `api|findings|${JSON.stringify(q)}`;
-/** The key of a service's first findings page (the default query). */
-const firstPageKey = (service: string) => findingsKey(FindingQuerySchema.parse({ service }));
+/**
+ * The default query's other values, parsed once: a first page key is then a spread and a stringify
+ * (~0.4 us), not a zod parse of `{ service }` as well (~0.7 us), on every miss of the findings API.
+ */
+const DEFAULT_QUERY_REST: Omit<FindingQuery, 'service'> = FindingQuerySchema.parse({});
+/** The key of a service's first findings page (the default query; `service` first, as FindingQuerySchema.parse({ service }) orders it). */
+const firstPageKey = (service: string) => findingsKey({ service, ...DEFAULT_QUERY_REST });
 
 /**
  * The answer's JSON, gzipped: from the app's cache (until the data changes), or computed when
