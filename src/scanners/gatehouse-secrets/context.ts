@@ -25,7 +25,8 @@ export interface ContextOptions {
 
 export const DEFAULT_DOWNGRADE: readonly SecretContext[] = ['test', 'docs', 'example'];
 
-const TEST_DIR = /(?:^|\/)(?:tests?|__tests__|__mocks__|spec|specs|testdata|test[-_]?data|testing|fixtures?|__fixtures__|e2e|cypress|integration[-_]tests?|mocks?|stubs?)\//i;
+// A leading underscore keeps a folder out of a package or build (`_fixture/`: labstack/echo; `_testdata/`).
+const TEST_DIR = /(?:^|\/)_?(?:tests?|__tests__|__mocks__|spec|specs|testdata|test[-_]?data|testing|fixtures?|__fixtures__|e2e|cypress|integration[-_]tests?|mocks?|stubs?)\//i;
 // .NET keeps each test project in a folder of its own beside the code, named by convention
 // (`InvoiceService.UnitTests/`, `Ordering.FunctionalTests/`, `UITest/`, `TestUtils/`: EdwinVW/pitstop).
 const DOTNET_TEST_PROJECT =
@@ -34,7 +35,8 @@ const TEST_FILE =
   /(?:^|\/)(?:test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground|templates?)\//i;
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
-const DOCS_DIR = /(?:^|\/)(?:docs?|documentation|site|website|wiki|man|guides?)\//i;
+// `docs_src/`: the runnable examples a documentation site includes (fastapi/fastapi's tutorials).
+const DOCS_DIR = /(?:^|\/)(?:docs?(?:[-_](?:src|source|snippets?))?|documentation|site|website|wiki|man|guides?)\//i;
 const DOCS_NAME = /(?:^|\/)(?:README|CHANGELOG|CHANGES|HISTORY|CONTRIBUTING|NEWS)(?:\.[^/]*)?$/i;
 
 export type ContextClassifier = (path: string) => SecretContext;
