@@ -7,10 +7,15 @@
 // GitHub give it, relative to the repository's top: paths in its folder become paths of the folder,
 // the others are another folder's (said, not counted, never an error).
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { normalizeRelPath } from './discover.js';
 import { normalizeRepoPath, scanFolderPath } from './repo-path.js';
+
+/** A path relative to a folder that leaves it (`..`, `../x`, absolute); `..data/x` is a name inside it. */
+function leavesFolder(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith('../') || isAbsolute(rel);
+}
 
 const NAME_STATUS = /^[ACDMRTUXB]\d*\t/;
 
@@ -81,7 +86,7 @@ export function normalizeChangedFiles(repoRoot: string, lines: readonly string[]
   const outside: string[] = [];
   for (const path of relativePaths) {
     const resolved = relative(base, resolve(base, path));
-    if (resolved.startsWith('..') || isAbsolute(resolved)) throw outsideError(path, base);
+    if (leavesFolder(resolved)) throw outsideError(path, base);
     const repoPath = normalizeRelPath(resolved);
     const inFolder = fromTop ? scanFolderPath(scanRoot, repoPath) : repoPath;
     if (inFolder === undefined) outside.push(repoPath);
@@ -90,7 +95,7 @@ export function normalizeChangedFiles(repoRoot: string, lines: readonly string[]
   for (const slashed of absolutePaths) {
     // The repository may be reached through a symlink (/tmp vs /private/tmp): try both forms.
     const candidates = [relative(root, slashed), relative(realRoot, slashed), relative(realRoot, realOrSelf(slashed))];
-    const inside = candidates.find((c) => !c.startsWith('..') && !isAbsolute(c));
+    const inside = candidates.find((c) => !leavesFolder(c));
     if (inside !== undefined) {
       if (normalizeRelPath(inside) !== '') out.push(normalizeRelPath(inside));
       continue;

@@ -3,6 +3,7 @@ import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import type { ParsedFinding } from '../../src/findings/finding.js';
 import { DEFAULT_MAX_CHARS, escapeMarkdown, renderMarkdown } from '../../src/reporters/markdown.js';
+import { renderText } from '../../src/reporters/text.js';
 import { buildReport, HOSTILE_TEXTS, hostileFinding } from './build-report.js';
 
 /** Renders as GitHub does (CommonMark + GFM tables, autolinks, strikethrough), raw HTML let through. */
@@ -112,6 +113,14 @@ describe('renderMarkdown', () => {
   it('says plainly when no baseline was available', () => {
     const md = renderMarkdown(buildReport({ withBaseline: false }));
     expect(md).toContain('> **No baseline scan was available**');
+  });
+
+  it('says nothing of a missing baseline when the scan covered no service (a folder the PR does not touch), in markdown and text', () => {
+    const r = buildReport({ withBaseline: false });
+    const untouched = { ...r, source: { ...r.source, root: 'services/docs' }, services: [], findings: [], fixed: [], scanners: [] };
+    expect(renderMarkdown(untouched)).not.toContain('No baseline scan was available');
+    expect(renderText(untouched, { color: false })).not.toContain('No baseline scan was available');
+    expect(renderText(r, { color: false })).toContain('No baseline scan was available');
   });
 
   it('reports a passing gate', () => {

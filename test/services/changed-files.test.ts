@@ -35,6 +35,15 @@ describe('changed files of a scan of one folder (source.root)', () => {
     expect(r.outsideScanRoot).toEqual(['services/api/index.js', 'README.md']);
   });
 
+  it('a name that starts with two dots (..data/) is a name in the repository, not a climb out of it', () => {
+    const top = repository();
+    mkdirSync(join(top, '..data'), { recursive: true });
+    writeFileSync(join(top, '..data/config.yaml'), 'x\n');
+    expect(normalizeChangedFiles(join(top, 'services/web'), ['..data/config.yaml', 'services/web/config.js'], { scanRoot: 'services/web', from: 'repository' })).toEqual({ files: ['config.js'], outsideScanRoot: ['..data/config.yaml'] });
+    expect(normalizeChangedFiles(top, ['..data/config.yaml']).files).toEqual(['..data/config.yaml']);
+    expect(() => normalizeChangedFiles(top, ['../elsewhere/x.js'])).toThrow(ConfigError);
+  });
+
   it('a change entirely in other folders is no error: nothing of this folder changed', () => {
     const top = repository();
     expect(normalizeChangedFiles(join(top, 'services/api'), ['services/web/config.js'], { scanRoot: 'services/api' })).toEqual({ files: [], outsideScanRoot: ['services/web/config.js'] });

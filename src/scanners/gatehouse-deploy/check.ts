@@ -423,16 +423,38 @@ const SERVER_WITHOUT_TLS: { pattern: RegExp; what: string }[] = [
   { pattern: /\bHTTPServer\s*\(\s*\(\s*["'](0\.0\.0\.0|)["']/, what: 'HTTPServer on all interfaces' },
 ];
 
-// A TLS server started in the same statement (`opts ? https.createServer(...) : http.createServer(...)`,
-// a Go `if cert != "" { ListenAndServeTLS } else { ListenAndServe }`): TLS when configured, not a plain server.
+// A plain server that is the other branch of a choice with a TLS one: `opts ? https.createServer(...) :
+// http.createServer(...)`, or `if cert != "" { ListenAndServeTLS } else { ListenAndServe }` (fastify's
+// lib/server.js): TLS when configured, not a plain server. Only code counts (comments and strings
+// dropped), and only an alternative: a TLS server started beside a plain one (an admin port on https,
+// the API on http) leaves the plain one plain.
 const TLS_SERVER = /\bhttps\.createServer\s*\(|\bhttp2\.createSecureServer\s*\(|\bListenAndServeTLS\s*\(|\bServeTLS\s*\(/;
 const TLS_CHOICE_LINES = 3;
+const TERNARY_OF_SERVERS = /\?[^;?]*\b(?:https?|http2)\.\w+\s*\([^;]*:\s*(?:https?|http2)\.\w+\s*\(/;
+
+/** A line's code: string literals emptied, line and one-line block comments dropped, comment-only lines blank. */
+function codeOf(line: string): string {
+  if (/^\s*(?:\/\/|#|\*|\/\*)/.test(line)) return '';
+  return line
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""')
+    .replace(/\/\*.*?\*\//g, '')
+    .replace(/\/\/.*$/, '');
+}
+
+/** The plain server at `index` is one branch of a choice whose other branch starts a TLS server. */
+function tlsAlternative(lines: readonly string[], index: number): boolean {
+  for (let j = Math.max(0, index - TLS_CHOICE_LINES); j <= Math.min(lines.length - 1, index + TLS_CHOICE_LINES); j++) {
+    if (j === index || !TLS_SERVER.test(codeOf(lines[j]!))) continue;
+    const between = lines.slice(Math.min(j, index), Math.max(j, index) + 1).map(codeOf).join('\n');
+    if (/\belse\b/.test(between) || TERNARY_OF_SERVERS.test(between)) return true;
+  }
+  return false;
+}
 
 export function checkPlainHttp(path: string, text: string, ownHosts?: OwnHosts): Hit[] {
   const hits: Hit[] = [];
   const isCode = /\.(js|mjs|cjs|ts|py|go|java|kt|rb|php|cs|rs)$/i.test(path);
   const lines = text.split(/\r?\n/);
-  const tlsBeside = (index: number) => lines.slice(Math.max(0, index - TLS_CHOICE_LINES), index + TLS_CHOICE_LINES + 1).some((l) => TLS_SERVER.test(l));
   lines.forEach((line, index) => {
     if (line.length > 2000) return; // minified or data: not configuration a person wrote
     // A commented-out example (`# url: http://remote1/push` in a values.yaml) is not configuration.
@@ -444,7 +466,7 @@ export function checkPlainHttp(path: string, text: string, ownHosts?: OwnHosts):
     }
     if (isCode && !/^\s*(\/\/|#|\*)/.test(line)) {
       for (const s of SERVER_WITHOUT_TLS) {
-        if (s.pattern.test(line) && !tlsBeside(index)) hits.push({ rule: 'plain-http-server', line: index + 1, message: `${s.what} serves the API without TLS`, match: line.trim() });
+        if (s.pattern.test(line) && !tlsAlternative(lines, index)) hits.push({ rule: 'plain-http-server', line: index + 1, message: `${s.what} serves the API without TLS`, match: line.trim() });
       }
     }
   });
