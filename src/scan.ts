@@ -20,7 +20,7 @@ import { listRepositoryFiles } from './ledger/inventory.js';
 import { filesTouchedByRange } from './scanners/gatehouse-secrets/history.js';
 import { configuredAdapters, planScanWithCoverage, type PlannedScan } from './runner/plan.js';
 import { executePlan, type ScanProgress } from './runner/run-scanners.js';
-import { normalizeChangedFiles } from './services/changed-files.js';
+import { changeNamesFile, normalizeChangedFiles } from './services/changed-files.js';
 import { affectedServices, resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath, type Service } from './services/discover.js';
 
 export type { ScanProgress } from './runner/run-scanners.js';
@@ -45,6 +45,11 @@ export interface ScanOptions {
   changedFilesFrom?: 'repository' | 'given';
   /** Scan every service even when `changedFiles` is given. */
   scanAll?: boolean;
+  /**
+   * The config file read (absolute): a change to it scans every service, as one to `.gatehouse.yml`
+   * does, also where it lies outside the folder scanned (a monorepo's shared config).
+   */
+  configFile?: string;
   /** The base to compare with; absent means no baseline (said plainly in the report). */
   baseline?: { source: 'report' | 'dashboard' | 'rescan'; report: ScanReport };
   /** `TOOL=FILE` / `TOOL@SERVICE=FILE` imports: parse these reports instead of running the tools. */
@@ -98,6 +103,10 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     const touched = range && normalizeChangedFiles(repoRoot, range, { scanRoot, from: 'repository' }).files;
     if (changedFiles && touched) changedFiles = [...new Set([...changedFiles, ...touched])];
   }
+  // A change to the config (a gate tightened, a suppression removed) re-gates everything it covers.
+  const configChanged = changed !== undefined && options.configFile !== undefined && changeNamesFile(repoRoot, changed, options.configFile, scanRoot);
+  if (configChanged && !options.scanAll) logger.info('the change edits the config file: every service is scanned');
+  const scanAll = options.scanAll || configChanged;
   const outsideRoot = changed?.outsideScanRoot.length ?? 0;
   if (outsideRoot > 0) {
     logger.info(`${outsideRoot} changed files lie outside ${scanRoot}, the folder this scan covers: not counted here (a scan of their folder gates them)`);
@@ -109,8 +118,8 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const allServices = withRootService(discovered.services, repoRoot, inventory.files);
   const rootFiles = inventory.files.filter((f) => serviceForPath(allServices, f) === ROOT_SERVICE);
   const services =
-    changedFiles && !options.scanAll ? affectedServices(allServices, changedFiles, config) : allServices;
-  if (changedFiles && !options.scanAll) {
+    changedFiles && !scanAll ? affectedServices(allServices, changedFiles, config) : allServices;
+  if (changedFiles && !scanAll) {
     // The root service is said apart: "touch 1 of 2 services: web, and the root files".
     const named = services.filter((s) => s.name !== ROOT_SERVICE);
     const total = allServices.filter((s) => s.name !== ROOT_SERVICE).length;

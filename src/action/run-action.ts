@@ -15,7 +15,7 @@ import { toSarif } from '../reporters/sarif.js';
 import { runScan, type ScanOptions } from '../scan.js';
 import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { affectedServices, resolveServices } from '../services/discover.js';
-import { normalizeChangedFiles } from '../services/changed-files.js';
+import { changeNamesFile, normalizeChangedFiles } from '../services/changed-files.js';
 import { ANNOTATIONS_USED_ENV, emitAnnotations, omittedAnnotationsNote, planAnnotations, type AnnotationSink } from '../github/annotations.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { createGitHubClient, httpStatusOf, type GitHubClient } from '../github/client.js';
@@ -93,10 +93,17 @@ export async function runAction(run: ActionRun): Promise<number> {
   let baseline: ScanOptions['baseline'];
   // Every commit of the PR for the embedded secret scanner (a secret added then deleted is still public).
   const secretCommits = pr && scannerIdsOf(config).includes('gatehouse-secrets') ? await preparePrHistory(repoRoot, pr, logger) : undefined;
+  // Every service is scanned, head and base alike: when asked, when the PR's files are unknown, and
+  // when the PR edits the config (it may lie outside a folder job's folder: a shared config).
+  let scanAll = inputs['scan-all'];
   if (pr) {
     changedFiles = await readChangedFiles(github, context, logger);
     const source = inputs.baseline ?? (dashboard ? 'dashboard' : 'rescan');
-    const scanAll = inputs['scan-all'] || changedFiles === undefined;
+    if (changedFiles !== undefined && loaded.file && changeNamesFile(repoRoot, normalizeChangedFiles(repoRoot, changedFiles, { scanRoot: root ?? '', from: 'repository' }), loaded.file, root ?? '')) {
+      logger.info(`the change edits the config file ${path.relative(repoRoot, loaded.file)}: every service is scanned`);
+      scanAll = true;
+    }
+    scanAll ||= changedFiles === undefined;
     if (root !== undefined && !scanAll && changedFiles !== undefined && !changeTouchesFolder(repoRoot, root, changedFiles, secretCommits)) {
       logger.info(`baseline: none needed (no file of this change lies in ${root}: this job scans nothing of it)`);
     } else if (source === 'dashboard') {
@@ -130,7 +137,7 @@ export async function runAction(run: ActionRun): Promise<number> {
       kind: pr ? 'pr' : 'snapshot',
       changedFiles,
       changedFilesFrom: 'repository',
-      scanAll: inputs['scan-all'] || (pr !== undefined && changedFiles === undefined),
+      scanAll,
       baseline,
       imports: inputs.import,
       suppressions: triage,

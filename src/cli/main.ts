@@ -252,6 +252,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       config,
       kind,
       changedFiles,
+      ...(file ? { configFile: resolve(io.cwd, file) } : {}),
       baseline: baseline ? { source: 'report', report: baseline } : undefined,
       imports,
       scanId: values['scan-id'],

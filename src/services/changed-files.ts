@@ -116,3 +116,17 @@ export function normalizeChangedFiles(repoRoot: string, lines: readonly string[]
   }
   return { files: [...new Set(out)], outsideScanRoot: [...new Set(outside)] };
 }
+
+/**
+ * Whether a change names `file` (an absolute path: the config file a scan read, which may lie outside
+ * the folder scanned, `config: ../../.gatehouse.yml`). False for a file outside the repository.
+ */
+export function changeNamesFile(repoRoot: string, changed: ChangedFiles, file: string, scanRoot = ''): boolean {
+  let named: ChangedFiles;
+  try {
+    named = normalizeChangedFiles(repoRoot, [file], { scanRoot, from: 'repository' });
+  } catch {
+    return false;
+  }
+  return named.files.some((f) => changed.files.includes(f)) || named.outsideScanRoot.some((f) => changed.outsideScanRoot.includes(f));
+}

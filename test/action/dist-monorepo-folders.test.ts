@@ -20,7 +20,7 @@ const startStandIn = githubStandInPerTest();
  * main: services/web (with a Dockerfile that runs as root: a finding already there) and services/api;
  * the PR plants secrets in services/web/config.js. No config file: each folder is one service.
  */
-function monorepo(): TestRepo {
+function monorepo(change: 'config' | 'code' = 'code'): TestRepo {
   const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-action-folders-'));
   const git = (...args: string[]) =>
     execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } })
@@ -40,12 +40,14 @@ function monorepo(): TestRepo {
     'services/api/package.json': '{ "name": "api", "version": "1.0.0" }\n',
     'services/api/index.js': 'export const port = 8080;\n',
     'services/docs/package.json': '{ "name": "docs", "version": "1.0.0" }\n',
+    '.gatehouse.yml': 'gate:\n  fail-on: high\n',
   });
   git('add', '-A');
   git('commit', '-q', '-m', 'base');
   const baseSha = git('rev-parse', 'HEAD');
   git('checkout', '-q', '-b', 'feature');
-  write({
+  if (change === 'config') write({ '.gatehouse.yml': 'gate:\n  fail-on: medium\n' });
+  else write({
     'services/web/config.js': `export const region = "eu-west-1";\nexport const awsAccessKeyId = "${PLANTED.awsKeyId}";\nexport const awsSecretAccessKey = "${PLANTED.awsSecret}";\n`,
     'services/api/index.js': 'export const port = Number(process.env.PORT ?? 8080);\n',
   });
@@ -56,7 +58,7 @@ function monorepo(): TestRepo {
     dir,
     baseSha,
     headSha,
-    changedFiles: ['services/api/index.js', 'services/web/config.js'],
+    changedFiles: change === 'config' ? ['.gatehouse.yml'] : ['services/api/index.js', 'services/web/config.js'],
     checkout: (ref) => void git('checkout', '-q', ref),
     commit: () => {
       throw new Error('not used');
@@ -135,5 +137,17 @@ describe("dist/index.js: a monorepo's job per folder on one pull request", () =>
     for (const text of [web.stdout, web.stderr, api.stdout, ...comments.map((c) => c.body), ...Object.values(web.files)]) {
       for (const secret of [PLANTED.awsKeyId, PLANTED.awsSecret]) expect(text.includes(secret)).toBe(false);
     }
+  });
+  it("a PR that edits only the folders' shared config re-gates each folder, head and merge base alike", async () => {
+    const repo = monorepo('config');
+    const standIn = await startStandIn({ owner: OWNER, repo: REPO, token: TOKEN, pullFiles: { [PR]: repo.changedFiles } });
+    const event = pullRequestEvent(repo, { number: PR });
+    const web = await runDist({ repo, apiUrl: standIn.url, event, inputs: { 'github-token': TOKEN, 'working-directory': 'services/web', config: '../../.gatehouse.yml' } });
+    const report = ScanReportSchema.parse(JSON.parse(readFileSync(web.outputs['report-file'], 'utf8')));
+    expect(web.stdout).toContain('the change edits the config file ../../.gatehouse.yml: every service is scanned');
+    expect(report.services.map((s) => s.name)).toEqual(['web']);
+    expect(report.comparison.baseline).toBe('rescan');
+    // The merge base was scanned whole too: the root user it already had is existing, not new.
+    expect(report.findings.find((f) => f.ruleId === 'docker-root-user')?.status).toBe('existing');
   });
 });
