@@ -2,30 +2,24 @@
 // nightly scan of the whole repository is the dashboard base of a folder's pull-request job, and a
 // fingerprint that named files from the folder made every one of its findings "new" there (and fixed,
 // then reopened, on the dashboard at each switch).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { runScan } from '../../src/scan.js';
+import { writeRepository } from './repository-tree.js';
 
 // Built from pieces so this file holds no token-shaped literal (Gatehouse scans Gatehouse).
 const KEY_ID = ['AKIA', 'Z7VRSQ5TJN2XKPWM'].join('');
 
 function monorepo(): string {
-  const top = mkdtempSync(join(tmpdir(), 'gatehouse-folder-fp-'));
   const files: Record<string, string> = {
     'services/web/package.json': '{ "name": "web" }\n',
     'services/web/config.js': `export const awsAccessKeyId = "${KEY_ID}";\n`,
     'services/web/Dockerfile': 'FROM node:20.11.1-alpine\nCMD ["node", "index.js"]\n',
     'services/api/package.json': '{ "name": "api" }\n',
   };
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(top, file)), { recursive: true });
-    writeFileSync(join(top, file), text);
-  }
-  return top;
+  return writeRepository('gatehouse-folder-fp-', files);
 }
 
 const config = ConfigSchema.parse({ scanners: { dependency: [] } });

@@ -2,27 +2,22 @@
 // the folder scanned: a monorepo's folder jobs sharing one `.gatehouse.yml` at the top (`--config
 // ../../.gatehouse.yml`). Before, a PR that only removed a suppression or tightened the gate there
 // touched no service of any folder: every job scanned nothing and passed.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { runScan } from '../../src/scan.js';
+import { writeRepository } from './repository-tree.js';
 
-function monorepo(): string {
-  const top = mkdtempSync(join(tmpdir(), 'gatehouse-shared-config-'));
+function monorepo(extra: Record<string, string> = {}): string {
   const files: Record<string, string> = {
+    ...extra,
     '.gatehouse.yml': 'scanners:\n  dependency: []\n',
     'services/web/package.json': '{ "name": "web" }\n',
     'services/web/Dockerfile': 'FROM node:20.11.1-alpine\nCMD ["node", "index.js"]\n',
     'services/api/package.json': '{ "name": "api" }\n',
   };
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(top, file)), { recursive: true });
-    writeFileSync(join(top, file), text);
-  }
-  return top;
+  return writeRepository('gatehouse-shared-config-', files);
 }
 
 const config = ConfigSchema.parse({ scanners: { dependency: [] } });
@@ -43,9 +38,7 @@ describe('a change to the config file read', () => {
   });
 
   it('scans every service when a config given by path inside the repository changes', async () => {
-    const top = monorepo();
-    mkdirSync(join(top, 'ci'));
-    writeFileSync(join(top, 'ci/gatehouse.yml'), 'scanners:\n  dependency: []\n');
+    const top = monorepo({ 'ci/gatehouse.yml': 'scanners:\n  dependency: []\n' });
     const report = await runScan(
       { repoRoot: top, config, configFile: join(top, 'ci/gatehouse.yml'), kind: 'pr', changedFiles: ['ci/gatehouse.yml'] },
       { logger: createMemoryLogger() },
