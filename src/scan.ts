@@ -20,7 +20,7 @@ import { listRepositoryFiles } from './ledger/inventory.js';
 import { filesTouchedByRange } from './scanners/gatehouse-secrets/history.js';
 import { configuredAdapters, planScanWithCoverage, type PlannedScan } from './runner/plan.js';
 import { executePlan, type ScanProgress } from './runner/run-scanners.js';
-import { changeNamesFile, normalizeChangedFiles } from './services/changed-files.js';
+import { changeEditsScanSettings, normalizeChangedFiles } from './services/changed-files.js';
 import { affectedServices, resolveServicesWithCandidates, ROOT_SERVICE, serviceForPath, type Service } from './services/discover.js';
 
 export type { ScanProgress } from './runner/run-scanners.js';
@@ -104,8 +104,8 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     if (changedFiles && touched) changedFiles = [...new Set([...changedFiles, ...touched])];
   }
   // A change to the config (a gate tightened, a suppression removed) re-gates everything it covers.
-  const configChanged = changed !== undefined && options.configFile !== undefined && changeNamesFile(repoRoot, changed, options.configFile, scanRoot);
-  if (configChanged && !options.scanAll) logger.info('the change edits the config file: every service is scanned');
+  const configChanged = changed !== undefined && changeEditsScanSettings(repoRoot, changed, scanRoot, { configFile: options.configFile, ignoreFile: config['ignore-file'] });
+  if (configChanged && !options.scanAll) logger.info('the change edits the config or the ignore file: every service is scanned');
   const scanAll = options.scanAll || configChanged;
   const outsideRoot = changed?.outsideScanRoot.length ?? 0;
   if (outsideRoot > 0) {

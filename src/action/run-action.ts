@@ -15,7 +15,7 @@ import { toSarif } from '../reporters/sarif.js';
 import { runScan, type ScanOptions } from '../scan.js';
 import { loadConfiguredFeeds, type FetchBytes } from '../enrich/feeds.js';
 import { affectedServices, resolveServices } from '../services/discover.js';
-import { changeNamesFile, normalizeChangedFiles } from '../services/changed-files.js';
+import { changeEditsScanSettings, normalizeChangedFiles } from '../services/changed-files.js';
 import { ANNOTATIONS_USED_ENV, emitAnnotations, omittedAnnotationsNote, planAnnotations, type AnnotationSink } from '../github/annotations.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { createGitHubClient, httpStatusOf, type GitHubClient } from '../github/client.js';
@@ -99,8 +99,9 @@ export async function runAction(run: ActionRun): Promise<number> {
   if (pr) {
     changedFiles = await readChangedFiles(github, context, logger);
     const source = inputs.baseline ?? (dashboard ? 'dashboard' : 'rescan');
-    if (changedFiles !== undefined && loaded.file && changeNamesFile(repoRoot, normalizeChangedFiles(repoRoot, changedFiles, { scanRoot: root ?? '', from: 'repository' }), loaded.file, root ?? '')) {
-      logger.info(`the change edits the config file ${path.relative(repoRoot, loaded.file)}: every service is scanned`);
+    const changed = changedFiles && normalizeChangedFiles(repoRoot, changedFiles, { scanRoot: root ?? '', from: 'repository' });
+    if (changed && changeEditsScanSettings(repoRoot, changed, root ?? '', { configFile: loaded.file, ignoreFile: config['ignore-file'] })) {
+      logger.info('the change edits the config or the ignore file: every service is scanned');
       scanAll = true;
     }
     scanAll ||= changedFiles === undefined;

@@ -118,10 +118,21 @@ export function normalizeChangedFiles(repoRoot: string, lines: readonly string[]
 }
 
 /**
+ * Whether a change edits what decides a scan: the config file read (`configFile`, absolute; it may
+ * lie outside the folder scanned: `config: ../../.gatehouse.yml`) or the ignore file, each also by
+ * its real path (a folder's `.gatehouse.yml` that links to a shared one). Such a change scans every
+ * service. False for files outside the repository.
+ */
+export function changeEditsScanSettings(repoRoot: string, changed: ChangedFiles, scanRoot: string, settings: { configFile?: string; ignoreFile: string }): boolean {
+  const files = [settings.configFile, resolve(repoRoot, settings.ignoreFile)].filter((f): f is string => f !== undefined);
+  return files.flatMap((f) => [f, realOrSelf(f)]).some((f) => changeNamesFile(repoRoot, changed, f, scanRoot));
+}
+
+/**
  * Whether a change names `file` (an absolute path: the config file a scan read, which may lie outside
  * the folder scanned, `config: ../../.gatehouse.yml`). False for a file outside the repository.
  */
-export function changeNamesFile(repoRoot: string, changed: ChangedFiles, file: string, scanRoot = ''): boolean {
+function changeNamesFile(repoRoot: string, changed: ChangedFiles, file: string, scanRoot = ''): boolean {
   let named: ChangedFiles;
   try {
     named = normalizeChangedFiles(repoRoot, [file], { scanRoot, from: 'repository' });

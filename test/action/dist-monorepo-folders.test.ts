@@ -144,7 +144,7 @@ describe("dist/index.js: a monorepo's job per folder on one pull request", () =>
     const event = pullRequestEvent(repo, { number: PR });
     const web = await runDist({ repo, apiUrl: standIn.url, event, inputs: { 'github-token': TOKEN, 'working-directory': 'services/web', config: '../../.gatehouse.yml' } });
     const report = ScanReportSchema.parse(JSON.parse(readFileSync(web.outputs['report-file'], 'utf8')));
-    expect(web.stdout).toContain('the change edits the config file ../../.gatehouse.yml: every service is scanned');
+    expect(web.stdout).toContain('the change edits the config or the ignore file: every service is scanned');
     expect(report.services.map((s) => s.name)).toEqual(['web']);
     expect(report.comparison.baseline).toBe('rescan');
     // The merge base was scanned whole too: the root user it already had is existing, not new.

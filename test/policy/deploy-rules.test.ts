@@ -130,6 +130,12 @@ describe('deployment file rules', () => {
     expect(plain(['log.info("later: https.createServer(opts, app)");', 'http.createServer(app).listen(8080);'])).toEqual([2]);
     expect(plain(['/**', ' * Switch to https.createServer(opts, app) later.', ' */', 'http.createServer(app).listen(8080);'])).toEqual([4]);
     expect(plain(['go func() { log.Fatal(http.ListenAndServeTLS(":8443", cert, key, mux)) }()', 'log.Fatal(http.ListenAndServe(":8080", mux))'], 'cmd/api/main.go')).toEqual([2]);
+    // An else of another statement does not pair them (a second review's cases).
+    expect(plain(['if (adminEnabled) https.createServer(tls, admin).listen(8443);', "else logger.info('admin off');", 'http.createServer(api).listen(8080);'])).toEqual([3]);
+    // Early returns are alternatives.
+    expect(plain(['if (tls) return https.createServer(tls, app);', 'return http.createServer(app);'])).toEqual([]);
+    const goReturn = ['if cert != "" {', '\treturn http.ListenAndServeTLS(addr, cert, key, mux)', '}', 'return http.ListenAndServe(addr, mux)'].join('\n');
+    expect(ruleHits({ path: 'cmd/api/main.go' }, goReturn, 'plain-http-server')).toEqual([]);
   });
 
   it("plain HTTP: .NET's https+http:// (https first) and the Android emulator's host alias are not internal calls (dotnet/eShop)", () => {

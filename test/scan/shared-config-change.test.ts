@@ -2,6 +2,7 @@
 // the folder scanned: a monorepo's folder jobs sharing one `.gatehouse.yml` at the top (`--config
 // ../../.gatehouse.yml`). Before, a PR that only removed a suppression or tightened the gate there
 // touched no service of any folder: every job scanned nothing and passed.
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/schema.js';
@@ -35,6 +36,22 @@ describe('a change to the config file read', () => {
     expect(edited.findings.map((f) => f.ruleId)).toContain('docker-root-user');
     const other = await scan(['services/api/package.json']);
     expect(other.services).toEqual([]);
+  });
+
+  it("scans the folder when its config is a link to the shared one, or when its ignore file outside it changes", async () => {
+    const top = monorepo({ '.gatehouse-ignore.yml': 'suppressions: []\n' });
+    symlinkSync('../../.gatehouse.yml', join(top, 'services/web/.gatehouse.yml'));
+    const linked = await runScan(
+      { repoRoot: join(top, 'services/web'), config, configFile: join(top, 'services/web/.gatehouse.yml'), kind: 'pr', changedFiles: ['.gatehouse.yml'], changedFilesFrom: 'repository', source: { root: 'services/web' } },
+      { logger: createMemoryLogger() },
+    );
+    expect(linked.services.map((s) => s.name)).toEqual(['web']);
+    const withIgnore = ConfigSchema.parse({ scanners: { dependency: [] }, 'ignore-file': '../../.gatehouse-ignore.yml' });
+    const ignored = await runScan(
+      { repoRoot: join(top, 'services/web'), config: withIgnore, kind: 'pr', changedFiles: ['.gatehouse-ignore.yml'], changedFilesFrom: 'repository', source: { root: 'services/web' } },
+      { logger: createMemoryLogger() },
+    );
+    expect(ignored.services.map((s) => s.name)).toEqual(['web']);
   });
 
   it('scans every service when a config given by path inside the repository changes', async () => {

@@ -186,6 +186,17 @@ describe('SecretEngine', () => {
     // Literal values under the same names still fire.
     expect(scan('\t\t\t\t"password": "Meadow?2231",\n', 'templates/image.cue').map((m) => m.ruleId)).toEqual(['generic-password']);
     expect(scan('#SigningKey: "k8Zq2vT9pLmN4xR7sK1wYbQ3"\n', 'templates/keys.cue')).toHaveLength(1);
+    // An adversarial review's must-fire values: a password holding `\(`, a secret around an
+    // interpolation, and secrets shaped like host.tld/path.
+    const fires = (line: string, path: string) => expect(scan(line, path), `${path}: ${line}`).toHaveLength(1);
+    fires('localhost:5432:shop:app:Xk9\\(mQ2vL7pR\n', '.pgpass');
+    fires('machine api.example.com login ci password Xk9\\(mQ2vL7pR\n', '.netrc');
+    fires('<password>Xk9\\(mQ2vL7pR</password>\n', 'conf/app.xml');
+    fires("      POSTGRES_PASSWORD: 'Xk9\\(mQ2vL7pR'\n", 'docker-compose.yml');
+    fires('let apiKey = "k8Zq2vT9pLmN4xR7sK1wYbQ3\\(suffix)"\n', 'Sources/App/Keys.swift');
+    fires('webhook_secret: "discord.com/api/webhooks/1122334455/Zq8k2vT9pLmN4xR7sK1wYbQ3aZq8k2vT9pLmN4x"\n', 'config/alerts.yml');
+    fires('client_secret: "prod.acme/k8Zq2vT9pLmN4xR7sK1wY"\n', 'config/app.yml');
+    fires('api_key: "svc.io/zq8k2vt9plmn4xr7sk1wybq3a"\n', 'config/app.yml');
   });
 
   it('marks matches on lines with gitleaks:allow or gatehouse:allow', () => {

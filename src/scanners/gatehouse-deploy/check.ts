@@ -441,12 +441,28 @@ function codeOf(line: string): string {
     .replace(/\/\/.*$/, '');
 }
 
+// The second branch's server start right after `else` (`} else {`, `else log.Fatal(`), with at most a
+// wrapping call, a `return` or the package (`http.`) between: an `else` of another statement does not
+// pair the two.
+const ELSE_THEN_SERVER = /\belse\s*\{?\s*(?:return\s+)?(?:[\w.]+\(\s*)?(?:return\s+)?(?:\w+\.)?$/;
+// An early return: `if (tls) return https.createServer(...)` then `return http.createServer(...)`.
+const RETURNS_SERVER = /\breturn\s+(?:[\w.]+\(\s*)?(?:\w+\.)?$/;
+
 /** The plain server at `index` is one branch of a choice whose other branch starts a TLS server. */
-function tlsAlternative(lines: readonly string[], index: number): boolean {
+function tlsAlternative(lines: readonly string[], index: number, plain: RegExp): boolean {
   for (let j = Math.max(0, index - TLS_CHOICE_LINES); j <= Math.min(lines.length - 1, index + TLS_CHOICE_LINES); j++) {
     if (j === index || !TLS_SERVER.test(codeOf(lines[j]!))) continue;
-    const between = lines.slice(Math.min(j, index), Math.max(j, index) + 1).map(codeOf).join('\n');
-    if (/\belse\b/.test(between) || TERNARY_OF_SERVERS.test(between)) return true;
+    const [first, second] = j < index ? [j, index] : [index, j];
+    const between = lines.slice(first, second + 1).map(codeOf).join('\n');
+    if (TERNARY_OF_SERVERS.test(between)) return true;
+    // The text before the second server start, from the first start on.
+    const secondLine = codeOf(lines[second]!);
+    const secondStart = (second === index ? plain : TLS_SERVER).exec(secondLine)?.index ?? 0;
+    const before = [...lines.slice(first, second).map(codeOf), secondLine.slice(0, secondStart)].join('\n');
+    if (ELSE_THEN_SERVER.test(before)) return true;
+    const firstLine = codeOf(lines[first]!);
+    const firstStart = (first === index ? plain : TLS_SERVER).exec(firstLine)?.index ?? 0;
+    if (j < index && RETURNS_SERVER.test(firstLine.slice(0, firstStart)) && RETURNS_SERVER.test(before)) return true;
   }
   return false;
 }
@@ -466,7 +482,7 @@ export function checkPlainHttp(path: string, text: string, ownHosts?: OwnHosts):
     }
     if (isCode && !/^\s*(\/\/|#|\*)/.test(line)) {
       for (const s of SERVER_WITHOUT_TLS) {
-        if (s.pattern.test(line) && !tlsAlternative(lines, index)) hits.push({ rule: 'plain-http-server', line: index + 1, message: `${s.what} serves the API without TLS`, match: line.trim() });
+        if (s.pattern.test(line) && !tlsAlternative(lines, index, s.pattern)) hits.push({ rule: 'plain-http-server', line: index + 1, message: `${s.what} serves the API without TLS`, match: line.trim() });
       }
     }
   });

@@ -128,9 +128,10 @@ const PLACEHOLDER_VALUES = new Set([
 ]);
 
 // References to a value kept elsewhere: environment, templates, secret stores, encrypted values.
-// `\(name)` and `\#(name)`: string interpolation in Swift and CUE (a CUE module's own templates: stefanprodan/podinfo).
+// A whole value that is one `\(name)` or `\#(name)`: string interpolation in Swift and CUE (a CUE
+// module's own templates: stefanprodan/podinfo). Anchored: a password holding `\(` is a password.
 const REFERENCE_PATTERN =
-  /\\#*\(|\$\{|\$\(|\{\{|\}\}|%\(|#\{|@\{|<%|%>|\$[A-Za-z_][A-Za-z0-9_]*$|^\$[A-Za-z_]|process\.env|os\.environ|getenv|ENV\[|env\(|secrets\.|vault:|ENC\(|ENC\[|^!vault|^arn:|^projects\/|^sm:\/\/|^op:\/\/|^ssm:|^\{cipher\}|^%[sd]$|^\{\d*\}$|^\{\}$|^\?+$|^\{\s*[\w.-]+\s*\}$|^%[A-Za-z_][\w()-]*%$|^%env\(|^\[\[[\w.\s-]+\]\]$|^@[A-Za-z_][\w.]*@$|^__[A-Z][A-Z0-9_]*__$/i;
+  /^\\#*\([A-Za-z_][\w.]*\)$|\$\{|\$\(|\{\{|\}\}|%\(|#\{|@\{|<%|%>|\$[A-Za-z_][A-Za-z0-9_]*$|^\$[A-Za-z_]|process\.env|os\.environ|getenv|ENV\[|env\(|secrets\.|vault:|ENC\(|ENC\[|^!vault|^arn:|^projects\/|^sm:\/\/|^op:\/\/|^ssm:|^\{cipher\}|^%[sd]$|^\{\d*\}$|^\{\}$|^\?+$|^\{\s*[\w.-]+\s*\}$|^%[A-Za-z_][\w()-]*%$|^%env\(|^\[\[[\w.\s-]+\]\]$|^@[A-Za-z_][\w.]*@$|^__[A-Z][A-Z0-9_]*__$/i;
 
 /** A stand-in or a reference to a value kept elsewhere (for values found by a key name). */
 export function isPlaceholder(value: string): boolean {
@@ -306,8 +307,9 @@ export function looksLikePathOrUrl(value: string): boolean {
     /^[\w.@~-]*(?:\/[\w.@~-]+)+\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(value) ||
     /^[a-z0-9-]+(?:\.[a-z0-9-]+)+\.(?:com|org|net|io|dev|local|internal)$/i.test(value) ||
     // A DNS-prefixed name (Kubernetes annotation and label keys: `alpha.image-policy.k8s.io/failed-open`):
-    // lower-case dotted labels ending in a letters-only one, then a path.
-    /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?:\/[A-Za-z0-9][\w.-]*)+$/.test(value)
+    // lower-case dotted labels ending in a letters-only one, then one name of words (a webhook URL
+    // without its scheme, or a random path, has more segments or a random one).
+    /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\/(?=.{1,63}$)[a-z]+\d{0,2}(?:[-_.][a-z]+\d{0,2})*$/.test(value)
   );
 }
 
