@@ -192,6 +192,7 @@ describe('deployment file rules', () => {
     expect(severities('compose.yaml')).toEqual(['high']);
     expect(severities('.devcontainer/compose.yaml')).toEqual(['low']);
     expect(severities('test/fixtures/docker-compose.yml')).toEqual(['low']);
+    expect(severities('cypress/docker-compose.yml')).toEqual(['low']);
   });
 
   it('inline secrets: names and stand-in values judged as the secret scanner judges them (real false positives)', () => {

@@ -199,6 +199,16 @@ describe('SecretEngine', () => {
     fires('api_key: "svc.io/zq8k2vt9plmn4xr7sk1wybq3a"\n', 'config/app.yml');
   });
 
+  it("reads a value written as JSON unicode escapes only, or a word in letters of any script, as text, not a password (umami-software/umami)", () => {
+    expect(scan('  "PW": "\\u30d1\\u30e9\\u30aa",\n', 'public/intl/country/ja-JP.json')).toEqual([]);
+    expect(scan('  "PW": "\\u1353\\u120b\\u12cd",\n', 'public/intl/country/am-ET.json')).toEqual([]);
+    // A translation's word for password, in letters of its own script.
+    for (const word of ['Contraseña', 'Loyniorð', 'Jelszó', 'Lösenord']) expect(scan(`    "password": "${word}",\n`, 'public/intl/messages/xx-XX.json'), word).toEqual([]);
+    expect(scan('    "password": "Lösenord2024!",\n', 'config/app.json')).toHaveLength(1);
+    // A password with an escape inside it is still a password.
+    expect(scan('  "password": "Xk9\\u0041mQ2vL7pR",\n', 'config/app.json')).toHaveLength(1);
+  });
+
   it('marks matches on lines with gitleaks:allow or gatehouse:allow', () => {
     const matches = scan(`A=${ghp()} # gitleaks:allow\nB=${ghp()} // gatehouse:allow\nC=${ghp()}\n`);
     expect(matches.map((m) => m.inlineAllowed)).toEqual([true, true, false]);

@@ -49,7 +49,7 @@ export function isComposePath(path: string): boolean {
 }
 
 const CODE_OR_CONFIG = /\.(js|mjs|cjs|ts|py|go|java|kt|rb|php|cs|rs|ya?ml|json|toml|ini|conf|cfg|properties|env)$|(^|\/)\.env(\.[\w-]+)?$/i;
-const TEST_OR_DOCS_DIR = /(^|\/)(test|tests|__tests__|spec|e2e|fixtures?|testdata|docs?|examples?)\//i;
+const TEST_OR_DOCS_DIR = /(^|\/)(test|tests|__tests__|spec|e2e|cypress|fixtures?|testdata|docs?|examples?)\//i;
 const isTestOrDocs = (path: string) => TEST_OR_DOCS_DIR.test(`/${path}`) || JVM_TEST_SOURCE_SET.test(path);
 /** Development containers: what they run never reaches production. */
 const DEV_ONLY = /(^|\/)\.devcontainer\//i;

@@ -10,6 +10,7 @@ import {
   isCommentBefore,
   encodesPublicDer,
   isFillerValue,
+  isEscapedText,
   isNameEcho,
   isPlaceholder,
   isUuid,
@@ -720,7 +721,7 @@ export function classifySecretName(name: string): SecretNameKind | undefined {
 /** A value assigned to a password-like name that reads like a real password. */
 export function passwordValueOk(value: string): boolean {
   if (value.length < 6 || value.length > 200 || /\s/.test(value)) return false;
-  if (isPlaceholder(value) || isNameEcho(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
+  if (isPlaceholder(value) || isNameEcho(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value) || isEscapedText(value)) return false;
   // A value that contains "password" or "secret" is judged like any other (HardcodedAdminPassword01);
   // code, regular expressions and option lists are not values.
   if (looksLikeCode(value) || looksLikeRegex(value) || looksLikeOptionList(value)) return false;
@@ -741,7 +742,7 @@ function isProgramSource(file: FileContext): boolean {
 export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   const minLength = kind === 'weak-key' ? 20 : 10;
   if (value.length < minLength || value.length > 500 || /\s/.test(value)) return false;
-  if (isPlaceholder(value) || isNameEcho(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value)) return false;
+  if (isPlaceholder(value) || isNameEcho(value) || hasRepeatedRun(value) || looksLikeIdentifierName(value) || looksLikePathOrUrl(value) || isEscapedText(value)) return false;
   if (looksLikeCode(value) || looksLikeRegex(value) || looksLikeOptionList(value) || looksLikeVersion(value)) return false;
   // A UUID under a name that is not a credential name (`TimeoutKey`, `first_key`): an identifier.
   if (kind === 'weak-key' && (isUuid(value) || /^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+$/.test(value))) return false;

@@ -185,6 +185,15 @@ export function isNameEcho(value: string): boolean {
   return value.length <= 32 && NAME_ECHO.test(value.replace(/^--?/, ''));
 }
 
+/**
+ * Text written as JSON unicode escapes only (`\u30d1\u30e9\u30aa`): a word in another script, never a
+ * generated or typed credential (umami's public/intl/country/*.json: "PW", Palau's ISO code, in 28
+ * languages).
+ */
+export function isEscapedText(value: string): boolean {
+  return /^(?:\\u[0-9a-fA-F]{4})+$/.test(value);
+}
+
 /** A UUID (RFC 4122 shape, any case). */
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
@@ -322,10 +331,12 @@ export interface CharClasses {
 }
 
 export function charClasses(value: string): CharClasses {
-  const lower = /[a-z]/.test(value);
-  const upper = /[A-Z]/.test(value);
+  // Letters of any script are letters: "Contraseña" and "Lösenord" (a translation file's word for
+  // password: umami-software/umami) hold no symbol.
+  const lower = /\p{Ll}/u.test(value);
+  const upper = /\p{Lu}/u.test(value);
   const digit = /[0-9]/.test(value);
-  const symbol = /[^A-Za-z0-9]/.test(value);
+  const symbol = /[^\p{L}\p{M}0-9]/u.test(value);
   return { lower, upper, digit, symbol, count: +lower + +upper + +digit + +symbol };
 }
 
