@@ -105,10 +105,10 @@ export async function runAction(run: ActionRun): Promise<number> {
       scanAll = true;
     }
     scanAll ||= changedFiles === undefined;
-    if (root !== undefined && !scanAll && changedFiles !== undefined && !changeTouchesFolder(repoRoot, root, changedFiles, secretCommits)) {
+    if (root !== undefined && !scanAll && changed !== undefined && !changeTouchesFolder(repoRoot, root, changed, secretCommits)) {
       logger.info(`baseline: none needed (no file of this change lies in ${root}: this job scans nothing of it)`);
     } else if (source === 'dashboard') {
-      baseline = dashboard ? await dashboardBaseline(run, dashboard, config, repoRoot, root, scanAll ? undefined : changedFiles) : undefined;
+      baseline = dashboard ? await dashboardBaseline(run, dashboard, config, repoRoot, scanAll ? undefined : changed?.files) : undefined;
       if (!baseline) {
         logger.warning('no base scan from the dashboard; re-scanning the merge base instead');
         baseline = await scanMergeBase({ repoRoot, root, config, pr, changedFiles, scanAll, logger });
@@ -390,15 +390,13 @@ async function dashboardBaseline(
   dashboard: DashboardTarget,
   config: GatehouseConfig,
   repoRoot: string,
-  root: string | undefined,
-  changedFiles: string[] | undefined,
+  /** The PR's changed files in the folder scanned (normalizeChangedFiles), undefined: every service. */
+  inFolder: string[] | undefined,
 ): Promise<ScanOptions['baseline']> {
   const { context, logger } = run;
   const pr = context.pullRequest;
   if (!pr) return undefined;
   const all = resolveServices(repoRoot, config);
-  // GitHub names the changed files from the repository's top; the services are the folder's.
-  const inFolder = changedFiles && normalizeChangedFiles(repoRoot, changedFiles, { scanRoot: root, from: 'repository' }).files;
   const services = (inFolder ? affectedServices(all, inFolder, config) : all).map((s) => s.name);
   if (services.length === 0) return undefined;
   try {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { gitScanRoot } from '../cli/git-source.js';
 import { filesTouchedByRange } from '../scanners/gatehouse-secrets/history.js';
-import { normalizeChangedFiles } from '../services/changed-files.js';
+import { normalizeChangedFiles, type ChangedFiles } from '../services/changed-files.js';
 import { normalizeRepoPath } from '../services/repo-path.js';
 
 /**
@@ -26,17 +26,14 @@ export function actionScanRoot(workspace: string, scanned: string): string | und
  * base to compare with (the merge base rescanned, the dashboard's snapshot) would be work for
  * nothing, and its "no base" warning noise on every PR of a monorepo's matrix.
  */
-export function changeTouchesFolder(repoRoot: string, root: string, changedFiles: readonly string[], range: string | undefined): boolean {
-  let touched: readonly string[] = changedFiles;
-  if (range !== undefined) {
-    let ofRange: string[] | undefined;
-    try {
-      ofRange = filesTouchedByRange(repoRoot, range);
-    } catch {
-      return true; // an unreadable range: the scan says so, with the base it would have had
-    }
-    if (ofRange === undefined) return true;
-    touched = [...changedFiles, ...ofRange];
+export function changeTouchesFolder(repoRoot: string, root: string, changed: ChangedFiles, range: string | undefined): boolean {
+  if (changed.files.length > 0) return true;
+  if (range === undefined) return false;
+  let ofRange: string[] | undefined;
+  try {
+    ofRange = filesTouchedByRange(repoRoot, range);
+  } catch {
+    return true; // an unreadable range: the scan says so, with the base it would have had
   }
-  return normalizeChangedFiles(repoRoot, touched, { scanRoot: root, from: 'repository' }).files.length > 0;
+  return ofRange === undefined || normalizeChangedFiles(repoRoot, ofRange, { scanRoot: root, from: 'repository' }).files.length > 0;
 }

@@ -7,15 +7,10 @@
 // GitHub give it, relative to the repository's top: paths in its folder become paths of the folder,
 // the others are another folder's (said, not counted, never an error).
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { normalizeRelPath } from './discover.js';
-import { normalizeRepoPath, scanFolderPath } from './repo-path.js';
-
-/** A path relative to a folder that leaves it (`..`, `../x`, absolute); `..data/x` is a name inside it. */
-function leavesFolder(rel: string): boolean {
-  return rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith('../') || isAbsolute(rel);
-}
+import { leavesFolder, normalizeRepoPath, scanFolderPath } from './repo-path.js';
 
 const NAME_STATUS = /^[ACDMRTUXB]\d*\t/;
 

@@ -45,6 +45,11 @@ export function isInsideRepo(path: string): boolean {
   return normalizeRepoPath(path) !== undefined;
 }
 
+/** A path from `relative()` that leaves its folder (`..`, `../x`, absolute); `..data/x` is a name inside it. */
+export function leavesFolder(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
 /**
  * True when the folder or file `abs` is inside `root` once every symbolic link in either is
  * resolved: a service folder that is a link to `/etc` is outside. A path that does not exist is
@@ -53,7 +58,7 @@ export function isInsideRepo(path: string): boolean {
 export function realPathInside(root: string, abs: string): boolean {
   const realRoot = realOrSelf(root);
   const rel = relative(realRoot, realOrSelf(abs));
-  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
+  return rel === '' || !leavesFolder(rel);
 }
 
 function realOrSelf(path: string): string {

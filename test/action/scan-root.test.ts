@@ -3,7 +3,12 @@
 // Untouched, the job scans nothing and fetches no base.
 import { describe, expect, it } from 'vitest';
 import { changeTouchesFolder } from '../../src/action/scan-root.js';
+import { normalizeChangedFiles } from '../../src/services/changed-files.js';
 import { GitRepo } from '../secrets/git-repo.js';
+
+/** The PR's files as the action reads them (from the repository's top), then the question. */
+const touches = (folder: string, root: string, files: string[], range: string | undefined) =>
+  changeTouchesFolder(folder, root, normalizeChangedFiles(folder, files, { scanRoot: root, from: 'repository' }), range);
 
 describe('changeTouchesFolder', () => {
   it("counts the PR's listed files and the files its commits touched, from the repository's top", () => {
@@ -15,11 +20,11 @@ describe('changeTouchesFolder', () => {
     const head = repo.commit('web', { 'apps/web/index.js': 'x\n' });
     const range = `${base}..${head}`;
     const api = 'apps/café api';
-    expect(changeTouchesFolder(`${repo.dir}/${api}`, api, ['apps/web/index.js'], range)).toBe(true);
-    expect(changeTouchesFolder(`${repo.dir}/${api}`, api, ['apps/web/index.js'], undefined)).toBe(false);
-    expect(changeTouchesFolder(`${repo.dir}/${api}`, api, ['apps/café api/package.json'], undefined)).toBe(true);
-    expect(changeTouchesFolder(`${repo.dir}/apps/web`, 'apps/web', ['README.md'], `${base}..${base}`)).toBe(false);
+    expect(touches(`${repo.dir}/${api}`, api, ['apps/web/index.js'], range)).toBe(true);
+    expect(touches(`${repo.dir}/${api}`, api, ['apps/web/index.js'], undefined)).toBe(false);
+    expect(touches(`${repo.dir}/${api}`, api, ['apps/café api/package.json'], undefined)).toBe(true);
+    expect(touches(`${repo.dir}/apps/web`, 'apps/web', ['README.md'], `${base}..${base}`)).toBe(false);
     // A range git cannot read: the scan says what is wrong, with the base it would have had.
-    expect(changeTouchesFolder(`${repo.dir}/apps/web`, 'apps/web', ['README.md'], `${'0'.repeat(40)}..${head}`)).toBe(true);
+    expect(touches(`${repo.dir}/apps/web`, 'apps/web', ['README.md'], `${'0'.repeat(40)}..${head}`)).toBe(true);
   });
 });
