@@ -38,6 +38,12 @@ const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmp
 // `docs_src/`: the runnable examples a documentation site includes (fastapi/fastapi's tutorials).
 const DOCS_DIR = /(?:^|\/)(?:docs?(?:[-_](?:src|source|snippets?))?|documentation|site|website|wiki|man|guides?)\//i;
 const DOCS_NAME = /(?:^|\/)(?:README|CHANGELOG|CHANGES|HISTORY|CONTRIBUTING|NEWS)(?:\.[^/]*)?$/i;
+// Translation catalogs: text shown to people, keyed by names like `LABEL_TWO_FACTOR_AUTH_TOKEN` or
+// by the English sentence itself ("... strengthen her password.": juice-shop/juice-shop's i18n/*.json).
+// Read like docs: a generic rule's match there is a phrase, not a credential. Catalog formats only:
+// code in such a folder (`src/i18n/setup.ts`) stays code.
+const TRANSLATION_FILE =
+  /(?:^|\/)(?:i18n|l10n|locales?|translations?|lang|langs|languages)\/(?:[^/]+\/)*[^/]+\.(?:json|ya?ml|properties|toml|po|pot|xlf|xliff|arb|ftl)$|\.(?:po|pot|xlf|xliff|arb|ftl)$/i;
 
 export type ContextClassifier = (path: string) => SecretContext;
 
@@ -56,7 +62,7 @@ export function createContextClassifier(options: ContextOptions = {}): ContextCl
 export function builtinContext(path: string): SecretContext {
   if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || TEST_FILE.test(path)) return 'test';
   if (EXAMPLE_DIR.test(path) || EXAMPLE_FILE.test(path)) return 'example';
-  if (DOCS_DIR.test(path) || DOCS_FILE.test(path) || DOCS_NAME.test(path)) return 'docs';
+  if (DOCS_DIR.test(path) || DOCS_FILE.test(path) || DOCS_NAME.test(path) || TRANSLATION_FILE.test(path)) return 'docs';
   return 'code';
 }
 

@@ -746,6 +746,9 @@ export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   if (looksLikeCode(value) || looksLikeRegex(value) || looksLikeOptionList(value) || looksLikeVersion(value)) return false;
   // A UUID under a name that is not a credential name (`TimeoutKey`, `first_key`): an identifier.
   if (kind === 'weak-key' && (isUuid(value) || /^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+$/.test(value))) return false;
+  // Nor a camelCase name of words under it (`key: web3SandboxChallenge`, juice-shop's challenge keys):
+  // random characters seldom fall into capitalised words of three letters or more.
+  if (kind === 'weak-key' && /^[a-z]{2,}\d{0,2}(?:[A-Z][a-z]{2,}\d{0,2})+$/.test(value)) return false;
   if (/^(?:sha\d+|md5)[-:]/i.test(value)) return false; // integrity hashes and digests
   if (/^\d+$/.test(value)) return false;
   const classes = charClasses(value);
