@@ -47,6 +47,7 @@ describe('recall: families the scanner missed', () => {
     ['redis-cli -a', 'ops.sh', `redis-cli -h cache -a ${pw} info`],
     ['a password name owned by a cache (not a cache key)', 'main.go', `\tvar cachePassword string = "${pw}"`],
     ['a newer provider prefix', '.env', `SUPABASE_ACCESS_TOKEN=sbp_${random.chars('0123456789abcdef', 40)}`],
+    ['a percent-encoded password in a URL', 'settings.py', 'DATABASE_URL = "postgres://app:S3cr%21t9x%20q@db.internal/app"'],
     ['a random value under a bare key', 'settings.yml', `key: ${random.chars(ALNUM, 24)}`],
     ['camel-looking but random under a bare key', 'settings.yml', 'key: q8ZrLmXwTb4NcVk7Hs2p'],
   ])('%s', (_label, path, text) => {
@@ -101,6 +102,7 @@ describe('value analysis: look-alikes that are not secrets', () => {
     ['a cache key (index words rule out key names)', 'cache.py', `cache_key = "${random.chars(ALNUM, 30)}"`],
     ['an nginx variable and a realm', 'nginx.conf', "\tset $apikey '';\n\tproxy_set_header x-apikey $apikey;\n\tauth_basic \"Restricted\";"],
     ['a shell-expanded --user', 'Rakefile', 'args = ["--user=#{connection[:username]}"]'],
+    ['a URL whose password spells "a secret", percent-encoded', '_urls.py', '    url = httpx.URL("HTTPS://jo%40email.com:a%20secret@m\u00fcller.de:1234/pa%20th?search=ab#anchorlink")'],
     ['a camelCase name under a bare key', 'challenges.yml', '  key: web3SandboxChallenge\n  key: passwordStrengthChallenge'],
   ])('%s', (_label, path, text) => {
     expect(scan(text, path).map((m) => `${m.ruleId} ${m.severity}`)).toEqual([]);

@@ -594,8 +594,10 @@ const FRAMEWORK_RULES: SecretRule[] = [
       if (/(?:^|\.)example\.(?:com|org|net)$|\.example$|\.invalid$|\.test$/i.test(match.groups?.host ?? '')) return false;
       const user = (match.groups?.user ?? '').toLowerCase();
       if (user.includes('$') || user.includes('{')) return false;
-      // user:password@ where the password spells "password", "pass", "pw" and similar.
-      return !/^(?:pass(?:word|wd)?|pwd|pw|secret|token)$/i.test(secret);
+      // user:password@ where the password spells "password", "pass", "pw" and similar, percent-encoded
+      // or after an article too (`jo%40email.com:a%20secret@`: a docstring of encode/httpx).
+      const spelled = percentDecoded(secret).replace(/^(?:a|an|the|my|your|some)\s+/i, '');
+      return !/^(?:pass(?:word|wd)?|pwd|pw|secret|token)$/i.test(spelled);
     },
   },
 ];
@@ -768,6 +770,16 @@ function basicCredentialOk(encoded: string): boolean {
   const decoded = isBase64Ascii(encoded) ? decodeBase64(encoded) : '';
   const password = decoded.slice(decoded.indexOf(':') + 1);
   return decoded.includes(':') && password.length >= 4 && !isPlaceholder(password);
+}
+
+/** `value` with its percent-encoding undone, or as it is when that is not valid. */
+function percentDecoded(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function stripAuthScheme(value: string): string {
