@@ -14,7 +14,7 @@ import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import type { ReadStore } from '../store/types.js';
 import type { Footprint } from '../version-cache.js';
-import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, WAITED_LEVEL, type DeflatedPiece } from './gzip-join.js';
+import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, storedPiece, WAITED_LEVEL, type DeflatedPiece } from './gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import {
   chartWindow,
@@ -223,8 +223,9 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       return [beforeTitle, afterTitle, tail].map((piece) => deflatePieceSync(neutralisedUtf8(piece)));
     };
     const frame = cache ? await cache.get(frameKey, 0, makeFrame, (f) => f.reduce((n, p) => n + p.deflated.length, 200)) : await makeFrame();
-    // The title as the frame would show it (escaped text), shared by every viewer.
-    const makeTitle = async () => deflatePieceSync(neutralisedUtf8(String(await (<>{title}</>))));
+    // The title as the frame would show it (escaped text), shared by every viewer. Stored, not
+    // deflated: a name of a few dozen bytes deflates to as many (a compressor cost ~50 us a first visit).
+    const makeTitle = async () => storedPiece(neutralisedUtf8(String(await (<>{title}</>))));
     const titlePiece = cache ? await cache.get(`title|${title}`, 0, makeTitle, (p) => p.deflated.length + title.length + 100) : await makeTitle();
     const pieces = [frame[0], titlePiece, frame[1], ...content.pieces, frame[2]];
     const headers = { 'Content-Type': 'text/html; charset=UTF-8', Vary: 'Accept-Encoding' };
@@ -294,7 +295,7 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
       chart.catch(() => undefined);
       const kept = keptRows(name, version, clock);
       // A render ahead also learns every sort's order of the rows it keeps (three narrow statements nobody waits for).
-      const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, kept?.rows, cache ? KEPT_ROWS_MAX_BYTES : 0, pause ? deflate : undefined);
+      const v = await serviceViewParts(store, name, view, clock, parts.tools, { chart: CHART_SLOT, rows: ROWS_SLOT }, kept?.rows, cache ? KEPT_ROWS_MAX_BYTES : 0, pause ? deflate : undefined, pause ? undefined : deflate);
       const [beforeChart, afterChart] = slotted(v.html, CHART_SLOT, 'chart');
       // The rows in their slot, as UTF-8 (an empty table has none).
       const table = afterChart.includes(ROWS_SLOT) ? slotted(afterChart, ROWS_SLOT, 'rows') : undefined;

@@ -11,7 +11,8 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
-import { OpenRows } from '../../../dashboard/pages/page-bodies.js';
+import { OpenRows, ServiceQuery, serviceViewParts } from '../../../dashboard/pages/page-bodies.js';
+import { CACHE_BYTES_PER_SERVICE } from '../../../dashboard/cache-budget.js';
 import { deflatePieceSync, inflatePiece } from '../../../dashboard/pages/gzip-join.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
@@ -84,6 +85,24 @@ describe.each(BACKENDS)('kept rows on %s', (backend) => {
   afterAll(async () => {
     await store?.close();
     await cleanup?.();
+  });
+
+  it("a view a request waits for deflates the rows it keeps once: its page shows that piece, and the kept rows inflate from it (invisible characters neutralised)", async () => {
+    const deflated: number[] = [];
+    const deflate = (bytes: Buffer) => (deflated.push(bytes.length), deflatePieceSync(bytes, 1));
+    const keepMax = CACHE_BYTES_PER_SERVICE / 2;
+    const v = await serviceViewParts(store, 'many', ServiceQuery.parse({}), NOW, [], { chart: '<!--chart-->', rows: '<!--rows-->' }, undefined, keepMax, undefined, deflate);
+    expect(v.rowsPiece, 'the rows as one piece').toBeDefined();
+    expect(v.rows).toEqual([]);
+    const markup = inflatePiece(v.rowsPiece!);
+    // Past half a service's share as markup: kept deflated, by that one deflate of the rows.
+    expect(v.rowsPiece!.length).toBeGreaterThan(keepMax);
+    expect(deflated).toEqual([v.rowsPiece!.length]);
+    expect(markup).toContain('[U+202E]');
+    const fingerprints = [...markup.matchAll(/<tr data-finding="([^"]+)"/g)].map((m) => m[1]);
+    expect(fingerprints.length).toBeGreaterThan(40);
+    const picked = v.open?.pick([...fingerprints].reverse());
+    expect(Buffer.concat(picked!.map((r) => r.html).reverse()).toString('utf8')).toBe(markup);
   });
 
   it('the default view keeps the rows of a service with 47 long open rows; its other views pick them in the order an uncached app renders, after an ingest and a triage decision too', async () => {
