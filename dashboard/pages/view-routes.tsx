@@ -104,6 +104,8 @@ function slotted(html: string, slot: string, what: string): [string, string] {
  * requests above AHEAD_IN_THREAD_MAX.
  */
 const IN_THREAD_MAX = 262_144;
+/** The longest piece a render stores instead of deflating (characters; UTF-8 at most 3 bytes each). */
+const STORED_PIECE_MAX = 64;
 const AHEAD_IN_THREAD_MAX = 16_384;
 
 /** A piece rendered at `at` whose texts hold until `until`: the one a render at `t` would make. */
@@ -164,9 +166,12 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     // holding the event loop). Invisible characters are looked for in the bytes (invisible-text.ts):
     // a page is encoded anyway.
     const utf8 = (content: string | Buffer) => (typeof content === 'string' ? neutralisedUtf8(content) : neutralisedBytes(content));
-    const deflate: Deflate = pause
+    const deflated: Deflate = pause
       ? (content) => (content.length > (warmer?.inSlice ? IN_THREAD_MAX : AHEAD_IN_THREAD_MAX) ? deflatePiece(utf8(content), AHEAD_LEVEL) : deflatePieceSync(utf8(content), AHEAD_LEVEL))
       : (content) => (content.length > IN_THREAD_MAX ? deflatePiece(utf8(content), WAITED_LEVEL) : deflatePieceSync(utf8(content), WAITED_LEVEL));
+    // A piece of a few dozen bytes (a table's end) is stored: deflated it is hardly smaller, and
+    // a compressor costs ~40 us for it.
+    const deflate: Deflate = (content) => (content.length <= STORED_PIECE_MAX ? storedPiece(utf8(content)) : deflated(content));
     return render(version, at, deflate, pause);
   };
   /** A piece kept per data version of the body it goes in (the same service's), made by `make` when missing. */
