@@ -1,7 +1,8 @@
 // Where an answer's gzip runs (api/answers.ts gzippedAnswer), on both backends: a miss a request waits
 // for is gzipped in the request's own thread (the thread pool's hand-over cost more CPU than the
 // compression), so it is answered while every thread of libuv's pool is held; the work ahead keeps
-// to the pool (nobody waits for it); the bytes are zlib's either way.
+// to the pool (nobody waits for it); the bytes are zlib's either way, but for a short answer's,
+// stored (no compressor).
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
-import { findingsAnswer, gzippedAnswer, JsonText, keptGzip, pollAnswersAhead, polledAnswers, WAITED_GZIP_MAX, type JsonAnswer, type KeptAnswer } from '../../../dashboard/api/answers.js';
+import { findingsAnswer, gzippedAnswer, JsonText, keptGzip, pollAnswersAhead, polledAnswers, STORED_GZIP_MAX, WAITED_GZIP_MAX, type JsonAnswer, type KeptAnswer } from '../../../dashboard/api/answers.js';
+import { joinGzip, storedPiece } from '../../../dashboard/pages/gzip-join.js';
 import { FindingQuerySchema } from '../../../dashboard/api/query.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import type { Store } from '../../../dashboard/store/types.js';
@@ -103,6 +105,33 @@ describe.each(BACKENDS)('gzip of the read API answers on %s', (backend) => {
       // A hit serves the very bytes kept.
       const again = await get(paths[i]);
       expect(Buffer.from(await again.arrayBuffer()).equals(body)).toBe(true);
+    }
+  });
+
+  it('a short answer (an empty findings page) is stored, not compressed: no zlib set up for it, in this thread, ahead or not', async () => {
+    const cache = new VersionedCache(1 << 24);
+    const paths = ['/api/v1/findings?service=payments&severity=medium', '/api/v1/findings?service=payments&tool=nobody&order=asc'];
+    const app = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => NOW });
+    const pool = holdThreadPool();
+    try {
+      for (const path of paths) {
+        const r = await Promise.race([
+          app.request(path, { headers: { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' } }),
+          new Promise<Response>((_, reject) => setTimeout(() => reject(new Error(`${path}: no answer while the pool was held`)), 10_000)),
+        ]);
+        expect(r.status).toBe(200);
+        const body = Buffer.from(await r.arrayBuffer());
+        const text = gunzipSync(body).toString('utf8');
+        expect(JSON.parse(text)).toMatchObject({ items: [], total: 0 });
+        expect(text.length).toBeLessThanOrEqual(STORED_GZIP_MAX);
+        expect(body.equals(joinGzip([storedPiece(text)]))).toBe(true);
+      }
+      // Work ahead too: a short answer does not wait for the pool.
+      const short: JsonAnswer = { key: 'api|short', version: async () => 1, compute: async () => new JsonText('{"items":[]}'), gzipLevel: 1 };
+      const gz = await gzippedAnswer({ cache }, short, { pause: async () => undefined });
+      expect(gz.equals(joinGzip([storedPiece('{"items":[]}')]))).toBe(true);
+    } finally {
+      await pool.release();
     }
   });
 
