@@ -310,6 +310,27 @@ describe('tokens, sessions and audit', () => {
     }
   });
 
+  it('keeps a verified token AUTH_CACHE_MS: refused at once by the process that revokes it, by another within AUTH_CACHE_MS', async () => {
+    // Every API request carries a token: on SQLite too, not read from the database each time (auth-cache.ts).
+    const other = await openTestStore(location);
+    try {
+      const t = await store.createToken({ role: 'viewer', label: 'v' });
+      for (const p of [store, other]) expect(await p.verifyToken(t.token)).toMatchObject({ id: t.id, role: 'viewer' });
+      expect(await other.revokeToken(t.id)).toBe(true);
+      expect(await other.verifyToken(t.token)).toBeUndefined();
+      // Still kept by this process, which verified it a moment ago.
+      expect(await store.verifyToken(t.token)).toMatchObject({ id: t.id });
+      await new Promise((r) => setTimeout(r, AUTH_CACHE_MS + 100));
+      expect(await store.verifyToken(t.token)).toBeUndefined();
+      // Expiry is checked at every use, kept or not.
+      const e = await store.createToken({ role: 'viewer', label: 'e', expiresAt: new Date(Date.now() + 60_000).toISOString() });
+      expect(await store.verifyToken(e.token)).toMatchObject({ id: e.id });
+      expect(await store.verifyToken(e.token, new Date(Date.now() + 120_000))).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('lists the audit log newest first', async () => {
     (await store.addAudit('token:tok_1 (me)', 'token.create', { id: 'tok_2' }));
     (await store.addAudit('token:tok_1 (me)', 'token.revoke', { id: 'tok_2' }));
