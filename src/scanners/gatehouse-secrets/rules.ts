@@ -829,6 +829,16 @@ function charAfter(match: RegExpExecArray): string {
   return match.input[end] ?? '';
 }
 
+/**
+ * A bare value that goes on as a call, a member or a template expression: only its start was
+ * captured (`key: db-volumes-sentry-v3-${{ steps.cache_key.outputs.ARCH }}`, an Actions cache key
+ * in getsentry/self-hosted's action.yaml; `#{...}` in Ruby, `%{...}` in templates).
+ */
+function bareValueContinues(value: string, match: RegExpExecArray): boolean {
+  const next = charAfter(match);
+  return next === '(' || next === '.' || (next === '{' && /[$#%]$/.test(value));
+}
+
 const LOW_IN_COMMENT: RuleVariant = { id: '', severity: 'low' };
 
 /**
@@ -898,7 +908,7 @@ const GENERIC_RULES: SecretRule[] = [
       if ((file.isCode && !quoted) || inShellAlternative(match)) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind !== 'password') return false;
-      if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;
+      if (!quoted && bareValueContinues(secret, match)) return false;
       if (!passwordValueOk(secret)) return false;
       return inCodeComment(match, file) || inTemplateExpression(match) ? { id: 'generic-password', severity: 'low' } : true;
     },
@@ -919,7 +929,7 @@ const GENERIC_RULES: SecretRule[] = [
       if ((file.isCode && !quoted) || inShellAlternative(match)) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind === undefined || kind === 'password') return false;
-      if (!quoted && (charAfter(match) === '(' || charAfter(match) === '.')) return false;
+      if (!quoted && bareValueContinues(secret, match)) return false;
       if (!secretValueOk(secret, kind)) return false;
       const variant = genericVariant(secret);
       return withCommentSeverity(variant.id === 'generic-secret' ? variant : { ...variant, severity: 'medium' }, match, file);
