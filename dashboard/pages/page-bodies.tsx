@@ -18,7 +18,7 @@ import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
 import { WeekDaysSchema } from '../api/query.js';
 import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
 import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, findingRowHtml, postureChartLabel, ServiceContent, serviceHeadContentHtml, ServiceScansContent, serviceViewHtml, type ServiceViewProps } from './service.js';
-import type { PosturePoint, ScanSummary, ServiceDetail } from '../store/types.js';
+import type { PosturePoint, ScanSummary, ServicePageDetail } from '../store/types.js';
 import type { ServiceChange } from '../store/week.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, type FindingSort } from './view-models.js';
 
@@ -111,7 +111,7 @@ export async function postureChartBytes(store: ReadStore, name: string, days: nu
 
 /** What a service body shows besides its view: the service, its recent scans, its change over the last week. */
 export interface ServiceHeadData {
-  service: ServiceDetail;
+  service: ServicePageDetail;
   scans: ScanSummary[];
   change: ServiceChange | undefined;
   /** The chart's posture, when asked for with the head (readServiceHead's `chartDays`). */

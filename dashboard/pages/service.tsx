@@ -12,7 +12,7 @@ import { formatAge, formatDay, formatDateTime, queryString, safeHttpUrl } from '
 import { gateBadgeHtml } from '../components/gate.js';
 import { sortHeaderHtml } from '../components/layout.js';
 import { severityBadgeHtml, severityChipsHtml } from '../components/severity.js';
-import type { FindingRow, ScanSummary, ServiceDetail, SlaDays } from '../store/types.js';
+import type { FindingRow, ScanSummary, ServicePageDetail, SlaDays } from '../store/types.js';
 import { epssFigureHtml, formatProbability, kevMarkerHtml } from '../components/exploit.js';
 import { attr, esc } from '../components/html-text.js';
 import { findingHref, serviceHref, slaDueDay, type FindingSort } from './view-models.js';
@@ -40,7 +40,8 @@ export const EPSS_MIN_CHOICES = [0.01, 0.1, 0.5] as const;
 export const EPSS_PERCENTILE_CHOICES = [0.9, 0.95, 0.99] as const;
 
 export interface ServicePageProps {
-  service: ServiceDetail;
+  /** The service's figures (getService's answer; its trend is not drawn). */
+  service: ServicePageDetail;
   /**
    * The posture over `days` days, drawn as the chart; or `chart`, the chart's markup already rendered
    * (postureChartHtml: view-routes.tsx keeps it per service version and day, shared by every view of
@@ -271,7 +272,7 @@ export const ServiceScansContent: FC<Pick<ServicePageProps, 'scans' | 'now'>> = 
 );
 
 /** Per severity: SLA, breaches, oldest open, MTTR — the numbers a security lead reports upward. */
-function severityStatsTableHtml(service: ServiceDetail): string {
+function severityStatsTableHtml(service: ServicePageDetail): string {
   let out =
     '<table class="data stats"><thead><tr><th>Severity</th><th class="num">Open</th><th class="num">SLA</th><th class="num">Breaches</th>' +
     '<th class="num">Oldest open</th><th class="num">Fixed</th><th class="num">MTTR</th></tr></thead><tbody>';

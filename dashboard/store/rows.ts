@@ -354,7 +354,6 @@ function staleAt(lastSnapshotMs: number | undefined, now: Date): boolean {
 }
 
 export function assembleOverview(input: OverviewInputs, now: Date): ServiceOverview {
-  const { service: s } = input;
   // Days before the service's first snapshot stay null: nothing was measured, which is not zero.
   let carry: number | null = input.totalBefore;
   const days = trendWindow(now).days;
@@ -363,6 +362,20 @@ export function assembleOverview(input: OverviewInputs, now: Date): ServiceOverv
     if (v !== undefined) carry = v;
     return trendPoint(days, i, carry);
   });
+  return assembleFigures(input, now, trend);
+}
+
+/** A service's overview row without its trend: what a service page's head shows (it draws no trend). */
+export type ServiceFigures = Omit<ServiceOverview, 'trend'>;
+
+/** assembleOverview without the trend (nor its reads: a service page's head, ServiceHead). */
+export function assembleServiceFigures(input: Omit<OverviewInputs, 'totals' | 'totalBefore'>, now: Date): ServiceFigures {
+  const { trend: _trend, ...figures } = assembleFigures(input, now, []);
+  return figures;
+}
+
+function assembleFigures(input: Omit<OverviewInputs, 'totals' | 'totalBefore'>, now: Date, trend: ServiceOverview['trend']): ServiceOverview {
+  const { service: s } = input;
   const lastSnapshotMs = s.last_snapshot_at ? Date.parse(s.last_snapshot_at) : undefined;
   return {
     name: s.name,

@@ -50,9 +50,13 @@ export type FindingDetail = z.infer<typeof FindingDetailSchema>;
 export type VulnerabilityResponse = z.infer<typeof VulnerabilityResponseSchema>;
 
 
+/** getService's answer without the overview's trend: what a service page shows of it (it draws no trend). */
+export type ServicePageDetail = Omit<ServiceDetail, 'trend'>;
+
 /** A service page's head reads (ReadStore.serviceHead). */
 export interface ServiceHead {
-  service: ServiceDetail;
+  /** getService's answer without its trend (nor the trend's reads). */
+  service: ServicePageDetail;
   /** Newest first. */
   scans: ScanSummary[];
   changes: ServiceChange[];
@@ -234,7 +238,7 @@ export interface ReadStore {
   serviceChangeWithTurn(since: string, service: string): Promise<{ changes: ServiceChange[]; turn: ChangeTurnInputs }>;
   /**
    * What a service page's head shows, read together, the same answers as apart: getService(name,
-   * now), listScans(name, scanLimit) and serviceChangeWithTurn(since, name), and with `posture`
+   * now) without its trend (the page draws none: its reads are left out), listScans(name, scanLimit) and serviceChangeWithTurn(since, name), and with `posture`
    * postureSeries(name, posture); undefined when there is no such service. A page nobody rendered
    * waits on it (PostgreSQL: one statement, one round trip, instead of four).
    */

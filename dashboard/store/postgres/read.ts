@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { Severity } from '../../../src/findings/finding.js';
 import {
   assembleOverview,
+  assembleServiceFigures,
   FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
@@ -61,7 +62,7 @@ import {
 import { findingKeys, findingPage, findingPageSql, findingSortSql, POSTGRES_PAGE, SEVERITY_SQL_RANK } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
-import type { LifecycleEvent, ReadStore, ServiceChange, ServiceDetail, SeverityCounts, SlaDays } from '../types.js';
+import type { LifecycleEvent, ReadStore, ServiceChange, ServiceDetail, ServicePageDetail, SeverityCounts, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
 const SORT_SQL = findingSortSql('(EXTRACT(EPOCH FROM (COALESCE(f.fixed_at, ?)::timestamptz - f.opened_at::timestamptz)))');
@@ -177,12 +178,12 @@ function changeWithTurn(since: string, parts: ChangeWithTurnParts): { changes: S
 }
 
 /** getService's row: the service and its four figures, each a JSON array of rows. */
-type ServiceFiguresRow = ServiceDbRow & {
+type PageFiguresRow = ServiceDbRow & {
   open_rows: [Severity, number, number, string | null][];
   breach_rows: [Severity, number, number, string | null, string | null][];
-  posture_rows: [string, number][];
   fix_rows: [Severity, number, number][];
 };
+type ServiceFiguresRow = PageFiguresRow & { posture_rows: [string, number][] };
 
 /** The most service ids a process keeps (services are a few thousand; a bound all the same). */
 const SERVICE_IDS_MAX = 100_000;
@@ -237,35 +238,38 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
    * getService's statement (`$n` parameters and their values): the service row and its four figures,
    * each as a JSON array of rows (open counts from the service's summary, SLA breach corrections, the
    * trend window's days and the day before it, fix stats), the same rows four queries returned;
-   * `more`: columns after them (`?` parameters).
+   * `more`: columns after them (`?` parameters). Without `trend`, no trend's days (serviceHead: a
+   * service page draws no trend).
    */
-  const serviceStatement = (now: Date, name: string, more?: { sql: string; params: unknown[] }): [string, unknown[]] => {
-    const window = trendWindow(now);
+  const serviceStatement = (now: Date, name: string, more?: { sql: string; params: unknown[] }, trend = true): [string, unknown[]] => {
     // The SLA breaches from the summary's open counts and the service's findings inside their SLA window (summary.ts).
     const breach = serviceBreachSql(sla, now, 's.id', CLOCK_VALUE);
+    const window = trend ? trendWindow(now) : undefined;
     return [
       numbered(`SELECT s.*,
          (SELECT coalesce(json_agg(json_build_array(o.severity, o.open_count, o.suppressed_count, o.oldest_open)), '[]') FROM service_summary o
            WHERE o.service_id = s.id AND (o.open_count > 0 OR o.suppressed_count > 0)) AS open_rows,
-         (SELECT coalesce(json_agg(json_build_array(b.severity, b.fresh, b.kev, b.next_opened, b.next_kev_due)), '[]') FROM (${breach.sql}) b) AS breach_rows,
+         (SELECT coalesce(json_agg(json_build_array(b.severity, b.fresh, b.kev, b.next_opened, b.next_kev_due)), '[]') FROM (${breach.sql}) b) AS breach_rows,${
+           window
+             ? `
          (SELECT coalesce(json_agg(json_build_array(p.day, p.total)), '[]') FROM
            ((SELECT day, total FROM posture_daily WHERE service_id = s.id AND day < ${CLOCK_VALUE} ORDER BY day DESC LIMIT 1)
-            UNION ALL (SELECT day, total FROM posture_daily WHERE service_id = s.id AND day >= ${CLOCK_VALUE} AND day <= ${CLOCK_VALUE})) p) AS posture_rows,
+            UNION ALL (SELECT day, total FROM posture_daily WHERE service_id = s.id AND day >= ${CLOCK_VALUE} AND day <= ${CLOCK_VALUE})) p) AS posture_rows,`
+             : ''
+         }
          (SELECT coalesce(json_agg(json_build_array(x.severity, x.fixed_count, x.open_seconds_total)), '[]') FROM fix_stats x WHERE x.service_id = s.id) AS fix_rows${more ? `,
          ${more.sql}` : ''}
        FROM services s WHERE s.name = ?`),
-      [...breach.params, window.first, window.first, window.today, ...(more?.params ?? []), name],
+      [...breach.params, ...(window ? [window.first, window.first, window.today] : []), ...(more?.params ?? []), name],
     ];
   };
-  /** getService's answer from its statement's row. */
-  const serviceDetail = (found: ServiceFiguresRow, now: Date): ServiceDetail => {
-    const window = trendWindow(now);
-    const { open_rows, breach_rows, posture_rows, fix_rows, ...row } = found;
+  /** A service's row and figures from its statement's row, but the trend. */
+  const figuresOf = (found: PageFiguresRow, now: Date) => {
+    const { open_rows, breach_rows, fix_rows, ...row } = found;
     const s = { ...row, id: Number(row.id) };
     remember(s.name, s.id);
     const openRows = open_rows.map(([severity, open_count, suppressed_count, oldest_open]) => ({ severity, open_count, suppressed_count, oldest_open }));
     const breachRows = breach_rows.map(([severity, fresh, kev, next_opened, next_kev_due]) => ({ severity, fresh, kev, next_opened, next_kev_due }));
-    const postureRows = posture_rows.map(([day, total]) => ({ day, total }));
     const fixRows = fix_rows.map(([severity, fixed_count, open_seconds_total]) => ({ severity, fixed_count, open_seconds_total }));
     const open = emptyCounts();
     let suppressed = 0;
@@ -280,11 +284,24 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
     const breachBySeverity = serviceBreaches(sla, open, breachRows, now);
     let breaches = 0;
     for (const n of breachBySeverity.values()) breaches += n;
+    const fixes = new Map(fixRows.map((r) => [r.severity, { fixed_count: Number(r.fixed_count), open_seconds_total: Number(r.open_seconds_total) }]));
+    return { s, open, suppressed, breaches, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
+  };
+  /** getService's answer from its statement's row. */
+  const serviceDetail = (found: ServiceFiguresRow, now: Date): ServiceDetail => {
+    const window = trendWindow(now);
+    const { posture_rows, ...page } = found;
+    const { s, open, suppressed, breaches, stats } = figuresOf(page, now);
+    const postureRows = posture_rows.map(([day, total]) => ({ day, total }));
     const totals = new Map(postureRows.filter((r) => r.day >= window.first).map((r) => [r.day, r.total]));
     const totalBefore = totals.has(window.first) ? 0 : (postureRows.find((r) => r.day < window.first)?.total ?? null);
     const overview = assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now);
-    const fixes = new Map(fixRows.map((r) => [r.severity, { fixed_count: Number(r.fixed_count), open_seconds_total: Number(r.open_seconds_total) }]));
-    return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
+    return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats };
+  };
+  /** serviceDetail without the trend, from a statement without it (serviceHead). */
+  const servicePageDetail = (found: PageFiguresRow, now: Date): ServicePageDetail => {
+    const { s, open, suppressed, breaches, stats } = figuresOf(found, now);
+    return { ...assembleServiceFigures({ service: s, open, suppressed, breaches }, now), path: s.path, firstSeenAt: s.first_seen_at, stats };
   };
 
   return {
@@ -352,14 +369,19 @@ export function createPostgresRead(pool: pg.Pool, sla: SlaDays, version = create
       // and the chart's posture when asked: one round trip where a page nobody rendered waited on four.
       const change = changeWithTurnParts(since, name, true);
       const chart = posture && posture.from <= posture.to ? POSTURE_RANGE_PART : undefined;
-      const [found] = await rows<ServiceFiguresRow & { scan_rows: ScanDbRow[]; chart_rows?: PostureTuple[] } & ChangeWithTurnParts>(
-        ...serviceStatement(now, name, {
-          sql: `${jsonRows(scansSql('s.id', scanLimit), ' ORDER BY r.created_at DESC, r.scan_pk DESC')} AS scan_rows, ${change.sql}${chart ? `, ${chart}` : ''}`,
-          params: [...change.params, ...(chart ? [posture!.from, posture!.from, posture!.to] : [])],
-        }),
+      const [found] = await rows<PageFiguresRow & { scan_rows: ScanDbRow[]; chart_rows?: PostureTuple[] } & ChangeWithTurnParts>(
+        ...serviceStatement(
+          now,
+          name,
+          {
+            sql: `${jsonRows(scansSql('s.id', scanLimit), ' ORDER BY r.created_at DESC, r.scan_pk DESC')} AS scan_rows, ${change.sql}${chart ? `, ${chart}` : ''}`,
+            params: [...change.params, ...(chart ? [posture!.from, posture!.from, posture!.to] : [])],
+          },
+          false,
+        ),
       );
       if (!found) return undefined;
-      const head = { service: serviceDetail(found, now), scans: found.scan_rows.map((r) => toScanSummary(name, r)), ...changeWithTurn(since, found) };
+      const head = { service: servicePageDetail(found, now), scans: found.scan_rows.map((r) => toScanSummary(name, r)), ...changeWithTurn(since, found) };
       if (!posture) return head;
       if (!found.chart_rows) return { ...head, posture: [] };
       const before = found.chart_rows[0] && found.chart_rows[0][0] < posture.from ? found.chart_rows[0] : undefined;

@@ -9,6 +9,7 @@ import { assembleVulnerability } from '../vulnerability.js';
 import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type ServiceBreachRow, type SummaryDbRow } from '../summary.js';
 import {
   assembleOverview,
+  assembleServiceFigures,
   FINDING_TRIAGE_COLUMNS,
   assembleStats,
   emptyCounts,
@@ -57,7 +58,7 @@ import {
 import { findingKeys, findingPage, findingPageSql, findingSortSql, SEVERITY_SQL_RANK, SQLITE_PAGE } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
-import type { LifecycleEvent, PosturePoint, ReadStore, SeverityCounts, SlaDays } from '../types.js';
+import type { LifecycleEvent, PosturePoint, ReadStore, ServiceDetail, ServicePageDetail, SeverityCounts, SlaDays } from '../types.js';
 import { LoopTurns } from './loop-turns.js';
 
 // Days open: up to now for open findings and up to the fix for fixed ones (`?` = now).
@@ -150,9 +151,8 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays, options: {
     return st;
   };
 
-  /** One service's overview row from per-service queries (a service page never needs all services). */
-  function serviceOverview(s: ServiceDbRow, now: Date) {
-    const window = trendWindow(now);
+  /** One service's open and suppressed counts, oldest open finding and SLA breaches per severity. */
+  function serviceCounts(s: ServiceDbRow, now: Date) {
     const open = emptyCounts();
     let suppressed = 0;
     const oldest = new Map<Severity, string>();
@@ -168,16 +168,27 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays, options: {
     const breachBySeverity = serviceBreaches(sla, open, prepared(breach.sql).all(...breach.params, s.id) as ServiceBreachRow[], now);
     let breaches = 0;
     for (const n of breachBySeverity.values()) breaches += n;
-    const totals = new Map(q.postureTotalsOfService.all(s.id, window.first, window.today).map((r) => [r.day, r.total]));
-    const totalBefore = totals.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? null);
-    return { overview: assembleOverview({ service: s, open, suppressed, breaches, totals, totalBefore }, now), oldest, breachBySeverity };
+    return { open, suppressed, breaches, oldest, breachBySeverity };
   }
 
-  /** One service as getService answers it. */
-  function serviceDetail(s: ServiceDbRow, now: Date) {
-    const { overview, oldest, breachBySeverity } = serviceOverview(s, now);
-    const fixes = new Map(q.fixStatsOfService.all(s.id).map((r) => [r.severity, r]));
-    return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: assembleStats(sla, now, oldest, fixes, breachBySeverity) };
+  /** A service's per-severity figures (getService, serviceHead). */
+  const statsOf = (s: ServiceDbRow, now: Date, c: ReturnType<typeof serviceCounts>) =>
+    assembleStats(sla, now, c.oldest, new Map(q.fixStatsOfService.all(s.id).map((r) => [r.severity, r])), c.breachBySeverity);
+
+  /** One service as getService answers it, from per-service queries (a service page never needs all services). */
+  function serviceDetail(s: ServiceDbRow, now: Date): ServiceDetail {
+    const window = trendWindow(now);
+    const c = serviceCounts(s, now);
+    const totals = new Map(q.postureTotalsOfService.all(s.id, window.first, window.today).map((r) => [r.day, r.total]));
+    const totalBefore = totals.has(window.first) ? 0 : (q.postureTotalBefore.get(s.id, window.first)?.total ?? null);
+    const overview = assembleOverview({ service: s, open: c.open, suppressed: c.suppressed, breaches: c.breaches, totals, totalBefore }, now);
+    return { ...overview, path: s.path, firstSeenAt: s.first_seen_at, stats: statsOf(s, now, c) };
+  }
+  /** serviceDetail without the trend, nor its reads (serviceHead: a service page draws no trend). */
+  function servicePageDetail(s: ServiceDbRow, now: Date): ServicePageDetail {
+    const c = serviceCounts(s, now);
+    const figures = assembleServiceFigures({ service: s, open: c.open, suppressed: c.suppressed, breaches: c.breaches }, now);
+    return { ...figures, path: s.path, firstSeenAt: s.first_seen_at, stats: statsOf(s, now, c) };
   }
   /** One service's newest scans, as listScans answers them. */
   const scansOf = (s: ServiceDbRow, limit: number) => q.scansOfService.all(s.id, limit).map((r) => toScanSummary(s.name, r));
@@ -259,7 +270,7 @@ export function createSqliteRead(db: Database.Database, sla: SlaDays, options: {
       // The same statements as the reads apart, the service looked up once.
       const s = q.serviceByName.get(name);
       if (!s) return undefined;
-      const head = { service: serviceDetail(s, now), scans: scansOf(s, scanLimit), ...changeWithTurnOf(since, name) };
+      const head = { service: servicePageDetail(s, now), scans: scansOf(s, scanLimit), ...changeWithTurnOf(since, name) };
       return posture ? { ...head, posture: postureOf(s, posture) } : head;
     },
 

@@ -12,7 +12,7 @@ import { SeverityBadge, type SeverityCounts } from '../../../dashboard/component
 import { readServiceHead } from '../../../dashboard/pages/page-bodies.js';
 import { serviceHeadContentHtml, type ServicePageProps } from '../../../dashboard/pages/service.js';
 import { signed } from '../../../dashboard/pages/week.js';
-import type { ServiceDetail } from '../../../dashboard/store/types.js';
+import type { ServicePageDetail } from '../../../dashboard/store/types.js';
 import type { ServiceChange } from '../../../dashboard/store/week.js';
 import { NOW, openPageHarness, type PageHarness } from './harness.js';
 
@@ -44,7 +44,7 @@ const OldServiceChangeLine: FC<{ change: ServiceChange | undefined; days: number
   );
 };
 
-const OldSeverityStatsTable: FC<{ service: ServiceDetail }> = ({ service }) => {
+const OldSeverityStatsTable: FC<{ service: ServicePageDetail }> = ({ service }) => {
   const rows = SEVERITY_ORDER.filter((s) => {
     const st = service.stats[s];
     return st && (service.open[s] > 0 || st.fixedCount > 0 || st.slaDays !== null);
@@ -124,7 +124,7 @@ const OldServiceHeadContent: FC<Pick<ServicePageProps, 'service' | 'now' | 'chan
 // ---- the cases
 type HeadProps = Pick<ServicePageProps, 'service' | 'now' | 'change' | 'changeDays'>;
 
-function variants(service: ServiceDetail, change: ServiceChange | undefined): HeadProps[] {
+function variants(service: ServicePageDetail, change: ServiceChange | undefined): HeadProps[] {
   const changes: (ServiceChange | undefined)[] = [change, undefined];
   if (change) {
     changes.push(
@@ -133,7 +133,7 @@ function variants(service: ServiceDetail, change: ServiceChange | undefined): He
       { ...change, baseline: 'firstSnapshot', total: 5, opened: 5, fixed: 0, since: '2026-11-20T08:00:00.000Z' },
     );
   }
-  const services: ServiceDetail[] = [
+  const services: ServicePageDetail[] = [
     service,
     { ...service, name: `we"ird <svc> & 'co'`, stale: true },
     { ...service, retired: { repository: 'acme/<old>', at: '2026-11-20T10:00:00.000Z' }, lastGate: 'failed', slaBreaches: 1, suppressed: 3 },
