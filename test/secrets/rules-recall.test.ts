@@ -49,6 +49,8 @@ describe('recall: families the scanner missed', () => {
     ['a newer provider prefix', '.env', `SUPABASE_ACCESS_TOKEN=sbp_${random.chars('0123456789abcdef', 40)}`],
     ['a percent-encoded password in a URL', 'settings.py', 'DATABASE_URL = "postgres://app:S3cr%21t9x%20q@db.internal/app"'],
     ['a bare token followed by a brace that is not a template', 'app.yml', 'api_token: q8ZrLmXwTb4NcVk7Hs2p{'],
+    ['a URL\'s real password beside a port', '.env', 'DATABASE_URL=postgres://app:Granite!4821x@db.internal:5432/outline'],
+    ['a decorator-style name', 'settings.ps1', '@password = "Granite!4821x"'],
     ['a random value under a bare key', 'settings.yml', `key: ${random.chars(ALNUM, 24)}`],
     ['camel-looking but random under a bare key', 'settings.yml', 'key: q8ZrLmXwTb4NcVk7Hs2p'],
   ])('%s', (_label, path, text) => {
@@ -106,6 +108,7 @@ describe('value analysis: look-alikes that are not secrets', () => {
     ['a URL whose password spells "a secret", percent-encoded', '_urls.py', '    url = httpx.URL("HTTPS://jo%40email.com:a%20secret@m\u00fcller.de:1234/pa%20th?search=ab#anchorlink")'],
     ['a cache key going on into an Actions expression', 'action.yaml', '      with:\n        key: db-volumes-sentry-v3-${{ steps.cache_key.outputs.ARCH }}-${{ inputs.compose_profiles }}\n        restore-keys: |\n          key: db-volumes-sentry-v3-${{ steps.cache_key.outputs.ARCH }}'],
     ['a token going on into a Ruby interpolation', 'deploy.rb', 'api_token = prod-7f3kq9x2-#{ENV.fetch("SUFFIX")}'],
+    ['a URL\'s user and host read as a name', '.env.development', 'DATABASE_URL=postgres://user:pass@127.0.0.1:5432/outline\nREPLICA=mysql://app:pwd@db.internal:3306/outline-test'],
     ['a camelCase name under a bare key', 'challenges.yml', '  key: web3SandboxChallenge\n  key: passwordStrengthChallenge'],
   ])('%s', (_label, path, text) => {
     expect(scan(text, path).map((m) => `${m.ruleId} ${m.severity}`)).toEqual([]);

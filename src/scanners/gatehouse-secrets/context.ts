@@ -31,8 +31,9 @@ const TEST_DIR = /(?:^|\/)_?(?:tests?|__tests__|__mocks__|spec|specs|testdata|te
 // (`InvoiceService.UnitTests/`, `Ordering.FunctionalTests/`, `UITest/`, `TestUtils/`: EdwinVW/pitstop).
 const DOTNET_TEST_PROJECT =
   /(?:^|\/)(?:[^/]+\.(?:Unit|Integration|Functional|Acceptance|Component|Contract|E2E|UI|Api)?Tests?|(?:Unit|Integration|Functional|Acceptance|E2E|UI)Tests?|Test(?:Utils?|Helpers?|Support|Common))\//;
+// `.env.test`, `.env.testing`: a test run's settings (dotenv, Next.js, Laravel), as `*.test.ts` is a test.
 const TEST_FILE =
-  /(?:^|\/)(?:test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
+  /(?:^|\/)(?:\.env\.test(?:ing)?(?:\.local)?|test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground|templates?)\//i;
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
 // `docs_src/`: the runnable examples a documentation site includes (fastapi/fastapi's tutorials).

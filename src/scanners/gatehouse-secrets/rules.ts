@@ -806,12 +806,14 @@ function genericVariant(value: string): RuleVariant {
  * The name is matched whole (never a shorter prefix of it) and must contain one of `nameWords`:
  * that keeps the expression linear on long lines and skips ordinary assignments early.
  */
+// A name has no `@` after its first character: `pass@127.0.0.1:5432/db` is a URL's user and host,
+// not a name assigned "5432/db" (outline/outline's DATABASE_URL=postgres://user:pass@127.0.0.1:5432/outline).
 // `const X string = "..."` (Go), `password: string = '...'` (TypeScript), `val p: String = ""` (Kotlin).
 const TYPE_ANNOTATION = String.raw`(?:\s*:\s*(?:string|String|str|&(?:'static\s+)?str|Str|CharSequence)\??(?=\s*=)|\s+(?:string|\[\]byte)(?=\s*=))?`;
 
 function assignment(nameWords: string): RegExp {
   return new RegExp(
-    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$@-]{0,80})(?![\w.$@-])["'\x60]?\]?${TYPE_ANNOTATION}\s*(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{\\]{1,500})(?![(\w]))`,
+    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$-]{0,80})(?![\w.$@-])["'\x60]?\]?${TYPE_ANNOTATION}\s*(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{\\]{1,500})(?![(\w]))`,
     'i',
   );
 }
