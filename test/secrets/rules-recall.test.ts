@@ -51,6 +51,7 @@ describe('recall: families the scanner missed', () => {
     ['a bare token followed by a brace that is not a template', 'app.yml', 'api_token: q8ZrLmXwTb4NcVk7Hs2p{'],
     ['a URL\'s real password beside a port', '.env', 'DATABASE_URL=postgres://app:Granite!4821x@db.internal:5432/outline'],
     ['a decorator-style name', 'settings.ps1', '@password = "Granite!4821x"'],
+    ['a password of a password manager\'s account', 'vault.ts', 'const lastpassPassword = "Granite!4821x";'],
     ['a random value under a bare key', 'settings.yml', `key: ${random.chars(ALNUM, 24)}`],
     ['camel-looking but random under a bare key', 'settings.yml', 'key: q8ZrLmXwTb4NcVk7Hs2p'],
   ])('%s', (_label, path, text) => {
@@ -109,6 +110,7 @@ describe('value analysis: look-alikes that are not secrets', () => {
     ['a cache key going on into an Actions expression', 'action.yaml', '      with:\n        key: db-volumes-sentry-v3-${{ steps.cache_key.outputs.ARCH }}-${{ inputs.compose_profiles }}\n        restore-keys: |\n          key: db-volumes-sentry-v3-${{ steps.cache_key.outputs.ARCH }}'],
     ['a token going on into a Ruby interpolation', 'deploy.rb', 'api_token = prod-7f3kq9x2-#{ENV.fetch("SUFFIX")}'],
     ['a URL\'s user and host read as a name', '.env.development', 'DATABASE_URL=postgres://user:pass@127.0.0.1:5432/outline\nREPLICA=mysql://app:pwd@db.internal:3306/outline-test'],
+    ['password managers named in an enum of passkey providers', 'passkeys.ts', 'export enum PasskeyBrand {\n  OnePassword = "bada5566-a7aa-401f-bd96-45619a55120d",\n  NordPass = "b84e4048-15dc-4dd0-8640-f4f60813c8af",\n  LastPass = "b78a0a55-6ef8-d246-a042-ba0f6d55050c",\n}\nconst names = {\n  [PasskeyBrand.OnePassword]: "1Password",\n};'],
     ['a camelCase name under a bare key', 'challenges.yml', '  key: web3SandboxChallenge\n  key: passwordStrengthChallenge'],
   ])('%s', (_label, path, text) => {
     expect(scan(text, path).map((m) => `${m.ruleId} ${m.severity}`)).toEqual([]);

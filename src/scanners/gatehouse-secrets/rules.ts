@@ -703,7 +703,12 @@ function wordKind(word: string): 'password' | 'secret' | 'key' | undefined {
 }
 
 /** Does an assignment name say the value is a credential, and which kind? */
+// Password managers' names (an enum of passkey providers keyed by their AAGUIDs: outline/outline's
+// `NordPass = "b84e4048-..."`, `[PasskeyBrand.OnePassword]: "1Password"`): a brand, not a password.
+const PASSWORD_MANAGER_BRANDS = new Set(['onepassword', '1password', 'lastpass', 'nordpass', 'protonpass', 'keepass', 'keepassxc', 'keepassdx', 'keepassium', 'ipasswords', 'passwordsafe', 'enpass', 'roboform', 'dashlane', 'bitwarden']);
+
 export function classifySecretName(name: string): SecretNameKind | undefined {
+  if (PASSWORD_MANAGER_BRANDS.has((name.split('.').pop() ?? '').replace(/[^A-Za-z0-9]/g, '').toLowerCase())) return undefined;
   // A digit suffix numbers the variable (`static_password02`, `PASSWORD1`, `db_password2`).
   const words = nameWords(name).map((w) => (/^[a-z]+\d+$/.test(w) && !/^(?:v|b|base|sha|md|aes|rsa|ec|oauth)\d+$/.test(w) ? w.replace(/\d+$/, '') : w));
   if (words.length === 0 || words.some((w) => NOT_SECRET_ANYWHERE.has(w))) return undefined;
