@@ -52,6 +52,10 @@ describe('recall: families the scanner missed', () => {
     ['a URL\'s real password beside a port', '.env', 'DATABASE_URL=postgres://app:Granite!4821x@db.internal:5432/outline'],
     ['a decorator-style name', 'settings.ps1', '@password = "Granite!4821x"'],
     ['a password of a password manager\'s account', 'vault.ts', 'const lastpassPassword = "Granite!4821x";'],
+    ['a password with an unclosed ${ in it', '.env', 'DB_PASSWORD=Vq7!rLz2${Kp9wXe4'],
+    ['a password with an unclosed #{ in it', 'settings.yml', 'password: Vq7!rLz2#{Kp9wXe4'],
+    ['a Ruby class variable', 'client.rb', '@@password = "Granite!4821x"'],
+    ['a passphrase-style key', 'crypto.yml', 'encryption:\n  key: purpleMonkey42Dishwasher7Lamp'],
     ['a random value under a bare key', 'settings.yml', `key: ${random.chars(ALNUM, 24)}`],
     ['camel-looking but random under a bare key', 'settings.yml', 'key: q8ZrLmXwTb4NcVk7Hs2p'],
   ])('%s', (_label, path, text) => {

@@ -41,10 +41,14 @@ const DOCS_DIR = /(?:^|\/)(?:docs?(?:[-_](?:src|source|snippets?))?|documentatio
 const DOCS_NAME = /(?:^|\/)(?:README|CHANGELOG|CHANGES|HISTORY|CONTRIBUTING|NEWS)(?:\.[^/]*)?$/i;
 // Translation catalogs: text shown to people, keyed by names like `LABEL_TWO_FACTOR_AUTH_TOKEN` or
 // by the English sentence itself ("... strengthen her password.": juice-shop/juice-shop's i18n/*.json).
-// Read like docs: a generic rule's match there is a phrase, not a credential. Catalog formats only:
-// code in such a folder (`src/i18n/setup.ts`) stays code.
-const TRANSLATION_FILE =
-  /(?:^|\/)(?:i18n|l10n|locales?|translations?|lang|langs|languages)\/(?:[^/]+\/)*[^/]+\.(?:json|ya?ml|properties|toml|po|pot|xlf|xliff|arb|ftl)$|\.(?:po|pot|xlf|xliff|arb|ftl)$/i;
+// Read like docs: a generic rule's match there is a phrase, not a credential. Only catalog-shaped
+// files: under `i18n/`, `l10n/`, `locales/`, `translations/`, named by a locale (`de_CH.json`,
+// `locales/it/…`) or `messages*`/`strings*`; gettext, XLIFF and ARB files anywhere. Not `lang/`
+// (language bindings: apache/avro's `lang/java/…`), not a tool's settings there (`i18n/lokalise.json`).
+const LOCALE = String.raw`[a-z]{2,3}(?:[-_][A-Za-z]{2,4}){0,2}`;
+const TRANSLATION_FILE = new RegExp(
+  String.raw`(?:^|/)(?:i18n|l10n|locales?|translations?)/(?:[^/]+/)*(?:${LOCALE}/(?:[^/]+/)*[^/.][^/]*|${LOCALE}|(?:messages|strings|translations?)(?:[-_.][^/]*)?)\.(?:json|ya?ml|properties|toml)$|\.(?:po|pot|xlf|xliff|arb)$`,
+);
 
 export type ContextClassifier = (path: string) => SecretContext;
 

@@ -754,8 +754,9 @@ export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   // A UUID under a name that is not a credential name (`TimeoutKey`, `first_key`): an identifier.
   if (kind === 'weak-key' && (isUuid(value) || /^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+$/.test(value))) return false;
   // Nor a camelCase name of words under it (`key: web3SandboxChallenge`, juice-shop's challenge keys):
-  // random characters seldom fall into capitalised words of three letters or more.
-  if (kind === 'weak-key' && /^[a-z]{2,}\d{0,2}(?:[A-Z][a-z]{2,}\d{0,2})+$/.test(value)) return false;
+  // random characters seldom fall into capitalised words of three letters or more (digits only after
+  // the first word: `purpleMonkey42Dishwasher7Lamp` is a passphrase).
+  if (kind === 'weak-key' && /^[a-z]{2,}\d{0,2}(?:[A-Z][a-z]{2,})+$/.test(value)) return false;
   if (/^(?:sha\d+|md5)[-:]/i.test(value)) return false; // integrity hashes and digests
   if (/^\d+$/.test(value)) return false;
   const classes = charClasses(value);
@@ -818,7 +819,7 @@ const TYPE_ANNOTATION = String.raw`(?:\s*:\s*(?:string|String|str|&(?:'static\s+
 
 function assignment(nameWords: string): RegExp {
   return new RegExp(
-    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>[A-Za-z_$@][\w.$-]{0,80})(?![\w.$@-])["'\x60]?\]?${TYPE_ANNOTATION}\s*(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{\\]{1,500})(?![(\w]))`,
+    String.raw`(?<![\w.$@-])(?=[\w.$@-]*?(?:${nameWords}))(?<name>(?:@@?)?[A-Za-z_$][\w.$-]{0,80})(?![\w.$@-])["'\x60]?\]?${TYPE_ANNOTATION}\s*(?<![=!<>])(?::=|=>|=(?![=~>])|:(?![:/]))\s*(?:(?:\[\]byte\(|Buffer\.from\(|bytes\(|[rbuf])?(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,500}?)\k<q>|(?<bare>[^\s"'\x60,;&()}<>\][{\\]{1,500})(?![(\w]))`,
     'i',
   );
 }
@@ -830,10 +831,14 @@ function secretOffset(match: RegExpExecArray): number {
 }
 
 /** The character right after the secret (`(` makes a bare value a call). */
-function charAfter(match: RegExpExecArray): string {
+/** Where the captured value ends in the text. */
+function valueEnd(match: RegExpExecArray): number {
   const g = match.indices?.groups;
-  const end = g?.secret?.[1] ?? g?.bare?.[1] ?? match.index + match[0].length;
-  return match.input[end] ?? '';
+  return g?.secret?.[1] ?? g?.bare?.[1] ?? match.index + match[0].length;
+}
+
+function charAfter(match: RegExpExecArray): string {
+  return match.input[valueEnd(match)] ?? '';
 }
 
 /**
@@ -843,7 +848,9 @@ function charAfter(match: RegExpExecArray): string {
  */
 function bareValueContinues(value: string, match: RegExpExecArray): boolean {
   const next = charAfter(match);
-  return next === '(' || next === '.' || (next === '{' && /[$#%]$/.test(value));
+  if (next === '(' || next === '.') return true;
+  // Only a closed expression on the same line: `Vq7!rLz2${Kp9wXe4` is a password with symbols.
+  return next === '{' && /[$#%]$/.test(value) && /^\{[^}\n]*\}/.test(match.input.slice(valueEnd(match)));
 }
 
 const LOW_IN_COMMENT: RuleVariant = { id: '', severity: 'low' };
