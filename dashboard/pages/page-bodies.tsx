@@ -277,6 +277,8 @@ export class OpenRows {
     private readonly keys: { titles: readonly string[]; numbers: Partial<Record<NumberSort, Float64Array>> } | undefined,
     /** The rows in each sort's order, when known (withOrders): a view sorted by one then reads nothing. */
     private readonly orders?: Orders,
+    /** The page's piece whose bytes `markup` holds (compactedBy): counted once, as a shared piece, not as own bytes. */
+    private readonly markupPiece?: DeflatedPiece,
   ) {}
 
   /** `deflate`: kept deflated (else as it is, in one allocation of its own: pooled slices would each hold a slab). */
@@ -314,7 +316,7 @@ export class OpenRows {
     if (!('raw' in this.markup)) return undefined;
     const piece = await deflate(this.markup.raw);
     if (piece.length !== this.markup.raw.length) return undefined;
-    return { rows: new OpenRows({ deflated: piece.deflated }, this.ends, this.fingerprints, this.tools, this.keys, this.orders), piece };
+    return { rows: new OpenRows({ deflated: piece.deflated }, this.ends, this.fingerprints, this.tools, this.keys, this.orders, piece), piece };
   }
 
   /** Whether the sorts' orders are known (a view sorted by one then reads nothing). */
@@ -329,7 +331,8 @@ export class OpenRows {
 
   /** The rows' markup deflated in each order kept so, each distinct piece once (views sorted so show them: version-cache.ts Footprint). */
   get pieces(): DeflatedPiece[] {
-    return this.orders ? [...distinctPieces(this.orders)] : [];
+    const orders = this.orders ? [...distinctPieces(this.orders)] : [];
+    return this.markupPiece ? [this.markupPiece, ...orders] : orders;
   }
 
   /** What they take besides `pieces`: the deflated markup, the ends and orders, the texts (UTF-16) and keys with an entry's overhead each. */
@@ -338,7 +341,7 @@ export class OpenRows {
     const keys = this.keys ? Object.values(this.keys.numbers).reduce((n, k) => n + k.byteLength + 100, 0) : 0;
     return this.fingerprints.reduce(
       (n, fp, i) => n + 2 * (fp.length + this.tools[i].length + (this.keys?.titles[i].length ?? 0)) + 56,
-      ('raw' in this.markup ? this.markup.raw.length : this.markup.deflated.length) + this.ends.byteLength + orders + keys + 200,
+      ('raw' in this.markup ? this.markup.raw.length : this.markupPiece ? 0 : this.markup.deflated.length) + this.ends.byteLength + orders + keys + 200,
     );
   }
 
@@ -423,8 +426,9 @@ export class OpenRows {
       number[sort] = { asc: sorted((a, b) => key[a] - key[b]), desc: sorted((a, b) => key[b] - key[a]) };
     }
     const orders = { text: text as Record<TextSort, TextOrder>, number };
-    const markup = this.compact().markup;
-    const ordered = () => new OpenRows(markup, this.ends, this.fingerprints, this.tools, undefined, orders);
+    const compacted = this.compact();
+    const markup = compacted.markup;
+    const ordered = () => new OpenRows(markup, this.ends, this.fingerprints, this.tools, undefined, orders, compacted.markupPiece);
     // The number sorts' pieces, descending first (a sort's first click), while they fit: the orders
     // of one service's rows deflate to about the same size (a piece of an order already deflated is free).
     let bytes = ordered().bytes;

@@ -16,6 +16,7 @@ import { CACHE_BYTES_PER_SERVICE } from '../../../dashboard/cache-budget.js';
 import { deflatePieceSync, inflatePiece } from '../../../dashboard/pages/gzip-join.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
+import { sharedPieceBytes } from '../../../dashboard/version-cache.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import type { Finding, Severity } from '../../../src/findings/finding.js';
@@ -103,6 +104,9 @@ describe.each(BACKENDS)('kept rows on %s', (backend) => {
     expect(fingerprints.length).toBeGreaterThan(40);
     const picked = v.open?.pick([...fingerprints].reverse());
     expect(Buffer.concat(picked!.map((r) => r.html).reverse()).toString('utf8')).toBe(markup);
+    // The cache counts that piece once: the kept rows list it as shared with the page, not as own bytes (review30).
+    expect(v.open!.pieces).toContain(v.rowsPiece);
+    expect(v.open!.bytes - v.open!.ownBytes).toBe(sharedPieceBytes(v.rowsPiece!));
   });
 
   it('the default view keeps the rows of a service with 47 long open rows; its other views pick them in the order an uncached app renders, after an ingest and a triage decision too', async () => {
