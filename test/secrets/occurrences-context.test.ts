@@ -78,6 +78,8 @@ describe('context', () => {
       ['src/main/resources/views/checkout.ftl', 'code'],
       ['src/i18n/lokalise.json', 'code'],
       ['locales/.phrase.yml', 'code'],
+      ['src/i18n/api.json', 'code'],
+      ['src/i18n/dev/config.json', 'code'],
       ['src/locales/pt-BR/common.json', 'docs'],
       ['res/translations/strings_fr.yml', 'docs'],
       ['app/l10n/app_en.arb', 'docs'],

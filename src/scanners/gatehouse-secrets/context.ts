@@ -45,7 +45,7 @@ const DOCS_NAME = /(?:^|\/)(?:README|CHANGELOG|CHANGES|HISTORY|CONTRIBUTING|NEWS
 // files: under `i18n/`, `l10n/`, `locales/`, `translations/`, named by a locale (`de_CH.json`,
 // `locales/it/…`) or `messages*`/`strings*`; gettext, XLIFF and ARB files anywhere. Not `lang/`
 // (language bindings: apache/avro's `lang/java/…`), not a tool's settings there (`i18n/lokalise.json`).
-const LOCALE = String.raw`[a-z]{2,3}(?:[-_][A-Za-z]{2,4}){0,2}`;
+const LOCALE = String.raw`[a-z]{2}(?:[-_][A-Za-z]{2,4}){0,2}`; // two letters: `api.json`, `dev/` are not locales
 const TRANSLATION_FILE = new RegExp(
   String.raw`(?:^|/)(?:i18n|l10n|locales?|translations?)/(?:[^/]+/)*(?:${LOCALE}/(?:[^/]+/)*[^/.][^/]*|${LOCALE}|(?:messages|strings|translations?)(?:[-_.][^/]*)?)\.(?:json|ya?ml|properties|toml)$|\.(?:po|pot|xlf|xliff|arb)$`,
 );
