@@ -9,7 +9,7 @@ import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
 import { SKIPPED_DIRECTORIES } from '../scanners/gatehouse-secrets/scan-directory.js';
 import { ConfigError } from '../errors.js';
-import { normalizeRepoPath, realPathInside } from './repo-path.js';
+import { leavesFolder, normalizeRepoPath, realPathInside } from './repo-path.js';
 import type { GatehouseConfig, ServiceConfig } from '../config/schema.js';
 
 /** The service of paths outside every service folder. */
@@ -58,7 +58,7 @@ export function resolveServicesWithCandidates(
       const field = `services[${index}].path`;
       const path = normalizeRepoPath(s.path);
       const dir = path === undefined ? undefined : resolve(root, path);
-      if (path === undefined || dir === undefined || isAbsolute(s.path) || relative(root, dir).startsWith('..')) {
+      if (path === undefined || dir === undefined || isAbsolute(s.path) || leavesFolder(relative(root, dir))) {
         throw new ConfigError(`${field}: "${s.path}" is outside the repository; give a folder relative to the repository root`, { field });
       }
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {

@@ -70,6 +70,16 @@ describe('scanDirectory', () => {
     expect(fromRoot.stats.filesAllowed).toBe(1);
   });
 
+  it('matches allow-path globs from the repository root under a folder named with two leading dots', () => {
+    const repo = tempDir();
+    const service = join(repo, '..cache', 'api');
+    mkdirSync(join(service, 'src'), { recursive: true });
+    writeFileSync(join(service, 'src', 'a.env'), `GH_TOKEN=${token()}\n`);
+    writeFileSync(join(service, 'b.env'), `GH_TOKEN=${token()}\n`);
+    const fromRoot = scanDirectory(service, { allowPaths: ['..cache/api/src/**'], repoRoot: repo });
+    expect(fromRoot.findings.map((f) => f.path)).toEqual(['b.env']);
+  });
+
   it('finds the same secrets in the corpus with Windows line endings', () => {
     const manifest = loadManifest();
     const engine = new SecretEngine();

@@ -54,6 +54,12 @@ describe('resolveServices', () => {
       /outside the repository/,
     );
   });
+
+  it('takes a folder whose name starts with two dots (..data) as inside the repository', () => {
+    const root = repo(['..data/package.json']);
+    const ok = resolveServices(root, ConfigSchema.parse({ services: [{ name: 'data', path: '..data' }] }));
+    expect(ok.map((s) => [s.name, s.path, s.dir])).toEqual([['data', '..data', join(root, '..data')]]);
+  });
 });
 
 describe('resolveServices without service folders', () => {

@@ -18,6 +18,7 @@ import { HistoryRangeError } from '../../errors.js';
 import { scanHistory } from './history.js';
 import { resolveMatchHasher } from './match-hash.js';
 import { allowMatcher, DEFAULT_MAX_FILE_BYTES, scanDirectory } from './scan-directory.js';
+import { leavesFolder } from '../../services/repo-path.js';
 
 const USAGE =
   'usage: gatehouse-secrets scan <dir> [--allow-path GLOB]... [--repo-root DIR] [--max-file-bytes N] [--commits BASE..HEAD|all] [--context-glob KIND=GLOB]... [--downgrade KIND,...|none]';
@@ -64,14 +65,14 @@ async function main(argv: string[]): Promise<number> {
     const report = scanDirectory(target, options);
     if (values.commits !== undefined) {
       const root = repoRoot ?? target;
-      const fromRoot = relative(root, target).split(sep).join('/');
-      if (fromRoot.startsWith('..')) throw new UsageError(`--commits: ${target} is outside the repository root ${root}`);
+      const fromTarget = relative(root, target);
+      if (leavesFolder(fromTarget)) throw new UsageError(`--commits: ${target} is outside the repository root ${root}`);
       const isAllowed = allowMatcher(options);
       const cpuStarted = process.cpuUsage();
       const history = await scanHistory({
         repoRoot: root,
         range: values.commits,
-        dirFromRoot: fromRoot,
+        dirFromRoot: fromTarget.split(sep).join('/'),
         dirAbs: target,
         engine,
         collector,

@@ -9,6 +9,7 @@ import { SecretEngine } from './engine.js';
 import { resolveMatchHasher, type MatchHasher } from './match-hash.js';
 import type { SecretScanReport } from './report-format.js';
 import { REPORT_FORMAT_VERSION, SCANNER_ID, SCANNER_VERSION } from './scanner-info.js';
+import { leavesFolder } from '../../services/repo-path.js';
 
 export interface DirectoryScanOptions {
   /** Globs (picomatch, dot files included) of files not to scan: matched against the path relative
@@ -135,8 +136,8 @@ export function allowMatcher(options: DirectoryScanOptions): (abs: string, rel: 
   return (abs, rel) => {
     if (match(rel)) return true;
     if (!repoRoot) return false;
-    const fromRoot = toPosix(relative(repoRoot, abs));
-    return !fromRoot.startsWith('..') && match(fromRoot);
+    const fromRoot = relative(repoRoot, abs);
+    return !leavesFolder(fromRoot) && match(toPosix(fromRoot));
   };
 }
 
