@@ -34,6 +34,10 @@ const DOTNET_TEST_PROJECT =
 // `.env.test`, `.env.testing`: a test run's settings (dotenv, Next.js, Laravel), as `*.test.ts` is a test.
 const TEST_FILE =
   /(?:^|\/)(?:\.env\.test(?:ing)?(?:\.local)?|test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
+// A workflow named for a test run (`test.yml`, `e2e.yml`, `playwright.yml`, `cypress-nightly.yml`):
+// its credentials log in to the app the job itself starts (`PASSWORD: Pass123$` beside
+// `npx playwright test`: dotnet/eShop's playwright.yml), as a test's settings file does.
+const TEST_WORKFLOW = /(?:^|\/)\.github\/workflows\/(?:[^/]*[-_.])?(?:tests?|e2e|playwright|cypress|selenium)(?:[-_.][^/]*)?\.ya?ml$/i;
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground|templates?)\//i;
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
 // `docs_src/`: the runnable examples a documentation site includes (fastapi/fastapi's tutorials).
@@ -65,7 +69,7 @@ export function createContextClassifier(options: ContextOptions = {}): ContextCl
 
 /** The built-in rules: tests before examples before docs (a test's README is test material). */
 export function builtinContext(path: string): SecretContext {
-  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || TEST_FILE.test(path)) return 'test';
+  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || TEST_FILE.test(path) || TEST_WORKFLOW.test(path)) return 'test';
   if (EXAMPLE_DIR.test(path) || EXAMPLE_FILE.test(path)) return 'example';
   if (DOCS_DIR.test(path) || DOCS_FILE.test(path) || DOCS_NAME.test(path) || TRANSLATION_FILE.test(path)) return 'docs';
   return 'code';
