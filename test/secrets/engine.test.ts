@@ -60,6 +60,10 @@ describe('SecretEngine', () => {
 
   it('finds URL and connection-string passwords and password hashes', () => {
     expect(scan('DATABASE_URL=postgres://app:Harbor#4412@db.acme.net:5432/app\n')[0]).toMatchObject({ ruleId: 'url-credentials', secret: 'Harbor#4412' });
+    expect(scan('REDIS_URL=redis://default:Harbor_4412@cache:6379\n')[0]).toMatchObject({ ruleId: 'url-credentials', secret: 'Harbor_4412' });
+    const refresh = '1//0FQgLtAD4ASgAAARUjESM1BgYjIiYnIxYVFAYGIyImJjU0NjYzITI2NT';
+    expect(scan(`"refresh_token": "${refresh}",\n`)[0]).toMatchObject({ ruleId: 'gcp-oauth-refresh-token', secret: refresh });
+    expect(scan(`GOOGLE_REFRESH_TOKEN=${refresh}\n`)[0]).toMatchObject({ ruleId: 'gcp-oauth-refresh-token', secret: refresh });
     expect(scan('"Server=sql;Database=x;User Id=u;Password=Walnut%9921;"\n', 'appsettings.json')[0].ruleId).toBe('connection-string-password');
     const hash = GENERATORS['sha512-crypt'](random).secret;
     expect(scan(`root:${hash}:19612:0:99999:7:::\n`, 'etc/shadow')[0]).toMatchObject({ ruleId: 'sha512-crypt-hash', secret: hash });
@@ -100,6 +104,11 @@ describe('SecretEngine', () => {
       '  "jsonwebtoken": "9.0.2-next.12",',
       '    "@acme/auth": "workspace:^0.1.0",',
       '    "next-auth-jose": "npm:jose@5.2.0-beta.1",',
+      // A DSN's documented form: variables' names where the credentials go (appwrite's variables.php).
+      "'description' => 'set a DSN such as `sentry://PROJECT_ID:SENTRY_API_KEY@SENTRY_HOST/`',",
+      'REDIS_URL=redis://default:REDIS_PASSWORD@cache:6379',
+      // A font embedded in an SVG as base64: `1//0` is four of its letters, not a refresh token.
+      'src: url("data:font/ttf;base64,AAAAv/1//0FQgLtAD4ASgAAARUjESM1BgYjIiYnIxYVFAYGIyImJjU0NjYzITI2NTQmIyIGFRQXIyY1NDchNSE")',
     ];
     for (const line of quiet) expect(scan(`${line}\n`), line).toEqual([]);
   });

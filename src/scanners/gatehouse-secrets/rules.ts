@@ -233,7 +233,10 @@ const PROVIDER_RULES: SecretRule[] = [
   },
   token('gcp-api-key', 'Google API key', 'AIza[0-9A-Za-z_-]{35}', ['aiza']),
   token('gcp-oauth-client-secret', 'Google OAuth client secret', 'GOCSPX-[A-Za-z0-9_-]{28}', ['gocspx-']),
-  token('gcp-oauth-refresh-token', 'Google OAuth refresh token', '1//0[A-Za-z0-9_-]{40,}', ['1//0']),
+  // Not inside a base64 run (`…AAAAv/1//0FQg…/…`: a font embedded in an SVG, appwrite/appwrite): `/` and `+` are its letters.
+  token('gcp-oauth-refresh-token', 'Google OAuth refresh token', '1//0[A-Za-z0-9_-]{40,}', ['1//0'], {
+    pattern: /(?<![A-Za-z0-9_+/])(?<secret>1\/\/0[A-Za-z0-9_-]{40,})(?![A-Za-z0-9_+/=-])/,
+  }),
   token('azure-storage-account-key', 'Azure storage account key', '[A-Za-z0-9+/]{86}==', ['accountkey', 'account_key', 'storage_key', 'storagekey'], {
     severity: 'critical',
     pattern: /AccountKey\s*=\s*(?<secret>[A-Za-z0-9+/]{86}==)|(?:account|storage)_?key["']?\s*[:=]\s*["']?(?<bare>[A-Za-z0-9+/]{86}==)/i,
@@ -591,6 +594,8 @@ const FRAMEWORK_RULES: SecretRule[] = [
     strongShape: true,
     check: ({ secret, match }) => {
       if (secret.length < 4 || isPlaceholder(secret) || isNameEcho(secret) || /^\*+$|^%[sv]$|^\$|\\/.test(secret)) return false;
+      // A variable's name where the password goes (`sentry://PROJECT_ID:SENTRY_API_KEY@SENTRY_HOST/`: appwrite's docs of a DSN).
+      if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(secret)) return false;
       if (/(?:^|\.)example\.(?:com|org|net)$|\.example$|\.invalid$|\.test$/i.test(match.groups?.host ?? '')) return false;
       const user = (match.groups?.user ?? '').toLowerCase();
       if (user.includes('$') || user.includes('{')) return false;
