@@ -60,6 +60,8 @@ describe('SecretEngine', () => {
 
   it('finds URL and connection-string passwords and password hashes', () => {
     expect(scan('DATABASE_URL=postgres://app:Harbor#4412@db.acme.net:5432/app\n')[0]).toMatchObject({ ruleId: 'url-credentials', secret: 'Harbor#4412' });
+    // Capitalised words joined by hyphens, none a name's word: a passphrase.
+    expect(scan('password = "Correct-Horse-Battery-Staple"\n', 'app/settings.py')).toHaveLength(1);
     expect(scan('REDIS_URL=redis://default:Harbor_4412@cache:6379\n')[0]).toMatchObject({ ruleId: 'url-credentials', secret: 'Harbor_4412' });
     const refresh = '1//0FQgLtAD4ASgAAARUjESM1BgYjIiYnIxYVFAYGIyImJjU0NjYzITI2NT';
     expect(scan(`"refresh_token": "${refresh}",\n`)[0]).toMatchObject({ ruleId: 'gcp-oauth-refresh-token', secret: refresh });
@@ -107,6 +109,9 @@ describe('SecretEngine', () => {
       // A DSN's documented form: variables' names where the credentials go (appwrite's variables.php).
       "'description' => 'set a DSN such as `sentry://PROJECT_ID:SENTRY_API_KEY@SENTRY_HOST/`',",
       'REDIS_URL=redis://default:REDIS_PASSWORD@cache:6379',
+      // HTTP headers' names (minio's internal/http/headers.go).
+      '\tAmzSecurityToken        = "X-Amz-Security-Token"',
+      'const API_KEY_HEADER = "X-API-Key";',
       // A font embedded in an SVG as base64: `1//0` is four of its letters, not a refresh token.
       'src: url("data:font/ttf;base64,AAAAv/1//0FQgLtAD4ASgAAARUjESM1BgYjIiYnIxYVFAYGIyImJjU0NjYzITI2NTQmIyIGFRQXIyY1NDchNSE")',
     ];

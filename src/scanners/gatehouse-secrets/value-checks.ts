@@ -289,6 +289,9 @@ export function looksLikeIdentifierName(value: string): boolean {
     const words = bare.split('_');
     return /^[a-z]+(?:_[a-z]+)?$/.test(bare) && words.some((w) => IDENTIFIER_WORDS.has(w));
   }
+  // An HTTP header's name (`X-Amz-Security-Token`, `X-API-Key`: minio's internal/http/headers.go):
+  // capitalised words of letters joined by hyphens, one of them a name's word.
+  if (/^[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)+$/.test(value)) return value.toLowerCase().split('-').some((w) => IDENTIFIER_WORDS.has(w));
   if (!/^[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+$/.test(value)) return false;
   // Dotted lower-case words are keys (`errors.password.blank`); snake or kebab words are an
   // identifier when a word says so (`db_password`, `user-token-field`) or there are many, unless
