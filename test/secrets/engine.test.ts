@@ -60,6 +60,9 @@ describe('SecretEngine', () => {
 
   it('finds URL and connection-string passwords and password hashes', () => {
     expect(scan('DATABASE_URL=postgres://app:Harbor#4412@db.acme.net:5432/app\n')[0]).toMatchObject({ ruleId: 'url-credentials', secret: 'Harbor#4412' });
+    // A label-key look-alike whose name part is random, and a secret of capitalised words with a digit: still secrets.
+    expect(scan('api_key: acme.io/x9k2mq7vz3\n', 'app/config.yml')).toHaveLength(1);
+    expect(scan('auth_token: "PurpleMonkey7Dishwasher"\n', 'app/config.yml')).toHaveLength(1);
     // Capitalised words joined by hyphens, none a name's word: a passphrase.
     expect(scan('password = "Correct-Horse-Battery-Staple"\n', 'app/settings.py')).toHaveLength(1);
     expect(scan('REDIS_URL=redis://default:Harbor_4412@cache:6379\n')[0]).toMatchObject({ ruleId: 'url-credentials', secret: 'Harbor_4412' });
@@ -109,6 +112,11 @@ describe('SecretEngine', () => {
       // A DSN's documented form: variables' names where the credentials go (appwrite's variables.php).
       "'description' => 'set a DSN such as `sentry://PROJECT_ID:SENTRY_API_KEY@SENTRY_HOST/`',",
       'REDIS_URL=redis://default:REDIS_PASSWORD@cache:6379',
+      // A Kubernetes label key with a number inside a word (kube-prometheus-stack's affinity example),
+      // an IAM action (terraform-aws-eks), a password that only says it is another one (ipmi exporter).
+      '      - key: kubernetes.io/e2e-az-name',
+      '      actions   = ["eks-auth:AssumeRoleForPodIdentity"]',
+      '    pass: "another_pw"',
       // HTTP headers' names (minio's internal/http/headers.go).
       '\tAmzSecurityToken        = "X-Amz-Security-Token"',
       'const API_KEY_HEADER = "X-API-Key";',

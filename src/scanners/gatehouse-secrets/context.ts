@@ -38,6 +38,9 @@ const TEST_FILE =
 // its credentials log in to the app the job itself starts (`PASSWORD: Pass123$` beside
 // `npx playwright test`: dotnet/eShop's playwright.yml), as a test's settings file does.
 const TEST_WORKFLOW = /(?:^|\/)\.github\/workflows\/(?:[^/]*[-_.])?(?:tests?|e2e|playwright|cypress|selenium)(?:[-_.][^/]*)?\.ya?ml$/i;
+// A Helm chart's test values (chart-testing installs the chart once per `ci/*-values.yaml`):
+// prometheus-community/helm-charts' node-exporter has a TLS key there for its proxy's test.
+const CHART_TEST_VALUES = /(?:^|\/)ci\/[^/]+-values\.ya?ml$/;
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground|templates?)\//i;
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
 // `docs_src/`: the runnable examples a documentation site includes (fastapi/fastapi's tutorials).
@@ -69,7 +72,7 @@ export function createContextClassifier(options: ContextOptions = {}): ContextCl
 
 /** The built-in rules: tests before examples before docs (a test's README is test material). */
 export function builtinContext(path: string): SecretContext {
-  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || TEST_FILE.test(path) || TEST_WORKFLOW.test(path)) return 'test';
+  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || TEST_FILE.test(path) || TEST_WORKFLOW.test(path) || CHART_TEST_VALUES.test(path)) return 'test';
   if (EXAMPLE_DIR.test(path) || EXAMPLE_FILE.test(path)) return 'example';
   if (DOCS_DIR.test(path) || DOCS_FILE.test(path) || DOCS_NAME.test(path) || TRANSLATION_FILE.test(path)) return 'docs';
   return 'code';

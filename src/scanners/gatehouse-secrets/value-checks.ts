@@ -175,7 +175,7 @@ export function hasRepeatedRun(value: string): boolean {
 // Words that, alone or around a password word, make a value a stand-in: `mypass`, `cachepass`,
 // `supersecret`, `secret123`, `my-api-token`. A value that merely contains such a word
 // (`HardcodedAdminPassword01`, `hardcoded-secret-value1`) is not one.
-const ECHO_PREFIX = '(?:my|your|our|the|some|a|an|db|cache|app|admin|user|users|root|super|secret|test|dummy|fake|sample|example|default|new|old|foo|bar|api|access|auth|private|secure|strong|random|very|long|good|bad|wrong|correct|valid|invalid)';
+const ECHO_PREFIX = '(?:my|your|our|the|some|a|an|another|other|db|cache|app|admin|user|users|root|super|secret|test|dummy|fake|sample|example|default|new|old|foo|bar|api|access|auth|private|secure|strong|random|very|long|good|bad|wrong|correct|valid|invalid)';
 const ECHO_WORD = '(?:pass|passwd|password|passphrase|pwd|pw|secret|token|key|apikey|api[-_.]?key|access[-_.]?token|auth[-_.]?token)';
 const NAME_ECHO = new RegExp(`^(?:${ECHO_PREFIX}[-_.]?){0,2}${ECHO_WORD}(?:[-_.]?(?:\\d{1,3}|here|value|string|goes[-_.]?here|123|1234|12345))?[!?.]?$`, 'i');
 
@@ -321,7 +321,8 @@ export function looksLikePathOrUrl(value: string): boolean {
     // A DNS-prefixed name (Kubernetes annotation and label keys: `alpha.image-policy.k8s.io/failed-open`):
     // lower-case dotted labels ending in a letters-only one, then one name of words (a webhook URL
     // without its scheme, or a random path, has more segments or a random one).
-    /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\/(?=.{1,63}$)[a-z]+\d{0,2}(?:[-_.][a-z]+\d{0,2})*$/.test(value)
+    // A word may hold one short number inside (`k8s`, `e2e-az-name`: kube-prometheus-stack's affinity examples).
+    /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\/(?=.{1,63}$)[a-z]+(?:\d{1,2}[a-z]+)?\d{0,2}(?:[-_.][a-z]+(?:\d{1,2}[a-z]+)?\d{0,2})*$/.test(value)
   );
 }
 
