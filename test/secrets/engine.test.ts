@@ -63,6 +63,14 @@ describe('SecretEngine', () => {
     // A label-key look-alike whose name part is random, and a secret of capitalised words with a digit: still secrets.
     expect(scan('api_key: acme.io/x9k2mq7vz3\n', 'app/config.yml')).toHaveLength(1);
     expect(scan('auth_token: "PurpleMonkey7Dishwasher"\n', 'app/config.yml')).toHaveLength(1);
+    // Upper-case words with a digit where a URL's password goes, and passphrases of capitalised
+    // words that hold a name's word (review31): values, not names.
+    for (const [line, secret] of [
+      ['DATABASE_URL=postgres://app:HARBOR_4412@db.acme.net:5432/app', 'HARBOR_4412'],
+      ['amqp_url = "amqp://svc:X9K2Q7_ZT4M8@rabbit.acme.net:5672/"', 'X9K2Q7_ZT4M8'],
+      ['password = "Brave-New-World"', 'Brave-New-World'],
+      ['ADMIN_PASSWORD: "Salt-And-Pepper"', 'Salt-And-Pepper'],
+    ]) expect(scan(`${line}\n`, 'app/settings.py').map((f) => f.secret), line).toEqual([secret]);
     // Capitalised words joined by hyphens, none a name's word: a passphrase.
     expect(scan('password = "Correct-Horse-Battery-Staple"\n', 'app/settings.py')).toHaveLength(1);
     expect(scan('REDIS_URL=redis://default:Harbor_4412@cache:6379\n')[0]).toMatchObject({ ruleId: 'url-credentials', secret: 'Harbor_4412' });

@@ -34,10 +34,15 @@ const DOTNET_TEST_PROJECT =
 // `.env.test`, `.env.testing`: a test run's settings (dotenv, Next.js, Laravel), as `*.test.ts` is a test.
 const TEST_FILE =
   /(?:^|\/)(?:\.env\.test(?:ing)?(?:\.local)?|test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
-// A workflow named for a test run (`test.yml`, `e2e.yml`, `playwright.yml`, `cypress-nightly.yml`):
+// A workflow named for a test run, its whole name (`test.yml`, `unit-tests.yml`, `e2e-nightly.yml`,
+// `playwright.yml`, `cypress.yml`; not `test-and-deploy.yml`):
 // its credentials log in to the app the job itself starts (`PASSWORD: Pass123$` beside
 // `npx playwright test`: dotnet/eShop's playwright.yml), as a test's settings file does.
-const TEST_WORKFLOW = /(?:^|\/)\.github\/workflows\/(?:[^/]*[-_.])?(?:tests?|e2e|playwright|cypress|selenium)(?:[-_.][^/]*)?\.ya?ml$/i;
+const TEST_WORKFLOW =
+  /(?:^|\/)\.github\/workflows\/(?:(?:run|unit|integration|e2e|ui|api|functional|acceptance|smoke|component|browser)[-_])?(?:tests?|e2e|playwright|cypress|selenium)(?:[-_](?:nightly|ci|tests?|run|suite|pr|matrix|linux|windows|macos))?\.ya?ml$/i;
+// A workflow is judged by TEST_WORKFLOW alone: `deploy-to-test.yml`, `build-test-deploy.yml` deploy
+// (to a shared test environment, with live credentials), whatever `-test` TEST_FILE would see.
+const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+$/;
 // A Helm chart's test values (chart-testing installs the chart once per `ci/*-values.yaml`):
 // prometheus-community/helm-charts' node-exporter has a TLS key there for its proxy's test.
 const CHART_TEST_VALUES = /(?:^|\/)ci\/[^/]+-values\.ya?ml$/;
@@ -72,7 +77,7 @@ export function createContextClassifier(options: ContextOptions = {}): ContextCl
 
 /** The built-in rules: tests before examples before docs (a test's README is test material). */
 export function builtinContext(path: string): SecretContext {
-  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || TEST_FILE.test(path) || TEST_WORKFLOW.test(path) || CHART_TEST_VALUES.test(path)) return 'test';
+  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || (WORKFLOW.test(path) ? TEST_WORKFLOW : TEST_FILE).test(path) || CHART_TEST_VALUES.test(path)) return 'test';
   if (EXAMPLE_DIR.test(path) || EXAMPLE_FILE.test(path)) return 'example';
   if (DOCS_DIR.test(path) || DOCS_FILE.test(path) || DOCS_NAME.test(path) || TRANSLATION_FILE.test(path)) return 'docs';
   return 'code';

@@ -22,6 +22,7 @@ import {
   looksLikeVersion,
   nameWords,
   shannonEntropy,
+  looksLikeVariableName,
 } from './value-checks.js';
 
 export const RULE_FAMILIES = [
@@ -595,7 +596,7 @@ const FRAMEWORK_RULES: SecretRule[] = [
     check: ({ secret, match }) => {
       if (secret.length < 4 || isPlaceholder(secret) || isNameEcho(secret) || /^\*+$|^%[sv]$|^\$|\\/.test(secret)) return false;
       // A variable's name where the password goes (`sentry://PROJECT_ID:SENTRY_API_KEY@SENTRY_HOST/`: appwrite's docs of a DSN).
-      if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(secret)) return false;
+      if (looksLikeVariableName(secret)) return false;
       if (/(?:^|\.)example\.(?:com|org|net)$|\.example$|\.invalid$|\.test$/i.test(match.groups?.host ?? '')) return false;
       const user = (match.groups?.user ?? '').toLowerCase();
       if (user.includes('$') || user.includes('{')) return false;

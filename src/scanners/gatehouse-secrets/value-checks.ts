@@ -291,7 +291,8 @@ export function looksLikeIdentifierName(value: string): boolean {
   }
   // An HTTP header's name (`X-Amz-Security-Token`, `X-API-Key`: minio's internal/http/headers.go):
   // capitalised words of letters joined by hyphens, one of them a name's word.
-  if (/^[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)+$/.test(value)) return value.toLowerCase().split('-').some((w) => IDENTIFIER_WORDS.has(w));
+  // `X-` first: capitalised words alone may be a passphrase (`Brave-New-World`).
+  if (/^X-[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*$/.test(value)) return value.toLowerCase().split('-').some((w) => IDENTIFIER_WORDS.has(w));
   if (!/^[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+$/.test(value)) return false;
   // Dotted lower-case words are keys (`errors.password.blank`); snake or kebab words are an
   // identifier when a word says so (`db_password`, `user-token-field`) or there are many, unless
@@ -300,6 +301,14 @@ export function looksLikeIdentifierName(value: string): boolean {
   if (/\d/.test(value)) return false;
   const words = value.split(/[_-]/);
   return words.length >= 4 || words.some((w) => IDENTIFIER_WORDS.has(w));
+}
+
+/**
+ * A variable's name written where its value goes (`SENTRY_API_KEY`, `REDIS_PASSWORD`): upper-case
+ * words of letters, one of them a name's word. A digit makes it a value (`HARBOR_4412`, `PROD_DB_2024`).
+ */
+export function looksLikeVariableName(value: string): boolean {
+  return /^[A-Z]+(?:_[A-Z]+)+$/.test(value) && value.toLowerCase().split('_').some((w) => IDENTIFIER_WORDS.has(w));
 }
 
 const IDENTIFIER_WORDS = new Set(
