@@ -125,6 +125,8 @@ describe('SecretEngine', () => {
       '      - key: kubernetes.io/e2e-az-name',
       '      actions   = ["eks-auth:AssumeRoleForPodIdentity"]',
       '    pass: "another_pw"',
+      '  secret: v1_SecretProjection',
+      '  serviceAccountToken: v1_ServiceAccountTokenProjection',
       // HTTP headers' names (minio's internal/http/headers.go).
       '\tAmzSecurityToken        = "X-Amz-Security-Token"',
       'const API_KEY_HEADER = "X-API-Key";',

@@ -26,14 +26,14 @@ export interface ContextOptions {
 export const DEFAULT_DOWNGRADE: readonly SecretContext[] = ['test', 'docs', 'example'];
 
 // A leading underscore keeps a folder out of a package or build (`_fixture/`: labstack/echo; `_testdata/`).
-const TEST_DIR = /(?:^|\/)_?(?:tests?|__tests__|__mocks__|spec|specs|testdata|test[-_]?data|testing|fixtures?|__fixtures__|e2e|cypress|integration[-_]tests?|mocks?|stubs?)\//i;
+const TEST_DIR = /(?:^|\/)_?(?:tests?|__tests__|__mocks__|spec|specs|testdata|test[-_]?data|test[-_]?resources?|testing|fixtures?|__fixtures__|e2e|cypress|integration[-_]tests?|mocks?|stubs?)\//i;
 // .NET keeps each test project in a folder of its own beside the code, named by convention
 // (`InvoiceService.UnitTests/`, `Ordering.FunctionalTests/`, `UITest/`, `TestUtils/`: EdwinVW/pitstop).
 const DOTNET_TEST_PROJECT =
   /(?:^|\/)(?:[^/]+\.(?:Unit|Integration|Functional|Acceptance|Component|Contract|E2E|UI|Api)?Tests?|(?:Unit|Integration|Functional|Acceptance|E2E|UI)Tests?|Test(?:Utils?|Helpers?|Support|Common))\//;
 // `.env.test`, `.env.testing`: a test run's settings (dotenv, Next.js, Laravel), as `*.test.ts` is a test.
 const TEST_FILE =
-  /(?:^|\/)(?:\.env\.test(?:ing)?(?:\.local)?|test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
+  /(?:^|\/)(?:\.env\.test(?:ing)?(?:\.local)?|test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture|e2e|cypress|playwright)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
 // A workflow named for a test run, its whole name (`test.yml`, `unit-tests.yml`, `e2e-nightly.yml`,
 // `playwright.yml`, `cypress.yml`; not `test-and-deploy.yml`):
 // its credentials log in to the app the job itself starts (`PASSWORD: Pass123$` beside

@@ -765,7 +765,9 @@ export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   if (kind === 'weak-key' && /^[a-z]{2,}\d{0,2}(?:[A-Z][a-z]{2,})+$/.test(value)) return false;
   // Three or more capitalised words and nothing else (`eks-auth:AssumeRoleForPodIdentity`, an IAM
   // action: terraform-aws-modules/terraform-aws-eks) name something; a password may (judged apart).
-  if (/^(?:[A-Z][a-z]+){3,}$/.test(value)) return false;
+  // So do two after a short lower-case namespace (`secret: v1_SecretProjection`, a GraphQL field's
+  // type: kubernetes/dashboard's schema.graphql).
+  if (/^(?:[A-Z][a-z]+){3,}$|^[a-z][a-z0-9]{0,7}_(?:[A-Z][a-z]+){2,}$/.test(value)) return false;
   if (/^(?:sha\d+|md5)[-:]/i.test(value)) return false; // integrity hashes and digests
   if (/^\d+$/.test(value)) return false;
   const classes = charClasses(value);
