@@ -66,4 +66,18 @@ describe('a secret written inline in a deployment file', () => {
     const results = JSON.parse(outputs.sarif).runs.flatMap((r: { results: { ruleId: string }[] }) => r.results).map((r: { ruleId: string }) => r.ruleId);
     expect(results.filter((id: string) => id === 'k8s-inline-secret-env')).toEqual([]);
   });
+
+  it('keeps the secret scanner\'s test context when the deployment check does not know the path (redash\'s .ci/compose.cypress.yaml)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gh-inline-test-'));
+    write(root, {
+      'package.json': '{}',
+      '.ci/compose.cypress.yaml': `services:\n  server:\n    image: app:1.0\n    environment:\n      POSTGRES_PASSWORD: "${PASSWORD}"\n`,
+    });
+    const config = ConfigSchema.parse({ scanners: { dependency: [] } });
+    const report = await runScan({ repoRoot: root, config, kind: 'snapshot' }, { logger: createMemoryLogger() });
+    const secret = report.findings.find((f) => f.location.path === '.ci/compose.cypress.yaml' && f.location.startLine === 5)!;
+    expect([secret.ruleId, secret.severity, secret.secret?.context, secret.secret?.ruleSeverity]).toEqual(['generic-password', 'low', 'test', 'high']);
+    expect((secret.tools ?? []).join('+')).toBe('gatehouse-deploy+gatehouse-secrets');
+    expect(secret.message).toContain('counts as low');
+  });
 });
