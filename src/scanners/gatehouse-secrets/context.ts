@@ -5,7 +5,7 @@
 import picomatch from 'picomatch';
 import type { SecretContext as FindingSecretContext, Severity } from '../../findings/finding.js';
 import type { RuleFamily } from './rules.js';
-import { JVM_TEST_SOURCE_SET } from '../jvm-test-source-sets.js';
+import { isTestPath } from '../test-paths.js';
 import { DOCS_FILE } from './prose-files.js';
 
 // The list is repeated from findings/finding.ts (which needs zod, kept out of the scanner's bundle);
@@ -25,27 +25,6 @@ export interface ContextOptions {
 
 export const DEFAULT_DOWNGRADE: readonly SecretContext[] = ['test', 'docs', 'example'];
 
-// A leading underscore keeps a folder out of a package or build (`_fixture/`: labstack/echo; `_testdata/`).
-const TEST_DIR = /(?:^|\/)_?(?:tests?|__tests__|__mocks__|spec|specs|testdata|test[-_]?data|test[-_]?resources?|testing|fixtures?|__fixtures__|e2e|cypress|integration[-_]tests?|mocks?|stubs?)\//i;
-// .NET keeps each test project in a folder of its own beside the code, named by convention
-// (`InvoiceService.UnitTests/`, `Ordering.FunctionalTests/`, `UITest/`, `TestUtils/`: EdwinVW/pitstop).
-const DOTNET_TEST_PROJECT =
-  /(?:^|\/)(?:[^/]+\.(?:Unit|Integration|Functional|Acceptance|Component|Contract|E2E|UI|Api)?Tests?|(?:Unit|Integration|Functional|Acceptance|E2E|UI)Tests?|Test(?:Utils?|Helpers?|Support|Common))\//;
-// `.env.test`, `.env.testing`: a test run's settings (dotenv, Next.js, Laravel), as `*.test.ts` is a test.
-const TEST_FILE =
-  /(?:^|\/)(?:\.env\.test(?:ing)?(?:\.local)?|test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture|e2e|cypress|playwright)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
-// A workflow named for a test run, its whole name (`test.yml`, `unit-tests.yml`, `e2e-nightly.yml`,
-// `playwright.yml`, `cypress.yml`; not `test-and-deploy.yml`):
-// its credentials log in to the app the job itself starts (`PASSWORD: Pass123$` beside
-// `npx playwright test`: dotnet/eShop's playwright.yml), as a test's settings file does.
-const TEST_WORKFLOW =
-  /(?:^|\/)\.github\/workflows\/(?:(?:run|unit|integration|e2e|ui|api|functional|acceptance|smoke|component|browser)[-_])?(?:tests?|e2e|playwright|cypress|selenium)(?:[-_](?:nightly|ci|tests?|run|suite|pr|matrix|linux|windows|macos))?\.ya?ml$/i;
-// A workflow is judged by TEST_WORKFLOW alone: `deploy-to-test.yml`, `build-test-deploy.yml` deploy
-// (to a shared test environment, with live credentials), whatever `-test` TEST_FILE would see.
-const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+$/;
-// A Helm chart's test values (chart-testing installs the chart once per `ci/*-values.yaml`):
-// prometheus-community/helm-charts' node-exporter has a TLS key there for its proxy's test.
-const CHART_TEST_VALUES = /(?:^|\/)ci\/[^/]+-values\.ya?ml$/;
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground|templates?)\//i;
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
 // `docs_src/`: the runnable examples a documentation site includes (fastapi/fastapi's tutorials).
@@ -77,7 +56,7 @@ export function createContextClassifier(options: ContextOptions = {}): ContextCl
 
 /** The built-in rules: tests before examples before docs (a test's README is test material). */
 export function builtinContext(path: string): SecretContext {
-  if (TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || (WORKFLOW.test(path) ? TEST_WORKFLOW : TEST_FILE).test(path) || CHART_TEST_VALUES.test(path)) return 'test';
+  if (isTestPath(path)) return 'test';
   if (EXAMPLE_DIR.test(path) || EXAMPLE_FILE.test(path)) return 'example';
   if (DOCS_DIR.test(path) || DOCS_FILE.test(path) || DOCS_NAME.test(path) || TRANSLATION_FILE.test(path)) return 'docs';
   return 'code';
