@@ -182,9 +182,10 @@ function mergeInlineSecrets(findings: Finding[]): Finding[] {
 
 function foldInline(secret: Finding, inline: Finding): Finding {
   const fix = [secret.fix, inline.fix].filter((x): x is string => x !== undefined && x !== '').join(' ');
-  // A secret the embedded scanner lowered where it sits (`.ci/compose.cypress.yaml` is a test's) keeps
-  // that judgement, as against gitleaks (foldSecret): the deployment check knows fewer test paths.
-  const lowered = secret.secret?.ruleSeverity !== undefined;
+  // A secret the embedded scanner lowered as a test's keeps that judgement (a `secrets.context.test`
+  // glob the deployment check does not read). Docs and examples are not: a deployment file there
+  // (`k8s/templates/`, `demo/compose.yml`) may well be deployed, as the deployment check holds.
+  const lowered = secret.secret?.ruleSeverity !== undefined && secret.secret.context === 'test';
   return foldIntoSecret(secret, inline, { severityFrom: lowered ? secret : worseOf(secret, inline), also: `${inline.ruleId}: ${inline.message}`, fix });
 }
 

@@ -11,7 +11,7 @@ const DOTNET_TEST_PROJECT =
   /(?:^|\/)(?:[^/]+\.(?:Unit|Integration|Functional|Acceptance|Component|Contract|E2E|UI|Api)?Tests?|(?:Unit|Integration|Functional|Acceptance|E2E|UI)Tests?|Test(?:Utils?|Helpers?|Support|Common))\//;
 // `.env.test`, `.env.testing`: a test run's settings (dotenv, Next.js, Laravel), as `*.test.ts` is a test.
 const TEST_FILE =
-  /(?:^|\/)(?:\.env\.test(?:ing)?(?:\.local)?|test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture|e2e|cypress|playwright)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
+  /(?:^|\/)(?:\.env\.test(?:ing)?(?:\.local)?|test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
 // A workflow named for a test run, its whole name (`test.yml`, `unit-tests.yml`, `e2e-nightly.yml`,
 // `playwright.yml`, `cypress.yml`; not `test-and-deploy.yml`):
 // its credentials log in to the app the job itself starts (`PASSWORD: Pass123$` beside
@@ -23,9 +23,21 @@ const TEST_WORKFLOW =
 const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+$/;
 // A Helm chart's test values (chart-testing installs the chart once per `ci/*-values.yaml`):
 // prometheus-community/helm-charts' node-exporter has a TLS key there for its proxy's test.
-const CHART_TEST_VALUES = /(?:^|\/)ci\/[^/]+-values\.ya?ml$/;
+// Not a values file named for an environment (`ci/production-values.yaml`).
+const CHART_TEST_VALUES = /(?:^|\/)ci\/(?![^/]*(?:prod|stag|live))[^/]+-values\.ya?ml$/i;
+// A file named for an end-to-end test run (`docker-compose.e2e.yml`, `compose.cypress.yaml`).
+const E2E_FILE = /(?:^|\/)[^/]*[._-](?:e2e|cypress|playwright)s?\.[^/]+$/;
 
 /** A path a test reads or runs (`test/`, `*_test.go`, `*.spec.ts`, `.env.test`, a test workflow, a chart's `ci/*-values.yaml`, ...). */
 export function isTestPath(path: string): boolean {
-  return TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || (WORKFLOW.test(path) ? TEST_WORKFLOW : TEST_FILE).test(path) || CHART_TEST_VALUES.test(path);
+  return TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || (WORKFLOW.test(path) ? TEST_WORKFLOW : TEST_FILE).test(path) || (!WORKFLOW.test(path) && E2E_FILE.test(path)) || CHART_TEST_VALUES.test(path);
+}
+
+/**
+ * The end-to-end test files among them, for the deployment check: `*-spec.yaml`, `*-test.yaml` and
+ * `testing/` are common names of deployed manifests (a Kubernetes spec, a shared test environment),
+ * and that check keeps its own folders (test, fixtures, e2e, cypress, docs, examples).
+ */
+export function isEndToEndTestFile(path: string): boolean {
+  return E2E_FILE.test(path);
 }

@@ -193,10 +193,13 @@ describe('deployment file rules', () => {
     expect(severities('.devcontainer/compose.yaml')).toEqual(['low']);
     expect(severities('test/fixtures/docker-compose.yml')).toEqual(['low']);
     expect(severities('cypress/docker-compose.yml')).toEqual(['low']);
-    // The test paths the secret scanner knows (src/scanners/test-paths.ts): redash's Cypress compose file.
+    // Named for an end-to-end test run (src/scanners/test-paths.ts): redash's Cypress compose file.
     expect(severities('.ci/compose.cypress.yaml')).toEqual(['low']);
     expect(severities('docker-compose.e2e.yml')).toEqual(['low']);
     expect(severities('.ci/compose.ci.yaml')).toEqual(['high']);
+    // Names the secret scanner reads as tests but deployments use (review31b): kept.
+    expect(severities('deploy/compose-test.yaml')).toEqual(['high']);
+    expect(severities('deploy/testing/compose.yaml')).toEqual(['high']);
   });
 
   it('inline secrets: names and stand-in values judged as the secret scanner judges them (real false positives)', () => {

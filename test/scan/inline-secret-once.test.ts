@@ -67,17 +67,18 @@ describe('a secret written inline in a deployment file', () => {
     expect(results.filter((id: string) => id === 'k8s-inline-secret-env')).toEqual([]);
   });
 
-  it('keeps the secret scanner\'s test context when the deployment check does not know the path (redash\'s .ci/compose.cypress.yaml)', async () => {
+  it('keeps the secret scanner\'s test context (a secrets.context.test glob the deployment check does not read), not its docs or example context', async () => {
     const root = mkdtempSync(join(tmpdir(), 'gh-inline-test-'));
-    write(root, {
-      'package.json': '{}',
-      '.ci/compose.cypress.yaml': `services:\n  server:\n    image: app:1.0\n    environment:\n      POSTGRES_PASSWORD: "${PASSWORD}"\n`,
-    });
-    const config = ConfigSchema.parse({ scanners: { dependency: [] } });
+    const compose = `services:\n  server:\n    image: app:1.0\n    environment:\n      POSTGRES_PASSWORD: "${PASSWORD}"\n`;
+    write(root, { 'package.json': '{}', 'qa/compose.yaml': compose, 'demo/compose.yaml': compose });
+    const config = ConfigSchema.parse({ scanners: { dependency: [] }, secrets: { context: { test: ['qa/**'] } } });
     const report = await runScan({ repoRoot: root, config, kind: 'snapshot' }, { logger: createMemoryLogger() });
-    const secret = report.findings.find((f) => f.location.path === '.ci/compose.cypress.yaml' && f.location.startLine === 5)!;
-    expect([secret.ruleId, secret.severity, secret.secret?.context, secret.secret?.ruleSeverity]).toEqual(['generic-password', 'low', 'test', 'high']);
-    expect((secret.tools ?? []).join('+')).toBe('gatehouse-deploy+gatehouse-secrets');
-    expect(secret.message).toContain('counts as low');
+    const at = (path: string) => report.findings.find((f) => f.location.path === path && f.location.startLine === 5)!;
+    const qa = at('qa/compose.yaml');
+    expect([qa.ruleId, qa.severity, qa.secret?.context, qa.secret?.ruleSeverity, (qa.tools ?? []).join('+')]).toEqual(['generic-password', 'low', 'test', 'high', 'gatehouse-deploy+gatehouse-secrets']);
+    expect(qa.message).toContain('counts as low');
+    // An example's compose file may be deployed (the deployment check says high): the worse holds.
+    const demo = at('demo/compose.yaml');
+    expect([demo.severity, demo.secret?.context, (demo.tools ?? []).join('+')]).toEqual(['high', 'example', 'gatehouse-deploy+gatehouse-secrets']);
   });
 });

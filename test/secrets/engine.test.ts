@@ -63,6 +63,10 @@ describe('SecretEngine', () => {
     // A label-key look-alike whose name part is random, and a secret of capitalised words with a digit: still secrets.
     expect(scan('api_key: acme.io/x9k2mq7vz3\n', 'app/config.yml')).toHaveLength(1);
     expect(scan('auth_token: "PurpleMonkey7Dishwasher"\n', 'app/config.yml')).toHaveLength(1);
+    // Capitalised words without a word names are made of: a passphrase, kept (review31b). A label
+    // key's name part of random words with digits: kept.
+    for (const line of ['JWT_SECRET=PurpleElephantDancingMoonlight', 'api_key: "prod_GreenTurtleSwimmingFast"', 'secret: "acme.co/xk9mq-zp4rt-wv7ny"'])
+      expect(scan(`${line}\n`, 'app/config.yml'), line).toHaveLength(1);
     // Upper-case words with a digit where a URL's password goes, and passphrases of capitalised
     // words that hold a name's word (review31): values, not names.
     for (const [line, secret] of [

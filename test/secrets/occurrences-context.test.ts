@@ -84,6 +84,8 @@ describe('context', () => {
       ['docker-compose.e2e.yml', 'test'],
       ['.ci/compose.ci.yaml', 'code'],
       ['charts/node-exporter/values.yaml', 'code'],
+      ['deploy/ci/production-values.yaml', 'code'],
+      ['.github/workflows/deploy.e2e.yml', 'code'],
       ['ci/deploy.yaml', 'code'],
       ['web/locales/it/config.json', 'docs'],
       ['frontend/src/assets/i18n/de_CH.json', 'docs'],

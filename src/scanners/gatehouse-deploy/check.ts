@@ -9,7 +9,7 @@ import { classifySecretName } from '../gatehouse-secrets/rules.js';
 import { hasStandInWord } from '../gatehouse-secrets/value-checks.js';
 import { DEPLOY_RULES } from './rules.js';
 import { JVM_TEST_SOURCE_SET } from '../jvm-test-source-sets.js';
-import { isTestPath } from '../test-paths.js';
+import { isEndToEndTestFile } from '../test-paths.js';
 
 export const DEPLOY_SCANNER_ID = 'gatehouse-deploy';
 export const DEPLOY_SCANNER_VERSION = '1.0.0';
@@ -519,7 +519,7 @@ export function checkDeployFile(path: string, text: string): FileCheckResult {
  * a local default, not a leak that should fail the gate (seen on rails/rails).
  */
 function lowOutsideProduction(path: string, hits: Hit[]): Hit[] {
-  if (!DEV_ONLY.test(`/${path}`) && !isTestOrDocs(path) && !isTestPath(path)) return hits;
+  if (!DEV_ONLY.test(`/${path}`) && !isTestOrDocs(path) && !isEndToEndTestFile(path)) return hits;
   return hits.map((h) => ({ ...h, severity: 'low' }));
 }
 

@@ -23,6 +23,7 @@ import {
   nameWords,
   shannonEntropy,
   looksLikeVariableName,
+  looksLikeTypeName,
 } from './value-checks.js';
 
 export const RULE_FAMILIES = [
@@ -763,11 +764,9 @@ export function secretValueOk(value: string, kind: SecretNameKind): boolean {
   // random characters seldom fall into capitalised words of three letters or more (digits only after
   // the first word: `purpleMonkey42Dishwasher7Lamp` is a passphrase).
   if (kind === 'weak-key' && /^[a-z]{2,}\d{0,2}(?:[A-Z][a-z]{2,})+$/.test(value)) return false;
-  // Three or more capitalised words and nothing else (`eks-auth:AssumeRoleForPodIdentity`, an IAM
-  // action: terraform-aws-modules/terraform-aws-eks) name something; a password may (judged apart).
-  // So do two after a short lower-case namespace (`secret: v1_SecretProjection`, a GraphQL field's
-  // type: kubernetes/dashboard's schema.graphql).
-  if (/^(?:[A-Z][a-z]+){3,}$|^[a-z][a-z0-9]{0,7}_(?:[A-Z][a-z]+){2,}$/.test(value)) return false;
+  // An IAM action (`eks-auth:AssumeRoleForPodIdentity`: terraform-aws-eks) or a GraphQL field's type
+  // (`secret: v1_SecretProjection`: kubernetes/dashboard's schema.graphql) names something.
+  if (looksLikeTypeName(value)) return false;
   if (/^(?:sha\d+|md5)[-:]/i.test(value)) return false; // integrity hashes and digests
   if (/^\d+$/.test(value)) return false;
   const classes = charClasses(value);

@@ -311,6 +311,23 @@ export function looksLikeVariableName(value: string): boolean {
   return /^[A-Z]+(?:_[A-Z]+)+$/.test(value) && value.toLowerCase().split('_').some((w) => IDENTIFIER_WORDS.has(w));
 }
 
+/**
+ * A type's or an action's name: capitalised words, three or more (`AssumeRoleForPodIdentity`) or two
+ * after a short lower-case namespace (`v1_SecretProjection`), one of them a word names are made of.
+ * Capitalised words without one are a passphrase (`PurpleElephantDancingMoonlight`).
+ */
+export function looksLikeTypeName(value: string): boolean {
+  if (!/^(?:[A-Z][a-z]+){3,}$|^[a-z][a-z0-9]{0,7}_(?:[A-Z][a-z]+){2,}$/.test(value)) return false;
+  return (value.match(/[A-Z][a-z]+/g) ?? []).some((w) => IDENTIFIER_WORDS.has(w.toLowerCase()) || TYPE_WORDS.has(w.toLowerCase()));
+}
+
+const TYPE_WORDS = new Set(
+  (
+    'role roles identity policy policies projection source volume type kind request response service account permission ' +
+    'action resource provider handler manager factory spec status event binding claim principal scope grant'
+  ).split(' '),
+);
+
 const IDENTIFIER_WORDS = new Set(
   (
     'password passwords pass passwd pwd passphrase secret secrets token tokens key keys api auth user users username name ' +
@@ -330,8 +347,8 @@ export function looksLikePathOrUrl(value: string): boolean {
     // A DNS-prefixed name (Kubernetes annotation and label keys: `alpha.image-policy.k8s.io/failed-open`):
     // lower-case dotted labels ending in a letters-only one, then one name of words (a webhook URL
     // without its scheme, or a random path, has more segments or a random one).
-    // A word may hold one short number inside (`k8s`, `e2e-az-name`: kube-prometheus-stack's affinity examples).
-    /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\/(?=.{1,63}$)[a-z]+(?:\d{1,2}[a-z]+)?\d{0,2}(?:[-_.][a-z]+(?:\d{1,2}[a-z]+)?\d{0,2})*$/.test(value)
+    // A word may be a letter, a number and a letter (`k8s`, `e2e-az-name`: kube-prometheus-stack's affinity examples).
+    /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\/(?=.{1,63}$)(?:[a-z]\d{1,2}[a-z]|[a-z]+\d{0,2})(?:[-_.](?:[a-z]\d{1,2}[a-z]|[a-z]+\d{0,2}))*$/.test(value)
   );
 }
 
