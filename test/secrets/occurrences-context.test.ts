@@ -118,6 +118,10 @@ describe('context', () => {
       ['examples/basic/app.py', 'example'],
       ['.env.example', 'example'],
       ['config/settings.sample.yml', 'example'],
+      ['templates/service/.env', 'example'],
+      ['charts/api/templates/secret.yaml', 'code'],
+      ['deploy/helm/api/templates/configmap.yaml', 'code'],
+      ['examples/charts/api/templates/secret.yaml', 'example'],
     ];
     expect(cases.map(([p]) => [p, builtinContext(p)])).toEqual(cases);
     const custom = createContextClassifier({ globs: { code: ['test/fixtures/live/**'], docs: ['handbook/**'] } });
