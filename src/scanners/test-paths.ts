@@ -1,6 +1,6 @@
 // Test material, from a path's folder and file names: what a test run reads or starts, never
-// production. Shared by the secret scanner (a test's generic secrets count as low) and the deployment
-// check (a test's compose file or manifest counts as low).
+// production. The secret scanner's test context (a test's generic secrets count as low); the
+// deployment check takes only the end-to-end file names (its findings there count as low).
 import { JVM_TEST_SOURCE_SET } from './jvm-test-source-sets.js';
 
 // A leading underscore keeps a folder out of a package or build (`_fixture/`: labstack/echo; `_testdata/`).
@@ -30,7 +30,8 @@ const E2E_FILE = /(?:^|\/)[^/]*[._-](?:e2e|cypress|playwright)s?\.[^/]+$/;
 
 /** A path a test reads or runs (`test/`, `*_test.go`, `*.spec.ts`, `.env.test`, a test workflow, a chart's `ci/*-values.yaml`, ...). */
 export function isTestPath(path: string): boolean {
-  return TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || (WORKFLOW.test(path) ? TEST_WORKFLOW : TEST_FILE).test(path) || (!WORKFLOW.test(path) && E2E_FILE.test(path)) || CHART_TEST_VALUES.test(path);
+  const namedForTests = WORKFLOW.test(path) ? TEST_WORKFLOW.test(path) : TEST_FILE.test(path) || E2E_FILE.test(path);
+  return namedForTests || TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || CHART_TEST_VALUES.test(path);
 }
 
 /**

@@ -287,12 +287,12 @@ export function looksLikeIdentifierName(value: string): boolean {
   const bare = value.replace(/^_+(?=[a-z])/, '');
   if (bare !== value) {
     const words = bare.split('_');
-    return /^[a-z]+(?:_[a-z]+)?$/.test(bare) && words.some((w) => IDENTIFIER_WORDS.has(w));
+    return /^[a-z]+(?:_[a-z]+)?$/.test(bare) && hasNameWord(words);
   }
   // An HTTP header's name (`X-Amz-Security-Token`, `X-API-Key`: minio's internal/http/headers.go):
   // capitalised words of letters joined by hyphens, one of them a name's word.
   // `X-` first: capitalised words alone may be a passphrase (`Brave-New-World`).
-  if (/^X-[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*$/.test(value)) return value.toLowerCase().split('-').some((w) => IDENTIFIER_WORDS.has(w));
+  if (/^X-[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*$/.test(value)) return hasNameWord(value.split('-'));
   if (!/^[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+$/.test(value)) return false;
   // Dotted lower-case words are keys (`errors.password.blank`); snake or kebab words are an
   // identifier when a word says so (`db_password`, `user-token-field`) or there are many, unless
@@ -300,7 +300,7 @@ export function looksLikeIdentifierName(value: string): boolean {
   if (value.includes('.')) return true;
   if (/\d/.test(value)) return false;
   const words = value.split(/[_-]/);
-  return words.length >= 4 || words.some((w) => IDENTIFIER_WORDS.has(w));
+  return words.length >= 4 || hasNameWord(words);
 }
 
 /**
@@ -308,7 +308,7 @@ export function looksLikeIdentifierName(value: string): boolean {
  * words of letters, one of them a name's word. A digit makes it a value (`HARBOR_4412`, `PROD_DB_2024`).
  */
 export function looksLikeVariableName(value: string): boolean {
-  return /^[A-Z]+(?:_[A-Z]+)+$/.test(value) && value.toLowerCase().split('_').some((w) => IDENTIFIER_WORDS.has(w));
+  return /^[A-Z]+(?:_[A-Z]+)+$/.test(value) && hasNameWord(value.split('_'));
 }
 
 /**
@@ -318,7 +318,8 @@ export function looksLikeVariableName(value: string): boolean {
  */
 export function looksLikeTypeName(value: string): boolean {
   if (!/^(?:[A-Z][a-z]+){3,}$|^[a-z][a-z0-9]{0,7}_(?:[A-Z][a-z]+){2,}$/.test(value)) return false;
-  return (value.match(/[A-Z][a-z]+/g) ?? []).some((w) => IDENTIFIER_WORDS.has(w.toLowerCase()) || TYPE_WORDS.has(w.toLowerCase()));
+  const words = value.match(/[A-Z][a-z]+/g) ?? [];
+  return hasNameWord(words) || words.some((w) => TYPE_WORDS.has(w.toLowerCase()));
 }
 
 const TYPE_WORDS = new Set(
@@ -327,6 +328,11 @@ const TYPE_WORDS = new Set(
     'action resource provider handler manager factory spec status event binding claim principal scope grant'
   ).split(' '),
 );
+
+/** One of the words names are made of (`password`, `token`, `key`, `header`, ...), in any case. */
+function hasNameWord(words: readonly string[]): boolean {
+  return words.some((w) => IDENTIFIER_WORDS.has(w.toLowerCase()));
+}
 
 const IDENTIFIER_WORDS = new Set(
   (
