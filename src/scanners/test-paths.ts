@@ -12,15 +12,18 @@ const DOTNET_TEST_PROJECT =
 // `.env.test`, `.env.testing`: a test run's settings (dotenv, Next.js, Laravel), as `*.test.ts` is a test.
 const TEST_FILE =
   /(?:^|\/)(?:\.env\.test(?:ing)?(?:\.local)?|test_[^/]*|[^/]*_test\.[^/.]+|[^/]*[._-](?:test|spec|tests|mock|fixture)s?\.[^/]+|conftest\.py|[^/]*Tests?\.(?:java|kt|cs|scala|groovy|swift)|[^/]*IT\.java)$/;
-// A workflow named for a test run, its whole name (`test.yml`, `unit-tests.yml`, `e2e-nightly.yml`,
-// `playwright.yml`, `cypress.yml`; not `test-and-deploy.yml`):
+// A CI pipeline named for a test run, by its whole name (`test.yml`, `unit-tests.yml`,
+// `e2e-nightly.yml`, `playwright.yml`, GitLab's `cypress.gitlab-ci.yml`; not `test-and-deploy.yml`):
 // its credentials log in to the app the job itself starts (`PASSWORD: Pass123$` beside
 // `npx playwright test`: dotnet/eShop's playwright.yml), as a test's settings file does.
-const TEST_WORKFLOW =
-  /(?:^|\/)\.github\/workflows\/(?:(?:run|unit|integration|e2e|ui|api|functional|acceptance|smoke|component|browser)[-_])?(?:tests?|e2e|playwright|cypress|selenium)(?:[-_](?:nightly|ci|tests?|run|suite|pr|matrix|linux|windows|macos))?\.ya?ml$/i;
-// A workflow is judged by TEST_WORKFLOW alone: `deploy-to-test.yml`, `build-test-deploy.yml` deploy
+const TEST_PIPELINE_NAME =
+  /^(?:(?:run|unit|integration|e2e|ui|api|functional|acceptance|smoke|component|browser)[-_])?(?:tests?|e2e|playwright|cypress|selenium)(?:[-_](?:nightly|ci|tests?|run|suite|pr|matrix|linux|windows|macos))?(?:\.gitlab-ci)?\.ya?ml$/i;
+// A CI pipeline is judged by its name alone: `deploy-to-test.yml`, `build-test-deploy.yml` deploy
 // (to a shared test environment, with live credentials), whatever `-test` TEST_FILE would see.
-const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+$/;
+// GitHub's workflows, GitLab's included pipelines (`.gitlab/ci/`, `*.gitlab-ci.yml`), CircleCI's,
+// Buildkite's and Azure's.
+const CI_PIPELINE =
+  /(?:^|\/)(?:\.github\/workflows\/[^/]+|(?:\.gitlab\/ci|\.circleci|\.buildkite|\.azure-pipelines)\/(?:[^/]+\/)*[^/]+|[^/]*\.gitlab-ci\.ya?ml)$/;
 // A Helm chart's test values (chart-testing installs the chart once per `ci/*-values.yaml`):
 // prometheus-community/helm-charts' node-exporter has a TLS key there for its proxy's test.
 // Not a values file named for an environment (`ci/production-values.yaml`).
@@ -28,9 +31,9 @@ const CHART_TEST_VALUES = /(?:^|\/)ci\/(?![^/]*(?:prod|stag|live))[^/]+-values\.
 // A file named for an end-to-end test run (`docker-compose.e2e.yml`, `compose.cypress.yaml`).
 const E2E_FILE = /(?:^|\/)[^/]*[._-](?:e2e|cypress|playwright)s?\.[^/]+$/;
 
-/** A path a test reads or runs (`test/`, `*_test.go`, `*.spec.ts`, `.env.test`, a test workflow, a chart's `ci/*-values.yaml`, ...). */
+/** A path a test reads or runs (`test/`, `*_test.go`, `*.spec.ts`, `.env.test`, a test pipeline, a chart's `ci/*-values.yaml`, ...). */
 export function isTestPath(path: string): boolean {
-  const namedForTests = WORKFLOW.test(path) ? TEST_WORKFLOW.test(path) : TEST_FILE.test(path) || E2E_FILE.test(path);
+  const namedForTests = CI_PIPELINE.test(path) ? TEST_PIPELINE_NAME.test(path.slice(path.lastIndexOf('/') + 1)) : TEST_FILE.test(path) || E2E_FILE.test(path);
   return namedForTests || TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || CHART_TEST_VALUES.test(path);
 }
 
