@@ -75,6 +75,14 @@ describe('SecretEngine', () => {
       ['password = "Brave-New-World"', 'Brave-New-World'],
       ['ADMIN_PASSWORD: "Salt-And-Pepper"', 'Salt-And-Pepper'],
     ]) expect(scan(`${line}\n`, 'app/settings.py').map((f) => f.secret), line).toEqual([secret]);
+    // Next to what stays quiet in Ansible templates: a role's variable given a literal, a sudo
+    // password, a stand-in word with a symbol, a passphrase of lower-case words (`__` is no name).
+    for (const [line, secret] of [
+      ['mosquitto__password: "Xk93hfk2Lq!"', 'Xk93hfk2Lq!'],
+      ['ansible_become_password: "Sudo#Harbor77"', 'Sudo#Harbor77'],
+      ['"pass": "bar_foo#2291"', 'bar_foo#2291'],
+      ['password = "meadow__harbor__lantern"', 'meadow__harbor__lantern'],
+    ]) expect(scan(`${line}\n`, 'roles/app/templates/settings.yml.j2').map((f) => f.secret), line).toEqual([secret]);
     // Capitalised words joined by hyphens, none a name's word: a passphrase.
     expect(scan('password = "Correct-Horse-Battery-Staple"\n', 'app/settings.py')).toHaveLength(1);
     expect(scan('REDIS_URL=redis://default:Harbor_4412@cache:6379\n')[0]).toMatchObject({ ruleId: 'url-credentials', secret: 'Harbor_4412' });
@@ -129,6 +137,12 @@ describe('SecretEngine', () => {
       '      - key: kubernetes.io/e2e-az-name',
       '      actions   = ["eks-auth:AssumeRoleForPodIdentity"]',
       '    pass: "another_pw"',
+      // debops' Ansible role templates: sudoers' NOPASSWD tag, a role's variable (`role__name`) as the
+      // value of a Jinja `set`, a programmers' stand-in password.
+      '        printf "%s ALL = (ALL:ALL) NOPASSWD: SETENV: ALL\\n" "${PRESEED_ADMIN_NAME}" \\',
+      '{% set mosquitto__tpl_password = mosquitto__password %}',
+      '                 "password": snmpd__tpl_password} %}',
+      '                  "pass": "bar_foo"',
       '  secret: v1_SecretProjection',
       '  serviceAccountToken: v1_ServiceAccountTokenProjection',
       // HTTP headers' names (minio's internal/http/headers.go).

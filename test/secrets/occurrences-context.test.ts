@@ -133,6 +133,9 @@ describe('context', () => {
       ['charts/api/templates/secret.yaml', 'code'],
       ['deploy/helm/api/templates/configmap.yaml', 'code'],
       ['examples/charts/api/templates/secret.yaml', 'example'],
+      ['roles/mysql/templates/my.cnf.j2', 'code'],
+      ['ansible/roles/app/templates/env.j2', 'code'],
+      ['roles/templates/.env', 'example'],
     ];
     expect(cases.map(([p]) => [p, builtinContext(p)])).toEqual(cases);
     const custom = createContextClassifier({ globs: { code: ['test/fixtures/live/**'], docs: ['handbook/**'] } });

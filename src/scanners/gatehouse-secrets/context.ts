@@ -26,10 +26,11 @@ export interface ContextOptions {
 export const DEFAULT_DOWNGRADE: readonly SecretContext[] = ['test', 'docs', 'example'];
 
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground)\//i;
-// A project template's files (cookiecutter, a starter kit) are examples; a Helm chart's `templates/`
-// are what the cluster runs (`charts/api/templates/secret.yaml`): production.
+// A project template's files (cookiecutter, a starter kit) are examples; what a deploy tool renders
+// and installs is production: a Helm chart's `templates/` (`charts/api/templates/secret.yaml`) and an
+// Ansible role's (`roles/db/templates/my.cnf.j2`, written to the hosts it configures).
 const TEMPLATE_DIR = /(?:^|\/)templates?\//i;
-const HELM_TEMPLATES = /(?:^|\/)(?:charts?|helm)\/(?:[^/]+\/)*templates\//i;
+const DEPLOYED_TEMPLATES = /(?:^|\/)(?:(?:charts?|helm)\/(?:[^/]+\/)*|roles\/[^/]+\/)templates\//i;
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
 // `docs_src/`: the runnable examples a documentation site includes (fastapi/fastapi's tutorials).
 const DOCS_DIR = /(?:^|\/)(?:docs?(?:[-_](?:src|source|snippets?))?|documentation|site|website|wiki|man|guides?)\//i;
@@ -61,7 +62,7 @@ export function createContextClassifier(options: ContextOptions = {}): ContextCl
 /** The built-in rules: tests before examples before docs (a test's README is test material). */
 export function builtinContext(path: string): SecretContext {
   if (isTestPath(path)) return 'test';
-  if (EXAMPLE_DIR.test(path) || EXAMPLE_FILE.test(path) || (TEMPLATE_DIR.test(path) && !HELM_TEMPLATES.test(path))) return 'example';
+  if (EXAMPLE_DIR.test(path) || EXAMPLE_FILE.test(path) || (TEMPLATE_DIR.test(path) && !DEPLOYED_TEMPLATES.test(path))) return 'example';
   if (DOCS_DIR.test(path) || DOCS_FILE.test(path) || DOCS_NAME.test(path) || TRANSLATION_FILE.test(path)) return 'docs';
   return 'code';
 }

@@ -675,7 +675,9 @@ const NOT_SECRET_ANYWHERE = new Set(
   (
     'public publishable pub is has use uses should get set fetch load read generate gen create verify validate check num next page pagination ' +
     'cursor continuation csrf xsrf authenticity anti forgery sync dedup dedupe lock locks tokenizer tokens keys secrets passwords show hide toggle old new ' +
-    'expected actual mock stub fake test example sample default'
+    'expected actual mock stub fake test example sample default ' +
+    // sudoers' tag (`ALL=(ALL) NOPASSWD: SETENV: ALL`): no password at all.
+    'nopasswd'
   ).split(' '),
 );
 // Words that make a key or token name an index or a lookup (cache_key, sort_key) but say nothing

@@ -127,6 +127,10 @@ const PLACEHOLDER_VALUES = new Set([
   'foobar',
 ]);
 
+// Programmers' stand-in words only (`bar_foo`, `foo-bar-baz`, `FooBar1`): debops' etherpad settings
+// template sets an SMTP `"pass": "bar_foo"` for `foo@example.com`.
+const METASYNTACTIC = /^(?:foo|bar|baz|qux|quux)(?:[-_.]?(?:foo|bar|baz|qux|quux))+\d{0,3}$/i;
+
 // References to a value kept elsewhere: environment, templates, secret stores, encrypted values.
 // A whole value that is one `\(name)` or `\#(name)`: string interpolation in Swift and CUE (a CUE
 // module's own templates: stefanprodan/podinfo). Anchored: a password holding `\(` is a password.
@@ -143,7 +147,7 @@ export function isPlaceholder(value: string): boolean {
  * walk. Used alone for fixed-shape tokens and hashes, where `$` and `{` are part of the format.
  */
 export function isFillerValue(value: string): boolean {
-  if (PLACEHOLDER_VALUES.has(value.toLowerCase()) || hasStandInWord(value)) return true;
+  if (PLACEHOLDER_VALUES.has(value.toLowerCase()) || hasStandInWord(value) || METASYNTACTIC.test(value)) return true;
   // One character repeated, or very few distinct characters in a long value (0000..., aaaa...),
   // or one character making up most of it (ghp_000000...).
   if (distinctChars(value) <= Math.min(3, Math.ceil(value.length / 4))) return true;
@@ -293,13 +297,14 @@ export function looksLikeIdentifierName(value: string): boolean {
   // capitalised words of letters joined by hyphens, one of them a name's word.
   // `X-` first: capitalised words alone may be a passphrase (`Brave-New-World`).
   if (/^X-[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*$/.test(value)) return hasNameWord(value.split('-'));
-  if (!/^[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+$/.test(value)) return false;
+  // A double underscore joins an Ansible role's prefix to its variable (`mosquitto__password`: debops).
+  if (!/^[a-z][a-z0-9]*(?:(?:[._-]|__)[a-z][a-z0-9]*)+$/.test(value)) return false;
   // Dotted lower-case words are keys (`errors.password.blank`); snake or kebab words are an
   // identifier when a word says so (`db_password`, `user-token-field`) or there are many, unless
   // a digit marks them as made up (`hardcoded-secret-value1`).
   if (value.includes('.')) return true;
   if (/\d/.test(value)) return false;
-  const words = value.split(/[_-]/);
+  const words = value.split(/_+|-/);
   return words.length >= 4 || hasNameWord(words);
 }
 
