@@ -81,6 +81,7 @@ describe('SecretEngine', () => {
       ['mosquitto__password: "Xk93hfk2Lq!"', 'Xk93hfk2Lq!'],
       ['ansible_become_password: "Sudo#Harbor77"', 'Sudo#Harbor77'],
       ['"pass": "bar_foo#2291"', 'bar_foo#2291'],
+      ['mysql_pass: "YourMom#Harbor77"', 'YourMom#Harbor77'],
       ['password = "meadow__harbor__lantern"', 'meadow__harbor__lantern'],
     ]) expect(scan(`${line}\n`, 'roles/app/templates/settings.yml.j2').map((f) => f.secret), line).toEqual([secret]);
     // Capitalised words joined by hyphens, none a name's word: a passphrase.
@@ -143,6 +144,10 @@ describe('SecretEngine', () => {
       '{% set mosquitto__tpl_password = mosquitto__password %}',
       '                 "password": snmpd__tpl_password} %}',
       '                  "pass": "bar_foo"',
+      // Switches that ask for a password or say there is none, and a value to fill in (debops).
+      '            /bin/systemctl --no-ask-password daemon-reload',
+      'ansible-playbook --ask-vault-pass deploy-2024',
+      "      - name: 'xmail_pass'\n        value: 'YourXmailControlPass'",
       '  secret: v1_SecretProjection',
       '  serviceAccountToken: v1_ServiceAccountTokenProjection',
       // HTTP headers' names (minio's internal/http/headers.go).

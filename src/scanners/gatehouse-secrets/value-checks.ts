@@ -131,6 +131,10 @@ const PLACEHOLDER_VALUES = new Set([
 // template sets an SMTP `"pass": "bar_foo"` for `foo@example.com`.
 const METASYNTACTIC = /^(?:foo|bar|baz|qux|quux)(?:[-_.]?(?:foo|bar|baz|qux|quux))+\d{0,3}$/i;
 
+// Capitalised words after `Your`, letters only: what to fill in (`YourXmailControlPass`: debops' roundcube
+// defaults). A digit or a symbol makes it a password (`YourMom#Harbor77`).
+const YOUR_CAMEL = /^Your(?:[A-Z][a-z]+)+$/;
+
 // References to a value kept elsewhere: environment, templates, secret stores, encrypted values.
 // A whole value that is one `\(name)` or `\#(name)`: string interpolation in Swift and CUE (a CUE
 // module's own templates: stefanprodan/podinfo). Anchored: a password holding `\(` is a password.
@@ -147,7 +151,7 @@ export function isPlaceholder(value: string): boolean {
  * walk. Used alone for fixed-shape tokens and hashes, where `$` and `{` are part of the format.
  */
 export function isFillerValue(value: string): boolean {
-  if (PLACEHOLDER_VALUES.has(value.toLowerCase()) || hasStandInWord(value) || METASYNTACTIC.test(value)) return true;
+  if (PLACEHOLDER_VALUES.has(value.toLowerCase()) || hasStandInWord(value) || METASYNTACTIC.test(value) || YOUR_CAMEL.test(value)) return true;
   // One character repeated, or very few distinct characters in a long value (0000..., aaaa...),
   // or one character making up most of it (ghp_000000...).
   if (distinctChars(value) <= Math.min(3, Math.ceil(value.length / 4))) return true;
