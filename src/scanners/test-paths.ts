@@ -18,12 +18,27 @@ const TEST_FILE =
 // `npx playwright test`: dotnet/eShop's playwright.yml), as a test's settings file does.
 const TEST_PIPELINE_NAME =
   /^(?:(?:run|unit|integration|e2e|ui|api|functional|acceptance|smoke|component|browser)[-_])?(?:tests?|e2e|playwright|cypress|selenium)(?:[-_](?:nightly|ci|tests?|run|suite|pr|matrix|linux|windows|macos))?(?:\.gitlab-ci)?\.ya?ml$/i;
-// A CI pipeline is judged by its name alone: `deploy-to-test.yml`, `build-test-deploy.yml` deploy
-// (to a shared test environment, with live credentials), whatever `-test` TEST_FILE would see.
-// GitHub's workflows, GitLab's included pipelines (`.gitlab/ci/`, `*.gitlab-ci.yml`), CircleCI's,
-// Buildkite's and Azure's.
-const CI_PIPELINE =
-  /(?:^|\/)(?:\.github\/workflows\/[^/]+|(?:\.gitlab\/ci|\.circleci|\.buildkite|\.azure-pipelines)\/(?:[^/]+\/)*[^/]+|[^/]*\.gitlab-ci\.ya?ml)$/;
+// A CI pipeline's YAML is judged by its name alone: `deploy-to-test.yml`, `build-test-deploy.yml`
+// deploy (to a shared test environment, with live credentials), whatever `-test` TEST_FILE would
+// see. Pipeline folders: GitHub's workflows, GitLab's (`.gitlab/ci/`, `.gitlab-ci/`), CircleCI's,
+// Buildkite's, Azure's, Woodpecker's. Only a file right in the folder is a pipeline named for what
+// it runs; one in a subfolder is a piece of one (`environments/test.yml` deploys to `test`): never
+// a test's by its name. Compose files and scripts there keep the usual rules (`.buildkite/
+// docker-compose.test.yml` is a test's), and so does a `test/` folder.
+const PIPELINE_FILE =
+  /(?:^|\/)(?:\.github\/workflows|\.gitlab\/ci|\.gitlab-ci|\.circleci|\.buildkite|\.azure-pipelines|\.woodpecker)\/(?<nested>(?:[^/]+\/)*)(?<name>[^/]+\.ya?ml)$/;
+// A pipeline file outside those folders, by its name: GitLab's `*.gitlab-ci.yml`, Azure's `azure-pipelines*.yml`.
+const NAMED_PIPELINE_FILE = /(?:^|\/)(?<name>[^/]*\.gitlab-ci\.ya?ml|azure-pipelines[^/]*\.ya?ml)$/;
+const COMPOSE_FILE = /^(?:docker-)?compose[^/]*\.ya?ml$/i;
+
+/** Whether a CI pipeline's YAML is a test run's, undefined for any other file (the usual rules). */
+function pipelineForTests(path: string): boolean | undefined {
+  const inFolder = PIPELINE_FILE.exec(path)?.groups;
+  if (inFolder && !COMPOSE_FILE.test(inFolder.name)) return inFolder.nested === '' && TEST_PIPELINE_NAME.test(inFolder.name);
+  const named = NAMED_PIPELINE_FILE.exec(path)?.groups;
+  return named ? TEST_PIPELINE_NAME.test(named.name) : undefined;
+}
+
 // A Helm chart's test values (chart-testing installs the chart once per `ci/*-values.yaml`):
 // prometheus-community/helm-charts' node-exporter has a TLS key there for its proxy's test.
 // Not a values file named for an environment (`ci/production-values.yaml`).
@@ -33,7 +48,7 @@ const E2E_FILE = /(?:^|\/)[^/]*[._-](?:e2e|cypress|playwright)s?\.[^/]+$/;
 
 /** A path a test reads or runs (`test/`, `*_test.go`, `*.spec.ts`, `.env.test`, a test pipeline, a chart's `ci/*-values.yaml`, ...). */
 export function isTestPath(path: string): boolean {
-  const namedForTests = CI_PIPELINE.test(path) ? TEST_PIPELINE_NAME.test(path.slice(path.lastIndexOf('/') + 1)) : TEST_FILE.test(path) || E2E_FILE.test(path);
+  const namedForTests = pipelineForTests(path) ?? (TEST_FILE.test(path) || E2E_FILE.test(path));
   return namedForTests || TEST_DIR.test(path) || JVM_TEST_SOURCE_SET.test(path) || DOTNET_TEST_PROJECT.test(path) || CHART_TEST_VALUES.test(path);
 }
 

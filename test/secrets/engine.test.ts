@@ -82,6 +82,7 @@ describe('SecretEngine', () => {
       ['ansible_become_password: "Sudo#Harbor77"', 'Sudo#Harbor77'],
       ['"pass": "bar_foo#2291"', 'bar_foo#2291'],
       ['mysql_pass: "YourMom#Harbor77"', 'YourMom#Harbor77'],
+      ['password: "YourPurpleElephantDances"', 'YourPurpleElephantDances'],
       ['password = "meadow__harbor__lantern"', 'meadow__harbor__lantern'],
     ]) expect(scan(`${line}\n`, 'roles/app/templates/settings.yml.j2').map((f) => f.secret), line).toEqual([secret]);
     // Capitalised words joined by hyphens, none a name's word: a passphrase.

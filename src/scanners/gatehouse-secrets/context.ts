@@ -27,10 +27,12 @@ export const DEFAULT_DOWNGRADE: readonly SecretContext[] = ['test', 'docs', 'exa
 
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials?|playground)\//i;
 // A project template's files (cookiecutter, a starter kit) are examples; what a deploy tool renders
-// and installs is production: a Helm chart's `templates/` (`charts/api/templates/secret.yaml`) and an
-// Ansible role's (`roles/db/templates/my.cnf.j2`, written to the hosts it configures).
+// and installs is production: a Helm chart's `templates/` (`charts/api/templates/secret.yaml`), an
+// Ansible role's (`roles/db/templates/my.cnf.j2`, written to the hosts it configures), and the
+// templates a CI pipeline includes (`.gitlab/ci/templates/deploy.yml`).
 const TEMPLATE_DIR = /(?:^|\/)templates?\//i;
-const DEPLOYED_TEMPLATES = /(?:^|\/)(?:(?:charts?|helm)\/(?:[^/]+\/)*|roles\/[^/]+\/)templates\//i;
+const DEPLOYED_TEMPLATES =
+  /(?:^|\/)(?:(?:charts?|helm|\.gitlab\/ci|\.gitlab-ci|\.circleci|\.buildkite|\.azure-pipelines|\.github)\/(?:[^/]+\/)*|roles\/[^/]+\/)templates\//i;
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
 // `docs_src/`: the runnable examples a documentation site includes (fastapi/fastapi's tutorials).
 const DOCS_DIR = /(?:^|\/)(?:docs?(?:[-_](?:src|source|snippets?))?|documentation|site|website|wiki|man|guides?)\//i;

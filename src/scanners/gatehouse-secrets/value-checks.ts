@@ -131,9 +131,10 @@ const PLACEHOLDER_VALUES = new Set([
 // template sets an SMTP `"pass": "bar_foo"` for `foo@example.com`.
 const METASYNTACTIC = /^(?:foo|bar|baz|qux|quux)(?:[-_.]?(?:foo|bar|baz|qux|quux))+\d{0,3}$/i;
 
-// Capitalised words after `Your`, letters only: what to fill in (`YourXmailControlPass`: debops' roundcube
-// defaults). A digit or a symbol makes it a password (`YourMom#Harbor77`).
-const YOUR_CAMEL = /^Your(?:[A-Z][a-z]+)+$/;
+// Capitalised words after `Your` that end in what the value is, letters only: what to fill in
+// (`YourXmailControlPass`: debops' roundcube defaults). Other words are a passphrase
+// (`YourHorseBatteryStaple`); a digit or a symbol makes it a password (`YourMom#Harbor77`).
+const YOUR_CAMEL = /^Your(?:[A-Z][a-z]+)*(?:Pass|Password|Passwd|Pwd|Passphrase|Key|Token|Secret|Credentials?)$/;
 
 // References to a value kept elsewhere: environment, templates, secret stores, encrypted values.
 // A whole value that is one `\(name)` or `\#(name)`: string interpolation in Swift and CUE (a CUE
