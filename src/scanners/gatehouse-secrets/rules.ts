@@ -1004,10 +1004,10 @@ const GENERIC_RULES: SecretRule[] = [
     // Passwords on command lines in scripts and CI files.
     id: 'cli-password-flag',
     family: 'generic-password',
-    // Not a switch that asks for one or says there is none (`--ask-vault-pass`, systemctl's `--no-ask-password`).
     title: 'Password passed on a command line (--password, --http-password, --tlspassword, --proxy-user, docker login -p, sshpass -p, mysql -p)',
     severity: 'high',
     keywords: ['-password', '-passwd', 'tlspassword', 'sshpass', 'login', 'mysql', '--proxy-user', '--user', '-pass ', 'storepass', 'keypass', 'redis-cli'],
+    // Not a switch that asks for one or says there is none (`--ask-vault-pass`, systemctl's `--no-ask-password`).
     pattern:
       /(?:(?<![\w-])--?(?!(?:no|ask)-)(?:[a-z]+-)*(?:password|passwd|tlspassword|pass|storepass|keypass)(?:=|\s+)|\bsshpass\s+-p\s*|\bdocker\s+login\b[^\r\n|;&]*?\s-p\s+|\bmysql(?:dump|admin|sh)?\b[^\r\n|;&]*?\s-p|\bredis-cli\b[^\r\n|;&]*?\s-a\s+|(?<![\w-])--(?:proxy-)?user(?:=|\s+)["']?[\w.@-]{1,64}:)["']?(?<secret>(?:[^\s"'$;&|(){}[\]<>\\]|\\(?![nrt"'\\]))(?:[^\s"'$;&|(){}[\]<>\\]|\\(?![nrt"'\\])){3,})/,
     check: ({ secret, match, file }) => {
