@@ -94,6 +94,13 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Ready once the work ahead on start is done: behind a balancer, a new process gets traffic when
+  // its pages are rendered, not while each first visit renders one (about 4 ms of CPU apiece).
+  app.get('/readyz', (c) => {
+    const progress = warmer?.startUpProgress() ?? { done: true, warmed: 0 };
+    if (progress.done) return c.json({ ready: true });
+    return c.json({ ready: false, warmed: progress.warmed, ...(progress.services === undefined ? {} : { services: progress.services }) }, 503, { 'Retry-After': '5' });
+  });
 
   const api = new Hono<AppEnv>();
   // API answers hold findings, tokens and counts: no shared or browser cache keeps them, unless a

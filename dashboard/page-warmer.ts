@@ -131,6 +131,8 @@ export class PageWarmer {
   private bulkRuns = 0;
   private figures: WorkAheadFigures = { steps: 0, longestStepMs: 0 };
   private begun = 0;
+  /** The work ahead on start (warmAll), while it runs: what readiness waits for. */
+  private startUp: { overview: boolean; services: boolean; run?: BulkRun } | undefined;
 
   constructor(
     private readonly logger: Pick<Logger, 'info' | 'warning'>,
@@ -314,8 +316,9 @@ export class PageWarmer {
     return { what, services, done: 0, bytes: 0, stopped: false, t0: performance.now() };
   }
 
-  private endBulk(run: BulkRun): void {
+  private endBulk(run: BulkRun, ended?: () => void): void {
     this.enqueue(`bulk-end|${run.what}|${run.t0}`, async () => {
+      ended?.();
       // The last bulk run ended under a stream: the few tasks left (a page whose minute turned, the
       // overview's refresh, whose one step can be long) wait STARVED_MS from now, not from when the
       // stream began (they would go at once, into the stream the run was caught up under).
@@ -346,7 +349,7 @@ export class PageWarmer {
    * A bulk run's first task (`bulk` queues its services, then its end): counted from now until its
    * end's task ran (or it failed before queuing it), so its first step is already catch-up work.
    */
-  private enqueueBulk(key: string, bulk: () => Promise<void>): void {
+  private enqueueBulk(key: string, bulk: () => Promise<void>): boolean {
     if (!this.enqueue(key, async () => {
       let queued = false;
       try {
@@ -355,8 +358,9 @@ export class PageWarmer {
       } finally {
         if (!queued) this.bulkRuns--;
       }
-    })) return;
+    })) return false;
     this.bulkRuns++;
+    return true;
   }
 
   /**
@@ -387,14 +391,40 @@ export class PageWarmer {
   warmAll(max = WARM_ALL): void {
     const t = this.targets;
     if (!t) return;
-    // The overview first (under a stream it waits, and the services go on meanwhile).
-    this.enqueue('overview', () => t.overview(), true);
-    this.enqueueBulk('start', async () => {
-      const names = (await t.services()).slice(0, max);
+    const startUp: NonNullable<PageWarmer['startUp']> = { overview: false, services: false };
+    this.startUp = startUp;
+    const ended = (part: 'overview' | 'services') => {
+      startUp[part] = true;
+      if (startUp.overview && startUp.services && this.startUp === startUp) this.startUp = undefined;
+    };
+    // The overview first (under a stream it waits, and the services go on meanwhile). Failed or
+    // not, each part ends the start-up work: readiness never waits for ever.
+    if (!this.enqueue('overview', () => t.overview().finally(() => ended('overview')), true)) ended('overview');
+    const queued = this.enqueueBulk('start', async () => {
+      let names: string[];
+      try {
+        names = (await t.services()).slice(0, max);
+      } catch (err) {
+        ended('services');
+        throw err;
+      }
       const run = this.startBulk('on start', names.length);
+      startUp.run = run;
       for (const name of names) this.enqueueService(name, run);
-      this.endBulk(run);
+      this.endBulk(run, () => ended('services'));
     });
+    if (!queued) ended('services');
+  }
+
+  /**
+   * Whether the work ahead on start is done (its overview and every service it could store), and
+   * how far it got: GET /readyz, for a balancer that sends a process traffic once its pages are
+   * rendered (app.ts). Done at once in a process that does none (warmPagesOnStart 0).
+   */
+  startUpProgress(): { done: boolean; services?: number; warmed: number } {
+    const s = this.startUp;
+    if (!s) return { done: true, warmed: 0 };
+    return { done: false, services: s.run?.services, warmed: s.run?.done ?? 0 };
   }
 
   /**

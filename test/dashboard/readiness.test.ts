@@ -1,0 +1,91 @@
+// GET /readyz: a process says it is ready once its work ahead on start is done (the overview and
+// every service's default page rendered), so a balancer sends a new process traffic when first
+// visits find their pages rendered, not while each one renders its own. GET /healthz says only
+// that the process answers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../../dashboard/deps.js';
+import { PageWarmer } from '../../dashboard/page-warmer.js';
+import { openStore } from '../../dashboard/store/store.js';
+import type { Store } from '../../dashboard/store/types.js';
+import { createMemoryLogger } from '../../src/logger.js';
+import { historyReports } from './pages/fixtures.js';
+import { login, NOW } from './pages/harness.js';
+
+describe('readiness', () => {
+  let dir: string | undefined;
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The fixture history; `failOverview`: the services' overview read fails (the start-up work's list of services). */
+  async function setup(opts: { warmPagesOnStart: number; failOverview?: boolean }) {
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-ready-'));
+    store = await openStore(join(dir, 'dashboard.db'));
+    for (const r of historyReports(NOW)) await store.ingestScan(r, 'test');
+    const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
+    const serviceReads = { count: 0 };
+    const watched = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (opts.failOverview && prop === 'listServiceOverview') return async () => Promise.reject(new Error('database went away'));
+        // A service page's render reads the service with its head.
+        if (prop === 'serviceHead') {
+          return (...args: unknown[]) => {
+            serviceReads.count++;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const logger = createMemoryLogger();
+    const warmer = new PageWarmer(logger);
+    const app = createApp({ store: watched, config: DEFAULT_DASHBOARD_CONFIG, logger, now: () => NOW, pageWarmer: warmer, warmPagesOnStart: opts.warmPagesOnStart });
+    return { app, warmer, logger, serviceReads, viewer };
+  }
+
+  it('is 503 while the work ahead on start runs, then 200; the pages a first visit opens are rendered by then', async () => {
+    const h = await setup({ warmPagesOnStart: 100 });
+    // No credential: a balancer's probe.
+    const early = await h.app.request('/readyz');
+    expect(early.status).toBe(503);
+    expect(early.headers.get('retry-after')).toBe('5');
+    expect(await early.json()).toMatchObject({ ready: false, warmed: 0 });
+    // The process answers meanwhile.
+    expect((await h.app.request('/healthz')).status).toBe(200);
+
+    await h.warmer.idle();
+    const ready = await h.app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true });
+    // What it waited for: each service's first visit finds its page rendered (no read of its own).
+    const { cookie } = await login(h.app, h.viewer);
+    for (const name of ['payments', 'legacy']) {
+      const before = h.serviceReads.count;
+      const page = await h.app.request(`/services/${name}`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      expect(h.serviceReads.count - before, name).toBe(0);
+    }
+  });
+
+  it('is 200 at once in a process that renders nothing ahead on start', async () => {
+    const h = await setup({ warmPagesOnStart: 0 });
+    const res = await h.app.request('/readyz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ready: true });
+  });
+
+  it('ends a start-up work that failed (ready, the failure logged), never waits for ever', async () => {
+    const h = await setup({ warmPagesOnStart: 100, failOverview: true });
+    expect((await h.app.request('/readyz')).status).toBe(503);
+    await h.warmer.idle();
+    expect((await h.app.request('/readyz')).status).toBe(200);
+    expect(h.logger.lines.join('\n')).toMatch(/ahead failed: database went away/);
+  });
+});
