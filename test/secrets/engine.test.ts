@@ -188,6 +188,27 @@ describe('SecretEngine', () => {
     expect(scan(`${fixture}\n`, 'packages/verify/src/bundles.ts')).toEqual([]);
   });
 
+  it("reads a Helm chart's values naming a Kubernetes Secret as a name, and a description or a bogus value as no password", () => {
+    // GitLab's chart (charts/gitlab/charts/*/values.yaml, values.yaml): Secret references beside
+    // their key, the docs' RELEASE- prefix, an upgrade's stand-in, a commented LDAP example.
+    for (const [text, path] of [
+      ['      # - secret: gitlab-google-oauth2\n      #   key: provider\n', 'charts/gitlab/charts/sidekiq/values.yaml'],
+      ['      # secret: RELEASE-gitlab-license\n', 'values.yaml'],
+      ['    secretName: gitlab-registry-tls\n', 'deploy/helm/values-prod.yaml'],
+      ['    password: bogus-satisfy-upgrade\n', 'values.yaml'],
+      ["      #   password: '_the_password_of_the_bind_user'\n", 'values.yaml'],
+    ]) expect(scan(text, path), text).toEqual([]);
+    // Outside a chart's values the same value is a secret; in them, a random value, a UUID and a
+    // numbered phrase stay secrets, and a description needs its article and a name's word.
+    for (const [text, path] of [
+      ['  secret: gitlab-google-oauth2\n', 'config/app.yml'],
+      ['  secret: x8Kq2mZ7vL3pR9tW\n', 'values.yaml'],
+      ['  secret: 9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d\n', 'charts/api/values.yaml'],
+      ['  secret: purple-monkey-dishwasher-42\n', 'values.yaml'],
+      ['  password: "the_password_of_bob_2024"\n', 'config/app.yml'],
+    ]) expect(scan(text, path), text).toHaveLength(1);
+  });
+
   it('requires a quoted literal in program source', () => {
     expect(scan('const password = req.body.password;\n', 'src/login.ts')).toEqual([]);
     // Bicep (contoso-real-estate's infra/): a bare word is a parameter reference, a literal is quoted.

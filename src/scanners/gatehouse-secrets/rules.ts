@@ -879,6 +879,23 @@ function withCommentSeverity(verdict: RuleVariant, match: RegExpExecArray, file:
   return inCodeComment(match, file) ? { ...verdict, severity: LOW_IN_COMMENT.severity } : verdict;
 }
 
+/**
+ * A Helm chart's values name the Kubernetes Secret that holds a value (`secret: gitlab-google-oauth2`
+ * beside `key: provider`, `existingSecret: db-credentials`: GitLab's chart): a Secret's name, lower-case
+ * words joined by hyphens, each opening with a letter and one of three letters or more (not a UUID,
+ * not a numbered phrase such as `purple-monkey-dishwasher-42`), or the docs' `RELEASE-` before it.
+ * A passphrase of plain words there (`purple-monkey-dishwasher`) reads as a name: that is the cost.
+ */
+function namesHelmSecret(path: string, name: string, value: string): boolean {
+  return (
+    HELM_VALUES.test(path) &&
+    /^(?:secret|secretName|existingSecret)$/i.test(name.split('.').pop() ?? '') &&
+    /^(?:RELEASE-)?[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)+$/.test(value) &&
+    /(?:^|-)[a-z]{3,}(?:-|$)/.test(value)
+  );
+}
+const HELM_VALUES = /(?:^|\/)(?:charts?\/(?:[^/]+\/)*)?values[^/]*\.ya?ml$/i;
+
 /** The value is an argument inside a `{{ … }}` template expression (Ansible/Jinja docs examples). */
 function inTemplateExpression(match: RegExpExecArray): boolean {
   const at = secretOffset(match);
@@ -953,6 +970,7 @@ const GENERIC_RULES: SecretRule[] = [
       const secret = stripAuthScheme(raw);
       if (/^basic\s/i.test(raw) && !basicCredentialOk(secret)) return false;
       if ((file.isCode && !quoted) || inShellAlternative(match)) return false;
+      if (namesHelmSecret(file.path, match.groups?.name ?? '', secret)) return false;
       const kind = classifySecretName(match.groups?.name ?? '');
       if (kind === undefined || kind === 'password') return false;
       if (!quoted && bareValueContinues(secret, match)) return false;

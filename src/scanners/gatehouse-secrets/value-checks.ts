@@ -45,6 +45,7 @@ const PLACEHOLDER_WORDS = [
   'notasecret',
   'not-a-secret',
   'fakefake',
+  'bogus',
   'lorem',
   'xxxx',
   'xxx-',
@@ -136,6 +137,16 @@ const METASYNTACTIC = /^(?:foo|bar|baz|qux|quux)(?:[-_.]?(?:foo|bar|baz|qux|quux
 // (`YourHorseBatteryStaple`); a digit or a symbol makes it a password (`YourMom#Harbor77`).
 const YOUR_CAMEL = /^Your(?:[A-Z][a-z]+)*(?:Pass|Password|Passwd|Pwd|Passphrase|Key|Token|Secret|Credentials?)$/;
 
+/**
+ * A description of what goes there, in snake case: a name's word and `the`, `of` or `for`
+ * (`_the_password_of_the_bind_user`: GitLab's chart, a commented LDAP example).
+ */
+function describesValue(value: string): boolean {
+  if (!/^_*[a-z]+(?:_[a-z]+){2,}_*$/.test(value)) return false;
+  const words = value.replace(/^_+|_+$/g, '').split('_');
+  return words.some((w) => w === 'the' || w === 'of' || w === 'for') && hasNameWord(words);
+}
+
 // References to a value kept elsewhere: environment, templates, secret stores, encrypted values.
 // A whole value that is one `\(name)` or `\#(name)`: string interpolation in Swift and CUE (a CUE
 // module's own templates: stefanprodan/podinfo). Anchored: a password holding `\(` is a password.
@@ -152,7 +163,7 @@ export function isPlaceholder(value: string): boolean {
  * walk. Used alone for fixed-shape tokens and hashes, where `$` and `{` are part of the format.
  */
 export function isFillerValue(value: string): boolean {
-  if (PLACEHOLDER_VALUES.has(value.toLowerCase()) || hasStandInWord(value) || METASYNTACTIC.test(value) || YOUR_CAMEL.test(value)) return true;
+  if (PLACEHOLDER_VALUES.has(value.toLowerCase()) || hasStandInWord(value) || METASYNTACTIC.test(value) || YOUR_CAMEL.test(value) || describesValue(value)) return true;
   // One character repeated, or very few distinct characters in a long value (0000..., aaaa...),
   // or one character making up most of it (ghp_000000...).
   if (distinctChars(value) <= Math.min(3, Math.ceil(value.length / 4))) return true;
