@@ -194,6 +194,7 @@ describe('SecretEngine', () => {
     for (const [text, path] of [
       ['      # - secret: gitlab-google-oauth2\n      #   key: provider\n', 'charts/gitlab/charts/sidekiq/values.yaml'],
       ['      # secret: RELEASE-gitlab-license\n', 'values.yaml'],
+      ['    # secret: RELEASE_NAME-registry-database-password\n', 'charts/registry/values.yaml'],
       ['    secretName: gitlab-registry-tls\n', 'deploy/helm/values-prod.yaml'],
       ['    password: bogus-satisfy-upgrade\n', 'values.yaml'],
       ["      #   password: '_the_password_of_the_bind_user'\n", 'values.yaml'],

@@ -883,14 +883,14 @@ function withCommentSeverity(verdict: RuleVariant, match: RegExpExecArray, file:
  * A Helm chart's values name the Kubernetes Secret that holds a value (`secret: gitlab-google-oauth2`
  * beside `key: provider`, `existingSecret: db-credentials`: GitLab's chart): a Secret's name, lower-case
  * words joined by hyphens, each opening with a letter and one of three letters or more (not a UUID,
- * not a numbered phrase such as `purple-monkey-dishwasher-42`), or the docs' `RELEASE-` before it.
+ * not a numbered phrase such as `purple-monkey-dishwasher-42`), or the docs' `RELEASE-` or `RELEASE_NAME-` before it.
  * A passphrase of plain words there (`purple-monkey-dishwasher`) reads as a name: that is the cost.
  */
 function namesHelmSecret(path: string, name: string, value: string): boolean {
   return (
     HELM_VALUES.test(path) &&
     /^(?:secret|secretName|existingSecret)$/i.test(name.split('.').pop() ?? '') &&
-    /^(?:RELEASE-)?[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)+$/.test(value) &&
+    /^(?:RELEASE(?:_NAME)?-)?[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)+$/.test(value) &&
     /(?:^|-)[a-z]{3,}(?:-|$)/.test(value)
   );
 }
