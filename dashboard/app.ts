@@ -22,6 +22,9 @@ import { VersionedCache } from './version-cache.js';
 
 export { DEFAULT_DASHBOARD_CONFIG, type AppDeps, type AppEnv, type DashboardConfig } from './deps.js';
 
+/** Liveness and readiness probes (outside /api/v1). */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const { warmPagesOnStart, cachePages, pageWarmer, cacheBytes, ...rest } = appDeps;
   const cache = cachePages === false ? undefined : new VersionedCache(cacheBytes);
@@ -58,7 +61,10 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       budget: () => cache.budgetBytes,
       fit: cacheBytes === undefined ? (services) => cache.grow(cacheBudgetFor(services, WARM_FILL_MAX, totalmem())) : undefined,
     });
-    app.use('*', async (_c, next) => {
+    app.use('*', async (c, next) => {
+      // A balancer's probes are no traffic: counted, a probe every ~200 ms would leave the work ahead
+      // on start no quiet moment, and the readiness it waits for would come many times later.
+      if (PROBE_PATHS.has(c.req.path)) return next();
       const ticket = warmer.requestStarted();
       try {
         await next();

@@ -131,6 +131,8 @@ export class PageWarmer {
   private bulkRuns = 0;
   private figures: WorkAheadFigures = { steps: 0, longestStepMs: 0 };
   private begun = 0;
+  /** warmAll's runs so far (each queues its tasks under keys of its own). */
+  private startUps = 0;
   /** The work ahead on start (warmAll), while it runs: what readiness waits for. */
   private startUp: { overview: boolean; services: boolean; run?: BulkRun } | undefined;
 
@@ -349,7 +351,7 @@ export class PageWarmer {
    * A bulk run's first task (`bulk` queues its services, then its end): counted from now until its
    * end's task ran (or it failed before queuing it), so its first step is already catch-up work.
    */
-  private enqueueBulk(key: string, bulk: () => Promise<void>): boolean {
+  private enqueueBulk(key: string, bulk: () => Promise<void>): void {
     if (!this.enqueue(key, async () => {
       let queued = false;
       try {
@@ -358,9 +360,8 @@ export class PageWarmer {
       } finally {
         if (!queued) this.bulkRuns--;
       }
-    })) return false;
+    })) return;
     this.bulkRuns++;
-    return true;
   }
 
   /**
@@ -398,9 +399,13 @@ export class PageWarmer {
       if (startUp.overview && startUp.services && this.startUp === startUp) this.startUp = undefined;
     };
     // The overview first (under a stream it waits, and the services go on meanwhile). Failed or
-    // not, each part ends the start-up work: readiness never waits for ever.
-    if (!this.enqueue('overview', () => t.overview().finally(() => ended('overview')), true)) ended('overview');
-    const queued = this.enqueueBulk('start', async () => {
+    // not, each part ends the start-up work: readiness never waits for ever. Keys of this run's
+    // own (a render of the overview queued already, another run's services): its parts end when
+    // its own tasks do, never at the enqueue.
+    const run = ++this.startUps;
+    const overview = () => t.overview().finally(() => ended('overview'));
+    if (!this.enqueue('overview', overview, true)) this.enqueue(`overview|start ${run}`, overview, true);
+    this.enqueueBulk(`start|${run}`, async () => {
       let names: string[];
       try {
         names = (await t.services()).slice(0, max);
@@ -408,12 +413,11 @@ export class PageWarmer {
         ended('services');
         throw err;
       }
-      const run = this.startBulk('on start', names.length);
-      startUp.run = run;
-      for (const name of names) this.enqueueService(name, run);
-      this.endBulk(run, () => ended('services'));
+      const bulk = this.startBulk('on start', names.length);
+      startUp.run = bulk;
+      for (const name of names) this.enqueueService(name, bulk);
+      this.endBulk(bulk, () => ended('services'));
     });
-    if (!queued) ended('services');
   }
 
   /**

@@ -81,11 +81,78 @@ describe('readiness', () => {
     expect(await res.json()).toEqual({ ready: true });
   });
 
+  it("does not count a balancer's probes as requests (they would keep the work ahead from its quiet)", async () => {
+    const h = await setup({ warmPagesOnStart: 100 });
+    const counted = { n: 0 };
+    const started = h.warmer.requestStarted.bind(h.warmer);
+    h.warmer.requestStarted = () => (counted.n++, started());
+    for (const path of ['/readyz', '/healthz']) await h.app.request(path);
+    expect(counted.n).toBe(0);
+    await h.app.request('/api/v1/openapi.json');
+    expect(counted.n).toBe(1);
+    await h.warmer.idle();
+  });
+
   it('ends a start-up work that failed (ready, the failure logged), never waits for ever', async () => {
     const h = await setup({ warmPagesOnStart: 100, failOverview: true });
     expect((await h.app.request('/readyz')).status).toBe(503);
     await h.warmer.idle();
     expect((await h.app.request('/readyz')).status).toBe(200);
     expect(h.logger.lines.join('\n')).toMatch(/ahead failed: database went away/);
+  });
+
+  describe('the work ahead it waits for', () => {
+    /** Targets whose service renders wait for `release` (the overview renders at once). */
+    function gatedTargets() {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const rendered: string[] = [];
+      return {
+        rendered,
+        release: () => release(),
+        targets: {
+          overview: async () => void rendered.push('overview'),
+          service: async (name: string) => {
+            await gate;
+            rendered.push(name);
+          },
+          services: async () => ['a', 'b', 'c'],
+        },
+      };
+    }
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 0));
+    };
+
+    it('is not done with the overview rendered and services to go, says how far it got, then done with the last', async () => {
+      const warmer = new PageWarmer(createMemoryLogger(), 0);
+      const g = gatedTargets();
+      warmer.setTargets(g.targets);
+      warmer.warmAll();
+      // Until the overview and the first service's render (held at the gate) have begun.
+      for (let i = 0; i < 50 && !g.rendered.includes('overview'); i++) await turns(1);
+      await turns(5);
+      expect(g.rendered).toEqual(['overview']);
+      expect(warmer.startUpProgress()).toEqual({ done: false, services: 3, warmed: 0 });
+      g.release();
+      await warmer.idle();
+      expect(g.rendered).toEqual(['overview', 'a', 'b', 'c']);
+      expect(warmer.startUpProgress()).toEqual({ done: true, warmed: 0 });
+    });
+
+    it('a second run waits for its own tasks, not done at once because the first run queued the same keys', async () => {
+      const warmer = new PageWarmer(createMemoryLogger(), 0);
+      const g = gatedTargets();
+      warmer.setTargets(g.targets);
+      warmer.warmAll();
+      warmer.warmAll();
+      expect(warmer.startUpProgress().done).toBe(false);
+      for (let i = 0; i < 50 && !g.rendered.includes('overview'); i++) await turns(1);
+      await turns(5);
+      expect(warmer.startUpProgress().done).toBe(false);
+      g.release();
+      await warmer.idle();
+      expect(warmer.startUpProgress().done).toBe(true);
+    });
   });
 });
