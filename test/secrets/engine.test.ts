@@ -207,6 +207,17 @@ describe('SecretEngine', () => {
       ['  secret: 9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d\n', 'charts/api/values.yaml'],
       ['  secret: purple-monkey-dishwasher-42\n', 'values.yaml'],
       ['  password: "the_password_of_bob_2024"\n', 'config/app.yml'],
+      // review32c: a digit inside a word (a password manager's passphrase, leetspeak), a file
+      // outside a chart or named for the secrets, another key's case or a dotted key, a name
+      // that only holds `bogus`.
+      ['  secret: unbent-scorn4-gusty\n', 'values.yaml'],
+      ['  secret: harbor-core-s3cret\n', 'charts/harbor/values.yaml'],
+      ['  secret: correct-horse7-battery-staple\n', 'charts/app/values.yaml'],
+      ['  secret: gitlab-google-oauth2\n', 'src/values.yaml'],
+      ['  secret: gitlab-google-oauth2\n', 'charts/app/values-secrets.yaml'],
+      ['  SECRET: gitlab-google-oauth2\n', 'values.yaml'],
+      ['  jwt.secret: gitlab-google-oauth2\n', 'values.yaml'],
+      ['DB_PASSWORD=Boguslaw#1985\n', '.env'],
     ]) expect(scan(text, path), text).toHaveLength(1);
   });
 

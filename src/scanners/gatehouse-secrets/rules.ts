@@ -881,20 +881,26 @@ function withCommentSeverity(verdict: RuleVariant, match: RegExpExecArray, file:
 
 /**
  * A Helm chart's values name the Kubernetes Secret that holds a value (`secret: gitlab-google-oauth2`
- * beside `key: provider`, `existingSecret: db-credentials`: GitLab's chart): a Secret's name, lower-case
- * words joined by hyphens, each opening with a letter and one of three letters or more (not a UUID,
- * not a numbered phrase such as `purple-monkey-dishwasher-42`), or the docs' `RELEASE-` or `RELEASE_NAME-` before it.
+ * beside `key: provider`: GitLab's chart): under the keys `secret`, `secretName` or `existingSecret`,
+ * a Secret's name of lower-case words joined by hyphens, one of three letters or more, optionally
+ * after the docs' `RELEASE-` or `RELEASE_NAME-`. Words of letters only, but for the few that hold a
+ * digit by name (`oauth2`, `s3`, `k8s`, `v2`): a digit inside a word makes a passphrase
+ * (`unbent-scorn4-gusty`, a password manager's), and so does a number (`purple-monkey-dishwasher-42`).
  * A passphrase of plain words there (`purple-monkey-dishwasher`) reads as a name: that is the cost.
+ * Only a chart's values: `values*.yaml` at the root (a chart repository) or under `charts/` or
+ * `helm/`, and not one named for secrets (`values-secrets.yaml` holds the values themselves).
  */
 function namesHelmSecret(path: string, name: string, value: string): boolean {
   return (
     HELM_VALUES.test(path) &&
-    /^(?:secret|secretName|existingSecret)$/i.test(name.split('.').pop() ?? '') &&
-    /^(?:RELEASE(?:_NAME)?-)?[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)+$/.test(value) &&
+    !/secret/i.test(path.slice(path.lastIndexOf('/') + 1)) &&
+    (name === 'secret' || name === 'secretName' || name === 'existingSecret') &&
+    new RegExp(`^(?:RELEASE(?:_NAME)?-)?${SECRET_NAME_WORD}(?:-${SECRET_NAME_WORD})+$`).test(value) &&
     /(?:^|-)[a-z]{3,}(?:-|$)/.test(value)
   );
 }
-const HELM_VALUES = /(?:^|\/)(?:charts?\/(?:[^/]+\/)*)?values[^/]*\.ya?ml$/i;
+const HELM_VALUES = /^values[^/]*\.ya?ml$|(?:^|\/)(?:charts?|helm)\/(?:[^/]+\/)*values[^/]*\.ya?ml$/i;
+const SECRET_NAME_WORD = '(?:[a-z]+|oauth2|s3|k8s|ec2|http2|ipv[46]|sha(?:1|256|512)|x509|pkcs(?:8|12)|base64|utf8|v[1-9])';
 
 /** The value is an argument inside a `{{ … }}` template expression (Ansible/Jinja docs examples). */
 function inTemplateExpression(match: RegExpExecArray): boolean {

@@ -45,7 +45,6 @@ const PLACEHOLDER_WORDS = [
   'notasecret',
   'not-a-secret',
   'fakefake',
-  'bogus',
   'lorem',
   'xxxx',
   'xxx-',
@@ -137,6 +136,9 @@ const METASYNTACTIC = /^(?:foo|bar|baz|qux|quux)(?:[-_.]?(?:foo|bar|baz|qux|quux
 // (`YourHorseBatteryStaple`); a digit or a symbol makes it a password (`YourMom#Harbor77`).
 const YOUR_CAMEL = /^Your(?:[A-Z][a-z]+)*(?:Pass|Password|Passwd|Pwd|Passphrase|Key|Token|Secret|Credentials?)$/;
 
+// `bogus` as a word of its own (`bogus-satisfy-upgrade`: GitLab's chart), not inside one (`Boguslaw#1985`).
+const BOGUS_WORD = /(?:^|[-_.])bogus(?:[-_.]|$)/i;
+
 /**
  * A description of what goes there, in snake case: a name's word and `the`, `of` or `for`
  * (`_the_password_of_the_bind_user`: GitLab's chart, a commented LDAP example).
@@ -163,7 +165,7 @@ export function isPlaceholder(value: string): boolean {
  * walk. Used alone for fixed-shape tokens and hashes, where `$` and `{` are part of the format.
  */
 export function isFillerValue(value: string): boolean {
-  if (PLACEHOLDER_VALUES.has(value.toLowerCase()) || hasStandInWord(value) || METASYNTACTIC.test(value) || YOUR_CAMEL.test(value) || describesValue(value)) return true;
+  if (PLACEHOLDER_VALUES.has(value.toLowerCase()) || hasStandInWord(value) || METASYNTACTIC.test(value) || YOUR_CAMEL.test(value) || describesValue(value) || BOGUS_WORD.test(value)) return true;
   // One character repeated, or very few distinct characters in a long value (0000..., aaaa...),
   // or one character making up most of it (ghp_000000...).
   if (distinctChars(value) <= Math.min(3, Math.ceil(value.length / 4))) return true;
