@@ -25,8 +25,9 @@ const TEST_PIPELINE_NAME =
 // it runs; one in a subfolder is a piece of one (`environments/test.yml` deploys to `test`): never
 // a test's by its name. Compose files and scripts there keep the usual rules (`.buildkite/
 // docker-compose.test.yml` is a test's), and so does a `test/` folder.
-const PIPELINE_FILE =
-  /(?:^|\/)(?:\.github\/workflows|\.gitlab\/ci|\.gitlab-ci|\.circleci|\.buildkite|\.azure-pipelines|\.woodpecker)\/(?<nested>(?:[^/]+\/)*)(?<name>[^/]+\.ya?ml)$/;
+/** CI pipeline folders, as a regular expression's alternatives (the secret scanner's context reads them too). */
+export const PIPELINE_FOLDERS = String.raw`\.github\/workflows|\.gitlab\/ci|\.gitlab-ci|\.circleci|\.buildkite|\.azure-pipelines|\.woodpecker`;
+const PIPELINE_FILE = new RegExp(String.raw`(?:^|\/)(?:${PIPELINE_FOLDERS})\/(?<nested>(?:[^/]+\/)*)(?<name>[^/]+\.ya?ml)$`);
 // A pipeline file outside those folders, by its name: GitLab's `*.gitlab-ci.yml`, Azure's `azure-pipelines*.yml`.
 const NAMED_PIPELINE_FILE = /(?:^|\/)(?<name>[^/]*\.gitlab-ci\.ya?ml|azure-pipelines[^/]*\.ya?ml)$/;
 const COMPOSE_FILE = /^(?:docker-)?compose[^/]*\.ya?ml$/i;

@@ -95,6 +95,7 @@ describe('context', () => {
       ['.gitlab/ci/jobs/deploy-to-test.yml', 'code'],
       ['.gitlab/ci/templates/deploy.yml', 'code'],
       ['.azure-pipelines/templates/deploy.yml', 'code'],
+      ['.woodpecker/templates/deploy.yml', 'code'],
       ['.gitlab/ci/test/deploy.yml', 'test'],
       // Compose files, settings and scripts in a pipeline folder: the usual rules.
       ['.circleci/.env.test', 'test'],

@@ -5,7 +5,7 @@
 import picomatch from 'picomatch';
 import type { SecretContext as FindingSecretContext, Severity } from '../../findings/finding.js';
 import type { RuleFamily } from './rules.js';
-import { isTestPath } from '../test-paths.js';
+import { isTestPath, PIPELINE_FOLDERS } from '../test-paths.js';
 import { DOCS_FILE } from './prose-files.js';
 
 // The list is repeated from findings/finding.ts (which needs zod, kept out of the scanner's bundle);
@@ -31,8 +31,7 @@ const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|quickstarts?|tutorials
 // Ansible role's (`roles/db/templates/my.cnf.j2`, written to the hosts it configures), and the
 // templates a CI pipeline includes (`.gitlab/ci/templates/deploy.yml`).
 const TEMPLATE_DIR = /(?:^|\/)templates?\//i;
-const DEPLOYED_TEMPLATES =
-  /(?:^|\/)(?:(?:charts?|helm|\.gitlab\/ci|\.gitlab-ci|\.circleci|\.buildkite|\.azure-pipelines|\.github)\/(?:[^/]+\/)*|roles\/[^/]+\/)templates\//i;
+const DEPLOYED_TEMPLATES = new RegExp(String.raw`(?:^|\/)(?:(?:charts?|helm|\.github|${PIPELINE_FOLDERS})\/(?:[^/]+\/)*|roles\/[^/]+\/)templates\/`, 'i');
 const EXAMPLE_FILE = /(?:^|\/)[^/]*(?:\.|_|-)(?:example|sample|template|dist|tmpl|tpl)(?:\.[^/]*)?$|(?:^|\/)(?:example|sample)[^/]*$/i;
 // `docs_src/`: the runnable examples a documentation site includes (fastapi/fastapi's tutorials).
 const DOCS_DIR = /(?:^|\/)(?:docs?(?:[-_](?:src|source|snippets?))?|documentation|site|website|wiki|man|guides?)\//i;

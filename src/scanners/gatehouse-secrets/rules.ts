@@ -895,12 +895,13 @@ function namesHelmSecret(path: string, name: string, value: string): boolean {
     HELM_VALUES.test(path) &&
     !/secret/i.test(path.slice(path.lastIndexOf('/') + 1)) &&
     (name === 'secret' || name === 'secretName' || name === 'existingSecret') &&
-    new RegExp(`^(?:RELEASE(?:_NAME)?-)?${SECRET_NAME_WORD}(?:-${SECRET_NAME_WORD})+$`).test(value) &&
+    HELM_SECRET_NAME.test(value) &&
     /(?:^|-)[a-z]{3,}(?:-|$)/.test(value)
   );
 }
 const HELM_VALUES = /^values[^/]*\.ya?ml$|(?:^|\/)(?:charts?|helm)\/(?:[^/]+\/)*values[^/]*\.ya?ml$/i;
 const SECRET_NAME_WORD = '(?:[a-z]+|oauth2|s3|k8s|ec2|http2|ipv[46]|sha(?:1|256|512)|x509|pkcs(?:8|12)|base64|utf8|v[1-9])';
+const HELM_SECRET_NAME = new RegExp(`^(?:RELEASE(?:_NAME)?-)?${SECRET_NAME_WORD}(?:-${SECRET_NAME_WORD})+$`);
 
 /** The value is an argument inside a `{{ … }}` template expression (Ansible/Jinja docs examples). */
 function inTemplateExpression(match: RegExpExecArray): boolean {
