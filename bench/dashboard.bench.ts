@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding.js';
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
-import { ADMIN, connectBurst, fetchBytes, load, startServer, waitQuiet, type LoadResult, type Server } from './http-load.js';
+import { ADMIN, connectBurst, fetchBytes, load, startServer, waitQuiet, warmUp, type LoadResult, type Server } from './http-load.js';
 import { gcText, type LoopStats } from '../dashboard/loop-stats.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { createPgDatabase } from './pg-database.js';
@@ -541,8 +541,7 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
       [`findings API   GET /api/v1/findings?service=:name&severity=high&order=asc (never computed: ${order.length} services, all database misses)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high&order=asc`, bearer, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium&order=asc` }],
     ];
     for (const [label, path, headers, line] of VERSIONS_ONLY ? [] : apis) {
-      // Warm up (response caches, statement preparation) before measuring.
-      await load(server.base, line?.warmUp ?? path, headers, { concurrency: 4, requests: 50, maxSeconds: 5 });
+      await warmUp(server.base, line?.warmUp ?? path, headers);
       if (line) misses = [...order];
       print(label, await measure(path, headers, { ...opts, ...(line?.requests ? { requests: line.requests } : {}) }));
     }

@@ -77,6 +77,7 @@ export async function waitQuiet(server: Server, maxSeconds: number, database?: (
  * The dashboard in a child process. Looking inside it (opt-in, for finding where a tail comes from):
  *   GATEHOUSE_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x --trace-gc"  node flags for the server
  *   GATEHOUSE_BENCH_SERVER_LOG=/tmp/x/server.log  the server's stdout and stderr appended there
+ *   GATEHOUSE_BENCH_TIMELINE=/tmp/x/timeline.jsonl  each load line's requests (start, latency, path), one JSON line a line
  * Its event-loop figures (loopStats) are always on: a 10 ms timer, no cost worth counting.
  */
 export async function startServer(location: string, entry = 'dashboard/server.ts'): Promise<Server> {
@@ -155,6 +156,9 @@ export async function load(base: string, paths: () => string, headers: Record<st
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const url = new URL(base);
   const latencies: number[] = [];
+  // Opt-in, for finding where a tail comes from: each request's start (ms into the line), latency and path.
+  const timelineFile = process.env.GATEHOUSE_BENCH_TIMELINE;
+  const timeline: [number, number, string][] = [];
   let errors = 0;
   let sent = 0;
   const one = (path: string) =>
@@ -177,17 +181,34 @@ export async function load(base: string, paths: () => string, headers: Record<st
       while (sent < opts.requests && Date.now() < deadline && !opts.until?.()) {
         sent++;
         const s = process.hrtime.bigint();
-        const status = await one(paths());
+        const path = paths();
+        const status = await one(path);
         latencies.push(ms(s));
+        if (timelineFile) timeline.push([Number(s - t0) / 1e6, ms(s), path]);
         if (status !== 200) errors++;
       }
     }),
   );
   const seconds = ms(t0) / 1000;
   agent.destroy();
+  if (timelineFile) appendFileSync(timelineFile, `${JSON.stringify({ concurrency: opts.concurrency, timeline })}\n`);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, rps: latencies.length / seconds };
+}
+
+/**
+ * A line's warm-up, not measured: its requests at its own concurrency, enough for every pooled
+ * connection to run the line's statements past PostgreSQL's first plans. A prepared statement's
+ * first execution on a connection plans with the server's catalog caches cold (~9 ms at 10 million
+ * findings), the next five plan for their parameters (custom plans, ~0.6-0.9 ms each), and only
+ * then does the plan kept for every parameter (a generic plan, ~0.02 ms) run: that is what a
+ * long-lived process runs. Warmed up at 4 connections, the other 4 of the pool's
+ * 8 met the line's statement inside its first burst, whose 32 requests then took up to 70 ms
+ * against a p50 of 28 (bench/http-load's GATEHOUSE_BENCH_TIMELINE). Also warms V8 on the line's path.
+ */
+export async function warmUp(base: string, paths: () => string, headers: Record<string, string>, concurrency = 32): Promise<void> {
+  await load(base, paths, headers, { concurrency, requests: 10 * concurrency, maxSeconds: 30 });
 }
 
 /** `count` new connections opened at the same instant, one GET /healthz each: latency includes the connect. */

@@ -26,7 +26,7 @@ import { openPostgresStore } from '../dashboard/store/postgres/open.js';
 import { VERSION_BUMP_POSTGRES } from '../dashboard/store/versions.js';
 import { addDays, dayOf } from '../dashboard/store/days.js';
 import { SUMMARY_FILL_SQL } from '../dashboard/store/summary.js';
-import { load, startServer, waitQuiet, type LoadResult } from './http-load.js';
+import { load, startServer, waitQuiet, warmUp, type LoadResult } from './http-load.js';
 import { postgresCpuMeter, postgresHugePages } from './pg-cpu.js';
 import { gcText } from '../dashboard/loop-stats.js';
 
@@ -288,8 +288,7 @@ async function main(): Promise<void> {
       ];
       const run = async (lines: Line[]) => {
         for (const [label, path, line] of lines) {
-          // Warm-up (statement preparation on the pool's connections), not measured.
-          await load(dash.base, line?.warmUp ?? path, bearer, { concurrency: 4, requests: 40, maxSeconds: 30 });
+          await warmUp(dash.base, line?.warmUp ?? path, bearer);
           if (line) misses = [...order];
           print(label, await measure(() => load(dash.base, path, bearer, { ...opts, ...(line?.requests ? { requests: line.requests } : {}) })));
         }
