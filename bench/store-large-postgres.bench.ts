@@ -185,7 +185,9 @@ async function main(): Promise<void> {
 
     // PostgreSQL's own CPU (all its processes; this machine only): beside the dashboard's, what a read costs in total.
     const pgCpu = await postgresCpuMeter(url.toString());
-    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} before the reads; PostgreSQL ${await postgresHugePages(url.toString())}`);
+    // The shared buffers' size moves a miss's cost: a page of findings not in them is read from the OS's cache.
+    const buffers = await admin.query<{ shared_buffers: string }>('SHOW shared_buffers');
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} before the reads; PostgreSQL shared_buffers ${buffers.rows[0].shared_buffers}, ${await postgresHugePages(url.toString())}`);
     const started = process.hrtime.bigint();
     // The dashboard server with a clock the bench can move to a day turn (SIGUSR1).
     const dash = await startServer(url.toString(), 'bench/shifted-clock-server.ts').catch((err: unknown) => {
