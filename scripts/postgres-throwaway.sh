@@ -4,7 +4,14 @@
 #   scripts/postgres-throwaway.sh start   -> prints the URL (postgres://gatehouse:...@127.0.0.1:PORT/gatehouse)
 #                                            and the data folder on stderr; stop with:
 #   scripts/postgres-throwaway.sh stop DIR
+# PG_SHARED_BUFFERS: the server's shared_buffers (default 128MB, PostgreSQL's own; the 10M bench's
+# figures in docs/dashboard.md use 6GB, with vm.nr_hugepages reserved for it).
 set -euo pipefail
+SHARED_BUFFERS="${PG_SHARED_BUFFERS:-128MB}"
+if ! [[ "$SHARED_BUFFERS" =~ ^[0-9]+(kB|MB|GB)$ ]]; then
+  echo "postgres-throwaway: PG_SHARED_BUFFERS must be a size such as 128MB or 6GB, not '$SHARED_BUFFERS'" >&2
+  exit 2
+fi
 BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
   echo "postgres-throwaway: no PostgreSQL server binaries (apt-get install -y postgresql)" >&2
@@ -24,9 +31,11 @@ case "${1:-}" in
     # shared buffers it touches the first time; on a VM where that is costly (the bench machine: ~14 us
     # of CPU per 4 KB page) huge pages took about half of PostgreSQL's CPU off a 10M cache miss.
     as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-      -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c max_connections=200 -c shared_buffers=128MB -c huge_pages=try" start >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c max_connections=200 -c shared_buffers=$SHARED_BUFFERS -c huge_pages=try" start >/dev/null
     rm -f "$DIR.pw"
+    # The data folder alone on its line: .ci/run reads it from there.
     echo "postgres-throwaway: data folder $DIR" >&2
+    echo "postgres-throwaway: shared_buffers $SHARED_BUFFERS" >&2
     # Which it got (the benches' PostgreSQL CPU depends on it): the postmaster's HugetlbPages.
     HUGE_KB="$(sed -n 's/^HugetlbPages:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$(head -1 "$DIR/data/postmaster.pid")/status" 2>/dev/null || true)"
     if [ "${HUGE_KB:-0}" -gt 0 ]; then
