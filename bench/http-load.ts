@@ -152,7 +152,7 @@ export interface LoadResult {
 }
 
 /** `concurrency` keep-alive connections, each sending requests back to back; bounded by count and time, and `until` when given. */
-export async function load(base: string, paths: () => string, headers: Record<string, string>, opts: { concurrency: number; requests: number; maxSeconds: number; until?: () => boolean }): Promise<LoadResult> {
+export async function load(base: string, paths: () => string, headers: Record<string, string>, opts: { concurrency: number; requests: number; maxSeconds: number; until?: () => boolean; timelineTag?: string }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const url = new URL(base);
   const latencies: number[] = [];
@@ -192,7 +192,7 @@ export async function load(base: string, paths: () => string, headers: Record<st
   );
   const seconds = ms(t0) / 1000;
   agent.destroy();
-  if (timelineFile) appendFileSync(timelineFile, `${JSON.stringify({ concurrency: opts.concurrency, timeline })}\n`);
+  if (timelineFile) appendFileSync(timelineFile, `${JSON.stringify({ tag: opts.timelineTag ?? 'line', concurrency: opts.concurrency, timeline })}\n`);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, rps: latencies.length / seconds };
@@ -201,15 +201,17 @@ export async function load(base: string, paths: () => string, headers: Record<st
 /**
  * A line's warm-up, not measured: its requests at its own concurrency, enough for every pooled
  * connection to run the line's statements past PostgreSQL's first plans. A prepared statement's
- * first execution on a connection plans with the server's catalog caches cold (~9 ms at 10 million
- * findings), the next five plan for their parameters (custom plans, ~0.6-0.9 ms each), and only
- * then does the plan kept for every parameter (a generic plan, ~0.02 ms) run: that is what a
- * long-lived process runs. Warmed up at 4 connections, the other 4 of the pool's
- * 8 met the line's statement inside its first burst, whose 32 requests then took up to 70 ms
- * against a p50 of 28 (bench/http-load's GATEHOUSE_BENCH_TIMELINE). Also warms V8 on the line's path.
+ * first five executions on a connection are planned for their parameters (custom plans: the first
+ * with the server's catalog caches cold, ~9 ms at 10 million findings, the next ~0.6-0.9 ms each),
+ * the sixth builds the plan kept for every parameter (a generic plan), and later ones reuse it
+ * (~0.02 ms): that is what a long-lived process runs. Warmed up at 4 connections, the other 4 of
+ * the pool's 8 met the line's statement inside its first burst, whose 32 requests then took up to
+ * 70 ms against a p50 of 28 (GATEHOUSE_BENCH_TIMELINE). Also warms V8 on the line's path. Its
+ * figures are returned: a bench says them where the warm-up takes a cost of its own (the first
+ * request after a day turn recomputes what the clock moved).
  */
-export async function warmUp(base: string, paths: () => string, headers: Record<string, string>, concurrency = 32): Promise<void> {
-  await load(base, paths, headers, { concurrency, requests: 10 * concurrency, maxSeconds: 30 });
+export async function warmUp(base: string, paths: () => string, headers: Record<string, string>, concurrency = 32): Promise<LoadResult> {
+  return load(base, paths, headers, { concurrency, requests: 10 * concurrency, maxSeconds: 30, timelineTag: 'warm-up' });
 }
 
 /** `count` new connections opened at the same instant, one GET /healthz each: latency includes the connect. */

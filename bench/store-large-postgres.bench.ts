@@ -288,11 +288,13 @@ async function main(): Promise<void> {
         [`findings API   GET /api/v1/findings?service=:name&severity=high (never computed: ${order.length} services, cut from the first page computed ahead where it holds all open findings)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high`, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium` }],
         [`findings API   GET /api/v1/findings?service=:name&severity=high&order=asc (never computed: ${order.length} services, all database misses)`, () => `/api/v1/findings?service=${misses.pop()}&severity=high&order=asc`, { requests: order.length, warmUp: () => `/api/v1/findings?service=${randomService()}&severity=medium&order=asc` }],
       ];
-      const run = async (lines: Line[]) => {
+      /** `sayWarmUp`: print each line's warm-up too (at the day turn it takes the turn's first requests). */
+      const run = async (lines: Line[], sayWarmUp = false) => {
         for (const [label, path, line] of lines) {
-          await warmUp(dash.base, line?.warmUp ?? path, bearer);
+          const warm = await warmUp(dash.base, line?.warmUp ?? path, bearer);
           if (line) misses = [...order];
           print(label, await measure(() => load(dash.base, path, bearer, { ...opts, ...(line?.requests ? { requests: line.requests } : {}) })));
+          if (sayWarmUp) console.log(`    (the warm-up just before that line, not in its figures: ${warm.requests} requests, p50 ${fmt(warm.p50)} ms, p99 ${fmt(warm.p99)} ms, max ${fmt(warm.max)} ms)`);
         }
       };
       await run(reads);
@@ -307,7 +309,7 @@ async function main(): Promise<void> {
       await run([
         ['overview API   GET /api/v1/services (at the day turn; its first request recomputes the overview)', () => '/api/v1/services'],
         ['posture API    GET /api/v1/services/:name/posture (90 days ending the new day; during the day-turn work)', () => `/api/v1/services/${randomService()}/posture`],
-      ]);
+      ], true);
       console.log(`  (the server said its work ahead of the day turn ended ${fmt(await workAheadEnded(2))} s later, ${sinceStart()} after its start; quiet after ${fmt(await waitQuiet(dash, 600, pgCpu))} s more)`);
       serverSays('after the day-turn work', turnCpu);
       await run([

@@ -7,11 +7,6 @@
 # PG_SHARED_BUFFERS: the server's shared_buffers (default 128MB, PostgreSQL's own; the 10M bench's
 # figures in docs/dashboard.md use 6GB, with vm.nr_hugepages reserved for it).
 set -euo pipefail
-SHARED_BUFFERS="${PG_SHARED_BUFFERS:-128MB}"
-if ! [[ "$SHARED_BUFFERS" =~ ^[0-9]+(kB|MB|GB)$ ]]; then
-  echo "postgres-throwaway: PG_SHARED_BUFFERS must be a size such as 128MB or 6GB, not '$SHARED_BUFFERS'" >&2
-  exit 2
-fi
 BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
   echo "postgres-throwaway: no PostgreSQL server binaries (apt-get install -y postgresql)" >&2
@@ -20,7 +15,15 @@ fi
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 case "${1:-}" in
   start)
+    SHARED_BUFFERS="${PG_SHARED_BUFFERS:-128MB}"
+    if ! [[ "$SHARED_BUFFERS" =~ ^[0-9]+(kB|MB|GB)$ ]]; then
+      echo "postgres-throwaway: PG_SHARED_BUFFERS must be a size such as 128MB or 6GB, not '$SHARED_BUFFERS'" >&2
+      exit 2
+    fi
     DIR="$(mktemp -d /tmp/gatehouse-pg-XXXXXX)"
+    # A start that fails (initdb, or a server that refuses its settings) says the server's last words
+    # and leaves no folder or password file behind.
+    trap '[ -f "$DIR/server.log" ] && tail -5 "$DIR/server.log" >&2; rm -rf "$DIR" "$DIR.pw"' EXIT
     [ "$(id -u)" = 0 ] && chown postgres "$DIR"
     PORT="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
     PASS="$(node -e "console.log(require('crypto').randomBytes(12).toString('hex'))")"
@@ -43,6 +46,7 @@ case "${1:-}" in
     elif [ -n "$HUGE_KB" ]; then
       echo "postgres-throwaway: shared memory on normal pages (vm.nr_hugepages $(cat /proc/sys/vm/nr_hugepages), free $(sed -n 's/^HugePages_Free:[[:space:]]*//p' /proc/meminfo); docs/dashboard.md, PostgreSQL)" >&2
     fi
+    trap - EXIT
     echo "postgres://postgres:$PASS@127.0.0.1:$PORT/postgres"
     ;;
   stop)
