@@ -404,8 +404,8 @@ async function coldPhase(backend: 'sqlite' | 'postgres', location: string, cooki
   try {
     const { print, measure } = lineReporter(backend, server);
     let i = 0;
-    await load(server.base, () => `/services/${warmUp[i++ % warmUp.length]}?days=30`, cookie, { concurrency: 4, requests: 100, maxSeconds: 10 });
-    await load(server.base, () => '/', cookie, LINE);
+    await load(server.base, () => `/services/${warmUp[i++ % warmUp.length]}?days=30`, cookie, { concurrency: 4, requests: 100, maxSeconds: 10, timelineTag: 'warm-up' });
+    await load(server.base, () => '/', cookie, { ...LINE, timelineTag: 'warm-up' });
     const times: number[] = [];
     for (const name of alone) {
       const t1 = process.hrtime.bigint();
@@ -459,7 +459,7 @@ async function loadPhase(backend: 'sqlite' | 'postgres', location: string, cooki
     // the first visit of each service renders it (cold; the process itself is warmed up first on a
     // 30-day chart, another cache key), later visits come from the cache (warm) until the data
     // changes or the minute turns (ages on the page), which a 20 s run may include.
-    await load(server.base, () => `/services/${randomService()}?days=30`, cookie, { concurrency: 4, requests: 100, maxSeconds: 10 });
+    await load(server.base, () => `/services/${randomService()}?days=30`, cookie, { concurrency: 4, requests: 100, maxSeconds: 10, timelineTag: 'warm-up' });
     let t0 = process.hrtime.bigint();
     await fetchBytes(server.base, '/?sort=name&dir=asc', cookie); // warms the store's overview (another page cache key)
     const storeAndRender = ms(t0);

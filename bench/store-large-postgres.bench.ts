@@ -307,7 +307,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
       console.log(`  (the server's clock moved to 00:00:01 UTC of the next day, ${sinceStart()} after its start)`);
       await run([
-        ['overview API   GET /api/v1/services (at the day turn; its first request recomputes the overview)', () => '/api/v1/services'],
+        ['overview API   GET /api/v1/services (at the day turn; the recompute falls in its warm-up, printed below it)', () => '/api/v1/services'],
         ['posture API    GET /api/v1/services/:name/posture (90 days ending the new day; during the day-turn work)', () => `/api/v1/services/${randomService()}/posture`],
       ], true);
       console.log(`  (the server said its work ahead of the day turn ended ${fmt(await workAheadEnded(2))} s later, ${sinceStart()} after its start; quiet after ${fmt(await waitQuiet(dash, 600, pgCpu))} s more)`);

@@ -23,7 +23,10 @@ case "${1:-}" in
     DIR="$(mktemp -d /tmp/gatehouse-pg-XXXXXX)"
     # A start that fails (initdb, or a server that refuses its settings) says the server's last words
     # and leaves no folder or password file behind.
-    trap '[ -f "$DIR/server.log" ] && tail -5 "$DIR/server.log" >&2; rm -rf "$DIR" "$DIR.pw"' EXIT
+    # (A server still running, a start that timed out, is stopped first: its folder is its only handle.)
+    trap '{ [ -f "$DIR/server.log" ] && tail -5 "$DIR/server.log" >&2; } || true
+      { [ -f "$DIR/data/postmaster.pid" ] && as_pg "$BIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null 2>&1; } || true
+      rm -rf "$DIR" "$DIR.pw"' EXIT
     [ "$(id -u)" = 0 ] && chown postgres "$DIR"
     PORT="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
     PASS="$(node -e "console.log(require('crypto').randomBytes(12).toString('hex'))")"
