@@ -14,6 +14,7 @@ import type { Store } from '../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { historyReports } from './pages/fixtures.js';
 import { login, NOW } from './pages/harness.js';
+import { watchCalls } from './watch-calls.js';
 
 describe('readiness', () => {
   let dir: string | undefined;
@@ -30,20 +31,9 @@ describe('readiness', () => {
     for (const r of historyReports(NOW)) await store.ingestScan(r, 'test');
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     const serviceReads = { count: 0 };
-    const watched = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (opts.failOverview && prop === 'listServiceOverview') return async () => Promise.reject(new Error('database went away'));
-        // A service page's render reads the service with its head.
-        if (prop === 'serviceHead') {
-          return (...args: unknown[]) => {
-            serviceReads.count++;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    if (opts.failOverview) store.listServiceOverview = async () => Promise.reject(new Error('database went away'));
+    // A service page's render reads the service with its head.
+    const watched = watchCalls(store, ['serviceHead'], () => serviceReads.count++);
     const logger = createMemoryLogger();
     const warmer = new PageWarmer(logger);
     const app = createApp({ store: watched, config: DEFAULT_DASHBOARD_CONFIG, logger, now: () => NOW, pageWarmer: warmer, warmPagesOnStart: opts.warmPagesOnStart });

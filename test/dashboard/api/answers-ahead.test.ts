@@ -22,6 +22,7 @@ import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { finding, historyReports, snapshot } from '../pages/fixtures.js';
 import { NOW } from '../pages/harness.js';
+import { watchCalls } from '../watch-calls.js';
 
 const SERVICES = ['payments', 'orders', 'legacy'];
 
@@ -46,18 +47,9 @@ describe('API answers computed ahead', () => {
     // Reads of a service's figures, scans, posture series (as points or as the API's JSON text) or
     // findings list, by service name.
     const reads = new Map<string, number>();
-    const counted = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (prop === 'getService' || prop === 'listScans' || prop === 'postureSeries' || prop === 'postureJson' || prop === 'listFindings') {
-          return (...args: unknown[]) => {
-            const name = prop !== 'listFindings' ? (args[0] as string) : ((args[0] as { service?: string }).service ?? '*');
-            reads.set(name, (reads.get(name) ?? 0) + 1);
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+    const counted = watchCalls(store, ['getService', 'listScans', 'postureSeries', 'postureJson', 'listFindings'], (method, args) => {
+      const name = method !== 'listFindings' ? (args[0] as string) : ((args[0] as { service?: string }).service ?? '*');
+      reads.set(name, (reads.get(name) ?? 0) + 1);
     });
     // No quiet needed between tasks: the tests wait for idle().
     const logger = createMemoryLogger();

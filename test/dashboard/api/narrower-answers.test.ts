@@ -17,6 +17,7 @@ import type { Category, Severity } from '../../../src/findings/finding.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
 import { day, makeReport, type FindingSpec } from '../store/report-builder.js';
+import { watchCalls } from '../watch-calls.js';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const TODAY = dayOf(NOW.toISOString());
@@ -71,19 +72,7 @@ describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
     // Triage decisions: one for good, one accepted until the end of today (it lapses when the day turns).
     await store.setTriage('alpha', ['fp-alpha-1', 'fp-alpha-2'], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', NOW), 'alice', NOW);
     await store.setTriage('alpha', ['fp-alpha-4'], toTriageRecord({ status: 'accepted_risk', reason: 'later', until: TODAY }, 'bob', NOW), 'bob', NOW);
-    const counted = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        if (prop === 'postureJson' || prop === 'listFindings') {
-          return (...args: unknown[]) => {
-            reads[prop === 'postureJson' ? 'posture' : 'findings']++;
-            return value.apply(target, args);
-          };
-        }
-        return value.bind(target);
-      },
-    });
+    const counted = watchCalls(store, ['postureJson', 'listFindings'], (method) => reads[method === 'postureJson' ? 'posture' : 'findings']++);
     const app = (s: Store, cachePages?: boolean) => createApp({ store: s, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages });
     cached = app(counted);
     uncached = app(store, false);

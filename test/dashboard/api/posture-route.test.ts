@@ -11,6 +11,7 @@ import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
+import { watchCalls } from '../watch-calls.js';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 
@@ -32,19 +33,7 @@ describe.each(BACKENDS)('the posture API on %s', (backend) => {
       await store.ingestScan(makeReport({ scanId, createdAt: day(d), findings: Array.from({ length: n }, (_, i) => ({ fp: `f${i}`, severity: i ? 'low' : 'critical' })) }), 't');
     }
     await store.ingestScan(makeReport({ scanId: 'pr', kind: 'pr', createdAt: day('2026-01-05'), services: ['pr-only'], findings: [{ fp: 'p1', service: 'pr-only' }] }), 't');
-    const counted = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        if (['hasService', 'postureSeries', 'postureJson', 'getService'].includes(prop as string)) {
-          return (...args: unknown[]) => {
-            reads.push(`${String(prop)}:${String(args[0])}`);
-            return value.apply(target, args);
-          };
-        }
-        return value.bind(target);
-      },
-    });
+    const counted = watchCalls(store, ['hasService', 'postureSeries', 'postureJson', 'getService'], (method, args) => reads.push(`${method}:${String(args[0])}`));
     const app = (s: Store, cachePages?: boolean) => createApp({ store: s, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => NOW, cachePages });
     cached = app(counted);
     uncached = app(store, false);

@@ -9,6 +9,7 @@ import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, freshStoreEach } from '../store/backends.js';
 import { makeReport } from '../store/report-builder.js';
+import { watchCalls } from '../watch-calls.js';
 
 describe.each(BACKENDS)('the service answer on %s', (backend) => {
   let store: Store;
@@ -17,19 +18,7 @@ describe.each(BACKENDS)('the service answer on %s', (backend) => {
   it('is read from the store once per service version and minute, equals the uncached answer, and follows the clock', async () => {
     let now = new Date('2026-06-01T12:00:30.000Z');
     const reads: string[] = [];
-    const counted = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        if (prop === 'getService' || prop === 'listScans') {
-          return (...args: unknown[]) => {
-            reads.push(`${String(prop)}:${String(args[0])}`);
-            return value.apply(target, args);
-          };
-        }
-        return value.bind(target);
-      },
-    });
+    const counted = watchCalls(store, ['getService', 'listScans'], (method, args) => reads.push(`${method}:${String(args[0])}`));
     const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => now });
     const uncached = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => now, cachePages: false });
     const ingest = (await store.createToken({ role: 'ingest', label: 'ci' })).token;

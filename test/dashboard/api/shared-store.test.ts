@@ -11,6 +11,7 @@ import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
+import { watchCalls } from '../watch-calls.js';
 
 function appOver(store: Store, now?: () => Date): Hono<any> {
   return createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now });
@@ -80,20 +81,10 @@ describe.each(BACKENDS)('the app on %s', (backend) => {
     const at = (h: number) => new Date(Date.UTC(2026, 5, 1, h)).toISOString();
     // What process B reads from its store, per service.
     const reads: string[] = [];
-    const counted = new Proxy(b, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        if (['getService', 'postureSeries', 'postureJson', 'listScans', 'serviceChanges', 'listFindings'].includes(prop as string)) {
-          return (...args: unknown[]) => {
-            // The service read: serviceChanges(since, service?), listFindings({ service? }), else the name.
-            const arg = prop === 'serviceChanges' ? (args[1] ?? '*') : prop === 'listFindings' ? ((args[0] as { service?: string }).service ?? '*') : args[0];
-            reads.push(`${String(prop)}:${String(arg)}`);
-            return value.apply(target, args);
-          };
-        }
-        return value.bind(target);
-      },
+    const counted = watchCalls(b, ['getService', 'postureSeries', 'postureJson', 'listScans', 'serviceChanges', 'listFindings'], (method, args) => {
+      // The service read: serviceChanges(since, service?), listFindings({ service? }), else the name.
+      const arg = method === 'serviceChanges' ? (args[1] ?? '*') : method === 'listFindings' ? ((args[0] as { service?: string }).service ?? '*') : args[0];
+      reads.push(`${method}:${String(arg)}`);
     });
     const appA = appOver(a, () => now);
     const warmer = new PageWarmer(createMemoryLogger());

@@ -24,6 +24,7 @@ import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
 import { finding, snapshot } from './fixtures.js';
 import { login, NOW } from './harness.js';
+import { watchCalls } from '../watch-calls.js';
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
@@ -48,13 +49,7 @@ function manyFindings(count: number, offset = 0): Finding[] {
 /** The store with its two row reads counted (listFindings: rows; listFindingKeys: a view's order). */
 function countingRowReads(store: Store) {
   const reads = { listFindings: 0, listFindingKeys: 0 };
-  const counted = new Proxy(store, {
-    get(target, key) {
-      const value = Reflect.get(target, key);
-      if (typeof key === 'string' && key in reads) return (...args: unknown[]) => (reads[key as keyof typeof reads]++, (value as (...a: unknown[]) => unknown).apply(target, args));
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const counted = watchCalls(store, Object.keys(reads), (method) => reads[method as keyof typeof reads]++);
   return { reads, counted };
 }
 

@@ -19,6 +19,7 @@ import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { finding, historyReports, snapshot } from './fixtures.js';
 import { get, login, NOW } from './harness.js';
+import { watchCalls } from '../watch-calls.js';
 
 describe('gzip of joined pieces', () => {
   it('is one valid gzip member of the pieces in order, whatever their text', async () => {
@@ -120,19 +121,8 @@ describe('pages rendered ahead', () => {
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     let clock = NOW;
     const reads = { getService: 0 };
-    const counted = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        // A page render reads the service with its head (serviceHead), the API's answers alone (getService).
-        if (prop === 'getService' || prop === 'serviceHead') {
-          return (...args: unknown[]) => {
-            reads.getService++;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    // A page render reads the service with its head (serviceHead), the API's answers alone (getService).
+    const counted = watchCalls(store, ['getService', 'serviceHead'], () => reads.getService++);
     const warmer = new PageWarmer(createMemoryLogger());
     const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, pageWarmer: warmer, ...opts });
     const uncached = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages: false });

@@ -10,6 +10,7 @@ import { PageWarmer, type CacheMeter } from '../../../dashboard/page-warmer.js';
 import { acceptsGzip } from '../../../dashboard/pages/routes.js';
 import { finding, snapshot } from './fixtures.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
+import { watchCalls } from '../watch-calls.js';
 
 let h: PageHarness;
 let cookie: string;
@@ -334,18 +335,9 @@ describe('the pieces a service body shares with its other views', () => {
     const hc = await openPageHarness();
     try {
       const calls = { serviceHead: 0, withPosture: 0, postureSeries: 0 };
-      const store = new Proxy(hc.store, {
-        get(target, key) {
-          const value = Reflect.get(target, key);
-          if (key === 'serviceHead' || key === 'postureSeries') {
-            return (...args: unknown[]) => {
-              calls[key]++;
-              if (key === 'serviceHead' && args[4] !== undefined) calls.withPosture++;
-              return (value as (...a: unknown[]) => unknown).apply(target, args);
-            };
-          }
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
+      const store = watchCalls(hc.store, ['serviceHead', 'postureSeries'], (method, args) => {
+        calls[method as 'serviceHead' | 'postureSeries']++;
+        if (method === 'serviceHead' && args[4] !== undefined) calls.withPosture++;
       });
       const deps = { config: { ...DEFAULT_DASHBOARD_CONFIG, tls: false }, logger: createMemoryLogger(), now: () => NOW };
       for (const app of [createApp({ ...deps, store }), createApp({ ...deps, store, cachePages: false })]) {

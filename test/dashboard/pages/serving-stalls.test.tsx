@@ -18,6 +18,7 @@ import { createMemoryLogger } from '../../../src/logger.js';
 import { historyReports } from './fixtures.js';
 import { Layout } from '../../../dashboard/components/layout.js';
 import { get, login, NOW, openPageHarness } from './harness.js';
+import { watchCalls } from '../watch-calls.js';
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -103,18 +104,7 @@ describe('cached reads across the clock', () => {
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     let clock = NOW;
     const calls = { listServiceOverview: 0, listFindings: 0 };
-    const counted = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (prop === 'listServiceOverview' || prop === 'listFindings') {
-          return (...args: unknown[]) => {
-            calls[prop]++;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const counted = watchCalls(store, Object.keys(calls), (method) => calls[method as keyof typeof calls]++);
     const warmer = new PageWarmer(createMemoryLogger(), 0);
     const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, pageWarmer: warmer });
     const uncached = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages: false });
