@@ -17,6 +17,7 @@ import { ApiError, type ErrorBody } from './http-error.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createPageRoutes } from './pages/routes.js';
 import { cacheBudgetFor } from './cache-budget.js';
+import { OVERVIEW_BUCKET_MS } from './cached-reads.js';
 import { PageWarmer, WARM_FILL_MAX, WARM_MOVED_MAX } from './page-warmer.js';
 import { VersionedCache } from './version-cache.js';
 
@@ -150,6 +151,9 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     deps.warmer?.warmAll(warmPagesOnStart);
     // The posture answers computed ahead end today: when the day turns, today's are computed ahead.
     deps.warmer?.followDays(deps.now, warmPagesOnStart);
+    // The overview's rows and the week follow a 5-minute period: each period's are computed ahead,
+    // so the first visit after a quiet night does not wait for them.
+    deps.warmer?.followPeriods(deps.now, OVERVIEW_BUCKET_MS);
   }
   // Services whose data version moved (an ingest or triage change, in any process sharing the store,
   // as a version read finds it): their default pages, their polled API answers and the overview are

@@ -2,7 +2,7 @@
 // change over it, the SLA breaches now and the portfolio's 13-week remediation trend. The overview
 // page and GET /api/v1/week both answer it (WeekResponseSchema in src/report/read-api.ts), through
 // the app's one cache like the overview rows.
-import { cachedOverview } from './cached-reads.js';
+import { cachedOverview, overviewPeriod } from './cached-reads.js';
 import type { RouteDeps } from './deps.js';
 import type { ReadStore } from './store/types.js';
 import type { WeekResponse } from './store/week.js';
@@ -13,8 +13,6 @@ export type WeekWindow = (typeof WEEK_WINDOWS)[number];
 export const DEFAULT_WEEK_DAYS: WeekWindow = 7;
 /** Events listed on the panel (the counts cover every one). */
 export const WEEK_LIST_LIMIT = 10;
-
-const BUCKET_MS = 300_000;
 
 export async function readWeek(
   deps: Pick<RouteDeps, 'cache'> & { store: ReadStore },
@@ -45,6 +43,6 @@ export async function readWeek(
   };
   if (!deps.cache) return compute();
   const v = version ?? (await deps.store.dataVersion());
-  const key = `week|${days}|${limit}|${now.toISOString().slice(0, 10)}|${Math.floor(now.getTime() / BUCKET_MS)}`;
+  const key = `week|${days}|${limit}|${now.toISOString().slice(0, 10)}|${overviewPeriod(now)}`;
   return deps.cache.get(key, v, compute, (w) => 4096 + w.services.length * 256);
 }

@@ -44,20 +44,28 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
   // What the page warmer computes ahead for a service (after its ingest, on start, when the day turns).
   deps.warmer?.setAnswerTarget((name) => pollAnswersAhead({ ...deps, store }, name));
 
-  app.get('/services', viewer, async (c) => {
-    const at = deps.now();
+  /**
+   * Hundreds of services with their trends are hundreds of KB of JSON; serialize and gzip it once
+   * per version and 5 minutes (the overview's own period; the previous period's answer is served
+   * while this one's is built in the background), not once per poll. Gzip on the thread pool.
+   * `fresh`: this period's, built now when the cache holds an older one.
+   */
+  const servicesBody = async (at: Date, fresh = false) => {
     const version = await store.dataVersion();
-    // Hundreds of services with their trends are hundreds of KB of JSON; serialize and gzip it once
-    // per version and 5 minutes (the overview's own period; the previous period's answer is served
-    // while this one's is built in the background), not once per poll. Gzip on the thread pool.
     const build = async () => {
       const json = JSON.stringify(servicesResponse(await cachedOverview(deps, at, version, true), at));
       const gzip = ownedBytes(await gzipAsync(json));
       return { json, gzip, etag: weakEtagOf(gzip) };
     };
-    const body = cache
-      ? await cache.getAging('api|services', version, overviewPeriod(at), build, { size: (b) => b.json.length + b.gzip.length, schedule: backgroundOf(deps, true) })
-      : await build();
+    return cache
+      ? cache.getAging('api|services', version, overviewPeriod(at), build, { size: (b) => b.json.length + b.gzip.length, maxLag: fresh ? 0 : 1, schedule: backgroundOf(deps, true) })
+      : build();
+  };
+  // When the period turns, this period's answer is built ahead: a poll after hours of quiet finds it.
+  deps.warmer?.setPeriodTarget('api|services', async () => void (await servicesBody(deps.now(), true)));
+
+  app.get('/services', viewer, async (c) => {
+    const body = await servicesBody(deps.now());
     // A client polling the overview sends back the ETag it has: while the answer is the same, 304
     // and no body (the answer is ~400 bytes of JSON a service).
     if (etagMatches(c.req.header('if-none-match'), body.etag)) return c.body(null, 304, { ETag: body.etag, Vary: 'Accept-Encoding' });
