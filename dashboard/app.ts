@@ -152,7 +152,8 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     // The posture answers computed ahead end today: when the day turns, today's are computed ahead.
     deps.warmer?.followDays(deps.now, warmPagesOnStart);
     // The overview's rows and the week follow a 5-minute period: each period's are computed ahead,
-    // so the first visit after a quiet night does not wait for them.
+    // so the first visit after a quiet night does not wait for them. (A process without work ahead
+    // on start, warmPagesOnStart 0, has none on a clock either: tests, a bench's cold server.)
     deps.warmer?.followPeriods(deps.now, OVERVIEW_BUCKET_MS);
   }
   // Services whose data version moved (an ingest or triage change, in any process sharing the store,

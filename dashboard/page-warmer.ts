@@ -59,7 +59,7 @@ export const QUIET_MS = 200;
  * A few tasks (an ingest's, a page whose ages moved on) wait STARVED_MS, then take a twentieth of
  * the loop at most (STREAM_SHARE times each step's length, at least STREAM_GAP_MS): their pages are
  * served meanwhile, old or rendered by their first request, and one of their steps can be long (the
- * overview after an ingest reads the week's remediation trend: ~1 s at 500 services on SQLite).
+ * overview after an ingest reads the week's remediation trend: 0.2-0.9 s at 500 services on SQLite).
  * Longer than the bench's load lines one after another without a pause (about 10 s).
  */
 export const STARVED_MS = 30_000;
@@ -138,6 +138,10 @@ export class PageWarmer {
   private startUps = 0;
   /** The work ahead on start (warmAll), while it runs: what readiness waits for. */
   private startUp: { overview: boolean; services: boolean; run?: BulkRun } | undefined;
+  /** The timers of followDays and followPeriods (stop clears them). */
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** stop() was called: nothing more is queued, nor run. */
+  private stopped = false;
 
   constructor(
     private readonly logger: Pick<Logger, 'info' | 'warning'>,
@@ -349,7 +353,7 @@ export class PageWarmer {
    * other tasks queued go on (their catch-up included), from its pause.
    */
   enqueue(key: string, task: () => Promise<unknown>, wide = false): boolean {
-    if (this.queue.has(key)) return false;
+    if (this.stopped || this.queue.has(key)) return false;
     this.queue.set(key, { run: task, wide });
     this.running ??= this.drain();
     return true;
@@ -388,15 +392,16 @@ export class PageWarmer {
     if (a) this.enqueue(`answers|${name}`, bulk ? this.ifRoom(bulk, () => a(name), true) : () => a(name));
   }
 
-  /** After an ingest: the overview and the ingested services' pages and answers. */
+  /** After an ingest: the overview (the period targets, then its page) and the ingested services' pages and answers. */
   afterIngest(services: string[]): void {
     const t = this.targets;
     if (!t) return;
+    this.enqueuePeriodTargets();
     this.enqueue('overview', () => t.overview(), true);
     for (const name of services) this.enqueueService(name);
   }
 
-  /** On start: the overview (its page and the period targets) and up to `max` services (the overview's worst first). */
+  /** On start: the overview (the period targets, then its page) and up to `max` services (the overview's worst first). */
   warmAll(max = WARM_ALL): void {
     const t = this.targets;
     if (!t) return;
@@ -411,11 +416,11 @@ export class PageWarmer {
     // own (a render of the overview queued already, another run's services): its parts end when
     // its own tasks do, never at the enqueue.
     const run = ++this.startUps;
+    // The answers that follow the overview's period first (the API body: every service's rows, then
+    // their JSON and gzip, 70-90 ms at 5,000), so the first poll finds it too, and the page reads the rows.
+    this.enqueuePeriodTargets();
     const overview = () => t.overview().finally(() => ended('overview'));
     if (!this.enqueue('overview', overview, true)) this.enqueue(`overview|start ${run}`, overview, true);
-    // The answers that follow the overview's period (its API body: JSON and gzip of every service,
-    // 70-90 ms at 5,000), so the first poll finds it too.
-    this.enqueuePeriodTargets();
     this.enqueueBulk(`start|${run}`, async () => {
       let names: string[];
       try {
@@ -450,46 +455,54 @@ export class PageWarmer {
   followDays(now: () => Date, max = WARM_ALL): void {
     this.dayMax = max;
     this.nextDay = nextDayTurn(now().getTime());
-    const arm = () => {
-      // At least a minute: a clock that stands still (tests) never spins the timer.
-      const wait = Math.max(60_000, this.nextDay - now().getTime() + 1000);
-      setTimeout(() => {
-        this.clockSeen(now());
-        arm();
-      }, wait).unref();
-    };
-    arm();
+    // At least a minute: a clock that stands still (tests) never spins the timer.
+    this.every(() => Math.max(60_000, this.nextDay - now().getTime() + 1000), () => this.clockSeen(now()));
   }
 
   /**
-   * From now on, just after each turn of the overview's period (`periodMs`, by `now`), the overview
-   * page and the period targets are computed ahead. Requests refresh them in the background while
-   * what the cache holds is at most a period old; after longer quiet (a night, a weekend) the first
-   * request would wait for every service's rows and the week's reads again: 0.2-0.5 s at 5,000
-   * services, seconds at 10 million findings on PostgreSQL. Returns what stops it.
+   * From now on, after each turn of the overview's period (`periodMs`, by `now`), the period targets
+   * and the overview page are computed ahead, in that order (the page's week panel then reads this
+   * period's rows). Requests refresh them in the background while what the cache holds is at most
+   * a period old; after longer quiet (a night, a weekend) the first request would wait for every
+   * service's rows and the week's reads again (569.6 ms for the overview API at 5,000 services and
+   * 10 million findings on PostgreSQL). `offsetMs` after the turn: by default a second and a random
+   * share of half a period, chosen once per process (periodTimerOffset).
    */
-  followPeriods(now: () => Date, periodMs: number): () => void {
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      timer = setTimeout(() => {
-        this.periodTurned();
-        arm();
-      }, periodTimerWait(now().getTime(), periodMs)).unref();
-    };
-    arm();
-    // Stops following (tests); a server's timer goes with its process (unref).
-    return () => clearTimeout(timer);
+  followPeriods(now: () => Date, periodMs: number, offsetMs = periodTimerOffset(periodMs)): void {
+    this.every(() => periodTimerWait(now().getTime(), periodMs, offsetMs), () => this.periodTurned());
   }
 
-  /** The overview's period turned (followPeriods' timer): its page and the period targets, ahead. Each reads every service (wide). */
+  /** The overview's period turned (followPeriods' timer): the period targets, then the overview page, ahead. Each reads every service (wide). */
   periodTurned(): void {
+    this.enqueuePeriodTargets();
     const t = this.targets;
     if (t) this.enqueue('overview', () => t.overview(), true);
-    this.enqueuePeriodTargets();
   }
 
   private enqueuePeriodTargets(): void {
     for (const [key, refresh] of this.periodTargets) this.enqueue(`period|${key}`, refresh, true);
+  }
+
+  /** Runs `then` after `wait()` ms, again and again until stop() (a timer that keeps no process alive). */
+  private every(wait: () => number, then: () => void): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      then();
+      this.every(wait, then);
+    }, wait()).unref();
+    this.timers.add(timer);
+  }
+
+  /**
+   * Stops the work ahead for good (the server closes its store next): its timers, and what is
+   * queued. A task running finishes; its next steps find the store closed.
+   */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.queue.clear();
   }
 
   /** The app's clock at a request (app.ts): when the day has turned, today's answers are computed ahead. */
@@ -518,7 +531,8 @@ export class PageWarmer {
       await task.run();
     } catch (err) {
       const what = key.split('|')[0];
-      this.logger.warning(`${what === 'answers' ? 'computing API answers' : `rendering ${what} page`} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
+      const doing = what === 'answers' ? 'computing API answers' : what === 'period' ? `computing ${key.slice('period|'.length)}` : `rendering ${what} page`;
+      this.logger.warning(`${doing} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -595,12 +609,23 @@ interface BulkRun {
 }
 
 /**
- * How long followPeriods' timer waits at instant `t`: until a second after the next turn of the
- * period (the clock may lag the timer by a little), and at least a tenth of a period, so that a
- * clock that stands still (tests) never spins it.
+ * How long after each turn of a period followPeriods' timer fires: a second (the clock may lag the
+ * timer a little) and a random share of half the period, chosen once per process, so that several
+ * processes sharing one PostgreSQL do not all read every service at the same instant. A request
+ * meanwhile is served the previous period's copy, as at any turn.
  */
-export function periodTimerWait(t: number, periodMs: number): number {
-  return Math.max(periodMs / 10, periodMs - (((t % periodMs) + periodMs) % periodMs) + 1000);
+export function periodTimerOffset(periodMs: number, random = Math.random()): number {
+  return 1000 + Math.floor((random * periodMs) / 2);
+}
+
+/**
+ * How long followPeriods' timer waits at instant `t`: until `offsetMs` after the next turn of the
+ * period, and at least a tenth of a period, so that a timer that fires a moment before the clock
+ * shows its instant, or a clock that stands still (tests), does not fire again at once.
+ */
+export function periodTimerWait(t: number, periodMs: number, offsetMs: number): number {
+  const sinceInstant = (((t - offsetMs) % periodMs) + periodMs) % periodMs;
+  return Math.max(periodMs / 10, periodMs - sinceInstant);
 }
 
 const turnOfTheLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

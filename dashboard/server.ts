@@ -144,6 +144,8 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
+      // No more work ahead, nor its timers: the store closes below.
+      pageWarmer.stop();
       const force = setTimeout(() => {
         if ('closeAllConnections' in server) server.closeAllConnections();
       }, 10_000);
