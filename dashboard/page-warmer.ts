@@ -392,13 +392,17 @@ export class PageWarmer {
     if (a) this.enqueue(`answers|${name}`, bulk ? this.ifRoom(bulk, () => a(name), true) : () => a(name));
   }
 
-  /** After an ingest: the overview (the period targets, then its page) and the ingested services' pages and answers. */
+  /**
+   * After an ingest: the overview, the ingested services' pages and answers, then the period targets
+   * (the overview API's body from the rows the page read; a new data version, so no order reads
+   * older rows, and the services' own work goes first).
+   */
   afterIngest(services: string[]): void {
     const t = this.targets;
     if (!t) return;
-    this.enqueuePeriodTargets();
     this.enqueue('overview', () => t.overview(), true);
     for (const name of services) this.enqueueService(name);
+    this.enqueuePeriodTargets();
   }
 
   /** On start: the overview (the period targets, then its page) and up to `max` services (the overview's worst first). */
@@ -417,7 +421,7 @@ export class PageWarmer {
     // its own tasks do, never at the enqueue.
     const run = ++this.startUps;
     // The answers that follow the overview's period first (the API body: every service's rows, then
-    // their JSON and gzip, 70-90 ms at 5,000), so the first poll finds it too, and the page reads the rows.
+    // their JSON and gzip), so the first poll finds it too, and the page reads the rows they read.
     this.enqueuePeriodTargets();
     const overview = () => t.overview().finally(() => ended('overview'));
     if (!this.enqueue('overview', overview, true)) this.enqueue(`overview|start ${run}`, overview, true);
@@ -488,8 +492,11 @@ export class PageWarmer {
     if (this.stopped) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      then();
-      this.every(wait, then);
+      try {
+        then();
+      } finally {
+        this.every(wait, then);
+      }
     }, wait()).unref();
     this.timers.add(timer);
   }
@@ -526,6 +533,8 @@ export class PageWarmer {
 
   private async runTask(key: string, task: QueuedTask): Promise<void> {
     this.queue.delete(key);
+    // Taken from the queue before stop(), then waited for quiet: not begun (the store is closing).
+    if (this.stopped) return;
     this.runningWide = task.wide;
     try {
       await task.run();
