@@ -19,7 +19,10 @@ import { watchCalls } from './watch-calls.js';
 describe('readiness', () => {
   let dir: string | undefined;
   let store: Store | undefined;
+  let warmer: PageWarmer | undefined;
   afterEach(async () => {
+    // The app armed its timers on it (page-warmer.ts followDays, followPeriods).
+    warmer?.stop();
     await store?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -35,9 +38,10 @@ describe('readiness', () => {
     // A service page's render reads the service with its head.
     const watched = watchCalls(store, ['serviceHead'], () => serviceReads.count++);
     const logger = createMemoryLogger();
-    const warmer = new PageWarmer(logger);
-    const app = createApp({ store: watched, config: DEFAULT_DASHBOARD_CONFIG, logger, now: () => NOW, pageWarmer: warmer, warmPagesOnStart: opts.warmPagesOnStart });
-    return { app, warmer, logger, serviceReads, viewer };
+    const own = new PageWarmer(logger);
+    warmer = own;
+    const app = createApp({ store: watched, config: DEFAULT_DASHBOARD_CONFIG, logger, now: () => NOW, pageWarmer: own, warmPagesOnStart: opts.warmPagesOnStart });
+    return { app, warmer: own, logger, serviceReads, viewer };
   }
 
   it('is 503 while the work ahead on start runs, then 200; the pages a first visit opens are rendered by then', async () => {

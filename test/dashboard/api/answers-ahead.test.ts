@@ -27,9 +27,11 @@ import { watchCalls } from '../watch-calls.js';
 const SERVICES = ['payments', 'orders', 'legacy'];
 
 describe('API answers computed ahead', () => {
-  const opened: { dir: string; store: Store }[] = [];
+  const opened: { dir: string; store: Store; warmer: PageWarmer }[] = [];
   afterEach(async () => {
-    for (const { dir, store } of opened.splice(0)) {
+    for (const { dir, store, warmer } of opened.splice(0)) {
+      // The app armed its timers on it (page-warmer.ts followDays, followPeriods).
+      warmer.stop();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
@@ -39,7 +41,10 @@ describe('API answers computed ahead', () => {
   async function setup() {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-answers-'));
     const store = await openStore(join(dir, 'dashboard.db'));
-    opened.push({ dir, store });
+    // No quiet needed between tasks: the tests wait for idle().
+    const logger = createMemoryLogger();
+    const warmer = new PageWarmer(logger, 0);
+    opened.push({ dir, store, warmer });
     for (const r of historyReports(NOW)) await store.ingestScan(r, 'test');
     const admin = (await store.createToken({ role: 'admin', label: 'lead' })).token;
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
@@ -51,9 +56,6 @@ describe('API answers computed ahead', () => {
       const name = method !== 'listFindings' ? (args[0] as string) : ((args[0] as { service?: string }).service ?? '*');
       reads.set(name, (reads.get(name) ?? 0) + 1);
     });
-    // No quiet needed between tasks: the tests wait for idle().
-    const logger = createMemoryLogger();
-    const warmer = new PageWarmer(logger, 0);
     const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, pageWarmer: warmer, warmPagesOnStart: 100 });
     const uncached = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages: false });
     const fetchBody = async (on: Hono<any>, path: string, gzip: boolean) => {

@@ -25,7 +25,10 @@ describe.each(BACKENDS)('cached read answers on %s', (backend) => {
   beforeEach(async () => {
     ({ location, cleanup } = await storeLocation(backend));
   });
+  /** Warmers an app armed its timers on (page-warmer.ts followDays, followPeriods). */
+  const warmers: PageWarmer[] = [];
   afterEach(async () => {
+    for (const w of warmers.splice(0)) w.stop();
     for (const s of stores.splice(0)) await s.close();
     await cleanup();
   });
@@ -54,6 +57,7 @@ describe.each(BACKENDS)('cached read answers on %s', (backend) => {
     const viewer = (await a.createToken({ role: 'viewer', label: 'v' })).token;
     const ordersOnly = (await a.createToken({ role: 'ingest', label: 'ci', services: ['orders'] })).token;
     const warmer = new PageWarmer(createMemoryLogger(), 0);
+    warmers.push(warmer);
     const app = createApp({ store: a, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => NOW, pageWarmer: warmer, warmPagesOnStart: 10 });
     await warmer.idle();
     // A viewer's reads fill the cache with every answer of both services.
@@ -82,6 +86,7 @@ describe.each(BACKENDS)('cached read answers on %s', (backend) => {
     await a.ingestScan(makeReport({ scanId: 's1', createdAt: '2026-03-09T12:00:00.000Z', services: ['payments'], findings: [{ fp: 'aaaaa', severity: 'critical' }, { fp: 'bbbbb', severity: 'low' }] }), 't');
     const viewer = (await a.createToken({ role: 'viewer', label: 'v' })).token;
     const warmer = new PageWarmer(createMemoryLogger(), 0);
+    warmers.push(warmer);
     const appA = createApp({ store: a, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => NOW, pageWarmer: warmer, warmPagesOnStart: 10 });
     const fresh = createApp({ store: b, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => NOW, cachePages: false });
     await warmer.idle();

@@ -107,7 +107,10 @@ describe('PageWarmer', () => {
 describe('pages rendered ahead', () => {
   let dir: string | undefined;
   let store: Store | undefined;
+  let warmer: PageWarmer | undefined;
   afterEach(async () => {
+    // The app armed its timers on it (page-warmer.ts followDays, followPeriods).
+    warmer?.stop();
     await store?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -123,14 +126,15 @@ describe('pages rendered ahead', () => {
     const reads = { getService: 0 };
     // A page render reads the service with its head (serviceHead), the API's answers alone (getService).
     const counted = watchCalls(store, ['getService', 'serviceHead'], () => reads.getService++);
-    const warmer = new PageWarmer(createMemoryLogger());
-    const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, pageWarmer: warmer, ...opts });
+    const own = new PageWarmer(createMemoryLogger());
+    warmer = own;
+    const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, pageWarmer: own, ...opts });
     const uncached = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages: false });
     const session = await login(app, viewer);
     return {
       app,
       uncached,
-      warmer,
+      warmer: own,
       reads,
       admin,
       cookie: session.cookie,

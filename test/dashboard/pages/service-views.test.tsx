@@ -154,5 +154,7 @@ describe.each(BACKENDS)('service page views on %s', (backend) => {
     }
     // The views after it, using its kept chart.
     for (const query of VIEWS) expect(await gzipped(app, `/services/hostile${query}`, cookie), query).toBe(await onePiece('hostile', query, csrf));
+    // The app armed its timers on it (page-warmer.ts followDays, followPeriods).
+    warmer.stop();
   }, 120_000);
 });
