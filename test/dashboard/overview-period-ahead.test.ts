@@ -2,47 +2,31 @@
 // Requests refresh them in the background while the cache holds a period-old copy; after longer
 // quiet (a night, a weekend) the first visit would wait for every service's rows and the week's reads
 // again (569.6 ms for the API at 5,000 services). When the period turns, the page warmer computes them ahead.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../dashboard/app.js';
 import { OVERVIEW_BUCKET_MS } from '../../dashboard/cached-reads.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../dashboard/deps.js';
 import { PageWarmer, periodTimerOffset, periodTimerWait } from '../../dashboard/page-warmer.js';
-import { openStore } from '../../dashboard/store/store.js';
-import type { Store } from '../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../src/logger.js';
-import { historyReports } from './pages/fixtures.js';
 import { get, login, NOW } from './pages/harness.js';
 import { watchCalls } from './watch-calls.js';
+import { historyStoreEach } from './history-store.js';
 
 /** What the overview page and the overview API read of the whole store: every service's rows, the week. */
 const WIDE_READS = ['listServiceOverview', 'weekSummary', 'serviceChanges', 'remediationTrend'];
 
 describe('the overview when its 5-minute period turns', () => {
-  let dir: string | undefined;
-  let store: Store | undefined;
-  let warmer: PageWarmer | undefined;
-  afterEach(async () => {
-    // Its timer, armed by the app, goes with it.
-    warmer?.stop();
-    await store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const fixture = historyStoreEach('gatehouse-period-');
 
   /** The fixture history, an app warming on start with a clock the test moves, the store's wide reads listed. */
   async function setup() {
-    dir = mkdtempSync(join(tmpdir(), 'gatehouse-period-'));
-    store = await openStore(join(dir, 'dashboard.db'));
-    for (const r of historyReports(NOW)) await store.ingestScan(r, 'test');
+    const store = await fixture.open();
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     let clock = NOW;
     const reads: string[] = [];
     const watched = watchCalls(store, WIDE_READS, (method) => reads.push(method));
     // No quiet needed between tasks: the test waits for idle().
-    const own = new PageWarmer(createMemoryLogger(), 0);
-    warmer = own;
+    const own = fixture.warmer(createMemoryLogger(), 0);
     // The answers the routes ask to follow the period (besides the overview page), the period the
     // app follows, and what requests queue on the warmer (a refresh in the background).
     const periodTargets: unknown[] = [];

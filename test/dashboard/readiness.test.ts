@@ -2,46 +2,30 @@
 // every service's default page rendered), so a balancer sends a new process traffic when first
 // visits find their pages rendered, not while each one renders its own. GET /healthz says only
 // that the process answers.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../dashboard/deps.js';
 import { PageWarmer } from '../../dashboard/page-warmer.js';
-import { openStore } from '../../dashboard/store/store.js';
-import type { Store } from '../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../src/logger.js';
-import { historyReports } from './pages/fixtures.js';
 import { login, NOW } from './pages/harness.js';
 import { watchCalls } from './watch-calls.js';
+import { historyStoreEach } from './history-store.js';
 
 describe('readiness', () => {
-  let dir: string | undefined;
-  let store: Store | undefined;
-  let warmer: PageWarmer | undefined;
-  afterEach(async () => {
-    // The app armed its timers on it (page-warmer.ts followDays, followPeriods).
-    warmer?.stop();
-    await store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const fixture = historyStoreEach('gatehouse-ready-');
 
   /** The fixture history; `failOverview`: the services' overview read fails (the start-up work's list of services). */
   async function setup(opts: { warmPagesOnStart: number; failOverview?: boolean }) {
-    dir = mkdtempSync(join(tmpdir(), 'gatehouse-ready-'));
-    store = await openStore(join(dir, 'dashboard.db'));
-    for (const r of historyReports(NOW)) await store.ingestScan(r, 'test');
+    const store = await fixture.open();
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     const serviceReads = { count: 0 };
     if (opts.failOverview) store.listServiceOverview = async () => Promise.reject(new Error('database went away'));
     // A service page's render reads the service with its head.
     const watched = watchCalls(store, ['serviceHead'], () => serviceReads.count++);
     const logger = createMemoryLogger();
-    const own = new PageWarmer(logger);
-    warmer = own;
-    const app = createApp({ store: watched, config: DEFAULT_DASHBOARD_CONFIG, logger, now: () => NOW, pageWarmer: own, warmPagesOnStart: opts.warmPagesOnStart });
-    return { app, warmer: own, logger, serviceReads, viewer };
+    const warmer = fixture.warmer(logger);
+    const app = createApp({ store: watched, config: DEFAULT_DASHBOARD_CONFIG, logger, now: () => NOW, pageWarmer: warmer, warmPagesOnStart: opts.warmPagesOnStart });
+    return { app, warmer, logger, serviceReads, viewer };
   }
 
   it('is 503 while the work ahead on start runs, then 200; the pages a first visit opens are rendered by then', async () => {

@@ -3,12 +3,9 @@
 // answer, the posture (default window and the longest chart) and the first findings page of a
 // service are served from the very cache entries a request fills, byte for byte what an uncached
 // computation gives.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AHEAD_POSTURE_DAYS } from '../../../dashboard/api/answers.js';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
@@ -16,36 +13,24 @@ import { CACHE_BYTES_PER_SERVICE, cacheBudgetFor, MIN_CACHE_BYTES } from '../../
 import { PageWarmer, WARM_FILL_MAX } from '../../../dashboard/page-warmer.js';
 import { CHART_WINDOWS } from '../../../dashboard/pages/service.js';
 import { addDays, dayOf } from '../../../dashboard/store/days.js';
-import { openStore } from '../../../dashboard/store/store.js';
 import { VersionedCache } from '../../../dashboard/version-cache.js';
-import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
-import { finding, historyReports, snapshot } from '../pages/fixtures.js';
+import { finding, snapshot } from '../pages/fixtures.js';
 import { NOW } from '../pages/harness.js';
 import { watchCalls } from '../watch-calls.js';
+import { historyStoreEach } from '../history-store.js';
 
 const SERVICES = ['payments', 'orders', 'legacy'];
 
 describe('API answers computed ahead', () => {
-  const opened: { dir: string; store: Store; warmer: PageWarmer }[] = [];
-  afterEach(async () => {
-    for (const { dir, store, warmer } of opened.splice(0)) {
-      // The app armed its timers on it (page-warmer.ts followDays, followPeriods).
-      warmer.stop();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  const fixture = historyStoreEach('gatehouse-answers-');
 
   /** The fixture history; an app warming on start, one without any cache; store reads counted per service. */
   async function setup() {
-    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-answers-'));
-    const store = await openStore(join(dir, 'dashboard.db'));
+    const store = await fixture.open();
     // No quiet needed between tasks: the tests wait for idle().
     const logger = createMemoryLogger();
-    const warmer = new PageWarmer(logger, 0);
-    opened.push({ dir, store, warmer });
-    for (const r of historyReports(NOW)) await store.ingestScan(r, 'test');
+    const warmer = fixture.warmer(logger, 0);
     const admin = (await store.createToken({ role: 'admin', label: 'lead' })).token;
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     let clock = NOW;

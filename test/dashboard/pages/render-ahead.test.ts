@@ -1,11 +1,8 @@
 // Pages rendered ahead of their visit (page-warmer.ts) and the page body deflated once for every
 // viewer (gzip-join.ts): a first visit after an ingest or a start finds the page rendered, with the
 // new data; ages follow the clock within CLOCK_LAG_MS; renders ahead wait while requests are in flight.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { constants, deflateRawSync, gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
@@ -14,12 +11,12 @@ import { CLOCK_LAG_MS } from '../../../dashboard/pages/view-routes.js';
 import { OverviewQuery, renderOverviewBody } from '../../../dashboard/pages/page-bodies.js';
 import { SCHEMA_WARM_UP_REPORT, warmUpScanReportSchema } from '../../../dashboard/api/schema-warm-up.js';
 import { ScanReportSchema } from '../../../src/report/scan-report.js';
-import { openStore } from '../../../dashboard/store/store.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
-import { finding, historyReports, snapshot } from './fixtures.js';
+import { finding, snapshot } from './fixtures.js';
 import { get, login, NOW } from './harness.js';
 import { watchCalls } from '../watch-calls.js';
+import { historyStoreEach } from '../history-store.js';
 
 describe('gzip of joined pieces', () => {
   it('is one valid gzip member of the pieces in order, whatever their text', async () => {
@@ -105,36 +102,26 @@ describe('PageWarmer', () => {
 });
 
 describe('pages rendered ahead', () => {
-  let dir: string | undefined;
+  const fixture = historyStoreEach('gatehouse-ahead-');
   let store: Store | undefined;
-  let warmer: PageWarmer | undefined;
-  afterEach(async () => {
-    // The app armed its timers on it (page-warmer.ts followDays, followPeriods).
-    warmer?.stop();
-    await store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   /** A store with the fixture history, counting the service reads a page render makes. */
   async function setup(opts: { warmPagesOnStart?: number } = {}) {
-    dir = mkdtempSync(join(tmpdir(), 'gatehouse-ahead-'));
-    store = await openStore(join(dir, 'dashboard.db'));
-    for (const r of historyReports(NOW)) await store.ingestScan(r, 'test');
+    store = await fixture.open();
     const admin = (await store.createToken({ role: 'admin', label: 'lead' })).token;
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     let clock = NOW;
     const reads = { getService: 0 };
     // A page render reads the service with its head (serviceHead), the API's answers alone (getService).
     const counted = watchCalls(store, ['getService', 'serviceHead'], () => reads.getService++);
-    const own = new PageWarmer(createMemoryLogger());
-    warmer = own;
-    const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, pageWarmer: own, ...opts });
+    const warmer = fixture.warmer(createMemoryLogger());
+    const app = createApp({ store: counted, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, pageWarmer: warmer, ...opts });
     const uncached = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages: false });
     const session = await login(app, viewer);
     return {
       app,
       uncached,
-      warmer: own,
+      warmer,
       reads,
       admin,
       cookie: session.cookie,
