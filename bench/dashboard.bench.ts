@@ -360,7 +360,9 @@ function lineReporter(backend: 'sqlite' | 'postgres', server: Server) {
   let loop: LoopStats | undefined;
   const print = (label: string, r: LoadResult) => {
     const cpuNow = server.cpuMs();
-    const cpu = cpuBefore !== undefined && cpuNow !== undefined ? `, server cpu ${fmt((cpuNow - cpuBefore) / Math.max(1, r.requests))} ms/req` : '';
+    const own = cpuBefore !== undefined && cpuNow !== undefined ? `, server cpu ${fmt((cpuNow - cpuBefore) / Math.max(1, r.requests))} ms/req` : '';
+    // The load generator's own CPU per request: it shares the machine's cores with the server.
+    const cpu = `${own}, client cpu ${fmt(r.clientCpuMs)} ms/req`;
     // "cpu-blocks": the same counting only the server's own CPU time while the loop was held.
     // "work ahead": the page warmer's steps inside the line (page-warmer.ts), the longest in ms.
     const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms = ${loop.blockedMs} ms (max ${loop.maxMs}), cpu-blocks ${loop.cpuBlocks} = ${loop.cpuBlockedMs} ms (max ${loop.maxCpuMs})${workAhead(loop)}${gcText(loop)}` : '';

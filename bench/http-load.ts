@@ -149,6 +149,12 @@ export interface LoadResult {
   p99: number;
   max: number;
   rps: number;
+  /**
+   * This process's CPU per request over the line (ms): the load generator's own share of the two
+   * cores the server (and PostgreSQL) run on. With N requests in flight on C cores, the p50 is about
+   * N x (server + database + client CPU per request) / C: what a line can reach on this machine.
+   */
+  clientCpuMs: number;
 }
 
 /** `concurrency` keep-alive connections, each sending requests back to back; bounded by count and time, and `until` when given. */
@@ -175,6 +181,7 @@ export async function load(base: string, paths: () => string, headers: Record<st
   // processes 50-100 ms of connect and first-request setup (connectBurst prints that apart).
   await Promise.all(Array.from({ length: opts.concurrency }, () => one('/healthz')));
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const deadline = Date.now() + opts.maxSeconds * 1000;
   await Promise.all(
     Array.from({ length: opts.concurrency }, async () => {
@@ -191,11 +198,12 @@ export async function load(base: string, paths: () => string, headers: Record<st
     }),
   );
   const seconds = ms(t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
   if (timelineFile) appendFileSync(timelineFile, `${JSON.stringify({ tag: opts.timelineTag ?? 'line', concurrency: opts.concurrency, timeline })}\n`);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, rps: latencies.length / seconds };
+  return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, rps: latencies.length / seconds, clientCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length) };
 }
 
 /**
@@ -219,6 +227,7 @@ export async function connectBurst(base: string, count: number): Promise<LoadRes
   const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: count });
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const latencies = await Promise.all(
     Array.from({ length: count }, () =>
       new Promise<number>((resolve) => {
@@ -233,10 +242,11 @@ export async function connectBurst(base: string, count: number): Promise<LoadRes
     ),
   );
   const seconds = ms(t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
   const ok = latencies.filter((l) => !Number.isNaN(l)).sort((a, b) => a - b);
   const at = (q: number) => ok[Math.min(ok.length - 1, Math.floor(q * ok.length))];
-  return { requests: ok.length, errors: count - ok.length, p50: at(0.5), p99: at(0.99), max: ok.at(-1) ?? 0, rps: ok.length / seconds };
+  return { requests: ok.length, errors: count - ok.length, p50: at(0.5), p99: at(0.99), max: ok.at(-1) ?? 0, rps: ok.length / seconds, clientCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, ok.length) };
 }
 
 /** One GET's body as received (still compressed when the server gzipped it). */

@@ -227,7 +227,7 @@ async function main(): Promise<void> {
         // "work ahead": the page warmer's steps inside the line (page-warmer.ts) and the longest.
         const ahead = loop?.aheadSteps === undefined ? '' : `, work ahead ${loop.aheadSteps} steps (longest ${loop.aheadMaxMs} ms wall)`;
         const blocks = loop ? `, loop ${loop.blocks} blocks >20 ms (max ${loop.maxMs} ms), cpu-blocks ${loop.cpuBlocks} (max ${loop.maxCpuMs} ms)${ahead}${gcText(loop)}` : '';
-        return { r, figures: `cpu/req: server ${per(cpu0, cpu1)} ms + PostgreSQL ${per(pg0, pg1)} ms${blocks}; started ${at} after the server, load ${loadavg()[0].toFixed(1)}` };
+        return { r, figures: `cpu/req: server ${per(cpu0, cpu1)} ms + PostgreSQL ${per(pg0, pg1)} ms + client ${fmt(r.clientCpuMs)} ms${blocks}; started ${at} after the server, load ${loadavg()[0].toFixed(1)}` };
       };
       const print = (label: string, { r, figures }: { r: LoadResult; figures: string }) =>
         console.log(`  ${label.padEnd(70)} p50 ${fmt(r.p50).padStart(7)} ms  p99 ${fmt(r.p99).padStart(7)} ms  max ${fmt(r.max).padStart(7)} ms  ${String(Math.round(r.rps)).padStart(5)} req/s  ${r.requests} requests, ${r.errors} errors; ${figures}`);
