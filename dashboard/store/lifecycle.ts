@@ -13,7 +13,8 @@
 // - A snapshot older than the latest ("late", e.g. matrix jobs racing) is merged conservatively:
 //   known findings only get the sighting; a finding nobody saw before existed then and was gone by
 //   the next snapshot, so it is `lateOpenedAndFixed` (opened at the late snapshot, fixed at the next).
-//   Its posture day is filled only when no later snapshot of that day did (`ifAbsent`).
+//   Its posture day is filled only when no later snapshot of that day did (`ifAbsent`), counting as
+//   an in-order snapshot does the open findings of a scanner that errored or did not run.
 import type { Finding, Severity } from '../../src/findings/finding.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import { dayOf } from './days.js';
@@ -231,6 +232,7 @@ function planService(
     return plan;
   }
 
+  const scannerRanFine = scannerRanFineFor(runs);
   if (!inOrder) {
     const next = prior.nextSnapshotAt ?? prior.lastSnapshotAt!;
     for (const f of mine.values()) {
@@ -240,7 +242,15 @@ function planService(
         plan.decisions.push({ kind: 'lateOpenedAndFixed', finding: f, openedAt: createdAt, fixedAt: next, openSeconds: secondsBetween(createdAt, next) });
       }
     }
-    plan.posture = { mode: 'ifAbsent', day, counts: reportCounts, snapshotAt: createdAt };
+    // The day's posture as the in-order rule counts it: a scanner that errored or did not run proves
+    // nothing, so the findings it found that were open then (opened by this snapshot's time and
+    // still open) stay counted.
+    const counts = { ...reportCounts };
+    for (const known of prior.findings.values()) {
+      if (known.state !== 'open' || known.suppressed || mine.has(known.fingerprint) || known.openedAt > createdAt) continue;
+      if (!scannerRanFine(known)) counts[known.severity]++;
+    }
+    plan.posture = { mode: 'ifAbsent', day, counts, snapshotAt: createdAt };
     return plan;
   }
 
@@ -255,12 +265,9 @@ function planService(
     else plan.decisions.push({ kind: 'refreshed', finding: f, at: createdAt, reopened: known.state === 'fixed' });
     if (f.status !== 'suppressed') open[f.severity]++;
   }
-  const okTools = new Set(runs.filter((r) => r.status !== 'error').map((r) => r.tool));
-  const erroredToolCategories = new Set(runs.filter((r) => r.status === 'error').map((r) => `${r.tool}\u0000${r.category}`));
   for (const known of prior.findings.values()) {
     if (known.state !== 'open' || mine.has(known.fingerprint) || carriedFrom.has(known.fingerprint)) continue;
-    const scannerRanFine = okTools.has(known.tool) && !erroredToolCategories.has(`${known.tool}\u0000${known.category}`);
-    if (scannerRanFine) {
+    if (scannerRanFine(known)) {
       plan.decisions.push({ kind: 'fixed', fingerprint: known.fingerprint, severity: known.severity, at: createdAt, openSeconds: secondsBetween(known.openedAt, createdAt) });
     } else if (!known.suppressed) {
       open[known.severity]++;
@@ -268,6 +275,16 @@ function planService(
   }
   plan.posture = { mode: 'replace', day, counts: open, snapshotAt: createdAt };
   return plan;
+}
+
+/**
+ * Whether the scanner that finds a known finding (its tool, for its category) ran without error in
+ * this report's `runs` for the service: only then does its absence from the report say anything.
+ */
+function scannerRanFineFor(runs: ScanReport['scanners']): (known: Pick<PriorFinding, 'tool' | 'category'>) => boolean {
+  const okTools = new Set(runs.filter((r) => r.status !== 'error').map((r) => r.tool));
+  const erroredToolCategories = new Set(runs.filter((r) => r.status === 'error').map((r) => `${r.tool}\u0000${r.category}`));
+  return (known) => okTools.has(known.tool) && !erroredToolCategories.has(`${known.tool}\u0000${known.category}`);
 }
 
 /** At most this many blocking findings are kept per PR scan and service. */

@@ -66,6 +66,27 @@ describe('planIngest', () => {
     expect(plan).toMatchObject({ opened: 0, fixed: 0 });
   });
 
+  it("counts in a late snapshot's day the findings of a scanner that errored, open by then, as an in-order snapshot does", () => {
+    const report = makeReport({ scanId: 'late', createdAt: day('2026-01-05'), findings: [{ fp: 'seen' }], scanners: [{ tool: 'trivy', category: 'dependency', status: 'ok' }, { tool: 'semgrep', category: 'sast', status: 'error' }] });
+    const plan = planIngest(
+      report,
+      prior(day('2026-01-09'), [
+        { fp: 'seen' },
+        // semgrep errored: its open findings stay counted, if open by the late snapshot's time
+        { fp: 'sast1', tool: 'semgrep', category: 'sast', severity: 'critical' },
+        { fp: 'sast2', tool: 'semgrep', category: 'sast', severity: 'critical', openedAt: day('2026-01-08') },
+        { fp: 'sast3', tool: 'semgrep', category: 'sast', severity: 'critical', suppressed: true },
+        { fp: 'sast4', tool: 'semgrep', category: 'sast', severity: 'critical', state: 'fixed' },
+        // trivy ran fine: its absence means it was not there then
+        { fp: 'dep', tool: 'trivy', severity: 'low' },
+        // gitleaks did not run: proves nothing either
+        { fp: 'leak', tool: 'gitleaks', category: 'secret', severity: 'medium' },
+      ], day('2026-01-07')),
+    );
+    expect(plan.services[0].posture).toMatchObject({ mode: 'ifAbsent', day: '2026-01-05', counts: { critical: 1, high: 1, medium: 1, low: 0 } });
+    expect(kinds(plan)).toEqual([['sighted', 'fp-seen0']]);
+  });
+
   it('plans each service of a multi-service report with its own gate', () => {
     const plan = planIngest(
       makeReport({ scanId: 'm', createdAt: day('2026-01-01'), services: ['payments', 'users'], gate: 'failed', findings: [{ fp: 'a' }, { fp: 'u', service: 'users' }] }),
