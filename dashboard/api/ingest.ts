@@ -133,7 +133,7 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
       }
       let ingested;
       try {
-        ingested = await deps.store.ingestScan(report, p.actor, ingestScope(p), { moveRepository: query.moveRepository === 'true' });
+        ingested = await deps.store.ingestScan(report, p.actor, ingestScope(p), { moveRepository: query.moveRepository === 'true', now: at });
       } catch (err) {
         if (err instanceof RepositoryMismatchError) throw new ApiError(409, err.message, err.field);
         throw err;
@@ -151,30 +151,8 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
       if (result.status === 'created') {
         // The pages a notification or a CI link opens next: rendered in the background now.
         deps.warmer?.afterIngest(result.services);
-        // Who uploaded what is in the audit log next to token and triage changes (a replay is not: nothing changed).
-        await deps.store.addAudit(p.actor, 'scan.ingest', {
-          scanId: report.scanId,
-          kind: report.kind,
-          services: result.services,
-          findings: report.findings.length,
-          opened: result.opened,
-          fixed: result.fixed,
-          reopened: result.reopened,
-        }, at);
-        // A service moved to another repository is an explicit override: who did it stays on record.
-        for (const m of moved ?? []) {
-          await deps.store.addAudit(p.actor, 'service.move-repository', { service: m.service, from: m.from, to: m.to, scanId: report.scanId }, at);
-        }
-        // A service its repository's snapshot no longer held leaves the open counts: on record, with the
-        // snapshot that showed it (store/retire.ts); and so does its return.
-        // A snapshot of one folder (a monorepo's part) names it: it retired only services inside it.
-        const root = report.source.root ? { root: report.source.root } : {};
-        for (const service of retired ?? []) {
-          await deps.store.addAudit(p.actor, 'service.retire', { service, repository: report.source.repository ?? null, commit: report.source.commit ?? null, scanId: report.scanId, ...root }, at);
-        }
-        for (const service of returned ?? []) {
-          await deps.store.addAudit(p.actor, 'service.return', { service, repository: report.source.repository ?? null, commit: report.source.commit ?? null, scanId: report.scanId }, at);
-        }
+        // Its audit rows (who uploaded what, the moves it made) were written in the ingest's own
+        // transaction (store/ingest-audit.ts).
         deps.logger.info(
           `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,
         );

@@ -17,7 +17,6 @@ export const OidcAllowRuleSchema = z.object({
   /** Services this rule may ingest for; omitted = every service. */
   services: z.array(z.string().min(1)).optional(),
 });
-export type OidcAllowRule = z.infer<typeof OidcAllowRuleSchema>;
 
 export const OidcConfigSchema = z.object({
   /** GitHub: https://token.actions.githubusercontent.com/.well-known/jwks */

@@ -433,8 +433,6 @@ export function sparklineHtml(values: (number | null)[], label: string): string 
   return `<svg class="sparkline trend-${direction}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${l}"><title>${l}</title>${firstI !== lastI ? `<polyline points="${points}"></polyline>` : ''}${end}</svg>`;
 }
 
-export const Sparkline: FC<{ values: (number | null)[]; label: string }> = ({ values, label }) => raw(sparklineHtml(values, label));
-
 /** The remediation trend's shape (see RemediationTrendSchema in src/report/read-api.ts). */
 export interface RemediationSeries {
   from: string;

@@ -138,13 +138,6 @@ export interface TokenDbRow {
   last_used_at: string | null;
 }
 
-export interface PostureDbRow extends SeverityCounts {
-  service_id: number;
-  day: string;
-  total: number;
-  snapshot_at: string;
-}
-
 export interface ScanDbRow {
   scan_id: string;
   kind: 'snapshot' | 'pr';

@@ -61,4 +61,6 @@ export interface RepositoryMove {
 export interface IngestOptions {
   /** Take a report whose repository differs from the service's (a renamed or moved repository). */
   moveRepository?: boolean;
+  /** The time of the upload (the app's clock): the scan's `ingested_at` and its audit rows' time. */
+  now?: Date;
 }

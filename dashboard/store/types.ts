@@ -35,7 +35,6 @@ export const STALE_AFTER_DAYS = 7;
 
 // The read API's shapes are zod schemas shared with the engine (src/report/read-api.ts): the OpenAPI
 // document and the action's baseline client use the same ones.
-export type FindingState = z.infer<typeof FindingStateSchema>;
 /** One row of the overview: one service as it stands now. */
 export type ServiceOverview = z.infer<typeof ServiceOverviewSchema>;
 export type SeverityStats = z.infer<typeof SeverityStatsSchema>;
@@ -44,7 +43,6 @@ export type ServiceDetail = z.infer<typeof ServiceDetailSchema>;
 export type PosturePoint = z.infer<typeof PosturePointSchema>;
 export type FindingRow = z.infer<typeof FindingRowSchema>;
 export type LifecycleEvent = z.infer<typeof LifecycleEventSchema>;
-export type LifecycleEventKind = LifecycleEvent['kind'];
 export type ScanSummary = z.infer<typeof ScanSummarySchema>;
 export type FindingDetail = z.infer<typeof FindingDetailSchema>;
 export type VulnerabilityResponse = z.infer<typeof VulnerabilityResponseSchema>;
@@ -292,7 +290,6 @@ export interface AuthStore {
   deleteSession(id: string): Promise<void>;
 
   addAudit(actor: string, action: string, detail: Record<string, unknown>, now?: Date): Promise<void>;
-  /** Newest first. */
   /**
    * Newest first. `action`: only entries of that action (`triage.set`) or family (`triage`: every
    * `triage.*`), so decisions are not pushed off the page by ingest rows.

@@ -15,6 +15,7 @@ import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
 import { scanRootOf, serviceFolder, servicesGone, servicesOfRepositoryAt } from '../retire.js';
 import { createdResult, planIngest, replayOutcome, repositoryMoves, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { ingestAuditRecords } from '../ingest-audit.js';
 import { exploitChanges, exploitColumns, notableOf, numberPlaceholders, type ExploitColumns, type StoredExploit } from '../exploit.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import { findingColumns, findingColumnsBesideData, sha256Hex, type ServiceDbRow } from '../rows.js';
@@ -435,7 +436,13 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       }
     }
     await client.query(VERSION_BUMP_POSTGRES, [changed]);
-    return createdResult(report, plan, notable, moved, { retired, returned });
+    const result = createdResult(report, plan, notable, moved, { retired, returned });
+    const audit = ingestAuditRecords(report, result);
+    await client.query(
+      'INSERT INTO audit (at, actor, action, detail) SELECT $1, $2, u.action, u.detail FROM unnest($3::text[], $4::text[]) AS u(action, detail)',
+      [ingestedAt, actor, audit.map((r) => r.action), audit.map((r) => JSON.stringify(r.detail))],
+    );
+    return result;
   }
 
   return {
@@ -443,7 +450,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await ingest(client, report, actor, new Date().toISOString(), scope, options.moveRepository === true);
+        const result = await ingest(client, report, actor, (options.now ?? new Date()).toISOString(), scope, options.moveRepository === true);
         await client.query('COMMIT');
         written();
         return result;

@@ -13,9 +13,11 @@ import { scanRootOf, serviceFolder, servicesGone, servicesOfRepositoryAt } from 
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { sqliteVersionBump } from '../versions.js';
+import { ingestAuditRecords } from '../ingest-audit.js';
 
 export function createSqliteIngest(db: Database.Database): IngestStore {
   const q = {
+    insertAudit: db.prepare<[string, string, string, string]>('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
     // Keys of this caller's scope, and those from before scopes were kept ('').
     ingestKey: db.prepare<[string, string, string], { scope: string; body_sha256: string | null; scan_pk: number }>(
       "SELECT scope, body_sha256, scan_pk FROM ingest_keys WHERE service = ? AND scan_id = ? AND scope IN (?, '') ORDER BY scope DESC LIMIT 1",
@@ -323,7 +325,9 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       }
     }
     bumpVersions(changed);
-    return createdResult(report, plan, notable, moved, { retired, returned });
+    const result = createdResult(report, plan, notable, moved, { retired, returned });
+    for (const r of ingestAuditRecords(report, result)) q.insertAudit.run(ingestedAt, actor, r.action, JSON.stringify(r.detail));
+    return result;
   });
 
   return {
@@ -331,7 +335,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       // The report was read and validated in this turn of the event loop (tens of ms for a large
       // one): the transaction, synchronous, goes in a turn of its own.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      return ingest(report, actor, new Date().toISOString(), scope, options.moveRepository === true);
+      return ingest(report, actor, (options.now ?? new Date()).toISOString(), scope, options.moveRepository === true);
     },
   };
 }
