@@ -1,25 +1,42 @@
 // The OpenAPI 3.1 document of the dashboard API (served at GET /api/v1/openapi.json). The ingest
-// body schema is generated from ScanReportSchema, so it cannot drift from what the server accepts.
+// body schema is generated from ScanReportSchema, and every JSON answer's schema from the zod schema
+// its route builds the answer as, so neither can drift from what the server does.
 import { z } from 'zod';
 import { CATEGORIES } from '../src/findings/finding.js';
 import { READ_API_SCHEMAS } from '../src/report/read-api.js';
 import { ScanReportSchema } from '../src/report/scan-report.js';
 import { TriageResponseSchema } from '../src/report/triage.js';
-import { NewTokenBodySchema } from './api/admin.js';
-import { TriageClearBodySchema, TriageSetBodySchema } from './api/triage.js';
+import { AuditResponseSchema, NewTokenBodySchema, TokenCreatedResponseSchema, TokenRevokedResponseSchema, TokensResponseSchema } from './api/admin.js';
+import { IngestResponseSchema } from './api/ingest.js';
+import { ScanCheckResponseSchema } from './api/scan-check.js';
+import { TriageChangeResponseSchema, TriageClearBodySchema, TriageSetBodySchema } from './api/triage.js';
+
+/** Every JSON answer with a schema, by the name the document gives it: the read API's, then the dashboard's own. */
+const ANSWER_SCHEMAS = {
+  ...READ_API_SCHEMAS,
+  IngestResponse: IngestResponseSchema,
+  ScanCheckResponse: ScanCheckResponseSchema,
+  TriageChangeResponse: TriageChangeResponseSchema,
+  TokensResponse: TokensResponseSchema,
+  TokenCreatedResponse: TokenCreatedResponseSchema,
+  TokenRevokedResponse: TokenRevokedResponseSchema,
+  AuditResponse: AuditResponseSchema,
+} as const;
 
 const error = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
-const json = (description: string, schema: object = { type: 'object' }) => ({
+const json = (description: string, schema: object) => ({
   description,
   content: { 'application/json': { schema } },
 });
-/** A read endpoint's answer, by its schema's name in src/report/read-api.ts. */
-const body = (description: string, name: keyof typeof READ_API_SCHEMAS) => json(description, { $ref: `#/components/schemas/${name}` });
-const readSchemas = Object.fromEntries(
-  Object.entries(READ_API_SCHEMAS).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' })]),
+/** An endpoint's answer, by its schema's name in ANSWER_SCHEMAS. */
+const body = (description: string, name: keyof typeof ANSWER_SCHEMAS) => json(description, { $ref: `#/components/schemas/${name}` });
+/** A JSON answer this document does not spell out field by field; `why` says so in its schema. */
+const opaqueObject = (description: string, why: string) => json(description, { type: 'object', description: why });
+const answerSchemas = Object.fromEntries(
+  Object.entries(ANSWER_SCHEMAS).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' })]),
 );
 const q = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, description });
 const p = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
@@ -68,7 +85,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         NewToken: z.toJSONSchema(NewTokenBodySchema, { io: 'input', unrepresentable: 'any' }),
         TriageSet: z.toJSONSchema(TriageSetBodySchema, { io: 'input', unrepresentable: 'any' }),
         TriageClear: z.toJSONSchema(TriageClearBodySchema, { io: 'input', unrepresentable: 'any' }),
-        ...readSchemas,
+        ...answerSchemas,
       },
     },
     paths: {
@@ -86,8 +103,8 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
           ],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ScanReport' } } } },
           responses: {
-            201: json('ingested'),
-            200: json('the same report under this scanId again: nothing changed'),
+            201: body('ingested', 'IngestResponse'),
+            200: body('the same report under this scanId again: nothing changed (`status: "duplicate"`)', 'IngestResponse'),
             400: error('not JSON or not a valid report; `field` names the path'),
             401: error('no or refused credential (token or OIDC)'),
             403: error('credential may not ingest (role, a service outside its scope, or a snapshot from an OIDC ref not in snapshotRefs)'),
@@ -113,7 +130,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
             },
           },
           responses: {
-            200: json('no service of these belongs to another repository'),
+            200: body('no service of these belongs to another repository', 'ScanCheckResponse'),
             400: error('not JSON, or not { repository, services }; `field` names the path'),
             401: error('no or refused credential (token or OIDC)'),
             403: error('credential may not ingest one of these services (`field: "services"`)'),
@@ -188,7 +205,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
             'Set (or replace) a triage decision on one finding (`fingerprint`) or many (`fingerprints`, at most 500) of one service: false_positive; accepted_risk with owner, reason and `until` (YYYY-MM-DD, today or later; it holds to the end of that day UTC, then the finding counts again); not_affected with an OpenVEX justification. The fingerprint may be a finding of the default branch or one a failing PR scan blocked on. Triager or admin; audited (triage.set)',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/TriageSet' } } } },
           responses: {
-            200: json('{ applied, missing (fingerprints not found), decisions (now in force) }'),
+            200: body('{ applied, missing (fingerprints not found), decisions (now in force) }', 'TriageChangeResponse'),
             400: error('not JSON or an invalid decision; `field` names it (owner, reason, until, justification, fingerprints)'),
             401: read[401],
             403: error('not a triager or admin; or a session call without its X-CSRF-Token'),
@@ -199,7 +216,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
           summary: 'Clear the triage decisions of one finding or many of one service (the findings count again). Triager or admin; audited (triage.clear)',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/TriageClear' } } } },
           responses: {
-            200: json('{ applied, missing (fingerprints without a decision), decisions }'),
+            200: body('{ applied, missing (fingerprints without a decision), decisions }', 'TriageChangeResponse'),
             400: error('not JSON or invalid; `field` names it'),
             401: read[401],
             403: error('not a triager or admin; or a session call without its X-CSRF-Token'),
@@ -211,7 +228,11 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         get: {
           summary: 'The triage decisions as an OpenVEX v0.2.0 document (not affected with its justification; a false positive as not affected; an accepted risk as affected with an action statement)',
           parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services ((root) included); omitted: every service')],
-          responses: { 200: json('OpenVEX document'), 400: error('bad query: an unknown parameter or a service name no scan can carry'), ...read },
+          responses: {
+            200: opaqueObject('OpenVEX document', 'An OpenVEX 0.2.0 document (https://openvex.dev): an external format, specified by OpenVEX, not by this API'),
+            400: error('bad query: an unknown parameter or a service name no scan can carry'),
+            ...read,
+          },
         },
       },
       '/export/findings.csv': {
@@ -228,17 +249,17 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
           responses: { 200: { description: 'image/svg+xml' }, 404: error('no such service'), ...(options.publicBadges ? {} : read) },
         },
       },
-      '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: json('OpenAPI 3.1') } } },
+      '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: opaqueObject('OpenAPI 3.1', "This OpenAPI 3.1 document itself: the OpenAPI 3.1 specification's schema describes it") } } },
       '/admin/tokens': {
-        get: { summary: 'List tokens (never their secrets)', responses: { 200: json('tokens'), 401: read[401], 403: error('not admin') } },
+        get: { summary: 'List tokens (never their secrets)', responses: { 200: body('tokens', 'TokensResponse'), 401: read[401], 403: error('not admin') } },
         post: {
           summary: 'Create a token; the secret is in this response only',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NewToken' } } } },
-          responses: { 201: json('token'), 400: error('bad request'), 401: read[401], 403: error('not admin') },
+          responses: { 201: body('the token, with its secret', 'TokenCreatedResponse'), 400: error('bad request'), 401: read[401], 403: error('not admin') },
         },
       },
       '/admin/tokens/{id}': {
-        delete: { summary: 'Revoke a token (and its sessions)', parameters: [p('id')], responses: { 200: json('revoked'), 404: error('no active token'), 401: read[401], 403: error('not admin') } },
+        delete: { summary: 'Revoke a token (and its sessions)', parameters: [p('id')], responses: { 200: body('revoked', 'TokenRevokedResponse'), 404: error('no active token'), 401: read[401], 403: error('not admin') } },
       },
       '/admin/audit': {
         get: {
@@ -247,7 +268,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
             q('limit', { type: 'integer', maximum: 1000, default: 50 }),
             q('action', { type: 'string', pattern: '^[a-z]+(\\.[a-z]+)?$' }, 'one action (triage.set) or a family (triage: every triage.* entry)'),
           ],
-          responses: { 200: json('entries'), 401: read[401], 403: error('not admin') },
+          responses: { 200: body('entries', 'AuditResponse'), 401: read[401], 403: error('not admin') },
         },
       },
     },

@@ -30,12 +30,47 @@ export const NewTokenBodySchema = z
 export const AuditActionSchema = z.string().regex(/^[a-z]+(\.[a-z]+)?$/, 'an action such as triage or triage.set');
 const AuditQuerySchema = LimitQuerySchema.extend({ action: AuditActionSchema.optional() });
 
+// The answers, as the OpenAPI document describes them (openapi.ts); the routes build them as these types.
+const isoTime = z.string().describe('ISO 8601 UTC timestamp');
+
+/** A token as the admin API shows it: never its secret (the store keeps only its sha256). */
+export const TokenInfoSchema = z.object({
+  id: z.string(),
+  role: z.enum(ROLES),
+  /** Ingest tokens: the services it may upload for (empty: every service). */
+  services: z.array(z.string()),
+  label: z.string(),
+  createdAt: isoTime,
+  expiresAt: isoTime.nullable(),
+  revokedAt: isoTime.nullable(),
+  lastUsedAt: isoTime.nullable(),
+});
+/** GET /api/v1/admin/tokens */
+export const TokensResponseSchema = z.object({ tokens: z.array(TokenInfoSchema) });
+/** POST /api/v1/admin/tokens (201): the new token with its secret, in this answer only. */
+export const TokenCreatedResponseSchema = TokenInfoSchema.extend({ token: z.string() });
+/** DELETE /api/v1/admin/tokens/{id} */
+export const TokenRevokedResponseSchema = z.object({ id: z.string(), revoked: z.literal(true) });
+/** One audit log entry; `detail` depends on the action (token.create, triage.set, scan.ingest...). */
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: isoTime,
+  actor: z.string(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+/** GET /api/v1/admin/audit (newest first) */
+export const AuditResponseSchema = z.object({ entries: z.array(AuditEntrySchema) });
+
 export function createAdminRoutes(deps: Pick<RouteDeps, 'now'> & { store: AuthStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { store } = deps;
   app.use('*', requireRole('admin'));
 
-  app.get('/tokens', async (c) => c.json({ tokens: await store.listTokens() }));
+  app.get('/tokens', async (c) => {
+    const answer: z.infer<typeof TokensResponseSchema> = { tokens: await store.listTokens() };
+    return c.json(answer);
+  });
 
   app.post('/tokens', async (c) => {
     const parsed = NewTokenBodySchema.safeParse(await jsonBody(c));
@@ -55,7 +90,8 @@ export function createAdminRoutes(deps: Pick<RouteDeps, 'now'> & { store: AuthSt
       expiresAt: info.expiresAt,
     }, at);
     // The secret is in this response only; the store keeps its sha256.
-    return c.json({ ...info, token: created.token }, 201);
+    const answer: z.infer<typeof TokenCreatedResponseSchema> = { ...info, token: created.token };
+    return c.json(answer, 201);
   });
 
   app.delete('/tokens/:id', async (c) => {
@@ -64,12 +100,14 @@ export function createAdminRoutes(deps: Pick<RouteDeps, 'now'> & { store: AuthSt
     if (id === currentPrincipal(c).tokenId) throw new ApiError(409, `token ${id} is the one this request is authenticated with; revoke it with another admin token`, 'id');
     if (!(await store.revokeToken(id, at))) throw new ApiError(404, `no active token ${id}`, 'id');
     await store.addAudit(currentPrincipal(c).actor, 'token.revoke', { id }, at);
-    return c.json({ id, revoked: true });
+    const answer: z.infer<typeof TokenRevokedResponseSchema> = { id, revoked: true };
+    return c.json(answer);
   });
 
   app.get('/audit', async (c) => {
     const q = parseQuery(AuditQuerySchema, c.req.query());
-    return c.json({ entries: await store.listAudit(q.limit, q.action) });
+    const answer: z.infer<typeof AuditResponseSchema> = { entries: await store.listAudit(q.limit, q.action) };
+    return c.json(answer);
   });
   return app;
 }

@@ -21,6 +21,23 @@ import { warmUpScanReportSchema } from './schema-warm-up.js';
  */
 export const IngestQuerySchema = z.object({ moveRepository: z.enum(['true', 'false']).optional() });
 
+const count = z.number().int().nonnegative();
+
+/**
+ * The answer: 201 `created`, or 200 `duplicate` (this scanId's report again: nothing changed). Only
+ * these fields of the store's IngestResult: the rest is for notifications and the audit log.
+ */
+export const IngestResponseSchema = z.object({
+  status: z.enum(['created', 'duplicate']),
+  scanId: z.string(),
+  /** The report's services. */
+  services: z.array(z.string()),
+  /** Lifecycle changes this ingest made (all 0 for PR scans and duplicates). */
+  opened: count,
+  fixed: count,
+  reopened: count,
+});
+
 /** How far ahead of this server's clock a report's createdAt may be. */
 const MAX_CLOCK_SKEW_MS = 24 * 3600_000;
 
@@ -157,7 +174,15 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
           `ingested ${report.kind} scan ${report.scanId} (${result.services.join(', ')}): ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, +${result.opened} opened, ${result.fixed} fixed, ${result.reopened} reopened, by ${p.actor}`,
         );
       }
-      return c.json(result, result.status === 'created' ? 201 : 200);
+      const answer: z.infer<typeof IngestResponseSchema> = {
+        status: result.status,
+        scanId: result.scanId,
+        services: result.services,
+        opened: result.opened,
+        fixed: result.fixed,
+        reopened: result.reopened,
+      };
+      return c.json(answer, answer.status === 'created' ? 201 : 200);
     },
   );
   return app;

@@ -23,6 +23,9 @@ export const ScanCheckSchema = z.object({
   services: z.array(z.string().refine(isServiceName, { message: `not a valid service name (${SERVICE_NAME_RULE})` })).min(1).max(10_000),
 });
 
+/** The answer (200): the repository, and the services asked about (sorted, each once). */
+export const ScanCheckResponseSchema = z.object({ status: z.literal('ok'), repository: z.string(), services: z.array(z.string()) });
+
 export function createScanCheckRoutes(deps: { store: RepositoryStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post(
@@ -50,7 +53,8 @@ export function createScanCheckRoutes(deps: { store: RepositoryStore }): Hono<Ap
         if (err instanceof RepositoryMismatchError) throw new ApiError(409, err.message, err.field);
         throw err;
       }
-      return c.json({ status: 'ok', repository, services: [...new Set(services)].sort() });
+      const answer: z.infer<typeof ScanCheckResponseSchema> = { status: 'ok', repository, services: [...new Set(services)].sort() };
+      return c.json(answer);
     },
   );
   return app;

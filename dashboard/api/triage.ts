@@ -10,7 +10,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
-import type { TriageResponseSchema } from '../../src/report/triage.js';
+import { TriageDecisionSchema, type TriageResponseSchema } from '../../src/report/triage.js';
 import { currentPrincipal, mayIngestFor, requireRole, roleAllows, shortName } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
@@ -52,6 +52,16 @@ export const TriageSetBodySchema = z
 /** DELETE /api/v1/triage: which findings' decisions to clear. */
 export const TriageClearBodySchema = z.object(TARGET).strict().superRefine(refineTarget);
 
+/** The answer of POST and DELETE /api/v1/triage. */
+export const TriageChangeResponseSchema = z.object({
+  /** Findings changed (at least one: none is a 404). */
+  applied: z.number().int().positive(),
+  /** Fingerprints not changed: no such finding (POST), or no decision on it (DELETE). */
+  missing: z.array(z.string()),
+  /** The decisions of the asked findings now in force (none after a DELETE). */
+  decisions: z.array(TriageDecisionSchema),
+});
+
 export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadStore & TriageStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { store } = deps;
@@ -86,7 +96,7 @@ export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadS
   });
 
   /** The answer of a change: what was applied, what was not found, and the decisions now in force. */
-  const changed = async (service: string, fps: string[], r: { applied: number; missing: string[] }, at: Date, field: string) => {
+  const changed = async (service: string, fps: string[], r: { applied: number; missing: string[] }, at: Date, field: string): Promise<z.infer<typeof TriageChangeResponseSchema>> => {
     if (r.applied === 0) {
       throw new ApiError(404, `no ${r.missing.length === 1 ? 'finding' : 'findings'} to change in service "${service}": ${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}`, field);
     }
