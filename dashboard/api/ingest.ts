@@ -155,7 +155,7 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
         if (err instanceof RepositoryMismatchError) throw new ApiError(409, err.message, err.field);
         throw err;
       }
-      const { notable, moved, retired, returned, ...result } = ingested;
+      const { notable, ...result } = ingested;
       // In the background: a slow or dead receiver never delays or fails the upload.
       if (notable && notable.length > 0) deps.notifier?.notifyIngest(notable);
       if (result.status === 'conflict') {
