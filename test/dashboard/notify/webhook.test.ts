@@ -1,16 +1,16 @@
 // Webhook notifications against real HTTP receivers on 127.0.0.1, through a real dashboard: new
 // critical and KEV-listed findings of a snapshot, SLA breaches, signed bodies, retries with backoff
 // (a receiver that answers 500 then 200, one that is down), dedup across restarts, and an ingest
-// that is never held up by the receiver. Plus the pure payload and signature rules.
+// that is never held up by the receiver, each key claimed by one dashboard of the several sharing a
+// store. Both store backends (the notification records are the store's: sqlite/notify.ts,
+// postgres/notify.ts). Plus the pure payload and signature rules.
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPayload, signBody, type NotifyEvent } from '../../../dashboard/notify/events.js';
 import { ADMIN_TOKEN, startTestDashboard, type TestDashboard } from '../api/harness.js';
+import { BACKENDS, storeLocation } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
 
 const SECRET = 'whsec-test-0123456789abcdef';
@@ -73,8 +73,9 @@ afterEach(async () => {
   cleanups = [];
 });
 
-async function dashboard(webhook: Record<string, unknown>, dir?: string): Promise<TestDashboard> {
-  const t = await startTestDashboard({ webhook: { backoffMs: 20, slaCheckMinutes: 0, ...webhook }, webhookSecret: SECRET, ...(dir ? { dir } : {}) });
+/** A dashboard on the store at `db` (a SQLite file or a PostgreSQL URL), stopped after the test. */
+async function dashboard(db: string, webhook: Record<string, unknown>): Promise<TestDashboard> {
+  const t = await startTestDashboard({ db, webhook: { backoffMs: 20, slaCheckMinutes: 0, ...webhook }, webhookSecret: SECRET });
   cleanups.push(() => t.stop());
   return t;
 }
@@ -85,13 +86,19 @@ const post = async (t: TestDashboard, report: unknown) => {
   return res.json() as Promise<Record<string, unknown>>;
 };
 
-describe('webhook notifications (real receivers on 127.0.0.1)', () => {
+describe.each(BACKENDS)('webhook notifications (real receivers on 127.0.0.1, %s)', (backend) => {
+  // Each test's store (a file, or a database on the test server), removed after its dashboards stop.
+  let db: string;
+  beforeEach(async () => {
+    const made = await storeLocation(backend);
+    db = made.location;
+    cleanups.push(made.cleanup);
+  });
+
   it('sends new critical and KEV-listed findings of a snapshot once, signed, Slack-compatible, without secret values; never again after a restart', async () => {
     const rx = await startReceiver([200]);
     cleanups.push(rx.close);
-    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-notify-'));
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-    let t = await dashboard({ url: rx.url, format: 'slack', dashboardUrl: 'https://gatehouse.example.test' }, dir);
+    let t = await dashboard(db, { url: rx.url, format: 'slack', dashboardUrl: 'https://gatehouse.example.test' });
     const answer = await post(t, notable('s1', day('2026-01-01')));
     expect(answer).not.toHaveProperty('notable');
     await t.dash.notifier!.idle();
@@ -118,7 +125,7 @@ describe('webhook notifications (real receivers on 127.0.0.1)', () => {
     await t.dash.notifier!.idle();
     await t.stop();
     cleanups = cleanups.filter((c) => c !== cleanups[cleanups.length - 1]);
-    t = await dashboard({ url: rx.url }, dir);
+    t = await dashboard(db, { url: rx.url });
     await post(t, notable('s3', day('2026-01-03')));
     await t.dash.notifier!.idle();
     expect(rx.received).toHaveLength(1);
@@ -132,7 +139,7 @@ describe('webhook notifications (real receivers on 127.0.0.1)', () => {
   it('retries a receiver that answers 500, with the same delivery id, and records the delivery (plain JSON format)', async () => {
     const rx = await startReceiver([500, 200]);
     cleanups.push(rx.close);
-    const t = await dashboard({ url: rx.url, format: 'json' });
+    const t = await dashboard(db, { url: rx.url, format: 'json' });
     await post(t, notable('s1', day('2026-01-01')));
     await t.dash.notifier!.idle();
     expect(rx.received).toHaveLength(2);
@@ -148,7 +155,7 @@ describe('webhook notifications (real receivers on 127.0.0.1)', () => {
   });
 
   it('gives up on a receiver that is down after its tries, with a log line and an audit entry; the ingest is not affected', async () => {
-    const t = await dashboard({ url: await downUrl(), format: 'json', maxAttempts: 3 });
+    const t = await dashboard(db, { url: await downUrl(), format: 'json', maxAttempts: 3 });
     const answer = await post(t, notable('s1', day('2026-01-01')));
     expect(answer).toMatchObject({ status: 'created', opened: 4 });
     await t.dash.notifier!.idle();
@@ -168,7 +175,7 @@ describe('webhook notifications (real receivers on 127.0.0.1)', () => {
   it('answers the upload while the receiver still holds the notification request', async () => {
     const rx = await startReceiver([200], { hold: true });
     cleanups.push(rx.close);
-    const t = await dashboard({ url: rx.url });
+    const t = await dashboard(db, { url: rx.url });
     await post(t, notable('s1', day('2026-01-01')));
     // The upload was answered; the webhook request is still open at the receiver.
     await expect.poll(() => rx.received.length).toBe(1);
@@ -181,7 +188,7 @@ describe('webhook notifications (real receivers on 127.0.0.1)', () => {
   it('sends SLA breaches once per open period', async () => {
     const rx = await startReceiver([200]);
     cleanups.push(rx.close);
-    const t = await dashboard({ url: rx.url, format: 'json', events: ['sla-breach'] });
+    const t = await dashboard(db, { url: rx.url, format: 'json', events: ['sla-breach'] });
     const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString();
     await post(t, makeReport({ scanId: 's1', createdAt: tenDaysAgo, findings: [{ fp: 'crit1', severity: 'critical' }, { fp: 'high1', severity: 'high' }] }));
     await t.dash.notifier!.idle();
@@ -193,6 +200,25 @@ describe('webhook notifications (real receivers on 127.0.0.1)', () => {
     const payload = JSON.parse(rx.received[0].body) as { events: NotifyEvent[] };
     expect(payload.events.map((e) => `${e.event} ${e.fingerprint}`)).toEqual(['sla-breach fp-crit1']);
     expect(payload.events[0].slaDueAt).toBe(new Date(Date.parse(tenDaysAgo) + 7 * 86_400_000).toISOString());
+  });
+
+  it('sends each SLA breach once when two dashboards on one store sweep at the same time: each key is claimed by one', async () => {
+    const rx = await startReceiver([200]);
+    cleanups.push(rx.close);
+    const a = await dashboard(db, { url: rx.url, format: 'json', events: ['sla-breach'] });
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const breached = ['crit1', 'crit2', 'crit3'];
+    await post(a, makeReport({ scanId: 's1', createdAt: tenDaysAgo, findings: breached.map((fp) => ({ fp, severity: 'critical' as const })) }));
+    // A second process on the same store (its own connections or file handle), as a second replica runs.
+    const b = await dashboard(db, { url: rx.url, format: 'json', events: ['sla-breach'] });
+    await Promise.all([a.dash.notifier!.checkSlaBreaches(), b.dash.notifier!.checkSlaBreaches()]);
+    await Promise.all([a.dash.notifier!.idle(), b.dash.notifier!.idle()]);
+    const sent = rx.received.flatMap((r) => (JSON.parse(r.body) as { events: NotifyEvent[] }).events.map((e) => e.fingerprint));
+    expect(sent.sort()).toEqual(breached.map((fp) => `fp-${fp}`));
+    expect((await b.dash.store.listNotifications(10)).map((r) => `${r.fingerprint} ${r.status} ${r.attempts}`).sort()).toEqual(breached.map((fp) => `fp-${fp} delivered 1`));
+    // And neither sends them again.
+    await Promise.all([a.dash.notifier!.checkSlaBreaches(), b.dash.notifier!.checkSlaBreaches()]);
+    expect(rx.received.flatMap((r) => (JSON.parse(r.body) as { events: NotifyEvent[] }).events)).toHaveLength(breached.length);
   });
 });
 

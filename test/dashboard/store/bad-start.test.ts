@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../dashboard/store/postgres/open.js';
 import { openSqliteStore } from '../../../dashboard/store/sqlite/open.js';
 import { freshPostgresDatabase } from './backends.js';
+import { day, makeReport } from './report-builder.js';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
 
@@ -49,18 +50,32 @@ describe('gatehouse dashboard on a bad day', () => {
   it('a wrong password against a real server: exit 2, says so, prints neither password', async () => {
     const wrong = 'Wr0ng-pa55word-7f3c';
     const realPassword = decodeURIComponent(new URL(url).password);
+    // migrate's source must exist (a missing --from is refused before PostgreSQL is tried): a real
+    // SQLite store with a scan in it, so the run gets as far as connecting to the target.
+    const source = join(dir, 'source.db');
+    const src = openSqliteStore(source);
+    await src.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
+    await src.close();
     const runs = await Promise.all(
       [
         ['dashboard', '--db', withPassword(wrong), '--port', '0'],
-        ['dashboard', 'migrate', '--from', join(dir, 'none.db'), '--to', withPassword(wrong)],
+        ['dashboard', 'migrate', '--from', source, '--to', withPassword(wrong)],
       ].map(gatehouse),
     );
     for (const r of runs) {
       expect(r.exitCode, r.output).toBe(2);
+      expect(r.output).toMatch(/^gatehouse dashboard: cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/gatehouse_test_\w+: password authentication failed$/m);
       expect(r.output).not.toContain(wrong);
       expect(r.output).not.toContain(realPassword);
     }
-    expect(runs[0].output).toMatch(/^gatehouse dashboard: cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/gatehouse_test_\w+: password authentication failed$/m);
+    // Nothing reached the target.
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      expect((await c.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await c.end();
+    }
   });
 
   it('a connection string given without --db is refused without echoing its password', async () => {

@@ -1,7 +1,7 @@
 // PostgreSQL only: several processes on one database, and the bad days — a server that is down,
-// a wrong password, a connection lost mid-ingest, a schema from a newer Gatehouse.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// a wrong password, a connection or the whole server lost mid-ingest, a schema from a newer Gatehouse.
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,6 +37,75 @@ async function sql(query: string, params: unknown[] = []): Promise<pg.QueryResul
   } finally {
     await c.end();
   }
+}
+
+/**
+ * A connection holding finding_scans in ACCESS EXCLUSIVE mode in an open transaction: an ingest
+ * writes that table after its scan, findings and events (postgres/ingest.ts), so it waits there,
+ * mid-transaction, until this connection ends.
+ */
+async function lockFindingScans(at: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: at });
+  // Its server may go away under it (the server-crash test).
+  c.on('error', () => undefined);
+  await c.connect();
+  await c.query('BEGIN');
+  await c.query('LOCK TABLE finding_scans IN ACCESS EXCLUSIVE MODE');
+  return c;
+}
+
+/**
+ * The backend waiting for `blocker`'s lock, once one does: the ingest, its findings and events
+ * written (its row locks on them held), blocked on its INSERT INTO finding_scans.
+ */
+async function waitingOn(at: string, blocker: pg.Client): Promise<{ pid: number }> {
+  const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  // Asked from a connection outside the blocker's transaction: pg_stat_activity is a snapshot per transaction.
+  const watch = new pg.Client({ connectionString: at });
+  await watch.connect();
+  try {
+    for (let i = 0; i < 2000; i++) {
+      const r = await watch.query<{ pid: number; wait_event_type: string; query: string }>(
+        'SELECT pid, wait_event_type, query FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+        [blockerPid],
+      );
+      if (r.rows.length > 0) {
+        expect(r.rows).toHaveLength(1);
+        const [w] = r.rows;
+        expect(w.wait_event_type).toBe('Lock');
+        expect(w.query.trimStart()).toMatch(/^INSERT INTO finding_scans/);
+        const written = await watch.query<{ rel: string }>("SELECT DISTINCT relation::regclass::text AS rel FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND mode = 'RowExclusiveLock'", [w.pid]);
+        expect(written.rows.map((x) => x.rel)).toEqual(expect.arrayContaining(['findings', 'finding_events']));
+        return { pid: w.pid };
+      }
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    throw new Error('the ingest never waited for the lock on finding_scans');
+  } finally {
+    await watch.end();
+  }
+}
+
+/** A throwaway PostgreSQL server of one test's own (scripts/postgres-throwaway.sh), which it may stop hard and start again. */
+function startThrowawayServer() {
+  const started = spawnSync('bash', ['scripts/postgres-throwaway.sh', 'start'], { encoding: 'utf8' });
+  const dir = /data folder (\S+)/.exec(started.stderr ?? '')?.[1];
+  const serverUrl = (started.stdout ?? '').trim();
+  if (started.status !== 0 || !dir || !serverUrl) throw new Error(`cannot start a throwaway PostgreSQL server: ${started.stderr}`);
+  // The script's binaries and user: the newest installed version, run as `postgres` when this is root.
+  const bin = process.env.PG_BIN ?? join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1)!, 'bin');
+  const pgCtl = (...args: string[]) => {
+    const [cmd, ...rest] = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', join(bin, 'pg_ctl')] : [join(bin, 'pg_ctl')];
+    execFileSync(cmd, [...rest, '-D', join(dir, 'data'), ...args], { stdio: 'pipe' });
+  };
+  return {
+    url: serverUrl,
+    pgCtl,
+    /** Again on its data folder and port, with the script's settings. */
+    start: () =>
+      pgCtl('-l', join(dir, 'server.log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -c port=${new URL(serverUrl).port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200`, 'start'),
+    stop: () => execFileSync('bash', ['scripts/postgres-throwaway.sh', 'stop', dir], { stdio: 'ignore' }),
+  };
 }
 
 describe('several dashboard processes on one PostgreSQL', () => {
@@ -279,34 +348,63 @@ describe('prepared reads', () => {
 });
 
 describe('bad days', () => {
-  it('leaves the scan whole or absent when the connection goes away mid-ingest', async () => {
+  it('leaves the scan absent when its connection is killed mid-transaction, and the store goes on', async () => {
     await store.ingestScan(makeReport({ scanId: 'base', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
     const before = await store.tableCounts();
-    const big = makeReport({ scanId: 'cut', createdAt: day('2026-01-02'), findings: Array.from({ length: 5000 }, (_, i) => ({ fp: `c${String(i).padStart(5, '0')}` })) });
-    // The outcome handler is attached at once: the ingest may fail while the kill loop below awaits.
-    const ingest = store.ingestScan(big, 't').then(
+    const cut = makeReport({ scanId: 'cut', createdAt: day('2026-01-02'), findings: Array.from({ length: 1000 }, (_, i) => ({ fp: `c${String(i).padStart(5, '0')}` })) });
+    const blocker = await lockFindingScans(url);
+    // The outcome is taken at once: the ingest fails while this test waits for the kill below.
+    const ingest = store.ingestScan(cut, 't').then(
       () => 'created',
-      (err: Error) => `failed: ${err.message}`,
+      (err: Error) => err,
     );
-    // Wait until the ingest holds its lock, then kill its server connection.
-    let killed = 0;
-    for (let i = 0; i < 200 && killed === 0; i++) {
-      const r = await sql(
-        "SELECT pg_terminate_backend(pid) AS k FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    try {
+      const waiting = await waitingOn(url, blocker);
+      await sql('SELECT pg_terminate_backend($1)', [waiting.pid]);
+      const outcome = await ingest;
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toMatch(/terminat/);
+    } finally {
+      await blocker.end();
+    }
+    expect(await store.tableCounts()).toEqual(before);
+    // The store goes on: the same scan, ingested again, is new.
+    expect((await store.ingestScan(cut, 't')).status).toBe('created');
+    expect((await store.tableCounts()).findings).toBe(before.findings + 1000);
+  });
+
+  it('leaves the scan absent when the whole server goes away mid-transaction; restarted, a new store ingests it', async () => {
+    // A server of its own (stopped hard here), not the one the other tests share.
+    const server = startThrowawayServer();
+    try {
+      const first = await openPostgresStore(server.url);
+      await first.ingestScan(makeReport({ scanId: 'base', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
+      const before = await first.tableCounts();
+      const cut = makeReport({ scanId: 'cut', createdAt: day('2026-01-02'), findings: Array.from({ length: 1000 }, (_, i) => ({ fp: `c${String(i).padStart(5, '0')}` })) });
+      const blocker = await lockFindingScans(server.url);
+      const ingest = first.ingestScan(cut, 't').then(
+        () => 'created',
+        (err: Error) => err,
       );
-      killed = r.rowCount ?? 0;
-      if (killed === 0) await new Promise((res) => setTimeout(res, 5));
+      await waitingOn(server.url, blocker);
+      // Every backend dies at once, nothing is flushed or rolled back by a clean shutdown: the
+      // restart's crash recovery decides what the scan's open transaction left.
+      server.pgCtl('-m', 'immediate', 'stop');
+      expect(await ingest).toBeInstanceOf(Error);
+      await blocker.end().catch(() => undefined);
+      await first.close().catch(() => undefined);
+      server.start();
+      const second = await openPostgresStore(server.url);
+      try {
+        expect(await second.tableCounts()).toEqual(before);
+        expect((await second.ingestScan(cut, 't')).status).toBe('created');
+        expect((await second.tableCounts()).findings).toBe(before.findings + 1000);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      server.stop();
     }
-    const outcome = await ingest;
-    const after = await store.tableCounts();
-    if (outcome === 'created') {
-      expect(after.findings).toBe(before.findings + 5000);
-    } else {
-      expect(killed).toBeGreaterThan(0);
-      expect(after).toEqual(before);
-    }
-    // Either way the store goes on: the next ingest of the same scan id works.
-    expect((await store.ingestScan(big, 't')).status).toBe(outcome === 'created' ? 'duplicate' : 'created');
   });
 
   it('refuses a database migrated by a newer Gatehouse', async () => {
