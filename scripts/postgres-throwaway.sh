@@ -4,6 +4,8 @@
 #   scripts/postgres-throwaway.sh start   -> prints the URL (postgres://gatehouse:...@127.0.0.1:PORT/gatehouse)
 #                                            and the data folder on stderr; stop with:
 #   scripts/postgres-throwaway.sh stop DIR
+#   scripts/postgres-throwaway.sh crash DIR     the server gone at once (no shutdown), its folder kept
+#   scripts/postgres-throwaway.sh restart DIR   again on that folder, with the settings it last had
 # PG_SHARED_BUFFERS: the server's shared_buffers (default 128MB, PostgreSQL's own; the 10M bench's
 # figures in docs/dashboard.md use 6GB, with vm.nr_hugepages reserved for it).
 set -euo pipefail
@@ -56,8 +58,15 @@ case "${1:-}" in
     as_pg "$BIN/pg_ctl" -D "$2/data" -m immediate stop >/dev/null || true
     rm -rf "$2"
     ;;
+  crash)
+    as_pg "$BIN/pg_ctl" -D "$2/data" -m immediate stop >/dev/null
+    ;;
+  restart)
+    # No -o: pg_ctl starts it with the options of its last start (data/postmaster.opts), port included.
+    as_pg "$BIN/pg_ctl" -D "$2/data" -l "$2/server.log" -w restart >/dev/null 2>&1
+    ;;
   *)
-    echo "usage: $0 start | stop DIR" >&2
+    echo "usage: $0 start | stop DIR | crash DIR | restart DIR" >&2
     exit 2
     ;;
 esac

@@ -22,8 +22,19 @@ export interface MigrationResult {
 
 export async function migrateSqliteToPostgres(from: string, to: string, log: (line: string) => void = () => {}): Promise<MigrationResult> {
   const source = openSqliteStore(from);
-  const target = await openPostgresStore(to);
-  const client: pg.PoolClient = await target.pool.connect();
+  let target: Awaited<ReturnType<typeof openPostgresStore>>;
+  let client: pg.PoolClient;
+  try {
+    target = await openPostgresStore(to);
+    client = await target.pool.connect().catch(async (err: unknown) => {
+      await target.close();
+      throw err;
+    });
+  } catch (err) {
+    // A target that cannot be reached (down, a wrong password) leaves the source file closed.
+    await source.close();
+    throw err;
+  }
   try {
     // One read transaction on the source: a dashboard still running on the file may go on ingesting;
     // the copy and its counts are the snapshot of this moment (WAL readers do not block writers).

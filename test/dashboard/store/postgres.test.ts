@@ -1,7 +1,7 @@
 // PostgreSQL only: several processes on one database, and the bad days — a server that is down,
 // a wrong password, a connection or the whole server lost mid-ingest, a schema from a newer Gatehouse.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,19 +92,14 @@ function startThrowawayServer() {
   const dir = /data folder (\S+)/.exec(started.stderr ?? '')?.[1];
   const serverUrl = (started.stdout ?? '').trim();
   if (started.status !== 0 || !dir || !serverUrl) throw new Error(`cannot start a throwaway PostgreSQL server: ${started.stderr}`);
-  // The script's binaries and user: the newest installed version, run as `postgres` when this is root.
-  const bin = process.env.PG_BIN ?? join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1)!, 'bin');
-  const pgCtl = (...args: string[]) => {
-    const [cmd, ...rest] = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', join(bin, 'pg_ctl')] : [join(bin, 'pg_ctl')];
-    execFileSync(cmd, [...rest, '-D', join(dir, 'data'), ...args], { stdio: 'pipe' });
-  };
+  const script = (command: string) => execFileSync('bash', ['scripts/postgres-throwaway.sh', command, dir], { stdio: 'pipe' });
   return {
     url: serverUrl,
-    pgCtl,
-    /** Again on its data folder and port, with the script's settings. */
-    start: () =>
-      pgCtl('-l', join(dir, 'server.log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -c port=${new URL(serverUrl).port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200`, 'start'),
-    stop: () => execFileSync('bash', ['scripts/postgres-throwaway.sh', 'stop', dir], { stdio: 'ignore' }),
+    /** Gone at once, as a crashed machine: no shutdown, its data folder kept. */
+    crash: () => script('crash'),
+    /** Again on its data folder and port, with the settings of its start. */
+    restart: () => script('restart'),
+    stop: () => script('stop'),
   };
 }
 
@@ -389,11 +384,11 @@ describe('bad days', () => {
       await waitingOn(server.url, blocker);
       // Every backend dies at once, nothing is flushed or rolled back by a clean shutdown: the
       // restart's crash recovery decides what the scan's open transaction left.
-      server.pgCtl('-m', 'immediate', 'stop');
+      server.crash();
       expect(await ingest).toBeInstanceOf(Error);
       await blocker.end().catch(() => undefined);
       await first.close().catch(() => undefined);
-      server.start();
+      server.restart();
       const second = await openPostgresStore(server.url);
       try {
         expect(await second.tableCounts()).toEqual(before);
