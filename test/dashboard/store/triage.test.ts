@@ -85,7 +85,7 @@ describe.each(BACKENDS)('%s store: triage', (backend) => {
       ['cleared', null, 'bob'],
     ]);
     expect(end.history[0].justification).toBe('vulnerable_code_not_in_execute_path');
-    expect((await store.listAudit(10)).map((a) => a.action)).toEqual(['triage.clear', 'triage.set', 'triage.set']);
+    expect((await store.listAudit(10, 'triage')).map((a) => a.action)).toEqual(['triage.clear', 'triage.set', 'triage.set']);
     expect((await overview()).open.critical).toBe(2);
   });
 
