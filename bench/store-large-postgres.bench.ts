@@ -127,16 +127,20 @@ async function main(): Promise<void> {
   if (keep && !reuse) console.log(`database ${name} is kept after the run: GATEHOUSE_BENCH_LARGE_REUSE=${name} runs the reads again (drop it afterwards)`);
   const today = dayOf(new Date().toISOString());
   try {
-    let viewer: string;
-    if (reuse) {
+    if (!reuse) await seed();
+    // A viewer's token (the API lines) and a session of it (the page lines, as a browser sends them).
+    const { viewer, session } = await (async () => {
       const store = await openPostgresStore(url.toString());
-      viewer = (await store.createToken({ role: 'viewer', label: 'bench' })).token;
-      await store.close();
-    } else viewer = await seed();
-    async function seed(): Promise<string> {
+      try {
+        const { id, token } = await store.createToken({ role: 'viewer', label: 'bench' });
+        return { viewer: token, session: (await store.createSession(id)).id };
+      } finally {
+        await store.close();
+      }
+    })();
+    async function seed(): Promise<void> {
     // The store's own migrations make the schema; the seed then writes rows straight into it.
     const store = await openPostgresStore(url.toString());
-    const { token } = await store.createToken({ role: 'viewer', label: 'bench' });
     const client = await store.pool.connect();
 
     const seedStart = process.hrtime.bigint();
@@ -180,7 +184,6 @@ async function main(): Promise<void> {
       client.release();
       await store.close();
     }
-    return token;
     }
 
     // PostgreSQL's own CPU (all its processes; this machine only): beside the dashboard's, what a read costs in total.
@@ -198,6 +201,7 @@ async function main(): Promise<void> {
     });
     try {
       const bearer = { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' };
+      const cookie = { cookie: `gatehouse_session=${session}`, 'accept-encoding': 'gzip' };
       const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i + 1).padStart(4, '0')}`);
       let seed = 7;
       const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -273,9 +277,12 @@ async function main(): Promise<void> {
       const order = [...names].sort(() => rnd() - 0.5).slice(0, MISS_SERVICES);
       let misses = [...order];
       const from180 = addDays(today, -179);
-      type Line = [string, () => string, { requests?: number; warmUp?: () => string }?];
+      type Line = [string, () => string, { requests?: number; warmUp?: () => string; headers?: Record<string, string> }?];
       const reads: Line[] = [
         ['overview API   GET /api/v1/services (cached, after the start-up work)', () => '/api/v1/services'],
+        // The pages, as a browser asks for them (a session cookie): rendered ahead on start.
+        ['overview page  GET / (rendered ahead)', () => '/', { headers: cookie }],
+        ['service page   GET /services/:name (rendered ahead)', () => `/services/${randomService()}`, { headers: cookie }],
         ['service API    GET /api/v1/services/:name (computed ahead)', () => `/api/v1/services/${randomService()}`],
         ['posture API    GET /api/v1/services/:name/posture (365 days, computed ahead)', () => `/api/v1/services/${randomService()}/posture?from=${from}&to=${today}`],
         // Warmed up on a 179-day window: other keys, the same work. A window inside one computed ahead
@@ -291,9 +298,10 @@ async function main(): Promise<void> {
       /** `sayWarmUp`: print each line's warm-up too (at the day turn it takes the turn's first requests). */
       const run = async (lines: Line[], sayWarmUp = false) => {
         for (const [label, path, line] of lines) {
-          const warm = await warmUp(dash.base, line?.warmUp ?? path, bearer);
-          if (line) misses = [...order];
-          print(label, await measure(() => load(dash.base, path, bearer, { ...opts, ...(line?.requests ? { requests: line.requests } : {}) })));
+          const headers = line?.headers ?? bearer;
+          const warm = await warmUp(dash.base, line?.warmUp ?? path, headers);
+          if (line?.requests) misses = [...order];
+          print(label, await measure(() => load(dash.base, path, headers, { ...opts, ...(line?.requests ? { requests: line.requests } : {}) })));
           if (sayWarmUp) console.log(`    (the warm-up just before that line, not in its figures: ${warm.requests} requests, p50 ${fmt(warm.p50)} ms, p99 ${fmt(warm.p99)} ms, max ${fmt(warm.max)} ms)`);
         }
       };
