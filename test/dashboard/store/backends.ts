@@ -75,16 +75,17 @@ export async function openTestStore(location: string, options?: StoreOptions): P
 
 /**
  * A fresh store of the backend for each test of the enclosing describe: opened before each, handed
- * to `use`, closed and its file or database removed after each.
+ * to `use` with its location (a test may open it again, or reach its database directly), closed and
+ * its file or database removed after each.
  */
-export function freshStoreEach(backend: Backend, use: (store: Store) => void): void {
+export function freshStoreEach(backend: Backend, use: (store: Store, location: string) => void): void {
   let cleanup: () => Promise<void>;
   let store: Store;
   beforeEach(async () => {
     const made = await storeLocation(backend);
     cleanup = made.cleanup;
     store = await openTestStore(made.location);
-    use(store);
+    use(store, made.location);
   });
   afterEach(async () => {
     await store.close();

@@ -3,9 +3,9 @@
 // audit row, and the client's retry got `duplicate`, so none ever came).
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../dashboard/store/types.js';
-import { BACKENDS, openTestStore, storeLocation, type Backend } from './backends.js';
+import { BACKENDS, freshStoreEach, type Backend } from './backends.js';
 import { day, makeReport } from './report-builder.js';
 
 /** Runs SQL on the store's database through a connection of its own. */
@@ -37,15 +37,10 @@ const ALLOW_AUDIT = { sqlite: 'DROP TRIGGER refuse_audit;', postgres: 'DROP TRIG
 
 describe.each(BACKENDS)('%s: an ingest and its audit rows', (backend) => {
   let location: string;
-  let cleanup: () => Promise<void>;
   let store: Store;
-  beforeEach(async () => {
-    ({ location, cleanup } = await storeLocation(backend));
-    store = await openTestStore(location);
-  });
-  afterEach(async () => {
-    await store.close();
-    await cleanup();
+  freshStoreEach(backend, (s, at) => {
+    store = s;
+    location = at;
   });
 
   it("writes who uploaded what at the upload's clock, once (a replay writes none)", async () => {
