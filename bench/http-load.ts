@@ -150,8 +150,9 @@ export interface LoadResult {
   max: number;
   rps: number;
   /**
-   * This process's CPU per request over the line (ms): the load generator's own share of the two
-   * cores the server (and PostgreSQL) run on. With N requests in flight on C cores, the p50 is about
+   * The bench process's CPU per request over the line (ms): the load generator's share of the two
+   * cores the server (and PostgreSQL) run on, with whatever else the bench does meanwhile (a line
+   * with uploads beside its reads counts those too). With N requests in flight on C cores, the p50 is about
    * N x (server + database + client CPU per request) / C: what a line can reach on this machine.
    */
   clientCpuMs: number;

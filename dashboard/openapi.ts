@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the dashboard API (served at GET /api/v1/openapi.json). The ingest
 // body schema is generated from ScanReportSchema, and every JSON answer's schema from the zod schema
-// its route builds the answer as, so neither can drift from what the server does.
+// its route builds the answer as (GET /triage's inline), so neither can drift from what the server
+// does; OpenVEX documents and this document itself are plain objects that say why.
 import { z } from 'zod';
 import { CATEGORIES } from '../src/findings/finding.js';
 import { READ_API_SCHEMAS } from '../src/report/read-api.js';
@@ -259,7 +260,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         },
       },
       '/admin/tokens/{id}': {
-        delete: { summary: 'Revoke a token (and its sessions)', parameters: [p('id')], responses: { 200: body('revoked', 'TokenRevokedResponse'), 404: error('no active token'), 401: read[401], 403: error('not admin') } },
+        delete: { summary: 'Revoke a token (and its sessions)', parameters: [p('id')], responses: { 200: body('revoked', 'TokenRevokedResponse'), 404: error('no active token'), 409: error('the token this request is authenticated with (revoke it with another admin token)'), 401: read[401], 403: error('not admin') } },
       },
       '/admin/audit': {
         get: {

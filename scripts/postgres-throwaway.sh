@@ -63,7 +63,10 @@ case "${1:-}" in
     ;;
   restart)
     # No -o: pg_ctl starts it with the options of its last start (data/postmaster.opts), port included.
-    as_pg "$BIN/pg_ctl" -D "$2/data" -l "$2/server.log" -w restart >/dev/null 2>&1
+    if ! as_pg "$BIN/pg_ctl" -D "$2/data" -l "$2/server.log" -w restart >/dev/null 2>&1; then
+      tail -5 "$2/server.log" >&2 || true
+      exit 1
+    fi
     ;;
   *)
     echo "usage: $0 start | stop DIR | crash DIR | restart DIR" >&2

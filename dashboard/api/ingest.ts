@@ -87,7 +87,7 @@ export function reportRuleViolation(report: ScanReport): { field: string; messag
   return undefined;
 }
 
-export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier' | 'warmer' | 'now'> & { store: IngestStore & Pick<AuthStore, 'addAudit'> }): Hono<AppEnv> {
+export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | 'notifier' | 'warmer' | 'now'> & { store: IngestStore }): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   // The report schema's parser compiled ahead, in quiet, not on the process's first upload (schema-warm-up.ts).

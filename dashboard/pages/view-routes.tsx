@@ -35,7 +35,6 @@ import {
 import { vulnerabilityHref } from './view-models.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
 
-export { FINDINGS_PAGE_SIZE } from './page-bodies.js';
 
 /** Where a cached page's content goes in its viewer's frame (a constant, never from data). */
 const CONTENT_SLOT = '<!--gatehouse:content-->';

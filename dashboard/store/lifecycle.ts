@@ -27,6 +27,8 @@ export interface PriorFinding {
   fingerprint: string;
   state: 'open' | 'fixed';
   openedAt: string;
+  /** When it was fixed (null while open): a late snapshot counts one fixed after its time as open then. */
+  fixedAt?: string | null;
   severity: Severity;
   tool: string;
   category: string;
@@ -243,12 +245,14 @@ function planService(
       }
     }
     // The day's posture as the in-order rule counts it: a scanner that errored or did not run proves
-    // nothing, so the findings it found that were open then (opened by this snapshot's time and
-    // still open) stay counted.
+    // nothing, so the findings it found that were open then stay counted: opened by this snapshot's
+    // time, and still open or fixed after it. (A finding reopened since has its reopening as its
+    // opened time: one open then, fixed, then reopened after it, is not counted.)
     const counts = { ...reportCounts };
     for (const known of prior.findings.values()) {
-      if (known.state !== 'open' || known.suppressed || mine.has(known.fingerprint) || known.openedAt > createdAt) continue;
-      if (!scannerRanFine(known)) counts[known.severity]++;
+      if (known.suppressed || mine.has(known.fingerprint) || known.openedAt > createdAt) continue;
+      const openThen = known.state === 'open' || (known.fixedAt != null && known.fixedAt > createdAt);
+      if (openThen && !scannerRanFine(known)) counts[known.severity]++;
     }
     plan.posture = { mode: 'ifAbsent', day, counts, snapshotAt: createdAt };
     return plan;

@@ -6,7 +6,6 @@ import type { Category, Finding, Severity } from '../../src/findings/finding.js'
 import type {
   FindingDetailSchema,
   FindingRowSchema,
-  FindingStateSchema,
   LifecycleEventSchema,
   PosturePointSchema,
   ScanSummarySchema,

@@ -84,6 +84,7 @@ interface PriorRow extends StoredExploit {
   fingerprint: string;
   state: 'open' | 'fixed';
   opened_at: string;
+  fixed_at: string | null;
   severity: Severity;
   tool: string;
   category: string;
@@ -135,7 +136,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
     const priorRows = services.size
       ? (
           await client.query<PriorRow>(
-            `SELECT id, service_id, fingerprint, state, opened_at, severity, tool, category, suppressed, rule_id, where_text,
+            `SELECT id, service_id, fingerprint, state, opened_at, fixed_at, severity, tool, category, suppressed, rule_id, where_text,
                kev, kev_due, epss, epss_percentile, vuln_ids, ${STORED_COLUMNS_HASH} AS columns_md5
              FROM findings WHERE service_id = ANY($1::bigint[])`,
             [[...services.values()].map((s) => s.id)],
@@ -155,7 +156,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       const findings = new Map<string, PriorFinding>();
       const byFp = new Map<string, number>();
       for (const f of rowsOfService.get(s.id) ?? []) {
-        findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1, ruleId: f.rule_id, where: f.where_text });
+        findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, fixedAt: f.fixed_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1, ruleId: f.rule_id, where: f.where_text });
         byFp.set(f.fingerprint, Number(f.id));
         stored.set(Number(f.id), f);
       }
@@ -439,7 +440,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
     const result = createdResult(report, plan, notable, moved, { retired, returned });
     const audit = ingestAuditRecords(report, result);
     await client.query(
-      'INSERT INTO audit (at, actor, action, detail) SELECT $1, $2, u.action, u.detail FROM unnest($3::text[], $4::text[]) AS u(action, detail)',
+      'INSERT INTO audit (at, actor, action, detail) SELECT $1, $2, u.action, u.detail FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(action, detail, n) ORDER BY u.n',
       [ingestedAt, actor, audit.map((r) => r.action), audit.map((r) => JSON.stringify(r.detail))],
     );
     return result;

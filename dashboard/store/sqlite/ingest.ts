@@ -53,8 +53,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       `INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners)
        VALUES (@scanPk, @serviceId, @kind, @createdAt, @gate, @findingCount, @counts, @scanners)`,
     ),
-    findingsOfService: db.prepare<[number], { id: number; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; severity: Severity; tool: string; category: string; suppressed: number; rule_id: string; where_text: string }>(
-      'SELECT id, fingerprint, state, opened_at, severity, tool, category, suppressed, rule_id, where_text FROM findings WHERE service_id = ?',
+    findingsOfService: db.prepare<[number], { id: number; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; fixed_at: string | null; severity: Severity; tool: string; category: string; suppressed: number; rule_id: string; where_text: string }>(
+      'SELECT id, fingerprint, state, opened_at, fixed_at, severity, tool, category, suppressed, rule_id, where_text FROM findings WHERE service_id = ?',
     ),
     rekeyFinding: db.prepare<[string, number]>('UPDATE findings SET fingerprint = ? WHERE id = ?'),
     // A rekeyed finding's triage decision and history follow it (unless the new fingerprint has its own).
@@ -170,7 +170,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       const findings = new Map<string, PriorFinding>();
       const byFp = new Map<string, number>();
       for (const f of q.findingsOfService.all(s.id)) {
-        findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1, ruleId: f.rule_id, where: f.where_text });
+        findings.set(f.fingerprint, { fingerprint: f.fingerprint, state: f.state, openedAt: f.opened_at, fixedAt: f.fixed_at, severity: f.severity, tool: f.tool, category: f.category, suppressed: f.suppressed === 1, ruleId: f.rule_id, where: f.where_text });
         byFp.set(f.fingerprint, f.id);
       }
       ids.set(name, byFp);

@@ -4,7 +4,7 @@
 // dashboard's own answers (ingest, scan check, triage changes, admin) are held to their schemas the
 // same way, and the OpenAPI document gives every JSON answer a schema.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AuditResponseSchema, TokenCreatedResponseSchema, TokenRevokedResponseSchema, TokensResponseSchema } from '../../../dashboard/api/admin.js';
 import { IngestResponseSchema } from '../../../dashboard/api/ingest.js';
 import { ScanCheckResponseSchema } from '../../../dashboard/api/scan-check.js';
@@ -209,6 +209,26 @@ describe.each([false, true])('the OpenAPI document (publicBadges: %s)', (publicB
     // the walk reached the answers it is about
     for (const answer of ['POST /scans 201', 'POST /scans 200', 'POST /scans/check 200', 'POST /triage 200', 'DELETE /triage 200', 'GET /admin/tokens 200', 'POST /admin/tokens 201', 'DELETE /admin/tokens/{id} 200', 'GET /admin/audit 200', 'GET /triage/openvex 200', 'GET /openapi.json 200']) {
       expect(checked).toContain(answer);
+    }
+  });
+
+  it("describes each dashboard answer with the schema its route builds it as (the one its real answer is checked against below)", () => {
+    const routeSchemas: Record<string, z.ZodType> = {
+      'POST /scans 201': IngestResponseSchema,
+      'POST /scans 200': IngestResponseSchema,
+      'POST /scans/check 200': ScanCheckResponseSchema,
+      'POST /triage 200': TriageChangeResponseSchema,
+      'DELETE /triage 200': TriageChangeResponseSchema,
+      'GET /admin/tokens 200': TokensResponseSchema,
+      'POST /admin/tokens 201': TokenCreatedResponseSchema,
+      'DELETE /admin/tokens/{id} 200': TokenRevokedResponseSchema,
+      'GET /admin/audit 200': AuditResponseSchema,
+    };
+    for (const [answer, schema] of Object.entries(routeSchemas)) {
+      const [method, path, status] = answer.split(' ');
+      const ref = doc.paths[path]?.[method.toLowerCase()]?.responses?.[status]?.content?.['application/json']?.schema?.$ref;
+      expect(ref, answer).toBeDefined();
+      expect(doc.components.schemas[ref!.replace('#/components/schemas/', '')], answer).toEqual(JSON.parse(JSON.stringify(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }))));
     }
   });
 

@@ -7,7 +7,7 @@ function prior(lastSnapshotAt: string | null, findings: Partial<PriorFinding & {
   const m = new Map<string, PriorFinding>();
   for (const f of findings) {
     const fingerprint = `fp-${f.fp}`.padEnd(8, '0');
-    m.set(fingerprint, { fingerprint, state: f.state ?? 'open', openedAt: f.openedAt ?? day('2026-01-01'), severity: f.severity ?? 'high', tool: f.tool ?? 'trivy', category: f.category ?? 'dependency', suppressed: f.suppressed ?? false });
+    m.set(fingerprint, { fingerprint, state: f.state ?? 'open', openedAt: f.openedAt ?? day('2026-01-01'), fixedAt: f.fixedAt ?? null, severity: f.severity ?? 'high', tool: f.tool ?? 'trivy', category: f.category ?? 'dependency', suppressed: f.suppressed ?? false });
   }
   return new Map([['payments', { lastScanAt: lastSnapshotAt, lastSnapshotAt, nextSnapshotAt, findings: m }]]);
 }
@@ -76,14 +76,16 @@ describe('planIngest', () => {
         { fp: 'sast1', tool: 'semgrep', category: 'sast', severity: 'critical' },
         { fp: 'sast2', tool: 'semgrep', category: 'sast', severity: 'critical', openedAt: day('2026-01-08') },
         { fp: 'sast3', tool: 'semgrep', category: 'sast', severity: 'critical', suppressed: true },
-        { fp: 'sast4', tool: 'semgrep', category: 'sast', severity: 'critical', state: 'fixed' },
+        { fp: 'sast4', tool: 'semgrep', category: 'sast', severity: 'critical', state: 'fixed', fixedAt: day('2026-01-03') },
+        // fixed since the late snapshot's time: open then
+        { fp: 'sast5', tool: 'semgrep', category: 'sast', severity: 'critical', state: 'fixed', fixedAt: day('2026-01-08') },
         // trivy ran fine: its absence means it was not there then
         { fp: 'dep', tool: 'trivy', severity: 'low' },
         // gitleaks did not run: proves nothing either
         { fp: 'leak', tool: 'gitleaks', category: 'secret', severity: 'medium' },
       ], day('2026-01-07')),
     );
-    expect(plan.services[0].posture).toMatchObject({ mode: 'ifAbsent', day: '2026-01-05', counts: { critical: 1, high: 1, medium: 1, low: 0 } });
+    expect(plan.services[0].posture).toMatchObject({ mode: 'ifAbsent', day: '2026-01-05', counts: { critical: 2, high: 1, medium: 1, low: 0 } });
     expect(kinds(plan)).toEqual([['sighted', 'fp-seen0']]);
   });
 

@@ -102,17 +102,19 @@ describe('ingestScan', () => {
     expect(r2.fixed).toBe(2);
   });
 
-  it("counts in a late snapshot's day the open findings of its scanner that errored (the day is not a drop)", async () => {
+  it("counts in a late snapshot's day the findings of its scanner that errored open at its time, fixed since or not (the day is not a drop)", async () => {
     (await store.ingestScan(makeReport({
       scanId: 's1', createdAt: day('2026-01-01'),
       findings: [{ fp: 'dep' }, { fp: 'code', tool: 'semgrep', category: 'sast' }],
       scanners: [{ tool: 'trivy', category: 'dependency' }, { tool: 'semgrep', category: 'sast' }],
     }), 't'));
-    (await store.ingestScan(makeReport({ scanId: 's3', createdAt: day('2026-01-09'), findings: [{ fp: 'dep' }, { fp: 'code', tool: 'semgrep', category: 'sast' }], scanners: [{ tool: 'trivy', category: 'dependency' }, { tool: 'semgrep', category: 'sast' }] }), 't'));
+    // code is fixed on 2026-01-09 (semgrep ran fine then); other stays open.
+    (await store.ingestScan(makeReport({ scanId: 's3', createdAt: day('2026-01-09'), findings: [{ fp: 'dep' }, { fp: 'other', tool: 'semgrep', category: 'sast', severity: 'low' }], scanners: [{ tool: 'trivy', category: 'dependency' }, { tool: 'semgrep', category: 'sast' }] }), 't'));
     // A matrix job's snapshot of 2026-01-05 arrives last; semgrep crashed in it.
     (await store.ingestScan(makeReport({ scanId: 's2', createdAt: day('2026-01-05'), findings: [{ fp: 'dep' }], scanners: [{ tool: 'trivy', category: 'dependency' }, { tool: 'semgrep', category: 'sast', status: 'error' }], gate: 'scanner-error' }), 't'));
+    // On 2026-01-05: dep (in the report) and code (open then, fixed on the 9th); not other (opened on the 9th).
     expect((await store.postureSeries('payments', { from: '2026-01-04', to: '2026-01-06' })).map((p) => [p.total, p.snapshot])).toEqual([[2, false], [2, true], [2, false]]);
-    expect((await store.getFinding('payments', 'fp-code0'))!.row.state).toBe('open');
+    expect((await store.getFinding('payments', 'fp-code0'))!.row.state).toBe('fixed');
   });
 
   it('lets PR scans and late snapshots record sightings without moving the lifecycle', async () => {
