@@ -1,13 +1,11 @@
-// A real store in a temporary SQLite file with the fixture history ingested, the dashboard app on top
+// A real store (a temporary SQLite file, or a fresh PostgreSQL database) with the fixture history ingested, the dashboard app on top
 // (authentication sets the principal the pages read),
 // and a helper that signs in through the real /login form (nonce cookie + hidden field).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { openStore } from '../../../dashboard/store/store.js';
+import { storeLocation, type Backend } from '../store/backends.js';
 import type { Role, Store } from '../../../dashboard/store/types.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { historyReports } from './fixtures.js';
@@ -19,12 +17,12 @@ export interface PageHarness {
   store: Store;
   app: Hono<any>;
   tokens: Record<Role, string>;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export async function openPageHarness(): Promise<PageHarness> {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-pages-'));
-  const store = (await openStore(join(dir, 'dashboard.db')));
+export async function openPageHarness(backend: Backend = 'sqlite'): Promise<PageHarness> {
+  const { location, cleanup } = await storeLocation(backend);
+  const store = await openStore(location);
   for (const r of historyReports(NOW)) (await store.ingestScan(r, 'test'));
   const tokens = {
     admin: (await store.createToken({ role: 'admin', label: 'sec lead' })).token,
@@ -38,8 +36,8 @@ export async function openPageHarness(): Promise<PageHarness> {
     app,
     tokens,
     async close() {
-      (await store.close());
-      rmSync(dir, { recursive: true, force: true });
+      await store.close();
+      await cleanup();
     },
   };
 }
