@@ -3,6 +3,7 @@
 // audience, not allowlisted, signed by an unknown key) verified against a local JWKS server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../dashboard/store/store.js';
+import { BACKENDS, storeLocation } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
 import { ADMIN_TOKEN, githubClaims, startOidcIssuer, startTestDashboard, type OidcIssuer, type TestDashboard } from './harness.js';
 
@@ -99,113 +100,123 @@ function expected(e: Endpoint, caller: Caller): number {
   return success;
 }
 
-beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  t = await startTestDashboard({
-    oidc: {
-      jwksUrl: issuer.jwksUrl,
-      issuer: issuer.issuer,
-      audience: issuer.audience,
-      allow: [{ repository: 'acme/*', workflow: 'acme/*/.github/workflows/gatehouse.yml', ref: 'refs/heads/main', services: ['payments'] }],
-    },
-    ingestRateLimit: { perMinute: 10_000 },
-    // This matrix sends hundreds of refused credentials on purpose; throttling has its own test (hardening.test.ts).
-    authFailureLimit: { perMinute: 100_000 },
-  });
-  const mk = async (body: Record<string, unknown>) => {
-    const res = await t.call('POST', '/api/v1/admin/tokens', { token: ADMIN_TOKEN, body });
-    return (await res.json()) as { id: string; token: string };
-  };
-  creds.none = {};
-  creds.garbage = { token: 'gatehouse_not-a-real-token' };
-  creds.viewer = { token: (await mk({ role: 'viewer', label: 'v' })).token };
-  const triager = await mk({ role: 'triager', label: 't' });
-  creds.triager = { token: triager.token };
-  creds.ingest = { token: (await mk({ role: 'ingest', label: 'i', services: ['payments'] })).token };
-  creds['ingest-other-service'] = { token: (await mk({ role: 'ingest', label: 'io', services: ['users'] })).token };
-  creds.admin = { token: ADMIN_TOKEN };
-  const revoked = await mk({ role: 'admin', label: 'r' });
-  await t.call('DELETE', `/api/v1/admin/tokens/${revoked.id}`, { token: ADMIN_TOKEN });
-  creds.revoked = { token: revoked.token };
-  // An admin token that expired: written straight into the same file (the API refuses past expiries).
-  const side = (await openStore(t.file));
-  creds['expired-token'] = { token: (await side.createToken({ role: 'admin', label: 'old', expiresAt: '2020-01-01T00:00:00Z' }, new Date('2019-01-01T00:00:00Z'))).token };
-  const session = (await side.createSession((await side.verifyToken(ADMIN_TOKEN))!.id));
-  const triagerSession = await side.createSession(triager.id);
-  (await side.close());
-  creds['session-admin-no-csrf'] = { cookie: `gatehouse_session=${session.id}` };
-  creds['session-triager-no-csrf'] = { cookie: `gatehouse_session=${triagerSession.id}` };
-  creds['session-triager-csrf'] = { cookie: `gatehouse_session=${triagerSession.id}`, csrf: triagerSession.csrf };
-  creds.oidc = { token: await issuer.sign(githubClaims('acme/shop')) };
-  creds['oidc-expired'] = { token: await issuer.sign(githubClaims('acme/shop'), { expiresIn: Math.floor(Date.now() / 1000) - 60 }) };
-  creds['oidc-wrong-audience'] = { token: await issuer.sign(githubClaims('acme/shop'), { audience: 'someone-else' }) };
-  creds['oidc-wrong-repo'] = { token: await issuer.sign(githubClaims('evil/shop')) };
-  creds['oidc-wrong-ref'] = { token: await issuer.sign(githubClaims('acme/shop', 'refs/heads/feature')) };
-  creds['oidc-unknown-key'] = { token: await issuer.sign(githubClaims('acme/shop'), { foreignKey: true }) };
-  // Data for the read endpoints.
-  expect((await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: makeReport({ scanId: 'seed', createdAt: day('2026-01-01'), findings: [{ fp: 'm' }] }) })).status).toBe(201);
-});
-
-afterAll(async () => {
-  await t.stop();
-  await issuer.close();
-});
-
-describe('auth matrix', () => {
-  for (const e of endpoints) {
-    it(`${e.method} ${e.need === 'public' ? '(public) ' : ''}${e.method === 'DELETE' && !e.before ? '/api/v1/admin/tokens/:id' : (e.path() as string)}`, async () => {
-      const got: Record<string, number> = {};
-      const want: Record<string, number> = {};
-      for (const caller of callers) {
-        const c = creds[caller];
-        await e.before?.();
-        const res = await t.call(e.method, await e.path(), {
-          token: c.token,
-          body: e.body?.(),
-          headers: { ...(c.cookie ? { cookie: c.cookie } : {}), ...(c.csrf ? { 'x-csrf-token': c.csrf } : {}) },
-        });
-        got[caller] = res.status;
-        want[caller] = expected(e, caller);
-        if (res.status === 401) {
-          expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-          expect(((await res.json()) as { error: string }).error).toBeTruthy();
-        } else {
-          await res.arrayBuffer();
-        }
-      }
-      expect(got).toEqual(want);
+// On each store backend: a temporary SQLite file and a fresh PostgreSQL database.
+describe.each(BACKENDS)('%s store', (backend) => {
+  let location: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    issuer = await startOidcIssuer();
+    const made = await storeLocation(backend);
+    location = made.location;
+    cleanup = made.cleanup;
+    t = await startTestDashboard({
+      db: location,
+      oidc: {
+        jwksUrl: issuer.jwksUrl,
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        allow: [{ repository: 'acme/*', workflow: 'acme/*/.github/workflows/gatehouse.yml', ref: 'refs/heads/main', services: ['payments'] }],
+      },
+      ingestRateLimit: { perMinute: 10_000 },
+      // This matrix sends hundreds of refused credentials on purpose; throttling has its own test (hardening.test.ts).
+      authFailureLimit: { perMinute: 100_000 },
     });
-  }
-
-  it('says why an OIDC token was refused and records the OIDC identity on ingest', async () => {
-    const why = async (caller: Caller) =>
-      ((await (await t.call('POST', '/api/v1/scans', { token: creds[caller].token, body: makeReport({ scanId: `why-${caller}`, createdAt: day('2026-01-01') }) })).json()) as { error: string }).error;
-    expect(await why('oidc-expired')).toBe('OIDC token expired');
-    expect(await why('oidc-wrong-audience')).toMatch(/claim "aud"/);
-    expect(await why('oidc-wrong-repo')).toMatch(/evil\/shop .* matches no allow rule/);
-    expect(await why('oidc-unknown-key')).toMatch(/key the JWKS does not list|signature/);
-    const res = await t.call('GET', '/api/v1/services/payments/scans?limit=200', { token: ADMIN_TOKEN });
-    const scans = ((await res.json()) as { scans: { ingestedBy: string }[] }).scans;
-    expect(scans.some((s) => s.ingestedBy === 'oidc:acme/shop@refs/heads/main (acme/shop/.github/workflows/gatehouse.yml)')).toBe(true);
-  });
-
-  it('lets a session caller change things only with the session CSRF token', async () => {
-    const side = (await openStore(t.file));
+    const mk = async (body: Record<string, unknown>) => {
+      const res = await t.call('POST', '/api/v1/admin/tokens', { token: ADMIN_TOKEN, body });
+      return (await res.json()) as { id: string; token: string };
+    };
+    creds.none = {};
+    creds.garbage = { token: 'gatehouse_not-a-real-token' };
+    creds.viewer = { token: (await mk({ role: 'viewer', label: 'v' })).token };
+    const triager = await mk({ role: 'triager', label: 't' });
+    creds.triager = { token: triager.token };
+    creds.ingest = { token: (await mk({ role: 'ingest', label: 'i', services: ['payments'] })).token };
+    creds['ingest-other-service'] = { token: (await mk({ role: 'ingest', label: 'io', services: ['users'] })).token };
+    creds.admin = { token: ADMIN_TOKEN };
+    const revoked = await mk({ role: 'admin', label: 'r' });
+    await t.call('DELETE', `/api/v1/admin/tokens/${revoked.id}`, { token: ADMIN_TOKEN });
+    creds.revoked = { token: revoked.token };
+    // An admin token that expired: written straight into the same file (the API refuses past expiries).
+    const side = (await openStore(location));
+    creds['expired-token'] = { token: (await side.createToken({ role: 'admin', label: 'old', expiresAt: '2020-01-01T00:00:00Z' }, new Date('2019-01-01T00:00:00Z'))).token };
     const session = (await side.createSession((await side.verifyToken(ADMIN_TOKEN))!.id));
+    const triagerSession = await side.createSession(triager.id);
     (await side.close());
-    const headers = { cookie: `gatehouse_session=${session.id}`, 'x-csrf-token': session.csrf };
-    expect((await t.call('POST', '/api/v1/admin/tokens', { body: { role: 'viewer', label: 's' }, headers })).status).toBe(201);
-    expect((await t.call('POST', '/api/v1/admin/tokens', { body: { role: 'viewer', label: 's' }, headers: { ...headers, 'x-csrf-token': 'wrong' } })).status).toBe(403);
+    creds['session-admin-no-csrf'] = { cookie: `gatehouse_session=${session.id}` };
+    creds['session-triager-no-csrf'] = { cookie: `gatehouse_session=${triagerSession.id}` };
+    creds['session-triager-csrf'] = { cookie: `gatehouse_session=${triagerSession.id}`, csrf: triagerSession.csrf };
+    creds.oidc = { token: await issuer.sign(githubClaims('acme/shop')) };
+    creds['oidc-expired'] = { token: await issuer.sign(githubClaims('acme/shop'), { expiresIn: Math.floor(Date.now() / 1000) - 60 }) };
+    creds['oidc-wrong-audience'] = { token: await issuer.sign(githubClaims('acme/shop'), { audience: 'someone-else' }) };
+    creds['oidc-wrong-repo'] = { token: await issuer.sign(githubClaims('evil/shop')) };
+    creds['oidc-wrong-ref'] = { token: await issuer.sign(githubClaims('acme/shop', 'refs/heads/feature')) };
+    creds['oidc-unknown-key'] = { token: await issuer.sign(githubClaims('acme/shop'), { foreignKey: true }) };
+    // Data for the read endpoints.
+    expect((await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: makeReport({ scanId: 'seed', createdAt: day('2026-01-01'), findings: [{ fp: 'm' }] }) })).status).toBe(201);
   });
 
-  it('refuses OIDC tokens when the dashboard has no OIDC configuration', async () => {
-    const plain = await startTestDashboard();
-    try {
-      const res = await plain.call('POST', '/api/v1/scans', { token: creds.oidc.token, body: makeReport({ scanId: 'no-oidc', createdAt: day('2026-01-01') }) });
-      expect(res.status).toBe(401);
-      expect(((await res.json()) as { error: string }).error).toMatch(/no OIDC configuration/);
-    } finally {
-      await plain.stop();
+  afterAll(async () => {
+    await t.stop();
+    await issuer.close();
+    await cleanup();
+  });
+
+  describe('auth matrix', () => {
+    for (const e of endpoints) {
+      it(`${e.method} ${e.need === 'public' ? '(public) ' : ''}${e.method === 'DELETE' && !e.before ? '/api/v1/admin/tokens/:id' : (e.path() as string)}`, async () => {
+        const got: Record<string, number> = {};
+        const want: Record<string, number> = {};
+        for (const caller of callers) {
+          const c = creds[caller];
+          await e.before?.();
+          const res = await t.call(e.method, await e.path(), {
+            token: c.token,
+            body: e.body?.(),
+            headers: { ...(c.cookie ? { cookie: c.cookie } : {}), ...(c.csrf ? { 'x-csrf-token': c.csrf } : {}) },
+          });
+          got[caller] = res.status;
+          want[caller] = expected(e, caller);
+          if (res.status === 401) {
+            expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+            expect(((await res.json()) as { error: string }).error).toBeTruthy();
+          } else {
+            await res.arrayBuffer();
+          }
+        }
+        expect(got).toEqual(want);
+      });
     }
+
+    it('says why an OIDC token was refused and records the OIDC identity on ingest', async () => {
+      const why = async (caller: Caller) =>
+        ((await (await t.call('POST', '/api/v1/scans', { token: creds[caller].token, body: makeReport({ scanId: `why-${caller}`, createdAt: day('2026-01-01') }) })).json()) as { error: string }).error;
+      expect(await why('oidc-expired')).toBe('OIDC token expired');
+      expect(await why('oidc-wrong-audience')).toMatch(/claim "aud"/);
+      expect(await why('oidc-wrong-repo')).toMatch(/evil\/shop .* matches no allow rule/);
+      expect(await why('oidc-unknown-key')).toMatch(/key the JWKS does not list|signature/);
+      const res = await t.call('GET', '/api/v1/services/payments/scans?limit=200', { token: ADMIN_TOKEN });
+      const scans = ((await res.json()) as { scans: { ingestedBy: string }[] }).scans;
+      expect(scans.some((s) => s.ingestedBy === 'oidc:acme/shop@refs/heads/main (acme/shop/.github/workflows/gatehouse.yml)')).toBe(true);
+    });
+
+    it('lets a session caller change things only with the session CSRF token', async () => {
+      const side = (await openStore(location));
+      const session = (await side.createSession((await side.verifyToken(ADMIN_TOKEN))!.id));
+      (await side.close());
+      const headers = { cookie: `gatehouse_session=${session.id}`, 'x-csrf-token': session.csrf };
+      expect((await t.call('POST', '/api/v1/admin/tokens', { body: { role: 'viewer', label: 's' }, headers })).status).toBe(201);
+      expect((await t.call('POST', '/api/v1/admin/tokens', { body: { role: 'viewer', label: 's' }, headers: { ...headers, 'x-csrf-token': 'wrong' } })).status).toBe(403);
+    });
+
+    it('refuses OIDC tokens when the dashboard has no OIDC configuration', async () => {
+      const plain = await startTestDashboard();
+      try {
+        const res = await plain.call('POST', '/api/v1/scans', { token: creds.oidc.token, body: makeReport({ scanId: 'no-oidc', createdAt: day('2026-01-01') }) });
+        expect(res.status).toBe(401);
+        expect(((await res.json()) as { error: string }).error).toMatch(/no OIDC configuration/);
+      } finally {
+        await plain.stop();
+      }
+    });
   });
 });
