@@ -7,7 +7,7 @@ import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { jsonBody } from './json-body.js';
 import { hasNul, NUL_REFUSED } from '../store/text.js';
-import { ROLES, type AuthStore } from '../store/types.js';
+import { AuditEntrySchema, ROLES, TokenInfoSchema, type AuthStore } from '../store/types.js';
 import { LimitQuerySchema, parseQuery, zodIssueToApiError } from './query.js';
 
 export const NewTokenBodySchema = z
@@ -30,35 +30,14 @@ export const NewTokenBodySchema = z
 export const AuditActionSchema = z.string().regex(/^[a-z]+(\.[a-z]+)?$/, 'an action such as triage or triage.set');
 const AuditQuerySchema = LimitQuerySchema.extend({ action: AuditActionSchema.optional() });
 
-// The answers, as the OpenAPI document describes them (openapi.ts); the routes build them as these types.
-const isoTime = z.string().describe('ISO 8601 UTC timestamp');
-
-/** A token as the admin API shows it: never its secret (the store keeps only its sha256). */
-export const TokenInfoSchema = z.object({
-  id: z.string(),
-  role: z.enum(ROLES),
-  /** Ingest tokens: the services it may upload for (empty: every service). */
-  services: z.array(z.string()),
-  label: z.string(),
-  createdAt: isoTime,
-  expiresAt: isoTime.nullable(),
-  revokedAt: isoTime.nullable(),
-  lastUsedAt: isoTime.nullable(),
-});
+// The answers, as the OpenAPI document describes them (openapi.ts); the routes build them as these
+// types. A token and an audit entry are the store's own shapes (store/types.ts).
 /** GET /api/v1/admin/tokens */
 export const TokensResponseSchema = z.object({ tokens: z.array(TokenInfoSchema) });
 /** POST /api/v1/admin/tokens (201): the new token with its secret, in this answer only. */
 export const TokenCreatedResponseSchema = TokenInfoSchema.extend({ token: z.string() });
 /** DELETE /api/v1/admin/tokens/{id} */
 export const TokenRevokedResponseSchema = z.object({ id: z.string(), revoked: z.literal(true) });
-/** One audit log entry; `detail` depends on the action (token.create, triage.set, scan.ingest...). */
-export const AuditEntrySchema = z.object({
-  id: z.number().int(),
-  at: isoTime,
-  actor: z.string(),
-  action: z.string(),
-  detail: z.record(z.string(), z.unknown()),
-});
 /** GET /api/v1/admin/audit (newest first) */
 export const AuditResponseSchema = z.object({ entries: z.array(AuditEntrySchema) });
 

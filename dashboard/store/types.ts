@@ -15,7 +15,7 @@ import type {
   VulnerabilityResponseSchema,
 } from '../../src/report/read-api.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { PullRequestRow, PullRequestScanDetail } from './pulls.js';
 import type { TriageStore } from './triage.js';
 import type { ChangeTurnInputs, RemediationTrend, ServiceChange, WeekSummary } from './week.js';
@@ -101,16 +101,21 @@ export interface NewToken {
   value?: string;
 }
 
-export interface TokenInfo {
-  id: string;
-  role: Role;
-  services: string[];
-  label: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+const isoTime = z.string().describe('ISO 8601 UTC timestamp');
+
+/** A token as the store and the admin API show it: never its secret (the store keeps only its sha256). */
+export const TokenInfoSchema = z.object({
+  id: z.string(),
+  role: z.enum(ROLES),
+  /** Ingest tokens: the services it may upload for (empty: every service). */
+  services: z.array(z.string()),
+  label: z.string(),
+  createdAt: isoTime,
+  expiresAt: isoTime.nullable(),
+  revokedAt: isoTime.nullable(),
+  lastUsedAt: isoTime.nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfoSchema>;
 
 export interface SessionInfo {
   tokenId: string;
@@ -122,13 +127,15 @@ export interface SessionInfo {
   expiresAt: string;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  detail: Record<string, unknown>;
-}
+/** One audit log entry; `detail` depends on the action (token.create, triage.set, scan.ingest...). */
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: isoTime,
+  actor: z.string(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 export interface StoreOptions {
   /** SLA days per severity; default DEFAULT_SLA_DAYS. */

@@ -20,6 +20,9 @@ import {
 import type { AuditEntry, AuthStore, SessionInfo } from '../types.js';
 import { AuthCache, sessionInfo, sessionUsable, type SessionRow } from '../auth-cache.js';
 
+/** One audit row (at, actor, action, detail JSON): addAudit's, and an ingest's own in its transaction (sqlite/ingest.ts). */
+export const AUDIT_INSERT_SQL = 'INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)';
+
 export function createSqliteAuth(db: Database.Database, sessionTtlMs = DEFAULT_SESSION_TTL_MS): AuthStore {
   const q = {
     insertToken: db.prepare(
@@ -42,7 +45,7 @@ export function createSqliteAuth(db: Database.Database, sessionTtlMs = DEFAULT_S
     ),
     deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE hash = ?'),
     deleteExpiredSessions: db.prepare<[string]>('DELETE FROM sessions WHERE expires_at <= ?'),
-    insertAudit: db.prepare<[string, string, string, string]>('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
+    insertAudit: db.prepare<[string, string, string, string]>(AUDIT_INSERT_SQL),
     listAudit: db.prepare<[number], { id: number; at: string; actor: string; action: string; detail: string }>(
       'SELECT * FROM audit ORDER BY id DESC LIMIT ?',
     ),

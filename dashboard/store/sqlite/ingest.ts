@@ -14,10 +14,11 @@ import { SUMMARY_REFRESH_SQL } from '../summary.js';
 import type { IngestResult, IngestStore, NotableFinding, Severity } from '../types.js';
 import { sqliteVersionBump } from '../versions.js';
 import { ingestAuditRecords } from '../ingest-audit.js';
+import { AUDIT_INSERT_SQL } from './auth.js';
 
 export function createSqliteIngest(db: Database.Database): IngestStore {
   const q = {
-    insertAudit: db.prepare<[string, string, string, string]>('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
+    insertAudit: db.prepare<[string, string, string, string]>(AUDIT_INSERT_SQL),
     // Keys of this caller's scope, and those from before scopes were kept ('').
     ingestKey: db.prepare<[string, string, string], { scope: string; body_sha256: string | null; scan_pk: number }>(
       "SELECT scope, body_sha256, scan_pk FROM ingest_keys WHERE service = ? AND scan_id = ? AND scope IN (?, '') ORDER BY scope DESC LIMIT 1",
