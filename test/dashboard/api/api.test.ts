@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, storeLocation } from '../store/backends.js';
+import { BACKENDS } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
-import { ADMIN_TOKEN, startTestDashboard, type TestDashboard } from './harness.js';
+import { ADMIN_TOKEN, startTestDashboard, startTestDashboardOn, type TestDashboard } from './harness.js';
 
 let t: TestDashboard;
 let viewer: string;
@@ -27,17 +27,13 @@ async function createToken(body: Record<string, unknown>): Promise<{ id: string;
 
 // Every route on both store backends: a temporary SQLite file and a fresh PostgreSQL database.
 describe.each(BACKENDS)('%s store', (backend) => {
-  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    const made = await storeLocation(backend);
-    cleanup = made.cleanup;
-    t = await startTestDashboard({ bodyLimitBytes: 200_000, db: made.location });
+    t = await startTestDashboardOn(backend, { bodyLimitBytes: 200_000 });
     viewer = (await createToken({ role: 'viewer', label: 'viewer' })).token;
     ingestPayments = (await createToken({ role: 'ingest', label: 'ci-payments', services: ['payments'] })).token;
   });
   afterAll(async () => {
     await t.stop();
-    await cleanup();
   });
 
 

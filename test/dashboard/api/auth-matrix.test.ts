@@ -3,9 +3,9 @@
 // audience, not allowlisted, signed by an unknown key) verified against a local JWKS server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../dashboard/store/store.js';
-import { BACKENDS, storeLocation } from '../store/backends.js';
+import { BACKENDS } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
-import { ADMIN_TOKEN, githubClaims, startOidcIssuer, startTestDashboard, type OidcIssuer, type TestDashboard } from './harness.js';
+import { ADMIN_TOKEN, githubClaims, startOidcIssuer, startTestDashboard, startTestDashboardOn, type OidcIssuer, type StoreDashboard } from './harness.js';
 
 /**
  * `service-read`: viewers, triagers, admins, and ingest credentials scoped to that service (the
@@ -17,7 +17,7 @@ type Caller =
   | 'oidc' | 'oidc-expired' | 'oidc-wrong-audience' | 'oidc-wrong-repo' | 'oidc-wrong-ref' | 'oidc-unknown-key'
   | 'session-admin-no-csrf' | 'session-triager-no-csrf' | 'session-triager-csrf';
 
-let t: TestDashboard;
+let t: StoreDashboard;
 let issuer: OidcIssuer;
 const creds = {} as Record<Caller, { token?: string; cookie?: string; csrf?: string }>;
 let scanCounter = 0;
@@ -102,15 +102,9 @@ function expected(e: Endpoint, caller: Caller): number {
 
 // On each store backend: a temporary SQLite file and a fresh PostgreSQL database.
 describe.each(BACKENDS)('%s store', (backend) => {
-  let location: string;
-  let cleanup: () => Promise<void>;
   beforeAll(async () => {
     issuer = await startOidcIssuer();
-    const made = await storeLocation(backend);
-    location = made.location;
-    cleanup = made.cleanup;
-    t = await startTestDashboard({
-      db: location,
+    t = await startTestDashboardOn(backend, {
       oidc: {
         jwksUrl: issuer.jwksUrl,
         issuer: issuer.issuer,
@@ -137,7 +131,7 @@ describe.each(BACKENDS)('%s store', (backend) => {
     await t.call('DELETE', `/api/v1/admin/tokens/${revoked.id}`, { token: ADMIN_TOKEN });
     creds.revoked = { token: revoked.token };
     // An admin token that expired: written straight into the same file (the API refuses past expiries).
-    const side = (await openStore(location));
+    const side = (await openStore(t.location));
     creds['expired-token'] = { token: (await side.createToken({ role: 'admin', label: 'old', expiresAt: '2020-01-01T00:00:00Z' }, new Date('2019-01-01T00:00:00Z'))).token };
     const session = (await side.createSession((await side.verifyToken(ADMIN_TOKEN))!.id));
     const triagerSession = await side.createSession(triager.id);
@@ -158,7 +152,6 @@ describe.each(BACKENDS)('%s store', (backend) => {
   afterAll(async () => {
     await t.stop();
     await issuer.close();
-    await cleanup();
   });
 
   describe('auth matrix', () => {
@@ -200,7 +193,7 @@ describe.each(BACKENDS)('%s store', (backend) => {
     });
 
     it('lets a session caller change things only with the session CSRF token', async () => {
-      const side = (await openStore(location));
+      const side = (await openStore(t.location));
       const session = (await side.createSession((await side.verifyToken(ADMIN_TOKEN))!.id));
       (await side.close());
       const headers = { cookie: `gatehouse_session=${session.id}`, 'x-csrf-token': session.csrf };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { startDashboard, type RunningDashboard, type StartDashboardOptions } from '../../../dashboard/server.js';
+import { storeLocation, type Backend } from '../store/backends.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -79,6 +80,26 @@ export async function startTestDashboard(options: Partial<StartDashboardOptions>
     async stop() {
       await dash.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A test dashboard over a store of its own, and where that store is. */
+export type StoreDashboard = TestDashboard & { location: string };
+
+/**
+ * startTestDashboard over a fresh store of `backend` (a temporary SQLite file or a new PostgreSQL
+ * database, store/backends.ts); `location` opens it again, and stop() also removes it.
+ */
+export async function startTestDashboardOn(backend: Backend, options: Partial<StartDashboardOptions> = {}): Promise<StoreDashboard> {
+  const { location, cleanup } = await storeLocation(backend);
+  const t = await startTestDashboard({ ...options, db: location });
+  return {
+    ...t,
+    location,
+    async stop() {
+      await t.stop();
+      await cleanup();
     },
   };
 }

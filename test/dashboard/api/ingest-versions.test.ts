@@ -2,22 +2,18 @@
 // version 1 (engines from before the ledger), against a real server on each store backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCAN_REPORT_VERSION } from '../../../src/report/scan-report.js';
-import { BACKENDS, storeLocation } from '../store/backends.js';
+import { BACKENDS } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
-import { ADMIN_TOKEN, startTestDashboard, type TestDashboard } from './harness.js';
+import { ADMIN_TOKEN, startTestDashboardOn, type TestDashboard } from './harness.js';
 
 // On each store backend: a temporary SQLite file and a fresh PostgreSQL database.
 describe.each(BACKENDS)('%s store', (backend) => {
   let t: TestDashboard;
-  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    const made = await storeLocation(backend);
-    cleanup = made.cleanup;
-    t = await startTestDashboard({ db: made.location });
+    t = await startTestDashboardOn(backend);
   });
   afterAll(async () => {
     await t.stop();
-    await cleanup();
   });
 
   describe('POST /api/v1/scans by report version', () => {

@@ -20,9 +20,9 @@ import {
   ServiceResponseSchema,
   ServicesResponseSchema,
 } from '../../../src/report/read-api.js';
-import { BACKENDS, storeLocation } from '../store/backends.js';
+import { BACKENDS } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
-import { ADMIN_TOKEN, startTestDashboard, type TestDashboard } from './harness.js';
+import { ADMIN_TOKEN, startTestDashboardOn, type TestDashboard } from './harness.js';
 
 /** Every key path of a JSON value ("a.b[].c"), to compare what was sent with what the schema keeps. */
 function keyPaths(value: unknown, prefix = ''): string[] {
@@ -44,14 +44,11 @@ function expectContract(schema: z.ZodType, body: unknown): void {
 
 describe.each(BACKENDS)('read API contract (%s)', (backend) => {
   let t: TestDashboard;
-  let cleanup: () => Promise<void>;
   let reports: ReturnType<typeof makeReport>[];
   const ingestAnswers: unknown[] = [];
 
   beforeAll(async () => {
-    const store = await storeLocation(backend);
-    cleanup = store.cleanup;
-    t = await startTestDashboard({ db: store.location });
+    t = await startTestDashboardOn(backend);
     reports = [
       makeReport({
         scanId: 'c1',
@@ -70,7 +67,6 @@ describe.each(BACKENDS)('read API contract (%s)', (backend) => {
   });
   afterAll(async () => {
     await t?.stop();
-    await cleanup?.();
   });
 
   const get = async (path: string) => {

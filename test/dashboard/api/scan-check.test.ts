@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardPushError, pushScanReports } from '../../../src/push/client.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import type { ScanReport } from '../../../src/report/scan-report.js';
-import { BACKENDS, storeLocation } from '../store/backends.js';
+import { BACKENDS } from '../store/backends.js';
 import { day, makeReport, type ReportSpec } from '../store/report-builder.js';
-import { ADMIN_TOKEN, startTestDashboard, type TestDashboard } from './harness.js';
+import { ADMIN_TOKEN, startTestDashboardOn, type TestDashboard } from './harness.js';
 
 function from(repository: string, spec: ReportSpec): ScanReport {
   const r = makeReport(spec);
@@ -16,15 +16,12 @@ function from(repository: string, spec: ReportSpec): ScanReport {
 
 describe.each(BACKENDS)('the check before a push (%s)', (backend) => {
   let t: TestDashboard;
-  let cleanup: () => Promise<void>;
   let ingest = '';
   let scoped = '';
   const check = (body: unknown, token = ingest) => t.call('POST', '/api/v1/scans/check', { token, body });
 
   beforeAll(async () => {
-    const store = await storeLocation(backend);
-    cleanup = store.cleanup;
-    t = await startTestDashboard({ db: store.location, warmPagesOnStart: 0 });
+    t = await startTestDashboardOn(backend, { warmPagesOnStart: 0 });
     ingest = (await t.dash.store.createToken({ role: 'ingest', label: 'ci' })).token;
     scoped = (await t.dash.store.createToken({ role: 'ingest', label: 'cart-only', services: ['cart'] })).token;
     // acme/shop's "(root)" and "cart"; a scan naming no repository leaves "legacy" to nobody.
@@ -36,7 +33,6 @@ describe.each(BACKENDS)('the check before a push (%s)', (backend) => {
   });
   afterAll(async () => {
     await t?.stop();
-    await cleanup?.();
   });
 
   it('409 naming the service and both repositories when one belongs to another repository; 200 otherwise', async () => {

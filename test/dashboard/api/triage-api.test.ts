@@ -4,11 +4,11 @@
 // audited; a finding only a failing PR scan has seen can be decided, and the gate's read returns it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../dashboard/store/store.js';
-import { BACKENDS, storeLocation } from '../store/backends.js';
+import { BACKENDS } from '../store/backends.js';
 import { day, failingPr, makeReport } from '../store/report-builder.js';
-import { ADMIN_TOKEN, startTestDashboard, type TestDashboard } from './harness.js';
+import { ADMIN_TOKEN, startTestDashboardOn, type StoreDashboard } from './harness.js';
 
-let t: TestDashboard;
+let t: StoreDashboard;
 let triager: string;
 let viewer: string;
 let ingest: string;
@@ -20,27 +20,21 @@ type ErrorAnswer = { error: string; field?: string };
 
 // On each store backend: a temporary SQLite file and a fresh PostgreSQL database.
 describe.each(BACKENDS)('%s store', (backend) => {
-  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    const made = await storeLocation(backend);
-    cleanup = made.cleanup;
-    t = await startTestDashboard({ db: made.location });
+    t = await startTestDashboardOn(backend);
     const mk = async (body: Record<string, unknown>) => (await (await t.call('POST', '/api/v1/admin/tokens', { token: ADMIN_TOKEN, body })).json()) as { id: string; token: string };
     const tri = await mk({ role: 'triager', label: 'appsec triager' });
     triager = tri.token;
     viewer = (await mk({ role: 'viewer', label: 'v' })).token;
     ingest = (await mk({ role: 'ingest', label: 'ci', services: ['payments'] })).token;
-    const side = await openStore(made.location);
+    const side = await openStore(t.location);
     session = await side.createSession(tri.id);
     await side.close();
     expect((await t.call('POST', '/api/v1/scans', { token: ingest, body: makeReport({ scanId: 's1', createdAt: day('2026-03-01'), findings: [{ fp: 'aaaaa', severity: 'critical' }, { fp: 'bbbbb', severity: 'high' }] }) })).status).toBe(201);
     // A failing PR scan blocked by a finding the default branch does not have.
     expect((await t.call('POST', '/api/v1/scans', { token: ingest, body: failingPr('pr-9', day('2026-03-02'), [{ fp: 'prnew', severity: 'critical' }], ['prnew'], 9) })).status).toBe(201);
   });
-  afterAll(async () => {
-    await t.stop();
-    await cleanup();
-  });
+  afterAll(() => t.stop());
 
   const post = (body: unknown, token = triager) => t.call('POST', '/api/v1/triage', { token, body });
 
