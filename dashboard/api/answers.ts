@@ -15,15 +15,17 @@ import { CHART_WINDOWS } from '../pages/service.js';
 import { addDays, dayOf, daysBetween } from '../store/days.js';
 import type { ReadStore } from '../store/types.js';
 import {
-  cutFromFirstPage,
-  findingsCut,
-  findingsPieces,
+  cutFromOpenFindings,
+  KEPT_OPEN_FINDINGS_MAX,
+  openFindingsCut,
+  openFindingsSource,
   postureCut,
   posturePieces,
   sourceBytes,
-  type FindingsAnswerBody,
-  type FindingsSource,
+  TOO_MANY_OPEN_FINDINGS,
+  type OpenFindingsSource,
   type PostureSource,
+  type TooManyOpenFindings,
 } from './narrower-answers.js';
 import { FindingQuerySchema, toFindingFilter } from './query.js';
 
@@ -81,11 +83,14 @@ class PostureText extends JsonText {
   }
 }
 
-/** A kept answer narrower ones are cut from: its gzip in pieces, and what a cut decides from (narrower-answers.ts). */
-export type CutSource = PostureSource | FindingsSource;
+/**
+ * What narrower answers are cut from (narrower-answers.ts): a kept answer in pieces (a posture series),
+ * or a service's open findings kept as rows under their own key (openFindingsKey), for any instant.
+ */
+export type CutSource = PostureSource | OpenFindingsSource | TooManyOpenFindings;
 
-/** What the cache keeps for a JSON answer: its gzip, or a cut source (which holds it). */
-export type KeptAnswer = Buffer | CutSource;
+/** What the cache keeps for a JSON answer: its gzip, or a posture series in pieces (which holds it). */
+export type KeptAnswer = Buffer | PostureSource;
 
 /** The gzip a request gets of what the cache keeps for an answer. */
 export const keptGzip = (kept: KeptAnswer): Buffer => (Buffer.isBuffer(kept) ? kept : kept.pieces.gzip);
@@ -118,12 +123,12 @@ export interface JsonAnswer {
    * The same answer cut from a wider one the cache holds, if one does (else undefined: `compute`
    * reads the database): the gzip of the same text as `compute` gives at the same version and instant.
    */
-  cut?: (kept: KeptAnswers) => Buffer | undefined;
+  cut?: (kept: KeptAnswers, clock: Date) => Buffer | undefined;
   /**
    * For an answer others are cut from: the computed value as a cut source (its gzip in pieces), or
    * undefined to keep it as one gzip. `level`: zlib's level of its pieces.
    */
-  keep?: (value: unknown, level: number) => CutSource | undefined;
+  keep?: (value: unknown, level: number) => PostureSource | undefined;
   /** Answers with ages (findings, service): the instant they are computed at. */
   at?: Date;
   /** zlib's level when not its default (6). */
@@ -208,28 +213,20 @@ export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAns
  * the service is the route's check).
  */
 export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): JsonAnswer {
-  const key = findingsKey(q);
-  // The first page key on a miss only, once (a hit computes no second key).
-  let firstKey: string | undefined;
-  const serviceFirstPageKey = (service: string) => (firstKey ??= firstPageKey(service));
-  const isFirstPage = () => q.service !== undefined && key === serviceFirstPageKey(q.service);
   return {
-    key,
+    key: findingsKey(q),
     version: q.service === undefined ? () => store.dataVersion() : () => store.serviceVersion(q.service!),
     compute: async (clock: Date = at) => {
       const { items, total } = await store.listFindings(toFindingFilter(q), clock);
       return { items, total, limit: q.limit, offset: q.offset };
     },
-    // One service's open findings filtered by severity, category or tool, any page of them: cut from
-    // its first page computed ahead when that page holds them all (narrower-answers.ts).
-    // A first page that holds only some of the service's findings is kept as one gzip: no source,
-    // and such a miss goes to the database without looking at it.
-    cut: (kept) => {
-      if (!cutFromFirstPage(q) || isFirstPage()) return undefined;
-      const source = kept.source(serviceFirstPageKey(q.service!));
-      return source?.kind === 'findings' ? findingsCut(source, q) : undefined;
+    // One service's open findings by severity, filtered by severity, category or tool, any page of
+    // them: cut from the service's open findings kept ahead (keepOpenFindings) at this instant.
+    cut: (kept, clock) => {
+      if (!cutFromOpenFindings(q)) return undefined;
+      const source = kept.source(openFindingsKey(q.service!));
+      return source?.kind === 'open-findings' ? openFindingsCut(source, q, clock, store.sla) : undefined;
     },
-    keep: (value, level) => (isFirstPage() ? findingsPieces(value as FindingsAnswerBody, level) : undefined),
     at,
     // Level 1: a page of 50 rows (~25 KB) in about half of level 6's CPU, ~1.7 KB instead of ~1.5.
     gzipLevel: 1,
@@ -237,13 +234,35 @@ export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): Jso
 }
 
 const findingsKey = (q: FindingQuery) => `api|findings|${JSON.stringify(q)}`;
+/** The key a service's open findings are kept under for cuts (keepOpenFindings); no answer's key. */
+export const openFindingsKey = (service: string) => `open-findings|${service}`;
+/** The read of a service's open findings kept for cuts: the default query's, as many rows as a page may hold. */
+const openFindingsQuery = (service: string): FindingQuery => FindingQuerySchema.parse({ service, limit: KEPT_OPEN_FINDINGS_MAX });
+
 /**
- * The default query's other values, parsed once: a first page key is then a spread and a stringify
- * (~0.4 us), not a zod parse of `{ service }` as well (~0.7 us), on every miss of the findings API.
+ * Keeps a service's open findings for cuts (narrower-answers.ts openFindingsSource) unless the
+ * cache holds them at the service's current version: one read of up to KEPT_OPEN_FINDINGS_MAX
+ * rows, kept until the service's data changes (not the clock: a cut computes the clocked fields at
+ * its own instant). A service with more open findings keeps a marker: its pages go to the database.
+ * `pause`: work ahead lets the requests in flight go first before each step.
  */
-const DEFAULT_QUERY_REST: Omit<FindingQuery, 'service'> = FindingQuerySchema.parse({});
-/** The key of a service's first findings page (the default query; `service` first, as FindingQuerySchema.parse({ service }) orders it). */
-const firstPageKey = (service: string) => findingsKey({ service, ...DEFAULT_QUERY_REST });
+export async function keepOpenFindings(deps: Pick<RouteDeps, 'cache' | 'now'>, store: ReadStore, name: string, pause: () => Promise<void>): Promise<void> {
+  const { cache } = deps;
+  if (!cache) return;
+  const version = await store.serviceVersion(name);
+  await cache.get<CutSource>(
+    openFindingsKey(name),
+    version,
+    async () => {
+      await pause();
+      const at = deps.now();
+      const page = await store.listFindings(toFindingFilter(openFindingsQuery(name)), at);
+      await pause();
+      return openFindingsSource(page, at.getTime(), 1) ?? TOO_MANY_OPEN_FINDINGS;
+    },
+    (kept) => sourceBytes(kept) + ENTRY_OVERHEAD,
+  );
+}
 
 /**
  * The answer's JSON, gzipped: from the app's cache (until the data changes), or computed when
@@ -263,7 +282,7 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
   const kept = (clock?: ClockReading): KeptAnswers => ({
     source: (key) => {
       if (!cache || version === undefined) return undefined;
-      const hit = cache.peekAt<KeptAnswer>(key, version, clock?.getTime());
+      const hit = cache.peekAt<CutSource | Buffer>(key, version, clock?.getTime());
       if (!hit || Buffer.isBuffer(hit.value)) return undefined;
       if (hit.until !== undefined) clock?.changesAt(hit.until);
       return hit.value;
@@ -271,7 +290,7 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
   });
   const render = async (clock?: ClockReading): Promise<KeptAnswer> => {
     await ahead?.pause();
-    const cut = a.cut && version !== undefined ? a.cut(kept(clock)) : undefined;
+    const cut = a.cut && version !== undefined ? a.cut(kept(clock), clock ?? a.at ?? new Date()) : undefined;
     if (cut) return ownedBytes(cut);
     const value = await a.compute(clock);
     await ahead?.pause();
@@ -321,7 +340,10 @@ export function polledAnswers(store: ReadStore, name: string, at: Date): JsonAns
 export async function pollAnswersAhead(deps: Pick<RouteDeps, 'cache' | 'warmer' | 'now'> & { store: ReadStore }, name: string): Promise<void> {
   const { cache, warmer, store } = deps;
   if (!cache || !(await store.hasService(name))) return;
+  const pause = (key: string) => () => warmer?.yieldToRequests(() => cache.awaited(key)) ?? Promise.resolve();
+  // The open findings first: the first findings page is then cut from them, not read.
+  await keepOpenFindings(deps, store, name, pause(openFindingsKey(name)));
   for (const a of polledAnswers(store, name, deps.now())) {
-    await gzippedAnswer(deps, a, { pause: () => warmer?.yieldToRequests(() => cache.awaited(a.key)) ?? Promise.resolve() });
+    await gzippedAnswer(deps, a, { pause: pause(a.key) });
   }
 }

@@ -1,21 +1,27 @@
-// Answers cut out of a wider answer already computed for the same service version, instead of a
-// database read: a posture window inside a window computed ahead (the 365-day chart holds every day
-// of any window of it), a filtered findings query inside the service's first findings page when that
-// page holds all its open findings. The same bytes as the database path gives (the tests compare
-// them over random windows, filters, offsets and limits on both backends); anything the cut cannot
-// give exactly (another sort, a filter on a value the rows do not carry as stored, an incomplete
-// page) is left to the database.
+// Answers cut out of what is already kept for the same service version, instead of a database
+// read: a posture window inside a window computed ahead (the 365-day chart holds every day of any
+// window of it), and any page of a service's open findings by severity, filtered by severity,
+// category or tool, from all of that service's open findings kept ahead as rows (up to
+// KEPT_OPEN_FINDINGS_MAX). The same bytes as the database path gives (the tests compare them over
+// random windows, filters, orders, offsets, limits and instants on both backends); anything the cut
+// cannot give exactly (another sort, a filter on a value the rows do not carry as stored, a service
+// with more open findings) is left to the database.
 //
-// A wider answer is kept gzipped in pieces compressed apart (pages/gzip-join.ts): a posture series in
-// blocks of POSTURE_BLOCK_DAYS days, a first page in runs of rows of one severity. Beside them is what
-// a cut decides from (the series' first day; each row's severity, category and tool, and where its
-// text lies in its run): a cut reuses the pieces it shows whole, inflates only a block or run it shows
-// part of, and compresses only its own edges. Inflating and parsing the whole kept answer (then
-// serializing and gzipping the cut) cost a miss more than the database path did on PostgreSQL.
+// A posture series is kept gzipped in blocks of POSTURE_BLOCK_DAYS days compressed apart
+// (pages/gzip-join.ts): a cut reuses the blocks it shows whole, inflates only a block it shows part
+// of, and compresses only its own edges. Open findings are kept as the text of each row's fields that
+// do not move with the clock, in runs of one severity compressed apart, beside what a cut decides
+// from (each row's severity, category and tool, where its text lies in its run) and what its clocked
+// fields are computed from (age, SLA, triage in force): a cut is true at any instant, so the ages a
+// row shows (tenths of a day) do not make it expire every few minutes, as an answer with ages does.
+// Inflating and parsing a whole kept answer (then serializing and gzipping the cut) cost a miss more
+// than the database path did on PostgreSQL.
 import { deflatePieceSync, inflateSmallPiece, joinGzip, storedPiece, type DeflatedPiece } from '../pages/gzip-join.js';
 import { ownedBytes } from '../owned-bytes.js';
 import { addDays, daysBetween } from '../store/days.js';
-import type { FindingRow } from '../store/types.js';
+import { clockedFindingFields } from '../store/rows.js';
+import type { FindingRow, SlaDays } from '../store/types.js';
+import type { Severity } from '../../src/findings/finding.js';
 
 /** The gzip of a kept answer, one member of pieces, and where the pieces a cut may reuse lie in it. */
 export class KeptPieces {
@@ -166,25 +172,17 @@ export interface FindingsCutQuery {
   offset: number;
 }
 
-/** The findings answer's body: { items, total, limit, offset } (api/answers.ts). */
-export interface FindingsAnswerBody {
-  items: FindingRow[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
 /**
- * Whether `q` is one service's open findings in the default order (severity, most severe first; ties
- * by opened_at and id, the order every page of the service shares), filtered at most by severity,
- * category and tool: columns each row carries as stored, compared for equality as the database does.
+ * Whether `q` is one service's open findings by severity (most severe first, or least: ties by
+ * opened_at and id either way, so the least severe first is the same runs of one severity in the
+ * other order), filtered at most by severity, category and tool: columns each row carries as
+ * stored, compared for equality as the database does.
  */
-export function cutFromFirstPage(q: FindingsCutQuery): boolean {
+export function cutFromOpenFindings(q: FindingsCutQuery): boolean {
   return (
     q.service !== undefined &&
     q.state === 'open' &&
     q.sort === 'severity' &&
-    (q.order === undefined || q.order === 'desc') &&
     q.kev === undefined &&
     q.epssMin === undefined &&
     q.epssPercentileMin === undefined &&
@@ -192,34 +190,58 @@ export function cutFromFirstPage(q: FindingsCutQuery): boolean {
   );
 }
 
+/** The most open findings of a service kept as rows (the read API's largest page: one read). */
+export const KEPT_OPEN_FINDINGS_MAX = 500;
+
 /**
- * A first findings page that holds all the service's open findings (its total is its length), in
- * pieces: one per run of rows of one severity. `values` holds each distinct severity, category and
- * tool; `rows` three indexes into it per row; `spans` where each row's text starts and ends in its
- * run's text; `runOf` each row's run.
+ * All of a service's open findings, by severity, kept for cuts at any instant of their data
+ * version. Each row is kept as the text of its fields that do not move with the clock, in runs of
+ * one severity compressed apart; a cut joins each row it shows to its clocked fields (age, SLA,
+ * triage in force: store/rows.ts clockedFindingFields) at the cut's instant, from what is kept beside
+ * the texts: `openedMs`, `suppressed`, and `extras` for the few rows with a KEV due date or a triage
+ * decision. `values` holds each distinct severity, category and tool; `rows` three indexes into it
+ * per row; `spans` where each row's text starts and ends in its run's text; `runOf` each row's run.
  */
-export interface FindingsSource {
-  readonly kind: 'findings';
-  readonly pieces: KeptPieces;
+export interface OpenFindingsSource {
+  readonly kind: 'open-findings';
+  /**
+   * The instant its rows were read at: a cut at an earlier one goes to the database (a triage
+   * decision that lapsed in between was read as none).
+   */
+  readonly readAt: number;
+  readonly runs: KeptPieces;
   readonly values: readonly string[];
   readonly rows: Uint16Array;
   readonly spans: Uint32Array;
   readonly runOf: Uint16Array;
+  readonly openedMs: Float64Array;
+  readonly suppressed: Uint8Array;
+  readonly extras: ReadonlyMap<number, { kevDue: string | null; triage: FindingRow['triage'] }>;
 }
 
+/** What is kept for a service with more open findings than KEPT_OPEN_FINDINGS_MAX: nothing is cut for it. */
+export interface TooManyOpenFindings {
+  readonly kind: 'too-many-open-findings';
+}
+export const TOO_MANY_OPEN_FINDINGS: TooManyOpenFindings = { kind: 'too-many-open-findings' };
+
 /**
- * The page's JSON (JSON.stringify(page)'s bytes) in pieces when it holds all its service's open
- * findings; undefined when it holds only some (nothing is cut from it: a miss then costs no look at it).
+ * The source of the page of a service's open findings by severity (most severe first) read at
+ * `readAt`, when it holds them all (total = its length; else undefined). `level`: zlib's level of
+ * the runs.
  */
-export function findingsPieces(page: FindingsAnswerBody, level: number): FindingsSource | undefined {
+export function openFindingsSource(page: { items: FindingRow[]; total: number }, readAt: number, level: number): OpenFindingsSource | undefined {
   const { items } = page;
-  if (page.offset !== 0 || page.total !== items.length) return undefined;
+  if (page.total !== items.length || items.length > 0xffff) return undefined;
   const values: string[] = [];
   const index = new Map<string, number>();
   const code = (v: string) => index.get(v) ?? (index.set(v, values.push(v) - 1), values.length - 1);
   const rows = new Uint16Array(items.length * 3);
   const spans = new Uint32Array(items.length * 2);
   const runOf = new Uint16Array(items.length);
+  const openedMs = new Float64Array(items.length);
+  const suppressed = new Uint8Array(items.length);
+  const extras = new Map<number, { kevDue: string | null; triage: FindingRow['triage'] }>();
   const runs: DeflatedPiece[] = [];
   let run: string[] = [];
   let at = 0;
@@ -230,60 +252,80 @@ export function findingsPieces(page: FindingsAnswerBody, level: number): Finding
       run = [];
       at = 0;
     }
-    const text = JSON.stringify(row);
+    // The row's text without its clocked fields (the last ones of a row: store/rows.ts) nor its `}`.
+    const { ageDays: _age, slaBreached: _breached, slaDueAt: _due, triage, ...fixed } = row;
+    const text = JSON.stringify(fixed).slice(0, -1);
     if (run.length > 0) at += 1;
     spans.set([at, at + text.length], 2 * i);
     at += text.length;
     run.push(text);
     runOf[i] = runs.length;
+    openedMs[i] = Date.parse(row.openedAt);
+    suppressed[i] = row.suppressed ? 1 : 0;
+    if (row.kev?.dueDate || triage) extras.set(i, { kevDue: row.kev?.dueDate ?? null, triage });
   });
   if (values.length > 0xffff) return undefined;
   if (run.length > 0) runs.push(deflatePieceSync(run.join(','), level));
-  const pieces = [storedPiece('{"items":['), ...runs.flatMap((r, i) => (i === 0 ? [r] : [COMMA, r])), storedPiece(pageEnd(page))];
-  const isRun = new Set(runs);
-  return { kind: 'findings', pieces: KeptPieces.join(pieces, (p) => isRun.has(p)), values, rows, spans, runOf };
+  return { kind: 'open-findings', readAt, runs: KeptPieces.join(runs, () => true), values, rows, spans, runOf, openedMs, suppressed, extras };
 }
 
 /** What the cache counts for a source: its pieces, and what is kept beside them. */
-export function sourceBytes(source: PostureSource | FindingsSource): number {
+export function sourceBytes(source: PostureSource | OpenFindingsSource | TooManyOpenFindings): number {
+  if (source.kind === 'too-many-open-findings') return 16;
   if (source.kind === 'posture') return source.pieces.bytes + 64;
-  return source.pieces.bytes + source.rows.byteLength + source.spans.byteLength + source.runOf.byteLength + source.values.reduce((n, v) => n + 2 * v.length + 32, 200);
+  const arrays = source.rows.byteLength + source.spans.byteLength + source.runOf.byteLength + source.openedMs.byteLength + source.suppressed.byteLength;
+  return source.runs.bytes + arrays + 200 * source.extras.size + source.values.reduce((n, v) => n + 2 * v.length + 32, 300);
 }
 
 const pageEnd = (p: { total: number; limit: number; offset: number }) => `],"total":${p.total},"limit":${p.limit},"offset":${p.offset}}`;
 
 /**
- * The gzip of the answer to `q` (cutFromFirstPage) from a first page that holds all the service's
- * open findings: the matching rows in the page's order, the requested slice of them, their count as
- * the total; the same bytes as JSON.stringify({ items, total, limit, offset }). Which rows match is
- * read from the codes beside the pieces; runs it shows whole are reused as they are.
+ * The gzip of the answer to `q` (cutFromOpenFindings) at `now` (a ClockReading: the rows' clocked
+ * fields note when they turn) from a service's open findings kept: the matching rows in the query's
+ * order, the requested slice of them, their count as the total; the same bytes as
+ * JSON.stringify({ items, total, limit, offset }) of the database's page at `now`. Undefined before
+ * the instant the rows were read.
  */
-export function findingsCut(source: FindingsSource, q: FindingsCutQuery): Buffer {
-  const { values, rows, spans, runOf, pieces: kept } = source;
+export function openFindingsCut(source: OpenFindingsSource, q: FindingsCutQuery, now: Date, sla: SlaDays): Buffer | undefined {
+  if (now.getTime() < source.readAt) return undefined;
+  const { values, rows, spans, runOf, runs } = source;
   const filters = [q.severity, q.category, q.tool];
   const wanted = filters.map((v) => (v === undefined ? -1 : values.indexOf(v)));
   const matching: number[] = [];
+  const matches = (i: number) => (wanted[0] < 0 || rows[3 * i] === wanted[0]) && (wanted[1] < 0 || rows[3 * i + 1] === wanted[1]) && (wanted[2] < 0 || rows[3 * i + 2] === wanted[2]);
   // A filter on a value no row has: nothing matches.
   if (!filters.some((v, f) => v !== undefined && wanted[f] < 0)) {
-    for (let i = 0; i < runOf.length; i++) {
-      if ((wanted[0] < 0 || rows[3 * i] === wanted[0]) && (wanted[1] < 0 || rows[3 * i + 1] === wanted[1]) && (wanted[2] < 0 || rows[3 * i + 2] === wanted[2])) matching.push(i);
+    if (q.order === 'asc') {
+      // The least severe run first, each run in its own order (opened_at, id).
+      for (let end = runOf.length; end > 0; ) {
+        let start = end - 1;
+        while (start > 0 && runOf[start - 1] === runOf[end - 1]) start--;
+        for (let i = start; i < end; i++) if (matches(i)) matching.push(i);
+        end = start;
+      }
+    } else {
+      for (let i = 0; i < runOf.length; i++) if (matches(i)) matching.push(i);
     }
   }
   const shown = matching.slice(q.offset, q.offset + q.limit);
-  const pieces: DeflatedPiece[] = [storedPiece('{"items":[')];
-  for (let k = 0; k < shown.length; ) {
-    const r = runOf[shown[k]];
-    let end = k;
-    while (end < shown.length && runOf[shown[end]] === r) end++;
-    const runRows = runOf.lastIndexOf(r) - runOf.indexOf(r) + 1;
-    if (pieces.length > 1) pieces.push(COMMA);
-    if (end - k === runRows) pieces.push(kept.piece(r));
-    else {
-      const text = inflateSmallPiece(kept.piece(r));
-      pieces.push(ownPiece(shown.slice(k, end).map((i) => text.slice(spans[2 * i], spans[2 * i + 1])).join(',')));
-    }
-    k = end;
-  }
-  pieces.push(storedPiece(pageEnd({ total: matching.length, limit: q.limit, offset: q.offset })));
-  return joinGzip(pieces);
+  const texts = new Map<number, string>();
+  const runText = (r: number) => texts.get(r) ?? (texts.set(r, inflateSmallPiece(runs.piece(r))), texts.get(r)!);
+  const items = shown.map((i) => {
+    const extra = source.extras.get(i);
+    const clocked = clockedFindingFields(
+      {
+        state: 'open',
+        openedMs: source.openedMs[i],
+        endMs: undefined,
+        severity: values[rows[3 * i]] as Severity,
+        suppressed: source.suppressed[i] === 1,
+        kevDue: extra?.kevDue ?? null,
+        triage: extra?.triage ?? null,
+      },
+      now,
+      sla,
+    );
+    return `${runText(runOf[i]).slice(spans[2 * i], spans[2 * i + 1])},${JSON.stringify(clocked).slice(1)}`;
+  });
+  return joinGzip([ownPiece(`{"items":[${items.join(',')}${pageEnd({ total: matching.length, limit: q.limit, offset: q.offset })}`)]);
 }

@@ -164,24 +164,21 @@ export type FindingRowFields = Omit<FindingRowDbRow, 'data'>;
 
 /** A finding row from its columns and the parts of its stored finding: ages and SLA at `now`. */
 export function assembleFindingRow(r: FindingRowFields, stored: StoredParts, now: Date, sla: SlaDays): FindingRow {
-  const severity = r.severity as Severity;
-  const end = r.state === 'open' ? now.getTime() : Date.parse(r.fixed_at ?? r.last_seen_at);
-  const ageDays = Math.max(0, (end - Date.parse(r.opened_at)) / DAY_MS);
-  const suppressed = Number(r.suppressed) === 1;
-  const due = slaStatus({ openedAt: r.opened_at, severity, state: r.state, suppressed, kevDue: stored.kev?.dueDate ?? null }, sla, now);
-  // An acceptance past its date no longer holds (the sweep records it; reads never wait for it).
-  const triage =
-    r.triage_status && (!r.triage_expires_at || Date.parse(r.triage_expires_at) > now.getTime())
-      ? { status: r.triage_status as TriageStatus, expiresAt: r.triage_expires_at ?? null, decidedBy: r.triage_decided_by ?? '' }
-      : null;
-  // When this row shows otherwise by the clock alone: its age's next tenth of a day (open), the
-  // end of its triage decision, else its SLA breach (a decision in force hides the SLA).
-  if (r.state === 'open') {
-    const opened = Date.parse(r.opened_at);
-    noteChange(now, nextTenthOfDay(now.getTime(), opened, (t) => round1(Math.max(0, (t - opened) / DAY_MS))));
-  }
-  if (triage?.expiresAt) noteChange(now, Date.parse(triage.expiresAt));
-  else if (!triage && !due.breached) noteChange(now, due.breachesAt);
+  const row = findingRowFixedFields(r, stored);
+  const inputs: ClockedInputs = {
+    state: r.state,
+    openedMs: Date.parse(r.opened_at),
+    endMs: r.state === 'open' ? undefined : Date.parse(r.fixed_at ?? r.last_seen_at),
+    severity: row.severity,
+    suppressed: row.suppressed,
+    kevDue: stored.kev?.dueDate ?? null,
+    triage: r.triage_status ? { status: r.triage_status as TriageStatus, expiresAt: r.triage_expires_at ?? null, decidedBy: r.triage_decided_by ?? '' } : null,
+  };
+  return { ...row, ...clockedFindingFields(inputs, now, sla) };
+}
+
+/** The fields of a finding row that do not move with the clock, in the row's order (before the clocked ones). */
+export function findingRowFixedFields(r: FindingRowFields, stored: StoredParts): Omit<FindingRow, keyof ClockedFields> {
   return {
     service: r.service,
     fingerprint: r.fingerprint,
@@ -189,21 +186,59 @@ export function assembleFindingRow(r: FindingRowFields, stored: StoredParts, now
     category: r.category as FindingRow['category'],
     ruleId: r.rule_id,
     title: r.title,
-    severity,
+    severity: r.severity as Severity,
     state: r.state,
     where: r.where_text,
     location: stored.location,
     fixAvailable: Number(r.fix_available) === 1,
-    suppressed,
+    suppressed: Number(r.suppressed) === 1,
     firstSeenAt: r.first_seen_at,
     openedAt: r.opened_at,
     lastSeenAt: r.last_seen_at,
     fixedAt: r.fixed_at,
+    kev: stored.kev,
+    epss: stored.epss,
+  };
+}
+
+/** The fields of a finding row that move with the clock: the last ones of a row (a kept row's fixed text is joined to them: api/narrower-answers.ts). */
+export type ClockedFields = Pick<FindingRow, 'ageDays' | 'slaBreached' | 'slaDueAt' | 'triage'>;
+
+/** What the clocked fields of a row are computed from. */
+export interface ClockedInputs {
+  state: 'open' | 'fixed';
+  openedMs: number;
+  /** When a fixed finding's age stopped (fixed, else last seen); undefined for an open one. */
+  endMs: number | undefined;
+  severity: Severity;
+  suppressed: boolean;
+  kevDue: string | null;
+  /** The triage decision on record, in force or not. */
+  triage: FindingRow['triage'];
+}
+
+/**
+ * A row's age, SLA and triage decision at `now`. It notes on `now` (a ClockReading) when one of them
+ * shows otherwise by the clock alone: its age's next tenth of a day (open), the end of its triage
+ * decision, else its SLA breach (a decision in force hides the SLA).
+ */
+export function clockedFindingFields(f: ClockedInputs, now: Date, sla: SlaDays): ClockedFields {
+  const t = now.getTime();
+  const end = f.state === 'open' ? t : (f.endMs ?? t);
+  const ageDays = Math.max(0, (end - f.openedMs) / DAY_MS);
+  const due = slaStatus({ openedAt: f.openedMs, severity: f.severity, state: f.state, suppressed: f.suppressed, kevDue: f.kevDue }, sla, now);
+  // An acceptance past its date no longer holds (the sweep records it; reads never wait for it).
+  const triage = f.triage && (!f.triage.expiresAt || Date.parse(f.triage.expiresAt) > t) ? f.triage : null;
+  if (f.state === 'open') {
+    const opened = f.openedMs;
+    noteChange(now, nextTenthOfDay(t, opened, (ms) => round1(Math.max(0, (ms - opened) / DAY_MS))));
+  }
+  if (triage?.expiresAt) noteChange(now, Date.parse(triage.expiresAt));
+  else if (!triage && !due.breached) noteChange(now, due.breachesAt);
+  return {
     ageDays: round1(ageDays),
     slaBreached: due.breached && !triage,
     slaDueAt: triage ? null : (due.dueAt ?? null),
-    kev: stored.kev,
-    epss: stored.epss,
     triage,
   };
 }

@@ -116,9 +116,10 @@ describe('API answers computed ahead', () => {
     // finds it done (or computes it first, and the warmer finds it done).
     const answers = await Promise.all(SERVICES.flatMap((name) => polled(name, today).map((path) => h.get(path, name))));
     await h.warmer.idle();
-    // Alone, the warmer cuts the default posture window from the 365 days it computed first; a request
-    // for it before those are done reads it (once).
-    for (const name of SERVICES) expect(h.readsOf(name) - alone.readsOf(name), name).toBeOneOf([0, 1]);
+    // Alone, the warmer cuts the default posture window from the 365 days it computed first, and the
+    // first findings page from the open findings it kept first; a request for either before those
+    // are done reads it (once each).
+    for (const name of SERVICES) expect(h.readsOf(name) - alone.readsOf(name), name).toBeOneOf([0, 1, 2]);
     for (const a of answers) expect(gunzipSync(a.gz).equals(gunzipSync(a.uncachedGz))).toBe(true);
   });
 

@@ -1,15 +1,20 @@
-// Answers cut from a wider answer the cache holds (api/narrower-answers.ts) on both backends: a
-// posture window inside the 365-day window, a filtered page of one service's open findings
-// inside its first page, are served without a database read and are byte for byte what the database
-// path gives (an app without a cache), over random windows, filters, offsets and limits, with triage
-// decisions, suppressed findings and ages. Without the wider answer, past the instant it holds until,
-// or after the data changed, the database is read again, and the answer is still the same bytes.
+// Answers cut from what the cache holds (api/narrower-answers.ts) on both backends: a posture window
+// inside the 365-day window, and any page of one service's open findings by severity, filtered or
+// not, from the service's open findings kept ahead, are served without a database read and are byte
+// for byte what the database path gives (an app without a cache), over random windows, filters,
+// orders, offsets, limits and instants, with triage decisions (one lapsing), suppressed findings and
+// ages. Without what they are cut from, before the instant the rows were read, or after the data
+// changed, the database is read again, and the answer is still the same bytes.
 import type { Hono } from 'hono';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingsCut, findingsPieces, POSTURE_BLOCK_DAYS, postureCut, posturePieces, type FindingsCutQuery } from '../../../dashboard/api/narrower-answers.js';
+import { KEPT_OPEN_FINDINGS_MAX, openFindingsCut, openFindingsSource, POSTURE_BLOCK_DAYS, postureCut, posturePieces, type FindingsCutQuery } from '../../../dashboard/api/narrower-answers.js';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
+import { PageWarmer } from '../../../dashboard/page-warmer.js';
+import { readClock } from '../../../dashboard/clock-reading.js';
+import { assembleFindingRow } from '../../../dashboard/store/rows.js';
+import { DEFAULT_SLA_DAYS } from '../../../dashboard/store/types.js';
 import { addDays, dayOf, daysBetween } from '../../../dashboard/store/days.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import type { FindingRow, Store } from '../../../dashboard/store/types.js';
@@ -69,18 +74,37 @@ describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
     await history('alpha', 400, 30, 0); // snapshots before and across the windows, one today
     await history('late', 120, 12, 3); // first snapshot inside the 365 days, none the last 3 days
     await history('big', 20, 60, 1); // more open findings than the first page holds
+    await history('huge', 0, KEPT_OPEN_FINDINGS_MAX + 1, 0); // more open findings than are kept
     // Triage decisions: one for good, one accepted until the end of today (it lapses when the day turns).
     await store.setTriage('alpha', ['fp-alpha-1', 'fp-alpha-2'], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', NOW), 'alice', NOW);
     await store.setTriage('alpha', ['fp-alpha-4'], toTriageRecord({ status: 'accepted_risk', reason: 'later', until: TODAY }, 'bob', NOW), 'bob', NOW);
     const counted = watchCalls(store, ['postureJson', 'listFindings'], (method) => reads[method === 'postureJson' ? 'posture' : 'findings']++);
-    const app = (s: Store, cachePages?: boolean) => createApp({ store: s, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages });
-    cached = app(counted);
+    const app = (s: Store, cachePages: boolean) => createApp({ store: s, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, cachePages });
+    countedStore = counted;
+    cached = await warmedApp();
     uncached = app(store, false);
   });
   afterAll(async () => {
+    warmer?.stop();
     await store.close();
     await cleanup();
   });
+
+  let countedStore: Store;
+  let warmer: PageWarmer | undefined;
+  /**
+   * A cached app after its work ahead on start (each service's open findings kept, its polled
+   * answers computed), at `clock`. Its work ahead then stops: nothing read afterwards is its own (a
+   * changed service's rows are not kept again), and the app before it stops too.
+   */
+  async function warmedApp(): Promise<Hono<any>> {
+    warmer?.stop();
+    warmer = new PageWarmer(createMemoryLogger(), 0);
+    const warmed = createApp({ store: countedStore, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), now: () => clock, pageWarmer: warmer, warmPagesOnStart: 100 });
+    await warmer.idle();
+    warmer.stop();
+    return warmed;
+  }
 
   const get = async (app: Hono<any>, path: string, gzip: boolean) => {
     const res = await app.request(path, { headers: { authorization: `Bearer ${viewer}`, ...(gzip ? { 'accept-encoding': 'gzip' } : {}) } });
@@ -104,8 +128,8 @@ describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
   it('cuts posture windows from the 365 days ending today, the same bytes as the database', async () => {
     clock = NOW;
     for (const service of ['alpha', 'late', 'big']) {
-      // The windows computed ahead (the page warmer's; here requested).
-      expect((await compare(`/api/v1/services/${service}/posture?from=${addDays(TODAY, -364)}&to=${TODAY}`)).posture).toBe(1);
+      // The windows computed ahead by the work ahead on start.
+      expect((await compare(`/api/v1/services/${service}/posture?from=${addDays(TODAY, -364)}&to=${TODAY}`)).posture).toBe(0);
       expect((await compare(`/api/v1/services/${service}/posture`)).posture).toBe(0);
       const windows: [string, string][] = [
         [addDays(TODAY, -179), TODAY],
@@ -154,52 +178,66 @@ describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
       if (rnd() < 0.2) q.set('category', TOOLS[Math.floor(rnd() * TOOLS.length)][1]);
       if (rnd() < 0.5) q.set('limit', String(1 + Math.floor(rnd() * 12)));
       if (rnd() < 0.4) q.set('offset', String(Math.floor(rnd() * 15)));
-      if (rnd() < 0.2) q.set('order', 'desc');
+      if (rnd() < 0.3) q.set('order', rnd() < 0.5 ? 'desc' : 'asc');
       out.push(`/api/v1/findings?${q}`);
     }
     return out;
   }
 
-  it('cuts filtered findings pages from the first page when it holds all open findings, the same bytes as the database', async () => {
-    clock = new Date(NOW.getTime() + 60_000);
-    for (const service of ['alpha', 'late']) {
-      expect((await compare(`/api/v1/findings?service=${service}`)).findings).toBe(1);
-      for (const path of [`/api/v1/findings?service=${service}&severity=high`, `/api/v1/findings?service=${service}&offset=40`, ...cutQueries(service, 40)]) {
-        expect((await compare(path)).findings, path).toBe(0);
+  it('cuts any page of a service\'s open findings by severity from the rows kept ahead, at any instant, the same bytes as the database', async () => {
+    // Kept by the work ahead on start (the test before ingested a scan of `late`).
+    clock = NOW;
+    cached = await warmedApp();
+    // A minute on, three hours on (the ages moved), after midnight (the acceptance until today lapsed).
+    for (const [n, at] of [NOW.getTime() + 60_000, NOW.getTime() + 3 * 3_600_000, Date.parse(`${addDays(TODAY, 1)}T00:30:00.000Z`)].entries()) {
+      clock = new Date(at);
+      if (n === 2) {
+        // After midnight: the acceptance until today lapsed; the sweep records it (a new version of
+        // alpha), as the app's first request would, and the work ahead keeps alpha's rows again.
+        await store.expireTriage(clock);
+        cached = await warmedApp();
       }
-      // Another sort or state, a filter on other values: the database.
-      for (const other of ['sort=title', 'state=all', 'kev=false', 'order=asc', 'slaBreached=true', 'epssMin=0']) {
-        const path = `/api/v1/findings?service=${service}&severity=high&${other}`;
-        expect((await compare(path)).findings, path).toBe(1);
+      for (const service of ['alpha', 'late', 'big']) {
+        const paths = [
+          `/api/v1/findings?service=${service}`,
+          `/api/v1/findings?service=${service}&severity=high`,
+          `/api/v1/findings?service=${service}&offset=40`,
+          `/api/v1/findings?service=${service}&order=asc`,
+          `/api/v1/findings?service=${service}&severity=low&order=asc&limit=3`,
+          `/api/v1/findings?service=${service}&limit=500`,
+          ...cutQueries(service, 30),
+        ];
+        for (const path of paths) expect((await compare(path)).findings, `${clock.toISOString()} ${path}`).toBe(0);
+        // Another sort or state, a filter on other values: the database.
+        for (const other of ['sort=title', 'state=all', 'kev=false', 'slaBreached=true', 'epssMin=0']) {
+          const path = `/api/v1/findings?service=${service}&severity=high&${other}&limit=${40 + n}`;
+          expect((await compare(path)).findings, path).toBe(1);
+        }
       }
     }
-    // More open findings than the first page: every filtered page from the database.
-    expect((await compare('/api/v1/findings?service=big')).findings).toBe(1);
-    for (const [i, severity] of ['high', 'medium', 'low', 'critical'].entries()) {
-      const path = `/api/v1/findings?service=big&severity=${severity}&limit=${5 + i}`;
+    // More open findings than are kept: every page from the database.
+    for (const path of ['/api/v1/findings?service=huge&severity=high', '/api/v1/findings?service=huge&order=asc&limit=7']) {
       expect((await compare(path)).findings, path).toBe(1);
     }
   });
 
-  it('cuts nothing from a first page past the instant it holds until, nor of an older version', async () => {
-    clock = new Date(NOW.getTime() + 120_000);
-    // The first page (kept from the test before while its values hold, else read again).
-    await compare('/api/v1/findings?service=alpha');
-    expect((await compare('/api/v1/findings?service=alpha&severity=low&limit=3')).findings).toBe(0);
-    // Three hours on, the same data: the ages moved past the instant the first page kept holds until.
-    clock = new Date(NOW.getTime() + 3 * 3_600_000);
-    for (const path of ['/api/v1/findings?service=alpha&severity=medium', '/api/v1/findings?service=alpha&tool=semgrep', '/api/v1/findings?service=alpha&severity=low&limit=4']) {
+  it('cuts nothing before the instant the rows were read, nor from rows of an older version', async () => {
+    clock = new Date(NOW.getTime() + 5 * 3_600_000);
+    await store.expireTriage(clock);
+    cached = await warmedApp();
+    // Before the work ahead read them: an acceptance that lapsed in between would show as none.
+    clock = new Date(NOW.getTime() + 4 * 3_600_000);
+    expect((await compare('/api/v1/findings?service=alpha&severity=low&limit=3')).findings).toBe(1);
+    clock = new Date(NOW.getTime() + 6 * 3_600_000);
+    expect((await compare('/api/v1/findings?service=alpha&severity=medium')).findings).toBe(0);
+    // A triage decision changes the service's version: the rows kept are not cut from.
+    await store.setTriage('alpha', ['fp-alpha-5'], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', clock), 'alice', clock);
+    for (const path of ['/api/v1/findings?service=alpha&severity=critical', '/api/v1/findings?service=alpha&order=asc']) {
       expect((await compare(path)).findings, path).toBe(1);
     }
-    // The first page of now: cut again.
-    expect((await compare('/api/v1/findings?service=alpha')).findings).toBe(1);
-    expect((await compare('/api/v1/findings?service=alpha&severity=info')).findings).toBe(0);
-    // After midnight the acceptance until today lapsed: the same bytes as the database.
-    clock = new Date(Date.parse(`${addDays(TODAY, 1)}T00:30:00.000Z`));
-    for (const path of ['/api/v1/findings?service=alpha', '/api/v1/findings?service=alpha&severity=medium&limit=2', '/api/v1/findings?service=alpha&tool=trivy']) await compare(path);
-    // A triage decision changes the service's version: the first page kept is not cut from.
-    await store.setTriage('alpha', ['fp-alpha-5'], toTriageRecord({ status: 'false_positive', reason: 'test only' }, 'alice', clock), 'alice', clock);
-    expect((await compare('/api/v1/findings?service=alpha&severity=critical')).findings).toBe(1);
+    // Rows kept again (the work ahead after the change): cut again.
+    cached = await warmedApp();
+    expect((await compare('/api/v1/findings?service=alpha&severity=critical&limit=4')).findings).toBe(0);
   });
 });
 
@@ -243,44 +281,81 @@ describe('cuts of a kept answer in pieces', () => {
     expect(gunzipSync(postureCut(none, prefix(first, first), first, first)!).toString()).toBe(`${prefix(first, first)}[]}`);
   });
 
-  const row = (i: number) => ({
+  /** An open finding's columns as a page statement gives them (store/finding-page.ts), varied by `i`. */
+  const fields = (i: number) => ({
     fingerprint: `fp-${i}`,
-    severity: SEVERITIES[Math.floor(i / 7) % SEVERITIES.length],
     tool: TOOLS[i % 3][0],
     category: TOOLS[(i >> 1) % 3][1],
+    rule_id: `R${i}`,
     title: `finding ${i} "quoted" é💥`,
+    severity: SEVERITIES[Math.floor(i / 7) % SEVERITIES.length],
+    where_text: `src/${i}.ts`,
+    fix_available: i % 2,
+    state: 'open' as const,
+    suppressed: i % 9 === 4 ? 1 : 0,
+    first_seen_at: new Date(NOW.getTime() - (40 + i) * 86_400_000).toISOString(),
+    opened_at: new Date(NOW.getTime() - (i * 3.7 + 0.2) * 86_400_000 - i * 61_000).toISOString(),
+    last_seen_at: NOW.toISOString(),
+    fixed_at: null,
+    service: 'a',
+    // Every fifth row triaged: accepted until some instant (lapsing at different times) or for good.
+    triage_status: i % 5 === 0 ? 'accepted_risk' : null,
+    triage_expires_at: i % 10 === 0 ? new Date(NOW.getTime() + i * 3_600_000).toISOString() : null,
+    triage_decided_by: i % 5 === 0 ? 'alice' : null,
   });
-  const page = (n: number, total = n) => ({ items: Array.from({ length: n }, (_, i) => row(i)) as unknown as FindingRow[], total, limit: 50, offset: 0 });
+  const stored = (i: number) => ({
+    location: { file: `src/${i}.ts`, line: i },
+    kev: i % 11 === 3 ? { dateAdded: '2025-01-01', dueDate: new Date(NOW.getTime() + (i - 20) * 86_400_000).toISOString().slice(0, 10), knownRansomwareUse: false } : null,
+    epss: i % 6 === 1 ? { score: 0.1, percentile: 0.5 } : null,
+  });
+  /** The page of `n` open rows at `at`, in the database's order (severity runs: rows of one severity are adjacent). */
+  const page = (n: number, at: Date, total = n) => ({
+    items: Array.from({ length: n }, (_, i) => assembleFindingRow(fields(i), stored(i) as never, at, DEFAULT_SLA_DAYS)),
+    total,
+  });
   const query = (q: Partial<FindingsCutQuery>): FindingsCutQuery => ({ service: 'a', state: 'open', sort: 'severity', limit: 50, offset: 0, ...q });
 
-  it('gives a filtered findings page the matching rows of a first page that holds all, reusing the runs it shows whole', () => {
-    const kept = findingsPieces(page(40), 1)!;
-    expect(gunzipSync(kept.pieces.gzip).toString()).toBe(JSON.stringify(page(40)));
+  it('gives a page of open findings the matching rows in either order, their clocked fields at the cut\'s instant', () => {
+    const kept = openFindingsSource(page(40, NOW), NOW.getTime(), 1)!;
     const rnd = random(9);
-    const queries = [query({}), query({ severity: 'high' }), query({ severity: 'high', limit: 3 }), query({ severity: 'nope' }), query({ tool: 'semgrep', offset: 2 }), query({ offset: 45 })];
+    const queries = [query({}), query({ severity: 'high' }), query({ severity: 'high', limit: 3 }), query({ severity: 'nope' }), query({ tool: 'semgrep', offset: 2 }), query({ offset: 45 }), query({ order: 'asc' }), query({ order: 'asc', severity: 'low', limit: 2 })];
     for (let i = 0; i < 60; i++) {
       queries.push(
         query({
           severity: rnd() < 0.7 ? SEVERITIES[Math.floor(rnd() * SEVERITIES.length)] : undefined,
           tool: rnd() < 0.3 ? TOOLS[Math.floor(rnd() * 3)][0] : undefined,
           category: rnd() < 0.3 ? TOOLS[Math.floor(rnd() * 3)][1] : undefined,
+          order: rnd() < 0.4 ? 'asc' : undefined,
           limit: 1 + Math.floor(rnd() * 12),
           offset: Math.floor(rnd() * 10),
         }),
       );
     }
-    for (const q of queries) {
-      const matching = page(40).items.filter((r) => (!q.severity || r.severity === q.severity) && (!q.tool || r.tool === q.tool) && (!q.category || r.category === q.category));
-      const expected = JSON.stringify({ items: matching.slice(q.offset, q.offset + q.limit), total: matching.length, limit: q.limit, offset: q.offset });
-      expect(gunzipSync(findingsCut(kept, q)).toString(), JSON.stringify(q)).toBe(expected);
+    // At the instant read, hours and days on: ages, SLA breaches and lapsed acceptances move.
+    for (const at of [NOW, new Date(NOW.getTime() + 7 * 3_600_000 + 123), new Date(NOW.getTime() + 9 * 86_400_000)]) {
+      const rows = page(40, at).items;
+      // The database's order: severity runs most severe first, or the runs the other way round.
+      const runs: (typeof rows)[] = [];
+      for (const r of rows) (runs.at(-1)?.[0].severity === r.severity ? runs.at(-1)! : runs[runs.push([]) - 1]).push(r);
+      for (const q of queries) {
+        const ordered = (q.order === 'asc' ? [...runs].reverse() : runs).flat();
+        const matching = ordered.filter((r) => (!q.severity || r.severity === q.severity) && (!q.tool || r.tool === q.tool) && (!q.category || r.category === q.category));
+        const expected = JSON.stringify({ items: matching.slice(q.offset, q.offset + q.limit), total: matching.length, limit: q.limit, offset: q.offset });
+        const clock = readClock(at);
+        expect(gunzipSync(openFindingsCut(kept, q, clock, DEFAULT_SLA_DAYS)!).toString(), `${at.toISOString()} ${JSON.stringify(q)}`).toBe(expected);
+      }
     }
-    // The rows of one severity (a run of the page), all shown: the run's kept bytes as they are.
-    expect(findingsCut(kept, query({ severity: 'high' })).includes(kept.pieces.piece(1).deflated)).toBe(true);
+    // The cut's clock notes when a row it shows turns: no later than the next tenth of a day of an age.
+    const clock = readClock(NOW);
+    openFindingsCut(kept, query({}), clock, DEFAULT_SLA_DAYS);
+    expect(clock.validUntil).toBeGreaterThan(NOW.getTime());
+    expect(clock.validUntil).toBeLessThanOrEqual(NOW.getTime() + 8_640_000);
+    // Before the instant the rows were read: not cut.
+    expect(openFindingsCut(kept, query({}), new Date(NOW.getTime() - 1), DEFAULT_SLA_DAYS)).toBeUndefined();
   });
 
-  it('keeps no findings source of a first page that holds only some of its findings (a miss then does not look at it)', () => {
-    expect(findingsPieces(page(50, 51), 1)).toBeUndefined();
-    expect(findingsPieces({ ...page(10), offset: 5 }, 1)).toBeUndefined();
-    expect(findingsPieces(page(0), 1)).toBeDefined();
+  it('keeps no rows of a page that holds only some of its service\'s open findings', () => {
+    expect(openFindingsSource(page(50, NOW, 51), NOW.getTime(), 1)).toBeUndefined();
+    expect(openFindingsSource(page(0, NOW), NOW.getTime(), 1)).toBeDefined();
   });
 });
