@@ -162,23 +162,28 @@ export function toFindingRow(r: FindingRowDbRow, now: Date, sla: SlaDays): Findi
 /** A finding row's columns besides `data` (a findings page reads the parts of `data` it needs in SQL). */
 export type FindingRowFields = Omit<FindingRowDbRow, 'data'>;
 
-/** A finding row from its columns and the parts of its stored finding: ages and SLA at `now`. */
+/**
+ * A finding row from its columns and the parts of its stored finding: ages and SLA at `now`. One
+ * object literal, the fields that do not move with the clock first (a kept row's text is theirs:
+ * api/narrower-answers.ts), the clocked ones last (spreading two objects into one cost a page of 43
+ * rows ~0.1 ms more).
+ */
 export function assembleFindingRow(r: FindingRowFields, stored: StoredParts, now: Date, sla: SlaDays): FindingRow {
-  const row = findingRowFixedFields(r, stored);
-  const inputs: ClockedInputs = {
-    state: r.state,
-    openedMs: Date.parse(r.opened_at),
-    endMs: r.state === 'open' ? undefined : Date.parse(r.fixed_at ?? r.last_seen_at),
-    severity: row.severity,
-    suppressed: row.suppressed,
-    kevDue: stored.kev?.dueDate ?? null,
-    triage: r.triage_status ? { status: r.triage_status as TriageStatus, expiresAt: r.triage_expires_at ?? null, decidedBy: r.triage_decided_by ?? '' } : null,
-  };
-  return { ...row, ...clockedFindingFields(inputs, now, sla) };
-}
-
-/** The fields of a finding row that do not move with the clock, in the row's order (before the clocked ones). */
-export function findingRowFixedFields(r: FindingRowFields, stored: StoredParts): Omit<FindingRow, keyof ClockedFields> {
+  const severity = r.severity as Severity;
+  const suppressed = Number(r.suppressed) === 1;
+  const clocked = clockedFindingFields(
+    {
+      state: r.state,
+      openedMs: Date.parse(r.opened_at),
+      endMs: r.state === 'open' ? undefined : Date.parse(r.fixed_at ?? r.last_seen_at),
+      severity,
+      suppressed,
+      kevDue: stored.kev?.dueDate ?? null,
+      triage: r.triage_status ? { status: r.triage_status as TriageStatus, expiresAt: r.triage_expires_at ?? null, decidedBy: r.triage_decided_by ?? '' } : null,
+    },
+    now,
+    sla,
+  );
   return {
     service: r.service,
     fingerprint: r.fingerprint,
@@ -186,18 +191,22 @@ export function findingRowFixedFields(r: FindingRowFields, stored: StoredParts):
     category: r.category as FindingRow['category'],
     ruleId: r.rule_id,
     title: r.title,
-    severity: r.severity as Severity,
+    severity,
     state: r.state,
     where: r.where_text,
     location: stored.location,
     fixAvailable: Number(r.fix_available) === 1,
-    suppressed: Number(r.suppressed) === 1,
+    suppressed,
     firstSeenAt: r.first_seen_at,
     openedAt: r.opened_at,
     lastSeenAt: r.last_seen_at,
     fixedAt: r.fixed_at,
     kev: stored.kev,
     epss: stored.epss,
+    ageDays: clocked.ageDays,
+    slaBreached: clocked.slaBreached,
+    slaDueAt: clocked.slaDueAt,
+    triage: clocked.triage,
   };
 }
 
