@@ -8,10 +8,10 @@ export const MIN_CACHE_BYTES = 48 * 1024 * 1024;
 
 /**
  * What one service's work ahead stores (its default page body, its chart piece, its four polled
- * answers, each with its entry's overhead), with room: measured 33.5 KB at 500 services x 365 days
- * (page 15, chart 11, answers 7) and 45.8 KB at 5,000 services x 3 years with 10 million findings
- * (docs/dashboard.md "Known limits"; the work ahead's log line says it each run). Those figures
- * counted the page's chart twice: a piece several entries hold now counts once (version-cache.ts).
+ * answers and its open findings kept as rows for cuts, each with its entry's overhead), with room:
+ * measured 38.4 KB at 500 services x 365 days and 40.3 KB at 5,000 services x 3 years with 10
+ * million findings, 200 open a service (docs/dashboard.md "Known limits"; the work ahead's log line
+ * says it each run). The open findings kept as rows are ~13 KB of it at 200 open findings.
  */
 export const CACHE_BYTES_PER_SERVICE = 64 * 1024;
 

@@ -196,15 +196,20 @@ export class VersionedCache {
   }
 
   /**
-   * The cached value for `key` at data `version` as of instant `at` (ms), without rendering or touching
-   * the LRU order: a value kept by get(), or one kept by getUntil() that is still true at `at` (then
-   * with the first instant it shows otherwise). A value kept by period (getAging) is not given.
+   * The cached value for `key` at data `version` as of instant `at` (ms), without rendering: a value
+   * kept by get(), or one kept by getUntil() that is still true at `at` (then with the first instant
+   * it shows otherwise). A value kept by period (getAging) is not given. `touch`: a value given is
+   * moved to the LRU's end, as a hit is (what answers are cut from is used by them, never hit itself).
    */
-  peekAt<V>(key: string, version: number, at?: number): { value: V; until?: number } | undefined {
+  peekAt<V>(key: string, version: number, at?: number, touch = false): { value: V; until?: number } | undefined {
     const hit = this.entries.get(key);
     if (!hit || hit.version !== version || hit.period !== undefined) return undefined;
-    if (hit.until === undefined) return { value: hit.value as V };
-    return at !== undefined && hit.from! <= at && at < hit.until ? { value: hit.value as V, until: hit.until } : undefined;
+    const given = hit.until === undefined ? { value: hit.value as V } : at !== undefined && hit.from! <= at && at < hit.until ? { value: hit.value as V, until: hit.until } : undefined;
+    if (given && touch) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return given;
   }
 
   /** Whether a request waits for the render of `key` in progress (a render ahead then stops yielding). */

@@ -280,13 +280,13 @@ export function sourceBytes(source: PostureSource | OpenFindingsSource | TooMany
 const pageEnd = (p: { total: number; limit: number; offset: number }) => `],"total":${p.total},"limit":${p.limit},"offset":${p.offset}}`;
 
 /**
- * The gzip of the answer to `q` (cutFromOpenFindings) at `now` (a ClockReading: the rows' clocked
- * fields note when they turn) from a service's open findings kept: the matching rows in the query's
- * order, the requested slice of them, their count as the total; the same bytes as
- * JSON.stringify({ items, total, limit, offset }) of the database's page at `now`. Undefined before
- * the instant the rows were read.
+ * The JSON text of the answer to `q` (cutFromOpenFindings) at `now` (a ClockReading: the rows'
+ * clocked fields note when they turn) from a service's open findings kept: the matching rows in the
+ * query's order, the requested slice of them, their count as the total; the same text as
+ * JSON.stringify({ items, total, limit, offset }) of the database's page at `now` (gzipped as that
+ * one is: a page of 500 rows on the thread pool). Undefined before the instant the rows were read.
  */
-export function openFindingsCut(source: OpenFindingsSource, q: FindingsCutQuery, now: Date, sla: SlaDays): Buffer | undefined {
+export function openFindingsCut(source: OpenFindingsSource, q: FindingsCutQuery, now: Date, sla: SlaDays): string | undefined {
   if (now.getTime() < source.readAt) return undefined;
   const { values, rows, spans, runOf, runs } = source;
   const filters = [q.severity, q.category, q.tool];
@@ -327,5 +327,5 @@ export function openFindingsCut(source: OpenFindingsSource, q: FindingsCutQuery,
     );
     return `${runText(runOf[i]).slice(spans[2 * i], spans[2 * i + 1])},${JSON.stringify(clocked).slice(1)}`;
   });
-  return joinGzip([ownPiece(`{"items":[${items.join(',')}${pageEnd({ total: matching.length, limit: q.limit, offset: q.offset })}`)]);
+  return `{"items":[${items.join(',')}${pageEnd({ total: matching.length, limit: q.limit, offset: q.offset })}`;
 }

@@ -56,8 +56,7 @@ describe.each(BACKENDS)('the findings API on %s', (backend) => {
       expect(zipped.headers.get('content-encoding')).toBe('gzip');
       const gz = Buffer.from(await zipped.arrayBuffer());
       expect(gunzipSync(gz).toString('utf8')).toBe(expected);
-      // zlib's fastest level: one gzip of it, or a first page (kept in pieces others are cut from,
-      // narrower-answers.ts) in pieces at that level, about its size; level 6 is a tenth smaller.
+      // zlib's fastest level: one gzip of it, about its size; level 6 is a tenth smaller.
       const level1 = gzipSync(expected, { level: 1 }).length;
       expect(gz.length).toBeGreaterThanOrEqual(0.9 * level1);
       expect(gz.length).toBeLessThanOrEqual(1.6 * level1 + 64);
