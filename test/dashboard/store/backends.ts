@@ -3,11 +3,12 @@
 // process starts with scripts/postgres-throwaway.sh. Without one the tests fail; nothing is skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach } from 'vitest';
+import { isPostgresUrl } from '../../../dashboard/store/postgres/open.js';
 import { openStore } from '../../../dashboard/store/store.js';
 import type { Store, StoreOptions } from '../../../dashboard/store/types.js';
 
@@ -91,4 +92,35 @@ export function freshStoreEach(backend: Backend, use: (store: Store, location: s
     await store.close();
     await cleanup();
   });
+}
+
+/**
+ * Everything a store at `location` holds, to search for a value that must be stored nowhere:
+ * a SQLite store's file and its WAL, byte for byte (free pages included); a PostgreSQL database's
+ * every row of every table outside the system schemas (pg_*, information_schema), each in its text
+ * form (TOASTed values decompressed). The store may be open meanwhile.
+ */
+export async function allStoredText(location: string): Promise<Buffer> {
+  if (!isPostgresUrl(location)) {
+    const wal = `${location}-wal`;
+    return Buffer.concat([readFileSync(location), existsSync(wal) ? readFileSync(wal) : Buffer.alloc(0)]);
+  }
+  const client = new pg.Client({ connectionString: location });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>(
+      `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+        ORDER BY 1`,
+    );
+    if (tables.rows.length === 0) throw new Error(`no tables in ${location}: not a store`);
+    const parts: string[] = [];
+    for (const { name } of tables.rows) {
+      const { rows } = await client.query<{ text: string | null }>(`SELECT string_agg(x::text, E'\\n') AS text FROM ${name} x`);
+      parts.push(`${name}\n${rows[0].text ?? ''}\n`);
+    }
+    return Buffer.from(parts.join(''), 'utf8');
+  } finally {
+    await client.end();
+  }
 }
