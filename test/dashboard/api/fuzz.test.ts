@@ -1,10 +1,12 @@
 // Fuzzed ingest bodies (seeded, so a failure replays): structural mutations of a valid report and
 // byte-level damage to its JSON text. Whatever arrives, the answer is never a 5xx, and the database
-// stays consistent.
+// stays consistent. On each store backend (a temporary SQLite file and a fresh PostgreSQL database),
+// the same bodies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { BACKENDS, queryStoreDatabase } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
-import { ADMIN_TOKEN, startTestDashboard, type TestDashboard } from './harness.js';
+import { ADMIN_TOKEN, startTestDashboardOn, type StoreDashboard } from './harness.js';
 import { mulberry32 } from '../../../dashboard/seeded-random.js';
 
 const SEED = 0x5eed;
@@ -69,41 +71,47 @@ function fuzzBodies(): { label: string; body: string }[] {
   return bodies;
 }
 
-let t: TestDashboard;
-beforeAll(async () => {
-  t = await startTestDashboard({ ingestRateLimit: { perMinute: 100_000 } });
-});
-afterAll(async () => {
-  await t.stop();
-});
+describe.each(BACKENDS)('%s store', (backend) => {
+  let t: StoreDashboard;
+  beforeAll(async () => {
+    t = await startTestDashboardOn(backend, { ingestRateLimit: { perMinute: 100_000 } });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
 
-describe('fuzzed ingest bodies', () => {
-  it(`gives no 5xx for ${CASES} seeded mutations and leaves every accepted scan whole`, async () => {
-    const statuses = new Map<number, number>();
-    const accepted: string[] = [];
-    for (const { label, body } of fuzzBodies()) {
-      const res = await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, rawBody: body });
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      const answer = (await res.json()) as { error?: string; scanId?: string };
-      expect(res.status, `${label}: ${answer.error ?? ''}`).toBeLessThan(500);
-      expect([200, 201, 400]).toContain(res.status);
-      if (res.status === 400) expect(answer.error).toBeTruthy();
-      if (res.status === 201) accepted.push(answer.scanId!);
-    }
-    console.log(`fuzz statuses: ${JSON.stringify(Object.fromEntries(statuses))}`);
-    // Both outcomes really happened (the fuzzer is neither all-valid nor all-garbage).
-    expect(statuses.get(400)).toBeGreaterThan(50);
-    expect(statuses.get(201)).toBeGreaterThan(20);
-    expect(t.logLines.filter((l) => l.startsWith('error:'))).toEqual([]);
+  describe('fuzzed ingest bodies', () => {
+    it(`gives no 5xx for ${CASES} seeded mutations and leaves every accepted scan whole`, async () => {
+      const statuses = new Map<number, number>();
+      const accepted: string[] = [];
+      for (const { label, body } of fuzzBodies()) {
+        const res = await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, rawBody: body });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        const answer = (await res.json()) as { error?: string; scanId?: string };
+        expect(res.status, `${label}: ${answer.error ?? ''}`).toBeLessThan(500);
+        expect([200, 201, 400]).toContain(res.status);
+        if (res.status === 400) expect(answer.error).toBeTruthy();
+        if (res.status === 201) accepted.push(answer.scanId!);
+      }
+      console.log(`fuzz statuses (${backend}): ${JSON.stringify(Object.fromEntries(statuses))}`);
+      // Both outcomes really happened (the fuzzer is neither all-valid nor all-garbage).
+      expect(statuses.get(400)).toBeGreaterThan(50);
+      expect(statuses.get(201)).toBeGreaterThan(20);
+      expect(t.logLines.filter((l) => l.startsWith('error:'))).toEqual([]);
 
-    const db = new Database(t.file, { readonly: true });
-    try {
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(db.pragma('foreign_key_check')).toEqual([]);
-      const stored = db.prepare('SELECT scan_id FROM scans').all() as { scan_id: string }[];
+      if (backend === 'sqlite') {
+        // SQLite's own checks of the file (PostgreSQL enforces its foreign keys in the server, on
+        // every statement, and has no such pragma).
+        const db = new Database(t.location, { readonly: true });
+        try {
+          expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+          expect(db.pragma('foreign_key_check')).toEqual([]);
+        } finally {
+          db.close();
+        }
+      }
+      const stored = await queryStoreDatabase<{ scan_id: string }>(t.location, 'SELECT scan_id FROM scans');
       expect(new Set(stored.map((s) => s.scan_id))).toEqual(new Set(accepted));
-    } finally {
-      db.close();
-    }
+    });
   });
 });

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach } from 'vitest';
 import { isPostgresUrl } from '../../../dashboard/store/postgres/open.js';
@@ -120,6 +121,29 @@ export async function allStoredText(location: string): Promise<Buffer> {
       parts.push(`${name}\n${rows[0].text ?? ''}\n`);
     }
     return Buffer.from(parts.join(''), 'utf8');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The rows of `sql` (written for both dialects) read straight from the database of the store at
+ * `location`, beside the store (a read-only connection of its own; the store may be open meanwhile).
+ * PostgreSQL gives a count or a BIGINT as a string: compare through Number().
+ */
+export async function queryStoreDatabase<T = Record<string, unknown>>(location: string, sql: string): Promise<T[]> {
+  if (!isPostgresUrl(location)) {
+    const db = new Database(location, { readonly: true });
+    try {
+      return db.prepare(sql).all() as T[];
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: location });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
   } finally {
     await client.end();
   }
