@@ -10,7 +10,7 @@ import { createRateLimiter } from '../auth/rate-limit.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { RepositoryMismatchError } from '../store/errors.js';
-import { parseJsonWithoutNul } from '../store/text.js';
+import { parseStorableJson } from '../store/text.js';
 import type { AuthStore, IngestStore } from '../store/types.js';
 import { parseQuery, zodIssueToApiError } from './query.js';
 import { warmUpScanReportSchema } from './schema-warm-up.js';
@@ -123,8 +123,8 @@ export function createIngestRoutes(deps: Pick<RouteDeps, 'config' | 'logger' | '
       const text = await c.req.text();
       let body: unknown;
       try {
-        // NUL characters become U+FFFD (PostgreSQL cannot store them; store/text.ts).
-        body = parseJsonWithoutNul(text);
+        // NUL characters and lone surrogates become U+FFFD (stored alike on both backends; store/text.ts).
+        body = parseStorableJson(text);
       } catch (err) {
         throw new ApiError(400, `body is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
       }

@@ -2,7 +2,10 @@
 // byte sequence for encoding UTF8: 0x00"); SQLite keeps it. A tool's output may hold one (a binary
 // file's name, a garbled message), so the ingest API (api/ingest.ts) and the SQLite-to-PostgreSQL
 // copy (migrate-backend.ts) replace it with U+FFFD: the same report stores the same text on both
-// backends, and no scan is refused for it.
+// backends, and no scan is refused for it. A lone surrogate (`\ud800` in JSON: half of a UTF-16
+// pair) is not UTF-8 either: SQLite kept its three bytes and answered three U+FFFD, PostgreSQL's
+// driver sent one U+FFFD. The ingest API replaces each with one U+FFFD, as JavaScript's
+// toWellFormed() does, so both backends store and answer the same text.
 
 const NUL = /\u0000/g;
 
@@ -17,15 +20,27 @@ export function withoutNul(text: string): string {
   return text.includes('\u0000') ? text.replace(NUL, '\uFFFD') : text;
 }
 
+/** A UTF-16 code unit of a pair without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** An escaped surrogate in JSON text (of a pair or alone): `\ud800` to `\udfff`, any case. */
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
+
+/** `text` as both backends store it alike: each NUL and each lone surrogate as U+FFFD. */
+export function storableText(text: string): string {
+  return withoutNul(text).replace(LONE_SURROGATE, '\uFFFD');
+}
+
 /**
- * JSON.parse of a request body, NUL-free: a NUL can only arrive escaped (`\u0000`), so a body without
- * that text is parsed as it is, at no cost; otherwise every string and key is cleaned while parsing.
+ * JSON.parse of a request body, its strings and keys as both backends store them (storableText). A
+ * NUL or a lone surrogate can only arrive escaped (`\u0000`, `\ud800`: the body was decoded as
+ * UTF-8), so a body without such text is parsed as it is, at no cost; otherwise every string and
+ * key is cleaned while parsing.
  */
-export function parseJsonWithoutNul(text: string): unknown {
-  if (!text.includes('\\u0000')) return JSON.parse(text);
+export function parseStorableJson(text: string): unknown {
+  if (!text.includes('\\u0000') && !ESCAPED_SURROGATE.test(text)) return JSON.parse(text);
   return JSON.parse(text, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const clean = typeof value === 'string' ? withoutNul(value) : value;
-    const cleanKey = withoutNul(key);
+    const clean = typeof value === 'string' ? storableText(value) : value;
+    const cleanKey = storableText(key);
     if (cleanKey !== key && this && typeof this === 'object') {
       // A key holding NUL: keep the value under the cleaned key (the original one is dropped).
       this[cleanKey] = clean;

@@ -148,6 +148,21 @@ describe.each(BACKENDS)('the app on %s', (backend) => {
     expect((await call(appOver(store), ingest, 'POST', '/api/v1/scans', report)).status).toBe(200);
   });
 
+  it('stores a report whose text holds lone surrogates as the same text on both backends, one U+FFFD each', async () => {
+    const store = await open();
+    const ingest = (await store.createToken({ role: 'ingest', label: 'ci' })).token;
+    // JSON.stringify escapes a lone surrogate (`\ud800`); a pair stays as it is.
+    const report = makeReport({ scanId: 'lone', createdAt: day('2026-01-01'), findings: [{ fp: 'lone', title: 'a\ud800b \udc00\ud800 ok \ud83d\ude00' }] });
+    report.findings[0].message = 'end \udbff';
+    const r = await call(appOver(store), ingest, 'POST', '/api/v1/scans', report);
+    expect(r.status, await r.clone().text()).toBe(201);
+    const row = (await store.listFindings({ limit: 5, offset: 0 })).items[0];
+    expect(row.title).toBe('a\uFFFDb \uFFFD\uFFFD ok \ud83d\ude00');
+    const detail = await store.getFinding('payments', row.fingerprint);
+    expect(detail?.finding.message).toBe('end \uFFFD');
+    expect((await call(appOver(store), ingest, 'POST', '/api/v1/scans', report)).status).toBe(200);
+  });
+
   it('refuses NUL in a URL and in typed text with a 400, never a database error', async () => {
     const store = await open();
     const admin = (await store.createToken({ role: 'admin', label: 'a' })).token;
