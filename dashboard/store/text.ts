@@ -22,8 +22,12 @@ export function withoutNul(text: string): string {
 
 /** A UTF-16 code unit of a pair without its other half. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-/** An escaped surrogate in JSON text (of a pair or alone): `\ud800` to `\udfff`, any case. */
-const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
+/**
+ * An escaped lone surrogate in JSON text: a high one (`\ud800`-`\udbff`) not followed by an escaped
+ * low one, or a low one (`\udc00`-`\udfff`) not after a high one, any case. Escaped pairs (an emoji
+ * as Python's json.dumps writes it) keep a body on the fast path.
+ */
+const ESCAPED_LONE_SURROGATE = /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
 
 /** `text` as both backends store it alike: each NUL and each lone surrogate as U+FFFD. */
 export function storableText(text: string): string {
@@ -37,10 +41,23 @@ export function storableText(text: string): string {
  * key is cleaned while parsing.
  */
 export function parseStorableJson(text: string): unknown {
-  if (!text.includes('\\u0000') && !ESCAPED_SURROGATE.test(text)) return JSON.parse(text);
+  return parseCleaned(text, true);
+}
+
+/**
+ * JSON.parse of a body of typed text (a token label, a triage reason), each lone surrogate of its
+ * strings and keys as U+FFFD (stored alike on both backends); a NUL is left for its schema to refuse.
+ */
+export function parseWellFormedJson(text: string): unknown {
+  return parseCleaned(text, false);
+}
+
+function parseCleaned(text: string, nul: boolean): unknown {
+  if (!(nul && text.includes('\\u0000')) && !ESCAPED_LONE_SURROGATE.test(text)) return JSON.parse(text);
+  const cleaned = nul ? storableText : (s: string) => s.replace(LONE_SURROGATE, '\uFFFD');
   return JSON.parse(text, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const clean = typeof value === 'string' ? storableText(value) : value;
-    const cleanKey = storableText(key);
+    const clean = typeof value === 'string' ? cleaned(value) : value;
+    const cleanKey = cleaned(key);
     if (cleanKey !== key && this && typeof this === 'object') {
       // A key holding NUL: keep the value under the cleaned key (the original one is dropped).
       this[cleanKey] = clean;

@@ -161,6 +161,11 @@ describe.each(BACKENDS)('the app on %s', (backend) => {
     const detail = await store.getFinding('payments', row.fingerprint);
     expect(detail?.finding.message).toBe('end \uFFFD');
     expect((await call(appOver(store), ingest, 'POST', '/api/v1/scans', report)).status).toBe(200);
+    // Typed text too: a token label (and the actor names made of it).
+    const admin = (await store.createToken({ role: 'admin', label: 'lead' })).token;
+    const made = await call(appOver(store), admin, 'POST', '/api/v1/admin/tokens', { role: 'viewer', label: 'bot \ud800 \ud83d\ude00' });
+    expect(made.status, await made.clone().text()).toBe(201);
+    expect((await store.listTokens()).map((t) => t.label)).toContain('bot \uFFFD \ud83d\ude00');
   });
 
   it('refuses NUL in a URL and in typed text with a 400, never a database error', async () => {
