@@ -211,17 +211,17 @@ const WHOLE_ROWS_MAX = 500;
 /**
  * Whether PostgreSQL's findings_open_page (service, severity rank descending, opened_at, id; open
  * findings) gives the page's order: one service's open findings by severity, most severe first, or
- * of one severity either way (its rank is then one value: the order is opened_at, id), filtered at
- * most by columns the scan checks on the rows it reads (severity, category, tool). Other filters
- * may lead the planner to another index and a sort. Pages up to WHOLE_ROWS_MAX rows.
+ * of one severity either way (its rank is then one value: the order is opened_at, id), or of one
+ * severity by age, oldest first (`ageByOpened`: by opened_at ascending), filtered at most by
+ * columns the scan checks on the rows it reads (severity, category, tool). Other filters may lead
+ * the planner to another index and a sort. Pages up to WHOLE_ROWS_MAX rows.
  */
-function pageInIndexOrder(filter: FindingFilter, dir: 'ASC' | 'DESC'): boolean {
+function pageInIndexOrder(filter: FindingFilter, dir: 'ASC' | 'DESC', ageByOpened: boolean): boolean {
   return (
     filter.limit <= WHOLE_ROWS_MAX &&
     filter.service !== undefined &&
-    (filter.sort ?? 'severity') === 'severity' &&
+    (ageByOpened ? filter.severity !== undefined && dir === 'ASC' : (filter.sort ?? 'severity') === 'severity' && (dir === 'DESC' || filter.severity !== undefined)) &&
     (filter.state ?? 'open') === 'open' &&
-    (dir === 'DESC' || filter.severity !== undefined) &&
     filter.kev === undefined &&
     filter.epssMin === undefined &&
     filter.epssPercentileMin === undefined &&
@@ -292,15 +292,21 @@ export function findingPageSql(
   const keysOnly = shape === 'keys';
   const where = findingWhere(filter, sla, now, dialect.severityByRank);
   const sort = sortSql[filter.sort ?? 'severity'];
-  const dir = (filter.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
-  const keyParams = filter.sort === 'age' ? [now.toISOString()] : [];
+  // Open findings' ages all run to the same instant: by age is by opened_at the other way round,
+  // and a tie in age is a tie in opened_at (both ages are exact: PostgreSQL's difference of
+  // timestamps, SQLite's of julian days from whole milliseconds). Sorted by the column itself, the
+  // statement takes no clock, and an index gives one severity's order (findings_open_page).
+  const ageByOpened = filter.sort === 'age' && (filter.state ?? 'open') === 'open';
+  const asked = (filter.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
+  const dir = ageByOpened ? (asked === 'ASC' ? 'DESC' : 'ASC') : asked;
+  const keyParams = filter.sort === 'age' && !ageByOpened ? [now.toISOString()] : [];
   // Open findings' ages grow and fixed ones' do not: with both, the order moves with the clock (the minute rule).
   if (filter.sort === 'age' && (filter.state ?? 'open') === 'all') noteMinute(now);
   // One service's findings: the name is the filter's own, so no picked row needs the services join
   // (PostgreSQL probed services' primary key for each of them), and a sort by service ties them all.
   const one = filter.service !== undefined;
   const matching = one ? `FROM findings f ${where.sql}` : `FROM findings f JOIN services s ON s.id = f.service_id ${where.sql}`;
-  const sortExpr = one && filter.sort === 'service' ? '0' : sort.expr;
+  const sortExpr = ageByOpened ? 'f.opened_at' : one && filter.sort === 'service' ? '0' : sort.expr;
   const count = countSql(filter, where, matching);
   // (sort key, opened_at, id) orders every row one way. Each row carries its place in the page,
   // numbered over the narrow rows, so the page's order does not rest on how the database feeds rows
@@ -308,14 +314,14 @@ export function findingPageSql(
   // ~100 MB of it on disk when the aggregate re-sorted the page). The pick also carries the service's
   // name, so the page's rows need no second join with services (PostgreSQL hashed all of them).
   // The pick carries the page's rows (no second read of them by row key) where the index gives its order.
-  const whole = !keysOnly && dialect.wholeRowsInIndexOrder === true && pageInIndexOrder(filter, dir);
+  const whole = !keysOnly && dialect.wholeRowsInIndexOrder === true && pageInIndexOrder(filter, dir, ageByOpened);
   const row = keysOnly
     ? dialect.keyRow('p.rn', 'p.fingerprint')
     : whole
       ? dialect.row('f.rn', PAGE_COLUMNS.map((c) => (c === 'p.service' ? 'f.service' : c)), shape === 'rows')
       : dialect.row('p.rn', PAGE_COLUMNS, shape === 'rows');
   // Of one severity the rank is one value: numbered by (opened_at, id), the order the index scan gives.
-  const rankOrder = whole && filter.severity !== undefined ? '' : `q.sort_key ${dir}, `;
+  const rankOrder = whole && filter.severity !== undefined && !ageByOpened ? '' : `q.sort_key ${dir}, `;
   // The offset compared with 0 as a BIGINT: PostgreSQL types `$n = 0` as a 32-bit integer, and the
   // API takes offsets up to 2^53 - 1 (from 2^31 on, a 500).
   const sql = `SELECT agg.items AS items,
