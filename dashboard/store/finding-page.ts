@@ -320,8 +320,10 @@ export function findingPageSql(
     : whole
       ? dialect.row('f.rn', PAGE_COLUMNS.map((c) => (c === 'p.service' ? 'f.service' : c)), shape === 'rows')
       : dialect.row('p.rn', PAGE_COLUMNS, shape === 'rows');
-  // Of one severity the rank is one value: numbered by (opened_at, id), the order the index scan gives.
-  const rankOrder = whole && filter.severity !== undefined && !ageByOpened ? '' : `q.sort_key ${dir}, `;
+  // Of one severity the rank is one value: numbered by (opened_at, id), the order the index scan gives;
+  // by age read whole the sort key is opened_at ascending: the same (a sort key first made PostgreSQL
+  // sort the page's wide rows again for the numbering).
+  const rankOrder = whole && (filter.severity !== undefined || ageByOpened) ? '' : `q.sort_key ${dir}, `;
   // The offset compared with 0 as a BIGINT: PostgreSQL types `$n = 0` as a 32-bit integer, and the
   // API takes offsets up to 2^53 - 1 (from 2^31 on, a 500).
   const sql = `SELECT agg.items AS items,

@@ -201,6 +201,13 @@ describe.each(BACKENDS)('%s findings page (one statement) against the earlier tw
       { slaBreached: false, state: 'all' },
       { slaBreached: true, kev: true, sort: 'age' },
       { severity: 'high', tool: 'trivy', state: 'all', sort: 'title', order: 'asc' },
+      // One severity by age, oldest first or last: read in findings_open_page's order on PostgreSQL
+      // (ties in opened_at: findings one scan opened together), and by age over every severity.
+      ...(['critical', 'high', 'medium', 'low', 'info', 'unknown'] as const).flatMap((severity) => [
+        { severity, sort: 'age' as const },
+        { severity, sort: 'age' as const, order: 'asc' as const },
+      ]),
+      { sort: 'age', tool: 'semgrep' },
     ];
     for (const service of [undefined, 'payments', 'orders', 'empty']) {
       for (const f of filters) {
