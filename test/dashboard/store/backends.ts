@@ -126,16 +126,12 @@ export async function allStoredText(location: string): Promise<Buffer> {
   }
 }
 
-/**
- * The rows of `sql` (written for both dialects) read straight from the database of the store at
- * `location`, beside the store (a read-only connection of its own; the store may be open meanwhile).
- * PostgreSQL gives a count or a BIGINT as a string: compare through Number().
- */
-export async function queryStoreDatabase<T = Record<string, unknown>>(location: string, sql: string): Promise<T[]> {
+/** `sqlite` or `postgres` on a connection of its own to the database of the store at `location` (the store may be open meanwhile). */
+async function onStoreDatabase<T>(location: string, readonly: boolean, sqlite: (db: Database.Database) => T, postgres: (client: pg.Client) => Promise<T>): Promise<T> {
   if (!isPostgresUrl(location)) {
-    const db = new Database(location, { readonly: true });
+    const db = new Database(location, { readonly });
     try {
-      return db.prepare(sql).all() as T[];
+      return sqlite(db);
     } finally {
       db.close();
     }
@@ -143,8 +139,27 @@ export async function queryStoreDatabase<T = Record<string, unknown>>(location: 
   const client = new pg.Client({ connectionString: location });
   await client.connect();
   try {
-    return (await client.query(sql)).rows as T[];
+    return await postgres(client);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The rows of `sql` (written for both dialects) read straight from the database of the store at
+ * `location`, beside the store (a read-only connection on SQLite). PostgreSQL gives a count or a
+ * BIGINT as a string: compare through Number().
+ */
+export function queryStoreDatabase<T = Record<string, unknown>>(location: string, sql: string): Promise<T[]> {
+  return onStoreDatabase(location, true, (db) => db.prepare(sql).all() as T[], async (client) => (await client.query(sql)).rows as T[]);
+}
+
+/** Runs `sql` (statements of the store's own dialect) on the database of the store at `location`, beside the store. */
+export function execOnStoreDatabase(location: string, sql: string): Promise<void> {
+  return onStoreDatabase(
+    location,
+    false,
+    (db) => void db.exec(sql),
+    async (client) => void (await client.query(sql)),
+  );
 }

@@ -1,32 +1,11 @@
 // An ingest's audit rows are written in the ingest's own transaction: a scan is never stored without
 // them (before, the API wrote them after the commit; a failed write left the scan on record with no
 // audit row, and the client's retry got `duplicate`, so none ever came).
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../dashboard/store/types.js';
-import { BACKENDS, freshStoreEach, type Backend } from './backends.js';
+import { BACKENDS, execOnStoreDatabase, freshStoreEach } from './backends.js';
 import { day, makeReport } from './report-builder.js';
 
-/** Runs SQL on the store's database through a connection of its own. */
-async function onDatabase(backend: Backend, location: string, sql: string): Promise<void> {
-  if (backend === 'sqlite') {
-    const db = new Database(location);
-    try {
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: location });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const REFUSE_AUDIT = {
   sqlite: "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused'); END;",
@@ -56,11 +35,11 @@ describe.each(BACKENDS)('%s: an ingest and its audit rows', (backend) => {
   it('stores no scan when its audit row cannot be written, and the same upload is created once it can', async () => {
     await store.ingestScan(makeReport({ scanId: 'base', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
     const before = await store.tableCounts();
-    await onDatabase(backend, location, REFUSE_AUDIT[backend]);
+    await execOnStoreDatabase(location, REFUSE_AUDIT[backend]);
     const report = makeReport({ scanId: 's2', createdAt: day('2026-01-02'), findings: [{ fp: 'b' }] });
     await expect(store.ingestScan(report, 't')).rejects.toThrow(/audit refused/);
     expect(await store.tableCounts()).toEqual(before);
-    await onDatabase(backend, location, ALLOW_AUDIT[backend]);
+    await execOnStoreDatabase(location, ALLOW_AUDIT[backend]);
     expect((await store.ingestScan(report, 't')).status).toBe('created');
     expect((await store.listAudit(10, 'scan.ingest')).map((e) => e.detail.scanId)).toEqual(['s2', 'base']);
   });
