@@ -64,9 +64,7 @@ export class VersionedCache {
   async get<V>(key: string, version: number, render: () => Promise<V> | V, size: (value: V) => Measure = defaultSize, usable?: (value: V) => boolean): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && hit.version === version && (!usable || usable(hit.value as V))) {
-      // Re-insert: Map order is the LRU order.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      this.toLruEnd(key, hit);
       return hit.value as V;
     }
     const inFlight = this.pending.get(key);
@@ -102,8 +100,7 @@ export class VersionedCache {
     const size = opts.size ?? defaultSize;
     const hit = this.entries.get(key);
     if (hit && hit.version === version && hit.period !== undefined && hit.period <= period && period - hit.period <= (opts.maxLag ?? 1)) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      this.toLruEnd(key, hit);
       if (hit.period < period && !this.pending.has(key)) {
         // A failed refresh is tried again by the next request.
         (opts.schedule ?? soon)(key, () => this.renderPeriod(key, version, period, render, size).catch(() => undefined));
@@ -205,11 +202,14 @@ export class VersionedCache {
     const hit = this.entries.get(key);
     if (!hit || hit.version !== version || hit.period !== undefined) return undefined;
     const given = hit.until === undefined ? { value: hit.value as V } : at !== undefined && hit.from! <= at && at < hit.until ? { value: hit.value as V, until: hit.until } : undefined;
-    if (given && touch) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
+    if (given && touch) this.toLruEnd(key, hit);
     return given;
+  }
+
+  /** Re-inserts a hit: Map order is the LRU order. */
+  private toLruEnd(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
   }
 
   /** Whether a request waits for the render of `key` in progress (a render ahead then stops yielding). */

@@ -238,10 +238,7 @@ export function clockedFindingFields(f: ClockedInputs, now: Date, sla: SlaDays):
   const due = slaStatus({ openedAt: f.openedMs, severity: f.severity, state: f.state, suppressed: f.suppressed, kevDue: f.kevDue }, sla, now);
   // An acceptance past its date no longer holds (the sweep records it; reads never wait for it).
   const triage = f.triage && (!f.triage.expiresAt || Date.parse(f.triage.expiresAt) > t) ? f.triage : null;
-  if (f.state === 'open') {
-    const opened = f.openedMs;
-    noteChange(now, nextTenthOfDay(t, opened, (ms) => round1(Math.max(0, (ms - opened) / DAY_MS))));
-  }
+  if (f.state === 'open') noteChange(now, nextTenthOfDay(t, f.openedMs, (ms) => round1(Math.max(0, (ms - f.openedMs) / DAY_MS))));
   if (triage?.expiresAt) noteChange(now, Date.parse(triage.expiresAt));
   else if (!triage && !due.breached) noteChange(now, due.breachesAt);
   return {

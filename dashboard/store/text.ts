@@ -4,8 +4,9 @@
 // copy (migrate-backend.ts) replace it with U+FFFD: the same report stores the same text on both
 // backends, and no scan is refused for it. A lone surrogate (`\ud800` in JSON: half of a UTF-16
 // pair) is not UTF-8 either: SQLite kept its three bytes and answered three U+FFFD, PostgreSQL's
-// driver sent one U+FFFD. The ingest API replaces each with one U+FFFD, as JavaScript's
-// toWellFormed() does, so both backends store and answer the same text.
+// driver sent one U+FFFD. Every JSON body the API takes (api/ingest.ts, api/json-body.ts) has each
+// replaced with one U+FFFD, as JavaScript's toWellFormed() does, so both backends store and answer
+// the same text.
 
 const NUL = /\u0000/g;
 
@@ -29,9 +30,14 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 const ESCAPED_LONE_SURROGATE = /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
 
+/** `text` with each lone surrogate as U+FFFD: String.prototype.toWellFormed, which TypeScript's ES2023 lib (this project's) does not declare. */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 /** `text` as both backends store it alike: each NUL and each lone surrogate as U+FFFD. */
 export function storableText(text: string): string {
-  return withoutNul(text).replace(LONE_SURROGATE, '\uFFFD');
+  return wellFormed(withoutNul(text));
 }
 
 /**
@@ -54,12 +60,12 @@ export function parseWellFormedJson(text: string): unknown {
 
 function parseCleaned(text: string, nul: boolean): unknown {
   if (!(nul && text.includes('\\u0000')) && !ESCAPED_LONE_SURROGATE.test(text)) return JSON.parse(text);
-  const cleaned = nul ? storableText : (s: string) => s.replace(LONE_SURROGATE, '\uFFFD');
+  const cleaned = nul ? storableText : wellFormed;
   return JSON.parse(text, function (this: Record<string, unknown>, key: string, value: unknown) {
     const clean = typeof value === 'string' ? cleaned(value) : value;
     const cleanKey = cleaned(key);
     if (cleanKey !== key && this && typeof this === 'object') {
-      // A key holding NUL: keep the value under the cleaned key (the original one is dropped).
+      // A key holding NUL or a lone surrogate: keep the value under the cleaned key (the original one is dropped).
       this[cleanKey] = clean;
       return undefined;
     }
