@@ -206,6 +206,14 @@ export class VersionedCache {
     return given;
   }
 
+  /**
+   * The value kept for `key` at whichever data version it was kept: a hint of what the current
+   * version's will be like (never an answer: the data may have changed since).
+   */
+  peekAnyVersion<V>(key: string): V | undefined {
+    return this.entries.get(key)?.value as V | undefined;
+  }
+
   /** Re-inserts a hit: Map order is the LRU order. */
   private toLruEnd(key: string, entry: Entry): void {
     this.entries.delete(key);

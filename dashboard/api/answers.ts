@@ -246,6 +246,8 @@ const openFindingsQuery = (service: string): FindingQuery => FindingQuerySchema.
  * cache holds them at the service's current version: one read of up to KEPT_OPEN_FINDINGS_MAX
  * rows, kept until the service's data changes (not the clock: a cut computes the clocked fields at
  * its own instant). A service with more open findings keeps a marker: its pages go to the database.
+ * A service that had more at its previous version is counted first (a one-row page's total), so
+ * that each of its ingests does not read KEPT_OPEN_FINDINGS_MAX rows for nothing.
  * `pause`: work ahead lets the requests in flight go first before each step.
  */
 export async function keepOpenFindings(deps: Pick<RouteDeps, 'cache' | 'now'>, store: ReadStore, name: string, pause: () => Promise<void>): Promise<void> {
@@ -258,7 +260,13 @@ export async function keepOpenFindings(deps: Pick<RouteDeps, 'cache' | 'now'>, s
     async () => {
       await pause();
       const at = deps.now();
-      const page = await store.listFindings(toFindingFilter(openFindingsQuery(name)), at);
+      const query = openFindingsQuery(name);
+      if (cache.peekAnyVersion<CutSource>(openFindingsKey(name))?.kind === TOO_MANY_OPEN_FINDINGS.kind) {
+        const { total } = await store.listFindings(toFindingFilter({ ...query, limit: 1 }), at);
+        if (total > KEPT_OPEN_FINDINGS_MAX) return TOO_MANY_OPEN_FINDINGS;
+        await pause();
+      }
+      const page = await store.listFindings(toFindingFilter(query), at);
       await pause();
       return openFindingsSource(page, at.getTime(), 1) ?? TOO_MANY_OPEN_FINDINGS;
     },

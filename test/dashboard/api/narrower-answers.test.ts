@@ -8,10 +8,12 @@
 import type { Hono } from 'hono';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepOpenFindings, openFindingsKey } from '../../../dashboard/api/answers.js';
 import { KEPT_OPEN_FINDINGS_MAX, openFindingsCut, openFindingsSource, POSTURE_BLOCK_DAYS, postureCut, posturePieces, type FindingsCutQuery } from '../../../dashboard/api/narrower-answers.js';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
+import { VersionedCache } from '../../../dashboard/version-cache.js';
 import { readClock } from '../../../dashboard/clock-reading.js';
 import { assembleFindingRow } from '../../../dashboard/store/rows.js';
 import { severitySortRank } from '../../../dashboard/store/finding-page.js';
@@ -252,6 +254,40 @@ describe.each(BACKENDS)('answers cut from wider ones on %s', (backend) => {
     // Rows kept again (the work ahead after the change): cut again.
     cached = await warmedApp();
     expect((await compare('/api/v1/findings?service=alpha&severity=critical&limit=4')).findings).toBe(0);
+  });
+
+  it('counts, before reading them, the open findings of a service that had more than are kept', async () => {
+    const cache = new VersionedCache();
+    const limits: number[] = [];
+    const watched = watchCalls(store, ['listFindings'], (_method, args) => limits.push((args[0] as { limit: number }).limit));
+    const keep = async () => {
+      limits.length = 0;
+      await keepOpenFindings({ cache, now: () => clock }, watched, 'swollen', async () => undefined);
+      return cache.peekAnyVersion<{ kind: string }>(openFindingsKey('swollen'))?.kind;
+    };
+    const specs: FindingSpec[] = Array.from({ length: KEPT_OPEN_FINDINGS_MAX + 2 }, (_, i) => ({ fp: `swollen-${i}`, severity: 'high', tool: 'trivy', category: 'dependency', service: 'swollen' }));
+    let n = 0;
+    const scan = (open: number) =>
+      store.ingestScan(makeReport({ scanId: `swollen-${n}`, createdAt: new Date(NOW.getTime() - (10 - n++) * 60_000).toISOString(), services: ['swollen'], findings: specs.slice(0, open), scanners: [{ tool: 'trivy', category: 'dependency', service: 'swollen' }] }), 't');
+    await scan(KEPT_OPEN_FINDINGS_MAX + 1);
+    // Nothing known of it: its rows are read, too many to keep.
+    expect(await keep()).toBe('too-many-open-findings');
+    expect(limits).toEqual([KEPT_OPEN_FINDINGS_MAX]);
+    // Its data changed, still too many: a one-row page's total says so.
+    await scan(KEPT_OPEN_FINDINGS_MAX + 2);
+    expect(await keep()).toBe('too-many-open-findings');
+    expect(limits).toEqual([1]);
+    // Fewer now: counted, then read and kept.
+    await scan(10);
+    expect(await keep()).toBe('open-findings');
+    expect(limits).toEqual([1, KEPT_OPEN_FINDINGS_MAX]);
+    // Kept rows at the previous version: read at once (no count), too many again.
+    await scan(KEPT_OPEN_FINDINGS_MAX + 1);
+    expect(await keep()).toBe('too-many-open-findings');
+    expect(limits).toEqual([KEPT_OPEN_FINDINGS_MAX]);
+    // The current version's marker is kept: nothing read.
+    expect(await keep()).toBe('too-many-open-findings');
+    expect(limits).toEqual([]);
   });
 });
 
