@@ -95,7 +95,7 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
 
   let generatedAdminToken: string | undefined;
   try {
-    generatedAdminToken = await bootstrapAdmin(store, opts.adminToken ?? process.env.GATEHOUSE_ADMIN_TOKEN, logger);
+    generatedAdminToken = await bootstrapAdmin(store, opts.adminToken ?? process.env.GATEHOUSE_ADMIN_TOKEN, logger, opts.now?.() ?? new Date());
   } catch (err) {
     await store.close();
     throw err;
@@ -185,28 +185,29 @@ function webhookNotifier(opts: StartDashboardOptions, store: Store, logger: Logg
   }
   const secret = opts.webhookSecret ?? process.env.GATEHOUSE_WEBHOOK_SECRET;
   if (!secret && parsed.data.format === 'json') logger.warning('webhook: no GATEHOUSE_WEBHOOK_SECRET; notifications are sent unsigned');
-  return createWebhookNotifier({ config: parsed.data, secret: secret || undefined, store, logger });
+  return createWebhookNotifier({ config: parsed.data, secret: secret || undefined, store, logger, now: opts.now });
 }
 
 /** Makes sure an admin can log in; returns a newly generated token to print once. */
-async function bootstrapAdmin(store: AuthStore, given: string | undefined, logger: Logger): Promise<string | undefined> {
+async function bootstrapAdmin(store: AuthStore, given: string | undefined, logger: Logger, now: Date): Promise<string | undefined> {
   if (given !== undefined && given !== '') {
     if (given.length < MIN_ADMIN_TOKEN_LENGTH) {
       throw new Error(`GATEHOUSE_ADMIN_TOKEN / adminToken must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
     }
-    const known = await store.verifyToken(given);
+    const known = await store.verifyToken(given, now);
     if (known) return undefined;
     try {
-      const { id } = await store.createToken({ role: 'admin', label: 'bootstrap admin (GATEHOUSE_ADMIN_TOKEN)', value: given });
-      await store.addAudit('system', 'token.bootstrap', { id, source: 'GATEHOUSE_ADMIN_TOKEN' });
+      const { id } = await store.createToken({ role: 'admin', label: 'bootstrap admin (GATEHOUSE_ADMIN_TOKEN)', value: given }, now);
+      await store.addAudit('system', 'token.bootstrap', { id, source: 'GATEHOUSE_ADMIN_TOKEN' }, now);
     } catch {
       logger.warning('the given admin token was revoked or expired earlier; it is not re-enabled');
     }
     return undefined;
   }
-  if (await store.hasActiveAdmin()) return undefined;
-  const { id, token } = await store.createToken({ role: 'admin', label: 'bootstrap admin (first start)' });
-  await store.addAudit('system', 'token.bootstrap', { id, source: 'generated' });
+  // Only expired or revoked admin tokens leave nobody able to administer: a new one, as on a first start.
+  if (await store.hasActiveAdmin(now)) return undefined;
+  const { id, token } = await store.createToken({ role: 'admin', label: 'bootstrap admin (first start)' }, now);
+  await store.addAudit('system', 'token.bootstrap', { id, source: 'generated' }, now);
   return token;
 }
 

@@ -20,13 +20,13 @@ import {
   WeekQuerySchema,
 } from './query.js';
 import { readWeek } from '../week-read.js';
+import { acceptsGzip } from '../accept-encoding.js';
 import { ownedBytes } from '../owned-bytes.js';
 import { etagMatches, weakEtagOf } from './etag.js';
 import { servicesResponse } from './services-list.js';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
 const MAX_POSTURE_DAYS = 3660;
-const acceptsGzip = (c: Context<AppEnv>) => /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
 
 export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache' | 'warmer'> & { store: ReadStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -36,7 +36,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
   /** A JSON answer (answers.ts: the cache step shared with the answers computed ahead), gzipped or not as the client accepts. */
   const cachedJson = async (c: Context<AppEnv>, answer: JsonAnswer): Promise<Response> => {
     const gz = await gzippedAnswer(deps, answer);
-    if (acceptsGzip(c)) {
+    if (acceptsGzip(c.req.header('accept-encoding'))) {
       return c.body(gz as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip' });
     }
     return c.body(gunzipSync(gz) as Uint8Array<ArrayBuffer>, 200, JSON_HEADERS);
@@ -69,7 +69,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     // A client polling the overview sends back the ETag it has: while the answer is the same, 304
     // and no body (the answer is ~400 bytes of JSON a service).
     if (etagMatches(c.req.header('if-none-match'), body.etag)) return c.body(null, 304, { ETag: body.etag, Vary: 'Accept-Encoding' });
-    if (acceptsGzip(c)) {
+    if (acceptsGzip(c.req.header('accept-encoding'))) {
       return c.body(body.gzip as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip', ETag: body.etag });
     }
     return c.body(body.json, 200, { ...JSON_HEADERS, ETag: body.etag });

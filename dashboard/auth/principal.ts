@@ -6,7 +6,7 @@ import { ApiError } from '../http-error.js';
 import type { AuthStore, Role } from '../store/types.js';
 import { clientAddress, type FailureThrottle } from './failure-throttle.js';
 import { looksLikeJwt, type OidcVerifier } from './oidc.js';
-import { SESSION_COOKIE } from './session.js';
+import { csrfTokensMatch, SESSION_COOKIE } from './session.js';
 
 export interface Principal {
   kind: 'token' | 'oidc' | 'session';
@@ -166,7 +166,8 @@ export function requireRole(needed: Role): MiddlewareHandler<{ Variables: AuthVa
       throw new ApiError(403, `this ${p.role} credential may not do this (needs ${needed})`);
     }
     if (p.kind === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
-      if (!p.csrf || c.req.header('x-csrf-token') !== p.csrf) {
+      // The pages' comparison: in constant time, as the token is a secret of the session.
+      if (!csrfTokensMatch(p.csrf, c.req.header('x-csrf-token'))) {
         throw new ApiError(403, 'missing or wrong X-CSRF-Token header');
       }
     }

@@ -6,6 +6,7 @@
 // ingest or a start (page-warmer.ts).
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
+import { acceptsGzip } from '../accept-encoding.js';
 import { CACHE_BYTES_PER_SERVICE } from '../cache-budget.js';
 import { cachedOverview } from '../cached-reads.js';
 import { CLOCK_LAG_MS, readClock } from '../clock-reading.js';
@@ -393,15 +394,4 @@ export function createViewRoutes(deps: Pick<RouteDeps, 'now' | 'cache' | 'warmer
     return c.html(<VulnerabilityPage viewer={viewerOf(c)!} v={answer} />);
   });
   return app;
-}
-
-/** Whether an Accept-Encoding header allows gzip (`gzip` or `*`, without `;q=0`). */
-export function acceptsGzip(header: string | undefined): boolean {
-  for (const part of (header ?? '').split(',')) {
-    const [coding, ...params] = part.trim().toLowerCase().split(';');
-    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    if (!q || Number(q.slice(2)) > 0) return true;
-  }
-  return false;
 }

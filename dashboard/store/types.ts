@@ -287,8 +287,8 @@ export interface AuthStore {
   revokeToken(id: string, now?: Date): Promise<boolean>;
   /** undefined for unknown, revoked or expired tokens; records lastUsedAt. */
   verifyToken(token: string, now?: Date): Promise<TokenInfo | undefined>;
-  /** Whether any admin token exists that is not revoked (first start prints one when not). */
-  hasActiveAdmin(): Promise<boolean>;
+  /** Whether any admin token is usable at `now`: not revoked, not expired (a start makes and prints one when none is). */
+  hasActiveAdmin(now?: Date): Promise<boolean>;
 
   createSession(tokenId: string, now?: Date): Promise<{ id: string; csrf: string; expiresAt: string }>;
   /** undefined for unknown or expired sessions, or when the token was revoked/expired since. */

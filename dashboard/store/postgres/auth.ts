@@ -71,8 +71,8 @@ export function createPostgresAuth(pool: pg.Pool, sessionTtlMs = DEFAULT_SESSION
       return tokenInfo(r);
     },
 
-    async hasActiveAdmin() {
-      return (await rows<{ n: number }>("SELECT count(*)::int AS n FROM tokens WHERE role = 'admin' AND revoked_at IS NULL"))[0].n > 0;
+    async hasActiveAdmin(now = new Date()) {
+      return (await rows<Pick<TokenDbRow, 'revoked_at' | 'expires_at'>>("SELECT revoked_at, expires_at FROM tokens WHERE role = 'admin' AND revoked_at IS NULL")).some((t) => tokenUsable(t, now));
     },
 
     async createSession(tokenId, now = new Date()) {

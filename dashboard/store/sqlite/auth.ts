@@ -35,7 +35,7 @@ export function createSqliteAuth(db: Database.Database, sessionTtlMs = DEFAULT_S
     revokeToken: db.prepare<[string, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     deleteSessionsOfToken: db.prepare<[string]>('DELETE FROM sessions WHERE token_id = ?'),
     touchToken: db.prepare<[string, string]>('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
-    activeAdmin: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM tokens WHERE role = 'admin' AND revoked_at IS NULL"),
+    adminTokens: db.prepare<[], Pick<TokenDbRow, 'revoked_at' | 'expires_at'>>("SELECT revoked_at, expires_at FROM tokens WHERE role = 'admin' AND revoked_at IS NULL"),
     insertSession: db.prepare<[string, string, string, string, string]>(
       'INSERT INTO sessions (hash, token_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -104,8 +104,8 @@ export function createSqliteAuth(db: Database.Database, sessionTtlMs = DEFAULT_S
       return tokenInfo(r);
     },
 
-    async hasActiveAdmin() {
-      return q.activeAdmin.get()!.n > 0;
+    async hasActiveAdmin(now = new Date()) {
+      return q.adminTokens.all().some((t) => tokenUsable(t, now));
     },
 
     async createSession(tokenId, now = new Date()) {

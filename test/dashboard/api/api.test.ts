@@ -161,6 +161,14 @@ describe.each(BACKENDS)('%s store', (backend) => {
       expect(zipped.encoding).toBe('gzip');
       expect(gunzipSync(zipped.body).toString()).toBe(plain.body.toString());
       expect(JSON.parse(plain.body.toString()).services.length).toBeGreaterThan(0);
+      // Refused (q=0) or only allowed by `*`: as the header says, on this answer and on a service's.
+      for (const [header, encoding] of [['gzip;q=0, identity', undefined], ['*', 'gzip'], ['gzip;q=0, *', undefined], ['br, *;q=0', undefined]] as const) {
+        const got = await get(header);
+        expect(got.encoding, header).toBe(encoding);
+        expect((encoding ? gunzipSync(got.body) : got.body).toString(), header).toBe(plain.body.toString());
+        const one = await t.call('GET', '/api/v1/services/shop', { token: viewer, headers: { 'accept-encoding': header } });
+        expect(one.headers.get('content-encoding'), header).toBe(encoding ?? null);
+      }
     });
 
     it('shows one service with MTTR per severity and its scans; 404 for an unknown one', async () => {
@@ -357,7 +365,19 @@ describe('startDashboard', () => {
       expect(second.printed).toHaveLength(1);
       expect((await second.call('GET', '/api/v1/findings', { token }).then(json)).total).toBe(1);
       expect((await second.call('POST', '/api/v1/scans', { token, body: makeReport({ scanId: 'p1', createdAt: day('2026-01-01'), findings: [{ fp: 'p' }] }) })).status).toBe(200);
+      // The first admin token revoked for one that expires in a day: a start after that day finds no
+      // usable admin token and makes one, as on a first start.
+      const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+      const made = await second.call('POST', '/api/v1/admin/tokens', { token, body: { role: 'admin', label: 'for a day', expiresAt } }).then(json);
+      const ids = (await second.call('GET', '/api/v1/admin/tokens', { token }).then(json)).tokens.filter((t: { label: string }) => t.label.startsWith('bootstrap admin')).map((t: { id: string }) => t.id);
+      for (const id of ids) expect((await second.call('DELETE', `/api/v1/admin/tokens/${id}`, { token: made.token })).status).toBe(200);
       await second.stop();
+      const third = await startTestDashboard({ dir, adminToken: '' });
+      expect(third.printed).toHaveLength(1);
+      await third.stop();
+      const later = await startTestDashboard({ dir, adminToken: '', now: () => new Date(Date.parse(expiresAt) + 1000) });
+      expect(later.printed[1]).toMatch(/^Admin token \(shown once/);
+      await later.stop();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

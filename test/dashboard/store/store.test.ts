@@ -299,6 +299,11 @@ describe('tokens, sessions and audit', () => {
     expect((await store.getSession(s2.id))).toBeUndefined();
     expect((await store.hasActiveAdmin())).toBe(false);
     await expect(store.createSession(admin.id)).rejects.toThrow(/revoked or expired/);
+    // An admin token past its expiry leaves no admin either (a start then makes one).
+    const expiring = await store.createToken({ role: 'admin', label: 'for a day', expiresAt: '2026-01-02T00:00:00.000Z' }, new Date('2026-01-01T00:00:00Z'));
+    expect(await store.hasActiveAdmin(new Date('2026-01-01T23:59:59Z'))).toBe(true);
+    expect(await store.hasActiveAdmin(new Date('2026-01-02T00:00:01Z'))).toBe(false);
+    await store.revokeToken(expiring.id);
   });
 
   it('keeps a verified session AUTH_CACHE_MS: refused at once by the process that ends it, by another within AUTH_CACHE_MS', async () => {
