@@ -75,6 +75,23 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     });
   }
   app.use('*', dashboardSecurityHeaders({ tls: deps.config.tls }));
+  // The probes answer before any middleware that reads the database (credentials, the triage
+  // sweep): a database outage must not fail liveness (an orchestrator would restart a process that
+  // recovers by itself once the database is back), and readiness says why it is not ready.
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  // Ready once the work ahead on start is done: behind a balancer, a new process gets traffic when
+  // its pages are rendered, not while each first visit renders one (about 4 ms of CPU apiece). And
+  // while the database answers (the data version: one small read, shared by the requests in flight).
+  app.get('/readyz', async (c) => {
+    try {
+      await deps.store.dataVersion();
+    } catch {
+      return c.json({ ready: false, reason: 'the database does not answer' }, 503, { 'Retry-After': '5' });
+    }
+    const progress = warmer?.startUpProgress() ?? { done: true, warmed: 0 };
+    if (progress.done) return c.json({ ready: true });
+    return c.json({ ready: false, warmed: progress.warmed, ...(progress.services === undefined ? {} : { services: progress.services }) }, 503, { 'Retry-After': '5' });
+  });
   // No name, id, fingerprint or filter of the dashboard holds a NUL, and PostgreSQL cannot compare
   // text with one (the query fails): such a URL is refused alike on both backends (store/text.ts).
   app.use('*', async (c, next) => {
@@ -98,15 +115,6 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       }
     }
     await next();
-  });
-
-  app.get('/healthz', (c) => c.json({ ok: true }));
-  // Ready once the work ahead on start is done: behind a balancer, a new process gets traffic when
-  // its pages are rendered, not while each first visit renders one (about 4 ms of CPU apiece).
-  app.get('/readyz', (c) => {
-    const progress = warmer?.startUpProgress() ?? { done: true, warmed: 0 };
-    if (progress.done) return c.json({ ready: true });
-    return c.json({ ready: false, warmed: progress.warmed, ...(progress.services === undefined ? {} : { services: progress.services }) }, 503, { 'Retry-After': '5' });
   });
 
   const api = new Hono<AppEnv>();

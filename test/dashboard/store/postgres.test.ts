@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../../dashboard/app.js';
+import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { StoreConnectionError, StoreVersionError } from '../../../dashboard/store/errors.js';
+import { createMemoryLogger } from '../../../src/logger.js';
 import { AUTH_CACHE_MS } from '../../../dashboard/store/auth-cache.js';
 import { rowsJson } from '../../../dashboard/store/postgres/ingest.js';
 import { openPostgresStore, redactUrl } from '../../../dashboard/store/postgres/open.js';
@@ -396,6 +399,36 @@ describe('bad days', () => {
         expect((await second.tableCounts()).findings).toBe(before.findings + 1000);
       } finally {
         await second.close();
+      }
+    } finally {
+      server.stop();
+    }
+  });
+
+  it('keeps answering its probes while the server is gone: alive, not ready (why), ready again once it is back', async () => {
+    const server = startThrowawayServer();
+    try {
+      const store = await openPostgresStore(server.url);
+      const viewer = (await store.createToken({ role: 'viewer', label: 'v' })).token;
+      const app = createApp({ store, config: DEFAULT_DASHBOARD_CONFIG, logger: createMemoryLogger(), cachePages: false });
+      try {
+        expect((await app.request('/readyz')).status).toBe(200);
+        server.crash();
+        // Liveness: the process answers (an orchestrator restarting it would not bring the database back).
+        const alive = await app.request('/healthz');
+        expect(alive.status).toBe(200);
+        expect(await alive.json()).toEqual({ ok: true });
+        const notReady = await app.request('/readyz');
+        expect(notReady.status).toBe(503);
+        expect(notReady.headers.get('retry-after')).toBe('5');
+        expect(await notReady.json()).toEqual({ ready: false, reason: 'the database does not answer' });
+        // A read that needs the database fails meanwhile.
+        expect((await app.request('/api/v1/services', { headers: { authorization: `Bearer ${viewer}-x` } })).status).toBeGreaterThanOrEqual(500);
+        server.restart();
+        expect((await app.request('/readyz')).status).toBe(200);
+        expect((await app.request('/api/v1/services', { headers: { authorization: `Bearer ${viewer}` } })).status).toBe(200);
+      } finally {
+        await store.close().catch(() => undefined);
       }
     } finally {
       server.stop();
