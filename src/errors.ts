@@ -11,11 +11,13 @@ export const EXIT_CODES = {
 } as const;
 
 /**
- * `scheme://user:password@host` -> `scheme://user:****@host` wherever it occurs in a message: an
- * entry point echoes what it was given (a stray argument, a connection string), never a password.
+ * `scheme://user:password@host` -> `scheme://user:****@host`, and `password=...` (a URL's query
+ * parameter, as pg reads it, or a key=value connection string's) -> `password=****`, wherever it
+ * occurs in a message: an entry point echoes what it was given (a stray argument, a connection
+ * string), never a password.
  */
 export function withoutUrlPasswords(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^\s@]*@/gi, '$1:****@');
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^\s@]*@/gi, '$1:****@').replace(/\b((?:ssl)?password\s*=\s*)('[^']*'|[^\s'&#]+)/gi, '$1****');
 }
 
 /** A mistake in the user's config, flags or inputs. Exit 2. */

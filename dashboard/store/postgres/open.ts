@@ -20,15 +20,29 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-/** The connection string without its password (for messages and logs). */
+/** Query parameters of a connection string that hold a secret (pg reads `password` there too). */
+const SECRET_PARAMS = new Set(['password', 'sslpassword']);
+
+/** The connection string without its passwords, in its user part or its query (for messages and logs). */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '****';
-    return u.toString();
+    for (const key of [...u.searchParams.keys()]) if (SECRET_PARAMS.has(key.toLowerCase())) u.searchParams.set(key, '****');
+    // URLSearchParams writes the mask percent-encoded.
+    return u.toString().replaceAll('%2A%2A%2A%2A', '****');
   } catch {
     return 'postgres://(unparsable connection string)';
   }
+}
+
+/**
+ * A libpq key/value connection string (`host=... dbname=... password=...`): not supported (pg reads
+ * URLs), and without this check it would be taken as a SQLite file name, created, and printed with
+ * its password. Recognised by a known key at its start.
+ */
+export function looksLikeKeyValueConnection(location: string): boolean {
+  return /^\s*(host|hostaddr|port|dbname|user|password|passfile|sslmode|service|options|application_name|connect_timeout)\s*=/i.test(location);
 }
 
 /**
@@ -67,8 +81,10 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
     });
     return made;
   };
-  const pool = poolOf(options.poolSize ?? DEFAULT_POOL_SIZE);
   const where = redactUrl(url);
+  // pg parses the string as a URL: one it cannot is said as such, not as a connection failure.
+  if (!URL.canParse(url)) throw new StoreConnectionError(`not a valid PostgreSQL connection URL (${where}): expected a URL such as postgres://gatehouse@db.example.com:5432/gatehouse (the password after the user name and a colon, or in PGPASSWORD)`);
+  const pool = poolOf(options.poolSize ?? DEFAULT_POOL_SIZE);
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

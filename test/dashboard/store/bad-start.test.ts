@@ -88,6 +88,61 @@ describe('gatehouse dashboard on a bad day', () => {
     expect(direct.all).not.toContain('Str4y-arg-pa55word');
   });
 
+  it('a password given as the URL\'s ?password= parameter: masked in every line, right or wrong, on the dashboard and on migrate', async () => {
+    const realPassword = decodeURIComponent(new URL(url).password);
+    const inQuery = (password: string) => {
+      const u = new URL(url);
+      u.password = '';
+      u.searchParams.set('password', password);
+      return u.toString();
+    };
+    const source = join(dir, 'source.db');
+    await openSqliteStore(source).close();
+    const wrong = 'Qu3ry-pa55word-wrong';
+    for (const args of [
+      ['dashboard', '--db', inQuery(wrong), '--port', '0'],
+      ['dashboard', 'migrate', '--from', source, '--to', inQuery(wrong)],
+    ]) {
+      const r = await gatehouse(args);
+      expect(r.exitCode, r.output).toBe(2);
+      expect(r.output).toContain('password authentication failed');
+      expect(r.output).toContain('password=****');
+      expect(r.output).not.toContain(wrong);
+    }
+    // The right one: the dashboard starts and says where its database is, without the password.
+    const started = execa(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'dashboard', '--db', inQuery(realPassword), '--port', '0'], {
+      cwd: REPO,
+      all: true,
+      reject: false,
+      env: { GATEHOUSE_ADMIN_TOKEN: 'bad-start-admin-token-0123456789abcdef', NO_COLOR: '1' },
+    });
+    let output = '';
+    started.all!.on('data', (d: Buffer) => (output += d.toString()));
+    for (let i = 0; i < 600 && !output.includes('Gatehouse dashboard:'); i++) await new Promise((res) => setTimeout(res, 50));
+    started.kill('SIGTERM');
+    await started;
+    expect(output).toMatch(/Gatehouse dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(database postgres:\/\/postgres@127\.0\.0\.1:\d+\/gatehouse_test_\w+\?password=\*\*\*\*\)/);
+    expect(output).not.toContain(realPassword);
+  });
+
+  it('a libpq key=value connection string: refused (not taken as a SQLite file name), its password never printed, no file made', async () => {
+    const conninfo = 'host=127.0.0.1 port=1 user=postgres password=K3yval-pa55word dbname=gh1';
+    const r = await gatehouse(['dashboard', '--db', conninfo, '--port', '0']).finally(() => rmSync(join(REPO, conninfo), { force: true }));
+    expect(r.exitCode, r.output).toBe(2);
+    expect(r.output).toContain('key=value connection string, which Gatehouse does not read: give a URL such as postgres://');
+    expect(r.output).not.toContain('K3yval-pa55word');
+    // The CLI runs in the repository's folder: a SQLite file of that name would be there (removed
+    // above either way; the dashboard would have said so on its start line).
+    expect(r.output).not.toContain('Gatehouse dashboard:');
+  });
+
+  it('a URL that does not parse: said as such, not as a failed connection, no password', async () => {
+    const r = await gatehouse(['dashboard', '--db', 'postgres://u:Unp4rsed-pa55word@127.0.0.1:notaport/gh1', '--port', '0']);
+    expect(r.exitCode).toBe(2);
+    expect(r.output).toContain('gatehouse dashboard: not a valid PostgreSQL connection URL (postgres://(unparsable connection string)): expected a URL such as postgres://gatehouse@db.example.com:5432/gatehouse');
+    expect(r.output).not.toContain('Unp4rsed-pa55word');
+  });
+
   it('a server that is down: exit 2 with "connection refused", no password', async () => {
     const r = await gatehouse(['dashboard', '--db', 'postgres://gatehouse:D0wn-pa55word@127.0.0.1:1/gatehouse', '--port', '0']);
     expect(r.exitCode).toBe(2);

@@ -463,4 +463,10 @@ describe('bad days', () => {
     expect((err as Error).message).not.toContain('wrong-Password-xyz');
     expect(redactUrl(u.toString())).not.toContain('wrong-Password-xyz');
   });
+
+  it('masks a password in the URL\'s user part and in its query (pg reads ?password= too)', () => {
+    expect(redactUrl('postgres://u:p1@h:5432/db?password=p2&sslpassword=p3&sslmode=require')).toBe('postgres://u:****@h:5432/db?password=****&sslpassword=****&sslmode=require');
+    expect(redactUrl('postgres://u@h/db?sslmode=require')).toBe('postgres://u@h/db?sslmode=require');
+    expect(redactUrl('postgres://u:p@h:notaport/db')).toBe('postgres://(unparsable connection string)');
+  });
 });
