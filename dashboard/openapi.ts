@@ -1,16 +1,17 @@
 // The OpenAPI 3.1 document of the dashboard API (served at GET /api/v1/openapi.json). The ingest
-// body schema is generated from ScanReportSchema, and every JSON answer's schema from the zod schema
-// its route builds the answer as (GET /triage's inline), so neither can drift from what the server
-// does; OpenVEX documents and this document itself are plain objects that say why.
+// body schema is generated from ScanReportSchema, every JSON answer's schema from the zod schema
+// its route builds the answer as (GET /triage's inline), and the query parameters from the zod
+// schema each route parses its query with, so none can drift from what the server does; OpenVEX
+// documents and this document itself are plain objects that say why.
 import { z } from 'zod';
-import { CATEGORIES } from '../src/findings/finding.js';
 import { READ_API_SCHEMAS } from '../src/report/read-api.js';
 import { ScanReportSchema } from '../src/report/scan-report.js';
 import { TriageResponseSchema } from '../src/report/triage.js';
-import { AuditResponseSchema, NewTokenBodySchema, TokenCreatedResponseSchema, TokenRevokedResponseSchema, TokensResponseSchema } from './api/admin.js';
-import { IngestResponseSchema } from './api/ingest.js';
+import { AuditQuerySchema, AuditResponseSchema, NewTokenBodySchema, TokenCreatedResponseSchema, TokenRevokedResponseSchema, TokensResponseSchema } from './api/admin.js';
+import { IngestQuerySchema, IngestResponseSchema } from './api/ingest.js';
+import { ExportQuerySchema, FindingQuerySchema, LimitQuerySchema, PostureQuerySchema, WeekQuerySchema } from './api/query.js';
 import { ScanCheckResponseSchema } from './api/scan-check.js';
-import { TriageChangeResponseSchema, TriageClearBodySchema, TriageSetBodySchema } from './api/triage.js';
+import { TriageChangeResponseSchema, TriageClearBodySchema, TriageQuerySchema, TriageSetBodySchema } from './api/triage.js';
 
 /** Every JSON answer with a schema, by the name the document gives it: the read API's, then the dashboard's own. */
 const ANSWER_SCHEMAS = {
@@ -39,25 +40,25 @@ const opaqueObject = (description: string, why: string) => json(description, { t
 const answerSchemas = Object.fromEntries(
   Object.entries(ANSWER_SCHEMAS).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' })]),
 );
-const q = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, description });
+/**
+ * A route's query parameters, generated from the zod schema it parses its query with (query.ts), a
+ * property's description as its parameter's. `io: 'input'`: a parameter is the text a client sends,
+ * before the schema's coercions and transforms (`kev=true` before it is a boolean, `days=7` before
+ * it is a number); toJSONSchema describes that side of a transform, not its output. No
+ * `unrepresentable: 'any'`: a query schema it cannot describe throws here (the app builds this
+ * document when it starts) instead of documenting a parameter as anything.
+ */
+function queryParameters(schema: z.ZodObject) {
+  const json = z.toJSONSchema(schema, { io: 'input' });
+  return Object.entries(json.properties ?? {}).map(([name, property]) => {
+    if (typeof property === 'boolean') throw new Error(`query parameter ${name}: a JSON Schema of ${property}`);
+    const { description, ...parameterSchema } = property;
+    return { name, in: 'query', required: json.required?.includes(name) ?? false, schema: parameterSchema, ...(description === undefined ? {} : { description }) };
+  });
+}
 const p = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const triageResponse = z.toJSONSchema(TriageResponseSchema, { io: 'output', unrepresentable: 'any' });
 const read = { 401: error('no, unknown, revoked or expired credential'), 403: error('credential without the viewer role') };
-const findingFilters = [
-  q('service', { type: 'string' }),
-  q('severity', { enum: ['critical', 'high', 'medium', 'low', 'info', 'unknown'] }),
-  q('category', { enum: [...CATEGORIES] }),
-  q('tool', { type: 'string' }),
-  q('state', { enum: ['open', 'fixed', 'all'], default: 'open' }),
-  q('kev', { enum: ['true', 'false'] }, 'true: KEV-listed findings only (CISA Known Exploited Vulnerabilities); false: the others'),
-  q('epssMin', { type: 'number', minimum: 0, maximum: 1 }, 'lowest EPSS probability; unscored findings are left out'),
-  q('epssPercentileMin', { type: 'number', minimum: 0, maximum: 1 }, 'lowest EPSS percentile; unscored findings are left out'),
-  q('slaBreached', { enum: ['true', 'false'] }, 'true: open findings past their SLA due date (the severity SLA capped at the KEV due date) only'),
-  q('sort', { enum: ['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service', 'epss'], default: 'severity' }),
-  q('order', { enum: ['asc', 'desc'] }),
-  q('offset', { type: 'integer', minimum: 0, default: 0 }),
-];
-
 export function buildOpenApiDocument(options: { publicBadges: boolean }) {
   return {
     openapi: '3.1.0',
@@ -93,15 +94,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
       '/scans': {
         post: {
           summary: 'Ingest a scan report (idempotent per caller scope, service and scanId)',
-          parameters: [
-            {
-              name: 'moveRepository',
-              in: 'query',
-              required: false,
-              description: "true: the report's repository was renamed or moved; its services move to it (audited as service.move-repository)",
-              schema: { type: 'string', enum: ['true', 'false'] },
-            },
-          ],
+          parameters: queryParameters(IngestQuerySchema),
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ScanReport' } } } },
           responses: {
             201: body('ingested', 'IngestResponse'),
@@ -159,17 +152,17 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
       '/services/{name}/posture': {
         get: {
           summary: 'Open findings per severity per day (carried forward between snapshots)',
-          parameters: [p('name'), q('from', { type: 'string', format: 'date' }, 'default: to - 89 days'), q('to', { type: 'string', format: 'date' }, 'default: today')],
+          parameters: [p('name'), ...queryParameters(PostureQuerySchema)],
           responses: { 200: body('points', 'PostureResponse'), 400: error('bad day or range'), 404: error('no such service'), ...read },
         },
       },
       '/services/{name}/scans': {
-        get: { summary: 'Recent scans, newest first (viewer, or an ingest credential scoped to the service)', parameters: [p('name'), q('limit', { type: 'integer', maximum: 1000, default: 50 })], responses: { 200: body('scans', 'ScansResponse'), 404: error('no such service'), ...read } },
+        get: { summary: 'Recent scans, newest first (viewer, or an ingest credential scoped to the service)', parameters: [p('name'), ...queryParameters(LimitQuerySchema)], responses: { 200: body('scans', 'ScansResponse'), 404: error('no such service'), ...read } },
       },
       '/findings': {
         get: {
           summary: 'Findings with filters and pagination (viewer; an ingest credential may read with ?service= of its scope)',
-          parameters: [...findingFilters, q('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 })],
+          parameters: queryParameters(FindingQuerySchema),
           responses: { 200: body('items and total', 'FindingsResponse'), 400: error('bad filter'), ...read },
         },
       },
@@ -187,10 +180,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         get: {
           summary:
             'This week, at a glance: new, fixed and reopened findings over the window (every service, default-branch snapshots), the newest of them, the oldest open findings, each service\'s change over the window, SLA breaches now, and the 13-week remediation trend (open findings past their SLA per day; mean and median days to remediate per week)',
-          parameters: [
-            q('days', { enum: ['7', '14', '30'], default: '7' }, 'the window in days; any other value is a 400 naming `days`'),
-            q('limit', { type: 'integer', minimum: 1, maximum: 100, default: 10 }, 'events listed (the counts cover every one)'),
-          ],
+          parameters: queryParameters(WeekQuerySchema),
           responses: { 200: body('the week', 'WeekResponse'), 400: error('bad days or limit'), ...read },
         },
       },
@@ -198,7 +188,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         get: {
           summary:
             'Triage decisions in force (false positive, accepted risk until a date, not affected): what the action applies as suppressions. Viewers and admins read every service; an ingest credential its own services',
-          parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services ((root) included); omitted: every service the credential may read')],
+          parameters: queryParameters(TriageQuerySchema),
           responses: { 200: json('decisions', triageResponse), 400: error('bad query: an unknown parameter (refused here, unlike the other reads) or a service name no scan can carry'), 401: read[401], 403: error('an ingest credential asking for a service outside its scope') },
         },
         post: {
@@ -228,7 +218,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
       '/triage/openvex': {
         get: {
           summary: 'The triage decisions as an OpenVEX v0.2.0 document (not affected with its justification; a false positive as not affected; an accepted risk as affected with an action statement)',
-          parameters: [q('service', { type: 'array', items: { type: 'string' } }, 'repeat for several services ((root) included); omitted: every service')],
+          parameters: queryParameters(TriageQuerySchema),
           responses: {
             200: opaqueObject('OpenVEX document', 'An OpenVEX 0.2.0 document (https://openvex.dev): an external format, specified by OpenVEX, not by this API'),
             400: error('bad query: an unknown parameter or a service name no scan can carry'),
@@ -237,10 +227,10 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
         },
       },
       '/export/findings.csv': {
-        get: { summary: 'CSV export (same filters)', parameters: [...findingFilters, q('limit', { type: 'integer', maximum: 100000 })], responses: { 200: { description: 'text/csv' }, 400: error('bad filter'), ...read } },
+        get: { summary: 'CSV export (same filters)', parameters: queryParameters(ExportQuerySchema), responses: { 200: { description: 'text/csv' }, 400: error('bad filter'), ...read } },
       },
       '/export/findings.json': {
-        get: { summary: 'JSON export (same filters)', parameters: [...findingFilters, q('limit', { type: 'integer', maximum: 100000 })], responses: { 200: body('items', 'FindingsExport'), 400: error('bad filter'), ...read } },
+        get: { summary: 'JSON export (same filters)', parameters: queryParameters(ExportQuerySchema), responses: { 200: body('items', 'FindingsExport'), 400: error('bad filter'), ...read } },
       },
       '/badge/{service}.svg': {
         get: {
@@ -265,10 +255,7 @@ export function buildOpenApiDocument(options: { publicBadges: boolean }) {
       '/admin/audit': {
         get: {
           summary: 'Audit log, newest first',
-          parameters: [
-            q('limit', { type: 'integer', maximum: 1000, default: 50 }),
-            q('action', { type: 'string', pattern: '^[a-z]+(\\.[a-z]+)?$' }, 'one action (triage.set) or a family (triage: every triage.* entry)'),
-          ],
+          parameters: queryParameters(AuditQuerySchema),
           responses: { 200: body('entries', 'AuditResponse'), 401: read[401], 403: error('not admin') },
         },
       },

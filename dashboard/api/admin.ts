@@ -28,7 +28,7 @@ export const NewTokenBodySchema = z
 
 /** `action`: one action (`triage.set`) or a family (`triage`). */
 export const AuditActionSchema = z.string().regex(/^[a-z]+(\.[a-z]+)?$/, 'an action such as triage or triage.set');
-const AuditQuerySchema = LimitQuerySchema.extend({ action: AuditActionSchema.optional() });
+export const AuditQuerySchema = LimitQuerySchema.extend({ action: AuditActionSchema.optional().describe('one action (triage.set) or a family (triage: every triage.* entry)') });
 
 // The answers, as the OpenAPI document describes them (openapi.ts); the routes build them as these
 // types. A token and an audit entry are the store's own shapes (store/types.ts).

@@ -14,6 +14,7 @@ import { ApiError } from '../http-error.js';
 import { CHART_WINDOWS } from '../pages/service.js';
 import { addDays, dayOf, daysBetween } from '../store/days.js';
 import type { ReadStore } from '../store/types.js';
+import type { FindingsResponseSchema, PostureResponseSchema, ServiceResponseSchema } from '../../src/report/read-api.js';
 import {
   cutFromOpenFindings,
   KEPT_OPEN_FINDINGS_MAX,
@@ -67,6 +68,9 @@ export function gzipInThread(text: string, level: number): Buffer {
 }
 
 export type FindingQuery = z.infer<typeof FindingQuerySchema>;
+type ServiceResponse = z.infer<typeof ServiceResponseSchema>;
+type PostureResponse = z.infer<typeof PostureResponseSchema>;
+type FindingsResponse = z.infer<typeof FindingsResponseSchema>;
 
 /** An answer already serialized (its parts written by the store): gzippedAnswer takes it as it is. */
 export class JsonText {
@@ -108,8 +112,15 @@ export interface KeptAnswers {
   source(key: string): CutSource | undefined;
 }
 
-/** One cacheable JSON answer of the read API. */
-export interface JsonAnswer {
+/**
+ * One cacheable JSON answer of the read API; `Answer` the type its contract's schema infers
+ * (src/report/read-api.ts), which a computed value must be (each compute declares it as its return
+ * type too: TypeScript refuses a key the type lacks in a returned object literal only against a
+ * declared one). An answer written as JSON text for speed (JsonText: a posture series the database
+ * writes, a findings page cut from kept rows) is a string to the compiler: that it is the contract's
+ * is what the contract test checks (test/dashboard/api/read-contract.test.ts).
+ */
+export interface JsonAnswer<Answer> {
   /** Its key in the app's cache. */
   key: string;
   /** The data version it shows (read before the data, so an answer is never older than its version). */
@@ -118,7 +129,7 @@ export interface JsonAnswer {
    * The answer's value to serialize, or its finished JSON text. Answers with ages read the clock
    * through `clock` (a reading of `at`, new per computation) when given, else at `at`.
    */
-  compute: (clock?: Date) => Promise<unknown>;
+  compute: (clock?: Date) => Promise<Answer | JsonText>;
   /**
    * The same answer cut from what the cache holds, if it holds it (else undefined: `compute` reads
    * the database): the same text as `compute` gives at the same version and instant, gzipped, or
@@ -126,10 +137,10 @@ export interface JsonAnswer {
    */
   cut?: (kept: KeptAnswers, clock: Date) => Buffer | JsonText | undefined;
   /**
-   * For an answer others are cut from: the computed value as a cut source (its gzip in pieces), or
-   * undefined to keep it as one gzip. `level`: zlib's level of its pieces.
+   * For an answer others are cut from (computed as text): that text as a cut source (its gzip in
+   * pieces), or undefined to keep it as one gzip. `level`: zlib's level of its pieces.
    */
-  keep?: (value: unknown, level: number) => PostureSource | undefined;
+  keep?: (text: JsonText, level: number) => PostureSource | undefined;
   /** Answers with ages (findings, service): the instant they are computed at. */
   at?: Date;
   /** zlib's level when not its default (6). */
@@ -147,7 +158,7 @@ export function postureWindow(q: { from?: string; to?: string }, at: Date): { fr
  * answer per window and service version. Windows that end today carry today in their key, so after
  * the day turns a request for the default window is another key: yesterday's is never served as today's.
  */
-export function postureAnswer(store: ReadStore, name: string, window: { from: string; to: string }, today?: string): JsonAnswer {
+export function postureAnswer(store: ReadStore, name: string, window: { from: string; to: string }, today?: string): JsonAnswer<PostureResponse> {
   const { from, to } = window;
   // The points spliced into what JSON.stringify({ service, from, to, points }) gives.
   const prefix = `{"service":${JSON.stringify(name)},"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"points":`;
@@ -176,7 +187,7 @@ export function postureAnswer(store: ReadStore, name: string, window: { from: st
       return undefined;
     },
     // That window is what others are cut from (kept in blocks of days).
-    keep: (value, level) => (value instanceof PostureText && daysBetween(from, to) + 1 === CUT_FROM_DAYS ? posturePieces(prefix, value.points, to, level) : undefined),
+    keep: (text, level) => (text instanceof PostureText && daysBetween(from, to) + 1 === CUT_FROM_DAYS ? posturePieces(prefix, text.points, to, level) : undefined),
     // Level 1: a year's 40 KB in a third of level 6's CPU (0.12 against 0.33 ms), 2.9 KB instead of 2.3.
     gzipLevel: 1,
   };
@@ -193,11 +204,11 @@ const postureKey = (name: string, from: string, to: string) => `api|posture|${na
  * answer per service version (another service's ingest leaves it cached). An unknown name throws a
  * 404, and nothing is kept for it.
  */
-export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAnswer {
+export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAnswer<ServiceResponse> {
   return {
     key: `api|service|${name}`,
     version: () => store.serviceVersion(name),
-    compute: async (clock: Date = at) => {
+    compute: async (clock: Date = at): Promise<ServiceResponse> => {
       // Both reads at once (each on its own pooled connection on PostgreSQL): one round trip's wait.
       const [service, scans] = await Promise.all([store.getService(name, clock), store.listScans(name, 20)]);
       if (!service) throw new ApiError(404, `no service "${name}"`, 'name');
@@ -213,11 +224,11 @@ export function serviceAnswer(store: ReadStore, name: string, at: Date): JsonAns
  * the answer is that service's own: its version, not the global one (the caller's right to read
  * the service is the route's check).
  */
-export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): JsonAnswer {
+export function findingsAnswer(store: ReadStore, q: FindingQuery, at: Date): JsonAnswer<FindingsResponse> {
   return {
     key: findingsKey(q),
     version: q.service === undefined ? () => store.dataVersion() : () => store.serviceVersion(q.service!),
-    compute: async (clock: Date = at) => {
+    compute: async (clock: Date = at): Promise<FindingsResponse> => {
       const { items, total } = await store.listFindings(toFindingFilter(q), clock);
       return { items, total, limit: q.limit, offset: q.offset };
     },
@@ -285,7 +296,7 @@ export async function keepOpenFindings(deps: Pick<RouteDeps, 'cache' | 'now'>, s
  * `ahead` (the warmer): computes this minute's answer unless the cache holds it, and before each
  * step (reading, serializing) lets the requests in flight go first unless one waits for it.
  */
-export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pick<RouteDeps, 'warmer'>>, a: JsonAnswer, ahead?: { pause: () => Promise<void> }): Promise<Buffer> {
+export async function gzippedAnswer<Answer>(deps: Pick<RouteDeps, 'cache'> & Partial<Pick<RouteDeps, 'warmer'>>, a: JsonAnswer<Answer>, ahead?: { pause: () => Promise<void> }): Promise<Buffer> {
   const { cache } = deps;
   // Set once the version is read (a cut reads answers of that version only).
   let version: number | undefined;
@@ -305,7 +316,7 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
     const value = cut ?? (await a.compute(clock));
     await ahead?.pause();
     // A source's pieces are compressed in this thread, each apart (tens of us each; the pool's hand-over would cost more).
-    const source = cache ? a.keep?.(value, a.gzipLevel ?? constants.Z_DEFAULT_COMPRESSION) : undefined;
+    const source = cache && value instanceof JsonText ? a.keep?.(value, a.gzipLevel ?? constants.Z_DEFAULT_COMPRESSION) : undefined;
     if (source) return source;
     const text = value instanceof JsonText ? value.text : JSON.stringify(value);
     const level = a.gzipLevel ?? constants.Z_DEFAULT_COMPRESSION;
@@ -333,7 +344,7 @@ export async function gzippedAnswer(deps: Pick<RouteDeps, 'cache'> & Partial<Pic
  * the service itself (`/services/NAME`), the posture of AHEAD_POSTURE_DAYS ending today, and the
  * first findings page (`/findings?service=NAME`, default limit and offset).
  */
-export function polledAnswers(store: ReadStore, name: string, at: Date): JsonAnswer[] {
+export function polledAnswers(store: ReadStore, name: string, at: Date): JsonAnswer<ServiceResponse | PostureResponse | FindingsResponse>[] {
   const today = dayOf(at.toISOString());
   return [
     serviceAnswer(store, name, at),

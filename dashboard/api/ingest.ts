@@ -19,7 +19,12 @@ import { warmUpScanReportSchema } from './schema-warm-up.js';
  * `?moveRepository=true`: the caller says the service's repository was renamed or moved, so a
  * report from another repository than the service's scans is taken (and the move audited).
  */
-export const IngestQuerySchema = z.object({ moveRepository: z.enum(['true', 'false']).optional() });
+export const IngestQuerySchema = z.object({
+  moveRepository: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe("true: the report's repository was renamed or moved; its services move to it (audited as service.move-repository)"),
+});
 
 const count = z.number().int().nonnegative();
 

@@ -1,9 +1,10 @@
-// Query-string schemas for the read API; zod errors become a 400 naming the parameter.
+// Query-string schemas for the read API; zod errors become a 400 naming the parameter. The OpenAPI
+// document's query parameters are generated from them (dashboard/openapi.ts), descriptions included.
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { ApiError } from '../http-error.js';
 import { isDay } from '../store/days.js';
-import type { FindingFilter } from '../store/types.js';
+import { FINDING_SORT_KEYS, type FindingFilter } from '../store/types.js';
 
 export function zodIssueToApiError(error: z.ZodError, what: string): ApiError {
   const issue = error.issues[0];
@@ -11,7 +12,8 @@ export function zodIssueToApiError(error: z.ZodError, what: string): ApiError {
   return new ApiError(400, `${what}: ${field ? `${field}: ` : ''}${issue.message}`, field || undefined);
 }
 
-const day = z.string().refine(isDay, 'expected a day as YYYY-MM-DD');
+// `format: date` says in JSON Schema what the refine checks (a refine is invisible to it).
+const day = z.string().refine(isDay, 'expected a day as YYYY-MM-DD').meta({ format: 'date' });
 const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 const probability = z.coerce.number().min(0, 'expected a number from 0 to 1').max(1, 'expected a number from 0 to 1');
 
@@ -21,15 +23,11 @@ export const FindingQuerySchema = z.object({
   category: CategorySchema.optional(),
   tool: z.string().min(1).optional(),
   state: z.enum(['open', 'fixed', 'all']).default('open'),
-  /** `true`: KEV-listed findings only; `false`: the others. */
-  kev: booleanParam.optional(),
-  /** Lowest EPSS probability, 0-1 (unscored findings are left out). */
-  epssMin: probability.optional(),
-  /** Lowest EPSS percentile, 0-1 (unscored findings are left out). */
-  epssPercentileMin: probability.optional(),
-  /** `true`: open findings past their SLA (capped at KEV due dates) only. */
-  slaBreached: booleanParam.optional(),
-  sort: z.enum(['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service', 'epss']).default('severity'),
+  kev: booleanParam.optional().describe('true: KEV-listed findings only (CISA Known Exploited Vulnerabilities); false: the others'),
+  epssMin: probability.optional().describe('lowest EPSS probability; unscored findings are left out'),
+  epssPercentileMin: probability.optional().describe('lowest EPSS percentile; unscored findings are left out'),
+  slaBreached: booleanParam.optional().describe('true: open findings past their SLA due date (the severity SLA capped at the KEV due date) only'),
+  sort: z.enum(FINDING_SORT_KEYS).default('severity'),
   order: z.enum(['asc', 'desc']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -40,7 +38,7 @@ export const ExportQuerySchema = FindingQuerySchema.extend({
   limit: z.coerce.number().int().min(1).max(EXPORT_MAX_ROWS).default(EXPORT_MAX_ROWS),
 });
 
-export const PostureQuerySchema = z.object({ from: day.optional(), to: day.optional() });
+export const PostureQuerySchema = z.object({ from: day.optional().describe('default: to - 89 days'), to: day.optional().describe('default: today') });
 
 /** GET /api/v1/week and the overview page: the window (7, 14 or 30 days; anything else is a 400 naming `days`). */
 export const WeekDaysSchema = z
@@ -48,8 +46,8 @@ export const WeekDaysSchema = z
   .default('7')
   .transform((d) => Number(d) as 7 | 14 | 30);
 export const WeekQuerySchema = z.object({
-  days: WeekDaysSchema,
-  limit: z.coerce.number().int().min(1).max(100).default(10),
+  days: WeekDaysSchema.describe('the window in days; any other value is a 400 naming `days`'),
+  limit: z.coerce.number().int().min(1).max(100).default(10).describe('events listed (the counts cover every one)'),
 });
 
 export const LimitQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });

@@ -1,6 +1,8 @@
 // The read API (viewer or admin): services, posture series, findings, exports, the badge.
 import { gunzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
+import type { z } from 'zod';
+import type { FindingsExportSchema, ScansResponseSchema } from '../../src/report/read-api.js';
 import { requireRole, requireServiceRead } from '../auth/principal.js';
 import { backgroundOf, cachedOverview, overviewPeriod } from '../cached-reads.js';
 import { findingsAnswer, gzipAsync, gzippedAnswer, pollAnswersAhead, postureAnswer, postureWindow, serviceAnswer, type JsonAnswer } from './answers.js';
@@ -34,7 +36,7 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
   const viewer = requireRole('viewer');
 
   /** A JSON answer (answers.ts: the cache step shared with the answers computed ahead), gzipped or not as the client accepts. */
-  const cachedJson = async (c: Context<AppEnv>, answer: JsonAnswer): Promise<Response> => {
+  const cachedJson = async <Answer>(c: Context<AppEnv>, answer: JsonAnswer<Answer>): Promise<Response> => {
     const gz = await gzippedAnswer(deps, answer);
     if (acceptsGzip(c.req.header('accept-encoding'))) {
       return c.body(gz as Uint8Array<ArrayBuffer>, 200, { ...JSON_HEADERS, 'Content-Encoding': 'gzip' });
@@ -98,7 +100,8 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     const name = c.req.param('name');
     const q = parseQuery(LimitQuerySchema, c.req.query());
     if (!(await store.hasService(name))) throw new ApiError(404, `no service "${name}"`, 'name');
-    return c.json({ scans: await store.listScans(name, q.limit) });
+    const answer: z.infer<typeof ScansResponseSchema> = { scans: await store.listScans(name, q.limit) };
+    return c.json(answer);
   });
 
   app.get('/week', viewer, async (c) => {
@@ -140,7 +143,8 @@ export function createReadRoutes(deps: Pick<RouteDeps, 'config' | 'now' | 'cache
     const at = deps.now();
     const { items, total } = await store.listFindings(toFindingFilter(q), at);
     c.header('Content-Disposition', 'attachment; filename="gatehouse-findings.json"');
-    return c.json({ generatedAt: at.toISOString(), total, count: items.length, items });
+    const answer: z.infer<typeof FindingsExportSchema> = { generatedAt: at.toISOString(), total, count: items.length, items };
+    return c.json(answer);
   });
 
   // Badges are public when `publicBadges` is set (to embed in READMEs, which GitHub fetches

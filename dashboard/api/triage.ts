@@ -22,7 +22,10 @@ import { zodIssueToApiError } from './query.js';
 const MAX_SERVICES = 500;
 // Any name a scan may carry, the root service "(root)" included: its page links its OpenVEX export.
 const StoredServiceNameSchema = z.string().refine(isServiceName, `a service name: ${SERVICE_NAME_RULE}, or (root)`);
-const TriageQuerySchema = z.object({ service: z.array(StoredServiceNameSchema).max(MAX_SERVICES).optional() }).strict();
+/** GET /triage and /triage/openvex: `?service=a&service=b` (servicesOf reads a repeated parameter as this array). */
+export const TriageQuerySchema = z
+  .object({ service: z.array(StoredServiceNameSchema).max(MAX_SERVICES).optional().describe('repeat for several services ((root) included); omitted: every service the credential may read') })
+  .strict();
 
 /** At most this many fingerprints per call. */
 export const MAX_TRIAGE_FINGERPRINTS = 500;

@@ -62,7 +62,9 @@ export interface ServiceHead {
   posture?: PosturePoint[];
 }
 
-export type FindingSortKey = 'severity' | 'age' | 'firstSeen' | 'lastSeen' | 'title' | 'tool' | 'service' | 'epss';
+/** What listFindings orders by: the read API's `sort` values (dashboard/api/query.ts parses them with this list). */
+export const FINDING_SORT_KEYS = ['severity', 'age', 'firstSeen', 'lastSeen', 'title', 'tool', 'service', 'epss'] as const;
+export type FindingSortKey = (typeof FINDING_SORT_KEYS)[number];
 
 export interface FindingFilter {
   service?: string;

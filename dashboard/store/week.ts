@@ -5,7 +5,14 @@
 import type { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../src/findings/finding.js';
 import { SEVERITY_RANK } from '../../src/findings/severity.js';
-import type { RemediationTrendSchema, ServiceChangeSchema, WeekResponseSchema } from '../../src/report/read-api.js';
+import type {
+  LifecycleEventKindSchema,
+  OldestOpenFindingSchema,
+  RemediationTrendSchema,
+  ServiceChangeSchema,
+  WeekEventSchema,
+  WeekResponseSchema,
+} from '../../src/report/read-api.js';
 import { addDays, dayOf, daysBetween } from './days.js';
 import { kevDeadline } from './exploit.js';
 import type { SlaDays } from './shapes.js';
@@ -15,35 +22,17 @@ const DAY_MS = 86_400_000;
 /** Worst first among findings of the same instant (one ingest opens them all at once). */
 const WORST_FIRST = `CASE f.severity ${SEVERITIES.map((s) => `WHEN '${s}' THEN ${SEVERITY_RANK[s] * 10 + (s === 'unknown' ? 0 : 1)}`).join(' ')} END DESC`;
 
-export type WeekEventKind = 'opened' | 'fixed' | 'reopened';
-
-export interface WeekEvent {
-  kind: WeekEventKind;
-  at: string;
-  service: string;
-  fingerprint: string;
-  title: string;
-  severity: Severity;
-}
-
-export interface OldestOpenFinding {
-  service: string;
-  fingerprint: string;
-  title: string;
-  severity: Severity;
-  openedAt: string;
-}
-
-export interface WeekSummary {
-  /** Events at or after this time count. */
-  since: string;
-  /** Every event since `since`, per kind (not capped by the list's limit). */
-  counts: Record<WeekEventKind, number>;
-  /** The newest events first, at most `limit`. */
-  events: WeekEvent[];
-  /** Open, not suppressed, not triaged findings, oldest period first (at most 5). */
-  oldestOpen: OldestOpenFinding[];
-}
+// The answer's parts are the read API's contract (src/report/read-api.ts): GET /api/v1/week sends them as they are.
+export type WeekEventKind = z.infer<typeof LifecycleEventKindSchema>;
+export type WeekEvent = z.infer<typeof WeekEventSchema>;
+export type OldestOpenFinding = z.infer<typeof OldestOpenFindingSchema>;
+export type WeekResponse = z.infer<typeof WeekResponseSchema>;
+/**
+ * weekSummary's answer, the part of GET /api/v1/week it reads: `counts` every event since `since`
+ * per kind (not capped by the list's limit), `events` the newest first (at most `limit`),
+ * `oldestOpen` the open findings that count, oldest period first (at most 5).
+ */
+export type WeekSummary = Pick<WeekResponse, 'since' | 'counts' | 'events' | 'oldestOpen'>;
 
 export const OLDEST_OPEN_LIMIT = 5;
 
@@ -103,7 +92,6 @@ export function assembleWeek(since: string, counts: readonly WeekCountDbRow[], e
 
 export type ServiceChange = z.infer<typeof ServiceChangeSchema>;
 export type RemediationTrend = z.infer<typeof RemediationTrendSchema>;
-export type WeekResponse = z.infer<typeof WeekResponseSchema>;
 
 /** Days of the remediation trend: 13 whole weeks, ending today. */
 export const REMEDIATION_DAYS = 91;

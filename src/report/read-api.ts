@@ -126,8 +126,10 @@ export const FindingRowSchema = z.object({
     .optional(),
 });
 
+export const LifecycleEventKindSchema = z.enum(['opened', 'fixed', 'reopened']);
+
 export const LifecycleEventSchema = z.object({
-  kind: z.enum(['opened', 'fixed', 'reopened']),
+  kind: LifecycleEventKindSchema,
   at: isoTime,
   scanId: z.string(),
   /** For `fixed`: days the finding was open in the period that just ended. */
@@ -250,14 +252,18 @@ export const RemediationTrendSchema = z.object({
   ),
 });
 
-const WeekEventSchema = z.object({
-  kind: z.enum(['opened', 'fixed', 'reopened']),
+/** One lifecycle event of GET /api/v1/week's list, with the finding it happened to. */
+export const WeekEventSchema = z.object({
+  kind: LifecycleEventKindSchema,
   at: isoTime,
   service: z.string(),
   fingerprint: z.string(),
   title: z.string(),
   severity: SeveritySchema,
 });
+
+/** One of GET /api/v1/week's oldest open findings. */
+export const OldestOpenFindingSchema = z.object({ service: z.string(), fingerprint: z.string(), title: z.string(), severity: SeveritySchema, openedAt: isoTime });
 
 // The bodies of the read endpoints, by path.
 
@@ -320,7 +326,7 @@ export const WeekResponseSchema = z.object({
   /** The newest events, at most `limit`. */
   events: z.array(WeekEventSchema),
   /** Open findings that count (not suppressed, not triaged), oldest first (at most 5). */
-  oldestOpen: z.array(z.object({ service: z.string(), fingerprint: z.string(), title: z.string(), severity: SeveritySchema, openedAt: isoTime })),
+  oldestOpen: z.array(OldestOpenFindingSchema),
   /** Open findings past their SLA now, every service. */
   slaBreachesNow: count,
   /** Each service's change over the window (services with at least one snapshot), by name. */

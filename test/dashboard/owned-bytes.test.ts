@@ -22,7 +22,7 @@ describe('bytes kept in the cache own their memory', () => {
 
   it('a small gzipped answer, gzipped in the thread or on the pool, pins no more than twice its size', async () => {
     const value = { service: 'svc', findings: Array.from({ length: 20 }, (_, i) => ({ id: i, title: `finding ${i}` })) };
-    const answer = (key: string): JsonAnswer => ({ key, version: async () => 1, compute: async () => value });
+    const answer = (key: string): JsonAnswer<typeof value> => ({ key, version: async () => 1, compute: async () => value });
     const cache = new VersionedCache();
     const waited = await gzippedAnswer({ cache }, answer('waited'));
     const ahead = await gzippedAnswer({ cache }, answer('ahead'), { pause: async () => {} });

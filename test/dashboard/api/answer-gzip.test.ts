@@ -127,7 +127,7 @@ describe.each(BACKENDS)('gzip of the read API answers on %s', (backend) => {
         expect(body.equals(joinGzip([storedPiece(text)]))).toBe(true);
       }
       // Work ahead too: a short answer does not wait for the pool.
-      const short: JsonAnswer = { key: 'api|short', version: async () => 1, compute: async () => new JsonText('{"items":[]}'), gzipLevel: 1 };
+      const short: JsonAnswer<unknown> = { key: 'api|short', version: async () => 1, compute: async () => new JsonText('{"items":[]}'), gzipLevel: 1 };
       const gz = await gzippedAnswer({ cache }, short, { pause: async () => undefined });
       expect(gz.equals(joinGzip([storedPiece('{"items":[]}')]))).toBe(true);
     } finally {
@@ -139,7 +139,7 @@ describe.each(BACKENDS)('gzip of the read API answers on %s', (backend) => {
     const cache = new VersionedCache(1 << 24);
     const text = JSON.stringify({ points: Array.from({ length: 3000 }, (_, i) => ({ day: i, total: (i * 7919) % 1000 })) });
     expect(text.length).toBeGreaterThan(WAITED_GZIP_MAX);
-    const big: JsonAnswer = { key: 'api|big', version: async () => 1, compute: async () => new JsonText(text), gzipLevel: 1 };
+    const big: JsonAnswer<unknown> = { key: 'api|big', version: async () => 1, compute: async () => new JsonText(text), gzipLevel: 1 };
     const pool = holdThreadPool();
     let done = false;
     const answer = gzippedAnswer({ cache }, big).then((gz) => {

@@ -2,14 +2,19 @@
 // every body parses with its schema and nothing in it is outside the schema (a field the server adds
 // must be added to the contract, which the OpenAPI document and the action's client read). The
 // dashboard's own answers (ingest, scan check, triage changes, admin) are held to their schemas the
-// same way, and the OpenAPI document gives every JSON answer a schema.
+// same way, and the OpenAPI document gives every JSON answer a schema. GET /week is held to its
+// schema the same way in pages/week.test.ts, on a history where each of its lists has items. Each
+// route's query parameters in the document are its query schema's, and say what the route accepts.
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AuditResponseSchema, TokenCreatedResponseSchema, TokenRevokedResponseSchema, TokensResponseSchema } from '../../../dashboard/api/admin.js';
-import { IngestResponseSchema } from '../../../dashboard/api/ingest.js';
+import { AuditQuerySchema, AuditResponseSchema, TokenCreatedResponseSchema, TokenRevokedResponseSchema, TokensResponseSchema } from '../../../dashboard/api/admin.js';
+import { IngestQuerySchema, IngestResponseSchema } from '../../../dashboard/api/ingest.js';
+import { EXPORT_MAX_ROWS, ExportQuerySchema, FindingQuerySchema, LimitQuerySchema, PostureQuerySchema, WeekQuerySchema } from '../../../dashboard/api/query.js';
 import { ScanCheckResponseSchema } from '../../../dashboard/api/scan-check.js';
-import { TriageChangeResponseSchema } from '../../../dashboard/api/triage.js';
+import { TriageChangeResponseSchema, TriageQuerySchema } from '../../../dashboard/api/triage.js';
 import { buildOpenApiDocument } from '../../../dashboard/openapi.js';
+import { FINDING_SORT_KEYS } from '../../../dashboard/store/types.js';
 import {
   FindingDetailResponseSchema,
   FindingsExportSchema,
@@ -22,25 +27,8 @@ import {
 } from '../../../src/report/read-api.js';
 import { BACKENDS } from '../store/backends.js';
 import { day, makeReport } from '../store/report-builder.js';
+import { expectContract } from './contract-check.js';
 import { ADMIN_TOKEN, startTestDashboardOn, type TestDashboard } from './harness.js';
-
-/** Every key path of a JSON value ("a.b[].c"), to compare what was sent with what the schema keeps. */
-function keyPaths(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((v) => keyPaths(v, `${prefix}[]`));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => [`${prefix}.${k}`, ...keyPaths(v, `${prefix}.${k}`)]);
-  }
-  return [];
-}
-
-function expectContract(schema: z.ZodType, body: unknown): void {
-  const parsed = schema.safeParse(body);
-  expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
-  // zod drops unknown keys: anything lost here is a field the contract does not describe
-  const sent = new Set(keyPaths(body));
-  const kept = new Set(keyPaths(parsed.data));
-  expect([...sent].filter((k) => !kept.has(k))).toEqual([]);
-}
 
 describe.each(BACKENDS)('read API contract (%s)', (backend) => {
   let t: TestDashboard;
@@ -150,8 +138,15 @@ interface OpenApiSchema {
   description?: string;
   [keyword: string]: unknown;
 }
+interface OpenApiParameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: OpenApiSchema;
+}
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: OpenApiSchema }> }> }>>;
+  paths: Record<string, Record<string, { parameters?: OpenApiParameter[]; responses?: Record<string, { content?: Record<string, { schema?: OpenApiSchema }> }> }>>;
   components: { schemas: Record<string, OpenApiSchema> };
 }
 
@@ -196,6 +191,90 @@ function answerSchemaProblems(doc: OpenApiDocument): { checked: string[]; proble
   return { checked, problems };
 }
 
+/** The schema each route parses its query string with, by endpoint: the only source of its query parameters. */
+const QUERY_SCHEMAS: Record<string, z.ZodObject> = {
+  'POST /scans': IngestQuerySchema,
+  'GET /services/{name}/posture': PostureQuerySchema,
+  'GET /services/{name}/scans': LimitQuerySchema,
+  'GET /findings': FindingQuerySchema,
+  'GET /week': WeekQuerySchema,
+  'GET /triage': TriageQuerySchema,
+  'GET /triage/openvex': TriageQuerySchema,
+  'GET /export/findings.csv': ExportQuerySchema,
+  'GET /export/findings.json': ExportQuerySchema,
+  'GET /admin/audit': AuditQuerySchema,
+};
+
+/**
+ * What the document says of a scalar query parameter that its route's schema does not do: an enum
+ * value it refuses or a value outside the enum it takes, a bound it refuses or a value beyond it it
+ * takes, a default that is not what an absent parameter becomes, a date format it does not keep.
+ */
+function parameterClaimProblems(endpoint: string, schema: z.ZodObject, parameter: OpenApiParameter): string[] {
+  const problems: string[] = [];
+  const at = `${endpoint} ?${parameter.name}`;
+  const takes = (value: string) => schema.safeParse({ [parameter.name]: value }).success;
+  const claimed = parameter.schema ?? {};
+  if (Array.isArray(claimed.enum)) {
+    for (const value of claimed.enum) if (!takes(String(value))) problems.push(`${at}: refuses ${value} of its enum`);
+    if (takes('no-such-value')) problems.push(`${at}: takes a value outside its enum`);
+  }
+  if (typeof claimed.minimum === 'number') {
+    if (!takes(String(claimed.minimum))) problems.push(`${at}: refuses its minimum ${claimed.minimum}`);
+    if (takes(String(claimed.minimum - 1))) problems.push(`${at}: takes ${claimed.minimum - 1}, below its minimum`);
+  }
+  if (typeof claimed.maximum === 'number') {
+    if (!takes(String(claimed.maximum))) problems.push(`${at}: refuses its maximum ${claimed.maximum}`);
+    if (takes(String(claimed.maximum + 1))) problems.push(`${at}: takes ${claimed.maximum + 1}, above its maximum`);
+  }
+  if (claimed.default !== undefined) {
+    const absent = schema.parse({})[parameter.name];
+    const given = schema.parse({ [parameter.name]: String(claimed.default) })[parameter.name];
+    if (!Object.is(absent, given)) problems.push(`${at}: an absent parameter is ${absent}, not its default ${claimed.default}`);
+  }
+  if (claimed.format === 'date' && (!takes('2026-02-28') || takes('2026-02-30'))) problems.push(`${at}: not a date as its format says`);
+  return problems;
+}
+
+/**
+ * Every query parameter of the document against its route's query schema: the parameters are its
+ * properties, each as z.toJSONSchema gives it (the text a client sends: io input) with its
+ * description, and what each claims is what the schema does; an endpoint without a query schema
+ * has no query parameter.
+ */
+function queryParameterProblems(doc: OpenApiDocument): { checked: string[]; problems: string[] } {
+  const checked: string[] = [];
+  const problems: string[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!HTTP_METHODS.has(method)) continue;
+      const endpoint = `${method.toUpperCase()} ${path}`;
+      const parameters = (operation.parameters ?? []).filter((p) => p.in === 'query');
+      const schema = QUERY_SCHEMAS[endpoint];
+      if (!schema) {
+        if (parameters.length > 0) problems.push(`${endpoint}: query parameters without a query schema`);
+        continue;
+      }
+      checked.push(endpoint);
+      const expected = z.toJSONSchema(schema, { io: 'input' }).properties ?? {};
+      const names = parameters.map((p) => p.name);
+      for (const name of Object.keys(expected)) if (!names.includes(name)) problems.push(`${endpoint} ?${name}: missing`);
+      for (const parameter of parameters) {
+        const property = expected[parameter.name];
+        if (property === undefined) {
+          problems.push(`${endpoint} ?${parameter.name}: not in its query schema`);
+          continue;
+        }
+        const described = { ...parameter.schema, ...(parameter.description === undefined ? {} : { description: parameter.description }) };
+        if (!isDeepStrictEqual(described, property)) problems.push(`${endpoint} ?${parameter.name}: ${JSON.stringify(described)} is not its schema's ${JSON.stringify(property)}`);
+        if (parameter.required) problems.push(`${endpoint} ?${parameter.name}: required`);
+        problems.push(...parameterClaimProblems(endpoint, schema, parameter));
+      }
+    }
+  }
+  return { checked, problems };
+}
+
 describe.each([false, true])('the OpenAPI document (publicBadges: %s)', (publicBadges) => {
   const doc = JSON.parse(JSON.stringify(buildOpenApiDocument({ publicBadges }))) as OpenApiDocument;
 
@@ -226,6 +305,51 @@ describe.each([false, true])('the OpenAPI document (publicBadges: %s)', (publicB
       expect(ref, answer).toBeDefined();
       expect(doc.components.schemas[ref!.replace('#/components/schemas/', '')], answer).toEqual(JSON.parse(JSON.stringify(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }))));
     }
+  });
+
+  it("gives each route's query parameters as its query schema has them, with what it accepts", () => {
+    const { checked, problems } = queryParameterProblems(doc);
+    expect(problems).toEqual([]);
+    expect(checked.sort()).toEqual(Object.keys(QUERY_SCHEMAS).sort());
+    const parameter = (endpoint: string, name: string) => {
+      const [method, path] = endpoint.split(' ');
+      return doc.paths[path][method.toLowerCase()].parameters?.find((p) => p.name === name && p.in === 'query');
+    };
+    // The copies that had drifted, and the one sort list.
+    for (const endpoint of ['GET /export/findings.csv', 'GET /export/findings.json']) {
+      expect(parameter(endpoint, 'limit')?.schema, endpoint).toEqual({ type: 'integer', minimum: 1, maximum: EXPORT_MAX_ROWS, default: EXPORT_MAX_ROWS });
+    }
+    for (const endpoint of ['GET /services/{name}/scans', 'GET /admin/audit']) {
+      expect(parameter(endpoint, 'limit')?.schema, endpoint).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 50 });
+    }
+    expect(parameter('GET /findings', 'limit')?.schema).toEqual({ type: 'integer', minimum: 1, maximum: 500, default: 50 });
+    expect(parameter('GET /findings', 'sort')?.schema).toMatchObject({ enum: [...FINDING_SORT_KEYS], default: 'severity' });
+    expect(parameter('GET /findings', 'epssMin')).toMatchObject({ schema: { type: 'number', minimum: 0, maximum: 1 }, description: expect.stringContaining('EPSS probability') });
+    expect(parameter('GET /week', 'days')).toMatchObject({ schema: { enum: ['7', '14', '30'], default: '7' }, description: expect.stringContaining('400') });
+    expect(parameter('GET /services/{name}/posture', 'from')?.schema).toEqual({ type: 'string', format: 'date' });
+    expect(parameter('GET /triage', 'service')?.schema).toMatchObject({ type: 'array', maxItems: 500 });
+  });
+
+  it('flags a query parameter written apart from its schema (the check itself)', () => {
+    const broken = structuredClone(doc);
+    // The drift the hand-written copies had (no minimum), and a bound the route does not keep.
+    delete broken.paths['/export/findings.csv'].get.parameters!.find((p) => p.name === 'limit')!.schema!.minimum;
+    broken.paths['/export/findings.json'].get.parameters!.find((p) => p.name === 'limit')!.schema!.minimum = 2;
+    broken.paths['/week'].get.parameters!.push({ name: 'window', in: 'query', schema: { type: 'string' } });
+    const findings = broken.paths['/findings'].get;
+    findings.parameters = findings.parameters!.filter((p) => p.name !== 'sort');
+    findings.parameters.find((p) => p.name === 'state')!.schema!.enum = ['open', 'fixed', 'all', 'closed'];
+    broken.paths['/services/{name}'].get.parameters!.push({ name: 'verbose', in: 'query', schema: { type: 'string' } });
+    expect(queryParameterProblems(broken).problems).toEqual([
+      'GET /services/{name}: query parameters without a query schema',
+      'GET /findings ?sort: missing',
+      expect.stringMatching(/^GET \/findings \?state: .* is not its schema's /),
+      'GET /findings ?state: refuses closed of its enum',
+      'GET /week ?window: not in its query schema',
+      expect.stringMatching(/^GET \/export\/findings\.csv \?limit: .* is not its schema's /),
+      expect.stringMatching(/^GET \/export\/findings\.json \?limit: .* is not its schema's /),
+      'GET /export/findings.json ?limit: takes 1, below its minimum',
+    ]);
   });
 
   it('flags a bare object answer and a dangling $ref (the check itself)', () => {

@@ -9,6 +9,7 @@ import { WeekResponseSchema } from '../../../src/report/read-api.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
 import { makeReport } from '../store/report-builder.js';
 import { BACKENDS } from '../store/backends.js';
+import { expectContract } from '../api/contract-check.js';
 
 // On each store backend: a temporary SQLite file and a fresh PostgreSQL database.
 describe.each(BACKENDS)('%s store', (backend) => {
@@ -176,7 +177,11 @@ describe.each(BACKENDS)('%s store', (backend) => {
     it('serves the same in GET /api/v1/week, in its contract and the OpenAPI document', async () => {
       const r = await api('/api/v1/week?days=14');
       expect(r.status).toBe(200);
-      const body = WeekResponseSchema.parse(await r.json());
+      const sent: unknown = await r.json();
+      // Nothing outside the contract (zod's parse alone drops a field the schema lacks), in every list of it.
+      expectContract(WeekResponseSchema, sent);
+      const body = WeekResponseSchema.parse(sent);
+      for (const list of [body.events, body.oldestOpen, body.services, body.remediation.days, body.remediation.weeks]) expect(list.length).toBeGreaterThan(0);
       expect(body.days).toBe(14);
       expect(body.counts).toEqual((await h.store.weekSummary(new Date(NOW.getTime() - 14 * DAY).toISOString(), 10)).counts);
       expect(body.remediation).toEqual(await h.store.remediationTrend(NOW));
