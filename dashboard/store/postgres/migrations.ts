@@ -354,15 +354,24 @@ export const PG_MIGRATIONS: readonly string[] = [
 export const MIGRATION_LOCK = 7_281_001;
 export const INGEST_LOCK = 7_281_002;
 
-/** Applies every migration past the database's version, all in one transaction under a lock. */
+/**
+ * Applies every migration past the database's version, all in one transaction under a lock. A
+ * database already at this version is only read: a role with no right to create tables (reads and
+ * writes of rows only) runs a dashboard on a schema an owner migrated (docs/dashboard.md).
+ */
 export async function migratePostgres(client: pg.PoolClient): Promise<number> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS gatehouse_schema (version INTEGER NOT NULL)');
+    const present = (await client.query<{ present: boolean }>("SELECT to_regclass('gatehouse_schema') IS NOT NULL AS present")).rows[0].present;
+    if (!present) await client.query('CREATE TABLE gatehouse_schema (version INTEGER NOT NULL)');
     const row = await client.query<{ version: number }>('SELECT version FROM gatehouse_schema LIMIT 1');
     const current = row.rows[0]?.version ?? 0;
     if (current > PG_MIGRATIONS.length) throw new StoreVersionError(current, PG_MIGRATIONS.length);
+    if (current === PG_MIGRATIONS.length) {
+      await client.query('COMMIT');
+      return current;
+    }
     for (let v = current; v < PG_MIGRATIONS.length; v++) await client.query(PG_MIGRATIONS[v]);
     if (row.rows.length === 0) await client.query('INSERT INTO gatehouse_schema (version) VALUES ($1)', [PG_MIGRATIONS.length]);
     else await client.query('UPDATE gatehouse_schema SET version = $1', [PG_MIGRATIONS.length]);

@@ -435,6 +435,41 @@ describe('bad days', () => {
     }
   });
 
+  it('runs on a schema at its version with a role that may only read and write rows; a schema to migrate says it may not', async () => {
+    await (await openPostgresStore(url)).close();
+    const role = `gh_rows_${process.pid}_${Date.now()}`;
+    const database = new URL(url).pathname.slice(1);
+    await sql(`CREATE ROLE ${role} LOGIN PASSWORD 'rows-Only-pw'`);
+    try {
+      await sql(`GRANT CONNECT ON DATABASE ${database} TO ${role}; GRANT USAGE ON SCHEMA public TO ${role}; REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}; GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+      const asRole = new URL(url);
+      asRole.username = role;
+      asRole.password = 'rows-Only-pw';
+      const store = await openPostgresStore(asRole.toString());
+      try {
+        expect((await store.ingestScan(makeReport({ scanId: 'rows-only', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't')).status).toBe('created');
+        expect((await store.listFindings({ state: 'open', limit: 10, offset: 0 })).total).toBe(1);
+      } finally {
+        await store.close();
+      }
+      // A database with no schema yet: the role may not create it, and the start says so.
+      const empty = await freshPostgresDatabase();
+      const emptyName = new URL(empty.url).pathname.slice(1);
+      try {
+        await sql(`GRANT CONNECT ON DATABASE ${emptyName} TO ${role}`);
+        const onEmpty = new URL(asRole);
+        onEmpty.pathname = `/${emptyName}`;
+        await expect(openPostgresStore(onEmpty.toString())).rejects.toThrow(/^cannot prepare the schema on postgres:\/\/gh_rows_\w+:\*\*\*\*@[^ ]+: permission denied for schema public$/);
+        await sql(`REVOKE ALL ON DATABASE ${emptyName} FROM ${role}`);
+      } finally {
+        await empty.drop();
+      }
+    } finally {
+      await sql(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}; REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${role}; REVOKE ALL ON SCHEMA public FROM ${role}; REVOKE ALL ON DATABASE ${database} FROM ${role}; DROP ROLE ${role}`);
+    }
+  });
+
   it('refuses a database migrated by a newer Gatehouse', async () => {
     await sql('UPDATE gatehouse_schema SET version = 99');
     await expect(openPostgresStore(url)).rejects.toThrow(StoreVersionError);
