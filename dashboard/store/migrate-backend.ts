@@ -7,8 +7,11 @@
 // over. The source is read as one snapshot: a dashboard still writing to the file does not disturb
 // the copy (what it writes afterwards is not copied). Text holding a NUL character (SQLite keeps
 // it, PostgreSQL refuses it) is copied with U+FFFD in its place, as ingest stores it (text.ts).
+import Database from 'better-sqlite3';
 import type pg from 'pg';
+import { StoreVersionError } from './errors.js';
 import { openPostgresStore, redactUrl } from './postgres/open.js';
+import { MIGRATIONS } from './sqlite/migrations.js';
 import { openSqliteStore } from './sqlite/open.js';
 import { withoutNul } from './text.js';
 import { STORE_TABLES, type StoreTable } from './types.js';
@@ -20,7 +23,27 @@ export interface MigrationResult {
   counts: Record<StoreTable, number>;
 }
 
+/**
+ * The source is read, never written: a file that is not a Gatehouse dashboard (an empty one, a
+ * mistyped path's new file) or that an older Gatehouse wrote (opening it would upgrade it in place)
+ * is refused before anything opens it for writing.
+ */
+function checkSource(from: string): void {
+  const db = new Database(from, { readonly: true, fileMustExist: true });
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === 0) throw new Error(`--from ${from}: not a Gatehouse dashboard database (it holds no dashboard schema); nothing was copied`);
+    if (version > MIGRATIONS.length) throw new StoreVersionError(version, MIGRATIONS.length);
+    if (version < MIGRATIONS.length) {
+      throw new Error(`--from ${from}: written by an older Gatehouse (schema version ${version}, this one's is ${MIGRATIONS.length}); start this Gatehouse's dashboard on it once (that upgrades the file), then migrate`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
 export async function migrateSqliteToPostgres(from: string, to: string, log: (line: string) => void = () => {}): Promise<MigrationResult> {
+  checkSource(from);
   const source = openSqliteStore(from);
   let target: Awaited<ReturnType<typeof openPostgresStore>>;
   let client: pg.PoolClient;

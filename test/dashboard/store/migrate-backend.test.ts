@@ -2,13 +2,14 @@
 // verified, all or nothing (a failure or a killed process leaves the target empty; run it again).
 import { execFile } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrateCli } from '../../../dashboard/server.js';
 import { openPostgresStore } from '../../../dashboard/store/postgres/open.js';
+import { MIGRATIONS } from '../../../dashboard/store/sqlite/migrations.js';
 import { openSqliteStore, type SqliteStore } from '../../../dashboard/store/sqlite/open.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import { STORE_TABLES } from '../../../dashboard/store/types.js';
@@ -218,6 +219,26 @@ describe('dashboard migrate', () => {
     const target = await openPostgresStore(url);
     await target.createToken({ role: 'viewer', label: 'already here' });
     await expect(runMigrateCli(['--from', file, '--to', url], () => {})).rejects.toThrow(/is not empty \(tokens: 1\)/);
+    expect((await target.tableCounts()).findings).toBe(0);
+    await target.close();
+  });
+
+  it('reads the source, never writes it: an empty file or one an older Gatehouse wrote is refused as it is', async () => {
+    const empty = join(dir, 'empty.db');
+    writeFileSync(empty, '');
+    await expect(runMigrateCli(['--from', empty, '--to', url], () => {})).rejects.toThrow(`--from ${empty}: not a Gatehouse dashboard database (it holds no dashboard schema); nothing was copied`);
+    expect(statSync(empty).size).toBe(0);
+    // A store one migration behind (as an older Gatehouse left it), byte for byte unchanged after the refusal.
+    const src = openSqliteStore(file);
+    await src.ingestScan(makeReport({ scanId: 's1', createdAt: day('2026-01-01'), findings: [{ fp: 'a' }] }), 't');
+    await src.close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    db.close();
+    const before = readFileSync(file);
+    await expect(runMigrateCli(['--from', file, '--to', url], () => {})).rejects.toThrow(/written by an older Gatehouse \(schema version \d+, this one's is \d+\); start this Gatehouse's dashboard on it once/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    const target = await openPostgresStore(url);
     expect((await target.tableCounts()).findings).toBe(0);
     await target.close();
   });
