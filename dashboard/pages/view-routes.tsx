@@ -77,7 +77,7 @@ interface CachedContent {
 /**
  * A service body's head and recent scans, deflated, with the tools the scans offer to the filter,
  * rendered at `at` and showing the same until `until` (clock-reading.ts). A view rendered at any
- * instant before `until` goes with them: its body is then the one-piece render at that instant.
+ * instant before `until` goes with them: its body is then the one a render at that instant makes.
  */
 interface ServiceParts {
   head: DeflatedPiece;

@@ -12,7 +12,7 @@ import { densifySeries, niceTicks, PostureChart, postureChartUtf8, type ChartDay
 import { formatProbability, formatPercentile } from '../../../dashboard/components/exploit.js';
 import { formatAge, formatDay, formatDateTime, safeHttpUrl } from '../../../dashboard/components/format.js';
 import { totalCount, type SeverityCounts } from '../../../dashboard/components/severity.js';
-import { findingRowsHtml, scanRowsHtml, type FindingStateFilter } from '../../../dashboard/pages/service.js';
+import { findingRowHtml, scanRowsHtml, type FindingStateFilter } from '../../../dashboard/pages/service.js';
 import { serviceRowHtml } from '../../../dashboard/pages/overview.js';
 import { signed } from '../../../dashboard/pages/week.js';
 import { serviceHref } from '../../../dashboard/pages/view-models.js';
@@ -471,7 +471,7 @@ const SCANS: ScanSummary[] = [
 describe('findings and scans rows built as strings', () => {
   it.each(['open', 'fixed', 'all'] as const)('give the bytes the JSX rows gave (state %s)', async (state) => {
     const expected = String(await (<OldFindingRows rows={ROWS} state={state} />));
-    expect(`<tbody>${findingRowsHtml(ROWS, state)}</tbody>`).toBe(expected);
+    expect(`<tbody>${ROWS.map((f) => findingRowHtml(f, state)).join('')}</tbody>`).toBe(expected);
     expect(expected).toContain('&lt;script&gt;');
     expect(expected).toContain('data-kev="true"');
   });
@@ -483,7 +483,6 @@ describe('findings and scans rows built as strings', () => {
   });
 
   it('give an empty string for no rows', () => {
-    expect(findingRowsHtml([], 'open')).toBe('');
     expect(scanRowsHtml([], NOW)).toBe('');
   });
 });
