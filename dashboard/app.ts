@@ -21,8 +21,6 @@ import { OVERVIEW_BUCKET_MS } from './cached-reads.js';
 import { PageWarmer, WARM_FILL_MAX, WARM_MOVED_MAX } from './page-warmer.js';
 import { VersionedCache } from './version-cache.js';
 
-export { DEFAULT_DASHBOARD_CONFIG, type AppDeps, type AppEnv, type DashboardConfig } from './deps.js';
-
 /** Liveness and readiness probes (outside /api/v1). */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 

@@ -9,10 +9,10 @@ import type { WeekResponse } from './store/week.js';
 
 /** The windows the panel offers, in days; 7 is the default. */
 export const WEEK_WINDOWS = [7, 14, 30] as const;
-export type WeekWindow = (typeof WEEK_WINDOWS)[number];
+type WeekWindow = (typeof WEEK_WINDOWS)[number];
 export const DEFAULT_WEEK_DAYS: WeekWindow = 7;
 /** Events listed on the panel (the counts cover every one). */
-export const WEEK_LIST_LIMIT = 10;
+const WEEK_LIST_LIMIT = 10;
 
 export async function readWeek(
   deps: Pick<RouteDeps, 'cache'> & { store: ReadStore },

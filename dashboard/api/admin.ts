@@ -27,7 +27,7 @@ export const NewTokenBodySchema = z
   });
 
 /** `action`: one action (`triage.set`) or a family (`triage`). */
-export const AuditActionSchema = z.string().regex(/^[a-z]+(\.[a-z]+)?$/, 'an action such as triage or triage.set');
+const AuditActionSchema = z.string().regex(/^[a-z]+(\.[a-z]+)?$/, 'an action such as triage or triage.set');
 const AuditQuerySchema = LimitQuerySchema.extend({ action: AuditActionSchema.optional() });
 
 // The answers, as the OpenAPI document describes them (openapi.ts); the routes build them as these

@@ -24,7 +24,7 @@ import type { FindingRow, SlaDays } from '../store/types.js';
 import type { Severity } from '../../src/findings/finding.js';
 
 /** The gzip of a kept answer, one member of pieces, and where the pieces a cut may reuse lie in it. */
-export class KeptPieces {
+class KeptPieces {
   /**
    * `table`: five numbers per reusable piece: its start and end in `gzip`, the CRC-32 and byte
    * length of its text, and crc32Shift of that length (pages/gzip-join.ts DeflatedPiece).

@@ -35,7 +35,7 @@ export const FindingQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export const EXPORT_MAX_ROWS = 100_000;
+const EXPORT_MAX_ROWS = 100_000;
 export const ExportQuerySchema = FindingQuerySchema.extend({
   limit: z.coerce.number().int().min(1).max(EXPORT_MAX_ROWS).default(EXPORT_MAX_ROWS),
 });

@@ -25,7 +25,7 @@ const StoredServiceNameSchema = z.string().refine(isServiceName, `a service name
 const TriageQuerySchema = z.object({ service: z.array(StoredServiceNameSchema).max(MAX_SERVICES).optional() }).strict();
 
 /** At most this many fingerprints per call. */
-export const MAX_TRIAGE_FINGERPRINTS = 500;
+const MAX_TRIAGE_FINGERPRINTS = 500;
 const FingerprintSchema = z.string().min(1).max(200);
 const TARGET = {
   service: StoredServiceNameSchema,

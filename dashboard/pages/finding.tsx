@@ -11,7 +11,7 @@ import type { TriageDecision, TriageEvent } from '../../src/report/triage.js';
 import { TriageHistory, TriagePanel } from './triage.js';
 import { describeLocation, serviceHref, slaDueDay } from './view-models.js';
 
-export interface FindingTriageProps {
+interface FindingTriageProps {
   current: TriageDecision | null;
   history: TriageEvent[];
   canTriage: boolean;

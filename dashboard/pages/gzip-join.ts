@@ -180,7 +180,7 @@ const X2N = (() => {
 })();
 
 /** The operator that appends `length` bytes to a CRC (x^(8 * length) modulo the polynomial). */
-export function crc32Shift(length: number): number {
+function crc32Shift(length: number): number {
   let p = 0x80000000; // x^0
   let k = 3;
   for (let n = length; n > 0; n = Math.floor(n / 2), k++) if (n % 2 === 1) p = multModP(X2N[k & 31], p);

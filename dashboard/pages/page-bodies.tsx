@@ -104,7 +104,7 @@ export async function postureChartBytes(store: ReadStore, name: string, days: nu
 }
 
 /** What a service body shows besides its view: the service, its recent scans, its change over the last week. */
-export interface ServiceHeadData {
+interface ServiceHeadData {
   service: ServicePageDetail;
   scans: ScanSummary[];
   change: ServiceChange | undefined;
@@ -152,7 +152,7 @@ export async function serviceScansHtml(head: ServiceHeadData, at: Date): Promise
 }
 
 /** A finding row as a view shows it: its markup (findingRowHtml) as UTF-8, and its tool (the filter offers it). */
-export interface ShownRow {
+interface ShownRow {
   html: Buffer;
   tool: string;
 }
@@ -172,17 +172,17 @@ export interface ShownRow {
  * of them all in any sort deflates none of its rows.
  */
 /** How a render deflates markup it keeps (view-routes.tsx: invisible characters neutralised, at its level). */
-export type DeflateRows = (markup: Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
+type DeflateRows = (markup: Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
 
 /** The sorts of text columns, whose order the store gives (collation differs between backends). */
-export const TEXT_SORTS = ['title', 'tool'] as const;
-export type TextSort = (typeof TEXT_SORTS)[number];
+const TEXT_SORTS = ['title', 'tool'] as const;
+type TextSort = (typeof TEXT_SORTS)[number];
 /**
  * The sorts of numbers and instants, whose order Node decides from the rows' values (no collation)
  * and the store's order of ties (withOrders).
  */
-export const NUMBER_SORTS = ['severity', 'epss', 'firstSeen', 'age'] as const;
-export type NumberSort = (typeof NUMBER_SORTS)[number];
+const NUMBER_SORTS = ['severity', 'epss', 'firstSeen', 'age'] as const;
+type NumberSort = (typeof NUMBER_SORTS)[number];
 
 /** The rows (indices) in one sort's order, both ways. */
 interface SortOrder {
@@ -246,7 +246,7 @@ function distinctPieces(orders: Orders): Set<DeflatedPiece> {
 }
 
 /** A page of kept rows as a view shows it: their count and tools, their markup (or `piece`, already deflated), the total. */
-export interface PickedRows {
+interface PickedRows {
   count: number;
   tools: string[];
   /** The rows' markup in order (empty when `piece` has it). */

@@ -23,7 +23,7 @@ export const DEFAULT_CHART_DAYS = 90;
 export const FINDING_STATES = ['open', 'fixed', 'all'] as const;
 export type FindingStateFilter = (typeof FINDING_STATES)[number];
 
-export interface FindingFilters {
+interface FindingFilters {
   /** Default `open`. */
   state?: FindingStateFilter;
   severity?: Severity;

@@ -16,7 +16,7 @@ import { BulkTriagePage, PullRequestTriagePage } from './triage.js';
 import { findingHref, serviceHref } from './view-models.js';
 
 /** The least role that may triage (admins may too). */
-export const TRIAGE_ROLE = 'triager';
+const TRIAGE_ROLE = 'triager';
 const mayTriage = (c: PageContext) => roleAllows(pagePrincipal(c)!.role, TRIAGE_ROLE);
 const BULK_PAGE_SIZE = 500;
 

@@ -41,14 +41,11 @@ const CONTENT_SLOT = '<!--gatehouse:content-->';
 /** Where the page title goes in the frame (a constant: JSX escaping leaves it as it is). */
 const TITLE_SLOT = 'gatehouse-title-slot';
 
-/**
- * Ages and SLA days on a cached page follow the clock it was rendered with: a render notes the first
- * instant one of its texts changes (`until`, clock-reading.ts); until then it is the page of now. Up
- * to CLOCK_LAG_MS after it, the copy (same data version) is served while a fresh one renders in the
- * background; an older copy is rendered again before answering. Data never lags: a new data version
- * is always rendered before it is served.
- */
-export { CLOCK_LAG_MS };
+// Ages and SLA days on a cached page follow the clock it was rendered with: a render notes the first
+// instant one of its texts changes (`until`, clock-reading.ts); until then it is the page of now. Up
+// to CLOCK_LAG_MS after it, the copy (same data version) is served while a fresh one renders in the
+// background; an older copy is rendered again before answering. Data never lags: a new data version
+// is always rendered before it is served.
 
 /** Where a service body's posture chart goes until its own piece takes the place (a constant comment: escaped text never makes one). */
 const CHART_SLOT = '<!--gatehouse:chart-->';

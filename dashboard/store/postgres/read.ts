@@ -88,7 +88,7 @@ class TextMemo {
 const statementNames = new TextMemo((text) => `gh_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`);
 
 /** A query as a named prepared statement: the name is the text's hash, so one name is always one text. */
-export function prepared(text: string, values: unknown[]): pg.QueryConfig {
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
   return { name: statementNames.of(text), text, values };
 }
 

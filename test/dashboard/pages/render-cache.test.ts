@@ -7,7 +7,7 @@ import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { sharedPieceBytes, VersionedCache, type Footprint, type SharedPiece } from '../../../dashboard/version-cache.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { PageWarmer, type CacheMeter } from '../../../dashboard/page-warmer.js';
-import { acceptsGzip } from '../../../dashboard/pages/routes.js';
+import { acceptsGzip } from '../../../dashboard/pages/view-routes.js';
 import { finding, snapshot } from './fixtures.js';
 import { get, login, NOW, openPageHarness, type PageHarness } from './harness.js';
 import { watchCalls } from '../watch-calls.js';

@@ -7,7 +7,7 @@ import type { FC } from 'hono/jsx';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../../src/findings/severity.js';
-import { PostureChart, densifySeries } from '../../../dashboard/components/charts.js';
+import { densifySeries, postureChartHtml } from '../../../dashboard/components/charts.js';
 import { formatProbability } from '../../../dashboard/components/exploit.js';
 import { queryString } from '../../../dashboard/components/format.js';
 import { sortHeaderHtml } from '../../../dashboard/components/layout.js';
@@ -97,7 +97,7 @@ const OldServiceViewContent: FC<ServiceViewProps> = (p) => {
             ))}
           </span>
         </div>
-        {p.chart !== undefined ? raw(p.chart) : <PostureChart series={p.series} label={postureChartLabel(p.name, p.days)} />}
+        {raw(p.chart !== undefined ? p.chart : postureChartHtml(p.series, postureChartLabel(p.name, p.days)))}
       </section>
 
       <section aria-labelledby="findings-h" id="findings">
