@@ -11,7 +11,7 @@ import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { RepositoryMismatchError } from '../store/errors.js';
 import { parseStorableJson } from '../store/text.js';
-import type { AuthStore, IngestStore } from '../store/types.js';
+import type { IngestStore } from '../store/types.js';
 import { parseQuery, zodIssueToApiError } from './query.js';
 import { warmUpScanReportSchema } from './schema-warm-up.js';
 

@@ -19,7 +19,7 @@ interface FindingTriageProps {
   notice?: string;
 }
 
-export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: SlaDays; now: Date; triage?: FindingTriageProps }> = ({ viewer, detail, sla, now, triage }) => {
+export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: SlaDays; now: Date; triage?: FindingTriageProps }> = ({ viewer, detail, now, triage }) => {
   const { row, finding } = detail;
   const f = {
     ...finding,

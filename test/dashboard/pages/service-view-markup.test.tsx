@@ -10,7 +10,6 @@ import { SEVERITY_ORDER } from '../../../src/findings/severity.js';
 import { densifySeries, postureChartHtml } from '../../../dashboard/components/charts.js';
 import { formatProbability } from '../../../dashboard/components/exploit.js';
 import { queryString } from '../../../dashboard/components/format.js';
-import { sortHeaderHtml } from '../../../dashboard/components/layout.js';
 import {
   CHART_WINDOWS,
   DEFAULT_CHART_DAYS,
