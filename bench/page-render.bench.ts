@@ -19,7 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { neutraliseInvisibleText } from '../dashboard/components/invisible-text.js';
-import { deflatePiece, deflatePieceSync, WAITED_LEVEL } from '../dashboard/pages/gzip-join.js';
+import { deflatePiece, deflatePieceSync, WAITED_LEVEL } from '../dashboard/gzip-join.js';
 import { OverviewQuery, renderOverviewBody, ServiceQuery } from '../dashboard/pages/page-bodies.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { openStore } from '../dashboard/store/store.js';

@@ -9,7 +9,8 @@ import { findingIds } from '../../src/enrich/ids.js';
 import { ExploitPanel, KevMarker } from '../components/exploit.js';
 import type { TriageDecision, TriageEvent } from '../../src/report/triage.js';
 import { TriageHistory, TriagePanel } from './triage.js';
-import { describeLocation, serviceHref, slaDueDay } from './view-models.js';
+import { describeLocation, slaDueDay } from './view-models.js';
+import { serviceHref } from '../components/hrefs.js';
 
 interface FindingTriageProps {
   current: TriageDecision | null;

@@ -11,7 +11,8 @@ import type { SeverityCounts } from '../components/severity.js';
 import type { ServiceOverview } from '../store/types.js';
 import type { ServiceChange, WeekResponse } from '../store/week.js';
 import { DEFAULT_WEEK_DAYS } from '../week-read.js';
-import { serviceHref, type OverviewSort } from './view-models.js';
+import { type OverviewSort } from './view-models.js';
+import { serviceHref } from '../components/hrefs.js';
 import { changeCell, WeekAtAGlance } from './week.js';
 
 type ServiceRow = ServiceOverview;

@@ -11,7 +11,7 @@ import { SeverityChips } from '../components/severity.js';
 import type { AppEnv } from '../deps.js';
 import type { PullRequestRow, ReadStore } from '../store/types.js';
 import { badRequest, viewerOf } from './context.js';
-import { serviceHref } from './view-models.js';
+import { serviceHref } from '../components/hrefs.js';
 
 const PULL_WINDOWS = [7, 14, 30] as const;
 

@@ -15,10 +15,9 @@ import { severityBadgeHtml, severityChipsHtml } from '../components/severity.js'
 import type { FindingRow, ScanSummary, ServicePageDetail, SlaDays } from '../store/types.js';
 import { epssFigureHtml, formatProbability, kevMarkerHtml } from '../components/exploit.js';
 import { attr, esc } from '../components/html-text.js';
-import { findingHref, serviceHref, slaDueDay, type FindingSort } from './view-models.js';
-
-export const CHART_WINDOWS = [30, 90, 180, 365] as const;
-export const DEFAULT_CHART_DAYS = 90;
+import { slaDueDay, type FindingSort } from './view-models.js';
+import { findingHref, serviceHref } from '../components/hrefs.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS } from '../chart-windows.js';
 
 export const FINDING_STATES = ['open', 'fixed', 'all'] as const;
 export type FindingStateFilter = (typeof FINDING_STATES)[number];

@@ -13,7 +13,7 @@ import { checkPost, describeZodError, notFound, pagePrincipal, viewerOf, type Pa
 import { FindingPage } from './finding.js';
 import { MessagePage } from './login.js';
 import { BulkTriagePage, PullRequestTriagePage } from './triage.js';
-import { findingHref, serviceHref } from './view-models.js';
+import { findingHref, serviceHref } from '../components/hrefs.js';
 
 /** The least role that may triage (admins may too). */
 const TRIAGE_ROLE = 'triager';

@@ -9,7 +9,7 @@ import { GateBadge } from '../components/gate.js';
 import { Alerts, Layout, type ViewerInfo } from '../components/layout.js';
 import { SeverityBadge } from '../components/severity.js';
 import type { FindingRow, PullRequestScanDetail } from '../store/types.js';
-import { findingHref, serviceHref } from './view-models.js';
+import { findingHref, serviceHref } from '../components/hrefs.js';
 
 const VEX_LABELS: Record<(typeof VEX_JUSTIFICATIONS)[number], string> = {
   component_not_present: 'Component not present',

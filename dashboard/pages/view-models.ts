@@ -28,20 +28,6 @@ export function describeLocation(location: Location): string {
   return parts.join(' · ') || '—';
 }
 
-/** The page URL of one finding. */
-export function findingHref(service: string, fingerprint: string): string {
-  return `/services/${encodeURIComponent(service)}/findings/${encodeURIComponent(fingerprint)}`;
-}
-
-/** The page of one vulnerability id: which services have it open. */
-export function vulnerabilityHref(id: string): string {
-  return `/vulnerabilities/${encodeURIComponent(id)}`;
-}
-
-export function serviceHref(service: string): string {
-  return `/services/${encodeURIComponent(service)}`;
-}
-
 /**
  * The SLA due day of a row as a person reads it: the KEV due date itself when CISA's date is the cap
  * (the row's instant is the end of that day), else the day of `slaDueAt`. Undefined without one.

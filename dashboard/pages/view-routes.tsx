@@ -14,7 +14,7 @@ import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import type { ReadStore } from '../store/types.js';
 import type { Footprint } from '../version-cache.js';
-import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, storedPiece, WAITED_LEVEL, type DeflatedPiece } from './gzip-join.js';
+import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, storedPiece, WAITED_LEVEL, type DeflatedPiece } from '../gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import {
   chartWindow,
@@ -32,7 +32,7 @@ import {
   type OverviewView,
   type ServiceView,
 } from './page-bodies.js';
-import { vulnerabilityHref } from './view-models.js';
+import { vulnerabilityHref } from '../components/hrefs.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
 
 

@@ -10,7 +10,7 @@ import { esc } from '../components/html-text.js';
 import { SeverityBadge } from '../components/severity.js';
 import type { ServiceChange, WeekResponse } from '../store/week.js';
 import { DEFAULT_WEEK_DAYS, WEEK_WINDOWS } from '../week-read.js';
-import { findingHref } from './view-models.js';
+import { findingHref } from '../components/hrefs.js';
 
 const KIND_LABEL = { opened: 'new', fixed: 'fixed', reopened: 'reopened' } as const;
 

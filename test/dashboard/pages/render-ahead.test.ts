@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
-import { crc32, crc32ByTable, crc32Combine, deflatePiece, deflatePieceSync, deflateStateFor, inflatePiece, inflateSmallPiece, joinGzip, storedPiece } from '../../../dashboard/pages/gzip-join.js';
+import { crc32, crc32ByTable, crc32Combine, deflatePiece, deflatePieceSync, deflateStateFor, inflatePiece, inflateSmallPiece, joinGzip, storedPiece } from '../../../dashboard/gzip-join.js';
 import { CLOCK_LAG_MS } from '../../../dashboard/clock-reading.js';
 import { OverviewQuery, renderOverviewBody } from '../../../dashboard/pages/page-bodies.js';
 import { SCHEMA_WARM_UP_REPORT, warmUpScanReportSchema } from '../../../dashboard/api/schema-warm-up.js';

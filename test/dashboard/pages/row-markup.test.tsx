@@ -15,10 +15,10 @@ import { totalCount, type SeverityCounts } from '../../../dashboard/components/s
 import { findingRowHtml, scanRowsHtml, type FindingStateFilter } from '../../../dashboard/pages/service.js';
 import { serviceRowHtml } from '../../../dashboard/pages/overview.js';
 import { signed } from '../../../dashboard/pages/week.js';
-import { serviceHref } from '../../../dashboard/pages/view-models.js';
 import type { ServiceChange } from '../../../dashboard/store/week.js';
 import type { ServiceOverview } from '../../../dashboard/store/types.js';
-import { findingHref, slaDueDay } from '../../../dashboard/pages/view-models.js';
+import { findingHref, serviceHref } from '../../../dashboard/components/hrefs.js';
+import { slaDueDay } from '../../../dashboard/pages/view-models.js';
 import type { FindingRow, ScanSummary } from '../../../dashboard/store/types.js';
 
 // ---- the JSX versions (as they were), the oracle

@@ -10,17 +10,10 @@ import { SEVERITY_ORDER } from '../../../src/findings/severity.js';
 import { densifySeries, postureChartHtml } from '../../../dashboard/components/charts.js';
 import { formatProbability } from '../../../dashboard/components/exploit.js';
 import { queryString } from '../../../dashboard/components/format.js';
-import {
-  CHART_WINDOWS,
-  DEFAULT_CHART_DAYS,
-  EPSS_MIN_CHOICES,
-  EPSS_PERCENTILE_CHOICES,
-  FINDING_STATES,
-  postureChartLabel,
-  serviceViewHtml,
-  type ServiceViewProps,
-} from '../../../dashboard/pages/service.js';
-import { FINDING_SORTS, serviceHref } from '../../../dashboard/pages/view-models.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS } from '../../../dashboard/chart-windows.js';
+import { EPSS_MIN_CHOICES, EPSS_PERCENTILE_CHOICES, FINDING_STATES, postureChartLabel, serviceViewHtml, type ServiceViewProps } from '../../../dashboard/pages/service.js';
+import { FINDING_SORTS } from '../../../dashboard/pages/view-models.js';
+import { serviceHref } from '../../../dashboard/components/hrefs.js';
 
 // ---- the JSX versions (as they were), the oracle
 const OldSortHeader: FC<{

@@ -5,11 +5,12 @@
 // pieces can follow each other in one deflate stream; the last piece ends with the final block. A
 // piece never refers back into another (each has its own compressor), which deflate allows. The
 // gzip trailer's CRC-32 of the whole is combined from the pieces' CRCs (zlib's crc32_combine_op), so
-// no request reads the body's text again.
+// no request reads the body's text again. The read API's kept answers are joined the same way
+// (api/answers.ts, api/narrower-answers.ts).
 import * as zlib from 'node:zlib';
 import { constants, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import { ownedBytes } from '../owned-bytes.js';
+import { ownedBytes } from './owned-bytes.js';
 
 const deflateRawAsync = promisify(deflateRaw);
 
