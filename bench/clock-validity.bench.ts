@@ -8,7 +8,8 @@
 //     every minute or every 5 minutes (a dashboard polling): before, with the minute rule, a hit in
 //     a later minute scheduled a render (one per key per poll in a new minute); now, one when the
 //     kept one's validUntil has passed (simulated with the real renders at the poll instants).
-// Renders are the functions the cache keeps (clock-reading.ts: a reading per render).
+// Renders are the functions the cache keeps (clock-reading.ts: a reading per render); the service
+// page's, the server's without a cache (test/dashboard/pages/served-service-body.ts).
 //   node --import tsx bench/clock-validity.bench.ts
 //   GATEHOUSE_BENCH_SEED_FILE=/tmp/s19/final.db   the seeded file (copied first: opening runs migrations)
 //   GATEHOUSE_BENCH_AT=2026-12-01T15:00:00Z       the start instant (default: now; the seed ends today)
@@ -22,9 +23,10 @@ import { join } from 'node:path';
 import { findingsAnswer, serviceAnswer } from '../dashboard/api/answers.js';
 import { FindingQuerySchema } from '../dashboard/api/query.js';
 import { readClock } from '../dashboard/clock-reading.js';
-import { OverviewQuery, renderOverviewBody, renderServiceBody, ServiceQuery } from '../dashboard/pages/page-bodies.js';
+import { OverviewQuery, renderOverviewBody, ServiceQuery } from '../dashboard/pages/page-bodies.js';
 import { openStore } from '../dashboard/store/store.js';
 import type { Store } from '../dashboard/store/types.js';
+import { servedServiceBody } from '../test/dashboard/pages/served-service-body.js';
 
 const SEED = process.env.GATEHOUSE_BENCH_SEED_FILE ?? '/tmp/s19/final.db';
 const START = process.env.GATEHOUSE_BENCH_AT ? Date.parse(process.env.GATEHOUSE_BENCH_AT) : Date.now();
@@ -40,7 +42,7 @@ const KINDS: Kind[] = [
     name: 'service page (default view)',
     validUntil: async (store, service, at) => {
       const clock = readClock(at);
-      String(await renderServiceBody(store, service, defaultView, clock));
+      await servedServiceBody(store, service, defaultView, clock);
       return clock.validUntil;
     },
   },

@@ -1,9 +1,10 @@
 // What one render of a page costs, not cached, one at a time, on the seeded 500 services x 365 days
 // (bench/dashboard.bench.ts's data), on SQLite and on PostgreSQL (figures printed, never asserted):
-//   - the service page never rendered (?dir=asc, 90 and 365 days): CPU per render in this process
-//     (store reads + render + the invisible-text pass, then + deflate as the cache stores it; then
-//     the same view when its default view kept the chart), the wall time of a lone render, and the
-//     statements a render sends (PostgreSQL);
+//   - the service page never rendered (?dir=asc, 90 and 365 days), through the server's functions
+//     without a cache (test/dashboard/pages/served-service-body.ts): CPU per render in this process
+//     (store reads + render + the invisible-text pass, then + deflate of each piece as a request
+//     waiting for it deflates them; then the same view when its default view kept the chart), the
+//     wall time of a lone render, and the statements a render sends (PostgreSQL);
 //   - the overview page body with its store reads cached (what a render costs when the minute turns).
 // CPU is this process's own (process.cpuUsage), so it holds whatever the machine's load; wall times
 // on a loaded machine do not.
@@ -18,14 +19,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { neutraliseInvisibleText } from '../dashboard/components/invisible-text.js';
-import { deflatePiece, deflatePieceSync } from '../dashboard/pages/gzip-join.js';
-import { OverviewQuery, renderOverviewBody, renderServiceBody, ServiceQuery } from '../dashboard/pages/page-bodies.js';
+import { deflatePiece, deflatePieceSync, WAITED_LEVEL } from '../dashboard/gzip-join.js';
+import { OverviewQuery, renderOverviewBody, ServiceQuery } from '../dashboard/pages/page-bodies.js';
 import { migrateSqliteToPostgres } from '../dashboard/store/migrate-backend.js';
 import { openStore } from '../dashboard/store/store.js';
 import type { Store } from '../dashboard/store/types.js';
 import { VersionedCache } from '../dashboard/version-cache.js';
 import { seedHistory } from './dashboard.bench.js';
 import { createPgDatabase } from './pg-database.js';
+import { servedServiceBodyPieces } from '../test/dashboard/pages/served-service-body.js';
 
 const RENDERS = Number(process.env.GATEHOUSE_BENCH_RENDERS ?? 200);
 const fmt = (n: number) => n.toFixed(2);
@@ -46,7 +48,7 @@ interface Figure {
 }
 
 /** Runs `render(i)` RENDERS times after 20 warm-up runs: CPU and statements per run, median wall. */
-async function measure(render: (i: number) => Promise<string>): Promise<Figure> {
+async function measure(render: (i: number) => Promise<{ length: number }>): Promise<Figure> {
   let chars = 0;
   for (let i = 0; i < 20; i++) chars = (await render(i)).length;
   statements = 0;
@@ -62,6 +64,20 @@ async function measure(render: (i: number) => Promise<string>): Promise<Figure> 
   return { cpu: (c.user + c.system) / 1000 / RENDERS, wall: walls[Math.floor(RENDERS / 2)], statements: statements / RENDERS, chars };
 }
 
+/**
+ * Deflates each of a body's pieces as a request waiting for the page does (view-routes.tsx: level 1,
+ * in this thread up to 256 KiB); the body's size is its pieces' before.
+ */
+async function deflated(pieces: Buffer[]): Promise<{ length: number }> {
+  let length = 0;
+  for (const p of pieces) {
+    if (p.length > 262_144) await deflatePiece(p, WAITED_LEVEL);
+    else deflatePieceSync(p, WAITED_LEVEL);
+    length += p.length;
+  }
+  return { length };
+}
+
 async function figures(label: string, store: Store, services: string[]): Promise<void> {
   console.log(`\n--- ${label} (load ${loadavg()[0].toFixed(1)})`);
   const at = new Date();
@@ -70,27 +86,16 @@ async function figures(label: string, store: Store, services: string[]): Promise
   for (const days of [90, 365]) {
     const view = ServiceQuery.parse({ dir: 'asc', days: String(days) });
     // A different service each time, as first visits are; hasService first, as the route does.
-    const body = async (i: number) => {
+    const pieces = async (i: number, chartKept = false) => {
       const name = services[i % services.length];
       await store.hasService(name);
-      return neutraliseInvisibleText(String(await renderServiceBody(store, name, view, at)));
+      return servedServiceBodyPieces(store, name, view, at, { chartKept });
     };
-    line(`service page ?dir=asc, ${days} days (reads + render)`, await measure(body));
-    line(`service page ?dir=asc, ${days} days (+ deflate, as cached)`, await measure(async (i) => {
-      const html = await body(i);
-      await deflatePiece(html);
-      return html;
-    }));
+    line(`service page ?dir=asc, ${days} days (reads + render)`, await measure(async (i) => ({ length: (await pieces(i)).reduce((n, p) => n + p.length, 0) })));
+    line(`service page ?dir=asc, ${days} days (+ deflate, as cached)`, await measure(async (i) => deflated(await pieces(i))));
     // Another view of a page whose default view kept its chart (view-routes.tsx): the body without
-    // the chart (no posture read, no chart drawn), deflated around the kept chart piece.
-    line(`  the same with its chart kept (another view of the page)`, await measure(async (i) => {
-      const name = services[i % services.length];
-      await store.hasService(name);
-      const [before, after] = String(await renderServiceBody(store, name, view, at, '<!--chart-->')).split('<!--chart-->');
-      deflatePieceSync(neutraliseInvisibleText(before));
-      await deflatePiece(neutraliseInvisibleText(after));
-      return before + after;
-    }));
+    // the chart (no posture read, no chart drawn), its pieces deflated beside the kept chart piece.
+    line(`  the same with its chart kept (another view of the page)`, await measure(async (i) => deflated(await pieces(i, true))));
   }
   // The overview's reads (every service's row, the week panel) come from the cache as they do
   // within a data version; each render is a new minute's.

@@ -21,8 +21,6 @@ import { OVERVIEW_BUCKET_MS } from './cached-reads.js';
 import { PageWarmer, WARM_FILL_MAX, WARM_MOVED_MAX } from './page-warmer.js';
 import { VersionedCache } from './version-cache.js';
 
-export { DEFAULT_DASHBOARD_CONFIG, type AppDeps, type AppEnv, type DashboardConfig } from './deps.js';
-
 /** Liveness and readiness probes (outside /api/v1). */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
@@ -45,12 +43,12 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   // objects, held only weakly: a major GC while no request is alive (work ahead for minutes after a
   // start) frees the last of them, and V8 throws that code away ("weak objects" deopts), so the next
   // few thousand requests ran unoptimized at twice the CPU. One request's objects keep it.
-  let lastRequest: unknown;
+  const lastRequest: { context?: unknown } = {};
   app.use('*', async (c, next) => {
     try {
       await next();
     } finally {
-      lastRequest = c;
+      lastRequest.context = c;
     }
   });
   if (warmer && cache) {
@@ -102,7 +100,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   // Acceptances past their date end (history, audit, data version) at most once a minute, before
   // the request reads anything; reads never apply an expired one meanwhile.
   let nextSweep = 0;
-  app.use('*', async (c, next) => {
+  app.use('*', async (_c, next) => {
     const at = deps.now();
     warmer?.clockSeen(at);
     if (at.getTime() >= nextSweep) {

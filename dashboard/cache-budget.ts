@@ -20,7 +20,7 @@ export const CACHE_BYTES_PER_SERVICE = 64 * 1024;
  * unscoped ingest token may upload for any name), so their count alone must not size the process.
  * Past it work ahead stops at its share and says so; `cacheMegabytes` sets any budget.
  */
-export const MAX_MEMORY_SHARE = 1 / 4;
+const MAX_MEMORY_SHARE = 1 / 4;
 
 /**
  * The budget that lets work ahead hold `services` services within its share of the cache

@@ -8,7 +8,7 @@ import { SEVERITIES, type Finding, type Severity } from '../src/findings/finding
 import { ScanReportSchema, type ScanReport } from '../src/report/scan-report.js';
 import { mulberry32 } from './seeded-random.js';
 
-export interface SeedDemoResult {
+interface SeedDemoResult {
   scans: number;
   /** Distinct findings across the history. */
   findings: number;

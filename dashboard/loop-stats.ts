@@ -44,7 +44,7 @@ export interface LoopStats {
 }
 
 /** A tick later than this counts as a block (a request waiting that long misses p99 <= 50 ms). */
-export const BLOCK_MS = 20;
+const BLOCK_MS = 20;
 const TICK_MS = 10;
 /** The stderr line's prefix (the bench looks for it). */
 export const LOOP_STATS_PREFIX = 'gatehouse-loop-stats ';

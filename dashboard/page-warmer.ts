@@ -15,7 +15,7 @@
 import type { Logger } from '../src/logger.js';
 import { nextDayTurn } from './clock-reading.js';
 
-export interface PageTargets {
+interface PageTargets {
   /** Renders the default view of a service page into the cache. */
   service(name: string): Promise<void>;
   /** Renders the overview's default view into the cache. */
@@ -50,7 +50,7 @@ export const WARM_FILL_MAX = 0.75;
  * many times a second (32 keep-alive connections on loopback: between two batches); a step started
  * then would make the next requests wait for it.
  */
-export const QUIET_MS = 200;
+const QUIET_MS = 200;
 
 /**
  * Under a stream of requests that never leaves QUIET_MS between two, work ahead would wait for ever
@@ -62,7 +62,7 @@ export const QUIET_MS = 200;
  * overview after an ingest reads the week's remediation trend: 0.2-0.9 s at 500 services on SQLite).
  * Longer than the bench's load lines one after another without a pause (about 10 s).
  */
-export const STARVED_MS = 30_000;
+const STARVED_MS = 30_000;
 const STREAM_SHARE = 20;
 const STREAM_GAP_MS = 50;
 /**
@@ -71,7 +71,7 @@ const STREAM_GAP_MS = 50;
  * ms of main-thread CPU; 32 at once queue to hundreds of ms), so a busy dashboard starts it about a
  * second after its start, not after half a minute of cold first visits.
  */
-export const CATCH_UP_STARVED_MS = 1_000;
+const CATCH_UP_STARVED_MS = 1_000;
 
 /**
  * Catch-up work under a stream takes up to half the loop (requests alone for CATCH_UP_SHARE times
@@ -83,7 +83,7 @@ export const CATCH_UP_STARVED_MS = 1_000;
 const CATCH_UP_TASKS = 8;
 const CATCH_UP_SHARE = 1;
 const CATCH_UP_GAP_MS = 1;
-export const STEP_SLICE_MS = 10;
+const STEP_SLICE_MS = 10;
 
 /** How often a paused render ahead checks whether a request now waits for it. */
 const URGENT_CHECK_MS = 10;

@@ -300,7 +300,7 @@ export class VersionedCache {
 }
 
 /** An entry's size: its bytes, or what it holds alone and in common with others. */
-export type Measure = number | Footprint;
+type Measure = number | Footprint;
 
 interface Entry {
   version: number;

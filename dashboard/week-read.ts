@@ -2,6 +2,7 @@
 // change over it, the SLA breaches now and the portfolio's 13-week remediation trend. The overview
 // page and GET /api/v1/week both answer it (WeekResponseSchema in src/report/read-api.ts), through
 // the app's one cache like the overview rows.
+import { z } from 'zod';
 import { cachedOverview, overviewPeriod } from './cached-reads.js';
 import type { RouteDeps } from './deps.js';
 import type { ReadStore } from './store/types.js';
@@ -9,10 +10,15 @@ import type { WeekResponse } from './store/week.js';
 
 /** The windows the panel offers, in days; 7 is the default. */
 export const WEEK_WINDOWS = [7, 14, 30] as const;
-export type WeekWindow = (typeof WEEK_WINDOWS)[number];
+type WeekWindow = (typeof WEEK_WINDOWS)[number];
 export const DEFAULT_WEEK_DAYS: WeekWindow = 7;
+/** GET /api/v1/week and the overview page: the window (7, 14 or 30 days; anything else is a 400 naming `days`). */
+export const WeekDaysSchema = z
+  .enum(['7', '14', '30'], { message: 'expected 7, 14 or 30 (days)' })
+  .default('7')
+  .transform((d) => Number(d) as WeekWindow);
 /** Events listed on the panel (the counts cover every one). */
-export const WEEK_LIST_LIMIT = 10;
+const WEEK_LIST_LIMIT = 10;
 
 export async function readWeek(
   deps: Pick<RouteDeps, 'cache'> & { store: ReadStore },

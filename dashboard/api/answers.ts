@@ -5,13 +5,13 @@
 import { promisify } from 'node:util';
 import { constants, gzip, gzipSync } from 'node:zlib';
 import { ownedBytes } from '../owned-bytes.js';
-import { joinGzip, storedPiece } from '../pages/gzip-join.js';
+import { joinGzip, storedPiece } from '../gzip-join.js';
 import type { z } from 'zod';
 import { backgroundOf } from '../cached-reads.js';
 import { CLOCK_LAG_MS, readClock, type ClockReading } from '../clock-reading.js';
 import type { RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
-import { CHART_WINDOWS } from '../pages/service.js';
+import { CHART_WINDOWS } from '../chart-windows.js';
 import { addDays, dayOf, daysBetween } from '../store/days.js';
 import type { ReadStore } from '../store/types.js';
 import type { FindingsResponseSchema, PostureResponseSchema, ServiceResponseSchema } from '../../src/report/read-api.js';

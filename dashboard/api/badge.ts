@@ -13,7 +13,7 @@ const COLORS: Record<Severity | 'none' | 'nodata', string> = {
   nodata: '#9f9f9f',
 };
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 

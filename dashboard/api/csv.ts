@@ -4,13 +4,13 @@
 // that a cell is a formula, so a cell starting with any of those is prefixed too.
 import type { FindingRow } from '../store/types.js';
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'service', 'fingerprint', 'severity', 'state', 'tool', 'category', 'ruleId', 'title', 'where',
   'fixAvailable', 'suppressed', 'firstSeenAt', 'openedAt', 'lastSeenAt', 'fixedAt', 'ageDays', 'slaBreached',
 ] as const satisfies readonly (keyof FindingRow)[];
 
 /** Exploitation columns, after the row's own: flattened from `kev` and `epss` (empty when not known). */
-export const CSV_EXPLOIT_COLUMNS: Record<string, (r: FindingRow) => unknown> = {
+const CSV_EXPLOIT_COLUMNS: Record<string, (r: FindingRow) => unknown> = {
   slaDueAt: (r) => r.slaDueAt,
   kev: (r) => r.kev?.cve,
   kevDueDate: (r) => r.kev?.dueDate,

@@ -11,7 +11,7 @@ import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { RepositoryMismatchError } from '../store/errors.js';
 import { parseStorableJson } from '../store/text.js';
-import type { AuthStore, IngestStore } from '../store/types.js';
+import type { IngestStore } from '../store/types.js';
 import { parseQuery, zodIssueToApiError } from './query.js';
 import { warmUpScanReportSchema } from './schema-warm-up.js';
 
@@ -47,7 +47,7 @@ export const IngestResponseSchema = z.object({
 const MAX_CLOCK_SKEW_MS = 24 * 3600_000;
 
 /** Every service a report speaks about (the scope check covers all of them). */
-export function servicesOfReport(report: ScanReport): string[] {
+function servicesOfReport(report: ScanReport): string[] {
   const names = new Set<string>();
   for (const s of report.services) names.add(s.name);
   for (const f of report.findings) names.add(f.service);
@@ -59,7 +59,7 @@ export function servicesOfReport(report: ScanReport): string[] {
  * The idempotency scope of a caller: what it may write. Callers with the same scope share scan ids
  * (a retry with a rotated token is still a duplicate); a caller scoped to A never collides with B.
  */
-export function ingestScope(p: Principal): string {
+function ingestScope(p: Principal): string {
   return p.role === 'admin' || p.services.length === 0 ? '*' : [...p.services].sort().join(',');
 }
 
@@ -67,10 +67,10 @@ export function ingestScope(p: Principal): string {
  * A secret's preview as the engine's maskSecret makes it: at most 4 visible characters, then the
  * fixed `****` mask. Anything else may be (part of) the secret itself.
  */
-export const MASKED_PREVIEW = /^\S{0,4}\*{4}$/;
+const MASKED_PREVIEW = /^\S{0,4}\*{4}$/;
 
 /** The first field of a report that breaks a rule the schema cannot say: service names, secret previews. */
-export function reportRuleViolation(report: ScanReport): { field: string; message: string } | undefined {
+function reportRuleViolation(report: ScanReport): { field: string; message: string } | undefined {
   const badName = (name: string) => !isServiceName(name);
   const shown = (name: string) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
   for (const [i, s] of report.services.entries()) {

@@ -8,7 +8,7 @@
 // with more open findings) is left to the database.
 //
 // A posture series is kept gzipped in blocks of POSTURE_BLOCK_DAYS days compressed apart
-// (pages/gzip-join.ts): a cut reuses the blocks it shows whole, inflates only a block it shows part
+// (gzip-join.ts): a cut reuses the blocks it shows whole, inflates only a block it shows part
 // of, and compresses only its own edges. Open findings are kept as the text of each row's fields that
 // do not move with the clock, in runs of one severity compressed apart, beside what a cut decides
 // from (each row's severity, category and tool, where its text lies in its run) and what its clocked
@@ -16,7 +16,7 @@
 // row shows (tenths of a day) do not make it expire every few minutes, as an answer with ages does.
 // Inflating and parsing a whole kept answer (then serializing and gzipping the cut) cost a miss more
 // than the database path did on PostgreSQL.
-import { deflatePieceSync, inflateSmallPiece, joinGzip, storedPiece, type DeflatedPiece } from '../pages/gzip-join.js';
+import { deflatePieceSync, inflateSmallPiece, joinGzip, storedPiece, type DeflatedPiece } from '../gzip-join.js';
 import { ownedBytes } from '../owned-bytes.js';
 import { addDays, daysBetween } from '../store/days.js';
 import { clockedFindingFields } from '../store/rows.js';
@@ -24,10 +24,10 @@ import type { FindingRow, SlaDays } from '../store/types.js';
 import type { Severity } from '../../src/findings/finding.js';
 
 /** The gzip of a kept answer, one member of pieces, and where the pieces a cut may reuse lie in it. */
-export class KeptPieces {
+class KeptPieces {
   /**
    * `table`: five numbers per reusable piece: its start and end in `gzip`, the CRC-32 and byte
-   * length of its text, and crc32Shift of that length (pages/gzip-join.ts DeflatedPiece).
+   * length of its text, and crc32Shift of that length (gzip-join.ts DeflatedPiece).
    */
   constructor(
     readonly gzip: Buffer,

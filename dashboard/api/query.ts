@@ -5,6 +5,7 @@ import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { ApiError } from '../http-error.js';
 import { isDay } from '../store/days.js';
 import { FINDING_SORT_KEYS, type FindingFilter } from '../store/types.js';
+import { WeekDaysSchema } from '../week-read.js';
 
 export function zodIssueToApiError(error: z.ZodError, what: string): ApiError {
   const issue = error.issues[0];
@@ -40,11 +41,6 @@ export const ExportQuerySchema = FindingQuerySchema.extend({
 
 export const PostureQuerySchema = z.object({ from: day.optional().describe('default: to - 89 days'), to: day.optional().describe('default: today') });
 
-/** GET /api/v1/week and the overview page: the window (7, 14 or 30 days; anything else is a 400 naming `days`). */
-export const WeekDaysSchema = z
-  .enum(['7', '14', '30'], { message: 'expected 7, 14 or 30 (days)' })
-  .default('7')
-  .transform((d) => Number(d) as 7 | 14 | 30);
 export const WeekQuerySchema = z.object({
   days: WeekDaysSchema.describe('the window in days; any other value is a 400 naming `days`'),
   limit: z.coerce.number().int().min(1).max(100).default(10).describe('events listed (the counts cover every one)'),

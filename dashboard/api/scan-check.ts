@@ -18,7 +18,7 @@ import type { RepositoryStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
 
 /** What a push asks: the report's repository and the names of its services. */
-export const ScanCheckSchema = z.object({
+const ScanCheckSchema = z.object({
   repository: z.string().min(1).max(1000),
   services: z.array(z.string().refine(isServiceName, { message: `not a valid service name (${SERVICE_NAME_RULE})` })).min(1).max(10_000),
 });

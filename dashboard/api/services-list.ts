@@ -6,7 +6,7 @@ import type { ServicesResponseSchema } from '../../src/report/read-api.js';
 import { trendWindow } from '../store/rows.js';
 import type { ServiceOverview } from '../store/types.js';
 
-export type ServicesResponse = z.infer<typeof ServicesResponseSchema>;
+type ServicesResponse = z.infer<typeof ServicesResponseSchema>;
 
 /** The answer for `rows` (computed at `at`: the window's days when there is no service). */
 export function servicesResponse(rows: readonly ServiceOverview[], at: Date): ServicesResponse {

@@ -28,7 +28,7 @@ export const TriageQuerySchema = z
   .strict();
 
 /** At most this many fingerprints per call. */
-export const MAX_TRIAGE_FINGERPRINTS = 500;
+const MAX_TRIAGE_FINGERPRINTS = 500;
 const FingerprintSchema = z.string().min(1).max(200);
 const TARGET = {
   service: StoredServiceNameSchema,

@@ -6,7 +6,7 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } 
 import picomatch from 'picomatch';
 import { z } from 'zod';
 
-export const OidcAllowRuleSchema = z.object({
+const OidcAllowRuleSchema = z.object({
   /** `owner/repo` claim; glob (`my-org/*`). */
   repository: z.string().min(1),
   /** Workflow file, matched against `workflow_ref` and `job_workflow_ref` without the `@ref` part
@@ -36,7 +36,7 @@ export const OidcConfigSchema = z.object({
 });
 export type OidcConfig = z.input<typeof OidcConfigSchema>;
 
-export interface OidcIdentity {
+interface OidcIdentity {
   /** `oidc:owner/repo@refs/heads/main (workflow path)` — for scans.ingested_by and the audit log. */
   actor: string;
   repository: string;
@@ -48,7 +48,7 @@ export interface OidcIdentity {
   maySnapshot: boolean;
 }
 
-export type OidcResult = { ok: true; identity: OidcIdentity } | { ok: false; reason: string };
+type OidcResult = { ok: true; identity: OidcIdentity } | { ok: false; reason: string };
 
 export interface OidcVerifier {
   verify(jwt: string): Promise<OidcResult>;

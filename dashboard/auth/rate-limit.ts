@@ -7,9 +7,9 @@ export interface RateLimitOptions {
   burst?: number;
 }
 
-export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-export interface RateLimiter {
+interface RateLimiter {
   take(key: string, nowMs?: number): RateDecision;
 }
 

@@ -17,10 +17,10 @@ export interface SessionOptions {
 }
 
 /** The login form's CSRF nonce (double submit), valid for 30 minutes. */
-export const LOGIN_NONCE_COOKIE = 'gatehouse_login';
+const LOGIN_NONCE_COOKIE = 'gatehouse_login';
 
 /** Whether the request came over TLS (directly, or the URL says so). */
-export function isSecureRequest(c: Context, opts: SessionOptions): boolean {
+function isSecureRequest(c: Context, opts: SessionOptions): boolean {
   return opts.secureCookies || new URL(c.req.url).protocol === 'https:';
 }
 

@@ -3,7 +3,6 @@
 // data-day, a data-<severity> count per visible severity and a <title> tooltip listing them, so
 // browsers show a day's values on hover and tests can count the days (one a day up to 90 days, one
 // a week beyond).
-import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import type { Severity } from '../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../src/findings/severity.js';
@@ -11,7 +10,7 @@ import { fullCounts, totalCount, type SeverityCounts } from './severity.js';
 import { countOf } from './format.js';
 import { esc } from './html-text.js';
 
-export interface PosturePoint {
+interface PosturePoint {
   /** YYYY-MM-DD (UTC). */
   day: string;
   counts: Partial<Record<Severity, number>>;
@@ -79,14 +78,6 @@ function windowDays(from: string, to: string): readonly string[] {
   return days;
 }
 
-/** A round axis maximum (1, 2, 5 x 10^n) at or above `value`. */
-export function niceCeiling(value: number): number {
-  if (value <= 0) return 4;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value) return step * magnitude;
-  return 10 * magnitude;
-}
-
 /**
  * Axis ticks for counts: a round step (1, 2, 5 x 10^n, never below `minStep`) so that at most
  * `count` steps cover `max`; the axis ends at the last tick. 11 -> 0, 5, 10, 15 (not 0 .. 20 in
@@ -133,17 +124,14 @@ const COMPACT: ChartGeometry = { w: 400, h: 250, m: { top: 12, right: 14, bottom
  * one for narrow screens (CSS shows one). The wide one carries a hover column per day (one a week
  * beyond 90 days) with every severity's count in its tooltip and data attributes, and a dot where a
  * band changes (and on the first and last day), so 90 days x 4 severities are not 360 dots in a row
- * nor 360 tooltips (the 90-day chart was 89 KB, most of it those points).
+ * nor 360 tooltips (the 90-day chart was 89 KB, most of it those points). Its markup as a string.
  */
-export const PostureChart: FC<{ series: ChartDay[]; label: string }> = ({ series, label }) => raw(postureChartHtml(series, label));
-
-/** PostureChart's markup as a string. */
 export function postureChartHtml(series: ChartDay[], label: string): string {
   return postureFigure(postureData(series, label), false);
 }
 
 /**
- * PostureChart's markup as UTF-8, the same bytes, without ever holding it as one two-byte string:
+ * postureChartHtml as UTF-8, the same bytes, without ever holding it as one two-byte string:
  * a `—` in the points' tooltips made the 90-day chart a string of 88,000 two-byte characters
  * (176 KB), which V8 puts in its large-object space; allocating and flattening it cost 1-1.5 ms of
  * CPU per drawing, more than the encoding. The figure is built with its non-ASCII texts as UTF-8
@@ -434,7 +422,7 @@ export function sparklineHtml(values: (number | null)[], label: string): string 
 }
 
 /** The remediation trend's shape (see RemediationTrendSchema in src/report/read-api.ts). */
-export interface RemediationSeries {
+interface RemediationSeries {
   from: string;
   to: string;
   /** First snapshot of any service: days before it have no breach count (null), weeks before it no bar. */

@@ -88,7 +88,7 @@ export const Alerts: FC<{ error?: string; notice?: string }> = ({ error, notice 
  * `numeric` right-aligns it; `worstFirst` (default for numeric) makes the first click sort descending.
  */
 /** A sortable column's header: a link that sorts by it (the other way when it is the current sort; worst first by default for numbers). */
-export interface SortHeaderProps {
+interface SortHeaderProps {
   label: string;
   column: string;
   current: string;
@@ -110,5 +110,3 @@ export function sortHeaderHtml({ label, column, current, dir, href, numeric, wor
 
 export const SortHeader: FC<SortHeaderProps> = (props) => raw(sortHeaderHtml(props));
 
-/** The name in the top bar (auth/principal.ts `shortName`); the whole label and the token id are in the tooltip. */
-export { shortName };

@@ -8,10 +8,6 @@ import { SEVERITY_ORDER } from '../../src/findings/severity.js';
 
 export type SeverityCounts = Record<Severity, number>;
 
-export function emptyCounts(): SeverityCounts {
-  return { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 };
-}
-
 /** Fills in missing severities with 0, so components never see `undefined`. */
 export function fullCounts(partial: Partial<Record<Severity, number>> | undefined): SeverityCounts {
   // Field by field, not a spread: callers pass whole store rows (day, total, ...), and a chart

@@ -8,7 +8,7 @@ import { whereText } from '../store/rows.js';
 import type { FindingRow, NotableFinding } from '../store/types.js';
 
 export const NOTIFY_EVENTS = ['new-critical', 'new-kev', 'kev-listed', 'sla-breach'] as const;
-export type NotifyEventKind = (typeof NOTIFY_EVENTS)[number];
+type NotifyEventKind = (typeof NOTIFY_EVENTS)[number];
 
 export interface NotifyEvent {
   event: NotifyEventKind;
@@ -77,7 +77,7 @@ export function eventFromBreach(row: FindingRow): NotifyEvent {
   };
 }
 
-export type WebhookFormat = 'slack' | 'json';
+type WebhookFormat = 'slack' | 'json';
 
 const HEADLINE: Record<NotifyEventKind, string> = {
   'new-critical': 'New critical finding',
@@ -97,7 +97,7 @@ function findingUrl(base: string | undefined, e: NotifyEvent): string | undefine
 }
 
 /** Lines listed in a Slack message; the rest are counted. */
-export const SLACK_MAX_LINES = 20;
+const SLACK_MAX_LINES = 20;
 
 /** The webhook body for a batch of events. `dashboardUrl`: the public base URL for links. */
 export function buildPayload(format: WebhookFormat, events: readonly NotifyEvent[], sentAt: Date, dashboardUrl?: string): Record<string, unknown> {

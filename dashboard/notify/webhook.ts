@@ -28,9 +28,9 @@ export const WebhookConfigSchema = z.object({
   /** The dashboard's public base URL, for links to findings in messages. */
   dashboardUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
-export type WebhookConfig = z.output<typeof WebhookConfigSchema>;
+type WebhookConfig = z.output<typeof WebhookConfigSchema>;
 
-export interface WebhookNotifierDeps {
+interface WebhookNotifierDeps {
   config: WebhookConfig;
   /** HMAC-SHA256 key for X-Gatehouse-Signature (GATEHOUSE_WEBHOOK_SECRET); unsigned without one. */
   secret?: string;

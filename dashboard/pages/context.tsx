@@ -11,7 +11,7 @@ import { MessagePage } from './login.js';
 export type PageContext = Context<AppEnv>;
 
 /** The signed-in page user: a viewer, triager or admin session principal (pages never take bearer tokens). */
-export type PagePrincipal = Principal & { kind: 'session'; role: 'admin' | 'triager' | 'viewer'; tokenId: string; csrf: string };
+type PagePrincipal = Principal & { kind: 'session'; role: 'admin' | 'triager' | 'viewer'; tokenId: string; csrf: string };
 
 export function pagePrincipal(c: PageContext): PagePrincipal | undefined {
   const p = c.get('principal');

@@ -9,9 +9,10 @@ import { findingIds } from '../../src/enrich/ids.js';
 import { ExploitPanel, KevMarker } from '../components/exploit.js';
 import type { TriageDecision, TriageEvent } from '../../src/report/triage.js';
 import { TriageHistory, TriagePanel } from './triage.js';
-import { describeLocation, serviceHref, slaDueDay } from './view-models.js';
+import { describeLocation, slaDueDay } from './view-models.js';
+import { serviceHref } from '../components/hrefs.js';
 
-export interface FindingTriageProps {
+interface FindingTriageProps {
   current: TriageDecision | null;
   history: TriageEvent[];
   canTriage: boolean;
@@ -19,7 +20,7 @@ export interface FindingTriageProps {
   notice?: string;
 }
 
-export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: SlaDays; now: Date; triage?: FindingTriageProps }> = ({ viewer, detail, sla, now, triage }) => {
+export const FindingPage: FC<{ viewer: ViewerInfo; detail: FindingDetail; sla: SlaDays; now: Date; triage?: FindingTriageProps }> = ({ viewer, detail, now, triage }) => {
   const { row, finding } = detail;
   const f = {
     ...finding,

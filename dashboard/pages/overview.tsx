@@ -11,12 +11,13 @@ import type { SeverityCounts } from '../components/severity.js';
 import type { ServiceOverview } from '../store/types.js';
 import type { ServiceChange, WeekResponse } from '../store/week.js';
 import { DEFAULT_WEEK_DAYS } from '../week-read.js';
-import { serviceHref, type OverviewSort } from './view-models.js';
+import { type OverviewSort } from './view-models.js';
+import { serviceHref } from '../components/hrefs.js';
 import { changeCell, WeekAtAGlance } from './week.js';
 
 type ServiceRow = ServiceOverview;
 
-export interface OverviewProps {
+interface OverviewProps {
   rows: ServiceRow[];
   sort: OverviewSort;
   dir: 'asc' | 'desc';
@@ -44,7 +45,7 @@ export const OVERVIEW_PAGE_SIZE = 100;
 const GATE_RANK = { 'scanner-error': 2, failed: 3, passed: 0 } as const;
 
 /** Sorts rows by a column; ties fall back to the worst posture, then the name. */
-export function sortServiceRows(rows: ServiceRow[], sort: OverviewSort, dir: 'asc' | 'desc'): ServiceRow[] {
+function sortServiceRows(rows: ServiceRow[], sort: OverviewSort, dir: 'asc' | 'desc'): ServiceRow[] {
   const worst = (a: ServiceRow, b: ServiceRow) =>
     b.open.critical - a.open.critical || b.open.high - a.open.high || b.slaBreaches - a.slaBreaches || a.name.localeCompare(b.name);
   const key = (r: ServiceRow): number | string => {

@@ -1,10 +1,11 @@
 // The bodies of the overview and service pages: what their reads are and how they render, apart
-// from the cache that keeps them (view-routes.tsx), so the bench and the tests render one directly.
+// from the cache that keeps them (view-routes.tsx), so the benches and the tests render their parts
+// directly.
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
 import { cachedOverview } from '../cached-reads.js';
-import { densifySeries, PostureChart, postureChartUtf8, type ChartDay } from '../components/charts.js';
+import { densifySeries, postureChartUtf8, type ChartDay } from '../components/charts.js';
 import type { RouteDeps } from '../deps.js';
 import { ClockReading, nextDayTurn, noteChange, noteMinute } from '../clock-reading.js';
 import { STALE_AFTER_DAYS, type FindingFilter, type FindingRow, type ReadStore } from '../store/types.js';
@@ -12,12 +13,12 @@ import { severitySortRank } from '../store/finding-page.js';
 import { changeTurn } from '../store/week.js';
 import { ownedBytes } from '../owned-bytes.js';
 import { neutralisedUtf8 } from '../components/invisible-text.js';
-import type { DeflatedPiece } from './gzip-join.js';
+import type { DeflatedPiece } from '../gzip-join.js';
 import { sharedPieceBytes } from '../version-cache.js';
 import { OVERVIEW_PAGE_SIZE, OverviewContent } from './overview.js';
-import { WeekDaysSchema } from '../api/query.js';
-import { DEFAULT_WEEK_DAYS, readWeek } from '../week-read.js';
-import { CHART_WINDOWS, DEFAULT_CHART_DAYS, FINDING_STATES, findingRowHtml, postureChartLabel, ServiceContent, serviceHeadContentHtml, ServiceScansContent, serviceViewHtml, type ServiceViewProps } from './service.js';
+import { DEFAULT_WEEK_DAYS, readWeek, WeekDaysSchema } from '../week-read.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS } from '../chart-windows.js';
+import { FINDING_STATES, findingRowHtml, postureChartLabel, serviceHeadContentHtml, ServiceScansContent, serviceViewHtml, type ServiceViewProps } from './service.js';
 import type { PosturePoint, ScanSummary, ServicePageDetail } from '../store/types.js';
 import type { ServiceChange } from '../store/week.js';
 import { FINDING_SORTS, OVERVIEW_SORTS, type FindingSort } from './view-models.js';
@@ -91,17 +92,10 @@ export function chartWindow(days: number, at: Date): { from: string; to: string 
 const chartDaysOf = (days: number, at: Date) => ({ from: new Date(at.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10), to: at.toISOString().slice(0, 10) });
 
 /**
- * The posture chart of a service page as markup: the same bytes the body renders in its place. It
- * depends only on the service's data (its version) and the days of its window, not on the clock
- * within a day nor on the findings table's sort, filters or page.
- */
-export async function postureChartHtml(store: ReadStore, name: string, days: number, at: Date): Promise<string> {
-  return String(await (<PostureChart series={await viewSeries(store, name, days, at)} label={postureChartLabel(name, days)} />));
-}
-
-/**
- * postureChartHtml as UTF-8, the same bytes (postureChartUtf8: cheaper than the text, then encoded).
- * `read`: the posture already read with the page's head for the same window (readServiceHead).
+ * The posture chart of a service page as UTF-8 markup (postureChartUtf8: cheaper than the text, then
+ * encoded). It depends only on the service's data (its version) and the days of its window, not on
+ * the clock within a day nor on the findings table's sort, filters or page. `read`: the posture
+ * already read with the page's head for the same window (readServiceHead).
  */
 export async function postureChartBytes(store: ReadStore, name: string, days: number, at: Date, read?: HeadPosture): Promise<Buffer> {
   const { from, to } = chartWindow(days, at);
@@ -110,7 +104,7 @@ export async function postureChartBytes(store: ReadStore, name: string, days: nu
 }
 
 /** What a service body shows besides its view: the service, its recent scans, its change over the last week. */
-export interface ServiceHeadData {
+interface ServiceHeadData {
   service: ServicePageDetail;
   scans: ScanSummary[];
   change: ServiceChange | undefined;
@@ -147,7 +141,7 @@ export function scanTools(scans: ScanSummary[]): string[] {
   return [...new Set(scans.flatMap((s) => s.scanners.filter((r) => r.status === 'ok' || r.status === 'imported' || r.status === 'error').map((r) => r.tool)))];
 }
 
-/** The head of a service body as markup (ServiceHeadContent). */
+/** The head of a service body as markup (serviceHeadContentHtml). */
 export async function serviceHeadHtml(head: ServiceHeadData, at: Date): Promise<string> {
   return serviceHeadContentHtml({ service: head.service, now: at, change: head.change, changeDays: DEFAULT_WEEK_DAYS });
 }
@@ -158,7 +152,7 @@ export async function serviceScansHtml(head: ServiceHeadData, at: Date): Promise
 }
 
 /** A finding row as a view shows it: its markup (findingRowHtml) as UTF-8, and its tool (the filter offers it). */
-export interface ShownRow {
+interface ShownRow {
   html: Buffer;
   tool: string;
 }
@@ -178,17 +172,17 @@ export interface ShownRow {
  * of them all in any sort deflates none of its rows.
  */
 /** How a render deflates markup it keeps (view-routes.tsx: invisible characters neutralised, at its level). */
-export type DeflateRows = (markup: Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
+type DeflateRows = (markup: Buffer) => DeflatedPiece | Promise<DeflatedPiece>;
 
 /** The sorts of text columns, whose order the store gives (collation differs between backends). */
-export const TEXT_SORTS = ['title', 'tool'] as const;
-export type TextSort = (typeof TEXT_SORTS)[number];
+const TEXT_SORTS = ['title', 'tool'] as const;
+type TextSort = (typeof TEXT_SORTS)[number];
 /**
  * The sorts of numbers and instants, whose order Node decides from the rows' values (no collation)
  * and the store's order of ties (withOrders).
  */
-export const NUMBER_SORTS = ['severity', 'epss', 'firstSeen', 'age'] as const;
-export type NumberSort = (typeof NUMBER_SORTS)[number];
+const NUMBER_SORTS = ['severity', 'epss', 'firstSeen', 'age'] as const;
+type NumberSort = (typeof NUMBER_SORTS)[number];
 
 /** The rows (indices) in one sort's order, both ways. */
 interface SortOrder {
@@ -252,7 +246,7 @@ function distinctPieces(orders: Orders): Set<DeflatedPiece> {
 }
 
 /** A page of kept rows as a view shows it: their count and tools, their markup (or `piece`, already deflated), the total. */
-export interface PickedRows {
+interface PickedRows {
   count: number;
   tools: string[];
   /** The rows' markup in order (empty when `piece` has it). */
@@ -543,7 +537,7 @@ async function viewRows(
   return { ...shown(rows, total), open: open.bytes > keepMax ? undefined : await ordered(open) };
 }
 
-/** The posture a body draws in place (no chart drawn apart), densified over the view's window. */
+/** The posture of a chart of `days` days at `at`, densified over its window (read apart from the head). */
 async function viewSeries(store: ReadStore, name: string, days: number, at: Date): Promise<ChartDay[]> {
   const window = chartWindow(days, at);
   return chartSeries(await store.postureSeries(name, window), window);
@@ -552,8 +546,8 @@ async function viewSeries(store: ReadStore, name: string, days: number, at: Date
 const chartSeries = (posture: PosturePoint[], { from, to }: { from: string; to: string }) => densifySeries(posture.map((p) => ({ day: p.day, counts: p })), from, to);
 
 /**
- * What a view shows around its rows, alike in its part alone and in the one-piece body: its window,
- * page, filters and sort, and the tools its filter offers (the scans', the rows', the one asked for).
+ * What a view shows around its rows: its window, page, filters and sort, and the tools its filter
+ * offers (the scans', the rows', the one asked for).
  */
 function viewControls(view: ServiceView, fromScans: string[], rowTools: string[]) {
   const { state, severity, category, tool, kev, epssMin, epssPercentileMin, sort, dir, days, page } = view;
@@ -568,7 +562,7 @@ function viewControls(view: ServiceView, fromScans: string[], rowTools: string[]
   };
 }
 
-/** A view's part of the body (ServiceViewContent), its rows in the slot `rowsSlot`. */
+/** A view's part of the body (serviceViewHtml's props), its rows in the slot `rowsSlot`. */
 function serviceView(name: string, view: ServiceView, read: PickedRows, fromScans: string[], chart: string, rowsSlot: string): ServiceViewProps {
   return {
     name,
@@ -609,32 +603,4 @@ export async function serviceViewParts(
   const read = await viewRows(store, name, view, at, kept, keepMax, orderTexts, deflateRows);
   const props = serviceView(name, view, read, fromScans, slots.chart, slots.rows);
   return { html: serviceViewHtml(props), rows: read.html, open: read.open, rowsPiece: read.piece };
-}
-
-/**
- * A service page's body as one piece. `chart`: the chart's markup to put in its place
- * (postureChartHtml of the same service, days and day), so the body reads and draws no posture.
- */
-export async function renderServiceBody(store: ReadStore, name: string, view: ServiceView, at: Date, chart?: string) {
-  chartWindow(view.days, at);
-  const [head, read, series] = await Promise.all([
-    readServiceHead(store, name, at),
-    store.listFindings(findingFilter(name, view), at, true),
-    chart === undefined ? viewSeries(store, name, view.days, at) : [],
-  ]);
-  return (
-    <ServiceContent
-      service={head.service}
-      series={series}
-      chart={chart}
-      findings={read.items}
-      findingTotal={read.total}
-      {...viewControls(view, scanTools(head.scans), read.items.map((f) => f.tool))}
-      scans={head.scans}
-      sla={store.sla}
-      now={at}
-      change={head.change}
-      changeDays={DEFAULT_WEEK_DAYS}
-    />
-  );
 }

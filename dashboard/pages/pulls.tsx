@@ -11,9 +11,9 @@ import { SeverityChips } from '../components/severity.js';
 import type { AppEnv } from '../deps.js';
 import type { PullRequestRow, ReadStore } from '../store/types.js';
 import { badRequest, viewerOf } from './context.js';
-import { serviceHref } from './view-models.js';
+import { serviceHref } from '../components/hrefs.js';
 
-export const PULL_WINDOWS = [7, 14, 30] as const;
+const PULL_WINDOWS = [7, 14, 30] as const;
 
 const PullsQuery = z.object({
   days: z.coerce
@@ -38,7 +38,7 @@ export function createPullRequestPageRoutes(deps: { store: ReadStore; now: () =>
 
 const prLabel = (r: PullRequestRow) => (r.pullRequest === null ? 'PR scan without a number' : `${r.repository ?? ''}#${r.pullRequest}`);
 
-export const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: number; gate: 'failing' | 'all'; now: Date }> = ({ viewer, rows, days, gate, now }) => {
+const PullsPage: FC<{ viewer: ViewerInfo; rows: PullRequestRow[]; days: number; gate: 'failing' | 'all'; now: Date }> = ({ viewer, rows, days, gate, now }) => {
   const failing = rows.filter((r) => r.gate !== 'passed');
   const shown = gate === 'all' ? rows : failing;
   const byService = new Map<string, PullRequestRow[]>();

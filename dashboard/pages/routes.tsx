@@ -17,8 +17,6 @@ import { createViewRoutes } from './view-routes.js';
 import { createTriagePageRoutes } from './triage-routes.js';
 import { createPullRequestPageRoutes } from './pulls.js';
 
-export { safeNext } from './login-routes.js';
-
 /** `authFailures`: shared with the API's bearer check (app.ts); default: a throttle of the pages' own. */
 export function createPageRoutes(deps: RouteDeps & { authFailures?: FailureThrottle }): Hono<AppEnv> {
   const opts: SessionOptions = { secureCookies: deps.config.tls, allowedOrigins: deps.allowedOrigins ?? [], now: deps.now };

@@ -15,15 +15,14 @@ import { severityBadgeHtml, severityChipsHtml } from '../components/severity.js'
 import type { FindingRow, ScanSummary, ServicePageDetail, SlaDays } from '../store/types.js';
 import { epssFigureHtml, formatProbability, kevMarkerHtml } from '../components/exploit.js';
 import { attr, esc } from '../components/html-text.js';
-import { findingHref, serviceHref, slaDueDay, type FindingSort } from './view-models.js';
-
-export const CHART_WINDOWS = [30, 90, 180, 365] as const;
-export const DEFAULT_CHART_DAYS = 90;
+import { slaDueDay, type FindingSort } from './view-models.js';
+import { findingHref, serviceHref } from '../components/hrefs.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS } from '../chart-windows.js';
 
 export const FINDING_STATES = ['open', 'fixed', 'all'] as const;
 export type FindingStateFilter = (typeof FINDING_STATES)[number];
 
-export interface FindingFilters {
+interface FindingFilters {
   /** Default `open`. */
   state?: FindingStateFilter;
   severity?: Severity;
@@ -71,7 +70,7 @@ export interface ServicePageProps {
 
 /**
  * A view's part of the body: ServicePageProps without the head and the scans, by the service's name,
- * its findings as their rows' markup (findingRowsHtml): a view may take them from the rows another
+ * its findings as their rows' markup (findingRowHtml, each): a view may take them from the rows another
  * view of the page rendered (view-routes.tsx puts them in a slot).
  */
 export type ServiceViewProps = Pick<ServicePageProps, 'series' | 'chart' | 'days' | 'findingTotal' | 'page' | 'pageSize' | 'filters' | 'tools' | 'sort' | 'dir'> & {
@@ -80,8 +79,6 @@ export type ServiceViewProps = Pick<ServicePageProps, 'series' | 'chart' | 'days
   rows: { count: number; html: string };
 };
 
-/** The page in its frame (tests, and any caller without a cache). */
-/** The page body: the same for every viewer, so routes.tsx can cache it per data version. */
 /** The chart's title and accessible name. */
 export const postureChartLabel = (service: string, days: number) => `${service}: open findings by severity, last ${days} days`;
 
@@ -91,38 +88,9 @@ function withCurrent(choices: readonly number[], current: number | undefined): n
 }
 
 /**
- * A service body: its head, the view of its posture and findings, its recent scans. The head and the
- * scans are the same for every view of the page at one clock (view-routes.tsx keeps them per
- * service version and renders a new view's part alone); this is the body as one piece.
- */
-export const ServiceContent: FC<ServicePageProps> = (p) => (
-  <>
-    <ServiceHeadContent service={p.service} now={p.now} change={p.change} changeDays={p.changeDays} />
-    <ServiceViewContent
-      name={p.service.name}
-      series={p.series}
-      chart={p.chart}
-      days={p.days}
-      rows={{ count: p.findings.length, html: findingRowsHtml(p.findings, p.filters.state ?? 'open') }}
-      findingTotal={p.findingTotal}
-      page={p.page}
-      pageSize={p.pageSize}
-      filters={p.filters}
-      tools={p.tools}
-      sort={p.sort}
-      dir={p.dir}
-    />
-    <ServiceScansContent scans={p.scans} now={p.now} />
-  </>
-);
-
-/** The head of a service body: name, summary, change, per-severity stats (the same for every view). */
-export const ServiceHeadContent: FC<Pick<ServicePageProps, 'service' | 'now' | 'change' | 'changeDays'>> = (p) => raw(serviceHeadContentHtml(p));
-
-/**
- * ServiceHeadContent's markup as one string, every value escaped as JSX escapes it (a page nobody
- * rendered before renders it; test/dashboard/pages/service-head-markup.test.tsx keeps the JSX it
- * replaced as the oracle).
+ * The head of a service body (name, summary, change, per-severity stats: the same for every view) as
+ * one string, every value escaped as JSX escapes it (test/dashboard/pages/service-head-markup.test.tsx
+ * keeps the JSX it replaced as the oracle).
  */
 export function serviceHeadContentHtml(p: Pick<ServicePageProps, 'service' | 'now' | 'change' | 'changeDays'>): string {
   const s = p.service;
@@ -157,12 +125,10 @@ const SEVERITY_OPTIONS = SEVERITY_ORDER.map((s) => [s, s] as const);
 const CATEGORY_OPTIONS = CATEGORIES.map((c) => [c, c] as const);
 const KEV_OPTIONS = [['true', 'KEV-listed'], ['false', 'not KEV-listed']] as const;
 
-/** What a view shows: its posture window (links keep the view's filters) and chart, its findings table. */
-export const ServiceViewContent: FC<ServiceViewProps> = (p) => raw(serviceViewHtml(p));
-
 /**
- * ServiceViewContent's markup as one string, every value escaped as JSX escapes it: a view nobody
- * rendered before renders this part (its form, sort links and pager were ~0.3 ms of JSX a render;
+ * What a view shows, its posture window (links keep the view's filters) and chart, its findings
+ * table, as one string, every value escaped as JSX escapes it: a view nobody rendered before renders
+ * this part (its form, sort links and pager were ~0.3 ms of JSX a render;
  * test/dashboard/pages/service-view-markup.test.tsx keeps the JSX it replaced as the oracle).
  */
 export function serviceViewHtml(p: ServiceViewProps): string {
@@ -291,17 +257,11 @@ function severityStatsTableHtml(service: ServicePageDetail): string {
 }
 
 /**
- * The findings table's rows as one string (200 rows of about 20 elements each were most of a
- * render's JSX work). Every value goes through `esc`, as JSX escapes it; the markup is what the
- * JSX rows rendered, byte for byte (test/dashboard/pages/row-markup.test.tsx renders both).
+ * One row of the findings table as a string (200 rows of about 20 elements each were most of a
+ * render's JSX work): a row's markup depends on the finding and the state filter only. Every value
+ * goes through `esc`, as JSX escapes it; the markup is what the JSX rows rendered, byte for byte
+ * (test/dashboard/pages/row-markup.test.tsx renders both).
  */
-export function findingRowsHtml(findings: FindingRow[], state: FindingStateFilter): string {
-  let out = '';
-  for (const f of findings) out += findingRowHtml(f, state);
-  return out;
-}
-
-/** One row of the findings table (findingRowsHtml): a row's markup depends on the finding and the state filter only. */
 export function findingRowHtml(f: FindingRow, state: FindingStateFilter): string {
   const dueLabel = state === 'open' ? 'SLA due' : 'SLA due / fixed';
   const due = f.triage ? undefined : slaDueDay(f);

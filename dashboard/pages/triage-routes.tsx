@@ -13,10 +13,10 @@ import { checkPost, describeZodError, notFound, pagePrincipal, viewerOf, type Pa
 import { FindingPage } from './finding.js';
 import { MessagePage } from './login.js';
 import { BulkTriagePage, PullRequestTriagePage } from './triage.js';
-import { findingHref, serviceHref } from './view-models.js';
+import { findingHref, serviceHref } from '../components/hrefs.js';
 
 /** The least role that may triage (admins may too). */
-export const TRIAGE_ROLE = 'triager';
+const TRIAGE_ROLE = 'triager';
 const mayTriage = (c: PageContext) => roleAllows(pagePrincipal(c)!.role, TRIAGE_ROLE);
 const BULK_PAGE_SIZE = 500;
 

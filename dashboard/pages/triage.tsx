@@ -9,9 +9,9 @@ import { GateBadge } from '../components/gate.js';
 import { Alerts, Layout, type ViewerInfo } from '../components/layout.js';
 import { SeverityBadge } from '../components/severity.js';
 import type { FindingRow, PullRequestScanDetail } from '../store/types.js';
-import { findingHref, serviceHref } from './view-models.js';
+import { findingHref, serviceHref } from '../components/hrefs.js';
 
-export const VEX_LABELS: Record<(typeof VEX_JUSTIFICATIONS)[number], string> = {
+const VEX_LABELS: Record<(typeof VEX_JUSTIFICATIONS)[number], string> = {
   component_not_present: 'Component not present',
   vulnerable_code_not_present: 'Vulnerable code not present',
   vulnerable_code_not_in_execute_path: 'Vulnerable code not in execute path',
@@ -20,7 +20,7 @@ export const VEX_LABELS: Record<(typeof VEX_JUSTIFICATIONS)[number], string> = {
 };
 
 /** The fields of a triage decision, shared by the finding's form and the bulk form. */
-export const TriageFields: FC<{ idPrefix: string; current?: TriageDecision | null }> = ({ idPrefix, current }) => (
+const TriageFields: FC<{ idPrefix: string; current?: TriageDecision | null }> = ({ idPrefix, current }) => (
   <>
     <fieldset class="triage-status">
       <legend>Decision</legend>
@@ -56,7 +56,7 @@ export const TriageFields: FC<{ idPrefix: string; current?: TriageDecision | nul
   </>
 );
 
-export const TriageSummary: FC<{ decision: TriageDecision }> = ({ decision: d }) => (
+const TriageSummary: FC<{ decision: TriageDecision }> = ({ decision: d }) => (
   <dl class="triage-current">
     <dt>Decision</dt>
     <dd>

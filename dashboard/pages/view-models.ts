@@ -1,8 +1,8 @@
-// Helpers shared by the pages: sort keys the pages offer, and the few derived values (SLA due date,
+// Helpers shared by the pages: sort keys the pages offer, and the few derived values (SLA due day,
 // a location in words) the Store does not hand over ready-made. Pages are pure functions of Store
 // data (dashboard/store/types.ts), so they render in tests without a database.
-import type { Location, Severity } from '../../src/findings/finding.js';
-import type { FindingRow, FindingSortKey, SlaDays } from '../store/types.js';
+import type { Location } from '../../src/findings/finding.js';
+import type { FindingRow, FindingSortKey } from '../store/types.js';
 
 export const OVERVIEW_SORTS = ['name', 'critical', 'high', 'medium', 'low', 'open', 'lastScan', 'sla', 'gate'] as const;
 export type OverviewSort = (typeof OVERVIEW_SORTS)[number];
@@ -10,17 +10,6 @@ export type OverviewSort = (typeof OVERVIEW_SORTS)[number];
 /** The finding-table columns the page lets you sort by (all sorted in the Store). */
 export const FINDING_SORTS = ['severity', 'title', 'tool', 'firstSeen', 'age', 'epss'] as const satisfies readonly FindingSortKey[];
 export type FindingSort = (typeof FINDING_SORTS)[number];
-
-/**
- * When an open finding must be fixed: the start of its open period + the severity's SLA days. The
- * store's rows carry `slaDueAt`, which is also capped at a KEV due date: prefer it.
- */
-export function slaDueAt(openedAt: string, severity: Severity, sla: SlaDays): string | undefined {
-  const days = sla[severity];
-  const start = Date.parse(openedAt);
-  if (days === undefined || Number.isNaN(start)) return undefined;
-  return new Date(start + days * 86_400_000).toISOString();
-}
 
 /** "src/app.ts:12-14", "lodash@4.17.20 (package-lock.json)", "alpine:3.18 · openssl@3.1.0". */
 export function describeLocation(location: Location): string {
@@ -37,20 +26,6 @@ export function describeLocation(location: Location): string {
     parts.push(`(${location.path})`);
   }
   return parts.join(' · ') || '—';
-}
-
-/** The page URL of one finding. */
-export function findingHref(service: string, fingerprint: string): string {
-  return `/services/${encodeURIComponent(service)}/findings/${encodeURIComponent(fingerprint)}`;
-}
-
-/** The page of one vulnerability id: which services have it open. */
-export function vulnerabilityHref(id: string): string {
-  return `/vulnerabilities/${encodeURIComponent(id)}`;
-}
-
-export function serviceHref(service: string): string {
-  return `/services/${encodeURIComponent(service)}`;
 }
 
 /**

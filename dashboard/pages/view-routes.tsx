@@ -15,7 +15,7 @@ import { Layout } from '../components/layout.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
 import type { ReadStore } from '../store/types.js';
 import type { Footprint } from '../version-cache.js';
-import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, storedPiece, WAITED_LEVEL, type DeflatedPiece } from './gzip-join.js';
+import { AHEAD_LEVEL, deflatePiece, deflatePieceSync, inflatePiece, joinGzip, storedPiece, WAITED_LEVEL, type DeflatedPiece } from '../gzip-join.js';
 import { badRequest, notFound, viewerOf, type PageContext } from './context.js';
 import {
   chartWindow,
@@ -33,7 +33,7 @@ import {
   type OverviewView,
   type ServiceView,
 } from './page-bodies.js';
-import { vulnerabilityHref } from './view-models.js';
+import { vulnerabilityHref } from '../components/hrefs.js';
 import { groupByVulnerability, VulnerabilityPage, VulnerabilitySearchPage } from './vulnerability.js';
 
 
@@ -42,14 +42,11 @@ const CONTENT_SLOT = '<!--gatehouse:content-->';
 /** Where the page title goes in the frame (a constant: JSX escaping leaves it as it is). */
 const TITLE_SLOT = 'gatehouse-title-slot';
 
-/**
- * Ages and SLA days on a cached page follow the clock it was rendered with: a render notes the first
- * instant one of its texts changes (`until`, clock-reading.ts); until then it is the page of now. Up
- * to CLOCK_LAG_MS after it, the copy (same data version) is served while a fresh one renders in the
- * background; an older copy is rendered again before answering. Data never lags: a new data version
- * is always rendered before it is served.
- */
-export { CLOCK_LAG_MS };
+// Ages and SLA days on a cached page follow the clock it was rendered with: a render notes the first
+// instant one of its texts changes (`until`, clock-reading.ts); until then it is the page of now. Up
+// to CLOCK_LAG_MS after it, the copy (same data version) is served while a fresh one renders in the
+// background; an older copy is rendered again before answering. Data never lags: a new data version
+// is always rendered before it is served.
 
 /** Where a service body's posture chart goes until its own piece takes the place (a constant comment: escaped text never makes one). */
 const CHART_SLOT = '<!--gatehouse:chart-->';
@@ -78,7 +75,7 @@ interface CachedContent {
 /**
  * A service body's head and recent scans, deflated, with the tools the scans offer to the filter,
  * rendered at `at` and showing the same until `until` (clock-reading.ts). A view rendered at any
- * instant before `until` goes with them: its body is then the one-piece render at that instant.
+ * instant before `until` goes with them: its body is then the one a render at that instant makes.
  */
 interface ServiceParts {
   head: DeflatedPiece;

@@ -3,7 +3,6 @@
 // finding), the oldest open findings, the SLA breaches now, and the portfolio's remediation over 13
 // weeks (open findings past their SLA per day, days to remediate per week), across every service.
 // Each service's change over the window is a column of the overview table (`changeCell`).
-import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { RemediationCharts } from '../components/charts.js';
 import { formatAge, formatDateTime, queryString } from '../components/format.js';
@@ -11,12 +10,12 @@ import { esc } from '../components/html-text.js';
 import { SeverityBadge } from '../components/severity.js';
 import type { ServiceChange, WeekResponse } from '../store/week.js';
 import { DEFAULT_WEEK_DAYS, WEEK_WINDOWS } from '../week-read.js';
-import { findingHref } from './view-models.js';
+import { findingHref } from '../components/hrefs.js';
 
 const KIND_LABEL = { opened: 'new', fixed: 'fixed', reopened: 'reopened' } as const;
 
 /** "This week" for 7 days, "The last N days" otherwise. */
-export function windowTitle(days: number): string {
+function windowTitle(days: number): string {
   return days === 7 ? 'This week, at a glance' : `The last ${days} days, at a glance`;
 }
 
@@ -133,10 +132,7 @@ export function changeCell(change: ServiceChange | undefined, days: number): str
   }${change.baseline === 'firstSnapshot' && !firstHere ? `<div class="small muted">since first snapshot ${esc(change.since.slice(5))}</div>` : ''}</td>`;
 }
 
-/** The service page's line: its change over the last `days` days. */
-export const ServiceChangeLine: FC<{ change: ServiceChange | undefined; days: number }> = ({ change, days }) => raw(serviceChangeLineHtml(change, days));
-
-/** ServiceChangeLine as markup ('' without a change). */
+/** The service page's line as markup: its change over the last `days` days ('' without a change). */
 export function serviceChangeLineHtml(change: ServiceChange | undefined, days: number): string {
   if (!change) return '';
   const t = change.total;

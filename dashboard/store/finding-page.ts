@@ -96,7 +96,7 @@ export function findingWhere(filter: FindingFilter, sla: SlaDays, now: Date, sev
 }
 
 /** How each backend spells the JSON of a page. */
-export interface FindingPageDialect {
+interface FindingPageDialect {
   /**
    * One row as JSON `[position, [...columns], stored]`: its place in the page (1 = first), the
    * columns' values in order (PAGE_COLUMNS), and an object with the stored finding's `location`
@@ -143,7 +143,7 @@ export const SQLITE_PAGE: FindingPageDialect = {
 };
 
 /** Stored findings up to this size go to Node whole (cheapest); larger ones as their three used members. */
-export const POSTGRES_WHOLE_DATA_MAX = 4096;
+const POSTGRES_WHOLE_DATA_MAX = 4096;
 
 export const POSTGRES_PAGE: FindingPageDialect = {
   // The columns as one text[] (json_build_array looks up each argument's type on every row: 18
@@ -275,7 +275,7 @@ function countSql(filter: FindingFilter, where: { sql: string; params: (string |
  * location (`shown`: a service page's table shows `where_text`; the row's location is then `{}`),
  * or its fingerprint only (`keys`: findingKeys).
  */
-export type PageShape = 'rows' | 'shown' | 'keys';
+type PageShape = 'rows' | 'shown' | 'keys';
 
 /**
  * The statement of one page and its `?` parameters (PostgreSQL renumbers them). Result: one row

@@ -5,7 +5,7 @@
 import type { ScanReport } from '../../src/report/scan-report.js';
 import type { IngestResult } from './shapes.js';
 
-export interface AuditRecord {
+interface AuditRecord {
   action: 'scan.ingest' | 'service.move-repository' | 'service.retire' | 'service.return';
   detail: Record<string, unknown>;
 }

@@ -59,7 +59,7 @@ export type LifecycleDecision =
   | { kind: 'sighted'; fingerprint: string };
 
 /** Everything the store writes for one service of a report. */
-export interface ServicePlan {
+interface ServicePlan {
   name: string;
   /** The report's path for the service (null: not listed in report.services). */
   path: string | null;
@@ -95,7 +95,7 @@ export interface ServicePlan {
   posture?: { mode: 'replace' | 'ifAbsent'; day: string; counts: SeverityCounts; snapshotAt: string };
 }
 
-export interface IngestPlan {
+interface IngestPlan {
   createdAt: string;
   services: ServicePlan[];
   opened: number;
@@ -138,7 +138,7 @@ export function servicePaths(report: ScanReport): Map<string, string | null> {
  * Whether two names are one repository. GitHub, GitLab and Gitea names ignore case (`Acme/Shop` is
  * `acme/shop`): the action sends GitHub's spelling, a laptop's clone URL may spell it otherwise.
  */
-export function sameRepository(a: string, b: string): boolean {
+function sameRepository(a: string, b: string): boolean {
   return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
@@ -292,7 +292,7 @@ function scannerRanFineFor(runs: ScanReport['scanners']): (known: Pick<PriorFind
 }
 
 /** At most this many blocking findings are kept per PR scan and service. */
-export const MAX_PR_BLOCKING = 1000;
+const MAX_PR_BLOCKING = 1000;
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4, unknown: 5 };
 

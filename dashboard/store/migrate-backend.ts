@@ -19,7 +19,7 @@ import { STORE_TABLES, type StoreTable } from './types.js';
 /** Columns copied per table (the same names in both schemas). */
 const BATCH = 2000;
 
-export interface MigrationResult {
+interface MigrationResult {
   counts: Record<StoreTable, number>;
 }
 

@@ -27,7 +27,7 @@ export interface PullRequestRow {
 }
 
 /** One finding a failing PR scan's gate blocked on, with the triage decision on it (service + fingerprint). */
-export interface PullRequestFinding {
+interface PullRequestFinding {
   fingerprint: string;
   ruleId: string;
   title: string;

@@ -22,8 +22,8 @@ import {
   type TokenInfo,
 } from './types.js';
 
-export const DAY_MS = 86_400_000;
-export const TREND_DAYS = 30;
+const DAY_MS = 86_400_000;
+const TREND_DAYS = 30;
 export const DEFAULT_SESSION_TTL_MS = 12 * 3600_000;
 /** lastUsedAt is written at most this often per token, so reads do not turn into writes. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
@@ -103,7 +103,7 @@ export interface FindingDbRow {
  * The findings columns a finding row (toFindingRow) reads: a list selects only these, not `f.*` (a
  * third of the columns are never read, and each costs its value's conversion per row).
  */
-export const FINDING_ROW_COLUMNS = ['fingerprint', 'tool', 'category', 'rule_id', 'title', 'severity', 'where_text', 'fix_available', 'state', 'suppressed', 'first_seen_at', 'opened_at', 'last_seen_at', 'fixed_at', 'data'] as const;
+const FINDING_ROW_COLUMNS = ['fingerprint', 'tool', 'category', 'rule_id', 'title', 'severity', 'where_text', 'fix_available', 'state', 'suppressed', 'first_seen_at', 'opened_at', 'last_seen_at', 'fixed_at', 'data'] as const;
 export const FINDING_ROW_SELECT = FINDING_ROW_COLUMNS.map((c) => `f.${c}`).join(', ');
 export type FindingRowDbRow = Pick<FindingDbRow, (typeof FINDING_ROW_COLUMNS)[number] | 'service' | 'triage_status' | 'triage_expires_at' | 'triage_decided_by'>;
 
@@ -211,10 +211,10 @@ export function assembleFindingRow(r: FindingRowFields, stored: StoredParts, now
 }
 
 /** The fields of a finding row that move with the clock: the last ones of a row (a kept row's fixed text is joined to them: api/narrower-answers.ts). */
-export type ClockedFields = Pick<FindingRow, 'ageDays' | 'slaBreached' | 'slaDueAt' | 'triage'>;
+type ClockedFields = Pick<FindingRow, 'ageDays' | 'slaBreached' | 'slaDueAt' | 'triage'>;
 
 /** What the clocked fields of a row are computed from. */
-export interface ClockedInputs {
+interface ClockedInputs {
   state: 'open' | 'fixed';
   openedMs: number;
   /** When a fixed finding's age stopped (fixed, else last seen); undefined for an open one. */
@@ -249,7 +249,7 @@ export function clockedFindingFields(f: ClockedInputs, now: Date, sla: SlaDays):
   };
 }
 
-export interface StoredParts {
+interface StoredParts {
   location: Location;
   kev: FindingRow['kev'];
   epss: FindingRow['epss'];
@@ -367,7 +367,7 @@ function trendPoint(days: readonly string[], index: number, total: number | null
 }
 
 /** What the overview of one service is made of (one aggregate query each, for all or one service). */
-export interface OverviewInputs {
+interface OverviewInputs {
   service: ServiceDbRow;
   /** Open findings per severity, not suppressed. */
   open: SeverityCounts;
@@ -400,7 +400,7 @@ export function assembleOverview(input: OverviewInputs, now: Date): ServiceOverv
 }
 
 /** A service's overview row without its trend: what a service page's head shows (it draws no trend). */
-export type ServiceFigures = Omit<ServiceOverview, 'trend'>;
+type ServiceFigures = Omit<ServiceOverview, 'trend'>;
 
 /** assembleOverview without the trend (nor its reads: a service page's head, ServiceHead). */
 export function assembleServiceFigures(input: Omit<OverviewInputs, 'totals' | 'totalBefore'>, now: Date): ServiceFigures {
@@ -460,4 +460,4 @@ export function assembleStats(
   return stats;
 }
 
-export { emptyCounts, sumCounts };
+export { emptyCounts };

@@ -36,7 +36,10 @@ export const SUMMARY_REFRESH_SQL = `INSERT INTO service_summary (service_id, sev
   ON CONFLICT (service_id, severity) DO UPDATE SET open_count = excluded.open_count,
     suppressed_count = excluded.suppressed_count, oldest_open = excluded.oldest_open`;
 
-/** Fills the summary of every service from its findings (the migration; the large bench's seed). */
+/**
+ * Fills the summary of every service from its findings: the migration that makes the table runs it on
+ * both backends (SQLite 8, PostgreSQL 7), and the benches' seeds.
+ */
 export const SUMMARY_FILL_SQL = `INSERT INTO service_summary (service_id, severity, open_count, suppressed_count, oldest_open)
   SELECT service_id, severity, sum(1 - suppressed), sum(suppressed), min(CASE WHEN suppressed = 0 THEN opened_at END)
   FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity`;
@@ -166,7 +169,7 @@ export function serviceBreaches(sla: SlaDays, openCounts: Readonly<SeverityCount
   return out;
 }
 
-export interface OverviewCounts {
+interface OverviewCounts {
   open: Map<number, SeverityCounts>;
   suppressed: Map<number, number>;
   breaches: Map<number, number>;

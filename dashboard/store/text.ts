@@ -36,7 +36,7 @@ function wellFormed(text: string): string {
 }
 
 /** `text` as both backends store it alike: each NUL and each lone surrogate as U+FFFD. */
-export function storableText(text: string): string {
+function storableText(text: string): string {
   return wellFormed(withoutNul(text));
 }
 

@@ -18,8 +18,6 @@ import {
 import type { Finding } from '../../src/findings/finding.js';
 import { hasNul, NUL_REFUSED } from './text.js';
 
-export type { TriageDecision, TriageEvent, TriageStatus };
-
 // Typed text; a NUL is refused (PostgreSQL cannot store one, store/text.ts).
 const text = (max: number) => z.string().trim().max(max).refine((s) => !hasNul(s), NUL_REFUSED);
 
@@ -58,7 +56,7 @@ export function refineTriage(
     ctx.addIssue({ code: 'custom', path: ['justification'], message: 'only "not affected" takes a VEX justification' });
   }
 }
-export type TriageInput = z.infer<typeof TriageInputSchema>;
+type TriageInput = z.infer<typeof TriageInputSchema>;
 
 /** A validated input, as stored: the acceptance's date as the last instant of that day (UTC). */
 export interface TriageRecord {
@@ -205,13 +203,13 @@ const PURL_TYPES: Record<string, string> = {
   hex: 'hex',
 };
 
-export function purlOf(pkg: { ecosystem: string; name: string; version: string }): string {
+function purlOf(pkg: { ecosystem: string; name: string; version: string }): string {
   const type = PURL_TYPES[pkg.ecosystem.toLowerCase()] ?? encodeURIComponent(pkg.ecosystem.toLowerCase());
   const name = pkg.name.startsWith('@') ? `%40${pkg.name.slice(1)}` : pkg.name;
   return `pkg:${type}/${name.split('/').map((p) => (p === '' ? p : encodeURIComponent(decodeURIComponent(p)))).join('/')}${pkg.version ? `@${encodeURIComponent(pkg.version)}` : ''}`;
 }
 
-export interface OpenVexDocument {
+interface OpenVexDocument {
   '@context': 'https://openvex.dev/ns/v0.2.0';
   '@id': string;
   author: string;

@@ -22,7 +22,7 @@ export const VERSIONS_SINCE_SQL = `SELECT NULL AS name, value AS version FROM me
   SELECT s.name, v.version FROM service_versions v JOIN services s ON s.id = v.service_id WHERE v.version > ?`;
 
 /** SQLite: move the global version (first), then set it on each changed service (one row each, `?` = service id). */
-export const VERSION_BUMP_SQLITE = {
+const VERSION_BUMP_SQLITE = {
   global: "UPDATE meta SET value = value + 1 WHERE key = 'data_version'",
   service: `INSERT INTO service_versions (service_id, version) VALUES (?, (SELECT value FROM meta WHERE key = 'data_version'))
     ON CONFLICT (service_id) DO UPDATE SET version = excluded.version`,

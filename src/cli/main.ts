@@ -10,7 +10,7 @@ import { findConfigFile, loadConfig, locateConfigError, type ConfigOverrides } f
 import { SeveritySchema } from '../findings/finding.js';
 import { ConfigError, EXIT_CODES, HistoryRangeError, withoutUrlPasswords } from '../errors.js';
 import { createConsoleLogger } from '../logger.js';
-import { ScanReportSchema, type ScanReport } from '../report/scan-report.js';
+import type { ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
 import { runScan } from '../scan.js';
 import { listRepositoryFiles } from '../ledger/inventory.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { gzippedAnswer, type JsonAnswer } from '../../dashboard/api/answers.js';
-import { deflatePiece, deflatePieceSync, inflatePiece } from '../../dashboard/pages/gzip-join.js';
+import { deflatePiece, deflatePieceSync, inflatePiece } from '../../dashboard/gzip-join.js';
 import { ownedBytes } from '../../dashboard/owned-bytes.js';
 import { VersionedCache } from '../../dashboard/version-cache.js';
 

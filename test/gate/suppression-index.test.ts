@@ -43,7 +43,7 @@ const GLOBS = ['services/api/**', 'services/*/src/**', '**/*.js', '**', '!(READM
 describe('the suppression index decides what trying every suppression decides', () => {
   it.each([1, 2, 3, 4, 5])('seed %i', (seed) => {
     const r = rng(seed);
-    const findings: Finding[] = Array.from({ length: 300 }, (_, i) => ({
+    const findings: Finding[] = Array.from({ length: 300 }, () => ({
       tool: 'semgrep',
       category: 'sast',
       ruleId: `RULE-${r(8)}`,

@@ -23,7 +23,7 @@ import {
 import { densePosture, POSTURE_TUPLE_COLUMNS, type PostureTuple } from '../sqlite/read.js';
 import { numberPlaceholders, vulnIdQueryKey } from '../exploit.js';
 import { assembleVulnerability } from '../vulnerability.js';
-import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, SUMMARY_OF_SERVICE_SQL, type SummaryDbRow } from '../summary.js';
+import { breachCorrections, overviewCounts, serviceBreaches, serviceBreachSql, SUMMARY_ALL_SQL, type SummaryDbRow } from '../summary.js';
 import {
   assembleChanges,
   assembleRemediation,
@@ -62,7 +62,7 @@ import {
 import { findingKeys, findingPage, findingPageSql, findingSortSql, POSTGRES_PAGE, SEVERITY_SQL_RANK } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
-import type { LifecycleEvent, ReadStore, ServiceChange, ServiceDetail, ServicePageDetail, SeverityCounts, SlaDays } from '../types.js';
+import type { LifecycleEvent, ReadStore, ServiceChange, ServiceDetail, ServicePageDetail, SlaDays } from '../types.js';
 
 // Days open, up to now for open findings and up to the fix for fixed ones ($n = now).
 const SORT_SQL = findingSortSql('(EXTRACT(EPOCH FROM (COALESCE(f.fixed_at, ?)::timestamptz - f.opened_at::timestamptz)))');
@@ -88,7 +88,7 @@ class TextMemo {
 const statementNames = new TextMemo((text) => `gh_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`);
 
 /** A query as a named prepared statement: the name is the text's hash, so one name is always one text. */
-export function prepared(text: string, values: unknown[]): pg.QueryConfig {
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
   return { name: statementNames.of(text), text, values };
 }
 

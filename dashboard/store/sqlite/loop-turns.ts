@@ -7,7 +7,7 @@
 // several connections at once already do.
 
 /** How long the store's reads in slices hold the event loop before they let it turn (ms). */
-export const READ_SLICE_MS = 6;
+const READ_SLICE_MS = 6;
 
 /**
  * The turns of the event loop the store's reads in slices take. One waiter resumes per turn, first

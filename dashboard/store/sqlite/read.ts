@@ -58,7 +58,7 @@ import {
 import { findingKeys, findingPage, findingPageSql, findingSortSql, SEVERITY_SQL_RANK, SQLITE_PAGE } from '../finding-page.js';
 import { DataVersions, VERSIONS_SINCE_SQL, type VersionRow } from '../versions.js';
 import { densePostureJson, posturePointSql, type PostureJsonRow } from '../posture.js';
-import type { LifecycleEvent, PosturePoint, ReadStore, ServiceDetail, ServicePageDetail, SeverityCounts, SlaDays } from '../types.js';
+import type { LifecycleEvent, PosturePoint, ReadStore, ServiceDetail, ServicePageDetail, SlaDays } from '../types.js';
 import { LoopTurns } from './loop-turns.js';
 
 // Days open: up to now for open findings and up to the fix for fixed ones (`?` = now).

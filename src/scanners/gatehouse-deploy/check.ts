@@ -175,7 +175,7 @@ function podSpecOf(ctx: K8sCtx, kind: string, root: Node): Node | undefined {
   return getNode(file, doc, getNode(file, doc, spec, 'template'), 'spec');
 }
 
-export function checkKubernetes(path: string, text: string): FileCheckResult {
+export function checkKubernetes(_path: string, text: string): FileCheckResult {
   const file = readYaml(text);
   const notes = file.problems.filter((p) => p.startsWith('duplicate key'));
   if (file.broken) {

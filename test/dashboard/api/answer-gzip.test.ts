@@ -12,7 +12,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { findingsAnswer, gzippedAnswer, JsonText, keptGzip, pollAnswersAhead, polledAnswers, STORED_GZIP_MAX, WAITED_GZIP_MAX, type JsonAnswer, type KeptAnswer } from '../../../dashboard/api/answers.js';
-import { joinGzip, storedPiece } from '../../../dashboard/pages/gzip-join.js';
+import { joinGzip, storedPiece } from '../../../dashboard/gzip-join.js';
 import { FindingQuerySchema } from '../../../dashboard/api/query.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import type { Store } from '../../../dashboard/store/types.js';

@@ -11,7 +11,7 @@ import { createApp } from '../../../dashboard/app.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { CACHE_BYTES_PER_SERVICE, cacheBudgetFor, MIN_CACHE_BYTES } from '../../../dashboard/cache-budget.js';
 import { PageWarmer, WARM_FILL_MAX } from '../../../dashboard/page-warmer.js';
-import { CHART_WINDOWS } from '../../../dashboard/pages/service.js';
+import { CHART_WINDOWS } from '../../../dashboard/chart-windows.js';
 import { addDays, dayOf } from '../../../dashboard/store/days.js';
 import { VersionedCache } from '../../../dashboard/version-cache.js';
 import { createMemoryLogger } from '../../../src/logger.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell } from '../../../dashboard/api/csv.js';
 import { refMaySnapshot } from '../../../dashboard/auth/oidc.js';
 import { neutraliseInvisibleText } from '../../../dashboard/components/invisible-text.js';
-import { safeNext } from '../../../dashboard/pages/routes.js';
+import { safeNext } from '../../../dashboard/pages/login-routes.js';
 import { MIGRATIONS } from '../../../dashboard/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../../dashboard/store/sqlite/open.js';
 import { allStoredText, BACKENDS } from '../store/backends.js';

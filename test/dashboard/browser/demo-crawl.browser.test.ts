@@ -187,7 +187,7 @@ async function shots(name: string): Promise<void> {
 
 describe('the demo dashboard in chromium', { timeout: 600_000 }, () => {
   it('has no dead link and a CSRF token on every form, refused without it', async () => {
-    const { status, linkedFrom, external, forms, rendered } = await crawl();
+    const { status, linkedFrom, external, forms } = await crawl();
     // Every page kind was reached: overview, services, findings, vulnerabilities, PRs, admin, bulk triage, exports.
     const paths = [...status.keys()].map((u) => new URL(u).pathname);
     for (const expected of ['/', '/pulls', '/vulnerabilities', '/admin', '/services/edge-proxy', '/services/(root)', '/services/edge-proxy/triage', '/api/v1/triage/openvex']) {

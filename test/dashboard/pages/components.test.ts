@@ -1,8 +1,8 @@
 // The small pure pieces the pages stand on: the chart's series and axis, links from tool data, ages.
 import { describe, expect, it } from 'vitest';
-import { densifySeries, niceCeiling } from '../../../dashboard/components/charts.js';
+import { densifySeries } from '../../../dashboard/components/charts.js';
 import { formatAge, formatDateTime, formatDay, queryString, safeHttpUrl } from '../../../dashboard/components/format.js';
-import { describeLocation, slaDueAt } from '../../../dashboard/pages/view-models.js';
+import { describeLocation } from '../../../dashboard/pages/view-models.js';
 
 describe('densifySeries', () => {
   it('carries counts forward between scans and leaves days before the first scan unknown', () => {
@@ -49,12 +49,6 @@ describe('densifySeries', () => {
   it('starts from the last point before the window', () => {
     const days = densifySeries([{ day: '2025-12-20', counts: { critical: 3 } }], '2026-01-01', '2026-01-02');
     expect(days.map((d) => d.counts?.critical)).toEqual([3, 3]);
-  });
-});
-
-describe('niceCeiling', () => {
-  it('rounds the axis maximum up to 1, 2, 2.5 or 5 times a power of ten', () => {
-    expect([0, 3, 7, 16, 23, 99, 480].map(niceCeiling)).toEqual([4, 5, 10, 20, 25, 100, 500]);
   });
 });
 
@@ -112,10 +106,5 @@ describe('formatting', () => {
       'alpine:3.18 · openssl@3.1.0',
     );
     expect(describeLocation({})).toBe('—');
-  });
-
-  it('puts the SLA due date at the start of the open period plus the severity SLA', () => {
-    expect(slaDueAt('2026-11-01T00:00:00Z', 'critical', { critical: 7 })).toBe('2026-11-08T00:00:00.000Z');
-    expect(slaDueAt('2026-11-01T00:00:00Z', 'info', { critical: 7 })).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../dashboard/app.js';
 import { OpenRows, ServiceQuery, serviceViewParts } from '../../../dashboard/pages/page-bodies.js';
 import { CACHE_BYTES_PER_SERVICE } from '../../../dashboard/cache-budget.js';
-import { deflatePieceSync, inflatePiece } from '../../../dashboard/pages/gzip-join.js';
+import { deflatePieceSync, inflatePiece } from '../../../dashboard/gzip-join.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
 import { sharedPieceBytes } from '../../../dashboard/version-cache.js';

@@ -11,7 +11,7 @@ import { createApp } from '../../../dashboard/app.js';
 import { CLOCK_LAG_MS, nextMinute, readClock } from '../../../dashboard/clock-reading.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { mulberry32 } from '../../../dashboard/seeded-random.js';
-import { renderOverviewBody, renderServiceBody, ServiceQuery } from '../../../dashboard/pages/page-bodies.js';
+import { renderOverviewBody, ServiceQuery } from '../../../dashboard/pages/page-bodies.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { changeTurn } from '../../../dashboard/store/week.js';
@@ -20,6 +20,7 @@ import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
 import { finding, snapshot } from './fixtures.js';
 import { login } from './harness.js';
+import { servedServiceBody } from './served-service-body.js';
 
 const DAY = 86_400_000;
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -89,8 +90,8 @@ function targets(store: Store, rnd: () => number): Target[] {
   const query = FindingQuerySchema.parse({ service, state: pick(['open', 'fixed', 'all']), sort: pick(['severity', 'age', 'lastSeen']) });
   const json = async (value: Promise<unknown>) => JSON.stringify(await value);
   return [
-    { name: `service page ${service} (default view)`, render: async (at) => String(await renderServiceBody(store, service, ServiceQuery.parse({}), at)) },
-    { name: `service page ${service} ${JSON.stringify(view)}`, render: async (at) => String(await renderServiceBody(store, service, view, at)) },
+    { name: `service page ${service} (default view)`, render: (at) => servedServiceBody(store, service, ServiceQuery.parse({}), at) },
+    { name: `service page ${service} ${JSON.stringify(view)}`, render: (at) => servedServiceBody(store, service, view, at) },
     { name: `findings answer ?service=${service}`, render: (at) => json(findingsAnswer(store, FindingQuerySchema.parse({ service }), at).compute(at)) },
     { name: `findings answer ${JSON.stringify(query)}`, render: (at) => json(findingsAnswer(store, query, at).compute(at)) },
     { name: `service answer ${service}`, render: (at) => json(serviceAnswer(store, service, at).compute(at)) },
@@ -216,7 +217,7 @@ describe('a kept page or answer is not served past its validity and the allowed 
       const reads = [() => page(app), () => api(app, '/api/v1/services/alpha'), () => api(app, '/api/v1/findings?service=alpha')];
       const truths = [() => page(uncached), () => api(uncached, '/api/v1/services/alpha'), () => api(uncached, '/api/v1/findings?service=alpha')];
       const validity = [
-        async (at: Date) => { const c = readClock(at); String(await renderServiceBody(store, 'alpha', ServiceQuery.parse({}), c)); return c.validUntil; },
+        async (at: Date) => { const c = readClock(at); await servedServiceBody(store, 'alpha', ServiceQuery.parse({}), c); return c.validUntil; },
         async (at: Date) => { const c = readClock(at); await serviceAnswer(store, 'alpha', at).compute(c); return c.validUntil; },
         async (at: Date) => { const c = readClock(at); await findingsAnswer(store, FindingQuerySchema.parse({ service: 'alpha' }), at).compute(c); return c.validUntil; },
       ];

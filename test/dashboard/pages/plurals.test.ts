@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingHref } from '../../../dashboard/pages/view-models.js';
+import { findingHref } from '../../../dashboard/components/hrefs.js';
 import { openStore } from '../../../dashboard/store/store.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { countOf, nounFor } from '../../../dashboard/components/format.js';

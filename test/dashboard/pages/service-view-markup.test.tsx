@@ -7,21 +7,13 @@ import type { FC } from 'hono/jsx';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../../src/findings/finding.js';
 import { SEVERITY_ORDER } from '../../../src/findings/severity.js';
-import { PostureChart, densifySeries } from '../../../dashboard/components/charts.js';
+import { densifySeries, postureChartHtml } from '../../../dashboard/components/charts.js';
 import { formatProbability } from '../../../dashboard/components/exploit.js';
 import { queryString } from '../../../dashboard/components/format.js';
-import { sortHeaderHtml } from '../../../dashboard/components/layout.js';
-import {
-  CHART_WINDOWS,
-  DEFAULT_CHART_DAYS,
-  EPSS_MIN_CHOICES,
-  EPSS_PERCENTILE_CHOICES,
-  FINDING_STATES,
-  postureChartLabel,
-  serviceViewHtml,
-  type ServiceViewProps,
-} from '../../../dashboard/pages/service.js';
-import { FINDING_SORTS, serviceHref } from '../../../dashboard/pages/view-models.js';
+import { CHART_WINDOWS, DEFAULT_CHART_DAYS } from '../../../dashboard/chart-windows.js';
+import { EPSS_MIN_CHOICES, EPSS_PERCENTILE_CHOICES, FINDING_STATES, postureChartLabel, serviceViewHtml, type ServiceViewProps } from '../../../dashboard/pages/service.js';
+import { FINDING_SORTS } from '../../../dashboard/pages/view-models.js';
+import { serviceHref } from '../../../dashboard/components/hrefs.js';
 
 // ---- the JSX versions (as they were), the oracle
 const OldSortHeader: FC<{
@@ -97,7 +89,7 @@ const OldServiceViewContent: FC<ServiceViewProps> = (p) => {
             ))}
           </span>
         </div>
-        {p.chart !== undefined ? raw(p.chart) : <PostureChart series={p.series} label={postureChartLabel(p.name, p.days)} />}
+        {raw(p.chart !== undefined ? p.chart : postureChartHtml(p.series, postureChartLabel(p.name, p.days)))}
       </section>
 
       <section aria-labelledby="findings-h" id="findings">

@@ -1,9 +1,11 @@
 // Every view of a service page (sorts, filters, windows, pages of its findings), plain and gzip,
 // rendered on request, from the cache, rendered ahead, and by an app without a cache, is the page
-// of the one-piece render: the body renderServiceBody gives, in the viewer's frame, with the
-// invisible characters neutralised by the regular expression over the whole text (the way pages
-// were made before they were cut into pieces, deflated at other levels and searched as bytes).
-// On both backends, over hostile text: markup, quotes, U+2028, bidi controls, long strings.
+// of the one-piece render: the body of the reference render (reference-service-body.tsx), in the
+// viewer's frame, with the invisible characters neutralised by the regular expression over the
+// whole text (the way pages were made before they were cut into pieces, deflated at other levels and
+// searched as bytes). So is the served body the tests and benches render through the server's
+// functions (served-service-body.ts). On both backends, over hostile text: markup, quotes, U+2028,
+// bidi controls, long strings.
 import { raw } from 'hono/html';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +13,7 @@ import { createApp } from '../../../dashboard/app.js';
 import { Layout } from '../../../dashboard/components/layout.js';
 import { DEFAULT_DASHBOARD_CONFIG } from '../../../dashboard/deps.js';
 import { PageWarmer } from '../../../dashboard/page-warmer.js';
-import { renderServiceBody, ServiceQuery } from '../../../dashboard/pages/page-bodies.js';
+import { ServiceQuery } from '../../../dashboard/pages/page-bodies.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import type { Finding } from '../../../src/findings/finding.js';
 import { neutraliseInvisibleText } from '../../../src/report/invisible-text.js';
@@ -19,6 +21,8 @@ import { createMemoryLogger } from '../../../src/logger.js';
 import { BACKENDS, openTestStore, storeLocation } from '../store/backends.js';
 import { finding, snapshot, XSS_TITLE } from './fixtures.js';
 import { login, NOW } from './harness.js';
+import { referenceServiceBody } from './reference-service-body.js';
+import { servedServiceBody } from './served-service-body.js';
 
 const HOSTILE_TOOL = 'tool"<x>&\'y\u202e';
 const TITLES = [
@@ -108,7 +112,8 @@ describe.each(BACKENDS)('service page views on %s', (backend) => {
   /** The page as one piece: the body's render in the frame, neutralised over the whole text. */
   const onePiece = async (name: string, query: string, csrf: string) => {
     const view = ServiceQuery.parse(Object.fromEntries(new URLSearchParams(query)));
-    const body = String(await renderServiceBody(store, name, view, NOW));
+    const body = String(await referenceServiceBody(store, name, view, NOW));
+    expect(await servedServiceBody(store, name, view, NOW), `served body of ${name}${query}`).toBe(neutraliseInvisibleText(body));
     const viewer = { name: 'on-call <viewer> "\u202e"', tokenId: viewerId, role: 'viewer' as const, csrfToken: csrf };
     return neutraliseInvisibleText(String(await (<Layout title={name} viewer={viewer} active="overview">{raw(body)}</Layout>)));
   };

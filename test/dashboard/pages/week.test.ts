@@ -2,7 +2,7 @@
 // (counts and links to each finding), the oldest open findings, SLA breaches now; and the trend
 // sparkline of a service that started inside the window is not drawn as zeros before its first snapshot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingHref } from '../../../dashboard/pages/view-models.js';
+import { findingHref } from '../../../dashboard/components/hrefs.js';
 import { buildOpenApiDocument } from '../../../dashboard/openapi.js';
 import { niceTicks } from '../../../dashboard/components/charts.js';
 import { WeekResponseSchema } from '../../../src/report/read-api.js';

@@ -132,7 +132,7 @@ describe.each(BACKENDS)('%s findings page (one statement) against the earlier tw
     // Snapshots on different days: findings opened on different days, some fixed, some reopened.
     const days = ['2025-10-01', '2025-12-20', '2026-01-15', '2026-02-10', '2026-02-27'];
     for (const [k, d] of days.entries()) {
-      const keep = (f: FindingSpec, i: number) => i < 40 + k * 20 && !(k === 3 && i % 6 === 1) && !(k === 2 && i % 8 === 3);
+      const keep = (_f: FindingSpec, i: number) => i < 40 + k * 20 && !(k === 3 && i % 6 === 1) && !(k === 2 && i % 8 === 3);
       await store.ingestScan(makeReport({ scanId: `p${k}`, createdAt: day(d), services: ['payments'], findings: big.filter(keep) }), 't');
       await store.ingestScan(makeReport({ scanId: `o${k}`, createdAt: day(d, '08:00:00'), services: ['orders'], findings: small.filter((_, i) => i < 10 + k * 4 && !(k === 4 && i % 5 === 2)) }), 't');
     }

@@ -1,13 +1,15 @@
 // The service page's reads give the same answers on both backends: PostgreSQL reads a service's
 // figures in one statement (getService), SQLite in several; the same history ingested into each must
-// give equal getService answers and byte-identical rendered page bodies (with KEV, EPSS, triage,
-// suppressions, fixes, SLA breaches, days before the first snapshot and markup in tool text).
+// give equal getService answers and byte-identical page bodies as the server renders them
+// (served-service-body.ts; with KEV, EPSS, triage, suppressions, fixes, SLA breaches, days before
+// the first snapshot and markup in tool text).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderServiceBody, ServiceQuery } from '../../../dashboard/pages/page-bodies.js';
+import { ServiceQuery } from '../../../dashboard/pages/page-bodies.js';
 import { toTriageRecord } from '../../../dashboard/store/triage.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { openTestStore, storeLocation } from './backends.js';
 import { makeReport } from './report-builder.js';
+import { servedServiceBody } from '../pages/served-service-body.js';
 
 const NOW = new Date('2026-11-24T09:00:00Z');
 const dayAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
@@ -161,8 +163,8 @@ describe('service page reads on both backends', () => {
   it.each([{}, { dir: 'asc' }, { days: '30' }, { days: '365' }, { state: 'all', sort: 'title' }, { kev: 'true' }, { sort: 'epss' }])('renders the same page body (%o)', async (query) => {
     const view = ServiceQuery.parse(query);
     for (const name of ['payments', 'orders', 'fresh']) {
-      const a = String(await renderServiceBody(sqlite, name, view, NOW));
-      expect(String(await renderServiceBody(postgres, name, view, NOW))).toBe(a);
+      const a = await servedServiceBody(sqlite, name, view, NOW);
+      expect(await servedServiceBody(postgres, name, view, NOW)).toBe(a);
       if (name === 'payments') expect(a).toContain('data-finding=');
     }
   });

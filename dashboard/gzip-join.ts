@@ -5,11 +5,12 @@
 // pieces can follow each other in one deflate stream; the last piece ends with the final block. A
 // piece never refers back into another (each has its own compressor), which deflate allows. The
 // gzip trailer's CRC-32 of the whole is combined from the pieces' CRCs (zlib's crc32_combine_op), so
-// no request reads the body's text again.
+// no request reads the body's text again. The read API's kept answers are joined the same way
+// (api/answers.ts, api/narrower-answers.ts).
 import * as zlib from 'node:zlib';
 import { constants, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import { ownedBytes } from '../owned-bytes.js';
+import { ownedBytes } from './owned-bytes.js';
 
 const deflateRawAsync = promisify(deflateRaw);
 
@@ -180,7 +181,7 @@ const X2N = (() => {
 })();
 
 /** The operator that appends `length` bytes to a CRC (x^(8 * length) modulo the polynomial). */
-export function crc32Shift(length: number): number {
+function crc32Shift(length: number): number {
   let p = 0x80000000; // x^0
   let k = 3;
   for (let n = length; n > 0; n = Math.floor(n / 2), k++) if (n % 2 === 1) p = multModP(X2N[k & 31], p);
