@@ -1,6 +1,7 @@
-// The server-rendered pages, mounted by app.ts at `/` after `authenticate` set the principal: four
-// sub-apps — static files, login/logout, the read pages (a viewer or admin session, else a redirect
-// to /login) and admin. Every POST checks the CSRF token and the Origin. No inline script or style
+// The server-rendered pages, mounted by app.ts at `/` after `authenticate` set the principal: six
+// sub-apps — static files, login/logout, then behind a viewer, triager or admin session (else a
+// redirect to /login) the read pages (view-routes), the finding and triage pages (triage-routes),
+// the pull-request view (pulls), and admin. Every POST checks the CSRF token and the Origin. No inline script or style
 // anywhere, so the CSP (auth/security-headers.ts) holds.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
