@@ -225,15 +225,29 @@ const DashboardFileConfigSchema = z.object({
   cacheMegabytes: z.number().int().positive().optional(),
 });
 
+/** The flags of `migrate` (the CLI parses `--help` with them and suggests among them: src/cli/dashboard-command.ts). */
+export const MIGRATE_OPTIONS = { from: { type: 'string' }, to: { type: 'string' } } as const;
+
 /** `migrate --from FILE.db --to postgres://...`: copies a SQLite store into an empty PostgreSQL one. */
 export async function runMigrateCli(argv: string[], print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: MIGRATE_OPTIONS, strict: true });
   if (!values.from || !values.to) throw new Error('migrate needs --from FILE.db and --to postgres://...');
   if (!isPostgresUrl(values.to)) throw new Error('--to must be a postgres:// connection string');
   if (!existsSync(values.from)) throw new Error(`--from: no such file ${values.from}`);
   const { counts } = await migrateSqliteToPostgres(values.from, values.to, print);
   print(`copied ${values.from} to ${redactUrl(values.to)}: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')} (counts verified)`);
 }
+
+/** The flags of `gatehouse dashboard` (the CLI parses `--help` with them and suggests among them). */
+export const DASHBOARD_OPTIONS = {
+  db: { type: 'string', default: './gatehouse.db' },
+  port: { type: 'string', default: '8080' },
+  host: { type: 'string', default: '127.0.0.1' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  config: { type: 'string' },
+  'public-badges': { type: 'boolean', default: false },
+} as const;
 
 export async function runDashboardCli(argv: string[]): Promise<RunningDashboard | undefined> {
   if (argv[0] === 'migrate') {
@@ -242,19 +256,7 @@ export async function runDashboardCli(argv: string[]): Promise<RunningDashboard 
   }
   // Benches only (bench/http-load.ts): event-loop blocks printed on SIGUSR2.
   loopStatsFromEnv();
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      db: { type: 'string', default: './gatehouse.db' },
-      port: { type: 'string', default: '8080' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      config: { type: 'string' },
-      'public-badges': { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: argv, options: DASHBOARD_OPTIONS, strict: true });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${values.port}`);
   if (!!values['tls-cert'] !== !!values['tls-key']) throw new Error('--tls-cert and --tls-key go together');

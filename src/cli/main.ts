@@ -4,8 +4,8 @@
 // Progress goes to stderr (colour only on a TTY, never with NO_COLOR); reports go to stdout or files.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findConfigFile, loadConfig, locateConfigError, type ConfigOverrides } from '../config/load.js';
 import { SeveritySchema } from '../findings/finding.js';
 import { ConfigError, EXIT_CODES, HistoryRangeError, withoutUrlPasswords } from '../errors.js';
@@ -22,7 +22,9 @@ import { gitSource, originUrl } from './git-source.js';
 import { repositoryFromRemote, scannedRepository, validRepositoryName } from './repository-name.js';
 import { readReportFile } from './report-file.js';
 import { UsageError } from './usage-error.js';
-import { pushCommand, PUSH_OPTIONS, PUSH_USAGE } from './push-command.js';
+import { pushCommand, PUSH_USAGE } from './push-command.js';
+import { dashboardCommand, DASHBOARD_USAGE } from './dashboard-command.js';
+import { nearest, parseCommandArgs, unknownFlagMessage } from './parse-args.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -38,12 +40,12 @@ const USAGE = `Usage:
   gatehouse scan [dir] [options]      scan a repository (default: the current directory)
   gatehouse services [dir]            list the folders that become services (and candidates not
                                       taken, with why); --config FILE
-  gatehouse dashboard [options]       start the dashboard: --db FILE (./gatehouse.db), --port N (8080),
-                                      --host H (127.0.0.1), --tls-cert FILE --tls-key FILE, --config FILE
-                                      (JSON: sla, oidc, publicBadges, bodyLimitBytes, ingestRateLimit, webhook),
-                                      --public-badges; admin token from GATEHOUSE_ADMIN_TOKEN or printed once;
-                                      webhook URL and signing secret from GATEHOUSE_WEBHOOK_URL and
-                                      GATEHOUSE_WEBHOOK_SECRET (docs/dashboard.md "Notifications")
+  gatehouse dashboard [options]       start the dashboard: --db FILE|postgres://URL (./gatehouse.db; a
+                                      SQLite file, or PostgreSQL with PG* variables honoured), --port N
+                                      (8080), --host H (127.0.0.1), ... (Dashboard options below)
+  gatehouse dashboard migrate --from FILE.db --to postgres://URL
+                                      copy a SQLite dashboard into an empty PostgreSQL database
+                                      (docs/dashboard.md "PostgreSQL")
   gatehouse push REPORT.json          send a JSON report to a dashboard (one scan per service);
                                       --dashboard URL, token from GATEHOUSE_DASHBOARD_TOKEN
   gatehouse --help | --version
@@ -72,6 +74,8 @@ Scan options:
 
 Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.
 
+${DASHBOARD_USAGE}
+
 ${PUSH_USAGE}`;
 
 
@@ -89,10 +93,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (command === 'scan') return await scanCommand(rest, io);
     if (command === 'services') return await servicesCommand(rest, io);
     if (command === 'dashboard') return await dashboardCommand(rest, io);
-    if (command === 'push') {
-      currentCommand = 'push';
-      return await pushCommand(rest, io);
-    }
+    if (command === 'push') return await pushCommand(rest, io);
     const guess = nearest(command, ['scan', 'services', 'dashboard', 'push', 'help']);
     throw new UsageError(`unknown command "${command}"${guess ? `; did you mean ${guess}?` : ''}`);
   } catch (err) {
@@ -136,23 +137,11 @@ const SCAN_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** Every long flag a command knows, for "did you mean". */
-const KNOWN_FLAGS: Record<string, readonly string[]> = {
-  scan: Object.keys(SCAN_OPTIONS),
-  services: ['config', 'verbose', 'help'],
-  dashboard: ['db', 'port', 'host', 'tls-cert', 'tls-key', 'config', 'public-badges', 'from', 'to', 'help'],
-  push: Object.keys(PUSH_OPTIONS),
-};
-let currentCommand = '';
-
-/** A usage error in one line; an unknown flag gets the nearest known one ("did you mean --format?"). */
+/** A usage error in one line (an unknown flag with the nearest one its parser accepts: parse-args.ts). */
 export function usageMessage(err: Error): string {
   const code = (err as { code?: string }).code;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const flag = /'(-{1,2}[^']*)'/.exec(err.message)?.[1] ?? '';
-    const suggestion = nearest(flag.replace(/^-+/, '').replace(/=.*$/, ''), KNOWN_FLAGS[currentCommand] ?? []);
-    return `unknown flag ${flag}${suggestion ? `; did you mean --${suggestion}?` : ''}`;
-  }
+  // A parser not given its flags (parseCommandArgs names them): the flag without a suggestion.
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return unknownFlagMessage(err.message, []);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     // "Option '--format <value>' argument missing" -> "--format needs a value"
     const flag = /'(--?[A-Za-z0-9-]+)/.exec(err.message)?.[1];
@@ -163,33 +152,8 @@ export function usageMessage(err: Error): string {
   return withoutUrlPasswords(err.message.split('\n')[0]!);
 }
 
-/** The known word closest to `word` (edit distance at most 2, or a prefix), if any. */
-export function nearest(word: string, known: readonly string[]): string | undefined {
-  let best: { word: string; d: number } | undefined;
-  for (const k of known) {
-    const d = k.startsWith(word) && word.length >= 3 ? 1 : editDistance(word.toLowerCase(), k);
-    if (d <= (k.length >= 4 ? 2 : 1) && (!best || d < best.d)) best = { word: k, d };
-  }
-  return best?.word;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const keep = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = keep;
-    }
-  }
-  return row[b.length]!;
-}
-
 async function scanCommand(argv: string[], io: CliIo): Promise<number> {
-  currentCommand = 'scan';
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -280,8 +244,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
  * like `scan` does; runs no scanner.
  */
 async function servicesCommand(argv: string[], io: CliIo): Promise<number> {
-  currentCommand = 'services';
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -444,22 +407,6 @@ async function readChangedFiles(source: string, io: CliIo): Promise<string[]> {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-async function dashboardCommand(argv: string[], io: CliIo): Promise<number> {
-  // Imported only when asked for, so `gatehouse scan` never loads the native SQLite module.
-  currentCommand = 'dashboard';
-  const { runDashboardCli } = await import('../../dashboard/server.js');
-  try {
-    // `migrate` finishes; serving keeps the process alive until a signal stops it.
-    if (!(await runDashboardCli(argv))) return EXIT_CODES.passed;
-  } catch (err) {
-    if (isParseArgsError(err)) throw err;
-    io.stderr.write(`gatehouse dashboard: ${withoutUrlPasswords(err instanceof Error ? err.message : String(err))}\n`);
-    return EXIT_CODES.usage;
-  }
-  // The server keeps the process alive until a signal stops it.
-  return await new Promise<number>(() => {});
-}
-
 /** Colour only on a TTY, never with NO_COLOR (https://no-color.org); FORCE_COLOR forces it. */
 export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
@@ -485,6 +432,10 @@ async function packageVersion(): Promise<string> {
 
 /** Runs the CLI with the real process streams and exits with its code. */
 export async function runCli(argv: string[] = process.argv.slice(2)): Promise<void> {
+  // The scanners started from source (`--import tsx`, in the scanned service folders) compile with
+  // this clone's tsconfig.json, never with one of the scanned repository (bin/gatehouse.js says why).
+  const tsconfig = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
+  if (existsSync(tsconfig)) process.env.TSX_TSCONFIG_PATH = tsconfig;
   // The dashboard handles its own signals; a scan must not leave scanners running when interrupted.
   if (argv[0] !== 'dashboard') {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void interrupted(signal));

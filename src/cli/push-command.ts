@@ -2,13 +2,13 @@
 // dashboard, one POST /api/v1/scans per service, as the action does after its scan. The token comes
 // only from the environment: a flag would show in `ps` and in shell history.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT_CODES } from '../errors.js';
 import { createConsoleLogger } from '../logger.js';
 import { cliScanIdFor, DashboardPushError, pushScanReports } from '../push/client.js';
 import type { ScanReport } from '../report/scan-report.js';
 import { readReportFile } from './report-file.js';
 import { repositoryFromRemote, validRepositoryName } from './repository-name.js';
+import { parseCommandArgs } from './parse-args.js';
 import { UsageError } from './usage-error.js';
 
 export const PUSH_OPTIONS = {
@@ -91,7 +91,7 @@ export function noRepositoryWarning(report: ScanReport): string {
 }
 
 export async function pushCommand(argv: string[], io: PushIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: PUSH_OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseCommandArgs({ args: argv, options: PUSH_OPTIONS, allowPositionals: true, strict: true });
   if (values.help) {
     io.stdout.write(`${PUSH_USAGE}\n`);
     return EXIT_CODES.passed;

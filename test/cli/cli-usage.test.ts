@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main, useColor } from '../../src/cli/main.js';
+import { unknownFlagMessage } from '../../src/cli/parse-args.js';
 
 function capture() {
   const stream = new PassThrough();
@@ -45,6 +46,14 @@ describe('gatehouse usage errors (exit 2)', () => {
     ['an unknown option', ['scan', root, '--bogus'], /^gatehouse: unknown flag --bogus\nsee gatehouse --help\n$/],
     ['a mistyped option', ['scan', root, '--frmat', 'json'], /^gatehouse: unknown flag --frmat; did you mean --format\?\nsee gatehouse --help\n$/],
     ['a mistyped dashboard option', ['dashboard', '--prot', '1'], /^gatehouse: unknown flag --prot; did you mean --port\?\nsee gatehouse --help\n$/],
+    // migrate's parser takes --from and --to only: the serving flags are refused with no suggestion,
+    // never "did you mean" the very flag refused; and the other way round.
+    ['--db given to dashboard migrate', ['dashboard', 'migrate', '--from', 'a.db', '--to', 'postgres://x/y', '--db', 'foo'], /^gatehouse: unknown flag --db\nsee gatehouse --help\n$/],
+    ['--port given to dashboard migrate', ['dashboard', 'migrate', '--from', 'a.db', '--to', 'postgres://x/y', '--port', '1'], /^gatehouse: unknown flag --port\nsee gatehouse --help\n$/],
+    ['a mistyped dashboard migrate option', ['dashboard', 'migrate', '--fro', 'a.db', '--to', 'postgres://x/y'], /^gatehouse: unknown flag --fro; did you mean --from\?\nsee gatehouse --help\n$/],
+    ['--from given to dashboard (serving)', ['dashboard', '--from', 'a.db'], /^gatehouse: unknown flag --from\nsee gatehouse --help\n$/],
+    ['a mistyped push option', ['push', 'r.json', '--dashbord', 'x'], /^gatehouse: unknown flag --dashbord; did you mean --dashboard\?\nsee gatehouse --help\n$/],
+    ['a connection string without --db', ['dashboard', 'postgres://user:s3cret@db.example/gh'], /^gatehouse: Unexpected argument 'postgres:\/\/user:\*\*\*\*@db\.example\/gh'/],
     ['a mistyped command', ['scn', root], /unknown command "scn"; did you mean scan\?/],
     ['an option without its value', ['scan', root, '--format'], /^gatehouse: --format needs a value\nsee gatehouse --help\n$/],
     ['two directories', ['scan', root, root], /scan takes one directory, got 2/],
@@ -82,6 +91,46 @@ describe('gatehouse usage errors (exit 2)', () => {
     const r = await run(['scan', root, '--baseline', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--baseline: .*not-a-report\.json is not a Gatehouse JSON report \(at createdAt: /);
+  });
+});
+
+describe('gatehouse dashboard --help', () => {
+  for (const flag of ['--help', '-h']) {
+    it(`dashboard ${flag} prints the dashboard's usage, PostgreSQL and migrate included, and exits 0`, async () => {
+      const r = await run(['dashboard', flag]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^Dashboard options \(gatehouse dashboard \[options\]\):\n/);
+      expect(r.stdout).toContain('--db FILE|postgres://URL');
+      expect(r.stdout).toContain('PGPASSWORD');
+      expect(r.stdout).toContain('gatehouse dashboard migrate --from FILE.db --to postgres://URL');
+    });
+
+    it(`dashboard migrate ${flag} prints migrate's usage and exits 0`, async () => {
+      const r = await run(['dashboard', 'migrate', flag]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^Migrate options \(gatehouse dashboard migrate --from FILE\.db --to postgres:\/\/URL\):\n/);
+      expect(r.stdout).toContain('docs/dashboard.md "PostgreSQL"');
+      expect(r.stdout).not.toContain('--port');
+    });
+  }
+
+  it('gatehouse --help names the PostgreSQL database and the migrate command', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('gatehouse dashboard [options]       start the dashboard: --db FILE|postgres://URL (./gatehouse.db;');
+    expect(r.stdout).toMatch(/\n {2}gatehouse dashboard migrate --from FILE\.db --to postgres:\/\/URL\n/);
+    expect(r.stdout).toContain('Dashboard options (gatehouse dashboard [options]):');
+  });
+});
+
+describe('unknownFlagMessage', () => {
+  it('suggests the nearest flag the parser accepts, never the flag refused', () => {
+    expect(unknownFlagMessage("Unknown option '--prot'", ['db', 'port'])).toBe('unknown flag --prot; did you mean --port?');
+    expect(unknownFlagMessage("Unknown option '--help'", ['help', 'db'])).toBe('unknown flag --help');
+    expect(unknownFlagMessage("Unknown option '--db'", ['db', 'from', 'to'])).toBe('unknown flag --db');
+    expect(unknownFlagMessage("Unknown option '--db'", ['from', 'to'])).toBe('unknown flag --db');
   });
 });
 
