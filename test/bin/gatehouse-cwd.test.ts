@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { scannerEntryArgv } from '../../src/scanners/gatehouse-secrets/adapter.js';
+import { policyEntryArgv } from '../../src/scanners/policy/adapter.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 const BIN = join(REPO, 'bin/gatehouse.js');
@@ -135,6 +137,15 @@ describe('bin/gatehouse.js from a working directory outside the repository', () 
       const secrets = report.scanners.filter((s) => s.scanner === 'gatehouse-secrets');
       expect(secrets.length, what).toBeGreaterThan(0);
       expect(secrets.every((s) => s.status === 'ok'), what).toBe(true);
+    }
+    // The scanners' own entries from source, as the engine starts them without the CLI (a script, a
+    // test calling runScan): in the service folder, with no TSX_TSCONFIG_PATH to say which tsconfig.
+    for (const [what, argv] of [['the secret scanner', scannerEntryArgv()], ['the policy scanner', policyEntryArgv('gatehouse-deploy')]] as const) {
+      rmSync(mark, { force: true });
+      const [node, ...args] = argv;
+      const r = await execa(node, [...args, '--help'], { cwd: join(root, 'services/api'), env: cleanEnv(), extendEnv: false, reject: false });
+      expect(existsSync(mark), `${what}: ${r.stderr}`).toBe(false);
+      expect(String(r.stderr), what).not.toMatch(/ERR_|Cannot find/);
     }
   });
 });

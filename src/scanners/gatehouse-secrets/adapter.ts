@@ -1,11 +1,11 @@
 // The embedded secret scanner as an engine adapter: it runs cli.ts (or the bundled
 // dist/secret-scanner.js) as a child process and validates the JSON it prints.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { ParsedFinding } from '../../findings/finding.js';
 import { ScannerError, ScannerOutputError, UnsupportedFormatError } from '../../errors.js';
+import { sourceEntryArgv } from '../source-entry.js';
 import type { ParseContext, ParseResult, ScanTarget, ScannerAdapter, ToolOutput } from '../adapter.js';
 import { REPORT_FORMAT_VERSION, SCANNER_ID, SCANNER_VERSION, SecretScanReportSchema, type ReportedSecret } from './report-format.js';
 
@@ -28,9 +28,7 @@ export function scannerEntryArgv(): string[] {
   if (existsSync(bundled)) return [process.execPath, bundled];
   const source = join(here, 'cli.ts');
   if (existsSync(source)) {
-    // An absolute loader URL: the child runs in the service folder, where `tsx` may not resolve.
-    const tsx = pathToFileURL(createRequire(join(here, 'adapter.ts')).resolve('tsx')).href;
-    return [process.execPath, '--import', tsx, source];
+    return sourceEntryArgv(here, source);
   }
   throw new ScannerError(SCANNER_ID, `scanner entry not found (looked for ${bundled} and ${source})`, 'missing');
 }

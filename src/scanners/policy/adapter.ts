@@ -1,12 +1,12 @@
 // One engine adapter per embedded policy check (gatehouse-ci, gatehouse-deploy): it runs the policy
 // CLI (or the bundled dist/policy-scanner.js) as a child process and validates the JSON it prints.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ScannerError, ScannerOutputError, UnsupportedFormatError } from '../../errors.js';
 import { type Category, type ParsedFinding, SeveritySchema } from '../../findings/finding.js';
+import { sourceEntryArgv } from '../source-entry.js';
 import type { ParseContext, ParseResult, ScannerAdapter, ScanTarget, ToolOutput } from '../adapter.js';
 
 /** The bundled CLI, built next to the action bundle (dist/). */
@@ -47,8 +47,7 @@ export function policyEntryArgv(scannerId: string): string[] {
   if (existsSync(bundled)) return [process.execPath, bundled];
   const source = join(here, 'cli.ts');
   if (existsSync(source)) {
-    const tsx = pathToFileURL(createRequire(join(here, 'adapter.ts')).resolve('tsx')).href;
-    return [process.execPath, '--import', tsx, source];
+    return sourceEntryArgv(here, source);
   }
   throw new ScannerError(scannerId, `scanner entry not found (looked for ${bundled} and ${source})`, 'missing');
 }
