@@ -539,6 +539,8 @@ export class PageWarmer {
     try {
       await task.run();
     } catch (err) {
+      // Stopped meanwhile: the server closed its store under the task, as stop() says; no failure.
+      if (this.stopped) return;
       const what = key.split('|')[0];
       const doing = what === 'answers' ? 'computing API answers' : what === 'period' ? `computing ${key.slice('period|'.length)}` : `rendering ${what} page`;
       this.logger.warning(`${doing} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
