@@ -6,13 +6,11 @@
 // without those settings ("React is not defined", every page a 500), and a tsconfig.json of the
 // folder the CLI runs in (a scanned repository's) would apply to Gatehouse's own code: its `paths`
 // could map an import of Gatehouse to a file of that repository. So the clone's own tsconfig.json,
-// by absolute path, for this process and, through TSX_TSCONFIG_PATH, for the scanners it starts
-// from source with `--import tsx` (they run in the scanned service folders).
+// by absolute path (the scanners it starts from source do the same: src/scanners/source-entry.ts).
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
-process.env.TSX_TSCONFIG_PATH = tsconfig;
 register({ tsconfig });
 const { runCli } = await import('../src/cli/main.ts');
 await runCli(process.argv.slice(2));

@@ -81,10 +81,16 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   // Ready once the work ahead on start is done: behind a balancer, a new process gets traffic when
   // its pages are rendered, not while each first visit renders one (about 4 ms of CPU apiece). And
   // while the database answers (the data version: one small read, shared by the requests in flight).
+  // Said in the log when the database stops and starts answering the probe (not at every probe).
+  let databaseDownSaid = false;
   app.get('/readyz', async (c) => {
     try {
       await deps.store.dataVersion();
-    } catch {
+      if (databaseDownSaid) deps.logger.info('readiness: the database answers again');
+      databaseDownSaid = false;
+    } catch (err) {
+      if (!databaseDownSaid) deps.logger.warning(`readiness: the database does not answer (${(err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err))})`);
+      databaseDownSaid = true;
       return c.json({ ready: false, reason: 'the database does not answer' }, 503, { 'Retry-After': '5' });
     }
     const progress = warmer?.startUpProgress() ?? { done: true, warmed: 0 };

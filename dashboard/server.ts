@@ -136,7 +136,7 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
   });
   const port = (server.address() as AddressInfo).port;
   const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-  print(`Gatehouse dashboard: ${url} (database ${isPostgresUrl(opts.db) ? redactUrl(opts.db) : opts.db})`);
+  print(`Gatehouse dashboard: ${url} (database ${isPostgresUrl(opts.db) ? redactUrl(opts.db) : withoutUrlPasswords(opts.db)})`);
   if (generatedAdminToken) {
     print(`Admin token (shown once; store it now, then log in with it): ${generatedAdminToken}`);
   }

@@ -17,7 +17,9 @@ export const EXIT_CODES = {
  * string), never a password.
  */
 export function withoutUrlPasswords(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^\s@]*@/gi, '$1:****@').replace(/\b((?:ssl)?password\s*=\s*)('[^']*'|[^\s'&#]+)/gi, '$1****');
+  // The user part ends at the last `@` before the host (a password may hold an unencoded `@`, as
+  // WHATWG URLs and pg read it); a quoted key=value password may hold escaped quotes.
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^\s/?#]*@/gi, '$1:****@').replace(/\b((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'&#]+)/gi, '$1****');
 }
 
 /** A mistake in the user's config, flags or inputs. Exit 2. */

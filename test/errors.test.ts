@@ -8,6 +8,9 @@ describe('withoutUrlPasswords', () => {
     expect(withoutUrlPasswords('postgres://app@db/x?PassWord=S3cret#frag')).toBe('postgres://app@db/x?PassWord=****#frag');
     expect(withoutUrlPasswords("host=db user=app password='S3 cret' dbname=x sslpassword=K3y")).toBe('host=db user=app password=**** dbname=x sslpassword=****');
     expect(withoutUrlPasswords('host=db password = S3cret')).toBe('host=db password = ****');
+    // An unencoded @ in the password (pg takes the last @ before the host); an escaped quote in a quoted one.
+    expect(withoutUrlPasswords("--from: no such file postgres://gh:s3cr@t@db/x")).toBe('--from: no such file postgres://gh:****@db/x');
+    expect(withoutUrlPasswords("host=db password='a\\'b' dbname=x")).toBe('host=db password=**** dbname=x');
   });
 
   it('leaves text without a password as it is', () => {

@@ -19,21 +19,30 @@ export class StoreConnectionError extends Error {
   }
 }
 
-/** PostgreSQL's connection exceptions (class 08) and shutdowns in progress (57P01-57P03): the server is not there now. */
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123])$/;
-/** What Node and pg say when a connection cannot be opened or is lost. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'SQLITE_BUSY']);
+/**
+ * PostgreSQL's codes for a server that is not there for us now: connection exceptions (class 08, not
+ * 08P01, a protocol violation: a bug), shutdowns in progress and an idle session ended (57P01-57P03,
+ * 57P05), too many connections (53300), and a read-only transaction (25006: a standby after a
+ * failover, until the address points at the new primary).
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '57P05', '53300', '25006']);
+/** What Node says when a connection cannot be opened or is lost. */
+const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 /**
  * Whether an error says the database cannot answer now (its server down, restarting or out of
  * reach, the connection lost; a SQLite file locked beyond the busy timeout): a request meets it
  * through no fault of its own or of the code, and the same request later may succeed. The HTTP app
- * answers 503 with Retry-After (app.ts), not a 500.
+ * answers 503 with Retry-After (app.ts), not a 500. A request body the client stopped sending
+ * (Node's "aborted", also ECONNRESET) is the client's doing, not the database's.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('SQLITE_BUSY')) return true;
+    if (UNAVAILABLE_NET_CODES.has(code)) return err.message !== 'aborted';
+  }
   return /^Connection terminated|timeout exceeded when trying to connect/.test(err.message);
 }
 

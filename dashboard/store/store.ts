@@ -6,8 +6,8 @@ import type { Store, StoreOptions } from './types.js';
 
 export async function openStore(location: string, options: StoreOptions = {}): Promise<Store> {
   // Never echoed: it may hold a password.
-  if (looksLikeKeyValueConnection(location)) {
-    throw new StoreConnectionError('the database is a key=value connection string, which Gatehouse does not read: give a URL such as postgres://gatehouse@db.example.com:5432/gatehouse (the password after the user name and a colon, or in PGPASSWORD; the other PG* variables fill in what it leaves out), or a SQLite file path');
+  if (!isPostgresUrl(location) && looksLikeKeyValueConnection(location)) {
+    throw new StoreConnectionError('the database looks like a key=value connection string (it starts with key= or names a password), which Gatehouse does not read: give a URL such as postgres://gatehouse@db.example.com:5432/gatehouse (the password after the user name and a colon, or in PGPASSWORD; the other PG* variables fill in what it leaves out), or a SQLite file path');
   }
   return isPostgresUrl(location) ? openPostgresStore(location, options) : openSqliteStore(location, options);
 }

@@ -37,8 +37,9 @@ export const SUMMARY_REFRESH_SQL = `INSERT INTO service_summary (service_id, sev
     suppressed_count = excluded.suppressed_count, oldest_open = excluded.oldest_open`;
 
 /**
- * Fills the summary of every service from its findings: the migration that makes the table runs it on
- * both backends (SQLite 8, PostgreSQL 7), and the benches' seeds.
+ * Fills the summary of every service from its findings (the benches' seeds). The migration that made
+ * the table (SQLite 8, PostgreSQL 7) ran this text, kept there as its own copy: a shipped migration
+ * never changes (summary.test.ts checks the two still agree).
  */
 export const SUMMARY_FILL_SQL = `INSERT INTO service_summary (service_id, severity, open_count, suppressed_count, oldest_open)
   SELECT service_id, severity, sum(1 - suppressed), sum(suppressed), min(CASE WHEN suppressed = 0 THEN opened_at END)

@@ -4,8 +4,7 @@
 // Progress goes to stderr (colour only on a TTY, never with NO_COLOR); reports go to stdout or files.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { findConfigFile, loadConfig, locateConfigError, type ConfigOverrides } from '../config/load.js';
 import { SeveritySchema } from '../findings/finding.js';
 import { ConfigError, EXIT_CODES, HistoryRangeError, withoutUrlPasswords } from '../errors.js';
@@ -432,10 +431,6 @@ async function packageVersion(): Promise<string> {
 
 /** Runs the CLI with the real process streams and exits with its code. */
 export async function runCli(argv: string[] = process.argv.slice(2)): Promise<void> {
-  // The scanners started from source (`--import tsx`, in the scanned service folders) compile with
-  // this clone's tsconfig.json, never with one of the scanned repository (bin/gatehouse.js says why).
-  const tsconfig = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
-  if (existsSync(tsconfig)) process.env.TSX_TSCONFIG_PATH = tsconfig;
   // The dashboard handles its own signals; a scan must not leave scanners running when interrupted.
   if (argv[0] !== 'dashboard') {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void interrupted(signal));

@@ -4,7 +4,6 @@
 // dashboard processes may start at once); the version is the row in gatehouse_schema.
 import type pg from 'pg';
 import { StoreVersionError } from '../errors.js';
-import { SUMMARY_FILL_SQL } from '../summary.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   // 1: the whole model as of SQLite migration 3.
@@ -296,7 +295,9 @@ export const PG_MIGRATIONS: readonly string[] = [
     oldest_open TEXT,
     PRIMARY KEY (service_id, severity)
   );
-  ${SUMMARY_FILL_SQL};
+  INSERT INTO service_summary (service_id, severity, open_count, suppressed_count, oldest_open)
+    SELECT service_id, severity, sum(1 - suppressed), sum(suppressed), min(CASE WHEN suppressed = 0 THEN opened_at END)
+    FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity;
   `,
   // 8 (PostgreSQL only): a service's posture points from the index alone. posture_daily's rows of
   // one service lie on as many heap pages as it has days (a day's snapshots of every service are

@@ -37,12 +37,13 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * A libpq key/value connection string (`host=... dbname=... password=...`): not supported (pg reads
- * URLs), and without this check it would be taken as a SQLite file name, created, and printed with
- * its password. Recognised by a known key at its start.
+ * A location that is no file path nor URL but a libpq key/value connection string (`host=...
+ * dbname=... password=...`, any key first), or that names a password anywhere: not supported (pg
+ * reads URLs), and without this check it would be taken as a SQLite file name, created, and printed
+ * with its password.
  */
 export function looksLikeKeyValueConnection(location: string): boolean {
-  return /^\s*(host|hostaddr|port|dbname|user|password|passfile|sslmode|service|options|application_name|connect_timeout)\s*=/i.test(location);
+  return /^\s*[a-z_]+\s*=/i.test(location) || /password\s*=/i.test(location);
 }
 
 /**

@@ -5,7 +5,6 @@
 import type Database from 'better-sqlite3';
 import { dashboardRootName } from '../../../src/report/service-name.js';
 import { StoreVersionError } from '../errors.js';
-import { SUMMARY_FILL_SQL } from '../summary.js';
 
 export const MIGRATIONS: readonly string[] = [
   // 1: the whole first model.
@@ -381,7 +380,9 @@ export const MIGRATIONS: readonly string[] = [
     oldest_open TEXT,
     PRIMARY KEY (service_id, severity)
   ) WITHOUT ROWID;
-  ${SUMMARY_FILL_SQL};
+  INSERT INTO service_summary (service_id, severity, open_count, suppressed_count, oldest_open)
+    SELECT service_id, severity, sum(1 - suppressed), sum(suppressed), min(CASE WHEN suppressed = 0 THEN opened_at END)
+    FROM findings_triaged WHERE state = 'open' GROUP BY service_id, severity;
   `,
   // 9: a service that left its repository (store/retire.ts): the repository each service belongs to
   // (its latest scan naming one, as the repository rule reads it; filled here, kept by ingest) and

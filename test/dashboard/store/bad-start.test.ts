@@ -126,14 +126,16 @@ describe('gatehouse dashboard on a bad day', () => {
   });
 
   it('a libpq key=value connection string: refused (not taken as a SQLite file name), its password never printed, no file made', async () => {
-    const conninfo = 'host=127.0.0.1 port=1 user=postgres password=K3yval-pa55word dbname=gh1';
-    const r = await gatehouse(['dashboard', '--db', conninfo, '--port', '0']).finally(() => rmSync(join(REPO, conninfo), { force: true }));
-    expect(r.exitCode, r.output).toBe(2);
-    expect(r.output).toContain('key=value connection string, which Gatehouse does not read: give a URL such as postgres://');
-    expect(r.output).not.toContain('K3yval-pa55word');
-    // The CLI runs in the repository's folder: a SQLite file of that name would be there (removed
-    // above either way; the dashboard would have said so on its start line).
-    expect(r.output).not.toContain('Gatehouse dashboard:');
+    // Any key first, or a password named later in the string.
+    for (const conninfo of ['host=127.0.0.1 port=1 user=postgres password=K3yval-pa55word dbname=gh1', 'keepalives=1 host=db password=K3yval-pa55word', 'gh1 sslpassword=K3yval-pa55word']) {
+      const r = await gatehouse(['dashboard', '--db', conninfo, '--port', '0']).finally(() => rmSync(join(REPO, conninfo), { force: true }));
+      expect(r.exitCode, r.output).toBe(2);
+      expect(r.output).toContain('key=value connection string (it starts with key= or names a password), which Gatehouse does not read: give a URL such as postgres://');
+      expect(r.output).not.toContain('K3yval-pa55word');
+      // The CLI runs in the repository's folder: a SQLite file of that name would be there (removed
+      // above either way; the dashboard would have said so on its start line).
+      expect(r.output).not.toContain('Gatehouse dashboard:');
+    }
   });
 
   it('a URL that does not parse: said as such, not as a failed connection, no password', async () => {

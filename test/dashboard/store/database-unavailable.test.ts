@@ -16,6 +16,10 @@ describe('isDatabaseUnavailable', () => {
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
       withCode('database is locked', 'SQLITE_BUSY'),
+      withCode('database is locked', 'SQLITE_BUSY_SNAPSHOT'),
+      withCode('sorry, too many clients already', '53300'),
+      withCode('cannot execute INSERT in a read-only transaction', '25006'),
+      withCode('terminating connection due to idle-session timeout', '57P05'),
     ]) {
       expect(isDatabaseUnavailable(err), err.message).toBe(true);
     }
@@ -28,6 +32,10 @@ describe('isDatabaseUnavailable', () => {
       withCode('permission denied for table findings', '42501'),
       withCode('UNIQUE constraint failed: scans.scan_id', 'SQLITE_CONSTRAINT_UNIQUE'),
       new TypeError("Cannot read properties of undefined (reading 'id')"),
+      // A client bug's protocol violation, and a client that stopped sending its body.
+      withCode('bind message supplies 1 parameters, but prepared statement "a" requires 2', '08P01'),
+      withCode('aborted', 'ECONNRESET'),
+      withCode('no such table: findings', 'SQLITE_ERROR'),
       'ECONNREFUSED',
       undefined,
     ]) {

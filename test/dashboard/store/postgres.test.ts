@@ -423,6 +423,9 @@ describe('bad days', () => {
         expect(notReady.status).toBe(503);
         expect(notReady.headers.get('retry-after')).toBe('5');
         expect(await notReady.json()).toEqual({ ready: false, reason: 'the database does not answer' });
+        expect((await app.request('/readyz')).status).toBe(503);
+        // Said once in the log while it lasts, with what the driver said.
+        expect(logger.lines.filter((l) => l.startsWith('warning: readiness: the database does not answer ('))).toHaveLength(1);
         // A request that needs the database meanwhile: 503 to retry (the push retries), not a 500.
         const unavailable = await app.request('/api/v1/services', { headers: { authorization: `Bearer ${viewer}-x` } });
         expect(unavailable.status).toBe(503);
@@ -432,6 +435,7 @@ describe('bad days', () => {
         expect(logger.lines.filter((l) => l.startsWith('error:'))).toEqual([]);
         server.restart();
         expect((await app.request('/readyz')).status).toBe(200);
+        expect(logger.lines).toContain('readiness: the database answers again');
         expect((await app.request('/api/v1/services', { headers: { authorization: `Bearer ${viewer}` } })).status).toBe(200);
       } finally {
         await store.close().catch(() => undefined);

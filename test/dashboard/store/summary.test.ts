@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SEVERITIES, type Severity } from '../../../src/findings/finding.js';
 import { breachCondition, numberPlaceholders } from '../../../dashboard/store/exploit.js';
 import { PG_MIGRATIONS } from '../../../dashboard/store/postgres/migrations.js';
+import { SUMMARY_FILL_SQL } from '../../../dashboard/store/summary.js';
 import { MIGRATIONS } from '../../../dashboard/store/sqlite/migrations.js';
 import { toTriageRecord, TriageInputSchema } from '../../../dashboard/store/triage.js';
 import { DEFAULT_SLA_DAYS, type SlaDays, type Store } from '../../../dashboard/store/types.js';
@@ -137,6 +138,12 @@ describe.each(BACKENDS)('%s store: the overview from the per-service summary', (
     cleanup = loc.cleanup;
     store = await openTestStore(loc.location, { sla });
     await history(store, { ...DEFAULT_SLA_DAYS, ...sla }, seed, 28);
+  });
+
+  it('fills the summary as the migration that made the table did (its own frozen copy of the same statement)', () => {
+    const words = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+    const migration = backend === 'sqlite' ? MIGRATIONS[7] : PG_MIGRATIONS[6];
+    expect(words(migration)).toContain(`${words(SUMMARY_FILL_SQL)};`);
   });
 
   it('fills the summary when a database from before it is migrated', async () => {
