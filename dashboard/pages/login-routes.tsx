@@ -1,4 +1,4 @@
-// Sign in and out: a viewer or admin token typed into /login becomes a session (auth/session.ts).
+// Sign in and out: a viewer, triager or admin token typed into /login becomes a session (auth/session.ts).
 import { Hono } from 'hono';
 import { clientAddress, type FailureThrottle } from '../auth/failure-throttle.js';
 import {
@@ -49,7 +49,7 @@ export function createLoginRoutes(store: AuthStore, opts: SessionOptions, authFa
     if (!info || info.role === 'ingest') {
       authFailures.fail(address);
       c.status(401);
-      const error = info ? 'This is an ingest token: it uploads scans but cannot open the dashboard. Use a viewer or admin token.' : 'Unknown, revoked or expired token.';
+      const error = info ? 'This is an ingest token: it uploads scans but cannot open the dashboard. Use a viewer, triager or admin token.' : 'Unknown, revoked or expired token.';
       return c.html(<LoginPage csrf={issueLoginNonce(c, opts)} next={next} error={error} />);
     }
     const session = await store.createSession(info.id, at);

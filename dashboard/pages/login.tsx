@@ -6,7 +6,7 @@ export const LoginPage: FC<{ csrf: string; next?: string; error?: string; notice
   <Layout title="Sign in">
     <section class="login">
       <h1>Sign in</h1>
-      <p class="muted">Paste a viewer or admin token. Ingest tokens upload scans only and cannot open the dashboard.</p>
+      <p class="muted">Paste a viewer, triager or admin token. Ingest tokens upload scans only and cannot open the dashboard.</p>
       <Alerts error={error} notice={notice} />
       <form method="post" action="/login" class="stack">
         <input type="hidden" name="_csrf" value={csrf} />
