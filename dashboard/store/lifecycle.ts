@@ -15,6 +15,10 @@
 //   the next snapshot, so it is `lateOpenedAndFixed` (opened at the late snapshot, fixed at the next).
 //   Its posture day is filled only when no later snapshot of that day did (`ifAbsent`), counting as
 //   an in-order snapshot does the open findings of a scanner that errored or did not run.
+// - Posture and report counts leave out suppressed findings and those with a dashboard triage
+//   decision in force at the report's time (`PriorService.triaged`), whether or not the client
+//   applied it. A finding the report marks suppressed by such a decision (the action's) is stored as
+//   found: the decision is the store's, so clearing it makes the finding count again at once.
 import type { Finding, Severity } from '../../src/findings/finding.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import { dayOf } from './days.js';
@@ -45,6 +49,12 @@ export interface PriorService {
   /** The earliest snapshot of this service after the report's createdAt (late snapshots only), or null. */
   nextSnapshotAt: string | null;
   findings: ReadonlyMap<string, PriorFinding>;
+  /**
+   * The fingerprints with a triage decision of the dashboard in force at the report's time (the
+   * backends read them with the findings): out of the posture counts, as out of every open count,
+   * whether or not the client that pushed the report applied them (the action does, the CLI does not).
+   */
+  triaged?: ReadonlySet<string>;
 }
 
 export type LifecycleDecision =
@@ -174,6 +184,19 @@ export function gateForService(gate: ScanReport['gate'], service: string): GateO
 }
 
 const NEW_SERVICE: PriorService = { lastScanAt: null, lastSnapshotAt: null, nextSnapshotAt: null, findings: new Map() };
+const NONE_TRIAGED: ReadonlySet<string> = new Set();
+
+/**
+ * A finding the report marks suppressed by a dashboard decision (the action applies them) is stored
+ * as found: the decision lives in the store's triage, read with every count and cleared there. Kept
+ * as a suppression of the finding, it stayed out of the counts after the decision was cleared, until
+ * the next snapshot.
+ */
+export function withoutDashboardSuppression(f: Finding): Finding {
+  if (f.status !== 'suppressed' || f.suppression?.source !== 'dashboard') return f;
+  const { suppression: _decision, ...found } = f;
+  return { ...found, status: 'existing' };
+}
 
 /** The decisions for one report given what the store knew about each of its services. */
 export function planIngest(report: ScanReport, prior: ReadonlyMap<string, PriorService>): IngestPlan {
@@ -184,7 +207,7 @@ export function planIngest(report: ScanReport, prior: ReadonlyMap<string, PriorS
   for (const f of report.findings) {
     let m = byService.get(f.service);
     if (!m) byService.set(f.service, (m = new Map()));
-    m.set(f.fingerprint, f);
+    m.set(f.fingerprint, withoutDashboardSuppression(f));
   }
   for (const [name, path] of servicePaths(report)) {
     const service = planService(report, createdAt, name, path, byService.get(name) ?? new Map(), prior.get(name) ?? NEW_SERVICE);
@@ -207,8 +230,11 @@ function planService(
   prior: PriorService,
 ): ServicePlan {
   const runs = report.scanners.filter((r) => r.service === name);
+  const triaged = prior.triaged ?? NONE_TRIAGED;
+  /** Whether a finding of the report counts as open: not suppressed by the report, no decision in force. */
+  const counts = (f: Finding) => f.status !== 'suppressed' && !triaged.has(f.fingerprint);
   const reportCounts = emptyCounts();
-  for (const f of mine.values()) if (f.status !== 'suppressed') reportCounts[f.severity]++;
+  for (const f of mine.values()) if (counts(f)) reportCounts[f.severity]++;
   const inOrder = report.kind === 'snapshot' && (prior.lastSnapshotAt === null || createdAt >= prior.lastSnapshotAt);
   const plan: ServicePlan = {
     name,
@@ -250,7 +276,7 @@ function planService(
     // opened time: one open then, fixed, then reopened after it, is not counted.)
     const counts = { ...reportCounts };
     for (const known of prior.findings.values()) {
-      if (known.suppressed || mine.has(known.fingerprint) || known.openedAt > createdAt) continue;
+      if (known.suppressed || triaged.has(known.fingerprint) || mine.has(known.fingerprint) || known.openedAt > createdAt) continue;
       const openThen = known.state === 'open' || (known.fixedAt != null && known.fixedAt > createdAt);
       if (openThen && !scannerRanFine(known)) counts[known.severity]++;
     }
@@ -267,13 +293,13 @@ function planService(
     if (previous) plan.decisions.push({ kind: 'refreshed', finding: f, at: createdAt, reopened: false, previousFingerprint: previous.fingerprint });
     else if (!known) plan.decisions.push({ kind: 'opened', finding: f, at: createdAt });
     else plan.decisions.push({ kind: 'refreshed', finding: f, at: createdAt, reopened: known.state === 'fixed' });
-    if (f.status !== 'suppressed') open[f.severity]++;
+    if (counts(f)) open[f.severity]++;
   }
   for (const known of prior.findings.values()) {
     if (known.state !== 'open' || mine.has(known.fingerprint) || carriedFrom.has(known.fingerprint)) continue;
     if (scannerRanFine(known)) {
       plan.decisions.push({ kind: 'fixed', fingerprint: known.fingerprint, severity: known.severity, at: createdAt, openSeconds: secondsBetween(known.openedAt, createdAt) });
-    } else if (!known.suppressed) {
+    } else if (!known.suppressed && !triaged.has(known.fingerprint)) {
       open[known.severity]++;
     }
   }

@@ -153,6 +153,12 @@ export function triageInForce(expiresAt: string | null, now: Date): boolean {
   return expiresAt === null || Date.parse(expiresAt) > now.getTime();
 }
 
+/** The fingerprints of a service's stored decisions in force at `at` (an ingest's PriorService.triaged). */
+export function triagedAt(rows: readonly { fingerprint: string; expires_at: string | null }[], at: string): Set<string> {
+  const when = new Date(at);
+  return new Set(rows.filter((r) => triageInForce(r.expires_at, when)).map((r) => r.fingerprint));
+}
+
 export interface TriageResult {
   /** Findings the decision was applied to (bulk: those that exist). */
   applied: number;

@@ -15,6 +15,7 @@ import type { ScanReport } from '../../../src/report/scan-report.js';
 import { sumCounts } from '../counts.js';
 import { scanRootOf, serviceFolder, servicesGone, servicesOfRepositoryAt } from '../retire.js';
 import { createdResult, planIngest, replayOutcome, repositoryMoves, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { triagedAt } from '../triage.js';
 import { ingestAuditRecords } from '../ingest-audit.js';
 import { exploitChanges, exploitColumns, notableOf, numberPlaceholders, type ExploitColumns, type StoredExploit } from '../exploit.js';
 import { SUMMARY_REFRESH_SQL } from '../summary.js';
@@ -149,6 +150,10 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       if (list) list.push(r);
       else rowsOfService.set(Number(r.service_id), [r]);
     }
+    // The services' triage decisions (in force at the report's time: PriorService.triaged).
+    const triageRows = services.size > 0
+      ? (await client.query<{ service_id: string; fingerprint: string; expires_at: string | null }>('SELECT service_id, fingerprint, expires_at FROM triage WHERE service_id = ANY($1::bigint[])', [[...services.values()].map((s) => s.id)])).rows
+      : [];
     const stored = new Map<number, PriorRow>();
     const ids = new Map<string, Map<string, number>>();
     const prior = new Map<string, PriorService>();
@@ -165,7 +170,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       const next = late
         ? (await client.query<{ at: string | null }>("SELECT min(created_at) AS at FROM scan_services WHERE service_id = $1 AND kind = 'snapshot' AND created_at > $2", [s.id, createdAt])).rows[0].at
         : null;
-      prior.set(name, { lastScanAt: s.last_scan_at, lastSnapshotAt: s.last_snapshot_at, nextSnapshotAt: next, findings });
+      prior.set(name, { lastScanAt: s.last_scan_at, lastSnapshotAt: s.last_snapshot_at, nextSnapshotAt: next, findings, triaged: triagedAt(triageRows.filter((t) => Number(t.service_id) === s.id), createdAt) });
     }
 
     // Before anything is written: a report from another repository is refused as a whole. The
@@ -380,7 +385,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       if (pairIds.length > 0) {
         await client.query('INSERT INTO finding_ids (finding_id, vuln_id) SELECT * FROM unnest($1::bigint[], $2::text[])', [pairIds, pairKeys]);
       }
-      notable.push(...notableOf(sp.name, sp.decisions, becameKev, (fp) => prior.get(sp.name)?.findings.get(fp)?.openedAt));
+      notable.push(...notableOf(sp.name, sp.decisions, becameKev, (fp) => prior.get(sp.name)?.findings.get(fp)?.openedAt, prior.get(sp.name)?.triaged));
       if (sightings.length > 0) {
         // The scan is new, so its rows are too: each finding once, without ON CONFLICT (see idPairs).
         await client.query('INSERT INTO finding_scans (finding_id, scan_pk) SELECT u.id, $1 FROM unnest($2::bigint[]) AS u(id)', [scanPk, [...new Set(sightings.map((fp) => byFp.get(fp)!))]]);

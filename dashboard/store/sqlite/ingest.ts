@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { createdResult, planIngest, replayOutcome, repositoryMoves, servicePaths, type PriorFinding, type PriorService, type TakenKey } from '../lifecycle.js';
+import { triagedAt } from '../triage.js';
 import { exploitChanges, exploitColumns, notableOf, type StoredExploit } from '../exploit.js';
 import { findingColumns, sha256Hex, type ServiceDbRow } from '../rows.js';
 import type { Finding } from '../../../src/findings/finding.js';
@@ -54,6 +55,8 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       `INSERT INTO scan_services (scan_pk, service_id, kind, created_at, gate_outcome, finding_count, counts, scanners)
        VALUES (@scanPk, @serviceId, @kind, @createdAt, @gate, @findingCount, @counts, @scanners)`,
     ),
+    // The service's triage decisions (in force at the report's time: PriorService.triaged).
+    triageOfService: db.prepare<[number], { fingerprint: string; expires_at: string | null }>('SELECT fingerprint, expires_at FROM triage WHERE service_id = ?'),
     findingsOfService: db.prepare<[number], { id: number; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; fixed_at: string | null; severity: Severity; tool: string; category: string; suppressed: number; rule_id: string; where_text: string }>(
       'SELECT id, fingerprint, state, opened_at, fixed_at, severity, tool, category, suppressed, rule_id, where_text FROM findings WHERE service_id = ?',
     ),
@@ -181,6 +184,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
         lastSnapshotAt: s.last_snapshot_at,
         nextSnapshotAt: late ? (q.nextSnapshotAfter.get(s.id, createdAt)?.at ?? null) : null,
         findings,
+        triaged: triagedAt(q.triageOfService.all(s.id), createdAt),
       });
     }
 
@@ -308,7 +312,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
       const becameKev = syncExploit(serviceId, touched);
       // A sighting changes no finding; anything else may move the service's open counts.
       if (sp.decisions.some((d) => d.kind !== 'sighted')) q.refreshSummary.run(serviceId, serviceId);
-      notable.push(...notableOf(sp.name, sp.decisions, becameKev, (fp) => prior.get(sp.name)?.findings.get(fp)?.openedAt));
+      notable.push(...notableOf(sp.name, sp.decisions, becameKev, (fp) => prior.get(sp.name)?.findings.get(fp)?.openedAt, prior.get(sp.name)?.triaged));
       if (sp.posture) {
         const row = { serviceId, day: sp.posture.day, ...sp.posture.counts, total: sumCounts(sp.posture.counts), snapshotAt: sp.posture.snapshotAt };
         (sp.posture.mode === 'replace' ? q.upsertPosture : q.insertPostureIfAbsent).run(row);

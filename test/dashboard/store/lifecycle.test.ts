@@ -42,6 +42,37 @@ describe('planIngest', () => {
     expect(plan.services[0].gate).toBe('scanner-error');
   });
 
+  it('keeps findings with a dashboard decision in force out of the posture and report counts, applied by the client or not', () => {
+    // a and c decided on the dashboard; c is known, open, and its scanner errored (carried as open, yet decided).
+    const [[name, known]] = prior(day('2026-01-01'), [{ fp: 'a' }, { fp: 'c', severity: 'critical', tool: 'semgrep', category: 'sast' }]);
+    const withDecisions = new Map([[name, { ...known, triaged: new Set(['fp-a0000', 'fp-c0000']) }]]);
+    // The report (the CLI's) knows nothing of the decisions.
+    const report = makeReport({
+      scanId: 's',
+      createdAt: day('2026-01-02'),
+      findings: [{ fp: 'a' }, { fp: 'b' }, { fp: 'd', severity: 'critical', tool: 'semgrep', category: 'sast' }],
+      scanners: [
+        { tool: 'trivy', category: 'dependency', status: 'ok' },
+        { tool: 'semgrep', category: 'sast', status: 'error' },
+      ],
+    });
+    const plan = planIngest(report, withDecisions);
+    expect(plan.services[0].posture!.counts).toMatchObject({ high: 1, critical: 1 });
+    expect(plan.services[0].reportCounts).toMatchObject({ high: 1, critical: 1 });
+  });
+
+  it('stores a finding the report suppressed by a dashboard decision as found: the decision stays the store\'s', () => {
+    const decided = { status: 'suppressed' as const, suppression: { source: 'dashboard', reason: 'fixture', decidedBy: 'alice' } };
+    const plan = planIngest(makeReport({ scanId: 's', createdAt: day('2026-01-02'), findings: [{ fp: 'a', extra: decided }, { fp: 'b', suppressed: true }] }), prior(null));
+    const stored = plan.services[0].decisions.map((d) => (d.kind === 'opened' ? [d.finding.fingerprint, d.finding.status, d.finding.suppression?.source ?? null] : []));
+    expect(stored).toEqual([
+      ['fp-a0000', 'existing', null],
+      ['fp-b0000', 'suppressed', 'config'],
+    ]);
+    // Not decided in the store (cleared since the client read it): it counts.
+    expect(plan.services[0].posture!.counts.high).toBe(1);
+  });
+
   it('keeps suppressed findings out of the posture counts', () => {
     const plan = planIngest(makeReport({ scanId: 's', createdAt: day('2026-01-02'), findings: [{ fp: 'a', suppressed: true }, { fp: 'b' }] }), prior(null));
     expect(plan.services[0].posture!.counts.high).toBe(1);

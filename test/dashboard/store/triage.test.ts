@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toTriageRecord, TriageInputError, TriageInputSchema, buildOpenVex } from '../../../dashboard/store/triage.js';
 import type { Store } from '../../../dashboard/store/types.js';
 import { BACKENDS, openTestStore, storeLocation } from './backends.js';
-import { day, makeReport } from './report-builder.js';
+import { day, makeReport, type FindingSpec } from './report-builder.js';
 
 let location: string;
 let cleanup: () => Promise<void>;
@@ -68,6 +68,30 @@ describe.each(BACKENDS)('%s store: triage', (backend) => {
     expect((await store.getFinding('payments', fp, NOW))!.row.triage?.status).toBe('false_positive');
     const audit = await store.listAudit(10);
     expect(audit[0]).toMatchObject({ actor: 'session:tok_1 (alice)', action: 'triage.set', detail: { service: 'payments', fingerprint: fp, status: 'false_positive' } });
+  });
+
+  it('keeps a decided finding out of the posture whoever pushed the snapshot; cleared, it counts again at once', async () => {
+    const at = new Date('2026-03-05T12:00:00Z');
+    await store.setTriage('payments', ['fp-aaaaa'], toTriageRecord({ status: 'false_positive', reason: 'test fixture, never deployed' }, 'alice', at), 'alice', at);
+    const found: FindingSpec[] = [{ fp: 'aaaaa', severity: 'critical' }, { fp: 'bbbbb', severity: 'critical' }, { fp: 'ccccc', severity: 'high' }];
+    // The CLI's snapshot knows nothing of the decision; the action's applies it as a suppression of source dashboard.
+    await store.ingestScan(makeReport({ scanId: 's2', createdAt: day('2026-03-06'), findings: found }), 'test');
+    const applied = found.map((f) => (f.fp === 'aaaaa' ? { ...f, extra: { status: 'suppressed' as const, suppression: { source: 'dashboard', reason: 'test fixture, never deployed', decidedBy: 'alice' } } } : f));
+    await store.ingestScan(makeReport({ scanId: 's3', createdAt: day('2026-03-07'), findings: applied }), 'test');
+    const days = async (from: string, to: string) => (await store.postureSeries('payments', { from, to })).map((p) => [p.day, p.critical, p.total]);
+    expect(await days('2026-03-06', '2026-03-07')).toEqual([
+      ['2026-03-06', 1, 2],
+      ['2026-03-07', 1, 2],
+    ]);
+    expect((await overview()).open.critical).toBe(1);
+    // Stored as found: the decision, not the finding, holds the suppression.
+    const row = (await store.listFindings({ service: 'payments', state: 'open', limit: 10, offset: 0 }, NOW)).items.find((f) => f.fingerprint === 'fp-aaaaa')!;
+    expect(row).toMatchObject({ suppressed: false, triage: { status: 'false_positive' } });
+    // Cleared: it counts again at once, and in the next snapshot's posture.
+    await store.clearTriage('payments', ['fp-aaaaa'], 'alice', NOW);
+    expect((await overview()).open.critical).toBe(2);
+    await store.ingestScan(makeReport({ scanId: 's4', createdAt: day('2026-03-08'), findings: applied }), 'test');
+    expect(await days('2026-03-08', '2026-03-08')).toEqual([['2026-03-08', 2, 3]]);
   });
 
   it('keeps the history of every change: set, replaced, cleared', async () => {
