@@ -9,7 +9,9 @@ import { WeekDaysSchema } from '../week-read.js';
 
 export function zodIssueToApiError(error: z.ZodError, what: string): ApiError {
   const issue = error.issues[0];
-  const field = issue.path.map(String).join('.');
+  // A key the schema does not know is named by the issue, not by its path (the object's).
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+  const field = path.map(String).join('.');
   return new ApiError(400, `${what}: ${field ? `${field}: ` : ''}${issue.message}`, field || undefined);
 }
 

@@ -56,8 +56,15 @@ describe.each(BACKENDS)('%s store', (backend) => {
       expect(await field({ ...base, status: 'wontfix', reason: 'x' })).toBe('status');
       expect(await field({ service: 'payments', fingerprint: fp('aaaaa'), fingerprints: [fp('bbbbb')], status: 'false_positive', reason: 'x' })).toBe('fingerprints');
       expect(await field({ service: 'payments', status: 'false_positive', reason: 'x' })).toBe('fingerprints');
-      expect(await field({ ...base, status: 'false_positive', reason: 'x', decidedBy: 'someone else' })).toBeUndefined();
+      // A key the body may not carry is named too (who decides is the caller, never the body).
+      expect(await field({ ...base, status: 'false_positive', reason: 'x', decidedBy: 'someone else' })).toBe('decidedBy');
       expect(((await (await post({ ...base, status: 'false_positive', reason: 'x', decidedBy: 'someone else' })).json()) as ErrorAnswer).error).toMatch(/decidedBy/);
+      // And a query parameter GET /triage does not know (refused there, unlike the other reads).
+      for (const path of ['/api/v1/triage?servce=payments', '/api/v1/triage/openvex?services=payments']) {
+        const unknown = await t.call('GET', path, { token: triager });
+        expect(unknown.status, path).toBe(400);
+        expect(((await unknown.json()) as ErrorAnswer).field, path).toBe(path.includes('servce') ? 'servce' : 'services');
+      }
       const notJson = await t.call('POST', '/api/v1/triage', { token: triager, rawBody: '{' });
       expect(notJson.status).toBe(400);
       expect(await t.dash.store.listTriage(undefined)).toEqual([]);
