@@ -89,6 +89,12 @@ describe.each(BACKENDS)('%s store', (backend) => {
       // The gate's read sees both.
       const read = (await (await t.call('GET', '/api/v1/triage?service=payments', { token: ingest })).json()) as Answer;
       expect(read.decisions.map((d) => d.fingerprint)).toEqual([fp('aaaaa'), fp('bbbbb')]);
+      // So does the CSV export: the decision in its own columns (the scan's `suppressed` stays false).
+      const csv = (await (await t.call('GET', '/api/v1/export/findings.csv?service=payments', { token: ADMIN_TOKEN })).text()).split('\r\n');
+      expect(csv[0].endsWith(',triage,triageUntil,triageBy')).toBe(true);
+      const rowOf = (fingerprint: string) => csv.find((l) => l.startsWith(`payments,${fingerprint},`))!;
+      expect(rowOf(fp('aaaaa')).endsWith(',accepted_risk,2099-12-31T23:59:59.999Z,appsec triager')).toBe(true);
+      expect(rowOf(fp('bbbbb')).endsWith(',false_positive,,appsec triager')).toBe(true);
     });
 
     it('refuses viewers, ingest credentials and anonymous callers', async () => {
