@@ -21,6 +21,7 @@
 //   found: the decision is the store's, so clearing it makes the finding count again at once.
 import type { Finding, Severity } from '../../src/findings/finding.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
+import { inlineSuppression } from '../../src/findings/inline-suppression.js';
 import { dayOf } from './days.js';
 import type { GateOutcome, IngestResult, NotableFinding, RepositoryMove, SeverityCounts } from './shapes.js';
 import { RepositoryMismatchError } from './errors.js';
@@ -190,12 +191,13 @@ const NONE_TRIAGED: ReadonlySet<string> = new Set();
  * A finding the report marks suppressed by a dashboard decision (the action applies them) is stored
  * as found: the decision lives in the store's triage, read with every count and cleared there. Kept
  * as a suppression of the finding, it stayed out of the counts after the decision was cleared, until
- * the next snapshot.
+ * the next snapshot. Found suppressed by its tool's marker in the code (a dashboard decision takes
+ * the place of that one in the report), it stays suppressed by the marker.
  */
 export function withoutDashboardSuppression(f: Finding): Finding {
   if (f.status !== 'suppressed' || f.suppression?.source !== 'dashboard') return f;
   const { suppression: _decision, ...found } = f;
-  return { ...found, status: 'existing' };
+  return f.inlineSuppressed ? { ...found, suppression: inlineSuppression(f.tool) } : { ...found, status: 'existing' };
 }
 
 /** The decisions for one report given what the store knew about each of its services. */

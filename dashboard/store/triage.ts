@@ -153,10 +153,14 @@ export function triageInForce(expiresAt: string | null, now: Date): boolean {
   return expiresAt === null || Date.parse(expiresAt) > now.getTime();
 }
 
-/** The fingerprints of a service's stored decisions in force at `at` (an ingest's PriorService.triaged). */
-export function triagedAt(rows: readonly { fingerprint: string; expires_at: string | null }[], at: string): Set<string> {
+/**
+ * The fingerprints of a service's stored decisions in force at `at` (an ingest's PriorService.triaged):
+ * made by then and not ended. (A decision cleared since is no longer stored: a late snapshot's day
+ * counts what it decided then as open.)
+ */
+export function triagedAt(rows: readonly { fingerprint: string; expires_at: string | null; decided_at: string }[], at: string): Set<string> {
   const when = new Date(at);
-  return new Set(rows.filter((r) => triageInForce(r.expires_at, when)).map((r) => r.fingerprint));
+  return new Set(rows.filter((r) => r.decided_at <= at && triageInForce(r.expires_at, when)).map((r) => r.fingerprint));
 }
 
 export interface TriageResult {

@@ -17,6 +17,7 @@ import { parseYamlFile } from '../config/yaml.js';
 import { suppressionMatchesEverything } from './policy-risks.js';
 import { ConfigError } from '../errors.js';
 import type { Finding, SuppressionRef } from '../findings/finding.js';
+import { inlineSuppression } from '../findings/inline-suppression.js';
 import type { SuppressionReport } from '../report/scan-report.js';
 
 /** A suppression that expires within this many days is reported as "expiring". */
@@ -27,17 +28,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** One `suppressions[]` entry, the same schema as in `.gatehouse.yml`. */
 const SuppressionEntrySchema = ConfigSchema.shape.suppressions.unwrap().element;
 
-/** The inline marker each tool uses, for `suppression.source` of an inline-suppressed finding. */
-const INLINE_MARKERS: Record<string, string> = {
-  semgrep: 'nosemgrep',
-  gitleaks: 'gitleaks:allow',
-  trivy: '.trivyignore',
-  'gatehouse-secrets': 'gatehouse:allow',
-};
-
-export function inlineMarkerFor(tool: string): string {
-  return INLINE_MARKERS[tool] ?? `${tool} inline marker`;
-}
 
 /**
  * A suppression with where it was written, so reports can name it. `dashboard`: a triage decision
@@ -230,7 +220,7 @@ export function applySuppressions(
     }
     if (active) return { ...f, status: 'suppressed', suppression: refOf(active) };
     if (f.inlineSuppressed) {
-      return { ...f, status: 'suppressed', suppression: { source: inlineMarkerFor(f.tool), reason: 'inline marker in the code' } };
+      return { ...f, status: 'suppressed', suppression: inlineSuppression(f.tool) };
     }
     // Expired: counts again; the reference stays so the gate and reports can name the suppression.
     if (expired) return { ...f, suppression: refOf(expired) };

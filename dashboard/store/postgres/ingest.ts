@@ -151,9 +151,18 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       else rowsOfService.set(Number(r.service_id), [r]);
     }
     // The services' triage decisions (in force at the report's time: PriorService.triaged).
-    const triageRows = services.size > 0
-      ? (await client.query<{ service_id: string; fingerprint: string; expires_at: string | null }>('SELECT service_id, fingerprint, expires_at FROM triage WHERE service_id = ANY($1::bigint[])', [[...services.values()].map((s) => s.id)])).rows
-      : [];
+    const triageOfService = new Map<number, { fingerprint: string; expires_at: string | null; decided_at: string }[]>();
+    if (services.size > 0) {
+      const triageRows = await client.query<{ service_id: string; fingerprint: string; expires_at: string | null; decided_at: string }>(
+        'SELECT service_id, fingerprint, expires_at, decided_at FROM triage WHERE service_id = ANY($1::bigint[])',
+        [[...services.values()].map((s) => s.id)],
+      );
+      for (const t of triageRows.rows) {
+        const list = triageOfService.get(Number(t.service_id));
+        if (list) list.push(t);
+        else triageOfService.set(Number(t.service_id), [t]);
+      }
+    }
     const stored = new Map<number, PriorRow>();
     const ids = new Map<string, Map<string, number>>();
     const prior = new Map<string, PriorService>();
@@ -170,7 +179,7 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       const next = late
         ? (await client.query<{ at: string | null }>("SELECT min(created_at) AS at FROM scan_services WHERE service_id = $1 AND kind = 'snapshot' AND created_at > $2", [s.id, createdAt])).rows[0].at
         : null;
-      prior.set(name, { lastScanAt: s.last_scan_at, lastSnapshotAt: s.last_snapshot_at, nextSnapshotAt: next, findings, triaged: triagedAt(triageRows.filter((t) => Number(t.service_id) === s.id), createdAt) });
+      prior.set(name, { lastScanAt: s.last_scan_at, lastSnapshotAt: s.last_snapshot_at, nextSnapshotAt: next, findings, triaged: triagedAt(triageOfService.get(s.id) ?? [], createdAt) });
     }
 
     // Before anything is written: a report from another repository is refused as a whole. The

@@ -56,7 +56,7 @@ export function createSqliteIngest(db: Database.Database): IngestStore {
        VALUES (@scanPk, @serviceId, @kind, @createdAt, @gate, @findingCount, @counts, @scanners)`,
     ),
     // The service's triage decisions (in force at the report's time: PriorService.triaged).
-    triageOfService: db.prepare<[number], { fingerprint: string; expires_at: string | null }>('SELECT fingerprint, expires_at FROM triage WHERE service_id = ?'),
+    triageOfService: db.prepare<[number], { fingerprint: string; expires_at: string | null; decided_at: string }>('SELECT fingerprint, expires_at, decided_at FROM triage WHERE service_id = ?'),
     findingsOfService: db.prepare<[number], { id: number; fingerprint: string; state: 'open' | 'fixed'; opened_at: string; fixed_at: string | null; severity: Severity; tool: string; category: string; suppressed: number; rule_id: string; where_text: string }>(
       'SELECT id, fingerprint, state, opened_at, fixed_at, severity, tool, category, suppressed, rule_id, where_text FROM findings WHERE service_id = ?',
     ),

@@ -71,6 +71,11 @@ describe('planIngest', () => {
     ]);
     // Not decided in the store (cleared since the client read it): it counts.
     expect(plan.services[0].posture!.counts.high).toBe(1);
+    // Marked in the code as well (a decision takes the marker's place in the report): the marker's suppression is kept.
+    const marked = planIngest(makeReport({ scanId: 's', createdAt: day('2026-01-02'), findings: [{ fp: 'c', tool: 'semgrep', category: 'sast', extra: { ...decided, inlineSuppressed: true } }] }), prior(null));
+    const [kept] = marked.services[0].decisions;
+    expect(kept.kind === 'opened' && [kept.finding.status, kept.finding.suppression]).toEqual(['suppressed', { source: 'nosemgrep', reason: 'inline marker in the code' }]);
+    expect(marked.services[0].posture!.counts.high).toBe(0);
   });
 
   it('keeps suppressed findings out of the posture counts', () => {

@@ -84,6 +84,9 @@ describe.each(BACKENDS)('%s store: triage', (backend) => {
       ['2026-03-07', 1, 2],
     ]);
     expect((await overview()).open.critical).toBe(1);
+    // A late snapshot of a day before the decision was made counts the finding on that day.
+    await store.ingestScan(makeReport({ scanId: 's-late', createdAt: day('2026-03-04'), findings: found }), 'test');
+    expect(await days('2026-03-04', '2026-03-04')).toEqual([['2026-03-04', 2, 3]]);
     // Stored as found: the decision, not the finding, holds the suppression.
     const row = (await store.listFindings({ service: 'payments', state: 'open', limit: 10, offset: 0 }, NOW)).items.find((f) => f.fingerprint === 'fp-aaaaa')!;
     expect(row).toMatchObject({ suppressed: false, triage: { status: 'false_positive' } });
