@@ -16,7 +16,7 @@ import type { AppDeps, AppEnv, RouteDeps } from './deps.js';
 import { ApiError, type ErrorBody } from './http-error.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createPageRoutes } from './pages/routes.js';
-import { isDatabaseUnavailable } from './store/errors.js';
+import { databaseProblem, isDatabaseUnavailable } from './store/errors.js';
 import { cacheBudgetFor } from './cache-budget.js';
 import { OVERVIEW_BUCKET_MS } from './cached-reads.js';
 import { PageWarmer, WARM_FILL_MAX, WARM_MOVED_MAX } from './page-warmer.js';
@@ -89,7 +89,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       if (databaseDownSaid) deps.logger.info('readiness: the database answers again');
       databaseDownSaid = false;
     } catch (err) {
-      if (!databaseDownSaid) deps.logger.warning(`readiness: the database does not answer (${(err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err))})`);
+      if (!databaseDownSaid) deps.logger.warning(`readiness: the database does not answer (${databaseProblem(err)})`);
       databaseDownSaid = true;
       return c.json({ ready: false, reason: 'the database does not answer' }, 503, { 'Retry-After': '5' });
     }
@@ -160,7 +160,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     // A database that does not answer now is no bug of the request's: 503, retry later (the push
     // and the action's clients retry; /readyz says it to a balancer), one warning line, no stack.
     if (isDatabaseUnavailable(err)) {
-      deps.logger.warning(`${c.req.method} ${c.req.path}: the database does not answer (${(err as { code?: string }).code ?? (err as Error).message})`);
+      deps.logger.warning(`${c.req.method} ${c.req.path}: the database does not answer (${databaseProblem(err)})`);
       return c.json({ error: 'the database does not answer; retry shortly' } satisfies ErrorBody, 503, { 'Retry-After': '5' });
     }
     deps.logger.error(`${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

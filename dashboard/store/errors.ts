@@ -46,6 +46,13 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return /^Connection terminated|timeout exceeded when trying to connect/.test(err.message);
 }
 
+/** What the driver said of a database error, for a log line: its code, else its message. */
+export function databaseProblem(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return err instanceof Error ? err.message : String(err);
+}
+
 /**
  * An ingest whose `source.repository` is not the repository of the service's scans: services are
  * keyed by name alone, so taking it would let one repository's snapshot mark another repository's

@@ -194,7 +194,7 @@ const NONE_TRIAGED: ReadonlySet<string> = new Set();
  * the next snapshot. Found suppressed by its tool's marker in the code (a dashboard decision takes
  * the place of that one in the report), it stays suppressed by the marker.
  */
-export function withoutDashboardSuppression(f: Finding): Finding {
+function withoutDashboardSuppression(f: Finding): Finding {
   if (f.status !== 'suppressed' || f.suppression?.source !== 'dashboard') return f;
   const { suppression: _decision, ...found } = f;
   return f.inlineSuppressed ? { ...found, suppression: inlineSuppression(f.tool) } : { ...found, status: 'existing' };

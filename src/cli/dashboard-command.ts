@@ -3,7 +3,7 @@
 // scan` never loads the native SQLite module. `--help`/`-h` and unknown flags are parsed here with
 // the dashboard's own option tables, so a suggestion is always a flag of that very subcommand.
 import { EXIT_CODES, withoutUrlPasswords } from '../errors.js';
-import { parseCommandArgs } from './parse-args.js';
+import { isParseArgsError, parseCommandArgs } from './parse-args.js';
 
 export const MIGRATE_USAGE = `Migrate options (gatehouse dashboard migrate --from FILE.db --to postgres://URL):
   --from FILE.db          the SQLite file of a dashboard (it may be running: read as one snapshot)
@@ -59,9 +59,4 @@ export async function dashboardCommand(argv: string[], io: DashboardIo): Promise
   }
   // The server keeps the process alive until a signal stops it.
   return await new Promise<number>(() => {});
-}
-
-function isParseArgsError(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }

@@ -23,7 +23,7 @@ import { readReportFile } from './report-file.js';
 import { UsageError } from './usage-error.js';
 import { pushCommand, PUSH_USAGE } from './push-command.js';
 import { dashboardCommand, DASHBOARD_USAGE } from './dashboard-command.js';
-import { nearest, parseCommandArgs, unknownFlagMessage } from './parse-args.js';
+import { isParseArgsError, nearest, parseCommandArgs, unknownFlagMessage } from './parse-args.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -411,11 +411,6 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): b
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
-}
-
-function isParseArgsError(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {

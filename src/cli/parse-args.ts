@@ -13,6 +13,12 @@ export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnTy
   }
 }
 
+/** Whether `err` is node:util parseArgs' own (a usage error of the command line). */
+export function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 /** `unknown flag --prot; did you mean --port?` from parseArgs' message and the flags its parser accepts. */
 export function unknownFlagMessage(parseArgsMessage: string, accepted: readonly string[]): string {
   const flag = /'(-{1,2}[^']*)'/.exec(parseArgsMessage)?.[1] ?? '';

@@ -144,25 +144,18 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
           )
         ).rows
       : [];
-    const rowsOfService = new Map<number, PriorRow[]>();
-    for (const r of priorRows) {
-      const list = rowsOfService.get(Number(r.service_id));
-      if (list) list.push(r);
-      else rowsOfService.set(Number(r.service_id), [r]);
-    }
+    const rowsOfService = byService(priorRows);
     // The services' triage decisions (in force at the report's time: PriorService.triaged).
-    const triageOfService = new Map<number, { fingerprint: string; expires_at: string | null; decided_at: string }[]>();
-    if (services.size > 0) {
-      const triageRows = await client.query<{ service_id: string; fingerprint: string; expires_at: string | null; decided_at: string }>(
-        'SELECT service_id, fingerprint, expires_at, decided_at FROM triage WHERE service_id = ANY($1::bigint[])',
-        [[...services.values()].map((s) => s.id)],
-      );
-      for (const t of triageRows.rows) {
-        const list = triageOfService.get(Number(t.service_id));
-        if (list) list.push(t);
-        else triageOfService.set(Number(t.service_id), [t]);
-      }
-    }
+    const triageOfService = byService(
+      services.size > 0
+        ? (
+            await client.query<{ service_id: string; fingerprint: string; expires_at: string | null; decided_at: string }>(
+              'SELECT service_id, fingerprint, expires_at, decided_at FROM triage WHERE service_id = ANY($1::bigint[])',
+              [[...services.values()].map((s) => s.id)],
+            )
+          ).rows
+        : [],
+    );
     const stored = new Map<number, PriorRow>();
     const ids = new Map<string, Map<string, number>>();
     const prior = new Map<string, PriorService>();
@@ -477,4 +470,15 @@ export function createPostgresIngest(pool: pg.Pool, written: () => void = () => 
       }
     },
   };
+}
+
+/** Rows of several services by service id (bigint: a string from pg). */
+function byService<R extends { service_id: string | number }>(rows: readonly R[]): Map<number, R[]> {
+  const out = new Map<number, R[]>();
+  for (const r of rows) {
+    const list = out.get(Number(r.service_id));
+    if (list) list.push(r);
+    else out.set(Number(r.service_id), [r]);
+  }
+  return out;
 }
