@@ -24,8 +24,7 @@ import type { GitHubRunContext } from '../github/context.js';
 import { writeJobSummary } from '../github/job-summary.js';
 import { fitSarifToLimits } from '../github/sarif-limits.js';
 import { fetchDashboardBaseline } from '../push/baseline.js';
-import { fetchTriageSuppressions } from '../push/triage.js';
-import type { SourcedSuppression } from '../gate/suppressions.js';
+import { triageSuppressionsOrWarn } from '../push/triage.js';
 import { pushScanReports, type PushAuth } from '../push/client.js';
 import { installTools, type InstallOptions } from '../tools/install.js';
 import { prepareTrivyDb, type TrivyDbState } from '../tools/trivy-db.js';
@@ -122,7 +121,7 @@ export async function runAction(run: ActionRun): Promise<number> {
 
   // The dashboard's triage decisions, applied as suppressions of exactly those findings: the gate
   // obeys a false positive, an accepted risk (until its date) or a "not affected" decided there.
-  const triage = dashboard ? await dashboardTriage(dashboard, run.context.repository, logger) : undefined;
+  const triage = dashboard ? await triageSuppressionsOrWarn({ dashboardUrl: dashboard.url, auth: dashboard.auth, repository: run.context.repository, logger }) : undefined;
 
   // Exploitation data: a failed download is said in the report and never fails the step by itself.
   const feeds = await loadConfiguredFeeds(config.enrich, {
@@ -413,16 +412,6 @@ async function dashboardBaseline(
     return report ? { source: 'dashboard', report } : undefined;
   } catch (error) {
     logger.warning(`reading the base scan from the dashboard failed: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  }
-}
-
-/** The dashboard's triage decisions as suppressions; none (with a warning) when they cannot be read. */
-async function dashboardTriage(dashboard: DashboardTarget, repository: string, logger: Logger): Promise<SourcedSuppression[] | undefined> {
-  try {
-    return await fetchTriageSuppressions({ dashboardUrl: dashboard.url, auth: dashboard.auth, repository, logger });
-  } catch (error) {
-    logger.warning(`reading the triage decisions from the dashboard failed (the gate counts every finding): ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
 }

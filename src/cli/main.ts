@@ -8,7 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { findConfigFile, loadConfig, locateConfigError, type ConfigOverrides } from '../config/load.js';
 import { SeveritySchema } from '../findings/finding.js';
 import { ConfigError, EXIT_CODES, HistoryRangeError, withoutUrlPasswords } from '../errors.js';
-import { createConsoleLogger } from '../logger.js';
+import { createConsoleLogger, type Logger } from '../logger.js';
+import type { SourcedSuppression } from '../gate/suppressions.js';
+import { triageSuppressionsOrWarn } from '../push/triage.js';
 import type { ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
 import { runScan } from '../scan.js';
@@ -21,7 +23,7 @@ import { gitSource, originUrl } from './git-source.js';
 import { repositoryFromRemote, scannedRepository, validRepositoryName } from './repository-name.js';
 import { readReportFile } from './report-file.js';
 import { UsageError } from './usage-error.js';
-import { pushCommand, PUSH_USAGE } from './push-command.js';
+import { dashboardUrlFrom, pushCommand, PUSH_USAGE } from './push-command.js';
 import { dashboardCommand, DASHBOARD_USAGE } from './dashboard-command.js';
 import { isParseArgsError, nearest, parseCommandArgs, unknownFlagMessage } from './parse-args.js';
 
@@ -69,6 +71,10 @@ Scan options:
   --repository NAME       the repository the report names (default: $GITHUB_REPOSITORY, else the
                           origin remote without any credential: owner/name on github.com, else
                           host/path); the dashboard keeps each service to its repository
+  --dashboard URL         the gate obeys the triage decisions of this dashboard (else
+                          $GATEHOUSE_DASHBOARD_URL; none: every finding counts): a false positive,
+                          an accepted risk until its date, a "not affected"; token from
+                          GATEHOUSE_DASHBOARD_TOKEN. Unreadable: a warning, and every finding counts
   --verbose               debug logging (the argv of each scanner, each run as it ends)
 
 Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.
@@ -132,6 +138,7 @@ const SCAN_OPTIONS = {
   kind: { type: 'string' },
   'scan-id': { type: 'string' },
   repository: { type: 'string' },
+  dashboard: { type: 'string' },
   verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -209,6 +216,8 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     ...(io.fetchFeed ? { fetch: io.fetchFeed } : {}),
   });
 
+  const triage = await dashboardTriage(values.dashboard, repository, io.env, logger);
+
   const report = await runScan(
     {
       repoRoot,
@@ -223,6 +232,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       // And the repository, so the dashboard tells its services from same-named ones of other repositories.
       source: { ...gitSource(repoRoot), ...(repository ? { repository } : {}), ...(baseline?.source.commit ? { baseCommit: baseline.source.commit } : {}) },
       feeds,
+      ...(triage ? { suppressions: triage } : {}),
       ...(values.commits !== undefined ? { secretCommits: values.commits } : {}),
     },
     { logger, onProgress: progress },
@@ -235,6 +245,24 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const outcome = report.gate.outcome;
   io.stderr.write(`${progress.summary(report)}\n`);
   return outcome === 'passed' ? EXIT_CODES.passed : outcome === 'failed' ? EXIT_CODES.gateFailed : EXIT_CODES.scannerError;
+}
+
+/**
+ * The dashboard's triage decisions for the gate, as the action reads them (src/push/triage.ts):
+ * with `--dashboard` (or GATEHOUSE_DASHBOARD_URL) and the token of GATEHOUSE_DASHBOARD_TOKEN. A
+ * flag without a token is a usage error; the variable alone (set for a later push) a warning.
+ */
+async function dashboardTriage(flag: string | undefined, repository: string | undefined, env: NodeJS.ProcessEnv, logger: Logger): Promise<SourcedSuppression[] | undefined> {
+  const value = flag ?? env.GATEHOUSE_DASHBOARD_URL;
+  if (!value) return undefined;
+  const url = dashboardUrlFrom(value);
+  const token = env.GATEHOUSE_DASHBOARD_TOKEN;
+  if (!token) {
+    if (flag !== undefined) throw new UsageError('--dashboard needs a dashboard token in GATEHOUSE_DASHBOARD_TOKEN (never as a flag)');
+    logger.warning("GATEHOUSE_DASHBOARD_URL is set but GATEHOUSE_DASHBOARD_TOKEN is not: the dashboard's triage decisions were not read (the gate counts every finding)");
+    return undefined;
+  }
+  return triageSuppressionsOrWarn({ dashboardUrl: url.toString(), auth: { kind: 'token', token }, ...(repository ? { repository } : {}), logger });
 }
 
 /**

@@ -49,3 +49,16 @@ export async function fetchTriageSuppressions(input: TriageFetchInput): Promise<
   input.logger.info(`dashboard triage: ${body.decisions.length} decision(s) in force${input.services ? ` for ${input.services.join(', ')}` : ''}`);
   return body.decisions.map((d) => triageSuppression({ ...d, service: names.engine(d.service) }));
 }
+
+/**
+ * The decisions as suppressions, or none with a warning when they cannot be read (the action and
+ * `gatehouse scan --dashboard`): the gate then counts every finding, the strict side.
+ */
+export async function triageSuppressionsOrWarn(input: TriageFetchInput): Promise<SourcedSuppression[] | undefined> {
+  try {
+    return await fetchTriageSuppressions(input);
+  } catch (error) {
+    input.logger.warning(`reading the triage decisions from the dashboard failed (the gate counts every finding): ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
