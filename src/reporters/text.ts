@@ -86,6 +86,19 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
     for (const f of shown.slice(0, top)) lines.push(...findingLines(f, paint));
   }
 
+  // Triage decisions from the dashboard the gate obeyed (`--dashboard`): why a finding did not count, who decided, until when.
+  const triaged = report.findings.filter((f) => f.status === 'suppressed' && f.suppression?.source === 'dashboard');
+  if (triaged.length > 0) {
+    lines.push('', paint('bold', `Triaged on the dashboard (${triaged.length}; the gate does not count them)`));
+    for (const f of triaged.slice(0, top)) {
+      const s = f.suppression!;
+      lines.push(`  ${paint(SEVERITY_STYLE[f.severity], pad(f.severity.toUpperCase(), 8))} ${pad(terminalSafe(f.service), 10)} ${terminalSafe(describeFinding(f))}`);
+      const decided = `decided by ${s.decidedBy ?? 'unknown'}${s.owner ? `, owner ${s.owner}` : ''}${s.expires ? `, until ${s.expires}` : ''}`;
+      lines.push(`           ${paint('dim', terminalSafe(`${s.reason ?? ''} | ${decided}`))}`);
+    }
+    if (triaged.length > top) lines.push(`  ... and ${triaged.length - top} more (the JSON report lists them)`);
+  }
+
   // Coverage: what was and was not read.
   const coverage = renderCoverageText(report, terminalSafe);
   if (coverage.length > 0) {

@@ -100,6 +100,11 @@ describe('gatehouse scan with the dashboard', () => {
     expect(finding.suppression?.decidedBy).toContain('dana');
     expect(r.report!.gate.outcome).toBe('passed');
     expect(`${r.stdout}${r.stderr}${readFileSync(r.file, 'utf8')}`).not.toContain(ingestToken);
+    // The text report says why the gate passed: the decision, its reason and who made it.
+    const text = await cli(['scan', root, '--dashboard', dashboard.url], { GATEHOUSE_DASHBOARD_TOKEN: ingestToken });
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Triaged on the dashboard (1; the gate does not count them)');
+    expect(text.stdout).toMatch(/false positive: the base image is pinned upstream \| decided by .*dana/);
   }, 120_000);
 
   it('GATEHOUSE_DASHBOARD_URL does the same; without either, every finding counts (exit 1)', async () => {

@@ -62,6 +62,24 @@ describe('renderText', () => {
     expect(renderText(passed, { color: false })).toMatch(/Gate passed\n$/);
   });
 
+  it('lists the findings triaged on the dashboard with the reason, who decided and until when; other suppressions are not among them', () => {
+    const [first, second] = report.findings;
+    const triaged = {
+      ...report,
+      findings: [
+        { ...first!, status: 'suppressed' as const, suppression: { source: 'dashboard', reason: 'accepted risk: tracked in OPS-12', owner: 'platform', expires: '2027-01-15', decidedBy: 'dana' } },
+        { ...second!, status: 'suppressed' as const, suppression: { source: 'config', reason: 'a waiver in .gatehouse.yml' } },
+        ...report.findings.slice(2),
+      ],
+    };
+    const text = renderText(triaged, { color: false });
+    expect(text).toContain('Triaged on the dashboard (1; the gate does not count them)');
+    expect(text).toContain(`${first!.service}`);
+    expect(text).toContain('accepted risk: tracked in OPS-12 | decided by dana, owner platform, until 2027-01-15');
+    expect(text).not.toContain('a waiver in .gatehouse.yml');
+    expect(renderText(report, { color: false })).not.toContain('Triaged on the dashboard');
+  });
+
   it("names the folder in the verdict of a folder's scan (a monorepo's job per folder)", () => {
     const failed = { ...report, source: { ...report.source, root: 'services/web' } };
     expect(renderText(failed, { color: false })).toContain('Gate failed for the folder services/web');
