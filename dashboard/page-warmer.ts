@@ -30,6 +30,8 @@ interface PageTargets {
  * at WARM_FILL_MAX of it and says so).
  */
 export const WARM_ALL = Number.POSITIVE_INFINITY;
+/** A start-up work that failed whole runs again at a readiness probe at most this often. */
+export const START_UP_RETRY_MS = 10_000;
 
 /**
  * Services whose data version moved at once that are rendered ahead (an ingest moves one; a
@@ -138,6 +140,14 @@ export class PageWarmer {
   private startUps = 0;
   /** The work ahead on start (warmAll), while it runs: what readiness waits for. */
   private startUp: { overview: boolean; services: boolean; run?: BulkRun } | undefined;
+  /** A page (overview or service) rendered ahead without error since the process started. */
+  private pageRendered = false;
+  /** A page render ahead failed since the last one that did not. */
+  private pageFailed = false;
+  /** When warmAll last began (undefined: never; a process that renders nothing ahead on start). */
+  private startUpBegan: number | undefined;
+  /** warmAll's `max`, for a try again. */
+  private startUpMax = WARM_ALL;
   /** The timers of followDays and followPeriods (stop clears them). */
   private readonly timers = new Set<NodeJS.Timeout>();
   /** stop() was called: nothing more is queued, nor run. */
@@ -411,6 +421,8 @@ export class PageWarmer {
     if (!t) return;
     const startUp: NonNullable<PageWarmer['startUp']> = { overview: false, services: false };
     this.startUp = startUp;
+    this.startUpMax = max;
+    this.startUpBegan = performance.now();
     const ended = (part: 'overview' | 'services') => {
       startUp[part] = true;
       if (startUp.overview && startUp.services && this.startUp === startUp) this.startUp = undefined;
@@ -445,10 +457,27 @@ export class PageWarmer {
    * how far it got: GET /readyz, for a balancer that sends a process traffic once its pages are
    * rendered (app.ts). Done at once in a process that does none (warmPagesOnStart 0).
    */
-  startUpProgress(): { done: boolean; services?: number; warmed: number } {
+  startUpProgress(): { done: boolean; failed?: true; services?: number; warmed: number } {
     const s = this.startUp;
-    if (!s) return { done: true, warmed: 0 };
+    if (!s) return this.startUpFailed() ? { done: true, failed: true, warmed: 0 } : { done: true, warmed: 0 };
     return { done: false, services: s.run?.services, warmed: s.run?.done ?? 0 };
+  }
+
+  /**
+   * A start-up work that failed whole (startUpProgress `failed`) runs again, at most once per
+   * `everyMs`: a readiness probe calls this, so a process whose database came back becomes ready
+   * by itself, and one whose pages cannot render stays out of a balancer's rotation (a rolling
+   * deploy of such a version stops there instead of replacing the processes that work).
+   */
+  retryStartUp(everyMs = START_UP_RETRY_MS): void {
+    if (!this.startUpFailed() || this.stopped || performance.now() - this.startUpBegan! < everyMs) return;
+    this.pageFailed = false;
+    this.warmAll(this.startUpMax);
+  }
+
+  /** The work ahead on start ended, every page it tried failed, and none rendered since. */
+  private startUpFailed(): boolean {
+    return this.startUpBegan !== undefined && !this.startUp && this.pageFailed && !this.pageRendered;
   }
 
   /**
@@ -536,12 +565,18 @@ export class PageWarmer {
     // Taken from the queue before stop(), then waited for quiet: not begun (the store is closing).
     if (this.stopped) return;
     this.runningWide = task.wide;
+    const what = key.split('|')[0];
+    const page = what === 'overview' || what === 'service';
     try {
       await task.run();
+      if (page) {
+        this.pageRendered = true;
+        this.pageFailed = false;
+      }
     } catch (err) {
       // Stopped meanwhile: the server closed its store under the task, as stop() says; no failure.
       if (this.stopped) return;
-      const what = key.split('|')[0];
+      if (page) this.pageFailed = true;
       const doing = what === 'answers' ? 'computing API answers' : what === 'period' ? `computing ${key.slice('period|'.length)}` : `rendering ${what} page`;
       this.logger.warning(`${doing} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -15,17 +15,20 @@ describe('readiness', () => {
   const fixture = historyStoreEach('gatehouse-ready-');
 
   /** The fixture history; `failOverview`: the services' overview read fails (the start-up work's list of services). */
-  async function setup(opts: { warmPagesOnStart: number; failOverview?: boolean }) {
+  async function setup(opts: { warmPagesOnStart: number; failOverview?: boolean; failServicePages?: boolean }) {
     const store = await fixture.open();
     const viewer = (await store.createToken({ role: 'viewer', label: 'viewer' })).token;
     const serviceReads = { count: 0 };
+    const listServiceOverview = store.listServiceOverview.bind(store);
     if (opts.failOverview) store.listServiceOverview = async () => Promise.reject(new Error('database went away'));
+    if (opts.failServicePages) store.serviceHead = async () => Promise.reject(new Error('a render that cannot work'));
+    const restoreOverview = () => (store.listServiceOverview = listServiceOverview);
     // A service page's render reads the service with its head.
     const watched = watchCalls(store, ['serviceHead'], () => serviceReads.count++);
     const logger = createMemoryLogger();
     const warmer = fixture.warmer(logger);
     const app = createApp({ store: watched, config: DEFAULT_DASHBOARD_CONFIG, logger, now: () => NOW, pageWarmer: warmer, warmPagesOnStart: opts.warmPagesOnStart });
-    return { app, warmer, logger, serviceReads, viewer };
+    return { app, warmer, logger, serviceReads, viewer, restoreOverview };
   }
 
   it('is 503 while the work ahead on start runs, then 200; the pages a first visit opens are rendered by then', async () => {
@@ -71,12 +74,36 @@ describe('readiness', () => {
     await h.warmer.idle();
   });
 
-  it('ends a start-up work that failed (ready, the failure logged), never waits for ever', async () => {
+  it('ends a start-up work that failed (the failure logged), never waits for ever; not ready while no page could be rendered, ready once one is', async () => {
     const h = await setup({ warmPagesOnStart: 100, failOverview: true });
     expect((await h.app.request('/readyz')).status).toBe(503);
     await h.warmer.idle();
-    expect((await h.app.request('/readyz')).status).toBe(200);
+    const failed = await h.app.request('/readyz');
+    expect(failed.status).toBe(503);
+    expect(await failed.json()).toEqual({ ready: false, reason: 'every page rendered ahead on start failed (the log says why); tried again at a probe every 10 s' });
     expect(h.logger.lines.join('\n')).toMatch(/ahead failed: database went away/);
+    // The database answers again: a probe past the retry interval runs the start-up work again.
+    h.restoreOverview();
+    h.warmer.retryStartUp(0);
+    await h.warmer.idle();
+    expect((await h.app.request('/readyz')).status).toBe(200);
+  });
+
+  it('a probe within the retry interval does not run the failed start-up work again', async () => {
+    const h = await setup({ warmPagesOnStart: 100, failOverview: true });
+    await h.warmer.idle();
+    h.restoreOverview();
+    for (let i = 0; i < 3; i++) expect((await h.app.request('/readyz')).status).toBe(503);
+    await h.warmer.idle();
+    expect((await h.app.request('/readyz')).status).toBe(503);
+  });
+
+  it('one page rendered is enough to be ready: the overview rendered, every service page failed (each logged)', async () => {
+    const h = await setup({ warmPagesOnStart: 100, failServicePages: true });
+    await h.warmer.idle();
+    // The overview rendered: pages can be rendered; the service pages' failures are in the log.
+    expect((await h.app.request('/readyz')).status).toBe(200);
+    expect(h.logger.lines.join('\n')).toMatch(/rendering service page ahead failed: a render that cannot work/);
   });
 
   describe('the work ahead it waits for', () => {
