@@ -98,9 +98,14 @@ export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadS
   });
 
   /** The answer of a change: what was applied, what was not found, and the decisions now in force. */
-  const changed = async (service: string, fps: string[], r: { applied: number; missing: string[] }, at: Date, field: string): Promise<z.infer<typeof TriageChangeResponseSchema>> => {
+  const changed = async (service: string, fps: string[], r: { applied: number; missing: string[] }, at: Date, field: string, clearing = false): Promise<z.infer<typeof TriageChangeResponseSchema>> => {
     if (r.applied === 0) {
-      throw new ApiError(404, `no ${r.missing.length === 1 ? 'finding' : 'findings'} to change in service "${service}": ${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}`, field);
+      const listed = `${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}`;
+      // A clear finds nothing when the finding is unknown or has no decision in force: say both.
+      const what = clearing
+        ? `no triage decision in force to clear in service "${service}" (an unknown finding, or one nobody decided): ${listed}`
+        : `no ${r.missing.length === 1 ? 'finding' : 'findings'} to change in service "${service}": ${listed}`;
+      throw new ApiError(404, what, field);
     }
     const wanted = new Set(fps);
     const decisions = (await store.listTriage([service], at)).filter((d) => wanted.has(d.fingerprint));
@@ -134,7 +139,7 @@ export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadS
     if (!(await store.hasService(service))) throw new ApiError(404, `no service named "${service}"`, 'service');
     const at = deps.now();
     const r = await store.clearTriage(service, fps, currentPrincipal(c).actor, at);
-    return c.json(await changed(service, fps, r, at, fingerprints ? 'fingerprints' : 'fingerprint'));
+    return c.json(await changed(service, fps, r, at, fingerprints ? 'fingerprints' : 'fingerprint', true));
   });
 
   app.get('/triage/openvex', requireRole('viewer'), async (c) => {

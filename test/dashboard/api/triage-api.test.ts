@@ -133,6 +133,8 @@ describe.each(BACKENDS)('%s store', (backend) => {
       expect((await del.json()) as Answer).toMatchObject({ applied: 1, missing: [], decisions: [] });
       const again = await t.call('DELETE', '/api/v1/triage', { token: triager, body: { service: 'payments', fingerprint: fp('prnew') } });
       expect(again.status).toBe(404);
+      // Said as what it is: nothing decided to clear (not "no finding").
+      expect(((await again.json()) as { error: string }).error).toBe(`no triage decision in force to clear in service "payments" (an unknown finding, or one nobody decided): ${fp('prnew')}`);
       const history = (await t.dash.store.getTriage('payments', fp('prnew'))).history.map((e) => e.action);
       expect(history).toEqual(['set', 'set', 'cleared']);
     });
