@@ -250,12 +250,23 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
 /**
  * The dashboard's triage decisions for the gate, as the action reads them (src/push/triage.ts):
  * with `--dashboard` (or GATEHOUSE_DASHBOARD_URL) and the token of GATEHOUSE_DASHBOARD_TOKEN. A
- * flag without a token is a usage error; the variable alone (set for a later push) a warning.
+ * flag without a token, or with a URL that would send it in clear, is a usage error; the variable
+ * alone (set for a later push) a warning, and the scan goes on counting every finding.
  */
 async function dashboardTriage(flag: string | undefined, repository: string | undefined, env: NodeJS.ProcessEnv, logger: Logger): Promise<SourcedSuppression[] | undefined> {
+  if (flag === '') throw new UsageError('--dashboard: expected the dashboard URL');
   const value = flag ?? env.GATEHOUSE_DASHBOARD_URL;
   if (!value) return undefined;
-  const url = dashboardUrlFrom(value);
+  let url: URL;
+  try {
+    url = dashboardUrlFrom(value);
+  } catch (err) {
+    if (flag !== undefined || !(err instanceof UsageError)) throw err;
+    // Set in the environment for a later push, not asked for here: the scan goes on, stricter.
+    const why = withoutUrlPasswords(err.message.replace(/^--dashboard: /, ''));
+    logger.warning(`GATEHOUSE_DASHBOARD_URL: ${why}; the dashboard's triage decisions were not read (the gate counts every finding)`);
+    return undefined;
+  }
   const token = env.GATEHOUSE_DASHBOARD_TOKEN;
   if (!token) {
     if (flag !== undefined) throw new UsageError('--dashboard needs a dashboard token in GATEHOUSE_DASHBOARD_TOKEN (never as a flag)');

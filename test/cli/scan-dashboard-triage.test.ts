@@ -142,9 +142,14 @@ describe('gatehouse scan with the dashboard', () => {
     expect(variable.stderr).toContain('GATEHOUSE_DASHBOARD_URL is set but GATEHOUSE_DASHBOARD_TOKEN is not');
   }, 120_000);
 
-  it('--dashboard over plain http to another host is refused before any scan (exit 2): the token would travel in clear', async () => {
+  it('--dashboard over plain http to another host is refused before any scan (exit 2): the token would travel in clear; the same URL from the environment is a warning', async () => {
     const r = await scan('http', ['--dashboard', 'http://dashboard.example.com'], { GATEHOUSE_DASHBOARD_TOKEN: ingestToken });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('plain http to dashboard.example.com would send the token in clear');
+    // Only in the environment (set for a later push): a warning, the scan goes on and every finding counts.
+    const fromEnv = await scan('http-env', [], { GATEHOUSE_DASHBOARD_URL: 'http://dashboard.example.com', GATEHOUSE_DASHBOARD_TOKEN: ingestToken });
+    expect(fromEnv.exitCode, fromEnv.stderr).toBe(1);
+    expect(fromEnv.stderr).toContain("GATEHOUSE_DASHBOARD_URL: plain http to dashboard.example.com would send the token in clear; use https; the dashboard's triage decisions were not read (the gate counts every finding)");
+    expect((await scan('empty', ['--dashboard', ''], { GATEHOUSE_DASHBOARD_TOKEN: ingestToken })).stderr).toContain('--dashboard: expected the dashboard URL');
   }, 60_000);
 });
