@@ -19,7 +19,7 @@ import { createPageRoutes } from './pages/routes.js';
 import { databaseProblem, isDatabaseUnavailable } from './store/errors.js';
 import { cacheBudgetFor } from './cache-budget.js';
 import { OVERVIEW_BUCKET_MS } from './cached-reads.js';
-import { PageWarmer, START_UP_RETRY_MS, WARM_FILL_MAX, WARM_MOVED_MAX } from './page-warmer.js';
+import { PageWarmer, WARM_FILL_MAX, WARM_MOVED_MAX } from './page-warmer.js';
 import { VersionedCache } from './version-cache.js';
 
 /** Liveness and readiness probes (outside /api/v1). */
@@ -82,8 +82,9 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   // its pages are rendered, not while each first visit renders one (about 4 ms of CPU apiece). And
   // while the database answers (the data version: one small read, shared by the requests in flight).
   // Said in the log when the database stops and starts answering the probe (not at every probe).
-  // Not ready either when every page the start-up work tried failed: a rolling deploy of a version
-  // that cannot render stops at its first process instead of replacing those that work.
+  // Not ready either when the start-up work could not render the overview (it reads every service):
+  // a rolling deploy of a version that cannot render stops at its first process instead of
+  // replacing those that work.
   let databaseDownSaid = false;
   app.get('/readyz', async (c) => {
     try {
@@ -97,9 +98,9 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     }
     const progress = warmer?.startUpProgress() ?? { done: true, warmed: 0 };
     if (progress.failed) {
-      // Not ready while no page can be rendered (the log says why): tried again now and then.
+      // Not ready while the overview cannot be rendered (the log says why): a probe tries it again now and then.
       warmer!.retryStartUp();
-      return c.json({ ready: false, reason: `every page rendered ahead on start failed (the log says why); tried again at a probe every ${START_UP_RETRY_MS / 1000} s` }, 503, { 'Retry-After': '5' });
+      return c.json({ ready: false, reason: 'the overview page could not be rendered on start (the log says why); a probe tries it again, after 10 s, then less and less often' }, 503, { 'Retry-After': '5' });
     }
     if (progress.done) return c.json({ ready: true });
     return c.json({ ready: false, warmed: progress.warmed, ...(progress.services === undefined ? {} : { services: progress.services }) }, 503, { 'Retry-After': '5' });

@@ -30,8 +30,9 @@ interface PageTargets {
  * at WARM_FILL_MAX of it and says so).
  */
 export const WARM_ALL = Number.POSITIVE_INFINITY;
-/** A start-up work that failed whole runs again at a readiness probe at most this often. */
+/** After a start-up work whose overview failed, a readiness probe tries it again after this wait (doubled after each failed try, up to the next constant). */
 export const START_UP_RETRY_MS = 10_000;
+export const START_UP_RETRY_MAX_MS = 300_000;
 
 /**
  * Services whose data version moved at once that are rendered ahead (an ingest moves one; a
@@ -140,12 +141,18 @@ export class PageWarmer {
   private startUps = 0;
   /** The work ahead on start (warmAll), while it runs: what readiness waits for. */
   private startUp: { overview: boolean; services: boolean; run?: BulkRun } | undefined;
-  /** A page (overview or service) rendered ahead without error since the process started. */
-  private pageRendered = false;
-  /** A page render ahead failed since the last one that did not. */
-  private pageFailed = false;
-  /** When warmAll last began (undefined: never; a process that renders nothing ahead on start). */
-  private startUpBegan: number | undefined;
+  /**
+   * The overview page (it reads every service) rendered ahead without error since the process
+   * started: what readiness asks of a start-up work that ended (startUpFailed).
+   */
+  private overviewRendered = false;
+  /** An overview render ahead failed since the last one that did not. */
+  private overviewFailed = false;
+  /** warmAll was called (a process that renders nothing ahead on start is never "failed"). */
+  private startUpBegan = false;
+  /** When the overview may be tried again (retryStartUp), and the wait after that try if it fails too. */
+  private retryAt = 0;
+  private retryWaitMs = START_UP_RETRY_MS;
   /** warmAll's `max`, for a try again. */
   private startUpMax = WARM_ALL;
   /** The timers of followDays and followPeriods (stop clears them). */
@@ -422,7 +429,8 @@ export class PageWarmer {
     const startUp: NonNullable<PageWarmer['startUp']> = { overview: false, services: false };
     this.startUp = startUp;
     this.startUpMax = max;
-    this.startUpBegan = performance.now();
+    this.startUpBegan = true;
+    this.retryAt = performance.now() + START_UP_RETRY_MS;
     const ended = (part: 'overview' | 'services') => {
       startUp[part] = true;
       if (startUp.overview && startUp.services && this.startUp === startUp) this.startUp = undefined;
@@ -437,18 +445,28 @@ export class PageWarmer {
     this.enqueuePeriodTargets();
     const overview = () => t.overview().finally(() => ended('overview'));
     if (!this.enqueue('overview', overview, true)) this.enqueue(`overview|start ${run}`, overview, true);
+    this.warmServices(max, 'on start', run, (bulk) => (startUp.run = bulk), () => ended('services'));
+  }
+
+  /**
+   * Up to `max` services' pages and answers (the overview's worst first) as one bulk run; `ended`
+   * once they are all done or the list of services could not be read.
+   */
+  private warmServices(max: number, what: string, run: number | string = what, begun?: (bulk: BulkRun) => void, ended?: () => void): void {
+    const t = this.targets;
+    if (!t) return;
     this.enqueueBulk(`start|${run}`, async () => {
       let names: string[];
       try {
         names = (await t.services()).slice(0, max);
       } catch (err) {
-        ended('services');
+        ended?.();
         throw err;
       }
-      const bulk = this.startBulk('on start', names.length);
-      startUp.run = bulk;
+      const bulk = this.startBulk(what, names.length);
+      begun?.(bulk);
       for (const name of names) this.enqueueService(name, bulk);
-      this.endBulk(bulk, () => ended('services'));
+      this.endBulk(bulk, ended);
     });
   }
 
@@ -464,20 +482,28 @@ export class PageWarmer {
   }
 
   /**
-   * A start-up work that failed whole (startUpProgress `failed`) runs again, at most once per
-   * `everyMs`: a readiness probe calls this, so a process whose database came back becomes ready
-   * by itself, and one whose pages cannot render stays out of a balancer's rotation (a rolling
-   * deploy of such a version stops there instead of replacing the processes that work).
+   * After a start-up work whose overview could not be rendered (startUpProgress `failed`): the
+   * overview alone is tried again, START_UP_RETRY_MS after the start-up began, then after twice
+   * the last wait (up to START_UP_RETRY_MAX_MS; one warning each try). A readiness probe calls this, so a
+   * process whose database came back becomes ready by itself at the first render that works, and
+   * then renders its services ahead (readiness does not wait for them again); one whose pages cannot
+   * render stays out of a balancer's rotation.
    */
-  retryStartUp(everyMs = START_UP_RETRY_MS): void {
-    if (!this.startUpFailed() || this.stopped || performance.now() - this.startUpBegan! < everyMs) return;
-    this.pageFailed = false;
-    this.warmAll(this.startUpMax);
+  retryStartUp(now = performance.now()): void {
+    const t = this.targets;
+    if (!t || !this.startUpFailed() || this.stopped || now < this.retryAt || this.queue.has('overview|retry')) return;
+    this.retryWaitMs = Math.min(this.retryWaitMs * 2, START_UP_RETRY_MAX_MS);
+    this.retryAt = now + this.retryWaitMs;
+    this.enqueue('overview|retry', async () => {
+      await t.overview();
+      // It rendered (a failure throws past this): the services' pages and answers, as on start.
+      this.warmServices(this.startUpMax, 'after the start-up work failed');
+    }, true);
   }
 
-  /** The work ahead on start ended, every page it tried failed, and none rendered since. */
+  /** The work ahead on start ended and its overview could not be rendered, nor since. */
   private startUpFailed(): boolean {
-    return this.startUpBegan !== undefined && !this.startUp && this.pageFailed && !this.pageRendered;
+    return this.startUpBegan && !this.startUp && this.overviewFailed && !this.overviewRendered;
   }
 
   /**
@@ -566,17 +592,16 @@ export class PageWarmer {
     if (this.stopped) return;
     this.runningWide = task.wide;
     const what = key.split('|')[0];
-    const page = what === 'overview' || what === 'service';
     try {
       await task.run();
-      if (page) {
-        this.pageRendered = true;
-        this.pageFailed = false;
+      if (what === 'overview') {
+        this.overviewRendered = true;
+        this.overviewFailed = false;
       }
     } catch (err) {
       // Stopped meanwhile: the server closed its store under the task, as stop() says; no failure.
       if (this.stopped) return;
-      if (page) this.pageFailed = true;
+      if (what === 'overview') this.overviewFailed = true;
       const doing = what === 'answers' ? 'computing API answers' : what === 'period' ? `computing ${key.slice('period|'.length)}` : `rendering ${what} page`;
       this.logger.warning(`${doing} ahead failed: ${err instanceof Error ? err.message : String(err)}`);
     }
