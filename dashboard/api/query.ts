@@ -2,7 +2,6 @@
 // document's query parameters are generated from them (dashboard/openapi.ts), descriptions included.
 import { z } from 'zod';
 import { CategorySchema, SeveritySchema } from '../../src/findings/finding.js';
-import { StoredServiceNameSchema } from '../../src/report/service-name.js';
 import { ApiError } from '../http-error.js';
 import { isDay } from '../store/days.js';
 import { FINDING_SORT_KEYS, type FindingFilter } from '../store/types.js';
@@ -22,7 +21,7 @@ const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 const probability = z.coerce.number().min(0, 'expected a number from 0 to 1').max(1, 'expected a number from 0 to 1');
 
 export const FindingQuerySchema = z.object({
-  service: StoredServiceNameSchema.optional(),
+  service: z.string().min(1).optional(),
   severity: SeveritySchema.optional(),
   category: CategorySchema.optional(),
   tool: z.string().min(1).optional(),

@@ -9,7 +9,7 @@
 // change is audited by the store in the same transaction.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { StoredServiceNameSchema } from '../../src/report/service-name.js';
+import { isServiceName, SERVICE_NAME_RULE } from '../../src/report/service-name.js';
 import { TriageDecisionSchema, type TriageResponseSchema } from '../../src/report/triage.js';
 import { currentPrincipal, mayIngestFor, requireRole, roleAllows, shortName } from '../auth/principal.js';
 import type { AppEnv, RouteDeps } from '../deps.js';
@@ -21,6 +21,7 @@ import { zodIssueToApiError } from './query.js';
 
 const MAX_SERVICES = 500;
 // Any name a scan may carry, the root service "(root)" included: its page links its OpenVEX export.
+const StoredServiceNameSchema = z.string().refine(isServiceName, `a service name: ${SERVICE_NAME_RULE}, or (root)`);
 /** GET /triage and /triage/openvex: `?service=a&service=b` (servicesOf reads a repeated parameter as this array). */
 export const TriageQuerySchema = z
   .object({ service: z.array(StoredServiceNameSchema).max(MAX_SERVICES).optional().describe('repeat for several services ((root) included); omitted: every service the credential may read') })

@@ -8,8 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { findConfigFile, loadConfig, locateConfigError, type ConfigOverrides } from '../config/load.js';
 import { SeveritySchema } from '../findings/finding.js';
 import { ConfigError, EXIT_CODES, HistoryRangeError, withoutUrlPasswords } from '../errors.js';
-import { createConsoleLogger, type Logger } from '../logger.js';
-import type { SourcedSuppression } from '../gate/suppressions.js';
+import { createConsoleLogger } from '../logger.js';
 import { triageSuppressionsOrWarn } from '../push/triage.js';
 import type { ScanReport } from '../report/scan-report.js';
 import { stopRunningTools } from '../runner/run-tool.js';
@@ -23,7 +22,7 @@ import { gitSource, originUrl } from './git-source.js';
 import { repositoryFromRemote, scannedRepository, validRepositoryName } from './repository-name.js';
 import { readReportFile } from './report-file.js';
 import { UsageError } from './usage-error.js';
-import { dashboardUrlFrom, pushCommand, PUSH_USAGE } from './push-command.js';
+import { dashboardTokenFrom, dashboardUrlFrom, pushCommand, PUSH_USAGE } from './push-command.js';
 import { dashboardCommand, DASHBOARD_USAGE } from './dashboard-command.js';
 import { isParseArgsError, nearest, parseCommandArgs, unknownFlagMessage } from './parse-args.js';
 
@@ -71,10 +70,9 @@ Scan options:
   --repository NAME       the repository the report names (default: $GITHUB_REPOSITORY, else the
                           origin remote without any credential: owner/name on github.com, else
                           host/path); the dashboard keeps each service to its repository
-  --dashboard URL         the gate obeys the triage decisions of this dashboard (else
-                          $GATEHOUSE_DASHBOARD_URL; none: every finding counts): a false positive,
-                          an accepted risk until its date, a "not affected"; token from
-                          GATEHOUSE_DASHBOARD_TOKEN. Unreadable: a warning, and every finding counts
+  --dashboard URL         the gate obeys the triage decisions of this dashboard: a false positive,
+                          an accepted risk until its date, a "not affected" (token from
+                          GATEHOUSE_DASHBOARD_TOKEN). Unreadable: a warning, every finding counts
   --verbose               debug logging (the argv of each scanner, each run as it ends)
 
 Exit codes: 0 passed, 1 gate failed, 2 usage or config error, 3 scanner error.
@@ -190,6 +188,15 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     overrides.gate = { 'fail-on': severity.data };
   }
   const repository = repositoryOption(values.repository) ?? scannedRepository(io.env, () => originUrl(repoRoot));
+  // The dashboard whose triage decisions the gate obeys: asked for with the flag only (a variable
+  // set for a later push must not loosen the gate by itself); its token checked before any work.
+  const dashboard =
+    values.dashboard === undefined
+      ? undefined
+      : {
+          dashboardUrl: dashboardUrlFrom(values.dashboard || undefined, '--dashboard: expected the dashboard URL').toString(),
+          auth: { kind: 'token' as const, token: dashboardTokenFrom(io.env, '--dashboard needs a dashboard token in GATEHOUSE_DASHBOARD_TOKEN (never as a flag)') },
+        };
   const imports = parseImports(values.import ?? [], io.cwd);
   const enrich: Record<string, string> = {};
   if (values['kev-file'] !== undefined) enrich.kev = resolve(io.cwd, values['kev-file']);
@@ -216,7 +223,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     ...(io.fetchFeed ? { fetch: io.fetchFeed } : {}),
   });
 
-  const triage = await dashboardTriage(values.dashboard, repository, io.env, logger);
+  const triage = dashboard ? await triageSuppressionsOrWarn({ ...dashboard, ...(repository ? { repository } : {}), logger }) : undefined;
 
   const report = await runScan(
     {
@@ -245,35 +252,6 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const outcome = report.gate.outcome;
   io.stderr.write(`${progress.summary(report)}\n`);
   return outcome === 'passed' ? EXIT_CODES.passed : outcome === 'failed' ? EXIT_CODES.gateFailed : EXIT_CODES.scannerError;
-}
-
-/**
- * The dashboard's triage decisions for the gate, as the action reads them (src/push/triage.ts):
- * with `--dashboard` (or GATEHOUSE_DASHBOARD_URL) and the token of GATEHOUSE_DASHBOARD_TOKEN. A
- * flag without a token, or with a URL that would send it in clear, is a usage error; the variable
- * alone (set for a later push) a warning, and the scan goes on counting every finding.
- */
-async function dashboardTriage(flag: string | undefined, repository: string | undefined, env: NodeJS.ProcessEnv, logger: Logger): Promise<SourcedSuppression[] | undefined> {
-  if (flag === '') throw new UsageError('--dashboard: expected the dashboard URL');
-  const value = flag ?? env.GATEHOUSE_DASHBOARD_URL;
-  if (!value) return undefined;
-  let url: URL;
-  try {
-    url = dashboardUrlFrom(value);
-  } catch (err) {
-    if (flag !== undefined || !(err instanceof UsageError)) throw err;
-    // Set in the environment for a later push, not asked for here: the scan goes on, stricter.
-    const why = withoutUrlPasswords(err.message.replace(/^--dashboard: /, ''));
-    logger.warning(`GATEHOUSE_DASHBOARD_URL: ${why}; the dashboard's triage decisions were not read (the gate counts every finding)`);
-    return undefined;
-  }
-  const token = env.GATEHOUSE_DASHBOARD_TOKEN;
-  if (!token) {
-    if (flag !== undefined) throw new UsageError('--dashboard needs a dashboard token in GATEHOUSE_DASHBOARD_TOKEN (never as a flag)');
-    logger.warning("GATEHOUSE_DASHBOARD_URL is set but GATEHOUSE_DASHBOARD_TOKEN is not: the dashboard's triage decisions were not read (the gate counts every finding)");
-    return undefined;
-  }
-  return triageSuppressionsOrWarn({ dashboardUrl: url.toString(), auth: { kind: 'token', token }, ...(repository ? { repository } : {}), logger });
 }
 
 /**

@@ -37,8 +37,8 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** The dashboard URL, refused when it would send the token in clear over a network. */
-export function dashboardUrlFrom(value: string | undefined): URL {
-  if (!value) throw new UsageError('push needs the dashboard: --dashboard URL or GATEHOUSE_DASHBOARD_URL');
+export function dashboardUrlFrom(value: string | undefined, missing = 'push needs the dashboard: --dashboard URL or GATEHOUSE_DASHBOARD_URL'): URL {
+  if (!value) throw new UsageError(missing);
   let url: URL;
   try {
     url = new URL(value);
@@ -49,6 +49,18 @@ export function dashboardUrlFrom(value: string | undefined): URL {
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopback(url.hostname)) return url;
   throw new UsageError(`--dashboard: ${url.protocol === 'http:' ? `plain http to ${url.hostname} would send the token in clear; use https` : `expected an https URL, got ${url.protocol}`}`);
+}
+
+/**
+ * The dashboard token of GATEHOUSE_DASHBOARD_TOKEN (never a flag: it would show in `ps`). One with a
+ * space, a line break or another character no token has is refused without being echoed: an HTTP
+ * header cannot carry it, and the error saying so would print it.
+ */
+export function dashboardTokenFrom(env: NodeJS.ProcessEnv, missing: string): string {
+  const token = env.GATEHOUSE_DASHBOARD_TOKEN?.trim();
+  if (!token) throw new UsageError(missing);
+  if (!/^[\x21-\x7e]+$/.test(token)) throw new UsageError('GATEHOUSE_DASHBOARD_TOKEN holds a character no token has (a space, a line break, a control or non-ASCII character); copy it again');
+  return token;
 }
 
 /** What the command uses of the CLI's streams and process (main.ts's CliIo has more). */
@@ -98,8 +110,7 @@ export async function pushCommand(argv: string[], io: PushIo): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(`push takes one report file (from gatehouse scan --format json), got ${positionals.length}`);
   const url = dashboardUrlFrom(values.dashboard ?? io.env.GATEHOUSE_DASHBOARD_URL);
-  const token = io.env.GATEHOUSE_DASHBOARD_TOKEN;
-  if (!token) throw new UsageError('push needs a dashboard token in GATEHOUSE_DASHBOARD_TOKEN (an ingest token; never as a flag)');
+  const token = dashboardTokenFrom(io.env, 'push needs a dashboard token in GATEHOUSE_DASHBOARD_TOKEN (an ingest token; never as a flag)');
   const retries = values.retries === undefined ? 4 : Number(values.retries);
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UsageError(`--retries: expected a whole number from 0 to 10, got "${values.retries}"`);
   const file = resolve(io.cwd, positionals[0]);

@@ -44,7 +44,8 @@ export async function fetchTriageSuppressions(input: TriageFetchInput): Promise<
   for (const s of input.services ?? []) url.searchParams.append('service', names.dashboard(s));
   const authorization = input.auth.kind === 'token' ? `Bearer ${input.auth.token}` : `Bearer ${await input.auth.getIdToken(input.auth.audience)}`;
   const res = await (input.fetchImpl ?? fetch)(url, { headers: { authorization, accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
-  if (!res.ok) throw new Error(`GET ${url.pathname}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+  // The dashboard's own error text, without control characters (it goes to a terminal and a log).
+  if (!res.ok) throw new Error(`GET ${url.pathname}: HTTP ${res.status} ${(await res.text()).slice(0, 200).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}`);
   const body = TriageResponseSchema.parse(await res.json());
   input.logger.info(`dashboard triage: ${body.decisions.length} decision(s) in force${input.services ? ` for ${input.services.join(', ')}` : ''}`);
   return body.decisions.map((d) => triageSuppression({ ...d, service: names.engine(d.service) }));
@@ -58,7 +59,10 @@ export async function triageSuppressionsOrWarn(input: TriageFetchInput): Promise
   try {
     return await fetchTriageSuppressions(input);
   } catch (error) {
-    input.logger.warning(`reading the triage decisions from the dashboard failed (the gate counts every finding): ${error instanceof Error ? error.message : String(error)}`);
+    // No message quotes the credential; should one ever do, it is masked here.
+    const message = error instanceof Error ? error.message : String(error);
+    const said = input.auth.kind === 'token' && input.auth.token.length > 0 ? message.replaceAll(input.auth.token, '****') : message;
+    input.logger.warning(`reading the triage decisions from the dashboard failed (the gate counts every finding): ${said}`);
     return undefined;
   }
 }

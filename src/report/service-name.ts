@@ -20,9 +20,6 @@ export const ServiceNameSchema = z
   .regex(SERVICE_NAME_PATTERN, 'letters, digits, ".", "_" and "-", starting with a letter or digit')
   .max(SERVICE_NAME_MAX_LENGTH);
 
-/** A name the dashboard may store: any service name, or the engine's `(root)` (query strings and bodies of its API). */
-export const StoredServiceNameSchema = z.string().refine(isServiceName, `a service name: ${SERVICE_NAME_RULE}, or (root)`);
-
 /**
  * The dashboard keys services by name, and every repository's files outside its service folders
  * are the engine's `(root)`: pushed as such, a second repository's `(root)` was refused (HTTP 409:

@@ -87,7 +87,7 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
   }
 
   // Triage decisions from the dashboard the gate obeyed (`--dashboard`): why a finding did not count, who decided, until when.
-  const triaged = report.findings.filter((f) => f.status === 'suppressed' && f.suppression?.source === 'dashboard');
+  const triaged = sortForReport(report.findings.filter((f) => f.status === 'suppressed' && f.suppression?.source === 'dashboard'));
   if (triaged.length > 0) {
     lines.push('', paint('bold', `Triaged on the dashboard (${triaged.length}; the gate does not count them)`));
     for (const f of triaged.slice(0, top)) {
