@@ -1,5 +1,6 @@
 // A throwaway git repository the CLI tests scan: one service (`services/api`) and a config whose only
-// scanner is a fake SARIF scanner that finds nothing, committed once.
+// scanner is a fake SARIF scanner that finds nothing, committed once. And the config of a fake SARIF
+// scanner that finds one error (rule R1 at Dockerfile:1), for repositories a test builds itself.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,4 +27,25 @@ export function oneServiceRepository(opts: { branch: string; remote?: string; pr
   git(root, 'add', '.');
   git(root, 'commit', '--quiet', '-m', 'one');
   return { root, commit: git(root, 'rev-parse', 'HEAD') };
+}
+
+/**
+ * `root/.gatehouse.yml` whose only scanner is a fake SARIF one (`fake-sast`) reporting one error: rule
+ * R1 at Dockerfile:1 (the SARIF file goes to `sarifPath`). The gate fails on it (exit 1).
+ */
+export function oneFindingConfig(root: string, sarifPath: string): void {
+  writeFileSync(
+    sarifPath,
+    JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'fake-sast', rules: [{ id: 'R1', defaultConfiguration: { level: 'error' } }] } },
+          results: [{ ruleId: 'R1', level: 'error', message: { text: 'bad' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'Dockerfile' }, region: { startLine: 1 } } }] }],
+        },
+      ],
+    }),
+  );
+  const command = JSON.stringify([process.execPath, FAKE, '--print', sarifPath]);
+  writeFileSync(join(root, '.gatehouse.yml'), `scanners:\n  dependency: []\n  secret: []\n  misconfig: []\n  ci: []\n  sarif:\n    - name: fake-sast\n      command: ${command}\n`);
 }

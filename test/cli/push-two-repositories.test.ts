@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oneFindingConfig } from './one-service-repository.js';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { fetchDashboardBaseline } from '../../src/push/baseline.js';
@@ -17,7 +18,6 @@ import { fetchTriageSuppressions } from '../../src/push/triage.js';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
-const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
 const CI_TOKEN = 'glcbt-64_Qm7xTw2ZpL9vRc4Nd8Hs';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-two-repos-'));
 let dashboard: RunningDashboard;
@@ -35,21 +35,7 @@ function repository(name: string, remote: string, services: string[]): string {
     writeFileSync(join(root, s, 'package.json'), '{}');
   }
   writeFileSync(join(root, 'Dockerfile'), 'FROM node\n');
-  const sarif = join(root, 'finding.sarif');
-  writeFileSync(
-    sarif,
-    JSON.stringify({
-      version: '2.1.0',
-      runs: [
-        {
-          tool: { driver: { name: 'fake-sast', rules: [{ id: 'R1', defaultConfiguration: { level: 'error' } }] } },
-          results: [{ ruleId: 'R1', level: 'error', message: { text: 'bad' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'Dockerfile' }, region: { startLine: 1 } } }] }],
-        },
-      ],
-    }),
-  );
-  const command = JSON.stringify([process.execPath, FAKE, '--print', sarif]);
-  writeFileSync(join(root, '.gatehouse.yml'), `scanners:\n  dependency: []\n  secret: []\n  misconfig: []\n  ci: []\n  sarif:\n    - name: fake-sast\n      command: ${command}\n`);
+  oneFindingConfig(root, join(root, 'finding.sarif'));
   git(root, 'init', '--quiet', '--initial-branch=main');
   git(root, 'remote', 'add', 'origin', remote);
   git(root, 'add', '.');

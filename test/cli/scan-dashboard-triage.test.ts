@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oneFindingConfig } from './one-service-repository.js';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { ScanReportSchema } from '../../src/report/scan-report.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
-const FAKE = new URL('../fixtures/fake-scanner.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-scan-triage-'));
 const root = join(dir, 'shop');
 let dashboard: RunningDashboard;
@@ -48,21 +48,7 @@ beforeAll(async () => {
   // One high finding (a fake SARIF scanner) in the root service of a repository named by its remote.
   execFileSync('mkdir', ['-p', root]);
   writeFileSync(join(root, 'Dockerfile'), 'FROM node\n');
-  const sarif = join(dir, 'finding.sarif');
-  writeFileSync(
-    sarif,
-    JSON.stringify({
-      version: '2.1.0',
-      runs: [
-        {
-          tool: { driver: { name: 'fake-sast', rules: [{ id: 'R1', defaultConfiguration: { level: 'error' } }] } },
-          results: [{ ruleId: 'R1', level: 'error', message: { text: 'bad' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'Dockerfile' }, region: { startLine: 1 } } }] }],
-        },
-      ],
-    }),
-  );
-  const command = JSON.stringify([process.execPath, FAKE, '--print', sarif]);
-  writeFileSync(join(root, '.gatehouse.yml'), `scanners:\n  dependency: []\n  secret: []\n  misconfig: []\n  ci: []\n  sarif:\n    - name: fake-sast\n      command: ${command}\n`);
+  oneFindingConfig(root, join(dir, 'finding.sarif'));
   execFileSync('git', ['init', '--quiet', '--initial-branch=main', root]);
   git('remote', 'add', 'origin', 'https://github.com/acme/shop.git');
   git('add', '.');
