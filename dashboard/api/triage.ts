@@ -16,7 +16,7 @@ import type { AppEnv, RouteDeps } from '../deps.js';
 import { ApiError } from '../http-error.js';
 import { jsonBody } from './json-body.js';
 import { buildOpenVex, refineTriage, toTriageRecord, TRIAGE_FIELDS, TriageInputError } from '../store/triage.js';
-import type { ReadStore, TriageStore } from '../store/types.js';
+import type { ReadStore, RepositoryStore, TriageStore } from '../store/types.js';
 import { zodIssueToApiError } from './query.js';
 
 const MAX_SERVICES = 500;
@@ -24,7 +24,15 @@ const MAX_SERVICES = 500;
 const StoredServiceNameSchema = z.string().refine(isServiceName, `a service name: ${SERVICE_NAME_RULE}, or (root)`);
 /** GET /triage and /triage/openvex: `?service=a&service=b` (servicesOf reads a repeated parameter as this array). */
 export const TriageQuerySchema = z
-  .object({ service: z.array(StoredServiceNameSchema).max(MAX_SERVICES).optional().describe('repeat for several services ((root) included); omitted: every service the credential may read') })
+  .object({
+    service: z.array(StoredServiceNameSchema).max(MAX_SERVICES).optional().describe('repeat for several services ((root) included); omitted: every service the credential may read'),
+    repository: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe("only the decisions on services whose latest scan naming a repository named this one (the action and `gatehouse scan --dashboard` send the scanned repository's: a same-named service of another repository never lends its decisions)"),
+  })
   .strict();
 
 /** At most this many fingerprints per call. */
@@ -65,23 +73,31 @@ export const TriageChangeResponseSchema = z.object({
   decisions: z.array(TriageDecisionSchema),
 });
 
-export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadStore & TriageStore }): Hono<AppEnv> {
+export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadStore & TriageStore & RepositoryStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { store } = deps;
 
-  /** The services asked for (`?service=a&service=b`), or undefined for all; unknown parameters are refused. */
-  const servicesOf = (c: Context<AppEnv>): string[] | undefined => {
+  /** The services asked for (`?service=a&service=b`, undefined for all) and the repository; unknown parameters are refused. */
+  const queryOf = (c: Context<AppEnv>): z.infer<typeof TriageQuerySchema> => {
     const raw: Record<string, unknown> = { ...c.req.query() };
     const list = c.req.queries('service');
     if (list) raw.service = list;
     const r = TriageQuerySchema.safeParse(raw);
     if (!r.success) throw zodIssueToApiError(r.error, 'invalid query');
-    return r.data.service;
+    return r.data;
+  };
+  /** The decisions in force for `services`; with `repository`, only on services of that repository (a service that never named one has none of its). */
+  const decisionsOf = async (services: string[] | undefined, repository: string | undefined, at: Date) => {
+    const decisions = await store.listTriage(services, at);
+    if (repository === undefined) return decisions;
+    const repositories = await store.repositoriesOf([...new Set(decisions.map((d) => d.service))]);
+    return decisions.filter((d) => repositories.get(d.service) === repository);
   };
 
   app.get('/triage', async (c) => {
     const p = currentPrincipal(c);
-    let services = servicesOf(c);
+    const query = queryOf(c);
+    let services = query.service;
     if (!roleAllows(p.role, 'viewer')) {
       if (p.role !== 'ingest') throw new ApiError(403, `this ${p.role} credential may not read triage decisions`);
       if (services === undefined) {
@@ -94,7 +110,7 @@ export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadS
     const at = deps.now();
     // The gate asks here: acceptances past their date are ended (history, audit) before it is told.
     await store.expireTriage(at);
-    const body: z.infer<typeof TriageResponseSchema> = { decisions: await store.listTriage(services, at) };
+    const body: z.infer<typeof TriageResponseSchema> = { decisions: await decisionsOf(services, query.repository, at) };
     return c.json(body);
   });
 
@@ -145,8 +161,8 @@ export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadS
 
   app.get('/triage/openvex', requireRole('viewer'), async (c) => {
     const at = deps.now();
-    const services = servicesOf(c);
-    const decisions = await store.listTriage(services, at);
+    const query = queryOf(c);
+    const decisions = await decisionsOf(query.service, query.repository, at);
     const findings = new Map<string, Awaited<ReturnType<ReadStore['getFinding']>>>();
     for (const d of decisions) findings.set(`${d.service}\u0000${d.fingerprint}`, await store.getFinding(d.service, d.fingerprint, at));
     const origin = new URL(c.req.url).origin;

@@ -42,8 +42,18 @@ export async function fetchTriageSuppressions(input: TriageFetchInput): Promise<
   const url = new URL('api/v1/triage', root);
   const names = new DashboardServiceNames(input.services ?? [ROOT_SERVICE_NAME], input.repository);
   for (const s of input.services ?? []) url.searchParams.append('service', names.dashboard(s));
+  // Only this repository's services: a credential that reads several repositories must not bring
+  // the decision on another repository's same-named service to an identical finding here.
+  if (input.repository) url.searchParams.set('repository', input.repository);
   const authorization = input.auth.kind === 'token' ? `Bearer ${input.auth.token}` : `Bearer ${await input.auth.getIdToken(input.auth.audience)}`;
-  const res = await (input.fetchImpl ?? fetch)(url, { headers: { authorization, accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
+  const get = (u: URL) => (input.fetchImpl ?? fetch)(u, { headers: { authorization, accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
+  let res = await get(url);
+  if (res.status === 400 && input.repository && (await isUnknownRepositoryParameter(res))) {
+    // A dashboard older than `?repository=`: its decisions on every service the credential reads, as before.
+    input.logger.warning('the dashboard does not filter triage decisions by repository (upgrade it): the decisions on every service this credential reads apply');
+    url.searchParams.delete('repository');
+    res = await get(url);
+  }
   // The dashboard's own error text, without control characters (it goes to a terminal and a log).
   if (!res.ok) throw new Error(`GET ${url.pathname}: HTTP ${res.status} ${(await res.text()).slice(0, 200).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}`);
   const body = TriageResponseSchema.parse(await res.json());
@@ -64,5 +74,15 @@ export async function triageSuppressionsOrWarn(input: TriageFetchInput): Promise
     const said = input.auth.kind === 'token' && input.auth.token.length > 0 ? message.replaceAll(input.auth.token, '****') : message;
     input.logger.warning(`reading the triage decisions from the dashboard failed (the gate counts every finding): ${said}`);
     return undefined;
+  }
+}
+
+/** A 400 naming `repository` as a parameter the dashboard does not know (a version before it). */
+async function isUnknownRepositoryParameter(res: Response): Promise<boolean> {
+  try {
+    const body = (await res.clone().json()) as { field?: unknown };
+    return body.field === 'repository';
+  } catch {
+    return false;
   }
 }

@@ -179,9 +179,13 @@ describe("each repository's root service is its own on the dashboard (<repositor
     const logger = createMemoryLogger();
     const suppressions = await fetchTriageSuppressions({ dashboardUrl: dashboard.url, auth, logger, repository: 'acme/ledger', services: ['invoices', 'ledger-api', '(root)'] });
     expect(suppressions.map((s) => [s.service, s.fingerprint])).toEqual([['(root)', rootFinding!.fingerprint]]);
+    // A decision on shop's cart: another repository's, never ledger's (this credential reads both).
+    const [cartFinding] = (await dashboard.store.listFindings({ service: 'cart', state: 'open', limit: 1, offset: 0 })).items;
+    await dashboard.store.setTriage('cart', [cartFinding!.fingerprint], { status: 'false_positive', reason: 'shop only', owner: null, expiresAt: null, justification: null, decidedBy: 'Dana' }, 'test');
     // Asked for every service the credential reads, the decision on ledger-root is still the engine's "(root)".
     const all = await fetchTriageSuppressions({ dashboardUrl: dashboard.url, auth, logger, repository: 'acme/ledger' });
     expect(all.map((s) => s.service)).toEqual(['(root)']);
+    expect((await fetchTriageSuppressions({ dashboardUrl: dashboard.url, auth, logger, repository: 'acme/shop' })).map((s) => s.service)).toEqual(['cart']);
 
     const head = execFileSync('git', ['-C', ledgerRoot, 'rev-parse', 'HEAD']).toString().trim();
     const base = await fetchDashboardBaseline({ dashboardUrl: dashboard.url, auth, services: ['invoices', 'ledger-api', '(root)'], repository: 'acme/ledger', repoRoot: ledgerRoot, baseSha: head, headSha: head, logger });

@@ -38,6 +38,7 @@ describe.each(BACKENDS)('%s store', (backend) => {
 
   const post = (body: unknown, token = triager) => t.call('POST', '/api/v1/triage', { token, body });
 
+
   describe('POST /api/v1/triage', () => {
     it('names the field that is wrong', async () => {
       const field = async (body: unknown) => {
@@ -146,6 +147,34 @@ describe.each(BACKENDS)('%s store', (backend) => {
       expect(Object.keys(set.properties!).sort()).toEqual(['fingerprint', 'fingerprints', 'justification', 'owner', 'reason', 'service', 'status', 'until']);
       expect(set.required!.sort()).toEqual(['reason', 'service', 'status']);
       expect(JSON.stringify(doc.components.schemas.NewToken)).toContain('triager');
+    });
+  });
+
+  // Last: it adds a service, decisions and audit entries the tests above do not expect.
+  describe('GET /api/v1/triage?repository=', () => {
+    it("gives only the decisions on that repository's services: a same-named finding of another repository never lends its decision", async () => {
+      // Another repository's service with the very finding payments has (same fingerprint): a template both were copied from.
+      const other = makeReport({ scanId: 'l1', createdAt: day('2026-03-01'), services: ['ledger'], findings: [{ fp: 'aaaaa', severity: 'critical' }] });
+      const ledger = { ...other, source: { ...other.source, repository: 'acme/ledger' } };
+      expect((await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: ledger })).status).toBe(201);
+      expect((await post({ service: 'ledger', fingerprint: fp('aaaaa'), status: 'false_positive', reason: 'a test key in the ledger' })).status).toBe(200);
+      expect((await post({ service: 'payments', fingerprint: fp('bbbbb'), status: 'false_positive', reason: 'not reachable' })).status).toBe(200);
+      const read = async (query: string) => {
+        const r = await t.call('GET', `/api/v1/triage${query}`, { token: viewer });
+        expect(r.status, query).toBe(200);
+        return ((await r.json()) as { decisions: { service: string; fingerprint: string }[] }).decisions.map((d) => `${d.service} ${d.fingerprint}`).sort();
+      };
+      const all = await read('');
+      expect(all).toEqual(expect.arrayContaining([`ledger ${fp('aaaaa')}`, `payments ${fp('bbbbb')}`]));
+      const shop = await read('?repository=acme/shop');
+      expect(shop).toContain(`payments ${fp('bbbbb')}`);
+      expect(shop.some((d) => d.startsWith('ledger '))).toBe(false);
+      expect(await read('?repository=acme/ledger')).toEqual([`ledger ${fp('aaaaa')}`]);
+      expect(await read('?repository=acme/elsewhere')).toEqual([]);
+      // With the services asked for too, and on the OpenVEX export.
+      expect(await read('?repository=acme/ledger&service=payments&service=ledger')).toEqual([`ledger ${fp('aaaaa')}`]);
+      const vex = (await (await t.call('GET', '/api/v1/triage/openvex?repository=acme/ledger', { token: viewer })).json()) as { statements: unknown[] };
+      expect(vex.statements).toHaveLength(1);
     });
   });
 });
