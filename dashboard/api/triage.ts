@@ -17,6 +17,7 @@ import { ApiError } from '../http-error.js';
 import { jsonBody } from './json-body.js';
 import { buildOpenVex, refineTriage, toTriageRecord, TRIAGE_FIELDS, TriageInputError } from '../store/triage.js';
 import type { ReadStore, RepositoryStore, TriageStore } from '../store/types.js';
+import { sameRepository } from '../store/lifecycle.js';
 import { zodIssueToApiError } from './query.js';
 
 const MAX_SERVICES = 500;
@@ -31,7 +32,7 @@ export const TriageQuerySchema = z
       .min(1)
       .max(300)
       .optional()
-      .describe("only the decisions on services whose latest scan naming a repository named this one (the action and `gatehouse scan --dashboard` send the scanned repository's: a same-named service of another repository never lends its decisions)"),
+      .describe("only the decisions on this repository's services (the repository of a service's latest scan that names one; case aside). The action and `gatehouse scan --dashboard` send the scanned repository: a same-named service of another repository never lends its decisions"),
   })
   .strict();
 
@@ -91,7 +92,10 @@ export function createTriageRoutes(deps: Pick<RouteDeps, 'now'> & { store: ReadS
     const decisions = await store.listTriage(services, at);
     if (repository === undefined) return decisions;
     const repositories = await store.repositoriesOf([...new Set(decisions.map((d) => d.service))]);
-    return decisions.filter((d) => repositories.get(d.service) === repository);
+    return decisions.filter((d) => {
+      const stored = repositories.get(d.service);
+      return stored !== undefined && sameRepository(stored, repository);
+    });
   };
 
   app.get('/triage', async (c) => {

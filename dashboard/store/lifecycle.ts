@@ -149,7 +149,7 @@ export function servicePaths(report: ScanReport): Map<string, string | null> {
  * Whether two names are one repository. GitHub, GitLab and Gitea names ignore case (`Acme/Shop` is
  * `acme/shop`): the action sends GitHub's spelling, a laptop's clone URL may spell it otherwise.
  */
-function sameRepository(a: string, b: string): boolean {
+export function sameRepository(a: string, b: string): boolean {
   return a === b || a.toLowerCase() === b.toLowerCase();
 }
 

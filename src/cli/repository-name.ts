@@ -54,7 +54,7 @@ export function repositoryFromRemote(remote: string): string | undefined {
   const parts = hostAndPath(remote.trim());
   if (!parts) return undefined;
   const host = parts.host.toLowerCase();
-  const path = parts.path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
+  const path = parts.path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/i, '');
   if (!path) return undefined;
   if (GITHUB_HOSTS.has(host)) return GITHUB_NAME.test(path) ? path : undefined;
   return validRepositoryName(`${host}/${path}`);

@@ -77,11 +77,14 @@ export async function triageSuppressionsOrWarn(input: TriageFetchInput): Promise
   }
 }
 
-/** A 400 naming `repository` as a parameter the dashboard does not know (a version before it). */
+/**
+ * A 400 naming `repository` as a key the dashboard does not know (a version before it), not one
+ * refusing its value: only then is the read made again without the filter.
+ */
 async function isUnknownRepositoryParameter(res: Response): Promise<boolean> {
   try {
-    const body = (await res.clone().json()) as { field?: unknown };
-    return body.field === 'repository';
+    const body = (await res.clone().json()) as { field?: unknown; error?: unknown };
+    return body.field === 'repository' && typeof body.error === 'string' && /unrecognized key/i.test(body.error);
   } catch {
     return false;
   }

@@ -29,6 +29,7 @@ describe('repositoryFromRemote', () => {
       'ssh://git@github.com:22/acme/shop.git',
       'git://github.com/acme/shop.git',
       'https://GitHub.com/acme/shop.git',
+      'https://github.com/acme/shop.GIT',
     ]) {
       expect(repositoryFromRemote(remote), remote).toBe('acme/shop');
     }

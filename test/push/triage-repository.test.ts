@@ -34,7 +34,8 @@ async function dashboard(knowsRepository: boolean): Promise<{ url: string; asked
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.searchParams.has('repository') && !knowsRepository) {
       res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'invalid query: repository: unknown key', field: 'repository' }));
+      // What a dashboard before the parameter says (api/query.ts zodIssueToApiError of a strict schema).
+      res.end(JSON.stringify({ error: 'invalid query: repository: Unrecognized key: "repository"', field: 'repository' }));
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -63,6 +64,19 @@ describe('reading the triage decisions for a repository', () => {
     expect(got).toHaveLength(1);
     expect(d.asked).toEqual(['/api/v1/triage?repository=acme%2Fshop', '/api/v1/triage']);
     expect(logger.lines.join('\n')).toContain('the dashboard does not filter triage decisions by repository (upgrade it)');
+  });
+
+  it('a 400 refusing the value (not the key) is not taken for an older dashboard: no read without the filter, the failure thrown', async () => {
+    const asked: string[] = [];
+    server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid query: repository: Too big: expected string to have <=300 characters', field: 'repository' }));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    await expect(fetchTriageSuppressions({ dashboardUrl: url, auth, logger: createMemoryLogger(), repository: 'acme/shop' })).rejects.toThrow(/HTTP 400/);
+    expect(asked).toEqual(['/api/v1/triage?repository=acme%2Fshop']);
   });
 
   it('without a repository (a scan that names none), no parameter', async () => {

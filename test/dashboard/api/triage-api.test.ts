@@ -153,11 +153,15 @@ describe.each(BACKENDS)('%s store', (backend) => {
   // Last: it adds a service, decisions and audit entries the tests above do not expect.
   describe('GET /api/v1/triage?repository=', () => {
     it("gives only the decisions on that repository's services: a same-named finding of another repository never lends its decision", async () => {
-      // Another repository's service with the very finding payments has (same fingerprint): a template both were copied from.
+      // A service of another repository, and one whose scans never named a repository (an old client).
       const other = makeReport({ scanId: 'l1', createdAt: day('2026-03-01'), services: ['ledger'], findings: [{ fp: 'aaaaa', severity: 'critical' }] });
-      const ledger = { ...other, source: { ...other.source, repository: 'acme/ledger' } };
+      const ledger = { ...other, source: { ...other.source, repository: 'Acme/Ledger' } };
       expect((await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: ledger })).status).toBe(201);
+      const bare = makeReport({ scanId: 'n1', createdAt: day('2026-03-01'), services: ['nameless'], findings: [{ fp: 'ccccc', severity: 'high' }] });
+      const { repository: _dropped, ...source } = bare.source;
+      expect((await t.call('POST', '/api/v1/scans', { token: ADMIN_TOKEN, body: { ...bare, source } })).status).toBe(201);
       expect((await post({ service: 'ledger', fingerprint: fp('aaaaa'), status: 'false_positive', reason: 'a test key in the ledger' })).status).toBe(200);
+      expect((await post({ service: 'nameless', fingerprint: fp('ccccc'), status: 'false_positive', reason: 'no repository named' })).status).toBe(200);
       expect((await post({ service: 'payments', fingerprint: fp('bbbbb'), status: 'false_positive', reason: 'not reachable' })).status).toBe(200);
       const read = async (query: string) => {
         const r = await t.call('GET', `/api/v1/triage${query}`, { token: viewer });
@@ -165,11 +169,13 @@ describe.each(BACKENDS)('%s store', (backend) => {
         return ((await r.json()) as { decisions: { service: string; fingerprint: string }[] }).decisions.map((d) => `${d.service} ${d.fingerprint}`).sort();
       };
       const all = await read('');
-      expect(all).toEqual(expect.arrayContaining([`ledger ${fp('aaaaa')}`, `payments ${fp('bbbbb')}`]));
+      expect(all).toEqual(expect.arrayContaining([`ledger ${fp('aaaaa')}`, `payments ${fp('bbbbb')}`, `nameless ${fp('ccccc')}`]));
       const shop = await read('?repository=acme/shop');
       expect(shop).toContain(`payments ${fp('bbbbb')}`);
-      expect(shop.some((d) => d.startsWith('ledger '))).toBe(false);
+      expect(shop.some((d) => d.startsWith('ledger ') || d.startsWith('nameless '))).toBe(false);
+      // Repository names ignore case, as the ingest's rule does (the action sends GitHub's spelling, a clone URL may differ).
       expect(await read('?repository=acme/ledger')).toEqual([`ledger ${fp('aaaaa')}`]);
+      expect(await read('?repository=ACME/LEDGER')).toEqual([`ledger ${fp('aaaaa')}`]);
       expect(await read('?repository=acme/elsewhere')).toEqual([]);
       // With the services asked for too, and on the OpenVEX export.
       expect(await read('?repository=acme/ledger&service=payments&service=ledger')).toEqual([`ledger ${fp('aaaaa')}`]);
