@@ -19,7 +19,7 @@ import { createPageRoutes } from './pages/routes.js';
 import { databaseProblem, isDatabaseUnavailable } from './store/errors.js';
 import { cacheBudgetFor } from './cache-budget.js';
 import { OVERVIEW_BUCKET_MS } from './cached-reads.js';
-import { PageWarmer, WARM_FILL_MAX, WARM_MOVED_MAX } from './page-warmer.js';
+import { PageWarmer, START_UP_RETRY_MS, WARM_FILL_MAX, WARM_MOVED_MAX } from './page-warmer.js';
 import { VersionedCache } from './version-cache.js';
 
 /** Liveness and readiness probes (outside /api/v1). */
@@ -100,7 +100,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     if (progress.failed) {
       // Not ready while the overview cannot be rendered (the log says why): a probe tries it again now and then.
       warmer!.retryStartUp();
-      return c.json({ ready: false, reason: 'the overview page could not be rendered on start (the log says why); a probe tries it again, after 10 s, then less and less often' }, 503, { 'Retry-After': '5' });
+      return c.json({ ready: false, reason: `the overview page could not be rendered on start (the log says why); a probe tries it again, after ${START_UP_RETRY_MS / 1000} s, then less and less often` }, 503, { 'Retry-After': '5' });
     }
     if (progress.done) return c.json({ ready: true });
     return c.json({ ready: false, warmed: progress.warmed, ...(progress.services === undefined ? {} : { services: progress.services }) }, 503, { 'Retry-After': '5' });

@@ -22,7 +22,7 @@ import { neutraliseInvisibleText } from '../report/invisible-text.js';
 import { describeFix, describeLocation, describeSecret } from '../gate/describe.js';
 import { describeStep } from '../remediation/plan.js';
 import type { RemediationStep, ScanReport } from '../report/scan-report.js';
-import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, partScopeNote, missingBaselineMatters, sortBySeverity, type CountColumn } from './summary.js';
+import { COLUMN_LABELS, compareRisk, countRows, describeExploitation, describeFeeds, partScopeNote, missingBaselineMatters, sortBySeverity, triagedOnDashboard, type CountColumn } from './summary.js';
 
 export const DEFAULT_MAX_CHARS = 65_000;
 
@@ -384,7 +384,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   }
 
   // 6b. Triage decisions from the dashboard that the gate obeyed: what, who decided, until when.
-  const triaged = report.findings.filter((f) => f.status === 'suppressed' && f.suppression?.source === 'dashboard');
+  const triaged = triagedOnDashboard(report);
   if (triaged.length > 0) {
     budget.add(`\n### Triaged on the dashboard (${triaged.length})\n\nThe gate does not count these: a security lead decided on the dashboard.\n\n`, RESERVE);
     for (const f of triaged) {

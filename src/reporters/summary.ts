@@ -87,6 +87,11 @@ export function sortForReport(findings: readonly Finding[]): Finding[] {
   );
 }
 
+/** The findings the gate left out because of a triage decision on the dashboard (source `dashboard`), in report order. */
+export function triagedOnDashboard(report: ScanReport): Finding[] {
+  return report.findings.filter((f) => f.status === 'suppressed' && f.suppression?.source === 'dashboard');
+}
+
 /** Riskiest first (KEV, then EPSS, then severity). */
 export function sortBySeverity(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => compareRisk(a, b) || a.ruleId.localeCompare(b.ruleId));

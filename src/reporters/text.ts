@@ -8,7 +8,7 @@ import { describeFinding, describeLocation, describeFix, describeSecret } from '
 import type { ScanReport } from '../report/scan-report.js';
 import { describeStep } from '../remediation/plan.js';
 import { coverageGapNotice, renderCoverageText } from './coverage.js';
-import { COLUMN_LABELS, COUNT_COLUMNS, countRows, describeExploitation, describeFeeds, formatDuration, partScopeNote, missingBaselineMatters, shortError, sortForReport } from './summary.js';
+import { COLUMN_LABELS, COUNT_COLUMNS, countRows, describeExploitation, describeFeeds, formatDuration, partScopeNote, missingBaselineMatters, shortError, sortForReport, triagedOnDashboard } from './summary.js';
 
 export interface TextOptions {
   color: boolean;
@@ -87,7 +87,7 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
   }
 
   // Triage decisions from the dashboard the gate obeyed (`--dashboard`): why a finding did not count, who decided, until when.
-  const triaged = sortForReport(report.findings.filter((f) => f.status === 'suppressed' && f.suppression?.source === 'dashboard'));
+  const triaged = sortForReport(triagedOnDashboard(report));
   if (triaged.length > 0) {
     lines.push('', paint('bold', `Triaged on the dashboard (${triaged.length}; the gate does not count them)`));
     for (const f of triaged.slice(0, top)) {
